@@ -1,0 +1,119 @@
+#include "append.h"
+
+#include "vledger/apply.h"
+#include "vledger/bytes.h"
+#include "vledger/codec.h"
+#include "vledger/validate.h"
+
+namespace vledger::cli {
+
+const std::string& CommitBuilder::key_id_cache() const {
+  if (key_id_.empty()) key_id_ = key_.key_id();
+  return key_id_;
+}
+
+Result<uint64_t> CommitBuilder::Add(EventBody body) {
+  Event event;
+  event.recorded_at_ms = now_ms_;
+  event.key_id = key_id();
+  event.request_id = request_id_;
+  event.body = std::move(body);
+  uint64_t seq = txn_.next_seq();
+  VLEDGER_TRY(ApplyEvent(txn_, seq, event));
+  if (!txn_.io_status().ok()) return txn_.io_status();
+  std::string canonical = EncodeEvent(event);
+  return txn_.AddEvent(std::move(canonical), std::move(event));
+}
+
+namespace {
+
+constexpr std::string_view kRequestPrefix = "req/";
+
+// A request id's record: the command's fingerprint and its JSON result.
+struct RequestRecord {
+  std::string fingerprint;
+  std::string result_json;
+};
+
+std::optional<RequestRecord> LoadRequest(StateStore& state, const std::string& id) {
+  auto row = state.Get(std::string(kRequestPrefix) + id);
+  if (!row) return std::nullopt;
+  RecordReader r(*row);
+  RequestRecord rec{r.Str(), r.Str()};
+  VLEDGER_ASSERT(r.ok());
+  return rec;
+}
+
+void StoreRequest(StateStore& state, const std::string& id, const RequestRecord& rec) {
+  state.Put(std::string(kRequestPrefix) + id,
+            RecordWriter().Str(rec.fingerprint).Str(rec.result_json).Take());
+}
+
+void PrintResult(Context& ctx, const Json& result) {
+  if (ctx.options.json) {
+    ctx.PrintJson(result);
+    return;
+  }
+  if (result["seq"].is_null()) {
+    ctx.PrintLine("nothing to append");
+    return;
+  }
+  uint64_t first = result["seq"], last = result["last"];
+  std::string what = first == last ? "seq " + std::to_string(first)
+                                   : "seqs " + std::to_string(first) + ".." + std::to_string(last);
+  std::string prefix = result.contains("repeated") ? "already appended " : "appended ";
+  ctx.PrintLine(prefix + what + ", head " + result["hash"].get<std::string>());
+}
+
+}  // namespace
+
+std::string RandomSalt() { return RandomBytes(16); }
+
+Status AppendCommand(Context& ctx, const AppendOptions& options,
+                     const std::function<Status(CommitBuilder&)>& build,
+                     const std::function<void(Json&)>& extend) {
+  if (!options.request_id.empty()) VLEDGER_TRY(CheckId("--request-id", options.request_id));
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, ctx.SigningKey());
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenWriter());
+  auto txn = ledger->BeginWrite();
+
+  if (!options.request_id.empty()) {
+    auto previous = LoadRequest(*txn, options.request_id);
+    if (previous) {
+      if (previous->fingerprint != options.fingerprint) {
+        return Status::Rejected("--request-id: \"" + options.request_id +
+                                "\" was already used by a different command");
+      }
+      Json result = Json::parse(previous->result_json);
+      result["repeated"] = true;
+      PrintResult(ctx, result);
+      return Status::Ok();
+    }
+  }
+
+  CommitBuilder builder(*txn, key, now_ms, options.request_id);
+  VLEDGER_TRY(build(builder));
+  if (!txn->io_status().ok()) return txn->io_status();
+
+  Json result;
+  if (txn->pending_events() == 0) {
+    result = Json{{"seq", nullptr}, {"last", nullptr}, {"hash", nullptr}};
+    if (extend) extend(result);
+    PrintResult(ctx, result);
+    return Status::Ok();
+  }
+  uint64_t first = txn->next_seq() - txn->pending_events();
+  uint64_t last = txn->next_seq() - 1;
+  result = Json{{"seq", first}, {"last", last}, {"hash", Hex(txn->HashOf(last))}};
+  if (extend) extend(result);
+  if (!options.request_id.empty()) {
+    StoreRequest(*txn, options.request_id, RequestRecord{options.fingerprint, result.dump()});
+  }
+  VLEDGER_ASSIGN_OR_RETURN(auto commit, txn->Commit(key));
+  (void)commit;
+  PrintResult(ctx, result);
+  return Status::Ok();
+}
+
+}  // namespace vledger::cli

@@ -1,0 +1,54 @@
+// The write path shared by every appending command: open the ledger as the
+// one writer, load the signing key, honour --request-id, validate and add
+// events through ApplyEvent, then commit them atomically and print
+// {"seq":FIRST,"last":LAST,"hash":"…"}.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "context.h"
+#include "vledger/event.h"
+
+namespace vledger::cli {
+
+// Adds events to one pending commit.
+class CommitBuilder {
+ public:
+  CommitBuilder(WriteTxn& txn, const PrivateKey& key, int64_t now_ms, std::string request_id)
+      : txn_(txn), key_(key), now_ms_(now_ms), request_id_(std::move(request_id)) {}
+
+  // Validates `body` as the next event (ApplyEvent) and adds it. On a
+  // non-ok Status nothing of the commit will be written.
+  Result<uint64_t> Add(EventBody body);
+
+  StateStore& state() { return txn_; }
+  WriteTxn& txn() { return txn_; }
+  int64_t now_ms() const { return now_ms_; }
+  const std::string& key_id() const { return key_id_cache(); }
+
+ private:
+  const std::string& key_id_cache() const;
+  WriteTxn& txn_;
+  const PrivateKey& key_;
+  int64_t now_ms_;
+  std::string request_id_;
+  mutable std::string key_id_;
+};
+
+struct AppendOptions {
+  std::string request_id;   // --request-id, may be empty
+  std::string fingerprint;  // Fingerprint() of the command
+};
+
+// Runs `build` in a write transaction and commits what it added. `extend`
+// may add fields (e.g. "payments") to the JSON result; the whole result is
+// kept with the request id so a repeat answers exactly the same.
+Status AppendCommand(Context& ctx, const AppendOptions& options,
+                     const std::function<Status(CommitBuilder&)>& build,
+                     const std::function<void(Json&)>& extend = {});
+
+// Generates a random salt for a person record.
+std::string RandomSalt();
+
+}  // namespace vledger::cli

@@ -1,0 +1,291 @@
+// Ledger-level commands: init, key, log, show, verify, rebuild.
+#include <filesystem>
+#include <memory>
+
+#include "append.h"
+#include "context.h"
+#include "vledger/codec.h"
+#include "vledger/registry.h"
+#include "vledger/validate.h"
+#include "vledger/verify.h"
+
+namespace vledger::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string DefaultOrigin(const std::string& name, const std::string& root_key_id) {
+  std::string display = name;
+  for (char& c : display) {
+    if (c == ' ' || c == '+') c = '-';
+  }
+  return "vledger/" + display + "-" + root_key_id.substr(0, 8);
+}
+
+// Removes what a failed init created, so a retry starts clean.
+void UndoInit(const std::string& dir, bool created_dir, const std::string& key_out) {
+  std::error_code ec;
+  if (created_dir) fs::remove_all(dir, ec);
+  fs::remove(key_out, ec);
+  fs::remove(key_out + ".pub", ec);
+}
+
+Status Init(Context& ctx, const std::string& name, const std::string& key_out,
+            std::string origin) {
+  VLEDGER_TRY(CheckName("--name", name));
+  if (!origin.empty()) VLEDGER_TRY(CheckText("--origin", origin, false));
+  std::error_code ec;
+  if (fs::exists(key_out, ec) || fs::exists(key_out + ".pub", ec)) {
+    return Status::Rejected("--admin-key-out: " + key_out + " exists, refusing to overwrite");
+  }
+  const std::string& dir = ctx.options.ledger_dir;
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    return Status::Rejected("--ledger: " + dir + " exists and is not empty");
+  }
+  bool created_dir = !fs::exists(dir, ec);
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::Generate());
+  if (origin.empty()) origin = DefaultOrigin(name, key.key_id());
+
+  VLEDGER_TRY(key.SavePem(key_out, key_out + ".pub"));
+  Status st = [&]() -> Status {
+    VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Create(dir));
+    auto txn = ledger->BeginWrite();
+    CommitBuilder builder(*txn, key, now_ms, "");
+    VLEDGER_TRY(builder.Add(Genesis{name, origin, key.public_key().raw()}).status());
+    VLEDGER_ASSIGN_OR_RETURN(auto commit, txn->Commit(key));
+    (void)commit;
+    if (ctx.options.json) {
+      ctx.PrintJson(Json{{"seq", 0},
+                         {"last", 0},
+                         {"hash", Hex(ledger->head())},
+                         {"origin", origin},
+                         {"keyId", key.key_id()},
+                         {"adminKey", key_out}});
+    } else {
+      ctx.PrintLine("created ledger \"" + name + "\" in " + dir);
+      ctx.PrintLine("origin:    " + origin);
+      ctx.PrintLine("admin key: " + key_out + " (key id " + key.key_id() +
+                    "; keep it offline, mode 0600), public half " + key_out + ".pub");
+    }
+    return Status::Ok();
+  }();
+  if (!st.ok()) UndoInit(dir, created_dir, key_out);
+  return st;
+}
+
+Json EventJson(const StoredEvent& stored, const Event& e) {
+  Json j{{"seq", stored.seq},
+         {"hash", Hex(stored.hash)},
+         {"type", EventTypeName(e.body)},
+         {"recordedAt", e.recorded_at_ms},
+         {"keyId", e.key_id}};
+  if (!e.request_id.empty()) j["requestId"] = e.request_id;
+  j["body"] = Json::parse(EventBodyJson(e.body));
+  return j;
+}
+
+std::string UtcTime(int64_t ms) {
+  time_t t = static_cast<time_t>(ms / 1000);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Status Log(Context& ctx, uint64_t from, uint64_t limit) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
+  uint64_t to = limit == 0 ? ledger->size() : std::min(ledger->size(), from + limit);
+  Json events = Json::array();
+  VLEDGER_TRY(ledger->ScanEvents(from, to, [&](const StoredEvent& stored) -> Status {
+    auto e = DecodeEvent(stored.canonical);
+    if (!e.ok()) return e.status().WithPrefix("seq " + std::to_string(stored.seq));
+    if (ctx.options.json) {
+      events.push_back(EventJson(stored, *e));
+    } else {
+      ctx.PrintLine(std::to_string(stored.seq) + "  " + UtcTime(e->recorded_at_ms) + "  " +
+                    e->key_id + "  " + EventTypeName(e->body) + "  " + EventBodyJson(e->body));
+    }
+    return Status::Ok();
+  }));
+  if (ctx.options.json) ctx.PrintJson(Json{{"events", events}});
+  return Status::Ok();
+}
+
+Status Show(Context& ctx, uint64_t seq) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
+  VLEDGER_ASSIGN_OR_RETURN(StoredEvent stored, ledger->ReadEvent(seq));
+  auto e = DecodeEvent(stored.canonical);
+  if (!e.ok()) return e.status().WithPrefix("seq " + std::to_string(seq));
+  VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, ledger->CommitOf(seq));
+  Json j = EventJson(stored, *e);
+  j["commit"] = Json{{"first", commit.first}, {"last", commit.last}, {"keyId", commit.key_id},
+                     {"signature", Hex(commit.signature)}};
+  if (ctx.options.json) {
+    ctx.PrintJson(j);
+    return Status::Ok();
+  }
+  ctx.PrintLine("seq:        " + std::to_string(seq));
+  ctx.PrintLine("type:       " + std::string(EventTypeName(e->body)));
+  ctx.PrintLine("recorded:   " + UtcTime(e->recorded_at_ms));
+  ctx.PrintLine("key:        " + e->key_id);
+  if (!e->request_id.empty()) ctx.PrintLine("request id: " + e->request_id);
+  ctx.PrintLine("hash:       " + Hex(stored.hash));
+  ctx.PrintLine("commit:     " + std::to_string(commit.first) + ".." + std::to_string(commit.last));
+  ctx.PrintLine("body:       " + j["body"].dump(2));
+  return Status::Ok();
+}
+
+Status Verify(Context& ctx) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
+  VLEDGER_ASSIGN_OR_RETURN(VerifyOutcome out, VerifyLedger(*ledger));
+  if (ctx.options.json) {
+    if (out.ok) {
+      ctx.PrintJson(Json{{"ok", true}, {"events", out.events}, {"root", Hex(out.root)}});
+    } else {
+      Json seq = out.seq ? Json(*out.seq) : Json(nullptr);
+      ctx.PrintJson(Json{{"ok", false}, {"seq", seq}, {"problem", out.problem}});
+    }
+  } else if (out.ok) {
+    ctx.PrintLine("ok: " + std::to_string(out.events) + " events verified, Merkle root " +
+                  Hex(out.root));
+  }
+  if (out.ok) return Status::Ok();
+  std::string where = out.seq ? "seq " + std::to_string(*out.seq) + ": " : "";
+  return Status::Fault("verify failed at " + where + out.problem);
+}
+
+Status Rebuild(Context& ctx) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenWriter());
+  VLEDGER_ASSIGN_OR_RETURN(auto rows, ReplayProjections(*ledger, ledger->size()));
+  VLEDGER_TRY(ledger->ScanState("req/", [&](std::string_view key, std::string_view value) {
+    rows.emplace(std::string(key), std::string(value));
+    return true;
+  }));
+  VLEDGER_TRY(ledger->ReplaceState(rows));
+  if (ctx.options.json) {
+    ctx.PrintJson(Json{{"events", ledger->size()}, {"rows", rows.size()}});
+  } else {
+    ctx.PrintLine("rebuilt " + std::to_string(rows.size()) + " projection rows from " +
+                  std::to_string(ledger->size()) + " events");
+  }
+  return Status::Ok();
+}
+
+Status KeyNew(Context& ctx, const std::string& out) {
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::Generate());
+  VLEDGER_TRY(key.SavePem(out, out + ".pub").WithPrefix("--out"));
+  if (ctx.options.json) {
+    ctx.PrintJson(Json{{"keyId", key.key_id()}, {"private", out}, {"public", out + ".pub"}});
+  } else {
+    ctx.PrintLine("wrote " + out + " (mode 0600) and " + out + ".pub; key id " + key.key_id());
+  }
+  return Status::Ok();
+}
+
+Status KeyList(Context& ctx) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
+  auto state = ledger->StateView();
+  Json keys = Json::array();
+  for (const KeyRecord& k : ListKeys(*state)) {
+    Json revoked = k.revoked_seq ? Json(*k.revoked_seq) : Json(nullptr);
+    keys.push_back(Json{{"keyId", k.key_id}, {"role", k.role}, {"villages", k.villages},
+                        {"label", k.label}, {"registeredSeq", k.registered_seq},
+                        {"revokedSeq", revoked}});
+    if (!ctx.options.json) {
+      std::string scope;
+      for (const auto& v : k.villages) scope += (scope.empty() ? "" : ",") + v;
+      ctx.PrintLine(k.key_id + "  " + k.role + "  " + (scope.empty() ? "*" : scope) + "  " +
+                    (k.revoked_seq ? "revoked at seq " + std::to_string(*k.revoked_seq) : "active") +
+                    "  " + k.label);
+    }
+  }
+  if (ctx.options.json) ctx.PrintJson(Json{{"keys", keys}});
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action) {
+  {
+    auto o = std::make_shared<std::tuple<std::string, std::string, std::string>>("", "./admin.key", "");
+    CLI::App* cmd = AddCommand(app, "init", "create a ledger and its root admin key");
+    cmd->add_option("--name", std::get<0>(*o), "display name of the ledger")->required();
+    cmd->add_option("--admin-key-out", std::get<1>(*o), "where to write the admin key (./admin.key)");
+    cmd->add_option("--origin", std::get<2>(*o), "checkpoint origin (default vledger/NAME-KEYID)");
+    cmd->callback([&ctx, action, o] {
+      *action = [&ctx, o] { return Init(ctx, std::get<0>(*o), std::get<1>(*o), std::get<2>(*o)); };
+    });
+  }
+  CLI::App* key = AddCommand(app, "key", "create, register, revoke and list keys");
+  key->require_subcommand(1);
+  {
+    auto out = std::make_shared<std::string>();
+    CLI::App* cmd = AddCommand(*key, "new", "write a new Ed25519 key pair (FILE, FILE.pub)");
+    cmd->add_option("--out", *out, "private key file")->required();
+    cmd->callback([&ctx, action, out] { *action = [&ctx, out] { return KeyNew(ctx, *out); }; });
+  }
+  {
+    struct Opts {
+      std::string pub, role, label, request_id;
+      std::vector<std::string> villages;
+    };
+    auto o = std::make_shared<Opts>();
+    CLI::App* cmd = AddCommand(*key, "register", "register a public key with a role");
+    cmd->add_option("--pub", o->pub, "public key PEM (SPKI or private)")->required();
+    cmd->add_option("--role", o->role, "admin|collector|treasurer|reviewer|auditor")->required();
+    cmd->add_option("--village", o->villages, "village scope (repeatable)");
+    cmd->add_option("--label", o->label, "who holds the key");
+    cmd->add_option("--request-id", o->request_id, "idempotency key");
+    cmd->callback([&ctx, action, o, cmd] {
+      *action = [&ctx, o, fp = Fingerprint(*cmd)] {
+        auto pub = PublicKey::LoadPem(o->pub);
+        if (!pub.ok()) return pub.status().WithPrefix("--pub");
+        return AppendCommand(ctx, {o->request_id, fp}, [&](CommitBuilder& b) {
+          return b.Add(KeyRegistered{pub->raw(), o->role, o->villages, o->label}).status();
+        });
+      };
+    });
+  }
+  {
+    auto o = std::make_shared<std::pair<std::string, std::string>>();
+    CLI::App* cmd = AddCommand(*key, "revoke", "revoke a key: it signs nothing after this");
+    cmd->add_option("ID", o->first, "key id")->required();
+    cmd->add_option("--request-id", o->second, "idempotency key");
+    cmd->callback([&ctx, action, o, cmd] {
+      *action = [&ctx, o, fp = Fingerprint(*cmd)] {
+        return AppendCommand(ctx, {o->second, fp}, [&](CommitBuilder& b) {
+          return b.Add(KeyRevoked{o->first}).status();
+        });
+      };
+    });
+  }
+  {
+    CLI::App* cmd = AddCommand(*key, "list", "list registered keys");
+    cmd->callback([&ctx, action] { *action = [&ctx] { return KeyList(ctx); }; });
+  }
+  {
+    auto o = std::make_shared<std::pair<uint64_t, uint64_t>>(0, 0);
+    CLI::App* cmd = AddCommand(app, "log", "list events");
+    cmd->add_option("--from", o->first, "first seq");
+    cmd->add_option("--limit", o->second, "at most N events");
+    cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return Log(ctx, o->first, o->second); }; });
+  }
+  {
+    auto seq = std::make_shared<uint64_t>(0);
+    CLI::App* cmd = AddCommand(app, "show", "show one event and its commit");
+    cmd->add_option("SEQ", *seq, "event seq")->required();
+    cmd->callback([&ctx, action, seq] { *action = [&ctx, seq] { return Show(ctx, *seq); }; });
+  }
+  {
+    CLI::App* cmd = AddCommand(app, "verify", "verify the whole ledger");
+    cmd->callback([&ctx, action] { *action = [&ctx] { return Verify(ctx); }; });
+  }
+  {
+    CLI::App* cmd = AddCommand(app, "rebuild", "recompute every projection from the log");
+    cmd->callback([&ctx, action] { *action = [&ctx] { return Rebuild(ctx); }; });
+  }
+}
+
+}  // namespace vledger::cli

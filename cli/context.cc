@@ -1,0 +1,115 @@
+#include "context.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <map>
+
+namespace vledger::cli {
+namespace {
+
+// Parses 2021-09-30T10:00:00Z or 2021-09-30T10:00:00.123Z.
+std::optional<int64_t> ParseUtc(const std::string& s) {
+  int y, mo, d, h, mi, sec, n = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6) {
+    return std::nullopt;
+  }
+  int64_t ms = 0;
+  std::string rest = s.substr(static_cast<size_t>(n));
+  if (rest.size() == 5 && rest[0] == '.') {
+    ms = std::atoi(rest.substr(1, 3).c_str());
+    rest = rest.substr(4);
+  }
+  if (rest != "Z" || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
+    return std::nullopt;
+  }
+  struct tm tm = {};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
+}
+
+}  // namespace
+
+Result<int64_t> Context::NowMs() const {
+  if (const char* now = std::getenv("VLEDGER_NOW"); now != nullptr && *now != '\0') {
+    auto ms = ParseUtc(now);
+    if (!ms) return Status::Usage("VLEDGER_NOW: \"" + std::string(now) + "\" is not like 2021-09-30T10:00:00Z");
+    return *ms;
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<std::unique_ptr<Ledger>> Context::OpenReader() const {
+  return Ledger::Open(options.ledger_dir, {Ledger::Access::kReader, 0});
+}
+
+Result<std::unique_ptr<Ledger>> Context::OpenWriter() const {
+  return Ledger::Open(options.ledger_dir, {Ledger::Access::kWriter, options.wait_seconds});
+}
+
+Result<PrivateKey> Context::SigningKey() const {
+  if (options.key_path.empty()) {
+    return Status::Rejected("--key: no signing key given (use --key FILE or set VLEDGER_KEY)");
+  }
+  const char* pass = std::getenv("VLEDGER_KEY_PASSPHRASE");
+  auto key = PrivateKey::LoadPem(options.key_path, pass ? pass : "");
+  if (!key.ok()) return key.status().WithPrefix("--key");
+  return key;
+}
+
+void Context::PrintJson(const Json& doc) const {
+  if (quiet) return;
+  std::cout << doc.dump() << "\n";
+}
+
+void Context::PrintLine(const std::string& line) const {
+  if (quiet) return;
+  std::cout << line << "\n";
+}
+
+void Context::Warn(const std::string& line) const {
+  if (quiet) return;
+  std::cerr << "vledger: warning: " << line << "\n";
+}
+
+CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help) {
+  CLI::App* cmd = parent.add_subcommand(name, help);
+  cmd->fallthrough();  // global options may follow the command
+  return cmd;
+}
+
+std::string Fingerprint(const CLI::App& cmd) {
+  std::map<std::string, std::vector<std::string>> given;
+  for (const CLI::Option* opt : cmd.get_options()) {
+    if (opt->count() == 0) continue;
+    std::string name = opt->get_name();
+    if (name == "--request-id" || name == "--help" || name == "-h") continue;
+    given[name] = opt->results();
+  }
+  std::string fp;
+  for (const CLI::App* p = &cmd; p != nullptr; p = p->get_parent()) {
+    if (p->get_parent() != nullptr) fp = p->get_name() + " " + fp;
+  }
+  for (const auto& [name, values] : given) {
+    fp += name;
+    for (const auto& v : values) {
+      fp += '\x1f';
+      fp += v;
+    }
+    fp += '\x1e';
+  }
+  return fp;
+}
+
+}  // namespace vledger::cli

@@ -1,0 +1,69 @@
+// What every command needs: the global options, the clock, the ledger and
+// the signing key, and the output channel. main() builds one Context and
+// passes it to the commands; nothing here is global.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vledger/crypto.h"
+#include "vledger/status.h"
+#include "vledger/store.h"
+
+namespace vledger::cli {
+
+using Json = nlohmann::ordered_json;
+
+struct GlobalOptions {
+  std::string ledger_dir;  // --ledger, else $VLEDGER_DIR, else ./vledger-data
+  std::string key_path;    // --key, else $VLEDGER_KEY
+  bool json = false;       // --json
+  int wait_seconds = 0;    // --wait
+};
+
+class Context {
+ public:
+  GlobalOptions options;
+  bool quiet = false;  // the demo runs commands without their output
+
+  // UTC milliseconds: VLEDGER_NOW (e.g. 2021-09-30T10:00:00Z) or the clock.
+  Result<int64_t> NowMs() const;
+
+  Result<std::unique_ptr<Ledger>> OpenReader() const;
+  Result<std::unique_ptr<Ledger>> OpenWriter() const;
+  // The --key private key (exit 3 when missing, unreadable or malformed).
+  Result<PrivateKey> SigningKey() const;
+
+  // Output: one JSON document with --json, else human lines.
+  void PrintJson(const Json& doc) const;
+  void PrintLine(const std::string& line) const;
+  // A warning on stderr (e.g. "notes are public").
+  void Warn(const std::string& line) const;
+};
+
+// A command's action, run after the command line parsed.
+using Action = std::function<Status()>;
+
+// Adds a subcommand that accepts the global options after its own and
+// stores its action in `*action` when chosen.
+CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help);
+
+// The explicitly given options and positionals of `cmd` (not the global
+// ones, not --request-id) as one canonical string, for idempotency.
+std::string Fingerprint(const CLI::App& cmd);
+
+// Registration of the command groups (one file each).
+void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action);
+void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action);
+void RegisterDemoCommand(CLI::App& app, Context& ctx, Action* action);
+
+// Parses and runs one command line; returns the exit code. Used by main()
+// and by the demo, which drives the real commands.
+int RunCommandLine(Context& ctx, std::vector<std::string> args);
+
+}  // namespace vledger::cli

@@ -1,0 +1,5 @@
+// placeholder until the demo lands
+#include "context.h"
+namespace vledger::cli {
+void RegisterDemoCommand(CLI::App&, Context&, Action*) {}
+}

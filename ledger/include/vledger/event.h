@@ -1,0 +1,183 @@
+// The event model: plain C++ mirrors of schemas/event.capnp.
+//
+// Callers build and read these; only the codec (codec.h) knows Cap'n Proto.
+// Field names follow the schema in snake_case; binary fields (keys, refs,
+// hashes) are std::string holding raw bytes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace vledger {
+
+// ledger
+struct Genesis {
+  std::string name, origin, public_key;
+};
+struct KeyRegistered {
+  std::string public_key, role;
+  std::vector<std::string> villages;
+  std::string label;
+};
+struct KeyRevoked {
+  std::string key_id;
+};
+
+// registry
+struct VillageRegistered {
+  std::string code, name;
+};
+struct HouseholdRegistered {
+  std::string id, village, head_ref;
+};
+struct HouseholdHeadSet {
+  std::string household, resident;
+};
+struct VillagePolicySet {
+  std::string village;
+  bool review = false;
+  int64_t star_points = 20;
+  uint32_t max_stars = 5;
+  uint32_t red_flag_share_pct = 10;
+};
+struct ResidentRegistered {
+  std::string id, village, household;
+  bool minor = false;
+  std::string person_ref;
+};
+struct ResidentUpdated {
+  std::string id, household, status;
+};
+struct PersonErased {
+  std::string person_ref, reason;
+};
+
+// rules
+struct RuleDefined {
+  std::string code, village, category, description;
+  int64_t points = 0;
+  bool has_range = false;
+  int64_t min = 0, max = 0;
+  int64_t cap = 0;
+  std::string cap_period;
+};
+struct RuleRetired {
+  std::string code;
+};
+
+// points
+struct PointsEntry {
+  std::string resident, rule;
+  int64_t points = 0;
+  std::string occurred_on, note, evidence, household;
+};
+struct PointsAwarded : PointsEntry {};
+struct PointsDeducted : PointsEntry {};
+struct Rejection {
+  uint64_t seq = 0;
+  std::string reason;
+};
+struct EntriesReviewed {
+  std::string village;
+  std::vector<uint64_t> approved;
+  std::vector<Rejection> rejected;
+};
+struct PointsRedeemed {
+  std::string resident, shop, item;
+  uint32_t quantity = 1;
+  int64_t points = 0;
+};
+struct PointsExpired {
+  std::string village, before;
+};
+
+// funds
+struct FundOpened {
+  std::string code, name, kind, village, list_beneficiaries;
+};
+struct DonationReceived {
+  std::string fund, donor_ref, donor_org;
+  bool anonymous = false, public_name = false;
+  int64_t amount_fen = 0;
+  std::string purpose, receipt;
+};
+struct FundDisbursed {
+  std::string fund, to_resident, to_household;
+  int64_t amount_fen = 0;
+  std::string purpose, period, note;
+  uint64_t allowance = 0;
+};
+struct AllowanceAdded {
+  std::string fund, to_resident, to_household;
+  int64_t amount_fen = 0;
+  std::string purpose, from_month, until_month;
+};
+struct AllowanceStopped {
+  uint64_t allowance = 0;
+};
+struct RestrictionReleased {
+  std::string fund, purpose;
+  int64_t amount_fen = 0;
+  std::string consent;
+};
+struct DividendDeclared {
+  std::string fund, village, period;
+  int64_t amount_fen = 0;
+};
+
+// corrections
+struct EventReversed {
+  uint64_t target = 0;
+  std::string reason;
+};
+
+// disclosure
+struct DisclosurePublished {
+  std::string village, period, kind, report_sha256;
+  uint64_t tree_size = 0;
+  std::string window_end, format, lang;
+};
+struct ObjectionFiled {
+  std::optional<uint64_t> about_event;  // else about_report is set
+  std::string about_report;             // SHA-256 of a published report
+  std::string by_resident, by_ref, text, reply_due;
+};
+struct ObjectionResolved {
+  uint64_t objection = 0;
+  bool upheld = false;
+  std::string answer;
+  uint64_t reversal = 0;
+};
+
+// Order matches the schema's union ordinals (genesis first).
+using EventBody =
+    std::variant<Genesis, KeyRegistered, KeyRevoked, VillageRegistered, HouseholdRegistered,
+                 HouseholdHeadSet, VillagePolicySet, ResidentRegistered, ResidentUpdated,
+                 PersonErased, RuleDefined, RuleRetired, PointsAwarded, PointsDeducted,
+                 EntriesReviewed, PointsRedeemed, PointsExpired, FundOpened, DonationReceived,
+                 FundDisbursed, AllowanceAdded, AllowanceStopped, RestrictionReleased,
+                 DividendDeclared, EventReversed, DisclosurePublished, ObjectionFiled,
+                 ObjectionResolved>;
+
+struct Event {
+  int64_t recorded_at_ms = 0;
+  std::string key_id;
+  std::string request_id;
+  EventBody body;
+};
+
+// The schema's union member name of the body: "genesis", "pointsAwarded", ...
+const char* EventTypeName(const EventBody& body);
+
+// A person record kept beside the chain (never in the log).
+struct Person {
+  std::string name;
+  uint16_t birth_year = 0;
+  std::string phone;
+  std::string id_card_hash;
+};
+
+}  // namespace vledger

@@ -1,0 +1,163 @@
+// The ledger folder: the event log, its indexes and projections, stored in
+// one RocksDB database. RocksDB stays behind this header.
+//
+// Folder layout:   DIR/db/       RocksDB (column families below)
+//                  DIR/writer.lock   flock()ed by the one writer
+// Column families: events       u64be(seq) -> C(e)          (SPEC section 5)
+//                  hashes       u64be(seq) -> h[seq]
+//                  commits      u64be(last) -> first, key id, signature
+//                  merkle       u8 level || u64be index -> perfect subtree root
+//                  state        projection rows (state.h)
+//                  persons      personRef -> salt(16) || C(Person)
+//                  checkpoints  u64be(size) -> signed checkpoint text
+//                  default      meta: head (size, h[size-1])
+// Every commit is one synced WriteBatch across all of them, so a reader or
+// a crash sees a commit wholly or not at all.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "vledger/bytes.h"
+#include "vledger/chain.h"
+#include "vledger/crypto.h"
+#include "vledger/event.h"
+#include "vledger/merkle.h"
+#include "vledger/state.h"
+#include "vledger/status.h"
+
+namespace vledger {
+
+struct StoredEvent {
+  uint64_t seq = 0;
+  Hash hash{};
+  std::string canonical;  // C(e), exactly the hashed bytes
+};
+
+class WriteTxn;
+
+class Ledger {
+ public:
+  enum class Access { kReader, kWriter };
+  struct OpenOptions {
+    Access access = Access::kReader;
+    int wait_seconds = 0;  // writer: wait this long for another writer to finish
+  };
+
+  // Creates an empty ledger folder (absent or empty DIR) and opens it as writer.
+  static Result<std::unique_ptr<Ledger>> Create(const std::string& dir);
+  // Opens an existing ledger. Unavailable (exit 4) when missing, locked by
+  // another writer, or damaged.
+  static Result<std::unique_ptr<Ledger>> Open(const std::string& dir, const OpenOptions& options);
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  const std::string& dir() const;
+  bool writer() const;
+  uint64_t size() const;  // number of events
+  Hash head() const;      // h[size-1], or zeros when empty
+
+  Result<StoredEvent> ReadEvent(uint64_t seq) const;
+  Result<Event> ReadDecoded(uint64_t seq) const;
+  Result<Hash> ReadHash(uint64_t seq) const;
+
+  // Streams events [from, to) in seq order; stops at the first non-ok Status
+  // that fn returns and returns it.
+  Status ScanEvents(uint64_t from, uint64_t to,
+                    const std::function<Status(const StoredEvent&)>& fn) const;
+  // Streams the stored hashes column [from, to), for cross-checking.
+  Status ScanHashes(uint64_t from, uint64_t to,
+                    const std::function<Status(uint64_t seq, std::string_view hash)>& fn) const;
+  // Streams commits in order of their last seq.
+  Status ScanCommits(const std::function<Status(const CommitRecord&)>& fn) const;
+  // The commit that holds seq.
+  Result<CommitRecord> CommitOf(uint64_t seq) const;
+
+  // Projection rows, as of the last whole commit.
+  Result<std::optional<std::string>> GetState(std::string_view key) const;
+  Status ScanState(std::string_view prefix, const StateStore::ScanFn& fn) const;
+  // A live StateStore over the stored rows (read-only; Put/Delete assert).
+  std::unique_ptr<StateStore> StateView() const;
+
+  // Person store: salt(16) || C(Person), by personRef.
+  Result<std::optional<std::string>> GetPerson(std::string_view person_ref) const;
+  Status ScanPersons(
+      const std::function<Status(std::string_view ref, std::string_view value)>& fn) const;
+
+  // Merkle tree over h[0..size-1]: stored perfect subtrees.
+  NodeReader MerkleNodes() const;
+  Result<Hash> MerkleRootAt(uint64_t size) const;
+
+  // Checkpoints beside the log (storing one appends no event). Writer only.
+  Status PutCheckpoint(uint64_t size, const std::string& text);
+  Result<std::optional<std::string>> GetCheckpoint(uint64_t size) const;
+  // The checkpoint with the largest size, if any: (size, text).
+  Result<std::optional<std::pair<uint64_t, std::string>>> LatestCheckpoint() const;
+
+  // Starts a write transaction. Writer only; one at a time.
+  std::unique_ptr<WriteTxn> BeginWrite();
+
+  // Replaces every projection row with `rows` (for `rebuild`). Writer only.
+  Status ReplaceState(const std::map<std::string, std::string, std::less<>>& rows);
+
+  // Checks every table file's block checksums (RocksDB VerifyChecksum).
+  Status VerifyStorage() const;
+
+  struct Impl;
+
+ private:
+  explicit Ledger(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  friend class WriteTxn;
+};
+
+// Pending writes over the ledger: events, projection rows, person records.
+// Reads see the pending writes first. Commit() seals the pending events as
+// one commit signed by `signer` and writes all of it in one synced batch;
+// the transaction can then be reused for the next commit. Dropping it
+// without Commit() writes nothing.
+class WriteTxn final : public StateStore {
+ public:
+  ~WriteTxn() override;
+
+  std::optional<std::string> Get(std::string_view key) override;
+  void Put(std::string_view key, std::string_view value) override;
+  void Delete(std::string_view key) override;
+  void Scan(std::string_view prefix, const ScanFn& fn) override;
+  Result<Event> ReadEvent(uint64_t seq) override;
+
+  std::optional<std::string> GetPerson(std::string_view ref);
+  void PutPerson(std::string_view ref, std::string_view value);
+  void DeletePerson(std::string_view ref);
+
+  // Seq the next added event will get.
+  uint64_t next_seq() const;
+  // Number of events pending in this commit.
+  uint64_t pending_events() const;
+  // Adds an event (already encoded) to the pending commit; returns its seq.
+  uint64_t AddEvent(std::string canonical, Event decoded);
+  // h of a pending or stored event.
+  Hash HashOf(uint64_t seq);
+
+  // Signs and writes. The first storage error (from any read or the write)
+  // is returned as Unavailable.
+  Result<CommitRecord> Commit(const PrivateKey& signer);
+  // Forgets everything pending.
+  void Abort();
+
+  // First storage error seen by a read, if any.
+  const Status& io_status() const;
+
+ private:
+  friend class Ledger;
+  explicit WriteTxn(Ledger::Impl* ledger);
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vledger

@@ -1,0 +1,707 @@
+// Canonical encoding of events and person records (SPEC section 5).
+//
+// The plain structs of event.h are copied field by field into Cap'n Proto
+// builders and out of readers; the bytes that get hashed are
+// capnp::canonicalize() of the root. Decoding accepts only bytes that encode
+// back to themselves, so "decode then re-encode" is always the identity and a
+// stored event is exactly the bytes that were hashed.
+//
+// Encoding rule worth knowing when writing events by other means: every
+// pointer field (Text, Data, List) is always set, even when empty, so an empty
+// text is a pointer to an empty string, never a null pointer.
+//
+// event.capnp has no $Cxx.namespace, so the generated types live in the global
+// namespace: below, `::Genesis` is the wire struct and `Genesis` the plain one.
+#include "vledger/codec.h"
+
+#include <capnp/dynamic.h>
+#include <capnp/message.h>
+#include <capnp/schema.h>
+#include <kj/debug.h>
+#include <kj/exception.h>
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "event.capnp.h"
+#include "vledger/bytes.h"
+#include "vledger/crypto.h"
+
+namespace vledger {
+namespace {
+
+// Every union member of Event.body: the plain type (whose name is also the
+// member's UpperCamel name in the generated code) and its `Which` constant.
+#define VLEDGER_EVENT_BODIES(X)                \
+  X(Genesis, GENESIS)                          \
+  X(KeyRegistered, KEY_REGISTERED)             \
+  X(KeyRevoked, KEY_REVOKED)                   \
+  X(VillageRegistered, VILLAGE_REGISTERED)     \
+  X(HouseholdRegistered, HOUSEHOLD_REGISTERED) \
+  X(HouseholdHeadSet, HOUSEHOLD_HEAD_SET)      \
+  X(VillagePolicySet, VILLAGE_POLICY_SET)      \
+  X(ResidentRegistered, RESIDENT_REGISTERED)   \
+  X(ResidentUpdated, RESIDENT_UPDATED)         \
+  X(PersonErased, PERSON_ERASED)               \
+  X(RuleDefined, RULE_DEFINED)                 \
+  X(RuleRetired, RULE_RETIRED)                 \
+  X(PointsAwarded, POINTS_AWARDED)             \
+  X(PointsDeducted, POINTS_DEDUCTED)           \
+  X(EntriesReviewed, ENTRIES_REVIEWED)         \
+  X(PointsRedeemed, POINTS_REDEEMED)           \
+  X(PointsExpired, POINTS_EXPIRED)             \
+  X(FundOpened, FUND_OPENED)                   \
+  X(DonationReceived, DONATION_RECEIVED)       \
+  X(FundDisbursed, FUND_DISBURSED)             \
+  X(AllowanceAdded, ALLOWANCE_ADDED)           \
+  X(AllowanceStopped, ALLOWANCE_STOPPED)       \
+  X(RestrictionReleased, RESTRICTION_RELEASED) \
+  X(DividendDeclared, DIVIDEND_DECLARED)       \
+  X(EventReversed, EVENT_REVERSED)             \
+  X(DisclosurePublished, DISCLOSURE_PUBLISHED) \
+  X(ObjectionFiled, OBJECTION_FILED)           \
+  X(ObjectionResolved, OBJECTION_RESOLVED)
+
+// EventTypeName and EventBodyJson index the union by the variant's index, so
+// the variant's order must be the schema's ordinal order.
+#define VLEDGER_CHECK_ORDER(Type, WHICH)                                                           \
+  static_assert(std::is_same_v<std::variant_alternative_t<::Event::Body::WHICH, EventBody>, Type>, \
+                #Type " must sit at the variant index of its union ordinal");
+VLEDGER_EVENT_BODIES(VLEDGER_CHECK_ORDER)
+#undef VLEDGER_CHECK_ORDER
+static_assert(std::variant_size_v<EventBody> == ::Event::Body::OBJECTION_RESOLVED + 1,
+              "EventBody must have exactly one alternative per union member");
+
+// Far above any real event or person record; bounds the copy a corrupt row
+// can cause.
+constexpr size_t kEncodedBytesMax = 16u << 20;
+// Struct nesting in event.capnp is at most Event > body > list > Rejection.
+constexpr int kNestingLimit = 16;
+// Decoding reads each word a few times (canonical check, then the fields);
+// anything beyond this is an amplification attack, not an event.
+constexpr uint64_t kTraversalWordsPerWord = 8;
+constexpr uint64_t kTraversalWordsSlack = 1024;
+
+// ---------------------------------------------------------------- blobs
+
+// Sized views: a std::string may hold NUL bytes, so never go through c_str().
+capnp::Text::Reader AsText(const std::string& s) { return {s.data(), s.size()}; }
+capnp::Data::Reader AsData(const std::string& s) {
+  return {reinterpret_cast<const kj::byte*>(s.data()), s.size()};
+}
+std::string Str(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
+std::string Str(capnp::Data::Reader d) {
+  return {reinterpret_cast<const char*>(d.begin()), d.size()};
+}
+
+capnp::uint ListSize(size_t n) {
+  constexpr size_t kListElementsMax = (1u << 29) - 1;  // Cap'n Proto's own limit
+  VLEDGER_ASSERT(n <= kListElementsMax);
+  return static_cast<capnp::uint>(n);
+}
+
+void FillTexts(capnp::List<capnp::Text>::Builder out, const std::vector<std::string>& in) {
+  for (capnp::uint i = 0; i < out.size(); ++i) out.set(i, AsText(in[i]));
+}
+std::vector<std::string> ReadTexts(capnp::List<capnp::Text>::Reader in) {
+  std::vector<std::string> out;
+  out.reserve(in.size());
+  for (capnp::Text::Reader t : in) out.push_back(Str(t));
+  return out;
+}
+
+// ---------------------------------------------------------------- ledger
+// Each Fill writes every field of the plain struct; the Read beside it reads
+// every field back, in declaration order (designated initializers enforce it).
+
+void Fill(::Genesis::Builder out, const Genesis& in) {
+  out.setName(AsText(in.name));
+  out.setOrigin(AsText(in.origin));
+  out.setPublicKey(AsData(in.public_key));
+}
+Genesis Read(::Genesis::Reader in) {
+  return {.name = Str(in.getName()),
+          .origin = Str(in.getOrigin()),
+          .public_key = Str(in.getPublicKey())};
+}
+
+void Fill(::KeyRegistered::Builder out, const KeyRegistered& in) {
+  out.setPublicKey(AsData(in.public_key));
+  out.setRole(AsText(in.role));
+  FillTexts(out.initVillages(ListSize(in.villages.size())), in.villages);
+  out.setLabel(AsText(in.label));
+}
+KeyRegistered Read(::KeyRegistered::Reader in) {
+  return {.public_key = Str(in.getPublicKey()),
+          .role = Str(in.getRole()),
+          .villages = ReadTexts(in.getVillages()),
+          .label = Str(in.getLabel())};
+}
+
+void Fill(::KeyRevoked::Builder out, const KeyRevoked& in) { out.setKeyId(AsText(in.key_id)); }
+KeyRevoked Read(::KeyRevoked::Reader in) { return {.key_id = Str(in.getKeyId())}; }
+
+// -------------------------------------------------------------- registry
+
+void Fill(::VillageRegistered::Builder out, const VillageRegistered& in) {
+  out.setCode(AsText(in.code));
+  out.setName(AsText(in.name));
+}
+VillageRegistered Read(::VillageRegistered::Reader in) {
+  return {.code = Str(in.getCode()), .name = Str(in.getName())};
+}
+
+void Fill(::HouseholdRegistered::Builder out, const HouseholdRegistered& in) {
+  out.setId(AsText(in.id));
+  out.setVillage(AsText(in.village));
+  out.setHeadRef(AsData(in.head_ref));
+}
+HouseholdRegistered Read(::HouseholdRegistered::Reader in) {
+  return {.id = Str(in.getId()), .village = Str(in.getVillage()), .head_ref = Str(in.getHeadRef())};
+}
+
+void Fill(::HouseholdHeadSet::Builder out, const HouseholdHeadSet& in) {
+  out.setHousehold(AsText(in.household));
+  out.setResident(AsText(in.resident));
+}
+HouseholdHeadSet Read(::HouseholdHeadSet::Reader in) {
+  return {.household = Str(in.getHousehold()), .resident = Str(in.getResident())};
+}
+
+void Fill(::VillagePolicySet::Builder out, const VillagePolicySet& in) {
+  out.setVillage(AsText(in.village));
+  out.setReview(in.review);
+  out.setStarPoints(in.star_points);
+  out.setMaxStars(in.max_stars);
+  out.setRedFlagSharePct(in.red_flag_share_pct);
+}
+VillagePolicySet Read(::VillagePolicySet::Reader in) {
+  return {.village = Str(in.getVillage()),
+          .review = in.getReview(),
+          .star_points = in.getStarPoints(),
+          .max_stars = in.getMaxStars(),
+          .red_flag_share_pct = in.getRedFlagSharePct()};
+}
+
+void Fill(::ResidentRegistered::Builder out, const ResidentRegistered& in) {
+  out.setId(AsText(in.id));
+  out.setVillage(AsText(in.village));
+  out.setHousehold(AsText(in.household));
+  out.setMinor(in.minor);
+  out.setPersonRef(AsData(in.person_ref));
+}
+ResidentRegistered Read(::ResidentRegistered::Reader in) {
+  return {.id = Str(in.getId()),
+          .village = Str(in.getVillage()),
+          .household = Str(in.getHousehold()),
+          .minor = in.getMinor(),
+          .person_ref = Str(in.getPersonRef())};
+}
+
+void Fill(::ResidentUpdated::Builder out, const ResidentUpdated& in) {
+  out.setId(AsText(in.id));
+  out.setHousehold(AsText(in.household));
+  out.setStatus(AsText(in.status));
+}
+ResidentUpdated Read(::ResidentUpdated::Reader in) {
+  return {
+      .id = Str(in.getId()), .household = Str(in.getHousehold()), .status = Str(in.getStatus())};
+}
+
+void Fill(::PersonErased::Builder out, const PersonErased& in) {
+  out.setPersonRef(AsData(in.person_ref));
+  out.setReason(AsText(in.reason));
+}
+PersonErased Read(::PersonErased::Reader in) {
+  return {.person_ref = Str(in.getPersonRef()), .reason = Str(in.getReason())};
+}
+
+// ----------------------------------------------------------------- rules
+
+void Fill(::RuleDefined::Builder out, const RuleDefined& in) {
+  out.setCode(AsText(in.code));
+  out.setVillage(AsText(in.village));
+  out.setCategory(AsText(in.category));
+  out.setDescription(AsText(in.description));
+  out.setPoints(in.points);
+  out.setHasRange(in.has_range);
+  out.setMin(in.min);
+  out.setMax(in.max);
+  out.setCap(in.cap);
+  out.setCapPeriod(AsText(in.cap_period));
+}
+RuleDefined Read(::RuleDefined::Reader in) {
+  return {.code = Str(in.getCode()),
+          .village = Str(in.getVillage()),
+          .category = Str(in.getCategory()),
+          .description = Str(in.getDescription()),
+          .points = in.getPoints(),
+          .has_range = in.getHasRange(),
+          .min = in.getMin(),
+          .max = in.getMax(),
+          .cap = in.getCap(),
+          .cap_period = Str(in.getCapPeriod())};
+}
+
+void Fill(::RuleRetired::Builder out, const RuleRetired& in) { out.setCode(AsText(in.code)); }
+RuleRetired Read(::RuleRetired::Reader in) { return {.code = Str(in.getCode())}; }
+
+// ---------------------------------------------------------------- points
+
+// pointsAwarded and pointsDeducted share this shape (both PointsEntry).
+void Fill(::PointsEntry::Builder out, const PointsEntry& in) {
+  out.setResident(AsText(in.resident));
+  out.setRule(AsText(in.rule));
+  out.setPoints(in.points);
+  out.setOccurredOn(AsText(in.occurred_on));
+  out.setNote(AsText(in.note));
+  out.setEvidence(AsData(in.evidence));
+  out.setHousehold(AsText(in.household));
+}
+PointsEntry Read(::PointsEntry::Reader in) {
+  return {.resident = Str(in.getResident()),
+          .rule = Str(in.getRule()),
+          .points = in.getPoints(),
+          .occurred_on = Str(in.getOccurredOn()),
+          .note = Str(in.getNote()),
+          .evidence = Str(in.getEvidence()),
+          .household = Str(in.getHousehold())};
+}
+
+void Fill(::EntriesReviewed::Builder out, const EntriesReviewed& in) {
+  out.setVillage(AsText(in.village));
+  out.setApproved(kj::arrayPtr(in.approved.data(), in.approved.size()));
+  auto rejected = out.initRejected(ListSize(in.rejected.size()));
+  for (capnp::uint i = 0; i < rejected.size(); ++i) {
+    rejected[i].setSeq(in.rejected[i].seq);
+    rejected[i].setReason(AsText(in.rejected[i].reason));
+  }
+}
+EntriesReviewed Read(::EntriesReviewed::Reader in) {
+  EntriesReviewed out;
+  out.village = Str(in.getVillage());
+  for (uint64_t seq : in.getApproved()) out.approved.push_back(seq);
+  for (::EntriesReviewed::Rejection::Reader r : in.getRejected()) {
+    out.rejected.push_back({.seq = r.getSeq(), .reason = Str(r.getReason())});
+  }
+  return out;
+}
+
+void Fill(::PointsRedeemed::Builder out, const PointsRedeemed& in) {
+  out.setResident(AsText(in.resident));
+  out.setShop(AsText(in.shop));
+  out.setItem(AsText(in.item));
+  out.setQuantity(in.quantity);
+  out.setPoints(in.points);
+}
+PointsRedeemed Read(::PointsRedeemed::Reader in) {
+  return {.resident = Str(in.getResident()),
+          .shop = Str(in.getShop()),
+          .item = Str(in.getItem()),
+          .quantity = in.getQuantity(),
+          .points = in.getPoints()};
+}
+
+void Fill(::PointsExpired::Builder out, const PointsExpired& in) {
+  out.setVillage(AsText(in.village));
+  out.setBefore(AsText(in.before));
+}
+PointsExpired Read(::PointsExpired::Reader in) {
+  return {.village = Str(in.getVillage()), .before = Str(in.getBefore())};
+}
+
+// ----------------------------------------------------------------- funds
+
+void Fill(::FundOpened::Builder out, const FundOpened& in) {
+  out.setCode(AsText(in.code));
+  out.setName(AsText(in.name));
+  out.setKind(AsText(in.kind));
+  out.setVillage(AsText(in.village));
+  out.setListBeneficiaries(AsText(in.list_beneficiaries));
+}
+FundOpened Read(::FundOpened::Reader in) {
+  return {.code = Str(in.getCode()),
+          .name = Str(in.getName()),
+          .kind = Str(in.getKind()),
+          .village = Str(in.getVillage()),
+          .list_beneficiaries = Str(in.getListBeneficiaries())};
+}
+
+void Fill(::DonationReceived::Builder out, const DonationReceived& in) {
+  out.setFund(AsText(in.fund));
+  out.setDonorRef(AsData(in.donor_ref));
+  out.setDonorOrg(AsText(in.donor_org));
+  out.setAnonymous(in.anonymous);
+  out.setPublicName(in.public_name);
+  out.setAmountFen(in.amount_fen);
+  out.setPurpose(AsText(in.purpose));
+  out.setReceipt(AsText(in.receipt));
+}
+DonationReceived Read(::DonationReceived::Reader in) {
+  return {.fund = Str(in.getFund()),
+          .donor_ref = Str(in.getDonorRef()),
+          .donor_org = Str(in.getDonorOrg()),
+          .anonymous = in.getAnonymous(),
+          .public_name = in.getPublicName(),
+          .amount_fen = in.getAmountFen(),
+          .purpose = Str(in.getPurpose()),
+          .receipt = Str(in.getReceipt())};
+}
+
+void Fill(::FundDisbursed::Builder out, const FundDisbursed& in) {
+  out.setFund(AsText(in.fund));
+  out.setToResident(AsText(in.to_resident));
+  out.setToHousehold(AsText(in.to_household));
+  out.setAmountFen(in.amount_fen);
+  out.setPurpose(AsText(in.purpose));
+  out.setPeriod(AsText(in.period));
+  out.setNote(AsText(in.note));
+  out.setAllowance(in.allowance);
+}
+FundDisbursed Read(::FundDisbursed::Reader in) {
+  return {.fund = Str(in.getFund()),
+          .to_resident = Str(in.getToResident()),
+          .to_household = Str(in.getToHousehold()),
+          .amount_fen = in.getAmountFen(),
+          .purpose = Str(in.getPurpose()),
+          .period = Str(in.getPeriod()),
+          .note = Str(in.getNote()),
+          .allowance = in.getAllowance()};
+}
+
+void Fill(::AllowanceAdded::Builder out, const AllowanceAdded& in) {
+  out.setFund(AsText(in.fund));
+  out.setToResident(AsText(in.to_resident));
+  out.setToHousehold(AsText(in.to_household));
+  out.setAmountFen(in.amount_fen);
+  out.setPurpose(AsText(in.purpose));
+  out.setFromMonth(AsText(in.from_month));
+  out.setUntilMonth(AsText(in.until_month));
+}
+AllowanceAdded Read(::AllowanceAdded::Reader in) {
+  return {.fund = Str(in.getFund()),
+          .to_resident = Str(in.getToResident()),
+          .to_household = Str(in.getToHousehold()),
+          .amount_fen = in.getAmountFen(),
+          .purpose = Str(in.getPurpose()),
+          .from_month = Str(in.getFromMonth()),
+          .until_month = Str(in.getUntilMonth())};
+}
+
+void Fill(::AllowanceStopped::Builder out, const AllowanceStopped& in) {
+  out.setAllowance(in.allowance);
+}
+AllowanceStopped Read(::AllowanceStopped::Reader in) { return {.allowance = in.getAllowance()}; }
+
+void Fill(::RestrictionReleased::Builder out, const RestrictionReleased& in) {
+  out.setFund(AsText(in.fund));
+  out.setPurpose(AsText(in.purpose));
+  out.setAmountFen(in.amount_fen);
+  out.setConsent(AsText(in.consent));
+}
+RestrictionReleased Read(::RestrictionReleased::Reader in) {
+  return {.fund = Str(in.getFund()),
+          .purpose = Str(in.getPurpose()),
+          .amount_fen = in.getAmountFen(),
+          .consent = Str(in.getConsent())};
+}
+
+void Fill(::DividendDeclared::Builder out, const DividendDeclared& in) {
+  out.setFund(AsText(in.fund));
+  out.setVillage(AsText(in.village));
+  out.setPeriod(AsText(in.period));
+  out.setAmountFen(in.amount_fen);
+}
+DividendDeclared Read(::DividendDeclared::Reader in) {
+  return {.fund = Str(in.getFund()),
+          .village = Str(in.getVillage()),
+          .period = Str(in.getPeriod()),
+          .amount_fen = in.getAmountFen()};
+}
+
+// ----------------------------------------------------------- corrections
+
+void Fill(::EventReversed::Builder out, const EventReversed& in) {
+  out.setTarget(in.target);
+  out.setReason(AsText(in.reason));
+}
+EventReversed Read(::EventReversed::Reader in) {
+  return {.target = in.getTarget(), .reason = Str(in.getReason())};
+}
+
+// ------------------------------------------------------------ disclosure
+
+void Fill(::DisclosurePublished::Builder out, const DisclosurePublished& in) {
+  out.setVillage(AsText(in.village));
+  out.setPeriod(AsText(in.period));
+  out.setKind(AsText(in.kind));
+  out.setReportSha256(AsData(in.report_sha256));
+  out.setTreeSize(in.tree_size);
+  out.setWindowEnd(AsText(in.window_end));
+  out.setFormat(AsText(in.format));
+  out.setLang(AsText(in.lang));
+}
+DisclosurePublished Read(::DisclosurePublished::Reader in) {
+  return {.village = Str(in.getVillage()),
+          .period = Str(in.getPeriod()),
+          .kind = Str(in.getKind()),
+          .report_sha256 = Str(in.getReportSha256()),
+          .tree_size = in.getTreeSize(),
+          .window_end = Str(in.getWindowEnd()),
+          .format = Str(in.getFormat()),
+          .lang = Str(in.getLang())};
+}
+
+// The `about` union: an event seq when about_event is set, else a report hash.
+void Fill(::ObjectionFiled::Builder out, const ObjectionFiled& in) {
+  ::ObjectionFiled::About::Builder about = out.initAbout();
+  if (in.about_event.has_value()) {
+    about.setEvent(*in.about_event);
+  } else {
+    about.setReport(AsData(in.about_report));
+  }
+  out.setByResident(AsText(in.by_resident));
+  out.setByRef(AsData(in.by_ref));
+  out.setText(AsText(in.text));
+  out.setReplyDue(AsText(in.reply_due));
+}
+ObjectionFiled Read(::ObjectionFiled::Reader in) {
+  ObjectionFiled out;
+  out.by_resident = Str(in.getByResident());
+  out.by_ref = Str(in.getByRef());
+  out.text = Str(in.getText());
+  out.reply_due = Str(in.getReplyDue());
+  ::ObjectionFiled::About::Reader about = in.getAbout();
+  switch (about.which()) {
+    case ::ObjectionFiled::About::EVENT:
+      out.about_event = about.getEvent();
+      return out;
+    case ::ObjectionFiled::About::REPORT:
+      out.about_report = Str(about.getReport());
+      return out;
+  }
+  KJ_FAIL_REQUIRE("unknown objectionFiled.about member", static_cast<int>(about.which()));
+}
+
+void Fill(::ObjectionResolved::Builder out, const ObjectionResolved& in) {
+  out.setObjection(in.objection);
+  out.setUpheld(in.upheld);
+  out.setAnswer(AsText(in.answer));
+  out.setReversal(in.reversal);
+}
+ObjectionResolved Read(::ObjectionResolved::Reader in) {
+  return {.objection = in.getObjection(),
+          .upheld = in.getUpheld(),
+          .answer = Str(in.getAnswer()),
+          .reversal = in.getReversal()};
+}
+
+// ------------------------------------------------------ envelope, person
+
+// One FillBody per alternative: selects the union member, then fills it.
+#define VLEDGER_FILL_BODY(Type, WHICH) \
+  void FillBody(::Event::Body::Builder body, const Type& value) { Fill(body.init##Type(), value); }
+VLEDGER_EVENT_BODIES(VLEDGER_FILL_BODY)
+#undef VLEDGER_FILL_BODY
+
+EventBody ReadBody(::Event::Body::Reader body) {
+  switch (body.which()) {
+    // Type{...} also turns the shared PointsEntry into PointsAwarded/-Deducted.
+#define VLEDGER_READ_BODY(Type, WHICH) \
+  case ::Event::Body::WHICH:           \
+    return Type{Read(body.get##Type())};
+    VLEDGER_EVENT_BODIES(VLEDGER_READ_BODY)
+#undef VLEDGER_READ_BODY
+  }
+  // A member added by a newer schema: this version cannot model it.
+  KJ_FAIL_REQUIRE("unknown event body member", static_cast<int>(body.which()));
+}
+
+void Fill(::Event::Builder out, const Event& in) {
+  out.setRecordedAt(in.recorded_at_ms);
+  out.setKeyId(AsText(in.key_id));
+  out.setRequestId(AsText(in.request_id));
+  std::visit([&](const auto& body) { FillBody(out.getBody(), body); }, in.body);
+}
+Event Read(::Event::Reader in) {
+  return {.recorded_at_ms = in.getRecordedAt(),
+          .key_id = Str(in.getKeyId()),
+          .request_id = Str(in.getRequestId()),
+          .body = ReadBody(in.getBody())};
+}
+
+void Fill(::Person::Builder out, const Person& in) {
+  out.setName(AsText(in.name));
+  out.setBirthYear(in.birth_year);
+  out.setPhone(AsText(in.phone));
+  out.setIdCardHash(AsData(in.id_card_hash));
+}
+Person Read(::Person::Reader in) {
+  return {.name = Str(in.getName()),
+          .birth_year = in.getBirthYear(),
+          .phone = Str(in.getPhone()),
+          .id_card_hash = Str(in.getIdCardHash())};
+}
+
+// ------------------------------------------------------ canonical bytes
+
+// C(x): the canonical form of the root struct built from `value`.
+template <typename Root, typename T>
+std::string EncodeCanonical(const T& value) {
+  capnp::MallocMessageBuilder message;
+  Fill(message.initRoot<Root>(), value);
+  kj::Array<capnp::word> words = capnp::canonicalize(message.getRoot<Root>().asReader());
+  std::string bytes(reinterpret_cast<const char*>(words.begin()),
+                    words.size() * sizeof(capnp::word));
+  VLEDGER_ASSERT(!bytes.empty() && bytes.size() % sizeof(capnp::word) == 0);
+  return bytes;
+}
+
+capnp::ReaderOptions HostileInputOptions(size_t words) {
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = words * kTraversalWordsPerWord + kTraversalWordsSlack;
+  options.nestingLimit = kNestingLimit;
+  return options;
+}
+
+// Reads `bytes` (one unframed segment, as canonicalize() writes it) as a
+// `Root`. Any Cap'n Proto failure, a non-canonical layout, or a message that
+// does not re-encode to exactly `bytes` is a Fault naming `what`.
+template <typename Root, typename T>
+Result<T> DecodeCanonical(std::string_view bytes, const std::string& what) {
+  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
+    return Status::Fault(what + ": length " + std::to_string(bytes.size()) +
+                         " is not a positive multiple of 8 bytes");
+  }
+  if (bytes.size() > kEncodedBytesMax) {
+    return Status::Fault(what + ": " + std::to_string(bytes.size()) + " bytes is over the limit");
+  }
+  // Copy: Cap'n Proto needs word alignment, which a std::string_view lacks.
+  kj::Array<capnp::word> words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  kj::ArrayPtr<const capnp::word> segment = words.asPtr();
+  capnp::SegmentArrayMessageReader message(kj::arrayPtr(&segment, 1),
+                                           HostileInputOptions(words.size()));
+  std::optional<T> value;
+  try {
+    if (!message.isCanonical()) return Status::Fault(what + ": not in canonical form");
+    value = Read(message.getRoot<Root>());
+  } catch (const kj::Exception& e) {
+    return Status::Fault(what + ": malformed: " + e.getDescription().cStr());
+  }
+  // Canonical but not what this version writes: null pointers where vledger
+  // writes empty values, or fields of a newer schema that T cannot hold.
+  if (EncodeCanonical<Root>(*value) != bytes) {
+    return Status::Fault(what + ": not the encoding vledger writes for its content");
+  }
+  return std::move(*value);
+}
+
+// ------------------------------------------------------------------ JSON
+
+using Json = nlohmann::ordered_json;
+
+Json ValueJson(const capnp::DynamicValue::Reader& value);
+
+bool IsInactiveUnionMember(const capnp::DynamicStruct::Reader& value,
+                           const capnp::StructSchema::Field& field) {
+  if (field.getProto().getDiscriminantValue() == capnp::schema::Field::NO_DISCRIMINANT) {
+    return false;
+  }
+  KJ_IF_MAYBE (active, value.which()) {
+    return !(*active == field);
+  }
+  return true;
+}
+
+// Every field in schema order, under its schema name; of a union, only the
+// member that is set (so `about` becomes {"event":N} or {"report":"hex"}).
+Json StructJson(const capnp::DynamicStruct::Reader& value) {
+  Json out = Json::object();
+  for (capnp::StructSchema::Field field : value.getSchema().getFields()) {
+    if (IsInactiveUnionMember(value, field)) continue;
+    out[field.getProto().getName().cStr()] = ValueJson(value.get(field));
+  }
+  return out;
+}
+
+Json ValueJson(const capnp::DynamicValue::Reader& value) {
+  switch (value.getType()) {
+    case capnp::DynamicValue::BOOL:
+      return value.as<bool>();
+    case capnp::DynamicValue::INT:
+      return value.as<int64_t>();
+    case capnp::DynamicValue::UINT:
+      return value.as<uint64_t>();
+    case capnp::DynamicValue::TEXT:
+      return Str(value.as<capnp::Text>());
+    case capnp::DynamicValue::DATA:
+      return Hex(Str(value.as<capnp::Data>()));
+    case capnp::DynamicValue::LIST: {
+      Json out = Json::array();
+      for (capnp::DynamicValue::Reader element : value.as<capnp::DynamicList>()) {
+        out.push_back(ValueJson(element));
+      }
+      return out;
+    }
+    case capnp::DynamicValue::STRUCT:
+      return StructJson(value.as<capnp::DynamicStruct>());
+    default:
+      break;
+  }
+  // Floats, enums, interfaces and AnyPointer do not occur in event.capnp.
+  VLEDGER_ASSERT(!"field type not used by event.capnp");
+  return nullptr;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- public
+
+std::string EncodeEvent(const Event& event) { return EncodeCanonical<::Event>(event); }
+
+Result<Event> DecodeEvent(std::string_view canonical) {
+  return DecodeCanonical<::Event, Event>(canonical, "event bytes");
+}
+
+std::string EncodePerson(const Person& person) { return EncodeCanonical<::Person>(person); }
+
+Result<Person> DecodePerson(std::string_view canonical) {
+  return DecodeCanonical<::Person, Person>(canonical, "person record bytes");
+}
+
+std::string PersonRef(std::string_view salt, std::string_view person_canonical) {
+  // The domain tag is hashed with its trailing NUL (18 bytes).
+  static constexpr char kPersonTag[] = "VLEDGER-PERSON-V1";
+  Sha256Hasher hasher;
+  hasher.Update(std::string_view(kPersonTag, sizeof kPersonTag));
+  hasher.Update(salt);
+  hasher.Update(person_canonical);
+  return AsString(hasher.Finish());
+}
+
+const char* EventTypeName(const EventBody& body) {
+  // Union members ordered by discriminant, which the static_asserts above tie
+  // to the variant index. The name lives in the compiled-in schema, so the
+  // pointer stays valid for the life of the program.
+  capnp::StructSchema union_schema = capnp::Schema::from<::Event::Body>();
+  return union_schema.getUnionFields()[body.index()].getProto().getName().cStr();
+}
+
+std::string EventBodyJson(const EventBody& body) {
+  // Build the body as Cap'n Proto, then walk it by reflection: one walker
+  // for every body type, with names and order straight from the schema.
+  capnp::MallocMessageBuilder message;
+  ::Event::Builder event = message.initRoot<::Event>();
+  std::visit([&](const auto& value) { FillBody(event.getBody(), value); }, body);
+  capnp::DynamicStruct::Reader group = capnp::toDynamic(event.asReader().getBody());
+  capnp::StructSchema::Field member = group.getSchema().getUnionFields()[body.index()];
+  Json json = StructJson(group.get(member).as<capnp::DynamicStruct>());
+  // Text from a decoded event may be invalid UTF-8; show U+FFFD, never throw.
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace vledger

@@ -1,0 +1,323 @@
+// SHA-256 and Ed25519 through OpenSSL 3. Every OpenSSL error is drained by
+// OpenSslError(), so a failure reads as one line and the error queue never
+// leaks into a later call.
+#include "vledger/crypto.h"
+
+#include <fcntl.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace vledger {
+namespace {
+
+// Drains OpenSSL's error queue into one message.
+std::string OpenSslError(const char* what) {
+  std::string msg = what;
+  unsigned long err;
+  bool first = true;
+  while ((err = ERR_get_error()) != 0) {
+    char buf[256];
+    ERR_error_string_n(err, buf, sizeof buf);
+    if (first) msg += ": ";
+    else msg += "; ";
+    msg += buf;
+    first = false;
+  }
+  return msg;
+}
+
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+using BioPtr = std::unique_ptr<BIO, BioFree>;
+struct PkeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+
+// The SHA-256 implementation, fetched once per process.
+const EVP_MD* Sha256Md() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  VLEDGER_ASSERT(md != nullptr);
+  return md;
+}
+
+std::string RawPublicKey(EVP_PKEY* pkey) {
+  std::string raw(kPublicKeyBytes, '\0');
+  size_t len = raw.size();
+  if (EVP_PKEY_get_raw_public_key(pkey, reinterpret_cast<uint8_t*>(raw.data()), &len) != 1 ||
+      len != kPublicKeyBytes) {
+    ERR_clear_error();
+    return {};
+  }
+  return raw;
+}
+
+Result<std::string> ReadSmallFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Rejected(path + ": cannot read key file: " + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  if (text.size() > 64 * 1024) return Status::Rejected(path + ": key file too large");
+  return text;
+}
+
+int PassphraseCallback(char* buf, int size, int /*rwflag*/, void* u) {
+  const auto* pass = static_cast<const std::string*>(u);
+  if (pass == nullptr || pass->empty()) return -1;  // encrypted key, no passphrase
+  int n = static_cast<int>(std::min<size_t>(pass->size(), static_cast<size_t>(size)));
+  std::memcpy(buf, pass->data(), static_cast<size_t>(n));
+  return n;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ SHA-256
+
+Hash Sha256(std::string_view data) {
+  Hash out;
+  unsigned int len = 0;
+  int ok = EVP_Digest(data.data(), data.size(), out.data(), &len, Sha256Md(), nullptr);
+  VLEDGER_ASSERT(ok == 1 && len == 32);
+  return out;
+}
+
+struct Sha256Hasher::Impl {
+  MdCtxPtr ctx{EVP_MD_CTX_new()};
+};
+
+Sha256Hasher::Sha256Hasher() : impl_(std::make_unique<Impl>()) {
+  VLEDGER_ASSERT(impl_->ctx != nullptr);
+  VLEDGER_ASSERT(EVP_DigestInit_ex(impl_->ctx.get(), Sha256Md(), nullptr) == 1);
+}
+Sha256Hasher::~Sha256Hasher() = default;
+
+Sha256Hasher& Sha256Hasher::Update(std::string_view data) {
+  VLEDGER_ASSERT(EVP_DigestUpdate(impl_->ctx.get(), data.data(), data.size()) == 1);
+  return *this;
+}
+
+Hash Sha256Hasher::Finish() {
+  Hash out;
+  unsigned int len = 0;
+  VLEDGER_ASSERT(EVP_DigestFinal_ex(impl_->ctx.get(), out.data(), &len) == 1 && len == 32);
+  VLEDGER_ASSERT(EVP_DigestInit_ex(impl_->ctx.get(), nullptr, nullptr) == 1);
+  return out;
+}
+
+std::string RandomBytes(size_t n) {
+  std::string out(n, '\0');
+  VLEDGER_ASSERT(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) == 1);
+  return out;
+}
+
+std::string KeyIdOf(std::string_view raw_public_key) {
+  Hash h = Sha256(raw_public_key);
+  return Hex(std::string_view(reinterpret_cast<const char*>(h.data()), 8));
+}
+
+// --------------------------------------------------------------- PublicKey
+
+Result<PublicKey> PublicKey::FromRaw(std::string_view raw) {
+  if (raw.size() != kPublicKeyBytes) return Status::Rejected("public key is not 32 bytes");
+  PublicKey k;
+  k.raw_ = std::string(raw);
+  return k;
+}
+
+Result<PublicKey> PublicKey::ParsePem(std::string_view pem) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  PkeyPtr pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  if (!pkey) {
+    ERR_clear_error();
+    // A private key file also names its public key.
+    std::string empty;
+    BioPtr bio2(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    pkey.reset(PEM_read_bio_PrivateKey(bio2.get(), nullptr, PassphraseCallback, &empty));
+  }
+  if (!pkey) return Status::Rejected(OpenSslError("not an Ed25519 public or private key PEM"));
+  if (EVP_PKEY_get_id(pkey.get()) != EVP_PKEY_ED25519) {
+    return Status::Rejected("key is not an Ed25519 key");
+  }
+  return FromRaw(RawPublicKey(pkey.get()));
+}
+
+Result<PublicKey> PublicKey::LoadPem(const std::string& path) {
+  VLEDGER_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path));
+  auto key = ParsePem(text);
+  if (!key.ok()) return key.status().WithPrefix(path);
+  return key;
+}
+
+bool PublicKey::Verify(std::string_view message, std::string_view signature) const {
+  if (signature.size() != kSignatureBytes || raw_.size() != kPublicKeyBytes) return false;
+  PkeyPtr pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                           reinterpret_cast<const uint8_t*>(raw_.data()),
+                                           raw_.size()));
+  if (!pkey) {
+    ERR_clear_error();
+    return false;
+  }
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  bool ok = EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) == 1 &&
+            EVP_DigestVerify(ctx.get(), reinterpret_cast<const uint8_t*>(signature.data()),
+                             signature.size(), reinterpret_cast<const uint8_t*>(message.data()),
+                             message.size()) == 1;
+  ERR_clear_error();
+  return ok;
+}
+
+std::string PublicKey::ToPem() const {
+  PkeyPtr pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                           reinterpret_cast<const uint8_t*>(raw_.data()),
+                                           raw_.size()));
+  VLEDGER_ASSERT(pkey != nullptr);
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  VLEDGER_ASSERT(PEM_write_bio_PUBKEY(bio.get(), pkey.get()) == 1);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(len));
+}
+
+// -------------------------------------------------------------- PrivateKey
+
+struct PrivateKey::Impl {
+  PkeyPtr pkey;
+};
+
+PrivateKey::PrivateKey(PrivateKey&&) noexcept = default;
+PrivateKey& PrivateKey::operator=(PrivateKey&&) noexcept = default;
+PrivateKey::~PrivateKey() = default;
+
+Result<PrivateKey> PrivateKey::Generate() {
+  EVP_PKEY* raw = nullptr;
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+      EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr), EVP_PKEY_CTX_free);
+  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &raw) != 1) {
+    return Status::Internal(OpenSslError("Ed25519 key generation failed"));
+  }
+  return FromEvp(raw);
+}
+
+Result<PrivateKey> PrivateKey::FromSeed(std::string_view seed) {
+  if (seed.size() != 32) return Status::Rejected("Ed25519 seed is not 32 bytes");
+  PkeyPtr pkey(EVP_PKEY_new_raw_private_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const uint8_t*>(seed.data()), seed.size()));
+  if (!pkey) return Status::Rejected(OpenSslError("bad Ed25519 seed"));
+  return FromEvp(pkey.release());
+}
+
+Result<PrivateKey> PrivateKey::ParsePem(std::string_view pem, const std::string& passphrase) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  std::string pass = passphrase;
+  PkeyPtr pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, PassphraseCallback, &pass));
+  if (!pkey) {
+    bool encrypted = pem.find("ENCRYPTED") != std::string_view::npos;
+    ERR_clear_error();
+    if (encrypted && passphrase.empty()) {
+      return Status::Rejected("key is encrypted: set VLEDGER_KEY_PASSPHRASE");
+    }
+    return Status::Rejected(encrypted ? "wrong passphrase for encrypted key"
+                                      : "not a PKCS#8 private key PEM");
+  }
+  if (EVP_PKEY_get_id(pkey.get()) != EVP_PKEY_ED25519) {
+    return Status::Rejected("key is not an Ed25519 key");
+  }
+  return FromEvp(pkey.release());
+}
+
+Result<PrivateKey> PrivateKey::LoadPem(const std::string& path, const std::string& passphrase) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return Status::Rejected(path + ": cannot read key file: " + std::strerror(errno));
+  }
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    return Status::Rejected(path + ": private key file is readable by group or others (chmod 600)");
+  }
+  VLEDGER_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path));
+  auto key = ParsePem(text, passphrase);
+  if (!key.ok()) return key.status().WithPrefix(path);
+  return key;
+}
+
+Result<PrivateKey> PrivateKey::FromEvp(void* evp_pkey) {
+  PkeyPtr pkey(static_cast<EVP_PKEY*>(evp_pkey));
+  std::string raw = RawPublicKey(pkey.get());
+  if (raw.empty()) return Status::Internal("cannot read Ed25519 public key");
+  PrivateKey key;
+  key.impl_ = std::make_unique<Impl>();
+  key.impl_->pkey = std::move(pkey);
+  key.public_ = PublicKey::FromRaw(raw).value();
+  return key;
+}
+
+std::string PrivateKey::Sign(std::string_view message) const {
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  std::string sig(kSignatureBytes, '\0');
+  size_t len = sig.size();
+  VLEDGER_ASSERT(EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, impl_->pkey.get()) == 1);
+  VLEDGER_ASSERT(EVP_DigestSign(ctx.get(), reinterpret_cast<uint8_t*>(sig.data()), &len,
+                                reinterpret_cast<const uint8_t*>(message.data()),
+                                message.size()) == 1);
+  VLEDGER_ASSERT(len == kSignatureBytes);
+  return sig;
+}
+
+std::string PrivateKey::ToPem() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  VLEDGER_ASSERT(PEM_write_bio_PKCS8PrivateKey(bio.get(), impl_->pkey.get(), nullptr, nullptr, 0,
+                                               nullptr, nullptr) == 1);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(len));
+}
+
+// Writes `text` to a new file with `mode`; refuses to overwrite.
+static Status WriteNewFile(const std::string& path, const std::string& text, mode_t mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) {
+    if (errno == EEXIST) return Status::Rejected(path + ": file exists, refusing to overwrite");
+    return Status::Rejected(path + ": cannot create: " + std::strerror(errno));
+  }
+  ::fchmod(fd, mode);  // umask must not widen or narrow what we promised
+  size_t off = 0;
+  while (off < text.size()) {
+    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      ::unlink(path.c_str());
+      return Status::Rejected(path + ": write failed: " + std::strerror(errno));
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    return Status::Rejected(path + ": write failed: " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+Status PrivateKey::SavePem(const std::string& path, const std::string& pub_path) const {
+  if (!pub_path.empty() && ::access(pub_path.c_str(), F_OK) == 0) {
+    return Status::Rejected(pub_path + ": file exists, refusing to overwrite");
+  }
+  VLEDGER_TRY(WriteNewFile(path, ToPem(), 0600));
+  if (!pub_path.empty()) VLEDGER_TRY(WriteNewFile(pub_path, public_.ToPem(), 0644));
+  return Status::Ok();
+}
+
+}  // namespace vledger

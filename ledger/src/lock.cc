@@ -1,0 +1,50 @@
+#include "lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+namespace vledger {
+
+Result<WriterLock> WriterLock::Acquire(const std::string& dir, int wait_seconds) {
+  std::string path = dir + "/writer.lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status::Unavailable(path + ": cannot open writer lock: " + std::strerror(errno));
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      int err = errno;
+      ::close(fd);
+      return Status::Unavailable(path + ": cannot lock: " + std::strerror(err));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::close(fd);
+      return Status::Unavailable("ledger " + dir +
+                                 " is in use by another writer (try again, or --wait SECONDS)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return WriterLock(fd);
+}
+
+WriterLock& WriterLock::operator=(WriterLock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.fd_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+WriterLock::~WriterLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+}  // namespace vledger

@@ -1,0 +1,659 @@
+// The ledger folder on RocksDB. See store.h for the layout.
+#include "vledger/store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <map>
+#include <vector>
+
+#include "lock.h"
+#include "vledger/codec.h"
+
+namespace vledger {
+namespace {
+
+namespace fs = std::filesystem;
+
+enum Cf : size_t {
+  kDefault,
+  kEvents,
+  kHashes,
+  kCommits,
+  kMerkle,
+  kState,
+  kPersons,
+  kCheckpoints,
+  kCfCount
+};
+constexpr const char* kCfNames[kCfCount] = {
+    "default", "events", "hashes", "commits", "merkle",
+    "state", "persons", "checkpoints"};
+constexpr std::string_view kHeadKey = "head";
+
+// Maps a RocksDB error to exit 4 (storage) with what to do about it.
+Status StorageError(const rocksdb::Status& s, const std::string& what) {
+  std::string msg = what + ": " + s.ToString();
+  if (s.IsCorruption()) {
+    msg += " (the database is damaged: restore it from a backup with `vledger restore`)";
+  }
+  return Status::Unavailable(msg);
+}
+
+rocksdb::Slice AsSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+std::string_view AsView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+std::string MerkleKey(int level, uint64_t index) {
+  std::string key(1, static_cast<char>(level));
+  PutU64be(&key, index);
+  return key;
+}
+
+std::string EncodeCommit(const CommitRecord& c) {
+  return RecordWriter().U64(c.first).Str(c.key_id).Str(c.signature).Take();
+}
+
+Result<CommitRecord> DecodeCommit(uint64_t last, std::string_view value) {
+  RecordReader r(value);
+  CommitRecord c;
+  c.last = last;
+  c.first = r.U64();
+  c.key_id = r.Str();
+  c.signature = r.Str();
+  if (!r.ok() || !r.done() || c.first > c.last) {
+    return Status::Fault("commit record ending at seq " + std::to_string(last) + " is malformed");
+  }
+  return c;
+}
+
+rocksdb::Options BaseOptions() {
+  rocksdb::Options options;
+  options.paranoid_checks = true;
+  options.max_open_files = -1;  // required by secondary readers; few files anyway
+  options.IncreaseParallelism(2);
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  options.keep_log_file_num = 2;
+  return options;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const char* name : kCfNames) cfs.emplace_back(name, cf_options);
+  return cfs;
+}
+
+}  // namespace
+
+struct Ledger::Impl {
+  std::string dir;
+  Access access = Access::kReader;
+  std::optional<WriterLock> lock;
+  std::string secondary_dir;  // reader's scratch folder, removed on close
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  uint64_t size = 0;
+  Hash head{};
+  bool txn_open = false;
+
+  ~Impl() {
+    for (auto* cf : cfs) {
+      if (db && cf != nullptr) db->DestroyColumnFamilyHandle(cf);
+    }
+    cfs.clear();
+    if (db) db->Close();
+    db.reset();
+    if (!secondary_dir.empty()) {
+      std::error_code ec;
+      fs::remove_all(secondary_dir, ec);
+    }
+  }
+
+  rocksdb::ColumnFamilyHandle* cf(Cf which) const { return cfs[which]; }
+
+  Result<std::optional<std::string>> Get(Cf which, std::string_view key) const {
+    std::string value;
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf(which), AsSlice(key), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return StorageError(s, std::string("read ") + kCfNames[which]);
+    return std::optional<std::string>(std::move(value));
+  }
+
+  Status LoadHead() {
+    VLEDGER_ASSIGN_OR_RETURN(auto head_row, Get(kDefault, kHeadKey));
+    if (!head_row) {
+      size = 0;
+      head = kZeroHash;
+      return Status::Ok();
+    }
+    if (head_row->size() != 40) return Status::Unavailable(dir + ": head record is damaged");
+    size = GetU64be(*head_row);
+    head = *HashFrom(std::string_view(*head_row).substr(8));
+    return Status::Ok();
+  }
+};
+
+Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Ledger::~Ledger() = default;
+
+static std::string DbPath(const std::string& dir) { return dir + "/db"; }
+
+Result<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    return Status::Rejected("ledger folder " + dir + " exists and is not empty");
+  }
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Rejected("cannot create " + dir + ": " + ec.message());
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  impl->access = Access::kWriter;
+  VLEDGER_ASSIGN_OR_RETURN(auto lock, WriterLock::Acquire(dir, 0));
+  impl->lock.emplace(std::move(lock));
+  rocksdb::Options options = BaseOptions();
+  options.create_if_missing = true;
+  options.error_if_exists = true;
+  options.create_missing_column_families = true;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      rocksdb::DB::Open(options, DbPath(dir), CfDescriptors(), &impl->cfs, &raw);
+  if (!s.ok()) return StorageError(s, "create " + DbPath(dir));
+  impl->db.reset(raw);
+  return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
+                                             const OpenOptions& open_options) {
+  std::error_code ec;
+  if (!fs::exists(DbPath(dir) + "/CURRENT", ec)) {
+    return Status::Unavailable("no ledger at " + dir + " (create one with `vledger init`)");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  impl->access = open_options.access;
+  rocksdb::Options options = BaseOptions();
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (open_options.access == Access::kWriter) {
+    VLEDGER_ASSIGN_OR_RETURN(auto lock, WriterLock::Acquire(dir, open_options.wait_seconds));
+    impl->lock.emplace(std::move(lock));
+    s = rocksdb::DB::Open(options, DbPath(dir), CfDescriptors(), &impl->cfs, &raw);
+  } else {
+    // A secondary instance reads beside a live writer and sees whole
+    // commits only (each commit is one WriteBatch in the WAL).
+    std::string tmpl = (fs::temp_directory_path() / "vledger-reader-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) {
+      return Status::Unavailable("cannot create a scratch folder for reading");
+    }
+    impl->secondary_dir = tmpl;
+    options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;
+    s = rocksdb::DB::OpenAsSecondary(options, DbPath(dir), impl->secondary_dir, CfDescriptors(),
+                                     &impl->cfs, &raw);
+    if (s.ok()) {
+      impl->db.reset(raw);
+      raw = nullptr;
+      s = impl->db->TryCatchUpWithPrimary();
+    }
+  }
+  if (raw != nullptr) impl->db.reset(raw);
+  if (!s.ok()) return StorageError(s, "open " + DbPath(dir));
+  VLEDGER_TRY(impl->LoadHead());
+  return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
+}
+
+const std::string& Ledger::dir() const { return impl_->dir; }
+bool Ledger::writer() const { return impl_->access == Access::kWriter; }
+uint64_t Ledger::size() const { return impl_->size; }
+Hash Ledger::head() const { return impl_->head; }
+
+Result<StoredEvent> Ledger::ReadEvent(uint64_t seq) const {
+  if (seq >= impl_->size) {
+    return Status::Rejected("seq " + std::to_string(seq) + " is past the end of the log (size " +
+                            std::to_string(impl_->size) + ")");
+  }
+  VLEDGER_ASSIGN_OR_RETURN(auto canonical, impl_->Get(kEvents, U64be(seq)));
+  if (!canonical) return Status::Fault("event " + std::to_string(seq) + " is missing");
+  VLEDGER_ASSIGN_OR_RETURN(auto hash, impl_->Get(kHashes, U64be(seq)));
+  if (!hash || hash->size() != 32) {
+    return Status::Fault("hash of event " + std::to_string(seq) + " is missing");
+  }
+  return StoredEvent{seq, *HashFrom(*hash), std::move(*canonical)};
+}
+
+Result<Event> Ledger::ReadDecoded(uint64_t seq) const {
+  VLEDGER_ASSIGN_OR_RETURN(auto stored, ReadEvent(seq));
+  auto event = DecodeEvent(stored.canonical);
+  if (!event.ok()) return event.status().WithPrefix("seq " + std::to_string(seq));
+  return event;
+}
+
+Result<Hash> Ledger::ReadHash(uint64_t seq) const {
+  VLEDGER_ASSIGN_OR_RETURN(auto hash, impl_->Get(kHashes, U64be(seq)));
+  if (!hash || hash->size() != 32) {
+    return Status::Fault("hash of event " + std::to_string(seq) + " is missing");
+  }
+  return *HashFrom(*hash);
+}
+
+Status Ledger::ScanEvents(uint64_t from, uint64_t to,
+                          const std::function<Status(const StoredEvent&)>& fn) const {
+  to = std::min(to, impl_->size);
+  if (from >= to) return Status::Ok();
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;  // a scan reads each block once
+  std::unique_ptr<rocksdb::Iterator> ev(impl_->db->NewIterator(ro, impl_->cf(kEvents)));
+  std::unique_ptr<rocksdb::Iterator> hs(impl_->db->NewIterator(ro, impl_->cf(kHashes)));
+  ev->Seek(AsSlice(U64be(from)));
+  hs->Seek(AsSlice(U64be(from)));
+  StoredEvent stored;
+  for (uint64_t seq = from; seq < to; seq++) {
+    if (!ev->Valid() || ev->key().size() != 8 || GetU64be(AsView(ev->key())) != seq) {
+      if (!ev->status().ok()) return StorageError(ev->status(), "read events");
+      return Status::Fault("event " + std::to_string(seq) + " is missing");
+    }
+    if (!hs->Valid() || hs->key().size() != 8 || GetU64be(AsView(hs->key())) != seq ||
+        hs->value().size() != 32) {
+      if (!hs->status().ok()) return StorageError(hs->status(), "read hashes");
+      return Status::Fault("hash of event " + std::to_string(seq) + " is missing");
+    }
+    stored.seq = seq;
+    stored.canonical.assign(ev->value().data(), ev->value().size());
+    stored.hash = *HashFrom(AsView(hs->value()));
+    VLEDGER_TRY(fn(stored));
+    ev->Next();
+    hs->Next();
+  }
+  if (!ev->status().ok()) return StorageError(ev->status(), "read events");
+  return Status::Ok();
+}
+
+Status Ledger::ScanHashes(uint64_t from, uint64_t to,
+                          const std::function<Status(uint64_t, std::string_view)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kHashes)));
+  for (it->Seek(AsSlice(U64be(from))); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) return Status::Fault("malformed key in hashes");
+    uint64_t seq = GetU64be(AsView(it->key()));
+    if (seq >= to) break;
+    VLEDGER_TRY(fn(seq, AsView(it->value())));
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "read hashes");
+  return Status::Ok();
+}
+
+Status Ledger::ScanCommits(const std::function<Status(const CommitRecord&)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCommits)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) return Status::Fault("malformed key in commits");
+    VLEDGER_ASSIGN_OR_RETURN(auto commit,
+                             DecodeCommit(GetU64be(AsView(it->key())), AsView(it->value())));
+    VLEDGER_TRY(fn(commit));
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "read commits");
+  return Status::Ok();
+}
+
+Result<CommitRecord> Ledger::CommitOf(uint64_t seq) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCommits)));
+  it->Seek(AsSlice(U64be(seq)));
+  if (!it->status().ok()) return StorageError(it->status(), "read commits");
+  if (!it->Valid() || it->key().size() != 8) {
+    return Status::Fault("no commit holds seq " + std::to_string(seq));
+  }
+  VLEDGER_ASSIGN_OR_RETURN(auto commit,
+                           DecodeCommit(GetU64be(AsView(it->key())), AsView(it->value())));
+  if (commit.first > seq) return Status::Fault("no commit holds seq " + std::to_string(seq));
+  return commit;
+}
+
+Result<std::optional<std::string>> Ledger::GetState(std::string_view key) const {
+  return impl_->Get(kState, key);
+}
+
+Status Ledger::ScanState(std::string_view prefix, const StateStore::ScanFn& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kState)));
+  for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
+    if (!AsView(it->key()).starts_with(prefix)) break;
+    if (!fn(AsView(it->key()), AsView(it->value()))) break;
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "read state");
+  return Status::Ok();
+}
+
+namespace {
+
+// Read-only StateStore over the stored rows.
+class StoredState final : public StateStore {
+ public:
+  explicit StoredState(const Ledger* ledger) : ledger_(ledger) {}
+  std::optional<std::string> Get(std::string_view key) override {
+    auto row = ledger_->GetState(key);
+    return row.ok() ? *row : std::nullopt;
+  }
+  void Put(std::string_view, std::string_view) override { VLEDGER_ASSERT(!"read-only state"); }
+  void Delete(std::string_view) override { VLEDGER_ASSERT(!"read-only state"); }
+  void Scan(std::string_view prefix, const ScanFn& fn) override {
+    (void)ledger_->ScanState(prefix, fn);
+  }
+  Result<Event> ReadEvent(uint64_t seq) override { return ledger_->ReadDecoded(seq); }
+
+ private:
+  const Ledger* ledger_;
+};
+
+}  // namespace
+
+std::unique_ptr<StateStore> Ledger::StateView() const {
+  return std::make_unique<StoredState>(this);
+}
+
+Result<std::optional<std::string>> Ledger::GetPerson(std::string_view person_ref) const {
+  return impl_->Get(kPersons, person_ref);
+}
+
+Status Ledger::ScanPersons(
+    const std::function<Status(std::string_view, std::string_view)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kPersons)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    VLEDGER_TRY(fn(AsView(it->key()), AsView(it->value())));
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "read persons");
+  return Status::Ok();
+}
+
+NodeReader Ledger::MerkleNodes() const {
+  const Impl* impl = impl_.get();
+  return [impl](int level, uint64_t index) -> Result<Hash> {
+    VLEDGER_ASSIGN_OR_RETURN(auto row, impl->Get(kMerkle, MerkleKey(level, index)));
+    if (!row || row->size() != 32) {
+      return Status::Fault("Merkle node " + std::to_string(level) + "/" + std::to_string(index) +
+                           " is missing");
+    }
+    return *HashFrom(*row);
+  };
+}
+
+Result<Hash> Ledger::MerkleRootAt(uint64_t size) const {
+  if (size > impl_->size) {
+    return Status::Rejected("size " + std::to_string(size) + " is past the end of the log (size " +
+                            std::to_string(impl_->size) + ")");
+  }
+  return MerkleRoot(size, MerkleNodes());
+}
+
+Status Ledger::PutCheckpoint(uint64_t size, const std::string& text) {
+  VLEDGER_ASSERT(writer());
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s =
+      impl_->db->Put(wo, impl_->cf(kCheckpoints), AsSlice(U64be(size)), AsSlice(text));
+  if (!s.ok()) return StorageError(s, "write checkpoint");
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> Ledger::GetCheckpoint(uint64_t size) const {
+  return impl_->Get(kCheckpoints, U64be(size));
+}
+
+Result<std::optional<std::pair<uint64_t, std::string>>> Ledger::LatestCheckpoint() const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCheckpoints)));
+  it->SeekToLast();
+  if (!it->status().ok()) return StorageError(it->status(), "read checkpoints");
+  if (!it->Valid()) return std::optional<std::pair<uint64_t, std::string>>();
+  if (it->key().size() != 8) return Status::Fault("malformed key in checkpoints");
+  return std::optional<std::pair<uint64_t, std::string>>(
+      std::make_pair(GetU64be(AsView(it->key())), it->value().ToString()));
+}
+
+Status Ledger::ReplaceState(const std::map<std::string, std::string, std::less<>>& rows) {
+  VLEDGER_ASSERT(writer() && !impl_->txn_open);
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kState)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (rows.find(AsView(it->key())) == rows.end()) batch.Delete(impl_->cf(kState), it->key());
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "read state");
+  for (const auto& [key, value] : rows) batch.Put(impl_->cf(kState), key, value);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = impl_->db->Write(wo, &batch);
+  if (!s.ok()) return StorageError(s, "write state");
+  return Status::Ok();
+}
+
+Status Ledger::VerifyStorage() const {
+  rocksdb::Status s = impl_->db->VerifyChecksum();
+  if (!s.ok()) return StorageError(s, "storage check");
+  return Status::Ok();
+}
+
+// ------------------------------------------------------------------ WriteTxn
+
+struct WriteTxn::Impl {
+  Ledger::Impl* ledger;
+  std::map<std::string, std::optional<std::string>, std::less<>> state;
+  std::map<std::string, std::optional<std::string>, std::less<>> persons;
+  std::vector<StoredEvent> events;  // pending, consecutive from ledger->size
+  std::map<uint64_t, Event> decoded;
+  std::optional<MerkleAppender> merkle;
+  Sha256Hasher hasher;
+  Status io;
+
+  void NoteIo(const Status& s) {
+    if (io.ok() && !s.ok()) io = s;
+  }
+  Hash PendingHead() const { return events.empty() ? ledger->head : events.back().hash; }
+  uint64_t NextSeq() const { return ledger->size + events.size(); }
+
+  void ResetMerkle() {
+    merkle.reset();
+    Ledger::Impl* l = ledger;
+    NodeReader reader = [l](int level, uint64_t index) -> Result<Hash> {
+      VLEDGER_ASSIGN_OR_RETURN(auto row, l->Get(kMerkle, MerkleKey(level, index)));
+      if (!row || row->size() != 32) return Status::Fault("Merkle node is missing");
+      return *HashFrom(*row);
+    };
+    auto appender = MerkleAppender::Load(ledger->size, reader);
+    if (!appender.ok()) {
+      NoteIo(appender.status());
+      return;
+    }
+    merkle.emplace(std::move(appender).value());
+  }
+};
+
+std::unique_ptr<WriteTxn> Ledger::BeginWrite() {
+  VLEDGER_ASSERT(writer() && !impl_->txn_open);
+  impl_->txn_open = true;
+  return std::unique_ptr<WriteTxn>(new WriteTxn(impl_.get()));
+}
+
+WriteTxn::WriteTxn(Ledger::Impl* ledger) : impl_(std::make_unique<Impl>()) {
+  impl_->ledger = ledger;
+  impl_->ResetMerkle();
+}
+
+WriteTxn::~WriteTxn() { impl_->ledger->txn_open = false; }
+
+std::optional<std::string> WriteTxn::Get(std::string_view key) {
+  auto it = impl_->state.find(key);
+  if (it != impl_->state.end()) return it->second;
+  auto row = impl_->ledger->Get(kState, key);
+  if (!row.ok()) {
+    impl_->NoteIo(row.status());
+    return std::nullopt;
+  }
+  return *row;
+}
+
+void WriteTxn::Put(std::string_view key, std::string_view value) {
+  impl_->state.insert_or_assign(std::string(key), std::string(value));
+}
+
+void WriteTxn::Delete(std::string_view key) {
+  impl_->state.insert_or_assign(std::string(key), std::nullopt);
+}
+
+void WriteTxn::Scan(std::string_view prefix, const ScanFn& fn) {
+  // Merge stored rows with pending writes; prefixes scanned here are small
+  // (one village's or one resident's rows).
+  std::map<std::string, std::string, std::less<>> merged;
+  auto* l = impl_->ledger;
+  std::unique_ptr<rocksdb::Iterator> it(l->db->NewIterator(rocksdb::ReadOptions(), l->cf(kState)));
+  for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
+    if (!AsView(it->key()).starts_with(prefix)) break;
+    merged.emplace(it->key().ToString(), it->value().ToString());
+  }
+  if (!it->status().ok()) impl_->NoteIo(StorageError(it->status(), "read state"));
+  for (auto p = impl_->state.lower_bound(prefix); p != impl_->state.end(); ++p) {
+    if (!std::string_view(p->first).starts_with(prefix)) break;
+    if (p->second) {
+      merged.insert_or_assign(p->first, *p->second);
+    } else {
+      merged.erase(p->first);
+    }
+  }
+  for (const auto& [key, value] : merged) {
+    if (!fn(key, value)) break;
+  }
+}
+
+Result<Event> WriteTxn::ReadEvent(uint64_t seq) {
+  auto it = impl_->decoded.find(seq);
+  if (it != impl_->decoded.end()) return it->second;
+  if (seq >= impl_->ledger->size) {
+    return Status::Rejected("seq " + std::to_string(seq) + " is past the end of the log");
+  }
+  VLEDGER_ASSIGN_OR_RETURN(auto canonical, impl_->ledger->Get(kEvents, U64be(seq)));
+  if (!canonical) return Status::Fault("event " + std::to_string(seq) + " is missing");
+  return DecodeEvent(*canonical);
+}
+
+std::optional<std::string> WriteTxn::GetPerson(std::string_view ref) {
+  auto it = impl_->persons.find(ref);
+  if (it != impl_->persons.end()) return it->second;
+  auto row = impl_->ledger->Get(kPersons, ref);
+  if (!row.ok()) {
+    impl_->NoteIo(row.status());
+    return std::nullopt;
+  }
+  return *row;
+}
+
+void WriteTxn::PutPerson(std::string_view ref, std::string_view value) {
+  impl_->persons.insert_or_assign(std::string(ref), std::string(value));
+}
+
+void WriteTxn::DeletePerson(std::string_view ref) {
+  impl_->persons.insert_or_assign(std::string(ref), std::nullopt);
+}
+
+uint64_t WriteTxn::next_seq() const { return impl_->NextSeq(); }
+uint64_t WriteTxn::pending_events() const { return impl_->events.size(); }
+
+uint64_t WriteTxn::AddEvent(std::string canonical, Event decoded) {
+  uint64_t seq = impl_->NextSeq();
+  Hash hash = RecordHash(impl_->hasher, seq, impl_->PendingHead(), canonical);
+  impl_->events.push_back(StoredEvent{seq, hash, std::move(canonical)});
+  impl_->decoded.emplace(seq, std::move(decoded));
+  return seq;
+}
+
+Hash WriteTxn::HashOf(uint64_t seq) {
+  uint64_t base = impl_->ledger->size;
+  if (seq >= base && seq - base < impl_->events.size()) return impl_->events[seq - base].hash;
+  auto row = impl_->ledger->Get(kHashes, U64be(seq));
+  if (!row.ok() || !*row || (*row)->size() != 32) {
+    impl_->NoteIo(row.ok() ? Status::Fault("hash missing") : row.status());
+    return kZeroHash;
+  }
+  return *HashFrom(**row);
+}
+
+const Status& WriteTxn::io_status() const { return impl_->io; }
+
+void WriteTxn::Abort() {
+  impl_->state.clear();
+  impl_->persons.clear();
+  impl_->events.clear();
+  impl_->decoded.clear();
+  impl_->ResetMerkle();
+}
+
+Result<CommitRecord> WriteTxn::Commit(const PrivateKey& signer) {
+  Impl& t = *impl_;
+  Ledger::Impl& l = *t.ledger;
+  VLEDGER_ASSERT(!t.events.empty());
+  if (!t.io.ok()) return t.io;
+  if (!t.merkle) return Status::Unavailable("Merkle tree could not be read");
+
+  CommitRecord commit;
+  commit.first = t.events.front().seq;
+  commit.last = t.events.back().seq;
+  commit.key_id = signer.key_id();
+  commit.signature = signer.Sign(CommitMessage(commit.first, commit.last, t.events.back().hash));
+
+  rocksdb::WriteBatch batch;
+  std::vector<MerkleNode> nodes;
+  for (const StoredEvent& e : t.events) {
+    VLEDGER_ASSERT(t.decoded.at(e.seq).key_id == commit.key_id);
+    std::string key = U64be(e.seq);
+    batch.Put(l.cf(kEvents), key, AsSlice(e.canonical));
+    batch.Put(l.cf(kHashes), key, AsSlice(AsView(e.hash)));
+    t.merkle->Append(e.hash, &nodes);
+  }
+  for (const MerkleNode& n : nodes) {
+    batch.Put(l.cf(kMerkle), MerkleKey(n.level, n.index), AsSlice(AsView(n.hash)));
+  }
+  batch.Put(l.cf(kCommits), U64be(commit.last), EncodeCommit(commit));
+  for (const auto& [key, value] : t.state) {
+    if (value) {
+      batch.Put(l.cf(kState), key, *value);
+    } else {
+      batch.Delete(l.cf(kState), key);
+    }
+  }
+  for (const auto& [ref, value] : t.persons) {
+    if (value) {
+      batch.Put(l.cf(kPersons), ref, *value);
+    } else {
+      batch.Delete(l.cf(kPersons), ref);
+    }
+  }
+  std::string head = U64be(commit.last + 1);
+  head.append(AsView(t.events.back().hash));
+  batch.Put(l.cf(kDefault), AsSlice(kHeadKey), head);
+
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = l.db->Write(wo, &batch);
+  if (!s.ok()) {
+    // The batch is all or nothing; forget the pending commit entirely.
+    Abort();
+    return StorageError(s, "write commit");
+  }
+  l.size = commit.last + 1;
+  l.head = t.events.back().hash;
+  t.state.clear();
+  t.persons.clear();
+  t.events.clear();
+  t.decoded.clear();
+  return commit;
+}
+
+}  // namespace vledger

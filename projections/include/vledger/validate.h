@@ -1,0 +1,37 @@
+// Validation of user-given values (SPEC section 3). Each returns Rejected
+// naming `field` when the value is malformed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "vledger/status.h"
+
+namespace vledger {
+
+inline constexpr size_t kIdCharsMax = 64;
+inline constexpr size_t kNameCodePointsMax = 64;
+inline constexpr size_t kTextBytesMax = 4096;  // notes, reasons, item names
+
+// 1-64 chars of [A-Za-z0-9_.-].
+Status CheckId(std::string_view field, std::string_view value);
+// UTF-8, 1-64 code points, no control characters (general category Cc).
+Status CheckName(std::string_view field, std::string_view value);
+// Free text: valid UTF-8, at most kTextBytesMax bytes, no control
+// characters other than none at all; may be empty when `optional`.
+Status CheckText(std::string_view field, std::string_view value, bool optional);
+// YYYY-MM-DD, a real calendar date.
+Status CheckDate(std::string_view field, std::string_view value);
+// YYYY-MM.
+Status CheckMonth(std::string_view field, std::string_view value);
+// 2021Q3, 2021-07 or 2021.
+Status CheckPeriod(std::string_view field, std::string_view value);
+
+// Whether `date` (YYYY-MM-DD) falls in `period`.
+bool DateInPeriod(std::string_view date, std::string_view period);
+
+// The China Standard Time (UTC+8) date of a UTC millisecond timestamp.
+std::string CstDate(int64_t utc_ms);
+
+}  // namespace vledger

@@ -1,0 +1,79 @@
+// Verification of a whole log: every record hash recomputed from the stored
+// bytes, every commit signature, every event's authorization and validity
+// by replay, the Merkle tree, the person records, and the projections.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "vledger/bytes.h"
+#include "vledger/chain.h"
+#include "vledger/merkle.h"
+#include "vledger/state.h"
+#include "vledger/status.h"
+#include "vledger/store.h"
+
+namespace vledger {
+
+// What verify found: ok, or the first fault and the seq it belongs to
+// (none when it belongs to no single event).
+struct VerifyOutcome {
+  bool ok = true;
+  std::optional<uint64_t> seq;
+  std::string problem;
+  uint64_t events = 0;
+  Hash root{};  // Merkle root of all events
+};
+
+// Checks a stream of events and commits in log order, replaying every event
+// into a MemoryState. Used by `verify` on a ledger and on an archive. Each
+// call returns Fault naming the problem; the verifier is then spent.
+class ChainVerifier {
+ public:
+  explicit ChainVerifier(MemoryState::EventSource earlier_events);
+
+  // The next event. `stored_hash`, when the source keeps one, must equal
+  // the recomputed h[seq].
+  Status AddEvent(uint64_t seq, std::string_view canonical, const Hash* stored_hash);
+  // A commit, right after its last event.
+  Status AddCommit(const CommitRecord& commit);
+  // The end of the stream: every event must be in a commit.
+  Status Finish();
+
+  uint64_t size() const { return size_; }
+  const Hash& head() const { return head_; }
+  Hash MerkleRoot() const { return merkle_.Root(); }
+  MemoryState& state() { return state_; }
+  // The seq a Fault belongs to, if any.
+  std::optional<uint64_t> fault_seq() const { return fault_seq_; }
+
+ private:
+  Status Fail(std::optional<uint64_t> seq, const std::string& problem);
+
+  MemoryState state_;
+  Sha256Hasher hasher_;
+  StreamingMerkleRoot merkle_;
+  uint64_t size_ = 0;
+  Hash head_{};
+  uint64_t commit_first_ = 0;     // first seq not yet in a commit
+  std::string commit_key_id_;     // author of the events since commit_first_
+  std::string commit_public_key_; // that author's key, as registered
+  std::optional<uint64_t> fault_seq_;
+};
+
+// Verifies a ledger. The Result fails (Unavailable) only for storage damage;
+// a fault in the data is an outcome with ok == false.
+Result<VerifyOutcome> VerifyLedger(const Ledger& ledger);
+
+// Replays the log into memory and returns the projection rows it gives
+// (request-id rows excluded), for `rebuild` and for comparison.
+Result<std::map<std::string, std::string, std::less<>>> ReplayProjections(const Ledger& ledger,
+                                                                          uint64_t size);
+
+// Rows that replay does not recreate and `rebuild` keeps.
+bool IsKeptRow(std::string_view key);
+
+}  // namespace vledger

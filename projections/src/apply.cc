@@ -1,0 +1,88 @@
+#include "vledger/apply.h"
+
+#include <algorithm>
+
+#include "apply_internal.h"
+#include "vledger/validate.h"
+
+namespace vledger {
+namespace detail {
+
+Status RequireRole(const ApplyCtx& ctx, std::initializer_list<std::string_view> roles,
+                   std::string_view village) {
+  const KeyRecord& key = *ctx.author;
+  if (key.role == "admin") return Status::Ok();
+  if (std::find(roles.begin(), roles.end(), key.role) == roles.end()) {
+    return Status::Rejected("key " + key.key_id + " (role " + key.role + ") may not write " +
+                            EventTypeName(ctx.event.body));
+  }
+  if (key.villages.empty()) return Status::Ok();
+  if (village.empty()) {
+    return Status::Rejected("key " + key.key_id + " is scoped to villages and may not write " +
+                            "county-level " + EventTypeName(ctx.event.body));
+  }
+  if (std::find(key.villages.begin(), key.villages.end(), village) == key.villages.end()) {
+    return Status::Rejected("key " + key.key_id + " (role " + key.role +
+                            ") is outside its village scope: village " + Quote(village));
+  }
+  return Status::Ok();
+}
+
+Result<VillageRecord> RequireVillage(StateStore& state, std::string_view field,
+                                     std::string_view code) {
+  VLEDGER_TRY(CheckId(field, code));
+  auto v = LoadVillage(state, code);
+  if (!v) return Reject(field, "unknown village " + Quote(code));
+  return *v;
+}
+
+Result<HouseholdRecord> RequireHousehold(StateStore& state, std::string_view field,
+                                         std::string_view id) {
+  VLEDGER_TRY(CheckId(field, id));
+  auto h = LoadHousehold(state, id);
+  if (!h) return Reject(field, "unknown household " + Quote(id));
+  return *h;
+}
+
+Result<ResidentRecord> RequireResident(StateStore& state, std::string_view field,
+                                       std::string_view id) {
+  VLEDGER_TRY(CheckId(field, id));
+  auto r = LoadResident(state, id);
+  if (!r) return Reject(field, "unknown resident " + Quote(id));
+  return *r;
+}
+
+Status RequirePersonRef(std::string_view field, std::string_view ref) {
+  if (ref.size() != 32) return Reject(field, "person reference must be 32 bytes");
+  return Status::Ok();
+}
+
+// Resolves and checks the author before any body handler runs.
+static Status CheckAuthor(StateStore& state, uint64_t seq, const Event& event,
+                          std::optional<KeyRecord>* author) {
+  bool is_genesis = std::holds_alternative<Genesis>(event.body);
+  if (is_genesis != (seq == 0)) {
+    return Status::Rejected(is_genesis ? "genesis must be the first event (seq 0)"
+                                       : "the first event must be a genesis");
+  }
+  if (is_genesis) return Status::Ok();
+  *author = LoadKey(state, event.key_id);
+  if (!*author) return Status::Rejected("key " + event.key_id + " is not registered");
+  if ((*author)->revoked_seq) {
+    return Status::Rejected("key " + event.key_id + " was revoked at seq " +
+                            std::to_string(*(*author)->revoked_seq));
+  }
+  return Status::Ok();
+}
+
+}  // namespace detail
+
+Status ApplyEvent(StateStore& state, uint64_t seq, const Event& event) {
+  std::optional<KeyRecord> author;
+  VLEDGER_TRY(detail::CheckAuthor(state, seq, event, &author));
+  VLEDGER_TRY(CheckText("requestId", event.request_id, true));
+  detail::ApplyCtx ctx{state, seq, event, author ? &*author : nullptr};
+  return std::visit([&](const auto& body) { return detail::ApplyBody(ctx, body); }, event.body);
+}
+
+}  // namespace vledger

@@ -1,0 +1,61 @@
+// Shared by the ApplyEvent handlers (apply_*.cc). Each event body type has
+// one ApplyBody overload that validates, authorizes, then writes rows.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "vledger/apply.h"
+#include "vledger/registry.h"
+
+namespace vledger::detail {
+
+struct ApplyCtx {
+  StateStore& state;
+  uint64_t seq;
+  const Event& event;
+  const KeyRecord* author;  // nullptr only for the genesis
+};
+
+inline Status Reject(std::string_view field, const std::string& what) {
+  return Status::Rejected(std::string(field) + ": " + what);
+}
+inline std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// The author must be an admin, or hold one of `roles` with `village` in its
+// scope. An empty `village` is a county-level resource: only keys without a
+// village scope may write it.
+Status RequireRole(const ApplyCtx& ctx, std::initializer_list<std::string_view> roles,
+                   std::string_view village);
+
+// Lookups that reject with the field named.
+Result<VillageRecord> RequireVillage(StateStore& state, std::string_view field,
+                                     std::string_view code);
+Result<HouseholdRecord> RequireHousehold(StateStore& state, std::string_view field,
+                                         std::string_view id);
+Result<ResidentRecord> RequireResident(StateStore& state, std::string_view field,
+                                       std::string_view id);
+Status RequirePersonRef(std::string_view field, std::string_view ref);
+
+// ledger and registry (apply_registry.cc)
+Status ApplyBody(ApplyCtx& ctx, const Genesis& b);
+Status ApplyBody(ApplyCtx& ctx, const KeyRegistered& b);
+Status ApplyBody(ApplyCtx& ctx, const KeyRevoked& b);
+Status ApplyBody(ApplyCtx& ctx, const VillageRegistered& b);
+Status ApplyBody(ApplyCtx& ctx, const VillagePolicySet& b);
+Status ApplyBody(ApplyCtx& ctx, const HouseholdRegistered& b);
+Status ApplyBody(ApplyCtx& ctx, const HouseholdHeadSet& b);
+Status ApplyBody(ApplyCtx& ctx, const ResidentRegistered& b);
+Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b);
+Status ApplyBody(ApplyCtx& ctx, const PersonErased& b);
+
+// Event types whose handlers this build does not have yet.
+template <typename T>
+Status ApplyBody(ApplyCtx& ctx, const T& body) {
+  (void)ctx;
+  return Status::Rejected(std::string("event type ") + EventTypeName(EventBody(body)) +
+                          " is not supported by this version of vledger");
+}
+
+}  // namespace vledger::detail

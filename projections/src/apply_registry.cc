@@ -1,0 +1,226 @@
+// ApplyBody for the ledger and registry events.
+#include <algorithm>
+
+#include "apply_internal.h"
+#include "vledger/crypto.h"
+#include "vledger/validate.h"
+
+namespace vledger::detail {
+namespace {
+
+constexpr std::string_view kRoles[] = {"admin", "collector", "treasurer", "reviewer", "auditor"};
+
+bool KnownRole(std::string_view role) {
+  return std::find(std::begin(kRoles), std::end(kRoles), role) != std::end(kRoles);
+}
+
+size_t ActiveAdmins(StateStore& state) {
+  size_t n = 0;
+  for (const KeyRecord& k : ListKeys(state)) {
+    if (k.role == "admin" && !k.revoked_seq) n++;
+  }
+  return n;
+}
+
+}  // namespace
+
+Status ApplyBody(ApplyCtx& ctx, const Genesis& b) {
+  VLEDGER_TRY(CheckName("name", b.name));
+  VLEDGER_TRY(CheckText("origin", b.origin, false));
+  if (b.origin.find('\n') != std::string::npos) return Reject("origin", "must be one line");
+  if (b.public_key.size() != kPublicKeyBytes) return Reject("publicKey", "must be 32 bytes");
+  std::string root_id = KeyIdOf(b.public_key);
+  if (ctx.event.key_id != root_id) {
+    return Status::Rejected("genesis must be signed by its own root admin key " + root_id);
+  }
+  StoreMeta(ctx.state, LedgerMeta{b.name, b.origin, root_id});
+  KeyRecord root;
+  root.key_id = root_id;
+  root.public_key = b.public_key;
+  root.role = "admin";
+  root.label = "root admin";
+  root.registered_seq = ctx.seq;
+  StoreKey(ctx.state, root);
+  return Status::Ok();
+}
+
+Status ApplyBody(ApplyCtx& ctx, const KeyRegistered& b) {
+  VLEDGER_TRY(RequireRole(ctx, {}, ""));
+  if (b.public_key.size() != kPublicKeyBytes) return Reject("publicKey", "must be 32 bytes");
+  if (!KnownRole(b.role)) {
+    return Reject("role", Quote(b.role) + " is not admin, collector, treasurer, reviewer or auditor");
+  }
+  VLEDGER_TRY(CheckText("label", b.label, true));
+  if (b.role == "admin" && !b.villages.empty()) {
+    return Reject("village", "an admin key acts in every village; give no --village");
+  }
+  if ((b.role == "collector" || b.role == "reviewer") && b.villages.empty()) {
+    return Reject("village", "a " + b.role + " key needs at least one --village");
+  }
+  for (size_t i = 0; i < b.villages.size(); i++) {
+    VLEDGER_ASSIGN_OR_RETURN(auto village, RequireVillage(ctx.state, "village", b.villages[i]));
+    (void)village;
+    if (std::find(b.villages.begin(), b.villages.begin() + i, b.villages[i]) !=
+        b.villages.begin() + i) {
+      return Reject("village", Quote(b.villages[i]) + " is given twice");
+    }
+  }
+  std::string id = KeyIdOf(b.public_key);
+  if (LoadKey(ctx.state, id)) return Reject("publicKey", "key " + id + " is already registered");
+  KeyRecord key;
+  key.key_id = id;
+  key.public_key = b.public_key;
+  key.role = b.role;
+  key.label = b.label;
+  key.villages = b.villages;
+  key.registered_seq = ctx.seq;
+  StoreKey(ctx.state, key);
+  return Status::Ok();
+}
+
+Status ApplyBody(ApplyCtx& ctx, const KeyRevoked& b) {
+  VLEDGER_TRY(RequireRole(ctx, {}, ""));
+  auto key = LoadKey(ctx.state, b.key_id);
+  if (!key) return Reject("keyId", "unknown key " + Quote(b.key_id));
+  if (key->revoked_seq) {
+    return Reject("keyId", "key " + b.key_id + " was already revoked at seq " +
+                               std::to_string(*key->revoked_seq));
+  }
+  if (key->role == "admin" && ActiveAdmins(ctx.state) <= 1) {
+    return Reject("keyId", "key " + b.key_id + " is the last active admin key");
+  }
+  key->revoked_seq = ctx.seq;
+  StoreKey(ctx.state, *key);
+  return Status::Ok();
+}
+
+Status ApplyBody(ApplyCtx& ctx, const VillageRegistered& b) {
+  VLEDGER_TRY(RequireRole(ctx, {}, ""));
+  VLEDGER_TRY(CheckId("code", b.code));
+  VLEDGER_TRY(CheckName("name", b.name));
+  if (LoadVillage(ctx.state, b.code)) return Reject("code", "village " + Quote(b.code) + " exists");
+  VillageRecord v;
+  v.code = b.code;
+  v.name = b.name;
+  v.seq = ctx.seq;
+  StoreVillage(ctx.state, v);
+  return Status::Ok();
+}
+
+Status ApplyBody(ApplyCtx& ctx, const VillagePolicySet& b) {
+  VLEDGER_ASSIGN_OR_RETURN(VillageRecord v, RequireVillage(ctx.state, "village", b.village));
+  VLEDGER_TRY(RequireRole(ctx, {}, b.village));
+  if (b.star_points <= 0) return Reject("star-points", "must be greater than zero");
+  if (b.max_stars < 1 || b.max_stars > 10) return Reject("max-stars", "must be 1 to 10");
+  if (b.red_flag_share_pct > 100) return Reject("red-flag-share", "must be 0 to 100");
+  v.review = b.review;
+  v.star_points = b.star_points;
+  v.max_stars = b.max_stars;
+  v.red_flag_share_pct = b.red_flag_share_pct;
+  StoreVillage(ctx.state, v);
+  return Status::Ok();
+}
+
+Status ApplyBody(ApplyCtx& ctx, const HouseholdRegistered& b) {
+  VLEDGER_TRY(CheckId("id", b.id));
+  VLEDGER_ASSIGN_OR_RETURN(auto village, RequireVillage(ctx.state, "village", b.village));
+  (void)village;
+  VLEDGER_TRY(RequireRole(ctx, {"collector"}, b.village));
+  VLEDGER_TRY(RequirePersonRef("headRef", b.head_ref));
+  if (LoadHousehold(ctx.state, b.id)) return Reject("id", "household " + Quote(b.id) + " exists");
+  if (LoadPersonOwner(ctx.state, b.head_ref)) return Reject("headRef", "person reference is in use");
+  HouseholdRecord h;
+  h.id = b.id;
+  h.village = b.village;
+  h.head_ref = b.head_ref;
+  h.seq = ctx.seq;
+  StoreHousehold(ctx.state, h);
+  StorePersonOwner(ctx.state, b.head_ref, PersonOwner{"household", b.id, false, 0});
+  return Status::Ok();
+}
+
+Status ApplyBody(ApplyCtx& ctx, const HouseholdHeadSet& b) {
+  VLEDGER_ASSIGN_OR_RETURN(HouseholdRecord h, RequireHousehold(ctx.state, "household", b.household));
+  VLEDGER_TRY(RequireRole(ctx, {"collector"}, h.village));
+  VLEDGER_ASSIGN_OR_RETURN(ResidentRecord r, RequireResident(ctx.state, "resident", b.resident));
+  if (r.household != h.id) {
+    return Reject("resident", "resident " + Quote(r.id) + " is not in household " + Quote(h.id));
+  }
+  if (r.status != "active") return Reject("resident", "resident " + Quote(r.id) + " is " + r.status);
+  h.head_resident = r.id;
+  StoreHousehold(ctx.state, h);
+  return Status::Ok();
+}
+
+Status ApplyBody(ApplyCtx& ctx, const ResidentRegistered& b) {
+  VLEDGER_TRY(CheckId("id", b.id));
+  VLEDGER_ASSIGN_OR_RETURN(auto village, RequireVillage(ctx.state, "village", b.village));
+  (void)village;
+  VLEDGER_TRY(RequireRole(ctx, {"collector"}, b.village));
+  VLEDGER_ASSIGN_OR_RETURN(HouseholdRecord h, RequireHousehold(ctx.state, "household", b.household));
+  if (h.village != b.village) {
+    return Reject("household", "household " + Quote(h.id) + " is in village " + Quote(h.village));
+  }
+  VLEDGER_TRY(RequirePersonRef("personRef", b.person_ref));
+  if (LoadResident(ctx.state, b.id)) return Reject("id", "resident " + Quote(b.id) + " exists");
+  if (LoadPersonOwner(ctx.state, b.person_ref)) {
+    return Reject("personRef", "person reference is in use");
+  }
+  ResidentRecord r;
+  r.id = b.id;
+  r.village = b.village;
+  r.household = b.household;
+  r.person_ref = b.person_ref;
+  r.minor = b.minor;
+  r.seq = ctx.seq;
+  StoreResident(ctx.state, r);
+  StorePersonOwner(ctx.state, b.person_ref, PersonOwner{"resident", b.id, false, 0});
+  return Status::Ok();
+}
+
+Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b) {
+  VLEDGER_ASSIGN_OR_RETURN(ResidentRecord r, RequireResident(ctx.state, "id", b.id));
+  VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
+  if (b.household.empty() && b.status.empty()) {
+    return Reject("household", "give a new household or a status");
+  }
+  if (!b.household.empty()) {
+    VLEDGER_ASSIGN_OR_RETURN(HouseholdRecord h,
+                             RequireHousehold(ctx.state, "household", b.household));
+    if (h.village != r.village) {
+      return Reject("household", "household " + Quote(h.id) + " is in village " + Quote(h.village));
+    }
+    r.household = h.id;
+  }
+  if (!b.status.empty()) {
+    if (b.status != "active" && b.status != "departed" && b.status != "deceased") {
+      return Reject("status", Quote(b.status) + " is not active, departed or deceased");
+    }
+    r.status = b.status;
+  }
+  StoreResident(ctx.state, r);
+  return Status::Ok();
+}
+
+Status ApplyBody(ApplyCtx& ctx, const PersonErased& b) {
+  VLEDGER_TRY(RequirePersonRef("personRef", b.person_ref));
+  VLEDGER_TRY(CheckText("reason", b.reason, false));
+  auto owner = LoadPersonOwner(ctx.state, b.person_ref);
+  if (!owner) return Reject("personRef", "unknown person reference");
+  if (owner->erased) {
+    return Reject("personRef", "person was already erased at seq " + std::to_string(owner->erased_seq));
+  }
+  std::string village;
+  if (owner->kind == "resident") {
+    village = LoadResident(ctx.state, owner->id)->village;
+  } else if (owner->kind == "household") {
+    village = LoadHousehold(ctx.state, owner->id)->village;
+  }
+  VLEDGER_TRY(RequireRole(ctx, {"collector", "treasurer"}, village));
+  owner->erased = true;
+  owner->erased_seq = ctx.seq;
+  StorePersonOwner(ctx.state, b.person_ref, *owner);
+  return Status::Ok();
+}
+
+}  // namespace vledger::detail

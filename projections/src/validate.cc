@@ -1,0 +1,170 @@
+#include "vledger/validate.h"
+
+#include <cstdio>
+#include <ctime>
+
+namespace vledger {
+namespace {
+
+Status Bad(std::string_view field, const std::string& what) {
+  return Status::Rejected(std::string(field) + ": " + what);
+}
+
+// Decodes one UTF-8 code point at s[i]; returns its length, 0 if invalid.
+size_t Utf8Next(std::string_view s, size_t i, uint32_t* cp) {
+  auto b = static_cast<uint8_t>(s[i]);
+  size_t len;
+  uint32_t c;
+  if (b < 0x80) {
+    *cp = b;
+    return 1;
+  } else if ((b & 0xe0) == 0xc0) {
+    len = 2;
+    c = b & 0x1f;
+  } else if ((b & 0xf0) == 0xe0) {
+    len = 3;
+    c = b & 0x0f;
+  } else if ((b & 0xf8) == 0xf0) {
+    len = 4;
+    c = b & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; k++) {
+    auto cb = static_cast<uint8_t>(s[i + k]);
+    if ((cb & 0xc0) != 0x80) return 0;
+    c = c << 6 | (cb & 0x3f);
+  }
+  // Reject overlong forms, surrogates and values past U+10FFFF.
+  static constexpr uint32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
+  if (c < kMin[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return 0;
+  *cp = c;
+  return len;
+}
+
+bool IsControl(uint32_t cp) { return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f); }
+
+// Counts code points; -1 when not valid UTF-8 or a control char is present.
+long CountCodePoints(std::string_view s) {
+  long n = 0;
+  for (size_t i = 0; i < s.size();) {
+    uint32_t cp;
+    size_t len = Utf8Next(s, i, &cp);
+    if (len == 0 || IsControl(cp)) return -1;
+    i += len;
+    n++;
+  }
+  return n;
+}
+
+bool AllDigits(std::string_view s) {
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return !s.empty();
+}
+
+int ToInt(std::string_view s) {
+  int v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
+}
+
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+}  // namespace
+
+Status CheckId(std::string_view field, std::string_view value) {
+  if (value.empty() || value.size() > kIdCharsMax) {
+    return Bad(field, "\"" + std::string(value) + "\" must be 1-64 characters of [A-Za-z0-9_.-]");
+  }
+  for (char c : value) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == '-';
+    if (!ok) {
+      return Bad(field, "\"" + std::string(value) + "\" must be 1-64 characters of [A-Za-z0-9_.-]");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckName(std::string_view field, std::string_view value) {
+  long n = CountCodePoints(value);
+  if (n < 0) return Bad(field, "must be UTF-8 text without control characters");
+  if (n == 0) return Bad(field, "must not be empty");
+  if (n > static_cast<long>(kNameCodePointsMax)) {
+    return Bad(field, "is " + std::to_string(n) + " characters long; at most 64 allowed");
+  }
+  return Status::Ok();
+}
+
+Status CheckText(std::string_view field, std::string_view value, bool optional) {
+  if (value.empty()) return optional ? Status::Ok() : Bad(field, "must not be empty");
+  if (value.size() > kTextBytesMax) {
+    return Bad(field, "is " + std::to_string(value.size()) + " bytes long; at most " +
+                          std::to_string(kTextBytesMax) + " allowed");
+  }
+  if (CountCodePoints(value) < 0) return Bad(field, "must be UTF-8 text without control characters");
+  return Status::Ok();
+}
+
+Status CheckDate(std::string_view field, std::string_view value) {
+  if (value.size() != 10 || value[4] != '-' || value[7] != '-' || !AllDigits(value.substr(0, 4)) ||
+      !AllDigits(value.substr(5, 2)) || !AllDigits(value.substr(8, 2))) {
+    return Bad(field, "\"" + std::string(value) + "\" is not a date YYYY-MM-DD");
+  }
+  int y = ToInt(value.substr(0, 4)), m = ToInt(value.substr(5, 2)), d = ToInt(value.substr(8, 2));
+  if (y < 1900 || m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) {
+    return Bad(field, "\"" + std::string(value) + "\" is not a calendar date");
+  }
+  return Status::Ok();
+}
+
+Status CheckMonth(std::string_view field, std::string_view value) {
+  if (value.size() != 7 || value[4] != '-' || !AllDigits(value.substr(0, 4)) ||
+      !AllDigits(value.substr(5, 2))) {
+    return Bad(field, "\"" + std::string(value) + "\" is not a month YYYY-MM");
+  }
+  int y = ToInt(value.substr(0, 4)), m = ToInt(value.substr(5, 2));
+  if (y < 1900 || m < 1 || m > 12) {
+    return Bad(field, "\"" + std::string(value) + "\" is not a month YYYY-MM");
+  }
+  return Status::Ok();
+}
+
+Status CheckPeriod(std::string_view field, std::string_view value) {
+  bool year_ok = value.size() >= 4 && AllDigits(value.substr(0, 4)) &&
+                 ToInt(value.substr(0, 4)) >= 1900;
+  if (value.size() == 4 && year_ok) return Status::Ok();
+  if (value.size() == 6 && year_ok && value[4] == 'Q' && value[5] >= '1' && value[5] <= '4') {
+    return Status::Ok();
+  }
+  if (value.size() == 7 && CheckMonth(field, value).ok()) return Status::Ok();
+  return Bad(field, "\"" + std::string(value) + "\" is not a period (2021Q3, 2021-07 or 2021)");
+}
+
+bool DateInPeriod(std::string_view date, std::string_view period) {
+  if (date.size() != 10 || date.substr(0, 4) != period.substr(0, 4)) return false;
+  if (period.size() == 4) return true;
+  if (period.size() == 7) return date.substr(0, 7) == period;
+  int month = ToInt(date.substr(5, 2));
+  return period.size() == 6 && (month - 1) / 3 + 1 == period[5] - '0';
+}
+
+std::string CstDate(int64_t utc_ms) {
+  // Floor division, so times before 1970 also land on the right day.
+  int64_t secs = utc_ms / 1000 - ((utc_ms % 1000 < 0) ? 1 : 0) + 8 * 3600;
+  time_t t = static_cast<time_t>(secs);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return buf;
+}
+
+}  // namespace vledger

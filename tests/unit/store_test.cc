@@ -1,0 +1,1053 @@
+// Unit tests for the ledger folder on RocksDB (store.h) and the state
+// stores (state.h): commits, the hash chain and signatures as stored, the
+// WriteTxn overlay, transactions that never commit, the writer lock and
+// readers, the stored Merkle tree, checkpoints and the person store.
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include "vledger/bytes.h"
+#include "vledger/chain.h"
+#include "vledger/codec.h"
+#include "vledger/crypto.h"
+#include "vledger/event.h"
+#include "vledger/merkle.h"
+#include "vledger/state.h"
+#include "vledger/status.h"
+#include "vledger/store.h"
+
+namespace vledger {
+namespace {
+
+namespace fs = std::filesystem;
+using Rows = std::vector<std::pair<std::string, std::string>>;
+
+// A fresh, empty folder under the temp dir, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "vledger-store-test-XXXXXX").string();
+    VLEDGER_ASSERT(::mkdtemp(tmpl.data()) != nullptr);
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+PrivateKey NewKey() {
+  auto key = PrivateKey::Generate();
+  VLEDGER_ASSERT(key.ok());
+  return std::move(key).value();
+}
+
+// A simple event signed (by commit) with `key`; `n` makes it unique.
+Event VillageEvent(const PrivateKey& key, uint64_t n) {
+  Event e;
+  e.recorded_at_ms = 1'600'000'000'000 + static_cast<int64_t>(n);
+  e.key_id = key.key_id();
+  e.request_id = "req-" + std::to_string(n);
+  e.body = VillageRegistered{.code = "V" + std::to_string(n), .name = "Village " + std::to_string(n)};
+  return e;
+}
+
+// Adds one event to `txn` and returns its canonical bytes.
+std::string AddVillage(WriteTxn& txn, const PrivateKey& key, uint64_t n) {
+  Event e = VillageEvent(key, n);
+  std::string canonical = EncodeEvent(e);
+  txn.AddEvent(canonical, std::move(e));
+  return canonical;
+}
+
+Rows ScanAll(StateStore& state, std::string_view prefix) {
+  Rows rows;
+  state.Scan(prefix, [&](std::string_view k, std::string_view v) {
+    rows.emplace_back(std::string(k), std::string(v));
+    return true;
+  });
+  return rows;
+}
+
+Rows ScanStored(const Ledger& ledger, std::string_view prefix) {
+  Rows rows;
+  Status st = ledger.ScanState(prefix, [&](std::string_view k, std::string_view v) {
+    rows.emplace_back(std::string(k), std::string(v));
+    return true;
+  });
+  EXPECT_TRUE(st.ok()) << st.message();
+  return rows;
+}
+
+std::optional<std::string> StoredRow(const Ledger& ledger, std::string_view key) {
+  auto row = ledger.GetState(key);
+  EXPECT_TRUE(row.ok()) << row.status().message();
+  return row.ok() ? *row : std::nullopt;
+}
+
+std::optional<std::string> StoredPerson(const Ledger& ledger, std::string_view ref) {
+  auto row = ledger.GetPerson(ref);
+  EXPECT_TRUE(row.ok()) << row.status().message();
+  return row.ok() ? *row : std::nullopt;
+}
+
+// RFC 6962 MTH, written out recursively as the RFC states it: the reference
+// the stored tree is checked against.
+Hash ReferenceMth(const std::vector<Hash>& record_hashes, size_t begin, size_t end) {
+  size_t n = end - begin;
+  if (n == 0) return Sha256("");
+  if (n == 1) {
+    std::string leaf(1, '\0');
+    leaf += AsString(record_hashes[begin]);
+    return Sha256(leaf);
+  }
+  size_t k = 1;
+  while (k * 2 < n) k *= 2;  // largest power of two smaller than n
+  std::string node(1, '\x01');
+  node += AsString(ReferenceMth(record_hashes, begin, begin + k));
+  node += AsString(ReferenceMth(record_hashes, begin + k, end));
+  return Sha256(node);
+}
+
+// Everything a ledger under test should hold, kept by the test itself.
+struct Expected {
+  std::vector<std::string> canonical;  // by seq
+  std::vector<Hash> hashes;            // by seq
+  struct Commit {
+    uint64_t first, last;
+    std::string key_id;
+  };
+  std::vector<Commit> commits;
+
+  Hash head() const { return hashes.empty() ? kZeroHash : hashes.back(); }
+};
+
+// Opens writers and readers on one folder, and commits batches of events.
+class StoreTest : public ::testing::Test {
+ protected:
+  std::string LedgerDir() const { return tmp_.path() + "/ledger"; }
+
+  std::unique_ptr<Ledger> CreateLedger() {
+    auto ledger = Ledger::Create(LedgerDir());
+    VLEDGER_ASSERT(ledger.ok());
+    return std::move(ledger).value();
+  }
+
+  Result<std::unique_ptr<Ledger>> OpenAs(Ledger::Access access, int wait_seconds = 0) {
+    return Ledger::Open(LedgerDir(), {.access = access, .wait_seconds = wait_seconds});
+  }
+
+  std::unique_ptr<Ledger> MustOpen(Ledger::Access access) {
+    auto ledger = OpenAs(access);
+    EXPECT_TRUE(ledger.ok()) << ledger.status().message();
+    VLEDGER_ASSERT(ledger.ok());
+    return std::move(ledger).value();
+  }
+
+  // Commits `count` events signed by `key` in one transaction, with optional
+  // state rows, and records what was written in `expected_`.
+  CommitRecord CommitEvents(Ledger& ledger, const PrivateKey& key, uint64_t count,
+                            const Rows& puts = {}) {
+    auto txn = ledger.BeginWrite();
+    uint64_t first = txn->next_seq();
+    for (uint64_t i = 0; i < count; i++) {
+      uint64_t seq = first + i;
+      std::string canonical = AddVillage(*txn, key, seq);
+      expected_.hashes.push_back(RecordHash(seq, expected_.head(), canonical));
+      expected_.canonical.push_back(std::move(canonical));
+    }
+    for (const auto& [k, v] : puts) txn->Put(k, v);
+    auto commit = txn->Commit(key);
+    EXPECT_TRUE(commit.ok()) << commit.status().message();
+    VLEDGER_ASSERT(commit.ok());
+    expected_.commits.push_back({first, first + count - 1, key.key_id()});
+    return *commit;
+  }
+
+  // Checks size, head, every event, hash and commit against expected_.
+  void CheckLog(const Ledger& ledger, const std::map<std::string, const PrivateKey*>& keys) {
+    ASSERT_EQ(ledger.size(), expected_.canonical.size());
+    EXPECT_EQ(Hex(ledger.head()), Hex(expected_.head()));
+    Hash prev = kZeroHash;
+    for (uint64_t seq = 0; seq < ledger.size(); seq++) {
+      auto stored = ledger.ReadEvent(seq);
+      ASSERT_TRUE(stored.ok()) << stored.status().message();
+      EXPECT_EQ(stored->seq, seq);
+      EXPECT_EQ(stored->canonical, expected_.canonical[seq]) << "seq " << seq;
+      Hash h = RecordHash(seq, prev, stored->canonical);
+      EXPECT_EQ(Hex(stored->hash), Hex(h)) << "seq " << seq;
+      auto read_hash = ledger.ReadHash(seq);
+      ASSERT_TRUE(read_hash.ok());
+      EXPECT_EQ(Hex(*read_hash), Hex(h));
+      prev = h;
+    }
+    EXPECT_EQ(Hex(prev), Hex(ledger.head()));
+    for (const auto& c : expected_.commits) {
+      for (uint64_t seq = c.first; seq <= c.last; seq++) {
+        auto commit = ledger.CommitOf(seq);
+        ASSERT_TRUE(commit.ok()) << "seq " << seq << ": " << commit.status().message();
+        EXPECT_EQ(commit->first, c.first) << "seq " << seq;
+        EXPECT_EQ(commit->last, c.last) << "seq " << seq;
+        EXPECT_EQ(commit->key_id, c.key_id);
+        const PrivateKey* key = keys.at(c.key_id);
+        EXPECT_TRUE(key->public_key().Verify(
+            CommitMessage(c.first, c.last, expected_.hashes[c.last]), commit->signature))
+            << "commit " << c.first << ".." << c.last;
+      }
+    }
+  }
+
+  TempDir tmp_;
+  Expected expected_;
+};
+
+// -------------------------------------------------------- create and open
+
+TEST_F(StoreTest, CreateGivesAnEmptyWriter) {
+  auto ledger = CreateLedger();
+  EXPECT_TRUE(ledger->writer());
+  EXPECT_EQ(ledger->dir(), LedgerDir());
+  EXPECT_EQ(ledger->size(), 0u);
+  EXPECT_EQ(ledger->head(), kZeroHash);
+  auto root = ledger->MerkleRootAt(0);
+  ASSERT_TRUE(root.ok());
+  EXPECT_EQ(Hex(*root), Hex(MerkleEmptyRoot()));
+  auto latest = ledger->LatestCheckpoint();
+  ASSERT_TRUE(latest.ok());
+  EXPECT_FALSE(latest->has_value());
+  EXPECT_EQ(ledger->ReadEvent(0).status().code(), Code::kRejected);
+  EXPECT_TRUE(ledger->VerifyStorage().ok());
+}
+
+TEST_F(StoreTest, CreateAcceptsAnExistingEmptyFolder) {
+  TempDir empty;
+  auto ledger = Ledger::Create(empty.path());
+  ASSERT_TRUE(ledger.ok()) << ledger.status().message();
+  EXPECT_EQ((*ledger)->size(), 0u);
+}
+
+TEST_F(StoreTest, CreateOnNonEmptyFolderIsRejected) {
+  TempDir dir;
+  std::ofstream(dir.path() + "/stray.txt") << "x";
+  auto ledger = Ledger::Create(dir.path());
+  ASSERT_FALSE(ledger.ok());
+  EXPECT_EQ(ledger.status().code(), Code::kRejected);
+  // Nothing was added to the folder.
+  EXPECT_FALSE(fs::exists(dir.path() + "/db"));
+}
+
+TEST_F(StoreTest, CreateOverAnExistingLedgerIsRejected) {
+  { auto ledger = CreateLedger(); }
+  auto again = Ledger::Create(LedgerDir());
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), Code::kRejected);
+}
+
+TEST_F(StoreTest, OpenMissingFolderIsUnavailable) {
+  for (auto access : {Ledger::Access::kReader, Ledger::Access::kWriter}) {
+    auto ledger = OpenAs(access);
+    ASSERT_FALSE(ledger.ok());
+    EXPECT_EQ(ledger.status().code(), Code::kUnavailable);
+  }
+  // A writer Open must not leave a folder behind.
+  EXPECT_FALSE(fs::exists(LedgerDir()));
+}
+
+TEST_F(StoreTest, OpenEmptyFolderIsUnavailable) {
+  fs::create_directories(LedgerDir());
+  for (auto access : {Ledger::Access::kReader, Ledger::Access::kWriter}) {
+    auto ledger = OpenAs(access);
+    ASSERT_FALSE(ledger.ok());
+    EXPECT_EQ(ledger.status().code(), Code::kUnavailable);
+  }
+}
+
+// ------------------------------------------------------------ commits
+
+TEST_F(StoreTest, CommitAppendsEventsAndAdvancesHead) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  CommitRecord commit = CommitEvents(*ledger, key, 3);
+  EXPECT_EQ(commit.first, 0u);
+  EXPECT_EQ(commit.last, 2u);
+  EXPECT_EQ(commit.key_id, key.key_id());
+  EXPECT_EQ(commit.signature.size(), kSignatureBytes);
+  EXPECT_TRUE(key.public_key().Verify(CommitMessage(0, 2, expected_.hashes[2]), commit.signature));
+  EXPECT_EQ(ledger->size(), 3u);
+  EXPECT_EQ(Hex(ledger->head()), Hex(expected_.hashes[2]));
+
+  CommitRecord second = CommitEvents(*ledger, key, 2);
+  EXPECT_EQ(second.first, 3u);
+  EXPECT_EQ(second.last, 4u);
+  EXPECT_EQ(ledger->size(), 5u);
+  CheckLog(*ledger, {{key.key_id(), &key}});
+}
+
+TEST_F(StoreTest, StoredEventsFollowTheRecordHashChain) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  for (uint64_t count : {1, 2, 3, 1, 5}) CommitEvents(*ledger, key, count);
+  CheckLog(*ledger, {{key.key_id(), &key}});
+  // The chain starts from 32 zero bytes.
+  EXPECT_EQ(Hex(expected_.hashes[0]), Hex(RecordHash(0, kZeroHash, expected_.canonical[0])));
+  EXPECT_EQ(ledger->ReadEvent(ledger->size()).status().code(), Code::kRejected);
+}
+
+TEST_F(StoreTest, ReadDecodedGivesBackTheEvent) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  CommitEvents(*ledger, key, 2);
+  auto decoded = ledger->ReadDecoded(1);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  Event want = VillageEvent(key, 1);
+  EXPECT_EQ(decoded->key_id, want.key_id);
+  EXPECT_EQ(decoded->recorded_at_ms, want.recorded_at_ms);
+  EXPECT_EQ(decoded->request_id, want.request_id);
+  ASSERT_TRUE(std::holds_alternative<VillageRegistered>(decoded->body));
+  EXPECT_EQ(std::get<VillageRegistered>(decoded->body).code, "V1");
+  EXPECT_EQ(EncodeEvent(*decoded), expected_.canonical[1]);
+}
+
+TEST_F(StoreTest, CommitOfEverySeqGivesItsSignedCommit) {
+  PrivateKey alice = NewKey();
+  PrivateKey bob = NewKey();
+  auto ledger = CreateLedger();
+  const uint64_t sizes[] = {1, 2, 3, 1, 4, 7};
+  for (size_t i = 0; i < std::size(sizes); i++) {
+    CommitEvents(*ledger, i % 2 == 0 ? alice : bob, sizes[i]);
+  }
+  CheckLog(*ledger, {{alice.key_id(), &alice}, {bob.key_id(), &bob}});
+
+  // No commit holds a seq past the end.
+  auto past = ledger->CommitOf(ledger->size());
+  EXPECT_FALSE(past.ok());
+
+  // ScanCommits lists the same commits in order.
+  std::vector<CommitRecord> scanned;
+  ASSERT_TRUE(ledger
+                  ->ScanCommits([&](const CommitRecord& c) {
+                    scanned.push_back(c);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(scanned.size(), expected_.commits.size());
+  for (size_t i = 0; i < scanned.size(); i++) {
+    EXPECT_EQ(scanned[i].first, expected_.commits[i].first);
+    EXPECT_EQ(scanned[i].last, expected_.commits[i].last);
+    EXPECT_EQ(scanned[i].key_id, expected_.commits[i].key_id);
+  }
+}
+
+TEST_F(StoreTest, TransactionCanBeReusedAfterCommit) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  auto txn = ledger->BeginWrite();
+  std::string a = AddVillage(*txn, key, 0);
+  ASSERT_TRUE(txn->Commit(key).ok());
+  EXPECT_EQ(txn->pending_events(), 0u);
+  EXPECT_EQ(txn->next_seq(), 1u);
+  std::string b = AddVillage(*txn, key, 1);
+  auto second = txn->Commit(key);
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_EQ(second->first, 1u);
+  EXPECT_EQ(second->last, 1u);
+  txn.reset();
+  Hash h0 = RecordHash(0, kZeroHash, a);
+  Hash h1 = RecordHash(1, h0, b);
+  EXPECT_EQ(Hex(ledger->head()), Hex(h1));
+  EXPECT_TRUE(key.public_key().Verify(CommitMessage(1, 1, h1), second->signature));
+  auto root = ledger->MerkleRootAt(2);
+  ASSERT_TRUE(root.ok()) << root.status().message();
+  EXPECT_EQ(Hex(*root), Hex(ReferenceMth({h0, h1}, 0, 2)));
+}
+
+TEST_F(StoreTest, PendingEventsAreReadableInTheTransaction) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  CommitEvents(*ledger, key, 2);
+  auto txn = ledger->BeginWrite();
+  EXPECT_EQ(txn->next_seq(), 2u);
+  EXPECT_EQ(txn->pending_events(), 0u);
+  std::string canonical = AddVillage(*txn, key, 2);
+  EXPECT_EQ(txn->next_seq(), 3u);
+  EXPECT_EQ(txn->pending_events(), 1u);
+  // h of stored and pending events.
+  EXPECT_EQ(Hex(txn->HashOf(1)), Hex(expected_.hashes[1]));
+  EXPECT_EQ(Hex(txn->HashOf(2)), Hex(RecordHash(2, expected_.hashes[1], canonical)));
+  // Pending and stored events decode.
+  auto pending = txn->ReadEvent(2);
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(std::get<VillageRegistered>(pending->body).code, "V2");
+  auto stored = txn->ReadEvent(0);
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  EXPECT_EQ(std::get<VillageRegistered>(stored->body).code, "V0");
+  EXPECT_FALSE(txn->ReadEvent(3).ok());
+  EXPECT_TRUE(txn->io_status().ok());
+  // The ledger itself does not see the pending event.
+  EXPECT_EQ(ledger->size(), 2u);
+}
+
+// -------------------------------------------------------- state overlay
+
+TEST_F(StoreTest, StatePutGetDeleteScanInOneTransaction) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  auto txn = ledger->BeginWrite();
+  EXPECT_FALSE(txn->Get("a").has_value());
+  txn->Put("b", "2");
+  txn->Put("a", "1");
+  txn->Put("c", "3");
+  txn->Put("a", "one");  // overwrite
+  EXPECT_EQ(txn->Get("a").value_or(""), "one");
+  txn->Delete("c");
+  EXPECT_FALSE(txn->Get("c").has_value());
+  EXPECT_EQ(ScanAll(*txn, ""), (Rows{{"a", "one"}, {"b", "2"}}));
+  // Nothing is stored before Commit.
+  EXPECT_FALSE(StoredRow(*ledger, "a").has_value());
+  AddVillage(*txn, key, 0);
+  ASSERT_TRUE(txn->Commit(key).ok());
+  txn.reset();
+  EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"a", "one"}, {"b", "2"}}));
+  EXPECT_FALSE(StoredRow(*ledger, "c").has_value());
+}
+
+TEST_F(StoreTest, WriteTxnOverlayMergesWithStoredRows) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  CommitEvents(*ledger, key, 1,
+               {{"r/a", "1"}, {"r/b", "2"}, {"r/c", "3"}, {"r/e", "5"}, {"s/x", "x"}});
+  auto txn = ledger->BeginWrite();
+  txn->Put("r/b", "20");  // pending put shadows a stored row
+  txn->Delete("r/c");     // pending delete hides a stored row
+  txn->Put("r/d", "4");   // a new row between stored ones
+  txn->Put("r/0", "0");   // a new row before them
+  txn->Delete("r/zz");    // deleting an absent row is harmless
+  txn->Put("q", "outside the prefix");
+
+  EXPECT_EQ(txn->Get("r/a").value_or(""), "1");
+  EXPECT_EQ(txn->Get("r/b").value_or(""), "20");
+  EXPECT_FALSE(txn->Get("r/c").has_value());
+  EXPECT_EQ(txn->Get("r/d").value_or(""), "4");
+  EXPECT_FALSE(txn->Get("r/zz").has_value());
+
+  EXPECT_EQ(ScanAll(*txn, "r/"),
+            (Rows{{"r/0", "0"}, {"r/a", "1"}, {"r/b", "20"}, {"r/d", "4"}, {"r/e", "5"}}));
+  EXPECT_EQ(ScanAll(*txn, "s/"), (Rows{{"s/x", "x"}}));
+  EXPECT_EQ(ScanAll(*txn, ""), (Rows{{"q", "outside the prefix"},
+                                     {"r/0", "0"},
+                                     {"r/a", "1"},
+                                     {"r/b", "20"},
+                                     {"r/d", "4"},
+                                     {"r/e", "5"},
+                                     {"s/x", "x"}}));
+  EXPECT_TRUE(ScanAll(*txn, "nothing").empty());
+
+  // Scan stops when fn returns false.
+  Rows first_two;
+  txn->Scan("r/", [&](std::string_view k, std::string_view v) {
+    first_two.emplace_back(std::string(k), std::string(v));
+    return first_two.size() < 2;
+  });
+  EXPECT_EQ(first_two, (Rows{{"r/0", "0"}, {"r/a", "1"}}));
+
+  // Stored rows are untouched until Commit, then match the merged view.
+  EXPECT_EQ(StoredRow(*ledger, "r/b").value_or(""), "2");
+  EXPECT_EQ(StoredRow(*ledger, "r/c").value_or(""), "3");
+  AddVillage(*txn, key, 1);
+  ASSERT_TRUE(txn->Commit(key).ok());
+  // After the commit the transaction reads through to the stored rows.
+  EXPECT_EQ(ScanAll(*txn, "r/"),
+            (Rows{{"r/0", "0"}, {"r/a", "1"}, {"r/b", "20"}, {"r/d", "4"}, {"r/e", "5"}}));
+  txn.reset();
+  EXPECT_EQ(ScanStored(*ledger, "r/"),
+            (Rows{{"r/0", "0"}, {"r/a", "1"}, {"r/b", "20"}, {"r/d", "4"}, {"r/e", "5"}}));
+  EXPECT_FALSE(StoredRow(*ledger, "r/c").has_value());
+}
+
+TEST_F(StoreTest, PendingPutAfterDeleteRestoresRow) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  CommitEvents(*ledger, key, 1, {{"k", "old"}});
+  auto txn = ledger->BeginWrite();
+  txn->Delete("k");
+  txn->Put("k", "new");
+  EXPECT_EQ(txn->Get("k").value_or(""), "new");
+  EXPECT_EQ(ScanAll(*txn, ""), (Rows{{"k", "new"}}));
+}
+
+TEST_F(StoreTest, StateViewAndScanStateReadStoredRowsInKeyOrder) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  CommitEvents(*ledger, key, 1, {{"b", "2"}, {"a\xff", "ff"}, {"a", "1"}, {"a\x01", "01"}});
+  Rows want{{"a", "1"}, {"a\x01", "01"}, {"a\xff", "ff"}};
+  EXPECT_EQ(ScanStored(*ledger, "a"), want);
+  auto view = ledger->StateView();
+  EXPECT_EQ(ScanAll(*view, "a"), want);
+  EXPECT_EQ(view->Get("b").value_or(""), "2");
+  EXPECT_FALSE(view->Get("c").has_value());
+  auto event = view->ReadEvent(0);
+  ASSERT_TRUE(event.ok()) << event.status().message();
+  EXPECT_EQ(event->key_id, key.key_id());
+  // ScanState stops when fn returns false.
+  int calls = 0;
+  ASSERT_TRUE(ledger->ScanState("", [&](std::string_view, std::string_view) {
+                      return ++calls < 2;
+                    }).ok());
+  EXPECT_EQ(calls, 2);
+}
+
+TEST(MemoryState, PutGetDeleteScan) {
+  MemoryState state([](uint64_t seq) -> Result<Event> {
+    return Status::Rejected("no event " + std::to_string(seq));
+  });
+  state.Put("b", "2");
+  state.Put("a", "1");
+  state.Put("ab", "x");
+  state.Put("a", "one");
+  state.Put("c", "3");
+  state.Delete("c");
+  state.Delete("absent");
+  EXPECT_EQ(state.Get("a").value_or(""), "one");
+  EXPECT_FALSE(state.Get("c").has_value());
+  EXPECT_EQ(ScanAll(state, ""), (Rows{{"a", "one"}, {"ab", "x"}, {"b", "2"}}));
+  EXPECT_EQ(ScanAll(state, "a"), (Rows{{"a", "one"}, {"ab", "x"}}));
+  EXPECT_TRUE(ScanAll(state, "abc").empty());
+  EXPECT_EQ(state.rows().size(), 3u);
+  EXPECT_EQ(state.ReadEvent(4).status().code(), Code::kRejected);
+}
+
+// ------------------------------------------- transactions that never commit
+
+// What a reopened ledger holds, for before/after comparisons.
+struct Snapshot {
+  uint64_t size = 0;
+  Hash head{};
+  Rows state;
+  Rows persons;
+  bool operator==(const Snapshot&) const = default;
+};
+
+Snapshot Snap(const Ledger& ledger) {
+  Snapshot s{ledger.size(), ledger.head(), ScanStored(ledger, ""), {}};
+  Status st = ledger.ScanPersons([&](std::string_view ref, std::string_view value) {
+    s.persons.emplace_back(std::string(ref), std::string(value));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.message();
+  return s;
+}
+
+TEST_F(StoreTest, DroppedTransactionWritesNothing) {
+  PrivateKey key = NewKey();
+  Snapshot before;
+  {
+    auto ledger = CreateLedger();
+    CommitEvents(*ledger, key, 2, {{"k1", "v1"}, {"k2", "v2"}});
+    {
+      auto txn = ledger->BeginWrite();
+      txn->PutPerson("p0", "person zero");
+      AddVillage(*txn, key, 2);  // an event alone needs a commit to be kept
+      ASSERT_TRUE(txn->Commit(key).ok());
+    }
+    expected_.commits.push_back({2, 2, key.key_id()});
+    before = Snap(*ledger);
+    ASSERT_EQ(before.size, 3u);
+    {
+      auto txn = ledger->BeginWrite();
+      AddVillage(*txn, key, 3);
+      AddVillage(*txn, key, 4);
+      txn->Put("k1", "changed");
+      txn->Delete("k2");
+      txn->Put("k3", "new");
+      txn->PutPerson("p1", "someone");
+      txn->DeletePerson("p0");
+      // Dropped here without Commit.
+    }
+    EXPECT_EQ(Snap(*ledger), before);
+    // The writer can start the next transaction.
+    auto txn = ledger->BeginWrite();
+    EXPECT_EQ(txn->next_seq(), 3u);
+    EXPECT_EQ(txn->Get("k1").value_or(""), "v1");
+  }
+  for (auto access : {Ledger::Access::kWriter, Ledger::Access::kReader}) {
+    auto ledger = MustOpen(access);
+    EXPECT_EQ(Snap(*ledger), before);
+    EXPECT_EQ(StoredPerson(*ledger, "p0").value_or(""), "person zero");
+    EXPECT_FALSE(StoredPerson(*ledger, "p1").has_value());
+    EXPECT_FALSE(ledger->CommitOf(3).ok());
+    EXPECT_EQ(ledger->ReadEvent(3).status().code(), Code::kRejected);
+  }
+}
+
+TEST_F(StoreTest, AbortDiscardsPendingWrites) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  CommitEvents(*ledger, key, 3, {{"k", "stored"}});
+  PrivateKey other = NewKey();
+  auto txn = ledger->BeginWrite();
+  AddVillage(*txn, other, 100);
+  AddVillage(*txn, other, 101);
+  txn->Put("k", "pending");
+  txn->Put("k2", "pending");
+  txn->PutPerson("p", "pending");
+  txn->Abort();
+  EXPECT_EQ(txn->pending_events(), 0u);
+  EXPECT_EQ(txn->next_seq(), 3u);
+  EXPECT_EQ(txn->Get("k").value_or(""), "stored");
+  EXPECT_FALSE(txn->Get("k2").has_value());
+  EXPECT_FALSE(txn->GetPerson("p").has_value());
+  EXPECT_FALSE(txn->ReadEvent(3).ok());
+  EXPECT_EQ(ScanAll(*txn, ""), (Rows{{"k", "stored"}}));
+
+  // The next commit continues the chain and the tree as if nothing happened.
+  std::string canonical = AddVillage(*txn, key, 3);
+  auto commit = txn->Commit(key);
+  ASSERT_TRUE(commit.ok()) << commit.status().message();
+  txn.reset();
+  expected_.hashes.push_back(RecordHash(3, expected_.head(), canonical));
+  expected_.canonical.push_back(canonical);
+  expected_.commits.push_back({3, 3, key.key_id()});
+  CheckLog(*ledger, {{key.key_id(), &key}});
+  auto root = ledger->MerkleRootAt(4);
+  ASSERT_TRUE(root.ok()) << root.status().message();
+  EXPECT_EQ(Hex(*root), Hex(ReferenceMth(expected_.hashes, 0, 4)));
+  EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"k", "stored"}}));
+  EXPECT_FALSE(StoredPerson(*ledger, "p").has_value());
+}
+
+// --------------------------------------------------- writers and readers
+
+TEST_F(StoreTest, ReopenedReaderSeesCommittedData) {
+  PrivateKey key = NewKey();
+  {
+    auto ledger = CreateLedger();
+    CommitEvents(*ledger, key, 4, {{"a", "1"}});
+    CommitEvents(*ledger, key, 3, {{"b", "2"}});
+    ASSERT_TRUE(ledger->PutCheckpoint(7, "checkpoint at 7").ok());
+  }
+  auto reader = MustOpen(Ledger::Access::kReader);
+  EXPECT_FALSE(reader->writer());
+  CheckLog(*reader, {{key.key_id(), &key}});
+  EXPECT_EQ(ScanStored(*reader, ""), (Rows{{"a", "1"}, {"b", "2"}}));
+  auto cp = reader->GetCheckpoint(7);
+  ASSERT_TRUE(cp.ok());
+  EXPECT_EQ(cp->value_or(""), "checkpoint at 7");
+  auto root = reader->MerkleRootAt(7);
+  ASSERT_TRUE(root.ok()) << root.status().message();
+  EXPECT_EQ(Hex(*root), Hex(ReferenceMth(expected_.hashes, 0, 7)));
+  EXPECT_TRUE(reader->VerifyStorage().ok());
+}
+
+TEST_F(StoreTest, ReopenedWriterContinuesTheChain) {
+  PrivateKey key = NewKey();
+  { CommitEvents(*CreateLedger(), key, 3); }
+  {
+    auto writer = MustOpen(Ledger::Access::kWriter);
+    EXPECT_TRUE(writer->writer());
+    CommitEvents(*writer, key, 2);
+  }
+  auto reader = MustOpen(Ledger::Access::kReader);
+  CheckLog(*reader, {{key.key_id(), &key}});
+  auto root = reader->MerkleRootAt(5);
+  ASSERT_TRUE(root.ok()) << root.status().message();
+  EXPECT_EQ(Hex(*root), Hex(ReferenceMth(expected_.hashes, 0, 5)));
+}
+
+TEST_F(StoreTest, SecondWriterIsUnavailableWhileFirstIsOpen) {
+  auto first = CreateLedger();
+  auto second = OpenAs(Ledger::Access::kWriter);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Code::kUnavailable);
+
+  // Waiting does not help while the first writer stays open.
+  auto start = std::chrono::steady_clock::now();
+  auto waited = OpenAs(Ledger::Access::kWriter, 1);
+  ASSERT_FALSE(waited.ok());
+  EXPECT_EQ(waited.status().code(), Code::kUnavailable);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(900));
+
+  first.reset();
+  auto third = OpenAs(Ledger::Access::kWriter, 5);
+  ASSERT_TRUE(third.ok()) << third.status().message();
+  EXPECT_TRUE((*third)->writer());
+}
+
+TEST_F(StoreTest, WaitingWriterGetsTheLockWhenTheFirstCloses) {
+  PrivateKey key = NewKey();
+  auto first = CreateLedger();
+  CommitEvents(*first, key, 2);
+  std::atomic<bool> closed{false};
+  std::thread closer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    closed = true;
+    first.reset();
+  });
+  auto second = OpenAs(Ledger::Access::kWriter, 30);
+  closer.join();
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_TRUE(closed);
+  EXPECT_EQ((*second)->size(), 2u);
+  EXPECT_EQ(Hex((*second)->head()), Hex(expected_.head()));
+}
+
+TEST_F(StoreTest, ReaderOpensBesideWriterAndSeesLastCommit) {
+  PrivateKey key = NewKey();
+  auto writer = CreateLedger();
+  CommitEvents(*writer, key, 3, {{"a", "1"}});
+  {
+    auto reader = MustOpen(Ledger::Access::kReader);
+    EXPECT_EQ(reader->size(), 3u);
+    EXPECT_EQ(Hex(reader->head()), Hex(expected_.head()));
+    EXPECT_EQ(StoredRow(*reader, "a").value_or(""), "1");
+  }
+  CommitEvents(*writer, key, 2, {{"a", "2"}});
+  // A transaction in progress is invisible to readers.
+  auto txn = writer->BeginWrite();
+  AddVillage(*txn, key, 5);
+  txn->Put("a", "pending");
+  txn->PutPerson("p", "pending");
+  {
+    auto reader = MustOpen(Ledger::Access::kReader);
+    CheckLog(*reader, {{key.key_id(), &key}});
+    EXPECT_EQ(StoredRow(*reader, "a").value_or(""), "2");
+    EXPECT_FALSE(StoredPerson(*reader, "p").has_value());
+    auto root = reader->MerkleRootAt(5);
+    ASSERT_TRUE(root.ok()) << root.status().message();
+    EXPECT_EQ(Hex(*root), Hex(ReferenceMth(expected_.hashes, 0, 5)));
+  }
+  // Readers do not block the writer.
+  auto reader = MustOpen(Ledger::Access::kReader);
+  ASSERT_TRUE(txn->Commit(key).ok());
+  EXPECT_EQ(writer->size(), 6u);
+}
+
+TEST_F(StoreTest, ReaderDoesNotTakeTheWriterLock) {
+  { auto ledger = CreateLedger(); }
+  auto reader = MustOpen(Ledger::Access::kReader);
+  auto writer = OpenAs(Ledger::Access::kWriter);
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+}
+
+// ---------------------------------------------------------- Merkle tree
+
+TEST_F(StoreTest, MerkleRootAtMatchesMemoryTreeAcrossCommitsOfVaryingSizes) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  MemoryMerkleTree memory;
+  const uint64_t commit_sizes[] = {1, 2, 3, 7, 1, 1, 8, 16, 5, 4, 2, 13, 1, 32, 6};
+  for (uint64_t count : commit_sizes) {
+    CommitEvents(*ledger, key, count);
+    while (memory.size() < expected_.hashes.size()) memory.Append(expected_.hashes[memory.size()]);
+    uint64_t n = ledger->size();
+    ASSERT_EQ(n, memory.size());
+    // Every prefix root, and the reference formula for this size.
+    for (uint64_t size = 0; size <= n; size++) {
+      auto stored = ledger->MerkleRootAt(size);
+      ASSERT_TRUE(stored.ok()) << "size " << size << ": " << stored.status().message();
+      auto in_memory = MerkleRoot(size, memory.Reader());
+      ASSERT_TRUE(in_memory.ok());
+      ASSERT_EQ(Hex(*stored), Hex(*in_memory)) << "size " << size << " after commit to " << n;
+    }
+    EXPECT_EQ(Hex(*ledger->MerkleRootAt(n)), Hex(ReferenceMth(expected_.hashes, 0, n)));
+  }
+  // Every perfect-subtree node is stored, and equals the one in memory.
+  uint64_t n = ledger->size();
+  NodeReader stored_nodes = ledger->MerkleNodes();
+  NodeReader memory_nodes = memory.Reader();
+  for (int level = 0; (uint64_t{1} << level) <= n; level++) {
+    for (uint64_t index = 0; (index + 1) << level <= n; index++) {
+      auto s = stored_nodes(level, index);
+      ASSERT_TRUE(s.ok()) << level << "/" << index << ": " << s.status().message();
+      EXPECT_EQ(Hex(*s), Hex(*memory_nodes(level, index))) << level << "/" << index;
+    }
+  }
+  auto past = ledger->MerkleRootAt(n + 1);
+  ASSERT_FALSE(past.ok());
+  EXPECT_EQ(past.status().code(), Code::kRejected);
+
+  // Proofs from stored nodes verify against the stored roots.
+  auto root = ledger->MerkleRootAt(n);
+  ASSERT_TRUE(root.ok());
+  for (uint64_t index : {uint64_t{0}, n / 2, n - 1}) {
+    auto proof = InclusionProof(index, n, stored_nodes);
+    ASSERT_TRUE(proof.ok()) << proof.status().message();
+    EXPECT_TRUE(VerifyInclusion(index, n, MerkleLeafHash(expected_.hashes[index]), *proof, *root));
+  }
+  auto old_root = ledger->MerkleRootAt(11);
+  auto consistency = ConsistencyProof(11, n, stored_nodes);
+  ASSERT_TRUE(old_root.ok() && consistency.ok());
+  EXPECT_TRUE(VerifyConsistency(11, n, *old_root, *root, *consistency));
+}
+
+// --------------------------------------------------------------- rebuild
+
+TEST_F(StoreTest, ReplaceStateReplacesAllRows) {
+  PrivateKey key = NewKey();
+  {
+    auto ledger = CreateLedger();
+    CommitEvents(*ledger, key, 1, {{"a", "1"}, {"b", "2"}, {"c", "3"}});
+    ASSERT_TRUE(ledger->ReplaceState({{"b", "two"}, {"x", "new"}}).ok());
+    EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"b", "two"}, {"x", "new"}}));
+    // The log is untouched.
+    EXPECT_EQ(ledger->size(), 1u);
+    // A transaction sees the replaced rows.
+    auto txn = ledger->BeginWrite();
+    EXPECT_FALSE(txn->Get("a").has_value());
+    EXPECT_EQ(txn->Get("x").value_or(""), "new");
+  }
+  {
+    auto ledger = MustOpen(Ledger::Access::kWriter);
+    EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"b", "two"}, {"x", "new"}}));
+    ASSERT_TRUE(ledger->ReplaceState({}).ok());
+    EXPECT_TRUE(ScanStored(*ledger, "").empty());
+  }
+  auto reader = MustOpen(Ledger::Access::kReader);
+  EXPECT_TRUE(ScanStored(*reader, "").empty());
+  EXPECT_EQ(reader->size(), 1u);
+}
+
+// ----------------------------------------------------------- checkpoints
+
+TEST_F(StoreTest, CheckpointsPutGetAndLatest) {
+  {
+    auto ledger = CreateLedger();
+    auto none = ledger->GetCheckpoint(3);
+    ASSERT_TRUE(none.ok());
+    EXPECT_FALSE(none->has_value());
+    ASSERT_TRUE(ledger->PutCheckpoint(3, "cp 3").ok());
+    ASSERT_TRUE(ledger->PutCheckpoint(256, "cp 256").ok());
+    ASSERT_TRUE(ledger->PutCheckpoint(10, "cp 10").ok());
+    EXPECT_EQ(ledger->GetCheckpoint(3)->value_or(""), "cp 3");
+    EXPECT_EQ(ledger->GetCheckpoint(10)->value_or(""), "cp 10");
+    EXPECT_FALSE(ledger->GetCheckpoint(4)->has_value());
+    // Latest is by size as a number, not as text.
+    auto latest = ledger->LatestCheckpoint();
+    ASSERT_TRUE(latest.ok() && latest->has_value());
+    EXPECT_EQ((*latest)->first, 256u);
+    EXPECT_EQ((*latest)->second, "cp 256");
+    // Storing a checkpoint appends no event.
+    EXPECT_EQ(ledger->size(), 0u);
+  }
+  auto reader = MustOpen(Ledger::Access::kReader);
+  auto latest = reader->LatestCheckpoint();
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->first, 256u);
+  EXPECT_EQ(reader->GetCheckpoint(3)->value_or(""), "cp 3");
+}
+
+// ---------------------------------------------------------- person store
+
+TEST_F(StoreTest, PersonStorePutDeleteThroughTransactions) {
+  PrivateKey key = NewKey();
+  const std::string ref1(32, '\x01'), ref2(32, '\x02');
+  const std::string rec1 = std::string(16, 's') + "record one";
+  const std::string rec2 = std::string(16, 't') + "record two";
+  auto ledger = CreateLedger();
+  {
+    auto txn = ledger->BeginWrite();
+    EXPECT_FALSE(txn->GetPerson(ref1).has_value());
+    txn->PutPerson(ref1, rec1);
+    txn->PutPerson(ref2, rec2);
+    EXPECT_EQ(txn->GetPerson(ref1).value_or(""), rec1);
+    EXPECT_FALSE(StoredPerson(*ledger, ref1).has_value());
+    AddVillage(*txn, key, 0);
+    ASSERT_TRUE(txn->Commit(key).ok());
+  }
+  EXPECT_EQ(StoredPerson(*ledger, ref1).value_or(""), rec1);
+  EXPECT_EQ(StoredPerson(*ledger, ref2).value_or(""), rec2);
+  {
+    auto txn = ledger->BeginWrite();
+    EXPECT_EQ(txn->GetPerson(ref2).value_or(""), rec2);  // reads through to storage
+    txn->DeletePerson(ref1);
+    EXPECT_FALSE(txn->GetPerson(ref1).has_value());
+    EXPECT_EQ(StoredPerson(*ledger, ref1).value_or(""), rec1);
+    AddVillage(*txn, key, 1);
+    ASSERT_TRUE(txn->Commit(key).ok());
+  }
+  EXPECT_FALSE(StoredPerson(*ledger, ref1).has_value());
+  std::vector<std::pair<std::string, std::string>> persons;
+  ASSERT_TRUE(ledger
+                  ->ScanPersons([&](std::string_view ref, std::string_view value) {
+                    persons.emplace_back(std::string(ref), std::string(value));
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(persons, (Rows{{ref2, rec2}}));
+  ledger.reset();
+  auto reader = MustOpen(Ledger::Access::kReader);
+  EXPECT_FALSE(StoredPerson(*reader, ref1).has_value());
+  EXPECT_EQ(StoredPerson(*reader, ref2).value_or(""), rec2);
+}
+
+// ------------------------------------------------------------ scanning
+
+TEST_F(StoreTest, ScanEventsStreamsInOrder) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  for (uint64_t count : {3, 1, 4, 2}) CommitEvents(*ledger, key, count);
+  auto collect = [&](uint64_t from, uint64_t to) {
+    std::vector<uint64_t> seqs;
+    Status st = ledger->ScanEvents(from, to, [&](const StoredEvent& e) {
+      EXPECT_EQ(e.canonical, expected_.canonical[e.seq]);
+      EXPECT_EQ(Hex(e.hash), Hex(expected_.hashes[e.seq]));
+      seqs.push_back(e.seq);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.message();
+    return seqs;
+  };
+  EXPECT_EQ(collect(0, 10), (std::vector<uint64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(collect(2, 5), (std::vector<uint64_t>{2, 3, 4}));
+  EXPECT_EQ(collect(7, UINT64_MAX), (std::vector<uint64_t>{7, 8, 9}));  // clamped to size
+  EXPECT_TRUE(collect(5, 5).empty());
+  EXPECT_TRUE(collect(6, 2).empty());
+  EXPECT_TRUE(collect(10, 20).empty());
+}
+
+TEST_F(StoreTest, ScanEventsStopsOnReturnedError) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  CommitEvents(*ledger, key, 6);
+  std::vector<uint64_t> seqs;
+  Status st = ledger->ScanEvents(0, 6, [&](const StoredEvent& e) {
+    seqs.push_back(e.seq);
+    if (e.seq == 3) return Status::Rejected("stop at 3");
+    return Status::Ok();
+  });
+  EXPECT_EQ(st.code(), Code::kRejected);
+  EXPECT_EQ(st.message(), "stop at 3");
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{0, 1, 2, 3}));
+}
+
+TEST_F(StoreTest, ScanHashesMatchesReadHash) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  CommitEvents(*ledger, key, 5);
+  std::vector<uint64_t> seqs;
+  Status st = ledger->ScanHashes(1, 4, [&](uint64_t seq, std::string_view hash) {
+    EXPECT_EQ(Hex(hash), Hex(expected_.hashes[seq]));
+    seqs.push_back(seq);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 2, 3}));
+}
+
+TEST_F(StoreTest, OpenDamagedLedgerIsUnavailable) {
+  PrivateKey key = NewKey();
+  { CommitEvents(*CreateLedger(), key, 2); }
+  std::ofstream(LedgerDir() + "/db/CURRENT", std::ios::trunc) << "MANIFEST-999999\n";
+  for (auto access : {Ledger::Access::kReader, Ledger::Access::kWriter}) {
+    auto ledger = OpenAs(access);
+    ASSERT_FALSE(ledger.ok());
+    EXPECT_EQ(ledger.status().code(), Code::kUnavailable) << ledger.status().message();
+  }
+}
+
+TEST_F(StoreTest, ReaderRemovesItsScratchFolderOnClose) {
+  { auto ledger = CreateLedger(); }
+  // Readers put their scratch folder under TMPDIR; point it at a folder of our own.
+  TempDir scratch;
+  const char* old = std::getenv("TMPDIR");
+  std::string saved = old != nullptr ? old : "";
+  ::setenv("TMPDIR", scratch.path().c_str(), 1);
+  {
+    auto reader = MustOpen(Ledger::Access::kReader);
+    EXPECT_FALSE(fs::is_empty(scratch.path()));
+  }
+  if (old != nullptr) {
+    ::setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TMPDIR");
+  }
+  EXPECT_TRUE(fs::is_empty(scratch.path()));
+}
+
+// SPEC section 5, Storage: auditors' own tools read column family `events`,
+// one row per event, key u64be(seq), value containing C(e).
+TEST_F(StoreTest, EventsColumnFamilyHoldsOneRowPerEventKeyedBySeq) {
+  PrivateKey key = NewKey();
+  { auto ledger = CreateLedger();
+    CommitEvents(*ledger, key, 3);
+    CommitEvents(*ledger, key, 2); }
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), LedgerDir() + "/db", &names)
+                  .ok());
+  ASSERT_NE(std::find(names.begin(), names.end(), "events"), names.end());
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const auto& name : names) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::Options(), LedgerDir() + "/db", cfs, &handles,
+                                           &raw)
+                  .ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  size_t events_cf = std::find(names.begin(), names.end(), "events") - names.begin();
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[events_cf]));
+  uint64_t seq = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next(), seq++) {
+    ASSERT_LT(seq, expected_.canonical.size());
+    EXPECT_EQ(it->key().ToString(), U64be(seq));
+    EXPECT_NE(it->value().ToString().find(expected_.canonical[seq]), std::string::npos)
+        << "seq " << seq;
+  }
+  EXPECT_TRUE(it->status().ok());
+  EXPECT_EQ(seq, 5u);
+  it.reset();
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+}
+
+TEST(StoreDeathTest, CommitStopsWhenAnEventIsNotBySigner) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  // The threadsafe style re-runs this test in a child process, which dies
+  // without cleaning up: the parent's folder, passed down in the
+  // environment, holds whatever the child writes.
+  constexpr const char* kDirVar = "VLEDGER_STORE_DEATH_TEST_DIR";
+  std::unique_ptr<TempDir> owned;
+  std::string base;
+  if (const char* inherited = std::getenv(kDirVar)) {
+    base = inherited;
+  } else {
+    owned = std::make_unique<TempDir>();
+    base = owned->path();
+    ::setenv(kDirVar, base.c_str(), 1);
+  }
+  EXPECT_EXIT(
+      {
+        auto ledger = Ledger::Create(base + "/ledger-" + std::to_string(::getpid()));
+        VLEDGER_ASSERT(ledger.ok());
+        PrivateKey author = NewKey();
+        PrivateKey signer = NewKey();
+        auto txn = (*ledger)->BeginWrite();
+        AddVillage(*txn, author, 0);
+        (void)txn->Commit(signer);
+      },
+      ::testing::ExitedWithCode(5), "assertion failed");
+  if (owned) ::unsetenv(kDirVar);
+}
+
+}  // namespace
+}  // namespace vledger

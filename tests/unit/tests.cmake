@@ -1,0 +1,5 @@
+vledger_unit_test(crypto_test vledger_crypto)
+vledger_unit_test(store_test vledger_store)
+vledger_unit_test(merkle_test vledger_merkle)
+vledger_unit_test(checkpoint_test vledger_merkle)
+vledger_unit_test(codec_test vledger_codec vledger_schemas)
