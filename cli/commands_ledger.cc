@@ -279,8 +279,22 @@ void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->callback([&ctx, action, seq] { *action = [&ctx, seq] { return Show(ctx, *seq); }; });
   }
   {
-    CLI::App* cmd = AddCommand(app, "verify", "verify the whole ledger");
-    cmd->callback([&ctx, action] { *action = [&ctx] { return Verify(ctx); }; });
+    auto o = std::make_shared<std::tuple<std::string, std::string, std::string>>();
+    CLI::App* cmd = AddCommand(app, "verify", "verify the whole ledger, or an archive");
+    cmd->add_option("--archive", std::get<0>(*o), "verify this archive instead (no ledger needed)");
+    cmd->add_option("--checkpoint", std::get<1>(*o), "with --archive: a checkpoint the archive must match");
+    cmd->add_option("--pub", std::get<2>(*o), "with --checkpoint: the admin public key that signed it");
+    cmd->callback([&ctx, action, o] {
+      *action = [&ctx, o]() -> Status {
+        if (std::get<0>(*o).empty()) {
+          if (!std::get<1>(*o).empty() || !std::get<2>(*o).empty()) {
+            return Status::Usage("--checkpoint and --pub go with --archive");
+          }
+          return Verify(ctx);
+        }
+        return VerifyArchiveCommand(ctx, std::get<0>(*o), std::get<1>(*o), std::get<2>(*o));
+      };
+    });
   }
   {
     CLI::App* cmd = AddCommand(app, "rebuild", "recompute every projection from the log");

@@ -61,6 +61,13 @@ std::string Fingerprint(const CLI::App& cmd);
 void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action);
 void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action);
 void RegisterDemoCommand(CLI::App& app, Context& ctx, Action* action);
+void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action);   // commands_audit.cc
+void RegisterPointsCommands(CLI::App& app, Context& ctx, Action* action);  // commands_points.cc
+void RegisterFundCommands(CLI::App& app, Context& ctx, Action* action);    // commands_funds.cc
+
+// `verify --archive FILE [--checkpoint F --pub KEY]` (commands_audit.cc).
+Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std::string& checkpoint,
+                            const std::string& pub);
 
 // Parses and runs one command line; returns the exit code. Used by main()
 // and by the demo, which drives the real commands.

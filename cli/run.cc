@@ -41,6 +41,9 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   Action action;
   RegisterLedgerCommands(app, ctx, &action);
   RegisterRegistryCommands(app, ctx, &action);
+  RegisterAuditCommands(app, ctx, &action);
+  RegisterPointsCommands(app, ctx, &action);
+  RegisterFundCommands(app, ctx, &action);
   RegisterDemoCommand(app, ctx, &action);
 
   std::reverse(args.begin(), args.end());  // CLI11 takes them reversed

@@ -50,6 +50,14 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentRegistered& b);
 Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b);
 Status ApplyBody(ApplyCtx& ctx, const PersonErased& b);
 
+}  // namespace vledger::detail
+
+// Handlers of the other event families, one header each.
+#include "apply_points.h"
+#include "apply_funds.h"
+
+namespace vledger::detail {
+
 // Event types whose handlers this build does not have yet.
 template <typename T>
 Status ApplyBody(ApplyCtx& ctx, const T& body) {

@@ -1,5 +1,6 @@
 #include "vledger/verify.h"
 
+#include "vledger/accounts.h"
 #include "vledger/apply.h"
 #include "vledger/codec.h"
 #include "vledger/registry.h"
@@ -180,6 +181,12 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   if (projections.code() == Code::kUnavailable) return projections;
   if (!projections.ok()) {
     return Faulted(std::nullopt, projections.message() + " (run `vledger rebuild`)");
+  }
+  for (const auto& [unit, total] : UnitTotals(v.state())) {
+    if (total != 0) {
+      return Faulted(std::nullopt, "postings in unit " + unit + " sum to " +
+                                       std::to_string(total) + ", not zero");
+    }
   }
   VerifyOutcome out;
   out.events = v.size();

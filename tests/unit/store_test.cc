@@ -1049,5 +1049,18 @@ TEST(StoreDeathTest, CommitStopsWhenAnEventIsNotBySigner) {
   if (owned) ::unsetenv(kDirVar);
 }
 
+TEST_F(StoreTest, ScratchHashOfPastEnd) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  auto txn = ledger->BeginWrite();
+  AddVillage(*txn, key, 0);
+  (void)txn->HashOf(99);
+  auto c = txn->Commit(key);
+  EXPECT_TRUE(c.ok()) << int(c.status().code()) << " " << c.status().message();
+  const std::string v = std::string(9, '\xff') + '\x7f';
+  RecordReader r(v);
+  uint64_t x = r.U64();
+  EXPECT_FALSE(r.ok()) << x;
+}
 }  // namespace
 }  // namespace vledger

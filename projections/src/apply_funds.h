@@ -1,0 +1,2 @@
+// ApplyBody overloads for funds (apply_funds.cc).
+#pragma once

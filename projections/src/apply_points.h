@@ -1,0 +1,2 @@
+// ApplyBody overloads for rules and points (apply_points.cc).
+#pragma once
