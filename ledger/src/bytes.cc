@@ -148,6 +148,7 @@ uint64_t RecordReader::U64() {
     if (in_.empty()) break;
     auto b = static_cast<uint8_t>(in_[0]);
     in_.remove_prefix(1);
+    if (shift == 63 && b > 1) break;  // more than 64 bits
     v |= uint64_t(b & 0x7f) << shift;
     if ((b & 0x80) == 0) return v;
   }

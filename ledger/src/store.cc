@@ -317,6 +317,29 @@ Result<CommitRecord> Ledger::CommitOf(uint64_t seq) const {
   return commit;
 }
 
+Status Ledger::ScanLog(uint64_t to, const std::function<Status(const StoredEvent&)>& on_event,
+                      const std::function<Status(const CommitRecord&)>& on_commit) const {
+  // A third iterator walks the commits beside the events, so neither side
+  // is ever held whole in memory.
+  std::unique_ptr<rocksdb::Iterator> cm(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCommits)));
+  cm->SeekToFirst();
+  Status scan = ScanEvents(0, to, [&](const StoredEvent& e) -> Status {
+    VLEDGER_TRY(on_event(e));
+    for (; cm->Valid(); cm->Next()) {
+      if (cm->key().size() != 8) return Status::Fault("malformed key in commits");
+      uint64_t last = GetU64be(AsView(cm->key()));
+      if (last > e.seq) break;
+      VLEDGER_ASSIGN_OR_RETURN(auto commit, DecodeCommit(last, AsView(cm->value())));
+      VLEDGER_TRY(on_commit(commit));
+    }
+    return Status::Ok();
+  });
+  VLEDGER_TRY(scan);
+  if (!cm->status().ok()) return StorageError(cm->status(), "read commits");
+  return Status::Ok();
+}
+
 Result<std::optional<std::string>> Ledger::GetState(std::string_view key) const {
   return impl_->Get(kState, key);
 }
@@ -419,6 +442,18 @@ Result<std::optional<std::pair<uint64_t, std::string>>> Ledger::LatestCheckpoint
       std::make_pair(GetU64be(AsView(it->key())), it->value().ToString()));
 }
 
+Status Ledger::ScanCheckpoints(
+    const std::function<Status(uint64_t, std::string_view)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCheckpoints)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) return Status::Fault("malformed key in checkpoints");
+    VLEDGER_TRY(fn(GetU64be(AsView(it->key())), AsView(it->value())));
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "read checkpoints");
+  return Status::Ok();
+}
+
 Status Ledger::ReplaceState(const std::map<std::string, std::string, std::less<>>& rows) {
   VLEDGER_ASSERT(writer() && !impl_->txn_open);
   rocksdb::WriteBatch batch;
@@ -470,7 +505,8 @@ struct WriteTxn::Impl {
     };
     auto appender = MerkleAppender::Load(ledger->size, reader);
     if (!appender.ok()) {
-      NoteIo(appender.status());
+      NoteIo(Status::Unavailable("Merkle tree cannot be read (" + appender.status().message() +
+                                 "): the database is damaged"));
       return;
     }
     merkle.emplace(std::move(appender).value());
@@ -577,9 +613,12 @@ uint64_t WriteTxn::AddEvent(std::string canonical, Event decoded) {
 Hash WriteTxn::HashOf(uint64_t seq) {
   uint64_t base = impl_->ledger->size;
   if (seq >= base && seq - base < impl_->events.size()) return impl_->events[seq - base].hash;
+  VLEDGER_ASSERT(seq < base);  // asking past the pending events is a caller bug
   auto row = impl_->ledger->Get(kHashes, U64be(seq));
   if (!row.ok() || !*row || (*row)->size() != 32) {
-    impl_->NoteIo(row.ok() ? Status::Fault("hash missing") : row.status());
+    impl_->NoteIo(row.ok() ? Status::Unavailable("hash of seq " + std::to_string(seq) +
+                                                 " is missing: the database is damaged")
+                           : row.status());
     return kZeroHash;
   }
   return *HashFrom(**row);

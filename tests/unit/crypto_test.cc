@@ -1,7 +1,10 @@
 // Unit tests for the integrity primitives: SHA-256, byte helpers (hex,
 // base64, u64be, the projection record codec), Ed25519 keys and their PEM
 // files, and the record hash chain and commit message of SPEC section 5.
+#include "vledger/crypto.h"
+
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <stdlib.h>
@@ -17,11 +20,8 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "vledger/bytes.h"
 #include "vledger/chain.h"
-#include "vledger/crypto.h"
 #include "vledger/status.h"
 
 namespace vledger {
@@ -80,7 +80,7 @@ void WriteFile(const std::string& path, const std::string& text, mode_t mode) {
 }
 
 mode_t FileMode(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
   return st.st_mode & 07777;
 }
@@ -195,8 +195,13 @@ TEST(HashFrom, AcceptsExactly32Bytes) {
 
 TEST(Base64, Rfc4648Vectors) {
   const std::pair<const char*, const char*> vectors[] = {
-      {"", ""},         {"f", "Zg=="},        {"fo", "Zm8="},         {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(Base64(plain), encoded) << plain;
@@ -343,7 +348,9 @@ TEST(RecordCodec, ShortReadYieldsZeros) {
   RecordReader s("\x80");  // continuation bit with nothing after it
   EXPECT_EQ(s.U64(), 0u);
   EXPECT_FALSE(s.ok());
-  RecordReader t("\x05" "ab");  // string claims 5 bytes, has 2
+  RecordReader t(
+      "\x05"
+      "ab");  // string claims 5 bytes, has 2
   EXPECT_EQ(t.Str(), "");
   EXPECT_FALSE(t.ok());
 }
@@ -649,15 +656,15 @@ std::string BioText(BIO* bio) {
 // `key` as an AES-256-CBC encrypted PKCS#8 PEM under `passphrase`.
 std::string EncryptedPem(const PrivateKey& key, const std::string& passphrase) {
   std::string plain = key.ToPem();
-  std::unique_ptr<BIO, BioDeleter> in(BIO_new_mem_buf(plain.data(), static_cast<int>(plain.size())));
+  std::unique_ptr<BIO, BioDeleter> in(
+      BIO_new_mem_buf(plain.data(), static_cast<int>(plain.size())));
   std::unique_ptr<EVP_PKEY, PkeyDeleter> pkey(
       PEM_read_bio_PrivateKey(in.get(), nullptr, nullptr, nullptr));
   VLEDGER_ASSERT(pkey != nullptr);
   std::unique_ptr<BIO, BioDeleter> out(BIO_new(BIO_s_mem()));
-  VLEDGER_ASSERT(PEM_write_bio_PKCS8PrivateKey(out.get(), pkey.get(), EVP_aes_256_cbc(),
-                                               passphrase.data(),
-                                               static_cast<int>(passphrase.size()), nullptr,
-                                               nullptr) == 1);
+  VLEDGER_ASSERT(
+      PEM_write_bio_PKCS8PrivateKey(out.get(), pkey.get(), EVP_aes_256_cbc(), passphrase.data(),
+                                    static_cast<int>(passphrase.size()), nullptr, nullptr) == 1);
   return BioText(out.get());
 }
 
@@ -693,8 +700,10 @@ TEST(Pem, EncryptedKeyFromOpensslCliLoads) {
   }
   TempDir dir;
   std::string path = dir.File("cli.key");
-  std::string cmd = "umask 077 && openssl genpkey -algorithm ed25519 -aes-256-cbc -pass pass:secret"
-                    " -out '" + path + "' 2>/dev/null";
+  std::string cmd =
+      "umask 077 && openssl genpkey -algorithm ed25519 -aes-256-cbc -pass pass:secret"
+      " -out '" +
+      path + "' 2>/dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   auto loaded = PrivateKey::LoadPem(path, "secret");
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();

@@ -2,6 +2,10 @@
 // stores (state.h): commits, the hash chain and signatures as stored, the
 // WriteTxn overlay, transactions that never commit, the writer lock and
 // readers, the stored Merkle tree, checkpoints and the person store.
+#include "vledger/store.h"
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -19,9 +23,6 @@
 #include <utility>
 #include <vector>
 
-#include <gtest/gtest.h>
-#include <rocksdb/db.h>
-
 #include "vledger/bytes.h"
 #include "vledger/chain.h"
 #include "vledger/codec.h"
@@ -30,7 +31,6 @@
 #include "vledger/merkle.h"
 #include "vledger/state.h"
 #include "vledger/status.h"
-#include "vledger/store.h"
 
 namespace vledger {
 namespace {
@@ -71,7 +71,8 @@ Event VillageEvent(const PrivateKey& key, uint64_t n) {
   e.recorded_at_ms = 1'600'000'000'000 + static_cast<int64_t>(n);
   e.key_id = key.key_id();
   e.request_id = "req-" + std::to_string(n);
-  e.body = VillageRegistered{.code = "V" + std::to_string(n), .name = "Village " + std::to_string(n)};
+  e.body =
+      VillageRegistered{.code = "V" + std::to_string(n), .name = "Village " + std::to_string(n)};
   return e;
 }
 
@@ -513,9 +514,8 @@ TEST_F(StoreTest, StateViewAndScanStateReadStoredRowsInKeyOrder) {
   EXPECT_EQ(event->key_id, key.key_id());
   // ScanState stops when fn returns false.
   int calls = 0;
-  ASSERT_TRUE(ledger->ScanState("", [&](std::string_view, std::string_view) {
-                      return ++calls < 2;
-                    }).ok());
+  ASSERT_TRUE(
+      ledger->ScanState("", [&](std::string_view, std::string_view) { return ++calls < 2; }).ok());
   EXPECT_EQ(calls, 2);
 }
 
@@ -990,23 +990,26 @@ TEST_F(StoreTest, ReaderRemovesItsScratchFolderOnClose) {
 // one row per event, key u64be(seq), value containing C(e).
 TEST_F(StoreTest, EventsColumnFamilyHoldsOneRowPerEventKeyedBySeq) {
   PrivateKey key = NewKey();
-  { auto ledger = CreateLedger();
+  {
+    auto ledger = CreateLedger();
     CommitEvents(*ledger, key, 3);
-    CommitEvents(*ledger, key, 2); }
+    CommitEvents(*ledger, key, 2);
+  }
   std::vector<std::string> names;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), LedgerDir() + "/db", &names)
-                  .ok());
+  ASSERT_TRUE(
+      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), LedgerDir() + "/db", &names).ok());
   ASSERT_NE(std::find(names.begin(), names.end(), "events"), names.end());
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (const auto& name : names) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::Options(), LedgerDir() + "/db", cfs, &handles,
-                                           &raw)
-                  .ok());
+  ASSERT_TRUE(
+      rocksdb::DB::OpenForReadOnly(rocksdb::Options(), LedgerDir() + "/db", cfs, &handles, &raw)
+          .ok());
   std::unique_ptr<rocksdb::DB> db(raw);
   size_t events_cf = std::find(names.begin(), names.end(), "events") - names.begin();
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[events_cf]));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions(), handles[events_cf]));
   uint64_t seq = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next(), seq++) {
     ASSERT_LT(seq, expected_.canonical.size());
@@ -1049,18 +1052,5 @@ TEST(StoreDeathTest, CommitStopsWhenAnEventIsNotBySigner) {
   if (owned) ::unsetenv(kDirVar);
 }
 
-TEST_F(StoreTest, ScratchHashOfPastEnd) {
-  PrivateKey key = NewKey();
-  auto ledger = CreateLedger();
-  auto txn = ledger->BeginWrite();
-  AddVillage(*txn, key, 0);
-  (void)txn->HashOf(99);
-  auto c = txn->Commit(key);
-  EXPECT_TRUE(c.ok()) << int(c.status().code()) << " " << c.status().message();
-  const std::string v = std::string(9, '\xff') + '\x7f';
-  RecordReader r(v);
-  uint64_t x = r.U64();
-  EXPECT_FALSE(r.ok()) << x;
-}
 }  // namespace
 }  // namespace vledger
