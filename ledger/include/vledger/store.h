@@ -77,6 +77,11 @@ class Ledger {
   Status ScanCommits(const std::function<Status(const CommitRecord&)>& fn) const;
   // The commit that holds seq.
   Result<CommitRecord> CommitOf(uint64_t seq) const;
+  // Streams events [0, to) in log order, each commit right after its last
+  // event (commits ending at or past `to` are left out). Memory stays flat
+  // however many commits there are. Stops at the first non-ok Status.
+  Status ScanLog(uint64_t to, const std::function<Status(const StoredEvent&)>& on_event,
+                 const std::function<Status(const CommitRecord&)>& on_commit) const;
 
   // Projection rows, as of the last whole commit.
   Result<std::optional<std::string>> GetState(std::string_view key) const;
@@ -98,6 +103,9 @@ class Ledger {
   Result<std::optional<std::string>> GetCheckpoint(uint64_t size) const;
   // The checkpoint with the largest size, if any: (size, text).
   Result<std::optional<std::pair<uint64_t, std::string>>> LatestCheckpoint() const;
+  // Every stored checkpoint in size order: fn(size, text).
+  Status ScanCheckpoints(
+      const std::function<Status(uint64_t size, std::string_view text)>& fn) const;
 
   // Starts a write transaction. Writer only; one at a time.
   std::unique_ptr<WriteTxn> BeginWrite();
