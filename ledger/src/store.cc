@@ -5,6 +5,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
+#include <rocksdb/transaction_log.h>
 #include <rocksdb/write_batch.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -79,6 +80,12 @@ rocksdb::Options BaseOptions() {
   options.IncreaseParallelism(2);
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   options.keep_log_file_num = 2;
+  // Each command opens the database: replaying the WAL into memtables
+  // instead of flushing it into new table files keeps an interactive
+  // command to a few milliseconds and the folder from filling with tiny
+  // files.
+  options.avoid_flush_during_recovery = true;
+  options.atomic_flush = true;  // column families flush together
   return options;
 }
 
@@ -106,6 +113,7 @@ struct Ledger::Impl {
   bool txn_open = false;
 
   ~Impl() {
+    if (db && access == Access::kWriter) FlushIfManyLogs();
     for (auto* cf : cfs) {
       if (db && cf != nullptr) db->DestroyColumnFamilyHandle(cf);
     }
@@ -119,6 +127,19 @@ struct Ledger::Impl {
   }
 
   rocksdb::ColumnFamilyHandle* cf(Cf which) const { return cfs[which]; }
+
+  // Every open starts a new write-ahead log and recovery keeps the old ones
+  // (avoid_flush_during_recovery), so a writer that leaves many behind
+  // flushes them into table files: opening stays fast however many
+  // commands ran. Failure here loses nothing (the logs stay); it is ignored.
+  void FlushIfManyLogs() {
+    rocksdb::VectorLogPtr logs;
+    if (!db->GetSortedWalFiles(logs).ok() || logs.size() <= kWalFilesMax) return;
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    (void)db->Flush(fo, cfs);
+  }
+  static constexpr size_t kWalFilesMax = 16;
 
   Result<std::optional<std::string>> Get(Cf which, std::string_view key) const {
     std::string value;
