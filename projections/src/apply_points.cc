@@ -1,0 +1,585 @@
+// ApplyBody for rules, point entries, reviews, redemptions, expiries and
+// reversals. Every handler validates everything first and only then
+// writes; the writes themselves cannot fail (amounts are bounded by
+// kEntryPointsMax, so no sum can overflow).
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+#include "apply_internal.h"
+#include "vledger/accounts.h"
+#include "vledger/points.h"
+#include "vledger/validate.h"
+
+namespace vledger::detail {
+namespace {
+
+constexpr size_t kReviewSeqsMax = 10'000;
+
+std::string Num(int64_t v) { return std::to_string(v); }
+std::string SeqName(uint64_t seq) { return "seq " + std::to_string(seq); }
+
+// The CST date the event was recorded on: "today" for a pure handler.
+std::string RecordedDate(const ApplyCtx& ctx) { return CstDate(ctx.event.recorded_at_ms); }
+
+std::string IssuedAccount(std::string_view village) { return "issued:" + std::string(village); }
+std::string ResidentAccount(std::string_view id) { return "resident:" + std::string(id); }
+std::string ExpiredAccount(std::string_view village) { return "expired:" + std::string(village); }
+std::string RedeemedAccount(std::string_view village, std::string_view shop) {
+  return "redeemed:" + std::string(village) + ":" + std::string(shop);
+}
+
+// Posts points; amounts are bounded, so an overflow here is a bug.
+void PostPoints(StateStore& state, const std::string& from, const std::string& to,
+                int64_t amount) {
+  VLEDGER_ASSERT(amount > 0 && amount <= kEntryPointsMax);
+  Status st = Post(state, kPointsUnit, from, to, amount);
+  VLEDGER_ASSERT(st.ok());
+}
+
+Status CheckMagnitude(std::string_view field, int64_t v) {
+  if (v == 0) return Reject(field, "must not be zero");
+  if (v < -kEntryPointsMax || v > kEntryPointsMax) {
+    return Reject(field, Num(v) + " is beyond the limit of " + Num(kEntryPointsMax) + " points");
+  }
+  return Status::Ok();
+}
+
+// ------------------------------------------------- spendable points (lots)
+
+// Adds `amount` spendable points: a debt is repaid first, the rest becomes
+// a lot earned on `date`, keyed by `seq`.
+void CreditSpendable(StateStore& state, std::string_view village, std::string_view resident,
+                     PointsBalance& bal, int64_t amount, std::string_view date, uint64_t seq) {
+  VLEDGER_ASSERT(amount > 0);
+  int64_t repay = bal.spendable < 0 ? std::min(amount, -bal.spendable) : 0;
+  int64_t lot = amount - repay;
+  if (lot > 0) {
+    std::string key = LotKey(village, resident, date, seq);
+    int64_t existing = 0;
+    if (auto row = state.Get(key)) {
+      RecordReader r(*row);
+      existing = r.I64();
+      VLEDGER_ASSERT(r.ok());
+    }
+    PutLot(state, key, existing + lot);
+  }
+  bal.spendable += amount;
+}
+
+// Takes `amount` spendable points from the lots, oldest first (the lot
+// `first_key` before all others, when given). What the lots cannot cover
+// becomes a debt: spendable goes below zero.
+void DebitSpendable(StateStore& state, std::string_view village, std::string_view resident,
+                    PointsBalance& bal, int64_t amount, const std::string& first_key = "") {
+  VLEDGER_ASSERT(amount > 0);
+  std::vector<Lot> lots = ListLots(state, village, resident);
+  std::stable_partition(lots.begin(), lots.end(),
+                        [&](const Lot& l) { return !first_key.empty() && l.key == first_key; });
+  int64_t left = amount;
+  for (const Lot& lot : lots) {
+    if (left == 0) break;
+    int64_t take = std::min(left, lot.remaining);
+    PutLot(state, lot.key, lot.remaining - take);
+    left -= take;
+  }
+  // Lots sum to max(0, spendable): when they run out, all of them went.
+  VLEDGER_ASSERT(left == 0 || amount - left == std::max<int64_t>(0, bal.spendable));
+  bal.spendable -= amount;
+}
+
+// ------------------------------------------------------------ entries
+
+// Makes an approved entry count: credit score, turnover, spendable points
+// and the postings issued:<village> <-> resident:<id>.
+void CountEntry(StateStore& state, const EntryRecord& e) {
+  PointsBalance bal = LoadBalance(state, e.resident);
+  if (e.points > 0) {
+    PostPoints(state, IssuedAccount(e.village), ResidentAccount(e.resident), e.points);
+    CreditSpendable(state, e.village, e.resident, bal, e.points, e.occurred_on, e.seq);
+  } else {
+    PostPoints(state, ResidentAccount(e.resident), IssuedAccount(e.village), -e.points);
+    DebitSpendable(state, e.village, e.resident, bal, -e.points);
+  }
+  bal.credit_score += e.points;
+  StoreBalance(state, e.resident, bal);
+  AddHouseholdScore(state, e.household, e.points);
+  AddTurnover(state, e.village, e.resident, e.household, e.occurred_on, e.points);
+}
+
+// Validates the rule and the amount of a new entry.
+Status CheckRuleAndPoints(StateStore& state, const PointsEntry& b, bool deduction,
+                          const ResidentRecord& r, RuleRecord* rule_out) {
+  VLEDGER_TRY(CheckId("rule", b.rule));
+  auto rule = LoadRule(state, b.rule);
+  if (!rule) return Reject("rule", "unknown rule " + Quote(b.rule));
+  if (rule->retired_seq) {
+    return Reject("rule", "rule " + Quote(b.rule) + " was retired at " +
+                              SeqName(*rule->retired_seq));
+  }
+  if (!rule->village.empty() && rule->village != r.village) {
+    return Reject("rule", "rule " + Quote(b.rule) + " belongs to village " +
+                              Quote(rule->village) + ", not " + Quote(r.village));
+  }
+  if (deduction && rule->points > 0) {
+    return Reject("rule", "rule " + Quote(b.rule) + " is an award rule; use `award`");
+  }
+  if (!deduction && rule->points < 0) {
+    return Reject("rule", "rule " + Quote(b.rule) + " is a deduction rule; use `deduct`");
+  }
+  VLEDGER_TRY(CheckMagnitude("points", b.points));
+  if (deduction != (b.points < 0)) {
+    return Reject("points", deduction ? "a deduction records negative points"
+                                      : "an award records positive points");
+  }
+  if (rule->has_range && (b.points < rule->min || b.points > rule->max)) {
+    return Reject("points", Num(b.points) + " is outside rule " + rule->code + "'s range " +
+                                Num(rule->min) + ".." + Num(rule->max));
+  }
+  if (!rule->has_range && b.points != rule->points) {
+    return Reject("points", Num(b.points) + " differs from rule " + rule->code +
+                                "'s fixed points " + Num(rule->points));
+  }
+  *rule_out = std::move(*rule);
+  return Status::Ok();
+}
+
+Status CheckCap(StateStore& state, const RuleRecord& rule, const PointsEntry& b) {
+  if (rule.cap == 0) return Status::Ok();
+  std::string period = CapPeriodOf(b.occurred_on, rule.cap_period);
+  int64_t used = CapUsage(state, rule.code, b.resident, period);
+  int64_t magnitude = b.points < 0 ? -b.points : b.points;
+  if (used + magnitude > rule.cap) {
+    return Reject("cap", "rule " + rule.code + " allows at most " + Num(rule.cap) +
+                             " points per resident per " + rule.cap_period + "; resident " +
+                             Quote(b.resident) + " already has " + Num(used) + " in " + period +
+                             ", so " + Num(magnitude) + " more would exceed it");
+  }
+  return Status::Ok();
+}
+
+// Resolves a household-level deduction: borne by the household head.
+Status CheckHousehold(StateStore& state, const PointsEntry& b, bool deduction,
+                      const ResidentRecord& r) {
+  if (b.household.empty()) return Status::Ok();
+  if (!deduction) return Reject("household", "only deductions can be household-level");
+  VLEDGER_ASSIGN_OR_RETURN(HouseholdRecord h, RequireHousehold(state, "household", b.household));
+  if (h.head_resident.empty()) {
+    return Reject("household", "household " + Quote(h.id) +
+                                   " has no head (户主) set; use `household head` first");
+  }
+  if (h.head_resident != r.id) {
+    return Reject("resident", "a deduction for household " + Quote(h.id) +
+                                  " is borne by its head " + Quote(h.head_resident) + ", not " +
+                                  Quote(r.id));
+  }
+  return Status::Ok();
+}
+
+Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
+  StateStore& state = ctx.state;
+  VLEDGER_ASSIGN_OR_RETURN(ResidentRecord r, RequireResident(state, "resident", b.resident));
+  VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
+  if (r.status != "active") return Reject("resident", "resident " + Quote(r.id) + " is " + r.status);
+  VLEDGER_TRY(CheckHousehold(state, b, deduction, r));
+  RuleRecord rule;
+  VLEDGER_TRY(CheckRuleAndPoints(state, b, deduction, r, &rule));
+  VLEDGER_TRY(CheckDate("date", b.occurred_on));
+  std::string today = RecordedDate(ctx);
+  if (b.occurred_on > today) {
+    return Reject("date", b.occurred_on + " is after the day the entry was recorded (" + today + ")");
+  }
+  VLEDGER_TRY(CheckText("note", b.note, true));
+  if (!b.evidence.empty() && b.evidence.size() != 32) {
+    return Reject("evidence", "must be a SHA-256 (32 bytes)");
+  }
+  VLEDGER_TRY(CheckCap(state, rule, b));
+  auto village = LoadVillage(state, r.village);
+  VLEDGER_ASSERT(village.has_value());
+
+  EntryRecord e;
+  e.seq = ctx.seq;
+  e.deduction = deduction;
+  e.resident = r.id;
+  e.household = r.household;
+  e.village = r.village;
+  e.rule = rule.code;
+  e.points = b.points;
+  e.occurred_on = b.occurred_on;
+  e.key_id = ctx.event.key_id;
+  e.status = village->review ? EntryStatus::kPending : EntryStatus::kApproved;
+  StoreEntry(state, e);
+  AddHistory(state, r.id, ctx.seq);
+  if (rule.cap > 0) {
+    AddCapUsage(state, rule.code, r.id, CapPeriodOf(b.occurred_on, rule.cap_period),
+                b.points < 0 ? -b.points : b.points);
+  }
+  if (e.status == EntryStatus::kPending) {
+    SetPending(state, e.village, e.seq, true);
+  } else {
+    CountEntry(state, e);
+  }
+  return Status::Ok();
+}
+
+// Frees what an entry held against its rule's cap.
+void ReleaseCap(StateStore& state, const EntryRecord& e) {
+  auto rule = LoadRule(state, e.rule);
+  VLEDGER_ASSERT(rule.has_value());
+  if (rule->cap == 0) return;
+  AddCapUsage(state, e.rule, e.resident, CapPeriodOf(e.occurred_on, rule->cap_period),
+              -(e.points < 0 ? -e.points : e.points));
+}
+
+// ----------------------------------------------------------- reversals
+
+Status UndoEntry(ApplyCtx& ctx, uint64_t target_seq) {
+  StateStore& state = ctx.state;
+  auto e = LoadEntry(state, target_seq);
+  VLEDGER_ASSERT(e.has_value());
+  if (e->status == EntryStatus::kPending) {
+    return Reject("target", SeqName(target_seq) +
+                                " is pending review and moves no value yet; reject it with "
+                                "`review --reject` instead");
+  }
+  if (e->status == EntryStatus::kRejected) {
+    return Reject("target", SeqName(target_seq) + " was rejected at review and moves no value");
+  }
+  PointsBalance bal = LoadBalance(state, e->resident);
+  if (e->points > 0 && bal.spendable < e->points) {
+    return Reject("target", "reversing " + SeqName(target_seq) + " would take resident " +
+                                Quote(e->resident) + "'s spendable points below zero (" +
+                                Num(bal.spendable) + " spendable, " + Num(e->points) +
+                                " to take back)");
+  }
+  if (e->points > 0) {
+    PostPoints(state, ResidentAccount(e->resident), IssuedAccount(e->village), e->points);
+    DebitSpendable(state, e->village, e->resident, bal, e->points,
+                   LotKey(e->village, e->resident, e->occurred_on, e->seq));
+  } else {
+    PostPoints(state, IssuedAccount(e->village), ResidentAccount(e->resident), -e->points);
+    CreditSpendable(state, e->village, e->resident, bal, -e->points, RecordedDate(ctx), ctx.seq);
+  }
+  bal.credit_score -= e->points;
+  StoreBalance(state, e->resident, bal);
+  AddHouseholdScore(state, e->household, -e->points);
+  AddTurnover(state, e->village, e->resident, e->household, e->occurred_on, -e->points);
+  ReleaseCap(state, *e);
+  AddHistory(state, e->resident, ctx.seq);
+  return Status::Ok();
+}
+
+Status UndoRedemption(ApplyCtx& ctx, const PointsRedeemed& b) {
+  StateStore& state = ctx.state;
+  auto r = LoadResident(state, b.resident);
+  VLEDGER_ASSERT(r.has_value());
+  PointsBalance bal = LoadBalance(state, b.resident);
+  PostPoints(state, RedeemedAccount(r->village, b.shop), ResidentAccount(r->id), b.points);
+  CreditSpendable(state, r->village, r->id, bal, b.points, RecordedDate(ctx), ctx.seq);
+  bal.redeemed -= b.points;
+  StoreBalance(state, r->id, bal);
+  AddHistory(state, r->id, ctx.seq);
+  return Status::Ok();
+}
+
+Status UndoExpiry(ApplyCtx& ctx, uint64_t target_seq, const PointsExpired& b) {
+  StateStore& state = ctx.state;
+  auto amounts = ExpiredAmounts(state, target_seq);
+  if (amounts.empty()) {
+    return Reject("target", SeqName(target_seq) + " expired no points and moves no value");
+  }
+  for (const auto& [resident, amount] : amounts) {
+    PointsBalance bal = LoadBalance(state, resident);
+    PostPoints(state, ExpiredAccount(b.village), ResidentAccount(resident), amount);
+    CreditSpendable(state, b.village, resident, bal, amount, RecordedDate(ctx), ctx.seq);
+    bal.expired -= amount;
+    StoreBalance(state, resident, bal);
+    AddHistory(state, resident, ctx.seq);
+  }
+  return Status::Ok();
+}
+
+enum class Reversible { kPoints, kFunds, kNo };
+
+Reversible Classify(const EventBody& body) {
+  if (std::holds_alternative<PointsAwarded>(body) || std::holds_alternative<PointsDeducted>(body) ||
+      std::holds_alternative<PointsRedeemed>(body) || std::holds_alternative<PointsExpired>(body)) {
+    return Reversible::kPoints;
+  }
+  if (std::holds_alternative<DonationReceived>(body) ||
+      std::holds_alternative<FundDisbursed>(body) ||
+      std::holds_alternative<RestrictionReleased>(body) ||
+      std::holds_alternative<DividendDeclared>(body)) {
+    return Reversible::kFunds;
+  }
+  return Reversible::kNo;
+}
+
+// The author of a reversal must be allowed to write the target itself.
+// Fund targets are checked by UndoFundEvent, which knows the fund rows.
+Status RequireMayWrite(ApplyCtx& ctx, const Event& target) {
+  StateStore& state = ctx.state;
+  std::string village;
+  if (const auto* e = std::get_if<PointsAwarded>(&target.body)) {
+    village = LoadResident(state, e->resident)->village;
+  } else if (const auto* d = std::get_if<PointsDeducted>(&target.body)) {
+    village = LoadResident(state, d->resident)->village;
+  } else if (const auto* r = std::get_if<PointsRedeemed>(&target.body)) {
+    village = LoadResident(state, r->resident)->village;
+  } else if (const auto* x = std::get_if<PointsExpired>(&target.body)) {
+    village = x->village;
+  } else {
+    return Status::Ok();
+  }
+  return RequireRole(ctx, {"collector"}, village);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- rules
+
+Status ApplyBody(ApplyCtx& ctx, const RuleDefined& b) {
+  VLEDGER_TRY(CheckId("code", b.code));
+  if (!b.village.empty()) {
+    VLEDGER_ASSIGN_OR_RETURN(auto village, RequireVillage(ctx.state, "village", b.village));
+    (void)village;
+  }
+  VLEDGER_TRY(RequireRole(ctx, {}, b.village));
+  VLEDGER_TRY(CheckName("category", b.category));
+  VLEDGER_TRY(CheckText("description", b.description, true));
+  VLEDGER_TRY(CheckMagnitude("points", b.points));
+  if (b.has_range) {
+    VLEDGER_TRY(CheckMagnitude("min", b.min));
+    VLEDGER_TRY(CheckMagnitude("max", b.max));
+    if ((b.min < 0) != (b.points < 0) || (b.max < 0) != (b.points < 0)) {
+      return Reject("min", "a range must have the sign of the points (" +
+                               std::string(b.points < 0 ? "negative for a deduction rule"
+                                                        : "positive for an award rule") + ")");
+    }
+    if (!(b.min <= b.points && b.points <= b.max)) {
+      return Reject("min", "the range " + Num(b.min) + ".." + Num(b.max) +
+                               " must contain the default points " + Num(b.points));
+    }
+  } else if (b.min != 0 || b.max != 0) {
+    return Reject("min", "give both --min and --max, or neither");
+  }
+  if (b.cap < 0 || b.cap > kEntryPointsMax) return Reject("cap", "must be 1 to " + Num(kEntryPointsMax));
+  if ((b.cap == 0) != b.cap_period.empty()) {
+    return Reject("cap-period", "give both --cap and --cap-period, or neither");
+  }
+  if (b.cap > 0) {
+    if (b.cap_period != "month" && b.cap_period != "quarter" && b.cap_period != "year") {
+      return Reject("cap-period", Quote(b.cap_period) + " is not month, quarter or year");
+    }
+    int64_t smallest = b.has_range ? std::min(std::abs(b.min), std::abs(b.max)) : std::abs(b.points);
+    if (b.cap < smallest) {
+      return Reject("cap", Num(b.cap) + " is below the smallest amount the rule gives (" +
+                               Num(smallest) + ")");
+    }
+  }
+  if (auto existing = LoadRule(ctx.state, b.code)) {
+    return Reject("code", "rule " + Quote(b.code) + " exists (defined at " +
+                              SeqName(existing->seq) + "); a changed rule needs a new code");
+  }
+  RuleRecord rule;
+  rule.code = b.code;
+  rule.village = b.village;
+  rule.category = b.category;
+  rule.description = b.description;
+  rule.points = b.points;
+  rule.has_range = b.has_range;
+  rule.min = b.min;
+  rule.max = b.max;
+  rule.cap = b.cap;
+  rule.cap_period = b.cap_period;
+  rule.seq = ctx.seq;
+  StoreRule(ctx.state, rule);
+  return Status::Ok();
+}
+
+Status ApplyBody(ApplyCtx& ctx, const RuleRetired& b) {
+  VLEDGER_TRY(CheckId("code", b.code));
+  auto rule = LoadRule(ctx.state, b.code);
+  if (!rule) return Reject("code", "unknown rule " + Quote(b.code));
+  VLEDGER_TRY(RequireRole(ctx, {}, rule->village));
+  if (rule->retired_seq) {
+    return Reject("code", "rule " + Quote(b.code) + " was already retired at " +
+                              SeqName(*rule->retired_seq));
+  }
+  rule->retired_seq = ctx.seq;
+  StoreRule(ctx.state, *rule);
+  return Status::Ok();
+}
+
+// --------------------------------------------------------------- points
+
+Status ApplyBody(ApplyCtx& ctx, const PointsAwarded& b) { return ApplyEntry(ctx, b, false); }
+
+Status ApplyBody(ApplyCtx& ctx, const PointsDeducted& b) { return ApplyEntry(ctx, b, true); }
+
+Status ApplyBody(ApplyCtx& ctx, const EntriesReviewed& b) {
+  StateStore& state = ctx.state;
+  VLEDGER_ASSIGN_OR_RETURN(auto village, RequireVillage(state, "village", b.village));
+  (void)village;
+  VLEDGER_TRY(RequireRole(ctx, {"reviewer"}, b.village));
+  size_t total = b.approved.size() + b.rejected.size();
+  if (total == 0) return Reject("seq", "give at least one entry to approve or reject");
+  if (total > kReviewSeqsMax) {
+    return Reject("seq", "at most " + std::to_string(kReviewSeqsMax) + " entries per review");
+  }
+  std::vector<uint64_t> seqs(b.approved);
+  for (const Rejection& r : b.rejected) {
+    VLEDGER_TRY(CheckText("reason", r.reason, false));
+    seqs.push_back(r.seq);
+  }
+  std::set<uint64_t> seen;
+  for (uint64_t seq : seqs) {
+    if (!seen.insert(seq).second) return Reject("seq", SeqName(seq) + " is given twice");
+    auto e = LoadEntry(state, seq);
+    if (!e) return Reject("seq", SeqName(seq) + " is not a points entry");
+    if (e->village != b.village) {
+      return Reject("seq", SeqName(seq) + " belongs to village " + Quote(e->village) + ", not " +
+                               Quote(b.village));
+    }
+    if (e->status != EntryStatus::kPending) {
+      return Reject("seq", SeqName(seq) + " is not pending (" + EntryStatusName(e->status) + ")");
+    }
+    if (e->key_id == ctx.event.key_id) {
+      return Reject("seq", SeqName(seq) + " was recorded by key " + e->key_id +
+                               "; an entry's own author may not review it");
+    }
+  }
+  for (uint64_t seq : b.approved) {
+    EntryRecord e = *LoadEntry(state, seq);
+    e.status = EntryStatus::kApproved;
+    e.review_seq = ctx.seq;
+    StoreEntry(state, e);
+    SetPending(state, e.village, seq, false);
+    CountEntry(state, e);
+  }
+  for (const Rejection& r : b.rejected) {
+    EntryRecord e = *LoadEntry(state, r.seq);
+    e.status = EntryStatus::kRejected;
+    e.review_seq = ctx.seq;
+    StoreEntry(state, e);
+    SetPending(state, e.village, r.seq, false);
+    ReleaseCap(state, e);
+  }
+  return Status::Ok();
+}
+
+Status ApplyBody(ApplyCtx& ctx, const PointsRedeemed& b) {
+  StateStore& state = ctx.state;
+  VLEDGER_ASSIGN_OR_RETURN(ResidentRecord r, RequireResident(state, "resident", b.resident));
+  VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
+  if (r.status != "active") return Reject("resident", "resident " + Quote(r.id) + " is " + r.status);
+  VLEDGER_TRY(CheckId("shop", b.shop));
+  VLEDGER_TRY(CheckText("item", b.item, false));
+  if (b.quantity < 1 || b.quantity > kRedeemQuantityMax) {
+    return Reject("quantity", "must be 1 to " + std::to_string(kRedeemQuantityMax));
+  }
+  VLEDGER_TRY(CheckMagnitude("points", b.points));
+  if (b.points < 0) return Reject("points", "must be greater than zero");
+  PointsBalance bal = LoadBalance(state, r.id);
+  if (bal.spendable < b.points) {
+    return Reject("points", "resident " + Quote(r.id) + " has " + Num(bal.spendable) +
+                                " spendable points; cannot redeem " + Num(b.points));
+  }
+  PostPoints(state, ResidentAccount(r.id), RedeemedAccount(r.village, b.shop), b.points);
+  DebitSpendable(state, r.village, r.id, bal, b.points);
+  bal.redeemed += b.points;
+  StoreBalance(state, r.id, bal);
+  AddHistory(state, r.id, ctx.seq);
+  return Status::Ok();
+}
+
+Status ApplyBody(ApplyCtx& ctx, const PointsExpired& b) {
+  StateStore& state = ctx.state;
+  VLEDGER_ASSIGN_OR_RETURN(auto village, RequireVillage(state, "village", b.village));
+  (void)village;
+  VLEDGER_TRY(RequireRole(ctx, {"collector"}, b.village));
+  VLEDGER_TRY(CheckDate("before", b.before));
+  std::string today = RecordedDate(ctx);
+  if (b.before > today) {
+    return Reject("before", b.before + " is after the day the expiry was recorded (" + today + ")");
+  }
+  // Sum, per resident, what remains of lots earned before the cut-off.
+  std::vector<std::pair<std::string, int64_t>> lapsed;
+  std::vector<std::string> lapsed_lots;
+  for (const auto& [resident, lot] : ListVillageLots(state, b.village)) {
+    if (lot.date >= b.before) continue;
+    if (lapsed.empty() || lapsed.back().first != resident) lapsed.emplace_back(resident, 0);
+    lapsed.back().second += lot.remaining;
+    lapsed_lots.push_back(lot.key);
+  }
+  for (const std::string& key : lapsed_lots) PutLot(state, key, 0);
+  for (const auto& [resident, amount] : lapsed) {
+    PointsBalance bal = LoadBalance(state, resident);
+    PostPoints(state, ResidentAccount(resident), ExpiredAccount(b.village), amount);
+    bal.spendable -= amount;
+    bal.expired += amount;
+    VLEDGER_ASSERT(bal.spendable >= 0);
+    StoreBalance(state, resident, bal);
+    StoreExpiredAmount(state, ctx.seq, resident, amount);
+    AddHistory(state, resident, ctx.seq);
+  }
+  return Status::Ok();
+}
+
+// ----------------------------------------------------------- reversals
+
+Status ApplyBody(ApplyCtx& ctx, const EventReversed& b) {
+  VLEDGER_TRY(CheckText("reason", b.reason, false));
+  if (b.target >= ctx.seq) {
+    return Reject("target", SeqName(b.target) + " is not an earlier event");
+  }
+  Result<Event> target = ctx.state.ReadEvent(b.target);
+  if (!target.ok()) {
+    if (target.status().code() == Code::kUnavailable) return target.status();
+    return Reject("target", SeqName(b.target) + " cannot be read: " + target.status().message());
+  }
+  if (auto by = ReversedBy(ctx.state, b.target)) {
+    return Reject("target", SeqName(b.target) + " was already reversed at " + SeqName(*by));
+  }
+  std::string type = EventTypeName(target->body);
+  switch (Classify(target->body)) {
+    case Reversible::kNo:
+      if (std::holds_alternative<EntriesReviewed>(target->body)) {
+        return Reject("target", SeqName(b.target) +
+                                    " is a review; reverse the approved entries themselves");
+      }
+      return Reject("target", SeqName(b.target) + " (" + type +
+                                  ") moves no value and cannot be reversed");
+    case Reversible::kPoints:
+      VLEDGER_TRY(RequireMayWrite(ctx, *target));
+      VLEDGER_TRY(UndoEvent(ctx, b.target, *target));
+      break;
+    case Reversible::kFunds:
+      VLEDGER_TRY(UndoFundEvent(ctx, b.target, *target));
+      break;
+  }
+  StoreReversal(ctx.state, b.target, ctx.seq);
+  return Status::Ok();
+}
+
+Status UndoEvent(ApplyCtx& ctx, uint64_t target_seq, const Event& target) {
+  if (std::holds_alternative<PointsAwarded>(target.body) ||
+      std::holds_alternative<PointsDeducted>(target.body)) {
+    return UndoEntry(ctx, target_seq);
+  }
+  if (const auto* r = std::get_if<PointsRedeemed>(&target.body)) return UndoRedemption(ctx, *r);
+  if (const auto* x = std::get_if<PointsExpired>(&target.body)) {
+    return UndoExpiry(ctx, target_seq, *x);
+  }
+  return Reject("target", SeqName(target_seq) + " is not a points event");
+}
+
+// Defined in apply_funds.cc once funds land; remove this stub then.
+// (Weak, so a forgotten stub cannot clash with the real definition.)
+[[gnu::weak]] Status UndoFundEvent(ApplyCtx& ctx, uint64_t target_seq, const Event& target) {
+  (void)ctx;
+  (void)target;
+  return Reject("target", SeqName(target_seq) + ": reversing fund events is not supported yet");
+}
+
+}  // namespace vledger::detail

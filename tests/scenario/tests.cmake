@@ -1,0 +1,4 @@
+# Scenario tests: bash scripts driving the real vledger binary.
+add_test(NAME points_scenario
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/points.sh $<TARGET_FILE:vledger>)
+set_tests_properties(points_scenario PROPERTIES TIMEOUT 900)
