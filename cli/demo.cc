@@ -4,9 +4,12 @@
 // The village is 甲夼曲家村 (夏庄镇, Rongcheng), as DOMAIN.md describes it:
 // 40 households, 120 residents, most of them surnamed 曲.
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "context.h"
+#include "vledger/points.h"
+#include "vledger/store.h"
 
 namespace vledger::cli {
 namespace {
@@ -104,6 +107,149 @@ Status BuildRegistry(DemoRunner& run) {
   return Status::Ok();
 }
 
+// The village's credit rules (信用管理办法), as Wendeng-style villages write them.
+Status DefineRules(DemoRunner& run) {
+  const std::vector<std::vector<std::string>> rules = {
+      {"VOL", "志愿服务", "1", "--min", "1", "--max", "10", "--desc", "志愿服务、为老人义务理发，每4小时1分"},
+      {"ELDER", "孝老爱亲", "5", "--min", "2", "--max", "10", "--desc", "孝老爱亲、照顾老人"},
+      {"CLEAN", "环境整治", "2", "--cap", "6", "--cap-period", "month", "--desc", "庭院整洁，每月至多6分"},
+      {"CUSTOM", "移风易俗", "5", "--desc", "红白事简办"},
+      {"DONATE", "志愿服务", "3", "--min", "1", "--max", "20", "--desc", "捐款捐物"},
+      {"LITTER", "环境整治", "-10", "--desc", "乱扔垃圾"},
+      {"SORT", "环境整治", "-5", "--desc", "垃圾不分类"},
+  };
+  for (const auto& r : rules) {
+    std::vector<std::string> args = {"rule", "add", r[0], "--category", r[1], "--points", r[2],
+                                     "--village", kVillage};
+    args.insert(args.end(), r.begin() + 3, r.end());
+    VLEDGER_TRY(run.Run("admin", args));
+  }
+  return Status::Ok();
+}
+
+// A deterministic stream of choices (no clock, no global RNG).
+class DemoRandom {
+ public:
+  uint32_t Next(uint32_t n) {
+    state_ = state_ * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<uint32_t>((state_ >> 33) % n);
+  }
+
+ private:
+  uint64_t state_ = 20210701;
+};
+
+std::string ResidentId(int n) {
+  char rid[16];
+  std::snprintf(rid, sizeof rid, "R%03d", n);
+  return rid;
+}
+
+// One quarter (2021Q3) of entries by the collector: about 280 awards and
+// deductions in July and August, then review switched on for September,
+// whose entries the village credit council approves or rejects.
+Status RecordQuarter(DemoRunner& run, int* entries) {
+  DemoRandom rnd;
+  std::map<std::string, int> clean_count;
+  static const char* kAwardRules[] = {"VOL", "VOL", "VOL", "ELDER", "CLEAN", "CLEAN", "CUSTOM", "DONATE"};
+  for (int i = 0; i < 260; i++) {
+    int month = 7 + i / 130;
+    std::string date = "2021-0" + std::to_string(month) + "-" + (i % 28 < 9 ? "0" : "") +
+                       std::to_string(i % 28 + 1);
+    std::string resident = ResidentId(1 + static_cast<int>(rnd.Next(120)));
+    if (i % 13 == 12) {
+      const char* rule = i % 2 ? "LITTER" : "SORT";
+      VLEDGER_TRY(run.Run("collector", {"deduct", resident, rule, "--on", date}));
+    } else {
+      std::string rule = kAwardRules[rnd.Next(8)];
+      // CLEAN is capped at 6 points a month: the collector gives it at
+      // most three times a month to one resident.
+      if (rule == "CLEAN" && ++clean_count[resident + date.substr(0, 7)] > 3) rule = "CUSTOM";
+      std::vector<std::string> args = {"award", resident, rule, "--on", date};
+      if (rule == "VOL") args.insert(args.end(), {"--points", std::to_string(1 + rnd.Next(4))});
+      if (rule == "ELDER") args.insert(args.end(), {"--points", std::to_string(2 + rnd.Next(9))});
+      if (rule == "DONATE") args.insert(args.end(), {"--points", std::to_string(1 + rnd.Next(5))});
+      VLEDGER_TRY(run.Run("collector", args));
+    }
+    (*entries)++;
+  }
+  VLEDGER_TRY(run.Run("collector", {"deduct", "--household", "H007", "SORT", "--on", "2021-08-20",
+                                    "--note", "门前垃圾未分类（户主承担）"}));
+  VLEDGER_TRY(run.Run("admin", {"village", "policy", kVillage, "--review", "on"}));
+  for (int i = 0; i < 24; i++) {
+    std::string date = "2021-09-" + std::string(i < 9 ? "0" : "") + std::to_string(i + 1);
+    VLEDGER_TRY(run.Run("collector", {"award", ResidentId(1 + static_cast<int>(rnd.Next(120))),
+                                      "VOL", "--points", "2", "--on", date, "--note", "为老人义务理发"}));
+    (*entries)++;
+  }
+  return Status::Ok();
+}
+
+// The credit council reviews September's pending entries.
+Status ReviewRound(DemoRunner& run, const std::string& dir, int* approved, int* rejected) {
+  std::vector<uint64_t> pending;
+  {
+    VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(dir, {Ledger::Access::kReader, 0}));
+    auto state = ledger->StateView();
+    pending = ListPending(*state, kVillage);
+  }
+  std::vector<std::string> args = {"review"};
+  for (size_t i = 0; i < pending.size(); i++) {
+    if (i % 8 == 7) continue;
+    args.insert(args.end(), {"--approve", std::to_string(pending[i])});
+    (*approved)++;
+  }
+  for (size_t i = 7; i < pending.size(); i += 8) {
+    args.insert(args.end(), {"--reject", std::to_string(pending[i]) + ":照片不清，请补充证明"});
+    (*rejected)++;
+  }
+  return run.Run("reviewer", args);
+}
+
+// The credit supermarket (信用超市) takes points for daily goods.
+Status Redemptions(DemoRunner& run, const std::string& dir, int* made) {
+  static const char* kItems[] = {"洗衣粉", "食用油", "毛巾", "酱油", "香皂", "大米"};
+  std::vector<std::pair<std::string, int64_t>> rich;
+  {
+    VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(dir, {Ledger::Access::kReader, 0}));
+    auto state = ledger->StateView();
+    for (int n = 1; n <= 120 && rich.size() < 12; n++) {
+      PointsBalance b = LoadBalance(*state, ResidentId(n));
+      if (b.spendable >= 8) rich.emplace_back(ResidentId(n), b.spendable);
+    }
+  }
+  for (size_t i = 0; i < rich.size(); i++) {
+    VLEDGER_TRY(run.Run("collector", {"redeem", rich[i].first, "--points",
+                                      std::to_string(std::min<int64_t>(rich[i].second, 5 + i % 4)),
+                                      "--item", kItems[i % 6], "--shop", "XYCS", "--qty", "1"}));
+    (*made)++;
+  }
+  return Status::Ok();
+}
+
+// A mistaken entry is corrected by a reversal (listed as 更正说明).
+Status Correction(DemoRunner& run, const std::string& dir) {
+  uint64_t target = 0;
+  {
+    VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(dir, {Ledger::Access::kReader, 0}));
+    auto state = ledger->StateView();
+    // The first approved award that its resident can still give back.
+    for (int n = 1; n <= 120 && target == 0; n++) {
+      int64_t spendable = LoadBalance(*state, ResidentId(n)).spendable;
+      for (uint64_t h : ListHistory(*state, ResidentId(n))) {
+        auto e = LoadEntry(*state, h);
+        if (e && !e->deduction && e->status == EntryStatus::kApproved && e->points <= spendable) {
+          target = h;
+          break;
+        }
+      }
+    }
+  }
+  if (target == 0) return Status::Ok();
+  return run.Run("collector", {"reverse", std::to_string(target), "--reason",
+                               "录入错误：应记入同名村民，已更正"});
+}
+
 Status Demo(Context& ctx, std::string dir) {
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   std::string keys = dir + "-keys";
@@ -127,13 +273,25 @@ Status Demo(Context& ctx, std::string dir) {
   ctx.PrintLine("  registered 1 village, " + std::to_string(kHouseholds) +
                 " households and 120 residents (names kept beside the chain)");
   ctx.PrintLine("  keys: admin, collector (信息采集员), reviewer (信用议事会), treasurer");
+  VLEDGER_TRY(DefineRules(run));
+  int entries = 0, approved = 0, rejected = 0, redemptions = 0;
+  VLEDGER_TRY(RecordQuarter(run, &entries));
+  VLEDGER_TRY(ReviewRound(run, dir, &approved, &rejected));
+  VLEDGER_TRY(Redemptions(run, dir, &redemptions));
+  VLEDGER_TRY(Correction(run, dir));
+  ctx.PrintLine("  7 village rules; " + std::to_string(entries) +
+                " awards and deductions in 2021Q3; review on for September: " +
+                std::to_string(approved) + " approved, " + std::to_string(rejected) + " rejected");
+  ctx.PrintLine("  " + std::to_string(redemptions) +
+                " redemptions at the 信用超市; one entry corrected by a reversal");
 
   VLEDGER_TRY(run.Run("", {"verify"}));
   ctx.PrintLine("  ran " + std::to_string(run.commands()) + " commands; `vledger verify` passed");
   ctx.PrintLine("");
   ctx.PrintLine("ledger: " + dir + "    keys: " + keys + "/ (mode 0600)");
   ctx.PrintLine("try:    vledger --ledger " + dir + " log --limit 10");
-  ctx.PrintLine("        vledger --ledger " + dir + " resident list --village " + kVillage);
+  ctx.PrintLine("        vledger --ledger " + dir + " rank --village " + kVillage + " --period 2021Q3");
+  ctx.PrintLine("        vledger --ledger " + dir + " balance R001");
   ctx.PrintLine("        vledger --ledger " + dir + " verify");
   return Status::Ok();
 }
