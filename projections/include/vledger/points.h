@@ -137,7 +137,8 @@ std::string CapPeriodOf(std::string_view date, std::string_view cap_period);
 // Net approved points of a resident in a period (0 when none).
 int64_t PeriodPoints(StateStore& state, std::string_view village, std::string_view period,
                      std::string_view resident);
-// Residents (households) with non-zero points in the period, in id order.
+// Residents (households) with non-zero points in the period, in id order;
+// negative totals are included (a dividend keeps only p > 0).
 std::vector<std::pair<std::string, int64_t>> PeriodPointsList(StateStore& state,
                                                               std::string_view village,
                                                               std::string_view period);

@@ -1,0 +1,143 @@
+// Test harness for the points tests: a real ledger in a temp folder whose
+// events go through ApplyEvent and are committed one per command, with
+// keys by name, and a StateStore wrapper that counts writes (a rejected
+// event must write nothing: handlers validate before they write).
+#pragma once
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vledger/apply.h"
+#include "vledger/codec.h"
+#include "vledger/crypto.h"
+#include "vledger/event.h"
+#include "vledger/state.h"
+#include "vledger/store.h"
+
+namespace vledger::testing {
+
+namespace fs = std::filesystem;
+
+inline constexpr int64_t kNowMs = 1632996000000;  // 2021-09-30T10:00:00Z, 18:00 CST
+inline constexpr const char* kToday = "2021-09-30";
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "vledger-points-test-XXXXXX").string();
+    VLEDGER_ASSERT(::mkdtemp(tmpl.data()) != nullptr);
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Forwards to another StateStore and counts Put and Delete calls.
+class CountingState final : public StateStore {
+ public:
+  explicit CountingState(StateStore& inner) : inner_(inner) {}
+  std::optional<std::string> Get(std::string_view key) override { return inner_.Get(key); }
+  void Put(std::string_view key, std::string_view value) override {
+    writes++;
+    inner_.Put(key, value);
+  }
+  void Delete(std::string_view key) override {
+    writes++;
+    inner_.Delete(key);
+  }
+  void Scan(std::string_view prefix, const ScanFn& fn) override { inner_.Scan(prefix, fn); }
+  Result<Event> ReadEvent(uint64_t seq) override { return inner_.ReadEvent(seq); }
+  size_t writes = 0;
+
+ private:
+  StateStore& inner_;
+};
+
+inline std::string RefOf(const std::string& what) { return AsString(Sha256("person:" + what)); }
+
+class TestLedger {
+ public:
+  TestLedger() {
+    auto ledger = Ledger::Create(dir_.path() + "/ledger");
+    VLEDGER_ASSERT(ledger.ok());
+    ledger_ = std::move(ledger).value();
+    auto admin = PrivateKey::Generate();
+    VLEDGER_ASSERT(admin.ok());
+    std::string raw = admin->public_key().raw();
+    ids_["admin"] = admin->key_id();
+    keys_.emplace("admin", std::move(admin).value());
+    Must("admin", Genesis{"测试", "vledger/test", raw});
+  }
+
+  Ledger& ledger() { return *ledger_; }
+  uint64_t size() const { return ledger_->size(); }
+  const std::string& key_id(const std::string& name) { return ids_[name]; }
+  // Writes a rejected event attempted, summed over all rejections.
+  size_t rejected_writes() const { return rejected_writes_; }
+
+  // Registers a key `name` with a role and village scope.
+  void AddKey(const std::string& name, const std::string& role,
+              std::vector<std::string> villages) {
+    auto key = PrivateKey::Generate();
+    VLEDGER_ASSERT(key.ok());
+    Must("admin", KeyRegistered{key->public_key().raw(), role, std::move(villages), name});
+    ids_[name] = key->key_id();
+    keys_.emplace(name, std::move(key).value());
+  }
+
+  // Applies `body` as the next event by key `who` and commits it; on a
+  // rejection nothing is committed.
+  Status Append(const std::string& who, EventBody body, int64_t now_ms = kNowMs) {
+    const PrivateKey& key = keys_.at(who);
+    Event event;
+    event.recorded_at_ms = now_ms;
+    event.key_id = key.key_id();
+    event.body = std::move(body);
+    auto txn = ledger_->BeginWrite();
+    CountingState counting(*txn);
+    uint64_t seq = txn->next_seq();
+    Status st = ApplyEvent(counting, seq, event);
+    if (!st.ok()) {
+      rejected_writes_ += counting.writes;
+      txn->Abort();
+      return st;
+    }
+    std::string canonical = EncodeEvent(event);
+    txn->AddEvent(std::move(canonical), std::move(event));
+    auto commit = txn->Commit(key);
+    if (!commit.ok()) return commit.status();
+    return Status::Ok();
+  }
+
+  void Must(const std::string& who, EventBody body) {
+    std::string type = EventTypeName(body);
+    Status st = Append(who, std::move(body));
+    ASSERT_TRUE(st.ok()) << type << ": " << st.message();
+  }
+
+  // The live projection rows.
+  std::unique_ptr<StateStore> View() { return ledger_->StateView(); }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<Ledger> ledger_;
+  std::map<std::string, PrivateKey> keys_;
+  std::map<std::string, std::string> ids_;
+  size_t rejected_writes_ = 0;
+};
+
+}  // namespace vledger::testing
