@@ -1,0 +1,468 @@
+// The auditors' toolkit, part two: the portable archive (SPEC section 5).
+//   export FILE --public|--full [--size N]   write one at a checkpoint
+//   verify --archive FILE [--checkpoint F] [--pub KEY]
+//                                            check one with no ledger at all
+// Both stream: memory stays flat in the log's length (see ArchiveEvents for
+// the one structure that grows, by 8 bytes per 256 events).
+#include <filesystem>
+#include <iostream>
+#include <set>
+#include <unordered_set>
+
+#include "audit.h"
+#include "progress.h"
+#include "vledger/accounts.h"
+#include "vledger/archive.h"
+#include "vledger/codec.h"
+#include "vledger/registry.h"
+#include "vledger/verify.h"
+
+namespace vledger::cli {
+namespace {
+
+// ------------------------------------------------------------- export
+
+// The personRefs an event commits to (the person store's keys).
+void CollectPersonRefs(const Event& e, std::unordered_set<std::string>* refs) {
+  if (auto* r = std::get_if<ResidentRegistered>(&e.body)) refs->insert(r->person_ref);
+  if (auto* h = std::get_if<HouseholdRegistered>(&e.body)) refs->insert(h->head_ref);
+  if (auto* d = std::get_if<DonationReceived>(&e.body)) refs->insert(d->donor_ref);
+  if (auto* o = std::get_if<ObjectionFiled>(&e.body)) refs->insert(o->by_ref);
+}
+
+struct ExportCounts {
+  uint64_t events = 0, commits = 0, persons = 0;
+};
+
+// Events and commits of the first `size` events, re-hashed on the way out
+// so a damaged store never ships as a valid-looking archive.
+Status ExportLog(const Ledger& ledger, const Checkpoint& head,
+                 ArchiveWriter& out, std::unordered_set<std::string>* refs, ExportCounts* counts) {
+  ProgressBar progress("export", head.size);
+  Sha256Hasher hasher;
+  StreamingMerkleRoot tree;
+  Hash prev = kZeroHash;
+  VLEDGER_TRY(ledger.ScanLog(
+      head.size,
+      [&](const StoredEvent& e) -> Status {
+        if (RecordHash(hasher, e.seq, prev, e.canonical) != e.hash) {
+          return Status::Fault("seq " + std::to_string(e.seq) +
+                               ": stored hash does not match the event (run `vledger verify`)");
+        }
+        if (refs != nullptr) {
+          VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
+          CollectPersonRefs(event, refs);
+        }
+        tree.Add(e.hash);
+        prev = e.hash;
+        counts->events++;
+        if ((e.seq & 0xfff) == 0) progress.Update(e.seq);
+        return out.Write(ArchiveEvent{e.seq, AsString(e.hash), e.canonical});
+      },
+      [&](const CommitRecord& c) -> Status {
+        counts->commits++;
+        return out.Write(c);
+      }));
+  if (counts->events != head.size || tree.Root() != head.root) {
+    return Status::Fault("the stored events do not give the checkpoint's root (run `vledger verify`)");
+  }
+  return Status::Ok();
+}
+
+Status ExportPersons(const Ledger& ledger, ArchiveWriter& out,
+                     const std::unordered_set<std::string>* refs, ExportCounts* counts) {
+  return ledger.ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
+    if (refs != nullptr && refs->count(std::string(ref)) == 0) return Status::Ok();
+    if (value.size() < 16) {
+      return Status::Fault("person record " + Hex(ref) + " is malformed (run `vledger verify`)");
+    }
+    counts->persons++;
+    return out.Write(ArchivePerson{std::string(ref), std::string(value.substr(0, 16)),
+                                   std::string(value.substr(16))});
+  });
+}
+
+Status ExportCommand(Context& ctx, const std::string& path, bool is_public, bool full,
+                     std::optional<uint64_t> size) {
+  if (is_public == full) return Status::Usage("export: give exactly one of --public and --full");
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
+  VLEDGER_ASSIGN_OR_RETURN(SignedHead head, CheckpointForUse(ctx, *ledger, size));
+  VLEDGER_ASSIGN_OR_RETURN(CommitRecord last, ledger->CommitOf(head.head.size - 1));
+  if (last.last + 1 != head.head.size) {
+    return Status::Rejected("the checkpoint of size " + std::to_string(head.head.size) +
+                            " splits commit " + std::to_string(last.first) + ".." +
+                            std::to_string(last.last) + "; sign one at a commit boundary");
+  }
+  auto state = ledger->StateView();
+  auto meta = LoadMeta(*state);
+  if (!meta) return Status::Unavailable(ledger->dir() + ": the ledger has no genesis");
+  VLEDGER_ASSIGN_OR_RETURN(ArchiveWriter out, ArchiveWriter::Create(path, full ? 0600 : 0644));
+  VLEDGER_TRY(out.Write(ArchiveHeader{meta->origin, meta->name, kArchiveFormatVersion, is_public}));
+  // A full archive holds the records its events commit to. At the current
+  // size that is every stored record; at an older size, only those of the
+  // archived events, found by decoding them (a set bounded by persons).
+  std::unordered_set<std::string> refs;
+  bool filter = full && head.head.size < ledger->size();
+  ExportCounts counts;
+  VLEDGER_TRY(ExportLog(*ledger, head.head, out, filter ? &refs : nullptr, &counts));
+  if (full) VLEDGER_TRY(ExportPersons(*ledger, out, filter ? &refs : nullptr, &counts));
+  VLEDGER_TRY(out.Write(ArchiveCheckpoint{head.text}));
+  VLEDGER_TRY(out.Finish());
+  if (ctx.options.json) {
+    ctx.PrintJson(Json{{"file", path},
+                       {"kind", full ? "full" : "public"},
+                       {"events", counts.events},
+                       {"commits", counts.commits},
+                       {"persons", counts.persons},
+                       {"size", head.head.size},
+                       {"root", Hex(head.head.root)},
+                       {"bytes", out.bytes_written()}});
+  } else {
+    ctx.PrintLine("wrote " + path + " (" + (full ? "full" : "public") + "): " +
+                  std::to_string(counts.events) + " events, " + std::to_string(counts.commits) +
+                  " commits, " + std::to_string(counts.persons) +
+                  " person records, at the checkpoint of size " +
+                  std::to_string(head.head.size) + " (root " + Hex(head.head.root) + ")");
+  }
+  return Status::Ok();
+}
+
+// ------------------------------------------------------ verify --archive
+
+// Earlier events of the archive being verified, for replay (reversals and
+// reviews read the events they name). Keeps the byte offset of every
+// 256th event entry — 8 bytes per 256 events, ~300 KiB at 10M events — and
+// re-reads a block of up to 256 events from the file on a miss; the last
+// block read stays cached, since lookups cluster.
+class ArchiveEvents {
+ public:
+  static constexpr uint64_t kBlockEvents = 256;
+
+  explicit ArchiveEvents(std::string path) : path_(std::move(path)) {}
+
+  // Called for each event entry in order, with the offset it was read at.
+  void Note(uint64_t seq, uint64_t offset) {
+    if (seq % kBlockEvents == 0) offsets_.push_back(offset);
+    known_ = seq + 1;
+  }
+
+  Result<Event> Read(uint64_t seq) {
+    if (seq >= known_) {
+      return Status::Fault("event " + std::to_string(seq) + " is not earlier in the archive");
+    }
+    uint64_t block = seq / kBlockEvents;
+    if (block != cached_block_ || seq - block * kBlockEvents >= cached_.size()) {
+      VLEDGER_TRY(Load(block));
+    }
+    auto event = DecodeEvent(cached_[seq - block * kBlockEvents]);
+    if (!event.ok()) return event.status().WithPrefix("seq " + std::to_string(seq));
+    return event;
+  }
+
+ private:
+  Status Load(uint64_t block) {
+    if (!reader_) {
+      VLEDGER_ASSIGN_OR_RETURN(ArchiveReader r, ArchiveReader::Open(path_));
+      reader_.emplace(std::move(r));
+    }
+    VLEDGER_TRY(reader_->Seek(offsets_[block]));
+    cached_.clear();
+    cached_block_ = block;
+    uint64_t next = block * kBlockEvents;
+    while (cached_.size() < kBlockEvents && next < known_) {
+      VLEDGER_ASSIGN_OR_RETURN(auto entry, reader_->Next());
+      if (!entry) break;
+      if (std::holds_alternative<CommitRecord>(*entry)) continue;
+      auto* e = std::get_if<ArchiveEvent>(&*entry);
+      if (e == nullptr || e->seq != next) {
+        return Status::Fault("archive changed while it was read");
+      }
+      cached_.push_back(std::move(e->canonical));
+      next++;
+    }
+    return Status::Ok();
+  }
+
+  std::string path_;
+  std::vector<uint64_t> offsets_;
+  uint64_t known_ = 0;
+  std::optional<ArchiveReader> reader_;
+  uint64_t cached_block_ = UINT64_MAX;
+  std::vector<std::string> cached_;
+};
+
+// What an archive check found: the first fault (and its seq) or the totals.
+struct ArchiveOutcome {
+  bool ok = true;
+  std::optional<uint64_t> seq;
+  std::string problem;
+  ArchiveHeader header;
+  uint64_t events = 0, commits = 0, persons = 0;
+  Checkpoint head;
+  std::string signed_by;  // key id that signed the checkpoint
+};
+
+class ArchiveCheck {
+ public:
+  ArchiveCheck(std::string path, const PublicKey* trusted)
+      : path_(std::move(path)),
+        trusted_(trusted),
+        events_(path_),
+        chain_([this](uint64_t seq) { return events_.Read(seq); }) {}
+
+  // Rejected when the file cannot be read; every fault in it is an outcome.
+  Result<ArchiveOutcome> Run() {
+    VLEDGER_ASSIGN_OR_RETURN(ArchiveReader reader, ArchiveReader::Open(path_));
+    Status st = Stream(reader);
+    if (st.code() == Code::kRejected) return st;
+    if (st.ok()) st = CheckHead();
+    if (st.ok()) st = CheckTotals();
+    if (!st.ok()) {
+      out_.ok = false;
+      out_.problem = st.message();
+    }
+    return out_;
+  }
+
+ private:
+  Status Fail(std::optional<uint64_t> seq, const std::string& problem) {
+    out_.seq = seq;
+    return Status::Fault(problem);
+  }
+  Status Chain(Status st) {
+    if (!st.ok()) out_.seq = chain_.fault_seq();
+    return st;
+  }
+
+  // Header, events and commits, persons, checkpoint — in that order.
+  Status Stream(ArchiveReader& reader) {
+    std::error_code ec;
+    uint64_t file_bytes = std::filesystem::file_size(path_, ec);
+    ProgressBar progress("verify", ec ? 0 : file_bytes);
+    enum { kStart, kLog, kPersons, kEnd } phase = kStart;
+    while (true) {
+      uint64_t at = reader.offset();
+      VLEDGER_ASSIGN_OR_RETURN(auto entry, reader.Next());
+      if (!entry) break;
+      std::string where = "the entry at byte " + std::to_string(at);
+      if (phase == kEnd) return Fail(std::nullopt, where + " follows the checkpoint");
+      if (auto* h = std::get_if<ArchiveHeader>(&*entry)) {
+        if (phase != kStart) return Fail(std::nullopt, where + " is a second header");
+        if (h->format_version != kArchiveFormatVersion) {
+          return Fail(std::nullopt, "archive format version " +
+                                        std::to_string(h->format_version) + " is not 1");
+        }
+        out_.header = *h;
+        phase = kLog;
+        continue;
+      }
+      if (phase == kStart) return Fail(std::nullopt, "the archive does not start with a header");
+      if (auto* e = std::get_if<ArchiveEvent>(&*entry)) {
+        if (phase != kLog) return Fail(e->seq, where + " is an event after the person records");
+        VLEDGER_TRY(AddEvent(*e, at));
+        if ((e->seq & 0xfff) == 0) progress.Update(at);
+      } else if (auto* c = std::get_if<CommitRecord>(&*entry)) {
+        if (phase != kLog) return Fail(c->first, where + " is a commit after the person records");
+        VLEDGER_TRY(Chain(chain_.AddCommit(*c)));
+        out_.commits++;
+      } else if (auto* p = std::get_if<ArchivePerson>(&*entry)) {
+        if (phase == kLog) VLEDGER_TRY(Chain(chain_.Finish()));
+        phase = kPersons;
+        VLEDGER_TRY(CheckPerson(*p));
+      } else {
+        if (phase == kLog) VLEDGER_TRY(Chain(chain_.Finish()));
+        phase = kEnd;
+        checkpoint_text_ = std::get<ArchiveCheckpoint>(*entry).text;
+      }
+    }
+    if (phase == kStart) return Fail(std::nullopt, "the archive is empty");
+    if (phase != kEnd) {
+      return Fail(std::nullopt, "the archive ends without its checkpoint (truncated)");
+    }
+    return Status::Ok();
+  }
+
+  Status AddEvent(const ArchiveEvent& e, uint64_t at) {
+    auto hash = HashFrom(e.hash);
+    if (!hash) return Fail(e.seq, "seq " + std::to_string(e.seq) + ": hash is not 32 bytes");
+    VLEDGER_TRY(Chain(chain_.AddEvent(e.seq, e.canonical, &*hash)));
+    events_.Note(e.seq, at);
+    out_.events++;
+    return Status::Ok();
+  }
+
+  Status CheckPerson(const ArchivePerson& p) {
+    std::string what = "person record " + Hex(p.person_ref);
+    if (out_.header.is_public) return Fail(std::nullopt, "a public archive holds " + what);
+    if (p.person_ref.size() != 32 || p.salt.size() != 16) {
+      return Fail(std::nullopt, what + ": reference or salt has the wrong length");
+    }
+    if (!last_person_ref_.empty() && p.person_ref <= last_person_ref_) {
+      return Fail(std::nullopt, what + " is out of order or repeated");
+    }
+    last_person_ref_ = p.person_ref;
+    if (PersonRef(p.salt, p.record) != p.person_ref) {
+      return Fail(std::nullopt, what + " does not match its commitment");
+    }
+    if (!DecodePerson(p.record).ok()) return Fail(std::nullopt, what + " is malformed");
+    auto owner = LoadPersonOwner(chain_.state(), p.person_ref);
+    if (!owner) return Fail(std::nullopt, what + " is referenced by no event");
+    if (owner->erased) {
+      return Fail(owner->erased_seq, what + " was erased at seq " +
+                                         std::to_string(owner->erased_seq) + " but is present");
+    }
+    out_.persons++;
+    return Status::Ok();
+  }
+
+  // Signed by --pub when given, else by an active admin key of the archive.
+  Status CheckSignature() {
+    if (trusted_ != nullptr) {
+      Status st = VerifyCheckpoint(checkpoint_text_, *trusted_, nullptr);
+      if (!st.ok()) return st.WithPrefix("the archive's checkpoint signature does not verify");
+      out_.signed_by = trusted_->key_id();
+      return Status::Ok();
+    }
+    for (const KeyRecord& key : ListKeys(chain_.state())) {
+      if (key.role != "admin" || key.revoked_seq) continue;
+      auto pub = PublicKey::FromRaw(key.public_key);
+      if (pub.ok() && VerifyCheckpoint(checkpoint_text_, *pub, nullptr).ok()) {
+        out_.signed_by = key.key_id;
+        return Status::Ok();
+      }
+    }
+    return Status::Fault(
+        "the archive's checkpoint signature does not verify under any active admin key of the "
+        "archived ledger");
+  }
+
+  Status CheckHead() {
+    auto head = ParseCheckpoint(checkpoint_text_);
+    if (!head.ok()) return head.status().WithPrefix("the archive's checkpoint is malformed");
+    out_.head = *head;
+    VLEDGER_TRY(CheckSignature());
+    auto meta = LoadMeta(chain_.state());
+    VLEDGER_ASSERT(meta.has_value());  // the chain verified, so it has a genesis
+    if (out_.header.origin != meta->origin || head->origin != meta->origin) {
+      return Status::Fault("origins differ: ledger " + meta->origin + ", header " +
+                           out_.header.origin + ", checkpoint " + head->origin);
+    }
+    if (out_.header.ledger_name != meta->name) {
+      return Status::Fault("the header names the ledger \"" + out_.header.ledger_name +
+                           "\" but its genesis \"" + meta->name + "\"");
+    }
+    if (head->size != chain_.size()) {
+      return Status::Fault("the checkpoint covers " + std::to_string(head->size) +
+                           " events but the archive holds " + std::to_string(chain_.size()));
+    }
+    if (head->root != chain_.MerkleRoot()) {
+      return Status::Fault("the Merkle root of the archived events " + Hex(chain_.MerkleRoot()) +
+                           " is not the checkpoint's root " + Hex(head->root));
+    }
+    return Status::Ok();
+  }
+
+  Status CheckTotals() {
+    for (const auto& [unit, total] : UnitTotals(chain_.state())) {
+      if (total != 0) {
+        return Status::Fault("postings in unit " + unit + " sum to " + std::to_string(total) +
+                             ", not zero");
+      }
+    }
+    return Status::Ok();
+  }
+
+  std::string path_;
+  const PublicKey* trusted_;
+  ArchiveEvents events_;
+  ChainVerifier chain_;
+  ArchiveOutcome out_;
+  std::string checkpoint_text_;
+  std::string last_person_ref_;
+};
+
+Status Report(Context& ctx, const std::string& path, const ArchiveOutcome& out) {
+  if (ctx.options.json) {
+    if (out.ok) {
+      ctx.PrintJson(Json{{"ok", true},
+                         {"events", out.events},
+                         {"root", Hex(out.head.root)},
+                         {"origin", out.head.origin},
+                         {"public", out.header.is_public},
+                         {"commits", out.commits},
+                         {"persons", out.persons},
+                         {"signedBy", out.signed_by}});
+    } else {
+      Json seq = out.seq ? Json(*out.seq) : Json(nullptr);
+      ctx.PrintJson(Json{{"ok", false}, {"seq", seq}, {"problem", out.problem}});
+    }
+  } else if (out.ok) {
+    ctx.PrintLine("ok: archive " + path + ": " + std::to_string(out.events) + " events, " +
+                  std::to_string(out.commits) + " commits, " + std::to_string(out.persons) +
+                  " person records; Merkle root " + Hex(out.head.root) +
+                  " matches its checkpoint, signed by key " + out.signed_by);
+  }
+  if (out.ok) return Status::Ok();
+  std::string where = out.seq ? "seq " + std::to_string(*out.seq) + ": " : "";
+  return Status::Fault("archive " + path + " does not verify: " + where + out.problem);
+}
+
+}  // namespace
+
+Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std::string& checkpoint,
+                            const std::string& pub_path) {
+  std::optional<PublicKey> trusted;
+  if (!pub_path.empty()) {
+    auto pub = PublicKey::LoadPem(pub_path);
+    if (!pub.ok()) return pub.status().WithPrefix("--pub");
+    trusted.emplace(std::move(pub).value());
+  }
+  std::optional<Checkpoint> expected;
+  if (!checkpoint.empty()) {
+    VLEDGER_ASSIGN_OR_RETURN(std::string text,
+                             ReadEvidenceFile("--checkpoint", checkpoint, kNoteBytesMax));
+    auto head = ParseCheckpoint(text);
+    if (!head.ok()) return head.status().WithPrefix("--checkpoint " + checkpoint + " is malformed");
+    if (trusted) {
+      Status st = VerifyCheckpoint(text, *trusted, nullptr);
+      if (!st.ok()) return st.WithPrefix("--checkpoint: checkpoint signature does not verify");
+    }
+    expected = *head;
+  }
+  if (!trusted) {
+    ctx.Warn("no --pub: the checkpoints are checked only against the archive's own admin keys");
+  }
+  ArchiveCheck check(archive, trusted ? &*trusted : nullptr);
+  VLEDGER_ASSIGN_OR_RETURN(ArchiveOutcome out, check.Run());
+  if (out.ok && expected && !(*expected == out.head)) {
+    out.ok = false;
+    out.problem = "--checkpoint " + checkpoint + " (size " + std::to_string(expected->size) +
+                  ", root " + Hex(expected->root) + ") is not the archive's checkpoint (size " +
+                  std::to_string(out.head.size) + ", root " + Hex(out.head.root) + ")";
+  }
+  return Report(ctx, archive, out);
+}
+
+void RegisterArchiveCommands(CLI::App& app, Context& ctx, Action* action) {
+  struct Opts {
+    std::string file;
+    bool is_public = false, full = false;
+    uint64_t size = 0;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = AddCommand(app, "export", "write a portable archive at a checkpoint");
+  cmd->add_option("FILE", o->file, "the archive to write")->required();
+  CLI::Option* pub = cmd->add_flag("--public", o->is_public, "without personal data");
+  CLI::Option* full = cmd->add_flag("--full", o->full, "with the person records (a backup)");
+  pub->excludes(full);
+  CLI::Option* size = cmd->add_option("--size", o->size, "tree size (with an admin --key)");
+  cmd->callback([&ctx, action, o, size] {
+    *action = [&ctx, o, size] {
+      std::optional<uint64_t> n;
+      if (size->count() > 0) n = o->size;
+      return ExportCommand(ctx, o->file, o->is_public, o->full, n);
+    };
+  });
+}
+
+}  // namespace vledger::cli
