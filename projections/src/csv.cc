@@ -137,7 +137,7 @@ Result<CsvTable> ParseCsv(std::string_view text) {
         }
         cell += c;
       }
-      if (rec.cells.size() > kCsvCellsMax) {
+      if (rec.cells.size() >= kCsvCellsMax) {  // plus the cell being read
         return Status::Rejected("line " + std::to_string(rec.line) + ": more than " +
                                 std::to_string(kCsvCellsMax) + " cells");
       }
