@@ -2,3 +2,5 @@
 add_test(NAME points_scenario
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/points.sh $<TARGET_FILE:vledger>)
 set_tests_properties(points_scenario PROPERTIES TIMEOUT 900)
+add_test(NAME scenario.audit COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/audit.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.audit PROPERTIES TIMEOUT 900)
