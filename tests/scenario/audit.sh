@@ -308,23 +308,23 @@ expect_stderr_contains "was altered since it was signed"
 
 # verify --archive reads the archive once, in order, keeping state bounded by
 # entities: its peak memory must not grow with the log. Compare a small
-# archive with one of 60,000 more events (repeated village policies, which
+# archive with one of 30,000 more events (repeated village policies, which
 # add no entity), validly hashed, signed and checkpointed.
 peak_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 expect_exit 0 vl "${L[@]}" --key admin.key village policy V1 --star-points 20
 expect_exit 0 vl "${L[@]}" --key admin.key export small.vla --public
 POLICY_SEQ=$(($(ledger_size L) - 1))
-"${FORGE[@]}" archive small.vla big.vla repeat admin.key "$POLICY_SEQ" 60000 ||
+"${FORGE[@]}" archive small.vla big.vla repeat admin.key "$POLICY_SEQ" 30000 ||
   fail "could not build the large archive"
 expect_exit 0 vl verify --archive big.vla --pub admin.key.pub
-expect_stdout_contains "$((POLICY_SEQ + 1 + 60000)) events"
+expect_stdout_contains "$((POLICY_SEQ + 1 + 30000)) events"
 if [[ -x /usr/bin/time ]]; then
   SMALL_KB=$(peak_kb "$VLEDGER" verify --archive small.vla --pub admin.key.pub)
   BIG_KB=$(peak_kb "$VLEDGER" verify --archive big.vla --pub admin.key.pub)
   if ((BIG_KB - SMALL_KB < 8192)); then
     pass "verify --archive memory is flat ($SMALL_KB KiB vs $BIG_KB KiB)"
   else
-    fail "verify --archive memory grows: $SMALL_KB KiB for the small archive, $BIG_KB KiB for 60,000 more events"
+    fail "verify --archive memory grows: $SMALL_KB KiB for the small archive, $BIG_KB KiB for 30,000 more events"
   fi
 fi
 
