@@ -55,6 +55,7 @@ Status ApplyBody(ApplyCtx& ctx, const PersonErased& b);
 // Handlers of the other event families, one header each.
 #include "apply_points.h"
 #include "apply_funds.h"
+#include "apply_disclosure.h"
 
 namespace vledger::detail {
 

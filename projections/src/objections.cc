@@ -1,0 +1,249 @@
+#include "vledger/objections.h"
+
+#include <cstdio>
+
+#include "vledger/bytes.h"
+#include "vledger/registry.h"
+
+namespace vledger {
+namespace {
+
+constexpr std::string_view kDiscPrefix = "disc/";
+constexpr std::string_view kDiscShaPrefix = "discsha/";
+constexpr std::string_view kObjPrefix = "obj/";
+constexpr std::string_view kObjEventPrefix = "objev/";
+
+std::string DiscKey(std::string_view village, uint64_t seq) {
+  std::string k(kDiscPrefix);
+  k.append(village);
+  k += '/';
+  PutU64be(&k, seq);
+  return k;
+}
+
+std::string ObjKey(uint64_t seq) {
+  std::string k(kObjPrefix);
+  PutU64be(&k, seq);
+  return k;
+}
+
+std::string ObjEventKey(uint64_t event, uint64_t objection) {
+  std::string k(kObjEventPrefix);
+  PutU64be(&k, event);
+  k += '/';
+  PutU64be(&k, objection);
+  return k;
+}
+
+DisclosureRecord DecodeDisclosure(std::string_view row) {
+  RecordReader r(row);
+  DisclosureRecord d;
+  d.seq = r.U64();
+  d.village = r.Str();
+  d.period = r.Str();
+  d.kind = r.Str();
+  d.format = r.Str();
+  d.lang = r.Str();
+  d.report_sha256 = r.Str();
+  d.tree_size = r.U64();
+  d.window_end = r.Str();
+  d.published_on = r.Str();
+  VLEDGER_ASSERT(r.ok());
+  return d;
+}
+
+ObjectionRecord DecodeObjection(std::string_view row) {
+  RecordReader r(row);
+  ObjectionRecord o;
+  o.seq = r.U64();
+  o.village = r.Str();
+  if (r.Bool()) o.about_event = r.U64();
+  o.about_report = r.Str();
+  o.by_resident = r.Str();
+  o.text = r.Str();
+  o.reply_due = r.Str();
+  o.filed_on = r.Str();
+  o.resolved = r.Bool();
+  o.resolved_seq = r.U64();
+  o.upheld = r.Bool();
+  o.answer = r.Str();
+  o.resolved_on = r.Str();
+  o.reversal = r.U64();
+  VLEDGER_ASSERT(r.ok());
+  return o;
+}
+
+// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+int64_t DaysFromCivil(int y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+std::string CivilFromDays(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t m = mp + (mp < 10 ? 3 : -9);
+  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(y), static_cast<int>(m),
+                static_cast<int>(d));
+  return buf;
+}
+
+int Digits(std::string_view s) {
+  int v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
+}
+
+}  // namespace
+
+std::optional<DisclosureRecord> LoadDisclosure(StateStore& state, std::string_view village,
+                                               uint64_t seq) {
+  auto row = state.Get(DiscKey(village, seq));
+  if (!row) return std::nullopt;
+  return DecodeDisclosure(*row);
+}
+
+void StoreDisclosure(StateStore& state, const DisclosureRecord& d) {
+  state.Put(DiscKey(d.village, d.seq), RecordWriter()
+                                           .U64(d.seq)
+                                           .Str(d.village)
+                                           .Str(d.period)
+                                           .Str(d.kind)
+                                           .Str(d.format)
+                                           .Str(d.lang)
+                                           .Str(d.report_sha256)
+                                           .U64(d.tree_size)
+                                           .Str(d.window_end)
+                                           .Str(d.published_on)
+                                           .Take());
+  state.Put(std::string(kDiscShaPrefix) + Hex(d.report_sha256),
+            RecordWriter().Str(d.village).U64(d.seq).Take());
+}
+
+std::vector<DisclosureRecord> ListDisclosures(StateStore& state, std::string_view village) {
+  std::vector<DisclosureRecord> out;
+  std::string prefix = std::string(kDiscPrefix) + std::string(village) + "/";
+  state.Scan(prefix, [&](std::string_view key, std::string_view value) {
+    if (key.size() == prefix.size() + 8) out.push_back(DecodeDisclosure(value));
+    return true;
+  });
+  return out;
+}
+
+std::optional<DisclosureRecord> DisclosureBySha(StateStore& state, std::string_view sha256) {
+  auto row = state.Get(std::string(kDiscShaPrefix) + Hex(sha256));
+  if (!row) return std::nullopt;
+  RecordReader r(*row);
+  std::string village = r.Str();
+  uint64_t seq = r.U64();
+  VLEDGER_ASSERT(r.ok());
+  return LoadDisclosure(state, village, seq);
+}
+
+std::optional<ObjectionRecord> LoadObjection(StateStore& state, uint64_t seq) {
+  auto row = state.Get(ObjKey(seq));
+  if (!row) return std::nullopt;
+  return DecodeObjection(*row);
+}
+
+void StoreObjection(StateStore& state, const ObjectionRecord& o) {
+  RecordWriter w;
+  w.U64(o.seq).Str(o.village).Bool(o.about_event.has_value());
+  if (o.about_event) w.U64(*o.about_event);
+  w.Str(o.about_report).Str(o.by_resident).Str(o.text).Str(o.reply_due).Str(o.filed_on);
+  w.Bool(o.resolved).U64(o.resolved_seq).Bool(o.upheld).Str(o.answer).Str(o.resolved_on);
+  w.U64(o.reversal);
+  state.Put(ObjKey(o.seq), w.Take());
+  if (o.about_event) {
+    // The index holds open objections only, so a lookup stays small.
+    if (o.resolved) {
+      state.Delete(ObjEventKey(*o.about_event, o.seq));
+    } else {
+      state.Put(ObjEventKey(*o.about_event, o.seq), "");
+    }
+  }
+}
+
+std::vector<ObjectionRecord> ListObjections(StateStore& state, std::string_view village) {
+  std::vector<ObjectionRecord> out;
+  state.Scan(kObjPrefix, [&](std::string_view key, std::string_view value) {
+    if (key.size() != kObjPrefix.size() + 8) return true;
+    ObjectionRecord o = DecodeObjection(value);
+    if (village.empty() || o.village == village) out.push_back(std::move(o));
+    return true;
+  });
+  return out;
+}
+
+std::vector<uint64_t> OpenObjectionsAbout(StateStore& state, uint64_t seq) {
+  std::string prefix(kObjEventPrefix);
+  PutU64be(&prefix, seq);
+  prefix += '/';
+  std::vector<uint64_t> out;
+  state.Scan(prefix, [&](std::string_view key, std::string_view) {
+    if (key.size() == prefix.size() + 8) out.push_back(GetU64be(key.substr(prefix.size())));
+    return true;
+  });
+  return out;
+}
+
+std::string AddWorkingDays(std::string_view date, int days) {
+  VLEDGER_ASSERT(date.size() == 10 && days >= 0);
+  int64_t z = DaysFromCivil(Digits(date.substr(0, 4)), Digits(date.substr(5, 2)),
+                            Digits(date.substr(8, 2)));
+  while (days > 0) {
+    z++;
+    // 1970-01-01 was a Thursday: weekday 0 = Monday.
+    int64_t weekday = ((z % 7) + 7 + 3) % 7;
+    if (weekday < 5) days--;
+  }
+  return CivilFromDays(z);
+}
+
+std::string EventVillage(StateStore& state, const Event& event) {
+  auto resident_village = [&](const std::string& id) -> std::string {
+    auto r = LoadResident(state, id);
+    return r ? r->village : "";
+  };
+  auto household_village = [&](const std::string& id) -> std::string {
+    auto h = LoadHousehold(state, id);
+    return h ? h->village : "";
+  };
+  const EventBody& b = event.body;
+  if (const auto* e = std::get_if<PointsAwarded>(&b)) return resident_village(e->resident);
+  if (const auto* e = std::get_if<PointsDeducted>(&b)) return resident_village(e->resident);
+  if (const auto* e = std::get_if<PointsRedeemed>(&b)) return resident_village(e->resident);
+  if (const auto* e = std::get_if<PointsExpired>(&b)) return e->village;
+  if (const auto* e = std::get_if<EntriesReviewed>(&b)) return e->village;
+  if (const auto* e = std::get_if<DividendDeclared>(&b)) return e->village;
+  if (const auto* e = std::get_if<FundDisbursed>(&b)) {
+    return e->to_resident.empty() ? household_village(e->to_household)
+                                  : resident_village(e->to_resident);
+  }
+  if (const auto* e = std::get_if<AllowanceAdded>(&b)) {
+    return e->to_resident.empty() ? household_village(e->to_household)
+                                  : resident_village(e->to_resident);
+  }
+  if (const auto* e = std::get_if<ResidentRegistered>(&b)) return e->village;
+  if (const auto* e = std::get_if<ResidentUpdated>(&b)) return resident_village(e->id);
+  if (const auto* e = std::get_if<HouseholdRegistered>(&b)) return e->village;
+  if (const auto* e = std::get_if<HouseholdHeadSet>(&b)) return household_village(e->household);
+  if (const auto* e = std::get_if<VillagePolicySet>(&b)) return e->village;
+  if (const auto* e = std::get_if<VillageRegistered>(&b)) return e->code;
+  if (const auto* e = std::get_if<DisclosurePublished>(&b)) return e->village;
+  if (const auto* e = std::get_if<RuleDefined>(&b)) return e->village;
+  return "";
+}
+
+}  // namespace vledger

@@ -1,0 +1,419 @@
+// BuildReport: gathers what a report shows from the projection rows of a
+// log prefix. Privacy rules are applied here (see report.h), so renderers
+// only format what they are given.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "vledger/bytes.h"
+#include "vledger/funds.h"
+#include "vledger/objections.h"
+#include "vledger/points.h"
+#include "vledger/registry.h"
+#include "vledger/report.h"
+#include "vledger/validate.h"
+
+namespace vledger {
+namespace {
+
+using report::L;
+
+constexpr const char* kErasedZh = "已删除";
+constexpr const char* kAnonymousZh = "爱心人士";
+
+// Resolves person names once each, remembering every ref it read.
+class Names {
+ public:
+  Names(const PersonLookup& persons, const ReportData& d) : persons_(persons), d_(d) {}
+
+  std::string Of(const std::string& ref) {
+    if (ref.empty()) return "";
+    refs_.insert(ref);
+    auto it = cache_.find(ref);
+    if (it != cache_.end()) return it->second;
+    std::optional<Person> p = persons_(ref);
+    std::string name = p ? p->name : L(d_, kErasedZh, "(erased)");
+    cache_.emplace(ref, name);
+    return name;
+  }
+
+  std::vector<std::string> Refs() const { return {refs_.begin(), refs_.end()}; }
+
+ private:
+  const PersonLookup& persons_;
+  const ReportData& d_;
+  std::map<std::string, std::string> cache_;
+  std::set<std::string> refs_;
+};
+
+std::string PeriodStart(std::string_view period) {
+  std::string year(period.substr(0, 4));
+  if (period.size() == 4) return year + "-01-01";
+  if (period.size() == 7) return std::string(period) + "-01";
+  int quarter = period[5] - '0';
+  char month[3] = {static_cast<char>('0' + ((quarter - 1) * 3 + 1) / 10),
+                   static_cast<char>('0' + ((quarter - 1) * 3 + 1) % 10), 0};
+  return year + "-" + month + "-01";
+}
+
+// Whether the resident's name may appear: adults only.
+bool Nameable(const std::optional<ResidentRecord>& r) { return r && !r->minor; }
+
+std::string RuleAmount(const RuleRecord& r) {
+  if (r.has_range) return std::to_string(r.min) + ".." + std::to_string(r.max);
+  return std::to_string(r.points);
+}
+
+// ------------------------------------------------------------- points
+
+struct PeriodEntries {
+  std::set<std::string> disputed_residents, disputed_households;
+};
+
+PeriodEntries GatherEntries(StateStore& state, ReportData& d) {
+  PeriodEntries out;
+  std::map<std::string, RuleUse> rules;
+  std::map<std::string, CategoryTotal> categories;
+  for (const ResidentRecord& r : ListResidents(state, d.args.village)) {
+    for (uint64_t seq : ListHistory(state, r.id)) {
+      auto e = LoadEntry(state, seq);
+      if (!e || e->village != d.args.village || !DateInPeriod(e->occurred_on, d.args.period)) {
+        continue;
+      }
+      if (e->status != EntryStatus::kApproved || ReversedBy(state, seq)) continue;
+      if (!OpenObjectionsAbout(state, seq).empty()) {
+        out.disputed_residents.insert(e->resident);
+        out.disputed_households.insert(e->household.empty() ? r.household : e->household);
+      }
+      RuleUse& use = rules[e->rule];
+      std::string category;
+      if (use.code.empty()) {
+        use.code = e->rule;
+        if (auto rule = LoadRule(state, e->rule)) {
+          use.category = rule->category;
+          use.description = rule->description;
+          use.amount = RuleAmount(*rule);
+        }
+      }
+      use.entries++;
+      use.points += e->points;
+      CategoryTotal& cat = categories[use.category];
+      cat.category = use.category;
+      (e->points >= 0 ? cat.awarded : cat.deducted) += e->points;
+    }
+  }
+  for (auto& [code, use] : rules) d.rules.push_back(std::move(use));
+  for (auto& [name, cat] : categories) d.categories.push_back(std::move(cat));
+  return out;
+}
+
+void GatherRankings(StateStore& state, Names& names, const VillageRecord& village,
+                    const PeriodEntries& entries, ReportData& d) {
+  std::vector<ResidentRecord> residents = ListResidents(state, d.args.village);
+  std::map<std::string, const ResidentRecord*> by_id;
+  for (const auto& r : residents) {
+    by_id[r.id] = &r;
+    d.residents++;
+    if (r.minor) d.minors++;
+  }
+  std::vector<std::pair<std::string, int64_t>> adults;
+  for (const auto& [id, points] : PeriodPointsList(state, d.args.village, d.args.period)) {
+    d.total_points += points;
+    d.residents_with_points++;
+    auto it = by_id.find(id);
+    if (it != by_id.end() && it->second->minor) {
+      d.minor_points += points;  // minors count only in totals
+      continue;
+    }
+    adults.emplace_back(id, points);
+  }
+  for (const RankRow& row : ComputeRanking(adults, village)) {
+    auto it = by_id.find(row.id);
+    std::string name = it != by_id.end() ? names.Of(it->second->person_ref) : "";
+    d.residents_ranked.push_back({row.rank, row.id, name, row.points, row.stars, row.red_flag,
+                                  entries.disputed_residents.count(row.id) > 0});
+  }
+  auto households = HouseholdPeriodPointsList(state, d.args.village, d.args.period);
+  for (const RankRow& row : ComputeRanking(households, village)) {
+    auto h = LoadHousehold(state, row.id);
+    std::string name;
+    if (h) {
+      auto head = h->head_resident.empty() ? std::nullopt : LoadResident(state, h->head_resident);
+      if (!head || Nameable(head)) name = names.Of(h->head_ref);
+    }
+    d.households_ranked.push_back({row.rank, row.id, name, row.points, row.stars, row.red_flag,
+                                   entries.disputed_households.count(row.id) > 0});
+  }
+}
+
+// -------------------------------------------------------------- funds
+
+// Whether a payment (or the dividend it belongs to) was reversed.
+bool PaymentReversed(StateStore& state, uint64_t seq) {
+  if (ReversedBy(state, seq)) return true;
+  auto p = LoadPayment(state, seq);
+  return p && p->dividend != 0 && ReversedBy(state, p->dividend).has_value();
+}
+
+std::string DonorKey(const FundMovement& m) {
+  if (m.donor.rfind("org:", 0) == 0) return m.donor;
+  if (m.donor.rfind("ref:", 0) == 0 && m.public_name) return m.donor;
+  return "";  // anonymous, or no consent: 爱心人士
+}
+
+std::string DonorLabel(Names& names, const ReportData& d, const std::string& key) {
+  if (key.empty()) return L(d, kAnonymousZh, "Anonymous donors (爱心人士)");
+  if (key.rfind("org:", 0) == 0) return key.substr(4);
+  auto ref = Unhex(key.substr(4));
+  return ref ? names.Of(*ref) : L(d, kAnonymousZh, "Anonymous donors (爱心人士)");
+}
+
+void AddBeneficiary(StateStore& state, Names& names, const FundRecord& fund,
+                    const FundMovement& m, int64_t amount, FundSummary& f,
+                    std::map<std::pair<std::string, std::string>, BeneficiaryLine>& lines) {
+  std::string kind = m.beneficiary.substr(0, 2), id = m.beneficiary.substr(2);
+  std::string ref;
+  if (kind == "R:") {
+    auto r = LoadResident(state, id);
+    if (!Nameable(r)) {
+      f.minor_payments++;
+      f.minor_fen += amount;
+      return;
+    }
+    ref = r->person_ref;
+  } else if (auto h = LoadHousehold(state, id)) {
+    ref = h->head_ref;
+  }
+  if (fund.list_beneficiaries != "masked" && fund.list_beneficiaries != "full") return;
+  std::string name = names.Of(ref);
+  if (fund.list_beneficiaries == "masked") name = MaskName(name);
+  // Keyed by beneficiary id, so two people with one masked name stay apart.
+  BeneficiaryLine& line = lines[{m.beneficiary, m.purpose}];
+  line.name = name;
+  line.purpose = m.purpose;
+  line.payments++;
+  line.amount_fen += amount;
+}
+
+FundSummary GatherFund(StateStore& state, Names& names, const FundRecord& fund, ReportData& d) {
+  FundSummary f;
+  f.code = fund.code;
+  f.name = fund.name;
+  f.kind = fund.kind;
+  f.policy = fund.list_beneficiaries;
+  std::string start = PeriodStart(d.args.period);
+  std::map<std::string, DonorLine> donors;
+  std::map<std::string, PurposeLine> purposes;
+  std::map<std::pair<std::string, std::string>, BeneficiaryLine> lines;
+  // Corrected books: reversed events and their reversals both left out,
+  // since the corrections section lists them.
+  for (const FundMovement& m : ListMovements(state, fund.code)) {
+    if (m.type == "reversal") continue;
+    if (m.type == "payment" ? PaymentReversed(state, m.seq) : ReversedBy(state, m.seq).has_value()) {
+      continue;
+    }
+    int64_t delta = m.restricted_delta + m.unrestricted_delta;
+    bool before = m.date < start, in = DateInPeriod(m.date, d.args.period);
+    if (before) f.opening_fen += delta;
+    if (!in) continue;
+    if (m.type == "donation") {
+      f.income_fen += delta;
+      DonorLine& line = donors[DonorKey(m)];
+      line.gifts++;
+      line.amount_fen += delta;
+    } else if (m.type == "payment") {
+      f.payments_fen -= delta;
+      PurposeLine& p = purposes[m.purpose];
+      p.purpose = m.purpose;
+      p.payments++;
+      p.amount_fen -= delta;
+      AddBeneficiary(state, names, fund, m, -delta, f, lines);
+    }
+  }
+  f.closing_fen = f.opening_fen + f.income_fen - f.payments_fen;
+  for (auto& [key, line] : donors) {
+    line.label = DonorLabel(names, d, key);
+    f.donors.push_back(line);
+  }
+  std::stable_sort(f.donors.begin(), f.donors.end(),
+                   [](const DonorLine& a, const DonorLine& b) { return a.amount_fen > b.amount_fen; });
+  for (auto& [purpose, line] : purposes) f.purposes.push_back(line);
+  for (auto& [key, line] : lines) f.beneficiaries.push_back(line);
+  return f;
+}
+
+void GatherFunds(StateStore& state, Names& names, ReportData& d) {
+  for (const FundRecord& fund : ListFunds(state)) {
+    if (!fund.village.empty() && fund.village != d.args.village) continue;
+    d.funds.push_back(GatherFund(state, names, fund, d));
+  }
+}
+
+// ---------------------------------------------------- corrections, objections
+
+bool IsFundEvent(const EventBody& b) {
+  return std::holds_alternative<DonationReceived>(b) || std::holds_alternative<FundDisbursed>(b) ||
+         std::holds_alternative<RestrictionReleased>(b) ||
+         std::holds_alternative<DividendDeclared>(b);
+}
+
+std::string ResidentLabel(StateStore& state, const ReportData& d, const std::string& id) {
+  auto r = LoadResident(state, id);
+  if (r && r->minor) return L(d, "未成年人", "a minor");
+  return id;
+}
+
+std::string Summary(StateStore& state, const ReportData& d, const Event& e) {
+  auto sign = [](int64_t v) { return (v > 0 ? "+" : "") + std::to_string(v); };
+  const EventBody& b = e.body;
+  if (const auto* p = std::get_if<PointsAwarded>(&b)) {
+    return ResidentLabel(state, d, p->resident) + " " + p->rule + " " + sign(p->points) + " (" +
+           p->occurred_on + ")";
+  }
+  if (const auto* p = std::get_if<PointsDeducted>(&b)) {
+    return ResidentLabel(state, d, p->resident) + " " + p->rule + " " + sign(p->points) + " (" +
+           p->occurred_on + ")";
+  }
+  if (const auto* p = std::get_if<PointsRedeemed>(&b)) {
+    return ResidentLabel(state, d, p->resident) + " " + L(d, "兑换", "redeemed") + " " + p->item +
+           " -" + std::to_string(p->points);
+  }
+  if (const auto* p = std::get_if<PointsExpired>(&b)) {
+    return std::string(L(d, "积分清零，截至 ", "points expiry before ")) + p->before;
+  }
+  if (const auto* p = std::get_if<DonationReceived>(&b)) {
+    return p->fund + " " + L(d, "捐赠", "donation") + " " + report::Yuan(p->amount_fen) +
+           (p->receipt.empty() ? "" : " #" + p->receipt);
+  }
+  if (const auto* p = std::get_if<FundDisbursed>(&b)) {
+    return p->fund + " " + L(d, "支出", "payment") + " " + report::Yuan(p->amount_fen) + " " +
+           report::PurposeLabel(d, p->purpose);
+  }
+  if (const auto* p = std::get_if<DividendDeclared>(&b)) {
+    return p->fund + " " + L(d, "分红", "dividend") + " " + p->period + " " +
+           report::Yuan(p->amount_fen);
+  }
+  if (const auto* p = std::get_if<RestrictionReleased>(&b)) {
+    return p->fund + " " + L(d, "解除限定", "restriction released") + " " +
+           report::PurposeLabel(d, p->purpose) + " " + report::Yuan(p->amount_fen);
+  }
+  return EventTypeName(b);
+}
+
+// The village a reversed event belongs to (fund events by their fund).
+std::string TargetVillage(StateStore& state, const Event& e) {
+  std::string fund;
+  if (const auto* p = std::get_if<DonationReceived>(&e.body)) fund = p->fund;
+  if (const auto* p = std::get_if<FundDisbursed>(&e.body)) fund = p->fund;
+  if (const auto* p = std::get_if<RestrictionReleased>(&e.body)) fund = p->fund;
+  if (const auto* p = std::get_if<DividendDeclared>(&e.body)) fund = p->fund;
+  if (!fund.empty()) {
+    auto f = LoadFund(state, fund);
+    if (f && !f->village.empty()) return f->village;
+  }
+  return EventVillage(state, e);
+}
+
+Status GatherCorrections(StateStore& state, ReportData& d) {
+  for (const DisclosureRecord& disc : ListDisclosures(state, d.args.village)) {
+    if (disc.kind == d.args.kind) d.previous_disclosure = disc.seq;
+  }
+  std::vector<std::pair<uint64_t, uint64_t>> reversals;  // (reversal seq, target)
+  state.Scan("rev/", [&](std::string_view key, std::string_view value) {
+    if (key.size() != 12) return true;
+    RecordReader r(value);
+    uint64_t by = r.U64();
+    VLEDGER_ASSERT(r.ok());
+    if (!d.previous_disclosure || by > *d.previous_disclosure) {
+      reversals.emplace_back(by, GetU64be(key.substr(4)));
+    }
+    return true;
+  });
+  std::sort(reversals.begin(), reversals.end());
+  for (const auto& [seq, target] : reversals) {
+    VLEDGER_ASSIGN_OR_RETURN(Event rev, state.ReadEvent(seq));
+    VLEDGER_ASSIGN_OR_RETURN(Event tgt, state.ReadEvent(target));
+    std::string village = TargetVillage(state, tgt);
+    bool county_fund = village.empty() && IsFundEvent(tgt.body);
+    if (village != d.args.village && !county_fund) continue;
+    if (d.args.kind == "points" && IsFundEvent(tgt.body)) continue;
+    if (d.args.kind == "funds" && !IsFundEvent(tgt.body)) continue;
+    const auto* r = std::get_if<EventReversed>(&rev.body);
+    VLEDGER_ASSERT(r != nullptr);
+    CorrectionLine line;
+    line.seq = seq;
+    line.target = target;
+    line.date = CstDate(rev.recorded_at_ms);
+    line.type = EventTypeName(tgt.body);
+    line.summary = Summary(state, d, tgt);
+    line.reason = r->reason;
+    line.disputed = !OpenObjectionsAbout(state, target).empty();
+    d.corrections.push_back(std::move(line));
+  }
+  return Status::Ok();
+}
+
+void GatherObjections(StateStore& state, ReportData& d) {
+  for (const ObjectionRecord& o : ListObjections(state, d.args.village)) {
+    bool recent = !d.previous_disclosure || o.resolved_seq > *d.previous_disclosure;
+    if (o.resolved && !recent) continue;  // closed before the last report
+    ObjectionLine line;
+    line.seq = o.seq;
+    line.about = o.about_event ? "seq " + std::to_string(*o.about_event)
+                               : "report " + Hex(o.about_report).substr(0, 16);
+    line.filed_on = o.filed_on;
+    line.reply_due = o.reply_due;
+    line.text = o.text;
+    line.resolved = o.resolved;
+    line.upheld = o.upheld;
+    line.resolved_on = o.resolved_on;
+    line.answer = o.answer;
+    line.reversal = o.reversal;
+    d.objections.push_back(std::move(line));
+  }
+}
+
+}  // namespace
+
+Result<ReportData> BuildReport(StateStore& state, const PersonLookup& persons,
+                               const ReportArgs& args, std::string checkpoint) {
+  VLEDGER_TRY(CheckReportArgs(args));
+  auto village = LoadVillage(state, args.village);
+  if (!village) {
+    return Status::Rejected("--village: unknown village \"" + args.village + "\" at size " +
+                            std::to_string(args.size));
+  }
+  ReportData d;
+  d.args = args;
+  if (auto meta = LoadMeta(state)) d.ledger_name = meta->name;
+  d.village_name = village->name;
+  d.star_points = village->star_points;
+  d.max_stars = village->max_stars;
+  d.red_flag_share_pct = village->red_flag_share_pct;
+  d.checkpoint = std::move(checkpoint);
+  Names names(persons, d);
+  if (args.kind != "funds") {
+    PeriodEntries entries = GatherEntries(state, d);
+    GatherRankings(state, names, *village, entries, d);
+  } else {
+    for (const auto& r : ListResidents(state, args.village)) {
+      d.residents++;
+      if (r.minor) d.minors++;
+    }
+  }
+  if (args.kind != "points") GatherFunds(state, names, d);
+  VLEDGER_TRY(GatherCorrections(state, d));
+  GatherObjections(state, d);
+  d.person_refs = names.Refs();
+  return d;
+}
+
+std::string RenderReport(const ReportData& data) {
+  const std::string& f = data.args.format;
+  if (f == "md") return RenderMarkdown(data);
+  if (f == "csv") return RenderCsv(data);
+  if (f == "json") return RenderJson(data);
+  return RenderHtml(data);
+}
+
+}  // namespace vledger

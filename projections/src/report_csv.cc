@@ -1,0 +1,133 @@
+// The report as CSV for spreadsheets (RFC 4180, CRLF, UTF-8 with a BOM so
+// Excel reads the Chinese). Every row starts with its section name; each
+// section has a header row first. The last row is the footer line.
+#include "vledger/report.h"
+
+namespace vledger {
+namespace {
+
+using report::L;
+
+// A text cell: quoted when needed; a leading = + @ is defused so a
+// spreadsheet never runs a formula from the public log.
+std::string Text(std::string_view s) {
+  std::string v(s);
+  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '@' || v[0] == '\t')) v = "'" + v;
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+class Csv {
+ public:
+  void Row(const char* section, std::initializer_list<std::string> cells) {
+    out_ += section;
+    for (const auto& c : cells) out_ += "," + c;
+    out_ += "\r\n";
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_ = "\xEF\xBB\xBF";
+};
+
+std::string N(int64_t v) { return std::to_string(v); }
+std::string U(uint64_t v) { return std::to_string(v); }
+
+void Ranking(Csv& csv, const ReportData& d, const char* section,
+             const std::vector<RankedRow>& rows) {
+  csv.Row(section, {"rank", "id", "name", "points", "stars", "redFlag", "disputed"});
+  for (const RankedRow& r : rows) {
+    csv.Row(section, {U(r.rank), Text(r.id), Text(r.name), N(r.points), U(r.stars),
+                      r.red_flag ? "1" : "0", r.disputed ? "1" : "0"});
+  }
+  (void)d;
+}
+
+void Points(Csv& csv, const ReportData& d) {
+  Ranking(csv, d, kSectionResidents, d.residents_ranked);
+  Ranking(csv, d, kSectionHouseholds, d.households_ranked);
+  csv.Row(kSectionRules, {"rule", "category", "description", "points", "entries", "total"});
+  for (const RuleUse& r : d.rules) {
+    csv.Row(kSectionRules, {Text(r.code), Text(r.category), Text(r.description), Text(r.amount),
+                            U(r.entries), N(r.points)});
+  }
+  csv.Row(kSectionCategories, {"category", "awarded", "deducted"});
+  for (const CategoryTotal& c : d.categories) {
+    csv.Row(kSectionCategories, {Text(c.category), N(c.awarded), N(c.deducted)});
+  }
+}
+
+void Funds(Csv& csv, const ReportData& d) {
+  const char* s = kSectionFunds;
+  csv.Row(s, {"fund", "line", "label", "purpose", "count", "amountFen", "amountYuan"});
+  for (const FundSummary& f : d.funds) {
+    std::string code = Text(f.code);
+    csv.Row(s, {code, "name", Text(f.name), "", "", "", ""});
+    csv.Row(s, {code, "opening", "", "", "", N(f.opening_fen), report::Yuan(f.opening_fen)});
+    csv.Row(s, {code, "income", "", "", "", N(f.income_fen), report::Yuan(f.income_fen)});
+    csv.Row(s, {code, "payments", "", "", "", N(f.payments_fen), report::Yuan(f.payments_fen)});
+    csv.Row(s, {code, "carried", "", "", "", N(f.closing_fen), report::Yuan(f.closing_fen)});
+    for (const DonorLine& l : f.donors) {
+      csv.Row(s, {code, "donor", Text(l.label), "", U(l.gifts), N(l.amount_fen),
+                  report::Yuan(l.amount_fen)});
+    }
+    for (const PurposeLine& l : f.purposes) {
+      csv.Row(s, {code, "purpose", "", Text(l.purpose), U(l.payments), N(l.amount_fen),
+                  report::Yuan(l.amount_fen)});
+    }
+    for (const BeneficiaryLine& l : f.beneficiaries) {
+      csv.Row(s, {code, "beneficiary", Text(l.name), Text(l.purpose), U(l.payments),
+                  N(l.amount_fen), report::Yuan(l.amount_fen)});
+    }
+    if (f.minor_payments > 0) {
+      csv.Row(s, {code, "minors", Text(L(d, "未成年人（不公示姓名）", "minors (not named)")), "",
+                  U(f.minor_payments), N(f.minor_fen), report::Yuan(f.minor_fen)});
+    }
+  }
+}
+
+}  // namespace
+
+std::string RenderCsv(const ReportData& d) {
+  Csv csv;
+  csv.Row(kSectionHeader, {"title", Text(report::Title(d))});
+  csv.Row(kSectionHeader, {"ledger", Text(d.ledger_name)});
+  csv.Row(kSectionHeader, {"village", Text(d.args.village), Text(d.village_name)});
+  csv.Row(kSectionHeader, {"period", Text(d.args.period)});
+  csv.Row(kSectionHeader, {"size", U(d.args.size)});
+  csv.Row(kSectionSummary, {"residents", U(d.residents)});
+  csv.Row(kSectionSummary, {"minors", U(d.minors)});
+  if (report::HasPoints(d)) {
+    csv.Row(kSectionSummary, {"residentsWithPoints", U(d.residents_with_points)});
+    csv.Row(kSectionSummary, {"totalPoints", N(d.total_points)});
+    csv.Row(kSectionSummary, {"minorPoints", N(d.minor_points)});
+    csv.Row(kSectionSummary, {"starPoints", N(d.star_points)});
+    csv.Row(kSectionSummary, {"maxStars", U(d.max_stars)});
+    csv.Row(kSectionSummary, {"redFlagSharePct", U(d.red_flag_share_pct)});
+    Points(csv, d);
+  }
+  if (report::HasFunds(d)) Funds(csv, d);
+  csv.Row(kSectionCorrections, {"seq", "date", "target", "type", "entry", "reason", "disputed"});
+  for (const CorrectionLine& c : d.corrections) {
+    csv.Row(kSectionCorrections, {U(c.seq), c.date, U(c.target), c.type, Text(c.summary),
+                                  Text(c.reason), c.disputed ? "1" : "0"});
+  }
+  csv.Row(kSectionObjections, {"seq", "about", "filedOn", "replyDue", "text", "status",
+                               "outcome", "resolvedOn", "answer", "reversal"});
+  for (const ObjectionLine& o : d.objections) {
+    csv.Row(kSectionObjections,
+            {U(o.seq), Text(o.about), o.filed_on, o.reply_due, Text(o.text),
+             o.resolved ? "closed" : "open", !o.resolved ? "" : o.upheld ? "upheld" : "dismissed",
+             o.resolved_on, Text(o.answer), o.reversal ? U(o.reversal) : ""});
+  }
+  csv.Row(kSectionCheckpoint, {Text(d.checkpoint)});
+  csv.Row(kSectionFooter, {FooterLine(d.args)});
+  return csv.Take();
+}
+
+}  // namespace vledger

@@ -1,0 +1,356 @@
+// The report as one self-contained HTML page for the village board: no
+// external fonts, scripts or images; A4 portrait when printed; large type
+// so it reads from two metres; simple inline SVG charts (integer geometry).
+// Each section follows a "<!-- section:NAME -->" marker line.
+#include <algorithm>
+
+#include "vledger/report.h"
+
+namespace vledger {
+namespace {
+
+using report::L;
+
+std::string E(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string N(int64_t v) { return std::to_string(v); }
+
+constexpr const char* kStyle = R"(<style>
+@page { size: A4 portrait; margin: 12mm; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 190mm; padding: 6mm 4mm; color: #111; background: #fff;
+  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei",
+  "PingFang SC", sans-serif; font-size: 16pt; line-height: 1.4; }
+header { border-bottom: 3mm solid #c00; margin-bottom: 5mm; text-align: center; }
+h1 { color: #c00; font-size: 30pt; margin: 0 0 2mm; letter-spacing: 0.08em; }
+.sub { font-size: 13pt; color: #333; margin-bottom: 3mm; }
+h2 { font-size: 21pt; color: #fff; background: #c00; padding: 1mm 3mm; margin: 7mm 0 3mm;
+  break-after: avoid; }
+h3 { font-size: 18pt; margin: 5mm 0 2mm; break-after: avoid; }
+table { width: 100%; border-collapse: collapse; font-size: 15pt; margin-bottom: 3mm; }
+th, td { border: 0.4mm solid #555; padding: 1mm 2mm; text-align: left; vertical-align: top; }
+th { background: #f3e0e0; }
+tr { break-inside: avoid; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.stars { color: #d40; letter-spacing: 0.05em; white-space: nowrap; }
+.disputed { color: #a00; font-weight: bold; }
+.note { font-size: 13pt; color: #333; }
+.summary td { width: 50%; }
+.chart { margin: 2mm 0 4mm; }
+.cp { display: flex; gap: 6mm; align-items: flex-start; break-inside: avoid; }
+.cp pre { font-size: 10pt; white-space: pre-wrap; word-break: break-all; margin: 0; flex: 1; }
+.cp svg { width: 45mm; height: 45mm; flex: none; }
+footer { margin-top: 5mm; font-size: 10pt; color: #444; word-break: break-all; }
+</style>
+)";
+
+constexpr const char* kFlagSvg =
+    "<svg width=\"22\" height=\"22\" viewBox=\"0 0 22 22\" role=\"img\" aria-label=\"red flag\">"
+    "<rect x=\"3\" y=\"2\" width=\"2\" height=\"19\" fill=\"#333\"/>"
+    "<path d=\"M5 3h14l-4 4.5 4 4.5H5z\" fill=\"#d00\"/></svg>";
+
+class Html {
+ public:
+  explicit Html(const ReportData& d) : d_(d) {}
+  void Section(const char* name, const char* zh, const char* en) {
+    out_ += "<!-- section:" + std::string(name) + " -->\n";
+    if (zh != nullptr) out_ += "<h2>" + E(L(d_, zh, en)) + "</h2>\n";
+  }
+  void Raw(const std::string& s) { out_ += s; }
+  void P(const std::string& text, const char* cls = "note") {
+    out_ += "<p class=\"" + std::string(cls) + "\">" + text + "</p>\n";
+  }
+  // A table: header cells (prefix "#" marks a numeric column) then rows.
+  void Table(std::vector<std::string> head, const std::vector<std::vector<std::string>>& rows) {
+    std::vector<bool> numeric;
+    out_ += "<table><thead><tr>";
+    for (auto& h : head) {
+      bool n = !h.empty() && h[0] == '#';
+      numeric.push_back(n);
+      out_ += std::string(n ? "<th class=\"n\">" : "<th>") + E(n ? h.substr(1) : h) + "</th>";
+    }
+    out_ += "</tr></thead>\n<tbody>\n";
+    for (const auto& row : rows) {
+      out_ += "<tr>";
+      for (size_t i = 0; i < row.size(); i++) {
+        out_ += std::string(numeric[i] ? "<td class=\"n\">" : "<td>") + row[i] + "</td>";
+      }
+      out_ += "</tr>\n";
+    }
+    out_ += "</tbody></table>\n";
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  const ReportData& d_;
+  std::string out_;
+};
+
+// A horizontal bar chart: one row per label, one or two bars per row.
+struct Bar {
+  std::string label;
+  int64_t a = 0, b = 0;  // b is drawn below a when the chart has two series
+  std::string a_text, b_text;
+};
+
+std::string BarChart(const std::vector<Bar>& bars, bool two, const char* a_color,
+                     const char* b_color, const std::string& a_legend,
+                     const std::string& b_legend) {
+  constexpr int64_t kLabelW = 230, kBarW = 420, kRowH = 34, kWidth = 760;
+  int64_t max = 1;
+  for (const Bar& b : bars) max = std::max({max, b.a < 0 ? -b.a : b.a, b.b < 0 ? -b.b : b.b});
+  int64_t row_h = two ? kRowH * 2 : kRowH;
+  int64_t height = 34 + static_cast<int64_t>(bars.size()) * (row_h + 8);
+  std::string s = "<svg class=\"chart\" width=\"100%\" viewBox=\"0 0 " + N(kWidth) + " " +
+                  N(height) + "\" font-size=\"18\" role=\"img\">";
+  s += "<rect x=\"0\" y=\"4\" width=\"18\" height=\"18\" fill=\"" + std::string(a_color) +
+       "\"/><text x=\"26\" y=\"20\">" + E(a_legend) + "</text>";
+  if (two) {
+    s += "<rect x=\"260\" y=\"4\" width=\"18\" height=\"18\" fill=\"" + std::string(b_color) +
+         "\"/><text x=\"286\" y=\"20\">" + E(b_legend) + "</text>";
+  }
+  int64_t y = 34;
+  auto bar = [&](int64_t v, int64_t top, const char* color, const std::string& text) {
+    int64_t w = (v < 0 ? -v : v) * kBarW / max;
+    if (v != 0 && w == 0) w = 1;
+    s += "<rect x=\"" + N(kLabelW) + "\" y=\"" + N(top + 3) + "\" width=\"" + N(w) +
+         "\" height=\"" + N(kRowH - 6) + "\" fill=\"" + color + "\"/>";
+    s += "<text x=\"" + N(kLabelW + w + 6) + "\" y=\"" + N(top + kRowH - 10) + "\">" + E(text) +
+         "</text>";
+  };
+  for (const Bar& b : bars) {
+    s += "<text x=\"" + N(kLabelW - 8) + "\" y=\"" + N(y + kRowH - 10) +
+         "\" text-anchor=\"end\">" + E(b.label) + "</text>";
+    bar(b.a, y, a_color, b.a_text);
+    if (two) bar(b.b, y + kRowH, b_color, b.b_text);
+    y += row_h + 8;
+  }
+  return s + "</svg>\n";
+}
+
+std::vector<std::string> RankRow(const ReportData& d, const RankedRow& r) {
+  std::string name = E(r.name);
+  if (r.disputed) name += " <span class=\"disputed\">" + E(L(d, "（有异议）", "(disputed)")) + "</span>";
+  return {N(static_cast<int64_t>(r.rank)), E(r.id), name, N(r.points),
+          "<span class=\"stars\">" + report::Stars(r.stars) + "</span>",
+          r.red_flag ? kFlagSvg : ""};
+}
+
+void Ranking(Html& h, const ReportData& d, const std::vector<RankedRow>& rows, bool households) {
+  if (rows.empty()) {
+    h.P(E(L(d, "本期无积分记录。", "No points in this period.")));
+    return;
+  }
+  std::vector<std::vector<std::string>> body;
+  for (const RankedRow& r : rows) body.push_back(RankRow(d, r));
+  h.Table({std::string("#") + L(d, "名次", "Rank"),
+           households ? L(d, "户号", "Household") : L(d, "编号", "ID"),
+           households ? L(d, "户主", "Head") : L(d, "姓名", "Name"),
+           std::string("#") + L(d, "积分", "Points"), L(d, "星级", "Stars"),
+           L(d, "红旗", "Flag")},
+          body);
+}
+
+void Points(Html& h, const ReportData& d) {
+  h.Section(kSectionResidents, "积分排名（个人）", "Ranking by resident");
+  Ranking(h, d, d.residents_ranked, false);
+  if (d.minors > 0) {
+    h.P(E(L(d, "未成年人不公示姓名，其积分只计入合计：", "Minors are not named; their points count only in the totals: ")) +
+        N(d.minor_points) + E(L(d, " 分。", " points.")));
+  }
+  h.Section(kSectionHouseholds, "积分排名（家庭）", "Ranking by household");
+  Ranking(h, d, d.households_ranked, true);
+  h.Section(kSectionRules, "本期适用的积分规则", "Rules applied in the period");
+  if (d.rules.empty()) h.P(E(L(d, "本期无。", "None.")));
+  if (!d.rules.empty()) {
+    std::vector<std::vector<std::string>> body;
+    for (const RuleUse& r : d.rules) {
+      body.push_back({E(r.code), E(r.category), E(r.description), E(r.amount),
+                      N(static_cast<int64_t>(r.entries)), N(r.points)});
+    }
+    h.Table({L(d, "规则", "Rule"), L(d, "类别", "Category"), L(d, "说明", "Description"),
+             std::string("#") + L(d, "分值", "Points"), std::string("#") + L(d, "条数", "Entries"),
+             std::string("#") + L(d, "合计", "Total")},
+            body);
+  }
+  h.Section(kSectionCategories, "分类积分", "Points by category");
+  if (d.categories.empty()) h.P(E(L(d, "本期无。", "None.")));
+  if (!d.categories.empty()) {
+    std::vector<Bar> bars;
+    for (const CategoryTotal& c : d.categories) {
+      bars.push_back({c.category.empty() ? "-" : c.category, c.awarded, c.deducted,
+                      "+" + N(c.awarded), N(c.deducted)});
+    }
+    h.Raw(BarChart(bars, true, "#c00", "#555", L(d, "加分", "awarded"),
+                   L(d, "扣分", "deducted")));
+  }
+}
+
+void Fund(Html& h, const ReportData& d, const FundSummary& f) {
+  h.Raw("<h3>" + E(f.name) + " <span class=\"note\">(" + E(f.code) + ")</span></h3>\n");
+  h.Table({std::string("#") + L(d, "期初结余（元）", "Opening (yuan)"),
+           std::string("#") + L(d, "本期收入", "Income"),
+           std::string("#") + L(d, "本期支出", "Payments"),
+           std::string("#") + L(d, "期末结余", "Carried")},
+          {{report::Yuan(f.opening_fen), report::Yuan(f.income_fen), report::Yuan(f.payments_fen),
+            report::Yuan(f.closing_fen)}});
+  if (!f.donors.empty()) {
+    std::vector<std::vector<std::string>> body;
+    for (const DonorLine& l : f.donors) {
+      body.push_back({E(l.label), N(static_cast<int64_t>(l.gifts)), report::Yuan(l.amount_fen)});
+    }
+    h.Table({L(d, "捐赠方", "Donor"), std::string("#") + L(d, "笔数", "Gifts"),
+             std::string("#") + L(d, "金额（元）", "Amount (yuan)")},
+            body);
+  }
+  if (!f.purposes.empty()) {
+    std::vector<std::vector<std::string>> body;
+    for (const PurposeLine& l : f.purposes) {
+      body.push_back({E(report::PurposeLabel(d, l.purpose)), N(static_cast<int64_t>(l.payments)),
+                      report::Yuan(l.amount_fen)});
+    }
+    h.Table({L(d, "支出用途", "Purpose"), std::string("#") + L(d, "笔数", "Payments"),
+             std::string("#") + L(d, "金额（元）", "Amount (yuan)")},
+            body);
+  }
+  if (!f.beneficiaries.empty()) {
+    std::vector<std::vector<std::string>> body;
+    for (const BeneficiaryLine& l : f.beneficiaries) {
+      body.push_back({E(l.name), E(report::PurposeLabel(d, l.purpose)),
+                      N(static_cast<int64_t>(l.payments)), report::Yuan(l.amount_fen)});
+    }
+    h.Table({L(d, "受助人", "Beneficiary"), L(d, "用途", "Purpose"),
+             std::string("#") + L(d, "笔数", "Payments"),
+             std::string("#") + L(d, "金额（元）", "Amount (yuan)")},
+            body);
+  }
+  if (f.minor_payments > 0) {
+    h.P(E(L(d, "支付给未成年人（不公示姓名）：", "Paid to minors (not named): ")) +
+        N(static_cast<int64_t>(f.minor_payments)) + E(L(d, " 笔，合计 ", " payments, ")) +
+        report::Yuan(f.minor_fen) + E(L(d, " 元。", " yuan.")));
+  }
+}
+
+void Funds(Html& h, const ReportData& d) {
+  h.Section(kSectionFunds, "基金收支", "Funds");
+  if (d.funds.empty()) {
+    h.P(E(L(d, "无。", "None.")));
+    return;
+  }
+  std::vector<Bar> bars;
+  for (const FundSummary& f : d.funds) {
+    bars.push_back({f.name, f.income_fen, f.payments_fen, report::Yuan(f.income_fen),
+                    report::Yuan(f.payments_fen)});
+  }
+  h.Raw(BarChart(bars, true, "#c00", "#555", L(d, "本期收入（元）", "income (yuan)"),
+                 L(d, "本期支出（元）", "payments (yuan)")));
+  for (const FundSummary& f : d.funds) Fund(h, d, f);
+}
+
+void Corrections(Html& h, const ReportData& d) {
+  h.Section(kSectionCorrections, "更正说明", "Corrections");
+  if (d.corrections.empty()) {
+    h.P(E(L(d, "自上次公示以来无更正。", "No corrections since the last notice.")));
+    return;
+  }
+  std::vector<std::vector<std::string>> body;
+  for (const CorrectionLine& c : d.corrections) {
+    std::string entry = E(c.summary);
+    if (c.disputed) entry += " <span class=\"disputed\">" + E(L(d, "（有异议）", "(disputed)")) + "</span>";
+    body.push_back({N(static_cast<int64_t>(c.seq)), c.date, N(static_cast<int64_t>(c.target)),
+                    entry, E(c.reason)});
+  }
+  h.Table({std::string("#") + L(d, "记录号", "Seq"), L(d, "日期", "Date"),
+           std::string("#") + L(d, "被更正记录", "Reversed"), L(d, "内容", "Entry"),
+           L(d, "原因", "Reason")},
+          body);
+}
+
+void Objections(Html& h, const ReportData& d) {
+  h.Section(kSectionObjections, "异议处理（问题台账）", "Objections");
+  if (d.objections.empty()) {
+    h.P(E(L(d, "无。", "None.")));
+    return;
+  }
+  std::vector<std::vector<std::string>> body;
+  for (const ObjectionLine& o : d.objections) {
+    std::string status = !o.resolved ? "<span class=\"disputed\">" + E(L(d, "处理中", "open")) + "</span>"
+                         : o.upheld  ? E(L(d, "已销号（成立）", "closed (upheld)"))
+                                     : E(L(d, "已销号（不成立）", "closed (dismissed)"));
+    if (o.resolved) status += "<br>" + o.resolved_on;
+    std::string answer = E(o.answer);
+    if (o.reversal != 0) {
+      answer += E(L(d, "（更正记录 ", " (reversal seq ")) + N(static_cast<int64_t>(o.reversal)) +
+                E(L(d, "）", ")"));
+    }
+    body.push_back({N(static_cast<int64_t>(o.seq)), E(o.about), o.filed_on, o.reply_due,
+                    E(o.text), status, answer});
+  }
+  h.Table({std::string("#") + L(d, "编号", "Seq"), L(d, "对象", "About"),
+           L(d, "提出日期", "Filed"), L(d, "答复期限", "Reply due"), L(d, "内容", "Text"),
+           L(d, "状态", "Status"), L(d, "答复", "Answer")},
+          body);
+}
+
+void Summary(Html& h, const ReportData& d) {
+  h.Section(kSectionSummary, "概况", "Summary");
+  std::vector<std::vector<std::string>> rows = {
+      {E(L(d, "村民人数", "Residents")), N(static_cast<int64_t>(d.residents))},
+      {E(L(d, "其中未成年人", "of whom minors")), N(static_cast<int64_t>(d.minors))}};
+  if (report::HasPoints(d)) {
+    rows.push_back({E(L(d, "本期有积分人数", "Residents with points")),
+                    N(static_cast<int64_t>(d.residents_with_points))});
+    rows.push_back({E(L(d, "本期积分合计", "Points in the period")), N(d.total_points)});
+    rows.push_back({E(L(d, "星级标准", "Stars")),
+                    N(d.star_points) + E(L(d, " 分一颗星，最多 ", " points a star, at most ")) +
+                        N(d.max_stars) + " ★"});
+    rows.push_back({E(L(d, "红旗", "Red flags")),
+                    E(L(d, "积分前 ", "top ")) + N(d.red_flag_share_pct) + "% " + kFlagSvg});
+  }
+  h.Raw("<div class=\"summary\">");
+  h.Table({L(d, "项目", "Item"), std::string("#") + L(d, "数值", "Value")}, rows);
+  h.Raw("</div>\n");
+}
+
+}  // namespace
+
+std::string RenderHtml(const ReportData& d) {
+  Html h(d);
+  h.Raw("<!DOCTYPE html>\n<html lang=\"" + std::string(report::En(d) ? "en" : "zh-CN") +
+        "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + E(report::Title(d)) + "</title>\n" +
+        kStyle + "</head>\n<body>\n");
+  h.Section(kSectionHeader, nullptr, nullptr);
+  h.Raw("<header><h1>" + E(report::Title(d)) + "</h1>\n<div class=\"sub\">" +
+        E(L(d, "账本：", "Ledger: ")) + E(d.ledger_name) + E(L(d, " · 村代码 ", " · village ")) +
+        E(d.args.village) + E(L(d, " · 计算至前 ", " · computed over the first ")) +
+        N(static_cast<int64_t>(d.args.size)) + E(L(d, " 条记录", " events")) +
+        "</div></header>\n");
+  Summary(h, d);
+  if (report::HasPoints(d)) Points(h, d);
+  if (report::HasFunds(d)) Funds(h, d);
+  Corrections(h, d);
+  Objections(h, d);
+  h.Section(kSectionCheckpoint, "签名检查点", "Signed checkpoint");
+  h.P(E(L(d, "以下为本公示计算所依据的账本签名树头；扫描二维码可取得全文，用 vledger verify-report 可逐字节核对。",
+          "The signed tree head this notice was computed at; scan the code for its text, and "
+          "check the notice byte for byte with vledger verify-report.")));
+  h.Raw("<div class=\"cp\"><pre>" + E(d.checkpoint) + "</pre>" + d.qr_svg + "</div>\n");
+  h.Section(kSectionFooter, nullptr, nullptr);
+  h.Raw("<footer>" + E(FooterLine(d.args)) + "</footer>\n</body>\n</html>\n");
+  return h.Take();
+}
+
+}  // namespace vledger

@@ -1,0 +1,241 @@
+// The report as Markdown: one table per section, each after a
+// "<!-- section:NAME -->" marker line.
+#include "vledger/report.h"
+
+namespace vledger {
+namespace {
+
+using report::L;
+
+// A table cell: Markdown's active characters escaped, one line.
+std::string Cell(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+      continue;
+    }
+    if (std::string_view("\\|*_<>[]`#").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+class Md {
+ public:
+  explicit Md(const ReportData& d) : d_(d) {}
+
+  void Section(const char* name, const char* zh, const char* en) {
+    out_ += "<!-- section:" + std::string(name) + " -->\n";
+    if (zh != nullptr) out_ += "## " + std::string(L(d_, zh, en)) + "\n\n";
+  }
+  void Line(const std::string& s) { out_ += s + "\n"; }
+  void Row(std::initializer_list<std::string> cells) {
+    out_ += "|";
+    for (const auto& c : cells) out_ += " " + c + " |";
+    out_ += "\n";
+  }
+  // Header row and the alignment row (numbers right-aligned where `right`).
+  void Head(std::initializer_list<std::string> cells, std::string_view align) {
+    Row(cells);
+    out_ += "|";
+    for (char a : align) out_ += a == 'r' ? " ---: |" : " --- |";
+    out_ += "\n";
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  const ReportData& d_;
+  std::string out_;
+};
+
+std::string Flag(const ReportData& d, bool red) { return red ? L(d, "红旗", "red flag") : ""; }
+
+void Ranking(Md& md, const ReportData& d, const std::vector<RankedRow>& rows, bool households) {
+  if (rows.empty()) {
+    md.Line(L(d, "本期无积分记录。", "No points in this period."));
+    md.Line("");
+    return;
+  }
+  md.Head({L(d, "名次", "Rank"), households ? L(d, "户号", "Household") : L(d, "编号", "ID"),
+           households ? L(d, "户主", "Head") : L(d, "姓名", "Name"), L(d, "积分", "Points"),
+           L(d, "星级", "Stars"), L(d, "红旗", "Flag"), L(d, "备注", "Note")},
+          "rllrlll");
+  for (const RankedRow& r : rows) {
+    md.Row({std::to_string(r.rank), Cell(r.id), Cell(r.name), std::to_string(r.points),
+            report::Stars(r.stars), Flag(d, r.red_flag),
+            r.disputed ? L(d, "有异议", "disputed") : ""});
+  }
+  md.Line("");
+}
+
+void Points(Md& md, const ReportData& d) {
+  md.Section(kSectionResidents, "积分排名（个人）", "Ranking by resident");
+  Ranking(md, d, d.residents_ranked, false);
+  if (d.minors > 0) {
+    md.Line(std::string(L(d, "未成年人不公示姓名，其积分 ", "Minors are not named; their ")) +
+            std::to_string(d.minor_points) +
+            L(d, " 分只计入合计。", " points count only in the totals."));
+    md.Line("");
+  }
+  md.Section(kSectionHouseholds, "积分排名（家庭）", "Ranking by household");
+  Ranking(md, d, d.households_ranked, true);
+  md.Section(kSectionRules, "本期适用的积分规则", "Rules applied in the period");
+  if (d.rules.empty()) md.Line(L(d, "本期无。", "None."));
+  if (!d.rules.empty()) {
+    md.Head({L(d, "规则", "Rule"), L(d, "类别", "Category"), L(d, "说明", "Description"),
+             L(d, "分值", "Points"), L(d, "条数", "Entries"), L(d, "合计", "Total")},
+            "lllrrr");
+    for (const RuleUse& r : d.rules) {
+      md.Row({Cell(r.code), Cell(r.category), Cell(r.description), r.amount,
+              std::to_string(r.entries), std::to_string(r.points)});
+    }
+  }
+  md.Line("");
+  md.Section(kSectionCategories, "分类积分", "Points by category");
+  if (d.categories.empty()) md.Line(L(d, "本期无。", "None."));
+  if (!d.categories.empty()) {
+    md.Head({L(d, "类别", "Category"), L(d, "加分", "Awarded"), L(d, "扣分", "Deducted")}, "lrr");
+    for (const CategoryTotal& c : d.categories) {
+      md.Row({Cell(c.category), std::to_string(c.awarded), std::to_string(c.deducted)});
+    }
+  }
+  md.Line("");
+}
+
+void Fund(Md& md, const ReportData& d, const FundSummary& f) {
+  md.Line("### " + Cell(f.name) + " (" + Cell(f.code) + ")");
+  md.Line("");
+  md.Head({L(d, "期初结余", "Opening"), L(d, "本期收入", "Income"), L(d, "本期支出", "Payments"),
+           L(d, "期末结余", "Carried")},
+          "rrrr");
+  md.Row({report::Yuan(f.opening_fen), report::Yuan(f.income_fen), report::Yuan(f.payments_fen),
+          report::Yuan(f.closing_fen)});
+  md.Line("");
+  if (!f.donors.empty()) {
+    md.Head({L(d, "捐赠方", "Donor"), L(d, "笔数", "Gifts"), L(d, "金额（元）", "Amount (yuan)")},
+            "lrr");
+    for (const DonorLine& l : f.donors) {
+      md.Row({Cell(l.label), std::to_string(l.gifts), report::Yuan(l.amount_fen)});
+    }
+    md.Line("");
+  }
+  if (!f.purposes.empty()) {
+    md.Head({L(d, "支出用途", "Purpose"), L(d, "笔数", "Payments"),
+             L(d, "金额（元）", "Amount (yuan)")},
+            "lrr");
+    for (const PurposeLine& l : f.purposes) {
+      md.Row({Cell(report::PurposeLabel(d, l.purpose)), std::to_string(l.payments),
+              report::Yuan(l.amount_fen)});
+    }
+    md.Line("");
+  }
+  if (!f.beneficiaries.empty()) {
+    md.Head({L(d, "受助人", "Beneficiary"), L(d, "用途", "Purpose"), L(d, "笔数", "Payments"),
+             L(d, "金额（元）", "Amount (yuan)")},
+            "llrr");
+    for (const BeneficiaryLine& l : f.beneficiaries) {
+      md.Row({Cell(l.name), Cell(report::PurposeLabel(d, l.purpose)), std::to_string(l.payments),
+              report::Yuan(l.amount_fen)});
+    }
+    md.Line("");
+  }
+  if (f.minor_payments > 0) {
+    md.Line(std::string(L(d, "支付给未成年人 ", "Paid to minors (not named): ")) +
+            std::to_string(f.minor_payments) + L(d, " 笔，合计 ", " payments, ") +
+            report::Yuan(f.minor_fen) + L(d, " 元（不公示姓名）。", " yuan."));
+    md.Line("");
+  }
+}
+
+void Corrections(Md& md, const ReportData& d) {
+  md.Section(kSectionCorrections, "更正说明", "Corrections");
+  if (d.corrections.empty()) {
+    md.Line(L(d, "自上次公示以来无更正。", "No corrections since the last notice."));
+    md.Line("");
+    return;
+  }
+  md.Head({L(d, "更正记录", "Seq"), L(d, "日期", "Date"), L(d, "被更正记录", "Reversed"),
+           L(d, "内容", "Entry"), L(d, "原因", "Reason")},
+          "rlrll");
+  for (const CorrectionLine& c : d.corrections) {
+    md.Row({std::to_string(c.seq), c.date, std::to_string(c.target),
+            Cell(c.summary) + (c.disputed ? L(d, "（有异议）", " (disputed)") : ""),
+            Cell(c.reason)});
+  }
+  md.Line("");
+}
+
+void Objections(Md& md, const ReportData& d) {
+  md.Section(kSectionObjections, "异议处理（问题台账）", "Objections");
+  if (d.objections.empty()) {
+    md.Line(L(d, "无。", "None."));
+    md.Line("");
+    return;
+  }
+  md.Head({L(d, "编号", "Seq"), L(d, "对象", "About"), L(d, "提出日期", "Filed"),
+           L(d, "答复期限", "Reply due"), L(d, "内容", "Text"), L(d, "状态", "Status"),
+           L(d, "答复", "Answer")},
+          "rllllll");
+  for (const ObjectionLine& o : d.objections) {
+    std::string status = !o.resolved ? L(d, "处理中", "open")
+                         : o.upheld  ? L(d, "已销号（成立）", "closed (upheld)")
+                                     : L(d, "已销号（不成立）", "closed (dismissed)");
+    if (o.resolved) status += " " + o.resolved_on;
+    std::string answer = Cell(o.answer);
+    if (o.reversal != 0) answer += L(d, "（更正记录 ", " (reversal seq ") +
+                                   std::to_string(o.reversal) + L(d, "）", ")");
+    md.Row({std::to_string(o.seq), Cell(o.about), o.filed_on, o.reply_due, Cell(o.text), status,
+            answer});
+  }
+  md.Line("");
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const ReportData& d) {
+  Md md(d);
+  md.Section(kSectionHeader, nullptr, nullptr);
+  md.Line("# " + Cell(report::Title(d)));
+  md.Line("");
+  md.Line(std::string(L(d, "账本：", "Ledger: ")) + Cell(d.ledger_name) +
+          L(d, "；村代码：", "; village code: ") + d.args.village +
+          L(d, "；计算至前 ", "; computed over the first ") + std::to_string(d.args.size) +
+          L(d, " 条记录。", " events."));
+  md.Line("");
+  md.Section(kSectionSummary, "概况", "Summary");
+  md.Head({L(d, "项目", "Item"), L(d, "数值", "Value")}, "lr");
+  md.Row({L(d, "村民人数", "Residents"), std::to_string(d.residents)});
+  md.Row({L(d, "其中未成年人", "of whom minors"), std::to_string(d.minors)});
+  if (report::HasPoints(d)) {
+    md.Row({L(d, "本期有积分人数", "Residents with points"),
+            std::to_string(d.residents_with_points)});
+    md.Row({L(d, "本期积分合计", "Points in the period"), std::to_string(d.total_points)});
+    md.Row({L(d, "星级标准", "Stars"),
+            std::to_string(d.star_points) + L(d, " 分一颗星，最多 ", " points a star, at most ") +
+                std::to_string(d.max_stars)});
+    md.Row({L(d, "红旗比例", "Red flags"), std::to_string(d.red_flag_share_pct) + "%"});
+  }
+  md.Line("");
+  if (report::HasPoints(d)) Points(md, d);
+  if (report::HasFunds(d)) {
+    md.Section(kSectionFunds, "基金收支", "Funds");
+    if (d.funds.empty()) {
+      md.Line(L(d, "无。", "None."));
+      md.Line("");
+    }
+    for (const FundSummary& f : d.funds) Fund(md, d, f);
+  }
+  Corrections(md, d);
+  Objections(md, d);
+  md.Section(kSectionCheckpoint, "签名检查点", "Signed checkpoint");
+  md.Line("```");
+  md.Line(d.checkpoint.substr(0, d.checkpoint.size() - (d.checkpoint.ends_with('\n') ? 1 : 0)));
+  md.Line("```");
+  md.Line("");
+  md.Section(kSectionFooter, nullptr, nullptr);
+  md.Line(FooterLine(d.args));
+  return md.Take();
+}
+
+}  // namespace vledger
