@@ -1,0 +1,213 @@
+// Reports: masking, working days, the footer line, section markers, and
+// the privacy rules applied while a report is gathered, in every format.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "vledger/apply.h"
+#include "vledger/codec.h"
+#include "vledger/crypto.h"
+#include "vledger/objections.h"
+#include "vledger/report.h"
+
+namespace vledger {
+namespace {
+
+TEST(Report, MaskNameKeepsFirstAndLastCharacter) {
+  EXPECT_EQ(MaskName("张三明"), "张*明");
+  EXPECT_EQ(MaskName("欧阳明月"), "欧*月");
+  EXPECT_EQ(MaskName("张三"), "张*");
+  EXPECT_EQ(MaskName("张"), "张*");
+  EXPECT_EQ(MaskName("Li Lei"), "L*i");
+}
+
+TEST(Report, MaskPhoneShowsThreeAndFour) {
+  EXPECT_EQ(MaskPhone("13812341234"), "138****1234");
+}
+
+TEST(Objections, WorkingDaysSkipWeekends) {
+  EXPECT_EQ(AddWorkingDays("2021-09-30", 7), "2021-10-11");  // Thursday
+  EXPECT_EQ(AddWorkingDays("2021-10-01", 1), "2021-10-04");  // Friday -> Monday
+  EXPECT_EQ(AddWorkingDays("2021-10-02", 1), "2021-10-04");  // Saturday -> Monday
+  EXPECT_EQ(AddWorkingDays("2020-02-27", 2), "2020-03-02");  // across 29 February
+  EXPECT_EQ(AddWorkingDays("2021-12-31", 1), "2022-01-03");
+}
+
+TEST(Report, FooterRoundTripsAndTheLastOneCounts) {
+  ReportArgs a{"V1", "2021Q3", "bulletin", "md", "zh", 42};
+  std::string text = "x " + FooterLine({"V2", "2021", "points", "csv", "en", 7}) + "\n" +
+                     FooterLine(a) + "\n";
+  auto parsed = ParseFooter(text);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(FooterLine(*parsed), FooterLine(a));
+  EXPECT_EQ(ParseFooter("no footer").status().code(), Code::kFault);
+  EXPECT_EQ(ParseFooter(FooterLine({"V1", "2021Q3", "weekly", "md", "zh", 1})).status().code(),
+            Code::kFault);
+}
+
+// A small village replayed into memory: two adults, a minor, a fund with
+// a consenting donor, a donor who did not consent, and payments.
+class ReportFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto key = PrivateKey::Generate();
+    ASSERT_TRUE(key.ok());
+    admin_id_ = key->key_id();
+    Add(Genesis{"测试", "vledger/test", key->public_key().raw()});
+    Add(VillageRegistered{"V1", "甲夼曲家村"});
+    std::string head = Person("曲建国", "");
+    Add(HouseholdRegistered{"H1", "V1", head});
+    Add(ResidentRegistered{"R1", "V1", "H1", false, Person("曲建国", "")});
+    Add(ResidentRegistered{"R2", "V1", "H1", false, Person("王秀英", "13812341234")});
+    Add(ResidentRegistered{"R3", "V1", "H1", true, Person("曲子涵", "")});
+    Add(ResidentRegistered{"R4", "V1", "H1", false, Person("欧阳明月", "")});
+    Add(HouseholdHeadSet{"H1", "R1"});
+    RuleDefined vol;
+    vol.code = "VOL";
+    vol.category = "志愿服务";
+    vol.points = 5;
+    vol.has_range = true;
+    vol.min = 1;
+    vol.max = 50;
+    Add(vol);
+    Award("R1", 25);
+    Award("R2", 45);
+    Award("R3", 30);
+    FundOpened fund;
+    fund.code = "CF";
+    fund.name = "慈善基金";
+    fund.kind = "charity";
+    fund.village = "V1";
+    fund.list_beneficiaries = "masked";
+    Add(fund);
+    Donate(Person("张三丰", ""), false, 10000);
+    Donate(Person("李四光", ""), true, 20000);
+    Pay("R4", 5000);
+    Pay("R3", 3000);
+  }
+
+  std::string Person(const std::string& name, const std::string& phone) {
+    vledger::Person p;
+    p.name = name;
+    p.phone = phone;
+    p.id_card_hash = std::string(32, 'x');
+    std::string salt(16, static_cast<char>('a' + persons_.size()));
+    std::string ref = PersonRef(salt, EncodePerson(p));
+    persons_[ref] = p;
+    return ref;
+  }
+  void Award(const std::string& resident, int64_t points) {
+    PointsAwarded a;
+    a.resident = resident;
+    a.rule = "VOL";
+    a.points = points;
+    a.occurred_on = "2021-08-03";
+    Add(a);
+  }
+  void Donate(const std::string& ref, bool public_name, int64_t fen) {
+    DonationReceived d;
+    d.fund = "CF";
+    d.donor_ref = ref;
+    d.public_name = public_name;
+    d.amount_fen = fen;
+    d.receipt = "R" + std::to_string(events_.size());
+    Add(d);
+  }
+  void Pay(const std::string& resident, int64_t fen) {
+    FundDisbursed p;
+    p.fund = "CF";
+    p.to_resident = resident;
+    p.amount_fen = fen;
+    p.purpose = "";
+    Add(p);
+  }
+  void Add(EventBody body) {
+    Event e;
+    e.recorded_at_ms = 1632996000000;  // 2021-09-30T10:00:00Z
+    e.key_id = admin_id_;
+    e.body = std::move(body);
+    uint64_t seq = events_.size();
+    Status st = ApplyEvent(state_, seq, e);
+    ASSERT_TRUE(st.ok()) << EventTypeName(e.body) << ": " << st.message();
+    events_.push_back(std::move(e));
+  }
+  ReportData Build(const std::string& format) {
+    PersonLookup lookup = [this](std::string_view ref) -> std::optional<vledger::Person> {
+      auto it = persons_.find(std::string(ref));
+      if (it == persons_.end()) return std::nullopt;
+      return it->second;
+    };
+    ReportArgs args{"V1", "2021Q3", "bulletin", format, "zh", events_.size()};
+    auto d = BuildReport(state_, lookup, args, "vledger/test\n1\nAAAA\n\n— vledger/test x\n");
+    EXPECT_TRUE(d.ok()) << d.status().message();
+    return d.ok() ? *d : ReportData{};
+  }
+
+  std::vector<Event> events_;
+  MemoryState state_{[this](uint64_t seq) -> Result<Event> {
+    if (seq >= events_.size()) return Status::Rejected("no such event");
+    return events_[seq];
+  }};
+  std::map<std::string, vledger::Person> persons_;
+  std::string admin_id_;
+};
+
+TEST_F(ReportFixture, MinorsOnlyInTotals) {
+  ReportData d = Build("json");
+  ASSERT_EQ(d.residents_ranked.size(), 2u);
+  EXPECT_EQ(d.residents_ranked[0].id, "R2");
+  EXPECT_EQ(d.residents_ranked[0].stars, 2u);
+  EXPECT_TRUE(d.residents_ranked[0].red_flag);
+  EXPECT_EQ(d.minor_points, 30);
+  EXPECT_EQ(d.total_points, 100);
+  ASSERT_EQ(d.funds.size(), 1u);
+  EXPECT_EQ(d.funds[0].minor_payments, 1u);
+  EXPECT_EQ(d.funds[0].minor_fen, 3000);
+}
+
+TEST_F(ReportFixture, NoFormatLeaksPersonalData) {
+  for (const char* format : {"html", "md", "csv", "json"}) {
+    std::string out = RenderReport(Build(format));
+    for (const char* secret : {"曲子涵", "张三丰", "欧阳明月", "13812341234", "xxxxxxxx"}) {
+      EXPECT_EQ(out.find(secret), std::string::npos) << format << " shows " << secret;
+    }
+    EXPECT_NE(out.find("李四光"), std::string::npos) << format;
+    EXPECT_NE(out.find("爱心人士"), std::string::npos) << format;
+    EXPECT_NE(out.find("王秀英"), std::string::npos) << format;
+  }
+  EXPECT_NE(RenderReport(Build("html")).find("欧*月"), std::string::npos);
+}
+
+TEST_F(ReportFixture, ErasedPersonShowsAsDeleted) {
+  for (auto it = persons_.begin(); it != persons_.end(); ++it) {
+    if (it->second.name == "王秀英") {
+      persons_.erase(it);
+      break;
+    }
+  }
+  std::string out = RenderReport(Build("md"));
+  EXPECT_NE(out.find("已删除"), std::string::npos);
+  EXPECT_EQ(out.find("王秀英"), std::string::npos);
+}
+
+TEST_F(ReportFixture, SameInputsSameBytes) {
+  for (const char* format : {"html", "md", "csv", "json"}) {
+    EXPECT_EQ(RenderReport(Build(format)), RenderReport(Build(format))) << format;
+  }
+}
+
+TEST_F(ReportFixture, SectionAtNamesEverySection) {
+  for (const char* format : {"html", "md", "csv", "json"}) {
+    std::string out = RenderReport(Build(format));
+    size_t at = out.find("王秀英");
+    ASSERT_NE(at, std::string::npos);
+    std::string want = std::string(format) == "json" ? "rankingResidents" : kSectionResidents;
+    EXPECT_EQ(SectionAt(format, out, at), want) << format;
+    std::string footer = std::string(format) == "json" ? "footer" : kSectionFooter;
+    EXPECT_EQ(SectionAt(format, out, out.rfind("vledger-report")), footer) << format;
+    EXPECT_EQ(SectionAt(format, out, 0), kSectionHeader) << format;
+  }
+}
+
+}  // namespace
+}  // namespace vledger
