@@ -41,5 +41,4 @@ Result<SignedHead> CheckpointForUse(Context& ctx, const Ledger& ledger,
 Result<std::string> ReadEvidenceFile(const std::string& what, const std::string& path,
                                      size_t bytes_max);
 
-
 }  // namespace vledger::cli

@@ -36,8 +36,8 @@ struct ExportCounts {
 
 // Events and commits of the first `size` events, re-hashed on the way out
 // so a damaged store never ships as a valid-looking archive.
-Status ExportLog(const Ledger& ledger, const Checkpoint& head,
-                 ArchiveWriter& out, std::unordered_set<std::string>* refs, ExportCounts* counts) {
+Status ExportLog(const Ledger& ledger, const Checkpoint& head, ArchiveWriter& out,
+                 std::unordered_set<std::string>* refs, ExportCounts* counts) {
   ProgressBar progress("export", head.size);
   Sha256Hasher hasher;
   StreamingMerkleRoot tree;
@@ -64,7 +64,8 @@ Status ExportLog(const Ledger& ledger, const Checkpoint& head,
         return out.Write(c);
       }));
   if (counts->events != head.size || tree.Root() != head.root) {
-    return Status::Fault("the stored events do not give the checkpoint's root (run `vledger verify`)");
+    return Status::Fault(
+        "the stored events do not give the checkpoint's root (run `vledger verify`)");
   }
   return Status::Ok();
 }
@@ -118,11 +119,11 @@ Status ExportCommand(Context& ctx, const std::string& path, bool is_public, bool
                        {"root", Hex(head.head.root)},
                        {"bytes", out.bytes_written()}});
   } else {
-    ctx.PrintLine("wrote " + path + " (" + (full ? "full" : "public") + "): " +
-                  std::to_string(counts.events) + " events, " + std::to_string(counts.commits) +
-                  " commits, " + std::to_string(counts.persons) +
-                  " person records, at the checkpoint of size " +
-                  std::to_string(head.head.size) + " (root " + Hex(head.head.root) + ")");
+    ctx.PrintLine("wrote " + path + " (" + (full ? "full" : "public") +
+                  "): " + std::to_string(counts.events) + " events, " +
+                  std::to_string(counts.commits) + " commits, " + std::to_string(counts.persons) +
+                  " person records, at the checkpoint of size " + std::to_string(head.head.size) +
+                  " (root " + Hex(head.head.root) + ")");
   }
   return Status::Ok();
 }
@@ -249,8 +250,8 @@ class ArchiveCheck {
       if (auto* h = std::get_if<ArchiveHeader>(&*entry)) {
         if (phase != kStart) return Fail(std::nullopt, where + " is a second header");
         if (h->format_version != kArchiveFormatVersion) {
-          return Fail(std::nullopt, "archive format version " +
-                                        std::to_string(h->format_version) + " is not 1");
+          return Fail(std::nullopt,
+                      "archive format version " + std::to_string(h->format_version) + " is not 1");
         }
         out_.header = *h;
         phase = kLog;

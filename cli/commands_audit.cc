@@ -70,8 +70,8 @@ Status CheckSignableSize(const Ledger& ledger, uint64_t size) {
 }
 
 // Parses a stored checkpoint and checks it against the stored tree.
-Result<Checkpoint> CheckStoredHead(const Ledger& ledger, const std::string& origin,
-                                   uint64_t size, std::string_view text) {
+Result<Checkpoint> CheckStoredHead(const Ledger& ledger, const std::string& origin, uint64_t size,
+                                   std::string_view text) {
   std::string what = "stored checkpoint at size " + Sizes(size);
   auto head = ParseCheckpoint(text);
   if (!head.ok()) return head.status().WithPrefix(what + " is malformed");
@@ -230,8 +230,7 @@ Status ProveCommand(Context& ctx, uint64_t seq, std::optional<uint64_t> size,
                             Sizes(ledger->size()) + ")");
   }
   if (size && seq >= *size) {
-    return Status::Rejected("SEQ: " + std::to_string(seq) + " is not below --size " +
-                            Sizes(*size));
+    return Status::Rejected("SEQ: " + std::to_string(seq) + " is not below --size " + Sizes(*size));
   }
   VLEDGER_ASSIGN_OR_RETURN(SignedHead head, CheckpointForUse(ctx, *ledger, size));
   if (seq >= head.head.size) {
@@ -253,8 +252,9 @@ Status ProveCommand(Context& ctx, uint64_t seq, std::optional<uint64_t> size,
   // that fails in the auditor's hands.
   Hash leaf = MerkleLeafHash(RecordHash(seq, prev, event.canonical));
   if (!VerifyInclusion(seq, head.head.size, leaf, proof.path, head.head.root)) {
-    return Status::Fault("seq " + std::to_string(seq) +
-                         ": the stored tree does not prove the stored event (run `vledger verify`)");
+    return Status::Fault(
+        "seq " + std::to_string(seq) +
+        ": the stored tree does not prove the stored event (run `vledger verify`)");
   }
   std::string text = FormatTlogProof(proof);
   if (!out_path.empty()) VLEDGER_TRY(WriteTextFile("--out", out_path, text));
@@ -286,8 +286,7 @@ std::string UtcTime(int64_t ms) {
 
 Status VerifyProofCommand(Context& ctx, const std::string& path, const std::string& pub_path) {
   VLEDGER_ASSIGN_OR_RETURN(PublicKey pub, LoadPub(pub_path));
-  VLEDGER_ASSIGN_OR_RETURN(std::string text,
-                           ReadEvidenceFile("proof", path, kTlogProofBytesMax));
+  VLEDGER_ASSIGN_OR_RETURN(std::string text, ReadEvidenceFile("proof", path, kTlogProofBytesMax));
   auto proof = ParseTlogProof(text);
   if (!proof.ok()) return proof.status().WithPrefix("proof " + path + " is malformed");
   Checkpoint head;
@@ -375,8 +374,8 @@ Result<std::vector<Hash>> ParseProofFile(const std::string& text, const Checkpoi
   if (doc["oldSize"].get<uint64_t>() != old_head.size ||
       doc["newSize"].get<uint64_t>() != new_head.size) {
     return Status::Fault("PROOF is for sizes " + doc["oldSize"].dump() + " and " +
-                         doc["newSize"].dump() + ", not the checkpoints' " +
-                         Sizes(old_head.size) + " and " + Sizes(new_head.size));
+                         doc["newSize"].dump() + ", not the checkpoints' " + Sizes(old_head.size) +
+                         " and " + Sizes(new_head.size));
   }
   std::vector<Hash> proof;
   for (const Json& h : doc["proof"]) {
@@ -396,9 +395,9 @@ Status VerifyConsistencyCommand(Context& ctx, const std::string& old_path,
   const std::string* paths[2] = {&old_path, &new_path};
   const char* names[2] = {"old", "new"};
   for (int i = 0; i < 2; i++) {
-    VLEDGER_ASSIGN_OR_RETURN(std::string text,
-                             ReadEvidenceFile(std::string(names[i]) + " checkpoint", *paths[i],
-                                              kNoteBytesMax));
+    VLEDGER_ASSIGN_OR_RETURN(
+        std::string text,
+        ReadEvidenceFile(std::string(names[i]) + " checkpoint", *paths[i], kNoteBytesMax));
     Status st = VerifyCheckpoint(text, pub, &heads[i]);
     if (!st.ok()) {
       return st.WithPrefix(std::string(names[i]) + " checkpoint " + *paths[i] +
@@ -427,8 +426,9 @@ Status VerifyConsistencyCommand(Context& ctx, const std::string& old_path,
                        {"oldRoot", Hex(heads[0].root)},
                        {"newRoot", Hex(heads[1].root)}});
   } else {
-    ctx.PrintLine("ok: the tree of " + Sizes(heads[0].size) + " events is a prefix of the tree of " +
-                  Sizes(heads[1].size) + " events in " + heads[0].origin);
+    ctx.PrintLine("ok: the tree of " + Sizes(heads[0].size) +
+                  " events is a prefix of the tree of " + Sizes(heads[1].size) + " events in " +
+                  heads[0].origin);
   }
   return Status::Ok();
 }

@@ -147,8 +147,7 @@ Status ArchiveWriter::Write(const ArchiveEntry& entry) {
     impl_->bytes += capnp::computeSerializedSizeInWords(message) * sizeof(capnp::word);
     capnp::writeMessage(*impl_->buffered, message);
   } catch (const kj::Exception& e) {
-    return Status::Rejected("cannot write " + impl_->tmp_path + ": " +
-                            e.getDescription().cStr());
+    return Status::Rejected("cannot write " + impl_->tmp_path + ": " + e.getDescription().cStr());
   }
   return Status::Ok();
 }
@@ -158,8 +157,7 @@ Status ArchiveWriter::Finish() {
   try {
     impl_->buffered->flush();
   } catch (const kj::Exception& e) {
-    return Status::Rejected("cannot write " + impl_->tmp_path + ": " +
-                            e.getDescription().cStr());
+    return Status::Rejected("cannot write " + impl_->tmp_path + ": " + e.getDescription().cStr());
   }
   impl_->buffered.reset();
   impl_->fd_stream.reset();

@@ -304,6 +304,17 @@ expect_stderr_contains "refusing to sign"
 expect_exit 1 vl --ledger T-merkle prove 1 --size 3
 expect_stderr_contains "was altered since it was signed"
 
+# ------------------------------------------- replay reads earlier events
+
+# A reversal makes the archive's replay look its target up again (by offset).
+expect_exit 0 vl "${L[@]}" --key admin.key rule add GOOD --category 孝老爱亲 --points 5
+expect_exit 0 vl "${L[@]}" --key c2.key award R1 GOOD
+AWARD_SEQ=$(($(ledger_size L) - 1))
+expect_exit 0 vl "${L[@]}" --key c2.key reverse "$AWARD_SEQ" --reason 'entered twice'
+expect_exit 0 vl "${L[@]}" --key admin.key export rev.vla --full
+expect_exit 0 vl verify --archive rev.vla --pub admin.key.pub
+expect_exit 0 "${CHECK[@]}" --pub admin.key.pub --archive rev.vla
+
 # ------------------------------------------------------ streaming memory
 
 # verify --archive reads the archive once, in order, keeping state bounded by

@@ -176,10 +176,10 @@ TEST_F(ArchiveFile, EveryTruncationIsAFault) {
 
 TEST_F(ArchiveFile, HostileFramesAreFaultsWithoutHugeAllocations) {
   const std::vector<std::string> frames = {
-      std::string("\xff\xff\xff\xff", 4),                           // 2^32 segments
-      std::string("\x00\x02\x00\x00", 4),                           // 513 segments
-      std::string("\x00\x00\x00\x00\xff\xff\xff\x7f", 8),           // a 16 GiB segment
-      std::string("\x00\x00\x00\x00\x00\x00\x00\x00", 8),           // an empty message
+      std::string("\xff\xff\xff\xff", 4),                  // 2^32 segments
+      std::string("\x00\x02\x00\x00", 4),                  // 513 segments
+      std::string("\x00\x00\x00\x00\xff\xff\xff\x7f", 8),  // a 16 GiB segment
+      std::string("\x00\x00\x00\x00\x00\x00\x00\x00", 8),  // an empty message
       std::string("\x00\x00\x00\x00\x01\x00\x00\x00", 8) + std::string(8, '\xff'),  // bad pointer
   };
   for (const std::string& frame : frames) {
