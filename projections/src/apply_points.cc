@@ -574,12 +574,4 @@ Status UndoEvent(ApplyCtx& ctx, uint64_t target_seq, const Event& target) {
   return Reject("target", SeqName(target_seq) + " is not a points event");
 }
 
-// Defined in apply_funds.cc once funds land; remove this stub then.
-// (Weak, so a forgotten stub cannot clash with the real definition.)
-[[gnu::weak]] Status UndoFundEvent(ApplyCtx& ctx, uint64_t target_seq, const Event& target) {
-  (void)ctx;
-  (void)target;
-  return Reject("target", SeqName(target_seq) + ": reversing fund events is not supported yet");
-}
-
 }  // namespace vledger::detail

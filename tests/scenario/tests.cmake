@@ -6,3 +6,5 @@ add_test(NAME scenario.audit COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scen
 set_tests_properties(scenario.audit PROPERTIES TIMEOUT 900)
 add_test(NAME scenario.report COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/report.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.report PROPERTIES TIMEOUT 900)
+add_test(NAME scenario.funds COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/funds.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.funds PROPERTIES TIMEOUT 900)

@@ -1,0 +1,360 @@
+// Fund queries: `balance --fund`, `fund list`, `allowance list`,
+// `statement` and `donor`. They read the last whole commit (or, for
+// balance, the state at --at SEQ) and never take the writer lock.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "funds_cli.h"
+#include "vledger/codec.h"
+#include "vledger/funds.h"
+#include "vledger/money.h"
+#include "vledger/points.h"
+#include "vledger/registry.h"
+#include "vledger/validate.h"
+
+namespace vledger::cli {
+namespace {
+
+constexpr const char* kAnonymousDonor = "爱心人士";
+
+std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+Result<FundRecord> FundOf(StateStore& state, const std::string& field, const std::string& code) {
+  VLEDGER_TRY(CheckId(field, code));
+  auto f = LoadFund(state, code);
+  if (!f) return Status::Rejected(field + ": unknown fund " + Quoted(code));
+  return *f;
+}
+
+// The name of a person record, or nullopt when erased or unreadable.
+std::optional<std::string> PersonNameOf(const Ledger& ledger, std::string_view ref) {
+  auto row = ledger.GetPerson(ref);
+  if (!row.ok() || !*row || (*row)->size() < 16) return std::nullopt;
+  auto person = DecodePerson(std::string_view(**row).substr(16));
+  if (!person.ok()) return std::nullopt;
+  return person->name;
+}
+
+// How a donor appears in a statement: by name only with consent
+// (公益事业捐赠法 Art. 8), else as 爱心人士. Organisations are named.
+std::string DonorLabel(const Ledger& ledger, const FundMovement& m) {
+  if (m.donor.rfind("org:", 0) == 0) return m.donor.substr(4);
+  if (m.donor.rfind("ref:", 0) == 0 && m.public_name) {
+    auto ref = Unhex(m.donor.substr(4));
+    if (ref) {
+      if (auto name = PersonNameOf(ledger, *ref)) return *name;
+    }
+  }
+  return kAnonymousDonor;
+}
+
+// The first day of a period: 2021Q3 -> 2021-07-01.
+std::string PeriodStart(const std::string& period) {
+  if (period.size() == 4) return period + "-01-01";
+  if (period.size() == 7) return period + "-01";
+  int month = (period[5] - '1') * 3 + 1;
+  return period.substr(0, 4) + (month < 10 ? "-0" : "-") + std::to_string(month) + "-01";
+}
+
+std::string PurposeLabel(const std::string& purpose) {
+  return purpose.empty() ? "(unrestricted)" : purpose;
+}
+
+Json BalanceJson(StateStore& state, const FundRecord& fund) {
+  Json purposes = Json::object();
+  for (const std::string& p : ListPurposes(state, fund.code)) {
+    purposes[p] = PurposeBalance(state, fund.code, p);
+  }
+  purposes[""] = PurposeBalance(state, fund.code, "");
+  return Json{{"fund", fund.code}, {"balanceFen", FundTotal(state, fund.code)}, {"purposes", purposes}};
+}
+
+}  // namespace
+
+// ------------------------------------------------------------- balance
+
+Status FundBalanceCommand(Context& ctx, const std::string& fund, std::optional<uint64_t> at_seq) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
+  std::unique_ptr<StateStore> state;
+  if (at_seq) {
+    VLEDGER_ASSIGN_OR_RETURN(state, StateAt(*ledger, *at_seq));
+  } else {
+    state = ledger->StateView();
+  }
+  VLEDGER_ASSIGN_OR_RETURN(FundRecord f, FundOf(*state, "--fund", fund));
+  Json j = BalanceJson(*state, f);
+  if (ctx.options.json) {
+    ctx.PrintJson(j);
+    return Status::Ok();
+  }
+  ctx.PrintLine("fund " + f.code + " (" + f.name + ")  balance " +
+                FormatYuan(j["balanceFen"].get<int64_t>()));
+  for (const auto& [purpose, fen] : j["purposes"].items()) {
+    ctx.PrintLine("  " + PurposeLabel(purpose) + "  " + FormatYuan(fen.get<int64_t>()));
+  }
+  return Status::Ok();
+}
+
+Status FundListCommand(Context& ctx) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
+  auto state = ledger->StateView();
+  Json out = Json::array();
+  for (const FundRecord& f : ListFunds(*state)) {
+    int64_t total = FundTotal(*state, f.code);
+    out.push_back(Json{{"code", f.code}, {"name", f.name}, {"kind", f.kind},
+                       {"village", f.village}, {"listBeneficiaries", f.list_beneficiaries},
+                       {"balanceFen", total}});
+    if (!ctx.options.json) {
+      ctx.PrintLine(f.code + "  " + f.kind + "  " + (f.village.empty() ? "*" : f.village) + "  " +
+                    f.name + "  " + FormatYuan(total));
+    }
+  }
+  if (ctx.options.json) ctx.PrintJson(Json{{"funds", out}});
+  return Status::Ok();
+}
+
+Status AllowanceListCommand(Context& ctx, const std::string& fund) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
+  auto state = ledger->StateView();
+  if (!fund.empty()) VLEDGER_TRY(FundOf(*state, "--fund", fund).status());
+  Json out = Json::array();
+  for (const AllowanceRecord& a : ListAllowances(*state)) {
+    if (!fund.empty() && a.fund != fund) continue;
+    Json stopped = a.stopped_seq ? Json(a.stopped_seq) : Json(nullptr);
+    out.push_back(Json{{"seq", a.seq}, {"fund", a.fund}, {"to", a.beneficiary},
+                       {"household", a.household}, {"amountFen", a.amount_fen},
+                       {"purpose", a.purpose}, {"from", a.from_month}, {"until", a.until_month},
+                       {"stopped", stopped}});
+    if (!ctx.options.json) {
+      std::string until = a.until_month.empty() ? "" : a.until_month;
+      ctx.PrintLine(std::to_string(a.seq) + "  " + a.fund + "  " + a.beneficiary + "  " +
+                    FormatYuan(a.amount_fen) + "/month  " + a.from_month + ".." + until +
+                    (a.purpose.empty() ? "" : "  " + a.purpose) +
+                    (a.stopped_seq ? "  stopped at seq " + std::to_string(a.stopped_seq) : ""));
+    }
+  }
+  if (ctx.options.json) ctx.PrintJson(Json{{"allowances", out}});
+  return Status::Ok();
+}
+
+// ----------------------------------------------------------- statement
+
+namespace {
+
+struct PurposePayments {
+  int64_t count = 0, amount_fen = 0;
+};
+
+struct Statement {
+  int64_t opening = 0, closing = 0, released = 0;
+  std::vector<std::pair<std::string, int64_t>> income;  // label, fen; first-seen order
+  std::map<std::string, PurposePayments> payments;
+  Json corrections = Json::array();
+};
+
+void AddIncome(Statement& s, const std::string& label, int64_t fen) {
+  for (auto& [l, v] : s.income) {
+    if (l == label) {
+      v += fen;
+      return;
+    }
+  }
+  s.income.emplace_back(label, fen);
+}
+
+// Adds one in-period movement to the statement.
+void Account(const Ledger& ledger, StateStore& state, const FundMovement& m, Statement& s) {
+  int64_t total = m.restricted_delta + m.unrestricted_delta;
+  if (m.type == "donation") {
+    AddIncome(s, DonorLabel(ledger, m), total);
+  } else if (m.type == "payment") {
+    s.payments[m.purpose].count++;
+    s.payments[m.purpose].amount_fen -= total;
+  } else if (m.type == "release") {
+    s.released += m.unrestricted_delta;
+  } else {  // a reversal: of a gift (has a donor), a payment or dividend, or a release
+    s.corrections.push_back(Json{{"seq", m.seq}, {"reverses", m.target}, {"amountFen", total}});
+    if (!m.donor.empty()) {
+      AddIncome(s, DonorLabel(ledger, m), total);
+    } else if (total > 0) {
+      auto dividend = LoadDividend(state, m.target);
+      s.payments[m.purpose].count -= dividend ? static_cast<int64_t>(dividend->payments) : 1;
+      s.payments[m.purpose].amount_fen -= total;
+    } else {
+      s.released -= m.restricted_delta;
+    }
+  }
+}
+
+}  // namespace
+
+Status StatementCommand(Context& ctx, const std::string& fund, const std::string& period) {
+  VLEDGER_TRY(CheckPeriod("--period", period));
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
+  auto state = ledger->StateView();
+  VLEDGER_ASSIGN_OR_RETURN(FundRecord f, FundOf(*state, "FUND", fund));
+  std::string start = PeriodStart(period);
+  Statement s;
+  int64_t moved = 0;
+  for (const FundMovement& m : ListMovements(*state, f.code)) {
+    int64_t total = m.restricted_delta + m.unrestricted_delta;
+    if (m.date < start) {
+      s.opening += total;
+    } else if (DateInPeriod(m.date, period)) {
+      moved += total;
+      Account(*ledger, *state, m, s);
+    }
+  }
+  s.closing = s.opening + moved;
+  Json income = Json::array();
+  for (const auto& [label, fen] : s.income) income.push_back(Json{{"donor", label}, {"amountFen", fen}});
+  Json payments = Json::array();
+  for (const auto& [purpose, p] : s.payments) {
+    payments.push_back(Json{{"purpose", purpose}, {"count", p.count}, {"amountFen", p.amount_fen}});
+  }
+  Json doc{{"fund", f.code},         {"name", f.name},         {"period", period},
+           {"openingFen", s.opening}, {"income", income},       {"payments", payments},
+           {"releasedFen", s.released}, {"corrections", s.corrections}, {"closingFen", s.closing}};
+  if (ctx.options.json) {
+    ctx.PrintJson(doc);
+    return Status::Ok();
+  }
+  ctx.PrintLine("fund " + f.code + " (" + f.name + ")  statement " + period);
+  ctx.PrintLine("opening balance  " + FormatYuan(s.opening));
+  ctx.PrintLine("income");
+  for (const auto& [label, fen] : s.income) ctx.PrintLine("  " + label + "  " + FormatYuan(fen));
+  ctx.PrintLine("payments");
+  for (const auto& [purpose, p] : s.payments) {
+    ctx.PrintLine("  " + PurposeLabel(purpose) + "  " + std::to_string(p.count) + " payments  " +
+                  FormatYuan(p.amount_fen));
+  }
+  if (s.released != 0) ctx.PrintLine("released restrictions  " + FormatYuan(s.released));
+  for (const auto& c : s.corrections) {
+    ctx.PrintLine("correction: seq " + std::to_string(c["seq"].get<uint64_t>()) + " reverses seq " +
+                  std::to_string(c["reverses"].get<uint64_t>()));
+  }
+  ctx.PrintLine("closing balance  " + FormatYuan(s.closing));
+  return Status::Ok();
+}
+
+// --------------------------------------------------------------- donor
+
+namespace {
+
+struct Use {
+  uint64_t seq = 0;
+  std::string date, type;
+  Json to;
+  int64_t amount_fen = 0;
+};
+
+// Restricted money of one purpose is spent first in, first out: each
+// payment or release drawing on it is attributed to the oldest gifts with
+// money left. Reversed gifts, payments and releases are left out.
+std::map<uint64_t, std::pair<std::vector<Use>, int64_t>> AttributeUses(StateStore& state,
+                                                                       const FundRecord& fund,
+                                                                       const std::string& purpose) {
+  std::vector<FundMovement> rows = ListMovements(state, fund.code);
+  std::set<uint64_t> reversed;
+  for (const FundMovement& m : rows) {
+    if (m.type == "reversal") reversed.insert(m.target);
+  }
+  std::map<uint64_t, std::pair<std::vector<Use>, int64_t>> gifts;  // seq -> uses, unspent
+  std::vector<uint64_t> queue;
+  size_t head = 0;
+  for (const FundMovement& m : rows) {
+    if (m.purpose != purpose || m.restricted_delta == 0 || m.type == "reversal" ||
+        reversed.count(m.seq)) {
+      continue;
+    }
+    if (m.restricted_delta > 0) {
+      gifts[m.seq].second = m.restricted_delta;
+      queue.push_back(m.seq);
+      continue;
+    }
+    Json to = nullptr;
+    if (fund.list_beneficiaries != "none" && m.beneficiary.size() > 2) {
+      std::string id = m.beneficiary.substr(2);
+      auto r = m.beneficiary[0] == 'R' ? LoadResident(state, id) : std::nullopt;
+      if (!r || !r->minor) to = id;  // minors never appear, not even by id
+    }
+    int64_t left = -m.restricted_delta;
+    while (left > 0 && head < queue.size()) {
+      auto& gift = gifts[queue[head]];
+      int64_t take = std::min(left, gift.second);
+      gift.first.push_back(Use{m.seq, m.date, m.type, to, take});
+      gift.second -= take;
+      left -= take;
+      if (gift.second == 0) head++;
+    }
+  }
+  return gifts;
+}
+
+}  // namespace
+
+Status DonorCommand(Context& ctx, const std::string& name) {
+  VLEDGER_TRY(CheckName("NAME", name));
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
+  auto state = ledger->StateView();
+  std::vector<uint64_t> seqs = ListOrgDonations(*state, name);
+  VLEDGER_TRY(ledger->ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
+    if (value.size() < 16) return Status::Ok();
+    auto person = DecodePerson(value.substr(16));
+    if (!person.ok() || person->name != name) return Status::Ok();
+    auto owner = LoadPersonOwner(*state, ref);
+    if (owner && owner->kind == "donor") seqs.push_back(std::stoull(owner->id));
+    return Status::Ok();
+  }));
+  if (seqs.empty()) return Status::Rejected("NAME: no donor named " + Quoted(name));
+  std::sort(seqs.begin(), seqs.end());
+  std::map<std::pair<std::string, std::string>, std::map<uint64_t, std::pair<std::vector<Use>, int64_t>>>
+      cache;
+  Json gifts = Json::array();
+  for (uint64_t seq : seqs) {
+    VLEDGER_ASSIGN_OR_RETURN(Event e, ledger->ReadDecoded(seq));
+    const auto* d = std::get_if<DonationReceived>(&e.body);
+    VLEDGER_ASSERT(d != nullptr);
+    auto fund = LoadFund(*state, d->fund);
+    VLEDGER_ASSERT(fund.has_value());
+    Json gift{{"seq", seq},           {"fund", d->fund},     {"receipt", d->receipt},
+              {"date", CstDate(e.recorded_at_ms)}, {"amountFen", d->amount_fen},
+              {"purpose", d->purpose}, {"reversed", ReversedBy(*state, seq).has_value()}};
+    Json uses = Json::array();
+    int64_t unspent = 0;
+    if (!d->purpose.empty()) {
+      auto key = std::make_pair(d->fund, d->purpose);
+      if (!cache.count(key)) cache[key] = AttributeUses(*state, *fund, d->purpose);
+      auto it = cache[key].find(seq);
+      if (it != cache[key].end()) {
+        for (const Use& u : it->second.first) {
+          uses.push_back(Json{{"seq", u.seq}, {"date", u.date}, {"type", u.type}, {"to", u.to},
+                              {"amountFen", u.amount_fen}});
+        }
+        unspent = it->second.second;
+      }
+    }
+    gift["uses"] = uses;
+    gift["unspentFen"] = unspent;
+    if (!ctx.options.json) {
+      ctx.PrintLine("seq " + std::to_string(seq) + "  " + gift["date"].get<std::string>() + "  " +
+                    d->fund + "  receipt " + d->receipt + "  " + FormatYuan(d->amount_fen) + "  " +
+                    (d->purpose.empty() ? "unrestricted" : "restricted to " + d->purpose) +
+                    (gift["reversed"].get<bool>() ? "  (reversed)" : ""));
+      for (const auto& u : uses) {
+        std::string to = u["to"].is_null() ? "" : "  to " + u["to"].get<std::string>();
+        ctx.PrintLine("  " + u["type"].get<std::string>() + " seq " +
+                      std::to_string(u["seq"].get<uint64_t>()) + "  " +
+                      u["date"].get<std::string>() + to + "  " +
+                      FormatYuan(u["amountFen"].get<int64_t>()));
+      }
+      if (!d->purpose.empty()) ctx.PrintLine("  unspent  " + FormatYuan(unspent));
+    }
+    gifts.push_back(std::move(gift));
+  }
+  if (ctx.options.json) ctx.PrintJson(Json{{"donor", name}, {"gifts", gifts}});
+  return Status::Ok();
+}
+
+}  // namespace vledger::cli

@@ -1,0 +1,542 @@
+// ApplyBody for fund events, and UndoFundEvent for their reversals. Every
+// handler validates everything first (references, scope, amounts, that no
+// fund or purpose goes below zero) and only then writes: the postings
+// themselves cannot fail, because every amount was in the fund before.
+#include <limits>
+
+#include "apply_internal.h"
+#include "vledger/accounts.h"
+#include "vledger/dividend.h"
+#include "vledger/funds.h"
+#include "vledger/money.h"
+#include "vledger/points.h"
+#include "vledger/validate.h"
+
+namespace vledger::detail {
+namespace {
+
+std::string SeqName(uint64_t seq) { return "seq " + std::to_string(seq); }
+std::string Yuan(int64_t fen) { return FormatYuan(fen); }
+std::string PurposeName(std::string_view purpose) {
+  return purpose.empty() ? "unrestricted money" : "purpose " + Quote(purpose);
+}
+
+// Posts money that validation showed is there; a failure is a bug.
+void PostMoney(StateStore& state, const std::string& from, const std::string& to, int64_t amount) {
+  if (amount == 0) return;
+  Status st = Post(state, kMoneyUnit, from, to, amount);
+  VLEDGER_ASSERT(st.ok());
+}
+
+Result<FundRecord> RequireFund(StateStore& state, std::string_view field, std::string_view code) {
+  VLEDGER_TRY(CheckId(field, code));
+  auto f = LoadFund(state, code);
+  if (!f) return Reject(field, "unknown fund " + Quote(code));
+  return *f;
+}
+
+// Treasurer of the fund's village (a county-level fund: a treasurer
+// without village scope), or admin.
+Status RequireFundWriter(const ApplyCtx& ctx, const FundRecord& fund) {
+  return RequireRole(ctx, {"treasurer"}, fund.village);
+}
+
+Status CheckAmount(std::string_view field, int64_t fen) {
+  if (fen <= 0) return Reject(field, "must be greater than zero");
+  return Status::Ok();
+}
+
+Status CheckPurpose(std::string_view purpose) {
+  if (purpose.empty()) return Status::Ok();
+  return CheckId("purpose", purpose);
+}
+
+struct Beneficiary {
+  std::string id;
+  bool household = false;
+  std::string Tagged() const { return (household ? "H:" : "R:") + id; }
+};
+
+// Exactly one of resident and household, registered in the fund's village
+// (any village for a county-level fund). With `active`, a resident must
+// not have departed or died.
+Result<Beneficiary> RequireBeneficiary(StateStore& state, const FundRecord& fund,
+                                       const std::string& resident, const std::string& household,
+                                       bool active) {
+  if (resident.empty() == household.empty()) {
+    return Reject("to", "give exactly one resident or household");
+  }
+  std::string village;
+  Beneficiary b;
+  if (!resident.empty()) {
+    VLEDGER_ASSIGN_OR_RETURN(ResidentRecord r, RequireResident(state, "to", resident));
+    if (active && r.status != "active") {
+      return Reject("to", "resident " + Quote(r.id) + " is " + r.status);
+    }
+    village = r.village;
+    b.id = r.id;
+  } else {
+    VLEDGER_ASSIGN_OR_RETURN(HouseholdRecord h, RequireHousehold(state, "to", household));
+    village = h.village;
+    b.id = h.id;
+    b.household = true;
+  }
+  if (!fund.village.empty() && village != fund.village) {
+    return Reject("to", Quote(b.id) + " is in village " + Quote(village) + ", not fund " +
+                            fund.code + "'s village " + Quote(fund.village));
+  }
+  return b;
+}
+
+// How a payment of `amount` for `purpose` is drawn: restricted money of
+// the purpose first, then unrestricted money.
+struct Draw {
+  int64_t from_purpose = 0, from_unrestricted = 0;
+};
+
+Result<Draw> PlanDraw(StateStore& state, const FundRecord& fund, std::string_view purpose,
+                      int64_t amount) {
+  Draw d;
+  int64_t restricted = purpose.empty() ? 0 : PurposeBalance(state, fund.code, purpose);
+  int64_t unrestricted = PurposeBalance(state, fund.code, "");
+  d.from_purpose = std::min(amount, restricted);
+  d.from_unrestricted = amount - d.from_purpose;
+  if (d.from_unrestricted > unrestricted) {
+    std::string have = purpose.empty()
+                           ? Yuan(unrestricted) + " unrestricted"
+                           : Yuan(restricted) + " restricted to " + Quote(purpose) + " + " +
+                                 Yuan(unrestricted) + " unrestricted";
+    return Reject("amount", Yuan(amount) + " exceeds fund " + fund.code + "'s balance (" + have +
+                                ")");
+  }
+  return d;
+}
+
+FundMovement Movement(const ApplyCtx& ctx, std::string type, std::string purpose) {
+  FundMovement m;
+  m.seq = ctx.seq;
+  m.date = CstDate(ctx.event.recorded_at_ms);
+  m.type = std::move(type);
+  m.purpose = std::move(purpose);
+  return m;
+}
+
+bool IsAssignedShape(std::string_view fund, std::string_view receipt) {
+  if (receipt.size() <= fund.size() + 1 || receipt.substr(0, fund.size()) != fund ||
+      receipt[fund.size()] != '-') {
+    return false;
+  }
+  std::string_view n = receipt.substr(fund.size() + 1);
+  return n.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// Checks a receipt number and says whether it is the ledger's next own one.
+Result<bool> CheckReceipt(StateStore& state, const FundRecord& fund, std::string_view receipt) {
+  VLEDGER_TRY(CheckName("receipt", receipt));
+  if (auto by = ReceiptUsedBy(state, fund.code, receipt)) {
+    return Reject("receipt", Quote(receipt) + " was already used in fund " + fund.code + " at " +
+                                 SeqName(*by));
+  }
+  if (!IsAssignedShape(fund.code, receipt)) return false;
+  std::string next = AssignedReceipt(fund.code, fund.next_receipt);
+  if (receipt != next) {
+    return Reject("receipt", Quote(receipt) + " is in the ledger's own sequence for fund " +
+                                 fund.code + ", whose next number is " + next);
+  }
+  return true;
+}
+
+Status CheckDonor(StateStore& state, const DonationReceived& b) {
+  int kinds = !b.donor_ref.empty() + !b.donor_org.empty() + (b.anonymous ? 1 : 0);
+  if (kinds != 1) return Reject("donor", "give exactly one of a donor, an organisation, anonymous");
+  if (!b.donor_ref.empty()) {
+    VLEDGER_TRY(RequirePersonRef("donorRef", b.donor_ref));
+    if (LoadPersonOwner(state, b.donor_ref)) return Reject("donorRef", "person reference is in use");
+  } else if (b.public_name) {
+    return Reject("public-name", "only an individual donor (--donor) consents to be named");
+  }
+  if (!b.donor_org.empty()) VLEDGER_TRY(CheckName("donor-org", b.donor_org));
+  return Status::Ok();
+}
+
+std::string DonorKey(const DonationReceived& b) {
+  if (!b.donor_ref.empty()) return "ref:" + Hex(b.donor_ref);
+  if (!b.donor_org.empty()) return "org:" + b.donor_org;
+  return "anon";
+}
+
+// Checks a payment that belongs to the dividend in progress.
+Status CheckDividendPayment(StateStore& state, const PendingDividend& pending,
+                            const FundDisbursed& b) {
+  auto share = LoadExpectedShare(state, pending.next);
+  VLEDGER_ASSERT(share.has_value());
+  bool matches = b.fund == pending.fund && b.to_resident == share->resident &&
+                 b.to_household.empty() && b.amount_fen == share->amount_fen &&
+                 b.purpose.empty() && b.period == pending.period && b.allowance == 0;
+  if (!matches) {
+    return Reject("dividend", "the dividend at " + SeqName(pending.declared_seq) +
+                                  " must be followed by its payment of " +
+                                  Yuan(share->amount_fen) + " to " + Quote(share->resident));
+  }
+  return Status::Ok();
+}
+
+// Checks a payment of a monthly allowance.
+Status CheckAllowancePayment(StateStore& state, const FundDisbursed& b,
+                             const Beneficiary& to) {
+  auto a = LoadAllowance(state, b.allowance);
+  if (!a) return Reject("allowance", "no allowance was added at " + SeqName(b.allowance));
+  if (a->fund != b.fund || a->beneficiary != to.id || a->household != to.household ||
+      a->amount_fen != b.amount_fen || a->purpose != b.purpose) {
+    return Reject("allowance", "payment does not match the allowance at " + SeqName(a->seq));
+  }
+  VLEDGER_TRY(CheckMonth("period", b.period));
+  if (a->stopped_seq != 0) {
+    return Reject("allowance", "allowance " + std::to_string(a->seq) + " was stopped at " +
+                                   SeqName(a->stopped_seq));
+  }
+  if (b.period < a->from_month || (!a->until_month.empty() && b.period > a->until_month)) {
+    return Reject("period", b.period + " is outside allowance " + std::to_string(a->seq) +
+                                "'s months " + a->from_month + ".." + a->until_month);
+  }
+  if (auto by = AllowancePaidBy(state, a->seq, b.period)) {
+    return Reject("allowance", "allowance " + std::to_string(a->seq) + " was already paid for " +
+                                   b.period + " at " + SeqName(*by));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ open
+
+Status ApplyBody(ApplyCtx& ctx, const FundOpened& b) {
+  VLEDGER_TRY(RequireRole(ctx, {}, ""));  // admin only
+  VLEDGER_TRY(CheckId("code", b.code));
+  VLEDGER_TRY(CheckName("name", b.name));
+  if (b.kind != "credit" && b.kind != "charity") {
+    return Reject("kind", Quote(b.kind) + " is not credit or charity");
+  }
+  if (!b.village.empty()) {
+    VLEDGER_ASSIGN_OR_RETURN(auto village, RequireVillage(ctx.state, "village", b.village));
+    (void)village;
+  }
+  if (b.list_beneficiaries != "none" && b.list_beneficiaries != "masked" &&
+      b.list_beneficiaries != "full") {
+    return Reject("list-beneficiaries", Quote(b.list_beneficiaries) + " is not none, masked or full");
+  }
+  if (LoadFund(ctx.state, b.code)) return Reject("code", "fund " + Quote(b.code) + " exists");
+  FundRecord f;
+  f.code = b.code;
+  f.name = b.name;
+  f.kind = b.kind;
+  f.village = b.village;
+  f.list_beneficiaries = b.list_beneficiaries;
+  f.seq = ctx.seq;
+  StoreFund(ctx.state, f);
+  return Status::Ok();
+}
+
+// ------------------------------------------------------------- donations
+
+Status ApplyBody(ApplyCtx& ctx, const DonationReceived& b) {
+  VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, RequireFund(ctx.state, "fund", b.fund));
+  VLEDGER_TRY(RequireFundWriter(ctx, fund));
+  VLEDGER_TRY(CheckAmount("amount", b.amount_fen));
+  VLEDGER_TRY(CheckPurpose(b.purpose));
+  VLEDGER_TRY(CheckDonor(ctx.state, b));
+  VLEDGER_ASSIGN_OR_RETURN(bool assigned, CheckReceipt(ctx.state, fund, b.receipt));
+  // Keep every fund total within int64: donations:<fund> stays above INT64_MIN.
+  int64_t donated = AccountBalance(ctx.state, kMoneyUnit, DonationsAccount(fund.code));
+  int64_t after;
+  if (__builtin_sub_overflow(donated, b.amount_fen, &after) ||
+      after == std::numeric_limits<int64_t>::min()) {
+    return Reject("amount", Yuan(b.amount_fen) + " would overflow fund " + fund.code + "'s total");
+  }
+  PostMoney(ctx.state, DonationsAccount(fund.code), FundAccount(fund.code, b.purpose),
+            b.amount_fen);
+  if (!b.purpose.empty()) MarkPurpose(ctx.state, fund.code, b.purpose);
+  StoreReceipt(ctx.state, fund.code, b.receipt, ctx.seq);
+  if (assigned) {
+    fund.next_receipt++;
+    StoreFund(ctx.state, fund);
+  }
+  if (!b.donor_ref.empty()) {
+    StorePersonOwner(ctx.state, b.donor_ref, PersonOwner{"donor", std::to_string(ctx.seq), false, 0});
+  }
+  if (!b.donor_org.empty()) IndexOrgDonation(ctx.state, b.donor_org, ctx.seq);
+  FundMovement m = Movement(ctx, "donation", b.purpose);
+  (b.purpose.empty() ? m.unrestricted_delta : m.restricted_delta) = b.amount_fen;
+  m.donor = DonorKey(b);
+  m.public_name = b.public_name;
+  StoreMovement(ctx.state, fund.code, m);
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------- disbursements
+
+Status ApplyBody(ApplyCtx& ctx, const FundDisbursed& b) {
+  VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, RequireFund(ctx.state, "fund", b.fund));
+  VLEDGER_TRY(RequireFundWriter(ctx, fund));
+  VLEDGER_TRY(CheckAmount("amount", b.amount_fen));
+  VLEDGER_TRY(CheckPurpose(b.purpose));
+  if (!b.period.empty()) VLEDGER_TRY(CheckPeriod("period", b.period));
+  VLEDGER_TRY(CheckText("note", b.note, true));
+  std::optional<PendingDividend> pending = LoadPendingDividend(ctx.state);
+  // A dividend pays whoever had points in the period, so its payments do
+  // not require the resident to be still active.
+  VLEDGER_ASSIGN_OR_RETURN(
+      Beneficiary to,
+      RequireBeneficiary(ctx.state, fund, b.to_resident, b.to_household, !pending.has_value()));
+  if (pending) {
+    VLEDGER_TRY(CheckDividendPayment(ctx.state, *pending, b));
+  } else if (b.allowance != 0) {
+    VLEDGER_TRY(CheckAllowancePayment(ctx.state, b, to));
+  }
+  VLEDGER_ASSIGN_OR_RETURN(Draw draw, PlanDraw(ctx.state, fund, b.purpose, b.amount_fen));
+
+  std::string paid = PaidAccount(fund.code, to.id);
+  PostMoney(ctx.state, FundAccount(fund.code, b.purpose), paid, draw.from_purpose);
+  PostMoney(ctx.state, FundAccount(fund.code, ""), paid, draw.from_unrestricted);
+  PaymentRecord p{fund.code, to.id, to.household, b.purpose, draw.from_purpose,
+                  draw.from_unrestricted, b.allowance, b.period, 0};
+  if (pending) {
+    p.dividend = pending->declared_seq;
+    DeleteExpectedShare(ctx.state, pending->next);
+    pending->next++;
+    StorePendingDividend(ctx.state, *pending);
+  }
+  StorePayment(ctx.state, ctx.seq, p);
+  if (b.allowance != 0) SetAllowancePaid(ctx.state, b.allowance, b.period, ctx.seq);
+  FundMovement m = Movement(ctx, "payment", b.purpose);
+  m.restricted_delta = -draw.from_purpose;
+  m.unrestricted_delta = -draw.from_unrestricted;
+  m.beneficiary = to.Tagged();
+  StoreMovement(ctx.state, fund.code, m);
+  return Status::Ok();
+}
+
+// ------------------------------------------------------------ allowances
+
+Status ApplyBody(ApplyCtx& ctx, const AllowanceAdded& b) {
+  VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, RequireFund(ctx.state, "fund", b.fund));
+  VLEDGER_TRY(RequireFundWriter(ctx, fund));
+  VLEDGER_ASSIGN_OR_RETURN(
+      Beneficiary to, RequireBeneficiary(ctx.state, fund, b.to_resident, b.to_household, true));
+  VLEDGER_TRY(CheckAmount("amount", b.amount_fen));
+  VLEDGER_TRY(CheckPurpose(b.purpose));
+  VLEDGER_TRY(CheckMonth("from", b.from_month));
+  if (!b.until_month.empty()) {
+    VLEDGER_TRY(CheckMonth("until", b.until_month));
+    if (b.until_month < b.from_month) {
+      return Reject("until", b.until_month + " is before " + b.from_month);
+    }
+  }
+  AllowanceRecord a;
+  a.seq = ctx.seq;
+  a.fund = fund.code;
+  a.beneficiary = to.id;
+  a.household = to.household;
+  a.amount_fen = b.amount_fen;
+  a.purpose = b.purpose;
+  a.from_month = b.from_month;
+  a.until_month = b.until_month;
+  StoreAllowance(ctx.state, a);
+  return Status::Ok();
+}
+
+Status ApplyBody(ApplyCtx& ctx, const AllowanceStopped& b) {
+  auto a = LoadAllowance(ctx.state, b.allowance);
+  if (!a) return Reject("allowance", "no allowance was added at " + SeqName(b.allowance));
+  auto fund = LoadFund(ctx.state, a->fund);
+  VLEDGER_ASSERT(fund.has_value());
+  VLEDGER_TRY(RequireFundWriter(ctx, *fund));
+  if (a->stopped_seq != 0) {
+    return Reject("allowance", "allowance " + std::to_string(a->seq) + " was already stopped at " +
+                                   SeqName(a->stopped_seq));
+  }
+  a->stopped_seq = ctx.seq;
+  StoreAllowance(ctx.state, *a);
+  return Status::Ok();
+}
+
+// -------------------------------------------------------------- releases
+
+Status ApplyBody(ApplyCtx& ctx, const RestrictionReleased& b) {
+  VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, RequireFund(ctx.state, "fund", b.fund));
+  VLEDGER_TRY(RequireFundWriter(ctx, fund));
+  if (b.purpose.empty()) return Reject("purpose", "name the restricted purpose to release");
+  VLEDGER_TRY(CheckId("purpose", b.purpose));
+  VLEDGER_TRY(CheckAmount("amount", b.amount_fen));
+  VLEDGER_TRY(CheckText("consent", b.consent, false));
+  int64_t restricted = PurposeBalance(ctx.state, fund.code, b.purpose);
+  if (b.amount_fen > restricted) {
+    return Reject("amount", Yuan(b.amount_fen) + " exceeds the " + Yuan(restricted) +
+                                " restricted to purpose " + Quote(b.purpose) + " in fund " +
+                                fund.code);
+  }
+  PostMoney(ctx.state, FundAccount(fund.code, b.purpose), FundAccount(fund.code, ""), b.amount_fen);
+  FundMovement m = Movement(ctx, "release", b.purpose);
+  m.restricted_delta = -b.amount_fen;
+  m.unrestricted_delta = b.amount_fen;
+  StoreMovement(ctx.state, fund.code, m);
+  return Status::Ok();
+}
+
+// ------------------------------------------------------------- dividends
+
+Status ApplyBody(ApplyCtx& ctx, const DividendDeclared& b) {
+  VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, RequireFund(ctx.state, "fund", b.fund));
+  VLEDGER_TRY(RequireFundWriter(ctx, fund));
+  if (fund.kind != "credit") {
+    return Reject("fund", "fund " + fund.code + " is a " + fund.kind +
+                              " fund; dividends are paid by credit funds");
+  }
+  VLEDGER_ASSIGN_OR_RETURN(VillageRecord village, RequireVillage(ctx.state, "village", b.village));
+  if (!fund.village.empty() && fund.village != village.code) {
+    return Reject("village", "fund " + fund.code + " belongs to village " + Quote(fund.village));
+  }
+  VLEDGER_TRY(CheckPeriod("period", b.period));
+  VLEDGER_TRY(CheckAmount("amount", b.amount_fen));
+  if (auto pending = LoadPendingDividend(ctx.state)) {
+    return Reject("dividend", "the dividend at " + SeqName(pending->declared_seq) +
+                                  " still awaits its payments");
+  }
+  int64_t unrestricted = PurposeBalance(ctx.state, fund.code, "");
+  if (b.amount_fen > unrestricted) {
+    return Reject("amount", Yuan(b.amount_fen) + " exceeds fund " + fund.code + "'s " +
+                                Yuan(unrestricted) + " of unrestricted money");
+  }
+  auto allocation = AllocateDividend(b.amount_fen, PeriodPointsList(ctx.state, village.code, b.period));
+  if (!allocation.ok()) {
+    return Reject("period", "no resident of village " + village.code +
+                                " has positive points in " + b.period);
+  }
+  std::vector<ExpectedShare> shares;
+  for (const DividendShare& s : *allocation) {
+    if (s.amount_fen > 0) shares.push_back(ExpectedShare{s.resident, s.amount_fen});
+  }
+  VLEDGER_ASSERT(!shares.empty());  // T > 0 fen go somewhere
+  if (shares.size() > kDividendSharesMax) {
+    return Reject("village", "a dividend pays at most " + std::to_string(kDividendSharesMax) +
+                                 " residents");
+  }
+  for (size_t i = 0; i < shares.size(); i++) StoreExpectedShare(ctx.state, i, shares[i]);
+  StorePendingDividend(ctx.state, PendingDividend{ctx.seq, fund.code, b.period, 0, shares.size()});
+  StoreDividend(ctx.state, ctx.seq,
+                DividendRecord{fund.code, village.code, b.period, b.amount_fen, shares.size()});
+  return Status::Ok();
+}
+
+// ------------------------------------------------------------- reversals
+
+namespace {
+
+Status UndoDonation(ApplyCtx& ctx, uint64_t target_seq, const DonationReceived& d) {
+  auto fund = LoadFund(ctx.state, d.fund);
+  VLEDGER_ASSERT(fund.has_value());
+  VLEDGER_TRY(RequireFundWriter(ctx, *fund));
+  int64_t balance = PurposeBalance(ctx.state, d.fund, d.purpose);
+  if (balance < d.amount_fen) {
+    return Reject("target", "reversing the gift at " + SeqName(target_seq) + " (" +
+                                Yuan(d.amount_fen) + ") would take fund " + d.fund + "'s " +
+                                PurposeName(d.purpose) + " (" + Yuan(balance) + ") below zero");
+  }
+  auto original = LoadMovement(ctx.state, d.fund, target_seq);
+  VLEDGER_ASSERT(original.has_value());
+  PostMoney(ctx.state, FundAccount(d.fund, d.purpose), DonationsAccount(d.fund), d.amount_fen);
+  FundMovement m = Movement(ctx, "reversal", d.purpose);
+  m.target = target_seq;
+  (d.purpose.empty() ? m.unrestricted_delta : m.restricted_delta) = -d.amount_fen;
+  m.donor = original->donor;
+  m.public_name = original->public_name;
+  StoreMovement(ctx.state, d.fund, m);
+  return Status::Ok();
+}
+
+// Gives a payment's money back to the purposes it was drawn on.
+void RefundPayment(StateStore& state, const PaymentRecord& p) {
+  std::string paid = PaidAccount(p.fund, p.beneficiary);
+  PostMoney(state, paid, FundAccount(p.fund, p.purpose), p.from_purpose_fen);
+  PostMoney(state, paid, FundAccount(p.fund, ""), p.from_unrestricted_fen);
+}
+
+Status UndoPayment(ApplyCtx& ctx, uint64_t target_seq) {
+  auto p = LoadPayment(ctx.state, target_seq);
+  VLEDGER_ASSERT(p.has_value());
+  if (p->dividend != 0) {
+    return Reject("target", SeqName(target_seq) + " is a payment of the dividend at " +
+                                SeqName(p->dividend) + "; reverse " +
+                                std::to_string(p->dividend) + " to reverse the dividend whole");
+  }
+  auto fund = LoadFund(ctx.state, p->fund);
+  VLEDGER_ASSERT(fund.has_value());
+  VLEDGER_TRY(RequireFundWriter(ctx, *fund));
+  RefundPayment(ctx.state, *p);
+  if (p->allowance != 0 && AllowancePaidBy(ctx.state, p->allowance, p->period) == target_seq) {
+    SetAllowancePaid(ctx.state, p->allowance, p->period, std::nullopt);
+  }
+  FundMovement m = Movement(ctx, "reversal", p->purpose);
+  m.target = target_seq;
+  m.restricted_delta = p->from_purpose_fen;
+  m.unrestricted_delta = p->from_unrestricted_fen;
+  m.beneficiary = (p->household ? "H:" : "R:") + p->beneficiary;
+  StoreMovement(ctx.state, p->fund, m);
+  return Status::Ok();
+}
+
+Status UndoRelease(ApplyCtx& ctx, uint64_t target_seq, const RestrictionReleased& r) {
+  auto fund = LoadFund(ctx.state, r.fund);
+  VLEDGER_ASSERT(fund.has_value());
+  VLEDGER_TRY(RequireFundWriter(ctx, *fund));
+  int64_t unrestricted = PurposeBalance(ctx.state, r.fund, "");
+  if (unrestricted < r.amount_fen) {
+    return Reject("target", "reversing the release at " + SeqName(target_seq) + " (" +
+                                Yuan(r.amount_fen) + ") would take fund " + r.fund +
+                                "'s unrestricted money (" + Yuan(unrestricted) + ") below zero");
+  }
+  PostMoney(ctx.state, FundAccount(r.fund, ""), FundAccount(r.fund, r.purpose), r.amount_fen);
+  FundMovement m = Movement(ctx, "reversal", r.purpose);
+  m.target = target_seq;
+  m.restricted_delta = r.amount_fen;
+  m.unrestricted_delta = -r.amount_fen;
+  StoreMovement(ctx.state, r.fund, m);
+  return Status::Ok();
+}
+
+Status UndoDividend(ApplyCtx& ctx, uint64_t target_seq) {
+  auto d = LoadDividend(ctx.state, target_seq);
+  VLEDGER_ASSERT(d.has_value());
+  auto fund = LoadFund(ctx.state, d->fund);
+  VLEDGER_ASSERT(fund.has_value());
+  VLEDGER_TRY(RequireFundWriter(ctx, *fund));
+  int64_t refunded = 0;
+  for (uint64_t i = 1; i <= d->payments; i++) {
+    auto p = LoadPayment(ctx.state, target_seq + i);
+    VLEDGER_ASSERT(p.has_value() && p->dividend == target_seq);
+    RefundPayment(ctx.state, *p);
+    refunded += p->from_unrestricted_fen;
+  }
+  VLEDGER_ASSERT(refunded == d->amount_fen);
+  FundMovement m = Movement(ctx, "reversal", "");
+  m.target = target_seq;
+  m.unrestricted_delta = refunded;
+  StoreMovement(ctx.state, d->fund, m);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status UndoFundEvent(ApplyCtx& ctx, uint64_t target_seq, const Event& target) {
+  if (const auto* d = std::get_if<DonationReceived>(&target.body)) {
+    return UndoDonation(ctx, target_seq, *d);
+  }
+  if (std::holds_alternative<FundDisbursed>(target.body)) return UndoPayment(ctx, target_seq);
+  if (const auto* r = std::get_if<RestrictionReleased>(&target.body)) {
+    return UndoRelease(ctx, target_seq, *r);
+  }
+  if (std::holds_alternative<DividendDeclared>(target.body)) return UndoDividend(ctx, target_seq);
+  return Reject("target", SeqName(target_seq) + " is not a fund event");
+}
+
+}  // namespace vledger::detail
