@@ -29,11 +29,7 @@ namespace {
 
 constexpr std::string_view kRequestPrefix = "req/";
 
-// A request id's record: the command's fingerprint and its JSON result.
-struct RequestRecord {
-  std::string fingerprint;
-  std::string result_json;
-};
+}  // namespace
 
 std::optional<RequestRecord> LoadRequest(StateStore& state, const std::string& id) {
   auto row = state.Get(std::string(kRequestPrefix) + id);
@@ -48,6 +44,8 @@ void StoreRequest(StateStore& state, const std::string& id, const RequestRecord&
   state.Put(std::string(kRequestPrefix) + id,
             RecordWriter().Str(rec.fingerprint).Str(rec.result_json).Take());
 }
+
+namespace {
 
 void PrintResult(Context& ctx, const Json& result) {
   if (ctx.options.json) {

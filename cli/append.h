@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "context.h"
@@ -47,6 +48,15 @@ struct AppendOptions {
 Status AppendCommand(Context& ctx, const AppendOptions& options,
                      const std::function<Status(CommitBuilder&)>& build,
                      const std::function<void(Json&)>& extend = {});
+
+// What a request id keeps under `req/<id>`: the fingerprint of the command
+// (or import row) that used it and that command's JSON result.
+struct RequestRecord {
+  std::string fingerprint;
+  std::string result_json;
+};
+std::optional<RequestRecord> LoadRequest(StateStore& state, const std::string& id);
+void StoreRequest(StateStore& state, const std::string& id, const RequestRecord& rec);
 
 // Generates a random salt for a person record.
 std::string RandomSalt();

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "append.h"
+#include "builders.h"
 #include "context.h"
 #include "funds_cli.h"
 #include "vledger/codec.h"
@@ -117,9 +118,8 @@ void RegisterFundOpen(CLI::App& fund, Context& context, Action* action) {
 
 // --------------------------------------------------------------- donate
 
-struct DonateOpts {
-  std::string request_id, fund, amount, donor, donor_org, purpose, receipt, phone;
-  bool public_name = false, anonymous = false;
+struct DonateOpts : DonationArgs {
+  std::string request_id;
 };
 
 void RegisterDonate(CLI::App& app, Context& context, Action* action) {
@@ -138,39 +138,7 @@ void RegisterDonate(CLI::App& app, Context& context, Action* action) {
   OnAppend<DonateOpts>(cmd, context, action, opts, [](const DonateOpts& o, Context& ctx) {
     auto receipt = std::make_shared<std::string>();
     FundAppend a;
-    a.build = [o, receipt](CommitBuilder& b) -> Status {
-      VLEDGER_ASSIGN_OR_RETURN(int64_t fen, ParseYuan("--amount", o.amount));
-      VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, FundOf(b.state(), "FUND", o.fund));
-      int given = !o.donor.empty() + !o.donor_org.empty() + (o.anonymous ? 1 : 0);
-      if (given > 1) {
-        return Status::Rejected("--donor: give only one of --donor, --donor-org, --anonymous");
-      }
-      if (o.public_name && o.donor.empty()) {
-        return Status::Rejected("--public-name: only with --donor NAME");
-      }
-      DonationReceived d;
-      d.fund = fund.code;
-      d.amount_fen = fen;
-      d.purpose = o.purpose;
-      d.public_name = o.public_name;
-      d.donor_org = o.donor_org;
-      d.anonymous = given == 0 || o.anonymous;
-      if (!o.donor.empty()) {
-        VLEDGER_TRY(CheckName("--donor", o.donor));
-        Person person;
-        person.name = o.donor;
-        person.phone = o.phone;
-        std::string salt = RandomSalt();
-        std::string record = EncodePerson(person);
-        d.donor_ref = PersonRef(salt, record);
-        b.txn().PutPerson(d.donor_ref, salt + record);
-      } else if (!o.phone.empty()) {
-        return Status::Rejected("--phone: only with --donor NAME");
-      }
-      d.receipt = o.receipt.empty() ? AssignedReceipt(fund.code, fund.next_receipt) : o.receipt;
-      *receipt = d.receipt;
-      return b.Add(std::move(d)).status();
-    };
+    a.build = [o, receipt](CommitBuilder& b) { return BuildDonation(b, o, receipt.get()); };
     a.extend = [receipt](Json& j) { j["receipt"] = *receipt; };
     a.after = [&ctx, receipt] {
       if (!receipt->empty()) ctx.PrintLine("receipt " + *receipt);
@@ -181,8 +149,8 @@ void RegisterDonate(CLI::App& app, Context& context, Action* action) {
 
 // ------------------------------------------------------------- disburse
 
-struct DisburseOpts {
-  std::string request_id, fund, to, amount, purpose, period, note;
+struct DisburseOpts : DisbursementArgs {
+  std::string request_id;
 };
 
 void RegisterDisburse(CLI::App& app, Context& context, Action* action) {
@@ -198,13 +166,7 @@ void RegisterDisburse(CLI::App& app, Context& context, Action* action) {
   OnAppend<DisburseOpts>(cmd, context, action, opts, [](const DisburseOpts& o, Context&) {
     FundAppend a;
     if (!o.note.empty()) a.warning = "--note is public: keep personal details out of it";
-    a.build = [o](CommitBuilder& b) -> Status {
-      VLEDGER_ASSIGN_OR_RETURN(int64_t fen, ParseYuan("--amount", o.amount));
-      VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, FundOf(b.state(), "FUND", o.fund));
-      VLEDGER_ASSIGN_OR_RETURN(auto to, ResolveTo(b.state(), o.to));
-      return b.Add(FundDisbursed{fund.code, to.first, to.second, fen, o.purpose, o.period, o.note, 0})
-          .status();
-    };
+    a.build = [o](CommitBuilder& b) { return BuildDisbursement(b, o); };
     return a;
   });
 }
@@ -440,6 +402,50 @@ void RegisterAllowanceWrites(CLI::App& allowance, Context& context, Action* acti
 }
 
 }  // namespace
+
+// ------------------------------------------------------------- builders
+
+Status BuildDonation(CommitBuilder& b, const DonationArgs& a, std::string* receipt) {
+  VLEDGER_ASSIGN_OR_RETURN(int64_t fen, ParseYuan("--amount", a.amount));
+  VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, FundOf(b.state(), "FUND", a.fund));
+  int given = !a.donor.empty() + !a.donor_org.empty() + (a.anonymous ? 1 : 0);
+  if (given > 1) {
+    return Status::Rejected("--donor: give only one of --donor, --donor-org, --anonymous");
+  }
+  if (a.public_name && a.donor.empty()) {
+    return Status::Rejected("--public-name: only with --donor NAME");
+  }
+  DonationReceived d;
+  d.fund = fund.code;
+  d.amount_fen = fen;
+  d.purpose = a.purpose;
+  d.public_name = a.public_name;
+  d.donor_org = a.donor_org;
+  d.anonymous = given == 0 || a.anonymous;
+  if (!a.donor.empty()) {
+    VLEDGER_TRY(CheckName("--donor", a.donor));
+    Person person;
+    person.name = a.donor;
+    person.phone = a.phone;
+    std::string salt = RandomSalt();
+    std::string record = EncodePerson(person);
+    d.donor_ref = PersonRef(salt, record);
+    b.txn().PutPerson(d.donor_ref, salt + record);
+  } else if (!a.phone.empty()) {
+    return Status::Rejected("--phone: only with --donor NAME");
+  }
+  d.receipt = a.receipt.empty() ? AssignedReceipt(fund.code, fund.next_receipt) : a.receipt;
+  if (receipt != nullptr) *receipt = d.receipt;
+  return b.Add(std::move(d)).status();
+}
+
+Status BuildDisbursement(CommitBuilder& b, const DisbursementArgs& a) {
+  VLEDGER_ASSIGN_OR_RETURN(int64_t fen, ParseYuan("--amount", a.amount));
+  VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, FundOf(b.state(), "FUND", a.fund));
+  VLEDGER_ASSIGN_OR_RETURN(auto to, ResolveTo(b.state(), a.to));
+  return b.Add(FundDisbursed{fund.code, to.first, to.second, fen, a.purpose, a.period, a.note, 0})
+      .status();
+}
 
 void RegisterFundCommands(CLI::App& app, Context& ctx, Action* action) {
   CLI::App* fund = AddCommand(app, "fund", "open and list credit and charity funds");

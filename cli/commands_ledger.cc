@@ -159,10 +159,14 @@ Status Verify(Context& ctx) {
 Status Rebuild(Context& ctx) {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenWriter());
   VLEDGER_ASSIGN_OR_RETURN(auto rows, ReplayProjections(*ledger, ledger->size()));
-  VLEDGER_TRY(ledger->ScanState("req/", [&](std::string_view key, std::string_view value) {
-    rows.emplace(std::string(key), std::string(value));
-    return true;
-  }));
+  // Rows that replay does not recreate (IsKeptRow): request ids, imports.
+  for (std::string_view prefix : {"req/", "imp/"}) {
+    VLEDGER_TRY(ledger->ScanState(prefix, [&](std::string_view key, std::string_view value) {
+      VLEDGER_ASSERT(IsKeptRow(key));
+      rows.emplace(std::string(key), std::string(value));
+      return true;
+    }));
+  }
   VLEDGER_TRY(ledger->ReplaceState(rows));
   if (ctx.options.json) {
     ctx.PrintJson(Json{{"events", ledger->size()}, {"rows", rows.size()}});

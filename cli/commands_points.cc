@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "append.h"
+#include "builders.h"
 #include "context.h"
 #include "vledger/points.h"
 #include "vledger/registry.h"
@@ -178,9 +179,7 @@ void RegisterRuleCommands(CLI::App& app, Context& ctx, Action* action) {
   CLI::App* rule = AddCommand(app, "rule", "the village rule catalogue (村规民约)");
   rule->require_subcommand(1);
   {
-    struct Opts : CommonOpts {
-      std::string code, category, points, village, min, max, cap, cap_period, desc;
-    };
+    struct Opts : CommonOpts, RuleArgs {};
     auto o = std::make_shared<Opts>();
     CLI::App* cmd = AddCommand(*rule, "add", "define a rule (admin)");
     cmd->add_option("CODE", o->code, "rule code")->required();
@@ -195,28 +194,8 @@ void RegisterRuleCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--cap-period", o->cap_period, "month|quarter|year");
     cmd->add_option("--desc", o->desc, "description");
     AddRequestId(cmd, o->request_id);
-    OnAppend(cmd, ctx, action, o, [](const Opts& op, CommitBuilder& b) -> Status {
-      RuleDefined r;
-      r.code = op.code;
-      r.village = op.village;
-      r.category = op.category;
-      r.description = op.desc;
-      VLEDGER_ASSIGN_OR_RETURN(r.points, ParseInt64("--points", op.points));
-      if (op.min.empty() != op.max.empty()) {
-        return Status::Rejected(std::string(op.min.empty() ? "--min" : "--max") +
-                                ": give both --min and --max, or neither");
-      }
-      if (!op.min.empty()) {
-        r.has_range = true;
-        VLEDGER_ASSIGN_OR_RETURN(r.min, ParseInt64("--min", op.min));
-        VLEDGER_ASSIGN_OR_RETURN(r.max, ParseInt64("--max", op.max));
-      }
-      if (!op.cap.empty()) {
-        VLEDGER_ASSIGN_OR_RETURN(r.cap, ParseInt64("--cap", op.cap));
-        if (r.cap <= 0) return Status::Rejected("--cap: must be greater than zero");
-      }
-      r.cap_period = op.cap_period;
-      return b.Add(r).status();
+    OnAppend(cmd, ctx, action, o, [](const Opts& op, CommitBuilder& b) {
+      return BuildRule(b, op);
     });
   }
   {
@@ -244,9 +223,7 @@ void RegisterRuleCommands(CLI::App& app, Context& ctx, Action* action) {
 
 void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
   {
-    struct Opts : CommonOpts {
-      std::string resident, rule, points, on, note, evidence;
-    };
+    struct Opts : CommonOpts, AwardArgs {};
     auto o = std::make_shared<Opts>();
     CLI::App* cmd = AddCommand(app, "award", "award points under a rule");
     cmd->add_option("RESIDENT", o->resident, "resident id")->required();
@@ -258,14 +235,7 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     AddRequestId(cmd, o->request_id);
     OnAppend(
         cmd, ctx, action, o,
-        [](const Opts& op, CommitBuilder& b) -> Status {
-          PointsAwarded e;
-          e.resident = op.resident;
-          e.rule = op.rule;
-          e.note = op.note;
-          VLEDGER_TRY(CompleteEntry(b, op.points, 1, op.on, op.evidence, &e));
-          return b.Add(e).status();
-        },
+        [](const Opts& op, CommitBuilder& b) { return BuildAward(b, op); },
         [&ctx](const Opts& op) {
           if (!op.note.empty()) WarnPublic(ctx, "--note");
         });
@@ -287,38 +257,25 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     OnAppend(
         cmd, ctx, action, o,
         [](const Opts& op, CommitBuilder& b) -> Status {
-          PointsDeducted e;
+          DeductionArgs d{"", op.household, "", op.points, op.on, op.note, op.evidence};
           if (!op.household.empty()) {
             if (op.args.size() != 1) {
               return Status::Usage("deduct: with --household give only RULE");
             }
-            VLEDGER_TRY(CheckId("--household", op.household));
-            auto h = LoadHousehold(b.state(), op.household);
-            if (!h) return Status::Rejected("--household: unknown household " + Quoted(op.household));
-            if (h->head_resident.empty()) {
-              return Status::Rejected("--household: household " + Quoted(op.household) +
-                                      " has no head (户主) set; use `household head` first");
-            }
-            e.resident = h->head_resident;
-            e.household = h->id;
-            e.rule = op.args[0];
+            d.rule = op.args[0];
           } else {
             if (op.args.size() != 2) return Status::Usage("deduct: give RESIDENT RULE");
-            e.resident = op.args[0];
-            e.rule = op.args[1];
+            d.resident = op.args[0];
+            d.rule = op.args[1];
           }
-          e.note = op.note;
-          VLEDGER_TRY(CompleteEntry(b, op.points, -1, op.on, op.evidence, &e));
-          return b.Add(e).status();
+          return BuildDeduction(b, d);
         },
         [&ctx](const Opts& op) {
           if (!op.note.empty()) WarnPublic(ctx, "--note");
         });
   }
   {
-    struct Opts : CommonOpts {
-      std::string resident, points, item, shop = "default", qty = "1";
-    };
+    struct Opts : CommonOpts, RedemptionArgs {};
     auto o = std::make_shared<Opts>();
     CLI::App* cmd = AddCommand(app, "redeem", "spend points at the credit supermarket (信用超市)");
     cmd->add_option("RESIDENT", o->resident, "resident id")->required();
@@ -329,20 +286,7 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     AddRequestId(cmd, o->request_id);
     OnAppend(
         cmd, ctx, action, o,
-        [](const Opts& op, CommitBuilder& b) -> Status {
-          PointsRedeemed r;
-          r.resident = op.resident;
-          r.shop = op.shop;
-          r.item = op.item;
-          VLEDGER_ASSIGN_OR_RETURN(r.points, ParseInt64("--points", op.points));
-          if (r.points <= 0) return Status::Rejected("--points: must be greater than zero");
-          VLEDGER_ASSIGN_OR_RETURN(int64_t qty, ParseInt64("--qty", op.qty));
-          if (qty < 1 || qty > kRedeemQuantityMax) {
-            return Status::Rejected("--qty: must be 1 to " + std::to_string(kRedeemQuantityMax));
-          }
-          r.quantity = static_cast<uint32_t>(qty);
-          return b.Add(r).status();
-        },
+        [](const Opts& op, CommitBuilder& b) { return BuildRedemption(b, op); },
         [&ctx](const Opts&) { WarnPublic(ctx, "--item"); });
   }
   {
@@ -696,6 +640,80 @@ void RegisterQueryCommands(CLI::App& app, Context& ctx, Action* action) {
 }
 
 }  // namespace
+
+// ------------------------------------------------------------- builders
+
+Status BuildRule(CommitBuilder& b, const RuleArgs& a) {
+  RuleDefined r;
+  r.code = a.code;
+  r.village = a.village;
+  r.category = a.category;
+  r.description = a.desc;
+  VLEDGER_ASSIGN_OR_RETURN(r.points, ParseInt64("--points", a.points));
+  if (a.min.empty() != a.max.empty()) {
+    return Status::Rejected(std::string(a.min.empty() ? "--min" : "--max") +
+                            ": give both --min and --max, or neither");
+  }
+  if (!a.min.empty()) {
+    r.has_range = true;
+    VLEDGER_ASSIGN_OR_RETURN(r.min, ParseInt64("--min", a.min));
+    VLEDGER_ASSIGN_OR_RETURN(r.max, ParseInt64("--max", a.max));
+  }
+  if (!a.cap.empty()) {
+    VLEDGER_ASSIGN_OR_RETURN(r.cap, ParseInt64("--cap", a.cap));
+    if (r.cap <= 0) return Status::Rejected("--cap: must be greater than zero");
+  }
+  r.cap_period = a.cap_period;
+  return b.Add(r).status();
+}
+
+Status BuildAward(CommitBuilder& b, const AwardArgs& a) {
+  PointsAwarded e;
+  e.resident = a.resident;
+  e.rule = a.rule;
+  e.note = a.note;
+  VLEDGER_TRY(CompleteEntry(b, a.points, 1, a.on, a.evidence, &e));
+  return b.Add(e).status();
+}
+
+Status BuildDeduction(CommitBuilder& b, const DeductionArgs& a) {
+  PointsDeducted e;
+  if (!a.household.empty()) {
+    if (!a.resident.empty()) {
+      return Status::Rejected("--household: give a resident or a household, not both");
+    }
+    VLEDGER_TRY(CheckId("--household", a.household));
+    auto h = LoadHousehold(b.state(), a.household);
+    if (!h) return Status::Rejected("--household: unknown household " + Quoted(a.household));
+    if (h->head_resident.empty()) {
+      return Status::Rejected("--household: household " + Quoted(a.household) +
+                              " has no head (户主) set; use `household head` first");
+    }
+    e.resident = h->head_resident;
+    e.household = h->id;
+  } else {
+    e.resident = a.resident;
+  }
+  e.rule = a.rule;
+  e.note = a.note;
+  VLEDGER_TRY(CompleteEntry(b, a.points, -1, a.on, a.evidence, &e));
+  return b.Add(e).status();
+}
+
+Status BuildRedemption(CommitBuilder& b, const RedemptionArgs& a) {
+  PointsRedeemed r;
+  r.resident = a.resident;
+  r.shop = a.shop;
+  r.item = a.item;
+  VLEDGER_ASSIGN_OR_RETURN(r.points, ParseInt64("--points", a.points));
+  if (r.points <= 0) return Status::Rejected("--points: must be greater than zero");
+  VLEDGER_ASSIGN_OR_RETURN(int64_t qty, ParseInt64("--qty", a.qty));
+  if (qty < 1 || qty > kRedeemQuantityMax) {
+    return Status::Rejected("--qty: must be 1 to " + std::to_string(kRedeemQuantityMax));
+  }
+  r.quantity = static_cast<uint32_t>(qty);
+  return b.Add(r).status();
+}
 
 void RegisterPointsCommands(CLI::App& app, Context& ctx, Action* action) {
   RegisterRuleCommands(app, ctx, action);

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "append.h"
+#include "builders.h"
 #include "context.h"
 #include "vledger/codec.h"
 #include "vledger/registry.h"
@@ -9,12 +10,6 @@
 
 namespace vledger::cli {
 namespace {
-
-// Values of one person record as given on the command line.
-struct PersonArgs {
-  std::string name, phone, id_card;
-  int birth_year = 0;
-};
 
 Status CheckPersonArgs(const std::string& field, const PersonArgs& p) {
   VLEDGER_TRY(CheckName(field, p.name));
@@ -132,6 +127,18 @@ Status ListHouseholdsCmd(Context& ctx, const std::string& village) {
 
 }  // namespace
 
+Status BuildResident(CommitBuilder& b, const ResidentArgs& a) {
+  VLEDGER_TRY(CheckPersonArgs("--name", a.person));
+  std::string ref = PutPerson(b.txn(), a.person);
+  return b.Add(ResidentRegistered{a.id, a.village, a.household, a.minor, ref}).status();
+}
+
+Status BuildHousehold(CommitBuilder& b, const HouseholdArgs& a) {
+  VLEDGER_TRY(CheckPersonArgs("--head", a.head));
+  std::string ref = PutPerson(b.txn(), a.head);
+  return b.Add(HouseholdRegistered{a.id, a.village, ref}).status();
+}
+
 void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action) {
   CLI::App* village = AddCommand(app, "village", "register villages and set their policy");
   village->require_subcommand(1);
@@ -144,8 +151,8 @@ void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("CODE", o->code, "village code")->required();
     cmd->add_option("--name", o->name, "village name, e.g. 甲夼曲家村")->required();
     AddRequestId(cmd, o->request_id);
-    OnAppend(cmd, ctx, action, o, [](const Opts& o, CommitBuilder& b) {
-      return b.Add(VillageRegistered{o.code, o.name}).status();
+    OnAppend(cmd, ctx, action, o, [](const Opts& op, CommitBuilder& b) {
+      return b.Add(VillageRegistered{op.code, op.name}).status();
     });
   }
   {
@@ -163,15 +170,15 @@ void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--max-stars", o->max_stars, "most stars (default 5)");
     cmd->add_option("--red-flag-share", o->red_flag_share, "percent with a red flag (default 10)");
     AddRequestId(cmd, o->request_id);
-    OnAppend(cmd, ctx, action, o, [](const Opts& o, CommitBuilder& b) -> Status {
-      VLEDGER_TRY(CheckId("village", o.village));
-      auto v = LoadVillage(b.state(), o.village);
-      if (!v) return Status::Rejected("village: unknown village \"" + o.village + "\"");
+    OnAppend(cmd, ctx, action, o, [](const Opts& op, CommitBuilder& b) -> Status {
+      VLEDGER_TRY(CheckId("village", op.village));
+      auto v = LoadVillage(b.state(), op.village);
+      if (!v) return Status::Rejected("village: unknown village \"" + op.village + "\"");
       VillagePolicySet p{v->code, v->review, v->star_points, v->max_stars, v->red_flag_share_pct};
-      if (!o.review.empty()) p.review = o.review == "on";
-      if (o.star_points) p.star_points = *o.star_points;
-      if (o.max_stars) p.max_stars = *o.max_stars;
-      if (o.red_flag_share) p.red_flag_share_pct = *o.red_flag_share;
+      if (!op.review.empty()) p.review = op.review == "on";
+      if (op.star_points) p.star_points = *op.star_points;
+      if (op.max_stars) p.max_stars = *op.max_stars;
+      if (op.red_flag_share) p.red_flag_share_pct = *op.red_flag_share;
       return b.Add(p).status();
     });
   }
@@ -194,10 +201,8 @@ void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--head", o->head.name, "name of the household head (户主)")->required();
     cmd->add_option("--phone", o->head.phone, "head's phone (kept beside the chain)");
     AddRequestId(cmd, o->request_id);
-    OnAppend(cmd, ctx, action, o, [](const Opts& o, CommitBuilder& b) -> Status {
-      VLEDGER_TRY(CheckPersonArgs("--head", o.head));
-      std::string ref = PutPerson(b.txn(), o.head);
-      return b.Add(HouseholdRegistered{o.id, o.village, ref}).status();
+    OnAppend(cmd, ctx, action, o, [](const Opts& op, CommitBuilder& b) {
+      return BuildHousehold(b, HouseholdArgs{op.id, op.village, op.head});
     });
   }
   {
@@ -209,8 +214,8 @@ void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("HOUSEHOLD", o->household, "household id")->required();
     cmd->add_option("--resident", o->resident, "resident id")->required();
     AddRequestId(cmd, o->request_id);
-    OnAppend(cmd, ctx, action, o, [](const Opts& o, CommitBuilder& b) {
-      return b.Add(HouseholdHeadSet{o.household, o.resident}).status();
+    OnAppend(cmd, ctx, action, o, [](const Opts& op, CommitBuilder& b) {
+      return b.Add(HouseholdHeadSet{op.household, op.resident}).status();
     });
   }
   {
@@ -241,10 +246,8 @@ void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--phone", o->person.phone, "phone number");
     cmd->add_option("--id-card", o->person.id_card, "ID-card number (only a salted hash is kept)");
     AddRequestId(cmd, o->request_id);
-    OnAppend(cmd, ctx, action, o, [](const Opts& o, CommitBuilder& b) -> Status {
-      VLEDGER_TRY(CheckPersonArgs("--name", o.person));
-      std::string ref = PutPerson(b.txn(), o.person);
-      return b.Add(ResidentRegistered{o.id, o.village, o.household, o.minor, ref}).status();
+    OnAppend(cmd, ctx, action, o, [](const Opts& op, CommitBuilder& b) {
+      return BuildResident(b, ResidentArgs{op.id, op.village, op.household, op.minor, op.person});
     });
   }
   {
@@ -257,8 +260,8 @@ void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--household", o->household, "new household");
     cmd->add_option("--status", o->status, "active|departed|deceased");
     AddRequestId(cmd, o->request_id);
-    OnAppend(cmd, ctx, action, o, [](const Opts& o, CommitBuilder& b) {
-      return b.Add(ResidentUpdated{o.id, o.household, o.status}).status();
+    OnAppend(cmd, ctx, action, o, [](const Opts& op, CommitBuilder& b) {
+      return b.Add(ResidentUpdated{op.id, op.household, op.status}).status();
     });
   }
   {
@@ -281,18 +284,18 @@ void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("ID", o->id, "resident or household id")->required();
     cmd->add_option("--reason", o->reason, "why (public)")->required();
     AddRequestId(cmd, o->request_id);
-    OnAppend(cmd, ctx, action, o, [](const Opts& o, CommitBuilder& b) -> Status {
-      VLEDGER_TRY(CheckId("ID", o.id));
+    OnAppend(cmd, ctx, action, o, [](const Opts& op, CommitBuilder& b) -> Status {
+      VLEDGER_TRY(CheckId("ID", op.id));
       std::string ref;
-      if (auto r = LoadResident(b.state(), o.id)) {
+      if (auto r = LoadResident(b.state(), op.id)) {
         ref = r->person_ref;
-      } else if (auto h = LoadHousehold(b.state(), o.id)) {
+      } else if (auto h = LoadHousehold(b.state(), op.id)) {
         ref = h->head_ref;
       } else {
-        return Status::Rejected("ID: no resident or household \"" + o.id + "\"");
+        return Status::Rejected("ID: no resident or household \"" + op.id + "\"");
       }
       b.txn().DeletePerson(ref);
-      return b.Add(PersonErased{ref, o.reason}).status();
+      return b.Add(PersonErased{ref, op.reason}).status();
     });
   }
 }

@@ -64,6 +64,7 @@ void RegisterDemoCommand(CLI::App& app, Context& ctx, Action* action);
 void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action);   // commands_audit.cc
 void RegisterPointsCommands(CLI::App& app, Context& ctx, Action* action);  // commands_points.cc
 void RegisterFundCommands(CLI::App& app, Context& ctx, Action* action);    // commands_funds.cc
+void RegisterImportCommand(CLI::App& app, Context& ctx, Action* action);   // commands_import.cc
 void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action);  // commands_report.cc
 
 // `verify --archive FILE [--checkpoint F --pub KEY]` (commands_audit.cc).

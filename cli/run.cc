@@ -44,6 +44,7 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   RegisterAuditCommands(app, ctx, &action);
   RegisterPointsCommands(app, ctx, &action);
   RegisterFundCommands(app, ctx, &action);
+  RegisterImportCommand(app, ctx, &action);
   RegisterReportCommands(app, ctx, &action);
   RegisterDemoCommand(app, ctx, &action);
 

@@ -7,7 +7,7 @@
 
 namespace vledger {
 
-bool IsKeptRow(std::string_view key) { return key.starts_with("req/"); }
+bool IsKeptRow(std::string_view key) { return key.starts_with("req/") || key.starts_with("imp/"); }
 
 ChainVerifier::ChainVerifier(MemoryState::EventSource earlier_events)
     : state_(std::move(earlier_events)) {}

@@ -8,3 +8,5 @@ add_test(NAME scenario.report COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/sce
 set_tests_properties(scenario.report PROPERTIES TIMEOUT 900)
 add_test(NAME scenario.funds COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/funds.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.funds PROPERTIES TIMEOUT 900)
+add_test(NAME scenario.import COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/import.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.import PROPERTIES TIMEOUT 900)
