@@ -442,6 +442,7 @@ Result<Appended> AppendRows(const Context& ctx, WriteTxn& txn, const PrivateKey&
                             uint64_t batch) {
   uint64_t total = 0;
   for (bool b : fresh) total += b ? 1 : 0;
+  uint64_t rows_per_commit = batch == 0 ? total : batch;
   Appended out;
   uint64_t in_batch = 0;
   auto bar = MaybeProgress(ctx, "importing", f.rows.size());
@@ -455,7 +456,7 @@ Result<Appended> AppendRows(const Context& ctx, WriteTxn& txn, const PrivateKey&
     VLEDGER_ASSERT(!repeated);
     out.rows++;
     in_batch++;
-    if (in_batch < batch && out.rows < total) continue;
+    if (in_batch < rows_per_commit && out.rows < total) continue;
     StoreImport(txn, f.label, ImportRecord{f.sha256_hex, out.rows == total});
     uint64_t first = txn.next_seq() - txn.pending_events();
     VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, txn.Commit(key));
