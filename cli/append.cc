@@ -19,9 +19,18 @@ Result<uint64_t> CommitBuilder::Add(EventBody body) {
   event.request_id = request_id_;
   event.body = std::move(body);
   uint64_t seq = txn_.next_seq();
+  if (txn_.pending_events() >= kCommitEventsMax) {
+    return Status::Rejected("a commit holds at most " + std::to_string(kCommitEventsMax) +
+                            " events (split the work, e.g. import --batch N)");
+  }
   VLEDGER_TRY(ApplyEvent(txn_, seq, event));
   if (!txn_.io_status().ok()) return txn_.io_status();
   std::string canonical = EncodeEvent(event);
+  if (canonical.size() > kEventBytesMax) {
+    return Status::Rejected(std::string(EventTypeName(event.body)) + " event: " +
+                            std::to_string(canonical.size()) + " bytes encoded, over the " +
+                            std::to_string(kEventBytesMax) + " allowed");
+  }
   return txn_.AddEvent(std::move(canonical), std::move(event));
 }
 

@@ -1,4 +1,5 @@
 // Ledger-level commands: init, key, log, show, verify, rebuild.
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
@@ -22,37 +23,61 @@ std::string DefaultOrigin(const std::string& name, const std::string& root_key_i
   return "vledger/" + display + "-" + root_key_id.substr(0, 8);
 }
 
-// Removes what a failed init created, so a retry starts clean.
+// Removes what a failed init created, so a retry starts clean. `key_out` is
+// empty when init used an existing key (--admin-key): that file is the
+// caller's and stays.
 void UndoInit(const std::string& dir, bool created_dir, const std::string& key_out) {
   std::error_code ec;
   if (created_dir) fs::remove_all(dir, ec);
+  if (key_out.empty()) return;
   fs::remove(key_out, ec);
   fs::remove(key_out + ".pub", ec);
 }
 
-Status Init(Context& ctx, const std::string& name, const std::string& key_out,
-            std::string origin) {
-  VLEDGER_TRY(CheckName("--name", name));
-  if (!origin.empty()) VLEDGER_TRY(CheckText("--origin", origin, false));
-  std::error_code ec;
-  if (fs::exists(key_out, ec) || fs::exists(key_out + ".pub", ec)) {
-    return Status::Rejected("--admin-key-out: " + key_out + " exists, refusing to overwrite");
+struct InitOptions {
+  std::string name;
+  std::string key_out = "./admin.key";  // --admin-key-out: where a new key goes
+  std::string key_in;                   // --admin-key: use this existing key instead
+  std::string origin;
+};
+
+// The root admin key: the existing --admin-key file (which must be a
+// private key of mode 0600, as for --key), else a new key for --admin-key-out.
+Result<PrivateKey> InitKey(const InitOptions& o) {
+  if (!o.key_in.empty()) {
+    const char* pass = std::getenv("VLEDGER_KEY_PASSPHRASE");
+    auto key = PrivateKey::LoadPem(o.key_in, pass ? pass : "");
+    if (!key.ok()) return key.status().WithPrefix("--admin-key");
+    return key;
   }
+  std::error_code ec;
+  if (fs::exists(o.key_out, ec) || fs::exists(o.key_out + ".pub", ec)) {
+    return Status::Rejected("--admin-key-out: " + o.key_out + " exists, refusing to overwrite");
+  }
+  return PrivateKey::Generate();
+}
+
+Status Init(Context& ctx, const InitOptions& o) {
+  VLEDGER_TRY(CheckName("--name", o.name));
+  if (!o.origin.empty()) VLEDGER_TRY(CheckText("--origin", o.origin, false));
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, InitKey(o));
+  std::error_code ec;
   const std::string& dir = ctx.options.ledger_dir;
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
     return Status::Rejected("--ledger: " + dir + " exists and is not empty");
   }
   bool created_dir = !fs::exists(dir, ec);
   VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
-  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::Generate());
-  if (origin.empty()) origin = DefaultOrigin(name, key.key_id());
+  std::string origin = o.origin.empty() ? DefaultOrigin(o.name, key.key_id()) : o.origin;
+  bool new_key = o.key_in.empty();
+  const std::string& key_path = new_key ? o.key_out : o.key_in;
 
-  VLEDGER_TRY(key.SavePem(key_out, key_out + ".pub"));
+  if (new_key) VLEDGER_TRY(key.SavePem(o.key_out, o.key_out + ".pub"));
   Status st = [&]() -> Status {
     VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Create(dir));
     auto txn = ledger->BeginWrite();
     CommitBuilder builder(*txn, key, now_ms, "");
-    VLEDGER_TRY(builder.Add(Genesis{name, origin, key.public_key().raw()}).status());
+    VLEDGER_TRY(builder.Add(Genesis{o.name, origin, key.public_key().raw()}).status());
     VLEDGER_ASSIGN_OR_RETURN(auto commit, txn->Commit(key));
     (void)commit;
     if (ctx.options.json) {
@@ -61,16 +86,20 @@ Status Init(Context& ctx, const std::string& name, const std::string& key_out,
                          {"hash", Hex(ledger->head())},
                          {"origin", origin},
                          {"keyId", key.key_id()},
-                         {"adminKey", key_out}});
+                         {"adminKey", key_path}});
     } else {
-      ctx.PrintLine("created ledger \"" + name + "\" in " + dir);
+      ctx.PrintLine("created ledger \"" + o.name + "\" in " + dir);
       ctx.PrintLine("origin:    " + origin);
-      ctx.PrintLine("admin key: " + key_out + " (key id " + key.key_id() +
-                    "; keep it offline, mode 0600), public half " + key_out + ".pub");
+      if (new_key) {
+        ctx.PrintLine("admin key: " + key_path + " (key id " + key.key_id() +
+                      "; keep it offline, mode 0600), public half " + key_path + ".pub");
+      } else {
+        ctx.PrintLine("admin key: " + key_path + " (key id " + key.key_id() + ")");
+      }
     }
     return Status::Ok();
   }();
-  if (!st.ok()) UndoInit(dir, created_dir, key_out);
+  if (!st.ok()) UndoInit(dir, created_dir, new_key ? o.key_out : "");
   return st;
 }
 
@@ -177,9 +206,26 @@ Status Rebuild(Context& ctx) {
   return Status::Ok();
 }
 
-Status KeyNew(Context& ctx, const std::string& out) {
+// The passphrase for `key new --encrypt`: VLEDGER_KEY_PASSPHRASE, else
+// typed twice on the terminal.
+Result<std::string> NewPassphrase() {
+  if (const char* pass = std::getenv("VLEDGER_KEY_PASSPHRASE"); pass != nullptr) {
+    if (*pass == '\0') return Status::Rejected("VLEDGER_KEY_PASSPHRASE is empty");
+    return std::string(pass);
+  }
+  VLEDGER_ASSIGN_OR_RETURN(std::string first, PromptPassphrase("passphrase for the new key: "));
+  VLEDGER_ASSIGN_OR_RETURN(std::string again, PromptPassphrase("the same passphrase again: "));
+  if (first != again) return Status::Rejected("--encrypt: the passphrases differ");
+  return first;
+}
+
+Status KeyNew(Context& ctx, const std::string& out, bool encrypt) {
+  std::string passphrase;
+  if (encrypt) {
+    VLEDGER_ASSIGN_OR_RETURN(passphrase, NewPassphrase());
+  }
   VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::Generate());
-  VLEDGER_TRY(key.SavePem(out, out + ".pub").WithPrefix("--out"));
+  VLEDGER_TRY(key.SavePem(out, out + ".pub", passphrase).WithPrefix("--out"));
   if (ctx.options.json) {
     ctx.PrintJson(Json{{"keyId", key.key_id()}, {"private", out}, {"public", out + ".pub"}});
   } else {
@@ -213,22 +259,29 @@ Status KeyList(Context& ctx) {
 
 void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action) {
   {
-    auto o = std::make_shared<std::tuple<std::string, std::string, std::string>>("", "./admin.key", "");
+    auto o = std::make_shared<InitOptions>();
     CLI::App* cmd = AddCommand(app, "init", "create a ledger and its root admin key");
-    cmd->add_option("--name", std::get<0>(*o), "display name of the ledger")->required();
-    cmd->add_option("--admin-key-out", std::get<1>(*o), "where to write the admin key (./admin.key)");
-    cmd->add_option("--origin", std::get<2>(*o), "checkpoint origin (default vledger/NAME-KEYID)");
-    cmd->callback([&ctx, action, o] {
-      *action = [&ctx, o] { return Init(ctx, std::get<0>(*o), std::get<1>(*o), std::get<2>(*o)); };
-    });
+    cmd->add_option("--name", o->name, "display name of the ledger")->required();
+    CLI::Option* key_out =
+        cmd->add_option("--admin-key-out", o->key_out, "where to write the admin key (./admin.key)");
+    cmd->add_option("--admin-key", o->key_in,
+                    "use this existing admin key (PKCS#8 PEM, mode 0600) instead of a new one")
+        ->excludes(key_out);
+    cmd->add_option("--origin", o->origin, "checkpoint origin (default vledger/NAME-KEYID)");
+    cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return Init(ctx, *o); }; });
   }
   CLI::App* key = AddCommand(app, "key", "create, register, revoke and list keys");
   key->require_subcommand(1);
   {
     auto out = std::make_shared<std::string>();
+    auto encrypt = std::make_shared<bool>(false);
     CLI::App* cmd = AddCommand(*key, "new", "write a new Ed25519 key pair (FILE, FILE.pub)");
     cmd->add_option("--out", *out, "private key file")->required();
-    cmd->callback([&ctx, action, out] { *action = [&ctx, out] { return KeyNew(ctx, *out); }; });
+    cmd->add_flag("--encrypt", *encrypt,
+                  "encrypt FILE with a passphrase ($VLEDGER_KEY_PASSPHRASE, else asked twice)");
+    cmd->callback([&ctx, action, out, encrypt] {
+      *action = [&ctx, out, encrypt] { return KeyNew(ctx, *out, *encrypt); };
+    });
   }
   {
     struct Opts {

@@ -1,11 +1,14 @@
 #include "context.h"
 
+#include <fcntl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -64,8 +67,54 @@ Result<PrivateKey> Context::SigningKey() const {
   }
   const char* pass = std::getenv("VLEDGER_KEY_PASSPHRASE");
   auto key = PrivateKey::LoadPem(options.key_path, pass ? pass : "");
+  // An encrypted key and no VLEDGER_KEY_PASSPHRASE: ask on the terminal.
+  if (!key.ok() && pass == nullptr && ::isatty(STDIN_FILENO) != 0 &&
+      IsEncryptedKeyFile(options.key_path)) {
+    VLEDGER_ASSIGN_OR_RETURN(std::string typed,
+                             PromptPassphrase("passphrase for " + options.key_path + ": "));
+    key = PrivateKey::LoadPem(options.key_path, typed);
+  }
   if (!key.ok()) return key.status().WithPrefix("--key");
   return key;
+}
+
+bool IsEncryptedKeyFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  for (int i = 0; i < 4 && std::getline(in, line); i++) {
+    if (line.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----")) return true;
+  }
+  return false;
+}
+
+Result<std::string> PromptPassphrase(const std::string& prompt) {
+  int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    return Status::Rejected("no terminal to ask for the passphrase (set VLEDGER_KEY_PASSPHRASE)");
+  }
+  struct termios saved;
+  bool restore = ::tcgetattr(fd, &saved) == 0;
+  if (restore) {
+    struct termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag |= ECHONL;
+    ::tcsetattr(fd, TCSAFLUSH, &quiet);
+  }
+  (void)!::write(fd, prompt.data(), prompt.size());
+  std::string line;
+  char c;
+  while (line.size() < kPassphraseBytesMax + 1 && ::read(fd, &c, 1) == 1 && c != '\n') {
+    line.push_back(c);
+  }
+  if (restore) ::tcsetattr(fd, TCSAFLUSH, &saved);
+  ::close(fd);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) return Status::Rejected("no passphrase given");
+  if (line.size() > kPassphraseBytesMax) {
+    return Status::Rejected("passphrase longer than " + std::to_string(kPassphraseBytesMax) +
+                            " bytes");
+  }
+  return line;
 }
 
 void Context::PrintJson(const Json& doc) const {

@@ -46,6 +46,14 @@ class Context {
   void Warn(const std::string& line) const;
 };
 
+// Passphrases typed at a prompt: at most this many bytes.
+inline constexpr size_t kPassphraseBytesMax = 1024;
+// Whether `path` holds an encrypted PKCS#8 PEM ("BEGIN ENCRYPTED PRIVATE KEY").
+bool IsEncryptedKeyFile(const std::string& path);
+// Asks on /dev/tty with echo off; Rejected when there is no terminal or
+// nothing was typed.
+Result<std::string> PromptPassphrase(const std::string& prompt);
+
 // A command's action, run after the command line parsed.
 using Action = std::function<Status()>;
 
@@ -65,6 +73,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action);   // co
 void RegisterPointsCommands(CLI::App& app, Context& ctx, Action* action);  // commands_points.cc
 void RegisterFundCommands(CLI::App& app, Context& ctx, Action* action);    // commands_funds.cc
 void RegisterImportCommand(CLI::App& app, Context& ctx, Action* action);   // commands_import.cc
+void RegisterReliabilityCommands(CLI::App& app, Context& ctx, Action* action);  // backup, restore
 void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action);  // commands_report.cc
 
 // `verify --archive FILE [--checkpoint F --pub KEY]` (commands_audit.cc).

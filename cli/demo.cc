@@ -250,6 +250,37 @@ Status Correction(DemoRunner& run, const std::string& dir) {
                                "录入错误：应记入同名村民，已更正"});
 }
 
+// Funds: a 情暖夕阳-style charity fund with donations and monthly
+// allowances for three children, and the village credit fund paying the
+// quarter's dividend in proportion to points.
+Status RunFunds(DemoRunner& run) {
+  VLEDGER_TRY(run.Run("admin", {"fund", "open", "QNXY", "--name", "情暖夕阳慈善基金", "--kind",
+                                "charity", "--village", kVillage, "--list-beneficiaries", "masked"}));
+  VLEDGER_TRY(run.Run("admin", {"fund", "open", "XYJJ", "--name", "甲夼曲家村信用基金", "--kind",
+                                "credit", "--village", kVillage}));
+  const std::vector<std::vector<std::string>> gifts = {
+      {"QNXY", "--amount", "20000", "--donor-org", "荣成市慈善总会", "--purpose", "助学"},
+      {"QNXY", "--amount", "5000", "--donor", "曲志强", "--public-name"},
+      {"QNXY", "--amount", "2000", "--donor", "王秀英", "--purpose", "助老"},
+      {"QNXY", "--amount", "1000", "--anonymous"},
+      {"XYJJ", "--amount", "10000", "--donor-org", "甲夼曲家村村集体"},
+  };
+  for (const auto& g : gifts) {
+    std::vector<std::string> args = {"donate"};
+    args.insert(args.end(), g.begin(), g.end());
+    VLEDGER_TRY(run.Run("treasurer", args));
+  }
+  for (const char* child : {"R009", "R018", "R027"}) {
+    VLEDGER_TRY(run.Run("treasurer", {"allowance", "add", "QNXY", "--to", child, "--amount", "500",
+                                      "--from", "2021-07", "--until", "2022-06", "--purpose", "助学"}));
+  }
+  for (const char* month : {"2021-07", "2021-08", "2021-09"}) {
+    VLEDGER_TRY(run.Run("treasurer", {"allowance", "run", "--month", month}));
+  }
+  return run.Run("treasurer", {"dividend", "XYJJ", "--village", kVillage, "--period", "2021Q3",
+                               "--amount", "5000", "--request-id", "dividend-JKQJ-2021Q3"});
+}
+
 Status Demo(Context& ctx, std::string dir) {
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   std::string keys = dir + "-keys";
@@ -284,14 +315,28 @@ Status Demo(Context& ctx, std::string dir) {
                 std::to_string(approved) + " approved, " + std::to_string(rejected) + " rejected");
   ctx.PrintLine("  " + std::to_string(redemptions) +
                 " redemptions at the 信用超市; one entry corrected by a reversal");
+  VLEDGER_TRY(RunFunds(run));
+  ctx.PrintLine("  情暖夕阳 charity fund: 4 donations (28,000.00 yuan), 500 yuan a month to 3 "
+                "children for 2021-07..09; credit fund: 5,000.00 yuan dividend for 2021Q3 by points");
 
   VLEDGER_TRY(run.Run("", {"verify"}));
+  // A villager objects to one entry; the quarter's bulletin shows it as
+  // disputed. Then the bulletin is written at a checkpoint the admin signs.
+  VLEDGER_TRY(run.Run("collector", {"objection", "file", "--event", "300", "--by", "R061", "--text",
+                                    "本人当日不在村，积分记录有误，请核实"}));
+  std::string html = dir + "-bulletin.html", md = dir + "-bulletin.md";
+  VLEDGER_TRY(run.Run("admin", {"report", "bulletin", "--village", kVillage, "--period", "2021Q3",
+                                "--format", "html", "--out", html}));
+  VLEDGER_TRY(run.Run("admin", {"report", "bulletin", "--village", kVillage, "--period", "2021Q3",
+                                "--format", "md", "--out", md}));
   ctx.PrintLine("  ran " + std::to_string(run.commands()) + " commands; `vledger verify` passed");
   ctx.PrintLine("");
   ctx.PrintLine("ledger: " + dir + "    keys: " + keys + "/ (mode 0600)");
+  ctx.PrintLine("2021Q3 bulletin (公示): " + html + " (print on A4) and " + md);
   ctx.PrintLine("try:    vledger --ledger " + dir + " log --limit 10");
   ctx.PrintLine("        vledger --ledger " + dir + " rank --village " + kVillage + " --period 2021Q3");
   ctx.PrintLine("        vledger --ledger " + dir + " balance R001");
+  ctx.PrintLine("        vledger --ledger " + dir + " balance --fund QNXY");
   ctx.PrintLine("        vledger --ledger " + dir + " verify");
   return Status::Ok();
 }

@@ -45,6 +45,7 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   RegisterPointsCommands(app, ctx, &action);
   RegisterFundCommands(app, ctx, &action);
   RegisterImportCommand(app, ctx, &action);
+  RegisterReliabilityCommands(app, ctx, &action);
   RegisterReportCommands(app, ctx, &action);
   RegisterDemoCommand(app, ctx, &action);
 

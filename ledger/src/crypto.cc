@@ -14,7 +14,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 namespace vledger {
 namespace {
@@ -69,10 +68,14 @@ std::string RawPublicKey(EVP_PKEY* pkey) {
 Result<std::string> ReadSmallFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Rejected(path + ": cannot read key file: " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  if (text.size() > 64 * 1024) return Status::Rejected(path + ": key file too large");
+  // Read at most one byte past the bound: a huge file is refused unread.
+  std::string text(kKeyFileBytesMax + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kKeyFileBytesMax) {
+    return Status::Rejected(path + ": key file too large (over " +
+                            std::to_string(kKeyFileBytesMax) + " bytes)");
+  }
   return text;
 }
 
@@ -277,10 +280,14 @@ std::string PrivateKey::Sign(std::string_view message) const {
   return sig;
 }
 
-std::string PrivateKey::ToPem() const {
+std::string PrivateKey::ToPem(const std::string& passphrase) const {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  VLEDGER_ASSERT(PEM_write_bio_PKCS8PrivateKey(bio.get(), impl_->pkey.get(), nullptr, nullptr, 0,
-                                               nullptr, nullptr) == 1);
+  const EVP_CIPHER* cipher = passphrase.empty() ? nullptr : EVP_aes_256_cbc();
+  // OpenSSL takes the passphrase as a non-const char*, but only reads it.
+  char* pass = passphrase.empty() ? nullptr : const_cast<char*>(passphrase.data());
+  VLEDGER_ASSERT(PEM_write_bio_PKCS8PrivateKey(bio.get(), impl_->pkey.get(), cipher, pass,
+                                               static_cast<int>(passphrase.size()), nullptr,
+                                               nullptr) == 1);
   char* data = nullptr;
   long len = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<size_t>(len));
@@ -311,11 +318,12 @@ static Status WriteNewFile(const std::string& path, const std::string& text, mod
   return Status::Ok();
 }
 
-Status PrivateKey::SavePem(const std::string& path, const std::string& pub_path) const {
+Status PrivateKey::SavePem(const std::string& path, const std::string& pub_path,
+                          const std::string& passphrase) const {
   if (!pub_path.empty() && ::access(pub_path.c_str(), F_OK) == 0) {
     return Status::Rejected(pub_path + ": file exists, refusing to overwrite");
   }
-  VLEDGER_TRY(WriteNewFile(path, ToPem(), 0600));
+  VLEDGER_TRY(WriteNewFile(path, ToPem(passphrase), 0600));
   if (!pub_path.empty()) VLEDGER_TRY(WriteNewFile(pub_path, public_.ToPem(), 0644));
   return Status::Ok();
 }

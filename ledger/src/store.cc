@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <vector>
 
@@ -37,12 +38,19 @@ constexpr const char* kCfNames[kCfCount] = {
     "default", "events", "hashes", "commits", "merkle",
     "state", "persons", "checkpoints"};
 constexpr std::string_view kHeadKey = "head";
+constexpr size_t kCopyBatchBytes = 4 << 20;  // backup: rows per write batch, in bytes
+constexpr int kReaderOpenAttempts = 3;
 
 // Maps a RocksDB error to exit 4 (storage) with what to do about it.
 Status StorageError(const rocksdb::Status& s, const std::string& what) {
   std::string msg = what + ": " + s.ToString();
   if (s.IsCorruption()) {
     msg += " (the database is damaged: restore it from a backup with `vledger restore`)";
+  } else if (s.IsNoSpace()) {
+    msg += " (the disk is full: free space and retry; nothing was written)";
+  } else if (s.IsIOError() || s.IsPathNotFound()) {
+    msg += " (a database file is missing or unreadable: if it is lost, restore the ledger from a "
+           "backup with `vledger restore`)";
   }
   return Status::Unavailable(msg);
 }
@@ -76,7 +84,11 @@ Result<CommitRecord> DecodeCommit(uint64_t last, std::string_view value) {
 rocksdb::Options BaseOptions() {
   rocksdb::Options options;
   options.paranoid_checks = true;
-  options.max_open_files = -1;  // required by secondary readers; few files anyway
+  options.max_open_files = -1;  // required by secondary readers
+  // Opening must stay cheap, since every command opens the database: open
+  // table files on one thread and skip the statistics pass over them.
+  options.max_file_opening_threads = 1;
+  options.skip_stats_update_on_db_open = true;
   options.IncreaseParallelism(2);
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   options.keep_log_file_num = 2;
@@ -86,7 +98,29 @@ rocksdb::Options BaseOptions() {
   // files.
   options.avoid_flush_during_recovery = true;
   options.atomic_flush = true;  // column families flush together
+  // Every commit is a synced write, so only a torn last record (a crash
+  // during an unacknowledged commit) may be dropped; a bad record anywhere
+  // else is damage and stops the open, instead of silently ending the log
+  // there (the default, point-in-time recovery).
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   return options;
+}
+
+// Whether some process holds the writer's flock on DIR/writer.lock, read
+// from /proc/locks: readers must not take the lock, not even briefly.
+bool WriterActive(const std::string& dir) {
+  struct stat st;
+  if (::stat((dir + "/writer.lock").c_str(), &st) != 0) return false;
+  std::ifstream locks("/proc/locks");
+  std::string line;
+  std::string inode = ":" + std::to_string(st.st_ino) + " ";
+  while (std::getline(locks, line)) {
+    // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"
+    if (line.find(" FLOCK ") != std::string::npos && line.find(inode) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
@@ -209,20 +243,39 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
     impl->lock.emplace(std::move(lock));
     s = rocksdb::DB::Open(options, DbPath(dir), CfDescriptors(), &impl->cfs, &raw);
   } else {
-    // A secondary instance reads beside a live writer and sees whole
-    // commits only (each commit is one WriteBatch in the WAL).
     std::string tmpl = (fs::temp_directory_path() / "vledger-reader-XXXXXX").string();
     if (::mkdtemp(tmpl.data()) == nullptr) {
       return Status::Unavailable("cannot create a scratch folder for reading");
     }
     impl->secondary_dir = tmpl;
     options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;
-    s = rocksdb::DB::OpenAsSecondary(options, DbPath(dir), impl->secondary_dir, CfDescriptors(),
-                                     &impl->cfs, &raw);
-    if (s.ok()) {
-      impl->db.reset(raw);
+    options.db_log_dir = impl->secondary_dir;  // a reader writes nothing into DIR
+    // With no writer running, a read-only instance: it opens strictly, so a
+    // missing, truncated or damaged file stops it. A secondary instance
+    // reads beside a live writer and sees whole commits only (each commit
+    // is one WriteBatch in the WAL), but it silently falls back to an older
+    // version when a table file cannot be opened — safe only because the
+    // live writer's own (strict) open found every file whole. A failed
+    // open is retried: a writer may have started or ended meanwhile.
+    for (int attempt = 0; attempt < kReaderOpenAttempts; attempt++) {
+      for (auto* cf : impl->cfs) {
+        if (impl->db) impl->db->DestroyColumnFamilyHandle(cf);
+      }
+      impl->cfs.clear();
+      impl->db.reset();
       raw = nullptr;
-      s = impl->db->TryCatchUpWithPrimary();
+      if (WriterActive(dir)) {
+        s = rocksdb::DB::OpenAsSecondary(options, DbPath(dir), impl->secondary_dir,
+                                         CfDescriptors(), &impl->cfs, &raw);
+        if (s.ok()) {
+          impl->db.reset(raw);
+          raw = nullptr;
+          s = impl->db->TryCatchUpWithPrimary();
+        }
+      } else {
+        s = rocksdb::DB::OpenForReadOnly(options, DbPath(dir), CfDescriptors(), &impl->cfs, &raw);
+      }
+      if (s.ok()) break;
     }
   }
   if (raw != nullptr) impl->db.reset(raw);
@@ -498,6 +551,96 @@ Status Ledger::VerifyStorage() const {
   return Status::Ok();
 }
 
+namespace {
+
+// Copies every row of every column family of `src` into a new database at
+// `db_path`. Rows go in unsynced batches without a write-ahead log; one
+// atomic flush at the end puts them all in synced table files.
+Result<uint64_t> CopyRows(rocksdb::DB* src,
+                          const std::vector<rocksdb::ColumnFamilyHandle*>& src_cfs,
+                          const std::string& db_path) {
+  // The caller made sure db_path is new. No error_if_exists: RocksDB keeps
+  // the options in the folder's OPTIONS file, where that flag would stop
+  // tools such as ldb from opening the copy.
+  rocksdb::Options options = BaseOptions();
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, db_path, CfDescriptors(), &cfs, &raw);
+  if (!s.ok()) return StorageError(s, "create " + db_path);
+  std::unique_ptr<rocksdb::DB> dst(raw);
+  uint64_t rows = 0;
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = true;
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  ro.verify_checksums = true;
+  Status st;
+  for (size_t i = 0; i < kCfCount && st.ok(); i++) {
+    std::unique_ptr<rocksdb::Iterator> it(src->NewIterator(ro, src_cfs[i]));
+    rocksdb::WriteBatch batch;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      batch.Put(cfs[i], it->key(), it->value());
+      rows++;
+      if (batch.GetDataSize() >= kCopyBatchBytes) {
+        s = dst->Write(wo, &batch);
+        if (!s.ok()) break;
+        batch.Clear();
+      }
+    }
+    if (!it->status().ok()) {
+      st = StorageError(it->status(), std::string("read ") + kCfNames[i]);
+    } else if (s.ok()) {
+      s = dst->Write(wo, &batch);
+    }
+    if (st.ok() && !s.ok()) st = StorageError(s, "write " + db_path);
+  }
+  if (st.ok()) {
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    s = dst->Flush(fo, cfs);
+    if (!s.ok()) st = StorageError(s, "flush " + db_path);
+  }
+  for (auto* cf : cfs) dst->DestroyColumnFamilyHandle(cf);
+  s = dst->Close();
+  if (st.ok() && !s.ok()) st = StorageError(s, "close " + db_path);
+  if (!st.ok()) return st;
+  return rows;
+}
+
+}  // namespace
+
+Result<uint64_t> Ledger::Backup(const std::string& dir) const {
+  std::error_code ec;
+  bool existed = fs::exists(dir, ec);
+  if (existed && !fs::is_empty(dir, ec)) {
+    return Status::Rejected(dir + " exists and is not empty");
+  }
+  fs::create_directories(dir, ec);
+  if (ec) return Status::Rejected("cannot create " + dir + ": " + ec.message());
+  auto rows = CopyRows(impl_->db.get(), impl_->cfs, DbPath(dir));
+  if (!rows.ok()) {
+    // Leave nothing behind: the folder as it was (absent, or empty).
+    if (existed) {
+      fs::remove_all(DbPath(dir), ec);
+    } else {
+      fs::remove_all(dir, ec);
+    }
+  }
+  return rows;
+}
+
+Result<uint64_t> Ledger::Restore(const std::string& backup_dir, const std::string& ledger_dir) {
+  std::error_code ec;
+  if (fs::exists(ledger_dir, ec)) {
+    return Status::Rejected("--ledger: " + ledger_dir + " exists; restore creates a new folder");
+  }
+  auto backup = Open(backup_dir, {Access::kReader, 0});
+  if (!backup.ok()) return backup.status().WithPrefix("backup " + backup_dir);
+  return (*backup)->Backup(ledger_dir);
+}
+
 // ------------------------------------------------------------------ WriteTxn
 
 struct WriteTxn::Impl {
@@ -660,6 +803,17 @@ Result<CommitRecord> WriteTxn::Commit(const PrivateKey& signer) {
   Ledger::Impl& l = *t.ledger;
   VLEDGER_ASSERT(!t.events.empty());
   if (!t.io.ok()) return t.io;
+  if (t.events.size() > kCommitEventsMax) {
+    return Status::Rejected("a commit holds at most " + std::to_string(kCommitEventsMax) +
+                            " events, not " + std::to_string(t.events.size()));
+  }
+  for (const StoredEvent& e : t.events) {
+    if (e.canonical.size() > kEventBytesMax) {
+      return Status::Rejected("event " + std::to_string(e.seq) + " is " +
+                              std::to_string(e.canonical.size()) + " bytes encoded, over the " +
+                              std::to_string(kEventBytesMax) + " allowed");
+    }
+  }
   if (!t.merkle) return Status::Unavailable("Merkle tree could not be read");
 
   CommitRecord commit;

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "vledger/bytes.h"
+#include "vledger/funds.h"
 #include "vledger/registry.h"
 
 namespace vledger {
@@ -220,7 +221,17 @@ std::string EventVillage(StateStore& state, const Event& event) {
     auto h = LoadHousehold(state, id);
     return h ? h->village : "";
   };
+  auto fund_village = [&](const std::string& code) -> std::string {
+    auto f = LoadFund(state, code);
+    return f ? f->village : "";
+  };
   const EventBody& b = event.body;
+  if (const auto* e = std::get_if<DonationReceived>(&b)) return fund_village(e->fund);
+  if (const auto* e = std::get_if<RestrictionReleased>(&b)) return fund_village(e->fund);
+  if (const auto* e = std::get_if<FundOpened>(&b)) return e->village;
+  if (const auto* e = std::get_if<FundDisbursed>(&b); e && !fund_village(e->fund).empty()) {
+    return fund_village(e->fund);
+  }
   if (const auto* e = std::get_if<PointsAwarded>(&b)) return resident_village(e->resident);
   if (const auto* e = std::get_if<PointsDeducted>(&b)) return resident_village(e->resident);
   if (const auto* e = std::get_if<PointsRedeemed>(&b)) return resident_village(e->resident);

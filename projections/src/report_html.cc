@@ -35,16 +35,18 @@ body { margin: 0 auto; max-width: 190mm; padding: 6mm 4mm; color: #111; backgrou
   font-family: "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei",
   "PingFang SC", sans-serif; font-size: 16pt; line-height: 1.4; }
 header { border-bottom: 3mm solid #c00; margin-bottom: 5mm; text-align: center; }
-h1 { color: #c00; font-size: 30pt; margin: 0 0 2mm; letter-spacing: 0.08em; }
+h1 { color: #c00; font-size: 32pt; margin: 0; letter-spacing: 0.1em; line-height: 1.25; }
+h1 small { display: block; font-size: 22pt; letter-spacing: 0.04em; }
 .sub { font-size: 13pt; color: #333; margin-bottom: 3mm; }
 h2 { font-size: 21pt; color: #fff; background: #c00; padding: 1mm 3mm; margin: 7mm 0 3mm;
   break-after: avoid; }
 h3 { font-size: 18pt; margin: 5mm 0 2mm; break-after: avoid; }
 table { width: 100%; border-collapse: collapse; font-size: 15pt; margin-bottom: 3mm; }
 th, td { border: 0.4mm solid #555; padding: 1mm 2mm; text-align: left; vertical-align: top; }
-th { background: #f3e0e0; }
+th { background: #f3e0e0; white-space: nowrap; }
+td.w { white-space: nowrap; }
 tr { break-inside: avoid; }
-td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .stars { color: #d40; letter-spacing: 0.05em; white-space: nowrap; }
 .disputed { color: #a00; font-weight: bold; }
 .note { font-size: 13pt; color: #333; }
@@ -73,21 +75,22 @@ class Html {
   void P(const std::string& text, const char* cls = "note") {
     out_ += "<p class=\"" + std::string(cls) + "\">" + text + "</p>\n";
   }
-  // A table: header cells (prefix "#" marks a numeric column) then rows.
+  // A table: header cells then rows. A header starting with "#" marks a
+  // numeric column (right-aligned), "!" a short text column kept on one line.
   void Table(std::vector<std::string> head, const std::vector<std::vector<std::string>>& rows) {
-    std::vector<bool> numeric;
+    std::vector<std::string> td;
     out_ += "<table><thead><tr>";
     for (auto& h : head) {
-      bool n = !h.empty() && h[0] == '#';
-      numeric.push_back(n);
-      out_ += std::string(n ? "<th class=\"n\">" : "<th>") + E(n ? h.substr(1) : h) + "</th>";
+      char mark = h.empty() ? ' ' : h[0];
+      td.push_back(mark == '#' ? "<td class=\"n\">" : mark == '!' ? "<td class=\"w\">" : "<td>");
+      bool marked = mark == '#' || mark == '!';
+      out_ += std::string(mark == '#' ? "<th class=\"n\">" : "<th>") +
+              E(marked ? h.substr(1) : h) + "</th>";
     }
     out_ += "</tr></thead>\n<tbody>\n";
     for (const auto& row : rows) {
       out_ += "<tr>";
-      for (size_t i = 0; i < row.size(); i++) {
-        out_ += std::string(numeric[i] ? "<td class=\"n\">" : "<td>") + row[i] + "</td>";
-      }
+      for (size_t i = 0; i < row.size(); i++) out_ += td[i] + row[i] + "</td>";
       out_ += "</tr>\n";
     }
     out_ += "</tbody></table>\n";
@@ -109,13 +112,13 @@ struct Bar {
 std::string BarChart(const std::vector<Bar>& bars, bool two, const char* a_color,
                      const char* b_color, const std::string& a_legend,
                      const std::string& b_legend) {
-  constexpr int64_t kLabelW = 230, kBarW = 420, kRowH = 34, kWidth = 760;
+  constexpr int64_t kLabelW = 250, kBarW = 380, kRowH = 38, kWidth = 760;
   int64_t max = 1;
   for (const Bar& b : bars) max = std::max({max, b.a < 0 ? -b.a : b.a, b.b < 0 ? -b.b : b.b});
   int64_t row_h = two ? kRowH * 2 : kRowH;
   int64_t height = 34 + static_cast<int64_t>(bars.size()) * (row_h + 8);
   std::string s = "<svg class=\"chart\" width=\"100%\" viewBox=\"0 0 " + N(kWidth) + " " +
-                  N(height) + "\" font-size=\"18\" role=\"img\">";
+                  N(height) + "\" font-size=\"22\" role=\"img\">";
   s += "<rect x=\"0\" y=\"4\" width=\"18\" height=\"18\" fill=\"" + std::string(a_color) +
        "\"/><text x=\"26\" y=\"20\">" + E(a_legend) + "</text>";
   if (two) {
@@ -126,6 +129,7 @@ std::string BarChart(const std::vector<Bar>& bars, bool two, const char* a_color
   auto bar = [&](int64_t v, int64_t top, const char* color, const std::string& text) {
     int64_t w = (v < 0 ? -v : v) * kBarW / max;
     if (v != 0 && w == 0) w = 1;
+    if (v == 0) return;
     s += "<rect x=\"" + N(kLabelW) + "\" y=\"" + N(top + 3) + "\" width=\"" + N(w) +
          "\" height=\"" + N(kRowH - 6) + "\" fill=\"" + color + "\"/>";
     s += "<text x=\"" + N(kLabelW + w + 6) + "\" y=\"" + N(top + kRowH - 10) + "\">" + E(text) +
@@ -157,10 +161,10 @@ void Ranking(Html& h, const ReportData& d, const std::vector<RankedRow>& rows, b
   std::vector<std::vector<std::string>> body;
   for (const RankedRow& r : rows) body.push_back(RankRow(d, r));
   h.Table({std::string("#") + L(d, "名次", "Rank"),
-           households ? L(d, "户号", "Household") : L(d, "编号", "ID"),
+           std::string("!") + (households ? L(d, "户号", "Household") : L(d, "编号", "ID")),
            households ? L(d, "户主", "Head") : L(d, "姓名", "Name"),
-           std::string("#") + L(d, "积分", "Points"), L(d, "星级", "Stars"),
-           L(d, "红旗", "Flag")},
+           std::string("#") + L(d, "积分", "Points"), std::string("!") + L(d, "星级", "Stars"),
+           std::string("!") + L(d, "红旗", "Flag")},
           body);
 }
 
@@ -181,7 +185,8 @@ void Points(Html& h, const ReportData& d) {
       body.push_back({E(r.code), E(r.category), E(r.description), E(r.amount),
                       N(static_cast<int64_t>(r.entries)), N(r.points)});
     }
-    h.Table({L(d, "规则", "Rule"), L(d, "类别", "Category"), L(d, "说明", "Description"),
+    h.Table({std::string("!") + L(d, "规则", "Rule"), std::string("!") + L(d, "类别", "Category"),
+           L(d, "说明", "Description"),
              std::string("#") + L(d, "分值", "Points"), std::string("#") + L(d, "条数", "Entries"),
              std::string("#") + L(d, "合计", "Total")},
             body);
@@ -273,7 +278,7 @@ void Corrections(Html& h, const ReportData& d) {
     body.push_back({N(static_cast<int64_t>(c.seq)), c.date, N(static_cast<int64_t>(c.target)),
                     entry, E(c.reason)});
   }
-  h.Table({std::string("#") + L(d, "记录号", "Seq"), L(d, "日期", "Date"),
+  h.Table({std::string("#") + L(d, "记录号", "Seq"), std::string("!") + L(d, "日期", "Date"),
            std::string("#") + L(d, "被更正记录", "Reversed"), L(d, "内容", "Entry"),
            L(d, "原因", "Reason")},
           body);
@@ -299,9 +304,10 @@ void Objections(Html& h, const ReportData& d) {
     body.push_back({N(static_cast<int64_t>(o.seq)), E(o.about), o.filed_on, o.reply_due,
                     E(o.text), status, answer});
   }
-  h.Table({std::string("#") + L(d, "编号", "Seq"), L(d, "对象", "About"),
-           L(d, "提出日期", "Filed"), L(d, "答复期限", "Reply due"), L(d, "内容", "Text"),
-           L(d, "状态", "Status"), L(d, "答复", "Answer")},
+  h.Table({std::string("#") + L(d, "编号", "Seq"), std::string("!") + L(d, "对象", "About"),
+           std::string("!") + L(d, "提出日期", "Filed"),
+           std::string("!") + L(d, "答复期限", "Reply due"), L(d, "内容", "Text"),
+           std::string("!") + L(d, "状态", "Status"), L(d, "答复", "Answer")},
           body);
 }
 
@@ -333,7 +339,8 @@ std::string RenderHtml(const ReportData& d) {
         "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + E(report::Title(d)) + "</title>\n" +
         kStyle + "</head>\n<body>\n");
   h.Section(kSectionHeader, nullptr, nullptr);
-  h.Raw("<header><h1>" + E(report::Title(d)) + "</h1>\n<div class=\"sub\">" +
+  h.Raw("<header><h1>" + E(d.village_name) + "<small>" + E(report::TitleTail(d)) +
+        "</small></h1>\n<div class=\"sub\">" +
         E(L(d, "账本：", "Ledger: ")) + E(d.ledger_name) + E(L(d, " · 村代码 ", " · village ")) +
         E(d.args.village) + E(L(d, " · 计算至前 ", " · computed over the first ")) +
         N(static_cast<int64_t>(d.args.size)) + E(L(d, " 条记录", " events")) +

@@ -147,18 +147,22 @@ std::string PurposeLabel(const ReportData& d, std::string_view purpose) {
 bool HasPoints(const ReportData& d) { return d.args.kind != "funds"; }
 bool HasFunds(const ReportData& d) { return d.args.kind != "points"; }
 
-std::string Title(const ReportData& d) {
+std::string TitleTail(const ReportData& d) {
   std::string what = d.args.kind == "points" ? L(d, "信用积分公示", "Credit points notice")
                      : d.args.kind == "funds" ? L(d, "基金收支公示", "Fund accounts notice")
                                               : L(d, "信用积分与基金公示", "Public bulletin");
-  if (En(d)) return d.village_name + " " + d.args.period + " — " + what;
+  if (En(d)) return d.args.period + " — " + what;
   // 2021Q3 -> 2021年第3季度, 2021-07 -> 2021年7月, 2021 -> 2021年度.
   const std::string& p = d.args.period;
   std::string period = p.substr(0, 4) + "年";
   if (p.size() == 4) period += "度";
   if (p.size() == 6) period += "第" + p.substr(5, 1) + "季度";
   if (p.size() == 7) period += std::to_string((p[5] - '0') * 10 + (p[6] - '0')) + "月";
-  return d.village_name + period + what;
+  return period + what;
+}
+
+std::string Title(const ReportData& d) {
+  return d.village_name + (En(d) ? " " : "") + TitleTail(d);
 }
 
 }  // namespace report

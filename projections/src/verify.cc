@@ -153,7 +153,12 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   ChainVerifier v([&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });
   Status chain = StreamChain(ledger, v);
   if (chain.code() == Code::kUnavailable) return chain;
-  if (!chain.ok()) return Faulted(v.fault_seq(), chain.message());
+  if (!chain.ok()) {
+    // A fault found by the storage scan (a missing row) belongs to the
+    // next event the verifier expected.
+    return Faulted(v.fault_seq() ? v.fault_seq() : std::optional<uint64_t>(v.size()),
+                   chain.message());
+  }
   Status finish = v.Finish();
   if (!finish.ok()) return Faulted(v.fault_seq(), finish.message());
   if (v.size() != ledger.size() || v.head() != ledger.head()) {

@@ -2,11 +2,24 @@
 add_test(NAME points_scenario
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/points.sh $<TARGET_FILE:vledger>)
 set_tests_properties(points_scenario PROPERTIES TIMEOUT 900)
+add_test(NAME scenario.funds COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/funds.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.funds PROPERTIES TIMEOUT 900)
 add_test(NAME scenario.audit COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/audit.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.audit PROPERTIES TIMEOUT 900)
 add_test(NAME scenario.report COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/report.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.report PROPERTIES TIMEOUT 900)
-add_test(NAME scenario.funds COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/funds.sh $<TARGET_FILE:vledger>)
-set_tests_properties(scenario.funds PROPERTIES TIMEOUT 900)
+# Foundation (issue 1): every command and exit code, tamper detection with
+# ldb, and the FORMAT.md test vectors. Each script takes the binary as $1.
+foreach(scenario foundation tamper vectors)
+  add_test(NAME scenario.${scenario}
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/${scenario}.sh $<TARGET_FILE:vledger>)
+  set_tests_properties(scenario.${scenario} PROPERTIES TIMEOUT 900)
+endforeach()
+add_test(NAME scenario.backup COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/backup.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.backup PROPERTIES TIMEOUT 900)
+add_test(NAME scenario.concurrency COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/concurrency.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.concurrency PROPERTIES TIMEOUT 900)
+add_test(NAME scenario.damage COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/damage.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.damage PROPERTIES TIMEOUT 900)
 add_test(NAME scenario.import COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/import.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.import PROPERTIES TIMEOUT 900)

@@ -38,6 +38,8 @@ std::string KeyIdOf(std::string_view raw_public_key);
 
 constexpr size_t kPublicKeyBytes = 32;
 constexpr size_t kSignatureBytes = 64;
+// Key files (PEM) larger than this are refused unread.
+constexpr size_t kKeyFileBytesMax = 64 * 1024;
 
 // An Ed25519 public key (raw 32 bytes).
 class PublicKey {
@@ -75,11 +77,15 @@ class PrivateKey {
   const PublicKey& public_key() const { return public_; }
   std::string key_id() const { return public_.key_id(); }
   std::string Sign(std::string_view message) const;  // 64 bytes
-  std::string ToPem() const;                           // unencrypted PKCS#8 PEM
+  // PKCS#8 PEM: unencrypted when `passphrase` is empty, else encrypted
+  // PKCS#8 (PBES2 with PBKDF2, AES-256-CBC) that LoadPem opens with it.
+  std::string ToPem(const std::string& passphrase = "") const;
 
-  // Writes FILE (PKCS#8, mode 0600) and, if pub_path is not empty, the SPKI
-  // public key. Refuses to overwrite an existing file.
-  Status SavePem(const std::string& path, const std::string& pub_path) const;
+  // Writes FILE (PKCS#8, mode 0600; encrypted when `passphrase` is not
+  // empty) and, if pub_path is not empty, the SPKI public key. Refuses to
+  // overwrite an existing file.
+  Status SavePem(const std::string& path, const std::string& pub_path,
+                 const std::string& passphrase = "") const;
 
  private:
   PrivateKey() = default;

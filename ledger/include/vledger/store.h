@@ -40,6 +40,12 @@ struct StoredEvent {
 
 class WriteTxn;
 
+// Bounds on what one commit may write (docs/LIMITS.md). Both sit far below
+// what the store can read back (DecodeEvent takes up to 16 MiB) and keep a
+// pending commit's memory bounded.
+inline constexpr size_t kEventBytesMax = 1 << 20;        // C(e) of one event
+inline constexpr uint64_t kCommitEventsMax = 200'000;    // events in one commit
+
 class Ledger {
  public:
   enum class Access { kReader, kWriter };
@@ -116,6 +122,19 @@ class Ledger {
   // Checks every table file's block checksums (RocksDB VerifyChecksum).
   Status VerifyStorage() const;
 
+  // Writes a copy of this ledger as it stands (the last whole commit: log,
+  // indexes, projections, person store, checkpoints) as a new ledger folder
+  // `dir` (absent or empty; Rejected otherwise). The copy is logical — every
+  // row read through this instance and written to fresh table files — so a
+  // reader can take it beside a live writer without the writer lock, and a
+  // damaged source is Unavailable rather than copied. A failed backup leaves
+  // nothing behind. Returns the number of rows copied.
+  Result<uint64_t> Backup(const std::string& dir) const;
+  // Copies the ledger folder `backup_dir` (as Backup wrote it) into a new
+  // ledger folder `ledger_dir`, which must not exist (Rejected). Verifying
+  // the result is the caller's job; a failed copy leaves nothing behind.
+  static Result<uint64_t> Restore(const std::string& backup_dir, const std::string& ledger_dir);
+
   struct Impl;
 
  private:
@@ -153,7 +172,8 @@ class WriteTxn final : public StateStore {
   Hash HashOf(uint64_t seq);
 
   // Signs and writes. The first storage error (from any read or the write)
-  // is returned as Unavailable.
+  // is returned as Unavailable; a commit past kCommitEventsMax events or
+  // with an event past kEventBytesMax bytes is Rejected, writing nothing.
   Result<CommitRecord> Commit(const PrivateKey& signer);
   // Forgets everything pending.
   void Abort();

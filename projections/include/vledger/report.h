@@ -179,7 +179,8 @@ std::string Yuan(int64_t fen);  // "1234.50"
 std::string PurposeLabel(const ReportData& d, std::string_view purpose);
 bool HasPoints(const ReportData& d);
 bool HasFunds(const ReportData& d);
-std::string Title(const ReportData& d);
+std::string Title(const ReportData& d);      // village, period and kind
+std::string TitleTail(const ReportData& d);  // the same without the village
 }  // namespace report
 
 }  // namespace vledger

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Test vectors of docs/FORMAT.md: a fixed small ledger (fixed keys from
+# tests/data, fixed VLEDGER_NOW, no person records since their salts are
+# random) whose bytes and hashes must never change. Besides asserting the
+# recorded constants, it re-derives every hash from the stored bytes with
+# independent tools — Python's hashlib, `ldb`, `capnp convert`, `openssl` —
+# exactly as docs/FORMAT.md tells an auditor to.
+# Usage: vectors.sh PATH/TO/vledger
+source "$(dirname "$0")/lib.sh"
+setup
+
+# ----------------------------------------------------- recorded constants
+# If one of these changes, the integrity format changed: every existing
+# ledger would stop verifying. Update docs/FORMAT.md only with a new format
+# version, never to make this test pass.
+ADMIN_ID=a24c97843447f515
+COLLECTOR_ID=f8bc74122bc18c26
+ORIGIN=vledger/向量测试-a24c9784
+H0=51d90c9a5ec193ea33873efd629ca954fb3e7c0273e26c18ab6c828ee8b9d869
+H1=82ad2863bef0a4309608e4f6e7f5138db61fdd6f52c81e98ad0589b3db36c7da
+H2=8cf36ae80b6221db6252bc131ee0f1e6be447d68406b4f147bbeda75e75735bd
+H3=e2a170cff5aa43bb42b80dcbf3754337b8a3a92ba194be70c5e3b797f131f2b0
+ROOT=bb6911f3f33f8b651f3d7c631fa8deca140fc3ea5ebfafd4f7574459f58be54e
+C0=0000000001000300008125367c010000090000008a000000110000000a00000010000000000003006132346339373834\
+333434376635313500000000000000000000000000000000090000006a0000000d000000f20000001900000002010000\
+e59091e9878fe6b58be8af9500000000766c65646765722fe59091e9878fe6b58be8af952d6132346339373834000000\
+c525d58e59552206fc37cee3c3d764de9a4a14fe02b0267a30488572b6076aa2
+SIG3=0f486c10bca0b6d25bc43be4ce499be8b97678784b1bca37d8fab79376c5bc2687e5cbcefc3cb01376356a5dbe7fcb96adddfd799d2345c755e1b955676ce605
+CHECKPOINT_SIG=A//o1bBeexk9U88haapSouH38lOWqKY6P+FZFYc8s2EbDFsUD1ixgm9VSJk8XM+R5/RXRvgc1BNvkPIjw+v++0y7HgI=
+
+# -------------------------------------------------------- the fixed ledger
+fixture_key vector-admin.key admin.key
+cp "$TEST_DATA/vector-collector.key.pub" collector.pub
+L=ledger
+expect_exit 0 vl --ledger $L --json init --name 向量测试 --admin-key admin.key
+expect_json 'd["keyId"]' $ADMIN_ID
+expect_json 'd["origin"]' "$ORIGIN"
+expect_exit 0 vl --ledger $L --key admin.key village add V1 --name 甲村
+expect_exit 0 vl --ledger $L --key admin.key key register --pub collector.pub --role collector \
+  --village V1 --label 采集员
+expect_exit 0 vl --ledger $L --key admin.key village policy V1 --review on --request-id vec-3
+
+# ------------------------------------------------------ vledger's answers
+expect_exit 0 vl --ledger $L --json log
+cp "$(LAST_OUT_FILE)" log.json
+expect_json '[e["hash"] for e in d["events"]]' "[\"$H0\", \"$H1\", \"$H2\", \"$H3\"]"
+expect_json '[e["type"] for e in d["events"]]' \
+  '["genesis", "villageRegistered", "keyRegistered", "villagePolicySet"]'
+expect_json 'd["events"][2]["body"]' \
+  "{\"label\": \"采集员\", \"publicKey\": \"$(python3 -c '
+import base64, sys
+der = base64.b64decode("".join(l for l in open(sys.argv[1]) if "-----" not in l))
+print(der[-32:].hex())' collector.pub)\", \"role\": \"collector\", \"villages\": [\"V1\"]}"
+expect_json 'd["events"][3]["requestId"]' vec-3
+expect_exit 0 vl --ledger $L --json verify
+expect_json 'd' "{\"events\": 4, \"ok\": true, \"root\": \"$ROOT\"}"
+expect_exit 0 vl --ledger $L --json show 3
+expect_json 'd["commit"]["signature"]' "$SIG3"
+
+# --------------------------------------------------- the stored bytes, by ldb
+dump_cf() {  # dump_cf CF FILE: "KEYHEX VALUEHEX" lines, lowercase
+  rm -rf "$TMPDIR/sec"
+  ldb --db=$L/db --secondary_path="$TMPDIR/sec" --column_family="$1" --hex scan 2>/dev/null |
+    sed -n 's/^0x\([0-9A-F]*\) : 0x\([0-9A-F]*\)$/\1 \2/p' | tr 'A-F' 'a-f' >"$2"
+  rm -rf "$TMPDIR/sec"
+}
+dump_cf events events.txt
+dump_cf hashes hashes.txt
+dump_cf commits commits.txt
+dump_cf merkle merkle.txt
+expect_eq "$(wc -l <events.txt)" 4 "the events column family holds one row per event"
+expect_eq "$(head -1 events.txt)" "0000000000000000 $C0" "C(genesis) as stored"
+
+# ------------------------------------- every hash again, with Python hashlib
+expect_exit 0 python3 - events.txt hashes.txt log.json <<'EOF'
+import hashlib, json, sys
+events = [line.split() for line in open(sys.argv[1])]
+stored = {k: v for k, v in (line.split() for line in open(sys.argv[2]))}
+log = json.load(open(sys.argv[3]))["events"]
+prev = bytes(32)
+for n, (key, canonical) in enumerate(events):
+    assert int(key, 16) == n, f"row {key} is not seq {n}"
+    c = bytes.fromhex(canonical)
+    h = hashlib.sha256(b"VLEDGER-EVENT-V1\x00" + n.to_bytes(8, "big") + prev + c).digest()
+    assert h.hex() == stored[key], f"h[{n}] differs from the hashes column"
+    assert h.hex() == log[n]["hash"], f"h[{n}] differs from log --json"
+    prev = h
+print("ok")
+EOF
+
+# The Merkle root, RFC 6962, from the record hashes.
+expect_exit 0 python3 - hashes.txt "$ROOT" merkle.txt <<'EOF'
+import hashlib, sys
+H = lambda b: hashlib.sha256(b).digest()
+hashes = [bytes.fromhex(line.split()[1]) for line in open(sys.argv[1])]
+def mth(leaves):
+    if len(leaves) == 1:
+        return H(b"\x00" + leaves[0])
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return H(b"\x01" + mth(leaves[:k]) + mth(leaves[k:]))
+assert mth(hashes).hex() == sys.argv[2], "Merkle root differs"
+# Every stored perfect subtree: u8 level || u64be index -> root of leaves
+# [index * 2^level, (index + 1) * 2^level).
+for line in open(sys.argv[3]):
+    key, value = line.split()
+    level, index = int(key[:2], 16), int(key[2:], 16)
+    width = 1 << level
+    assert mth(hashes[index * width:(index + 1) * width]).hex() == value, f"node {key}"
+print("ok")
+EOF
+
+# The key id: the first 8 bytes of SHA-256 of the raw public key.
+expect_exit 0 python3 - log.json $ADMIN_ID $COLLECTOR_ID <<'EOF'
+import hashlib, json, sys
+events = json.load(open(sys.argv[1]))["events"]
+admin = bytes.fromhex(events[0]["body"]["publicKey"])
+collector = bytes.fromhex(events[2]["body"]["publicKey"])
+assert hashlib.sha256(admin).hexdigest()[:16] == sys.argv[2]
+assert hashlib.sha256(collector).hexdigest()[:16] == sys.argv[3]
+assert all(e["keyId"] == sys.argv[2] for e in events)
+print("ok")
+EOF
+
+# ------------------------------------ commit signatures, checked by openssl
+# commits: u64be(last) -> varint(first) || varint(16) keyId || varint(64) sig.
+# Ed25519 over "VLEDGER-COMMIT-V1\0" || u64be(first) || u64be(last) || h[last].
+expect_eq "$(wc -l <commits.txt)" 4 "one commit per command"
+i=0
+while read -r key value; do
+  python3 - "$key" "$value" hashes.txt msg.bin sig.bin <<'EOF'
+import sys
+key, value = sys.argv[1], bytes.fromhex(sys.argv[2])
+last = int(key, 16)
+first = value[0]  # a one-byte varint for these small seqs
+assert value[1] == 16 and value[2 + 16] == 64 and len(value) == 2 + 16 + 1 + 64
+hashes = {int(k, 16): bytes.fromhex(v) for k, v in (l.split() for l in open(sys.argv[3]))}
+open(sys.argv[4], "wb").write(b"VLEDGER-COMMIT-V1\x00" + first.to_bytes(8, "big")
+                              + last.to_bytes(8, "big") + hashes[last])
+open(sys.argv[5], "wb").write(value[-64:])
+EOF
+  expect_exit 0 openssl pkeyutl -verify -pubin -inkey "$TEST_DATA/vector-admin.key.pub" -rawin \
+    -in msg.bin -sigfile sig.bin
+  i=$((i + 1))
+done <commits.txt
+expect_eq "$i" 4 "checked four commit signatures"
+
+# ------------------------------------------- decoding C(e) with capnp convert
+SCHEMAS="$REPO_ROOT/schemas"
+xxd -r -p <<<"$C0" >event0.bin
+expect_exit 0 capnp convert canonical:json "$SCHEMAS/event.capnp" Event <event0.bin
+expect_json 'd["body"]["genesis"]["name"]' 向量测试
+expect_json 'd["body"]["genesis"]["origin"]' "$ORIGIN"
+expect_json 'd["keyId"]' $ADMIN_ID
+expect_json 'd["recordedAt"] == "1632996000000"' true  # capnp shows Int64 as a string
+cp "$(LAST_OUT_FILE)" event0.json
+# ... and back: capnp's own canonical encoding of the same value is C(e).
+expect_exit 0 capnp convert json:canonical "$SCHEMAS/event.capnp" Event <event0.json
+expect_eq "$(xxd -p "$(LAST_OUT_FILE)" | tr -d '\n')" "$C0" "capnp re-encodes C(genesis) byte for byte"
+for n in 1 2 3; do
+  sed -n "$((n + 1))p" events.txt | cut -d' ' -f2 | xxd -r -p >event.bin
+  capnp convert canonical:json "$SCHEMAS/event.capnp" Event <event.bin >event.json
+  capnp convert json:canonical "$SCHEMAS/event.capnp" Event <event.json >again.bin
+  cmp -s event.bin again.bin && pass "capnp re-encodes C(e[$n])" ||
+    fail "capnp convert does not reproduce C(e[$n])"
+done
+
+# --------------------------------------------------------- the checkpoint
+# A C2SP signed note: "ORIGIN\n4\nbase64(root)\n", a blank line, and
+# "— ORIGIN base64(keyID(4) || Ed25519 signature(64))" with
+# keyID = SHA-256(ORIGIN || 0x0A || 0x01 || raw public key)[:4]. Ed25519 is
+# deterministic, so the checkpoint at size 4 is fixed: first computed here
+# with openssl alone, then (when this build has it) by `vledger checkpoint`.
+CHECKPOINT_BODY=$(printf '%s\n4\n%s' "$ORIGIN" \
+  "$(python3 -c 'import base64,sys; print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode())' $ROOT)")
+printf '%s\n' "$CHECKPOINT_BODY" >note.txt
+openssl pkeyutl -sign -rawin -inkey admin.key -in note.txt -out note.sig
+cat >note_sig.py <<'EOF'
+import base64, hashlib, sys
+der = base64.b64decode("".join(l for l in open(sys.argv[2]) if "-----" not in l))
+key_id = hashlib.sha256(sys.argv[1].encode() + b"\n\x01" + der[-32:]).digest()[:4]
+print(base64.b64encode(key_id + open(sys.argv[3], "rb").read()).decode())
+EOF
+expect_eq "$(python3 note_sig.py "$ORIGIN" "$TEST_DATA/vector-admin.key.pub" note.sig)" \
+  "$CHECKPOINT_SIG" "the checkpoint signature, by openssl"
+if vl --help | grep -q '^  checkpoint '; then
+  expect_exit 0 vl --ledger $L --key admin.key checkpoint --size 4
+  expect_eq "$(last_stdout)" "$(printf '%s\n\n— %s %s' "$CHECKPOINT_BODY" "$ORIGIN" "$CHECKPOINT_SIG")" \
+    "vledger checkpoint at size 4"
+else
+  echo "note: this build has no \`checkpoint\` command; its vector was checked with openssl only"
+fi
+
+# Rebuilding and verifying again changes nothing.
+expect_exit 0 vl --ledger $L rebuild
+expect_exit 0 vl --ledger $L --json verify
+expect_json 'd["root"]' "$ROOT"
+
+finish
