@@ -259,9 +259,9 @@ Status RunFunds(DemoRunner& run) {
   VLEDGER_TRY(run.Run("admin", {"fund", "open", "XYJJ", "--name", "甲夼曲家村信用基金", "--kind",
                                 "credit", "--village", kVillage}));
   const std::vector<std::vector<std::string>> gifts = {
-      {"QNXY", "--amount", "20000", "--donor-org", "荣成市慈善总会", "--purpose", "助学"},
+      {"QNXY", "--amount", "20000", "--donor-org", "荣成市慈善总会", "--purpose", "edu"},
       {"QNXY", "--amount", "5000", "--donor", "曲志强", "--public-name"},
-      {"QNXY", "--amount", "2000", "--donor", "王秀英", "--purpose", "助老"},
+      {"QNXY", "--amount", "2000", "--donor", "王秀英", "--purpose", "elder"},
       {"QNXY", "--amount", "1000", "--anonymous"},
       {"XYJJ", "--amount", "10000", "--donor-org", "甲夼曲家村村集体"},
   };
@@ -272,7 +272,7 @@ Status RunFunds(DemoRunner& run) {
   }
   for (const char* child : {"R009", "R018", "R027"}) {
     VLEDGER_TRY(run.Run("treasurer", {"allowance", "add", "QNXY", "--to", child, "--amount", "500",
-                                      "--from", "2021-07", "--until", "2022-06", "--purpose", "助学"}));
+                                      "--from", "2021-07", "--until", "2022-06", "--purpose", "edu"}));
   }
   for (const char* month : {"2021-07", "2021-08", "2021-09"}) {
     VLEDGER_TRY(run.Run("treasurer", {"allowance", "run", "--month", month}));
