@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "context.h"
 #include "vledger/points.h"
 #include "vledger/store.h"
@@ -81,8 +83,7 @@ Status BuildRegistry(DemoRunner& run) {
                                 "夏庄镇慈善工作站"}));
   int resident = 0;
   for (int h = 1; h <= kHouseholds; h++) {
-    char hid[16];
-    std::snprintf(hid, sizeof hid, "H%03d", h);
+    const std::string hid = fmt::format("H{:03d}", h);
     std::string surname = Surname(h);
     std::string head_name = surname + GivenName(resident);
     VLEDGER_TRY(run.Run("collector", {"household", "add", hid, "--village", kVillage, "--head",
@@ -90,8 +91,7 @@ Status BuildRegistry(DemoRunner& run) {
     // Three residents a household: the head, a spouse, and every third
     // household a child (a minor, never named in public).
     for (int k = 0; k < 3; k++) {
-      char rid[16];
-      std::snprintf(rid, sizeof rid, "R%03d", ++resident);
+      const std::string rid = fmt::format("R{:03d}", ++resident);
       bool minor = k == 2 && h % 3 == 0;
       std::string name = k == 1 ? "王" + GivenName(resident) : surname + GivenName(resident);
       if (k == 0) name = head_name;
@@ -140,9 +140,7 @@ class DemoRandom {
 };
 
 std::string ResidentId(int n) {
-  char rid[16];
-  std::snprintf(rid, sizeof rid, "R%03d", n);
-  return rid;
+  return fmt::format("R{:03d}", n);
 }
 
 // One quarter (2021Q3) of entries by the collector: about 280 awards and

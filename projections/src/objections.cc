@@ -1,6 +1,6 @@
 #include "vledger/objections.h"
 
-#include <cstdio>
+#include <fmt/format.h>
 
 #include "vledger/bytes.h"
 #include "vledger/funds.h"
@@ -94,10 +94,7 @@ std::string CivilFromDays(int64_t z) {
   const int64_t d = doy - (153 * mp + 2) / 5 + 1;
   const int64_t m = mp + (mp < 10 ? 3 : -9);
   const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(y), static_cast<int>(m),
-                static_cast<int>(d));
-  return buf;
+  return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
 }
 
 int Digits(std::string_view s) {

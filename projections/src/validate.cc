@@ -1,7 +1,8 @@
 #include "vledger/validate.h"
 
-#include <cstdio>
 #include <ctime>
+
+#include <fmt/format.h>
 
 namespace vledger {
 namespace {
@@ -162,9 +163,7 @@ std::string CstDate(int64_t utc_ms) {
   time_t t = static_cast<time_t>(secs);
   struct tm tm;
   gmtime_r(&t, &tm);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  return buf;
+  return fmt::format("{:04d}-{:02d}-{:02d}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 }  // namespace vledger

@@ -10,6 +10,7 @@
 // projections; at the end replay (rebuild) must give exactly the live
 // rows, verify must pass, and every unit's postings must sum to zero.
 // VLEDGER_POINTS_SEED and VLEDGER_POINTS_STEPS override the defaults.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -225,9 +226,7 @@ class RandomRun {
   }
 
   std::string RandomDate() {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "2021-%02d-%02d", 1 + Rand(9), 1 + Rand(28));
-    return buf;
+    return fmt::format("2021-{:02d}-{:02d}", 1 + Rand(9), 1 + Rand(28));
   }
   std::string RandomResident() {
     if (Chance(3)) return "NOBODY";
