@@ -124,8 +124,10 @@ def main():
                 continue
             amount = rng.randint(1, min(5, spendable[rid]))
             spendable[rid] -= amount
-            f.write(f"{rid},{amount},毛巾,超市,1\n")
-            journal.write(f"2021-12-31 redeem\n    redeemed:{v}:超市  {amount} PT\n    resident:{rid}\n\n")
+            # The shop is an id ([A-Za-z0-9_.-]): the village's supermarket.
+            shop = f"SHOP-{v}"
+            f.write(f"{rid},{amount},毛巾,{shop},1\n")
+            journal.write(f"2021-12-31 redeem\n    redeemed:{v}:{shop}  {amount} PT\n    resident:{rid}\n\n")
             made += 1
     fund_cash = {}
     with open(p("donations.csv"), "w") as f:
