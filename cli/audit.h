@@ -36,6 +36,12 @@ struct SignedHead {
 Result<SignedHead> CheckpointForUse(Context& ctx, const Ledger& ledger,
                                     std::optional<uint64_t> size);
 
+// `restore ARCHIVE`: checks the archive as `verify --archive` does, writes
+// it into the new --ledger folder (commits as signed, person records of a
+// full archive, the checkpoint; projections by replay), and verifies the
+// result. Any failure removes the new folder: nothing is left behind.
+Status RestoreArchiveCommand(Context& ctx, const std::string& archive);
+
 // Reads a small evidence file whole (checkpoint, proof): Rejected when it
 // cannot be read, Fault when it is larger than `bytes_max`.
 Result<std::string> ReadEvidenceFile(const std::string& what, const std::string& path,

@@ -408,7 +408,104 @@ Status Report(Context& ctx, const std::string& path, const ArchiveOutcome& out) 
   return Status::Fault("archive " + path + " does not verify: " + where + out.problem);
 }
 
+// ------------------------------------------------------------- restore
+
+// Writes the archive `path` (verified just before) into the new, empty
+// ledger: each commit with its recorded signature, the person records, the
+// checkpoint; then the projections by replay, as `rebuild` makes them.
+Status WriteArchive(Ledger& ledger, const std::string& path) {
+  VLEDGER_ASSIGN_OR_RETURN(ArchiveReader reader, ArchiveReader::Open(path));
+  std::unique_ptr<WriteTxn> txn = ledger.BeginWrite();
+  std::vector<std::pair<std::string, std::string>> persons;
+  std::error_code ec;
+  uint64_t file_bytes = std::filesystem::file_size(path, ec);
+  ProgressBar progress("restore", ec ? 0 : file_bytes);
+  while (true) {
+    uint64_t at = reader.offset();
+    VLEDGER_ASSIGN_OR_RETURN(auto entry, reader.Next());
+    if (!entry) break;
+    if (auto* e = std::get_if<ArchiveEvent>(&*entry)) {
+      VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e->canonical));
+      uint64_t seq = txn->AddEvent(std::move(e->canonical), std::move(event));
+      if (seq != e->seq || AsView(txn->HashOf(seq)) != e->hash) {
+        return Status::Fault("seq " + std::to_string(e->seq) + " changed while it was read");
+      }
+      if ((seq & 0xfff) == 0) progress.Update(at);
+    } else if (auto* c = std::get_if<CommitRecord>(&*entry)) {
+      VLEDGER_ASSIGN_OR_RETURN(CommitRecord written, txn->CommitSigned(*c));
+      (void)written;
+    } else if (auto* p = std::get_if<ArchivePerson>(&*entry)) {
+      persons.emplace_back(p->person_ref, p->salt + p->record);
+      if (persons.size() >= 10'000) {
+        VLEDGER_TRY(ledger.PutPersons(persons));
+        persons.clear();
+      }
+    } else if (auto* cp = std::get_if<ArchiveCheckpoint>(&*entry)) {
+      VLEDGER_ASSIGN_OR_RETURN(Checkpoint head, ParseCheckpoint(cp->text));
+      VLEDGER_TRY(ledger.PutCheckpoint(head.size, cp->text));
+    }
+  }
+  if (txn->pending_events() != 0) return Status::Fault("the archive ends inside a commit");
+  txn.reset();
+  if (!persons.empty()) VLEDGER_TRY(ledger.PutPersons(persons));
+  VLEDGER_ASSIGN_OR_RETURN(auto rows, ReplayProjections(ledger, ledger.size()));
+  return ledger.ReplaceState(rows);
+}
+
 }  // namespace
+
+Status RestoreArchiveCommand(Context& ctx, const std::string& archive) {
+  const std::string& dir = ctx.options.ledger_dir;
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec)) {
+    return Status::Rejected("--ledger: " + dir +
+                            " already exists; restore makes a new ledger folder");
+  }
+  // The whole archive is checked before anything is written.
+  ArchiveCheck check(archive, nullptr);
+  VLEDGER_ASSIGN_OR_RETURN(ArchiveOutcome checked, check.Run());
+  if (!checked.ok) {
+    std::string where = checked.seq ? "seq " + std::to_string(*checked.seq) + ": " : "";
+    return Status::Fault("archive " + archive + " does not verify: " + where + checked.problem +
+                         " (nothing was restored)");
+  }
+  Status st;
+  {
+    auto ledger = Ledger::Create(dir);
+    st = ledger.ok() ? WriteArchive(**ledger, archive) : ledger.status();
+  }
+  Result<VerifyOutcome> verified = Status::Internal("not verified");
+  if (st.ok()) {
+    auto ledger = Ledger::Open(dir, {Ledger::Access::kReader, 0});
+    verified = ledger.ok() ? VerifyLedger(**ledger) : Result<VerifyOutcome>(ledger.status());
+    if (!verified.ok()) {
+      st = verified.status();
+    } else if (!verified->ok) {
+      st = Status::Fault("the restored ledger fails verification: " + verified->problem);
+    } else if (verified->root != checked.head.root) {
+      st = Status::Fault("the restored ledger's Merkle root is not the archive's");
+    }
+  }
+  if (!st.ok()) {
+    std::filesystem::remove_all(dir, ec);
+    return st.WithPrefix("restore from " + archive + " (nothing was restored)");
+  }
+  if (checked.header.is_public) {
+    ctx.Warn("a public archive holds no person records: the restored ledger shows no names");
+  }
+  if (ctx.options.json) {
+    ctx.PrintJson(Json{{"ledger", dir},
+                       {"events", verified->events},
+                       {"persons", checked.persons},
+                       {"root", Hex(verified->root)},
+                       {"verified", true}});
+  } else {
+    ctx.PrintLine("restored " + std::to_string(verified->events) + " events and " +
+                  std::to_string(checked.persons) + " person records from " + archive + " into " +
+                  dir + "; verified, Merkle root " + Hex(verified->root));
+  }
+  return Status::Ok();
+}
 
 Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std::string& checkpoint,
                             const std::string& pub_path) {

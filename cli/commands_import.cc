@@ -5,9 +5,10 @@
 // An import runs in two passes over one write transaction. The check pass
 // builds every row's events with the same builders the single commands use
 // (builders.h), each applied by CommitBuilder::Add — so every row is checked
-// against the ledger and the file's earlier rows — and then forgets them
-// all (WriteTxn::Abort). Only when every row passed does the append pass
-// build them again and commit, as one commit or one per --batch N new rows.
+// against the ledger and the file's earlier rows. When every row passed and
+// all go in one commit, the check pass's pending events are that commit.
+// With --batch N the check pass forgets them (WriteTxn::Abort) and the
+// append pass builds them again, committing every N new rows.
 //
 // Resuming: every row has a request id (its `request_id` cell, else one
 // derived from the kind, the source label, its cells and how many identical
@@ -411,9 +412,11 @@ std::unique_ptr<ProgressBar> MaybeProgress(const Context& ctx, const char* label
 }
 
 // The check pass: every row against the ledger and the rows before it.
-// Returns which rows are new; the transaction is left empty.
+// Returns which rows are new. The transaction is left empty, or with
+// `keep_pending` holding every new row (when they go in one commit, the
+// check pass is also the append pass).
 Result<std::vector<bool>> CheckRows(const Context& ctx, WriteTxn& txn, const PrivateKey& key,
-                                    int64_t now_ms, const ImportFile& f) {
+                                    int64_t now_ms, const ImportFile& f, bool keep_pending) {
   std::vector<bool> fresh(f.rows.size(), false);
   auto bar = MaybeProgress(ctx, "checking", f.rows.size());
   for (size_t r = 0; r < f.rows.size(); r++) {
@@ -426,7 +429,7 @@ Result<std::vector<bool>> CheckRows(const Context& ctx, WriteTxn& txn, const Pri
     fresh[r] = !repeated;
     if (bar) bar->Update(r + 1);
   }
-  txn.Abort();
+  if (!keep_pending) txn.Abort();
   return fresh;
 }
 
@@ -434,6 +437,25 @@ struct Appended {
   std::optional<uint64_t> first, last;
   uint64_t rows = 0, commits = 0;
 };
+
+// Commits what the check pass kept: every new row, in one commit that
+// marks the import completed.
+Result<Appended> CommitChecked(WriteTxn& txn, const PrivateKey& key, const ImportFile& f,
+                               const std::vector<bool>& fresh) {
+  Appended out;
+  for (bool b : fresh) out.rows += b ? 1 : 0;
+  if (out.rows == 0) {
+    txn.Abort();
+    return out;
+  }
+  StoreImport(txn, f.label, ImportRecord{f.sha256_hex, true});
+  uint64_t first = txn.next_seq() - txn.pending_events();
+  VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, txn.Commit(key));
+  out.first = first;
+  out.last = commit.last;
+  out.commits = 1;
+  return out;
+}
 
 // The append pass: the new rows, `batch` to a commit (0: all in one); the
 // commit holding the last new row marks the import completed.
@@ -530,13 +552,17 @@ Status ImportCommand(Context& ctx, const ImportOptions& o) {
     return Status::Ok();
   }
 
-  VLEDGER_ASSIGN_OR_RETURN(std::vector<bool> fresh, CheckRows(ctx, *txn, key, now_ms, f));
+  const bool one_commit = batch == 0 || batch >= f.rows.size();
+  VLEDGER_ASSIGN_OR_RETURN(std::vector<bool> fresh,
+                           CheckRows(ctx, *txn, key, now_ms, f, one_commit));
   for (const std::string& h : f.header) {
     if (h == "note" || h == "item") {
       ctx.Warn("column " + h + " is part of the public log: keep personal details out of it");
     }
   }
-  VLEDGER_ASSIGN_OR_RETURN(Appended a, AppendRows(ctx, *txn, key, now_ms, f, fresh, batch));
+  VLEDGER_ASSIGN_OR_RETURN(Appended a, one_commit
+                                           ? CommitChecked(*txn, key, f, fresh)
+                                           : AppendRows(ctx, *txn, key, now_ms, f, fresh, batch));
   std::string head = a.last ? Hex(txn->HashOf(*a.last)) : Hex(ledger->head());
   PrintImportResult(ctx, f, a, f.rows.size() - a.rows, head, false);
   return Status::Ok();

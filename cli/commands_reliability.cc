@@ -7,10 +7,14 @@
 //         across the log, the person store and the checkpoints.
 // restore copies a backup into the --ledger folder (which must not exist),
 //         then runs the full `verify` on the copy; if that fails in any way
-//         the new folder is removed, so nothing is left behind.
+//         the new folder is removed, so nothing is left behind. Given an
+//         archive file (`export --full`, or `--public` without names)
+//         instead of a backup folder, it rebuilds the ledger from the
+//         archive (audit_archive.cc).
 #include <filesystem>
 #include <memory>
 
+#include "audit.h"
 #include "context.h"
 #include "vledger/verify.h"
 
@@ -39,6 +43,8 @@ Result<VerifyOutcome> VerifyRestored(const std::string& ledger_dir) {
 }
 
 Status Restore(Context& ctx, const std::string& backup_dir) {
+  std::error_code file_ec;
+  if (fs::is_regular_file(backup_dir, file_ec)) return RestoreArchiveCommand(ctx, backup_dir);
   const std::string& ledger_dir = ctx.options.ledger_dir;
   VLEDGER_ASSIGN_OR_RETURN(uint64_t rows, Ledger::Restore(backup_dir, ledger_dir));
   (void)rows;
@@ -80,8 +86,10 @@ void RegisterReliabilityCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     auto dir = std::make_shared<std::string>();
     CLI::App* cmd = AddCommand(app, "restore",
-                               "create the --ledger folder from backup DIR and verify it");
-    cmd->add_option("DIR", *dir, "backup folder written by `vledger backup`")->required();
+                               "create the --ledger folder from backup DIR (or an archive "
+                               "FILE) and verify it");
+    cmd->add_option("DIR", *dir, "backup folder written by `vledger backup`, or an archive "
+                    "written by `vledger export`")->required();
     cmd->callback([&ctx, action, dir] { *action = [&ctx, dir] { return Restore(ctx, *dir); }; });
   }
 }

@@ -68,8 +68,13 @@ Result<PrivateKey> Context::SigningKey() const {
   const char* pass = std::getenv("VLEDGER_KEY_PASSPHRASE");
   auto key = PrivateKey::LoadPem(options.key_path, pass ? pass : "");
   // An encrypted key and no VLEDGER_KEY_PASSPHRASE: ask on the terminal.
-  if (!key.ok() && pass == nullptr && ::isatty(STDIN_FILENO) != 0 &&
+  if (!key.ok() && pass == nullptr && CheckPrivateKeyFile(options.key_path).ok() &&
       IsEncryptedKeyFile(options.key_path)) {
+    if (::isatty(STDIN_FILENO) == 0) {
+      return Status::Rejected("--key: " + options.key_path +
+                              " is encrypted: set VLEDGER_KEY_PASSPHRASE, or run on a terminal "
+                              "to be asked for the passphrase");
+    }
     VLEDGER_ASSIGN_OR_RETURN(std::string typed,
                              PromptPassphrase("passphrase for " + options.key_path + ": "));
     key = PrivateKey::LoadPem(options.key_path, typed);

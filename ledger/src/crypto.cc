@@ -243,7 +243,7 @@ Result<PrivateKey> PrivateKey::ParsePem(std::string_view pem, const std::string&
   return FromEvp(pkey.release());
 }
 
-Result<PrivateKey> PrivateKey::LoadPem(const std::string& path, const std::string& passphrase) {
+Status CheckPrivateKeyFile(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     return Status::Rejected(path + ": cannot read key file: " + std::strerror(errno));
@@ -251,6 +251,11 @@ Result<PrivateKey> PrivateKey::LoadPem(const std::string& path, const std::strin
   if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     return Status::Rejected(path + ": private key file is readable by group or others (chmod 600)");
   }
+  return Status::Ok();
+}
+
+Result<PrivateKey> PrivateKey::LoadPem(const std::string& path, const std::string& passphrase) {
+  VLEDGER_TRY(CheckPrivateKeyFile(path));
   VLEDGER_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path));
   auto key = ParsePem(text, passphrase);
   if (!key.ok()) return key.status().WithPrefix(path);

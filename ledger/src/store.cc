@@ -163,17 +163,22 @@ struct Ledger::Impl {
   rocksdb::ColumnFamilyHandle* cf(Cf which) const { return cfs[which]; }
 
   // Every open starts a new write-ahead log and recovery keeps the old ones
-  // (avoid_flush_during_recovery), so a writer that leaves many behind
-  // flushes them into table files: opening stays fast however many
-  // commands ran. Failure here loses nothing (the logs stay); it is ignored.
+  // (avoid_flush_during_recovery), and every open replays them all. So a
+  // writer that leaves many logs, or many bytes of them (after an import),
+  // flushes them into table files: opening stays fast however many commands
+  // ran. Failure here loses nothing (the logs stay); it is ignored.
   void FlushIfManyLogs() {
     rocksdb::VectorLogPtr logs;
-    if (!db->GetSortedWalFiles(logs).ok() || logs.size() <= kWalFilesMax) return;
+    if (!db->GetSortedWalFiles(logs).ok()) return;
+    uint64_t bytes = 0;
+    for (const auto& log : logs) bytes += log->SizeFileBytes();
+    if (logs.size() <= kWalFilesMax && bytes <= kWalBytesMax) return;
     rocksdb::FlushOptions fo;
     fo.wait = true;
     (void)db->Flush(fo, cfs);
   }
   static constexpr size_t kWalFilesMax = 16;
+  static constexpr uint64_t kWalBytesMax = 1 << 20;
 
   Result<std::optional<std::string>> Get(Cf which, std::string_view key) const {
     std::string value;
@@ -501,6 +506,17 @@ Status Ledger::PutCheckpoint(uint64_t size, const std::string& text) {
   return Status::Ok();
 }
 
+Status Ledger::PutPersons(const std::vector<std::pair<std::string, std::string>>& rows) {
+  VLEDGER_ASSERT(writer());
+  rocksdb::WriteBatch batch;
+  for (const auto& [ref, value] : rows) batch.Put(impl_->cf(kPersons), ref, value);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = impl_->db->Write(wo, &batch);
+  if (!s.ok()) return StorageError(s, "write person records");
+  return Status::Ok();
+}
+
 Result<std::optional<std::string>> Ledger::GetCheckpoint(uint64_t size) const {
   return impl_->Get(kCheckpoints, U64be(size));
 }
@@ -800,8 +816,34 @@ void WriteTxn::Abort() {
 
 Result<CommitRecord> WriteTxn::Commit(const PrivateKey& signer) {
   Impl& t = *impl_;
-  Ledger::Impl& l = *t.ledger;
   VLEDGER_ASSERT(!t.events.empty());
+  CommitRecord commit;
+  commit.first = t.events.front().seq;
+  commit.last = t.events.back().seq;
+  commit.key_id = signer.key_id();
+  commit.signature = signer.Sign(CommitMessage(commit.first, commit.last, t.events.back().hash));
+  return Write(std::move(commit));
+}
+
+Result<CommitRecord> WriteTxn::CommitSigned(CommitRecord commit) {
+  Impl& t = *impl_;
+  if (t.events.empty() || commit.first != t.events.front().seq ||
+      commit.last != t.events.back().seq) {
+    return Status::Fault("commit " + std::to_string(commit.first) + ".." +
+                         std::to_string(commit.last) + " does not cover the pending events");
+  }
+  for (const StoredEvent& e : t.events) {
+    if (t.decoded.at(e.seq).key_id != commit.key_id) {
+      return Status::Fault("seq " + std::to_string(e.seq) + " is not by the commit's key " +
+                           commit.key_id);
+    }
+  }
+  return Write(std::move(commit));
+}
+
+Result<CommitRecord> WriteTxn::Write(CommitRecord commit) {
+  Impl& t = *impl_;
+  Ledger::Impl& l = *t.ledger;
   if (!t.io.ok()) return t.io;
   if (t.events.size() > kCommitEventsMax) {
     return Status::Rejected("a commit holds at most " + std::to_string(kCommitEventsMax) +
@@ -815,12 +857,6 @@ Result<CommitRecord> WriteTxn::Commit(const PrivateKey& signer) {
     }
   }
   if (!t.merkle) return Status::Unavailable("Merkle tree could not be read");
-
-  CommitRecord commit;
-  commit.first = t.events.front().seq;
-  commit.last = t.events.back().seq;
-  commit.key_id = signer.key_id();
-  commit.signature = signer.Sign(CommitMessage(commit.first, commit.last, t.events.back().hash));
 
   rocksdb::WriteBatch batch;
   std::vector<MerkleNode> nodes;

@@ -379,11 +379,12 @@ std::vector<RankRow> ComputeRanking(std::vector<std::pair<std::string, int64_t>>
 
 // ---------------------------------------------------------------- --at
 
-Result<std::unique_ptr<MemoryState>> StateAt(const Ledger& ledger, uint64_t seq) {
+Result<std::unique_ptr<StateStore>> StateAt(const Ledger& ledger, uint64_t seq) {
   if (seq >= ledger.size()) {
     return Status::Rejected("--at: seq " + std::to_string(seq) + " is past the log (size " +
                             std::to_string(ledger.size()) + ")");
   }
+  if (seq + 1 == ledger.size()) return ledger.StateView();
   auto state = std::make_unique<MemoryState>(
       [&ledger](uint64_t s) { return ledger.ReadDecoded(s); });
   Status scan = ledger.ScanEvents(0, seq + 1, [&](const StoredEvent& e) -> Status {
@@ -396,7 +397,7 @@ Result<std::unique_ptr<MemoryState>> StateAt(const Ledger& ledger, uint64_t seq)
     return Status::Ok();
   });
   VLEDGER_TRY(scan);
-  return state;
+  return std::unique_ptr<StateStore>(std::move(state));
 }
 
 }  // namespace vledger

@@ -111,6 +111,32 @@ expect_exit 0 vl backup bk
 expect_exit 0 vl --ledger restored restore bk
 expect_exit 0 vl --ledger restored report bulletin --village V1 --period 2021Q3 --at "$N" --format json --out restored.json
 expect_eq "$(sha restored.json)" "$(sha a.json)" "same bytes in a restored ledger"
+# A ledger rebuilt from its full archive gives the same bytes in every
+# format; one from the public archive has no names, so its bulletin differs.
+expect_exit 0 vl export full.vlar --full
+expect_exit 0 vl export public.vlar --public
+expect_exit 0 vl --ledger from-archive --json restore full.vlar
+expect_json 'd["events"]' "$N"
+expect_json 'd["verified"]' true
+for f in html md csv json; do
+  expect_exit 0 vl --ledger from-archive report bulletin --village V1 --period 2021Q3 --at "$N" \
+    --format $f --out arch.$f
+  expect_eq "$(sha arch.$f)" "$(sha a.$f)" "$f: same bytes in a ledger restored from its archive"
+done
+expect_exit 0 vl --ledger from-archive verify
+expect_exit 0 vl --ledger from-public restore public.vlar
+expect_stderr_contains "no person records"
+expect_exit 0 vl --ledger from-public report bulletin --village V1 --period 2021Q3 --format md \
+  --out public.md
+grep -qF "曲建国" public.md && fail "names in a bulletin from the public archive" ||
+  pass "no names from the public archive"
+# A damaged archive restores nothing; nor does one into an existing folder.
+head -c -40 full.vlar >cut.vlar
+expect_exit 1 vl --ledger from-cut restore cut.vlar
+expect_stderr_contains "nothing was restored"
+[[ ! -e from-cut ]] && pass "no folder left by a failed restore" || fail "from-cut left behind"
+expect_exit 3 vl --ledger from-archive restore full.vlar
+expect_stderr_contains "already exists"
 
 # ------------------------------------------------------ publish, verify-report
 expect_rejected_unchanged 3 vl "${T[@]}" publish --village V1 --period 2021Q3 --out t.html

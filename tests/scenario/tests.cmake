@@ -23,3 +23,9 @@ add_test(NAME scenario.damage COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/sce
 set_tests_properties(scenario.damage PROPERTIES TIMEOUT 900)
 add_test(NAME scenario.import COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/import.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.import PROPERTIES TIMEOUT 900)
+# Crash safety: imports and allowance runs killed with SIGKILL mid-way.
+add_test(NAME scenario.crash COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/crash.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.crash PROPERTIES TIMEOUT 900)
+# Passphrase-protected keys, typed at a prompt on a pseudo-terminal.
+add_test(NAME scenario.keys COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/keys.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.keys PROPERTIES TIMEOUT 900)

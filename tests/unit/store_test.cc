@@ -385,6 +385,48 @@ TEST_F(StoreTest, TransactionCanBeReusedAfterCommit) {
   EXPECT_EQ(Hex(*root), Hex(ReferenceMth({h0, h1}, 0, 2)));
 }
 
+// Restoring from an archive: a commit signed elsewhere is written as given,
+// and only when it covers exactly the pending events by its key.
+TEST_F(StoreTest, CommitSignedWritesTheGivenSignature) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  auto txn = ledger->BeginWrite();
+  std::string a = AddVillage(*txn, key, 0);
+  std::string b = AddVillage(*txn, key, 1);
+  Hash h1 = RecordHash(1, RecordHash(0, kZeroHash, a), b);
+  CommitRecord signed_elsewhere{0, 1, key.key_id(), key.Sign(CommitMessage(0, 1, h1))};
+
+  CommitRecord short_one = signed_elsewhere;
+  short_one.last = 0;
+  auto refused = txn->CommitSigned(short_one);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Code::kFault);
+  CommitRecord other_key = signed_elsewhere;
+  other_key.key_id = NewKey().key_id();
+  EXPECT_EQ(txn->CommitSigned(other_key).status().code(), Code::kFault);
+  EXPECT_EQ(ledger->size(), 0u);
+
+  auto written = txn->CommitSigned(signed_elsewhere);
+  ASSERT_TRUE(written.ok()) << written.status().message();
+  EXPECT_EQ(ledger->size(), 2u);
+  EXPECT_EQ(Hex(ledger->head()), Hex(h1));
+  auto stored = ledger->CommitOf(1);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->signature, signed_elsewhere.signature);
+  EXPECT_EQ(txn->pending_events(), 0u);
+}
+
+TEST_F(StoreTest, PutPersonsWritesOutsideAnyCommit) {
+  auto ledger = CreateLedger();
+  ASSERT_TRUE(ledger->PutPersons({{std::string(32, 'a'), "salt-and-record"},
+                                  {std::string(32, 'b'), "another"}})
+                  .ok());
+  EXPECT_EQ(ledger->size(), 0u);
+  auto row = ledger->GetPerson(std::string(32, 'b'));
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ(**row, "another");
+}
+
 TEST_F(StoreTest, PendingEventsAreReadableInTheTransaction) {
   PrivateKey key = NewKey();
   auto ledger = CreateLedger();

@@ -59,6 +59,9 @@ class PublicKey {
   std::string raw_;
 };
 
+// The file exists and neither group nor others may read it.
+Status CheckPrivateKeyFile(const std::string& path);
+
 // An Ed25519 private key. Resource type: moves, never copies.
 class PrivateKey {
  public:

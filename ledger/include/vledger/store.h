@@ -21,6 +21,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "vledger/bytes.h"
 #include "vledger/chain.h"
@@ -104,6 +106,10 @@ class Ledger {
   NodeReader MerkleNodes() const;
   Result<Hash> MerkleRootAt(uint64_t size) const;
 
+  // Writes person records (personRef -> salt || C(Person)) in one synced
+  // batch, outside any commit: for restoring from a full archive. Writer only.
+  Status PutPersons(const std::vector<std::pair<std::string, std::string>>& rows);
+
   // Checkpoints beside the log (storing one appends no event). Writer only.
   Status PutCheckpoint(uint64_t size, const std::string& text);
   Result<std::optional<std::string>> GetCheckpoint(uint64_t size) const;
@@ -175,6 +181,10 @@ class WriteTxn final : public StateStore {
   // is returned as Unavailable; a commit past kCommitEventsMax events or
   // with an event past kEventBytesMax bytes is Rejected, writing nothing.
   Result<CommitRecord> Commit(const PrivateKey& signer);
+  // Seals the pending events as `commit`, a commit signed elsewhere (one
+  // read from an archive, whose signature the caller has checked): it must
+  // cover exactly the pending events, all by its key (Fault otherwise).
+  Result<CommitRecord> CommitSigned(CommitRecord commit);
   // Forgets everything pending.
   void Abort();
 
@@ -184,6 +194,7 @@ class WriteTxn final : public StateStore {
  private:
   friend class Ledger;
   explicit WriteTxn(Ledger::Impl* ledger);
+  Result<CommitRecord> Write(CommitRecord commit);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -184,8 +184,10 @@ std::vector<RankRow> ComputeRanking(std::vector<std::pair<std::string, int64_t>>
 
 // ---------------------------------------------------------------- --at
 
-// The projection rows just after event `seq` was applied: the log prefix
-// 0..seq replayed into memory. Rejected when seq is past the log.
-Result<std::unique_ptr<MemoryState>> StateAt(const Ledger& ledger, uint64_t seq);
+// The projection rows just after event `seq` was applied. At the last
+// event that is the stored projections (which `verify` proves equal to a
+// replay); earlier, the log prefix 0..seq replayed into memory. Rejected
+// when seq is past the log.
+Result<std::unique_ptr<StateStore>> StateAt(const Ledger& ledger, uint64_t seq);
 
 }  // namespace vledger
