@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <unordered_map>
 #include <vector>
 
 #include "lock.h"
@@ -668,6 +669,12 @@ struct WriteTxn::Impl {
   std::optional<MerkleAppender> merkle;
   Sha256Hasher hasher;
   Status io;
+  // Stored projection rows already read (nullopt: known absent). Only this
+  // transaction writes the ledger (the writer lock), so a row stays as read
+  // until one of its commits changes it, which updates the cache. An import
+  // reads the same rows (a resident's balance, a rule) again and again.
+  std::unordered_map<std::string, std::optional<std::string>> stored;
+  static constexpr size_t kStoredRowsMax = 1 << 20;
 
   void NoteIo(const Status& s) {
     if (io.ok() && !s.ok()) io = s;
@@ -709,11 +716,15 @@ WriteTxn::~WriteTxn() { impl_->ledger->txn_open = false; }
 std::optional<std::string> WriteTxn::Get(std::string_view key) {
   auto it = impl_->state.find(key);
   if (it != impl_->state.end()) return it->second;
+  std::string k(key);
+  if (auto cached = impl_->stored.find(k); cached != impl_->stored.end()) return cached->second;
   auto row = impl_->ledger->Get(kState, key);
   if (!row.ok()) {
     impl_->NoteIo(row.status());
     return std::nullopt;
   }
+  if (impl_->stored.size() >= Impl::kStoredRowsMax) impl_->stored.clear();
+  impl_->stored.emplace(std::move(k), *row);
   return *row;
 }
 
@@ -899,6 +910,11 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit) {
   }
   l.size = commit.last + 1;
   l.head = t.events.back().hash;
+  for (auto& [key, value] : t.state) {
+    if (auto cached = t.stored.find(key); cached != t.stored.end()) {
+      cached->second = std::move(value);
+    }
+  }
   t.state.clear();
   t.persons.clear();
   t.events.clear();
