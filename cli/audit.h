@@ -36,11 +36,13 @@ struct SignedHead {
 Result<SignedHead> CheckpointForUse(Context& ctx, const Ledger& ledger,
                                     std::optional<uint64_t> size);
 
-// `restore ARCHIVE`: checks the archive as `verify --archive` does, writes
-// it into the new --ledger folder (commits as signed, person records of a
-// full archive, the checkpoint; projections by replay), and verifies the
-// result. Any failure removes the new folder: nothing is left behind.
-Status RestoreArchiveCommand(Context& ctx, const std::string& archive);
+// `restore ARCHIVE`: checks the archive as `verify --archive` does (Fault
+// naming the problem), then writes it into the new folder `ledger_dir`
+// (Rejected when it exists): each commit with its recorded signature, the
+// person records of a full archive, the checkpoint, and the projections by
+// replay. A failure removes the folder. Returns whether the archive was a
+// public one (no person records). Verifying the result is the caller's job.
+Result<bool> RestoreArchive(const std::string& archive, const std::string& ledger_dir);
 
 // Reads a small evidence file whole (checkpoint, proof): Rejected when it
 // cannot be read, Fault when it is larger than `bytes_max`.

@@ -454,11 +454,10 @@ Status WriteArchive(Ledger& ledger, const std::string& path) {
 
 }  // namespace
 
-Status RestoreArchiveCommand(Context& ctx, const std::string& archive) {
-  const std::string& dir = ctx.options.ledger_dir;
+Result<bool> RestoreArchive(const std::string& archive, const std::string& ledger_dir) {
   std::error_code ec;
-  if (std::filesystem::exists(dir, ec)) {
-    return Status::Rejected("--ledger: " + dir +
+  if (std::filesystem::exists(ledger_dir, ec)) {
+    return Status::Rejected("--ledger: " + ledger_dir +
                             " already exists; restore makes a new ledger folder");
   }
   // The whole archive is checked before anything is written.
@@ -466,45 +465,18 @@ Status RestoreArchiveCommand(Context& ctx, const std::string& archive) {
   VLEDGER_ASSIGN_OR_RETURN(ArchiveOutcome checked, check.Run());
   if (!checked.ok) {
     std::string where = checked.seq ? "seq " + std::to_string(*checked.seq) + ": " : "";
-    return Status::Fault("archive " + archive + " does not verify: " + where + checked.problem +
-                         " (nothing was restored)");
+    return Status::Fault("archive " + archive + " does not verify: " + where + checked.problem);
   }
   Status st;
   {
-    auto ledger = Ledger::Create(dir);
+    auto ledger = Ledger::Create(ledger_dir);
     st = ledger.ok() ? WriteArchive(**ledger, archive) : ledger.status();
   }
-  Result<VerifyOutcome> verified = Status::Internal("not verified");
-  if (st.ok()) {
-    auto ledger = Ledger::Open(dir, {Ledger::Access::kReader, 0});
-    verified = ledger.ok() ? VerifyLedger(**ledger) : Result<VerifyOutcome>(ledger.status());
-    if (!verified.ok()) {
-      st = verified.status();
-    } else if (!verified->ok) {
-      st = Status::Fault("the restored ledger fails verification: " + verified->problem);
-    } else if (verified->root != checked.head.root) {
-      st = Status::Fault("the restored ledger's Merkle root is not the archive's");
-    }
-  }
   if (!st.ok()) {
-    std::filesystem::remove_all(dir, ec);
-    return st.WithPrefix("restore from " + archive + " (nothing was restored)");
+    std::filesystem::remove_all(ledger_dir, ec);
+    return st.WithPrefix("archive " + archive);
   }
-  if (checked.header.is_public) {
-    ctx.Warn("a public archive holds no person records: the restored ledger shows no names");
-  }
-  if (ctx.options.json) {
-    ctx.PrintJson(Json{{"ledger", dir},
-                       {"events", verified->events},
-                       {"persons", checked.persons},
-                       {"root", Hex(verified->root)},
-                       {"verified", true}});
-  } else {
-    ctx.PrintLine("restored " + std::to_string(verified->events) + " events and " +
-                  std::to_string(checked.persons) + " person records from " + archive + " into " +
-                  dir + "; verified, Merkle root " + Hex(verified->root));
-  }
-  return Status::Ok();
+  return checked.header.is_public;
 }
 
 Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std::string& checkpoint,

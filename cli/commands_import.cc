@@ -438,6 +438,19 @@ struct Appended {
   uint64_t rows = 0, commits = 0;
 };
 
+// Commits the pending rows, recording in `imp/<label>` whether the import
+// is now complete, and counts the commit in `out`.
+Status CommitRows(WriteTxn& txn, const PrivateKey& key, const ImportFile& f, bool completed,
+                  Appended* out) {
+  StoreImport(txn, f.label, ImportRecord{f.sha256_hex, completed});
+  uint64_t first = txn.next_seq() - txn.pending_events();
+  VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, txn.Commit(key));
+  if (!out->first) out->first = first;
+  out->last = commit.last;
+  out->commits++;
+  return Status::Ok();
+}
+
 // Commits what the check pass kept: every new row, in one commit that
 // marks the import completed.
 Result<Appended> CommitChecked(WriteTxn& txn, const PrivateKey& key, const ImportFile& f,
@@ -448,12 +461,7 @@ Result<Appended> CommitChecked(WriteTxn& txn, const PrivateKey& key, const Impor
     txn.Abort();
     return out;
   }
-  StoreImport(txn, f.label, ImportRecord{f.sha256_hex, true});
-  uint64_t first = txn.next_seq() - txn.pending_events();
-  VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, txn.Commit(key));
-  out.first = first;
-  out.last = commit.last;
-  out.commits = 1;
+  VLEDGER_TRY(CommitRows(txn, key, f, true, &out));
   return out;
 }
 
@@ -479,12 +487,7 @@ Result<Appended> AppendRows(const Context& ctx, WriteTxn& txn, const PrivateKey&
     out.rows++;
     in_batch++;
     if (in_batch < rows_per_commit && out.rows < total) continue;
-    StoreImport(txn, f.label, ImportRecord{f.sha256_hex, out.rows == total});
-    uint64_t first = txn.next_seq() - txn.pending_events();
-    VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, txn.Commit(key));
-    if (!out.first) out.first = first;
-    out.last = commit.last;
-    out.commits++;
+    VLEDGER_TRY(CommitRows(txn, key, f, out.rows == total, &out));
     in_batch = 0;
   }
   return out;

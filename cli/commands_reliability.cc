@@ -42,20 +42,29 @@ Result<VerifyOutcome> VerifyRestored(const std::string& ledger_dir) {
   return VerifyLedger(*ledger);
 }
 
-Status Restore(Context& ctx, const std::string& backup_dir) {
-  std::error_code file_ec;
-  if (fs::is_regular_file(backup_dir, file_ec)) return RestoreArchiveCommand(ctx, backup_dir);
+// `source` is a backup folder or an archive file.
+Status Restore(Context& ctx, const std::string& source) {
   const std::string& ledger_dir = ctx.options.ledger_dir;
-  VLEDGER_ASSIGN_OR_RETURN(uint64_t rows, Ledger::Restore(backup_dir, ledger_dir));
-  (void)rows;
+  std::error_code file_ec;
+  const bool archive = fs::is_regular_file(source, file_ec);
+  if (archive) {
+    auto is_public = RestoreArchive(source, ledger_dir);
+    if (!is_public.ok()) return is_public.status().WithPrefix("restore (nothing was restored)");
+    if (*is_public) {
+      ctx.Warn("a public archive holds no person records: the restored ledger shows no names");
+    }
+  } else {
+    VLEDGER_ASSIGN_OR_RETURN(uint64_t rows, Ledger::Restore(source, ledger_dir));
+    (void)rows;
+  }
   auto outcome = VerifyRestored(ledger_dir);
   Status st;
   if (!outcome.ok()) {
-    st = outcome.status().WithPrefix("restored copy of " + backup_dir);
+    st = outcome.status().WithPrefix("restored copy of " + source);
   } else if (!outcome->ok) {
     std::string where = outcome->seq ? "seq " + std::to_string(*outcome->seq) + ": " : "";
-    st = Status::Fault("backup " + backup_dir + " fails verification at " + where +
-                       outcome->problem);
+    st = Status::Fault(std::string(archive ? "archive " : "backup ") + source +
+                       " fails verification at " + where + outcome->problem);
   }
   if (!st.ok()) {
     std::error_code ec;

@@ -673,7 +673,11 @@ struct WriteTxn::Impl {
   // transaction writes the ledger (the writer lock), so a row stays as read
   // until one of its commits changes it, which updates the cache. An import
   // reads the same rows (a resident's balance, a rule) again and again.
-  std::unordered_map<std::string, std::optional<std::string>> stored;
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  std::unordered_map<std::string, std::optional<std::string>, KeyHash, std::equal_to<>> stored;
   static constexpr size_t kStoredRowsMax = 1 << 20;
 
   void NoteIo(const Status& s) {
@@ -716,15 +720,14 @@ WriteTxn::~WriteTxn() { impl_->ledger->txn_open = false; }
 std::optional<std::string> WriteTxn::Get(std::string_view key) {
   auto it = impl_->state.find(key);
   if (it != impl_->state.end()) return it->second;
-  std::string k(key);
-  if (auto cached = impl_->stored.find(k); cached != impl_->stored.end()) return cached->second;
+  if (auto cached = impl_->stored.find(key); cached != impl_->stored.end()) return cached->second;
   auto row = impl_->ledger->Get(kState, key);
   if (!row.ok()) {
     impl_->NoteIo(row.status());
     return std::nullopt;
   }
   if (impl_->stored.size() >= Impl::kStoredRowsMax) impl_->stored.clear();
-  impl_->stored.emplace(std::move(k), *row);
+  impl_->stored.emplace(std::string(key), *row);
   return *row;
 }
 

@@ -416,6 +416,31 @@ TEST_F(StoreTest, CommitSignedWritesTheGivenSignature) {
   EXPECT_EQ(txn->pending_events(), 0u);
 }
 
+// The transaction remembers stored rows it has read; its own commits must
+// refresh what it remembers, so a reused transaction never reads stale rows.
+TEST_F(StoreTest, ReusedTransactionReadsWhatItsCommitsWrote) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  auto txn = ledger->BeginWrite();
+  EXPECT_EQ(txn->Get("bal/R1"), std::nullopt);  // read (absent) and remembered
+  AddVillage(*txn, key, 0);
+  txn->Put("bal/R1", "5");
+  ASSERT_TRUE(txn->Commit(key).ok());
+  EXPECT_EQ(txn->Get("bal/R1"), std::optional<std::string>("5"));
+  AddVillage(*txn, key, 1);
+  txn->Put("bal/R1", "7");
+  ASSERT_TRUE(txn->Commit(key).ok());
+  EXPECT_EQ(txn->Get("bal/R1"), std::optional<std::string>("7"));
+  AddVillage(*txn, key, 2);
+  txn->Delete("bal/R1");
+  ASSERT_TRUE(txn->Commit(key).ok());
+  EXPECT_EQ(txn->Get("bal/R1"), std::nullopt);
+  // An aborted write leaves the stored row as it was.
+  txn->Put("bal/R1", "9");
+  txn->Abort();
+  EXPECT_EQ(txn->Get("bal/R1"), std::nullopt);
+}
+
 TEST_F(StoreTest, PutPersonsWritesOutsideAnyCommit) {
   auto ledger = CreateLedger();
   ASSERT_TRUE(ledger->PutPersons({{std::string(32, 'a'), "salt-and-record"},
