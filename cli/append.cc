@@ -23,7 +23,8 @@ Result<uint64_t> CommitBuilder::Add(EventBody body) {
     return Status::Rejected("a commit holds at most " + std::to_string(kCommitEventsMax) +
                             " events (split the work, e.g. import --batch N)");
   }
-  VLEDGER_TRY(ApplyEvent(txn_, seq, event));
+  VLEDGER_TRY(ApplyEvent(state_, seq, event));
+  VLEDGER_TRY(state_.io_status());
   if (!txn_.io_status().ok()) return txn_.io_status();
   std::string canonical = EncodeEvent(event);
   if (canonical.size() > kEventBytesMax) {
@@ -76,6 +77,17 @@ void PrintResult(Context& ctx, const Json& result) {
 
 std::string RandomSalt() { return RandomBytes(16); }
 
+std::unique_ptr<StateStore> LiveState(const Ledger& ledger, WriteTxn& txn) {
+  return std::make_unique<StateStore>(ledger.Rows(),
+                                      [&txn](uint64_t seq) { return txn.ReadEvent(seq); });
+}
+
+void StageRows(StateStore& state, WriteTxn& txn) {
+  state.TakeWrites([&txn](const std::string& key, const std::optional<std::string>& value) {
+    txn.PutRow(key, value);
+  });
+}
+
 Status AppendCommand(Context& ctx, const AppendOptions& options,
                      const std::function<Status(CommitBuilder&)>& build,
                      const std::function<void(Json&)>& extend) {
@@ -84,9 +96,10 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
   VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenWriter());
   auto txn = ledger->BeginWrite();
+  auto state = LiveState(*ledger, *txn);
 
   if (!options.request_id.empty()) {
-    auto previous = LoadRequest(*txn, options.request_id);
+    auto previous = LoadRequest(*state, options.request_id);
     if (previous) {
       if (previous->fingerprint != options.fingerprint) {
         return Status::Rejected("--request-id: \"" + options.request_id +
@@ -99,8 +112,9 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
     }
   }
 
-  CommitBuilder builder(*txn, key, now_ms, options.request_id);
+  CommitBuilder builder(*txn, *state, key, now_ms, options.request_id);
   VLEDGER_TRY(build(builder));
+  VLEDGER_TRY(state->io_status());
   if (!txn->io_status().ok()) return txn->io_status();
 
   Json result;
@@ -115,8 +129,9 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
   result = Json{{"seq", first}, {"last", last}, {"hash", Hex(txn->HashOf(last))}};
   if (extend) extend(result);
   if (!options.request_id.empty()) {
-    StoreRequest(*txn, options.request_id, RequestRecord{options.fingerprint, result.dump()});
+    StoreRequest(*state, options.request_id, RequestRecord{options.fingerprint, result.dump()});
   }
+  StageRows(*state, *txn);
   VLEDGER_ASSIGN_OR_RETURN(auto commit, txn->Commit(key));
   (void)commit;
   PrintResult(ctx, result);

@@ -10,27 +10,33 @@
 
 #include "context.h"
 #include "vledger/event.h"
+#include "vledger/state.h"
 
 namespace vledger::cli {
 
-// Adds events to one pending commit.
+// Adds events to one pending commit: validated and applied to `state`
+// (live over the ledger's rows), added to `txn`.
 class CommitBuilder {
  public:
-  CommitBuilder(WriteTxn& txn, const PrivateKey& key, int64_t now_ms, std::string request_id)
-      : txn_(txn), key_(key), now_ms_(now_ms), request_id_(std::move(request_id)) {}
+  CommitBuilder(WriteTxn& txn, StateStore& state, const PrivateKey& key, int64_t now_ms,
+                std::string request_id)
+      : txn_(txn), state_(state), key_(key), now_ms_(now_ms),
+        request_id_(std::move(request_id)) {}
 
   // Validates `body` as the next event (ApplyEvent) and adds it. On a
   // non-ok Status nothing of the commit will be written.
   Result<uint64_t> Add(EventBody body);
 
-  StateStore& state() { return txn_; }
+  StateStore& state() { return state_; }
   WriteTxn& txn() { return txn_; }
+  void set_request_id(std::string id) { request_id_ = std::move(id); }
   int64_t now_ms() const { return now_ms_; }
   const std::string& key_id() const { return key_id_cache(); }
 
  private:
   const std::string& key_id_cache() const;
   WriteTxn& txn_;
+  StateStore& state_;
   const PrivateKey& key_;
   int64_t now_ms_;
   std::string request_id_;
@@ -60,5 +66,11 @@ void StoreRequest(StateStore& state, const std::string& id, const RequestRecord&
 
 // Generates a random salt for a person record.
 std::string RandomSalt();
+
+// The live projection state of a write transaction: the ledger's stored
+// rows, and events pending in `txn` or stored.
+std::unique_ptr<StateStore> LiveState(const Ledger& ledger, WriteTxn& txn);
+// Hands the state's changed rows to `txn`, for its next commit.
+void StageRows(StateStore& state, WriteTxn& txn);
 
 }  // namespace vledger::cli

@@ -94,7 +94,7 @@ Status ExportCommand(Context& ctx, const std::string& path, bool is_public, bool
                             " splits commit " + std::to_string(last.first) + ".." +
                             std::to_string(last.last) + "; sign one at a commit boundary");
   }
-  auto state = ledger->StateView();
+  auto state = StoredState(*ledger);
   auto meta = LoadMeta(*state);
   if (!meta) return Status::Unavailable(ledger->dir() + ": the ledger has no genesis");
   VLEDGER_ASSIGN_OR_RETURN(ArchiveWriter out, ArchiveWriter::Create(path, full ? 0600 : 0644));
@@ -448,8 +448,7 @@ Status WriteArchive(Ledger& ledger, const std::string& path) {
   if (txn->pending_events() != 0) return Status::Fault("the archive ends inside a commit");
   txn.reset();
   if (!persons.empty()) VLEDGER_TRY(ledger.PutPersons(persons));
-  VLEDGER_ASSIGN_OR_RETURN(auto rows, ReplayProjections(ledger, ledger.size()));
-  return ledger.ReplaceState(rows);
+  return RebuildProjections(ledger).status();
 }
 
 }  // namespace

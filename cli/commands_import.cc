@@ -383,25 +383,26 @@ void StoreImport(StateStore& state, const std::string& label, const ImportRecord
 // Adds row `r`'s events and its `req/<id>` row to the pending commit;
 // sets *repeated (adding nothing) when its id is already in the ledger or
 // in an earlier row with the same fingerprint.
-Status ApplyRow(WriteTxn& txn, const PrivateKey& key, int64_t now_ms, const ImportFile& f, size_t r,
-                bool* repeated) {
+Status ApplyRow(WriteTxn& txn, StateStore& state, const PrivateKey& key, int64_t now_ms,
+                const ImportFile& f, size_t r, bool* repeated) {
   const std::string& id = f.request_ids[r];
   *repeated = false;
-  if (auto previous = LoadRequest(txn, id)) {
+  if (auto previous = LoadRequest(state, id)) {
     if (previous->fingerprint != f.fingerprints[r]) {
       return Status::Rejected("request_id: \"" + id + "\" was already used by a different command");
     }
     *repeated = true;
     return Status::Ok();
   }
-  CommitBuilder builder(txn, key, now_ms, id);
+  CommitBuilder builder(txn, state, key, now_ms, id);
   uint64_t first = txn.next_seq();
   VLEDGER_TRY(f.kind->build(builder, RowView(f.kind->columns, f.rows[r])));
+  VLEDGER_TRY(state.io_status());
   if (!txn.io_status().ok()) return txn.io_status();
   VLEDGER_ASSERT(txn.next_seq() > first);
   uint64_t last = txn.next_seq() - 1;
   Json result{{"seq", first}, {"last", last}, {"hash", Hex(txn.HashOf(last))}};
-  StoreRequest(txn, id, RequestRecord{f.fingerprints[r], result.dump()});
+  StoreRequest(state, id, RequestRecord{f.fingerprints[r], result.dump()});
   return Status::Ok();
 }
 
@@ -415,13 +416,14 @@ std::unique_ptr<ProgressBar> MaybeProgress(const Context& ctx, const char* label
 // Returns which rows are new. The transaction is left empty, or with
 // `keep_pending` holding every new row (when they go in one commit, the
 // check pass is also the append pass).
-Result<std::vector<bool>> CheckRows(const Context& ctx, WriteTxn& txn, const PrivateKey& key,
-                                    int64_t now_ms, const ImportFile& f, bool keep_pending) {
+Result<std::vector<bool>> CheckRows(const Context& ctx, WriteTxn& txn, StateStore& state,
+                                    const PrivateKey& key, int64_t now_ms, const ImportFile& f,
+                                    bool keep_pending) {
   std::vector<bool> fresh(f.rows.size(), false);
   auto bar = MaybeProgress(ctx, "checking", f.rows.size());
   for (size_t r = 0; r < f.rows.size(); r++) {
     bool repeated = false;
-    Status st = ApplyRow(txn, key, now_ms, f, r, &repeated);
+    Status st = ApplyRow(txn, state, key, now_ms, f, r, &repeated);
     if (!st.ok()) {
       txn.Abort();
       return Locate(st, f.lines[r], f.header);
@@ -440,9 +442,10 @@ struct Appended {
 
 // Commits the pending rows, recording in `imp/<label>` whether the import
 // is now complete, and counts the commit in `out`.
-Status CommitRows(WriteTxn& txn, const PrivateKey& key, const ImportFile& f, bool completed,
-                  Appended* out) {
-  StoreImport(txn, f.label, ImportRecord{f.sha256_hex, completed});
+Status CommitRows(WriteTxn& txn, StateStore& state, const PrivateKey& key, const ImportFile& f,
+                  bool completed, Appended* out) {
+  StoreImport(state, f.label, ImportRecord{f.sha256_hex, completed});
+  StageRows(state, txn);
   uint64_t first = txn.next_seq() - txn.pending_events();
   VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, txn.Commit(key));
   if (!out->first) out->first = first;
@@ -453,23 +456,23 @@ Status CommitRows(WriteTxn& txn, const PrivateKey& key, const ImportFile& f, boo
 
 // Commits what the check pass kept: every new row, in one commit that
 // marks the import completed.
-Result<Appended> CommitChecked(WriteTxn& txn, const PrivateKey& key, const ImportFile& f,
-                               const std::vector<bool>& fresh) {
+Result<Appended> CommitChecked(WriteTxn& txn, StateStore& state, const PrivateKey& key,
+                               const ImportFile& f, const std::vector<bool>& fresh) {
   Appended out;
   for (bool b : fresh) out.rows += b ? 1 : 0;
   if (out.rows == 0) {
     txn.Abort();
     return out;
   }
-  VLEDGER_TRY(CommitRows(txn, key, f, true, &out));
+  VLEDGER_TRY(CommitRows(txn, state, key, f, true, &out));
   return out;
 }
 
 // The append pass: the new rows, `batch` to a commit (0: all in one); the
 // commit holding the last new row marks the import completed.
-Result<Appended> AppendRows(const Context& ctx, WriteTxn& txn, const PrivateKey& key,
-                            int64_t now_ms, const ImportFile& f, const std::vector<bool>& fresh,
-                            uint64_t batch) {
+Result<Appended> AppendRows(const Context& ctx, WriteTxn& txn, StateStore& state,
+                            const PrivateKey& key, int64_t now_ms, const ImportFile& f,
+                            const std::vector<bool>& fresh, uint64_t batch) {
   uint64_t total = 0;
   for (bool b : fresh) total += b ? 1 : 0;
   uint64_t rows_per_commit = batch == 0 ? total : batch;
@@ -480,14 +483,14 @@ Result<Appended> AppendRows(const Context& ctx, WriteTxn& txn, const PrivateKey&
     if (bar) bar->Update(r + 1);
     if (!fresh[r]) continue;
     bool repeated = false;
-    Status st = ApplyRow(txn, key, now_ms, f, r, &repeated);
+    Status st = ApplyRow(txn, state, key, now_ms, f, r, &repeated);
     // The check pass applied the same rows to the same state.
     if (!st.ok()) return Locate(st, f.lines[r], f.header);
     VLEDGER_ASSERT(!repeated);
     out.rows++;
     in_batch++;
     if (in_batch < rows_per_commit && out.rows < total) continue;
-    VLEDGER_TRY(CommitRows(txn, key, f, out.rows == total, &out));
+    VLEDGER_TRY(CommitRows(txn, state, key, f, out.rows == total, &out));
     in_batch = 0;
   }
   return out;
@@ -543,8 +546,9 @@ Status ImportCommand(Context& ctx, const ImportOptions& o) {
   VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenWriter());
   auto txn = ledger->BeginWrite();
+  auto state = LiveState(*ledger, *txn);
 
-  if (auto done = LoadImport(*txn, f.label); done && done->completed) {
+  if (auto done = LoadImport(*state, f.label); done && done->completed) {
     if (done->sha256_hex != f.sha256_hex) {
       return Status::Rejected("--source: the import \"" + f.label +
                               "\" completed with a different file (SHA-256 " +
@@ -557,15 +561,17 @@ Status ImportCommand(Context& ctx, const ImportOptions& o) {
 
   const bool one_commit = batch == 0 || batch >= f.rows.size();
   VLEDGER_ASSIGN_OR_RETURN(std::vector<bool> fresh,
-                           CheckRows(ctx, *txn, key, now_ms, f, one_commit));
+                           CheckRows(ctx, *txn, *state, key, now_ms, f, one_commit));
+  // The append pass starts again from the stored rows.
+  if (!one_commit) state = LiveState(*ledger, *txn);
   for (const std::string& h : f.header) {
     if (h == "note" || h == "item") {
       ctx.Warn("column " + h + " is part of the public log: keep personal details out of it");
     }
   }
-  VLEDGER_ASSIGN_OR_RETURN(Appended a, one_commit
-                                           ? CommitChecked(*txn, key, f, fresh)
-                                           : AppendRows(ctx, *txn, key, now_ms, f, fresh, batch));
+  VLEDGER_ASSIGN_OR_RETURN(Appended a,
+                           one_commit ? CommitChecked(*txn, *state, key, f, fresh)
+                                      : AppendRows(ctx, *txn, *state, key, now_ms, f, fresh, batch));
   std::string head = a.last ? Hex(txn->HashOf(*a.last)) : Hex(ledger->head());
   PrintImportResult(ctx, f, a, f.rows.size() - a.rows, head, false);
   return Status::Ok();

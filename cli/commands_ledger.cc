@@ -76,8 +76,10 @@ Status Init(Context& ctx, const InitOptions& o) {
   Status st = [&]() -> Status {
     VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Create(dir));
     auto txn = ledger->BeginWrite();
-    CommitBuilder builder(*txn, key, now_ms, "");
+    auto state = LiveState(*ledger, *txn);
+    CommitBuilder builder(*txn, *state, key, now_ms, "");
     VLEDGER_TRY(builder.Add(Genesis{o.name, origin, key.public_key().raw()}).status());
+    StageRows(*state, *txn);
     VLEDGER_ASSIGN_OR_RETURN(auto commit, txn->Commit(key));
     (void)commit;
     if (ctx.options.json) {
@@ -187,20 +189,11 @@ Status Verify(Context& ctx) {
 
 Status Rebuild(Context& ctx) {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenWriter());
-  VLEDGER_ASSIGN_OR_RETURN(auto rows, ReplayProjections(*ledger, ledger->size()));
-  // Rows that replay does not recreate (IsKeptRow): request ids, imports.
-  for (std::string_view prefix : {"req/", "imp/"}) {
-    VLEDGER_TRY(ledger->ScanState(prefix, [&](std::string_view key, std::string_view value) {
-      VLEDGER_ASSERT(IsKeptRow(key));
-      rows.emplace(std::string(key), std::string(value));
-      return true;
-    }));
-  }
-  VLEDGER_TRY(ledger->ReplaceState(rows));
+  VLEDGER_ASSIGN_OR_RETURN(uint64_t rows, RebuildProjections(*ledger));
   if (ctx.options.json) {
-    ctx.PrintJson(Json{{"events", ledger->size()}, {"rows", rows.size()}});
+    ctx.PrintJson(Json{{"events", ledger->size()}, {"rows", rows}});
   } else {
-    ctx.PrintLine("rebuilt " + std::to_string(rows.size()) + " projection rows from " +
+    ctx.PrintLine("rebuilt " + std::to_string(rows) + " projection rows from " +
                   std::to_string(ledger->size()) + " events");
   }
   return Status::Ok();
@@ -236,7 +229,7 @@ Status KeyNew(Context& ctx, const std::string& out, bool encrypt) {
 
 Status KeyList(Context& ctx) {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  auto state = ledger->StateView();
+  auto state = StoredState(*ledger);
   Json keys = Json::array();
   for (const KeyRecord& k : ListKeys(*state)) {
     Json revoked = k.revoked_seq ? Json(*k.revoked_seq) : Json(nullptr);

@@ -80,7 +80,7 @@ Status FundBalanceCommand(Context& ctx, const std::string& fund, std::optional<u
   if (at_seq) {
     VLEDGER_ASSIGN_OR_RETURN(state, StateAt(*ledger, *at_seq));
   } else {
-    state = ledger->StateView();
+    state = StoredState(*ledger);
   }
   VLEDGER_ASSIGN_OR_RETURN(FundRecord f, FundOf(*state, "--fund", fund));
   Json j = BalanceJson(*state, f);
@@ -98,7 +98,7 @@ Status FundBalanceCommand(Context& ctx, const std::string& fund, std::optional<u
 
 Status FundListCommand(Context& ctx) {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  auto state = ledger->StateView();
+  auto state = StoredState(*ledger);
   Json out = Json::array();
   for (const FundRecord& f : ListFunds(*state)) {
     int64_t total = FundTotal(*state, f.code);
@@ -116,7 +116,7 @@ Status FundListCommand(Context& ctx) {
 
 Status AllowanceListCommand(Context& ctx, const std::string& fund) {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  auto state = ledger->StateView();
+  auto state = StoredState(*ledger);
   if (!fund.empty()) VLEDGER_TRY(FundOf(*state, "--fund", fund).status());
   Json out = Json::array();
   for (const AllowanceRecord& a : ListAllowances(*state)) {
@@ -147,6 +147,7 @@ struct PurposePayments {
 };
 
 struct Statement {
+  std::string fund;
   int64_t opening = 0, closing = 0, released = 0;
   std::vector<std::pair<std::string, int64_t>> income;  // label, fen; first-seen order
   std::map<std::string, PurposePayments> payments;
@@ -178,7 +179,7 @@ void Account(const Ledger& ledger, StateStore& state, const FundMovement& m, Sta
     if (!m.donor.empty()) {
       AddIncome(s, DonorLabel(ledger, m), total);
     } else if (total > 0) {
-      auto dividend = LoadDividend(state, m.target);
+      auto dividend = LoadDividend(state, s.fund, m.target);
       s.payments[m.purpose].count -= dividend ? static_cast<int64_t>(dividend->payments) : 1;
       s.payments[m.purpose].amount_fen -= total;
     } else {
@@ -192,10 +193,11 @@ void Account(const Ledger& ledger, StateStore& state, const FundMovement& m, Sta
 Status StatementCommand(Context& ctx, const std::string& fund, const std::string& period) {
   VLEDGER_TRY(CheckPeriod("--period", period));
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  auto state = ledger->StateView();
+  auto state = StoredState(*ledger);
   VLEDGER_ASSIGN_OR_RETURN(FundRecord f, FundOf(*state, "FUND", fund));
   std::string start = PeriodStart(period);
   Statement s;
+  s.fund = f.code;
   int64_t moved = 0;
   for (const FundMovement& m : ListMovements(*state, f.code)) {
     int64_t total = m.restricted_delta + m.unrestricted_delta;
@@ -297,7 +299,7 @@ std::map<uint64_t, std::pair<std::vector<Use>, int64_t>> AttributeUses(StateStor
 Status DonorCommand(Context& ctx, const std::string& name) {
   VLEDGER_TRY(CheckName("NAME", name));
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  auto state = ledger->StateView();
+  auto state = StoredState(*ledger);
   std::vector<uint64_t> seqs = ListOrgDonations(*state, name);
   VLEDGER_TRY(ledger->ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
     if (value.size() < 16) return Status::Ok();

@@ -424,7 +424,7 @@ Result<std::optional<std::string>> Ledger::GetState(std::string_view key) const 
   return impl_->Get(kState, key);
 }
 
-Status Ledger::ScanState(std::string_view prefix, const StateStore::ScanFn& fn) const {
+Status Ledger::ScanState(std::string_view prefix, const RowSource::ScanFn& fn) const {
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kState)));
   for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
@@ -437,29 +437,70 @@ Status Ledger::ScanState(std::string_view prefix, const StateStore::ScanFn& fn) 
 
 namespace {
 
-// Read-only StateStore over the stored rows.
-class StoredState final : public StateStore {
+// The stored projection rows of a ledger, read directly (the one writer
+// and readers alike see the last whole commit).
+class StoredRows final : public RowSource {
  public:
-  explicit StoredState(const Ledger* ledger) : ledger_(ledger) {}
-  std::optional<std::string> Get(std::string_view key) override {
-    auto row = ledger_->GetState(key);
-    return row.ok() ? *row : std::nullopt;
+  explicit StoredRows(const Ledger::Impl* impl) : impl_(impl) {}
+
+  std::optional<std::string> GetRow(std::string_view key) override {
+    auto row = impl_->Get(kState, key);
+    if (!row.ok()) {
+      Note(row.status());
+      return std::nullopt;
+    }
+    return std::move(*row);
   }
-  void Put(std::string_view, std::string_view) override { VLEDGER_ASSERT(!"read-only state"); }
-  void Delete(std::string_view) override { VLEDGER_ASSERT(!"read-only state"); }
-  void Scan(std::string_view prefix, const ScanFn& fn) override {
-    (void)ledger_->ScanState(prefix, fn);
+
+  std::vector<std::optional<std::string>> GetRows(const std::vector<std::string>& keys) override {
+    std::vector<std::optional<std::string>> out(keys.size());
+    constexpr size_t kBatch = 4096;
+    std::vector<rocksdb::Slice> slices;
+    std::vector<rocksdb::Status> statuses;
+    for (size_t from = 0; from < keys.size(); from += kBatch) {
+      size_t n = std::min(kBatch, keys.size() - from);
+      slices.clear();
+      for (size_t i = 0; i < n; i++) slices.push_back(AsSlice(keys[from + i]));
+      std::vector<rocksdb::PinnableSlice> values(n);
+      statuses.assign(n, rocksdb::Status());
+      rocksdb::ReadOptions ro;
+      impl_->db->MultiGet(ro, impl_->cf(kState), n, slices.data(), values.data(),
+                          statuses.data(), /*sorted_input=*/false);
+      for (size_t i = 0; i < n; i++) {
+        if (statuses[i].ok()) {
+          out[from + i] = values[i].ToString();
+        } else if (!statuses[i].IsNotFound()) {
+          Note(StorageError(statuses[i], "read state"));
+        }
+      }
+    }
+    return out;
   }
-  Result<Event> ReadEvent(uint64_t seq) override { return ledger_->ReadDecoded(seq); }
+
+  void ScanRows(std::string_view prefix, const ScanFn& fn) override {
+    std::unique_ptr<rocksdb::Iterator> it(
+        impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kState)));
+    for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
+      if (!AsView(it->key()).starts_with(prefix)) break;
+      if (!fn(AsView(it->key()), AsView(it->value()))) break;
+    }
+    if (!it->status().ok()) Note(StorageError(it->status(), "read state"));
+  }
+
+  const Status& io_status() const override { return io_; }
 
  private:
-  const Ledger* ledger_;
+  void Note(const Status& s) {
+    if (io_.ok() && !s.ok()) io_ = s;
+  }
+  const Ledger::Impl* impl_;
+  Status io_;
 };
 
 }  // namespace
 
-std::unique_ptr<StateStore> Ledger::StateView() const {
-  return std::make_unique<StoredState>(this);
+std::unique_ptr<RowSource> Ledger::Rows() const {
+  return std::make_unique<StoredRows>(impl_.get());
 }
 
 Result<std::optional<std::string>> Ledger::GetPerson(std::string_view person_ref) const {
@@ -545,21 +586,46 @@ Status Ledger::ScanCheckpoints(
   return Status::Ok();
 }
 
-Status Ledger::ReplaceState(const std::map<std::string, std::string, std::less<>>& rows) {
+Status Ledger::ReplaceState(const std::function<Status(const PutRowFn& put)>& produce) {
   VLEDGER_ASSERT(writer() && !impl_->txn_open);
   rocksdb::WriteBatch batch;
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kState)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (rows.find(AsView(it->key())) == rows.end()) batch.Delete(impl_->cf(kState), it->key());
-  }
-  if (!it->status().ok()) return StorageError(it->status(), "read state");
-  for (const auto& [key, value] : rows) batch.Put(impl_->cf(kState), key, value);
+  // Every key of the state column family starts with a printable byte.
+  rocksdb::Status s = batch.DeleteRange(impl_->cf(kState), rocksdb::Slice(""), rocksdb::Slice("\xff"));
+  if (!s.ok()) return StorageError(s, "write state");
+  VLEDGER_TRY(produce([&](std::string_view key, std::string_view value) {
+    VLEDGER_ASSERT(!key.empty() && static_cast<uint8_t>(key[0]) < 0xff);
+    batch.Put(impl_->cf(kState), AsSlice(key), AsSlice(value));
+  }));
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  rocksdb::Status s = impl_->db->Write(wo, &batch);
+  s = impl_->db->Write(wo, &batch);
   if (!s.ok()) return StorageError(s, "write state");
   return Status::Ok();
+}
+
+namespace {
+
+class RocksStateCursor final : public Ledger::StateCursor {
+ public:
+  explicit RocksStateCursor(rocksdb::Iterator* it) : it_(it) { it_->SeekToFirst(); }
+  bool Valid() const override { return it_->Valid(); }
+  std::string_view key() const override { return AsView(it_->key()); }
+  std::string_view value() const override { return AsView(it_->value()); }
+  void Next() override { it_->Next(); }
+  Status status() const override {
+    return it_->status().ok() ? Status::Ok() : StorageError(it_->status(), "read state");
+  }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+}  // namespace
+
+std::unique_ptr<Ledger::StateCursor> Ledger::NewStateCursor() const {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  return std::make_unique<RocksStateCursor>(impl_->db->NewIterator(ro, impl_->cf(kState)));
 }
 
 Status Ledger::VerifyStorage() const {
@@ -669,16 +735,6 @@ struct WriteTxn::Impl {
   std::optional<MerkleAppender> merkle;
   Sha256Hasher hasher;
   Status io;
-  // Stored projection rows already read (nullopt: known absent). Only this
-  // transaction writes the ledger (the writer lock), so a row stays as read
-  // until one of its commits changes it, which updates the cache. An import
-  // reads the same rows (a resident's balance, a rule) again and again.
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
-  };
-  std::unordered_map<std::string, std::optional<std::string>, KeyHash, std::equal_to<>> stored;
-  static constexpr size_t kStoredRowsMax = 1 << 20;
 
   void NoteIo(const Status& s) {
     if (io.ok() && !s.ok()) io = s;
@@ -717,50 +773,8 @@ WriteTxn::WriteTxn(Ledger::Impl* ledger) : impl_(std::make_unique<Impl>()) {
 
 WriteTxn::~WriteTxn() { impl_->ledger->txn_open = false; }
 
-std::optional<std::string> WriteTxn::Get(std::string_view key) {
-  auto it = impl_->state.find(key);
-  if (it != impl_->state.end()) return it->second;
-  if (auto cached = impl_->stored.find(key); cached != impl_->stored.end()) return cached->second;
-  auto row = impl_->ledger->Get(kState, key);
-  if (!row.ok()) {
-    impl_->NoteIo(row.status());
-    return std::nullopt;
-  }
-  if (impl_->stored.size() >= Impl::kStoredRowsMax) impl_->stored.clear();
-  impl_->stored.emplace(std::string(key), *row);
-  return *row;
-}
-
-void WriteTxn::Put(std::string_view key, std::string_view value) {
-  impl_->state.insert_or_assign(std::string(key), std::string(value));
-}
-
-void WriteTxn::Delete(std::string_view key) {
-  impl_->state.insert_or_assign(std::string(key), std::nullopt);
-}
-
-void WriteTxn::Scan(std::string_view prefix, const ScanFn& fn) {
-  // Merge stored rows with pending writes; prefixes scanned here are small
-  // (one village's or one resident's rows).
-  std::map<std::string, std::string, std::less<>> merged;
-  auto* l = impl_->ledger;
-  std::unique_ptr<rocksdb::Iterator> it(l->db->NewIterator(rocksdb::ReadOptions(), l->cf(kState)));
-  for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
-    if (!AsView(it->key()).starts_with(prefix)) break;
-    merged.emplace(it->key().ToString(), it->value().ToString());
-  }
-  if (!it->status().ok()) impl_->NoteIo(StorageError(it->status(), "read state"));
-  for (auto p = impl_->state.lower_bound(prefix); p != impl_->state.end(); ++p) {
-    if (!std::string_view(p->first).starts_with(prefix)) break;
-    if (p->second) {
-      merged.insert_or_assign(p->first, *p->second);
-    } else {
-      merged.erase(p->first);
-    }
-  }
-  for (const auto& [key, value] : merged) {
-    if (!fn(key, value)) break;
-  }
+void WriteTxn::PutRow(const std::string& key, const std::optional<std::string>& value) {
+  impl_->state.insert_or_assign(key, value);
 }
 
 Result<Event> WriteTxn::ReadEvent(uint64_t seq) {
@@ -913,11 +927,6 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit) {
   }
   l.size = commit.last + 1;
   l.head = t.events.back().hash;
-  for (auto& [key, value] : t.state) {
-    if (auto cached = t.stored.find(key); cached != t.stored.end()) {
-      cached->second = std::move(value);
-    }
-  }
   t.state.clear();
   t.persons.clear();
   t.events.clear();

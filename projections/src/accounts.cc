@@ -1,64 +1,87 @@
 #include "vledger/accounts.h"
 
-#include "vledger/bytes.h"
+#include "vledger/funds.h"
+#include "vledger/points.h"
+#include "vledger/registry.h"
 
 namespace vledger {
 namespace {
 
-std::string AccountKey(std::string_view unit, std::string_view account) {
-  std::string key = "acct/";
-  key.append(unit);
-  key += '/';
-  key.append(account);
-  return key;
+// Splits "kind:a[:b]" into its parts.
+struct AccountName {
+  std::string_view kind, a, b;
+};
+
+AccountName Parse(std::string_view account) {
+  AccountName n;
+  size_t colon = account.find(':');
+  if (colon == std::string_view::npos) return n;
+  n.kind = account.substr(0, colon);
+  std::string_view rest = account.substr(colon + 1);
+  size_t second = rest.find(':');
+  n.a = rest.substr(0, second);
+  if (second != std::string_view::npos) n.b = rest.substr(second + 1);
+  return n;
 }
 
-int64_t Decode(const std::optional<std::string>& row) {
-  if (!row) return 0;
-  RecordReader r(*row);
-  int64_t v = r.I64();
-  VLEDGER_ASSERT(r.ok());
-  return v;
+int64_t PaidTo(StateStore& state, std::string_view fund, std::string_view beneficiary) {
+  if (const ResidentState* r = FindResident(state, beneficiary)) {
+    return SortedAmount(r->paid_fen, fund);
+  }
+  if (const HouseholdState* h = FindHousehold(state, beneficiary)) {
+    return SortedAmount(h->paid_fen, fund);
+  }
+  return 0;
+}
+
+// Wrapping sum: a correct ledger sums to exactly zero; any other value,
+// even after wrapping, is a fault.
+void AddWrapping(int64_t* total, int64_t v) {
+  *total = static_cast<int64_t>(static_cast<uint64_t>(*total) + static_cast<uint64_t>(v));
 }
 
 }  // namespace
 
 int64_t AccountBalance(StateStore& state, std::string_view unit, std::string_view account) {
-  return Decode(state.Get(AccountKey(unit, account)));
-}
-
-Status Post(StateStore& state, std::string_view unit, std::string_view from, std::string_view to,
-            int64_t amount) {
-  VLEDGER_ASSERT(amount > 0);
-  int64_t from_balance = AccountBalance(state, unit, from);
-  int64_t to_balance = AccountBalance(state, unit, to);
-  int64_t new_from, new_to;
-  if (from == to) return Status::Ok();
-  if (__builtin_sub_overflow(from_balance, amount, &new_from) ||
-      __builtin_add_overflow(to_balance, amount, &new_to)) {
-    return Status::Rejected("amount: posting " + std::to_string(amount) + " " + std::string(unit) +
-                            " would overflow account " + std::string(from) + " or " +
-                            std::string(to));
+  AccountName n = Parse(account);
+  if (unit == kPointsUnit) {
+    if (n.kind == "resident") return LoadBalance(state, n.a).spendable;
+    const VillageState* v = FindVillage(state, n.a);
+    if (v == nullptr) return 0;
+    if (n.kind == "issued") return v->issued_pt;
+    if (n.kind == "expired") return v->expired_pt;
+    if (n.kind == "redeemed") return SortedAmount(v->redeemed_pt, n.b);
+    return 0;
   }
-  state.Put(AccountKey(unit, from), RecordWriter().I64(new_from).Take());
-  state.Put(AccountKey(unit, to), RecordWriter().I64(new_to).Take());
-  return Status::Ok();
+  if (unit == kMoneyUnit) {
+    if (n.kind == "paid") return PaidTo(state, n.a, n.b);
+    const FundState* f = FindFund(state, n.a);
+    if (f == nullptr) return 0;
+    if (n.kind == "donations") return f->donations_fen;
+    if (n.kind == "fund") return SortedAmount(f->purposes_fen, n.b);
+  }
+  return 0;
 }
 
 std::map<std::string, int64_t> UnitTotals(StateStore& state) {
-  std::map<std::string, int64_t> totals;
-  state.Scan("acct/", [&](std::string_view key, std::string_view value) {
-    std::string_view rest = key.substr(5);
-    std::string unit(rest.substr(0, rest.find('/')));
-    RecordReader r(value);
-    int64_t v = r.I64();
-    VLEDGER_ASSERT(r.ok());
-    // Wrapping sum: a correct ledger sums to exactly zero; any other value,
-    // even after wrapping, is a fault.
-    totals[unit] = static_cast<int64_t>(static_cast<uint64_t>(totals[unit]) + static_cast<uint64_t>(v));
-    return true;
+  int64_t pt = 0, fen = 0;
+  state.table<VillageState>().ForEach([&](std::string_view, const VillageState& v) {
+    AddWrapping(&pt, v.issued_pt);
+    AddWrapping(&pt, v.expired_pt);
+    for (const auto& [shop, b] : v.redeemed_pt) AddWrapping(&pt, b);
   });
-  return totals;
+  state.table<ResidentState>().ForEachUnordered([&](std::string_view, const ResidentState& r) {
+    AddWrapping(&pt, r.bal.spendable);
+    for (const auto& [fund, b] : r.paid_fen) AddWrapping(&fen, b);
+  });
+  state.table<HouseholdState>().ForEachUnordered([&](std::string_view, const HouseholdState& h) {
+    for (const auto& [fund, b] : h.paid_fen) AddWrapping(&fen, b);
+  });
+  state.table<FundState>().ForEach([&](std::string_view, const FundState& f) {
+    AddWrapping(&fen, f.donations_fen);
+    for (const auto& [p, b] : f.purposes_fen) AddWrapping(&fen, b);
+  });
+  return {{std::string(kPointsUnit), pt}, {std::string(kMoneyUnit), fen}};
 }
 
 }  // namespace vledger

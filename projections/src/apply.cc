@@ -28,28 +28,34 @@ Status RequireRole(const ApplyCtx& ctx, std::initializer_list<std::string_view> 
   return Status::Ok();
 }
 
-Result<VillageRecord> RequireVillage(StateStore& state, std::string_view field,
-                                     std::string_view code) {
-  VLEDGER_TRY(CheckId(field, code));
-  auto v = LoadVillage(state, code);
-  if (!v) return Reject(field, "unknown village " + Quote(code));
-  return *v;
+Result<const VillageState*> RequireVillage(StateStore& state, std::string_view field,
+                                           std::string_view code) {
+  const VillageState* v = FindVillage(state, code);
+  if (v == nullptr) {
+    VLEDGER_TRY(CheckId(field, code));
+    return Reject(field, "unknown village " + Quote(code));
+  }
+  return v;
 }
 
-Result<HouseholdRecord> RequireHousehold(StateStore& state, std::string_view field,
-                                         std::string_view id) {
-  VLEDGER_TRY(CheckId(field, id));
-  auto h = LoadHousehold(state, id);
-  if (!h) return Reject(field, "unknown household " + Quote(id));
-  return *h;
+Result<const HouseholdState*> RequireHousehold(StateStore& state, std::string_view field,
+                                               std::string_view id) {
+  const HouseholdState* h = FindHousehold(state, id);
+  if (h == nullptr) {
+    VLEDGER_TRY(CheckId(field, id));
+    return Reject(field, "unknown household " + Quote(id));
+  }
+  return h;
 }
 
-Result<ResidentRecord> RequireResident(StateStore& state, std::string_view field,
-                                       std::string_view id) {
-  VLEDGER_TRY(CheckId(field, id));
-  auto r = LoadResident(state, id);
-  if (!r) return Reject(field, "unknown resident " + Quote(id));
-  return *r;
+Result<const ResidentState*> RequireResident(StateStore& state, std::string_view field,
+                                             std::string_view id) {
+  const ResidentState* r = FindResident(state, id);
+  if (r == nullptr) {
+    VLEDGER_TRY(CheckId(field, id));
+    return Reject(field, "unknown resident " + Quote(id));
+  }
+  return r;
 }
 
 Status RequirePersonRef(std::string_view field, std::string_view ref) {
@@ -59,15 +65,15 @@ Status RequirePersonRef(std::string_view field, std::string_view ref) {
 
 // Resolves and checks the author before any body handler runs.
 static Status CheckAuthor(StateStore& state, uint64_t seq, const Event& event,
-                          std::optional<KeyRecord>* author) {
+                          const KeyRecord** author) {
   bool is_genesis = std::holds_alternative<Genesis>(event.body);
   if (is_genesis != (seq == 0)) {
     return Status::Rejected(is_genesis ? "genesis must be the first event (seq 0)"
                                        : "the first event must be a genesis");
   }
   if (is_genesis) return Status::Ok();
-  *author = LoadKey(state, event.key_id);
-  if (!*author) return Status::Rejected("key " + event.key_id + " is not registered");
+  *author = FindKey(state, event.key_id);
+  if (*author == nullptr) return Status::Rejected("key " + event.key_id + " is not registered");
   if ((*author)->revoked_seq) {
     return Status::Rejected("key " + event.key_id + " was revoked at seq " +
                             std::to_string(*(*author)->revoked_seq));
@@ -78,10 +84,10 @@ static Status CheckAuthor(StateStore& state, uint64_t seq, const Event& event,
 }  // namespace detail
 
 Status ApplyEvent(StateStore& state, uint64_t seq, const Event& event) {
-  std::optional<KeyRecord> author;
+  const KeyRecord* author = nullptr;
   VLEDGER_TRY(detail::CheckAuthor(state, seq, event, &author));
   VLEDGER_TRY(CheckText("requestId", event.request_id, true));
-  detail::ApplyCtx ctx{state, seq, event, author ? &*author : nullptr};
+  detail::ApplyCtx ctx{state, seq, event, author};
   return std::visit([&](const auto& body) { return detail::ApplyBody(ctx, body); }, event.body);
 }
 

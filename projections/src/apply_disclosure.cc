@@ -45,7 +45,9 @@ Result<std::string> ObjectionVillage(ApplyCtx& ctx, const ObjectionFiled& b,
 }  // namespace
 
 Status ApplyBody(ApplyCtx& ctx, const DisclosurePublished& b) {
-  VLEDGER_ASSIGN_OR_RETURN(VillageRecord village, RequireVillage(ctx.state, "village", b.village));
+  VLEDGER_ASSIGN_OR_RETURN(const VillageState* found_village,
+                           RequireVillage(ctx.state, "village", b.village));
+  const VillageRecord& village = found_village->rec;
   VLEDGER_TRY(CheckPeriod("period", b.period));
   VLEDGER_TRY(CheckOneOf("kind", b.kind, {"bulletin", "points", "funds"}));
   VLEDGER_TRY(CheckOneOf("format", b.format, {"html", "md", "csv", "json"}));
@@ -79,8 +81,9 @@ Status ApplyBody(ApplyCtx& ctx, const ObjectionFiled& b) {
   if (!b.about_event && b.about_report.size() != 32) {
     return Reject("report", "a report's SHA-256 must be 32 bytes");
   }
-  VLEDGER_ASSIGN_OR_RETURN(ResidentRecord by, RequireResident(ctx.state, "byResident",
+  VLEDGER_ASSIGN_OR_RETURN(const ResidentState* by_state, RequireResident(ctx.state, "byResident",
                                                               b.by_resident));
+  const ResidentRecord& by = by_state->rec;
   if (!b.by_ref.empty()) VLEDGER_TRY(RequirePersonRef("byRef", b.by_ref));
   VLEDGER_TRY(CheckText("text", b.text, false));
   VLEDGER_TRY(CheckDate("replyDue", b.reply_due));

@@ -21,18 +21,38 @@ std::string PurposeName(std::string_view purpose) {
   return purpose.empty() ? "unrestricted money" : "purpose " + Quote(purpose);
 }
 
-// Posts money that validation showed is there; a failure is a bug.
-void PostMoney(StateStore& state, const std::string& from, const std::string& to, int64_t amount) {
-  if (amount == 0) return;
-  Status st = Post(state, kMoneyUnit, from, to, amount);
-  VLEDGER_ASSERT(st.ok());
+// Money moves between accounts (accounts.h) held by entities: the fund's
+// own (FundState) and paid:<fund>:<id> (the beneficiary's). Validation
+// showed every amount is there, so no balance can overflow.
+void AddPurpose(FundState& f, std::string_view purpose, int64_t delta) {
+  AddToSorted(f.purposes_fen, purpose, delta, false);
+  VLEDGER_ASSERT(SortedAmount(f.purposes_fen, purpose) >= 0);
 }
 
-Result<FundRecord> RequireFund(StateStore& state, std::string_view field, std::string_view code) {
-  VLEDGER_TRY(CheckId(field, code));
-  auto f = LoadFund(state, code);
-  if (!f) return Reject(field, "unknown fund " + Quote(code));
-  return *f;
+// Adds `delta` to paid:<fund>:<beneficiary>.
+void AddPaid(StateStore& state, std::string_view fund, const std::string& id, bool household,
+             int64_t delta) {
+  PaidByFund* paid = nullptr;
+  if (household) {
+    HouseholdState* h = MutableHousehold(state, id);
+    VLEDGER_ASSERT(h != nullptr);
+    paid = &h->paid_fen;
+  } else {
+    ResidentState* r = MutableResident(state, id);
+    VLEDGER_ASSERT(r != nullptr);
+    paid = &r->paid_fen;
+  }
+  AddToSorted(*paid, fund, delta, true);
+}
+
+Result<const FundState*> RequireFund(StateStore& state, std::string_view field,
+                                     std::string_view code) {
+  const FundState* f = FindFund(state, code);
+  if (f == nullptr) {
+    VLEDGER_TRY(CheckId(field, code));
+    return Reject(field, "unknown fund " + Quote(code));
+  }
+  return f;
 }
 
 // Treasurer of the fund's village (a county-level fund: a treasurer
@@ -69,16 +89,17 @@ Result<Beneficiary> RequireBeneficiary(StateStore& state, const FundRecord& fund
   std::string village;
   Beneficiary b;
   if (!resident.empty()) {
-    VLEDGER_ASSIGN_OR_RETURN(ResidentRecord r, RequireResident(state, "to", resident));
+    VLEDGER_ASSIGN_OR_RETURN(const ResidentState* rs, RequireResident(state, "to", resident));
+    const ResidentRecord& r = rs->rec;
     if (active && r.status != "active") {
       return Reject("to", "resident " + Quote(r.id) + " is " + r.status);
     }
     village = r.village;
     b.id = r.id;
   } else {
-    VLEDGER_ASSIGN_OR_RETURN(HouseholdRecord h, RequireHousehold(state, "to", household));
-    village = h.village;
-    b.id = h.id;
+    VLEDGER_ASSIGN_OR_RETURN(const HouseholdState* h, RequireHousehold(state, "to", household));
+    village = h->rec.village;
+    b.id = h->rec.id;
     b.household = true;
   }
   if (!fund.village.empty() && village != fund.village) {
@@ -121,21 +142,15 @@ FundMovement Movement(const ApplyCtx& ctx, std::string type, std::string purpose
   return m;
 }
 
-bool IsAssignedShape(std::string_view fund, std::string_view receipt) {
-  if (receipt.size() <= fund.size() + 1 || receipt.substr(0, fund.size()) != fund ||
-      receipt[fund.size()] != '-') {
-    return false;
-  }
-  std::string_view n = receipt.substr(fund.size() + 1);
-  return n.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
 // Checks a receipt number and says whether it is the ledger's next own one.
 Result<bool> CheckReceipt(StateStore& state, const FundRecord& fund, std::string_view receipt) {
   VLEDGER_TRY(CheckName("receipt", receipt));
-  if (auto by = ReceiptUsedBy(state, fund.code, receipt)) {
-    return Reject("receipt", Quote(receipt) + " was already used in fund " + fund.code + " at " +
-                                 SeqName(*by));
+  if (auto by = ReceiptUsedBy(state, fund, receipt)) {
+    return Reject("receipt", Quote(receipt) + " was already used in fund " + fund.code +
+                                 (*by != 0 ? " at " + SeqName(*by)
+                                           : " (its next number is " +
+                                                 AssignedReceipt(fund.code, fund.next_receipt) +
+                                                 ")"));
   }
   if (!IsAssignedShape(fund.code, receipt)) return false;
   std::string next = AssignedReceipt(fund.code, fund.next_receipt);
@@ -217,15 +232,12 @@ Status ApplyBody(ApplyCtx& ctx, const FundOpened& b) {
   if (b.kind != "credit" && b.kind != "charity") {
     return Reject("kind", Quote(b.kind) + " is not credit or charity");
   }
-  if (!b.village.empty()) {
-    VLEDGER_ASSIGN_OR_RETURN(auto village, RequireVillage(ctx.state, "village", b.village));
-    (void)village;
-  }
+  if (!b.village.empty()) VLEDGER_TRY(RequireVillage(ctx.state, "village", b.village).status());
   if (b.list_beneficiaries != "none" && b.list_beneficiaries != "masked" &&
       b.list_beneficiaries != "full") {
     return Reject("list-beneficiaries", Quote(b.list_beneficiaries) + " is not none, masked or full");
   }
-  if (LoadFund(ctx.state, b.code)) return Reject("code", "fund " + Quote(b.code) + " exists");
+  if (FindFund(ctx.state, b.code)) return Reject("code", "fund " + Quote(b.code) + " exists");
   FundRecord f;
   f.code = b.code;
   f.name = b.name;
@@ -240,43 +252,40 @@ Status ApplyBody(ApplyCtx& ctx, const FundOpened& b) {
 // ------------------------------------------------------------- donations
 
 Status ApplyBody(ApplyCtx& ctx, const DonationReceived& b) {
-  VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, RequireFund(ctx.state, "fund", b.fund));
+  VLEDGER_ASSIGN_OR_RETURN(const FundState* found, RequireFund(ctx.state, "fund", b.fund));
+  const FundRecord& fund = found->rec;
   VLEDGER_TRY(RequireFundWriter(ctx, fund));
   VLEDGER_TRY(CheckAmount("amount", b.amount_fen));
   VLEDGER_TRY(CheckPurpose(b.purpose));
   VLEDGER_TRY(CheckDonor(ctx.state, b));
   VLEDGER_ASSIGN_OR_RETURN(bool assigned, CheckReceipt(ctx.state, fund, b.receipt));
   // Keep every fund total within int64: donations:<fund> stays above INT64_MIN.
-  int64_t donated = AccountBalance(ctx.state, kMoneyUnit, DonationsAccount(fund.code));
   int64_t after;
-  if (__builtin_sub_overflow(donated, b.amount_fen, &after) ||
+  if (__builtin_sub_overflow(found->donations_fen, b.amount_fen, &after) ||
       after == std::numeric_limits<int64_t>::min()) {
     return Reject("amount", Yuan(b.amount_fen) + " would overflow fund " + fund.code + "'s total");
   }
-  PostMoney(ctx.state, DonationsAccount(fund.code), FundAccount(fund.code, b.purpose),
-            b.amount_fen);
-  if (!b.purpose.empty()) MarkPurpose(ctx.state, fund.code, b.purpose);
-  StoreReceipt(ctx.state, fund.code, b.receipt, ctx.seq);
-  if (assigned) {
-    fund.next_receipt++;
-    StoreFund(ctx.state, fund);
-  }
+  FundState* f = MutableFund(ctx.state, b.fund);
+  f->donations_fen = after;
+  AddPurpose(*f, b.purpose, b.amount_fen);
+  StoreReceipt(ctx.state, f->rec, b.receipt, ctx.seq);
+  if (assigned) f->rec.next_receipt++;
   if (!b.donor_ref.empty()) {
     StorePersonOwner(ctx.state, b.donor_ref, PersonOwner{"donor", std::to_string(ctx.seq), false, 0});
   }
-  if (!b.donor_org.empty()) IndexOrgDonation(ctx.state, b.donor_org, ctx.seq);
   FundMovement m = Movement(ctx, "donation", b.purpose);
   (b.purpose.empty() ? m.unrestricted_delta : m.restricted_delta) = b.amount_fen;
   m.donor = DonorKey(b);
   m.public_name = b.public_name;
-  StoreMovement(ctx.state, fund.code, m);
+  StoreMovement(ctx.state, *f, m);
   return Status::Ok();
 }
 
 // ---------------------------------------------------------- disbursements
 
 Status ApplyBody(ApplyCtx& ctx, const FundDisbursed& b) {
-  VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, RequireFund(ctx.state, "fund", b.fund));
+  VLEDGER_ASSIGN_OR_RETURN(const FundState* found, RequireFund(ctx.state, "fund", b.fund));
+  const FundRecord& fund = found->rec;
   VLEDGER_TRY(RequireFundWriter(ctx, fund));
   VLEDGER_TRY(CheckAmount("amount", b.amount_fen));
   VLEDGER_TRY(CheckPurpose(b.purpose));
@@ -295,31 +304,30 @@ Status ApplyBody(ApplyCtx& ctx, const FundDisbursed& b) {
   }
   VLEDGER_ASSIGN_OR_RETURN(Draw draw, PlanDraw(ctx.state, fund, b.purpose, b.amount_fen));
 
-  std::string paid = PaidAccount(fund.code, to.id);
-  PostMoney(ctx.state, FundAccount(fund.code, b.purpose), paid, draw.from_purpose);
-  PostMoney(ctx.state, FundAccount(fund.code, ""), paid, draw.from_unrestricted);
-  PaymentRecord p{fund.code, to.id, to.household, b.purpose, draw.from_purpose,
-                  draw.from_unrestricted, b.allowance, b.period, 0};
+  FundState* f = MutableFund(ctx.state, b.fund);
+  if (draw.from_purpose > 0) AddPurpose(*f, b.purpose, -draw.from_purpose);
+  if (draw.from_unrestricted > 0) AddPurpose(*f, "", -draw.from_unrestricted);
+  AddPaid(ctx.state, f->rec.code, to.id, to.household, b.amount_fen);
   if (pending) {
-    p.dividend = pending->declared_seq;
     DeleteExpectedShare(ctx.state, pending->next);
     pending->next++;
     StorePendingDividend(ctx.state, *pending);
   }
-  StorePayment(ctx.state, ctx.seq, p);
+  if (!b.purpose.empty()) StorePaymentSplit(ctx.state, ctx.seq, draw.from_purpose);
   if (b.allowance != 0) SetAllowancePaid(ctx.state, b.allowance, b.period, ctx.seq);
   FundMovement m = Movement(ctx, "payment", b.purpose);
   m.restricted_delta = -draw.from_purpose;
   m.unrestricted_delta = -draw.from_unrestricted;
   m.beneficiary = to.Tagged();
-  StoreMovement(ctx.state, fund.code, m);
+  StoreMovement(ctx.state, *f, m);
   return Status::Ok();
 }
 
 // ------------------------------------------------------------ allowances
 
 Status ApplyBody(ApplyCtx& ctx, const AllowanceAdded& b) {
-  VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, RequireFund(ctx.state, "fund", b.fund));
+  VLEDGER_ASSIGN_OR_RETURN(const FundState* found, RequireFund(ctx.state, "fund", b.fund));
+  const FundRecord& fund = found->rec;
   VLEDGER_TRY(RequireFundWriter(ctx, fund));
   VLEDGER_ASSIGN_OR_RETURN(
       Beneficiary to, RequireBeneficiary(ctx.state, fund, b.to_resident, b.to_household, true));
@@ -348,9 +356,9 @@ Status ApplyBody(ApplyCtx& ctx, const AllowanceAdded& b) {
 Status ApplyBody(ApplyCtx& ctx, const AllowanceStopped& b) {
   auto a = LoadAllowance(ctx.state, b.allowance);
   if (!a) return Reject("allowance", "no allowance was added at " + SeqName(b.allowance));
-  auto fund = LoadFund(ctx.state, a->fund);
-  VLEDGER_ASSERT(fund.has_value());
-  VLEDGER_TRY(RequireFundWriter(ctx, *fund));
+  const FundState* fund = FindFund(ctx.state, a->fund);
+  VLEDGER_ASSERT(fund != nullptr);
+  VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   if (a->stopped_seq != 0) {
     return Reject("allowance", "allowance " + std::to_string(a->seq) + " was already stopped at " +
                                    SeqName(a->stopped_seq));
@@ -363,7 +371,8 @@ Status ApplyBody(ApplyCtx& ctx, const AllowanceStopped& b) {
 // -------------------------------------------------------------- releases
 
 Status ApplyBody(ApplyCtx& ctx, const RestrictionReleased& b) {
-  VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, RequireFund(ctx.state, "fund", b.fund));
+  VLEDGER_ASSIGN_OR_RETURN(const FundState* found, RequireFund(ctx.state, "fund", b.fund));
+  const FundRecord& fund = found->rec;
   VLEDGER_TRY(RequireFundWriter(ctx, fund));
   if (b.purpose.empty()) return Reject("purpose", "name the restricted purpose to release");
   VLEDGER_TRY(CheckId("purpose", b.purpose));
@@ -375,24 +384,29 @@ Status ApplyBody(ApplyCtx& ctx, const RestrictionReleased& b) {
                                 " restricted to purpose " + Quote(b.purpose) + " in fund " +
                                 fund.code);
   }
-  PostMoney(ctx.state, FundAccount(fund.code, b.purpose), FundAccount(fund.code, ""), b.amount_fen);
+  FundState* f = MutableFund(ctx.state, b.fund);
+  AddPurpose(*f, b.purpose, -b.amount_fen);
+  AddPurpose(*f, "", b.amount_fen);
   FundMovement m = Movement(ctx, "release", b.purpose);
   m.restricted_delta = -b.amount_fen;
   m.unrestricted_delta = b.amount_fen;
-  StoreMovement(ctx.state, fund.code, m);
+  StoreMovement(ctx.state, *f, m);
   return Status::Ok();
 }
 
 // ------------------------------------------------------------- dividends
 
 Status ApplyBody(ApplyCtx& ctx, const DividendDeclared& b) {
-  VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, RequireFund(ctx.state, "fund", b.fund));
+  VLEDGER_ASSIGN_OR_RETURN(const FundState* found, RequireFund(ctx.state, "fund", b.fund));
+  const FundRecord& fund = found->rec;
   VLEDGER_TRY(RequireFundWriter(ctx, fund));
   if (fund.kind != "credit") {
     return Reject("fund", "fund " + fund.code + " is a " + fund.kind +
                               " fund; dividends are paid by credit funds");
   }
-  VLEDGER_ASSIGN_OR_RETURN(VillageRecord village, RequireVillage(ctx.state, "village", b.village));
+  VLEDGER_ASSIGN_OR_RETURN(const VillageState* found_village,
+                           RequireVillage(ctx.state, "village", b.village));
+  const VillageRecord& village = found_village->rec;
   if (!fund.village.empty() && fund.village != village.code) {
     return Reject("village", "fund " + fund.code + " belongs to village " + Quote(fund.village));
   }
@@ -433,32 +447,35 @@ Status ApplyBody(ApplyCtx& ctx, const DividendDeclared& b) {
 namespace {
 
 Status UndoDonation(ApplyCtx& ctx, uint64_t target_seq, const DonationReceived& d) {
-  auto fund = LoadFund(ctx.state, d.fund);
-  VLEDGER_ASSERT(fund.has_value());
-  VLEDGER_TRY(RequireFundWriter(ctx, *fund));
+  const FundState* fund = FindFund(ctx.state, d.fund);
+  VLEDGER_ASSERT(fund != nullptr);
+  VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   int64_t balance = PurposeBalance(ctx.state, d.fund, d.purpose);
   if (balance < d.amount_fen) {
     return Reject("target", "reversing the gift at " + SeqName(target_seq) + " (" +
                                 Yuan(d.amount_fen) + ") would take fund " + d.fund + "'s " +
                                 PurposeName(d.purpose) + " (" + Yuan(balance) + ") below zero");
   }
-  auto original = LoadMovement(ctx.state, d.fund, target_seq);
-  VLEDGER_ASSERT(original.has_value());
-  PostMoney(ctx.state, FundAccount(d.fund, d.purpose), DonationsAccount(d.fund), d.amount_fen);
+  FundState* f = MutableFund(ctx.state, d.fund);
+  AddPurpose(*f, d.purpose, -d.amount_fen);
+  f->donations_fen += d.amount_fen;
   FundMovement m = Movement(ctx, "reversal", d.purpose);
   m.target = target_seq;
   (d.purpose.empty() ? m.unrestricted_delta : m.restricted_delta) = -d.amount_fen;
-  m.donor = original->donor;
-  m.public_name = original->public_name;
-  StoreMovement(ctx.state, d.fund, m);
+  m.donor = DonorKey(d);
+  m.public_name = d.public_name;
+  StoreMovement(ctx.state, *f, m);
   return Status::Ok();
 }
 
 // Gives a payment's money back to the purposes it was drawn on.
 void RefundPayment(StateStore& state, const PaymentRecord& p) {
-  std::string paid = PaidAccount(p.fund, p.beneficiary);
-  PostMoney(state, paid, FundAccount(p.fund, p.purpose), p.from_purpose_fen);
-  PostMoney(state, paid, FundAccount(p.fund, ""), p.from_unrestricted_fen);
+  FundState* f = MutableFund(state, p.fund);
+  VLEDGER_ASSERT(f != nullptr);
+  if (p.from_purpose_fen > 0) AddPurpose(*f, p.purpose, p.from_purpose_fen);
+  if (p.from_unrestricted_fen > 0) AddPurpose(*f, "", p.from_unrestricted_fen);
+  AddPaid(state, p.fund, p.beneficiary, p.household,
+          -(p.from_purpose_fen + p.from_unrestricted_fen));
 }
 
 Status UndoPayment(ApplyCtx& ctx, uint64_t target_seq) {
@@ -469,9 +486,9 @@ Status UndoPayment(ApplyCtx& ctx, uint64_t target_seq) {
                                 SeqName(p->dividend) + "; reverse " +
                                 std::to_string(p->dividend) + " to reverse the dividend whole");
   }
-  auto fund = LoadFund(ctx.state, p->fund);
-  VLEDGER_ASSERT(fund.has_value());
-  VLEDGER_TRY(RequireFundWriter(ctx, *fund));
+  const FundState* fund = FindFund(ctx.state, p->fund);
+  VLEDGER_ASSERT(fund != nullptr);
+  VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   RefundPayment(ctx.state, *p);
   if (p->allowance != 0 && AllowancePaidBy(ctx.state, p->allowance, p->period) == target_seq) {
     SetAllowancePaid(ctx.state, p->allowance, p->period, std::nullopt);
@@ -481,35 +498,37 @@ Status UndoPayment(ApplyCtx& ctx, uint64_t target_seq) {
   m.restricted_delta = p->from_purpose_fen;
   m.unrestricted_delta = p->from_unrestricted_fen;
   m.beneficiary = (p->household ? "H:" : "R:") + p->beneficiary;
-  StoreMovement(ctx.state, p->fund, m);
+  StoreMovement(ctx.state, *MutableFund(ctx.state, p->fund), m);
   return Status::Ok();
 }
 
 Status UndoRelease(ApplyCtx& ctx, uint64_t target_seq, const RestrictionReleased& r) {
-  auto fund = LoadFund(ctx.state, r.fund);
-  VLEDGER_ASSERT(fund.has_value());
-  VLEDGER_TRY(RequireFundWriter(ctx, *fund));
+  const FundState* fund = FindFund(ctx.state, r.fund);
+  VLEDGER_ASSERT(fund != nullptr);
+  VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   int64_t unrestricted = PurposeBalance(ctx.state, r.fund, "");
   if (unrestricted < r.amount_fen) {
     return Reject("target", "reversing the release at " + SeqName(target_seq) + " (" +
                                 Yuan(r.amount_fen) + ") would take fund " + r.fund +
                                 "'s unrestricted money (" + Yuan(unrestricted) + ") below zero");
   }
-  PostMoney(ctx.state, FundAccount(r.fund, ""), FundAccount(r.fund, r.purpose), r.amount_fen);
+  FundState* f = MutableFund(ctx.state, r.fund);
+  AddPurpose(*f, "", -r.amount_fen);
+  AddPurpose(*f, r.purpose, r.amount_fen);
   FundMovement m = Movement(ctx, "reversal", r.purpose);
   m.target = target_seq;
   m.restricted_delta = r.amount_fen;
   m.unrestricted_delta = -r.amount_fen;
-  StoreMovement(ctx.state, r.fund, m);
+  StoreMovement(ctx.state, *f, m);
   return Status::Ok();
 }
 
-Status UndoDividend(ApplyCtx& ctx, uint64_t target_seq) {
-  auto d = LoadDividend(ctx.state, target_seq);
+Status UndoDividend(ApplyCtx& ctx, uint64_t target_seq, const DividendDeclared& declared) {
+  auto d = LoadDividend(ctx.state, declared.fund, target_seq);
   VLEDGER_ASSERT(d.has_value());
-  auto fund = LoadFund(ctx.state, d->fund);
-  VLEDGER_ASSERT(fund.has_value());
-  VLEDGER_TRY(RequireFundWriter(ctx, *fund));
+  const FundState* fund = FindFund(ctx.state, d->fund);
+  VLEDGER_ASSERT(fund != nullptr);
+  VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   int64_t refunded = 0;
   for (uint64_t i = 1; i <= d->payments; i++) {
     auto p = LoadPayment(ctx.state, target_seq + i);
@@ -521,7 +540,7 @@ Status UndoDividend(ApplyCtx& ctx, uint64_t target_seq) {
   FundMovement m = Movement(ctx, "reversal", "");
   m.target = target_seq;
   m.unrestricted_delta = refunded;
-  StoreMovement(ctx.state, d->fund, m);
+  StoreMovement(ctx.state, *MutableFund(ctx.state, d->fund), m);
   return Status::Ok();
 }
 
@@ -535,7 +554,9 @@ Status UndoFundEvent(ApplyCtx& ctx, uint64_t target_seq, const Event& target) {
   if (const auto* r = std::get_if<RestrictionReleased>(&target.body)) {
     return UndoRelease(ctx, target_seq, *r);
   }
-  if (std::holds_alternative<DividendDeclared>(target.body)) return UndoDividend(ctx, target_seq);
+  if (const auto* d = std::get_if<DividendDeclared>(&target.body)) {
+    return UndoDividend(ctx, target_seq, *d);
+  }
   return Reject("target", SeqName(target_seq) + " is not a fund event");
 }
 

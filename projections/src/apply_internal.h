@@ -29,13 +29,14 @@ inline std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\
 Status RequireRole(const ApplyCtx& ctx, std::initializer_list<std::string_view> roles,
                    std::string_view village);
 
-// Lookups that reject with the field named.
-Result<VillageRecord> RequireVillage(StateStore& state, std::string_view field,
-                                     std::string_view code);
-Result<HouseholdRecord> RequireHousehold(StateStore& state, std::string_view field,
-                                         std::string_view id);
-Result<ResidentRecord> RequireResident(StateStore& state, std::string_view field,
-                                       std::string_view id);
+// Lookups that reject with the field named. The entities stay valid as
+// long as the state.
+Result<const VillageState*> RequireVillage(StateStore& state, std::string_view field,
+                                           std::string_view code);
+Result<const HouseholdState*> RequireHousehold(StateStore& state, std::string_view field,
+                                               std::string_view id);
+Result<const ResidentState*> RequireResident(StateStore& state, std::string_view field,
+                                             std::string_view id);
 Status RequirePersonRef(std::string_view field, std::string_view ref);
 
 // ledger and registry (apply_registry.cc)

@@ -19,23 +19,11 @@ constexpr size_t kReviewSeqsMax = 10'000;
 std::string Num(int64_t v) { return std::to_string(v); }
 std::string SeqName(uint64_t seq) { return "seq " + std::to_string(seq); }
 
-// The CST date the event was recorded on: "today" for a pure handler.
-std::string RecordedDate(const ApplyCtx& ctx) { return CstDate(ctx.event.recorded_at_ms); }
-
-std::string IssuedAccount(std::string_view village) { return "issued:" + std::string(village); }
-std::string ResidentAccount(std::string_view id) { return "resident:" + std::string(id); }
-std::string ExpiredAccount(std::string_view village) { return "expired:" + std::string(village); }
-std::string RedeemedAccount(std::string_view village, std::string_view shop) {
-  return "redeemed:" + std::string(village) + ":" + std::string(shop);
-}
-
-// Posts points; amounts are bounded, so an overflow here is a bug.
-void PostPoints(StateStore& state, const std::string& from, const std::string& to,
-                int64_t amount) {
-  VLEDGER_ASSERT(amount > 0 && amount <= kEntryPointsMax);
-  Status st = Post(state, kPointsUnit, from, to, amount);
-  VLEDGER_ASSERT(st.ok());
-}
+// Points move between accounts (accounts.h) held by entities: the
+// village's issued:/expired:/redeemed: accounts and the resident's
+// spendable points (resident:<id>). Amounts are bounded, so no balance
+// can overflow.
+void CheckPointAmount(int64_t amount) { VLEDGER_ASSERT(amount > 0 && amount <= kEntryPointsMax); }
 
 Status CheckMagnitude(std::string_view field, int64_t v) {
   if (v == 0) return Reject(field, "must not be zero");
@@ -45,74 +33,36 @@ Status CheckMagnitude(std::string_view field, int64_t v) {
   return Status::Ok();
 }
 
-// ------------------------------------------------- spendable points (lots)
-
-// Adds `amount` spendable points: a debt is repaid first, the rest becomes
-// a lot earned on `date`, keyed by `seq`.
-void CreditSpendable(StateStore& state, std::string_view village, std::string_view resident,
-                     PointsBalance& bal, int64_t amount, std::string_view date, uint64_t seq) {
-  VLEDGER_ASSERT(amount > 0);
-  int64_t repay = bal.spendable < 0 ? std::min(amount, -bal.spendable) : 0;
-  int64_t lot = amount - repay;
-  if (lot > 0) {
-    std::string key = LotKey(village, resident, date, seq);
-    int64_t existing = 0;
-    if (auto row = state.Get(key)) {
-      RecordReader r(*row);
-      existing = r.I64();
-      VLEDGER_ASSERT(r.ok());
-    }
-    PutLot(state, key, existing + lot);
-  }
-  bal.spendable += amount;
-}
-
-// Takes `amount` spendable points from the lots, oldest first (the lot
-// `first_key` before all others, when given). What the lots cannot cover
-// becomes a debt: spendable goes below zero.
-void DebitSpendable(StateStore& state, std::string_view village, std::string_view resident,
-                    PointsBalance& bal, int64_t amount, const std::string& first_key = "") {
-  VLEDGER_ASSERT(amount > 0);
-  std::vector<Lot> lots = ListLots(state, village, resident);
-  std::stable_partition(lots.begin(), lots.end(),
-                        [&](const Lot& l) { return !first_key.empty() && l.key == first_key; });
-  int64_t left = amount;
-  for (const Lot& lot : lots) {
-    if (left == 0) break;
-    int64_t take = std::min(left, lot.remaining);
-    PutLot(state, lot.key, lot.remaining - take);
-    left -= take;
-  }
-  // Lots sum to max(0, spendable): when they run out, all of them went.
-  VLEDGER_ASSERT(left == 0 || amount - left == std::max<int64_t>(0, bal.spendable));
-  bal.spendable -= amount;
-}
-
 // ------------------------------------------------------------ entries
 
-// Makes an approved entry count: credit score, turnover, spendable points
-// and the postings issued:<village> <-> resident:<id>.
+// Makes an approved entry count: credit score, turnover, spendable points,
+// the rule's use and the postings issued:<village> <-> resident:<id>.
 void CountEntry(StateStore& state, const EntryRecord& e) {
-  PointsBalance bal = LoadBalance(state, e.resident);
+  ResidentState* r = MutableResident(state, e.resident);
+  VillageState* v = MutableVillage(state, e.village);
+  VLEDGER_ASSERT(r != nullptr && v != nullptr);
   if (e.points > 0) {
-    PostPoints(state, IssuedAccount(e.village), ResidentAccount(e.resident), e.points);
-    CreditSpendable(state, e.village, e.resident, bal, e.points, e.occurred_on, e.seq);
+    CheckPointAmount(e.points);
+    v->issued_pt -= e.points;
+    CreditSpendable(*r, e.points, e.occurred_on);
   } else {
-    PostPoints(state, ResidentAccount(e.resident), IssuedAccount(e.village), -e.points);
-    DebitSpendable(state, e.village, e.resident, bal, -e.points);
+    CheckPointAmount(-e.points);
+    v->issued_pt -= e.points;
+    DebitSpendable(*r, -e.points);
   }
-  bal.credit_score += e.points;
-  StoreBalance(state, e.resident, bal);
-  AddHouseholdScore(state, e.household, e.points);
-  AddTurnover(state, e.village, e.resident, e.household, e.occurred_on, e.points);
+  r->bal.credit_score += e.points;
+  AddTurnover(*r, e.household, e.occurred_on, e.points);
+  AddRuleUse(*v, e.occurred_on, e.rule, 1, e.points);
 }
 
 // Validates the rule and the amount of a new entry.
 Status CheckRuleAndPoints(StateStore& state, const PointsEntry& b, bool deduction,
-                          const ResidentRecord& r, RuleRecord* rule_out) {
-  VLEDGER_TRY(CheckId("rule", b.rule));
-  auto rule = LoadRule(state, b.rule);
-  if (!rule) return Reject("rule", "unknown rule " + Quote(b.rule));
+                          const ResidentRecord& r, const RuleRecord** rule_out) {
+  const RuleRecord* rule = FindRule(state, b.rule);
+  if (rule == nullptr) {
+    VLEDGER_TRY(CheckId("rule", b.rule));
+    return Reject("rule", "unknown rule " + Quote(b.rule));
+  }
   if (rule->retired_seq) {
     return Reject("rule", "rule " + Quote(b.rule) + " was retired at " +
                               SeqName(*rule->retired_seq));
@@ -140,14 +90,14 @@ Status CheckRuleAndPoints(StateStore& state, const PointsEntry& b, bool deductio
     return Reject("points", Num(b.points) + " differs from rule " + rule->code +
                                 "'s fixed points " + Num(rule->points));
   }
-  *rule_out = std::move(*rule);
+  *rule_out = rule;
   return Status::Ok();
 }
 
-Status CheckCap(StateStore& state, const RuleRecord& rule, const PointsEntry& b) {
+Status CheckCap(const ResidentState& r, const RuleRecord& rule, const PointsEntry& b) {
   if (rule.cap == 0) return Status::Ok();
   std::string period = CapPeriodOf(b.occurred_on, rule.cap_period);
-  int64_t used = CapUsage(state, rule.code, b.resident, period);
+  int64_t used = CapUsage(r, rule.code, period);
   int64_t magnitude = b.points < 0 ? -b.points : b.points;
   if (used + magnitude > rule.cap) {
     return Reject("cap", "rule " + rule.code + " allows at most " + Num(rule.cap) +
@@ -163,7 +113,9 @@ Status CheckHousehold(StateStore& state, const PointsEntry& b, bool deduction,
                       const ResidentRecord& r) {
   if (b.household.empty()) return Status::Ok();
   if (!deduction) return Reject("household", "only deductions can be household-level");
-  VLEDGER_ASSIGN_OR_RETURN(HouseholdRecord h, RequireHousehold(state, "household", b.household));
+  VLEDGER_ASSIGN_OR_RETURN(const HouseholdState* household,
+                           RequireHousehold(state, "household", b.household));
+  const HouseholdRecord& h = household->rec;
   if (h.head_resident.empty()) {
     return Reject("household", "household " + Quote(h.id) +
                                    " has no head (户主) set; use `household head` first");
@@ -176,16 +128,30 @@ Status CheckHousehold(StateStore& state, const PointsEntry& b, bool deduction,
   return Status::Ok();
 }
 
+// "Today" for a pure handler: the CST date the event was recorded on.
+// Cached, since a commit's events share their recordedAt.
+const std::string& RecordedDate(const ApplyCtx& ctx) {
+  thread_local int64_t cached_ms = -1;
+  thread_local std::string cached;
+  if (ctx.event.recorded_at_ms != cached_ms) {
+    cached = CstDate(ctx.event.recorded_at_ms);
+    cached_ms = ctx.event.recorded_at_ms;
+  }
+  return cached;
+}
+
 Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
   StateStore& state = ctx.state;
-  VLEDGER_ASSIGN_OR_RETURN(ResidentRecord r, RequireResident(state, "resident", b.resident));
+  VLEDGER_ASSIGN_OR_RETURN(const ResidentState* resident,
+                           RequireResident(state, "resident", b.resident));
+  const ResidentRecord& r = resident->rec;
   VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
   if (r.status != "active") return Reject("resident", "resident " + Quote(r.id) + " is " + r.status);
   VLEDGER_TRY(CheckHousehold(state, b, deduction, r));
-  RuleRecord rule;
+  const RuleRecord* rule = nullptr;
   VLEDGER_TRY(CheckRuleAndPoints(state, b, deduction, r, &rule));
   VLEDGER_TRY(CheckDate("date", b.occurred_on));
-  std::string today = RecordedDate(ctx);
+  const std::string& today = RecordedDate(ctx);
   if (b.occurred_on > today) {
     return Reject("date", b.occurred_on + " is after the day the entry was recorded (" + today + ")");
   }
@@ -193,9 +159,9 @@ Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
   if (!b.evidence.empty() && b.evidence.size() != 32) {
     return Reject("evidence", "must be a SHA-256 (32 bytes)");
   }
-  VLEDGER_TRY(CheckCap(state, rule, b));
-  auto village = LoadVillage(state, r.village);
-  VLEDGER_ASSERT(village.has_value());
+  VLEDGER_TRY(CheckCap(*resident, *rule, b));
+  const VillageState* village = FindVillage(state, r.village);
+  VLEDGER_ASSERT(village != nullptr);
 
   EntryRecord e;
   e.seq = ctx.seq;
@@ -203,15 +169,15 @@ Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
   e.resident = r.id;
   e.household = r.household;
   e.village = r.village;
-  e.rule = rule.code;
+  e.rule = rule->code;
   e.points = b.points;
   e.occurred_on = b.occurred_on;
   e.key_id = ctx.event.key_id;
-  e.status = village->review ? EntryStatus::kPending : EntryStatus::kApproved;
-  StoreEntry(state, e);
-  AddHistory(state, r.id, ctx.seq);
-  if (rule.cap > 0) {
-    AddCapUsage(state, rule.code, r.id, CapPeriodOf(b.occurred_on, rule.cap_period),
+  e.status = village->rec.review ? EntryStatus::kPending : EntryStatus::kApproved;
+  ResidentState* mutable_resident = MutableResident(state, r.id);
+  AddHistory(state, *mutable_resident, ctx.seq);
+  if (rule->cap > 0) {
+    AddCapUsage(*mutable_resident, rule->code, CapPeriodOf(b.occurred_on, rule->cap_period),
                 b.points < 0 ? -b.points : b.points);
   }
   if (e.status == EntryStatus::kPending) {
@@ -224,10 +190,12 @@ Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
 
 // Frees what an entry held against its rule's cap.
 void ReleaseCap(StateStore& state, const EntryRecord& e) {
-  auto rule = LoadRule(state, e.rule);
-  VLEDGER_ASSERT(rule.has_value());
+  const RuleRecord* rule = FindRule(state, e.rule);
+  VLEDGER_ASSERT(rule != nullptr);
   if (rule->cap == 0) return;
-  AddCapUsage(state, e.rule, e.resident, CapPeriodOf(e.occurred_on, rule->cap_period),
+  ResidentState* r = MutableResident(state, e.resident);
+  VLEDGER_ASSERT(r != nullptr);
+  AddCapUsage(*r, e.rule, CapPeriodOf(e.occurred_on, rule->cap_period),
               -(e.points < 0 ? -e.points : e.points));
 }
 
@@ -245,40 +213,45 @@ Status UndoEntry(ApplyCtx& ctx, uint64_t target_seq) {
   if (e->status == EntryStatus::kRejected) {
     return Reject("target", SeqName(target_seq) + " was rejected at review and moves no value");
   }
-  PointsBalance bal = LoadBalance(state, e->resident);
-  if (e->points > 0 && bal.spendable < e->points) {
+  const ResidentState* current = FindResident(state, e->resident);
+  VLEDGER_ASSERT(current != nullptr);
+  if (e->points > 0 && current->bal.spendable < e->points) {
     return Reject("target", "reversing " + SeqName(target_seq) + " would take resident " +
                                 Quote(e->resident) + "'s spendable points below zero (" +
-                                Num(bal.spendable) + " spendable, " + Num(e->points) +
+                                Num(current->bal.spendable) + " spendable, " + Num(e->points) +
                                 " to take back)");
   }
+  ResidentState* r = MutableResident(state, e->resident);
+  VillageState* v = MutableVillage(state, e->village);
+  VLEDGER_ASSERT(r != nullptr && v != nullptr);
   if (e->points > 0) {
-    PostPoints(state, ResidentAccount(e->resident), IssuedAccount(e->village), e->points);
-    DebitSpendable(state, e->village, e->resident, bal, e->points,
-                   LotKey(e->village, e->resident, e->occurred_on, e->seq));
+    CheckPointAmount(e->points);
+    v->issued_pt += e->points;
+    DebitSpendable(*r, e->points, e->occurred_on);
   } else {
-    PostPoints(state, IssuedAccount(e->village), ResidentAccount(e->resident), -e->points);
-    CreditSpendable(state, e->village, e->resident, bal, -e->points, RecordedDate(ctx), ctx.seq);
+    CheckPointAmount(-e->points);
+    v->issued_pt += e->points;
+    CreditSpendable(*r, -e->points, RecordedDate(ctx));
   }
-  bal.credit_score -= e->points;
-  StoreBalance(state, e->resident, bal);
-  AddHouseholdScore(state, e->household, -e->points);
-  AddTurnover(state, e->village, e->resident, e->household, e->occurred_on, -e->points);
+  r->bal.credit_score -= e->points;
+  AddTurnover(*r, e->household, e->occurred_on, -e->points);
+  AddRuleUse(*v, e->occurred_on, e->rule, -1, -e->points);
   ReleaseCap(state, *e);
-  AddHistory(state, e->resident, ctx.seq);
+  AddHistory(state, *r, ctx.seq);
   return Status::Ok();
 }
 
 Status UndoRedemption(ApplyCtx& ctx, const PointsRedeemed& b) {
   StateStore& state = ctx.state;
-  auto r = LoadResident(state, b.resident);
-  VLEDGER_ASSERT(r.has_value());
-  PointsBalance bal = LoadBalance(state, b.resident);
-  PostPoints(state, RedeemedAccount(r->village, b.shop), ResidentAccount(r->id), b.points);
-  CreditSpendable(state, r->village, r->id, bal, b.points, RecordedDate(ctx), ctx.seq);
-  bal.redeemed -= b.points;
-  StoreBalance(state, r->id, bal);
-  AddHistory(state, r->id, ctx.seq);
+  ResidentState* r = MutableResident(state, b.resident);
+  VLEDGER_ASSERT(r != nullptr);
+  VillageState* v = MutableVillage(state, r->rec.village);
+  VLEDGER_ASSERT(v != nullptr);
+  CheckPointAmount(b.points);
+  AddToSorted(v->redeemed_pt, b.shop, -b.points, false);
+  CreditSpendable(*r, b.points, RecordedDate(ctx));
+  r->bal.redeemed -= b.points;
+  AddHistory(state, *r, ctx.seq);
   return Status::Ok();
 }
 
@@ -288,13 +261,16 @@ Status UndoExpiry(ApplyCtx& ctx, uint64_t target_seq, const PointsExpired& b) {
   if (amounts.empty()) {
     return Reject("target", SeqName(target_seq) + " expired no points and moves no value");
   }
+  VillageState* v = MutableVillage(state, b.village);
+  VLEDGER_ASSERT(v != nullptr);
   for (const auto& [resident, amount] : amounts) {
-    PointsBalance bal = LoadBalance(state, resident);
-    PostPoints(state, ExpiredAccount(b.village), ResidentAccount(resident), amount);
-    CreditSpendable(state, b.village, resident, bal, amount, RecordedDate(ctx), ctx.seq);
-    bal.expired -= amount;
-    StoreBalance(state, resident, bal);
-    AddHistory(state, resident, ctx.seq);
+    ResidentState* r = MutableResident(state, resident);
+    VLEDGER_ASSERT(r != nullptr);
+    CheckPointAmount(amount);
+    v->expired_pt -= amount;
+    CreditSpendable(*r, amount, RecordedDate(ctx));
+    r->bal.expired -= amount;
+    AddHistory(state, *r, ctx.seq);
   }
   return Status::Ok();
 }
@@ -321,11 +297,11 @@ Status RequireMayWrite(ApplyCtx& ctx, const Event& target) {
   StateStore& state = ctx.state;
   std::string village;
   if (const auto* e = std::get_if<PointsAwarded>(&target.body)) {
-    village = LoadResident(state, e->resident)->village;
+    village = FindResident(state, e->resident)->rec.village;
   } else if (const auto* d = std::get_if<PointsDeducted>(&target.body)) {
-    village = LoadResident(state, d->resident)->village;
+    village = FindResident(state, d->resident)->rec.village;
   } else if (const auto* r = std::get_if<PointsRedeemed>(&target.body)) {
-    village = LoadResident(state, r->resident)->village;
+    village = FindResident(state, r->resident)->rec.village;
   } else if (const auto* x = std::get_if<PointsExpired>(&target.body)) {
     village = x->village;
   } else {
@@ -340,10 +316,7 @@ Status RequireMayWrite(ApplyCtx& ctx, const Event& target) {
 
 Status ApplyBody(ApplyCtx& ctx, const RuleDefined& b) {
   VLEDGER_TRY(CheckId("code", b.code));
-  if (!b.village.empty()) {
-    VLEDGER_ASSIGN_OR_RETURN(auto village, RequireVillage(ctx.state, "village", b.village));
-    (void)village;
-  }
+  if (!b.village.empty()) VLEDGER_TRY(RequireVillage(ctx.state, "village", b.village).status());
   VLEDGER_TRY(RequireRole(ctx, {}, b.village));
   VLEDGER_TRY(CheckName("category", b.category));
   VLEDGER_TRY(CheckText("description", b.description, true));
@@ -377,7 +350,7 @@ Status ApplyBody(ApplyCtx& ctx, const RuleDefined& b) {
                                Num(smallest) + ")");
     }
   }
-  if (auto existing = LoadRule(ctx.state, b.code)) {
+  if (const RuleRecord* existing = FindRule(ctx.state, b.code)) {
     return Reject("code", "rule " + Quote(b.code) + " exists (defined at " +
                               SeqName(existing->seq) + "); a changed rule needs a new code");
   }
@@ -419,8 +392,7 @@ Status ApplyBody(ApplyCtx& ctx, const PointsDeducted& b) { return ApplyEntry(ctx
 
 Status ApplyBody(ApplyCtx& ctx, const EntriesReviewed& b) {
   StateStore& state = ctx.state;
-  VLEDGER_ASSIGN_OR_RETURN(auto village, RequireVillage(state, "village", b.village));
-  (void)village;
+  VLEDGER_TRY(RequireVillage(state, "village", b.village).status());
   VLEDGER_TRY(RequireRole(ctx, {"reviewer"}, b.village));
   size_t total = b.approved.size() + b.rejected.size();
   if (total == 0) return Reject("seq", "give at least one entry to approve or reject");
@@ -452,17 +424,14 @@ Status ApplyBody(ApplyCtx& ctx, const EntriesReviewed& b) {
   for (uint64_t seq : b.approved) {
     EntryRecord e = *LoadEntry(state, seq);
     e.status = EntryStatus::kApproved;
-    e.review_seq = ctx.seq;
-    StoreEntry(state, e);
     SetPending(state, e.village, seq, false);
     CountEntry(state, e);
   }
   for (const Rejection& r : b.rejected) {
     EntryRecord e = *LoadEntry(state, r.seq);
     e.status = EntryStatus::kRejected;
-    e.review_seq = ctx.seq;
-    StoreEntry(state, e);
     SetPending(state, e.village, r.seq, false);
+    SetRejected(state, r.seq, ctx.seq);
     ReleaseCap(state, e);
   }
   return Status::Ok();
@@ -470,7 +439,9 @@ Status ApplyBody(ApplyCtx& ctx, const EntriesReviewed& b) {
 
 Status ApplyBody(ApplyCtx& ctx, const PointsRedeemed& b) {
   StateStore& state = ctx.state;
-  VLEDGER_ASSIGN_OR_RETURN(ResidentRecord r, RequireResident(state, "resident", b.resident));
+  VLEDGER_ASSIGN_OR_RETURN(const ResidentState* resident,
+                           RequireResident(state, "resident", b.resident));
+  const ResidentRecord& r = resident->rec;
   VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
   if (r.status != "active") return Reject("resident", "resident " + Quote(r.id) + " is " + r.status);
   VLEDGER_TRY(CheckId("shop", b.shop));
@@ -480,48 +451,47 @@ Status ApplyBody(ApplyCtx& ctx, const PointsRedeemed& b) {
   }
   VLEDGER_TRY(CheckMagnitude("points", b.points));
   if (b.points < 0) return Reject("points", "must be greater than zero");
-  PointsBalance bal = LoadBalance(state, r.id);
-  if (bal.spendable < b.points) {
-    return Reject("points", "resident " + Quote(r.id) + " has " + Num(bal.spendable) +
+  if (resident->bal.spendable < b.points) {
+    return Reject("points", "resident " + Quote(r.id) + " has " + Num(resident->bal.spendable) +
                                 " spendable points; cannot redeem " + Num(b.points));
   }
-  PostPoints(state, ResidentAccount(r.id), RedeemedAccount(r.village, b.shop), b.points);
-  DebitSpendable(state, r.village, r.id, bal, b.points);
-  bal.redeemed += b.points;
-  StoreBalance(state, r.id, bal);
-  AddHistory(state, r.id, ctx.seq);
+  ResidentState* m = MutableResident(state, r.id);
+  VillageState* v = MutableVillage(state, m->rec.village);
+  VLEDGER_ASSERT(v != nullptr);
+  CheckPointAmount(b.points);
+  AddToSorted(v->redeemed_pt, b.shop, b.points, false);
+  DebitSpendable(*m, b.points);
+  m->bal.redeemed += b.points;
+  AddHistory(state, *m, ctx.seq);
   return Status::Ok();
 }
 
 Status ApplyBody(ApplyCtx& ctx, const PointsExpired& b) {
   StateStore& state = ctx.state;
-  VLEDGER_ASSIGN_OR_RETURN(auto village, RequireVillage(state, "village", b.village));
-  (void)village;
+  VLEDGER_TRY(RequireVillage(state, "village", b.village).status());
   VLEDGER_TRY(RequireRole(ctx, {"collector"}, b.village));
   VLEDGER_TRY(CheckDate("before", b.before));
-  std::string today = RecordedDate(ctx);
+  const std::string& today = RecordedDate(ctx);
   if (b.before > today) {
     return Reject("before", b.before + " is after the day the expiry was recorded (" + today + ")");
   }
-  // Sum, per resident, what remains of lots earned before the cut-off.
-  std::vector<std::pair<std::string, int64_t>> lapsed;
-  std::vector<std::string> lapsed_lots;
-  for (const auto& [resident, lot] : ListVillageLots(state, b.village)) {
-    if (lot.date >= b.before) continue;
-    if (lapsed.empty() || lapsed.back().first != resident) lapsed.emplace_back(resident, 0);
-    lapsed.back().second += lot.remaining;
-    lapsed_lots.push_back(lot.key);
-  }
-  for (const std::string& key : lapsed_lots) PutLot(state, key, 0);
-  for (const auto& [resident, amount] : lapsed) {
-    PointsBalance bal = LoadBalance(state, resident);
-    PostPoints(state, ResidentAccount(resident), ExpiredAccount(b.village), amount);
-    bal.spendable -= amount;
-    bal.expired += amount;
-    VLEDGER_ASSERT(bal.spendable >= 0);
-    StoreBalance(state, resident, bal);
-    StoreExpiredAmount(state, ctx.seq, resident, amount);
-    AddHistory(state, resident, ctx.seq);
+  // Per resident in id order, what remains of lots earned before the cut-off.
+  std::vector<std::string> ids = FindVillage(state, b.village)->residents;
+  state.table<ResidentState>().Prefetch(ids);
+  for (const std::string& id : ids) {
+    const ResidentState* c = FindResident(state, id);
+    VLEDGER_ASSERT(c != nullptr);
+    if (c->lots.empty() || ListLots(*c).front().date >= b.before) continue;
+    ResidentState* r = MutableResident(state, id);
+    int64_t amount = ExpireLots(*r, b.before);
+    VLEDGER_ASSERT(amount > 0);
+    VillageState* v = MutableVillage(state, b.village);
+    v->expired_pt += amount;
+    r->bal.spendable -= amount;
+    r->bal.expired += amount;
+    VLEDGER_ASSERT(r->bal.spendable >= 0);
+    StoreExpiredAmount(state, ctx.seq, id, amount);
+    AddHistory(state, *r, ctx.seq);
   }
   return Status::Ok();
 }

@@ -58,15 +58,14 @@ Status ApplyBody(ApplyCtx& ctx, const KeyRegistered& b) {
     return Reject("village", "a " + b.role + " key needs at least one --village");
   }
   for (size_t i = 0; i < b.villages.size(); i++) {
-    VLEDGER_ASSIGN_OR_RETURN(auto village, RequireVillage(ctx.state, "village", b.villages[i]));
-    (void)village;
+    VLEDGER_TRY(RequireVillage(ctx.state, "village", b.villages[i]).status());
     if (std::find(b.villages.begin(), b.villages.begin() + i, b.villages[i]) !=
         b.villages.begin() + i) {
       return Reject("village", Quote(b.villages[i]) + " is given twice");
     }
   }
   std::string id = KeyIdOf(b.public_key);
-  if (LoadKey(ctx.state, id)) return Reject("publicKey", "key " + id + " is already registered");
+  if (FindKey(ctx.state, id)) return Reject("publicKey", "key " + id + " is already registered");
   KeyRecord key;
   key.key_id = id;
   key.public_key = b.public_key;
@@ -98,7 +97,7 @@ Status ApplyBody(ApplyCtx& ctx, const VillageRegistered& b) {
   VLEDGER_TRY(RequireRole(ctx, {}, ""));
   VLEDGER_TRY(CheckId("code", b.code));
   VLEDGER_TRY(CheckName("name", b.name));
-  if (LoadVillage(ctx.state, b.code)) return Reject("code", "village " + Quote(b.code) + " exists");
+  if (FindVillage(ctx.state, b.code)) return Reject("code", "village " + Quote(b.code) + " exists");
   VillageRecord v;
   v.code = b.code;
   v.name = b.name;
@@ -108,7 +107,9 @@ Status ApplyBody(ApplyCtx& ctx, const VillageRegistered& b) {
 }
 
 Status ApplyBody(ApplyCtx& ctx, const VillagePolicySet& b) {
-  VLEDGER_ASSIGN_OR_RETURN(VillageRecord v, RequireVillage(ctx.state, "village", b.village));
+  VLEDGER_ASSIGN_OR_RETURN(const VillageState* village,
+                           RequireVillage(ctx.state, "village", b.village));
+  VillageRecord v = village->rec;
   VLEDGER_TRY(RequireRole(ctx, {}, b.village));
   if (b.star_points <= 0) return Reject("star-points", "must be greater than zero");
   if (b.max_stars < 1 || b.max_stars > 10) return Reject("max-stars", "must be 1 to 10");
@@ -123,11 +124,10 @@ Status ApplyBody(ApplyCtx& ctx, const VillagePolicySet& b) {
 
 Status ApplyBody(ApplyCtx& ctx, const HouseholdRegistered& b) {
   VLEDGER_TRY(CheckId("id", b.id));
-  VLEDGER_ASSIGN_OR_RETURN(auto village, RequireVillage(ctx.state, "village", b.village));
-  (void)village;
+  VLEDGER_TRY(RequireVillage(ctx.state, "village", b.village).status());
   VLEDGER_TRY(RequireRole(ctx, {"collector"}, b.village));
   VLEDGER_TRY(RequirePersonRef("headRef", b.head_ref));
-  if (LoadHousehold(ctx.state, b.id)) return Reject("id", "household " + Quote(b.id) + " exists");
+  if (FindHousehold(ctx.state, b.id)) return Reject("id", "household " + Quote(b.id) + " exists");
   if (LoadPersonOwner(ctx.state, b.head_ref)) return Reject("headRef", "person reference is in use");
   HouseholdRecord h;
   h.id = b.id;
@@ -140,9 +140,13 @@ Status ApplyBody(ApplyCtx& ctx, const HouseholdRegistered& b) {
 }
 
 Status ApplyBody(ApplyCtx& ctx, const HouseholdHeadSet& b) {
-  VLEDGER_ASSIGN_OR_RETURN(HouseholdRecord h, RequireHousehold(ctx.state, "household", b.household));
+  VLEDGER_ASSIGN_OR_RETURN(const HouseholdState* household,
+                           RequireHousehold(ctx.state, "household", b.household));
+  HouseholdRecord h = household->rec;
   VLEDGER_TRY(RequireRole(ctx, {"collector"}, h.village));
-  VLEDGER_ASSIGN_OR_RETURN(ResidentRecord r, RequireResident(ctx.state, "resident", b.resident));
+  VLEDGER_ASSIGN_OR_RETURN(const ResidentState* resident,
+                           RequireResident(ctx.state, "resident", b.resident));
+  const ResidentRecord& r = resident->rec;
   if (r.household != h.id) {
     return Reject("resident", "resident " + Quote(r.id) + " is not in household " + Quote(h.id));
   }
@@ -154,15 +158,16 @@ Status ApplyBody(ApplyCtx& ctx, const HouseholdHeadSet& b) {
 
 Status ApplyBody(ApplyCtx& ctx, const ResidentRegistered& b) {
   VLEDGER_TRY(CheckId("id", b.id));
-  VLEDGER_ASSIGN_OR_RETURN(auto village, RequireVillage(ctx.state, "village", b.village));
-  (void)village;
+  VLEDGER_TRY(RequireVillage(ctx.state, "village", b.village).status());
   VLEDGER_TRY(RequireRole(ctx, {"collector"}, b.village));
-  VLEDGER_ASSIGN_OR_RETURN(HouseholdRecord h, RequireHousehold(ctx.state, "household", b.household));
+  VLEDGER_ASSIGN_OR_RETURN(const HouseholdState* household,
+                           RequireHousehold(ctx.state, "household", b.household));
+  const HouseholdRecord& h = household->rec;
   if (h.village != b.village) {
     return Reject("household", "household " + Quote(h.id) + " is in village " + Quote(h.village));
   }
   VLEDGER_TRY(RequirePersonRef("personRef", b.person_ref));
-  if (LoadResident(ctx.state, b.id)) return Reject("id", "resident " + Quote(b.id) + " exists");
+  if (FindResident(ctx.state, b.id)) return Reject("id", "resident " + Quote(b.id) + " exists");
   if (LoadPersonOwner(ctx.state, b.person_ref)) {
     return Reject("personRef", "person reference is in use");
   }
@@ -173,24 +178,26 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentRegistered& b) {
   r.person_ref = b.person_ref;
   r.minor = b.minor;
   r.seq = ctx.seq;
-  StoreResident(ctx.state, r);
+  StoreResident(ctx.state, r, ctx.seq);
   StorePersonOwner(ctx.state, b.person_ref, PersonOwner{"resident", b.id, false, 0});
   return Status::Ok();
 }
 
 Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b) {
-  VLEDGER_ASSIGN_OR_RETURN(ResidentRecord r, RequireResident(ctx.state, "id", b.id));
+  VLEDGER_ASSIGN_OR_RETURN(const ResidentState* resident, RequireResident(ctx.state, "id", b.id));
+  ResidentRecord r = resident->rec;
   VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
   if (b.household.empty() && b.status.empty()) {
     return Reject("household", "give a new household or a status");
   }
   if (!b.household.empty()) {
-    VLEDGER_ASSIGN_OR_RETURN(HouseholdRecord h,
+    VLEDGER_ASSIGN_OR_RETURN(const HouseholdState* h,
                              RequireHousehold(ctx.state, "household", b.household));
-    if (h.village != r.village) {
-      return Reject("household", "household " + Quote(h.id) + " is in village " + Quote(h.village));
+    if (h->rec.village != r.village) {
+      return Reject("household", "household " + Quote(h->rec.id) + " is in village " +
+                                     Quote(h->rec.village));
     }
-    r.household = h.id;
+    r.household = h->rec.id;
   }
   if (!b.status.empty()) {
     if (b.status != "active" && b.status != "departed" && b.status != "deceased") {
@@ -198,7 +205,7 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b) {
     }
     r.status = b.status;
   }
-  StoreResident(ctx.state, r);
+  StoreResident(ctx.state, r, ctx.seq);
   return Status::Ok();
 }
 

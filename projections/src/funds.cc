@@ -2,6 +2,8 @@
 
 #include "vledger/accounts.h"
 #include "vledger/bytes.h"
+#include "vledger/crypto.h"
+#include "vledger/registry.h"
 
 namespace vledger {
 namespace {
@@ -64,7 +66,7 @@ AllowanceRecord DecodeAllowance(RecordReader& r) {
   return a;
 }
 
-FundMovement DecodeMovement(RecordReader& r) {
+FundMovement MovementFrom(RecordReader& r) {
   FundMovement m;
   m.seq = r.U64();
   m.date = r.Str();
@@ -83,30 +85,61 @@ FundMovement DecodeMovement(RecordReader& r) {
 
 // ---------------------------------------------------------------- funds
 
-std::optional<FundRecord> LoadFund(StateStore& state, std::string_view code) {
-  return Decode<FundRecord>(state.Get(Key("fund", code)), DecodeFund);
+std::string FundState::EncodeRow() const {
+  RecordWriter w;
+  w.Str(rec.code).Str(rec.name).Str(rec.kind).Str(rec.village).Str(rec.list_beneficiaries);
+  w.U64(rec.seq).U64(rec.next_receipt);
+  w.I64(donations_fen).U64(purposes_fen.size());
+  for (const auto& [p, v] : purposes_fen) w.Str(p).I64(v);
+  w.U64(movements).Str(AsView(movement_chain));
+  return w.Take();
 }
 
-void StoreFund(StateStore& state, const FundRecord& f) {
-  state.Put(Key("fund", f.code), RecordWriter()
-                                     .Str(f.code)
-                                     .Str(f.name)
-                                     .Str(f.kind)
-                                     .Str(f.village)
-                                     .Str(f.list_beneficiaries)
-                                     .U64(f.seq)
-                                     .U64(f.next_receipt)
-                                     .Take());
+FundState FundState::DecodeRow(std::string_view, std::string_view row) {
+  RecordReader r(row);
+  FundState f;
+  f.rec = DecodeFund(r);
+  f.donations_fen = r.I64();
+  uint64_t n = r.U64();
+  for (uint64_t i = 0; i < n && r.ok(); i++) {
+    std::string p = r.Str();
+    f.purposes_fen.emplace_back(std::move(p), r.I64());
+  }
+  f.movements = r.U64();
+  auto chain = HashFrom(r.Str());
+  VLEDGER_ASSERT(r.ok() && r.done() && chain.has_value());
+  f.movement_chain = *chain;
+  return f;
+}
+
+const FundState* FindFund(StateStore& state, std::string_view code) {
+  return state.table<FundState>().Find(code);
+}
+
+FundState* MutableFund(StateStore& state, std::string_view code) {
+  return state.table<FundState>().Mutable(code);
+}
+
+std::optional<FundRecord> LoadFund(StateStore& state, std::string_view code) {
+  const FundState* f = FindFund(state, code);
+  return f ? std::optional<FundRecord>(f->rec) : std::nullopt;
+}
+
+void StoreFund(StateStore& state, const FundRecord& fund) {
+  auto& funds = state.table<FundState>();
+  if (FundState* f = funds.Mutable(fund.code)) {
+    f->rec = fund;
+    return;
+  }
+  FundState f;
+  f.rec = fund;
+  funds.Insert(fund.code, std::move(f));
 }
 
 std::vector<FundRecord> ListFunds(StateStore& state) {
   std::vector<FundRecord> out;
-  state.Scan("fund/", [&](std::string_view, std::string_view value) {
-    RecordReader r(value);
-    out.push_back(DecodeFund(r));
-    VLEDGER_ASSERT(r.ok());
-    return true;
-  });
+  state.table<FundState>().ForEach(
+      [&](std::string_view, const FundState& f) { out.push_back(f.rec); });
   return out;
 }
 
@@ -123,42 +156,57 @@ std::string PaidAccount(std::string_view fund, std::string_view beneficiary) {
 }
 
 int64_t PurposeBalance(StateStore& state, std::string_view fund, std::string_view purpose) {
-  return AccountBalance(state, kMoneyUnit, FundAccount(fund, purpose));
+  const FundState* f = FindFund(state, fund);
+  return f ? SortedAmount(f->purposes_fen, purpose) : 0;
 }
 
 int64_t FundTotal(StateStore& state, std::string_view fund) {
   // Each balance is >= 0 and their sum is what donations brought in, which
-  // Post() keeps within int64.
-  int64_t total = PurposeBalance(state, fund, "");
-  for (const std::string& p : ListPurposes(state, fund)) total += PurposeBalance(state, fund, p);
+  // the donation check keeps within int64.
+  const FundState* f = FindFund(state, fund);
+  if (f == nullptr) return 0;
+  int64_t total = 0;
+  for (const auto& [p, v] : f->purposes_fen) total += v;
   return total;
 }
 
 std::vector<std::string> ListPurposes(StateStore& state, std::string_view fund) {
   std::vector<std::string> out;
-  std::string prefix = Key("fpur", fund) + "/";
-  state.Scan(prefix, [&](std::string_view key, std::string_view) {
-    out.emplace_back(key.substr(prefix.size()));
-    return true;
-  });
+  const FundState* f = FindFund(state, fund);
+  if (f == nullptr) return out;
+  for (const auto& [p, v] : f->purposes_fen) {
+    if (!p.empty()) out.push_back(p);
+  }
   return out;
-}
-
-void MarkPurpose(StateStore& state, std::string_view fund, std::string_view purpose) {
-  VLEDGER_ASSERT(!purpose.empty());
-  state.Put(Key("fpur", fund, purpose), "");
 }
 
 // ------------------------------------------------------------- receipts
 
-std::optional<uint64_t> ReceiptUsedBy(StateStore& state, std::string_view fund,
-                                      std::string_view receipt) {
-  return DecodeSeq(state.Get(Key("frcpt", fund, receipt)));
+bool IsAssignedShape(std::string_view fund, std::string_view receipt) {
+  if (receipt.size() <= fund.size() + 1 || receipt.substr(0, fund.size()) != fund ||
+      receipt[fund.size()] != '-') {
+    return false;
+  }
+  std::string_view n = receipt.substr(fund.size() + 1);
+  return n.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
-void StoreReceipt(StateStore& state, std::string_view fund, std::string_view receipt,
+std::optional<uint64_t> ReceiptUsedBy(StateStore& state, const FundRecord& fund,
+                                      std::string_view receipt) {
+  if (IsAssignedShape(fund.code, receipt)) {
+    std::string_view digits = receipt.substr(fund.code.size() + 1);
+    // Numbers of the ledger's own sequence have no leading zeros.
+    if (digits.size() > 19 || (digits.size() > 1 && digits[0] == '0')) return std::nullopt;
+    if (std::stoull(std::string(digits)) < fund.next_receipt) return uint64_t{0};
+    return std::nullopt;
+  }
+  return DecodeSeq(state.Get(Key("frcpt", fund.code, receipt)));
+}
+
+void StoreReceipt(StateStore& state, const FundRecord& fund, std::string_view receipt,
                   uint64_t seq) {
-  state.Put(Key("frcpt", fund, receipt), RecordWriter().U64(seq).Take());
+  if (IsAssignedShape(fund.code, receipt)) return;  // the fund's counter says it
+  state.Put(Key("frcpt", fund.code, receipt), RecordWriter().U64(seq).Take());
 }
 
 std::string AssignedReceipt(std::string_view fund, uint64_t n) {
@@ -168,39 +216,38 @@ std::string AssignedReceipt(std::string_view fund, uint64_t n) {
 // ------------------------------------------------------------- payments
 
 std::optional<PaymentRecord> LoadPayment(StateStore& state, uint64_t seq) {
-  return Decode<PaymentRecord>(state.Get(SeqKey("fpay", seq)), [](RecordReader& r) {
-    PaymentRecord p;
-    p.fund = r.Str();
-    p.beneficiary = r.Str();
-    p.household = r.Bool();
-    p.purpose = r.Str();
-    p.from_purpose_fen = r.I64();
-    p.from_unrestricted_fen = r.I64();
-    p.allowance = r.U64();
-    p.period = r.Str();
-    p.dividend = r.U64();
-    return p;
-  });
+  Result<Event> event = state.ReadEvent(seq);
+  if (!event.ok()) return std::nullopt;
+  const auto* d = std::get_if<FundDisbursed>(&event->body);
+  if (d == nullptr) return std::nullopt;
+  PaymentRecord p;
+  p.fund = d->fund;
+  p.household = !d->to_household.empty();
+  p.beneficiary = p.household ? d->to_household : d->to_resident;
+  p.purpose = d->purpose;
+  if (!d->purpose.empty()) {
+    auto split = DecodeSeq(state.Get(SeqKey("fpsplit", seq)));
+    p.from_purpose_fen = static_cast<int64_t>(split.value_or(0));
+  }
+  p.from_unrestricted_fen = d->amount_fen - p.from_purpose_fen;
+  p.allowance = d->allowance;
+  p.period = d->period;
+  p.dividend = DividendOfPayment(state, d->fund, seq);
+  return p;
 }
 
-void StorePayment(StateStore& state, uint64_t seq, const PaymentRecord& p) {
-  state.Put(SeqKey("fpay", seq), RecordWriter()
-                                     .Str(p.fund)
-                                     .Str(p.beneficiary)
-                                     .Bool(p.household)
-                                     .Str(p.purpose)
-                                     .I64(p.from_purpose_fen)
-                                     .I64(p.from_unrestricted_fen)
-                                     .U64(p.allowance)
-                                     .Str(p.period)
-                                     .U64(p.dividend)
-                                     .Take());
+void StorePaymentSplit(StateStore& state, uint64_t seq, int64_t from_purpose_fen) {
+  if (from_purpose_fen == 0) return;
+  VLEDGER_ASSERT(from_purpose_fen > 0);
+  state.Put(SeqKey("fpsplit", seq),
+            RecordWriter().U64(static_cast<uint64_t>(from_purpose_fen)).Take());
 }
 
 // ------------------------------------------------------------ dividends
 
-std::optional<DividendRecord> LoadDividend(StateStore& state, uint64_t seq) {
-  return Decode<DividendRecord>(state.Get(SeqKey("fdiv", seq)), [](RecordReader& r) {
+std::optional<DividendRecord> LoadDividend(StateStore& state, std::string_view fund,
+                                          uint64_t seq) {
+  return Decode<DividendRecord>(state.Get(SeqKey(Key("fdiv", fund), seq)), [](RecordReader& r) {
     DividendRecord d;
     d.fund = r.Str();
     d.village = r.Str();
@@ -212,13 +259,30 @@ std::optional<DividendRecord> LoadDividend(StateStore& state, uint64_t seq) {
 }
 
 void StoreDividend(StateStore& state, uint64_t seq, const DividendRecord& d) {
-  state.Put(SeqKey("fdiv", seq), RecordWriter()
+  state.Put(SeqKey(Key("fdiv", d.fund), seq), RecordWriter()
                                      .Str(d.fund)
                                      .Str(d.village)
                                      .Str(d.period)
                                      .I64(d.amount_fen)
                                      .U64(d.payments)
                                      .Take());
+}
+
+uint64_t DividendOfPayment(StateStore& state, std::string_view fund, uint64_t payment_seq) {
+  std::string prefix = Key("fdiv", fund) + "/";
+  uint64_t found = 0;
+  state.Scan(prefix, [&](std::string_view key, std::string_view value) {
+    if (key.size() != prefix.size() + 8) return true;
+    uint64_t seq = GetU64be(key.substr(prefix.size()));
+    if (seq >= payment_seq) return false;
+    RecordReader r(value);
+    r.Str(), r.Str(), r.Str(), r.I64();
+    uint64_t payments = r.U64();
+    VLEDGER_ASSERT(r.ok());
+    if (payment_seq <= seq + payments) found = seq;
+    return true;
+  });
+  return found;
 }
 
 std::optional<PendingDividend> LoadPendingDividend(StateStore& state) {
@@ -321,54 +385,77 @@ void SetAllowancePaid(StateStore& state, uint64_t allowance, std::string_view mo
 
 // ------------------------------------------------------------ movements
 
-void StoreMovement(StateStore& state, std::string_view fund, const FundMovement& m) {
-  std::string key = Key("fmov", fund) + "/";
-  PutU64be(&key, m.seq);
-  state.Put(key, RecordWriter()
-                     .U64(m.seq)
-                     .Str(m.date)
-                     .Str(m.type)
-                     .U64(m.target)
-                     .Str(m.purpose)
-                     .I64(m.restricted_delta)
-                     .I64(m.unrestricted_delta)
-                     .Str(m.donor)
-                     .Bool(m.public_name)
-                     .Str(m.beneficiary)
-                     .Take());
+namespace {
+
+std::string MovementKey(std::string_view fund, uint64_t seq) {
+  std::string key(kMovementPrefix);
+  key.append(fund);
+  key += '/';
+  PutU64be(&key, seq);
+  return key;
+}
+
+}  // namespace
+
+Hash ChainMovement(const Hash& chain, std::string_view value) {
+  Sha256Hasher h;
+  h.Update(AsView(chain)).Update(value);
+  return h.Finish();
+}
+
+std::optional<FundMovement> DecodeMovement(std::string_view value) {
+  RecordReader r(value);
+  FundMovement m = MovementFrom(r);
+  if (!r.ok() || !r.done()) return std::nullopt;
+  return m;
+}
+
+void StoreMovement(StateStore& state, FundState& fund, const FundMovement& m) {
+  std::string value = RecordWriter()
+                          .U64(m.seq)
+                          .Str(m.date)
+                          .Str(m.type)
+                          .U64(m.target)
+                          .Str(m.purpose)
+                          .I64(m.restricted_delta)
+                          .I64(m.unrestricted_delta)
+                          .Str(m.donor)
+                          .Bool(m.public_name)
+                          .Str(m.beneficiary)
+                          .Take();
+  state.Emit(MovementKey(fund.rec.code, m.seq), value);
+  fund.movement_chain = ChainMovement(fund.movement_chain, value);
+  fund.movements++;
 }
 
 std::vector<FundMovement> ListMovements(StateStore& state, std::string_view fund) {
   std::vector<FundMovement> out;
-  state.Scan(Key("fmov", fund) + "/", [&](std::string_view, std::string_view value) {
-    RecordReader r(value);
-    out.push_back(DecodeMovement(r));
-    VLEDGER_ASSERT(r.ok());
-    return true;
-  });
+  state.Scan(std::string(kMovementPrefix) + std::string(fund) + "/",
+             [&](std::string_view, std::string_view value) {
+               auto m = DecodeMovement(value);
+               VLEDGER_ASSERT(m.has_value());
+               out.push_back(std::move(*m));
+               return true;
+             });
   return out;
 }
 
 std::optional<FundMovement> LoadMovement(StateStore& state, std::string_view fund, uint64_t seq) {
-  std::string key = Key("fmov", fund) + "/";
-  PutU64be(&key, seq);
-  return Decode<FundMovement>(state.Get(key), DecodeMovement);
-}
-
-void IndexOrgDonation(StateStore& state, std::string_view org, uint64_t seq) {
-  std::string key = Key("forg", Hex(org)) + "/";
-  PutU64be(&key, seq);
-  state.Put(key, "");
+  auto row = state.Get(MovementKey(fund, seq));
+  if (!row) return std::nullopt;
+  return DecodeMovement(*row);
 }
 
 std::vector<uint64_t> ListOrgDonations(StateStore& state, std::string_view org) {
   std::vector<uint64_t> out;
-  std::string prefix = Key("forg", Hex(org)) + "/";
-  state.Scan(prefix, [&](std::string_view key, std::string_view) {
-    VLEDGER_ASSERT(key.size() == prefix.size() + 8);
-    out.push_back(GetU64be(key.substr(prefix.size())));
+  std::string donor = "org:" + std::string(org);
+  state.Scan(kMovementPrefix, [&](std::string_view, std::string_view value) {
+    auto m = DecodeMovement(value);
+    VLEDGER_ASSERT(m.has_value());
+    if (m->type == "donation" && m->donor == donor) out.push_back(m->seq);
     return true;
   });
+  std::sort(out.begin(), out.end());
   return out;
 }
 

@@ -1,23 +1,18 @@
 #include "vledger/points.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "vledger/apply.h"
 #include "vledger/bytes.h"
 #include "vledger/codec.h"
+#include "vledger/crypto.h"
+#include "vledger/validate.h"
+#include "varint.h"
 
 namespace vledger {
 namespace {
-
-// Builds "a/b/c" from parts.
-std::string Join(std::initializer_list<std::string_view> parts) {
-  std::string k;
-  for (std::string_view p : parts) {
-    if (!k.empty()) k += '/';
-    k.append(p);
-  }
-  return k;
-}
 
 std::string SeqKey(std::string_view prefix, uint64_t seq) {
   std::string k(prefix);
@@ -25,29 +20,113 @@ std::string SeqKey(std::string_view prefix, uint64_t seq) {
   return k;
 }
 
-int64_t GetI64(StateStore& state, const std::string& key) {
-  auto row = state.Get(key);
-  if (!row) return 0;
-  RecordReader r(*row);
-  int64_t v = r.I64();
-  VLEDGER_ASSERT(r.ok());
+std::string PendingKey(std::string_view village, uint64_t seq) {
+  std::string k = "pend/";
+  k.append(village);
+  k += '/';
+  PutU64be(&k, seq);
+  return k;
+}
+
+int Digits(std::string_view s) {
+  int v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
   return v;
 }
 
-// Writes an amount row; a zero amount deletes it.
-void PutI64(StateStore& state, const std::string& key, int64_t v) {
-  if (v == 0) {
-    state.Delete(key);
-  } else {
-    state.Put(key, RecordWriter().I64(v).Take());
+// ---------------------------------------------------------- packed lists
+
+struct PackedLot {
+  uint32_t day;
+  int64_t remaining;
+};
+
+void DecodeLots(std::string_view packed, std::vector<PackedLot>* out) {
+  out->clear();
+  uint64_t day = 0, delta = 0, amount = 0;
+  while (!packed.empty()) {
+    bool ok = GetVarint(&packed, &delta) && GetVarint(&packed, &amount);
+    VLEDGER_ASSERT(ok && amount > 0);
+    day += delta;
+    out->push_back({static_cast<uint32_t>(day), static_cast<int64_t>(amount)});
   }
 }
 
-void AddI64(StateStore& state, const std::string& key, int64_t delta) {
-  PutI64(state, key, GetI64(state, key) + delta);
+void EncodeLots(const std::vector<PackedLot>& lots, std::string* packed) {
+  packed->clear();
+  uint32_t prev = 0;
+  for (const PackedLot& l : lots) {
+    if (l.remaining == 0) continue;
+    VLEDGER_ASSERT(l.remaining > 0 && l.day >= prev);
+    PutVarint(packed, l.day - prev);
+    PutVarint(packed, static_cast<uint64_t>(l.remaining));
+    prev = l.day;
+  }
 }
 
-RuleRecord DecodeRule(std::string_view row) {
+struct PackedTurnover {
+  uint32_t month;
+  uint32_t household;  // index into ResidentState::households (0 when it is empty)
+  int64_t points;
+};
+
+void DecodeTurnover(std::string_view packed, std::vector<PackedTurnover>* out) {
+  out->clear();
+  uint64_t month = 0, delta = 0, household = 0, points = 0;
+  while (!packed.empty()) {
+    bool ok = GetVarint(&packed, &delta) && GetVarint(&packed, &household) &&
+              GetVarint(&packed, &points);
+    VLEDGER_ASSERT(ok);
+    month += delta;
+    out->push_back({static_cast<uint32_t>(month), static_cast<uint32_t>(household),
+                    ZigzagDecode(points)});
+  }
+}
+
+void EncodeTurnover(const std::vector<PackedTurnover>& list, std::string* packed) {
+  packed->clear();
+  uint32_t prev = 0;
+  for (const PackedTurnover& t : list) {
+    if (t.points == 0) continue;
+    PutVarint(packed, t.month - prev);
+    PutVarint(packed, t.household);
+    PutVarint(packed, ZigzagEncode(t.points));
+    prev = t.month;
+  }
+}
+
+std::vector<uint64_t> DecodeSeqs(std::string_view packed) {
+  std::vector<uint64_t> out;
+  uint64_t seq = 0, delta = 0;
+  while (!packed.empty()) {
+    bool ok = GetVarint(&packed, &delta);
+    VLEDGER_ASSERT(ok);
+    seq += delta;
+    out.push_back(seq);
+  }
+  return out;
+}
+
+// Index of `household` in the resident's households (0 when it never moved).
+uint32_t HouseholdIndex(const ResidentState& r, std::string_view household) {
+  if (r.households.empty()) {
+    VLEDGER_ASSERT(household == r.rec.household);
+    return 0;
+  }
+  for (size_t i = 0; i < r.households.size(); i++) {
+    if (r.households[i].first == household) return static_cast<uint32_t>(i);
+  }
+  VLEDGER_ASSERT(!"household the resident was never in");
+  return 0;
+}
+
+std::string_view HouseholdOfIndex(const ResidentState& r, uint32_t index) {
+  if (r.households.empty()) return r.rec.household;
+  VLEDGER_ASSERT(index < r.households.size());
+  return r.households[index].first;
+}
+
+RuleRecord DecodeRuleRow(std::string_view row) {
   RecordReader r(row);
   RuleRecord rule;
   rule.code = r.Str();
@@ -61,67 +140,52 @@ RuleRecord DecodeRule(std::string_view row) {
   rule.cap = r.I64();
   rule.cap_period = r.Str();
   rule.seq = r.U64();
-  if (r.Bool()) rule.retired_seq = r.U64();
-  VLEDGER_ASSERT(r.ok());
+  bool retired = r.Bool();
+  uint64_t retired_seq = r.U64();
+  if (retired) rule.retired_seq = retired_seq;
+  VLEDGER_ASSERT(r.ok() && r.done());
   return rule;
-}
-
-// (id, amount) rows under `prefix`, the id being the rest of the key.
-std::vector<std::pair<std::string, int64_t>> AmountRows(StateStore& state,
-                                                        const std::string& prefix) {
-  std::vector<std::pair<std::string, int64_t>> out;
-  state.Scan(prefix, [&](std::string_view key, std::string_view value) {
-    RecordReader r(value);
-    int64_t v = r.I64();
-    VLEDGER_ASSERT(r.ok());
-    out.emplace_back(std::string(key.substr(prefix.size())), v);
-    return true;
-  });
-  return out;
-}
-
-// Parses "<date>/<u64be seq>" at the end of a lot key.
-constexpr size_t kLotTailBytes = 1 + 10 + 1 + 8;  // "/" date "/" seq
-
-Lot ParseLot(std::string_view key, std::string_view value) {
-  VLEDGER_ASSERT(key.size() > kLotTailBytes);
-  Lot lot;
-  lot.key = std::string(key);
-  lot.date = std::string(key.substr(key.size() - 19, 10));
-  lot.seq = GetU64be(key.substr(key.size() - 8));
-  RecordReader r(value);
-  lot.remaining = r.I64();
-  VLEDGER_ASSERT(r.ok() && lot.remaining > 0);
-  return lot;
 }
 
 }  // namespace
 
 // ---------------------------------------------------------------- rules
 
+std::string RuleRecord::EncodeRow() const {
+  RecordWriter w;
+  w.Str(code).Str(village).Str(category).Str(description);
+  w.I64(points).Bool(has_range).I64(min).I64(max);
+  w.I64(cap).Str(cap_period).U64(seq);
+  w.Bool(retired_seq.has_value()).U64(retired_seq.value_or(0));
+  return w.Take();
+}
+
+RuleRecord RuleRecord::DecodeRow(std::string_view, std::string_view row) {
+  return DecodeRuleRow(row);
+}
+
+const RuleRecord* FindRule(StateStore& state, std::string_view code) {
+  return state.table<RuleRecord>().Find(code);
+}
+
 std::optional<RuleRecord> LoadRule(StateStore& state, std::string_view code) {
-  auto row = state.Get(Join({"rule", code}));
-  if (!row) return std::nullopt;
-  return DecodeRule(*row);
+  const RuleRecord* r = FindRule(state, code);
+  return r ? std::optional<RuleRecord>(*r) : std::nullopt;
 }
 
 void StoreRule(StateStore& state, const RuleRecord& rule) {
-  RecordWriter w;
-  w.Str(rule.code).Str(rule.village).Str(rule.category).Str(rule.description);
-  w.I64(rule.points).Bool(rule.has_range).I64(rule.min).I64(rule.max);
-  w.I64(rule.cap).Str(rule.cap_period).U64(rule.seq);
-  w.Bool(rule.retired_seq.has_value()).U64(rule.retired_seq.value_or(0));
-  state.Put(Join({"rule", rule.code}), w.Take());
+  auto& rules = state.table<RuleRecord>();
+  if (RuleRecord* r = rules.Mutable(rule.code)) {
+    *r = rule;
+  } else {
+    rules.Insert(rule.code, rule);
+  }
 }
 
 std::vector<RuleRecord> ListRules(StateStore& state, std::string_view village) {
   std::vector<RuleRecord> out;
-  state.Scan("rule/", [&](std::string_view, std::string_view value) {
-    RuleRecord rule = DecodeRule(value);
-    if (village.empty() || rule.village.empty() || rule.village == village) {
-      out.push_back(std::move(rule));
-    }
-    return true;
+  state.table<RuleRecord>().ForEach([&](std::string_view, const RuleRecord& rule) {
+    if (village.empty() || rule.village.empty() || rule.village == village) out.push_back(rule);
   });
   return out;
 }
@@ -141,36 +205,35 @@ const char* EntryStatusName(EntryStatus status) {
 }
 
 std::optional<EntryRecord> LoadEntry(StateStore& state, uint64_t seq) {
-  auto row = state.Get(SeqKey("ent/", seq));
-  if (!row) return std::nullopt;
-  RecordReader r(*row);
+  Result<Event> event = state.ReadEvent(seq);
+  if (!event.ok()) return std::nullopt;
+  const PointsEntry* b = std::get_if<PointsAwarded>(&event->body);
+  bool deduction = false;
+  if (b == nullptr) {
+    b = std::get_if<PointsDeducted>(&event->body);
+    deduction = true;
+  }
+  if (b == nullptr) return std::nullopt;
+  const ResidentState* r = FindResident(state, b->resident);
+  if (r == nullptr) return std::nullopt;
   EntryRecord e;
   e.seq = seq;
-  e.deduction = r.Bool();
-  e.resident = r.Str();
-  e.household = r.Str();
-  e.village = r.Str();
-  e.rule = r.Str();
-  e.points = r.I64();
-  e.occurred_on = r.Str();
-  e.key_id = r.Str();
-  uint64_t status = r.U64();
-  e.review_seq = r.U64();
-  VLEDGER_ASSERT(r.ok() && status <= 2);
-  e.status = static_cast<EntryStatus>(status);
+  e.deduction = deduction;
+  e.resident = b->resident;
+  e.village = r->rec.village;
+  e.household = b->household.empty() ? std::string(HouseholdAt(*r, seq)) : b->household;
+  e.rule = b->rule;
+  e.points = b->points;
+  e.occurred_on = b->occurred_on;
+  e.key_id = event->key_id;
+  e.status = IsPending(state, e.village, seq)  ? EntryStatus::kPending
+             : IsRejected(state, seq)           ? EntryStatus::kRejected
+                                                : EntryStatus::kApproved;
   return e;
 }
 
-void StoreEntry(StateStore& state, const EntryRecord& e) {
-  RecordWriter w;
-  w.Bool(e.deduction).Str(e.resident).Str(e.household).Str(e.village).Str(e.rule);
-  w.I64(e.points).Str(e.occurred_on).Str(e.key_id);
-  w.U64(static_cast<uint64_t>(e.status)).U64(e.review_seq);
-  state.Put(SeqKey("ent/", e.seq), w.Take());
-}
-
 std::vector<uint64_t> ListPending(StateStore& state, std::string_view village) {
-  std::string prefix = Join({"pend", village}) + "/";
+  std::string prefix = "pend/" + std::string(village) + "/";
   std::vector<uint64_t> out;
   state.Scan(prefix, [&](std::string_view key, std::string_view) {
     VLEDGER_ASSERT(key.size() == prefix.size() + 8);
@@ -181,144 +244,329 @@ std::vector<uint64_t> ListPending(StateStore& state, std::string_view village) {
 }
 
 void SetPending(StateStore& state, std::string_view village, uint64_t seq, bool pending) {
-  std::string key = SeqKey(Join({"pend", village}) + "/", seq);
   if (pending) {
-    state.Put(key, "");
+    state.Put(PendingKey(village, seq), "");
   } else {
-    state.Delete(key);
+    state.Delete(PendingKey(village, seq));
   }
 }
 
-int64_t CapUsage(StateStore& state, std::string_view rule, std::string_view resident,
-                 std::string_view period) {
-  return GetI64(state, Join({"capu", rule, resident, period}));
+bool IsPending(StateStore& state, std::string_view village, uint64_t seq) {
+  return state.Get(PendingKey(village, seq)).has_value();
 }
 
-void AddCapUsage(StateStore& state, std::string_view rule, std::string_view resident,
-                 std::string_view period, int64_t delta) {
-  AddI64(state, Join({"capu", rule, resident, period}), delta);
+void SetRejected(StateStore& state, uint64_t seq, uint64_t review_seq) {
+  state.Put(SeqKey("rej/", seq), RecordWriter().U64(review_seq).Take());
+}
+
+bool IsRejected(StateStore& state, uint64_t seq) {
+  return state.Get(SeqKey("rej/", seq)).has_value();
+}
+
+int64_t CapUsage(const ResidentState& r, std::string_view rule, std::string_view period) {
+  for (const CapUse& c : r.caps) {
+    if (c.rule == rule && c.period == period) return c.used;
+  }
+  return 0;
+}
+
+void AddCapUsage(ResidentState& r, std::string_view rule, std::string_view period,
+                 int64_t delta) {
+  auto it = std::lower_bound(r.caps.begin(), r.caps.end(), std::make_pair(rule, period),
+                             [](const CapUse& c, const std::pair<std::string_view, std::string_view>& k) {
+                               return std::tie(c.rule, c.period) <
+                                      std::tie(k.first, k.second);
+                             });
+  if (it == r.caps.end() || it->rule != rule || it->period != period) {
+    if (delta == 0) return;
+    it = r.caps.insert(it, CapUse{std::string(rule), std::string(period), 0});
+  }
+  it->used += delta;
+  if (it->used == 0) r.caps.erase(it);
 }
 
 // ------------------------------------------------------------- balances
 
 PointsBalance LoadBalance(StateStore& state, std::string_view resident) {
-  auto row = state.Get(Join({"pts", resident}));
-  PointsBalance b;
-  if (!row) return b;
-  RecordReader r(*row);
-  b.credit_score = r.I64();
-  b.spendable = r.I64();
-  b.redeemed = r.I64();
-  b.expired = r.I64();
-  VLEDGER_ASSERT(r.ok());
-  return b;
-}
-
-void StoreBalance(StateStore& state, std::string_view resident, const PointsBalance& b) {
-  std::string key = Join({"pts", resident});
-  if (b.credit_score == 0 && b.spendable == 0 && b.redeemed == 0 && b.expired == 0) {
-    state.Delete(key);
-    return;
-  }
-  state.Put(key, RecordWriter().I64(b.credit_score).I64(b.spendable).I64(b.redeemed).I64(b.expired).Take());
+  const ResidentState* r = FindResident(state, resident);
+  return r ? r->bal : PointsBalance{};
 }
 
 int64_t HouseholdScore(StateStore& state, std::string_view household) {
-  return GetI64(state, Join({"hpts", household}));
-}
-
-void AddHouseholdScore(StateStore& state, std::string_view household, int64_t delta) {
-  AddI64(state, Join({"hpts", household}), delta);
+  const HouseholdState* h = FindHousehold(state, household);
+  if (h == nullptr) return 0;
+  int64_t total = 0;
+  std::vector<PackedTurnover> list;
+  for (const ResidentState* r : VillageResidents(state, h->rec.village)) {
+    DecodeTurnover(r->turnover, &list);
+    for (const PackedTurnover& t : list) {
+      if (HouseholdOfIndex(*r, t.household) == household) total += t.points;
+    }
+  }
+  return total;
 }
 
 // ----------------------------------------------------------------- lots
 
-std::string LotKey(std::string_view village, std::string_view resident, std::string_view date,
-                   uint64_t seq) {
-  return SeqKey(Join({"lot", village, resident, date}) + "/", seq);
+uint32_t DayNumber(std::string_view date) {
+  VLEDGER_ASSERT(date.size() == 10);
+  int y = Digits(date.substr(0, 4)), m = Digits(date.substr(5, 2)), d = Digits(date.substr(8, 2));
+  // Howard Hinnant's days_from_civil.
+  y -= m <= 2 ? 1 : 0;
+  const int era = y / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  VLEDGER_ASSERT(days >= 0);
+  return static_cast<uint32_t>(days);
 }
 
-void PutLot(StateStore& state, const std::string& key, int64_t remaining) {
-  VLEDGER_ASSERT(remaining >= 0);
-  PutI64(state, key, remaining);
+std::string DateOfDay(uint32_t day) {
+  int64_t z = static_cast<int64_t>(day) + 719468;
+  const int64_t era = z / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t m = mp + (mp < 10 ? 3 : -9);
+  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
 }
 
-std::vector<Lot> ListLots(StateStore& state, std::string_view village, std::string_view resident) {
+std::vector<Lot> ListLots(const ResidentState& r) {
+  std::vector<PackedLot> lots;
+  DecodeLots(r.lots, &lots);
   std::vector<Lot> out;
-  state.Scan(Join({"lot", village, resident}) + "/", [&](std::string_view key, std::string_view value) {
-    out.push_back(ParseLot(key, value));
-    return true;
-  });
+  for (const PackedLot& l : lots) out.push_back({DateOfDay(l.day), l.remaining});
   return out;
 }
 
-std::vector<std::pair<std::string, Lot>> ListVillageLots(StateStore& state,
-                                                         std::string_view village) {
-  std::string prefix = Join({"lot", village}) + "/";
-  std::vector<std::pair<std::string, Lot>> out;
-  state.Scan(prefix, [&](std::string_view key, std::string_view value) {
-    Lot lot = ParseLot(key, value);
-    std::string_view rest = key.substr(prefix.size());
-    VLEDGER_ASSERT(rest.size() > kLotTailBytes);
-    out.emplace_back(std::string(rest.substr(0, rest.size() - kLotTailBytes)), std::move(lot));
-    return true;
-  });
-  return out;
+void CreditSpendable(ResidentState& r, int64_t amount, std::string_view date) {
+  VLEDGER_ASSERT(amount > 0);
+  int64_t repay = r.bal.spendable < 0 ? std::min(amount, -r.bal.spendable) : 0;
+  int64_t lot = amount - repay;
+  if (lot > 0) {
+    thread_local std::vector<PackedLot> lots;
+    DecodeLots(r.lots, &lots);
+    uint32_t day = DayNumber(date);
+    auto it = std::lower_bound(lots.begin(), lots.end(), day,
+                               [](const PackedLot& l, uint32_t d) { return l.day < d; });
+    if (it != lots.end() && it->day == day) {
+      it->remaining += lot;
+    } else {
+      lots.insert(it, PackedLot{day, lot});
+    }
+    EncodeLots(lots, &r.lots);
+  }
+  r.bal.spendable += amount;
+}
+
+void DebitSpendable(ResidentState& r, int64_t amount, std::string_view first_date) {
+  VLEDGER_ASSERT(amount > 0);
+  thread_local std::vector<PackedLot> lots;
+  DecodeLots(r.lots, &lots);
+  int64_t left = amount;
+  if (!first_date.empty()) {
+    uint32_t day = DayNumber(first_date);
+    for (PackedLot& l : lots) {
+      if (l.day != day) continue;
+      int64_t take = std::min(left, l.remaining);
+      l.remaining -= take;
+      left -= take;
+    }
+  }
+  for (PackedLot& l : lots) {
+    if (left == 0) break;
+    int64_t take = std::min(left, l.remaining);
+    l.remaining -= take;
+    left -= take;
+  }
+  // Lots sum to max(0, spendable): when they run out, all of them went.
+  VLEDGER_ASSERT(left == 0 || amount - left == std::max<int64_t>(0, r.bal.spendable));
+  EncodeLots(lots, &r.lots);
+  r.bal.spendable -= amount;
+}
+
+int64_t ExpireLots(ResidentState& r, std::string_view before) {
+  if (r.lots.empty()) return 0;
+  thread_local std::vector<PackedLot> lots;
+  DecodeLots(r.lots, &lots);
+  uint32_t cutoff = DayNumber(before);
+  int64_t lapsed = 0;
+  for (PackedLot& l : lots) {
+    if (l.day >= cutoff) break;
+    lapsed += l.remaining;
+    l.remaining = 0;
+  }
+  if (lapsed > 0) EncodeLots(lots, &r.lots);
+  return lapsed;
 }
 
 // ------------------------------------------------------------- periods
 
+uint32_t MonthIndex(std::string_view date_or_month) {
+  VLEDGER_ASSERT(date_or_month.size() >= 7);
+  return static_cast<uint32_t>(12 * Digits(date_or_month.substr(0, 4)) +
+                               Digits(date_or_month.substr(5, 2)) - 1);
+}
+
+std::string MonthName(uint32_t month) {
+  return fmt::format("{:04d}-{:02d}", month / 12, month % 12 + 1);
+}
+
+std::pair<uint32_t, uint32_t> PeriodMonths(std::string_view period) {
+  uint32_t year = static_cast<uint32_t>(Digits(period.substr(0, 4)));
+  if (period.size() == 4) return {12 * year, 12 * year + 11};
+  if (period.size() == 7 && period[4] == '-') {
+    uint32_t m = MonthIndex(period);
+    return {m, m};
+  }
+  VLEDGER_ASSERT(period.size() == 6 && period[4] == 'Q');
+  uint32_t q = static_cast<uint32_t>(period[5] - '1');
+  return {12 * year + 3 * q, 12 * year + 3 * q + 2};
+}
+
 std::vector<std::string> PeriodsOf(std::string_view date) {
   VLEDGER_ASSERT(date.size() == 10);
-  int month = (date[5] - '0') * 10 + (date[6] - '0');
-  std::string year(date.substr(0, 4));
-  return {std::string(date.substr(0, 7)), year + "Q" + std::to_string((month - 1) / 3 + 1), year};
+  return {std::string(date.substr(0, 7)), CapPeriodOf(date, "quarter"), std::string(date.substr(0, 4))};
 }
 
 std::string CapPeriodOf(std::string_view date, std::string_view cap_period) {
-  auto periods = PeriodsOf(date);
-  if (cap_period == "month") return periods[0];
-  if (cap_period == "quarter") return periods[1];
+  VLEDGER_ASSERT(date.size() == 10);
+  std::string year(date.substr(0, 4));
+  if (cap_period == "month") return std::string(date.substr(0, 7));
+  if (cap_period == "quarter") {
+    int month = Digits(date.substr(5, 2));
+    return year + "Q" + std::to_string((month - 1) / 3 + 1);
+  }
   VLEDGER_ASSERT(cap_period == "year");
-  return periods[2];
+  return year;
 }
 
-int64_t PeriodPoints(StateStore& state, std::string_view village, std::string_view period,
-                     std::string_view resident) {
-  return GetI64(state, Join({"turn", village, period, resident}));
+void AddTurnover(ResidentState& r, std::string_view household, std::string_view date,
+                 int64_t delta) {
+  if (delta == 0) return;
+  thread_local std::vector<PackedTurnover> list;
+  DecodeTurnover(r.turnover, &list);
+  PackedTurnover key{MonthIndex(date), HouseholdIndex(r, household), delta};
+  auto it = std::lower_bound(list.begin(), list.end(), key, [](const auto& a, const auto& b) {
+    return std::tie(a.month, a.household) < std::tie(b.month, b.household);
+  });
+  if (it != list.end() && it->month == key.month && it->household == key.household) {
+    it->points += delta;
+  } else {
+    list.insert(it, key);
+  }
+  EncodeTurnover(list, &r.turnover);
+}
+
+int64_t PeriodPoints(const ResidentState& r, std::string_view period) {
+  auto [first, last] = PeriodMonths(period);
+  std::string_view packed = r.turnover;
+  uint64_t month = 0, delta = 0, household = 0, points = 0;
+  int64_t total = 0;
+  while (!packed.empty()) {
+    bool ok = GetVarint(&packed, &delta) && GetVarint(&packed, &household) &&
+              GetVarint(&packed, &points);
+    VLEDGER_ASSERT(ok);
+    month += delta;
+    if (month > last) break;
+    if (month >= first) total += ZigzagDecode(points);
+  }
+  return total;
+}
+
+int64_t PeriodPoints(StateStore& state, std::string_view period, std::string_view resident) {
+  const ResidentState* r = FindResident(state, resident);
+  return r ? PeriodPoints(*r, period) : 0;
 }
 
 std::vector<std::pair<std::string, int64_t>> PeriodPointsList(StateStore& state,
                                                               std::string_view village,
                                                               std::string_view period) {
-  return AmountRows(state, Join({"turn", village, period}) + "/");
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (const ResidentState* r : VillageResidents(state, village)) {
+    int64_t p = PeriodPoints(*r, period);
+    if (p != 0) out.emplace_back(r->rec.id, p);
+  }
+  return out;
 }
 
 std::vector<std::pair<std::string, int64_t>> HouseholdPeriodPointsList(StateStore& state,
                                                                        std::string_view village,
                                                                        std::string_view period) {
-  return AmountRows(state, Join({"hturn", village, period}) + "/");
+  auto [first, last] = PeriodMonths(period);
+  std::vector<std::pair<std::string, int64_t>> sums;
+  std::vector<PackedTurnover> list;
+  for (const ResidentState* r : VillageResidents(state, village)) {
+    DecodeTurnover(r->turnover, &list);
+    for (const PackedTurnover& t : list) {
+      if (t.month < first || t.month > last) continue;
+      AddToSorted(sums, HouseholdOfIndex(*r, t.household), t.points, false);
+    }
+  }
+  std::erase_if(sums, [](const auto& s) { return s.second == 0; });
+  return sums;
 }
 
-void AddTurnover(StateStore& state, std::string_view village, std::string_view resident,
-                 std::string_view household, std::string_view date, int64_t delta) {
-  for (const std::string& period : PeriodsOf(date)) {
-    AddI64(state, Join({"turn", village, period, resident}), delta);
-    AddI64(state, Join({"hturn", village, period, household}), delta);
+std::vector<RuleMonthUse> RuleUseInPeriod(const VillageState& v, std::string_view period) {
+  auto [first, last] = PeriodMonths(period);
+  std::vector<RuleMonthUse> out;
+  for (const RuleMonthUse& u : v.rule_use) {
+    if (u.month < first || u.month > last) continue;
+    auto it = std::lower_bound(out.begin(), out.end(), u.rule,
+                               [](const RuleMonthUse& a, const std::string& r) { return a.rule < r; });
+    if (it == out.end() || it->rule != u.rule) {
+      it = out.insert(it, RuleMonthUse{0, u.rule, 0, 0});
+    }
+    it->entries += u.entries;
+    it->points += u.points;
   }
+  std::erase_if(out, [](const RuleMonthUse& u) { return u.entries == 0; });
+  return out;
+}
+
+void AddRuleUse(VillageState& v, std::string_view date, std::string_view rule, int64_t entries,
+                int64_t points) {
+  uint32_t month = MonthIndex(date);
+  auto it = std::lower_bound(v.rule_use.begin(), v.rule_use.end(), std::make_pair(month, rule),
+                             [](const RuleMonthUse& u, const std::pair<uint32_t, std::string_view>& k) {
+                               return std::tie(u.month, u.rule) < std::tie(k.first, k.second);
+                             });
+  if (it == v.rule_use.end() || it->month != month || it->rule != rule) {
+    it = v.rule_use.insert(it, RuleMonthUse{month, std::string(rule), 0, 0});
+  }
+  it->entries += entries;
+  it->points += points;
+  if (it->entries == 0 && it->points == 0) v.rule_use.erase(it);
 }
 
 // ---------------------------------------------------- expiries, reversals
 
 std::vector<std::pair<std::string, int64_t>> ExpiredAmounts(StateStore& state, uint64_t seq) {
-  return AmountRows(state, SeqKey("expd/", seq) + "/");
+  std::string prefix = SeqKey("expd/", seq) + "/";
+  std::vector<std::pair<std::string, int64_t>> out;
+  state.Scan(prefix, [&](std::string_view key, std::string_view value) {
+    RecordReader r(value);
+    int64_t v = r.I64();
+    VLEDGER_ASSERT(r.ok());
+    out.emplace_back(std::string(key.substr(prefix.size())), v);
+    return true;
+  });
+  return out;
 }
 
 void StoreExpiredAmount(StateStore& state, uint64_t seq, std::string_view resident,
                         int64_t amount) {
   std::string key = SeqKey("expd/", seq) + "/";
   key.append(resident);
-  PutI64(state, key, amount);
+  if (amount == 0) {
+    state.Delete(key);
+  } else {
+    state.Put(key, RecordWriter().I64(amount).Take());
+  }
 }
 
 std::optional<uint64_t> ReversedBy(StateStore& state, uint64_t seq) {
@@ -334,18 +582,58 @@ void StoreReversal(StateStore& state, uint64_t target, uint64_t reversal_seq) {
   state.Put(SeqKey("rev/", target), RecordWriter().U64(reversal_seq).Take());
 }
 
-void AddHistory(StateStore& state, std::string_view resident, uint64_t seq) {
-  state.Put(SeqKey(Join({"hist", resident}) + "/", seq), "");
+// ---------------------------------------------------------------- history
+
+Hash ChainHistory(const Hash& chain, std::string_view chunk_value) {
+  Sha256Hasher h;
+  h.Update(AsView(chain)).Update(chunk_value);
+  return h.Finish();
+}
+
+std::optional<std::vector<uint64_t>> DecodeHistoryChunk(std::string_view value) {
+  std::vector<uint64_t> out;
+  uint64_t seq = 0, delta = 0;
+  while (!value.empty()) {
+    if (!GetVarint(&value, &delta)) return std::nullopt;
+    if (!out.empty() && delta == 0) return std::nullopt;
+    seq += delta;
+    out.push_back(seq);
+  }
+  if (out.size() != kHistoryChunk) return std::nullopt;
+  return out;
+}
+
+void AddHistory(StateStore& state, ResidentState& r, uint64_t seq) {
+  std::vector<uint64_t> seqs = DecodeSeqs(r.recent);
+  if (!seqs.empty() && seqs.back() == seq) return;  // one event, several entries of it
+  VLEDGER_ASSERT(seqs.empty() || seqs.back() < seq);
+  if (seqs.size() == kHistoryChunk) {
+    std::string key(kHistoryPrefix);
+    key.append(r.rec.id);
+    key += '/';
+    PutU64be(&key, seqs.front());
+    state.Emit(key, r.recent);
+    r.hist_chain = ChainHistory(r.hist_chain, r.recent);
+    r.hist_chunks++;
+    r.recent.clear();
+    seqs.clear();
+  }
+  PutVarint(&r.recent, seqs.empty() ? seq : seq - seqs.back());
 }
 
 std::vector<uint64_t> ListHistory(StateStore& state, std::string_view resident) {
-  std::string prefix = Join({"hist", resident}) + "/";
   std::vector<uint64_t> out;
-  state.Scan(prefix, [&](std::string_view key, std::string_view) {
-    VLEDGER_ASSERT(key.size() == prefix.size() + 8);
-    out.push_back(GetU64be(key.substr(prefix.size())));
+  const ResidentState* r = FindResident(state, resident);
+  if (r == nullptr) return out;
+  std::string prefix = std::string(kHistoryPrefix) + std::string(resident) + "/";
+  state.Scan(prefix, [&](std::string_view key, std::string_view value) {
+    if (key.size() != prefix.size() + 8) return true;
+    auto seqs = DecodeHistoryChunk(value);
+    VLEDGER_ASSERT(seqs.has_value());
+    out.insert(out.end(), seqs->begin(), seqs->end());
     return true;
   });
+  for (uint64_t seq : DecodeSeqs(r->recent)) out.push_back(seq);
   return out;
 }
 
@@ -375,29 +663,6 @@ std::vector<RankRow> ComputeRanking(std::vector<std::pair<std::string, int64_t>>
     out.push_back(std::move(row));
   }
   return out;
-}
-
-// ---------------------------------------------------------------- --at
-
-Result<std::unique_ptr<StateStore>> StateAt(const Ledger& ledger, uint64_t seq) {
-  if (seq >= ledger.size()) {
-    return Status::Rejected("--at: seq " + std::to_string(seq) + " is past the log (size " +
-                            std::to_string(ledger.size()) + ")");
-  }
-  if (seq + 1 == ledger.size()) return ledger.StateView();
-  auto state = std::make_unique<MemoryState>(
-      [&ledger](uint64_t s) { return ledger.ReadDecoded(s); });
-  Status scan = ledger.ScanEvents(0, seq + 1, [&](const StoredEvent& e) -> Status {
-    VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
-    Status applied = ApplyEvent(*state, e.seq, event);
-    if (!applied.ok()) {
-      return Status::Fault("seq " + std::to_string(e.seq) + " does not replay: " +
-                           applied.message() + " (run `vledger verify`)");
-    }
-    return Status::Ok();
-  });
-  VLEDGER_TRY(scan);
-  return std::unique_ptr<StateStore>(std::move(state));
 }
 
 }  // namespace vledger

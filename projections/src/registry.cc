@@ -1,16 +1,11 @@
 #include "vledger/registry.h"
 
+#include <algorithm>
+
 #include "vledger/bytes.h"
 
 namespace vledger {
 namespace {
-
-std::string Key(std::string_view prefix, std::string_view id) {
-  std::string k(prefix);
-  k += '/';
-  k.append(id);
-  return k;
-}
 
 void PutStrings(RecordWriter& w, const std::vector<std::string>& list) {
   w.U64(list.size());
@@ -24,18 +19,47 @@ std::vector<std::string> GetStrings(RecordReader& r) {
   return list;
 }
 
-// Decodes a row with `decode`, asserting it is well-formed: projection rows
-// are written only by this file, so a malformed one is a bug or damage.
-template <typename T, typename F>
-std::optional<T> Decode(const std::optional<std::string>& row, F decode) {
-  if (!row) return std::nullopt;
-  RecordReader r(*row);
-  T value = decode(r);
-  VLEDGER_ASSERT(r.ok());
-  return value;
+void PutAmounts(RecordWriter& w, const std::vector<std::pair<std::string, int64_t>>& list) {
+  w.U64(list.size());
+  for (const auto& [name, v] : list) w.Str(name).I64(v);
 }
 
-KeyRecord DecodeKey(RecordReader& r) {
+std::vector<std::pair<std::string, int64_t>> GetAmounts(RecordReader& r) {
+  uint64_t n = r.U64();
+  std::vector<std::pair<std::string, int64_t>> list;
+  for (uint64_t i = 0; i < n && r.ok(); i++) {
+    std::string name = r.Str();
+    list.emplace_back(std::move(name), r.I64());
+  }
+  return list;
+}
+
+// Projection rows are written only by this library, so a malformed one is
+// damage or a bug.
+void CheckDecoded(const RecordReader& r, std::string_view prefix, std::string_view id,
+                  bool valid = true) {
+  if (valid && r.ok() && r.done()) return;
+  std::fprintf(stderr, "vledger: internal error: projection row %.*s%.*s is malformed\n",
+               static_cast<int>(prefix.size()), prefix.data(), static_cast<int>(id.size()),
+               id.data());
+  std::fflush(stderr);
+  std::_Exit(5);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- codecs
+
+std::string KeyRecord::EncodeRow() const {
+  RecordWriter w;
+  w.Str(key_id).Str(public_key).Str(role).Str(label);
+  PutStrings(w, villages);
+  w.U64(registered_seq).Bool(revoked_seq.has_value()).U64(revoked_seq.value_or(0));
+  return w.Take();
+}
+
+KeyRecord KeyRecord::DecodeRow(std::string_view id, std::string_view row) {
+  RecordReader r(row);
   KeyRecord k;
   k.key_id = r.Str();
   k.public_key = r.Str();
@@ -43,159 +67,374 @@ KeyRecord DecodeKey(RecordReader& r) {
   k.label = r.Str();
   k.villages = GetStrings(r);
   k.registered_seq = r.U64();
-  if (r.Bool()) k.revoked_seq = r.U64();
+  bool revoked = r.Bool();
+  uint64_t revoked_seq = r.U64();
+  if (revoked) k.revoked_seq = revoked_seq;
+  CheckDecoded(r, kPrefix, id);
   return k;
 }
 
-VillageRecord DecodeVillage(RecordReader& r) {
-  VillageRecord v;
-  v.code = r.Str();
-  v.name = r.Str();
-  v.review = r.Bool();
-  v.star_points = r.I64();
-  v.max_stars = static_cast<uint32_t>(r.U64());
-  v.red_flag_share_pct = static_cast<uint32_t>(r.U64());
-  v.seq = r.U64();
+std::string VillageState::EncodeRow() const {
+  RecordWriter w;
+  w.Str(rec.code).Str(rec.name).Bool(rec.review).I64(rec.star_points).U64(rec.max_stars);
+  w.U64(rec.red_flag_share_pct).U64(rec.seq);
+  w.I64(issued_pt).I64(expired_pt);
+  PutAmounts(w, redeemed_pt);
+  PutStrings(w, residents);
+  PutStrings(w, households);
+  w.U64(rule_use.size());
+  for (const RuleMonthUse& u : rule_use) w.U64(u.month).Str(u.rule).I64(u.entries).I64(u.points);
+  return w.Take();
+}
+
+VillageState VillageState::DecodeRow(std::string_view id, std::string_view row) {
+  RecordReader r(row);
+  VillageState v;
+  v.rec.code = r.Str();
+  v.rec.name = r.Str();
+  v.rec.review = r.Bool();
+  v.rec.star_points = r.I64();
+  v.rec.max_stars = static_cast<uint32_t>(r.U64());
+  v.rec.red_flag_share_pct = static_cast<uint32_t>(r.U64());
+  v.rec.seq = r.U64();
+  v.issued_pt = r.I64();
+  v.expired_pt = r.I64();
+  v.redeemed_pt = GetAmounts(r);
+  v.residents = GetStrings(r);
+  v.households = GetStrings(r);
+  uint64_t n = r.U64();
+  for (uint64_t i = 0; i < n && r.ok(); i++) {
+    RuleMonthUse u;
+    u.month = static_cast<uint32_t>(r.U64());
+    u.rule = r.Str();
+    u.entries = r.I64();
+    u.points = r.I64();
+    v.rule_use.push_back(std::move(u));
+  }
+  CheckDecoded(r, kPrefix, id);
   return v;
 }
 
-HouseholdRecord DecodeHousehold(RecordReader& r) {
-  HouseholdRecord h;
-  h.id = r.Str();
-  h.village = r.Str();
-  h.head_ref = r.Str();
-  h.head_resident = r.Str();
-  h.seq = r.U64();
+std::string HouseholdState::EncodeRow() const {
+  RecordWriter w;
+  w.Str(rec.id).Str(rec.village).Str(rec.head_ref).Str(rec.head_resident).U64(rec.seq);
+  PutAmounts(w, paid_fen);
+  return w.Take();
+}
+
+HouseholdState HouseholdState::DecodeRow(std::string_view id, std::string_view row) {
+  RecordReader r(row);
+  HouseholdState h;
+  h.rec.id = r.Str();
+  h.rec.village = r.Str();
+  h.rec.head_ref = r.Str();
+  h.rec.head_resident = r.Str();
+  h.rec.seq = r.U64();
+  h.paid_fen = GetAmounts(r);
+  CheckDecoded(r, kPrefix, id);
   return h;
 }
 
-ResidentRecord DecodeResident(RecordReader& r) {
-  ResidentRecord res;
-  res.id = r.Str();
-  res.village = r.Str();
-  res.household = r.Str();
-  res.person_ref = r.Str();
-  res.minor = r.Bool();
-  res.status = r.Str();
-  res.seq = r.U64();
-  return res;
+std::string ResidentState::EncodeRow() const {
+  RecordWriter w;
+  w.Str(rec.id).Str(rec.village).Str(rec.household).Str(rec.person_ref).Bool(rec.minor);
+  w.Str(rec.status).U64(rec.seq);
+  w.I64(bal.credit_score).I64(bal.spendable).I64(bal.redeemed).I64(bal.expired);
+  w.U64(households.size());
+  for (const auto& [h, from] : households) w.Str(h).U64(from);
+  w.Str(lots).Str(turnover);
+  w.U64(caps.size());
+  for (const CapUse& c : caps) w.Str(c.rule).Str(c.period).I64(c.used);
+  PutAmounts(w, paid_fen);
+  w.Str(recent).U64(hist_chunks).Str(AsView(hist_chain));
+  return w.Take();
 }
 
-template <typename T, typename F>
-std::vector<T> List(StateStore& state, std::string_view prefix, F decode) {
-  std::vector<T> out;
-  state.Scan(prefix, [&](std::string_view, std::string_view value) {
-    RecordReader r(value);
-    out.push_back(decode(r));
-    VLEDGER_ASSERT(r.ok());
-    return true;
-  });
-  return out;
+ResidentState ResidentState::DecodeRow(std::string_view id, std::string_view row) {
+  RecordReader r(row);
+  ResidentState s;
+  s.rec.id = r.Str();
+  s.rec.village = r.Str();
+  s.rec.household = r.Str();
+  s.rec.person_ref = r.Str();
+  s.rec.minor = r.Bool();
+  s.rec.status = r.Str();
+  s.rec.seq = r.U64();
+  s.bal.credit_score = r.I64();
+  s.bal.spendable = r.I64();
+  s.bal.redeemed = r.I64();
+  s.bal.expired = r.I64();
+  uint64_t moves = r.U64();
+  for (uint64_t i = 0; i < moves && r.ok(); i++) {
+    std::string h = r.Str();
+    s.households.emplace_back(std::move(h), r.U64());
+  }
+  s.lots = r.Str();
+  s.turnover = r.Str();
+  uint64_t n = r.U64();
+  for (uint64_t i = 0; i < n && r.ok(); i++) {
+    CapUse c;
+    c.rule = r.Str();
+    c.period = r.Str();
+    c.used = r.I64();
+    s.caps.push_back(std::move(c));
+  }
+  s.paid_fen = GetAmounts(r);
+  s.recent = r.Str();
+  s.hist_chunks = r.U64();
+  auto chain = HashFrom(r.Str());
+  CheckDecoded(r, kPrefix, id, chain.has_value());
+  s.hist_chain = *chain;
+  return s;
+}
+
+std::string PersonOwner::EncodeRow() const {
+  return RecordWriter().Str(kind).Str(id).Bool(erased).U64(erased_seq).Take();
+}
+
+PersonOwner PersonOwner::DecodeRow(std::string_view row_id, std::string_view row) {
+  RecordReader r(row);
+  PersonOwner o;
+  o.kind = r.Str();
+  o.id = r.Str();
+  o.erased = r.Bool();
+  o.erased_seq = r.U64();
+  CheckDecoded(r, kPrefix, row_id);
+  return o;
+}
+
+// ------------------------------------------------------- sorted amounts
+
+void AddToSorted(std::vector<std::pair<std::string, int64_t>>& list, std::string_view id,
+                 int64_t delta, bool drop_zero) {
+  auto it = std::lower_bound(list.begin(), list.end(), id,
+                             [](const auto& e, std::string_view k) { return e.first < k; });
+  if (it == list.end() || it->first != id) {
+    if (delta == 0 && drop_zero) return;
+    list.insert(it, {std::string(id), delta});
+    return;
+  }
+  it->second += delta;
+  if (drop_zero && it->second == 0) list.erase(it);
+}
+
+int64_t SortedAmount(const std::vector<std::pair<std::string, int64_t>>& list,
+                     std::string_view id) {
+  auto it = std::lower_bound(list.begin(), list.end(), id,
+                             [](const auto& e, std::string_view k) { return e.first < k; });
+  return it != list.end() && it->first == id ? it->second : 0;
+}
+
+namespace {
+
+void InsertSorted(std::vector<std::string>& list, std::string_view id) {
+  auto it = std::lower_bound(list.begin(), list.end(), id);
+  if (it == list.end() || *it != id) list.insert(it, std::string(id));
 }
 
 }  // namespace
 
+// ------------------------------------------------------------- records
+
 std::optional<LedgerMeta> LoadMeta(StateStore& state) {
-  return Decode<LedgerMeta>(state.Get("meta"), [](RecordReader& r) {
-    LedgerMeta m;
-    m.name = r.Str();
-    m.origin = r.Str();
-    m.root_key_id = r.Str();
-    return m;
-  });
+  auto row = state.Get("meta");
+  if (!row) return std::nullopt;
+  RecordReader r(*row);
+  LedgerMeta m;
+  m.name = r.Str();
+  m.origin = r.Str();
+  m.root_key_id = r.Str();
+  CheckDecoded(r, "meta", "");
+  return m;
 }
 
 void StoreMeta(StateStore& state, const LedgerMeta& m) {
   state.Put("meta", RecordWriter().Str(m.name).Str(m.origin).Str(m.root_key_id).Take());
 }
 
-std::optional<KeyRecord> LoadKey(StateStore& state, std::string_view key_id) {
-  return Decode<KeyRecord>(state.Get(Key("key", key_id)), DecodeKey);
+const KeyRecord* FindKey(StateStore& state, std::string_view key_id) {
+  return state.table<KeyRecord>().Find(key_id);
 }
 
-void StoreKey(StateStore& state, const KeyRecord& k) {
-  RecordWriter w;
-  w.Str(k.key_id).Str(k.public_key).Str(k.role).Str(k.label);
-  PutStrings(w, k.villages);
-  w.U64(k.registered_seq).Bool(k.revoked_seq.has_value()).U64(k.revoked_seq.value_or(0));
-  state.Put(Key("key", k.key_id), w.Take());
+std::optional<KeyRecord> LoadKey(StateStore& state, std::string_view key_id) {
+  const KeyRecord* k = FindKey(state, key_id);
+  return k ? std::optional<KeyRecord>(*k) : std::nullopt;
+}
+
+void StoreKey(StateStore& state, const KeyRecord& key) {
+  auto& keys = state.table<KeyRecord>();
+  if (KeyRecord* k = keys.Mutable(key.key_id)) {
+    *k = key;
+  } else {
+    keys.Insert(key.key_id, key);
+  }
+}
+
+const VillageState* FindVillage(StateStore& state, std::string_view code) {
+  return state.table<VillageState>().Find(code);
+}
+
+VillageState* MutableVillage(StateStore& state, std::string_view code) {
+  return state.table<VillageState>().Mutable(code);
 }
 
 std::optional<VillageRecord> LoadVillage(StateStore& state, std::string_view code) {
-  return Decode<VillageRecord>(state.Get(Key("village", code)), DecodeVillage);
+  const VillageState* v = FindVillage(state, code);
+  return v ? std::optional<VillageRecord>(v->rec) : std::nullopt;
 }
 
-void StoreVillage(StateStore& state, const VillageRecord& v) {
-  state.Put(Key("village", v.code), RecordWriter()
-                                        .Str(v.code)
-                                        .Str(v.name)
-                                        .Bool(v.review)
-                                        .I64(v.star_points)
-                                        .U64(v.max_stars)
-                                        .U64(v.red_flag_share_pct)
-                                        .U64(v.seq)
-                                        .Take());
+void StoreVillage(StateStore& state, const VillageRecord& village) {
+  auto& villages = state.table<VillageState>();
+  if (VillageState* v = villages.Mutable(village.code)) {
+    v->rec = village;
+    return;
+  }
+  VillageState v;
+  v.rec = village;
+  villages.Insert(village.code, std::move(v));
+}
+
+const HouseholdState* FindHousehold(StateStore& state, std::string_view id) {
+  return state.table<HouseholdState>().Find(id);
+}
+
+HouseholdState* MutableHousehold(StateStore& state, std::string_view id) {
+  return state.table<HouseholdState>().Mutable(id);
 }
 
 std::optional<HouseholdRecord> LoadHousehold(StateStore& state, std::string_view id) {
-  return Decode<HouseholdRecord>(state.Get(Key("hh", id)), DecodeHousehold);
+  const HouseholdState* h = FindHousehold(state, id);
+  return h ? std::optional<HouseholdRecord>(h->rec) : std::nullopt;
 }
 
-void StoreHousehold(StateStore& state, const HouseholdRecord& h) {
-  state.Put(Key("hh", h.id),
-            RecordWriter().Str(h.id).Str(h.village).Str(h.head_ref).Str(h.head_resident).U64(h.seq).Take());
+void StoreHousehold(StateStore& state, const HouseholdRecord& household) {
+  auto& households = state.table<HouseholdState>();
+  if (HouseholdState* h = households.Mutable(household.id)) {
+    h->rec = household;
+    return;
+  }
+  HouseholdState h;
+  h.rec = household;
+  households.Insert(household.id, std::move(h));
+  VillageState* v = MutableVillage(state, household.village);
+  VLEDGER_ASSERT(v != nullptr);
+  InsertSorted(v->households, household.id);
+}
+
+const ResidentState* FindResident(StateStore& state, std::string_view id) {
+  return state.table<ResidentState>().Find(id);
+}
+
+ResidentState* MutableResident(StateStore& state, std::string_view id) {
+  return state.table<ResidentState>().Mutable(id);
 }
 
 std::optional<ResidentRecord> LoadResident(StateStore& state, std::string_view id) {
-  return Decode<ResidentRecord>(state.Get(Key("res", id)), DecodeResident);
+  const ResidentState* r = FindResident(state, id);
+  return r ? std::optional<ResidentRecord>(r->rec) : std::nullopt;
 }
 
-void StoreResident(StateStore& state, const ResidentRecord& r) {
-  state.Put(Key("res", r.id), RecordWriter()
-                                  .Str(r.id)
-                                  .Str(r.village)
-                                  .Str(r.household)
-                                  .Str(r.person_ref)
-                                  .Bool(r.minor)
-                                  .Str(r.status)
-                                  .U64(r.seq)
-                                  .Take());
+void StoreResident(StateStore& state, const ResidentRecord& resident, uint64_t seq) {
+  auto& residents = state.table<ResidentState>();
+  if (ResidentState* r = residents.Mutable(resident.id)) {
+    if (r->rec.household != resident.household) {
+      if (r->households.empty()) r->households.emplace_back(r->rec.household, r->rec.seq);
+      r->households.emplace_back(resident.household, seq);
+    }
+    r->rec = resident;
+    return;
+  }
+  ResidentState r;
+  r.rec = resident;
+  residents.Insert(resident.id, std::move(r));
+  VillageState* v = MutableVillage(state, resident.village);
+  VLEDGER_ASSERT(v != nullptr);
+  InsertSorted(v->residents, resident.id);
 }
 
 std::optional<PersonOwner> LoadPersonOwner(StateStore& state, std::string_view person_ref) {
-  return Decode<PersonOwner>(state.Get(Key("pref", Hex(person_ref))), [](RecordReader& r) {
-    PersonOwner o;
-    o.kind = r.Str();
-    o.id = r.Str();
-    o.erased = r.Bool();
-    o.erased_seq = r.U64();
-    return o;
-  });
+  const PersonOwner* o = state.table<PersonOwner>().Find(Hex(person_ref));
+  return o ? std::optional<PersonOwner>(*o) : std::nullopt;
 }
 
-void StorePersonOwner(StateStore& state, std::string_view person_ref, const PersonOwner& o) {
-  state.Put(Key("pref", Hex(person_ref)),
-            RecordWriter().Str(o.kind).Str(o.id).Bool(o.erased).U64(o.erased_seq).Take());
+void StorePersonOwner(StateStore& state, std::string_view person_ref, const PersonOwner& owner) {
+  auto& owners = state.table<PersonOwner>();
+  std::string id = Hex(person_ref);
+  if (PersonOwner* o = owners.Mutable(id)) {
+    *o = owner;
+  } else {
+    owners.Insert(id, owner);
+  }
 }
+
+std::string_view HouseholdAt(const ResidentState& r, uint64_t seq) {
+  std::string_view at = r.rec.household;
+  if (r.households.empty()) return at;
+  at = r.households.front().first;
+  for (const auto& [household, from] : r.households) {
+    if (from <= seq) at = household;
+  }
+  return at;
+}
+
+// ---------------------------------------------------------------- lists
 
 std::vector<KeyRecord> ListKeys(StateStore& state) {
-  return List<KeyRecord>(state, "key/", DecodeKey);
+  std::vector<KeyRecord> out;
+  state.table<KeyRecord>().ForEach([&](std::string_view, const KeyRecord& k) { out.push_back(k); });
+  return out;
 }
 
 std::vector<VillageRecord> ListVillages(StateStore& state) {
-  return List<VillageRecord>(state, "village/", DecodeVillage);
+  std::vector<VillageRecord> out;
+  state.table<VillageState>().ForEach(
+      [&](std::string_view, const VillageState& v) { out.push_back(v.rec); });
+  return out;
 }
 
 std::vector<HouseholdRecord> ListHouseholds(StateStore& state, std::string_view village) {
-  auto all = List<HouseholdRecord>(state, "hh/", DecodeHousehold);
-  std::erase_if(all, [&](const HouseholdRecord& h) { return !village.empty() && h.village != village; });
-  return all;
+  std::vector<HouseholdRecord> out;
+  if (village.empty()) {
+    state.table<HouseholdState>().ForEach(
+        [&](std::string_view, const HouseholdState& h) { out.push_back(h.rec); });
+    return out;
+  }
+  const VillageState* v = FindVillage(state, village);
+  if (v == nullptr) return out;
+  std::vector<std::string> ids = v->households;  // the table may load rows meanwhile
+  state.table<HouseholdState>().Prefetch(ids);
+  for (const std::string& id : ids) {
+    const HouseholdState* h = FindHousehold(state, id);
+    VLEDGER_ASSERT(h != nullptr);
+    out.push_back(h->rec);
+  }
+  return out;
+}
+
+std::vector<const ResidentState*> VillageResidents(StateStore& state, std::string_view village) {
+  std::vector<const ResidentState*> out;
+  const VillageState* v = FindVillage(state, village);
+  if (v == nullptr) return out;
+  std::vector<std::string> ids = v->residents;
+  state.table<ResidentState>().Prefetch(ids);
+  out.reserve(ids.size());
+  for (const std::string& id : ids) {
+    const ResidentState* r = FindResident(state, id);
+    VLEDGER_ASSERT(r != nullptr);
+    out.push_back(r);
+  }
+  return out;
 }
 
 std::vector<ResidentRecord> ListResidents(StateStore& state, std::string_view village) {
-  auto all = List<ResidentRecord>(state, "res/", DecodeResident);
-  std::erase_if(all, [&](const ResidentRecord& r) { return !village.empty() && r.village != village; });
-  return all;
+  std::vector<ResidentRecord> out;
+  if (village.empty()) {
+    state.table<ResidentState>().ForEach(
+        [&](std::string_view, const ResidentState& r) { out.push_back(r.rec); });
+    return out;
+  }
+  for (const ResidentState* r : VillageResidents(state, village)) out.push_back(r->rec);
+  return out;
 }
 
 }  // namespace vledger

@@ -70,40 +70,37 @@ struct PeriodEntries {
   std::set<std::string> disputed_residents, disputed_households;
 };
 
-PeriodEntries GatherEntries(StateStore& state, ReportData& d) {
+PeriodEntries GatherEntries(StateStore& state, const VillageState& village, ReportData& d) {
   PeriodEntries out;
-  std::map<std::string, RuleUse> rules;
   std::map<std::string, CategoryTotal> categories;
-  for (const ResidentRecord& r : ListResidents(state, d.args.village)) {
-    for (uint64_t seq : ListHistory(state, r.id)) {
-      auto e = LoadEntry(state, seq);
-      if (!e || e->village != d.args.village || !DateInPeriod(e->occurred_on, d.args.period)) {
-        continue;
-      }
-      if (e->status != EntryStatus::kApproved || ReversedBy(state, seq)) continue;
-      if (!OpenObjectionsAbout(state, seq).empty()) {
-        out.disputed_residents.insert(e->resident);
-        out.disputed_households.insert(e->household.empty() ? r.household : e->household);
-      }
-      RuleUse& use = rules[e->rule];
-      std::string category;
-      if (use.code.empty()) {
-        use.code = e->rule;
-        if (auto rule = LoadRule(state, e->rule)) {
-          use.category = rule->category;
-          use.description = rule->description;
-          use.amount = RuleAmount(*rule);
-        }
-      }
-      use.entries++;
-      use.points += e->points;
-      CategoryTotal& cat = categories[use.category];
-      cat.category = use.category;
-      (e->points >= 0 ? cat.awarded : cat.deducted) += e->points;
+  for (const RuleMonthUse& u : RuleUseInPeriod(village, d.args.period)) {
+    RuleUse use;
+    use.code = u.rule;
+    if (const RuleRecord* rule = FindRule(state, u.rule)) {
+      use.category = rule->category;
+      use.description = rule->description;
+      use.amount = RuleAmount(*rule);
     }
+    use.entries = static_cast<uint64_t>(u.entries);
+    use.points = u.points;
+    // A rule's entries all have its sign.
+    CategoryTotal& cat = categories[use.category];
+    cat.category = use.category;
+    (u.points >= 0 ? cat.awarded : cat.deducted) += u.points;
+    d.rules.push_back(std::move(use));
   }
-  for (auto& [code, use] : rules) d.rules.push_back(std::move(use));
   for (auto& [name, cat] : categories) d.categories.push_back(std::move(cat));
+  // Entries of the period under an open objection.
+  for (const ObjectionRecord& o : ListObjections(state, d.args.village)) {
+    if (o.resolved || !o.about_event) continue;
+    auto e = LoadEntry(state, *o.about_event);
+    if (!e || e->village != d.args.village || !DateInPeriod(e->occurred_on, d.args.period)) {
+      continue;
+    }
+    if (e->status != EntryStatus::kApproved || ReversedBy(state, e->seq)) continue;
+    out.disputed_residents.insert(e->resident);
+    out.disputed_households.insert(e->household);
+  }
   return out;
 }
 
@@ -149,10 +146,10 @@ void GatherRankings(StateStore& state, Names& names, const VillageRecord& villag
 // -------------------------------------------------------------- funds
 
 // Whether a payment (or the dividend it belongs to) was reversed.
-bool PaymentReversed(StateStore& state, uint64_t seq) {
+bool PaymentReversed(StateStore& state, std::string_view fund, uint64_t seq) {
   if (ReversedBy(state, seq)) return true;
-  auto p = LoadPayment(state, seq);
-  return p && p->dividend != 0 && ReversedBy(state, p->dividend).has_value();
+  uint64_t dividend = DividendOfPayment(state, fund, seq);
+  return dividend != 0 && ReversedBy(state, dividend).has_value();
 }
 
 std::string DonorKey(const FundMovement& m) {
@@ -209,7 +206,8 @@ FundSummary GatherFund(StateStore& state, Names& names, const FundRecord& fund, 
   // since the corrections section lists them.
   for (const FundMovement& m : ListMovements(state, fund.code)) {
     if (m.type == "reversal") continue;
-    if (m.type == "payment" ? PaymentReversed(state, m.seq) : ReversedBy(state, m.seq).has_value()) {
+    if (m.type == "payment" ? PaymentReversed(state, fund.code, m.seq)
+                            : ReversedBy(state, m.seq).has_value()) {
       continue;
     }
     int64_t delta = m.restricted_delta + m.unrestricted_delta;
@@ -393,7 +391,7 @@ Result<ReportData> BuildReport(StateStore& state, const PersonLookup& persons,
   d.checkpoint = std::move(checkpoint);
   Names names(persons, d);
   if (args.kind != "funds") {
-    PeriodEntries entries = GatherEntries(state, d);
+    PeriodEntries entries = GatherEntries(state, *FindVillage(state, args.village), d);
     GatherRankings(state, names, *village, entries, d);
   } else {
     for (const auto& r : ListResidents(state, args.village)) {

@@ -3,14 +3,22 @@
 #include "vledger/accounts.h"
 #include "vledger/apply.h"
 #include "vledger/codec.h"
+#include "vledger/funds.h"
+#include "vledger/points.h"
 #include "vledger/registry.h"
 
 namespace vledger {
 
 bool IsKeptRow(std::string_view key) { return key.starts_with("req/") || key.starts_with("imp/"); }
 
-ChainVerifier::ChainVerifier(MemoryState::EventSource earlier_events)
-    : state_(std::move(earlier_events)) {}
+bool IsIndexRow(std::string_view key) {
+  return key.starts_with(kHistoryPrefix) || key.starts_with(kMovementPrefix);
+}
+
+ChainVerifier::ChainVerifier(EventSource earlier_events)
+    : state_(nullptr, std::move(earlier_events)) {
+  state_.SetIndexRows(IndexRows::kDrop);
+}
 
 Status ChainVerifier::Fail(std::optional<uint64_t> seq, const std::string& problem) {
   fault_seq_ = seq;
@@ -41,8 +49,8 @@ Status ChainVerifier::AddEvent(uint64_t seq, std::string_view canonical, const H
                          ") is invalid: " + applied.message());
   }
   if (seq == commit_first_) {
-    auto key = LoadKey(state_, commit_key_id_);
-    VLEDGER_ASSERT(key.has_value());  // ApplyEvent checked the author
+    const KeyRecord* key = FindKey(state_, commit_key_id_);
+    VLEDGER_ASSERT(key != nullptr);  // ApplyEvent checked the author
     commit_public_key_ = key->public_key;
   }
   merkle_.Add(h);
@@ -99,7 +107,7 @@ Status StreamChain(const Ledger& ledger, ChainVerifier& v) {
 }
 
 // Checks each stored person record against its commitment.
-Status CheckPersons(const Ledger& ledger, MemoryState& state, std::optional<uint64_t>* seq) {
+Status CheckPersons(const Ledger& ledger, StateStore& state, std::optional<uint64_t>* seq) {
   return ledger.ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
     if (value.size() < 16 || PersonRef(value.substr(0, 16), value.substr(16)) != ref) {
       return Status::Fault("person record " + Hex(ref) + " does not match its commitment");
@@ -118,31 +126,133 @@ Status CheckPersons(const Ledger& ledger, MemoryState& state, std::optional<uint
   });
 }
 
-// Compares the stored projection rows with the replayed ones.
-Status CompareProjections(const Ledger& ledger, MemoryState& state) {
-  const auto& replayed = state.rows();
-  auto it = replayed.begin();
+// Compares the stored projection rows with the replayed ones (entity and
+// plain rows; index rows are checked by CheckIndexRows).
+Status CompareProjections(const Ledger& ledger, StateStore& state) {
+  auto stored = ledger.NewStateCursor();
+  auto skip = [&] {
+    while (stored->Valid() && (IsKeptRow(stored->key()) || IsIndexRow(stored->key()))) {
+      stored->Next();
+    }
+  };
+  skip();
   Status result;
-  Status scan = ledger.ScanState("", [&](std::string_view key, std::string_view value) {
-    if (IsKeptRow(key)) return true;
-    if (it == replayed.end() || it->first > key) {
-      result = Status::Fault("projection row " + std::string(key) + " is not produced by replay");
-      return false;
+  state.ForEachRow([&](std::string_view key, std::string_view value) {
+    if (!result.ok()) return;
+    if (!stored->Valid() || stored->key() > key) {
+      result = Status::Fault("projection row " + std::string(key) + " is missing");
+      return;
     }
-    if (it->first < key) {
-      result = Status::Fault("projection row " + it->first + " is missing");
-      return false;
+    if (stored->key() < key) {
+      result = Status::Fault("projection row " + std::string(stored->key()) +
+                             " is not produced by replay");
+      return;
     }
-    if (it->second != value) {
+    if (stored->value() != value) {
       result = Status::Fault("projection row " + std::string(key) + " differs from replay");
+      return;
+    }
+    stored->Next();
+    skip();
+  });
+  VLEDGER_TRY(stored->status());
+  VLEDGER_TRY(result);
+  if (stored->Valid()) {
+    return Status::Fault("projection row " + std::string(stored->key()) +
+                         " is not produced by replay");
+  }
+  return Status::Ok();
+}
+
+// The rows of one index kind, grouped by owner: key = prefix <owner> "/"
+// <u64be seq>. Calls done(owner, rows, chain) after each owner's rows.
+Status ScanIndex(const Ledger& ledger, std::string_view prefix,
+                 const std::function<Hash(const Hash&, std::string_view)>& link,
+                 const std::function<Status(std::string_view key, std::string_view value)>& check,
+                 const std::function<Status(const std::string& owner, uint64_t rows,
+                                            const Hash& chain)>& done) {
+  std::string owner;
+  uint64_t rows = 0;
+  Hash chain{};
+  Status result;
+  Status scan = ledger.ScanState(prefix, [&](std::string_view key, std::string_view value) {
+    if (key.size() < prefix.size() + 10 || key[key.size() - 9] != '/') {
+      result = Status::Fault("index row " + Hex(key) + " is malformed");
       return false;
     }
-    ++it;
+    std::string_view id = key.substr(prefix.size(), key.size() - prefix.size() - 9);
+    if (rows > 0 && id != owner) {
+      result = done(owner, rows, chain);
+      if (!result.ok()) return false;
+      rows = 0;
+      chain = Hash{};
+    }
+    owner.assign(id);
+    result = check(key, value);
+    if (!result.ok()) return false;
+    chain = link(chain, value);
+    rows++;
     return true;
   });
   VLEDGER_TRY(scan);
   VLEDGER_TRY(result);
-  if (it != replayed.end()) return Status::Fault("projection row " + it->first + " is missing");
+  if (rows > 0) VLEDGER_TRY(done(owner, rows, chain));
+  return Status::Ok();
+}
+
+// Checks the stored index rows (history chunks, fund movements) against
+// the chains their owners keep: every owner's rows, in seq order, must
+// hash to its chain, and no owner may miss rows or have stray ones.
+Status CheckIndexRows(const Ledger& ledger, StateStore& state) {
+  uint64_t owners = 0;
+  VLEDGER_TRY(ScanIndex(
+      ledger, kHistoryPrefix, ChainHistory,
+      [](std::string_view key, std::string_view value) -> Status {
+        auto seqs = DecodeHistoryChunk(value);
+        if (!seqs || seqs->front() != GetU64be(key.substr(key.size() - 8))) {
+          return Status::Fault("history row " + std::string(key.substr(0, key.size() - 9)) +
+                               " is malformed");
+        }
+        return Status::Ok();
+      },
+      [&](const std::string& id, uint64_t rows, const Hash& chain) -> Status {
+        const ResidentState* r = FindResident(state, id);
+        if (r == nullptr || r->hist_chunks != rows || r->hist_chain != chain) {
+          return Status::Fault("history rows of resident " + id + " differ from replay");
+        }
+        owners++;
+        return Status::Ok();
+      }));
+  uint64_t expected = 0;
+  state.table<ResidentState>().ForEachUnordered(
+      [&](std::string_view, const ResidentState& r) { expected += r.hist_chunks > 0; });
+  if (owners != expected) return Status::Fault("history rows are missing (run `vledger rebuild`)");
+
+  owners = 0;
+  VLEDGER_TRY(ScanIndex(
+      ledger, kMovementPrefix, ChainMovement,
+      [](std::string_view key, std::string_view value) -> Status {
+        auto m = DecodeMovement(value);
+        if (!m || m->seq != GetU64be(key.substr(key.size() - 8))) {
+          return Status::Fault("fund movement row " +
+                               std::string(key.substr(0, key.size() - 9)) + " is malformed");
+        }
+        return Status::Ok();
+      },
+      [&](const std::string& code, uint64_t rows, const Hash& chain) -> Status {
+        const FundState* f = FindFund(state, code);
+        if (f == nullptr || f->movements != rows || f->movement_chain != chain) {
+          return Status::Fault("fund movement rows of fund " + code + " differ from replay");
+        }
+        owners++;
+        return Status::Ok();
+      }));
+  expected = 0;
+  state.table<FundState>().ForEachUnordered(
+      [&](std::string_view, const FundState& f) { expected += f.movements > 0; });
+  if (owners != expected) {
+    return Status::Fault("fund movement rows are missing (run `vledger rebuild`)");
+  }
   return Status::Ok();
 }
 
@@ -173,6 +283,7 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   if (persons.code() == Code::kUnavailable) return persons;
   if (!persons.ok()) return Faulted(person_seq, persons.message());
   Status projections = CompareProjections(ledger, v.state());
+  if (projections.ok()) projections = CheckIndexRows(ledger, v.state());
   if (projections.code() == Code::kUnavailable) return projections;
   if (!projections.ok()) {
     return Faulted(std::nullopt, projections.message() + " (run `vledger rebuild`)");
@@ -189,10 +300,9 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   return out;
 }
 
-Result<std::map<std::string, std::string, std::less<>>> ReplayProjections(const Ledger& ledger,
-                                                                          uint64_t size) {
-  MemoryState state([&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });
-  Status scan = ledger.ScanEvents(0, size, [&](const StoredEvent& e) -> Status {
+Status Replay(const Ledger& ledger, uint64_t size, StateStore& state) {
+  VLEDGER_ASSERT(state.replay());
+  return ledger.ScanEvents(0, size, [&](const StoredEvent& e) -> Status {
     VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
     Status applied = ApplyEvent(state, e.seq, event);
     if (!applied.ok()) {
@@ -201,8 +311,52 @@ Result<std::map<std::string, std::string, std::less<>>> ReplayProjections(const 
     }
     return Status::Ok();
   });
-  VLEDGER_TRY(scan);
-  return state.rows();
+}
+
+std::unique_ptr<StateStore> StoredState(const Ledger& ledger) {
+  return std::make_unique<StateStore>(ledger.Rows(),
+                                      [&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });
+}
+
+Result<std::unique_ptr<StateStore>> StateAt(const Ledger& ledger, uint64_t seq) {
+  if (seq >= ledger.size()) {
+    return Status::Rejected("--at: seq " + std::to_string(seq) + " is past the log (size " +
+                            std::to_string(ledger.size()) + ")");
+  }
+  if (seq + 1 == ledger.size()) return StoredState(ledger);
+  auto state = std::make_unique<StateStore>(
+      nullptr, [&ledger](uint64_t s) { return ledger.ReadDecoded(s); });
+  VLEDGER_TRY(Replay(ledger, seq + 1, *state));
+  return state;
+}
+
+Result<uint64_t> RebuildProjections(Ledger& ledger) {
+  // Rows that replay does not recreate (IsKeptRow): request ids, imports.
+  std::vector<std::pair<std::string, std::string>> kept;
+  for (std::string_view prefix : {"req/", "imp/"}) {
+    VLEDGER_TRY(ledger.ScanState(prefix, [&](std::string_view key, std::string_view value) {
+      kept.emplace_back(std::string(key), std::string(value));
+      return true;
+    }));
+  }
+  StateStore state(nullptr, [&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });
+  std::vector<std::pair<std::string, std::string>> index;
+  state.SetIndexRows(IndexRows::kSink, [&](std::string_view key, std::string_view value) {
+    index.emplace_back(std::string(key), std::string(value));
+  });
+  VLEDGER_TRY(Replay(ledger, ledger.size(), state));
+  uint64_t rows = 0;
+  VLEDGER_TRY(ledger.ReplaceState([&](const Ledger::PutRowFn& put) -> Status {
+    for (const auto& [key, value] : kept) put(key, value);
+    for (const auto& [key, value] : index) put(key, value);
+    state.ForEachRow([&](std::string_view key, std::string_view value) {
+      put(key, value);
+      rows++;
+    });
+    rows += index.size();
+    return Status::Ok();
+  }));
+  return rows;
 }
 
 }  // namespace vledger

@@ -1,7 +1,7 @@
 // Test harness for the points tests: a real ledger in a temp folder whose
 // events go through ApplyEvent and are committed one per command, with
-// keys by name, and a StateStore wrapper that counts writes (a rejected
-// event must write nothing: handlers validate before they write).
+// keys by name; it counts the rows a rejected event left pending (none: a
+// handler validates before it writes).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -46,27 +46,6 @@ class TempDir {
   std::string path_;
 };
 
-// Forwards to another StateStore and counts Put and Delete calls.
-class CountingState final : public StateStore {
- public:
-  explicit CountingState(StateStore& inner) : inner_(inner) {}
-  std::optional<std::string> Get(std::string_view key) override { return inner_.Get(key); }
-  void Put(std::string_view key, std::string_view value) override {
-    writes++;
-    inner_.Put(key, value);
-  }
-  void Delete(std::string_view key) override {
-    writes++;
-    inner_.Delete(key);
-  }
-  void Scan(std::string_view prefix, const ScanFn& fn) override { inner_.Scan(prefix, fn); }
-  Result<Event> ReadEvent(uint64_t seq) override { return inner_.ReadEvent(seq); }
-  size_t writes = 0;
-
- private:
-  StateStore& inner_;
-};
-
 inline std::string RefOf(const std::string& what) { return AsString(Sha256("person:" + what)); }
 
 class TestLedger {
@@ -108,16 +87,20 @@ class TestLedger {
     event.key_id = key.key_id();
     event.body = std::move(body);
     auto txn = ledger_->BeginWrite();
-    CountingState counting(*txn);
+    WriteTxn* t = txn.get();
+    StateStore state(ledger_->Rows(), [t](uint64_t seq) { return t->ReadEvent(seq); });
     uint64_t seq = txn->next_seq();
-    Status st = ApplyEvent(counting, seq, event);
+    Status st = ApplyEvent(state, seq, event);
     if (!st.ok()) {
-      rejected_writes_ += counting.writes;
+      rejected_writes_ += state.PendingChanges();
       txn->Abort();
       return st;
     }
     std::string canonical = EncodeEvent(event);
     txn->AddEvent(std::move(canonical), std::move(event));
+    state.TakeWrites([t](const std::string& k, const std::optional<std::string>& v) {
+      t->PutRow(k, v);
+    });
     auto commit = txn->Commit(key);
     if (!commit.ok()) return commit.status();
     return Status::Ok();
@@ -130,7 +113,7 @@ class TestLedger {
   }
 
   // The live projection rows.
-  std::unique_ptr<StateStore> View() { return ledger_->StateView(); }
+  std::unique_ptr<StateStore> View() { return StoredState(*ledger_); }
 
  private:
   TempDir dir_;

@@ -29,16 +29,16 @@ namespace {
 
 using testing::TestLedger;
 
+// The points earned on one day (SPEC section 3: lots, FIFO by age).
 struct MLot {
   std::string date;
-  uint64_t seq;
   int64_t amount;
 };
 
 struct MResident {
   std::string village, household;
   int64_t score = 0, spendable = 0;
-  std::vector<MLot> lots;  // sorted by (date, seq); sum == max(0, spendable)
+  std::vector<MLot> lots;  // by date, one per date; sum == max(0, spendable)
 };
 
 struct MRule {
@@ -78,28 +78,32 @@ class Model {
   std::map<std::string, int64_t> turnover;   // village/period/resident
   std::map<std::string, int64_t> hturnover;  // village/period/household
 
-  void Credit(MResident& r, int64_t amount, const std::string& date, uint64_t seq) {
+  void Credit(MResident& r, int64_t amount, const std::string& date) {
     int64_t repay = r.spendable < 0 ? std::min(amount, -r.spendable) : 0;
     if (amount - repay > 0) {
-      MLot lot{date, seq, amount - repay};
-      auto it = std::lower_bound(r.lots.begin(), r.lots.end(), lot, [](const MLot& a, const MLot& b) {
-        return std::tie(a.date, a.seq) < std::tie(b.date, b.seq);
-      });
-      r.lots.insert(it, lot);
+      auto it = std::lower_bound(r.lots.begin(), r.lots.end(), date,
+                                 [](const MLot& a, const std::string& d) { return a.date < d; });
+      if (it != r.lots.end() && it->date == date) {
+        it->amount += amount - repay;
+      } else {
+        r.lots.insert(it, MLot{date, amount - repay});
+      }
     }
     r.spendable += amount;
   }
 
-  void Debit(MResident& r, int64_t amount, const MLot* first = nullptr) {
+  // Takes the oldest points first; a reversed award takes back from its
+  // own day first (`first_date`).
+  void Debit(MResident& r, int64_t amount, const std::string& first_date = "") {
     int64_t left = amount;
     auto take = [&](MLot& lot) {
       int64_t n = std::min(left, lot.amount);
       lot.amount -= n;
       left -= n;
     };
-    if (first != nullptr) {
+    if (!first_date.empty()) {
       for (MLot& lot : r.lots) {
-        if (lot.date == first->date && lot.seq == first->seq) take(lot);
+        if (lot.date == first_date) take(lot);
       }
     }
     for (MLot& lot : r.lots) take(lot);
@@ -119,11 +123,11 @@ class Model {
     return e.rule + "/" + e.resident + "/" + CapPeriodOf(e.date, rule.cap_period);
   }
 
-  void Count(uint64_t seq, MEntry& e) {
+  void Count(MEntry& e) {
     MResident& r = residents[e.resident];
     r.score += e.points;
     if (e.points > 0) {
-      Credit(r, e.points, e.date, seq);
+      Credit(r, e.points, e.date);
     } else {
       Debit(r, -e.points);
     }
@@ -188,17 +192,21 @@ class RandomRun {
   void Finish() {
     EXPECT_EQ(t_.rejected_writes(), 0u) << "a rejected command wrote rows";
     // rebuild: replay gives exactly the live rows
-    auto replayed = ReplayProjections(t_.ledger(), t_.size());
-    ASSERT_TRUE(replayed.ok()) << replayed.status().message();
-    std::map<std::string, std::string, std::less<>> live;
+    StateStore replay(static_cast<RowSource*>(nullptr),
+                      [this](uint64_t seq) { return t_.ledger().ReadDecoded(seq); });
+    ASSERT_TRUE(Replay(t_.ledger(), t_.size(), replay).ok());
+    std::map<std::string, std::string, std::less<>> live, replayed;
+    replay.ForEachRow([&](std::string_view k, std::string_view v) {
+      replayed.emplace(std::string(k), std::string(v));
+    });
     ASSERT_TRUE(t_.ledger()
                     .ScanState("", [&](std::string_view k, std::string_view v) {
                       if (!IsKeptRow(k)) live.emplace(std::string(k), std::string(v));
                       return true;
                     })
                     .ok());
-    EXPECT_TRUE(live == *replayed) << "live projections differ from replay (" << live.size()
-                                   << " vs " << replayed->size() << " rows)";
+    EXPECT_TRUE(live == replayed) << "live projections differ from replay (" << live.size()
+                                  << " vs " << replayed.size() << " rows)";
     auto outcome = VerifyLedger(t_.ledger());
     ASSERT_TRUE(outcome.ok()) << outcome.status().message();
     EXPECT_TRUE(outcome->ok) << outcome->problem;
@@ -351,7 +359,7 @@ class RandomRun {
       m_.events[seq].kind = Kind::kEntry;
       if (m_.rules[entry.rule].cap > 0) m_.cap_usage[m_.CapKey(entry)] += std::abs(entry.points);
       entry.status = m_.review[entry.village] ? 'P' : 'A';
-      if (entry.status == 'A') m_.Count(seq, entry);
+      if (entry.status == 'A') m_.Count(entry);
       m_.entries[seq] = entry;
     };
     return ok;
@@ -447,18 +455,17 @@ class RandomRun {
         MResident& r = m_.residents[e.resident];
         r.score -= e.points;
         if (e.points > 0) {
-          MLot own{e.date, target, 0};
-          m_.Debit(r, e.points, &own);
+          m_.Debit(r, e.points, e.date);
         } else {
-          m_.Credit(r, -e.points, testing::kToday, seq);
+          m_.Credit(r, -e.points, testing::kToday);
         }
         m_.Turnover(e, -1);
         if (m_.rules[e.rule].cap > 0) m_.cap_usage[m_.CapKey(e)] -= std::abs(e.points);
       } else if (t.kind == Kind::kRedeem) {
-        m_.Credit(m_.residents[t.resident], t.amount, testing::kToday, seq);
+        m_.Credit(m_.residents[t.resident], t.amount, testing::kToday);
       } else if (t.kind == Kind::kExpire) {
         for (const auto& [id, amount] : t.expired) {
-          m_.Credit(m_.residents[id], amount, testing::kToday, seq);
+          m_.Credit(m_.residents[id], amount, testing::kToday);
         }
       }
     };
@@ -508,7 +515,7 @@ class RandomRun {
       for (uint64_t seq : r.approved) {
         MEntry& e = m_.entries[seq];
         e.status = 'A';
-        m_.Count(seq, e);
+        m_.Count(e);
       }
       for (const Rejection& x : r.rejected) {
         MEntry& e = m_.entries[x.seq];
@@ -552,17 +559,16 @@ class RandomRun {
       ASSERT_EQ(b.credit_score, r.score) << id;
       ASSERT_EQ(b.spendable, r.spendable) << id;
       ASSERT_EQ(AccountBalance(*view, kPointsUnit, "resident:" + id), r.spendable) << id;
-      std::vector<std::tuple<std::string, uint64_t, int64_t>> got, want;
-      for (const Lot& lot : ListLots(*view, r.village, id)) {
-        got.emplace_back(lot.date, lot.seq, lot.remaining);
-      }
-      for (const MLot& lot : r.lots) want.emplace_back(lot.date, lot.seq, lot.amount);
+      std::vector<std::pair<std::string, int64_t>> got, want;
+      const ResidentState* rs = FindResident(*view, id);
+      ASSERT_NE(rs, nullptr) << id;
+      for (const Lot& lot : ListLots(*rs)) got.emplace_back(lot.date, lot.remaining);
+      for (const MLot& lot : r.lots) want.emplace_back(lot.date, lot.amount);
       ASSERT_EQ(got, want) << "lots of " << id;
     }
     for (const auto& [key, v] : m_.turnover) {
       size_t a = key.find('/'), b = key.rfind('/');
-      ASSERT_EQ(PeriodPoints(*view, key.substr(0, a), key.substr(a + 1, b - a - 1), key.substr(b + 1)), v)
-          << key;
+      ASSERT_EQ(PeriodPoints(*view, key.substr(a + 1, b - a - 1), key.substr(b + 1)), v) << key;
     }
     for (const auto& [key, v] : m_.hturnover) {
       size_t a = key.find('/'), b = key.rfind('/');
@@ -575,8 +581,9 @@ class RandomRun {
     }
     for (const auto& [key, v] : m_.cap_usage) {
       size_t a = key.find('/'), b = key.rfind('/');
-      ASSERT_EQ(CapUsage(*view, key.substr(0, a), key.substr(a + 1, b - a - 1), key.substr(b + 1)), v)
-          << key;
+      const ResidentState* rs = FindResident(*view, key.substr(a + 1, b - a - 1));
+      ASSERT_NE(rs, nullptr) << key;
+      ASSERT_EQ(CapUsage(*rs, key.substr(0, a), key.substr(b + 1)), v) << key;
     }
   }
 

@@ -63,7 +63,9 @@ class PointsTest : public ::testing::Test {
   std::vector<std::pair<std::string, int64_t>> Lots(const std::string& resident) {
     auto view = t.View();
     std::vector<std::pair<std::string, int64_t>> out;
-    for (const Lot& lot : ListLots(*view, "V1", resident)) out.emplace_back(lot.date, lot.remaining);
+    const ResidentState* r = FindResident(*view, resident);
+    if (r == nullptr) return out;
+    for (const Lot& lot : ListLots(*r)) out.emplace_back(lot.date, lot.remaining);
     return out;
   }
   int64_t Account(const std::string& account) {
@@ -94,10 +96,10 @@ TEST_F(PointsTest, AwardCountsInScoreSpendableLotsAndPostings) {
   using Lots_ = std::vector<std::pair<std::string, int64_t>>;
   EXPECT_EQ(Lots("R1"), (Lots_{{"2021-07-05", 5}}));
   auto view = t.View();
-  EXPECT_EQ(PeriodPoints(*view, "V1", "2021-07", "R1"), 5);
-  EXPECT_EQ(PeriodPoints(*view, "V1", "2021Q3", "R1"), 5);
-  EXPECT_EQ(PeriodPoints(*view, "V1", "2021", "R1"), 5);
-  EXPECT_EQ(PeriodPoints(*view, "V1", "2021Q2", "R1"), 0);
+  EXPECT_EQ(PeriodPoints(*view, "2021-07", "R1"), 5);
+  EXPECT_EQ(PeriodPoints(*view, "2021Q3", "R1"), 5);
+  EXPECT_EQ(PeriodPoints(*view, "2021", "R1"), 5);
+  EXPECT_EQ(PeriodPoints(*view, "2021Q2", "R1"), 0);
   EXPECT_EQ(HouseholdScore(*view, "H1"), 5);
   ExpectVerifies();
 }
@@ -165,7 +167,7 @@ TEST_F(PointsTest, PendingEntriesCountForNothingUntilApproved) {
   {
     auto view = t.View();
     EXPECT_EQ(ListPending(*view, "V1"), (std::vector<uint64_t>{a, b}));
-    EXPECT_EQ(PeriodPoints(*view, "V1", "2021-07", "R1"), 0);
+    EXPECT_EQ(PeriodPoints(*view, "2021-07", "R1"), 0);
   }
   // Pending entries hold their cap: 12 of 12 used in 2021-07.
   Rejected("col", Award("R1", "RG", 1, "2021-07-07"), "cap");
@@ -248,7 +250,7 @@ TEST_F(PointsTest, ReversalsUndoOnceAndNeverTakeSpendableBelowZero) {
   EXPECT_EQ(Balance("R1").credit_score, 0);
   EXPECT_EQ(Balance("R1").spendable, 0);
   auto view = t.View();
-  EXPECT_EQ(PeriodPoints(*view, "V1", "2021-07", "R1"), 0);
+  EXPECT_EQ(PeriodPoints(*view, "2021-07", "R1"), 0);
   EXPECT_TRUE(PeriodPointsList(*view, "V1", "2021Q3").empty());
   EXPECT_EQ(ReversedBy(*view, d), rd);
   ExpectVerifies();

@@ -144,7 +144,7 @@ class ReportFixture : public ::testing::Test {
   }
 
   std::vector<Event> events_;
-  MemoryState state_{[this](uint64_t seq) -> Result<Event> {
+  StateStore state_{static_cast<RowSource*>(nullptr), [this](uint64_t seq) -> Result<Event> {
     if (seq >= events_.size()) return Status::Rejected("no such event");
     return events_[seq];
   }};

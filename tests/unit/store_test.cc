@@ -1,7 +1,8 @@
-// Unit tests for the ledger folder on RocksDB (store.h) and the state
-// stores (state.h): commits, the hash chain and signatures as stored, the
-// WriteTxn overlay, transactions that never commit, the writer lock and
-// readers, the stored Merkle tree, checkpoints and the person store.
+// Unit tests for the ledger folder on RocksDB (store.h): commits, the hash
+// chain and signatures as stored, projection rows written with commits,
+// transactions that never commit, the writer lock and readers, the stored
+// Merkle tree, checkpoints and the person store. (The projection state
+// over the stored rows is tested in state_test.)
 #include "vledger/store.h"
 
 #include <gtest/gtest.h>
@@ -29,7 +30,6 @@
 #include "vledger/crypto.h"
 #include "vledger/event.h"
 #include "vledger/merkle.h"
-#include "vledger/state.h"
 #include "vledger/status.h"
 
 namespace vledger {
@@ -82,15 +82,6 @@ std::string AddVillage(WriteTxn& txn, const PrivateKey& key, uint64_t n) {
   std::string canonical = EncodeEvent(e);
   txn.AddEvent(canonical, std::move(e));
   return canonical;
-}
-
-Rows ScanAll(StateStore& state, std::string_view prefix) {
-  Rows rows;
-  state.Scan(prefix, [&](std::string_view k, std::string_view v) {
-    rows.emplace_back(std::string(k), std::string(v));
-    return true;
-  });
-  return rows;
 }
 
 Rows ScanStored(const Ledger& ledger, std::string_view prefix) {
@@ -180,7 +171,7 @@ class StoreTest : public ::testing::Test {
       expected_.hashes.push_back(RecordHash(seq, expected_.head(), canonical));
       expected_.canonical.push_back(std::move(canonical));
     }
-    for (const auto& [k, v] : puts) txn->Put(k, v);
+    for (const auto& [k, v] : puts) txn->PutRow(k, v);
     auto commit = txn->Commit(key);
     EXPECT_TRUE(commit.ok()) << commit.status().message();
     VLEDGER_ASSERT(commit.ok());
@@ -416,29 +407,59 @@ TEST_F(StoreTest, CommitSignedWritesTheGivenSignature) {
   EXPECT_EQ(txn->pending_events(), 0u);
 }
 
-// The transaction remembers stored rows it has read; its own commits must
-// refresh what it remembers, so a reused transaction never reads stale rows.
-TEST_F(StoreTest, ReusedTransactionReadsWhatItsCommitsWrote) {
+// Rows staged in a transaction are written with its commit and only then.
+TEST_F(StoreTest, RowsAreWrittenWithTheirCommit) {
   PrivateKey key = NewKey();
   auto ledger = CreateLedger();
   auto txn = ledger->BeginWrite();
-  EXPECT_EQ(txn->Get("bal/R1"), std::nullopt);  // read (absent) and remembered
+  txn->PutRow("b", "2");
+  txn->PutRow("a", "1");
+  txn->PutRow("c", "3");
+  txn->PutRow("a", "one");  // the last one staged wins
+  txn->PutRow("c", std::nullopt);
+  EXPECT_FALSE(StoredRow(*ledger, "a").has_value());
   AddVillage(*txn, key, 0);
-  txn->Put("bal/R1", "5");
   ASSERT_TRUE(txn->Commit(key).ok());
-  EXPECT_EQ(txn->Get("bal/R1"), std::optional<std::string>("5"));
+  EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"a", "one"}, {"b", "2"}}));
+  // The transaction is reused: the next commit deletes a row.
+  txn->PutRow("b", std::nullopt);
   AddVillage(*txn, key, 1);
-  txn->Put("bal/R1", "7");
   ASSERT_TRUE(txn->Commit(key).ok());
-  EXPECT_EQ(txn->Get("bal/R1"), std::optional<std::string>("7"));
-  AddVillage(*txn, key, 2);
-  txn->Delete("bal/R1");
-  ASSERT_TRUE(txn->Commit(key).ok());
-  EXPECT_EQ(txn->Get("bal/R1"), std::nullopt);
-  // An aborted write leaves the stored row as it was.
-  txn->Put("bal/R1", "9");
-  txn->Abort();
-  EXPECT_EQ(txn->Get("bal/R1"), std::nullopt);
+  txn.reset();
+  EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"a", "one"}}));
+}
+
+TEST_F(StoreTest, RowsCursorAndMultiGetReadStoredRowsInKeyOrder) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  CommitEvents(*ledger, key, 1, {{"b", "2"}, {"a\xff", "ff"}, {"a", "1"}, {"a\x01", "01"}});
+  Rows want{{"a", "1"}, {"a\x01", "01"}, {"a\xff", "ff"}};
+  EXPECT_EQ(ScanStored(*ledger, "a"), want);
+  auto rows = ledger->Rows();
+  Rows scanned;
+  rows->ScanRows("a", [&](std::string_view k, std::string_view v) {
+    scanned.emplace_back(std::string(k), std::string(v));
+    return true;
+  });
+  EXPECT_EQ(scanned, want);
+  EXPECT_EQ(rows->GetRow("b").value_or(""), "2");
+  EXPECT_FALSE(rows->GetRow("c").has_value());
+  auto got = rows->GetRows({"c", "a", "b"});
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_FALSE(got[0].has_value());
+  EXPECT_EQ(got[1].value_or(""), "1");
+  EXPECT_EQ(got[2].value_or(""), "2");
+  EXPECT_TRUE(rows->io_status().ok());
+  Rows walked;
+  for (auto c = ledger->NewStateCursor(); c->Valid(); c->Next()) {
+    walked.emplace_back(std::string(c->key()), std::string(c->value()));
+  }
+  EXPECT_EQ(walked, (Rows{{"a", "1"}, {"a\x01", "01"}, {"a\xff", "ff"}, {"b", "2"}}));
+  // ScanState stops when fn returns false.
+  int calls = 0;
+  ASSERT_TRUE(
+      ledger->ScanState("", [&](std::string_view, std::string_view) { return ++calls < 2; }).ok());
+  EXPECT_EQ(calls, 2);
 }
 
 TEST_F(StoreTest, PutPersonsWritesOutsideAnyCommit) {
@@ -476,134 +497,6 @@ TEST_F(StoreTest, PendingEventsAreReadableInTheTransaction) {
   EXPECT_TRUE(txn->io_status().ok());
   // The ledger itself does not see the pending event.
   EXPECT_EQ(ledger->size(), 2u);
-}
-
-// -------------------------------------------------------- state overlay
-
-TEST_F(StoreTest, StatePutGetDeleteScanInOneTransaction) {
-  PrivateKey key = NewKey();
-  auto ledger = CreateLedger();
-  auto txn = ledger->BeginWrite();
-  EXPECT_FALSE(txn->Get("a").has_value());
-  txn->Put("b", "2");
-  txn->Put("a", "1");
-  txn->Put("c", "3");
-  txn->Put("a", "one");  // overwrite
-  EXPECT_EQ(txn->Get("a").value_or(""), "one");
-  txn->Delete("c");
-  EXPECT_FALSE(txn->Get("c").has_value());
-  EXPECT_EQ(ScanAll(*txn, ""), (Rows{{"a", "one"}, {"b", "2"}}));
-  // Nothing is stored before Commit.
-  EXPECT_FALSE(StoredRow(*ledger, "a").has_value());
-  AddVillage(*txn, key, 0);
-  ASSERT_TRUE(txn->Commit(key).ok());
-  txn.reset();
-  EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"a", "one"}, {"b", "2"}}));
-  EXPECT_FALSE(StoredRow(*ledger, "c").has_value());
-}
-
-TEST_F(StoreTest, WriteTxnOverlayMergesWithStoredRows) {
-  PrivateKey key = NewKey();
-  auto ledger = CreateLedger();
-  CommitEvents(*ledger, key, 1,
-               {{"r/a", "1"}, {"r/b", "2"}, {"r/c", "3"}, {"r/e", "5"}, {"s/x", "x"}});
-  auto txn = ledger->BeginWrite();
-  txn->Put("r/b", "20");  // pending put shadows a stored row
-  txn->Delete("r/c");     // pending delete hides a stored row
-  txn->Put("r/d", "4");   // a new row between stored ones
-  txn->Put("r/0", "0");   // a new row before them
-  txn->Delete("r/zz");    // deleting an absent row is harmless
-  txn->Put("q", "outside the prefix");
-
-  EXPECT_EQ(txn->Get("r/a").value_or(""), "1");
-  EXPECT_EQ(txn->Get("r/b").value_or(""), "20");
-  EXPECT_FALSE(txn->Get("r/c").has_value());
-  EXPECT_EQ(txn->Get("r/d").value_or(""), "4");
-  EXPECT_FALSE(txn->Get("r/zz").has_value());
-
-  EXPECT_EQ(ScanAll(*txn, "r/"),
-            (Rows{{"r/0", "0"}, {"r/a", "1"}, {"r/b", "20"}, {"r/d", "4"}, {"r/e", "5"}}));
-  EXPECT_EQ(ScanAll(*txn, "s/"), (Rows{{"s/x", "x"}}));
-  EXPECT_EQ(ScanAll(*txn, ""), (Rows{{"q", "outside the prefix"},
-                                     {"r/0", "0"},
-                                     {"r/a", "1"},
-                                     {"r/b", "20"},
-                                     {"r/d", "4"},
-                                     {"r/e", "5"},
-                                     {"s/x", "x"}}));
-  EXPECT_TRUE(ScanAll(*txn, "nothing").empty());
-
-  // Scan stops when fn returns false.
-  Rows first_two;
-  txn->Scan("r/", [&](std::string_view k, std::string_view v) {
-    first_two.emplace_back(std::string(k), std::string(v));
-    return first_two.size() < 2;
-  });
-  EXPECT_EQ(first_two, (Rows{{"r/0", "0"}, {"r/a", "1"}}));
-
-  // Stored rows are untouched until Commit, then match the merged view.
-  EXPECT_EQ(StoredRow(*ledger, "r/b").value_or(""), "2");
-  EXPECT_EQ(StoredRow(*ledger, "r/c").value_or(""), "3");
-  AddVillage(*txn, key, 1);
-  ASSERT_TRUE(txn->Commit(key).ok());
-  // After the commit the transaction reads through to the stored rows.
-  EXPECT_EQ(ScanAll(*txn, "r/"),
-            (Rows{{"r/0", "0"}, {"r/a", "1"}, {"r/b", "20"}, {"r/d", "4"}, {"r/e", "5"}}));
-  txn.reset();
-  EXPECT_EQ(ScanStored(*ledger, "r/"),
-            (Rows{{"r/0", "0"}, {"r/a", "1"}, {"r/b", "20"}, {"r/d", "4"}, {"r/e", "5"}}));
-  EXPECT_FALSE(StoredRow(*ledger, "r/c").has_value());
-}
-
-TEST_F(StoreTest, PendingPutAfterDeleteRestoresRow) {
-  PrivateKey key = NewKey();
-  auto ledger = CreateLedger();
-  CommitEvents(*ledger, key, 1, {{"k", "old"}});
-  auto txn = ledger->BeginWrite();
-  txn->Delete("k");
-  txn->Put("k", "new");
-  EXPECT_EQ(txn->Get("k").value_or(""), "new");
-  EXPECT_EQ(ScanAll(*txn, ""), (Rows{{"k", "new"}}));
-}
-
-TEST_F(StoreTest, StateViewAndScanStateReadStoredRowsInKeyOrder) {
-  PrivateKey key = NewKey();
-  auto ledger = CreateLedger();
-  CommitEvents(*ledger, key, 1, {{"b", "2"}, {"a\xff", "ff"}, {"a", "1"}, {"a\x01", "01"}});
-  Rows want{{"a", "1"}, {"a\x01", "01"}, {"a\xff", "ff"}};
-  EXPECT_EQ(ScanStored(*ledger, "a"), want);
-  auto view = ledger->StateView();
-  EXPECT_EQ(ScanAll(*view, "a"), want);
-  EXPECT_EQ(view->Get("b").value_or(""), "2");
-  EXPECT_FALSE(view->Get("c").has_value());
-  auto event = view->ReadEvent(0);
-  ASSERT_TRUE(event.ok()) << event.status().message();
-  EXPECT_EQ(event->key_id, key.key_id());
-  // ScanState stops when fn returns false.
-  int calls = 0;
-  ASSERT_TRUE(
-      ledger->ScanState("", [&](std::string_view, std::string_view) { return ++calls < 2; }).ok());
-  EXPECT_EQ(calls, 2);
-}
-
-TEST(MemoryState, PutGetDeleteScan) {
-  MemoryState state([](uint64_t seq) -> Result<Event> {
-    return Status::Rejected("no event " + std::to_string(seq));
-  });
-  state.Put("b", "2");
-  state.Put("a", "1");
-  state.Put("ab", "x");
-  state.Put("a", "one");
-  state.Put("c", "3");
-  state.Delete("c");
-  state.Delete("absent");
-  EXPECT_EQ(state.Get("a").value_or(""), "one");
-  EXPECT_FALSE(state.Get("c").has_value());
-  EXPECT_EQ(ScanAll(state, ""), (Rows{{"a", "one"}, {"ab", "x"}, {"b", "2"}}));
-  EXPECT_EQ(ScanAll(state, "a"), (Rows{{"a", "one"}, {"ab", "x"}}));
-  EXPECT_TRUE(ScanAll(state, "abc").empty());
-  EXPECT_EQ(state.rows().size(), 3u);
-  EXPECT_EQ(state.ReadEvent(4).status().code(), Code::kRejected);
 }
 
 // ------------------------------------------- transactions that never commit
@@ -646,9 +539,9 @@ TEST_F(StoreTest, DroppedTransactionWritesNothing) {
       auto txn = ledger->BeginWrite();
       AddVillage(*txn, key, 3);
       AddVillage(*txn, key, 4);
-      txn->Put("k1", "changed");
-      txn->Delete("k2");
-      txn->Put("k3", "new");
+      txn->PutRow("k1", "changed");
+      txn->PutRow("k2", std::nullopt);
+      txn->PutRow("k3", "new");
       txn->PutPerson("p1", "someone");
       txn->DeletePerson("p0");
       // Dropped here without Commit.
@@ -657,7 +550,7 @@ TEST_F(StoreTest, DroppedTransactionWritesNothing) {
     // The writer can start the next transaction.
     auto txn = ledger->BeginWrite();
     EXPECT_EQ(txn->next_seq(), 3u);
-    EXPECT_EQ(txn->Get("k1").value_or(""), "v1");
+    EXPECT_EQ(StoredRow(*ledger, "k1").value_or(""), "v1");
   }
   for (auto access : {Ledger::Access::kWriter, Ledger::Access::kReader}) {
     auto ledger = MustOpen(access);
@@ -677,17 +570,14 @@ TEST_F(StoreTest, AbortDiscardsPendingWrites) {
   auto txn = ledger->BeginWrite();
   AddVillage(*txn, other, 100);
   AddVillage(*txn, other, 101);
-  txn->Put("k", "pending");
-  txn->Put("k2", "pending");
+  txn->PutRow("k", "pending");
+  txn->PutRow("k2", "pending");
   txn->PutPerson("p", "pending");
   txn->Abort();
   EXPECT_EQ(txn->pending_events(), 0u);
   EXPECT_EQ(txn->next_seq(), 3u);
-  EXPECT_EQ(txn->Get("k").value_or(""), "stored");
-  EXPECT_FALSE(txn->Get("k2").has_value());
   EXPECT_FALSE(txn->GetPerson("p").has_value());
   EXPECT_FALSE(txn->ReadEvent(3).ok());
-  EXPECT_EQ(ScanAll(*txn, ""), (Rows{{"k", "stored"}}));
 
   // The next commit continues the chain and the tree as if nothing happened.
   std::string canonical = AddVillage(*txn, key, 3);
@@ -794,7 +684,7 @@ TEST_F(StoreTest, ReaderOpensBesideWriterAndSeesLastCommit) {
   // A transaction in progress is invisible to readers.
   auto txn = writer->BeginWrite();
   AddVillage(*txn, key, 5);
-  txn->Put("a", "pending");
+  txn->PutRow("a", "pending");
   txn->PutPerson("p", "pending");
   {
     auto reader = MustOpen(Ledger::Access::kReader);
@@ -876,19 +766,23 @@ TEST_F(StoreTest, ReplaceStateReplacesAllRows) {
   {
     auto ledger = CreateLedger();
     CommitEvents(*ledger, key, 1, {{"a", "1"}, {"b", "2"}, {"c", "3"}});
-    ASSERT_TRUE(ledger->ReplaceState({{"b", "two"}, {"x", "new"}}).ok());
+    ASSERT_TRUE(ledger
+                    ->ReplaceState([](const Ledger::PutRowFn& put) {
+                      put("x", "new");
+                      put("b", "two");
+                      return Status::Ok();
+                    })
+                    .ok());
     EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"b", "two"}, {"x", "new"}}));
     // The log is untouched.
     EXPECT_EQ(ledger->size(), 1u);
-    // A transaction sees the replaced rows.
-    auto txn = ledger->BeginWrite();
-    EXPECT_FALSE(txn->Get("a").has_value());
-    EXPECT_EQ(txn->Get("x").value_or(""), "new");
+    EXPECT_FALSE(StoredRow(*ledger, "a").has_value());
+    EXPECT_EQ(StoredRow(*ledger, "x").value_or(""), "new");
   }
   {
     auto ledger = MustOpen(Ledger::Access::kWriter);
     EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"b", "two"}, {"x", "new"}}));
-    ASSERT_TRUE(ledger->ReplaceState({}).ok());
+    ASSERT_TRUE(ledger->ReplaceState([](const Ledger::PutRowFn&) { return Status::Ok(); }).ok());
     EXPECT_TRUE(ScanStored(*ledger, "").empty());
   }
   auto reader = MustOpen(Ledger::Access::kReader);

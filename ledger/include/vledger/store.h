@@ -29,7 +29,7 @@
 #include "vledger/crypto.h"
 #include "vledger/event.h"
 #include "vledger/merkle.h"
-#include "vledger/state.h"
+#include "vledger/rows.h"
 #include "vledger/status.h"
 
 namespace vledger {
@@ -93,9 +93,22 @@ class Ledger {
 
   // Projection rows, as of the last whole commit.
   Result<std::optional<std::string>> GetState(std::string_view key) const;
-  Status ScanState(std::string_view prefix, const StateStore::ScanFn& fn) const;
-  // A live StateStore over the stored rows (read-only; Put/Delete assert).
-  std::unique_ptr<StateStore> StateView() const;
+  Status ScanState(std::string_view prefix, const RowSource::ScanFn& fn) const;
+  // The stored projection rows, for a StateStore (projections/state.h) to
+  // read. Valid while this Ledger is.
+  std::unique_ptr<RowSource> Rows() const;
+  // Walks every stored projection row in key order.
+  class StateCursor {
+   public:
+    virtual ~StateCursor() = default;
+    virtual bool Valid() const = 0;
+    virtual std::string_view key() const = 0;
+    virtual std::string_view value() const = 0;
+    virtual void Next() = 0;
+    // Unavailable after a storage error (Valid() is then false).
+    virtual Status status() const = 0;
+  };
+  std::unique_ptr<StateCursor> NewStateCursor() const;
 
   // Person store: salt(16) || C(Person), by personRef.
   Result<std::optional<std::string>> GetPerson(std::string_view person_ref) const;
@@ -122,8 +135,11 @@ class Ledger {
   // Starts a write transaction. Writer only; one at a time.
   std::unique_ptr<WriteTxn> BeginWrite();
 
-  // Replaces every projection row with `rows` (for `rebuild`). Writer only.
-  Status ReplaceState(const std::map<std::string, std::string, std::less<>>& rows);
+  // Replaces every projection row (for `rebuild`): `produce` calls put(key,
+  // value) once per row of the new state, in any order. All of it is one
+  // synced batch. Writer only.
+  using PutRowFn = std::function<void(std::string_view key, std::string_view value)>;
+  Status ReplaceState(const std::function<Status(const PutRowFn& put)>& produce);
 
   // Checks every table file's block checksums (RocksDB VerifyChecksum).
   Status VerifyStorage() const;
@@ -150,19 +166,17 @@ class Ledger {
 };
 
 // Pending writes over the ledger: events, projection rows, person records.
-// Reads see the pending writes first. Commit() seals the pending events as
-// one commit signed by `signer` and writes all of it in one synced batch;
-// the transaction can then be reused for the next commit. Dropping it
-// without Commit() writes nothing.
-class WriteTxn final : public StateStore {
+// Commit() seals the pending events as one commit signed by `signer` and
+// writes all of it in one synced batch; the transaction can then be reused
+// for the next commit. Dropping it without Commit() writes nothing.
+class WriteTxn final {
  public:
-  ~WriteTxn() override;
+  ~WriteTxn();
 
-  std::optional<std::string> Get(std::string_view key) override;
-  void Put(std::string_view key, std::string_view value) override;
-  void Delete(std::string_view key) override;
-  void Scan(std::string_view prefix, const ScanFn& fn) override;
-  Result<Event> ReadEvent(uint64_t seq) override;
+  // A projection row to write with the next commit (nullopt: delete it).
+  void PutRow(const std::string& key, const std::optional<std::string>& value);
+  // An event, pending or stored.
+  Result<Event> ReadEvent(uint64_t seq);
 
   std::optional<std::string> GetPerson(std::string_view ref);
   void PutPerson(std::string_view ref, std::string_view value);

@@ -4,8 +4,11 @@
 //           resident:<id> -> redeemed:<village>:<shop>   (redemptions)
 //           resident:<id> -> expired:<village>           (yearly clearing)
 //   money:  donations:<fund> -> fund:<fund>[:<purpose>] -> paid:<fund>:<beneficiary>
-// Rows: acct/<unit>/<account> -> zigzag varint balance. For every unit the
-// balances sum to zero at every seq; verify checks it.
+// Balances live in the entities that own them: a village's point accounts
+// in VillageState, resident:<id> is the resident's spendable points, a
+// fund's accounts in FundState, paid:<fund>:<id> in the beneficiary's
+// entity. For every unit the balances sum to zero at every seq; verify
+// checks it.
 #pragma once
 
 #include <cstdint>
@@ -21,15 +24,10 @@ namespace vledger {
 inline constexpr std::string_view kPointsUnit = "pt";
 inline constexpr std::string_view kMoneyUnit = "fen";
 
-// Moves `amount` (> 0) of `unit` from account `from` to account `to`.
-// Rejected on int64 overflow, with nothing written.
-Status Post(StateStore& state, std::string_view unit, std::string_view from, std::string_view to,
-            int64_t amount);
-
-// Balance of one account (0 when it never moved).
+// Balance of one account by its name (0 when it never moved).
 int64_t AccountBalance(StateStore& state, std::string_view unit, std::string_view account);
 
-// Sum of all balances per unit; each must be zero.
+// Sum of all balances per unit; each must be zero. Reads every entity.
 std::map<std::string, int64_t> UnitTotals(StateStore& state);
 
 }  // namespace vledger

@@ -3,19 +3,22 @@
 // double-entry accounts (accounts.h), unit "fen":
 //   donations:<fund> -> fund:<fund>[:<purpose>] -> paid:<fund>:<beneficiary>
 // fund:<fund> is the unrestricted money, fund:<fund>:<purpose> the money
-// restricted to a purpose (定向/限定性). Other rows (u64be = 8-byte
-// big-endian seq, so rows sort by seq):
-//   fund/<code>                          FundRecord
-//   fpur/<fund>/<purpose>                (empty) a purpose that ever held money
-//   frcpt/<fund>/<receipt>               seq of the donation that used the receipt
-//   fpay/<u64be seq>                     PaymentRecord of a fundDisbursed
-//   fdiv/<u64be seq>                     DividendRecord of a dividendDeclared
-//   fdivpend                             PendingDividend while its payments follow
-//   fdivexp/<u64be index>                an expected dividend share
-//   allow/<u64be seq>                    AllowanceRecord
-//   apaid/<u64be allowance>/<YYYY-MM>    seq of the payment for that month
-//   fmov/<fund>/<u64be seq>              FundMovement, for statements and donors
-//   forg/<hex of org name>/<u64be seq>   (empty) a donation by an organisation
+// restricted to a purpose (定向/限定性). The fund's own accounts are in its
+// entity, fund/<code> (FundState); paid:<fund>:<id> in the beneficiary's.
+// Other rows (u64be = 8-byte big-endian seq, so rows sort by seq):
+//   frcpt/<fund>/<receipt>               (plain) seq of the donation that used a
+//                                        receipt number of the treasurer's own
+//   fpsplit/<u64be seq>                  (plain) what a payment for a purpose drew
+//                                        on that purpose's money (the rest came
+//                                        from unrestricted money)
+//   fdiv/<fund>/<u64be seq>              (plain) DividendRecord of a dividendDeclared
+//   fdivpend, fdivexp/<u64be index>      (plain) a dividend whose payments follow
+//                                        in its commit, and its expected shares
+//   allow/<u64be seq>                    (plain) AllowanceRecord
+//   apaid/<u64be allowance>/<YYYY-MM>    (plain) seq of the payment for that month
+//   fmov/<fund>/<u64be seq>              (index) FundMovement, for statements and
+//                                        donors, chained in the fund's entity
+// A payment is read back from the log (fundDisbursed) with its split.
 // An individual donor's personRef is owned by kind "donor", id the
 // donation's seq in decimal (registry.h, PersonOwner).
 #pragma once
@@ -26,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vledger/bytes.h"
 #include "vledger/state.h"
 
 namespace vledger {
@@ -39,6 +43,23 @@ struct FundRecord {
   uint64_t next_receipt = 1;  // n of the next ledger-assigned receipt <FUND>-<n>
 };
 
+struct FundState {
+  FundRecord rec;
+  int64_t donations_fen = 0;  // account donations:<fund> (never above zero)
+  // Accounts fund:<fund> ("") and fund:<fund>:<purpose>: every purpose that
+  // ever held money, zero included, in byte order.
+  std::vector<std::pair<std::string, int64_t>> purposes_fen;
+  uint64_t movements = 0;  // index rows fmov/<fund>/..., chained:
+  Hash movement_chain{};   // H(chain || value) over them in seq order
+
+  static constexpr int kTableId = 6;
+  static constexpr std::string_view kPrefix = "fund/";
+  std::string EncodeRow() const;
+  static FundState DecodeRow(std::string_view id, std::string_view row);
+};
+
+const FundState* FindFund(StateStore& state, std::string_view code);
+FundState* MutableFund(StateStore& state, std::string_view code);
 std::optional<FundRecord> LoadFund(StateStore& state, std::string_view code);
 void StoreFund(StateStore& state, const FundRecord& fund);
 std::vector<FundRecord> ListFunds(StateStore& state);
@@ -54,15 +75,18 @@ int64_t FundTotal(StateStore& state, std::string_view fund);
 
 // Purposes that ever held money, in byte order (without "").
 std::vector<std::string> ListPurposes(StateStore& state, std::string_view fund);
-void MarkPurpose(StateStore& state, std::string_view fund, std::string_view purpose);
 
-// Receipt numbers: the donation that used one, if any.
-std::optional<uint64_t> ReceiptUsedBy(StateStore& state, std::string_view fund,
+// Receipt numbers: the donation that used one, if any. A receipt of the
+// ledger's own sequence (<FUND>-<n>) is used when n is below the fund's
+// next number; the seq that used it is then not known (0).
+std::optional<uint64_t> ReceiptUsedBy(StateStore& state, const FundRecord& fund,
                                       std::string_view receipt);
-void StoreReceipt(StateStore& state, std::string_view fund, std::string_view receipt,
+void StoreReceipt(StateStore& state, const FundRecord& fund, std::string_view receipt,
                   uint64_t seq);
 // The ledger-assigned receipt number <fund>-<n>.
 std::string AssignedReceipt(std::string_view fund, uint64_t n);
+// Whether `receipt` has the shape <fund>-<digits> of the ledger's own numbers.
+bool IsAssignedShape(std::string_view fund, std::string_view receipt);
 
 // What one fundDisbursed drew, for reversals and statements.
 struct PaymentRecord {
@@ -75,16 +99,22 @@ struct PaymentRecord {
   std::string period;
   uint64_t dividend = 0;  // seq of the dividendDeclared it belongs to, or 0
 };
+// The payment at `seq`, read from the log; nullopt when that event is not
+// a fundDisbursed.
 std::optional<PaymentRecord> LoadPayment(StateStore& state, uint64_t seq);
-void StorePayment(StateStore& state, uint64_t seq, const PaymentRecord& payment);
+// Remembers what a payment for a purpose drew on the purpose's money.
+void StorePaymentSplit(StateStore& state, uint64_t seq, int64_t from_purpose_fen);
 
 struct DividendRecord {
   std::string fund, village, period;
   int64_t amount_fen = 0;
   uint64_t payments = 0;  // its fundDisbursed events are seq+1 .. seq+payments
 };
-std::optional<DividendRecord> LoadDividend(StateStore& state, uint64_t seq);
+std::optional<DividendRecord> LoadDividend(StateStore& state, std::string_view fund,
+                                          uint64_t seq);
 void StoreDividend(StateStore& state, uint64_t seq, const DividendRecord& dividend);
+// The seq of the fund's dividend whose payments include `payment_seq`, or 0.
+uint64_t DividendOfPayment(StateStore& state, std::string_view fund, uint64_t payment_seq);
 
 // A dividend whose payments are still to follow in its commit.
 struct PendingDividend {
@@ -135,12 +165,16 @@ struct FundMovement {
   bool public_name = false;
   std::string beneficiary;  // payment: "R:<id>" or "H:<id>"
 };
-void StoreMovement(StateStore& state, std::string_view fund, const FundMovement& movement);
+// Emits the movement's index row and chains it into the fund's entity.
+void StoreMovement(StateStore& state, FundState& fund, const FundMovement& movement);
 std::vector<FundMovement> ListMovements(StateStore& state, std::string_view fund);
 std::optional<FundMovement> LoadMovement(StateStore& state, std::string_view fund, uint64_t seq);
+// The next link of a fund's movement chain, and a movement row's value.
+Hash ChainMovement(const Hash& chain, std::string_view value);
+std::optional<FundMovement> DecodeMovement(std::string_view value);
+constexpr std::string_view kMovementPrefix = "fmov/";
 
-// Donations by an organisation, in seq order.
-void IndexOrgDonation(StateStore& state, std::string_view org, uint64_t seq);
+// Donations by an organisation (every fund's movements), in seq order.
 std::vector<uint64_t> ListOrgDonations(StateStore& state, std::string_view org);
 
 }  // namespace vledger

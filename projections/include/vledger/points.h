@@ -1,29 +1,31 @@
-// Credit points projections: rules, entries, balances, FIFO lots, per-period
-// turnover and rankings (SPEC section 3). Rows live in a StateStore under
-// these prefixes (u64be = 8-byte big-endian seq, so rows sort by seq):
-//   rule/<code>                          RuleRecord
-//   ent/<u64be seq>                      EntryRecord of a pointsAwarded/pointsDeducted
-//   pend/<village>/<u64be seq>           (empty) entry waiting for review
-//   capu/<rule>/<resident>/<period>      cap usage: points (magnitude) counted
-//                                        against the rule's cap, pending included
-//   pts/<resident>                       PointsBalance
-//   hpts/<household>                     household credit score
-//   turn/<village>/<period>/<resident>   net approved points in the period
-//   hturn/<village>/<period>/<household> the same, rolled up by household
-//   lot/<village>/<resident>/<date>/<u64be seq>  remaining spendable points
-//                                        of one earned lot
-//   expd/<u64be seq>/<resident>          points one pointsExpired took
-//   rev/<u64be seq>                      seq of the eventReversed that undid it
-//   hist/<resident>/<u64be seq>          (empty) events touching a resident
-// Periods: each approved entry counts in its month (2021-07), quarter
-// (2021Q3) and year (2021) of its occurred-on date. Rows whose amount
-// falls to zero are deleted, so replay and live state stay byte-equal.
+// Credit points projections: rules, entries, balances, lots, turnover by
+// month, history and rankings (SPEC section 3).
+//
+// Most of it lives in the resident's entity (ResidentState, registry.h):
+// both balances, the lots, the turnover, cap use and recent history. The
+// rest (u64be = 8-byte big-endian seq, so rows sort by seq):
+//   rule/<code>                       RuleRecord (an entity)
+//   pend/<village>/<u64be seq>        (plain, empty) entry waiting for review
+//   rej/<u64be seq>                   (plain) u64 seq of the review that rejected it
+//   expd/<u64be seq>/<resident>       (plain) points one pointsExpired took
+//   rev/<u64be seq>                   (plain) seq of the eventReversed that undid it
+//   hist/<resident>/<u64be first>     (index) kHistoryChunk seqs of the resident's history
+// An entry (pointsAwarded or pointsDeducted) is read back from the log;
+// it is approved unless a pend/ or rej/ row says otherwise.
+//
+// Periods: an approved entry counts in the month of its occurred-on date;
+// quarters and years add up their months. Turnover is kept by month and by
+// the household the resident was in when the entry was made, so household
+// rankings and scores are sums over the village's residents.
 //
 // Balances: the credit score is approved, unreversed awards minus
 // deductions; spendable points are the same minus redemptions and
 // expiries, always equal to the balance of account resident:<id> in "pt".
 // When spendable >= 0 the lots sum to it; below zero (a debt left by a
 // deduction) there are no lots, and later credits repay the debt first.
+// A lot is the spendable points earned on one day: spending takes the
+// oldest first, a reversed award takes back from its own day first, and
+// an expiry takes the days before its cut-off.
 #pragma once
 
 #include <cstdint>
@@ -45,6 +47,8 @@ namespace vledger {
 // ~10^9 events, sums of such amounts cannot overflow int64.
 inline constexpr int64_t kEntryPointsMax = 1'000'000'000;
 inline constexpr uint32_t kRedeemQuantityMax = 1'000'000;
+// Seqs a resident's entity keeps before they go to a history row.
+inline constexpr size_t kHistoryChunk = 8;
 
 // ---------------------------------------------------------------- rules
 
@@ -57,8 +61,14 @@ struct RuleRecord {
   std::string cap_period;   // month, quarter, year, or empty
   uint64_t seq = 0;
   std::optional<uint64_t> retired_seq;
+
+  static constexpr int kTableId = 5;
+  static constexpr std::string_view kPrefix = "rule/";
+  std::string EncodeRow() const;
+  static RuleRecord DecodeRow(std::string_view id, std::string_view row);
 };
 
+const RuleRecord* FindRule(StateStore& state, std::string_view code);
 std::optional<RuleRecord> LoadRule(StateStore& state, std::string_view code);
 void StoreRule(StateStore& state, const RuleRecord& rule);
 // Rules in code order; with a village, those that apply there (its own and
@@ -77,78 +87,85 @@ struct EntryRecord {
   int64_t points = 0;  // signed, as recorded
   std::string occurred_on, key_id;
   EntryStatus status = EntryStatus::kPending;
-  uint64_t review_seq = 0;  // the entriesReviewed that decided it, or 0
 };
 
+// The entry at `seq`, read from the log; nullopt when that event is not a
+// pointsAwarded or pointsDeducted (or cannot be read).
 std::optional<EntryRecord> LoadEntry(StateStore& state, uint64_t seq);
-void StoreEntry(StateStore& state, const EntryRecord& entry);
 
 // Pending entries of a village, in seq order.
 std::vector<uint64_t> ListPending(StateStore& state, std::string_view village);
 void SetPending(StateStore& state, std::string_view village, uint64_t seq, bool pending);
+bool IsPending(StateStore& state, std::string_view village, uint64_t seq);
+// Entries rejected at review.
+void SetRejected(StateStore& state, uint64_t seq, uint64_t review_seq);
+bool IsRejected(StateStore& state, uint64_t seq);
 
-// Cap usage of (rule, resident, period).
-int64_t CapUsage(StateStore& state, std::string_view rule, std::string_view resident,
-                 std::string_view period);
-void AddCapUsage(StateStore& state, std::string_view rule, std::string_view resident,
-                 std::string_view period, int64_t delta);
+// Cap use of (rule, period) by the resident.
+int64_t CapUsage(const ResidentState& r, std::string_view rule, std::string_view period);
+void AddCapUsage(ResidentState& r, std::string_view rule, std::string_view period, int64_t delta);
 
 // ------------------------------------------------------------- balances
 
-struct PointsBalance {
-  int64_t credit_score = 0;
-  int64_t spendable = 0;
-  int64_t redeemed = 0;  // redemptions net of reversed ones
-  int64_t expired = 0;   // expiries net of reversed ones
-};
-
 PointsBalance LoadBalance(StateStore& state, std::string_view resident);
-void StoreBalance(StateStore& state, std::string_view resident, const PointsBalance& balance);
-
+// Approved, unreversed points of entries made while the resident was in
+// the household, over the household's village.
 int64_t HouseholdScore(StateStore& state, std::string_view household);
-void AddHouseholdScore(StateStore& state, std::string_view household, int64_t delta);
 
 // ----------------------------------------------------------------- lots
 
+// Days since 1970-01-01 of a valid YYYY-MM-DD date, and back.
+uint32_t DayNumber(std::string_view date);
+std::string DateOfDay(uint32_t day);
+
 struct Lot {
-  std::string key;   // the row key
   std::string date;  // YYYY-MM-DD the points were earned
-  uint64_t seq = 0;  // the event that created the lot
   int64_t remaining = 0;
 };
-
-// One resident's lots, oldest first (date, then seq).
-std::vector<Lot> ListLots(StateStore& state, std::string_view village, std::string_view resident);
-// Every lot of a village: (resident, lot), by resident then age.
-std::vector<std::pair<std::string, Lot>> ListVillageLots(StateStore& state,
-                                                         std::string_view village);
-std::string LotKey(std::string_view village, std::string_view resident, std::string_view date,
-                   uint64_t seq);
-// Sets a lot's remaining points; 0 deletes it.
-void PutLot(StateStore& state, const std::string& key, int64_t remaining);
+// A resident's lots, oldest first.
+std::vector<Lot> ListLots(const ResidentState& r);
+// Adds `amount` spendable points: a debt is repaid first, the rest joins
+// the lot of `date`.
+void CreditSpendable(ResidentState& r, int64_t amount, std::string_view date);
+// Takes `amount` spendable points from the lots, oldest first (the lot of
+// `first_date` before all others, when given). What the lots cannot cover
+// becomes a debt: spendable goes below zero.
+void DebitSpendable(ResidentState& r, int64_t amount, std::string_view first_date = {});
+// Takes every lot earned before `before`; returns how many points they held.
+int64_t ExpireLots(ResidentState& r, std::string_view before);
 
 // ------------------------------------------------------------- periods
 
+// Months since year 0: 12 * year + month - 1.
+uint32_t MonthIndex(std::string_view date_or_month);
+std::string MonthName(uint32_t month);  // "2021-07"
+// The months [first, last] of a period (2021Q3, 2021-07, 2021).
+std::pair<uint32_t, uint32_t> PeriodMonths(std::string_view period);
 // The month, quarter and year a date belongs to: {"2021-07","2021Q3","2021"}.
 std::vector<std::string> PeriodsOf(std::string_view date);
 // The period of `date` for a cap period (month, quarter or year).
 std::string CapPeriodOf(std::string_view date, std::string_view cap_period);
 
+// Adds `delta` to the resident's turnover of the date's month, under the
+// household `household` (which the resident is or was in).
+void AddTurnover(ResidentState& r, std::string_view household, std::string_view date,
+                 int64_t delta);
 // Net approved points of a resident in a period (0 when none).
-int64_t PeriodPoints(StateStore& state, std::string_view village, std::string_view period,
-                     std::string_view resident);
-// Residents (households) with non-zero points in the period, in id order;
-// negative totals are included (a dividend keeps only p > 0).
+int64_t PeriodPoints(const ResidentState& r, std::string_view period);
+int64_t PeriodPoints(StateStore& state, std::string_view period, std::string_view resident);
+// Residents (households) of a village with non-zero points in the period,
+// in id order; negative totals are included (a dividend keeps only p > 0).
 std::vector<std::pair<std::string, int64_t>> PeriodPointsList(StateStore& state,
                                                               std::string_view village,
                                                               std::string_view period);
 std::vector<std::pair<std::string, int64_t>> HouseholdPeriodPointsList(StateStore& state,
                                                                        std::string_view village,
                                                                        std::string_view period);
-// Adds `delta` to the resident's and the household's rows of every period
-// the date belongs to.
-void AddTurnover(StateStore& state, std::string_view village, std::string_view resident,
-                 std::string_view household, std::string_view date, int64_t delta);
+// The village's use of each rule in the period: entries and points of
+// approved, unreversed entries, by rule code.
+std::vector<RuleMonthUse> RuleUseInPeriod(const VillageState& v, std::string_view period);
+void AddRuleUse(VillageState& v, std::string_view date, std::string_view rule, int64_t entries,
+                int64_t points);
 
 // ---------------------------------------------------- expiries, reversals
 
@@ -161,9 +178,17 @@ void StoreExpiredAmount(StateStore& state, uint64_t seq, std::string_view reside
 std::optional<uint64_t> ReversedBy(StateStore& state, uint64_t seq);
 void StoreReversal(StateStore& state, uint64_t target, uint64_t reversal_seq);
 
-// Per-resident index of events that touch the resident (history).
-void AddHistory(StateStore& state, std::string_view resident, uint64_t seq);
+// ---------------------------------------------------------------- history
+
+// Records that the event at `seq` touches the resident.
+void AddHistory(StateStore& state, ResidentState& r, uint64_t seq);
+// Every event that touched the resident, in seq order.
 std::vector<uint64_t> ListHistory(StateStore& state, std::string_view resident);
+// The next link of a history chain: H(chain || value of the chunk row).
+Hash ChainHistory(const Hash& chain, std::string_view chunk_value);
+// The seqs of a history chunk row's value; nullopt when malformed.
+std::optional<std::vector<uint64_t>> DecodeHistoryChunk(std::string_view value);
+constexpr std::string_view kHistoryPrefix = "hist/";
 
 // -------------------------------------------------------------- ranking
 
@@ -181,13 +206,5 @@ struct RankRow {
 // tied at that boundary all get one.
 std::vector<RankRow> ComputeRanking(std::vector<std::pair<std::string, int64_t>> points,
                                     const VillageRecord& policy);
-
-// ---------------------------------------------------------------- --at
-
-// The projection rows just after event `seq` was applied. At the last
-// event that is the stored projections (which `verify` proves equal to a
-// replay); earlier, the log prefix 0..seq replayed into memory. Rejected
-// when seq is past the log.
-Result<std::unique_ptr<StateStore>> StateAt(const Ledger& ledger, uint64_t seq);
 
 }  // namespace vledger

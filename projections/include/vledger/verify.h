@@ -29,11 +29,12 @@ struct VerifyOutcome {
 };
 
 // Checks a stream of events and commits in log order, replaying every event
-// into a MemoryState. Used by `verify` on a ledger and on an archive. Each
-// call returns Fault naming the problem; the verifier is then spent.
+// into a StateStore held in memory. Used by `verify` on a ledger and on an
+// archive. Each call returns Fault naming the problem; the verifier is then
+// spent.
 class ChainVerifier {
  public:
-  explicit ChainVerifier(MemoryState::EventSource earlier_events);
+  explicit ChainVerifier(EventSource earlier_events);
 
   // The next event. `stored_hash`, when the source keeps one, must equal
   // the recomputed h[seq].
@@ -46,14 +47,14 @@ class ChainVerifier {
   uint64_t size() const { return size_; }
   const Hash& head() const { return head_; }
   Hash MerkleRoot() const { return merkle_.Root(); }
-  MemoryState& state() { return state_; }
+  StateStore& state() { return state_; }
   // The seq a Fault belongs to, if any.
   std::optional<uint64_t> fault_seq() const { return fault_seq_; }
 
  private:
   Status Fail(std::optional<uint64_t> seq, const std::string& problem);
 
-  MemoryState state_;
+  StateStore state_;
   Sha256Hasher hasher_;
   StreamingMerkleRoot merkle_;
   uint64_t size_ = 0;
@@ -68,12 +69,18 @@ class ChainVerifier {
 // a fault in the data is an outcome with ok == false.
 Result<VerifyOutcome> VerifyLedger(const Ledger& ledger);
 
-// Replays the log into memory and returns the projection rows it gives
-// (request-id rows excluded), for `rebuild` and for comparison.
-Result<std::map<std::string, std::string, std::less<>>> ReplayProjections(const Ledger& ledger,
-                                                                          uint64_t size);
+// Replays the first `size` events of the ledger into `state` (a replay
+// StateStore). Fault when an event does not apply.
+Status Replay(const Ledger& ledger, uint64_t size, StateStore& state);
+
+// Recomputes every projection row by replaying the log and replaces the
+// stored ones with them (`rebuild`; writer only). Returns the number of
+// rows written.
+Result<uint64_t> RebuildProjections(Ledger& ledger);
 
 // Rows that replay does not recreate and `rebuild` keeps.
 bool IsKeptRow(std::string_view key);
+// Index rows: written once, checked through their owners' chains.
+bool IsIndexRow(std::string_view key);
 
 }  // namespace vledger

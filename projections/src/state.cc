@@ -1,0 +1,180 @@
+#include "vledger/state.h"
+
+#include <queue>
+
+namespace vledger {
+
+StateStore::StateStore(RowSource* rows, EventSource events)
+    : rows_(rows), events_(std::move(events)) {}
+
+StateStore::StateStore(std::unique_ptr<RowSource> rows, EventSource events)
+    : owned_rows_(std::move(rows)), rows_(owned_rows_.get()), events_(std::move(events)) {}
+
+StateStore::~StateStore() = default;
+
+std::optional<std::string> StateStore::Get(std::string_view key) {
+  auto it = pending_.find(key);
+  if (it != pending_.end()) return it->second;
+  if (rows_ == nullptr) return std::nullopt;
+  auto cached = read_.find(key);
+  if (cached != read_.end()) return cached->second;
+  std::optional<std::string> row = rows_->GetRow(key);
+  read_.emplace(std::string(key), row);
+  return row;
+}
+
+void StateStore::Put(std::string_view key, std::string_view value) {
+  auto it = pending_.find(key);
+  if (it == pending_.end()) {
+    pending_.emplace(std::string(key), std::string(value));
+  } else {
+    it->second.emplace(value);
+  }
+}
+
+void StateStore::Delete(std::string_view key) {
+  auto it = pending_.find(key);
+  if (rows_ == nullptr) {
+    if (it != pending_.end()) pending_.erase(it);
+    return;
+  }
+  if (it == pending_.end()) {
+    pending_.emplace(std::string(key), std::nullopt);
+  } else {
+    it->second.reset();
+  }
+}
+
+void StateStore::Scan(std::string_view prefix, const ScanFn& fn) {
+  auto p = pending_.lower_bound(prefix);
+  auto in_prefix = [&](const auto& it) {
+    return it != pending_.end() && std::string_view(it->first).starts_with(prefix);
+  };
+  if (rows_ == nullptr) {
+    for (; in_prefix(p); ++p) {
+      if (p->second && !fn(p->first, *p->second)) return;
+    }
+    return;
+  }
+  // Merge the stored rows with the pending changes, both in key order.
+  bool stopped = false;
+  rows_->ScanRows(prefix, [&](std::string_view key, std::string_view value) {
+    while (in_prefix(p) && std::string_view(p->first) < key) {
+      if (p->second && !fn(p->first, *p->second)) {
+        stopped = true;
+        return false;
+      }
+      ++p;
+    }
+    if (in_prefix(p) && std::string_view(p->first) == key) {
+      bool go = !p->second || fn(p->first, *p->second);
+      ++p;
+      if (!go) stopped = true;
+      return go;
+    }
+    if (!fn(key, value)) {
+      stopped = true;
+      return false;
+    }
+    return true;
+  });
+  if (stopped) return;
+  for (; in_prefix(p); ++p) {
+    if (p->second && !fn(p->first, *p->second)) return;
+  }
+}
+
+void StateStore::Emit(std::string_view key, std::string_view value) {
+  switch (index_rows_) {
+    case IndexRows::kKeep:
+      Put(key, value);
+      return;
+    case IndexRows::kDrop:
+      return;
+    case IndexRows::kSink:
+      sink_(key, value);
+      return;
+  }
+}
+
+void StateStore::SetIndexRows(IndexRows mode,
+                              std::function<void(std::string_view, std::string_view)> sink) {
+  VLEDGER_ASSERT(mode != IndexRows::kSink || sink);
+  index_rows_ = mode;
+  sink_ = std::move(sink);
+}
+
+Result<Event> StateStore::ReadEvent(uint64_t seq) { return events_(seq); }
+
+void StateStore::TakeWrites(const WriteFn& fn) {
+  VLEDGER_ASSERT(rows_ != nullptr);
+  for (auto& table : tables_) {
+    if (table) table->TakeDirty(fn);
+  }
+  for (auto& [key, value] : pending_) {
+    fn(key, value);
+    read_.insert_or_assign(key, std::move(value));
+  }
+  pending_.clear();
+}
+
+void StateStore::ForEachRow(
+    const std::function<void(std::string_view key, std::string_view value)>& fn) {
+  VLEDGER_ASSERT(rows_ == nullptr);
+  // Each table's rows are contiguous in key order (one prefix each), but
+  // plain rows may sort before, between or after them: merge the tables'
+  // sorted ids with the plain rows.
+  struct Cursor {
+    TableBase* table;
+    std::vector<std::string_view> ids;
+    size_t next = 0;
+    std::string key;
+    bool Load() {
+      if (next == ids.size()) return false;
+      key.assign(table->prefix());
+      key.append(ids[next]);
+      return true;
+    }
+  };
+  std::vector<Cursor> cursors;
+  for (auto& table : tables_) {
+    if (!table) continue;
+    Cursor c{table.get(), table->SortedIds(), 0, {}};
+    if (c.Load()) cursors.push_back(std::move(c));
+  }
+  std::sort(cursors.begin(), cursors.end(),
+            [](const Cursor& a, const Cursor& b) { return a.key < b.key; });
+  auto row = pending_.begin();
+  auto next_plain = [&]() {
+    while (row != pending_.end() && !row->second) ++row;
+  };
+  next_plain();
+  for (Cursor& c : cursors) {
+    bool more = true;
+    while (more) {
+      while (row != pending_.end() && row->first < c.key) {
+        fn(row->first, *row->second);
+        ++row;
+        next_plain();
+      }
+      fn(c.key, c.table->EncodeRow(c.ids[c.next]));
+      c.next++;
+      more = c.Load();
+    }
+  }
+  for (; row != pending_.end(); ++row) {
+    if (row->second) fn(row->first, *row->second);
+  }
+}
+
+size_t StateStore::PendingChanges() const {
+  size_t n = pending_.size();
+  for (const auto& table : tables_) {
+    if (table) n += table->dirty_count();
+  }
+  return n;
+}
+
+Status StateStore::io_status() const { return rows_ ? rows_->io_status() : Status::Ok(); }
+
+}  // namespace vledger

@@ -1,0 +1,248 @@
+// Unit tests for the projection state (state.h): plain rows over the stored
+// ones, entity tables loaded as needed and written once, index rows, and
+// the rows of a replayed state in key order.
+#include "vledger/state.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "vledger/bytes.h"
+#include "vledger/codec.h"
+#include "vledger/crypto.h"
+#include "vledger/points.h"
+#include "vledger/registry.h"
+#include "vledger/store.h"
+
+namespace vledger {
+namespace {
+
+namespace fs = std::filesystem;
+using Rows = std::vector<std::pair<std::string, std::string>>;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "vledger-state-test-XXXXXX").string();
+    VLEDGER_ASSERT(::mkdtemp(tmpl.data()) != nullptr);
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+Rows ScanAll(StateStore& state, std::string_view prefix) {
+  Rows rows;
+  state.Scan(prefix, [&](std::string_view k, std::string_view v) {
+    rows.emplace_back(std::string(k), std::string(v));
+    return true;
+  });
+  return rows;
+}
+
+Rows Stored(const Ledger& ledger) {
+  Rows rows;
+  Status st = ledger.ScanState("", [&](std::string_view k, std::string_view v) {
+    rows.emplace_back(std::string(k), std::string(v));
+    return true;
+  });
+  EXPECT_TRUE(st.ok()) << st.message();
+  return rows;
+}
+
+Result<Event> NoEvents(uint64_t seq) { return Status::Rejected("no event " + std::to_string(seq)); }
+
+// A real ledger whose commits carry the rows a StateStore staged.
+class StateTest : public ::testing::Test {
+ protected:
+  StateTest() {
+    auto key = PrivateKey::Generate();
+    VLEDGER_ASSERT(key.ok());
+    key_.emplace(std::move(key).value());
+    auto ledger = Ledger::Create(tmp_.path() + "/ledger");
+    VLEDGER_ASSERT(ledger.ok());
+    ledger_ = std::move(ledger).value();
+  }
+
+  std::unique_ptr<StateStore> Live() {
+    return std::make_unique<StateStore>(ledger_->Rows(), NoEvents);
+  }
+
+  // Commits one event with every row `state` changed.
+  void Commit(StateStore& state) {
+    auto txn = ledger_->BeginWrite();
+    Event e;
+    e.recorded_at_ms = 1'600'000'000'000 + static_cast<int64_t>(n_);
+    e.key_id = key_->key_id();
+    e.body = VillageRegistered{"V" + std::to_string(n_), "村"};
+    n_++;
+    txn->AddEvent(EncodeEvent(e), e);
+    state.TakeWrites([&](const std::string& k, const std::optional<std::string>& v) {
+      txn->PutRow(k, v);
+    });
+    ASSERT_TRUE(txn->Commit(*key_).ok());
+  }
+
+  TempDir tmp_;
+  std::optional<PrivateKey> key_;
+  std::unique_ptr<Ledger> ledger_;
+  uint64_t n_ = 0;
+};
+
+TEST_F(StateTest, PlainRowsOverlayTheStoredOnesUntilTheCommit) {
+  {
+    auto state = Live();
+    for (auto [k, v] : Rows{{"r/a", "1"}, {"r/b", "2"}, {"r/c", "3"}, {"r/e", "5"}, {"s/x", "x"}}) {
+      state->Put(k, v);
+    }
+    Commit(*state);
+  }
+  auto state = Live();
+  state->Put("r/b", "20");  // shadows a stored row
+  state->Delete("r/c");     // hides a stored row
+  state->Put("r/d", "4");   // between stored ones
+  state->Put("r/0", "0");   // before them
+  state->Delete("r/zz");    // deleting an absent row is harmless
+  state->Put("q", "outside the prefix");
+  EXPECT_EQ(state->Get("r/a").value_or(""), "1");
+  EXPECT_EQ(state->Get("r/b").value_or(""), "20");
+  EXPECT_FALSE(state->Get("r/c").has_value());
+  EXPECT_FALSE(state->Get("r/zz").has_value());
+  Rows merged{{"r/0", "0"}, {"r/a", "1"}, {"r/b", "20"}, {"r/d", "4"}, {"r/e", "5"}};
+  EXPECT_EQ(ScanAll(*state, "r/"), merged);
+  EXPECT_EQ(ScanAll(*state, "s/"), (Rows{{"s/x", "x"}}));
+  EXPECT_TRUE(ScanAll(*state, "nothing").empty());
+  Rows first_two;
+  state->Scan("r/", [&](std::string_view k, std::string_view v) {
+    first_two.emplace_back(std::string(k), std::string(v));
+    return first_two.size() < 2;
+  });
+  EXPECT_EQ(first_two, (Rows{{"r/0", "0"}, {"r/a", "1"}}));
+  // Nothing is stored before the commit; then the stored rows are the merge,
+  // and the state (reused) reads them back.
+  EXPECT_EQ(Stored(*ledger_).size(), 5u);
+  Commit(*state);
+  EXPECT_EQ(ScanAll(*state, "r/"), merged);
+  Rows all = merged;
+  all.insert(all.begin(), {"q", "outside the prefix"});
+  all.emplace_back("s/x", "x");
+  EXPECT_EQ(Stored(*ledger_), all);
+  // A row put after a delete is back.
+  state->Delete("q");
+  state->Put("q", "again");
+  EXPECT_EQ(state->Get("q").value_or(""), "again");
+  EXPECT_EQ(state->PendingChanges(), 1u);
+}
+
+TEST_F(StateTest, ARowReadOnceIsReadAgainAfterItsCommitChangedIt) {
+  auto state = Live();
+  EXPECT_FALSE(state->Get("bal/R1").has_value());  // read and remembered absent
+  state->Put("bal/R1", "5");
+  Commit(*state);
+  EXPECT_EQ(state->Get("bal/R1").value_or(""), "5");
+  state->Delete("bal/R1");
+  Commit(*state);
+  EXPECT_FALSE(state->Get("bal/R1").has_value());
+  EXPECT_EQ(state->PendingChanges(), 0u);
+}
+
+TEST_F(StateTest, EntitiesLoadOnceAndAreWrittenWhenChanged) {
+  {
+    auto state = Live();
+    StoreVillage(*state, VillageRecord{"V1", "一村"});
+    StoreVillage(*state, VillageRecord{"V2", "二村"});
+    EXPECT_EQ(state->PendingChanges(), 2u);
+    Commit(*state);
+  }
+  Rows stored = Stored(*ledger_);
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].first, "village/V1");
+  EXPECT_EQ(VillageState::DecodeRow("V1", stored[0].second).rec.name, "一村");
+
+  auto state = Live();
+  const VillageState* v1 = FindVillage(*state, "V1");
+  ASSERT_NE(v1, nullptr);
+  EXPECT_EQ(FindVillage(*state, "V1"), v1);  // the same entity, not a copy
+  EXPECT_EQ(FindVillage(*state, "V9"), nullptr);
+  EXPECT_EQ(state->PendingChanges(), 0u);  // reading changes nothing
+  MutableVillage(*state, "V2")->issued_pt = -7;
+  EXPECT_EQ(state->PendingChanges(), 1u);
+  Commit(*state);
+  auto fresh = Live();
+  EXPECT_EQ(FindVillage(*fresh, "V2")->issued_pt, -7);
+  EXPECT_EQ(FindVillage(*fresh, "V1")->issued_pt, 0);
+  std::vector<std::string> ids;
+  fresh->table<VillageState>().ForEach(
+      [&](std::string_view id, const VillageState&) { ids.emplace_back(id); });
+  EXPECT_EQ(ids, (std::vector<std::string>{"V1", "V2"}));
+}
+
+TEST_F(StateTest, PrefetchLoadsStoredEntitiesInOneRead) {
+  {
+    auto state = Live();
+    StoreVillage(*state, VillageRecord{"V1", "一村"});
+    StoreVillage(*state, VillageRecord{"V3", "三村"});
+    Commit(*state);
+  }
+  auto state = Live();
+  state->table<VillageState>().Prefetch({"V3", "V2", "V1", "V3"});
+  EXPECT_EQ(FindVillage(*state, "V1")->rec.name, "一村");
+  EXPECT_EQ(FindVillage(*state, "V2"), nullptr);
+  EXPECT_EQ(FindVillage(*state, "V3")->rec.name, "三村");
+  EXPECT_TRUE(state->io_status().ok());
+}
+
+TEST(StateReplay, KeepsEverythingInMemoryAndListsRowsInKeyOrder) {
+  StateStore state(static_cast<RowSource*>(nullptr), NoEvents);
+  EXPECT_TRUE(state.replay());
+  state.Put("b", "2");
+  state.Put("a", "1");
+  state.Put("zz", "last");
+  state.Put("c", "3");
+  state.Delete("c");
+  state.Delete("absent");
+  StoreVillage(state, VillageRecord{"V2", "二村"});
+  StoreVillage(state, VillageRecord{"V1", "一村"});
+  RuleRecord rule;
+  rule.code = "R";
+  rule.category = "类";
+  StoreRule(state, rule);
+  EXPECT_EQ(ScanAll(state, ""), (Rows{{"a", "1"}, {"b", "2"}, {"zz", "last"}}));
+  std::vector<std::string> keys;
+  state.ForEachRow([&](std::string_view k, std::string_view) { keys.emplace_back(k); });
+  EXPECT_EQ(keys, (std::vector<std::string>{"a", "b", "rule/R", "village/V1", "village/V2", "zz"}));
+  EXPECT_EQ(state.ReadEvent(4).status().code(), Code::kRejected);
+}
+
+TEST(StateReplay, IndexRowsAreKeptDroppedOrSunk) {
+  StateStore state(static_cast<RowSource*>(nullptr), NoEvents);
+  state.Emit("hist/R1/x", "kept");
+  EXPECT_EQ(state.Get("hist/R1/x").value_or(""), "kept");
+  state.SetIndexRows(IndexRows::kDrop);
+  state.Emit("hist/R1/y", "dropped");
+  EXPECT_FALSE(state.Get("hist/R1/y").has_value());
+  Rows sunk;
+  state.SetIndexRows(IndexRows::kSink, [&](std::string_view k, std::string_view v) {
+    sunk.emplace_back(std::string(k), std::string(v));
+  });
+  state.Emit("fmov/F/z", "sunk");
+  EXPECT_EQ(sunk, (Rows{{"fmov/F/z", "sunk"}}));
+  EXPECT_FALSE(state.Get("fmov/F/z").has_value());
+}
+
+}  // namespace
+}  // namespace vledger
