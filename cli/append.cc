@@ -41,8 +41,8 @@ constexpr std::string_view kRequestPrefix = "req/";
 
 }  // namespace
 
-std::optional<RequestRecord> LoadRequest(StateStore& state, const std::string& id) {
-  auto row = state.Get(std::string(kRequestPrefix) + id);
+std::optional<RequestRecord> LoadRequest(WriteTxn& txn, const std::string& id) {
+  auto row = txn.GetRequestRow(std::string(kRequestPrefix) + id);
   if (!row) return std::nullopt;
   RecordReader r(*row);
   RequestRecord rec{r.Str(), r.Str()};
@@ -50,9 +50,9 @@ std::optional<RequestRecord> LoadRequest(StateStore& state, const std::string& i
   return rec;
 }
 
-void StoreRequest(StateStore& state, const std::string& id, const RequestRecord& rec) {
-  state.Put(std::string(kRequestPrefix) + id,
-            RecordWriter().Str(rec.fingerprint).Str(rec.result_json).Take());
+void StoreRequest(WriteTxn& txn, const std::string& id, const RequestRecord& rec) {
+  txn.PutRequestRow(std::string(kRequestPrefix) + id,
+                    RecordWriter().Str(rec.fingerprint).Str(rec.result_json).Take());
 }
 
 namespace {
@@ -77,6 +77,15 @@ void PrintResult(Context& ctx, const Json& result) {
 
 std::string RandomSalt() { return RandomBytes(16); }
 
+Status CheckRequestId(std::string_view field, std::string_view id) {
+  VLEDGER_TRY(CheckId(field, id));
+  if (id.starts_with("imp-")) {
+    return Status::Rejected(std::string(field) + ": \"" + std::string(id) +
+                            "\": ids starting with imp- are kept for the rows of imports");
+  }
+  return Status::Ok();
+}
+
 std::unique_ptr<StateStore> LiveState(const Ledger& ledger, WriteTxn& txn) {
   return std::make_unique<StateStore>(ledger.Rows(),
                                       [&txn](uint64_t seq) { return txn.ReadEvent(seq); });
@@ -91,7 +100,7 @@ void StageRows(StateStore& state, WriteTxn& txn) {
 Status AppendCommand(Context& ctx, const AppendOptions& options,
                      const std::function<Status(CommitBuilder&)>& build,
                      const std::function<void(Json&)>& extend) {
-  if (!options.request_id.empty()) VLEDGER_TRY(CheckId("--request-id", options.request_id));
+  if (!options.request_id.empty()) VLEDGER_TRY(CheckRequestId("--request-id", options.request_id));
   VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, ctx.SigningKey());
   VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenWriter());
@@ -99,7 +108,7 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
   auto state = LiveState(*ledger, *txn);
 
   if (!options.request_id.empty()) {
-    auto previous = LoadRequest(*state, options.request_id);
+    auto previous = LoadRequest(*txn, options.request_id);
     if (previous) {
       if (previous->fingerprint != options.fingerprint) {
         return Status::Rejected("--request-id: \"" + options.request_id +
@@ -129,7 +138,7 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
   result = Json{{"seq", first}, {"last", last}, {"hash", Hex(txn->HashOf(last))}};
   if (extend) extend(result);
   if (!options.request_id.empty()) {
-    StoreRequest(*state, options.request_id, RequestRecord{options.fingerprint, result.dump()});
+    StoreRequest(*txn, options.request_id, RequestRecord{options.fingerprint, result.dump()});
   }
   StageRows(*state, *txn);
   VLEDGER_ASSIGN_OR_RETURN(auto commit, txn->Commit(key));

@@ -55,14 +55,19 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
                      const std::function<Status(CommitBuilder&)>& build,
                      const std::function<void(Json&)>& extend = {});
 
+// A request id given by the user (--request-id, an import's request_id
+// cell): an id (validate.h) not starting with "imp-", which names the ids
+// an import derives for its rows.
+Status CheckRequestId(std::string_view field, std::string_view id);
+
 // What a request id keeps under `req/<id>`: the fingerprint of the command
 // (or import row) that used it and that command's JSON result.
 struct RequestRecord {
   std::string fingerprint;
   std::string result_json;
 };
-std::optional<RequestRecord> LoadRequest(StateStore& state, const std::string& id);
-void StoreRequest(StateStore& state, const std::string& id, const RequestRecord& rec);
+std::optional<RequestRecord> LoadRequest(WriteTxn& txn, const std::string& id);
+void StoreRequest(WriteTxn& txn, const std::string& id, const RequestRecord& rec);
 
 // Generates a random salt for a person record.
 std::string RandomSalt();

@@ -94,7 +94,7 @@ Status ExportCommand(Context& ctx, const std::string& path, bool is_public, bool
                             " splits commit " + std::to_string(last.first) + ".." +
                             std::to_string(last.last) + "; sign one at a commit boundary");
   }
-  auto state = StoredState(*ledger);
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   auto meta = LoadMeta(*state);
   if (!meta) return Status::Unavailable(ledger->dir() + ": the ledger has no genesis");
   VLEDGER_ASSIGN_OR_RETURN(ArchiveWriter out, ArchiveWriter::Create(path, full ? 0600 : 0644));

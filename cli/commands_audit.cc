@@ -29,7 +29,7 @@ std::string Sizes(uint64_t size) { return std::to_string(size); }
 // The --key as a signer of checkpoints: registered, unrevoked, admin.
 Result<PrivateKey> AdminKey(Context& ctx, const Ledger& ledger) {
   VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, ctx.SigningKey());
-  auto state = StoredState(ledger);
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
   auto record = LoadKey(*state, key.key_id());
   if (!record) {
     return Status::Rejected("--key: key " + key.key_id() + " is not registered in this ledger");
@@ -46,7 +46,7 @@ Result<PrivateKey> AdminKey(Context& ctx, const Ledger& ledger) {
 }
 
 Result<std::string> LedgerOrigin(const Ledger& ledger) {
-  auto state = StoredState(ledger);
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
   auto meta = LoadMeta(*state);
   if (!meta) return Status::Unavailable(ledger.dir() + ": the ledger has no genesis");
   return meta->origin;

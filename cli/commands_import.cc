@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <unordered_set>
 
 #include "append.h"
 #include "builders.h"
@@ -42,7 +43,14 @@ constexpr uint64_t kImportBatchRowsMax = 100'000;
 constexpr size_t kImportFileBytesMax = size_t{1} << 30;
 // Imports smaller than this finish before a progress bar would help.
 constexpr uint64_t kProgressRowsMin = 1'000;
+// Request rows (store.h, column family requests) of an import:
+//   imp/<label>                      ImportRecord: the file's SHA-256, completed
+//   imr/<label>/<u64be first seq>    the derived request ids of one commit's
+//                                    rows, 16 bytes each (the hex after "imp-")
+// A row with a request_id cell is kept under req/<id> like a command's.
 constexpr std::string_view kImportPrefix = "imp/";
+constexpr std::string_view kImportedRowsPrefix = "imr/";
+constexpr std::string_view kDerivedIdPrefix = "imp-";
 
 // ---------------------------------------------------------------- kinds
 
@@ -243,6 +251,7 @@ struct ImportFile {
   std::vector<uint64_t> lines;
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> request_ids, fingerprints;
+  std::vector<bool> derived;  // the request id was derived from the row
 };
 
 Result<std::string> ReadFileBytes(const std::string& path) {
@@ -312,13 +321,15 @@ Status AssignRequestIds(ImportFile& f) {
     f.fingerprints.push_back("import " + std::string(kind.name) + '\x1f' + cells);
     if (id_column < kind.columns.size() && !f.rows[r][id_column].empty()) {
       const std::string& id = f.rows[r][id_column];
-      VLEDGER_TRY(Locate(CheckId("request_id", id), f.lines[r], f.header));
+      VLEDGER_TRY(Locate(CheckRequestId("request_id", id), f.lines[r], f.header));
       f.request_ids.push_back(id);
+      f.derived.push_back(false);
       continue;
     }
     std::string material = std::string(kind.name) + '\x1f' + f.label + '\x1f' + cells + '\x1f' +
                            std::to_string(before);
-    f.request_ids.push_back("imp-" + Hex(Sha256(material)).substr(0, 32));
+    f.request_ids.push_back(std::string(kDerivedIdPrefix) + Hex(Sha256(material)).substr(0, 32));
+    f.derived.push_back(true);
   }
   return Status::Ok();
 }
@@ -366,8 +377,8 @@ struct ImportRecord {
   bool completed = false;
 };
 
-std::optional<ImportRecord> LoadImport(StateStore& state, const std::string& label) {
-  auto row = state.Get(std::string(kImportPrefix) + label);
+std::optional<ImportRecord> LoadImport(WriteTxn& txn, const std::string& label) {
+  auto row = txn.GetRequestRow(std::string(kImportPrefix) + label);
   if (!row) return std::nullopt;
   RecordReader r(*row);
   ImportRecord rec{r.Str(), r.Bool()};
@@ -375,35 +386,34 @@ std::optional<ImportRecord> LoadImport(StateStore& state, const std::string& lab
   return rec;
 }
 
-void StoreImport(StateStore& state, const std::string& label, const ImportRecord& rec) {
-  state.Put(std::string(kImportPrefix) + label,
-            RecordWriter().Str(rec.sha256_hex).Bool(rec.completed).Take());
+void StoreImport(WriteTxn& txn, const std::string& label, const ImportRecord& rec) {
+  txn.PutRequestRow(std::string(kImportPrefix) + label,
+                    RecordWriter().Str(rec.sha256_hex).Bool(rec.completed).Take());
 }
 
-// Adds row `r`'s events and its `req/<id>` row to the pending commit;
-// sets *repeated (adding nothing) when its id is already in the ledger or
-// in an earlier row with the same fingerprint.
-Status ApplyRow(WriteTxn& txn, StateStore& state, const PrivateKey& key, int64_t now_ms,
-                const ImportFile& f, size_t r, bool* repeated) {
-  const std::string& id = f.request_ids[r];
-  *repeated = false;
-  if (auto previous = LoadRequest(state, id)) {
-    if (previous->fingerprint != f.fingerprints[r]) {
-      return Status::Rejected("request_id: \"" + id + "\" was already used by a different command");
+// The 16 bytes a derived request id stands for.
+std::string DerivedIdBytes(const std::string& id) {
+  auto bytes = Unhex(std::string_view(id).substr(kDerivedIdPrefix.size()));
+  VLEDGER_ASSERT(bytes && bytes->size() == 16);
+  return *bytes;
+}
+
+// The derived request ids of every row already imported under the label.
+Result<std::unordered_set<std::string>> LoadImportedRows(const Ledger& ledger,
+                                                         const std::string& label) {
+  std::unordered_set<std::string> ids;
+  std::string prefix = std::string(kImportedRowsPrefix) + label + "/";
+  Status bad;
+  VLEDGER_TRY(ledger.ScanRequestRows(prefix, [&](std::string_view key, std::string_view value) {
+    if (key.size() != prefix.size() + 8 || value.size() % 16 != 0) {
+      bad = Status::Unavailable("import progress row of \"" + label + "\" is damaged");
+      return false;
     }
-    *repeated = true;
-    return Status::Ok();
-  }
-  CommitBuilder builder(txn, state, key, now_ms, id);
-  uint64_t first = txn.next_seq();
-  VLEDGER_TRY(f.kind->build(builder, RowView(f.kind->columns, f.rows[r])));
-  VLEDGER_TRY(state.io_status());
-  if (!txn.io_status().ok()) return txn.io_status();
-  VLEDGER_ASSERT(txn.next_seq() > first);
-  uint64_t last = txn.next_seq() - 1;
-  Json result{{"seq", first}, {"last", last}, {"hash", Hex(txn.HashOf(last))}};
-  StoreRequest(state, id, RequestRecord{f.fingerprints[r], result.dump()});
-  return Status::Ok();
+    for (size_t i = 0; i < value.size(); i += 16) ids.emplace(value.substr(i, 16));
+    return true;
+  }));
+  VLEDGER_TRY(bad);
+  return ids;
 }
 
 // A progress bar for a pass over a large file; none with --json.
@@ -412,26 +422,54 @@ std::unique_ptr<ProgressBar> MaybeProgress(const Context& ctx, const char* label
   return std::make_unique<ProgressBar>(label, rows);
 }
 
-// The check pass: every row against the ledger and the rows before it.
-// Returns which rows are new. The transaction is left empty, or with
-// `keep_pending` holding every new row (when they go in one commit, the
-// check pass is also the append pass).
-Result<std::vector<bool>> CheckRows(const Context& ctx, WriteTxn& txn, StateStore& state,
-                                    const PrivateKey& key, int64_t now_ms, const ImportFile& f,
-                                    bool keep_pending) {
-  std::vector<bool> fresh(f.rows.size(), false);
+// A new row of the file, as applied.
+struct NewRow {
+  size_t row;             // index into the file's rows
+  uint64_t first, last;   // its events
+};
+
+// The apply pass: every row against the ledger and the rows before it,
+// applied to `state` with its events left pending in `txn`. Rows already
+// in the ledger are left out. Nothing is written.
+Result<std::vector<NewRow>> ApplyRows(const Context& ctx, const Ledger& ledger, WriteTxn& txn,
+                                      StateStore& state, const PrivateKey& key, int64_t now_ms,
+                                      const ImportFile& f) {
+  VLEDGER_ASSIGN_OR_RETURN(auto imported, LoadImportedRows(ledger, f.label));
+  std::map<std::string, size_t> explicit_ids;  // request_id cell -> first row using it
+  std::vector<NewRow> fresh;
   auto bar = MaybeProgress(ctx, "checking", f.rows.size());
+  CommitBuilder builder(txn, state, key, now_ms, "");
   for (size_t r = 0; r < f.rows.size(); r++) {
-    bool repeated = false;
-    Status st = ApplyRow(txn, state, key, now_ms, f, r, &repeated);
-    if (!st.ok()) {
-      txn.Abort();
-      return Locate(st, f.lines[r], f.header);
-    }
-    fresh[r] = !repeated;
     if (bar) bar->Update(r + 1);
+    const std::string& id = f.request_ids[r];
+    if (f.derived[r]) {
+      if (imported.count(DerivedIdBytes(id))) continue;
+    } else {
+      auto earlier = explicit_ids.find(id);
+      std::optional<RequestRecord> previous = LoadRequest(txn, id);
+      const std::string* fingerprint = previous ? &previous->fingerprint
+                                       : earlier != explicit_ids.end()
+                                           ? &f.fingerprints[earlier->second]
+                                           : nullptr;
+      if (fingerprint != nullptr) {
+        if (*fingerprint != f.fingerprints[r]) {
+          return Locate(Status::Rejected("request_id: \"" + id +
+                                         "\" was already used by a different command"),
+                        f.lines[r], f.header);
+        }
+        continue;  // in the ledger, or an earlier row of this file
+      }
+      explicit_ids.emplace(id, r);
+    }
+    builder.set_request_id(id);
+    uint64_t first = txn.next_seq();
+    Status st = f.kind->build(builder, RowView(f.kind->columns, f.rows[r]));
+    if (st.ok()) st = state.io_status();
+    if (st.ok()) st = txn.io_status();
+    if (!st.ok()) return Locate(st, f.lines[r], f.header);
+    VLEDGER_ASSERT(txn.next_seq() > first);
+    fresh.push_back(NewRow{r, first, txn.next_seq() - 1});
   }
-  if (!keep_pending) txn.Abort();
   return fresh;
 }
 
@@ -440,58 +478,42 @@ struct Appended {
   uint64_t rows = 0, commits = 0;
 };
 
-// Commits the pending rows, recording in `imp/<label>` whether the import
-// is now complete, and counts the commit in `out`.
-Status CommitRows(WriteTxn& txn, StateStore& state, const PrivateKey& key, const ImportFile& f,
-                  bool completed, Appended* out) {
-  StoreImport(state, f.label, ImportRecord{f.sha256_hex, completed});
-  StageRows(state, txn);
-  uint64_t first = txn.next_seq() - txn.pending_events();
-  VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, txn.Commit(key));
-  if (!out->first) out->first = first;
-  out->last = commit.last;
-  out->commits++;
-  return Status::Ok();
-}
-
-// Commits what the check pass kept: every new row, in one commit that
-// marks the import completed.
-Result<Appended> CommitChecked(WriteTxn& txn, StateStore& state, const PrivateKey& key,
-                               const ImportFile& f, const std::vector<bool>& fresh) {
+// The append pass: the new rows' events, `batch` rows to a commit (0: all
+// in one). Each commit records its rows' request ids (so an interrupted
+// import resumes); the last one also writes every projection row the
+// import changed and marks the import completed.
+Result<Appended> CommitRows(WriteTxn& txn, StateStore& state, const PrivateKey& key,
+                            const ImportFile& f, const std::vector<NewRow>& fresh,
+                            uint64_t batch) {
   Appended out;
-  for (bool b : fresh) out.rows += b ? 1 : 0;
-  if (out.rows == 0) {
-    txn.Abort();
-    return out;
-  }
-  VLEDGER_TRY(CommitRows(txn, state, key, f, true, &out));
-  return out;
-}
-
-// The append pass: the new rows, `batch` to a commit (0: all in one); the
-// commit holding the last new row marks the import completed.
-Result<Appended> AppendRows(const Context& ctx, WriteTxn& txn, StateStore& state,
-                            const PrivateKey& key, int64_t now_ms, const ImportFile& f,
-                            const std::vector<bool>& fresh, uint64_t batch) {
-  uint64_t total = 0;
-  for (bool b : fresh) total += b ? 1 : 0;
-  uint64_t rows_per_commit = batch == 0 ? total : batch;
-  Appended out;
-  uint64_t in_batch = 0;
-  auto bar = MaybeProgress(ctx, "importing", f.rows.size());
-  for (size_t r = 0; r < f.rows.size(); r++) {
-    if (bar) bar->Update(r + 1);
-    if (!fresh[r]) continue;
-    bool repeated = false;
-    Status st = ApplyRow(txn, state, key, now_ms, f, r, &repeated);
-    // The check pass applied the same rows to the same state.
-    if (!st.ok()) return Locate(st, f.lines[r], f.header);
-    VLEDGER_ASSERT(!repeated);
-    out.rows++;
-    in_batch++;
-    if (in_batch < rows_per_commit && out.rows < total) continue;
-    VLEDGER_TRY(CommitRows(txn, state, key, f, out.rows == total, &out));
-    in_batch = 0;
+  size_t rows_per_commit = batch == 0 ? fresh.size() : batch;
+  for (size_t from = 0; from < fresh.size(); from += rows_per_commit) {
+    size_t to = std::min(fresh.size(), from + rows_per_commit);
+    bool last = to == fresh.size();
+    std::string derived;
+    for (size_t i = from; i < to; i++) {
+      const NewRow& row = fresh[i];
+      const std::string& id = f.request_ids[row.row];
+      if (f.derived[row.row]) {
+        derived += DerivedIdBytes(id);
+        continue;
+      }
+      Json result{{"seq", row.first}, {"last", row.last}, {"hash", Hex(txn.HashOf(row.last))}};
+      StoreRequest(txn, id, RequestRecord{f.fingerprints[row.row], result.dump()});
+    }
+    if (!derived.empty()) {
+      std::string progress = std::string(kImportedRowsPrefix) + f.label + "/";
+      PutU64be(&progress, fresh[from].first);
+      txn.PutRequestRow(progress, derived);
+    }
+    StoreImport(txn, f.label, ImportRecord{f.sha256_hex, last});
+    if (last) StageRows(state, txn);
+    uint64_t events = fresh[to - 1].last - fresh[from].first + 1;
+    VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, txn.Commit(key, events, last));
+    if (!out.first) out.first = commit.first;
+    out.last = commit.last;
+    out.rows += to - from;
+    out.commits++;
   }
   return out;
 }
@@ -548,7 +570,7 @@ Status ImportCommand(Context& ctx, const ImportOptions& o) {
   auto txn = ledger->BeginWrite();
   auto state = LiveState(*ledger, *txn);
 
-  if (auto done = LoadImport(*state, f.label); done && done->completed) {
+  if (auto done = LoadImport(*txn, f.label); done && done->completed) {
     if (done->sha256_hex != f.sha256_hex) {
       return Status::Rejected("--source: the import \"" + f.label +
                               "\" completed with a different file (SHA-256 " +
@@ -559,19 +581,14 @@ Status ImportCommand(Context& ctx, const ImportOptions& o) {
     return Status::Ok();
   }
 
-  const bool one_commit = batch == 0 || batch >= f.rows.size();
-  VLEDGER_ASSIGN_OR_RETURN(std::vector<bool> fresh,
-                           CheckRows(ctx, *txn, *state, key, now_ms, f, one_commit));
-  // The append pass starts again from the stored rows.
-  if (!one_commit) state = LiveState(*ledger, *txn);
+  VLEDGER_ASSIGN_OR_RETURN(std::vector<NewRow> fresh,
+                           ApplyRows(ctx, *ledger, *txn, *state, key, now_ms, f));
   for (const std::string& h : f.header) {
     if (h == "note" || h == "item") {
       ctx.Warn("column " + h + " is part of the public log: keep personal details out of it");
     }
   }
-  VLEDGER_ASSIGN_OR_RETURN(Appended a,
-                           one_commit ? CommitChecked(*txn, *state, key, f, fresh)
-                                      : AppendRows(ctx, *txn, *state, key, now_ms, f, fresh, batch));
+  VLEDGER_ASSIGN_OR_RETURN(Appended a, CommitRows(*txn, *state, key, f, fresh, batch));
   std::string head = a.last ? Hex(txn->HashOf(*a.last)) : Hex(ledger->head());
   PrintImportResult(ctx, f, a, f.rows.size() - a.rows, head, false);
   return Status::Ok();

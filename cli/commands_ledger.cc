@@ -188,7 +188,7 @@ Status Verify(Context& ctx) {
 }
 
 Status Rebuild(Context& ctx) {
-  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenWriter());
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenWriter(/*catch_up=*/false));
   VLEDGER_ASSIGN_OR_RETURN(uint64_t rows, RebuildProjections(*ledger));
   if (ctx.options.json) {
     ctx.PrintJson(Json{{"events", ledger->size()}, {"rows", rows}});
@@ -229,7 +229,7 @@ Status KeyNew(Context& ctx, const std::string& out, bool encrypt) {
 
 Status KeyList(Context& ctx) {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  auto state = StoredState(*ledger);
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   Json keys = Json::array();
   for (const KeyRecord& k : ListKeys(*state)) {
     Json revoked = k.revoked_seq ? Json(*k.revoked_seq) : Json(nullptr);

@@ -97,7 +97,7 @@ Result<QueryState> OpenQuery(Context& ctx, const std::string& at) {
   QueryState q;
   VLEDGER_ASSIGN_OR_RETURN(q.ledger, ctx.OpenReader());
   if (at.empty()) {
-    q.state = StoredState(*q.ledger);
+    VLEDGER_ASSIGN_OR_RETURN(q.state, StoredState(*q.ledger));
   } else {
     VLEDGER_ASSIGN_OR_RETURN(uint64_t seq, ParseSeq("--at", at));
     VLEDGER_ASSIGN_OR_RETURN(q.state, StateAt(*q.ledger, seq));

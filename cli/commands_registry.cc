@@ -76,7 +76,7 @@ std::string PersonName(Ledger& ledger, const std::string& ref) {
 
 Status ListVillagesCmd(Context& ctx) {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  auto state = StoredState(*ledger);
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   Json out = Json::array();
   for (const auto& v : ListVillages(*state)) {
     out.push_back(Json{{"code", v.code}, {"name", v.name}, {"review", v.review},
@@ -90,7 +90,7 @@ Status ListVillagesCmd(Context& ctx) {
 
 Status ListResidentsCmd(Context& ctx, const std::string& village) {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  auto state = StoredState(*ledger);
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   if (!village.empty() && !LoadVillage(*state, village)) {
     return Status::Rejected("--village: unknown village \"" + village + "\"");
   }
@@ -110,7 +110,7 @@ Status ListResidentsCmd(Context& ctx, const std::string& village) {
 
 Status ListHouseholdsCmd(Context& ctx, const std::string& village) {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  auto state = StoredState(*ledger);
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   if (!village.empty() && !LoadVillage(*state, village)) {
     return Status::Rejected("--village: unknown village \"" + village + "\"");
   }

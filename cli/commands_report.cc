@@ -170,7 +170,8 @@ bool KeyIsAdmin(Context& ctx, const Ledger& ledger) {
   auto key = ctx.SigningKey();
   if (!key.ok()) return false;
   auto state = StoredState(ledger);
-  auto record = LoadKey(*state, key->key_id());
+  if (!state.ok()) return false;
+  auto record = LoadKey(**state, key->key_id());
   return record && !record->revoked_seq && record->role == "admin";
 }
 
@@ -268,7 +269,7 @@ Status VerifyReportCommand(Context& ctx, const std::string& path) {
   VLEDGER_ASSIGN_OR_RETURN(std::string checkpoint,
                            CheckpointOfReport(ctx, *ledger, args.size, file));
   VLEDGER_ASSIGN_OR_RETURN(Generated g, Generate(*ledger, args, checkpoint));
-  auto live = StoredState(*ledger);
+  VLEDGER_ASSIGN_OR_RETURN(auto live, StoredState(*ledger));
   std::string sha = Hex(Sha256(file));
   auto published = DisclosureBySha(*live, AsString(Sha256(file)));
   if (g.bytes == file) {
@@ -336,7 +337,7 @@ Json ObjectionJson(const ObjectionRecord& o, const std::string& today) {
 
 Status ObjectionListCommand(Context& ctx, bool open, bool overdue, const std::string& village) {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  auto state = StoredState(*ledger);
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   if (!village.empty() && !LoadVillage(*state, village)) {
     return Status::Rejected("--village: unknown village \"" + village + "\"");
   }

@@ -12,6 +12,8 @@
 #include <iostream>
 #include <map>
 
+#include "vledger/verify.h"
+
 namespace vledger::cli {
 namespace {
 
@@ -57,8 +59,13 @@ Result<std::unique_ptr<Ledger>> Context::OpenReader() const {
   return Ledger::Open(options.ledger_dir, {Ledger::Access::kReader, 0});
 }
 
-Result<std::unique_ptr<Ledger>> Context::OpenWriter() const {
-  return Ledger::Open(options.ledger_dir, {Ledger::Access::kWriter, options.wait_seconds});
+Result<std::unique_ptr<Ledger>> Context::OpenWriter(bool catch_up) const {
+  VLEDGER_ASSIGN_OR_RETURN(
+      auto ledger, Ledger::Open(options.ledger_dir, {Ledger::Access::kWriter, options.wait_seconds}));
+  // Projections left behind the log (an import cut short) are brought up
+  // to date before anything is written after it.
+  if (catch_up) VLEDGER_TRY(CatchUp(*ledger));
+  return ledger;
 }
 
 Result<PrivateKey> Context::SigningKey() const {

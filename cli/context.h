@@ -35,7 +35,9 @@ class Context {
   Result<int64_t> NowMs() const;
 
   Result<std::unique_ptr<Ledger>> OpenReader() const;
-  Result<std::unique_ptr<Ledger>> OpenWriter() const;
+  // The one writer, its projections caught up with the log (unless
+  // `catch_up` is false: for `rebuild`, which recomputes them anyway).
+  Result<std::unique_ptr<Ledger>> OpenWriter(bool catch_up = true) const;
   // The --key private key (exit 3 when missing, unreadable or malformed).
   Result<PrivateKey> SigningKey() const;
 

@@ -188,7 +188,7 @@ Status ReviewRound(DemoRunner& run, const std::string& dir, int* approved, int* 
   std::vector<uint64_t> pending;
   {
     VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(dir, {Ledger::Access::kReader, 0}));
-    auto state = StoredState(*ledger);
+    VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
     pending = ListPending(*state, kVillage);
   }
   std::vector<std::string> args = {"review"};
@@ -210,7 +210,7 @@ Status Redemptions(DemoRunner& run, const std::string& dir, int* made) {
   std::vector<std::pair<std::string, int64_t>> rich;
   {
     VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(dir, {Ledger::Access::kReader, 0}));
-    auto state = StoredState(*ledger);
+    VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
     for (int n = 1; n <= 120 && rich.size() < 12; n++) {
       PointsBalance b = LoadBalance(*state, ResidentId(n));
       if (b.spendable >= 8) rich.emplace_back(ResidentId(n), b.spendable);
@@ -230,7 +230,7 @@ Status Correction(DemoRunner& run, const std::string& dir) {
   uint64_t target = 0;
   {
     VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(dir, {Ledger::Access::kReader, 0}));
-    auto state = StoredState(*ledger);
+    VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
     // The first approved award that its resident can still give back.
     for (int n = 1; n <= 120 && target == 0; n++) {
       int64_t spendable = LoadBalance(*state, ResidentId(n)).spendable;

@@ -80,7 +80,7 @@ Status FundBalanceCommand(Context& ctx, const std::string& fund, std::optional<u
   if (at_seq) {
     VLEDGER_ASSIGN_OR_RETURN(state, StateAt(*ledger, *at_seq));
   } else {
-    state = StoredState(*ledger);
+    VLEDGER_ASSIGN_OR_RETURN(state, StoredState(*ledger));
   }
   VLEDGER_ASSIGN_OR_RETURN(FundRecord f, FundOf(*state, "--fund", fund));
   Json j = BalanceJson(*state, f);
@@ -98,7 +98,7 @@ Status FundBalanceCommand(Context& ctx, const std::string& fund, std::optional<u
 
 Status FundListCommand(Context& ctx) {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  auto state = StoredState(*ledger);
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   Json out = Json::array();
   for (const FundRecord& f : ListFunds(*state)) {
     int64_t total = FundTotal(*state, f.code);
@@ -116,7 +116,7 @@ Status FundListCommand(Context& ctx) {
 
 Status AllowanceListCommand(Context& ctx, const std::string& fund) {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  auto state = StoredState(*ledger);
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   if (!fund.empty()) VLEDGER_TRY(FundOf(*state, "--fund", fund).status());
   Json out = Json::array();
   for (const AllowanceRecord& a : ListAllowances(*state)) {
@@ -193,7 +193,7 @@ void Account(const Ledger& ledger, StateStore& state, const FundMovement& m, Sta
 Status StatementCommand(Context& ctx, const std::string& fund, const std::string& period) {
   VLEDGER_TRY(CheckPeriod("--period", period));
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  auto state = StoredState(*ledger);
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   VLEDGER_ASSIGN_OR_RETURN(FundRecord f, FundOf(*state, "FUND", fund));
   std::string start = PeriodStart(period);
   Statement s;
@@ -299,7 +299,7 @@ std::map<uint64_t, std::pair<std::vector<Use>, int64_t>> AttributeUses(StateStor
 Status DonorCommand(Context& ctx, const std::string& name) {
   VLEDGER_TRY(CheckName("NAME", name));
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  auto state = StoredState(*ledger);
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   std::vector<uint64_t> seqs = ListOrgDonations(*state, name);
   VLEDGER_TRY(ledger->ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
     if (value.size() < 16) return Status::Ok();

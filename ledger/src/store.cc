@@ -33,12 +33,14 @@ enum Cf : size_t {
   kState,
   kPersons,
   kCheckpoints,
+  kRequests,
   kCfCount
 };
 constexpr const char* kCfNames[kCfCount] = {
     "default", "events", "hashes", "commits", "merkle",
-    "state", "persons", "checkpoints"};
+    "state", "persons", "checkpoints", "requests"};
 constexpr std::string_view kHeadKey = "head";
+constexpr std::string_view kProjKey = "proj";
 constexpr size_t kCopyBatchBytes = 4 << 20;  // backup: rows per write batch, in bytes
 constexpr int kReaderOpenAttempts = 3;
 
@@ -145,6 +147,7 @@ struct Ledger::Impl {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   uint64_t size = 0;
   Hash head{};
+  uint64_t proj_size = 0;
   bool txn_open = false;
 
   ~Impl() {
@@ -194,11 +197,22 @@ struct Ledger::Impl {
     if (!head_row) {
       size = 0;
       head = kZeroHash;
-      return Status::Ok();
+    } else {
+      if (head_row->size() != 40) return Status::Unavailable(dir + ": head record is damaged");
+      size = GetU64be(*head_row);
+      head = *HashFrom(std::string_view(*head_row).substr(8));
     }
-    if (head_row->size() != 40) return Status::Unavailable(dir + ": head record is damaged");
-    size = GetU64be(*head_row);
-    head = *HashFrom(std::string_view(*head_row).substr(8));
+    VLEDGER_ASSIGN_OR_RETURN(auto proj_row, Get(kDefault, kProjKey));
+    if (!proj_row) {
+      proj_size = size;
+    } else {
+      if (proj_row->size() != 8) {
+        return Status::Unavailable(dir + ": projection size record is damaged");
+      }
+      // Past the head (the head cut back): taken as the head, so verify
+      // compares the rows with the log as it is and finds the difference.
+      proj_size = std::min(GetU64be(*proj_row), size);
+    }
     return Status::Ok();
   }
 };
@@ -293,6 +307,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
 const std::string& Ledger::dir() const { return impl_->dir; }
 bool Ledger::writer() const { return impl_->access == Access::kWriter; }
 uint64_t Ledger::size() const { return impl_->size; }
+uint64_t Ledger::proj_size() const { return impl_->proj_size; }
 Hash Ledger::head() const { return impl_->head; }
 
 Result<StoredEvent> Ledger::ReadEvent(uint64_t seq) const {
@@ -586,20 +601,75 @@ Status Ledger::ScanCheckpoints(
   return Status::Ok();
 }
 
-Status Ledger::ReplaceState(const std::function<Status(const PutRowFn& put)>& produce) {
+Status Ledger::WriteProjections(const RowChanges& rows, uint64_t proj_size) {
+  VLEDGER_ASSERT(writer() && !impl_->txn_open && proj_size <= impl_->size);
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : rows) {
+    if (value) {
+      batch.Put(impl_->cf(kState), key, *value);
+    } else {
+      batch.Delete(impl_->cf(kState), key);
+    }
+  }
+  batch.Put(impl_->cf(kDefault), AsSlice(kProjKey), U64be(proj_size));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = impl_->db->Write(wo, &batch);
+  if (!s.ok()) return StorageError(s, "write state");
+  impl_->proj_size = proj_size;
+  return Status::Ok();
+}
+
+Status Ledger::ClearProjections() {
   VLEDGER_ASSERT(writer() && !impl_->txn_open);
   rocksdb::WriteBatch batch;
   // Every key of the state column family starts with a printable byte.
-  rocksdb::Status s = batch.DeleteRange(impl_->cf(kState), rocksdb::Slice(""), rocksdb::Slice("\xff"));
-  if (!s.ok()) return StorageError(s, "write state");
-  VLEDGER_TRY(produce([&](std::string_view key, std::string_view value) {
-    VLEDGER_ASSERT(!key.empty() && static_cast<uint8_t>(key[0]) < 0xff);
-    batch.Put(impl_->cf(kState), AsSlice(key), AsSlice(value));
-  }));
+  rocksdb::Status s =
+      batch.DeleteRange(impl_->cf(kState), rocksdb::Slice(""), rocksdb::Slice("\xff"));
+  if (s.ok()) s = batch.Put(impl_->cf(kDefault), AsSlice(kProjKey), U64be(0));
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  s = impl_->db->Write(wo, &batch);
+  if (s.ok()) s = impl_->db->Write(wo, &batch);
+  if (!s.ok()) return StorageError(s, "clear state");
+  impl_->proj_size = 0;
+  return Status::Ok();
+}
+
+Status Ledger::PutProjectionRows(const std::vector<std::pair<std::string, std::string>>& rows) {
+  VLEDGER_ASSERT(writer() && !impl_->txn_open && impl_->proj_size == 0);
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : rows) {
+    VLEDGER_ASSERT(!key.empty() && static_cast<uint8_t>(key[0]) < 0xff);
+    batch.Put(impl_->cf(kState), key, value);
+  }
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = true;  // FinishProjections flushes them to table files
+  rocksdb::Status s = impl_->db->Write(wo, &batch);
   if (!s.ok()) return StorageError(s, "write state");
+  return Status::Ok();
+}
+
+Status Ledger::FinishProjections(uint64_t proj_size) {
+  VLEDGER_ASSERT(writer() && !impl_->txn_open && impl_->proj_size == 0);
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  rocksdb::Status s = impl_->db->Flush(fo, impl_->cfs);
+  if (!s.ok()) return StorageError(s, "flush state");
+  return WriteProjections({}, proj_size);
+}
+
+Result<std::optional<std::string>> Ledger::GetRequestRow(std::string_view key) const {
+  return impl_->Get(kRequests, key);
+}
+
+Status Ledger::ScanRequestRows(std::string_view prefix, const RowSource::ScanFn& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kRequests)));
+  for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
+    if (!AsView(it->key()).starts_with(prefix)) break;
+    if (!fn(AsView(it->key()), AsView(it->value()))) break;
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "read requests");
   return Status::Ok();
 }
 
@@ -729,8 +799,16 @@ Result<uint64_t> Ledger::Restore(const std::string& backup_dir, const std::strin
 struct WriteTxn::Impl {
   Ledger::Impl* ledger;
   std::map<std::string, std::optional<std::string>, std::less<>> state;
-  std::map<std::string, std::optional<std::string>, std::less<>> persons;
-  std::vector<StoredEvent> events;  // pending, consecutive from ledger->size
+  std::map<std::string, std::string, std::less<>> requests;
+  // Person records, with the seq of the event that came after them.
+  struct PendingPerson {
+    std::optional<std::string> value;
+    uint64_t seq;
+  };
+  std::map<std::string, PendingPerson, std::less<>> persons;
+  // Pending events are events[first..], consecutive from ledger->size.
+  std::vector<StoredEvent> events;
+  size_t first = 0;
   std::map<uint64_t, Event> decoded;
   std::optional<MerkleAppender> merkle;
   Sha256Hasher hasher;
@@ -739,8 +817,9 @@ struct WriteTxn::Impl {
   void NoteIo(const Status& s) {
     if (io.ok() && !s.ok()) io = s;
   }
-  Hash PendingHead() const { return events.empty() ? ledger->head : events.back().hash; }
-  uint64_t NextSeq() const { return ledger->size + events.size(); }
+  size_t Pending() const { return events.size() - first; }
+  Hash PendingHead() const { return Pending() == 0 ? ledger->head : events.back().hash; }
+  uint64_t NextSeq() const { return ledger->size + Pending(); }
 
   void ResetMerkle() {
     merkle.reset();
@@ -777,6 +856,21 @@ void WriteTxn::PutRow(const std::string& key, const std::optional<std::string>& 
   impl_->state.insert_or_assign(key, value);
 }
 
+void WriteTxn::PutRequestRow(const std::string& key, const std::string& value) {
+  impl_->requests.insert_or_assign(key, value);
+}
+
+std::optional<std::string> WriteTxn::GetRequestRow(std::string_view key) {
+  auto it = impl_->requests.find(key);
+  if (it != impl_->requests.end()) return it->second;
+  auto row = impl_->ledger->Get(kRequests, key);
+  if (!row.ok()) {
+    impl_->NoteIo(row.status());
+    return std::nullopt;
+  }
+  return *row;
+}
+
 Result<Event> WriteTxn::ReadEvent(uint64_t seq) {
   auto it = impl_->decoded.find(seq);
   if (it != impl_->decoded.end()) return it->second;
@@ -790,7 +884,7 @@ Result<Event> WriteTxn::ReadEvent(uint64_t seq) {
 
 std::optional<std::string> WriteTxn::GetPerson(std::string_view ref) {
   auto it = impl_->persons.find(ref);
-  if (it != impl_->persons.end()) return it->second;
+  if (it != impl_->persons.end()) return it->second.value;
   auto row = impl_->ledger->Get(kPersons, ref);
   if (!row.ok()) {
     impl_->NoteIo(row.status());
@@ -800,15 +894,17 @@ std::optional<std::string> WriteTxn::GetPerson(std::string_view ref) {
 }
 
 void WriteTxn::PutPerson(std::string_view ref, std::string_view value) {
-  impl_->persons.insert_or_assign(std::string(ref), std::string(value));
+  impl_->persons.insert_or_assign(std::string(ref),
+                                  Impl::PendingPerson{std::string(value), impl_->NextSeq()});
 }
 
 void WriteTxn::DeletePerson(std::string_view ref) {
-  impl_->persons.insert_or_assign(std::string(ref), std::nullopt);
+  impl_->persons.insert_or_assign(std::string(ref),
+                                  Impl::PendingPerson{std::nullopt, impl_->NextSeq()});
 }
 
 uint64_t WriteTxn::next_seq() const { return impl_->NextSeq(); }
-uint64_t WriteTxn::pending_events() const { return impl_->events.size(); }
+uint64_t WriteTxn::pending_events() const { return impl_->Pending(); }
 
 uint64_t WriteTxn::AddEvent(std::string canonical, Event decoded) {
   uint64_t seq = impl_->NextSeq();
@@ -820,8 +916,11 @@ uint64_t WriteTxn::AddEvent(std::string canonical, Event decoded) {
 
 Hash WriteTxn::HashOf(uint64_t seq) {
   uint64_t base = impl_->ledger->size;
-  if (seq >= base && seq - base < impl_->events.size()) return impl_->events[seq - base].hash;
+  if (seq >= base && seq - base < impl_->Pending()) {
+    return impl_->events[impl_->first + (seq - base)].hash;
+  }
   VLEDGER_ASSERT(seq < base);  // asking past the pending events is a caller bug
+  if (seq >= base - impl_->first) return impl_->events[impl_->first - (base - seq)].hash;
   auto row = impl_->ledger->Get(kHashes, U64be(seq));
   if (!row.ok() || !*row || (*row)->size() != 32) {
     impl_->NoteIo(row.ok() ? Status::Unavailable("hash of seq " + std::to_string(seq) +
@@ -836,48 +935,57 @@ const Status& WriteTxn::io_status() const { return impl_->io; }
 
 void WriteTxn::Abort() {
   impl_->state.clear();
+  impl_->requests.clear();
   impl_->persons.clear();
   impl_->events.clear();
+  impl_->first = 0;
   impl_->decoded.clear();
   impl_->ResetMerkle();
 }
 
-Result<CommitRecord> WriteTxn::Commit(const PrivateKey& signer) {
+Result<CommitRecord> WriteTxn::Commit(const PrivateKey& signer, uint64_t events,
+                                      bool projections) {
   Impl& t = *impl_;
-  VLEDGER_ASSERT(!t.events.empty());
+  VLEDGER_ASSERT(t.Pending() > 0 && events <= t.Pending());
+  if (events == 0) events = t.Pending();
+  const StoredEvent& last = t.events[t.first + events - 1];
   CommitRecord commit;
-  commit.first = t.events.front().seq;
-  commit.last = t.events.back().seq;
+  commit.first = t.events[t.first].seq;
+  commit.last = last.seq;
   commit.key_id = signer.key_id();
-  commit.signature = signer.Sign(CommitMessage(commit.first, commit.last, t.events.back().hash));
-  return Write(std::move(commit));
+  commit.signature = signer.Sign(CommitMessage(commit.first, commit.last, last.hash));
+  return Write(std::move(commit), projections);
 }
 
 Result<CommitRecord> WriteTxn::CommitSigned(CommitRecord commit) {
   Impl& t = *impl_;
-  if (t.events.empty() || commit.first != t.events.front().seq ||
+  if (t.Pending() == 0 || commit.first != t.events[t.first].seq ||
       commit.last != t.events.back().seq) {
     return Status::Fault("commit " + std::to_string(commit.first) + ".." +
                          std::to_string(commit.last) + " does not cover the pending events");
   }
-  for (const StoredEvent& e : t.events) {
-    if (t.decoded.at(e.seq).key_id != commit.key_id) {
-      return Status::Fault("seq " + std::to_string(e.seq) + " is not by the commit's key " +
-                           commit.key_id);
+  for (size_t i = t.first; i < t.events.size(); i++) {
+    if (t.decoded.at(t.events[i].seq).key_id != commit.key_id) {
+      return Status::Fault("seq " + std::to_string(t.events[i].seq) +
+                           " is not by the commit's key " + commit.key_id);
     }
   }
-  return Write(std::move(commit));
+  return Write(std::move(commit), false);
 }
 
-Result<CommitRecord> WriteTxn::Write(CommitRecord commit) {
+Result<CommitRecord> WriteTxn::Write(CommitRecord commit, bool projections) {
   Impl& t = *impl_;
   Ledger::Impl& l = *t.ledger;
   if (!t.io.ok()) return t.io;
-  if (t.events.size() > kCommitEventsMax) {
+  uint64_t count = commit.last - commit.first + 1;
+  VLEDGER_ASSERT(commit.first == l.size && count <= t.Pending());
+  if (count > kCommitEventsMax) {
     return Status::Rejected("a commit holds at most " + std::to_string(kCommitEventsMax) +
-                            " events, not " + std::to_string(t.events.size()));
+                            " events, not " + std::to_string(count));
   }
-  for (const StoredEvent& e : t.events) {
+  size_t end = t.first + count;
+  for (size_t i = t.first; i < end; i++) {
+    const StoredEvent& e = t.events[i];
     if (e.canonical.size() > kEventBytesMax) {
       return Status::Rejected("event " + std::to_string(e.seq) + " is " +
                               std::to_string(e.canonical.size()) + " bytes encoded, over the " +
@@ -888,7 +996,8 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit) {
 
   rocksdb::WriteBatch batch;
   std::vector<MerkleNode> nodes;
-  for (const StoredEvent& e : t.events) {
+  for (size_t i = t.first; i < end; i++) {
+    const StoredEvent& e = t.events[i];
     VLEDGER_ASSERT(t.decoded.at(e.seq).key_id == commit.key_id);
     std::string key = U64be(e.seq);
     batch.Put(l.cf(kEvents), key, AsSlice(e.canonical));
@@ -906,16 +1015,21 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit) {
       batch.Delete(l.cf(kState), key);
     }
   }
-  for (const auto& [ref, value] : t.persons) {
-    if (value) {
-      batch.Put(l.cf(kPersons), ref, *value);
+  for (const auto& [key, value] : t.requests) batch.Put(l.cf(kRequests), key, value);
+  std::vector<std::string> written_persons;
+  for (const auto& [ref, person] : t.persons) {
+    if (person.seq > commit.last) continue;  // for an event of a later commit
+    if (person.value) {
+      batch.Put(l.cf(kPersons), ref, *person.value);
     } else {
       batch.Delete(l.cf(kPersons), ref);
     }
+    written_persons.push_back(ref);
   }
   std::string head = U64be(commit.last + 1);
-  head.append(AsView(t.events.back().hash));
+  head.append(AsView(t.events[end - 1].hash));
   batch.Put(l.cf(kDefault), AsSlice(kHeadKey), head);
+  if (projections) batch.Put(l.cf(kDefault), AsSlice(kProjKey), U64be(commit.last + 1));
 
   rocksdb::WriteOptions wo;
   wo.sync = true;
@@ -926,11 +1040,17 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit) {
     return StorageError(s, "write commit");
   }
   l.size = commit.last + 1;
-  l.head = t.events.back().hash;
+  l.head = t.events[end - 1].hash;
+  if (projections) l.proj_size = l.size;
   t.state.clear();
-  t.persons.clear();
-  t.events.clear();
-  t.decoded.clear();
+  t.requests.clear();
+  for (const std::string& ref : written_persons) t.persons.erase(ref);
+  t.decoded.erase(t.decoded.begin(), t.decoded.upper_bound(commit.last));
+  t.first = end;
+  if (t.first == t.events.size()) {
+    t.events.clear();
+    t.first = 0;
+  }
   return commit;
 }
 

@@ -9,8 +9,6 @@
 
 namespace vledger {
 
-bool IsKeptRow(std::string_view key) { return key.starts_with("req/") || key.starts_with("imp/"); }
-
 bool IsIndexRow(std::string_view key) {
   return key.starts_with(kHistoryPrefix) || key.starts_with(kMovementPrefix);
 }
@@ -99,10 +97,18 @@ VerifyOutcome Faulted(std::optional<uint64_t> seq, std::string problem) {
 
 // Events and commits, interleaved in log order; memory stays flat however
 // many commits there are (one per event for interactive use).
-Status StreamChain(const Ledger& ledger, ChainVerifier& v) {
+// `at_proj` runs once the verifier has applied the first proj_size events
+// (the size the stored projections are as of), before the next one.
+Status StreamChain(const Ledger& ledger, ChainVerifier& v, const std::function<void()>& at_proj) {
+  uint64_t proj = ledger.proj_size();
+  if (proj == 0) at_proj();
   return ledger.ScanLog(
       ledger.size(),
-      [&](const StoredEvent& e) { return v.AddEvent(e.seq, e.canonical, &e.hash); },
+      [&](const StoredEvent& e) {
+        Status st = v.AddEvent(e.seq, e.canonical, &e.hash);
+        if (st.ok() && v.size() == proj) at_proj();
+        return st;
+      },
       [&](const CommitRecord& c) { return v.AddCommit(c); });
 }
 
@@ -131,7 +137,7 @@ Status CheckPersons(const Ledger& ledger, StateStore& state, std::optional<uint6
 Status CompareProjections(const Ledger& ledger, StateStore& state) {
   auto stored = ledger.NewStateCursor();
   auto skip = [&] {
-    while (stored->Valid() && (IsKeptRow(stored->key()) || IsIndexRow(stored->key()))) {
+    while (stored->Valid() && IsIndexRow(stored->key())) {
       stored->Next();
     }
   };
@@ -261,7 +267,13 @@ Status CheckIndexRows(const Ledger& ledger, StateStore& state) {
 Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   VLEDGER_TRY(ledger.VerifyStorage());
   ChainVerifier v([&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });
-  Status chain = StreamChain(ledger, v);
+  // The stored projections are compared with the replay at the size they
+  // are as of; a fault there is reported after the chain's own.
+  Status projections;
+  Status chain = StreamChain(ledger, v, [&] {
+    projections = CompareProjections(ledger, v.state());
+    if (projections.ok()) projections = CheckIndexRows(ledger, v.state());
+  });
   if (chain.code() == Code::kUnavailable) return chain;
   if (!chain.ok()) {
     // A fault found by the storage scan (a missing row) belongs to the
@@ -282,8 +294,6 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   Status persons = CheckPersons(ledger, v.state(), &person_seq);
   if (persons.code() == Code::kUnavailable) return persons;
   if (!persons.ok()) return Faulted(person_seq, persons.message());
-  Status projections = CompareProjections(ledger, v.state());
-  if (projections.ok()) projections = CheckIndexRows(ledger, v.state());
   if (projections.code() == Code::kUnavailable) return projections;
   if (!projections.ok()) {
     return Faulted(std::nullopt, projections.message() + " (run `vledger rebuild`)");
@@ -300,12 +310,13 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   return out;
 }
 
-Status Replay(const Ledger& ledger, uint64_t size, StateStore& state) {
-  VLEDGER_ASSERT(state.replay());
-  return ledger.ScanEvents(0, size, [&](const StoredEvent& e) -> Status {
+Status ReplayRange(const Ledger& ledger, uint64_t from, uint64_t to, StateStore& state) {
+  return ledger.ScanEvents(from, to, [&](const StoredEvent& e) -> Status {
     VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
     Status applied = ApplyEvent(state, e.seq, event);
+    if (applied.ok()) applied = state.io_status();
     if (!applied.ok()) {
+      if (applied.code() == Code::kUnavailable) return applied;
       return Status::Fault("seq " + std::to_string(e.seq) + " does not replay: " +
                            applied.message() + " (run `vledger verify`)");
     }
@@ -313,9 +324,30 @@ Status Replay(const Ledger& ledger, uint64_t size, StateStore& state) {
   });
 }
 
-std::unique_ptr<StateStore> StoredState(const Ledger& ledger) {
-  return std::make_unique<StateStore>(ledger.Rows(),
-                                      [&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });
+Status Replay(const Ledger& ledger, uint64_t size, StateStore& state) {
+  VLEDGER_ASSERT(state.replay());
+  return ReplayRange(ledger, 0, size, state);
+}
+
+namespace {
+
+EventSource LedgerEvents(const Ledger& ledger) {
+  return [&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); };
+}
+
+}  // namespace
+
+Result<std::unique_ptr<StateStore>> StoredState(const Ledger& ledger) {
+  auto state = std::make_unique<StateStore>(ledger.Rows(), LedgerEvents(ledger));
+  // Projections behind the log (an import in progress, or one cut short):
+  // the rest of the log applied in memory.
+  if (ledger.proj_size() < ledger.size()) {
+    if (ledger.proj_size() == 0) {
+      state = std::make_unique<StateStore>(nullptr, LedgerEvents(ledger));
+    }
+    VLEDGER_TRY(ReplayRange(ledger, ledger.proj_size(), ledger.size(), *state));
+  }
+  return state;
 }
 
 Result<std::unique_ptr<StateStore>> StateAt(const Ledger& ledger, uint64_t seq) {
@@ -324,39 +356,50 @@ Result<std::unique_ptr<StateStore>> StateAt(const Ledger& ledger, uint64_t seq) 
                             std::to_string(ledger.size()) + ")");
   }
   if (seq + 1 == ledger.size()) return StoredState(ledger);
-  auto state = std::make_unique<StateStore>(
-      nullptr, [&ledger](uint64_t s) { return ledger.ReadDecoded(s); });
+  auto state = std::make_unique<StateStore>(nullptr, LedgerEvents(ledger));
   VLEDGER_TRY(Replay(ledger, seq + 1, *state));
   return state;
 }
 
 Result<uint64_t> RebuildProjections(Ledger& ledger) {
-  // Rows that replay does not recreate (IsKeptRow): request ids, imports.
-  std::vector<std::pair<std::string, std::string>> kept;
-  for (std::string_view prefix : {"req/", "imp/"}) {
-    VLEDGER_TRY(ledger.ScanState(prefix, [&](std::string_view key, std::string_view value) {
-      kept.emplace_back(std::string(key), std::string(value));
-      return true;
-    }));
-  }
-  StateStore state(nullptr, [&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });
-  std::vector<std::pair<std::string, std::string>> index;
-  state.SetIndexRows(IndexRows::kSink, [&](std::string_view key, std::string_view value) {
-    index.emplace_back(std::string(key), std::string(value));
-  });
-  VLEDGER_TRY(Replay(ledger, ledger.size(), state));
+  VLEDGER_TRY(ledger.ClearProjections());
+  StateStore state(nullptr, LedgerEvents(ledger));
+  // Rows go to the ledger in batches of about kRowBatchBytes, so memory
+  // holds the state and one batch, not every row.
+  constexpr size_t kRowBatchBytes = 8 << 20;
+  std::vector<std::pair<std::string, std::string>> batch;
+  size_t bytes = 0;
   uint64_t rows = 0;
-  VLEDGER_TRY(ledger.ReplaceState([&](const Ledger::PutRowFn& put) -> Status {
-    for (const auto& [key, value] : kept) put(key, value);
-    for (const auto& [key, value] : index) put(key, value);
-    state.ForEachRow([&](std::string_view key, std::string_view value) {
-      put(key, value);
-      rows++;
-    });
-    rows += index.size();
-    return Status::Ok();
-  }));
+  Status io;
+  auto add = [&](std::string_view key, std::string_view value) {
+    batch.emplace_back(std::string(key), std::string(value));
+    bytes += key.size() + value.size();
+    rows++;
+    if (bytes < kRowBatchBytes) return;
+    if (io.ok()) io = ledger.PutProjectionRows(batch);
+    batch.clear();
+    bytes = 0;
+  };
+  state.SetIndexRows(IndexRows::kSink, add);
+  VLEDGER_TRY(Replay(ledger, ledger.size(), state));
+  state.ForEachRow(add);
+  if (io.ok() && !batch.empty()) io = ledger.PutProjectionRows(batch);
+  VLEDGER_TRY(io);
+  VLEDGER_TRY(ledger.FinishProjections(ledger.size()));
   return rows;
+}
+
+Status CatchUp(Ledger& ledger) {
+  uint64_t from = ledger.proj_size(), to = ledger.size();
+  if (from == to) return Status::Ok();
+  if (from == 0) return RebuildProjections(ledger).status();
+  StateStore state(ledger.Rows(), LedgerEvents(ledger));
+  VLEDGER_TRY(ReplayRange(ledger, from, to, state));
+  Ledger::RowChanges rows;
+  state.TakeWrites([&](const std::string& key, const std::optional<std::string>& value) {
+    rows.emplace_back(key, value);
+  });
+  return ledger.WriteProjections(rows, to);
 }
 
 }  // namespace vledger

@@ -113,7 +113,11 @@ class TestLedger {
   }
 
   // The live projection rows.
-  std::unique_ptr<StateStore> View() { return StoredState(*ledger_); }
+  std::unique_ptr<StateStore> View() {
+    auto state = StoredState(*ledger_);
+    VLEDGER_ASSERT(state.ok());
+    return std::move(state).value();
+  }
 
  private:
   TempDir dir_;

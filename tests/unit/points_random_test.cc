@@ -201,7 +201,7 @@ class RandomRun {
     });
     ASSERT_TRUE(t_.ledger()
                     .ScanState("", [&](std::string_view k, std::string_view v) {
-                      if (!IsKeptRow(k)) live.emplace(std::string(k), std::string(v));
+                      live.emplace(std::string(k), std::string(v));
                       return true;
                     })
                     .ok());

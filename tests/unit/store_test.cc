@@ -761,33 +761,91 @@ TEST_F(StoreTest, MerkleRootAtMatchesMemoryTreeAcrossCommitsOfVaryingSizes) {
 
 // --------------------------------------------------------------- rebuild
 
-TEST_F(StoreTest, ReplaceStateReplacesAllRows) {
+TEST_F(StoreTest, ProjectionsAreReplacedInStepsAndCountAsOfTheirSize) {
   PrivateKey key = NewKey();
   {
     auto ledger = CreateLedger();
     CommitEvents(*ledger, key, 1, {{"a", "1"}, {"b", "2"}, {"c", "3"}});
-    ASSERT_TRUE(ledger
-                    ->ReplaceState([](const Ledger::PutRowFn& put) {
-                      put("x", "new");
-                      put("b", "two");
-                      return Status::Ok();
-                    })
-                    .ok());
+    EXPECT_EQ(ledger->proj_size(), 1u);
+    ASSERT_TRUE(ledger->ClearProjections().ok());
+    EXPECT_EQ(ledger->proj_size(), 0u);
+    EXPECT_TRUE(ScanStored(*ledger, "").empty());
+    ASSERT_TRUE(ledger->PutProjectionRows({{"x", "new"}, {"b", "two"}}).ok());
+    ASSERT_TRUE(ledger->FinishProjections(1).ok());
     EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"b", "two"}, {"x", "new"}}));
-    // The log is untouched.
-    EXPECT_EQ(ledger->size(), 1u);
-    EXPECT_FALSE(StoredRow(*ledger, "a").has_value());
-    EXPECT_EQ(StoredRow(*ledger, "x").value_or(""), "new");
+    EXPECT_EQ(ledger->size(), 1u);  // the log is untouched
+    EXPECT_EQ(ledger->proj_size(), 1u);
   }
   {
     auto ledger = MustOpen(Ledger::Access::kWriter);
     EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"b", "two"}, {"x", "new"}}));
-    ASSERT_TRUE(ledger->ReplaceState([](const Ledger::PutRowFn&) { return Status::Ok(); }).ok());
-    EXPECT_TRUE(ScanStored(*ledger, "").empty());
+    EXPECT_EQ(ledger->proj_size(), 1u);
+    // A cleared ledger stays at 0 until it is finished, across a reopen.
+    ASSERT_TRUE(ledger->ClearProjections().ok());
   }
   auto reader = MustOpen(Ledger::Access::kReader);
   EXPECT_TRUE(ScanStored(*reader, "").empty());
+  EXPECT_EQ(reader->proj_size(), 0u);
   EXPECT_EQ(reader->size(), 1u);
+}
+
+// An import commits its events in batches and its projection rows with the
+// last one: until then the projections stay at the size before it.
+TEST_F(StoreTest, APartialCommitLeavesLaterEventsPendingAndProjectionsBehind) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  CommitEvents(*ledger, key, 1, {{"a", "1"}});
+  auto txn = ledger->BeginWrite();
+  std::vector<std::string> canonical;
+  for (uint64_t n = 1; n <= 5; n++) {
+    if (n == 4) txn->PutPerson("p4", "person of event 4");
+    canonical.push_back(AddVillage(*txn, key, n));
+  }
+  txn->PutRequestRow("imr/x", "progress");
+  auto first = txn->Commit(key, 2, /*projections=*/false);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->first, 1u);
+  EXPECT_EQ(first->last, 2u);
+  EXPECT_EQ(ledger->size(), 3u);
+  EXPECT_EQ(ledger->proj_size(), 1u);
+  EXPECT_EQ(txn->pending_events(), 3u);
+  EXPECT_EQ(txn->next_seq(), 6u);
+  EXPECT_FALSE(StoredPerson(*ledger, "p4").has_value());  // its event is still pending
+  auto progress = ledger->GetRequestRow("imr/x");
+  ASSERT_TRUE(progress.ok() && progress->has_value());
+  EXPECT_EQ(**progress, "progress");
+  // Hashes of events committed and pending both read back.
+  Hash h2 = txn->HashOf(2);
+  EXPECT_EQ(Hex(h2), Hex(ledger->head()));
+  txn->PutRow("a", "6");
+  auto second = txn->Commit(key);
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_EQ(second->first, 3u);
+  EXPECT_EQ(second->last, 5u);
+  EXPECT_EQ(ledger->proj_size(), 6u);
+  EXPECT_EQ(StoredPerson(*ledger, "p4").value_or(""), "person of event 4");
+  EXPECT_EQ(StoredRow(*ledger, "a").value_or(""), "6");
+  txn.reset();
+  auto reopened = MustOpen(Ledger::Access::kReader);
+  EXPECT_EQ(reopened->size(), 6u);
+  EXPECT_EQ(reopened->proj_size(), 6u);
+  auto event = reopened->ReadEvent(3);
+  ASSERT_TRUE(event.ok());
+  EXPECT_EQ(event->canonical, canonical[2]);
+}
+
+TEST_F(StoreTest, CatchUpRowsAreWrittenOutsideAnyCommit) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  CommitEvents(*ledger, key, 1);
+  auto txn = ledger->BeginWrite();
+  AddVillage(*txn, key, 1);
+  ASSERT_TRUE(txn->Commit(key, 0, /*projections=*/false).ok());
+  txn.reset();
+  EXPECT_EQ(ledger->proj_size(), 1u);
+  ASSERT_TRUE(ledger->WriteProjections({{"v", "caught up"}, {"gone", std::nullopt}}, 2).ok());
+  EXPECT_EQ(ledger->proj_size(), 2u);
+  EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"v", "caught up"}}));
 }
 
 // ----------------------------------------------------------- checkpoints

@@ -10,9 +10,13 @@
 //                  state        projection rows (state.h)
 //                  persons      personRef -> salt(16) || C(Person)
 //                  checkpoints  u64be(size) -> signed checkpoint text
-//                  default      meta: head (size, h[size-1])
+//                  requests     request ids and import progress (kept by rebuild)
+//                  default      meta: head (size, h[size-1]); proj (u64be size
+//                               the state rows are as of)
 // Every commit is one synced WriteBatch across all of them, so a reader or
-// a crash sees a commit wholly or not at all.
+// a crash sees a commit wholly or not at all. The state rows may be behind
+// the log (proj < size): an import writes them once, with its last commit;
+// `CatchUp` (projections/verify.h) brings them up to date.
 #pragma once
 
 #include <cstdint>
@@ -69,6 +73,8 @@ class Ledger {
   bool writer() const;
   uint64_t size() const;  // number of events
   Hash head() const;      // h[size-1], or zeros when empty
+  // The number of events the stored projection rows are as of (<= size()).
+  uint64_t proj_size() const;
 
   Result<StoredEvent> ReadEvent(uint64_t seq) const;
   Result<Event> ReadDecoded(uint64_t seq) const;
@@ -135,11 +141,23 @@ class Ledger {
   // Starts a write transaction. Writer only; one at a time.
   std::unique_ptr<WriteTxn> BeginWrite();
 
-  // Replaces every projection row (for `rebuild`): `produce` calls put(key,
-  // value) once per row of the new state, in any order. All of it is one
-  // synced batch. Writer only.
+  // Writes projection rows (nullopt: delete) and the size they are now as
+  // of, in one synced batch outside any commit (catch-up). Writer only.
+  using RowChanges = std::vector<std::pair<std::string, std::optional<std::string>>>;
+  Status WriteProjections(const RowChanges& rows, uint64_t proj_size);
+  // Replaces every projection row (for `rebuild`), in three steps that a
+  // crash may interrupt anywhere: ClearProjections deletes every row and
+  // sets proj_size 0 (one synced batch); PutProjectionRows adds rows
+  // (unlogged); FinishProjections makes them durable and then sets
+  // proj_size. A ledger left at proj_size 0 is rebuilt by CatchUp.
+  Status ClearProjections();
   using PutRowFn = std::function<void(std::string_view key, std::string_view value)>;
-  Status ReplaceState(const std::function<Status(const PutRowFn& put)>& produce);
+  Status PutProjectionRows(const std::vector<std::pair<std::string, std::string>>& rows);
+  Status FinishProjections(uint64_t proj_size);
+
+  // Request ids and import progress: rows that no replay recreates.
+  Result<std::optional<std::string>> GetRequestRow(std::string_view key) const;
+  Status ScanRequestRows(std::string_view prefix, const RowSource::ScanFn& fn) const;
 
   // Checks every table file's block checksums (RocksDB VerifyChecksum).
   Status VerifyStorage() const;
@@ -165,19 +183,24 @@ class Ledger {
   friend class WriteTxn;
 };
 
-// Pending writes over the ledger: events, projection rows, person records.
-// Commit() seals the pending events as one commit signed by `signer` and
-// writes all of it in one synced batch; the transaction can then be reused
-// for the next commit. Dropping it without Commit() writes nothing.
+// Pending writes over the ledger: events, projection rows, request rows,
+// person records. Commit() seals pending events as one commit signed by
+// `signer` and writes it in one synced batch; the transaction can then be
+// reused for the next commit. Dropping it without Commit() writes nothing.
 class WriteTxn final {
  public:
   ~WriteTxn();
 
   // A projection row to write with the next commit (nullopt: delete it).
   void PutRow(const std::string& key, const std::optional<std::string>& value);
+  // A request row (request ids, import progress) to write with the next commit.
+  void PutRequestRow(const std::string& key, const std::string& value);
+  std::optional<std::string> GetRequestRow(std::string_view key);
   // An event, pending or stored.
   Result<Event> ReadEvent(uint64_t seq);
 
+  // Person records go with the commit of the next event added (the one
+  // that references them).
   std::optional<std::string> GetPerson(std::string_view ref);
   void PutPerson(std::string_view ref, std::string_view value);
   void DeletePerson(std::string_view ref);
@@ -191,13 +214,21 @@ class WriteTxn final {
   // h of a pending or stored event.
   Hash HashOf(uint64_t seq);
 
-  // Signs and writes. The first storage error (from any read or the write)
-  // is returned as Unavailable; a commit past kCommitEventsMax events or
-  // with an event past kEventBytesMax bytes is Rejected, writing nothing.
-  Result<CommitRecord> Commit(const PrivateKey& signer);
+  // Signs and writes the first `events` pending events (0: all of them)
+  // as one commit, with the staged rows and the person records of those
+  // events; later events stay pending. With `projections`, the staged rows
+  // bring the projections up to the end of this commit (proj_size moves
+  // with it: the rows must hold every change since proj_size); without,
+  // they stay where they were. The first storage error
+  // (from any read or the write) is returned as Unavailable; a commit past
+  // kCommitEventsMax events or with an event past kEventBytesMax bytes is
+  // Rejected, writing nothing.
+  Result<CommitRecord> Commit(const PrivateKey& signer, uint64_t events = 0,
+                              bool projections = true);
   // Seals the pending events as `commit`, a commit signed elsewhere (one
   // read from an archive, whose signature the caller has checked): it must
   // cover exactly the pending events, all by its key (Fault otherwise).
+  // Projections are left as they were (the caller rebuilds them).
   Result<CommitRecord> CommitSigned(CommitRecord commit);
   // Forgets everything pending.
   void Abort();
@@ -208,7 +239,7 @@ class WriteTxn final {
  private:
   friend class Ledger;
   explicit WriteTxn(Ledger::Impl* ledger);
-  Result<CommitRecord> Write(CommitRecord commit);
+  Result<CommitRecord> Write(CommitRecord commit, bool projections);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

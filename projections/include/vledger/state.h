@@ -254,9 +254,10 @@ class StateStore {
   std::function<void(std::string_view, std::string_view)> sink_;
 };
 
-// The stored projections of a ledger (as of its last whole commit), read
-// as needed. Valid while the ledger is.
-std::unique_ptr<StateStore> StoredState(const Ledger& ledger);
+// The projections of a ledger as of its last whole commit: the stored rows,
+// read as needed, and the events they are behind by (proj_size < size)
+// applied in memory. Valid while the ledger is.
+Result<std::unique_ptr<StateStore>> StoredState(const Ledger& ledger);
 // The projection state just after event `seq` was applied. At the last
 // event that is the stored projections (which `verify` proves equal to a
 // replay); earlier, the log prefix 0..seq replayed into memory. Rejected

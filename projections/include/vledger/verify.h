@@ -78,8 +78,15 @@ Status Replay(const Ledger& ledger, uint64_t size, StateStore& state);
 // rows written.
 Result<uint64_t> RebuildProjections(Ledger& ledger);
 
-// Rows that replay does not recreate and `rebuild` keeps.
-bool IsKeptRow(std::string_view key);
+// Applies events [from, to) to `state` (live or replay). Fault when an
+// event does not apply.
+Status ReplayRange(const Ledger& ledger, uint64_t from, uint64_t to, StateStore& state);
+
+// Brings the stored projections up to the log when they are behind it
+// (proj_size < size: an import cut short), by replaying the rest of the
+// log onto them; from nothing (proj_size 0: a rebuild cut short), by a
+// rebuild. Writer only.
+Status CatchUp(Ledger& ledger);
 // Index rows: written once, checked through their owners' chains.
 bool IsIndexRow(std::string_view key);
 
