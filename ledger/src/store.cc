@@ -61,6 +61,11 @@ Status StorageError(const rocksdb::Status& s, const std::string& what) {
 rocksdb::Slice AsSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 std::string_view AsView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
+// Record hashes are stored kHashChunkEvents to a row, and Merkle nodes from
+// the level of a chunk's subtree up: lower nodes are computed from a chunk.
+constexpr uint64_t kHashChunkEvents = uint64_t{1} << kStoredMerkleLevelMin;
+constexpr size_t kHashChunkBytesMax = kHashChunkEvents * 32;
+
 std::string MerkleKey(int level, uint64_t index) {
   std::string key(1, static_cast<char>(level));
   PutU64be(&key, index);
@@ -192,6 +197,54 @@ struct Ledger::Impl {
     return std::optional<std::string>(std::move(value));
   }
 
+  // The row of record hashes from seq chunk * kHashChunkEvents on.
+  Result<std::string> ReadChunk(uint64_t chunk) const {
+    VLEDGER_ASSIGN_OR_RETURN(auto row, Get(kHashes, U64be(chunk)));
+    uint64_t first = chunk * kHashChunkEvents;
+    if (!row) return Status::Fault("hash of event " + std::to_string(first) + " is missing");
+    if (row->empty() || row->size() % 32 != 0 || row->size() > kHashChunkBytesMax) {
+      return Status::Fault("hashes of events from seq " + std::to_string(first) + " are malformed");
+    }
+    return std::move(*row);
+  }
+
+  Result<Hash> ReadHashAt(uint64_t seq) const {
+    VLEDGER_ASSIGN_OR_RETURN(std::string chunk, ReadChunk(seq / kHashChunkEvents));
+    size_t at = (seq % kHashChunkEvents) * 32;
+    if (at + 32 > chunk.size()) {
+      return Status::Fault("hash of event " + std::to_string(seq) + " is missing");
+    }
+    return *HashFrom(std::string_view(chunk).substr(at, 32));
+  }
+
+  // Perfect subtree (level, index): stored from kStoredMerkleLevelMin up,
+  // computed from its chunk of record hashes below.
+  Result<Hash> ReadNode(int level, uint64_t index) const {
+    if (level >= kStoredMerkleLevelMin) {
+      VLEDGER_ASSIGN_OR_RETURN(auto row, Get(kMerkle, MerkleKey(level, index)));
+      if (!row || row->size() != 32) {
+        return Status::Fault("Merkle node " + std::to_string(level) + "/" +
+                             std::to_string(index) + " is missing");
+      }
+      return *HashFrom(*row);
+    }
+    uint64_t first = index << level, count = uint64_t{1} << level;
+    VLEDGER_ASSIGN_OR_RETURN(std::string chunk, ReadChunk(first / kHashChunkEvents));
+    size_t at = (first % kHashChunkEvents) * 32;
+    if (at + count * 32 > chunk.size()) {
+      return Status::Fault("Merkle node " + std::to_string(level) + "/" + std::to_string(index) +
+                           " is missing: the hashes of its events are");
+    }
+    std::vector<Hash> nodes(count);
+    for (uint64_t i = 0; i < count; i++) {
+      nodes[i] = MerkleLeafHash(*HashFrom(std::string_view(chunk).substr(at + i * 32, 32)));
+    }
+    for (; count > 1; count /= 2) {
+      for (uint64_t i = 0; i < count / 2; i++) nodes[i] = MerkleNodeHash(nodes[2 * i], nodes[2 * i + 1]);
+    }
+    return nodes[0];
+  }
+
   Status LoadHead() {
     VLEDGER_ASSIGN_OR_RETURN(auto head_row, Get(kDefault, kHeadKey));
     if (!head_row) {
@@ -317,11 +370,8 @@ Result<StoredEvent> Ledger::ReadEvent(uint64_t seq) const {
   }
   VLEDGER_ASSIGN_OR_RETURN(auto canonical, impl_->Get(kEvents, U64be(seq)));
   if (!canonical) return Status::Fault("event " + std::to_string(seq) + " is missing");
-  VLEDGER_ASSIGN_OR_RETURN(auto hash, impl_->Get(kHashes, U64be(seq)));
-  if (!hash || hash->size() != 32) {
-    return Status::Fault("hash of event " + std::to_string(seq) + " is missing");
-  }
-  return StoredEvent{seq, *HashFrom(*hash), std::move(*canonical)};
+  VLEDGER_ASSIGN_OR_RETURN(Hash hash, impl_->ReadHashAt(seq));
+  return StoredEvent{seq, hash, std::move(*canonical)};
 }
 
 Result<Event> Ledger::ReadDecoded(uint64_t seq) const {
@@ -331,13 +381,7 @@ Result<Event> Ledger::ReadDecoded(uint64_t seq) const {
   return event;
 }
 
-Result<Hash> Ledger::ReadHash(uint64_t seq) const {
-  VLEDGER_ASSIGN_OR_RETURN(auto hash, impl_->Get(kHashes, U64be(seq)));
-  if (!hash || hash->size() != 32) {
-    return Status::Fault("hash of event " + std::to_string(seq) + " is missing");
-  }
-  return *HashFrom(*hash);
-}
+Result<Hash> Ledger::ReadHash(uint64_t seq) const { return impl_->ReadHashAt(seq); }
 
 Status Ledger::ScanEvents(uint64_t from, uint64_t to,
                           const std::function<Status(const StoredEvent&)>& fn) const {
@@ -346,26 +390,28 @@ Status Ledger::ScanEvents(uint64_t from, uint64_t to,
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;  // a scan reads each block once
   std::unique_ptr<rocksdb::Iterator> ev(impl_->db->NewIterator(ro, impl_->cf(kEvents)));
-  std::unique_ptr<rocksdb::Iterator> hs(impl_->db->NewIterator(ro, impl_->cf(kHashes)));
   ev->Seek(AsSlice(U64be(from)));
-  hs->Seek(AsSlice(U64be(from)));
   StoredEvent stored;
+  std::string chunk;
+  uint64_t chunk_index = UINT64_MAX;
   for (uint64_t seq = from; seq < to; seq++) {
     if (!ev->Valid() || ev->key().size() != 8 || GetU64be(AsView(ev->key())) != seq) {
       if (!ev->status().ok()) return StorageError(ev->status(), "read events");
       return Status::Fault("event " + std::to_string(seq) + " is missing");
     }
-    if (!hs->Valid() || hs->key().size() != 8 || GetU64be(AsView(hs->key())) != seq ||
-        hs->value().size() != 32) {
-      if (!hs->status().ok()) return StorageError(hs->status(), "read hashes");
+    if (seq / kHashChunkEvents != chunk_index) {
+      chunk_index = seq / kHashChunkEvents;
+      VLEDGER_ASSIGN_OR_RETURN(chunk, impl_->ReadChunk(chunk_index));
+    }
+    size_t at = (seq % kHashChunkEvents) * 32;
+    if (at + 32 > chunk.size()) {
       return Status::Fault("hash of event " + std::to_string(seq) + " is missing");
     }
     stored.seq = seq;
     stored.canonical.assign(ev->value().data(), ev->value().size());
-    stored.hash = *HashFrom(AsView(hs->value()));
+    stored.hash = *HashFrom(std::string_view(chunk).substr(at, 32));
     VLEDGER_TRY(fn(stored));
     ev->Next();
-    hs->Next();
   }
   if (!ev->status().ok()) return StorageError(ev->status(), "read events");
   return Status::Ok();
@@ -373,15 +419,31 @@ Status Ledger::ScanEvents(uint64_t from, uint64_t to,
 
 Status Ledger::ScanHashes(uint64_t from, uint64_t to,
                           const std::function<Status(uint64_t, std::string_view)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kHashes)));
-  for (it->Seek(AsSlice(U64be(from))); it->Valid(); it->Next()) {
-    if (it->key().size() != 8) return Status::Fault("malformed key in hashes");
-    uint64_t seq = GetU64be(AsView(it->key()));
-    if (seq >= to) break;
-    VLEDGER_TRY(fn(seq, AsView(it->value())));
+  to = std::min(to, impl_->size);
+  for (uint64_t chunk = from / kHashChunkEvents; chunk * kHashChunkEvents < to; chunk++) {
+    VLEDGER_ASSIGN_OR_RETURN(std::string row, impl_->ReadChunk(chunk));
+    for (size_t at = 0; at < row.size(); at += 32) {
+      uint64_t seq = chunk * kHashChunkEvents + at / 32;
+      if (seq < from) continue;
+      if (seq >= to) break;
+      VLEDGER_TRY(fn(seq, std::string_view(row).substr(at, 32)));
+    }
   }
-  if (!it->status().ok()) return StorageError(it->status(), "read hashes");
+  return Status::Ok();
+}
+
+Status Ledger::ScanMerkleNodes(
+    const std::function<Status(int level, uint64_t index, const Hash& hash)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kMerkle)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (it->key().size() != 9 || it->value().size() != 32) {
+      return Status::Fault("Merkle node row " + Hex(AsView(it->key())) + " is malformed");
+    }
+    VLEDGER_TRY(fn(static_cast<uint8_t>(it->key()[0]), GetU64be(AsView(it->key()).substr(1)),
+                   *HashFrom(AsView(it->value()))));
+  }
+  if (!it->status().ok()) return StorageError(it->status(), "read merkle");
   return Status::Ok();
 }
 
@@ -535,14 +597,7 @@ Status Ledger::ScanPersons(
 
 NodeReader Ledger::MerkleNodes() const {
   const Impl* impl = impl_.get();
-  return [impl](int level, uint64_t index) -> Result<Hash> {
-    VLEDGER_ASSIGN_OR_RETURN(auto row, impl->Get(kMerkle, MerkleKey(level, index)));
-    if (!row || row->size() != 32) {
-      return Status::Fault("Merkle node " + std::to_string(level) + "/" + std::to_string(index) +
-                           " is missing");
-    }
-    return *HashFrom(*row);
-  };
+  return [impl](int level, uint64_t index) { return impl->ReadNode(level, index); };
 }
 
 Result<Hash> Ledger::MerkleRootAt(uint64_t size) const {
@@ -811,6 +866,8 @@ struct WriteTxn::Impl {
   size_t first = 0;
   std::map<uint64_t, Event> decoded;
   std::optional<MerkleAppender> merkle;
+  // The record hashes stored in the last, incomplete chunk row.
+  std::string tail_chunk;
   Sha256Hasher hasher;
   Status io;
 
@@ -823,12 +880,18 @@ struct WriteTxn::Impl {
 
   void ResetMerkle() {
     merkle.reset();
+    tail_chunk.clear();
     Ledger::Impl* l = ledger;
-    NodeReader reader = [l](int level, uint64_t index) -> Result<Hash> {
-      VLEDGER_ASSIGN_OR_RETURN(auto row, l->Get(kMerkle, MerkleKey(level, index)));
-      if (!row || row->size() != 32) return Status::Fault("Merkle node is missing");
-      return *HashFrom(*row);
-    };
+    if (l->size % kHashChunkEvents != 0) {
+      auto chunk = l->ReadChunk(l->size / kHashChunkEvents);
+      if (!chunk.ok() || chunk->size() != (l->size % kHashChunkEvents) * 32) {
+        NoteIo(Status::Unavailable("the hashes of the last events cannot be read: the database "
+                                   "is damaged"));
+        return;
+      }
+      tail_chunk = std::move(*chunk);
+    }
+    NodeReader reader = [l](int level, uint64_t index) { return l->ReadNode(level, index); };
     auto appender = MerkleAppender::Load(ledger->size, reader);
     if (!appender.ok()) {
       NoteIo(Status::Unavailable("Merkle tree cannot be read (" + appender.status().message() +
@@ -921,14 +984,12 @@ Hash WriteTxn::HashOf(uint64_t seq) {
   }
   VLEDGER_ASSERT(seq < base);  // asking past the pending events is a caller bug
   if (seq >= base - impl_->first) return impl_->events[impl_->first - (base - seq)].hash;
-  auto row = impl_->ledger->Get(kHashes, U64be(seq));
-  if (!row.ok() || !*row || (*row)->size() != 32) {
-    impl_->NoteIo(row.ok() ? Status::Unavailable("hash of seq " + std::to_string(seq) +
-                                                 " is missing: the database is damaged")
-                           : row.status());
+  auto hash = impl_->ledger->ReadHashAt(seq);
+  if (!hash.ok()) {
+    impl_->NoteIo(Status::Unavailable(hash.status().message() + ": the database is damaged"));
     return kZeroHash;
   }
-  return *HashFrom(**row);
+  return *hash;
 }
 
 const Status& WriteTxn::io_status() const { return impl_->io; }
@@ -999,12 +1060,19 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit, bool projections) {
   for (size_t i = t.first; i < end; i++) {
     const StoredEvent& e = t.events[i];
     VLEDGER_ASSERT(t.decoded.at(e.seq).key_id == commit.key_id);
-    std::string key = U64be(e.seq);
-    batch.Put(l.cf(kEvents), key, AsSlice(e.canonical));
-    batch.Put(l.cf(kHashes), key, AsSlice(AsView(e.hash)));
+    batch.Put(l.cf(kEvents), U64be(e.seq), AsSlice(e.canonical));
+    t.tail_chunk.append(AsView(e.hash));
+    if (t.tail_chunk.size() == kHashChunkBytesMax) {
+      batch.Put(l.cf(kHashes), U64be(e.seq / kHashChunkEvents), t.tail_chunk);
+      t.tail_chunk.clear();
+    }
     t.merkle->Append(e.hash, &nodes);
   }
+  if (!t.tail_chunk.empty()) {
+    batch.Put(l.cf(kHashes), U64be(commit.last / kHashChunkEvents), t.tail_chunk);
+  }
   for (const MerkleNode& n : nodes) {
+    if (n.level < kStoredMerkleLevelMin) continue;
     batch.Put(l.cf(kMerkle), MerkleKey(n.level, n.index), AsSlice(AsView(n.hash)));
   }
   batch.Put(l.cf(kCommits), U64be(commit.last), EncodeCommit(commit));

@@ -51,7 +51,14 @@ Status ChainVerifier::AddEvent(uint64_t seq, std::string_view canonical, const H
     VLEDGER_ASSERT(key != nullptr);  // ApplyEvent checked the author
     commit_public_key_ = key->public_key;
   }
-  merkle_.Add(h);
+  completed_.clear();
+  merkle_.AddLeafHash(MerkleLeafHash(h), &completed_);
+  for (const MerkleNode& n : completed_) {
+    if (n.level < kStoredMerkleLevelMin) continue;
+    NodeChain& c = node_chains_[n.level];
+    c.chain = ChainHistory(c.chain, AsView(n.hash));
+    c.nodes++;
+  }
   head_ = h;
   size_ = seq + 1;
   return Status::Ok();
@@ -262,6 +269,38 @@ Status CheckIndexRows(const Ledger& ledger, StateStore& state) {
   return Status::Ok();
 }
 
+// Every stored Merkle node must be the one the log gives: per level, the
+// same count and chain as the nodes the verifier's stream completed.
+Status CheckStoredNodes(const Ledger& ledger, const ChainVerifier& v) {
+  std::array<ChainVerifier::NodeChain, kMerkleLevelsMax> stored{};
+  uint64_t next_index = 0;
+  int level_seen = -1;
+  VLEDGER_TRY(ledger.ScanMerkleNodes([&](int level, uint64_t index, const Hash& hash) -> Status {
+    if (level < kStoredMerkleLevelMin || level >= kMerkleLevelsMax) {
+      return Status::Fault("the stored Merkle tree has a node at level " + std::to_string(level));
+    }
+    if (level != level_seen) {
+      level_seen = level;
+      next_index = 0;
+    }
+    if (index != next_index++) {
+      return Status::Fault("the stored Merkle tree misses node " + std::to_string(level) + "/" +
+                           std::to_string(next_index - 1));
+    }
+    stored[level].chain = ChainHistory(stored[level].chain, AsView(hash));
+    stored[level].nodes++;
+    return Status::Ok();
+  }));
+  for (int level = kStoredMerkleLevelMin; level < kMerkleLevelsMax; level++) {
+    const auto& want = v.node_chains()[level];
+    if (stored[level].nodes != want.nodes || stored[level].chain != want.chain) {
+      return Status::Fault("the stored Merkle tree does not match the log at level " +
+                           std::to_string(level));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
@@ -290,6 +329,9 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   if (stored_root != v.MerkleRoot()) {
     return Faulted(std::nullopt, "the stored Merkle tree does not match the log");
   }
+  Status nodes = CheckStoredNodes(ledger, v);
+  if (nodes.code() == Code::kUnavailable) return nodes;
+  if (!nodes.ok()) return Faulted(std::nullopt, nodes.message());
   std::optional<uint64_t> person_seq;
   Status persons = CheckPersons(ledger, v.state(), &person_seq);
   if (persons.code() == Code::kUnavailable) return persons;

@@ -293,11 +293,13 @@ ldb --db=T-sig/db --column_family=commits put --key_hex --value_hex "$(printf '0
 expect_exit 1 vl --ledger T-sig verify
 expect_stderr_contains "commit 7..7: signature does not verify"
 
-# A stored Merkle node altered: the ledger refuses to sign a checkpoint
-# inconsistent with the ones it signed before.
+# A stored record hash altered (leaf 2 of the Merkle tree is computed from
+# it): the ledger refuses to sign a checkpoint inconsistent with the ones it
+# signed before.
 cp -r L T-merkle
-ldb --db=T-merkle/db --column_family=merkle put --key_hex --value_hex 0x000000000000000002 \
-  "0x$(printf '%064d' 0)" >/dev/null
+HASHES=$(ldb --db=T-merkle/db --column_family=hashes get --key_hex --value_hex 0x0000000000000000)
+ldb --db=T-merkle/db --column_family=hashes put --key_hex --value_hex 0x0000000000000000 \
+  "0x${HASHES:2:128}$(printf '%064d' 0)${HASHES:194}" >/dev/null
 expect_exit 1 vl --ledger T-merkle --key admin.key checkpoint
 expect_stderr_contains "refusing to sign"
 # A proof that needs the altered node is refused too.

@@ -105,7 +105,11 @@ expect_verifies() {
 
 K3=$(seq_key 3)
 EVENT3=$(ldb_get $BASE events "$K3")
-HASH3=$(ldb_get $BASE hashes "$K3")
+# hashes: u64be(chunk) -> the record hashes of 256 events from seq chunk*256,
+# 32 bytes each; the 7 events of this ledger are all in chunk 0.
+K0=$(seq_key 0)
+HASHES=$(ldb_get $BASE hashes "$K0")
+HASH3=${HASHES:192:64}
 COMMIT3=$(ldb_get $BASE commits "$K3")
 [[ ${#EVENT3} -gt 100 && ${#HASH3} -eq 64 && ${#COMMIT3} -gt 128 ]] &&
   pass "ldb reads the events, hashes and commits rows of seq 3" ||
@@ -133,13 +137,17 @@ expect_verifies case
 
 # ---------------------------------------------------- a stored record hash
 fresh case
-ldb_put case hashes "$K3" "$(flip_byte "$HASH3" 0)"
+ldb_put case hashes "$K0" "$(flip_byte "$HASHES" 96)"  # h[3], the fourth of the row
 expect_fault case 3 "seq 3"
-ldb_put case hashes "$K3" "$HASH3"
+ldb_put case hashes "$K0" "$HASHES"
 expect_verifies case
 fresh case
-ldb_delete case hashes "$K3"
-expect_missing_row case 3 "hash of event 3 is missing"
+ldb_delete case hashes "$K0"
+expect_missing_row case 0 "hash of event 0 is missing"
+# A row cut short loses the last hashes.
+fresh case
+ldb_put case hashes "$K0" "${HASHES:0:384}"
+expect_missing_row case 6 "hash of event 6 is missing"
 
 # ------------------------------------------------------ a commit signature
 # commits: u64be(last) -> varint(first) || varint(16) keyId || varint(64) signature
@@ -168,18 +176,22 @@ e3[at + 1] = ord("9")  # H1 -> H9: still a valid event
 events[3] = bytes(e3)
 h = bytes(32)
 out = open(sys.argv[2], "w")
+chunk = b""
 for n, c in enumerate(events):
     h = hashlib.sha256(b"VLEDGER-EVENT-V1\0" + n.to_bytes(8, "big") + h + c).digest()
+    chunk += h
     if n >= 3:
-        out.write("%016X %s %s\n" % (n, c.hex().upper(), h.hex().upper()))
+        out.write("%016X %s\n" % (n, c.hex().upper()))
+out.write("HASHES %s\n" % chunk.hex().upper())
 out.write("HEAD %016X%s\n" % (len(events), h.hex().upper()))
 EOF
-while read -r key event hash; do
+while read -r key value; do
   if [[ $key == HEAD ]]; then
-    ldb_put case default "$(printf head | xxd -p -u)" "$event"
+    ldb_put case default "$(printf head | xxd -p -u)" "$value"
+  elif [[ $key == HASHES ]]; then
+    ldb_put case hashes "$K0" "$value"
   else
-    ldb_put case events "$key" "$event"
-    ldb_put case hashes "$key" "$hash"
+    ldb_put case events "$key" "$value"
   fi
 done <"$WORK/.out/rewrite"
 expect_fault case 3 "commit 3..3: signature does not verify"
@@ -248,26 +260,38 @@ ldb_put case state "$(printf 'village/V9' | xxd -p -u)" "$VILLAGE_ROW"
 expect_fault case null "not produced by replay"
 
 # ---------------------------------------------- the Merkle tree and the head
-# merkle: u8 level || u64be index -> a perfect subtree's root. With 7
-# events the root is built from nodes 2/0, 1/2 and 0/6.
-fresh case
-MERKLE_KEY=02$(seq_key 0)
-MERKLE_ROW=$(ldb_get $BASE merkle "$MERKLE_KEY")
-ldb_put case merkle "$MERKLE_KEY" "$(flip_byte "$MERKLE_ROW" 5)"
+# merkle: u8 level || u64be index -> a perfect subtree's root, from level 8
+# (256 leaves, one chunk of hashes) up; lower nodes are computed from the
+# hashes. A ledger of 602 events stores nodes 8/0, 8/1 and 9/0, and its
+# root is built from 9/0 and nodes below level 8.
+BIG=big
+expect_exit 0 vl --ledger $BIG init --name 大账本 --admin-key-out big.key
+expect_exit 0 vl --ledger $BIG --key big.key village add V1 --name 一村
+python3 -c 'print("id,village,head"); [print(f"H{i:04d},V1,户主") for i in range(600)]' >hh600.csv
+expect_exit 0 vl --ledger $BIG --key big.key import hh600.csv --kind households --batch 97
+expect_exit 0 vl --ledger $BIG --json verify
+expect_json 'd["events"]' 602
+expect_eq "$(ldb_scan $BIG merkle | cut -d' ' -f1 | tr '\n' ' ')" \
+  "080000000000000000 080000000000000001 090000000000000000 " "stored Merkle nodes of 602 events"
+# The node the root is built from.
+rm -rf case && cp -a $BIG case
+NODE_9_0=$(ldb_get $BIG merkle 090000000000000000)
+ldb_put case merkle 090000000000000000 "$(flip_byte "$NODE_9_0" 5)"
 expect_fault case null "Merkle tree"
-ldb_put case merkle "$MERKLE_KEY" "$MERKLE_ROW"
-expect_verifies case
-# A node below them is used only by inclusion proofs (leaf 3 is in the
-# proof of event 2).
-fresh case
-LEAF_KEY=00$(seq_key 3)
-ldb_put case merkle "$LEAF_KEY" "$(flip_byte "$(ldb_get $BASE merkle "$LEAF_KEY")" 5)"
-known_bug "verify checks only the Merkle nodes the root is built from, not every stored node" \
-  expect_exit 1 vl --ledger case verify
+ldb_put case merkle 090000000000000000 "$NODE_9_0"
+expect_exit 0 vl --ledger case verify
+# A node below it, used only by inclusion proofs: verify checks every
+# stored node against the log, not only those of the root.
+rm -rf case && cp -a $BIG case
+ldb_put case merkle 080000000000000001 "$(flip_byte "$(ldb_get $BIG merkle 080000000000000001)" 5)"
+expect_fault case null "does not match the log at level 8"
+rm -rf case && cp -a $BIG case
+ldb_delete case merkle 080000000000000000
+expect_fault case null "misses node 8/0"
 # A head cut back to seq 5 (a consistent prefix): the projections of event 6
 # are still there, so verify notices.
 fresh case
-ldb_put case default "$(printf head | xxd -p -u)" "$(seq_key 6)$(ldb_get $BASE hashes "$(seq_key 5)")"
+ldb_put case default "$(printf head | xxd -p -u)" "$(seq_key 6)${HASHES:320:64}"
 expect_fault case null "village/V2"
 
 # ------------------------------------------ every command after tampering

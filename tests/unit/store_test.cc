@@ -714,14 +714,16 @@ TEST_F(StoreTest, MerkleRootAtMatchesMemoryTreeAcrossCommitsOfVaryingSizes) {
   PrivateKey key = NewKey();
   auto ledger = CreateLedger();
   MemoryMerkleTree memory;
-  const uint64_t commit_sizes[] = {1, 2, 3, 7, 1, 1, 8, 16, 5, 4, 2, 13, 1, 32, 6};
+  // Commits that end inside a chunk of 256 record hashes, fill one exactly,
+  // and span several.
+  const uint64_t commit_sizes[] = {1, 2, 3, 7, 1, 1, 8, 16, 5, 4, 2, 13, 1, 32, 6, 300, 1, 255, 256, 600};
   for (uint64_t count : commit_sizes) {
     CommitEvents(*ledger, key, count);
     while (memory.size() < expected_.hashes.size()) memory.Append(expected_.hashes[memory.size()]);
     uint64_t n = ledger->size();
     ASSERT_EQ(n, memory.size());
-    // Every prefix root, and the reference formula for this size.
-    for (uint64_t size = 0; size <= n; size++) {
+    // Prefix roots (every one while small), and the reference for this size.
+    for (uint64_t size = 0; size <= n; size += (size < 300 || size + 20 > n) ? 1 : 37) {
       auto stored = ledger->MerkleRootAt(size);
       ASSERT_TRUE(stored.ok()) << "size " << size << ": " << stored.status().message();
       auto in_memory = MerkleRoot(size, memory.Reader());
@@ -740,6 +742,25 @@ TEST_F(StoreTest, MerkleRootAtMatchesMemoryTreeAcrossCommitsOfVaryingSizes) {
       ASSERT_TRUE(s.ok()) << level << "/" << index << ": " << s.status().message();
       EXPECT_EQ(Hex(*s), Hex(*memory_nodes(level, index))) << level << "/" << index;
     }
+  }
+  // Only nodes of level 8 and up are stored, one per complete subtree.
+  std::map<int, uint64_t> stored_per_level;
+  ASSERT_TRUE(ledger
+                  ->ScanMerkleNodes([&](int level, uint64_t index, const Hash& hash) -> Status {
+                    EXPECT_GE(level, kStoredMerkleLevelMin);
+                    EXPECT_EQ(index, stored_per_level[level]++);
+                    EXPECT_EQ(Hex(hash), Hex(*memory_nodes(level, index)));
+                    return Status::Ok();
+                  })
+                  .ok());
+  for (int level = kStoredMerkleLevelMin; (uint64_t{1} << level) <= n; level++) {
+    EXPECT_EQ(stored_per_level[level], n >> level) << level;
+  }
+  // Every record hash reads back, the last chunk's too.
+  for (uint64_t seq = 0; seq < n; seq++) {
+    auto h = ledger->ReadHash(seq);
+    ASSERT_TRUE(h.ok()) << seq;
+    ASSERT_EQ(Hex(*h), Hex(expected_.hashes[seq])) << seq;
   }
   auto past = ledger->MerkleRootAt(n + 1);
   ASSERT_FALSE(past.ok());

@@ -4,9 +4,12 @@
 // Folder layout:   DIR/db/       RocksDB (column families below)
 //                  DIR/writer.lock   flock()ed by the one writer
 // Column families: events       u64be(seq) -> C(e)          (SPEC section 5)
-//                  hashes       u64be(seq) -> h[seq]
+//                  hashes       u64be(chunk) -> h[chunk * 256 ...], up to
+//                               256 record hashes (the last chunk grows)
 //                  commits      u64be(last) -> first, key id, signature
-//                  merkle       u8 level || u64be index -> perfect subtree root
+//                  merkle       u8 level || u64be index -> perfect subtree root,
+//                               levels 8 and up (lower nodes are computed
+//                               from a chunk of hashes)
 //                  state        projection rows (state.h)
 //                  persons      personRef -> salt(16) || C(Person)
 //                  checkpoints  u64be(size) -> signed checkpoint text
@@ -45,6 +48,10 @@ struct StoredEvent {
 };
 
 class WriteTxn;
+
+// The lowest level of Merkle nodes the store keeps: a node of level 8
+// covers exactly one chunk of 256 record hashes.
+inline constexpr int kStoredMerkleLevelMin = 8;
 
 // Bounds on what one commit may write (docs/LIMITS.md). Both sit far below
 // what the store can read back (DecodeEvent takes up to 16 MiB) and keep a
@@ -87,6 +94,10 @@ class Ledger {
   // Streams the stored hashes column [from, to), for cross-checking.
   Status ScanHashes(uint64_t from, uint64_t to,
                     const std::function<Status(uint64_t seq, std::string_view hash)>& fn) const;
+  // Streams the stored Merkle nodes (levels kStoredMerkleLevelMin and up)
+  // in key order: by level, then index.
+  Status ScanMerkleNodes(
+      const std::function<Status(int level, uint64_t index, const Hash& hash)>& fn) const;
   // Streams commits in order of their last seq.
   Status ScanCommits(const std::function<Status(const CommitRecord&)>& fn) const;
   // The commit that holds seq.

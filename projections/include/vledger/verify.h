@@ -3,6 +3,7 @@
 // by replay, the Merkle tree, the person records, and the projections.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -47,6 +48,14 @@ class ChainVerifier {
   uint64_t size() const { return size_; }
   const Hash& head() const { return head_; }
   Hash MerkleRoot() const { return merkle_.Root(); }
+  // The Merkle nodes a ledger stores (store.h, levels kStoredMerkleLevelMin
+  // and up), as the stream completed them: per level, how many and a chain
+  // H(chain || node) over them in index order.
+  struct NodeChain {
+    uint64_t nodes = 0;
+    Hash chain{};
+  };
+  const std::array<NodeChain, kMerkleLevelsMax>& node_chains() const { return node_chains_; }
   StateStore& state() { return state_; }
   // The seq a Fault belongs to, if any.
   std::optional<uint64_t> fault_seq() const { return fault_seq_; }
@@ -57,6 +66,8 @@ class ChainVerifier {
   StateStore state_;
   Sha256Hasher hasher_;
   StreamingMerkleRoot merkle_;
+  std::vector<MerkleNode> completed_;
+  std::array<NodeChain, kMerkleLevelsMax> node_chains_{};
   uint64_t size_ = 0;
   Hash head_{};
   uint64_t commit_first_ = 0;     // first seq not yet in a commit
