@@ -31,6 +31,7 @@
 #include "vledger/bytes.h"
 #include "vledger/crypto.h"
 #include "vledger/csv.h"
+#include "vledger/registry.h"
 #include "vledger/validate.h"
 
 namespace vledger::cli {
@@ -243,6 +244,15 @@ struct ImportOptions {
   std::string file, kind, batch, source, encoding;
 };
 
+std::string JoinCells(const std::vector<std::string>& cells) {
+  std::string out;
+  for (size_t i = 0; i < cells.size(); i++) {
+    if (i > 0) out += '\x1f';
+    out += cells[i];
+  }
+  return out;
+}
+
 // The file's rows, each as cells in the kind's normative order.
 struct ImportFile {
   const KindSpec* kind = nullptr;
@@ -250,9 +260,16 @@ struct ImportFile {
   std::vector<std::string> header;
   std::vector<uint64_t> lines;
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> request_ids, fingerprints;
-  std::vector<bool> derived;  // the request id was derived from the row
+  std::vector<std::string> request_ids;
+  // For a derived request id, the 16 bytes its hex digits spell; empty for
+  // a request_id cell.
+  std::vector<std::string> derived;
 };
+
+// What a request id of a row was used for: the kind and the row's cells.
+std::string RowFingerprint(const ImportFile& f, size_t r) {
+  return "import " + std::string(f.kind->name) + '\x1f' + JoinCells(f.rows[r]);
+}
 
 Result<std::string> ReadFileBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -296,14 +313,6 @@ Result<std::vector<size_t>> MapHeader(const KindSpec& kind, const std::vector<st
   return index;
 }
 
-std::string JoinCells(const std::vector<std::string>& cells) {
-  std::string out;
-  for (size_t i = 0; i < cells.size(); i++) {
-    if (i > 0) out += '\x1f';
-    out += cells[i];
-  }
-  return out;
-}
 
 // Request ids and fingerprints: the `request_id` cell, else "imp-" and 32
 // hex digits of SHA-256(kind, label, cells, number of identical rows
@@ -314,22 +323,25 @@ Status AssignRequestIds(ImportFile& f) {
   for (size_t i = 0; i < kind.columns.size(); i++) {
     if (kind.columns[i] == "request_id") id_column = i;
   }
-  std::map<std::string, uint64_t> seen;
+  std::unordered_map<std::string, uint64_t> seen;
+  seen.reserve(f.rows.size());
+  f.request_ids.reserve(f.rows.size());
+  f.derived.reserve(f.rows.size());
   for (size_t r = 0; r < f.rows.size(); r++) {
     std::string cells = JoinCells(f.rows[r]);
     uint64_t before = seen[cells]++;
-    f.fingerprints.push_back("import " + std::string(kind.name) + '\x1f' + cells);
     if (id_column < kind.columns.size() && !f.rows[r][id_column].empty()) {
       const std::string& id = f.rows[r][id_column];
       VLEDGER_TRY(Locate(CheckRequestId("request_id", id), f.lines[r], f.header));
       f.request_ids.push_back(id);
-      f.derived.push_back(false);
+      f.derived.emplace_back();
       continue;
     }
     std::string material = std::string(kind.name) + '\x1f' + f.label + '\x1f' + cells + '\x1f' +
                            std::to_string(before);
-    f.request_ids.push_back(std::string(kDerivedIdPrefix) + Hex(Sha256(material)).substr(0, 32));
-    f.derived.push_back(true);
+    std::string bytes = AsString(Sha256(material)).substr(0, 16);
+    f.request_ids.push_back(std::string(kDerivedIdPrefix) + Hex(bytes));
+    f.derived.push_back(std::move(bytes));
   }
   return Status::Ok();
 }
@@ -391,13 +403,6 @@ void StoreImport(WriteTxn& txn, const std::string& label, const ImportRecord& re
                     RecordWriter().Str(rec.sha256_hex).Bool(rec.completed).Take());
 }
 
-// The 16 bytes a derived request id stands for.
-std::string DerivedIdBytes(const std::string& id) {
-  auto bytes = Unhex(std::string_view(id).substr(kDerivedIdPrefix.size()));
-  VLEDGER_ASSERT(bytes && bytes->size() == 16);
-  return *bytes;
-}
-
 // The derived request ids of every row already imported under the label.
 Result<std::unordered_set<std::string>> LoadImportedRows(const Ledger& ledger,
                                                          const std::string& label) {
@@ -435,6 +440,15 @@ Result<std::vector<NewRow>> ApplyRows(const Context& ctx, const Ledger& ledger, 
                                       StateStore& state, const PrivateKey& key, int64_t now_ms,
                                       const ImportFile& f) {
   VLEDGER_ASSIGN_OR_RETURN(auto imported, LoadImportedRows(ledger, f.label));
+  // The residents the rows name, read in one go rather than row by row.
+  for (size_t c = 0; c < f.kind->columns.size(); c++) {
+    std::string_view column = f.kind->columns[c];
+    if (column != "resident" && column != "to") continue;
+    std::vector<std::string> ids;
+    ids.reserve(f.rows.size());
+    for (const auto& row : f.rows) ids.push_back(row[c]);
+    state.table<ResidentState>().Prefetch(std::move(ids));
+  }
   std::map<std::string, size_t> explicit_ids;  // request_id cell -> first row using it
   std::vector<NewRow> fresh;
   auto bar = MaybeProgress(ctx, "checking", f.rows.size());
@@ -442,17 +456,19 @@ Result<std::vector<NewRow>> ApplyRows(const Context& ctx, const Ledger& ledger, 
   for (size_t r = 0; r < f.rows.size(); r++) {
     if (bar) bar->Update(r + 1);
     const std::string& id = f.request_ids[r];
-    if (f.derived[r]) {
-      if (imported.count(DerivedIdBytes(id))) continue;
+    if (!f.derived[r].empty()) {
+      if (imported.count(f.derived[r])) continue;
     } else {
       auto earlier = explicit_ids.find(id);
       std::optional<RequestRecord> previous = LoadRequest(txn, id);
-      const std::string* fingerprint = previous ? &previous->fingerprint
-                                       : earlier != explicit_ids.end()
-                                           ? &f.fingerprints[earlier->second]
-                                           : nullptr;
-      if (fingerprint != nullptr) {
-        if (*fingerprint != f.fingerprints[r]) {
+      std::optional<std::string> fingerprint;
+      if (previous) {
+        fingerprint = previous->fingerprint;
+      } else if (earlier != explicit_ids.end()) {
+        fingerprint = RowFingerprint(f, earlier->second);
+      }
+      if (fingerprint) {
+        if (*fingerprint != RowFingerprint(f, r)) {
           return Locate(Status::Rejected("request_id: \"" + id +
                                          "\" was already used by a different command"),
                         f.lines[r], f.header);
@@ -494,12 +510,12 @@ Result<Appended> CommitRows(WriteTxn& txn, StateStore& state, const PrivateKey& 
     for (size_t i = from; i < to; i++) {
       const NewRow& row = fresh[i];
       const std::string& id = f.request_ids[row.row];
-      if (f.derived[row.row]) {
-        derived += DerivedIdBytes(id);
+      if (!f.derived[row.row].empty()) {
+        derived += f.derived[row.row];
         continue;
       }
       Json result{{"seq", row.first}, {"last", row.last}, {"hash", Hex(txn.HashOf(row.last))}};
-      StoreRequest(txn, id, RequestRecord{f.fingerprints[row.row], result.dump()});
+      StoreRequest(txn, id, RequestRecord{RowFingerprint(f, row.row), result.dump()});
     }
     if (!derived.empty()) {
       std::string progress = std::string(kImportedRowsPrefix) + f.label + "/";

@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 #include <type_traits>
 #include <utility>
+#include <vector>
 #include <variant>
 
 #include "event.capnp.h"
@@ -551,7 +552,16 @@ Person Read(::Person::Reader in) {
 // C(x): the canonical form of the root struct built from `value`.
 template <typename Root, typename T>
 std::string EncodeCanonical(const T& value) {
-  capnp::MallocMessageBuilder message;
+  // The first segment is reused message after message: zeroed once, and
+  // zeroed again by the builder's destructor where it was written.
+  thread_local kj::Array<capnp::word> first_segment =
+      kj::heapArray<capnp::word>(capnp::SUGGESTED_FIRST_SEGMENT_WORDS);
+  thread_local bool zeroed = [] {
+    std::memset(first_segment.begin(), 0, first_segment.size() * sizeof(capnp::word));
+    return true;
+  }();
+  (void)zeroed;
+  capnp::MallocMessageBuilder message(first_segment.asPtr());
   Fill(message.initRoot<Root>(), value);
   kj::Array<capnp::word> words = capnp::canonicalize(message.getRoot<Root>().asReader());
   std::string bytes(reinterpret_cast<const char*>(words.begin()),
@@ -580,9 +590,11 @@ Result<T> DecodeCanonical(std::string_view bytes, const std::string& what) {
     return Status::Fault(what + ": " + std::to_string(bytes.size()) + " bytes is over the limit");
   }
   // Copy: Cap'n Proto needs word alignment, which a std::string_view lacks.
-  kj::Array<capnp::word> words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
-  std::memcpy(words.begin(), bytes.data(), bytes.size());
-  kj::ArrayPtr<const capnp::word> segment = words.asPtr();
+  // The buffer is reused, grown as needed.
+  thread_local std::vector<capnp::word> words;
+  words.resize(bytes.size() / sizeof(capnp::word));
+  std::memcpy(words.data(), bytes.data(), bytes.size());
+  kj::ArrayPtr<const capnp::word> segment(words.data(), words.size());
   capnp::SegmentArrayMessageReader message(kj::arrayPtr(&segment, 1),
                                            HostileInputOptions(words.size()));
   std::optional<T> value;

@@ -855,16 +855,20 @@ struct WriteTxn::Impl {
   Ledger::Impl* ledger;
   std::map<std::string, std::optional<std::string>, std::less<>> state;
   std::map<std::string, std::string, std::less<>> requests;
-  // Person records, with the seq of the event that came after them.
+  // Person records (nullopt: deleted), each with the seq of the event that
+  // came after it, in the order given (so by seq); persons[first_person..]
+  // are not written yet.
   struct PendingPerson {
+    std::string ref;
     std::optional<std::string> value;
     uint64_t seq;
   };
-  std::map<std::string, PendingPerson, std::less<>> persons;
+  std::vector<PendingPerson> persons;
+  size_t first_person = 0;
   // Pending events are events[first..], consecutive from ledger->size.
   std::vector<StoredEvent> events;
+  std::vector<std::string> key_ids;  // each event's author, beside `events`
   size_t first = 0;
-  std::map<uint64_t, Event> decoded;
   std::optional<MerkleAppender> merkle;
   // The record hashes stored in the last, incomplete chunk row.
   std::string tail_chunk;
@@ -935,8 +939,10 @@ std::optional<std::string> WriteTxn::GetRequestRow(std::string_view key) {
 }
 
 Result<Event> WriteTxn::ReadEvent(uint64_t seq) {
-  auto it = impl_->decoded.find(seq);
-  if (it != impl_->decoded.end()) return it->second;
+  uint64_t base = impl_->ledger->size;
+  if (seq >= base && seq - base < impl_->Pending()) {
+    return DecodeEvent(impl_->events[impl_->first + (seq - base)].canonical);
+  }
   if (seq >= impl_->ledger->size) {
     return Status::Rejected("seq " + std::to_string(seq) + " is past the end of the log");
   }
@@ -946,8 +952,9 @@ Result<Event> WriteTxn::ReadEvent(uint64_t seq) {
 }
 
 std::optional<std::string> WriteTxn::GetPerson(std::string_view ref) {
-  auto it = impl_->persons.find(ref);
-  if (it != impl_->persons.end()) return it->second.value;
+  for (size_t i = impl_->persons.size(); i > impl_->first_person; i--) {
+    if (impl_->persons[i - 1].ref == ref) return impl_->persons[i - 1].value;
+  }
   auto row = impl_->ledger->Get(kPersons, ref);
   if (!row.ok()) {
     impl_->NoteIo(row.status());
@@ -957,13 +964,12 @@ std::optional<std::string> WriteTxn::GetPerson(std::string_view ref) {
 }
 
 void WriteTxn::PutPerson(std::string_view ref, std::string_view value) {
-  impl_->persons.insert_or_assign(std::string(ref),
-                                  Impl::PendingPerson{std::string(value), impl_->NextSeq()});
+  impl_->persons.push_back(
+      Impl::PendingPerson{std::string(ref), std::string(value), impl_->NextSeq()});
 }
 
 void WriteTxn::DeletePerson(std::string_view ref) {
-  impl_->persons.insert_or_assign(std::string(ref),
-                                  Impl::PendingPerson{std::nullopt, impl_->NextSeq()});
+  impl_->persons.push_back(Impl::PendingPerson{std::string(ref), std::nullopt, impl_->NextSeq()});
 }
 
 uint64_t WriteTxn::next_seq() const { return impl_->NextSeq(); }
@@ -973,7 +979,7 @@ uint64_t WriteTxn::AddEvent(std::string canonical, Event decoded) {
   uint64_t seq = impl_->NextSeq();
   Hash hash = RecordHash(impl_->hasher, seq, impl_->PendingHead(), canonical);
   impl_->events.push_back(StoredEvent{seq, hash, std::move(canonical)});
-  impl_->decoded.emplace(seq, std::move(decoded));
+  impl_->key_ids.push_back(std::move(decoded.key_id));
   return seq;
 }
 
@@ -998,9 +1004,10 @@ void WriteTxn::Abort() {
   impl_->state.clear();
   impl_->requests.clear();
   impl_->persons.clear();
+  impl_->first_person = 0;
   impl_->events.clear();
+  impl_->key_ids.clear();
   impl_->first = 0;
-  impl_->decoded.clear();
   impl_->ResetMerkle();
 }
 
@@ -1026,7 +1033,7 @@ Result<CommitRecord> WriteTxn::CommitSigned(CommitRecord commit) {
                          std::to_string(commit.last) + " does not cover the pending events");
   }
   for (size_t i = t.first; i < t.events.size(); i++) {
-    if (t.decoded.at(t.events[i].seq).key_id != commit.key_id) {
+    if (t.key_ids[i] != commit.key_id) {
       return Status::Fault("seq " + std::to_string(t.events[i].seq) +
                            " is not by the commit's key " + commit.key_id);
     }
@@ -1059,7 +1066,7 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit, bool projections) {
   std::vector<MerkleNode> nodes;
   for (size_t i = t.first; i < end; i++) {
     const StoredEvent& e = t.events[i];
-    VLEDGER_ASSERT(t.decoded.at(e.seq).key_id == commit.key_id);
+    VLEDGER_ASSERT(t.key_ids[i] == commit.key_id);
     batch.Put(l.cf(kEvents), U64be(e.seq), AsSlice(e.canonical));
     t.tail_chunk.append(AsView(e.hash));
     if (t.tail_chunk.size() == kHashChunkBytesMax) {
@@ -1084,15 +1091,15 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit, bool projections) {
     }
   }
   for (const auto& [key, value] : t.requests) batch.Put(l.cf(kRequests), key, value);
-  std::vector<std::string> written_persons;
-  for (const auto& [ref, person] : t.persons) {
-    if (person.seq > commit.last) continue;  // for an event of a later commit
+  size_t persons_end = t.first_person;
+  for (; persons_end < t.persons.size(); persons_end++) {
+    const Impl::PendingPerson& person = t.persons[persons_end];
+    if (person.seq > commit.last) break;  // for an event of a later commit
     if (person.value) {
-      batch.Put(l.cf(kPersons), ref, *person.value);
+      batch.Put(l.cf(kPersons), person.ref, *person.value);
     } else {
-      batch.Delete(l.cf(kPersons), ref);
+      batch.Delete(l.cf(kPersons), person.ref);
     }
-    written_persons.push_back(ref);
   }
   std::string head = U64be(commit.last + 1);
   head.append(AsView(t.events[end - 1].hash));
@@ -1112,11 +1119,17 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit, bool projections) {
   if (projections) l.proj_size = l.size;
   t.state.clear();
   t.requests.clear();
-  for (const std::string& ref : written_persons) t.persons.erase(ref);
-  t.decoded.erase(t.decoded.begin(), t.decoded.upper_bound(commit.last));
+  t.first_person = persons_end;
+  if (t.first_person == t.persons.size()) {
+    t.persons.clear();
+    t.first_person = 0;
+  }
+  // Committed events stay until the last is committed: HashOf reads them.
+  for (size_t i = t.first; i < end; i++) std::string().swap(t.events[i].canonical);
   t.first = end;
   if (t.first == t.events.size()) {
     t.events.clear();
+    t.key_ids.clear();
     t.first = 0;
   }
   return commit;

@@ -220,7 +220,8 @@ class WriteTxn final {
   uint64_t next_seq() const;
   // Number of events pending in this commit.
   uint64_t pending_events() const;
-  // Adds an event (already encoded) to the pending commit; returns its seq.
+  // Adds an event (already encoded, and `decoded` as it was encoded) to
+  // the pending commit; returns its seq.
   uint64_t AddEvent(std::string canonical, Event decoded);
   // h of a pending or stored event.
   Hash HashOf(uint64_t seq);
