@@ -579,9 +579,10 @@ capnp::ReaderOptions HostileInputOptions(size_t words) {
 }
 
 // Whether a struct is laid out as vledger writes one of type `Wire` whose
-// fields are all scalars, Text or Data: no section beyond the schema's (no
-// field of a newer schema), every pointer set (an empty value is written as
-// an empty blob, never as a null pointer).
+// fields are all scalars, Text or Data (but for one struct pointer): no
+// section beyond the schema's (no field of a newer schema), every pointer
+// set (an empty value is written as an empty blob, never as a null pointer)
+// and of its kind.
 //
 // The bits of the data section that the schema's fields (and a union's
 // discriminant) use, from the schema itself; any other bit set belongs to
@@ -632,7 +633,7 @@ const std::vector<uint8_t>& DataBitsUsed() {
 }
 
 template <typename Wire>
-bool WrittenAsVledgerDoes(typename Wire::Reader reader) {
+bool WrittenAsVledgerDoes(typename Wire::Reader reader, capnp::uint struct_pointer = UINT32_MAX) {
   capnp::AnyStruct::Reader any = reader;
   constexpr capnp::_::StructSize size = capnp::_::structSize<Wire>();
   auto data = any.getDataSection();
@@ -643,10 +644,59 @@ bool WrittenAsVledgerDoes(typename Wire::Reader reader) {
   }
   auto pointers = any.getPointerSection();
   if (pointers.size() != size.pointers) return false;
-  for (auto p : pointers) {
-    if (p.isNull()) return false;
+  for (capnp::uint i = 0; i < pointers.size(); i++) {
+    capnp::AnyPointer::Reader p = pointers[i];
+    if (i == struct_pointer) {
+      if (p.getPointerType() != capnp::PointerType::STRUCT) return false;
+      continue;
+    }
+    // Text and Data: a list of bytes (an empty one of another element size
+    // reads as empty too, but would be written differently).
+    if (p.getPointerType() != capnp::PointerType::LIST ||
+        p.getAs<capnp::AnyList>().getElementSize() != capnp::ElementSize::BYTE) {
+      return false;
+    }
   }
   return true;
+}
+
+// Cap'n Proto's canonical check leaves one freedom: where an empty list
+// points. This walks a struct's pointers as canonicalize() lays their
+// contents out (pre-order: each pointer's content, wholly, before the next
+// one's) and checks every one points exactly there. Pointers are byte lists,
+// but for `struct_pointer`, a struct whose own pointers are byte lists.
+bool LaidOutInPreOrder(const uint8_t* data, uint64_t data_words, uint64_t pointers,
+                       uint64_t struct_pointer, const uint8_t** running) {
+  const uint8_t* section = data + data_words * sizeof(capnp::word);
+  if (*running == nullptr) *running = section + pointers * sizeof(capnp::word);
+  for (uint64_t i = 0; i < pointers; i++) {
+    const uint8_t* at = section + i * sizeof(capnp::word);
+    uint64_t raw;
+    std::memcpy(&raw, at, sizeof raw);  // little-endian, as the format is
+    int64_t offset = static_cast<int32_t>(static_cast<uint32_t>(raw)) >> 2;
+    const uint8_t* target = at + sizeof(capnp::word) + offset * int64_t{sizeof(capnp::word)};
+    if (target != *running) return false;
+    if (i == struct_pointer) {
+      if ((raw & 3) != 0) return false;
+      uint64_t words = (raw >> 32) & 0xffff, ptrs = raw >> 48;
+      *running = target + (words + ptrs) * sizeof(capnp::word);
+      if (!LaidOutInPreOrder(target, words, ptrs, UINT64_MAX, running)) return false;
+      continue;
+    }
+    if ((raw & 3) != 1 || ((raw >> 32) & 7) != 2) return false;  // a list of bytes
+    uint64_t bytes = raw >> 35;
+    *running = target + (bytes + 7) / 8 * sizeof(capnp::word);
+  }
+  return true;
+}
+
+template <typename Wire>
+bool ListsInPreOrder(typename Wire::Reader reader, uint64_t struct_pointer = UINT64_MAX) {
+  capnp::AnyStruct::Reader any = reader;
+  auto data = any.getDataSection();
+  const uint8_t* running = nullptr;
+  return LaidOutInPreOrder(data.begin(), data.size() / sizeof(capnp::word),
+                           any.getPointerSection().size(), struct_pointer, &running);
 }
 
 // For a canonical Event whose body is one of the common flat kinds, the
@@ -654,7 +704,10 @@ bool WrittenAsVledgerDoes(typename Wire::Reader reader) {
 // gives back its bytes exactly when it holds. Other kinds (with lists or
 // unions inside) are re-encoded.
 bool KnownToReencode(::Event::Reader event) {
-  if (!WrittenAsVledgerDoes<::Event>(event)) return false;
+  if (!WrittenAsVledgerDoes<::Event>(event, /*body=*/2) ||
+      !ListsInPreOrder<::Event>(event, /*body=*/2)) {
+    return false;
+  }
   auto body = event.getBody();
   switch (body.which()) {
     case ::Event::Body::VILLAGE_REGISTERED:
@@ -685,6 +738,10 @@ bool KnownToReencode(typename Root::Reader) {
 template <>
 bool KnownToReencode<::Event>(::Event::Reader event) {
   return KnownToReencode(event);
+}
+template <>
+bool KnownToReencode<::Person>(::Person::Reader person) {
+  return WrittenAsVledgerDoes<::Person>(person) && ListsInPreOrder<::Person>(person);
 }
 
 // Reads `bytes` (one unframed segment, as canonicalize() writes it) as a

@@ -1,5 +1,11 @@
 #include "vledger/verify.h"
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
 #include "vledger/accounts.h"
 #include "vledger/apply.h"
 #include "vledger/codec.h"
@@ -13,17 +19,15 @@ bool IsIndexRow(std::string_view key) {
   return key.starts_with(kHistoryPrefix) || key.starts_with(kMovementPrefix);
 }
 
-ChainVerifier::ChainVerifier(EventSource earlier_events)
-    : state_(nullptr, std::move(earlier_events)) {
-  state_.SetIndexRows(IndexRows::kDrop);
-}
+// ------------------------------------------------------------ ChainHasher
 
-Status ChainVerifier::Fail(std::optional<uint64_t> seq, const std::string& problem) {
+Status ChainHasher::Fail(uint64_t seq, const std::string& problem) {
   fault_seq_ = seq;
   return Status::Fault(problem);
 }
 
-Status ChainVerifier::AddEvent(uint64_t seq, std::string_view canonical, const Hash* stored_hash) {
+Status ChainHasher::Add(uint64_t seq, std::string_view canonical, const Hash* stored_hash,
+                        Hash* hash) {
   if (seq != size_) {
     return Fail(size_, "event " + std::to_string(size_) + " is missing (next stored is seq " +
                            std::to_string(seq) + ")");
@@ -33,6 +37,41 @@ Status ChainVerifier::AddEvent(uint64_t seq, std::string_view canonical, const H
     return Fail(seq, "record hash of seq " + std::to_string(seq) +
                          " does not match its stored bytes (event altered)");
   }
+  completed_.clear();
+  merkle_.AddLeafHash(MerkleLeafHash(h), &completed_);
+  for (const MerkleNode& n : completed_) {
+    if (n.level < kStoredMerkleLevelMin) continue;
+    NodeChain& c = node_chains_[n.level];
+    c.chain = ChainHistory(c.chain, AsView(n.hash));
+    c.nodes++;
+  }
+  head_ = h;
+  size_ = seq + 1;
+  *hash = h;
+  return Status::Ok();
+}
+
+// --------------------------------------------------------- ChainReplayer
+
+Status SignatureCheck::Run() const {
+  auto pub = PublicKey::FromRaw(public_key);
+  if (pub.ok() && pub->Verify(message, signature)) return Status::Ok();
+  return Status::Fault("commit " + std::to_string(first) + ".." + std::to_string(last) +
+                       ": signature does not verify");
+}
+
+ChainReplayer::ChainReplayer(EventSource earlier_events)
+    : state_(nullptr, std::move(earlier_events)) {
+  state_.SetIndexRows(IndexRows::kDrop);
+}
+
+Status ChainReplayer::Fail(std::optional<uint64_t> seq, const std::string& problem) {
+  fault_seq_ = seq;
+  return Status::Fault(problem);
+}
+
+Status ChainReplayer::AddEvent(uint64_t seq, std::string_view canonical) {
+  VLEDGER_ASSERT(seq == size_);
   auto event = DecodeEvent(canonical);
   if (!event.ok()) return Fail(seq, "seq " + std::to_string(seq) + ": " + event.status().message());
   if (seq == commit_first_) {
@@ -51,20 +90,12 @@ Status ChainVerifier::AddEvent(uint64_t seq, std::string_view canonical, const H
     VLEDGER_ASSERT(key != nullptr);  // ApplyEvent checked the author
     commit_public_key_ = key->public_key;
   }
-  completed_.clear();
-  merkle_.AddLeafHash(MerkleLeafHash(h), &completed_);
-  for (const MerkleNode& n : completed_) {
-    if (n.level < kStoredMerkleLevelMin) continue;
-    NodeChain& c = node_chains_[n.level];
-    c.chain = ChainHistory(c.chain, AsView(n.hash));
-    c.nodes++;
-  }
-  head_ = h;
   size_ = seq + 1;
   return Status::Ok();
 }
 
-Status ChainVerifier::AddCommit(const CommitRecord& c) {
+Status ChainReplayer::CloseCommit(const CommitRecord& c, const Hash& last_hash,
+                                  SignatureCheck* check) {
   std::string range = std::to_string(c.first) + ".." + std::to_string(c.last);
   if (c.first != commit_first_ || c.last + 1 != size_ || c.first > c.last) {
     return Fail(commit_first_, "commit " + range + " does not close the events from seq " +
@@ -75,21 +106,49 @@ Status ChainVerifier::AddCommit(const CommitRecord& c) {
     return Fail(c.first, "commit " + range + " names key " + c.key_id + " but its events are by " +
                              commit_key_id_);
   }
-  auto pub = PublicKey::FromRaw(commit_public_key_);
-  if (!pub.ok() || !pub->Verify(CommitMessage(c.first, c.last, head_), c.signature)) {
-    return Fail(c.first, "commit " + range + ": signature does not verify");
-  }
+  *check = SignatureCheck{c.first, c.last, commit_public_key_,
+                          CommitMessage(c.first, c.last, last_hash), c.signature};
   commit_first_ = c.last + 1;
   return Status::Ok();
 }
 
-Status ChainVerifier::Finish() {
+Status ChainReplayer::Finish() {
   if (commit_first_ != size_) {
     return Fail(commit_first_, "events from seq " + std::to_string(commit_first_) +
                                    " are in no signed commit");
   }
   if (size_ == 0) return Fail(std::nullopt, "the log is empty (no genesis)");
   return Status::Ok();
+}
+
+// --------------------------------------------------------- ChainVerifier
+
+ChainVerifier::ChainVerifier(EventSource earlier_events) : replayer_(std::move(earlier_events)) {}
+
+Status ChainVerifier::AddEvent(uint64_t seq, std::string_view canonical, const Hash* stored_hash) {
+  Hash h;
+  Status st = hasher_.Add(seq, canonical, stored_hash, &h);
+  if (!st.ok()) {
+    fault_seq_ = hasher_.fault_seq();
+    return st;
+  }
+  st = replayer_.AddEvent(seq, canonical);
+  if (!st.ok()) fault_seq_ = replayer_.fault_seq();
+  return st;
+}
+
+Status ChainVerifier::AddCommit(const CommitRecord& c) {
+  SignatureCheck check;
+  Status st = replayer_.CloseCommit(c, hasher_.head(), &check);
+  if (st.ok()) st = check.Run();
+  if (!st.ok()) fault_seq_ = replayer_.fault_seq() ? replayer_.fault_seq() : c.first;
+  return st;
+}
+
+Status ChainVerifier::Finish() {
+  Status st = replayer_.Finish();
+  if (!st.ok()) fault_seq_ = replayer_.fault_seq();
+  return st;
 }
 
 namespace {
@@ -100,23 +159,6 @@ VerifyOutcome Faulted(std::optional<uint64_t> seq, std::string problem) {
   out.seq = seq;
   out.problem = std::move(problem);
   return out;
-}
-
-// Events and commits, interleaved in log order; memory stays flat however
-// many commits there are (one per event for interactive use).
-// `at_proj` runs once the verifier has applied the first proj_size events
-// (the size the stored projections are as of), before the next one.
-Status StreamChain(const Ledger& ledger, ChainVerifier& v, const std::function<void()>& at_proj) {
-  uint64_t proj = ledger.proj_size();
-  if (proj == 0) at_proj();
-  return ledger.ScanLog(
-      ledger.size(),
-      [&](const StoredEvent& e) {
-        Status st = v.AddEvent(e.seq, e.canonical, &e.hash);
-        if (st.ok() && v.size() == proj) at_proj();
-        return st;
-      },
-      [&](const CommitRecord& c) { return v.AddCommit(c); });
 }
 
 // Checks each stored person record against its commitment.
@@ -271,8 +313,8 @@ Status CheckIndexRows(const Ledger& ledger, StateStore& state) {
 
 // Every stored Merkle node must be the one the log gives: per level, the
 // same count and chain as the nodes the verifier's stream completed.
-Status CheckStoredNodes(const Ledger& ledger, const ChainVerifier& v) {
-  std::array<ChainVerifier::NodeChain, kMerkleLevelsMax> stored{};
+Status CheckStoredNodes(const Ledger& ledger, const ChainHasher& v) {
+  std::array<ChainHasher::NodeChain, kMerkleLevelsMax> stored{};
   uint64_t next_index = 0;
   int level_seen = -1;
   VLEDGER_TRY(ledger.ScanMerkleNodes([&](int level, uint64_t index, const Hash& hash) -> Status {
@@ -303,52 +345,265 @@ Status CheckStoredNodes(const Ledger& ledger, const ChainVerifier& v) {
 
 }  // namespace
 
+namespace {
+
+// Where a step of verification sits in log order: the event (or a commit's
+// last event) and, for that seq, hash < replay < commit < signature. The
+// first fault in this order is the one reported, as a one-by-one check
+// would report it.
+struct Position {
+  uint64_t seq = UINT64_MAX;
+  int step = 0;
+  bool operator<(const Position& o) const {
+    return seq != o.seq ? seq < o.seq : step < o.step;
+  }
+};
+enum Step { kHashStep = 0, kReplayStep = 1, kCommitStep = 2, kSignatureStep = 3 };
+
+struct FoundFault {
+  Position at;
+  std::optional<uint64_t> seq;
+  Status status;
+};
+
+// Keeps the earliest fault, from either thread.
+class FaultBox {
+ public:
+  void Offer(Position at, std::optional<uint64_t> seq, Status status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (status.code() == Code::kUnavailable) {
+      if (unavailable_.ok()) unavailable_ = std::move(status);
+      return;
+    }
+    if (!fault_ || at < fault_->at) fault_ = FoundFault{at, seq, std::move(status)};
+  }
+  std::optional<FoundFault> fault() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return fault_;
+  }
+  Status unavailable() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return unavailable_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::optional<FoundFault> fault_;
+  Status unavailable_;
+};
+
+// What the reading thread hands the replaying one: events in order, each
+// commit right after its last event.
+struct LogItem {
+  uint64_t seq = 0;
+  std::string canonical;          // an event, or
+  std::optional<CommitRecord> commit;  // a commit ...
+  Hash last_hash{};               // ... and the record hash of its last event
+};
+using LogBatch = std::vector<LogItem>;
+
+// A bounded queue between the two threads.
+template <typename T>
+class Channel {
+ public:
+  explicit Channel(size_t capacity) : capacity_(capacity) {}
+  // False once the channel is closed.
+  bool Push(T item) {
+    std::unique_lock<std::mutex> lock(mu_);
+    room_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
+    if (closed_) return false;
+    items_.push_back(std::move(item));
+    ready_.notify_one();
+    return true;
+  }
+  // nullopt once the channel is closed and empty.
+  std::optional<T> Pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    ready_.wait(lock, [&] { return closed_ || !items_.empty(); });
+    if (items_.empty()) return std::nullopt;
+    T item = std::move(items_.front());
+    items_.pop_front();
+    room_.notify_one();
+    return item;
+  }
+  std::optional<T> TryPop() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (items_.empty()) return std::nullopt;
+    T item = std::move(items_.front());
+    items_.pop_front();
+    room_.notify_one();
+    return item;
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    ready_.notify_all();
+    room_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable ready_, room_;
+  std::deque<T> items_;
+  size_t capacity_;
+  bool closed_ = false;
+};
+
+constexpr size_t kLogBatchEvents = 2048;
+constexpr size_t kLogBatchesQueued = 8;
+
+struct Signature {
+  Position at;
+  SignatureCheck check;
+};
+
+// Runs the signature checks it is given, offering faults to `faults`.
+void RunSignatures(Channel<Signature>& signatures, FaultBox& faults, bool wait) {
+  while (true) {
+    std::optional<Signature> s = wait ? signatures.Pop() : signatures.TryPop();
+    if (!s) return;
+    Status st = s->check.Run();
+    if (!st.ok()) faults.Offer(s->at, s->check.first, std::move(st));
+  }
+}
+
+// The reading thread: events and commits from storage, hashed and passed
+// on in batches; signature checks in between.
+void ReadAndHash(const Ledger& ledger, ChainHasher& hasher, Channel<LogBatch>& out,
+                 Channel<Signature>& signatures, FaultBox& faults, std::atomic<bool>& stop) {
+  LogBatch batch;
+  auto flush = [&]() -> bool {
+    RunSignatures(signatures, faults, false);
+    if (batch.empty()) return true;
+    bool pushed = out.Push(std::move(batch));
+    batch = LogBatch();
+    batch.reserve(kLogBatchEvents + 16);
+    return pushed;
+  };
+  batch.reserve(kLogBatchEvents + 16);
+  Status scan = ledger.ScanLog(
+      ledger.size(),
+      [&](const StoredEvent& e) -> Status {
+        if (stop.load(std::memory_order_relaxed)) return Status::Internal("stopped");
+        Hash h;
+        Status st = hasher.Add(e.seq, e.canonical, &e.hash, &h);
+        if (!st.ok()) {
+          faults.Offer({e.seq, kHashStep}, hasher.fault_seq(), st);
+          return st;
+        }
+        batch.push_back(LogItem{e.seq, e.canonical, std::nullopt, {}});
+        if (batch.size() >= kLogBatchEvents && !flush()) return Status::Internal("stopped");
+        return Status::Ok();
+      },
+      [&](const CommitRecord& c) -> Status {
+        batch.push_back(LogItem{c.last, {}, c, hasher.head()});
+        return Status::Ok();
+      });
+  // A fault of the hasher was offered already (at the same position); a
+  // row missing in storage belongs to the next event expected.
+  if (!scan.ok() && scan.code() != Code::kInternal) {
+    faults.Offer({hasher.size(), kHashStep}, hasher.size(), scan);
+  }
+  flush();
+  out.Close();
+}
+
+// The replaying thread: every item in order; `at_proj` once the first
+// proj_size events are applied.
+void Replay(Channel<LogBatch>& in, ChainReplayer& replayer, uint64_t proj,
+            const std::function<void()>& at_proj, Channel<Signature>& signatures,
+            FaultBox& faults, std::atomic<bool>& stop) {
+  if (proj == 0) at_proj();
+  while (std::optional<LogBatch> batch = in.Pop()) {
+    for (LogItem& item : *batch) {
+      if (item.commit) {
+        SignatureCheck check;
+        Status st = replayer.CloseCommit(*item.commit, item.last_hash, &check);
+        if (!st.ok()) {
+          faults.Offer({item.seq, kCommitStep}, replayer.fault_seq(), st);
+          stop = true;
+          return;
+        }
+        signatures.Push(Signature{{item.seq, kSignatureStep}, std::move(check)});
+        continue;
+      }
+      Status st = replayer.AddEvent(item.seq, item.canonical);
+      if (!st.ok()) {
+        faults.Offer({item.seq, kReplayStep}, replayer.fault_seq(), st);
+        stop = true;
+        return;
+      }
+      if (replayer.size() == proj) at_proj();
+    }
+  }
+}
+
+}  // namespace
+
 Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   VLEDGER_TRY(ledger.VerifyStorage());
-  ChainVerifier v([&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });
+  ChainHasher hasher;
+  ChainReplayer replayer([&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });
+  FaultBox faults;
   // The stored projections are compared with the replay at the size they
   // are as of; a fault there is reported after the chain's own.
   Status projections;
-  Status chain = StreamChain(ledger, v, [&] {
-    projections = CompareProjections(ledger, v.state());
-    if (projections.ok()) projections = CheckIndexRows(ledger, v.state());
-  });
-  if (chain.code() == Code::kUnavailable) return chain;
-  if (!chain.ok()) {
-    // A fault found by the storage scan (a missing row) belongs to the
-    // next event the verifier expected.
-    return Faulted(v.fault_seq() ? v.fault_seq() : std::optional<uint64_t>(v.size()),
-                   chain.message());
+  auto at_proj = [&] {
+    projections = CompareProjections(ledger, replayer.state());
+    if (projections.ok()) projections = CheckIndexRows(ledger, replayer.state());
+  };
+  {
+    // One thread reads and hashes, this one decodes and replays; commit
+    // signatures are checked by whichever has time.
+    Channel<LogBatch> log(kLogBatchesQueued);
+    Channel<Signature> signatures(SIZE_MAX);
+    std::atomic<bool> stop{false};
+    std::thread reader(
+        [&] { ReadAndHash(ledger, hasher, log, signatures, faults, stop); });
+    Replay(log, replayer, ledger.proj_size(), at_proj, signatures, faults, stop);
+    log.Close();  // unblocks the reader if this thread stopped early
+    signatures.Close();
+    RunSignatures(signatures, faults, true);
+    reader.join();
+    RunSignatures(signatures, faults, true);
   }
-  Status finish = v.Finish();
-  if (!finish.ok()) return Faulted(v.fault_seq(), finish.message());
-  if (v.size() != ledger.size() || v.head() != ledger.head()) {
+  VLEDGER_TRY(faults.unavailable());
+  if (auto f = faults.fault()) return Faulted(f->seq, f->status.message());
+  Status finish = replayer.Finish();
+  if (!finish.ok()) return Faulted(replayer.fault_seq(), finish.message());
+  if (hasher.size() != ledger.size() || hasher.head() != ledger.head()) {
     return Faulted(std::nullopt, "the stored head does not match the log");
   }
   VLEDGER_ASSIGN_OR_RETURN(Hash stored_root, ledger.MerkleRootAt(ledger.size()));
-  if (stored_root != v.MerkleRoot()) {
+  if (stored_root != hasher.MerkleRoot()) {
     return Faulted(std::nullopt, "the stored Merkle tree does not match the log");
   }
-  Status nodes = CheckStoredNodes(ledger, v);
+  // The person records and the stored Merkle nodes are checked beside.
+  std::optional<uint64_t> person_seq;
+  Status persons, nodes;
+  std::thread side([&] {
+    persons = CheckPersons(ledger, replayer.state(), &person_seq);
+    nodes = CheckStoredNodes(ledger, hasher);
+  });
+  std::map<std::string, int64_t> totals = UnitTotals(replayer.state());
+  side.join();
   if (nodes.code() == Code::kUnavailable) return nodes;
   if (!nodes.ok()) return Faulted(std::nullopt, nodes.message());
-  std::optional<uint64_t> person_seq;
-  Status persons = CheckPersons(ledger, v.state(), &person_seq);
   if (persons.code() == Code::kUnavailable) return persons;
   if (!persons.ok()) return Faulted(person_seq, persons.message());
   if (projections.code() == Code::kUnavailable) return projections;
   if (!projections.ok()) {
     return Faulted(std::nullopt, projections.message() + " (run `vledger rebuild`)");
   }
-  for (const auto& [unit, total] : UnitTotals(v.state())) {
+  for (const auto& [unit, total] : totals) {
     if (total != 0) {
       return Faulted(std::nullopt, "postings in unit " + unit + " sum to " +
                                        std::to_string(total) + ", not zero");
     }
   }
   VerifyOutcome out;
-  out.events = v.size();
-  out.root = v.MerkleRoot();
+  out.events = hasher.size();
+  out.root = hasher.MerkleRoot();
   return out;
 }
 

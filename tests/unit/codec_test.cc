@@ -421,6 +421,24 @@ TEST(Codec, PersonRoundTripsAndRefusesGarbage) {
   EXPECT_EQ(DecodePerson(bytes + std::string(8, '\0')).status().code(), Code::kFault);
 }
 
+// A person record that decodes is one vledger would write, byte for byte:
+// a flipped bit is refused or gives another valid record.
+TEST(Codec, PersonDecodeSurvivesEveryBitFlip) {
+  for (const Person& person : {Person{"曲秀英", 1948, "13800000000", "\x01\x02"}, Person{"李", 0, "", ""}}) {
+    const std::string bytes = EncodePerson(person);
+    for (size_t bit = 0; bit < bytes.size() * 8; ++bit) {
+      std::string flipped = bytes;
+      flipped[bit / 8] = static_cast<char>(flipped[bit / 8] ^ (1 << (bit % 8)));
+      Result<Person> decoded = DecodePerson(flipped);
+      if (decoded.ok()) {
+        EXPECT_EQ(EncodePerson(*decoded), flipped) << "bit " << bit;
+      } else {
+        EXPECT_EQ(decoded.status().code(), Code::kFault);
+      }
+    }
+  }
+}
+
 TEST(Codec, PersonRefHashesTagWithNulThenSaltThenRecord) {
   std::string salt;
   for (char b = 0; b < 16; ++b) salt.push_back(b);

@@ -29,21 +29,13 @@ struct VerifyOutcome {
   Hash root{};  // Merkle root of all events
 };
 
-// Checks a stream of events and commits in log order, replaying every event
-// into a StateStore held in memory. Used by `verify` on a ledger and on an
-// archive. Each call returns Fault naming the problem; the verifier is then
-// spent.
-class ChainVerifier {
+// The integrity half of verification: event seqs without gaps, every
+// record hash recomputed (and compared with the stored one), the Merkle
+// tree. Each call returns Fault naming the problem; it is then spent.
+class ChainHasher {
  public:
-  explicit ChainVerifier(EventSource earlier_events);
-
-  // The next event. `stored_hash`, when the source keeps one, must equal
-  // the recomputed h[seq].
-  Status AddEvent(uint64_t seq, std::string_view canonical, const Hash* stored_hash);
-  // A commit, right after its last event.
-  Status AddCommit(const CommitRecord& commit);
-  // The end of the stream: every event must be in a commit.
-  Status Finish();
+  // The next event; its record hash goes to *hash.
+  Status Add(uint64_t seq, std::string_view canonical, const Hash* stored_hash, Hash* hash);
 
   uint64_t size() const { return size_; }
   const Hash& head() const { return head_; }
@@ -56,23 +48,82 @@ class ChainVerifier {
     Hash chain{};
   };
   const std::array<NodeChain, kMerkleLevelsMax>& node_chains() const { return node_chains_; }
-  StateStore& state() { return state_; }
-  // The seq a Fault belongs to, if any.
+  // The seq the last Fault belongs to.
   std::optional<uint64_t> fault_seq() const { return fault_seq_; }
 
  private:
-  Status Fail(std::optional<uint64_t> seq, const std::string& problem);
-
-  StateStore state_;
+  Status Fail(uint64_t seq, const std::string& problem);
   Sha256Hasher hasher_;
   StreamingMerkleRoot merkle_;
   std::vector<MerkleNode> completed_;
   std::array<NodeChain, kMerkleLevelsMax> node_chains_{};
   uint64_t size_ = 0;
   Hash head_{};
+  std::optional<uint64_t> fault_seq_;
+};
+
+// A commit signature still to check: what was signed, with which key.
+struct SignatureCheck {
+  uint64_t first = 0, last = 0;
+  std::string public_key, message, signature;
+  // Fault of a signature that does not verify.
+  Status Run() const;
+};
+
+// The replay half: every event decoded, its author and commit checked, and
+// applied to a StateStore held in memory.
+class ChainReplayer {
+ public:
+  explicit ChainReplayer(EventSource earlier_events);
+
+  // The next event (which the ChainHasher saw as `seq`).
+  Status AddEvent(uint64_t seq, std::string_view canonical);
+  // A commit, right after its last event whose hash is `last_hash`: its
+  // range and key are checked here; its signature is left to *check.
+  Status CloseCommit(const CommitRecord& commit, const Hash& last_hash, SignatureCheck* check);
+  // The end of the stream: every event must be in a commit.
+  Status Finish();
+
+  uint64_t size() const { return size_; }
+  StateStore& state() { return state_; }
+  // The seq the last Fault belongs to, if any.
+  std::optional<uint64_t> fault_seq() const { return fault_seq_; }
+
+ private:
+  Status Fail(std::optional<uint64_t> seq, const std::string& problem);
+  StateStore state_;
+  uint64_t size_ = 0;
   uint64_t commit_first_ = 0;     // first seq not yet in a commit
   std::string commit_key_id_;     // author of the events since commit_first_
   std::string commit_public_key_; // that author's key, as registered
+  std::optional<uint64_t> fault_seq_;
+};
+
+// Checks a stream of events and commits in log order, one after the other:
+// both halves above. Used by `verify --archive`. Each call returns Fault
+// naming the problem; the verifier is then spent.
+class ChainVerifier {
+ public:
+  explicit ChainVerifier(EventSource earlier_events);
+
+  // The next event. `stored_hash`, when the source keeps one, must equal
+  // the recomputed h[seq].
+  Status AddEvent(uint64_t seq, std::string_view canonical, const Hash* stored_hash);
+  // A commit, right after its last event.
+  Status AddCommit(const CommitRecord& commit);
+  // The end of the stream: every event must be in a commit.
+  Status Finish();
+
+  uint64_t size() const { return hasher_.size(); }
+  const Hash& head() const { return hasher_.head(); }
+  Hash MerkleRoot() const { return hasher_.MerkleRoot(); }
+  StateStore& state() { return replayer_.state(); }
+  // The seq a Fault belongs to, if any.
+  std::optional<uint64_t> fault_seq() const { return fault_seq_; }
+
+ private:
+  ChainHasher hasher_;
+  ChainReplayer replayer_;
   std::optional<uint64_t> fault_seq_;
 };
 
