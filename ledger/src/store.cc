@@ -105,7 +105,10 @@ rocksdb::Options BaseOptions() {
   // command to a few milliseconds and the folder from filling with tiny
   // files.
   options.avoid_flush_during_recovery = true;
-  options.atomic_flush = true;  // column families flush together
+  // Column families flush on their own (a commit's WAL record makes them
+  // consistent again after a crash), so small ones are not cut into a
+  // file at every flush of the big ones.
+  options.atomic_flush = false;
   // Every commit is a synced write, so only a torn last record (a crash
   // during an unacknowledged commit) may be dropped; a bad record anywhere
   // else is damage and stops the open, instead of silently ending the log
@@ -136,6 +139,11 @@ std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // Every command opens every table file (so that damage to any is found
+  // at once): few files keep that cheap. The log's keys only grow, so
+  // leveled compaction would move each flushed file down as it is, never
+  // merging; universal compaction merges them.
+  cf_options.compaction_style = rocksdb::kCompactionStyleUniversal;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (const char* name : kCfNames) cfs.emplace_back(name, cf_options);
   return cfs;
