@@ -607,14 +607,68 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   return out;
 }
 
+namespace {
+
+// Decoded events of a log range, read and decoded on a second thread.
+struct DecodedBatch {
+  std::vector<std::pair<uint64_t, Event>> events;
+  Status status;  // the reading thread's error, with the last batch
+};
+
+constexpr uint64_t kPipelinedEventsMin = 4096;  // fewer: one thread is faster
+
+}  // namespace
+
+Status ScanDecoded(const Ledger& ledger, uint64_t from, uint64_t to,
+                   const std::function<Status(uint64_t seq, const Event& event)>& fn) {
+  to = std::min(to, ledger.size());
+  if (from >= to) return Status::Ok();
+  if (to - from < kPipelinedEventsMin) {
+    return ledger.ScanEvents(from, to, [&](const StoredEvent& e) -> Status {
+      VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
+      return fn(e.seq, event);
+    });
+  }
+  Channel<DecodedBatch> batches(kLogBatchesQueued);
+  std::thread reader([&] {
+    DecodedBatch batch;
+    Status scan = ledger.ScanEvents(from, to, [&](const StoredEvent& e) -> Status {
+      auto event = DecodeEvent(e.canonical);
+      if (!event.ok()) return event.status().WithPrefix("seq " + std::to_string(e.seq));
+      batch.events.emplace_back(e.seq, std::move(event).value());
+      if (batch.events.size() >= kLogBatchEvents) {
+        if (!batches.Push(std::move(batch))) return Status::Internal("stopped");
+        batch = DecodedBatch();
+      }
+      return Status::Ok();
+    });
+    if (scan.code() != Code::kInternal) {
+      batch.status = scan;
+      batches.Push(std::move(batch));
+    }
+    batches.Close();
+  });
+  Status result;
+  while (std::optional<DecodedBatch> batch = batches.Pop()) {
+    for (const auto& [seq, event] : batch->events) {
+      result = fn(seq, event);
+      if (!result.ok()) break;
+    }
+    if (result.ok()) result = batch->status;
+    if (!result.ok()) break;
+  }
+  batches.Close();
+  reader.join();
+  return result;
+}
+
 Status ReplayRange(const Ledger& ledger, uint64_t from, uint64_t to, StateStore& state) {
-  return ledger.ScanEvents(from, to, [&](const StoredEvent& e) -> Status {
-    VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
-    Status applied = ApplyEvent(state, e.seq, event);
+  return ScanDecoded(ledger, from, to, [&](uint64_t seq, const Event& event) -> Status {
+    Status applied = ApplyEvent(state, seq, event);
     if (applied.ok()) applied = state.io_status();
     if (!applied.ok()) {
       if (applied.code() == Code::kUnavailable) return applied;
-      return Status::Fault("seq " + std::to_string(e.seq) + " does not replay: " +
+      return Status::Fault("seq " + std::to_string(seq) + " does not replay: " +
                            applied.message() + " (run `vledger verify`)");
     }
     return Status::Ok();

@@ -94,7 +94,7 @@ class Table final : public TableBase {
   // Adds a new entity (there must be none under `id`).
   T& Insert(std::string_view id, T value) {
     Entry* e = Load(id);
-    if (e == nullptr) e = &*map_.emplace(std::string(id), Slot{}).first;
+    if (e == nullptr) e = last_ = &*map_.emplace(std::string(id), Slot{}).first;
     VLEDGER_ASSERT(!e->second.value);
     e->second.value.emplace(std::move(value));
     MarkDirty(e);
@@ -172,6 +172,8 @@ class Table final : public TableBase {
   StateStore* owner_;
   Map map_;
   std::vector<Entry*> dirty_;
+  // The entry found last: one event asks for the same entity several times.
+  Entry* last_ = nullptr;
   bool all_loaded_ = false;
 };
 
@@ -268,8 +270,9 @@ Result<std::unique_ptr<StateStore>> StateAt(const Ledger& ledger, uint64_t seq);
 
 template <typename T>
 typename Table<T>::Entry* Table<T>::Load(std::string_view id) {
+  if (last_ != nullptr && last_->first == id) return last_;
   auto it = map_.find(id);
-  if (it != map_.end()) return &*it;
+  if (it != map_.end()) return last_ = &*it;
   RowSource* rows = owner_->rows();
   if (rows == nullptr || all_loaded_) return nullptr;
   std::string key(T::kPrefix);
@@ -277,7 +280,7 @@ typename Table<T>::Entry* Table<T>::Load(std::string_view id) {
   std::optional<std::string> row = rows->GetRow(key);
   Slot slot;
   if (row) slot.value.emplace(T::DecodeRow(id, *row));
-  return &*map_.emplace(std::string(id), std::move(slot)).first;
+  return last_ = &*map_.emplace(std::string(id), std::move(slot)).first;
 }
 
 template <typename T>

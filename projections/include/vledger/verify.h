@@ -140,6 +140,11 @@ Status Replay(const Ledger& ledger, uint64_t size, StateStore& state);
 // rows written.
 Result<uint64_t> RebuildProjections(Ledger& ledger);
 
+// Calls fn(seq, event) for the events [from, to) in order, read and decoded
+// on a second thread when there are many. Stops at the first error.
+Status ScanDecoded(const Ledger& ledger, uint64_t from, uint64_t to,
+                   const std::function<Status(uint64_t seq, const Event& event)>& fn);
+
 // Applies events [from, to) to `state` (live or replay). Fault when an
 // event does not apply.
 Status ReplayRange(const Ledger& ledger, uint64_t from, uint64_t to, StateStore& state);
