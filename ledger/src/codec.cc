@@ -758,10 +758,12 @@ Result<T> DecodeCanonical(std::string_view bytes, const std::string& what) {
   }
   // Copy: Cap'n Proto needs word alignment, which a std::string_view lacks.
   // The buffer is reused, grown as needed.
-  thread_local std::vector<capnp::word> words;
+  thread_local std::vector<uint64_t> words;  // capnp::word is not movable; same layout
+  static_assert(sizeof(capnp::word) == sizeof(uint64_t));
   words.resize(bytes.size() / sizeof(capnp::word));
   std::memcpy(words.data(), bytes.data(), bytes.size());
-  kj::ArrayPtr<const capnp::word> segment(words.data(), words.size());
+  kj::ArrayPtr<const capnp::word> segment(reinterpret_cast<const capnp::word*>(words.data()),
+                                          words.size());
   capnp::SegmentArrayMessageReader message(kj::arrayPtr(&segment, 1),
                                            HostileInputOptions(words.size()));
   std::optional<T> value;

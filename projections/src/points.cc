@@ -274,8 +274,8 @@ void AddCapUsage(ResidentState& r, std::string_view rule, std::string_view perio
                  int64_t delta) {
   auto it = std::lower_bound(r.caps.begin(), r.caps.end(), std::make_pair(rule, period),
                              [](const CapUse& c, const std::pair<std::string_view, std::string_view>& k) {
-                               return std::tie(c.rule, c.period) <
-                                      std::tie(k.first, k.second);
+                               std::string_view rule_of(c.rule), period_of(c.period);
+                               return std::tie(rule_of, period_of) < std::tie(k.first, k.second);
                              });
   if (it == r.caps.end() || it->rule != rule || it->period != period) {
     if (delta == 0) return;
@@ -533,7 +533,8 @@ void AddRuleUse(VillageState& v, std::string_view date, std::string_view rule, i
   uint32_t month = MonthIndex(date);
   auto it = std::lower_bound(v.rule_use.begin(), v.rule_use.end(), std::make_pair(month, rule),
                              [](const RuleMonthUse& u, const std::pair<uint32_t, std::string_view>& k) {
-                               return std::tie(u.month, u.rule) < std::tie(k.first, k.second);
+                               std::string_view rule_of(u.rule);
+                               return std::tie(u.month, rule_of) < std::tie(k.first, k.second);
                              });
   if (it == v.rule_use.end() || it->month != month || it->rule != rule) {
     it = v.rule_use.insert(it, RuleMonthUse{month, std::string(rule), 0, 0});
