@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <unordered_set>
 
 #include "append.h"
@@ -323,25 +324,56 @@ Status AssignRequestIds(ImportFile& f) {
   for (size_t i = 0; i < kind.columns.size(); i++) {
     if (kind.columns[i] == "request_id") id_column = i;
   }
-  std::unordered_map<std::string, uint64_t> seen;
-  seen.reserve(f.rows.size());
-  f.request_ids.reserve(f.rows.size());
-  f.derived.reserve(f.rows.size());
-  for (size_t r = 0; r < f.rows.size(); r++) {
-    std::string cells = JoinCells(f.rows[r]);
-    uint64_t before = seen[cells]++;
+  const size_t n = f.rows.size();
+  // First, in order: each row's cells joined, and how many identical rows
+  // come before it (the joined cells live in one arena).
+  std::vector<size_t> offsets(n + 1, 0);
+  std::string arena;
+  for (size_t r = 0; r < n; r++) {
+    arena += JoinCells(f.rows[r]);
+    offsets[r + 1] = arena.size();
+  }
+  auto cells_of = [&](size_t r) {
+    return std::string_view(arena).substr(offsets[r], offsets[r + 1] - offsets[r]);
+  };
+  std::vector<uint64_t> before(n);
+  {
+    std::unordered_map<std::string_view, uint64_t> seen;
+    seen.reserve(n);
+    for (size_t r = 0; r < n; r++) before[r] = seen[cells_of(r)]++;
+  }
+  f.request_ids.assign(n, std::string());
+  f.derived.assign(n, std::string());
+  for (size_t r = 0; r < n; r++) {
     if (id_column < kind.columns.size() && !f.rows[r][id_column].empty()) {
       const std::string& id = f.rows[r][id_column];
       VLEDGER_TRY(Locate(CheckRequestId("request_id", id), f.lines[r], f.header));
-      f.request_ids.push_back(id);
-      f.derived.emplace_back();
-      continue;
+      f.request_ids[r] = id;
     }
-    std::string material = std::string(kind.name) + '\x1f' + f.label + '\x1f' + cells + '\x1f' +
-                           std::to_string(before);
-    std::string bytes = AsString(Sha256(material)).substr(0, 16);
-    f.request_ids.push_back(std::string(kDerivedIdPrefix) + Hex(bytes));
-    f.derived.push_back(std::move(bytes));
+  }
+  // Then the derived ids, a hash each, on both cores.
+  auto derive = [&](size_t from, size_t to) {
+    std::string material;
+    for (size_t r = from; r < to; r++) {
+      if (!f.request_ids[r].empty()) continue;
+      material.assign(kind.name);
+      material += '\x1f';
+      material += f.label;
+      material += '\x1f';
+      material += cells_of(r);
+      material += '\x1f';
+      material += std::to_string(before[r]);
+      std::string bytes = AsString(Sha256(material)).substr(0, 16);
+      f.request_ids[r] = std::string(kDerivedIdPrefix) + Hex(bytes);
+      f.derived[r] = std::move(bytes);
+    }
+  };
+  if (n < 10'000) {
+    derive(0, n);
+  } else {
+    std::thread half([&] { derive(n / 2, n); });
+    derive(0, n / 2);
+    half.join();
   }
   return Status::Ok();
 }

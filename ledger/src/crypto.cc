@@ -92,11 +92,9 @@ int PassphraseCallback(char* buf, int size, int /*rwflag*/, void* u) {
 // ------------------------------------------------------------------ SHA-256
 
 Hash Sha256(std::string_view data) {
-  Hash out;
-  unsigned int len = 0;
-  int ok = EVP_Digest(data.data(), data.size(), out.data(), &len, Sha256Md(), nullptr);
-  VLEDGER_ASSERT(ok == 1 && len == 32);
-  return out;
+  // One context per thread, reused: EVP_Digest would make one per call.
+  thread_local Sha256Hasher hasher;
+  return hasher.Update(data).Finish();
 }
 
 struct Sha256Hasher::Impl {

@@ -42,6 +42,7 @@ constexpr const char* kCfNames[kCfCount] = {
 constexpr std::string_view kHeadKey = "head";
 constexpr std::string_view kProjKey = "proj";
 constexpr size_t kCopyBatchBytes = 4 << 20;  // backup: rows per write batch, in bytes
+constexpr size_t kScanReadaheadBytes = 2 << 20;  // a scan reads its files ahead this far
 constexpr int kReaderOpenAttempts = 3;
 
 // Maps a RocksDB error to exit 4 (storage) with what to do about it.
@@ -142,10 +143,18 @@ std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
   // Every command opens every table file (so that damage to any is found
   // at once): few files keep that cheap. The log's keys only grow, so
   // leveled compaction would move each flushed file down as it is, never
-  // merging; universal compaction merges them.
-  cf_options.compaction_style = rocksdb::kCompactionStyleUniversal;
+  // merging; universal compaction merges them. Projection rows are
+  // rewritten again and again (an import rewrites most residents): leveled
+  // compaction keeps few stale versions of them for scans to skip.
+  rocksdb::ColumnFamilyOptions log_options = cf_options;
+  log_options.compaction_style = rocksdb::kCompactionStyleUniversal;
+  rocksdb::ColumnFamilyOptions rows_options = cf_options;
+  rows_options.level_compaction_dynamic_level_bytes = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* name : kCfNames) cfs.emplace_back(name, cf_options);
+  for (size_t i = 0; i < kCfCount; i++) {
+    bool rows = i == kState || i == kPersons || i == kDefault;
+    cfs.emplace_back(kCfNames[i], rows ? rows_options : log_options);
+  }
   return cfs;
 }
 
@@ -547,10 +556,15 @@ class StoredRows final : public RowSource {
       slices.clear();
       for (size_t i = 0; i < n; i++) slices.push_back(AsSlice(keys[from + i]));
       std::vector<rocksdb::PinnableSlice> values(n);
+      // Keys in order let RocksDB read each block once for all of its keys.
+      bool sorted = std::is_sorted(slices.begin(), slices.end(),
+                                   [](const rocksdb::Slice& x, const rocksdb::Slice& y) {
+                                     return x.compare(y) < 0;
+                                   });
       statuses.assign(n, rocksdb::Status());
       rocksdb::ReadOptions ro;
       impl_->db->MultiGet(ro, impl_->cf(kState), n, slices.data(), values.data(),
-                          statuses.data(), /*sorted_input=*/false);
+                          statuses.data(), sorted);
       for (size_t i = 0; i < n; i++) {
         if (statuses[i].ok()) {
           out[from + i] = values[i].ToString();
@@ -563,8 +577,15 @@ class StoredRows final : public RowSource {
   }
 
   void ScanRows(std::string_view prefix, const ScanFn& fn) override {
-    std::unique_ptr<rocksdb::Iterator> it(
-        impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kState)));
+    // The scan stops at the prefix's end, so RocksDB need not look past it.
+    std::string end(prefix);
+    while (!end.empty() && static_cast<uint8_t>(end.back()) == 0xff) end.pop_back();
+    if (!end.empty()) end.back() = static_cast<char>(static_cast<uint8_t>(end.back()) + 1);
+    rocksdb::Slice upper(end);
+    rocksdb::ReadOptions ro;
+    if (!end.empty()) ro.iterate_upper_bound = &upper;
+    ro.readahead_size = kScanReadaheadBytes;
+    std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf(kState)));
     for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
       if (!AsView(it->key()).starts_with(prefix)) break;
       if (!fn(AsView(it->key()), AsView(it->value()))) break;
@@ -861,7 +882,9 @@ Result<uint64_t> Ledger::Restore(const std::string& backup_dir, const std::strin
 
 struct WriteTxn::Impl {
   Ledger::Impl* ledger;
-  std::map<std::string, std::optional<std::string>, std::less<>> state;
+  // Projection rows in the order staged (a later one of a key wins, as in
+  // the write batch).
+  std::vector<std::pair<std::string, std::optional<std::string>>> state;
   std::map<std::string, std::string, std::less<>> requests;
   // Person records (nullopt: deleted), each with the seq of the event that
   // came after it, in the order given (so by seq); persons[first_person..]
@@ -928,7 +951,7 @@ WriteTxn::WriteTxn(Ledger::Impl* ledger) : impl_(std::make_unique<Impl>()) {
 WriteTxn::~WriteTxn() { impl_->ledger->txn_open = false; }
 
 void WriteTxn::PutRow(const std::string& key, const std::optional<std::string>& value) {
-  impl_->state.insert_or_assign(key, value);
+  impl_->state.emplace_back(key, value);
 }
 
 void WriteTxn::PutRequestRow(const std::string& key, const std::string& value) {

@@ -102,6 +102,7 @@ class Table final : public TableBase {
   }
   // Loads the rows of `ids` that are not in memory yet with one read.
   void Prefetch(std::vector<std::string> ids);
+  static constexpr size_t kPrefetchScanMin = 20'000;
   // Every entity, in id byte order: fn(id, entity). Live, this loads
   // every stored row of the kind; use it for small kinds only.
   template <typename F>
@@ -290,6 +291,25 @@ void Table<T>::Prefetch(std::vector<std::string> ids) {
   std::erase_if(ids, [&](const std::string& id) { return map_.count(id) > 0; });
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  map_.reserve(map_.size() + ids.size());
+  if (ids.size() >= kPrefetchScanMin) {
+    // Many: one pass over the kind's rows in key order reads each block
+    // once, where point reads would look each key up again.
+    size_t next = 0;
+    rows->ScanRows(T::kPrefix, [&](std::string_view key, std::string_view value) {
+      std::string_view id = key.substr(T::kPrefix.size());
+      while (next < ids.size() && std::string_view(ids[next]) < id) next++;
+      if (next == ids.size()) return false;
+      if (ids[next] == id) {
+        Slot slot;
+        slot.value.emplace(T::DecodeRow(id, value));
+        map_.emplace(std::move(ids[next]), std::move(slot));
+        next++;
+      }
+      return true;
+    });
+    return;
+  }
   std::vector<std::string> keys;
   keys.reserve(ids.size());
   for (const std::string& id : ids) keys.push_back(std::string(T::kPrefix) + id);
