@@ -214,6 +214,26 @@ struct Ledger::Impl {
     return std::optional<std::string>(std::move(value));
   }
 
+  // Calls fn(key, value) for the rows of `which` whose keys start with
+  // `prefix`, in key order, until it returns false.
+  Status ScanPrefix(Cf which, std::string_view prefix, const RowSource::ScanFn& fn) const {
+    // The scan stops at the prefix's end, so RocksDB need not look past it.
+    std::string end(prefix);
+    while (!end.empty() && static_cast<uint8_t>(end.back()) == 0xff) end.pop_back();
+    if (!end.empty()) end.back() = static_cast<char>(static_cast<uint8_t>(end.back()) + 1);
+    rocksdb::Slice upper(end);
+    rocksdb::ReadOptions ro;
+    if (!end.empty()) ro.iterate_upper_bound = &upper;
+    ro.readahead_size = kScanReadaheadBytes;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf(which)));
+    for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
+      if (!AsView(it->key()).starts_with(prefix)) break;
+      if (!fn(AsView(it->key()), AsView(it->value()))) break;
+    }
+    if (!it->status().ok()) return StorageError(it->status(), std::string("read ") + kCfNames[which]);
+    return Status::Ok();
+  }
+
   // The row of record hashes from seq chunk * kHashChunkEvents on.
   Result<std::string> ReadChunk(uint64_t chunk) const {
     VLEDGER_ASSIGN_OR_RETURN(auto row, Get(kHashes, U64be(chunk)));
@@ -519,14 +539,7 @@ Result<std::optional<std::string>> Ledger::GetState(std::string_view key) const 
 }
 
 Status Ledger::ScanState(std::string_view prefix, const RowSource::ScanFn& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kState)));
-  for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
-    if (!AsView(it->key()).starts_with(prefix)) break;
-    if (!fn(AsView(it->key()), AsView(it->value()))) break;
-  }
-  if (!it->status().ok()) return StorageError(it->status(), "read state");
-  return Status::Ok();
+  return impl_->ScanPrefix(kState, prefix, fn);
 }
 
 namespace {
@@ -577,20 +590,7 @@ class StoredRows final : public RowSource {
   }
 
   void ScanRows(std::string_view prefix, const ScanFn& fn) override {
-    // The scan stops at the prefix's end, so RocksDB need not look past it.
-    std::string end(prefix);
-    while (!end.empty() && static_cast<uint8_t>(end.back()) == 0xff) end.pop_back();
-    if (!end.empty()) end.back() = static_cast<char>(static_cast<uint8_t>(end.back()) + 1);
-    rocksdb::Slice upper(end);
-    rocksdb::ReadOptions ro;
-    if (!end.empty()) ro.iterate_upper_bound = &upper;
-    ro.readahead_size = kScanReadaheadBytes;
-    std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->cf(kState)));
-    for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
-      if (!AsView(it->key()).starts_with(prefix)) break;
-      if (!fn(AsView(it->key()), AsView(it->value()))) break;
-    }
-    if (!it->status().ok()) Note(StorageError(it->status(), "read state"));
+    Note(impl_->ScanPrefix(kState, prefix, fn));
   }
 
   const Status& io_status() const override { return io_; }
@@ -747,14 +747,7 @@ Result<std::optional<std::string>> Ledger::GetRequestRow(std::string_view key) c
 }
 
 Status Ledger::ScanRequestRows(std::string_view prefix, const RowSource::ScanFn& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kRequests)));
-  for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
-    if (!AsView(it->key()).starts_with(prefix)) break;
-    if (!fn(AsView(it->key()), AsView(it->value()))) break;
-  }
-  if (!it->status().ok()) return StorageError(it->status(), "read requests");
-  return Status::Ok();
+  return impl_->ScanPrefix(kRequests, prefix, fn);
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include "vledger/bytes.h"
 #include "vledger/funds.h"
 #include "vledger/registry.h"
+#include "vledger/validate.h"
 
 namespace vledger {
 namespace {
@@ -74,34 +75,6 @@ ObjectionRecord DecodeObjection(std::string_view row) {
   return o;
 }
 
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-int64_t DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-std::string CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp + (mp < 10 ? 3 : -9);
-  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
-}
-
-int Digits(std::string_view s) {
-  int v = 0;
-  for (char c : s) v = v * 10 + (c - '0');
-  return v;
-}
 
 }  // namespace
 
@@ -198,8 +171,7 @@ std::vector<uint64_t> OpenObjectionsAbout(StateStore& state, uint64_t seq) {
 
 std::string AddWorkingDays(std::string_view date, int days) {
   VLEDGER_ASSERT(date.size() == 10 && days >= 0);
-  int64_t z = DaysFromCivil(Digits(date.substr(0, 4)), Digits(date.substr(5, 2)),
-                            Digits(date.substr(8, 2)));
+  int64_t z = DaysFromCivil(date);
   while (days > 0) {
     z++;
     // 1970-01-01 was a Thursday: weekday 0 = Monday.

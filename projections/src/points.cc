@@ -174,12 +174,7 @@ std::optional<RuleRecord> LoadRule(StateStore& state, std::string_view code) {
 }
 
 void StoreRule(StateStore& state, const RuleRecord& rule) {
-  auto& rules = state.table<RuleRecord>();
-  if (RuleRecord* r = rules.Mutable(rule.code)) {
-    *r = rule;
-  } else {
-    rules.Insert(rule.code, rule);
-  }
+  state.table<RuleRecord>().Put(rule.code, rule);
 }
 
 std::vector<RuleRecord> ListRules(StateStore& state, std::string_view village) {
@@ -308,31 +303,19 @@ int64_t HouseholdScore(StateStore& state, std::string_view household) {
 
 // ----------------------------------------------------------------- lots
 
+// Day numbers count from 0000-03-01, so every date CheckDate accepts
+// (years 1900-9999) has a small non-negative one.
+constexpr int64_t kDayNumberOffset = 719468;  // days from 0000-03-01 to 1970-01-01
+
 uint32_t DayNumber(std::string_view date) {
   VLEDGER_ASSERT(date.size() == 10);
-  int y = Digits(date.substr(0, 4)), m = Digits(date.substr(5, 2)), d = Digits(date.substr(8, 2));
-  // Howard Hinnant's days_from_civil.
-  y -= m <= 2 ? 1 : 0;
-  const int era = y / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
-  VLEDGER_ASSERT(days >= 0);
+  int64_t days = DaysFromCivil(date) + kDayNumberOffset;
+  VLEDGER_ASSERT(days >= 0 && days <= UINT32_MAX);
   return static_cast<uint32_t>(days);
 }
 
 std::string DateOfDay(uint32_t day) {
-  int64_t z = static_cast<int64_t>(day) + 719468;
-  const int64_t era = z / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp + (mp < 10 ? 3 : -9);
-  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
+  return CivilFromDays(static_cast<int64_t>(day) - kDayNumberOffset);
 }
 
 std::vector<Lot> ListLots(const ResidentState& r) {

@@ -262,12 +262,7 @@ std::optional<KeyRecord> LoadKey(StateStore& state, std::string_view key_id) {
 }
 
 void StoreKey(StateStore& state, const KeyRecord& key) {
-  auto& keys = state.table<KeyRecord>();
-  if (KeyRecord* k = keys.Mutable(key.key_id)) {
-    *k = key;
-  } else {
-    keys.Insert(key.key_id, key);
-  }
+  state.table<KeyRecord>().Put(key.key_id, key);
 }
 
 const VillageState* FindVillage(StateStore& state, std::string_view code) {
@@ -358,13 +353,7 @@ std::optional<PersonOwner> LoadPersonOwner(StateStore& state, std::string_view p
 }
 
 void StorePersonOwner(StateStore& state, std::string_view person_ref, const PersonOwner& owner) {
-  auto& owners = state.table<PersonOwner>();
-  std::string id = Hex(person_ref);
-  if (PersonOwner* o = owners.Mutable(id)) {
-    *o = owner;
-  } else {
-    owners.Insert(id, owner);
-  }
+  state.table<PersonOwner>().Put(Hex(person_ref), owner);
 }
 
 std::string_view HouseholdAt(const ResidentState& r, uint64_t seq) {

@@ -20,12 +20,16 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.h"
+
 #include "vledger/bytes.h"
 #include "vledger/chain.h"
 #include "vledger/status.h"
 
 namespace vledger {
 namespace {
+
+using testing::TempDir;
 
 namespace fs = std::filesystem;
 
@@ -41,28 +45,6 @@ Hash HashFromHex(std::string_view hex) {
   EXPECT_TRUE(h.has_value()) << hex;
   return h.value_or(Hash{});
 }
-
-// A fresh folder under the temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "vledger-crypto-test-XXXXXX").string();
-    VLEDGER_ASSERT(::mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

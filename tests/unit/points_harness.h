@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.h"
+
 #include "vledger/apply.h"
 #include "vledger/codec.h"
 #include "vledger/crypto.h"
@@ -26,25 +28,6 @@ namespace fs = std::filesystem;
 
 inline constexpr int64_t kNowMs = 1632996000000;  // 2021-09-30T10:00:00Z, 18:00 CST
 inline constexpr const char* kToday = "2021-09-30";
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "vledger-points-test-XXXXXX").string();
-    VLEDGER_ASSERT(::mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 inline std::string RefOf(const std::string& what) { return AsString(Sha256("person:" + what)); }
 

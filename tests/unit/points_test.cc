@@ -122,6 +122,18 @@ TEST_F(PointsTest, DeductionsConsumeOldestLotsThenLeaveADebtThatAwardsRepay) {
   ExpectVerifies();
 }
 
+// Regression: a date before 1970 once gave a negative day number and
+// stopped the process on an assertion.
+TEST_F(PointsTest, DatesBefore1970MakeOrdinaryLots) {
+  t.Must("col", Award("R1", "AW", 5, "1960-02-29"));
+  t.Must("col", Award("R1", "RG", 3, "1900-01-01"));
+  using Lots_ = std::vector<std::pair<std::string, int64_t>>;
+  EXPECT_EQ(Lots("R1"), (Lots_{{"1900-01-01", 3}, {"1960-02-29", 5}}));
+  t.Must("col", Deduct("R1", "DD", -4, "1961-01-01"));
+  EXPECT_EQ(Lots("R1"), (Lots_{{"1960-02-29", 4}}));
+  ExpectVerifies();
+}
+
 TEST_F(PointsTest, RedemptionNeverGoesBelowZero) {
   t.Must("col", Award("R1", "AW", 5, "2021-07-05"));
   Rejected("col", PointsRedeemed{"R1", "default", "盐", 1, 6}, "points");
@@ -279,6 +291,16 @@ TEST(PointsRanking, TiesShareARankAndTheRedFlagShare) {
   policy.red_flag_share_pct = 0;
   rows = ComputeRanking({{"R1", 13}}, policy);
   EXPECT_FALSE(rows[0].red_flag);
+}
+
+TEST(PointsLots, DayNumbersRoundTripAndKeepDateOrder) {
+  EXPECT_EQ(DayNumber("1970-01-01"), 719468u);
+  EXPECT_LT(DayNumber("1900-01-01"), DayNumber("1969-12-31"));
+  EXPECT_EQ(DayNumber("2000-03-01") - DayNumber("2000-02-28"), 2u);  // 2000 is a leap year
+  EXPECT_EQ(DayNumber("1900-03-01") - DayNumber("1900-02-28"), 1u);  // 1900 is not
+  for (const char* date : {"1900-01-01", "1969-12-31", "1970-01-01", "2024-02-29", "9999-12-31"}) {
+    EXPECT_EQ(DateOfDay(DayNumber(date)), date);
+  }
 }
 
 TEST(PointsPeriods, DatesBelongToTheirMonthQuarterAndYear) {

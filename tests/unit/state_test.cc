@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "temp_dir.h"
+
 #include "vledger/bytes.h"
 #include "vledger/codec.h"
 #include "vledger/crypto.h"
@@ -23,27 +25,10 @@
 namespace vledger {
 namespace {
 
+using testing::TempDir;
+
 namespace fs = std::filesystem;
 using Rows = std::vector<std::pair<std::string, std::string>>;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "vledger-state-test-XXXXXX").string();
-    VLEDGER_ASSERT(::mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 Rows ScanAll(StateStore& state, std::string_view prefix) {
   Rows rows;

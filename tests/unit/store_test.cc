@@ -24,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include "temp_dir.h"
+
 #include "vledger/bytes.h"
 #include "vledger/chain.h"
 #include "vledger/codec.h"
@@ -35,29 +37,10 @@
 namespace vledger {
 namespace {
 
+using testing::TempDir;
+
 namespace fs = std::filesystem;
 using Rows = std::vector<std::pair<std::string, std::string>>;
-
-// A fresh, empty folder under the temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "vledger-store-test-XXXXXX").string();
-    VLEDGER_ASSERT(::mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 PrivateKey NewKey() {
   auto key = PrivateKey::Generate();

@@ -114,7 +114,8 @@ int64_t HouseholdScore(StateStore& state, std::string_view household);
 
 // ----------------------------------------------------------------- lots
 
-// Days since 1970-01-01 of a valid YYYY-MM-DD date, and back.
+// The day number of a valid YYYY-MM-DD date (days since 0000-03-01, so
+// never negative), and back.
 uint32_t DayNumber(std::string_view date);
 std::string DateOfDay(uint32_t day);
 

@@ -100,6 +100,13 @@ class Table final : public TableBase {
     MarkDirty(e);
     return *e->second.value;
   }
+  // Adds the entity under `id`, or replaces the one there.
+  void Put(std::string_view id, T value) {
+    Entry* e = Load(id);
+    if (e == nullptr) e = last_ = &*map_.emplace(std::string(id), Slot{}).first;
+    e->second.value = std::move(value);
+    MarkDirty(e);
+  }
   // Loads the rows of `ids` that are not in memory yet with one read.
   void Prefetch(std::vector<std::string> ids);
   static constexpr size_t kPrefetchScanMin = 20'000;

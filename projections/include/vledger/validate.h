@@ -34,4 +34,9 @@ bool DateInPeriod(std::string_view date, std::string_view period);
 // The China Standard Time (UTC+8) date of a UTC millisecond timestamp.
 std::string CstDate(int64_t utc_ms);
 
+// Days from 1970-01-01 to a valid YYYY-MM-DD date (negative before it),
+// and back (Howard Hinnant's civil-day algorithms).
+int64_t DaysFromCivil(std::string_view date);
+std::string CivilFromDays(int64_t days);
+
 }  // namespace vledger
