@@ -11,7 +11,10 @@ disbursements 5 %). Writes into OUT_DIR:
   redemptions.csv, donations.csv, disbursements.csv   (SPEC section 9 columns)
   funds.txt           one "CODE VILLAGE" per line (opened with `fund open`)
   journal.ledger      the same point and money movements as a ledger-cli /
-                      hledger journal, for the balance comparison
+                      hledger journal, for the balance comparison; a
+                      resident's account is resident:<village>:<resident>
+                      (ledger-cli's balance report is quadratic in the
+                      sub-accounts of one parent)
 
 Deterministic for a given seed. Amounts are kept so that no redemption or
 disbursement overdraws (each resident is awarded before spending).
@@ -103,7 +106,7 @@ def main():
             d = date()
             f.write(f"{rid},{code},{amount if lo != '' else ''},{d},\n")
             spendable[rid] = spendable.get(rid, 0) + amount
-            journal.write(f"{d} award\n    resident:{rid}  {amount} PT\n    issued:{v}\n\n")
+            journal.write(f"{d} award\n    resident:{v}:{rid}  {amount} PT\n    issued:{v}\n\n")
     with open(p("deductions.csv"), "w") as f:
         f.write("resident,rule,date\n")
         for i in range(counts["deductions"]):
@@ -112,7 +115,7 @@ def main():
             d = date()
             f.write(f"{rid},{code},{d}\n")
             spendable[rid] = spendable.get(rid, 0) + pts
-            journal.write(f"{d} deduct\n    issued:{v}  {-pts} PT\n    resident:{rid}\n\n")
+            journal.write(f"{d} deduct\n    issued:{v}  {-pts} PT\n    resident:{v}:{rid}\n\n")
     with open(p("redemptions.csv"), "w") as f:
         f.write("resident,points,item,shop,quantity\n")
         made = 0
@@ -127,7 +130,7 @@ def main():
             # The shop is an id ([A-Za-z0-9_.-]): the village's supermarket.
             shop = f"SHOP-{v}"
             f.write(f"{rid},{amount},毛巾,{shop},1\n")
-            journal.write(f"2021-12-31 redeem\n    redeemed:{v}:{shop}  {amount} PT\n    resident:{rid}\n\n")
+            journal.write(f"2021-12-31 redeem\n    redeemed:{v}:{shop}  {amount} PT\n    resident:{v}:{rid}\n\n")
             made += 1
     fund_cash = {}
     with open(p("donations.csv"), "w") as f:
