@@ -90,6 +90,8 @@ Result<CommitRecord> DecodeCommit(uint64_t last, std::string_view value) {
   return c;
 }
 
+constexpr size_t kMemtableBytesMax = 32 << 20;
+
 rocksdb::Options BaseOptions() {
   rocksdb::Options options;
   options.paranoid_checks = true;
@@ -99,6 +101,10 @@ rocksdb::Options BaseOptions() {
   options.max_file_opening_threads = 1;
   options.skip_stats_update_on_db_open = true;
   options.IncreaseParallelism(2);
+  // All column families' memtables together: past this the largest is
+  // flushed. Bounds a rebuild's or an import's memory beside the state it
+  // holds (each family alone may take 64 MB, two of them while one flushes).
+  options.db_write_buffer_size = kMemtableBytesMax;
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   options.keep_log_file_num = 2;
   // Each command opens the database: replaying the WAL into memtables
@@ -137,23 +143,33 @@ bool WriterActive(const std::string& dir) {
 
 std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
   rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  rocksdb::ColumnFamilyOptions cf_options;
-  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  table.checksum = rocksdb::kXXH3;
+  // Every command opens every table file and reads its index: kept
+  // uncompressed, that is a read, not a decompression.
+  table.enable_index_compression = false;
+  // The log is read by seq, and a seq below the size is always there: a
+  // Bloom filter would only be read, never spare a read. Rows looked up by
+  // name (a resident, a request id) are often absent: a filter saves those.
+  rocksdb::BlockBasedTableOptions filtered = table;
+  filtered.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   // Every command opens every table file (so that damage to any is found
   // at once): few files keep that cheap. The log's keys only grow, so
   // leveled compaction would move each flushed file down as it is, never
   // merging; universal compaction merges them. Projection rows are
   // rewritten again and again (an import rewrites most residents): leveled
   // compaction keeps few stale versions of them for scans to skip.
-  rocksdb::ColumnFamilyOptions log_options = cf_options;
-  log_options.compaction_style = rocksdb::kCompactionStyleUniversal;
-  rocksdb::ColumnFamilyOptions rows_options = cf_options;
-  rows_options.level_compaction_dynamic_level_bytes = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (size_t i = 0; i < kCfCount; i++) {
+    bool by_seq = i == kEvents || i == kHashes || i == kCommits || i == kMerkle;
     bool rows = i == kState || i == kPersons || i == kDefault;
-    cfs.emplace_back(kCfNames[i], rows ? rows_options : log_options);
+    rocksdb::ColumnFamilyOptions o;
+    o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(by_seq ? table : filtered));
+    if (rows) {
+      o.level_compaction_dynamic_level_bytes = true;
+    } else {
+      o.compaction_style = rocksdb::kCompactionStyleUniversal;
+    }
+    cfs.emplace_back(kCfNames[i], o);
   }
   return cfs;
 }
