@@ -333,7 +333,7 @@ expect_exit 0 vl verify --archive big.vla --pub admin.key.pub
 expect_stdout_contains "$((POLICY_SEQ + 1 + 30000)) events"
 # Under AddressSanitizer peak memory measures its quarantine of freed
 # blocks, not the program: the check runs on normal builds only.
-if ldd "$VLEDGER" 2>/dev/null | grep -q 'libasan\|asan'; then
+if ldd "$VLEDGER" 2>/dev/null | grep 'libasan\|asan' >/dev/null; then
   echo "audit.sh: sanitizer build, verify --archive memory not measured"
 elif [[ -x /usr/bin/time ]]; then
   SMALL_KB=$(peak_kb "$VLEDGER" verify --archive small.vla --pub admin.key.pub)

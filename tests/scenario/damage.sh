@@ -28,7 +28,7 @@ fresh() { rm -rf vledger-data && cp -a pristine vledger-data; }
 sst_of() {
   local f
   for f in vledger-data/db/*.sst; do
-    if sst_dump --file="$f" --show_properties 2>/dev/null | grep -q "column family name: $1\$"; then
+    if sst_dump --file="$f" --show_properties 2>/dev/null | grep "column family name: $1\$" >/dev/null; then
       echo "$f"
       return
     fi

@@ -60,7 +60,7 @@ expect_stderr_contains '--key'
 expect_rejected_unchanged 3 vl --key env.key household add H02 --village V1 --head 曲建国 </dev/null
 expect_stderr_contains 'VLEDGER_KEY_PASSPHRASE'
 # The same file read with openssl and the passphrase is an Ed25519 key.
-if openssl pkey -in env.key -passin 'pass:村委会 2021' -noout -text 2>/dev/null | grep -q ED25519; then
+if openssl pkey -in env.key -passin 'pass:村委会 2021' -noout -text 2>/dev/null | grep ED25519 >/dev/null; then
   pass "openssl reads the encrypted key as Ed25519"
 else
   fail "openssl cannot read env.key with its passphrase"

@@ -17,6 +17,9 @@
 # are ended.
 
 set -u
+# With pipefail, `cmd | grep -q X` fails at random: grep exits at the first
+# match and cmd, still writing, dies of SIGPIPE. Let grep read everything:
+# `cmd | grep X >/dev/null`.
 set -o pipefail
 
 VLEDGER=${1:-}

@@ -83,7 +83,7 @@ f = d["funds"][0]
 assert f["incomeFen"] == 85000 and f["paymentsFen"] == 18000 and f["carriedFen"] == 67000, f
 assert f["minorPayments"] == 1 and f["minorFen"] == 6000, f
 ' "$N"
-tail -c 200 a.csv | grep -q "^footer,vledger-report" && pass "csv: footer is the last row" || fail "csv footer row"
+tail -c 200 a.csv | grep "^footer,vledger-report" >/dev/null && pass "csv: footer is the last row" || fail "csv footer row"
 expect_exit 0 vl report points --village V1 --period 2021Q3 --format md --lang en --out en.md
 grep -q "Ranking by resident" en.md && pass "--lang en labels" || fail "--lang en labels"
 expect_exit 0 vl report funds --village V1 --period 2021Q3 --format csv --out funds.csv
