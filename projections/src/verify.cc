@@ -552,6 +552,11 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
     projections = CompareProjections(ledger, replayer.state());
     if (projections.ok()) projections = CheckIndexRows(ledger, replayer.state());
   };
+  // Projections as of the whole log (the usual case) are compared after
+  // the replay, beside the person and Merkle node checks; projections
+  // behind the log, when the replay reaches their size.
+  const uint64_t proj = ledger.proj_size();
+  const bool proj_at_end = proj > 0 && proj == ledger.size();
   {
     // One thread reads and hashes, this one decodes and replays; commit
     // signatures are checked by whichever has time.
@@ -560,7 +565,7 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
     std::atomic<bool> stop{false};
     std::thread reader(
         [&] { ReadAndHash(ledger, hasher, log, signatures, faults, stop); });
-    Replay(log, replayer, ledger.proj_size(), at_proj, signatures, faults, stop);
+    Replay(log, replayer, proj_at_end ? UINT64_MAX : proj, at_proj, signatures, faults, stop);
     log.Close();  // unblocks the reader if this thread stopped early
     signatures.Close();
     RunSignatures(signatures, faults, true);
@@ -578,13 +583,17 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   if (stored_root != hasher.MerkleRoot()) {
     return Faulted(std::nullopt, "the stored Merkle tree does not match the log");
   }
-  // The person records and the stored Merkle nodes are checked beside.
+  // The person records and the stored Merkle nodes are checked on a second
+  // thread. It reads only the person-ref table (created here, before two
+  // threads use the state), which this thread only reads.
+  replayer.state().table<PersonOwner>();
   std::optional<uint64_t> person_seq;
   Status persons, nodes;
   std::thread side([&] {
     persons = CheckPersons(ledger, replayer.state(), &person_seq);
     nodes = CheckStoredNodes(ledger, hasher);
   });
+  if (proj_at_end) at_proj();
   std::map<std::string, int64_t> totals = UnitTotals(replayer.state());
   side.join();
   if (nodes.code() == Code::kUnavailable) return nodes;
