@@ -151,11 +151,11 @@ std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
   // Bloom filter would only be read, never spare a read. Rows looked up by
   // name (a resident, a request id) are often absent: a filter saves those.
   rocksdb::BlockBasedTableOptions filtered = table;
+  filtered.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   // The log is mostly read in order: larger blocks, a quarter of the index
   // that every open reads.
   rocksdb::BlockBasedTableOptions log_table = table;
   log_table.block_size = 16 << 10;
-  filtered.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   // Every command opens every table file (so that damage to any is found
   // at once): few files keep that cheap. The log's keys only grow, so
   // leveled compaction would move each flushed file down as it is, never
