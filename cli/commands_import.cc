@@ -5,10 +5,10 @@
 // An import runs in two passes over one write transaction. The check pass
 // builds every row's events with the same builders the single commands use
 // (builders.h), each applied by CommitBuilder::Add — so every row is checked
-// against the ledger and the file's earlier rows. When every row passed and
-// all go in one commit, the check pass's pending events are that commit.
-// With --batch N the check pass forgets them (WriteTxn::Abort) and the
-// append pass builds them again, committing every N new rows.
+// against the ledger and the file's earlier rows, and nothing is written
+// unless every row passed. The append pass then commits the check pass's
+// pending events: all in one commit, or N new rows to a commit with
+// --batch N, the last commit also writing the projection rows.
 //
 // Resuming: every row has a request id (its `request_id` cell, else one
 // derived from the kind, the source label, its cells and how many identical
@@ -17,12 +17,15 @@
 // fingerprint is skipped ("repeated"), so a killed or failed import, run
 // again, appends exactly what is missing. `imp/<label>` records the file's
 // SHA-256 and whether its import completed; `rebuild` keeps these rows.
+#include <malloc.h>
+
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "append.h"
@@ -265,6 +268,9 @@ struct ImportFile {
   // For a derived request id, the 16 bytes its hex digits spell; empty for
   // a request_id cell.
   std::vector<std::string> derived;
+  // RowFingerprint of each new row with a request_id cell, kept for its
+  // commit once the cells are freed.
+  std::unordered_map<size_t, std::string> fingerprints;
 };
 
 // What a request id of a row was used for: the kind and the row's cells.
@@ -470,7 +476,7 @@ struct NewRow {
 // in the ledger are left out. Nothing is written.
 Result<std::vector<NewRow>> ApplyRows(const Context& ctx, const Ledger& ledger, WriteTxn& txn,
                                       StateStore& state, const PrivateKey& key, int64_t now_ms,
-                                      const ImportFile& f) {
+                                      ImportFile& f) {
   VLEDGER_ASSIGN_OR_RETURN(auto imported, LoadImportedRows(ledger, f.label));
   // The residents the rows name, read in one go rather than row by row.
   for (size_t c = 0; c < f.kind->columns.size(); c++) {
@@ -483,6 +489,7 @@ Result<std::vector<NewRow>> ApplyRows(const Context& ctx, const Ledger& ledger, 
   }
   std::map<std::string, size_t> explicit_ids;  // request_id cell -> first row using it
   std::vector<NewRow> fresh;
+  fresh.reserve(f.rows.size());
   auto bar = MaybeProgress(ctx, "checking", f.rows.size());
   CommitBuilder builder(txn, state, key, now_ms, "");
   for (size_t r = 0; r < f.rows.size(); r++) {
@@ -517,6 +524,7 @@ Result<std::vector<NewRow>> ApplyRows(const Context& ctx, const Ledger& ledger, 
     if (!st.ok()) return Locate(st, f.lines[r], f.header);
     VLEDGER_ASSERT(txn.next_seq() > first);
     fresh.push_back(NewRow{r, first, txn.next_seq() - 1});
+    if (f.derived[r].empty()) f.fingerprints.emplace(r, RowFingerprint(f, r));
   }
   return fresh;
 }
@@ -529,8 +537,11 @@ struct Appended {
 // The append pass: the new rows' events, `batch` rows to a commit (0: all
 // in one). Each commit records its rows' request ids (so an interrupted
 // import resumes); the last one also writes every projection row the
-// import changed and marks the import completed.
-Result<Appended> CommitRows(WriteTxn& txn, StateStore& state, const PrivateKey& key,
+// import changed and marks the import completed. The state is done with
+// once those rows are staged: it is freed on a second thread while the last
+// commit is written, and its pages given back to the system, so that it is
+// not held beside that commit's batch and memtable (an import's peak).
+Result<Appended> CommitRows(WriteTxn& txn, std::unique_ptr<StateStore> state, const PrivateKey& key,
                             const ImportFile& f, const std::vector<NewRow>& fresh,
                             uint64_t batch) {
   Appended out;
@@ -547,7 +558,7 @@ Result<Appended> CommitRows(WriteTxn& txn, StateStore& state, const PrivateKey& 
         continue;
       }
       Json result{{"seq", row.first}, {"last", row.last}, {"hash", Hex(txn.HashOf(row.last))}};
-      StoreRequest(txn, id, RequestRecord{RowFingerprint(f, row.row), result.dump()});
+      StoreRequest(txn, id, RequestRecord{f.fingerprints.at(row.row), result.dump()});
     }
     if (!derived.empty()) {
       std::string progress = std::string(kImportedRowsPrefix) + f.label + "/";
@@ -555,11 +566,20 @@ Result<Appended> CommitRows(WriteTxn& txn, StateStore& state, const PrivateKey& 
       txn.PutRequestRow(progress, derived);
     }
     StoreImport(txn, f.label, ImportRecord{f.sha256_hex, last});
-    if (last) StageRows(state, txn);
+    std::thread freeing;
+    if (last) {
+      StageRows(*state, txn);
+      freeing = std::thread([s = std::move(state)]() mutable {
+        s.reset();
+        malloc_trim(0);
+      });
+    }
     uint64_t events = fresh[to - 1].last - fresh[from].first + 1;
-    VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, txn.Commit(key, events, last));
-    if (!out.first) out.first = commit.first;
-    out.last = commit.last;
+    Result<CommitRecord> commit = txn.Commit(key, events, last);
+    if (freeing.joinable()) freeing.join();
+    if (!commit.ok()) return commit.status();
+    if (!out.first) out.first = commit->first;
+    out.last = commit->last;
     out.rows += to - from;
     out.commits++;
   }
@@ -631,14 +651,19 @@ Status ImportCommand(Context& ctx, const ImportOptions& o) {
 
   VLEDGER_ASSIGN_OR_RETURN(std::vector<NewRow> fresh,
                            ApplyRows(ctx, *ledger, *txn, *state, key, now_ms, f));
+  // The cells are done with (the new rows carry what the commits need):
+  // freed before the last commit, which is an import's peak of memory.
+  size_t rows = f.rows.size();
+  std::vector<std::vector<std::string>>().swap(f.rows);
+  malloc_trim(0);
   for (const std::string& h : f.header) {
     if (h == "note" || h == "item") {
       ctx.Warn("column " + h + " is part of the public log: keep personal details out of it");
     }
   }
-  VLEDGER_ASSIGN_OR_RETURN(Appended a, CommitRows(*txn, *state, key, f, fresh, batch));
+  VLEDGER_ASSIGN_OR_RETURN(Appended a, CommitRows(*txn, std::move(state), key, f, fresh, batch));
   std::string head = a.last ? Hex(txn->HashOf(*a.last)) : Hex(ledger->head());
-  PrintImportResult(ctx, f, a, f.rows.size() - a.rows, head, false);
+  PrintImportResult(ctx, f, a, rows - a.rows, head, false);
   return Status::Ok();
 }
 

@@ -219,8 +219,18 @@ struct Ledger::Impl {
     uint64_t bytes = 0;
     for (const auto& log : logs) bytes += log->SizeFileBytes();
     if (logs.size() <= kWalFilesMax && bytes <= kWalBytesMax) return;
+    Flush(/*wait=*/true);
+  }
+  // A commit of more than kWalBytesMax (an import's last) starts that
+  // flush at once, on a background thread, so that it runs while the
+  // command finishes and frees its state; the close then waits for it.
+  void FlushAfterLargeCommit(size_t batch_bytes) {
+    if (batch_bytes > kWalBytesMax) Flush(/*wait=*/false);
+  }
+  void Flush(bool wait) {
     rocksdb::FlushOptions fo;
-    fo.wait = true;
+    fo.wait = wait;
+    fo.allow_write_stall = true;
     (void)db->Flush(fo, cfs);
   }
   static constexpr size_t kWalFilesMax = 16;
@@ -895,9 +905,10 @@ Result<uint64_t> Ledger::Restore(const std::string& backup_dir, const std::strin
 
 struct WriteTxn::Impl {
   Ledger::Impl* ledger;
-  // Projection rows in the order staged (a later one of a key wins, as in
-  // the write batch).
-  std::vector<std::pair<std::string, std::optional<std::string>>> state;
+  // The next commit's write batch, holding the projection rows staged so
+  // far (a later one of a key wins): written straight into it, so that an
+  // import's last commit holds its rows once, not once more in a list.
+  rocksdb::WriteBatch batch;
   std::map<std::string, std::string, std::less<>> requests;
   // Person records (nullopt: deleted), each with the seq of the event that
   // came after it, in the order given (so by seq); persons[first_person..]
@@ -964,7 +975,9 @@ WriteTxn::WriteTxn(Ledger::Impl* ledger) : impl_(std::make_unique<Impl>()) {
 WriteTxn::~WriteTxn() { impl_->ledger->txn_open = false; }
 
 void WriteTxn::PutRow(const std::string& key, const std::optional<std::string>& value) {
-  impl_->state.emplace_back(key, value);
+  rocksdb::ColumnFamilyHandle* cf = impl_->ledger->cf(kState);
+  rocksdb::Status s = value ? impl_->batch.Put(cf, key, *value) : impl_->batch.Delete(cf, key);
+  if (!s.ok()) impl_->NoteIo(StorageError(s, "stage projection row"));
 }
 
 void WriteTxn::PutRequestRow(const std::string& key, const std::string& value) {
@@ -1045,7 +1058,7 @@ Hash WriteTxn::HashOf(uint64_t seq) {
 const Status& WriteTxn::io_status() const { return impl_->io; }
 
 void WriteTxn::Abort() {
-  impl_->state.clear();
+  impl_->batch.Clear();
   impl_->requests.clear();
   impl_->persons.clear();
   impl_->first_person = 0;
@@ -1106,7 +1119,7 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit, bool projections) {
   }
   if (!t.merkle) return Status::Unavailable("Merkle tree could not be read");
 
-  rocksdb::WriteBatch batch;
+  rocksdb::WriteBatch& batch = t.batch;
   std::vector<MerkleNode> nodes;
   for (size_t i = t.first; i < end; i++) {
     const StoredEvent& e = t.events[i];
@@ -1127,13 +1140,6 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit, bool projections) {
     batch.Put(l.cf(kMerkle), MerkleKey(n.level, n.index), AsSlice(AsView(n.hash)));
   }
   batch.Put(l.cf(kCommits), U64be(commit.last), EncodeCommit(commit));
-  for (const auto& [key, value] : t.state) {
-    if (value) {
-      batch.Put(l.cf(kState), key, *value);
-    } else {
-      batch.Delete(l.cf(kState), key);
-    }
-  }
   for (const auto& [key, value] : t.requests) batch.Put(l.cf(kRequests), key, value);
   size_t persons_end = t.first_person;
   for (; persons_end < t.persons.size(); persons_end++) {
@@ -1161,7 +1167,8 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit, bool projections) {
   l.size = commit.last + 1;
   l.head = t.events[end - 1].hash;
   if (projections) l.proj_size = l.size;
-  t.state.clear();
+  l.FlushAfterLargeCommit(batch.GetDataSize());
+  batch.Clear();
   t.requests.clear();
   t.first_person = persons_end;
   if (t.first_person == t.persons.size()) {

@@ -412,6 +412,23 @@ TEST_F(StoreTest, RowsAreWrittenWithTheirCommit) {
   EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"a", "one"}}));
 }
 
+// Abort forgets the rows staged so far with the pending events: the next
+// commit writes only what was staged after it.
+TEST_F(StoreTest, AbortDropsStagedRows) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  auto txn = ledger->BeginWrite();
+  txn->PutRow("a", "1");
+  AddVillage(*txn, key, 0);
+  txn->Abort();
+  EXPECT_EQ(txn->pending_events(), 0u);
+  txn->PutRow("b", "2");
+  AddVillage(*txn, key, 0);
+  ASSERT_TRUE(txn->Commit(key).ok());
+  txn.reset();
+  EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"b", "2"}}));
+}
+
 TEST_F(StoreTest, RowsCursorAndMultiGetReadStoredRowsInKeyOrder) {
   PrivateKey key = NewKey();
   auto ledger = CreateLedger();
