@@ -126,20 +126,20 @@ void StateStore::ForEachRow(
   // sorted ids with the plain rows.
   struct Cursor {
     TableBase* table;
-    std::vector<std::string_view> ids;
+    std::vector<TableBase::Sorted> entities;
     size_t next = 0;
     std::string key;
     bool Load() {
-      if (next == ids.size()) return false;
+      if (next == entities.size()) return false;
       key.assign(table->prefix());
-      key.append(ids[next]);
+      key.append(entities[next].id);
       return true;
     }
   };
   std::vector<Cursor> cursors;
   for (auto& table : tables_) {
     if (!table) continue;
-    Cursor c{table.get(), table->SortedIds(), 0, {}};
+    Cursor c{table.get(), table->SortedEntities(), 0, {}};
     if (c.Load()) cursors.push_back(std::move(c));
   }
   std::sort(cursors.begin(), cursors.end(),
@@ -157,7 +157,7 @@ void StateStore::ForEachRow(
         ++row;
         next_plain();
       }
-      fn(c.key, c.table->EncodeRow(c.ids[c.next]));
+      fn(c.key, c.table->EncodeRow(c.entities[c.next].entity));
       c.next++;
       more = c.Load();
     }

@@ -71,8 +71,11 @@ Status ChainReplayer::Fail(std::optional<uint64_t> seq, const std::string& probl
 }
 
 Status ChainReplayer::AddEvent(uint64_t seq, std::string_view canonical) {
+  return AddDecoded(seq, DecodeEvent(canonical));
+}
+
+Status ChainReplayer::AddDecoded(uint64_t seq, Result<Event> event) {
   VLEDGER_ASSERT(seq == size_);
-  auto event = DecodeEvent(canonical);
   if (!event.ok()) return Fail(seq, "seq " + std::to_string(seq) + ": " + event.status().message());
   if (seq == commit_first_) {
     commit_key_id_ = event->key_id;
@@ -396,9 +399,10 @@ class FaultBox {
 // commit right after its last event.
 struct LogItem {
   uint64_t seq = 0;
-  std::string canonical;          // an event, or
+  std::string canonical;               // an event, still encoded, or
+  std::optional<Result<Event>> event;  // decoded (or why it cannot be), or
   std::optional<CommitRecord> commit;  // a commit ...
-  Hash last_hash{};               // ... and the record hash of its last event
+  Hash last_hash{};                    // ... and the record hash of its last event
 };
 using LogBatch = std::vector<LogItem>;
 
@@ -425,6 +429,10 @@ class Channel {
     items_.pop_front();
     room_.notify_one();
     return item;
+  }
+  size_t size() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return items_.size();
   }
   std::optional<T> TryPop() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -468,16 +476,20 @@ void RunSignatures(Channel<Signature>& signatures, FaultBox& faults, bool wait) 
 }
 
 // The reading thread: events and commits from storage, hashed and passed
-// on in batches; signature checks in between.
+// on in batches; signature checks in between. It also decodes the events
+// of a batch when the replaying thread is behind (half the queue or more
+// waiting), so that decoding goes to whichever thread has time.
 void ReadAndHash(const Ledger& ledger, ChainHasher& hasher, Channel<LogBatch>& out,
                  Channel<Signature>& signatures, FaultBox& faults, std::atomic<bool>& stop) {
   LogBatch batch;
+  bool decode = false;
   auto flush = [&]() -> bool {
     RunSignatures(signatures, faults, false);
     if (batch.empty()) return true;
     bool pushed = out.Push(std::move(batch));
     batch = LogBatch();
     batch.reserve(kLogBatchEvents + 16);
+    decode = out.size() >= kLogBatchesQueued / 2;
     return pushed;
   };
   batch.reserve(kLogBatchEvents + 16);
@@ -491,12 +503,16 @@ void ReadAndHash(const Ledger& ledger, ChainHasher& hasher, Channel<LogBatch>& o
           faults.Offer({e.seq, kHashStep}, hasher.fault_seq(), st);
           return st;
         }
-        batch.push_back(LogItem{e.seq, e.canonical, std::nullopt, {}});
+        if (decode) {
+          batch.push_back(LogItem{e.seq, {}, DecodeEvent(e.canonical), std::nullopt, {}});
+        } else {
+          batch.push_back(LogItem{e.seq, e.canonical, std::nullopt, std::nullopt, {}});
+        }
         if (batch.size() >= kLogBatchEvents && !flush()) return Status::Internal("stopped");
         return Status::Ok();
       },
       [&](const CommitRecord& c) -> Status {
-        batch.push_back(LogItem{c.last, {}, c, hasher.head()});
+        batch.push_back(LogItem{c.last, {}, std::nullopt, c, hasher.head()});
         return Status::Ok();
       });
   // A fault of the hasher was offered already (at the same position); a
@@ -527,7 +543,8 @@ void Replay(Channel<LogBatch>& in, ChainReplayer& replayer, uint64_t proj,
         signatures.Push(Signature{{item.seq, kSignatureStep}, std::move(check)});
         continue;
       }
-      Status st = replayer.AddEvent(item.seq, item.canonical);
+      Status st = item.event ? replayer.AddDecoded(item.seq, std::move(*item.event))
+                             : replayer.AddEvent(item.seq, item.canonical);
       if (!st.ok()) {
         faults.Offer({item.seq, kReplayStep}, replayer.fault_seq(), st);
         stop = true;
@@ -558,8 +575,8 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   const uint64_t proj = ledger.proj_size();
   const bool proj_at_end = proj > 0 && proj == ledger.size();
   {
-    // One thread reads and hashes, this one decodes and replays; commit
-    // signatures are checked by whichever has time.
+    // One thread reads and hashes, this one replays; decoding and commit
+    // signatures go to whichever has time.
     Channel<LogBatch> log(kLogBatchesQueued);
     Channel<Signature> signatures(SIZE_MAX);
     std::atomic<bool> stop{false};

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -211,6 +212,23 @@ TEST(StateReplay, KeepsEverythingInMemoryAndListsRowsInKeyOrder) {
   state.ForEachRow([&](std::string_view k, std::string_view) { keys.emplace_back(k); });
   EXPECT_EQ(keys, (std::vector<std::string>{"a", "b", "rule/R", "village/V1", "village/V2", "zz"}));
   EXPECT_EQ(state.ReadEvent(4).status().code(), Code::kRejected);
+}
+
+// Entities are listed in id byte order also where ids share their first
+// eight bytes, end within them, hold zero bytes or bytes of 0x80 and up.
+TEST(StateReplay, EntitiesAreListedInIdByteOrder) {
+  StateStore state(static_cast<RowSource*>(nullptr), NoEvents);
+  std::vector<std::string> ids = {"V1", "abcdefgh1", "abcdefgh", "abcdefgh0", std::string("ab\0", 3),
+                                  "ab", "\xff", "\x80z", "abcdefg", "b", "a"};
+  for (const std::string& id : ids) StoreVillage(state, VillageRecord{id, "村"});
+  std::vector<std::string> listed;
+  state.table<VillageState>().ForEach(
+      [&](std::string_view id, const VillageState&) { listed.emplace_back(id); });
+  std::vector<std::string> want = ids;
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(listed, want);
+  EXPECT_LT(std::string("ab"), std::string("ab\0", 3));  // the order the list must follow
+  EXPECT_LT(std::string("z"), std::string("\x80z"));
 }
 
 TEST(StateReplay, IndexRowsAreKeptDroppedOrSunk) {

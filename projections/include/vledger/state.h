@@ -46,6 +46,16 @@ namespace vledger {
 class Ledger;
 class StateStore;
 
+// The first eight bytes of an id as a big-endian number (zeros past its
+// end): ids compare as these numbers do, up to the ninth byte.
+inline uint64_t IdHead(std::string_view id) {
+  uint64_t head = 0;
+  for (size_t i = 0; i < 8; i++) {
+    head = head << 8 | (i < id.size() ? static_cast<uint8_t>(id[i]) : 0);
+  }
+  return head;
+}
+
 // Transparent hash, so tables are searched by string_view without a copy.
 struct StringHash {
   using is_transparent = void;
@@ -61,10 +71,15 @@ class TableBase {
   // changed since the last call, and marks them clean.
   virtual void TakeDirty(
       const std::function<void(const std::string& key, const std::optional<std::string>&)>& fn) = 0;
-  // The ids of every entity in memory that exists, in byte order.
-  virtual std::vector<std::string_view> SortedIds() const = 0;
-  // The encoded row of an entity in memory (which must exist).
-  virtual std::string EncodeRow(std::string_view id) const = 0;
+  // Every entity in memory that exists, in id byte order: its id and a
+  // handle for EncodeRow.
+  struct Sorted {
+    std::string_view id;
+    const void* entity;
+  };
+  virtual std::vector<Sorted> SortedEntities() const = 0;
+  // The encoded row of an entity listed by SortedEntities.
+  virtual std::string EncodeRow(const void* entity) const = 0;
   // Entities changed since the last TakeDirty.
   virtual size_t dirty_count() const = 0;
 };
@@ -115,7 +130,7 @@ class Table final : public TableBase {
   template <typename F>
   void ForEach(F&& fn) {
     LoadAll();
-    for (std::string_view id : SortedIds()) fn(id, *map_.find(id)->second.value);
+    for (const Sorted& s : SortedEntities()) fn(s.id, *static_cast<const T*>(s.entity));
   }
 
   // The same in no particular order.
@@ -143,20 +158,30 @@ class Table final : public TableBase {
     }
     dirty_.clear();
   }
-  std::vector<std::string_view> SortedIds() const override {
-    std::vector<std::string_view> ids;
-    ids.reserve(map_.size());
+  std::vector<Sorted> SortedEntities() const override {
+    // Sorted by the ids' first eight bytes as a number, then by the whole
+    // id: most comparisons of a large table end at the number.
+    struct Item {
+      uint64_t head;
+      Sorted sorted;
+    };
+    std::vector<Item> items;
+    items.reserve(map_.size());
     for (const auto& [id, slot] : map_) {
-      if (slot.value) ids.emplace_back(id);
+      if (slot.value) items.push_back(Item{IdHead(id), Sorted{id, &*slot.value}});
     }
-    std::sort(ids.begin(), ids.end());
-    return ids;
+    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+      if (a.head != b.head) return a.head < b.head;
+      return a.sorted.id < b.sorted.id;
+    });
+    std::vector<Sorted> out;
+    out.reserve(items.size());
+    for (const Item& item : items) out.push_back(item.sorted);
+    return out;
   }
   size_t dirty_count() const override { return dirty_.size(); }
-  std::string EncodeRow(std::string_view id) const override {
-    auto it = map_.find(id);
-    VLEDGER_ASSERT(it != map_.end() && it->second.value);
-    return it->second.value->EncodeRow();
+  std::string EncodeRow(const void* entity) const override {
+    return static_cast<const T*>(entity)->EncodeRow();
   }
 
  private:

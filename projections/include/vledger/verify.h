@@ -78,6 +78,9 @@ class ChainReplayer {
 
   // The next event (which the ChainHasher saw as `seq`).
   Status AddEvent(uint64_t seq, std::string_view canonical);
+  // The same, decoded already (DecodeEvent of its canonical form, which
+  // may have failed): for a caller that decodes on another thread.
+  Status AddDecoded(uint64_t seq, Result<Event> event);
   // A commit, right after its last event whose hash is `last_hash`: its
   // range and key are checked here; its signature is left to *check.
   Status CloseCommit(const CommitRecord& commit, const Hash& last_hash, SignatureCheck* check);
