@@ -121,45 +121,32 @@ void StateStore::TakeWrites(const WriteFn& fn) {
 void StateStore::ForEachRow(
     const std::function<void(std::string_view key, std::string_view value)>& fn) {
   VLEDGER_ASSERT(rows_ == nullptr);
-  // Each table's rows are contiguous in key order (one prefix each), but
-  // plain rows may sort before, between or after them: merge the tables'
-  // sorted ids with the plain rows.
-  struct Cursor {
-    TableBase* table;
-    std::vector<TableBase::Sorted> entities;
-    size_t next = 0;
-    std::string key;
-    bool Load() {
-      if (next == entities.size()) return false;
-      key.assign(table->prefix());
-      key.append(entities[next].id);
-      return true;
-    }
-  };
-  std::vector<Cursor> cursors;
+  // Each table's rows are contiguous in key order (one prefix each, none a
+  // prefix of another), but plain rows may sort before, between or after
+  // them: merge each table's sorted entities, one table at a time, with
+  // the plain rows.
+  std::vector<TableBase*> tables;
   for (auto& table : tables_) {
-    if (!table) continue;
-    Cursor c{table.get(), table->SortedEntities(), 0, {}};
-    if (c.Load()) cursors.push_back(std::move(c));
+    if (table) tables.push_back(table.get());
   }
-  std::sort(cursors.begin(), cursors.end(),
-            [](const Cursor& a, const Cursor& b) { return a.key < b.key; });
+  std::sort(tables.begin(), tables.end(),
+            [](const TableBase* a, const TableBase* b) { return a->prefix() < b->prefix(); });
   auto row = pending_.begin();
   auto next_plain = [&]() {
     while (row != pending_.end() && !row->second) ++row;
   };
   next_plain();
-  for (Cursor& c : cursors) {
-    bool more = true;
-    while (more) {
-      while (row != pending_.end() && row->first < c.key) {
+  std::string key;
+  for (TableBase* table : tables) {
+    for (const TableBase::Sorted& entity : table->SortedEntities()) {
+      key.assign(table->prefix());
+      key.append(entity.id);
+      while (row != pending_.end() && row->first < key) {
         fn(row->first, *row->second);
         ++row;
         next_plain();
       }
-      fn(c.key, c.table->EncodeRow(c.entities[c.next].entity));
-      c.next++;
-      more = c.Load();
+      fn(key, table->EncodeRow(entity.entity));
     }
   }
   for (; row != pending_.end(); ++row) {

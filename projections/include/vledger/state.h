@@ -74,6 +74,7 @@ class TableBase {
   // Every entity in memory that exists, in id byte order: its id and a
   // handle for EncodeRow.
   struct Sorted {
+    uint64_t head;  // IdHead(id), for sorting
     std::string_view id;
     const void* entity;
   };
@@ -161,23 +162,16 @@ class Table final : public TableBase {
   std::vector<Sorted> SortedEntities() const override {
     // Sorted by the ids' first eight bytes as a number, then by the whole
     // id: most comparisons of a large table end at the number.
-    struct Item {
-      uint64_t head;
-      Sorted sorted;
-    };
-    std::vector<Item> items;
-    items.reserve(map_.size());
+    std::vector<Sorted> sorted;
+    sorted.reserve(map_.size());
     for (const auto& [id, slot] : map_) {
-      if (slot.value) items.push_back(Item{IdHead(id), Sorted{id, &*slot.value}});
+      if (slot.value) sorted.push_back(Sorted{IdHead(id), id, &*slot.value});
     }
-    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    std::sort(sorted.begin(), sorted.end(), [](const Sorted& a, const Sorted& b) {
       if (a.head != b.head) return a.head < b.head;
-      return a.sorted.id < b.sorted.id;
+      return a.id < b.id;
     });
-    std::vector<Sorted> out;
-    out.reserve(items.size());
-    for (const Item& item : items) out.push_back(item.sorted);
-    return out;
+    return sorted;
   }
   size_t dirty_count() const override { return dirty_.size(); }
   std::string EncodeRow(const void* entity) const override {
