@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -212,6 +213,55 @@ TEST(StateReplay, KeepsEverythingInMemoryAndListsRowsInKeyOrder) {
   state.ForEachRow([&](std::string_view k, std::string_view) { keys.emplace_back(k); });
   EXPECT_EQ(keys, (std::vector<std::string>{"a", "b", "rule/R", "village/V1", "village/V2", "zz"}));
   EXPECT_EQ(state.ReadEvent(4).status().code(), Code::kRejected);
+}
+
+// IdMap finds every id added, no other, and keeps each entry where it was
+// added however much the index grows.
+TEST(IdMap, FindsWhatWasAddedAndEntriesStayPut) {
+  IdMap<int> map;
+  EXPECT_EQ(map.Find("R000000"), nullptr);
+  auto* first = map.Add("R000000", 0);
+  constexpr int kIds = 100'000;
+  for (int i = 1; i < kIds; i++) {
+    char id[16];
+    snprintf(id, sizeof id, "R%06d", i);
+    ASSERT_EQ(map.Find(id), nullptr) << id;
+    map.Add(id, i);
+  }
+  map.Add("", -1);  // an empty id is an id like any other
+  EXPECT_EQ(map.size(), size_t{kIds} + 1);
+  EXPECT_EQ(map.Find("R000000"), first);
+  EXPECT_EQ(first->second, 0);
+  for (int i = 0; i < kIds; i++) {
+    char id[16];
+    snprintf(id, sizeof id, "R%06d", i);
+    const auto* e = map.Find(id);
+    ASSERT_NE(e, nullptr) << id;
+    EXPECT_EQ(e->first, id);
+    EXPECT_EQ(e->second, i);
+  }
+  EXPECT_EQ(map.Find("")->second, -1);
+  EXPECT_EQ(map.Find("R100000"), nullptr);
+  EXPECT_EQ(map.Find("R00000"), nullptr);
+  EXPECT_EQ(map.Find(std::string("R000000\0", 8)), nullptr);
+  int n = 0;
+  for (const auto& [id, value] : map) {
+    EXPECT_EQ(value, n < kIds ? n : -1);  // in the order added
+    n++;
+  }
+  EXPECT_EQ(n, kIds + 1);
+}
+
+TEST(IdMap, ReserveLeavesEntriesAndLookupsAsTheyWere) {
+  IdMap<std::string> map;
+  map.Add("a", "1");
+  map.Reserve(50'000);
+  map.Add("b", "2");
+  EXPECT_EQ(map.Find("a")->second, "1");
+  EXPECT_EQ(map.Find("b")->second, "2");
+  EXPECT_EQ(map.Find("c"), nullptr);
+  map.Reserve(1);  // never shrinks
+  EXPECT_EQ(map.Find("a")->second, "1");
 }
 
 // Entities are listed in id byte order also where ids share their first

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "vledger/event.h"
+#include "vledger/id_map.h"
 #include "vledger/rows.h"
 #include "vledger/status.h"
 
@@ -110,7 +111,7 @@ class Table final : public TableBase {
   // Adds a new entity (there must be none under `id`).
   T& Insert(std::string_view id, T value) {
     Entry* e = Load(id);
-    if (e == nullptr) e = last_ = &*map_.emplace(std::string(id), Slot{}).first;
+    if (e == nullptr) e = last_ = map_.Add(std::string(id), Slot{});
     VLEDGER_ASSERT(!e->second.value);
     e->second.value.emplace(std::move(value));
     MarkDirty(e);
@@ -119,7 +120,7 @@ class Table final : public TableBase {
   // Adds the entity under `id`, or replaces the one there.
   void Put(std::string_view id, T value) {
     Entry* e = Load(id);
-    if (e == nullptr) e = last_ = &*map_.emplace(std::string(id), Slot{}).first;
+    if (e == nullptr) e = last_ = map_.Add(std::string(id), Slot{});
     e->second.value = std::move(value);
     MarkDirty(e);
   }
@@ -183,9 +184,8 @@ class Table final : public TableBase {
     std::optional<T> value;
     bool dirty = false;
   };
-  using Map = std::unordered_map<std::string, Slot, StringHash, std::equal_to<>>;
-
-  using Entry = typename Map::value_type;
+  using Map = IdMap<Slot>;
+  using Entry = typename Map::Entry;
   // The map entry of `id`, loading its row when live (nullptr: replay and
   // not in memory).
   Entry* Load(std::string_view id);
@@ -193,7 +193,7 @@ class Table final : public TableBase {
   void MarkDirty(Entry* e) {
     if (e->second.dirty) return;
     e->second.dirty = true;
-    dirty_.push_back(e);  // map nodes never move
+    dirty_.push_back(e);  // entries never move
   }
 
   StateStore* owner_;
@@ -298,8 +298,7 @@ Result<std::unique_ptr<StateStore>> StateAt(const Ledger& ledger, uint64_t seq);
 template <typename T>
 typename Table<T>::Entry* Table<T>::Load(std::string_view id) {
   if (last_ != nullptr && last_->first == id) return last_;
-  auto it = map_.find(id);
-  if (it != map_.end()) return last_ = &*it;
+  if (Entry* e = map_.Find(id)) return last_ = e;
   RowSource* rows = owner_->rows();
   if (rows == nullptr || all_loaded_) return nullptr;
   std::string key(T::kPrefix);
@@ -307,17 +306,17 @@ typename Table<T>::Entry* Table<T>::Load(std::string_view id) {
   std::optional<std::string> row = rows->GetRow(key);
   Slot slot;
   if (row) slot.value.emplace(T::DecodeRow(id, *row));
-  return last_ = &*map_.emplace(std::string(id), std::move(slot)).first;
+  return last_ = map_.Add(std::string(id), std::move(slot));
 }
 
 template <typename T>
 void Table<T>::Prefetch(std::vector<std::string> ids) {
   RowSource* rows = owner_->rows();
   if (rows == nullptr || all_loaded_) return;
-  std::erase_if(ids, [&](const std::string& id) { return map_.count(id) > 0; });
+  std::erase_if(ids, [&](const std::string& id) { return map_.Find(id) != nullptr; });
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  map_.reserve(map_.size() + ids.size());
+  map_.Reserve(map_.size() + ids.size());
   if (ids.size() >= kPrefetchScanMin) {
     // Many: one pass over the kind's rows in key order reads each block
     // once, where point reads would look each key up again.
@@ -329,7 +328,7 @@ void Table<T>::Prefetch(std::vector<std::string> ids) {
       if (ids[next] == id) {
         Slot slot;
         slot.value.emplace(T::DecodeRow(id, value));
-        map_.emplace(std::move(ids[next]), std::move(slot));
+        map_.Add(std::move(ids[next]), std::move(slot));
         next++;
       }
       return true;
@@ -344,7 +343,7 @@ void Table<T>::Prefetch(std::vector<std::string> ids) {
   for (size_t i = 0; i < ids.size(); i++) {
     Slot slot;
     if (found[i]) slot.value.emplace(T::DecodeRow(ids[i], *found[i]));
-    map_.emplace(std::move(ids[i]), std::move(slot));
+    map_.Add(std::move(ids[i]), std::move(slot));
   }
 }
 
@@ -354,10 +353,10 @@ void Table<T>::LoadAll() {
   if (rows == nullptr || all_loaded_) return;
   rows->ScanRows(T::kPrefix, [&](std::string_view key, std::string_view value) {
     std::string_view id = key.substr(T::kPrefix.size());
-    if (map_.find(id) == map_.end()) {
+    if (map_.Find(id) == nullptr) {
       Slot slot;
       slot.value.emplace(T::DecodeRow(id, value));
-      map_.emplace(std::string(id), std::move(slot));
+      map_.Add(std::string(id), std::move(slot));
     }
     return true;
   });
