@@ -75,7 +75,6 @@ ObjectionRecord DecodeObjection(std::string_view row) {
   return o;
 }
 
-
 }  // namespace
 
 std::optional<DisclosureRecord> LoadDisclosure(StateStore& state, std::string_view village,
