@@ -131,6 +131,9 @@ void StateStore::ForEachRow(
   }
   std::sort(tables.begin(), tables.end(),
             [](const TableBase* a, const TableBase* b) { return a->prefix() < b->prefix(); });
+  for (size_t i = 1; i < tables.size(); i++) {
+    VLEDGER_ASSERT(!tables[i]->prefix().starts_with(tables[i - 1]->prefix()));
+  }
   auto row = pending_.begin();
   auto next_plain = [&]() {
     while (row != pending_.end() && !row->second) ++row;
