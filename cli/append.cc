@@ -1,5 +1,8 @@
 #include "append.h"
 
+#include <cstdlib>
+#include <future>
+
 #include "vledger/apply.h"
 #include "vledger/bytes.h"
 #include "vledger/codec.h"
@@ -101,9 +104,20 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
                      const std::function<Status(CommitBuilder&)>& build,
                      const std::function<void(Json&)>& extend) {
   if (!options.request_id.empty()) VLEDGER_TRY(CheckRequestId("--request-id", options.request_id));
-  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, ctx.SigningKey());
+  // The key is read and parsed on a second thread while the ledger opens:
+  // both are a good part of an interactive command's time. A key that may
+  // ask for its passphrase on the terminal is loaded first instead, so that
+  // nobody's typing holds the ledger's writer lock. Errors are reported in
+  // the order of a plain sequence: the key's first.
+  bool may_prompt = std::getenv("VLEDGER_KEY_PASSPHRASE") == nullptr &&
+                    IsEncryptedKeyFile(ctx.options.key_path);
+  auto key_loaded = std::async(may_prompt ? std::launch::deferred : std::launch::async,
+                               [&ctx] { return ctx.SigningKey(); });
+  if (may_prompt) key_loaded.wait();  // runs it here, before the open
+  auto opened = ctx.OpenWriter();
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, key_loaded.get());
   VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
-  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenWriter());
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, std::move(opened));
   auto txn = ledger->BeginWrite();
   auto state = LiveState(*ledger, *txn);
 

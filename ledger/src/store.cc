@@ -144,24 +144,32 @@ bool WriterActive(const std::string& dir) {
 std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
   rocksdb::BlockBasedTableOptions table;
   table.checksum = rocksdb::kXXH3;
-  // Every command opens every table file and reads its index: kept
-  // uncompressed, that is a read, not a decompression.
+  // Every command opens every table file (so that a missing or cut one is
+  // found at once), but most read a handful of rows: a file's index and
+  // filter are cut into 4 KB partitions, read into the block cache when a
+  // lookup needs them, and an open reads only their small top levels.
+  // Whole indexes and filters, read at every open, were 6.5 MB on a
+  // county's 1.4M-event ledger: 4-5 ms of each command.
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.cache_index_and_filter_blocks = true;
+  table.pin_top_level_index_and_filter = true;
+  // Index partitions kept uncompressed: a read, not a decompression.
   table.enable_index_compression = false;
   // The log is read by seq, and a seq below the size is always there: a
   // Bloom filter would only be read, never spare a read. Rows looked up by
   // name (a resident, a request id) are often absent: a filter saves those.
   rocksdb::BlockBasedTableOptions filtered = table;
   filtered.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  // The log is mostly read in order: larger blocks, a quarter of the index
-  // that every open reads.
+  filtered.partition_filters = true;
+  // The log is mostly read in order: larger blocks, a quarter of the index.
   rocksdb::BlockBasedTableOptions log_table = table;
   log_table.block_size = 16 << 10;
-  // Every command opens every table file (so that damage to any is found
-  // at once): few files keep that cheap. The log's keys only grow, so
-  // leveled compaction would move each flushed file down as it is, never
-  // merging; universal compaction merges them. Projection rows are
-  // rewritten again and again (an import rewrites most residents): leveled
-  // compaction keeps few stale versions of them for scans to skip.
+  // Few table files keep opening every one of them cheap. The log's keys
+  // only grow, so leveled compaction would move each flushed file down as
+  // it is, never merging; universal compaction merges them. Projection
+  // rows are rewritten again and again (an import rewrites most
+  // residents): leveled compaction keeps few stale versions of them for
+  // scans to skip.
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (size_t i = 0; i < kCfCount; i++) {
     bool by_seq = i == kEvents || i == kHashes || i == kCommits || i == kMerkle;

@@ -503,6 +503,36 @@ TEST(Pem, PrivateAndPublicPemRoundTripInMemory) {
   EXPECT_EQ(pub->raw(), key.public_key().raw());
 }
 
+// RFC 8410 section 10.3: an Ed25519 private key as PKCS#8, its seed and
+// the public key the RFC's second example names for it.
+TEST(Pem, Rfc8410PrivateKeyLoadsAsItsSeed) {
+  const std::string pem =
+      "-----BEGIN PRIVATE KEY-----\n"
+      "MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n"
+      "-----END PRIVATE KEY-----\n";
+  auto key = PrivateKey::ParsePem(pem);
+  ASSERT_TRUE(key.ok()) << key.status().message();
+  EXPECT_EQ(Hex(key->public_key().raw()),
+            "19bf44096984cdfe8541bac167dc3b96c85086aa30b6b6cb0c5c38ad703166e1");
+  auto from_seed = PrivateKey::FromSeed(
+      FromHex("d4ee72dbf913584ad5b6d8f1f769f8ad3afe7c28cbf1d4fbe097a88f44755842"));
+  ASSERT_TRUE(from_seed.ok());
+  EXPECT_EQ(key->Sign("m"), from_seed->Sign("m"));
+  // A seed of 33 or 31 bytes is not a key.
+  const std::string bad[] = {
+      "-----BEGIN PRIVATE KEY-----\n"
+      "MC8CAQAwBQYDK2VwBCMEIdTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhCAA==\n"
+      "-----END PRIVATE KEY-----\n",
+      "-----BEGIN PRIVATE KEY-----\n"
+      "MC0CAQAwBQYDK2VwBCEEH9Tuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVg=\n"
+      "-----END PRIVATE KEY-----\n",
+  };
+  for (const std::string& text : bad) {
+    auto rejected = PrivateKey::ParsePem(text);
+    EXPECT_FALSE(rejected.ok()) << text;
+  }
+}
+
 TEST(Pem, SaveLoadRoundTripWritesPrivateFileWithMode0600) {
   TempDir dir;
   PrivateKey key = NewKey();
