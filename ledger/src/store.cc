@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -141,6 +143,10 @@ bool WriterActive(const std::string& dir) {
   return false;
 }
 
+// The families of projection and personal rows, compacted by levels; the
+// others by universal compaction (CfDescriptors).
+bool IsRowFamily(size_t i) { return i == kState || i == kPersons || i == kDefault; }
+
 std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
   rocksdb::BlockBasedTableOptions table;
   table.checksum = rocksdb::kXXH3;
@@ -173,7 +179,7 @@ std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (size_t i = 0; i < kCfCount; i++) {
     bool by_seq = i == kEvents || i == kHashes || i == kCommits || i == kMerkle;
-    bool rows = i == kState || i == kPersons || i == kDefault;
+    bool rows = IsRowFamily(i);
     rocksdb::ColumnFamilyOptions o;
     o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(by_seq ? log_table : filtered));
     if (rows) {
@@ -201,7 +207,10 @@ struct Ledger::Impl {
   bool txn_open = false;
 
   ~Impl() {
-    if (db && access == Access::kWriter) FlushIfManyLogs();
+    if (db && access == Access::kWriter) {
+      FlushIfManyLogs();
+      if (settle) WaitForCompactions();
+    }
     for (auto* cf : cfs) {
       if (db && cf != nullptr) db->DestroyColumnFamilyHandle(cf);
     }
@@ -233,8 +242,37 @@ struct Ledger::Impl {
   // flush at once, on a background thread, so that it runs while the
   // command finishes and frees its state; the close then waits for it.
   void FlushAfterLargeCommit(size_t batch_bytes) {
-    if (batch_bytes > kWalBytesMax) Flush(/*wait=*/false);
+    if (batch_bytes <= kWalBytesMax) return;
+    Flush(/*wait=*/false);
+    settle = true;
   }
+  // Closing a database cancels its running compactions. A command that
+  // wrote much (an import, a rebuild) leaves new table files that call for
+  // a compaction of seconds, which every short command after it would
+  // start again and cancel at its close, contending for both cores all the
+  // while. So such a writer waits for the flushes and compactions its
+  // writes started before it closes (at most kSettleSeconds; a background
+  // error ends the wait, and the next open reports it).
+  void WaitForCompactions() {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kSettleSeconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+      uint64_t busy = 0, n = 0;
+      if (db->GetIntProperty("rocksdb.background-errors", &n) && n > 0) return;
+      if (db->GetIntProperty("rocksdb.num-running-compactions", &n)) busy += n;
+      if (db->GetIntProperty("rocksdb.num-running-flushes", &n)) busy += n;
+      for (size_t i = 0; i < cfs.size(); i++) {
+        if (db->GetIntProperty(cfs[i], "rocksdb.mem-table-flush-pending", &n)) busy += n;
+        // Universal compaction reports a compaction pending as long as a
+        // family has several sorted runs, also when none is due to merge.
+        if (!IsRowFamily(i)) continue;
+        if (db->GetIntProperty(cfs[i], "rocksdb.compaction-pending", &n)) busy += n;
+      }
+      if (busy == 0) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  bool settle = false;  // WaitForCompactions before closing
+  static constexpr int kSettleSeconds = 600;
   void Flush(bool wait) {
     rocksdb::FlushOptions fo;
     fo.wait = wait;
@@ -777,6 +815,7 @@ Status Ledger::FinishProjections(uint64_t proj_size) {
   fo.wait = true;
   rocksdb::Status s = impl_->db->Flush(fo, impl_->cfs);
   if (!s.ok()) return StorageError(s, "flush state");
+  impl_->settle = true;
   return WriteProjections({}, proj_size);
 }
 
