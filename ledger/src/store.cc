@@ -229,7 +229,9 @@ struct Ledger::Impl {
   // (avoid_flush_during_recovery), and every open replays them all. So a
   // writer that leaves many logs, or many bytes of them (after an import),
   // flushes them into table files: opening stays fast however many commands
-  // ran. Failure here loses nothing (the logs stay); it is ignored.
+  // ran. Failure here loses nothing (the logs stay); it is ignored. The
+  // compaction its new table files call for is waited on too (below), so
+  // that one command in many pays for it, not every command after it.
   void FlushIfManyLogs() {
     rocksdb::VectorLogPtr logs;
     if (!db->GetSortedWalFiles(logs).ok()) return;
@@ -237,6 +239,7 @@ struct Ledger::Impl {
     for (const auto& log : logs) bytes += log->SizeFileBytes();
     if (logs.size() <= kWalFilesMax && bytes <= kWalBytesMax) return;
     Flush(/*wait=*/true);
+    settle = true;
   }
   // A commit of more than kWalBytesMax (an import's last) starts that
   // flush at once, on a background thread, so that it runs while the
@@ -247,12 +250,13 @@ struct Ledger::Impl {
     settle = true;
   }
   // Closing a database cancels its running compactions. A command that
-  // wrote much (an import, a rebuild) leaves new table files that call for
-  // a compaction of seconds, which every short command after it would
-  // start again and cancel at its close, contending for both cores all the
-  // while. So such a writer waits for the flushes and compactions its
-  // writes started before it closes (at most kSettleSeconds; a background
-  // error ends the wait, and the next open reports it).
+  // wrote table files (an import, a rebuild, the writer that flushed the
+  // logs of many commands) may leave a compaction of seconds due, which
+  // every short command after it would start again and cancel at its
+  // close, contending for both cores all the while. So such a writer waits
+  // for the flushes and compactions its writes started before it closes
+  // (at most kSettleSeconds; a background error ends the wait, and the
+  // next open reports it).
   void WaitForCompactions() {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kSettleSeconds);
     while (std::chrono::steady_clock::now() < deadline) {

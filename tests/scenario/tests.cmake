@@ -23,6 +23,9 @@ add_test(NAME scenario.damage COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/sce
 set_tests_properties(scenario.damage PROPERTIES TIMEOUT 900)
 add_test(NAME scenario.import COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/import.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.import PROPERTIES TIMEOUT 900)
+# Storage upkeep: many interactive commands leave few logs and no compaction due.
+add_test(NAME scenario.upkeep COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/upkeep.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.upkeep PROPERTIES TIMEOUT 900)
 # Crash safety: imports and allowance runs killed with SIGKILL mid-way.
 add_test(NAME scenario.crash COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/crash.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.crash PROPERTIES TIMEOUT 900)

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Storage upkeep: a day of interactive commands keeps the folder small —
+# the writer that finds many write-ahead logs flushes them into table
+# files — and no command leaves a compaction due behind it: closing the
+# database cancels a running compaction, so a due one would be started
+# again, and cancelled again, by every short command after it.
+source "$(dirname "$0")/lib.sh"
+setup
+
+expect_exit 0 vl init --name 整理 --admin-key-out admin.key
+K=admin.key
+expect_exit 0 vl --key $K village add V1 --name 一村
+
+# A property of a column family, read with ldb as a secondary instance
+# (it changes nothing, compacts nothing).
+cf_property() {  # cf_property FAMILY PROPERTY
+  ldb --db=vledger-data/db --secondary_path="$WORK/tmp/ldb-secondary" \
+    --column_family="$1" get_property "$2" 2>/dev/null | sed -n "s/^$2: //p" | head -n1
+}
+
+# 5 flushes' worth of commands (a flush every 17th writer), each checked.
+max_logs=0
+due_after=""
+for i in $(seq 1 90); do
+  vl --key $K household add "H$i" --village V1 --head "户主$i" >/dev/null ||
+    fail "household add H$i"
+  logs=$(ls vledger-data/db/*.log | wc -l)
+  ((logs > max_logs)) && max_logs=$logs
+  for cf in state persons; do
+    due=$(cf_property $cf rocksdb.compaction-pending)
+    if [[ $due != 0 && -z $due_after ]]; then
+      due_after="household add H$i ($cf: compaction-pending '$due')"
+    fi
+  done
+done
+((max_logs <= 17)) && pass "at most $max_logs write-ahead logs" ||
+  fail "$max_logs write-ahead logs"
+[[ -z $due_after ]] && pass "no compaction left due after any of 90 commands" ||
+  fail "a compaction left due after $due_after"
+l0=$(cf_property state rocksdb.num-files-at-level0)
+((l0 < 4)) && pass "state: $l0 table files at level 0" || fail "state: $l0 table files at level 0"
+
+# rebuild writes every projection row into new table files: it too leaves
+# nothing due.
+expect_exit 0 vl rebuild
+expect_eq 0 "$(cf_property state rocksdb.compaction-pending)" "no compaction due after rebuild"
+expect_exit 0 vl verify
+
+finish
