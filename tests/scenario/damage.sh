@@ -98,8 +98,8 @@ expect_damaged "$sst_name" vl rebuild
 expect_damaged "$sst_name" vl backup b-data
 
 # --- a flipped byte in the index block (after the data blocks and the
-# filter block, each with a 5-byte trailer): every open reads it, so every
-# command fails. (A damaged Bloom filter is only an optimisation lost:
+# filter block, each with a 5-byte trailer): every command here reads it,
+# so every one fails. (A damaged Bloom filter is only an optimisation lost:
 # RocksDB reads on without it, and `verify` reports it.)
 filter=$(sst_dump --file="${events_sst:-/dev/null}" --show_properties 2>/dev/null |
   sed -n 's/^ *filter block size: //p' | head -n1)
