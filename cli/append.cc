@@ -1,6 +1,5 @@
 #include "append.h"
 
-#include <cstdlib>
 #include <future>
 
 #include "vledger/apply.h"
@@ -109,8 +108,7 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
   // ask for its passphrase on the terminal is loaded first instead, so that
   // nobody's typing holds the ledger's writer lock. Errors are reported in
   // the order of a plain sequence: the key's first.
-  bool may_prompt = std::getenv("VLEDGER_KEY_PASSPHRASE") == nullptr &&
-                    IsEncryptedKeyFile(ctx.options.key_path);
+  bool may_prompt = ctx.SigningKeyMayPrompt();
   auto key_loaded = std::async(may_prompt ? std::launch::deferred : std::launch::async,
                                [&ctx] { return ctx.SigningKey(); });
   if (may_prompt) key_loaded.wait();  // runs it here, before the open

@@ -74,9 +74,7 @@ Result<PrivateKey> Context::SigningKey() const {
   }
   const char* pass = std::getenv("VLEDGER_KEY_PASSPHRASE");
   auto key = PrivateKey::LoadPem(options.key_path, pass ? pass : "");
-  // An encrypted key and no VLEDGER_KEY_PASSPHRASE: ask on the terminal.
-  if (!key.ok() && pass == nullptr && CheckPrivateKeyFile(options.key_path).ok() &&
-      IsEncryptedKeyFile(options.key_path)) {
+  if (!key.ok() && CheckPrivateKeyFile(options.key_path).ok() && SigningKeyMayPrompt()) {
     if (::isatty(STDIN_FILENO) == 0) {
       return Status::Rejected("--key: " + options.key_path +
                               " is encrypted: set VLEDGER_KEY_PASSPHRASE, or run on a terminal "
@@ -88,6 +86,10 @@ Result<PrivateKey> Context::SigningKey() const {
   }
   if (!key.ok()) return key.status().WithPrefix("--key");
   return key;
+}
+
+bool Context::SigningKeyMayPrompt() const {
+  return std::getenv("VLEDGER_KEY_PASSPHRASE") == nullptr && IsEncryptedKeyFile(options.key_path);
 }
 
 bool IsEncryptedKeyFile(const std::string& path) {

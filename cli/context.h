@@ -40,6 +40,9 @@ class Context {
   Result<std::unique_ptr<Ledger>> OpenWriter(bool catch_up = true) const;
   // The --key private key (exit 3 when missing, unreadable or malformed).
   Result<PrivateKey> SigningKey() const;
+  // Whether SigningKey may ask for the key's passphrase on the terminal:
+  // an encrypted key and no VLEDGER_KEY_PASSPHRASE.
+  bool SigningKeyMayPrompt() const;
 
   // Output: one JSON document with --json, else human lines.
   void PrintJson(const Json& doc) const;

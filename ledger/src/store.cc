@@ -230,34 +230,30 @@ struct Ledger::Impl {
   // (avoid_flush_during_recovery), and every open replays them all. So a
   // writer that leaves many logs, or many bytes of them (after an import),
   // flushes them into table files: opening stays fast however many commands
-  // ran. Failure here loses nothing (the logs stay); it is ignored. The
-  // compaction its new table files call for is waited on too (below), so
-  // that one command in many pays for it, not every command after it.
+  // ran. Failure here loses nothing (the logs stay); it is ignored.
   void FlushIfManyLogs() {
     rocksdb::VectorLogPtr logs;
     if (!db->GetSortedWalFiles(logs).ok()) return;
     uint64_t bytes = 0;
     for (const auto& log : logs) bytes += log->SizeFileBytes();
     if (logs.size() <= kWalFilesMax && bytes <= kWalBytesMax) return;
-    Flush(/*wait=*/true);
-    settle = true;
+    (void)Flush(/*wait=*/true);
   }
   // A commit of more than kWalBytesMax (an import's last) starts that
   // flush at once, on a background thread, so that it runs while the
   // command finishes and frees its state; the close then waits for it.
   void FlushAfterLargeCommit(size_t batch_bytes) {
     if (batch_bytes <= kWalBytesMax) return;
-    Flush(/*wait=*/false);
-    settle = true;
+    (void)Flush(/*wait=*/false);
   }
-  // Closing a database cancels its running compactions. A command that
-  // wrote table files (an import, a rebuild, the writer that flushed the
-  // logs of many commands) may leave a compaction of seconds due, which
-  // every short command after it would start again and cancel at its
-  // close, contending for both cores all the while. So such a writer waits
-  // for the flushes and compactions its writes started before it closes
-  // (at most kSettleSeconds; a background error ends the wait, and the
-  // next open reports it).
+  // Closing a database cancels its running compactions. A writer that
+  // flushed (an import, a rebuild, the writer that finds many commands'
+  // logs) may leave a compaction of seconds due, which every short command
+  // after it would start again and cancel at its close, contending for
+  // both cores all the while. So a writer that flushed waits for its
+  // flushes and the compactions they call for before it closes (at most
+  // kSettleSeconds; a background error ends the wait, and the next open
+  // reports it).
   void WaitForCompactions() {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kSettleSeconds);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -276,13 +272,14 @@ struct Ledger::Impl {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
-  bool settle = false;  // WaitForCompactions before closing
+  bool settle = false;  // flushed: WaitForCompactions before closing
   static constexpr int kSettleSeconds = 600;
-  void Flush(bool wait) {
+  rocksdb::Status Flush(bool wait) {
+    settle = true;
     rocksdb::FlushOptions fo;
     fo.wait = wait;
     fo.allow_write_stall = true;
-    (void)db->Flush(fo, cfs);
+    return db->Flush(fo, cfs);
   }
   static constexpr size_t kWalFilesMax = 16;
   static constexpr uint64_t kWalBytesMax = 1 << 20;
@@ -816,11 +813,8 @@ Status Ledger::PutProjectionRows(const std::vector<std::pair<std::string, std::s
 
 Status Ledger::FinishProjections(uint64_t proj_size) {
   VLEDGER_ASSERT(writer() && !impl_->txn_open && impl_->proj_size == 0);
-  rocksdb::FlushOptions fo;
-  fo.wait = true;
-  rocksdb::Status s = impl_->db->Flush(fo, impl_->cfs);
+  rocksdb::Status s = impl_->Flush(/*wait=*/true);
   if (!s.ok()) return StorageError(s, "flush state");
-  impl_->settle = true;
   return WriteProjections({}, proj_size);
 }
 

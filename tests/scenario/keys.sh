@@ -11,10 +11,11 @@ setup
 
 # pty_run.py ANSWERS... -- CMD...: runs CMD on a new pseudo-terminal (its
 # controlling terminal, so /dev/tty is it), answers each prompt ending in
-# ": " with the next ANSWER, prints everything the terminal showed and
-# exits with CMD's exit code.
+# ": " with the next ANSWER (PTY_DELAY seconds after the prompt), prints
+# everything the terminal showed and exits with CMD's exit code.
 cat >pty_run.py <<'EOF'
 import os, pty, sys, time
+delay = float(os.environ.get("PTY_DELAY", "0"))
 sep = sys.argv.index("--")
 answers, cmd = sys.argv[1:sep], sys.argv[sep + 1:]
 pid, fd = pty.fork()
@@ -34,6 +35,7 @@ while time.time() < deadline:
     if pending.rstrip(b" ").endswith(b":") and b"passphrase" in pending:
         pending = b""
         if answers:
+            time.sleep(delay)
             os.write(fd, answers.pop(0).encode() + b"\n")
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(shown.decode("utf-8", "replace"))
@@ -103,6 +105,17 @@ expect_exit 3 tty 'mountain road 7' -- "$VLEDGER" --key tty.key household add H0
 expect_stdout_contains 'chmod 600'
 expect_stdout_lacks 'passphrase for'
 chmod 600 tty.key
+
+# Someone typing a passphrase does not hold the writer lock: the key is
+# read before the ledger opens, so another writer goes on meanwhile.
+PTY_DELAY=3 bg_run tty 'mountain road 7' -- "$VLEDGER" --key tty.key household add H05 \
+  --village V1 --head 赵丽 >typed.out
+typing=$BG_PID
+sleep 1
+expect_exit 0 vl --key $K village add V3 --name 三村
+wait "$typing"
+expect_eq "$?" 0 "the command whose passphrase was typed slowly"
+grep -q 'appended' typed.out && pass "it appended" || fail "it did not append: $(cat typed.out)"
 
 expect_exit 0 vl verify
 finish

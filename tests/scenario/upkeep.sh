@@ -40,10 +40,23 @@ done
 l0=$(cf_property state rocksdb.num-files-at-level0)
 ((l0 < 4)) && pass "state: $l0 table files at level 0" || fail "state: $l0 table files at level 0"
 
-# rebuild writes every projection row into new table files: it too leaves
-# nothing due.
+# rebuild writes every projection row and flushes them. Run with the
+# state family one file short of a due compaction (3 files at level 0,
+# RocksDB compacts at 4), its flush makes one due: it must not leave it so.
+# (An import flushes through the same path; on a ledger this small its
+# compaction ends before the import closes, so it is not checked here.)
+three_at_level0() {
+  local n=0
+  while [[ $(cf_property state rocksdb.num-files-at-level0) != 3 ]]; do
+    n=$((n + 1))
+    ((n <= 80)) || { fail "state never had 3 table files at level 0"; return 1; }
+    vl --key $K village add "F$n" --name 填充村 >/dev/null || fail "village add F$n"
+  done
+  pass "state: 3 table files at level 0"
+}
+three_at_level0
 expect_exit 0 vl rebuild
-expect_eq 0 "$(cf_property state rocksdb.compaction-pending)" "no compaction due after rebuild"
+expect_eq "$(cf_property state rocksdb.compaction-pending)" 0 "no compaction due after rebuild"
 expect_exit 0 vl verify
 
 finish
