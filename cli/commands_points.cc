@@ -1,8 +1,10 @@
 // Credit points commands: the rule catalogue, awards, deductions,
 // redemptions, the yearly expiry, reversals and reviews, and the queries
 // balance, history, rank and pending (each with --at SEQ).
+#include <algorithm>
 #include <limits>
 #include <memory>
+#include <tuple>
 
 #include "append.h"
 #include "builders.h"
@@ -385,12 +387,39 @@ std::string BalanceLine(const Json& j) {
 
 struct BalanceArgs {
   std::string resident, village, household, fund, at;
+  bool all = false;
 };
 
+// `balance --all`: every resident of the county, by village and then id,
+// each with its village. The JSON document is written row by row rather
+// than built as one Json value (a county has hundreds of thousands).
+void PrintCountyBalances(Context& ctx, StateStore& state) {
+  std::vector<ResidentRecord> residents = ListResidents(state, "");
+  std::sort(residents.begin(), residents.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.village, x.id) < std::tie(y.village, y.id);
+  });
+  std::string doc = "{\"residents\":[";
+  for (size_t i = 0; i < residents.size(); i++) {
+    const ResidentRecord& r = residents[i];
+    Json j = BalanceJson(state, r.id);
+    if (!ctx.options.json) {
+      ctx.PrintLine(r.village + "  " + BalanceLine(j));
+      continue;
+    }
+    j["village"] = r.village;
+    if (i > 0) doc += ',';
+    doc += j.dump();
+  }
+  doc += "]}";
+  if (ctx.options.json) ctx.PrintLine(doc);
+}
+
 Status BalanceCmd(Context& ctx, const BalanceArgs& a) {
-  int given = !a.resident.empty() + !a.village.empty() + !a.household.empty() + !a.fund.empty();
+  int given = !a.resident.empty() + !a.village.empty() + !a.household.empty() + !a.fund.empty() +
+              a.all;
   if (given != 1) {
-    return Status::Usage("balance: give one of RESIDENT, --village V, --household H, --fund F");
+    return Status::Usage(
+        "balance: give one of RESIDENT, --village V, --household H, --fund F, --all");
   }
   if (!a.fund.empty()) {
     std::optional<uint64_t> at;
@@ -401,6 +430,10 @@ Status BalanceCmd(Context& ctx, const BalanceArgs& a) {
   }
   VLEDGER_ASSIGN_OR_RETURN(QueryState q, OpenQuery(ctx, a.at));
   StateStore& state = *q.state;
+  if (a.all) {
+    PrintCountyBalances(ctx, state);
+    return Status::Ok();
+  }
   if (!a.resident.empty()) {
     VLEDGER_TRY(CheckId("RESIDENT", a.resident));
     if (!LoadResident(state, a.resident)) {
@@ -607,6 +640,7 @@ void RegisterQueryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--village", a->village, "every resident of a village");
     cmd->add_option("--household", a->household, "a household's totals");
     cmd->add_option("--fund", a->fund, "a fund's balance");
+    cmd->add_flag("--all", a->all, "every resident of the county, by village");
     cmd->add_option("--at", a->at, "as of just after event SEQ");
     cmd->callback([&ctx, action, a] { *action = [&ctx, a] { return BalanceCmd(ctx, *a); }; });
   }

@@ -738,32 +738,75 @@ Result<std::unique_ptr<StateStore>> StateAt(const Ledger& ledger, uint64_t seq) 
   return state;
 }
 
-Result<uint64_t> RebuildProjections(Ledger& ledger) {
+namespace {
+
+// The rows of a rebuild, written to the ledger in batches of about
+// `batch_bytes` on a thread of their own, so that RocksDB's inserts of one
+// batch run beside the encoding of the next. Memory holds the state and
+// three batches (one filling, one queued, one being written), not every row.
+class RowWriter {
+ public:
+  RowWriter(Ledger& ledger, size_t batch_bytes)
+      : ledger_(ledger), batch_bytes_(batch_bytes), thread_([this] { Run(); }) {}
+  ~RowWriter() {
+    queue_.Close();
+    if (thread_.joinable()) thread_.join();
+  }
+  RowWriter(const RowWriter&) = delete;
+  RowWriter& operator=(const RowWriter&) = delete;
+
+  void Add(std::string_view key, std::string_view value) {
+    batch_.emplace_back(std::string(key), std::string(value));
+    bytes_ += key.size() + value.size();
+    rows_++;
+    if (bytes_ >= batch_bytes_) Send();
+  }
+  // Writes what is left and waits for every batch: the first failure.
+  Status Finish() {
+    Send();
+    queue_.Close();
+    thread_.join();
+    return status_;
+  }
+  uint64_t rows() const { return rows_; }
+
+ private:
+  using Batch = std::vector<std::pair<std::string, std::string>>;
+
+  void Send() {
+    if (!batch_.empty()) queue_.Push(std::move(batch_));
+    batch_ = Batch();
+    bytes_ = 0;
+  }
+  void Run() {
+    while (std::optional<Batch> batch = queue_.Pop()) {
+      if (status_.ok()) status_ = ledger_.PutProjectionRows(*batch);
+    }
+  }
+
+  Ledger& ledger_;
+  const size_t batch_bytes_;
+  Channel<Batch> queue_{1};
+  Batch batch_;
+  size_t bytes_ = 0;
+  uint64_t rows_ = 0;
+  Status status_;       // the writing thread's, read after it ends
+  std::thread thread_;  // last: starts once the members above exist
+};
+
+}  // namespace
+
+Result<uint64_t> RebuildProjections(Ledger& ledger, size_t batch_bytes) {
   VLEDGER_TRY(ledger.ClearProjections());
   StateStore state(nullptr, LedgerEvents(ledger));
-  // Rows go to the ledger in batches of about kRowBatchBytes, so memory
-  // holds the state and one batch, not every row.
-  constexpr size_t kRowBatchBytes = 8 << 20;
-  std::vector<std::pair<std::string, std::string>> batch;
-  size_t bytes = 0;
-  uint64_t rows = 0;
-  Status io;
-  auto add = [&](std::string_view key, std::string_view value) {
-    batch.emplace_back(std::string(key), std::string(value));
-    bytes += key.size() + value.size();
-    rows++;
-    if (bytes < kRowBatchBytes) return;
-    if (io.ok()) io = ledger.PutProjectionRows(batch);
-    batch.clear();
-    bytes = 0;
-  };
+  RowWriter rows(ledger, batch_bytes);
+  auto add = [&rows](std::string_view key, std::string_view value) { rows.Add(key, value); };
   state.SetIndexRows(IndexRows::kSink, add);
   VLEDGER_TRY(Replay(ledger, ledger.size(), state));
   state.ForEachRow(add);
-  if (io.ok() && !batch.empty()) io = ledger.PutProjectionRows(batch);
-  VLEDGER_TRY(io);
+  VLEDGER_TRY(rows.Finish());
   VLEDGER_TRY(ledger.FinishProjections(ledger.size()));
-  return rows;
+  return rows.rows();
 }
 
 Status CatchUp(Ledger& ledger) {

@@ -307,6 +307,28 @@ ok
 same "$("$VL" --json history R1 --at "$s_a1" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["history"]))')" 1
 expect 0 -- history R3
 expect 0 -- balance --village V1
+# The whole county: every village's residents, by village and id, each as
+# `balance --village` gives it plus its village; --at as for one resident.
+"$VL" --json balance --village V1 >"$tmp/v1.json"
+"$VL" --json balance --village V2 >"$tmp/v2.json"
+"$VL" --json balance --all >"$tmp/all.json"
+python3 - "$tmp/all.json" "$tmp/v1.json" "$tmp/v2.json" <<'EOF' || fail "balance --all --json"
+import json, sys
+rows = json.load(open(sys.argv[1]))["residents"]
+expected = []
+for path in sys.argv[2:]:
+    d = json.load(open(path))
+    expected += [dict(r, village=d["village"]) for r in d["residents"]]
+assert rows == expected, (rows, expected)
+assert [r["resident"] for r in rows] == ["R1", "R2", "R3", "R4"], rows
+assert rows[0]["creditScore"] == 13 and rows[0]["spendablePoints"] == 11, rows[0]
+EOF
+ok
+same "$("$VL" --json balance --all --at "$s_a1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["residents"][0]["creditScore"])')" \
+  "$(balance R1 "$s_a1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["creditScore"])')"
+expect 0 -- balance --all
+grep -q "^V2  R4  credit score" "$tmp/out" || fail "balance --all human output"
+expect 2 -- balance --all --village V1
 same "$("$VL" --json balance --household H1 | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["creditScore"], d["spendablePoints"])')" "25 23"
 reject "--household" balance --household H9
 expect 0 -- pending --village V1

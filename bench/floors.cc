@@ -1,0 +1,178 @@
+// vledger-floors LEDGER [SCRATCH]: what each step of `rebuild` and
+// `verify` costs alone, on one core, over a ledger's whole log.
+//
+// `rebuild` and `verify` run these steps on two threads; the figures here
+// bound how fast any arrangement of them could be on this machine. Each
+// step is timed as a pass of its own over the log, and the cost of a step
+// is that pass less the passes it builds on:
+//
+//   read     ScanEvents: RocksDB reads and decompresses the log (events
+//            and their stored hashes)
+//   hash     read + the record-hash chain, h[n] from h[n-1] and C(e)
+//   leaf     read + each event's Merkle leaf hash
+//   decode   read + DecodeEvent (canonical Cap'n Proto checked)
+//   apply    read + decode + ApplyEvent into an in-memory state: the
+//            replay, which is sequential (each event sees the state the
+//            ones before it left)
+//   encode   every projection row of that state encoded (ForEachRow)
+//   write    those rows written to a fresh ledger in SCRATCH as `rebuild`
+//            writes them (PutProjectionRows in 8 MB batches, then
+//            FinishProjections: flushed and synced); skipped without
+//            SCRATCH
+//
+// Prints one line per step: its cost in seconds and in microseconds an
+// event. bench/run records them in docs/PERFORMANCE.md.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "vledger/apply.h"
+#include "vledger/chain.h"
+#include "vledger/codec.h"
+#include "vledger/crypto.h"
+#include "vledger/merkle.h"
+#include "vledger/state.h"
+#include "vledger/store.h"
+
+namespace vledger {
+namespace {
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+// Runs one pass over the log; exits on a failure (the ledger must verify).
+template <typename F>
+double Pass(const Ledger& ledger, F&& per_event) {
+  auto start = std::chrono::steady_clock::now();
+  Status st = ledger.ScanEvents(0, ledger.size(), per_event);
+  if (!st.ok()) {
+    std::fprintf(stderr, "vledger-floors: %s\n", st.message().c_str());
+    std::exit(1);
+  }
+  return Seconds(start);
+}
+
+void Report(const char* step, double seconds, uint64_t events) {
+  std::printf("%-7s %8.3f s %7.3f us/event\n", step, seconds, seconds * 1e6 / events);
+}
+
+int Main(int argc, char** argv) {
+  if (argc < 2 || argc > 3) {
+    std::fprintf(stderr, "usage: vledger-floors LEDGER [SCRATCH]\n");
+    return 2;
+  }
+  auto opened = Ledger::Open(argv[1], Ledger::OpenOptions{});
+  if (!opened.ok()) {
+    std::fprintf(stderr, "vledger-floors: %s\n", opened.status().message().c_str());
+    return 4;
+  }
+  const Ledger& ledger = **opened;
+  const uint64_t n = ledger.size();
+  if (n == 0) {
+    std::fprintf(stderr, "vledger-floors: the ledger is empty\n");
+    return 3;
+  }
+  std::printf("events  %llu\n", static_cast<unsigned long long>(n));
+
+  uint64_t bytes = 0;
+  double read = Pass(ledger, [&](const StoredEvent& e) {
+    bytes += e.canonical.size();
+    return Status::Ok();
+  });
+  // The first pass also warms the page cache; the figure is the second.
+  read = Pass(ledger, [&](const StoredEvent& e) {
+    bytes += e.canonical.size();
+    return Status::Ok();
+  });
+
+  Sha256Hasher hasher;
+  Hash prev = kZeroHash;
+  uint64_t mismatches = 0;
+  double hash = Pass(ledger, [&](const StoredEvent& e) {
+    prev = RecordHash(hasher, e.seq, prev, e.canonical);
+    mismatches += prev != e.hash;
+    return Status::Ok();
+  });
+  if (mismatches != 0) {
+    std::fprintf(stderr, "vledger-floors: %llu record hashes differ (run `vledger verify`)\n",
+                 static_cast<unsigned long long>(mismatches));
+    return 1;
+  }
+
+  volatile uint8_t fold = 0;  // keeps the leaf hashes from being optimized away
+  double leaf = Pass(ledger, [&](const StoredEvent& e) {
+    fold = fold ^ MerkleLeafHash(e.hash)[0];
+    return Status::Ok();
+  });
+
+  double decode = Pass(ledger, [&](const StoredEvent& e) -> Status {
+    return DecodeEvent(e.canonical).status();
+  });
+
+  StateStore state(nullptr, [&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });
+  double apply = Pass(ledger, [&](const StoredEvent& e) -> Status {
+    VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
+    return ApplyEvent(state, e.seq, event);
+  });
+
+  std::vector<std::pair<std::string, std::string>> rows;
+  auto start = std::chrono::steady_clock::now();
+  state.ForEachRow([&](std::string_view key, std::string_view value) {
+    rows.emplace_back(std::string(key), std::string(value));
+  });
+  double encode = Seconds(start);
+
+  Report("read", read, n);
+  Report("hash", hash - read, n);
+  Report("leaf", leaf - read, n);
+  Report("decode", decode - read, n);
+  Report("apply", apply - decode, n);
+  Report("encode", encode, n);
+  std::printf("rows    %zu\n", rows.size());
+  std::printf("bytes   %llu (C(e), mean %.0f)\n", static_cast<unsigned long long>(bytes / 2),
+              static_cast<double>(bytes) / 2 / n);
+
+  if (argc == 3) {
+    std::string dir = std::string(argv[2]) + "/floors-ledger";
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    auto scratch = Ledger::Create(dir);
+    if (!scratch.ok()) {
+      std::fprintf(stderr, "vledger-floors: %s\n", scratch.status().message().c_str());
+      return 4;
+    }
+    constexpr size_t kRowBatchBytes = 8 << 20;  // as RebuildProjections
+    start = std::chrono::steady_clock::now();
+    Status st = (*scratch)->ClearProjections();
+    std::vector<std::pair<std::string, std::string>> batch;
+    size_t batch_bytes = 0;
+    for (auto& row : rows) {
+      batch_bytes += row.first.size() + row.second.size();
+      batch.push_back(std::move(row));
+      if (batch_bytes < kRowBatchBytes) continue;
+      if (st.ok()) st = (*scratch)->PutProjectionRows(batch);
+      batch.clear();
+      batch_bytes = 0;
+    }
+    if (st.ok() && !batch.empty()) st = (*scratch)->PutProjectionRows(batch);
+    if (st.ok()) st = (*scratch)->FinishProjections(0);
+    scratch->reset();  // closing waits for the compactions the flush called for
+    double write = Seconds(start);
+    std::filesystem::remove_all(dir, ec);
+    if (!st.ok()) {
+      std::fprintf(stderr, "vledger-floors: %s\n", st.message().c_str());
+      return 4;
+    }
+    Report("write", write, n);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace vledger
+
+int main(int argc, char** argv) { return vledger::Main(argc, argv); }
