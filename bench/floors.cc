@@ -11,14 +11,17 @@
 //   hash     read + the record-hash chain, h[n] from h[n-1] and C(e)
 //   leaf     read + each event's Merkle leaf hash
 //   decode   read + DecodeEvent (canonical Cap'n Proto checked)
-//   apply    read + decode + ApplyEvent into an in-memory state: the
-//            replay, which is sequential (each event sees the state the
-//            ones before it left)
-//   encode   every projection row of that state encoded (ForEachRow)
-//   write    those rows written to a fresh ledger in SCRATCH as `rebuild`
-//            writes them (PutProjectionRows in 8 MB batches, then
-//            FinishProjections: flushed and synced); skipped without
-//            SCRATCH
+//   apply    read + decode + ApplyEvent into an in-memory state, index
+//            rows dropped: the replay of `verify`, which is sequential
+//            (each event sees the state the ones before it left)
+//   index    the same replay handing each index row (a resident's history,
+//            a fund's movements) to a list, as `rebuild` does: its cost
+//            beyond apply
+//   encode   every other projection row of that state encoded (ForEachRow)
+//   write    all those rows written to a fresh ledger in SCRATCH as
+//            `rebuild` writes them (PutProjectionRows in batches of
+//            kRebuildBatchBytes, then FinishProjections: flushed, synced,
+//            compactions waited for); skipped without SCRATCH
 //
 // Prints one line per step: its cost in seconds and in microseconds an
 // event. bench/run records them in docs/PERFORMANCE.md.
@@ -36,6 +39,7 @@
 #include "vledger/merkle.h"
 #include "vledger/state.h"
 #include "vledger/store.h"
+#include "vledger/verify.h"
 
 namespace vledger {
 namespace {
@@ -113,13 +117,26 @@ int Main(int argc, char** argv) {
     return DecodeEvent(e.canonical).status();
   });
 
-  StateStore state(nullptr, [&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });
-  double apply = Pass(ledger, [&](const StoredEvent& e) -> Status {
-    VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
-    return ApplyEvent(state, e.seq, event);
-  });
-
+  auto events = [&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); };
+  auto replay = [&](StateStore& state) {
+    return Pass(ledger, [&](const StoredEvent& e) -> Status {
+      VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
+      return ApplyEvent(state, e.seq, event);
+    });
+  };
+  double apply = 0;
+  {
+    StateStore dropped(nullptr, events);
+    dropped.SetIndexRows(IndexRows::kDrop);
+    apply = replay(dropped);
+  }
   std::vector<std::pair<std::string, std::string>> rows;
+  StateStore state(nullptr, events);
+  state.SetIndexRows(IndexRows::kSink, [&](std::string_view key, std::string_view value) {
+    rows.emplace_back(std::string(key), std::string(value));
+  });
+  double index = replay(state);
+  const size_t index_rows = rows.size();
   auto start = std::chrono::steady_clock::now();
   state.ForEachRow([&](std::string_view key, std::string_view value) {
     rows.emplace_back(std::string(key), std::string(value));
@@ -131,8 +148,9 @@ int Main(int argc, char** argv) {
   Report("leaf", leaf - read, n);
   Report("decode", decode - read, n);
   Report("apply", apply - decode, n);
+  Report("index", index - apply, n);
   Report("encode", encode, n);
-  std::printf("rows    %zu\n", rows.size());
+  std::printf("rows    %zu (%zu index rows)\n", rows.size(), index_rows);
   std::printf("bytes   %llu (C(e), mean %.0f)\n", static_cast<unsigned long long>(bytes / 2),
               static_cast<double>(bytes) / 2 / n);
 
@@ -145,7 +163,6 @@ int Main(int argc, char** argv) {
       std::fprintf(stderr, "vledger-floors: %s\n", scratch.status().message().c_str());
       return 4;
     }
-    constexpr size_t kRowBatchBytes = 8 << 20;  // as RebuildProjections
     start = std::chrono::steady_clock::now();
     Status st = (*scratch)->ClearProjections();
     std::vector<std::pair<std::string, std::string>> batch;
@@ -153,7 +170,7 @@ int Main(int argc, char** argv) {
     for (auto& row : rows) {
       batch_bytes += row.first.size() + row.second.size();
       batch.push_back(std::move(row));
-      if (batch_bytes < kRowBatchBytes) continue;
+      if (batch_bytes < kRebuildBatchBytes) continue;
       if (st.ok()) st = (*scratch)->PutProjectionRows(batch);
       batch.clear();
       batch_bytes = 0;
