@@ -116,19 +116,15 @@ int Main(int argc, char** argv) {
     return DecodeEvent(e.canonical).status();
   });
 
-  auto events = [&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); };
-  auto replay = [&](StateStore& state) {
-    return Pass(ledger, [&](const StoredEvent& e) -> Status {
-      VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
-      return ApplyEvent(state, e.seq, event);
-    });
-  };
   std::vector<std::pair<std::string, std::string>> rows;
-  StateStore state(nullptr, events);
+  StateStore state(nullptr, [&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });
   state.SetIndexRows(IndexRows::kSink, [&](std::string_view key, std::string_view value) {
     rows.emplace_back(std::string(key), std::string(value));
   });
-  double apply = replay(state);
+  double apply = Pass(ledger, [&](const StoredEvent& e) -> Status {
+    VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
+    return ApplyEvent(state, e.seq, event);
+  });
   const size_t index_rows = rows.size();
   auto start = std::chrono::steady_clock::now();
   state.ForEachRow([&](std::string_view key, std::string_view value) {

@@ -398,20 +398,20 @@ void PrintCountyBalances(Context& ctx, StateStore& state) {
   std::sort(residents.begin(), residents.end(), [](const auto& x, const auto& y) {
     return std::tie(x.village, x.id) < std::tie(y.village, y.id);
   });
+  if (!ctx.options.json) {
+    for (const ResidentRecord& r : residents) {
+      ctx.PrintLine(r.village + "  " + BalanceLine(BalanceJson(state, r.id)));
+    }
+    return;
+  }
   std::string doc = "{\"residents\":[";
   for (size_t i = 0; i < residents.size(); i++) {
-    const ResidentRecord& r = residents[i];
-    Json j = BalanceJson(state, r.id);
-    if (!ctx.options.json) {
-      ctx.PrintLine(r.village + "  " + BalanceLine(j));
-      continue;
-    }
-    j["village"] = r.village;
+    Json j = BalanceJson(state, residents[i].id);
+    j["village"] = residents[i].village;
     if (i > 0) doc += ',';
     doc += j.dump();
   }
-  doc += "]}";
-  if (ctx.options.json) ctx.PrintLine(doc);
+  ctx.PrintLine(doc + "]}");
 }
 
 Status BalanceCmd(Context& ctx, const BalanceArgs& a) {
