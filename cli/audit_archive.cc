@@ -70,6 +70,27 @@ Status ExportLog(const Ledger& ledger, const Checkpoint& head, ArchiveWriter& ou
   return Status::Ok();
 }
 
+// A full archive at an older size holds the records of its events; one
+// erased since (after the archive's last event) cannot be in it, and an
+// archive without it would not verify.
+Status CheckErasedSince(const Ledger& ledger, const Checkpoint& head,
+                        const std::unordered_set<std::string>& refs) {
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
+  for (const std::string& ref : refs) {
+    auto owner = LoadPersonOwner(*state, ref);
+    if (!owner || !owner->erased || owner->erased_seq < head.size) continue;
+    std::optional<uint64_t> seq;
+    std::string who = PersonOwnerName(*state, *owner, &seq);
+    return Status::Rejected("--size: the person record of " + who + " was erased at seq " +
+                            std::to_string(owner->erased_seq) + ", after size " +
+                            std::to_string(head.size) + "; a full archive at size " +
+                            std::to_string(head.size) +
+                            " cannot hold it (export --public, or --full at a size above " +
+                            std::to_string(owner->erased_seq) + ")");
+  }
+  return Status::Ok();
+}
+
 Status ExportPersons(const Ledger& ledger, ArchiveWriter& out,
                      const std::unordered_set<std::string>* refs, ExportCounts* counts) {
   return ledger.ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
@@ -97,6 +118,12 @@ Status ExportCommand(Context& ctx, const std::string& path, bool is_public, bool
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   auto meta = LoadMeta(*state);
   if (!meta) return Status::Unavailable(ledger->dir() + ": the ledger has no genesis");
+  VLEDGER_ASSIGN_OR_RETURN(uint64_t withheld, ledger->PersonsWithheld());
+  if (full && withheld > 0) {
+    return Status::Rejected("--full: this ledger was restored from a public archive and holds no "
+                            "person records of its first " + std::to_string(withheld) +
+                            " events (export --public)");
+  }
   VLEDGER_ASSIGN_OR_RETURN(ArchiveWriter out, ArchiveWriter::Create(path, full ? 0600 : 0644));
   VLEDGER_TRY(out.Write(ArchiveHeader{meta->origin, meta->name, kArchiveFormatVersion, is_public}));
   // A full archive holds the records its events commit to. At the current
@@ -106,6 +133,7 @@ Status ExportCommand(Context& ctx, const std::string& path, bool is_public, bool
   bool filter = full && head.head.size < ledger->size();
   ExportCounts counts;
   VLEDGER_TRY(ExportLog(*ledger, head.head, out, filter ? &refs : nullptr, &counts));
+  if (filter) VLEDGER_TRY(CheckErasedSince(*ledger, head.head, refs));
   if (full) VLEDGER_TRY(ExportPersons(*ledger, out, filter ? &refs : nullptr, &counts));
   VLEDGER_TRY(out.Write(ArchiveCheckpoint{head.text}));
   VLEDGER_TRY(out.Finish());
@@ -280,7 +308,7 @@ class ArchiveCheck {
     if (phase != kEnd) {
       return Fail(std::nullopt, "the archive ends without its checkpoint (truncated)");
     }
-    return Status::Ok();
+    return OwnersBefore("");
   }
 
   Status AddEvent(const ArchiveEvent& e, uint64_t at) {
@@ -302,6 +330,7 @@ class ArchiveCheck {
       return Fail(std::nullopt, what + " is out of order or repeated");
     }
     last_person_ref_ = p.person_ref;
+    VLEDGER_TRY(OwnersBefore(Hex(p.person_ref)));
     if (PersonRef(p.salt, p.record) != p.person_ref) {
       return Fail(std::nullopt, what + " does not match its commitment");
     }
@@ -313,6 +342,28 @@ class ArchiveCheck {
                                          std::to_string(owner->erased_seq) + " but is present");
     }
     out_.persons++;
+    return Status::Ok();
+  }
+
+  // A full archive holds every person record its events commit to that no
+  // personErased erased. Records come in ref order, as the owners' ids
+  // (lowercase hex of the refs) sort: the owners before `ref_hex` (all,
+  // when empty) have no record in the archive.
+  Status OwnersBefore(const std::string& ref_hex) {
+    if (out_.header.is_public) return Status::Ok();
+    if (!owners_) owners_ = chain_.state().table<PersonOwner>().SortedEntities();
+    for (; next_owner_ < owners_->size() &&
+           (ref_hex.empty() || (*owners_)[next_owner_].id < ref_hex);
+         next_owner_++) {
+      const auto& owner = *static_cast<const PersonOwner*>((*owners_)[next_owner_].entity);
+      if (owner.erased) continue;
+      std::optional<uint64_t> seq;
+      std::string who = PersonOwnerName(chain_.state(), owner, &seq);
+      return Fail(seq, "the full archive lacks the person record " +
+                           std::string((*owners_)[next_owner_].id) + " of " + who +
+                           ", and no personErased erased it");
+    }
+    if (next_owner_ < owners_->size() && (*owners_)[next_owner_].id == ref_hex) next_owner_++;
     return Status::Ok();
   }
 
@@ -380,6 +431,8 @@ class ArchiveCheck {
   ArchiveOutcome out_;
   std::string checkpoint_text_;
   std::string last_person_ref_;
+  std::optional<std::vector<TableBase::Sorted>> owners_;  // PersonOwners, in ref order
+  size_t next_owner_ = 0;  // the first not yet matched with a record
 };
 
 Status Report(Context& ctx, const std::string& path, const ArchiveOutcome& out) {
@@ -470,6 +523,8 @@ Result<bool> RestoreArchive(const std::string& archive, const std::string& ledge
   {
     auto ledger = Ledger::Create(ledger_dir);
     st = ledger.ok() ? WriteArchive(**ledger, archive) : ledger.status();
+    // Its person records were never there: verify must not ask for them.
+    if (st.ok() && checked.header.is_public) st = (*ledger)->SetPersonsWithheld(checked.head.size);
   }
   if (!st.ok()) {
     std::filesystem::remove_all(ledger_dir, ec);

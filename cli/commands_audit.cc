@@ -18,6 +18,7 @@
 #include "vledger/codec.h"
 #include "vledger/merkle.h"
 #include "vledger/registry.h"
+#include "vledger/verify.h"
 
 namespace vledger::cli {
 namespace {
@@ -26,8 +27,9 @@ namespace {
 
 std::string Sizes(uint64_t size) { return std::to_string(size); }
 
-// The --key as a signer of checkpoints: registered, unrevoked, admin.
-Result<PrivateKey> AdminKey(Context& ctx, const Ledger& ledger) {
+// The --key as a signer of checkpoints of `size` events: registered
+// before event `size`, unrevoked, admin.
+Result<PrivateKey> AdminKey(Context& ctx, const Ledger& ledger, uint64_t size) {
   VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, ctx.SigningKey());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
   auto record = LoadKey(*state, key.key_id());
@@ -41,6 +43,11 @@ Result<PrivateKey> AdminKey(Context& ctx, const Ledger& ledger) {
   if (record->role != "admin") {
     return Status::Rejected("--key: key " + key.key_id() + " has role " + record->role +
                             "; checkpoints are signed by an admin key");
+  }
+  if (size > 0 && record->registered_seq >= size) {
+    return Status::Rejected("--size: key " + key.key_id() + " was registered at seq " +
+                            std::to_string(record->registered_seq) +
+                            "; it signs checkpoints of later sizes only");
   }
   return key;
 }
@@ -69,35 +76,19 @@ Status CheckSignableSize(const Ledger& ledger, uint64_t size) {
   return Status::Ok();
 }
 
-// Parses a stored checkpoint and checks it against the stored tree.
+// Parses a stored checkpoint and checks its signature and its root
+// against the stored tree (verify.h).
 Result<Checkpoint> CheckStoredHead(const Ledger& ledger, const std::string& origin, uint64_t size,
                                    std::string_view text) {
-  std::string what = "stored checkpoint at size " + Sizes(size);
-  auto head = ParseCheckpoint(text);
-  if (!head.ok()) return head.status().WithPrefix(what + " is malformed");
-  if (head->size != size) return Status::Fault(what + " says size " + Sizes(head->size));
-  if (head->origin != origin) {
-    return Status::Fault(what + " has origin " + head->origin + ", not " + origin);
-  }
-  if (size > ledger.size()) {
-    return Status::Fault(what + " is past the end of the log (size " + Sizes(ledger.size()) +
-                         "): the log was truncated");
-  }
-  VLEDGER_ASSIGN_OR_RETURN(Hash root, ledger.MerkleRootAt(size));
-  if (root != head->root) {
-    return Status::Fault(what + " has root " + Hex(head->root) + " but the log's tree of " +
-                         Sizes(size) + " events has root " + Hex(root) +
-                         ": the log was altered since it was signed");
-  }
-  return *head;
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
+  return CheckStoredCheckpoint(ledger, *state, origin, size, text);
 }
 
 // Every stored head must still match the tree: then a new head, computed
 // from the same append-only tree, is consistent with all of them.
 Status CheckAllStoredHeads(const Ledger& ledger, const std::string& origin) {
-  Status st = ledger.ScanCheckpoints([&](uint64_t size, std::string_view text) -> Status {
-    return CheckStoredHead(ledger, origin, size, text).status();
-  });
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
+  Status st = CheckStoredCheckpoints(ledger, *state, origin);
   if (st.code() == Code::kFault) return st.WithPrefix("refusing to sign");
   return st;
 }
@@ -119,8 +110,8 @@ Result<std::string> MergeSignatures(const std::string& stored, const std::string
 }
 
 Result<SignedHead> SignAndStore(Context& ctx, const Ledger& ledger, std::optional<uint64_t> size) {
-  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, AdminKey(ctx, ledger));
   uint64_t n = size.value_or(ledger.size());
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, AdminKey(ctx, ledger, n));
   VLEDGER_TRY(CheckSignableSize(ledger, n));
   VLEDGER_ASSIGN_OR_RETURN(std::string origin, LedgerOrigin(ledger));
   if (!IsValidNoteKeyName(origin)) {

@@ -10,6 +10,7 @@
 // that prefix, the person records and the arguments.
 #include <qrencode.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -233,6 +234,10 @@ Result<std::string> CheckpointOfReport(Context& ctx, const Ledger& ledger, uint6
   Context stored_ctx = ctx;
   stored_ctx.options.key_path.clear();
   auto head = CheckpointForUse(stored_ctx, ledger, size);
+  if (!head.ok() && head.status().code() == Code::kUnavailable) return head.status();
+  if (!head.ok() && head.status().code() == Code::kFault) {
+    return head.status().WithPrefix("the report's checkpoint does not verify");
+  }
   if (!head.ok()) {
     return Status::Fault("no checkpoint is stored at size " + std::to_string(size) +
                          " in this ledger: " + head.status().message());
@@ -366,6 +371,53 @@ struct FileOpts {
   std::string event, report, by, text, due, request_id;
 };
 
+// The rejection `st` with the event's schema field named as the command's
+// flag ("reversal: …" → "--reversal: …").
+Status NamingFlags(Status st, std::initializer_list<std::pair<std::string_view, std::string_view>>
+                                  fields) {
+  if (st.code() != Code::kRejected) return st;
+  for (const auto& [field, flag] : fields) {
+    std::string prefix = std::string(field) + ": ";
+    if (st.message().starts_with(prefix)) {
+      return Status::Rejected(std::string(flag) + ": " + st.message().substr(prefix.size()));
+    }
+  }
+  return st;
+}
+
+constexpr size_t kReportShortIdHex = 16;  // as bulletins and `objection list` print it
+
+// A published report named by its SHA-256 (64 hex digits) or by the short
+// id the bulletin prints (its first 16), which must be the prefix of
+// exactly one published report's SHA-256.
+Result<std::string> PublishedReportSha(StateStore& state, const std::string& text) {
+  std::string hex = text;
+  for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (hex.size() == 64) {
+    auto sha = Unhex(hex);
+    if (sha && sha->size() == 32) return *sha;
+  }
+  if (hex.size() != kReportShortIdHex || !Unhex(hex)) {
+    return Status::Rejected("--report: give the report's SHA-256 (64 hex digits) or its short id "
+                            "(the first 16, as the bulletin prints it)");
+  }
+  const std::string prefix = "discsha/";
+  std::vector<std::string> found;
+  state.Scan(prefix + hex, [&](std::string_view key, std::string_view) {
+    found.emplace_back(key.substr(prefix.size()));
+    return found.size() < 3;
+  });
+  if (found.empty()) {
+    return Status::Rejected("--report: no published report's SHA-256 starts with " + hex);
+  }
+  if (found.size() > 1) {
+    return Status::Rejected("--report: " + hex + " is the start of several published reports' " +
+                            "SHA-256 (" + found[0] + ", " + found[1] + (found.size() > 2 ? ", …" : "") +
+                            "); give the whole SHA-256");
+  }
+  return *Unhex(found[0]);
+}
+
 Status ObjectionFileBuild(const FileOpts& o, CommitBuilder& b) {
   if (o.event.empty() == o.report.empty()) {
     return Status::Rejected("--event: give exactly one of --event SEQ and --report SHA256");
@@ -374,17 +426,14 @@ Status ObjectionFileBuild(const FileOpts& o, CommitBuilder& b) {
   if (!o.event.empty()) {
     VLEDGER_ASSIGN_OR_RETURN(f.about_event, ParseCount("--event", o.event));
   } else {
-    auto sha = Unhex(o.report);
-    if (!sha || sha->size() != 32) {
-      return Status::Rejected("--report: give the report's SHA-256 as 64 hex digits");
-    }
-    f.about_report = *sha;
+    VLEDGER_ASSIGN_OR_RETURN(f.about_report, PublishedReportSha(b.state(), o.report));
   }
   f.by_resident = o.by;
   f.text = o.text;
   if (!o.due.empty()) VLEDGER_TRY(CheckDate("--due", o.due));
   f.reply_due = o.due.empty() ? AddWorkingDays(CstDate(b.now_ms()), kObjectionWorkingDays) : o.due;
-  return b.Add(f).status();
+  return NamingFlags(b.Add(f).status(),
+                     {{"event", "--event"}, {"report", "--report"}, {"replyDue", "--due"}});
 }
 
 struct ResolveOpts {
@@ -404,7 +453,7 @@ Status ObjectionResolveBuild(const ResolveOpts& o, CommitBuilder& b) {
     VLEDGER_ASSIGN_OR_RETURN(r.reversal, ParseCount("--reversal", o.reversal));
     if (r.reversal == 0) return Status::Rejected("--reversal: seq 0 is the genesis");
   }
-  return b.Add(r).status();
+  return NamingFlags(b.Add(r).status(), {{"reversal", "--reversal"}});
 }
 
 template <typename Opts, typename Fn>
@@ -431,7 +480,8 @@ void RegisterObjectionCommands(CLI::App& app, Context& ctx, Action* action) {
     auto o = std::make_shared<FileOpts>();
     CLI::App* cmd = AddCommand(*obj, "file", "file an objection about an event or a report");
     cmd->add_option("--event", o->event, "seq of the event objected to");
-    cmd->add_option("--report", o->report, "SHA-256 of the published report objected to");
+    cmd->add_option("--report", o->report,
+                    "SHA-256 of the published report objected to, or its 16-hex short id");
     cmd->add_option("--by", o->by, "the objector, a resident id")->required();
     cmd->add_option("--text", o->text, "the objection (public)")->required();
     cmd->add_option("--due", o->due, "reply due date (default 7 working days)");

@@ -295,6 +295,16 @@ Status VerifyCheckpoint(std::string_view note_text, const PublicKey& key, Checkp
   return Status::Ok();
 }
 
+Result<std::vector<NoteSigner>> NoteSigners(std::string_view note_text) {
+  Result<SignedNote> note = ParseNote(note_text);
+  if (!note.ok()) return note.status().WithPrefix("checkpoint malformed");
+  std::vector<NoteSigner> signers;
+  for (const NoteSignature& sig : note->signatures) {
+    signers.push_back(NoteSigner{std::string(sig.name), sig.key_id});
+  }
+  return signers;
+}
+
 std::string FormatTlogProof(const TlogProof& proof) {
   std::string text = std::string(kTlogProofHeader) + "\n";
   if (!proof.extra.empty()) text += "extra " + Base64(proof.extra) + "\n";

@@ -43,6 +43,7 @@ constexpr const char* kCfNames[kCfCount] = {
     "state", "persons", "checkpoints", "requests"};
 constexpr std::string_view kHeadKey = "head";
 constexpr std::string_view kProjKey = "proj";
+constexpr std::string_view kWithheldKey = "withheld";
 constexpr size_t kCopyBatchBytes = 4 << 20;  // backup: rows per write batch, in bytes
 constexpr size_t kScanReadaheadBytes = 2 << 20;  // a scan reads its files ahead this far
 constexpr int kReaderOpenAttempts = 3;
@@ -734,6 +735,23 @@ Status Ledger::PutPersons(const std::vector<std::pair<std::string, std::string>>
   rocksdb::Status s = impl_->db->Write(wo, &batch);
   if (!s.ok()) return StorageError(s, "write person records");
   return Status::Ok();
+}
+
+Status Ledger::SetPersonsWithheld(uint64_t size) {
+  VLEDGER_ASSERT(writer());
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s =
+      impl_->db->Put(wo, impl_->cf(kDefault), AsSlice(kWithheldKey), AsSlice(U64be(size)));
+  if (!s.ok()) return StorageError(s, "write withheld");
+  return Status::Ok();
+}
+
+Result<uint64_t> Ledger::PersonsWithheld() const {
+  VLEDGER_ASSIGN_OR_RETURN(auto row, impl_->Get(kDefault, kWithheldKey));
+  if (!row) return uint64_t{0};
+  if (row->size() != 8) return Status::Fault("the withheld row is not 8 bytes");
+  return GetU64be(*row);
 }
 
 Result<std::optional<std::string>> Ledger::GetCheckpoint(uint64_t size) const {

@@ -2,7 +2,9 @@
 
 #include "apply_internal.h"
 #include "vledger/bytes.h"
+#include "vledger/funds.h"
 #include "vledger/objections.h"
+#include "vledger/points.h"
 #include "vledger/validate.h"
 
 namespace vledger::detail {
@@ -40,6 +42,111 @@ Result<std::string> ObjectionVillage(ApplyCtx& ctx, const ObjectionFiled& b,
   }
   std::string village = EventVillage(ctx.state, *target);
   return village.empty() ? by.village : village;
+}
+
+// An earlier event, or a rejection naming `field`.
+Result<Event> EarlierEvent(ApplyCtx& ctx, std::string_view field, uint64_t seq) {
+  if (seq >= ctx.seq) return Reject(field, SeqName(seq) + " is not an earlier event");
+  Result<Event> event = ctx.state.ReadEvent(seq);
+  if (!event.ok()) {
+    if (event.status().code() == Code::kUnavailable) return event.status();
+    return Reject(field, SeqName(seq) + " cannot be read: " + event.status().message());
+  }
+  return event;
+}
+
+// The key that recorded what an objection disputes: the entry, or the
+// publication of the report.
+Result<std::string> DisputedAuthor(ApplyCtx& ctx, const ObjectionRecord& o) {
+  uint64_t seq = 0;
+  if (o.about_event) {
+    seq = *o.about_event;
+  } else {
+    auto d = DisclosureBySha(ctx.state, o.about_report);
+    if (!d) return std::string();
+    seq = d->seq;
+  }
+  VLEDGER_ASSIGN_OR_RETURN(Event disputed, EarlierEvent(ctx, "objection", seq));
+  return disputed.key_id;
+}
+
+// Whether `reversed` (the target of an eventReversed) undoes the entry
+// `entry`: the entry itself, or the dividend a payment belongs to.
+bool ReversesEntry(ApplyCtx& ctx, uint64_t entry, uint64_t reversed) {
+  if (reversed == entry) return true;
+  Result<Event> e = ctx.state.ReadEvent(entry);
+  if (!e.ok()) return false;
+  const auto* payment = std::get_if<FundDisbursed>(&e->body);
+  return payment != nullptr && DividendOfPayment(ctx.state, payment->fund, entry) == reversed;
+}
+
+// Whether the event at `seq` is counted in the published report `d`: a
+// points entry of its village dated in its period (points and bulletin
+// reports), or a fund event of its village recorded in its period (funds
+// and bulletin reports), within the report's tree.
+bool CountedIn(ApplyCtx& ctx, const DisclosureRecord& d, uint64_t seq, const Event& event) {
+  if (seq >= d.tree_size) return false;
+  if (auto entry = LoadEntry(ctx.state, seq)) {
+    return d.kind != "funds" && entry->village == d.village &&
+           DateInPeriod(entry->occurred_on, d.period);
+  }
+  const EventBody& b = event.body;
+  bool fund_event = std::holds_alternative<DonationReceived>(b) ||
+                    std::holds_alternative<FundDisbursed>(b) ||
+                    std::holds_alternative<RestrictionReleased>(b) ||
+                    std::holds_alternative<DividendDeclared>(b);
+  return fund_event && d.kind != "points" && EventVillage(ctx.state, event) == d.village &&
+         DateInPeriod(CstDate(event.recorded_at_ms), d.period);
+}
+
+// What an objection's resolution may cite as the correction it led to
+// (SPEC section 3): recorded after the objection; about an entry, a
+// reversal of that entry (or the review that rejected it while it was
+// pending); about a report, a reversal of an entry counted in it, or a
+// later publication of the same village, period and kind.
+Status CheckCitedCorrection(ApplyCtx& ctx, const ObjectionRecord& o, uint64_t cited) {
+  VLEDGER_ASSIGN_OR_RETURN(Event event, EarlierEvent(ctx, "reversal", cited));
+  if (cited <= o.seq) {
+    return Reject("reversal", SeqName(cited) + " was recorded before the objection (" +
+                                  SeqName(o.seq) + "); cite the correction it led to");
+  }
+  const auto* reversal = std::get_if<EventReversed>(&event.body);
+  if (o.about_event) {
+    uint64_t entry = *o.about_event;
+    if (reversal != nullptr) {
+      if (ReversesEntry(ctx, entry, reversal->target)) return Status::Ok();
+      return Reject("reversal", SeqName(cited) + " reverses " + SeqName(reversal->target) +
+                                    ", not the disputed " + SeqName(entry));
+    }
+    if (const auto* review = std::get_if<EntriesReviewed>(&event.body)) {
+      for (const Rejection& r : review->rejected) {
+        if (r.seq == entry) return Status::Ok();
+      }
+      return Reject("reversal", SeqName(cited) + " is a review that did not reject the disputed " +
+                                    SeqName(entry));
+    }
+    return Reject("reversal", SeqName(cited) + " is " + EventTypeName(event.body) +
+                                  ", not an eventReversed of the disputed " + SeqName(entry));
+  }
+  auto d = DisclosureBySha(ctx.state, o.about_report);
+  if (!d) return Reject("objection", "the disputed report is not published");
+  if (reversal != nullptr) {
+    Result<Event> target = ctx.state.ReadEvent(reversal->target);
+    if (target.ok() && CountedIn(ctx, *d, reversal->target, *target)) return Status::Ok();
+    return Reject("reversal", SeqName(cited) + " reverses " + SeqName(reversal->target) +
+                                  ", which the disputed report (" + SeqName(d->seq) +
+                                  ") does not count");
+  }
+  if (const auto* p = std::get_if<DisclosurePublished>(&event.body)) {
+    if (p->village == d->village && p->period == d->period && p->kind == d->kind) {
+      return Status::Ok();
+    }
+    return Reject("reversal", SeqName(cited) + " publishes " + p->kind + " " + p->village + " " +
+                                  p->period + ", not the disputed report's " + d->kind + " " +
+                                  d->village + " " + d->period);
+  }
+  return Reject("reversal", SeqName(cited) + " is " + EventTypeName(event.body) +
+                                ", not an eventReversed or a new publication of the report");
 }
 
 }  // namespace
@@ -86,7 +193,20 @@ Status ApplyBody(ApplyCtx& ctx, const ObjectionFiled& b) {
   const ResidentRecord& by = by_state->rec;
   if (!b.by_ref.empty()) VLEDGER_TRY(RequirePersonRef("byRef", b.by_ref));
   VLEDGER_TRY(CheckText("text", b.text, false));
+  if (b.about_event && *b.about_event == 0) {
+    return Reject("event", "seq 0 is the genesis, not an entry to object to");
+  }
   VLEDGER_TRY(CheckDate("replyDue", b.reply_due));
+  std::string filed_on = CstDate(ctx.event.recorded_at_ms);
+  if (b.reply_due < filed_on) {
+    return Reject("replyDue", b.reply_due + " is before the filing date " + filed_on);
+  }
+  std::string latest = AddWorkingDays(filed_on, kWindowWorkingDaysMax);
+  if (b.reply_due > latest) {
+    return Reject("replyDue", b.reply_due + " is more than " +
+                                  std::to_string(kWindowWorkingDaysMax) +
+                                  " working days after the filing date (at most " + latest + ")");
+  }
   VLEDGER_ASSIGN_OR_RETURN(std::string village, ObjectionVillage(ctx, b, by));
   VLEDGER_TRY(RequireRole(ctx, {"auditor", "collector", "reviewer"}, village));
   ObjectionRecord o;
@@ -97,7 +217,7 @@ Status ApplyBody(ApplyCtx& ctx, const ObjectionFiled& b) {
   o.by_resident = b.by_resident;
   o.text = b.text;
   o.reply_due = b.reply_due;
-  o.filed_on = CstDate(ctx.event.recorded_at_ms);
+  o.filed_on = filed_on;
   StoreObjection(ctx.state, o);
   return Status::Ok();
 }
@@ -106,25 +226,19 @@ Status ApplyBody(ApplyCtx& ctx, const ObjectionResolved& b) {
   auto o = LoadObjection(ctx.state, b.objection);
   if (!o) return Reject("objection", SeqName(b.objection) + " is not an objection");
   VLEDGER_TRY(CheckText("answer", b.answer, false));
-  VLEDGER_TRY(RequireRole(ctx, {"collector", "reviewer"}, o->village));
+  // Closing (销号) is the village's reviewers', auditors' or an admin's,
+  // never the key's that recorded what is disputed.
+  VLEDGER_TRY(RequireRole(ctx, {"reviewer", "auditor"}, o->village));
+  VLEDGER_ASSIGN_OR_RETURN(std::string disputed_by, DisputedAuthor(ctx, *o));
+  if (disputed_by == ctx.event.key_id) {
+    return Reject("objection", "key " + disputed_by + " recorded what " + SeqName(b.objection) +
+                                   " disputes and may not resolve it");
+  }
   if (o->resolved) {
     return Reject("objection", SeqName(b.objection) + " was already resolved at " +
                                    SeqName(o->resolved_seq));
   }
-  if (b.reversal != 0) {
-    if (b.reversal >= ctx.seq) {
-      return Reject("reversal", SeqName(b.reversal) + " is not an earlier event");
-    }
-    Result<Event> rev = ctx.state.ReadEvent(b.reversal);
-    if (!rev.ok()) {
-      if (rev.status().code() == Code::kUnavailable) return rev.status();
-      return Reject("reversal", SeqName(b.reversal) + " cannot be read");
-    }
-    if (!std::holds_alternative<EventReversed>(rev->body)) {
-      return Reject("reversal", SeqName(b.reversal) + " is " + EventTypeName(rev->body) +
-                                    ", not an eventReversed");
-    }
-  }
+  if (b.reversal != 0) VLEDGER_TRY(CheckCitedCorrection(ctx, *o, b.reversal));
   o->resolved = true;
   o->resolved_seq = ctx.seq;
   o->upheld = b.upheld;

@@ -1,6 +1,8 @@
 #include "vledger/verify.h"
 
 #include <atomic>
+#include <charconv>
+#include <cstdio>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -154,6 +156,82 @@ Status ChainVerifier::Finish() {
   return st;
 }
 
+// -------------------------------------------------- stored checkpoints
+
+namespace {
+
+// Whether the key could sign checkpoints of the first `size` events.
+bool SignedHeadsAt(const KeyRecord& key, uint64_t size) {
+  if (key.role != "admin" && key.role != "checkpointer") return false;
+  if (key.registered_seq >= size) return false;
+  return !key.revoked_seq || *key.revoked_seq >= size;
+}
+
+Status CheckHeadSignatures(StateStore& state, const std::string& origin, uint64_t size,
+                           std::string_view text) {
+  VLEDGER_ASSIGN_OR_RETURN(std::vector<NoteSigner> signers, NoteSigners(text));
+  std::vector<KeyRecord> keys = ListKeys(state);
+  int verified = 0;
+  for (const NoteSigner& signer : signers) {
+    if (signer.name != origin) continue;  // a witness's line
+    std::optional<PublicKey> by;
+    for (const KeyRecord& key : keys) {
+      if (!SignedHeadsAt(key, size)) continue;
+      auto pub = PublicKey::FromRaw(key.public_key);
+      if (pub.ok() && NoteKeyId(origin, *pub) == signer.key_id) by.emplace(std::move(pub).value());
+    }
+    if (!by) {
+      char id[9];
+      std::snprintf(id, sizeof id, "%08x", signer.key_id);
+      return Status::Fault(std::string("signed by key ") + origin + "+" + id +
+                           ", which was no active admin at this size");
+    }
+    VLEDGER_TRY(VerifyCheckpoint(text, *by, nullptr));
+    verified++;
+  }
+  if (verified == 0) return Status::Fault("no signature under the origin " + origin);
+  return Status::Ok();
+}
+
+Result<Checkpoint> CheckHead(const Ledger& ledger, StateStore& state, const std::string& origin,
+                             uint64_t size, std::string_view text) {
+  VLEDGER_ASSIGN_OR_RETURN(Checkpoint head, ParseCheckpoint(text));
+  if (head.size != size) return Status::Fault("the note says size " + std::to_string(head.size));
+  if (head.origin != origin) {
+    return Status::Fault("origin " + head.origin + ", not the ledger's " + origin);
+  }
+  VLEDGER_TRY(CheckHeadSignatures(state, origin, size, text));
+  if (size > ledger.size()) {
+    return Status::Fault("past the end of the log (size " + std::to_string(ledger.size()) +
+                         "): the log was truncated");
+  }
+  VLEDGER_ASSIGN_OR_RETURN(Hash root, ledger.MerkleRootAt(size));
+  if (root != head.root) {
+    return Status::Fault("root " + Hex(head.root) + " but the log's tree of " +
+                         std::to_string(size) + " events has root " + Hex(root) +
+                         ": the log was altered since it was signed");
+  }
+  return head;
+}
+
+}  // namespace
+
+Result<Checkpoint> CheckStoredCheckpoint(const Ledger& ledger, StateStore& state,
+                                         const std::string& origin, uint64_t size,
+                                         std::string_view text) {
+  Result<Checkpoint> head = CheckHead(ledger, state, origin, size, text);
+  if (!head.ok() && head.status().code() == Code::kFault) {
+    return head.status().WithPrefix("checkpoint at size " + std::to_string(size));
+  }
+  return head;
+}
+
+Status CheckStoredCheckpoints(const Ledger& ledger, StateStore& state, const std::string& origin) {
+  return ledger.ScanCheckpoints([&](uint64_t size, std::string_view text) -> Status {
+    return CheckStoredCheckpoint(ledger, state, origin, size, text).status();
+  });
+}
+
 namespace {
 
 VerifyOutcome Faulted(std::optional<uint64_t> seq, std::string problem) {
@@ -164,24 +242,80 @@ VerifyOutcome Faulted(std::optional<uint64_t> seq, std::string problem) {
   return out;
 }
 
-// Checks each stored person record against its commitment.
-Status CheckPersons(const Ledger& ledger, StateStore& state, std::optional<uint64_t>* seq) {
-  return ledger.ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
+// The seq that registered a person record's owner.
+std::optional<uint64_t> OwnerSeq(StateStore& state, const PersonOwner& owner) {
+  if (owner.kind == "resident") {
+    if (auto r = LoadResident(state, owner.id)) return r->seq;
+  } else if (owner.kind == "household") {
+    if (auto h = LoadHousehold(state, owner.id)) return h->seq;
+  } else if (owner.kind == "donor") {
+    uint64_t seq = 0;
+    auto [end, err] = std::from_chars(owner.id.data(), owner.id.data() + owner.id.size(), seq);
+    if (err == std::errc() && end == owner.id.data() + owner.id.size()) return seq;
+  }
+  return std::nullopt;
+}
+
+// A person record that an event commits to and no personErased erased,
+// but that is not stored.
+struct MissingPerson {
+  std::string_view ref_hex;
+  const PersonOwner* owner;
+};
+
+// Checks each stored person record against its commitment, and lists in
+// *missing the records the events commit to that are neither stored nor
+// erased. Both go in ref order: the store's keys are the refs, the
+// owners' ids their lowercase hex, which sorts alike. Reads only the
+// PersonOwner table of `state` (it runs beside other readers of it).
+Status CheckPersons(const Ledger& ledger, StateStore& state, std::optional<uint64_t>* seq,
+                    std::vector<MissingPerson>* missing) {
+  std::vector<TableBase::Sorted> owners = state.table<PersonOwner>().SortedEntities();
+  size_t next = 0;
+  // The owners before `ref_hex` (all, when empty) have no stored record.
+  auto owners_before = [&](std::string_view ref_hex) {
+    for (; next < owners.size() && (ref_hex.empty() || owners[next].id < ref_hex); next++) {
+      const auto* owner = static_cast<const PersonOwner*>(owners[next].entity);
+      if (!owner->erased) missing->push_back(MissingPerson{owners[next].id, owner});
+    }
+  };
+  VLEDGER_TRY(ledger.ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
     if (value.size() < 16 || PersonRef(value.substr(0, 16), value.substr(16)) != ref) {
       return Status::Fault("person record " + Hex(ref) + " does not match its commitment");
     }
     if (!DecodePerson(value.substr(16)).ok()) {
       return Status::Fault("person record " + Hex(ref) + " is malformed");
     }
-    auto owner = LoadPersonOwner(state, ref);
-    if (!owner) return Status::Fault("person record " + Hex(ref) + " is referenced by no event");
-    if (owner->erased) {
-      *seq = owner->erased_seq;
-      return Status::Fault("person record " + Hex(ref) + " was erased at seq " +
-                           std::to_string(owner->erased_seq) + " but is still stored");
+    std::string ref_hex = Hex(ref);
+    owners_before(ref_hex);
+    if (next == owners.size() || owners[next].id != ref_hex) {
+      return Status::Fault("person record " + ref_hex + " is referenced by no event");
+    }
+    const auto& owner = *static_cast<const PersonOwner*>(owners[next].entity);
+    next++;
+    if (owner.erased) {
+      *seq = owner.erased_seq;
+      return Status::Fault("person record " + ref_hex + " was erased at seq " +
+                           std::to_string(owner.erased_seq) + " but is still stored");
     }
     return Status::Ok();
-  });
+  }));
+  owners_before("");
+  return Status::Ok();
+}
+
+// The first record of `missing` that should be there: all of them but,
+// in a ledger restored from a public archive, those of the archive's events.
+std::optional<VerifyOutcome> FirstMissingPerson(StateStore& state, uint64_t withheld,
+                                                const std::vector<MissingPerson>& missing) {
+  for (const MissingPerson& m : missing) {
+    std::optional<uint64_t> seq;
+    std::string who = PersonOwnerName(state, *m.owner, &seq);
+    if (withheld > 0 && seq && *seq < withheld) continue;
+    return Faulted(seq, "the person record " + std::string(m.ref_hex) + " of " + who +
+                            " is missing, and no personErased erased it");
+  }
+  return std::nullopt;
 }
 
 // Compares the stored projection rows with the replayed ones (entity and
@@ -605,9 +739,10 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   // threads use the state), which this thread only reads.
   replayer.state().table<PersonOwner>();
   std::optional<uint64_t> person_seq;
+  std::vector<MissingPerson> missing_persons;
   Status persons, nodes;
   std::thread side([&] {
-    persons = CheckPersons(ledger, replayer.state(), &person_seq);
+    persons = CheckPersons(ledger, replayer.state(), &person_seq, &missing_persons);
     nodes = CheckStoredNodes(ledger, hasher);
   });
   if (proj_at_end) at_proj();
@@ -617,6 +752,22 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   if (!nodes.ok()) return Faulted(std::nullopt, nodes.message());
   if (persons.code() == Code::kUnavailable) return persons;
   if (!persons.ok()) return Faulted(person_seq, persons.message());
+  if (!missing_persons.empty()) {
+    Result<uint64_t> withheld = ledger.PersonsWithheld();
+    if (!withheld.ok() && withheld.status().code() == Code::kUnavailable) {
+      return withheld.status();
+    }
+    if (!withheld.ok()) return Faulted(std::nullopt, withheld.status().message());
+    if (auto fault = FirstMissingPerson(replayer.state(), *withheld, missing_persons)) {
+      return *fault;
+    }
+  }
+  // The tree is the log's (above), so every signed head must be its.
+  if (auto meta = LoadMeta(replayer.state())) {
+    Status heads = CheckStoredCheckpoints(ledger, replayer.state(), meta->origin);
+    if (heads.code() == Code::kUnavailable) return heads;
+    if (!heads.ok()) return Faulted(std::nullopt, heads.message());
+  }
   if (projections.code() == Code::kUnavailable) return projections;
   if (!projections.ok()) {
     return Faulted(std::nullopt, projections.message() + " (run `vledger rebuild`)");
@@ -820,6 +971,14 @@ Status CatchUp(Ledger& ledger) {
     rows.emplace_back(key, value);
   });
   return ledger.WriteProjections(rows, to);
+}
+
+std::string PersonOwnerName(StateStore& state, const PersonOwner& owner,
+                            std::optional<uint64_t>* seq) {
+  *seq = OwnerSeq(state, owner);
+  std::string who = owner.kind == "donor" ? "the donor" : owner.kind + " " + owner.id;
+  if (*seq) who += " (seq " + std::to_string(**seq) + ")";
+  return who;
 }
 
 }  // namespace vledger

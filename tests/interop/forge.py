@@ -11,6 +11,8 @@ and `capnp convert` — no vledger code.
         appends a validly hashed event cloned from event TEMPLATE with the
         body fields in JSON replaced, as a new commit signed by KEY (PEM)
   forge.py SCHEMAS archive IN OUT resign KEY           checkpoint re-signed by KEY only
+  forge.py SCHEMAS archive IN OUT drop-person N        the Nth person record (from 0) removed
+  forge.py SCHEMAS archive IN OUT relabel-full         the header says full (not public)
   forge.py SCHEMAS archive IN OUT repeat KEY SEQ N     N more copies of event SEQ (by KEY),
         in signed commits of 1000, and the checkpoint re-signed by KEY: a large,
         valid archive for memory tests
@@ -119,6 +121,11 @@ def archive_edit(schemas, entries, op, args):
         ]
     elif op == "resign":
         entries[-1]["checkpoint"] = resign_note(entries[-1]["checkpoint"], load_private(args[0]))
+    elif op == "drop-person":
+        persons = [i for i, e in enumerate(entries) if "person" in e]
+        del entries[persons[int(args[0])]]
+    elif op == "relabel-full":
+        entries[0]["header"]["public"] = False
     else:
         raise SystemExit("unknown archive edit " + op)
 

@@ -215,6 +215,35 @@ expect_stderr_contains "a public archive holds person record"
 head -c 1000 full.vla >t-cut.vla
 expect_exit 1 vl verify --archive t-cut.vla --pub admin.key.pub
 expect_stderr_contains "truncated"
+# A full archive lacking one person record, or a public one relabelled
+# full: its events commit to records that are not there and that no
+# personErased erased. Neither verifies nor restores.
+tampered t-noperson.vla drop-person 1
+expect_exit 1 vl --json verify --archive t-noperson.vla --pub admin.key.pub
+expect_json '"the full archive lacks the person record" in d["problem"]' true
+expect_json 'd["seq"] in (8, 9, 10)' true
+expect_exit 1 vl --ledger from-noperson restore t-noperson.vla
+expect_stderr_contains "lacks the person record"
+[[ ! -e from-noperson ]] && pass "nothing restored from it" || fail "from-noperson left behind"
+"${FORGE[@]}" archive pub.vla t-relabel.vla relabel-full || fail "forge.py relabel-full failed"
+expect_exit 1 vl verify --archive t-relabel.vla --pub admin.key.pub
+expect_stderr_contains "the full archive lacks the person record"
+expect_exit 1 vl --ledger from-relabel restore t-relabel.vla
+[[ ! -e from-relabel ]] && pass "nothing restored from it" || fail "from-relabel left behind"
+# The public archive itself restores; the ledger knows it holds no person
+# records of those events, so it verifies, and a full export is refused.
+expect_exit 0 vl --ledger from-pub restore pub.vla
+expect_exit 0 vl --ledger from-pub verify
+expect_rejected_unchanged 3 vl --ledger from-pub export from-pub.vla --full
+expect_stderr_contains "restored from a public archive"
+# A full archive at a size before an erasure cannot hold the erased
+# record: refused; at the current size it holds the erasure and verifies.
+cp -r L L-erased
+expect_exit 0 vl --ledger L-erased --key admin.key person erase R2 --reason 本人申请
+expect_rejected_unchanged 3 vl --ledger L-erased --key admin.key export e12.vla --full --size 12
+expect_stderr_contains "erased at seq 12"
+expect_exit 0 vl --ledger L-erased --key admin.key export e13.vla --full
+expect_exit 0 vl verify --archive e13.vla --pub admin.key.pub
 
 # ------------------------------------------------- tamper suite: proofs
 

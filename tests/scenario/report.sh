@@ -16,7 +16,7 @@ C=(--key col.key)
 
 # ----------------------------------------------------------------- setup
 expect_exit 0 vl init --name 报告测试 --admin-key-out admin.key
-for k in col rev tre aud col2; do vl key new --out $k.key >/dev/null; done
+for k in col rev tre aud col2 rev2; do vl key new --out $k.key >/dev/null; done
 vl "${A[@]}" village add V1 --name 甲夼曲家村 >/dev/null
 vl "${A[@]}" village add V2 --name 邻村 >/dev/null
 vl "${A[@]}" key register --pub col.key.pub --role collector --village V1 >/dev/null
@@ -24,6 +24,7 @@ vl "${A[@]}" key register --pub rev.key.pub --role reviewer --village V1 >/dev/n
 vl "${A[@]}" key register --pub tre.key.pub --role treasurer --village V1 >/dev/null
 vl "${A[@]}" key register --pub aud.key.pub --role auditor >/dev/null
 vl "${A[@]}" key register --pub col2.key.pub --role collector --village V2 >/dev/null
+vl "${A[@]}" key register --pub rev2.key.pub --role reviewer --village V2 >/dev/null
 vl "${C[@]}" household add H1 --village V1 --head 曲建国 >/dev/null
 vl "${C[@]}" household add H2 --village V1 --head 王秀英 >/dev/null
 vl "${C[@]}" resident add R1 --village V1 --household H1 --name 曲建国 --id-card 370682195001011234 --phone 13812341234 >/dev/null
@@ -39,7 +40,7 @@ vl "${C[@]}" award R2 VOL --points 10 --on 2021-08-05 >/dev/null
 vl "${C[@]}" award R3 VOL --points 45 --on 2021-08-06 >/dev/null
 vl "${C[@]}" deduct R2 LITTER --on 2021-09-01 >/dev/null
 AWARD_SEQ=$(vl --json "${C[@]}" award R2 VOL --points 40 --on 2021-09-02 | python3 -c 'import json,sys; print(json.load(sys.stdin)["seq"])')
-vl "${A[@]}" fund open CF --name 曲家村慈善基金 --kind charity --village V1 --list-beneficiaries masked >/dev/null
+FUND_SEQ=$(vl --json "${A[@]}" fund open CF --name 曲家村慈善基金 --kind charity --village V1 --list-beneficiaries masked | python3 -c 'import json,sys; print(json.load(sys.stdin)["seq"])')
 T=(--key tre.key)
 vl "${T[@]}" donate CF --amount 100 --donor 张三丰 >/dev/null
 vl "${T[@]}" donate CF --amount 200 --donor 李四光 --public-name >/dev/null
@@ -164,7 +165,6 @@ echo "not a report" >junk.txt
 expect_exit 1 vl verify-report junk.txt
 
 # ------------------------------------------------- corrections, objections
-REV=$(vl --json "${C[@]}" reverse "$AWARD_SEQ" --reason 重复录入 | python3 -c 'import json,sys; print(json.load(sys.stdin)["seq"])')
 expect_exit 0 vl --json --key aud.key objection file --event "$R1_SEQ" --by R1 --text 积分有误
 OBJ1=$(json_get 'd["seq"]')
 expect_exit 0 vl --json "${C[@]}" objection file --event "$AWARD_SEQ" --by R2 --text 积分被撤销 --due 2021-10-08
@@ -172,7 +172,22 @@ OBJ2=$(json_get 'd["seq"]')
 expect_rejected_unchanged 3 vl --key col2.key objection file --event "$R1_SEQ" --by R1 --text 越权
 expect_rejected_unchanged 3 vl --key aud.key objection file --event 99999 --by R1 --text 无此记录
 expect_rejected_unchanged 3 vl --key aud.key objection file --report 00112233 --by R1 --text 坏哈希
-expect_exit 0 vl --key aud.key objection file --report "$PUB1_SHA" --by R4 --text 公示有误
+# Not about the genesis; a reply due neither before the filing date
+# (2021-09-30) nor past 365 working days after it.
+expect_rejected_unchanged 3 vl --key aud.key objection file --event 0 --by R1 --text 创世
+expect_stderr_contains "--event: seq 0 is the genesis"
+expect_rejected_unchanged 3 vl --key aud.key objection file --event "$R1_SEQ" --by R1 --text 早 --due 2021-09-29
+expect_stderr_contains "--due: 2021-09-29 is before the filing date 2021-09-30"
+expect_rejected_unchanged 3 vl --key aud.key objection file --event "$R1_SEQ" --by R1 --text 晚 --due 2023-02-24
+expect_stderr_contains "--due: 2023-02-24 is more than 365 working days after the filing date (at most 2023-02-23)"
+# A report by the short id the bulletin prints (16 hex digits, any case);
+# one that starts no published report's SHA-256 is refused.
+expect_rejected_unchanged 3 vl --key aud.key objection file --report 0000000000000000 --by R4 --text 无此公示
+expect_stderr_contains "--report: no published report's SHA-256 starts with 0000000000000000"
+expect_rejected_unchanged 3 vl --key aud.key objection file --report "${PUB1_SHA:0:15}" --by R4 --text 太短
+expect_exit 0 vl --json --key aud.key objection file --report "$(echo "${PUB1_SHA:0:16}" | tr a-f A-F)" \
+  --by R4 --text 公示有误
+OBJ3=$(json_get 'd["seq"]')
 expect_exit 0 vl --json objection list
 expect_json 'len(d["objections"])' 3
 expect_json 'd["objections"][0]["status"]' "open"
@@ -181,8 +196,24 @@ expect_json 'd["objections"][0]["about"]' "$R1_SEQ"
 expect_json 'd["objections"][2]["about"]' "$PUB1_SHA"
 VLEDGER_NOW=2021-10-09T10:00:00Z run vl --json objection list --overdue
 expect_json '[o["seq"] for o in d["objections"]]' "[$OBJ2]"
-expect_rejected_unchanged 3 vl --key aud.key objection resolve "$OBJ1" --dismissed --answer 核实无误
+# The correction OBJ2 leads to.
+REV=$(vl --json "${C[@]}" reverse "$AWARD_SEQ" --reason 重复录入 | python3 -c 'import json,sys; print(json.load(sys.stdin)["seq"])')
+# Only a reviewer, an auditor or an admin of the village closes (销号) an
+# objection: not a collector or a treasurer, nor another village's reviewer.
+expect_rejected_unchanged 3 vl "${C[@]}" objection resolve "$OBJ1" --dismissed --answer 核实无误
+expect_stderr_contains "role collector"
+expect_rejected_unchanged 3 vl "${T[@]}" objection resolve "$OBJ1" --dismissed --answer 核实无误
+expect_stderr_contains "role treasurer"
+expect_rejected_unchanged 3 vl --key rev2.key objection resolve "$OBJ1" --dismissed --answer 核实无误
+expect_stderr_contains "outside its village scope"
 expect_rejected_unchanged 3 vl --key rev.key objection resolve "$OBJ1" --answer 缺少结论
+# Upheld, it cites the correction it led to: a reversal of the disputed
+# entry recorded after the objection — not one of another entry, not an
+# event that reverses nothing.
+expect_rejected_unchanged 3 vl --key rev.key objection resolve "$OBJ1" --upheld --answer 已更正 --reversal "$REV"
+expect_stderr_contains "--reversal: seq $REV reverses seq $AWARD_SEQ, not the disputed seq $R1_SEQ"
+expect_rejected_unchanged 3 vl --key rev.key objection resolve "$OBJ2" --upheld --answer 已更正 --reversal "$OBJ3"
+expect_stderr_contains "--reversal: seq $OBJ3 is objectionFiled"
 expect_exit 0 vl --key rev.key objection resolve "$OBJ2" --upheld --answer 已更正 --reversal "$REV"
 expect_rejected_unchanged 3 vl --key rev.key objection resolve "$OBJ2" --dismissed --answer 再次
 expect_exit 0 vl --json objection list --open
@@ -206,11 +237,36 @@ expect_exit 0 vl "${A[@]}" report bulletin --village V1 --period 2021Q3 --format
 grep -qF "有异议" c.html && pass "disputed shown" || fail "disputed not shown"
 grep -qF "更正说明" c.html && grep -qF "重复录入" c.html && pass "correction listed" || fail "correction missing"
 
+# The key that recorded the disputed entry does not close the objection,
+# even an admin's; another key of the village does.
+expect_exit 0 vl --json --key aud.key objection file --event "$FUND_SEQ" --by R4 --text 基金设立有误
+OBJ4=$(json_get 'd["seq"]')
+expect_rejected_unchanged 3 vl "${A[@]}" objection resolve "$OBJ4" --dismissed --answer 经核实无误
+expect_stderr_contains "recorded what seq $OBJ4 disputes and may not resolve it"
+expect_exit 0 vl --key aud.key objection resolve "$OBJ4" --dismissed --answer 经核实无误
+# A reversal recorded before the objection is not the correction it led to.
+expect_exit 0 vl --json --key aud.key objection file --event "$AWARD_SEQ" --by R2 --text 再议
+OBJ5=$(json_get 'd["seq"]')
+expect_rejected_unchanged 3 vl --key rev.key objection resolve "$OBJ5" --upheld --answer 已更正 --reversal "$REV"
+expect_stderr_contains "--reversal: seq $REV was recorded before the objection (seq $OBJ5)"
+expect_exit 0 vl --key rev.key objection resolve "$OBJ5" --dismissed --answer 已于前次更正
+
 # A second bulletin lists only corrections since the first one published.
-expect_exit 0 vl "${C[@]}" publish --village V1 --period 2021Q3 --format json --out pub2.json
+expect_exit 0 vl --json "${C[@]}" publish --village V1 --period 2021Q3 --format json --out pub2.json
+PUB2_SEQ=$(json_get 'd["seq"]')
 expect_exit 0 vl "${A[@]}" report bulletin --village V1 --period 2021Q3 --format json --out d.json
 expect_eq "$(python3 -c 'import json; print(len(json.load(open("d.json"))["corrections"]))')" 0 \
   "corrections start again after a publication"
+# An objection about a report is upheld by a later publication of the same
+# village, period and kind (or a reversal of an entry the report counts),
+# not by one of another kind.
+expect_exit 0 vl --json "${C[@]}" publish --village V1 --period 2021Q3 --kind funds --format json \
+  --out pub3.json
+PUB3_SEQ=$(json_get 'd["seq"]')
+expect_rejected_unchanged 3 vl --key aud.key objection resolve "$OBJ3" --upheld --answer 已重新公示 \
+  --reversal "$PUB3_SEQ"
+expect_stderr_contains "--reversal: seq $PUB3_SEQ publishes funds V1 2021Q3, not the disputed report's bulletin V1 2021Q3"
+expect_exit 0 vl --key aud.key objection resolve "$OBJ3" --upheld --answer 已重新公示 --reversal "$PUB2_SEQ"
 
 # ----------------------------------------------------------- erasure
 expect_exit 0 vl "${C[@]}" person erase R1 --reason 本人申请

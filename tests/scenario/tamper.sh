@@ -226,13 +226,117 @@ fresh case
 ldb_put case persons "$ORPHAN_REF" "$ORPHAN_VALUE"
 expect_fault case null "referenced by no event"
 # A deleted record (not erased through `person erase`): nothing in the
-# chain says it was erased, yet reports would show 已删除.
+# chain says it was erased, yet reports would show 已删除. verify names the
+# household whose head it was, registered at seq 3.
 fresh case
 ldb_delete case persons "$H1_REF"
-known_bug "verify does not notice a person record deleted without \`person erase\`" \
-  expect_exit 1 vl --ledger case --json verify
+expect_fault case 3 "household H1"
+expect_fault case 3 "no personErased erased it"
 ldb_put case persons "$H1_REF" "$H1_PERSON"
 expect_verifies case
+# The last record in ref order, and a resident's.
+LAST_REF=$(tail -1 "$WORK/.out/persons" | cut -d' ' -f1)
+fresh case
+ldb_delete case persons "$LAST_REF"
+expect_exit 1 vl --ledger case --json verify
+expect_json '"is missing, and no personErased erased it" in d["problem"]' true
+# After `person erase` the record's absence is what the chain says.
+fresh case
+expect_exit 0 vl --ledger case --key col.key person erase R1 --reason 本人申请
+expect_exit 0 vl --ledger case verify
+
+# ------------------------------------------------------------ checkpoints
+# checkpoints: u64be(size) -> the signed note. verify checks every stored
+# one: it parses, it is signed under the origin by a key that was an admin
+# at its size, and its root is the log's at its size.
+K7=$(seq_key 7)
+K8=$(seq_key 8)
+SIGNED=signed
+fresh $SIGNED
+expect_exit 0 vl --ledger $SIGNED --key admin.key checkpoint
+NOTE=$(ldb_get $SIGNED checkpoints "$K7")
+[[ -n $NOTE ]] && pass "found the checkpoint row of size 7" || fail "no checkpoint row of size 7"
+expect_verifies $SIGNED
+expect_exit 0 vl --ledger $SIGNED report bulletin --village V1 --period 2021Q3 --at 7 --format md \
+  --out signed.md
+expect_exit 0 vl --ledger $SIGNED verify-report signed.md
+fresh_signed() {
+  rm -rf "$1"
+  cp -a $SIGNED "$1"
+}
+# note_edit NOTEHEX EDIT [KEY]: the note with its signature changed
+# ("flip": one bit of the Ed25519 signature; "sign KEY": signed by KEY instead).
+note_edit() {
+  python3 - "$@" <<'PYEOF'
+import base64, hashlib, sys
+from cryptography.hazmat.primitives import serialization
+note = bytes.fromhex(sys.argv[1]).decode()
+body, sigs = note.split("\n\n", 1)
+body += "\n"
+name, sig = sigs.rstrip("\n").split(" ")[1:]
+raw = bytearray(base64.b64decode(sig))
+if sys.argv[2] == "flip":
+    raw[-1] ^= 1
+else:
+    key = serialization.load_pem_private_key(open(sys.argv[3], "rb").read(), password=None)
+    pub = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    raw = hashlib.sha256(name.encode() + b"\n\x01" + pub).digest()[:4] + key.sign(body.encode())
+line = "\u2014 " + name + " " + base64.b64encode(bytes(raw)).decode() + "\n"
+print((body + "\n" + line).encode().hex().upper())
+PYEOF
+}
+# A garbage row.
+fresh_signed case
+ldb_put case checkpoints "$K7" "$(printf 'not a checkpoint' | xxd -p -u)"
+expect_fault case null "checkpoint at size 7"
+expect_fault case null "malformed"
+# One bit of the signature.
+fresh_signed case
+ldb_put case checkpoints "$K7" "$(note_edit "$NOTE" flip)"
+expect_fault case null "checkpoint at size 7: checkpoint: bad signature"
+# ... and a report at it neither embeds it nor verifies; nor is a new head
+# signed beside it.
+expect_exit 1 vl --ledger case report bulletin --village V1 --period 2021Q3 --at 7 --format md
+expect_stderr_contains "bad signature"
+expect_exit 1 vl --ledger case verify-report signed.md
+expect_stderr_contains "the report's checkpoint does not verify"
+expect_exit 1 vl --ledger case --key admin.key checkpoint
+expect_stderr_contains "refusing to sign"
+ldb_put case checkpoints "$K7" "$NOTE"
+expect_exit 0 vl --ledger case verify
+# Well signed, but by the collector's key: no admin at size 7.
+fresh_signed case
+ldb_put case checkpoints "$K7" "$(note_edit "$NOTE" sign col.key)"
+expect_fault case null "which was no active admin at this size"
+# A checkpoint of size 8 where the log has 7 events: the log was cut back.
+fork() {  # fork DIR CODE: the pristine ledger and one more event, signed at size 8
+  fresh "$1"
+  expect_exit 0 vl --ledger "$1" --key admin.key village add "$2" --name 分叉
+  expect_exit 0 vl --ledger "$1" --key admin.key checkpoint
+}
+fork fork-a V3
+NOTE8=$(ldb_get fork-a checkpoints "$K8")
+fresh case
+ldb_put case checkpoints "$K8" "$NOTE8"
+expect_fault case null "checkpoint at size 8: past the end of the log (size 7)"
+# The log cut back to 7 events after a checkpoint of 8 was signed, and a
+# different event 7 appended: the checkpoint, correctly signed, no longer
+# has the log's root.
+fork fork-b V4
+ldb_put fork-b checkpoints "$K8" "$NOTE8"
+expect_exit 1 vl --ledger fork-b --json verify
+expect_json 'd["seq"]' null
+expect_json 'd["problem"].startswith("checkpoint at size 8: root ")' true
+expect_json '"the log was altered since it was signed" in d["problem"]' true
+# A key made admin at seq 7 signs no checkpoint of 7 events (verify would
+# not accept it).
+fresh case
+expect_exit 0 vl key new --out admin2.key
+expect_exit 0 vl --ledger case --key admin.key key register --pub admin2.key.pub --role admin
+expect_rejected_unchanged 3 vl --ledger case --key admin2.key checkpoint --size 7
+expect_stderr_contains "registered at seq 7"
+expect_exit 0 vl --ledger case --key admin2.key checkpoint
+expect_exit 0 vl --ledger case verify
 
 # ------------------------------------------------------ projection rows
 # state: projection rows, e.g. village/V1. verify replays the log and

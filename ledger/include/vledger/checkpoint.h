@@ -77,6 +77,14 @@ Result<Checkpoint> ParseCheckpoint(std::string_view note_text);
 // fills `out` (when not null).
 Status VerifyCheckpoint(std::string_view note_text, const PublicKey& key, Checkpoint* out);
 
+// Who signed a note: the key name and key ID of each signature line, in
+// order (nothing verified). Fault when the note is malformed.
+struct NoteSigner {
+  std::string name;
+  uint32_t key_id = 0;
+};
+Result<std::vector<NoteSigner>> NoteSigners(std::string_view note_text);
+
 // A c2sp.org/tlog-proof@v1 inclusion proof.
 struct TlogProof {
   std::string extra;  // raw bytes; vledger puts h[n-1] || C(e[n]) here

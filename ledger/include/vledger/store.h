@@ -15,7 +15,8 @@
 //                  checkpoints  u64be(size) -> signed checkpoint text
 //                  requests     request ids and import progress (kept by rebuild)
 //                  default      meta: head (size, h[size-1]); proj (u64be size
-//                               the state rows are as of)
+//                               the state rows are as of); withheld (u64be
+//                               size: restored from a public archive)
 // Every commit is one synced WriteBatch across all of them, so a reader or
 // a crash sees a commit wholly or not at all. The state rows may be behind
 // the log (proj < size): an import writes them once, with its last commit;
@@ -139,6 +140,12 @@ class Ledger {
   // Writes person records (personRef -> salt || C(Person)) in one synced
   // batch, outside any commit: for restoring from a full archive. Writer only.
   Status PutPersons(const std::vector<std::pair<std::string, std::string>>& rows);
+
+  // A ledger restored from a public archive holds no person records of its
+  // first `size` events (the archive's): `verify` does not ask for them and
+  // `export --full` refuses. 0 for every other ledger. Writer only.
+  Status SetPersonsWithheld(uint64_t size);
+  Result<uint64_t> PersonsWithheld() const;
 
   // Checkpoints beside the log (storing one appends no event). Writer only.
   Status PutCheckpoint(uint64_t size, const std::string& text);

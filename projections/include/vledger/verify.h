@@ -12,7 +12,9 @@
 
 #include "vledger/bytes.h"
 #include "vledger/chain.h"
+#include "vledger/checkpoint.h"
 #include "vledger/merkle.h"
+#include "vledger/registry.h"
 #include "vledger/state.h"
 #include "vledger/status.h"
 #include "vledger/store.h"
@@ -133,6 +135,26 @@ class ChainVerifier {
 // Verifies a ledger. The Result fails (Unavailable) only for storage damage;
 // a fault in the data is an outcome with ok == false.
 Result<VerifyOutcome> VerifyLedger(const Ledger& ledger);
+
+// Checks the checkpoint stored at `size` (the text of its `checkpoints`
+// row): it parses, says `size` and the ledger's `origin`, its root is the
+// Merkle root of the log's first `size` events, and it is signed under the
+// origin's key name by a key that was an active admin (or checkpointer,
+// SPEC section 12) at that size: registered before event `size`, not
+// revoked before it. Every signature line under the origin's name must be
+// by such a key and verify; lines under other names (witnesses) are left
+// alone. `state` holds the key records (the stored projections or a
+// replay of the whole log). Fault "checkpoint at size N: …".
+Result<Checkpoint> CheckStoredCheckpoint(const Ledger& ledger, StateStore& state,
+                                         const std::string& origin, uint64_t size,
+                                         std::string_view text);
+// CheckStoredCheckpoint of every stored checkpoint, in size order.
+Status CheckStoredCheckpoints(const Ledger& ledger, StateStore& state, const std::string& origin);
+
+// Who a person record belongs to, for messages ("household H1", "the
+// donor"), and in *seq the seq that registered it, when known.
+std::string PersonOwnerName(StateStore& state, const PersonOwner& owner,
+                            std::optional<uint64_t>* seq);
 
 // Replays the first `size` events of the ledger into `state` (a replay
 // StateStore). Fault when an event does not apply.
