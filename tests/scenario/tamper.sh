@@ -87,13 +87,12 @@ expect_fault() {
 }
 
 # expect_missing_row DIR SEQ TEXT: as expect_fault for a row that is gone.
-# The message names the seq; the JSON seq is null (a reported bug).
+# The message and the JSON seq name the seq.
 expect_missing_row() {
   expect_exit 1 vl --ledger "$1" --json verify
   expect_json 'd["ok"]' false
   expect_json '"'"$3"'" in d["problem"]' true
-  known_bug "verify --json: a missing row of seq $2 gives \"seq\":null, not $2" \
-    expect_json 'd["seq"]' "$2"
+  expect_json 'd["seq"]' "$2"
   expect_exit 1 vl --ledger "$1" verify
   expect_stderr_contains "$3"
 }
