@@ -29,7 +29,25 @@ namespace fs = std::filesystem;
 inline constexpr int64_t kNowMs = 1632996000000;  // 2021-09-30T10:00:00Z, 18:00 CST
 inline constexpr const char* kToday = "2021-09-30";
 
-inline std::string RefOf(const std::string& what) { return AsString(Sha256("person:" + what)); }
+// The person records RefOf made, as the person store keeps them: salt ||
+// C(Person), by personRef.
+inline std::map<std::string, std::string>& PersonRows() {
+  static std::map<std::string, std::string> rows;
+  return rows;
+}
+
+// The personRef of a person record named `what` (a valid commitment, with a
+// salt of its own); Append stores the record with the event that names it,
+// as the CLI does.
+inline std::string RefOf(const std::string& what) {
+  std::string salt = AsString(Sha256("salt:" + what)).substr(0, 16);
+  Person person;
+  person.name = what;
+  std::string record = EncodePerson(person);
+  std::string ref = PersonRef(salt, record);
+  PersonRows()[ref] = salt + record;
+  return ref;
+}
 
 class TestLedger {
  public:
@@ -79,6 +97,10 @@ class TestLedger {
       txn->Abort();
       return st;
     }
+    for (const std::string* ref : PersonRefs(event.body)) {
+      auto row = PersonRows().find(*ref);
+      if (row != PersonRows().end()) txn->PutPerson(*ref, row->second);
+    }
     std::string canonical = EncodeEvent(event);
     txn->AddEvent(std::move(canonical), std::move(event));
     state.TakeWrites([t](const std::string& k, const std::optional<std::string>& v) {
@@ -103,6 +125,13 @@ class TestLedger {
   }
 
  private:
+  static std::vector<const std::string*> PersonRefs(const EventBody& body) {
+    if (const auto* r = std::get_if<ResidentRegistered>(&body)) return {&r->person_ref};
+    if (const auto* h = std::get_if<HouseholdRegistered>(&body)) return {&h->head_ref};
+    if (const auto* d = std::get_if<DonationReceived>(&body)) return {&d->donor_ref};
+    return {};
+  }
+
   TempDir dir_;
   std::unique_ptr<Ledger> ledger_;
   std::map<std::string, PrivateKey> keys_;
