@@ -120,9 +120,10 @@ Status ExportCommand(Context& ctx, const std::string& path, bool is_public, bool
   if (!meta) return Status::Unavailable(ledger->dir() + ": the ledger has no genesis");
   VLEDGER_ASSIGN_OR_RETURN(uint64_t withheld, ledger->PersonsWithheld());
   if (full && withheld > 0) {
-    return Status::Rejected("--full: this ledger was restored from a public archive and holds no "
-                            "person records of its first " + std::to_string(withheld) +
-                            " events (export --public)");
+    return Status::Rejected(
+        "--full: this ledger was restored from a public archive and holds no "
+        "person records of its first " +
+        std::to_string(withheld) + " events (export --public)");
   }
   VLEDGER_ASSIGN_OR_RETURN(ArchiveWriter out, ArchiveWriter::Create(path, full ? 0600 : 0644));
   VLEDGER_TRY(out.Write(ArchiveHeader{meta->origin, meta->name, kArchiveFormatVersion, is_public}));
@@ -352,8 +353,8 @@ class ArchiveCheck {
   Status OwnersBefore(const std::string& ref_hex) {
     if (out_.header.is_public) return Status::Ok();
     if (!owners_) owners_ = chain_.state().table<PersonOwner>().SortedEntities();
-    for (; next_owner_ < owners_->size() &&
-           (ref_hex.empty() || (*owners_)[next_owner_].id < ref_hex);
+    for (;
+         next_owner_ < owners_->size() && (ref_hex.empty() || (*owners_)[next_owner_].id < ref_hex);
          next_owner_++) {
       const auto& owner = *static_cast<const PersonOwner*>((*owners_)[next_owner_].entity);
       if (owner.erased) continue;
@@ -431,8 +432,9 @@ class ArchiveCheck {
   ArchiveOutcome out_;
   std::string checkpoint_text_;
   std::string last_person_ref_;
-  std::optional<std::vector<TableBase::Sorted>> owners_;  // PersonOwners, in ref order
-  size_t next_owner_ = 0;  // the first not yet matched with a record
+  // The PersonOwners, in ref order, and the first not yet matched with a record.
+  std::optional<std::vector<TableBase::Sorted>> owners_;
+  size_t next_owner_ = 0;
 };
 
 Status Report(Context& ctx, const std::string& path, const ArchiveOutcome& out) {

@@ -373,8 +373,8 @@ struct FileOpts {
 
 // The rejection `st` with the event's schema field named as the command's
 // flag ("reversal: …" → "--reversal: …").
-Status NamingFlags(Status st, std::initializer_list<std::pair<std::string_view, std::string_view>>
-                                  fields) {
+Status NamingFlags(Status st,
+                   std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
   if (st.code() != Code::kRejected) return st;
   for (const auto& [field, flag] : fields) {
     std::string prefix = std::string(field) + ": ";
@@ -398,8 +398,9 @@ Result<std::string> PublishedReportSha(StateStore& state, const std::string& tex
     if (sha && sha->size() == 32) return *sha;
   }
   if (hex.size() != kReportShortIdHex || !Unhex(hex)) {
-    return Status::Rejected("--report: give the report's SHA-256 (64 hex digits) or its short id "
-                            "(the first 16, as the bulletin prints it)");
+    return Status::Rejected(
+        "--report: give the report's SHA-256 (64 hex digits) or its short id "
+        "(the first 16, as the bulletin prints it)");
   }
   const std::string prefix = "discsha/";
   std::vector<std::string> found;
@@ -412,8 +413,8 @@ Result<std::string> PublishedReportSha(StateStore& state, const std::string& tex
   }
   if (found.size() > 1) {
     return Status::Rejected("--report: " + hex + " is the start of several published reports' " +
-                            "SHA-256 (" + found[0] + ", " + found[1] + (found.size() > 2 ? ", …" : "") +
-                            "); give the whole SHA-256");
+                            "SHA-256 (" + found[0] + ", " + found[1] +
+                            (found.size() > 2 ? ", …" : "") + "); give the whole SHA-256");
   }
   return *Unhex(found[0]);
 }

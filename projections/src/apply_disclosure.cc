@@ -91,10 +91,9 @@ bool CountedIn(ApplyCtx& ctx, const DisclosureRecord& d, uint64_t seq, const Eve
            DateInPeriod(entry->occurred_on, d.period);
   }
   const EventBody& b = event.body;
-  bool fund_event = std::holds_alternative<DonationReceived>(b) ||
-                    std::holds_alternative<FundDisbursed>(b) ||
-                    std::holds_alternative<RestrictionReleased>(b) ||
-                    std::holds_alternative<DividendDeclared>(b);
+  bool fund_event =
+      std::holds_alternative<DonationReceived>(b) || std::holds_alternative<FundDisbursed>(b) ||
+      std::holds_alternative<RestrictionReleased>(b) || std::holds_alternative<DividendDeclared>(b);
   return fund_event && d.kind != "points" && EventVillage(ctx.state, event) == d.village &&
          DateInPeriod(CstDate(event.recorded_at_ms), d.period);
 }

@@ -2,8 +2,8 @@
 
 #include <atomic>
 #include <charconv>
-#include <cstdio>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -184,7 +184,7 @@ Status CheckHeadSignatures(StateStore& state, const std::string& origin, uint64_
       char id[9];
       std::snprintf(id, sizeof id, "%08x", signer.key_id);
       return Status::Fault(std::string("signed by key ") + origin + "+" + id +
-                           ", which was no active admin at this size");
+                           ", which was no active admin or checkpointer key at this size");
     }
     VLEDGER_TRY(VerifyCheckpoint(text, *by, nullptr));
     verified++;

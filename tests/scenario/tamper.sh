@@ -306,7 +306,7 @@ expect_exit 0 vl --ledger case verify
 # Well signed, but by the collector's key: no admin at size 7.
 fresh_signed case
 ldb_put case checkpoints "$K7" "$(note_edit "$NOTE" sign col.key)"
-expect_fault case null "which was no active admin at this size"
+expect_fault case null "which was no active admin or checkpointer key at this size"
 # A checkpoint of size 8 where the log has 7 events: the log was cut back.
 fork() {  # fork DIR CODE: the pristine ledger and one more event, signed at size 8
   fresh "$1"
