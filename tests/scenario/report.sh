@@ -276,4 +276,27 @@ expect_exit 0 vl "${A[@]}" report bulletin --village V1 --period 2021Q3 --out e.
 grep -qF "已删除" e.html && pass "an erased person shows as 已删除" || fail "已删除 missing"
 expect_exit 0 vl verify-report e.html
 expect_exit 0 vl verify
+
+# ------------------------------------- corrections an objection may cite
+seq_of() { python3 -c 'import json,sys; print(json.load(sys.stdin)["seq"])'; }
+# About a report: a reversal, after the objection, of an entry it counts.
+expect_exit 0 vl --json --key aud.key objection file --report "$(sha pub2.json | cut -c1-16)" \
+  --by R2 --text 公示有误
+OBJ6=$(json_get 'd["seq"]')
+REV2=$(vl --json "${C[@]}" reverse "$R1_SEQ" --reason 核实有误 | seq_of)
+expect_exit 0 vl --key aud.key objection resolve "$OBJ6" --upheld --answer 已更正 --reversal "$REV2"
+# About an entry still pending review: the review that rejected it — not
+# one that approved another entry.
+expect_exit 0 vl "${A[@]}" village policy V1 --review on
+PENDING1=$(vl --json "${C[@]}" award R4 VOL --points 5 --on 2021-09-20 | seq_of)
+PENDING2=$(vl --json "${C[@]}" award R2 VOL --points 5 --on 2021-09-21 | seq_of)
+expect_exit 0 vl --json --key aud.key objection file --event "$PENDING1" --by R4 --text 未参加
+OBJ7=$(json_get 'd["seq"]')
+APPROVAL=$(vl --json --key rev.key review --approve "$PENDING2" | seq_of)
+REJECTION=$(vl --json --key rev.key review --reject "$PENDING1:不实" | seq_of)
+expect_rejected_unchanged 3 vl --key aud.key objection resolve "$OBJ7" --upheld --answer 已驳回 \
+  --reversal "$APPROVAL"
+expect_stderr_contains "--reversal: seq $APPROVAL is a review that did not reject the disputed seq $PENDING1"
+expect_exit 0 vl --key aud.key objection resolve "$OBJ7" --upheld --answer 已驳回 --reversal "$REJECTION"
+expect_exit 0 vl verify
 finish
