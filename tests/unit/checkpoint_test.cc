@@ -182,6 +182,21 @@ TEST(Checkpoint, VerifyRejectsABadLineFromOurKeyBesideAGoodOne) {
   EXPECT_NE(st.message().find("bad signature"), std::string::npos);
 }
 
+TEST(Checkpoint, NoteSignersListsEveryLineInOrder) {
+  PrivateKey key = KeyFromSeedByte(7);
+  Checkpoint cp = SampleCheckpoint();
+  std::string note =
+      SignCheckpoint(cp, key) + SignatureLine("witness.example/w1", "\x01\x02\x03\x04x");
+  auto signers = NoteSigners(note);
+  ASSERT_TRUE(signers.ok()) << signers.status().message();
+  ASSERT_EQ(signers->size(), 2u);
+  EXPECT_EQ((*signers)[0].name, cp.origin);
+  EXPECT_EQ((*signers)[0].key_id, NoteKeyId(cp.origin, key.public_key()));
+  EXPECT_EQ((*signers)[1].name, "witness.example/w1");
+  EXPECT_EQ((*signers)[1].key_id, 0x01020304u);
+  EXPECT_EQ(NoteSigners("not a note").status().code(), Code::kFault);
+}
+
 TEST(Checkpoint, AcceptsUpTo100SignaturesAndNoMore) {
   PrivateKey key = KeyFromSeedByte(7);
   std::string note = SignCheckpoint(SampleCheckpoint(), key);
