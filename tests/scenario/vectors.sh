@@ -32,7 +32,7 @@ CHECKPOINT_SIG=A//o1bBeexk9U88haapSouH38lOWqKY6P+FZFYc8s2EbDFsUD1ixgm9VSJk8XM+R5
 fixture_key vector-admin.key admin.key
 cp "$TEST_DATA/vector-collector.key.pub" collector.pub
 L=ledger
-expect_exit 0 vl --ledger $L --json init --name 向量测试 --admin-key admin.key
+expect_exit 0 vl --ledger $L --json init --test-clock --name 向量测试 --admin-key admin.key
 expect_json 'd["keyId"]' $ADMIN_ID
 expect_json 'd["origin"]' "$ORIGIN"
 expect_exit 0 vl --ledger $L --key admin.key village add V1 --name 甲村
