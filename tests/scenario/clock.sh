@@ -119,6 +119,25 @@ expect_exit 0 vl "${IA[@]}" key revoke "$C3_ID"
 expect_rejected_unchanged 3 vl "${C3[@]}" --json award R1 VOL --points 1 --request-id r-1
 only_line 'vledger: error: --request-id: "r-1" was already used by another key'
 expect_eq "$(ledger_size ids)" "$((SIZE + 1))" "only the revocation was appended"
+# A record written before records kept their key (the key id cut off its
+# end with ldb): its key is the one that signed the events it names.
+if command -v ldb >/dev/null; then
+  KEY_HEX=$(printf 'req/r-1' | xxd -p | tr -d '\n')
+  rm -rf "$TMPDIR/sec"
+  REC=$(ldb --db=ids/db --secondary_path="$TMPDIR/sec" --column_family=requests --hex \
+    get "0x$KEY_HEX" 2>/dev/null | sed 's/^0x//')
+  rm -rf "$TMPDIR/sec"
+  [[ ${#REC} -gt 34 ]] && pass "read req/r-1 with ldb" || fail "ldb get req/r-1: '$REC'"
+  OLD=${REC:0:$(( ${#REC} - 34 ))}  # without varint(16) || 16-character key id
+  ldb --db=ids/db --column_family=requests --hex put "0x$KEY_HEX" "0x$OLD" >/dev/null ||
+    fail "ldb put failed"
+  expect_rejected_unchanged 3 vl "${C2[@]}" award R1 VOL --points 1 --request-id r-1
+  only_line 'vledger: error: --request-id: "r-1" was already used by another key'
+  expect_exit 0 vl "${C1[@]}" --json award R1 VOL --points 1 --request-id r-1
+  expect_json '[d["seq"], d["repeated"]]' "[$S1, true]"
+else
+  echo "note: ldb (rocksdb-tools) is not installed: the check of a request record without its key was skipped"
+fi
 # Amounts in yuan compare as fen.
 expect_exit 0 vl "${IA[@]}" fund open CH --name 关爱基金 --kind charity --village V1
 expect_exit 0 vl "${TR[@]}" --json donate CH --amount 500 --anonymous --request-id d-1

@@ -430,7 +430,7 @@ expect_json 'sorted(d["events"][1])' '["body", "hash", "keyId", "recordedAt", "s
 expect_json 'sorted(set(e["recordedAt"] for e in d["events"]))' '[1632996000000]'
 expect_json 'all(len(e["hash"]) == 64 and e["hash"] == e["hash"].lower() for e in d["events"])' true
 expect_json 'd["events"][0]["type"]' genesis
-expect_json 'sorted(d["events"][0]["body"])' '["name", "origin", "publicKey"]'
+expect_json 'sorted(d["events"][0]["body"])' '["monotonicTime", "name", "origin", "publicKey", "testClock"]'
 expect_json 'd["events"][0]["body"]["name"]' '测试 台账+1'
 expect_json 'd["events"][1]' \
   "$(printf '{"body": {"code": "V1", "name": "甲夼曲家村"}, "hash": "%s", "keyId": "%s", "recordedAt": 1632996000000, "seq": 1, "type": "villageRegistered"}' \
