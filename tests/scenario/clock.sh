@@ -147,13 +147,13 @@ expect_json '[d["seq"], d["repeated"]]' "[$D1, true]"
 expect_rejected_unchanged 3 vl "${TR[@]}" donate CH --amount 500.01 --anonymous --request-id d-1
 
 # Import rows: a request_id cell, and the ids derived from a file's rows.
-printf 'resident,rule,points,on,request_id\nR1,VOL,2,2021-09-01,row-1\n' >req.csv
+printf 'resident,rule,points,date,request_id\nR1,VOL,2,2021-09-01,row-1\n' >req.csv
 expect_exit 0 vl "${C1[@]}" import req.csv --kind awards --source req-a
 expect_rejected_unchanged 3 vl "${C2[@]}" import req.csv --kind awards --source req-b
 expect_stderr_contains 'line 2, column request_id: "row-1" was already used by another key'
 expect_rejected_unchanged 3 vl "${C2[@]}" award R1 VOL --request-id row-1
 only_line 'vledger: error: --request-id: "row-1" was already used by another key'
-printf 'resident,rule,points,on\nR1,VOL,3,2021-09-02\n' >rows.csv
+printf 'resident,rule,points,date\nR1,VOL,3,2021-09-02\n' >rows.csv
 expect_exit 0 vl "${C1[@]}" import rows.csv --kind awards
 expect_rejected_unchanged 3 vl "${C2[@]}" import rows.csv --kind awards
 expect_stderr_contains 'was already imported under "rows.csv" by another key'
