@@ -14,8 +14,7 @@
 #include <map>
 #include <span>
 
-#include "vledger/codec.h"
-#include "vledger/validate.h"
+#include "vledger/clock.h"
 #include "vledger/verify.h"
 
 namespace vledger::cli {
@@ -80,10 +79,8 @@ Result<int64_t> Context::InitNowMs(bool test_clock) const {
 Result<int64_t> Context::NowMs(const Ledger& ledger) const {
   VLEDGER_ASSIGN_OR_RETURN(std::optional<int64_t> fixed, FixedNowMs());
   if (!fixed) return SystemNowMs();
-  if (ledger.size() == 0) return Status::Unavailable(ledger.dir() + ": the ledger has no genesis");
-  VLEDGER_ASSIGN_OR_RETURN(Event genesis, ledger.ReadDecoded(0));
-  const Genesis* g = std::get_if<Genesis>(&genesis.body);
-  if (g == nullptr || !g->test_clock) {
+  VLEDGER_ASSIGN_OR_RETURN(bool test_clock, HasTestClock(ledger));
+  if (!test_clock) {
     return Status::Rejected(
         "VLEDGER_NOW is honoured only by a ledger made with init --test-clock "
         "(unset it: this ledger records the system clock)");
@@ -93,14 +90,7 @@ Result<int64_t> Context::NowMs(const Ledger& ledger) const {
 
 Result<int64_t> Context::AppendNowMs(const Ledger& ledger) const {
   VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, NowMs(ledger));
-  if (ledger.size() == 0) return Status::Unavailable(ledger.dir() + ": the ledger has no genesis");
-  VLEDGER_ASSIGN_OR_RETURN(Event last, ledger.ReadDecoded(ledger.size() - 1));
-  if (now_ms < last.recorded_at_ms) {
-    return Status::Rejected("the clock is behind the ledger: last event (seq " +
-                            std::to_string(ledger.size() - 1) + ") recorded at " +
-                            UtcTimestamp(last.recorded_at_ms) + ", now " + UtcTimestamp(now_ms) +
-                            " (fix the clock; nothing was written)");
-  }
+  VLEDGER_TRY(CheckClockNotBehind(ledger, now_ms));
   return now_ms;
 }
 
