@@ -43,18 +43,37 @@ constexpr std::string_view kRequestPrefix = "req/";
 
 }  // namespace
 
-std::optional<RequestRecord> LoadRequest(WriteTxn& txn, const std::string& id) {
+Result<std::optional<RequestRecord>> LoadRequest(WriteTxn& txn, const std::string& id) {
   auto row = txn.GetRequestRow(std::string(kRequestPrefix) + id);
-  if (!row) return std::nullopt;
+  if (!txn.io_status().ok()) return txn.io_status();
+  if (!row) return std::optional<RequestRecord>();
   RecordReader r(*row);
-  RequestRecord rec{r.Str(), r.Str()};
-  VLEDGER_ASSERT(r.ok());
-  return rec;
+  RequestRecord rec;
+  rec.fingerprint = r.Str();
+  rec.result_json = r.Str();
+  if (!r.done()) rec.key_id = r.Str();
+  auto result = Json::parse(rec.result_json, nullptr, false);
+  if (!r.ok() || !r.done() || result.is_discarded() || !result.contains("seq") ||
+      !result["seq"].is_number_unsigned()) {
+    return Status::Unavailable("the record of request id \"" + id + "\" is damaged");
+  }
+  if (rec.key_id.empty()) {
+    // A record written before it kept its key: the key that signed the
+    // events it appended, which the log holds.
+    VLEDGER_ASSIGN_OR_RETURN(Event first, txn.ReadEvent(result["seq"].get<uint64_t>()));
+    rec.key_id = first.key_id;
+  }
+  return std::optional<RequestRecord>(std::move(rec));
 }
 
 void StoreRequest(WriteTxn& txn, const std::string& id, const RequestRecord& rec) {
-  txn.PutRequestRow(std::string(kRequestPrefix) + id,
-                    RecordWriter().Str(rec.fingerprint).Str(rec.result_json).Take());
+  txn.PutRequestRow(
+      std::string(kRequestPrefix) + id,
+      RecordWriter().Str(rec.fingerprint).Str(rec.result_json).Str(rec.key_id).Take());
+}
+
+Status RequestUsedByAnotherKey(std::string_view field, const std::string& id) {
+  return Status::Rejected(std::string(field) + ": \"" + id + "\" was already used by another key");
 }
 
 namespace {
@@ -114,14 +133,19 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
   if (may_prompt) key_loaded.wait();  // runs it here, before the open
   auto opened = ctx.OpenWriter();
   VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, key_loaded.get());
-  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, std::move(opened));
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs(*ledger));
   auto txn = ledger->BeginWrite();
   auto state = LiveState(*ledger, *txn);
 
   if (!options.request_id.empty()) {
-    auto previous = LoadRequest(*txn, options.request_id);
+    VLEDGER_ASSIGN_OR_RETURN(auto previous, LoadRequest(*txn, options.request_id));
     if (previous) {
+      // Another key learns nothing of the original: not its seq, not
+      // whether it was the same command.
+      if (previous->key_id != key.key_id()) {
+        return RequestUsedByAnotherKey("--request-id", options.request_id);
+      }
       if (previous->fingerprint != options.fingerprint) {
         return Status::Rejected("--request-id: \"" + options.request_id +
                                 "\" was already used by a different command");
@@ -133,6 +157,7 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
     }
   }
 
+  VLEDGER_ASSIGN_OR_RETURN(now_ms, ctx.AppendNowMs(*ledger));
   CommitBuilder builder(*txn, *state, key, now_ms, options.request_id);
   VLEDGER_TRY(build(builder));
   VLEDGER_TRY(state->io_status());
@@ -150,7 +175,8 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
   result = Json{{"seq", first}, {"last", last}, {"hash", Hex(txn->HashOf(last))}};
   if (extend) extend(result);
   if (!options.request_id.empty()) {
-    StoreRequest(*txn, options.request_id, RequestRecord{options.fingerprint, result.dump()});
+    StoreRequest(*txn, options.request_id,
+                 RequestRecord{options.fingerprint, result.dump(), key.key_id()});
   }
   StageRows(*state, *txn);
   VLEDGER_ASSIGN_OR_RETURN(auto commit, txn->Commit(key));

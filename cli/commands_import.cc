@@ -441,10 +441,11 @@ void StoreImport(WriteTxn& txn, const std::string& label, const ImportRecord& re
                     RecordWriter().Str(rec.sha256_hex).Bool(rec.completed).Take());
 }
 
-// The derived request ids of every row already imported under the label.
-Result<std::unordered_set<std::string>> LoadImportedRows(const Ledger& ledger,
-                                                         const std::string& label) {
-  std::unordered_set<std::string> ids;
+// The derived request ids of every row already imported under the label,
+// each with the first seq of the commit that appended it.
+Result<std::unordered_map<std::string, uint64_t>> LoadImportedRows(const Ledger& ledger,
+                                                                   const std::string& label) {
+  std::unordered_map<std::string, uint64_t> ids;
   std::string prefix = std::string(kImportedRowsPrefix) + label + "/";
   Status bad;
   VLEDGER_TRY(ledger.ScanRequestRows(prefix, [&](std::string_view key, std::string_view value) {
@@ -452,11 +453,59 @@ Result<std::unordered_set<std::string>> LoadImportedRows(const Ledger& ledger,
       bad = Status::Unavailable("import progress row of \"" + label + "\" is damaged");
       return false;
     }
-    for (size_t i = 0; i < value.size(); i += 16) ids.emplace(value.substr(i, 16));
+    uint64_t first = 0;
+    for (char c : key.substr(prefix.size())) first = first << 8 | static_cast<uint8_t>(c);
+    for (size_t i = 0; i < value.size(); i += 16) ids.emplace(value.substr(i, 16), first);
     return true;
   }));
   VLEDGER_TRY(bad);
   return ids;
+}
+
+// Who appended the rows of an import: the key of the events at a seq,
+// read once per commit.
+class RowAuthors {
+ public:
+  explicit RowAuthors(const Ledger& ledger) : ledger_(ledger) {}
+  Result<std::string> KeyAt(uint64_t seq) {
+    auto it = keys_.find(seq);
+    if (it != keys_.end()) return it->second;
+    VLEDGER_ASSIGN_OR_RETURN(Event e, ledger_.ReadDecoded(seq));
+    return keys_.emplace(seq, e.key_id).first->second;
+  }
+
+ private:
+  const Ledger& ledger_;
+  std::unordered_map<uint64_t, std::string> keys_;
+};
+
+// Rejected when a row of the file already in the ledger (by its derived id
+// or its request_id cell) was appended by a key other than `key_id`: like a
+// command's request id, a row's is answered only to the key that used it.
+Status CheckRowsOwnedBy(const Ledger& ledger, WriteTxn& txn, const ImportFile& f,
+                        const std::unordered_map<std::string, uint64_t>& imported,
+                        const std::string& key_id) {
+  RowAuthors authors(ledger);
+  for (size_t r = 0; r < f.rows.size(); r++) {
+    const std::string& id = f.request_ids[r];
+    std::string owner;
+    if (!f.derived[r].empty()) {
+      auto it = imported.find(f.derived[r]);
+      if (it == imported.end()) continue;
+      VLEDGER_ASSIGN_OR_RETURN(owner, authors.KeyAt(it->second));
+      if (owner != key_id) {
+        return Locate(Status::Rejected("this row was already imported under \"" + f.label +
+                                       "\" by another key"),
+                      f.lines[r], f.header);
+      }
+      continue;
+    }
+    VLEDGER_ASSIGN_OR_RETURN(std::optional<RequestRecord> previous, LoadRequest(txn, id));
+    if (previous && previous->key_id != key_id) {
+      return Locate(RequestUsedByAnotherKey("request_id", id), f.lines[r], f.header);
+    }
+  }
+  return Status::Ok();
 }
 
 // A progress bar for a pass over a large file; none with --json.
@@ -478,6 +527,7 @@ Result<std::vector<NewRow>> ApplyRows(const Context& ctx, const Ledger& ledger, 
                                       StateStore& state, const PrivateKey& key, int64_t now_ms,
                                       ImportFile& f) {
   VLEDGER_ASSIGN_OR_RETURN(auto imported, LoadImportedRows(ledger, f.label));
+  VLEDGER_TRY(CheckRowsOwnedBy(ledger, txn, f, imported, key.key_id()));
   // The residents the rows name, read in one go rather than row by row.
   for (size_t c = 0; c < f.kind->columns.size(); c++) {
     std::string_view column = f.kind->columns[c];
@@ -499,7 +549,7 @@ Result<std::vector<NewRow>> ApplyRows(const Context& ctx, const Ledger& ledger, 
       if (imported.count(f.derived[r])) continue;
     } else {
       auto earlier = explicit_ids.find(id);
-      std::optional<RequestRecord> previous = LoadRequest(txn, id);
+      VLEDGER_ASSIGN_OR_RETURN(std::optional<RequestRecord> previous, LoadRequest(txn, id));
       std::optional<std::string> fingerprint;
       if (previous) {
         fingerprint = previous->fingerprint;
@@ -558,7 +608,7 @@ Result<Appended> CommitRows(WriteTxn& txn, std::unique_ptr<StateStore> state, co
         continue;
       }
       Json result{{"seq", row.first}, {"last", row.last}, {"hash", Hex(txn.HashOf(row.last))}};
-      StoreRequest(txn, id, RequestRecord{f.fingerprints.at(row.row), result.dump()});
+      StoreRequest(txn, id, RequestRecord{f.fingerprints.at(row.row), result.dump(), key.key_id()});
     }
     if (!derived.empty()) {
       std::string progress = std::string(kImportedRowsPrefix) + f.label + "/";
@@ -633,8 +683,8 @@ Status ImportCommand(Context& ctx, const ImportOptions& o) {
   }
   VLEDGER_ASSIGN_OR_RETURN(ImportFile f, LoadImportFile(o));
   VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, ctx.SigningKey());
-  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenWriter());
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs(*ledger));
   auto txn = ledger->BeginWrite();
   auto state = LiveState(*ledger, *txn);
 
@@ -645,10 +695,13 @@ Status ImportCommand(Context& ctx, const ImportOptions& o) {
                               done->sha256_hex.substr(0, 16) +
                               "…); give this file its own --source");
     }
+    VLEDGER_ASSIGN_OR_RETURN(auto imported, LoadImportedRows(*ledger, f.label));
+    VLEDGER_TRY(CheckRowsOwnedBy(*ledger, *txn, f, imported, key.key_id()));
     PrintImportResult(ctx, f, Appended{}, f.rows.size(), Hex(ledger->head()), true);
     return Status::Ok();
   }
 
+  VLEDGER_ASSIGN_OR_RETURN(now_ms, ctx.AppendNowMs(*ledger));
   VLEDGER_ASSIGN_OR_RETURN(std::vector<NewRow> fresh,
                            ApplyRows(ctx, *ledger, *txn, *state, key, now_ms, f));
   // The cells are done with (the new rows carry what the commits need):

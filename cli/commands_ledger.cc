@@ -39,6 +39,7 @@ struct InitOptions {
   std::string key_out = "./admin.key";  // --admin-key-out: where a new key goes
   std::string key_in;                   // --admin-key: use this existing key instead
   std::string origin;
+  bool test_clock = false;  // --test-clock: commands honour VLEDGER_NOW
 };
 
 // The root admin key: the existing --admin-key file (which must be a
@@ -67,7 +68,7 @@ Status Init(Context& ctx, const InitOptions& o) {
     return Status::Rejected("--ledger: " + dir + " exists and is not empty");
   }
   bool created_dir = !fs::exists(dir, ec);
-  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.InitNowMs(o.test_clock));
   std::string origin = o.origin.empty() ? DefaultOrigin(o.name, key.key_id()) : o.origin;
   bool new_key = o.key_in.empty();
   const std::string& key_path = new_key ? o.key_out : o.key_in;
@@ -78,7 +79,12 @@ Status Init(Context& ctx, const InitOptions& o) {
     auto txn = ledger->BeginWrite();
     auto state = LiveState(*ledger, *txn);
     CommitBuilder builder(*txn, *state, key, now_ms, "");
-    VLEDGER_TRY(builder.Add(Genesis{o.name, origin, key.public_key().raw()}).status());
+    Genesis genesis{.name = o.name,
+                    .origin = origin,
+                    .public_key = key.public_key().raw(),
+                    .test_clock = o.test_clock,
+                    .monotonic_time = true};
+    VLEDGER_TRY(builder.Add(std::move(genesis)).status());
     StageRows(*state, *txn);
     VLEDGER_ASSIGN_OR_RETURN(auto commit, txn->Commit(key));
     (void)commit;
@@ -261,6 +267,9 @@ void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action) {
                     "use this existing admin key (PKCS#8 PEM, mode 0600) instead of a new one")
         ->excludes(key_out);
     cmd->add_option("--origin", o->origin, "checkpoint origin (default vledger/NAME-KEYID)");
+    cmd->add_flag("--test-clock", o->test_clock,
+                  "a test ledger: its commands take the time from VLEDGER_NOW when set "
+                  "(recorded in the genesis; never for a real ledger)");
     cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return Init(ctx, *o); }; });
   }
   CLI::App* key = AddCommand(app, "key", "create, register, revoke and list keys");

@@ -184,8 +184,10 @@ Status PublishCommand(Context& ctx, const PublishOpts& o, const std::string& fin
   VLEDGER_TRY(CheckReportArgs(args));
   VLEDGER_TRY(ctx.SigningKey().status());
   Generated g;
+  int64_t now_ms = 0;
   {
     VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
+    VLEDGER_ASSIGN_OR_RETURN(now_ms, ctx.AppendNowMs(*ledger));
     Context head_ctx = ctx;
     if (!KeyIsAdmin(ctx, *ledger)) head_ctx.options.key_path.clear();
     VLEDGER_ASSIGN_OR_RETURN(SignedHead head, ReportHead(head_ctx, *ledger, std::nullopt));
@@ -193,7 +195,6 @@ Status PublishCommand(Context& ctx, const PublishOpts& o, const std::string& fin
     VLEDGER_ASSIGN_OR_RETURN(g, Generate(*ledger, args, head.text));
   }
   Hash sha = Sha256(g.bytes);
-  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
   std::string window_end = AddWorkingDays(CstDate(now_ms), o.window_days);
   bool appended = false;
   Status st = AppendCommand(
@@ -346,7 +347,7 @@ Status ObjectionListCommand(Context& ctx, bool open, bool overdue, const std::st
   if (!village.empty() && !LoadVillage(*state, village)) {
     return Status::Rejected("--village: unknown village \"" + village + "\"");
   }
-  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs(*ledger));
   std::string today = CstDate(now_ms);
   Json list = Json::array();
   for (const ObjectionRecord& o : ListObjections(*state, village)) {

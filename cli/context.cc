@@ -4,6 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -11,7 +12,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <span>
 
+#include "vledger/clock.h"
 #include "vledger/verify.h"
 
 namespace vledger::cli {
@@ -42,17 +45,53 @@ std::optional<int64_t> ParseUtc(const std::string& s) {
   return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
 }
 
-}  // namespace
-
-Result<int64_t> Context::NowMs() const {
-  if (const char* now = std::getenv("VLEDGER_NOW"); now != nullptr && *now != '\0') {
-    auto ms = ParseUtc(now);
-    if (!ms) return Status::Usage("VLEDGER_NOW: \"" + std::string(now) + "\" is not like 2021-09-30T10:00:00Z");
-    return *ms;
+// VLEDGER_NOW when set (not empty).
+Result<std::optional<int64_t>> FixedNowMs() {
+  const char* now = std::getenv("VLEDGER_NOW");
+  if (now == nullptr || *now == '\0') return std::optional<int64_t>();
+  auto ms = ParseUtc(now);
+  if (!ms) {
+    return Status::Usage("VLEDGER_NOW: \"" + std::string(now) +
+                         "\" is not like 2021-09-30T10:00:00Z");
   }
+  return ms;
+}
+
+int64_t SystemNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+}  // namespace
+
+Result<int64_t> Context::InitNowMs(bool test_clock) const {
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<int64_t> fixed, FixedNowMs());
+  if (!fixed) return SystemNowMs();
+  if (!test_clock) {
+    return Status::Rejected(
+        "VLEDGER_NOW is set: it is honoured only by a ledger made with init --test-clock "
+        "(give --test-clock for a test ledger, or unset VLEDGER_NOW)");
+  }
+  return *fixed;
+}
+
+Result<int64_t> Context::NowMs(const Ledger& ledger) const {
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<int64_t> fixed, FixedNowMs());
+  if (!fixed) return SystemNowMs();
+  VLEDGER_ASSIGN_OR_RETURN(bool test_clock, HasTestClock(ledger));
+  if (!test_clock) {
+    return Status::Rejected(
+        "VLEDGER_NOW is honoured only by a ledger made with init --test-clock "
+        "(unset it: this ledger records the system clock)");
+  }
+  return *fixed;
+}
+
+Result<int64_t> Context::AppendNowMs(const Ledger& ledger) const {
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, NowMs(ledger));
+  VLEDGER_TRY(CheckClockNotBehind(ledger, now_ms));
+  return now_ms;
 }
 
 Result<std::unique_ptr<Ledger>> Context::OpenReader() const {
@@ -152,13 +191,66 @@ CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::strin
   return cmd;
 }
 
+namespace {
+
+// Options whose values are numbers, by name across every appending command:
+// integers (points, quantities, seqs, bounds) and amounts in yuan. Their
+// values are compared as numbers, so that `--points 01` and `--points 1`,
+// or `--amount 500` and `--amount 500.00`, are the same command.
+constexpr std::string_view kIntegerOptions[] = {
+    "SEQ",         "--points",    "--qty",       "--min",          "--max",
+    "--cap",       "--reversal",  "--event",     "--approve",      "--star-points",
+    "--max-stars", "--red-flag-share", "--window-days", "--birth-year"};
+constexpr std::string_view kYuanOptions[] = {"--amount"};
+
+bool Listed(std::span<const std::string_view> names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::string WithoutLeadingZeros(std::string_view digits) {
+  size_t nonzero = digits.find_first_not_of('0');
+  return nonzero == std::string_view::npos ? "0" : std::string(digits.substr(nonzero));
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// The canonical text of a number as the commands read it (a signed decimal
+// integer, or yuan with an optional fraction); anything else unchanged, for
+// the command itself to reject.
+std::string CanonicalValue(std::string_view name, const std::string& value) {
+  if (Listed(kIntegerOptions, name)) {
+    bool negative = value.starts_with('-');
+    std::string_view digits = std::string_view(value).substr(negative ? 1 : 0);
+    if (!AllDigits(digits)) return value;
+    std::string magnitude = WithoutLeadingZeros(digits);
+    return negative && magnitude != "0" ? "-" + magnitude : magnitude;
+  }
+  if (Listed(kYuanOptions, name)) {
+    size_t dot = value.find('.');
+    std::string_view whole = std::string_view(value).substr(0, dot);
+    std::string_view fraction =
+        dot == std::string::npos ? std::string_view() : std::string_view(value).substr(dot + 1);
+    if (!AllDigits(whole) || (dot != std::string::npos && !AllDigits(fraction))) return value;
+    while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
+    std::string canonical = WithoutLeadingZeros(whole);
+    if (!fraction.empty()) canonical += "." + std::string(fraction);
+    return canonical;
+  }
+  return value;
+}
+
+}  // namespace
+
 std::string Fingerprint(const CLI::App& cmd) {
   std::map<std::string, std::vector<std::string>> given;
   for (const CLI::Option* opt : cmd.get_options()) {
     if (opt->count() == 0) continue;
     std::string name = opt->get_name();
     if (name == "--request-id" || name == "--help" || name == "-h") continue;
-    given[name] = opt->results();
+    std::vector<std::string>& values = given[name];
+    for (const std::string& v : opt->results()) values.push_back(CanonicalValue(name, v));
   }
   std::string fp;
   for (const CLI::App* p = &cmd; p != nullptr; p = p->get_parent()) {

@@ -31,8 +31,16 @@ class Context {
   GlobalOptions options;
   bool quiet = false;  // the demo runs commands without their output
 
-  // UTC milliseconds: VLEDGER_NOW (e.g. 2021-09-30T10:00:00Z) or the clock.
-  Result<int64_t> NowMs() const;
+  // UTC milliseconds for a command on `ledger`: VLEDGER_NOW (e.g.
+  // 2021-09-30T10:00:00Z) when the ledger was made with `init --test-clock`,
+  // else the system clock. A set VLEDGER_NOW on any other ledger is
+  // rejected (exit 3): the recorded time is no key holder's to choose.
+  Result<int64_t> NowMs(const Ledger& ledger) const;
+  // NowMs for an append: also rejected when it is behind the recordedAt of
+  // the ledger's last event (equal is fine).
+  Result<int64_t> AppendNowMs(const Ledger& ledger) const;
+  // The clock of `init`: VLEDGER_NOW only with --test-clock.
+  Result<int64_t> InitNowMs(bool test_clock) const;
 
   Result<std::unique_ptr<Ledger>> OpenReader() const;
   // The one writer, its projections caught up with the log (unless
@@ -68,6 +76,7 @@ CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::strin
 
 // The explicitly given options and positionals of `cmd` (not the global
 // ones, not --request-id) as one canonical string, for idempotency.
+// Numeric options are compared as numbers (`--points 01` is `--points 1`).
 std::string Fingerprint(const CLI::App& cmd);
 
 // Registration of the command groups (one file each).

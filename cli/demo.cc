@@ -296,8 +296,9 @@ Status Demo(Context& ctx, std::string dir) {
   DemoRunner run(dir, keys);
   ctx.PrintLine("vledger demo: building the sample village " + std::string(kVillageName) +
                 " (夏庄镇, 荣成市) in " + dir);
-  VLEDGER_TRY(run.Run("", {"init", "--name", "荣成市信用积分演示", "--admin-key-out",
-                           keys + "/admin.key"}));
+  // A test clock: scripts/demo pins VLEDGER_NOW for a reproducible demo.
+  VLEDGER_TRY(run.Run("", {"init", "--name", "荣成市信用积分演示", "--test-clock",
+                           "--admin-key-out", keys + "/admin.key"}));
   VLEDGER_TRY(BuildRegistry(run));
   ctx.PrintLine("  registered 1 village, " + std::to_string(kHouseholds) +
                 " households and 120 residents (names kept beside the chain)");

@@ -65,6 +65,12 @@ struct Genesis {
   # Checkpoint origin line, fixed for the ledger's life.
   publicKey @2 :Data;
   # Raw 32-byte Ed25519 public key of the root admin.
+  testClock @3 :Bool;
+  # Made with `init --test-clock`: commands honour VLEDGER_NOW. False in
+  # every other ledger, and in ledgers made before the field existed.
+  monotonicTime @4 :Bool;
+  # Set by every `init` since the field exists: no event's recordedAt is
+  # below its predecessor's (verify checks it). Older ledgers lack it.
 }
 
 struct KeyRegistered {

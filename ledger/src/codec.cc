@@ -123,11 +123,15 @@ void Fill(::Genesis::Builder out, const Genesis& in) {
   out.setName(AsText(in.name));
   out.setOrigin(AsText(in.origin));
   out.setPublicKey(AsData(in.public_key));
+  out.setTestClock(in.test_clock);
+  out.setMonotonicTime(in.monotonic_time);
 }
 Genesis Read(::Genesis::Reader in) {
   return {.name = Str(in.getName()),
           .origin = Str(in.getOrigin()),
-          .public_key = Str(in.getPublicKey())};
+          .public_key = Str(in.getPublicKey()),
+          .test_clock = in.getTestClock(),
+          .monotonic_time = in.getMonotonicTime()};
 }
 
 void Fill(::KeyRegistered::Builder out, const KeyRegistered& in) {

@@ -166,6 +166,17 @@ std::string CstDate(int64_t utc_ms) {
   return fmt::format("{:04d}-{:02d}-{:02d}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+std::string UtcTimestamp(int64_t utc_ms) {
+  int64_t ms = utc_ms % 1000 < 0 ? utc_ms % 1000 + 1000 : utc_ms % 1000;
+  time_t t = static_cast<time_t>((utc_ms - ms) / 1000);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  std::string text = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}", tm.tm_year + 1900,
+                                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  if (ms != 0) text += fmt::format(".{:03d}", ms);
+  return text + "Z";
+}
+
 int64_t DaysFromCivil(std::string_view date) {
   auto digits = [&](size_t at, size_t n) {
     int v = 0;

@@ -14,6 +14,7 @@
 #include "vledger/funds.h"
 #include "vledger/points.h"
 #include "vledger/registry.h"
+#include "vledger/validate.h"
 
 namespace vledger {
 
@@ -85,6 +86,7 @@ Status ChainReplayer::AddDecoded(uint64_t seq, Result<Event> event) {
     return Fail(seq, "seq " + std::to_string(seq) + " is by key " + event->key_id +
                          " but shares a commit with events by key " + commit_key_id_);
   }
+  VLEDGER_TRY(CheckRecordedAt(seq, *event));
   Status applied = ApplyEvent(state_, seq, *event);
   if (!applied.ok()) {
     return Fail(seq, "seq " + std::to_string(seq) + " (" + EventTypeName(event->body) +
@@ -96,6 +98,20 @@ Status ChainReplayer::AddDecoded(uint64_t seq, Result<Event> event) {
     commit_public_key_ = key->public_key;
   }
   size_ = seq + 1;
+  return Status::Ok();
+}
+
+Status ChainReplayer::CheckRecordedAt(uint64_t seq, const Event& event) {
+  if (seq == 0) {
+    const Genesis* genesis = std::get_if<Genesis>(&event.body);
+    monotonic_time_ = genesis != nullptr && genesis->monotonic_time;
+  } else if (monotonic_time_ && event.recorded_at_ms < last_recorded_at_ms_) {
+    return Fail(seq, "seq " + std::to_string(seq) + " is recorded at " +
+                         UtcTimestamp(event.recorded_at_ms) + ", before seq " +
+                         std::to_string(seq - 1) + " (" + UtcTimestamp(last_recorded_at_ms_) +
+                         "): recorded times go backwards");
+  }
+  last_recorded_at_ms_ = event.recorded_at_ms;
   return Status::Ok();
 }
 

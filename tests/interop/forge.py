@@ -7,9 +7,10 @@ and `capnp convert` — no vledger code.
   forge.py SCHEMAS archive IN OUT swap SEQ             events SEQ and SEQ+1 swapped
   forge.py SCHEMAS archive IN OUT drop-tail N          last N events (and their commits) removed
   forge.py SCHEMAS archive IN OUT forge-sig LAST       a bit of commit ..LAST's signature flipped
-  forge.py SCHEMAS archive IN OUT inject KEY TEMPLATE JSON
+  forge.py SCHEMAS archive IN OUT inject KEY TEMPLATE JSON [RECORDED_AT]
         appends a validly hashed event cloned from event TEMPLATE with the
-        body fields in JSON replaced, as a new commit signed by KEY (PEM)
+        body fields in JSON replaced, as a new commit signed by KEY (PEM);
+        recorded at RECORDED_AT (UTC ms) when given, else at TEMPLATE's time
   forge.py SCHEMAS archive IN OUT resign KEY           checkpoint re-signed by KEY only
   forge.py SCHEMAS archive IN OUT drop-person N        the Nth person record (from 0) removed
   forge.py SCHEMAS archive IN OUT relabel-full         the header says full (not public)
@@ -106,6 +107,8 @@ def archive_edit(schemas, entries, op, args):
         kind = next(iter(event["body"]))
         event["body"][kind].update(json.loads(args[2]))
         event["keyId"] = sha256(raw_pub(key))[:8].hex()
+        if len(args) > 3:
+            event["recordedAt"] = args[3]
         canonical = capnp(["json:canonical", os.path.join(schemas, "event.capnp"), "Event"],
                           json.dumps(event, ensure_ascii=False).encode())
         last = entries[evs[-1]]["event"]

@@ -15,7 +15,7 @@ L=(--ledger L)
 
 # ------------------------------------------------------------ the ledger
 
-expect_exit 0 vl "${L[@]}" init --name 测试 --admin-key-out admin.key
+expect_exit 0 vl "${L[@]}" init --test-clock --name 测试 --admin-key-out admin.key
 expect_exit 0 vl "${L[@]}" --key admin.key village add V1 --name 甲村
 expect_exit 0 vl "${L[@]}" --key admin.key village add V2 --name 乙村
 for k in c c2 a2 a3 x; do expect_exit 0 vl key new --out $k.key; done

@@ -17,7 +17,7 @@ RANDOM=${VLEDGER_CRASH_SEED:-$$}
 echo "crash.sh: seed ${VLEDGER_CRASH_SEED:-$$} (set VLEDGER_CRASH_SEED to repeat)"
 
 K=admin.key
-expect_exit 0 vl init --name 断电测试 --admin-key-out $K
+expect_exit 0 vl init --test-clock --name 断电测试 --admin-key-out $K
 expect_exit 0 vl --key $K village add V1 --name 甲夼曲家村
 expect_exit 0 vl key new --out col.key
 expect_exit 0 vl --key $K key register --pub col.key.pub --role collector --village V1 --label 信息采集员

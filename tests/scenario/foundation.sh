@@ -23,7 +23,7 @@ expect_exit 2 vl log --limit many
 expect_exit 2 vl key
 expect_exit 2 vl --wait -1 log
 expect_exit 2 vl village add V1
-expect_exit 2 vl init --name X --admin-key a.key --admin-key-out b.key
+expect_exit 2 vl init --test-clock --name X --admin-key a.key --admin-key-out b.key
 expect_exit 0 vl --help
 expect_stdout_contains 'village'
 expect_exit 0 vl village add --help
@@ -44,13 +44,13 @@ expect_exit 4 vl --ledger nowhere/at/all --json verify
   fail "a command on a missing ledger created it"
 
 # ================================================================ init
-expect_exit 3 vl init --name ''
+expect_exit 3 vl init --test-clock --name ''
 expect_stderr_contains '--name'
-expect_exit 3 vl init --name $'bad\x01name'
+expect_exit 3 vl init --test-clock --name $'bad\x01name'
 [[ ! -e $L && ! -e admin.key ]] && pass "a rejected init created nothing" ||
   fail "a rejected init left files: $(ls)"
 
-expect_exit 0 vl --json init --name '测试 台账+1'
+expect_exit 0 vl --json init --test-clock --name '测试 台账+1'
 expect_json 'sorted(d)' '["adminKey", "hash", "keyId", "last", "origin", "seq"]'
 expect_json 'd["seq"]' 0
 ADMIN_ID=$(json_get 'd["keyId"]')
@@ -61,42 +61,42 @@ expect_eq "$(stat -c %a admin.key)" 600 "admin.key has mode 0600"
 # Refuses to overwrite an existing key file, and a non-empty ledger folder;
 # either way nothing is created.
 sha_admin=$(sha256sum admin.key)
-expect_rejected_unchanged 3 vl --ledger other init --name 二
+expect_rejected_unchanged 3 vl --ledger other init --test-clock --name 二
 expect_stderr_contains '--admin-key-out'
 expect_eq "$(sha256sum admin.key)" "$sha_admin" "admin.key untouched by a refused init"
 [[ ! -e other ]] && pass "refused init created no ledger folder" || fail "other/ was created"
 touch lonely.key.pub
-expect_exit 3 vl --ledger other init --name 二 --admin-key-out lonely.key
+expect_exit 3 vl --ledger other init --test-clock --name 二 --admin-key-out lonely.key
 [[ ! -e lonely.key && ! -e other ]] && pass "existing .pub refuses init" || fail "init wrote lonely.key"
-expect_rejected_unchanged 3 vl init --name 二 --admin-key-out admin2.key
+expect_rejected_unchanged 3 vl init --test-clock --name 二 --admin-key-out admin2.key
 expect_stderr_contains '--ledger'
 [[ ! -e admin2.key && ! -e admin2.key.pub ]] && pass "init into a non-empty folder wrote no key" ||
   fail "init into a non-empty folder wrote admin2.key"
 mkdir notempty && touch notempty/x
-expect_exit 3 vl --ledger notempty init --name 三 --admin-key-out admin3.key
+expect_exit 3 vl --ledger notempty init --test-clock --name 三 --admin-key-out admin3.key
 [[ ! -e admin3.key && -e notempty/x && ! -e notempty/db ]] &&
   pass "non-empty folder left alone" || fail "init touched notempty/"
 # An empty folder is fine.
 mkdir emptydir
-expect_exit 0 vl --ledger emptydir init --name 空 --admin-key-out empty.key
+expect_exit 0 vl --ledger emptydir init --test-clock --name 空 --admin-key-out empty.key
 expect_exit 0 vl --ledger emptydir verify
 
 # init --admin-key: an existing key becomes the root admin; it must be a
 # readable private key of mode 0600, and it is never removed or rewritten.
 expect_exit 0 vl key new --out root2.key
 sha_root2=$(sha256sum root2.key)
-expect_exit 2 vl --ledger withkey init --name 四 --admin-key root2.key --admin-key-out x.key
-expect_exit 3 vl --ledger withkey init --name 四 --admin-key missing.key
+expect_exit 2 vl --ledger withkey init --test-clock --name 四 --admin-key root2.key --admin-key-out x.key
+expect_exit 3 vl --ledger withkey init --test-clock --name 四 --admin-key missing.key
 expect_stderr_contains '--admin-key'
 chmod 644 root2.key
-expect_exit 3 vl --ledger withkey init --name 四 --admin-key root2.key
+expect_exit 3 vl --ledger withkey init --test-clock --name 四 --admin-key root2.key
 expect_stderr_contains 'chmod 600'
 chmod 600 root2.key
-expect_exit 3 vl --ledger withkey init --name 四 --admin-key root2.key.pub
+expect_exit 3 vl --ledger withkey init --test-clock --name 四 --admin-key root2.key.pub
 [[ ! -e withkey ]] && pass "refused --admin-key init created nothing" || fail "withkey/ created"
-expect_exit 3 vl --ledger emptydir init --name 四 --admin-key root2.key
+expect_exit 3 vl --ledger emptydir init --test-clock --name 四 --admin-key root2.key
 expect_eq "$(sha256sum root2.key)" "$sha_root2" "a failed init keeps the --admin-key file"
-expect_exit 0 vl --ledger withkey --json init --name 四 --admin-key root2.key
+expect_exit 0 vl --ledger withkey --json init --test-clock --name 四 --admin-key root2.key
 ROOT2_ID=$(json_get 'd["keyId"]')
 expect_json 'd["adminKey"]' root2.key
 expect_eq "$(sha256sum root2.key)" "$sha_root2" "init --admin-key leaves the key file as it was"
@@ -430,7 +430,7 @@ expect_json 'sorted(d["events"][1])' '["body", "hash", "keyId", "recordedAt", "s
 expect_json 'sorted(set(e["recordedAt"] for e in d["events"]))' '[1632996000000]'
 expect_json 'all(len(e["hash"]) == 64 and e["hash"] == e["hash"].lower() for e in d["events"])' true
 expect_json 'd["events"][0]["type"]' genesis
-expect_json 'sorted(d["events"][0]["body"])' '["name", "origin", "publicKey"]'
+expect_json 'sorted(d["events"][0]["body"])' '["monotonicTime", "name", "origin", "publicKey", "testClock"]'
 expect_json 'd["events"][0]["body"]["name"]' '测试 台账+1'
 expect_json 'd["events"][1]' \
   "$(printf '{"body": {"code": "V1", "name": "甲夼曲家村"}, "hash": "%s", "keyId": "%s", "recordedAt": 1632996000000, "seq": 1, "type": "villageRegistered"}' \

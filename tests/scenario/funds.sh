@@ -26,7 +26,7 @@ T2=(--key tre2.key)
 C=(--key col.key)
 
 # ------------------------------------------------------------ the village
-expect_exit 0 vl init --name 测试账本 --admin-key-out admin.key
+expect_exit 0 vl init --test-clock --name 测试账本 --admin-key-out admin.key
 expect_exit 0 vl "${A[@]}" village add V1 --name 甲夼曲家村
 expect_exit 0 vl "${A[@]}" village add V2 --name 乙村
 for k in tre col tre2; do expect_exit 0 vl key new --out $k.key; done
@@ -251,23 +251,36 @@ expect_exit 0 vl "${T[@]}" --json allowance run --month 2021-11 --fund SMALL
 expect_json 'd["payments"]' '[]'
 
 # ------------------------------------------------------------- statement
-expect_exit 0 vl "${A[@]}" fund open ST --name 统计基金 --kind charity
-VLEDGER_NOW=2021-06-15T02:00:00Z expect_exit 0 vl "${A[@]}" donate ST --amount 100
-VLEDGER_NOW=2021-07-10T02:00:00Z expect_exit 0 vl "${A[@]}" donate ST --amount 50 --donor 李四 --public-name --purpose edu
-VLEDGER_NOW=2021-07-11T02:00:00Z expect_exit 0 vl "${A[@]}" donate ST --amount 20 --donor 王六
-VLEDGER_NOW=2021-08-01T02:00:00Z expect_exit 0 vl "${A[@]}" disburse ST --to R9 --amount 30 --purpose edu
-VLEDGER_NOW=2021-10-05T02:00:00Z expect_exit 0 vl "${A[@]}" donate ST --amount 1000
-expect_exit 0 vl --json statement ST --period 2021Q3
+# A ledger of its own, made in June: the clock never goes backwards, so
+# the fund's history is recorded in time order, before and after 2021Q3.
+SL=(--ledger "$WORK/statement")
+SA=("${SL[@]}" --key sadmin.key)
+export VLEDGER_NOW=2021-06-01T02:00:00Z
+expect_exit 0 vl "${SL[@]}" init --test-clock --name 统计账本 --admin-key-out sadmin.key
+expect_exit 0 vl "${SA[@]}" village add V2 --name 乙村
+expect_exit 0 vl "${SA[@]}" household add H9 --village V2 --head 李大山
+expect_exit 0 vl "${SA[@]}" resident add R9 --village V2 --household H9 --name 李大山
+expect_exit 0 vl "${SA[@]}" fund open ST --name 统计基金 --kind charity
+VLEDGER_NOW=2021-06-15T02:00:00Z expect_exit 0 vl "${SA[@]}" donate ST --amount 100
+VLEDGER_NOW=2021-07-10T02:00:00Z expect_exit 0 vl "${SA[@]}" donate ST --amount 50 --donor 李四 --public-name --purpose edu
+VLEDGER_NOW=2021-07-11T02:00:00Z expect_exit 0 vl "${SA[@]}" donate ST --amount 20 --donor 王六
+VLEDGER_NOW=2021-08-01T02:00:00Z expect_exit 0 vl "${SA[@]}" disburse ST --to R9 --amount 30 --purpose edu
+VLEDGER_NOW=2021-10-05T02:00:00Z expect_exit 0 vl "${SA[@]}" donate ST --amount 1000
+export VLEDGER_NOW=2021-10-05T02:00:00Z
+expect_exit 0 vl "${SL[@]}" --json statement ST --period 2021Q3
 expect_json 'd["openingFen"]' 10000
 expect_json 'd["closingFen"]' 14000
 expect_json 'd["income"]' '[{"amountFen": 5000, "donor": "李四"}, {"amountFen": 2000, "donor": "爱心人士"}]'
 expect_json 'd["payments"]' '[{"amountFen": 3000, "count": 1, "purpose": "edu"}]'
-expect_exit 0 vl statement ST --period 2021Q3
+expect_exit 0 vl "${SL[@]}" statement ST --period 2021Q3
 expect_stdout_contains 'opening balance  100.00'
 expect_stdout_contains 'closing balance  140.00'
 expect_stdout_lacks 王六
-expect_rejected_unchanged 3 vl statement ST --period 2021Q5
-expect_rejected_unchanged 3 vl statement NOFUND --period 2021Q3
+expect_rejected_unchanged 3 vl "${SL[@]}" statement ST --period 2021Q5
+expect_rejected_unchanged 3 vl "${SL[@]}" statement NOFUND --period 2021Q3
+expect_exit 0 vl "${SL[@]}" --json verify
+expect_json 'd["ok"]' true
+export VLEDGER_NOW=2021-09-30T10:00:00Z
 
 # ------------------------------------------------- balance --at and verify
 expect_exit 0 vl --json balance --fund CH --at "$DISB"

@@ -13,7 +13,7 @@ setup
 
 D=$TEST_DATA/import
 K=admin.key
-expect_exit 0 vl init --name 导入测试 --admin-key-out $K
+expect_exit 0 vl init --test-clock --name 导入测试 --admin-key-out $K
 expect_exit 0 vl --key $K village add V1 --name 甲夼曲家村
 expect_exit 0 vl key new --out col.key
 expect_exit 0 vl --key $K key register --pub col.key.pub --role collector --village V1 --label 信息采集员

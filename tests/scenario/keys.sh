@@ -44,7 +44,7 @@ EOF
 tty() { python3 pty_run.py "$@"; }
 
 K=admin.key
-expect_exit 0 vl init --name 密钥测试 --admin-key-out $K
+expect_exit 0 vl init --test-clock --name 密钥测试 --admin-key-out $K
 expect_exit 0 vl --key $K village add V1 --name 甲夼曲家村
 
 # ---------------------------------------- the passphrase from the environment

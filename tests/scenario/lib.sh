@@ -4,7 +4,7 @@
 #   #!/usr/bin/env bash
 #   source "$(dirname "$0")/lib.sh"      # takes the binary path from $1
 #   setup
-#   expect_exit 0 vl init --name T
+#   expect_exit 0 vl init --test-clock --name T
 #   expect_rejected_unchanged 3 vl --key admin.key village add 'a b' --name X
 #   expect_stderr_contains 'code'
 #   finish                               # prints "N passed, 0 failed"

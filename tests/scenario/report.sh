@@ -15,7 +15,7 @@ A=(--key admin.key)
 C=(--key col.key)
 
 # ----------------------------------------------------------------- setup
-expect_exit 0 vl init --name 报告测试 --admin-key-out admin.key
+expect_exit 0 vl init --test-clock --name 报告测试 --admin-key-out admin.key
 for k in col rev tre aud col2 rev2; do vl key new --out $k.key >/dev/null; done
 vl "${A[@]}" village add V1 --name 甲夼曲家村 >/dev/null
 vl "${A[@]}" village add V2 --name 邻村 >/dev/null

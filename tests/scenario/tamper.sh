@@ -17,7 +17,7 @@ fi
 # seq 0 genesis · 1 village V1 · 2 collector key · 3 household H1 (by the
 # collector; person record) · 4 resident R1 · 5 resident R2 · 6 village V2
 BASE=base
-expect_exit 0 vl --ledger $BASE init --name 篡改测试
+expect_exit 0 vl --ledger $BASE init --test-clock --name 篡改测试
 expect_exit 0 vl --ledger $BASE --key admin.key village add V1 --name 一村
 expect_exit 0 vl key new --out col.key
 expect_exit 0 vl --ledger $BASE --key admin.key key register --pub col.key.pub --role collector \
@@ -368,7 +368,7 @@ expect_fault case null "not produced by replay"
 # hashes. A ledger of 602 events stores nodes 8/0, 8/1 and 9/0, and its
 # root is built from 9/0 and nodes below level 8.
 BIG=big
-expect_exit 0 vl --ledger $BIG init --name 大账本 --admin-key-out big.key
+expect_exit 0 vl --ledger $BIG init --test-clock --name 大账本 --admin-key-out big.key
 expect_exit 0 vl --ledger $BIG --key big.key village add V1 --name 一村
 python3 -c 'print("id,village,head"); [print(f"H{i:04d},V1,户主") for i in range(600)]' >hh600.csv
 expect_exit 0 vl --ledger $BIG --key big.key import hh600.csv --kind households --batch 97

@@ -32,3 +32,6 @@ set_tests_properties(scenario.crash PROPERTIES TIMEOUT 900)
 # Passphrase-protected keys, typed at a prompt on a pseudo-terminal.
 add_test(NAME scenario.keys COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/keys.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.keys PROPERTIES TIMEOUT 900)
+# The test clock (VLEDGER_NOW, time never going backwards) and request ids across keys.
+add_test(NAME scenario.clock COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/clock.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.clock PROPERTIES TIMEOUT 900)

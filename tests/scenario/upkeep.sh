@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 setup
 
-expect_exit 0 vl init --name 整理 --admin-key-out admin.key
+expect_exit 0 vl init --test-clock --name 整理 --admin-key-out admin.key
 K=admin.key
 expect_exit 0 vl --key $K village add V1 --name 一村
 

@@ -12,27 +12,30 @@ setup
 # ----------------------------------------------------- recorded constants
 # If one of these changes, the integrity format changed: every existing
 # ledger would stop verifying. Update docs/FORMAT.md only with a new format
-# version, never to make this test pass.
+# version, never to make this test pass. (They changed once without one:
+# when `init` began to write the genesis flags testClock and monotonicTime,
+# appended to the schema, this fixed ledger became a different ledger; no
+# byte of an existing ledger changed, and old genesis bytes still decode.)
 ADMIN_ID=a24c97843447f515
 COLLECTOR_ID=f8bc74122bc18c26
 ORIGIN=vledger/向量测试-a24c9784
-H0=51d90c9a5ec193ea33873efd629ca954fb3e7c0273e26c18ab6c828ee8b9d869
-H1=82ad2863bef0a4309608e4f6e7f5138db61fdd6f52c81e98ad0589b3db36c7da
-H2=8cf36ae80b6221db6252bc131ee0f1e6be447d68406b4f147bbeda75e75735bd
-H3=e2a170cff5aa43bb42b80dcbf3754337b8a3a92ba194be70c5e3b797f131f2b0
-ROOT=bb6911f3f33f8b651f3d7c631fa8deca140fc3ea5ebfafd4f7574459f58be54e
-C0=0000000001000300008125367c010000090000008a000000110000000a00000010000000000003006132346339373834\
-333434376635313500000000000000000000000000000000090000006a0000000d000000f20000001900000002010000\
-e59091e9878fe6b58be8af9500000000766c65646765722fe59091e9878fe6b58be8af952d6132346339373834000000\
-c525d58e59552206fc37cee3c3d764de9a4a14fe02b0267a30488572b6076aa2
-SIG3=0f486c10bca0b6d25bc43be4ce499be8b97678784b1bca37d8fab79376c5bc2687e5cbcefc3cb01376356a5dbe7fcb96adddfd799d2345c755e1b955676ce605
-CHECKPOINT_SIG=A//o1bBeexk9U88haapSouH38lOWqKY6P+FZFYc8s2EbDFsUD1ixgm9VSJk8XM+R5/RXRvgc1BNvkPIjw+v++0y7HgI=
+H0=583a4c30dc702f839fd72931c063831881228bc2a0db923118a8bcc5f94d1eb1
+H1=ced0dd5a0f7d77d518217cb4b8d9deb187bbd50783f2702faa9823c36e5756bc
+H2=079acf2bccd76d9c11499b8aa867bc99ba78be9e6c545202fa672834fb4b7ca4
+H3=d2dee0717f0b563f1baaaa88f17d912e99eb2666c54650e40fbc77b0be21ea38
+ROOT=b8c6381462111bd454302f577bd17e730da4ba771bd94e2611921e39c8ca73d2
+C0=0000000001000300008125367c010000090000008a000000110000000a00000010000000010003006132346339373834\
+3334343766353135000000000000000000000000000000000300000000000000090000006a0000000d000000f2000000\
+1900000002010000e59091e9878fe6b58be8af9500000000766c65646765722fe59091e9878fe6b58be8af952d613234\
+6339373834000000c525d58e59552206fc37cee3c3d764de9a4a14fe02b0267a30488572b6076aa2
+SIG3=9014dad2c174c8afc3038ebc7bd2adabf4c1ab88663dc5011b5b97a2a91e2c0165f142aac1de5dfb091ed944121dfb5e0a9d76f3b9290bdfa45539ca06696405
+CHECKPOINT_SIG=A//o1e1NWr+3rIfuHfLNSm9Wpte0kNF7yI1Iy3DJL3WpfqIj8DUoMgJLlikikXEn1FUtktshCVoJtcjvoJWLahXyzw0=
 
 # -------------------------------------------------------- the fixed ledger
 fixture_key vector-admin.key admin.key
 cp "$TEST_DATA/vector-collector.key.pub" collector.pub
 L=ledger
-expect_exit 0 vl --ledger $L --json init --name 向量测试 --admin-key admin.key
+expect_exit 0 vl --ledger $L --json init --test-clock --name 向量测试 --admin-key admin.key
 expect_json 'd["keyId"]' $ADMIN_ID
 expect_json 'd["origin"]' "$ORIGIN"
 expect_exit 0 vl --ledger $L --key admin.key village add V1 --name 甲村
@@ -166,12 +169,25 @@ xxd -r -p <<<"$C0" >event0.bin
 expect_exit 0 capnp convert canonical:json "$SCHEMAS/event.capnp" Event <event0.bin
 expect_json 'd["body"]["genesis"]["name"]' 向量测试
 expect_json 'd["body"]["genesis"]["origin"]' "$ORIGIN"
+expect_json '[d["body"]["genesis"]["testClock"], d["body"]["genesis"]["monotonicTime"]]' '[true, true]'
 expect_json 'd["keyId"]' $ADMIN_ID
 expect_json 'd["recordedAt"] == "1632996000000"' true  # capnp shows Int64 as a string
 cp "$(LAST_OUT_FILE)" event0.json
 # ... and back: capnp's own canonical encoding of the same value is C(e).
 expect_exit 0 capnp convert json:canonical "$SCHEMAS/event.capnp" Event <event0.json
 expect_eq "$(xxd -p "$(LAST_OUT_FILE)" | tr -d '\n')" "$C0" "capnp re-encodes C(genesis) byte for byte"
+# The genesis of a ledger made before the flags: still decodes (both false)
+# and re-encodes to the same 176 bytes under the current schema.
+C0_BEFORE_FLAGS=0000000001000300008125367c010000090000008a000000110000000a00000010000000000003006132346339373834\
+333434376635313500000000000000000000000000000000090000006a0000000d000000f20000001900000002010000\
+e59091e9878fe6b58be8af9500000000766c65646765722fe59091e9878fe6b58be8af952d6132346339373834000000\
+c525d58e59552206fc37cee3c3d764de9a4a14fe02b0267a30488572b6076aa2
+xxd -r -p <<<"$C0_BEFORE_FLAGS" >old0.bin
+expect_exit 0 capnp convert canonical:json "$SCHEMAS/event.capnp" Event <old0.bin
+expect_json '[d["body"]["genesis"].get(f, False) for f in ("testClock", "monotonicTime")]' '[false, false]'
+cp "$(LAST_OUT_FILE)" old0.json
+expect_exit 0 capnp convert json:canonical "$SCHEMAS/event.capnp" Event <old0.json
+expect_eq "$(xxd -p "$(LAST_OUT_FILE)" | tr -d '\n')" "$C0_BEFORE_FLAGS" "an old genesis re-encodes byte for byte"
 for n in 1 2 3; do
   sed -n "$((n + 1))p" events.txt | cut -d' ' -f2 | xxd -r -p >event.bin
   capnp convert canonical:json "$SCHEMAS/event.capnp" Event <event.bin >event.json

@@ -35,8 +35,13 @@ std::vector<BodyCase> EveryBody() {
   constexpr uint64_t kU64Max = std::numeric_limits<uint64_t>::max();
   constexpr int64_t kI64Max = std::numeric_limits<int64_t>::max();
   return {
-      {Genesis{.name = "荣成市信用积分", .origin = "vledger/rc", .public_key = "\x01\x02\x03"},
-       R"({"name":"荣成市信用积分","origin":"vledger/rc","publicKey":"010203"})"},
+      {Genesis{.name = "荣成市信用积分",
+               .origin = "vledger/rc",
+               .public_key = "\x01\x02\x03",
+               .test_clock = true,
+               .monotonic_time = true},
+       R"({"name":"荣成市信用积分","origin":"vledger/rc","publicKey":"010203","testClock":true,)"
+       R"("monotonicTime":true})"},
       {KeyRegistered{.public_key = "\xaa\xbb",
                      .role = "collector",
                      .villages = {"qujia", "dongcun"},

@@ -16,6 +16,8 @@ namespace vledger {
 // ledger
 struct Genesis {
   std::string name, origin, public_key;
+  bool test_clock = false;      // commands honour VLEDGER_NOW (init --test-clock)
+  bool monotonic_time = false;  // recordedAt never goes backwards (verify checks)
 };
 struct KeyRegistered {
   std::string public_key, role;

@@ -33,6 +33,9 @@ bool DateInPeriod(std::string_view date, std::string_view period);
 
 // The China Standard Time (UTC+8) date of a UTC millisecond timestamp.
 std::string CstDate(int64_t utc_ms);
+// A UTC millisecond timestamp as 2021-09-30T10:00:00Z (milliseconds shown
+// only when not zero: 2021-09-30T10:00:00.250Z).
+std::string UtcTimestamp(int64_t utc_ms);
 
 // Days from 1970-01-01 to a valid YYYY-MM-DD date (negative before it),
 // and back (Howard Hinnant's civil-day algorithms).

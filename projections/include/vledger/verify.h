@@ -96,7 +96,12 @@ class ChainReplayer {
 
  private:
   Status Fail(std::optional<uint64_t> seq, const std::string& problem);
+  // In a ledger whose genesis says monotonicTime, no recordedAt is below
+  // its predecessor's (SPEC §12, test clock). Older ledgers lack the flag.
+  Status CheckRecordedAt(uint64_t seq, const Event& event);
   StateStore state_;
+  bool monotonic_time_ = false;
+  int64_t last_recorded_at_ms_ = 0;
   uint64_t size_ = 0;
   uint64_t commit_first_ = 0;     // first seq not yet in a commit
   std::string commit_key_id_;     // author of the events since commit_first_

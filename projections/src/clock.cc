@@ -1,0 +1,28 @@
+#include "vledger/clock.h"
+
+#include <string>
+#include <variant>
+
+#include "vledger/event.h"
+#include "vledger/validate.h"
+
+namespace vledger {
+
+Result<bool> HasTestClock(const Ledger& ledger) {
+  if (ledger.size() == 0) return Status::Unavailable(ledger.dir() + ": the ledger has no genesis");
+  VLEDGER_ASSIGN_OR_RETURN(Event first, ledger.ReadDecoded(0));
+  const Genesis* genesis = std::get_if<Genesis>(&first.body);
+  return genesis != nullptr && genesis->test_clock;
+}
+
+Status CheckClockNotBehind(const Ledger& ledger, int64_t now_ms) {
+  if (ledger.size() == 0) return Status::Unavailable(ledger.dir() + ": the ledger has no genesis");
+  uint64_t seq = ledger.size() - 1;
+  VLEDGER_ASSIGN_OR_RETURN(Event last, ledger.ReadDecoded(seq));
+  if (now_ms >= last.recorded_at_ms) return Status::Ok();
+  return Status::Rejected("the clock is behind the ledger: last event (seq " + std::to_string(seq) +
+                          ") recorded at " + UtcTimestamp(last.recorded_at_ms) + ", now " +
+                          UtcTimestamp(now_ms) + " (fix the clock; nothing was written)");
+}
+
+}  // namespace vledger
