@@ -113,6 +113,10 @@ struct DividendRecord {
 std::optional<DividendRecord> LoadDividend(StateStore& state, std::string_view fund,
                                           uint64_t seq);
 void StoreDividend(StateStore& state, uint64_t seq, const DividendRecord& dividend);
+// The fund's dividends, by the seq of their dividendDeclared, in seq order
+// (reversed ones included).
+std::vector<std::pair<uint64_t, DividendRecord>> ListDividends(StateStore& state,
+                                                               std::string_view fund);
 // The seq of the fund's dividend whose payments include `payment_seq`, or 0.
 uint64_t DividendOfPayment(StateStore& state, std::string_view fund, uint64_t payment_seq);
 
