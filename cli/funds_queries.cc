@@ -342,6 +342,7 @@ Status StatementCommand(Context& ctx, const std::string& fund, const std::string
   ctx.PrintLine("opening balance  " + FormatYuan(s.opening));
   ctx.PrintLine("income");
   for (const auto& [label, fen] : s.income) ctx.PrintLine("  " + label + "  " + FormatYuan(fen));
+  if (!donation_list.empty()) ctx.PrintLine("donations");
   for (const Json& d : donation_list) {
     ctx.PrintLine("  seq " + std::to_string(d["seq"].get<uint64_t>()) + "  " +
                   d["date"].get<std::string>() + "  receipt " + d["receipt"].get<std::string>() +
@@ -358,6 +359,7 @@ Status StatementCommand(Context& ctx, const std::string& fund, const std::string
     ctx.PrintLine("  " + PurposeLabel(purpose) + "  " + std::to_string(p.count) + " payments  " +
                   FormatYuan(p.amount_fen));
   }
+  if (!payment_list.empty()) ctx.PrintLine("payment list");
   for (const Json& line : payment_list) ctx.PrintLine(PaymentText(line));
   if (s.released != 0) ctx.PrintLine("released restrictions  " + FormatYuan(s.released));
   for (const auto& c : s.corrections) {
