@@ -444,11 +444,12 @@ void StoreImport(WriteTxn& txn, const std::string& label, const ImportRecord& re
 
 // Another label under which a file of this content (SHA-256, hex) was
 // imported, wholly or in part, if any: the first in byte order.
-Result<std::optional<std::string>> LabelOfContent(const Ledger& ledger, const std::string& sha256_hex,
+Result<std::optional<std::string>> LabelOfContent(const Ledger& ledger,
+                                                  const std::string& sha256_hex,
                                                   const std::string& label) {
   std::optional<std::string> found;
   Status bad;
-  VLEDGER_TRY(ledger.ScanRequestRows(kImportPrefix, [&](std::string_view key, std::string_view value) {
+  auto check = [&](std::string_view key, std::string_view value) {
     std::string other(key.substr(kImportPrefix.size()));
     RecordReader r(value);
     std::string sha = r.Str();
@@ -460,7 +461,8 @@ Result<std::optional<std::string>> LabelOfContent(const Ledger& ledger, const st
     if (sha != sha256_hex || other == label) return true;
     found = std::move(other);
     return false;
-  }));
+  };
+  VLEDGER_TRY(ledger.ScanRequestRows(kImportPrefix, check));
   VLEDGER_TRY(bad);
   return found;
 }

@@ -2,8 +2,11 @@
 # Scenario: credit and charity funds through the real binary — fund open,
 # donate (receipts, donors, purposes), disburse, release, dividend,
 # allowances (repeated and interleaved runs, shortfalls), balance,
-# statement, donor, reversals — and every rejection: exit 3, nothing
-# appended, one error line naming the field.
+# statement (by recording date, and --for), donor, reversals — and every
+# rejection: exit 3, nothing appended, one error line naming the field;
+# among them the safeguards of issue #16: a purpose the fund never held, a
+# repeated dividend (--again), departed and deceased residents skipped by
+# dividends, allowance months after the clock's (--advance).
 source "$(dirname "$0")/lib.sh"
 setup
 export VLEDGER_DIR="$WORK/ledger"
