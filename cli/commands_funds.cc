@@ -228,22 +228,6 @@ void PrintPayments(Context& ctx, const std::vector<Payment>& payments) {
   for (const Payment& p : payments) ctx.PrintLine("  " + p.to + "  " + FormatYuan(p.amount_fen));
 }
 
-// The seq of an unreversed dividend of the fund for the village and
-// period other than the one at `declared`, if any (the first, when several
-// were). A repeated command is the common mistake (SPEC section 3); the
-// rule is the command's, so a ledger's history is not checked against it.
-std::optional<uint64_t> EarlierDividend(StateStore& state, const std::string& fund,
-                                        const std::string& village, const std::string& period,
-                                        uint64_t declared) {
-  for (const auto& [seq, d] : ListDividends(state, fund)) {
-    if (seq != declared && d.village == village && d.period == period &&
-        !ReversedBy(state, seq)) {
-      return seq;
-    }
-  }
-  return std::nullopt;
-}
-
 // What a dividend paid, and whom it left out.
 struct DividendResult {
   std::vector<Payment> payments;
@@ -273,7 +257,7 @@ void RegisterDividend(CLI::App& app, Context& context, Action* action) {
           uint64_t declared,
           b.Add(DividendDeclared{fund.code, o.village, o.period, fen, /*active_only=*/true}));
       if (!o.again) {
-        if (auto seq = EarlierDividend(b.state(), fund.code, o.village, o.period, declared)) {
+        if (auto seq = UnreversedDividend(b.state(), fund.code, o.village, o.period, declared)) {
           return Status::Rejected("--period: fund " + fund.code +
                                   " already paid a dividend for village " + Quoted(o.village) +
                                   " and " + o.period + " at seq " + std::to_string(*seq) +

@@ -3,6 +3,7 @@
 #include "vledger/accounts.h"
 #include "vledger/bytes.h"
 #include "vledger/crypto.h"
+#include "vledger/points.h"
 #include "vledger/registry.h"
 
 namespace vledger {
@@ -283,6 +284,18 @@ std::vector<std::pair<uint64_t, DividendRecord>> ListDividends(StateStore& state
     return true;
   });
   return out;
+}
+
+std::optional<uint64_t> UnreversedDividend(StateStore& state, std::string_view fund,
+                                           std::string_view village, std::string_view period,
+                                           uint64_t except) {
+  for (const auto& [seq, d] : ListDividends(state, fund)) {
+    if (seq != except && d.village == village && d.period == period &&
+        !ReversedBy(state, seq)) {
+      return seq;
+    }
+  }
+  return std::nullopt;
 }
 
 uint64_t DividendOfPayment(StateStore& state, std::string_view fund, uint64_t payment_seq) {

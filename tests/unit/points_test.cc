@@ -8,6 +8,7 @@
 
 #include "points_harness.h"
 #include "vledger/accounts.h"
+#include "vledger/funds.h"
 #include "vledger/verify.h"
 
 namespace vledger {
@@ -345,16 +346,26 @@ TEST_F(PointsTest, DividendSkipsDepartedAndDeceasedResidentsWhenActiveOnly) {
   }
 
   // activeOnly: 300 fen over R1 and R2 (P = 10), nothing for R3.
+  const uint64_t first = t.size();
   t.Must("admin", DividendDeclared{"CF", "V1", "2021Q3", 300, true});
   Rejected("admin", paid("R3", 100), "dividend");
   t.Must("admin", paid("R1", 150));
   t.Must("admin", paid("R2", 150));
 
   // Without it (a dividend recorded before the field): R3 is paid as well.
+  const uint64_t second = t.size();
   t.Must("admin", DividendDeclared{"CF", "V1", "2021Q3", 300, false});
   t.Must("admin", paid("R1", 100));
   t.Must("admin", paid("R2", 100));
   t.Must("admin", paid("R3", 100));
+
+  // What makes a third one a repeat: an unreversed one of the same fund,
+  // village and period.
+  EXPECT_EQ(UnreversedDividend(*t.View(), "CF", "V1", "2021Q3", 0), first);
+  EXPECT_EQ(UnreversedDividend(*t.View(), "CF", "V1", "2021Q3", first), second);
+  EXPECT_EQ(UnreversedDividend(*t.View(), "CF", "V1", "2021-07", 0), std::nullopt);
+  t.Must("admin", EventReversed{first, "重复发放"});
+  EXPECT_EQ(UnreversedDividend(*t.View(), "CF", "V1", "2021Q3", 0), second);
 
   // With every resident of the period gone, activeOnly is a rejection.
   t.Must("col", ResidentUpdated{"R1", "", "departed"});
