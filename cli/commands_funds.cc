@@ -105,10 +105,9 @@ Status CheckPurposeHeld(StateStore& state, const FundRecord& fund, const std::st
   }
   std::string held;
   for (const std::string& p : purposes) held += (held.empty() ? "" : ", ") + p;
-  return Status::Rejected("--purpose: fund " + fund.code + " never held money for purpose " +
-                          Quoted(purpose) +
-                          (held.empty() ? " (it has no restricted purposes)"
-                                        : " (its purposes: " + held + ")"));
+  return Status::Rejected(
+      "--purpose: fund " + fund.code + " never held money for purpose " + Quoted(purpose) +
+      (held.empty() ? " (it has no restricted purposes)" : " (its purposes: " + held + ")"));
 }
 
 // ------------------------------------------------------------ fund open
@@ -265,9 +264,8 @@ void RegisterDividend(CLI::App& app, Context& context, Action* action) {
         }
       }
       VLEDGER_ASSIGN_OR_RETURN(
-          auto shares,
-          AllocateDividend(fen, DividendPointsList(b.state(), o.village, o.period, true,
-                                                   &result->skipped)));
+          auto shares, AllocateDividend(fen, DividendPointsList(b.state(), o.village, o.period,
+                                                                true, &result->skipped)));
       for (const DividendShare& s : shares) {
         if (s.amount_fen == 0) continue;
         VLEDGER_TRY(
@@ -442,8 +440,8 @@ void RegisterAllowanceWrites(CLI::App& allowance, Context& context, Action* acti
         std::string current = CstDate(b.now_ms()).substr(0, 7);
         *ahead = o.month > current;
         if (*ahead && !o.advance) {
-          return Status::Rejected("--month: " + o.month + " is after the current month " +
-                                  current + " (give --advance to pay it in advance)");
+          return Status::Rejected("--month: " + o.month + " is after the current month " + current +
+                                  " (give --advance to pay it in advance)");
         }
         if (!o.fund.empty()) VLEDGER_TRY(FundOf(b.state(), "--fund", o.fund).status());
         std::vector<AllowanceRecord> due = DueAllowances(ctx, b, o.month, o.fund);

@@ -667,10 +667,9 @@ Status ImportCommand(Context& ctx, const ImportOptions& o) {
   std::optional<ImportRecord> before = LoadImport(*txn, f.label);
   if (before && before->completed) {
     if (before->sha256_hex != f.sha256_hex) {
-      return Status::Rejected("--source: the import \"" + f.label +
-                              "\" completed with a different file (SHA-256 " +
-                              before->sha256_hex.substr(0, 16) +
-                              "…); give this file its own --source");
+      return Status::Rejected(
+          "--source: the import \"" + f.label + "\" completed with a different file (SHA-256 " +
+          before->sha256_hex.substr(0, 16) + "…); give this file its own --source");
     }
     PrintImportResult(ctx, f, Appended{}, f.rows.size(), Hex(ledger->head()), true);
     return Status::Ok();

@@ -233,9 +233,9 @@ Json PaymentLine(const Ledger& ledger, StateStore& state, const FundRecord& fund
 std::string PaymentText(const Json& line) {
   std::string period = line["for"].get<std::string>();
   std::string text = "  seq " + std::to_string(line["seq"].get<uint64_t>()) + "  " +
-                     line["date"].get<std::string>() + "  for " +
-                     (period.empty() ? "-" : period) + "  " + line["to"].get<std::string>() +
-                     "  " + FormatYuan(line["amountFen"].get<int64_t>()) + "  " +
+                     line["date"].get<std::string>() + "  for " + (period.empty() ? "-" : period) +
+                     "  " + line["to"].get<std::string>() + "  " +
+                     FormatYuan(line["amountFen"].get<int64_t>()) + "  " +
                      PurposeLabel(line["purpose"].get<std::string>());
   if (line["advance"].get<bool>()) text += "  (paid in advance)";
   if (!line["reversedBy"].is_null()) {
@@ -329,10 +329,17 @@ Status StatementCommand(Context& ctx, const std::string& fund, const std::string
   for (const auto& [purpose, p] : s.payments) {
     payments.push_back(Json{{"purpose", purpose}, {"count", p.count}, {"amountFen", p.amount_fen}});
   }
-  Json doc{{"fund", f.code},         {"name", f.name},         {"period", period},
-           {"openingFen", s.opening}, {"income", income},       {"payments", payments},
-           {"releasedFen", s.released}, {"corrections", s.corrections}, {"closingFen", s.closing},
-           {"donationList", donation_list}, {"paymentList", payment_list}};
+  Json doc{{"fund", f.code},
+           {"name", f.name},
+           {"period", period},
+           {"openingFen", s.opening},
+           {"income", income},
+           {"payments", payments},
+           {"releasedFen", s.released},
+           {"corrections", s.corrections},
+           {"closingFen", s.closing},
+           {"donationList", donation_list},
+           {"paymentList", payment_list}};
   if (ctx.options.json) {
     ctx.PrintJson(doc);
     return Status::Ok();
@@ -344,15 +351,14 @@ Status StatementCommand(Context& ctx, const std::string& fund, const std::string
   for (const auto& [label, fen] : s.income) ctx.PrintLine("  " + label + "  " + FormatYuan(fen));
   if (!donation_list.empty()) ctx.PrintLine("donations");
   for (const Json& d : donation_list) {
-    ctx.PrintLine("  seq " + std::to_string(d["seq"].get<uint64_t>()) + "  " +
-                  d["date"].get<std::string>() + "  receipt " + d["receipt"].get<std::string>() +
-                  "  " + d["donor"].get<std::string>() + "  " +
-                  FormatYuan(d["amountFen"].get<int64_t>()) + "  " +
-                  PurposeLabel(d["purpose"].get<std::string>()) +
-                  (d["reversedBy"].is_null()
-                       ? ""
-                       : "  (reversed at seq " +
-                             std::to_string(d["reversedBy"].get<uint64_t>()) + ")"));
+    ctx.PrintLine(
+        "  seq " + std::to_string(d["seq"].get<uint64_t>()) + "  " + d["date"].get<std::string>() +
+        "  receipt " + d["receipt"].get<std::string>() + "  " + d["donor"].get<std::string>() +
+        "  " + FormatYuan(d["amountFen"].get<int64_t>()) + "  " +
+        PurposeLabel(d["purpose"].get<std::string>()) +
+        (d["reversedBy"].is_null()
+             ? ""
+             : "  (reversed at seq " + std::to_string(d["reversedBy"].get<uint64_t>()) + ")"));
   }
   ctx.PrintLine("payments");
   for (const auto& [purpose, p] : s.payments) {

@@ -425,8 +425,8 @@ Status ApplyBody(ApplyCtx& ctx, const DividendDeclared& b) {
       b.amount_fen, DividendPointsList(ctx.state, village.code, b.period, b.active_only));
   if (!allocation.ok()) {
     return Reject("period", std::string("no ") + (b.active_only ? "active " : "") +
-                                "resident of village " + village.code +
-                                " has positive points in " + b.period);
+                                "resident of village " + village.code + " has positive points in " +
+                                b.period);
   }
   std::vector<ExpectedShare> shares;
   for (const DividendShare& s : *allocation) {

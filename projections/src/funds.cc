@@ -290,8 +290,7 @@ std::optional<uint64_t> UnreversedDividend(StateStore& state, std::string_view f
                                            std::string_view village, std::string_view period,
                                            uint64_t except) {
   for (const auto& [seq, d] : ListDividends(state, fund)) {
-    if (seq != except && d.village == village && d.period == period &&
-        !ReversedBy(state, seq)) {
+    if (seq != except && d.village == village && d.period == period && !ReversedBy(state, seq)) {
       return seq;
     }
   }
