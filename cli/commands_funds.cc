@@ -3,6 +3,7 @@
 // `balance --fund` (funds_queries.cc). Amounts are read as yuan
 // (money.h) and travel as integer fen.
 #include <algorithm>
+#include <array>
 #include <map>
 #include <memory>
 
@@ -90,6 +91,23 @@ Result<FundRecord> FundOf(StateStore& state, const std::string& field, const std
   auto f = LoadFund(state, code);
   if (!f) return Status::Rejected(field + ": unknown fund " + Quoted(code));
   return *f;
+}
+
+// A payment's or allowance's purpose names money the fund held: a purpose
+// that never held any (ListPurposes keeps every one, zero included) is
+// most likely a typo, which would silently draw unrestricted money.
+Status CheckPurposeHeld(StateStore& state, const FundRecord& fund, const std::string& purpose) {
+  if (purpose.empty()) return Status::Ok();
+  VLEDGER_TRY(CheckId("--purpose", purpose));
+  std::vector<std::string> purposes = ListPurposes(state, fund.code);
+  if (std::find(purposes.begin(), purposes.end(), purpose) != purposes.end()) {
+    return Status::Ok();
+  }
+  std::string held;
+  for (const std::string& p : purposes) held += (held.empty() ? "" : ", ") + p;
+  return Status::Rejected(
+      "--purpose: fund " + fund.code + " never held money for purpose " + Quoted(purpose) +
+      (held.empty() ? " (it has no restricted purposes)" : " (its purposes: " + held + ")"));
 }
 
 // ------------------------------------------------------------ fund open
@@ -202,11 +220,18 @@ void RegisterRelease(CLI::App& app, Context& context, Action* action) {
 
 struct DividendOpts {
   std::string request_id, fund, village, period, amount;
+  bool again = false;
 };
 
 void PrintPayments(Context& ctx, const std::vector<Payment>& payments) {
   for (const Payment& p : payments) ctx.PrintLine("  " + p.to + "  " + FormatYuan(p.amount_fen));
 }
+
+// What a dividend paid, and whom it left out.
+struct DividendResult {
+  std::vector<Payment> payments;
+  std::vector<std::string> skipped;  // departed or deceased, with positive points
+};
 
 void RegisterDividend(CLI::App& app, Context& context, Action* action) {
   auto opts = std::make_shared<DividendOpts>();
@@ -216,29 +241,53 @@ void RegisterDividend(CLI::App& app, Context& context, Action* action) {
   cmd->add_option("--village", opts->village, "village")->required();
   cmd->add_option("--period", opts->period, "2021Q3, 2021-07 or 2021")->required();
   cmd->add_option("--amount", opts->amount, "total in yuan")->required();
+  cmd->add_flag("--again", opts->again,
+                "pay although the fund already paid a dividend for this village and period");
   AddRequestId(cmd, opts->request_id);
   OnAppend<DividendOpts>(cmd, context, action, opts, [](const DividendOpts& o, Context& ctx) {
-    auto payments = std::make_shared<std::vector<Payment>>();
+    auto result = std::make_shared<DividendResult>();
     FundAppend a;
-    a.build = [o, payments](CommitBuilder& b) -> Status {
+    a.build = [o, result](CommitBuilder& b) -> Status {
       VLEDGER_ASSIGN_OR_RETURN(int64_t fen, ParseYuan("--amount", o.amount));
       VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, FundOf(b.state(), "FUND", o.fund));
       // The handler validates and computes the same allocation; it rejects
       // a period without positive points before anything is paid.
-      VLEDGER_TRY(b.Add(DividendDeclared{fund.code, o.village, o.period, fen}).status());
-      VLEDGER_ASSIGN_OR_RETURN(auto shares,
-                               AllocateDividend(fen, PeriodPointsList(b.state(), o.village, o.period)));
+      VLEDGER_ASSIGN_OR_RETURN(
+          uint64_t declared,
+          b.Add(DividendDeclared{fund.code, o.village, o.period, fen, /*active_only=*/true}));
+      if (!o.again) {
+        if (auto seq = UnreversedDividend(b.state(), fund.code, o.village, o.period, declared)) {
+          return Status::Rejected("--period: fund " + fund.code +
+                                  " already paid a dividend for village " + Quoted(o.village) +
+                                  " and " + o.period + " at seq " + std::to_string(*seq) +
+                                  " (reverse it, or give --again to pay another)");
+        }
+      }
+      VLEDGER_ASSIGN_OR_RETURN(
+          auto shares, AllocateDividend(fen, DividendPointsList(b.state(), o.village, o.period,
+                                                                true, &result->skipped)));
       for (const DividendShare& s : shares) {
         if (s.amount_fen == 0) continue;
         VLEDGER_TRY(
             b.Add(FundDisbursed{fund.code, s.resident, "", s.amount_fen, "", o.period, "", 0})
                 .status());
-        payments->push_back(Payment{s.resident, s.amount_fen, payments->size()});
+        result->payments.push_back(Payment{s.resident, s.amount_fen, result->payments.size()});
       }
       return Status::Ok();
     };
-    a.extend = [payments](Json& j) { j["payments"] = PaymentsJson(*payments); };
-    a.after = [&ctx, payments] { PrintPayments(ctx, *payments); };
+    a.extend = [result](Json& j) {
+      j["payments"] = PaymentsJson(result->payments);
+      j["skipped"] = result->skipped;
+    };
+    a.after = [&ctx, result] {
+      PrintPayments(ctx, result->payments);
+      if (result->skipped.empty()) return;
+      std::string ids;
+      for (const std::string& id : result->skipped) ids += " " + id;
+      ctx.PrintLine("skipped " + std::to_string(result->skipped.size()) +
+                    (result->skipped.size() == 1 ? " resident" : " residents") +
+                    ": departed or deceased (" + ids.substr(1) + ")");
+    };
     return a;
   });
 }
@@ -255,6 +304,7 @@ struct AllowanceStopOpts {
 
 struct AllowanceRunOpts {
   std::string request_id, month, fund;
+  bool advance = false;
 };
 
 // Whether the signing key may pay from `fund` (what the handlers check).
@@ -352,6 +402,7 @@ void RegisterAllowanceWrites(CLI::App& allowance, Context& context, Action* acti
         VLEDGER_ASSIGN_OR_RETURN(int64_t fen, ParseYuan("--amount", o.amount));
         VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, FundOf(b.state(), "FUND", o.fund));
         VLEDGER_ASSIGN_OR_RETURN(auto to, ResolveTo(b.state(), o.to));
+        VLEDGER_TRY(CheckPurposeHeld(b.state(), fund, o.purpose));
         return b.Add(AllowanceAdded{fund.code, to.first, to.second, fen, o.purpose, o.from, o.until})
             .status();
       };
@@ -377,12 +428,21 @@ void RegisterAllowanceWrites(CLI::App& allowance, Context& context, Action* acti
     CLI::App* cmd = AddCommand(allowance, "run", "pay every allowance due in a month, once");
     cmd->add_option("--month", opts->month, "YYYY-MM")->required();
     cmd->add_option("--fund", opts->fund, "only this fund");
+    cmd->add_flag("--advance", opts->advance, "pay a month after the current one (in advance)");
     AddRequestId(cmd, opts->request_id);
     OnAppend<AllowanceRunOpts>(cmd, context, action, opts, [](const AllowanceRunOpts& o, Context& ctx) {
       auto payments = std::make_shared<std::vector<Payment>>();
+      auto ahead = std::make_shared<bool>(false);
       FundAppend a;
-      a.build = [o, &ctx, payments](CommitBuilder& b) -> Status {
+      a.build = [o, &ctx, payments, ahead](CommitBuilder& b) -> Status {
         VLEDGER_TRY(CheckMonth("--month", o.month));
+        // The current month is the clock's, in China Standard Time.
+        std::string current = CstDate(b.now_ms()).substr(0, 7);
+        *ahead = o.month > current;
+        if (*ahead && !o.advance) {
+          return Status::Rejected("--month: " + o.month + " is after the current month " + current +
+                                  " (give --advance to pay it in advance)");
+        }
         if (!o.fund.empty()) VLEDGER_TRY(FundOf(b.state(), "--fund", o.fund).status());
         std::vector<AllowanceRecord> due = DueAllowances(ctx, b, o.month, o.fund);
         VLEDGER_TRY(CheckCoverage(b.state(), due, o.month));
@@ -395,7 +455,10 @@ void RegisterAllowanceWrites(CLI::App& allowance, Context& context, Action* acti
         return Status::Ok();
       };
       a.extend = [payments](Json& j) { j["payments"] = PaymentsJson(*payments); };
-      a.after = [&ctx, payments] { PrintPayments(ctx, *payments); };
+      a.after = [&ctx, payments, ahead, month = o.month] {
+        PrintPayments(ctx, *payments);
+        if (*ahead && !payments->empty()) ctx.PrintLine("paid in advance for " + month);
+      };
       return a;
     });
   }
@@ -443,6 +506,7 @@ Status BuildDisbursement(CommitBuilder& b, const DisbursementArgs& a) {
   VLEDGER_ASSIGN_OR_RETURN(int64_t fen, ParseYuan("--amount", a.amount));
   VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, FundOf(b.state(), "FUND", a.fund));
   VLEDGER_ASSIGN_OR_RETURN(auto to, ResolveTo(b.state(), a.to));
+  VLEDGER_TRY(CheckPurposeHeld(b.state(), fund, a.purpose));
   return b.Add(FundDisbursed{fund.code, to.first, to.second, fen, a.purpose, a.period, a.note, 0})
       .status();
 }
@@ -478,12 +542,16 @@ void RegisterFundCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->callback([&ctx, action, name] { *action = [&ctx, name] { return DonorCommand(ctx, *name); }; });
   }
   {
-    auto a = std::make_shared<std::pair<std::string, std::string>>();
+    auto a = std::make_shared<std::array<std::string, 3>>();  // fund, --period, --for
     CLI::App* cmd = AddCommand(app, "statement", "a fund's statement for a period");
-    cmd->add_option("FUND", a->first, "fund code")->required();
-    cmd->add_option("--period", a->second, "2021Q3, 2021-07 or 2021")->required();
+    cmd->add_option("FUND", (*a)[0], "fund code")->required();
+    CLI::Option* period = cmd->add_option(
+        "--period", (*a)[1], "2021Q3, 2021-07 or 2021: money in and out, by recording date");
+    CLI::Option* for_period = cmd->add_option(
+        "--for", (*a)[2], "the payments for this period, whenever they were recorded");
+    period->excludes(for_period);
     cmd->callback([&ctx, action, a] {
-      *action = [&ctx, a] { return StatementCommand(ctx, a->first, a->second); };
+      *action = [&ctx, a] { return StatementCommand(ctx, (*a)[0], (*a)[1], (*a)[2]); };
     });
   }
 }

@@ -246,6 +246,7 @@ Status Locate(const Status& st, uint64_t line, const std::vector<std::string>& h
 
 struct ImportOptions {
   std::string file, kind, batch, source, encoding;
+  bool again = false;  // import content already imported under another label
 };
 
 std::string JoinCells(const std::vector<std::string>& cells) {
@@ -439,6 +440,31 @@ std::optional<ImportRecord> LoadImport(WriteTxn& txn, const std::string& label) 
 void StoreImport(WriteTxn& txn, const std::string& label, const ImportRecord& rec) {
   txn.PutRequestRow(std::string(kImportPrefix) + label,
                     RecordWriter().Str(rec.sha256_hex).Bool(rec.completed).Take());
+}
+
+// Another label under which a file of this content (SHA-256, hex) was
+// imported, wholly or in part, if any: the first in byte order.
+Result<std::optional<std::string>> LabelOfContent(const Ledger& ledger,
+                                                  const std::string& sha256_hex,
+                                                  const std::string& label) {
+  std::optional<std::string> found;
+  Status bad;
+  auto check = [&](std::string_view key, std::string_view value) {
+    std::string other(key.substr(kImportPrefix.size()));
+    RecordReader r(value);
+    std::string sha = r.Str();
+    r.Bool();
+    if (!r.ok()) {
+      bad = Status::Unavailable("import record of \"" + other + "\" is damaged");
+      return false;
+    }
+    if (sha != sha256_hex || other == label) return true;
+    found = std::move(other);
+    return false;
+  };
+  VLEDGER_TRY(ledger.ScanRequestRows(kImportPrefix, check));
+  VLEDGER_TRY(bad);
+  return found;
 }
 
 // The derived request ids of every row already imported under the label,
@@ -688,17 +714,27 @@ Status ImportCommand(Context& ctx, const ImportOptions& o) {
   auto txn = ledger->BeginWrite();
   auto state = LiveState(*ledger, *txn);
 
-  if (auto done = LoadImport(*txn, f.label); done && done->completed) {
-    if (done->sha256_hex != f.sha256_hex) {
-      return Status::Rejected("--source: the import \"" + f.label +
-                              "\" completed with a different file (SHA-256 " +
-                              done->sha256_hex.substr(0, 16) +
-                              "…); give this file its own --source");
+  std::optional<ImportRecord> before = LoadImport(*txn, f.label);
+  if (before && before->completed) {
+    if (before->sha256_hex != f.sha256_hex) {
+      return Status::Rejected(
+          "--source: the import \"" + f.label + "\" completed with a different file (SHA-256 " +
+          before->sha256_hex.substr(0, 16) + "…); give this file its own --source");
     }
     VLEDGER_ASSIGN_OR_RETURN(auto imported, LoadImportedRows(*ledger, f.label));
     VLEDGER_TRY(CheckRowsOwnedBy(*ledger, *txn, f, imported, key.key_id()));
     PrintImportResult(ctx, f, Appended{}, f.rows.size(), Hex(ledger->head()), true);
     return Status::Ok();
+  }
+  // The same content under another label would append its rows again (a
+  // row's derived request id includes the label): refused unless --again.
+  // Resuming this label's own import of this content is not a repeat.
+  if (!o.again && !(before && before->sha256_hex == f.sha256_hex)) {
+    VLEDGER_ASSIGN_OR_RETURN(auto other, LabelOfContent(*ledger, f.sha256_hex, f.label));
+    if (other) {
+      return Status::Rejected("this file's content was already imported under --source \"" +
+                              *other + "\" (use --again to import it again)");
+    }
   }
 
   VLEDGER_ASSIGN_OR_RETURN(now_ms, ctx.AppendNowMs(*ledger));
@@ -732,6 +768,8 @@ void RegisterImportCommand(CLI::App& app, Context& ctx, Action* action) {
   cmd->add_option("--batch", o->batch, "commit every N new rows (default: one commit)");
   cmd->add_option("--source", o->source, "label that resumes this import (default: file name)");
   cmd->add_option("--encoding", o->encoding, "utf-8|gb18030 (default: detect)");
+  cmd->add_flag("--again", o->again,
+                "import content already imported (wholly or in part) under another --source");
   cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return ImportCommand(ctx, *o); }; });
 }
 

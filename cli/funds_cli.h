@@ -16,11 +16,13 @@ namespace vledger::cli {
 // `balance` command (commands_points.cc).
 Status FundBalanceCommand(Context& ctx, const std::string& fund, std::optional<uint64_t> at_seq);
 
-// `fund list`, `allowance list [--fund F]`, `statement FUND --period PER`,
-// `donor NAME`.
+// `fund list`, `allowance list [--fund F]`, `statement FUND --period PER`
+// (by recording date) or `statement FUND --for PER` (the payments for PER,
+// whenever recorded), `donor NAME`.
 Status FundListCommand(Context& ctx);
 Status AllowanceListCommand(Context& ctx, const std::string& fund);
-Status StatementCommand(Context& ctx, const std::string& fund, const std::string& period);
+Status StatementCommand(Context& ctx, const std::string& fund, const std::string& period,
+                        const std::string& for_period);
 Status DonorCommand(Context& ctx, const std::string& name);
 
 }  // namespace vledger::cli

@@ -11,6 +11,7 @@
 #include "vledger/money.h"
 #include "vledger/points.h"
 #include "vledger/registry.h"
+#include "vledger/report.h"
 #include "vledger/validate.h"
 
 namespace vledger::cli {
@@ -190,15 +191,111 @@ void Account(const Ledger& ledger, StateStore& state, const FundMovement& m, Sta
 
 }  // namespace
 
-Status StatementCommand(Context& ctx, const std::string& fund, const std::string& period) {
-  VLEDGER_TRY(CheckPeriod("--period", period));
+namespace {
+
+// How a payment's beneficiary appears in a statement, as the fund's
+// --list-beneficiaries policy says: "full" by name, "masked" as 张*明,
+// "none" not at all; a minor is never named (SPEC section 8).
+std::string BeneficiaryLabel(const Ledger& ledger, StateStore& state, const FundRecord& fund,
+                             const PaymentRecord& p) {
+  std::string ref;
+  if (!p.household) {
+    auto r = LoadResident(state, p.beneficiary);
+    if (!r || r->minor) return "(a minor)";
+    ref = r->person_ref;
+  } else if (auto h = LoadHousehold(state, p.beneficiary)) {
+    ref = h->head_ref;
+  }
+  if (fund.list_beneficiaries != "masked" && fund.list_beneficiaries != "full") {
+    return "(not listed)";
+  }
+  std::optional<std::string> name = PersonNameOf(ledger, ref);
+  if (!name) return "(erased)";
+  return fund.list_beneficiaries == "masked" ? MaskName(*name) : *name;
+}
+
+// One payment listed in a statement: recorded on `date`, for `period` (the
+// month or period it pays for; empty when none was given). Paid in advance
+// when its period begins after the day it was recorded.
+Json PaymentLine(const Ledger& ledger, StateStore& state, const FundRecord& fund, uint64_t seq,
+                 const std::string& date, const PaymentRecord& p) {
+  auto reversed = ReversedBy(state, seq);
+  return Json{{"seq", seq},
+              {"date", date},
+              {"for", p.period},
+              {"to", BeneficiaryLabel(ledger, state, fund, p)},
+              {"amountFen", p.from_purpose_fen + p.from_unrestricted_fen},
+              {"purpose", p.purpose},
+              {"advance", !p.period.empty() && PeriodStart(p.period) > date},
+              {"reversedBy", reversed ? Json(*reversed) : Json(nullptr)}};
+}
+
+std::string PaymentText(const Json& line) {
+  std::string period = line["for"].get<std::string>();
+  std::string text = "  seq " + std::to_string(line["seq"].get<uint64_t>()) + "  " +
+                     line["date"].get<std::string>() + "  for " + (period.empty() ? "-" : period) +
+                     "  " + line["to"].get<std::string>() + "  " +
+                     FormatYuan(line["amountFen"].get<int64_t>()) + "  " +
+                     PurposeLabel(line["purpose"].get<std::string>());
+  if (line["advance"].get<bool>()) text += "  (paid in advance)";
+  if (!line["reversedBy"].is_null()) {
+    text += "  (reversed at seq " + std::to_string(line["reversedBy"].get<uint64_t>()) + ")";
+  }
+  return text;
+}
+
+// `statement FUND --for PER`: every payment for the period (by the
+// period it pays for, else by its recording date), whenever recorded.
+Status PaymentsForCommand(Context& ctx, const Ledger& ledger, StateStore& state,
+                          const FundRecord& f, const std::string& period) {
+  Json lines = Json::array();
+  int64_t total = 0, count = 0;
+  for (const FundMovement& m : ListMovements(state, f.code)) {
+    if (m.type != "payment") continue;
+    auto p = LoadPayment(state, m.seq);
+    VLEDGER_ASSERT(p.has_value());
+    if (!DateInPeriod(p->period.empty() ? m.date : PeriodStart(p->period), period)) continue;
+    Json line = PaymentLine(ledger, state, f, m.seq, m.date, *p);
+    if (line["reversedBy"].is_null()) {
+      total += line["amountFen"].get<int64_t>();
+      count++;
+    }
+    lines.push_back(std::move(line));
+  }
+  if (ctx.options.json) {
+    ctx.PrintJson(Json{{"fund", f.code},
+                       {"name", f.name},
+                       {"for", period},
+                       {"paymentList", lines},
+                       {"count", count},
+                       {"totalFen", total}});
+    return Status::Ok();
+  }
+  ctx.PrintLine("fund " + f.code + " (" + f.name + ")  payments for " + period);
+  for (const Json& line : lines) ctx.PrintLine(PaymentText(line));
+  ctx.PrintLine("total  " + FormatYuan(total) + " (" + std::to_string(count) +
+                (count == 1 ? " payment" : " payments") + ", reversed ones left out)");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status StatementCommand(Context& ctx, const std::string& fund, const std::string& period,
+                        const std::string& for_period) {
+  if (period.empty() == for_period.empty()) {
+    return Status::Usage("statement: give one of --period PER and --for PER");
+  }
+  VLEDGER_TRY(for_period.empty() ? CheckPeriod("--period", period)
+                                 : CheckPeriod("--for", for_period));
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   VLEDGER_ASSIGN_OR_RETURN(FundRecord f, FundOf(*state, "FUND", fund));
+  if (!for_period.empty()) return PaymentsForCommand(ctx, *ledger, *state, f, for_period);
   std::string start = PeriodStart(period);
   Statement s;
   s.fund = f.code;
   int64_t moved = 0;
+  Json donation_list = Json::array(), payment_list = Json::array();
   for (const FundMovement& m : ListMovements(*state, f.code)) {
     int64_t total = m.restricted_delta + m.unrestricted_delta;
     if (m.date < start) {
@@ -206,6 +303,23 @@ Status StatementCommand(Context& ctx, const std::string& fund, const std::string
     } else if (DateInPeriod(m.date, period)) {
       moved += total;
       Account(*ledger, *state, m, s);
+      if (m.type == "payment") {
+        auto p = LoadPayment(*state, m.seq);
+        VLEDGER_ASSERT(p.has_value());
+        payment_list.push_back(PaymentLine(*ledger, *state, f, m.seq, m.date, *p));
+      } else if (m.type == "donation") {
+        VLEDGER_ASSIGN_OR_RETURN(Event e, ledger->ReadDecoded(m.seq));
+        const auto* d = std::get_if<DonationReceived>(&e.body);
+        VLEDGER_ASSERT(d != nullptr);
+        auto reversed = ReversedBy(*state, m.seq);
+        donation_list.push_back(Json{{"seq", m.seq},
+                                     {"date", m.date},
+                                     {"receipt", d->receipt},
+                                     {"donor", DonorLabel(*ledger, m)},
+                                     {"amountFen", total},
+                                     {"purpose", m.purpose},
+                                     {"reversedBy", reversed ? Json(*reversed) : Json(nullptr)}});
+      }
     }
   }
   s.closing = s.opening + moved;
@@ -215,22 +329,44 @@ Status StatementCommand(Context& ctx, const std::string& fund, const std::string
   for (const auto& [purpose, p] : s.payments) {
     payments.push_back(Json{{"purpose", purpose}, {"count", p.count}, {"amountFen", p.amount_fen}});
   }
-  Json doc{{"fund", f.code},         {"name", f.name},         {"period", period},
-           {"openingFen", s.opening}, {"income", income},       {"payments", payments},
-           {"releasedFen", s.released}, {"corrections", s.corrections}, {"closingFen", s.closing}};
+  Json doc{{"fund", f.code},
+           {"name", f.name},
+           {"period", period},
+           {"openingFen", s.opening},
+           {"income", income},
+           {"payments", payments},
+           {"releasedFen", s.released},
+           {"corrections", s.corrections},
+           {"closingFen", s.closing},
+           {"donationList", donation_list},
+           {"paymentList", payment_list}};
   if (ctx.options.json) {
     ctx.PrintJson(doc);
     return Status::Ok();
   }
-  ctx.PrintLine("fund " + f.code + " (" + f.name + ")  statement " + period);
+  ctx.PrintLine("fund " + f.code + " (" + f.name + ")  statement " + period +
+                " (by recording date)");
   ctx.PrintLine("opening balance  " + FormatYuan(s.opening));
   ctx.PrintLine("income");
   for (const auto& [label, fen] : s.income) ctx.PrintLine("  " + label + "  " + FormatYuan(fen));
+  if (!donation_list.empty()) ctx.PrintLine("donations");
+  for (const Json& d : donation_list) {
+    ctx.PrintLine(
+        "  seq " + std::to_string(d["seq"].get<uint64_t>()) + "  " + d["date"].get<std::string>() +
+        "  receipt " + d["receipt"].get<std::string>() + "  " + d["donor"].get<std::string>() +
+        "  " + FormatYuan(d["amountFen"].get<int64_t>()) + "  " +
+        PurposeLabel(d["purpose"].get<std::string>()) +
+        (d["reversedBy"].is_null()
+             ? ""
+             : "  (reversed at seq " + std::to_string(d["reversedBy"].get<uint64_t>()) + ")"));
+  }
   ctx.PrintLine("payments");
   for (const auto& [purpose, p] : s.payments) {
     ctx.PrintLine("  " + PurposeLabel(purpose) + "  " + std::to_string(p.count) + " payments  " +
                   FormatYuan(p.amount_fen));
   }
+  if (!payment_list.empty()) ctx.PrintLine("payment list");
+  for (const Json& line : payment_list) ctx.PrintLine(PaymentText(line));
   if (s.released != 0) ctx.PrintLine("released restrictions  " + FormatYuan(s.released));
   for (const auto& c : s.corrections) {
     ctx.PrintLine("correction: seq " + std::to_string(c["seq"].get<uint64_t>()) + " reverses seq " +

@@ -283,6 +283,10 @@ struct DividendDeclared {
   village @1 :Text;
   period @2 :Text;
   amountFen @3 :Int64;
+  activeOnly @4 :Bool;
+  # Departed and deceased residents are skipped (their points are not in
+  # P). Every dividend vledger declares sets it; dividends recorded before
+  # it existed read false and paid every resident with points.
 }
 
 # ----------------------------------------------------------- corrections

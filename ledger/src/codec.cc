@@ -420,12 +420,14 @@ void Fill(::DividendDeclared::Builder out, const DividendDeclared& in) {
   out.setVillage(AsText(in.village));
   out.setPeriod(AsText(in.period));
   out.setAmountFen(in.amount_fen);
+  out.setActiveOnly(in.active_only);
 }
 DividendDeclared Read(::DividendDeclared::Reader in) {
   return {.fund = Str(in.getFund()),
           .village = Str(in.getVillage()),
           .period = Str(in.getPeriod()),
-          .amount_fen = in.getAmountFen()};
+          .amount_fen = in.getAmountFen(),
+          .active_only = in.getActiveOnly()};
 }
 
 // ----------------------------------------------------------- corrections

@@ -421,10 +421,12 @@ Status ApplyBody(ApplyCtx& ctx, const DividendDeclared& b) {
     return Reject("amount", Yuan(b.amount_fen) + " exceeds fund " + fund.code + "'s " +
                                 Yuan(unrestricted) + " of unrestricted money");
   }
-  auto allocation = AllocateDividend(b.amount_fen, PeriodPointsList(ctx.state, village.code, b.period));
+  auto allocation = AllocateDividend(
+      b.amount_fen, DividendPointsList(ctx.state, village.code, b.period, b.active_only));
   if (!allocation.ok()) {
-    return Reject("period", "no resident of village " + village.code +
-                                " has positive points in " + b.period);
+    return Reject("period", std::string("no ") + (b.active_only ? "active " : "") +
+                                "resident of village " + village.code + " has positive points in " +
+                                b.period);
   }
   std::vector<ExpectedShare> shares;
   for (const DividendShare& s : *allocation) {

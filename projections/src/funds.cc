@@ -3,6 +3,7 @@
 #include "vledger/accounts.h"
 #include "vledger/bytes.h"
 #include "vledger/crypto.h"
+#include "vledger/points.h"
 #include "vledger/registry.h"
 
 namespace vledger {
@@ -245,17 +246,21 @@ void StorePaymentSplit(StateStore& state, uint64_t seq, int64_t from_purpose_fen
 
 // ------------------------------------------------------------ dividends
 
+namespace {
+DividendRecord ReadDividend(RecordReader& r) {
+  DividendRecord d;
+  d.fund = r.Str();
+  d.village = r.Str();
+  d.period = r.Str();
+  d.amount_fen = r.I64();
+  d.payments = r.U64();
+  return d;
+}
+}  // namespace
+
 std::optional<DividendRecord> LoadDividend(StateStore& state, std::string_view fund,
                                           uint64_t seq) {
-  return Decode<DividendRecord>(state.Get(SeqKey(Key("fdiv", fund), seq)), [](RecordReader& r) {
-    DividendRecord d;
-    d.fund = r.Str();
-    d.village = r.Str();
-    d.period = r.Str();
-    d.amount_fen = r.I64();
-    d.payments = r.U64();
-    return d;
-  });
+  return Decode<DividendRecord>(state.Get(SeqKey(Key("fdiv", fund), seq)), ReadDividend);
 }
 
 void StoreDividend(StateStore& state, uint64_t seq, const DividendRecord& d) {
@@ -266,6 +271,30 @@ void StoreDividend(StateStore& state, uint64_t seq, const DividendRecord& d) {
                                      .I64(d.amount_fen)
                                      .U64(d.payments)
                                      .Take());
+}
+
+std::vector<std::pair<uint64_t, DividendRecord>> ListDividends(StateStore& state,
+                                                               std::string_view fund) {
+  std::string prefix = Key("fdiv", fund) + "/";
+  std::vector<std::pair<uint64_t, DividendRecord>> out;
+  state.Scan(prefix, [&](std::string_view key, std::string_view value) {
+    if (key.size() != prefix.size() + 8) return true;
+    auto d = Decode<DividendRecord>(std::string(value), ReadDividend);
+    out.emplace_back(GetU64be(key.substr(prefix.size())), std::move(*d));
+    return true;
+  });
+  return out;
+}
+
+std::optional<uint64_t> UnreversedDividend(StateStore& state, std::string_view fund,
+                                           std::string_view village, std::string_view period,
+                                           uint64_t except) {
+  for (const auto& [seq, d] : ListDividends(state, fund)) {
+    if (seq != except && d.village == village && d.period == period && !ReversedBy(state, seq)) {
+      return seq;
+    }
+  }
+  return std::nullopt;
 }
 
 uint64_t DividendOfPayment(StateStore& state, std::string_view fund, uint64_t payment_seq) {

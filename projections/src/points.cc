@@ -477,6 +477,24 @@ std::vector<std::pair<std::string, int64_t>> PeriodPointsList(StateStore& state,
   return out;
 }
 
+std::vector<std::pair<std::string, int64_t>> DividendPointsList(StateStore& state,
+                                                                std::string_view village,
+                                                                std::string_view period,
+                                                                bool active_only,
+                                                                std::vector<std::string>* skipped) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (const ResidentState* r : VillageResidents(state, village)) {
+    int64_t p = PeriodPoints(*r, period);
+    if (p == 0) continue;
+    if (active_only && r->rec.status != "active") {
+      if (skipped != nullptr && p > 0) skipped->push_back(r->rec.id);
+      continue;
+    }
+    out.emplace_back(r->rec.id, p);
+  }
+  return out;
+}
+
 std::vector<std::pair<std::string, int64_t>> HouseholdPeriodPointsList(StateStore& state,
                                                                        std::string_view village,
                                                                        std::string_view period) {

@@ -2,8 +2,11 @@
 # Scenario: credit and charity funds through the real binary — fund open,
 # donate (receipts, donors, purposes), disburse, release, dividend,
 # allowances (repeated and interleaved runs, shortfalls), balance,
-# statement, donor, reversals — and every rejection: exit 3, nothing
-# appended, one error line naming the field.
+# statement (by recording date, and --for), donor, reversals — and every
+# rejection: exit 3, nothing appended, one error line naming the field;
+# among them the safeguards of issue #16: a purpose the fund never held, a
+# repeated dividend (--again), departed and deceased residents skipped by
+# dividends, allowance months after the clock's (--advance).
 source "$(dirname "$0")/lib.sh"
 setup
 export VLEDGER_DIR="$WORK/ledger"
@@ -52,6 +55,14 @@ expect_exit 0 vl "${C[@]}" deduct R3 DE --on 2021-08-02
 expect_exit 0 vl "${C[@]}" award R4 AW --on 2021-08-03
 expect_exit 0 vl "${C[@]}" deduct R4 DE --on 2021-08-04
 expect_exit 0 vl "${C[@]}" deduct R4 DE --on 2021-08-05
+# R5 departed and R6 died after earning points in 2021Q3: dividends skip
+# them, as allowances do, and their points are not in P.
+expect_exit 0 vl "${C[@]}" resident add R5 --village V1 --household H1 --name 曲建民
+expect_exit 0 vl "${C[@]}" resident add R6 --village V1 --household H2 --name 曲老汉
+expect_exit 0 vl "${C[@]}" award R5 AW --on 2021-07-07
+expect_exit 0 vl "${C[@]}" award R6 AW --on 2021-07-08
+expect_exit 0 vl "${C[@]}" resident update R5 --status departed
+expect_exit 0 vl "${C[@]}" resident update R6 --status deceased
 
 # ------------------------------------------------------------- fund open
 expect_exit 0 vl "${A[@]}" fund open CF --name 曲家村信用基金 --kind credit --village V1
@@ -122,8 +133,16 @@ expect_rejected_unchanged 3 vl "${T[@]}" disburse CH --to R9 --amount 1
 expect_stderr_contains V2
 expect_rejected_unchanged 3 vl "${T[@]}" disburse NOFUND --to R1 --amount 1
 expect_rejected_unchanged 3 vl "${T[@]}" disburse CH --to R1 --amount 1.001
-# A purpose never held money: unrestricted only, and never below zero.
-expect_exit 0 vl "${T[@]}" disburse CH --to R2 --amount 1010 --purpose medical
+# A purpose the fund never held (a typo of edu) is refused rather than
+# drawing on unrestricted money; so is an allowance for one.
+expect_rejected_unchanged 3 vl "${T[@]}" disburse CH --to R2 --amount 1 --purpose EDUU
+expect_stderr_contains '--purpose'
+expect_stderr_contains '"EDUU"'
+expect_rejected_unchanged 3 vl "${T[@]}" allowance add CH --to R3 --amount 5 --from 2021-08 \
+  --purpose EDUU
+expect_stderr_contains '--purpose'
+# Unrestricted money only, and never below zero.
+expect_exit 0 vl "${T[@]}" disburse CH --to R2 --amount 1010
 expect_exit 0 vl --json balance --fund CH
 expect_json 'd["balanceFen"]' 100
 expect_rejected_unchanged 3 vl "${T[@]}" disburse CH --to R2 --amount 1.01
@@ -161,8 +180,14 @@ expect_exit 0 vl "${T[@]}" --json dividend CF --village V1 --period 2021Q3 --amo
 # T = 10000 fen, p = 10, 20, 5 (P = 35): floors 2857, 5714, 1428; remainders
 # 5, 10, 20: the one fen left goes to R3. R4 (0 points) gets nothing.
 expect_json 'd["payments"]' '[{"amountFen": 2857, "to": "R1"}, {"amountFen": 5714, "to": "R2"}, {"amountFen": 1429, "to": "R3"}]'
+expect_json 'd["skipped"]' '["R5", "R6"]'
 expect_json 'd["last"] - d["seq"]' 3
 DIV=$(json_get 'd["seq"]')
+# A second dividend for the fund, village and period (a repeated command)
+# is refused, naming the first, unless --again.
+expect_rejected_unchanged 3 vl "${T[@]}" dividend CF --village V1 --period 2021Q3 --amount 1
+expect_stderr_contains "at seq $DIV"
+expect_stderr_contains '--again'
 expect_exit 0 vl --json balance --fund CF
 expect_json 'd["balanceFen"]' 5000
 expect_rejected_unchanged 3 vl "${T[@]}" dividend CF --village V1 --period 2020Q1 --amount 1
@@ -179,13 +204,23 @@ expect_exit 0 vl "${T[@]}" reverse "$DIV" --reason 期间错误
 expect_exit 0 vl --json balance --fund CF
 expect_json 'd["balanceFen"]' 15000
 expect_reverse_refused "${T[@]}" reverse "$DIV" --reason 再次
-# Several dividends for one period are allowed; 1 fen over three residents.
+# The reversed dividend is not a repeat; 1 fen over three residents.
 expect_exit 0 vl "${T[@]}" --json dividend CF --village V1 --period 2021Q3 --amount 0.01
 expect_json 'd["payments"]' '[{"amountFen": 1, "to": "R2"}]'
-expect_exit 0 vl "${T[@]}" --json dividend CF --village V1 --period 2021Q3 --amount 1 --request-id div-1
-expect_exit 0 vl "${T[@]}" --json dividend CF --village V1 --period 2021Q3 --amount 1 --request-id div-1
+DIV2=$(json_get 'd["seq"]')
+expect_rejected_unchanged 3 vl "${T[@]}" dividend CF --village V1 --period 2021Q3 --amount 1 \
+  --request-id div-1
+expect_stderr_contains "at seq $DIV2"
+# Another one with --again; --request-id keeps a retry idempotent.
+expect_exit 0 vl "${T[@]}" dividend CF --village V1 --period 2021Q3 --amount 1 --again \
+  --request-id div-1
+expect_stdout_contains 'skipped 2 residents: departed or deceased (R5 R6)'
+expect_exit 0 vl "${T[@]}" --json dividend CF --village V1 --period 2021Q3 --amount 1 --again \
+  --request-id div-1
 expect_json 'd["repeated"]' true
 expect_json 'len(d["payments"])' 3
+# Another period is not a repeat.
+expect_exit 0 vl "${T[@]}" --json dividend CF --village V1 --period 2021-08 --amount 0.01
 
 # ------------------------------------------------------------ allowances
 expect_exit 0 vl "${T[@]}" donate CH --amount 5000
@@ -216,7 +251,13 @@ done
 expect_exit 0 vl "${T[@]}" allowance stop "$AL2"
 expect_rejected_unchanged 3 vl "${T[@]}" allowance stop "$AL2"
 expect_rejected_unchanged 3 vl "${T[@]}" allowance stop 1
-expect_exit 0 vl "${T[@]}" --json allowance run --month 2021-10
+# The clock says 2021-09-30 (UTC+8): a later month is paid only with
+# --advance.
+expect_rejected_unchanged 3 vl "${T[@]}" allowance run --month 2021-10
+expect_stderr_contains '--advance'
+expect_rejected_unchanged 3 vl "${T[@]}" allowance run --month 2030-01
+expect_stderr_contains 'after the current month 2021-09'
+expect_exit 0 vl "${T[@]}" --json allowance run --month 2021-10 --advance
 expect_json 'd["payments"]' '[]'
 expect_exit 0 vl --json allowance list
 expect_json '[a["stopped"] is not None for a in d["allowances"]]' '[false, true]'
@@ -231,23 +272,23 @@ SA1=$(json_get 'd["seq"]')
 expect_exit 0 vl "${T[@]}" --json allowance add SMALL --to R2 --amount 60 --from 2021-11
 SA2=$(json_get 'd["seq"]')
 expect_exit 0 vl "${T[@]}" allowance add CH --to R1 --amount 10 --from 2021-11
-expect_rejected_unchanged 3 vl "${T[@]}" allowance run --month 2021-11
+expect_rejected_unchanged 3 vl "${T[@]}" allowance run --month 2021-11 --advance
 expect_stderr_contains 'fund SMALL is short by 20.00'
 expect_stderr_contains "$SA2"
 expect_exit 0 vl --json balance --fund SMALL
 expect_json 'd["balanceFen"]' 10000
-expect_exit 0 vl "${T[@]}" --json allowance run --month 2021-11 --fund CH
+expect_exit 0 vl "${T[@]}" --json allowance run --month 2021-11 --fund CH --advance
 expect_json 'd["payments"]' '[{"amountFen": 1000, "to": "R1"}]'
 expect_exit 0 vl "${T[@]}" donate SMALL --amount 20
-expect_exit 0 vl "${T[@]}" --json allowance run --month 2021-11
+expect_exit 0 vl "${T[@]}" --json allowance run --month 2021-11 --advance
 expect_json 'd["payments"]' '[{"amountFen": 6000, "to": "R1"}, {"amountFen": 6000, "to": "R2"}]'
 # Reversing an allowance payment makes that month due again.
 expect_exit 0 vl --json log
 LASTPAY=$(json_get 'd["events"][-1]["seq"]')
 expect_exit 0 vl "${T[@]}" reverse "$LASTPAY" --reason 重复发放
-expect_exit 0 vl "${T[@]}" --json allowance run --month 2021-11 --fund SMALL
+expect_exit 0 vl "${T[@]}" --json allowance run --month 2021-11 --fund SMALL --advance
 expect_json 'd["payments"]' '[{"amountFen": 6000, "to": "R2"}]'
-expect_exit 0 vl "${T[@]}" --json allowance run --month 2021-11 --fund SMALL
+expect_exit 0 vl "${T[@]}" --json allowance run --month 2021-11 --fund SMALL --advance
 expect_json 'd["payments"]' '[]'
 
 # ------------------------------------------------------------- statement
@@ -281,6 +322,57 @@ expect_rejected_unchanged 3 vl "${SL[@]}" statement NOFUND --period 2021Q3
 expect_exit 0 vl "${SL[@]}" --json verify
 expect_json 'd["ok"]' true
 export VLEDGER_NOW=2021-09-30T10:00:00Z
+
+# ------------------------------------ statement: payments listed, --for
+# November's allowances paid on 31 October (in advance): October's
+# statement (by recording date) lists them, for 2021-11; November's has
+# none of them; `--for 2021-11` lists them whatever their recording date.
+expect_exit 0 vl "${A[@]}" fund open NV --name 十一月基金 --kind charity --village V1 \
+  --list-beneficiaries masked
+export VLEDGER_NOW=2021-10-20T02:00:00Z
+expect_exit 0 vl "${T[@]}" donate NV --amount 1000 --donor 赵大 --public-name
+expect_exit 0 vl "${T[@]}" donate NV --amount 1 --receipt PAPER-11
+expect_exit 0 vl "${T[@]}" allowance add NV --to R2 --amount 200 --from 2021-10
+expect_exit 0 vl "${T[@]}" allowance add NV --to R3 --amount 100 --from 2021-10
+export VLEDGER_NOW=2021-10-31T02:00:00Z
+expect_exit 0 vl "${T[@]}" --json allowance run --month 2021-10 --fund NV
+OCT=$(json_get 'd["seq"]')
+expect_rejected_unchanged 3 vl "${T[@]}" allowance run --month 2021-11 --fund NV
+expect_stderr_contains 'after the current month 2021-10'
+expect_exit 0 vl "${T[@]}" allowance run --month 2021-11 --fund NV --advance
+expect_stdout_contains 'paid in advance for 2021-11'
+expect_exit 0 vl --json log
+NOV=$(json_get 'd["events"][-1]["seq"] - 1')
+export VLEDGER_NOW=2021-11-15T02:00:00Z
+expect_exit 0 vl --json statement NV --period 2021-10
+expect_json '[d["openingFen"], d["closingFen"]]' '[0, 40100]'
+expect_json 'd["payments"]' '[{"amountFen": 60000, "count": 4, "purpose": ""}]'
+expect_json '[(p["seq"], p["date"], p["for"], p["advance"]) for p in d["paymentList"]]' \
+  "[[$OCT, \"2021-10-31\", \"2021-10\", false], [$((OCT + 1)), \"2021-10-31\", \"2021-10\", false], [$NOV, \"2021-10-31\", \"2021-11\", true], [$((NOV + 1)), \"2021-10-31\", \"2021-11\", true]]"
+# Masked as the fund's policy says; the minor R3 never by name.
+expect_json '[(p["to"], p["amountFen"], p["purpose"]) for p in d["paymentList"][:2]]' \
+  '[["曲*军", 20000, ""], ["(a minor)", 10000, ""]]'
+expect_json '[(g["receipt"], g["donor"], g["amountFen"]) for g in d["donationList"]]' \
+  '[["NV-1", "赵大", 100000], ["PAPER-11", "爱心人士", 100]]'
+expect_exit 0 vl statement NV --period 2021-10
+expect_stdout_contains "seq $NOV  2021-10-31  for 2021-11  曲*军  200.00  (unrestricted)  (paid in advance)"
+expect_stdout_contains 'receipt PAPER-11'
+expect_stdout_lacks 曲建军
+expect_stdout_lacks 曲小雨
+expect_exit 0 vl --json statement NV --period 2021-11
+expect_json '[d["openingFen"], d["closingFen"], d["paymentList"]]' '[40100, 40100, []]'
+expect_exit 0 vl --json statement NV --for 2021-11
+expect_json '[(p["seq"], p["date"], p["for"]) for p in d["paymentList"]]' \
+  "[[$NOV, \"2021-10-31\", \"2021-11\"], [$((NOV + 1)), \"2021-10-31\", \"2021-11\"]]"
+expect_json '[d["count"], d["totalFen"]]' '[2, 30000]'
+expect_exit 0 vl statement NV --for 2021Q4
+expect_stdout_contains 'total  600.00 (4 payments'
+# A fund with --list-beneficiaries none lists no one by name.
+expect_exit 0 vl --json statement CF --for 2021Q3
+expect_json 'sorted({p["to"] for p in d["paymentList"]})' '["(a minor)", "(not listed)"]'
+expect_exit 2 vl statement NV --period 2021-10 --for 2021-11
+expect_exit 2 vl statement NV
+expect_rejected_unchanged 3 vl statement NV --for 2021-13
 
 # ------------------------------------------------- balance --at and verify
 expect_exit 0 vl --json balance --fund CH --at "$DISB"

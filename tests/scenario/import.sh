@@ -4,7 +4,8 @@
 # BOM and CRLF, GB18030); a bad row anywhere rejects the whole file with
 # "line N, column C" and appends nothing; --batch with a fixed file and
 # re-runs (rows already in the ledger are skipped, a completed import
-# appends nothing, a different file under a completed label is refused);
+# appends nothing, a different file under a completed label is refused,
+# the same content under another label is refused unless --again);
 # a killed batched import resumes; the --json shape; header errors; and
 # verify / rebuild keep the import records.
 # Usage: import.sh PATH/TO/vledger
@@ -66,6 +67,26 @@ expect_json 'd["purposes"]' '{"": 570050, "edu": 400000}'
 expect_exit 0 vl --key $K import "$D/disbursements.csv" --kind disbursements
 expect_exit 0 vl --json balance --fund CH
 expect_json 'd["purposes"]' '{"": 540050, "edu": 300000}'
+# The same content under another name (a copy Windows calls "… (1).csv")
+# would pay everyone twice: refused, naming the label it was imported
+# under, unless --again.
+cp "$D/disbursements.csv" 'disbursements (1).csv'
+expect_rejected_unchanged 3 vl --key $K import 'disbursements (1).csv' --kind disbursements
+expect_stderr_contains 'already imported under --source "disbursements.csv"'
+expect_stderr_contains '--again'
+expect_rejected_unchanged 3 vl --key $K import "$D/disbursements.csv" --kind disbursements \
+  --source 2021-09-payments
+expect_stderr_contains 'already imported under --source "disbursements.csv"'
+expect_exit 0 vl --key $K --json import 'disbursements (1).csv' --kind disbursements --again
+expect_json '[d["appended"], d["repeated"]]' '[3, 0]'
+expect_exit 0 vl --json balance --fund CH
+expect_json 'd["purposes"]' '{"": 510050, "edu": 200000}'
+# A purpose the fund never held (a typo) is refused as the single command
+# refuses it, naming the column.
+printf 'fund,to,amount,purpose\nCH,R01,1,EDUU\n' >typo.csv
+expect_rejected_unchanged 3 vl --key $K import typo.csv --kind disbursements
+expect_stderr_contains 'line 2, column purpose:'
+expect_stderr_contains 'EDUU'
 printf 'fund,amount\nCH,12.345\n' >yuan.csv
 expect_rejected_unchanged 3 vl --key $K import yuan.csv --kind donations
 expect_stderr_contains 'line 2, column amount:'
@@ -148,8 +169,9 @@ expect_json 'd["appended"]' 2
 printf 'resident,points,item,request_id\nR01,1,毛巾,shop-2021-09-0001\n' >req.csv
 expect_exit 0 vl --key col.key --json import req.csv --kind redemptions
 expect_json 'd["appended"]' 1
-# The same id under another label with the same row: repeated.
-expect_exit 0 vl --key col.key --json import req.csv --kind redemptions --source again
+# The same id under another label with the same row (--again: the same
+# file content): repeated.
+expect_exit 0 vl --key col.key --json import req.csv --kind redemptions --source again --again
 expect_json '[d["appended"], d["repeated"]]' '[0, 1]'
 # The same id for a different row: rejected, naming the column.
 printf 'resident,points,item,request_id\nR01,2,毛巾,shop-2021-09-0001\n' >req2.csv
@@ -191,11 +213,21 @@ with open("big.csv", "w", encoding="utf-8") as f:
 EOF
 size=$(ledger_size vledger-data)
 bg_run "$VLEDGER" --key col.key import big.csv --kind awards --batch 1
-sleep 1.5
+# Killed once some of its commits are in (at most 20 s of waiting).
+for _ in $(seq 200); do
+  (($(ledger_size vledger-data) > size)) && break
+  sleep 0.1
+done
+sleep 0.2
 bg_stop "$BG_PID"
 part=$(($(ledger_size vledger-data) - size))
-((part >= 0 && part <= 3000)) && pass "killed import left $part whole rows" ||
+((part > 0 && part <= 3000)) && pass "killed import left $part whole rows" ||
   fail "killed import left $part rows"
+# Its content under another label is refused although it was imported only
+# in part; its own label resumes it.
+cp big.csv big-copy.csv
+expect_rejected_unchanged 3 vl --key col.key import big-copy.csv --kind awards
+expect_stderr_contains 'already imported under --source "big.csv"'
 expect_exit 0 vl --key col.key --json import big.csv --kind awards --batch 500
 expect_json 'd["appended"] + d["repeated"]' 3000
 expect_json 'd["repeated"]' "$part"

@@ -46,8 +46,8 @@ vl "${T[@]}" donate CF --amount 100 --donor 张三丰 >/dev/null
 vl "${T[@]}" donate CF --amount 200 --donor 李四光 --public-name >/dev/null
 vl "${T[@]}" donate CF --amount 500 --donor-org 荣成市慈善总会 >/dev/null
 vl "${T[@]}" donate CF --amount 50 --anonymous >/dev/null
-vl "${T[@]}" disburse CF --to R4 --amount 120 --purpose edu >/dev/null
-vl "${T[@]}" disburse CF --to R3 --amount 60 --purpose edu >/dev/null
+vl "${T[@]}" disburse CF --to R4 --amount 120 >/dev/null
+vl "${T[@]}" disburse CF --to R3 --amount 60 >/dev/null
 
 # No checkpoint stored and no key: nothing to compute at.
 expect_exit 3 vl report bulletin --village V1 --period 2021Q3

@@ -8,6 +8,7 @@
 
 #include "points_harness.h"
 #include "vledger/accounts.h"
+#include "vledger/funds.h"
 #include "vledger/verify.h"
 
 namespace vledger {
@@ -309,6 +310,68 @@ TEST(PointsPeriods, DatesBelongToTheirMonthQuarterAndYear) {
   EXPECT_EQ(CapPeriodOf("2021-04-01", "quarter"), "2021Q2");
   EXPECT_EQ(CapPeriodOf("2021-04-01", "month"), "2021-04");
   EXPECT_EQ(CapPeriodOf("2021-04-01", "year"), "2021");
+}
+
+// A dividend skips departed and deceased residents (their points are not
+// in P) when its dividendDeclared says activeOnly, as every one vledger
+// writes now does; one recorded before that field existed reads false and
+// still pays them, so ledgers written before keep verifying.
+TEST_F(PointsTest, DividendSkipsDepartedAndDeceasedResidentsWhenActiveOnly) {
+  auto paid = [](const std::string& to, int64_t fen) {
+    FundDisbursed d;
+    d.fund = "CF";
+    d.to_resident = to;
+    d.amount_fen = fen;
+    d.period = "2021Q3";
+    return d;
+  };
+  t.Must("admin", FundOpened{"CF", "信用基金", "credit", "V1", "none"});
+  DonationReceived gift;
+  gift.fund = "CF";
+  gift.anonymous = true;
+  gift.amount_fen = 1000;
+  gift.receipt = "CF-1";
+  t.Must("admin", gift);
+  t.Must("col", Award("R1", "AW", 5, "2021-07-05"));
+  t.Must("col", Award("R2", "AW", 5, "2021-07-06"));
+  t.Must("col", Award("R3", "AW", 5, "2021-07-07"));
+  t.Must("col", ResidentUpdated{"R3", "", "deceased"});
+  {
+    auto view = t.View();
+    std::vector<std::string> skipped;
+    auto list = DividendPointsList(*view, "V1", "2021Q3", true, &skipped);
+    EXPECT_EQ(list, (std::vector<std::pair<std::string, int64_t>>{{"R1", 5}, {"R2", 5}}));
+    EXPECT_EQ(skipped, std::vector<std::string>{"R3"});
+    EXPECT_EQ(DividendPointsList(*view, "V1", "2021Q3", false).size(), 3u);
+  }
+
+  // activeOnly: 300 fen over R1 and R2 (P = 10), nothing for R3.
+  const uint64_t first = t.size();
+  t.Must("admin", DividendDeclared{"CF", "V1", "2021Q3", 300, true});
+  Rejected("admin", paid("R3", 100), "dividend");
+  t.Must("admin", paid("R1", 150));
+  t.Must("admin", paid("R2", 150));
+
+  // Without it (a dividend recorded before the field): R3 is paid as well.
+  const uint64_t second = t.size();
+  t.Must("admin", DividendDeclared{"CF", "V1", "2021Q3", 300, false});
+  t.Must("admin", paid("R1", 100));
+  t.Must("admin", paid("R2", 100));
+  t.Must("admin", paid("R3", 100));
+
+  // What makes a third one a repeat: an unreversed one of the same fund,
+  // village and period.
+  EXPECT_EQ(UnreversedDividend(*t.View(), "CF", "V1", "2021Q3", 0), first);
+  EXPECT_EQ(UnreversedDividend(*t.View(), "CF", "V1", "2021Q3", first), second);
+  EXPECT_EQ(UnreversedDividend(*t.View(), "CF", "V1", "2021-07", 0), std::nullopt);
+  t.Must("admin", EventReversed{first, "重复发放"});
+  EXPECT_EQ(UnreversedDividend(*t.View(), "CF", "V1", "2021Q3", 0), second);
+
+  // With every resident of the period gone, activeOnly is a rejection.
+  t.Must("col", ResidentUpdated{"R1", "", "departed"});
+  t.Must("col", ResidentUpdated{"R2", "", "deceased"});
+  Rejected("admin", DividendDeclared{"CF", "V1", "2021Q3", 100, true}, "period");
+  ExpectVerifies();
 }
 
 }  // namespace

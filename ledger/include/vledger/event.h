@@ -128,6 +128,7 @@ struct RestrictionReleased {
 struct DividendDeclared {
   std::string fund, village, period;
   int64_t amount_fen = 0;
+  bool active_only = false;  // departed and deceased residents are skipped
 };
 
 // corrections

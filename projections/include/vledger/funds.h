@@ -113,6 +113,17 @@ struct DividendRecord {
 std::optional<DividendRecord> LoadDividend(StateStore& state, std::string_view fund,
                                           uint64_t seq);
 void StoreDividend(StateStore& state, uint64_t seq, const DividendRecord& dividend);
+// The fund's dividends, by the seq of their dividendDeclared, in seq order
+// (reversed ones included).
+std::vector<std::pair<uint64_t, DividendRecord>> ListDividends(StateStore& state,
+                                                               std::string_view fund);
+// The first unreversed dividend of the fund for the village and period
+// other than the one at `except`: what makes another one a repeat, which
+// `dividend` refuses without --again (a rule of the command, not of the
+// log: SPEC section 3).
+std::optional<uint64_t> UnreversedDividend(StateStore& state, std::string_view fund,
+                                           std::string_view village, std::string_view period,
+                                           uint64_t except);
 // The seq of the fund's dividend whose payments include `payment_seq`, or 0.
 uint64_t DividendOfPayment(StateStore& state, std::string_view fund, uint64_t payment_seq);
 

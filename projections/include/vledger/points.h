@@ -162,6 +162,13 @@ std::vector<std::pair<std::string, int64_t>> PeriodPointsList(StateStore& state,
 std::vector<std::pair<std::string, int64_t>> HouseholdPeriodPointsList(StateStore& state,
                                                                        std::string_view village,
                                                                        std::string_view period);
+// What a dividend divides: PeriodPointsList, without departed and deceased
+// residents when `active_only` (as allowances skip them). Those left out
+// with positive points, who would otherwise have had a share, go to
+// `skipped` (id order) when given.
+std::vector<std::pair<std::string, int64_t>> DividendPointsList(
+    StateStore& state, std::string_view village, std::string_view period, bool active_only,
+    std::vector<std::string>* skipped = nullptr);
 // The village's use of each rule in the period: entries and points of
 // approved, unreversed entries, by rule code.
 std::vector<RuleMonthUse> RuleUseInPeriod(const VillageState& v, std::string_view period);
