@@ -32,3 +32,5 @@ set_tests_properties(scenario.crash PROPERTIES TIMEOUT 900)
 # Passphrase-protected keys, typed at a prompt on a pseudo-terminal.
 add_test(NAME scenario.keys COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/keys.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.keys PROPERTIES TIMEOUT 900)
+add_test(NAME scenario.people COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/people.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.people PROPERTIES TIMEOUT 900)
