@@ -72,6 +72,21 @@ std::string PutPerson(WriteTxn& txn, Person person, const std::string& id_card) 
   return ref;
 }
 
+// The age the log records for a resident: a declaration given now, else
+// what the birth data say `today`. An adult stays one, so a resident known
+// to be an adult is still named (as 已删除) once its record is erased; one
+// recorded as a minor turns adult by the birth data while they are kept.
+// Rejected when a declaration contradicts the birth data.
+Result<AgeClass> AgeToRecord(const std::optional<Person>& person, bool minor, bool adult,
+                             const std::string& today) {
+  ResidentRecord declared;
+  declared.minor = minor;
+  declared.adult = adult;
+  AgeFacts facts = AgeFactsOf(declared, person);
+  VLEDGER_TRY(CheckAgeDeclaration(facts, today));
+  return AgeOn(facts, today);
+}
+
 std::optional<Person> DecodePersonRow(const std::optional<std::string>& row) {
   if (!row || row->size() < 16) return std::nullopt;
   auto person = DecodePerson(std::string_view(*row).substr(16));
@@ -195,12 +210,12 @@ Status ListHouseholdsCmd(Context& ctx, const std::string& village) {
 Status BuildResident(CommitBuilder& b, const ResidentArgs& a) {
   std::string today = CstDate(b.now_ms());
   VLEDGER_ASSIGN_OR_RETURN(Person person, NewPerson("--name", a.person, today));
-  ResidentRecord declared;
-  declared.minor = a.minor;
-  declared.adult = a.adult;
-  VLEDGER_TRY(CheckAgeDeclaration(AgeFactsOf(declared, person), today));
+  VLEDGER_ASSIGN_OR_RETURN(AgeClass age, AgeToRecord(person, a.minor, a.adult, today));
   std::string ref = PutPerson(b.txn(), person, a.person.id_card);
-  return b.Add(ResidentRegistered{a.id, a.village, a.household, a.minor, ref, a.adult}).status();
+  return b
+      .Add(ResidentRegistered{a.id, a.village, a.household, age == AgeClass::kMinor, ref,
+                              age == AgeClass::kAdult})
+      .status();
 }
 
 Status BuildHousehold(CommitBuilder& b, const HouseholdArgs& a) {
@@ -228,13 +243,14 @@ Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) {
     if (!p.phone.empty()) person->phone = p.phone;
     VLEDGER_TRY(SetBirth(*person, p, today));
   }
-  // Only a declaration given now can contradict the birth data: one made
-  // earlier gives way to birth data recorded since.
-  ResidentRecord declared;
-  declared.minor = a.minor;
-  declared.adult = a.adult;
-  VLEDGER_TRY(CheckAgeDeclaration(AgeFactsOf(declared, person), today));
-  ResidentUpdated update{a.id, a.household, a.status, "", a.minor, a.adult};
+  ResidentUpdated update{a.id, a.household, a.status, "", false, false};
+  if (new_record || a.minor || a.adult) {
+    // Only a declaration given now can contradict the birth data: one made
+    // earlier gives way to birth data recorded since. Unknown: unchanged.
+    VLEDGER_ASSIGN_OR_RETURN(AgeClass age, AgeToRecord(person, a.minor, a.adult, today));
+    update.minor = age == AgeClass::kMinor;
+    update.adult = age == AgeClass::kAdult;
+  }
   if (!new_record) return b.Add(update).status();
   // A new record under a new salt; the old one is erased as `person erase`
   // does. Its ID-card hash is bound to the old salt, so it is kept only

@@ -125,9 +125,10 @@ struct ResidentRegistered {
   personRef @4 :Data;
   # Commitment to the resident's person record (32 bytes).
   adult @5 :Bool;
-  # Declared an adult (`--adult`). The age comes from the person record's
-  # birth date, else its birth year, else from minor/adult; neither known:
-  # shown as a minor.
+  # minor/adult: the age known when recorded, declared (`--minor`,
+  # `--adult`) or read from the birth data; both false when unknown. Public
+  # output takes the age from the person record's birth date, else its birth
+  # year, else from these; unknown is shown as a minor.
 }
 
 struct ResidentUpdated {
@@ -142,7 +143,7 @@ struct ResidentUpdated {
   # existed). The old record is erased by a personErased in the same commit.
   minor @4 :Bool;
   adult @5 :Bool;
-  # A new declaration (`--minor` or `--adult`); both false when unchanged.
+  # The age known now, as in ResidentRegistered; both false when unchanged.
 }
 
 struct PersonErased {
