@@ -116,6 +116,7 @@ expect_json 'd["events"][-2]["body"]["personRef"] not in ("", "'"$OLD_REF"'")' t
 # matches.
 expect_exit 0 vl verify
 expect_exit 0 vl "${A[@]}" export full.vla --full
+expect_stdout_contains '8 person records'  # a head and seven residents: the old record is gone
 expect_exit 0 vl verify --archive full.vla
 # The ID card corrects the birth year's answer: 曲青年 was born 2003-06-15.
 expect_exit 0 vl "${C[@]}" resident update RY --id-card 371081200306151231
@@ -129,6 +130,16 @@ done
 expect_exit 0 vl --json resident list --village V1
 expect_json '[(r["name"], r["age"]) for r in d["residents"] if r["id"] in ("RU", "RY")]' \
   '[["曲改名", "adult"], ["曲青年", "adult"]]'
+
+# Imported residents take the same rules: an `adult` column, and a
+# contradiction is refused naming its line.
+printf 'id,village,household,name,birth_year,minor,adult\nRI,V1,H1,曲导入,,,是\n' >adult.csv
+expect_exit 0 vl "${C[@]}" import adult.csv --kind residents
+printf 'id,village,household,name,birth_year,minor\nRJ,V1,H1,曲矛盾,1950,1\n' >minor.csv
+expect_rejected_unchanged 3 vl "${C[@]}" import minor.csv --kind residents
+expect_stderr_contains 'line 2, column minor'
+expect_exit 0 vl --json resident list --village V1
+expect_json '[r["age"] for r in d["residents"] if r["id"] == "RI"]' '["adult"]'
 
 # A child turns adult in later reports by itself: with a birth year alone,
 # after the calendar year of the 18th birthday. The report's date comes
