@@ -8,10 +8,10 @@
 // bytes (report_html.cc, report_md.cc, report_csv.cc, report_json.cc).
 //
 // Privacy is applied while gathering, so no renderer can leak: minors and
-// residents of unknown age (age.h) are only counted in totals, donors are named only with consent (else
-// 爱心人士), beneficiaries are listed only as the fund's listBeneficiaries
-// policy says (masked as 张*明 unless "full"), ID-card hashes and phones are
-// never read into ReportData.
+// residents of unknown age (age.h) are only counted in totals, donors are
+// named only with consent (else 爱心人士), beneficiaries are listed only as
+// the fund's listBeneficiaries policy says (masked as 张*明 unless "full"),
+// ID-card hashes and phones are never read into ReportData.
 //
 // Every output is cut into named sections (kSection* below) with a stable
 // marker per format, so `verify-report` can name the first section that
