@@ -79,7 +79,9 @@ def main():
                 rid = f"R{len(residents):06d}"
                 minor = 1 if k >= 2 and rng.random() < 0.5 else 0
                 by = rng.randint(2008, 2018) if minor else rng.randint(1940, 2002)
-                rf.write(f"{rid},{v},{hid},{head if k == 0 else name(rng)},{minor},{by}\n")
+                # The birth year decides the age; a `minor` cell would become a
+                # contradiction (exit 3) once the child turns 18.
+                rf.write(f"{rid},{v},{hid},{head if k == 0 else name(rng)},,{by}\n")
                 residents.append((rid, v))
             h += 1
 

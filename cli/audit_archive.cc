@@ -25,6 +25,9 @@ namespace {
 // The personRefs an event commits to (the person store's keys).
 void CollectPersonRefs(const Event& e, std::unordered_set<std::string>* refs) {
   if (auto* r = std::get_if<ResidentRegistered>(&e.body)) refs->insert(r->person_ref);
+  if (auto* u = std::get_if<ResidentUpdated>(&e.body)) {
+    if (!u->person_ref.empty()) refs->insert(u->person_ref);
+  }
   if (auto* h = std::get_if<HouseholdRegistered>(&e.body)) refs->insert(h->head_ref);
   if (auto* d = std::get_if<DonationReceived>(&e.body)) refs->insert(d->donor_ref);
   if (auto* o = std::get_if<ObjectionFiled>(&e.body)) refs->insert(o->by_ref);

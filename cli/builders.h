@@ -26,13 +26,27 @@ struct PersonArgs {
   int birth_year = 0;  // 0: not given
 };
 
-// `resident add ID --village V --household H --name N [--minor] …`
+// `resident add ID --village V --household H --name N [--minor|--adult]
+// [--birth-year Y] [--id-card C] [--phone P]`: a declaration that
+// contradicts the birth data is rejected.
 struct ResidentArgs {
   std::string id, village, household;
   bool minor = false;
   PersonArgs person;
+  bool adult = false;
 };
 Status BuildResident(CommitBuilder& b, const ResidentArgs& a);
+
+// `resident update ID [--household H] [--status S] [--name N] [--phone P]
+// [--birth-year Y] [--id-card C] [--minor|--adult]`. Any of name, phone,
+// birth year or ID card writes a new person record (new salt, new
+// personRef) and erases the old one in the same commit.
+struct ResidentUpdateArgs {
+  std::string id, household, status;
+  PersonArgs person;  // what is given replaces the record's
+  bool minor = false, adult = false;
+};
+Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a);
 
 // `household add ID --village V --head NAME [--phone P]`
 struct HouseholdArgs {

@@ -87,7 +87,7 @@ struct KindSpec {
   RowBuilder build = nullptr;
 };
 
-// `minor`, `public_name`: 1/0, true/false (any case, as Excel writes
+// `minor`, `adult`, `public_name`: 1/0, true/false (any case, as Excel writes
 // TRUE/FALSE) or 是/否; empty means false.
 Result<bool> ParseFlag(std::string_view column, const std::string& cell) {
   std::string lower;
@@ -101,6 +101,10 @@ Result<bool> ParseFlag(std::string_view column, const std::string& cell) {
 Status BuildResidentRow(CommitBuilder& b, const RowView& r) {
   ResidentArgs a{r["id"], r["village"], r["household"], false, PersonArgs{r["name"], "", "", 0}};
   VLEDGER_ASSIGN_OR_RETURN(a.minor, ParseFlag("minor", r["minor"]));
+  VLEDGER_ASSIGN_OR_RETURN(a.adult, ParseFlag("adult", r["adult"]));
+  if (a.minor && a.adult) {
+    return Status::Rejected("adult: a resident is a minor or an adult, not both");
+  }
   const std::string& year = r["birth_year"];
   if (!year.empty()) {
     if (year.size() != 4 || year.find_first_not_of("0123456789") != std::string::npos) {
@@ -155,7 +159,7 @@ Status BuildDisbursementRow(CommitBuilder& b, const RowView& r) {
 
 const std::vector<KindSpec>& Kinds() {
   static const std::vector<KindSpec> kinds = {
-      {"residents", {"id", "village", "household", "name", "minor", "birth_year"}, 4,
+      {"residents", {"id", "village", "household", "name", "minor", "birth_year", "adult"}, 4,
        BuildResidentRow},
       {"households", {"id", "village", "head"}, 3, BuildHouseholdRow},
       {"rules", {"code", "category", "points", "village", "min", "max", "description"}, 3,

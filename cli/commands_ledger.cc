@@ -5,6 +5,7 @@
 
 #include "append.h"
 #include "context.h"
+#include "vledger/checkpoint.h"
 #include "vledger/codec.h"
 #include "vledger/registry.h"
 #include "vledger/validate.h"
@@ -15,12 +16,33 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// "vledger/<name>-<key id prefix>", each character of the name that a
+// signed-note key name may not hold (a space of any kind, '+') as '-'.
 std::string DefaultOrigin(const std::string& name, const std::string& root_key_id) {
-  std::string display = name;
-  for (char& c : display) {
-    if (c == ' ' || c == '+') c = '-';
+  std::string display;
+  for (size_t i = 0; i < name.size();) {
+    size_t len = 1;  // one UTF-8 character (CheckName has checked the name)
+    while (i + len < name.size() && (static_cast<uint8_t>(name[i + len]) & 0xc0) == 0x80) len++;
+    std::string_view c(name.data() + i, len);
+    display += IsValidNoteKeyName(c) ? std::string(c) : "-";
+    i += len;
   }
   return "vledger/" + display + "-" + root_key_id.substr(0, 8);
+}
+
+// The origin names the checkpoint signer's key (a C2SP signed-note key
+// name) for the ledger's life, so one the signer refuses is refused here,
+// before anything is written. A leading '-' is refused too: the origin is
+// the first line of every checkpoint and is passed to tools on command
+// lines, where it would read as an option.
+Status CheckOrigin(const std::string& origin) {
+  VLEDGER_TRY(CheckText("--origin", origin, false));
+  if (!IsValidNoteKeyName(origin)) {
+    return Status::Rejected("--origin: \"" + origin +
+                            "\" cannot name the checkpoint key: it must have no spaces and no '+'");
+  }
+  if (origin[0] == '-') return Status::Rejected("--origin: must not begin with '-'");
+  return Status::Ok();
 }
 
 // Removes what a failed init created, so a retry starts clean. `key_out` is
@@ -60,7 +82,7 @@ Result<PrivateKey> InitKey(const InitOptions& o) {
 
 Status Init(Context& ctx, const InitOptions& o) {
   VLEDGER_TRY(CheckName("--name", o.name));
-  if (!o.origin.empty()) VLEDGER_TRY(CheckText("--origin", o.origin, false));
+  if (!o.origin.empty()) VLEDGER_TRY(CheckOrigin(o.origin));
   VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, InitKey(o));
   std::error_code ec;
   const std::string& dir = ctx.options.ledger_dir;
@@ -70,6 +92,7 @@ Status Init(Context& ctx, const InitOptions& o) {
   bool created_dir = !fs::exists(dir, ec);
   VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.InitNowMs(o.test_clock));
   std::string origin = o.origin.empty() ? DefaultOrigin(o.name, key.key_id()) : o.origin;
+  VLEDGER_TRY(CheckOrigin(origin));
   bool new_key = o.key_in.empty();
   const std::string& key_path = new_key ? o.key_out : o.key_in;
 

@@ -4,6 +4,7 @@
 #include "append.h"
 #include "builders.h"
 #include "context.h"
+#include "vledger/age.h"
 #include "vledger/codec.h"
 #include "vledger/registry.h"
 #include "vledger/validate.h"
@@ -11,35 +12,57 @@
 namespace vledger::cli {
 namespace {
 
-Status CheckPersonArgs(const std::string& field, const PersonArgs& p) {
-  VLEDGER_TRY(CheckName(field, p.name));
-  if (p.birth_year != 0 && (p.birth_year < 1900 || p.birth_year > 2200)) {
-    return Status::Rejected("--birth-year: " + std::to_string(p.birth_year) + " is not a year");
-  }
-  if (!p.phone.empty()) {
-    bool digits = p.phone.size() >= 5 && p.phone.size() <= 20 &&
-                  p.phone.find_first_not_of("0123456789+-") == std::string::npos;
-    if (!digits) return Status::Rejected("--phone: \"" + p.phone + "\" is not a phone number");
-  }
+Status CheckPhone(const std::string& phone) {
+  bool digits = phone.size() >= 5 && phone.size() <= 20 &&
+                phone.find_first_not_of("0123456789+-") == std::string::npos;
+  if (!digits) return Status::Rejected("--phone: \"" + phone + "\" is not a phone number");
+  return Status::Ok();
+}
+
+// Sets the birth data of `person` from what was given on `today`: the
+// ID-card number's birth date (and its year), else the birth year.
+Status SetBirth(Person& person, const PersonArgs& p, const std::string& today) {
+  if (p.birth_year != 0) VLEDGER_TRY(CheckBirthYear("--birth-year", p.birth_year, today));
   if (!p.id_card.empty()) {
-    bool ok = p.id_card.size() == 18 &&
-              p.id_card.substr(0, 17).find_first_not_of("0123456789") == std::string::npos &&
-              std::string("0123456789Xx").find(p.id_card[17]) != std::string::npos;
-    if (!ok) return Status::Rejected("--id-card: not an 18-character ID-card number");
+    VLEDGER_ASSIGN_OR_RETURN(std::string birth, IdCardBirthDate("--id-card", p.id_card, today));
+    int year = std::stoi(birth.substr(0, 4));
+    if (p.birth_year != 0 && p.birth_year != year) {
+      return Status::Rejected("--birth-year: " + std::to_string(p.birth_year) +
+                              " is not the year of birth the ID-card number gives");
+    }
+    person.birth_date = BirthDateNumber(birth);
+    person.birth_year = static_cast<uint16_t>(year);
+  } else if (p.birth_year != 0) {
+    if (person.birth_date != 0 &&
+        person.birth_date / 10000 != static_cast<uint32_t>(p.birth_year)) {
+      return Status::Rejected(
+          "--birth-year: the record's ID-card number gives another year; "
+          "give --id-card to correct it");
+    }
+    person.birth_year = static_cast<uint16_t>(p.birth_year);
   }
   return Status::Ok();
 }
 
-// Writes the person record beside the chain and returns its personRef.
-// The ID-card number itself is never stored: only a salted hash of it.
-std::string PutPerson(WriteTxn& txn, const PersonArgs& p) {
-  std::string salt = RandomSalt();
+// A new person record from what was given on `today`.
+Result<Person> NewPerson(const std::string& field, const PersonArgs& p, const std::string& today) {
+  VLEDGER_TRY(CheckName(field, p.name));
+  if (!p.phone.empty()) VLEDGER_TRY(CheckPhone(p.phone));
   Person person;
   person.name = p.name;
-  person.birth_year = static_cast<uint16_t>(p.birth_year);
   person.phone = p.phone;
-  if (!p.id_card.empty()) {
-    std::string id = p.id_card;
+  VLEDGER_TRY(SetBirth(person, p, today));
+  return person;
+}
+
+// Writes the person record beside the chain and returns its personRef.
+// The ID-card number itself is never stored: only a salted hash of it
+// (with the record's own salt) and the birth date read from it.
+std::string PutPerson(WriteTxn& txn, Person person, const std::string& id_card) {
+  std::string salt = RandomSalt();
+  person.id_card_hash.clear();
+  if (!id_card.empty()) {
+    std::string id = id_card;
     if (id[17] == 'x') id[17] = 'X';
     person.id_card_hash = AsString(Sha256(salt + id));
   }
@@ -49,12 +72,46 @@ std::string PutPerson(WriteTxn& txn, const PersonArgs& p) {
   return ref;
 }
 
+// The age the log records for a resident: a declaration given now, else
+// what the birth data say `today`. An adult stays one, so a resident known
+// to be an adult is still named (as 已删除) once its record is erased; one
+// recorded as a minor turns adult by the birth data while they are kept.
+// Rejected when a declaration contradicts the birth data.
+Result<AgeClass> AgeToRecord(const std::optional<Person>& person, bool minor, bool adult,
+                             const std::string& today) {
+  ResidentRecord declared;
+  declared.minor = minor;
+  declared.adult = adult;
+  AgeFacts facts = AgeFactsOf(declared, person);
+  VLEDGER_TRY(CheckAgeDeclaration(facts, today));
+  return AgeOn(facts, today);
+}
+
+std::optional<Person> DecodePersonRow(const std::optional<std::string>& row) {
+  if (!row || row->size() < 16) return std::nullopt;
+  auto person = DecodePerson(std::string_view(*row).substr(16));
+  return person.ok() ? std::optional<Person>(*person) : std::nullopt;
+}
+
 struct CommonOpts {
   std::string request_id;
 };
 
 void AddRequestId(CLI::App* cmd, std::string& request_id) {
   cmd->add_option("--request-id", request_id, "idempotency key");
+}
+
+// The age and contact options of `resident add` and `resident update`.
+void AddPersonOptions(CLI::App* cmd, PersonArgs& person, bool& minor, bool& adult) {
+  CLI::Option* m =
+      cmd->add_flag("--minor", minor, "under 18 (when no birth year or ID card is known)");
+  CLI::Option* a =
+      cmd->add_flag("--adult", adult, "18 or older (when no birth year or ID card is known)");
+  m->excludes(a);
+  cmd->add_option("--birth-year", person.birth_year, "year of birth");
+  cmd->add_option("--phone", person.phone, "phone number");
+  cmd->add_option("--id-card", person.id_card,
+                  "ID-card number (kept: its birth date and a salted hash, never the number)");
 }
 
 template <typename Opts, typename Fn>
@@ -67,11 +124,26 @@ void OnAppend(CLI::App* cmd, Context& ctx, Action* action, std::shared_ptr<Opts>
   });
 }
 
-std::string PersonName(Ledger& ledger, const std::string& ref) {
+std::optional<Person> LoadPerson(Ledger& ledger, const std::string& ref) {
   auto row = ledger.GetPerson(ref);
-  if (!row.ok() || !*row || (*row)->size() < 16) return "已删除";
-  auto person = DecodePerson(std::string_view(**row).substr(16));
-  return person.ok() ? person->name : "?";
+  return row.ok() ? DecodePersonRow(*row) : std::nullopt;
+}
+
+std::string PersonName(Ledger& ledger, const std::string& ref) {
+  auto person = LoadPerson(ledger, ref);
+  return person ? person->name : "已删除";
+}
+
+const char* AgeName(AgeClass age) {
+  switch (age) {
+    case AgeClass::kAdult:
+      return "adult";
+    case AgeClass::kMinor:
+      return "minor";
+    case AgeClass::kUnknown:
+      break;
+  }
+  return "unknown";
 }
 
 Status ListVillagesCmd(Context& ctx) {
@@ -94,13 +166,21 @@ Status ListResidentsCmd(Context& ctx, const std::string& village) {
   if (!village.empty() && !LoadVillage(*state, village)) {
     return Status::Rejected("--village: unknown village \"" + village + "\"");
   }
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
+  std::string today = CstDate(now_ms);
   Json out = Json::array();
   for (const auto& r : ListResidents(*state, village)) {
-    std::string name = PersonName(*ledger, r.person_ref);
+    auto person = LoadPerson(*ledger, r.person_ref);
+    std::string name = person ? person->name : "已删除";
+    AgeClass age = AgeOn(AgeFactsOf(r, person), today);
     out.push_back(Json{{"id", r.id}, {"village", r.village}, {"household", r.household},
-                       {"name", name}, {"minor", r.minor}, {"status", r.status}});
+                       {"name", name}, {"minor", age == AgeClass::kMinor}, {"status", r.status},
+                       {"age", AgeName(age)}});
     if (!ctx.options.json) {
-      ctx.PrintLine(r.id + "  " + r.household + "  " + name + (r.minor ? "  (minor)" : "") +
+      std::string mark = age == AgeClass::kMinor     ? "  (minor)"
+                         : age == AgeClass::kUnknown ? "  (age unknown)"
+                                                     : "";
+      ctx.PrintLine(r.id + "  " + r.household + "  " + name + mark +
                     (r.status != "active" ? "  " + r.status : ""));
     }
   }
@@ -128,15 +208,57 @@ Status ListHouseholdsCmd(Context& ctx, const std::string& village) {
 }  // namespace
 
 Status BuildResident(CommitBuilder& b, const ResidentArgs& a) {
-  VLEDGER_TRY(CheckPersonArgs("--name", a.person));
-  std::string ref = PutPerson(b.txn(), a.person);
-  return b.Add(ResidentRegistered{a.id, a.village, a.household, a.minor, ref}).status();
+  std::string today = CstDate(b.now_ms());
+  VLEDGER_ASSIGN_OR_RETURN(Person person, NewPerson("--name", a.person, today));
+  VLEDGER_ASSIGN_OR_RETURN(AgeClass age, AgeToRecord(person, a.minor, a.adult, today));
+  std::string ref = PutPerson(b.txn(), person, a.person.id_card);
+  return b
+      .Add(ResidentRegistered{a.id, a.village, a.household, age == AgeClass::kMinor, ref,
+                              age == AgeClass::kAdult})
+      .status();
 }
 
 Status BuildHousehold(CommitBuilder& b, const HouseholdArgs& a) {
-  VLEDGER_TRY(CheckPersonArgs("--head", a.head));
-  std::string ref = PutPerson(b.txn(), a.head);
+  VLEDGER_ASSIGN_OR_RETURN(Person person, NewPerson("--head", a.head, CstDate(b.now_ms())));
+  std::string ref = PutPerson(b.txn(), person, a.head.id_card);
   return b.Add(HouseholdRegistered{a.id, a.village, ref}).status();
+}
+
+Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) {
+  VLEDGER_TRY(CheckId("ID", a.id));
+  auto resident = LoadResident(b.state(), a.id);
+  if (!resident) return Status::Rejected("ID: unknown resident \"" + a.id + "\"");
+  const PersonArgs& p = a.person;
+  bool new_record = !p.name.empty() || !p.phone.empty() || p.birth_year != 0 || !p.id_card.empty();
+  std::string today = CstDate(b.now_ms());
+  std::optional<Person> person = DecodePersonRow(b.txn().GetPerson(resident->person_ref));
+  if (new_record) {
+    if (!person) {
+      return Status::Rejected("ID: the person record of resident \"" + a.id +
+                              "\" was erased; it cannot be updated");
+    }
+    if (!p.name.empty()) VLEDGER_TRY(CheckName("--name", p.name));
+    if (!p.phone.empty()) VLEDGER_TRY(CheckPhone(p.phone));
+    if (!p.name.empty()) person->name = p.name;
+    if (!p.phone.empty()) person->phone = p.phone;
+    VLEDGER_TRY(SetBirth(*person, p, today));
+  }
+  ResidentUpdated update{a.id, a.household, a.status, "", false, false};
+  if (new_record || a.minor || a.adult) {
+    // Only a declaration given now can contradict the birth data: one made
+    // earlier gives way to birth data recorded since. Unknown: unchanged.
+    VLEDGER_ASSIGN_OR_RETURN(AgeClass age, AgeToRecord(person, a.minor, a.adult, today));
+    update.minor = age == AgeClass::kMinor;
+    update.adult = age == AgeClass::kAdult;
+  }
+  if (!new_record) return b.Add(update).status();
+  // A new record under a new salt; the old one is erased as `person erase`
+  // does. Its ID-card hash is bound to the old salt, so it is kept only
+  // when the number is given again (the birth date read from it stays).
+  update.person_ref = PutPerson(b.txn(), *person, p.id_card);
+  VLEDGER_TRY(b.Add(update).status());
+  b.txn().DeletePerson(resident->person_ref);
+  return b.Add(PersonErased{resident->person_ref, "replaced by resident update"}).status();
 }
 
 void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action) {
@@ -232,7 +354,7 @@ void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     struct Opts : CommonOpts {
       std::string id, village, household;
-      bool minor = false;
+      bool minor = false, adult = false;
       PersonArgs person;
     };
     auto o = std::make_shared<Opts>();
@@ -241,28 +363,28 @@ void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--village", o->village, "village code")->required();
     cmd->add_option("--household", o->household, "household id")->required();
     cmd->add_option("--name", o->person.name, "name (kept beside the chain)")->required();
-    cmd->add_flag("--minor", o->minor, "under 18: never shown by name in public");
-    cmd->add_option("--birth-year", o->person.birth_year, "year of birth");
-    cmd->add_option("--phone", o->person.phone, "phone number");
-    cmd->add_option("--id-card", o->person.id_card, "ID-card number (only a salted hash is kept)");
+    AddPersonOptions(cmd, o->person, o->minor, o->adult);
     AddRequestId(cmd, o->request_id);
     OnAppend(cmd, ctx, action, o, [](const Opts& op, CommitBuilder& b) {
-      return BuildResident(b, ResidentArgs{op.id, op.village, op.household, op.minor, op.person});
+      return BuildResident(
+          b, ResidentArgs{op.id, op.village, op.household, op.minor, op.person, op.adult});
     });
   }
   {
     struct Opts : CommonOpts {
-      std::string id, household, status;
+      ResidentUpdateArgs args;
     };
     auto o = std::make_shared<Opts>();
-    CLI::App* cmd = AddCommand(*resident, "update", "move a resident or mark departed/deceased");
-    cmd->add_option("ID", o->id, "resident id")->required();
-    cmd->add_option("--household", o->household, "new household");
-    cmd->add_option("--status", o->status, "active|departed|deceased");
+    CLI::App* cmd = AddCommand(*resident, "update",
+                               "move a resident, mark departed/deceased, or correct its record");
+    cmd->add_option("ID", o->args.id, "resident id")->required();
+    cmd->add_option("--household", o->args.household, "new household");
+    cmd->add_option("--status", o->args.status, "active|departed|deceased");
+    cmd->add_option("--name", o->args.person.name, "new name (a new person record)");
+    AddPersonOptions(cmd, o->args.person, o->args.minor, o->args.adult);
     AddRequestId(cmd, o->request_id);
-    OnAppend(cmd, ctx, action, o, [](const Opts& op, CommitBuilder& b) {
-      return b.Add(ResidentUpdated{op.id, op.household, op.status}).status();
-    });
+    OnAppend(cmd, ctx, action, o,
+             [](const Opts& op, CommitBuilder& b) { return BuildResidentUpdate(b, op.args); });
   }
   {
     auto village_code = std::make_shared<std::string>();

@@ -15,6 +15,7 @@
 #include <span>
 
 #include "vledger/clock.h"
+#include "vledger/validate.h"
 #include "vledger/verify.h"
 
 namespace vledger::cli {
@@ -182,7 +183,7 @@ void Context::PrintLine(const std::string& line) const {
 
 void Context::Warn(const std::string& line) const {
   if (quiet) return;
-  std::cerr << "vledger: warning: " << line << "\n";
+  std::cerr << "vledger: warning: " << EscapeControls(line) << "\n";
 }
 
 CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help) {

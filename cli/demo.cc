@@ -89,7 +89,7 @@ Status BuildRegistry(DemoRunner& run) {
     VLEDGER_TRY(run.Run("collector", {"household", "add", hid, "--village", kVillage, "--head",
                                       head_name, "--request-id", std::string("demo-") + hid}));
     // Three residents a household: the head, a spouse, and every third
-    // household a child (a minor, never named in public).
+    // household a child (a minor by birth year, never named in public).
     for (int k = 0; k < 3; k++) {
       const std::string rid = fmt::format("R{:03d}", ++resident);
       bool minor = k == 2 && h % 3 == 0;
@@ -99,7 +99,6 @@ Status BuildRegistry(DemoRunner& run) {
                                        "--household", hid, "--name", name};
       int birth = minor ? 2012 + h % 6 : 1950 + (resident * 7) % 45;
       args.insert(args.end(), {"--birth-year", std::to_string(birth)});
-      if (minor) args.push_back("--minor");
       VLEDGER_TRY(run.Run("collector", args));
       if (k == 0) VLEDGER_TRY(run.Run("collector", {"household", "head", hid, "--resident", rid}));
     }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "funds_cli.h"
+#include "vledger/age.h"
 #include "vledger/codec.h"
 #include "vledger/funds.h"
 #include "vledger/money.h"
@@ -28,12 +29,19 @@ Result<FundRecord> FundOf(StateStore& state, const std::string& field, const std
   return *f;
 }
 
-// The name of a person record, or nullopt when erased or unreadable.
-std::optional<std::string> PersonNameOf(const Ledger& ledger, std::string_view ref) {
+// A person record, or nullopt when erased or unreadable.
+std::optional<Person> PersonOf(const Ledger& ledger, std::string_view ref) {
   auto row = ledger.GetPerson(ref);
   if (!row.ok() || !*row || (*row)->size() < 16) return std::nullopt;
   auto person = DecodePerson(std::string_view(**row).substr(16));
   if (!person.ok()) return std::nullopt;
+  return *person;
+}
+
+// The name of a person record, or nullopt when erased or unreadable.
+std::optional<std::string> PersonNameOf(const Ledger& ledger, std::string_view ref) {
+  auto person = PersonOf(ledger, ref);
+  if (!person) return std::nullopt;
   return person->name;
 }
 
@@ -390,9 +398,10 @@ struct Use {
 // Restricted money of one purpose is spent first in, first out: each
 // payment or release drawing on it is attributed to the oldest gifts with
 // money left. Reversed gifts, payments and releases are left out.
-std::map<uint64_t, std::pair<std::vector<Use>, int64_t>> AttributeUses(StateStore& state,
-                                                                       const FundRecord& fund,
-                                                                       const std::string& purpose) {
+// A resident paid is shown by id only when known to be an adult `today`.
+std::map<uint64_t, std::pair<std::vector<Use>, int64_t>> AttributeUses(
+    const Ledger& ledger, StateStore& state, const FundRecord& fund, const std::string& purpose,
+    const std::string& today) {
   std::vector<FundMovement> rows = ListMovements(state, fund.code);
   std::set<uint64_t> reversed;
   for (const FundMovement& m : rows) {
@@ -415,7 +424,8 @@ std::map<uint64_t, std::pair<std::vector<Use>, int64_t>> AttributeUses(StateStor
     if (fund.list_beneficiaries != "none" && m.beneficiary.size() > 2) {
       std::string id = m.beneficiary.substr(2);
       auto r = m.beneficiary[0] == 'R' ? LoadResident(state, id) : std::nullopt;
-      if (!r || !r->minor) to = id;  // minors never appear, not even by id
+      // Minors and residents of unknown age never appear, not even by id.
+      if (!r || KnownAdultOn(AgeFactsOf(*r, PersonOf(ledger, r->person_ref)), today)) to = id;
     }
     int64_t left = -m.restricted_delta;
     while (left > 0 && head < queue.size()) {
@@ -447,6 +457,8 @@ Status DonorCommand(Context& ctx, const std::string& name) {
   }));
   if (seqs.empty()) return Status::Rejected("NAME: no donor named " + Quoted(name));
   std::sort(seqs.begin(), seqs.end());
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
+  std::string today = CstDate(now_ms);
   std::map<std::pair<std::string, std::string>, std::map<uint64_t, std::pair<std::vector<Use>, int64_t>>>
       cache;
   Json gifts = Json::array();
@@ -463,7 +475,7 @@ Status DonorCommand(Context& ctx, const std::string& name) {
     int64_t unspent = 0;
     if (!d->purpose.empty()) {
       auto key = std::make_pair(d->fund, d->purpose);
-      if (!cache.count(key)) cache[key] = AttributeUses(*state, *fund, d->purpose);
+      if (!cache.count(key)) cache[key] = AttributeUses(*ledger, *state, *fund, d->purpose, today);
       auto it = cache[key].find(seq);
       if (it != cache[key].end()) {
         for (const Use& u : it->second.first) {

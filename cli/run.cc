@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "context.h"
+#include "vledger/validate.h"
 
 namespace vledger::cli {
 namespace {
@@ -19,7 +20,9 @@ int Fail(const Status& st) {
   for (char& c : msg) {
     if (c == '\n') c = ' ';  // one line, always
   }
-  std::cerr << "vledger: error: " << msg << "\n";
+  // Messages quote what the user typed or a file held: its control
+  // characters are shown escaped, never sent to the terminal.
+  std::cerr << "vledger: error: " << EscapeControls(msg) << "\n";
   return st.exit_code();
 }
 
@@ -58,7 +61,7 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string what = e.what();
-    std::cerr << "vledger: error: " << what << " (see vledger --help)\n";
+    std::cerr << "vledger: error: " << EscapeControls(what) << " (see vledger --help)\n";
     return 2;
   }
   if (!action) return Fail(Status::Usage("no command given (see vledger --help)"));

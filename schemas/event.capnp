@@ -130,6 +130,11 @@ struct ResidentRegistered {
   # Minors never appear by name in public output.
   personRef @4 :Data;
   # Commitment to the resident's person record (32 bytes).
+  adult @5 :Bool;
+  # minor/adult: the age known when recorded, declared (`--minor`,
+  # `--adult`) or read from the birth data; both false when unknown. Public
+  # output takes the age from the person record's birth date, else its birth
+  # year, else from these; unknown is shown as a minor.
 }
 
 struct ResidentUpdated {
@@ -138,6 +143,13 @@ struct ResidentUpdated {
   # New household when the resident moved; empty when unchanged.
   status @2 :Text;
   # "active", "departed" or "deceased"; empty when unchanged.
+  personRef @3 :Data;
+  # Commitment to the resident's new person record; empty when unchanged
+  # (then left unset, so events without it encode as before the field
+  # existed). The old record is erased by a personErased in the same commit.
+  minor @4 :Bool;
+  adult @5 :Bool;
+  # The age known now, as in ResidentRegistered; both false when unchanged.
 }
 
 struct PersonErased {
@@ -343,4 +355,7 @@ struct Person {
   phone @2 :Text;
   idCardHash @3 :Data;
   # Salted SHA-256 of the ID-card number, never the number itself.
+  birthDate @4 :UInt32;
+  # Birth date read from the ID-card number as YYYYMMDD (19620315); 0 when
+  # no number was given.
 }

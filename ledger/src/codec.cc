@@ -8,7 +8,10 @@
 //
 // Encoding rule worth knowing when writing events by other means: every
 // pointer field (Text, Data, List) is always set, even when empty, so an empty
-// text is a pointer to an empty string, never a null pointer.
+// text is a pointer to an empty string, never a null pointer. The exception
+// is a pointer field appended to a struct after events of it were written
+// (ResidentUpdated.personRef): it is set only when not empty, so the older
+// events keep their encoding (canonical form drops a trailing null pointer).
 //
 // event.capnp has no $Cxx.namespace, so the generated types live in the global
 // namespace: below, `::Genesis` is the wire struct and `Genesis` the plain one.
@@ -198,23 +201,34 @@ void Fill(::ResidentRegistered::Builder out, const ResidentRegistered& in) {
   out.setHousehold(AsText(in.household));
   out.setMinor(in.minor);
   out.setPersonRef(AsData(in.person_ref));
+  out.setAdult(in.adult);
 }
 ResidentRegistered Read(::ResidentRegistered::Reader in) {
   return {.id = Str(in.getId()),
           .village = Str(in.getVillage()),
           .household = Str(in.getHousehold()),
           .minor = in.getMinor(),
-          .person_ref = Str(in.getPersonRef())};
+          .person_ref = Str(in.getPersonRef()),
+          .adult = in.getAdult()};
 }
 
 void Fill(::ResidentUpdated::Builder out, const ResidentUpdated& in) {
   out.setId(AsText(in.id));
   out.setHousehold(AsText(in.household));
   out.setStatus(AsText(in.status));
+  // Appended after events of this kind were written: set only when given,
+  // so an event without it keeps the encoding it always had.
+  if (!in.person_ref.empty()) out.setPersonRef(AsData(in.person_ref));
+  out.setMinor(in.minor);
+  out.setAdult(in.adult);
 }
 ResidentUpdated Read(::ResidentUpdated::Reader in) {
-  return {
-      .id = Str(in.getId()), .household = Str(in.getHousehold()), .status = Str(in.getStatus())};
+  return {.id = Str(in.getId()),
+          .household = Str(in.getHousehold()),
+          .status = Str(in.getStatus()),
+          .person_ref = Str(in.getPersonRef()),
+          .minor = in.getMinor(),
+          .adult = in.getAdult()};
 }
 
 void Fill(::PersonErased::Builder out, const PersonErased& in) {
@@ -546,12 +560,14 @@ void Fill(::Person::Builder out, const Person& in) {
   out.setBirthYear(in.birth_year);
   out.setPhone(AsText(in.phone));
   out.setIdCardHash(AsData(in.id_card_hash));
+  out.setBirthDate(in.birth_date);
 }
 Person Read(::Person::Reader in) {
   return {.name = Str(in.getName()),
           .birth_year = in.getBirthYear(),
           .phone = Str(in.getPhone()),
-          .id_card_hash = Str(in.getIdCardHash())};
+          .id_card_hash = Str(in.getIdCardHash()),
+          .birth_date = in.getBirthDate()};
 }
 
 // ------------------------------------------------------ canonical bytes

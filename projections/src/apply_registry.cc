@@ -167,6 +167,9 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentRegistered& b) {
     return Reject("household", "household " + Quote(h.id) + " is in village " + Quote(h.village));
   }
   VLEDGER_TRY(RequirePersonRef("personRef", b.person_ref));
+  if (b.minor && b.adult) {
+    return Reject("minor", "a resident is declared a minor or an adult, not both");
+  }
   if (FindResident(ctx.state, b.id)) return Reject("id", "resident " + Quote(b.id) + " exists");
   if (LoadPersonOwner(ctx.state, b.person_ref)) {
     return Reject("personRef", "person reference is in use");
@@ -177,6 +180,7 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentRegistered& b) {
   r.household = b.household;
   r.person_ref = b.person_ref;
   r.minor = b.minor;
+  r.adult = b.adult;
   r.seq = ctx.seq;
   StoreResident(ctx.state, r, ctx.seq);
   StorePersonOwner(ctx.state, b.person_ref, PersonOwner{"resident", b.id, false, 0});
@@ -187,8 +191,23 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b) {
   VLEDGER_ASSIGN_OR_RETURN(const ResidentState* resident, RequireResident(ctx.state, "id", b.id));
   ResidentRecord r = resident->rec;
   VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
-  if (b.household.empty() && b.status.empty()) {
-    return Reject("household", "give a new household or a status");
+  if (b.household.empty() && b.status.empty() && b.person_ref.empty() && !b.minor && !b.adult) {
+    return Reject("household", "give a new household, a status, a person record or an age");
+  }
+  if (b.minor && b.adult) {
+    return Reject("minor", "a resident is declared a minor or an adult, not both");
+  }
+  if (!b.person_ref.empty()) {
+    VLEDGER_TRY(RequirePersonRef("personRef", b.person_ref));
+    if (LoadPersonOwner(ctx.state, b.person_ref)) {
+      return Reject("personRef", "person reference is in use");
+    }
+    r.person_ref = b.person_ref;
+    StorePersonOwner(ctx.state, b.person_ref, PersonOwner{"resident", r.id, false, 0});
+  }
+  if (b.minor || b.adult) {
+    r.minor = b.minor;
+    r.adult = b.adult;
   }
   if (!b.household.empty()) {
     VLEDGER_ASSIGN_OR_RETURN(const HouseholdState* h,

@@ -137,7 +137,9 @@ HouseholdState HouseholdState::DecodeRow(std::string_view id, std::string_view r
 
 std::string ResidentState::EncodeRow() const {
   RecordWriter w;
-  w.Str(rec.id).Str(rec.village).Str(rec.household).Str(rec.person_ref).Bool(rec.minor);
+  // The declaration takes the varint a bool once held: 0 none, 1 minor, 2 adult.
+  w.Str(rec.id).Str(rec.village).Str(rec.household).Str(rec.person_ref);
+  w.U64(rec.minor ? 1 : rec.adult ? 2 : 0);
   w.Str(rec.status).U64(rec.seq);
   w.I64(bal.credit_score).I64(bal.spendable).I64(bal.redeemed).I64(bal.expired);
   w.U64(households.size());
@@ -157,7 +159,9 @@ ResidentState ResidentState::DecodeRow(std::string_view id, std::string_view row
   s.rec.village = r.Str();
   s.rec.household = r.Str();
   s.rec.person_ref = r.Str();
-  s.rec.minor = r.Bool();
+  uint64_t declared = r.U64();
+  s.rec.minor = declared == 1;
+  s.rec.adult = declared == 2;
   s.rec.status = r.Str();
   s.rec.seq = r.U64();
   s.bal.credit_score = r.I64();
@@ -183,7 +187,7 @@ ResidentState ResidentState::DecodeRow(std::string_view id, std::string_view row
   s.recent = r.Str();
   s.hist_chunks = r.U64();
   auto chain = HashFrom(r.Str());
-  CheckDecoded(r, kPrefix, id, chain.has_value());
+  CheckDecoded(r, kPrefix, id, chain.has_value() && declared <= 2);
   s.hist_chain = *chain;
   return s;
 }

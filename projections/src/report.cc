@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "vledger/age.h"
 #include "vledger/bytes.h"
 #include "vledger/funds.h"
 #include "vledger/objections.h"
@@ -21,28 +22,37 @@ using report::L;
 constexpr const char* kErasedZh = "已删除";
 constexpr const char* kAnonymousZh = "爱心人士";
 
-// Resolves person names once each, remembering every ref it read.
+// Reads person records once each, remembering every ref it read.
 class Names {
  public:
   Names(const PersonLookup& persons, const ReportData& d) : persons_(persons), d_(d) {}
 
   std::string Of(const std::string& ref) {
     if (ref.empty()) return "";
-    refs_.insert(ref);
-    auto it = cache_.find(ref);
-    if (it != cache_.end()) return it->second;
-    std::optional<Person> p = persons_(ref);
-    std::string name = p ? p->name : L(d_, kErasedZh, "(erased)");
-    cache_.emplace(ref, name);
-    return name;
+    const std::optional<Person>& p = Record(ref);
+    return p ? p->name : L(d_, kErasedZh, "(erased)");
+  }
+
+  // Whether the resident may be named: known to be an adult on the
+  // report's date (age.h). Unknown age, or an erased record without a
+  // declaration, counts as a minor.
+  bool Adult(const ResidentRecord& r) {
+    return KnownAdultOn(AgeFactsOf(r, Record(r.person_ref)), d_.date);
   }
 
   std::vector<std::string> Refs() const { return {refs_.begin(), refs_.end()}; }
 
  private:
+  const std::optional<Person>& Record(const std::string& ref) {
+    refs_.insert(ref);
+    auto it = cache_.find(ref);
+    if (it == cache_.end()) it = cache_.emplace(ref, persons_(ref)).first;
+    return it->second;
+  }
+
   const PersonLookup& persons_;
   const ReportData& d_;
-  std::map<std::string, std::string> cache_;
+  std::map<std::string, std::optional<Person>> cache_;
   std::set<std::string> refs_;
 };
 
@@ -55,9 +65,6 @@ std::string PeriodStart(std::string_view period) {
                    static_cast<char>('0' + ((quarter - 1) * 3 + 1) % 10), 0};
   return year + "-" + month + "-01";
 }
-
-// Whether the resident's name may appear: adults only.
-bool Nameable(const std::optional<ResidentRecord>& r) { return r && !r->minor; }
 
 std::string RuleAmount(const RuleRecord& r) {
   if (r.has_range) return std::to_string(r.min) + ".." + std::to_string(r.max);
@@ -108,17 +115,20 @@ void GatherRankings(StateStore& state, Names& names, const VillageRecord& villag
                     const PeriodEntries& entries, ReportData& d) {
   std::vector<ResidentRecord> residents = ListResidents(state, d.args.village);
   std::map<std::string, const ResidentRecord*> by_id;
+  std::set<std::string> minors;  // and residents of unknown age
   for (const auto& r : residents) {
     by_id[r.id] = &r;
     d.residents++;
-    if (r.minor) d.minors++;
+    if (!names.Adult(r)) {
+      d.minors++;
+      minors.insert(r.id);
+    }
   }
   std::vector<std::pair<std::string, int64_t>> adults;
   for (const auto& [id, points] : PeriodPointsList(state, d.args.village, d.args.period)) {
     d.total_points += points;
     d.residents_with_points++;
-    auto it = by_id.find(id);
-    if (it != by_id.end() && it->second->minor) {
+    if (minors.count(id) > 0) {
       d.minor_points += points;  // minors count only in totals
       continue;
     }
@@ -136,7 +146,7 @@ void GatherRankings(StateStore& state, Names& names, const VillageRecord& villag
     std::string name;
     if (h) {
       auto head = h->head_resident.empty() ? std::nullopt : LoadResident(state, h->head_resident);
-      if (!head || Nameable(head)) name = names.Of(h->head_ref);
+      if (!head || names.Adult(*head)) name = names.Of(h->head_ref);
     }
     d.households_ranked.push_back({row.rank, row.id, name, row.points, row.stars, row.red_flag,
                                    entries.disputed_households.count(row.id) > 0});
@@ -172,7 +182,7 @@ void AddBeneficiary(StateStore& state, Names& names, const FundRecord& fund,
   std::string ref;
   if (kind == "R:") {
     auto r = LoadResident(state, id);
-    if (!Nameable(r)) {
+    if (!r || !names.Adult(*r)) {
       f.minor_payments++;
       f.minor_fen += amount;
       return;
@@ -255,26 +265,27 @@ bool IsFundEvent(const EventBody& b) {
          std::holds_alternative<DividendDeclared>(b);
 }
 
-std::string ResidentLabel(StateStore& state, const ReportData& d, const std::string& id) {
+std::string ResidentLabel(StateStore& state, Names& names, const ReportData& d,
+                          const std::string& id) {
   auto r = LoadResident(state, id);
-  if (r && r->minor) return L(d, "未成年人", "a minor");
+  if (r && !names.Adult(*r)) return L(d, "未成年人", "a minor");
   return id;
 }
 
-std::string Summary(StateStore& state, const ReportData& d, const Event& e) {
+std::string Summary(StateStore& state, Names& names, const ReportData& d, const Event& e) {
   auto sign = [](int64_t v) { return (v > 0 ? "+" : "") + std::to_string(v); };
   const EventBody& b = e.body;
   if (const auto* p = std::get_if<PointsAwarded>(&b)) {
-    return ResidentLabel(state, d, p->resident) + " " + p->rule + " " + sign(p->points) + " (" +
-           p->occurred_on + ")";
+    return ResidentLabel(state, names, d, p->resident) + " " + p->rule + " " + sign(p->points) +
+           " (" + p->occurred_on + ")";
   }
   if (const auto* p = std::get_if<PointsDeducted>(&b)) {
-    return ResidentLabel(state, d, p->resident) + " " + p->rule + " " + sign(p->points) + " (" +
-           p->occurred_on + ")";
+    return ResidentLabel(state, names, d, p->resident) + " " + p->rule + " " + sign(p->points) +
+           " (" + p->occurred_on + ")";
   }
   if (const auto* p = std::get_if<PointsRedeemed>(&b)) {
-    return ResidentLabel(state, d, p->resident) + " " + L(d, "兑换", "redeemed") + " " + p->item +
-           " -" + std::to_string(p->points);
+    return ResidentLabel(state, names, d, p->resident) + " " + L(d, "兑换", "redeemed") + " " +
+           p->item + " -" + std::to_string(p->points);
   }
   if (const auto* p = std::get_if<PointsExpired>(&b)) {
     return std::string(L(d, "积分清零，截至 ", "points expiry before ")) + p->before;
@@ -312,7 +323,7 @@ std::string TargetVillage(StateStore& state, const Event& e) {
   return EventVillage(state, e);
 }
 
-Status GatherCorrections(StateStore& state, ReportData& d) {
+Status GatherCorrections(StateStore& state, Names& names, ReportData& d) {
   for (const DisclosureRecord& disc : ListDisclosures(state, d.args.village)) {
     if (disc.kind == d.args.kind) d.previous_disclosure = disc.seq;
   }
@@ -343,7 +354,7 @@ Status GatherCorrections(StateStore& state, ReportData& d) {
     line.target = target;
     line.date = CstDate(rev.recorded_at_ms);
     line.type = EventTypeName(tgt.body);
-    line.summary = Summary(state, d, tgt);
+    line.summary = Summary(state, names, d, tgt);
     line.reason = r->reason;
     line.disputed = !OpenObjectionsAbout(state, target).empty();
     d.corrections.push_back(std::move(line));
@@ -389,6 +400,10 @@ Result<ReportData> BuildReport(StateStore& state, const PersonLookup& persons,
   d.max_stars = village->max_stars;
   d.red_flag_share_pct = village->red_flag_share_pct;
   d.checkpoint = std::move(checkpoint);
+  if (args.size > 0) {
+    VLEDGER_ASSIGN_OR_RETURN(Event last, state.ReadEvent(args.size - 1));
+    d.date = CstDate(last.recorded_at_ms);
+  }
   Names names(persons, d);
   if (args.kind != "funds") {
     PeriodEntries entries = GatherEntries(state, *FindVillage(state, args.village), d);
@@ -396,11 +411,11 @@ Result<ReportData> BuildReport(StateStore& state, const PersonLookup& persons,
   } else {
     for (const auto& r : ListResidents(state, args.village)) {
       d.residents++;
-      if (r.minor) d.minors++;
+      if (!names.Adult(r)) d.minors++;
     }
   }
   if (args.kind != "points") GatherFunds(state, names, d);
-  VLEDGER_TRY(GatherCorrections(state, d));
+  VLEDGER_TRY(GatherCorrections(state, names, d));
   GatherObjections(state, d);
   d.person_refs = names.Refs();
   return d;

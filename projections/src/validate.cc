@@ -46,17 +46,64 @@ size_t Utf8Next(std::string_view s, size_t i, uint32_t* cp) {
 
 bool IsControl(uint32_t cp) { return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f); }
 
-// Counts code points; -1 when not valid UTF-8 or a control char is present.
-long CountCodePoints(std::string_view s) {
+// Characters that reorder the text around them on screen (Unicode bidi
+// embeddings, overrides, isolates and marks): a name or note holding one
+// can show something else than what is stored.
+bool IsBidiControl(uint32_t cp) {
+  return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
+         cp == 0x200f || cp == 0x061c;
+}
+
+// Unicode noncharacters: U+FDD0..U+FDEF and the last two of every plane.
+bool IsNoncharacter(uint32_t cp) {
+  return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe;
+}
+
+// Characters that show as nothing or as blank space: White_Space, the
+// zero-width ones, and the fillers that render blank.
+bool IsBlank(uint32_t cp) {
+  switch (cp) {
+    case 0x20:
+    case 0xa0:
+    case 0x1680:
+    case 0x180e:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x2060:
+    case 0x3000:
+    case 0xfeff:
+    case 0x115f:  // Hangul fillers
+    case 0x1160:
+    case 0x3164:
+    case 0xffa0:
+      return true;
+    default:
+      return cp >= 0x2000 && cp <= 0x200d;  // spaces, then U+200B..U+200D zero-width
+  }
+}
+
+// What is wrong with a name's or a text's characters, or "" when nothing.
+// Sets *count to the number of code points.
+std::string BadCharacters(std::string_view s, long* count) {
   long n = 0;
+  bool blank = true;
   for (size_t i = 0; i < s.size();) {
     uint32_t cp;
     size_t len = Utf8Next(s, i, &cp);
-    if (len == 0 || IsControl(cp)) return -1;
+    if (len == 0 || IsControl(cp)) return "must be UTF-8 text without control characters";
+    if (IsBidiControl(cp)) {
+      return fmt::format("has the bidirectional control character U+{:04X}", cp);
+    }
+    if (IsNoncharacter(cp)) return fmt::format("has the Unicode noncharacter U+{:04X}", cp);
+    blank = blank && IsBlank(cp);
     i += len;
     n++;
   }
-  return n;
+  *count = n;
+  if (n > 0 && blank) return "must not be blank (only spaces or invisible characters)";
+  return "";
 }
 
 bool AllDigits(std::string_view s) {
@@ -95,8 +142,9 @@ Status CheckId(std::string_view field, std::string_view value) {
 }
 
 Status CheckName(std::string_view field, std::string_view value) {
-  long n = CountCodePoints(value);
-  if (n < 0) return Bad(field, "must be UTF-8 text without control characters");
+  long n = 0;
+  std::string bad = BadCharacters(value, &n);
+  if (!bad.empty()) return Bad(field, bad);
   if (n == 0) return Bad(field, "must not be empty");
   if (n > static_cast<long>(kNameCodePointsMax)) {
     return Bad(field, "is " + std::to_string(n) + " characters long; at most 64 allowed");
@@ -110,7 +158,9 @@ Status CheckText(std::string_view field, std::string_view value, bool optional) 
     return Bad(field, "is " + std::to_string(value.size()) + " bytes long; at most " +
                           std::to_string(kTextBytesMax) + " allowed");
   }
-  if (CountCodePoints(value) < 0) return Bad(field, "must be UTF-8 text without control characters");
+  long n = 0;
+  std::string bad = BadCharacters(value, &n);
+  if (!bad.empty()) return Bad(field, bad);
   return Status::Ok();
 }
 
@@ -203,6 +253,27 @@ std::string CivilFromDays(int64_t z) {
   const int64_t m = mp + (mp < 10 ? 3 : -9);
   const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
+}
+
+std::string EscapeControls(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    uint32_t cp;
+    size_t len = Utf8Next(text, i, &cp);
+    if (len == 0 || (len == 1 && IsControl(cp))) {
+      out += fmt::format("\\x{:02x}", static_cast<uint8_t>(text[i]));
+      i++;
+      continue;
+    }
+    if (IsControl(cp) || IsBidiControl(cp)) {
+      out += fmt::format("\\u{{{:x}}}", cp);
+    } else {
+      out.append(text.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
 }
 
 }  // namespace vledger

@@ -24,8 +24,8 @@ expect_exit 0 vl "${L[@]}" --key admin.key key register --pub c2.key.pub --role 
 expect_exit 0 vl "${L[@]}" --key admin.key key register --pub a2.key.pub --role admin
 expect_exit 0 vl "${L[@]}" --key admin.key key register --pub a3.key.pub --role admin
 expect_exit 0 vl "${L[@]}" --key c.key household add H1 --village V1 --head 曲建国
-expect_exit 0 vl "${L[@]}" --key c.key resident add R1 --village V1 --household H1 --name 曲明
-expect_exit 0 vl "${L[@]}" --key c.key resident add R2 --village V1 --household H1 --name 曲亮
+expect_exit 0 vl "${L[@]}" --key c.key resident add R1 --village V1 --household H1 --name 曲明 --adult
+expect_exit 0 vl "${L[@]}" --key c.key resident add R2 --village V1 --household H1 --name 曲亮 --adult
 # Key id: hex of the first 8 bytes of SHA-256 of the raw public key.
 key_id() { openssl pkey -pubin -in "$1.key.pub" -outform DER | tail -c 32 | sha256sum | cut -c1-16; }
 C_ID=$(key_id c)

@@ -277,10 +277,10 @@ expect_rejected_unchanged 3 vl "${C1[@]}" village add V9 --name 九村
 expect_stderr_contains 'role collector'
 
 expect_exit 0 vl "${C1[@]}" resident add R1 --village V1 --household H1 --name 曲振华 \
-  --birth-year 1960 --id-card 37108219600101123X
+  --birth-year 1960 --id-card 371082196001011235
 expect_exit 0 vl "${C1[@]}" resident add R2 --village V1 --household H1 --name 曲小明 --minor
-expect_exit 0 vl "${C1[@]}" resident add R3 --village V1 --household H2 --name 曲秀英
-expect_exit 0 vl --key col2.key resident add R4 --village V2 --household H3 --name 王建国
+expect_exit 0 vl "${C1[@]}" resident add R3 --village V1 --household H2 --name 曲秀英 --adult
+expect_exit 0 vl --key col2.key resident add R4 --village V2 --household H3 --name 王建国 --adult
 expect_rejected_unchanged 3 vl "${C1[@]}" resident add R5 --village NOPE --household H1 --name 某
 expect_stderr_contains 'unknown village'
 expect_rejected_unchanged 3 vl "${C1[@]}" resident add R5 --village V1 --household NOPE --name 某

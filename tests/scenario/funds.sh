@@ -39,11 +39,11 @@ expect_exit 0 vl "${A[@]}" key register --pub col.key.pub --role collector --vil
 expect_exit 0 vl "${C[@]}" household add H1 --village V1 --head 曲建国
 expect_exit 0 vl "${C[@]}" household add H2 --village V1 --head 曲建军
 expect_exit 0 vl "${C[@]}" household add H9 --village V2 --head 李大山
-expect_exit 0 vl "${C[@]}" resident add R1 --village V1 --household H1 --name 曲建国
-expect_exit 0 vl "${C[@]}" resident add R2 --village V1 --household H2 --name 曲建军
+expect_exit 0 vl "${C[@]}" resident add R1 --village V1 --household H1 --name 曲建国 --adult
+expect_exit 0 vl "${C[@]}" resident add R2 --village V1 --household H2 --name 曲建军 --adult
 expect_exit 0 vl "${C[@]}" resident add R3 --village V1 --household H2 --name 曲小雨 --minor
-expect_exit 0 vl "${C[@]}" resident add R4 --village V1 --household H1 --name 王秀英
-expect_exit 0 vl "${C[@]}" resident add R9 --village V2 --household H9 --name 李大山
+expect_exit 0 vl "${C[@]}" resident add R4 --village V1 --household H1 --name 王秀英 --adult
+expect_exit 0 vl "${C[@]}" resident add R9 --village V2 --household H9 --name 李大山 --adult
 expect_exit 0 vl "${A[@]}" rule add AW --category 志愿服务 --points 10
 expect_exit 0 vl "${A[@]}" rule add DE --category 环境整治 --points=-5
 # 2021Q3 points: R1 10, R2 20, R3 10-5 = 5, R4 10-10 = 0 (gets nothing).

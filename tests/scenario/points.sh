@@ -91,10 +91,10 @@ R=(--key "$tmp/rev1.key")
 "$VL" "${C[@]}" household add H1 --village V1 --head 曲大山 >/dev/null
 "$VL" "${C[@]}" household add H2 --village V1 --head 曲二 >/dev/null
 "$VL" "${C2[@]}" household add H3 --village V2 --head 王三 >/dev/null
-"$VL" "${C[@]}" resident add R1 --village V1 --household H1 --name 曲大山 >/dev/null
-"$VL" "${C[@]}" resident add R2 --village V1 --household H1 --name 曲小红 >/dev/null
-"$VL" "${C[@]}" resident add R3 --village V1 --household H2 --name 曲二 >/dev/null
-"$VL" "${C2[@]}" resident add R4 --village V2 --household H3 --name 王三 >/dev/null
+"$VL" "${C[@]}" resident add R1 --village V1 --household H1 --name 曲大山 --adult >/dev/null
+"$VL" "${C[@]}" resident add R2 --village V1 --household H1 --name 曲小红 --adult >/dev/null
+"$VL" "${C[@]}" resident add R3 --village V1 --household H2 --name 曲二 --adult >/dev/null
+"$VL" "${C2[@]}" resident add R4 --village V2 --household H3 --name 王三 --adult >/dev/null
 "$VL" "${C[@]}" household head H1 --resident R1 >/dev/null
 
 # ----------------------------------------------------------------- rules

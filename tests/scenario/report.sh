@@ -27,10 +27,10 @@ vl "${A[@]}" key register --pub col2.key.pub --role collector --village V2 >/dev
 vl "${A[@]}" key register --pub rev2.key.pub --role reviewer --village V2 >/dev/null
 vl "${C[@]}" household add H1 --village V1 --head 曲建国 >/dev/null
 vl "${C[@]}" household add H2 --village V1 --head 王秀英 >/dev/null
-vl "${C[@]}" resident add R1 --village V1 --household H1 --name 曲建国 --id-card 370682195001011234 --phone 13812341234 >/dev/null
-vl "${C[@]}" resident add R2 --village V1 --household H2 --name 王秀英 >/dev/null
+vl "${C[@]}" resident add R1 --village V1 --household H1 --name 曲建国 --id-card 370682195001011232 --phone 13812341234 >/dev/null
+vl "${C[@]}" resident add R2 --village V1 --household H2 --name 王秀英 --adult >/dev/null
 vl "${C[@]}" resident add R3 --village V1 --household H1 --name 曲子涵 --minor >/dev/null
-vl "${C[@]}" resident add R4 --village V1 --household H2 --name 欧阳明月 >/dev/null
+vl "${C[@]}" resident add R4 --village V1 --household H2 --name 欧阳明月 --adult >/dev/null
 vl "${C[@]}" household head H1 --resident R1 >/dev/null
 vl "${C[@]}" household head H2 --resident R2 >/dev/null
 vl "${A[@]}" rule add VOL --category 志愿服务 --points 5 --min 1 --max 50 --desc 义务理发 >/dev/null
@@ -91,7 +91,7 @@ expect_exit 0 vl report funds --village V1 --period 2021Q3 --format csv --out fu
 
 # ---------------------------------------------------------------- privacy
 for f in a.html a.md a.csv a.json en.md funds.csv; do
-  for secret in 370682195001011234 曲子涵 张三丰 欧阳明月 13812341234; do
+  for secret in 370682195001011232 曲子涵 张三丰 欧阳明月 13812341234; do
     if grep -qF "$secret" $f; then fail "$f contains $secret"; else pass "$f lacks $secret"; fi
   done
 done

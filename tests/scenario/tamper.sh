@@ -24,7 +24,7 @@ expect_exit 0 vl --ledger $BASE --key admin.key key register --pub col.key.pub -
   --village V1
 C=(--ledger $BASE --key col.key)
 expect_exit 0 vl "${C[@]}" household add H1 --village V1 --head 张三
-expect_exit 0 vl "${C[@]}" resident add R1 --village V1 --household H1 --name 张三
+expect_exit 0 vl "${C[@]}" resident add R1 --village V1 --household H1 --name 张三 --adult
 expect_exit 0 vl "${C[@]}" resident add R2 --village V1 --household H1 --name 张小四 --minor
 expect_exit 0 vl --ledger $BASE --key admin.key village add V2 --name 二村
 expect_exit 0 vl --ledger $BASE --json verify

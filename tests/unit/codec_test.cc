@@ -3,6 +3,7 @@
 // person commitment and the JSON view of bodies.
 #include "vledger/codec.h"
 
+#include <capnp/any.h>
 #include <capnp/message.h>
 #include <capnp/schema.h>
 #include <capnp/serialize.h>
@@ -64,10 +65,18 @@ std::vector<BodyCase> EveryBody() {
                           .village = "qujia",
                           .household = "h1",
                           .minor = true,
-                          .person_ref = "\x20\x21"},
-       R"({"id":"r1","village":"qujia","household":"h1","minor":true,"personRef":"2021"})"},
-      {ResidentUpdated{.id = "r1", .household = "h2", .status = "departed"},
-       R"({"id":"r1","household":"h2","status":"departed"})"},
+                          .person_ref = "\x20\x21",
+                          .adult = true},
+       R"({"id":"r1","village":"qujia","household":"h1","minor":true,"personRef":"2021",)"
+       R"("adult":true})"},
+      {ResidentUpdated{.id = "r1",
+                       .household = "h2",
+                       .status = "departed",
+                       .person_ref = "\x40",
+                       .minor = true,
+                       .adult = true},
+       R"({"id":"r1","household":"h2","status":"departed","personRef":"40","minor":true,)"
+       R"("adult":true})"},
       {PersonErased{.person_ref = "\x30", .reason = "request"},
        R"({"personRef":"30","reason":"request"})"},
       {RuleDefined{.code = "clean",
@@ -414,9 +423,44 @@ TEST(Codec, DecodeRejectsAnUnknownBodyMember) {
   EXPECT_NE(DecodeEvent(bytes).status().message().find("unknown event body"), std::string::npos);
 }
 
+// ResidentUpdated.personRef was appended after such events were written:
+// an event without it has exactly the bytes the older schema gave it (three
+// pointers), so stored events still decode; one with it round-trips.
+TEST(Codec, ResidentUpdatedWithoutPersonRefKeepsItsOlderEncoding) {
+  const Event event =
+      WithEnvelope(ResidentUpdated{.id = "r1", .household = "h2", .status = "", .person_ref = ""});
+  capnp::MallocMessageBuilder message;
+  ::Event::Builder root = message.initRoot<::Event>();
+  root.setRecordedAt(event.recorded_at_ms);
+  root.setKeyId(event.key_id);
+  root.setRequestId(event.request_id);
+  ::ResidentUpdated::Builder body = root.getBody().initResidentUpdated();
+  body.setId("r1");
+  body.setHousehold("h2");
+  body.setStatus("");  // the fields the older schema had, as vledger wrote them
+  capnp::AnyStruct::Reader any = root.asReader();
+  kj::Array<capnp::word> older = any.canonicalize();
+  const std::string older_bytes(reinterpret_cast<const char*>(older.begin()),
+                                older.size() * sizeof(capnp::word));
+  EXPECT_EQ(EncodeEvent(event), older_bytes);
+  Result<Event> decoded = DecodeEvent(older_bytes);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  EXPECT_TRUE(std::get<ResidentUpdated>(decoded->body).person_ref.empty());
+
+  const Event with_ref =
+      WithEnvelope(ResidentUpdated{
+          .id = "r1", .household = "", .status = "", .person_ref = std::string(32, '\x07')});
+  Result<Event> back = DecodeEvent(EncodeEvent(with_ref));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(std::get<ResidentUpdated>(back->body).person_ref, std::string(32, '\x07'));
+}
+
 TEST(Codec, PersonRoundTripsAndRefusesGarbage) {
-  const Person person{
-      .name = "曲秀英", .birth_year = 1948, .phone = "13800000000", .id_card_hash = "\x01\x02\x03"};
+  const Person person{.name = "曲秀英",
+                      .birth_year = 1948,
+                      .phone = "13800000000",
+                      .id_card_hash = "\x01\x02\x03",
+                      .birth_date = 19480305};
   const std::string bytes = EncodePerson(person);
   EXPECT_EQ(EncodePerson(person), bytes);
   Result<Person> decoded = DecodePerson(bytes);
@@ -425,6 +469,7 @@ TEST(Codec, PersonRoundTripsAndRefusesGarbage) {
   EXPECT_EQ(decoded->birth_year, person.birth_year);
   EXPECT_EQ(decoded->phone, person.phone);
   EXPECT_EQ(decoded->id_card_hash, person.id_card_hash);
+  EXPECT_EQ(decoded->birth_date, person.birth_date);
   for (size_t size = 0; size < bytes.size(); ++size) {
     EXPECT_EQ(DecodePerson(bytes.substr(0, size)).status().code(), Code::kFault);
   }

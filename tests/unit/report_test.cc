@@ -57,10 +57,10 @@ class ReportFixture : public ::testing::Test {
     Add(VillageRegistered{"V1", "甲夼曲家村"});
     std::string head = Person("曲建国", "");
     Add(HouseholdRegistered{"H1", "V1", head});
-    Add(ResidentRegistered{"R1", "V1", "H1", false, Person("曲建国", "")});
-    Add(ResidentRegistered{"R2", "V1", "H1", false, Person("王秀英", "13812341234")});
+    Add(ResidentRegistered{"R1", "V1", "H1", false, Person("曲建国", ""), true});
+    Add(ResidentRegistered{"R2", "V1", "H1", false, Person("王秀英", "13812341234"), true});
     Add(ResidentRegistered{"R3", "V1", "H1", true, Person("曲子涵", "")});
-    Add(ResidentRegistered{"R4", "V1", "H1", false, Person("欧阳明月", "")});
+    Add(ResidentRegistered{"R4", "V1", "H1", false, Person("欧阳明月", ""), true});
     Add(HouseholdHeadSet{"H1", "R1"});
     RuleDefined vol;
     vol.code = "VOL";
@@ -86,10 +86,13 @@ class ReportFixture : public ::testing::Test {
     Pay("R3", 3000);
   }
 
-  std::string Person(const std::string& name, const std::string& phone) {
+  std::string Person(const std::string& name, const std::string& phone, uint16_t birth_year = 0,
+                     uint32_t birth_date = 0) {
     vledger::Person p;
     p.name = name;
     p.phone = phone;
+    p.birth_year = birth_year;
+    p.birth_date = birth_date;
     p.id_card_hash = std::string(32, 'x');
     std::string salt(16, static_cast<char>('a' + persons_.size()));
     std::string ref = PersonRef(salt, EncodePerson(p));
@@ -123,7 +126,7 @@ class ReportFixture : public ::testing::Test {
   }
   void Add(EventBody body) {
     Event e;
-    e.recorded_at_ms = 1632996000000;  // 2021-09-30T10:00:00Z
+    e.recorded_at_ms = now_ms_;
     e.key_id = admin_id_;
     e.body = std::move(body);
     uint64_t seq = events_.size();
@@ -150,6 +153,7 @@ class ReportFixture : public ::testing::Test {
   }};
   std::map<std::string, vledger::Person> persons_;
   std::string admin_id_;
+  int64_t now_ms_ = 1632996000000;  // 2021-09-30T10:00:00Z
 };
 
 TEST_F(ReportFixture, MinorsOnlyInTotals) {
@@ -163,6 +167,32 @@ TEST_F(ReportFixture, MinorsOnlyInTotals) {
   ASSERT_EQ(d.funds.size(), 1u);
   EXPECT_EQ(d.funds[0].minor_payments, 1u);
   EXPECT_EQ(d.funds[0].minor_fen, 3000);
+}
+
+TEST_F(ReportFixture, OnlyResidentsKnownToBeAdultsOnTheReportDateAreNamed) {
+  // A child by birth year whose --minor was forgotten, a resident of
+  // unknown age, one born in 2003 (birth year only: a minor all 2021), and
+  // one whose ID card says 2003-06-15 (an adult since 2021-06-15) though
+  // declared a minor.
+  Add(ResidentRegistered{"R5", "V1", "H1", false, Person("曲小刚", "", 2016)});
+  Add(ResidentRegistered{"R6", "V1", "H1", false, Person("曲未知", "")});
+  Add(ResidentRegistered{"R7", "V1", "H1", false, Person("曲青年", "", 2003)});
+  Add(ResidentRegistered{"R8", "V1", "H1", true, Person("曲身份", "", 2003, 20030615)});
+  for (const char* r : {"R5", "R6", "R7", "R8"}) Award(r, 10);
+  std::string out = RenderReport(Build("md"));
+  for (const char* hidden : {"曲小刚", "曲未知", "曲青年"}) {
+    EXPECT_EQ(out.find(hidden), std::string::npos) << hidden;
+  }
+  EXPECT_NE(out.find("曲身份"), std::string::npos);
+  EXPECT_EQ(Build("json").minors, 4u);  // R3, R5, R6, R7
+  // The report's date is its last event's: one recorded in 2022 makes the
+  // resident born in 2003 an adult.
+  now_ms_ = 1641340800000;  // 2022-01-05T00:00:00Z
+  Add(VillageRegistered{"V2", "乙村"});
+  out = RenderReport(Build("md"));
+  EXPECT_NE(out.find("曲青年"), std::string::npos);
+  EXPECT_EQ(out.find("曲小刚"), std::string::npos);
+  EXPECT_EQ(out.find("曲未知"), std::string::npos);
 }
 
 TEST_F(ReportFixture, NoFormatLeaksPersonalData) {

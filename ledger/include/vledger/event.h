@@ -49,9 +49,12 @@ struct ResidentRegistered {
   std::string id, village, household;
   bool minor = false;
   std::string person_ref;
+  bool adult = false;
 };
 struct ResidentUpdated {
   std::string id, household, status;
+  std::string person_ref;  // the new person record's, or empty
+  bool minor = false, adult = false;
 };
 struct PersonErased {
   std::string person_ref, reason;
@@ -181,6 +184,7 @@ struct Person {
   uint16_t birth_year = 0;
   std::string phone;
   std::string id_card_hash;
+  uint32_t birth_date = 0;  // YYYYMMDD from the ID-card number, or 0
 };
 
 }  // namespace vledger

@@ -91,7 +91,9 @@ struct HouseholdState {
 
 struct ResidentRecord {
   std::string id, village, household, person_ref;
-  bool minor = false;
+  // Declared age (--minor, --adult); what decides a resident's age is in
+  // age.h.
+  bool minor = false, adult = false;
   std::string status = "active";  // active, departed, deceased
   uint64_t seq = 0;
 };

@@ -7,11 +7,11 @@
 // gathers a ReportData from the rows; one renderer per format turns it into
 // bytes (report_html.cc, report_md.cc, report_csv.cc, report_json.cc).
 //
-// Privacy is applied while gathering, so no renderer can leak: minors are
-// only counted in totals, donors are named only with consent (else
-// 爱心人士), beneficiaries are listed only as the fund's listBeneficiaries
-// policy says (masked as 张*明 unless "full"), ID-card hashes and phones are
-// never read into ReportData.
+// Privacy is applied while gathering, so no renderer can leak: minors and
+// residents of unknown age (age.h) are only counted in totals, donors are
+// named only with consent (else 爱心人士), beneficiaries are listed only as
+// the fund's listBeneficiaries policy says (masked as 张*明 unless "full"),
+// ID-card hashes and phones are never read into ReportData.
 //
 // Every output is cut into named sections (kSection* below) with a stable
 // marker per format, so `verify-report` can name the first section that
@@ -122,6 +122,9 @@ struct ObjectionLine {
 
 struct ReportData {
   ReportArgs args;
+  // The report's date: recordedAt (China Standard Time) of event size-1.
+  // Residents are named only when known to be adults on it (age.h).
+  std::string date;
   std::string ledger_name, village_name;
   int64_t star_points = 20;
   uint32_t max_stars = 5, red_flag_share_pct = 10;

@@ -16,11 +16,19 @@ inline constexpr size_t kTextBytesMax = 4096;  // notes, reasons, item names
 
 // 1-64 chars of [A-Za-z0-9_.-].
 Status CheckId(std::string_view field, std::string_view value);
-// UTF-8, 1-64 code points, no control characters (general category Cc).
+// UTF-8, 1-64 code points, no control characters (general category Cc),
+// no bidirectional controls (U+202A..U+202E, U+2066..U+2069, U+200E,
+// U+200F, U+061C), no noncharacters (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF),
+// and not blank: not only spaces (U+3000 too) and zero-width characters.
 Status CheckName(std::string_view field, std::string_view value);
-// Free text: valid UTF-8, at most kTextBytesMax bytes, no control
-// characters other than none at all; may be empty when `optional`.
+// Free text: valid UTF-8, at most kTextBytesMax bytes, the characters
+// CheckName takes; may be empty when `optional`, never blank.
 Status CheckText(std::string_view field, std::string_view value, bool optional);
+
+// `text` made safe to print on a terminal: control characters (C0, DEL,
+// C1) and bytes that are not UTF-8 become \x1b or \u{85}, bidirectional
+// controls \u{202e}; everything else is kept.
+std::string EscapeControls(std::string_view text);
 // YYYY-MM-DD, a real calendar date.
 Status CheckDate(std::string_view field, std::string_view value);
 // YYYY-MM.
