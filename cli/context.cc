@@ -4,6 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -150,6 +151,17 @@ CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::strin
   CLI::App* cmd = parent.add_subcommand(name, help);
   cmd->fallthrough();  // global options may follow the command
   return cmd;
+}
+
+CLI::Validator WholeNumber(const std::string& what) {
+  auto check = [what](std::string& s) -> std::string {
+    if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos) {
+      return "\"" + s + "\" is not a " + what;
+    }
+    s.erase(0, std::min(s.find_first_not_of('0'), s.size() - 1));
+    return "";
+  };
+  return CLI::Validator(check, what);
 }
 
 std::string Fingerprint(const CLI::App& cmd) {

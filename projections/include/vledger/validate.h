@@ -21,7 +21,13 @@ Status CheckName(std::string_view field, std::string_view value);
 // Free text: valid UTF-8, at most kTextBytesMax bytes, no control
 // characters other than none at all; may be empty when `optional`.
 Status CheckText(std::string_view field, std::string_view value, bool optional);
-// YYYY-MM-DD, a real calendar date.
+// Dates (of acts, cut-offs, reply dues) lie in these years: a date before
+// 1970 or after 2200 is a typing mistake, not a village's act.
+inline constexpr int kDateYearMin = 1970;
+inline constexpr int kDateYearMax = 2200;
+
+// YYYY-MM-DD, a real calendar date from kDateYearMin-01-01 to
+// kDateYearMax-12-31.
 Status CheckDate(std::string_view field, std::string_view value);
 // YYYY-MM.
 Status CheckMonth(std::string_view field, std::string_view value);
