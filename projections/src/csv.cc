@@ -135,15 +135,17 @@ class Gb18030 {
   iconv_t cd_;
 };
 
+Status NeitherEncoding(uint64_t line) {
+  return Status::Rejected("line " + std::to_string(line) +
+                          ": the file is neither UTF-8 nor GB18030 (use --encoding)");
+}
+
 Result<std::string> FromGb18030(std::string_view bytes) {
   Gb18030 gb;
   if (!gb.ok()) return Status::Internal("iconv: GB18030 is not available");
   size_t bad = 0;
   std::optional<std::string> out = gb.Decode(bytes, &bad);
-  if (!out) {
-    return Status::Rejected("line " + std::to_string(LineAt(bytes, bad)) +
-                            ": the file is neither UTF-8 nor GB18030 (use --encoding)");
-  }
+  if (!out) return NeitherEncoding(LineAt(bytes, bad));
   return std::move(*out);
 }
 
@@ -170,13 +172,14 @@ Result<LineEncodings> JudgeLines(std::string_view bytes) {
     start = i + 1;
     uint64_t here = line++;
     if (std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; })) continue;
+    size_t bad = 0;
     if (FirstInvalidUtf8(text) != std::string_view::npos) {
+      if (!gb.Decode(text, &bad)) return NeitherEncoding(here);
       if (found.not_utf8 == 0) found.not_utf8 = here;
       continue;
     }
     bool is_gb = false;
     if (!IsChineseText(text)) {
-      size_t bad = 0;
       std::optional<std::string> as_gb = gb.Decode(text, &bad);
       is_gb = as_gb && IsChineseText(*as_gb);
     }

@@ -178,7 +178,6 @@ reject '--on: "1969-12-31" is outside' "${C[@]}" award R1 ELDER --on 1969-12-31
 expect 2 "vledger: error: --points: a value is required" -- "${C[@]}" award R1 VOL --points ''
 expect 2 "--points: a value is required" -- "${C[@]}" deduct R1 SORT --points ''
 expect 2 "--note: a value is required" -- "${C[@]}" award R1 ELDER --note ''
-expect 2 "--on: a value is required" -- "${C[@]}" award R1 ELDER --on=
 reject "date" "${C[@]}" award R1 ELDER --on 2021-10-01
 reject "rule" "${C[@]}" award R1 LITTER
 reject "rule" "${C[@]}" deduct R1 ELDER
