@@ -525,7 +525,7 @@ void RegisterArchiveCommands(CLI::App& app, Context& ctx, Action* action) {
   CLI::Option* full = cmd->add_flag("--full", o->full, "with the person records (a backup)");
   pub->excludes(full);
   CLI::Option* size = cmd->add_option("--size", o->size, "tree size (with an admin --key)")
-                           ->check(WholeNumber("size"));
+                          ->check(WholeNumber("size"));
   cmd->callback([&ctx, action, o, size] {
     *action = [&ctx, o, size] {
       std::optional<uint64_t> n;

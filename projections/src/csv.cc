@@ -32,11 +32,11 @@ struct CodePoint {
 
 CodePoint NextUtf8(std::string_view s, size_t i) {
   auto b = static_cast<uint8_t>(s[i]);
-  size_t len = b < 0x80                ? 1
-               : (b & 0xe0) == 0xc0    ? 2
-               : (b & 0xf0) == 0xe0    ? 3
-               : (b & 0xf8) == 0xf0    ? 4
-                                       : 0;
+  size_t len = b < 0x80             ? 1
+               : (b & 0xe0) == 0xc0 ? 2
+               : (b & 0xf0) == 0xe0 ? 3
+               : (b & 0xf8) == 0xf0 ? 4
+                                    : 0;
   if (len == 0 || i + len > s.size()) return {};
   uint32_t cp = len == 1 ? b : len == 2 ? (b & 0x1f) : len == 3 ? (b & 0x0f) : (b & 0x07);
   for (size_t k = 1; k < len; k++) {
@@ -155,9 +155,9 @@ Result<std::string> FromGb18030(std::string_view bytes) {
 // UTF-8), so a line that is valid UTF-8 but is not Chinese text there,
 // while as GB18030 it is, is a GB18030 line.
 struct LineEncodings {
-  uint64_t utf8 = 0;         // valid UTF-8 with a character past ASCII
-  uint64_t not_utf8 = 0;     // not valid UTF-8: GB18030 (or neither)
-  uint64_t gb_by_text = 0;   // valid UTF-8 too, but Chinese text only as GB18030
+  uint64_t utf8 = 0;        // valid UTF-8 with a character past ASCII
+  uint64_t not_utf8 = 0;    // not valid UTF-8: GB18030 (or neither)
+  uint64_t gb_by_text = 0;  // valid UTF-8 too, but Chinese text only as GB18030
 };
 
 Result<LineEncodings> JudgeLines(std::string_view bytes) {
@@ -197,7 +197,8 @@ Result<std::string> DecodeCsvText(std::string_view bytes, std::string_view encod
   if (bom) bytes.remove_prefix(kUtf8Bom.size());
   bool forced_utf8 = encoding == "utf-8" || encoding == "UTF-8";
   if (!encoding.empty() && !forced_utf8) {
-    return Status::Rejected("--encoding: \"" + std::string(encoding) + "\" is not utf-8 or gb18030");
+    return Status::Rejected("--encoding: \"" + std::string(encoding) +
+                            "\" is not utf-8 or gb18030");
   }
   size_t bad = FirstInvalidUtf8(bytes);
   if (forced_utf8) {
@@ -206,8 +207,8 @@ Result<std::string> DecodeCsvText(std::string_view bytes, std::string_view encod
   }
   VLEDGER_ASSIGN_OR_RETURN(LineEncodings found, JudgeLines(bytes));
   if (found.utf8 != 0 && found.not_utf8 != 0) {
-    uint64_t gb_line = found.gb_by_text != 0 ? std::min(found.not_utf8, found.gb_by_text)
-                                             : found.not_utf8;
+    uint64_t gb_line =
+        found.gb_by_text != 0 ? std::min(found.not_utf8, found.gb_by_text) : found.not_utf8;
     return Status::Rejected("mixed encodings: line " + std::to_string(found.utf8) +
                             " is UTF-8, line " + std::to_string(gb_line) +
                             " is GB18030; save the file again as \"CSV UTF-8\"");
@@ -273,7 +274,8 @@ Result<CsvTable> ParseCsv(std::string_view text) {
         quoted = false;
       } else if (c == '\r' && i < text.size() && text[i] == '\n') {
         continue;  // CRLF: the LF ends the record
-      } else if (c == '\n' || c == '\r') {  // LF, or a CR alone (old Mac Excel)
+      } else if (c == '\n' || c == '\r') {
+        // LF, or a CR alone (old Mac Excel)
         line++;
         end = true;
       } else {

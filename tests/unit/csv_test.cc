@@ -111,9 +111,8 @@ TEST(CsvEncoding, RefusesAFileMixingUtf8AndGb18030LinesNamingOneOfEach) {
   auto bom = DecodeCsvText("\xEF\xBB\xBF" + file, "");
   ASSERT_FALSE(bom.ok());
   EXPECT_NE(bom.status().message().find("mixed encodings"), std::string::npos);
-  auto gb_first = DecodeCsvText(std::string("id,name\nR4,") + kQuHongGb + "\nR1," + kQuHongUtf8 +
-                                    "\n",
-                                "");
+  auto gb_first =
+      DecodeCsvText(std::string("id,name\nR4,") + kQuHongGb + "\nR1," + kQuHongUtf8 + "\n", "");
   ASSERT_FALSE(gb_first.ok());
   EXPECT_NE(gb_first.status().message().find("line 3 is UTF-8, line 2 is GB18030"),
             std::string::npos)
