@@ -584,7 +584,8 @@ void RegisterArchiveCommands(CLI::App& app, Context& ctx, Action* action) {
   CLI::Option* pub = cmd->add_flag("--public", o->is_public, "without personal data");
   CLI::Option* full = cmd->add_flag("--full", o->full, "with the person records (a backup)");
   pub->excludes(full);
-  CLI::Option* size = cmd->add_option("--size", o->size, "tree size (with an admin --key)");
+  CLI::Option* size = cmd->add_option("--size", o->size, "tree size (with an admin --key)")
+                          ->check(WholeNumber("size"));
   cmd->callback([&ctx, action, o, size] {
     *action = [&ctx, o, size] {
       std::optional<uint64_t> n;

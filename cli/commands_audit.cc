@@ -438,7 +438,8 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     auto size = std::make_shared<uint64_t>(0);
     CLI::App* cmd = AddCommand(app, "checkpoint", "sign and store a checkpoint (admin --key)");
-    CLI::Option* opt = cmd->add_option("--size", *size, "tree size (default: the whole log)");
+    CLI::Option* opt = cmd->add_option("--size", *size, "tree size (default: the whole log)")
+                           ->check(WholeNumber("size"));
     cmd->callback([&ctx, action, size, opt] {
       *action = [&ctx, size, opt] { return CheckpointCommand(ctx, Given(opt, *size)); };
     });
@@ -450,8 +451,9 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
     };
     auto o = std::make_shared<Opts>();
     CLI::App* cmd = AddCommand(app, "prove", "write a c2sp.org/tlog-proof@v1 of one event");
-    cmd->add_option("SEQ", o->seq, "event seq")->required();
-    CLI::Option* opt = cmd->add_option("--size", o->size, "tree size (with --key)");
+    cmd->add_option("SEQ", o->seq, "event seq")->required()->check(WholeNumber("seq"));
+    CLI::Option* opt =
+        cmd->add_option("--size", o->size, "tree size (with --key)")->check(WholeNumber("size"));
     cmd->add_option("--out", o->out, "write the proof to this file");
     cmd->callback([&ctx, action, o, opt] {
       *action = [&ctx, o, opt] { return ProveCommand(ctx, o->seq, Given(opt, o->size), o->out); };

@@ -350,14 +350,14 @@ void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     auto o = std::make_shared<std::pair<uint64_t, uint64_t>>(0, 0);
     CLI::App* cmd = AddCommand(app, "log", "list events");
-    cmd->add_option("--from", o->first, "first seq");
-    cmd->add_option("--limit", o->second, "at most N events");
+    cmd->add_option("--from", o->first, "first seq")->check(WholeNumber("seq"));
+    cmd->add_option("--limit", o->second, "at most N events")->check(WholeNumber("number"));
     cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return Log(ctx, o->first, o->second); }; });
   }
   {
     auto seq = std::make_shared<uint64_t>(0);
     CLI::App* cmd = AddCommand(app, "show", "show one event and its commit");
-    cmd->add_option("SEQ", *seq, "event seq")->required();
+    cmd->add_option("SEQ", *seq, "event seq")->required()->check(WholeNumber("seq"));
     cmd->callback([&ctx, action, seq] { *action = [&ctx, seq] { return Show(ctx, *seq); }; });
   }
   {

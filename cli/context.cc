@@ -244,6 +244,17 @@ std::string CanonicalValue(std::string_view name, const std::string& value) {
 
 }  // namespace
 
+CLI::Validator WholeNumber(const std::string& what) {
+  auto check = [what](std::string& s) -> std::string {
+    if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos) {
+      return "\"" + s + "\" is not a " + what;
+    }
+    s.erase(0, std::min(s.find_first_not_of('0'), s.size() - 1));
+    return "";
+  };
+  return CLI::Validator(check, what);
+}
+
 std::string Fingerprint(const CLI::App& cmd) {
   std::map<std::string, std::vector<std::string>> given;
   for (const CLI::Option* opt : cmd.get_options()) {

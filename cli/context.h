@@ -74,6 +74,12 @@ using Action = std::function<Status()>;
 // stores its action in `*action` when chosen.
 CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help);
 
+// For a seq, size or count read by CLI11 into a uint64_t: digits only
+// (at most 19), so "-1" is refused as typed (exit 2, "SEQ: \"-1\" is not a
+// seq") instead of wrapping to 18446744073709551615, and "010" is 10, not
+// CLI11's octal 8. `what` names the value ("seq", "size", "number").
+CLI::Validator WholeNumber(const std::string& what);
+
 // The explicitly given options and positionals of `cmd` (not the global
 // ones, not --request-id) as one canonical string, for idempotency.
 // Numeric options are compared as numbers (`--points 01` is `--points 1`).

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <optional>
+#include <utility>
 
 #include "context.h"
 #include "vledger/validate.h"
@@ -24,6 +26,45 @@ int Fail(const Status& st) {
   // characters are shown escaped, never sent to the terminal.
   std::cerr << "vledger: error: " << EscapeControls(msg) << "\n";
   return st.exit_code();
+}
+
+// The command chosen, as its words ("key new"), and its innermost App.
+std::pair<std::string, const CLI::App*> Chosen(const CLI::App& app) {
+  std::string words;
+  const CLI::App* at = &app;
+  while (!at->get_subcommands().empty()) {
+    at = at->get_subcommands().front();
+    words += (words.empty() ? "" : " ") + at->get_name();
+  }
+  return {words, at};
+}
+
+// A word where a command should be that names none (`vledger nosuchcmd`,
+// `vledger key nosuch`): CLI11 only says a subcommand is required.
+std::optional<std::string> UnknownCommand(const CLI::App& app) {
+  auto [words, at] = Chosen(app);
+  if (at->get_require_subcommand_min() == 0) return std::nullopt;
+  for (const std::string& arg : app.remaining(true)) {
+    if (!arg.starts_with('-')) return words.empty() ? arg : words + " " + arg;
+  }
+  return std::nullopt;
+}
+
+// An option given with an empty value (`--points ''`, often an unset shell
+// variable) is a command line that does not parse: taken as "not given",
+// it would silently mean the default. No option of vledger gives an empty
+// value a meaning of its own: `--note ''` is refused as well (leave the
+// option out for no note), so one rule holds for every option.
+Status CheckNoEmptyValues(const CLI::App& app) {
+  for (const CLI::App* at = &app;; at = at->get_subcommands().front()) {
+    for (const CLI::Option* opt : at->get_options()) {
+      if (!opt->nonpositional() || opt->count() == 0 || opt->get_expected_max() == 0) continue;
+      for (const std::string& v : opt->results()) {
+        if (v.empty()) return Status::Usage(opt->get_name() + ": a value is required");
+      }
+    }
+    if (at->get_subcommands().empty()) return Status::Ok();
+  }
 }
 
 }  // namespace
@@ -60,11 +101,15 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    if (auto unknown = UnknownCommand(app)) {
+      return Fail(Status::Usage("unknown command \"" + *unknown + "\" (see vledger --help)"));
+    }
     std::string what = e.what();
     std::cerr << "vledger: error: " << EscapeControls(what) << " (see vledger --help)\n";
     return 2;
   }
   if (!action) return Fail(Status::Usage("no command given (see vledger --help)"));
+  if (Status st = CheckNoEmptyValues(app); !st.ok()) return Fail(st);
   try {
     Status st = action();
     return st.ok() ? 0 : Fail(st);

@@ -304,7 +304,7 @@ int64_t HouseholdScore(StateStore& state, std::string_view household) {
 // ----------------------------------------------------------------- lots
 
 // Day numbers count from 0000-03-01, so every date CheckDate accepts
-// (years 1900-9999) has a small non-negative one.
+// (kDateYearMin-kDateYearMax, 1970-2200) has a small non-negative one.
 constexpr int64_t kDayNumberOffset = 719468;  // days from 0000-03-01 to 1970-01-01
 
 uint32_t DayNumber(std::string_view date) {

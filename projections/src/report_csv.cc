@@ -8,11 +8,15 @@ namespace {
 
 using report::L;
 
-// A text cell: quoted when needed; a leading = + @ is defused so a
-// spreadsheet never runs a formula from the public log.
+// A text cell: quoted when needed. A text starting with = + - @, a tab or
+// a CR gets a leading ' (OWASP's advice on CSV injection) so a spreadsheet
+// never runs a formula from the public log. Numbers are not text cells:
+// they are written as they are, a minus sign included.
 std::string Text(std::string_view s) {
   std::string v(s);
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '@' || v[0] == '\t')) v = "'" + v;
+  if (!v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos) {
+    v = "'" + v;
+  }
   if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
   std::string out = "\"";
   for (char c : v) {
@@ -36,6 +40,13 @@ class Csv {
 };
 
 std::string N(int64_t v) { return std::to_string(v); }
+
+// A rule's amount: a number ("-10") as a number, a range ("1..50") as text.
+std::string Amount(std::string_view s) {
+  std::string_view digits = s.starts_with('-') ? s.substr(1) : s;
+  bool number = !digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos;
+  return number ? std::string(s) : Text(s);
+}
 std::string U(uint64_t v) { return std::to_string(v); }
 
 void Ranking(Csv& csv, const ReportData& d, const char* section,
@@ -53,7 +64,7 @@ void Points(Csv& csv, const ReportData& d) {
   Ranking(csv, d, kSectionHouseholds, d.households_ranked);
   csv.Row(kSectionRules, {"rule", "category", "description", "points", "entries", "total"});
   for (const RuleUse& r : d.rules) {
-    csv.Row(kSectionRules, {Text(r.code), Text(r.category), Text(r.description), Text(r.amount),
+    csv.Row(kSectionRules, {Text(r.code), Text(r.category), Text(r.description), Amount(r.amount),
                             U(r.entries), N(r.points)});
   }
   csv.Row(kSectionCategories, {"category", "awarded", "deducted"});

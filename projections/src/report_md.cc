@@ -7,15 +7,37 @@ namespace {
 
 using report::L;
 
-// A table cell: Markdown's active characters escaped, one line.
+// Whether `s` at `i` starts with `word`, ASCII letters in any case.
+bool StartsWithAt(std::string_view s, size_t i, std::string_view word) {
+  if (s.size() - i < word.size()) return false;
+  for (size_t k = 0; k < word.size(); k++) {
+    char c = s[i + k];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != word[k]) return false;
+  }
+  return true;
+}
+
+// A table cell: Markdown's active characters escaped, one line. Text that
+// GFM would turn into a link by itself ("http://…", "www.…", "a@b.cn") is
+// kept plain by escaping the ':' of "://", the '.' of "www." and the '@'.
+// A backslash escape of ASCII punctuation renders as the character alone
+// in CommonMark and GFM, so the reader sees the same text (a zero-width
+// character would render the same too, but would change the text copied
+// from the page), while the autolink rules no longer find "://", "www."
+// or an address around '@' in the source.
 std::string Cell(std::string_view s) {
   std::string out;
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); i++) {
+    char c = s[i];
     if (c == '\n' || c == '\r') {
       out += ' ';
       continue;
     }
-    if (std::string_view("\\|*_<>[]`#").find(c) != std::string_view::npos) out += '\\';
+    bool active = std::string_view("\\|*_<>[]`#~&@").find(c) != std::string_view::npos;
+    bool link = (c == ':' && s.substr(i + 1, 2) == "//") ||
+                (c == '.' && i >= 3 && StartsWithAt(s, i - 3, "www"));
+    if (active || link) out += '\\';
     out += c;
   }
   return out;

@@ -170,8 +170,12 @@ Status CheckDate(std::string_view field, std::string_view value) {
     return Bad(field, "\"" + std::string(value) + "\" is not a date YYYY-MM-DD");
   }
   int y = ToInt(value.substr(0, 4)), m = ToInt(value.substr(5, 2)), d = ToInt(value.substr(8, 2));
-  if (y < 1900 || m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) {
+  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) {
     return Bad(field, "\"" + std::string(value) + "\" is not a calendar date");
+  }
+  if (y < kDateYearMin || y > kDateYearMax) {
+    return Bad(field, "\"" + std::string(value) + "\" is outside " + std::to_string(kDateYearMin) +
+                          "-01-01.." + std::to_string(kDateYearMax) + "-12-31");
   }
   return Status::Ok();
 }

@@ -49,6 +49,23 @@ expect_json '[h["note"] for h in d["history"] if h["type"] == "pointsDeducted"]'
 expect_rejected_unchanged 3 vl --key col.key import "$D/deductions-gb18030.csv" --kind deductions \
   --source gb-as-utf8 --encoding utf-8
 expect_stderr_contains "line 2"
+# Encodings are judged line by line: a mostly-UTF-8 file with one GB18030
+# row (曲红 as C7 FA BA EC) is refused as mixed, naming a line of each,
+# never decoded whole as GB18030 (曲红 stored for ever as 鏇茬孩).
+printf 'resident,rule,points,date,note\nR01,VOL,1,2021-09-01,曲红帮忙\nR02,VOL,1,2021-09-01,x\nR03,VOL,1,2021-09-01,\xC7\xFA\xBA\xEC\n' \
+  >mixed.csv
+expect_rejected_unchanged 3 vl --key col.key import mixed.csv --kind awards
+expect_stderr_contains 'mixed encodings: line 2 is UTF-8, line 4 is GB18030; save the file again as "CSV UTF-8"'
+# Old Mac Excel ends lines with a CR alone: lines are counted right, and
+# the last cell does not run into the next line.
+printf 'resident,rule,points,date,note\rR01,VOL,1,2021-09-01,cr\rR02,VOL,x,2021-09-01,\r' >cr.csv
+expect_rejected_unchanged 3 vl --key col.key import cr.csv --kind awards
+expect_stderr_contains 'line 3, column points:'
+printf 'resident,rule,points,date,note\rR01,VOL,1,2021-09-01,只有回车\rR02,VOL,1,2021-09-01,\r' >cr.csv
+expect_exit 0 vl --key col.key --json import cr.csv --kind awards
+expect_json 'd["appended"]' 2
+expect_exit 0 vl --json history R01
+expect_json '[h["note"] for h in d["history"] if h.get("note")][-1]' 只有回车
 expect_exit 0 vl --key col.key import "$D/redemptions.csv" --kind redemptions
 expect_exit 0 vl --json balance R03
 expect_json '[d["creditScore"], d["spendablePoints"]]' '[17, 12]'

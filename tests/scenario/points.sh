@@ -116,7 +116,7 @@ reject "--max" "${A[@]}" rule add HALF --category 孝老爱亲 --points 5 --min 
 reject "cap-period" "${A[@]}" rule add CAPX --category 孝老爱亲 --points 5 --cap 10
 reject "cap-period" "${A[@]}" rule add CAPY --category 孝老爱亲 --points 5 --cap 10 --cap-period week
 reject "village" "${A[@]}" rule add VX --category 孝老爱亲 --points 5 --village V9
-reject "category" "${A[@]}" rule add CATX --category "" --points 5
+expect 2 "--category: a value is required" -- "${A[@]}" rule add CATX --category "" --points 5
 reject "may not write" "${C[@]}" rule add COLRULE --category 孝老爱亲 --points 5 --village V1
 reject "may not write" "${C[@]}" rule retire VOL
 "$VL" --json rule list --village V2 >"$tmp/out"
@@ -167,6 +167,15 @@ reject "points" "${C[@]}" award R1 ELDER --points 6
 reject "cap" "${C[@]}" award R1 VOL --points 5 --on 2021-07-20
 reject "--on" "${C[@]}" award R1 ELDER --on 2021-13-01
 reject "--on" "${C[@]}" award R1 ELDER --on 2021-9-1
+reject '--on: "2021-02-29" is not a calendar date' "${C[@]}" award R1 ELDER --on 2021-02-29
+# Dates lie in 1970-2200 (docs/LIMITS.md).
+reject '--on: "1900-01-01" is outside 1970-01-01..2200-12-31' "${C[@]}" award R1 ELDER --on 1900-01-01
+reject '--on: "1969-12-31" is outside' "${C[@]}" award R1 ELDER --on 1969-12-31
+# A flag given with an empty value is exit 2, not the rule's default
+# (an unset shell variable in `--points "$P"`), nor an empty note.
+expect 2 "vledger: error: --points: a value is required" -- "${C[@]}" award R1 VOL --points ''
+expect 2 "--points: a value is required" -- "${C[@]}" deduct R1 SORT --points ''
+expect 2 "--note: a value is required" -- "${C[@]}" award R1 ELDER --note ''
 reject "date" "${C[@]}" award R1 ELDER --on 2021-10-01
 reject "rule" "${C[@]}" award R1 LITTER
 reject "rule" "${C[@]}" deduct R1 ELDER
@@ -182,7 +191,7 @@ reject "may not write" "${R[@]}" award R1 ELDER
 reject "points" "${C[@]}" redeem R1 --points 2 --item 盐
 reject "--points" "${C[@]}" redeem R1 --points 0 --item 盐
 reject "--qty" "${C[@]}" redeem R1 --points 1 --item 盐 --qty 0
-reject "item" "${C[@]}" redeem R1 --points 1 --item ""
+expect 2 "--item: a value is required" -- "${C[@]}" redeem R1 --points 1 --item ""
 reject "shop" "${C[@]}" redeem R1 --points 1 --item 盐 --shop "a/b"
 reject "--key" award R1 ELDER
 expect 2 -- "${C[@]}" award R1
@@ -198,7 +207,8 @@ reject "moves no value" "${A[@]}" reverse 1 --reason x
 reject "moves no value" "${C[@]}" reverse "$s_rv1" --reason x
 reject "target" "${C[@]}" reverse 99999 --reason x
 reject "SEQ" "${C[@]}" reverse abc --reason x
-reject "reason" "${C[@]}" reverse "$s_a1" --reason ""
+expect 2 "--reason: a value is required" -- "${C[@]}" reverse "$s_a1" --reason ""
+reject 'SEQ: -1 is not a seq' "${C[@]}" reverse -1 --reason x
 reject "village scope" "${C2[@]}" reverse "$s_a1" --reason x
 s_r2=$(seq_of "${C[@]}" redeem R1 --points 11 --item 大米)
 same "$(balance R1)" "$(bal_json R1 13 0)"
@@ -236,6 +246,7 @@ s_pa=$(seq_of "${A[@]}" award R3 ELDER --on 2021-08-13)
 reject "own author" "${A[@]}" review --approve "$s_pa"
 reject "seq" "${R[@]}" review --approve "$s_a1"
 reject "seq" "${R[@]}" review --approve 99999
+reject '--approve: -1 is not a seq' "${R[@]}" review --approve -1
 reject "seq" "${R[@]}" review --approve "$s_p1" --reject "$s_p1:重复"
 reject "--reject" "${R[@]}" review --reject "$s_p2"
 reject "reason" "${R[@]}" review --reject "$s_p2:"
@@ -268,6 +279,7 @@ same "$(balance R2)" "$(bal_json R2 12 12)"
 same "$(balance R1 "$s_a1")" "$(bal_json R1 5 5)"
 same "$(balance R1 "$s_r1")" "$(bal_json R1 3 1)"
 reject "--at" balance R1 --at 99999
+reject '--at: -1 is not a seq' balance R1 --at -1
 reject "RESIDENT" balance R9
 expect 0 -- "${A[@]}" village policy V1 --star-points 5
 # 2021Q3 in V1: R1 5+8 (the household deduction was reversed) = 13,

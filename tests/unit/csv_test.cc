@@ -72,5 +72,77 @@ TEST(CsvEncoding, RejectsBytesThatAreNeitherNamingTheLine) {
   EXPECT_NE(bom.status().message().find("line 2: invalid UTF-8"), std::string::npos);
 }
 
+TEST(Csv, AcceptsCrOnlyLineEndsCountingLines) {
+  // Old Mac Excel ends lines with a CR alone.
+  auto t = ParseCsv("id,note\rR1,a\r\rR2,\"two\rlines\"\rR3,b");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_EQ(t->header, (std::vector<std::string>{"id", "note"}));
+  ASSERT_EQ(t->rows.size(), 3u);
+  EXPECT_EQ(t->rows[0].cells, (std::vector<std::string>{"R1", "a"}));
+  EXPECT_EQ(t->rows[1].line, 4u);  // the blank line 3 is skipped
+  EXPECT_EQ(t->rows[1].cells[1], "two\rlines");
+  EXPECT_EQ(t->rows[2].line, 6u);
+  auto bad = ParseCsv("a,b\r1,2\r1,2,3\r");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("line 3: 3 cells"), std::string::npos)
+      << bad.status().message();
+  auto undecodable = DecodeCsvText("a\rb\r\x80\r", "");
+  ASSERT_FALSE(undecodable.ok());
+  EXPECT_NE(undecodable.status().message().find("line 3"), std::string::npos)
+      << undecodable.status().message();
+}
+
+// 曲红 in UTF-8 and in GB18030; 谢志 in GB18030 (D0 BB D6 BE) happens to be
+// valid UTF-8 too, as "л־" (Cyrillic el, Hebrew maqaf).
+constexpr const char* kQuHongUtf8 = "\xE6\x9B\xB2\xE7\xBA\xA2";
+constexpr const char* kQuHongGb = "\xC7\xFA\xBA\xEC";
+constexpr const char* kXieZhiGb = "\xD0\xBB\xD6\xBE";
+
+TEST(CsvEncoding, RefusesAFileMixingUtf8AndGb18030LinesNamingOneOfEach) {
+  std::string file = std::string("id,name\nR1,") + kQuHongUtf8 + "\nR2,x\nR3,x\nR4," + kQuHongGb +
+                     "\nR5," + kQuHongUtf8 + "\n";
+  auto r = DecodeCsvText(file, "");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kRejected);
+  EXPECT_EQ(r.status().message(),
+            "mixed encodings: line 2 is UTF-8, line 5 is GB18030; save the file again as "
+            "\"CSV UTF-8\"");
+  // The same with a BOM, and with the GB18030 line first.
+  auto bom = DecodeCsvText("\xEF\xBB\xBF" + file, "");
+  ASSERT_FALSE(bom.ok());
+  EXPECT_NE(bom.status().message().find("mixed encodings"), std::string::npos);
+  auto gb_first =
+      DecodeCsvText(std::string("id,name\nR4,") + kQuHongGb + "\nR1," + kQuHongUtf8 + "\n", "");
+  ASSERT_FALSE(gb_first.ok());
+  EXPECT_NE(gb_first.status().message().find("line 3 is UTF-8, line 2 is GB18030"),
+            std::string::npos)
+      << gb_first.status().message();
+  // --encoding still decides for the whole file.
+  EXPECT_TRUE(DecodeCsvText(file, "gb18030").ok());
+  EXPECT_FALSE(DecodeCsvText(file, "utf-8").ok());
+}
+
+TEST(CsvEncoding, Gb18030LinesThatAreValidUtf8ByAccidentStayGb18030) {
+  // Some lines are not UTF-8, one is (by accident): the whole file is GB18030.
+  std::string file = std::string("id,name\nR1,") + kXieZhiGb + "\nR2," + kQuHongGb + "\n";
+  auto r = DecodeCsvText(file, "");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(*r, "id,name\nR1,谢志\nR2,曲红\n");
+  // Every line valid UTF-8 by accident: judged by what the lines decode to.
+  auto all = DecodeCsvText(std::string("id,name\nR1,") + kXieZhiGb + "\n", "");
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_EQ(*all, "id,name\nR1,谢志\n");
+}
+
+TEST(CsvEncoding, Utf8FilesStayUtf8) {
+  std::string body = std::string("id,name,note\nR1,") + kQuHongUtf8 + ",“好”，①\n";
+  EXPECT_EQ(*DecodeCsvText("\xEF\xBB\xBF" + body, ""), "id,name,note\nR1,曲红,“好”，①\n");
+  EXPECT_EQ(*DecodeCsvText(body, ""), "id,name,note\nR1,曲红,“好”，①\n");
+  // A valid UTF-8 file with Chinese in UTF-8 keeps its other letters.
+  std::string other = body + "R2,Иван,Lǚ\n";
+  EXPECT_EQ(*DecodeCsvText(other, ""), other);
+  EXPECT_EQ(*DecodeCsvText("id\nR1\n", ""), "id\nR1\n");
+}
+
 }  // namespace
 }  // namespace vledger

@@ -73,6 +73,18 @@ TEST(Limits, NameAcceptsCodePointsMaxRejectsOneMore) {
   EXPECT_EQ(CheckName("--name", Repeat("曲", kNameCodePointsMax + 1)).code(), Code::kRejected);
 }
 
+TEST(Limits, DateAcceptsYears1970To2200RejectsOneDayOutside) {
+  EXPECT_TRUE(CheckDate("--on", "1970-01-01").ok());
+  EXPECT_TRUE(CheckDate("--on", "2200-12-31").ok());
+  EXPECT_TRUE(CheckDate("--on", "2024-02-29").ok());
+  for (const char* bad : {"1969-12-31", "2201-01-01", "1900-01-01", "2021-02-30", "2100-02-29"}) {
+    Status st = CheckDate("--on", bad);
+    EXPECT_EQ(st.code(), Code::kRejected) << bad;
+    EXPECT_NE(st.message().find(std::string("--on: \"") + bad + "\""), std::string::npos)
+        << st.message();
+  }
+}
+
 TEST(Limits, IdAcceptsCharsMaxRejectsOneMore) {
   EXPECT_TRUE(CheckId("ID", std::string(kIdCharsMax, 'R')).ok());
   EXPECT_EQ(CheckId("ID", std::string(kIdCharsMax + 1, 'R')).code(), Code::kRejected);

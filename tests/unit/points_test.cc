@@ -123,15 +123,18 @@ TEST_F(PointsTest, DeductionsConsumeOldestLotsThenLeaveADebtThatAwardsRepay) {
   ExpectVerifies();
 }
 
-// Regression: a date before 1970 once gave a negative day number and
-// stopped the process on an assertion.
-TEST_F(PointsTest, DatesBefore1970MakeOrdinaryLots) {
-  t.Must("col", Award("R1", "AW", 5, "1960-02-29"));
-  t.Must("col", Award("R1", "RG", 3, "1900-01-01"));
+// Dates of acts lie in 1970-2200 (a date before 1970 once gave a negative
+// day number and stopped the process on an assertion); the earliest ones
+// make ordinary lots.
+TEST_F(PointsTest, DatesFrom1970MakeOrdinaryLotsEarlierOnesAreRefused) {
+  Rejected("col", Award("R1", "RG", 3, "1900-01-01"), "date");
+  Rejected("col", Award("R1", "RG", 3, "1969-12-31"), "date");
+  t.Must("col", Award("R1", "AW", 5, "1972-02-29"));
+  t.Must("col", Award("R1", "RG", 3, "1970-01-01"));
   using Lots_ = std::vector<std::pair<std::string, int64_t>>;
-  EXPECT_EQ(Lots("R1"), (Lots_{{"1900-01-01", 3}, {"1960-02-29", 5}}));
-  t.Must("col", Deduct("R1", "DD", -4, "1961-01-01"));
-  EXPECT_EQ(Lots("R1"), (Lots_{{"1960-02-29", 4}}));
+  EXPECT_EQ(Lots("R1"), (Lots_{{"1970-01-01", 3}, {"1972-02-29", 5}}));
+  t.Must("col", Deduct("R1", "DD", -4, "1973-01-01"));
+  EXPECT_EQ(Lots("R1"), (Lots_{{"1972-02-29", 4}}));
   ExpectVerifies();
 }
 

@@ -239,5 +239,57 @@ TEST_F(ReportFixture, SectionAtNamesEverySection) {
   }
 }
 
+// Text from the public log that a spreadsheet would run as a formula, or
+// Markdown would turn into markup or a link, is defused; numbers are not.
+TEST_F(ReportFixture, CsvDefusesFormulasAndMarkdownEscapesMarkupAndLinks) {
+  ReportData d = Build("csv");
+  d.rules.push_back({"SORT", "环境整治", "-垃圾不分类", "-3", 2, -6});
+  CorrectionLine c;
+  c.seq = 9;
+  c.target = 8;
+  c.date = "2021-09-30";
+  c.type = "pointsDeducted";
+  c.summary = "+1";
+  c.reason = "-2+3+cmd|' /C calc'!A0";
+  d.corrections.push_back(c);
+  ObjectionLine o;
+  o.seq = 10;
+  o.about = "seq 8";
+  o.filed_on = "2021-09-30";
+  o.reply_due = "2021-10-11";
+  o.text = "=1+1";
+  o.answer = "@SUM(A1)";
+  d.objections.push_back(o);
+  o.seq = 11;
+  o.text = "\tx";
+  o.answer = "\rcmd";
+  d.objections.push_back(o);
+  o.seq = 12;
+  o.text = "a~b <i> & http://evil.example www.Evil.example x@y.cn 1:2 曲建国";
+  o.answer = "无";
+  d.objections.push_back(o);
+  d.residents_ranked[0].points = -5;
+
+  std::string csv = RenderCsv(d);
+  EXPECT_NE(csv.find("\r\nrules,SORT,环境整治,'-垃圾不分类,-3,2,-6\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",9,2021-09-30,8,pointsDeducted,'+1,'-2+3+cmd|' /C calc'!A0,0\r\n"),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(",'=1+1,open,,,'@SUM(A1),\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",'\tx,open,,,\"'\rcmd\",\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\r\nranking-residents,1,R2,王秀英,-5,"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find(",-2+3"), std::string::npos);
+
+  d.args.format = "md";
+  std::string md = RenderMarkdown(d);
+  EXPECT_NE(md.find("| a\\~b \\<i\\> \\& http\\://evil.example www\\.Evil.example x\\@y.cn 1:2 "
+                    "曲建国 |"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(md.find("http://"), std::string::npos);
+  // A cell with nothing to escape is unchanged.
+  EXPECT_NE(md.find("| 王秀英 |"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace vledger

@@ -1,6 +1,7 @@
-// CSV import files (SPEC section 9): RFC 4180 with a header row, LF or
-// CRLF line ends, blank lines skipped; UTF-8 (with or without BOM) or
-// GB18030, which is what Chinese Excel writes.
+// CSV import files (SPEC section 9): RFC 4180 with a header row, LF, CRLF
+// or CR line ends (a CR alone is what old Mac Excel writes), blank lines
+// skipped; UTF-8 (with or without BOM) or GB18030, which is what Chinese
+// Excel writes.
 #pragma once
 
 #include <cstdint>
@@ -16,9 +17,14 @@ inline constexpr size_t kCsvRecordBytesMax = 64 * 1024;  // one record, quotes i
 inline constexpr size_t kCsvCellsMax = 64;
 inline constexpr size_t kCsvRowsMax = 10'000'000;
 
-// Text of an import file as UTF-8. `encoding` is "" (detect: a UTF-8 BOM
-// means UTF-8; else UTF-8 if the whole file decodes as UTF-8; else strict
-// GB18030), "utf-8" or "gb18030". Rejected naming the line that fails.
+// Text of an import file as UTF-8. `encoding` is "utf-8" or "gb18030"
+// (the whole file in that encoding), or "" to detect, line by line: a line
+// that is not valid UTF-8 is GB18030; a valid UTF-8 line is UTF-8 unless
+// it is Chinese text only when read as GB18030 (GB18030 byte pairs are
+// often valid UTF-8 by accident). A file with both a non-ASCII UTF-8 line
+// and a line that is not UTF-8 is rejected as mixed, naming one of each.
+// A UTF-8 BOM means UTF-8; so does a file that is valid UTF-8 throughout
+// with a line of Chinese in UTF-8. Rejected naming the line that fails.
 Result<std::string> DecodeCsvText(std::string_view bytes, std::string_view encoding);
 
 struct CsvRecord {

@@ -29,7 +29,14 @@ Status CheckText(std::string_view field, std::string_view value, bool optional);
 // C1) and bytes that are not UTF-8 become \x1b or \u{85}, bidirectional
 // controls \u{202e}; everything else is kept.
 std::string EscapeControls(std::string_view text);
-// YYYY-MM-DD, a real calendar date.
+
+// Dates (of acts, cut-offs, reply dues) lie in these years: a date before
+// 1970 or after 2200 is a typing mistake, not a village's act.
+inline constexpr int kDateYearMin = 1970;
+inline constexpr int kDateYearMax = 2200;
+
+// YYYY-MM-DD, a real calendar date from kDateYearMin-01-01 to
+// kDateYearMax-12-31.
 Status CheckDate(std::string_view field, std::string_view value);
 // YYYY-MM.
 Status CheckMonth(std::string_view field, std::string_view value);
