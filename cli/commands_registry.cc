@@ -166,7 +166,7 @@ Status ListResidentsCmd(Context& ctx, const std::string& village) {
   if (!village.empty() && !LoadVillage(*state, village)) {
     return Status::Rejected("--village: unknown village \"" + village + "\"");
   }
-  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs(*ledger));
   std::string today = CstDate(now_ms);
   Json out = Json::array();
   for (const auto& r : ListResidents(*state, village)) {

@@ -457,7 +457,7 @@ Status DonorCommand(Context& ctx, const std::string& name) {
   }));
   if (seqs.empty()) return Status::Rejected("NAME: no donor named " + Quoted(name));
   std::sort(seqs.begin(), seqs.end());
-  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs());
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs(*ledger));
   std::string today = CstDate(now_ms);
   std::map<std::pair<std::string, std::string>, std::map<uint64_t, std::pair<std::vector<Use>, int64_t>>>
       cache;

@@ -338,7 +338,7 @@ TEST_F(PointsTest, DividendSkipsDepartedAndDeceasedResidentsWhenActiveOnly) {
   t.Must("col", Award("R1", "AW", 5, "2021-07-05"));
   t.Must("col", Award("R2", "AW", 5, "2021-07-06"));
   t.Must("col", Award("R3", "AW", 5, "2021-07-07"));
-  t.Must("col", ResidentUpdated{"R3", "", "deceased"});
+  t.Must("col", ResidentUpdated{"R3", "", "deceased", "", false, false});
   {
     auto view = t.View();
     std::vector<std::string> skipped;
@@ -371,8 +371,8 @@ TEST_F(PointsTest, DividendSkipsDepartedAndDeceasedResidentsWhenActiveOnly) {
   EXPECT_EQ(UnreversedDividend(*t.View(), "CF", "V1", "2021Q3", 0), second);
 
   // With every resident of the period gone, activeOnly is a rejection.
-  t.Must("col", ResidentUpdated{"R1", "", "departed"});
-  t.Must("col", ResidentUpdated{"R2", "", "deceased"});
+  t.Must("col", ResidentUpdated{"R1", "", "departed", "", false, false});
+  t.Must("col", ResidentUpdated{"R2", "", "deceased", "", false, false});
   Rejected("admin", DividendDeclared{"CF", "V1", "2021Q3", 100, true}, "period");
   ExpectVerifies();
 }
