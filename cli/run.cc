@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "context.h"
+#include "vledger/rows.h"
 
 namespace vledger::cli {
 namespace {
@@ -65,6 +66,9 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   try {
     Status st = action();
     return st.ok() ? 0 : Fail(st);
+  } catch (const RowReadError& e) {
+    // A stored row that could not be read (rows.h): nothing was written.
+    return Fail(e.status());
   } catch (const std::exception& e) {
     return Fail(Status::Internal(std::string("unexpected error: ") + e.what()));
   }

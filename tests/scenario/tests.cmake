@@ -32,3 +32,6 @@ set_tests_properties(scenario.crash PROPERTIES TIMEOUT 900)
 # Passphrase-protected keys, typed at a prompt on a pseudo-terminal.
 add_test(NAME scenario.keys COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/keys.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.keys PROPERTIES TIMEOUT 900)
+# A full disk: a small tmpfs (needs root to mount; skipped, exit 77, elsewhere).
+add_test(NAME scenario.diskfull COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/diskfull.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.diskfull PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77)
