@@ -140,6 +140,12 @@ truncate -s 300M big.key
 chmod 600 big.key
 key_refused 'too large' --key big.key
 key_refused 'too large' --pub big.key
+# 300 GB, sparse: refused by its size, not after reading it.
+if truncate -s 300G huge.key 2>/dev/null; then
+  chmod 600 huge.key
+  key_refused 'too large' --key huge.key
+  rm -f huge.key
+fi
 mkdir key.dir
 chmod 700 key.dir
 key_refused 'is a directory' --key key.dir
