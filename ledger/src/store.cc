@@ -2,6 +2,7 @@
 #include "vledger/store.h"
 
 #include <fcntl.h>
+#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
 #include <rocksdb/options.h>
@@ -134,6 +135,20 @@ class StoreLogger final : public rocksdb::Logger {
 // A logger that writes to `path` (empty: writes nothing).
 std::shared_ptr<rocksdb::Logger> MakeLogger(std::string path) {
   return std::make_shared<StoreLogger>(std::move(path));
+}
+
+// A failed read of a row of `which`. Damaged projection rows need no
+// backup: `rebuild` writes them again from the log and drops the table
+// files that held them (ClearProjections).
+Status ReadError(const rocksdb::Status& s, Cf which) {
+  std::string what = std::string("read ") + kCfNames[which];
+  if (which == kState && s.IsCorruption()) {
+    return Status::Unavailable(what + ": " + s.ToString() +
+                               " (the projection rows are damaged: `vledger rebuild` writes them "
+                               "again from the log; then run `vledger verify`, and if it still "
+                               "fails restore the ledger from a backup with `vledger restore`)");
+  }
+  return StorageError(s, what);
 }
 
 rocksdb::Slice AsSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
@@ -370,7 +385,7 @@ struct Ledger::Impl {
     std::string value;
     rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf(which), AsSlice(key), &value);
     if (s.IsNotFound()) return std::optional<std::string>();
-    if (!s.ok()) return StorageError(s, std::string("read ") + kCfNames[which]);
+    if (!s.ok()) return ReadError(s, which);
     return std::optional<std::string>(std::move(value));
   }
 
@@ -390,7 +405,7 @@ struct Ledger::Impl {
       if (!AsView(it->key()).starts_with(prefix)) break;
       if (!fn(AsView(it->key()), AsView(it->value()))) break;
     }
-    if (!it->status().ok()) return StorageError(it->status(), std::string("read ") + kCfNames[which]);
+    if (!it->status().ok()) return ReadError(it->status(), which);
     return Status::Ok();
   }
 
@@ -751,7 +766,7 @@ class StoredRows final : public RowSource {
         if (statuses[i].ok()) {
           out[from + i] = values[i].ToString();
         } else if (!statuses[i].IsNotFound()) {
-          throw RowReadError(StorageError(statuses[i], "read state"));
+          throw RowReadError(ReadError(statuses[i], kState));
         }
       }
     }
@@ -880,6 +895,12 @@ Status Ledger::ClearProjections() {
   if (s.ok()) s = impl_->db->Write(wo, &batch);
   if (!s.ok()) return StorageError(s, "clear state");
   impl_->proj_size = 0;
+  // The rows are deleted now; the table files that hold nothing else go
+  // at once, unread, so that a damaged one is gone after a rebuild rather
+  // than read (and found damaged) by a later compaction or `verify`. A
+  // failure leaves them to compaction.
+  rocksdb::Slice all_begin(""), all_end("\xff");
+  (void)rocksdb::DeleteFilesInRange(impl_->db.get(), impl_->cf(kState), &all_begin, &all_end);
   return Status::Ok();
 }
 
@@ -922,7 +943,7 @@ class RocksStateCursor final : public Ledger::StateCursor {
   std::string_view value() const override { return AsView(it_->value()); }
   void Next() override { it_->Next(); }
   Status status() const override {
-    return it_->status().ok() ? Status::Ok() : StorageError(it_->status(), "read state");
+    return it_->status().ok() ? Status::Ok() : ReadError(it_->status(), kState);
   }
 
  private:
