@@ -86,6 +86,9 @@ for free in 0 4096; do
   expect_disk_full vl "${A[@]}" award R2 ELDER --on 2021-07-06
   expect_disk_full vl "${A[@]}" import awards.csv --kind awards
   expect_disk_full vl "${A[@]}" resident add R9 --village V1 --household H1 --name 新人
+  expect_disk_full vl "${A[@]}" rebuild
+  expect_disk_full vl --ledger "$L" backup "$MNT/backup"
+  [[ ! -e $MNT/backup ]] && pass "backup left nothing behind" || fail "backup left $MNT/backup"
   # init on the full disk: exit 4, and no half ledger (nor its key) left.
   expect_disk_full vl --ledger "$MNT/new" init --name 新账 --admin-key-out new.key
   [[ ! -e $MNT/new && ! -e new.key ]] && pass "init left nothing behind" ||
