@@ -216,18 +216,31 @@ rocksdb::Options BaseOptions() {
   return options;
 }
 
-// Whether some process holds the writer's flock on DIR/writer.lock, read
-// from /proc/locks: readers must not take the lock, not even briefly.
+// Whether a writer is running: some process holds the writer's flock on
+// DIR/writer.lock, or RocksDB's own lock (fcntl) on DIR/db/LOCK, which a
+// writer holds even when its writer.lock was deleted under it. Read from
+// /proc/locks: readers must not take either lock, not even briefly.
 bool WriterActive(const std::string& dir) {
+  std::vector<std::string> held;  // " KIND " and ":inode " of each lock file
   struct stat st;
-  if (::stat((dir + "/writer.lock").c_str(), &st) != 0) return false;
+  if (::stat((dir + "/writer.lock").c_str(), &st) == 0) {
+    held.push_back(" FLOCK ");
+    held.push_back(":" + std::to_string(st.st_ino) + " ");
+  }
+  if (::stat((dir + "/db/LOCK").c_str(), &st) == 0) {
+    held.push_back(" POSIX ");
+    held.push_back(":" + std::to_string(st.st_ino) + " ");
+  }
+  if (held.empty()) return false;
   std::ifstream locks("/proc/locks");
   std::string line;
-  std::string inode = ":" + std::to_string(st.st_ino) + " ";
   while (std::getline(locks, line)) {
     // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"
-    if (line.find(" FLOCK ") != std::string::npos && line.find(inode) != std::string::npos) {
-      return true;
+    for (size_t i = 0; i < held.size(); i += 2) {
+      if (line.find(held[i]) != std::string::npos &&
+          line.find(held[i + 1]) != std::string::npos) {
+        return true;
+      }
     }
   }
   return false;

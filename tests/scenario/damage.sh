@@ -173,6 +173,9 @@ expect_stderr_contains "writer.lock was deleted"
 run vl --key $K village add V7 --name 七村
 grep -q "restore" "$(LAST_ERR_FILE)" && fail "a held lock is called damage" ||
   pass "a held lock is not called damage"
+# Readers go on beside it (as beside any writer).
+expect_exit 0 vl log
+expect_exit 0 vl verify
 bg_stop "$holder"
 expect_exit 0 vl --key $K village add V7 --name 七村
 [[ -e vledger-data/writer.lock ]] && pass "writer.lock made again" || fail "no writer.lock"
