@@ -137,8 +137,9 @@ Status CheckOneKeyPem(std::string_view pem, bool private_key) {
   }
   if (private_key && blocks == 1 &&
       pem.find("-----BEGIN PUBLIC KEY-----") != std::string_view::npos) {
-    return Status::Rejected("is a public key, not a private key (give the private key file, not "
-                            "its .pub)");
+    return Status::Rejected(
+        "is a public key, not a private key (give the private key file, "
+        "not its .pub)");
   }
   if (blocks > 1) {
     return Status::Rejected("holds " + std::to_string(blocks) +

@@ -77,8 +77,9 @@ Status StorageError(const rocksdb::Status& s, const std::string& what) {
   }
   std::string msg = what + ": " + s.ToString();
   if (s.IsCorruption()) {
-    msg += " (the database is damaged: run `vledger verify`, and restore it from a backup with "
-           "`vledger restore`)";
+    msg +=
+        " (the database is damaged: run `vledger verify`, and restore it from a backup with "
+        "`vledger restore`)";
   } else if (s.IsIOError() || s.IsPathNotFound()) {
     msg += " (a database file is missing or unreadable: if it is lost, restore the ledger from a "
            "backup with `vledger restore`)";
@@ -237,8 +238,7 @@ bool WriterActive(const std::string& dir) {
   while (std::getline(locks, line)) {
     // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"
     for (size_t i = 0; i < held.size(); i += 2) {
-      if (line.find(held[i]) != std::string::npos &&
-          line.find(held[i + 1]) != std::string::npos) {
+      if (line.find(held[i]) != std::string::npos && line.find(held[i + 1]) != std::string::npos) {
         return true;
       }
     }
@@ -540,8 +540,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
   impl->access = open_options.access;
-  rocksdb::Options options = open_options.access == Access::kWriter ? WriterOptions(DbPath(dir))
-                                                                    : BaseOptions();
+  rocksdb::Options options =
+      open_options.access == Access::kWriter ? WriterOptions(DbPath(dir)) : BaseOptions();
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (open_options.access == Access::kWriter) {

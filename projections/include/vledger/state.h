@@ -20,9 +20,10 @@
 // through a RowSource as needed and keeps every change pending until
 // TakeWrites() hands them to the commit; replay starts empty and keeps
 // everything in memory. Live, a stored row that cannot be read throws
-// RowReadError (rows.h) from the read: it is never taken for an absent row. Either way it is discarded after a rejected event:
-// handlers validate before they write, but a multi-event command may have
-// applied earlier events.
+// RowReadError (rows.h) from the read: it is never taken for an absent
+// row. Either way it is discarded after a rejected event: handlers
+// validate before they write, but a multi-event command may have applied
+// earlier events.
 #pragma once
 
 #include <algorithm>
