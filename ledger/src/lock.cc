@@ -12,10 +12,16 @@
 
 namespace vledger {
 
+// Attempts to lock a writer.lock that was deleted or replaced meanwhile.
+constexpr int kLockAttemptsMax = 100;
+
 Result<WriterLock> WriterLock::Acquire(const std::string& dir, int wait_seconds) {
   std::string path = dir + "/writer.lock";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
-  for (;;) {
+  for (int attempt = 0;; attempt++) {
+    if (attempt == kLockAttemptsMax) {
+      return Status::Unavailable(path + ": the writer lock file keeps being deleted or replaced");
+    }
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
       return Status::Unavailable(path + ": cannot open writer lock: " + std::strerror(errno));
