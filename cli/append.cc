@@ -26,7 +26,6 @@ Result<uint64_t> CommitBuilder::Add(EventBody body) {
                             " events (split the work, e.g. import --batch N)");
   }
   VLEDGER_TRY(ApplyEvent(state_, seq, event));
-  VLEDGER_TRY(state_.io_status());
   if (!txn_.io_status().ok()) return txn_.io_status();
   std::string canonical = EncodeEvent(event);
   if (canonical.size() > kEventBytesMax) {
@@ -160,7 +159,6 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
   VLEDGER_ASSIGN_OR_RETURN(now_ms, ctx.AppendNowMs(*ledger));
   CommitBuilder builder(*txn, *state, key, now_ms, options.request_id);
   VLEDGER_TRY(build(builder));
-  VLEDGER_TRY(state->io_status());
   if (!txn->io_status().ok()) return txn->io_status();
 
   Json result;

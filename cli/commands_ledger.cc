@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "append.h"
 #include "context.h"
@@ -50,7 +51,15 @@ Status CheckOrigin(const std::string& origin) {
 // caller's and stays.
 void UndoInit(const std::string& dir, bool created_dir, const std::string& key_out) {
   std::error_code ec;
-  if (created_dir) fs::remove_all(dir, ec);
+  if (created_dir) {
+    fs::remove_all(dir, ec);
+  } else {
+    // The folder was empty: empty it again (a half-made database in it
+    // would later read as a damaged ledger).
+    std::vector<fs::path> made;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) made.push_back(entry.path());
+    for (const auto& path : made) fs::remove_all(path, ec);
+  }
   if (key_out.empty()) return;
   fs::remove(key_out, ec);
   fs::remove(key_out + ".pub", ec);

@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <span>
@@ -130,15 +129,6 @@ Result<PrivateKey> Context::SigningKey() const {
 
 bool Context::SigningKeyMayPrompt() const {
   return std::getenv("VLEDGER_KEY_PASSPHRASE") == nullptr && IsEncryptedKeyFile(options.key_path);
-}
-
-bool IsEncryptedKeyFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string line;
-  for (int i = 0; i < 4 && std::getline(in, line); i++) {
-    if (line.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----")) return true;
-  }
-  return false;
 }
 
 Result<std::string> PromptPassphrase(const std::string& prompt) {

@@ -61,8 +61,6 @@ class Context {
 
 // Passphrases typed at a prompt: at most this many bytes.
 inline constexpr size_t kPassphraseBytesMax = 1024;
-// Whether `path` holds an encrypted PKCS#8 PEM ("BEGIN ENCRYPTED PRIVATE KEY").
-bool IsEncryptedKeyFile(const std::string& path);
 // Asks on /dev/tty with echo off; Rejected when there is no terminal or
 // nothing was typed.
 Result<std::string> PromptPassphrase(const std::string& prompt);

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "context.h"
+#include "vledger/rows.h"
 #include "vledger/validate.h"
 
 namespace vledger::cli {
@@ -113,6 +114,9 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   try {
     Status st = action();
     return st.ok() ? 0 : Fail(st);
+  } catch (const RowReadError& e) {
+    // A stored row that could not be read (rows.h): nothing was written.
+    return Fail(e.status());
   } catch (const std::exception& e) {
     return Fail(Status::Internal(std::string("unexpected error: ") + e.what()));
   }

@@ -14,7 +14,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 
 namespace vledger {
 namespace {
@@ -66,18 +65,87 @@ std::string RawPublicKey(EVP_PKEY* pkey) {
   return raw;
 }
 
-Result<std::string> ReadSmallFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Rejected(path + ": cannot read key file: " + std::strerror(errno));
-  // Read at most one byte past the bound: a huge file is refused unread.
+// Opens a key file without blocking (a FIFO or a terminal given as a key
+// must not hang the command) and checks what it is before a byte is read:
+// a regular file of at most kKeyFileBytesMax bytes and, for a private key,
+// no group or other permission bits. Returns the descriptor (the caller
+// closes it) and the file's mode.
+struct KeyFd {
+  int fd = -1;
+  mode_t mode = 0;
+};
+Result<KeyFd> OpenKeyFile(const std::string& path, bool private_key) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return Status::Rejected(path + ": cannot read key file: " + std::strerror(errno));
+  struct stat st;
+  Status bad;
+  if (::fstat(fd, &st) != 0) {
+    bad = Status::Rejected(path + ": cannot read key file: " + std::strerror(errno));
+  } else if (S_ISDIR(st.st_mode)) {
+    bad = Status::Rejected(path + ": is a directory, not a key file");
+  } else if (!S_ISREG(st.st_mode)) {
+    bad = Status::Rejected(path + ": is not a regular file (a key file is a PEM file)");
+  } else if (static_cast<uint64_t>(st.st_size) > kKeyFileBytesMax) {
+    bad = Status::Rejected(path + ": key file too large (" + std::to_string(st.st_size) +
+                           " bytes, over " + std::to_string(kKeyFileBytesMax) + ")");
+  } else if (private_key && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    bad = Status::Rejected(path + ": private key file is readable by group or others (chmod 600)");
+  }
+  if (!bad.ok()) {
+    ::close(fd);
+    return bad;
+  }
+  return KeyFd{fd, st.st_mode};
+}
+
+// The text of a key file checked by OpenKeyFile (its mode unchecked: the
+// caller checks it, given `mode`). Reads at most one byte past the bound,
+// so a file that grew after the check is refused too.
+Result<std::string> ReadKeyFile(const std::string& path, mode_t* mode = nullptr) {
+  VLEDGER_ASSIGN_OR_RETURN(KeyFd key_fd, OpenKeyFile(path, /*private_key=*/false));
+  if (mode != nullptr) *mode = key_fd.mode;
   std::string text(kKeyFileBytesMax + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
+  size_t got = 0;
+  Status st;
+  while (got < text.size()) {
+    ssize_t n = ::read(key_fd.fd, text.data() + got, text.size() - got);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      st = Status::Rejected(path + ": cannot read key file: " + std::strerror(errno));
+      break;
+    }
+    got += static_cast<size_t>(n);
+  }
+  ::close(key_fd.fd);
+  if (!st.ok()) return st;
+  text.resize(got);
   if (text.size() > kKeyFileBytesMax) {
     return Status::Rejected(path + ": key file too large (over " +
                             std::to_string(kKeyFileBytesMax) + " bytes)");
   }
   return text;
+}
+
+// A key file holds one key: one PEM block. A private key file must not be
+// a public key (the .pub written beside it, given by mistake).
+Status CheckOneKeyPem(std::string_view pem, bool private_key) {
+  size_t blocks = 0;
+  for (size_t at = pem.find("-----BEGIN "); at != std::string_view::npos;
+       at = pem.find("-----BEGIN ", at + 1)) {
+    blocks++;
+  }
+  if (private_key && blocks == 1 &&
+      pem.find("-----BEGIN PUBLIC KEY-----") != std::string_view::npos) {
+    return Status::Rejected(
+        "is a public key, not a private key (give the private key file, "
+        "not its .pub)");
+  }
+  if (blocks > 1) {
+    return Status::Rejected("holds " + std::to_string(blocks) +
+                            " PEM blocks; a key file holds exactly one key");
+  }
+  return Status::Ok();
 }
 
 int PassphraseCallback(char* buf, int size, int /*rwflag*/, void* u) {
@@ -159,7 +227,9 @@ Result<PublicKey> PublicKey::ParsePem(std::string_view pem) {
 }
 
 Result<PublicKey> PublicKey::LoadPem(const std::string& path) {
-  VLEDGER_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path));
+  VLEDGER_ASSIGN_OR_RETURN(std::string text, ReadKeyFile(path));
+  Status one = CheckOneKeyPem(text, /*private_key=*/false);
+  if (!one.ok()) return one.WithPrefix(path);
   auto key = ParsePem(text);
   if (!key.ok()) return key.status().WithPrefix(path);
   return key;
@@ -290,20 +360,33 @@ Result<PrivateKey> PrivateKey::ParsePem(std::string_view pem, const std::string&
 }
 
 Status CheckPrivateKeyFile(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    return Status::Rejected(path + ": cannot read key file: " + std::strerror(errno));
-  }
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    return Status::Rejected(path + ": private key file is readable by group or others (chmod 600)");
-  }
+  VLEDGER_ASSIGN_OR_RETURN(KeyFd key_fd, OpenKeyFile(path, /*private_key=*/true));
+  ::close(key_fd.fd);
   return Status::Ok();
 }
 
+bool IsEncryptedKeyFile(const std::string& path) {
+  auto text = ReadKeyFile(path);
+  return text.ok() && (text->starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----") ||
+                       text->find("\n-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string::npos);
+}
+
 Result<PrivateKey> PrivateKey::LoadPem(const std::string& path, const std::string& passphrase) {
-  VLEDGER_TRY(CheckPrivateKeyFile(path));
-  VLEDGER_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path));
+  // The mode is checked after the text is read (a file others may read
+  // holds no secret from us), so that a public key given by mistake is
+  // named as such rather than as a file to chmod.
+  mode_t mode = 0;
+  VLEDGER_ASSIGN_OR_RETURN(std::string text, ReadKeyFile(path, &mode));
+  Status one = CheckOneKeyPem(text, /*private_key=*/true);
+  if (one.ok() && (mode & (S_IRWXG | S_IRWXO)) != 0) {
+    one = Status::Rejected("private key file is readable by group or others (chmod 600)");
+  }
+  if (!one.ok()) {
+    OPENSSL_cleanse(text.data(), text.size());
+    return one.WithPrefix(path);
+  }
   auto key = ParsePem(text, passphrase);
+  OPENSSL_cleanse(text.data(), text.size());
   if (!key.ok()) return key.status().WithPrefix(path);
   return key;
 }
@@ -344,6 +427,16 @@ std::string PrivateKey::ToPem(const std::string& passphrase) const {
   return std::string(data, static_cast<size_t>(len));
 }
 
+// A failed write of a new key file: a full disk is the disk's fault (exit
+// 4), anything else the path's (exit 3).
+static Status KeyWriteError(const std::string& path, int err) {
+  if (err == ENOSPC || err == EDQUOT) {
+    return Status::Unavailable(path + ": disk full: " + std::strerror(err) +
+                               " (free space and retry)");
+  }
+  return Status::Rejected(path + ": write failed: " + std::strerror(err));
+}
+
 // Writes `text` to a new file with `mode`; refuses to overwrite.
 static Status WriteNewFile(const std::string& path, const std::string& text, mode_t mode) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
@@ -357,14 +450,23 @@ static Status WriteNewFile(const std::string& path, const std::string& text, mod
     ssize_t n = ::write(fd, text.data() + off, text.size() - off);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
+      int err = n < 0 ? errno : ENOSPC;
       ::close(fd);
       ::unlink(path.c_str());
-      return Status::Rejected(path + ": write failed: " + std::strerror(errno));
+      return KeyWriteError(path, err);
     }
     off += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    return Status::Rejected(path + ": write failed: " + std::strerror(errno));
+  if (::fsync(fd) != 0) {
+    int err = errno;
+    ::close(fd);
+    ::unlink(path.c_str());
+    return KeyWriteError(path, err);
+  }
+  if (::close(fd) != 0) {
+    int err = errno;
+    ::unlink(path.c_str());
+    return KeyWriteError(path, err);
   }
   return Status::Ok();
 }

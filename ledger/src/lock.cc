@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,27 +12,43 @@
 
 namespace vledger {
 
+// Attempts to lock a writer.lock that was deleted or replaced meanwhile.
+constexpr int kLockAttemptsMax = 100;
+
 Result<WriterLock> WriterLock::Acquire(const std::string& dir, int wait_seconds) {
   std::string path = dir + "/writer.lock";
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return Status::Unavailable(path + ": cannot open writer lock: " + std::strerror(errno));
-  }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
-  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK && errno != EINTR) {
-      int err = errno;
-      ::close(fd);
-      return Status::Unavailable(path + ": cannot lock: " + std::strerror(err));
+  for (int attempt = 0;; attempt++) {
+    if (attempt == kLockAttemptsMax) {
+      return Status::Unavailable(path + ": the writer lock file keeps being deleted or replaced");
     }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      ::close(fd);
-      return Status::Unavailable("ledger " + dir +
-                                 " is in use by another writer (try again, or --wait SECONDS)");
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      return Status::Unavailable(path + ": cannot open writer lock: " + std::strerror(errno));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (errno != EWOULDBLOCK && errno != EINTR) {
+        int err = errno;
+        ::close(fd);
+        return Status::Unavailable(path + ": cannot lock: " + std::strerror(err));
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        ::close(fd);
+        return Status::Unavailable("ledger " + dir +
+                                   " is in use by another writer (try again, or --wait SECONDS)");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    // The lock counts only if it is on the file that is there now: one
+    // deleted (or replaced) while we waited locks nothing anyone else
+    // sees. Then lock the file that is there, made anew if need be.
+    struct stat held, named;
+    if (::fstat(fd, &held) == 0 && ::stat(path.c_str(), &named) == 0 &&
+        held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
+      return WriterLock(fd);
+    }
+    ::close(fd);
   }
-  return WriterLock(fd);
 }
 
 WriterLock& WriterLock::operator=(WriterLock&& other) noexcept {

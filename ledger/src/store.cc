@@ -1,7 +1,10 @@
 // The ledger folder on RocksDB. See store.h for the layout.
 #include "vledger/store.h"
 
+#include <fcntl.h>
+#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/options.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
@@ -9,11 +12,15 @@
 #include <rocksdb/write_batch.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -48,18 +55,102 @@ constexpr size_t kCopyBatchBytes = 4 << 20;  // backup: rows per write batch, in
 constexpr size_t kScanReadaheadBytes = 2 << 20;  // a scan reads its files ahead this far
 constexpr int kReaderOpenAttempts = 3;
 
+// Whether a RocksDB error is a full disk (ENOSPC, or a quota reached).
+bool IsDiskFull(const rocksdb::Status& s) {
+  if (s.IsNoSpace()) return true;
+  std::string text = s.ToString();
+  return text.find("No space left on device") != std::string::npos ||
+         text.find("Disk quota exceeded") != std::string::npos;
+}
+
+// Whether a RocksDB open failed on db/LOCK, which RocksDB's own writer
+// holds: another writer is running although DIR/writer.lock did not say so
+// (the file was deleted or replaced while that writer ran).
+bool IsDbLockHeld(const rocksdb::Status& s) {
+  return s.IsIOError() && s.ToString().find("/LOCK:") != std::string::npos;
+}
+
 // Maps a RocksDB error to exit 4 (storage) with what to do about it.
 Status StorageError(const rocksdb::Status& s, const std::string& what) {
+  if (IsDiskFull(s)) {
+    return Status::Unavailable("disk full: " + what + ": " + s.ToString() +
+                               " (free space and retry; nothing was written)");
+  }
   std::string msg = what + ": " + s.ToString();
   if (s.IsCorruption()) {
-    msg += " (the database is damaged: restore it from a backup with `vledger restore`)";
-  } else if (s.IsNoSpace()) {
-    msg += " (the disk is full: free space and retry; nothing was written)";
+    msg +=
+        " (the database is damaged: run `vledger verify`, and restore it from a backup with "
+        "`vledger restore`)";
   } else if (s.IsIOError() || s.IsPathNotFound()) {
     msg += " (a database file is missing or unreadable: if it is lost, restore the ledger from a "
            "backup with `vledger restore`)";
   }
   return Status::Unavailable(msg);
+}
+
+// RocksDB's own info logger (Debian builds RocksDB with assertions on)
+// asserts when a write to its LOG file fails, so a full disk would abort
+// the command. This one writes RocksDB's warnings and errors to a file and
+// ignores every failure to do so; with no path it writes nothing (readers,
+// whose log would be thrown away, and backups). The file is opened at the
+// first message and stops growing past kLogFileBytesMax.
+class StoreLogger final : public rocksdb::Logger {
+ public:
+  explicit StoreLogger(std::string path)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL), path_(std::move(path)) {}
+  ~StoreLogger() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    if (path_.empty()) return;
+    char line[1024];
+    va_list copy;
+    va_copy(copy, ap);
+    int n = std::vsnprintf(line, sizeof line - 1, format, copy);
+    va_end(copy);
+    if (n < 0) return;
+    size_t len = std::min(static_cast<size_t>(n), sizeof line - 2);
+    line[len++] = '\n';
+    std::lock_guard<std::mutex> hold(mu_);
+    if (fd_ < 0 && !opened_) {
+      opened_ = true;
+      fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+      struct stat st;
+      if (fd_ >= 0 && ::fstat(fd_, &st) == 0) bytes_ = static_cast<uint64_t>(st.st_size);
+    }
+    if (fd_ < 0 || bytes_ + len > kLogFileBytesMax) return;
+    ssize_t wrote = ::write(fd_, line, len);  // a failure is ignored
+    if (wrote > 0) bytes_ += static_cast<uint64_t>(wrote);
+  }
+
+ private:
+  static constexpr uint64_t kLogFileBytesMax = 4 << 20;
+  std::string path_;
+  std::mutex mu_;
+  int fd_ = -1;
+  bool opened_ = false;
+  uint64_t bytes_ = 0;
+};
+
+// A logger that writes to `path` (empty: writes nothing).
+std::shared_ptr<rocksdb::Logger> MakeLogger(std::string path) {
+  return std::make_shared<StoreLogger>(std::move(path));
+}
+
+// A failed read of a row of `which`. Damaged projection rows need no
+// backup: `rebuild` writes them again from the log and drops the table
+// files that held them (ClearProjections).
+Status ReadError(const rocksdb::Status& s, Cf which) {
+  std::string what = std::string("read ") + kCfNames[which];
+  if (which == kState && s.IsCorruption()) {
+    return Status::Unavailable(what + ": " + s.ToString() +
+                               " (the projection rows are damaged: `vledger rebuild` writes them "
+                               "again from the log; then run `vledger verify`, and if it still "
+                               "fails restore the ledger from a backup with `vledger restore`)");
+  }
+  return StorageError(s, what);
 }
 
 rocksdb::Slice AsSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
@@ -109,7 +200,7 @@ rocksdb::Options BaseOptions() {
   // holds (each family alone may take 64 MB, two of them while one flushes).
   options.db_write_buffer_size = kMemtableBytesMax;
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  options.keep_log_file_num = 2;
+  options.info_log = MakeLogger("");  // a writer logs to a file (WriterOptions)
   // Each command opens the database: replaying the WAL into memtables
   // instead of flushing it into new table files keeps an interactive
   // command to a few milliseconds and the folder from filling with tiny
@@ -127,18 +218,30 @@ rocksdb::Options BaseOptions() {
   return options;
 }
 
-// Whether some process holds the writer's flock on DIR/writer.lock, read
-// from /proc/locks: readers must not take the lock, not even briefly.
+// Whether a writer is running: some process holds the writer's flock on
+// DIR/writer.lock, or RocksDB's own lock (fcntl) on DIR/db/LOCK, which a
+// writer holds even when its writer.lock was deleted under it. Read from
+// /proc/locks: readers must not take either lock, not even briefly.
 bool WriterActive(const std::string& dir) {
+  std::vector<std::string> held;  // " KIND " and ":inode " of each lock file
   struct stat st;
-  if (::stat((dir + "/writer.lock").c_str(), &st) != 0) return false;
+  if (::stat((dir + "/writer.lock").c_str(), &st) == 0) {
+    held.push_back(" FLOCK ");
+    held.push_back(":" + std::to_string(st.st_ino) + " ");
+  }
+  if (::stat((dir + "/db/LOCK").c_str(), &st) == 0) {
+    held.push_back(" POSIX ");
+    held.push_back(":" + std::to_string(st.st_ino) + " ");
+  }
+  if (held.empty()) return false;
   std::ifstream locks("/proc/locks");
   std::string line;
-  std::string inode = ":" + std::to_string(st.st_ino) + " ";
   while (std::getline(locks, line)) {
     // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"
-    if (line.find(" FLOCK ") != std::string::npos && line.find(inode) != std::string::npos) {
-      return true;
+    for (size_t i = 0; i < held.size(); i += 2) {
+      if (line.find(held[i]) != std::string::npos && line.find(held[i + 1]) != std::string::npos) {
+        return true;
+      }
     }
   }
   return false;
@@ -192,6 +295,13 @@ std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
     cfs.emplace_back(kCfNames[i], o);
   }
   return cfs;
+}
+
+// The options of the one writer: BaseOptions, logging to DIR/db/LOG.
+rocksdb::Options WriterOptions(const std::string& db_path) {
+  rocksdb::Options options = BaseOptions();
+  options.info_log = MakeLogger(db_path + "/LOG");
+  return options;
 }
 
 }  // namespace
@@ -289,7 +399,7 @@ struct Ledger::Impl {
     std::string value;
     rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf(which), AsSlice(key), &value);
     if (s.IsNotFound()) return std::optional<std::string>();
-    if (!s.ok()) return StorageError(s, std::string("read ") + kCfNames[which]);
+    if (!s.ok()) return ReadError(s, which);
     return std::optional<std::string>(std::move(value));
   }
 
@@ -309,7 +419,7 @@ struct Ledger::Impl {
       if (!AsView(it->key()).starts_with(prefix)) break;
       if (!fn(AsView(it->key()), AsView(it->value()))) break;
     }
-    if (!it->status().ok()) return StorageError(it->status(), std::string("read ") + kCfNames[which]);
+    if (!it->status().ok()) return ReadError(it->status(), which);
     return Status::Ok();
   }
 
@@ -403,7 +513,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir) {
   impl->access = Access::kWriter;
   VLEDGER_ASSIGN_OR_RETURN(auto lock, WriterLock::Acquire(dir, 0));
   impl->lock.emplace(std::move(lock));
-  rocksdb::Options options = BaseOptions();
+  rocksdb::Options options = WriterOptions(DbPath(dir));
   options.create_if_missing = true;
   options.error_if_exists = true;
   options.create_missing_column_families = true;
@@ -419,12 +529,20 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
                                              const OpenOptions& open_options) {
   std::error_code ec;
   if (!fs::exists(DbPath(dir) + "/CURRENT", ec)) {
+    // A database folder with files in it but no CURRENT (which names the
+    // MANIFEST to read) is a damaged ledger, not a missing one.
+    if (fs::is_directory(DbPath(dir), ec) && !fs::is_empty(DbPath(dir), ec)) {
+      return Status::Unavailable("the ledger at " + dir + " is damaged: " + DbPath(dir) +
+                                 "/CURRENT is missing (restore the ledger from a backup with "
+                                 "`vledger restore`)");
+    }
     return Status::Unavailable("no ledger at " + dir + " (create one with `vledger init`)");
   }
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
   impl->access = open_options.access;
-  rocksdb::Options options = BaseOptions();
+  rocksdb::Options options =
+      open_options.access == Access::kWriter ? WriterOptions(DbPath(dir)) : BaseOptions();
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (open_options.access == Access::kWriter) {
@@ -437,8 +555,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
       return Status::Unavailable("cannot create a scratch folder for reading");
     }
     impl->secondary_dir = tmpl;
-    options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;
-    options.db_log_dir = impl->secondary_dir;  // a reader writes nothing into DIR
+    // A reader writes nothing into DIR: its logger writes nothing at all.
     // With no writer running, a read-only instance: it opens strictly, so a
     // missing, truncated or damaged file stops it. A secondary instance
     // reads beside a live writer and sees whole commits only (each commit
@@ -468,6 +585,11 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
     }
   }
   if (raw != nullptr) impl->db.reset(raw);
+  if (!s.ok() && IsDbLockHeld(s)) {
+    return Status::Unavailable("ledger " + dir + " is in use by another writer, whose " + dir +
+                               "/writer.lock was deleted while it ran (the file is made again: "
+                               "wait for that writer to finish and retry)");
+  }
   if (!s.ok()) return StorageError(s, "open " + DbPath(dir));
   VLEDGER_TRY(impl->LoadHead());
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
@@ -631,10 +753,7 @@ class StoredRows final : public RowSource {
 
   std::optional<std::string> GetRow(std::string_view key) override {
     auto row = impl_->Get(kState, key);
-    if (!row.ok()) {
-      Note(row.status());
-      return std::nullopt;
-    }
+    if (!row.ok()) throw RowReadError(row.status());
     return std::move(*row);
   }
 
@@ -661,7 +780,7 @@ class StoredRows final : public RowSource {
         if (statuses[i].ok()) {
           out[from + i] = values[i].ToString();
         } else if (!statuses[i].IsNotFound()) {
-          Note(StorageError(statuses[i], "read state"));
+          throw RowReadError(ReadError(statuses[i], kState));
         }
       }
     }
@@ -669,17 +788,12 @@ class StoredRows final : public RowSource {
   }
 
   void ScanRows(std::string_view prefix, const ScanFn& fn) override {
-    Note(impl_->ScanPrefix(kState, prefix, fn));
+    Status scanned = impl_->ScanPrefix(kState, prefix, fn);
+    if (!scanned.ok()) throw RowReadError(scanned);
   }
-
-  const Status& io_status() const override { return io_; }
 
  private:
-  void Note(const Status& s) {
-    if (io_.ok() && !s.ok()) io_ = s;
-  }
   const Ledger::Impl* impl_;
-  Status io_;
 };
 
 }  // namespace
@@ -812,6 +926,12 @@ Status Ledger::ClearProjections() {
   if (s.ok()) s = impl_->db->Write(wo, &batch);
   if (!s.ok()) return StorageError(s, "clear state");
   impl_->proj_size = 0;
+  // The rows are deleted now; the table files that hold nothing else go
+  // at once, unread, so that a damaged one is gone after a rebuild rather
+  // than read (and found damaged) by a later compaction or `verify`. A
+  // failure leaves them to compaction.
+  rocksdb::Slice all_begin(""), all_end("\xff");
+  (void)rocksdb::DeleteFilesInRange(impl_->db.get(), impl_->cf(kState), &all_begin, &all_end);
   return Status::Ok();
 }
 
@@ -854,7 +974,7 @@ class RocksStateCursor final : public Ledger::StateCursor {
   std::string_view value() const override { return AsView(it_->value()); }
   void Next() override { it_->Next(); }
   Status status() const override {
-    return it_->status().ok() ? Status::Ok() : StorageError(it_->status(), "read state");
+    return it_->status().ok() ? Status::Ok() : ReadError(it_->status(), kState);
   }
 
  private:
@@ -1052,10 +1172,7 @@ std::optional<std::string> WriteTxn::GetRequestRow(std::string_view key) {
   auto it = impl_->requests.find(key);
   if (it != impl_->requests.end()) return it->second;
   auto row = impl_->ledger->Get(kRequests, key);
-  if (!row.ok()) {
-    impl_->NoteIo(row.status());
-    return std::nullopt;
-  }
+  if (!row.ok()) throw RowReadError(row.status());
   return *row;
 }
 
@@ -1077,10 +1194,7 @@ std::optional<std::string> WriteTxn::GetPerson(std::string_view ref) {
     if (impl_->persons[i - 1].ref == ref) return impl_->persons[i - 1].value;
   }
   auto row = impl_->ledger->Get(kPersons, ref);
-  if (!row.ok()) {
-    impl_->NoteIo(row.status());
-    return std::nullopt;
-  }
+  if (!row.ok()) throw RowReadError(row.status());
   return *row;
 }
 
@@ -1113,8 +1227,12 @@ Hash WriteTxn::HashOf(uint64_t seq) {
   if (seq >= base - impl_->first) return impl_->events[impl_->first - (base - seq)].hash;
   auto hash = impl_->ledger->ReadHashAt(seq);
   if (!hash.ok()) {
-    impl_->NoteIo(Status::Unavailable(hash.status().message() + ": the database is damaged"));
-    return kZeroHash;
+    throw RowReadError(hash.status().code() == Code::kUnavailable
+                           ? hash.status()
+                           : Status::Unavailable(hash.status().message() +
+                                                 ": the database is damaged (run `vledger "
+                                                 "verify`; restore it from a backup with "
+                                                 "`vledger restore`)"));
   }
   return *hash;
 }

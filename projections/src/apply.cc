@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "apply_internal.h"
+#include "vledger/rows.h"
 #include "vledger/validate.h"
 
 namespace vledger {
@@ -84,11 +85,17 @@ static Status CheckAuthor(StateStore& state, uint64_t seq, const Event& event,
 }  // namespace detail
 
 Status ApplyEvent(StateStore& state, uint64_t seq, const Event& event) {
-  const KeyRecord* author = nullptr;
-  VLEDGER_TRY(detail::CheckAuthor(state, seq, event, &author));
-  VLEDGER_TRY(CheckText("requestId", event.request_id, true));
-  detail::ApplyCtx ctx{state, seq, event, author};
-  return std::visit([&](const auto& body) { return detail::ApplyBody(ctx, body); }, event.body);
+  // A stored row that cannot be read ends the event with its storage error
+  // (rows.h). Replay reads no stored rows: the try costs it nothing.
+  try {
+    const KeyRecord* author = nullptr;
+    VLEDGER_TRY(detail::CheckAuthor(state, seq, event, &author));
+    VLEDGER_TRY(CheckText("requestId", event.request_id, true));
+    detail::ApplyCtx ctx{state, seq, event, author};
+    return std::visit([&](const auto& body) { return detail::ApplyBody(ctx, body); }, event.body);
+  } catch (const RowReadError& e) {
+    return e.status();
+  }
 }
 
 }  // namespace vledger

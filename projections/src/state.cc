@@ -165,6 +165,4 @@ size_t StateStore::PendingChanges() const {
   return n;
 }
 
-Status StateStore::io_status() const { return rows_ ? rows_->io_status() : Status::Ok(); }
-
 }  // namespace vledger

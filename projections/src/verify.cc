@@ -858,7 +858,6 @@ Status ScanDecoded(const Ledger& ledger, uint64_t from, uint64_t to,
 Status ReplayRange(const Ledger& ledger, uint64_t from, uint64_t to, StateStore& state) {
   return ScanDecoded(ledger, from, to, [&](uint64_t seq, const Event& event) -> Status {
     Status applied = ApplyEvent(state, seq, event);
-    if (applied.ok()) applied = state.io_status();
     if (!applied.ok()) {
       if (applied.code() == Code::kUnavailable) return applied;
       return Status::Fault("seq " + std::to_string(seq) + " does not replay: " +

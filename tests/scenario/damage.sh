@@ -142,6 +142,89 @@ wal=$(ls -S vledger-data/db/*.log | head -n1)
 flip_byte "$wal" $(($(stat -c %s "$wal") / 2))
 all_commands_damaged "vledger-data/db"   # RocksDB does not say which log
 
+# --- a missing CURRENT: a damaged ledger, not a missing one
+fresh
+rm vledger-data/db/CURRENT
+all_commands_damaged "CURRENT is missing"
+expect_damaged "damaged" vl log
+run vl log
+grep -qF "vledger init" "$(LAST_ERR_FILE)" && fail "a damaged ledger is called missing" ||
+  pass "a damaged ledger is not called missing"
+
+# --- writer.lock deleted while a writer runs: the next writer is told that
+# another writer is running, not that a file is lost. The running writer
+# is stood for by a process holding RocksDB's own lock on db/LOCK, as the
+# writer's database does (fcntl, as lockf takes it).
+fresh
+rm -f "$WORK/.out/held"
+bg_run python3 -c '
+import fcntl, sys, time
+f = open(sys.argv[1], "r+")
+fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+open(sys.argv[2], "w").close()
+time.sleep(60)' vledger-data/db/LOCK "$WORK/.out/held"
+holder=$BG_PID
+for _ in $(seq 1 100); do [[ -e $WORK/.out/held ]] && break; sleep 0.1; done
+[[ -e $WORK/.out/held ]] && pass "db/LOCK held" || fail "could not hold db/LOCK"
+rm vledger-data/writer.lock
+expect_rejected_unchanged 4 vl --key $K village add V7 --name 七村
+expect_stderr_contains "in use by another writer"
+expect_stderr_contains "writer.lock was deleted"
+run vl --key $K village add V7 --name 七村
+grep -q "restore" "$(LAST_ERR_FILE)" && fail "a held lock is called damage" ||
+  pass "a held lock is not called damage"
+# Readers go on beside it (as beside any writer).
+expect_exit 0 vl log
+expect_exit 0 vl verify
+bg_stop "$holder"
+expect_exit 0 vl --key $K village add V7 --name 七村
+[[ -e vledger-data/writer.lock ]] && pass "writer.lock made again" || fail "no writer.lock"
+expect_exit 0 vl verify
+
+# --- a damaged table block under the projection (state) rows: every
+# command that reads the rows says so (exit 4), never "unknown resident"
+# (exit 3) nor an internal error (exit 5).
+mkdir state-case
+(
+  cd state-case || exit 1
+  vl init --test-clock --name 状态 --admin-key-out admin.key >/dev/null &&
+    vl --key admin.key village add V1 --name 一村 >/dev/null &&
+    vl --key admin.key household add H1 --village V1 --head 户主 >/dev/null &&
+    vl --key admin.key rule add ELDER --category 孝老爱亲 --points 5 >/dev/null || exit 1
+  for i in $(seq -w 1 40); do
+    vl --key admin.key resident add "R0$i" --village V1 --household H1 --name "村民$i" >/dev/null &&
+      vl --key admin.key award "R0$i" ELDER --on 2021-07-05 >/dev/null || exit 1
+  done
+  ldb --db=vledger-data/db compact >/dev/null 2>&1
+) && pass "a ledger with residents" || fail "could not make the state-row ledger"
+cd state-case || exit 2
+expect_exit 0 vl balance R001
+expect_exit 0 vl verify
+state_sst=$(sst_of state)
+[[ -n $state_sst ]] && pass "found the state table file" || fail "no state .sst after compact"
+state_name=$(basename "${state_sst:-none}")
+flip_byte "vledger-data/db/$state_name" $(($(data_bytes "${state_sst:-/dev/null}") / 2))
+for cmd in "balance R001" "balance --village V1" "rank --village V1 --period 2021Q3" \
+  "--key admin.key award R001 ELDER --on 2021-07-06"; do
+  # shellcheck disable=SC2086
+  expect_damaged "$state_name" vl $cmd
+  expect_stderr_contains "projection rows are damaged"
+  expect_stderr_contains "vledger rebuild"
+  expect_stderr_contains "vledger verify"
+done
+expect_damaged "$state_name" vl verify
+# Projection rows come from the log: rebuild writes them again and drops
+# the damaged table file, after which everything reads and verifies.
+expect_exit 0 vl --key admin.key rebuild
+[[ ! -e vledger-data/db/$state_name ]] && pass "the damaged table file is gone" ||
+  fail "the damaged table file is still there"
+expect_exit 0 vl balance R001
+expect_stdout_contains "credit score 5"
+expect_exit 0 vl rank --village V1 --period 2021Q3
+expect_exit 0 vl --key admin.key award R001 ELDER --on 2021-07-06
+expect_exit 0 vl verify
+cd "$WORK" || exit 2
+
 # --- after all that, the backup taken before still restores and verifies
 expect_exit 0 vl --ledger restored restore good-backup
 expect_exit 0 vl --ledger restored verify

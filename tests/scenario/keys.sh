@@ -117,5 +117,53 @@ wait "$typing"
 expect_eq "$?" 0 "the command whose passphrase was typed slowly"
 grep -q 'appended' typed.out && pass "it appended" || fail "it did not append: $(cat typed.out)"
 
+# ---------------------------------------- what is not a key file (LIMITS.md)
+# Each is refused (exit 3) before a byte is read, within seconds: `timeout`
+# turns a hang into a failure (124) instead of a stuck test.
+key_refused() {  # key_refused TEXT FLAG FILE: a signing command, then key register
+  local text=$1 flag=$2 file=$3
+  if [[ $flag == --key ]]; then
+    expect_rejected_unchanged 3 timeout 10 "$VLEDGER" --key "$file" village add V9 --name 九村
+  else
+    expect_rejected_unchanged 3 timeout 10 "$VLEDGER" --key $K key register --pub "$file" \
+      --role collector --village V1 --label 错
+  fi
+  expect_stderr_contains "$text"
+}
+key_refused 'not a regular file' --key /dev/zero
+key_refused 'not a regular file' --pub /dev/zero
+mkfifo key.fifo
+chmod 600 key.fifo
+key_refused 'not a regular file' --key key.fifo
+key_refused 'not a regular file' --pub key.fifo
+truncate -s 300M big.key
+chmod 600 big.key
+key_refused 'too large' --key big.key
+key_refused 'too large' --pub big.key
+# 300 GB, sparse: refused by its size, not after reading it.
+if truncate -s 300G huge.key 2>/dev/null; then
+  chmod 600 huge.key
+  key_refused 'too large' --key huge.key
+  rm -f huge.key
+fi
+mkdir key.dir
+chmod 700 key.dir
+key_refused 'is a directory' --key key.dir
+key_refused 'is a directory' --pub key.dir
+# The .pub written beside a key, given as the key, is named a public key
+# (mode 0644 or 0600 alike).
+key_refused 'is a public key, not a private key' --key env.key.pub
+cp env.key.pub pub600.pub
+chmod 600 pub600.pub
+key_refused 'is a public key, not a private key' --key pub600.pub
+# A file holding two private keys is refused, not read as its first.
+expect_exit 0 vl key new --out second.key
+cat $K second.key >two.key
+chmod 600 two.key
+key_refused 'holds 2 PEM blocks' --key two.key
+key_refused 'holds 2 PEM blocks' --pub two.key
+cat env.key.pub second.key.pub >two.pub
+key_refused 'holds 2 PEM blocks' --pub two.pub
+
 expect_exit 0 vl verify
 finish

@@ -37,3 +37,6 @@ add_test(NAME scenario.clock COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scen
 set_tests_properties(scenario.clock PROPERTIES TIMEOUT 900)
 add_test(NAME scenario.people COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/people.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.people PROPERTIES TIMEOUT 900)
+# A full disk: a small tmpfs (needs root to mount; skipped, exit 77, elsewhere).
+add_test(NAME scenario.diskfull COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/diskfull.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.diskfull PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77)

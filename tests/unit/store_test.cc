@@ -449,7 +449,6 @@ TEST_F(StoreTest, RowsCursorAndMultiGetReadStoredRowsInKeyOrder) {
   EXPECT_FALSE(got[0].has_value());
   EXPECT_EQ(got[1].value_or(""), "1");
   EXPECT_EQ(got[2].value_or(""), "2");
-  EXPECT_TRUE(rows->io_status().ok());
   Rows walked;
   for (auto c = ledger->NewStateCursor(); c->Valid(); c->Next()) {
     walked.emplace_back(std::string(c->key()), std::string(c->value()));

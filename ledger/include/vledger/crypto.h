@@ -38,7 +38,8 @@ std::string KeyIdOf(std::string_view raw_public_key);
 
 constexpr size_t kPublicKeyBytes = 32;
 constexpr size_t kSignatureBytes = 64;
-// Key files (PEM) larger than this are refused unread.
+// Key files (PEM) larger than this are refused unread; so is anything but a
+// regular file (a directory, a FIFO, a device such as /dev/zero).
 constexpr size_t kKeyFileBytesMax = 64 * 1024;
 
 // An Ed25519 public key (raw 32 bytes).
@@ -59,8 +60,13 @@ class PublicKey {
   std::string raw_;
 };
 
-// The file exists and neither group nor others may read it.
+// The file is a regular file of at most kKeyFileBytesMax bytes that
+// neither group nor others may read (checked without reading a byte, and
+// without blocking on a FIFO).
 Status CheckPrivateKeyFile(const std::string& path);
+// Whether `path` is a key file (as CheckPrivateKeyFile checks, mode aside)
+// holding an encrypted PKCS#8 key.
+bool IsEncryptedKeyFile(const std::string& path);
 
 // An Ed25519 private key. Resource type: moves, never copies.
 class PrivateKey {

@@ -213,6 +213,8 @@ class WriteTxn final {
   void PutRow(const std::string& key, const std::optional<std::string>& value);
   // A request row (request ids, import progress) to write with the next commit.
   void PutRequestRow(const std::string& key, const std::string& value);
+  // Reads here (GetRequestRow, GetPerson, HashOf) throw RowReadError
+  // (rows.h) when the stored row cannot be read.
   std::optional<std::string> GetRequestRow(std::string_view key);
   // An event, pending or stored.
   Result<Event> ReadEvent(uint64_t seq);
@@ -252,7 +254,8 @@ class WriteTxn final {
   // Forgets everything pending.
   void Abort();
 
-  // First storage error seen by a read, if any.
+  // The storage error met when the transaction began (the Merkle tree or
+  // the last hashes unreadable) or staging a row, if any; Commit returns it.
   const Status& io_status() const;
 
  private:

@@ -19,9 +19,11 @@
 // The same class serves the live ledger and replay. Live, it reads rows
 // through a RowSource as needed and keeps every change pending until
 // TakeWrites() hands them to the commit; replay starts empty and keeps
-// everything in memory. Either way it is discarded after a rejected event:
-// handlers validate before they write, but a multi-event command may have
-// applied earlier events.
+// everything in memory. Live, a stored row that cannot be read throws
+// RowReadError (rows.h) from the read: it is never taken for an absent
+// row. Either way it is discarded after a rejected event: handlers
+// validate before they write, but a multi-event command may have applied
+// earlier events.
 #pragma once
 
 #include <algorithm>
@@ -263,9 +265,6 @@ class StateStore {
 
   // How many rows TakeWrites would hand over now (live only).
   size_t PendingChanges() const;
-
-  // The first storage error a read met (live only).
-  Status io_status() const;
 
   // For Table<T>.
   RowSource* rows() { return rows_; }
