@@ -105,7 +105,7 @@ Result<std::string> IdCardBirthDate(std::string_view field, std::string_view id_
   if ("10X98765432"[sum % 11] != check) return bad("the check digit does not match (a typo?)");
   std::string birth = std::string(id_card.substr(6, 4)) + "-" + std::string(id_card.substr(10, 2)) +
                       "-" + std::string(id_card.substr(12, 2));
-  if (!CheckDate(field, birth).ok() || birth > date) {
+  if (!CheckCalendarDate(field, birth).ok() || birth < "1900-01-01" || birth > date) {
     return bad("digits 7-14 are not a birth date from 1900 up to today");
   }
   return birth;

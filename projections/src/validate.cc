@@ -164,7 +164,7 @@ Status CheckText(std::string_view field, std::string_view value, bool optional) 
   return Status::Ok();
 }
 
-Status CheckDate(std::string_view field, std::string_view value) {
+Status CheckCalendarDate(std::string_view field, std::string_view value) {
   if (value.size() != 10 || value[4] != '-' || value[7] != '-' || !AllDigits(value.substr(0, 4)) ||
       !AllDigits(value.substr(5, 2)) || !AllDigits(value.substr(8, 2))) {
     return Bad(field, "\"" + std::string(value) + "\" is not a date YYYY-MM-DD");
@@ -173,6 +173,12 @@ Status CheckDate(std::string_view field, std::string_view value) {
   if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) {
     return Bad(field, "\"" + std::string(value) + "\" is not a calendar date");
   }
+  return Status::Ok();
+}
+
+Status CheckDate(std::string_view field, std::string_view value) {
+  VLEDGER_TRY(CheckCalendarDate(field, value));
+  int y = ToInt(value.substr(0, 4));
   if (y < kDateYearMin || y > kDateYearMax) {
     return Bad(field, "\"" + std::string(value) + "\" is outside " + std::to_string(kDateYearMin) +
                           "-01-01.." + std::to_string(kDateYearMax) + "-12-31");

@@ -149,7 +149,7 @@ expect_rejected_unchanged 3 vl "${TR[@]}" donate CH --amount 500.01 --anonymous 
 # Import rows: a request_id cell, and the ids derived from a file's rows.
 printf 'resident,rule,points,date,request_id\nR1,VOL,2,2021-09-01,row-1\n' >req.csv
 expect_exit 0 vl "${C1[@]}" import req.csv --kind awards --source req-a
-expect_rejected_unchanged 3 vl "${C2[@]}" import req.csv --kind awards --source req-b
+expect_rejected_unchanged 3 vl "${C2[@]}" import req.csv --kind awards --source req-b --again
 expect_stderr_contains 'line 2, column request_id: "row-1" was already used by another key'
 expect_rejected_unchanged 3 vl "${C2[@]}" award R1 VOL --request-id row-1
 only_line 'vledger: error: --request-id: "row-1" was already used by another key'

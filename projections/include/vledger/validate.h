@@ -36,8 +36,11 @@ inline constexpr int kDateYearMin = 1970;
 inline constexpr int kDateYearMax = 2200;
 
 // YYYY-MM-DD, a real calendar date from kDateYearMin-01-01 to
-// kDateYearMax-12-31.
+// kDateYearMax-12-31: the date of an act, a cut-off or a reply due.
 Status CheckDate(std::string_view field, std::string_view value);
+// YYYY-MM-DD, a real calendar date of any year (a birth date may be older
+// than 1970).
+Status CheckCalendarDate(std::string_view field, std::string_view value);
 // YYYY-MM.
 Status CheckMonth(std::string_view field, std::string_view value);
 // 2021Q3, 2021-07 or 2021.
