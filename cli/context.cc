@@ -54,6 +54,10 @@ Result<std::optional<int64_t>> FixedNowMs() {
     return Status::Usage("VLEDGER_NOW: \"" + std::string(now) +
                          "\" is not like 2021-09-30T10:00:00Z");
   }
+  // A recorded time is a date like any other (CheckDate's years), and a
+  // calendar date: ParseUtc's day check alone takes 2021-02-30.
+  std::string date = std::string(now).substr(0, 10);
+  VLEDGER_TRY(CheckDate("VLEDGER_NOW", date));
   return ms;
 }
 

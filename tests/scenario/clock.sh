@@ -46,6 +46,13 @@ expect_exit 0 vl "${T[@]}" --json show 0
 expect_json 'd["body"]["testClock"], d["body"]["monotonicTime"]' '[true, true]'
 expect_json 'd["recordedAt"]' 1632996000000
 TA=("${T[@]}" --key admin.key)
+# A recorded time outside 1970-2200, or not a calendar date: refused.
+VLEDGER_NOW=2201-01-01T00:00:00Z expect_rejected_unchanged 3 vl "${TA[@]}" village add V1 --name 甲村
+expect_stderr_contains 'VLEDGER_NOW: "2201-01-01" is outside 1970-01-01..2200-12-31'
+VLEDGER_NOW=1969-12-31T23:00:00Z expect_rejected_unchanged 3 vl "${TA[@]}" village add V1 --name 甲村
+expect_stderr_contains 'is outside 1970-01-01..2200-12-31'
+VLEDGER_NOW=2021-02-30T00:00:00Z expect_rejected_unchanged 3 vl "${TA[@]}" village add V1 --name 甲村
+expect_stderr_contains 'VLEDGER_NOW: "2021-02-30" is not a calendar date'
 VLEDGER_NOW=2099-01-01T00:00:00Z expect_exit 0 vl "${TA[@]}" village add V1 --name 甲村
 # The clock behind the last event: refused, nothing written.
 VLEDGER_NOW=2026-01-01T00:00:00Z expect_rejected_unchanged 3 vl "${TA[@]}" village add V2 --name 乙村
