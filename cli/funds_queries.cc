@@ -203,13 +203,16 @@ namespace {
 
 // How a payment's beneficiary appears in a statement, as the fund's
 // --list-beneficiaries policy says: "full" by name, "masked" as 张*明,
-// "none" not at all; a minor is never named (SPEC section 8).
+// "none" not at all; a resident not known to be an adult on the payment's
+// date is never named (SPEC sections 8 and 12, "Age").
 std::string BeneficiaryLabel(const Ledger& ledger, StateStore& state, const FundRecord& fund,
-                             const PaymentRecord& p) {
+                             const std::string& date, const PaymentRecord& p) {
   std::string ref;
   if (!p.household) {
     auto r = LoadResident(state, p.beneficiary);
-    if (!r || r->minor) return "(a minor)";
+    if (!r || !KnownAdultOn(AgeFactsOf(*r, PersonOf(ledger, r->person_ref)), date)) {
+      return "(a minor)";
+    }
     ref = r->person_ref;
   } else if (auto h = LoadHousehold(state, p.beneficiary)) {
     ref = h->head_ref;
@@ -231,7 +234,7 @@ Json PaymentLine(const Ledger& ledger, StateStore& state, const FundRecord& fund
   return Json{{"seq", seq},
               {"date", date},
               {"for", p.period},
-              {"to", BeneficiaryLabel(ledger, state, fund, p)},
+              {"to", BeneficiaryLabel(ledger, state, fund, date, p)},
               {"amountFen", p.from_purpose_fen + p.from_unrestricted_fen},
               {"purpose", p.purpose},
               {"advance", !p.period.empty() && PeriodStart(p.period) > date},

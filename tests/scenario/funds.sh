@@ -370,6 +370,14 @@ expect_stdout_contains 'total  600.00 (4 payments'
 # A fund with --list-beneficiaries none lists no one by name.
 expect_exit 0 vl --json statement CF --for 2021Q3
 expect_json 'sorted({p["to"] for p in d["paymentList"]})' '["(a minor)", "(not listed)"]'
+# A resident of unknown age (no birth data, no --adult) is never named
+# either: it counts as a minor (SPEC section 12, "Age").
+expect_exit 0 vl "${C[@]}" resident add R7 --village V1 --household H2 --name 曲小六
+expect_exit 0 vl "${T[@]}" disburse NV --to R7 --amount 1
+expect_exit 0 vl --json statement NV --period 2021-11
+expect_json '[(p["to"], p["amountFen"]) for p in d["paymentList"]]' '[["(a minor)", 100]]'
+expect_exit 0 vl statement NV --period 2021-11
+expect_stdout_lacks 曲小六
 expect_exit 2 vl statement NV --period 2021-10 --for 2021-11
 expect_exit 2 vl statement NV
 expect_rejected_unchanged 3 vl statement NV --for 2021-13
