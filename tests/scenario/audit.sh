@@ -221,7 +221,9 @@ expect_stderr_contains "truncated"
 tampered t-noperson.vla drop-person 1
 expect_exit 1 vl --json verify --archive t-noperson.vla --pub admin.key.pub
 expect_json '"the full archive lacks the person record" in d["problem"]' true
-expect_json 'd["seq"] in (8, 9, 10)' true
+# Which record the forge drops depends on the records' random salts: the
+# fault names the seq of whichever event commits to it.
+expect_json 'd["seq"] > 0 and "(seq %d)" % d["seq"] in d["problem"]' true
 expect_exit 1 vl --ledger from-noperson restore t-noperson.vla
 expect_stderr_contains "lacks the person record"
 [[ ! -e from-noperson ]] && pass "nothing restored from it" || fail "from-noperson left behind"
