@@ -20,45 +20,44 @@
 namespace vledger::cli {
 namespace {
 
-// Parses 2021-09-30T10:00:00Z or 2021-09-30T10:00:00.123Z.
-std::optional<int64_t> ParseUtc(const std::string& s) {
-  int y, mo, d, h, mi, sec, n = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6) {
-    return std::nullopt;
+// Whether s[at, at + n) are n ASCII digits; their value in *out.
+bool Digits(const std::string& s, size_t at, size_t n, int* out) {
+  if (at + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = at; i < at + n; i++) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
   }
-  int64_t ms = 0;
-  std::string rest = s.substr(static_cast<size_t>(n));
-  if (rest.size() == 5 && rest[0] == '.') {
-    ms = std::atoi(rest.substr(1, 3).c_str());
-    rest = rest.substr(4);
-  }
-  if (rest != "Z" || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
-    return std::nullopt;
-  }
+  *out = v;
+  return true;
+}
+
+// VLEDGER_NOW when set (not empty): exactly 2021-09-30T10:00:00Z or
+// 2021-09-30T10:00:00.123Z, a time of day that exists (seconds 0-59) on a
+// calendar date in CheckDate's years, since the value becomes recorded
+// times. A malformed value is rejected (exit 3): it is not the command line.
+Result<std::optional<int64_t>> FixedNowMs() {
+  const char* env = std::getenv("VLEDGER_NOW");
+  if (env == nullptr || *env == '\0') return std::optional<int64_t>();
+  const std::string now(env);
+  auto malformed = [&] {
+    return Status::Rejected("VLEDGER_NOW: \"" + now + "\" is not like 2021-09-30T10:00:00Z");
+  };
+  int h = 0, mi = 0, sec = 0, ms = 0;
+  bool shape = (now.size() == 20 || (now.size() == 24 && now[19] == '.')) && now[10] == 'T' &&
+               now[13] == ':' && now[16] == ':' && now.back() == 'Z' && Digits(now, 11, 2, &h) &&
+               Digits(now, 14, 2, &mi) && Digits(now, 17, 2, &sec) &&
+               (now.size() == 20 || Digits(now, 20, 3, &ms));
+  if (!shape || h > 23 || mi > 59 || sec > 59) return malformed();
+  VLEDGER_TRY(CheckDate("VLEDGER_NOW", now.substr(0, 10)));
   struct tm tm = {};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
+  tm.tm_year = std::stoi(now.substr(0, 4)) - 1900;
+  tm.tm_mon = std::stoi(now.substr(5, 2)) - 1;
+  tm.tm_mday = std::stoi(now.substr(8, 2));
   tm.tm_hour = h;
   tm.tm_min = mi;
   tm.tm_sec = sec;
-  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
-}
-
-// VLEDGER_NOW when set (not empty).
-Result<std::optional<int64_t>> FixedNowMs() {
-  const char* now = std::getenv("VLEDGER_NOW");
-  if (now == nullptr || *now == '\0') return std::optional<int64_t>();
-  auto ms = ParseUtc(now);
-  if (!ms) {
-    return Status::Usage("VLEDGER_NOW: \"" + std::string(now) +
-                         "\" is not like 2021-09-30T10:00:00Z");
-  }
-  // A recorded time is a date like any other (CheckDate's years), and a
-  // calendar date: ParseUtc's day check alone takes 2021-02-30.
-  std::string date = std::string(now).substr(0, 10);
-  VLEDGER_TRY(CheckDate("VLEDGER_NOW", date));
-  return ms;
+  return std::optional<int64_t>(static_cast<int64_t>(timegm(&tm)) * 1000 + ms);
 }
 
 int64_t SystemNowMs() {

@@ -53,6 +53,13 @@ VLEDGER_NOW=1969-12-31T23:00:00Z expect_rejected_unchanged 3 vl "${TA[@]}" villa
 expect_stderr_contains 'is outside 1970-01-01..2200-12-31'
 VLEDGER_NOW=2021-02-30T00:00:00Z expect_rejected_unchanged 3 vl "${TA[@]}" village add V1 --name 甲村
 expect_stderr_contains 'VLEDGER_NOW: "2021-02-30" is not a calendar date'
+# Exactly the documented form, with a time of day that exists: refused
+# (exit 3, the value is not the command line) rather than read leniently.
+for bad in 2021-09-30T-1:00:00Z 2021-09-30T10:00:60Z 2021-09-30T10:00:00.x9zZ \
+  2021-09-30T10:00:00 2021-9-30T10:00:00Z ' 2021-09-30T10:00:00Z' yesterday; do
+  VLEDGER_NOW=$bad expect_rejected_unchanged 3 vl "${TA[@]}" village add V1 --name 甲村
+  expect_stderr_contains "VLEDGER_NOW: \"$bad\" is not like 2021-09-30T10:00:00Z"
+done
 VLEDGER_NOW=2099-01-01T00:00:00Z expect_exit 0 vl "${TA[@]}" village add V1 --name 甲村
 # The clock behind the last event: refused, nothing written.
 VLEDGER_NOW=2026-01-01T00:00:00Z expect_rejected_unchanged 3 vl "${TA[@]}" village add V2 --name 乙村
