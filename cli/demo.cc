@@ -1,7 +1,7 @@
 // `vledger demo [DIR]`: builds a sample village ledger by running the real
 // commands, verifies it, and says what it did and where the data is.
 //
-// The village is 甲夼曲家村 (夏庄镇, Rongcheng), as DOMAIN.md describes it:
+// The village is 甲夼曲家村 (夏庄镇, Rongcheng), modelled on the real one:
 // 40 households, 120 residents, most of them surnamed 曲.
 #include <filesystem>
 #include <map>
