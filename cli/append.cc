@@ -36,24 +36,12 @@ Result<uint64_t> CommitBuilder::Add(EventBody body) {
   return txn_.AddEvent(std::move(canonical), std::move(event));
 }
 
-namespace {
-
-constexpr std::string_view kRequestPrefix = "req/";
-
-}  // namespace
-
 Result<std::optional<RequestRecord>> LoadRequest(WriteTxn& txn, const std::string& id) {
-  auto row = txn.GetRequestRow(std::string(kRequestPrefix) + id);
-  if (!txn.io_status().ok()) return txn.io_status();
-  if (!row) return std::optional<RequestRecord>();
-  RecordReader r(*row);
-  RequestRecord rec;
-  rec.fingerprint = r.Str();
-  rec.result_json = r.Str();
-  if (!r.done()) rec.key_id = r.Str();
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<RequestRecord> stored, txn.LoadRequest(id));
+  if (!stored) return std::optional<RequestRecord>();
+  RequestRecord rec = std::move(*stored);
   auto result = Json::parse(rec.result_json, nullptr, false);
-  if (!r.ok() || !r.done() || result.is_discarded() || !result.contains("seq") ||
-      !result["seq"].is_number_unsigned()) {
+  if (result.is_discarded() || !result.contains("seq") || !result["seq"].is_number_unsigned()) {
     return Status::Unavailable("the record of request id \"" + id + "\" is damaged");
   }
   if (rec.key_id.empty()) {
@@ -66,9 +54,7 @@ Result<std::optional<RequestRecord>> LoadRequest(WriteTxn& txn, const std::strin
 }
 
 void StoreRequest(WriteTxn& txn, const std::string& id, const RequestRecord& rec) {
-  txn.PutRequestRow(
-      std::string(kRequestPrefix) + id,
-      RecordWriter().Str(rec.fingerprint).Str(rec.result_json).Str(rec.key_id).Take());
+  txn.StoreRequest(id, rec);
 }
 
 Status RequestUsedByAnotherKey(std::string_view field, const std::string& id) {
@@ -94,8 +80,6 @@ void PrintResult(Context& ctx, const Json& result) {
 }
 
 }  // namespace
-
-std::string RandomSalt() { return RandomBytes(16); }
 
 Status CheckRequestId(std::string_view field, std::string_view id) {
   VLEDGER_TRY(CheckId(field, id));

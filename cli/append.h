@@ -60,24 +60,17 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
 // an import derives for its rows.
 Status CheckRequestId(std::string_view field, std::string_view id);
 
-// What a request id keeps under `req/<id>`: the fingerprint of the command
-// (or import row) that used it, that command's JSON result, and the key
-// that signed it. Ids are global to the ledger, but only that key may
-// repeat the command (SPEC §12, request ids).
-struct RequestRecord {
-  std::string fingerprint;
-  std::string result_json;
-  std::string key_id;
-};
-// A record written before records kept their key gets the key of the
-// events at its result's seq.
+// What a request id keeps under `req/<id>` is a RequestRecord
+// (vledger/person_store.h): the fingerprint of the command (or import row)
+// that used it, that command's JSON result, and the key that signed it. Ids
+// are global to the ledger, but only that key may repeat the command (SPEC
+// §12, request ids). A record whose result has no seq is damaged
+// (Unavailable). A record written before records kept their key gets the
+// key of the events at its result's seq.
 Result<std::optional<RequestRecord>> LoadRequest(WriteTxn& txn, const std::string& id);
 void StoreRequest(WriteTxn& txn, const std::string& id, const RequestRecord& rec);
 // Rejected: `field` "id" was already used by another key (and nothing more).
 Status RequestUsedByAnotherKey(std::string_view field, const std::string& id);
-
-// Generates a random salt for a person record.
-std::string RandomSalt();
 
 // The live projection state of a write transaction: the ledger's stored
 // rows, and events pending in `txn` or stored.

@@ -96,14 +96,15 @@ Status CheckErasedSince(const Ledger& ledger, const Checkpoint& head,
 
 Status ExportPersons(const Ledger& ledger, ArchiveWriter& out,
                      const std::unordered_set<std::string>* refs, ExportCounts* counts) {
-  return ledger.ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
-    if (refs != nullptr && refs->count(std::string(ref)) == 0) return Status::Ok();
-    if (value.size() < 16) {
-      return Status::Fault("person record " + Hex(ref) + " is malformed (run `vledger verify`)");
+  return ledger.ScanPersonRecords([&](const Ledger::StoredPerson& stored) -> Status {
+    if (refs != nullptr && refs->count(std::string(stored.ref)) == 0) return Status::Ok();
+    if (!stored.record.ok()) {
+      return Status::Fault("person record " + Hex(stored.ref) +
+                           " is malformed (run `vledger verify`)");
     }
     counts->persons++;
-    return out.Write(ArchivePerson{std::string(ref), std::string(value.substr(0, 16)),
-                                   std::string(value.substr(16))});
+    return out.Write(ArchivePerson{std::string(stored.ref), stored.record->salt,
+                                   EncodePerson(stored.record->person)});
   });
 }
 
@@ -474,7 +475,7 @@ Status Report(Context& ctx, const std::string& path, const ArchiveOutcome& out) 
 Status WriteArchive(Ledger& ledger, const std::string& path) {
   VLEDGER_ASSIGN_OR_RETURN(ArchiveReader reader, ArchiveReader::Open(path));
   std::unique_ptr<WriteTxn> txn = ledger.BeginWrite();
-  std::vector<std::pair<std::string, std::string>> persons;
+  std::vector<ArchivePerson> persons;
   std::error_code ec;
   uint64_t file_bytes = std::filesystem::file_size(path, ec);
   ProgressBar progress("restore", ec ? 0 : file_bytes);
@@ -493,9 +494,9 @@ Status WriteArchive(Ledger& ledger, const std::string& path) {
       VLEDGER_ASSIGN_OR_RETURN(CommitRecord written, txn->CommitSigned(*c));
       (void)written;
     } else if (auto* p = std::get_if<ArchivePerson>(&*entry)) {
-      persons.emplace_back(p->person_ref, p->salt + p->record);
+      persons.push_back(std::move(*p));
       if (persons.size() >= 10'000) {
-        VLEDGER_TRY(ledger.PutPersons(persons));
+        VLEDGER_TRY(ledger.RestorePersons(persons));
         persons.clear();
       }
     } else if (auto* cp = std::get_if<ArchiveCheckpoint>(&*entry)) {
@@ -505,7 +506,7 @@ Status WriteArchive(Ledger& ledger, const std::string& path) {
   }
   if (txn->pending_events() != 0) return Status::Fault("the archive ends inside a commit");
   txn.reset();
-  if (!persons.empty()) VLEDGER_TRY(ledger.PutPersons(persons));
+  if (!persons.empty()) VLEDGER_TRY(ledger.RestorePersons(persons));
   return RebuildProjections(ledger).status();
 }
 

@@ -490,10 +490,7 @@ Status BuildDonation(CommitBuilder& b, const DonationArgs& a, std::string* recei
     Person person;
     person.name = a.donor;
     person.phone = a.phone;
-    std::string salt = RandomSalt();
-    std::string record = EncodePerson(person);
-    d.donor_ref = PersonRef(salt, record);
-    b.txn().PutPerson(d.donor_ref, salt + record);
+    d.donor_ref = b.txn().PutPerson(NewPersonRecord(person));
   } else if (!a.phone.empty()) {
     return Status::Rejected("--phone: only with --donor NAME");
   }

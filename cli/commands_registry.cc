@@ -58,18 +58,15 @@ Result<Person> NewPerson(const std::string& field, const PersonArgs& p, const st
 // Writes the person record beside the chain and returns its personRef.
 // The ID-card number itself is never stored: only a salted hash of it
 // (with the record's own salt) and the birth date read from it.
-std::string PutPerson(WriteTxn& txn, Person person, const std::string& id_card) {
-  std::string salt = RandomSalt();
-  person.id_card_hash.clear();
+std::string PutPerson(WriteTxn& txn, const Person& person, const std::string& id_card) {
+  PersonRecord record = NewPersonRecord(person);
+  record.person.id_card_hash.clear();
   if (!id_card.empty()) {
     std::string id = id_card;
     if (id[17] == 'x') id[17] = 'X';
-    person.id_card_hash = AsString(Sha256(salt + id));
+    record.person.id_card_hash = record.IdCardHash(id);
   }
-  std::string record = EncodePerson(person);
-  std::string ref = PersonRef(salt, record);
-  txn.PutPerson(ref, salt + record);
-  return ref;
+  return txn.PutPerson(record);
 }
 
 // The age the log records for a resident: a declaration given now, else
@@ -87,10 +84,10 @@ Result<AgeClass> AgeToRecord(const std::optional<Person>& person, bool minor, bo
   return AgeOn(facts, today);
 }
 
-std::optional<Person> DecodePersonRow(const std::optional<std::string>& row) {
-  if (!row || row->size() < 16) return std::nullopt;
-  auto person = DecodePerson(std::string_view(*row).substr(16));
-  return person.ok() ? std::optional<Person>(*person) : std::nullopt;
+// The person of a loaded record; nullopt when erased or unreadable.
+std::optional<Person> PersonOf(const Result<std::optional<PersonRecord>>& record) {
+  if (!record.ok() || !*record) return std::nullopt;
+  return (*record)->person;
 }
 
 struct CommonOpts {
@@ -125,8 +122,7 @@ void OnAppend(CLI::App* cmd, Context& ctx, Action* action, std::shared_ptr<Opts>
 }
 
 std::optional<Person> LoadPerson(Ledger& ledger, const std::string& ref) {
-  auto row = ledger.GetPerson(ref);
-  return row.ok() ? DecodePersonRow(*row) : std::nullopt;
+  return PersonOf(ledger.LoadPerson(ref));
 }
 
 std::string PersonName(Ledger& ledger, const std::string& ref) {
@@ -231,7 +227,7 @@ Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) {
   const PersonArgs& p = a.person;
   bool new_record = !p.name.empty() || !p.phone.empty() || p.birth_year != 0 || !p.id_card.empty();
   std::string today = CstDate(b.now_ms());
-  std::optional<Person> person = DecodePersonRow(b.txn().GetPerson(resident->person_ref));
+  std::optional<Person> person = PersonOf(b.txn().LoadPerson(resident->person_ref));
   if (new_record) {
     if (!person) {
       return Status::Rejected("ID: the person record of resident \"" + a.id +

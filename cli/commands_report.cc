@@ -72,18 +72,13 @@ Result<Generated> Generate(const Ledger& ledger, const ReportArgs& args,
   VLEDGER_ASSIGN_OR_RETURN(auto state, StateAt(ledger, args.size - 1));
   Status person_error;
   PersonLookup persons = [&](std::string_view ref) -> std::optional<Person> {
-    auto row = ledger.GetPerson(ref);
-    if (!row.ok()) {
-      if (person_error.ok()) person_error = row.status();
+    auto record = ledger.LoadPerson(ref);
+    if (!record.ok()) {
+      if (person_error.ok()) person_error = record.status();
       return std::nullopt;
     }
-    if (!row->has_value() || (*row)->size() < 16) return std::nullopt;
-    auto person = DecodePerson(std::string_view(**row).substr(16));
-    if (!person.ok()) {
-      if (person_error.ok()) person_error = person.status().WithPrefix("person record");
-      return std::nullopt;
-    }
-    return *person;
+    if (!*record) return std::nullopt;
+    return (*record)->person;
   };
   VLEDGER_ASSIGN_OR_RETURN(ReportData data, BuildReport(*state, persons, args, checkpoint));
   VLEDGER_TRY(person_error);

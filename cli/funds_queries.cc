@@ -31,11 +31,9 @@ Result<FundRecord> FundOf(StateStore& state, const std::string& field, const std
 
 // A person record, or nullopt when erased or unreadable.
 std::optional<Person> PersonOf(const Ledger& ledger, std::string_view ref) {
-  auto row = ledger.GetPerson(ref);
-  if (!row.ok() || !*row || (*row)->size() < 16) return std::nullopt;
-  auto person = DecodePerson(std::string_view(**row).substr(16));
-  if (!person.ok()) return std::nullopt;
-  return *person;
+  auto record = ledger.LoadPerson(ref);
+  if (!record.ok() || !*record) return std::nullopt;
+  return (*record)->person;
 }
 
 // The name of a person record, or nullopt when erased or unreadable.
@@ -450,11 +448,9 @@ Status DonorCommand(Context& ctx, const std::string& name) {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   std::vector<uint64_t> seqs = ListOrgDonations(*state, name);
-  VLEDGER_TRY(ledger->ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
-    if (value.size() < 16) return Status::Ok();
-    auto person = DecodePerson(value.substr(16));
-    if (!person.ok() || person->name != name) return Status::Ok();
-    auto owner = LoadPersonOwner(*state, ref);
+  VLEDGER_TRY(ledger->ScanPersonRecords([&](const Ledger::StoredPerson& stored) -> Status {
+    if (!stored.record.ok() || stored.record->person.name != name) return Status::Ok();
+    auto owner = LoadPersonOwner(*state, stored.ref);
     if (owner && owner->kind == "donor") seqs.push_back(std::stoull(owner->id));
     return Status::Ok();
   }));

@@ -817,6 +817,22 @@ Status Ledger::ScanPersons(
   return Status::Ok();
 }
 
+Result<std::optional<PersonRecord>> Ledger::LoadPerson(std::string_view person_ref) const {
+  VLEDGER_ASSIGN_OR_RETURN(auto row, GetPerson(person_ref));
+  if (!row) return std::optional<PersonRecord>();
+  VLEDGER_ASSIGN_OR_RETURN(PersonRecord record, PersonRecord::DecodeRow(person_ref, *row));
+  return std::optional<PersonRecord>(std::move(record));
+}
+
+Status Ledger::ScanPersonRecords(const std::function<Status(const StoredPerson&)>& fn) const {
+  return ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
+    bool matches_ref = value.size() >= kPersonSaltBytes &&
+                       PersonRef(value.substr(0, kPersonSaltBytes),
+                                 value.substr(kPersonSaltBytes)) == ref;
+    return fn(StoredPerson{ref, matches_ref, PersonRecord::DecodeRow(ref, value)});
+  });
+}
+
 NodeReader Ledger::MerkleNodes() const {
   const Impl* impl = impl_.get();
   return [impl](int level, uint64_t index) { return impl->ReadNode(level, index); };
@@ -849,6 +865,13 @@ Status Ledger::PutPersons(const std::vector<std::pair<std::string, std::string>>
   rocksdb::Status s = impl_->db->Write(wo, &batch);
   if (!s.ok()) return StorageError(s, "write person records");
   return Status::Ok();
+}
+
+Status Ledger::RestorePersons(const std::vector<ArchivePerson>& persons) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  rows.reserve(persons.size());
+  for (const ArchivePerson& p : persons) rows.emplace_back(p.person_ref, p.salt + p.record);
+  return PutPersons(rows);
 }
 
 Status Ledger::SetPersonsWithheld(uint64_t size) {
@@ -1196,6 +1219,31 @@ std::optional<std::string> WriteTxn::GetPerson(std::string_view ref) {
   auto row = impl_->ledger->Get(kPersons, ref);
   if (!row.ok()) throw RowReadError(row.status());
   return *row;
+}
+
+Result<std::optional<PersonRecord>> WriteTxn::LoadPerson(std::string_view ref) {
+  std::optional<std::string> row = GetPerson(ref);
+  if (!row) return std::optional<PersonRecord>();
+  VLEDGER_ASSIGN_OR_RETURN(PersonRecord record, PersonRecord::DecodeRow(ref, *row));
+  return std::optional<PersonRecord>(std::move(record));
+}
+
+std::string WriteTxn::PutPerson(const PersonRecord& record) {
+  std::string ref = record.ref();
+  PutPerson(ref, record.EncodeRow());
+  return ref;
+}
+
+Result<std::optional<RequestRecord>> WriteTxn::LoadRequest(std::string_view id) {
+  std::optional<std::string> row = GetRequestRow(RequestKey(id));
+  if (!io_status().ok()) return io_status();
+  if (!row) return std::optional<RequestRecord>();
+  VLEDGER_ASSIGN_OR_RETURN(RequestRecord record, DecodeRequestRecord(id, *row));
+  return std::optional<RequestRecord>(std::move(record));
+}
+
+void WriteTxn::StoreRequest(std::string_view id, const RequestRecord& record) {
+  PutRequestRow(RequestKey(id), EncodeRequestRecord(record));
 }
 
 void WriteTxn::PutPerson(std::string_view ref, std::string_view value) {

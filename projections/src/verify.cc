@@ -295,14 +295,14 @@ Status CheckPersons(const Ledger& ledger, StateStore& state, std::optional<uint6
       if (!owner->erased) missing->push_back(MissingPerson{owners[next].id, owner});
     }
   };
-  VLEDGER_TRY(ledger.ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
-    if (value.size() < 16 || PersonRef(value.substr(0, 16), value.substr(16)) != ref) {
-      return Status::Fault("person record " + Hex(ref) + " does not match its commitment");
+  VLEDGER_TRY(ledger.ScanPersonRecords([&](const Ledger::StoredPerson& stored) -> Status {
+    if (!stored.matches_ref) {
+      return Status::Fault("person record " + Hex(stored.ref) + " does not match its commitment");
     }
-    if (!DecodePerson(value.substr(16)).ok()) {
-      return Status::Fault("person record " + Hex(ref) + " is malformed");
+    if (!stored.record.ok()) {
+      return Status::Fault("person record " + Hex(stored.ref) + " is malformed");
     }
-    std::string ref_hex = Hex(ref);
+    std::string ref_hex = Hex(stored.ref);
     owners_before(ref_hex);
     if (next == owners.size() || owners[next].id != ref_hex) {
       return Status::Fault("person record " + ref_hex + " is referenced by no event");

@@ -12,8 +12,10 @@
 //                               from a chunk of hashes)
 //                  state        projection rows (state.h)
 //                  persons      personRef -> salt(16) || C(Person)
+//                               (person_store.h, PersonRecord)
 //                  checkpoints  u64be(size) -> signed checkpoint text
-//                  requests     request ids and import progress (kept by rebuild)
+//                  requests     request ids (person_store.h, RequestRecord) and
+//                               import progress (kept by rebuild)
 //                  default      meta: head (size, h[size-1]); proj (u64be size
 //                               the state rows are as of); withheld (u64be
 //                               size: restored from a public archive)
@@ -32,11 +34,13 @@
 #include <utility>
 #include <vector>
 
+#include "vledger/archive.h"
 #include "vledger/bytes.h"
 #include "vledger/chain.h"
 #include "vledger/crypto.h"
 #include "vledger/event.h"
 #include "vledger/merkle.h"
+#include "vledger/person_store.h"
 #include "vledger/rows.h"
 #include "vledger/status.h"
 
@@ -128,7 +132,24 @@ class Ledger {
   };
   std::unique_ptr<StateCursor> NewStateCursor() const;
 
-  // Person store: salt(16) || C(Person), by personRef.
+  // The person record stored under `person_ref`, nullopt when there is
+  // none. Unavailable, naming the ref, when the stored row is malformed
+  // (PersonRecord::DecodeRow). Whether the record matches its ref is the
+  // caller's check (record.ref() == person_ref).
+  Result<std::optional<PersonRecord>> LoadPerson(std::string_view person_ref) const;
+  // Streams every stored person record in ref order. A row that does not
+  // decode comes with its error in `record`, for the caller to judge.
+  struct StoredPerson {
+    std::string_view ref;
+    // The stored bytes are the ones `ref` commits to (checked on the bytes
+    // themselves, so also for a row that does not decode).
+    bool matches_ref = false;
+    Result<PersonRecord> record;
+  };
+  Status ScanPersonRecords(const std::function<Status(const StoredPerson&)>& fn) const;
+  // The raw rows, salt(16) || C(Person), by personRef: for tests and the
+  // store's own copies. Callers read records through LoadPerson and
+  // ScanPersonRecords.
   Result<std::optional<std::string>> GetPerson(std::string_view person_ref) const;
   Status ScanPersons(
       const std::function<Status(std::string_view ref, std::string_view value)>& fn) const;
@@ -137,8 +158,11 @@ class Ledger {
   NodeReader MerkleNodes() const;
   Result<Hash> MerkleRootAt(uint64_t size) const;
 
-  // Writes person records (personRef -> salt || C(Person)) in one synced
-  // batch, outside any commit: for restoring from a full archive. Writer only.
+  // Writes the person records of a full archive (each under its ref, with
+  // its salt and C(Person) as the archive holds them) in one synced batch,
+  // outside any commit: for restoring from the archive. Writer only.
+  Status RestorePersons(const std::vector<ArchivePerson>& persons);
+  // The same with raw rows (personRef, salt || C(Person)): for tests.
   Status PutPersons(const std::vector<std::pair<std::string, std::string>>& rows);
 
   // A ledger restored from a public archive holds no person records of its
@@ -219,11 +243,26 @@ class WriteTxn final {
   // An event, pending or stored.
   Result<Event> ReadEvent(uint64_t seq);
 
+  // The request record of request id `id` (person_store.h), pending or
+  // stored; nullopt when the id is unused. Unavailable when the stored row
+  // cannot be read or is damaged. A record written before records kept
+  // their key comes with an empty key_id.
+  Result<std::optional<RequestRecord>> LoadRequest(std::string_view id);
+  // Stores `record` under request id `id` with the next commit.
+  void StoreRequest(std::string_view id, const RequestRecord& record);
+
   // Person records go with the commit of the next event added (the one
   // that references them).
+  // The record under `ref`, pending or stored; nullopt when there is none
+  // (or it is deleted in this transaction). Unavailable, naming the ref,
+  // when the stored row is malformed.
+  Result<std::optional<PersonRecord>> LoadPerson(std::string_view ref);
+  // Stages `record` under its ref, which it returns.
+  std::string PutPerson(const PersonRecord& record);
+  void DeletePerson(std::string_view ref);
+  // Raw rows (personRef, salt || C(Person)): for tests.
   std::optional<std::string> GetPerson(std::string_view ref);
   void PutPerson(std::string_view ref, std::string_view value);
-  void DeletePerson(std::string_view ref);
 
   // Seq the next added event will get.
   uint64_t next_seq() const;

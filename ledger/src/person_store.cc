@@ -1,0 +1,61 @@
+// Byte layouts of person records and request records (person_store.h).
+#include "vledger/person_store.h"
+
+#include "vledger/bytes.h"
+#include "vledger/codec.h"
+#include "vledger/crypto.h"
+
+namespace vledger {
+
+namespace {
+
+constexpr std::string_view kRequestPrefix = "req/";
+
+}  // namespace
+
+std::string PersonRecord::ref() const { return PersonRef(salt, EncodePerson(person)); }
+
+std::string PersonRecord::IdCardHash(std::string_view id_card) const {
+  return AsString(Sha256(salt + std::string(id_card)));
+}
+
+std::string PersonRecord::EncodeRow() const {
+  VLEDGER_ASSERT(salt.size() == kPersonSaltBytes);
+  return salt + EncodePerson(person);
+}
+
+Result<PersonRecord> PersonRecord::DecodeRow(std::string_view ref, std::string_view row) {
+  if (row.size() < kPersonSaltBytes) {
+    return Status::Unavailable("person record " + Hex(ref) + " is malformed");
+  }
+  Result<Person> person = DecodePerson(row.substr(kPersonSaltBytes));
+  if (!person.ok()) {
+    return Status::Unavailable("person record " + Hex(ref) + " is malformed: " +
+                               person.status().message());
+  }
+  return PersonRecord{std::string(row.substr(0, kPersonSaltBytes)), std::move(*person)};
+}
+
+PersonRecord NewPersonRecord(const Person& person) {
+  return PersonRecord{RandomBytes(kPersonSaltBytes), person};
+}
+
+std::string RequestKey(std::string_view id) { return std::string(kRequestPrefix) + std::string(id); }
+
+std::string EncodeRequestRecord(const RequestRecord& record) {
+  return RecordWriter().Str(record.fingerprint).Str(record.result_json).Str(record.key_id).Take();
+}
+
+Result<RequestRecord> DecodeRequestRecord(std::string_view id, std::string_view row) {
+  RecordReader r(row);
+  RequestRecord record;
+  record.fingerprint = r.Str();
+  record.result_json = r.Str();
+  if (!r.done()) record.key_id = r.Str();
+  if (!r.ok() || !r.done()) {
+    return Status::Unavailable("the record of request id \"" + std::string(id) + "\" is damaged");
+  }
+  return record;
+}
+
+}  // namespace vledger
