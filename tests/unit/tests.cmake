@@ -1,5 +1,6 @@
 vledger_unit_test(crypto_test vledger_crypto)
 vledger_unit_test(store_test vledger_store)
+vledger_unit_test(person_store_test vledger_store)
 vledger_unit_test(state_test vledger_projections vledger_store)
 vledger_unit_test(merkle_test vledger_merkle)
 vledger_unit_test(checkpoint_test vledger_merkle)

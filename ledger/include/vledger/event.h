@@ -185,6 +185,8 @@ struct Person {
   std::string phone;
   std::string id_card_hash;
   uint32_t birth_date = 0;  // YYYYMMDD from the ID-card number, or 0
+
+  bool operator==(const Person&) const = default;
 };
 
 }  // namespace vledger
