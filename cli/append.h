@@ -61,7 +61,7 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
 Status CheckRequestId(std::string_view field, std::string_view id);
 
 // What a request id keeps under `req/<id>` is a RequestRecord
-// (vledger/person_store.h): the fingerprint of the command (or import row)
+// (vledger/request_store.h): the fingerprint of the command (or import row)
 // that used it, that command's JSON result, and the key that signed it. Ids
 // are global to the ledger, but only that key may repeat the command (SPEC
 // §12, request ids). A record whose result has no seq is damaged

@@ -48,13 +48,11 @@ constexpr uint64_t kImportBatchRowsMax = 100'000;
 constexpr size_t kImportFileBytesMax = size_t{1} << 30;
 // Imports smaller than this finish before a progress bar would help.
 constexpr uint64_t kProgressRowsMin = 1'000;
-// Request rows (store.h, column family requests) of an import:
-//   imp/<label>                      ImportRecord: the file's SHA-256, completed
-//   imr/<label>/<u64be first seq>    the derived request ids of one commit's
-//                                    rows, 16 bytes each (the hex after "imp-")
-// A row with a request_id cell is kept under req/<id> like a command's.
-constexpr std::string_view kImportPrefix = "imp/";
-constexpr std::string_view kImportedRowsPrefix = "imr/";
+// Request rows of an import (vledger/request_store.h): imp/<label> holds
+// an ImportRecord (the file's SHA-256, completed), imr/<label>/<first seq>
+// the derived request ids of one commit's rows, 16 bytes each (the hex
+// after "imp-"). A row with a request_id cell is kept under req/<id> like a
+// command's.
 constexpr std::string_view kDerivedIdPrefix = "imp-";
 
 // ---------------------------------------------------------------- kinds
@@ -425,71 +423,18 @@ Result<ImportFile> LoadImportFile(const ImportOptions& o) {
 
 // ---------------------------------------------------------------- ledger
 
-// `imp/<label>`: the SHA-256 (hex) of the file last imported under the
-// label, and whether that import completed.
-struct ImportRecord {
-  std::string sha256_hex;
-  bool completed = false;
-};
-
-std::optional<ImportRecord> LoadImport(WriteTxn& txn, const std::string& label) {
-  auto row = txn.GetRequestRow(std::string(kImportPrefix) + label);
-  if (!row) return std::nullopt;
-  RecordReader r(*row);
-  ImportRecord rec{r.Str(), r.Bool()};
-  VLEDGER_ASSERT(r.ok());
-  return rec;
-}
-
-void StoreImport(WriteTxn& txn, const std::string& label, const ImportRecord& rec) {
-  txn.PutRequestRow(std::string(kImportPrefix) + label,
-                    RecordWriter().Str(rec.sha256_hex).Bool(rec.completed).Take());
-}
-
 // Another label under which a file of this content (SHA-256, hex) was
 // imported, wholly or in part, if any: the first in byte order.
 Result<std::optional<std::string>> LabelOfContent(const Ledger& ledger,
                                                   const std::string& sha256_hex,
                                                   const std::string& label) {
   std::optional<std::string> found;
-  Status bad;
-  auto check = [&](std::string_view key, std::string_view value) {
-    std::string other(key.substr(kImportPrefix.size()));
-    RecordReader r(value);
-    std::string sha = r.Str();
-    r.Bool();
-    if (!r.ok()) {
-      bad = Status::Unavailable("import record of \"" + other + "\" is damaged");
-      return false;
-    }
-    if (sha != sha256_hex || other == label) return true;
-    found = std::move(other);
+  VLEDGER_TRY(ledger.ScanImports([&](std::string_view other, const ImportRecord& record) {
+    if (record.sha256_hex != sha256_hex || other == label) return true;
+    found = std::string(other);
     return false;
-  };
-  VLEDGER_TRY(ledger.ScanRequestRows(kImportPrefix, check));
-  VLEDGER_TRY(bad);
-  return found;
-}
-
-// The derived request ids of every row already imported under the label,
-// each with the first seq of the commit that appended it.
-Result<std::unordered_map<std::string, uint64_t>> LoadImportedRows(const Ledger& ledger,
-                                                                   const std::string& label) {
-  std::unordered_map<std::string, uint64_t> ids;
-  std::string prefix = std::string(kImportedRowsPrefix) + label + "/";
-  Status bad;
-  VLEDGER_TRY(ledger.ScanRequestRows(prefix, [&](std::string_view key, std::string_view value) {
-    if (key.size() != prefix.size() + 8 || value.size() % 16 != 0) {
-      bad = Status::Unavailable("import progress row of \"" + label + "\" is damaged");
-      return false;
-    }
-    uint64_t first = 0;
-    for (char c : key.substr(prefix.size())) first = first << 8 | static_cast<uint8_t>(c);
-    for (size_t i = 0; i < value.size(); i += 16) ids.emplace(value.substr(i, 16), first);
-    return true;
   }));
-  VLEDGER_TRY(bad);
-  return ids;
+  return found;
 }
 
 // Who appended the rows of an import: the key of the events at a seq,
@@ -556,7 +501,7 @@ struct NewRow {
 Result<std::vector<NewRow>> ApplyRows(const Context& ctx, const Ledger& ledger, WriteTxn& txn,
                                       StateStore& state, const PrivateKey& key, int64_t now_ms,
                                       ImportFile& f) {
-  VLEDGER_ASSIGN_OR_RETURN(auto imported, LoadImportedRows(ledger, f.label));
+  VLEDGER_ASSIGN_OR_RETURN(auto imported, ledger.LoadImportedRows(f.label));
   VLEDGER_TRY(CheckRowsOwnedBy(ledger, txn, f, imported, key.key_id()));
   // The residents the rows name, read in one go rather than row by row.
   for (size_t c = 0; c < f.kind->columns.size(); c++) {
@@ -640,11 +585,9 @@ Result<Appended> CommitRows(WriteTxn& txn, std::unique_ptr<StateStore> state, co
       StoreRequest(txn, id, RequestRecord{f.fingerprints.at(row.row), result.dump(), key.key_id()});
     }
     if (!derived.empty()) {
-      std::string progress = std::string(kImportedRowsPrefix) + f.label + "/";
-      PutU64be(&progress, fresh[from].first);
-      txn.PutRequestRow(progress, derived);
+      txn.StoreImportedRows(f.label, fresh[from].first, derived);
     }
-    StoreImport(txn, f.label, ImportRecord{f.sha256_hex, last});
+    txn.StoreImport(f.label, ImportRecord{f.sha256_hex, last});
     std::thread freeing;
     if (last) {
       StageRows(*state, txn);
@@ -717,14 +660,14 @@ Status ImportCommand(Context& ctx, const ImportOptions& o) {
   auto txn = ledger->BeginWrite();
   auto state = LiveState(*ledger, *txn);
 
-  std::optional<ImportRecord> before = LoadImport(*txn, f.label);
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<ImportRecord> before, txn->LoadImport(f.label));
   if (before && before->completed) {
     if (before->sha256_hex != f.sha256_hex) {
       return Status::Rejected(
           "--source: the import \"" + f.label + "\" completed with a different file (SHA-256 " +
           before->sha256_hex.substr(0, 16) + "…); give this file its own --source");
     }
-    VLEDGER_ASSIGN_OR_RETURN(auto imported, LoadImportedRows(*ledger, f.label));
+    VLEDGER_ASSIGN_OR_RETURN(auto imported, ledger->LoadImportedRows(f.label));
     VLEDGER_TRY(CheckRowsOwnedBy(*ledger, *txn, f, imported, key.key_id()));
     PrintImportResult(ctx, f, Appended{}, f.rows.size(), Hex(ledger->head()), true);
     return Status::Ok();

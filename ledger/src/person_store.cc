@@ -1,4 +1,4 @@
-// Byte layouts of person records and request records (person_store.h).
+// Byte layout of person records (person_store.h).
 #include "vledger/person_store.h"
 
 #include "vledger/bytes.h"
@@ -6,12 +6,6 @@
 #include "vledger/crypto.h"
 
 namespace vledger {
-
-namespace {
-
-constexpr std::string_view kRequestPrefix = "req/";
-
-}  // namespace
 
 std::string PersonRecord::ref() const { return PersonRef(salt, EncodePerson(person)); }
 
@@ -30,32 +24,14 @@ Result<PersonRecord> PersonRecord::DecodeRow(std::string_view ref, std::string_v
   }
   Result<Person> person = DecodePerson(row.substr(kPersonSaltBytes));
   if (!person.ok()) {
-    return Status::Unavailable("person record " + Hex(ref) + " is malformed: " +
-                               person.status().message());
+    return Status::Unavailable("person record " + Hex(ref) +
+                               " is malformed: " + person.status().message());
   }
   return PersonRecord{std::string(row.substr(0, kPersonSaltBytes)), std::move(*person)};
 }
 
 PersonRecord NewPersonRecord(const Person& person) {
   return PersonRecord{RandomBytes(kPersonSaltBytes), person};
-}
-
-std::string RequestKey(std::string_view id) { return std::string(kRequestPrefix) + std::string(id); }
-
-std::string EncodeRequestRecord(const RequestRecord& record) {
-  return RecordWriter().Str(record.fingerprint).Str(record.result_json).Str(record.key_id).Take();
-}
-
-Result<RequestRecord> DecodeRequestRecord(std::string_view id, std::string_view row) {
-  RecordReader r(row);
-  RequestRecord record;
-  record.fingerprint = r.Str();
-  record.result_json = r.Str();
-  if (!r.done()) record.key_id = r.Str();
-  if (!r.ok() || !r.done()) {
-    return Status::Unavailable("the record of request id \"" + std::string(id) + "\" is damaged");
-  }
-  return record;
 }
 
 }  // namespace vledger

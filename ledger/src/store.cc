@@ -1234,18 +1234,6 @@ std::string WriteTxn::PutPerson(const PersonRecord& record) {
   return ref;
 }
 
-Result<std::optional<RequestRecord>> WriteTxn::LoadRequest(std::string_view id) {
-  std::optional<std::string> row = GetRequestRow(RequestKey(id));
-  if (!io_status().ok()) return io_status();
-  if (!row) return std::optional<RequestRecord>();
-  VLEDGER_ASSIGN_OR_RETURN(RequestRecord record, DecodeRequestRecord(id, *row));
-  return std::optional<RequestRecord>(std::move(record));
-}
-
-void WriteTxn::StoreRequest(std::string_view id, const RequestRecord& record) {
-  PutRequestRow(RequestKey(id), EncodeRequestRecord(record));
-}
-
 void WriteTxn::PutPerson(std::string_view ref, std::string_view value) {
   impl_->persons.push_back(
       Impl::PendingPerson{std::string(ref), std::string(value), impl_->NextSeq()});

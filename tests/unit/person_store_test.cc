@@ -1,5 +1,5 @@
 // Unit tests for the person and request records of the store
-// (person_store.h): their layouts round-trip, a person record's ref is its
+// (person_store.h, request_store.h): their layouts round-trip, a person record's ref is its
 // commitment, and a malformed stored row is a status, not a crash.
 #include "vledger/person_store.h"
 
@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "vledger/codec.h"
 #include "vledger/crypto.h"
 #include "vledger/event.h"
+#include "vledger/request_store.h"
 #include "vledger/status.h"
 #include "vledger/store.h"
 
@@ -222,6 +224,67 @@ TEST_F(PersonStoreTest, OldRequestRecordReadsWithAnEmptyKeyId) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().exit_code(), 4);
   EXPECT_EQ(bad.status().message(), "the record of request id \"bad\" is damaged");
+}
+
+TEST_F(PersonStoreTest, ImportRecordAndImportedRowsRoundTrip) {
+  auto ledger = CreateLedger();
+  const std::string ids = std::string(16, 'a') + std::string(16, 'b');
+  {
+    auto txn = ledger->BeginWrite();
+    auto none = txn->LoadImport("jan");
+    ASSERT_TRUE(none.ok());
+    EXPECT_FALSE(none->has_value());
+    txn->StoreImport("jan", ImportRecord{"ab12", true});
+    txn->StoreImport("feb", ImportRecord{"cd34", false});
+    txn->StoreImportedRows("jan", 7, ids);
+    AddVillage(*txn, key_, 0);
+    ASSERT_TRUE(txn->Commit(key_).ok());
+  }
+  auto row = ledger->GetRequestRow("imp/jan");
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ(**row, RecordWriter().Str("ab12").Bool(true).Take());
+  row = ledger->GetRequestRow("imr/jan/" + U64be(7));
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ(**row, ids);
+
+  auto txn = ledger->BeginWrite();
+  auto jan = txn->LoadImport("jan");
+  ASSERT_TRUE(jan.ok() && jan->has_value());
+  EXPECT_EQ(**jan, (ImportRecord{"ab12", true}));
+  std::vector<std::string> labels;
+  ASSERT_TRUE(ledger
+                  ->ScanImports([&](std::string_view label, const ImportRecord&) {
+                    labels.emplace_back(label);
+                    return true;
+                  })
+                  .ok());
+  EXPECT_EQ(labels, (std::vector<std::string>{"feb", "jan"}));
+  auto imported = ledger->LoadImportedRows("jan");
+  ASSERT_TRUE(imported.ok()) << imported.status().message();
+  EXPECT_EQ(imported->size(), 2u);
+  EXPECT_EQ(imported->at(std::string(16, 'b')), 7u);
+  auto other = ledger->LoadImportedRows("ja");
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(other->empty());
+}
+
+TEST_F(PersonStoreTest, DamagedImportRowsAreUnavailable) {
+  auto ledger = CreateLedger();
+  {
+    auto txn = ledger->BeginWrite();
+    txn->PutRequestRow("imp/bad", "\xff");
+    txn->PutRequestRow("imr/bad/" + U64be(1), "not 16");
+    AddVillage(*txn, key_, 0);
+    ASSERT_TRUE(txn->Commit(key_).ok());
+  }
+  Status scan = ledger->ScanImports([](std::string_view, const ImportRecord&) { return true; });
+  EXPECT_EQ(scan.exit_code(), 4);
+  EXPECT_EQ(scan.message(), "import record of \"bad\" is damaged");
+  auto txn = ledger->BeginWrite();
+  EXPECT_EQ(txn->LoadImport("bad").status().exit_code(), 4);
+  auto imported = ledger->LoadImportedRows("bad");
+  ASSERT_FALSE(imported.ok());
+  EXPECT_EQ(imported.status().message(), "import progress row of \"bad\" is damaged");
 }
 
 }  // namespace

@@ -1,11 +1,7 @@
-// Person records and request records: the values of the `persons` and
-// `requests` column families (store.h), with their byte layouts kept here so
-// that no caller builds or parses them.
+// Person records: the values of the `persons` column family (store.h),
+// with their byte layout kept here so that no caller builds or parses it.
 //
 //   persons   personRef -> salt(16) || C(Person)
-//   requests  req/<id>   -> Str(fingerprint) Str(result JSON) [Str(key id)]
-//             (RecordWriter strings; records written before the key id was
-//             kept end after the result)
 #pragma once
 
 #include <cstddef>
@@ -47,23 +43,5 @@ struct PersonRecord {
 
 // A new record of `person` under a fresh random salt.
 PersonRecord NewPersonRecord(const Person& person);
-
-// What a request id keeps under `req/<id>`: the fingerprint of the command
-// (or import row) that used it, that command's JSON result, and the key
-// that signed it (empty in a record written before records kept it).
-struct RequestRecord {
-  std::string fingerprint;
-  std::string result_json;
-  std::string key_id;
-
-  bool operator==(const RequestRecord&) const = default;
-};
-
-// The key of request id `id` in the `requests` column family.
-std::string RequestKey(std::string_view id);
-std::string EncodeRequestRecord(const RequestRecord& record);
-// Unavailable ("the record of request id "ID" is damaged") when `row` is
-// not a request record.
-Result<RequestRecord> DecodeRequestRecord(std::string_view id, std::string_view row);
 
 }  // namespace vledger

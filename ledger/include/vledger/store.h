@@ -14,8 +14,8 @@
 //                  persons      personRef -> salt(16) || C(Person)
 //                               (person_store.h, PersonRecord)
 //                  checkpoints  u64be(size) -> signed checkpoint text
-//                  requests     request ids (person_store.h, RequestRecord) and
-//                               import progress (kept by rebuild)
+//                  requests     request ids and import progress (request_store.h;
+//                               kept by rebuild)
 //                  default      meta: head (size, h[size-1]); proj (u64be size
 //                               the state rows are as of); withheld (u64be
 //                               size: restored from a public archive)
@@ -31,6 +31,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -41,6 +42,7 @@
 #include "vledger/event.h"
 #include "vledger/merkle.h"
 #include "vledger/person_store.h"
+#include "vledger/request_store.h"
 #include "vledger/rows.h"
 #include "vledger/status.h"
 
@@ -197,9 +199,18 @@ class Ledger {
   Status PutProjectionRows(const std::vector<std::pair<std::string, std::string>>& rows);
   Status FinishProjections(uint64_t proj_size);
 
-  // Request ids and import progress: rows that no replay recreates.
+  // Request ids and import progress: rows that no replay recreates
+  // (request_store.h). Raw rows by key:
   Result<std::optional<std::string>> GetRequestRow(std::string_view key) const;
   Status ScanRequestRows(std::string_view prefix, const RowSource::ScanFn& fn) const;
+  // Every import record, by label in byte order, until fn returns false.
+  // Unavailable ("import record of "LABEL" is damaged") at a damaged one.
+  Status ScanImports(
+      const std::function<bool(std::string_view label, const ImportRecord& record)>& fn) const;
+  // The derived request ids of every row imported under `label`, each with
+  // the first seq of the commit that appended it. Unavailable ("import
+  // progress row of "LABEL" is damaged") when a row is damaged.
+  Result<std::unordered_map<std::string, uint64_t>> LoadImportedRows(std::string_view label) const;
 
   // Checks every table file's block checksums (RocksDB VerifyChecksum).
   Status VerifyStorage() const;
@@ -243,13 +254,20 @@ class WriteTxn final {
   // An event, pending or stored.
   Result<Event> ReadEvent(uint64_t seq);
 
-  // The request record of request id `id` (person_store.h), pending or
+  // The request record of request id `id` (request_store.h), pending or
   // stored; nullopt when the id is unused. Unavailable when the stored row
   // cannot be read or is damaged. A record written before records kept
   // their key comes with an empty key_id.
   Result<std::optional<RequestRecord>> LoadRequest(std::string_view id);
   // Stores `record` under request id `id` with the next commit.
   void StoreRequest(std::string_view id, const RequestRecord& record);
+  // The import record of `label`, pending or stored; nullopt when there is
+  // none. Unavailable ("import record of "LABEL" is damaged") when damaged.
+  Result<std::optional<ImportRecord>> LoadImport(std::string_view label);
+  void StoreImport(std::string_view label, const ImportRecord& record);
+  // Records `derived_ids` (kImportedRowIdBytes each) as imported under
+  // `label` by the commit whose first seq is `first_seq`.
+  void StoreImportedRows(std::string_view label, uint64_t first_seq, std::string_view derived_ids);
 
   // Person records go with the commit of the next event added (the one
   // that references them).
