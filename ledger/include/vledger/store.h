@@ -248,8 +248,9 @@ class WriteTxn final {
   void PutRow(const std::string& key, const std::optional<std::string>& value);
   // A request row (request ids, import progress) to write with the next commit.
   void PutRequestRow(const std::string& key, const std::string& value);
-  // Reads here (GetRequestRow, GetPerson, HashOf) throw RowReadError
-  // (rows.h) when the stored row cannot be read.
+  // Reads here (GetRequestRow, GetPerson, HashOf, and LoadPerson and
+  // LoadImport through them) throw RowReadError (rows.h) when the stored row
+  // cannot be read.
   std::optional<std::string> GetRequestRow(std::string_view key);
   // An event, pending or stored.
   Result<Event> ReadEvent(uint64_t seq);
