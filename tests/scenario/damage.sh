@@ -50,26 +50,7 @@ flip_byte() {  # flip_byte FILE OFFSET
 expect_damaged() {
   local text=$1
   shift
-  run "$@"
-  local ok=1
-  if [[ $LAST_RC -ne 4 ]]; then
-    fail "expected exit 4 for damage, got $LAST_RC"
-    ok=0
-  elif [[ $(wc -l <"$(LAST_ERR_FILE)") -ne 1 || "$(head -c 16 "$(LAST_ERR_FILE)")" != "vledger: error: " ]]; then
-    fail "stderr is not one 'vledger: error:' line"
-    ok=0
-  elif ! grep -qF -- "$text" "$(LAST_ERR_FILE)"; then
-    fail "stderr does not name $text"
-    ok=0
-  elif ! grep -q "restore" "$(LAST_ERR_FILE)"; then
-    fail "stderr does not say to restore from a backup"
-    ok=0
-  fi
-  if ((ok == 0)); then
-    _show_last
-    return 1
-  fi
-  pass "damaged (4): $LAST_CMD"
+  expect_error 4 damaged "$text" restore -- "$@"
 }
 
 # Every kind of command: readers, verify, a writer, rebuild, backup.

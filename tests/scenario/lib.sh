@@ -242,6 +242,39 @@ expect_rejected_unchanged() {
 }
 
 # expect_stderr_contains TEXT — the last command's stderr contains TEXT.
+# expect_error EXIT LABEL TEXT... -- CMD...: CMD exits EXIT with exactly one
+# "vledger: error:" line on stderr, containing every TEXT (fixed strings).
+expect_error() {
+  local want=$1 label=$2
+  shift 2
+  local texts=() t problem=""
+  while [[ $# -gt 0 && $1 != -- ]]; do
+    texts+=("$1")
+    shift
+  done
+  shift
+  run "$@"
+  if [[ $LAST_RC -ne $want ]]; then
+    problem="expected exit $want for $label, got $LAST_RC"
+  elif [[ $(wc -l <"$(LAST_ERR_FILE)") -ne 1 ||
+    "$(head -c 16 "$(LAST_ERR_FILE)")" != "vledger: error: " ]]; then
+    problem="stderr is not one 'vledger: error:' line"
+  else
+    for t in "${texts[@]}"; do
+      if ! grep -qF -- "$t" "$(LAST_ERR_FILE)"; then
+        problem="stderr does not contain: $t"
+        break
+      fi
+    done
+  fi
+  if [[ -n $problem ]]; then
+    fail "$problem"
+    _show_last
+    return 1
+  fi
+  pass "$label ($want): $LAST_CMD"
+}
+
 expect_stderr_contains() {
   if grep -qF -- "$1" "$WORK/.out/stderr"; then
     pass "stderr contains $1"
