@@ -31,14 +31,14 @@
 #include <utility>
 #include <vector>
 
-#include "vledger/apply.h"
-#include "vledger/chain.h"
-#include "vledger/codec.h"
-#include "vledger/crypto.h"
-#include "vledger/merkle.h"
-#include "vledger/state.h"
-#include "vledger/store.h"
-#include "vledger/verify.h"
+#include "vledger/projections/apply.h"
+#include "vledger/ledger/chain.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/ledger/merkle.h"
+#include "vledger/projections/state.h"
+#include "vledger/ledger/store.h"
+#include "vledger/projections/verify.h"
 
 namespace vledger {
 namespace {

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "context.h"
-#include "vledger/checkpoint.h"
-#include "vledger/store.h"
+#include "vledger/ledger/checkpoint.h"
+#include "vledger/ledger/store.h"
 
 namespace vledger::cli {
 

@@ -11,11 +11,11 @@
 
 #include "audit.h"
 #include "progress.h"
-#include "vledger/accounts.h"
-#include "vledger/archive.h"
-#include "vledger/codec.h"
-#include "vledger/registry.h"
-#include "vledger/verify.h"
+#include "vledger/projections/accounts.h"
+#include "vledger/ledger/archive.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/verify.h"
 
 namespace vledger::cli {
 namespace {
@@ -248,7 +248,7 @@ class ArchiveCheck {
   Result<ArchiveOutcome> Run() {
     VLEDGER_ASSIGN_OR_RETURN(ArchiveReader reader, ArchiveReader::Open(path_));
     Status st = Stream(reader);
-    if (st.code() == Code::kRejected) return st;
+    if (st.is_refusal()) return st;
     if (st.ok()) st = CheckHead();
     if (st.ok()) st = CheckTotals();
     if (!st.ok()) {

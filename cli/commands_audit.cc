@@ -15,10 +15,10 @@
 #include <sstream>
 
 #include "audit.h"
-#include "vledger/codec.h"
-#include "vledger/merkle.h"
-#include "vledger/registry.h"
-#include "vledger/verify.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/ledger/merkle.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/verify.h"
 
 namespace vledger::cli {
 namespace {
@@ -89,7 +89,7 @@ Result<Checkpoint> CheckStoredHead(const Ledger& ledger, const std::string& orig
 Status CheckAllStoredHeads(const Ledger& ledger, const std::string& origin) {
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
   Status st = CheckStoredCheckpoints(ledger, *state, origin);
-  if (st.code() == Code::kFault) return st.WithPrefix("refusing to sign");
+  if (st.code() == Code::kVerificationFailed) return st.WithPrefix("refusing to sign");
   return st;
 }
 

@@ -8,16 +8,15 @@
 #include <memory>
 
 #include "append.h"
-#include "builders.h"
 #include "context.h"
 #include "funds_cli.h"
-#include "vledger/codec.h"
-#include "vledger/dividend.h"
-#include "vledger/funds.h"
-#include "vledger/money.h"
-#include "vledger/points.h"
-#include "vledger/registry.h"
-#include "vledger/validate.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/projections/dividend.h"
+#include "vledger/projections/funds.h"
+#include "vledger/projections/money.h"
+#include "vledger/projections/points.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger::cli {
 namespace {
@@ -465,48 +464,6 @@ void RegisterAllowanceWrites(CLI::App& allowance, Context& context, Action* acti
 }
 
 }  // namespace
-
-// ------------------------------------------------------------- builders
-
-Status BuildDonation(CommitBuilder& b, const DonationArgs& a, std::string* receipt) {
-  VLEDGER_ASSIGN_OR_RETURN(int64_t fen, ParseYuan("--amount", a.amount));
-  VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, FundOf(b.state(), "FUND", a.fund));
-  int given = !a.donor.empty() + !a.donor_org.empty() + (a.anonymous ? 1 : 0);
-  if (given > 1) {
-    return Status::Rejected("--donor: give only one of --donor, --donor-org, --anonymous");
-  }
-  if (a.public_name && a.donor.empty()) {
-    return Status::Rejected("--public-name: only with --donor NAME");
-  }
-  DonationReceived d;
-  d.fund = fund.code;
-  d.amount_fen = fen;
-  d.purpose = a.purpose;
-  d.public_name = a.public_name;
-  d.donor_org = a.donor_org;
-  d.anonymous = given == 0 || a.anonymous;
-  if (!a.donor.empty()) {
-    VLEDGER_TRY(CheckName("--donor", a.donor));
-    Person person;
-    person.name = a.donor;
-    person.phone = a.phone;
-    d.donor_ref = b.txn().PutPerson(NewPersonRecord(person));
-  } else if (!a.phone.empty()) {
-    return Status::Rejected("--phone: only with --donor NAME");
-  }
-  d.receipt = a.receipt.empty() ? AssignedReceipt(fund.code, fund.next_receipt) : a.receipt;
-  if (receipt != nullptr) *receipt = d.receipt;
-  return b.Add(std::move(d)).status();
-}
-
-Status BuildDisbursement(CommitBuilder& b, const DisbursementArgs& a) {
-  VLEDGER_ASSIGN_OR_RETURN(int64_t fen, ParseYuan("--amount", a.amount));
-  VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, FundOf(b.state(), "FUND", a.fund));
-  VLEDGER_ASSIGN_OR_RETURN(auto to, ResolveTo(b.state(), a.to));
-  VLEDGER_TRY(CheckPurposeHeld(b.state(), fund, a.purpose));
-  return b.Add(FundDisbursed{fund.code, to.first, to.second, fen, a.purpose, a.period, a.note, 0})
-      .status();
-}
 
 void RegisterFundCommands(CLI::App& app, Context& ctx, Action* action) {
   CLI::App* fund = AddCommand(app, "fund", "open and list credit and charity funds");

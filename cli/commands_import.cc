@@ -29,14 +29,13 @@
 #include <unordered_set>
 
 #include "append.h"
-#include "builders.h"
 #include "context.h"
 #include "progress.h"
-#include "vledger/bytes.h"
-#include "vledger/crypto.h"
-#include "vledger/csv.h"
-#include "vledger/registry.h"
-#include "vledger/validate.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/projections/csv.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger::cli {
 namespace {
@@ -48,7 +47,7 @@ constexpr uint64_t kImportBatchRowsMax = 100'000;
 constexpr size_t kImportFileBytesMax = size_t{1} << 30;
 // Imports smaller than this finish before a progress bar would help.
 constexpr uint64_t kProgressRowsMin = 1'000;
-// Request rows of an import (vledger/request_store.h): imp/<label> holds
+// Request rows of an import (vledger/ledger/request_store.h): imp/<label> holds
 // an ImportRecord (the file's SHA-256, completed), imr/<label>/<first seq>
 // the derived request ids of one commit's rows, 16 bytes each (the hex
 // after "imp-"). A row with a request_id cell is kept under req/<id> like a
@@ -226,7 +225,7 @@ std::string_view AliasColumn(std::string_view field) {
 // column of `header` the field maps to, else the first column (with the
 // whole message kept).
 Status Locate(const Status& st, uint64_t line, const std::vector<std::string>& header) {
-  if (st.code() != Code::kRejected && st.code() != Code::kUsage) return st;
+  if (!st.is_refusal() && st.code() != Code::kUsage) return st;
   const std::string& msg = st.message();
   std::string prefix = "line " + std::to_string(line) + ", column ";
   size_t colon = msg.find(": ");
@@ -582,7 +581,7 @@ Result<Appended> CommitRows(WriteTxn& txn, std::unique_ptr<StateStore> state, co
         continue;
       }
       Json result{{"seq", row.first}, {"last", row.last}, {"hash", Hex(txn.HashOf(row.last))}};
-      StoreRequest(txn, id, RequestRecord{f.fingerprints.at(row.row), result.dump(), key.key_id()});
+      txn.StoreRequest(id, RequestRecord{f.fingerprints.at(row.row), result.dump(), key.key_id()});
     }
     if (!derived.empty()) {
       txn.StoreImportedRows(f.label, fresh[from].first, derived);

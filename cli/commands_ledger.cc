@@ -6,11 +6,11 @@
 
 #include "append.h"
 #include "context.h"
-#include "vledger/checkpoint.h"
-#include "vledger/codec.h"
-#include "vledger/registry.h"
-#include "vledger/validate.h"
-#include "vledger/verify.h"
+#include "vledger/ledger/checkpoint.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/validate.h"
+#include "vledger/projections/verify.h"
 
 namespace vledger::cli {
 namespace {

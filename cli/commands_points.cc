@@ -7,11 +7,10 @@
 #include <tuple>
 
 #include "append.h"
-#include "builders.h"
 #include "context.h"
-#include "vledger/points.h"
-#include "vledger/registry.h"
-#include "vledger/validate.h"
+#include "vledger/projections/points.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger::cli {
 
@@ -105,32 +104,6 @@ Result<QueryState> OpenQuery(Context& ctx, const std::string& at) {
     VLEDGER_ASSIGN_OR_RETURN(q.state, StateAt(*q.ledger, seq));
   }
   return q;
-}
-
-// Fills in what the command line left out of a points entry: the date
-// (CST date of recordedAt) and the rule's default points.
-Status CompleteEntry(CommitBuilder& b, const std::string& points, int64_t sign,
-                     const std::string& on, const std::string& evidence, PointsEntry* e) {
-  if (!points.empty()) {
-    VLEDGER_ASSIGN_OR_RETURN(int64_t p, ParseInt64("--points", points));
-    if (p <= 0) {
-      return Status::Rejected("--points: give a positive amount" +
-                              std::string(sign < 0 ? " (the magnitude of the deduction)" : ""));
-    }
-    e->points = sign * p;
-  } else if (auto rule = LoadRule(b.state(), e->rule)) {
-    e->points = rule->points;
-  }
-  e->occurred_on = on.empty() ? CstDate(b.now_ms()) : on;
-  if (!on.empty()) VLEDGER_TRY(CheckDate("--on", on));
-  if (!evidence.empty()) {
-    auto bytes = Unhex(evidence);
-    if (!bytes || bytes->size() != 32) {
-      return Status::Rejected("--evidence: give the SHA-256 of the evidence as 64 hex digits");
-    }
-    e->evidence = *bytes;
-  }
-  return Status::Ok();
 }
 
 // ------------------------------------------------------------ commands
@@ -675,79 +648,6 @@ void RegisterQueryCommands(CLI::App& app, Context& ctx, Action* action) {
 
 }  // namespace
 
-// ------------------------------------------------------------- builders
-
-Status BuildRule(CommitBuilder& b, const RuleArgs& a) {
-  RuleDefined r;
-  r.code = a.code;
-  r.village = a.village;
-  r.category = a.category;
-  r.description = a.desc;
-  VLEDGER_ASSIGN_OR_RETURN(r.points, ParseInt64("--points", a.points));
-  if (a.min.empty() != a.max.empty()) {
-    return Status::Rejected(std::string(a.min.empty() ? "--min" : "--max") +
-                            ": give both --min and --max, or neither");
-  }
-  if (!a.min.empty()) {
-    r.has_range = true;
-    VLEDGER_ASSIGN_OR_RETURN(r.min, ParseInt64("--min", a.min));
-    VLEDGER_ASSIGN_OR_RETURN(r.max, ParseInt64("--max", a.max));
-  }
-  if (!a.cap.empty()) {
-    VLEDGER_ASSIGN_OR_RETURN(r.cap, ParseInt64("--cap", a.cap));
-    if (r.cap <= 0) return Status::Rejected("--cap: must be greater than zero");
-  }
-  r.cap_period = a.cap_period;
-  return b.Add(r).status();
-}
-
-Status BuildAward(CommitBuilder& b, const AwardArgs& a) {
-  PointsAwarded e;
-  e.resident = a.resident;
-  e.rule = a.rule;
-  e.note = a.note;
-  VLEDGER_TRY(CompleteEntry(b, a.points, 1, a.on, a.evidence, &e));
-  return b.Add(e).status();
-}
-
-Status BuildDeduction(CommitBuilder& b, const DeductionArgs& a) {
-  PointsDeducted e;
-  if (!a.household.empty()) {
-    if (!a.resident.empty()) {
-      return Status::Rejected("--household: give a resident or a household, not both");
-    }
-    VLEDGER_TRY(CheckId("--household", a.household));
-    auto h = LoadHousehold(b.state(), a.household);
-    if (!h) return Status::Rejected("--household: unknown household " + Quoted(a.household));
-    if (h->head_resident.empty()) {
-      return Status::Rejected("--household: household " + Quoted(a.household) +
-                              " has no head (户主) set; use `household head` first");
-    }
-    e.resident = h->head_resident;
-    e.household = h->id;
-  } else {
-    e.resident = a.resident;
-  }
-  e.rule = a.rule;
-  e.note = a.note;
-  VLEDGER_TRY(CompleteEntry(b, a.points, -1, a.on, a.evidence, &e));
-  return b.Add(e).status();
-}
-
-Status BuildRedemption(CommitBuilder& b, const RedemptionArgs& a) {
-  PointsRedeemed r;
-  r.resident = a.resident;
-  r.shop = a.shop;
-  r.item = a.item;
-  VLEDGER_ASSIGN_OR_RETURN(r.points, ParseInt64("--points", a.points));
-  if (r.points <= 0) return Status::Rejected("--points: must be greater than zero");
-  VLEDGER_ASSIGN_OR_RETURN(int64_t qty, ParseInt64("--qty", a.qty));
-  if (qty < 1 || qty > kRedeemQuantityMax) {
-    return Status::Rejected("--qty: must be 1 to " + std::to_string(kRedeemQuantityMax));
-  }
-  r.quantity = static_cast<uint32_t>(qty);
-  return b.Add(r).status();
-}
 
 void RegisterPointsCommands(CLI::App& app, Context& ctx, Action* action) {
   RegisterRuleCommands(app, ctx, action);

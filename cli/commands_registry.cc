@@ -2,87 +2,14 @@
 #include <memory>
 
 #include "append.h"
-#include "builders.h"
 #include "context.h"
-#include "vledger/age.h"
-#include "vledger/codec.h"
-#include "vledger/registry.h"
-#include "vledger/validate.h"
+#include "vledger/projections/age.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger::cli {
 namespace {
-
-Status CheckPhone(const std::string& phone) {
-  bool digits = phone.size() >= 5 && phone.size() <= 20 &&
-                phone.find_first_not_of("0123456789+-") == std::string::npos;
-  if (!digits) return Status::Rejected("--phone: \"" + phone + "\" is not a phone number");
-  return Status::Ok();
-}
-
-// Sets the birth data of `person` from what was given on `today`: the
-// ID-card number's birth date (and its year), else the birth year.
-Status SetBirth(Person& person, const PersonArgs& p, const std::string& today) {
-  if (p.birth_year != 0) VLEDGER_TRY(CheckBirthYear("--birth-year", p.birth_year, today));
-  if (!p.id_card.empty()) {
-    VLEDGER_ASSIGN_OR_RETURN(std::string birth, IdCardBirthDate("--id-card", p.id_card, today));
-    int year = std::stoi(birth.substr(0, 4));
-    if (p.birth_year != 0 && p.birth_year != year) {
-      return Status::Rejected("--birth-year: " + std::to_string(p.birth_year) +
-                              " is not the year of birth the ID-card number gives");
-    }
-    person.birth_date = BirthDateNumber(birth);
-    person.birth_year = static_cast<uint16_t>(year);
-  } else if (p.birth_year != 0) {
-    if (person.birth_date != 0 &&
-        person.birth_date / 10000 != static_cast<uint32_t>(p.birth_year)) {
-      return Status::Rejected(
-          "--birth-year: the record's ID-card number gives another year; "
-          "give --id-card to correct it");
-    }
-    person.birth_year = static_cast<uint16_t>(p.birth_year);
-  }
-  return Status::Ok();
-}
-
-// A new person record from what was given on `today`.
-Result<Person> NewPerson(const std::string& field, const PersonArgs& p, const std::string& today) {
-  VLEDGER_TRY(CheckName(field, p.name));
-  if (!p.phone.empty()) VLEDGER_TRY(CheckPhone(p.phone));
-  Person person;
-  person.name = p.name;
-  person.phone = p.phone;
-  VLEDGER_TRY(SetBirth(person, p, today));
-  return person;
-}
-
-// Writes the person record beside the chain and returns its personRef.
-// The ID-card number itself is never stored: only a salted hash of it
-// (with the record's own salt) and the birth date read from it.
-std::string PutPerson(WriteTxn& txn, const Person& person, const std::string& id_card) {
-  PersonRecord record = NewPersonRecord(person);
-  record.person.id_card_hash.clear();
-  if (!id_card.empty()) {
-    std::string id = id_card;
-    if (id[17] == 'x') id[17] = 'X';
-    record.person.id_card_hash = record.IdCardHash(id);
-  }
-  return txn.PutPerson(record);
-}
-
-// The age the log records for a resident: a declaration given now, else
-// what the birth data say `today`. An adult stays one, so a resident known
-// to be an adult is still named (as 已删除) once its record is erased; one
-// recorded as a minor turns adult by the birth data while they are kept.
-// Rejected when a declaration contradicts the birth data.
-Result<AgeClass> AgeToRecord(const std::optional<Person>& person, bool minor, bool adult,
-                             const std::string& today) {
-  ResidentRecord declared;
-  declared.minor = minor;
-  declared.adult = adult;
-  AgeFacts facts = AgeFactsOf(declared, person);
-  VLEDGER_TRY(CheckAgeDeclaration(facts, today));
-  return AgeOn(facts, today);
-}
 
 // The person of a loaded record; nullopt when erased or unreadable.
 std::optional<Person> PersonOf(const Result<std::optional<PersonRecord>>& record) {
@@ -203,59 +130,6 @@ Status ListHouseholdsCmd(Context& ctx, const std::string& village) {
 
 }  // namespace
 
-Status BuildResident(CommitBuilder& b, const ResidentArgs& a) {
-  std::string today = CstDate(b.now_ms());
-  VLEDGER_ASSIGN_OR_RETURN(Person person, NewPerson("--name", a.person, today));
-  VLEDGER_ASSIGN_OR_RETURN(AgeClass age, AgeToRecord(person, a.minor, a.adult, today));
-  std::string ref = PutPerson(b.txn(), person, a.person.id_card);
-  return b
-      .Add(ResidentRegistered{a.id, a.village, a.household, age == AgeClass::kMinor, ref,
-                              age == AgeClass::kAdult})
-      .status();
-}
-
-Status BuildHousehold(CommitBuilder& b, const HouseholdArgs& a) {
-  VLEDGER_ASSIGN_OR_RETURN(Person person, NewPerson("--head", a.head, CstDate(b.now_ms())));
-  std::string ref = PutPerson(b.txn(), person, a.head.id_card);
-  return b.Add(HouseholdRegistered{a.id, a.village, ref}).status();
-}
-
-Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) {
-  VLEDGER_TRY(CheckId("ID", a.id));
-  auto resident = LoadResident(b.state(), a.id);
-  if (!resident) return Status::Rejected("ID: unknown resident \"" + a.id + "\"");
-  const PersonArgs& p = a.person;
-  bool new_record = !p.name.empty() || !p.phone.empty() || p.birth_year != 0 || !p.id_card.empty();
-  std::string today = CstDate(b.now_ms());
-  std::optional<Person> person = PersonOf(b.txn().LoadPerson(resident->person_ref));
-  if (new_record) {
-    if (!person) {
-      return Status::Rejected("ID: the person record of resident \"" + a.id +
-                              "\" was erased; it cannot be updated");
-    }
-    if (!p.name.empty()) VLEDGER_TRY(CheckName("--name", p.name));
-    if (!p.phone.empty()) VLEDGER_TRY(CheckPhone(p.phone));
-    if (!p.name.empty()) person->name = p.name;
-    if (!p.phone.empty()) person->phone = p.phone;
-    VLEDGER_TRY(SetBirth(*person, p, today));
-  }
-  ResidentUpdated update{a.id, a.household, a.status, "", false, false};
-  if (new_record || a.minor || a.adult) {
-    // Only a declaration given now can contradict the birth data: one made
-    // earlier gives way to birth data recorded since. Unknown: unchanged.
-    VLEDGER_ASSIGN_OR_RETURN(AgeClass age, AgeToRecord(person, a.minor, a.adult, today));
-    update.minor = age == AgeClass::kMinor;
-    update.adult = age == AgeClass::kAdult;
-  }
-  if (!new_record) return b.Add(update).status();
-  // A new record under a new salt; the old one is erased as `person erase`
-  // does. Its ID-card hash is bound to the old salt, so it is kept only
-  // when the number is given again (the birth date read from it stays).
-  update.person_ref = PutPerson(b.txn(), *person, p.id_card);
-  VLEDGER_TRY(b.Add(update).status());
-  b.txn().DeletePerson(resident->person_ref);
-  return b.Add(PersonErased{resident->person_ref, "replaced by resident update"}).status();
-}
 
 void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action) {
   CLI::App* village = AddCommand(app, "village", "register villages and set their policy");

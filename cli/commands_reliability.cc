@@ -16,7 +16,7 @@
 
 #include "audit.h"
 #include "context.h"
-#include "vledger/verify.h"
+#include "vledger/projections/verify.h"
 
 namespace vledger::cli {
 namespace {

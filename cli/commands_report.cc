@@ -19,12 +19,12 @@
 #include "append.h"
 #include "audit.h"
 #include "context.h"
-#include "vledger/codec.h"
-#include "vledger/objections.h"
-#include "vledger/points.h"
-#include "vledger/registry.h"
-#include "vledger/report.h"
-#include "vledger/validate.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/projections/objections.h"
+#include "vledger/projections/points.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/report.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger::cli {
 namespace {
@@ -230,8 +230,8 @@ Result<std::string> CheckpointOfReport(Context& ctx, const Ledger& ledger, uint6
   Context stored_ctx = ctx;
   stored_ctx.options.key_path.clear();
   auto head = CheckpointForUse(stored_ctx, ledger, size);
-  if (!head.ok() && head.status().code() == Code::kUnavailable) return head.status();
-  if (!head.ok() && head.status().code() == Code::kFault) {
+  if (!head.ok() && head.status().is_storage_fault()) return head.status();
+  if (!head.ok() && head.status().code() == Code::kVerificationFailed) {
     return head.status().WithPrefix("the report's checkpoint does not verify");
   }
   if (!head.ok()) {
@@ -371,7 +371,7 @@ struct FileOpts {
 // flag ("reversal: …" → "--reversal: …").
 Status NamingFlags(Status st,
                    std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
-  if (st.code() != Code::kRejected) return st;
+  if (!st.is_refusal()) return st;
   for (const auto& [field, flag] : fields) {
     std::string prefix = std::string(field) + ": ";
     if (st.message().starts_with(prefix)) {

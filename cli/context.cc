@@ -13,126 +13,42 @@
 #include <map>
 #include <span>
 
-#include "vledger/clock.h"
-#include "vledger/validate.h"
-#include "vledger/verify.h"
+#include "vledger/projections/clock.h"
+#include "vledger/projections/validate.h"
+#include "vledger/projections/verify.h"
 
 namespace vledger::cli {
-namespace {
 
-// Whether s[at, at + n) are n ASCII digits; their value in *out.
-bool Digits(const std::string& s, size_t at, size_t n, int* out) {
-  if (at + n > s.size()) return false;
-  int v = 0;
-  for (size_t i = at; i < at + n; i++) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
+app::Session Context::Session() const {
+  app::SessionOptions o;
+  o.ledger_dir = options.ledger_dir;
+  o.key_path = options.key_path;
+  o.wait_seconds = options.wait_seconds;
+  if (const char* now = std::getenv("VLEDGER_NOW"); now != nullptr) o.fixed_now = now;
+  if (const char* pass = std::getenv("VLEDGER_KEY_PASSPHRASE"); pass != nullptr) {
+    o.key_passphrase = pass;
   }
-  *out = v;
-  return true;
-}
-
-// VLEDGER_NOW when set (not empty): exactly 2021-09-30T10:00:00Z or
-// 2021-09-30T10:00:00.123Z, a time of day that exists (seconds 0-59) on a
-// calendar date in CheckDate's years, since the value becomes recorded
-// times. A malformed value is rejected (exit 3): it is not the command line.
-Result<std::optional<int64_t>> FixedNowMs() {
-  const char* env = std::getenv("VLEDGER_NOW");
-  if (env == nullptr || *env == '\0') return std::optional<int64_t>();
-  const std::string now(env);
-  auto malformed = [&] {
-    return Status::Rejected("VLEDGER_NOW: \"" + now + "\" is not like 2021-09-30T10:00:00Z");
-  };
-  int h = 0, mi = 0, sec = 0, ms = 0;
-  bool shape = (now.size() == 20 || (now.size() == 24 && now[19] == '.')) && now[10] == 'T' &&
-               now[13] == ':' && now[16] == ':' && now.back() == 'Z' && Digits(now, 11, 2, &h) &&
-               Digits(now, 14, 2, &mi) && Digits(now, 17, 2, &sec) &&
-               (now.size() == 20 || Digits(now, 20, 3, &ms));
-  if (!shape || h > 23 || mi > 59 || sec > 59) return malformed();
-  VLEDGER_TRY(CheckDate("VLEDGER_NOW", now.substr(0, 10)));
-  struct tm tm = {};
-  tm.tm_year = std::stoi(now.substr(0, 4)) - 1900;
-  tm.tm_mon = std::stoi(now.substr(5, 2)) - 1;
-  tm.tm_mday = std::stoi(now.substr(8, 2));
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  return std::optional<int64_t>(static_cast<int64_t>(timegm(&tm)) * 1000 + ms);
-}
-
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
-Result<int64_t> Context::InitNowMs(bool test_clock) const {
-  VLEDGER_ASSIGN_OR_RETURN(std::optional<int64_t> fixed, FixedNowMs());
-  if (!fixed) return SystemNowMs();
-  if (!test_clock) {
-    return Status::Rejected(
-        "VLEDGER_NOW is set: it is honoured only by a ledger made with init --test-clock "
-        "(give --test-clock for a test ledger, or unset VLEDGER_NOW)");
-  }
-  return *fixed;
-}
-
-Result<int64_t> Context::NowMs(const Ledger& ledger) const {
-  VLEDGER_ASSIGN_OR_RETURN(std::optional<int64_t> fixed, FixedNowMs());
-  if (!fixed) return SystemNowMs();
-  VLEDGER_ASSIGN_OR_RETURN(bool test_clock, HasTestClock(ledger));
-  if (!test_clock) {
-    return Status::Rejected(
-        "VLEDGER_NOW is honoured only by a ledger made with init --test-clock "
-        "(unset it: this ledger records the system clock)");
-  }
-  return *fixed;
-}
-
-Result<int64_t> Context::AppendNowMs(const Ledger& ledger) const {
-  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, NowMs(ledger));
-  VLEDGER_TRY(CheckClockNotBehind(ledger, now_ms));
-  return now_ms;
-}
-
-Result<std::unique_ptr<Ledger>> Context::OpenReader() const {
-  return Ledger::Open(options.ledger_dir, {Ledger::Access::kReader, 0});
-}
-
-Result<std::unique_ptr<Ledger>> Context::OpenWriter(bool catch_up) const {
-  VLEDGER_ASSIGN_OR_RETURN(
-      auto ledger, Ledger::Open(options.ledger_dir, {Ledger::Access::kWriter, options.wait_seconds}));
-  // Projections left behind the log (an import cut short) are brought up
-  // to date before anything is written after it.
-  if (catch_up) VLEDGER_TRY(CatchUp(*ledger));
-  return ledger;
-}
-
-Result<PrivateKey> Context::SigningKey() const {
-  if (options.key_path.empty()) {
-    return Status::Rejected("--key: no signing key given (use --key FILE or set VLEDGER_KEY)");
-  }
-  const char* pass = std::getenv("VLEDGER_KEY_PASSPHRASE");
-  auto key = PrivateKey::LoadPem(options.key_path, pass ? pass : "");
-  if (!key.ok() && CheckPrivateKeyFile(options.key_path).ok() && SigningKeyMayPrompt()) {
+  return app::Session(std::move(o), [](const std::string& key_path) -> Result<std::string> {
     if (::isatty(STDIN_FILENO) == 0) {
-      return Status::Rejected("--key: " + options.key_path +
-                              " is encrypted: set VLEDGER_KEY_PASSPHRASE, or run on a terminal "
-                              "to be asked for the passphrase");
+      return Status::InvalidInput("--key", key_path +
+                                  " is encrypted: set VLEDGER_KEY_PASSPHRASE, or run on a "
+                                  "terminal to be asked for the passphrase");
     }
-    VLEDGER_ASSIGN_OR_RETURN(std::string typed,
-                             PromptPassphrase("passphrase for " + options.key_path + ": "));
-    key = PrivateKey::LoadPem(options.key_path, typed);
-  }
-  if (!key.ok()) return key.status().WithPrefix("--key");
-  return key;
+    return PromptPassphrase("passphrase for " + key_path + ": ");
+  });
 }
 
-bool Context::SigningKeyMayPrompt() const {
-  return std::getenv("VLEDGER_KEY_PASSPHRASE") == nullptr && IsEncryptedKeyFile(options.key_path);
+Result<int64_t> Context::InitNowMs(bool test_clock) const { return Session().InitNowMs(test_clock); }
+Result<int64_t> Context::NowMs(const Ledger& ledger) const { return Session().NowMs(ledger); }
+Result<int64_t> Context::AppendNowMs(const Ledger& ledger) const {
+  return Session().AppendNowMs(ledger);
 }
+Result<std::unique_ptr<Ledger>> Context::OpenReader() const { return Session().OpenReader(); }
+Result<std::unique_ptr<Ledger>> Context::OpenWriter(bool catch_up) const {
+  return Session().OpenWriter(catch_up);
+}
+Result<PrivateKey> Context::SigningKey() const { return Session().SigningKey(); }
+bool Context::SigningKeyMayPrompt() const { return Session().SigningKeyMayPrompt(); }
 
 Result<std::string> PromptPassphrase(const std::string& prompt) {
   int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);

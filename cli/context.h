@@ -11,9 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "vledger/crypto.h"
-#include "vledger/status.h"
-#include "vledger/store.h"
+#include "vledger/app/session.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/ledger/status.h"
+#include "vledger/ledger/store.h"
 
 namespace vledger::cli {
 
@@ -31,10 +32,12 @@ class Context {
   GlobalOptions options;
   bool quiet = false;  // the demo runs commands without their output
 
-  // UTC milliseconds for a command on `ledger`: VLEDGER_NOW (e.g.
-  // 2021-09-30T10:00:00Z) when the ledger was made with `init --test-clock`,
-  // else the system clock. A set VLEDGER_NOW on any other ledger is
-  // rejected (exit 3): the recorded time is no key holder's to choose.
+  // The application layer's session for these options: the ledger, the
+  // key (its passphrase from VLEDGER_KEY_PASSPHRASE, else asked on the
+  // terminal), the wait, and VLEDGER_NOW.
+  app::Session Session() const;
+
+  // Session().NowMs and the rest, for the commands not yet moved to app/.
   Result<int64_t> NowMs(const Ledger& ledger) const;
   // NowMs for an append: also rejected when it is behind the recordedAt of
   // the ledger's last event (equal is fine).

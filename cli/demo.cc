@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 
 #include "context.h"
-#include "vledger/points.h"
-#include "vledger/store.h"
+#include "vledger/projections/points.h"
+#include "vledger/ledger/store.h"
 
 namespace vledger::cli {
 namespace {

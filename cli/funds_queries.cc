@@ -6,14 +6,14 @@
 #include <set>
 
 #include "funds_cli.h"
-#include "vledger/age.h"
-#include "vledger/codec.h"
-#include "vledger/funds.h"
-#include "vledger/money.h"
-#include "vledger/points.h"
-#include "vledger/registry.h"
-#include "vledger/report.h"
-#include "vledger/validate.h"
+#include "vledger/projections/age.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/projections/funds.h"
+#include "vledger/projections/money.h"
+#include "vledger/projections/points.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/report.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger::cli {
 namespace {

@@ -7,8 +7,9 @@
 #include <utility>
 
 #include "context.h"
-#include "vledger/rows.h"
-#include "vledger/validate.h"
+#include "exit_code.h"
+#include "vledger/ledger/rows.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger::cli {
 namespace {
@@ -26,7 +27,7 @@ int Fail(const Status& st) {
   // Messages quote what the user typed or a file held: its control
   // characters are shown escaped, never sent to the terminal.
   std::cerr << "vledger: error: " << EscapeControls(msg) << "\n";
-  return st.exit_code();
+  return ExitCode(st);
 }
 
 // The command chosen, as its words ("key new"), and its innermost App.

@@ -26,14 +26,8 @@ endfunction()
 vledger_fuzz_target(fuzz_decode_event vledger_codec)
 vledger_fuzz_target(fuzz_checkpoint vledger_merkle)
 vledger_fuzz_target(fuzz_tlog_proof vledger_merkle)
-# The yuan and CSV parsers belong to the funds and import work; their
-# targets join once the headers exist.
-if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/projections/include/vledger/money.h)
-  vledger_fuzz_target(fuzz_yuan vledger_projections)
-endif()
-if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/projections/include/vledger/csv.h)
-  vledger_fuzz_target(fuzz_csv vledger_projections)
-endif()
+vledger_fuzz_target(fuzz_yuan vledger_projections)
+vledger_fuzz_target(fuzz_csv vledger_projections)
 
 # `ninja fuzz` builds just the fuzz binaries (scripts/fuzz).
 add_custom_target(fuzz DEPENDS ${VLEDGER_FUZZ_TARGETS})

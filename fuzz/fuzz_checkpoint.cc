@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "fuzz_check.h"
-#include "vledger/checkpoint.h"
+#include "vledger/ledger/checkpoint.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "fuzz_check.h"
-#include "vledger/csv.h"
+#include "vledger/projections/csv.h"
 
 namespace {
 

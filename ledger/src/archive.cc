@@ -6,7 +6,7 @@
 // Stream framing (Cap'n Proto "standard" serialization): u32le segment count
 // minus one, u32le size in words of each segment, 4 bytes of padding when the
 // count is even, then the segments.
-#include "vledger/archive.h"
+#include "vledger/ledger/archive.h"
 
 #include <capnp/message.h>
 #include <capnp/serialize.h>

@@ -1,4 +1,4 @@
-#include "vledger/bytes.h"
+#include "vledger/ledger/bytes.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "vledger/chain.h"
+#include "vledger/ledger/chain.h"
 
 namespace vledger {
 

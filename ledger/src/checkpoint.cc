@@ -1,7 +1,7 @@
 // C2SP signed notes, checkpoints, tlog-proof files and consistency proof
 // text. The signed-note rules followed here are those of c2sp.org/signed-note
 // and Go's golang.org/x/mod/sumdb/note, so notes interoperate both ways.
-#include "vledger/checkpoint.h"
+#include "vledger/ledger/checkpoint.h"
 
 #include <charconv>
 #include <cstdio>

@@ -15,7 +15,7 @@
 //
 // event.capnp has no $Cxx.namespace, so the generated types live in the global
 // namespace: below, `::Genesis` is the wire struct and `Genesis` the plain one.
-#include "vledger/codec.h"
+#include "vledger/ledger/codec.h"
 
 #include <capnp/dynamic.h>
 #include <capnp/message.h>
@@ -32,8 +32,8 @@
 #include <variant>
 
 #include "event.capnp.h"
-#include "vledger/bytes.h"
-#include "vledger/crypto.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/crypto.h"
 
 namespace vledger {
 namespace {

@@ -1,7 +1,7 @@
 // SHA-256 and Ed25519 through OpenSSL 3. Every OpenSSL error is drained by
 // OpenSslError(), so a failure reads as one line and the error queue never
 // leaks into a later call.
-#include "vledger/crypto.h"
+#include "vledger/ledger/crypto.h"
 
 #include <fcntl.h>
 #include <openssl/err.h>

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "vledger/status.h"
+#include "vledger/ledger/status.h"
 
 namespace vledger {
 

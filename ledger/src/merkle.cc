@@ -3,13 +3,13 @@
 // multiple of the power of two at or above its width. Such a range splits
 // into at most 64 aligned perfect subtrees, so its root costs one node read
 // per set bit of hi - lo and the whole tree is never rebuilt.
-#include "vledger/merkle.h"
+#include "vledger/ledger/merkle.h"
 
 #include <algorithm>
 #include <bit>
 #include <string>
 
-#include "vledger/crypto.h"
+#include "vledger/ledger/crypto.h"
 
 namespace vledger {
 

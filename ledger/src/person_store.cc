@@ -1,9 +1,9 @@
 // Byte layout of person records (person_store.h).
-#include "vledger/person_store.h"
+#include "vledger/ledger/person_store.h"
 
-#include "vledger/bytes.h"
-#include "vledger/codec.h"
-#include "vledger/crypto.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/ledger/crypto.h"
 
 namespace vledger {
 

@@ -1,9 +1,9 @@
 // Keys and byte layouts of request records and import progress
 // (request_store.h), and their reads and writes through the store.
-#include "vledger/request_store.h"
+#include "vledger/ledger/request_store.h"
 
-#include "vledger/bytes.h"
-#include "vledger/store.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/store.h"
 
 namespace vledger {
 

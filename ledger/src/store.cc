@@ -1,5 +1,5 @@
 // The ledger folder on RocksDB. See store.h for the layout.
-#include "vledger/store.h"
+#include "vledger/ledger/store.h"
 
 #include <fcntl.h>
 #include <rocksdb/convenience.h>
@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "lock.h"
-#include "vledger/codec.h"
+#include "vledger/ledger/codec.h"
 
 namespace vledger {
 namespace {
@@ -1263,7 +1263,7 @@ Hash WriteTxn::HashOf(uint64_t seq) {
   if (seq >= base - impl_->first) return impl_->events[impl_->first - (base - seq)].hash;
   auto hash = impl_->ledger->ReadHashAt(seq);
   if (!hash.ok()) {
-    throw RowReadError(hash.status().code() == Code::kUnavailable
+    throw RowReadError(hash.status().is_storage_fault()
                            ? hash.status()
                            : Status::Unavailable(hash.status().message() +
                                                  ": the database is damaged (run `vledger "

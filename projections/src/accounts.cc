@@ -1,8 +1,8 @@
-#include "vledger/accounts.h"
+#include "vledger/projections/accounts.h"
 
-#include "vledger/funds.h"
-#include "vledger/points.h"
-#include "vledger/registry.h"
+#include "vledger/projections/funds.h"
+#include "vledger/projections/points.h"
+#include "vledger/projections/registry.h"
 
 namespace vledger {
 namespace {

@@ -1,8 +1,8 @@
-#include "vledger/age.h"
+#include "vledger/projections/age.h"
 
 #include <fmt/format.h>
 
-#include "vledger/validate.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger {
 namespace {

@@ -1,10 +1,10 @@
-#include "vledger/apply.h"
+#include "vledger/projections/apply.h"
 
 #include <algorithm>
 
 #include "apply_internal.h"
-#include "vledger/rows.h"
-#include "vledger/validate.h"
+#include "vledger/ledger/rows.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger {
 namespace detail {

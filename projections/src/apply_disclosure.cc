@@ -1,11 +1,11 @@
 #include "apply_disclosure.h"
 
 #include "apply_internal.h"
-#include "vledger/bytes.h"
-#include "vledger/funds.h"
-#include "vledger/objections.h"
-#include "vledger/points.h"
-#include "vledger/validate.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/projections/funds.h"
+#include "vledger/projections/objections.h"
+#include "vledger/projections/points.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger::detail {
 namespace {
@@ -36,7 +36,7 @@ Result<std::string> ObjectionVillage(ApplyCtx& ctx, const ObjectionFiled& b,
   }
   Result<Event> target = ctx.state.ReadEvent(*b.about_event);
   if (!target.ok()) {
-    if (target.status().code() == Code::kUnavailable) return target.status();
+    if (target.status().is_storage_fault()) return target.status();
     return Reject("event", SeqName(*b.about_event) + " cannot be read: " +
                                target.status().message());
   }
@@ -49,7 +49,7 @@ Result<Event> EarlierEvent(ApplyCtx& ctx, std::string_view field, uint64_t seq) 
   if (seq >= ctx.seq) return Reject(field, SeqName(seq) + " is not an earlier event");
   Result<Event> event = ctx.state.ReadEvent(seq);
   if (!event.ok()) {
-    if (event.status().code() == Code::kUnavailable) return event.status();
+    if (event.status().is_storage_fault()) return event.status();
     return Reject(field, SeqName(seq) + " cannot be read: " + event.status().message());
   }
   return event;

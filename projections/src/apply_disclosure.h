@@ -1,10 +1,10 @@
 // ApplyBody overloads for disclosure: publications of reports and the
 // objections (异议) filed against events or published reports
-// (apply_disclosure.cc). Rows are described in vledger/objections.h.
+// (apply_disclosure.cc). Rows are described in vledger/projections/objections.h.
 #pragma once
 
-#include "vledger/event.h"
-#include "vledger/status.h"
+#include "vledger/ledger/event.h"
+#include "vledger/ledger/status.h"
 
 namespace vledger::detail {
 

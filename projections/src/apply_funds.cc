@@ -5,12 +5,12 @@
 #include <limits>
 
 #include "apply_internal.h"
-#include "vledger/accounts.h"
-#include "vledger/dividend.h"
-#include "vledger/funds.h"
-#include "vledger/money.h"
-#include "vledger/points.h"
-#include "vledger/validate.h"
+#include "vledger/projections/accounts.h"
+#include "vledger/projections/dividend.h"
+#include "vledger/projections/funds.h"
+#include "vledger/projections/money.h"
+#include "vledger/projections/points.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger::detail {
 namespace {

@@ -4,8 +4,8 @@
 // beside the reversal dispatcher.
 #pragma once
 
-#include "vledger/event.h"
-#include "vledger/status.h"
+#include "vledger/ledger/event.h"
+#include "vledger/ledger/status.h"
 
 namespace vledger::detail {
 

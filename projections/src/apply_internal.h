@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "vledger/apply.h"
-#include "vledger/registry.h"
+#include "vledger/projections/apply.h"
+#include "vledger/projections/registry.h"
 
 namespace vledger::detail {
 

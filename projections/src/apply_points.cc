@@ -7,9 +7,9 @@
 #include <set>
 
 #include "apply_internal.h"
-#include "vledger/accounts.h"
-#include "vledger/points.h"
-#include "vledger/validate.h"
+#include "vledger/projections/accounts.h"
+#include "vledger/projections/points.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger::detail {
 namespace {
@@ -505,7 +505,7 @@ Status ApplyBody(ApplyCtx& ctx, const EventReversed& b) {
   }
   Result<Event> target = ctx.state.ReadEvent(b.target);
   if (!target.ok()) {
-    if (target.status().code() == Code::kUnavailable) return target.status();
+    if (target.status().is_storage_fault()) return target.status();
     return Reject("target", SeqName(b.target) + " cannot be read: " + target.status().message());
   }
   if (auto by = ReversedBy(ctx.state, b.target)) {

@@ -12,8 +12,8 @@
 
 #include <cstdint>
 
-#include "vledger/event.h"
-#include "vledger/status.h"
+#include "vledger/ledger/event.h"
+#include "vledger/ledger/status.h"
 
 namespace vledger::detail {
 

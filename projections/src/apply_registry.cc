@@ -2,8 +2,8 @@
 #include <algorithm>
 
 #include "apply_internal.h"
-#include "vledger/crypto.h"
-#include "vledger/validate.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger::detail {
 namespace {

@@ -1,10 +1,10 @@
-#include "vledger/clock.h"
+#include "vledger/projections/clock.h"
 
 #include <string>
 #include <variant>
 
-#include "vledger/event.h"
-#include "vledger/validate.h"
+#include "vledger/ledger/event.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger {
 

@@ -1,4 +1,4 @@
-#include "vledger/csv.h"
+#include "vledger/projections/csv.h"
 
 #include <errno.h>
 #include <iconv.h>

@@ -1,4 +1,4 @@
-#include "vledger/dividend.h"
+#include "vledger/projections/dividend.h"
 
 #include <algorithm>
 #include <numeric>

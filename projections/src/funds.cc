@@ -1,10 +1,10 @@
-#include "vledger/funds.h"
+#include "vledger/projections/funds.h"
 
-#include "vledger/accounts.h"
-#include "vledger/bytes.h"
-#include "vledger/crypto.h"
-#include "vledger/points.h"
-#include "vledger/registry.h"
+#include "vledger/projections/accounts.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/projections/points.h"
+#include "vledger/projections/registry.h"
 
 namespace vledger {
 namespace {

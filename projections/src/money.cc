@@ -1,4 +1,4 @@
-#include "vledger/money.h"
+#include "vledger/projections/money.h"
 
 #include <limits>
 

@@ -1,11 +1,11 @@
-#include "vledger/objections.h"
+#include "vledger/projections/objections.h"
 
 #include <fmt/format.h>
 
-#include "vledger/bytes.h"
-#include "vledger/funds.h"
-#include "vledger/registry.h"
-#include "vledger/validate.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/projections/funds.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger {
 namespace {

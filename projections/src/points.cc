@@ -1,14 +1,14 @@
-#include "vledger/points.h"
+#include "vledger/projections/points.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "vledger/apply.h"
-#include "vledger/bytes.h"
-#include "vledger/codec.h"
-#include "vledger/crypto.h"
-#include "vledger/validate.h"
+#include "vledger/projections/apply.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/projections/validate.h"
 #include "varint.h"
 
 namespace vledger {

@@ -1,8 +1,8 @@
-#include "vledger/registry.h"
+#include "vledger/projections/registry.h"
 
 #include <algorithm>
 
-#include "vledger/bytes.h"
+#include "vledger/ledger/bytes.h"
 
 namespace vledger {
 namespace {

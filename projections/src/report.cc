@@ -5,14 +5,14 @@
 #include <map>
 #include <set>
 
-#include "vledger/age.h"
-#include "vledger/bytes.h"
-#include "vledger/funds.h"
-#include "vledger/objections.h"
-#include "vledger/points.h"
-#include "vledger/registry.h"
-#include "vledger/report.h"
-#include "vledger/validate.h"
+#include "vledger/projections/age.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/projections/funds.h"
+#include "vledger/projections/objections.h"
+#include "vledger/projections/points.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/report.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger {
 namespace {

@@ -1,7 +1,7 @@
 // The report as CSV for spreadsheets (RFC 4180, CRLF, UTF-8 with a BOM so
 // Excel reads the Chinese). Every row starts with its section name; each
 // section has a header row first. The last row is the footer line.
-#include "vledger/report.h"
+#include "vledger/projections/report.h"
 
 namespace vledger {
 namespace {

@@ -4,7 +4,7 @@
 // Each section follows a "<!-- section:NAME -->" marker line.
 #include <algorithm>
 
-#include "vledger/report.h"
+#include "vledger/projections/report.h"
 
 namespace vledger {
 namespace {

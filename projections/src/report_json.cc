@@ -2,7 +2,7 @@
 // integer fen and points, one top-level key per section at the start of a
 // line (so verify-report can name it), array items one per line. Written
 // by hand, in a fixed key order, so the bytes never depend on a library.
-#include "vledger/report.h"
+#include "vledger/projections/report.h"
 
 namespace vledger {
 namespace {

@@ -1,6 +1,6 @@
 // The report as Markdown: one table per section, each after a
 // "<!-- section:NAME -->" marker line.
-#include "vledger/report.h"
+#include "vledger/projections/report.h"
 
 namespace vledger {
 namespace {

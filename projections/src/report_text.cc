@@ -2,8 +2,8 @@
 // name masking, labels, and finding the section a byte lies in.
 #include <regex>
 
-#include "vledger/report.h"
-#include "vledger/validate.h"
+#include "vledger/projections/report.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger {
 namespace {

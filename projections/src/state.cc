@@ -1,4 +1,4 @@
-#include "vledger/state.h"
+#include "vledger/projections/state.h"
 
 #include <queue>
 

@@ -1,4 +1,4 @@
-#include "vledger/validate.h"
+#include "vledger/projections/validate.h"
 
 #include <ctime>
 

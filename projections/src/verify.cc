@@ -1,4 +1,4 @@
-#include "vledger/verify.h"
+#include "vledger/projections/verify.h"
 
 #include <atomic>
 #include <charconv>
@@ -8,13 +8,13 @@
 #include <mutex>
 #include <thread>
 
-#include "vledger/accounts.h"
-#include "vledger/apply.h"
-#include "vledger/codec.h"
-#include "vledger/funds.h"
-#include "vledger/points.h"
-#include "vledger/registry.h"
-#include "vledger/validate.h"
+#include "vledger/projections/accounts.h"
+#include "vledger/projections/apply.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/projections/funds.h"
+#include "vledger/projections/points.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger {
 
@@ -236,7 +236,7 @@ Result<Checkpoint> CheckStoredCheckpoint(const Ledger& ledger, StateStore& state
                                          const std::string& origin, uint64_t size,
                                          std::string_view text) {
   Result<Checkpoint> head = CheckHead(ledger, state, origin, size, text);
-  if (!head.ok() && head.status().code() == Code::kFault) {
+  if (!head.ok() && head.status().code() == Code::kVerificationFailed) {
     return head.status().WithPrefix("checkpoint at size " + std::to_string(size));
   }
   return head;
@@ -524,7 +524,7 @@ class FaultBox {
  public:
   void Offer(Position at, std::optional<uint64_t> seq, Status status) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (status.code() == Code::kUnavailable) {
+    if (status.is_storage_fault()) {
       if (unavailable_.ok()) unavailable_ = std::move(status);
       return;
     }
@@ -764,13 +764,13 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   if (proj_at_end) at_proj();
   std::map<std::string, int64_t> totals = UnitTotals(replayer.state());
   side.join();
-  if (nodes.code() == Code::kUnavailable) return nodes;
+  if (nodes.is_storage_fault()) return nodes;
   if (!nodes.ok()) return Faulted(std::nullopt, nodes.message());
-  if (persons.code() == Code::kUnavailable) return persons;
+  if (persons.is_storage_fault()) return persons;
   if (!persons.ok()) return Faulted(person_seq, persons.message());
   if (!missing_persons.empty()) {
     Result<uint64_t> withheld = ledger.PersonsWithheld();
-    if (!withheld.ok() && withheld.status().code() == Code::kUnavailable) {
+    if (!withheld.ok() && withheld.status().is_storage_fault()) {
       return withheld.status();
     }
     if (!withheld.ok()) return Faulted(std::nullopt, withheld.status().message());
@@ -781,10 +781,10 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   // The tree is the log's (above), so every signed head must be its.
   if (auto meta = LoadMeta(replayer.state())) {
     Status heads = CheckStoredCheckpoints(ledger, replayer.state(), meta->origin);
-    if (heads.code() == Code::kUnavailable) return heads;
+    if (heads.is_storage_fault()) return heads;
     if (!heads.ok()) return Faulted(std::nullopt, heads.message());
   }
-  if (projections.code() == Code::kUnavailable) return projections;
+  if (projections.is_storage_fault()) return projections;
   if (!projections.ok()) {
     return Faulted(std::nullopt, projections.message() + " (run `vledger rebuild`)");
   }
@@ -859,7 +859,7 @@ Status ReplayRange(const Ledger& ledger, uint64_t from, uint64_t to, StateStore&
   return ScanDecoded(ledger, from, to, [&](uint64_t seq, const Event& event) -> Status {
     Status applied = ApplyEvent(state, seq, event);
     if (!applied.ok()) {
-      if (applied.code() == Code::kUnavailable) return applied;
+      if (applied.is_storage_fault()) return applied;
       return Status::Fault("seq " + std::to_string(seq) + " does not replay: " +
                            applied.message() + " (run `vledger verify`)");
     }

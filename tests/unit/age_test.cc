@@ -1,6 +1,6 @@
 // A resident's age (SPEC section 12, "Age"): ID-card birth date first, then
 // birth year, then the declaration; public output names known adults only.
-#include "vledger/age.h"
+#include "vledger/projections/age.h"
 
 #include <gtest/gtest.h>
 
@@ -71,12 +71,12 @@ TEST(Age, DeclarationContradictingTheBirthDataIsRejected) {
   AgeFacts f = Born("", 1950);
   f.declared_minor = true;
   Status st = CheckAgeDeclaration(f, "2021-09-30");
-  EXPECT_EQ(st.code(), Code::kRejected);
+  EXPECT_EQ(st.code(), Code::kInvalidInput);
   EXPECT_NE(st.message().find("--minor"), std::string::npos);
   f = Born("", 2016);
   f.declared_adult = true;
   st = CheckAgeDeclaration(f, "2021-09-30");
-  EXPECT_EQ(st.code(), Code::kRejected);
+  EXPECT_EQ(st.code(), Code::kInvalidInput);
   EXPECT_NE(st.message().find("--adult"), std::string::npos);
   // Agreeing declarations and declarations without birth data pass.
   f = Born("", 2016);
@@ -90,9 +90,9 @@ TEST(Age, DeclarationContradictingTheBirthDataIsRejected) {
 TEST(Age, BirthYearFrom1900UpToThisYear) {
   EXPECT_TRUE(CheckBirthYear("--birth-year", 1900, "2021-09-30").ok());
   EXPECT_TRUE(CheckBirthYear("--birth-year", 2021, "2021-09-30").ok());
-  EXPECT_EQ(CheckBirthYear("--birth-year", 1899, "2021-09-30").code(), Code::kRejected);
+  EXPECT_EQ(CheckBirthYear("--birth-year", 1899, "2021-09-30").code(), Code::kInvalidInput);
   Status future = CheckBirthYear("--birth-year", 2099, "2021-09-30");
-  EXPECT_EQ(future.code(), Code::kRejected);
+  EXPECT_EQ(future.code(), Code::kInvalidInput);
   EXPECT_EQ(future.message().rfind("--birth-year: ", 0), 0u);
 }
 
@@ -111,7 +111,7 @@ TEST(Age, IdCardWithBadShapeCheckDigitOrDateIsRejected) {
                           "371081201603010018"}) {  // born after the day given
     auto birth = IdCardBirthDate("--id-card", bad, "2015-01-01");
     ASSERT_FALSE(birth.ok()) << bad;
-    EXPECT_EQ(birth.status().code(), Code::kRejected);
+    EXPECT_EQ(birth.status().code(), Code::kInvalidInput);
     EXPECT_EQ(birth.status().message().find(bad), std::string::npos) << "the number is quoted";
   }
 }

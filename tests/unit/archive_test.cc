@@ -1,7 +1,7 @@
 // Archive files: round trips of every entry kind, the temporary-file-then-
 // rename contract of the writer, re-reading by offset, and strict reading of
 // damaged or hostile files (a Fault, never a crash or a huge allocation).
-#include "vledger/archive.h"
+#include "vledger/ledger/archive.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -114,13 +114,13 @@ TEST_F(ArchiveFile, AbandonedWriterLeavesNothing) {
 TEST_F(ArchiveFile, CreateInMissingFolderIsRejected) {
   auto w = ArchiveWriter::Create((dir_ / "no" / "such" / "a.vla").string(), 0644);
   ASSERT_FALSE(w.ok());
-  EXPECT_EQ(w.status().code(), Code::kRejected);
+  EXPECT_EQ(w.status().code(), Code::kInvalidInput);
 }
 
 TEST_F(ArchiveFile, OpenMissingIsRejected) {
   auto r = ArchiveReader::Open(path_);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), Code::kRejected);
+  EXPECT_EQ(r.status().code(), Code::kInvalidInput);
 }
 
 TEST_F(ArchiveFile, SeekReReadsAnEntryAtItsOffset) {
@@ -168,7 +168,7 @@ TEST_F(ArchiveFile, EveryTruncationIsAFault) {
     bool boundary = std::find(boundaries.begin(), boundaries.end(), cut) != boundaries.end();
     EXPECT_EQ(read.ok(), boundary) << "cut at " << cut;
     if (!read.ok()) {
-      EXPECT_EQ(read.status().code(), Code::kFault);
+      EXPECT_EQ(read.status().code(), Code::kVerificationFailed);
       EXPECT_NE(read.status().message().find("truncated"), std::string::npos);
     }
   }
@@ -186,7 +186,7 @@ TEST_F(ArchiveFile, HostileFramesAreFaultsWithoutHugeAllocations) {
     WriteBytes(frame);
     auto read = ReadAll();
     ASSERT_FALSE(read.ok()) << Hex(frame);
-    EXPECT_EQ(read.status().code(), Code::kFault) << read.status().message();
+    EXPECT_EQ(read.status().code(), Code::kVerificationFailed) << read.status().message();
   }
 }
 
@@ -199,7 +199,7 @@ TEST_F(ArchiveFile, FlippedBytesNeverCrashTheReader) {
     WriteBytes(damaged);
     auto read = ReadAll();  // may parse (data bytes) or fail; must not crash
     if (!read.ok()) {
-      EXPECT_EQ(read.status().code(), Code::kFault);
+      EXPECT_EQ(read.status().code(), Code::kVerificationFailed);
     }
   }
 }

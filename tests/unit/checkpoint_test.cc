@@ -1,14 +1,14 @@
 // C2SP checkpoints (signed notes), tlog-proof files and consistency proof
 // text: exact layout, round trips, signature checks and strict parsing.
-#include "vledger/checkpoint.h"
+#include "vledger/ledger/checkpoint.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "vledger/crypto.h"
-#include "vledger/merkle.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/ledger/merkle.h"
 
 namespace vledger {
 namespace {
@@ -124,12 +124,12 @@ TEST(Checkpoint, VerifyRejectsTamperedSizeRootOrigin) {
   std::string bad_origin = Replace(note, cp.origin + "\n", "vledger/Other-0123abcd\n");
   for (const std::string& bad : {bad_size, bad_root}) {
     Status st = VerifyCheckpoint(bad, key.public_key(), nullptr);
-    EXPECT_EQ(st.code(), Code::kFault);
+    EXPECT_EQ(st.code(), Code::kVerificationFailed);
     EXPECT_NE(st.message().find("bad signature"), std::string::npos) << st.message();
   }
   // A changed origin is a different key name, so our key's signature is absent.
   Status st = VerifyCheckpoint(bad_origin, key.public_key(), nullptr);
-  EXPECT_EQ(st.code(), Code::kFault);
+  EXPECT_EQ(st.code(), Code::kVerificationFailed);
   EXPECT_NE(st.message().find("no signature by key"), std::string::npos) << st.message();
 }
 
@@ -143,7 +143,7 @@ TEST(Checkpoint, VerifyRejectsTamperedSignature) {
   std::string bad =
       note.substr(0, note.rfind(kEmDash)) + SignatureLine(SampleCheckpoint().origin, raw);
   Status st = VerifyCheckpoint(bad, key.public_key(), nullptr);
-  EXPECT_EQ(st.code(), Code::kFault);
+  EXPECT_EQ(st.code(), Code::kVerificationFailed);
   EXPECT_NE(st.message().find("bad signature"), std::string::npos) << st.message();
 }
 
@@ -151,7 +151,7 @@ TEST(Checkpoint, VerifyRejectsAnotherKey) {
   std::string note = SignCheckpoint(SampleCheckpoint(), KeyFromSeedByte(7));
   PrivateKey other = KeyFromSeedByte(8);
   Status st = VerifyCheckpoint(note, other.public_key(), nullptr);
-  EXPECT_EQ(st.code(), Code::kFault);
+  EXPECT_EQ(st.code(), Code::kVerificationFailed);
   EXPECT_NE(st.message().find("no signature by key"), std::string::npos) << st.message();
 }
 
@@ -178,7 +178,7 @@ TEST(Checkpoint, VerifyRejectsABadLineFromOurKeyBesideAGoodOne) {
   std::string forged = std::string({char(id >> 24), char(id >> 16), char(id >> 8), char(id)}) +
                        std::string(64, '\x01');
   Status st = VerifyCheckpoint(note + SignatureLine(cp.origin, forged), key.public_key(), nullptr);
-  EXPECT_EQ(st.code(), Code::kFault);
+  EXPECT_EQ(st.code(), Code::kVerificationFailed);
   EXPECT_NE(st.message().find("bad signature"), std::string::npos);
 }
 
@@ -194,7 +194,7 @@ TEST(Checkpoint, NoteSignersListsEveryLineInOrder) {
   EXPECT_EQ((*signers)[0].key_id, NoteKeyId(cp.origin, key.public_key()));
   EXPECT_EQ((*signers)[1].name, "witness.example/w1");
   EXPECT_EQ((*signers)[1].key_id, 0x01020304u);
-  EXPECT_EQ(NoteSigners("not a note").status().code(), Code::kFault);
+  EXPECT_EQ(NoteSigners("not a note").status().code(), Code::kVerificationFailed);
 }
 
 TEST(Checkpoint, AcceptsUpTo100SignaturesAndNoMore) {
@@ -205,8 +205,8 @@ TEST(Checkpoint, AcceptsUpTo100SignaturesAndNoMore) {
     witnesses += SignatureLine("w" + std::to_string(i), std::string(68, 'x'));
   EXPECT_TRUE(VerifyCheckpoint(note + witnesses, key.public_key(), nullptr).ok());
   std::string one_more = note + witnesses + SignatureLine("w99", std::string(68, 'x'));
-  EXPECT_EQ(VerifyCheckpoint(one_more, key.public_key(), nullptr).code(), Code::kFault);
-  EXPECT_EQ(ParseCheckpoint(one_more).status().code(), Code::kFault);
+  EXPECT_EQ(VerifyCheckpoint(one_more, key.public_key(), nullptr).code(), Code::kVerificationFailed);
+  EXPECT_EQ(ParseCheckpoint(one_more).status().code(), Code::kVerificationFailed);
 }
 
 TEST(Checkpoint, ParseRejectsMalformedNotes) {
@@ -249,9 +249,9 @@ TEST(Checkpoint, ParseRejectsMalformedNotes) {
   };
   for (const auto& [what, text] : cases) {
     Result<Checkpoint> parsed = ParseCheckpoint(text);
-    EXPECT_EQ(parsed.status().code(), Code::kFault) << what;
+    EXPECT_EQ(parsed.status().code(), Code::kVerificationFailed) << what;
     Status st = VerifyCheckpoint(text, key.public_key(), nullptr);
-    EXPECT_EQ(st.code(), Code::kFault) << what;
+    EXPECT_EQ(st.code(), Code::kVerificationFailed) << what;
     EXPECT_NE(st.message().find("malformed"), std::string::npos) << what << ": " << st.message();
   }
 }
@@ -298,7 +298,7 @@ TEST(TlogProof, ParseAcceptsThe63HashPathAndNoLonger) {
   proof.path.assign(63, Sha256("p"));
   EXPECT_TRUE(ParseTlogProof(FormatTlogProof(proof)).ok());
   proof.path.push_back(Sha256("p"));
-  EXPECT_EQ(ParseTlogProof(FormatTlogProof(proof)).status().code(), Code::kFault);
+  EXPECT_EQ(ParseTlogProof(FormatTlogProof(proof)).status().code(), Code::kVerificationFailed);
 }
 
 TEST(TlogProof, ParseRejectsMalformedInput) {
@@ -330,7 +330,7 @@ TEST(TlogProof, ParseRejectsMalformedInput) {
        Replace(good, extra_line, "extra " + Base64(std::string(800 * 1024, 'e')) + "\n")},
   };
   for (const auto& [what, text] : cases) {
-    EXPECT_EQ(ParseTlogProof(text).status().code(), Code::kFault) << what;
+    EXPECT_EQ(ParseTlogProof(text).status().code(), Code::kVerificationFailed) << what;
   }
 }
 
@@ -356,7 +356,7 @@ TEST(ConsistencyProofText, ParseRejectsMalformedInput) {
       {"65 hashes", too_many},
   };
   for (const auto& [what, text] : cases) {
-    EXPECT_EQ(ParseConsistencyProof(text).status().code(), Code::kFault) << what;
+    EXPECT_EQ(ParseConsistencyProof(text).status().code(), Code::kVerificationFailed) << what;
   }
   EXPECT_TRUE(ParseConsistencyProof(too_many.substr(line.size())).ok());  // 64 is fine
 }

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "points_harness.h"
-#include "vledger/codec.h"
-#include "vledger/verify.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/projections/verify.h"
 
 namespace vledger {
 namespace {

@@ -1,7 +1,7 @@
 // Tests of the canonical event codec: round trips, the exact byte layout
 // SPEC section 5 relies on, refusal of hostile or non-canonical bytes, the
 // person commitment and the JSON view of bodies.
-#include "vledger/codec.h"
+#include "vledger/ledger/codec.h"
 
 #include <capnp/any.h>
 #include <capnp/message.h>
@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "event.capnp.h"
-#include "vledger/bytes.h"
-#include "vledger/crypto.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/crypto.h"
 
 namespace vledger {
 namespace {
@@ -211,7 +211,7 @@ std::string AsBytes(kj::ArrayPtr<const capnp::word> words) {
 void ExpectFault(std::string_view bytes) {
   Result<Event> decoded = DecodeEvent(bytes);
   ASSERT_FALSE(decoded.ok());
-  EXPECT_EQ(decoded.status().code(), Code::kFault) << decoded.status().message();
+  EXPECT_EQ(decoded.status().code(), Code::kVerificationFailed) << decoded.status().message();
   EXPECT_FALSE(decoded.status().message().empty());
 }
 
@@ -364,7 +364,7 @@ TEST(Codec, DecodeSurvivesEveryBitFlip) {
       if (decoded.ok()) {
         EXPECT_EQ(EncodeEvent(*decoded), flipped) << EventTypeName(c.body) << " bit " << bit;
       } else {
-        EXPECT_EQ(decoded.status().code(), Code::kFault);
+        EXPECT_EQ(decoded.status().code(), Code::kVerificationFailed);
       }
     }
   }
@@ -471,9 +471,9 @@ TEST(Codec, PersonRoundTripsAndRefusesGarbage) {
   EXPECT_EQ(decoded->id_card_hash, person.id_card_hash);
   EXPECT_EQ(decoded->birth_date, person.birth_date);
   for (size_t size = 0; size < bytes.size(); ++size) {
-    EXPECT_EQ(DecodePerson(bytes.substr(0, size)).status().code(), Code::kFault);
+    EXPECT_EQ(DecodePerson(bytes.substr(0, size)).status().code(), Code::kVerificationFailed);
   }
-  EXPECT_EQ(DecodePerson(bytes + std::string(8, '\0')).status().code(), Code::kFault);
+  EXPECT_EQ(DecodePerson(bytes + std::string(8, '\0')).status().code(), Code::kVerificationFailed);
 }
 
 // A person record that decodes is one vledger would write, byte for byte:
@@ -488,7 +488,7 @@ TEST(Codec, PersonDecodeSurvivesEveryBitFlip) {
       if (decoded.ok()) {
         EXPECT_EQ(EncodePerson(*decoded), flipped) << "bit " << bit;
       } else {
-        EXPECT_EQ(decoded.status().code(), Code::kFault);
+        EXPECT_EQ(decoded.status().code(), Code::kVerificationFailed);
       }
     }
   }

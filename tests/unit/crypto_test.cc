@@ -1,7 +1,7 @@
 // Unit tests for the integrity primitives: SHA-256, byte helpers (hex,
 // base64, u64be, the projection record codec), Ed25519 keys and their PEM
 // files, and the record hash chain and commit message of SPEC section 5.
-#include "vledger/crypto.h"
+#include "vledger/ledger/crypto.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -22,9 +22,9 @@
 
 #include "temp_dir.h"
 
-#include "vledger/bytes.h"
-#include "vledger/chain.h"
-#include "vledger/status.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/chain.h"
+#include "vledger/ledger/status.h"
 
 namespace vledger {
 namespace {
@@ -402,7 +402,7 @@ TEST(Ed25519, Rfc8032Test1VerifiesWithRawPublicKey) {
 TEST(Ed25519, FromSeedRejectsWrongLength) {
   auto short_seed = PrivateKey::FromSeed(std::string(31, 'a'));
   ASSERT_FALSE(short_seed.ok());
-  EXPECT_EQ(short_seed.status().code(), Code::kRejected);
+  EXPECT_EQ(short_seed.status().code(), Code::kInvalidInput);
   EXPECT_FALSE(PrivateKey::FromSeed(std::string(33, 'a')).ok());
   EXPECT_FALSE(PrivateKey::FromSeed("").ok());
 }
@@ -410,7 +410,7 @@ TEST(Ed25519, FromSeedRejectsWrongLength) {
 TEST(Ed25519, FromRawRejectsWrongLength) {
   auto pub = PublicKey::FromRaw(std::string(31, 'a'));
   ASSERT_FALSE(pub.ok());
-  EXPECT_EQ(pub.status().code(), Code::kRejected);
+  EXPECT_EQ(pub.status().code(), Code::kInvalidInput);
   EXPECT_FALSE(PublicKey::FromRaw(std::string(64, 'a')).ok());
 }
 
@@ -566,7 +566,7 @@ TEST(Pem, SavePemRefusesToOverwritePrivateKey) {
   PrivateKey second = NewKey();
   ASSERT_TRUE(first.SavePem(dir.File("k"), "").ok());
   Status st = second.SavePem(dir.File("k"), "");
-  EXPECT_EQ(st.code(), Code::kRejected);
+  EXPECT_EQ(st.code(), Code::kInvalidInput);
   EXPECT_EQ(ReadFile(dir.File("k")), first.ToPem());
 }
 
@@ -575,7 +575,7 @@ TEST(Pem, SavePemRefusesToOverwritePublicKeyAndWritesNothing) {
   WriteFile(dir.File("k.pub"), "existing", 0644);
   PrivateKey key = NewKey();
   Status st = key.SavePem(dir.File("k"), dir.File("k.pub"));
-  EXPECT_EQ(st.code(), Code::kRejected);
+  EXPECT_EQ(st.code(), Code::kInvalidInput);
   EXPECT_FALSE(fs::exists(dir.File("k")));
   EXPECT_EQ(ReadFile(dir.File("k.pub")), "existing");
 }
@@ -589,7 +589,7 @@ TEST(Pem, LoadPemRefusesGroupOrWorldReadableFile) {
     ASSERT_EQ(::chmod(priv.c_str(), mode), 0);
     auto loaded = PrivateKey::LoadPem(priv);
     ASSERT_FALSE(loaded.ok()) << std::oct << mode;
-    EXPECT_EQ(loaded.status().code(), Code::kRejected);
+    EXPECT_EQ(loaded.status().code(), Code::kInvalidInput);
   }
   ASSERT_EQ(::chmod(priv.c_str(), 0400), 0);
   EXPECT_TRUE(PrivateKey::LoadPem(priv).ok());
@@ -599,10 +599,10 @@ TEST(Pem, LoadPemRejectsMissingFile) {
   TempDir dir;
   auto loaded = PrivateKey::LoadPem(dir.File("absent"));
   ASSERT_FALSE(loaded.ok());
-  EXPECT_EQ(loaded.status().code(), Code::kRejected);
+  EXPECT_EQ(loaded.status().code(), Code::kInvalidInput);
   auto pub = PublicKey::LoadPem(dir.File("absent"));
   ASSERT_FALSE(pub.ok());
-  EXPECT_EQ(pub.status().code(), Code::kRejected);
+  EXPECT_EQ(pub.status().code(), Code::kInvalidInput);
 }
 
 TEST(Pem, MalformedPemIsRejected) {
@@ -618,16 +618,16 @@ TEST(Pem, MalformedPemIsRejected) {
   for (const std::string& text : bad_texts) {
     auto key = PrivateKey::ParsePem(text);
     ASSERT_FALSE(key.ok()) << text;
-    EXPECT_EQ(key.status().code(), Code::kRejected);
+    EXPECT_EQ(key.status().code(), Code::kInvalidInput);
     auto pub = PublicKey::ParsePem(text);
     ASSERT_FALSE(pub.ok()) << text;
-    EXPECT_EQ(pub.status().code(), Code::kRejected);
+    EXPECT_EQ(pub.status().code(), Code::kInvalidInput);
   }
   WriteFile(dir.File("bad.key"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
             0600);
   auto loaded = PrivateKey::LoadPem(dir.File("bad.key"));
   ASSERT_FALSE(loaded.ok());
-  EXPECT_EQ(loaded.status().code(), Code::kRejected);
+  EXPECT_EQ(loaded.status().code(), Code::kInvalidInput);
   // The message names the file.
   EXPECT_NE(loaded.status().message().find(dir.File("bad.key")), std::string::npos);
 }
@@ -635,7 +635,7 @@ TEST(Pem, MalformedPemIsRejected) {
 TEST(Pem, PrivateKeyParsePemRejectsPublicKeyPem) {
   auto key = PrivateKey::ParsePem(NewKey().public_key().ToPem());
   ASSERT_FALSE(key.ok());
-  EXPECT_EQ(key.status().code(), Code::kRejected);
+  EXPECT_EQ(key.status().code(), Code::kInvalidInput);
 }
 
 TEST(Pem, PublicKeyLoadPemAcceptsSpkiAndPrivatePem) {
@@ -698,10 +698,10 @@ TEST(Pem, EncryptedPkcs8RejectsWrongOrMissingPassphrase) {
   WriteFile(dir.File("enc.key"), EncryptedPem(key, "secret"), 0600);
   auto wrong = PrivateKey::LoadPem(dir.File("enc.key"), "Secret");
   ASSERT_FALSE(wrong.ok());
-  EXPECT_EQ(wrong.status().code(), Code::kRejected);
+  EXPECT_EQ(wrong.status().code(), Code::kInvalidInput);
   auto missing = PrivateKey::LoadPem(dir.File("enc.key"));
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.status().code(), Code::kRejected);
+  EXPECT_EQ(missing.status().code(), Code::kInvalidInput);
   EXPECT_NE(missing.status().message().find("encrypted"), std::string::npos)
       << missing.status().message();
 }
@@ -720,8 +720,8 @@ TEST(Pem, EncryptedKeyFromOpensslCliLoads) {
   auto loaded = PrivateKey::LoadPem(path, "secret");
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   EXPECT_TRUE(loaded->public_key().Verify("m", loaded->Sign("m")));
-  EXPECT_EQ(PrivateKey::LoadPem(path, "wrong").status().code(), Code::kRejected);
-  EXPECT_EQ(PrivateKey::LoadPem(path).status().code(), Code::kRejected);
+  EXPECT_EQ(PrivateKey::LoadPem(path, "wrong").status().code(), Code::kInvalidInput);
+  EXPECT_EQ(PrivateKey::LoadPem(path).status().code(), Code::kInvalidInput);
 }
 
 TEST(Pem, NonEd25519KeyIsRejected) {
@@ -736,10 +736,10 @@ TEST(Pem, NonEd25519KeyIsRejected) {
 
   auto key = PrivateKey::ParsePem(BioText(priv_bio.get()));
   ASSERT_FALSE(key.ok());
-  EXPECT_EQ(key.status().code(), Code::kRejected);
+  EXPECT_EQ(key.status().code(), Code::kInvalidInput);
   auto pub = PublicKey::ParsePem(BioText(pub_bio.get()));
   ASSERT_FALSE(pub.ok());
-  EXPECT_EQ(pub.status().code(), Code::kRejected);
+  EXPECT_EQ(pub.status().code(), Code::kInvalidInput);
 }
 
 // -------------------------------------------------------------------- chain

@@ -1,4 +1,4 @@
-#include "vledger/csv.h"
+#include "vledger/projections/csv.h"
 
 #include <gtest/gtest.h>
 
@@ -40,7 +40,7 @@ TEST(Csv, RejectsMalformedRecordsNamingTheLine) {
   for (const auto& c : cases) {
     auto t = ParseCsv(c.text);
     ASSERT_FALSE(t.ok()) << c.text;
-    EXPECT_EQ(t.status().code(), Code::kRejected);
+    EXPECT_EQ(t.status().code(), Code::kInvalidInput);
     EXPECT_NE(t.status().message().find(c.want), std::string::npos) << t.status().message();
   }
 }
@@ -103,7 +103,7 @@ TEST(CsvEncoding, RefusesAFileMixingUtf8AndGb18030LinesNamingOneOfEach) {
                      "\nR5," + kQuHongUtf8 + "\n";
   auto r = DecodeCsvText(file, "");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), Code::kRejected);
+  EXPECT_EQ(r.status().code(), Code::kInvalidInput);
   EXPECT_EQ(r.status().message(),
             "mixed encodings: line 2 is UTF-8, line 5 is GB18030; save the file again as "
             "\"CSV UTF-8\"");

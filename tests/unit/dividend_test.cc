@@ -4,7 +4,7 @@
 #include <limits>
 #include <random>
 
-#include "vledger/dividend.h"
+#include "vledger/projections/dividend.h"
 
 namespace vledger {
 namespace {
@@ -80,13 +80,13 @@ TEST(AllocateDividend, TableOfEdgeCases) {
 }
 
 TEST(AllocateDividend, RejectsWithoutPositivePoints) {
-  EXPECT_EQ(AllocateDividend(100, {}).status().code(), Code::kRejected);
-  EXPECT_EQ(AllocateDividend(100, {{"R1", 0}, {"R2", -3}}).status().code(), Code::kRejected);
+  EXPECT_EQ(AllocateDividend(100, {}).status().code(), Code::kInvalidInput);
+  EXPECT_EQ(AllocateDividend(100, {{"R1", 0}, {"R2", -3}}).status().code(), Code::kInvalidInput);
 }
 
 TEST(AllocateDividend, RejectsNonPositiveTotal) {
-  EXPECT_EQ(AllocateDividend(0, {{"R1", 1}}).status().code(), Code::kRejected);
-  EXPECT_EQ(AllocateDividend(-1, {{"R1", 1}}).status().code(), Code::kRejected);
+  EXPECT_EQ(AllocateDividend(0, {{"R1", 1}}).status().code(), Code::kInvalidInput);
+  EXPECT_EQ(AllocateDividend(-1, {{"R1", 1}}).status().code(), Code::kInvalidInput);
 }
 
 // Brute-force reference: the rule as written, with exact 128-bit integers.

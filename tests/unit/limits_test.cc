@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "vledger/checkpoint.h"
-#include "vledger/codec.h"
-#include "vledger/crypto.h"
-#include "vledger/csv.h"
-#include "vledger/money.h"
-#include "vledger/store.h"
-#include "vledger/validate.h"
+#include "vledger/ledger/checkpoint.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/projections/csv.h"
+#include "vledger/projections/money.h"
+#include "vledger/ledger/store.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger {
 namespace {
@@ -64,13 +64,13 @@ std::vector<Hash> Hashes(size_t n) {
 TEST(Limits, TextFieldAcceptsBytesMaxRejectsOneMore) {
   EXPECT_TRUE(CheckText("--note", std::string(kTextBytesMax, 'a'), false).ok());
   Status past = CheckText("--note", std::string(kTextBytesMax + 1, 'a'), false);
-  EXPECT_EQ(past.code(), Code::kRejected);
+  EXPECT_EQ(past.code(), Code::kInvalidInput);
   EXPECT_NE(past.message().find("--note"), std::string::npos);
 }
 
 TEST(Limits, NameAcceptsCodePointsMaxRejectsOneMore) {
   EXPECT_TRUE(CheckName("--name", Repeat("曲", kNameCodePointsMax)).ok());
-  EXPECT_EQ(CheckName("--name", Repeat("曲", kNameCodePointsMax + 1)).code(), Code::kRejected);
+  EXPECT_EQ(CheckName("--name", Repeat("曲", kNameCodePointsMax + 1)).code(), Code::kInvalidInput);
 }
 
 TEST(Limits, DateAcceptsYears1970To2200RejectsOneDayOutside) {
@@ -79,7 +79,7 @@ TEST(Limits, DateAcceptsYears1970To2200RejectsOneDayOutside) {
   EXPECT_TRUE(CheckDate("--on", "2024-02-29").ok());
   for (const char* bad : {"1969-12-31", "2201-01-01", "1900-01-01", "2021-02-30", "2100-02-29"}) {
     Status st = CheckDate("--on", bad);
-    EXPECT_EQ(st.code(), Code::kRejected) << bad;
+    EXPECT_EQ(st.code(), Code::kInvalidInput) << bad;
     EXPECT_NE(st.message().find(std::string("--on: \"") + bad + "\""), std::string::npos)
         << st.message();
   }
@@ -87,16 +87,16 @@ TEST(Limits, DateAcceptsYears1970To2200RejectsOneDayOutside) {
 
 TEST(Limits, IdAcceptsCharsMaxRejectsOneMore) {
   EXPECT_TRUE(CheckId("ID", std::string(kIdCharsMax, 'R')).ok());
-  EXPECT_EQ(CheckId("ID", std::string(kIdCharsMax + 1, 'R')).code(), Code::kRejected);
+  EXPECT_EQ(CheckId("ID", std::string(kIdCharsMax + 1, 'R')).code(), Code::kInvalidInput);
 }
 
 TEST(Limits, YuanAcceptsInt64MaxFenRejectsOneMore) {
   auto max = ParseYuan("--amount", "92233720368547758.07");
   ASSERT_TRUE(max.ok());
   EXPECT_EQ(*max, INT64_MAX);
-  EXPECT_EQ(ParseYuan("--amount", "92233720368547758.08").status().code(), Code::kRejected);
+  EXPECT_EQ(ParseYuan("--amount", "92233720368547758.08").status().code(), Code::kInvalidInput);
   EXPECT_EQ(ParseYuan("--amount", std::string(kYuanIntegerDigitsMax + 1, '1')).status().code(),
-            Code::kRejected);
+            Code::kInvalidInput);
 }
 
 // ------------------------------------------------------- proofs and notes
@@ -105,7 +105,7 @@ TEST(Limits, CheckpointNoteAcceptsBytesMaxRejectsOneMore) {
   std::string at = NoteOfSize(kNoteBytesMax);
   EXPECT_TRUE(ParseCheckpoint(at).ok());
   EXPECT_TRUE(VerifyCheckpoint(at, TestKey().public_key(), nullptr).ok());
-  EXPECT_EQ(ParseCheckpoint(NoteOfSize(kNoteBytesMax + 1)).status().code(), Code::kFault);
+  EXPECT_EQ(ParseCheckpoint(NoteOfSize(kNoteBytesMax + 1)).status().code(), Code::kVerificationFailed);
 }
 
 TEST(Limits, TlogProofAcceptsPathHashesMaxRejectsOneMore) {
@@ -113,7 +113,7 @@ TEST(Limits, TlogProofAcceptsPathHashesMaxRejectsOneMore) {
   TlogProof proof{"", 0, Hashes(kInclusionPathHashesMax), note};
   EXPECT_TRUE(ParseTlogProof(FormatTlogProof(proof)).ok());
   proof.path = Hashes(kInclusionPathHashesMax + 1);
-  EXPECT_EQ(ParseTlogProof(FormatTlogProof(proof)).status().code(), Code::kFault);
+  EXPECT_EQ(ParseTlogProof(FormatTlogProof(proof)).status().code(), Code::kVerificationFailed);
 }
 
 TEST(Limits, TlogProofAcceptsBytesMaxRejectsOneMore) {
@@ -122,7 +122,7 @@ TEST(Limits, TlogProofAcceptsBytesMaxRejectsOneMore) {
   ASSERT_EQ(at.size(), kTlogProofBytesMax);
   EXPECT_TRUE(ParseTlogProof(at).ok());
   std::string past = head + NoteOfSize(kTlogProofBytesMax + 1 - head.size());
-  EXPECT_EQ(ParseTlogProof(past).status().code(), Code::kFault);
+  EXPECT_EQ(ParseTlogProof(past).status().code(), Code::kVerificationFailed);
 }
 
 TEST(Limits, ConsistencyProofAcceptsHashesMaxRejectsOneMore) {
@@ -130,7 +130,7 @@ TEST(Limits, ConsistencyProofAcceptsHashesMaxRejectsOneMore) {
   EXPECT_EQ(ParseConsistencyProof(FormatConsistencyProof(Hashes(kConsistencyProofHashesMax + 1)))
                 .status()
                 .code(),
-            Code::kFault);
+            Code::kVerificationFailed);
 }
 
 // ----------------------------------------------------------------- CSV
@@ -144,7 +144,7 @@ TEST(Limits, CsvRecordAcceptsBytesMaxRejectsOneMore) {
   auto at = ParseCsv(with_record(kCsvRecordBytesMax));
   ASSERT_TRUE(at.ok()) << at.status().message();
   EXPECT_EQ(at->rows.size(), 1u);
-  EXPECT_EQ(ParseCsv(with_record(kCsvRecordBytesMax + 1)).status().code(), Code::kRejected);
+  EXPECT_EQ(ParseCsv(with_record(kCsvRecordBytesMax + 1)).status().code(), Code::kInvalidInput);
 }
 
 TEST(Limits, CsvAcceptsCellsMaxRejectsOneMore) {
@@ -155,7 +155,7 @@ TEST(Limits, CsvAcceptsCellsMaxRejectsOneMore) {
   };
   EXPECT_TRUE(ParseCsv(row(kCsvCellsMax) + row(kCsvCellsMax)).ok());
   EXPECT_EQ(ParseCsv(row(kCsvCellsMax + 1) + row(kCsvCellsMax + 1)).status().code(),
-            Code::kRejected);
+            Code::kInvalidInput);
 }
 
 // ------------------------------------------------------------ key files
@@ -191,7 +191,7 @@ TEST_F(KeyFileLimit, AcceptsKeyFileBytesMaxRejectsOneMore) {
   ASSERT_TRUE(at.ok()) << at.status().message();
   EXPECT_EQ(at->key_id(), TestKey().key_id());
   auto past = PrivateKey::LoadPem(Write("past.key", kKeyFileBytesMax + 1));
-  EXPECT_EQ(past.status().code(), Code::kRejected);
+  EXPECT_EQ(past.status().code(), Code::kInvalidInput);
   EXPECT_NE(past.status().message().find("too large"), std::string::npos);
 }
 
@@ -219,7 +219,7 @@ TEST(Limits, DecodeEventAcceptsEncodedBytesMaxRejectsOneWordMore) {
   ASSERT_TRUE(at.ok()) << at.status().message();
   // Encodings are whole 8-byte words: one past the bound is one word more.
   auto past = DecodeEvent(EventOfSize(kDecodeBytesMax + 8));
-  EXPECT_EQ(past.status().code(), Code::kFault);
+  EXPECT_EQ(past.status().code(), Code::kVerificationFailed);
   EXPECT_NE(past.status().message().find("over the limit"), std::string::npos);
 }
 
@@ -252,7 +252,7 @@ TEST_F(CommitLimit, AcceptsEventBytesMaxRejectsOneMore) {
   EXPECT_EQ(ledger_->size(), 1u);
   txn->AddEvent(std::string(kEventBytesMax + 1, 'e'), Decoded());
   auto past = txn->Commit(key_);
-  EXPECT_EQ(past.status().code(), Code::kRejected);
+  EXPECT_EQ(past.status().code(), Code::kInvalidInput);
   EXPECT_EQ(ledger_->size(), 1u);  // nothing written
 }
 
@@ -263,7 +263,7 @@ TEST_F(CommitLimit, AcceptsCommitEventsMaxRejectsOneMore) {
   EXPECT_EQ(ledger_->size(), kCommitEventsMax);
   for (uint64_t i = 0; i <= kCommitEventsMax; i++) txn->AddEvent("e", Decoded());
   auto past = txn->Commit(key_);
-  EXPECT_EQ(past.status().code(), Code::kRejected);
+  EXPECT_EQ(past.status().code(), Code::kInvalidInput);
   EXPECT_EQ(ledger_->size(), kCommitEventsMax);
 }
 

@@ -1,7 +1,7 @@
 // The Merkle tree against a naive transcription of RFC 9162's recursive
 // definitions (MTH, PATH, PROOF), and against the RFC 6962 /
 // certificate-transparency known answers.
-#include "vledger/merkle.h"
+#include "vledger/ledger/merkle.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "vledger/crypto.h"
+#include "vledger/ledger/crypto.h"
 
 namespace vledger {
 namespace {
@@ -182,8 +182,8 @@ TEST(Merkle, InclusionVerificationFailsWhenAnythingIsAltered) {
 
 TEST(Merkle, InclusionProofRejectsIndexAtOrAboveSize) {
   MemoryMerkleTree tree = TreeOf(5);
-  EXPECT_EQ(InclusionProof(5, 5, tree.Reader()).status().code(), Code::kRejected);
-  EXPECT_EQ(InclusionProof(0, 0, tree.Reader()).status().code(), Code::kRejected);
+  EXPECT_EQ(InclusionProof(5, 5, tree.Reader()).status().code(), Code::kInvalidInput);
+  EXPECT_EQ(InclusionProof(0, 0, tree.Reader()).status().code(), Code::kInvalidInput);
   EXPECT_FALSE(VerifyInclusion(0, 0, MerkleEmptyRoot(), {}, MerkleEmptyRoot()));
 }
 
@@ -248,7 +248,7 @@ TEST(Merkle, ConsistencyEdgeCasesNeedEmptyProofsAndMatchingRoots) {
   EXPECT_FALSE(VerifyConsistency(5, 3, a, b, {a}));
   EXPECT_FALSE(VerifyConsistency(2, 3, a, b, {}));
   MemoryMerkleTree tree = TreeOf(5);
-  EXPECT_EQ(ConsistencyProof(5, 4, tree.Reader()).status().code(), Code::kRejected);
+  EXPECT_EQ(ConsistencyProof(5, 4, tree.Reader()).status().code(), Code::kInvalidInput);
 }
 
 TEST(Merkle, AppenderYieldsExactlyTheNodesOfTheMemoryTree) {
@@ -296,7 +296,7 @@ TEST(Merkle, ReaderErrorsPassThrough) {
   EXPECT_EQ(ConsistencyProof(1, 3, broken).status().code(), Code::kUnavailable);
   EXPECT_EQ(MerkleAppender::Load(3, broken).status().code(), Code::kUnavailable);
   EXPECT_TRUE(MerkleAppender::Load(0, broken).ok());  // an empty tree has no frontier
-  EXPECT_EQ(MerkleAppender::Load(UINT64_MAX, broken).status().code(), Code::kRejected);
+  EXPECT_EQ(MerkleAppender::Load(UINT64_MAX, broken).status().code(), Code::kInvalidInput);
   MemoryMerkleTree tree = TreeOf(3);
   EXPECT_EQ(MerkleRoot(4, tree.Reader()).status().code(), Code::kInternal);
 }

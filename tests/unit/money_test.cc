@@ -3,7 +3,7 @@
 
 #include <limits>
 
-#include "vledger/money.h"
+#include "vledger/projections/money.h"
 
 namespace vledger {
 namespace {
@@ -35,7 +35,7 @@ TEST(ParseYuan, RejectsEverythingElseNamingTheField) {
     auto r = ParseYuan("--amount", text);
     EXPECT_FALSE(r.ok()) << "accepted " << text;
     if (!r.ok()) {
-      EXPECT_EQ(r.status().code(), Code::kRejected) << text;
+      EXPECT_EQ(r.status().code(), Code::kInvalidInput) << text;
       EXPECT_EQ(r.status().message().rfind("--amount: ", 0), 0u) << r.status().message();
     }
   }

@@ -1,7 +1,7 @@
 // Unit tests for the person and request records of the store
 // (person_store.h, request_store.h): their layouts round-trip, a person record's ref is its
 // commitment, and a malformed stored row is a status, not a crash.
-#include "vledger/person_store.h"
+#include "vledger/ledger/person_store.h"
 
 #include <gtest/gtest.h>
 
@@ -14,13 +14,13 @@
 
 #include "temp_dir.h"
 
-#include "vledger/bytes.h"
-#include "vledger/codec.h"
-#include "vledger/crypto.h"
-#include "vledger/event.h"
-#include "vledger/request_store.h"
-#include "vledger/status.h"
-#include "vledger/store.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/ledger/event.h"
+#include "vledger/ledger/request_store.h"
+#include "vledger/ledger/status.h"
+#include "vledger/ledger/store.h"
 
 namespace vledger {
 namespace {
@@ -153,7 +153,7 @@ TEST_F(PersonStoreTest, MalformedStoredRowIsUnavailableNotACrash) {
   for (const std::string& ref : {short_ref, bad_ref}) {
     auto loaded = ledger->LoadPerson(ref);
     ASSERT_FALSE(loaded.ok());
-    EXPECT_EQ(loaded.status().exit_code(), 4);
+    EXPECT_EQ(loaded.status().is_storage_fault(), true);
     EXPECT_NE(loaded.status().message().find(Hex(ref)), std::string::npos);
     auto txn = ledger->BeginWrite();
     EXPECT_FALSE(txn->LoadPerson(ref).ok());
@@ -222,7 +222,7 @@ TEST_F(PersonStoreTest, OldRequestRecordReadsWithAnEmptyKeyId) {
   EXPECT_EQ(**old, (RequestRecord{"fp", R"({"seq":0})", ""}));
   auto bad = txn->LoadRequest("bad");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.status().exit_code(), 4);
+  EXPECT_EQ(bad.status().is_storage_fault(), true);
   EXPECT_EQ(bad.status().message(), "the record of request id \"bad\" is damaged");
 }
 
@@ -278,10 +278,10 @@ TEST_F(PersonStoreTest, DamagedImportRowsAreUnavailable) {
     ASSERT_TRUE(txn->Commit(key_).ok());
   }
   Status scan = ledger->ScanImports([](std::string_view, const ImportRecord&) { return true; });
-  EXPECT_EQ(scan.exit_code(), 4);
+  EXPECT_EQ(scan.is_storage_fault(), true);
   EXPECT_EQ(scan.message(), "import record of \"bad\" is damaged");
   auto txn = ledger->BeginWrite();
-  EXPECT_EQ(txn->LoadImport("bad").status().exit_code(), 4);
+  EXPECT_EQ(txn->LoadImport("bad").status().is_storage_fault(), true);
   auto imported = ledger->LoadImportedRows("bad");
   ASSERT_FALSE(imported.ok());
   EXPECT_EQ(imported.status().message(), "import progress row of \"bad\" is damaged");

@@ -15,12 +15,12 @@
 
 #include "temp_dir.h"
 
-#include "vledger/apply.h"
-#include "vledger/codec.h"
-#include "vledger/crypto.h"
-#include "vledger/event.h"
-#include "vledger/state.h"
-#include "vledger/store.h"
+#include "vledger/projections/apply.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/ledger/event.h"
+#include "vledger/projections/state.h"
+#include "vledger/ledger/store.h"
 
 namespace vledger::testing {
 

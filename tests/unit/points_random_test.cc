@@ -20,9 +20,9 @@
 #include <set>
 
 #include "points_harness.h"
-#include "vledger/accounts.h"
-#include "vledger/points.h"
-#include "vledger/verify.h"
+#include "vledger/projections/accounts.h"
+#include "vledger/projections/points.h"
+#include "vledger/projections/verify.h"
 
 namespace vledger {
 namespace {
@@ -299,7 +299,7 @@ class RandomRun {
     uint64_t seq = t_.size();
     Status st = t_.Append(who, body);
     bool accepted = st.ok();
-    ASSERT_TRUE(st.ok() || st.code() == Code::kRejected) << st.message();
+    ASSERT_TRUE(st.ok() || st.is_refusal()) << st.message();
     ASSERT_EQ(accepted, predicted) << "step " << step << " seq " << seq << ": " << what << " by "
                                    << who << ": " << (accepted ? "accepted" : st.message());
     ASSERT_EQ(t_.size(), seq + (accepted ? 1 : 0));

@@ -2,14 +2,14 @@
 // ApplyEvent handlers (apply_points.cc): FIFO lots and debts, expiry,
 // review, caps, reversals, ranking, periods, and that a rejected event
 // writes nothing.
-#include "vledger/points.h"
+#include "vledger/projections/points.h"
 
 #include <gtest/gtest.h>
 
 #include "points_harness.h"
-#include "vledger/accounts.h"
-#include "vledger/funds.h"
-#include "vledger/verify.h"
+#include "vledger/projections/accounts.h"
+#include "vledger/projections/funds.h"
+#include "vledger/projections/verify.h"
 
 namespace vledger {
 namespace {
@@ -75,7 +75,7 @@ class PointsTest : public ::testing::Test {
   }
   void Rejected(const std::string& who, EventBody body, const std::string& field) {
     Status st = t.Append(who, std::move(body));
-    EXPECT_EQ(st.code(), Code::kRejected) << st.message();
+    EXPECT_EQ(st.code(), Code::kInvalidInput) << st.message();
     EXPECT_NE(st.message().find(field), std::string::npos) << st.message();
     EXPECT_EQ(t.rejected_writes(), 0u);
   }

@@ -4,11 +4,11 @@
 
 #include <map>
 
-#include "vledger/apply.h"
-#include "vledger/codec.h"
-#include "vledger/crypto.h"
-#include "vledger/objections.h"
-#include "vledger/report.h"
+#include "vledger/projections/apply.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/projections/objections.h"
+#include "vledger/projections/report.h"
 
 namespace vledger {
 namespace {
@@ -40,9 +40,9 @@ TEST(Report, FooterRoundTripsAndTheLastOneCounts) {
   auto parsed = ParseFooter(text);
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(FooterLine(*parsed), FooterLine(a));
-  EXPECT_EQ(ParseFooter("no footer").status().code(), Code::kFault);
+  EXPECT_EQ(ParseFooter("no footer").status().code(), Code::kVerificationFailed);
   EXPECT_EQ(ParseFooter(FooterLine({"V1", "2021Q3", "weekly", "md", "zh", 1})).status().code(),
-            Code::kFault);
+            Code::kVerificationFailed);
 }
 
 // A small village replayed into memory: two adults, a minor, a fund with

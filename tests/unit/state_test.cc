@@ -1,7 +1,7 @@
 // Unit tests for the projection state (state.h): plain rows over the stored
 // ones, entity tables loaded as needed and written once, index rows, and
 // the rows of a replayed state in key order.
-#include "vledger/state.h"
+#include "vledger/projections/state.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -17,12 +17,12 @@
 
 #include "temp_dir.h"
 
-#include "vledger/bytes.h"
-#include "vledger/codec.h"
-#include "vledger/crypto.h"
-#include "vledger/points.h"
-#include "vledger/registry.h"
-#include "vledger/store.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/projections/points.h"
+#include "vledger/projections/registry.h"
+#include "vledger/ledger/store.h"
 
 namespace vledger {
 namespace {
@@ -211,7 +211,7 @@ TEST(StateReplay, KeepsEverythingInMemoryAndListsRowsInKeyOrder) {
   std::vector<std::string> keys;
   state.ForEachRow([&](std::string_view k, std::string_view) { keys.emplace_back(k); });
   EXPECT_EQ(keys, (std::vector<std::string>{"a", "b", "rule/R", "village/V1", "village/V2", "zz"}));
-  EXPECT_EQ(state.ReadEvent(4).status().code(), Code::kRejected);
+  EXPECT_EQ(state.ReadEvent(4).status().code(), Code::kInvalidInput);
 }
 
 // IdMap finds every id added, no other, and keeps each entry where it was

@@ -3,7 +3,7 @@
 // transactions that never commit, the writer lock and readers, the stored
 // Merkle tree, checkpoints and the person store. (The projection state
 // over the stored rows is tested in state_test.)
-#include "vledger/store.h"
+#include "vledger/ledger/store.h"
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
@@ -26,13 +26,13 @@
 
 #include "temp_dir.h"
 
-#include "vledger/bytes.h"
-#include "vledger/chain.h"
-#include "vledger/codec.h"
-#include "vledger/crypto.h"
-#include "vledger/event.h"
-#include "vledger/merkle.h"
-#include "vledger/status.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/chain.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/ledger/event.h"
+#include "vledger/ledger/merkle.h"
+#include "vledger/ledger/status.h"
 
 namespace vledger {
 namespace {
@@ -213,7 +213,7 @@ TEST_F(StoreTest, CreateGivesAnEmptyWriter) {
   auto latest = ledger->LatestCheckpoint();
   ASSERT_TRUE(latest.ok());
   EXPECT_FALSE(latest->has_value());
-  EXPECT_EQ(ledger->ReadEvent(0).status().code(), Code::kRejected);
+  EXPECT_EQ(ledger->ReadEvent(0).status().code(), Code::kInvalidInput);
   EXPECT_TRUE(ledger->VerifyStorage().ok());
 }
 
@@ -229,7 +229,7 @@ TEST_F(StoreTest, CreateOnNonEmptyFolderIsRejected) {
   std::ofstream(dir.path() + "/stray.txt") << "x";
   auto ledger = Ledger::Create(dir.path());
   ASSERT_FALSE(ledger.ok());
-  EXPECT_EQ(ledger.status().code(), Code::kRejected);
+  EXPECT_EQ(ledger.status().code(), Code::kInvalidInput);
   // Nothing was added to the folder.
   EXPECT_FALSE(fs::exists(dir.path() + "/db"));
 }
@@ -238,7 +238,7 @@ TEST_F(StoreTest, CreateOverAnExistingLedgerIsRejected) {
   { auto ledger = CreateLedger(); }
   auto again = Ledger::Create(LedgerDir());
   ASSERT_FALSE(again.ok());
-  EXPECT_EQ(again.status().code(), Code::kRejected);
+  EXPECT_EQ(again.status().code(), Code::kInvalidInput);
 }
 
 TEST_F(StoreTest, OpenMissingFolderIsUnavailable) {
@@ -288,7 +288,7 @@ TEST_F(StoreTest, StoredEventsFollowTheRecordHashChain) {
   CheckLog(*ledger, {{key.key_id(), &key}});
   // The chain starts from 32 zero bytes.
   EXPECT_EQ(Hex(expected_.hashes[0]), Hex(RecordHash(0, kZeroHash, expected_.canonical[0])));
-  EXPECT_EQ(ledger->ReadEvent(ledger->size()).status().code(), Code::kRejected);
+  EXPECT_EQ(ledger->ReadEvent(ledger->size()).status().code(), Code::kInvalidInput);
 }
 
 TEST_F(StoreTest, ReadDecodedGivesBackTheEvent) {
@@ -374,10 +374,10 @@ TEST_F(StoreTest, CommitSignedWritesTheGivenSignature) {
   short_one.last = 0;
   auto refused = txn->CommitSigned(short_one);
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.status().code(), Code::kFault);
+  EXPECT_EQ(refused.status().code(), Code::kVerificationFailed);
   CommitRecord other_key = signed_elsewhere;
   other_key.key_id = NewKey().key_id();
-  EXPECT_EQ(txn->CommitSigned(other_key).status().code(), Code::kFault);
+  EXPECT_EQ(txn->CommitSigned(other_key).status().code(), Code::kVerificationFailed);
   EXPECT_EQ(ledger->size(), 0u);
 
   auto written = txn->CommitSigned(signed_elsewhere);
@@ -557,7 +557,7 @@ TEST_F(StoreTest, DroppedTransactionWritesNothing) {
     EXPECT_EQ(StoredPerson(*ledger, "p0").value_or(""), "person zero");
     EXPECT_FALSE(StoredPerson(*ledger, "p1").has_value());
     EXPECT_FALSE(ledger->CommitOf(3).ok());
-    EXPECT_EQ(ledger->ReadEvent(3).status().code(), Code::kRejected);
+    EXPECT_EQ(ledger->ReadEvent(3).status().code(), Code::kInvalidInput);
   }
 }
 
@@ -763,7 +763,7 @@ TEST_F(StoreTest, MerkleRootAtMatchesMemoryTreeAcrossCommitsOfVaryingSizes) {
   }
   auto past = ledger->MerkleRootAt(n + 1);
   ASSERT_FALSE(past.ok());
-  EXPECT_EQ(past.status().code(), Code::kRejected);
+  EXPECT_EQ(past.status().code(), Code::kInvalidInput);
 
   // Proofs from stored nodes verify against the stored roots.
   auto root = ledger->MerkleRootAt(n);
@@ -976,7 +976,7 @@ TEST_F(StoreTest, ScanEventsStopsOnReturnedError) {
     if (e.seq == 3) return Status::Rejected("stop at 3");
     return Status::Ok();
   });
-  EXPECT_EQ(st.code(), Code::kRejected);
+  EXPECT_EQ(st.code(), Code::kInvalidInput);
   EXPECT_EQ(st.message(), "stop at 3");
   EXPECT_EQ(seqs, (std::vector<uint64_t>{0, 1, 2, 3}));
 }

@@ -8,7 +8,7 @@
 #include <string>
 #include <system_error>
 
-#include "vledger/status.h"
+#include "vledger/ledger/status.h"
 
 namespace vledger::testing {
 

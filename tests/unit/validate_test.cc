@@ -1,7 +1,7 @@
 // Names and free text (SPEC section 3, docs/LIMITS.md): blank values,
 // bidirectional controls and noncharacters are refused naming the field;
 // control characters in messages are shown escaped.
-#include "vledger/validate.h"
+#include "vledger/projections/validate.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@ namespace vledger {
 namespace {
 
 void ExpectRejected(const Status& st, const std::string& field) {
-  EXPECT_EQ(st.code(), Code::kRejected);
+  EXPECT_EQ(st.code(), Code::kInvalidInput);
   EXPECT_EQ(st.message().rfind(field + ": ", 0), 0u) << st.message();
 }
 

@@ -1,0 +1,176 @@
+#include "vledger/app/append.h"
+
+#include <future>
+#include <nlohmann/json.hpp>
+
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/projections/apply.h"
+#include "vledger/projections/validate.h"
+
+namespace vledger::app {
+
+using Json = nlohmann::ordered_json;
+
+const std::string& CommitBuilder::key_id() const {
+  if (key_id_.empty()) key_id_ = key_.key_id();
+  return key_id_;
+}
+
+Result<uint64_t> CommitBuilder::Add(EventBody body) {
+  Event event;
+  event.recorded_at_ms = now_ms_;
+  event.key_id = key_id();
+  event.request_id = request_id_;
+  event.body = std::move(body);
+  uint64_t seq = txn_.next_seq();
+  if (txn_.pending_events() >= kCommitEventsMax) {
+    return Status::InvalidInput("a commit holds at most " + std::to_string(kCommitEventsMax) +
+                                " events (split the work, e.g. import --batch N)");
+  }
+  VLEDGER_TRY(ApplyEvent(state_, seq, event));
+  if (!txn_.io_status().ok()) return txn_.io_status();
+  std::string canonical = EncodeEvent(event);
+  if (canonical.size() > kEventBytesMax) {
+    return Status::InvalidInput(std::string(EventTypeName(event.body)) + " event: " +
+                                std::to_string(canonical.size()) + " bytes encoded, over the " +
+                                std::to_string(kEventBytesMax) + " allowed");
+  }
+  return txn_.AddEvent(std::move(canonical), std::move(event));
+}
+
+Result<uint64_t> ResultSeq(const std::string& result_json) {
+  auto result = Json::parse(result_json, nullptr, false);
+  if (result.is_discarded() || !result.is_object() || !result.contains("seq") ||
+      !result["seq"].is_number_unsigned()) {
+    return Status::Corruption("the stored result has no seq");
+  }
+  return result["seq"].get<uint64_t>();
+}
+
+Result<std::optional<RequestRecord>> LoadRequest(WriteTxn& txn, const std::string& id) {
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<RequestRecord> stored, txn.LoadRequest(id));
+  if (!stored) return std::optional<RequestRecord>();
+  RequestRecord rec = std::move(*stored);
+  auto seq = ResultSeq(rec.result_json);
+  if (!seq.ok()) {
+    return Status::Corruption("the record of request id \"" + id + "\" is damaged");
+  }
+  if (rec.key_id.empty()) {
+    // A record written before it kept its key: the key that signed the
+    // events it appended, which the log holds.
+    VLEDGER_ASSIGN_OR_RETURN(Event first, txn.ReadEvent(*seq));
+    rec.key_id = first.key_id;
+  }
+  return std::optional<RequestRecord>(std::move(rec));
+}
+
+Status RequestUsedByAnotherKey(std::string_view field, const std::string& id) {
+  return Status::Conflict(field, "\"" + id + "\" was already used by another key");
+}
+
+Status CheckRequestId(std::string_view field, std::string_view id) {
+  VLEDGER_TRY(CheckId(field, id));
+  if (id.starts_with("imp-")) {
+    return Status::InvalidInput(
+        field, "\"" + std::string(id) + "\": ids starting with imp- are kept for the rows of imports");
+  }
+  return Status::Ok();
+}
+
+std::unique_ptr<StateStore> LiveState(const Ledger& ledger, WriteTxn& txn) {
+  return std::make_unique<StateStore>(ledger.Rows(),
+                                      [&txn](uint64_t seq) { return txn.ReadEvent(seq); });
+}
+
+void StageRows(StateStore& state, WriteTxn& txn) {
+  state.TakeWrites([&txn](const std::string& key, const std::optional<std::string>& value) {
+    txn.PutRow(key, value);
+  });
+}
+
+namespace {
+
+AppendResult ResultOf(const Json& doc, bool repeated) {
+  AppendResult r;
+  if (!doc["seq"].is_null()) {
+    r.first = doc["seq"].get<uint64_t>();
+    r.last = doc["last"].get<uint64_t>();
+    r.hash = doc["hash"].get<std::string>();
+  }
+  r.repeated = repeated;
+  r.json = doc.dump();
+  return r;
+}
+
+void AddMembers(Json& doc, const std::function<JsonMembers()>& extend) {
+  if (!extend) return;
+  for (const auto& [name, value] : extend()) doc[name] = Json::parse(value);
+}
+
+}  // namespace
+
+Result<AppendResult> Append(const Session& session, const AppendRequest& request,
+                            const std::function<Status(CommitBuilder&)>& build,
+                            const std::function<JsonMembers()>& extend) {
+  if (!request.request_id.empty()) VLEDGER_TRY(CheckRequestId("--request-id", request.request_id));
+  // The key is read and parsed on a second thread while the ledger opens:
+  // both are a good part of an interactive command's time. A key that may
+  // ask for its passphrase is loaded first instead, so that nobody's typing
+  // holds the ledger's writer lock. Errors are reported in the order of a
+  // plain sequence: the key's first.
+  bool may_prompt = session.SigningKeyMayPrompt();
+  auto key_loaded = std::async(may_prompt ? std::launch::deferred : std::launch::async,
+                               [&session] { return session.SigningKey(); });
+  if (may_prompt) key_loaded.wait();  // runs it here, before the open
+  auto opened = session.OpenWriter();
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, key_loaded.get());
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, std::move(opened));
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, session.NowMs(*ledger));
+  auto txn = ledger->BeginWrite();
+  auto state = LiveState(*ledger, *txn);
+
+  if (!request.request_id.empty()) {
+    VLEDGER_ASSIGN_OR_RETURN(auto previous, LoadRequest(*txn, request.request_id));
+    if (previous) {
+      // Another key learns nothing of the original: not its seq, not
+      // whether it was the same command.
+      if (previous->key_id != key.key_id()) {
+        return RequestUsedByAnotherKey("--request-id", request.request_id);
+      }
+      if (previous->fingerprint != request.fingerprint) {
+        return Status::Conflict("--request-id", "\"" + request.request_id +
+                                                    "\" was already used by a different command");
+      }
+      Json result = Json::parse(previous->result_json);
+      result["repeated"] = true;
+      return ResultOf(result, true);
+    }
+  }
+
+  VLEDGER_ASSIGN_OR_RETURN(now_ms, session.AppendNowMs(*ledger));
+  CommitBuilder builder(*txn, *state, key, now_ms, request.request_id);
+  VLEDGER_TRY(build(builder));
+  if (!txn->io_status().ok()) return txn->io_status();
+
+  Json result;
+  if (txn->pending_events() == 0) {
+    result = Json{{"seq", nullptr}, {"last", nullptr}, {"hash", nullptr}};
+    AddMembers(result, extend);
+    return ResultOf(result, false);
+  }
+  uint64_t first = txn->next_seq() - txn->pending_events();
+  uint64_t last = txn->next_seq() - 1;
+  result = Json{{"seq", first}, {"last", last}, {"hash", Hex(txn->HashOf(last))}};
+  AddMembers(result, extend);
+  if (!request.request_id.empty()) {
+    txn->StoreRequest(request.request_id,
+                      RequestRecord{request.fingerprint, result.dump(), key.key_id()});
+  }
+  StageRows(*state, *txn);
+  VLEDGER_ASSIGN_OR_RETURN(auto commit, txn->Commit(key));
+  (void)commit;
+  return ResultOf(result, false);
+}
+
+}  // namespace vledger::app

@@ -1,0 +1,41 @@
+// Helpers shared by the command implementations of app/src (not part of
+// the application layer's interface).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "vledger/app/append.h"
+#include "vledger/ledger/person_store.h"
+#include "vledger/projections/age.h"
+#include "vledger/projections/funds.h"
+#include "vledger/projections/state.h"
+
+namespace vledger::app {
+
+inline std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// A signed decimal integer as a command line or an import cell spells it;
+// malformed or out of range: invalid input naming `field`.
+Result<int64_t> ParseInt64(std::string_view field, const std::string& text);
+// A seq: digits only.
+Result<uint64_t> ParseSeq(std::string_view field, const std::string& text);
+
+// Resolves a payee: a resident id, else a household id; returns
+// (resident, household), one of them empty.
+Result<std::pair<std::string, std::string>> ResolveTo(StateStore& state, std::string_view field,
+                                                      const std::string& to);
+// The fund `code` (not found: naming `field`).
+Result<FundRecord> FundOf(StateStore& state, std::string_view field, const std::string& code);
+// A payment's or allowance's purpose names money the fund held: a purpose
+// that never held any (ListPurposes keeps every one, zero included) is
+// most likely a typo, which would silently draw unrestricted money.
+Status CheckPurposeHeld(StateStore& state, const FundRecord& fund, const std::string& purpose);
+
+// The person of a loaded record; nullopt when erased or unreadable.
+std::optional<Person> PersonOf(const Result<std::optional<PersonRecord>>& record);
+
+}  // namespace vledger::app

@@ -1,0 +1,32 @@
+// Canonical encoding: the bridge between the event model and the bytes that
+// are hashed and signed. C(e) is Cap'n Proto's canonical form of `Event`
+// (one segment, root pointer included), as SPEC section 5 requires.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "vledger/ledger/event.h"
+#include "vledger/ledger/status.h"
+
+namespace vledger {
+
+// C(e): deterministic; equal events give equal bytes.
+std::string EncodeEvent(const Event& event);
+
+// Decodes stored bytes. Fault when the bytes are not a well-formed Event in
+// canonical form (so a stored event is exactly the bytes that were hashed).
+Result<Event> DecodeEvent(std::string_view canonical);
+
+// C(Person), and back.
+std::string EncodePerson(const Person& person);
+Result<Person> DecodePerson(std::string_view canonical);
+
+// personRef = H("VLEDGER-PERSON-V1\0" || salt || C(person)).
+std::string PersonRef(std::string_view salt, std::string_view person_canonical);
+
+// Human-readable JSON of an event body, as `capnp convert` would show the
+// fields but with binary fields in lowercase hex (for `log --json`, `show`).
+std::string EventBodyJson(const EventBody& body);
+
+}  // namespace vledger

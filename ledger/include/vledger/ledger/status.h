@@ -1,0 +1,223 @@
+// Status and Result<T>: errors that input or the disk can cause are values.
+//
+// A Status says what went wrong as a Code (invalid input, not found, ...)
+// and, as members of their own, which field, row (of an import file) or
+// seq (of the log) is at fault; its detail is one line of text. Front ends
+// decide what a code means to their user: the CLI maps codes onto the exit
+// codes of SPEC section 7 in one place (cli/exit_code.cc). Bugs are not
+// Statuses: they are VLEDGER_ASSERT, reachable from no input and no stored
+// data.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace vledger {
+
+enum class Code : int {
+  kOk = 0,
+  // The request itself: a value malformed or out of bounds, a missing
+  // option, a combination that makes no sense.
+  kInvalidInput,
+  // A resident, rule, fund, seq, file ... that the request names does not
+  // exist.
+  kNotFound,
+  // What the request would create exists already (an id, a receipt number,
+  // a ledger folder).
+  kAlreadyExists,
+  // The request contradicts what the ledger holds: a request id used by a
+  // different command or key, the same file imported under another label.
+  kConflict,
+  // The signing key may not do this (role, village scope, revoked).
+  kPermissionDenied,
+  // The ledger is not in the state the request needs: not enough points or
+  // money, a fund closed, no checkpoint yet, a period already paid.
+  kFailedPrecondition,
+  // A check of integrity failed: the chain, a signature, a proof, an
+  // archive, a report that does not regenerate.
+  kVerificationFailed,
+  // Stored data is damaged: a row that does not decode, a missing record.
+  kCorruption,
+  // The ledger cannot be used now: missing, locked by another writer.
+  kUnavailable,
+  // A read or write failed (disk full included).
+  kIo,
+  // A bug: an invariant of the program itself did not hold.
+  kInternal,
+  // The command line of a front end does not parse (front ends only).
+  kUsage,
+};
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  static Status Ok() { return Status(); }
+  static Status InvalidInput(std::string msg) { return {Code::kInvalidInput, std::move(msg)}; }
+  static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
+  static Status AlreadyExists(std::string msg) { return {Code::kAlreadyExists, std::move(msg)}; }
+  static Status Conflict(std::string msg) { return {Code::kConflict, std::move(msg)}; }
+  static Status PermissionDenied(std::string msg) {
+    return {Code::kPermissionDenied, std::move(msg)};
+  }
+  static Status FailedPrecondition(std::string msg) {
+    return {Code::kFailedPrecondition, std::move(msg)};
+  }
+  static Status VerificationFailed(std::string msg) {
+    return {Code::kVerificationFailed, std::move(msg)};
+  }
+  static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
+  static Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
+  static Status Io(std::string msg) { return {Code::kIo, std::move(msg)}; }
+  static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
+  static Status Usage(std::string msg) { return {Code::kUsage, std::move(msg)}; }
+
+  // The same, saying which field (an option such as "--points", a schema
+  // field such as "rule", a column), row or seq is at fault.
+  static Status InvalidInput(std::string_view field, std::string msg) {
+    return InvalidInput(std::move(msg)).WithField(field);
+  }
+  static Status NotFound(std::string_view field, std::string msg) {
+    return NotFound(std::move(msg)).WithField(field);
+  }
+  static Status AlreadyExists(std::string_view field, std::string msg) {
+    return AlreadyExists(std::move(msg)).WithField(field);
+  }
+  static Status Conflict(std::string_view field, std::string msg) {
+    return Conflict(std::move(msg)).WithField(field);
+  }
+  static Status PermissionDenied(std::string_view field, std::string msg) {
+    return PermissionDenied(std::move(msg)).WithField(field);
+  }
+  static Status FailedPrecondition(std::string_view field, std::string msg) {
+    return FailedPrecondition(std::move(msg)).WithField(field);
+  }
+
+  // Transitional names, kept while callers move to the codes above:
+  // Rejected is invalid input, Fault a failed verification.
+  static Status Rejected(std::string msg) { return InvalidInput(std::move(msg)); }
+  static Status Fault(std::string msg) { return VerificationFailed(std::move(msg)); }
+
+  Status WithField(std::string_view field) const& {
+    Status s = *this;
+    s.field_ = field;
+    return s;
+  }
+  Status WithField(std::string_view field) && {
+    field_ = field;
+    return std::move(*this);
+  }
+  Status WithRow(uint64_t row) const {
+    Status s = *this;
+    s.row_ = row;
+    return s;
+  }
+  Status WithSeq(uint64_t seq) const {
+    Status s = *this;
+    s.seq_ = seq;
+    return s;
+  }
+
+  bool ok() const { return code_ == Code::kOk; }
+  Code code() const { return code_; }
+  // The request was refused as it stands: invalid input, not found, already
+  // exists, conflict, permission denied or failed precondition.
+  bool is_refusal() const {
+    return code_ == Code::kInvalidInput || code_ == Code::kNotFound ||
+           code_ == Code::kAlreadyExists || code_ == Code::kConflict ||
+           code_ == Code::kPermissionDenied || code_ == Code::kFailedPrecondition;
+  }
+  // The ledger's storage: damaged, unusable now, or a failed read or write.
+  bool is_storage_fault() const {
+    return code_ == Code::kCorruption || code_ == Code::kUnavailable || code_ == Code::kIo;
+  }
+
+  const std::string& field() const { return field_; }
+  std::optional<uint64_t> row() const { return row_; }
+  std::optional<uint64_t> seq() const { return seq_; }
+  // What went wrong, without the row, seq or field.
+  const std::string& detail() const { return detail_; }
+  // The whole line: "row R: seq S: FIELD: DETAIL", each part when set.
+  std::string message() const {
+    std::string line;
+    if (row_) line += "row " + std::to_string(*row_) + ": ";
+    if (seq_) line += "seq " + std::to_string(*seq_) + ": ";
+    if (!field_.empty()) line += field_ + ": ";
+    return line + detail_;
+  }
+
+  // A copy whose detail is "<prefix>: <detail>".
+  Status WithPrefix(const std::string& prefix) const {
+    Status s = *this;
+    s.detail_ = prefix + ": " + detail_;
+    return s;
+  }
+
+ private:
+  Status(Code code, std::string msg) : code_(code), detail_(std::move(msg)) {}
+  Code code_ = Code::kOk;
+  std::string detail_;
+  std::string field_;
+  std::optional<uint64_t> row_, seq_;
+};
+
+// A value or the Status saying why there is none.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Status status) : status_(std::move(status)) {  // NOLINT
+    if (status_.ok()) status_ = Status::Internal("Result built from an ok Status");
+  }
+
+  bool ok() const { return value_.has_value(); }
+  const Status& status() const { return status_; }
+  T& value() & { return *value_; }
+  const T& value() const& { return *value_; }
+  T&& value() && { return std::move(*value_); }
+  T* operator->() { return &*value_; }
+  const T* operator->() const { return &*value_; }
+  T& operator*() & { return *value_; }
+  const T& operator*() const& { return *value_; }
+
+ private:
+  std::optional<T> value_;
+  Status status_;
+};
+
+[[noreturn]] inline void AssertFailed(const char* expr, const char* file, int line) {
+  std::fprintf(stderr, "vledger: internal error: assertion failed: %s (%s:%d)\n", expr, file,
+               line);
+  std::fflush(stderr);
+  std::_Exit(5);
+}
+
+}  // namespace vledger
+
+// Asserts stay on in release builds: a broken invariant of the program
+// stops it with exit 5 before anything is written. Never for what input or
+// stored data can cause: that is a Status.
+#define VLEDGER_ASSERT(expr) \
+  ((expr) ? (void)0 : ::vledger::AssertFailed(#expr, __FILE__, __LINE__))
+
+#define VLEDGER_CONCAT_INNER(a, b) a##b
+#define VLEDGER_CONCAT(a, b) VLEDGER_CONCAT_INNER(a, b)
+
+// Returns early from the enclosing function when a Status is not ok.
+#define VLEDGER_TRY(expr)                   \
+  do {                                      \
+    ::vledger::Status _st = (expr);         \
+    if (!_st.ok()) return _st;              \
+  } while (0)
+
+// Declares `lhs` from a Result, returning its Status early when it failed.
+#define VLEDGER_ASSIGN_OR_RETURN(lhs, expr) \
+  VLEDGER_ASSIGN_OR_RETURN_IMPL(VLEDGER_CONCAT(_res_, __LINE__), lhs, expr)
+#define VLEDGER_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                                  \
+  if (!tmp.ok()) return tmp.status();                 \
+  lhs = std::move(tmp).value()

@@ -1,0 +1,327 @@
+// The ledger folder: the event log, its indexes and projections, stored in
+// one RocksDB database. RocksDB stays behind this header.
+//
+// Folder layout:   DIR/db/       RocksDB (column families below)
+//                  DIR/writer.lock   flock()ed by the one writer
+// Column families: events       u64be(seq) -> C(e)          (SPEC section 5)
+//                  hashes       u64be(chunk) -> h[chunk * 256 ...], up to
+//                               256 record hashes (the last chunk grows)
+//                  commits      u64be(last) -> first, key id, signature
+//                  merkle       u8 level || u64be index -> perfect subtree root,
+//                               levels 8 and up (lower nodes are computed
+//                               from a chunk of hashes)
+//                  state        projection rows (state.h)
+//                  persons      personRef -> salt(16) || C(Person)
+//                               (person_store.h, PersonRecord)
+//                  checkpoints  u64be(size) -> signed checkpoint text
+//                  requests     request ids and import progress (request_store.h;
+//                               kept by rebuild)
+//                  default      meta: head (size, h[size-1]); proj (u64be size
+//                               the state rows are as of); withheld (u64be
+//                               size: restored from a public archive)
+// Every commit is one synced WriteBatch across all of them, so a reader or
+// a crash sees a commit wholly or not at all. The state rows may be behind
+// the log (proj < size): an import writes them once, with its last commit;
+// `CatchUp` (projections/verify.h) brings them up to date.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "vledger/ledger/archive.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/chain.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/ledger/event.h"
+#include "vledger/ledger/merkle.h"
+#include "vledger/ledger/person_store.h"
+#include "vledger/ledger/request_store.h"
+#include "vledger/ledger/rows.h"
+#include "vledger/ledger/status.h"
+
+namespace vledger {
+
+struct StoredEvent {
+  uint64_t seq = 0;
+  Hash hash{};
+  std::string canonical;  // C(e), exactly the hashed bytes
+};
+
+class WriteTxn;
+
+// The lowest level of Merkle nodes the store keeps: a node of level 8
+// covers exactly one chunk of 256 record hashes.
+inline constexpr int kStoredMerkleLevelMin = 8;
+
+// Bounds on what one commit may write (docs/LIMITS.md). Both sit far below
+// what the store can read back (DecodeEvent takes up to 16 MiB) and keep a
+// pending commit's memory bounded.
+inline constexpr size_t kEventBytesMax = 1 << 20;        // C(e) of one event
+inline constexpr uint64_t kCommitEventsMax = 200'000;    // events in one commit
+
+class Ledger {
+ public:
+  enum class Access { kReader, kWriter };
+  struct OpenOptions {
+    Access access = Access::kReader;
+    int wait_seconds = 0;  // writer: wait this long for another writer to finish
+  };
+
+  // Creates an empty ledger folder (absent or empty DIR) and opens it as writer.
+  static Result<std::unique_ptr<Ledger>> Create(const std::string& dir);
+  // Opens an existing ledger. Unavailable (exit 4) when missing, locked by
+  // another writer, or damaged.
+  static Result<std::unique_ptr<Ledger>> Open(const std::string& dir, const OpenOptions& options);
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  const std::string& dir() const;
+  bool writer() const;
+  uint64_t size() const;  // number of events
+  Hash head() const;      // h[size-1], or zeros when empty
+  // The number of events the stored projection rows are as of (<= size()).
+  uint64_t proj_size() const;
+
+  Result<StoredEvent> ReadEvent(uint64_t seq) const;
+  Result<Event> ReadDecoded(uint64_t seq) const;
+  Result<Hash> ReadHash(uint64_t seq) const;
+
+  // Streams events [from, to) in seq order; stops at the first non-ok Status
+  // that fn returns and returns it.
+  Status ScanEvents(uint64_t from, uint64_t to,
+                    const std::function<Status(const StoredEvent&)>& fn) const;
+  // Streams the stored hashes column [from, to), for cross-checking.
+  Status ScanHashes(uint64_t from, uint64_t to,
+                    const std::function<Status(uint64_t seq, std::string_view hash)>& fn) const;
+  // Streams the stored Merkle nodes (levels kStoredMerkleLevelMin and up)
+  // in key order: by level, then index.
+  Status ScanMerkleNodes(
+      const std::function<Status(int level, uint64_t index, const Hash& hash)>& fn) const;
+  // Streams commits in order of their last seq.
+  Status ScanCommits(const std::function<Status(const CommitRecord&)>& fn) const;
+  // The commit that holds seq.
+  Result<CommitRecord> CommitOf(uint64_t seq) const;
+  // Streams events [0, to) in log order, each commit right after its last
+  // event (commits ending at or past `to` are left out). Memory stays flat
+  // however many commits there are. Stops at the first non-ok Status.
+  Status ScanLog(uint64_t to, const std::function<Status(const StoredEvent&)>& on_event,
+                 const std::function<Status(const CommitRecord&)>& on_commit) const;
+
+  // Projection rows, as of the last whole commit.
+  Result<std::optional<std::string>> GetState(std::string_view key) const;
+  Status ScanState(std::string_view prefix, const RowSource::ScanFn& fn) const;
+  // The stored projection rows, for a StateStore (projections/state.h) to
+  // read. Valid while this Ledger is.
+  std::unique_ptr<RowSource> Rows() const;
+  // Walks every stored projection row in key order.
+  class StateCursor {
+   public:
+    virtual ~StateCursor() = default;
+    virtual bool Valid() const = 0;
+    virtual std::string_view key() const = 0;
+    virtual std::string_view value() const = 0;
+    virtual void Next() = 0;
+    // Unavailable after a storage error (Valid() is then false).
+    virtual Status status() const = 0;
+  };
+  std::unique_ptr<StateCursor> NewStateCursor() const;
+
+  // The person record stored under `person_ref`, nullopt when there is
+  // none. Unavailable, naming the ref, when the stored row is malformed
+  // (PersonRecord::DecodeRow). Whether the record matches its ref is the
+  // caller's check (record.ref() == person_ref).
+  Result<std::optional<PersonRecord>> LoadPerson(std::string_view person_ref) const;
+  // Streams every stored person record in ref order. A row that does not
+  // decode comes with its error in `record`, for the caller to judge.
+  struct StoredPerson {
+    std::string_view ref;
+    // The stored bytes are the ones `ref` commits to (checked on the bytes
+    // themselves, so also for a row that does not decode).
+    bool matches_ref = false;
+    Result<PersonRecord> record;
+  };
+  Status ScanPersonRecords(const std::function<Status(const StoredPerson&)>& fn) const;
+  // The raw rows, salt(16) || C(Person), by personRef: for tests and the
+  // store's own copies. Callers read records through LoadPerson and
+  // ScanPersonRecords.
+  Result<std::optional<std::string>> GetPerson(std::string_view person_ref) const;
+  Status ScanPersons(
+      const std::function<Status(std::string_view ref, std::string_view value)>& fn) const;
+
+  // Merkle tree over h[0..size-1]: stored perfect subtrees.
+  NodeReader MerkleNodes() const;
+  Result<Hash> MerkleRootAt(uint64_t size) const;
+
+  // Writes the person records of a full archive (each under its ref, with
+  // its salt and C(Person) as the archive holds them) in one synced batch,
+  // outside any commit: for restoring from the archive. Writer only.
+  Status RestorePersons(const std::vector<ArchivePerson>& persons);
+  // The same with raw rows (personRef, salt || C(Person)): for tests.
+  Status PutPersons(const std::vector<std::pair<std::string, std::string>>& rows);
+
+  // A ledger restored from a public archive holds no person records of its
+  // first `size` events (the archive's): `verify` does not ask for them and
+  // `export --full` refuses. 0 for every other ledger. Writer only.
+  Status SetPersonsWithheld(uint64_t size);
+  Result<uint64_t> PersonsWithheld() const;
+
+  // Checkpoints beside the log (storing one appends no event). Writer only.
+  Status PutCheckpoint(uint64_t size, const std::string& text);
+  Result<std::optional<std::string>> GetCheckpoint(uint64_t size) const;
+  // The checkpoint with the largest size, if any: (size, text).
+  Result<std::optional<std::pair<uint64_t, std::string>>> LatestCheckpoint() const;
+  // Every stored checkpoint in size order: fn(size, text).
+  Status ScanCheckpoints(
+      const std::function<Status(uint64_t size, std::string_view text)>& fn) const;
+
+  // Starts a write transaction. Writer only; one at a time.
+  std::unique_ptr<WriteTxn> BeginWrite();
+
+  // Writes projection rows (nullopt: delete) and the size they are now as
+  // of, in one synced batch outside any commit (catch-up). Writer only.
+  using RowChanges = std::vector<std::pair<std::string, std::optional<std::string>>>;
+  Status WriteProjections(const RowChanges& rows, uint64_t proj_size);
+  // Replaces every projection row (for `rebuild`), in three steps that a
+  // crash may interrupt anywhere: ClearProjections deletes every row and
+  // sets proj_size 0 (one synced batch); PutProjectionRows adds rows
+  // (unlogged); FinishProjections makes them durable and then sets
+  // proj_size. A ledger left at proj_size 0 is rebuilt by CatchUp.
+  Status ClearProjections();
+  using PutRowFn = std::function<void(std::string_view key, std::string_view value)>;
+  Status PutProjectionRows(const std::vector<std::pair<std::string, std::string>>& rows);
+  Status FinishProjections(uint64_t proj_size);
+
+  // Request ids and import progress: rows that no replay recreates
+  // (request_store.h). Raw rows by key:
+  Result<std::optional<std::string>> GetRequestRow(std::string_view key) const;
+  Status ScanRequestRows(std::string_view prefix, const RowSource::ScanFn& fn) const;
+  // Every import record, by label in byte order, until fn returns false.
+  // Unavailable ("import record of "LABEL" is damaged") at a damaged one.
+  Status ScanImports(
+      const std::function<bool(std::string_view label, const ImportRecord& record)>& fn) const;
+  // The derived request ids of every row imported under `label`, each with
+  // the first seq of the commit that appended it. Unavailable ("import
+  // progress row of "LABEL" is damaged") when a row is damaged.
+  Result<std::unordered_map<std::string, uint64_t>> LoadImportedRows(std::string_view label) const;
+
+  // Checks every table file's block checksums (RocksDB VerifyChecksum).
+  Status VerifyStorage() const;
+
+  // Writes a copy of this ledger as it stands (the last whole commit: log,
+  // indexes, projections, person store, checkpoints) as a new ledger folder
+  // `dir` (absent or empty; Rejected otherwise). The copy is logical — every
+  // row read through this instance and written to fresh table files — so a
+  // reader can take it beside a live writer without the writer lock, and a
+  // damaged source is Unavailable rather than copied. A failed backup leaves
+  // nothing behind. Returns the number of rows copied.
+  Result<uint64_t> Backup(const std::string& dir) const;
+  // Copies the ledger folder `backup_dir` (as Backup wrote it) into a new
+  // ledger folder `ledger_dir`, which must not exist (Rejected). Verifying
+  // the result is the caller's job; a failed copy leaves nothing behind.
+  static Result<uint64_t> Restore(const std::string& backup_dir, const std::string& ledger_dir);
+
+  struct Impl;
+
+ private:
+  explicit Ledger(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  friend class WriteTxn;
+};
+
+// Pending writes over the ledger: events, projection rows, request rows,
+// person records. Commit() seals pending events as one commit signed by
+// `signer` and writes it in one synced batch; the transaction can then be
+// reused for the next commit. Dropping it without Commit() writes nothing.
+class WriteTxn final {
+ public:
+  ~WriteTxn();
+
+  // A projection row to write with the next commit (nullopt: delete it).
+  void PutRow(const std::string& key, const std::optional<std::string>& value);
+  // A request row (request ids, import progress) to write with the next commit.
+  void PutRequestRow(const std::string& key, const std::string& value);
+  // Reads here (GetRequestRow, GetPerson, HashOf, and LoadPerson and
+  // LoadImport through them) throw RowReadError (rows.h) when the stored row
+  // cannot be read.
+  std::optional<std::string> GetRequestRow(std::string_view key);
+  // An event, pending or stored.
+  Result<Event> ReadEvent(uint64_t seq);
+
+  // The request record of request id `id` (request_store.h), pending or
+  // stored; nullopt when the id is unused. Unavailable when the stored row
+  // cannot be read or is damaged. A record written before records kept
+  // their key comes with an empty key_id.
+  Result<std::optional<RequestRecord>> LoadRequest(std::string_view id);
+  // Stores `record` under request id `id` with the next commit.
+  void StoreRequest(std::string_view id, const RequestRecord& record);
+  // The import record of `label`, pending or stored; nullopt when there is
+  // none. Unavailable ("import record of "LABEL" is damaged") when damaged.
+  Result<std::optional<ImportRecord>> LoadImport(std::string_view label);
+  void StoreImport(std::string_view label, const ImportRecord& record);
+  // Records `derived_ids` (kImportedRowIdBytes each) as imported under
+  // `label` by the commit whose first seq is `first_seq`.
+  void StoreImportedRows(std::string_view label, uint64_t first_seq, std::string_view derived_ids);
+
+  // Person records go with the commit of the next event added (the one
+  // that references them).
+  // The record under `ref`, pending or stored; nullopt when there is none
+  // (or it is deleted in this transaction). Unavailable, naming the ref,
+  // when the stored row is malformed.
+  Result<std::optional<PersonRecord>> LoadPerson(std::string_view ref);
+  // Stages `record` under its ref, which it returns.
+  std::string PutPerson(const PersonRecord& record);
+  void DeletePerson(std::string_view ref);
+  // Raw rows (personRef, salt || C(Person)): for tests.
+  std::optional<std::string> GetPerson(std::string_view ref);
+  void PutPerson(std::string_view ref, std::string_view value);
+
+  // Seq the next added event will get.
+  uint64_t next_seq() const;
+  // Number of events pending in this commit.
+  uint64_t pending_events() const;
+  // Adds an event (already encoded, and `decoded` as it was encoded) to
+  // the pending commit; returns its seq.
+  uint64_t AddEvent(std::string canonical, Event decoded);
+  // h of a pending or stored event.
+  Hash HashOf(uint64_t seq);
+
+  // Signs and writes the first `events` pending events (0: all of them)
+  // as one commit, with the staged rows and the person records of those
+  // events; later events stay pending. With `projections`, the staged rows
+  // bring the projections up to the end of this commit (proj_size moves
+  // with it: the rows must hold every change since proj_size); without,
+  // they stay where they were. The first storage error
+  // (from any read or the write) is returned as Unavailable; a commit past
+  // kCommitEventsMax events or with an event past kEventBytesMax bytes is
+  // Rejected, writing nothing.
+  Result<CommitRecord> Commit(const PrivateKey& signer, uint64_t events = 0,
+                              bool projections = true);
+  // Seals the pending events as `commit`, a commit signed elsewhere (one
+  // read from an archive, whose signature the caller has checked): it must
+  // cover exactly the pending events, all by its key (Fault otherwise).
+  // Projections are left as they were (the caller rebuilds them).
+  Result<CommitRecord> CommitSigned(CommitRecord commit);
+  // Forgets everything pending.
+  void Abort();
+
+  // The storage error met when the transaction began (the Merkle tree or
+  // the last hashes unreadable) or staging a row, if any; Commit returns it.
+  const Status& io_status() const;
+
+ private:
+  friend class Ledger;
+  explicit WriteTxn(Ledger::Impl* ledger);
+  Result<CommitRecord> Write(CommitRecord commit, bool projections);
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vledger

@@ -1,0 +1,26 @@
+// ApplyEvent: the one place where an event is validated, authorized and
+// turned into projection rows.
+//
+// The same function runs on append (against the live rows, so bad input is
+// rejected before anything is written), on `rebuild` and on `verify`
+// (against rows rebuilt in memory by replay, so a forged or out-of-scope
+// event in a stored log is found). It is a pure function of the rows and
+// the event: no clock, no randomness.
+#pragma once
+
+#include <cstdint>
+
+#include "vledger/ledger/event.h"
+#include "vledger/projections/state.h"
+#include "vledger/ledger/status.h"
+
+namespace vledger {
+
+// Checks that `event`, placed at `seq`, is authorized (its key registered,
+// unrevoked, of a role that may write it, in scope) and valid against
+// `state`, then applies it. On a non-ok Status (Rejected, naming the field)
+// the caller must discard `state`'s pending writes: handlers validate before
+// they write, but a multi-event command may have applied earlier events.
+Status ApplyEvent(StateStore& state, uint64_t seq, const Event& event);
+
+}  // namespace vledger

@@ -1,0 +1,27 @@
+// Money: integer fen (分) everywhere, never floating point (SPEC section 3).
+//
+// The CLI reads yuan strictly, matching ^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$,
+// greater than zero and at most 2^63-1 fen, and prints yuan with two
+// decimals.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "vledger/ledger/status.h"
+
+namespace vledger {
+
+// Most yuan digits before the point that can possibly fit in int64 fen.
+inline constexpr size_t kYuanIntegerDigitsMax = 17;
+
+// Parses yuan ("500", "500.5", "500.50") into fen. Rejected, naming
+// `field`, for anything else: "1.234", "-5", "1e3", "5,000", "0", "+5",
+// " 5", "05", "5.", ".5" and amounts above 2^63-1 fen.
+Result<int64_t> ParseYuan(std::string_view field, std::string_view text);
+
+// Fen as yuan with two decimals: 50050 -> "500.50", -5 -> "-0.05".
+std::string FormatYuan(int64_t fen);
+
+}  // namespace vledger

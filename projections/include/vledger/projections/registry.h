@@ -1,0 +1,203 @@
+// Registry projections: keys, villages, households, residents, the ledger's
+// own identity, and who a personRef belongs to.
+//
+// Entities (state.h), one row each:
+//   key/<id>        KeyRecord
+//   village/<code>  VillageState: the policy, the village's point accounts,
+//                   its residents and households, its rules' use by month
+//   hh/<id>         HouseholdState: the record and money paid to it
+//   res/<id>        ResidentState: the record, both balances, lots,
+//                   turnover by month, cap use, money paid, recent history
+//   pref/<ref hex>  PersonOwner
+// Plain row:
+//   meta            ledger name, origin, root key id
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "vledger/ledger/bytes.h"
+#include "vledger/projections/state.h"
+
+namespace vledger {
+
+struct LedgerMeta {
+  std::string name, origin, root_key_id;
+};
+
+struct KeyRecord {
+  std::string key_id, public_key, role, label;
+  std::vector<std::string> villages;  // empty: every village
+  uint64_t registered_seq = 0;
+  std::optional<uint64_t> revoked_seq;
+
+  static constexpr int kTableId = 0;
+  static constexpr std::string_view kPrefix = "key/";
+  std::string EncodeRow() const;
+  static KeyRecord DecodeRow(std::string_view id, std::string_view row);
+};
+
+struct VillageRecord {
+  std::string code, name;
+  bool review = false;
+  int64_t star_points = 20;
+  uint32_t max_stars = 5;
+  uint32_t red_flag_share_pct = 10;
+  uint64_t seq = 0;
+};
+
+// Approved, unreversed entries of one rule in one month (for bulletins).
+struct RuleMonthUse {
+  uint32_t month = 0;  // MonthIndex (points.h)
+  std::string rule;
+  int64_t entries = 0, points = 0;
+};
+
+struct VillageState {
+  VillageRecord rec;
+  // Point accounts (accounts.h): issued:<v>, expired:<v>, redeemed:<v>:<shop>.
+  int64_t issued_pt = 0, expired_pt = 0;
+  std::vector<std::pair<std::string, int64_t>> redeemed_pt;  // by shop, in byte order
+  std::vector<std::string> residents, households;            // ids, in byte order
+  std::vector<RuleMonthUse> rule_use;                             // by (month, rule)
+
+  static constexpr int kTableId = 1;
+  static constexpr std::string_view kPrefix = "village/";
+  std::string EncodeRow() const;
+  static VillageState DecodeRow(std::string_view id, std::string_view row);
+};
+
+struct HouseholdRecord {
+  std::string id, village, head_ref;
+  std::string head_resident;  // empty until `household head`
+  uint64_t seq = 0;
+};
+
+// Money paid to a beneficiary, per fund (account paid:<fund>:<id>).
+using PaidByFund = std::vector<std::pair<std::string, int64_t>>;  // by fund, in byte order
+
+struct HouseholdState {
+  HouseholdRecord rec;
+  PaidByFund paid_fen;
+
+  static constexpr int kTableId = 2;
+  static constexpr std::string_view kPrefix = "hh/";
+  std::string EncodeRow() const;
+  static HouseholdState DecodeRow(std::string_view id, std::string_view row);
+};
+
+struct ResidentRecord {
+  std::string id, village, household, person_ref;
+  // Declared age (--minor, --adult); what decides a resident's age is in
+  // age.h.
+  bool minor = false, adult = false;
+  std::string status = "active";  // active, departed, deceased
+  uint64_t seq = 0;
+};
+
+struct PointsBalance {
+  int64_t credit_score = 0;
+  int64_t spendable = 0;  // also the balance of account resident:<id>
+  int64_t redeemed = 0;   // redemptions net of reversed ones
+  int64_t expired = 0;    // expiries net of reversed ones
+};
+
+// Points counted against a capped rule, per resident and cap period.
+struct CapUse {
+  std::string rule, period;
+  int64_t used = 0;
+};
+
+// A resident's projections. The packed fields are sequences of varints
+// (points.h reads and writes them), kept packed in memory too: they grow
+// with the resident's entries.
+struct ResidentState {
+  ResidentRecord rec;
+  PointsBalance bal;
+  // When the resident has moved: every household it joined, with the seq
+  // it joined at, oldest first (else empty: only rec.household since
+  // rec.seq). Turnover names a household by its first index here.
+  std::vector<std::pair<std::string, uint64_t>> households;
+  std::string lots;      // packed (day, remaining): spendable points by day earned
+  std::string turnover;  // packed (month, household index, points)
+  std::vector<CapUse> caps;
+  PaidByFund paid_fen;
+  // History: events touching the resident. The newest (at most
+  // kHistoryChunk) are here; older ones went to index rows
+  // hist/<id>/<u64be first seq> in chunks, chained by hist_chain.
+  std::string recent;  // packed seq deltas
+  uint64_t hist_chunks = 0;
+  Hash hist_chain{};
+
+  static constexpr int kTableId = 3;
+  static constexpr std::string_view kPrefix = "res/";
+  std::string EncodeRow() const;
+  static ResidentState DecodeRow(std::string_view id, std::string_view row);
+};
+
+// Who a personRef belongs to.
+struct PersonOwner {
+  std::string kind;  // "resident", "household" or "donor"
+  std::string id;
+  bool erased = false;
+  uint64_t erased_seq = 0;
+
+  static constexpr int kTableId = 4;
+  static constexpr std::string_view kPrefix = "pref/";  // + hex of the ref
+  std::string EncodeRow() const;
+  static PersonOwner DecodeRow(std::string_view id, std::string_view row);
+};
+
+std::optional<LedgerMeta> LoadMeta(StateStore& state);
+void StoreMeta(StateStore& state, const LedgerMeta& meta);
+
+const KeyRecord* FindKey(StateStore& state, std::string_view key_id);
+std::optional<KeyRecord> LoadKey(StateStore& state, std::string_view key_id);
+void StoreKey(StateStore& state, const KeyRecord& key);
+
+const VillageState* FindVillage(StateStore& state, std::string_view code);
+VillageState* MutableVillage(StateStore& state, std::string_view code);
+std::optional<VillageRecord> LoadVillage(StateStore& state, std::string_view code);
+// Stores the record (policy) of a new or registered village.
+void StoreVillage(StateStore& state, const VillageRecord& village);
+
+const HouseholdState* FindHousehold(StateStore& state, std::string_view id);
+HouseholdState* MutableHousehold(StateStore& state, std::string_view id);
+std::optional<HouseholdRecord> LoadHousehold(StateStore& state, std::string_view id);
+// Stores the record of a new or registered household (a new one joins its
+// village's list).
+void StoreHousehold(StateStore& state, const HouseholdRecord& household);
+
+const ResidentState* FindResident(StateStore& state, std::string_view id);
+ResidentState* MutableResident(StateStore& state, std::string_view id);
+std::optional<ResidentRecord> LoadResident(StateStore& state, std::string_view id);
+// Stores the record of a new or registered resident, as changed by the
+// event at `seq` (a new one joins its village's list; a move to another
+// household is remembered).
+void StoreResident(StateStore& state, const ResidentRecord& resident, uint64_t seq);
+// The household the resident was in when the event at `seq` was applied.
+std::string_view HouseholdAt(const ResidentState& r, uint64_t seq);
+
+std::optional<PersonOwner> LoadPersonOwner(StateStore& state, std::string_view person_ref);
+void StorePersonOwner(StateStore& state, std::string_view person_ref, const PersonOwner& owner);
+
+// Lists in id byte order. With a village, ListHouseholds and ListResidents
+// read only that village's members.
+std::vector<KeyRecord> ListKeys(StateStore& state);
+std::vector<VillageRecord> ListVillages(StateStore& state);
+std::vector<HouseholdRecord> ListHouseholds(StateStore& state, std::string_view village);
+std::vector<ResidentRecord> ListResidents(StateStore& state, std::string_view village);
+// A village's residents, without copying: nullptr entries never occur.
+std::vector<const ResidentState*> VillageResidents(StateStore& state, std::string_view village);
+
+// Adds `delta` to `id`'s entry of a sorted (name, amount) list, dropping an
+// entry that reaches zero when `drop_zero`.
+void AddToSorted(std::vector<std::pair<std::string, int64_t>>& list, std::string_view id,
+                 int64_t delta, bool drop_zero);
+int64_t SortedAmount(const std::vector<std::pair<std::string, int64_t>>& list,
+                     std::string_view id);
+
+}  // namespace vledger

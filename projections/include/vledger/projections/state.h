@@ -1,0 +1,365 @@
+// StateStore: the projection state that ApplyEvent validates against and
+// updates, and that every query reads.
+//
+// Projections (balances, registries, rankings) are pure functions of the
+// log. They are kept as rows in the ledger's state column family, so a
+// command validates against them without replaying the log. Two kinds:
+//
+//  - Entities (a resident with its balances, a village, a fund, ...): one
+//    row each, decoded once into a typed Table<T> and encoded again only
+//    when written. Hot paths work on these.
+//  - Plain rows (objections, reversals, pending entries, ...): rare, kept
+//    as bytes.
+//
+// A third kind, index rows, are written once and never read by ApplyEvent
+// (history chunks, fund movements, for queries): Emit() writes them, and
+// a replay that only checks (verify) drops them; their owners keep a hash
+// chain over them so that the stored ones can still be checked (verify.h).
+//
+// The same class serves the live ledger and replay. Live, it reads rows
+// through a RowSource as needed and keeps every change pending until
+// TakeWrites() hands them to the commit; replay starts empty and keeps
+// everything in memory. Live, a stored row that cannot be read throws
+// RowReadError (rows.h) from the read: it is never taken for an absent
+// row. Either way it is discarded after a rejected event: handlers
+// validate before they write, but a multi-event command may have applied
+// earlier events.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "vledger/ledger/event.h"
+#include "vledger/projections/id_map.h"
+#include "vledger/ledger/rows.h"
+#include "vledger/ledger/status.h"
+
+namespace vledger {
+
+class Ledger;
+class StateStore;
+
+// The first eight bytes of an id as a big-endian number (zeros past its
+// end): ids compare as these numbers do, up to the ninth byte.
+inline uint64_t IdHead(std::string_view id) {
+  uint64_t head = 0;
+  for (size_t i = 0; i < 8; i++) {
+    head = head << 8 | (i < id.size() ? static_cast<uint8_t>(id[i]) : 0);
+  }
+  return head;
+}
+
+// Transparent hash, so tables are searched by string_view without a copy.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Type-erased part of a table, for writing and listing rows.
+class TableBase {
+ public:
+  virtual ~TableBase() = default;
+  virtual std::string_view prefix() const = 0;
+  // Calls fn(key, value or nullopt for a deleted row) for each entity
+  // changed since the last call, and marks them clean.
+  virtual void TakeDirty(
+      const std::function<void(const std::string& key, const std::optional<std::string>&)>& fn) = 0;
+  // Every entity in memory that exists, in id byte order: its id and a
+  // handle for EncodeRow.
+  struct Sorted {
+    uint64_t head;  // IdHead(id), for sorting
+    std::string_view id;
+    const void* entity;
+  };
+  virtual std::vector<Sorted> SortedEntities() const = 0;
+  // The encoded row of an entity listed by SortedEntities.
+  virtual std::string EncodeRow(const void* entity) const = 0;
+  // Entities changed since the last TakeDirty.
+  virtual size_t dirty_count() const = 0;
+};
+
+// One entity kind. T provides:
+//   static constexpr int kTableId;              distinct, < kTableKinds
+//   static constexpr std::string_view kPrefix;  its rows' key prefix
+//   std::string EncodeRow() const;
+//   static T DecodeRow(std::string_view id, std::string_view row);
+template <typename T>
+class Table final : public TableBase {
+ public:
+  explicit Table(StateStore* owner) : owner_(owner) {}
+
+  // The entity, or nullptr when there is none (loaded on first use).
+  const T* Find(std::string_view id) {
+    Entry* e = Load(id);
+    return e != nullptr && e->second.value ? &*e->second.value : nullptr;
+  }
+  // The same, for changing it: the entity is written at the next commit.
+  T* Mutable(std::string_view id) {
+    Entry* e = Load(id);
+    if (e == nullptr || !e->second.value) return nullptr;
+    MarkDirty(e);
+    return &*e->second.value;
+  }
+  // Adds a new entity (there must be none under `id`).
+  T& Insert(std::string_view id, T value) {
+    Entry* e = Load(id);
+    if (e == nullptr) e = last_ = map_.Add(std::string(id), Slot{});
+    VLEDGER_ASSERT(!e->second.value);
+    e->second.value.emplace(std::move(value));
+    MarkDirty(e);
+    return *e->second.value;
+  }
+  // Adds the entity under `id`, or replaces the one there.
+  void Put(std::string_view id, T value) {
+    Entry* e = Load(id);
+    if (e == nullptr) e = last_ = map_.Add(std::string(id), Slot{});
+    e->second.value = std::move(value);
+    MarkDirty(e);
+  }
+  // Loads the rows of `ids` that are not in memory yet with one read.
+  void Prefetch(std::vector<std::string> ids);
+  static constexpr size_t kPrefetchScanMin = 20'000;
+  // Every entity, in id byte order: fn(id, entity). Live, this loads
+  // every stored row of the kind; use it for small kinds only.
+  template <typename F>
+  void ForEach(F&& fn) {
+    LoadAll();
+    for (const Sorted& s : SortedEntities()) fn(s.id, *static_cast<const T*>(s.entity));
+  }
+
+  // The same in no particular order.
+  template <typename F>
+  void ForEachUnordered(F&& fn) {
+    LoadAll();
+    for (const auto& [id, slot] : map_) {
+      if (slot.value) fn(std::string_view(id), *slot.value);
+    }
+  }
+
+  std::string_view prefix() const override { return T::kPrefix; }
+  void TakeDirty(const std::function<void(const std::string&, const std::optional<std::string>&)>&
+                     fn) override {
+    std::string key;
+    for (auto* entry : dirty_) {
+      key.assign(T::kPrefix);
+      key.append(entry->first);
+      if (entry->second.value) {
+        fn(key, entry->second.value->EncodeRow());
+      } else {
+        fn(key, std::nullopt);
+      }
+      entry->second.dirty = false;
+    }
+    dirty_.clear();
+  }
+  std::vector<Sorted> SortedEntities() const override {
+    // Sorted by the ids' first eight bytes as a number, then by the whole
+    // id: most comparisons of a large table end at the number.
+    std::vector<Sorted> sorted;
+    sorted.reserve(map_.size());
+    for (const auto& [id, slot] : map_) {
+      if (slot.value) sorted.push_back(Sorted{IdHead(id), id, &*slot.value});
+    }
+    std::sort(sorted.begin(), sorted.end(), [](const Sorted& a, const Sorted& b) {
+      if (a.head != b.head) return a.head < b.head;
+      return a.id < b.id;
+    });
+    return sorted;
+  }
+  size_t dirty_count() const override { return dirty_.size(); }
+  std::string EncodeRow(const void* entity) const override {
+    return static_cast<const T*>(entity)->EncodeRow();
+  }
+
+ private:
+  struct Slot {
+    std::optional<T> value;
+    bool dirty = false;
+  };
+  using Map = IdMap<Slot>;
+  using Entry = typename Map::Entry;
+  // The map entry of `id`, loading its row when live (nullptr: replay and
+  // not in memory).
+  Entry* Load(std::string_view id);
+  void LoadAll();
+  void MarkDirty(Entry* e) {
+    if (e->second.dirty) return;
+    e->second.dirty = true;
+    dirty_.push_back(e);  // entries never move
+  }
+
+  StateStore* owner_;
+  Map map_;
+  std::vector<Entry*> dirty_;
+  // The entry found last: one event asks for the same entity several times.
+  Entry* last_ = nullptr;
+  bool all_loaded_ = false;
+};
+
+// How Emit() treats index rows.
+enum class IndexRows {
+  kKeep,  // kept like plain rows: written at commit (live) or readable (replay)
+  kDrop,  // dropped: a replay that only checks (their owners' chains do)
+  kSink,  // passed to the sink: a replay that writes them elsewhere (rebuild)
+};
+
+inline constexpr int kTableKinds = 8;
+
+class StateStore {
+ public:
+  // Live state over the rows of `rows` (borrowed; null for replay: an
+  // empty state kept wholly in memory). `events` reads earlier events.
+  StateStore(RowSource* rows, EventSource events);
+  // The same, owning the RowSource.
+  StateStore(std::unique_ptr<RowSource> rows, EventSource events);
+  ~StateStore();
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+
+  bool replay() const { return rows_ == nullptr; }
+
+  // ---- plain rows
+  std::optional<std::string> Get(std::string_view key);
+  void Put(std::string_view key, std::string_view value);
+  void Delete(std::string_view key);
+  // Calls fn(key, value) for each row whose key starts with prefix, in key
+  // byte order, until fn returns false. Index rows are seen when kept.
+  using ScanFn = RowSource::ScanFn;
+  void Scan(std::string_view prefix, const ScanFn& fn);
+
+  // ---- index rows
+  void Emit(std::string_view key, std::string_view value);
+  void SetIndexRows(IndexRows mode,
+                    std::function<void(std::string_view key, std::string_view value)> sink = {});
+
+  // ---- entities
+  template <typename T>
+  Table<T>& table() {
+    static_assert(T::kTableId >= 0 && T::kTableId < kTableKinds);
+    auto& slot = tables_[T::kTableId];
+    if (!slot) slot = std::make_unique<Table<T>>(this);
+    return static_cast<Table<T>&>(*slot);
+  }
+
+  // An earlier event of the log.
+  Result<Event> ReadEvent(uint64_t seq);
+
+  // ---- writing
+  using WriteFn = std::function<void(const std::string& key, const std::optional<std::string>&)>;
+  // Every row changed since the last call (nullopt: deleted), entity rows
+  // encoded; the changes then count as stored (live only).
+  void TakeWrites(const WriteFn& fn);
+  // Every row of a replayed state in key byte order: entity and plain rows
+  // (index rows excepted unless kept).
+  void ForEachRow(const std::function<void(std::string_view key, std::string_view value)>& fn);
+
+  // How many rows TakeWrites would hand over now (live only).
+  size_t PendingChanges() const;
+
+  // For Table<T>.
+  RowSource* rows() { return rows_; }
+
+ private:
+  std::unique_ptr<RowSource> owned_rows_;
+  RowSource* rows_;
+  EventSource events_;
+  std::array<std::unique_ptr<TableBase>, kTableKinds> tables_;
+  // Plain rows: changed ones (nullopt: deleted); in replay, all of them.
+  std::map<std::string, std::optional<std::string>, std::less<>> pending_;
+  // Stored plain rows already read (nullopt: known absent), live only.
+  std::unordered_map<std::string, std::optional<std::string>, StringHash, std::equal_to<>> read_;
+  IndexRows index_rows_ = IndexRows::kKeep;
+  std::function<void(std::string_view, std::string_view)> sink_;
+};
+
+// The projections of a ledger as of its last whole commit: the stored rows,
+// read as needed, and the events they are behind by (proj_size < size)
+// applied in memory. Valid while the ledger is.
+Result<std::unique_ptr<StateStore>> StoredState(const Ledger& ledger);
+// The projection state just after event `seq` was applied. At the last
+// event that is the stored projections (which `verify` proves equal to a
+// replay); earlier, the log prefix 0..seq replayed into memory. Rejected
+// when seq is past the log.
+Result<std::unique_ptr<StateStore>> StateAt(const Ledger& ledger, uint64_t seq);
+
+// ------------------------------------------------------------ Table<T>
+
+template <typename T>
+typename Table<T>::Entry* Table<T>::Load(std::string_view id) {
+  if (last_ != nullptr && last_->first == id) return last_;
+  if (Entry* e = map_.Find(id)) return last_ = e;
+  RowSource* rows = owner_->rows();
+  if (rows == nullptr || all_loaded_) return nullptr;
+  std::string key(T::kPrefix);
+  key.append(id);
+  std::optional<std::string> row = rows->GetRow(key);
+  Slot slot;
+  if (row) slot.value.emplace(T::DecodeRow(id, *row));
+  return last_ = map_.Add(std::string(id), std::move(slot));
+}
+
+template <typename T>
+void Table<T>::Prefetch(std::vector<std::string> ids) {
+  RowSource* rows = owner_->rows();
+  if (rows == nullptr || all_loaded_) return;
+  std::erase_if(ids, [&](const std::string& id) { return map_.Find(id) != nullptr; });
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  map_.Reserve(map_.size() + ids.size());
+  if (ids.size() >= kPrefetchScanMin) {
+    // Many: one pass over the kind's rows in key order reads each block
+    // once, where point reads would look each key up again.
+    size_t next = 0;
+    rows->ScanRows(T::kPrefix, [&](std::string_view key, std::string_view value) {
+      std::string_view id = key.substr(T::kPrefix.size());
+      while (next < ids.size() && std::string_view(ids[next]) < id) next++;
+      if (next == ids.size()) return false;
+      if (ids[next] == id) {
+        Slot slot;
+        slot.value.emplace(T::DecodeRow(id, value));
+        map_.Add(std::move(ids[next]), std::move(slot));
+        next++;
+      }
+      return true;
+    });
+    return;
+  }
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (const std::string& id : ids) keys.push_back(std::string(T::kPrefix) + id);
+  std::vector<std::optional<std::string>> found = rows->GetRows(keys);
+  VLEDGER_ASSERT(found.size() == ids.size());
+  for (size_t i = 0; i < ids.size(); i++) {
+    Slot slot;
+    if (found[i]) slot.value.emplace(T::DecodeRow(ids[i], *found[i]));
+    map_.Add(std::move(ids[i]), std::move(slot));
+  }
+}
+
+template <typename T>
+void Table<T>::LoadAll() {
+  RowSource* rows = owner_->rows();
+  if (rows == nullptr || all_loaded_) return;
+  rows->ScanRows(T::kPrefix, [&](std::string_view key, std::string_view value) {
+    std::string_view id = key.substr(T::kPrefix.size());
+    if (map_.Find(id) == nullptr) {
+      Slot slot;
+      slot.value.emplace(T::DecodeRow(id, value));
+      map_.Add(std::string(id), std::move(slot));
+    }
+    return true;
+  });
+  all_loaded_ = true;
+}
+
+}  // namespace vledger
