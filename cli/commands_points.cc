@@ -8,24 +8,12 @@
 
 #include "append.h"
 #include "context.h"
+#include "funds_cli.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/validate.h"
 
 namespace vledger::cli {
-
-// `balance --fund F`: fund balances belong to the funds commands
-// (commands_funds.cc), which define this function; the weak default below
-// answers until they do.
-Status FundBalanceCommand(Context& ctx, const std::string& fund, std::optional<uint64_t> at_seq);
-
-[[gnu::weak]] Status FundBalanceCommand(Context& ctx, const std::string& fund,
-                                        std::optional<uint64_t> at_seq) {
-  (void)ctx;
-  (void)at_seq;
-  return Status::Rejected("--fund: fund balances are not in this build yet (fund \"" + fund +
-                          "\")");
-}
 
 namespace {
 
