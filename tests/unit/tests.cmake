@@ -16,3 +16,12 @@ vledger_unit_test(limits_test vledger_projections vledger_store)
 vledger_unit_test(report_test vledger_projections)
 vledger_unit_test(age_test vledger_projections)
 vledger_unit_test(validate_test vledger_projections)
+
+# Unit tests of the application layer (app/): each makes its ledgers with
+# the real program (tests/unit/app_fixture.h), then calls app/ directly.
+function(vledger_app_test name)
+  vledger_unit_test(${name} vledger_app ${ARGN})
+  target_compile_definitions(${name} PRIVATE VLEDGER_BIN="$<TARGET_FILE:vledger>")
+  add_dependencies(${name} vledger)
+endfunction()
+vledger_app_test(app_append_test)
