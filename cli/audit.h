@@ -9,32 +9,19 @@
 #include <string>
 
 #include "context.h"
+#include "vledger/app/checkpoint.h"
 #include "vledger/ledger/checkpoint.h"
 #include "vledger/ledger/store.h"
 
 namespace vledger::cli {
 
-// A tree head the ledger has signed, with its note text.
-struct SignedHead {
-  Checkpoint head;
-  std::string text;  // the signed note to hand out
-};
+using app::SignedHead;
 
-// The checkpoint `prove`, `export` (and `checkpoint` itself) work at, per
-// SPEC section 5:
-//  - with a --key (it must be a registered, unrevoked admin key of this
-//    ledger, else Rejected): signs a fresh checkpoint at `size` (default the
-//    current size) and stores it beside the log. Before signing, every
-//    stored checkpoint is re-checked against the stored tree (a Fault
-//    refuses to sign when one no longer matches), so the ledger never signs
-//    two inconsistent heads. Only this store takes the writer lock.
-//  - without one: the stored checkpoint at `size`, or the newest stored one;
-//    Rejected when there is none. Its root is checked against the tree.
-// Checkpoints are signed at commit boundaries only (`--size` inside a
-// commit is Rejected), so every checkpoint can be exported as an archive of
-// whole, signed commits.
-Result<SignedHead> CheckpointForUse(Context& ctx, const Ledger& ledger,
-                                    std::optional<uint64_t> size);
+// app::CheckpointForUse with the CLI's session (--key given: sign).
+inline Result<SignedHead> CheckpointForUse(Context& ctx, const Ledger& ledger,
+                                           std::optional<uint64_t> size) {
+  return app::CheckpointForUse(ctx.Session(), ledger, size);
+}
 
 // `restore ARCHIVE`: checks the archive as `verify --archive` does (Fault
 // naming the problem), then writes it into the new folder `ledger_dir`

@@ -1,0 +1,155 @@
+#include "vledger/app/checkpoint.h"
+
+#include <sstream>
+
+#include "vledger/ledger/merkle.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/verify.h"
+
+namespace vledger::app {
+namespace {
+
+// ------------------------------------------------------- choosing a head
+
+std::string Sizes(uint64_t size) { return std::to_string(size); }
+
+// The --key as a signer of checkpoints of `size` events: registered
+// before event `size`, unrevoked, admin.
+Result<PrivateKey> AdminKey(const Session& session, const Ledger& ledger, uint64_t size) {
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, session.SigningKey());
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
+  auto record = LoadKey(*state, key.key_id());
+  if (!record) {
+    return Status::PermissionDenied("--key", "key " + key.key_id() + " is not registered in this ledger");
+  }
+  if (record->revoked_seq) {
+    return Status::PermissionDenied("--key", "key " + key.key_id() + " was revoked at seq " +
+                            std::to_string(*record->revoked_seq));
+  }
+  if (record->role != "admin") {
+    return Status::PermissionDenied("--key", "key " + key.key_id() + " has role " + record->role +
+                            "; checkpoints are signed by an admin key");
+  }
+  if (size > 0 && record->registered_seq >= size) {
+    return Status::FailedPrecondition("--size", "key " + key.key_id() + " was registered at seq " +
+                            std::to_string(record->registered_seq) +
+                            "; it signs checkpoints of later sizes only");
+  }
+  return key;
+}
+
+Result<std::string> LedgerOrigin(const Ledger& ledger) {
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
+  auto meta = LoadMeta(*state);
+  if (!meta) return Status::Corruption(ledger.dir() + ": the ledger has no genesis");
+  return meta->origin;
+}
+
+// Refuses sizes past the end, the empty tree, and sizes inside a commit.
+Status CheckSignableSize(const Ledger& ledger, uint64_t size) {
+  if (size == 0) return Status::InvalidInput("--size", "a checkpoint covers at least the genesis (1)");
+  if (size > ledger.size()) {
+    return Status::InvalidInput("--size", Sizes(size) + " is past the end of the log (size " +
+                            Sizes(ledger.size()) + ")");
+  }
+  VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, ledger.CommitOf(size - 1));
+  if (commit.last != size - 1) {
+    return Status::InvalidInput("--size", Sizes(size) + " splits commit " +
+                            std::to_string(commit.first) + ".." + std::to_string(commit.last) +
+                            "; checkpoints are signed at commit boundaries (try " +
+                            Sizes(commit.first) + " or " + Sizes(commit.last + 1) + ")");
+  }
+  return Status::Ok();
+}
+
+// Parses a stored checkpoint and checks its signature and its root
+// against the stored tree (verify.h).
+Result<Checkpoint> CheckStoredHead(const Ledger& ledger, const std::string& origin, uint64_t size,
+                                   std::string_view text) {
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
+  return CheckStoredCheckpoint(ledger, *state, origin, size, text);
+}
+
+// Every stored head must still match the tree: then a new head, computed
+// from the same append-only tree, is consistent with all of them.
+Status CheckAllStoredHeads(const Ledger& ledger, const std::string& origin) {
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
+  Status st = CheckStoredCheckpoints(ledger, *state, origin);
+  if (st.code() == Code::kVerificationFailed) return st.WithPrefix("refusing to sign");
+  return st;
+}
+
+// A note with the signature lines of both (same body): the stored note at
+// a size carries every admin signature made at that size.
+Result<std::string> MergeSignatures(const std::string& stored, const std::string& fresh) {
+  size_t a = stored.find("\n\n"), b = fresh.find("\n\n");
+  VLEDGER_ASSERT(b != std::string::npos);
+  if (a == std::string::npos || stored.substr(0, a) != fresh.substr(0, b)) {
+    return Status::VerificationFailed("refusing to sign: the stored checkpoint of this size differs");
+  }
+  std::string merged = stored;
+  std::istringstream lines(fresh.substr(b + 2));
+  for (std::string line; std::getline(lines, line);) {
+    if (merged.find("\n" + line + "\n") == std::string::npos) merged += line + "\n";
+  }
+  return merged;
+}
+
+Result<SignedHead> SignAndStore(const Session& session, const Ledger& ledger,
+                                std::optional<uint64_t> size) {
+  uint64_t n = size.value_or(ledger.size());
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, AdminKey(session, ledger, n));
+  VLEDGER_TRY(CheckSignableSize(ledger, n));
+  VLEDGER_ASSIGN_OR_RETURN(std::string origin, LedgerOrigin(ledger));
+  if (!IsValidNoteKeyName(origin)) {
+    return Status::FailedPrecondition("the ledger's origin \"" + origin + "\" cannot name a note key");
+  }
+  VLEDGER_TRY(CheckAllStoredHeads(ledger, origin));
+  VLEDGER_ASSIGN_OR_RETURN(Hash root, ledger.MerkleRootAt(n));
+  SignedHead out{Checkpoint{origin, n, root}, ""};
+  out.text = SignCheckpoint(out.head, key);
+  // The writer lock only for the store itself.
+  VLEDGER_ASSIGN_OR_RETURN(auto writer, session.OpenWriter());
+  VLEDGER_ASSIGN_OR_RETURN(auto stored, writer->GetCheckpoint(n));
+  std::string to_store = out.text;
+  if (stored) {
+    VLEDGER_TRY(CheckStoredHead(*writer, origin, n, *stored).status());
+    VLEDGER_ASSIGN_OR_RETURN(to_store, MergeSignatures(*stored, out.text));
+  }
+  if (!stored || *stored != to_store) VLEDGER_TRY(writer->PutCheckpoint(n, to_store));
+  return out;
+}
+
+Result<SignedHead> StoredHead(const Ledger& ledger, std::optional<uint64_t> size) {
+  VLEDGER_ASSIGN_OR_RETURN(std::string origin, LedgerOrigin(ledger));
+  std::optional<std::pair<uint64_t, std::string>> found;
+  if (size) {
+    VLEDGER_ASSIGN_OR_RETURN(auto text, ledger.GetCheckpoint(*size));
+    if (!text) {
+      return Status::NotFound("--size", "no checkpoint is stored at size " + Sizes(*size) +
+                              " (sign one by giving an admin --key)");
+    }
+    found.emplace(*size, std::move(*text));
+  } else {
+    VLEDGER_ASSIGN_OR_RETURN(found, ledger.LatestCheckpoint());
+    if (!found) {
+      return Status::FailedPrecondition(
+          "no checkpoint is stored yet (give an admin --key to sign one, or run "
+          "`vledger checkpoint --key ADMIN.key`)");
+    }
+  }
+  VLEDGER_ASSIGN_OR_RETURN(Checkpoint head,
+                           CheckStoredHead(ledger, origin, found->first, found->second));
+  return SignedHead{head, found->second};
+}
+
+}  // namespace
+
+Result<SignedHead> CheckpointForUse(const Session& session, const Ledger& ledger,
+                                    std::optional<uint64_t> size) {
+  if (!session.options().key_path.empty()) return SignAndStore(session, ledger, size);
+  return StoredHead(ledger, size);
+}
+
+
+}  // namespace vledger::app
