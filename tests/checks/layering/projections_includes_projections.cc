@@ -1,0 +1,3 @@
+// Compiles with the projections layer's include folders: the control for
+// projections_includes_app.cc (tests/checks/tests.cmake).
+#include "vledger/projections/state.h"

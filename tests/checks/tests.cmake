@@ -1,0 +1,39 @@
+# Checks that keep the layering, CI and documents honest (tests/checks/).
+
+# scripts/test cannot pass by accident: a ctest run that ran no test, or a
+# fuzz step with no target, fails it.
+add_test(NAME check.no_tests COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/no_tests.sh)
+
+# No public header (ledger/, projections/, app/ include folders) includes a
+# third-party header or a header of a layer above its own.
+add_test(NAME check.public_headers
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/public_headers.py
+                 ${CMAKE_CURRENT_SOURCE_DIR})
+
+# A wrong-way include fails to compile: a translation unit is compiled
+# (syntax only) with exactly the include folders a layer's library is built
+# with. Including a header of a layer above must fail because the header is
+# not found; the control, a header of the layer itself, must compile, so the
+# failure is the layering's and not a broken command.
+# vledger_layering_check(NAME TARGET SOURCE [MISSING_HEADER])
+function(vledger_layering_check name target source)
+  set(includes $<FILTER:$<TARGET_PROPERTY:${target},INCLUDE_DIRECTORIES>,EXCLUDE,^/usr/include/?$>)
+  add_test(NAME check.layering.${name}
+           COMMAND ${CMAKE_CXX_COMPILER} -std=c++${CMAKE_CXX_STANDARD} -fsyntax-only
+                   "$<$<BOOL:${includes}>:-I$<JOIN:${includes},;-I>>"
+                   ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/layering/${source}
+           COMMAND_EXPAND_LISTS)
+  if(ARGC GREATER 3)
+    # gcc: "vledger/app/append.h: No such file"; clang: "'vledger/app/append.h' file not found"
+    string(REPLACE "." "\\." missing "${ARGV3}")
+    set_tests_properties(check.layering.${name} PROPERTIES
+                         PASS_REGULAR_EXPRESSION "${missing}'?:? (No such file|file not found)")
+  endif()
+endfunction()
+vledger_layering_check(ledger_cannot_include_projections vledger_store
+                       ledger_includes_projections.cc vledger/projections/state.h)
+vledger_layering_check(ledger_includes_ledger vledger_store ledger_includes_ledger.cc)
+vledger_layering_check(projections_cannot_include_app vledger_projections
+                       projections_includes_app.cc vledger/app/append.h)
+vledger_layering_check(projections_includes_projections vledger_projections
+                       projections_includes_projections.cc)
