@@ -11,12 +11,14 @@
 #include <string>
 #include <vector>
 
+#include "points_harness.h"
 #include "vledger/ledger/checkpoint.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/ledger/crypto.h"
+#include "vledger/ledger/store.h"
 #include "vledger/projections/csv.h"
 #include "vledger/projections/money.h"
-#include "vledger/ledger/store.h"
+#include "vledger/projections/points.h"
 #include "vledger/projections/validate.h"
 
 namespace vledger {
@@ -105,7 +107,8 @@ TEST(Limits, CheckpointNoteAcceptsBytesMaxRejectsOneMore) {
   std::string at = NoteOfSize(kNoteBytesMax);
   EXPECT_TRUE(ParseCheckpoint(at).ok());
   EXPECT_TRUE(VerifyCheckpoint(at, TestKey().public_key(), nullptr).ok());
-  EXPECT_EQ(ParseCheckpoint(NoteOfSize(kNoteBytesMax + 1)).status().code(), Code::kVerificationFailed);
+  EXPECT_EQ(ParseCheckpoint(NoteOfSize(kNoteBytesMax + 1)).status().code(),
+            Code::kVerificationFailed);
 }
 
 TEST(Limits, TlogProofAcceptsPathHashesMaxRejectsOneMore) {
@@ -126,7 +129,8 @@ TEST(Limits, TlogProofAcceptsBytesMaxRejectsOneMore) {
 }
 
 TEST(Limits, ConsistencyProofAcceptsHashesMaxRejectsOneMore) {
-  EXPECT_TRUE(ParseConsistencyProof(FormatConsistencyProof(Hashes(kConsistencyProofHashesMax))).ok());
+  EXPECT_TRUE(
+      ParseConsistencyProof(FormatConsistencyProof(Hashes(kConsistencyProofHashesMax))).ok());
   EXPECT_EQ(ParseConsistencyProof(FormatConsistencyProof(Hashes(kConsistencyProofHashesMax + 1)))
                 .status()
                 .code(),
@@ -265,6 +269,68 @@ TEST_F(CommitLimit, AcceptsCommitEventsMaxRejectsOneMore) {
   auto past = txn->Commit(key_);
   EXPECT_EQ(past.status().code(), Code::kInvalidInput);
   EXPECT_EQ(ledger_->size(), kCommitEventsMax);
+}
+
+// --------------------------------------------------------------- points
+
+// One village V1 with a collector, a reviewer and resident R1.
+class PointsLimit : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    t.Must("admin", VillageRegistered{"V1", "甲村"});
+    t.AddKey("col", "collector", {"V1"});
+    t.AddKey("rev", "reviewer", {"V1"});
+    t.Must("col", HouseholdRegistered{"H1", "V1", testing::RefOf("H1")});
+    t.Must("col", ResidentRegistered{"R1", "V1", "H1", false, testing::RefOf("R1")});
+  }
+  static RuleDefined Rule(const std::string& code, int64_t points) {
+    return RuleDefined{code, "", "孝老爱亲", "", points, false, 0, 0, 0, ""};
+  }
+  void Refused(const std::string& who, EventBody body, const std::string& text) {
+    Status st = t.Append(who, std::move(body));
+    EXPECT_EQ(st.code(), Code::kInvalidInput) << st.message();
+    EXPECT_NE(st.message().find(text), std::string::npos) << st.message();
+  }
+  testing::TestLedger t;
+};
+
+TEST_F(PointsLimit, EntryAcceptsPointsMaxRejectsOneMore) {
+  t.Must("admin", Rule("BIG", kEntryPointsMax));
+  t.Must("admin", Rule("BIGDEDUCT", -kEntryPointsMax));
+  Refused("admin", Rule("BIGGER", kEntryPointsMax + 1), "beyond the limit");
+  Refused("admin", Rule("BIGGERDEDUCT", -kEntryPointsMax - 1), "beyond the limit");
+  PointsAwarded award;
+  award.resident = "R1";
+  award.rule = "BIG";
+  award.points = kEntryPointsMax;
+  award.occurred_on = "2021-09-01";
+  t.Must("col", award);
+}
+
+TEST_F(PointsLimit, RedeemAcceptsQuantityMaxRejectsOneMore) {
+  t.Must("admin", Rule("AW", 5));
+  PointsAwarded award;
+  award.resident = "R1";
+  award.rule = "AW";
+  award.points = 5;
+  award.occurred_on = "2021-09-01";
+  t.Must("col", award);
+  t.Must("col", PointsRedeemed{"R1", "S1", "盐", kRedeemQuantityMax, 1});
+  Refused("col", PointsRedeemed{"R1", "S1", "盐", kRedeemQuantityMax + 1, 1}, "quantity");
+}
+
+// kReviewSeqsMax is private to apply_points.cc.
+TEST_F(PointsLimit, ReviewAcceptsSeqsMaxRejectsOneMore) {
+  constexpr size_t kReviewSeqs = 10'000;
+  std::vector<uint64_t> at;
+  for (uint64_t seq = 1'000'000; at.size() < kReviewSeqs; seq++) at.push_back(seq);
+  // At the bound the size passes; the seqs, never written, are refused next.
+  Status at_bound = t.Append("rev", EntriesReviewed{"V1", at, {}});
+  EXPECT_EQ(at_bound.code(), Code::kInvalidInput);
+  EXPECT_EQ(at_bound.message().find("entries per review"), std::string::npos) << at_bound.message();
+  std::vector<uint64_t> past = at;
+  past.push_back(past.back() + 1);
+  Refused("rev", EntriesReviewed{"V1", past, {}}, "at most 10000 entries per review");
 }
 
 }  // namespace
