@@ -10,6 +10,11 @@ add_test(NAME check.public_headers
          COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/public_headers.py
                  ${CMAKE_CURRENT_SOURCE_DIR})
 
+# docs/LIMITS.md names constants, functions, files and tests that exist; no
+# file cites a path outside the repository.
+add_test(NAME check.docs COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/docs.py
+                                 ${CMAKE_CURRENT_SOURCE_DIR})
+
 # A wrong-way include fails to compile: a translation unit is compiled
 # (syntax only) with exactly the include folders a layer's library is built
 # with. Including a header of a layer above must fail because the header is
