@@ -35,6 +35,9 @@ set_tests_properties(scenario.keys PROPERTIES TIMEOUT 900)
 # The test clock (VLEDGER_NOW, time never going backwards) and request ids across keys.
 add_test(NAME scenario.clock COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/clock.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.clock PROPERTIES TIMEOUT 900)
+# The bounds of docs/LIMITS.md only the program reaches (options, files, the terminal).
+add_test(NAME scenario.limits COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/limits.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.limits PROPERTIES TIMEOUT 900)
 add_test(NAME scenario.people COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/people.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.people PROPERTIES TIMEOUT 900)
 # A full disk: a small tmpfs (needs root to mount; skipped, exit 77, elsewhere).
