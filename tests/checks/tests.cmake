@@ -3,6 +3,9 @@
 # scripts/test cannot pass by accident: a ctest run that ran no test, or a
 # fuzz step with no target, fails it.
 add_test(NAME check.no_tests COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/no_tests.sh)
+# scripts/format refuses any clang-format but 14 (the version Debian 12 ships).
+add_test(NAME check.format_pinned
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/format_pinned.sh)
 
 # No public header (ledger/, projections/, app/ include folders) includes a
 # third-party header or a header of a layer above its own.
