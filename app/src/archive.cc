@@ -1,24 +1,32 @@
-// The auditors' toolkit, part two: the portable archive (SPEC section 5).
-//   export FILE --public|--full [--size N]   write one at a checkpoint
-//   verify --archive FILE [--checkpoint F] [--pub KEY]
-//                                            check one with no ledger at all
-// Both stream: memory stays flat in the log's length (see ArchiveEvents for
-// the one structure that grows, by 8 bytes per 256 events).
+// The portable archive (archive.h): export, verify --archive, and the
+// archive half of restore.
+#include "vledger/app/archive.h"
+
 #include <filesystem>
-#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_set>
 
-#include "audit.h"
-#include "progress.h"
-#include "vledger/projections/accounts.h"
+#include "archive_restore.h"
+#include "vledger/app/audit.h"
+#include "vledger/app/checkpoint.h"
 #include "vledger/ledger/archive.h"
 #include "vledger/ledger/codec.h"
+#include "vledger/ledger/merkle.h"
+#include "vledger/ledger/store.h"
+#include "vledger/projections/accounts.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/verify.h"
 
-namespace vledger::cli {
+namespace vledger::app {
 namespace {
+
+using Json = nlohmann::ordered_json;
+
+void Tell(const ArchiveProgress& progress, std::string_view stage, uint64_t done, uint64_t total) {
+  if (progress) progress(stage, done, total);
+}
 
 // ------------------------------------------------------------- export
 
@@ -39,9 +47,9 @@ struct ExportCounts {
 
 // Events and commits of the first `size` events, re-hashed on the way out
 // so a damaged store never ships as a valid-looking archive.
-Status ExportLog(const Ledger& ledger, const Checkpoint& head, ArchiveWriter& out,
-                 std::unordered_set<std::string>* refs, ExportCounts* counts) {
-  ProgressBar progress("export", head.size);
+Status ExportLog(const Ledger& ledger, const vledger::Checkpoint& head, ArchiveWriter& out,
+                 std::unordered_set<std::string>* refs, ExportCounts* counts,
+                 const ArchiveProgress& progress) {
   Sha256Hasher hasher;
   StreamingMerkleRoot tree;
   Hash prev = kZeroHash;
@@ -49,8 +57,9 @@ Status ExportLog(const Ledger& ledger, const Checkpoint& head, ArchiveWriter& ou
       head.size,
       [&](const StoredEvent& e) -> Status {
         if (RecordHash(hasher, e.seq, prev, e.canonical) != e.hash) {
-          return Status::Fault("seq " + std::to_string(e.seq) +
-                               ": stored hash does not match the event (run `vledger verify`)");
+          return Status::VerificationFailed(
+                     "stored hash does not match the event (run `vledger verify`)")
+              .WithSeq(e.seq);
         }
         if (refs != nullptr) {
           VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
@@ -59,7 +68,7 @@ Status ExportLog(const Ledger& ledger, const Checkpoint& head, ArchiveWriter& ou
         tree.Add(e.hash);
         prev = e.hash;
         counts->events++;
-        if ((e.seq & 0xfff) == 0) progress.Update(e.seq);
+        if ((e.seq & 0xfff) == 0) Tell(progress, "export", e.seq, head.size);
         return out.Write(ArchiveEvent{e.seq, AsString(e.hash), e.canonical});
       },
       [&](const CommitRecord& c) -> Status {
@@ -67,7 +76,7 @@ Status ExportLog(const Ledger& ledger, const Checkpoint& head, ArchiveWriter& ou
         return out.Write(c);
       }));
   if (counts->events != head.size || tree.Root() != head.root) {
-    return Status::Fault(
+    return Status::VerificationFailed(
         "the stored events do not give the checkpoint's root (run `vledger verify`)");
   }
   return Status::Ok();
@@ -76,7 +85,7 @@ Status ExportLog(const Ledger& ledger, const Checkpoint& head, ArchiveWriter& ou
 // A full archive at an older size holds the records of its events; one
 // erased since (after the archive's last event) cannot be in it, and an
 // archive without it would not verify.
-Status CheckErasedSince(const Ledger& ledger, const Checkpoint& head,
+Status CheckErasedSince(const Ledger& ledger, const vledger::Checkpoint& head,
                         const std::unordered_set<std::string>& refs) {
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
   for (const std::string& ref : refs) {
@@ -84,12 +93,13 @@ Status CheckErasedSince(const Ledger& ledger, const Checkpoint& head,
     if (!owner || !owner->erased || owner->erased_seq < head.size) continue;
     std::optional<uint64_t> seq;
     std::string who = PersonOwnerName(*state, *owner, &seq);
-    return Status::Rejected("--size: the person record of " + who + " was erased at seq " +
-                            std::to_string(owner->erased_seq) + ", after size " +
-                            std::to_string(head.size) + "; a full archive at size " +
-                            std::to_string(head.size) +
-                            " cannot hold it (export --public, or --full at a size above " +
-                            std::to_string(owner->erased_seq) + ")");
+    return Status::FailedPrecondition(
+        "--size", "the person record of " + who + " was erased at seq " +
+                      std::to_string(owner->erased_seq) + ", after size " +
+                      std::to_string(head.size) + "; a full archive at size " +
+                      std::to_string(head.size) +
+                      " cannot hold it (export --public, or --full at a size above " +
+                      std::to_string(owner->erased_seq) + ")");
   }
   return Status::Ok();
 }
@@ -99,66 +109,13 @@ Status ExportPersons(const Ledger& ledger, ArchiveWriter& out,
   return ledger.ScanPersonRecords([&](const Ledger::StoredPerson& stored) -> Status {
     if (refs != nullptr && refs->count(std::string(stored.ref)) == 0) return Status::Ok();
     if (!stored.record.ok()) {
-      return Status::Fault("person record " + Hex(stored.ref) +
-                           " is malformed (run `vledger verify`)");
+      return Status::VerificationFailed("person record " + Hex(stored.ref) +
+                                        " is malformed (run `vledger verify`)");
     }
     counts->persons++;
     return out.Write(ArchivePerson{std::string(stored.ref), stored.record->salt,
                                    EncodePerson(stored.record->person)});
   });
-}
-
-Status ExportCommand(Context& ctx, const std::string& path, bool is_public, bool full,
-                     std::optional<uint64_t> size) {
-  if (is_public == full) return Status::Usage("export: give exactly one of --public and --full");
-  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  VLEDGER_ASSIGN_OR_RETURN(SignedHead head, CheckpointForUse(ctx, *ledger, size));
-  VLEDGER_ASSIGN_OR_RETURN(CommitRecord last, ledger->CommitOf(head.head.size - 1));
-  if (last.last + 1 != head.head.size) {
-    return Status::Rejected("the checkpoint of size " + std::to_string(head.head.size) +
-                            " splits commit " + std::to_string(last.first) + ".." +
-                            std::to_string(last.last) + "; sign one at a commit boundary");
-  }
-  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
-  auto meta = LoadMeta(*state);
-  if (!meta) return Status::Unavailable(ledger->dir() + ": the ledger has no genesis");
-  VLEDGER_ASSIGN_OR_RETURN(uint64_t withheld, ledger->PersonsWithheld());
-  if (full && withheld > 0) {
-    return Status::Rejected(
-        "--full: this ledger was restored from a public archive and holds no "
-        "person records of its first " +
-        std::to_string(withheld) + " events (export --public)");
-  }
-  VLEDGER_ASSIGN_OR_RETURN(ArchiveWriter out, ArchiveWriter::Create(path, full ? 0600 : 0644));
-  VLEDGER_TRY(out.Write(ArchiveHeader{meta->origin, meta->name, kArchiveFormatVersion, is_public}));
-  // A full archive holds the records its events commit to. At the current
-  // size that is every stored record; at an older size, only those of the
-  // archived events, found by decoding them (a set bounded by persons).
-  std::unordered_set<std::string> refs;
-  bool filter = full && head.head.size < ledger->size();
-  ExportCounts counts;
-  VLEDGER_TRY(ExportLog(*ledger, head.head, out, filter ? &refs : nullptr, &counts));
-  if (filter) VLEDGER_TRY(CheckErasedSince(*ledger, head.head, refs));
-  if (full) VLEDGER_TRY(ExportPersons(*ledger, out, filter ? &refs : nullptr, &counts));
-  VLEDGER_TRY(out.Write(ArchiveCheckpoint{head.text}));
-  VLEDGER_TRY(out.Finish());
-  if (ctx.options.json) {
-    ctx.PrintJson(Json{{"file", path},
-                       {"kind", full ? "full" : "public"},
-                       {"events", counts.events},
-                       {"commits", counts.commits},
-                       {"persons", counts.persons},
-                       {"size", head.head.size},
-                       {"root", Hex(head.head.root)},
-                       {"bytes", out.bytes_written()}});
-  } else {
-    ctx.PrintLine("wrote " + path + " (" + (full ? "full" : "public") +
-                  "): " + std::to_string(counts.events) + " events, " +
-                  std::to_string(counts.commits) + " commits, " + std::to_string(counts.persons) +
-                  " person records, at the checkpoint of size " + std::to_string(head.head.size) +
-                  " (root " + Hex(head.head.root) + ")");
-  }
-  return Status::Ok();
 }
 
 // ------------------------------------------------------ verify --archive
@@ -182,7 +139,8 @@ class ArchiveEvents {
 
   Result<Event> Read(uint64_t seq) {
     if (seq >= known_) {
-      return Status::Fault("event " + std::to_string(seq) + " is not earlier in the archive");
+      return Status::VerificationFailed("event " + std::to_string(seq) +
+                                        " is not earlier in the archive");
     }
     uint64_t block = seq / kBlockEvents;
     if (block != cached_block_ || seq - block * kBlockEvents >= cached_.size()) {
@@ -209,7 +167,7 @@ class ArchiveEvents {
       if (std::holds_alternative<CommitRecord>(*entry)) continue;
       auto* e = std::get_if<ArchiveEvent>(&*entry);
       if (e == nullptr || e->seq != next) {
-        return Status::Fault("archive changed while it was read");
+        return Status::VerificationFailed("archive changed while it was read");
       }
       cached_.push_back(std::move(e->canonical));
       next++;
@@ -232,19 +190,20 @@ struct ArchiveOutcome {
   std::string problem;
   ArchiveHeader header;
   uint64_t events = 0, commits = 0, persons = 0;
-  Checkpoint head;
+  vledger::Checkpoint head;
   std::string signed_by;  // key id that signed the checkpoint
 };
 
 class ArchiveCheck {
  public:
-  ArchiveCheck(std::string path, const PublicKey* trusted)
+  ArchiveCheck(std::string path, const PublicKey* trusted, const ArchiveProgress& progress)
       : path_(std::move(path)),
         trusted_(trusted),
+        progress_(progress),
         events_(path_),
         chain_([this](uint64_t seq) { return events_.Read(seq); }) {}
 
-  // Rejected when the file cannot be read; every fault in it is an outcome.
+  // Refused when the file cannot be read; every fault in it is an outcome.
   Result<ArchiveOutcome> Run() {
     VLEDGER_ASSIGN_OR_RETURN(ArchiveReader reader, ArchiveReader::Open(path_));
     Status st = Stream(reader);
@@ -261,7 +220,7 @@ class ArchiveCheck {
  private:
   Status Fail(std::optional<uint64_t> seq, const std::string& problem) {
     out_.seq = seq;
-    return Status::Fault(problem);
+    return Status::VerificationFailed(problem);
   }
   Status Chain(Status st) {
     if (!st.ok()) out_.seq = chain_.fault_seq();
@@ -272,7 +231,7 @@ class ArchiveCheck {
   Status Stream(ArchiveReader& reader) {
     std::error_code ec;
     uint64_t file_bytes = std::filesystem::file_size(path_, ec);
-    ProgressBar progress("verify", ec ? 0 : file_bytes);
+    if (ec) file_bytes = 0;
     enum { kStart, kLog, kPersons, kEnd } phase = kStart;
     while (true) {
       uint64_t at = reader.offset();
@@ -294,7 +253,7 @@ class ArchiveCheck {
       if (auto* e = std::get_if<ArchiveEvent>(&*entry)) {
         if (phase != kLog) return Fail(e->seq, where + " is an event after the person records");
         VLEDGER_TRY(AddEvent(*e, at));
-        if ((e->seq & 0xfff) == 0) progress.Update(at);
+        if ((e->seq & 0xfff) == 0) Tell(progress_, "verify", at, file_bytes);
       } else if (auto* c = std::get_if<CommitRecord>(&*entry)) {
         if (phase != kLog) return Fail(c->first, where + " is a commit after the person records");
         VLEDGER_TRY(Chain(chain_.AddCommit(*c)));
@@ -388,7 +347,7 @@ class ArchiveCheck {
         return Status::Ok();
       }
     }
-    return Status::Fault(
+    return Status::VerificationFailed(
         "the archive's checkpoint signature does not verify under any active admin key of the "
         "archived ledger");
   }
@@ -401,20 +360,22 @@ class ArchiveCheck {
     auto meta = LoadMeta(chain_.state());
     VLEDGER_ASSERT(meta.has_value());  // the chain verified, so it has a genesis
     if (out_.header.origin != meta->origin || head->origin != meta->origin) {
-      return Status::Fault("origins differ: ledger " + meta->origin + ", header " +
-                           out_.header.origin + ", checkpoint " + head->origin);
+      return Status::VerificationFailed("origins differ: ledger " + meta->origin + ", header " +
+                                        out_.header.origin + ", checkpoint " + head->origin);
     }
     if (out_.header.ledger_name != meta->name) {
-      return Status::Fault("the header names the ledger \"" + out_.header.ledger_name +
-                           "\" but its genesis \"" + meta->name + "\"");
+      return Status::VerificationFailed("the header names the ledger \"" + out_.header.ledger_name +
+                                        "\" but its genesis \"" + meta->name + "\"");
     }
     if (head->size != chain_.size()) {
-      return Status::Fault("the checkpoint covers " + std::to_string(head->size) +
-                           " events but the archive holds " + std::to_string(chain_.size()));
+      return Status::VerificationFailed("the checkpoint covers " + std::to_string(head->size) +
+                                        " events but the archive holds " +
+                                        std::to_string(chain_.size()));
     }
     if (head->root != chain_.MerkleRoot()) {
-      return Status::Fault("the Merkle root of the archived events " + Hex(chain_.MerkleRoot()) +
-                           " is not the checkpoint's root " + Hex(head->root));
+      return Status::VerificationFailed("the Merkle root of the archived events " +
+                                        Hex(chain_.MerkleRoot()) +
+                                        " is not the checkpoint's root " + Hex(head->root));
     }
     return Status::Ok();
   }
@@ -422,8 +383,8 @@ class ArchiveCheck {
   Status CheckTotals() {
     for (const auto& [unit, total] : UnitTotals(chain_.state())) {
       if (total != 0) {
-        return Status::Fault("postings in unit " + unit + " sum to " + std::to_string(total) +
-                             ", not zero");
+        return Status::VerificationFailed("postings in unit " + unit + " sum to " +
+                                          std::to_string(total) + ", not zero");
       }
     }
     return Status::Ok();
@@ -431,6 +392,7 @@ class ArchiveCheck {
 
   std::string path_;
   const PublicKey* trusted_;
+  const ArchiveProgress& progress_;
   ArchiveEvents events_;
   ChainVerifier chain_;
   ArchiveOutcome out_;
@@ -441,30 +403,25 @@ class ArchiveCheck {
   size_t next_owner_ = 0;
 };
 
-Status Report(Context& ctx, const std::string& path, const ArchiveOutcome& out) {
-  if (ctx.options.json) {
-    if (out.ok) {
-      ctx.PrintJson(Json{{"ok", true},
-                         {"events", out.events},
-                         {"root", Hex(out.head.root)},
-                         {"origin", out.head.origin},
-                         {"public", out.header.is_public},
-                         {"commits", out.commits},
-                         {"persons", out.persons},
-                         {"signedBy", out.signed_by}});
-    } else {
-      Json seq = out.seq ? Json(*out.seq) : Json(nullptr);
-      ctx.PrintJson(Json{{"ok", false}, {"seq", seq}, {"problem", out.problem}});
-    }
-  } else if (out.ok) {
-    ctx.PrintLine("ok: archive " + path + ": " + std::to_string(out.events) + " events, " +
-                  std::to_string(out.commits) + " commits, " + std::to_string(out.persons) +
-                  " person records; Merkle root " + Hex(out.head.root) +
-                  " matches its checkpoint, signed by key " + out.signed_by);
-  }
+// The failed verification a result's first fault makes.
+Status ArchiveFault(const std::string& path, const ArchiveOutcome& out) {
   if (out.ok) return Status::Ok();
   std::string where = out.seq ? "seq " + std::to_string(*out.seq) + ": " : "";
-  return Status::Fault("archive " + path + " does not verify: " + where + out.problem);
+  return Status::VerificationFailed("archive " + path + " does not verify: " + where + out.problem);
+}
+
+VerifyArchiveResult ResultOf(const std::string& path, const ArchiveOutcome& out) {
+  VerifyArchiveResult r;
+  r.fault = ArchiveFault(path, out);
+  r.seq = out.seq;
+  r.problem = out.problem;
+  r.is_public = out.header.is_public;
+  r.events = out.events;
+  r.commits = out.commits;
+  r.persons = out.persons;
+  r.head = out.head;
+  r.signed_by = out.signed_by;
+  return r;
 }
 
 // ------------------------------------------------------------- restore
@@ -472,13 +429,13 @@ Status Report(Context& ctx, const std::string& path, const ArchiveOutcome& out) 
 // Writes the archive `path` (verified just before) into the new, empty
 // ledger: each commit with its recorded signature, the person records, the
 // checkpoint; then the projections by replay, as `rebuild` makes them.
-Status WriteArchive(Ledger& ledger, const std::string& path) {
+Status WriteArchive(Ledger& ledger, const std::string& path, const ArchiveProgress& progress) {
   VLEDGER_ASSIGN_OR_RETURN(ArchiveReader reader, ArchiveReader::Open(path));
   std::unique_ptr<WriteTxn> txn = ledger.BeginWrite();
   std::vector<ArchivePerson> persons;
   std::error_code ec;
   uint64_t file_bytes = std::filesystem::file_size(path, ec);
-  ProgressBar progress("restore", ec ? 0 : file_bytes);
+  if (ec) file_bytes = 0;
   while (true) {
     uint64_t at = reader.offset();
     VLEDGER_ASSIGN_OR_RETURN(auto entry, reader.Next());
@@ -487,9 +444,9 @@ Status WriteArchive(Ledger& ledger, const std::string& path) {
       VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e->canonical));
       uint64_t seq = txn->AddEvent(std::move(e->canonical), std::move(event));
       if (seq != e->seq || AsView(txn->HashOf(seq)) != e->hash) {
-        return Status::Fault("seq " + std::to_string(e->seq) + " changed while it was read");
+        return Status::VerificationFailed("changed while it was read").WithSeq(e->seq);
       }
-      if ((seq & 0xfff) == 0) progress.Update(at);
+      if ((seq & 0xfff) == 0) Tell(progress, "restore", at, file_bytes);
     } else if (auto* c = std::get_if<CommitRecord>(&*entry)) {
       VLEDGER_ASSIGN_OR_RETURN(CommitRecord written, txn->CommitSigned(*c));
       (void)written;
@@ -500,11 +457,12 @@ Status WriteArchive(Ledger& ledger, const std::string& path) {
         persons.clear();
       }
     } else if (auto* cp = std::get_if<ArchiveCheckpoint>(&*entry)) {
-      VLEDGER_ASSIGN_OR_RETURN(Checkpoint head, ParseCheckpoint(cp->text));
+      VLEDGER_ASSIGN_OR_RETURN(vledger::Checkpoint head, ParseCheckpoint(cp->text));
       VLEDGER_TRY(ledger.PutCheckpoint(head.size, cp->text));
     }
   }
-  if (txn->pending_events() != 0) return Status::Fault("the archive ends inside a commit");
+  if (txn->pending_events() != 0)
+    return Status::VerificationFailed("the archive ends inside a commit");
   txn.reset();
   if (!persons.empty()) VLEDGER_TRY(ledger.RestorePersons(persons));
   return RebuildProjections(ledger).status();
@@ -512,88 +470,143 @@ Status WriteArchive(Ledger& ledger, const std::string& path) {
 
 }  // namespace
 
-Result<bool> RestoreArchive(const std::string& archive, const std::string& ledger_dir) {
-  std::error_code ec;
-  if (std::filesystem::exists(ledger_dir, ec)) {
-    return Status::Rejected("--ledger: " + ledger_dir +
-                            " already exists; restore makes a new ledger folder");
+// ---------------------------------------------------------------- export
+
+Result<ExportResult> Export(const Session& session, const ExportRequest& request) {
+  const bool full = request.kind == ArchiveKind::kFull;
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
+  VLEDGER_ASSIGN_OR_RETURN(SignedHead head, CheckpointForUse(session, *ledger, request.size));
+  VLEDGER_ASSIGN_OR_RETURN(CommitRecord last, ledger->CommitOf(head.head.size - 1));
+  if (last.last + 1 != head.head.size) {
+    return Status::FailedPrecondition("the checkpoint of size " + std::to_string(head.head.size) +
+                                      " splits commit " + std::to_string(last.first) + ".." +
+                                      std::to_string(last.last) +
+                                      "; sign one at a commit boundary");
   }
-  // The whole archive is checked before anything is written.
-  ArchiveCheck check(archive, nullptr);
-  VLEDGER_ASSIGN_OR_RETURN(ArchiveOutcome checked, check.Run());
-  if (!checked.ok) {
-    std::string where = checked.seq ? "seq " + std::to_string(*checked.seq) + ": " : "";
-    return Status::Fault("archive " + archive + " does not verify: " + where + checked.problem);
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
+  auto meta = LoadMeta(*state);
+  if (!meta) return Status::Corruption(ledger->dir() + ": the ledger has no genesis");
+  VLEDGER_ASSIGN_OR_RETURN(uint64_t withheld, ledger->PersonsWithheld());
+  if (full && withheld > 0) {
+    return Status::FailedPrecondition(
+        "--full",
+        "this ledger was restored from a public archive and holds no person records of its "
+        "first " +
+            std::to_string(withheld) + " events (export --public)");
   }
-  Status st;
-  {
-    auto ledger = Ledger::Create(ledger_dir);
-    st = ledger.ok() ? WriteArchive(**ledger, archive) : ledger.status();
-    // Its person records were never there: verify must not ask for them.
-    if (st.ok() && checked.header.is_public) st = (*ledger)->SetPersonsWithheld(checked.head.size);
-  }
-  if (!st.ok()) {
-    std::filesystem::remove_all(ledger_dir, ec);
-    return st.WithPrefix("archive " + archive);
-  }
-  return checked.header.is_public;
+  VLEDGER_ASSIGN_OR_RETURN(ArchiveWriter out,
+                           ArchiveWriter::Create(request.path, full ? 0600 : 0644));
+  VLEDGER_TRY(out.Write(ArchiveHeader{meta->origin, meta->name, kArchiveFormatVersion, !full}));
+  // A full archive holds the records its events commit to. At the current
+  // size that is every stored record; at an older size, only those of the
+  // archived events, found by decoding them (a set bounded by persons).
+  std::unordered_set<std::string> refs;
+  bool filter = full && head.head.size < ledger->size();
+  ExportCounts counts;
+  VLEDGER_TRY(
+      ExportLog(*ledger, head.head, out, filter ? &refs : nullptr, &counts, request.progress));
+  if (filter) VLEDGER_TRY(CheckErasedSince(*ledger, head.head, refs));
+  if (full) VLEDGER_TRY(ExportPersons(*ledger, out, filter ? &refs : nullptr, &counts));
+  VLEDGER_TRY(out.Write(ArchiveCheckpoint{head.text}));
+  VLEDGER_TRY(out.Finish());
+  ExportResult r;
+  r.path = request.path;
+  r.kind = request.kind;
+  r.events = counts.events;
+  r.commits = counts.commits;
+  r.persons = counts.persons;
+  r.head = head.head;
+  r.bytes = out.bytes_written();
+  return r;
 }
 
-Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std::string& checkpoint,
-                            const std::string& pub_path) {
+std::string ExportJson(const ExportResult& r) {
+  return Json{
+      {"file", r.path},           {"kind", r.kind == ArchiveKind::kFull ? "full" : "public"},
+      {"events", r.events},       {"commits", r.commits},
+      {"persons", r.persons},     {"size", r.head.size},
+      {"root", Hex(r.head.root)}, {"bytes", r.bytes}}
+      .dump();
+}
+
+// ------------------------------------------------------ verify --archive
+
+Result<VerifyArchiveResult> VerifyArchive(const Session& /*session*/,
+                                          const VerifyArchiveRequest& request) {
   std::optional<PublicKey> trusted;
-  if (!pub_path.empty()) {
-    auto pub = PublicKey::LoadPem(pub_path);
-    if (!pub.ok()) return pub.status().WithPrefix("--pub");
-    trusted.emplace(std::move(pub).value());
+  if (!request.pub.empty()) {
+    VLEDGER_ASSIGN_OR_RETURN(PublicKey pub, LoadPub(request.pub));
+    trusted.emplace(std::move(pub));
   }
-  std::optional<Checkpoint> expected;
-  if (!checkpoint.empty()) {
+  std::optional<vledger::Checkpoint> expected;
+  if (!request.checkpoint.empty()) {
     VLEDGER_ASSIGN_OR_RETURN(std::string text,
-                             ReadEvidenceFile("--checkpoint", checkpoint, kNoteBytesMax));
+                             ReadEvidenceFile("--checkpoint", request.checkpoint, kNoteBytesMax));
     auto head = ParseCheckpoint(text);
-    if (!head.ok()) return head.status().WithPrefix("--checkpoint " + checkpoint + " is malformed");
+    if (!head.ok()) {
+      return head.status().WithPrefix("--checkpoint " + request.checkpoint + " is malformed");
+    }
     if (trusted) {
       Status st = VerifyCheckpoint(text, *trusted, nullptr);
       if (!st.ok()) return st.WithPrefix("--checkpoint: checkpoint signature does not verify");
     }
     expected = *head;
   }
-  if (!trusted) {
-    ctx.Warn("no --pub: the checkpoints are checked only against the archive's own admin keys");
-  }
-  ArchiveCheck check(archive, trusted ? &*trusted : nullptr);
+  ArchiveCheck check(request.archive, trusted ? &*trusted : nullptr, request.progress);
   VLEDGER_ASSIGN_OR_RETURN(ArchiveOutcome out, check.Run());
   if (out.ok && expected && !(*expected == out.head)) {
     out.ok = false;
-    out.problem = "--checkpoint " + checkpoint + " (size " + std::to_string(expected->size) +
-                  ", root " + Hex(expected->root) + ") is not the archive's checkpoint (size " +
-                  std::to_string(out.head.size) + ", root " + Hex(out.head.root) + ")";
+    out.problem = "--checkpoint " + request.checkpoint + " (size " +
+                  std::to_string(expected->size) + ", root " + Hex(expected->root) +
+                  ") is not the archive's checkpoint (size " + std::to_string(out.head.size) +
+                  ", root " + Hex(out.head.root) + ")";
   }
-  return Report(ctx, archive, out);
+  VerifyArchiveResult r = ResultOf(request.archive, out);
+  if (!trusted) {
+    r.warnings.push_back(
+        "no --pub: the checkpoints are checked only against the archive's own admin keys");
+  }
+  return r;
 }
 
-void RegisterArchiveCommands(CLI::App& app, Context& ctx, Action* action) {
-  struct Opts {
-    std::string file;
-    bool is_public = false, full = false;
-    uint64_t size = 0;
-  };
-  auto o = std::make_shared<Opts>();
-  CLI::App* cmd = AddCommand(app, "export", "write a portable archive at a checkpoint");
-  cmd->add_option("FILE", o->file, "the archive to write")->required();
-  CLI::Option* pub = cmd->add_flag("--public", o->is_public, "without personal data");
-  CLI::Option* full = cmd->add_flag("--full", o->full, "with the person records (a backup)");
-  pub->excludes(full);
-  CLI::Option* size = cmd->add_option("--size", o->size, "tree size (with an admin --key)")
-                          ->check(WholeNumber("size"));
-  cmd->callback([&ctx, action, o, size] {
-    *action = [&ctx, o, size] {
-      std::optional<uint64_t> n;
-      if (size->count() > 0) n = o->size;
-      return ExportCommand(ctx, o->file, o->is_public, o->full, n);
-    };
-  });
+std::string VerifyArchiveJson(const VerifyArchiveResult& r) {
+  if (!r.fault.ok()) {
+    Json seq = r.seq ? Json(*r.seq) : Json(nullptr);
+    return Json{{"ok", false}, {"seq", seq}, {"problem", r.problem}}.dump();
+  }
+  return Json{{"ok", true},
+              {"events", r.events},
+              {"root", Hex(r.head.root)},
+              {"origin", r.head.origin},
+              {"public", r.is_public},
+              {"commits", r.commits},
+              {"persons", r.persons},
+              {"signedBy", r.signed_by}}
+      .dump();
 }
 
-}  // namespace vledger::cli
+// ------------------------------------------------------------- restore
+
+Result<VerifyArchiveResult> RestoreArchive(const std::string& archive,
+                                           const std::string& ledger_dir,
+                                           const ArchiveProgress& progress) {
+  // The whole archive is checked before anything is written.
+  ArchiveCheck check(archive, nullptr, progress);
+  VLEDGER_ASSIGN_OR_RETURN(ArchiveOutcome checked, check.Run());
+  if (!checked.ok) return ArchiveFault(archive, checked);
+  Status st;
+  {
+    auto ledger = Ledger::Create(ledger_dir);
+    st = ledger.ok() ? WriteArchive(**ledger, archive, progress) : ledger.status();
+    // Its person records were never there: verify must not ask for them.
+    if (st.ok() && checked.header.is_public) st = (*ledger)->SetPersonsWithheld(checked.head.size);
+  }
+  if (!st.ok()) {
+    std::error_code ec;
+    std::filesystem::remove_all(ledger_dir, ec);
+    return st.WithPrefix("archive " + archive);
+  }
+  return ResultOf(archive, checked);
+}
+
+}  // namespace vledger::app
