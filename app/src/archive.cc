@@ -2,6 +2,8 @@
 // archive half of restore.
 #include "vledger/app/archive.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -551,6 +553,11 @@ Result<VerifyArchiveResult> VerifyArchive(const Session& /*session*/,
       if (!st.ok()) return st.WithPrefix("--checkpoint: checkpoint signature does not verify");
     }
     expected = *head;
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(request.archive, ec) && !ec) {
+    return Status::NotFound("cannot open archive " + request.archive + ": " +
+                            std::strerror(ENOENT));
   }
   ArchiveCheck check(request.archive, trusted ? &*trusted : nullptr, request.progress);
   VLEDGER_ASSIGN_OR_RETURN(ArchiveOutcome out, check.Run());

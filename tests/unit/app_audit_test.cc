@@ -281,6 +281,12 @@ TEST_F(AuditTest, AnArchiveCheckedWithAnotherKeyFailsVerification) {
   EXPECT_TRUE(Contains(st.message(), "checkpoint signature does not verify")) << st.message();
 }
 
+TEST_F(AuditTest, AMissingArchiveIsNotFound) {
+  Status st = Verify(l.File("none.vla"), Pub("admin"));
+  EXPECT_EQ(st.code(), Code::kNotFound) << st.message();
+  EXPECT_TRUE(Contains(st.message(), "cannot open archive")) << st.message();
+}
+
 // -------------------------------------------------------------- restore
 
 TEST_F(AuditTest, RestoreRefusesAnExistingFolder) {
