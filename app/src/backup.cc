@@ -13,7 +13,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "archive_restore.h"
+#include "archive_internal.h"
 #include "vledger/app/archive.h"
 #include "vledger/ledger/store.h"
 #include "vledger/projections/verify.h"
