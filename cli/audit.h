@@ -1,17 +1,20 @@
 // Shared by the auditors' commands (commands_audit.cc: checkpoint, prove,
-// consistency and their verifiers; audit_archive.cc: export and
-// verify --archive): choosing the checkpoint a command works at, reading
-// small evidence files.
+// consistency, their verifiers, export and verify --archive;
+// commands_reliability.cc: backup and restore), which call app/audit.h and
+// app/archive.h and print what they return.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "context.h"
+#include "progress.h"
+#include "vledger/app/archive.h"
+#include "vledger/app/audit.h"
 #include "vledger/app/checkpoint.h"
-#include "vledger/ledger/checkpoint.h"
-#include "vledger/ledger/store.h"
 
 namespace vledger::cli {
 
@@ -23,17 +26,31 @@ inline Result<SignedHead> CheckpointForUse(Context& ctx, const Ledger& ledger,
   return app::CheckpointForUse(ctx.Session(), ledger, size);
 }
 
-// `restore ARCHIVE`: checks the archive as `verify --archive` does (Fault
-// naming the problem), then writes it into the new folder `ledger_dir`
-// (Rejected when it exists): each commit with its recorded signature, the
-// person records of a full archive, the checkpoint, and the projections by
-// replay. A failure removes the folder. Returns whether the archive was a
-// public one (no person records). Verifying the result is the caller's job.
-Result<bool> RestoreArchive(const std::string& archive, const std::string& ledger_dir);
+// app::ReadEvidenceFile (a checkpoint, proof or report file read whole).
+inline Result<std::string> ReadEvidenceFile(const std::string& what, const std::string& path,
+                                            size_t bytes_max) {
+  return app::ReadEvidenceFile(what, path, bytes_max);
+}
 
-// Reads a small evidence file whole (checkpoint, proof): Rejected when it
-// cannot be read, Fault when it is larger than `bytes_max`.
-Result<std::string> ReadEvidenceFile(const std::string& what, const std::string& path,
-                                     size_t bytes_max);
+// A progress bar per stage of an archive command (app::ArchiveProgress);
+// the bar of the stage in progress is cleared by Finish or on destruction.
+class StageProgress {
+ public:
+  app::ArchiveProgress Callback() {
+    return [this](std::string_view stage, uint64_t done, uint64_t total) {
+      if (!bar_ || stage != stage_) {
+        bar_.reset();
+        stage_ = stage;
+        bar_ = std::make_unique<ProgressBar>(stage_, total);
+      }
+      bar_->Update(done);
+    };
+  }
+  void Finish() { bar_.reset(); }
+
+ private:
+  std::string stage_;
+  std::unique_ptr<ProgressBar> bar_;
+};
 
 }  // namespace vledger::cli

@@ -1,130 +1,26 @@
-// The auditors' toolkit, part one: signed tree heads and proofs.
+// The auditors' toolkit (app/audit.h, app/archive.h): signed tree heads,
+// proofs and the portable archive.
 //   checkpoint [--size N]                      sign and store a C2SP checkpoint
 //   prove SEQ [--size N] [--out F]             c2sp.org/tlog-proof@v1 of one event
 //   verify-proof F --pub KEY                   check one offline (no ledger)
 //   consistency OLD [NEW]                      RFC 9162 consistency proof
 //   verify-consistency OLD NEW PROOF --pub KEY check one offline
-// Export and `verify --archive` live in audit_archive.cc.
-#include <unistd.h>
+//   export FILE --public|--full [--size N]     write a portable archive
+//   verify --archive FILE [--checkpoint F] [--pub KEY] (from `verify`)
+#include <time.h>
 
 #include <array>
-#include <cerrno>
-#include <cstring>
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "audit.h"
-#include "vledger/ledger/codec.h"
-#include "vledger/ledger/merkle.h"
-#include "vledger/projections/registry.h"
-#include "vledger/projections/verify.h"
 
 namespace vledger::cli {
-
-Result<std::string> ReadEvidenceFile(const std::string& what, const std::string& path,
-                                     size_t bytes_max) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Rejected(what + ": cannot read " + path + ": " + std::strerror(errno));
-  std::string text;
-  char buf[8192];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<size_t>(in.gcount()));
-    if (text.size() > bytes_max) {
-      return Status::Fault(what + ": " + path + " is larger than " + std::to_string(bytes_max) +
-                           " bytes");
-    }
-  }
-  if (in.bad()) return Status::Rejected(what + ": cannot read " + path);
-  return text;
-}
-
 namespace {
 
 std::string Sizes(uint64_t size) { return std::to_string(size); }
-
-// ------------------------------------------------------------ commands
-
-Status CheckpointCommand(Context& ctx, std::optional<uint64_t> size) {
-  if (ctx.options.key_path.empty()) {
-    return Status::Rejected("--key: checkpoint needs an admin key (--key FILE or VLEDGER_KEY)");
-  }
-  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  VLEDGER_ASSIGN_OR_RETURN(SignedHead head, CheckpointForUse(ctx, *ledger, size));
-  if (!ctx.quiet) std::cout << head.text << std::flush;  // the note itself, even with --json
-  return Status::Ok();
-}
-
-Status WriteTextFile(const std::string& what, const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return Status::Rejected(what + ": cannot write " + tmp);
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Status::Rejected(what + ": cannot rename " + tmp + " to " + path);
-  }
-  return Status::Ok();
-}
-
-Status ProveCommand(Context& ctx, uint64_t seq, std::optional<uint64_t> size,
-                    const std::string& out_path) {
-  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  if (seq >= ledger->size()) {
-    return Status::Rejected("SEQ: " + std::to_string(seq) + " is past the end of the log (size " +
-                            Sizes(ledger->size()) + ")");
-  }
-  if (size && seq >= *size) {
-    return Status::Rejected("SEQ: " + std::to_string(seq) + " is not below --size " + Sizes(*size));
-  }
-  VLEDGER_ASSIGN_OR_RETURN(SignedHead head, CheckpointForUse(ctx, *ledger, size));
-  if (seq >= head.head.size) {
-    return Status::Rejected("SEQ: " + std::to_string(seq) + " is not covered by the newest " +
-                            "checkpoint (size " + Sizes(head.head.size) +
-                            "); give an admin --key to sign a newer one");
-  }
-  VLEDGER_ASSIGN_OR_RETURN(StoredEvent event, ledger->ReadEvent(seq));
-  Hash prev = kZeroHash;
-  if (seq > 0) {
-    VLEDGER_ASSIGN_OR_RETURN(prev, ledger->ReadHash(seq - 1));
-  }
-  TlogProof proof;
-  proof.extra = AsString(prev) + event.canonical;
-  proof.index = seq;
-  VLEDGER_ASSIGN_OR_RETURN(proof.path, InclusionProof(seq, head.head.size, ledger->MerkleNodes()));
-  proof.checkpoint_text = head.text;
-  // Check before handing it out: a damaged store must not yield a proof
-  // that fails in the auditor's hands.
-  Hash leaf = MerkleLeafHash(RecordHash(seq, prev, event.canonical));
-  if (!VerifyInclusion(seq, head.head.size, leaf, proof.path, head.head.root)) {
-    return Status::Fault(
-        "seq " + std::to_string(seq) +
-        ": the stored tree does not prove the stored event (run `vledger verify`)");
-  }
-  std::string text = FormatTlogProof(proof);
-  if (!out_path.empty()) VLEDGER_TRY(WriteTextFile("--out", out_path, text));
-  if (ctx.options.json) {
-    ctx.PrintJson(Json{{"index", seq}, {"size", head.head.size}, {"proof", text}});
-  } else if (!out_path.empty()) {
-    ctx.PrintLine("wrote " + out_path + ": seq " + std::to_string(seq) + " in the tree of " +
-                  Sizes(head.head.size) + " events");
-  } else if (!ctx.quiet) {
-    std::cout << text << std::flush;
-  }
-  return Status::Ok();
-}
-
-Result<PublicKey> LoadPub(const std::string& path) {
-  auto pub = PublicKey::LoadPem(path);
-  if (!pub.ok()) return pub.status().WithPrefix("--pub");
-  return pub;
-}
 
 std::string UtcTime(int64_t ms) {
   time_t t = static_cast<time_t>(ms / 1000);
@@ -135,151 +31,118 @@ std::string UtcTime(int64_t ms) {
   return buf;
 }
 
-Status VerifyProofCommand(Context& ctx, const std::string& path, const std::string& pub_path) {
-  VLEDGER_ASSIGN_OR_RETURN(PublicKey pub, LoadPub(pub_path));
-  VLEDGER_ASSIGN_OR_RETURN(std::string text, ReadEvidenceFile("proof", path, kTlogProofBytesMax));
-  auto proof = ParseTlogProof(text);
-  if (!proof.ok()) return proof.status().WithPrefix("proof " + path + " is malformed");
-  Checkpoint head;
-  Status sig = VerifyCheckpoint(proof->checkpoint_text, pub, &head);
-  if (!sig.ok()) return sig.WithPrefix("checkpoint signature does not verify");
-  if (proof->index >= head.size) {
-    return Status::Fault("index " + std::to_string(proof->index) +
-                         " is not below the checkpoint size " + Sizes(head.size));
-  }
-  if (proof->extra.size() < 32 + 8) {
-    return Status::Fault("extra is not h[n-1] (32 bytes) followed by an event");
-  }
-  Hash prev = *HashFrom(std::string_view(proof->extra).substr(0, 32));
-  std::string_view canonical = std::string_view(proof->extra).substr(32);
-  if (proof->index == 0 && prev != kZeroHash) {
-    return Status::Fault("extra: h[-1] before the genesis must be 32 zero bytes");
-  }
-  Hash record = RecordHash(proof->index, prev, canonical);
-  if (!VerifyInclusion(proof->index, head.size, MerkleLeafHash(record), proof->path, head.root)) {
-    return Status::Fault("inclusion path does not lead to the checkpoint root");
-  }
-  auto event = DecodeEvent(canonical);
-  if (!event.ok()) return event.status().WithPrefix("the proven event does not decode");
-  Json body = Json::parse(EventBodyJson(event->body));
-  if (ctx.options.json) {
-    Json j{{"ok", true},
-           {"seq", proof->index},
-           {"hash", Hex(record)},
-           {"type", EventTypeName(event->body)},
-           {"recordedAt", event->recorded_at_ms},
-           {"keyId", event->key_id}};
-    if (!event->request_id.empty()) j["requestId"] = event->request_id;
-    j["body"] = body;
-    j["checkpoint"] = Json{{"origin", head.origin}, {"size", head.size}, {"root", Hex(head.root)}};
-    ctx.PrintJson(j);
-    return Status::Ok();
-  }
-  ctx.PrintLine("ok: seq " + std::to_string(proof->index) + " is in the log " + head.origin +
-                " of " + Sizes(head.size) + " events (root " + Hex(head.root) + ")");
-  ctx.PrintLine("seq:      " + std::to_string(proof->index));
-  ctx.PrintLine("hash:     " + Hex(record));
-  ctx.PrintLine("type:     " + std::string(EventTypeName(event->body)));
-  ctx.PrintLine("recorded: " + UtcTime(event->recorded_at_ms));
-  ctx.PrintLine("key:      " + event->key_id);
-  ctx.PrintLine("body:     " + body.dump(-1, ' ', false, Json::error_handler_t::replace));
-  return Status::Ok();
-}
-
-Status ConsistencyCommand(Context& ctx, uint64_t old_size, std::optional<uint64_t> new_size) {
-  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  uint64_t n = new_size.value_or(ledger->size());
-  if (n > ledger->size()) {
-    return Status::Rejected("NEW_SIZE: " + Sizes(n) + " is past the end of the log (size " +
-                            Sizes(ledger->size()) + ")");
-  }
-  if (old_size > n) {
-    return Status::Rejected("OLD_SIZE: " + Sizes(old_size) + " is larger than the new size " +
-                            Sizes(n));
-  }
-  VLEDGER_ASSIGN_OR_RETURN(auto proof, ConsistencyProof(old_size, n, ledger->MerkleNodes()));
-  if (ctx.options.json) {
-    Json hashes = Json::array();
-    for (const Hash& h : proof) hashes.push_back(Hex(h));
-    ctx.PrintJson(Json{{"oldSize", old_size}, {"newSize", n}, {"proof", hashes}});
-  } else if (!ctx.quiet) {
-    std::cout << FormatConsistencyProof(proof) << std::flush;
-  }
-  return Status::Ok();
-}
-
-// PROOF as `consistency` prints it: base64 lines, or its --json document.
-Result<std::vector<Hash>> ParseProofFile(const std::string& text, const Checkpoint& old_head,
-                                         const Checkpoint& new_head) {
-  if (text.empty() || text[0] != '{') {
-    auto proof = ParseConsistencyProof(text);
-    if (!proof.ok()) return proof.status().WithPrefix("PROOF is malformed");
-    return proof;
-  }
-  Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object() || !doc["proof"].is_array() ||
-      !doc["oldSize"].is_number_unsigned() || !doc["newSize"].is_number_unsigned() ||
-      doc["proof"].size() > kConsistencyProofHashesMax) {
-    return Status::Fault("PROOF is malformed: not what `consistency --json` prints");
-  }
-  if (doc["oldSize"].get<uint64_t>() != old_head.size ||
-      doc["newSize"].get<uint64_t>() != new_head.size) {
-    return Status::Fault("PROOF is for sizes " + doc["oldSize"].dump() + " and " +
-                         doc["newSize"].dump() + ", not the checkpoints' " + Sizes(old_head.size) +
-                         " and " + Sizes(new_head.size));
-  }
-  std::vector<Hash> proof;
-  for (const Json& h : doc["proof"]) {
-    auto bytes = h.is_string() ? Unhex(h.get<std::string>()) : std::nullopt;
-    auto hash = bytes ? HashFrom(*bytes) : std::nullopt;
-    if (!hash) return Status::Fault("PROOF is malformed: a hash is not 64 hex digits");
-    proof.push_back(*hash);
-  }
-  return proof;
-}
-
-Status VerifyConsistencyCommand(Context& ctx, const std::string& old_path,
-                                const std::string& new_path, const std::string& proof_path,
-                                const std::string& pub_path) {
-  VLEDGER_ASSIGN_OR_RETURN(PublicKey pub, LoadPub(pub_path));
-  Checkpoint heads[2];
-  const std::string* paths[2] = {&old_path, &new_path};
-  const char* names[2] = {"old", "new"};
-  for (int i = 0; i < 2; i++) {
-    VLEDGER_ASSIGN_OR_RETURN(
-        std::string text,
-        ReadEvidenceFile(std::string(names[i]) + " checkpoint", *paths[i], kNoteBytesMax));
-    Status st = VerifyCheckpoint(text, pub, &heads[i]);
-    if (!st.ok()) {
-      return st.WithPrefix(std::string(names[i]) + " checkpoint " + *paths[i] +
-                           ": checkpoint signature does not verify");
+// --out: written whole or not at all (a temporary file renamed).
+Status WriteTextFile(const std::string& what, const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      return Status::InvalidInput(what, "cannot write " + tmp);
     }
   }
-  if (heads[0].origin != heads[1].origin) {
-    return Status::Fault("the checkpoints are of different logs (" + heads[0].origin + ", " +
-                         heads[1].origin + ")");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Status::InvalidInput(what, "cannot rename " + tmp + " to " + path);
   }
-  if (heads[0].size > heads[1].size) {
-    return Status::Fault("the old checkpoint (size " + Sizes(heads[0].size) +
-                         ") is larger than the new one (size " + Sizes(heads[1].size) + ")");
-  }
-  VLEDGER_ASSIGN_OR_RETURN(std::string text,
-                           ReadEvidenceFile("PROOF", proof_path, kTlogProofBytesMax));
-  VLEDGER_ASSIGN_OR_RETURN(auto proof, ParseProofFile(text, heads[0], heads[1]));
-  if (!VerifyConsistency(heads[0].size, heads[1].size, heads[0].root, heads[1].root, proof)) {
-    return Status::Fault("consistency proof does not lead from the old root to the new root");
-  }
+  return Status::Ok();
+}
+
+void PrintWarnings(const Context& ctx, const std::vector<std::string>& warnings) {
+  for (const std::string& w : warnings) ctx.Warn(w);
+}
+
+// ------------------------------------------------------------ commands
+
+Status RunCheckpoint(Context& ctx, std::optional<uint64_t> size) {
+  VLEDGER_ASSIGN_OR_RETURN(app::CheckpointResult head,
+                           app::Checkpoint(ctx.Session(), app::CheckpointRequest{size}));
+  if (!ctx.quiet) std::cout << head.text << std::flush;  // the note itself, even with --json
+  return Status::Ok();
+}
+
+Status RunProve(Context& ctx, uint64_t seq, std::optional<uint64_t> size,
+                const std::string& out_path) {
+  VLEDGER_ASSIGN_OR_RETURN(app::ProveResult proof,
+                           app::Prove(ctx.Session(), app::ProveRequest{seq, size}));
+  if (!out_path.empty()) VLEDGER_TRY(WriteTextFile("--out", out_path, proof.proof));
   if (ctx.options.json) {
-    ctx.PrintJson(Json{{"ok", true},
-                       {"origin", heads[0].origin},
-                       {"oldSize", heads[0].size},
-                       {"newSize", heads[1].size},
-                       {"oldRoot", Hex(heads[0].root)},
-                       {"newRoot", Hex(heads[1].root)}});
+    ctx.PrintLine(app::ProveJson(proof));
+  } else if (!out_path.empty()) {
+    ctx.PrintLine("wrote " + out_path + ": seq " + std::to_string(seq) + " in the tree of " +
+                  Sizes(proof.size) + " events");
+  } else if (!ctx.quiet) {
+    std::cout << proof.proof << std::flush;
+  }
+  return Status::Ok();
+}
+
+Status RunVerifyProof(Context& ctx, const std::string& path, const std::string& pub_path) {
+  VLEDGER_ASSIGN_OR_RETURN(
+      app::VerifyProofResult r,
+      app::VerifyProof(ctx.Session(), app::VerifyProofRequest{path, pub_path}));
+  if (ctx.options.json) {
+    ctx.PrintLine(app::VerifyProofJson(r));
+    return Status::Ok();
+  }
+  ctx.PrintLine("ok: seq " + std::to_string(r.seq) + " is in the log " + r.head.origin + " of " +
+                Sizes(r.head.size) + " events (root " + Hex(r.head.root) + ")");
+  ctx.PrintLine("seq:      " + std::to_string(r.seq));
+  ctx.PrintLine("hash:     " + Hex(r.hash));
+  ctx.PrintLine("type:     " + r.type);
+  ctx.PrintLine("recorded: " + UtcTime(r.recorded_at_ms));
+  ctx.PrintLine("key:      " + r.key_id);
+  ctx.PrintLine("body:     " + r.body_json);
+  return Status::Ok();
+}
+
+Status RunConsistency(Context& ctx, uint64_t old_size, std::optional<uint64_t> new_size) {
+  VLEDGER_ASSIGN_OR_RETURN(
+      app::ConsistencyResult r,
+      app::Consistency(ctx.Session(), app::ConsistencyRequest{old_size, new_size}));
+  if (ctx.options.json) {
+    ctx.PrintLine(app::ConsistencyJson(r));
+  } else if (!ctx.quiet) {
+    std::cout << r.text << std::flush;
+  }
+  return Status::Ok();
+}
+
+Status RunVerifyConsistency(Context& ctx, const std::string& old_path, const std::string& new_path,
+                            const std::string& proof_path, const std::string& pub_path) {
+  VLEDGER_ASSIGN_OR_RETURN(
+      app::VerifyConsistencyResult r,
+      app::VerifyConsistency(
+          ctx.Session(), app::VerifyConsistencyRequest{old_path, new_path, proof_path, pub_path}));
+  if (ctx.options.json) {
+    ctx.PrintLine(app::VerifyConsistencyJson(r));
   } else {
-    ctx.PrintLine("ok: the tree of " + Sizes(heads[0].size) +
-                  " events is a prefix of the tree of " + Sizes(heads[1].size) + " events in " +
-                  heads[0].origin);
+    ctx.PrintLine("ok: the tree of " + Sizes(r.old_head.size) +
+                  " events is a prefix of the tree of " + Sizes(r.new_head.size) + " events in " +
+                  r.old_head.origin);
+  }
+  return Status::Ok();
+}
+
+Status RunExport(Context& ctx, const std::string& path, bool is_public, bool full,
+                 std::optional<uint64_t> size) {
+  if (is_public == full) return Status::Usage("export: give exactly one of --public and --full");
+  StageProgress progress;
+  app::ExportRequest request{path, full ? app::ArchiveKind::kFull : app::ArchiveKind::kPublic, size,
+                             progress.Callback()};
+  auto r = app::Export(ctx.Session(), request);
+  progress.Finish();
+  if (!r.ok()) return r.status();
+  if (ctx.options.json) {
+    ctx.PrintLine(app::ExportJson(*r));
+  } else {
+    ctx.PrintLine("wrote " + path + " (" + (full ? "full" : "public") +
+                  "): " + std::to_string(r->events) + " events, " + std::to_string(r->commits) +
+                  " commits, " + std::to_string(r->persons) +
+                  " person records, at the checkpoint of size " + std::to_string(r->head.size) +
+                  " (root " + Hex(r->head.root) + ")");
   }
   return Status::Ok();
 }
@@ -290,9 +153,49 @@ std::optional<uint64_t> Given(const CLI::Option* opt, uint64_t value) {
   return opt->count() > 0 ? std::optional<uint64_t>(value) : std::nullopt;
 }
 
+void RegisterExportCommand(CLI::App& app, Context& ctx, Action* action) {
+  struct Opts {
+    std::string file;
+    bool is_public = false, full = false;
+    uint64_t size = 0;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = AddCommand(app, "export", "write a portable archive at a checkpoint");
+  cmd->add_option("FILE", o->file, "the archive to write")->required();
+  CLI::Option* pub = cmd->add_flag("--public", o->is_public, "without personal data");
+  CLI::Option* full = cmd->add_flag("--full", o->full, "with the person records (a backup)");
+  pub->excludes(full);
+  CLI::Option* size = cmd->add_option("--size", o->size, "tree size (with an admin --key)")
+                          ->check(WholeNumber("size"));
+  cmd->callback([&ctx, action, o, size] {
+    *action = [&ctx, o, size] {
+      std::optional<uint64_t> n;
+      if (size->count() > 0) n = o->size;
+      return RunExport(ctx, o->file, o->is_public, o->full, n);
+    };
+  });
+}
+
 }  // namespace
 
-void RegisterArchiveCommands(CLI::App& app, Context& ctx, Action* action);  // audit_archive.cc
+Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std::string& checkpoint,
+                            const std::string& pub) {
+  StageProgress progress;
+  auto r = app::VerifyArchive(
+      ctx.Session(), app::VerifyArchiveRequest{archive, checkpoint, pub, progress.Callback()});
+  progress.Finish();
+  if (!r.ok()) return r.status();
+  PrintWarnings(ctx, r->warnings);
+  if (ctx.options.json) {
+    ctx.PrintLine(app::VerifyArchiveJson(*r));
+  } else if (r->fault.ok()) {
+    ctx.PrintLine("ok: archive " + archive + ": " + std::to_string(r->events) + " events, " +
+                  std::to_string(r->commits) + " commits, " + std::to_string(r->persons) +
+                  " person records; Merkle root " + Hex(r->head.root) +
+                  " matches its checkpoint, signed by key " + r->signed_by);
+  }
+  return r->fault;
+}
 
 void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
   {
@@ -301,7 +204,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
     CLI::Option* opt = cmd->add_option("--size", *size, "tree size (default: the whole log)")
                            ->check(WholeNumber("size"));
     cmd->callback([&ctx, action, size, opt] {
-      *action = [&ctx, size, opt] { return CheckpointCommand(ctx, Given(opt, *size)); };
+      *action = [&ctx, size, opt] { return RunCheckpoint(ctx, Given(opt, *size)); };
     });
   }
   {
@@ -316,7 +219,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
         cmd->add_option("--size", o->size, "tree size (with --key)")->check(WholeNumber("size"));
     cmd->add_option("--out", o->out, "write the proof to this file");
     cmd->callback([&ctx, action, o, opt] {
-      *action = [&ctx, o, opt] { return ProveCommand(ctx, o->seq, Given(opt, o->size), o->out); };
+      *action = [&ctx, o, opt] { return RunProve(ctx, o->seq, Given(opt, o->size), o->out); };
     });
   }
   {
@@ -326,7 +229,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--pub", o->second, "the admin public key that signed its checkpoint")
         ->required();
     cmd->callback([&ctx, action, o] {
-      *action = [&ctx, o] { return VerifyProofCommand(ctx, o->first, o->second); };
+      *action = [&ctx, o] { return RunVerifyProof(ctx, o->first, o->second); };
     });
   }
   {
@@ -335,7 +238,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("OLD_SIZE", o->first, "the older tree size")->required();
     CLI::Option* opt = cmd->add_option("NEW_SIZE", o->second, "the newer size (default: now)");
     cmd->callback([&ctx, action, o, opt] {
-      *action = [&ctx, o, opt] { return ConsistencyCommand(ctx, o->first, Given(opt, o->second)); };
+      *action = [&ctx, o, opt] { return RunConsistency(ctx, o->first, Given(opt, o->second)); };
     });
   }
   {
@@ -347,12 +250,10 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("PROOF", (*o)[2], "what `consistency` printed")->required();
     cmd->add_option("--pub", (*o)[3], "the admin public key that signed them")->required();
     cmd->callback([&ctx, action, o] {
-      *action = [&ctx, o] {
-        return VerifyConsistencyCommand(ctx, (*o)[0], (*o)[1], (*o)[2], (*o)[3]);
-      };
+      *action = [&ctx, o] { return RunVerifyConsistency(ctx, (*o)[0], (*o)[1], (*o)[2], (*o)[3]); };
     });
   }
-  RegisterArchiveCommands(app, ctx, action);
+  RegisterExportCommand(app, ctx, action);
 }
 
 }  // namespace vledger::cli

@@ -1,0 +1,397 @@
+// verify --archive (archive.h): checking an archive with no ledger, as
+// `verify` checks a ledger (projections/src/verify.cc: ChainVerifier).
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
+
+#include "archive_internal.h"
+#include "vledger/app/archive.h"
+#include "vledger/app/audit.h"
+#include "vledger/ledger/archive.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/projections/accounts.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/verify.h"
+
+namespace vledger::app {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+void Tell(const ArchiveProgress& progress, std::string_view stage, uint64_t done, uint64_t total) {
+  if (progress) progress(stage, done, total);
+}
+
+// ------------------------------------------------------ verify --archive
+
+// Earlier events of the archive being verified, for replay (reversals and
+// reviews read the events they name). Keeps the byte offset of every
+// 256th event entry — 8 bytes per 256 events, ~300 KiB at 10M events — and
+// re-reads a block of up to 256 events from the file on a miss; the last
+// block read stays cached, since lookups cluster.
+class ArchiveEvents {
+ public:
+  static constexpr uint64_t kBlockEvents = 256;
+
+  explicit ArchiveEvents(std::string path) : path_(std::move(path)) {}
+
+  // Called for each event entry in order, with the offset it was read at.
+  void Note(uint64_t seq, uint64_t offset) {
+    if (seq % kBlockEvents == 0) offsets_.push_back(offset);
+    known_ = seq + 1;
+  }
+
+  Result<Event> Read(uint64_t seq) {
+    if (seq >= known_) {
+      return Status::VerificationFailed("event " + std::to_string(seq) +
+                                        " is not earlier in the archive");
+    }
+    uint64_t block = seq / kBlockEvents;
+    if (block != cached_block_ || seq - block * kBlockEvents >= cached_.size()) {
+      VLEDGER_TRY(Load(block));
+    }
+    auto event = DecodeEvent(cached_[seq - block * kBlockEvents]);
+    if (!event.ok()) return event.status().WithPrefix("seq " + std::to_string(seq));
+    return event;
+  }
+
+ private:
+  Status Load(uint64_t block) {
+    if (!reader_) {
+      VLEDGER_ASSIGN_OR_RETURN(ArchiveReader r, ArchiveReader::Open(path_));
+      reader_.emplace(std::move(r));
+    }
+    VLEDGER_TRY(reader_->Seek(offsets_[block]));
+    cached_.clear();
+    cached_block_ = block;
+    uint64_t next = block * kBlockEvents;
+    while (cached_.size() < kBlockEvents && next < known_) {
+      VLEDGER_ASSIGN_OR_RETURN(auto entry, reader_->Next());
+      if (!entry) break;
+      if (std::holds_alternative<CommitRecord>(*entry)) continue;
+      auto* e = std::get_if<ArchiveEvent>(&*entry);
+      if (e == nullptr || e->seq != next) {
+        return Status::VerificationFailed("archive changed while it was read");
+      }
+      cached_.push_back(std::move(e->canonical));
+      next++;
+    }
+    return Status::Ok();
+  }
+
+  std::string path_;
+  std::vector<uint64_t> offsets_;
+  uint64_t known_ = 0;
+  std::optional<ArchiveReader> reader_;
+  uint64_t cached_block_ = UINT64_MAX;
+  std::vector<std::string> cached_;
+};
+
+// What an archive check found: the first fault (and its seq) or the totals.
+struct ArchiveOutcome {
+  bool ok = true;
+  std::optional<uint64_t> seq;
+  std::string problem;
+  ArchiveHeader header;
+  uint64_t events = 0, commits = 0, persons = 0;
+  vledger::Checkpoint head;
+  std::string signed_by;  // key id that signed the checkpoint
+};
+
+class ArchiveCheck {
+ public:
+  ArchiveCheck(std::string path, const PublicKey* trusted, const ArchiveProgress& progress)
+      : path_(std::move(path)),
+        trusted_(trusted),
+        progress_(progress),
+        events_(path_),
+        chain_([this](uint64_t seq) { return events_.Read(seq); }) {}
+
+  // Refused when the file cannot be read; every fault in it is an outcome.
+  Result<ArchiveOutcome> Run() {
+    VLEDGER_ASSIGN_OR_RETURN(ArchiveReader reader, ArchiveReader::Open(path_));
+    Status st = Stream(reader);
+    if (st.is_refusal()) return st;
+    if (st.ok()) st = CheckHead();
+    if (st.ok()) st = CheckTotals();
+    if (!st.ok()) {
+      out_.ok = false;
+      out_.problem = st.message();
+    }
+    return out_;
+  }
+
+ private:
+  Status Fail(std::optional<uint64_t> seq, const std::string& problem) {
+    out_.seq = seq;
+    return Status::VerificationFailed(problem);
+  }
+  Status Chain(Status st) {
+    if (!st.ok()) out_.seq = chain_.fault_seq();
+    return st;
+  }
+
+  // Header, events and commits, persons, checkpoint — in that order.
+  Status Stream(ArchiveReader& reader) {
+    std::error_code ec;
+    uint64_t file_bytes = std::filesystem::file_size(path_, ec);
+    if (ec) file_bytes = 0;
+    enum { kStart, kLog, kPersons, kEnd } phase = kStart;
+    while (true) {
+      uint64_t at = reader.offset();
+      VLEDGER_ASSIGN_OR_RETURN(auto entry, reader.Next());
+      if (!entry) break;
+      std::string where = "the entry at byte " + std::to_string(at);
+      if (phase == kEnd) return Fail(std::nullopt, where + " follows the checkpoint");
+      if (auto* h = std::get_if<ArchiveHeader>(&*entry)) {
+        if (phase != kStart) return Fail(std::nullopt, where + " is a second header");
+        if (h->format_version != kArchiveFormatVersion) {
+          return Fail(std::nullopt,
+                      "archive format version " + std::to_string(h->format_version) + " is not 1");
+        }
+        out_.header = *h;
+        phase = kLog;
+        continue;
+      }
+      if (phase == kStart) return Fail(std::nullopt, "the archive does not start with a header");
+      if (auto* e = std::get_if<ArchiveEvent>(&*entry)) {
+        if (phase != kLog) return Fail(e->seq, where + " is an event after the person records");
+        VLEDGER_TRY(AddEvent(*e, at));
+        if ((e->seq & 0xfff) == 0) Tell(progress_, "verify", at, file_bytes);
+      } else if (auto* c = std::get_if<CommitRecord>(&*entry)) {
+        if (phase != kLog) return Fail(c->first, where + " is a commit after the person records");
+        VLEDGER_TRY(Chain(chain_.AddCommit(*c)));
+        out_.commits++;
+      } else if (auto* p = std::get_if<ArchivePerson>(&*entry)) {
+        if (phase == kLog) VLEDGER_TRY(Chain(chain_.Finish()));
+        phase = kPersons;
+        VLEDGER_TRY(CheckPerson(*p));
+      } else {
+        if (phase == kLog) VLEDGER_TRY(Chain(chain_.Finish()));
+        phase = kEnd;
+        checkpoint_text_ = std::get<ArchiveCheckpoint>(*entry).text;
+      }
+    }
+    if (phase == kStart) return Fail(std::nullopt, "the archive is empty");
+    if (phase != kEnd) {
+      return Fail(std::nullopt, "the archive ends without its checkpoint (truncated)");
+    }
+    return OwnersBefore("");
+  }
+
+  Status AddEvent(const ArchiveEvent& e, uint64_t at) {
+    auto hash = HashFrom(e.hash);
+    if (!hash) return Fail(e.seq, "seq " + std::to_string(e.seq) + ": hash is not 32 bytes");
+    VLEDGER_TRY(Chain(chain_.AddEvent(e.seq, e.canonical, &*hash)));
+    events_.Note(e.seq, at);
+    out_.events++;
+    return Status::Ok();
+  }
+
+  Status CheckPerson(const ArchivePerson& p) {
+    std::string what = "person record " + Hex(p.person_ref);
+    if (out_.header.is_public) return Fail(std::nullopt, "a public archive holds " + what);
+    if (p.person_ref.size() != 32 || p.salt.size() != 16) {
+      return Fail(std::nullopt, what + ": reference or salt has the wrong length");
+    }
+    if (!last_person_ref_.empty() && p.person_ref <= last_person_ref_) {
+      return Fail(std::nullopt, what + " is out of order or repeated");
+    }
+    last_person_ref_ = p.person_ref;
+    VLEDGER_TRY(OwnersBefore(Hex(p.person_ref)));
+    if (PersonRef(p.salt, p.record) != p.person_ref) {
+      return Fail(std::nullopt, what + " does not match its commitment");
+    }
+    if (!DecodePerson(p.record).ok()) return Fail(std::nullopt, what + " is malformed");
+    auto owner = LoadPersonOwner(chain_.state(), p.person_ref);
+    if (!owner) return Fail(std::nullopt, what + " is referenced by no event");
+    if (owner->erased) {
+      return Fail(owner->erased_seq, what + " was erased at seq " +
+                                         std::to_string(owner->erased_seq) + " but is present");
+    }
+    out_.persons++;
+    return Status::Ok();
+  }
+
+  // A full archive holds every person record its events commit to that no
+  // personErased erased. Records come in ref order, as the owners' ids
+  // (lowercase hex of the refs) sort: the owners before `ref_hex` (all,
+  // when empty) have no record in the archive.
+  Status OwnersBefore(const std::string& ref_hex) {
+    if (out_.header.is_public) return Status::Ok();
+    if (!owners_) owners_ = chain_.state().table<PersonOwner>().SortedEntities();
+    for (;
+         next_owner_ < owners_->size() && (ref_hex.empty() || (*owners_)[next_owner_].id < ref_hex);
+         next_owner_++) {
+      const auto& owner = *static_cast<const PersonOwner*>((*owners_)[next_owner_].entity);
+      if (owner.erased) continue;
+      std::optional<uint64_t> seq;
+      std::string who = PersonOwnerName(chain_.state(), owner, &seq);
+      return Fail(seq, "the full archive lacks the person record " +
+                           std::string((*owners_)[next_owner_].id) + " of " + who +
+                           ", and no personErased erased it");
+    }
+    if (next_owner_ < owners_->size() && (*owners_)[next_owner_].id == ref_hex) next_owner_++;
+    return Status::Ok();
+  }
+
+  // Signed by --pub when given, else by an active admin key of the archive.
+  Status CheckSignature() {
+    if (trusted_ != nullptr) {
+      Status st = VerifyCheckpoint(checkpoint_text_, *trusted_, nullptr);
+      if (!st.ok()) return st.WithPrefix("the archive's checkpoint signature does not verify");
+      out_.signed_by = trusted_->key_id();
+      return Status::Ok();
+    }
+    for (const KeyRecord& key : ListKeys(chain_.state())) {
+      if (key.role != "admin" || key.revoked_seq) continue;
+      auto pub = PublicKey::FromRaw(key.public_key);
+      if (pub.ok() && VerifyCheckpoint(checkpoint_text_, *pub, nullptr).ok()) {
+        out_.signed_by = key.key_id;
+        return Status::Ok();
+      }
+    }
+    return Status::VerificationFailed(
+        "the archive's checkpoint signature does not verify under any active admin key of the "
+        "archived ledger");
+  }
+
+  Status CheckHead() {
+    auto head = ParseCheckpoint(checkpoint_text_);
+    if (!head.ok()) return head.status().WithPrefix("the archive's checkpoint is malformed");
+    out_.head = *head;
+    VLEDGER_TRY(CheckSignature());
+    auto meta = LoadMeta(chain_.state());
+    VLEDGER_ASSERT(meta.has_value());  // the chain verified, so it has a genesis
+    if (out_.header.origin != meta->origin || head->origin != meta->origin) {
+      return Status::VerificationFailed("origins differ: ledger " + meta->origin + ", header " +
+                                        out_.header.origin + ", checkpoint " + head->origin);
+    }
+    if (out_.header.ledger_name != meta->name) {
+      return Status::VerificationFailed("the header names the ledger \"" + out_.header.ledger_name +
+                                        "\" but its genesis \"" + meta->name + "\"");
+    }
+    if (head->size != chain_.size()) {
+      return Status::VerificationFailed("the checkpoint covers " + std::to_string(head->size) +
+                                        " events but the archive holds " +
+                                        std::to_string(chain_.size()));
+    }
+    if (head->root != chain_.MerkleRoot()) {
+      return Status::VerificationFailed("the Merkle root of the archived events " +
+                                        Hex(chain_.MerkleRoot()) +
+                                        " is not the checkpoint's root " + Hex(head->root));
+    }
+    return Status::Ok();
+  }
+
+  Status CheckTotals() {
+    for (const auto& [unit, total] : UnitTotals(chain_.state())) {
+      if (total != 0) {
+        return Status::VerificationFailed("postings in unit " + unit + " sum to " +
+                                          std::to_string(total) + ", not zero");
+      }
+    }
+    return Status::Ok();
+  }
+
+  std::string path_;
+  const PublicKey* trusted_;
+  const ArchiveProgress& progress_;
+  ArchiveEvents events_;
+  ChainVerifier chain_;
+  ArchiveOutcome out_;
+  std::string checkpoint_text_;
+  std::string last_person_ref_;
+  // The PersonOwners, in ref order, and the first not yet matched with a record.
+  std::optional<std::vector<TableBase::Sorted>> owners_;
+  size_t next_owner_ = 0;
+};
+
+// The failed verification of an archive's first fault.
+Status ArchiveFault(const std::string& path, std::optional<uint64_t> seq,
+                    const std::string& problem) {
+  std::string where = seq ? "seq " + std::to_string(*seq) + ": " : "";
+  return Status::VerificationFailed("archive " + path + " does not verify: " + where + problem);
+}
+
+}  // namespace
+
+Result<VerifyArchiveResult> CheckArchive(const std::string& path, const PublicKey* trusted,
+                                         const ArchiveProgress& progress) {
+  ArchiveCheck check(path, trusted, progress);
+  VLEDGER_ASSIGN_OR_RETURN(ArchiveOutcome out, check.Run());
+  VerifyArchiveResult r;
+  if (!out.ok) r.fault = ArchiveFault(path, out.seq, out.problem);
+  r.seq = out.seq;
+  r.problem = out.problem;
+  r.is_public = out.header.is_public;
+  r.events = out.events;
+  r.commits = out.commits;
+  r.persons = out.persons;
+  r.head = out.head;
+  r.signed_by = out.signed_by;
+  return r;
+}
+
+Result<VerifyArchiveResult> VerifyArchive(const Session& /*session*/,
+                                          const VerifyArchiveRequest& request) {
+  std::optional<PublicKey> trusted;
+  if (!request.pub.empty()) {
+    VLEDGER_ASSIGN_OR_RETURN(PublicKey pub, LoadPub(request.pub));
+    trusted.emplace(std::move(pub));
+  }
+  std::optional<vledger::Checkpoint> expected;
+  if (!request.checkpoint.empty()) {
+    VLEDGER_ASSIGN_OR_RETURN(std::string text,
+                             ReadEvidenceFile("--checkpoint", request.checkpoint, kNoteBytesMax));
+    auto head = ParseCheckpoint(text);
+    if (!head.ok()) {
+      return head.status().WithPrefix("--checkpoint " + request.checkpoint + " is malformed");
+    }
+    if (trusted) {
+      Status st = VerifyCheckpoint(text, *trusted, nullptr);
+      if (!st.ok()) return st.WithPrefix("--checkpoint: checkpoint signature does not verify");
+    }
+    expected = *head;
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(request.archive, ec) && !ec) {
+    return Status::NotFound("cannot open archive " + request.archive + ": " +
+                            std::strerror(ENOENT));
+  }
+  VLEDGER_ASSIGN_OR_RETURN(
+      VerifyArchiveResult r,
+      CheckArchive(request.archive, trusted ? &*trusted : nullptr, request.progress));
+  if (r.fault.ok() && expected && !(*expected == r.head)) {
+    r.problem = "--checkpoint " + request.checkpoint + " (size " + std::to_string(expected->size) +
+                ", root " + Hex(expected->root) + ") is not the archive's checkpoint (size " +
+                std::to_string(r.head.size) + ", root " + Hex(r.head.root) + ")";
+    r.fault = ArchiveFault(request.archive, std::nullopt, r.problem);
+  }
+  if (!trusted) {
+    r.warnings.push_back(
+        "no --pub: the checkpoints are checked only against the archive's own admin keys");
+  }
+  return r;
+}
+
+std::string VerifyArchiveJson(const VerifyArchiveResult& r) {
+  if (!r.fault.ok()) {
+    Json seq = r.seq ? Json(*r.seq) : Json(nullptr);
+    return Json{{"ok", false}, {"seq", seq}, {"problem", r.problem}}.dump();
+  }
+  return Json{{"ok", true},
+              {"events", r.events},
+              {"root", Hex(r.head.root)},
+              {"origin", r.head.origin},
+              {"public", r.is_public},
+              {"commits", r.commits},
+              {"persons", r.persons},
+              {"signedBy", r.signed_by}}
+      .dump();
+}
+
+}  // namespace vledger::app
