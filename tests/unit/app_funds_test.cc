@@ -8,6 +8,7 @@
 #include "app_fixture.h"
 #include "vledger/app/funds.h"
 #include "vledger/projections/state.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger {
 namespace {
@@ -126,6 +127,25 @@ TEST_F(FundsTest, StatementForListsPaymentsByThePeriodTheyPayFor) {
   ASSERT_EQ(september->payments.size(), 1u);
   EXPECT_EQ(september->payments[0].amount_fen, 500);
   EXPECT_EQ(september->payments[0].for_period, "");
+}
+
+TEST(PeriodStart, IsTheFirstDayOfThePeriod) {
+  EXPECT_EQ(PeriodStart("2021"), "2021-01-01");
+  EXPECT_EQ(PeriodStart("2021-07"), "2021-07-01");
+  EXPECT_EQ(PeriodStart("2021Q1"), "2021-01-01");
+  EXPECT_EQ(PeriodStart("2021Q3"), "2021-07-01");
+  EXPECT_EQ(PeriodStart("2021Q4"), "2021-10-01");
+}
+
+TEST_F(FundsTest, BalanceListsEveryPurposeThenUnrestrictedMoney) {
+  l.Vl("donate CH --amount 500 --purpose edu");
+  l.Vl("donate CH --amount 200");
+  l.Vl("disburse CH --to R001 --amount 500 --purpose edu");
+  auto r = app::FundBalance(l.AdminSession(), {"CH", std::nullopt});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  // A purpose spent to zero is still listed.
+  EXPECT_EQ(app::FundBalanceJson(*r),
+            R"({"fund":"CH","balanceFen":20000,"purposes":{"edu":0,"":20000}})");
 }
 
 // ---------------------------------------------------------------- donor
