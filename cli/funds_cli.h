@@ -1,5 +1,6 @@
-// Fund commands shared between command files: the write commands live in
-// commands_funds.cc, the queries in funds_queries.cc.
+// Fund commands shared between command files: registration and the write
+// commands live in commands_funds.cc, the queries' printing in
+// funds_queries.cc; the commands themselves are in app/funds.h.
 #pragma once
 
 #include <cstdint>
@@ -10,19 +11,16 @@
 
 namespace vledger::cli {
 
-// `balance --fund F [--at SEQ]`: the fund's total and each purpose that
-// ever held money (zero included), "" being unrestricted money:
-// {"fund":"F","balanceFen":123,"purposes":{"P":100,"":23}}. Called by the
+// `balance --fund F [--at SEQ]` (app::FundBalance), printed. Called by the
 // `balance` command (commands_points.cc).
 Status FundBalanceCommand(Context& ctx, const std::string& fund, std::optional<uint64_t> at_seq);
 
 // `fund list`, `allowance list [--fund F]`, `statement FUND --period PER`
-// (by recording date) or `statement FUND --for PER` (the payments for PER,
-// whenever recorded), `donor NAME`.
-Status FundListCommand(Context& ctx);
-Status AllowanceListCommand(Context& ctx, const std::string& fund);
-Status StatementCommand(Context& ctx, const std::string& fund, const std::string& period,
-                        const std::string& for_period);
-Status DonorCommand(Context& ctx, const std::string& name);
+// or `statement FUND --for PER`, `donor NAME`: run and printed.
+Status RunFundList(Context& ctx);
+Status RunAllowanceList(Context& ctx, const std::string& fund);
+Status RunStatement(Context& ctx, const std::string& fund, const std::string& period,
+                    const std::string& for_period);
+Status RunDonor(Context& ctx, const std::string& name);
 
 }  // namespace vledger::cli

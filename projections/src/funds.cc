@@ -475,6 +475,12 @@ std::optional<FundMovement> LoadMovement(StateStore& state, std::string_view fun
   return DecodeMovement(*row);
 }
 
+std::string NamedDonor(const FundMovement& donation) {
+  if (donation.donor.rfind("org:", 0) == 0) return donation.donor;
+  if (donation.donor.rfind("ref:", 0) == 0 && donation.public_name) return donation.donor;
+  return "";
+}
+
 std::vector<uint64_t> ListOrgDonations(StateStore& state, std::string_view org) {
   std::vector<uint64_t> out;
   std::string donor = "org:" + std::string(org);

@@ -56,16 +56,6 @@ class Names {
   std::set<std::string> refs_;
 };
 
-std::string PeriodStart(std::string_view period) {
-  std::string year(period.substr(0, 4));
-  if (period.size() == 4) return year + "-01-01";
-  if (period.size() == 7) return std::string(period) + "-01";
-  int quarter = period[5] - '0';
-  char month[3] = {static_cast<char>('0' + ((quarter - 1) * 3 + 1) / 10),
-                   static_cast<char>('0' + ((quarter - 1) * 3 + 1) % 10), 0};
-  return year + "-" + month + "-01";
-}
-
 std::string RuleAmount(const RuleRecord& r) {
   if (r.has_range) return std::to_string(r.min) + ".." + std::to_string(r.max);
   return std::to_string(r.points);
@@ -162,12 +152,6 @@ bool PaymentReversed(StateStore& state, std::string_view fund, uint64_t seq) {
   return dividend != 0 && ReversedBy(state, dividend).has_value();
 }
 
-std::string DonorKey(const FundMovement& m) {
-  if (m.donor.rfind("org:", 0) == 0) return m.donor;
-  if (m.donor.rfind("ref:", 0) == 0 && m.public_name) return m.donor;
-  return "";  // anonymous, or no consent: 爱心人士
-}
-
 std::string DonorLabel(Names& names, const ReportData& d, const std::string& key) {
   if (key.empty()) return L(d, kAnonymousZh, "Anonymous donors (爱心人士)");
   if (key.rfind("org:", 0) == 0) return key.substr(4);
@@ -226,7 +210,7 @@ FundSummary GatherFund(StateStore& state, Names& names, const FundRecord& fund, 
     if (!in) continue;
     if (m.type == "donation") {
       f.income_fen += delta;
-      DonorLine& line = donors[DonorKey(m)];
+      DonorLine& line = donors[NamedDonor(m)];
       line.gifts++;
       line.amount_fen += delta;
     } else if (m.type == "payment") {

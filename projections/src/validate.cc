@@ -217,6 +217,14 @@ bool DateInPeriod(std::string_view date, std::string_view period) {
   return period.size() == 6 && (month - 1) / 3 + 1 == period[5] - '0';
 }
 
+std::string PeriodStart(std::string_view period) {
+  std::string year(period.substr(0, 4));
+  if (period.size() == 4) return year + "-01-01";
+  if (period.size() == 7) return std::string(period) + "-01";
+  int month = (period[5] - '1') * 3 + 1;
+  return year + (month < 10 ? "-0" : "-") + std::to_string(month) + "-01";
+}
+
 std::string CstDate(int64_t utc_ms) {
   // Floor division, so times before 1970 also land on the right day.
   int64_t secs = utc_ms / 1000 - ((utc_ms % 1000 < 0) ? 1 : 0) + 8 * 3600;

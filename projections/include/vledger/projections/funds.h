@@ -185,6 +185,12 @@ Hash ChainMovement(const Hash& chain, std::string_view value);
 std::optional<FundMovement> DecodeMovement(std::string_view value);
 constexpr std::string_view kMovementPrefix = "fmov/";
 
+// Who a donation may name in public (公益事业捐赠法 Art. 8): the
+// organisation ("org:<name>"), or the person who consented to be named
+// ("ref:<hex>"); "" for an anonymous gift or a person without consent,
+// shown as 爱心人士.
+std::string NamedDonor(const FundMovement& donation);
+
 // Donations by an organisation (every fund's movements), in seq order.
 std::vector<uint64_t> ListOrgDonations(StateStore& state, std::string_view org);
 

@@ -48,6 +48,9 @@ Status CheckPeriod(std::string_view field, std::string_view value);
 
 // Whether `date` (YYYY-MM-DD) falls in `period`.
 bool DateInPeriod(std::string_view date, std::string_view period);
+// The first day of a valid period: 2021Q3 -> 2021-07-01, 2021-07 ->
+// 2021-07-01, 2021 -> 2021-01-01.
+std::string PeriodStart(std::string_view period);
 
 // The China Standard Time (UTC+8) date of a UTC millisecond timestamp.
 std::string CstDate(int64_t utc_ms);
