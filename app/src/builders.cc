@@ -1,11 +1,10 @@
 // The event builders shared by the single commands and import (builders.h),
 // and the parsing helpers of internal.h.
-#include "vledger/app/builders.h"
-
 #include <algorithm>
 #include <limits>
 
 #include "internal.h"
+#include "vledger/app/builders.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/projections/money.h"
 #include "vledger/projections/points.h"
@@ -88,9 +87,9 @@ Status SetBirth(Person& person, const PersonArgs& p, const std::string& today) {
     VLEDGER_ASSIGN_OR_RETURN(std::string birth, IdCardBirthDate("--id-card", p.id_card, today));
     int year = std::stoi(birth.substr(0, 4));
     if (p.birth_year != 0 && p.birth_year != year) {
-      return Status::InvalidInput(
-          "--birth-year",
-          std::to_string(p.birth_year) + " is not the year of birth the ID-card number gives");
+      return Status::InvalidInput("--birth-year",
+                                  std::to_string(p.birth_year) +
+                                      " is not the year of birth the ID-card number gives");
     }
     person.birth_date = BirthDateNumber(birth);
     person.birth_year = static_cast<uint16_t>(year);
@@ -204,8 +203,8 @@ Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) {
   std::optional<Person> person = PersonOf(b.txn().LoadPerson(resident->person_ref));
   if (new_record) {
     if (!person) {
-      return Status::FailedPrecondition(
-          "ID", "the person record of resident \"" + a.id + "\" was erased; it cannot be updated");
+      return Status::FailedPrecondition("ID", "the person record of resident \"" + a.id +
+                              "\" was erased; it cannot be updated");
     }
     if (!p.name.empty()) VLEDGER_TRY(CheckName("--name", p.name));
     if (!p.phone.empty()) VLEDGER_TRY(CheckPhone(p.phone));
@@ -277,9 +276,8 @@ Status BuildDeduction(CommitBuilder& b, const DeductionArgs& a) {
     auto h = LoadHousehold(b.state(), a.household);
     if (!h) return Status::NotFound("--household", "unknown household " + Quoted(a.household));
     if (h->head_resident.empty()) {
-      return Status::FailedPrecondition("--household",
-                                        "household " + Quoted(a.household) +
-                                            " has no head (户主) set; use `household head` first");
+      return Status::FailedPrecondition("--household", "household " + Quoted(a.household) +
+                              " has no head (户主) set; use `household head` first");
     }
     e.resident = h->head_resident;
     e.household = h->id;
