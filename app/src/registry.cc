@@ -18,9 +18,15 @@ Result<AppendResult> Write(const Session& session, const AppendRequest& request,
   return Append(session, {request.request_id, request.fingerprint}, build);
 }
 
-// The name on a person record; kErasedName when erased or unreadable.
-std::string PersonName(const Ledger& ledger, const std::string& ref) {
-  auto person = PersonOf(ledger.LoadPerson(ref));
+// The person record at `ref`; none when erased. A record that cannot be
+// read is the read's error (a damaged row is not shown as erased).
+Result<std::optional<Person>> LoadPersonAt(const Ledger& ledger, const std::string& ref) {
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<PersonRecord> record, ledger.LoadPerson(ref));
+  if (!record) return std::optional<Person>();
+  return std::optional<Person>(std::move(record->person));
+}
+
+std::string NameOf(const std::optional<Person>& person) {
   return person ? person->name : std::string(kErasedName);
 }
 
@@ -112,8 +118,8 @@ Result<HouseholdListResult> HouseholdList(const Session& session,
   VLEDGER_TRY(CheckVillageKnown(*state, request.village));
   HouseholdListResult result;
   for (const HouseholdRecord& h : ListHouseholds(*state, request.village)) {
-    result.households.push_back(
-        HouseholdRow{h.id, h.village, PersonName(*ledger, h.head_ref), h.head_resident});
+    VLEDGER_ASSIGN_OR_RETURN(std::optional<Person> head, LoadPersonAt(*ledger, h.head_ref));
+    result.households.push_back(HouseholdRow{h.id, h.village, NameOf(head), h.head_resident});
   }
   return result;
 }
@@ -169,9 +175,8 @@ Result<ResidentListResult> ResidentList(const Session& session,
   std::string today = CstDate(now_ms);
   ResidentListResult result;
   for (const ResidentRecord& r : ListResidents(*state, request.village)) {
-    auto person = PersonOf(ledger->LoadPerson(r.person_ref));
-    result.residents.push_back(ResidentRow{r.id, r.village, r.household,
-                                           person ? person->name : std::string(kErasedName),
+    VLEDGER_ASSIGN_OR_RETURN(std::optional<Person> person, LoadPersonAt(*ledger, r.person_ref));
+    result.residents.push_back(ResidentRow{r.id, r.village, r.household, NameOf(person),
                                            AgeOn(AgeFactsOf(r, person), today), r.status});
   }
   return result;

@@ -79,11 +79,13 @@ Result<HouseholdHeadResult> HouseholdHead(const Session& session,
                                           const HouseholdHeadRequest& request);
 std::string HouseholdHeadJson(const HouseholdHeadResult& result);
 
-// The name shown for an erased (or unreadable) person record.
+// The name shown for an erased person record.
 inline constexpr std::string_view kErasedName = "已删除";
 
 // `household list [--village V]`: households in id order (of one village
 // when given; unknown: not found, "--village"), each with its head's name.
+// A person record that cannot be read (damaged, I/O) fails the list with
+// that error: only an erased record shows as kErasedName.
 struct HouseholdListRequest {
   std::string village;  // empty: every village
 };
@@ -124,7 +126,8 @@ std::string_view AgeName(AgeClass age);
 
 // `resident list [--village V]`: residents in id order (of one village when
 // given; unknown: not found, "--village"), each with its name (kErasedName
-// when erased) and its age today (the session's clock, CST).
+// when erased) and its age today (the session's clock, CST). A person
+// record that cannot be read fails the list with that error.
 struct ResidentListRequest {
   std::string village;  // empty: every village
 };
