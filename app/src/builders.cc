@@ -262,6 +262,7 @@ Status BuildAward(CommitBuilder& b, const AwardArgs& a) {
   e.rule = a.rule;
   e.note = a.note;
   VLEDGER_TRY(CompleteEntry(b, a.points, 1, a.on, a.evidence, &e));
+  VLEDGER_TRY(CheckText("--note", a.note, true));
   return b.Add(e).status();
 }
 
@@ -286,6 +287,7 @@ Status BuildDeduction(CommitBuilder& b, const DeductionArgs& a) {
   e.rule = a.rule;
   e.note = a.note;
   VLEDGER_TRY(CompleteEntry(b, a.points, -1, a.on, a.evidence, &e));
+  VLEDGER_TRY(CheckText("--note", a.note, true));
   return b.Add(e).status();
 }
 

@@ -158,6 +158,18 @@ ok
 # ------------------------------------------------------------- rejections
 reject "resident" "${C[@]}" award R9 ELDER
 reject "resident" "${C[@]}" award "bad id!" ELDER
+# A refused command prints its one error line and nothing before it: the
+# public-text warning of --note, --item or --reason comes only after a
+# command succeeded.
+reject "resident" "${C[@]}" award NOPE ELDER --note hi
+[[ $(wc -l <"$tmp/err") -eq 1 ]] || fail "a refused award printed more than its error line"
+ok
+reject "resident" "${C[@]}" redeem NOPE --points 1 --item 酱油
+[[ $(wc -l <"$tmp/err") -eq 1 ]] || fail "a refused redeem printed more than its error line"
+ok
+reject "seq" "${C[@]}" reverse 999999 --reason typo
+[[ $(wc -l <"$tmp/err") -eq 1 ]] || fail "a refused reverse printed more than its error line"
+ok
 reject "rule" "${C[@]}" award R1 NOSUCH
 reject "rule" "${C[@]}" award R1 OLD
 reject "points" "${C[@]}" award R1 VOL --points 11

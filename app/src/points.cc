@@ -1,0 +1,488 @@
+// The credit points commands and queries (points.h).
+#include "vledger/app/points.h"
+
+#include <algorithm>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <tuple>
+
+#include "internal.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/validate.h"
+
+namespace vledger::app {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// The warning for a free-text value that goes into the public log.
+std::string PublicWarning(std::string_view what) {
+  return std::string(what) + " is part of the public log: keep personal details out of it";
+}
+
+// Runs `build` through the shared write path.
+Result<AppendResult> Write(const Session& session, const AppendRequest& request,
+                           const std::function<Status(CommitBuilder&)>& build) {
+  return Append(session, {request.request_id, request.fingerprint}, build);
+}
+
+// The state a query answers from: the stored rows, or with `at` the log
+// prefix 0..at replayed into memory.
+struct QueryState {
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<StateStore> state;  // borrows *ledger
+};
+
+Result<QueryState> OpenQuery(const Session& session, const std::string& at) {
+  QueryState q;
+  VLEDGER_ASSIGN_OR_RETURN(q.ledger, session.OpenReader());
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<uint64_t> seq, ParseAtSeq(at));
+  if (seq) {
+    VLEDGER_ASSIGN_OR_RETURN(q.state, StateAt(*q.ledger, *seq));
+  } else {
+    VLEDGER_ASSIGN_OR_RETURN(q.state, StoredState(*q.ledger));
+  }
+  return q;
+}
+
+Result<VillageRecord> VillageOf(StateStore& state, const std::string& village) {
+  auto v = LoadVillage(state, village);
+  if (!v) return Status::NotFound("--village", "unknown village " + Quoted(village));
+  return *v;
+}
+
+ResidentBalance BalanceOf(StateStore& state, const std::string& resident) {
+  PointsBalance b = LoadBalance(state, resident);
+  return ResidentBalance{resident, "", b.credit_score, b.spendable};
+}
+
+Json ResidentBalanceJson(const ResidentBalance& b) {
+  return Json{{"resident", b.resident},
+              {"creditScore", b.credit_score},
+              {"spendablePoints", b.spendable_points}};
+}
+
+// The household's credit score and its residents' spendable points summed.
+HouseholdBalance HouseholdBalanceOf(StateStore& state, const HouseholdRecord& h) {
+  HouseholdBalance out{h.id, HouseholdScore(state, h.id), 0, {}};
+  for (const ResidentRecord& r : ListResidents(state, h.village)) {
+    if (r.household != h.id) continue;
+    out.spendable_points += LoadBalance(state, r.id).spendable;
+    out.residents.push_back(r.id);
+  }
+  return out;
+}
+
+// Every resident of the county, by village and then id.
+std::vector<ResidentBalance> CountyBalances(StateStore& state) {
+  std::vector<ResidentRecord> residents = ListResidents(state, "");
+  std::sort(residents.begin(), residents.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.village, x.id) < std::tie(y.village, y.id);
+  });
+  std::vector<ResidentBalance> out;
+  out.reserve(residents.size());
+  for (const ResidentRecord& r : residents) {
+    out.push_back(BalanceOf(state, r.id));
+    out.back().village = r.village;
+  }
+  return out;
+}
+
+// What the event at `seq` did to the resident's points.
+Result<HistoryRow> HistoryRowAt(StateStore& state, const std::string& resident, uint64_t seq) {
+  VLEDGER_ASSIGN_OR_RETURN(Event e, state.ReadEvent(seq));
+  HistoryRow row;
+  row.seq = seq;
+  row.type = EventTypeName(e.body);
+  if (auto rec = LoadEntry(state, seq)) {
+    const PointsEntry& pe = rec->deduction
+                                ? static_cast<const PointsEntry&>(std::get<PointsDeducted>(e.body))
+                                : static_cast<const PointsEntry&>(std::get<PointsAwarded>(e.body));
+    row.kind = HistoryRow::Kind::kEntry;
+    row.date = rec->occurred_on;
+    row.rule = rec->rule;
+    row.points = rec->points;
+    row.status = rec->status;
+    row.household = pe.household;
+    row.note = pe.note;
+  } else if (const auto* r = std::get_if<PointsRedeemed>(&e.body)) {
+    row.kind = HistoryRow::Kind::kRedemption;
+    row.date = CstDate(e.recorded_at_ms);
+    row.points = -r->points;
+    row.shop = r->shop;
+    row.item = r->item;
+    row.quantity = r->quantity;
+  } else if (const auto* x = std::get_if<PointsExpired>(&e.body)) {
+    row.kind = HistoryRow::Kind::kExpiry;
+    row.date = CstDate(e.recorded_at_ms);
+    row.before = x->before;
+    int64_t amount = 0;
+    for (const auto& [id, v] : ExpiredAmounts(state, seq)) {
+      if (id == resident) amount = v;
+    }
+    row.points = -amount;
+  } else if (const auto* rev = std::get_if<EventReversed>(&e.body)) {
+    row.kind = HistoryRow::Kind::kReversal;
+    row.date = CstDate(e.recorded_at_ms);
+    row.target = rev->target;
+    row.reason = rev->reason;
+  }
+  row.reversed_by = ReversedBy(state, seq);
+  return row;
+}
+
+Json HistoryRowJson(const HistoryRow& row) {
+  Json j{{"seq", row.seq}, {"type", row.type}};
+  switch (row.kind) {
+    case HistoryRow::Kind::kEntry:
+      j["date"] = row.date;
+      j["rule"] = row.rule;
+      j["points"] = row.points;
+      j["status"] = EntryStatusName(row.status);
+      if (!row.household.empty()) j["household"] = row.household;
+      if (!row.note.empty()) j["note"] = row.note;
+      break;
+    case HistoryRow::Kind::kRedemption:
+      j["date"] = row.date;
+      j["points"] = row.points;
+      j["shop"] = row.shop;
+      j["item"] = row.item;
+      j["quantity"] = row.quantity;
+      break;
+    case HistoryRow::Kind::kExpiry:
+      j["date"] = row.date;
+      j["before"] = row.before;
+      j["points"] = row.points;
+      break;
+    case HistoryRow::Kind::kReversal:
+      j["date"] = row.date;
+      j["target"] = row.target;
+      j["reason"] = row.reason;
+      break;
+    case HistoryRow::Kind::kOther:
+      break;
+  }
+  if (row.reversed_by) j["reversedBy"] = *row.reversed_by;
+  return j;
+}
+
+// The seqs of `review --approve` and `--reject`, parsed.
+Result<EntriesReviewed> ParseReview(const ReviewRequest& request) {
+  EntriesReviewed r;
+  for (const std::string& s : request.approve) {
+    VLEDGER_ASSIGN_OR_RETURN(uint64_t seq, ParseSeq("--approve", s));
+    r.approved.push_back(seq);
+  }
+  for (const std::string& s : request.reject) {
+    size_t colon = s.find(':');
+    if (colon == std::string::npos) {
+      return Status::InvalidInput("--reject", Quoted(s) + " is not SEQ:REASON");
+    }
+    VLEDGER_ASSIGN_OR_RETURN(uint64_t seq, ParseSeq("--reject", s.substr(0, colon)));
+    r.rejected.push_back(Rejection{seq, s.substr(colon + 1)});
+  }
+  if (r.approved.empty() && r.rejected.empty()) {
+    return Status::InvalidInput("--approve", "give --approve SEQ or --reject SEQ:REASON");
+  }
+  return r;
+}
+
+// Every reviewed seq is a points entry, all in one village (which becomes
+// the review's village).
+Status CheckReviewed(StateStore& state, EntriesReviewed& r) {
+  std::vector<uint64_t> all(r.approved);
+  for (const Rejection& x : r.rejected) all.push_back(x.seq);
+  for (uint64_t seq : all) {
+    auto e = LoadEntry(state, seq);
+    if (!e) {
+      return Status::NotFound("seq", "seq " + std::to_string(seq) + " is not a points entry");
+    }
+    if (r.village.empty()) r.village = e->village;
+    if (e->village != r.village) {
+      return Status::InvalidInput("seq", "seq " + std::to_string(seq) + " is in village " +
+                                             Quoted(e->village) + ", not " + Quoted(r.village) +
+                                             "; review one village at a time");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- rules
+
+Result<RuleAddResult> RuleAdd(const Session& session, const RuleAddRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
+                             return BuildRule(b, request);
+                           }));
+  return RuleAddResult{std::move(append)};
+}
+
+std::string RuleAddJson(const RuleAddResult& result) { return result.append.json; }
+
+Result<RuleRetireResult> RuleRetire(const Session& session, const RuleRetireRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
+                             return b.Add(RuleRetired{request.code}).status();
+                           }));
+  return RuleRetireResult{std::move(append)};
+}
+
+std::string RuleRetireJson(const RuleRetireResult& result) { return result.append.json; }
+
+Result<RuleListResult> RuleList(const Session& session, const RuleListRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(QueryState q, OpenQuery(session, request.at));
+  if (!request.village.empty()) VLEDGER_TRY(VillageOf(*q.state, request.village).status());
+  return RuleListResult{ListRules(*q.state, request.village)};
+}
+
+std::string RuleListJson(const RuleListResult& result) {
+  Json rules = Json::array();
+  for (const RuleRecord& r : result.rules) {
+    Json j{{"code", r.code},
+           {"village", r.village},
+           {"category", r.category},
+           {"description", r.description},
+           {"points", r.points}};
+    if (r.has_range) {
+      j["min"] = r.min;
+      j["max"] = r.max;
+    }
+    if (r.cap > 0) {
+      j["cap"] = r.cap;
+      j["capPeriod"] = r.cap_period;
+    }
+    j["definedSeq"] = r.seq;
+    j["retiredSeq"] = r.retired_seq ? Json(*r.retired_seq) : Json(nullptr);
+    rules.push_back(std::move(j));
+  }
+  return Json{{"rules", rules}}.dump();
+}
+
+// -------------------------------------------------------------- entries
+
+Result<AwardResult> Award(const Session& session, const AwardRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
+                             return BuildAward(b, request);
+                           }));
+  AwardResult result{std::move(append), {}};
+  if (!request.note.empty()) result.warnings.push_back(PublicWarning("--note"));
+  return result;
+}
+
+std::string AwardJson(const AwardResult& result) { return result.append.json; }
+
+Result<DeductResult> Deduct(const Session& session, const DeductRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
+                             return BuildDeduction(b, request);
+                           }));
+  DeductResult result{std::move(append), {}};
+  if (!request.note.empty()) result.warnings.push_back(PublicWarning("--note"));
+  return result;
+}
+
+std::string DeductJson(const DeductResult& result) { return result.append.json; }
+
+Result<RedeemResult> Redeem(const Session& session, const RedeemRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
+                             return BuildRedemption(b, request);
+                           }));
+  return RedeemResult{std::move(append), {PublicWarning("--item")}};
+}
+
+std::string RedeemJson(const RedeemResult& result) { return result.append.json; }
+
+Result<ExpireResult> Expire(const Session& session, const ExpireRequest& request) {
+  auto build = [&](CommitBuilder& b) -> Status {
+    VLEDGER_TRY(CheckDate("--before", request.before));
+    return b.Add(PointsExpired{request.village, request.before}).status();
+  };
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, build));
+  return ExpireResult{std::move(append)};
+}
+
+std::string ExpireJson(const ExpireResult& result) { return result.append.json; }
+
+Result<ReverseResult> Reverse(const Session& session, const ReverseRequest& request) {
+  auto build = [&](CommitBuilder& b) -> Status {
+    VLEDGER_ASSIGN_OR_RETURN(uint64_t seq, ParseSeq("SEQ", request.seq));
+    return b.Add(EventReversed{seq, request.reason}).status();
+  };
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, build));
+  return ReverseResult{std::move(append), {PublicWarning("--reason")}};
+}
+
+std::string ReverseJson(const ReverseResult& result) { return result.append.json; }
+
+Result<ReviewResult> Review(const Session& session, const ReviewRequest& request) {
+  auto build = [&](CommitBuilder& b) -> Status {
+    VLEDGER_ASSIGN_OR_RETURN(EntriesReviewed r, ParseReview(request));
+    VLEDGER_TRY(CheckReviewed(b.state(), r));
+    return b.Add(r).status();
+  };
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, build));
+  ReviewResult result{std::move(append), {}};
+  if (!request.reject.empty()) result.warnings.push_back(PublicWarning("a rejection reason"));
+  return result;
+}
+
+std::string ReviewJson(const ReviewResult& result) { return result.append.json; }
+
+// -------------------------------------------------------------- queries
+
+Result<std::optional<uint64_t>> ParseAtSeq(const std::string& at) {
+  if (at.empty()) return std::optional<uint64_t>();
+  VLEDGER_ASSIGN_OR_RETURN(uint64_t seq, ParseSeq("--at", at));
+  return std::optional<uint64_t>(seq);
+}
+
+Result<BalanceResult> Balance(const Session& session, const BalanceRequest& request) {
+  int given = !request.resident.empty() + !request.village.empty() + !request.household.empty() +
+              request.all;
+  if (given != 1) {
+    return Status::InvalidInput("balance: give one of RESIDENT, --village V, --household H, --all");
+  }
+  VLEDGER_ASSIGN_OR_RETURN(QueryState q, OpenQuery(session, request.at));
+  StateStore& state = *q.state;
+  BalanceResult result;
+  if (request.all) {
+    result.scope = BalanceResult::Scope::kCounty;
+    result.residents = CountyBalances(state);
+  } else if (!request.resident.empty()) {
+    VLEDGER_TRY(CheckId("RESIDENT", request.resident));
+    if (!LoadResident(state, request.resident)) {
+      return Status::NotFound("RESIDENT", "unknown resident " + Quoted(request.resident));
+    }
+    result.scope = BalanceResult::Scope::kResident;
+    result.residents.push_back(BalanceOf(state, request.resident));
+  } else if (!request.household.empty()) {
+    VLEDGER_TRY(CheckId("--household", request.household));
+    auto h = LoadHousehold(state, request.household);
+    if (!h)
+      return Status::NotFound("--household", "unknown household " + Quoted(request.household));
+    result.scope = BalanceResult::Scope::kHousehold;
+    result.household = HouseholdBalanceOf(state, *h);
+  } else {
+    VLEDGER_TRY(CheckId("--village", request.village));
+    VLEDGER_TRY(VillageOf(state, request.village).status());
+    result.scope = BalanceResult::Scope::kVillage;
+    result.village = request.village;
+    for (const ResidentRecord& r : ListResidents(state, request.village)) {
+      result.residents.push_back(BalanceOf(state, r.id));
+    }
+  }
+  return result;
+}
+
+std::string BalanceJson(const BalanceResult& result) {
+  switch (result.scope) {
+    case BalanceResult::Scope::kResident:
+      VLEDGER_ASSERT(result.residents.size() == 1);
+      return ResidentBalanceJson(result.residents[0]).dump();
+    case BalanceResult::Scope::kHousehold: {
+      const HouseholdBalance& h = result.household;
+      return Json{{"household", h.household},
+                  {"creditScore", h.credit_score},
+                  {"spendablePoints", h.spendable_points},
+                  {"residents", h.residents}}
+          .dump();
+    }
+    case BalanceResult::Scope::kVillage: {
+      Json rows = Json::array();
+      for (const ResidentBalance& b : result.residents) rows.push_back(ResidentBalanceJson(b));
+      return Json{{"village", result.village}, {"residents", rows}}.dump();
+    }
+    case BalanceResult::Scope::kCounty:
+      break;
+  }
+  // A county has hundreds of thousands of residents: written row by row
+  // rather than built as one Json value.
+  std::string doc = "{\"residents\":[";
+  for (size_t i = 0; i < result.residents.size(); i++) {
+    Json j = ResidentBalanceJson(result.residents[i]);
+    j["village"] = result.residents[i].village;
+    if (i > 0) doc += ',';
+    doc += j.dump();
+  }
+  return doc + "]}";
+}
+
+Result<HistoryResult> History(const Session& session, const HistoryRequest& request) {
+  VLEDGER_TRY(CheckId("RESIDENT", request.resident));
+  VLEDGER_ASSIGN_OR_RETURN(QueryState q, OpenQuery(session, request.at));
+  StateStore& state = *q.state;
+  if (!LoadResident(state, request.resident)) {
+    return Status::NotFound("RESIDENT", "unknown resident " + Quoted(request.resident));
+  }
+  HistoryResult result{BalanceOf(state, request.resident), {}};
+  for (uint64_t seq : ListHistory(state, request.resident)) {
+    VLEDGER_ASSIGN_OR_RETURN(HistoryRow row, HistoryRowAt(state, request.resident, seq));
+    result.rows.push_back(std::move(row));
+  }
+  return result;
+}
+
+std::string HistoryJson(const HistoryResult& result) {
+  Json out = ResidentBalanceJson(result.balance);
+  Json rows = Json::array();
+  for (const HistoryRow& row : result.rows) rows.push_back(HistoryRowJson(row));
+  out["history"] = rows;
+  return out.dump();
+}
+
+Result<RankResult> Rank(const Session& session, const RankRequest& request) {
+  VLEDGER_TRY(CheckId("--village", request.village));
+  VLEDGER_TRY(CheckPeriod("--period", request.period));
+  VLEDGER_ASSIGN_OR_RETURN(QueryState q, OpenQuery(session, request.at));
+  VLEDGER_ASSIGN_OR_RETURN(VillageRecord village, VillageOf(*q.state, request.village));
+  auto points = request.households
+                    ? HouseholdPeriodPointsList(*q.state, request.village, request.period)
+                    : PeriodPointsList(*q.state, request.village, request.period);
+  return RankResult{request.village, request.period, request.households,
+                    ComputeRanking(std::move(points), village)};
+}
+
+std::string RankJson(const RankResult& result) {
+  const char* id_key = result.households ? "household" : "resident";
+  Json ranking = Json::array();
+  for (const RankRow& r : result.ranking) {
+    ranking.push_back(Json{{"rank", r.rank},
+                           {id_key, r.id},
+                           {"points", r.points},
+                           {"stars", r.stars},
+                           {"redFlag", r.red_flag}});
+  }
+  return Json{{"village", result.village}, {"period", result.period}, {"ranking", ranking}}.dump();
+}
+
+Result<PendingResult> Pending(const Session& session, const PendingRequest& request) {
+  VLEDGER_TRY(CheckId("--village", request.village));
+  VLEDGER_ASSIGN_OR_RETURN(QueryState q, OpenQuery(session, request.at));
+  VLEDGER_TRY(VillageOf(*q.state, request.village).status());
+  PendingResult result{request.village, {}};
+  for (uint64_t seq : ListPending(*q.state, request.village)) {
+    auto e = LoadEntry(*q.state, seq);
+    if (!e) {
+      return Status::Corruption("pending entry of village " + Quoted(request.village) +
+                                " is not a points entry")
+          .WithSeq(seq);
+    }
+    result.pending.push_back(std::move(*e));
+  }
+  return result;
+}
+
+std::string PendingJson(const PendingResult& result) {
+  Json rows = Json::array();
+  for (const EntryRecord& e : result.pending) {
+    rows.push_back(Json{{"seq", e.seq},
+                        {"type", e.deduction ? "pointsDeducted" : "pointsAwarded"},
+                        {"resident", e.resident},
+                        {"rule", e.rule},
+                        {"points", e.points},
+                        {"date", e.occurred_on},
+                        {"keyId", e.key_id}});
+  }
+  return Json{{"village", result.village}, {"pending", rows}}.dump();
+}
+
+}  // namespace vledger::app

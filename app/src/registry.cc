@@ -1,0 +1,221 @@
+// The registry commands and lists (registry.h).
+#include "vledger/app/registry.h"
+
+#include <nlohmann/json.hpp>
+
+#include "internal.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/projections/validate.h"
+
+namespace vledger::app {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Runs `build` through the shared write path.
+Result<AppendResult> Write(const Session& session, const AppendRequest& request,
+                           const std::function<Status(CommitBuilder&)>& build) {
+  return Append(session, {request.request_id, request.fingerprint}, build);
+}
+
+// The person record at `ref`; none when erased. A record that cannot be
+// read is the read's error (a damaged row is not shown as erased).
+Result<std::optional<Person>> LoadPersonAt(const Ledger& ledger, const std::string& ref) {
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<PersonRecord> record, ledger.LoadPerson(ref));
+  if (!record) return std::optional<Person>();
+  return std::optional<Person>(std::move(record->person));
+}
+
+std::string NameOf(const std::optional<Person>& person) {
+  return person ? person->name : std::string(kErasedName);
+}
+
+Status CheckVillageKnown(StateStore& state, const std::string& village) {
+  if (!village.empty() && !LoadVillage(state, village)) {
+    return Status::NotFound("--village", "unknown village " + Quoted(village));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+// ------------------------------------------------------------- villages
+
+Result<VillageAddResult> VillageAdd(const Session& session, const VillageAddRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
+                             return b.Add(VillageRegistered{request.code, request.name}).status();
+                           }));
+  return VillageAddResult{std::move(append)};
+}
+
+std::string VillageAddJson(const VillageAddResult& result) { return result.append.json; }
+
+Result<VillagePolicyResult> VillagePolicy(const Session& session,
+                                          const VillagePolicyRequest& request) {
+  auto build = [&](CommitBuilder& b) -> Status {
+    VLEDGER_TRY(CheckId("village", request.village));
+    auto v = LoadVillage(b.state(), request.village);
+    if (!v) return Status::NotFound("village", "unknown village " + Quoted(request.village));
+    VillagePolicySet p{v->code, v->review, v->star_points, v->max_stars, v->red_flag_share_pct};
+    if (!request.review.empty()) p.review = request.review == "on";
+    if (request.star_points) p.star_points = *request.star_points;
+    if (request.max_stars) p.max_stars = *request.max_stars;
+    if (request.red_flag_share) p.red_flag_share_pct = *request.red_flag_share;
+    return b.Add(p).status();
+  };
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, build));
+  return VillagePolicyResult{std::move(append)};
+}
+
+std::string VillagePolicyJson(const VillagePolicyResult& result) { return result.append.json; }
+
+Result<VillageListResult> VillageList(const Session& session, const VillageListRequest&) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
+  return VillageListResult{ListVillages(*state)};
+}
+
+std::string VillageListJson(const VillageListResult& result) {
+  Json out = Json::array();
+  for (const VillageRecord& v : result.villages) {
+    out.push_back(Json{{"code", v.code},
+                       {"name", v.name},
+                       {"review", v.review},
+                       {"starPoints", v.star_points},
+                       {"maxStars", v.max_stars},
+                       {"redFlagSharePct", v.red_flag_share_pct}});
+  }
+  return Json{{"villages", out}}.dump();
+}
+
+// ----------------------------------------------------------- households
+
+Result<HouseholdAddResult> HouseholdAdd(const Session& session,
+                                        const HouseholdAddRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
+                             return BuildHousehold(b, request);
+                           }));
+  return HouseholdAddResult{std::move(append)};
+}
+
+std::string HouseholdAddJson(const HouseholdAddResult& result) { return result.append.json; }
+
+Result<HouseholdHeadResult> HouseholdHead(const Session& session,
+                                          const HouseholdHeadRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(
+      AppendResult append, Write(session, request, [&](CommitBuilder& b) {
+        return b.Add(HouseholdHeadSet{request.household, request.resident}).status();
+      }));
+  return HouseholdHeadResult{std::move(append)};
+}
+
+std::string HouseholdHeadJson(const HouseholdHeadResult& result) { return result.append.json; }
+
+Result<HouseholdListResult> HouseholdList(const Session& session,
+                                          const HouseholdListRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
+  VLEDGER_TRY(CheckVillageKnown(*state, request.village));
+  HouseholdListResult result;
+  for (const HouseholdRecord& h : ListHouseholds(*state, request.village)) {
+    VLEDGER_ASSIGN_OR_RETURN(std::optional<Person> head, LoadPersonAt(*ledger, h.head_ref));
+    result.households.push_back(HouseholdRow{h.id, h.village, NameOf(head), h.head_resident});
+  }
+  return result;
+}
+
+std::string HouseholdListJson(const HouseholdListResult& result) {
+  Json out = Json::array();
+  for (const HouseholdRow& h : result.households) {
+    out.push_back(Json{
+        {"id", h.id}, {"village", h.village}, {"head", h.head}, {"headResident", h.head_resident}});
+  }
+  return Json{{"households", out}}.dump();
+}
+
+// ------------------------------------------------------------ residents
+
+Result<ResidentAddResult> ResidentAdd(const Session& session, const ResidentAddRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
+                             return BuildResident(b, request);
+                           }));
+  return ResidentAddResult{std::move(append)};
+}
+
+std::string ResidentAddJson(const ResidentAddResult& result) { return result.append.json; }
+
+Result<ResidentUpdateResult> ResidentUpdate(const Session& session,
+                                            const ResidentUpdateRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
+                             return BuildResidentUpdate(b, request);
+                           }));
+  return ResidentUpdateResult{std::move(append)};
+}
+
+std::string ResidentUpdateJson(const ResidentUpdateResult& result) { return result.append.json; }
+
+std::string_view AgeName(AgeClass age) {
+  switch (age) {
+    case AgeClass::kAdult:
+      return "adult";
+    case AgeClass::kMinor:
+      return "minor";
+    case AgeClass::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+Result<ResidentListResult> ResidentList(const Session& session,
+                                        const ResidentListRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
+  VLEDGER_TRY(CheckVillageKnown(*state, request.village));
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, session.NowMs(*ledger));
+  std::string today = CstDate(now_ms);
+  ResidentListResult result;
+  for (const ResidentRecord& r : ListResidents(*state, request.village)) {
+    VLEDGER_ASSIGN_OR_RETURN(std::optional<Person> person, LoadPersonAt(*ledger, r.person_ref));
+    result.residents.push_back(ResidentRow{r.id, r.village, r.household, NameOf(person),
+                                           AgeOn(AgeFactsOf(r, person), today), r.status});
+  }
+  return result;
+}
+
+std::string ResidentListJson(const ResidentListResult& result) {
+  Json out = Json::array();
+  for (const ResidentRow& r : result.residents) {
+    out.push_back(Json{{"id", r.id},
+                       {"village", r.village},
+                       {"household", r.household},
+                       {"name", r.name},
+                       {"minor", r.age == AgeClass::kMinor},
+                       {"status", r.status},
+                       {"age", std::string(AgeName(r.age))}});
+  }
+  return Json{{"residents", out}}.dump();
+}
+
+// -------------------------------------------------------------- persons
+
+Result<PersonEraseResult> PersonErase(const Session& session, const PersonEraseRequest& request) {
+  auto build = [&](CommitBuilder& b) -> Status {
+    VLEDGER_TRY(CheckId("ID", request.id));
+    std::string ref;
+    if (auto r = LoadResident(b.state(), request.id)) {
+      ref = r->person_ref;
+    } else if (auto h = LoadHousehold(b.state(), request.id)) {
+      ref = h->head_ref;
+    } else {
+      return Status::NotFound("ID", "no resident or household " + Quoted(request.id));
+    }
+    b.txn().DeletePerson(ref);
+    return b.Add(PersonErased{ref, request.reason}).status();
+  };
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, build));
+  return PersonEraseResult{std::move(append)};
+}
+
+std::string PersonEraseJson(const PersonEraseResult& result) { return result.append.json; }
+
+}  // namespace vledger::app
