@@ -18,6 +18,7 @@
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/crypto.h"
 #include "vledger/ledger/request_store.h"
+#include "vledger/ledger/rows.h"
 #include "vledger/projections/csv.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/validate.h"
@@ -490,15 +491,7 @@ std::vector<std::string> PublicColumnWarnings(const ImportFile& f) {
   return warnings;
 }
 
-}  // namespace
-
-std::vector<std::string> ImportKindNames() {
-  std::vector<std::string> names;
-  for (const KindSpec& k : Kinds()) names.emplace_back(k.name);
-  return names;
-}
-
-Result<ImportResult> Import(const Session& session, const ImportRequest& request) {
+Result<ImportResult> ImportRows(const Session& session, const ImportRequest& request) {
   VLEDGER_ASSIGN_OR_RETURN(uint64_t batch, ParseBatch(request.batch));
   VLEDGER_TRY(CheckEncoding(request.encoding));
   VLEDGER_ASSIGN_OR_RETURN(const KindSpec* kind, KindOf(request.kind));
@@ -564,6 +557,24 @@ Result<ImportResult> Import(const Session& session, const ImportRequest& request
   result.repeated = rows - a.rows;
   result.commits = a.commits;
   return result;
+}
+
+}  // namespace
+
+std::vector<std::string> ImportKindNames() {
+  std::vector<std::string> names;
+  for (const KindSpec& k : Kinds()) names.emplace_back(k.name);
+  return names;
+}
+
+Result<ImportResult> Import(const Session& session, const ImportRequest& request) {
+  // A stored row that cannot be read (rows.h) ends the import with its
+  // storage error; nothing more of it is written.
+  try {
+    return ImportRows(session, request);
+  } catch (const RowReadError& e) {
+    return e.status();
+  }
 }
 
 std::string ImportJson(const ImportResult& result) {
