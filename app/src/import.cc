@@ -34,7 +34,7 @@ constexpr uint64_t kImportRowsMax = 200'000;
 constexpr uint64_t kImportBatchRowsMax = 100'000;
 constexpr size_t kImportFileBytesMax = size_t{1} << 30;
 // A refused file names at most this many bad rows: the check stops there.
-constexpr size_t kBadRowsMax = 100;
+constexpr size_t kBadRowsMax = 50;
 // Derived request ids: "imp-" and the hex of 16 bytes, which the imr/ rows
 // keep (request_store.h). A request_id cell may not start so
 // (CheckRequestId).

@@ -175,6 +175,21 @@ TEST_F(ImportTest, AFileWithBadRowsIsRefusedNamingEveryRowAndColumn) {
   EXPECT_EQ(Size(), base);
 }
 
+TEST_F(ImportTest, ARefusedFileNamesAtMostBadRowsMax) {
+  std::string text = "resident,rule,points\n";
+  for (int i = 0; i < 80; i++) text += "R01,VOL,x" + std::to_string(i) + "\n";
+  std::vector<Status> bad;
+  app::ImportRequest r = Request(Csv("many.csv", text));
+  r.bad_row = [&](const Status& st) { bad.push_back(st); };
+  auto refused = app::Import(l.AdminSession(), r);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().detail(),
+            "50 rows are refused (the check stops at 50); nothing was appended");
+  ASSERT_EQ(bad.size(), 50u);
+  EXPECT_EQ(bad.front().row(), 2u);
+  EXPECT_EQ(bad.back().row(), 51u);
+}
+
 TEST_F(ImportTest, ASingleBadRowIsTheRefusalItself) {
   std::string file = Csv("one.csv",
                          "resident,rule,points,date\n"

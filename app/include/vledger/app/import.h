@@ -90,7 +90,7 @@ struct ImportResult {
 // Imports `request.file`. Refusals of the whole file (an option, the file
 // unreadable or malformed, its header, its label or content already used)
 // are one Status. A file with bad rows is refused, nothing written, after
-// checking every row (stopping at 100 bad rows, or at the first when the
+// checking every row (stopping at 50 bad rows, or at the first when the
 // key cannot append at all): each bad row is a Status with row() = the line
 // of the file where the row starts (1 is the header) and field() = the CSV
 // column at fault (the first column when no column is), passed to
