@@ -31,6 +31,9 @@ class Context {
  public:
   GlobalOptions options;
   bool quiet = false;  // the demo runs commands without their output
+  // Faults of a failed command beyond the one it returned (an import's bad
+  // rows after its summary): printed after that error, a line each.
+  std::vector<Status> more_errors;
 
   // The application layer's session for these options: the ledger, the
   // key (its passphrase from VLEDGER_KEY_PASSPHRASE, else asked on the

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "context.h"
 #include "exit_code.h"
@@ -19,14 +20,30 @@ std::string EnvOr(const char* name, const std::string& fallback) {
   return v != nullptr && *v != '\0' ? std::string(v) : fallback;
 }
 
-int Fail(const Status& st) {
-  std::string msg = st.message();
+// The text of a Status. A row is a line of an import file, its field the
+// CSV column: "line 6, column rule: unknown rule \"NOSUCH\"".
+std::string ErrorText(const Status& st) {
+  if (!st.row()) return st.message();
+  std::string text = "line " + std::to_string(*st.row());
+  if (!st.field().empty()) text += ", column " + st.field();
+  return text + ": " + (st.seq() ? "seq " + std::to_string(*st.seq()) + ": " : "") + st.detail();
+}
+
+void PrintError(const Status& st) {
+  std::string msg = ErrorText(st);
   for (char& c : msg) {
     if (c == '\n') c = ' ';  // one line, always
   }
   // Messages quote what the user typed or a file held: its control
   // characters are shown escaped, never sent to the terminal.
   std::cerr << "vledger: error: " << EscapeControls(msg) << "\n";
+}
+
+// Prints `st`, then each of `more` (a line per fault), and returns the exit
+// code of `st`.
+int Fail(const Status& st, const std::vector<Status>& more = {}) {
+  PrintError(st);
+  for (const Status& s : more) PrintError(s);
   return ExitCode(st);
 }
 
@@ -76,9 +93,11 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
                "vledger");
   app.require_subcommand(1);
   ctx.options = GlobalOptions{};
+  ctx.more_errors.clear();
   ctx.options.ledger_dir = EnvOr("VLEDGER_DIR", "./vledger-data");
   ctx.options.key_path = EnvOr("VLEDGER_KEY", "");
-  app.add_option("--ledger", ctx.options.ledger_dir, "ledger folder (default $VLEDGER_DIR or ./vledger-data)");
+  app.add_option("--ledger", ctx.options.ledger_dir,
+                 "ledger folder (default $VLEDGER_DIR or ./vledger-data)");
   app.add_option("--key", ctx.options.key_path, "signing key, PKCS#8 PEM (default $VLEDGER_KEY)");
   app.add_flag("--json", ctx.options.json, "print one JSON document");
   app.add_option("--wait", ctx.options.wait_seconds, "wait up to SECONDS for another writer")
@@ -114,7 +133,7 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   if (Status st = CheckNoEmptyValues(app); !st.ok()) return Fail(st);
   try {
     Status st = action();
-    return st.ok() ? 0 : Fail(st);
+    return st.ok() ? 0 : Fail(st, ctx.more_errors);
   } catch (const RowReadError& e) {
     // A stored row that could not be read (rows.h): nothing was written.
     return Fail(e.status());

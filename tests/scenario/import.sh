@@ -2,7 +2,8 @@
 # `vledger import` (SPEC section 9), driving the real binary with the
 # sample files of tests/data/import/: every kind imports (UTF-8, UTF-8 with
 # BOM and CRLF, GB18030); a bad row anywhere rejects the whole file with
-# "line N, column C" and appends nothing; --batch with a fixed file and
+# "line N, column C" and appends nothing, several bad rows are each named
+# after a summary line; --batch with a fixed file and
 # re-runs (rows already in the ledger are skipped, a completed import
 # appends nothing, a different file under a completed label is refused,
 # the same content under another label is refused unless --again);
@@ -11,6 +12,36 @@
 # Usage: import.sh PATH/TO/vledger
 source "$(dirname "$0")/lib.sh"
 setup
+
+# expect_rows_refused N cmd... — an import refused for N bad rows: exit 3,
+# the ledger unchanged, and on stderr the summary line, then one error line
+# per bad row.
+expect_rows_refused() {
+  local n=$1
+  shift
+  local ledger before after
+  ledger=$(_ledger_of "$@")
+  before=$(ledger_snapshot "$ledger")
+  run "$@"
+  after=$(ledger_snapshot "$ledger")
+  local problem=""
+  if [[ $LAST_RC -ne 3 ]]; then
+    problem="expected exit 3, got $LAST_RC"
+  elif [[ "$before" != "$after" ]]; then
+    problem="the refused import changed the ledger $ledger"
+  elif [[ $(wc -l <"$(LAST_ERR_FILE)") -ne $((n + 1)) ]] ||
+    [[ "$(head -n 1 "$(LAST_ERR_FILE)")" != \
+      "vledger: error: FILE: $n rows are refused; nothing was appended" ]] ||
+    grep -qv '^vledger: error: line ' <(tail -n +2 "$(LAST_ERR_FILE)"); then
+    problem="stderr is not a summary of $n bad rows, then a line each"
+  fi
+  if [[ -n $problem ]]; then
+    fail "$problem"
+    _show_last
+    return 1
+  fi
+  pass "refused $n rows, unchanged: $LAST_CMD"
+}
 
 D=$TEST_DATA/import
 K=admin.key
@@ -128,12 +159,18 @@ EOF
 expect_rejected_unchanged 3 vl --key col.key import bad.csv --kind awards --batch 2 --source sept
 expect_stderr_contains 'line 6, column rule: unknown rule "NOSUCH"'
 # Failing fields map to their columns: --points to points, occurredOn to date.
+# Every bad row is named in one run: a summary line, then a line each.
 sed 's/^R03,CLEAN,,/R03,CLEAN,7,/' bad.csv >bad-points.csv
-expect_rejected_unchanged 3 vl --key col.key import bad-points.csv --kind awards --source sept
+expect_rows_refused 2 vl --key col.key import bad-points.csv --kind awards --source sept
 expect_stderr_contains 'line 4, column points:'
+expect_stderr_contains 'line 6, column rule: unknown rule "NOSUCH"'
 sed 's/^R04,ELDER,,2021-09-02/R04,ELDER,,2021-10-02/' bad.csv >bad-date.csv
-expect_rejected_unchanged 3 vl --key col.key import bad-date.csv --kind awards --source sept
+expect_rows_refused 2 vl --key col.key import bad-date.csv --kind awards --source sept
 expect_stderr_contains 'line 5, column date:'
+sed 's/^R04,ELDER,,2021-09-02/R04,ELDER,,2021-10-02/' bad-points.csv >bad-three.csv
+expect_rows_refused 3 vl --key col.key import bad-three.csv --kind awards --source sept
+expect_eq "$(sed -n '2,4s/^vledger: error: line \([0-9]*\),.*/\1/p' "$(LAST_ERR_FILE)" | tr '\n' ' ')" \
+  "4 5 6 " "bad rows in file order"
 # Lines are physical lines: blank lines count, and a record spanning two
 # lines is named by the line where it starts.
 printf 'resident,rule,points,date,note\nR01,ELDER,,2021-09-01,\n\nR02,ELDER,x,2021-09-01,\n' \

@@ -204,11 +204,11 @@ class Ledger {
   Result<std::optional<std::string>> GetRequestRow(std::string_view key) const;
   Status ScanRequestRows(std::string_view prefix, const RowSource::ScanFn& fn) const;
   // Every import record, by label in byte order, until fn returns false.
-  // Unavailable ("import record of "LABEL" is damaged") at a damaged one.
+  // Corruption ("import record of "LABEL" is damaged") at a damaged one.
   Status ScanImports(
       const std::function<bool(std::string_view label, const ImportRecord& record)>& fn) const;
   // The derived request ids of every row imported under `label`, each with
-  // the first seq of the commit that appended it. Unavailable ("import
+  // the first seq of the commit that appended it. Corruption ("import
   // progress row of "LABEL" is damaged") when a row is damaged.
   Result<std::unordered_map<std::string, uint64_t>> LoadImportedRows(std::string_view label) const;
 
@@ -263,7 +263,7 @@ class WriteTxn final {
   // Stores `record` under request id `id` with the next commit.
   void StoreRequest(std::string_view id, const RequestRecord& record);
   // The import record of `label`, pending or stored; nullopt when there is
-  // none. Unavailable ("import record of "LABEL" is damaged") when damaged.
+  // none. Corruption ("import record of "LABEL" is damaged") when damaged.
   Result<std::optional<ImportRecord>> LoadImport(std::string_view label);
   void StoreImport(std::string_view label, const ImportRecord& record);
   // Records `derived_ids` (kImportedRowIdBytes each) as imported under

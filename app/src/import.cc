@@ -1,0 +1,589 @@
+// The import engine (import.h): the file read, decoded and mapped onto the
+// kind's columns, each row's request id, the check pass over every row in
+// one CommitBuilder, and the append pass in resumable commits.
+#include "vledger/app/import.h"
+
+#include <malloc.h>
+
+#include <cerrno>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <unordered_map>
+
+#include "import_rows.h"
+#include "vledger/app/append.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/ledger/request_store.h"
+#include "vledger/ledger/rows.h"
+#include "vledger/projections/csv.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/validate.h"
+
+namespace vledger::app {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// The check pass holds every row's events in one pending overlay, so a file
+// is bounded like one commit (each row adds one event).
+constexpr uint64_t kImportRowsMax = 200'000;
+constexpr uint64_t kImportBatchRowsMax = 100'000;
+constexpr size_t kImportFileBytesMax = size_t{1} << 30;
+// A refused file names at most this many bad rows: the check stops there.
+constexpr size_t kBadRowsMax = 50;
+// Derived request ids: "imp-" and the hex of 16 bytes, which the imr/ rows
+// keep (request_store.h). A request_id cell may not start so
+// (CheckRequestId).
+constexpr std::string_view kDerivedIdPrefix = "imp-";
+
+// ------------------------------------------------------------- bad rows
+
+// The bad rows of a file, by row index (so in file order), each with its
+// located Status; at most `max` of them.
+class BadRows {
+ public:
+  void Add(size_t row, Status st) { rows_.emplace(row, std::move(st)); }
+  bool contains(size_t row) const { return rows_.count(row) != 0; }
+  bool empty() const { return rows_.empty(); }
+  bool full() const { return rows_.size() >= max_; }
+  // At most one: when the key cannot append at all, every row would
+  // repeat its refusal.
+  void set_max(size_t max) { max_ = max; }
+  const std::map<size_t, Status>& rows() const { return rows_; }
+
+ private:
+  size_t max_ = kBadRowsMax;
+  std::map<size_t, Status> rows_;
+};
+
+// ------------------------------------------------------------------ file
+
+std::string JoinCells(const std::vector<std::string>& cells) {
+  std::string out;
+  for (size_t i = 0; i < cells.size(); i++) {
+    if (i > 0) out += '\x1f';
+    out += cells[i];
+  }
+  return out;
+}
+
+// The file's rows, each as cells in the kind's normative order.
+struct ImportFile {
+  const KindSpec* kind = nullptr;
+  std::string label, sha256_hex;
+  std::vector<std::string> header;
+  std::vector<uint64_t> lines;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> request_ids;
+  // For a derived request id, the 16 bytes its hex digits spell; empty for
+  // a request_id cell.
+  std::vector<std::string> derived;
+  // RowFingerprint of each new row with a request_id cell, kept for its
+  // commit once the cells are freed.
+  std::unordered_map<size_t, std::string> fingerprints;
+  BadRows bad;
+
+  void AddBad(size_t r, const Status& st) { bad.Add(r, LocateRowError(st, lines[r], header)); }
+};
+
+// What a request id of a row was used for: the kind and the row's cells.
+std::string RowFingerprint(const ImportFile& f, size_t r) {
+  return "import " + std::string(f.kind->name) + '\x1f' + JoinCells(f.rows[r]);
+}
+
+Result<std::string> ReadFileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::string what = "cannot read \"" + path + "\"";
+    return errno == ENOENT ? Status::NotFound("FILE", what) : Status::InvalidInput("FILE", what);
+  }
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  if (size < 0 || static_cast<uint64_t>(size) > kImportFileBytesMax) {
+    return Status::InvalidInput("FILE", "\"" + path + "\" is larger than " +
+                                            std::to_string(kImportFileBytesMax >> 20) +
+                                            " MiB; split it");
+  }
+  in.seekg(0);
+  std::string bytes(static_cast<size_t>(size), '\0');
+  if (!in.read(bytes.data(), size)) {
+    return Status::InvalidInput("FILE", "cannot read \"" + path + "\"");
+  }
+  return bytes;
+}
+
+// Maps the header onto the kind's columns: every column known, none twice,
+// every required one present. Returns, per header position, the index of
+// its normative column.
+Result<std::vector<size_t>> MapHeader(const KindSpec& kind,
+                                      const std::vector<std::string>& header) {
+  std::vector<size_t> index;
+  std::vector<bool> seen(kind.columns.size(), false);
+  for (const std::string& h : header) {
+    size_t i = 0;
+    while (i < kind.columns.size() && kind.columns[i] != h) i++;
+    if (i == kind.columns.size()) {
+      return Status::InvalidInput(h, "unknown column for --kind " + std::string(kind.name) +
+                                         " (columns: " + ColumnList(kind) + ")")
+          .WithRow(1);
+    }
+    if (seen[i]) return Status::InvalidInput(h, "the column is given twice").WithRow(1);
+    seen[i] = true;
+    index.push_back(i);
+  }
+  for (size_t i = 0; i < kind.required; i++) {
+    if (!seen[i]) {
+      return Status::InvalidInput(kind.columns[i], "the required column is missing (--kind " +
+                                                       std::string(kind.name) + " needs " +
+                                                       ColumnList(kind) + ")")
+          .WithRow(1);
+    }
+  }
+  return index;
+}
+
+// Request ids: the `request_id` cell (a malformed one makes its row bad),
+// else "imp-" and 32 hex digits of SHA-256(kind, label, cells, number of
+// identical rows before), joined with 0x1f.
+void AssignRequestIds(ImportFile& f) {
+  const KindSpec& kind = *f.kind;
+  size_t id_column = kind.columns.size();
+  for (size_t i = 0; i < kind.columns.size(); i++) {
+    if (kind.columns[i] == "request_id") id_column = i;
+  }
+  const size_t n = f.rows.size();
+  // First, in order: each row's cells joined, and how many identical rows
+  // come before it (the joined cells live in one arena).
+  std::vector<size_t> offsets(n + 1, 0);
+  std::string arena;
+  for (size_t r = 0; r < n; r++) {
+    arena += JoinCells(f.rows[r]);
+    offsets[r + 1] = arena.size();
+  }
+  auto cells_of = [&](size_t r) {
+    return std::string_view(arena).substr(offsets[r], offsets[r + 1] - offsets[r]);
+  };
+  std::vector<uint64_t> before(n);
+  {
+    std::unordered_map<std::string_view, uint64_t> seen;
+    seen.reserve(n);
+    for (size_t r = 0; r < n; r++) before[r] = seen[cells_of(r)]++;
+  }
+  f.request_ids.assign(n, std::string());
+  f.derived.assign(n, std::string());
+  for (size_t r = 0; r < n; r++) {
+    if (id_column < kind.columns.size() && !f.rows[r][id_column].empty()) {
+      const std::string& id = f.rows[r][id_column];
+      if (Status st = CheckRequestId("request_id", id); !st.ok()) f.AddBad(r, st);
+      f.request_ids[r] = id;
+    }
+  }
+  // Then the derived ids, a hash each, on both cores.
+  auto derive = [&](size_t from, size_t to) {
+    std::string material;
+    for (size_t r = from; r < to; r++) {
+      if (!f.request_ids[r].empty()) continue;
+      material.assign(kind.name);
+      material += '\x1f';
+      material += f.label;
+      material += '\x1f';
+      material += cells_of(r);
+      material += '\x1f';
+      material += std::to_string(before[r]);
+      std::string bytes = AsString(Sha256(material)).substr(0, kImportedRowIdBytes);
+      f.request_ids[r] = std::string(kDerivedIdPrefix) + Hex(bytes);
+      f.derived[r] = std::move(bytes);
+    }
+  };
+  if (n < 10'000) {
+    derive(0, n);
+  } else {
+    std::thread half([&] { derive(n / 2, n); });
+    derive(0, n / 2);
+    half.join();
+  }
+}
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+Result<ImportFile> LoadImportFile(const ImportRequest& request, const KindSpec& kind) {
+  ImportFile f;
+  f.kind = &kind;
+  f.label = request.source.empty() ? BaseName(request.file) : request.source;
+  VLEDGER_TRY(CheckName("--source", f.label));
+  VLEDGER_ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(request.file));
+  f.sha256_hex = Hex(Sha256(bytes));
+  VLEDGER_ASSIGN_OR_RETURN(std::string text, DecodeCsvText(bytes, request.encoding));
+  bytes.clear();
+  VLEDGER_ASSIGN_OR_RETURN(CsvTable table, ParseCsv(text));
+  if (table.header.empty()) {
+    return Status::InvalidInput("the file has no header row").WithRow(1);
+  }
+  if (table.rows.size() > kImportRowsMax) {
+    return Status::InvalidInput("FILE", std::to_string(table.rows.size()) +
+                                            " rows; an import takes at most " +
+                                            std::to_string(kImportRowsMax) +
+                                            " (split the file, each part under its own --source)");
+  }
+  VLEDGER_ASSIGN_OR_RETURN(std::vector<size_t> index, MapHeader(kind, table.header));
+  f.header = std::move(table.header);
+  for (CsvRecord& rec : table.rows) {
+    std::vector<std::string> cells(kind.columns.size());
+    for (size_t i = 0; i < rec.cells.size(); i++) cells[index[i]] = std::move(rec.cells[i]);
+    f.lines.push_back(rec.line);
+    f.rows.push_back(std::move(cells));
+  }
+  AssignRequestIds(f);
+  return f;
+}
+
+// A refused file: every bad row told to `request.bad_row`; the Status of
+// the one bad row, or a summary of several.
+Status Refuse(const ImportFile& f, const ImportRequest& request, bool stopped) {
+  if (request.bad_row) {
+    for (const auto& [r, st] : f.bad.rows()) request.bad_row(st);
+  }
+  size_t n = f.bad.rows().size();
+  if (n == 1) return f.bad.rows().begin()->second;
+  return Status::InvalidInput(
+      "FILE", std::to_string(n) + " rows are refused" +
+                  (stopped ? " (the check stops at " + std::to_string(n) + ")" : "") +
+                  "; nothing was appended");
+}
+
+// ---------------------------------------------------------------- ledger
+
+// Another label under which a file of this content (SHA-256, hex) was
+// imported, wholly or in part, if any: the first in byte order.
+Result<std::optional<std::string>> LabelOfContent(const Ledger& ledger,
+                                                  const std::string& sha256_hex,
+                                                  const std::string& label) {
+  std::optional<std::string> found;
+  VLEDGER_TRY(ledger.ScanImports([&](std::string_view other, const ImportRecord& record) {
+    if (record.sha256_hex != sha256_hex || other == label) return true;
+    found = std::string(other);
+    return false;
+  }));
+  return found;
+}
+
+// Who appended the rows of an import: the key of the events at a seq,
+// read once per commit.
+class RowAuthors {
+ public:
+  explicit RowAuthors(const Ledger& ledger) : ledger_(ledger) {}
+  Result<std::string> KeyAt(uint64_t seq) {
+    auto it = keys_.find(seq);
+    if (it != keys_.end()) return it->second;
+    VLEDGER_ASSIGN_OR_RETURN(Event e, ledger_.ReadDecoded(seq));
+    return keys_.emplace(seq, e.key_id).first->second;
+  }
+
+ private:
+  const Ledger& ledger_;
+  std::unordered_map<uint64_t, std::string> keys_;
+};
+
+// A row of the file already in the ledger (by its derived id or its
+// request_id cell) that a key other than `key_id` appended is bad: like a
+// command's request id, a row's is answered only to the key that used it.
+Status CheckRowsOwnedBy(const Ledger& ledger, WriteTxn& txn, ImportFile& f,
+                        const std::unordered_map<std::string, uint64_t>& imported,
+                        const std::string& key_id) {
+  RowAuthors authors(ledger);
+  for (size_t r = 0; r < f.rows.size() && !f.bad.full(); r++) {
+    if (f.bad.contains(r)) continue;
+    const std::string& id = f.request_ids[r];
+    if (!f.derived[r].empty()) {
+      auto it = imported.find(f.derived[r]);
+      if (it == imported.end()) continue;
+      VLEDGER_ASSIGN_OR_RETURN(std::string owner, authors.KeyAt(it->second));
+      if (owner != key_id) {
+        f.AddBad(r, Status::Conflict("this row was already imported under \"" + f.label +
+                                     "\" by another key"));
+      }
+      continue;
+    }
+    VLEDGER_ASSIGN_OR_RETURN(std::optional<RequestRecord> previous, LoadRequest(txn, id));
+    if (previous && previous->key_id != key_id) {
+      f.AddBad(r, RequestUsedByAnotherKey("request_id", id));
+    }
+  }
+  return Status::Ok();
+}
+
+// A new row of the file, as applied.
+struct NewRow {
+  size_t row;            // index into the file's rows
+  uint64_t first, last;  // its events
+};
+
+// The check pass: every row against the ledger and the rows before it,
+// applied to `state` with its events left pending in `txn`. Rows already
+// in the ledger are left out; bad rows are added to `f.bad` (the check
+// goes on until it has found as many as it may). Nothing is written.
+// Returns the new rows, and `*stopped` whether rows were left unchecked.
+Result<std::vector<NewRow>> CheckRows(const ImportRequest& request, WriteTxn& txn,
+                                      StateStore& state, const PrivateKey& key, int64_t now_ms,
+                                      const std::unordered_map<std::string, uint64_t>& imported,
+                                      ImportFile& f, bool* stopped) {
+  // The residents the rows name, read in one go rather than row by row.
+  for (size_t c = 0; c < f.kind->columns.size(); c++) {
+    std::string_view column = f.kind->columns[c];
+    if (column != "resident" && column != "to") continue;
+    std::vector<std::string> ids;
+    ids.reserve(f.rows.size());
+    for (const auto& row : f.rows) ids.push_back(row[c]);
+    state.table<ResidentState>().Prefetch(std::move(ids));
+  }
+  std::map<std::string, size_t> explicit_ids;  // request_id cell -> first row using it
+  std::vector<NewRow> fresh;
+  fresh.reserve(f.rows.size());
+  CommitBuilder builder(txn, state, key, now_ms, "");
+  const uint64_t total = f.rows.size();
+  for (size_t r = 0; r < f.rows.size(); r++) {
+    if (request.progress) VLEDGER_TRY(request.progress({ImportStage::kChecking, r + 1, total}));
+    if (f.bad.full()) {
+      *stopped = true;
+      break;
+    }
+    if (f.bad.contains(r)) continue;
+    const std::string& id = f.request_ids[r];
+    if (!f.derived[r].empty()) {
+      if (imported.count(f.derived[r])) continue;
+    } else {
+      auto earlier = explicit_ids.find(id);
+      VLEDGER_ASSIGN_OR_RETURN(std::optional<RequestRecord> previous, LoadRequest(txn, id));
+      std::optional<std::string> fingerprint;
+      if (previous) {
+        fingerprint = previous->fingerprint;
+      } else if (earlier != explicit_ids.end()) {
+        fingerprint = RowFingerprint(f, earlier->second);
+      }
+      if (fingerprint) {
+        if (*fingerprint != RowFingerprint(f, r)) {
+          f.AddBad(r, Status::Conflict("request_id",
+                                       "\"" + id + "\" was already used by a different command"));
+        }
+        continue;  // in the ledger, or an earlier row of this file
+      }
+      explicit_ids.emplace(id, r);
+    }
+    builder.set_request_id(id);
+    uint64_t first = txn.next_seq();
+    Status st = f.kind->build(builder, RowView(f.kind->columns, f.rows[r]));
+    if (st.ok()) st = txn.io_status();
+    if (!st.ok()) {
+      if (!st.is_refusal() && st.code() != Code::kUsage) return st;  // storage, not the row
+      f.AddBad(r, st);
+      continue;
+    }
+    VLEDGER_ASSERT(txn.next_seq() > first);
+    fresh.push_back(NewRow{r, first, txn.next_seq() - 1});
+    if (f.derived[r].empty()) f.fingerprints.emplace(r, RowFingerprint(f, r));
+  }
+  return fresh;
+}
+
+struct Appended {
+  std::optional<uint64_t> first, last;
+  uint64_t rows = 0, commits = 0;
+};
+
+// The append pass: the new rows' events, `batch` rows to a commit (0: all
+// in one). Each commit records its rows' request ids (so an interrupted
+// import resumes); the last one also writes every projection row the
+// import changed and marks the import completed. The state is done with
+// once those rows are staged: it is freed on a second thread while the last
+// commit is written, and its pages given back to the system, so that it is
+// not held beside that commit's batch and memtable (an import's peak).
+Result<Appended> CommitRows(const ImportRequest& request, WriteTxn& txn,
+                            std::unique_ptr<StateStore> state, const PrivateKey& key,
+                            const ImportFile& f, const std::vector<NewRow>& fresh, uint64_t batch) {
+  Appended out;
+  size_t rows_per_commit = batch == 0 ? fresh.size() : batch;
+  if (request.progress) VLEDGER_TRY(request.progress({ImportStage::kAppending, 0, fresh.size()}));
+  for (size_t from = 0; from < fresh.size(); from += rows_per_commit) {
+    size_t to = std::min(fresh.size(), from + rows_per_commit);
+    bool last = to == fresh.size();
+    std::string derived;
+    for (size_t i = from; i < to; i++) {
+      const NewRow& row = fresh[i];
+      const std::string& id = f.request_ids[row.row];
+      if (!f.derived[row.row].empty()) {
+        derived += f.derived[row.row];
+        continue;
+      }
+      Json result{{"seq", row.first}, {"last", row.last}, {"hash", Hex(txn.HashOf(row.last))}};
+      txn.StoreRequest(id, RequestRecord{f.fingerprints.at(row.row), result.dump(), key.key_id()});
+    }
+    if (!derived.empty()) {
+      txn.StoreImportedRows(f.label, fresh[from].first, derived);
+    }
+    txn.StoreImport(f.label, ImportRecord{f.sha256_hex, last});
+    std::thread freeing;
+    if (last) {
+      StageRows(*state, txn);
+      freeing = std::thread([s = std::move(state)]() mutable {
+        s.reset();
+        malloc_trim(0);
+      });
+    }
+    uint64_t events = fresh[to - 1].last - fresh[from].first + 1;
+    Result<CommitRecord> commit = txn.Commit(key, events, last);
+    if (freeing.joinable()) freeing.join();
+    if (!commit.ok()) return commit.status();
+    if (!out.first) out.first = commit->first;
+    out.last = commit->last;
+    out.rows += to - from;
+    out.commits++;
+    if (request.progress) {
+      VLEDGER_TRY(request.progress({ImportStage::kAppending, out.rows, fresh.size()}));
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------- options
+
+Result<uint64_t> ParseBatch(const std::string& text) {
+  if (text.empty()) return uint64_t{0};
+  if (text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoull(text) < 1 || std::stoull(text) > kImportBatchRowsMax) {
+    return Status::InvalidInput("--batch", "\"" + text + "\" is not a number of rows from 1 to " +
+                                               std::to_string(kImportBatchRowsMax));
+  }
+  return std::stoull(text);
+}
+
+Status CheckEncoding(const std::string& encoding) {
+  if (encoding.empty() || encoding == "utf-8" || encoding == "UTF-8" || encoding == "gb18030" ||
+      encoding == "GB18030") {
+    return Status::Ok();
+  }
+  return Status::InvalidInput("--encoding", "\"" + encoding + "\" is not utf-8 or gb18030");
+}
+
+Result<const KindSpec*> KindOf(const std::string& name) {
+  const KindSpec* kind = FindKind(name);
+  if (kind != nullptr) return kind;
+  std::string names;
+  for (const std::string& k : ImportKindNames()) names += (names.empty() ? "" : ", ") + k;
+  return Status::InvalidInput("--kind", "\"" + name + "\" is not one of " + names);
+}
+
+// The columns whose text is public: a warning once the import succeeded.
+std::vector<std::string> PublicColumnWarnings(const ImportFile& f) {
+  std::vector<std::string> warnings;
+  for (const std::string& h : f.header) {
+    if (h == "note" || h == "item") {
+      warnings.push_back("column " + h +
+                         " is part of the public log: keep personal details out of it");
+    }
+  }
+  return warnings;
+}
+
+Result<ImportResult> ImportRows(const Session& session, const ImportRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(uint64_t batch, ParseBatch(request.batch));
+  VLEDGER_TRY(CheckEncoding(request.encoding));
+  VLEDGER_ASSIGN_OR_RETURN(const KindSpec* kind, KindOf(request.kind));
+  VLEDGER_ASSIGN_OR_RETURN(ImportFile f, LoadImportFile(request, *kind));
+  if (f.bad.full()) return Refuse(f, request, true);
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, session.SigningKey());
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenWriter());
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, session.NowMs(*ledger));
+  auto txn = ledger->BeginWrite();
+  auto state = LiveState(*ledger, *txn);
+
+  ImportResult result;
+  result.label = f.label;
+  result.kind = kind->name;
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<ImportRecord> before, txn->LoadImport(f.label));
+  if (before && before->completed) {
+    if (before->sha256_hex != f.sha256_hex) {
+      return Status::Conflict(
+          "--source", "the import \"" + f.label + "\" completed with a different file (SHA-256 " +
+                          before->sha256_hex.substr(0, 16) + "…); give this file its own --source");
+    }
+    VLEDGER_ASSIGN_OR_RETURN(auto imported, ledger->LoadImportedRows(f.label));
+    VLEDGER_TRY(CheckRowsOwnedBy(*ledger, *txn, f, imported, key.key_id()));
+    if (!f.bad.empty()) return Refuse(f, request, false);
+    result.hash = Hex(ledger->head());
+    result.repeated = f.rows.size();
+    result.completed_before = true;
+    return result;
+  }
+  // The same content under another label would append its rows again (a
+  // row's derived request id includes the label): refused unless --again.
+  // Resuming this label's own import of this content is not a repeat.
+  if (!request.again && !(before && before->sha256_hex == f.sha256_hex)) {
+    VLEDGER_ASSIGN_OR_RETURN(auto other, LabelOfContent(*ledger, f.sha256_hex, f.label));
+    if (other) {
+      return Status::Conflict("this file's content was already imported under --source \"" +
+                              *other + "\" (use --again to import it again)");
+    }
+  }
+
+  VLEDGER_ASSIGN_OR_RETURN(now_ms, session.AppendNowMs(*ledger));
+  // A key that cannot append at all would have every row refused alike.
+  const KeyRecord* author = FindKey(*state, key.key_id());
+  if (author == nullptr || author->revoked_seq) f.bad.set_max(1);
+  VLEDGER_ASSIGN_OR_RETURN(auto imported, ledger->LoadImportedRows(f.label));
+  VLEDGER_TRY(CheckRowsOwnedBy(*ledger, *txn, f, imported, key.key_id()));
+  bool stopped = false;
+  VLEDGER_ASSIGN_OR_RETURN(std::vector<NewRow> fresh,
+                           CheckRows(request, *txn, *state, key, now_ms, imported, f, &stopped));
+  if (!f.bad.empty()) return Refuse(f, request, stopped);
+  // The cells are done with (the new rows carry what the commits need):
+  // freed before the last commit, which is an import's peak of memory.
+  size_t rows = f.rows.size();
+  std::vector<std::vector<std::string>>().swap(f.rows);
+  malloc_trim(0);
+  result.warnings = PublicColumnWarnings(f);
+  VLEDGER_ASSIGN_OR_RETURN(Appended a,
+                           CommitRows(request, *txn, std::move(state), key, f, fresh, batch));
+  result.first = a.first;
+  result.last = a.last;
+  result.hash = a.last ? Hex(txn->HashOf(*a.last)) : Hex(ledger->head());
+  result.appended = a.rows;
+  result.repeated = rows - a.rows;
+  result.commits = a.commits;
+  return result;
+}
+
+}  // namespace
+
+std::vector<std::string> ImportKindNames() {
+  std::vector<std::string> names;
+  for (const KindSpec& k : Kinds()) names.emplace_back(k.name);
+  return names;
+}
+
+Result<ImportResult> Import(const Session& session, const ImportRequest& request) {
+  // A stored row that cannot be read (rows.h) ends the import with its
+  // storage error; nothing more of it is written.
+  try {
+    return ImportRows(session, request);
+  } catch (const RowReadError& e) {
+    return e.status();
+  }
+}
+
+std::string ImportJson(const ImportResult& result) {
+  return Json{{"seq", result.first ? Json(*result.first) : Json(nullptr)},
+              {"last", result.last ? Json(*result.last) : Json(nullptr)},
+              {"hash", result.hash},
+              {"appended", result.appended},
+              {"repeated", result.repeated}}
+      .dump();
+}
+
+}  // namespace vledger::app
