@@ -5,22 +5,13 @@
 //   objection file (--event SEQ|--report SHA256) --by RESIDENT --text T [--due DATE]
 //   objection resolve SEQ --upheld|--dismissed --answer T [--reversal SEQ]
 //   objection list [--open|--overdue] [--village V]
-// The reports themselves are app/report.h's.
-#include <cctype>
-#include <cstdio>
-#include <fstream>
+// Their work is app/report.h's; here they are registered and printed.
 #include <iostream>
 #include <memory>
 
 #include "append.h"
 #include "context.h"
 #include "vledger/app/report.h"
-#include "vledger/ledger/codec.h"
-#include "vledger/projections/objections.h"
-#include "vledger/projections/points.h"
-#include "vledger/projections/registry.h"
-#include "vledger/projections/report.h"
-#include "vledger/projections/validate.h"
 
 namespace vledger::cli {
 namespace {
@@ -28,14 +19,6 @@ namespace {
 constexpr size_t kReportBytesMax = 64u << 20;
 
 // ---------------------------------------------- report, publish, verify-report
-
-Result<uint64_t> ParseCount(const std::string& field, const std::string& text) {
-  if (text.empty() || text.size() > 19 ||
-      text.find_first_not_of("0123456789") != std::string::npos) {
-    return Status::Rejected(field + ": \"" + text + "\" is not a whole number");
-  }
-  return std::stoull(text);
-}
 
 Status RunReport(Context& ctx, const app::ReportRequest& request) {
   VLEDGER_ASSIGN_OR_RETURN(app::ReportResult r, app::Report(ctx.Session(), request));
@@ -72,169 +55,38 @@ Status RunVerifyReport(Context& ctx, const std::string& path) {
 
 // ------------------------------------------------------------ objections
 
-Json ObjectionJson(const ObjectionRecord& o, const std::string& today) {
-  Json j{{"seq", o.seq}};
-  if (o.about_event) {
-    j["about"] = *o.about_event;
-  } else {
-    j["about"] = Hex(o.about_report);
+Status RunObjectionList(Context& ctx, const app::ObjectionListRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(app::ObjectionListResult r, app::ObjectionList(ctx.Session(), request));
+  if (ctx.options.json) {
+    ctx.PrintJson(Json::parse(app::ObjectionListJson(r)));
+    return Status::Ok();
   }
-  j["village"] = o.village;
-  j["by"] = o.by_resident;
-  j["text"] = o.text;
-  j["status"] = o.resolved ? "closed" : "open";
-  j["filedOn"] = o.filed_on;
-  j["replyDue"] = o.reply_due;
-  j["overdue"] = !o.resolved && o.reply_due < today;
-  if (o.resolved) {
-    j["outcome"] = o.upheld ? "upheld" : "dismissed";
-    j["resolvedSeq"] = o.resolved_seq;
-    j["resolvedOn"] = o.resolved_on;
-    j["answer"] = o.answer;
-    j["reversal"] = o.reversal ? Json(o.reversal) : Json(nullptr);
-  }
-  return j;
-}
-
-Status ObjectionListCommand(Context& ctx, bool open, bool overdue, const std::string& village) {
-  VLEDGER_ASSIGN_OR_RETURN(auto ledger, ctx.OpenReader());
-  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
-  if (!village.empty() && !LoadVillage(*state, village)) {
-    return Status::Rejected("--village: unknown village \"" + village + "\"");
-  }
-  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, ctx.NowMs(*ledger));
-  std::string today = CstDate(now_ms);
-  Json list = Json::array();
-  for (const ObjectionRecord& o : ListObjections(*state, village)) {
-    if ((open || overdue) && o.resolved) continue;
-    if (overdue && !(o.reply_due < today)) continue;
-    Json j = ObjectionJson(o, today);
-    list.push_back(j);
-    if (ctx.options.json) continue;
+  for (const app::ObjectionItem& o : r.objections) {
     std::string about = o.about_event ? "seq " + std::to_string(*o.about_event)
-                                      : "report " + Hex(o.about_report).substr(0, 16);
-    std::string status = j["status"].get<std::string>();
-    if (o.resolved) status += " (" + j["outcome"].get<std::string>() + ")";
-    if (j["overdue"].get<bool>()) status += " OVERDUE";
+                                      : "report " + o.about_report.substr(0, 16);
+    std::string status = o.resolved ? "closed" : "open";
+    if (o.resolved) status += std::string(" (") + (o.upheld ? "upheld" : "dismissed") + ")";
+    if (o.overdue) status += " OVERDUE";
     ctx.PrintLine("seq " + std::to_string(o.seq) + "  " + o.village + "  " + status + "  due " +
                   o.reply_due + "  about " + about + "  " + o.text);
   }
-  if (ctx.options.json) ctx.PrintJson(Json{{"objections", list}});
   return Status::Ok();
 }
 
-struct FileOpts {
-  std::string event, report, by, text, due, request_id;
-};
-
-// The rejection `st` with the event's schema field named as the command's
-// flag ("reversal: …" → "--reversal: …").
-Status NamingFlags(Status st,
-                   std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
-  if (!st.is_refusal()) return st;
-  for (const auto& [field, flag] : fields) {
-    std::string prefix = std::string(field) + ": ";
-    if (st.message().starts_with(prefix)) {
-      return Status::Rejected(std::string(flag) + ": " + st.message().substr(prefix.size()));
-    }
-  }
-  return st;
-}
-
-constexpr size_t kReportShortIdHex = 16;  // as bulletins and `objection list` print it
-
-// A published report named by its SHA-256 (64 hex digits) or by the short
-// id the bulletin prints (its first 16), which must be the prefix of
-// exactly one published report's SHA-256.
-Result<std::string> PublishedReportSha(StateStore& state, const std::string& text) {
-  std::string hex = text;
-  for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (hex.size() == 64) {
-    auto sha = Unhex(hex);
-    if (sha && sha->size() == 32) return *sha;
-  }
-  if (hex.size() != kReportShortIdHex || !Unhex(hex)) {
-    return Status::Rejected(
-        "--report: give the report's SHA-256 (64 hex digits) or its short id "
-        "(the first 16, as the bulletin prints it)");
-  }
-  const std::string prefix = "discsha/";
-  std::vector<std::string> found;
-  state.Scan(prefix + hex, [&](std::string_view key, std::string_view) {
-    found.emplace_back(key.substr(prefix.size()));
-    return found.size() < 3;
-  });
-  if (found.empty()) {
-    return Status::Rejected("--report: no published report's SHA-256 starts with " + hex);
-  }
-  if (found.size() > 1) {
-    return Status::Rejected("--report: " + hex + " is the start of several published reports' " +
-                            "SHA-256 (" + found[0] + ", " + found[1] +
-                            (found.size() > 2 ? ", …" : "") + "); give the whole SHA-256");
-  }
-  return *Unhex(found[0]);
-}
-
-Status ObjectionFileBuild(const FileOpts& o, CommitBuilder& b) {
-  if (o.event.empty() == o.report.empty()) {
-    return Status::Rejected("--event: give exactly one of --event SEQ and --report SHA256");
-  }
-  ObjectionFiled f;
-  if (!o.event.empty()) {
-    VLEDGER_ASSIGN_OR_RETURN(f.about_event, ParseCount("--event", o.event));
-  } else {
-    VLEDGER_ASSIGN_OR_RETURN(f.about_report, PublishedReportSha(b.state(), o.report));
-  }
-  f.by_resident = o.by;
-  f.text = o.text;
-  if (!o.due.empty()) VLEDGER_TRY(CheckDate("--due", o.due));
-  f.reply_due = o.due.empty() ? AddWorkingDays(CstDate(b.now_ms()), kObjectionWorkingDays) : o.due;
-  return NamingFlags(b.Add(f).status(),
-                     {{"event", "--event"}, {"report", "--report"}, {"replyDue", "--due"}});
-}
-
-struct ResolveOpts {
-  std::string seq, answer, reversal, request_id;
-  bool upheld = false, dismissed = false;
-};
-
-Status ObjectionResolveBuild(const ResolveOpts& o, CommitBuilder& b) {
-  if (o.upheld == o.dismissed) {
-    return Status::Rejected("--upheld: give exactly one of --upheld and --dismissed");
-  }
-  ObjectionResolved r;
-  VLEDGER_ASSIGN_OR_RETURN(r.objection, ParseCount("SEQ", o.seq));
-  r.upheld = o.upheld;
-  r.answer = o.answer;
-  if (!o.reversal.empty()) {
-    VLEDGER_ASSIGN_OR_RETURN(r.reversal, ParseCount("--reversal", o.reversal));
-    if (r.reversal == 0) return Status::Rejected("--reversal: seq 0 is the genesis");
-  }
-  return NamingFlags(b.Add(r).status(), {{"reversal", "--reversal"}});
-}
-
-template <typename Opts, typename Fn>
-void OnAppend(CLI::App* cmd, Context& ctx, Action* action, std::shared_ptr<Opts> o, Fn build,
-              const char* public_what) {
-  cmd->callback([&ctx, action, o, cmd, build, public_what] {
-    *action = [&ctx, o, fp = Fingerprint(*cmd), build, public_what] {
-      Status st =
-          AppendCommand(ctx, {o->request_id, fp}, [&](CommitBuilder& b) { return build(*o, b); });
-      // After the fact, so a rejection stays one stderr line.
-      if (st.ok()) {
-        ctx.Warn(std::string(public_what) +
-                 " is part of the public log: keep personal details out of it");
-      }
-      return st;
-    };
-  });
+// Prints an objection's append, then (only after it succeeded, so that a
+// refusal stays one stderr line) its warnings.
+Status PrintObjectionChange(Context& ctx, const Result<app::ObjectionChangeResult>& r) {
+  if (!r.ok()) return r.status();
+  PrintAppendResult(ctx, r->append);
+  for (const std::string& warning : r->warnings) ctx.Warn(warning);
+  return Status::Ok();
 }
 
 void RegisterObjectionCommands(CLI::App& app, Context& ctx, Action* action) {
   CLI::App* obj = AddCommand(app, "objection", "the question ledger (问题台账) of objections");
   obj->require_subcommand(1);
   {
-    auto o = std::make_shared<FileOpts>();
+    auto o = std::make_shared<app::ObjectionFileRequest>();
     CLI::App* cmd = AddCommand(*obj, "file", "file an objection about an event or a report");
     cmd->add_option("--event", o->event, "seq of the event objected to");
     cmd->add_option("--report", o->report,
@@ -242,33 +94,37 @@ void RegisterObjectionCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--by", o->by, "the objector, a resident id")->required();
     cmd->add_option("--text", o->text, "the objection (public)")->required();
     cmd->add_option("--due", o->due, "reply due date (default 7 working days)");
-    cmd->add_option("--request-id", o->request_id, "idempotency key");
-    OnAppend(cmd, ctx, action, o, ObjectionFileBuild, "--text");
+    cmd->add_option("--request-id", o->append.request_id, "idempotency key");
+    cmd->callback([&ctx, action, o, cmd] {
+      o->append.fingerprint = Fingerprint(*cmd);
+      *action = [&ctx, o] {
+        return PrintObjectionChange(ctx, app::ObjectionFile(ctx.Session(), *o));
+      };
+    });
   }
   {
-    auto o = std::make_shared<ResolveOpts>();
+    auto o = std::make_shared<app::ObjectionResolveRequest>();
     CLI::App* cmd = AddCommand(*obj, "resolve", "answer an objection and close it (销号)");
     cmd->add_option("SEQ", o->seq, "seq of the objection")->required();
     cmd->add_flag("--upheld", o->upheld, "the objection is upheld");
     cmd->add_flag("--dismissed", o->dismissed, "the objection is dismissed");
     cmd->add_option("--answer", o->answer, "the written answer (public)")->required();
     cmd->add_option("--reversal", o->reversal, "seq of the eventReversed it caused");
-    cmd->add_option("--request-id", o->request_id, "idempotency key");
-    OnAppend(cmd, ctx, action, o, ObjectionResolveBuild, "--answer");
+    cmd->add_option("--request-id", o->append.request_id, "idempotency key");
+    cmd->callback([&ctx, action, o, cmd] {
+      o->append.fingerprint = Fingerprint(*cmd);
+      *action = [&ctx, o] {
+        return PrintObjectionChange(ctx, app::ObjectionResolve(ctx.Session(), *o));
+      };
+    });
   }
   {
-    struct Opts {
-      bool open = false, overdue = false;
-      std::string village;
-    };
-    auto o = std::make_shared<Opts>();
+    auto o = std::make_shared<app::ObjectionListRequest>();
     CLI::App* cmd = AddCommand(*obj, "list", "list objections");
     cmd->add_flag("--open", o->open, "only open ones");
     cmd->add_flag("--overdue", o->overdue, "only open ones past their reply date");
     cmd->add_option("--village", o->village, "only this village's");
-    cmd->callback([&ctx, action, o] {
-      *action = [&ctx, o] { return ObjectionListCommand(ctx, o->open, o->overdue, o->village); };
-    });
+    cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return RunObjectionList(ctx, *o); }; });
   }
 }
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -376,6 +377,200 @@ std::string VerifyReportJson(const VerifyReportResult& r) {
               {"offset", r.offset},
               {"erasedSeq", OrNull(r.erased_seq)}}
       .dump();
+}
+
+// ------------------------------------------------------------ objections
+
+namespace {
+
+// A refusal of the same code as `st`, naming `field`, saying `detail`.
+Status RefusalLike(const Status& st, std::string_view field, std::string detail) {
+  switch (st.code()) {
+    case Code::kNotFound:
+      return Status::NotFound(field, std::move(detail));
+    case Code::kAlreadyExists:
+      return Status::AlreadyExists(field, std::move(detail));
+    case Code::kConflict:
+      return Status::Conflict(field, std::move(detail));
+    case Code::kPermissionDenied:
+      return Status::PermissionDenied(field, std::move(detail));
+    case Code::kFailedPrecondition:
+      return Status::FailedPrecondition(field, std::move(detail));
+    default:
+      return Status::InvalidInput(field, std::move(detail));
+  }
+}
+
+// The refusal `st` with the event's schema field named as the command's
+// flag ("reversal" → "--reversal"), whether the field is the status's
+// field or, from code that does not set one yet, the start of its text.
+Status NamingFlags(Status st,
+                   std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  if (!st.is_refusal() || st.row() || st.seq()) return st;
+  for (const auto& [field, flag] : fields) {
+    if (st.field() == field) return st.WithField(flag);
+    std::string prefix = std::string(field) + ": ";
+    if (st.field().empty() && st.detail().starts_with(prefix)) {
+      return RefusalLike(st, flag, st.detail().substr(prefix.size()));
+    }
+  }
+  return st;
+}
+
+constexpr size_t kReportShortIdHex = 16;  // as bulletins and `objection list` print it
+
+// A published report named by its SHA-256 (64 hex digits) or by the short
+// id the bulletin prints (its first 16), which must be the prefix of
+// exactly one published report's SHA-256.
+Result<std::string> PublishedReportSha(StateStore& state, const std::string& text) {
+  std::string hex = text;
+  for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (hex.size() == 64) {
+    auto sha = Unhex(hex);
+    if (sha && sha->size() == 32) return *sha;
+  }
+  if (hex.size() != kReportShortIdHex || !Unhex(hex)) {
+    return Status::InvalidInput("--report",
+                                "give the report's SHA-256 (64 hex digits) or its short id "
+                                "(the first 16, as the bulletin prints it)");
+  }
+  const std::string prefix = "discsha/";
+  std::vector<std::string> found;
+  state.Scan(prefix + hex, [&](std::string_view key, std::string_view) {
+    found.emplace_back(key.substr(prefix.size()));
+    return found.size() < 3;
+  });
+  if (found.empty()) {
+    return Status::NotFound("--report", "no published report's SHA-256 starts with " + hex);
+  }
+  if (found.size() > 1) {
+    return Status::InvalidInput("--report", hex + " is the start of several published reports' " +
+                                                "SHA-256 (" + found[0] + ", " + found[1] +
+                                                (found.size() > 2 ? ", …" : "") +
+                                                "); give the whole SHA-256");
+  }
+  return *Unhex(found[0]);
+}
+
+Status BuildObjectionFiled(const ObjectionFileRequest& o, CommitBuilder& b) {
+  if (o.event.empty() == o.report.empty()) {
+    return Status::InvalidInput("--event", "give exactly one of --event SEQ and --report SHA256");
+  }
+  ObjectionFiled f;
+  if (!o.event.empty()) {
+    VLEDGER_ASSIGN_OR_RETURN(f.about_event, ParseCount("--event", o.event));
+  } else {
+    VLEDGER_ASSIGN_OR_RETURN(f.about_report, PublishedReportSha(b.state(), o.report));
+  }
+  f.by_resident = o.by;
+  f.text = o.text;
+  if (!o.due.empty()) VLEDGER_TRY(CheckDate("--due", o.due));
+  f.reply_due = o.due.empty() ? AddWorkingDays(CstDate(b.now_ms()), kObjectionWorkingDays) : o.due;
+  return NamingFlags(b.Add(f).status(),
+                     {{"event", "--event"}, {"report", "--report"}, {"replyDue", "--due"}});
+}
+
+Status BuildObjectionResolved(const ObjectionResolveRequest& o, CommitBuilder& b) {
+  if (o.upheld == o.dismissed) {
+    return Status::InvalidInput("--upheld", "give exactly one of --upheld and --dismissed");
+  }
+  ObjectionResolved r;
+  VLEDGER_ASSIGN_OR_RETURN(r.objection, ParseCount("SEQ", o.seq));
+  r.upheld = o.upheld;
+  r.answer = o.answer;
+  if (!o.reversal.empty()) {
+    VLEDGER_ASSIGN_OR_RETURN(r.reversal, ParseCount("--reversal", o.reversal));
+    if (r.reversal == 0) return Status::InvalidInput("--reversal", "seq 0 is the genesis");
+  }
+  return NamingFlags(b.Add(r).status(), {{"reversal", "--reversal"}});
+}
+
+std::string PublicWarning(std::string_view what) {
+  return std::string(what) + " is part of the public log: keep personal details out of it";
+}
+
+}  // namespace
+
+Result<ObjectionChangeResult> ObjectionFile(const Session& session,
+                                            const ObjectionFileRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult appended,
+                           Append(session, request.append, [&](CommitBuilder& b) {
+                             return BuildObjectionFiled(request, b);
+                           }));
+  return ObjectionChangeResult{std::move(appended), {PublicWarning("--text")}};
+}
+
+Result<ObjectionChangeResult> ObjectionResolve(const Session& session,
+                                               const ObjectionResolveRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult appended,
+                           Append(session, request.append, [&](CommitBuilder& b) {
+                             return BuildObjectionResolved(request, b);
+                           }));
+  return ObjectionChangeResult{std::move(appended), {PublicWarning("--answer")}};
+}
+
+std::string ObjectionChangeJson(const ObjectionChangeResult& result) { return result.append.json; }
+
+Result<ObjectionListResult> ObjectionList(const Session& session,
+                                          const ObjectionListRequest& request) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
+  if (!request.village.empty() && !LoadVillage(*state, request.village)) {
+    return Status::NotFound("--village", "unknown village \"" + request.village + "\"");
+  }
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, session.NowMs(*ledger));
+  std::string today = CstDate(now_ms);
+  ObjectionListResult out;
+  for (const ObjectionRecord& o : ListObjections(*state, request.village)) {
+    if ((request.open || request.overdue) && o.resolved) continue;
+    if (request.overdue && !(o.reply_due < today)) continue;
+    ObjectionItem item;
+    item.seq = o.seq;
+    item.about_event = o.about_event;
+    if (!o.about_event) item.about_report = Hex(o.about_report);
+    item.village = o.village;
+    item.by = o.by_resident;
+    item.text = o.text;
+    item.filed_on = o.filed_on;
+    item.reply_due = o.reply_due;
+    item.resolved = o.resolved;
+    item.overdue = !o.resolved && o.reply_due < today;
+    item.upheld = o.upheld;
+    item.resolved_seq = o.resolved_seq;
+    item.resolved_on = o.resolved_on;
+    item.answer = o.answer;
+    item.reversal = o.reversal;
+    out.objections.push_back(std::move(item));
+  }
+  return out;
+}
+
+std::string ObjectionListJson(const ObjectionListResult& result) {
+  Json list = Json::array();
+  for (const ObjectionItem& o : result.objections) {
+    Json j{{"seq", o.seq}};
+    if (o.about_event) {
+      j["about"] = *o.about_event;
+    } else {
+      j["about"] = o.about_report;
+    }
+    j["village"] = o.village;
+    j["by"] = o.by;
+    j["text"] = o.text;
+    j["status"] = o.resolved ? "closed" : "open";
+    j["filedOn"] = o.filed_on;
+    j["replyDue"] = o.reply_due;
+    j["overdue"] = o.overdue;
+    if (o.resolved) {
+      j["outcome"] = o.upheld ? "upheld" : "dismissed";
+      j["resolvedSeq"] = o.resolved_seq;
+      j["resolvedOn"] = o.resolved_on;
+      j["answer"] = o.answer;
+      j["reversal"] = o.reversal ? Json(o.reversal) : Json(nullptr);
+    }
+    list.push_back(j);
+  }
+  return Json{{"objections", list}}.dump();
 }
 
 }  // namespace vledger::app

@@ -131,5 +131,66 @@ TEST_F(ReportTest, AWindowOutOfBoundsIsInvalidInput) {
   EXPECT_FALSE(std::filesystem::exists(p.out));
 }
 
+app::ObjectionListRequest OpenOnes() {
+  app::ObjectionListRequest r;
+  r.open = true;
+  return r;
+}
+
+TEST_F(ReportTest, ObjectionsAreFiledListedAndResolved) {
+  app::ObjectionFileRequest f;
+  f.event = "5";
+  f.by = "R001";
+  f.text = "不在村";
+  f.append.fingerprint = "objection file";
+  auto filed = app::ObjectionFile(l.AdminSession(), f);
+  ASSERT_TRUE(filed.ok()) << filed.status().message();
+  ASSERT_EQ(filed->warnings.size(), 1u);  // the text is public: shown after it succeeded
+  auto list = app::ObjectionList(Reader(), OpenOnes());
+  ASSERT_TRUE(list.ok()) << list.status().message();
+  ASSERT_EQ(list->objections.size(), 1u);
+  EXPECT_EQ(list->objections[0].seq, *filed->append.first);
+  EXPECT_EQ(list->objections[0].about_event, 5u);
+
+  // Resolved by a reviewer: the admin recorded the disputed award.
+  std::string rev = l.File("rev.key");
+  l.Vl("key new --out " + rev, false);
+  l.Vl("key register --pub " + rev + ".pub --role reviewer --village V01");
+  app::ObjectionResolveRequest r;
+  r.seq = std::to_string(*filed->append.first);
+  r.dismissed = true;
+  r.answer = "已核实";
+  r.reversal = "5";  // an award, not an eventReversed
+  r.append.fingerprint = "objection resolve";
+  auto refused = app::ObjectionResolve(l.SessionFor(rev), r);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(refused.status().is_refusal());
+  EXPECT_EQ(refused.status().field(), "--reversal") << refused.status().message();
+  r.reversal.clear();
+  auto resolved = app::ObjectionResolve(l.SessionFor(rev), r);
+  ASSERT_TRUE(resolved.ok()) << resolved.status().message();
+  auto open = app::ObjectionList(Reader(), OpenOnes());
+  ASSERT_TRUE(open.ok());
+  EXPECT_TRUE(open->objections.empty());
+}
+
+TEST_F(ReportTest, AnUnknownReportShortIdIsNotFound) {
+  app::ObjectionFileRequest f;
+  f.report = "0123456789abcdef";
+  f.by = "R001";
+  f.text = "有误";
+  auto r = app::ObjectionFile(l.AdminSession(), f);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kNotFound);
+  EXPECT_EQ(r.status().field(), "--report");
+}
+
+TEST_F(ReportTest, AnUnknownVillageIsNotFound) {
+  auto r = app::ObjectionList(Reader(), {false, false, "NOPE"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kNotFound);
+  EXPECT_EQ(r.status().field(), "--village");
+}
+
 }  // namespace
 }  // namespace vledger

@@ -1,4 +1,6 @@
-// Public reports (SPEC section 8): `report`, `publish`, `verify-report`.
+// Public reports (SPEC section 8): `report`, `publish`, `verify-report`;
+// and the question ledger (问题台账) of objections: `objection file`,
+// `objection resolve`, `objection list`.
 //
 // A report is computed at a signed checkpoint: the log prefix of the
 // checkpoint's size is replayed into memory, so its bytes depend only on
@@ -10,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "vledger/app/append.h"
 #include "vledger/app/session.h"
@@ -92,5 +95,63 @@ Result<VerifyReportResult> VerifyReport(const Session& session, const VerifyRepo
 // {"ok":true,"size":…,"sha256":…,"publishedSeq":…|null} or
 // {"ok":false,"size":…,"section":…,"offset":…,"erasedSeq":…|null}.
 std::string VerifyReportJson(const VerifyReportResult& result);
+
+// `objection file (--event SEQ | --report SHA256|SHORTID) --by RESIDENT
+// --text T [--due DATE]`. A report is named by its SHA-256 or by the short
+// id a bulletin prints (its first 16 hex digits), which must be the start
+// of exactly one published report's. The reply is due in 7 working days
+// unless `due` says otherwise.
+struct ObjectionFileRequest {
+  std::string event, report, by, text, due;
+  AppendRequest append;
+};
+
+// `objection resolve SEQ --upheld|--dismissed --answer T [--reversal SEQ]`.
+struct ObjectionResolveRequest {
+  std::string seq, answer, reversal;
+  bool upheld = false, dismissed = false;
+  AppendRequest append;
+};
+
+// What objection file and resolve did, and the warnings to show after it
+// (the text is part of the public log).
+struct ObjectionChangeResult {
+  AppendResult append;
+  std::vector<std::string> warnings;
+};
+
+Result<ObjectionChangeResult> ObjectionFile(const Session& session,
+                                            const ObjectionFileRequest& request);
+Result<ObjectionChangeResult> ObjectionResolve(const Session& session,
+                                               const ObjectionResolveRequest& request);
+std::string ObjectionChangeJson(const ObjectionChangeResult& result);
+
+// `objection list [--open|--overdue] [--village V]`.
+struct ObjectionListRequest {
+  bool open = false;     // only unresolved ones
+  bool overdue = false;  // only unresolved ones past their reply date
+  std::string village;   // empty: every village's
+};
+
+struct ObjectionItem {
+  uint64_t seq = 0;
+  std::optional<uint64_t> about_event;
+  std::string about_report;  // SHA-256 hex, when about a report
+  std::string village, by, text, filed_on, reply_due;
+  bool resolved = false, overdue = false;
+  // Resolved ones:
+  bool upheld = false;
+  uint64_t resolved_seq = 0;
+  std::string resolved_on, answer;
+  uint64_t reversal = 0;  // 0: none
+};
+
+struct ObjectionListResult {
+  std::vector<ObjectionItem> objections;
+};
+
+Result<ObjectionListResult> ObjectionList(const Session& session,
+                                          const ObjectionListRequest& request);
+std::string ObjectionListJson(const ObjectionListResult& result);  // {"objections":[…]}
 
 }  // namespace vledger::app
