@@ -100,8 +100,7 @@ void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action);  // co
 Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std::string& checkpoint,
                             const std::string& pub);
 
-// Parses and runs one command line; returns the exit code. Used by main()
-// and by the demo, which drives the real commands.
+// Parses and runs one command line; returns the exit code (main()).
 int RunCommandLine(Context& ctx, std::vector<std::string> args);
 
 }  // namespace vledger::cli

@@ -126,7 +126,9 @@ Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
     std::remove(tmp.c_str());
     return Status::InvalidInput("--out", "cannot rename " + tmp + " to " + path);
   }
-  if (!SyncFolderOf(path)) return Status::Io("--out: cannot sync the folder of " + path);
+  if (!SyncFolderOf(path)) {
+    return Status::Io("cannot sync the folder of " + path).WithField("--out");
+  }
   return Status::Ok();
 }
 
