@@ -92,7 +92,6 @@ std::string Fingerprint(const CLI::App& cmd);
 // Registration of the command groups (one file each).
 void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action);
 void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action);
-void RegisterDemoCommand(CLI::App& app, Context& ctx, Action* action);
 void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action);   // commands_audit.cc
 void RegisterPointsCommands(CLI::App& app, Context& ctx, Action* action);  // commands_points.cc
 void RegisterFundCommands(CLI::App& app, Context& ctx, Action* action);    // commands_funds.cc
@@ -104,8 +103,7 @@ void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action);  // co
 Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std::string& checkpoint,
                             const std::string& pub);
 
-// Parses and runs one command line; returns the exit code. Used by main()
-// and by the demo, which drives the real commands.
+// Parses and runs one command line; returns the exit code (main()).
 int RunCommandLine(Context& ctx, std::vector<std::string> args);
 
 }  // namespace vledger::cli

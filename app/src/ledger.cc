@@ -1,0 +1,288 @@
+#include "vledger/app/ledger.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/checkpoint.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/validate.h"
+#include "vledger/projections/verify.h"
+
+namespace vledger::app {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+// "vledger/<name>-<key id prefix>", each character of the name that a
+// signed-note key name may not hold (a space of any kind, '+') as '-'.
+std::string DefaultOrigin(const std::string& name, const std::string& root_key_id) {
+  std::string display;
+  for (size_t i = 0; i < name.size();) {
+    size_t len = 1;  // one UTF-8 character (CheckName has checked the name)
+    while (i + len < name.size() && (static_cast<uint8_t>(name[i + len]) & 0xc0) == 0x80) len++;
+    std::string_view c(name.data() + i, len);
+    display += IsValidNoteKeyName(c) ? std::string(c) : "-";
+    i += len;
+  }
+  return "vledger/" + display + "-" + root_key_id.substr(0, 8);
+}
+
+// The origin names the checkpoint signer's key (a C2SP signed-note key
+// name) for the ledger's life, so one the signer refuses is refused here,
+// before anything is written. A leading '-' is refused too: the origin is
+// the first line of every checkpoint and is passed to tools on command
+// lines, where it would read as an option.
+Status CheckOrigin(const std::string& origin) {
+  VLEDGER_TRY(CheckText("--origin", origin, false));
+  if (!IsValidNoteKeyName(origin)) {
+    return Status::InvalidInput("--origin", "\"" + origin +
+                                                "\" cannot name the checkpoint key: it must have "
+                                                "no spaces and no '+'");
+  }
+  if (origin[0] == '-') return Status::InvalidInput("--origin", "must not begin with '-'");
+  return Status::Ok();
+}
+
+// Removes what a failed init created, so a retry starts clean. `key_out` is
+// empty when init used an existing key (--admin-key): that file is the
+// caller's and stays.
+void UndoInit(const std::string& dir, bool created_dir, const std::string& key_out) {
+  std::error_code ec;
+  if (created_dir) {
+    fs::remove_all(dir, ec);
+  } else {
+    // The folder was empty: empty it again (a half-made database in it
+    // would later read as a damaged ledger).
+    std::vector<fs::path> made;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) made.push_back(entry.path());
+    for (const auto& path : made) fs::remove_all(path, ec);
+  }
+  if (key_out.empty()) return;
+  fs::remove(key_out, ec);
+  fs::remove(key_out + ".pub", ec);
+}
+
+// The root admin key: the existing --admin-key file (which must be a
+// private key of mode 0600, as for --key), else a new key for --admin-key-out.
+Result<PrivateKey> InitKey(const InitRequest& r) {
+  if (!r.key_in.empty()) {
+    auto key = PrivateKey::LoadPem(r.key_in, r.key_in_passphrase);
+    if (!key.ok()) return key.status().WithField("--admin-key");
+    return key;
+  }
+  std::error_code ec;
+  if (fs::exists(r.key_out, ec) || fs::exists(r.key_out + ".pub", ec)) {
+    return Status::AlreadyExists("--admin-key-out", r.key_out + " exists, refusing to overwrite");
+  }
+  return PrivateKey::Generate();
+}
+
+Json EventJson(const LoggedEvent& e) {
+  Json j{{"seq", e.seq},
+         {"hash", e.hash},
+         {"type", e.type},
+         {"recordedAt", e.recorded_at_ms},
+         {"keyId", e.key_id}};
+  if (!e.request_id.empty()) j["requestId"] = e.request_id;
+  j["body"] = Json::parse(e.body_json);
+  return j;
+}
+
+Result<LoggedEvent> Logged(const StoredEvent& stored) {
+  auto e = DecodeEvent(stored.canonical);
+  if (!e.ok()) return e.status().WithSeq(stored.seq);
+  return LoggedEvent{stored.seq, Hex(stored.hash), EventTypeName(e->body), e->recorded_at_ms,
+                     e->key_id,  e->request_id,    EventBodyJson(e->body)};
+}
+
+}  // namespace
+
+// ----------------------------------------------------------------- init
+
+Result<InitResult> Init(const Session& session, const InitRequest& r) {
+  VLEDGER_TRY(CheckName("--name", r.name));
+  if (!r.origin.empty()) VLEDGER_TRY(CheckOrigin(r.origin));
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, InitKey(r));
+  std::error_code ec;
+  const std::string& dir = session.options().ledger_dir;
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    return Status::AlreadyExists("--ledger", dir + " exists and is not empty");
+  }
+  bool created_dir = !fs::exists(dir, ec);
+  VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, session.InitNowMs(r.test_clock));
+  InitResult out;
+  out.name = r.name;
+  out.dir = dir;
+  out.origin = r.origin.empty() ? DefaultOrigin(r.name, key.key_id()) : r.origin;
+  VLEDGER_TRY(CheckOrigin(out.origin));
+  out.new_key = r.key_in.empty();
+  out.key_path = out.new_key ? r.key_out : r.key_in;
+  out.key_id = key.key_id();
+
+  if (out.new_key) VLEDGER_TRY(key.SavePem(r.key_out, r.key_out + ".pub"));
+  Status st = [&]() -> Status {
+    VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Create(dir));
+    auto txn = ledger->BeginWrite();
+    auto state = LiveState(*ledger, *txn);
+    CommitBuilder builder(*txn, *state, key, now_ms, "");
+    Genesis genesis{.name = r.name,
+                    .origin = out.origin,
+                    .public_key = key.public_key().raw(),
+                    .test_clock = r.test_clock,
+                    .monotonic_time = true};
+    VLEDGER_TRY(builder.Add(std::move(genesis)).status());
+    StageRows(*state, *txn);
+    VLEDGER_ASSIGN_OR_RETURN(auto commit, txn->Commit(key));
+    (void)commit;
+    out.hash = Hex(ledger->head());
+    return Status::Ok();
+  }();
+  if (!st.ok()) {
+    UndoInit(dir, created_dir, out.new_key ? r.key_out : "");
+    return st;
+  }
+  return out;
+}
+
+std::string InitJson(const InitResult& r) {
+  return Json{{"seq", 0},           {"last", 0},         {"hash", r.hash},
+              {"origin", r.origin}, {"keyId", r.key_id}, {"adminKey", r.key_path}}
+      .dump();
+}
+
+// ------------------------------------------------------------------ keys
+
+Result<KeyNewResult> KeyNew(const Session&, const KeyNewRequest& r) {
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::Generate());
+  VLEDGER_TRY(key.SavePem(r.out, r.out + ".pub", r.passphrase).WithField("--out"));
+  return KeyNewResult{key.key_id(), r.out, r.out + ".pub"};
+}
+
+std::string KeyNewJson(const KeyNewResult& r) {
+  return Json{{"keyId", r.key_id}, {"private", r.private_path}, {"public", r.public_path}}.dump();
+}
+
+Result<KeyChangeResult> KeyRegister(const Session& session, const KeyRegisterRequest& r) {
+  auto pub = PublicKey::LoadPem(r.pub);
+  if (!pub.ok()) return pub.status().WithField("--pub");
+  VLEDGER_ASSIGN_OR_RETURN(
+      AppendResult appended, Append(session, r.append, [&](CommitBuilder& b) {
+        return b.Add(KeyRegistered{pub->raw(), r.role, r.villages, r.label}).status();
+      }));
+  return KeyChangeResult{std::move(appended)};
+}
+
+Result<KeyChangeResult> KeyRevoke(const Session& session, const KeyRevokeRequest& r) {
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult appended, Append(session, r.append, [&](CommitBuilder& b) {
+                             return b.Add(KeyRevoked{r.key_id}).status();
+                           }));
+  return KeyChangeResult{std::move(appended)};
+}
+
+std::string KeyChangeJson(const KeyChangeResult& r) { return r.append.json; }
+
+Result<KeyListResult> KeyList(const Session& session, const KeyListRequest&) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
+  KeyListResult out;
+  for (const KeyRecord& k : ListKeys(*state)) {
+    out.keys.push_back({k.key_id, k.role, k.label, k.villages, k.registered_seq, k.revoked_seq});
+  }
+  return out;
+}
+
+std::string KeyListJson(const KeyListResult& r) {
+  Json keys = Json::array();
+  for (const KeyListEntry& k : r.keys) {
+    Json revoked = k.revoked_seq ? Json(*k.revoked_seq) : Json(nullptr);
+    keys.push_back(Json{{"keyId", k.key_id},
+                        {"role", k.role},
+                        {"villages", k.villages},
+                        {"label", k.label},
+                        {"registeredSeq", k.registered_seq},
+                        {"revokedSeq", revoked}});
+  }
+  return Json{{"keys", keys}}.dump();
+}
+
+// ------------------------------------------------------------ log, show
+
+Result<LogResult> Log(const Session& session, const LogRequest& r) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
+  uint64_t to = r.limit == 0 ? ledger->size() : std::min(ledger->size(), r.from + r.limit);
+  LogResult out;
+  VLEDGER_TRY(ledger->ScanEvents(r.from, to, [&](const StoredEvent& stored) -> Status {
+    VLEDGER_ASSIGN_OR_RETURN(LoggedEvent e, Logged(stored));
+    out.events.push_back(std::move(e));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+std::string LogJson(const LogResult& r) {
+  Json events = Json::array();
+  for (const LoggedEvent& e : r.events) events.push_back(EventJson(e));
+  return Json{{"events", events}}.dump();
+}
+
+Result<ShowResult> Show(const Session& session, const ShowRequest& r) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
+  VLEDGER_ASSIGN_OR_RETURN(StoredEvent stored, ledger->ReadEvent(r.seq));
+  ShowResult out;
+  VLEDGER_ASSIGN_OR_RETURN(out.event, Logged(stored));
+  VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, ledger->CommitOf(r.seq));
+  out.commit_first = commit.first;
+  out.commit_last = commit.last;
+  out.commit_key_id = commit.key_id;
+  out.commit_signature = Hex(commit.signature);
+  return out;
+}
+
+std::string ShowJson(const ShowResult& r) {
+  Json j = EventJson(r.event);
+  j["commit"] = Json{{"first", r.commit_first},
+                     {"last", r.commit_last},
+                     {"keyId", r.commit_key_id},
+                     {"signature", r.commit_signature}};
+  return j.dump();
+}
+
+// -------------------------------------------------------- verify, rebuild
+
+Result<VerifyResult> Verify(const Session& session, const VerifyRequest&) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
+  VLEDGER_ASSIGN_OR_RETURN(VerifyOutcome outcome, VerifyLedger(*ledger));
+  VerifyResult out;
+  out.ok = outcome.ok;
+  out.events = outcome.events;
+  if (outcome.ok) {
+    out.root = Hex(outcome.root);
+    return out;
+  }
+  out.seq = outcome.seq;
+  out.problem = outcome.problem;
+  std::string where = out.seq ? "seq " + std::to_string(*out.seq) + ": " : "";
+  out.verdict = Status::VerificationFailed("verify failed at " + where + out.problem);
+  return out;
+}
+
+std::string VerifyJson(const VerifyResult& r) {
+  if (r.ok) return Json{{"ok", true}, {"events", r.events}, {"root", r.root}}.dump();
+  Json seq = r.seq ? Json(*r.seq) : Json(nullptr);
+  return Json{{"ok", false}, {"seq", seq}, {"problem", r.problem}}.dump();
+}
+
+Result<RebuildResult> Rebuild(const Session& session, const RebuildRequest&) {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenWriter(/*catch_up=*/false));
+  VLEDGER_ASSIGN_OR_RETURN(uint64_t rows, RebuildProjections(*ledger));
+  return RebuildResult{ledger->size(), rows};
+}
+
+std::string RebuildJson(const RebuildResult& r) {
+  return Json{{"events", r.events}, {"rows", r.rows}}.dump();
+}
+
+}  // namespace vledger::app
