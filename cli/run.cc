@@ -112,6 +112,7 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   RegisterImportCommand(app, ctx, &action);
   RegisterReliabilityCommands(app, ctx, &action);
   RegisterReportCommands(app, ctx, &action);
+  RegisterDemoCommand(app, ctx, &action);
 
   std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
   try {

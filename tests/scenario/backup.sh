@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 setup
 
 # A ledger with persons (the demo village) and a stored checkpoint.
-expect_exit 0 "$REPO_ROOT/demo/village" "$VLEDGER" L
+expect_exit 0 vl demo L
 K=L-keys/admin.key
 expect_exit 0 vl --ledger L --key "$K" checkpoint
 cp "$WORK/.out/stdout" checkpoint.txt
