@@ -543,7 +543,6 @@ Result<std::vector<NewRow>> ApplyRows(const Context& ctx, const Ledger& ledger, 
     builder.set_request_id(id);
     uint64_t first = txn.next_seq();
     Status st = f.kind->build(builder, RowView(f.kind->columns, f.rows[r]));
-    if (st.ok()) st = txn.io_status();
     if (!st.ok()) return Locate(st, f.lines[r], f.header);
     VLEDGER_ASSERT(txn.next_seq() > first);
     fresh.push_back(NewRow{r, first, txn.next_seq() - 1});

@@ -22,7 +22,7 @@ std::string ImportedRowsPrefix(std::string_view label) {
 }
 
 Status DamagedImport(std::string_view label) {
-  return Status::Unavailable("import record of \"" + std::string(label) + "\" is damaged");
+  return Status::Corruption("import record of \"" + std::string(label) + "\" is damaged");
 }
 
 Result<ImportRecord> DecodeImportRecord(std::string_view label, std::string_view row) {
@@ -51,14 +51,13 @@ Result<RequestRecord> DecodeRequestRecord(std::string_view id, std::string_view 
   record.result_json = r.Str();
   if (!r.done()) record.key_id = r.Str();
   if (!r.ok() || !r.done()) {
-    return Status::Unavailable("the record of request id \"" + std::string(id) + "\" is damaged");
+    return Status::Corruption("the record of request id \"" + std::string(id) + "\" is damaged");
   }
   return record;
 }
 
 Result<std::optional<RequestRecord>> WriteTxn::LoadRequest(std::string_view id) {
-  std::optional<std::string> row = GetRequestRow(RequestKey(id));
-  if (!io_status().ok()) return io_status();
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<std::string> row, GetRequestRow(RequestKey(id)));
   if (!row) return std::optional<RequestRecord>();
   VLEDGER_ASSIGN_OR_RETURN(RequestRecord record, DecodeRequestRecord(id, *row));
   return std::optional<RequestRecord>(std::move(record));
@@ -69,7 +68,7 @@ void WriteTxn::StoreRequest(std::string_view id, const RequestRecord& record) {
 }
 
 Result<std::optional<ImportRecord>> WriteTxn::LoadImport(std::string_view label) {
-  std::optional<std::string> row = GetRequestRow(ImportKey(label));
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<std::string> row, GetRequestRow(ImportKey(label)));
   if (!row) return std::optional<ImportRecord>();
   VLEDGER_ASSIGN_OR_RETURN(ImportRecord record, DecodeImportRecord(label, *row));
   return std::optional<ImportRecord>(std::move(record));
@@ -110,7 +109,7 @@ Result<std::unordered_map<std::string, uint64_t>> Ledger::LoadImportedRows(
   Status bad;
   VLEDGER_TRY(ScanRequestRows(prefix, [&](std::string_view key, std::string_view value) {
     if (key.size() != prefix.size() + 8 || value.size() % kImportedRowIdBytes != 0) {
-      bad = Status::Unavailable("import progress row of \"" + std::string(label) + "\" is damaged");
+      bad = Status::Corruption("import progress row of \"" + std::string(label) + "\" is damaged");
       return false;
     }
     uint64_t first = 0;
