@@ -9,6 +9,7 @@
 #include <string>
 
 #include "points_harness.h"
+#include "vledger/ledger/bytes.h"
 #include "vledger/ledger/rows.h"
 #include "vledger/projections/apply.h"
 #include "vledger/projections/points.h"
@@ -118,7 +119,7 @@ class DamagedRows final : public RowSource {
   DamagedRows(std::unique_ptr<RowSource> rows, std::string key)
       : rows_(std::move(rows)), key_(std::move(key)) {}
   std::optional<std::string> GetRow(std::string_view key) override {
-    if (key == key_) return std::string("\x01", 1);
+    if (key == key_) return std::string("\xff", 1);
     return rows_->GetRow(key);
   }
   std::vector<std::optional<std::string>> GetRows(const std::vector<std::string>& keys) override {
@@ -128,7 +129,7 @@ class DamagedRows final : public RowSource {
   }
   void ScanRows(std::string_view prefix, const ScanFn& fn) override {
     rows_->ScanRows(prefix, [&](std::string_view key, std::string_view value) {
-      return key == key_ ? fn(key, std::string_view("\x01", 1)) : fn(key, value);
+      return key == key_ ? fn(key, std::string_view("\xff", 1)) : fn(key, value);
     });
   }
 
