@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "apply_internal.h"
+#include "row_damage.h"
 #include "vledger/projections/accounts.h"
 #include "vledger/projections/dividend.h"
 #include "vledger/projections/funds.h"
@@ -35,11 +36,11 @@ void AddPaid(StateStore& state, std::string_view fund, const std::string& id, bo
   PaidByFund* paid = nullptr;
   if (household) {
     HouseholdState* h = MutableHousehold(state, id);
-    VLEDGER_ASSERT(h != nullptr);
+    CheckExists(h, id);
     paid = &h->paid_fen;
   } else {
     ResidentState* r = MutableResident(state, id);
-    VLEDGER_ASSERT(r != nullptr);
+    CheckExists(r, id);
     paid = &r->paid_fen;
   }
   AddToSorted(*paid, fund, delta, true);
@@ -370,7 +371,7 @@ Status ApplyBody(ApplyCtx& ctx, const AllowanceStopped& b) {
   auto a = LoadAllowance(ctx.state, b.allowance);
   if (!a) return Status::NotFound("allowance", "no allowance was added at " + SeqName(b.allowance));
   const FundState* fund = FindFund(ctx.state, a->fund);
-  VLEDGER_ASSERT(fund != nullptr);
+  CheckExists(fund, a->fund);
   VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   if (a->stopped_seq != 0) {
     return Status::FailedPrecondition("allowance", "allowance " + std::to_string(a->seq) +
@@ -468,7 +469,7 @@ namespace {
 
 Status UndoDonation(ApplyCtx& ctx, uint64_t target_seq, const DonationReceived& d) {
   const FundState* fund = FindFund(ctx.state, d.fund);
-  VLEDGER_ASSERT(fund != nullptr);
+  CheckExists(fund, d.fund);
   VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   int64_t balance = PurposeBalance(ctx.state, d.fund, d.purpose);
   if (balance < d.amount_fen) {
@@ -492,7 +493,7 @@ Status UndoDonation(ApplyCtx& ctx, uint64_t target_seq, const DonationReceived& 
 // Gives a payment's money back to the purposes it was drawn on.
 void RefundPayment(StateStore& state, const PaymentRecord& p) {
   FundState* f = MutableFund(state, p.fund);
-  VLEDGER_ASSERT(f != nullptr);
+  CheckExists(f, p.fund);
   if (p.from_purpose_fen > 0) AddPurpose(*f, p.purpose, p.from_purpose_fen);
   if (p.from_unrestricted_fen > 0) AddPurpose(*f, "", p.from_unrestricted_fen);
   AddPaid(state, p.fund, p.beneficiary, p.household,
@@ -509,7 +510,7 @@ Status UndoPayment(ApplyCtx& ctx, uint64_t target_seq) {
                       " to reverse the dividend whole");
   }
   const FundState* fund = FindFund(ctx.state, p->fund);
-  VLEDGER_ASSERT(fund != nullptr);
+  CheckExists(fund, p->fund);
   VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   RefundPayment(ctx.state, *p);
   if (p->allowance != 0 && AllowancePaidBy(ctx.state, p->allowance, p->period) == target_seq) {
@@ -526,7 +527,7 @@ Status UndoPayment(ApplyCtx& ctx, uint64_t target_seq) {
 
 Status UndoRelease(ApplyCtx& ctx, uint64_t target_seq, const RestrictionReleased& r) {
   const FundState* fund = FindFund(ctx.state, r.fund);
-  VLEDGER_ASSERT(fund != nullptr);
+  CheckExists(fund, r.fund);
   VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   int64_t unrestricted = PurposeBalance(ctx.state, r.fund, "");
   if (unrestricted < r.amount_fen) {
@@ -550,7 +551,7 @@ Status UndoDividend(ApplyCtx& ctx, uint64_t target_seq, const DividendDeclared& 
   auto d = LoadDividend(ctx.state, declared.fund, target_seq);
   VLEDGER_ASSERT(d.has_value());
   const FundState* fund = FindFund(ctx.state, d->fund);
-  VLEDGER_ASSERT(fund != nullptr);
+  CheckExists(fund, d->fund);
   VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   int64_t refunded = 0;
   for (uint64_t i = 1; i <= d->payments; i++) {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "apply_internal.h"
+#include "row_damage.h"
 #include "vledger/projections/accounts.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/validate.h"
@@ -41,7 +42,8 @@ Status CheckMagnitude(std::string_view field, int64_t v) {
 void CountEntry(StateStore& state, const EntryRecord& e) {
   ResidentState* r = MutableResident(state, e.resident);
   VillageState* v = MutableVillage(state, e.village);
-  VLEDGER_ASSERT(r != nullptr && v != nullptr);
+  CheckExists(r, e.resident);
+  CheckExists(v, e.village);
   if (e.points > 0) {
     CheckPointAmount(e.points);
     v->issued_pt -= e.points;
@@ -168,7 +170,7 @@ Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
   }
   VLEDGER_TRY(CheckCap(*resident, *rule, b));
   const VillageState* village = FindVillage(state, r.village);
-  VLEDGER_ASSERT(village != nullptr);
+  CheckExists(village, r.village);
 
   EntryRecord e;
   e.seq = ctx.seq;
@@ -198,10 +200,10 @@ Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
 // Frees what an entry held against its rule's cap.
 void ReleaseCap(StateStore& state, const EntryRecord& e) {
   const RuleRecord* rule = FindRule(state, e.rule);
-  VLEDGER_ASSERT(rule != nullptr);
+  CheckExists(rule, e.rule);
   if (rule->cap == 0) return;
   ResidentState* r = MutableResident(state, e.resident);
-  VLEDGER_ASSERT(r != nullptr);
+  CheckExists(r, e.resident);
   AddCapUsage(*r, e.rule, CapPeriodOf(e.occurred_on, rule->cap_period),
               -(e.points < 0 ? -e.points : e.points));
 }
@@ -223,7 +225,7 @@ Status UndoEntry(ApplyCtx& ctx, uint64_t target_seq) {
         "target", SeqName(target_seq) + " was rejected at review and moves no value");
   }
   const ResidentState* current = FindResident(state, e->resident);
-  VLEDGER_ASSERT(current != nullptr);
+  CheckExists(current, e->resident);
   if (e->points > 0 && current->bal.spendable < e->points) {
     return Status::FailedPrecondition("target", "reversing " + SeqName(target_seq) +
                                                     " would take resident " + Quote(e->resident) +
@@ -233,7 +235,8 @@ Status UndoEntry(ApplyCtx& ctx, uint64_t target_seq) {
   }
   ResidentState* r = MutableResident(state, e->resident);
   VillageState* v = MutableVillage(state, e->village);
-  VLEDGER_ASSERT(r != nullptr && v != nullptr);
+  CheckExists(r, e->resident);
+  CheckExists(v, e->village);
   if (e->points > 0) {
     CheckPointAmount(e->points);
     v->issued_pt += e->points;
@@ -254,9 +257,9 @@ Status UndoEntry(ApplyCtx& ctx, uint64_t target_seq) {
 Status UndoRedemption(ApplyCtx& ctx, const PointsRedeemed& b) {
   StateStore& state = ctx.state;
   ResidentState* r = MutableResident(state, b.resident);
-  VLEDGER_ASSERT(r != nullptr);
+  CheckExists(r, b.resident);
   VillageState* v = MutableVillage(state, r->rec.village);
-  VLEDGER_ASSERT(v != nullptr);
+  CheckExists(v, r->rec.village);
   CheckPointAmount(b.points);
   AddToSorted(v->redeemed_pt, b.shop, -b.points, false);
   CreditSpendable(*r, b.points, RecordedDate(ctx));
@@ -273,10 +276,10 @@ Status UndoExpiry(ApplyCtx& ctx, uint64_t target_seq, const PointsExpired& b) {
         "target", SeqName(target_seq) + " expired no points and moves no value");
   }
   VillageState* v = MutableVillage(state, b.village);
-  VLEDGER_ASSERT(v != nullptr);
+  CheckExists(v, b.village);
   for (const auto& [resident, amount] : amounts) {
     ResidentState* r = MutableResident(state, resident);
-    VLEDGER_ASSERT(r != nullptr);
+    CheckExists(r, resident);
     CheckPointAmount(amount);
     v->expired_pt -= amount;
     CreditSpendable(*r, amount, RecordedDate(ctx));
@@ -480,7 +483,7 @@ Status ApplyBody(ApplyCtx& ctx, const PointsRedeemed& b) {
   }
   ResidentState* m = MutableResident(state, r.id);
   VillageState* v = MutableVillage(state, m->rec.village);
-  VLEDGER_ASSERT(v != nullptr);
+  CheckExists(v, m->rec.village);
   CheckPointAmount(b.points);
   AddToSorted(v->redeemed_pt, b.shop, b.points, false);
   DebitSpendable(*m, b.points);
@@ -504,7 +507,7 @@ Status ApplyBody(ApplyCtx& ctx, const PointsExpired& b) {
   state.table<ResidentState>().Prefetch(ids);
   for (const std::string& id : ids) {
     const ResidentState* c = FindResident(state, id);
-    VLEDGER_ASSERT(c != nullptr);
+    CheckExists(c, id);
     if (c->lots.empty() || ListLots(*c).front().date >= b.before) continue;
     ResidentState* r = MutableResident(state, id);
     int64_t amount = ExpireLots(*r, b.before);

@@ -47,6 +47,19 @@ inline Status MalformedRow(std::string_view key) {
                             "writes them again from the log)");
 }
 
+// An entity that another stored row refers to (an entry's resident, a
+// resident's village, a donation's fund) and that is not stored: damage
+// (a row missing from the store), thrown like a malformed row. T is a
+// table entity (state.h), so T::kPrefix + id is the row's key.
+template <typename T>
+void CheckExists(const T* entity, std::string_view id) {
+  if (entity != nullptr) return;
+  throw RowReadError(Status::Corruption(
+      "projection row " + RowKeyName(std::string(T::kPrefix) + std::string(id)) +
+      " is missing (the projection rows are damaged: `vledger rebuild` writes them again from "
+      "the log)"));
+}
+
 // Throws RowReadError (Corruption naming `key`) unless `decoded`.
 inline void CheckRow(bool decoded, std::string_view key) {
   if (!decoded) throw RowReadError(MalformedRow(key));

@@ -116,9 +116,11 @@ TEST_F(ApplyCodesTest, ExistingResidentIsAlreadyExists) {
 // decode.
 class DamagedRows final : public RowSource {
  public:
-  DamagedRows(std::unique_ptr<RowSource> rows, std::string key)
-      : rows_(std::move(rows)), key_(std::move(key)) {}
+  // `missing`: the row reads as absent instead.
+  DamagedRows(std::unique_ptr<RowSource> rows, std::string key, bool missing = false)
+      : rows_(std::move(rows)), key_(std::move(key)), missing_(missing) {}
   std::optional<std::string> GetRow(std::string_view key) override {
+    if (key == key_ && missing_) return std::nullopt;
     if (key == key_) return std::string("\xff", 1);
     return rows_->GetRow(key);
   }
@@ -129,6 +131,7 @@ class DamagedRows final : public RowSource {
   }
   void ScanRows(std::string_view prefix, const ScanFn& fn) override {
     rows_->ScanRows(prefix, [&](std::string_view key, std::string_view value) {
+      if (key == key_ && missing_) return true;
       return key == key_ ? fn(key, std::string_view("\xff", 1)) : fn(key, value);
     });
   }
@@ -136,6 +139,7 @@ class DamagedRows final : public RowSource {
  private:
   std::unique_ptr<RowSource> rows_;
   std::string key_;
+  bool missing_;
 };
 
 TEST_F(ApplyCodesTest, DamagedRowIsCorruptionNamingTheRow) {
@@ -148,6 +152,19 @@ TEST_F(ApplyCodesTest, DamagedRowIsCorruptionNamingTheRow) {
   Status st = ApplyEvent(state, t.size(), event);
   EXPECT_EQ(st.code(), Code::kCorruption) << st.message();
   EXPECT_NE(st.message().find("projection row res/R1 is malformed"), std::string::npos)
+      << st.message();
+}
+
+TEST_F(ApplyCodesTest, MissingReferencedRowIsCorruptionNamingTheRow) {
+  StateStore state(std::make_unique<DamagedRows>(t.ledger().Rows(), "village/V1", true),
+                   [](uint64_t) -> Result<Event> { return Status::NotFound("no events"); });
+  Event event;
+  event.recorded_at_ms = testing::kNowMs;
+  event.key_id = t.key_id("col");
+  event.body = Award("R1", "AW");
+  Status st = ApplyEvent(state, t.size(), event);
+  EXPECT_EQ(st.code(), Code::kCorruption) << st.message();
+  EXPECT_NE(st.message().find("projection row village/V1 is missing"), std::string::npos)
       << st.message();
 }
 
