@@ -29,7 +29,6 @@ Result<uint64_t> CommitBuilder::Add(EventBody body) {
                                 " events (split the work, e.g. import --batch N)");
   }
   VLEDGER_TRY(ApplyEvent(state_, seq, event));
-  if (!txn_.io_status().ok()) return txn_.io_status();
   std::string canonical = EncodeEvent(event);
   if (canonical.size() > kEventBytesMax) {
     return Status::InvalidInput(std::string(EventTypeName(event.body)) + " event: " +
@@ -151,7 +150,6 @@ Result<AppendResult> Append(const Session& session, const AppendRequest& request
   VLEDGER_ASSIGN_OR_RETURN(now_ms, session.AppendNowMs(*ledger));
   CommitBuilder builder(*txn, *state, key, now_ms, request.request_id);
   VLEDGER_TRY(build(builder));
-  if (!txn->io_status().ok()) return txn->io_status();
 
   Json result;
   if (txn->pending_events() == 0) {

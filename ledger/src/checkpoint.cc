@@ -98,10 +98,10 @@ Status CheckNoteCharacters(std::string_view text) {
     uint32_t rune = 0;
     size_t at = pos;
     if (!DecodeRune(text, &pos, &rune)) {
-      return Status::Fault("invalid UTF-8 at byte " + std::to_string(at));
+      return Status::VerificationFailed("invalid UTF-8 at byte " + std::to_string(at));
     }
     if (rune < 0x20 && rune != '\n') {
-      return Status::Fault("control character at byte " + std::to_string(at));
+      return Status::VerificationFailed("control character at byte " + std::to_string(at));
     }
   }
   return Status::Ok();
@@ -154,18 +154,20 @@ struct SignedNote {
 // One "— <name> <base64(key ID || signature)>" line, without its '\n'.
 Result<NoteSignature> ParseSignatureLine(std::string_view line) {
   if (line.substr(0, kSignaturePrefix.size()) != kSignaturePrefix) {
-    return Status::Fault("signature line does not start with an em dash and a space");
+    return Status::VerificationFailed("signature line does not start with an em dash and a space");
   }
   line.remove_prefix(kSignaturePrefix.size());
   size_t space = line.find(' ');
-  if (space == std::string_view::npos) return Status::Fault("signature line has no signature");
+  if (space == std::string_view::npos)
+    return Status::VerificationFailed("signature line has no signature");
   NoteSignature sig;
   sig.name = line.substr(0, space);
-  if (!IsValidNoteKeyName(sig.name)) return Status::Fault("signature line has a bad key name");
+  if (!IsValidNoteKeyName(sig.name))
+    return Status::VerificationFailed("signature line has a bad key name");
   std::optional<std::string> raw = Unbase64(line.substr(space + 1));
   if (!raw || raw->size() <= kKeyIdBytes) {
-    return Status::Fault("signature of " + std::string(sig.name) +
-                         " is not base64 of key ID and signature");
+    return Status::VerificationFailed("signature of " + std::string(sig.name) +
+                                      " is not base64 of key ID and signature");
   }
   sig.key_id = GetU32be(*raw);
   sig.signature = raw->substr(kKeyIdBytes);
@@ -175,23 +177,23 @@ Result<NoteSignature> ParseSignatureLine(std::string_view line) {
 // The signed-note envelope: the text ends at the last blank line, then one or
 // more signature lines follow.
 Result<SignedNote> ParseNote(std::string_view note) {
-  if (note.size() > kNoteBytesMax) return Status::Fault("note is larger than 1 MiB");
+  if (note.size() > kNoteBytesMax) return Status::VerificationFailed("note is larger than 1 MiB");
   VLEDGER_TRY(CheckNoteCharacters(note));
   size_t split = note.rfind("\n\n");
   if (split == std::string_view::npos) {
-    return Status::Fault("note has no blank line before its signatures");
+    return Status::VerificationFailed("note has no blank line before its signatures");
   }
   SignedNote parsed;
   parsed.text = note.substr(0, split + 1);
   std::string_view block = note.substr(split + 2);
   if (block.empty() || block.back() != '\n') {
-    return Status::Fault("note does not end in a signature line");
+    return Status::VerificationFailed("note does not end in a signature line");
   }
   LineCursor lines(block);
   std::string_view line;
   while (lines.Next(&line)) {
     if (parsed.signatures.size() == kNoteSignaturesMax) {
-      return Status::Fault("note has over 100 signatures");
+      return Status::VerificationFailed("note has over 100 signatures");
     }
     VLEDGER_ASSIGN_OR_RETURN(NoteSignature sig, ParseSignatureLine(line));
     parsed.signatures.push_back(std::move(sig));
@@ -204,19 +206,20 @@ Result<Checkpoint> ParseCheckpointBody(std::string_view text) {
   LineCursor lines(text);
   std::string_view origin, size, root;
   if (!lines.Next(&origin) || !lines.Next(&size) || !lines.Next(&root)) {
-    return Status::Fault("checkpoint body has fewer than three lines");
+    return Status::VerificationFailed("checkpoint body has fewer than three lines");
   }
-  if (!lines.rest().empty()) return Status::Fault("checkpoint body has extension lines");
+  if (!lines.rest().empty())
+    return Status::VerificationFailed("checkpoint body has extension lines");
   if (!IsValidNoteKeyName(origin)) {
-    return Status::Fault("checkpoint origin is empty or has a space or '+'");
+    return Status::VerificationFailed("checkpoint origin is empty or has a space or '+'");
   }
   Checkpoint checkpoint;
   checkpoint.origin = std::string(origin);
   std::optional<uint64_t> parsed_size = ParseDecimal(size);
-  if (!parsed_size) return Status::Fault("checkpoint size is not a canonical decimal");
+  if (!parsed_size) return Status::VerificationFailed("checkpoint size is not a canonical decimal");
   checkpoint.size = *parsed_size;
   std::optional<Hash> parsed_root = ParseBase64Hash(root);
-  if (!parsed_root) return Status::Fault("checkpoint root is not base64 of 32 bytes");
+  if (!parsed_root) return Status::VerificationFailed("checkpoint root is not base64 of 32 bytes");
   checkpoint.root = *parsed_root;
   return checkpoint;
 }
@@ -286,11 +289,11 @@ Status VerifyCheckpoint(std::string_view note_text, const PublicKey& key, Checkp
   for (const NoteSignature& sig : note.signatures) {
     if (sig.name != origin || sig.key_id != key_id) continue;
     if (!key.Verify(note.text, sig.signature)) {
-      return Status::Fault("checkpoint: bad signature by key " + who);
+      return Status::VerificationFailed("checkpoint: bad signature by key " + who);
     }
     verified++;
   }
-  if (verified == 0) return Status::Fault("checkpoint: no signature by key " + who);
+  if (verified == 0) return Status::VerificationFailed("checkpoint: no signature by key " + who);
   if (out != nullptr) *out = std::move(checkpoint).value();
   return Status::Ok();
 }
@@ -321,36 +324,39 @@ namespace {
 Status ParseTlogProofPath(LineCursor* lines, std::vector<Hash>* path) {
   std::string_view line;
   for (;;) {  // bounded: at most kInclusionPathHashesMax + 1 lines
-    if (!lines->Next(&line)) return Status::Fault("no blank line before the checkpoint");
+    if (!lines->Next(&line))
+      return Status::VerificationFailed("no blank line before the checkpoint");
     if (line.empty()) return Status::Ok();
-    if (path->size() == kInclusionPathHashesMax) return Status::Fault("audit path over 63 hashes");
+    if (path->size() == kInclusionPathHashesMax)
+      return Status::VerificationFailed("audit path over 63 hashes");
     std::optional<Hash> hash = ParseBase64Hash(line);
     if (!hash) {
-      return Status::Fault("audit path line " + std::to_string(path->size() + 1) +
-                           " is not base64 of 32 bytes");
+      return Status::VerificationFailed("audit path line " + std::to_string(path->size() + 1) +
+                                        " is not base64 of 32 bytes");
     }
     path->push_back(*hash);
   }
 }
 
 Result<TlogProof> ParseTlogProofLines(std::string_view text) {
-  if (text.size() > kTlogProofBytesMax) return Status::Fault("larger than 1 MiB");
+  if (text.size() > kTlogProofBytesMax) return Status::VerificationFailed("larger than 1 MiB");
   LineCursor lines(text);
   std::string_view line;
   if (!lines.Next(&line) || line != kTlogProofHeader) {
-    return Status::Fault("first line is not " + std::string(kTlogProofHeader));
+    return Status::VerificationFailed("first line is not " + std::string(kTlogProofHeader));
   }
   TlogProof proof;
-  if (!lines.Next(&line)) return Status::Fault("no index line");
+  if (!lines.Next(&line)) return Status::VerificationFailed("no index line");
   if (line.substr(0, 6) == "extra ") {
     std::optional<std::string> extra = Unbase64(line.substr(6));
-    if (!extra || extra->empty()) return Status::Fault("extra is not non-empty base64");
+    if (!extra || extra->empty())
+      return Status::VerificationFailed("extra is not non-empty base64");
     proof.extra = std::move(*extra);
-    if (!lines.Next(&line)) return Status::Fault("no index line");
+    if (!lines.Next(&line)) return Status::VerificationFailed("no index line");
   }
   std::optional<uint64_t> index;
   if (line.substr(0, 6) == "index ") index = ParseDecimal(line.substr(6));
-  if (!index) return Status::Fault("no index line with a canonical decimal");
+  if (!index) return Status::VerificationFailed("no index line with a canonical decimal");
   proof.index = *index;
   VLEDGER_TRY(ParseTlogProofPath(&lines, &proof.path));
   proof.checkpoint_text = std::string(lines.rest());
@@ -374,7 +380,7 @@ std::string FormatConsistencyProof(const std::vector<Hash>& proof) {
 
 Result<std::vector<Hash>> ParseConsistencyProof(std::string_view text) {
   if (text.size() > kConsistencyProofHashesMax * kHashLineBytes) {
-    return Status::Fault("consistency proof: over 64 hashes");
+    return Status::VerificationFailed("consistency proof: over 64 hashes");
   }
   std::vector<Hash> proof;
   LineCursor lines(text);
@@ -382,12 +388,14 @@ Result<std::vector<Hash>> ParseConsistencyProof(std::string_view text) {
   while (lines.Next(&line)) {
     std::optional<Hash> hash = ParseBase64Hash(line);
     if (!hash) {
-      return Status::Fault("consistency proof: line " + std::to_string(proof.size() + 1) +
-                           " is not base64 of 32 bytes");
+      return Status::VerificationFailed("consistency proof: line " +
+                                        std::to_string(proof.size() + 1) +
+                                        " is not base64 of 32 bytes");
     }
     proof.push_back(*hash);
   }
-  if (!lines.rest().empty()) return Status::Fault("consistency proof: last line has no newline");
+  if (!lines.rest().empty())
+    return Status::VerificationFailed("consistency proof: last line has no newline");
   return proof;
 }
 

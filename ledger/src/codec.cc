@@ -28,11 +28,12 @@
 #include <nlohmann/json.hpp>
 #include <type_traits>
 #include <utility>
-#include <vector>
 #include <variant>
+#include <vector>
 
 #include "event.capnp.h"
 #include "vledger/ledger/bytes.h"
+#include "vledger/ledger/chain.h"
 #include "vledger/ledger/crypto.h"
 
 namespace vledger {
@@ -768,15 +769,16 @@ bool KnownToReencode<::Person>(::Person::Reader person) {
 
 // Reads `bytes` (one unframed segment, as canonicalize() writes it) as a
 // `Root`. Any Cap'n Proto failure, a non-canonical layout, or a message that
-// does not re-encode to exactly `bytes` is a Fault naming `what`.
+// does not re-encode to exactly `bytes` is VerificationFailed naming `what`.
 template <typename Root, typename T>
 Result<T> DecodeCanonical(std::string_view bytes, const std::string& what) {
   if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
-    return Status::Fault(what + ": length " + std::to_string(bytes.size()) +
-                         " is not a positive multiple of 8 bytes");
+    return Status::VerificationFailed(what + ": length " + std::to_string(bytes.size()) +
+                                      " is not a positive multiple of 8 bytes");
   }
   if (bytes.size() > kEncodedBytesMax) {
-    return Status::Fault(what + ": " + std::to_string(bytes.size()) + " bytes is over the limit");
+    return Status::VerificationFailed(what + ": " + std::to_string(bytes.size()) +
+                                      " bytes is over the limit");
   }
   // Copy: Cap'n Proto needs word alignment, which a std::string_view lacks.
   // The buffer is reused, grown as needed.
@@ -791,17 +793,17 @@ Result<T> DecodeCanonical(std::string_view bytes, const std::string& what) {
   std::optional<T> value;
   bool reencodes = false;
   try {
-    if (!message.isCanonical()) return Status::Fault(what + ": not in canonical form");
+    if (!message.isCanonical()) return Status::VerificationFailed(what + ": not in canonical form");
     auto root = message.getRoot<Root>();
     value = Read(root);
     reencodes = KnownToReencode<Root>(root);
   } catch (const kj::Exception& e) {
-    return Status::Fault(what + ": malformed: " + e.getDescription().cStr());
+    return Status::VerificationFailed(what + ": malformed: " + e.getDescription().cStr());
   }
   // Canonical but not what this version writes: null pointers where vledger
   // writes empty values, or fields of a newer schema that T cannot hold.
   if (!reencodes && EncodeCanonical<Root>(*value) != bytes) {
-    return Status::Fault(what + ": not the encoding vledger writes for its content");
+    return Status::VerificationFailed(what + ": not the encoding vledger writes for its content");
   }
   return std::move(*value);
 }
@@ -880,10 +882,9 @@ Result<Person> DecodePerson(std::string_view canonical) {
 }
 
 std::string PersonRef(std::string_view salt, std::string_view person_canonical) {
-  // The domain tag is hashed with its trailing NUL (18 bytes).
-  static constexpr char kPersonTag[] = "VLEDGER-PERSON-V1";
+  // The domain tag is hashed with its trailing NUL (chain.h).
   Sha256Hasher hasher;
-  hasher.Update(std::string_view(kPersonTag, sizeof kPersonTag));
+  hasher.Update(kPersonDomain);
   hasher.Update(salt);
   hasher.Update(person_canonical);
   return AsString(hasher.Finish());

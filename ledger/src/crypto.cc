@@ -76,20 +76,21 @@ struct KeyFd {
 };
 Result<KeyFd> OpenKeyFile(const std::string& path, bool private_key) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) return Status::Rejected(path + ": cannot read key file: " + std::strerror(errno));
+  if (fd < 0) return Status::InvalidInput(path + ": cannot read key file: " + std::strerror(errno));
   struct stat st;
   Status bad;
   if (::fstat(fd, &st) != 0) {
-    bad = Status::Rejected(path + ": cannot read key file: " + std::strerror(errno));
+    bad = Status::InvalidInput(path + ": cannot read key file: " + std::strerror(errno));
   } else if (S_ISDIR(st.st_mode)) {
-    bad = Status::Rejected(path + ": is a directory, not a key file");
+    bad = Status::InvalidInput(path + ": is a directory, not a key file");
   } else if (!S_ISREG(st.st_mode)) {
-    bad = Status::Rejected(path + ": is not a regular file (a key file is a PEM file)");
+    bad = Status::InvalidInput(path + ": is not a regular file (a key file is a PEM file)");
   } else if (static_cast<uint64_t>(st.st_size) > kKeyFileBytesMax) {
-    bad = Status::Rejected(path + ": key file too large (" + std::to_string(st.st_size) +
-                           " bytes, over " + std::to_string(kKeyFileBytesMax) + ")");
+    bad = Status::InvalidInput(path + ": key file too large (" + std::to_string(st.st_size) +
+                               " bytes, over " + std::to_string(kKeyFileBytesMax) + ")");
   } else if (private_key && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    bad = Status::Rejected(path + ": private key file is readable by group or others (chmod 600)");
+    bad = Status::InvalidInput(path +
+                               ": private key file is readable by group or others (chmod 600)");
   }
   if (!bad.ok()) {
     ::close(fd);
@@ -112,7 +113,7 @@ Result<std::string> ReadKeyFile(const std::string& path, mode_t* mode = nullptr)
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
-      st = Status::Rejected(path + ": cannot read key file: " + std::strerror(errno));
+      st = Status::InvalidInput(path + ": cannot read key file: " + std::strerror(errno));
       break;
     }
     got += static_cast<size_t>(n);
@@ -121,8 +122,8 @@ Result<std::string> ReadKeyFile(const std::string& path, mode_t* mode = nullptr)
   if (!st.ok()) return st;
   text.resize(got);
   if (text.size() > kKeyFileBytesMax) {
-    return Status::Rejected(path + ": key file too large (over " +
-                            std::to_string(kKeyFileBytesMax) + " bytes)");
+    return Status::InvalidInput(path + ": key file too large (over " +
+                                std::to_string(kKeyFileBytesMax) + " bytes)");
   }
   return text;
 }
@@ -137,13 +138,13 @@ Status CheckOneKeyPem(std::string_view pem, bool private_key) {
   }
   if (private_key && blocks == 1 &&
       pem.find("-----BEGIN PUBLIC KEY-----") != std::string_view::npos) {
-    return Status::Rejected(
+    return Status::InvalidInput(
         "is a public key, not a private key (give the private key file, "
         "not its .pub)");
   }
   if (blocks > 1) {
-    return Status::Rejected("holds " + std::to_string(blocks) +
-                            " PEM blocks; a key file holds exactly one key");
+    return Status::InvalidInput("holds " + std::to_string(blocks) +
+                                " PEM blocks; a key file holds exactly one key");
   }
   return Status::Ok();
 }
@@ -203,7 +204,7 @@ std::string KeyIdOf(std::string_view raw_public_key) {
 // --------------------------------------------------------------- PublicKey
 
 Result<PublicKey> PublicKey::FromRaw(std::string_view raw) {
-  if (raw.size() != kPublicKeyBytes) return Status::Rejected("public key is not 32 bytes");
+  if (raw.size() != kPublicKeyBytes) return Status::InvalidInput("public key is not 32 bytes");
   PublicKey k;
   k.raw_ = std::string(raw);
   return k;
@@ -219,9 +220,9 @@ Result<PublicKey> PublicKey::ParsePem(std::string_view pem) {
     BioPtr bio2(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
     pkey.reset(PEM_read_bio_PrivateKey(bio2.get(), nullptr, PassphraseCallback, &empty));
   }
-  if (!pkey) return Status::Rejected(OpenSslError("not an Ed25519 public or private key PEM"));
+  if (!pkey) return Status::InvalidInput(OpenSslError("not an Ed25519 public or private key PEM"));
   if (EVP_PKEY_get_id(pkey.get()) != EVP_PKEY_ED25519) {
-    return Status::Rejected("key is not an Ed25519 key");
+    return Status::InvalidInput("key is not an Ed25519 key");
   }
   return FromRaw(RawPublicKey(pkey.get()));
 }
@@ -286,10 +287,10 @@ Result<PrivateKey> PrivateKey::Generate() {
 }
 
 Result<PrivateKey> PrivateKey::FromSeed(std::string_view seed) {
-  if (seed.size() != 32) return Status::Rejected("Ed25519 seed is not 32 bytes");
+  if (seed.size() != 32) return Status::InvalidInput("Ed25519 seed is not 32 bytes");
   PkeyPtr pkey(EVP_PKEY_new_raw_private_key(
       EVP_PKEY_ED25519, nullptr, reinterpret_cast<const uint8_t*>(seed.data()), seed.size()));
-  if (!pkey) return Status::Rejected(OpenSslError("bad Ed25519 seed"));
+  if (!pkey) return Status::InvalidInput(OpenSslError("bad Ed25519 seed"));
   return FromEvp(pkey.release());
 }
 
@@ -348,13 +349,13 @@ Result<PrivateKey> PrivateKey::ParsePem(std::string_view pem, const std::string&
     bool encrypted = pem.find("ENCRYPTED") != std::string_view::npos;
     ERR_clear_error();
     if (encrypted && passphrase.empty()) {
-      return Status::Rejected("key is encrypted: set VLEDGER_KEY_PASSPHRASE");
+      return Status::InvalidInput("key is encrypted: set VLEDGER_KEY_PASSPHRASE");
     }
-    return Status::Rejected(encrypted ? "wrong passphrase for encrypted key"
-                                      : "not a PKCS#8 private key PEM");
+    return Status::InvalidInput(encrypted ? "wrong passphrase for encrypted key"
+                                          : "not a PKCS#8 private key PEM");
   }
   if (EVP_PKEY_get_id(pkey.get()) != EVP_PKEY_ED25519) {
-    return Status::Rejected("key is not an Ed25519 key");
+    return Status::InvalidInput("key is not an Ed25519 key");
   }
   return FromEvp(pkey.release());
 }
@@ -379,7 +380,7 @@ Result<PrivateKey> PrivateKey::LoadPem(const std::string& path, const std::strin
   VLEDGER_ASSIGN_OR_RETURN(std::string text, ReadKeyFile(path, &mode));
   Status one = CheckOneKeyPem(text, /*private_key=*/true);
   if (one.ok() && (mode & (S_IRWXG | S_IRWXO)) != 0) {
-    one = Status::Rejected("private key file is readable by group or others (chmod 600)");
+    one = Status::InvalidInput("private key file is readable by group or others (chmod 600)");
   }
   if (!one.ok()) {
     OPENSSL_cleanse(text.data(), text.size());
@@ -431,18 +432,18 @@ std::string PrivateKey::ToPem(const std::string& passphrase) const {
 // 4), anything else the path's (exit 3).
 static Status KeyWriteError(const std::string& path, int err) {
   if (err == ENOSPC || err == EDQUOT) {
-    return Status::Unavailable(path + ": disk full: " + std::strerror(err) +
-                               " (free space and retry)");
+    return Status::Io(path + ": disk full: " + std::strerror(err) + " (free space and retry)");
   }
-  return Status::Rejected(path + ": write failed: " + std::strerror(err));
+  return Status::InvalidInput(path + ": write failed: " + std::strerror(err));
 }
 
 // Writes `text` to a new file with `mode`; refuses to overwrite.
 static Status WriteNewFile(const std::string& path, const std::string& text, mode_t mode) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) {
-    if (errno == EEXIST) return Status::Rejected(path + ": file exists, refusing to overwrite");
-    return Status::Rejected(path + ": cannot create: " + std::strerror(errno));
+    if (errno == EEXIST)
+      return Status::AlreadyExists(path + ": file exists, refusing to overwrite");
+    return Status::InvalidInput(path + ": cannot create: " + std::strerror(errno));
   }
   ::fchmod(fd, mode);  // umask must not widen or narrow what we promised
   size_t off = 0;
@@ -474,7 +475,7 @@ static Status WriteNewFile(const std::string& path, const std::string& text, mod
 Status PrivateKey::SavePem(const std::string& path, const std::string& pub_path,
                           const std::string& passphrase) const {
   if (!pub_path.empty() && ::access(pub_path.c_str(), F_OK) == 0) {
-    return Status::Rejected(pub_path + ": file exists, refusing to overwrite");
+    return Status::AlreadyExists(pub_path + ": file exists, refusing to overwrite");
   }
   VLEDGER_TRY(WriteNewFile(path, ToPem(passphrase), 0600));
   if (!pub_path.empty()) VLEDGER_TRY(WriteNewFile(pub_path, public_.ToPem(), 0644));

@@ -83,8 +83,8 @@ Result<Hash> MerkleRoot(uint64_t size, const NodeReader& read) {
 
 Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size, const NodeReader& read) {
   if (index >= size) {
-    return Status::Rejected("inclusion proof: index " + std::to_string(index) +
-                            " is not below tree size " + std::to_string(size));
+    return Status::InvalidInput("inclusion proof: index " + std::to_string(index) +
+                                " is not below tree size " + std::to_string(size));
   }
   // PATH(m, D[lo:hi]) descends into the half holding the leaf and lists the
   // other half's root after the deeper path: collect top-down, then reverse.
@@ -110,8 +110,8 @@ Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size, const No
 Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size,
                                            const NodeReader& read) {
   if (old_size > new_size) {
-    return Status::Rejected("consistency proof: old size " + std::to_string(old_size) +
-                            " is above new size " + std::to_string(new_size));
+    return Status::InvalidInput("consistency proof: old size " + std::to_string(old_size) +
+                                " is above new size " + std::to_string(new_size));
   }
   std::vector<Hash> proof;
   if (old_size == 0 || old_size == new_size) return proof;
@@ -224,7 +224,7 @@ Hash StreamingMerkleRoot::Root() const {
 
 Result<MerkleAppender> MerkleAppender::Load(uint64_t size, const NodeReader& read) {
   // A stored size comes from disk: refuse one that leaves no room to grow.
-  if (size == UINT64_MAX) return Status::Rejected("merkle tree is full");
+  if (size == UINT64_MAX) return Status::FailedPrecondition("merkle tree is full");
   MerkleAppender appender;
   for (int level = 0; level < kMerkleLevelsMax; level++) {
     if (((size >> level) & 1) == 0) continue;

@@ -20,12 +20,12 @@ std::string PersonRecord::EncodeRow() const {
 
 Result<PersonRecord> PersonRecord::DecodeRow(std::string_view ref, std::string_view row) {
   if (row.size() < kPersonSaltBytes) {
-    return Status::Unavailable("person record " + Hex(ref) + " is malformed");
+    return Status::Corruption("person record " + Hex(ref) + " is malformed");
   }
   Result<Person> person = DecodePerson(row.substr(kPersonSaltBytes));
   if (!person.ok()) {
-    return Status::Unavailable("person record " + Hex(ref) +
-                               " is malformed: " + person.status().message());
+    return Status::Corruption("person record " + Hex(ref) +
+                              " is malformed: " + person.status().message());
   }
   return PersonRecord{std::string(row.substr(0, kPersonSaltBytes)), std::move(*person)};
 }

@@ -51,14 +51,13 @@ Result<RequestRecord> DecodeRequestRecord(std::string_view id, std::string_view 
   record.result_json = r.Str();
   if (!r.done()) record.key_id = r.Str();
   if (!r.ok() || !r.done()) {
-    return Status::Unavailable("the record of request id \"" + std::string(id) + "\" is damaged");
+    return Status::Corruption("the record of request id \"" + std::string(id) + "\" is damaged");
   }
   return record;
 }
 
 Result<std::optional<RequestRecord>> WriteTxn::LoadRequest(std::string_view id) {
-  std::optional<std::string> row = GetRequestRow(RequestKey(id));
-  if (!io_status().ok()) return io_status();
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<std::string> row, GetRequestRow(RequestKey(id)));
   if (!row) return std::optional<RequestRecord>();
   VLEDGER_ASSIGN_OR_RETURN(RequestRecord record, DecodeRequestRecord(id, *row));
   return std::optional<RequestRecord>(std::move(record));
@@ -69,8 +68,7 @@ void WriteTxn::StoreRequest(std::string_view id, const RequestRecord& record) {
 }
 
 Result<std::optional<ImportRecord>> WriteTxn::LoadImport(std::string_view label) {
-  std::optional<std::string> row = GetRequestRow(ImportKey(label));
-  if (!io_status().ok()) return io_status();
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<std::string> row, GetRequestRow(ImportKey(label)));
   if (!row) return std::optional<ImportRecord>();
   VLEDGER_ASSIGN_OR_RETURN(ImportRecord record, DecodeImportRecord(label, *row));
   return std::optional<ImportRecord>(std::move(record));

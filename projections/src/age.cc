@@ -63,36 +63,34 @@ AgeClass AgeOn(const AgeFacts& facts, std::string_view date) {
 
 Status CheckAgeDeclaration(const AgeFacts& facts, std::string_view date) {
   if (facts.declared_minor && facts.declared_adult) {
-    return Status::Rejected("--minor: give --minor or --adult, not both");
+    return Status::InvalidInput("--minor", "give --minor or --adult, not both");
   }
   AgeClass born = AgeFromBirth(facts, date);
   std::string source = facts.birth_date.empty() ? "birth year " + std::to_string(facts.birth_year)
                                                 : "the ID card's birth date " + facts.birth_date;
   if (facts.declared_minor && born == AgeClass::kAdult) {
-    return Status::Rejected("--minor: by the " + source + " the resident is an adult on " +
-                            std::string(date));
+    return Status::InvalidInput(
+        "--minor", "by the " + source + " the resident is an adult on " + std::string(date));
   }
   if (facts.declared_adult && born == AgeClass::kMinor) {
-    return Status::Rejected("--adult: by the " + source + " the resident is a minor on " +
-                            std::string(date));
+    return Status::InvalidInput(
+        "--adult", "by the " + source + " the resident is a minor on " + std::string(date));
   }
   return Status::Ok();
 }
 
 Status CheckBirthYear(std::string_view field, int year, std::string_view date) {
   if (year < kBirthYearMin || year > YearOf(date)) {
-    return Status::Rejected(std::string(field) + ": " + std::to_string(year) +
-                            " is not a birth year (" + std::to_string(kBirthYearMin) + " to " +
-                            std::to_string(YearOf(date)) + ")");
+    return Status::InvalidInput(field, std::to_string(year) + " is not a birth year (" +
+                                           std::to_string(kBirthYearMin) + " to " +
+                                           std::to_string(YearOf(date)) + ")");
   }
   return Status::Ok();
 }
 
 Result<std::string> IdCardBirthDate(std::string_view field, std::string_view id_card,
                                     std::string_view date) {
-  auto bad = [&](const std::string& what) {
-    return Status::Rejected(std::string(field) + ": " + what);
-  };
+  auto bad = [&](const std::string& what) { return Status::InvalidInput(field, what); };
   bool shape = id_card.size() == 18 &&
                id_card.substr(0, 17).find_first_not_of("0123456789") == std::string_view::npos &&
                std::string_view("0123456789Xx").find(id_card[17]) != std::string_view::npos;

@@ -14,17 +14,18 @@ Status RequireRole(const ApplyCtx& ctx, std::initializer_list<std::string_view> 
   const KeyRecord& key = *ctx.author;
   if (key.role == "admin") return Status::Ok();
   if (std::find(roles.begin(), roles.end(), key.role) == roles.end()) {
-    return Status::Rejected("key " + key.key_id + " (role " + key.role + ") may not write " +
-                            EventTypeName(ctx.event.body));
+    return Status::PermissionDenied("key " + key.key_id + " (role " + key.role +
+                                    ") may not write " + EventTypeName(ctx.event.body));
   }
   if (key.villages.empty()) return Status::Ok();
   if (village.empty()) {
-    return Status::Rejected("key " + key.key_id + " is scoped to villages and may not write " +
-                            "county-level " + EventTypeName(ctx.event.body));
+    return Status::PermissionDenied("key " + key.key_id +
+                                    " is scoped to villages and may not write " + "county-level " +
+                                    EventTypeName(ctx.event.body));
   }
   if (std::find(key.villages.begin(), key.villages.end(), village) == key.villages.end()) {
-    return Status::Rejected("key " + key.key_id + " (role " + key.role +
-                            ") is outside its village scope: village " + Quote(village));
+    return Status::PermissionDenied("key " + key.key_id + " (role " + key.role +
+                                    ") is outside its village scope: village " + Quote(village));
   }
   return Status::Ok();
 }
@@ -34,7 +35,7 @@ Result<const VillageState*> RequireVillage(StateStore& state, std::string_view f
   const VillageState* v = FindVillage(state, code);
   if (v == nullptr) {
     VLEDGER_TRY(CheckId(field, code));
-    return Reject(field, "unknown village " + Quote(code));
+    return Status::NotFound(field, "unknown village " + Quote(code));
   }
   return v;
 }
@@ -44,7 +45,7 @@ Result<const HouseholdState*> RequireHousehold(StateStore& state, std::string_vi
   const HouseholdState* h = FindHousehold(state, id);
   if (h == nullptr) {
     VLEDGER_TRY(CheckId(field, id));
-    return Reject(field, "unknown household " + Quote(id));
+    return Status::NotFound(field, "unknown household " + Quote(id));
   }
   return h;
 }
@@ -54,13 +55,13 @@ Result<const ResidentState*> RequireResident(StateStore& state, std::string_view
   const ResidentState* r = FindResident(state, id);
   if (r == nullptr) {
     VLEDGER_TRY(CheckId(field, id));
-    return Reject(field, "unknown resident " + Quote(id));
+    return Status::NotFound(field, "unknown resident " + Quote(id));
   }
   return r;
 }
 
 Status RequirePersonRef(std::string_view field, std::string_view ref) {
-  if (ref.size() != 32) return Reject(field, "person reference must be 32 bytes");
+  if (ref.size() != 32) return Status::InvalidInput(field, "person reference must be 32 bytes");
   return Status::Ok();
 }
 
@@ -69,15 +70,16 @@ static Status CheckAuthor(StateStore& state, uint64_t seq, const Event& event,
                           const KeyRecord** author) {
   bool is_genesis = std::holds_alternative<Genesis>(event.body);
   if (is_genesis != (seq == 0)) {
-    return Status::Rejected(is_genesis ? "genesis must be the first event (seq 0)"
-                                       : "the first event must be a genesis");
+    return Status::InvalidInput(is_genesis ? "genesis must be the first event (seq 0)"
+                                           : "the first event must be a genesis");
   }
   if (is_genesis) return Status::Ok();
   *author = FindKey(state, event.key_id);
-  if (*author == nullptr) return Status::Rejected("key " + event.key_id + " is not registered");
+  if (*author == nullptr)
+    return Status::PermissionDenied("key " + event.key_id + " is not registered");
   if ((*author)->revoked_seq) {
-    return Status::Rejected("key " + event.key_id + " was revoked at seq " +
-                            std::to_string(*(*author)->revoked_seq));
+    return Status::PermissionDenied("key " + event.key_id + " was revoked at seq " +
+                                    std::to_string(*(*author)->revoked_seq));
   }
   return Status::Ok();
 }

@@ -19,7 +19,7 @@ Status CheckOneOf(std::string_view field, std::string_view value,
     if (value == a) return Status::Ok();
     names += (names.empty() ? "" : "|") + std::string(a);
   }
-  return Reject(field, Quote(value) + " is not one of " + names);
+  return Status::InvalidInput(field, Quote(value) + " is not one of " + names);
 }
 
 // The village an objection about an event belongs to: the event's own, else
@@ -28,17 +28,18 @@ Result<std::string> ObjectionVillage(ApplyCtx& ctx, const ObjectionFiled& b,
                                      const ResidentRecord& by) {
   if (!b.about_event) {
     auto d = DisclosureBySha(ctx.state, b.about_report);
-    if (!d) return Reject("report", "no published report has SHA-256 " + Hex(b.about_report));
+    if (!d)
+      return Status::NotFound("report", "no published report has SHA-256 " + Hex(b.about_report));
     return d->village;
   }
   if (*b.about_event >= ctx.seq) {
-    return Reject("event", SeqName(*b.about_event) + " is not an earlier event");
+    return Status::InvalidInput("event", SeqName(*b.about_event) + " is not an earlier event");
   }
   Result<Event> target = ctx.state.ReadEvent(*b.about_event);
   if (!target.ok()) {
     if (target.status().is_storage_fault()) return target.status();
-    return Reject("event", SeqName(*b.about_event) + " cannot be read: " +
-                               target.status().message());
+    return Status::InvalidInput(
+        "event", SeqName(*b.about_event) + " cannot be read: " + target.status().message());
   }
   std::string village = EventVillage(ctx.state, *target);
   return village.empty() ? by.village : village;
@@ -46,11 +47,12 @@ Result<std::string> ObjectionVillage(ApplyCtx& ctx, const ObjectionFiled& b,
 
 // An earlier event, or a rejection naming `field`.
 Result<Event> EarlierEvent(ApplyCtx& ctx, std::string_view field, uint64_t seq) {
-  if (seq >= ctx.seq) return Reject(field, SeqName(seq) + " is not an earlier event");
+  if (seq >= ctx.seq) return Status::InvalidInput(field, SeqName(seq) + " is not an earlier event");
   Result<Event> event = ctx.state.ReadEvent(seq);
   if (!event.ok()) {
     if (event.status().is_storage_fault()) return event.status();
-    return Reject(field, SeqName(seq) + " cannot be read: " + event.status().message());
+    return Status::InvalidInput(field,
+                                SeqName(seq) + " cannot be read: " + event.status().message());
   }
   return event;
 }
@@ -106,46 +108,52 @@ bool CountedIn(ApplyCtx& ctx, const DisclosureRecord& d, uint64_t seq, const Eve
 Status CheckCitedCorrection(ApplyCtx& ctx, const ObjectionRecord& o, uint64_t cited) {
   VLEDGER_ASSIGN_OR_RETURN(Event event, EarlierEvent(ctx, "reversal", cited));
   if (cited <= o.seq) {
-    return Reject("reversal", SeqName(cited) + " was recorded before the objection (" +
-                                  SeqName(o.seq) + "); cite the correction it led to");
+    return Status::InvalidInput(
+        "reversal", SeqName(cited) + " was recorded before the objection (" + SeqName(o.seq) +
+                        "); cite the correction it led to");
   }
   const auto* reversal = std::get_if<EventReversed>(&event.body);
   if (o.about_event) {
     uint64_t entry = *o.about_event;
     if (reversal != nullptr) {
       if (ReversesEntry(ctx, entry, reversal->target)) return Status::Ok();
-      return Reject("reversal", SeqName(cited) + " reverses " + SeqName(reversal->target) +
-                                    ", not the disputed " + SeqName(entry));
+      return Status::InvalidInput("reversal", SeqName(cited) + " reverses " +
+                                                  SeqName(reversal->target) +
+                                                  ", not the disputed " + SeqName(entry));
     }
     if (const auto* review = std::get_if<EntriesReviewed>(&event.body)) {
       for (const Rejection& r : review->rejected) {
         if (r.seq == entry) return Status::Ok();
       }
-      return Reject("reversal", SeqName(cited) + " is a review that did not reject the disputed " +
-                                    SeqName(entry));
+      return Status::InvalidInput(
+          "reversal",
+          SeqName(cited) + " is a review that did not reject the disputed " + SeqName(entry));
     }
-    return Reject("reversal", SeqName(cited) + " is " + EventTypeName(event.body) +
-                                  ", not an eventReversed of the disputed " + SeqName(entry));
+    return Status::InvalidInput("reversal", SeqName(cited) + " is " + EventTypeName(event.body) +
+                                                ", not an eventReversed of the disputed " +
+                                                SeqName(entry));
   }
   auto d = DisclosureBySha(ctx.state, o.about_report);
-  if (!d) return Reject("objection", "the disputed report is not published");
+  if (!d) return Status::NotFound("objection", "the disputed report is not published");
   if (reversal != nullptr) {
     Result<Event> target = ctx.state.ReadEvent(reversal->target);
     if (target.ok() && CountedIn(ctx, *d, reversal->target, *target)) return Status::Ok();
-    return Reject("reversal", SeqName(cited) + " reverses " + SeqName(reversal->target) +
-                                  ", which the disputed report (" + SeqName(d->seq) +
-                                  ") does not count");
+    return Status::InvalidInput(
+        "reversal", SeqName(cited) + " reverses " + SeqName(reversal->target) +
+                        ", which the disputed report (" + SeqName(d->seq) + ") does not count");
   }
   if (const auto* p = std::get_if<DisclosurePublished>(&event.body)) {
     if (p->village == d->village && p->period == d->period && p->kind == d->kind) {
       return Status::Ok();
     }
-    return Reject("reversal", SeqName(cited) + " publishes " + p->kind + " " + p->village + " " +
-                                  p->period + ", not the disputed report's " + d->kind + " " +
-                                  d->village + " " + d->period);
+    return Status::InvalidInput("reversal", SeqName(cited) + " publishes " + p->kind + " " +
+                                                p->village + " " + p->period +
+                                                ", not the disputed report's " + d->kind + " " +
+                                                d->village + " " + d->period);
   }
-  return Reject("reversal", SeqName(cited) + " is " + EventTypeName(event.body) +
-                                ", not an eventReversed or a new publication of the report");
+  return Status::InvalidInput("reversal",
+                              SeqName(cited) + " is " + EventTypeName(event.body) +
+                                  ", not an eventReversed or a new publication of the report");
 }
 
 }  // namespace
@@ -158,15 +166,16 @@ Status ApplyBody(ApplyCtx& ctx, const DisclosurePublished& b) {
   VLEDGER_TRY(CheckOneOf("kind", b.kind, {"bulletin", "points", "funds"}));
   VLEDGER_TRY(CheckOneOf("format", b.format, {"html", "md", "csv", "json"}));
   VLEDGER_TRY(CheckOneOf("lang", b.lang, {"zh", "en"}));
-  if (b.report_sha256.size() != 32) return Reject("reportSha256", "must be 32 bytes");
+  if (b.report_sha256.size() != 32) return Status::InvalidInput("reportSha256", "must be 32 bytes");
   if (b.tree_size == 0 || b.tree_size > ctx.seq) {
-    return Reject("treeSize", std::to_string(b.tree_size) + " is not a size of the log before " +
-                                  SeqName(ctx.seq));
+    return Status::InvalidInput(
+        "treeSize",
+        std::to_string(b.tree_size) + " is not a size of the log before " + SeqName(ctx.seq));
   }
   VLEDGER_TRY(CheckDate("windowEnd", b.window_end));
   VLEDGER_TRY(RequireRole(ctx, {"collector"}, village.code));
   if (DisclosureBySha(ctx.state, b.report_sha256)) {
-    return Reject("reportSha256", "this report was already published");
+    return Status::AlreadyExists("reportSha256", "this report was already published");
   }
   DisclosureRecord d;
   d.seq = ctx.seq;
@@ -185,7 +194,7 @@ Status ApplyBody(ApplyCtx& ctx, const DisclosurePublished& b) {
 
 Status ApplyBody(ApplyCtx& ctx, const ObjectionFiled& b) {
   if (!b.about_event && b.about_report.size() != 32) {
-    return Reject("report", "a report's SHA-256 must be 32 bytes");
+    return Status::InvalidInput("report", "a report's SHA-256 must be 32 bytes");
   }
   VLEDGER_ASSIGN_OR_RETURN(const ResidentState* by_state, RequireResident(ctx.state, "byResident",
                                                               b.by_resident));
@@ -193,18 +202,18 @@ Status ApplyBody(ApplyCtx& ctx, const ObjectionFiled& b) {
   if (!b.by_ref.empty()) VLEDGER_TRY(RequirePersonRef("byRef", b.by_ref));
   VLEDGER_TRY(CheckText("text", b.text, false));
   if (b.about_event && *b.about_event == 0) {
-    return Reject("event", "seq 0 is the genesis, not an entry to object to");
+    return Status::InvalidInput("event", "seq 0 is the genesis, not an entry to object to");
   }
   VLEDGER_TRY(CheckDate("replyDue", b.reply_due));
   std::string filed_on = CstDate(ctx.event.recorded_at_ms);
   if (b.reply_due < filed_on) {
-    return Reject("replyDue", b.reply_due + " is before the filing date " + filed_on);
+    return Status::InvalidInput("replyDue", b.reply_due + " is before the filing date " + filed_on);
   }
   std::string latest = AddWorkingDays(filed_on, kWindowWorkingDaysMax);
   if (b.reply_due > latest) {
-    return Reject("replyDue", b.reply_due + " is more than " +
-                                  std::to_string(kWindowWorkingDaysMax) +
-                                  " working days after the filing date (at most " + latest + ")");
+    return Status::InvalidInput(
+        "replyDue", b.reply_due + " is more than " + std::to_string(kWindowWorkingDaysMax) +
+                        " working days after the filing date (at most " + latest + ")");
   }
   VLEDGER_ASSIGN_OR_RETURN(std::string village, ObjectionVillage(ctx, b, by));
   VLEDGER_TRY(RequireRole(ctx, {"auditor", "collector", "reviewer"}, village));
@@ -223,19 +232,20 @@ Status ApplyBody(ApplyCtx& ctx, const ObjectionFiled& b) {
 
 Status ApplyBody(ApplyCtx& ctx, const ObjectionResolved& b) {
   auto o = LoadObjection(ctx.state, b.objection);
-  if (!o) return Reject("objection", SeqName(b.objection) + " is not an objection");
+  if (!o) return Status::NotFound("objection", SeqName(b.objection) + " is not an objection");
   VLEDGER_TRY(CheckText("answer", b.answer, false));
   // Closing (销号) is the village's reviewers', auditors' or an admin's,
   // never the key's that recorded what is disputed.
   VLEDGER_TRY(RequireRole(ctx, {"reviewer", "auditor"}, o->village));
   VLEDGER_ASSIGN_OR_RETURN(std::string disputed_by, DisputedAuthor(ctx, *o));
   if (disputed_by == ctx.event.key_id) {
-    return Reject("objection", "key " + disputed_by + " recorded what " + SeqName(b.objection) +
-                                   " disputes and may not resolve it");
+    return Status::InvalidInput("objection", "key " + disputed_by + " recorded what " +
+                                                 SeqName(b.objection) +
+                                                 " disputes and may not resolve it");
   }
   if (o->resolved) {
-    return Reject("objection", SeqName(b.objection) + " was already resolved at " +
-                                   SeqName(o->resolved_seq));
+    return Status::FailedPrecondition(
+        "objection", SeqName(b.objection) + " was already resolved at " + SeqName(o->resolved_seq));
   }
   if (b.reversal != 0) VLEDGER_TRY(CheckCitedCorrection(ctx, *o, b.reversal));
   o->resolved = true;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "apply_internal.h"
+#include "row_damage.h"
 #include "vledger/projections/accounts.h"
 #include "vledger/projections/dividend.h"
 #include "vledger/projections/funds.h"
@@ -35,11 +36,11 @@ void AddPaid(StateStore& state, std::string_view fund, const std::string& id, bo
   PaidByFund* paid = nullptr;
   if (household) {
     HouseholdState* h = MutableHousehold(state, id);
-    VLEDGER_ASSERT(h != nullptr);
+    CheckExists(h, id);
     paid = &h->paid_fen;
   } else {
     ResidentState* r = MutableResident(state, id);
-    VLEDGER_ASSERT(r != nullptr);
+    CheckExists(r, id);
     paid = &r->paid_fen;
   }
   AddToSorted(*paid, fund, delta, true);
@@ -50,7 +51,7 @@ Result<const FundState*> RequireFund(StateStore& state, std::string_view field,
   const FundState* f = FindFund(state, code);
   if (f == nullptr) {
     VLEDGER_TRY(CheckId(field, code));
-    return Reject(field, "unknown fund " + Quote(code));
+    return Status::NotFound(field, "unknown fund " + Quote(code));
   }
   return f;
 }
@@ -62,7 +63,7 @@ Status RequireFundWriter(const ApplyCtx& ctx, const FundRecord& fund) {
 }
 
 Status CheckAmount(std::string_view field, int64_t fen) {
-  if (fen <= 0) return Reject(field, "must be greater than zero");
+  if (fen <= 0) return Status::InvalidInput(field, "must be greater than zero");
   return Status::Ok();
 }
 
@@ -84,7 +85,7 @@ Result<Beneficiary> RequireBeneficiary(StateStore& state, const FundRecord& fund
                                        const std::string& resident, const std::string& household,
                                        bool active) {
   if (resident.empty() == household.empty()) {
-    return Reject("to", "give exactly one resident or household");
+    return Status::InvalidInput("to", "give exactly one resident or household");
   }
   std::string village;
   Beneficiary b;
@@ -92,7 +93,7 @@ Result<Beneficiary> RequireBeneficiary(StateStore& state, const FundRecord& fund
     VLEDGER_ASSIGN_OR_RETURN(const ResidentState* rs, RequireResident(state, "to", resident));
     const ResidentRecord& r = rs->rec;
     if (active && r.status != "active") {
-      return Reject("to", "resident " + Quote(r.id) + " is " + r.status);
+      return Status::FailedPrecondition("to", "resident " + Quote(r.id) + " is " + r.status);
     }
     village = r.village;
     b.id = r.id;
@@ -103,8 +104,9 @@ Result<Beneficiary> RequireBeneficiary(StateStore& state, const FundRecord& fund
     b.household = true;
   }
   if (!fund.village.empty() && village != fund.village) {
-    return Reject("to", Quote(b.id) + " is in village " + Quote(village) + ", not fund " +
-                            fund.code + "'s village " + Quote(fund.village));
+    return Status::InvalidInput("to", Quote(b.id) + " is in village " + Quote(village) +
+                                          ", not fund " + fund.code + "'s village " +
+                                          Quote(fund.village));
   }
   return b;
 }
@@ -127,8 +129,8 @@ Result<Draw> PlanDraw(StateStore& state, const FundRecord& fund, std::string_vie
                            ? Yuan(unrestricted) + " unrestricted"
                            : Yuan(restricted) + " restricted to " + Quote(purpose) + " + " +
                                  Yuan(unrestricted) + " unrestricted";
-    return Reject("amount", Yuan(amount) + " exceeds fund " + fund.code + "'s balance (" + have +
-                                ")");
+    return Status::FailedPrecondition(
+        "amount", Yuan(amount) + " exceeds fund " + fund.code + "'s balance (" + have + ")");
   }
   return d;
 }
@@ -146,29 +148,33 @@ FundMovement Movement(const ApplyCtx& ctx, std::string type, std::string purpose
 Result<bool> CheckReceipt(StateStore& state, const FundRecord& fund, std::string_view receipt) {
   VLEDGER_TRY(CheckName("receipt", receipt));
   if (auto by = ReceiptUsedBy(state, fund, receipt)) {
-    return Reject("receipt", Quote(receipt) + " was already used in fund " + fund.code +
-                                 (*by != 0 ? " at " + SeqName(*by)
-                                           : " (its next number is " +
-                                                 AssignedReceipt(fund.code, fund.next_receipt) +
-                                                 ")"));
+    return Status::AlreadyExists(
+        "receipt", Quote(receipt) + " was already used in fund " + fund.code +
+                       (*by != 0 ? " at " + SeqName(*by)
+                                 : " (its next number is " +
+                                       AssignedReceipt(fund.code, fund.next_receipt) + ")"));
   }
   if (!IsAssignedShape(fund.code, receipt)) return false;
   std::string next = AssignedReceipt(fund.code, fund.next_receipt);
   if (receipt != next) {
-    return Reject("receipt", Quote(receipt) + " is in the ledger's own sequence for fund " +
-                                 fund.code + ", whose next number is " + next);
+    return Status::InvalidInput("receipt", Quote(receipt) +
+                                               " is in the ledger's own sequence for fund " +
+                                               fund.code + ", whose next number is " + next);
   }
   return true;
 }
 
 Status CheckDonor(StateStore& state, const DonationReceived& b) {
   int kinds = !b.donor_ref.empty() + !b.donor_org.empty() + (b.anonymous ? 1 : 0);
-  if (kinds != 1) return Reject("donor", "give exactly one of a donor, an organisation, anonymous");
+  if (kinds != 1)
+    return Status::InvalidInput("donor", "give exactly one of a donor, an organisation, anonymous");
   if (!b.donor_ref.empty()) {
     VLEDGER_TRY(RequirePersonRef("donorRef", b.donor_ref));
-    if (LoadPersonOwner(state, b.donor_ref)) return Reject("donorRef", "person reference is in use");
+    if (LoadPersonOwner(state, b.donor_ref))
+      return Status::AlreadyExists("donorRef", "person reference is in use");
   } else if (b.public_name) {
-    return Reject("public-name", "only an individual donor (--donor) consents to be named");
+    return Status::InvalidInput("public-name",
+                                "only an individual donor (--donor) consents to be named");
   }
   if (!b.donor_org.empty()) VLEDGER_TRY(CheckName("donor-org", b.donor_org));
   return Status::Ok();
@@ -189,9 +195,10 @@ Status CheckDividendPayment(StateStore& state, const PendingDividend& pending,
                  b.to_household.empty() && b.amount_fen == share->amount_fen &&
                  b.purpose.empty() && b.period == pending.period && b.allowance == 0;
   if (!matches) {
-    return Reject("dividend", "the dividend at " + SeqName(pending.declared_seq) +
-                                  " must be followed by its payment of " +
-                                  Yuan(share->amount_fen) + " to " + Quote(share->resident));
+    return Status::FailedPrecondition(
+        "dividend", "the dividend at " + SeqName(pending.declared_seq) +
+                        " must be followed by its payment of " + Yuan(share->amount_fen) + " to " +
+                        Quote(share->resident));
   }
   return Status::Ok();
 }
@@ -200,23 +207,27 @@ Status CheckDividendPayment(StateStore& state, const PendingDividend& pending,
 Status CheckAllowancePayment(StateStore& state, const FundDisbursed& b,
                              const Beneficiary& to) {
   auto a = LoadAllowance(state, b.allowance);
-  if (!a) return Reject("allowance", "no allowance was added at " + SeqName(b.allowance));
+  if (!a) return Status::NotFound("allowance", "no allowance was added at " + SeqName(b.allowance));
   if (a->fund != b.fund || a->beneficiary != to.id || a->household != to.household ||
       a->amount_fen != b.amount_fen || a->purpose != b.purpose) {
-    return Reject("allowance", "payment does not match the allowance at " + SeqName(a->seq));
+    return Status::InvalidInput("allowance",
+                                "payment does not match the allowance at " + SeqName(a->seq));
   }
   VLEDGER_TRY(CheckMonth("period", b.period));
   if (a->stopped_seq != 0) {
-    return Reject("allowance", "allowance " + std::to_string(a->seq) + " was stopped at " +
-                                   SeqName(a->stopped_seq));
+    return Status::FailedPrecondition(
+        "allowance",
+        "allowance " + std::to_string(a->seq) + " was stopped at " + SeqName(a->stopped_seq));
   }
   if (b.period < a->from_month || (!a->until_month.empty() && b.period > a->until_month)) {
-    return Reject("period", b.period + " is outside allowance " + std::to_string(a->seq) +
-                                "'s months " + a->from_month + ".." + a->until_month);
+    return Status::InvalidInput("period", b.period + " is outside allowance " +
+                                              std::to_string(a->seq) + "'s months " +
+                                              a->from_month + ".." + a->until_month);
   }
   if (auto by = AllowancePaidBy(state, a->seq, b.period)) {
-    return Reject("allowance", "allowance " + std::to_string(a->seq) + " was already paid for " +
-                                   b.period + " at " + SeqName(*by));
+    return Status::FailedPrecondition("allowance", "allowance " + std::to_string(a->seq) +
+                                                       " was already paid for " + b.period +
+                                                       " at " + SeqName(*by));
   }
   return Status::Ok();
 }
@@ -230,14 +241,16 @@ Status ApplyBody(ApplyCtx& ctx, const FundOpened& b) {
   VLEDGER_TRY(CheckId("code", b.code));
   VLEDGER_TRY(CheckName("name", b.name));
   if (b.kind != "credit" && b.kind != "charity") {
-    return Reject("kind", Quote(b.kind) + " is not credit or charity");
+    return Status::InvalidInput("kind", Quote(b.kind) + " is not credit or charity");
   }
   if (!b.village.empty()) VLEDGER_TRY(RequireVillage(ctx.state, "village", b.village).status());
   if (b.list_beneficiaries != "none" && b.list_beneficiaries != "masked" &&
       b.list_beneficiaries != "full") {
-    return Reject("list-beneficiaries", Quote(b.list_beneficiaries) + " is not none, masked or full");
+    return Status::InvalidInput("list-beneficiaries",
+                                Quote(b.list_beneficiaries) + " is not none, masked or full");
   }
-  if (FindFund(ctx.state, b.code)) return Reject("code", "fund " + Quote(b.code) + " exists");
+  if (FindFund(ctx.state, b.code))
+    return Status::AlreadyExists("code", "fund " + Quote(b.code) + " exists");
   FundRecord f;
   f.code = b.code;
   f.name = b.name;
@@ -263,7 +276,8 @@ Status ApplyBody(ApplyCtx& ctx, const DonationReceived& b) {
   int64_t after;
   if (__builtin_sub_overflow(found->donations_fen, b.amount_fen, &after) ||
       after == std::numeric_limits<int64_t>::min()) {
-    return Reject("amount", Yuan(b.amount_fen) + " would overflow fund " + fund.code + "'s total");
+    return Status::FailedPrecondition(
+        "amount", Yuan(b.amount_fen) + " would overflow fund " + fund.code + "'s total");
   }
   FundState* f = MutableFund(ctx.state, b.fund);
   f->donations_fen = after;
@@ -337,7 +351,7 @@ Status ApplyBody(ApplyCtx& ctx, const AllowanceAdded& b) {
   if (!b.until_month.empty()) {
     VLEDGER_TRY(CheckMonth("until", b.until_month));
     if (b.until_month < b.from_month) {
-      return Reject("until", b.until_month + " is before " + b.from_month);
+      return Status::InvalidInput("until", b.until_month + " is before " + b.from_month);
     }
   }
   AllowanceRecord a;
@@ -355,13 +369,14 @@ Status ApplyBody(ApplyCtx& ctx, const AllowanceAdded& b) {
 
 Status ApplyBody(ApplyCtx& ctx, const AllowanceStopped& b) {
   auto a = LoadAllowance(ctx.state, b.allowance);
-  if (!a) return Reject("allowance", "no allowance was added at " + SeqName(b.allowance));
+  if (!a) return Status::NotFound("allowance", "no allowance was added at " + SeqName(b.allowance));
   const FundState* fund = FindFund(ctx.state, a->fund);
-  VLEDGER_ASSERT(fund != nullptr);
+  CheckExists(fund, a->fund);
   VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   if (a->stopped_seq != 0) {
-    return Reject("allowance", "allowance " + std::to_string(a->seq) + " was already stopped at " +
-                                   SeqName(a->stopped_seq));
+    return Status::FailedPrecondition("allowance", "allowance " + std::to_string(a->seq) +
+                                                       " was already stopped at " +
+                                                       SeqName(a->stopped_seq));
   }
   a->stopped_seq = ctx.seq;
   StoreAllowance(ctx.state, *a);
@@ -374,15 +389,16 @@ Status ApplyBody(ApplyCtx& ctx, const RestrictionReleased& b) {
   VLEDGER_ASSIGN_OR_RETURN(const FundState* found, RequireFund(ctx.state, "fund", b.fund));
   const FundRecord& fund = found->rec;
   VLEDGER_TRY(RequireFundWriter(ctx, fund));
-  if (b.purpose.empty()) return Reject("purpose", "name the restricted purpose to release");
+  if (b.purpose.empty())
+    return Status::InvalidInput("purpose", "name the restricted purpose to release");
   VLEDGER_TRY(CheckId("purpose", b.purpose));
   VLEDGER_TRY(CheckAmount("amount", b.amount_fen));
   VLEDGER_TRY(CheckText("consent", b.consent, false));
   int64_t restricted = PurposeBalance(ctx.state, fund.code, b.purpose);
   if (b.amount_fen > restricted) {
-    return Reject("amount", Yuan(b.amount_fen) + " exceeds the " + Yuan(restricted) +
-                                " restricted to purpose " + Quote(b.purpose) + " in fund " +
-                                fund.code);
+    return Status::FailedPrecondition("amount", Yuan(b.amount_fen) + " exceeds the " +
+                                                    Yuan(restricted) + " restricted to purpose " +
+                                                    Quote(b.purpose) + " in fund " + fund.code);
   }
   FundState* f = MutableFund(ctx.state, b.fund);
   AddPurpose(*f, b.purpose, -b.amount_fen);
@@ -401,32 +417,35 @@ Status ApplyBody(ApplyCtx& ctx, const DividendDeclared& b) {
   const FundRecord& fund = found->rec;
   VLEDGER_TRY(RequireFundWriter(ctx, fund));
   if (fund.kind != "credit") {
-    return Reject("fund", "fund " + fund.code + " is a " + fund.kind +
-                              " fund; dividends are paid by credit funds");
+    return Status::InvalidInput("fund", "fund " + fund.code + " is a " + fund.kind +
+                                            " fund; dividends are paid by credit funds");
   }
   VLEDGER_ASSIGN_OR_RETURN(const VillageState* found_village,
                            RequireVillage(ctx.state, "village", b.village));
   const VillageRecord& village = found_village->rec;
   if (!fund.village.empty() && fund.village != village.code) {
-    return Reject("village", "fund " + fund.code + " belongs to village " + Quote(fund.village));
+    return Status::InvalidInput("village",
+                                "fund " + fund.code + " belongs to village " + Quote(fund.village));
   }
   VLEDGER_TRY(CheckPeriod("period", b.period));
   VLEDGER_TRY(CheckAmount("amount", b.amount_fen));
   if (auto pending = LoadPendingDividend(ctx.state)) {
-    return Reject("dividend", "the dividend at " + SeqName(pending->declared_seq) +
-                                  " still awaits its payments");
+    return Status::FailedPrecondition(
+        "dividend",
+        "the dividend at " + SeqName(pending->declared_seq) + " still awaits its payments");
   }
   int64_t unrestricted = PurposeBalance(ctx.state, fund.code, "");
   if (b.amount_fen > unrestricted) {
-    return Reject("amount", Yuan(b.amount_fen) + " exceeds fund " + fund.code + "'s " +
-                                Yuan(unrestricted) + " of unrestricted money");
+    return Status::FailedPrecondition("amount", Yuan(b.amount_fen) + " exceeds fund " + fund.code +
+                                                    "'s " + Yuan(unrestricted) +
+                                                    " of unrestricted money");
   }
   auto allocation = AllocateDividend(
       b.amount_fen, DividendPointsList(ctx.state, village.code, b.period, b.active_only));
   if (!allocation.ok()) {
-    return Reject("period", std::string("no ") + (b.active_only ? "active " : "") +
-                                "resident of village " + village.code + " has positive points in " +
-                                b.period);
+    return Status::FailedPrecondition(
+        "period", std::string("no ") + (b.active_only ? "active " : "") + "resident of village " +
+                      village.code + " has positive points in " + b.period);
   }
   std::vector<ExpectedShare> shares;
   for (const DividendShare& s : *allocation) {
@@ -434,8 +453,8 @@ Status ApplyBody(ApplyCtx& ctx, const DividendDeclared& b) {
   }
   VLEDGER_ASSERT(!shares.empty());  // T > 0 fen go somewhere
   if (shares.size() > kDividendSharesMax) {
-    return Reject("village", "a dividend pays at most " + std::to_string(kDividendSharesMax) +
-                                 " residents");
+    return Status::InvalidInput(
+        "village", "a dividend pays at most " + std::to_string(kDividendSharesMax) + " residents");
   }
   for (size_t i = 0; i < shares.size(); i++) StoreExpectedShare(ctx.state, i, shares[i]);
   StorePendingDividend(ctx.state, PendingDividend{ctx.seq, fund.code, b.period, 0, shares.size()});
@@ -450,13 +469,14 @@ namespace {
 
 Status UndoDonation(ApplyCtx& ctx, uint64_t target_seq, const DonationReceived& d) {
   const FundState* fund = FindFund(ctx.state, d.fund);
-  VLEDGER_ASSERT(fund != nullptr);
+  CheckExists(fund, d.fund);
   VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   int64_t balance = PurposeBalance(ctx.state, d.fund, d.purpose);
   if (balance < d.amount_fen) {
-    return Reject("target", "reversing the gift at " + SeqName(target_seq) + " (" +
-                                Yuan(d.amount_fen) + ") would take fund " + d.fund + "'s " +
-                                PurposeName(d.purpose) + " (" + Yuan(balance) + ") below zero");
+    return Status::FailedPrecondition(
+        "target", "reversing the gift at " + SeqName(target_seq) + " (" + Yuan(d.amount_fen) +
+                      ") would take fund " + d.fund + "'s " + PurposeName(d.purpose) + " (" +
+                      Yuan(balance) + ") below zero");
   }
   FundState* f = MutableFund(ctx.state, d.fund);
   AddPurpose(*f, d.purpose, -d.amount_fen);
@@ -473,7 +493,7 @@ Status UndoDonation(ApplyCtx& ctx, uint64_t target_seq, const DonationReceived& 
 // Gives a payment's money back to the purposes it was drawn on.
 void RefundPayment(StateStore& state, const PaymentRecord& p) {
   FundState* f = MutableFund(state, p.fund);
-  VLEDGER_ASSERT(f != nullptr);
+  CheckExists(f, p.fund);
   if (p.from_purpose_fen > 0) AddPurpose(*f, p.purpose, p.from_purpose_fen);
   if (p.from_unrestricted_fen > 0) AddPurpose(*f, "", p.from_unrestricted_fen);
   AddPaid(state, p.fund, p.beneficiary, p.household,
@@ -484,12 +504,13 @@ Status UndoPayment(ApplyCtx& ctx, uint64_t target_seq) {
   auto p = LoadPayment(ctx.state, target_seq);
   VLEDGER_ASSERT(p.has_value());
   if (p->dividend != 0) {
-    return Reject("target", SeqName(target_seq) + " is a payment of the dividend at " +
-                                SeqName(p->dividend) + "; reverse " +
-                                std::to_string(p->dividend) + " to reverse the dividend whole");
+    return Status::InvalidInput(
+        "target", SeqName(target_seq) + " is a payment of the dividend at " + SeqName(p->dividend) +
+                      "; reverse " + std::to_string(p->dividend) +
+                      " to reverse the dividend whole");
   }
   const FundState* fund = FindFund(ctx.state, p->fund);
-  VLEDGER_ASSERT(fund != nullptr);
+  CheckExists(fund, p->fund);
   VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   RefundPayment(ctx.state, *p);
   if (p->allowance != 0 && AllowancePaidBy(ctx.state, p->allowance, p->period) == target_seq) {
@@ -506,13 +527,14 @@ Status UndoPayment(ApplyCtx& ctx, uint64_t target_seq) {
 
 Status UndoRelease(ApplyCtx& ctx, uint64_t target_seq, const RestrictionReleased& r) {
   const FundState* fund = FindFund(ctx.state, r.fund);
-  VLEDGER_ASSERT(fund != nullptr);
+  CheckExists(fund, r.fund);
   VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   int64_t unrestricted = PurposeBalance(ctx.state, r.fund, "");
   if (unrestricted < r.amount_fen) {
-    return Reject("target", "reversing the release at " + SeqName(target_seq) + " (" +
-                                Yuan(r.amount_fen) + ") would take fund " + r.fund +
-                                "'s unrestricted money (" + Yuan(unrestricted) + ") below zero");
+    return Status::FailedPrecondition(
+        "target", "reversing the release at " + SeqName(target_seq) + " (" + Yuan(r.amount_fen) +
+                      ") would take fund " + r.fund + "'s unrestricted money (" +
+                      Yuan(unrestricted) + ") below zero");
   }
   FundState* f = MutableFund(ctx.state, r.fund);
   AddPurpose(*f, "", -r.amount_fen);
@@ -529,7 +551,7 @@ Status UndoDividend(ApplyCtx& ctx, uint64_t target_seq, const DividendDeclared& 
   auto d = LoadDividend(ctx.state, declared.fund, target_seq);
   VLEDGER_ASSERT(d.has_value());
   const FundState* fund = FindFund(ctx.state, d->fund);
-  VLEDGER_ASSERT(fund != nullptr);
+  CheckExists(fund, d->fund);
   VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   int64_t refunded = 0;
   for (uint64_t i = 1; i <= d->payments; i++) {
@@ -559,7 +581,7 @@ Status UndoFundEvent(ApplyCtx& ctx, uint64_t target_seq, const Event& target) {
   if (const auto* d = std::get_if<DividendDeclared>(&target.body)) {
     return UndoDividend(ctx, target_seq, *d);
   }
-  return Reject("target", SeqName(target_seq) + " is not a fund event");
+  return Status::InvalidInput("target", SeqName(target_seq) + " is not a fund event");
 }
 
 }  // namespace vledger::detail

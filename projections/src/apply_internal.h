@@ -18,9 +18,6 @@ struct ApplyCtx {
   const KeyRecord* author;  // nullptr only for the genesis
 };
 
-inline Status Reject(std::string_view field, const std::string& what) {
-  return Status::Rejected(std::string(field) + ": " + what);
-}
 inline std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 // The author must be an admin, or hold one of `roles` with `village` in its
@@ -53,19 +50,9 @@ Status ApplyBody(ApplyCtx& ctx, const PersonErased& b);
 
 }  // namespace vledger::detail
 
-// Handlers of the other event families, one header each.
-#include "apply_points.h"
-#include "apply_funds.h"
+// Handlers of the other event families, one header each. Every event body
+// type has its ApplyBody overload: ApplyEvent's std::visit does not compile
+// when one is missing.
 #include "apply_disclosure.h"
-
-namespace vledger::detail {
-
-// Event types whose handlers this build does not have yet.
-template <typename T>
-Status ApplyBody(ApplyCtx& ctx, const T& body) {
-  (void)ctx;
-  return Status::Rejected(std::string("event type ") + EventTypeName(EventBody(body)) +
-                          " is not supported by this version of vledger");
-}
-
-}  // namespace vledger::detail
+#include "apply_funds.h"
+#include "apply_points.h"

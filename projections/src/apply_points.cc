@@ -7,6 +7,7 @@
 #include <set>
 
 #include "apply_internal.h"
+#include "row_damage.h"
 #include "vledger/projections/accounts.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/validate.h"
@@ -26,9 +27,10 @@ std::string SeqName(uint64_t seq) { return "seq " + std::to_string(seq); }
 void CheckPointAmount(int64_t amount) { VLEDGER_ASSERT(amount > 0 && amount <= kEntryPointsMax); }
 
 Status CheckMagnitude(std::string_view field, int64_t v) {
-  if (v == 0) return Reject(field, "must not be zero");
+  if (v == 0) return Status::InvalidInput(field, "must not be zero");
   if (v < -kEntryPointsMax || v > kEntryPointsMax) {
-    return Reject(field, Num(v) + " is beyond the limit of " + Num(kEntryPointsMax) + " points");
+    return Status::InvalidInput(
+        field, Num(v) + " is beyond the limit of " + Num(kEntryPointsMax) + " points");
   }
   return Status::Ok();
 }
@@ -40,7 +42,8 @@ Status CheckMagnitude(std::string_view field, int64_t v) {
 void CountEntry(StateStore& state, const EntryRecord& e) {
   ResidentState* r = MutableResident(state, e.resident);
   VillageState* v = MutableVillage(state, e.village);
-  VLEDGER_ASSERT(r != nullptr && v != nullptr);
+  CheckExists(r, e.resident);
+  CheckExists(v, e.village);
   if (e.points > 0) {
     CheckPointAmount(e.points);
     v->issued_pt -= e.points;
@@ -61,34 +64,35 @@ Status CheckRuleAndPoints(StateStore& state, const PointsEntry& b, bool deductio
   const RuleRecord* rule = FindRule(state, b.rule);
   if (rule == nullptr) {
     VLEDGER_TRY(CheckId("rule", b.rule));
-    return Reject("rule", "unknown rule " + Quote(b.rule));
+    return Status::NotFound("rule", "unknown rule " + Quote(b.rule));
   }
   if (rule->retired_seq) {
-    return Reject("rule", "rule " + Quote(b.rule) + " was retired at " +
-                              SeqName(*rule->retired_seq));
+    return Status::FailedPrecondition(
+        "rule", "rule " + Quote(b.rule) + " was retired at " + SeqName(*rule->retired_seq));
   }
   if (!rule->village.empty() && rule->village != r.village) {
-    return Reject("rule", "rule " + Quote(b.rule) + " belongs to village " +
-                              Quote(rule->village) + ", not " + Quote(r.village));
+    return Status::InvalidInput("rule", "rule " + Quote(b.rule) + " belongs to village " +
+                                            Quote(rule->village) + ", not " + Quote(r.village));
   }
   if (deduction && rule->points > 0) {
-    return Reject("rule", "rule " + Quote(b.rule) + " is an award rule; use `award`");
+    return Status::InvalidInput("rule", "rule " + Quote(b.rule) + " is an award rule; use `award`");
   }
   if (!deduction && rule->points < 0) {
-    return Reject("rule", "rule " + Quote(b.rule) + " is a deduction rule; use `deduct`");
+    return Status::InvalidInput("rule",
+                                "rule " + Quote(b.rule) + " is a deduction rule; use `deduct`");
   }
   VLEDGER_TRY(CheckMagnitude("points", b.points));
   if (deduction != (b.points < 0)) {
-    return Reject("points", deduction ? "a deduction records negative points"
-                                      : "an award records positive points");
+    return Status::InvalidInput("points", deduction ? "a deduction records negative points"
+                                                    : "an award records positive points");
   }
   if (rule->has_range && (b.points < rule->min || b.points > rule->max)) {
-    return Reject("points", Num(b.points) + " is outside rule " + rule->code + "'s range " +
-                                Num(rule->min) + ".." + Num(rule->max));
+    return Status::InvalidInput("points", Num(b.points) + " is outside rule " + rule->code +
+                                              "'s range " + Num(rule->min) + ".." + Num(rule->max));
   }
   if (!rule->has_range && b.points != rule->points) {
-    return Reject("points", Num(b.points) + " differs from rule " + rule->code +
-                                "'s fixed points " + Num(rule->points));
+    return Status::InvalidInput("points", Num(b.points) + " differs from rule " + rule->code +
+                                              "'s fixed points " + Num(rule->points));
   }
   *rule_out = rule;
   return Status::Ok();
@@ -100,10 +104,11 @@ Status CheckCap(const ResidentState& r, const RuleRecord& rule, const PointsEntr
   int64_t used = CapUsage(r, rule.code, period);
   int64_t magnitude = b.points < 0 ? -b.points : b.points;
   if (used + magnitude > rule.cap) {
-    return Reject("cap", "rule " + rule.code + " allows at most " + Num(rule.cap) +
-                             " points per resident per " + rule.cap_period + "; resident " +
-                             Quote(b.resident) + " already has " + Num(used) + " in " + period +
-                             ", so " + Num(magnitude) + " more would exceed it");
+    return Status::FailedPrecondition(
+        "cap", "rule " + rule.code + " allows at most " + Num(rule.cap) +
+                   " points per resident per " + rule.cap_period + "; resident " +
+                   Quote(b.resident) + " already has " + Num(used) + " in " + period + ", so " +
+                   Num(magnitude) + " more would exceed it");
   }
   return Status::Ok();
 }
@@ -112,18 +117,20 @@ Status CheckCap(const ResidentState& r, const RuleRecord& rule, const PointsEntr
 Status CheckHousehold(StateStore& state, const PointsEntry& b, bool deduction,
                       const ResidentRecord& r) {
   if (b.household.empty()) return Status::Ok();
-  if (!deduction) return Reject("household", "only deductions can be household-level");
+  if (!deduction)
+    return Status::InvalidInput("household", "only deductions can be household-level");
   VLEDGER_ASSIGN_OR_RETURN(const HouseholdState* household,
                            RequireHousehold(state, "household", b.household));
   const HouseholdRecord& h = household->rec;
   if (h.head_resident.empty()) {
-    return Reject("household", "household " + Quote(h.id) +
-                                   " has no head (户主) set; use `household head` first");
+    return Status::FailedPrecondition(
+        "household",
+        "household " + Quote(h.id) + " has no head (户主) set; use `household head` first");
   }
   if (h.head_resident != r.id) {
-    return Reject("resident", "a deduction for household " + Quote(h.id) +
-                                  " is borne by its head " + Quote(h.head_resident) + ", not " +
-                                  Quote(r.id));
+    return Status::InvalidInput("resident", "a deduction for household " + Quote(h.id) +
+                                                " is borne by its head " + Quote(h.head_resident) +
+                                                ", not " + Quote(r.id));
   }
   return Status::Ok();
 }
@@ -146,22 +153,24 @@ Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
                            RequireResident(state, "resident", b.resident));
   const ResidentRecord& r = resident->rec;
   VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
-  if (r.status != "active") return Reject("resident", "resident " + Quote(r.id) + " is " + r.status);
+  if (r.status != "active")
+    return Status::FailedPrecondition("resident", "resident " + Quote(r.id) + " is " + r.status);
   VLEDGER_TRY(CheckHousehold(state, b, deduction, r));
   const RuleRecord* rule = nullptr;
   VLEDGER_TRY(CheckRuleAndPoints(state, b, deduction, r, &rule));
   VLEDGER_TRY(CheckDate("date", b.occurred_on));
   const std::string& today = RecordedDate(ctx);
   if (b.occurred_on > today) {
-    return Reject("date", b.occurred_on + " is after the day the entry was recorded (" + today + ")");
+    return Status::InvalidInput(
+        "date", b.occurred_on + " is after the day the entry was recorded (" + today + ")");
   }
   VLEDGER_TRY(CheckText("note", b.note, true));
   if (!b.evidence.empty() && b.evidence.size() != 32) {
-    return Reject("evidence", "must be a SHA-256 (32 bytes)");
+    return Status::InvalidInput("evidence", "must be a SHA-256 (32 bytes)");
   }
   VLEDGER_TRY(CheckCap(*resident, *rule, b));
   const VillageState* village = FindVillage(state, r.village);
-  VLEDGER_ASSERT(village != nullptr);
+  CheckExists(village, r.village);
 
   EntryRecord e;
   e.seq = ctx.seq;
@@ -191,10 +200,10 @@ Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
 // Frees what an entry held against its rule's cap.
 void ReleaseCap(StateStore& state, const EntryRecord& e) {
   const RuleRecord* rule = FindRule(state, e.rule);
-  VLEDGER_ASSERT(rule != nullptr);
+  CheckExists(rule, e.rule);
   if (rule->cap == 0) return;
   ResidentState* r = MutableResident(state, e.resident);
-  VLEDGER_ASSERT(r != nullptr);
+  CheckExists(r, e.resident);
   AddCapUsage(*r, e.rule, CapPeriodOf(e.occurred_on, rule->cap_period),
               -(e.points < 0 ? -e.points : e.points));
 }
@@ -206,24 +215,28 @@ Status UndoEntry(ApplyCtx& ctx, uint64_t target_seq) {
   auto e = LoadEntry(state, target_seq);
   VLEDGER_ASSERT(e.has_value());
   if (e->status == EntryStatus::kPending) {
-    return Reject("target", SeqName(target_seq) +
-                                " is pending review and moves no value yet; reject it with "
-                                "`review --reject` instead");
+    return Status::FailedPrecondition(
+        "target", SeqName(target_seq) +
+                      " is pending review and moves no value yet; reject it with "
+                      "`review --reject` instead");
   }
   if (e->status == EntryStatus::kRejected) {
-    return Reject("target", SeqName(target_seq) + " was rejected at review and moves no value");
+    return Status::FailedPrecondition(
+        "target", SeqName(target_seq) + " was rejected at review and moves no value");
   }
   const ResidentState* current = FindResident(state, e->resident);
-  VLEDGER_ASSERT(current != nullptr);
+  CheckExists(current, e->resident);
   if (e->points > 0 && current->bal.spendable < e->points) {
-    return Reject("target", "reversing " + SeqName(target_seq) + " would take resident " +
-                                Quote(e->resident) + "'s spendable points below zero (" +
-                                Num(current->bal.spendable) + " spendable, " + Num(e->points) +
-                                " to take back)");
+    return Status::FailedPrecondition("target", "reversing " + SeqName(target_seq) +
+                                                    " would take resident " + Quote(e->resident) +
+                                                    "'s spendable points below zero (" +
+                                                    Num(current->bal.spendable) + " spendable, " +
+                                                    Num(e->points) + " to take back)");
   }
   ResidentState* r = MutableResident(state, e->resident);
   VillageState* v = MutableVillage(state, e->village);
-  VLEDGER_ASSERT(r != nullptr && v != nullptr);
+  CheckExists(r, e->resident);
+  CheckExists(v, e->village);
   if (e->points > 0) {
     CheckPointAmount(e->points);
     v->issued_pt += e->points;
@@ -244,9 +257,9 @@ Status UndoEntry(ApplyCtx& ctx, uint64_t target_seq) {
 Status UndoRedemption(ApplyCtx& ctx, const PointsRedeemed& b) {
   StateStore& state = ctx.state;
   ResidentState* r = MutableResident(state, b.resident);
-  VLEDGER_ASSERT(r != nullptr);
+  CheckExists(r, b.resident);
   VillageState* v = MutableVillage(state, r->rec.village);
-  VLEDGER_ASSERT(v != nullptr);
+  CheckExists(v, r->rec.village);
   CheckPointAmount(b.points);
   AddToSorted(v->redeemed_pt, b.shop, -b.points, false);
   CreditSpendable(*r, b.points, RecordedDate(ctx));
@@ -259,13 +272,14 @@ Status UndoExpiry(ApplyCtx& ctx, uint64_t target_seq, const PointsExpired& b) {
   StateStore& state = ctx.state;
   auto amounts = ExpiredAmounts(state, target_seq);
   if (amounts.empty()) {
-    return Reject("target", SeqName(target_seq) + " expired no points and moves no value");
+    return Status::FailedPrecondition(
+        "target", SeqName(target_seq) + " expired no points and moves no value");
   }
   VillageState* v = MutableVillage(state, b.village);
-  VLEDGER_ASSERT(v != nullptr);
+  CheckExists(v, b.village);
   for (const auto& [resident, amount] : amounts) {
     ResidentState* r = MutableResident(state, resident);
-    VLEDGER_ASSERT(r != nullptr);
+    CheckExists(r, resident);
     CheckPointAmount(amount);
     v->expired_pt -= amount;
     CreditSpendable(*r, amount, RecordedDate(ctx));
@@ -325,34 +339,40 @@ Status ApplyBody(ApplyCtx& ctx, const RuleDefined& b) {
     VLEDGER_TRY(CheckMagnitude("min", b.min));
     VLEDGER_TRY(CheckMagnitude("max", b.max));
     if ((b.min < 0) != (b.points < 0) || (b.max < 0) != (b.points < 0)) {
-      return Reject("min", "a range must have the sign of the points (" +
-                               std::string(b.points < 0 ? "negative for a deduction rule"
-                                                        : "positive for an award rule") + ")");
+      return Status::InvalidInput("min",
+                                  "a range must have the sign of the points (" +
+                                      std::string(b.points < 0 ? "negative for a deduction rule"
+                                                               : "positive for an award rule") +
+                                      ")");
     }
     if (!(b.min <= b.points && b.points <= b.max)) {
-      return Reject("min", "the range " + Num(b.min) + ".." + Num(b.max) +
-                               " must contain the default points " + Num(b.points));
+      return Status::InvalidInput("min", "the range " + Num(b.min) + ".." + Num(b.max) +
+                                             " must contain the default points " + Num(b.points));
     }
   } else if (b.min != 0 || b.max != 0) {
-    return Reject("min", "give both --min and --max, or neither");
+    return Status::InvalidInput("min", "give both --min and --max, or neither");
   }
-  if (b.cap < 0 || b.cap > kEntryPointsMax) return Reject("cap", "must be 1 to " + Num(kEntryPointsMax));
+  if (b.cap < 0 || b.cap > kEntryPointsMax)
+    return Status::InvalidInput("cap", "must be 1 to " + Num(kEntryPointsMax));
   if ((b.cap == 0) != b.cap_period.empty()) {
-    return Reject("cap-period", "give both --cap and --cap-period, or neither");
+    return Status::InvalidInput("cap-period", "give both --cap and --cap-period, or neither");
   }
   if (b.cap > 0) {
     if (b.cap_period != "month" && b.cap_period != "quarter" && b.cap_period != "year") {
-      return Reject("cap-period", Quote(b.cap_period) + " is not month, quarter or year");
+      return Status::InvalidInput("cap-period",
+                                  Quote(b.cap_period) + " is not month, quarter or year");
     }
     int64_t smallest = b.has_range ? std::min(std::abs(b.min), std::abs(b.max)) : std::abs(b.points);
     if (b.cap < smallest) {
-      return Reject("cap", Num(b.cap) + " is below the smallest amount the rule gives (" +
-                               Num(smallest) + ")");
+      return Status::InvalidInput(
+          "cap",
+          Num(b.cap) + " is below the smallest amount the rule gives (" + Num(smallest) + ")");
     }
   }
   if (const RuleRecord* existing = FindRule(ctx.state, b.code)) {
-    return Reject("code", "rule " + Quote(b.code) + " exists (defined at " +
-                              SeqName(existing->seq) + "); a changed rule needs a new code");
+    return Status::AlreadyExists("code", "rule " + Quote(b.code) + " exists (defined at " +
+                                             SeqName(existing->seq) +
+                                             "); a changed rule needs a new code");
   }
   RuleRecord rule;
   rule.code = b.code;
@@ -373,11 +393,11 @@ Status ApplyBody(ApplyCtx& ctx, const RuleDefined& b) {
 Status ApplyBody(ApplyCtx& ctx, const RuleRetired& b) {
   VLEDGER_TRY(CheckId("code", b.code));
   auto rule = LoadRule(ctx.state, b.code);
-  if (!rule) return Reject("code", "unknown rule " + Quote(b.code));
+  if (!rule) return Status::NotFound("code", "unknown rule " + Quote(b.code));
   VLEDGER_TRY(RequireRole(ctx, {}, rule->village));
   if (rule->retired_seq) {
-    return Reject("code", "rule " + Quote(b.code) + " was already retired at " +
-                              SeqName(*rule->retired_seq));
+    return Status::FailedPrecondition(
+        "code", "rule " + Quote(b.code) + " was already retired at " + SeqName(*rule->retired_seq));
   }
   rule->retired_seq = ctx.seq;
   StoreRule(ctx.state, *rule);
@@ -395,9 +415,11 @@ Status ApplyBody(ApplyCtx& ctx, const EntriesReviewed& b) {
   VLEDGER_TRY(RequireVillage(state, "village", b.village).status());
   VLEDGER_TRY(RequireRole(ctx, {"reviewer"}, b.village));
   size_t total = b.approved.size() + b.rejected.size();
-  if (total == 0) return Reject("seq", "give at least one entry to approve or reject");
+  if (total == 0)
+    return Status::InvalidInput("seq", "give at least one entry to approve or reject");
   if (total > kReviewSeqsMax) {
-    return Reject("seq", "at most " + std::to_string(kReviewSeqsMax) + " entries per review");
+    return Status::InvalidInput(
+        "seq", "at most " + std::to_string(kReviewSeqsMax) + " entries per review");
   }
   std::vector<uint64_t> seqs(b.approved);
   for (const Rejection& r : b.rejected) {
@@ -406,19 +428,21 @@ Status ApplyBody(ApplyCtx& ctx, const EntriesReviewed& b) {
   }
   std::set<uint64_t> seen;
   for (uint64_t seq : seqs) {
-    if (!seen.insert(seq).second) return Reject("seq", SeqName(seq) + " is given twice");
+    if (!seen.insert(seq).second)
+      return Status::InvalidInput("seq", SeqName(seq) + " is given twice");
     auto e = LoadEntry(state, seq);
-    if (!e) return Reject("seq", SeqName(seq) + " is not a points entry");
+    if (!e) return Status::NotFound("seq", SeqName(seq) + " is not a points entry");
     if (e->village != b.village) {
-      return Reject("seq", SeqName(seq) + " belongs to village " + Quote(e->village) + ", not " +
-                               Quote(b.village));
+      return Status::InvalidInput("seq", SeqName(seq) + " belongs to village " + Quote(e->village) +
+                                             ", not " + Quote(b.village));
     }
     if (e->status != EntryStatus::kPending) {
-      return Reject("seq", SeqName(seq) + " is not pending (" + EntryStatusName(e->status) + ")");
+      return Status::FailedPrecondition(
+          "seq", SeqName(seq) + " is not pending (" + EntryStatusName(e->status) + ")");
     }
     if (e->key_id == ctx.event.key_id) {
-      return Reject("seq", SeqName(seq) + " was recorded by key " + e->key_id +
-                               "; an entry's own author may not review it");
+      return Status::PermissionDenied("seq", SeqName(seq) + " was recorded by key " + e->key_id +
+                                                 "; an entry's own author may not review it");
     }
   }
   for (uint64_t seq : b.approved) {
@@ -443,21 +467,23 @@ Status ApplyBody(ApplyCtx& ctx, const PointsRedeemed& b) {
                            RequireResident(state, "resident", b.resident));
   const ResidentRecord& r = resident->rec;
   VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
-  if (r.status != "active") return Reject("resident", "resident " + Quote(r.id) + " is " + r.status);
+  if (r.status != "active")
+    return Status::FailedPrecondition("resident", "resident " + Quote(r.id) + " is " + r.status);
   VLEDGER_TRY(CheckId("shop", b.shop));
   VLEDGER_TRY(CheckText("item", b.item, false));
   if (b.quantity < 1 || b.quantity > kRedeemQuantityMax) {
-    return Reject("quantity", "must be 1 to " + std::to_string(kRedeemQuantityMax));
+    return Status::InvalidInput("quantity", "must be 1 to " + std::to_string(kRedeemQuantityMax));
   }
   VLEDGER_TRY(CheckMagnitude("points", b.points));
-  if (b.points < 0) return Reject("points", "must be greater than zero");
+  if (b.points < 0) return Status::InvalidInput("points", "must be greater than zero");
   if (resident->bal.spendable < b.points) {
-    return Reject("points", "resident " + Quote(r.id) + " has " + Num(resident->bal.spendable) +
-                                " spendable points; cannot redeem " + Num(b.points));
+    return Status::FailedPrecondition(
+        "points", "resident " + Quote(r.id) + " has " + Num(resident->bal.spendable) +
+                      " spendable points; cannot redeem " + Num(b.points));
   }
   ResidentState* m = MutableResident(state, r.id);
   VillageState* v = MutableVillage(state, m->rec.village);
-  VLEDGER_ASSERT(v != nullptr);
+  CheckExists(v, m->rec.village);
   CheckPointAmount(b.points);
   AddToSorted(v->redeemed_pt, b.shop, b.points, false);
   DebitSpendable(*m, b.points);
@@ -473,14 +499,15 @@ Status ApplyBody(ApplyCtx& ctx, const PointsExpired& b) {
   VLEDGER_TRY(CheckDate("before", b.before));
   const std::string& today = RecordedDate(ctx);
   if (b.before > today) {
-    return Reject("before", b.before + " is after the day the expiry was recorded (" + today + ")");
+    return Status::InvalidInput(
+        "before", b.before + " is after the day the expiry was recorded (" + today + ")");
   }
   // Per resident in id order, what remains of lots earned before the cut-off.
   std::vector<std::string> ids = FindVillage(state, b.village)->residents;
   state.table<ResidentState>().Prefetch(ids);
   for (const std::string& id : ids) {
     const ResidentState* c = FindResident(state, id);
-    VLEDGER_ASSERT(c != nullptr);
+    CheckExists(c, id);
     if (c->lots.empty() || ListLots(*c).front().date >= b.before) continue;
     ResidentState* r = MutableResident(state, id);
     int64_t amount = ExpireLots(*r, b.before);
@@ -501,25 +528,27 @@ Status ApplyBody(ApplyCtx& ctx, const PointsExpired& b) {
 Status ApplyBody(ApplyCtx& ctx, const EventReversed& b) {
   VLEDGER_TRY(CheckText("reason", b.reason, false));
   if (b.target >= ctx.seq) {
-    return Reject("target", SeqName(b.target) + " is not an earlier event");
+    return Status::InvalidInput("target", SeqName(b.target) + " is not an earlier event");
   }
   Result<Event> target = ctx.state.ReadEvent(b.target);
   if (!target.ok()) {
     if (target.status().is_storage_fault()) return target.status();
-    return Reject("target", SeqName(b.target) + " cannot be read: " + target.status().message());
+    return Status::InvalidInput(
+        "target", SeqName(b.target) + " cannot be read: " + target.status().message());
   }
   if (auto by = ReversedBy(ctx.state, b.target)) {
-    return Reject("target", SeqName(b.target) + " was already reversed at " + SeqName(*by));
+    return Status::FailedPrecondition(
+        "target", SeqName(b.target) + " was already reversed at " + SeqName(*by));
   }
   std::string type = EventTypeName(target->body);
   switch (Classify(target->body)) {
     case Reversible::kNo:
       if (std::holds_alternative<EntriesReviewed>(target->body)) {
-        return Reject("target", SeqName(b.target) +
-                                    " is a review; reverse the approved entries themselves");
+        return Status::InvalidInput(
+            "target", SeqName(b.target) + " is a review; reverse the approved entries themselves");
       }
-      return Reject("target", SeqName(b.target) + " (" + type +
-                                  ") moves no value and cannot be reversed");
+      return Status::InvalidInput(
+          "target", SeqName(b.target) + " (" + type + ") moves no value and cannot be reversed");
     case Reversible::kPoints:
       VLEDGER_TRY(RequireMayWrite(ctx, *target));
       VLEDGER_TRY(UndoEvent(ctx, b.target, *target));
@@ -541,7 +570,7 @@ Status UndoEvent(ApplyCtx& ctx, uint64_t target_seq, const Event& target) {
   if (const auto* x = std::get_if<PointsExpired>(&target.body)) {
     return UndoExpiry(ctx, target_seq, *x);
   }
-  return Reject("target", SeqName(target_seq) + " is not a points event");
+  return Status::InvalidInput("target", SeqName(target_seq) + " is not a points event");
 }
 
 }  // namespace vledger::detail

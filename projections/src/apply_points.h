@@ -29,7 +29,7 @@ Status ApplyBody(ApplyCtx& ctx, const PointsExpired& b);
 Status ApplyBody(ApplyCtx& ctx, const EventReversed& b);
 
 // Undoes a point event (pointsAwarded, pointsDeducted, pointsRedeemed,
-// pointsExpired) at `target_seq`. Refuses (Rejected, nothing written) what
+// pointsExpired) at `target_seq`. Refuses (nothing written) what
 // would take spendable points below zero, and entries that never counted
 // (pending or rejected).
 Status UndoEvent(ApplyCtx& ctx, uint64_t target_seq, const Event& target);

@@ -27,11 +27,13 @@ size_t ActiveAdmins(StateStore& state) {
 Status ApplyBody(ApplyCtx& ctx, const Genesis& b) {
   VLEDGER_TRY(CheckName("name", b.name));
   VLEDGER_TRY(CheckText("origin", b.origin, false));
-  if (b.origin.find('\n') != std::string::npos) return Reject("origin", "must be one line");
-  if (b.public_key.size() != kPublicKeyBytes) return Reject("publicKey", "must be 32 bytes");
+  if (b.origin.find('\n') != std::string::npos)
+    return Status::InvalidInput("origin", "must be one line");
+  if (b.public_key.size() != kPublicKeyBytes)
+    return Status::InvalidInput("publicKey", "must be 32 bytes");
   std::string root_id = KeyIdOf(b.public_key);
   if (ctx.event.key_id != root_id) {
-    return Status::Rejected("genesis must be signed by its own root admin key " + root_id);
+    return Status::InvalidInput("genesis must be signed by its own root admin key " + root_id);
   }
   StoreMeta(ctx.state, LedgerMeta{b.name, b.origin, root_id});
   KeyRecord root;
@@ -46,26 +48,29 @@ Status ApplyBody(ApplyCtx& ctx, const Genesis& b) {
 
 Status ApplyBody(ApplyCtx& ctx, const KeyRegistered& b) {
   VLEDGER_TRY(RequireRole(ctx, {}, ""));
-  if (b.public_key.size() != kPublicKeyBytes) return Reject("publicKey", "must be 32 bytes");
+  if (b.public_key.size() != kPublicKeyBytes)
+    return Status::InvalidInput("publicKey", "must be 32 bytes");
   if (!KnownRole(b.role)) {
-    return Reject("role", Quote(b.role) + " is not admin, collector, treasurer, reviewer or auditor");
+    return Status::InvalidInput(
+        "role", Quote(b.role) + " is not admin, collector, treasurer, reviewer or auditor");
   }
   VLEDGER_TRY(CheckText("label", b.label, true));
   if (b.role == "admin" && !b.villages.empty()) {
-    return Reject("village", "an admin key acts in every village; give no --village");
+    return Status::InvalidInput("village", "an admin key acts in every village; give no --village");
   }
   if ((b.role == "collector" || b.role == "reviewer") && b.villages.empty()) {
-    return Reject("village", "a " + b.role + " key needs at least one --village");
+    return Status::InvalidInput("village", "a " + b.role + " key needs at least one --village");
   }
   for (size_t i = 0; i < b.villages.size(); i++) {
     VLEDGER_TRY(RequireVillage(ctx.state, "village", b.villages[i]).status());
     if (std::find(b.villages.begin(), b.villages.begin() + i, b.villages[i]) !=
         b.villages.begin() + i) {
-      return Reject("village", Quote(b.villages[i]) + " is given twice");
+      return Status::InvalidInput("village", Quote(b.villages[i]) + " is given twice");
     }
   }
   std::string id = KeyIdOf(b.public_key);
-  if (FindKey(ctx.state, id)) return Reject("publicKey", "key " + id + " is already registered");
+  if (FindKey(ctx.state, id))
+    return Status::AlreadyExists("publicKey", "key " + id + " is already registered");
   KeyRecord key;
   key.key_id = id;
   key.public_key = b.public_key;
@@ -80,13 +85,13 @@ Status ApplyBody(ApplyCtx& ctx, const KeyRegistered& b) {
 Status ApplyBody(ApplyCtx& ctx, const KeyRevoked& b) {
   VLEDGER_TRY(RequireRole(ctx, {}, ""));
   auto key = LoadKey(ctx.state, b.key_id);
-  if (!key) return Reject("keyId", "unknown key " + Quote(b.key_id));
+  if (!key) return Status::NotFound("keyId", "unknown key " + Quote(b.key_id));
   if (key->revoked_seq) {
-    return Reject("keyId", "key " + b.key_id + " was already revoked at seq " +
-                               std::to_string(*key->revoked_seq));
+    return Status::FailedPrecondition("keyId", "key " + b.key_id + " was already revoked at seq " +
+                                                   std::to_string(*key->revoked_seq));
   }
   if (key->role == "admin" && ActiveAdmins(ctx.state) <= 1) {
-    return Reject("keyId", "key " + b.key_id + " is the last active admin key");
+    return Status::FailedPrecondition("keyId", "key " + b.key_id + " is the last active admin key");
   }
   key->revoked_seq = ctx.seq;
   StoreKey(ctx.state, *key);
@@ -97,7 +102,8 @@ Status ApplyBody(ApplyCtx& ctx, const VillageRegistered& b) {
   VLEDGER_TRY(RequireRole(ctx, {}, ""));
   VLEDGER_TRY(CheckId("code", b.code));
   VLEDGER_TRY(CheckName("name", b.name));
-  if (FindVillage(ctx.state, b.code)) return Reject("code", "village " + Quote(b.code) + " exists");
+  if (FindVillage(ctx.state, b.code))
+    return Status::AlreadyExists("code", "village " + Quote(b.code) + " exists");
   VillageRecord v;
   v.code = b.code;
   v.name = b.name;
@@ -111,9 +117,10 @@ Status ApplyBody(ApplyCtx& ctx, const VillagePolicySet& b) {
                            RequireVillage(ctx.state, "village", b.village));
   VillageRecord v = village->rec;
   VLEDGER_TRY(RequireRole(ctx, {}, b.village));
-  if (b.star_points <= 0) return Reject("star-points", "must be greater than zero");
-  if (b.max_stars < 1 || b.max_stars > 10) return Reject("max-stars", "must be 1 to 10");
-  if (b.red_flag_share_pct > 100) return Reject("red-flag-share", "must be 0 to 100");
+  if (b.star_points <= 0) return Status::InvalidInput("star-points", "must be greater than zero");
+  if (b.max_stars < 1 || b.max_stars > 10)
+    return Status::InvalidInput("max-stars", "must be 1 to 10");
+  if (b.red_flag_share_pct > 100) return Status::InvalidInput("red-flag-share", "must be 0 to 100");
   v.review = b.review;
   v.star_points = b.star_points;
   v.max_stars = b.max_stars;
@@ -127,8 +134,10 @@ Status ApplyBody(ApplyCtx& ctx, const HouseholdRegistered& b) {
   VLEDGER_TRY(RequireVillage(ctx.state, "village", b.village).status());
   VLEDGER_TRY(RequireRole(ctx, {"collector"}, b.village));
   VLEDGER_TRY(RequirePersonRef("headRef", b.head_ref));
-  if (FindHousehold(ctx.state, b.id)) return Reject("id", "household " + Quote(b.id) + " exists");
-  if (LoadPersonOwner(ctx.state, b.head_ref)) return Reject("headRef", "person reference is in use");
+  if (FindHousehold(ctx.state, b.id))
+    return Status::AlreadyExists("id", "household " + Quote(b.id) + " exists");
+  if (LoadPersonOwner(ctx.state, b.head_ref))
+    return Status::AlreadyExists("headRef", "person reference is in use");
   HouseholdRecord h;
   h.id = b.id;
   h.village = b.village;
@@ -148,9 +157,11 @@ Status ApplyBody(ApplyCtx& ctx, const HouseholdHeadSet& b) {
                            RequireResident(ctx.state, "resident", b.resident));
   const ResidentRecord& r = resident->rec;
   if (r.household != h.id) {
-    return Reject("resident", "resident " + Quote(r.id) + " is not in household " + Quote(h.id));
+    return Status::InvalidInput("resident",
+                                "resident " + Quote(r.id) + " is not in household " + Quote(h.id));
   }
-  if (r.status != "active") return Reject("resident", "resident " + Quote(r.id) + " is " + r.status);
+  if (r.status != "active")
+    return Status::FailedPrecondition("resident", "resident " + Quote(r.id) + " is " + r.status);
   h.head_resident = r.id;
   StoreHousehold(ctx.state, h);
   return Status::Ok();
@@ -164,15 +175,17 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentRegistered& b) {
                            RequireHousehold(ctx.state, "household", b.household));
   const HouseholdRecord& h = household->rec;
   if (h.village != b.village) {
-    return Reject("household", "household " + Quote(h.id) + " is in village " + Quote(h.village));
+    return Status::InvalidInput("household",
+                                "household " + Quote(h.id) + " is in village " + Quote(h.village));
   }
   VLEDGER_TRY(RequirePersonRef("personRef", b.person_ref));
   if (b.minor && b.adult) {
-    return Reject("minor", "a resident is declared a minor or an adult, not both");
+    return Status::InvalidInput("minor", "a resident is declared a minor or an adult, not both");
   }
-  if (FindResident(ctx.state, b.id)) return Reject("id", "resident " + Quote(b.id) + " exists");
+  if (FindResident(ctx.state, b.id))
+    return Status::AlreadyExists("id", "resident " + Quote(b.id) + " exists");
   if (LoadPersonOwner(ctx.state, b.person_ref)) {
-    return Reject("personRef", "person reference is in use");
+    return Status::AlreadyExists("personRef", "person reference is in use");
   }
   ResidentRecord r;
   r.id = b.id;
@@ -192,15 +205,16 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b) {
   ResidentRecord r = resident->rec;
   VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
   if (b.household.empty() && b.status.empty() && b.person_ref.empty() && !b.minor && !b.adult) {
-    return Reject("household", "give a new household, a status, a person record or an age");
+    return Status::InvalidInput("household",
+                                "give a new household, a status, a person record or an age");
   }
   if (b.minor && b.adult) {
-    return Reject("minor", "a resident is declared a minor or an adult, not both");
+    return Status::InvalidInput("minor", "a resident is declared a minor or an adult, not both");
   }
   if (!b.person_ref.empty()) {
     VLEDGER_TRY(RequirePersonRef("personRef", b.person_ref));
     if (LoadPersonOwner(ctx.state, b.person_ref)) {
-      return Reject("personRef", "person reference is in use");
+      return Status::AlreadyExists("personRef", "person reference is in use");
     }
     r.person_ref = b.person_ref;
     StorePersonOwner(ctx.state, b.person_ref, PersonOwner{"resident", r.id, false, 0});
@@ -213,14 +227,15 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b) {
     VLEDGER_ASSIGN_OR_RETURN(const HouseholdState* h,
                              RequireHousehold(ctx.state, "household", b.household));
     if (h->rec.village != r.village) {
-      return Reject("household", "household " + Quote(h->rec.id) + " is in village " +
-                                     Quote(h->rec.village));
+      return Status::InvalidInput(
+          "household", "household " + Quote(h->rec.id) + " is in village " + Quote(h->rec.village));
     }
     r.household = h->rec.id;
   }
   if (!b.status.empty()) {
     if (b.status != "active" && b.status != "departed" && b.status != "deceased") {
-      return Reject("status", Quote(b.status) + " is not active, departed or deceased");
+      return Status::InvalidInput("status",
+                                  Quote(b.status) + " is not active, departed or deceased");
     }
     r.status = b.status;
   }
@@ -232,9 +247,10 @@ Status ApplyBody(ApplyCtx& ctx, const PersonErased& b) {
   VLEDGER_TRY(RequirePersonRef("personRef", b.person_ref));
   VLEDGER_TRY(CheckText("reason", b.reason, false));
   auto owner = LoadPersonOwner(ctx.state, b.person_ref);
-  if (!owner) return Reject("personRef", "unknown person reference");
+  if (!owner) return Status::NotFound("personRef", "unknown person reference");
   if (owner->erased) {
-    return Reject("personRef", "person was already erased at seq " + std::to_string(owner->erased_seq));
+    return Status::FailedPrecondition(
+        "personRef", "person was already erased at seq " + std::to_string(owner->erased_seq));
   }
   std::string village;
   if (owner->kind == "resident") {

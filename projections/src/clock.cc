@@ -20,9 +20,10 @@ Status CheckClockNotBehind(const Ledger& ledger, int64_t now_ms) {
   uint64_t seq = ledger.size() - 1;
   VLEDGER_ASSIGN_OR_RETURN(Event last, ledger.ReadDecoded(seq));
   if (now_ms >= last.recorded_at_ms) return Status::Ok();
-  return Status::Rejected("the clock is behind the ledger: last event (seq " + std::to_string(seq) +
-                          ") recorded at " + UtcTimestamp(last.recorded_at_ms) + ", now " +
-                          UtcTimestamp(now_ms) + " (fix the clock; nothing was written)");
+  return Status::FailedPrecondition("the clock is behind the ledger: last event (seq " +
+                                    std::to_string(seq) + ") recorded at " +
+                                    UtcTimestamp(last.recorded_at_ms) + ", now " +
+                                    UtcTimestamp(now_ms) + " (fix the clock; nothing was written)");
 }
 
 }  // namespace vledger

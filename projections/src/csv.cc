@@ -136,8 +136,8 @@ class Gb18030 {
 };
 
 Status NeitherEncoding(uint64_t line) {
-  return Status::Rejected("line " + std::to_string(line) +
-                          ": the file is neither UTF-8 nor GB18030 (use --encoding)");
+  return Status::InvalidInput("line " + std::to_string(line) +
+                              ": the file is neither UTF-8 nor GB18030 (use --encoding)");
 }
 
 Result<std::string> FromGb18030(std::string_view bytes) {
@@ -197,25 +197,25 @@ Result<std::string> DecodeCsvText(std::string_view bytes, std::string_view encod
   if (bom) bytes.remove_prefix(kUtf8Bom.size());
   bool forced_utf8 = encoding == "utf-8" || encoding == "UTF-8";
   if (!encoding.empty() && !forced_utf8) {
-    return Status::Rejected("--encoding: \"" + std::string(encoding) +
-                            "\" is not utf-8 or gb18030");
+    return Status::InvalidInput("--encoding",
+                                "\"" + std::string(encoding) + "\" is not utf-8 or gb18030");
   }
   size_t bad = FirstInvalidUtf8(bytes);
   if (forced_utf8) {
     if (bad == std::string_view::npos) return std::string(bytes);
-    return Status::Rejected("line " + std::to_string(LineAt(bytes, bad)) + ": invalid UTF-8");
+    return Status::InvalidInput("line " + std::to_string(LineAt(bytes, bad)) + ": invalid UTF-8");
   }
   VLEDGER_ASSIGN_OR_RETURN(LineEncodings found, JudgeLines(bytes));
   if (found.utf8 != 0 && found.not_utf8 != 0) {
     uint64_t gb_line =
         found.gb_by_text != 0 ? std::min(found.not_utf8, found.gb_by_text) : found.not_utf8;
-    return Status::Rejected("mixed encodings: line " + std::to_string(found.utf8) +
-                            " is UTF-8, line " + std::to_string(gb_line) +
-                            " is GB18030; save the file again as \"CSV UTF-8\"");
+    return Status::InvalidInput("mixed encodings: line " + std::to_string(found.utf8) +
+                                " is UTF-8, line " + std::to_string(gb_line) +
+                                " is GB18030; save the file again as \"CSV UTF-8\"");
   }
   if (bom) {  // a BOM promises UTF-8
     if (bad == std::string_view::npos) return std::string(bytes);
-    return Status::Rejected("line " + std::to_string(LineAt(bytes, bad)) + ": invalid UTF-8");
+    return Status::InvalidInput("line " + std::to_string(LineAt(bytes, bad)) + ": invalid UTF-8");
   }
   // A file that is valid UTF-8 throughout is UTF-8 if one of its lines is
   // Chinese text in UTF-8; otherwise its GB18030 lines make it GB18030.
@@ -238,12 +238,13 @@ Result<CsvTable> ParseCsv(std::string_view text) {
     bool in_quotes = false, quoted = false, end = false;
     while (!end) {
       if (i - start > kCsvRecordBytesMax) {
-        return Status::Rejected("line " + std::to_string(rec.line) + ": record longer than " +
-                                std::to_string(kCsvRecordBytesMax) + " bytes");
+        return Status::InvalidInput("line " + std::to_string(rec.line) + ": record longer than " +
+                                    std::to_string(kCsvRecordBytesMax) + " bytes");
       }
       if (i >= text.size()) {
         if (in_quotes) {
-          return Status::Rejected("line " + std::to_string(rec.line) + ": unterminated quoted cell");
+          return Status::InvalidInput("line " + std::to_string(rec.line) +
+                                      ": unterminated quoted cell");
         }
         end = true;
         break;
@@ -265,7 +266,7 @@ Result<CsvTable> ParseCsv(std::string_view text) {
       }
       if (c == '"') {
         if (!cell.empty() || quoted) {
-          return Status::Rejected("line " + std::to_string(line) + ": stray quote in a cell");
+          return Status::InvalidInput("line " + std::to_string(line) + ": stray quote in a cell");
         }
         in_quotes = quoted = true;
       } else if (c == ',') {
@@ -280,13 +281,14 @@ Result<CsvTable> ParseCsv(std::string_view text) {
         end = true;
       } else {
         if (quoted) {
-          return Status::Rejected("line " + std::to_string(line) + ": text after a closing quote");
+          return Status::InvalidInput("line " + std::to_string(line) +
+                                      ": text after a closing quote");
         }
         cell += c;
       }
       if (rec.cells.size() >= kCsvCellsMax) {  // plus the cell being read
-        return Status::Rejected("line " + std::to_string(rec.line) + ": more than " +
-                                std::to_string(kCsvCellsMax) + " cells");
+        return Status::InvalidInput("line " + std::to_string(rec.line) + ": more than " +
+                                    std::to_string(kCsvCellsMax) + " cells");
       }
     }
     rec.cells.push_back(std::move(cell));
@@ -298,17 +300,17 @@ Result<CsvTable> ParseCsv(std::string_view text) {
       continue;
     }
     if (rec.cells.size() != table.header.size()) {
-      return Status::Rejected("line " + std::to_string(rec.line) + ": " +
-                              std::to_string(rec.cells.size()) + " cells, but the header has " +
-                              std::to_string(table.header.size()));
+      return Status::InvalidInput("line " + std::to_string(rec.line) + ": " +
+                                  std::to_string(rec.cells.size()) + " cells, but the header has " +
+                                  std::to_string(table.header.size()));
     }
     if (table.rows.size() >= kCsvRowsMax) {
-      return Status::Rejected("line " + std::to_string(rec.line) + ": more than " +
-                              std::to_string(kCsvRowsMax) + " rows");
+      return Status::InvalidInput("line " + std::to_string(rec.line) + ": more than " +
+                                  std::to_string(kCsvRowsMax) + " rows");
     }
     table.rows.push_back(std::move(rec));
   }
-  if (!have_header) return Status::Rejected("line 1: the file has no header row");
+  if (!have_header) return Status::InvalidInput("line 1: the file has no header row");
   return table;
 }
 

@@ -8,13 +8,14 @@ namespace vledger {
 Result<std::vector<DividendShare>> AllocateDividend(
     int64_t total_fen, const std::vector<std::pair<std::string, int64_t>>& points) {
   __extension__ typedef unsigned __int128 u128;  // GCC and Clang; -Wpedantic-clean
-  if (total_fen <= 0) return Status::Rejected("amount: a dividend must be greater than zero");
+  if (total_fen <= 0) return Status::InvalidInput("amount", "a dividend must be greater than zero");
   std::vector<DividendShare> shares;
   for (const auto& [resident, p] : points) {
     if (p > 0) shares.push_back(DividendShare{resident, p, 0});
   }
   if (shares.empty()) {
-    return Status::Rejected("period: no resident has positive points in the period (P = 0)");
+    return Status::FailedPrecondition("period",
+                                      "no resident has positive points in the period (P = 0)");
   }
   std::sort(shares.begin(), shares.end(),
             [](const DividendShare& a, const DividendShare& b) { return a.resident < b.resident; });

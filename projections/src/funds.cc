@@ -1,8 +1,9 @@
 #include "vledger/projections/funds.h"
 
-#include "vledger/projections/accounts.h"
+#include "row_damage.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/crypto.h"
+#include "vledger/projections/accounts.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
 
@@ -27,18 +28,26 @@ std::string SeqKey(std::string_view prefix, uint64_t seq) {
   return k;
 }
 
-// Decodes a row written by this file; a malformed one is a bug or damage.
+// Decodes the row under `key`, written by this file; a malformed one is
+// damage (row_damage.h).
 template <typename T, typename F>
-std::optional<T> Decode(const std::optional<std::string>& row, F decode) {
-  if (!row) return std::nullopt;
-  RecordReader r(*row);
-  T value = decode(r);
-  VLEDGER_ASSERT(r.ok());
-  return value;
+T DecodeValue(std::string_view key, std::string_view value, F decode) {
+  RecordReader r(value);
+  T decoded = decode(r);
+  detail::CheckRow(r.ok(), key);
+  return decoded;
 }
 
-std::optional<uint64_t> DecodeSeq(const std::optional<std::string>& row) {
-  return Decode<uint64_t>(row, [](RecordReader& r) { return r.U64(); });
+// The same for the row under `key` in `state`; nullopt when there is none.
+template <typename T, typename F>
+std::optional<T> Decode(StateStore& state, const std::string& key, F decode) {
+  auto row = state.Get(key);
+  if (!row) return std::nullopt;
+  return DecodeValue<T>(key, *row, decode);
+}
+
+std::optional<uint64_t> DecodeSeq(StateStore& state, const std::string& key) {
+  return Decode<uint64_t>(state, key, [](RecordReader& r) { return r.U64(); });
 }
 
 FundRecord DecodeFund(RecordReader& r) {
@@ -96,7 +105,7 @@ std::string FundState::EncodeRow() const {
   return w.Take();
 }
 
-FundState FundState::DecodeRow(std::string_view, std::string_view row) {
+FundState FundState::DecodeRow(std::string_view code, std::string_view row) {
   RecordReader r(row);
   FundState f;
   f.rec = DecodeFund(r);
@@ -108,7 +117,8 @@ FundState FundState::DecodeRow(std::string_view, std::string_view row) {
   }
   f.movements = r.U64();
   auto chain = HashFrom(r.Str());
-  VLEDGER_ASSERT(r.ok() && r.done() && chain.has_value());
+  detail::CheckRow(r.ok() && r.done() && chain.has_value(),
+                   std::string(kPrefix) + std::string(code));
   f.movement_chain = *chain;
   return f;
 }
@@ -142,18 +152,6 @@ std::vector<FundRecord> ListFunds(StateStore& state) {
   state.table<FundState>().ForEach(
       [&](std::string_view, const FundState& f) { out.push_back(f.rec); });
   return out;
-}
-
-std::string FundAccount(std::string_view fund, std::string_view purpose) {
-  std::string a = "fund:" + std::string(fund);
-  if (!purpose.empty()) a += ":" + std::string(purpose);
-  return a;
-}
-
-std::string DonationsAccount(std::string_view fund) { return "donations:" + std::string(fund); }
-
-std::string PaidAccount(std::string_view fund, std::string_view beneficiary) {
-  return "paid:" + std::string(fund) + ":" + std::string(beneficiary);
 }
 
 int64_t PurposeBalance(StateStore& state, std::string_view fund, std::string_view purpose) {
@@ -201,7 +199,7 @@ std::optional<uint64_t> ReceiptUsedBy(StateStore& state, const FundRecord& fund,
     if (std::stoull(std::string(digits)) < fund.next_receipt) return uint64_t{0};
     return std::nullopt;
   }
-  return DecodeSeq(state.Get(Key("frcpt", fund.code, receipt)));
+  return DecodeSeq(state, Key("frcpt", fund.code, receipt));
 }
 
 void StoreReceipt(StateStore& state, const FundRecord& fund, std::string_view receipt,
@@ -227,7 +225,7 @@ std::optional<PaymentRecord> LoadPayment(StateStore& state, uint64_t seq) {
   p.beneficiary = p.household ? d->to_household : d->to_resident;
   p.purpose = d->purpose;
   if (!d->purpose.empty()) {
-    auto split = DecodeSeq(state.Get(SeqKey("fpsplit", seq)));
+    auto split = DecodeSeq(state, SeqKey("fpsplit", seq));
     p.from_purpose_fen = static_cast<int64_t>(split.value_or(0));
   }
   p.from_unrestricted_fen = d->amount_fen - p.from_purpose_fen;
@@ -260,7 +258,7 @@ DividendRecord ReadDividend(RecordReader& r) {
 
 std::optional<DividendRecord> LoadDividend(StateStore& state, std::string_view fund,
                                           uint64_t seq) {
-  return Decode<DividendRecord>(state.Get(SeqKey(Key("fdiv", fund), seq)), ReadDividend);
+  return Decode<DividendRecord>(state, SeqKey(Key("fdiv", fund), seq), ReadDividend);
 }
 
 void StoreDividend(StateStore& state, uint64_t seq, const DividendRecord& d) {
@@ -279,8 +277,8 @@ std::vector<std::pair<uint64_t, DividendRecord>> ListDividends(StateStore& state
   std::vector<std::pair<uint64_t, DividendRecord>> out;
   state.Scan(prefix, [&](std::string_view key, std::string_view value) {
     if (key.size() != prefix.size() + 8) return true;
-    auto d = Decode<DividendRecord>(std::string(value), ReadDividend);
-    out.emplace_back(GetU64be(key.substr(prefix.size())), std::move(*d));
+    DividendRecord d = DecodeValue<DividendRecord>(key, value, ReadDividend);
+    out.emplace_back(GetU64be(key.substr(prefix.size())), std::move(d));
     return true;
   });
   return out;
@@ -307,7 +305,7 @@ uint64_t DividendOfPayment(StateStore& state, std::string_view fund, uint64_t pa
     RecordReader r(value);
     r.Str(), r.Str(), r.Str(), r.I64();
     uint64_t payments = r.U64();
-    VLEDGER_ASSERT(r.ok());
+    detail::CheckRow(r.ok(), key);
     if (payment_seq <= seq + payments) found = seq;
     return true;
   });
@@ -315,7 +313,7 @@ uint64_t DividendOfPayment(StateStore& state, std::string_view fund, uint64_t pa
 }
 
 std::optional<PendingDividend> LoadPendingDividend(StateStore& state) {
-  return Decode<PendingDividend>(state.Get("fdivpend"), [](RecordReader& r) {
+  return Decode<PendingDividend>(state, "fdivpend", [](RecordReader& r) {
     PendingDividend p;
     p.declared_seq = r.U64();
     p.fund = r.Str();
@@ -342,7 +340,7 @@ void StorePendingDividend(StateStore& state, const PendingDividend& p) {
 }
 
 std::optional<ExpectedShare> LoadExpectedShare(StateStore& state, uint64_t index) {
-  return Decode<ExpectedShare>(state.Get(SeqKey("fdivexp", index)), [](RecordReader& r) {
+  return Decode<ExpectedShare>(state, SeqKey("fdivexp", index), [](RecordReader& r) {
     ExpectedShare s;
     s.resident = r.Str();
     s.amount_fen = r.I64();
@@ -361,7 +359,7 @@ void DeleteExpectedShare(StateStore& state, uint64_t index) {
 // ----------------------------------------------------------- allowances
 
 std::optional<AllowanceRecord> LoadAllowance(StateStore& state, uint64_t seq) {
-  return Decode<AllowanceRecord>(state.Get(SeqKey("allow", seq)), DecodeAllowance);
+  return Decode<AllowanceRecord>(state, SeqKey("allow", seq), DecodeAllowance);
 }
 
 void StoreAllowance(StateStore& state, const AllowanceRecord& a) {
@@ -380,10 +378,8 @@ void StoreAllowance(StateStore& state, const AllowanceRecord& a) {
 
 std::vector<AllowanceRecord> ListAllowances(StateStore& state) {
   std::vector<AllowanceRecord> out;
-  state.Scan("allow/", [&](std::string_view, std::string_view value) {
-    RecordReader r(value);
-    out.push_back(DecodeAllowance(r));
-    VLEDGER_ASSERT(r.ok());
+  state.Scan("allow/", [&](std::string_view key, std::string_view value) {
+    out.push_back(DecodeValue<AllowanceRecord>(key, value, DecodeAllowance));
     return true;
   });
   return out;
@@ -399,7 +395,7 @@ bool AllowanceDue(StateStore& state, const AllowanceRecord& a, std::string_view 
 
 std::optional<uint64_t> AllowancePaidBy(StateStore& state, uint64_t allowance,
                                         std::string_view month) {
-  return DecodeSeq(state.Get(SeqKey("apaid", allowance) + "/" + std::string(month)));
+  return DecodeSeq(state, SeqKey("apaid", allowance) + "/" + std::string(month));
 }
 
 void SetAllowancePaid(StateStore& state, uint64_t allowance, std::string_view month,

@@ -8,8 +8,7 @@ namespace {
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 Status Bad(std::string_view field, std::string_view text, std::string_view why) {
-  return Status::Rejected(std::string(field) + ": \"" + std::string(text) + "\" " +
-                          std::string(why));
+  return Status::InvalidInput(field, "\"" + std::string(text) + "\" " + std::string(why));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "row_damage.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/projections/funds.h"
 #include "vledger/projections/registry.h"
@@ -37,7 +38,7 @@ std::string ObjEventKey(uint64_t event, uint64_t objection) {
   return k;
 }
 
-DisclosureRecord DecodeDisclosure(std::string_view row) {
+DisclosureRecord DecodeDisclosure(std::string_view key, std::string_view row) {
   RecordReader r(row);
   DisclosureRecord d;
   d.seq = r.U64();
@@ -50,11 +51,11 @@ DisclosureRecord DecodeDisclosure(std::string_view row) {
   d.tree_size = r.U64();
   d.window_end = r.Str();
   d.published_on = r.Str();
-  VLEDGER_ASSERT(r.ok());
+  detail::CheckRow(r.ok(), key);
   return d;
 }
 
-ObjectionRecord DecodeObjection(std::string_view row) {
+ObjectionRecord DecodeObjection(std::string_view key, std::string_view row) {
   RecordReader r(row);
   ObjectionRecord o;
   o.seq = r.U64();
@@ -71,7 +72,7 @@ ObjectionRecord DecodeObjection(std::string_view row) {
   o.answer = r.Str();
   o.resolved_on = r.Str();
   o.reversal = r.U64();
-  VLEDGER_ASSERT(r.ok());
+  detail::CheckRow(r.ok(), key);
   return o;
 }
 
@@ -79,9 +80,10 @@ ObjectionRecord DecodeObjection(std::string_view row) {
 
 std::optional<DisclosureRecord> LoadDisclosure(StateStore& state, std::string_view village,
                                                uint64_t seq) {
-  auto row = state.Get(DiscKey(village, seq));
+  std::string key = DiscKey(village, seq);
+  auto row = state.Get(key);
   if (!row) return std::nullopt;
-  return DecodeDisclosure(*row);
+  return DecodeDisclosure(key, *row);
 }
 
 void StoreDisclosure(StateStore& state, const DisclosureRecord& d) {
@@ -105,26 +107,28 @@ std::vector<DisclosureRecord> ListDisclosures(StateStore& state, std::string_vie
   std::vector<DisclosureRecord> out;
   std::string prefix = std::string(kDiscPrefix) + std::string(village) + "/";
   state.Scan(prefix, [&](std::string_view key, std::string_view value) {
-    if (key.size() == prefix.size() + 8) out.push_back(DecodeDisclosure(value));
+    if (key.size() == prefix.size() + 8) out.push_back(DecodeDisclosure(key, value));
     return true;
   });
   return out;
 }
 
 std::optional<DisclosureRecord> DisclosureBySha(StateStore& state, std::string_view sha256) {
-  auto row = state.Get(std::string(kDiscShaPrefix) + Hex(sha256));
+  std::string key = std::string(kDiscShaPrefix) + Hex(sha256);
+  auto row = state.Get(key);
   if (!row) return std::nullopt;
   RecordReader r(*row);
   std::string village = r.Str();
   uint64_t seq = r.U64();
-  VLEDGER_ASSERT(r.ok());
+  detail::CheckRow(r.ok(), key);
   return LoadDisclosure(state, village, seq);
 }
 
 std::optional<ObjectionRecord> LoadObjection(StateStore& state, uint64_t seq) {
-  auto row = state.Get(ObjKey(seq));
+  std::string key = ObjKey(seq);
+  auto row = state.Get(key);
   if (!row) return std::nullopt;
-  return DecodeObjection(*row);
+  return DecodeObjection(key, *row);
 }
 
 void StoreObjection(StateStore& state, const ObjectionRecord& o) {
@@ -149,7 +153,7 @@ std::vector<ObjectionRecord> ListObjections(StateStore& state, std::string_view 
   std::vector<ObjectionRecord> out;
   state.Scan(kObjPrefix, [&](std::string_view key, std::string_view value) {
     if (key.size() != kObjPrefix.size() + 8) return true;
-    ObjectionRecord o = DecodeObjection(value);
+    ObjectionRecord o = DecodeObjection(key, value);
     if (village.empty() || o.village == village) out.push_back(std::move(o));
     return true;
   });

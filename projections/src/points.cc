@@ -4,12 +4,13 @@
 
 #include <algorithm>
 
-#include "vledger/projections/apply.h"
+#include "row_damage.h"
+#include "varint.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/ledger/crypto.h"
+#include "vledger/projections/apply.h"
 #include "vledger/projections/validate.h"
-#include "varint.h"
 
 namespace vledger {
 namespace {
@@ -46,6 +47,7 @@ void DecodeLots(std::string_view packed, std::vector<PackedLot>* out) {
   uint64_t day = 0, delta = 0, amount = 0;
   while (!packed.empty()) {
     bool ok = GetVarint(&packed, &delta) && GetVarint(&packed, &amount);
+    // ResidentState::DecodeRow checked the packed lots of a stored row.
     VLEDGER_ASSERT(ok && amount > 0);
     day += delta;
     out->push_back({static_cast<uint32_t>(day), static_cast<int64_t>(amount)});
@@ -76,7 +78,7 @@ void DecodeTurnover(std::string_view packed, std::vector<PackedTurnover>* out) {
   while (!packed.empty()) {
     bool ok = GetVarint(&packed, &delta) && GetVarint(&packed, &household) &&
               GetVarint(&packed, &points);
-    VLEDGER_ASSERT(ok);
+    VLEDGER_ASSERT(ok);  // checked by ResidentState::DecodeRow for a stored row
     month += delta;
     out->push_back({static_cast<uint32_t>(month), static_cast<uint32_t>(household),
                     ZigzagDecode(points)});
@@ -100,7 +102,7 @@ std::vector<uint64_t> DecodeSeqs(std::string_view packed) {
   uint64_t seq = 0, delta = 0;
   while (!packed.empty()) {
     bool ok = GetVarint(&packed, &delta);
-    VLEDGER_ASSERT(ok);
+    VLEDGER_ASSERT(ok);  // checked by ResidentState::DecodeRow for a stored row
     seq += delta;
     out.push_back(seq);
   }
@@ -126,7 +128,7 @@ std::string_view HouseholdOfIndex(const ResidentState& r, uint32_t index) {
   return r.households[index].first;
 }
 
-RuleRecord DecodeRuleRow(std::string_view row) {
+RuleRecord DecodeRuleRow(std::string_view code, std::string_view row) {
   RecordReader r(row);
   RuleRecord rule;
   rule.code = r.Str();
@@ -143,7 +145,7 @@ RuleRecord DecodeRuleRow(std::string_view row) {
   bool retired = r.Bool();
   uint64_t retired_seq = r.U64();
   if (retired) rule.retired_seq = retired_seq;
-  VLEDGER_ASSERT(r.ok() && r.done());
+  detail::CheckRow(r.ok() && r.done(), std::string(RuleRecord::kPrefix) + std::string(code));
   return rule;
 }
 
@@ -160,8 +162,8 @@ std::string RuleRecord::EncodeRow() const {
   return w.Take();
 }
 
-RuleRecord RuleRecord::DecodeRow(std::string_view, std::string_view row) {
-  return DecodeRuleRow(row);
+RuleRecord RuleRecord::DecodeRow(std::string_view code, std::string_view row) {
+  return DecodeRuleRow(code, row);
 }
 
 const RuleRecord* FindRule(StateStore& state, std::string_view code) {
@@ -231,7 +233,7 @@ std::vector<uint64_t> ListPending(StateStore& state, std::string_view village) {
   std::string prefix = "pend/" + std::string(village) + "/";
   std::vector<uint64_t> out;
   state.Scan(prefix, [&](std::string_view key, std::string_view) {
-    VLEDGER_ASSERT(key.size() == prefix.size() + 8);
+    detail::CheckRow(key.size() == prefix.size() + 8, key);
     out.push_back(GetU64be(key.substr(prefix.size())));
     return true;
   });
@@ -453,7 +455,7 @@ int64_t PeriodPoints(const ResidentState& r, std::string_view period) {
   while (!packed.empty()) {
     bool ok = GetVarint(&packed, &delta) && GetVarint(&packed, &household) &&
               GetVarint(&packed, &points);
-    VLEDGER_ASSERT(ok);
+    VLEDGER_ASSERT(ok);  // checked by ResidentState::DecodeRow for a stored row
     month += delta;
     if (month > last) break;
     if (month >= first) total += ZigzagDecode(points);
@@ -553,7 +555,7 @@ std::vector<std::pair<std::string, int64_t>> ExpiredAmounts(StateStore& state, u
   state.Scan(prefix, [&](std::string_view key, std::string_view value) {
     RecordReader r(value);
     int64_t v = r.I64();
-    VLEDGER_ASSERT(r.ok());
+    detail::CheckRow(r.ok(), key);
     out.emplace_back(std::string(key.substr(prefix.size())), v);
     return true;
   });
@@ -572,11 +574,12 @@ void StoreExpiredAmount(StateStore& state, uint64_t seq, std::string_view reside
 }
 
 std::optional<uint64_t> ReversedBy(StateStore& state, uint64_t seq) {
-  auto row = state.Get(SeqKey("rev/", seq));
+  std::string key = SeqKey("rev/", seq);
+  auto row = state.Get(key);
   if (!row) return std::nullopt;
   RecordReader r(*row);
   uint64_t by = r.U64();
-  VLEDGER_ASSERT(r.ok());
+  detail::CheckRow(r.ok(), key);
   return by;
 }
 

@@ -1,17 +1,19 @@
 // BuildReport: gathers what a report shows from the projection rows of a
 // log prefix. Privacy rules are applied here (see report.h), so renderers
 // only format what they are given.
+#include "vledger/projections/report.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
 
-#include "vledger/projections/age.h"
+#include "row_damage.h"
 #include "vledger/ledger/bytes.h"
+#include "vledger/projections/age.h"
 #include "vledger/projections/funds.h"
 #include "vledger/projections/objections.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
-#include "vledger/projections/report.h"
 #include "vledger/projections/validate.h"
 
 namespace vledger {
@@ -316,7 +318,7 @@ Status GatherCorrections(StateStore& state, Names& names, ReportData& d) {
     if (key.size() != 12) return true;
     RecordReader r(value);
     uint64_t by = r.U64();
-    VLEDGER_ASSERT(r.ok());
+    detail::CheckRow(r.ok(), key);
     if (!d.previous_disclosure || by > *d.previous_disclosure) {
       reversals.emplace_back(by, GetU64be(key.substr(4)));
     }
@@ -373,8 +375,8 @@ Result<ReportData> BuildReport(StateStore& state, const PersonLookup& persons,
   VLEDGER_TRY(CheckReportArgs(args));
   auto village = LoadVillage(state, args.village);
   if (!village) {
-    return Status::Rejected("--village: unknown village \"" + args.village + "\" at size " +
-                            std::to_string(args.size));
+    return Status::NotFound("--village", "unknown village \"" + args.village + "\" at size " +
+                                             std::to_string(args.size));
   }
   ReportData d;
   d.args = args;

@@ -29,7 +29,7 @@ Status OneOf(const char* flag, const std::string& value,
     if (value == a) return Status::Ok();
     names += (names.empty() ? "" : "|") + std::string(a);
   }
-  return Status::Rejected(std::string(flag) + ": \"" + value + "\" is not one of " + names);
+  return Status::InvalidInput(flag, "\"" + value + "\" is not one of " + names);
 }
 
 }  // namespace
@@ -40,7 +40,7 @@ Status CheckReportArgs(const ReportArgs& args) {
   VLEDGER_TRY(OneOf("kind", args.kind, {"bulletin", "points", "funds"}));
   VLEDGER_TRY(OneOf("--format", args.format, {"html", "md", "csv", "json"}));
   VLEDGER_TRY(OneOf("--lang", args.lang, {"zh", "en"}));
-  if (args.size == 0) return Status::Rejected("--at: a report covers at least one event");
+  if (args.size == 0) return Status::InvalidInput("--at", "a report covers at least one event");
   return Status::Ok();
 }
 
@@ -56,7 +56,7 @@ Result<ReportArgs> ParseFooter(std::string_view report) {
   std::cregex_iterator it(report.data(), report.data() + report.size(), kFooter), end;
   std::optional<std::cmatch> last;
   for (; it != end; ++it) last = *it;
-  if (!last) return Status::Fault("no vledger-report footer line found");
+  if (!last) return Status::VerificationFailed("no vledger-report footer line found");
   ReportArgs a;
   a.village = (*last)[1];
   a.period = (*last)[2];
@@ -66,7 +66,7 @@ Result<ReportArgs> ParseFooter(std::string_view report) {
   std::string size = (*last)[6];
   a.size = std::stoull(size);
   Status st = CheckReportArgs(a);
-  if (!st.ok()) return Status::Fault("footer line: " + st.message());
+  if (!st.ok()) return Status::VerificationFailed("footer line: " + st.message());
   return a;
 }
 

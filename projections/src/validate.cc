@@ -8,7 +8,7 @@ namespace vledger {
 namespace {
 
 Status Bad(std::string_view field, const std::string& what) {
-  return Status::Rejected(std::string(field) + ": " + what);
+  return Status::InvalidInput(field, what);
 }
 
 // Decodes one UTF-8 code point at s[i]; returns its length, 0 if invalid.

@@ -26,7 +26,7 @@ bool IsIndexRow(std::string_view key) {
 
 Status ChainHasher::Fail(uint64_t seq, const std::string& problem) {
   fault_seq_ = seq;
-  return Status::Fault(problem);
+  return Status::VerificationFailed(problem);
 }
 
 Status ChainHasher::Add(uint64_t seq, std::string_view canonical, const Hash* stored_hash,
@@ -59,8 +59,8 @@ Status ChainHasher::Add(uint64_t seq, std::string_view canonical, const Hash* st
 Status SignatureCheck::Run() const {
   auto pub = PublicKey::FromRaw(public_key);
   if (pub.ok() && pub->Verify(message, signature)) return Status::Ok();
-  return Status::Fault("commit " + std::to_string(first) + ".." + std::to_string(last) +
-                       ": signature does not verify");
+  return Status::VerificationFailed("commit " + std::to_string(first) + ".." +
+                                    std::to_string(last) + ": signature does not verify");
 }
 
 ChainReplayer::ChainReplayer(EventSource earlier_events)
@@ -70,7 +70,7 @@ ChainReplayer::ChainReplayer(EventSource earlier_events)
 
 Status ChainReplayer::Fail(std::optional<uint64_t> seq, const std::string& problem) {
   fault_seq_ = seq;
-  return Status::Fault(problem);
+  return Status::VerificationFailed(problem);
 }
 
 Status ChainReplayer::AddEvent(uint64_t seq, std::string_view canonical) {
@@ -79,7 +79,7 @@ Status ChainReplayer::AddEvent(uint64_t seq, std::string_view canonical) {
 
 Status ChainReplayer::AddDecoded(uint64_t seq, Result<Event> event) {
   VLEDGER_ASSERT(seq == size_);
-  if (!event.ok()) return Fail(seq, "seq " + std::to_string(seq) + ": " + event.status().message());
+  if (!event.ok()) return Fail(seq, event.status().message()).WithSeq(seq);
   if (seq == commit_first_) {
     commit_key_id_ = event->key_id;
   } else if (event->key_id != commit_key_id_) {
@@ -199,33 +199,35 @@ Status CheckHeadSignatures(StateStore& state, const std::string& origin, uint64_
     if (!by) {
       char id[9];
       std::snprintf(id, sizeof id, "%08x", signer.key_id);
-      return Status::Fault(std::string("signed by key ") + origin + "+" + id +
-                           ", which was no active admin or checkpointer key at this size");
+      return Status::VerificationFailed(
+          std::string("signed by key ") + origin + "+" + id +
+          ", which was no active admin or checkpointer key at this size");
     }
     VLEDGER_TRY(VerifyCheckpoint(text, *by, nullptr));
     verified++;
   }
-  if (verified == 0) return Status::Fault("no signature under the origin " + origin);
+  if (verified == 0) return Status::VerificationFailed("no signature under the origin " + origin);
   return Status::Ok();
 }
 
 Result<Checkpoint> CheckHead(const Ledger& ledger, StateStore& state, const std::string& origin,
                              uint64_t size, std::string_view text) {
   VLEDGER_ASSIGN_OR_RETURN(Checkpoint head, ParseCheckpoint(text));
-  if (head.size != size) return Status::Fault("the note says size " + std::to_string(head.size));
+  if (head.size != size)
+    return Status::VerificationFailed("the note says size " + std::to_string(head.size));
   if (head.origin != origin) {
-    return Status::Fault("origin " + head.origin + ", not the ledger's " + origin);
+    return Status::VerificationFailed("origin " + head.origin + ", not the ledger's " + origin);
   }
   VLEDGER_TRY(CheckHeadSignatures(state, origin, size, text));
   if (size > ledger.size()) {
-    return Status::Fault("past the end of the log (size " + std::to_string(ledger.size()) +
-                         "): the log was truncated");
+    return Status::VerificationFailed("past the end of the log (size " +
+                                      std::to_string(ledger.size()) + "): the log was truncated");
   }
   VLEDGER_ASSIGN_OR_RETURN(Hash root, ledger.MerkleRootAt(size));
   if (root != head.root) {
-    return Status::Fault("root " + Hex(head.root) + " but the log's tree of " +
-                         std::to_string(size) + " events has root " + Hex(root) +
-                         ": the log was altered since it was signed");
+    return Status::VerificationFailed("root " + Hex(head.root) + " but the log's tree of " +
+                                      std::to_string(size) + " events has root " + Hex(root) +
+                                      ": the log was altered since it was signed");
   }
   return head;
 }
@@ -297,22 +299,23 @@ Status CheckPersons(const Ledger& ledger, StateStore& state, std::optional<uint6
   };
   VLEDGER_TRY(ledger.ScanPersonRecords([&](const Ledger::StoredPerson& stored) -> Status {
     if (!stored.matches_ref) {
-      return Status::Fault("person record " + Hex(stored.ref) + " does not match its commitment");
+      return Status::VerificationFailed("person record " + Hex(stored.ref) +
+                                        " does not match its commitment");
     }
     if (!stored.record.ok()) {
-      return Status::Fault("person record " + Hex(stored.ref) + " is malformed");
+      return Status::VerificationFailed("person record " + Hex(stored.ref) + " is malformed");
     }
     std::string ref_hex = Hex(stored.ref);
     owners_before(ref_hex);
     if (next == owners.size() || owners[next].id != ref_hex) {
-      return Status::Fault("person record " + ref_hex + " is referenced by no event");
+      return Status::VerificationFailed("person record " + ref_hex + " is referenced by no event");
     }
     const auto& owner = *static_cast<const PersonOwner*>(owners[next].entity);
     next++;
     if (owner.erased) {
       *seq = owner.erased_seq;
-      return Status::Fault("person record " + ref_hex + " was erased at seq " +
-                           std::to_string(owner.erased_seq) + " but is still stored");
+      return Status::VerificationFailed("person record " + ref_hex + " was erased at seq " +
+                                        std::to_string(owner.erased_seq) + " but is still stored");
     }
     return Status::Ok();
   }));
@@ -348,16 +351,17 @@ Status CompareProjections(const Ledger& ledger, StateStore& state) {
   state.ForEachRow([&](std::string_view key, std::string_view value) {
     if (!result.ok()) return;
     if (!stored->Valid() || stored->key() > key) {
-      result = Status::Fault("projection row " + std::string(key) + " is missing");
+      result = Status::VerificationFailed("projection row " + std::string(key) + " is missing");
       return;
     }
     if (stored->key() < key) {
-      result = Status::Fault("projection row " + std::string(stored->key()) +
-                             " is not produced by replay");
+      result = Status::VerificationFailed("projection row " + std::string(stored->key()) +
+                                          " is not produced by replay");
       return;
     }
     if (stored->value() != value) {
-      result = Status::Fault("projection row " + std::string(key) + " differs from replay");
+      result =
+          Status::VerificationFailed("projection row " + std::string(key) + " differs from replay");
       return;
     }
     stored->Next();
@@ -366,8 +370,8 @@ Status CompareProjections(const Ledger& ledger, StateStore& state) {
   VLEDGER_TRY(stored->status());
   VLEDGER_TRY(result);
   if (stored->Valid()) {
-    return Status::Fault("projection row " + std::string(stored->key()) +
-                         " is not produced by replay");
+    return Status::VerificationFailed("projection row " + std::string(stored->key()) +
+                                      " is not produced by replay");
   }
   return Status::Ok();
 }
@@ -385,7 +389,7 @@ Status ScanIndex(const Ledger& ledger, std::string_view prefix,
   Status result;
   Status scan = ledger.ScanState(prefix, [&](std::string_view key, std::string_view value) {
     if (key.size() < prefix.size() + 10 || key[key.size() - 9] != '/') {
-      result = Status::Fault("index row " + Hex(key) + " is malformed");
+      result = Status::VerificationFailed("index row " + Hex(key) + " is malformed");
       return false;
     }
     std::string_view id = key.substr(prefix.size(), key.size() - prefix.size() - 9);
@@ -418,15 +422,16 @@ Status CheckIndexRows(const Ledger& ledger, StateStore& state) {
       [](std::string_view key, std::string_view value) -> Status {
         auto seqs = DecodeHistoryChunk(value);
         if (!seqs || seqs->front() != GetU64be(key.substr(key.size() - 8))) {
-          return Status::Fault("history row " + std::string(key.substr(0, key.size() - 9)) +
-                               " is malformed");
+          return Status::VerificationFailed(
+              "history row " + std::string(key.substr(0, key.size() - 9)) + " is malformed");
         }
         return Status::Ok();
       },
       [&](const std::string& id, uint64_t rows, const Hash& chain) -> Status {
         const ResidentState* r = FindResident(state, id);
         if (r == nullptr || r->hist_chunks != rows || r->hist_chain != chain) {
-          return Status::Fault("history rows of resident " + id + " differ from replay");
+          return Status::VerificationFailed("history rows of resident " + id +
+                                            " differ from replay");
         }
         owners++;
         return Status::Ok();
@@ -434,7 +439,8 @@ Status CheckIndexRows(const Ledger& ledger, StateStore& state) {
   uint64_t expected = 0;
   state.table<ResidentState>().ForEachUnordered(
       [&](std::string_view, const ResidentState& r) { expected += r.hist_chunks > 0; });
-  if (owners != expected) return Status::Fault("history rows are missing (run `vledger rebuild`)");
+  if (owners != expected)
+    return Status::VerificationFailed("history rows are missing (run `vledger rebuild`)");
 
   owners = 0;
   VLEDGER_TRY(ScanIndex(
@@ -442,15 +448,16 @@ Status CheckIndexRows(const Ledger& ledger, StateStore& state) {
       [](std::string_view key, std::string_view value) -> Status {
         auto m = DecodeMovement(value);
         if (!m || m->seq != GetU64be(key.substr(key.size() - 8))) {
-          return Status::Fault("fund movement row " +
-                               std::string(key.substr(0, key.size() - 9)) + " is malformed");
+          return Status::VerificationFailed(
+              "fund movement row " + std::string(key.substr(0, key.size() - 9)) + " is malformed");
         }
         return Status::Ok();
       },
       [&](const std::string& code, uint64_t rows, const Hash& chain) -> Status {
         const FundState* f = FindFund(state, code);
         if (f == nullptr || f->movements != rows || f->movement_chain != chain) {
-          return Status::Fault("fund movement rows of fund " + code + " differ from replay");
+          return Status::VerificationFailed("fund movement rows of fund " + code +
+                                            " differ from replay");
         }
         owners++;
         return Status::Ok();
@@ -459,7 +466,7 @@ Status CheckIndexRows(const Ledger& ledger, StateStore& state) {
   state.table<FundState>().ForEachUnordered(
       [&](std::string_view, const FundState& f) { expected += f.movements > 0; });
   if (owners != expected) {
-    return Status::Fault("fund movement rows are missing (run `vledger rebuild`)");
+    return Status::VerificationFailed("fund movement rows are missing (run `vledger rebuild`)");
   }
   return Status::Ok();
 }
@@ -472,15 +479,17 @@ Status CheckStoredNodes(const Ledger& ledger, const ChainHasher& v) {
   int level_seen = -1;
   VLEDGER_TRY(ledger.ScanMerkleNodes([&](int level, uint64_t index, const Hash& hash) -> Status {
     if (level < kStoredMerkleLevelMin || level >= kMerkleLevelsMax) {
-      return Status::Fault("the stored Merkle tree has a node at level " + std::to_string(level));
+      return Status::VerificationFailed("the stored Merkle tree has a node at level " +
+                                        std::to_string(level));
     }
     if (level != level_seen) {
       level_seen = level;
       next_index = 0;
     }
     if (index != next_index++) {
-      return Status::Fault("the stored Merkle tree misses node " + std::to_string(level) + "/" +
-                           std::to_string(next_index - 1));
+      return Status::VerificationFailed("the stored Merkle tree misses node " +
+                                        std::to_string(level) + "/" +
+                                        std::to_string(next_index - 1));
     }
     stored[level].chain = ChainHistory(stored[level].chain, AsView(hash));
     stored[level].nodes++;
@@ -489,8 +498,8 @@ Status CheckStoredNodes(const Ledger& ledger, const ChainHasher& v) {
   for (int level = kStoredMerkleLevelMin; level < kMerkleLevelsMax; level++) {
     const auto& want = v.node_chains()[level];
     if (stored[level].nodes != want.nodes || stored[level].chain != want.chain) {
-      return Status::Fault("the stored Merkle tree does not match the log at level " +
-                           std::to_string(level));
+      return Status::VerificationFailed("the stored Merkle tree does not match the log at level " +
+                                        std::to_string(level));
     }
   }
   return Status::Ok();
@@ -827,7 +836,7 @@ Status ScanDecoded(const Ledger& ledger, uint64_t from, uint64_t to,
     DecodedBatch batch;
     Status scan = ledger.ScanEvents(from, to, [&](const StoredEvent& e) -> Status {
       auto event = DecodeEvent(e.canonical);
-      if (!event.ok()) return event.status().WithPrefix("seq " + std::to_string(e.seq));
+      if (!event.ok()) return event.status().WithSeq(e.seq);
       batch.events.emplace_back(e.seq, std::move(event).value());
       if (batch.events.size() >= kLogBatchEvents) {
         if (!batches.Push(std::move(batch))) return Status::Internal("stopped");
@@ -860,8 +869,8 @@ Status ReplayRange(const Ledger& ledger, uint64_t from, uint64_t to, StateStore&
     Status applied = ApplyEvent(state, seq, event);
     if (!applied.ok()) {
       if (applied.is_storage_fault()) return applied;
-      return Status::Fault("seq " + std::to_string(seq) + " does not replay: " +
-                           applied.message() + " (run `vledger verify`)");
+      return Status::VerificationFailed("seq " + std::to_string(seq) + " does not replay: " +
+                                        applied.message() + " (run `vledger verify`)");
     }
     return Status::Ok();
   });
@@ -895,8 +904,8 @@ Result<std::unique_ptr<StateStore>> StoredState(const Ledger& ledger) {
 
 Result<std::unique_ptr<StateStore>> StateAt(const Ledger& ledger, uint64_t seq) {
   if (seq >= ledger.size()) {
-    return Status::Rejected("--at: seq " + std::to_string(seq) + " is past the log (size " +
-                            std::to_string(ledger.size()) + ")");
+    return Status::InvalidInput("--at", "seq " + std::to_string(seq) + " is past the log (size " +
+                                            std::to_string(ledger.size()) + ")");
   }
   if (seq + 1 == ledger.size()) return StoredState(ledger);
   auto state = std::make_unique<StateStore>(nullptr, LedgerEvents(ledger));

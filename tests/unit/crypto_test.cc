@@ -566,7 +566,7 @@ TEST(Pem, SavePemRefusesToOverwritePrivateKey) {
   PrivateKey second = NewKey();
   ASSERT_TRUE(first.SavePem(dir.File("k"), "").ok());
   Status st = second.SavePem(dir.File("k"), "");
-  EXPECT_EQ(st.code(), Code::kInvalidInput);
+  EXPECT_EQ(st.code(), Code::kAlreadyExists);
   EXPECT_EQ(ReadFile(dir.File("k")), first.ToPem());
 }
 
@@ -575,7 +575,7 @@ TEST(Pem, SavePemRefusesToOverwritePublicKeyAndWritesNothing) {
   WriteFile(dir.File("k.pub"), "existing", 0644);
   PrivateKey key = NewKey();
   Status st = key.SavePem(dir.File("k"), dir.File("k.pub"));
-  EXPECT_EQ(st.code(), Code::kInvalidInput);
+  EXPECT_EQ(st.code(), Code::kAlreadyExists);
   EXPECT_FALSE(fs::exists(dir.File("k")));
   EXPECT_EQ(ReadFile(dir.File("k.pub")), "existing");
 }

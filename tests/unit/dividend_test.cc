@@ -80,8 +80,9 @@ TEST(AllocateDividend, TableOfEdgeCases) {
 }
 
 TEST(AllocateDividend, RejectsWithoutPositivePoints) {
-  EXPECT_EQ(AllocateDividend(100, {}).status().code(), Code::kInvalidInput);
-  EXPECT_EQ(AllocateDividend(100, {{"R1", 0}, {"R2", -3}}).status().code(), Code::kInvalidInput);
+  EXPECT_EQ(AllocateDividend(100, {}).status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(AllocateDividend(100, {{"R1", 0}, {"R2", -3}}).status().code(),
+            Code::kFailedPrecondition);
 }
 
 TEST(AllocateDividend, RejectsNonPositiveTotal) {

@@ -94,11 +94,11 @@ TEST(PersonRecord, MalformedRowIsUnavailableNamingTheRef) {
   const std::string ref(32, '\x07');
   auto too_short = PersonRecord::DecodeRow(ref, "short");
   ASSERT_FALSE(too_short.ok());
-  EXPECT_EQ(too_short.status().code(), Code::kUnavailable);
+  EXPECT_EQ(too_short.status().code(), Code::kCorruption);
   EXPECT_NE(too_short.status().message().find(Hex(ref)), std::string::npos);
   auto garbage = PersonRecord::DecodeRow(ref, std::string(16, 's') + "not a person");
   ASSERT_FALSE(garbage.ok());
-  EXPECT_EQ(garbage.status().code(), Code::kUnavailable);
+  EXPECT_EQ(garbage.status().code(), Code::kCorruption);
   EXPECT_NE(garbage.status().message().find(Hex(ref)), std::string::npos);
 }
 

@@ -10,7 +10,7 @@
 // buffered file descriptor, the reader holds one message at a time, so
 // neither ever holds the log. Cap'n Proto stays inside archive.cc; callers
 // see the plain structs below. Readers are strict (this is evidence that
-// arrives from outside): any malformation is Status::Fault.
+// arrives from outside): any malformation is VerificationFailed.
 #pragma once
 
 #include <cstdint>
@@ -74,13 +74,13 @@ using ArchiveEntry =
 class ArchiveWriter {
  public:
   // Creates "<path>.tmp" with permission bits `mode` (a full archive holds
-  // personal data: 0600). Rejected when it cannot be created.
+  // personal data: 0600). InvalidInput when it cannot be created.
   static Result<ArchiveWriter> Create(const std::string& path, int mode);
   ArchiveWriter(ArchiveWriter&&) noexcept;
   ArchiveWriter& operator=(ArchiveWriter&&) noexcept;
   ~ArchiveWriter();
 
-  // Appends one entry. A write error is Rejected naming the file (the
+  // Appends one entry. A write error is InvalidInput naming the file (the
   // target cannot take the archive; nothing will be left behind).
   Status Write(const ArchiveEntry& entry);
   // Flushes, syncs and renames into place. The writer is spent after.
@@ -98,13 +98,13 @@ class ArchiveWriter {
 // that an earlier Next() reported (for looking an earlier event up again).
 class ArchiveReader {
  public:
-  // Rejected when the file cannot be opened.
+  // InvalidInput when the file cannot be opened.
   static Result<ArchiveReader> Open(const std::string& path);
   ArchiveReader(ArchiveReader&&) noexcept;
   ArchiveReader& operator=(ArchiveReader&&) noexcept;
   ~ArchiveReader();
 
-  // The next entry, or nullopt at a clean end of file. Fault naming the byte
+  // The next entry, or nullopt at a clean end of file. VerificationFailed naming the byte
   // offset for a truncated or malformed message, or an entry whose union
   // member this version does not know.
   Result<std::optional<ArchiveEntry>> Next();

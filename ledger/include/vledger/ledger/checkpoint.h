@@ -9,7 +9,7 @@
 //                a blank line, then the checkpoint verbatim.
 //   consistency  an RFC 9162 consistency proof, one base64 hash per line.
 //
-// Parsers are strict: any malformation is Status::Fault, since these texts
+// Parsers are strict: any malformation is VerificationFailed, since these texts
 // arrive from outside and are evidence.
 #pragma once
 
@@ -67,18 +67,18 @@ std::string SignCheckpoint(const Checkpoint& checkpoint, const PrivateKey& key);
 // Parses a checkpoint note without checking any signature: well-formed
 // signed note (UTF-8, no control characters, at least one well-formed
 // signature line) with exactly the three body lines (extension lines are
-// refused: vledger never writes them). Fault on any malformation.
+// refused: vledger never writes them). VerificationFailed on any malformation.
 Result<Checkpoint> ParseCheckpoint(std::string_view note_text);
 
 // Parses and checks the note: signature lines from other keys (witnesses,
 // rotated keys) are ignored, but at least one must be by `key` under the
-// origin as key name, and every such line must verify. Fault saying which
+// origin as key name, and every such line must verify. VerificationFailed saying which
 // failed: "malformed", "no signature by key", or "bad signature". On success
 // fills `out` (when not null).
 Status VerifyCheckpoint(std::string_view note_text, const PublicKey& key, Checkpoint* out);
 
 // Who signed a note: the key name and key ID of each signature line, in
-// order (nothing verified). Fault when the note is malformed.
+// order (nothing verified). VerificationFailed when the note is malformed.
 struct NoteSigner {
   std::string name;
   uint32_t key_id = 0;
@@ -101,13 +101,13 @@ std::string FormatTlogProof(const TlogProof& proof);
 
 // Strict: every line in its canonical form, at most kInclusionPathHashesMax
 // hashes, at most kTlogProofBytesMax bytes, and a checkpoint that
-// ParseCheckpoint accepts. Does not verify anything; Fault on malformation.
+// ParseCheckpoint accepts. Does not verify anything; VerificationFailed on malformation.
 Result<TlogProof> ParseTlogProof(std::string_view text);
 
 // One base64 hash per line, each ending in '\n' ("" for an empty proof).
 std::string FormatConsistencyProof(const std::vector<Hash>& proof);
 // Strict inverse of FormatConsistencyProof, at most
-// kConsistencyProofHashesMax hashes. Fault on malformation.
+// kConsistencyProofHashesMax hashes. VerificationFailed on malformation.
 Result<std::vector<Hash>> ParseConsistencyProof(std::string_view text);
 
 }  // namespace vledger

@@ -14,7 +14,7 @@ namespace vledger {
 // C(e): deterministic; equal events give equal bytes.
 std::string EncodeEvent(const Event& event);
 
-// Decodes stored bytes. Fault when the bytes are not a well-formed Event in
+// Decodes stored bytes. VerificationFailed when the bytes are not a well-formed Event in
 // canonical form (so a stored event is exactly the bytes that were hashed).
 Result<Event> DecodeEvent(std::string_view canonical);
 

@@ -41,11 +41,11 @@ using NodeReader = std::function<Result<Hash>(int level, uint64_t index)>;
 Result<Hash> MerkleRoot(uint64_t size, const NodeReader& read);
 
 // RFC 9162 2.1.3.1 PATH(index, D[0:size]): the audit path of leaf `index`,
-// from the leaf's sibling up to the root's child. Rejected if index >= size.
+// from the leaf's sibling up to the root's child. InvalidInput if index >= size.
 Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size, const NodeReader& read);
 
 // RFC 9162 2.1.4.1 PROOF(old_size, D[0:new_size]). Empty when old_size is 0
-// or equals new_size; Rejected if old_size > new_size.
+// or equals new_size; InvalidInput if old_size > new_size.
 Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size,
                                            const NodeReader& read);
 
@@ -97,7 +97,7 @@ class StreamingMerkleRoot {
 // the new nodes to store.
 class MerkleAppender {
  public:
-  // Rejected for a size of 2^64 - 1, which has no room to grow.
+  // FailedPrecondition for a size of 2^64 - 1, which has no room to grow.
   static Result<MerkleAppender> Load(uint64_t size, const NodeReader& read);
 
   // Appends leaf H(0x00 || record_hash) and adds to `out` the nodes it

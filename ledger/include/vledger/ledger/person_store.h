@@ -33,7 +33,7 @@ struct PersonRecord {
 
   // salt || C(person): the stored value.
   std::string EncodeRow() const;
-  // The record stored under `ref` as `row`. Unavailable, naming the ref,
+  // The record stored under `ref` as `row`. Corruption, naming the ref,
   // when the row is shorter than a salt or C(Person) does not decode. The
   // commitment is not checked here (compare ref()).
   static Result<PersonRecord> DecodeRow(std::string_view ref, std::string_view row);

@@ -35,7 +35,7 @@ struct RequestRecord {
 // The key of request id `id` in the `requests` column family.
 std::string RequestKey(std::string_view id);
 std::string EncodeRequestRecord(const RequestRecord& record);
-// Unavailable ("the record of request id "ID" is damaged") when `row` is
+// Corruption ("the record of request id "ID" is damaged") when `row` is
 // not a request record.
 Result<RequestRecord> DecodeRequestRecord(std::string_view id, std::string_view row);
 

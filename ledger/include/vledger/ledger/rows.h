@@ -8,10 +8,13 @@
 // A row that cannot be read (a damaged table block, an I/O error) must
 // never read as a row that is not there: the handler would go on to
 // answer "unknown resident" or find its own rows inconsistent. A RowSource
-// throws RowReadError instead, from the one read that failed. Nothing has
-// been written then (writes wait for the commit), and the error comes back
-// as its Status (exit 4) where projections are run: ApplyEvent returns it,
-// and the CLI's command dispatcher returns it for a query. Replay (no
+// throws RowReadError instead, from the one read that failed; so do the
+// projections' row decoders for a row that does not decode (Corruption
+// naming the row). Nothing has been written then (writes wait for the
+// commit), and the error comes back as its Status (exit 4) where
+// projections are run: ApplyEvent returns it, a query's entry point
+// returns it through CatchRowReadError, and the CLI's command dispatcher
+// catches what a query still run in cli/ lets through. Replay (no
 // RowSource) never throws it.
 #pragma once
 
@@ -45,8 +48,8 @@ class RowSource {
   virtual void ScanRows(std::string_view prefix, const ScanFn& fn) = 0;
 };
 
-// A stored row that cannot be read: its Status is Unavailable and names
-// the damage (see above).
+// A stored row that cannot be read: its Status is a storage error
+// (Corruption, Io or Unavailable) and names the damage (see above).
 class RowReadError {
  public:
   explicit RowReadError(Status status) : status_(std::move(status)) {}
@@ -55,6 +58,19 @@ class RowReadError {
  private:
   Status status_;
 };
+
+// Runs `reads` (queries over the projection state, WriteTxn::HashOf) and
+// returns their Status, or the Status of the stored row they could not
+// read (RowReadError). An entry point of a front end that reads the
+// projections runs its reads through this, so that no RowReadError leaves
+// it (docs/ARCHITECTURE.md, "Errors").
+inline Status CatchRowReadError(const std::function<Status()>& reads) {
+  try {
+    return reads();
+  } catch (const RowReadError& e) {
+    return e.status();
+  }
+}
 
 // An earlier event of the log, decoded (for reversals and reviews).
 using EventSource = std::function<Result<Event>(uint64_t seq)>;

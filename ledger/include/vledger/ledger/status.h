@@ -150,10 +150,13 @@ class [[nodiscard]] Status {
     return line + detail_;
   }
 
-  // A copy whose detail is "<prefix>: <detail>".
+  // A copy whose detail is "<prefix>: <detail>". A field at fault moves
+  // into the detail after the prefix, so that message() still reads
+  // "<prefix>: <field>: <detail>".
   Status WithPrefix(const std::string& prefix) const {
     Status s = *this;
-    s.detail_ = prefix + ": " + detail_;
+    s.detail_ = prefix + ": " + (field_.empty() ? "" : field_ + ": ") + detail_;
+    s.field_.clear();
     return s;
   }
 

@@ -76,8 +76,8 @@ class Ledger {
 
   // Creates an empty ledger folder (absent or empty DIR) and opens it as writer.
   static Result<std::unique_ptr<Ledger>> Create(const std::string& dir);
-  // Opens an existing ledger. Unavailable (exit 4) when missing, locked by
-  // another writer, or damaged.
+  // Opens an existing ledger. Unavailable when missing or locked by another
+  // writer, Corruption when damaged, Io when a file cannot be read.
   static Result<std::unique_ptr<Ledger>> Open(const std::string& dir, const OpenOptions& options);
   ~Ledger();
   Ledger(const Ledger&) = delete;
@@ -129,13 +129,13 @@ class Ledger {
     virtual std::string_view key() const = 0;
     virtual std::string_view value() const = 0;
     virtual void Next() = 0;
-    // Unavailable after a storage error (Valid() is then false).
+    // A storage error after a failed read (Valid() is then false).
     virtual Status status() const = 0;
   };
   std::unique_ptr<StateCursor> NewStateCursor() const;
 
   // The person record stored under `person_ref`, nullopt when there is
-  // none. Unavailable, naming the ref, when the stored row is malformed
+  // none. Corruption, naming the ref, when the stored row is malformed
   // (PersonRecord::DecodeRow). Whether the record matches its ref is the
   // caller's check (record.ref() == person_ref).
   Result<std::optional<PersonRecord>> LoadPerson(std::string_view person_ref) const;
@@ -195,7 +195,6 @@ class Ledger {
   // (unlogged); FinishProjections makes them durable and then sets
   // proj_size. A ledger left at proj_size 0 is rebuilt by CatchUp.
   Status ClearProjections();
-  using PutRowFn = std::function<void(std::string_view key, std::string_view value)>;
   Status PutProjectionRows(const std::vector<std::pair<std::string, std::string>>& rows);
   Status FinishProjections(uint64_t proj_size);
 
@@ -217,14 +216,14 @@ class Ledger {
 
   // Writes a copy of this ledger as it stands (the last whole commit: log,
   // indexes, projections, person store, checkpoints) as a new ledger folder
-  // `dir` (absent or empty; Rejected otherwise). The copy is logical — every
+  // `dir` (absent or empty; AlreadyExists otherwise). The copy is logical — every
   // row read through this instance and written to fresh table files — so a
   // reader can take it beside a live writer without the writer lock, and a
-  // damaged source is Unavailable rather than copied. A failed backup leaves
+  // damaged source is a storage error rather than copied. A failed backup leaves
   // nothing behind. Returns the number of rows copied.
   Result<uint64_t> Backup(const std::string& dir) const;
   // Copies the ledger folder `backup_dir` (as Backup wrote it) into a new
-  // ledger folder `ledger_dir`, which must not exist (Rejected). Verifying
+  // ledger folder `ledger_dir`, which must not exist (AlreadyExists). Verifying
   // the result is the caller's job; a failed copy leaves nothing behind.
   static Result<uint64_t> Restore(const std::string& backup_dir, const std::string& ledger_dir);
 
@@ -248,16 +247,15 @@ class WriteTxn final {
   void PutRow(const std::string& key, const std::optional<std::string>& value);
   // A request row (request ids, import progress) to write with the next commit.
   void PutRequestRow(const std::string& key, const std::string& value);
-  // Reads here (GetRequestRow, GetPerson, HashOf, and LoadPerson and
-  // LoadImport through them) throw RowReadError (rows.h) when the stored row
-  // cannot be read.
-  std::optional<std::string> GetRequestRow(std::string_view key);
+  // The request row under `key`, pending or stored; nullopt when there is
+  // none. A stored row that cannot be read is its storage error.
+  Result<std::optional<std::string>> GetRequestRow(std::string_view key);
   // An event, pending or stored.
   Result<Event> ReadEvent(uint64_t seq);
 
   // The request record of request id `id` (request_store.h), pending or
-  // stored; nullopt when the id is unused. Unavailable when the stored row
-  // cannot be read or is damaged. A record written before records kept
+  // stored; nullopt when the id is unused. A storage error when the stored
+  // row cannot be read, Corruption when it is damaged. A record written before records kept
   // their key comes with an empty key_id.
   Result<std::optional<RequestRecord>> LoadRequest(std::string_view id);
   // Stores `record` under request id `id` with the next commit.
@@ -273,14 +271,14 @@ class WriteTxn final {
   // Person records go with the commit of the next event added (the one
   // that references them).
   // The record under `ref`, pending or stored; nullopt when there is none
-  // (or it is deleted in this transaction). Unavailable, naming the ref,
+  // (or it is deleted in this transaction). Corruption, naming the ref,
   // when the stored row is malformed.
   Result<std::optional<PersonRecord>> LoadPerson(std::string_view ref);
   // Stages `record` under its ref, which it returns.
   std::string PutPerson(const PersonRecord& record);
   void DeletePerson(std::string_view ref);
   // Raw rows (personRef, salt || C(Person)): for tests.
-  std::optional<std::string> GetPerson(std::string_view ref);
+  Result<std::optional<std::string>> GetPerson(std::string_view ref);
   void PutPerson(std::string_view ref, std::string_view value);
 
   // Seq the next added event will get.
@@ -290,7 +288,9 @@ class WriteTxn final {
   // Adds an event (already encoded, and `decoded` as it was encoded) to
   // the pending commit; returns its seq.
   uint64_t AddEvent(std::string canonical, Event decoded);
-  // h of a pending or stored event.
+  // h of a pending or stored event. Throws RowReadError (rows.h) when the
+  // stored hash of an older event cannot be read; the hashes of the
+  // events of this transaction are in memory.
   Hash HashOf(uint64_t seq);
 
   // Signs and writes the first `events` pending events (0: all of them)
@@ -298,23 +298,20 @@ class WriteTxn final {
   // events; later events stay pending. With `projections`, the staged rows
   // bring the projections up to the end of this commit (proj_size moves
   // with it: the rows must hold every change since proj_size); without,
-  // they stay where they were. The first storage error
-  // (from any read or the write) is returned as Unavailable; a commit past
-  // kCommitEventsMax events or with an event past kEventBytesMax bytes is
-  // Rejected, writing nothing.
+  // they stay where they were. A storage error (reading the Merkle tree and
+  // the last record hashes this commit extends, or the write) is returned
+  // as Corruption or Io; a commit past kCommitEventsMax events or with an
+  // event past kEventBytesMax bytes is InvalidInput, writing nothing.
   Result<CommitRecord> Commit(const PrivateKey& signer, uint64_t events = 0,
                               bool projections = true);
   // Seals the pending events as `commit`, a commit signed elsewhere (one
   // read from an archive, whose signature the caller has checked): it must
-  // cover exactly the pending events, all by its key (Fault otherwise).
+  // cover exactly the pending events, all by its key (VerificationFailed
+  // otherwise).
   // Projections are left as they were (the caller rebuilds them).
   Result<CommitRecord> CommitSigned(CommitRecord commit);
   // Forgets everything pending.
   void Abort();
-
-  // The storage error met when the transaction began (the Merkle tree or
-  // the last hashes unreadable) or staging a row, if any; Commit returns it.
-  const Status& io_status() const;
 
  private:
   friend class Ledger;

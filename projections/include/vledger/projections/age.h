@@ -49,17 +49,17 @@ inline bool KnownAdultOn(const AgeFacts& facts, std::string_view date) {
   return AgeOn(facts, date) == AgeClass::kAdult;
 }
 
-// Rejected, naming --minor or --adult, when a declaration contradicts the
+// InvalidInput, naming --minor or --adult, when a declaration contradicts the
 // birth data on `date`.
 Status CheckAgeDeclaration(const AgeFacts& facts, std::string_view date);
 
 // A birth year given on `date`: kBirthYearMin up to the year of `date`.
-// Rejected naming `field`.
+// InvalidInput naming `field`.
 Status CheckBirthYear(std::string_view field, int year, std::string_view date);
 
 // The birth date of an 18-character PRC ID-card number (GB 11643): digits
 // 7-14 are the birth date YYYYMMDD, a calendar date from 1900 up to `date`;
-// the 18th character is the check digit (0-9 or X, x taken as X). Rejected
+// the 18th character is the check digit (0-9 or X, x taken as X). InvalidInput
 // naming `field`, never quoting the number.
 Result<std::string> IdCardBirthDate(std::string_view field, std::string_view id_card,
                                     std::string_view date);

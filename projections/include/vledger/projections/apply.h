@@ -18,9 +18,15 @@ namespace vledger {
 
 // Checks that `event`, placed at `seq`, is authorized (its key registered,
 // unrevoked, of a role that may write it, in scope) and valid against
-// `state`, then applies it. On a non-ok Status (Rejected, naming the field)
-// the caller must discard `state`'s pending writes: handlers validate before
-// they write, but a multi-event command may have applied earlier events.
+// `state`, then applies it. A refusal says what is wrong with the event:
+// PermissionDenied (key not registered, revoked, role, village scope),
+// NotFound (an unknown resident, rule, fund ...), AlreadyExists,
+// FailedPrecondition (not enough points or money, retired, already paid
+// ...) or InvalidInput, with the schema field at fault in field() ("rule",
+// "points", "to" ...). A stored row that cannot be read is its storage
+// error (rows.h). On a non-ok Status the caller must discard `state`'s
+// pending writes: handlers validate before they write, but a multi-event
+// command may have applied earlier events.
 Status ApplyEvent(StateStore& state, uint64_t seq, const Event& event);
 
 }  // namespace vledger

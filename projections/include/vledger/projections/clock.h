@@ -18,7 +18,7 @@ namespace vledger {
 // genesis (event 0); Unavailable when the ledger has none.
 Result<bool> HasTestClock(const Ledger& ledger);
 
-// Rejected when `now_ms` is behind the recordedAt of the ledger's last
+// FailedPrecondition when `now_ms` is behind the recordedAt of the ledger's last
 // event (equal is fine), naming that event and both times.
 Status CheckClockNotBehind(const Ledger& ledger, int64_t now_ms);
 

@@ -24,7 +24,7 @@ inline constexpr size_t kCsvRowsMax = 10'000'000;
 // often valid UTF-8 by accident). A file with both a non-ASCII UTF-8 line
 // and a line that is not UTF-8 is rejected as mixed, naming one of each.
 // A UTF-8 BOM means UTF-8; so does a file that is valid UTF-8 throughout
-// with a line of Chinese in UTF-8. Rejected naming the line that fails.
+// with a line of Chinese in UTF-8. InvalidInput naming the line that fails.
 Result<std::string> DecodeCsvText(std::string_view bytes, std::string_view encoding);
 
 struct CsvRecord {
@@ -37,7 +37,7 @@ struct CsvTable {
   std::vector<CsvRecord> rows;
 };
 
-// Parses UTF-8 CSV text. Rejected with "line N: …" on an unterminated
+// Parses UTF-8 CSV text. InvalidInput with "line N: …" on an unterminated
 // quote, a stray quote, a record wider than the header, or a bound passed.
 Result<CsvTable> ParseCsv(std::string_view text);
 

@@ -27,7 +27,8 @@ struct DividendShare {
 // period; any order, ids distinct). Residents with zero or negative points
 // are left out. Returns one share per resident with positive points, in id
 // byte order, including 0-fen shares (callers neither pay nor list those).
-// Rejected when total_fen <= 0 or no resident has positive points (P = 0).
+// InvalidInput when total_fen <= 0, FailedPrecondition when no resident has
+// positive points (P = 0).
 Result<std::vector<DividendShare>> AllocateDividend(
     int64_t total_fen, const std::vector<std::pair<std::string, int64_t>>& points);
 

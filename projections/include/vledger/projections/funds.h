@@ -64,11 +64,6 @@ std::optional<FundRecord> LoadFund(StateStore& state, std::string_view code);
 void StoreFund(StateStore& state, const FundRecord& fund);
 std::vector<FundRecord> ListFunds(StateStore& state);
 
-// Account names of a fund's money.
-std::string FundAccount(std::string_view fund, std::string_view purpose);  // "" = unrestricted
-std::string DonationsAccount(std::string_view fund);
-std::string PaidAccount(std::string_view fund, std::string_view beneficiary);
-
 // Balance of a purpose ("" = unrestricted money) and of the whole fund.
 int64_t PurposeBalance(StateStore& state, std::string_view fund, std::string_view purpose);
 int64_t FundTotal(StateStore& state, std::string_view fund);

@@ -16,7 +16,7 @@ namespace vledger {
 // Most yuan digits before the point that can possibly fit in int64 fen.
 inline constexpr size_t kYuanIntegerDigitsMax = 17;
 
-// Parses yuan ("500", "500.5", "500.50") into fen. Rejected, naming
+// Parses yuan ("500", "500.5", "500.50") into fen. InvalidInput, naming
 // `field`, for anything else: "1.234", "-5", "1e3", "5,000", "0", "+5",
 // " 5", "05", "5.", ".5" and amounts above 2^63-1 fen.
 Result<int64_t> ParseYuan(std::string_view field, std::string_view text);

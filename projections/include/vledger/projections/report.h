@@ -40,12 +40,12 @@ struct ReportArgs {
   uint64_t size = 0;              // the log prefix: events 0..size-1
 };
 
-// Checks kind, format, lang, village id and period. Rejected naming the flag.
+// Checks kind, format, lang, village id and period. InvalidInput naming the flag.
 Status CheckReportArgs(const ReportArgs& args);
 
 // "vledger-report village=V period=P kind=K format=F lang=L size=N".
 std::string FooterLine(const ReportArgs& args);
-// Finds the last footer line in a report's bytes; Fault when there is none.
+// Finds the last footer line in a report's bytes; VerificationFailed when there is none.
 Result<ReportArgs> ParseFooter(std::string_view report);
 
 // A person record beside the chain, by personRef; nullopt once erased.
@@ -145,7 +145,7 @@ struct ReportData {
 };
 
 // Gathers a report from `state`, the rows of the log prefix args.size.
-// Rejected when the village is unknown at that size.
+// NotFound (field "--village") when the village is unknown at that size.
 Result<ReportData> BuildReport(StateStore& state, const PersonLookup& persons,
                                const ReportArgs& args, std::string checkpoint);
 

@@ -288,7 +288,7 @@ class StateStore {
 Result<std::unique_ptr<StateStore>> StoredState(const Ledger& ledger);
 // The projection state just after event `seq` was applied. At the last
 // event that is the stored projections (which `verify` proves equal to a
-// replay); earlier, the log prefix 0..seq replayed into memory. Rejected
+// replay); earlier, the log prefix 0..seq replayed into memory. InvalidInput
 // when seq is past the log.
 Result<std::unique_ptr<StateStore>> StateAt(const Ledger& ledger, uint64_t seq);
 

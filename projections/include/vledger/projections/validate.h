@@ -1,4 +1,4 @@
-// Validation of user-given values (SPEC section 3). Each returns Rejected
+// Validation of user-given values (SPEC section 3). Each returns InvalidInput
 // naming `field` when the value is malformed.
 #pragma once
 

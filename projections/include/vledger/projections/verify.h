@@ -33,7 +33,7 @@ struct VerifyOutcome {
 
 // The integrity half of verification: event seqs without gaps, every
 // record hash recomputed (and compared with the stored one), the Merkle
-// tree. Each call returns Fault naming the problem; it is then spent.
+// tree. Each call returns VerificationFailed naming the problem; it is then spent.
 class ChainHasher {
  public:
   // The next event; its record hash goes to *hash.
@@ -50,7 +50,7 @@ class ChainHasher {
     Hash chain{};
   };
   const std::array<NodeChain, kMerkleLevelsMax>& node_chains() const { return node_chains_; }
-  // The seq the last Fault belongs to.
+  // The seq the last VerificationFailed belongs to.
   std::optional<uint64_t> fault_seq() const { return fault_seq_; }
 
  private:
@@ -68,7 +68,7 @@ class ChainHasher {
 struct SignatureCheck {
   uint64_t first = 0, last = 0;
   std::string public_key, message, signature;
-  // Fault of a signature that does not verify.
+  // VerificationFailed of a signature that does not verify.
   Status Run() const;
 };
 
@@ -91,7 +91,7 @@ class ChainReplayer {
 
   uint64_t size() const { return size_; }
   StateStore& state() { return state_; }
-  // The seq the last Fault belongs to, if any.
+  // The seq the last VerificationFailed belongs to, if any.
   std::optional<uint64_t> fault_seq() const { return fault_seq_; }
 
  private:
@@ -110,7 +110,7 @@ class ChainReplayer {
 };
 
 // Checks a stream of events and commits in log order, one after the other:
-// both halves above. Used by `verify --archive`. Each call returns Fault
+// both halves above. Used by `verify --archive`. Each call returns VerificationFailed
 // naming the problem; the verifier is then spent.
 class ChainVerifier {
  public:
@@ -128,7 +128,7 @@ class ChainVerifier {
   const Hash& head() const { return hasher_.head(); }
   Hash MerkleRoot() const { return hasher_.MerkleRoot(); }
   StateStore& state() { return replayer_.state(); }
-  // The seq a Fault belongs to, if any.
+  // The seq a VerificationFailed belongs to, if any.
   std::optional<uint64_t> fault_seq() const { return fault_seq_; }
 
  private:
@@ -137,7 +137,7 @@ class ChainVerifier {
   std::optional<uint64_t> fault_seq_;
 };
 
-// Verifies a ledger. The Result fails (Unavailable) only for storage damage;
+// Verifies a ledger. The Result fails (a storage error) only for storage damage;
 // a fault in the data is an outcome with ok == false.
 Result<VerifyOutcome> VerifyLedger(const Ledger& ledger);
 
@@ -149,7 +149,7 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger);
 // revoked before it. Every signature line under the origin's name must be
 // by such a key and verify; lines under other names (witnesses) are left
 // alone. `state` holds the key records (the stored projections or a
-// replay of the whole log). Fault "checkpoint at size N: …".
+// replay of the whole log). VerificationFailed "checkpoint at size N: …".
 Result<Checkpoint> CheckStoredCheckpoint(const Ledger& ledger, StateStore& state,
                                          const std::string& origin, uint64_t size,
                                          std::string_view text);
@@ -162,7 +162,7 @@ std::string PersonOwnerName(StateStore& state, const PersonOwner& owner,
                             std::optional<uint64_t>* seq);
 
 // Replays the first `size` events of the ledger into `state` (a replay
-// StateStore). Fault when an event does not apply.
+// StateStore). VerificationFailed when an event does not apply.
 Status Replay(const Ledger& ledger, uint64_t size, StateStore& state);
 
 // Recomputes every projection row by replaying the log and replaces the
@@ -176,7 +176,7 @@ Result<uint64_t> RebuildProjections(Ledger& ledger, size_t batch_bytes = kRebuil
 Status ScanDecoded(const Ledger& ledger, uint64_t from, uint64_t to,
                    const std::function<Status(uint64_t seq, const Event& event)>& fn);
 
-// Applies events [from, to) to `state` (live or replay). Fault when an
+// Applies events [from, to) to `state` (live or replay). VerificationFailed when an
 // event does not apply.
 Status ReplayRange(const Ledger& ledger, uint64_t from, uint64_t to, StateStore& state);
 
