@@ -53,7 +53,7 @@ bool Context::SigningKeyMayPrompt() const { return Session().SigningKeyMayPrompt
 Result<std::string> PromptPassphrase(const std::string& prompt) {
   int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (fd < 0) {
-    return Status::Rejected("no terminal to ask for the passphrase (set VLEDGER_KEY_PASSPHRASE)");
+    return Status::FailedPrecondition("no terminal to ask for the passphrase (set VLEDGER_KEY_PASSPHRASE)");
   }
   struct termios saved;
   bool restore = ::tcgetattr(fd, &saved) == 0;
@@ -72,9 +72,9 @@ Result<std::string> PromptPassphrase(const std::string& prompt) {
   if (restore) ::tcsetattr(fd, TCSAFLUSH, &saved);
   ::close(fd);
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (line.empty()) return Status::Rejected("no passphrase given");
+  if (line.empty()) return Status::InvalidInput("no passphrase given");
   if (line.size() > kPassphraseBytesMax) {
-    return Status::Rejected("passphrase longer than " + std::to_string(kPassphraseBytesMax) +
+    return Status::InvalidInput("passphrase longer than " + std::to_string(kPassphraseBytesMax) +
                             " bytes");
   }
   return line;

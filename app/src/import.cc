@@ -379,7 +379,6 @@ Result<std::vector<NewRow>> CheckRows(const ImportRequest& request, WriteTxn& tx
     builder.set_request_id(id);
     uint64_t first = txn.next_seq();
     Status st = f.kind->build(builder, RowView(f.kind->columns, f.rows[r]));
-    if (st.ok()) st = txn.io_status();
     if (!st.ok()) {
       if (!st.is_refusal() && st.code() != Code::kUsage) return st;  // storage, not the row
       f.AddBad(r, st);

@@ -130,47 +130,6 @@ std::string ColumnOf(std::string_view field, const std::vector<std::string>& hea
   return "";
 }
 
-// ---- FALLBACK (delete once every ApplyEvent Status carries its field) ----
-// Statuses of projections/src/apply_*.cc and validate.cc still say their
-// field inside the text ("rule: unknown rule …", field() empty). This
-// reads that leading "name: " (a name without spaces) from the detail,
-// and only when field() is empty.
-Status FieldFromDetail(const Status& st) {
-  const std::string& detail = st.detail();
-  size_t colon = detail.find(": ");
-  if (!st.field().empty() || colon == std::string::npos || colon == 0 || detail.find(' ') < colon) {
-    return st;
-  }
-  std::string rest = detail.substr(colon + 2);
-  Status out;
-  switch (st.code()) {
-    case Code::kInvalidInput:
-      out = Status::InvalidInput(rest);
-      break;
-    case Code::kNotFound:
-      out = Status::NotFound(rest);
-      break;
-    case Code::kAlreadyExists:
-      out = Status::AlreadyExists(rest);
-      break;
-    case Code::kConflict:
-      out = Status::Conflict(rest);
-      break;
-    case Code::kPermissionDenied:
-      out = Status::PermissionDenied(rest);
-      break;
-    case Code::kFailedPrecondition:
-      out = Status::FailedPrecondition(rest);
-      break;
-    case Code::kUsage:
-      out = Status::Usage(rest);
-      break;
-    default:
-      return st;
-  }
-  return out.WithField(std::string_view(detail).substr(0, colon));
-}
-// ---- end of FALLBACK ----
 
 }  // namespace
 
@@ -226,7 +185,7 @@ std::string ColumnList(const KindSpec& kind) {
 
 Status LocateRowError(const Status& given, uint64_t line, const std::vector<std::string>& header) {
   if (!given.is_refusal() && given.code() != Code::kUsage) return given;
-  Status st = FieldFromDetail(given);  // FALLBACK: `given` once every field is structured
+  const Status& st = given;
   std::string column = st.field().empty() ? "" : ColumnOf(st.field(), header);
   if (!column.empty()) return st.WithField(column).WithRow(line);
   // No column to name: the first one, the whole message kept.

@@ -148,7 +148,7 @@ class ReportFixture : public ::testing::Test {
 
   std::vector<Event> events_;
   StateStore state_{static_cast<RowSource*>(nullptr), [this](uint64_t seq) -> Result<Event> {
-    if (seq >= events_.size()) return Status::Rejected("no such event");
+    if (seq >= events_.size()) return Status::NotFound("no such event");
     return events_[seq];
   }};
   std::map<std::string, vledger::Person> persons_;

@@ -972,7 +972,7 @@ TEST_F(StoreTest, ScanEventsStopsOnReturnedError) {
   std::vector<uint64_t> seqs;
   Status st = ledger->ScanEvents(0, 6, [&](const StoredEvent& e) {
     seqs.push_back(e.seq);
-    if (e.seq == 3) return Status::Rejected("stop at 3");
+    if (e.seq == 3) return Status::InvalidInput("stop at 3");
     return Status::Ok();
   });
   EXPECT_EQ(st.code(), Code::kInvalidInput);

@@ -97,11 +97,6 @@ class [[nodiscard]] Status {
     return FailedPrecondition(std::move(msg)).WithField(field);
   }
 
-  // Transitional names, kept while callers move to the codes above:
-  // Rejected is invalid input, Fault a failed verification.
-  static Status Rejected(std::string msg) { return InvalidInput(std::move(msg)); }
-  static Status Fault(std::string msg) { return VerificationFailed(std::move(msg)); }
-
   Status WithField(std::string_view field) const& {
     Status s = *this;
     s.field_ = field;
