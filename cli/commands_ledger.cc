@@ -271,15 +271,19 @@ Status KeyList(Context& ctx) {
   Json keys = Json::array();
   for (const KeyRecord& k : ListKeys(*state)) {
     Json revoked = k.revoked_seq ? Json(*k.revoked_seq) : Json(nullptr);
-    keys.push_back(Json{{"keyId", k.key_id}, {"role", k.role}, {"villages", k.villages},
-                        {"label", k.label}, {"registeredSeq", k.registered_seq},
+    keys.push_back(Json{{"keyId", k.key_id},
+                        {"role", std::string(Name(k.role))},
+                        {"villages", k.villages},
+                        {"label", k.label},
+                        {"registeredSeq", k.registered_seq},
                         {"revokedSeq", revoked}});
     if (!ctx.options.json) {
       std::string scope;
       for (const auto& v : k.villages) scope += (scope.empty() ? "" : ",") + v;
-      ctx.PrintLine(k.key_id + "  " + k.role + "  " + (scope.empty() ? "*" : scope) + "  " +
-                    (k.revoked_seq ? "revoked at seq " + std::to_string(*k.revoked_seq) : "active") +
-                    "  " + k.label);
+      ctx.PrintLine(
+          k.key_id + "  " + std::string(Name(k.role)) + "  " + (scope.empty() ? "*" : scope) +
+          "  " + (k.revoked_seq ? "revoked at seq " + std::to_string(*k.revoked_seq) : "active") +
+          "  " + k.label);
     }
   }
   if (ctx.options.json) ctx.PrintJson(Json{{"keys", keys}});

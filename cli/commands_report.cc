@@ -168,7 +168,7 @@ bool KeyIsAdmin(Context& ctx, const Ledger& ledger) {
   auto state = StoredState(ledger);
   if (!state.ok()) return false;
   auto record = LoadKey(**state, key->key_id());
-  return record && !record->revoked_seq && record->role == "admin";
+  return record && !record->revoked_seq && record->role == Role::kAdmin;
 }
 
 Status PublishCommand(Context& ctx, const PublishOpts& o, const std::string& fingerprint) {

@@ -164,7 +164,7 @@ Status ApplyBody(ApplyCtx& ctx, const DisclosurePublished& b) {
                                   SeqName(ctx.seq));
   }
   VLEDGER_TRY(CheckDate("windowEnd", b.window_end));
-  VLEDGER_TRY(RequireRole(ctx, {"collector"}, village.code));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, village.code));
   if (DisclosureBySha(ctx.state, b.report_sha256)) {
     return Reject("reportSha256", "this report was already published");
   }
@@ -207,7 +207,7 @@ Status ApplyBody(ApplyCtx& ctx, const ObjectionFiled& b) {
                                   " working days after the filing date (at most " + latest + ")");
   }
   VLEDGER_ASSIGN_OR_RETURN(std::string village, ObjectionVillage(ctx, b, by));
-  VLEDGER_TRY(RequireRole(ctx, {"auditor", "collector", "reviewer"}, village));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kAuditor, Role::kCollector, Role::kReviewer}, village));
   ObjectionRecord o;
   o.seq = ctx.seq;
   o.village = village;
@@ -227,7 +227,7 @@ Status ApplyBody(ApplyCtx& ctx, const ObjectionResolved& b) {
   VLEDGER_TRY(CheckText("answer", b.answer, false));
   // Closing (销号) is the village's reviewers', auditors' or an admin's,
   // never the key's that recorded what is disputed.
-  VLEDGER_TRY(RequireRole(ctx, {"reviewer", "auditor"}, o->village));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kReviewer, Role::kAuditor}, o->village));
   VLEDGER_ASSIGN_OR_RETURN(std::string disputed_by, DisputedAuthor(ctx, *o));
   if (disputed_by == ctx.event.key_id) {
     return Reject("objection", "key " + disputed_by + " recorded what " + SeqName(b.objection) +

@@ -101,9 +101,9 @@ Status CheckCap(const ResidentState& r, const RuleRecord& rule, const PointsEntr
   int64_t magnitude = b.points < 0 ? -b.points : b.points;
   if (used + magnitude > rule.cap) {
     return Reject("cap", "rule " + rule.code + " allows at most " + Num(rule.cap) +
-                             " points per resident per " + rule.cap_period + "; resident " +
-                             Quote(b.resident) + " already has " + Num(used) + " in " + period +
-                             ", so " + Num(magnitude) + " more would exceed it");
+                             " points per resident per " + std::string(Name(rule.cap_period)) +
+                             "; resident " + Quote(b.resident) + " already has " + Num(used) +
+                             " in " + period + ", so " + Num(magnitude) + " more would exceed it");
   }
   return Status::Ok();
 }
@@ -145,8 +145,10 @@ Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
   VLEDGER_ASSIGN_OR_RETURN(const ResidentState* resident,
                            RequireResident(state, "resident", b.resident));
   const ResidentRecord& r = resident->rec;
-  VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
-  if (r.status != "active") return Reject("resident", "resident " + Quote(r.id) + " is " + r.status);
+  VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, r.village));
+  if (r.status != ResidentStatus::kActive) {
+    return Reject("resident", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
+  }
   VLEDGER_TRY(CheckHousehold(state, b, deduction, r));
   const RuleRecord* rule = nullptr;
   VLEDGER_TRY(CheckRuleAndPoints(state, b, deduction, r, &rule));
@@ -307,7 +309,7 @@ Status RequireMayWrite(ApplyCtx& ctx, const Event& target) {
   } else {
     return Status::Ok();
   }
-  return RequireRole(ctx, {"collector"}, village);
+  return RequireRole(ctx, {Role::kCollector}, village);
 }
 
 }  // namespace
@@ -340,10 +342,9 @@ Status ApplyBody(ApplyCtx& ctx, const RuleDefined& b) {
   if ((b.cap == 0) != b.cap_period.empty()) {
     return Reject("cap-period", "give both --cap and --cap-period, or neither");
   }
+  CapPeriod cap_period = CapPeriod::kMonth;
   if (b.cap > 0) {
-    if (b.cap_period != "month" && b.cap_period != "quarter" && b.cap_period != "year") {
-      return Reject("cap-period", Quote(b.cap_period) + " is not month, quarter or year");
-    }
+    VLEDGER_ASSIGN_OR_RETURN(cap_period, Parse<CapPeriod>("cap-period", b.cap_period));
     int64_t smallest = b.has_range ? std::min(std::abs(b.min), std::abs(b.max)) : std::abs(b.points);
     if (b.cap < smallest) {
       return Reject("cap", Num(b.cap) + " is below the smallest amount the rule gives (" +
@@ -364,7 +365,7 @@ Status ApplyBody(ApplyCtx& ctx, const RuleDefined& b) {
   rule.min = b.min;
   rule.max = b.max;
   rule.cap = b.cap;
-  rule.cap_period = b.cap_period;
+  rule.cap_period = cap_period;
   rule.seq = ctx.seq;
   StoreRule(ctx.state, rule);
   return Status::Ok();
@@ -393,7 +394,7 @@ Status ApplyBody(ApplyCtx& ctx, const PointsDeducted& b) { return ApplyEntry(ctx
 Status ApplyBody(ApplyCtx& ctx, const EntriesReviewed& b) {
   StateStore& state = ctx.state;
   VLEDGER_TRY(RequireVillage(state, "village", b.village).status());
-  VLEDGER_TRY(RequireRole(ctx, {"reviewer"}, b.village));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kReviewer}, b.village));
   size_t total = b.approved.size() + b.rejected.size();
   if (total == 0) return Reject("seq", "give at least one entry to approve or reject");
   if (total > kReviewSeqsMax) {
@@ -442,8 +443,10 @@ Status ApplyBody(ApplyCtx& ctx, const PointsRedeemed& b) {
   VLEDGER_ASSIGN_OR_RETURN(const ResidentState* resident,
                            RequireResident(state, "resident", b.resident));
   const ResidentRecord& r = resident->rec;
-  VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
-  if (r.status != "active") return Reject("resident", "resident " + Quote(r.id) + " is " + r.status);
+  VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, r.village));
+  if (r.status != ResidentStatus::kActive) {
+    return Reject("resident", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
+  }
   VLEDGER_TRY(CheckId("shop", b.shop));
   VLEDGER_TRY(CheckText("item", b.item, false));
   if (b.quantity < 1 || b.quantity > kRedeemQuantityMax) {
@@ -469,7 +472,7 @@ Status ApplyBody(ApplyCtx& ctx, const PointsRedeemed& b) {
 Status ApplyBody(ApplyCtx& ctx, const PointsExpired& b) {
   StateStore& state = ctx.state;
   VLEDGER_TRY(RequireVillage(state, "village", b.village).status());
-  VLEDGER_TRY(RequireRole(ctx, {"collector"}, b.village));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, b.village));
   VLEDGER_TRY(CheckDate("before", b.before));
   const std::string& today = RecordedDate(ctx);
   if (b.before > today) {

@@ -1,8 +1,9 @@
 #include "vledger/projections/funds.h"
 
-#include "vledger/projections/accounts.h"
+#include "row_vocab.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/crypto.h"
+#include "vledger/projections/accounts.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
 
@@ -41,13 +42,13 @@ std::optional<uint64_t> DecodeSeq(const std::optional<std::string>& row) {
   return Decode<uint64_t>(row, [](RecordReader& r) { return r.U64(); });
 }
 
-FundRecord DecodeFund(RecordReader& r) {
+FundRecord DecodeFund(RecordReader& r, std::string_view id) {
   FundRecord f;
   f.code = r.Str();
   f.name = r.Str();
-  f.kind = r.Str();
+  f.kind = detail::DecodeVocab<FundKind>(r.Str(), FundState::kPrefix, id);
   f.village = r.Str();
-  f.list_beneficiaries = r.Str();
+  f.list_beneficiaries = detail::DecodeVocab<BeneficiaryList>(r.Str(), FundState::kPrefix, id);
   f.seq = r.U64();
   f.next_receipt = r.U64();
   return f;
@@ -88,7 +89,11 @@ FundMovement MovementFrom(RecordReader& r) {
 
 std::string FundState::EncodeRow() const {
   RecordWriter w;
-  w.Str(rec.code).Str(rec.name).Str(rec.kind).Str(rec.village).Str(rec.list_beneficiaries);
+  w.Str(rec.code)
+      .Str(rec.name)
+      .Str(Name(rec.kind))
+      .Str(rec.village)
+      .Str(Name(rec.list_beneficiaries));
   w.U64(rec.seq).U64(rec.next_receipt);
   w.I64(donations_fen).U64(purposes_fen.size());
   for (const auto& [p, v] : purposes_fen) w.Str(p).I64(v);
@@ -96,10 +101,10 @@ std::string FundState::EncodeRow() const {
   return w.Take();
 }
 
-FundState FundState::DecodeRow(std::string_view, std::string_view row) {
+FundState FundState::DecodeRow(std::string_view id, std::string_view row) {
   RecordReader r(row);
   FundState f;
-  f.rec = DecodeFund(r);
+  f.rec = DecodeFund(r, id);
   f.donations_fen = r.I64();
   uint64_t n = r.U64();
   for (uint64_t i = 0; i < n && r.ok(); i++) {

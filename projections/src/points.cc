@@ -4,12 +4,13 @@
 
 #include <algorithm>
 
-#include "vledger/projections/apply.h"
+#include "row_vocab.h"
+#include "varint.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/ledger/crypto.h"
+#include "vledger/projections/apply.h"
 #include "vledger/projections/validate.h"
-#include "varint.h"
 
 namespace vledger {
 namespace {
@@ -126,7 +127,7 @@ std::string_view HouseholdOfIndex(const ResidentState& r, uint32_t index) {
   return r.households[index].first;
 }
 
-RuleRecord DecodeRuleRow(std::string_view row) {
+RuleRecord DecodeRuleRow(std::string_view id, std::string_view row) {
   RecordReader r(row);
   RuleRecord rule;
   rule.code = r.Str();
@@ -138,12 +139,14 @@ RuleRecord DecodeRuleRow(std::string_view row) {
   rule.min = r.I64();
   rule.max = r.I64();
   rule.cap = r.I64();
-  rule.cap_period = r.Str();
+  std::string cap_period = r.Str();
+  if (rule.cap > 0)
+    rule.cap_period = detail::DecodeVocab<CapPeriod>(cap_period, RuleRecord::kPrefix, id);
   rule.seq = r.U64();
   bool retired = r.Bool();
   uint64_t retired_seq = r.U64();
   if (retired) rule.retired_seq = retired_seq;
-  VLEDGER_ASSERT(r.ok() && r.done());
+  VLEDGER_ASSERT(r.ok() && r.done() && (rule.cap > 0 || cap_period.empty()));
   return rule;
 }
 
@@ -155,13 +158,13 @@ std::string RuleRecord::EncodeRow() const {
   RecordWriter w;
   w.Str(code).Str(village).Str(category).Str(description);
   w.I64(points).Bool(has_range).I64(min).I64(max);
-  w.I64(cap).Str(cap_period).U64(seq);
+  w.I64(cap).Str(cap > 0 ? Name(cap_period) : std::string_view()).U64(seq);
   w.Bool(retired_seq.has_value()).U64(retired_seq.value_or(0));
   return w.Take();
 }
 
-RuleRecord RuleRecord::DecodeRow(std::string_view, std::string_view row) {
-  return DecodeRuleRow(row);
+RuleRecord RuleRecord::DecodeRow(std::string_view id, std::string_view row) {
+  return DecodeRuleRow(id, row);
 }
 
 const RuleRecord* FindRule(StateStore& state, std::string_view code) {
@@ -413,19 +416,22 @@ std::pair<uint32_t, uint32_t> PeriodMonths(std::string_view period) {
 
 std::vector<std::string> PeriodsOf(std::string_view date) {
   VLEDGER_ASSERT(date.size() == 10);
-  return {std::string(date.substr(0, 7)), CapPeriodOf(date, "quarter"), std::string(date.substr(0, 4))};
+  return {std::string(date.substr(0, 7)), CapPeriodOf(date, CapPeriod::kQuarter),
+          std::string(date.substr(0, 4))};
 }
 
-std::string CapPeriodOf(std::string_view date, std::string_view cap_period) {
+std::string CapPeriodOf(std::string_view date, CapPeriod cap_period) {
   VLEDGER_ASSERT(date.size() == 10);
   std::string year(date.substr(0, 4));
-  if (cap_period == "month") return std::string(date.substr(0, 7));
-  if (cap_period == "quarter") {
-    int month = Digits(date.substr(5, 2));
-    return year + "Q" + std::to_string((month - 1) / 3 + 1);
+  switch (cap_period) {
+    case CapPeriod::kMonth:
+      return std::string(date.substr(0, 7));
+    case CapPeriod::kQuarter:
+      return year + "Q" + std::to_string((Digits(date.substr(5, 2)) - 1) / 3 + 1);
+    case CapPeriod::kYear:
+      return year;
   }
-  VLEDGER_ASSERT(cap_period == "year");
-  return year;
+  AssertFailed("known CapPeriod", __FILE__, __LINE__);
 }
 
 void AddTurnover(ResidentState& r, std::string_view household, std::string_view date,
@@ -486,7 +492,7 @@ std::vector<std::pair<std::string, int64_t>> DividendPointsList(StateStore& stat
   for (const ResidentState* r : VillageResidents(state, village)) {
     int64_t p = PeriodPoints(*r, period);
     if (p == 0) continue;
-    if (active_only && r->rec.status != "active") {
+    if (active_only && r->rec.status != ResidentStatus::kActive) {
       if (skipped != nullptr && p > 0) skipped->push_back(r->rec.id);
       continue;
     }
