@@ -2,6 +2,7 @@
 
 #include "apply_internal.h"
 #include "vledger/ledger/bytes.h"
+#include "vledger/ledger/vocab.h"
 #include "vledger/projections/funds.h"
 #include "vledger/projections/objections.h"
 #include "vledger/projections/points.h"
@@ -155,7 +156,7 @@ Status ApplyBody(ApplyCtx& ctx, const DisclosurePublished& b) {
                            RequireVillage(ctx.state, "village", b.village));
   const VillageRecord& village = found_village->rec;
   VLEDGER_TRY(CheckPeriod("period", b.period));
-  VLEDGER_TRY(CheckOneOf("kind", b.kind, {"bulletin", "points", "funds"}));
+  VLEDGER_TRY(Parse<ReportKind>("kind", b.kind).status());
   VLEDGER_TRY(CheckOneOf("format", b.format, {"html", "md", "csv", "json"}));
   VLEDGER_TRY(CheckOneOf("lang", b.lang, {"zh", "en"}));
   if (b.report_sha256.size() != 32) return Reject("reportSha256", "must be 32 bytes");

@@ -2,6 +2,7 @@
 // name masking, labels, and finding the section a byte lies in.
 #include <regex>
 
+#include "vledger/ledger/vocab.h"
 #include "vledger/projections/report.h"
 #include "vledger/projections/validate.h"
 
@@ -37,7 +38,7 @@ Status OneOf(const char* flag, const std::string& value,
 Status CheckReportArgs(const ReportArgs& args) {
   VLEDGER_TRY(CheckId("--village", args.village));
   VLEDGER_TRY(CheckPeriod("--period", args.period));
-  VLEDGER_TRY(OneOf("kind", args.kind, {"bulletin", "points", "funds"}));
+  VLEDGER_TRY(Parse<ReportKind>("kind", args.kind).status());
   VLEDGER_TRY(OneOf("--format", args.format, {"html", "md", "csv", "json"}));
   VLEDGER_TRY(OneOf("--lang", args.lang, {"zh", "en"}));
   if (args.size == 0) return Status::Rejected("--at: a report covers at least one event");
