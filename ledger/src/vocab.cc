@@ -44,6 +44,16 @@ struct Vocab<ReportKind> {
   static constexpr std::array<std::string_view, 3> kNames = {"bulletin", "points", "funds"};
   static constexpr Listing kListing = Listing::kOneOf;
 };
+template <>
+struct Vocab<ReportFormat> {
+  static constexpr std::array<std::string_view, 4> kNames = {"html", "md", "csv", "json"};
+  static constexpr Listing kListing = Listing::kOneOf;
+};
+template <>
+struct Vocab<ReportLang> {
+  static constexpr std::array<std::string_view, 2> kNames = {"zh", "en"};
+  static constexpr Listing kListing = Listing::kOneOf;
+};
 
 template <typename E>
 std::string_view NameOf(E e) {
@@ -84,6 +94,8 @@ std::string_view Name(FundKind kind) { return NameOf(kind); }
 std::string_view Name(BeneficiaryList list) { return NameOf(list); }
 std::string_view Name(CapPeriod period) { return NameOf(period); }
 std::string_view Name(ReportKind kind) { return NameOf(kind); }
+std::string_view Name(ReportFormat format) { return NameOf(format); }
+std::string_view Name(ReportLang lang) { return NameOf(lang); }
 
 template <>
 Result<Role> Parse<Role>(std::string_view field, std::string_view text) {
@@ -108,6 +120,14 @@ Result<CapPeriod> Parse<CapPeriod>(std::string_view field, std::string_view text
 template <>
 Result<ReportKind> Parse<ReportKind>(std::string_view field, std::string_view text) {
   return ParseOf<ReportKind>(field, text);
+}
+template <>
+Result<ReportFormat> Parse<ReportFormat>(std::string_view field, std::string_view text) {
+  return ParseOf<ReportFormat>(field, text);
+}
+template <>
+Result<ReportLang> Parse<ReportLang>(std::string_view field, std::string_view text) {
+  return ParseOf<ReportLang>(field, text);
 }
 
 }  // namespace vledger

@@ -13,16 +13,6 @@ namespace {
 
 std::string SeqName(uint64_t seq) { return "seq " + std::to_string(seq); }
 
-Status CheckOneOf(std::string_view field, std::string_view value,
-                  std::initializer_list<std::string_view> allowed) {
-  std::string names;
-  for (std::string_view a : allowed) {
-    if (value == a) return Status::Ok();
-    names += (names.empty() ? "" : "|") + std::string(a);
-  }
-  return Reject(field, Quote(value) + " is not one of " + names);
-}
-
 // The village an objection about an event belongs to: the event's own, else
 // the objector's.
 Result<std::string> ObjectionVillage(ApplyCtx& ctx, const ObjectionFiled& b,
@@ -157,8 +147,8 @@ Status ApplyBody(ApplyCtx& ctx, const DisclosurePublished& b) {
   const VillageRecord& village = found_village->rec;
   VLEDGER_TRY(CheckPeriod("period", b.period));
   VLEDGER_TRY(Parse<ReportKind>("kind", b.kind).status());
-  VLEDGER_TRY(CheckOneOf("format", b.format, {"html", "md", "csv", "json"}));
-  VLEDGER_TRY(CheckOneOf("lang", b.lang, {"zh", "en"}));
+  VLEDGER_TRY(Parse<ReportFormat>("format", b.format).status());
+  VLEDGER_TRY(Parse<ReportLang>("lang", b.lang).status());
   if (b.report_sha256.size() != 32) return Reject("reportSha256", "must be 32 bytes");
   if (b.tree_size == 0 || b.tree_size > ctx.seq) {
     return Reject("treeSize", std::to_string(b.tree_size) + " is not a size of the log before " +

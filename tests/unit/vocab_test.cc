@@ -45,6 +45,10 @@ TEST(Vocab, EveryNameParsesBackToItsEnumerator) {
                               {"month", "quarter", "year"});
   ExpectRoundTrips<ReportKind>({ReportKind::kBulletin, ReportKind::kPoints, ReportKind::kFunds},
                                {"bulletin", "points", "funds"});
+  ExpectRoundTrips<ReportFormat>(
+      {ReportFormat::kHtml, ReportFormat::kMd, ReportFormat::kCsv, ReportFormat::kJson},
+      {"html", "md", "csv", "json"});
+  ExpectRoundTrips<ReportLang>({ReportLang::kZh, ReportLang::kEn}, {"zh", "en"});
   ExpectRoundTrips<PersonOwnerKind>(
       {PersonOwnerKind::kResident, PersonOwnerKind::kHousehold, PersonOwnerKind::kDonor},
       {"resident", "household", "donor"});
@@ -70,6 +74,9 @@ TEST(Vocab, UnknownTextIsInvalidInputNamingTheField) {
   ExpectRefused<CapPeriod>("cap-period", "week",
                            "cap-period: \"week\" is not month, quarter or year");
   ExpectRefused<ReportKind>("kind", "all", "kind: \"all\" is not one of bulletin|points|funds");
+  ExpectRefused<ReportFormat>("--format", "pdf",
+                              "--format: \"pdf\" is not one of html|md|csv|json");
+  ExpectRefused<ReportLang>("--lang", "fr", "--lang: \"fr\" is not one of zh|en");
   ExpectRefused<PersonOwnerKind>("kind", "village",
                                  "kind: \"village\" is not resident, household or donor");
   // Names are exact: no case folding, no surrounding space.

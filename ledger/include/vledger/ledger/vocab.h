@@ -1,6 +1,6 @@
 // Closed vocabularies that events carry as text: key roles, resident
 // statuses, fund kinds, a fund's beneficiary-list policy, rule cap periods
-// and disclosure kinds, formats and languages.
+// and report (disclosure) kinds, formats and languages.
 //
 // The log (schemas/) and the projection rows keep the text: Name(e) is the
 // exact text stored and printed, Parse<E>(field, text) its inverse. A text
@@ -33,6 +33,8 @@ enum class CapPeriod : uint8_t { kMonth, kQuarter, kYear };
 
 // What a report or disclosure covers.
 enum class ReportKind : uint8_t { kBulletin, kPoints, kFunds };
+enum class ReportFormat : uint8_t { kHtml, kMd, kCsv, kJson };
+enum class ReportLang : uint8_t { kZh, kEn };
 
 std::string_view Name(Role role);
 std::string_view Name(ResidentStatus status);
@@ -40,6 +42,8 @@ std::string_view Name(FundKind kind);
 std::string_view Name(BeneficiaryList list);
 std::string_view Name(CapPeriod period);
 std::string_view Name(ReportKind kind);
+std::string_view Name(ReportFormat format);
+std::string_view Name(ReportLang lang);
 
 // The enumerator named `text`, or InvalidInput naming `field`.
 template <typename E>
@@ -57,5 +61,9 @@ template <>
 Result<CapPeriod> Parse<CapPeriod>(std::string_view field, std::string_view text);
 template <>
 Result<ReportKind> Parse<ReportKind>(std::string_view field, std::string_view text);
+template <>
+Result<ReportFormat> Parse<ReportFormat>(std::string_view field, std::string_view text);
+template <>
+Result<ReportLang> Parse<ReportLang>(std::string_view field, std::string_view text);
 
 }  // namespace vledger
