@@ -20,7 +20,7 @@ void PrintRules(const Context& ctx, const app::RuleListResult& result) {
                                      : std::to_string(r.points);
     std::string line =
         r.code + "  " + (r.village.empty() ? "*" : r.village) + "  " + r.category + "  " + amount;
-    if (r.cap > 0) line += "  cap " + std::to_string(r.cap) + "/" + r.cap_period;
+    if (r.cap > 0) line += "  cap " + std::to_string(r.cap) + "/" + std::string(Name(r.cap_period));
     if (r.retired_seq) line += "  (retired at seq " + std::to_string(*r.retired_seq) + ")";
     if (!r.description.empty()) line += "  " + r.description;
     ctx.PrintLine(line);

@@ -40,7 +40,7 @@ void PrintResidents(const Context& ctx, const app::ResidentListResult& result) {
                        : r.age == AgeClass::kUnknown ? "  (age unknown)"
                                                      : "";
     ctx.PrintLine(r.id + "  " + r.household + "  " + r.name + mark +
-                  (r.status != "active" ? "  " + r.status : ""));
+                  (r.status != ResidentStatus::kActive ? "  " + std::string(Name(r.status)) : ""));
   }
 }
 

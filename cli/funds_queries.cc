@@ -79,8 +79,9 @@ Status RunFundList(Context& ctx) {
     return Status::Ok();
   }
   for (const app::FundLine& f : r.funds) {
-    ctx.PrintLine(f.code + "  " + f.kind + "  " + (f.village.empty() ? "*" : f.village) + "  " +
-                  f.name + "  " + FormatYuan(f.balance_fen));
+    ctx.PrintLine(f.code + "  " + std::string(Name(f.kind)) + "  " +
+                  (f.village.empty() ? "*" : f.village) + "  " + f.name + "  " +
+                  FormatYuan(f.balance_fen));
   }
   return Status::Ok();
 }

@@ -247,7 +247,7 @@ class ArchiveCheck {
       return Status::Ok();
     }
     for (const KeyRecord& key : ListKeys(chain_.state())) {
-      if (key.role != "admin" || key.revoked_seq) continue;
+      if (key.role != Role::kAdmin || key.revoked_seq) continue;
       auto pub = PublicKey::FromRaw(key.public_key);
       if (pub.ok() && VerifyCheckpoint(checkpoint_text_, *pub, nullptr).ok()) {
         out_.signed_by = key.key_id;

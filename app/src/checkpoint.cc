@@ -26,9 +26,10 @@ Result<PrivateKey> AdminKey(const Session& session, const Ledger& ledger, uint64
     return Status::PermissionDenied("--key", "key " + key.key_id() + " was revoked at seq " +
                             std::to_string(*record->revoked_seq));
   }
-  if (record->role != "admin") {
-    return Status::PermissionDenied("--key", "key " + key.key_id() + " has role " + record->role +
-                            "; checkpoints are signed by an admin key");
+  if (record->role != Role::kAdmin) {
+    return Status::PermissionDenied("--key", "key " + key.key_id() + " has role " +
+                                                 std::string(Name(record->role)) +
+                                                 "; checkpoints are signed by an admin key");
   }
   if (size > 0 && record->registered_seq >= size) {
     return Status::FailedPrecondition("--size", "key " + key.key_id() + " was registered at seq " +

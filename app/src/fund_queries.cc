@@ -57,7 +57,7 @@ std::map<uint64_t, GiftAttribution> AttributeUses(const Ledger& ledger, StateSto
       continue;
     }
     std::optional<std::string> to;
-    if (fund.list_beneficiaries != "none" && m.beneficiary.size() > 2) {
+    if (fund.list_beneficiaries != BeneficiaryList::kNone && m.beneficiary.size() > 2) {
       std::string id = m.beneficiary.substr(2);
       auto r = m.beneficiary[0] == 'R' ? LoadResident(state, id) : std::nullopt;
       // Minors and residents of unknown age never appear, not even by id.
@@ -85,7 +85,7 @@ Result<std::vector<uint64_t>> DonationsOf(const Ledger& ledger, StateStore& stat
   VLEDGER_TRY(ledger.ScanPersonRecords([&](const Ledger::StoredPerson& stored) -> Status {
     if (!stored.record.ok() || stored.record->person.name != name) return Status::Ok();
     auto owner = LoadPersonOwner(state, stored.ref);
-    if (owner && owner->kind == "donor") {
+    if (owner && owner->kind == PersonOwnerKind::kDonor) {
       auto seq = ParseSeq("donor", owner->id);
       if (!seq.ok()) return Status::Corruption("a donor's person record names no donation");
       seqs.push_back(*seq);
@@ -151,9 +151,9 @@ std::string FundListJson(const FundListResult& r) {
   for (const FundLine& f : r.funds) {
     funds.push_back(Json{{"code", f.code},
                          {"name", f.name},
-                         {"kind", f.kind},
+                         {"kind", std::string(Name(f.kind))},
                          {"village", f.village},
-                         {"listBeneficiaries", f.list_beneficiaries},
+                         {"listBeneficiaries", std::string(Name(f.list_beneficiaries))},
                          {"balanceFen", f.balance_fen}});
   }
   return Json{{"funds", funds}}.dump();

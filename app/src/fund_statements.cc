@@ -57,12 +57,12 @@ std::string BeneficiaryLabel(const Ledger& ledger, StateStore& state, const Fund
   } else if (auto h = LoadHousehold(state, p.beneficiary)) {
     ref = h->head_ref;
   }
-  if (fund.list_beneficiaries != "masked" && fund.list_beneficiaries != "full") {
+  if (fund.list_beneficiaries == BeneficiaryList::kNone) {
     return "(not listed)";
   }
   std::optional<std::string> name = PersonNameOf(ledger, ref);
   if (!name) return "(erased)";
-  return fund.list_beneficiaries == "masked" ? MaskName(*name) : *name;
+  return fund.list_beneficiaries == BeneficiaryList::kMasked ? MaskName(*name) : *name;
 }
 
 // The payment of the movement `m`.

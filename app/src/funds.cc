@@ -58,8 +58,8 @@ Result<uint64_t> ParseSeqArg(std::string_view field, const std::string& text) {
 // (RequireRole with the treasurer role and the fund's village).
 bool KeyMayPay(const std::optional<KeyRecord>& key, const FundRecord& fund) {
   if (!key) return false;
-  if (key->role == "admin") return true;
-  if (key->role != "treasurer") return false;
+  if (key->role == Role::kAdmin) return true;
+  if (key->role != Role::kTreasurer) return false;
   if (key->villages.empty()) return true;
   return std::find(key->villages.begin(), key->villages.end(), fund.village) != key->villages.end();
 }
@@ -289,11 +289,12 @@ std::vector<DueAllowance> DueAllowances(StateStore& state, const std::string& ke
     }
     if (!a.household) {
       auto r = LoadResident(state, a.beneficiary);
-      if (r && r->status != "active") {
+      if (r && r->status != ResidentStatus::kActive) {
         if (warnings != nullptr) {
           warnings->push_back("allowance " + std::to_string(a.seq) + ": resident " + a.beneficiary +
-                              " is " + r->status + "; not paid (stop it with `allowance stop " +
-                              std::to_string(a.seq) + "`)");
+                              " is " + std::string(Name(r->status)) +
+                              "; not paid (stop it with `allowance stop " + std::to_string(a.seq) +
+                              "`)");
         }
         continue;
       }

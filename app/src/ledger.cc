@@ -189,7 +189,7 @@ Result<KeyListResult> KeyList(const Session& session, const KeyListRequest&) {
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   KeyListResult out;
   for (const KeyRecord& k : ListKeys(*state)) {
-    out.keys.push_back({k.key_id, k.role, k.label, k.villages, k.registered_seq, k.revoked_seq});
+    out.keys.push_back({k.key_id, std::string(Name(k.role)), k.label, k.villages, k.registered_seq, k.revoked_seq});
   }
   return out;
 }

@@ -249,7 +249,7 @@ std::string RuleListJson(const RuleListResult& result) {
     }
     if (r.cap > 0) {
       j["cap"] = r.cap;
-      j["capPeriod"] = r.cap_period;
+      j["capPeriod"] = std::string(Name(r.cap_period));
     }
     j["definedSeq"] = r.seq;
     j["retiredSeq"] = r.retired_seq ? Json(*r.retired_seq) : Json(nullptr);

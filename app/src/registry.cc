@@ -190,7 +190,7 @@ std::string ResidentListJson(const ResidentListResult& result) {
                        {"household", r.household},
                        {"name", r.name},
                        {"minor", r.age == AgeClass::kMinor},
-                       {"status", r.status},
+                       {"status", std::string(Name(r.status))},
                        {"age", std::string(AgeName(r.age))}});
   }
   return Json{{"residents", out}}.dump();

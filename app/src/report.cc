@@ -177,7 +177,7 @@ bool KeyIsAdmin(const PrivateKey& key, const Ledger& ledger) {
   auto state = StoredState(ledger);
   if (!state.ok()) return false;
   auto record = LoadKey(**state, key.key_id());
-  return record && !record->revoked_seq && record->role == "admin";
+  return record && !record->revoked_seq && record->role == Role::kAdmin;
 }
 
 // The checkpoint text the report was computed at: the stored note at its

@@ -9,13 +9,13 @@
 namespace vledger {
 namespace detail {
 
-Status RequireRole(const ApplyCtx& ctx, std::initializer_list<std::string_view> roles,
+Status RequireRole(const ApplyCtx& ctx, std::initializer_list<Role> roles,
                    std::string_view village) {
   const KeyRecord& key = *ctx.author;
-  if (key.role == "admin") return Status::Ok();
+  if (key.role == Role::kAdmin) return Status::Ok();
   if (std::find(roles.begin(), roles.end(), key.role) == roles.end()) {
-    return Status::PermissionDenied("key " + key.key_id + " (role " + key.role +
-                                    ") may not write " + EventTypeName(ctx.event.body));
+    return Status::PermissionDenied("key " + key.key_id + " (role " + std::string(Name(key.role)) +
+                            ") may not write " + EventTypeName(ctx.event.body));
   }
   if (key.villages.empty()) return Status::Ok();
   if (village.empty()) {
@@ -24,8 +24,8 @@ Status RequireRole(const ApplyCtx& ctx, std::initializer_list<std::string_view> 
                                     EventTypeName(ctx.event.body));
   }
   if (std::find(key.villages.begin(), key.villages.end(), village) == key.villages.end()) {
-    return Status::PermissionDenied("key " + key.key_id + " (role " + key.role +
-                                    ") is outside its village scope: village " + Quote(village));
+    return Status::PermissionDenied("key " + key.key_id + " (role " + std::string(Name(key.role)) +
+                            ") is outside its village scope: village " + Quote(village));
   }
   return Status::Ok();
 }

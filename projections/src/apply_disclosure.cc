@@ -2,6 +2,7 @@
 
 #include "apply_internal.h"
 #include "vledger/ledger/bytes.h"
+#include "vledger/ledger/vocab.h"
 #include "vledger/projections/funds.h"
 #include "vledger/projections/objections.h"
 #include "vledger/projections/points.h"
@@ -11,16 +12,6 @@ namespace vledger::detail {
 namespace {
 
 std::string SeqName(uint64_t seq) { return "seq " + std::to_string(seq); }
-
-Status CheckOneOf(std::string_view field, std::string_view value,
-                  std::initializer_list<std::string_view> allowed) {
-  std::string names;
-  for (std::string_view a : allowed) {
-    if (value == a) return Status::Ok();
-    names += (names.empty() ? "" : "|") + std::string(a);
-  }
-  return Status::InvalidInput(field, Quote(value) + " is not one of " + names);
-}
 
 // The village an objection about an event belongs to: the event's own, else
 // the objector's.
@@ -163,9 +154,9 @@ Status ApplyBody(ApplyCtx& ctx, const DisclosurePublished& b) {
                            RequireVillage(ctx.state, "village", b.village));
   const VillageRecord& village = found_village->rec;
   VLEDGER_TRY(CheckPeriod("period", b.period));
-  VLEDGER_TRY(CheckOneOf("kind", b.kind, {"bulletin", "points", "funds"}));
-  VLEDGER_TRY(CheckOneOf("format", b.format, {"html", "md", "csv", "json"}));
-  VLEDGER_TRY(CheckOneOf("lang", b.lang, {"zh", "en"}));
+  VLEDGER_TRY(Parse<ReportKind>("kind", b.kind).status());
+  VLEDGER_TRY(Parse<ReportFormat>("format", b.format).status());
+  VLEDGER_TRY(Parse<ReportLang>("lang", b.lang).status());
   if (b.report_sha256.size() != 32) return Status::InvalidInput("reportSha256", "must be 32 bytes");
   if (b.tree_size == 0 || b.tree_size > ctx.seq) {
     return Status::InvalidInput(
@@ -173,7 +164,7 @@ Status ApplyBody(ApplyCtx& ctx, const DisclosurePublished& b) {
         std::to_string(b.tree_size) + " is not a size of the log before " + SeqName(ctx.seq));
   }
   VLEDGER_TRY(CheckDate("windowEnd", b.window_end));
-  VLEDGER_TRY(RequireRole(ctx, {"collector"}, village.code));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, village.code));
   if (DisclosureBySha(ctx.state, b.report_sha256)) {
     return Status::AlreadyExists("reportSha256", "this report was already published");
   }
@@ -216,7 +207,7 @@ Status ApplyBody(ApplyCtx& ctx, const ObjectionFiled& b) {
                         " working days after the filing date (at most " + latest + ")");
   }
   VLEDGER_ASSIGN_OR_RETURN(std::string village, ObjectionVillage(ctx, b, by));
-  VLEDGER_TRY(RequireRole(ctx, {"auditor", "collector", "reviewer"}, village));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kAuditor, Role::kCollector, Role::kReviewer}, village));
   ObjectionRecord o;
   o.seq = ctx.seq;
   o.village = village;
@@ -236,7 +227,7 @@ Status ApplyBody(ApplyCtx& ctx, const ObjectionResolved& b) {
   VLEDGER_TRY(CheckText("answer", b.answer, false));
   // Closing (销号) is the village's reviewers', auditors' or an admin's,
   // never the key's that recorded what is disputed.
-  VLEDGER_TRY(RequireRole(ctx, {"reviewer", "auditor"}, o->village));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kReviewer, Role::kAuditor}, o->village));
   VLEDGER_ASSIGN_OR_RETURN(std::string disputed_by, DisputedAuthor(ctx, *o));
   if (disputed_by == ctx.event.key_id) {
     return Status::InvalidInput("objection", "key " + disputed_by + " recorded what " +

@@ -59,7 +59,7 @@ Result<const FundState*> RequireFund(StateStore& state, std::string_view field,
 // Treasurer of the fund's village (a county-level fund: a treasurer
 // without village scope), or admin.
 Status RequireFundWriter(const ApplyCtx& ctx, const FundRecord& fund) {
-  return RequireRole(ctx, {"treasurer"}, fund.village);
+  return RequireRole(ctx, {Role::kTreasurer}, fund.village);
 }
 
 Status CheckAmount(std::string_view field, int64_t fen) {
@@ -92,8 +92,8 @@ Result<Beneficiary> RequireBeneficiary(StateStore& state, const FundRecord& fund
   if (!resident.empty()) {
     VLEDGER_ASSIGN_OR_RETURN(const ResidentState* rs, RequireResident(state, "to", resident));
     const ResidentRecord& r = rs->rec;
-    if (active && r.status != "active") {
-      return Status::FailedPrecondition("to", "resident " + Quote(r.id) + " is " + r.status);
+    if (active && r.status != ResidentStatus::kActive) {
+      return Status::FailedPrecondition("to", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
     }
     village = r.village;
     b.id = r.id;
@@ -240,23 +240,17 @@ Status ApplyBody(ApplyCtx& ctx, const FundOpened& b) {
   VLEDGER_TRY(RequireRole(ctx, {}, ""));  // admin only
   VLEDGER_TRY(CheckId("code", b.code));
   VLEDGER_TRY(CheckName("name", b.name));
-  if (b.kind != "credit" && b.kind != "charity") {
-    return Status::InvalidInput("kind", Quote(b.kind) + " is not credit or charity");
-  }
+  VLEDGER_ASSIGN_OR_RETURN(FundKind kind, Parse<FundKind>("kind", b.kind));
   if (!b.village.empty()) VLEDGER_TRY(RequireVillage(ctx.state, "village", b.village).status());
-  if (b.list_beneficiaries != "none" && b.list_beneficiaries != "masked" &&
-      b.list_beneficiaries != "full") {
-    return Status::InvalidInput("list-beneficiaries",
-                                Quote(b.list_beneficiaries) + " is not none, masked or full");
-  }
-  if (FindFund(ctx.state, b.code))
-    return Status::AlreadyExists("code", "fund " + Quote(b.code) + " exists");
+  VLEDGER_ASSIGN_OR_RETURN(BeneficiaryList list,
+                           Parse<BeneficiaryList>("list-beneficiaries", b.list_beneficiaries));
+  if (FindFund(ctx.state, b.code)) return Status::AlreadyExists("code", "fund " + Quote(b.code) + " exists");
   FundRecord f;
   f.code = b.code;
   f.name = b.name;
-  f.kind = b.kind;
+  f.kind = kind;
   f.village = b.village;
-  f.list_beneficiaries = b.list_beneficiaries;
+  f.list_beneficiaries = list;
   f.seq = ctx.seq;
   StoreFund(ctx.state, f);
   return Status::Ok();
@@ -285,7 +279,8 @@ Status ApplyBody(ApplyCtx& ctx, const DonationReceived& b) {
   StoreReceipt(ctx.state, f->rec, b.receipt, ctx.seq);
   if (assigned) f->rec.next_receipt++;
   if (!b.donor_ref.empty()) {
-    StorePersonOwner(ctx.state, b.donor_ref, PersonOwner{"donor", std::to_string(ctx.seq), false, 0});
+    StorePersonOwner(ctx.state, b.donor_ref,
+                     PersonOwner{PersonOwnerKind::kDonor, std::to_string(ctx.seq), false, 0});
   }
   FundMovement m = Movement(ctx, "donation", b.purpose);
   (b.purpose.empty() ? m.unrestricted_delta : m.restricted_delta) = b.amount_fen;
@@ -416,9 +411,9 @@ Status ApplyBody(ApplyCtx& ctx, const DividendDeclared& b) {
   VLEDGER_ASSIGN_OR_RETURN(const FundState* found, RequireFund(ctx.state, "fund", b.fund));
   const FundRecord& fund = found->rec;
   VLEDGER_TRY(RequireFundWriter(ctx, fund));
-  if (fund.kind != "credit") {
-    return Status::InvalidInput("fund", "fund " + fund.code + " is a " + fund.kind +
-                                            " fund; dividends are paid by credit funds");
+  if (fund.kind != FundKind::kCredit) {
+    return Status::InvalidInput("fund", "fund " + fund.code + " is a " + std::string(Name(fund.kind)) +
+                              " fund; dividends are paid by credit funds");
   }
   VLEDGER_ASSIGN_OR_RETURN(const VillageState* found_village,
                            RequireVillage(ctx.state, "village", b.village));

@@ -23,7 +23,7 @@ inline std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\
 // The author must be an admin, or hold one of `roles` with `village` in its
 // scope. An empty `village` is a county-level resource: only keys without a
 // village scope may write it.
-Status RequireRole(const ApplyCtx& ctx, std::initializer_list<std::string_view> roles,
+Status RequireRole(const ApplyCtx& ctx, std::initializer_list<Role> roles,
                    std::string_view village);
 
 // Lookups that reject with the field named. The entities stay valid as

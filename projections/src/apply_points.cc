@@ -104,11 +104,10 @@ Status CheckCap(const ResidentState& r, const RuleRecord& rule, const PointsEntr
   int64_t used = CapUsage(r, rule.code, period);
   int64_t magnitude = b.points < 0 ? -b.points : b.points;
   if (used + magnitude > rule.cap) {
-    return Status::FailedPrecondition(
-        "cap", "rule " + rule.code + " allows at most " + Num(rule.cap) +
-                   " points per resident per " + rule.cap_period + "; resident " +
-                   Quote(b.resident) + " already has " + Num(used) + " in " + period + ", so " +
-                   Num(magnitude) + " more would exceed it");
+    return Status::FailedPrecondition("cap", "rule " + rule.code + " allows at most " + Num(rule.cap) +
+                             " points per resident per " + std::string(Name(rule.cap_period)) +
+                             "; resident " + Quote(b.resident) + " already has " + Num(used) +
+                             " in " + period + ", so " + Num(magnitude) + " more would exceed it");
   }
   return Status::Ok();
 }
@@ -152,9 +151,10 @@ Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
   VLEDGER_ASSIGN_OR_RETURN(const ResidentState* resident,
                            RequireResident(state, "resident", b.resident));
   const ResidentRecord& r = resident->rec;
-  VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
-  if (r.status != "active")
-    return Status::FailedPrecondition("resident", "resident " + Quote(r.id) + " is " + r.status);
+  VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, r.village));
+  if (r.status != ResidentStatus::kActive) {
+    return Status::FailedPrecondition("resident", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
+  }
   VLEDGER_TRY(CheckHousehold(state, b, deduction, r));
   const RuleRecord* rule = nullptr;
   VLEDGER_TRY(CheckRuleAndPoints(state, b, deduction, r, &rule));
@@ -321,7 +321,7 @@ Status RequireMayWrite(ApplyCtx& ctx, const Event& target) {
   } else {
     return Status::Ok();
   }
-  return RequireRole(ctx, {"collector"}, village);
+  return RequireRole(ctx, {Role::kCollector}, village);
 }
 
 }  // namespace
@@ -357,11 +357,9 @@ Status ApplyBody(ApplyCtx& ctx, const RuleDefined& b) {
   if ((b.cap == 0) != b.cap_period.empty()) {
     return Status::InvalidInput("cap-period", "give both --cap and --cap-period, or neither");
   }
+  CapPeriod cap_period = CapPeriod::kMonth;
   if (b.cap > 0) {
-    if (b.cap_period != "month" && b.cap_period != "quarter" && b.cap_period != "year") {
-      return Status::InvalidInput("cap-period",
-                                  Quote(b.cap_period) + " is not month, quarter or year");
-    }
+    VLEDGER_ASSIGN_OR_RETURN(cap_period, Parse<CapPeriod>("cap-period", b.cap_period));
     int64_t smallest = b.has_range ? std::min(std::abs(b.min), std::abs(b.max)) : std::abs(b.points);
     if (b.cap < smallest) {
       return Status::InvalidInput(
@@ -384,7 +382,7 @@ Status ApplyBody(ApplyCtx& ctx, const RuleDefined& b) {
   rule.min = b.min;
   rule.max = b.max;
   rule.cap = b.cap;
-  rule.cap_period = b.cap_period;
+  rule.cap_period = cap_period;
   rule.seq = ctx.seq;
   StoreRule(ctx.state, rule);
   return Status::Ok();
@@ -413,7 +411,7 @@ Status ApplyBody(ApplyCtx& ctx, const PointsDeducted& b) { return ApplyEntry(ctx
 Status ApplyBody(ApplyCtx& ctx, const EntriesReviewed& b) {
   StateStore& state = ctx.state;
   VLEDGER_TRY(RequireVillage(state, "village", b.village).status());
-  VLEDGER_TRY(RequireRole(ctx, {"reviewer"}, b.village));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kReviewer}, b.village));
   size_t total = b.approved.size() + b.rejected.size();
   if (total == 0)
     return Status::InvalidInput("seq", "give at least one entry to approve or reject");
@@ -466,9 +464,10 @@ Status ApplyBody(ApplyCtx& ctx, const PointsRedeemed& b) {
   VLEDGER_ASSIGN_OR_RETURN(const ResidentState* resident,
                            RequireResident(state, "resident", b.resident));
   const ResidentRecord& r = resident->rec;
-  VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
-  if (r.status != "active")
-    return Status::FailedPrecondition("resident", "resident " + Quote(r.id) + " is " + r.status);
+  VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, r.village));
+  if (r.status != ResidentStatus::kActive) {
+    return Status::FailedPrecondition("resident", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
+  }
   VLEDGER_TRY(CheckId("shop", b.shop));
   VLEDGER_TRY(CheckText("item", b.item, false));
   if (b.quantity < 1 || b.quantity > kRedeemQuantityMax) {
@@ -495,7 +494,7 @@ Status ApplyBody(ApplyCtx& ctx, const PointsRedeemed& b) {
 Status ApplyBody(ApplyCtx& ctx, const PointsExpired& b) {
   StateStore& state = ctx.state;
   VLEDGER_TRY(RequireVillage(state, "village", b.village).status());
-  VLEDGER_TRY(RequireRole(ctx, {"collector"}, b.village));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, b.village));
   VLEDGER_TRY(CheckDate("before", b.before));
   const std::string& today = RecordedDate(ctx);
   if (b.before > today) {

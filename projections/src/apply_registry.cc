@@ -8,16 +8,10 @@
 namespace vledger::detail {
 namespace {
 
-constexpr std::string_view kRoles[] = {"admin", "collector", "treasurer", "reviewer", "auditor"};
-
-bool KnownRole(std::string_view role) {
-  return std::find(std::begin(kRoles), std::end(kRoles), role) != std::end(kRoles);
-}
-
 size_t ActiveAdmins(StateStore& state) {
   size_t n = 0;
   for (const KeyRecord& k : ListKeys(state)) {
-    if (k.role == "admin" && !k.revoked_seq) n++;
+    if (k.role == Role::kAdmin && !k.revoked_seq) n++;
   }
   return n;
 }
@@ -39,7 +33,7 @@ Status ApplyBody(ApplyCtx& ctx, const Genesis& b) {
   KeyRecord root;
   root.key_id = root_id;
   root.public_key = b.public_key;
-  root.role = "admin";
+  root.role = Role::kAdmin;
   root.label = "root admin";
   root.registered_seq = ctx.seq;
   StoreKey(ctx.state, root);
@@ -48,17 +42,13 @@ Status ApplyBody(ApplyCtx& ctx, const Genesis& b) {
 
 Status ApplyBody(ApplyCtx& ctx, const KeyRegistered& b) {
   VLEDGER_TRY(RequireRole(ctx, {}, ""));
-  if (b.public_key.size() != kPublicKeyBytes)
-    return Status::InvalidInput("publicKey", "must be 32 bytes");
-  if (!KnownRole(b.role)) {
-    return Status::InvalidInput(
-        "role", Quote(b.role) + " is not admin, collector, treasurer, reviewer or auditor");
-  }
+  if (b.public_key.size() != kPublicKeyBytes) return Status::InvalidInput("publicKey", "must be 32 bytes");
+  VLEDGER_ASSIGN_OR_RETURN(Role role, Parse<Role>("role", b.role));
   VLEDGER_TRY(CheckText("label", b.label, true));
-  if (b.role == "admin" && !b.villages.empty()) {
+  if (role == Role::kAdmin && !b.villages.empty()) {
     return Status::InvalidInput("village", "an admin key acts in every village; give no --village");
   }
-  if ((b.role == "collector" || b.role == "reviewer") && b.villages.empty()) {
+  if ((role == Role::kCollector || role == Role::kReviewer) && b.villages.empty()) {
     return Status::InvalidInput("village", "a " + b.role + " key needs at least one --village");
   }
   for (size_t i = 0; i < b.villages.size(); i++) {
@@ -74,7 +64,7 @@ Status ApplyBody(ApplyCtx& ctx, const KeyRegistered& b) {
   KeyRecord key;
   key.key_id = id;
   key.public_key = b.public_key;
-  key.role = b.role;
+  key.role = role;
   key.label = b.label;
   key.villages = b.villages;
   key.registered_seq = ctx.seq;
@@ -90,7 +80,7 @@ Status ApplyBody(ApplyCtx& ctx, const KeyRevoked& b) {
     return Status::FailedPrecondition("keyId", "key " + b.key_id + " was already revoked at seq " +
                                                    std::to_string(*key->revoked_seq));
   }
-  if (key->role == "admin" && ActiveAdmins(ctx.state) <= 1) {
+  if (key->role == Role::kAdmin && ActiveAdmins(ctx.state) <= 1) {
     return Status::FailedPrecondition("keyId", "key " + b.key_id + " is the last active admin key");
   }
   key->revoked_seq = ctx.seq;
@@ -132,7 +122,7 @@ Status ApplyBody(ApplyCtx& ctx, const VillagePolicySet& b) {
 Status ApplyBody(ApplyCtx& ctx, const HouseholdRegistered& b) {
   VLEDGER_TRY(CheckId("id", b.id));
   VLEDGER_TRY(RequireVillage(ctx.state, "village", b.village).status());
-  VLEDGER_TRY(RequireRole(ctx, {"collector"}, b.village));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, b.village));
   VLEDGER_TRY(RequirePersonRef("headRef", b.head_ref));
   if (FindHousehold(ctx.state, b.id))
     return Status::AlreadyExists("id", "household " + Quote(b.id) + " exists");
@@ -144,7 +134,7 @@ Status ApplyBody(ApplyCtx& ctx, const HouseholdRegistered& b) {
   h.head_ref = b.head_ref;
   h.seq = ctx.seq;
   StoreHousehold(ctx.state, h);
-  StorePersonOwner(ctx.state, b.head_ref, PersonOwner{"household", b.id, false, 0});
+  StorePersonOwner(ctx.state, b.head_ref, PersonOwner{PersonOwnerKind::kHousehold, b.id, false, 0});
   return Status::Ok();
 }
 
@@ -152,7 +142,7 @@ Status ApplyBody(ApplyCtx& ctx, const HouseholdHeadSet& b) {
   VLEDGER_ASSIGN_OR_RETURN(const HouseholdState* household,
                            RequireHousehold(ctx.state, "household", b.household));
   HouseholdRecord h = household->rec;
-  VLEDGER_TRY(RequireRole(ctx, {"collector"}, h.village));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, h.village));
   VLEDGER_ASSIGN_OR_RETURN(const ResidentState* resident,
                            RequireResident(ctx.state, "resident", b.resident));
   const ResidentRecord& r = resident->rec;
@@ -160,8 +150,9 @@ Status ApplyBody(ApplyCtx& ctx, const HouseholdHeadSet& b) {
     return Status::InvalidInput("resident",
                                 "resident " + Quote(r.id) + " is not in household " + Quote(h.id));
   }
-  if (r.status != "active")
-    return Status::FailedPrecondition("resident", "resident " + Quote(r.id) + " is " + r.status);
+  if (r.status != ResidentStatus::kActive) {
+    return Status::FailedPrecondition("resident", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
+  }
   h.head_resident = r.id;
   StoreHousehold(ctx.state, h);
   return Status::Ok();
@@ -170,7 +161,7 @@ Status ApplyBody(ApplyCtx& ctx, const HouseholdHeadSet& b) {
 Status ApplyBody(ApplyCtx& ctx, const ResidentRegistered& b) {
   VLEDGER_TRY(CheckId("id", b.id));
   VLEDGER_TRY(RequireVillage(ctx.state, "village", b.village).status());
-  VLEDGER_TRY(RequireRole(ctx, {"collector"}, b.village));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, b.village));
   VLEDGER_ASSIGN_OR_RETURN(const HouseholdState* household,
                            RequireHousehold(ctx.state, "household", b.household));
   const HouseholdRecord& h = household->rec;
@@ -196,14 +187,15 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentRegistered& b) {
   r.adult = b.adult;
   r.seq = ctx.seq;
   StoreResident(ctx.state, r, ctx.seq);
-  StorePersonOwner(ctx.state, b.person_ref, PersonOwner{"resident", b.id, false, 0});
+  StorePersonOwner(ctx.state, b.person_ref,
+                   PersonOwner{PersonOwnerKind::kResident, b.id, false, 0});
   return Status::Ok();
 }
 
 Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b) {
   VLEDGER_ASSIGN_OR_RETURN(const ResidentState* resident, RequireResident(ctx.state, "id", b.id));
   ResidentRecord r = resident->rec;
-  VLEDGER_TRY(RequireRole(ctx, {"collector"}, r.village));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, r.village));
   if (b.household.empty() && b.status.empty() && b.person_ref.empty() && !b.minor && !b.adult) {
     return Status::InvalidInput("household",
                                 "give a new household, a status, a person record or an age");
@@ -217,7 +209,8 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b) {
       return Status::AlreadyExists("personRef", "person reference is in use");
     }
     r.person_ref = b.person_ref;
-    StorePersonOwner(ctx.state, b.person_ref, PersonOwner{"resident", r.id, false, 0});
+    StorePersonOwner(ctx.state, b.person_ref,
+                     PersonOwner{PersonOwnerKind::kResident, r.id, false, 0});
   }
   if (b.minor || b.adult) {
     r.minor = b.minor;
@@ -233,11 +226,7 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b) {
     r.household = h->rec.id;
   }
   if (!b.status.empty()) {
-    if (b.status != "active" && b.status != "departed" && b.status != "deceased") {
-      return Status::InvalidInput("status",
-                                  Quote(b.status) + " is not active, departed or deceased");
-    }
-    r.status = b.status;
+    VLEDGER_ASSIGN_OR_RETURN(r.status, Parse<ResidentStatus>("status", b.status));
   }
   StoreResident(ctx.state, r, ctx.seq);
   return Status::Ok();
@@ -253,12 +242,12 @@ Status ApplyBody(ApplyCtx& ctx, const PersonErased& b) {
         "personRef", "person was already erased at seq " + std::to_string(owner->erased_seq));
   }
   std::string village;
-  if (owner->kind == "resident") {
+  if (owner->kind == PersonOwnerKind::kResident) {
     village = LoadResident(ctx.state, owner->id)->village;
-  } else if (owner->kind == "household") {
+  } else if (owner->kind == PersonOwnerKind::kHousehold) {
     village = LoadHousehold(ctx.state, owner->id)->village;
   }
-  VLEDGER_TRY(RequireRole(ctx, {"collector", "treasurer"}, village));
+  VLEDGER_TRY(RequireRole(ctx, {Role::kCollector, Role::kTreasurer}, village));
   owner->erased = true;
   owner->erased_seq = ctx.seq;
   StorePersonOwner(ctx.state, b.person_ref, *owner);

@@ -1,6 +1,7 @@
 #include "vledger/projections/funds.h"
 
 #include "row_damage.h"
+#include "row_vocab.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/crypto.h"
 #include "vledger/projections/accounts.h"
@@ -50,13 +51,13 @@ std::optional<uint64_t> DecodeSeq(StateStore& state, const std::string& key) {
   return Decode<uint64_t>(state, key, [](RecordReader& r) { return r.U64(); });
 }
 
-FundRecord DecodeFund(RecordReader& r) {
+FundRecord DecodeFund(RecordReader& r, std::string_view id) {
   FundRecord f;
   f.code = r.Str();
   f.name = r.Str();
-  f.kind = r.Str();
+  f.kind = detail::DecodeVocab<FundKind>(r.Str(), FundState::kPrefix, id);
   f.village = r.Str();
-  f.list_beneficiaries = r.Str();
+  f.list_beneficiaries = detail::DecodeVocab<BeneficiaryList>(r.Str(), FundState::kPrefix, id);
   f.seq = r.U64();
   f.next_receipt = r.U64();
   return f;
@@ -97,7 +98,11 @@ FundMovement MovementFrom(RecordReader& r) {
 
 std::string FundState::EncodeRow() const {
   RecordWriter w;
-  w.Str(rec.code).Str(rec.name).Str(rec.kind).Str(rec.village).Str(rec.list_beneficiaries);
+  w.Str(rec.code)
+      .Str(rec.name)
+      .Str(Name(rec.kind))
+      .Str(rec.village)
+      .Str(Name(rec.list_beneficiaries));
   w.U64(rec.seq).U64(rec.next_receipt);
   w.I64(donations_fen).U64(purposes_fen.size());
   for (const auto& [p, v] : purposes_fen) w.Str(p).I64(v);
@@ -108,7 +113,7 @@ std::string FundState::EncodeRow() const {
 FundState FundState::DecodeRow(std::string_view code, std::string_view row) {
   RecordReader r(row);
   FundState f;
-  f.rec = DecodeFund(r);
+  f.rec = DecodeFund(r, code);
   f.donations_fen = r.I64();
   uint64_t n = r.U64();
   for (uint64_t i = 0; i < n && r.ok(); i++) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "row_damage.h"
+#include "row_vocab.h"
 #include "varint.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/codec.h"
@@ -140,12 +141,14 @@ RuleRecord DecodeRuleRow(std::string_view code, std::string_view row) {
   rule.min = r.I64();
   rule.max = r.I64();
   rule.cap = r.I64();
-  rule.cap_period = r.Str();
+  std::string cap_period = r.Str();
+  if (rule.cap > 0)
+    rule.cap_period = detail::DecodeVocab<CapPeriod>(cap_period, RuleRecord::kPrefix, code);
   rule.seq = r.U64();
   bool retired = r.Bool();
   uint64_t retired_seq = r.U64();
   if (retired) rule.retired_seq = retired_seq;
-  detail::CheckRow(r.ok() && r.done(), std::string(RuleRecord::kPrefix) + std::string(code));
+  detail::CheckRow(r.ok() && r.done() && (rule.cap > 0 || cap_period.empty()), std::string(RuleRecord::kPrefix) + std::string(code));
   return rule;
 }
 
@@ -157,7 +160,7 @@ std::string RuleRecord::EncodeRow() const {
   RecordWriter w;
   w.Str(code).Str(village).Str(category).Str(description);
   w.I64(points).Bool(has_range).I64(min).I64(max);
-  w.I64(cap).Str(cap_period).U64(seq);
+  w.I64(cap).Str(cap > 0 ? Name(cap_period) : std::string_view()).U64(seq);
   w.Bool(retired_seq.has_value()).U64(retired_seq.value_or(0));
   return w.Take();
 }
@@ -415,19 +418,22 @@ std::pair<uint32_t, uint32_t> PeriodMonths(std::string_view period) {
 
 std::vector<std::string> PeriodsOf(std::string_view date) {
   VLEDGER_ASSERT(date.size() == 10);
-  return {std::string(date.substr(0, 7)), CapPeriodOf(date, "quarter"), std::string(date.substr(0, 4))};
+  return {std::string(date.substr(0, 7)), CapPeriodOf(date, CapPeriod::kQuarter),
+          std::string(date.substr(0, 4))};
 }
 
-std::string CapPeriodOf(std::string_view date, std::string_view cap_period) {
+std::string CapPeriodOf(std::string_view date, CapPeriod cap_period) {
   VLEDGER_ASSERT(date.size() == 10);
   std::string year(date.substr(0, 4));
-  if (cap_period == "month") return std::string(date.substr(0, 7));
-  if (cap_period == "quarter") {
-    int month = Digits(date.substr(5, 2));
-    return year + "Q" + std::to_string((month - 1) / 3 + 1);
+  switch (cap_period) {
+    case CapPeriod::kMonth:
+      return std::string(date.substr(0, 7));
+    case CapPeriod::kQuarter:
+      return year + "Q" + std::to_string((Digits(date.substr(5, 2)) - 1) / 3 + 1);
+    case CapPeriod::kYear:
+      return year;
   }
-  VLEDGER_ASSERT(cap_period == "year");
-  return year;
+  AssertFailed("known CapPeriod", __FILE__, __LINE__);
 }
 
 void AddTurnover(ResidentState& r, std::string_view household, std::string_view date,
@@ -488,7 +494,7 @@ std::vector<std::pair<std::string, int64_t>> DividendPointsList(StateStore& stat
   for (const ResidentState* r : VillageResidents(state, village)) {
     int64_t p = PeriodPoints(*r, period);
     if (p == 0) continue;
-    if (active_only && r->rec.status != "active") {
+    if (active_only && r->rec.status != ResidentStatus::kActive) {
       if (skipped != nullptr && p > 0) skipped->push_back(r->rec.id);
       continue;
     }

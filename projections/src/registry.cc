@@ -4,6 +4,7 @@
 
 #include "row_damage.h"
 #include "varint.h"
+#include "row_vocab.h"
 #include "vledger/ledger/bytes.h"
 
 namespace vledger {
@@ -61,9 +62,31 @@ bool VarintGroups(std::string_view packed, int width, int positive = -1) {
 
 // ---------------------------------------------------------------- codecs
 
+std::string_view Name(PersonOwnerKind kind) {
+  switch (kind) {
+    case PersonOwnerKind::kResident:
+      return "resident";
+    case PersonOwnerKind::kHousehold:
+      return "household";
+    case PersonOwnerKind::kDonor:
+      return "donor";
+  }
+  AssertFailed("known PersonOwnerKind", __FILE__, __LINE__);
+}
+
+template <>
+Result<PersonOwnerKind> Parse<PersonOwnerKind>(std::string_view field, std::string_view text) {
+  for (auto kind :
+       {PersonOwnerKind::kResident, PersonOwnerKind::kHousehold, PersonOwnerKind::kDonor}) {
+    if (Name(kind) == text) return kind;
+  }
+  return Status::InvalidInput(field,
+                              "\"" + std::string(text) + "\" is not resident, household or donor");
+}
+
 std::string KeyRecord::EncodeRow() const {
   RecordWriter w;
-  w.Str(key_id).Str(public_key).Str(role).Str(label);
+  w.Str(key_id).Str(public_key).Str(Name(role)).Str(label);
   PutStrings(w, villages);
   w.U64(registered_seq).Bool(revoked_seq.has_value()).U64(revoked_seq.value_or(0));
   return w.Take();
@@ -74,7 +97,7 @@ KeyRecord KeyRecord::DecodeRow(std::string_view id, std::string_view row) {
   KeyRecord k;
   k.key_id = r.Str();
   k.public_key = r.Str();
-  k.role = r.Str();
+  k.role = detail::DecodeVocab<Role>(r.Str(), kPrefix, id);
   k.label = r.Str();
   k.villages = GetStrings(r);
   k.registered_seq = r.U64();
@@ -151,7 +174,7 @@ std::string ResidentState::EncodeRow() const {
   // The declaration takes the varint a bool once held: 0 none, 1 minor, 2 adult.
   w.Str(rec.id).Str(rec.village).Str(rec.household).Str(rec.person_ref);
   w.U64(rec.minor ? 1 : rec.adult ? 2 : 0);
-  w.Str(rec.status).U64(rec.seq);
+  w.Str(Name(rec.status)).U64(rec.seq);
   w.I64(bal.credit_score).I64(bal.spendable).I64(bal.redeemed).I64(bal.expired);
   w.U64(households.size());
   for (const auto& [h, from] : households) w.Str(h).U64(from);
@@ -173,7 +196,7 @@ ResidentState ResidentState::DecodeRow(std::string_view id, std::string_view row
   uint64_t declared = r.U64();
   s.rec.minor = declared == 1;
   s.rec.adult = declared == 2;
-  s.rec.status = r.Str();
+  s.rec.status = detail::DecodeVocab<ResidentStatus>(r.Str(), kPrefix, id);
   s.rec.seq = r.U64();
   s.bal.credit_score = r.I64();
   s.bal.spendable = r.I64();
@@ -206,13 +229,13 @@ ResidentState ResidentState::DecodeRow(std::string_view id, std::string_view row
 }
 
 std::string PersonOwner::EncodeRow() const {
-  return RecordWriter().Str(kind).Str(id).Bool(erased).U64(erased_seq).Take();
+  return RecordWriter().Str(Name(kind)).Str(id).Bool(erased).U64(erased_seq).Take();
 }
 
 PersonOwner PersonOwner::DecodeRow(std::string_view row_id, std::string_view row) {
   RecordReader r(row);
   PersonOwner o;
-  o.kind = r.Str();
+  o.kind = detail::DecodeVocab<PersonOwnerKind>(r.Str(), kPrefix, row_id);
   o.id = r.Str();
   o.erased = r.Bool();
   o.erased_seq = r.U64();

@@ -177,9 +177,9 @@ void AddBeneficiary(StateStore& state, Names& names, const FundRecord& fund,
   } else if (auto h = LoadHousehold(state, id)) {
     ref = h->head_ref;
   }
-  if (fund.list_beneficiaries != "masked" && fund.list_beneficiaries != "full") return;
+  if (fund.list_beneficiaries == BeneficiaryList::kNone) return;
   std::string name = names.Of(ref);
-  if (fund.list_beneficiaries == "masked") name = MaskName(name);
+  if (fund.list_beneficiaries == BeneficiaryList::kMasked) name = MaskName(name);
   // Keyed by beneficiary id, so two people with one masked name stay apart.
   BeneficiaryLine& line = lines[{m.beneficiary, m.purpose}];
   line.name = name;
@@ -192,8 +192,8 @@ FundSummary GatherFund(StateStore& state, Names& names, const FundRecord& fund, 
   FundSummary f;
   f.code = fund.code;
   f.name = fund.name;
-  f.kind = fund.kind;
-  f.policy = fund.list_beneficiaries;
+  f.kind = Name(fund.kind);
+  f.policy = Name(fund.list_beneficiaries);
   std::string start = PeriodStart(d.args.period);
   std::map<std::string, DonorLine> donors;
   std::map<std::string, PurposeLine> purposes;

@@ -2,6 +2,7 @@
 // name masking, labels, and finding the section a byte lies in.
 #include <regex>
 
+#include "vledger/ledger/vocab.h"
 #include "vledger/projections/report.h"
 #include "vledger/projections/validate.h"
 
@@ -22,25 +23,15 @@ std::vector<std::string_view> CodePoints(std::string_view s) {
   return out;
 }
 
-Status OneOf(const char* flag, const std::string& value,
-             std::initializer_list<const char*> allowed) {
-  std::string names;
-  for (const char* a : allowed) {
-    if (value == a) return Status::Ok();
-    names += (names.empty() ? "" : "|") + std::string(a);
-  }
-  return Status::InvalidInput(flag, "\"" + value + "\" is not one of " + names);
-}
-
 }  // namespace
 
 Status CheckReportArgs(const ReportArgs& args) {
   VLEDGER_TRY(CheckId("--village", args.village));
   VLEDGER_TRY(CheckPeriod("--period", args.period));
-  VLEDGER_TRY(OneOf("kind", args.kind, {"bulletin", "points", "funds"}));
-  VLEDGER_TRY(OneOf("--format", args.format, {"html", "md", "csv", "json"}));
-  VLEDGER_TRY(OneOf("--lang", args.lang, {"zh", "en"}));
-  if (args.size == 0) return Status::InvalidInput("--at", "a report covers at least one event");
+  VLEDGER_TRY(Parse<ReportKind>("kind", args.kind).status());
+  VLEDGER_TRY(Parse<ReportFormat>("--format", args.format).status());
+  VLEDGER_TRY(Parse<ReportLang>("--lang", args.lang).status());
+  if (args.size == 0) return Status::InvalidInput("--at: a report covers at least one event");
   return Status::Ok();
 }
 

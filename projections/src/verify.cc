@@ -178,7 +178,7 @@ namespace {
 
 // Whether the key could sign checkpoints of the first `size` events.
 bool SignedHeadsAt(const KeyRecord& key, uint64_t size) {
-  if (key.role != "admin" && key.role != "checkpointer") return false;
+  if (key.role != Role::kAdmin) return false;
   if (key.registered_seq >= size) return false;
   return !key.revoked_seq || *key.revoked_seq >= size;
 }
@@ -262,11 +262,11 @@ VerifyOutcome Faulted(std::optional<uint64_t> seq, std::string problem) {
 
 // The seq that registered a person record's owner.
 std::optional<uint64_t> OwnerSeq(StateStore& state, const PersonOwner& owner) {
-  if (owner.kind == "resident") {
+  if (owner.kind == PersonOwnerKind::kResident) {
     if (auto r = LoadResident(state, owner.id)) return r->seq;
-  } else if (owner.kind == "household") {
+  } else if (owner.kind == PersonOwnerKind::kHousehold) {
     if (auto h = LoadHousehold(state, owner.id)) return h->seq;
-  } else if (owner.kind == "donor") {
+  } else if (owner.kind == PersonOwnerKind::kDonor) {
     uint64_t seq = 0;
     auto [end, err] = std::from_chars(owner.id.data(), owner.id.data() + owner.id.size(), seq);
     if (err == std::errc() && end == owner.id.data() + owner.id.size()) return seq;
@@ -1000,7 +1000,9 @@ Status CatchUp(Ledger& ledger) {
 std::string PersonOwnerName(StateStore& state, const PersonOwner& owner,
                             std::optional<uint64_t>* seq) {
   *seq = OwnerSeq(state, owner);
-  std::string who = owner.kind == "donor" ? "the donor" : owner.kind + " " + owner.id;
+  std::string who = owner.kind == PersonOwnerKind::kDonor
+                        ? "the donor"
+                        : std::string(Name(owner.kind)) + " " + owner.id;
   if (*seq) who += " (seq " + std::to_string(**seq) + ")";
   return who;
 }

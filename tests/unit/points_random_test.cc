@@ -120,7 +120,8 @@ class Model {
 
   std::string CapKey(const MEntry& e) {
     const MRule& rule = rules[e.rule];
-    return e.rule + "/" + e.resident + "/" + CapPeriodOf(e.date, rule.cap_period);
+    return e.rule + "/" + e.resident + "/" +
+           CapPeriodOf(e.date, *Parse<CapPeriod>("cap-period", rule.cap_period));
   }
 
   void Count(MEntry& e) {

@@ -310,9 +310,9 @@ TEST(PointsLots, DayNumbersRoundTripAndKeepDateOrder) {
 TEST(PointsPeriods, DatesBelongToTheirMonthQuarterAndYear) {
   EXPECT_EQ(PeriodsOf("2021-07-31"), (std::vector<std::string>{"2021-07", "2021Q3", "2021"}));
   EXPECT_EQ(PeriodsOf("2021-12-01"), (std::vector<std::string>{"2021-12", "2021Q4", "2021"}));
-  EXPECT_EQ(CapPeriodOf("2021-04-01", "quarter"), "2021Q2");
-  EXPECT_EQ(CapPeriodOf("2021-04-01", "month"), "2021-04");
-  EXPECT_EQ(CapPeriodOf("2021-04-01", "year"), "2021");
+  EXPECT_EQ(CapPeriodOf("2021-04-01", CapPeriod::kQuarter), "2021Q2");
+  EXPECT_EQ(CapPeriodOf("2021-04-01", CapPeriod::kMonth), "2021-04");
+  EXPECT_EQ(CapPeriodOf("2021-04-01", CapPeriod::kYear), "2021");
 }
 
 // A dividend skips departed and deceased residents (their points are not

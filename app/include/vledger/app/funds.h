@@ -25,6 +25,7 @@
 #include "vledger/app/builders.h"
 #include "vledger/app/session.h"
 #include "vledger/ledger/status.h"
+#include "vledger/ledger/vocab.h"
 
 namespace vledger::app {
 
@@ -180,7 +181,10 @@ std::string FundBalanceJson(const FundBalanceResult& result);
 // `fund list`
 struct FundListRequest {};
 struct FundLine {
-  std::string code, name, kind, village, list_beneficiaries;
+  std::string code, name;
+  FundKind kind = FundKind::kCredit;
+  std::string village;
+  BeneficiaryList list_beneficiaries = BeneficiaryList::kNone;
   int64_t balance_fen = 0;
 };
 struct FundListResult {

@@ -17,6 +17,7 @@
 #include "vledger/app/append.h"
 #include "vledger/app/builders.h"
 #include "vledger/app/session.h"
+#include "vledger/ledger/vocab.h"
 #include "vledger/projections/age.h"
 #include "vledger/projections/registry.h"
 
@@ -134,7 +135,7 @@ struct ResidentListRequest {
 struct ResidentRow {
   std::string id, village, household, name;
   AgeClass age = AgeClass::kUnknown;
-  std::string status;  // active, departed, deceased
+  ResidentStatus status = ResidentStatus::kActive;
 };
 struct ResidentListResult {
   std::vector<ResidentRow> residents;

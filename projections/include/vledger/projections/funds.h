@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "vledger/ledger/bytes.h"
+#include "vledger/ledger/vocab.h"
 #include "vledger/projections/state.h"
 
 namespace vledger {
@@ -38,7 +39,10 @@ namespace vledger {
 inline constexpr size_t kDividendSharesMax = 100'000;
 
 struct FundRecord {
-  std::string code, name, kind, village, list_beneficiaries;
+  std::string code, name;
+  FundKind kind = FundKind::kCredit;
+  std::string village;
+  BeneficiaryList list_beneficiaries = BeneficiaryList::kNone;
   uint64_t seq = 0;
   uint64_t next_receipt = 1;  // n of the next ledger-assigned receipt <FUND>-<n>
 };

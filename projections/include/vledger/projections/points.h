@@ -36,10 +36,11 @@
 #include <utility>
 #include <vector>
 
-#include "vledger/projections/registry.h"
-#include "vledger/projections/state.h"
 #include "vledger/ledger/status.h"
 #include "vledger/ledger/store.h"
+#include "vledger/ledger/vocab.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/state.h"
 
 namespace vledger {
 
@@ -58,7 +59,7 @@ struct RuleRecord {
   bool has_range = false;
   int64_t min = 0, max = 0;
   int64_t cap = 0;          // 0: no cap
-  std::string cap_period;   // month, quarter, year, or empty
+  CapPeriod cap_period = CapPeriod::kMonth;  // when cap > 0 (the row stores "" without a cap)
   uint64_t seq = 0;
   std::optional<uint64_t> retired_seq;
 
@@ -145,7 +146,7 @@ std::pair<uint32_t, uint32_t> PeriodMonths(std::string_view period);
 // The month, quarter and year a date belongs to: {"2021-07","2021Q3","2021"}.
 std::vector<std::string> PeriodsOf(std::string_view date);
 // The period of `date` for a cap period (month, quarter or year).
-std::string CapPeriodOf(std::string_view date, std::string_view cap_period);
+std::string CapPeriodOf(std::string_view date, CapPeriod cap_period);
 
 // Adds `delta` to the resident's turnover of the date's month, under the
 // household `household` (which the resident is or was in).

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "vledger/ledger/bytes.h"
+#include "vledger/ledger/vocab.h"
 #include "vledger/projections/state.h"
 
 namespace vledger {
@@ -29,7 +30,9 @@ struct LedgerMeta {
 };
 
 struct KeyRecord {
-  std::string key_id, public_key, role, label;
+  std::string key_id, public_key;
+  Role role = Role::kAdmin;
+  std::string label;
   std::vector<std::string> villages;  // empty: every village
   uint64_t registered_seq = 0;
   std::optional<uint64_t> revoked_seq;
@@ -94,7 +97,7 @@ struct ResidentRecord {
   // Declared age (--minor, --adult); what decides a resident's age is in
   // age.h.
   bool minor = false, adult = false;
-  std::string status = "active";  // active, departed, deceased
+  ResidentStatus status = ResidentStatus::kActive;
   uint64_t seq = 0;
 };
 
@@ -138,9 +141,15 @@ struct ResidentState {
   static ResidentState DecodeRow(std::string_view id, std::string_view row);
 };
 
+// What owns a personRef: its row stores the text Name(kind).
+enum class PersonOwnerKind : uint8_t { kResident, kHousehold, kDonor };
+std::string_view Name(PersonOwnerKind kind);
+template <>
+Result<PersonOwnerKind> Parse<PersonOwnerKind>(std::string_view field, std::string_view text);
+
 // Who a personRef belongs to.
 struct PersonOwner {
-  std::string kind;  // "resident", "household" or "donor"
+  PersonOwnerKind kind = PersonOwnerKind::kResident;
   std::string id;
   bool erased = false;
   uint64_t erased_seq = 0;
