@@ -324,9 +324,9 @@ TEST_F(PointsLimit, ReviewAcceptsSeqsMaxRejectsOneMore) {
   constexpr size_t kReviewSeqs = 10'000;
   std::vector<uint64_t> at;
   for (uint64_t seq = 1'000'000; at.size() < kReviewSeqs; seq++) at.push_back(seq);
-  // At the bound the size passes; the seqs, never written, are refused next.
+  // At the bound the size passes; the seqs, never written, are not found.
   Status at_bound = t.Append("rev", EntriesReviewed{"V1", at, {}});
-  EXPECT_EQ(at_bound.code(), Code::kInvalidInput);
+  EXPECT_EQ(at_bound.code(), Code::kNotFound);
   EXPECT_EQ(at_bound.message().find("entries per review"), std::string::npos) << at_bound.message();
   std::vector<uint64_t> past = at;
   past.push_back(past.back() + 1);

@@ -211,7 +211,7 @@ TEST(StateReplay, KeepsEverythingInMemoryAndListsRowsInKeyOrder) {
   std::vector<std::string> keys;
   state.ForEachRow([&](std::string_view k, std::string_view) { keys.emplace_back(k); });
   EXPECT_EQ(keys, (std::vector<std::string>{"a", "b", "rule/R", "village/V1", "village/V2", "zz"}));
-  EXPECT_EQ(state.ReadEvent(4).status().code(), Code::kInvalidInput);
+  EXPECT_EQ(state.ReadEvent(4).status().code(), Code::kNotFound);
 }
 
 // IdMap finds every id added, no other, and keeps each entry where it was
