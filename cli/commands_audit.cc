@@ -59,7 +59,7 @@ void PrintWarnings(const Context& ctx, const std::vector<std::string>& warnings)
 Status RunCheckpoint(Context& ctx, std::optional<uint64_t> size) {
   VLEDGER_ASSIGN_OR_RETURN(app::CheckpointResult head,
                            app::Checkpoint(ctx.Session(), app::CheckpointRequest{size}));
-  if (!ctx.quiet) std::cout << head.text << std::flush;  // the note itself, even with --json
+  std::cout << head.text << std::flush;  // the note itself, even with --json
   return Status::Ok();
 }
 
@@ -73,7 +73,7 @@ Status RunProve(Context& ctx, uint64_t seq, std::optional<uint64_t> size,
   } else if (!out_path.empty()) {
     ctx.PrintLine("wrote " + out_path + ": seq " + std::to_string(seq) + " in the tree of " +
                   Sizes(proof.size) + " events");
-  } else if (!ctx.quiet) {
+  } else {
     std::cout << proof.proof << std::flush;
   }
   return Status::Ok();
@@ -104,7 +104,7 @@ Status RunConsistency(Context& ctx, uint64_t old_size, std::optional<uint64_t> n
       app::Consistency(ctx.Session(), app::ConsistencyRequest{old_size, new_size}));
   if (ctx.options.json) {
     ctx.PrintLine(app::ConsistencyJson(r));
-  } else if (!ctx.quiet) {
+  } else {
     std::cout << r.text << std::flush;
   }
   return Status::Ok();

@@ -40,7 +40,7 @@ void PrintImportResult(Context& ctx, const app::ImportResult& r) {
 Status RunImport(Context& ctx, app::ImportRequest request) {
   // A bar while a large file is checked; none with --json.
   std::unique_ptr<ProgressBar> bar;
-  bool drawing = !ctx.options.json && !ctx.quiet;
+  bool drawing = !ctx.options.json;
   request.progress = [&](const app::ImportProgress& p) {
     if (p.stage != app::ImportStage::kChecking) {
       bar.reset();

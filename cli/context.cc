@@ -13,9 +13,7 @@
 #include <map>
 #include <span>
 
-#include "vledger/projections/clock.h"
 #include "vledger/projections/validate.h"
-#include "vledger/projections/verify.h"
 
 namespace vledger::cli {
 
@@ -38,17 +36,6 @@ app::Session Context::Session() const {
   });
 }
 
-Result<int64_t> Context::InitNowMs(bool test_clock) const { return Session().InitNowMs(test_clock); }
-Result<int64_t> Context::NowMs(const Ledger& ledger) const { return Session().NowMs(ledger); }
-Result<int64_t> Context::AppendNowMs(const Ledger& ledger) const {
-  return Session().AppendNowMs(ledger);
-}
-Result<std::unique_ptr<Ledger>> Context::OpenReader() const { return Session().OpenReader(); }
-Result<std::unique_ptr<Ledger>> Context::OpenWriter(bool catch_up) const {
-  return Session().OpenWriter(catch_up);
-}
-Result<PrivateKey> Context::SigningKey() const { return Session().SigningKey(); }
-bool Context::SigningKeyMayPrompt() const { return Session().SigningKeyMayPrompt(); }
 
 Result<std::string> PromptPassphrase(const std::string& prompt) {
   int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
@@ -81,17 +68,14 @@ Result<std::string> PromptPassphrase(const std::string& prompt) {
 }
 
 void Context::PrintJson(const Json& doc) const {
-  if (quiet) return;
   std::cout << doc.dump() << "\n";
 }
 
 void Context::PrintLine(const std::string& line) const {
-  if (quiet) return;
   std::cout << line << "\n";
 }
 
 void Context::Warn(const std::string& line) const {
-  if (quiet) return;
   std::cerr << "vledger: warning: " << EscapeControls(line) << "\n";
 }
 

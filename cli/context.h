@@ -14,7 +14,6 @@
 #include "vledger/app/session.h"
 #include "vledger/ledger/crypto.h"
 #include "vledger/ledger/status.h"
-#include "vledger/ledger/store.h"
 
 namespace vledger::cli {
 
@@ -30,7 +29,6 @@ struct GlobalOptions {
 class Context {
  public:
   GlobalOptions options;
-  bool quiet = false;  // the demo runs commands without their output
   // Faults of a failed command beyond the one it returned (an import's bad
   // rows after its summary): printed after that error, a line each.
   std::vector<Status> more_errors;
@@ -39,24 +37,6 @@ class Context {
   // key (its passphrase from VLEDGER_KEY_PASSPHRASE, else asked on the
   // terminal), the wait, and VLEDGER_NOW.
   app::Session Session() const;
-
-  // Session().NowMs and the rest, for the commands not yet moved to app/.
-  Result<int64_t> NowMs(const Ledger& ledger) const;
-  // NowMs for an append: also rejected when it is behind the recordedAt of
-  // the ledger's last event (equal is fine).
-  Result<int64_t> AppendNowMs(const Ledger& ledger) const;
-  // The clock of `init`: VLEDGER_NOW only with --test-clock.
-  Result<int64_t> InitNowMs(bool test_clock) const;
-
-  Result<std::unique_ptr<Ledger>> OpenReader() const;
-  // The one writer, its projections caught up with the log (unless
-  // `catch_up` is false: for `rebuild`, which recomputes them anyway).
-  Result<std::unique_ptr<Ledger>> OpenWriter(bool catch_up = true) const;
-  // The --key private key (exit 3 when missing, unreadable or malformed).
-  Result<PrivateKey> SigningKey() const;
-  // Whether SigningKey may ask for the key's passphrase on the terminal:
-  // an encrypted key and no VLEDGER_KEY_PASSPHRASE.
-  bool SigningKeyMayPrompt() const;
 
   // Output: one JSON document with --json, else human lines.
   void PrintJson(const Json& doc) const;
@@ -67,7 +47,7 @@ class Context {
 
 // Passphrases typed at a prompt: at most this many bytes.
 inline constexpr size_t kPassphraseBytesMax = 1024;
-// Asks on /dev/tty with echo off; Rejected when there is no terminal or
+// Asks on /dev/tty with echo off; refused when there is no terminal or
 // nothing was typed.
 Result<std::string> PromptPassphrase(const std::string& prompt);
 
