@@ -9,7 +9,6 @@
 
 #include "context.h"
 #include "exit_code.h"
-#include "vledger/ledger/rows.h"
 #include "vledger/projections/validate.h"
 
 namespace vledger::cli {
@@ -134,10 +133,9 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   try {
     Status st = action();
     return st.ok() ? 0 : Fail(st, ctx.more_errors);
-  } catch (const RowReadError& e) {
-    // A stored row that could not be read (rows.h): nothing was written.
-    return Fail(e.status());
   } catch (const std::exception& e) {
+    // The application layer returns every error as a Status; this is a
+    // last resort for a fault of cli/ itself.
     return Fail(Status::Internal(std::string("unexpected error: ") + e.what()));
   }
 }

@@ -3,6 +3,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
+#include "guard.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/projections/apply.h"
@@ -31,23 +32,25 @@ Result<uint64_t> CommitBuilder::Add(EventBody body) {
   VLEDGER_TRY(ApplyEvent(state_, seq, event));
   std::string canonical = EncodeEvent(event);
   if (canonical.size() > kEventBytesMax) {
-    return Status::InvalidInput(std::string(EventTypeName(event.body)) + " event: " +
-                                std::to_string(canonical.size()) + " bytes encoded, over the " +
-                                std::to_string(kEventBytesMax) + " allowed");
+    return Status::InvalidInput(
+        std::string(EventTypeName(event.body)) + " event: " + std::to_string(canonical.size()) +
+        " bytes encoded, over the " + std::to_string(kEventBytesMax) + " allowed");
   }
   return txn_.AddEvent(std::move(canonical), std::move(event));
 }
 
-Result<uint64_t> ResultSeq(const std::string& result_json) {
+Result<uint64_t> ResultSeq(const std::string& result_json) try {
   auto result = Json::parse(result_json, nullptr, false);
   if (result.is_discarded() || !result.is_object() || !result.contains("seq") ||
       !result["seq"].is_number_unsigned()) {
     return Status::Corruption("the stored result has no seq");
   }
   return result["seq"].get<uint64_t>();
+} catch (...) {
+  return CaughtStatus();
 }
 
-Result<std::optional<RequestRecord>> LoadRequest(WriteTxn& txn, const std::string& id) {
+Result<std::optional<RequestRecord>> LoadRequest(WriteTxn& txn, const std::string& id) try {
   VLEDGER_ASSIGN_OR_RETURN(std::optional<RequestRecord> stored, txn.LoadRequest(id));
   if (!stored) return std::optional<RequestRecord>();
   RequestRecord rec = std::move(*stored);
@@ -62,19 +65,26 @@ Result<std::optional<RequestRecord>> LoadRequest(WriteTxn& txn, const std::strin
     rec.key_id = first.key_id;
   }
   return std::optional<RequestRecord>(std::move(rec));
+} catch (...) {
+  return CaughtStatus();
 }
 
-Status RequestUsedByAnotherKey(std::string_view field, const std::string& id) {
+Status RequestUsedByAnotherKey(std::string_view field, const std::string& id) try {
   return Status::Conflict(field, "\"" + id + "\" was already used by another key");
+} catch (...) {
+  return CaughtStatus();
 }
 
-Status CheckRequestId(std::string_view field, std::string_view id) {
+Status CheckRequestId(std::string_view field, std::string_view id) try {
   VLEDGER_TRY(CheckId(field, id));
   if (id.starts_with("imp-")) {
     return Status::InvalidInput(
-        field, "\"" + std::string(id) + "\": ids starting with imp- are kept for the rows of imports");
+        field,
+        "\"" + std::string(id) + "\": ids starting with imp- are kept for the rows of imports");
   }
   return Status::Ok();
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::unique_ptr<StateStore> LiveState(const Ledger& ledger, WriteTxn& txn) {
@@ -111,7 +121,7 @@ void AddMembers(Json& doc, const std::function<JsonMembers()>& extend) {
 
 Result<AppendResult> Append(const Session& session, const AppendRequest& request,
                             const std::function<Status(CommitBuilder&)>& build,
-                            const std::function<JsonMembers()>& extend) {
+                            const std::function<JsonMembers()>& extend) try {
   if (!request.request_id.empty()) VLEDGER_TRY(CheckRequestId("--request-id", request.request_id));
   // The key is read and parsed on a second thread while the ledger opens:
   // both are a good part of an interactive command's time. A key that may
@@ -169,6 +179,8 @@ Result<AppendResult> Append(const Session& session, const AppendRequest& request
   VLEDGER_ASSIGN_OR_RETURN(auto commit, txn->Commit(key));
   (void)commit;
   return ResultOf(result, false);
+} catch (...) {
+  return CaughtStatus();
 }
 
 }  // namespace vledger::app

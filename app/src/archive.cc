@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "archive_internal.h"
+#include "guard.h"
 #include "vledger/app/checkpoint.h"
 #include "vledger/ledger/archive.h"
 #include "vledger/ledger/codec.h"
@@ -163,7 +164,7 @@ Status WriteArchive(Ledger& ledger, const std::string& path, const ArchiveProgre
 
 // ---------------------------------------------------------------- export
 
-Result<ExportResult> Export(const Session& session, const ExportRequest& request) {
+Result<ExportResult> Export(const Session& session, const ExportRequest& request) try {
   const bool full = request.kind == ArchiveKind::kFull;
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(SignedHead head, CheckpointForUse(session, *ledger, request.size));
@@ -209,6 +210,8 @@ Result<ExportResult> Export(const Session& session, const ExportRequest& request
   r.head = head.head;
   r.bytes = out.bytes_written();
   return r;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ExportJson(const ExportResult& r) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "archive_internal.h"
+#include "guard.h"
 #include "vledger/app/archive.h"
 #include "vledger/app/audit.h"
 #include "vledger/ledger/archive.h"
@@ -337,7 +338,7 @@ Result<VerifyArchiveResult> CheckArchive(const std::string& path, const PublicKe
 }
 
 Result<VerifyArchiveResult> VerifyArchive(const Session& /*session*/,
-                                          const VerifyArchiveRequest& request) {
+                                          const VerifyArchiveRequest& request) try {
   std::optional<PublicKey> trusted;
   if (!request.pub.empty()) {
     VLEDGER_ASSIGN_OR_RETURN(PublicKey pub, LoadPub(request.pub));
@@ -376,6 +377,8 @@ Result<VerifyArchiveResult> VerifyArchive(const Session& /*session*/,
         "no --pub: the checkpoints are checked only against the archive's own admin keys");
   }
   return r;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string VerifyArchiveJson(const VerifyArchiveResult& r) {

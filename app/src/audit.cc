@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "guard.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/ledger/merkle.h"
 #include "vledger/projections/registry.h"
@@ -57,7 +58,7 @@ Result<std::vector<Hash>> ParseProofFile(const std::string& text,
 }  // namespace
 
 Result<std::string> ReadEvidenceFile(const std::string& what, const std::string& path,
-                                     size_t bytes_max) {
+                                     size_t bytes_max) try {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::string detail = "cannot read " + path + ": " + std::strerror(errno);
@@ -76,28 +77,34 @@ Result<std::string> ReadEvidenceFile(const std::string& what, const std::string&
   }
   if (in.bad()) return Status::InvalidInput(what, "cannot read " + path);
   return text;
+} catch (...) {
+  return CaughtStatus();
 }
 
-Result<PublicKey> LoadPub(const std::string& path) {
+Result<PublicKey> LoadPub(const std::string& path) try {
   auto pub = PublicKey::LoadPem(path);
   if (!pub.ok()) return About(pub.status(), "--pub");
   return pub;
+} catch (...) {
+  return CaughtStatus();
 }
 
 // ------------------------------------------------------------ checkpoint
 
-Result<CheckpointResult> Checkpoint(const Session& session, const CheckpointRequest& request) {
+Result<CheckpointResult> Checkpoint(const Session& session, const CheckpointRequest& request) try {
   if (session.options().key_path.empty()) {
     return Status::InvalidInput("--key",
                                 "checkpoint needs an admin key (--key FILE or VLEDGER_KEY)");
   }
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   return CheckpointForUse(session, *ledger, request.size);
+} catch (...) {
+  return CaughtStatus();
 }
 
 // ----------------------------------------------------------------- prove
 
-Result<ProveResult> Prove(const Session& session, const ProveRequest& request) {
+Result<ProveResult> Prove(const Session& session, const ProveRequest& request) try {
   const uint64_t seq = request.seq;
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   if (seq >= ledger->size()) {
@@ -133,6 +140,8 @@ Result<ProveResult> Prove(const Session& session, const ProveRequest& request) {
         .WithSeq(seq);
   }
   return ProveResult{seq, head.head.size, FormatTlogProof(proof)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ProveJson(const ProveResult& r) {
@@ -142,7 +151,7 @@ std::string ProveJson(const ProveResult& r) {
 // ---------------------------------------------------------- verify-proof
 
 Result<VerifyProofResult> VerifyProof(const Session& /*session*/,
-                                      const VerifyProofRequest& request) {
+                                      const VerifyProofRequest& request) try {
   const std::string& path = request.proof_path;
   VLEDGER_ASSIGN_OR_RETURN(PublicKey pub, LoadPub(request.pub_path));
   VLEDGER_ASSIGN_OR_RETURN(std::string text, ReadEvidenceFile("proof", path, kTlogProofBytesMax));
@@ -180,6 +189,8 @@ Result<VerifyProofResult> VerifyProof(const Session& /*session*/,
       Json::parse(EventBodyJson(event->body)).dump(-1, ' ', false, Json::error_handler_t::replace);
   r.head = head;
   return r;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string VerifyProofJson(const VerifyProofResult& r) {
@@ -198,7 +209,8 @@ std::string VerifyProofJson(const VerifyProofResult& r) {
 
 // ----------------------------------------------------------- consistency
 
-Result<ConsistencyResult> Consistency(const Session& session, const ConsistencyRequest& request) {
+Result<ConsistencyResult> Consistency(const Session& session,
+                                      const ConsistencyRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   uint64_t n = request.new_size.value_or(ledger->size());
   if (n > ledger->size()) {
@@ -215,6 +227,8 @@ Result<ConsistencyResult> Consistency(const Session& session, const ConsistencyR
   VLEDGER_ASSIGN_OR_RETURN(r.proof, ConsistencyProof(request.old_size, n, ledger->MerkleNodes()));
   r.text = FormatConsistencyProof(r.proof);
   return r;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ConsistencyJson(const ConsistencyResult& r) {
@@ -226,7 +240,7 @@ std::string ConsistencyJson(const ConsistencyResult& r) {
 // ---------------------------------------------------- verify-consistency
 
 Result<VerifyConsistencyResult> VerifyConsistency(const Session& /*session*/,
-                                                  const VerifyConsistencyRequest& request) {
+                                                  const VerifyConsistencyRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(PublicKey pub, LoadPub(request.pub_path));
   vledger::Checkpoint heads[2];
   const std::string* paths[2] = {&request.old_path, &request.new_path};
@@ -259,6 +273,8 @@ Result<VerifyConsistencyResult> VerifyConsistency(const Session& /*session*/,
         "consistency proof does not lead from the old root to the new root");
   }
   return VerifyConsistencyResult{heads[0], heads[1]};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string VerifyConsistencyJson(const VerifyConsistencyResult& r) {

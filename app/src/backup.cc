@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive_internal.h"
+#include "guard.h"
 #include "vledger/app/archive.h"
 #include "vledger/ledger/store.h"
 #include "vledger/projections/verify.h"
@@ -32,7 +33,7 @@ Result<VerifyOutcome> VerifyRestored(const std::string& ledger_dir) {
 
 }  // namespace
 
-Result<BackupResult> Backup(const Session& session, const BackupRequest& request) {
+Result<BackupResult> Backup(const Session& session, const BackupRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   BackupResult r;
   r.dir = request.dir;
@@ -40,6 +41,8 @@ Result<BackupResult> Backup(const Session& session, const BackupRequest& request
   r.events = ledger->size();
   r.head = ledger->head();
   return r;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string BackupJson(const BackupResult& r) {
@@ -47,7 +50,7 @@ std::string BackupJson(const BackupResult& r) {
       .dump();
 }
 
-Result<RestoreResult> Restore(const Session& session, const RestoreRequest& request) {
+Result<RestoreResult> Restore(const Session& session, const RestoreRequest& request) try {
   const std::string& source = request.source;
   RestoreResult r;
   r.ledger_dir = session.options().ledger_dir;
@@ -84,6 +87,8 @@ Result<RestoreResult> Restore(const Session& session, const RestoreRequest& requ
   r.events = outcome->events;
   r.root = outcome->root;
   return r;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string RestoreJson(const RestoreResult& r) {

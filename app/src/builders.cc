@@ -1,10 +1,12 @@
 // The event builders shared by the single commands and import (builders.h),
 // and the parsing helpers of internal.h.
+#include "vledger/app/builders.h"
+
 #include <algorithm>
 #include <limits>
 
+#include "guard.h"
 #include "internal.h"
-#include "vledger/app/builders.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/projections/money.h"
 #include "vledger/projections/points.h"
@@ -87,9 +89,9 @@ Status SetBirth(Person& person, const PersonArgs& p, const std::string& today) {
     VLEDGER_ASSIGN_OR_RETURN(std::string birth, IdCardBirthDate("--id-card", p.id_card, today));
     int year = std::stoi(birth.substr(0, 4));
     if (p.birth_year != 0 && p.birth_year != year) {
-      return Status::InvalidInput("--birth-year",
-                                  std::to_string(p.birth_year) +
-                                      " is not the year of birth the ID-card number gives");
+      return Status::InvalidInput(
+          "--birth-year",
+          std::to_string(p.birth_year) + " is not the year of birth the ID-card number gives");
     }
     person.birth_date = BirthDateNumber(birth);
     person.birth_year = static_cast<uint16_t>(year);
@@ -177,7 +179,7 @@ Status CompleteEntry(CommitBuilder& b, const std::string& points, int64_t sign,
 
 // ------------------------------------------------------------ registry
 
-Status BuildResident(CommitBuilder& b, const ResidentArgs& a) {
+Status BuildResident(CommitBuilder& b, const ResidentArgs& a) try {
   std::string today = CstDate(b.now_ms());
   VLEDGER_ASSIGN_OR_RETURN(Person person, NewPerson("--name", a.person, today));
   VLEDGER_ASSIGN_OR_RETURN(AgeClass age, AgeToRecord(person, a.minor, a.adult, today));
@@ -186,14 +188,18 @@ Status BuildResident(CommitBuilder& b, const ResidentArgs& a) {
       .Add(ResidentRegistered{a.id, a.village, a.household, age == AgeClass::kMinor, ref,
                               age == AgeClass::kAdult})
       .status();
+} catch (...) {
+  return CaughtStatus();
 }
 
-Status BuildHousehold(CommitBuilder& b, const HouseholdArgs& a) {
+Status BuildHousehold(CommitBuilder& b, const HouseholdArgs& a) try {
   VLEDGER_ASSIGN_OR_RETURN(Person person, NewPerson("--head", a.head, CstDate(b.now_ms())));
   std::string ref = PutPerson(b.txn(), person, a.head.id_card);
   return b.Add(HouseholdRegistered{a.id, a.village, ref}).status();
+} catch (...) {
+  return CaughtStatus();
 }
-Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) {
+Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) try {
   VLEDGER_TRY(CheckId("ID", a.id));
   auto resident = LoadResident(b.state(), a.id);
   if (!resident) return Status::NotFound("ID", "unknown resident \"" + a.id + "\"");
@@ -203,8 +209,8 @@ Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) {
   std::optional<Person> person = PersonOf(b.txn().LoadPerson(resident->person_ref));
   if (new_record) {
     if (!person) {
-      return Status::FailedPrecondition("ID", "the person record of resident \"" + a.id +
-                              "\" was erased; it cannot be updated");
+      return Status::FailedPrecondition(
+          "ID", "the person record of resident \"" + a.id + "\" was erased; it cannot be updated");
     }
     if (!p.name.empty()) VLEDGER_TRY(CheckName("--name", p.name));
     if (!p.phone.empty()) VLEDGER_TRY(CheckPhone(p.phone));
@@ -228,11 +234,13 @@ Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) {
   VLEDGER_TRY(b.Add(update).status());
   b.txn().DeletePerson(resident->person_ref);
   return b.Add(PersonErased{resident->person_ref, "replaced by resident update"}).status();
+} catch (...) {
+  return CaughtStatus();
 }
 
 // -------------------------------------------------------------- points
 
-Status BuildRule(CommitBuilder& b, const RuleArgs& a) {
+Status BuildRule(CommitBuilder& b, const RuleArgs& a) try {
   RuleDefined r;
   r.code = a.code;
   r.village = a.village;
@@ -254,9 +262,11 @@ Status BuildRule(CommitBuilder& b, const RuleArgs& a) {
   }
   r.cap_period = a.cap_period;
   return b.Add(r).status();
+} catch (...) {
+  return CaughtStatus();
 }
 
-Status BuildAward(CommitBuilder& b, const AwardArgs& a) {
+Status BuildAward(CommitBuilder& b, const AwardArgs& a) try {
   PointsAwarded e;
   e.resident = a.resident;
   e.rule = a.rule;
@@ -264,9 +274,11 @@ Status BuildAward(CommitBuilder& b, const AwardArgs& a) {
   VLEDGER_TRY(CompleteEntry(b, a.points, 1, a.on, a.evidence, &e));
   VLEDGER_TRY(CheckText("--note", a.note, true));
   return b.Add(e).status();
+} catch (...) {
+  return CaughtStatus();
 }
 
-Status BuildDeduction(CommitBuilder& b, const DeductionArgs& a) {
+Status BuildDeduction(CommitBuilder& b, const DeductionArgs& a) try {
   PointsDeducted e;
   if (!a.household.empty()) {
     if (!a.resident.empty()) {
@@ -276,8 +288,9 @@ Status BuildDeduction(CommitBuilder& b, const DeductionArgs& a) {
     auto h = LoadHousehold(b.state(), a.household);
     if (!h) return Status::NotFound("--household", "unknown household " + Quoted(a.household));
     if (h->head_resident.empty()) {
-      return Status::FailedPrecondition("--household", "household " + Quoted(a.household) +
-                              " has no head (户主) set; use `household head` first");
+      return Status::FailedPrecondition("--household",
+                                        "household " + Quoted(a.household) +
+                                            " has no head (户主) set; use `household head` first");
     }
     e.resident = h->head_resident;
     e.household = h->id;
@@ -289,9 +302,11 @@ Status BuildDeduction(CommitBuilder& b, const DeductionArgs& a) {
   VLEDGER_TRY(CompleteEntry(b, a.points, -1, a.on, a.evidence, &e));
   VLEDGER_TRY(CheckText("--note", a.note, true));
   return b.Add(e).status();
+} catch (...) {
+  return CaughtStatus();
 }
 
-Status BuildRedemption(CommitBuilder& b, const RedemptionArgs& a) {
+Status BuildRedemption(CommitBuilder& b, const RedemptionArgs& a) try {
   PointsRedeemed r;
   r.resident = a.resident;
   r.shop = a.shop;
@@ -304,11 +319,13 @@ Status BuildRedemption(CommitBuilder& b, const RedemptionArgs& a) {
   }
   r.quantity = static_cast<uint32_t>(qty);
   return b.Add(r).status();
+} catch (...) {
+  return CaughtStatus();
 }
 
 // --------------------------------------------------------------- funds
 
-Status BuildDonation(CommitBuilder& b, const DonationArgs& a, std::string* receipt) {
+Status BuildDonation(CommitBuilder& b, const DonationArgs& a, std::string* receipt) try {
   VLEDGER_ASSIGN_OR_RETURN(int64_t fen, ParseYuan("--amount", a.amount));
   VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, FundOf(b.state(), "FUND", a.fund));
   int given = !a.donor.empty() + !a.donor_org.empty() + (a.anonymous ? 1 : 0);
@@ -337,15 +354,19 @@ Status BuildDonation(CommitBuilder& b, const DonationArgs& a, std::string* recei
   d.receipt = a.receipt.empty() ? AssignedReceipt(fund.code, fund.next_receipt) : a.receipt;
   if (receipt != nullptr) *receipt = d.receipt;
   return b.Add(std::move(d)).status();
+} catch (...) {
+  return CaughtStatus();
 }
 
-Status BuildDisbursement(CommitBuilder& b, const DisbursementArgs& a) {
+Status BuildDisbursement(CommitBuilder& b, const DisbursementArgs& a) try {
   VLEDGER_ASSIGN_OR_RETURN(int64_t fen, ParseYuan("--amount", a.amount));
   VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, FundOf(b.state(), "FUND", a.fund));
   VLEDGER_ASSIGN_OR_RETURN(auto to, ResolveTo(b.state(), "--to", a.to));
   VLEDGER_TRY(CheckPurposeHeld(b.state(), fund, a.purpose));
   return b.Add(FundDisbursed{fund.code, to.first, to.second, fen, a.purpose, a.period, a.note, 0})
       .status();
+} catch (...) {
+  return CaughtStatus();
 }
 
 }  // namespace vledger::app

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "guard.h"
 #include "vledger/ledger/merkle.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/verify.h"
@@ -20,11 +21,12 @@ Result<PrivateKey> AdminKey(const Session& session, const Ledger& ledger, uint64
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
   auto record = LoadKey(*state, key.key_id());
   if (!record) {
-    return Status::PermissionDenied("--key", "key " + key.key_id() + " is not registered in this ledger");
+    return Status::PermissionDenied("--key",
+                                    "key " + key.key_id() + " is not registered in this ledger");
   }
   if (record->revoked_seq) {
     return Status::PermissionDenied("--key", "key " + key.key_id() + " was revoked at seq " +
-                            std::to_string(*record->revoked_seq));
+                                                 std::to_string(*record->revoked_seq));
   }
   if (record->role != Role::kAdmin) {
     return Status::PermissionDenied("--key", "key " + key.key_id() + " has role " +
@@ -33,8 +35,8 @@ Result<PrivateKey> AdminKey(const Session& session, const Ledger& ledger, uint64
   }
   if (size > 0 && record->registered_seq >= size) {
     return Status::FailedPrecondition("--size", "key " + key.key_id() + " was registered at seq " +
-                            std::to_string(record->registered_seq) +
-                            "; it signs checkpoints of later sizes only");
+                                                    std::to_string(record->registered_seq) +
+                                                    "; it signs checkpoints of later sizes only");
   }
   return key;
 }
@@ -48,17 +50,19 @@ Result<std::string> LedgerOrigin(const Ledger& ledger) {
 
 // Refuses sizes past the end, the empty tree, and sizes inside a commit.
 Status CheckSignableSize(const Ledger& ledger, uint64_t size) {
-  if (size == 0) return Status::InvalidInput("--size", "a checkpoint covers at least the genesis (1)");
+  if (size == 0)
+    return Status::InvalidInput("--size", "a checkpoint covers at least the genesis (1)");
   if (size > ledger.size()) {
-    return Status::InvalidInput("--size", Sizes(size) + " is past the end of the log (size " +
-                            Sizes(ledger.size()) + ")");
+    return Status::InvalidInput(
+        "--size", Sizes(size) + " is past the end of the log (size " + Sizes(ledger.size()) + ")");
   }
   VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, ledger.CommitOf(size - 1));
   if (commit.last != size - 1) {
-    return Status::InvalidInput("--size", Sizes(size) + " splits commit " +
-                            std::to_string(commit.first) + ".." + std::to_string(commit.last) +
-                            "; checkpoints are signed at commit boundaries (try " +
-                            Sizes(commit.first) + " or " + Sizes(commit.last + 1) + ")");
+    return Status::InvalidInput(
+        "--size", Sizes(size) + " splits commit " + std::to_string(commit.first) + ".." +
+                      std::to_string(commit.last) +
+                      "; checkpoints are signed at commit boundaries (try " + Sizes(commit.first) +
+                      " or " + Sizes(commit.last + 1) + ")");
   }
   return Status::Ok();
 }
@@ -86,7 +90,8 @@ Result<std::string> MergeSignatures(const std::string& stored, const std::string
   size_t a = stored.find("\n\n"), b = fresh.find("\n\n");
   VLEDGER_ASSERT(b != std::string::npos);
   if (a == std::string::npos || stored.substr(0, a) != fresh.substr(0, b)) {
-    return Status::VerificationFailed("refusing to sign: the stored checkpoint of this size differs");
+    return Status::VerificationFailed(
+        "refusing to sign: the stored checkpoint of this size differs");
   }
   std::string merged = stored;
   std::istringstream lines(fresh.substr(b + 2));
@@ -103,7 +108,8 @@ Result<SignedHead> SignAndStore(const Session& session, const Ledger& ledger,
   VLEDGER_TRY(CheckSignableSize(ledger, n));
   VLEDGER_ASSIGN_OR_RETURN(std::string origin, LedgerOrigin(ledger));
   if (!IsValidNoteKeyName(origin)) {
-    return Status::FailedPrecondition("the ledger's origin \"" + origin + "\" cannot name a note key");
+    return Status::FailedPrecondition("the ledger's origin \"" + origin +
+                                      "\" cannot name a note key");
   }
   VLEDGER_TRY(CheckAllStoredHeads(ledger, origin));
   VLEDGER_ASSIGN_OR_RETURN(Hash root, ledger.MerkleRootAt(n));
@@ -128,7 +134,7 @@ Result<SignedHead> StoredHead(const Ledger& ledger, std::optional<uint64_t> size
     VLEDGER_ASSIGN_OR_RETURN(auto text, ledger.GetCheckpoint(*size));
     if (!text) {
       return Status::NotFound("--size", "no checkpoint is stored at size " + Sizes(*size) +
-                              " (sign one by giving an admin --key)");
+                                            " (sign one by giving an admin --key)");
     }
     found.emplace(*size, std::move(*text));
   } else {
@@ -147,10 +153,11 @@ Result<SignedHead> StoredHead(const Ledger& ledger, std::optional<uint64_t> size
 }  // namespace
 
 Result<SignedHead> CheckpointForUse(const Session& session, const Ledger& ledger,
-                                    std::optional<uint64_t> size) {
+                                    std::optional<uint64_t> size) try {
   if (!session.options().key_path.empty()) return SignAndStore(session, ledger, size);
   return StoredHead(ledger, size);
+} catch (...) {
+  return CaughtStatus();
 }
-
 
 }  // namespace vledger::app

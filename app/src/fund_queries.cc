@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "guard.h"
 #include "internal.h"
 #include "vledger/app/funds.h"
 #include "vledger/ledger/codec.h"
@@ -100,7 +101,7 @@ Result<std::vector<uint64_t>> DonationsOf(const Ledger& ledger, StateStore& stat
 
 // ------------------------------------------------------------- balance
 
-Result<FundBalanceResult> FundBalance(const Session& session, const FundBalanceRequest& r) {
+Result<FundBalanceResult> FundBalance(const Session& session, const FundBalanceRequest& r) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   std::unique_ptr<StateStore> state;
   if (r.at_seq) {
@@ -125,6 +126,8 @@ Result<FundBalanceResult> FundBalance(const Session& session, const FundBalanceR
     out.purposes.emplace_back("", unrestricted);
   }
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string FundBalanceJson(const FundBalanceResult& r) {
@@ -135,7 +138,7 @@ std::string FundBalanceJson(const FundBalanceResult& r) {
 
 // ----------------------------------------------------------- fund list
 
-Result<FundListResult> FundList(const Session& session, const FundListRequest&) {
+Result<FundListResult> FundList(const Session& session, const FundListRequest&) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   FundListResult out;
@@ -144,6 +147,8 @@ Result<FundListResult> FundList(const Session& session, const FundListRequest&) 
                                  FundTotal(*state, f.code)});
   }
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string FundListJson(const FundListResult& r) {
@@ -161,7 +166,8 @@ std::string FundListJson(const FundListResult& r) {
 
 // ------------------------------------------------------ allowance list
 
-Result<AllowanceListResult> AllowanceList(const Session& session, const AllowanceListRequest& r) {
+Result<AllowanceListResult> AllowanceList(const Session& session,
+                                          const AllowanceListRequest& r) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   if (!r.fund.empty()) VLEDGER_TRY(FundOf(*state, "--fund", r.fund).status());
@@ -172,6 +178,8 @@ Result<AllowanceListResult> AllowanceList(const Session& session, const Allowanc
                                            a.purpose, a.from_month, a.until_month, a.stopped_seq});
   }
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string AllowanceListJson(const AllowanceListResult& r) {
@@ -193,7 +201,7 @@ std::string AllowanceListJson(const AllowanceListResult& r) {
 
 // --------------------------------------------------------------- donor
 
-Result<DonorResult> Donor(const Session& session, const DonorRequest& r) {
+Result<DonorResult> Donor(const Session& session, const DonorRequest& r) try {
   VLEDGER_TRY(CheckName("NAME", r.name));
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
@@ -234,6 +242,8 @@ Result<DonorResult> Donor(const Session& session, const DonorRequest& r) {
     out.gifts.push_back(std::move(gift));
   }
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string DonorJson(const DonorResult& r) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "guard.h"
 #include "internal.h"
 #include "vledger/app/funds.h"
 #include "vledger/ledger/codec.h"
@@ -153,7 +154,7 @@ Result<StatementDonation> DonationLine(const Ledger& ledger, StateStore& state,
 
 }  // namespace
 
-Result<StatementResult> Statement(const Session& session, const StatementRequest& r) {
+Result<StatementResult> Statement(const Session& session, const StatementRequest& r) try {
   VLEDGER_TRY(CheckPeriod("--period", r.period));
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
@@ -186,6 +187,8 @@ Result<StatementResult> Statement(const Session& session, const StatementRequest
     s.payments.push_back(StatementPurposePayments{purpose, p.count, p.amount_fen});
   }
   return s;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string StatementJson(const StatementResult& s) {
@@ -229,7 +232,7 @@ std::string StatementJson(const StatementResult& s) {
       .dump();
 }
 
-Result<StatementForResult> StatementFor(const Session& session, const StatementForRequest& r) {
+Result<StatementForResult> StatementFor(const Session& session, const StatementForRequest& r) try {
   VLEDGER_TRY(CheckPeriod("--for", r.for_period));
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
@@ -250,6 +253,8 @@ Result<StatementForResult> StatementFor(const Session& session, const StatementF
     out.payments.push_back(std::move(line));
   }
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string StatementForJson(const StatementForResult& r) {

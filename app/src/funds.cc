@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "guard.h"
 #include "internal.h"
 #include "vledger/projections/dividend.h"
 #include "vledger/projections/funds.h"
@@ -139,8 +140,8 @@ Status BuildAllowanceRun(CommitBuilder& b, const AllowanceRunRequest& r, Allowan
                                                      " (give --advance to pay it in advance)");
   }
   if (!r.fund.empty()) VLEDGER_TRY(FundOf(b.state(), "--fund", r.fund).status());
-  std::vector<DueAllowance> due =
-      DueAllowances(b.state(), b.key_id(), r.month, r.fund, &out.warnings);
+  VLEDGER_ASSIGN_OR_RETURN(std::vector<DueAllowance> due,
+                           DueAllowances(b.state(), b.key_id(), r.month, r.fund, &out.warnings));
   VLEDGER_TRY(CheckCoverage(b.state(), due, r.month));
   for (const DueAllowance& al : due) {
     FundDisbursed d{al.fund, "", "", al.amount_fen, al.purpose, r.month, "", al.seq};
@@ -155,20 +156,22 @@ Status BuildAllowanceRun(CommitBuilder& b, const AllowanceRunRequest& r, Allowan
 
 // ------------------------------------------------------------ fund open
 
-Result<FundOpenResult> FundOpen(const Session& session, const FundOpenRequest& r) {
+Result<FundOpenResult> FundOpen(const Session& session, const FundOpenRequest& r) try {
   FundOpenResult out;
   VLEDGER_ASSIGN_OR_RETURN(
       out.append, Append(session, r.append, [&r](CommitBuilder& b) {
         return b.Add(FundOpened{r.code, r.name, r.kind, r.village, r.list_beneficiaries}).status();
       }));
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string FundOpenJson(const FundOpenResult& result) { return result.append.json; }
 
 // --------------------------------------------------------------- donate
 
-Result<DonateResult> Donate(const Session& session, const DonateRequest& r) {
+Result<DonateResult> Donate(const Session& session, const DonateRequest& r) try {
   DonateResult out;
   VLEDGER_ASSIGN_OR_RETURN(
       out.append, Append(
@@ -179,13 +182,15 @@ Result<DonateResult> Donate(const Session& session, const DonateRequest& r) {
                       }));
   if (out.append.repeated) out.receipt = DocOf(out.append).value("receipt", std::string());
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string DonateJson(const DonateResult& result) { return result.append.json; }
 
 // ------------------------------------------------------------- disburse
 
-Result<DisburseResult> Disburse(const Session& session, const DisburseRequest& r) {
+Result<DisburseResult> Disburse(const Session& session, const DisburseRequest& r) try {
   DisburseResult out;
   VLEDGER_ASSIGN_OR_RETURN(out.append, Append(session, r.append, [&r](CommitBuilder& b) {
                              return BuildDisbursement(b, r.disbursement);
@@ -194,13 +199,15 @@ Result<DisburseResult> Disburse(const Session& session, const DisburseRequest& r
     out.warnings.push_back("--note is public: keep personal details out of it");
   }
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string DisburseJson(const DisburseResult& result) { return result.append.json; }
 
 // -------------------------------------------------------------- release
 
-Result<ReleaseResult> Release(const Session& session, const ReleaseRequest& r) {
+Result<ReleaseResult> Release(const Session& session, const ReleaseRequest& r) try {
   ReleaseResult out;
   VLEDGER_ASSIGN_OR_RETURN(
       out.append, Append(session, r.append, [&r](CommitBuilder& b) -> Status {
@@ -210,13 +217,15 @@ Result<ReleaseResult> Release(const Session& session, const ReleaseRequest& r) {
       }));
   out.warnings.push_back("--consent is public: keep personal details out of it");
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ReleaseJson(const ReleaseResult& result) { return result.append.json; }
 
 // ------------------------------------------------------------- dividend
 
-Result<DividendResult> Dividend(const Session& session, const DividendRequest& r) {
+Result<DividendResult> Dividend(const Session& session, const DividendRequest& r) try {
   DividendResult out;
   VLEDGER_ASSIGN_OR_RETURN(
       out.append, Append(
@@ -236,13 +245,15 @@ Result<DividendResult> Dividend(const Session& session, const DividendRequest& r
     }
   }
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string DividendJson(const DividendResult& result) { return result.append.json; }
 
 // ------------------------------------------------------------ allowances
 
-Result<AllowanceAddResult> AllowanceAdd(const Session& session, const AllowanceAddRequest& r) {
+Result<AllowanceAddResult> AllowanceAdd(const Session& session, const AllowanceAddRequest& r) try {
   AllowanceAddResult out;
   VLEDGER_ASSIGN_OR_RETURN(
       out.append, Append(session, r.append, [&r](CommitBuilder& b) -> Status {
@@ -255,24 +266,29 @@ Result<AllowanceAddResult> AllowanceAdd(const Session& session, const AllowanceA
             .status();
       }));
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string AllowanceAddJson(const AllowanceAddResult& result) { return result.append.json; }
 
-Result<AllowanceStopResult> AllowanceStop(const Session& session, const AllowanceStopRequest& r) {
+Result<AllowanceStopResult> AllowanceStop(const Session& session,
+                                          const AllowanceStopRequest& r) try {
   AllowanceStopResult out;
   VLEDGER_ASSIGN_OR_RETURN(out.append, Append(session, r.append, [&r](CommitBuilder& b) -> Status {
                              VLEDGER_ASSIGN_OR_RETURN(uint64_t seq, ParseSeqArg("SEQ", r.seq));
                              return b.Add(AllowanceStopped{seq}).status();
                            }));
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string AllowanceStopJson(const AllowanceStopResult& result) { return result.append.json; }
 
-std::vector<DueAllowance> DueAllowances(StateStore& state, const std::string& key_id,
-                                        const std::string& month, const std::string& fund,
-                                        std::vector<std::string>* warnings) {
+Result<std::vector<DueAllowance>> DueAllowances(StateStore& state, const std::string& key_id,
+                                                const std::string& month, const std::string& fund,
+                                                std::vector<std::string>* warnings) try {
   std::optional<KeyRecord> key = LoadKey(state, key_id);
   std::map<std::string, bool> may_pay;
   std::vector<DueAllowance> due;
@@ -302,9 +318,11 @@ std::vector<DueAllowance> DueAllowances(StateStore& state, const std::string& ke
     due.push_back(DueAllowance{a.seq, a.fund, a.beneficiary, a.purpose, a.household, a.amount_fen});
   }
   return due;
+} catch (...) {
+  return CaughtStatus();
 }
 
-Result<AllowanceRunResult> AllowanceRun(const Session& session, const AllowanceRunRequest& r) {
+Result<AllowanceRunResult> AllowanceRun(const Session& session, const AllowanceRunRequest& r) try {
   AllowanceRunResult out;
   VLEDGER_ASSIGN_OR_RETURN(
       out.append,
@@ -315,6 +333,8 @@ Result<AllowanceRunResult> AllowanceRun(const Session& session, const AllowanceR
           }));
   if (out.append.repeated) out.payments = PaymentsOf(DocOf(out.append));
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string AllowanceRunJson(const AllowanceRunResult& result) { return result.append.json; }

@@ -13,6 +13,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "guard.h"
 #include "import_rows.h"
 #include "vledger/app/append.h"
 #include "vledger/ledger/bytes.h"
@@ -566,7 +567,7 @@ std::vector<std::string> ImportKindNames() {
   return names;
 }
 
-Result<ImportResult> Import(const Session& session, const ImportRequest& request) {
+Result<ImportResult> Import(const Session& session, const ImportRequest& request) try {
   // A stored row that cannot be read (rows.h) ends the import with its
   // storage error; nothing more of it is written.
   try {
@@ -574,6 +575,8 @@ Result<ImportResult> Import(const Session& session, const ImportRequest& request
   } catch (const RowReadError& e) {
     return e.status();
   }
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ImportJson(const ImportResult& result) {

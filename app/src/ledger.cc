@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "guard.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/checkpoint.h"
 #include "vledger/ledger/codec.h"
@@ -102,7 +103,7 @@ Result<LoggedEvent> Logged(const StoredEvent& stored) {
 
 // ----------------------------------------------------------------- init
 
-Result<InitResult> Init(const Session& session, const InitRequest& r) {
+Result<InitResult> Init(const Session& session, const InitRequest& r) try {
   VLEDGER_TRY(CheckName("--name", r.name));
   if (!r.origin.empty()) VLEDGER_TRY(CheckOrigin(r.origin));
   VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, InitKey(r));
@@ -145,6 +146,8 @@ Result<InitResult> Init(const Session& session, const InitRequest& r) {
     return st;
   }
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string InitJson(const InitResult& r) {
@@ -155,17 +158,19 @@ std::string InitJson(const InitResult& r) {
 
 // ------------------------------------------------------------------ keys
 
-Result<KeyNewResult> KeyNew(const Session&, const KeyNewRequest& r) {
+Result<KeyNewResult> KeyNew(const Session&, const KeyNewRequest& r) try {
   VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::Generate());
   VLEDGER_TRY(key.SavePem(r.out, r.out + ".pub", r.passphrase).WithField("--out"));
   return KeyNewResult{key.key_id(), r.out, r.out + ".pub"};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string KeyNewJson(const KeyNewResult& r) {
   return Json{{"keyId", r.key_id}, {"private", r.private_path}, {"public", r.public_path}}.dump();
 }
 
-Result<KeyChangeResult> KeyRegister(const Session& session, const KeyRegisterRequest& r) {
+Result<KeyChangeResult> KeyRegister(const Session& session, const KeyRegisterRequest& r) try {
   auto pub = PublicKey::LoadPem(r.pub);
   if (!pub.ok()) return pub.status().WithField("--pub");
   VLEDGER_ASSIGN_OR_RETURN(
@@ -173,25 +178,32 @@ Result<KeyChangeResult> KeyRegister(const Session& session, const KeyRegisterReq
         return b.Add(KeyRegistered{pub->raw(), r.role, r.villages, r.label}).status();
       }));
   return KeyChangeResult{std::move(appended)};
+} catch (...) {
+  return CaughtStatus();
 }
 
-Result<KeyChangeResult> KeyRevoke(const Session& session, const KeyRevokeRequest& r) {
+Result<KeyChangeResult> KeyRevoke(const Session& session, const KeyRevokeRequest& r) try {
   VLEDGER_ASSIGN_OR_RETURN(AppendResult appended, Append(session, r.append, [&](CommitBuilder& b) {
                              return b.Add(KeyRevoked{r.key_id}).status();
                            }));
   return KeyChangeResult{std::move(appended)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string KeyChangeJson(const KeyChangeResult& r) { return r.append.json; }
 
-Result<KeyListResult> KeyList(const Session& session, const KeyListRequest&) {
+Result<KeyListResult> KeyList(const Session& session, const KeyListRequest&) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   KeyListResult out;
   for (const KeyRecord& k : ListKeys(*state)) {
-    out.keys.push_back({k.key_id, std::string(Name(k.role)), k.label, k.villages, k.registered_seq, k.revoked_seq});
+    out.keys.push_back({k.key_id, std::string(Name(k.role)), k.label, k.villages, k.registered_seq,
+                        k.revoked_seq});
   }
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string KeyListJson(const KeyListResult& r) {
@@ -210,7 +222,7 @@ std::string KeyListJson(const KeyListResult& r) {
 
 // ------------------------------------------------------------ log, show
 
-Result<LogResult> Log(const Session& session, const LogRequest& r) {
+Result<LogResult> Log(const Session& session, const LogRequest& r) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   uint64_t to = r.limit == 0 ? ledger->size() : std::min(ledger->size(), r.from + r.limit);
   LogResult out;
@@ -220,6 +232,8 @@ Result<LogResult> Log(const Session& session, const LogRequest& r) {
     return Status::Ok();
   }));
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string LogJson(const LogResult& r) {
@@ -228,7 +242,7 @@ std::string LogJson(const LogResult& r) {
   return Json{{"events", events}}.dump();
 }
 
-Result<ShowResult> Show(const Session& session, const ShowRequest& r) {
+Result<ShowResult> Show(const Session& session, const ShowRequest& r) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(StoredEvent stored, ledger->ReadEvent(r.seq));
   ShowResult out;
@@ -239,6 +253,8 @@ Result<ShowResult> Show(const Session& session, const ShowRequest& r) {
   out.commit_key_id = commit.key_id;
   out.commit_signature = Hex(commit.signature);
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ShowJson(const ShowResult& r) {
@@ -252,7 +268,7 @@ std::string ShowJson(const ShowResult& r) {
 
 // -------------------------------------------------------- verify, rebuild
 
-Result<VerifyResult> Verify(const Session& session, const VerifyRequest&) {
+Result<VerifyResult> Verify(const Session& session, const VerifyRequest&) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(VerifyOutcome outcome, VerifyLedger(*ledger));
   VerifyResult out;
@@ -267,6 +283,8 @@ Result<VerifyResult> Verify(const Session& session, const VerifyRequest&) {
   std::string where = out.seq ? "seq " + std::to_string(*out.seq) + ": " : "";
   out.verdict = Status::VerificationFailed("verify failed at " + where + out.problem);
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string VerifyJson(const VerifyResult& r) {
@@ -275,10 +293,12 @@ std::string VerifyJson(const VerifyResult& r) {
   return Json{{"ok", false}, {"seq", seq}, {"problem", r.problem}}.dump();
 }
 
-Result<RebuildResult> Rebuild(const Session& session, const RebuildRequest&) {
+Result<RebuildResult> Rebuild(const Session& session, const RebuildRequest&) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenWriter(/*catch_up=*/false));
   VLEDGER_ASSIGN_OR_RETURN(uint64_t rows, RebuildProjections(*ledger));
   return RebuildResult{ledger->size(), rows};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string RebuildJson(const RebuildResult& r) {

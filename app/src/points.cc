@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "guard.h"
 #include "internal.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/validate.h"
@@ -211,28 +212,34 @@ Status CheckReviewed(StateStore& state, EntriesReviewed& r) {
 
 // ---------------------------------------------------------------- rules
 
-Result<RuleAddResult> RuleAdd(const Session& session, const RuleAddRequest& request) {
+Result<RuleAddResult> RuleAdd(const Session& session, const RuleAddRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
                              return BuildRule(b, request);
                            }));
   return RuleAddResult{std::move(append)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string RuleAddJson(const RuleAddResult& result) { return result.append.json; }
 
-Result<RuleRetireResult> RuleRetire(const Session& session, const RuleRetireRequest& request) {
+Result<RuleRetireResult> RuleRetire(const Session& session, const RuleRetireRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
                              return b.Add(RuleRetired{request.code}).status();
                            }));
   return RuleRetireResult{std::move(append)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string RuleRetireJson(const RuleRetireResult& result) { return result.append.json; }
 
-Result<RuleListResult> RuleList(const Session& session, const RuleListRequest& request) {
+Result<RuleListResult> RuleList(const Session& session, const RuleListRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(QueryState q, OpenQuery(session, request.at));
   if (!request.village.empty()) VLEDGER_TRY(VillageOf(*q.state, request.village).status());
   return RuleListResult{ListRules(*q.state, request.village)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string RuleListJson(const RuleListResult& result) {
@@ -260,60 +267,70 @@ std::string RuleListJson(const RuleListResult& result) {
 
 // -------------------------------------------------------------- entries
 
-Result<AwardResult> Award(const Session& session, const AwardRequest& request) {
+Result<AwardResult> Award(const Session& session, const AwardRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
                              return BuildAward(b, request);
                            }));
   AwardResult result{std::move(append), {}};
   if (!request.note.empty()) result.warnings.push_back(PublicWarning("--note"));
   return result;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string AwardJson(const AwardResult& result) { return result.append.json; }
 
-Result<DeductResult> Deduct(const Session& session, const DeductRequest& request) {
+Result<DeductResult> Deduct(const Session& session, const DeductRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
                              return BuildDeduction(b, request);
                            }));
   DeductResult result{std::move(append), {}};
   if (!request.note.empty()) result.warnings.push_back(PublicWarning("--note"));
   return result;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string DeductJson(const DeductResult& result) { return result.append.json; }
 
-Result<RedeemResult> Redeem(const Session& session, const RedeemRequest& request) {
+Result<RedeemResult> Redeem(const Session& session, const RedeemRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
                              return BuildRedemption(b, request);
                            }));
   return RedeemResult{std::move(append), {PublicWarning("--item")}};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string RedeemJson(const RedeemResult& result) { return result.append.json; }
 
-Result<ExpireResult> Expire(const Session& session, const ExpireRequest& request) {
+Result<ExpireResult> Expire(const Session& session, const ExpireRequest& request) try {
   auto build = [&](CommitBuilder& b) -> Status {
     VLEDGER_TRY(CheckDate("--before", request.before));
     return b.Add(PointsExpired{request.village, request.before}).status();
   };
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, build));
   return ExpireResult{std::move(append)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ExpireJson(const ExpireResult& result) { return result.append.json; }
 
-Result<ReverseResult> Reverse(const Session& session, const ReverseRequest& request) {
+Result<ReverseResult> Reverse(const Session& session, const ReverseRequest& request) try {
   auto build = [&](CommitBuilder& b) -> Status {
     VLEDGER_ASSIGN_OR_RETURN(uint64_t seq, ParseSeq("SEQ", request.seq));
     return b.Add(EventReversed{seq, request.reason}).status();
   };
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, build));
   return ReverseResult{std::move(append), {PublicWarning("--reason")}};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ReverseJson(const ReverseResult& result) { return result.append.json; }
 
-Result<ReviewResult> Review(const Session& session, const ReviewRequest& request) {
+Result<ReviewResult> Review(const Session& session, const ReviewRequest& request) try {
   auto build = [&](CommitBuilder& b) -> Status {
     VLEDGER_ASSIGN_OR_RETURN(EntriesReviewed r, ParseReview(request));
     VLEDGER_TRY(CheckReviewed(b.state(), r));
@@ -323,19 +340,23 @@ Result<ReviewResult> Review(const Session& session, const ReviewRequest& request
   ReviewResult result{std::move(append), {}};
   if (!request.reject.empty()) result.warnings.push_back(PublicWarning("a rejection reason"));
   return result;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ReviewJson(const ReviewResult& result) { return result.append.json; }
 
 // -------------------------------------------------------------- queries
 
-Result<std::optional<uint64_t>> ParseAtSeq(const std::string& at) {
+Result<std::optional<uint64_t>> ParseAtSeq(const std::string& at) try {
   if (at.empty()) return std::optional<uint64_t>();
   VLEDGER_ASSIGN_OR_RETURN(uint64_t seq, ParseSeq("--at", at));
   return std::optional<uint64_t>(seq);
+} catch (...) {
+  return CaughtStatus();
 }
 
-Result<BalanceResult> Balance(const Session& session, const BalanceRequest& request) {
+Result<BalanceResult> Balance(const Session& session, const BalanceRequest& request) try {
   int given = !request.resident.empty() + !request.village.empty() + !request.household.empty() +
               request.all;
   if (given != 1) {
@@ -371,6 +392,8 @@ Result<BalanceResult> Balance(const Session& session, const BalanceRequest& requ
     }
   }
   return result;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string BalanceJson(const BalanceResult& result) {
@@ -406,7 +429,7 @@ std::string BalanceJson(const BalanceResult& result) {
   return doc + "]}";
 }
 
-Result<HistoryResult> History(const Session& session, const HistoryRequest& request) {
+Result<HistoryResult> History(const Session& session, const HistoryRequest& request) try {
   VLEDGER_TRY(CheckId("RESIDENT", request.resident));
   VLEDGER_ASSIGN_OR_RETURN(QueryState q, OpenQuery(session, request.at));
   StateStore& state = *q.state;
@@ -419,6 +442,8 @@ Result<HistoryResult> History(const Session& session, const HistoryRequest& requ
     result.rows.push_back(std::move(row));
   }
   return result;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string HistoryJson(const HistoryResult& result) {
@@ -429,7 +454,7 @@ std::string HistoryJson(const HistoryResult& result) {
   return out.dump();
 }
 
-Result<RankResult> Rank(const Session& session, const RankRequest& request) {
+Result<RankResult> Rank(const Session& session, const RankRequest& request) try {
   VLEDGER_TRY(CheckId("--village", request.village));
   VLEDGER_TRY(CheckPeriod("--period", request.period));
   VLEDGER_ASSIGN_OR_RETURN(QueryState q, OpenQuery(session, request.at));
@@ -439,6 +464,8 @@ Result<RankResult> Rank(const Session& session, const RankRequest& request) {
                     : PeriodPointsList(*q.state, request.village, request.period);
   return RankResult{request.village, request.period, request.households,
                     ComputeRanking(std::move(points), village)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string RankJson(const RankResult& result) {
@@ -454,7 +481,7 @@ std::string RankJson(const RankResult& result) {
   return Json{{"village", result.village}, {"period", result.period}, {"ranking", ranking}}.dump();
 }
 
-Result<PendingResult> Pending(const Session& session, const PendingRequest& request) {
+Result<PendingResult> Pending(const Session& session, const PendingRequest& request) try {
   VLEDGER_TRY(CheckId("--village", request.village));
   VLEDGER_ASSIGN_OR_RETURN(QueryState q, OpenQuery(session, request.at));
   VLEDGER_TRY(VillageOf(*q.state, request.village).status());
@@ -469,6 +496,8 @@ Result<PendingResult> Pending(const Session& session, const PendingRequest& requ
     result.pending.push_back(std::move(*e));
   }
   return result;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string PendingJson(const PendingResult& result) {

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "guard.h"
 #include "internal.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/projections/validate.h"
@@ -41,17 +42,19 @@ Status CheckVillageKnown(StateStore& state, const std::string& village) {
 
 // ------------------------------------------------------------- villages
 
-Result<VillageAddResult> VillageAdd(const Session& session, const VillageAddRequest& request) {
+Result<VillageAddResult> VillageAdd(const Session& session, const VillageAddRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
                              return b.Add(VillageRegistered{request.code, request.name}).status();
                            }));
   return VillageAddResult{std::move(append)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string VillageAddJson(const VillageAddResult& result) { return result.append.json; }
 
 Result<VillagePolicyResult> VillagePolicy(const Session& session,
-                                          const VillagePolicyRequest& request) {
+                                          const VillagePolicyRequest& request) try {
   auto build = [&](CommitBuilder& b) -> Status {
     VLEDGER_TRY(CheckId("village", request.village));
     auto v = LoadVillage(b.state(), request.village);
@@ -65,14 +68,18 @@ Result<VillagePolicyResult> VillagePolicy(const Session& session,
   };
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, build));
   return VillagePolicyResult{std::move(append)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string VillagePolicyJson(const VillagePolicyResult& result) { return result.append.json; }
 
-Result<VillageListResult> VillageList(const Session& session, const VillageListRequest&) {
+Result<VillageListResult> VillageList(const Session& session, const VillageListRequest&) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   return VillageListResult{ListVillages(*state)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string VillageListJson(const VillageListResult& result) {
@@ -91,28 +98,32 @@ std::string VillageListJson(const VillageListResult& result) {
 // ----------------------------------------------------------- households
 
 Result<HouseholdAddResult> HouseholdAdd(const Session& session,
-                                        const HouseholdAddRequest& request) {
+                                        const HouseholdAddRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
                              return BuildHousehold(b, request);
                            }));
   return HouseholdAddResult{std::move(append)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string HouseholdAddJson(const HouseholdAddResult& result) { return result.append.json; }
 
 Result<HouseholdHeadResult> HouseholdHead(const Session& session,
-                                          const HouseholdHeadRequest& request) {
+                                          const HouseholdHeadRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(
       AppendResult append, Write(session, request, [&](CommitBuilder& b) {
         return b.Add(HouseholdHeadSet{request.household, request.resident}).status();
       }));
   return HouseholdHeadResult{std::move(append)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string HouseholdHeadJson(const HouseholdHeadResult& result) { return result.append.json; }
 
 Result<HouseholdListResult> HouseholdList(const Session& session,
-                                          const HouseholdListRequest& request) {
+                                          const HouseholdListRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   VLEDGER_TRY(CheckVillageKnown(*state, request.village));
@@ -122,6 +133,8 @@ Result<HouseholdListResult> HouseholdList(const Session& session,
     result.households.push_back(HouseholdRow{h.id, h.village, NameOf(head), h.head_resident});
   }
   return result;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string HouseholdListJson(const HouseholdListResult& result) {
@@ -135,21 +148,26 @@ std::string HouseholdListJson(const HouseholdListResult& result) {
 
 // ------------------------------------------------------------ residents
 
-Result<ResidentAddResult> ResidentAdd(const Session& session, const ResidentAddRequest& request) {
+Result<ResidentAddResult> ResidentAdd(const Session& session,
+                                      const ResidentAddRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
                              return BuildResident(b, request);
                            }));
   return ResidentAddResult{std::move(append)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ResidentAddJson(const ResidentAddResult& result) { return result.append.json; }
 
 Result<ResidentUpdateResult> ResidentUpdate(const Session& session,
-                                            const ResidentUpdateRequest& request) {
+                                            const ResidentUpdateRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
                              return BuildResidentUpdate(b, request);
                            }));
   return ResidentUpdateResult{std::move(append)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ResidentUpdateJson(const ResidentUpdateResult& result) { return result.append.json; }
@@ -167,7 +185,7 @@ std::string_view AgeName(AgeClass age) {
 }
 
 Result<ResidentListResult> ResidentList(const Session& session,
-                                        const ResidentListRequest& request) {
+                                        const ResidentListRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   VLEDGER_TRY(CheckVillageKnown(*state, request.village));
@@ -180,6 +198,8 @@ Result<ResidentListResult> ResidentList(const Session& session,
                                            AgeOn(AgeFactsOf(r, person), today), r.status});
   }
   return result;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ResidentListJson(const ResidentListResult& result) {
@@ -198,7 +218,8 @@ std::string ResidentListJson(const ResidentListResult& result) {
 
 // -------------------------------------------------------------- persons
 
-Result<PersonEraseResult> PersonErase(const Session& session, const PersonEraseRequest& request) {
+Result<PersonEraseResult> PersonErase(const Session& session,
+                                      const PersonEraseRequest& request) try {
   auto build = [&](CommitBuilder& b) -> Status {
     VLEDGER_TRY(CheckId("ID", request.id));
     std::string ref;
@@ -214,6 +235,8 @@ Result<PersonEraseResult> PersonErase(const Session& session, const PersonEraseR
   };
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, build));
   return PersonEraseResult{std::move(append)};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string PersonEraseJson(const PersonEraseResult& result) { return result.append.json; }

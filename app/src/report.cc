@@ -13,6 +13,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "guard.h"
 #include "vledger/app/checkpoint.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/crypto.h"
@@ -219,7 +220,7 @@ Json OrNull(const std::optional<uint64_t>& v) { return v ? Json(*v) : Json(nullp
 
 // --------------------------------------------------------------- report
 
-Result<ReportResult> Report(const Session& session, const ReportRequest& request) {
+Result<ReportResult> Report(const Session& session, const ReportRequest& request) try {
   ReportArgs args{request.village, request.period, request.kind, request.format, request.lang, 1};
   VLEDGER_TRY(CheckReportArgs(args));
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
@@ -238,6 +239,8 @@ Result<ReportResult> Report(const Session& session, const ReportRequest& request
   if (!request.out.empty()) VLEDGER_TRY(WriteFileAtomically(request.out, g.bytes));
   out.bytes = std::move(g.bytes);
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ReportJson(const ReportResult& r) {
@@ -251,7 +254,7 @@ std::string ReportJson(const ReportResult& r) {
 
 // -------------------------------------------------------------- publish
 
-Result<PublishResult> Publish(const Session& session, const PublishRequest& request) {
+Result<PublishResult> Publish(const Session& session, const PublishRequest& request) try {
   if (request.window_days < 1 || request.window_days > kWindowWorkingDaysMax) {
     return Status::InvalidInput("--window-days",
                                 "give 1.." + std::to_string(kWindowWorkingDaysMax));
@@ -307,6 +310,8 @@ Result<PublishResult> Publish(const Session& session, const PublishRequest& requ
   }
   out.append = std::move(*appended);
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string PublishJson(const PublishResult& result) { return result.append.json; }
@@ -314,7 +319,7 @@ std::string PublishJson(const PublishResult& result) { return result.append.json
 // -------------------------------------------------------- verify-report
 
 Result<VerifyReportResult> VerifyReport(const Session& session,
-                                        const VerifyReportRequest& request) {
+                                        const VerifyReportRequest& request) try {
   const std::string& path = request.path;
   VLEDGER_ASSIGN_OR_RETURN(std::string file, ReadReportFile(path));
   auto parsed = ParseFooter(file);
@@ -363,6 +368,8 @@ Result<VerifyReportResult> VerifyReport(const Session& session,
   }
   out.verdict = Status::VerificationFailed(msg);
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string VerifyReportJson(const VerifyReportResult& r) {
@@ -494,27 +501,31 @@ std::string PublicWarning(std::string_view what) {
 }  // namespace
 
 Result<ObjectionChangeResult> ObjectionFile(const Session& session,
-                                            const ObjectionFileRequest& request) {
+                                            const ObjectionFileRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(AppendResult appended,
                            Append(session, request.append, [&](CommitBuilder& b) {
                              return BuildObjectionFiled(request, b);
                            }));
   return ObjectionChangeResult{std::move(appended), {PublicWarning("--text")}};
+} catch (...) {
+  return CaughtStatus();
 }
 
 Result<ObjectionChangeResult> ObjectionResolve(const Session& session,
-                                               const ObjectionResolveRequest& request) {
+                                               const ObjectionResolveRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(AppendResult appended,
                            Append(session, request.append, [&](CommitBuilder& b) {
                              return BuildObjectionResolved(request, b);
                            }));
   return ObjectionChangeResult{std::move(appended), {PublicWarning("--answer")}};
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ObjectionChangeJson(const ObjectionChangeResult& result) { return result.append.json; }
 
 Result<ObjectionListResult> ObjectionList(const Session& session,
-                                          const ObjectionListRequest& request) {
+                                          const ObjectionListRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   if (!request.village.empty() && !LoadVillage(*state, request.village)) {
@@ -545,6 +556,8 @@ Result<ObjectionListResult> ObjectionList(const Session& session,
     out.objections.push_back(std::move(item));
   }
   return out;
+} catch (...) {
+  return CaughtStatus();
 }
 
 std::string ObjectionListJson(const ObjectionListResult& result) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "guard.h"
 #include "vledger/projections/clock.h"
 #include "vledger/projections/validate.h"
 #include "vledger/projections/verify.h"
@@ -33,7 +34,7 @@ int64_t SystemNowMs() {
 // Exactly 2021-09-30T10:00:00Z or 2021-09-30T10:00:00.123Z, a time of day
 // that exists (seconds 0-59) on a calendar date in CheckDate's years, since
 // the value becomes recorded times.
-Result<int64_t> ParseFixedNow(std::string_view field, const std::string& now) {
+Result<int64_t> ParseFixedNow(std::string_view field, const std::string& now) try {
   auto malformed = [&] {
     return Status::InvalidInput(field, "\"" + now + "\" is not like 2021-09-30T10:00:00Z");
   };
@@ -52,9 +53,11 @@ Result<int64_t> ParseFixedNow(std::string_view field, const std::string& now) {
   tm.tm_min = mi;
   tm.tm_sec = sec;
   return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
+} catch (...) {
+  return CaughtStatus();
 }
 
-Result<int64_t> Session::InitNowMs(bool test_clock) const {
+Result<int64_t> Session::InitNowMs(bool test_clock) const try {
   if (options_.fixed_now.empty()) return SystemNowMs();
   VLEDGER_ASSIGN_OR_RETURN(int64_t fixed, ParseFixedNow("VLEDGER_NOW", options_.fixed_now));
   if (!test_clock) {
@@ -63,9 +66,11 @@ Result<int64_t> Session::InitNowMs(bool test_clock) const {
         "(give --test-clock for a test ledger, or unset VLEDGER_NOW)");
   }
   return fixed;
+} catch (...) {
+  return CaughtStatus();
 }
 
-Result<int64_t> Session::NowMs(const Ledger& ledger) const {
+Result<int64_t> Session::NowMs(const Ledger& ledger) const try {
   if (options_.fixed_now.empty()) return SystemNowMs();
   VLEDGER_ASSIGN_OR_RETURN(int64_t fixed, ParseFixedNow("VLEDGER_NOW", options_.fixed_now));
   VLEDGER_ASSIGN_OR_RETURN(bool test_clock, HasTestClock(ledger));
@@ -75,29 +80,36 @@ Result<int64_t> Session::NowMs(const Ledger& ledger) const {
         "(unset it: this ledger records the system clock)");
   }
   return fixed;
+} catch (...) {
+  return CaughtStatus();
 }
 
-Result<int64_t> Session::AppendNowMs(const Ledger& ledger) const {
+Result<int64_t> Session::AppendNowMs(const Ledger& ledger) const try {
   VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, NowMs(ledger));
   VLEDGER_TRY(CheckClockNotBehind(ledger, now_ms));
   return now_ms;
+} catch (...) {
+  return CaughtStatus();
 }
 
-Result<std::unique_ptr<Ledger>> Session::OpenReader() const {
+Result<std::unique_ptr<Ledger>> Session::OpenReader() const try {
   return Ledger::Open(options_.ledger_dir, {Ledger::Access::kReader, 0});
+} catch (...) {
+  return CaughtStatus();
 }
 
-Result<std::unique_ptr<Ledger>> Session::OpenWriter(bool catch_up) const {
-  VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(options_.ledger_dir,
-                                                     {Ledger::Access::kWriter,
-                                                      options_.wait_seconds}));
+Result<std::unique_ptr<Ledger>> Session::OpenWriter(bool catch_up) const try {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(options_.ledger_dir, {Ledger::Access::kWriter,
+                                                                           options_.wait_seconds}));
   // Projections left behind the log (an import cut short) are brought up
   // to date before anything is written after it.
   if (catch_up) VLEDGER_TRY(CatchUp(*ledger));
   return ledger;
+} catch (...) {
+  return CaughtStatus();
 }
 
-Result<PrivateKey> Session::SigningKey() const {
+Result<PrivateKey> Session::SigningKey() const try {
   if (options_.key_path.empty()) {
     return Status::InvalidInput("--key",
                                 "no signing key given (use --key FILE or set VLEDGER_KEY)");
@@ -109,6 +121,8 @@ Result<PrivateKey> Session::SigningKey() const {
   }
   if (!key.ok()) return key.status().WithPrefix("--key");
   return key;
+} catch (...) {
+  return CaughtStatus();
 }
 
 bool Session::SigningKeyMayPrompt() const {

@@ -44,8 +44,10 @@ class FundsTest : public ::testing::Test {
     EXPECT_TRUE(ledger.ok()) << ledger.status().message();
     auto state = StoredState(**ledger);
     EXPECT_TRUE(state.ok()) << state.status().message();
+    auto due = app::DueAllowances(**state, "", month, "CH", warnings);
+    EXPECT_TRUE(due.ok()) << due.status().message();
     std::vector<uint64_t> out;
-    for (const app::DueAllowance& a : app::DueAllowances(**state, "", month, "CH", warnings)) {
+    for (const app::DueAllowance& a : *due) {
       out.push_back(a.seq);
     }
     return out;

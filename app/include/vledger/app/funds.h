@@ -158,9 +158,9 @@ struct DueAllowance {
   bool household = false;
   int64_t amount_fen = 0;
 };
-std::vector<DueAllowance> DueAllowances(StateStore& state, const std::string& key_id,
-                                        const std::string& month, const std::string& fund,
-                                        std::vector<std::string>* warnings);
+Result<std::vector<DueAllowance>> DueAllowances(StateStore& state, const std::string& key_id,
+                                                const std::string& month, const std::string& fund,
+                                                std::vector<std::string>* warnings);
 
 // ------------------------------------------------------------ queries
 

@@ -1,0 +1,106 @@
+// No exception leaves the application layer: a stored projection row that
+// does not decode comes back from every entry point as Corruption naming
+// the row (exit 4 in the CLI), from a query and a write alike.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "app_fixture.h"
+#include "vledger/app/funds.h"
+#include "vledger/app/points.h"
+#include "vledger/app/registry.h"
+#include "vledger/ledger/codec.h"
+#include "vledger/ledger/crypto.h"
+#include "vledger/ledger/event.h"
+#include "vledger/ledger/store.h"
+
+namespace vledger {
+namespace {
+
+using testing::AppLedger;
+
+class AppGuardTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    l.Vl("village add V01 --name 曲家村");
+    l.Vl("household add H001 --village V01 --head 曲建国");
+    l.Vl("resident add R001 --village V01 --household H001 --name 曲建国 --birth-year 1962");
+    l.Vl("rule add VOL --category 志愿服务 --points 2 --min 1 --max 10");
+    l.Vl("fund open CH --name 关爱基金 --kind charity --village V01");
+  }
+
+  // Writes `value` under the projection row `key`, with one commit (an
+  // event of its own) signed by the admin key, as a damaged store would
+  // hold it.
+  void PutRawRow(const std::string& key, const std::string& value) {
+    app::Session s = l.AdminSession();
+    auto ledger = s.OpenWriter();
+    ASSERT_TRUE(ledger.ok()) << ledger.status().message();
+    auto signer = s.SigningKey();
+    ASSERT_TRUE(signer.ok()) << signer.status().message();
+    auto now = s.AppendNowMs(**ledger);
+    ASSERT_TRUE(now.ok()) << now.status().message();
+    auto txn = (*ledger)->BeginWrite();
+    Event e;
+    e.recorded_at_ms = *now;
+    e.key_id = signer->key_id();
+    e.body = VillageRegistered{"V99", "村"};
+    txn->AddEvent(EncodeEvent(e), e);
+    txn->PutRow(key, value);
+    auto commit = txn->Commit(*signer);
+    ASSERT_TRUE(commit.ok()) << commit.status().message();
+  }
+
+  // A non-ok status of code Corruption that names `key`.
+  static void ExpectCorruptionNaming(const Status& st, const std::string& key) {
+    EXPECT_EQ(st.code(), Code::kCorruption) << st.message();
+    EXPECT_NE(st.message().find(key), std::string::npos) << st.message();
+  }
+
+  AppLedger l;
+};
+
+TEST_F(AppGuardTest, AMalformedResidentRowIsCorruptionFromEveryEntryPoint) {
+  PutRawRow("res/R001", std::string("\xff", 1));
+  app::Session s = l.AdminSession();
+
+  Result<app::BalanceResult> balance = Status::Internal("not run");
+  app::BalanceRequest balance_of;
+  balance_of.resident = "R001";
+  EXPECT_NO_THROW(balance = app::Balance(s, balance_of));
+  ASSERT_FALSE(balance.ok());
+  ExpectCorruptionNaming(balance.status(), "res/R001");
+
+  Result<app::ResidentListResult> list = Status::Internal("not run");
+  EXPECT_NO_THROW(list = app::ResidentList(s, {}));
+  ASSERT_FALSE(list.ok());
+  ExpectCorruptionNaming(list.status(), "res/R001");
+
+  app::AwardRequest award;
+  award.resident = "R001";
+  award.rule = "VOL";
+  award.points = "2";
+  Result<app::AwardResult> awarded = Status::Internal("not run");
+  EXPECT_NO_THROW(awarded = app::Award(s, award));
+  ASSERT_FALSE(awarded.ok());
+  ExpectCorruptionNaming(awarded.status(), "res/R001");
+
+  Result<app::HistoryResult> history = Status::Internal("not run");
+  app::HistoryRequest history_of;
+  history_of.resident = "R001";
+  EXPECT_NO_THROW(history = app::History(s, history_of));
+  ASSERT_FALSE(history.ok());
+  ExpectCorruptionNaming(history.status(), "res/R001");
+}
+
+TEST_F(AppGuardTest, AMalformedFundRowIsCorruptionFromAStatement) {
+  PutRawRow("fund/CH", std::string("\xff", 1));
+  app::Session s = l.AdminSession();
+  Result<app::StatementResult> statement = Status::Internal("not run");
+  EXPECT_NO_THROW(statement = app::Statement(s, {"CH", "2021-09"}));
+  ASSERT_FALSE(statement.ok());
+  ExpectCorruptionNaming(statement.status(), "fund/CH");
+}
+
+}  // namespace
+}  // namespace vledger
