@@ -31,13 +31,13 @@
 #include <utility>
 #include <vector>
 
-#include "vledger/projections/apply.h"
 #include "vledger/ledger/chain.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/ledger/crypto.h"
 #include "vledger/ledger/merkle.h"
-#include "vledger/projections/state.h"
 #include "vledger/ledger/store.h"
+#include "vledger/projections/apply.h"
+#include "vledger/projections/state.h"
 #include "vledger/projections/verify.h"
 
 namespace vledger {
@@ -112,9 +112,8 @@ int Main(int argc, char** argv) {
     return Status::Ok();
   });
 
-  double decode = Pass(ledger, [&](const StoredEvent& e) -> Status {
-    return DecodeEvent(e.canonical).status();
-  });
+  double decode = Pass(
+      ledger, [&](const StoredEvent& e) -> Status { return DecodeEvent(e.canonical).status(); });
 
   std::vector<std::pair<std::string, std::string>> rows;
   StateStore state(nullptr, [&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });

@@ -11,10 +11,9 @@ void PrintAppendResult(Context& ctx, const app::AppendResult& result) {
     ctx.PrintLine("nothing to append");
     return;
   }
-  std::string what = *result.first == *result.last
-                         ? "seq " + std::to_string(*result.first)
-                         : "seqs " + std::to_string(*result.first) + ".." +
-                               std::to_string(*result.last);
+  std::string what = *result.first == *result.last ? "seq " + std::to_string(*result.first)
+                                                   : "seqs " + std::to_string(*result.first) +
+                                                         ".." + std::to_string(*result.last);
   std::string prefix = result.repeated ? "already appended " : "appended ";
   ctx.PrintLine(prefix + what + ", head " + result.hash);
 }
@@ -32,9 +31,9 @@ Status AppendCommand(Context& ctx, const AppendOptions& options,
       return out;
     };
   }
-  VLEDGER_ASSIGN_OR_RETURN(app::AppendResult result,
-                           app::Append(ctx.Session(), {options.request_id, options.fingerprint},
-                                       build, members));
+  VLEDGER_ASSIGN_OR_RETURN(
+      app::AppendResult result,
+      app::Append(ctx.Session(), {options.request_id, options.fingerprint}, build, members));
   PrintAppendResult(ctx, result);
   return Status::Ok();
 }

@@ -28,19 +28,20 @@ app::Session Context::Session() const {
   }
   return app::Session(std::move(o), [](const std::string& key_path) -> Result<std::string> {
     if (::isatty(STDIN_FILENO) == 0) {
-      return Status::InvalidInput("--key", key_path +
-                                  " is encrypted: set VLEDGER_KEY_PASSPHRASE, or run on a "
-                                  "terminal to be asked for the passphrase");
+      return Status::InvalidInput("--key",
+                                  key_path +
+                                      " is encrypted: set VLEDGER_KEY_PASSPHRASE, or run on a "
+                                      "terminal to be asked for the passphrase");
     }
     return PromptPassphrase("passphrase for " + key_path + ": ");
   });
 }
 
-
 Result<std::string> PromptPassphrase(const std::string& prompt) {
   int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (fd < 0) {
-    return Status::FailedPrecondition("no terminal to ask for the passphrase (set VLEDGER_KEY_PASSPHRASE)");
+    return Status::FailedPrecondition(
+        "no terminal to ask for the passphrase (set VLEDGER_KEY_PASSPHRASE)");
   }
   struct termios saved;
   bool restore = ::tcgetattr(fd, &saved) == 0;
@@ -62,18 +63,14 @@ Result<std::string> PromptPassphrase(const std::string& prompt) {
   if (line.empty()) return Status::InvalidInput("no passphrase given");
   if (line.size() > kPassphraseBytesMax) {
     return Status::InvalidInput("passphrase longer than " + std::to_string(kPassphraseBytesMax) +
-                            " bytes");
+                                " bytes");
   }
   return line;
 }
 
-void Context::PrintJson(const Json& doc) const {
-  std::cout << doc.dump() << "\n";
-}
+void Context::PrintJson(const Json& doc) const { std::cout << doc.dump() << "\n"; }
 
-void Context::PrintLine(const std::string& line) const {
-  std::cout << line << "\n";
-}
+void Context::PrintLine(const std::string& line) const { std::cout << line << "\n"; }
 
 void Context::Warn(const std::string& line) const {
   std::cerr << "vledger: warning: " << EscapeControls(line) << "\n";
@@ -92,8 +89,8 @@ namespace {
 // values are compared as numbers, so that `--points 01` and `--points 1`,
 // or `--amount 500` and `--amount 500.00`, are the same command.
 constexpr std::string_view kIntegerOptions[] = {
-    "SEQ",         "--points",    "--qty",       "--min",          "--max",
-    "--cap",       "--reversal",  "--event",     "--approve",      "--star-points",
+    "SEQ",         "--points",         "--qty",         "--min",       "--max",
+    "--cap",       "--reversal",       "--event",       "--approve",   "--star-points",
     "--max-stars", "--red-flag-share", "--window-days", "--birth-year"};
 constexpr std::string_view kYuanOptions[] = {"--amount"};
 

@@ -78,7 +78,7 @@ void RegisterFundCommands(CLI::App& app, Context& ctx, Action* action);    // co
 void RegisterImportCommand(CLI::App& app, Context& ctx, Action* action);   // commands_import.cc
 void RegisterReliabilityCommands(CLI::App& app, Context& ctx, Action* action);  // backup, restore
 void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action);  // commands_report.cc
-void RegisterDemoCommand(CLI::App& app, Context& ctx, Action* action);    // commands_demo.cc
+void RegisterDemoCommand(CLI::App& app, Context& ctx, Action* action);     // commands_demo.cc
 
 // `verify --archive FILE [--checkpoint F --pub KEY]` (commands_audit.cc).
 Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std::string& checkpoint,

@@ -130,7 +130,6 @@ std::string ColumnOf(std::string_view field, const std::vector<std::string>& hea
   return "";
 }
 
-
 }  // namespace
 
 const std::vector<KindSpec>& Kinds() {

@@ -2,8 +2,7 @@
 
 namespace vledger {
 
-Hash RecordHash(Sha256Hasher& hasher, uint64_t seq, const Hash& prev,
-                std::string_view canonical) {
+Hash RecordHash(Sha256Hasher& hasher, uint64_t seq, const Hash& prev, std::string_view canonical) {
   char seq_be[8];
   for (int i = 7; i >= 0; i--) {
     seq_be[i] = static_cast<char>(seq & 0xff);

@@ -616,7 +616,8 @@ const std::vector<uint8_t>& DataBitsUsed() {
     constexpr capnp::_::StructSize size = capnp::_::structSize<Wire>();
     std::vector<uint8_t> bits(size.data * sizeof(capnp::word), 0);
     auto mark = [&](uint64_t first_bit, uint64_t width) {
-      for (uint64_t b = first_bit; b < first_bit + width; b++) bits[b / 8] |= uint8_t(1u << (b % 8));
+      for (uint64_t b = first_bit; b < first_bit + width; b++)
+        bits[b / 8] |= uint8_t(1u << (b % 8));
     };
     // A group (a named union, like Event.body) keeps its discriminant and
     // fields in its parent's sections.
@@ -632,19 +633,30 @@ const std::vector<uint8_t>& DataBitsUsed() {
         }
         uint64_t width = 0;
         switch (proto.getSlot().getType().which()) {
-          case capnp::schema::Type::BOOL: width = 1; break;
+          case capnp::schema::Type::BOOL:
+            width = 1;
+            break;
           case capnp::schema::Type::INT8:
-          case capnp::schema::Type::UINT8: width = 8; break;
+          case capnp::schema::Type::UINT8:
+            width = 8;
+            break;
           case capnp::schema::Type::INT16:
           case capnp::schema::Type::UINT16:
-          case capnp::schema::Type::ENUM: width = 16; break;
+          case capnp::schema::Type::ENUM:
+            width = 16;
+            break;
           case capnp::schema::Type::INT32:
           case capnp::schema::Type::UINT32:
-          case capnp::schema::Type::FLOAT32: width = 32; break;
+          case capnp::schema::Type::FLOAT32:
+            width = 32;
+            break;
           case capnp::schema::Type::INT64:
           case capnp::schema::Type::UINT64:
-          case capnp::schema::Type::FLOAT64: width = 64; break;
-          default: continue;  // a pointer
+          case capnp::schema::Type::FLOAT64:
+            width = 64;
+            break;
+          default:
+            continue;  // a pointer
         }
         mark(width * proto.getSlot().getOffset(), width);
       }

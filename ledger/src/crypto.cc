@@ -26,8 +26,10 @@ std::string OpenSslError(const char* what) {
   while ((err = ERR_get_error()) != 0) {
     char buf[256];
     ERR_error_string_n(err, buf, sizeof buf);
-    if (first) msg += ": ";
-    else msg += "; ";
+    if (first)
+      msg += ": ";
+    else
+      msg += "; ";
     msg += buf;
     first = false;
   }
@@ -192,7 +194,8 @@ Hash Sha256Hasher::Finish() {
 
 std::string RandomBytes(size_t n) {
   std::string out(n, '\0');
-  VLEDGER_ASSERT(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) == 1);
+  VLEDGER_ASSERT(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) ==
+                 1);
   return out;
 }
 
@@ -238,9 +241,8 @@ Result<PublicKey> PublicKey::LoadPem(const std::string& path) {
 
 bool PublicKey::Verify(std::string_view message, std::string_view signature) const {
   if (signature.size() != kSignatureBytes || raw_.size() != kPublicKeyBytes) return false;
-  PkeyPtr pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                           reinterpret_cast<const uint8_t*>(raw_.data()),
-                                           raw_.size()));
+  PkeyPtr pkey(EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const uint8_t*>(raw_.data()), raw_.size()));
   if (!pkey) {
     ERR_clear_error();
     return false;
@@ -255,9 +257,8 @@ bool PublicKey::Verify(std::string_view message, std::string_view signature) con
 }
 
 std::string PublicKey::ToPem() const {
-  PkeyPtr pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                           reinterpret_cast<const uint8_t*>(raw_.data()),
-                                           raw_.size()));
+  PkeyPtr pkey(EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const uint8_t*>(raw_.data()), raw_.size()));
   VLEDGER_ASSERT(pkey != nullptr);
   BioPtr bio(BIO_new(BIO_s_mem()));
   VLEDGER_ASSERT(PEM_write_bio_PUBKEY(bio.get(), pkey.get()) == 1);
@@ -473,7 +474,7 @@ static Status WriteNewFile(const std::string& path, const std::string& text, mod
 }
 
 Status PrivateKey::SavePem(const std::string& path, const std::string& pub_path,
-                          const std::string& passphrase) const {
+                           const std::string& passphrase) const {
   if (!pub_path.empty() && ::access(pub_path.c_str(), F_OK) == 0) {
     return Status::AlreadyExists(pub_path + ": file exists, refusing to overwrite");
   }

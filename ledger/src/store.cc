@@ -5,8 +5,8 @@
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
-#include <rocksdb/options.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/transaction_log.h>
 #include <rocksdb/write_batch.h>
@@ -45,13 +45,13 @@ enum Cf : size_t {
   kRequests,
   kCfCount
 };
-constexpr const char* kCfNames[kCfCount] = {
-    "default", "events", "hashes", "commits", "merkle",
-    "state", "persons", "checkpoints", "requests"};
+constexpr const char* kCfNames[kCfCount] = {"default", "events",      "hashes",
+                                            "commits", "merkle",      "state",
+                                            "persons", "checkpoints", "requests"};
 constexpr std::string_view kHeadKey = "head";
 constexpr std::string_view kProjKey = "proj";
 constexpr std::string_view kWithheldKey = "withheld";
-constexpr size_t kCopyBatchBytes = 4 << 20;  // backup: rows per write batch, in bytes
+constexpr size_t kCopyBatchBytes = 4 << 20;      // backup: rows per write batch, in bytes
 constexpr size_t kScanReadaheadBytes = 2 << 20;  // a scan reads its files ahead this far
 constexpr int kReaderOpenAttempts = 3;
 
@@ -474,7 +474,8 @@ struct Ledger::Impl {
       nodes[i] = MerkleLeafHash(*HashFrom(std::string_view(chunk).substr(at + i * 32, 32)));
     }
     for (; count > 1; count /= 2) {
-      for (uint64_t i = 0; i < count / 2; i++) nodes[i] = MerkleNodeHash(nodes[2 * i], nodes[2 * i + 1]);
+      for (uint64_t i = 0; i < count / 2; i++)
+        nodes[i] = MerkleNodeHash(nodes[2 * i], nodes[2 * i + 1]);
     }
     return nodes[0];
   }
@@ -526,8 +527,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir) {
   options.error_if_exists = true;
   options.create_missing_column_families = true;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      rocksdb::DB::Open(options, DbPath(dir), CfDescriptors(), &impl->cfs, &raw);
+  rocksdb::Status s = rocksdb::DB::Open(options, DbPath(dir), CfDescriptors(), &impl->cfs, &raw);
   if (!s.ok()) return StorageError(s, "create " + DbPath(dir));
   impl->db.reset(raw);
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
@@ -579,8 +579,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
       impl->db.reset();
       raw = nullptr;
       if (WriterActive(dir)) {
-        s = rocksdb::DB::OpenAsSecondary(options, DbPath(dir), impl->secondary_dir,
-                                         CfDescriptors(), &impl->cfs, &raw);
+        s = rocksdb::DB::OpenAsSecondary(options, DbPath(dir), impl->secondary_dir, CfDescriptors(),
+                                         &impl->cfs, &raw);
         if (s.ok()) {
           impl->db.reset(raw);
           raw = nullptr;
@@ -724,7 +724,7 @@ Result<CommitRecord> Ledger::CommitOf(uint64_t seq) const {
 }
 
 Status Ledger::ScanLog(uint64_t to, const std::function<Status(const StoredEvent&)>& on_event,
-                      const std::function<Status(const CommitRecord&)>& on_commit) const {
+                       const std::function<Status(const CommitRecord&)>& on_commit) const {
   // A third iterator walks the commits beside the events, so neither side
   // is ever held whole in memory.
   std::unique_ptr<rocksdb::Iterator> cm(
@@ -779,14 +779,13 @@ class StoredRows final : public RowSource {
       for (size_t i = 0; i < n; i++) slices.push_back(AsSlice(keys[from + i]));
       std::vector<rocksdb::PinnableSlice> values(n);
       // Keys in order let RocksDB read each block once for all of its keys.
-      bool sorted = std::is_sorted(slices.begin(), slices.end(),
-                                   [](const rocksdb::Slice& x, const rocksdb::Slice& y) {
-                                     return x.compare(y) < 0;
-                                   });
+      bool sorted = std::is_sorted(
+          slices.begin(), slices.end(),
+          [](const rocksdb::Slice& x, const rocksdb::Slice& y) { return x.compare(y) < 0; });
       statuses.assign(n, rocksdb::Status());
       rocksdb::ReadOptions ro;
-      impl_->db->MultiGet(ro, impl_->cf(kState), n, slices.data(), values.data(),
-                          statuses.data(), sorted);
+      impl_->db->MultiGet(ro, impl_->cf(kState), n, slices.data(), values.data(), statuses.data(),
+                          sorted);
       for (size_t i = 0; i < n; i++) {
         if (statuses[i].ok()) {
           out[from + i] = values[i].ToString();
@@ -837,9 +836,9 @@ Result<std::optional<PersonRecord>> Ledger::LoadPerson(std::string_view person_r
 
 Status Ledger::ScanPersonRecords(const std::function<Status(const StoredPerson&)>& fn) const {
   return ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
-    bool matches_ref = value.size() >= kPersonSaltBytes &&
-                       PersonRef(value.substr(0, kPersonSaltBytes),
-                                 value.substr(kPersonSaltBytes)) == ref;
+    bool matches_ref =
+        value.size() >= kPersonSaltBytes &&
+        PersonRef(value.substr(0, kPersonSaltBytes), value.substr(kPersonSaltBytes)) == ref;
     return fn(StoredPerson{ref, matches_ref, PersonRecord::DecodeRow(ref, value)});
   });
 }
@@ -918,8 +917,7 @@ Result<std::optional<std::pair<uint64_t, std::string>>> Ledger::LatestCheckpoint
       std::make_pair(GetU64be(AsView(it->key())), it->value().ToString()));
 }
 
-Status Ledger::ScanCheckpoints(
-    const std::function<Status(uint64_t, std::string_view)>& fn) const {
+Status Ledger::ScanCheckpoints(const std::function<Status(uint64_t, std::string_view)>& fn) const {
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCheckpoints)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -1298,8 +1296,7 @@ void WriteTxn::Abort() {
   impl_->ResetMerkle();
 }
 
-Result<CommitRecord> WriteTxn::Commit(const PrivateKey& signer, uint64_t events,
-                                      bool projections) {
+Result<CommitRecord> WriteTxn::Commit(const PrivateKey& signer, uint64_t events, bool projections) {
   Impl& t = *impl_;
   VLEDGER_ASSERT(t.Pending() > 0 && events <= t.Pending());
   if (events == 0) events = t.Pending();

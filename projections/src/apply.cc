@@ -15,7 +15,7 @@ Status RequireRole(const ApplyCtx& ctx, std::initializer_list<Role> roles,
   if (key.role == Role::kAdmin) return Status::Ok();
   if (std::find(roles.begin(), roles.end(), key.role) == roles.end()) {
     return Status::PermissionDenied("key " + key.key_id + " (role " + std::string(Name(key.role)) +
-                            ") may not write " + EventTypeName(ctx.event.body));
+                                    ") may not write " + EventTypeName(ctx.event.body));
   }
   if (key.villages.empty()) return Status::Ok();
   if (village.empty()) {
@@ -25,7 +25,7 @@ Status RequireRole(const ApplyCtx& ctx, std::initializer_list<Role> roles,
   }
   if (std::find(key.villages.begin(), key.villages.end(), village) == key.villages.end()) {
     return Status::PermissionDenied("key " + key.key_id + " (role " + std::string(Name(key.role)) +
-                            ") is outside its village scope: village " + Quote(village));
+                                    ") is outside its village scope: village " + Quote(village));
   }
   return Status::Ok();
 }

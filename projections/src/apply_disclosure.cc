@@ -187,8 +187,8 @@ Status ApplyBody(ApplyCtx& ctx, const ObjectionFiled& b) {
   if (!b.about_event && b.about_report.size() != 32) {
     return Status::InvalidInput("report", "a report's SHA-256 must be 32 bytes");
   }
-  VLEDGER_ASSIGN_OR_RETURN(const ResidentState* by_state, RequireResident(ctx.state, "byResident",
-                                                              b.by_resident));
+  VLEDGER_ASSIGN_OR_RETURN(const ResidentState* by_state,
+                           RequireResident(ctx.state, "byResident", b.by_resident));
   const ResidentRecord& by = by_state->rec;
   if (!b.by_ref.empty()) VLEDGER_TRY(RequirePersonRef("byRef", b.by_ref));
   VLEDGER_TRY(CheckText("text", b.text, false));

@@ -93,7 +93,8 @@ Result<Beneficiary> RequireBeneficiary(StateStore& state, const FundRecord& fund
     VLEDGER_ASSIGN_OR_RETURN(const ResidentState* rs, RequireResident(state, "to", resident));
     const ResidentRecord& r = rs->rec;
     if (active && r.status != ResidentStatus::kActive) {
-      return Status::FailedPrecondition("to", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
+      return Status::FailedPrecondition(
+          "to", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
     }
     village = r.village;
     b.id = r.id;
@@ -125,10 +126,9 @@ Result<Draw> PlanDraw(StateStore& state, const FundRecord& fund, std::string_vie
   d.from_purpose = std::min(amount, restricted);
   d.from_unrestricted = amount - d.from_purpose;
   if (d.from_unrestricted > unrestricted) {
-    std::string have = purpose.empty()
-                           ? Yuan(unrestricted) + " unrestricted"
-                           : Yuan(restricted) + " restricted to " + Quote(purpose) + " + " +
-                                 Yuan(unrestricted) + " unrestricted";
+    std::string have = purpose.empty() ? Yuan(unrestricted) + " unrestricted"
+                                       : Yuan(restricted) + " restricted to " + Quote(purpose) +
+                                             " + " + Yuan(unrestricted) + " unrestricted";
     return Status::FailedPrecondition(
         "amount", Yuan(amount) + " exceeds fund " + fund.code + "'s balance (" + have + ")");
   }
@@ -192,8 +192,8 @@ Status CheckDividendPayment(StateStore& state, const PendingDividend& pending,
   auto share = LoadExpectedShare(state, pending.next);
   VLEDGER_ASSERT(share.has_value());
   bool matches = b.fund == pending.fund && b.to_resident == share->resident &&
-                 b.to_household.empty() && b.amount_fen == share->amount_fen &&
-                 b.purpose.empty() && b.period == pending.period && b.allowance == 0;
+                 b.to_household.empty() && b.amount_fen == share->amount_fen && b.purpose.empty() &&
+                 b.period == pending.period && b.allowance == 0;
   if (!matches) {
     return Status::FailedPrecondition(
         "dividend", "the dividend at " + SeqName(pending.declared_seq) +
@@ -204,8 +204,7 @@ Status CheckDividendPayment(StateStore& state, const PendingDividend& pending,
 }
 
 // Checks a payment of a monthly allowance.
-Status CheckAllowancePayment(StateStore& state, const FundDisbursed& b,
-                             const Beneficiary& to) {
+Status CheckAllowancePayment(StateStore& state, const FundDisbursed& b, const Beneficiary& to) {
   auto a = LoadAllowance(state, b.allowance);
   if (!a) return Status::NotFound("allowance", "no allowance was added at " + SeqName(b.allowance));
   if (a->fund != b.fund || a->beneficiary != to.id || a->household != to.household ||
@@ -244,7 +243,8 @@ Status ApplyBody(ApplyCtx& ctx, const FundOpened& b) {
   if (!b.village.empty()) VLEDGER_TRY(RequireVillage(ctx.state, "village", b.village).status());
   VLEDGER_ASSIGN_OR_RETURN(BeneficiaryList list,
                            Parse<BeneficiaryList>("list-beneficiaries", b.list_beneficiaries));
-  if (FindFund(ctx.state, b.code)) return Status::AlreadyExists("code", "fund " + Quote(b.code) + " exists");
+  if (FindFund(ctx.state, b.code))
+    return Status::AlreadyExists("code", "fund " + Quote(b.code) + " exists");
   FundRecord f;
   f.code = b.code;
   f.name = b.name;
@@ -412,8 +412,9 @@ Status ApplyBody(ApplyCtx& ctx, const DividendDeclared& b) {
   const FundRecord& fund = found->rec;
   VLEDGER_TRY(RequireFundWriter(ctx, fund));
   if (fund.kind != FundKind::kCredit) {
-    return Status::InvalidInput("fund", "fund " + fund.code + " is a " + std::string(Name(fund.kind)) +
-                              " fund; dividends are paid by credit funds");
+    return Status::InvalidInput("fund", "fund " + fund.code + " is a " +
+                                            std::string(Name(fund.kind)) +
+                                            " fund; dividends are paid by credit funds");
   }
   VLEDGER_ASSIGN_OR_RETURN(const VillageState* found_village,
                            RequireVillage(ctx.state, "village", b.village));

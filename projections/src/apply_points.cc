@@ -104,10 +104,11 @@ Status CheckCap(const ResidentState& r, const RuleRecord& rule, const PointsEntr
   int64_t used = CapUsage(r, rule.code, period);
   int64_t magnitude = b.points < 0 ? -b.points : b.points;
   if (used + magnitude > rule.cap) {
-    return Status::FailedPrecondition("cap", "rule " + rule.code + " allows at most " + Num(rule.cap) +
-                             " points per resident per " + std::string(Name(rule.cap_period)) +
-                             "; resident " + Quote(b.resident) + " already has " + Num(used) +
-                             " in " + period + ", so " + Num(magnitude) + " more would exceed it");
+    return Status::FailedPrecondition(
+        "cap", "rule " + rule.code + " allows at most " + Num(rule.cap) +
+                   " points per resident per " + std::string(Name(rule.cap_period)) +
+                   "; resident " + Quote(b.resident) + " already has " + Num(used) + " in " +
+                   period + ", so " + Num(magnitude) + " more would exceed it");
   }
   return Status::Ok();
 }
@@ -153,7 +154,8 @@ Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
   const ResidentRecord& r = resident->rec;
   VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, r.village));
   if (r.status != ResidentStatus::kActive) {
-    return Status::FailedPrecondition("resident", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
+    return Status::FailedPrecondition(
+        "resident", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
   }
   VLEDGER_TRY(CheckHousehold(state, b, deduction, r));
   const RuleRecord* rule = nullptr;
@@ -360,7 +362,8 @@ Status ApplyBody(ApplyCtx& ctx, const RuleDefined& b) {
   CapPeriod cap_period = CapPeriod::kMonth;
   if (b.cap > 0) {
     VLEDGER_ASSIGN_OR_RETURN(cap_period, Parse<CapPeriod>("cap-period", b.cap_period));
-    int64_t smallest = b.has_range ? std::min(std::abs(b.min), std::abs(b.max)) : std::abs(b.points);
+    int64_t smallest =
+        b.has_range ? std::min(std::abs(b.min), std::abs(b.max)) : std::abs(b.points);
     if (b.cap < smallest) {
       return Status::InvalidInput(
           "cap",
@@ -466,7 +469,8 @@ Status ApplyBody(ApplyCtx& ctx, const PointsRedeemed& b) {
   const ResidentRecord& r = resident->rec;
   VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, r.village));
   if (r.status != ResidentStatus::kActive) {
-    return Status::FailedPrecondition("resident", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
+    return Status::FailedPrecondition(
+        "resident", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
   }
   VLEDGER_TRY(CheckId("shop", b.shop));
   VLEDGER_TRY(CheckText("item", b.item, false));

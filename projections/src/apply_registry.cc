@@ -42,7 +42,8 @@ Status ApplyBody(ApplyCtx& ctx, const Genesis& b) {
 
 Status ApplyBody(ApplyCtx& ctx, const KeyRegistered& b) {
   VLEDGER_TRY(RequireRole(ctx, {}, ""));
-  if (b.public_key.size() != kPublicKeyBytes) return Status::InvalidInput("publicKey", "must be 32 bytes");
+  if (b.public_key.size() != kPublicKeyBytes)
+    return Status::InvalidInput("publicKey", "must be 32 bytes");
   VLEDGER_ASSIGN_OR_RETURN(Role role, Parse<Role>("role", b.role));
   VLEDGER_TRY(CheckText("label", b.label, true));
   if (role == Role::kAdmin && !b.villages.empty()) {
@@ -151,7 +152,8 @@ Status ApplyBody(ApplyCtx& ctx, const HouseholdHeadSet& b) {
                                 "resident " + Quote(r.id) + " is not in household " + Quote(h.id));
   }
   if (r.status != ResidentStatus::kActive) {
-    return Status::FailedPrecondition("resident", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
+    return Status::FailedPrecondition(
+        "resident", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
   }
   h.head_resident = r.id;
   StoreHousehold(ctx.state, h);

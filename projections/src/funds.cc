@@ -261,19 +261,18 @@ DividendRecord ReadDividend(RecordReader& r) {
 }
 }  // namespace
 
-std::optional<DividendRecord> LoadDividend(StateStore& state, std::string_view fund,
-                                          uint64_t seq) {
+std::optional<DividendRecord> LoadDividend(StateStore& state, std::string_view fund, uint64_t seq) {
   return Decode<DividendRecord>(state, SeqKey(Key("fdiv", fund), seq), ReadDividend);
 }
 
 void StoreDividend(StateStore& state, uint64_t seq, const DividendRecord& d) {
   state.Put(SeqKey(Key("fdiv", d.fund), seq), RecordWriter()
-                                     .Str(d.fund)
-                                     .Str(d.village)
-                                     .Str(d.period)
-                                     .I64(d.amount_fen)
-                                     .U64(d.payments)
-                                     .Take());
+                                                  .Str(d.fund)
+                                                  .Str(d.village)
+                                                  .Str(d.period)
+                                                  .I64(d.amount_fen)
+                                                  .U64(d.payments)
+                                                  .Take());
 }
 
 std::vector<std::pair<uint64_t, DividendRecord>> ListDividends(StateStore& state,
@@ -335,13 +334,9 @@ void StorePendingDividend(StateStore& state, const PendingDividend& p) {
     state.Delete("fdivpend");
     return;
   }
-  state.Put("fdivpend", RecordWriter()
-                            .U64(p.declared_seq)
-                            .Str(p.fund)
-                            .Str(p.period)
-                            .U64(p.next)
-                            .U64(p.count)
-                            .Take());
+  state.Put(
+      "fdivpend",
+      RecordWriter().U64(p.declared_seq).Str(p.fund).Str(p.period).U64(p.next).U64(p.count).Take());
 }
 
 std::optional<ExpectedShare> LoadExpectedShare(StateStore& state, uint64_t index) {

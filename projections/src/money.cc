@@ -18,7 +18,8 @@ Result<int64_t> ParseYuan(std::string_view field, std::string_view text) {
       "is not an amount in yuan (digits, optionally a point and one or two decimals, e.g. 500.50)";
   size_t point = text.find('.');
   std::string_view whole = text.substr(0, point);
-  std::string_view frac = point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
+  std::string_view frac =
+      point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
   if (whole.empty() || (whole.size() > 1 && whole[0] == '0')) return Bad(field, text, kShape);
   for (char c : whole) {
     if (!IsDigit(c)) return Bad(field, text, kShape);

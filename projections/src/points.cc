@@ -77,12 +77,12 @@ void DecodeTurnover(std::string_view packed, std::vector<PackedTurnover>* out) {
   out->clear();
   uint64_t month = 0, delta = 0, household = 0, points = 0;
   while (!packed.empty()) {
-    bool ok = GetVarint(&packed, &delta) && GetVarint(&packed, &household) &&
-              GetVarint(&packed, &points);
+    bool ok =
+        GetVarint(&packed, &delta) && GetVarint(&packed, &household) && GetVarint(&packed, &points);
     VLEDGER_ASSERT(ok);  // checked by ResidentState::DecodeRow for a stored row
     month += delta;
-    out->push_back({static_cast<uint32_t>(month), static_cast<uint32_t>(household),
-                    ZigzagDecode(points)});
+    out->push_back(
+        {static_cast<uint32_t>(month), static_cast<uint32_t>(household), ZigzagDecode(points)});
   }
 }
 
@@ -148,7 +148,8 @@ RuleRecord DecodeRuleRow(std::string_view code, std::string_view row) {
   bool retired = r.Bool();
   uint64_t retired_seq = r.U64();
   if (retired) rule.retired_seq = retired_seq;
-  detail::CheckRow(r.ok() && r.done() && (rule.cap > 0 || cap_period.empty()), std::string(RuleRecord::kPrefix) + std::string(code));
+  detail::CheckRow(r.ok() && r.done() && (rule.cap > 0 || cap_period.empty()),
+                   std::string(RuleRecord::kPrefix) + std::string(code));
   return rule;
 }
 
@@ -226,9 +227,9 @@ std::optional<EntryRecord> LoadEntry(StateStore& state, uint64_t seq) {
   e.points = b->points;
   e.occurred_on = b->occurred_on;
   e.key_id = event->key_id;
-  e.status = IsPending(state, e.village, seq)  ? EntryStatus::kPending
-             : IsRejected(state, seq)           ? EntryStatus::kRejected
-                                                : EntryStatus::kApproved;
+  e.status = IsPending(state, e.village, seq) ? EntryStatus::kPending
+             : IsRejected(state, seq)         ? EntryStatus::kRejected
+                                              : EntryStatus::kApproved;
   return e;
 }
 
@@ -270,13 +271,13 @@ int64_t CapUsage(const ResidentState& r, std::string_view rule, std::string_view
   return 0;
 }
 
-void AddCapUsage(ResidentState& r, std::string_view rule, std::string_view period,
-                 int64_t delta) {
-  auto it = std::lower_bound(r.caps.begin(), r.caps.end(), std::make_pair(rule, period),
-                             [](const CapUse& c, const std::pair<std::string_view, std::string_view>& k) {
-                               std::string_view rule_of(c.rule), period_of(c.period);
-                               return std::tie(rule_of, period_of) < std::tie(k.first, k.second);
-                             });
+void AddCapUsage(ResidentState& r, std::string_view rule, std::string_view period, int64_t delta) {
+  auto it =
+      std::lower_bound(r.caps.begin(), r.caps.end(), std::make_pair(rule, period),
+                       [](const CapUse& c, const std::pair<std::string_view, std::string_view>& k) {
+                         std::string_view rule_of(c.rule), period_of(c.period);
+                         return std::tie(rule_of, period_of) < std::tie(k.first, k.second);
+                       });
   if (it == r.caps.end() || it->rule != rule || it->period != period) {
     if (delta == 0) return;
     it = r.caps.insert(it, CapUse{std::string(rule), std::string(period), 0});
@@ -459,8 +460,8 @@ int64_t PeriodPoints(const ResidentState& r, std::string_view period) {
   uint64_t month = 0, delta = 0, household = 0, points = 0;
   int64_t total = 0;
   while (!packed.empty()) {
-    bool ok = GetVarint(&packed, &delta) && GetVarint(&packed, &household) &&
-              GetVarint(&packed, &points);
+    bool ok =
+        GetVarint(&packed, &delta) && GetVarint(&packed, &household) && GetVarint(&packed, &points);
     VLEDGER_ASSERT(ok);  // checked by ResidentState::DecodeRow for a stored row
     month += delta;
     if (month > last) break;
@@ -525,8 +526,9 @@ std::vector<RuleMonthUse> RuleUseInPeriod(const VillageState& v, std::string_vie
   std::vector<RuleMonthUse> out;
   for (const RuleMonthUse& u : v.rule_use) {
     if (u.month < first || u.month > last) continue;
-    auto it = std::lower_bound(out.begin(), out.end(), u.rule,
-                               [](const RuleMonthUse& a, const std::string& r) { return a.rule < r; });
+    auto it =
+        std::lower_bound(out.begin(), out.end(), u.rule,
+                         [](const RuleMonthUse& a, const std::string& r) { return a.rule < r; });
     if (it == out.end() || it->rule != u.rule) {
       it = out.insert(it, RuleMonthUse{0, u.rule, 0, 0});
     }
@@ -540,11 +542,12 @@ std::vector<RuleMonthUse> RuleUseInPeriod(const VillageState& v, std::string_vie
 void AddRuleUse(VillageState& v, std::string_view date, std::string_view rule, int64_t entries,
                 int64_t points) {
   uint32_t month = MonthIndex(date);
-  auto it = std::lower_bound(v.rule_use.begin(), v.rule_use.end(), std::make_pair(month, rule),
-                             [](const RuleMonthUse& u, const std::pair<uint32_t, std::string_view>& k) {
-                               std::string_view rule_of(u.rule);
-                               return std::tie(u.month, rule_of) < std::tie(k.first, k.second);
-                             });
+  auto it =
+      std::lower_bound(v.rule_use.begin(), v.rule_use.end(), std::make_pair(month, rule),
+                       [](const RuleMonthUse& u, const std::pair<uint32_t, std::string_view>& k) {
+                         std::string_view rule_of(u.rule);
+                         return std::tie(u.month, rule_of) < std::tie(k.first, k.second);
+                       });
   if (it == v.rule_use.end() || it->month != month || it->rule != rule) {
     it = v.rule_use.insert(it, RuleMonthUse{month, std::string(rule), 0, 0});
   }

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "row_damage.h"
-#include "varint.h"
 #include "row_vocab.h"
+#include "varint.h"
 #include "vledger/ledger/bytes.h"
 
 namespace vledger {

@@ -128,13 +128,15 @@ std::string RenderCsv(const ReportData& d) {
     csv.Row(kSectionCorrections, {U(c.seq), c.date, U(c.target), c.type, Text(c.summary),
                                   Text(c.reason), c.disputed ? "1" : "0"});
   }
-  csv.Row(kSectionObjections, {"seq", "about", "filedOn", "replyDue", "text", "status",
-                               "outcome", "resolvedOn", "answer", "reversal"});
+  csv.Row(kSectionObjections, {"seq", "about", "filedOn", "replyDue", "text", "status", "outcome",
+                               "resolvedOn", "answer", "reversal"});
   for (const ObjectionLine& o : d.objections) {
-    csv.Row(kSectionObjections,
-            {U(o.seq), Text(o.about), o.filed_on, o.reply_due, Text(o.text),
-             o.resolved ? "closed" : "open", !o.resolved ? "" : o.upheld ? "upheld" : "dismissed",
-             o.resolved_on, Text(o.answer), o.reversal ? U(o.reversal) : ""});
+    csv.Row(kSectionObjections, {U(o.seq), Text(o.about), o.filed_on, o.reply_due, Text(o.text),
+                                 o.resolved ? "closed" : "open",
+                                 !o.resolved ? ""
+                                 : o.upheld  ? "upheld"
+                                             : "dismissed",
+                                 o.resolved_on, Text(o.answer), o.reversal ? U(o.reversal) : ""});
   }
   csv.Row(kSectionCheckpoint, {Text(d.checkpoint)});
   csv.Row(kSectionFooter, {FooterLine(d.args)});

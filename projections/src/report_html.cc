@@ -15,12 +15,23 @@ std::string E(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -84,8 +95,8 @@ class Html {
       char mark = h.empty() ? ' ' : h[0];
       td.push_back(mark == '#' ? "<td class=\"n\">" : mark == '!' ? "<td class=\"w\">" : "<td>");
       bool marked = mark == '#' || mark == '!';
-      out_ += std::string(mark == '#' ? "<th class=\"n\">" : "<th>") +
-              E(marked ? h.substr(1) : h) + "</th>";
+      out_ += std::string(mark == '#' ? "<th class=\"n\">" : "<th>") + E(marked ? h.substr(1) : h) +
+              "</th>";
     }
     out_ += "</tr></thead>\n<tbody>\n";
     for (const auto& row : rows) {
@@ -136,8 +147,8 @@ std::string BarChart(const std::vector<Bar>& bars, bool two, const char* a_color
          "</text>";
   };
   for (const Bar& b : bars) {
-    s += "<text x=\"" + N(kLabelW - 8) + "\" y=\"" + N(y + kRowH - 10) +
-         "\" text-anchor=\"end\">" + E(b.label) + "</text>";
+    s += "<text x=\"" + N(kLabelW - 8) + "\" y=\"" + N(y + kRowH - 10) + "\" text-anchor=\"end\">" +
+         E(b.label) + "</text>";
     bar(b.a, y, a_color, b.a_text);
     if (two) bar(b.b, y + kRowH, b_color, b.b_text);
     y += row_h + 8;
@@ -147,8 +158,12 @@ std::string BarChart(const std::vector<Bar>& bars, bool two, const char* a_color
 
 std::vector<std::string> RankRow(const ReportData& d, const RankedRow& r) {
   std::string name = E(r.name);
-  if (r.disputed) name += " <span class=\"disputed\">" + E(L(d, "（有异议）", "(disputed)")) + "</span>";
-  return {N(static_cast<int64_t>(r.rank)), E(r.id), name, N(r.points),
+  if (r.disputed)
+    name += " <span class=\"disputed\">" + E(L(d, "（有异议）", "(disputed)")) + "</span>";
+  return {N(static_cast<int64_t>(r.rank)),
+          E(r.id),
+          name,
+          N(r.points),
           "<span class=\"stars\">" + report::Stars(r.stars) + "</span>",
           r.red_flag ? kFlagSvg : ""};
 }
@@ -172,7 +187,8 @@ void Points(Html& h, const ReportData& d) {
   h.Section(kSectionResidents, "积分排名（个人）", "Ranking by resident");
   Ranking(h, d, d.residents_ranked, false);
   if (d.minors > 0) {
-    h.P(E(L(d, "未成年人不公示姓名，其积分只计入合计：", "Minors are not named; their points count only in the totals: ")) +
+    h.P(E(L(d, "未成年人不公示姓名，其积分只计入合计：",
+            "Minors are not named; their points count only in the totals: ")) +
         N(d.minor_points) + E(L(d, " 分。", " points.")));
   }
   h.Section(kSectionHouseholds, "积分排名（家庭）", "Ranking by household");
@@ -186,9 +202,8 @@ void Points(Html& h, const ReportData& d) {
                       N(static_cast<int64_t>(r.entries)), N(r.points)});
     }
     h.Table({std::string("!") + L(d, "规则", "Rule"), std::string("!") + L(d, "类别", "Category"),
-           L(d, "说明", "Description"),
-             std::string("#") + L(d, "分值", "Points"), std::string("#") + L(d, "条数", "Entries"),
-             std::string("#") + L(d, "合计", "Total")},
+             L(d, "说明", "Description"), std::string("#") + L(d, "分值", "Points"),
+             std::string("#") + L(d, "条数", "Entries"), std::string("#") + L(d, "合计", "Total")},
             body);
   }
   h.Section(kSectionCategories, "分类积分", "Points by category");
@@ -199,8 +214,7 @@ void Points(Html& h, const ReportData& d) {
       bars.push_back({c.category.empty() ? "-" : c.category, c.awarded, c.deducted,
                       "+" + N(c.awarded), N(c.deducted)});
     }
-    h.Raw(BarChart(bars, true, "#c00", "#555", L(d, "加分", "awarded"),
-                   L(d, "扣分", "deducted")));
+    h.Raw(BarChart(bars, true, "#c00", "#555", L(d, "加分", "awarded"), L(d, "扣分", "deducted")));
   }
 }
 
@@ -274,7 +288,8 @@ void Corrections(Html& h, const ReportData& d) {
   std::vector<std::vector<std::string>> body;
   for (const CorrectionLine& c : d.corrections) {
     std::string entry = E(c.summary);
-    if (c.disputed) entry += " <span class=\"disputed\">" + E(L(d, "（有异议）", "(disputed)")) + "</span>";
+    if (c.disputed)
+      entry += " <span class=\"disputed\">" + E(L(d, "（有异议）", "(disputed)")) + "</span>";
     body.push_back({N(static_cast<int64_t>(c.seq)), c.date, N(static_cast<int64_t>(c.target)),
                     entry, E(c.reason)});
   }
@@ -292,17 +307,18 @@ void Objections(Html& h, const ReportData& d) {
   }
   std::vector<std::vector<std::string>> body;
   for (const ObjectionLine& o : d.objections) {
-    std::string status = !o.resolved ? "<span class=\"disputed\">" + E(L(d, "处理中", "open")) + "</span>"
-                         : o.upheld  ? E(L(d, "已销号（成立）", "closed (upheld)"))
-                                     : E(L(d, "已销号（不成立）", "closed (dismissed)"));
+    std::string status = !o.resolved
+                             ? "<span class=\"disputed\">" + E(L(d, "处理中", "open")) + "</span>"
+                         : o.upheld ? E(L(d, "已销号（成立）", "closed (upheld)"))
+                                    : E(L(d, "已销号（不成立）", "closed (dismissed)"));
     if (o.resolved) status += "<br>" + o.resolved_on;
     std::string answer = E(o.answer);
     if (o.reversal != 0) {
       answer += E(L(d, "（更正记录 ", " (reversal seq ")) + N(static_cast<int64_t>(o.reversal)) +
                 E(L(d, "）", ")"));
     }
-    body.push_back({N(static_cast<int64_t>(o.seq)), E(o.about), o.filed_on, o.reply_due,
-                    E(o.text), status, answer});
+    body.push_back({N(static_cast<int64_t>(o.seq)), E(o.about), o.filed_on, o.reply_due, E(o.text),
+                    status, answer});
   }
   h.Table({std::string("#") + L(d, "编号", "Seq"), std::string("!") + L(d, "对象", "About"),
            std::string("!") + L(d, "提出日期", "Filed"),
@@ -340,18 +356,19 @@ std::string RenderHtml(const ReportData& d) {
         kStyle + "</head>\n<body>\n");
   h.Section(kSectionHeader, nullptr, nullptr);
   h.Raw("<header><h1>" + E(d.village_name) + "<small>" + E(report::TitleTail(d)) +
-        "</small></h1>\n<div class=\"sub\">" +
-        E(L(d, "账本：", "Ledger: ")) + E(d.ledger_name) + E(L(d, " · 村代码 ", " · village ")) +
-        E(d.args.village) + E(L(d, " · 计算至前 ", " · computed over the first ")) +
-        N(static_cast<int64_t>(d.args.size)) + E(L(d, " 条记录", " events")) +
-        "</div></header>\n");
+        "</small></h1>\n<div class=\"sub\">" + E(L(d, "账本：", "Ledger: ")) + E(d.ledger_name) +
+        E(L(d, " · 村代码 ", " · village ")) + E(d.args.village) +
+        E(L(d, " · 计算至前 ", " · computed over the first ")) +
+        N(static_cast<int64_t>(d.args.size)) + E(L(d, " 条记录", " events")) + "</div></header>\n");
   Summary(h, d);
   if (report::HasPoints(d)) Points(h, d);
   if (report::HasFunds(d)) Funds(h, d);
   Corrections(h, d);
   Objections(h, d);
   h.Section(kSectionCheckpoint, "签名检查点", "Signed checkpoint");
-  h.P(E(L(d, "以下为本公示计算所依据的账本签名树头；扫描二维码可取得全文，用 vledger verify-report 可逐字节核对。",
+  h.P(E(L(d,
+          "以下为本公示计算所依据的账本签名树头；扫描二维码可取得全文，用 vledger verify-report "
+          "可逐字节核对。",
           "The signed tree head this notice was computed at; scan the code for its text, and "
           "check the notice byte for byte with vledger verify-report.")));
   h.Raw("<div class=\"cp\"><pre>" + E(d.checkpoint) + "</pre>" + d.qr_svg + "</div>\n");

@@ -84,11 +84,15 @@ std::vector<std::string> Ranking(const std::vector<RankedRow>& rows) {
 std::string Fund(const FundSummary& f) {
   std::vector<std::string> donors, purposes, beneficiaries;
   for (const DonorLine& l : f.donors) {
-    donors.push_back(Obj().S("donor", l.label).U("gifts", l.gifts).I("amountFen", l.amount_fen).Done());
+    donors.push_back(
+        Obj().S("donor", l.label).U("gifts", l.gifts).I("amountFen", l.amount_fen).Done());
   }
   for (const PurposeLine& l : f.purposes) {
-    purposes.push_back(
-        Obj().S("purpose", l.purpose).U("payments", l.payments).I("amountFen", l.amount_fen).Done());
+    purposes.push_back(Obj()
+                           .S("purpose", l.purpose)
+                           .U("payments", l.payments)
+                           .I("amountFen", l.amount_fen)
+                           .Done());
   }
   for (const BeneficiaryLine& l : f.beneficiaries) {
     beneficiaries.push_back(Obj()

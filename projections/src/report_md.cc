@@ -205,8 +205,9 @@ void Objections(Md& md, const ReportData& d) {
                                      : L(d, "已销号（不成立）", "closed (dismissed)");
     if (o.resolved) status += " " + o.resolved_on;
     std::string answer = Cell(o.answer);
-    if (o.reversal != 0) answer += L(d, "（更正记录 ", " (reversal seq ") +
-                                   std::to_string(o.reversal) + L(d, "）", ")");
+    if (o.reversal != 0)
+      answer +=
+          L(d, "（更正记录 ", " (reversal seq ") + std::to_string(o.reversal) + L(d, "）", ")");
     md.Row({std::to_string(o.seq), Cell(o.about), o.filed_on, o.reply_due, Cell(o.text), status,
             answer});
   }
@@ -230,12 +231,12 @@ std::string RenderMarkdown(const ReportData& d) {
   md.Row({L(d, "村民人数", "Residents"), std::to_string(d.residents)});
   md.Row({L(d, "其中未成年人", "of whom minors"), std::to_string(d.minors)});
   if (report::HasPoints(d)) {
-    md.Row({L(d, "本期有积分人数", "Residents with points"),
-            std::to_string(d.residents_with_points)});
+    md.Row(
+        {L(d, "本期有积分人数", "Residents with points"), std::to_string(d.residents_with_points)});
     md.Row({L(d, "本期积分合计", "Points in the period"), std::to_string(d.total_points)});
-    md.Row({L(d, "星级标准", "Stars"),
-            std::to_string(d.star_points) + L(d, " 分一颗星，最多 ", " points a star, at most ") +
-                std::to_string(d.max_stars)});
+    md.Row({L(d, "星级标准", "Stars"), std::to_string(d.star_points) +
+                                           L(d, " 分一颗星，最多 ", " points a star, at most ") +
+                                           std::to_string(d.max_stars)});
     md.Row({L(d, "红旗比例", "Red flags"), std::to_string(d.red_flag_share_pct) + "%"});
   }
   md.Line("");

@@ -139,7 +139,7 @@ bool HasPoints(const ReportData& d) { return d.args.kind != "funds"; }
 bool HasFunds(const ReportData& d) { return d.args.kind != "points"; }
 
 std::string TitleTail(const ReportData& d) {
-  std::string what = d.args.kind == "points" ? L(d, "信用积分公示", "Credit points notice")
+  std::string what = d.args.kind == "points"  ? L(d, "信用积分公示", "Credit points notice")
                      : d.args.kind == "funds" ? L(d, "基金收支公示", "Fund accounts notice")
                                               : L(d, "信用积分与基金公示", "Public bulletin");
   if (En(d)) return d.args.period + " — " + what;

@@ -1,8 +1,8 @@
 #include "vledger/projections/validate.h"
 
-#include <ctime>
-
 #include <fmt/format.h>
+
+#include <ctime>
 
 namespace vledger {
 namespace {
@@ -199,8 +199,8 @@ Status CheckMonth(std::string_view field, std::string_view value) {
 }
 
 Status CheckPeriod(std::string_view field, std::string_view value) {
-  bool year_ok = value.size() >= 4 && AllDigits(value.substr(0, 4)) &&
-                 ToInt(value.substr(0, 4)) >= 1900;
+  bool year_ok =
+      value.size() >= 4 && AllDigits(value.substr(0, 4)) && ToInt(value.substr(0, 4)) >= 1900;
   if (value.size() == 4 && year_ok) return Status::Ok();
   if (value.size() == 6 && year_ok && value[4] == 'Q' && value[5] >= '1' && value[5] <= '4') {
     return Status::Ok();

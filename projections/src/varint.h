@@ -36,8 +36,6 @@ inline bool GetVarint(std::string_view* in, uint64_t* v) {
 inline uint64_t ZigzagEncode(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }
-inline int64_t ZigzagDecode(uint64_t z) {
-  return static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
-}
+inline int64_t ZigzagDecode(uint64_t z) { return static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1)); }
 
 }  // namespace vledger

@@ -8,9 +8,9 @@
 #include <mutex>
 #include <thread>
 
+#include "vledger/ledger/codec.h"
 #include "vledger/projections/accounts.h"
 #include "vledger/projections/apply.h"
-#include "vledger/ledger/codec.h"
 #include "vledger/projections/funds.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
@@ -135,8 +135,8 @@ Status ChainReplayer::CloseCommit(const CommitRecord& c, const Hash& last_hash,
 
 Status ChainReplayer::Finish() {
   if (commit_first_ != size_) {
-    return Fail(commit_first_, "events from seq " + std::to_string(commit_first_) +
-                                   " are in no signed commit");
+    return Fail(commit_first_,
+                "events from seq " + std::to_string(commit_first_) + " are in no signed commit");
   }
   if (size_ == 0) return Fail(std::nullopt, "the log is empty (no genesis)");
   return Status::Ok();
@@ -378,11 +378,11 @@ Status CompareProjections(const Ledger& ledger, StateStore& state) {
 
 // The rows of one index kind, grouped by owner: key = prefix <owner> "/"
 // <u64be seq>. Calls done(owner, rows, chain) after each owner's rows.
-Status ScanIndex(const Ledger& ledger, std::string_view prefix,
-                 const std::function<Hash(const Hash&, std::string_view)>& link,
-                 const std::function<Status(std::string_view key, std::string_view value)>& check,
-                 const std::function<Status(const std::string& owner, uint64_t rows,
-                                            const Hash& chain)>& done) {
+Status ScanIndex(
+    const Ledger& ledger, std::string_view prefix,
+    const std::function<Hash(const Hash&, std::string_view)>& link,
+    const std::function<Status(std::string_view key, std::string_view value)>& check,
+    const std::function<Status(const std::string& owner, uint64_t rows, const Hash& chain)>& done) {
   std::string owner;
   uint64_t rows = 0;
   Hash chain{};
@@ -516,9 +516,7 @@ namespace {
 struct Position {
   uint64_t seq = UINT64_MAX;
   int step = 0;
-  bool operator<(const Position& o) const {
-    return seq != o.seq ? seq < o.seq : step < o.step;
-  }
+  bool operator<(const Position& o) const { return seq != o.seq ? seq < o.seq : step < o.step; }
 };
 enum Step { kHashStep = 0, kReplayStep = 1, kCommitStep = 2, kSignatureStep = 3 };
 
@@ -686,8 +684,8 @@ void ReadAndHash(const Ledger& ledger, ChainHasher& hasher, Channel<LogBatch>& o
 // The replaying thread: every item in order; `at_proj` once the first
 // proj_size events are applied.
 void Replay(Channel<LogBatch>& in, ChainReplayer& replayer, uint64_t proj,
-            const std::function<void()>& at_proj, Channel<Signature>& signatures,
-            FaultBox& faults, std::atomic<bool>& stop) {
+            const std::function<void()>& at_proj, Channel<Signature>& signatures, FaultBox& faults,
+            std::atomic<bool>& stop) {
   if (proj == 0) at_proj();
   while (std::optional<LogBatch> batch = in.Pop()) {
     for (LogItem& item : *batch) {
@@ -739,8 +737,7 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
     Channel<LogBatch> log(kLogBatchesQueued);
     Channel<Signature> signatures(SIZE_MAX);
     std::atomic<bool> stop{false};
-    std::thread reader(
-        [&] { ReadAndHash(ledger, hasher, log, signatures, faults, stop); });
+    std::thread reader([&] { ReadAndHash(ledger, hasher, log, signatures, faults, stop); });
     Replay(log, replayer, proj_at_end ? UINT64_MAX : proj, at_proj, signatures, faults, stop);
     log.Close();  // unblocks the reader if this thread stopped early
     signatures.Close();
@@ -799,8 +796,8 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   }
   for (const auto& [unit, total] : totals) {
     if (total != 0) {
-      return Faulted(std::nullopt, "postings in unit " + unit + " sum to " +
-                                       std::to_string(total) + ", not zero");
+      return Faulted(std::nullopt, "postings in unit " + unit + " sum to " + std::to_string(total) +
+                                       ", not zero");
     }
   }
   VerifyOutcome out;

@@ -23,9 +23,7 @@ class AppLedger {
   // with --test-clock); Vl and the sessions use it.
   static constexpr const char* kNow = "2021-09-30T10:00:00Z";
 
-  AppLedger() {
-    Vl("init --test-clock --name 测试账本 --admin-key-out " + admin_key(), false);
-  }
+  AppLedger() { Vl("init --test-clock --name 测试账本 --admin-key-out " + admin_key(), false); }
 
   const std::string& dir() const { return dir_; }
   std::string ledger() const { return dir_ + "/ledger"; }

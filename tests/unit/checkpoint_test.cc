@@ -205,7 +205,8 @@ TEST(Checkpoint, AcceptsUpTo100SignaturesAndNoMore) {
     witnesses += SignatureLine("w" + std::to_string(i), std::string(68, 'x'));
   EXPECT_TRUE(VerifyCheckpoint(note + witnesses, key.public_key(), nullptr).ok());
   std::string one_more = note + witnesses + SignatureLine("w99", std::string(68, 'x'));
-  EXPECT_EQ(VerifyCheckpoint(one_more, key.public_key(), nullptr).code(), Code::kVerificationFailed);
+  EXPECT_EQ(VerifyCheckpoint(one_more, key.public_key(), nullptr).code(),
+            Code::kVerificationFailed);
   EXPECT_EQ(ParseCheckpoint(one_more).status().code(), Code::kVerificationFailed);
 }
 

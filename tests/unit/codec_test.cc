@@ -447,9 +447,8 @@ TEST(Codec, ResidentUpdatedWithoutPersonRefKeepsItsOlderEncoding) {
   ASSERT_TRUE(decoded.ok()) << decoded.status().message();
   EXPECT_TRUE(std::get<ResidentUpdated>(decoded->body).person_ref.empty());
 
-  const Event with_ref =
-      WithEnvelope(ResidentUpdated{
-          .id = "r1", .household = "", .status = "", .person_ref = std::string(32, '\x07')});
+  const Event with_ref = WithEnvelope(ResidentUpdated{
+      .id = "r1", .household = "", .status = "", .person_ref = std::string(32, '\x07')});
   Result<Event> back = DecodeEvent(EncodeEvent(with_ref));
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(std::get<ResidentUpdated>(back->body).person_ref, std::string(32, '\x07'));
@@ -479,7 +478,8 @@ TEST(Codec, PersonRoundTripsAndRefusesGarbage) {
 // A person record that decodes is one vledger would write, byte for byte:
 // a flipped bit is refused or gives another valid record.
 TEST(Codec, PersonDecodeSurvivesEveryBitFlip) {
-  for (const Person& person : {Person{"曲秀英", 1948, "13800000000", "\x01\x02"}, Person{"李", 0, "", ""}}) {
+  for (const Person& person :
+       {Person{"曲秀英", 1948, "13800000000", "\x01\x02"}, Person{"李", 0, "", ""}}) {
     const std::string bytes = EncodePerson(person);
     for (size_t bit = 0; bit < bytes.size() * 8; ++bit) {
       std::string flipped = bytes;

@@ -21,7 +21,6 @@
 #include <vector>
 
 #include "temp_dir.h"
-
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/chain.h"
 #include "vledger/ledger/status.h"

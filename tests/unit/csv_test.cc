@@ -6,7 +6,8 @@ namespace vledger {
 namespace {
 
 TEST(Csv, ParsesHeaderRowsQuotesAndLineNumbers) {
-  auto t = ParseCsv("id,name\r\nR1,\"曲, 建国\"\r\n\r\nR2,\"say \"\"hi\"\"\"\nR3,\"two\nlines\"\nR4,x\n");
+  auto t = ParseCsv(
+      "id,name\r\nR1,\"曲, 建国\"\r\n\r\nR2,\"say \"\"hi\"\"\"\nR3,\"two\nlines\"\nR4,x\n");
   ASSERT_TRUE(t.ok()) << t.status().message();
   EXPECT_EQ(t->header, (std::vector<std::string>{"id", "name"}));
   ASSERT_EQ(t->rows.size(), 4u);
@@ -67,7 +68,10 @@ TEST(CsvEncoding, RejectsBytesThatAreNeitherNamingTheLine) {
   auto r = DecodeCsvText("a\nb\n\x80\n", "");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("line 3"), std::string::npos) << r.status().message();
-  auto bom = DecodeCsvText("\xEF\xBB\xBF" "a\n\xC7\xFA\n", "");
+  auto bom = DecodeCsvText(
+      "\xEF\xBB\xBF"
+      "a\n\xC7\xFA\n",
+      "");
   ASSERT_FALSE(bom.ok());  // a BOM promises UTF-8
   EXPECT_NE(bom.status().message().find("line 2: invalid UTF-8"), std::string::npos);
 }

@@ -1,10 +1,10 @@
 // AllocateDividend: SPEC section 7's normative dividend rule.
+#include "vledger/projections/dividend.h"
+
 #include <gtest/gtest.h>
 
 #include <limits>
 #include <random>
-
-#include "vledger/projections/dividend.h"
 
 namespace vledger {
 namespace {
@@ -42,10 +42,14 @@ struct Case {
 TEST(AllocateDividend, TableOfEdgeCases) {
   const Case cases[] = {
       {"one resident takes all", 500000, {{"R1", 7}}, {{"R1", 500000}}},
-      {"exact proportions", 600, {{"R1", 1}, {"R2", 2}, {"R3", 3}},
+      {"exact proportions",
+       600,
+       {{"R1", 1}, {"R2", 2}, {"R3", 3}},
        {{"R1", 100}, {"R2", 200}, {"R3", 300}}},
       // 100 over 3 equal: 33 each, 1 left; tied remainders go to the smaller id.
-      {"tie in remainders to smaller id", 100, {{"R3", 5}, {"R1", 5}, {"R2", 5}},
+      {"tie in remainders to smaller id",
+       100,
+       {{"R3", 5}, {"R1", 5}, {"R2", 5}},
        {{"R1", 34}, {"R2", 33}, {"R3", 33}}},
       // 200 over 3 equal: 66 each, 2 left: R1 and R2.
       {"two ties", 200, {{"R1", 1}, {"R2", 1}, {"R3", 1}}, {{"R1", 67}, {"R2", 67}, {"R3", 66}}},
@@ -54,19 +58,31 @@ TEST(AllocateDividend, TableOfEdgeCases) {
       // Largest remainder wins over a smaller id: 10*1/3=3.33, 10*2/3=6.67.
       {"largest remainder first", 10, {{"A", 1}, {"B", 2}}, {{"A", 3}, {"B", 7}}},
       // Total smaller than the number of residents: 2 fen over 5 equal.
-      {"total below resident count", 2, {{"R1", 3}, {"R2", 3}, {"R3", 3}, {"R4", 3}, {"R5", 3}},
+      {"total below resident count",
+       2,
+       {{"R1", 3}, {"R2", 3}, {"R3", 3}, {"R4", 3}, {"R5", 3}},
        {{"R1", 1}, {"R2", 1}, {"R3", 0}, {"R4", 0}, {"R5", 0}}},
       // 3 fen over points 1,1,10: T*p = 3,3,30, P = 12; floors 0,0,2;
       // remainders 3,3,6; the one fen left goes to R3.
-      {"small total unequal", 3, {{"R1", 1}, {"R2", 1}, {"R3", 10}},
+      {"small total unequal",
+       3,
+       {{"R1", 1}, {"R2", 1}, {"R3", 10}},
        {{"R1", 0}, {"R2", 0}, {"R3", 3}}},
-      {"zero and negative get nothing", 90, {{"R1", 0}, {"R2", -5}, {"R3", 1}, {"R4", 2}},
+      {"zero and negative get nothing",
+       90,
+       {{"R1", 0}, {"R2", -5}, {"R3", 1}, {"R4", 2}},
        {{"R3", 30}, {"R4", 60}}},
-      {"total near int64 max", kMax, {{"R1", 1}, {"R2", 1}},
+      {"total near int64 max",
+       kMax,
+       {{"R1", 1}, {"R2", 1}},
        {{"R1", kMax / 2 + 1}, {"R2", kMax / 2}}},
-      {"points near int64 max", 1000, {{"R1", kMax}, {"R2", kMax}, {"R3", kMax}},
+      {"points near int64 max",
+       1000,
+       {{"R1", kMax}, {"R2", kMax}, {"R3", kMax}},
        {{"R1", 334}, {"R2", 333}, {"R3", 333}}},
-      {"both near int64 max", kMax, {{"R1", kMax}, {"R2", kMax - 1}},
+      {"both near int64 max",
+       kMax,
+       {{"R1", kMax}, {"R2", kMax - 1}},
        // Floors are both 4611686018427387903; R1's remainder is larger.
        {{"R1", 4611686018427387904}, {"R2", 4611686018427387903}}},
       {"one fen", 1, {{"R1", 2}, {"R2", 3}}, {{"R1", 0}, {"R2", 1}}},
@@ -124,14 +140,23 @@ TEST(AllocateDividend, SharesAlwaysSumToTotalAndMatchReference) {
     for (size_t i = 0; i < n; i++) {
       int64_t p;
       switch (rng() % 4) {
-        case 0: p = static_cast<int64_t>(rng() % 5) - 2; break;          // ties, zero, negative
-        case 1: p = static_cast<int64_t>(rng() % 100); break;
-        case 2: p = static_cast<int64_t>(rng() >> 1); break;               // near int64 max
-        default: p = static_cast<int64_t>(rng() % 3) + 1; break;
+        case 0:
+          p = static_cast<int64_t>(rng() % 5) - 2;
+          break;  // ties, zero, negative
+        case 1:
+          p = static_cast<int64_t>(rng() % 100);
+          break;
+        case 2:
+          p = static_cast<int64_t>(rng() >> 1);
+          break;  // near int64 max
+        default:
+          p = static_cast<int64_t>(rng() % 3) + 1;
+          break;
       }
       points.emplace_back("R" + std::to_string(i), p);
     }
-    bool any_positive = std::any_of(points.begin(), points.end(), [](auto& p) { return p.second > 0; });
+    bool any_positive =
+        std::any_of(points.begin(), points.end(), [](auto& p) { return p.second > 0; });
     int64_t total = (rng() % 3 == 0) ? static_cast<int64_t>(rng() >> 1) + 1
                                      : static_cast<int64_t>(rng() % 1000) + 1;
     auto r = AllocateDividend(total, points);

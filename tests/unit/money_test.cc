@@ -1,9 +1,9 @@
 // ParseYuan / FormatYuan: strict yuan input, integer fen, two-decimal output.
+#include "vledger/projections/money.h"
+
 #include <gtest/gtest.h>
 
 #include <limits>
-
-#include "vledger/projections/money.h"
 
 namespace vledger {
 namespace {
@@ -13,8 +13,14 @@ TEST(ParseYuan, AcceptsWholeAndOneOrTwoDecimals) {
     const char* text;
     int64_t fen;
   } cases[] = {
-      {"500", 50000},   {"500.5", 50050}, {"500.50", 50050}, {"0.01", 1},
-      {"0.1", 10},      {"1", 100},       {"10.05", 1005},   {"0.99", 99},
+      {"500", 50000},
+      {"500.5", 50050},
+      {"500.50", 50050},
+      {"0.01", 1},
+      {"0.1", 10},
+      {"1", 100},
+      {"10.05", 1005},
+      {"0.99", 99},
       {"92233720368547758.07", std::numeric_limits<int64_t>::max()},
       {"92233720368547758", 9223372036854775800},
   };
@@ -26,11 +32,35 @@ TEST(ParseYuan, AcceptsWholeAndOneOrTwoDecimals) {
 }
 
 TEST(ParseYuan, RejectsEverythingElseNamingTheField) {
-  const char* bad[] = {"1.234", "-5",  "1e3",  "5,000", "0",    "0.00", "0.0",  "+5",
-                       " 5",    "5 ",  "05",   "5.",    ".5",   "",     "abc",  "5.a",
-                       "1.2.3", "０",  "5元",  "0x10",  "00",   "007",  "5..0", "inf",
-                       "92233720368547758.08", "92233720368547759", "100000000000000000",
-                       "99999999999999999999999", "1.-5"};
+  const char* bad[] = {"1.234",
+                       "-5",
+                       "1e3",
+                       "5,000",
+                       "0",
+                       "0.00",
+                       "0.0",
+                       "+5",
+                       " 5",
+                       "5 ",
+                       "05",
+                       "5.",
+                       ".5",
+                       "",
+                       "abc",
+                       "5.a",
+                       "1.2.3",
+                       "０",
+                       "5元",
+                       "0x10",
+                       "00",
+                       "007",
+                       "5..0",
+                       "inf",
+                       "92233720368547758.08",
+                       "92233720368547759",
+                       "100000000000000000",
+                       "99999999999999999999999",
+                       "1.-5"};
   for (const char* text : bad) {
     auto r = ParseYuan("--amount", text);
     EXPECT_FALSE(r.ok()) << "accepted " << text;

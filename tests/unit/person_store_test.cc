@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "temp_dir.h"
-
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/ledger/crypto.h"

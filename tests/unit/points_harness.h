@@ -14,13 +14,12 @@
 #include <vector>
 
 #include "temp_dir.h"
-
-#include "vledger/projections/apply.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/ledger/crypto.h"
 #include "vledger/ledger/event.h"
-#include "vledger/projections/state.h"
 #include "vledger/ledger/store.h"
+#include "vledger/projections/apply.h"
+#include "vledger/projections/state.h"
 
 namespace vledger::testing {
 
@@ -76,8 +75,7 @@ class TestLedger {
   size_t rejected_writes() const { return rejected_writes_; }
 
   // Registers a key `name` with a role and village scope.
-  void AddKey(const std::string& name, const std::string& role,
-              std::vector<std::string> villages) {
+  void AddKey(const std::string& name, const std::string& role, std::vector<std::string> villages) {
     auto key = PrivateKey::Generate();
     VLEDGER_ASSERT(key.ok());
     Must("admin", KeyRegistered{key->public_key().raw(), role, std::move(villages), name});
@@ -109,9 +107,8 @@ class TestLedger {
     }
     std::string canonical = EncodeEvent(event);
     txn->AddEvent(std::move(canonical), std::move(event));
-    state.TakeWrites([t](const std::string& k, const std::optional<std::string>& v) {
-      t->PutRow(k, v);
-    });
+    state.TakeWrites(
+        [t](const std::string& k, const std::optional<std::string>& v) { t->PutRow(k, v); });
     auto commit = txn->Commit(key);
     if (!commit.ok()) return commit.status();
     return Status::Ok();

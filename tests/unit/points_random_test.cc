@@ -61,8 +61,8 @@ enum class Kind { kOther, kEntry, kRedeem, kExpire, kReversal, kReview };
 struct MEvent {
   Kind kind = Kind::kOther;
   bool reversed = false;
-  std::string village, resident;                    // redemption/expiry
-  int64_t amount = 0;                               // redemption
+  std::string village, resident;                         // redemption/expiry
+  int64_t amount = 0;                                    // redemption
   std::vector<std::pair<std::string, int64_t>> expired;  // expiry
 };
 
@@ -71,7 +71,7 @@ class Model {
   std::map<std::string, MResident> residents;
   std::map<std::string, std::string> heads;  // household -> head
   std::map<std::string, MRule> rules;
-  std::map<std::string, bool> review;        // village -> review on
+  std::map<std::string, bool> review;  // village -> review on
   std::map<uint64_t, MEntry> entries;
   std::map<uint64_t, MEvent> events;
   std::map<std::string, int64_t> cap_usage;  // rule/resident/period
@@ -201,10 +201,11 @@ class RandomRun {
       replayed.emplace(std::string(k), std::string(v));
     });
     ASSERT_TRUE(t_.ledger()
-                    .ScanState("", [&](std::string_view k, std::string_view v) {
-                      live.emplace(std::string(k), std::string(v));
-                      return true;
-                    })
+                    .ScanState("",
+                               [&](std::string_view k, std::string_view v) {
+                                 live.emplace(std::string(k), std::string(v));
+                                 return true;
+                               })
                     .ok());
     EXPECT_TRUE(live == replayed) << "live projections differ from replay (" << live.size()
                                   << " vs " << replayed.size() << " rows)";
@@ -214,10 +215,11 @@ class RandomRun {
     ASSERT_TRUE(rebuilt_rows.ok()) << rebuilt_rows.status().message();
     std::map<std::string, std::string, std::less<>> rebuilt;
     ASSERT_TRUE(t_.ledger()
-                    .ScanState("", [&](std::string_view k, std::string_view v) {
-                      rebuilt.emplace(std::string(k), std::string(v));
-                      return true;
-                    })
+                    .ScanState("",
+                               [&](std::string_view k, std::string_view v) {
+                                 rebuilt.emplace(std::string(k), std::string(v));
+                                 return true;
+                               })
                     .ok());
     EXPECT_GT(*rebuilt_rows, 1000u);
     EXPECT_TRUE(rebuilt == live) << "rebuilt projections differ from the live ones ("
@@ -235,9 +237,10 @@ class RandomRun {
   }
 
  private:
-  void AddRule(const std::string& code, const std::string& village, int64_t points,
-               bool has_range, int64_t min, int64_t max, int64_t cap, const std::string& period) {
-    t_.Must("admin", RuleDefined{code, village, "类别", "", points, has_range, min, max, cap, period});
+  void AddRule(const std::string& code, const std::string& village, int64_t points, bool has_range,
+               int64_t min, int64_t max, int64_t cap, const std::string& period) {
+    t_.Must("admin",
+            RuleDefined{code, village, "类别", "", points, has_range, min, max, cap, period});
     m_.rules[code] = MRule{village, points, has_range, min, max, cap, period, false};
   }
 
@@ -248,9 +251,7 @@ class RandomRun {
     return v[static_cast<size_t>(Rand(static_cast<int>(v.size())))];
   }
 
-  std::string RandomDate() {
-    return fmt::format("2021-{:02d}-{:02d}", 1 + Rand(9), 1 + Rand(28));
-  }
+  std::string RandomDate() { return fmt::format("2021-{:02d}-{:02d}", 1 + Rand(9), 1 + Rand(28)); }
   std::string RandomResident() {
     if (Chance(3)) return "NOBODY";
     auto it = m_.residents.begin();
@@ -346,7 +347,8 @@ class RandomRun {
     }
     *who = r != nullptr ? CollectorFor(r->village) : "c1";
     *what = std::string(deduction ? "deduct " : "award ") + e.resident + " " + e.rule + " " +
-            std::to_string(e.points) + " on " + e.occurred_on + (household_level ? " (household)" : "");
+            std::to_string(e.points) + " on " + e.occurred_on +
+            (household_level ? " (household)" : "");
 
     bool ok = r != nullptr && MayCollect(*who, r->village) && rule != nullptr && !rule->retired &&
               (rule->village.empty() || rule->village == r->village) &&
@@ -514,9 +516,10 @@ class RandomRun {
         r.rejected.push_back(Rejection{seq, Chance(3) ? "" : "理由"});
       }
     }
-    *who = Chance(85) ? (village == "V1" ? "r1" : "r2") : Pick(std::vector<std::string>{"admin", "c1", "r1", "r2"});
-    bool ok = !chosen.empty() &&
-              (*who == "admin" || (*who == "r1" && village == "V1") || (*who == "r2" && village == "V2"));
+    *who = Chance(85) ? (village == "V1" ? "r1" : "r2")
+                      : Pick(std::vector<std::string>{"admin", "c1", "r1", "r2"});
+    bool ok = !chosen.empty() && (*who == "admin" || (*who == "r1" && village == "V1") ||
+                                  (*who == "r2" && village == "V2"));
     std::string author_id = t_.key_id(*who);
     for (uint64_t seq : chosen) {
       const MEntry& e = m_.entries[seq];

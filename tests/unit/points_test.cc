@@ -47,8 +47,8 @@ class PointsTest : public ::testing::Test {
     a.occurred_on = date;
     return a;
   }
-  static PointsDeducted Deduct(const std::string& resident, const std::string& rule,
-                               int64_t points, const std::string& date) {
+  static PointsDeducted Deduct(const std::string& resident, const std::string& rule, int64_t points,
+                               const std::string& date) {
     PointsDeducted d;
     d.resident = resident;
     d.rule = rule;

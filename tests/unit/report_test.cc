@@ -1,14 +1,15 @@
 // Reports: masking, working days, the footer line, section markers, and
 // the privacy rules applied while a report is gathered, in every format.
+#include "vledger/projections/report.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 
-#include "vledger/projections/apply.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/ledger/crypto.h"
+#include "vledger/projections/apply.h"
 #include "vledger/projections/objections.h"
-#include "vledger/projections/report.h"
 
 namespace vledger {
 namespace {
@@ -21,9 +22,7 @@ TEST(Report, MaskNameKeepsFirstAndLastCharacter) {
   EXPECT_EQ(MaskName("Li Lei"), "L*i");
 }
 
-TEST(Report, MaskPhoneShowsThreeAndFour) {
-  EXPECT_EQ(MaskPhone("13812341234"), "138****1234");
-}
+TEST(Report, MaskPhoneShowsThreeAndFour) { EXPECT_EQ(MaskPhone("13812341234"), "138****1234"); }
 
 TEST(Objections, WorkingDaysSkipWeekends) {
   EXPECT_EQ(AddWorkingDays("2021-09-30", 7), "2021-10-11");  // Thursday
@@ -35,8 +34,8 @@ TEST(Objections, WorkingDaysSkipWeekends) {
 
 TEST(Report, FooterRoundTripsAndTheLastOneCounts) {
   ReportArgs a{"V1", "2021Q3", "bulletin", "md", "zh", 42};
-  std::string text = "x " + FooterLine({"V2", "2021", "points", "csv", "en", 7}) + "\n" +
-                     FooterLine(a) + "\n";
+  std::string text =
+      "x " + FooterLine({"V2", "2021", "points", "csv", "en", 7}) + "\n" + FooterLine(a) + "\n";
   auto parsed = ParseFooter(text);
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(FooterLine(*parsed), FooterLine(a));
@@ -148,9 +147,9 @@ class ReportFixture : public ::testing::Test {
 
   std::vector<Event> events_;
   StateStore state_{static_cast<RowSource*>(nullptr), [this](uint64_t seq) -> Result<Event> {
-    if (seq >= events_.size()) return Status::NotFound("no such event");
-    return events_[seq];
-  }};
+                      if (seq >= events_.size()) return Status::NotFound("no such event");
+                      return events_[seq];
+                    }};
   std::map<std::string, vledger::Person> persons_;
   std::string admin_id_;
   int64_t now_ms_ = 1632996000000;  // 2021-09-30T10:00:00Z

@@ -16,13 +16,12 @@
 #include <vector>
 
 #include "temp_dir.h"
-
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/ledger/crypto.h"
+#include "vledger/ledger/store.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
-#include "vledger/ledger/store.h"
 
 namespace vledger {
 namespace {
@@ -78,9 +77,8 @@ class StateTest : public ::testing::Test {
     e.body = VillageRegistered{"V" + std::to_string(n_), "村"};
     n_++;
     txn->AddEvent(EncodeEvent(e), e);
-    state.TakeWrites([&](const std::string& k, const std::optional<std::string>& v) {
-      txn->PutRow(k, v);
-    });
+    state.TakeWrites(
+        [&](const std::string& k, const std::optional<std::string>& v) { txn->PutRow(k, v); });
     ASSERT_TRUE(txn->Commit(*key_).ok());
   }
 
@@ -267,8 +265,9 @@ TEST(IdMap, ReserveLeavesEntriesAndLookupsAsTheyWere) {
 // eight bytes, end within them, hold zero bytes or bytes of 0x80 and up.
 TEST(StateReplay, EntitiesAreListedInIdByteOrder) {
   StateStore state(static_cast<RowSource*>(nullptr), NoEvents);
-  std::vector<std::string> ids = {"V1", "abcdefgh1", "abcdefgh", "abcdefgh0", std::string("ab\0", 3),
-                                  "ab", "\xff", "\x80z", "abcdefg", "b", "a"};
+  std::vector<std::string> ids = {
+      "V1",    "abcdefgh1", "abcdefgh", "abcdefgh0", std::string("ab\0", 3), "ab", "\xff",
+      "\x80z", "abcdefg",   "b",        "a"};
   for (const std::string& id : ids) StoreVillage(state, VillageRecord{id, "村"});
   std::vector<std::string> listed;
   state.table<VillageState>().ForEach(

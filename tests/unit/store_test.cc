@@ -25,7 +25,6 @@
 #include <vector>
 
 #include "temp_dir.h"
-
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/chain.h"
 #include "vledger/ledger/codec.h"
@@ -463,8 +462,9 @@ TEST_F(StoreTest, RowsCursorAndMultiGetReadStoredRowsInKeyOrder) {
 
 TEST_F(StoreTest, PutPersonsWritesOutsideAnyCommit) {
   auto ledger = CreateLedger();
-  ASSERT_TRUE(ledger->PutPersons({{std::string(32, 'a'), "salt-and-record"},
-                                  {std::string(32, 'b'), "another"}})
+  ASSERT_TRUE(ledger
+                  ->PutPersons({{std::string(32, 'a'), "salt-and-record"},
+                                {std::string(32, 'b'), "another"}})
                   .ok());
   EXPECT_EQ(ledger->size(), 0u);
   auto row = ledger->GetPerson(std::string(32, 'b'));
@@ -714,7 +714,8 @@ TEST_F(StoreTest, MerkleRootAtMatchesMemoryTreeAcrossCommitsOfVaryingSizes) {
   MemoryMerkleTree memory;
   // Commits that end inside a chunk of 256 record hashes, fill one exactly,
   // and span several.
-  const uint64_t commit_sizes[] = {1, 2, 3, 7, 1, 1, 8, 16, 5, 4, 2, 13, 1, 32, 6, 300, 1, 255, 256, 600};
+  const uint64_t commit_sizes[] = {1, 2,  3, 7,  1, 1,   8, 16,  5,   4,
+                                   2, 13, 1, 32, 6, 300, 1, 255, 256, 600};
   for (uint64_t count : commit_sizes) {
     CommitEvents(*ledger, key, count);
     while (memory.size() < expected_.hashes.size()) memory.Append(expected_.hashes[memory.size()]);

@@ -25,8 +25,7 @@ class CommitBuilder {
  public:
   CommitBuilder(WriteTxn& txn, StateStore& state, const PrivateKey& key, int64_t now_ms,
                 std::string request_id)
-      : txn_(txn), state_(state), key_(key), now_ms_(now_ms),
-        request_id_(std::move(request_id)) {}
+      : txn_(txn), state_(state), key_(key), now_ms_(now_ms), request_id_(std::move(request_id)) {}
 
   // Validates `body` as the next event (ApplyEvent) and adds it. On a
   // non-ok Status nothing of the commit will be written.
@@ -52,7 +51,7 @@ class CommitBuilder {
 using JsonMembers = std::vector<std::pair<std::string, std::string>>;
 
 struct AppendRequest {
-  std::string request_id;   // may be empty
+  std::string request_id;  // may be empty
   // What the request id is compared with: the command and its values in
   // canonical form (the CLI: Fingerprint of its command line).
   std::string fingerprint;
@@ -62,7 +61,7 @@ struct AppendRequest {
 struct AppendResult {
   std::optional<uint64_t> first, last;  // none: there was nothing to append
   std::string hash;                     // the record hash at `last`, hex
-  bool repeated = false;  // a request id seen before: nothing appended now
+  bool repeated = false;                // a request id seen before: nothing appended now
   // The whole result document, {"seq":…,"last":…,"hash":…, members…},
   // exactly as kept with the request id (plus "repeated":true on a repeat).
   std::string json;

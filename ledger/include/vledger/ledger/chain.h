@@ -23,8 +23,7 @@ inline constexpr std::string_view kPersonDomain{"VLEDGER-PERSON-V1\0", 18};
 inline constexpr Hash kZeroHash{};
 
 // Computes h[seq] with a reusable hasher (the hot path of append and verify).
-Hash RecordHash(Sha256Hasher& hasher, uint64_t seq, const Hash& prev,
-                std::string_view canonical);
+Hash RecordHash(Sha256Hasher& hasher, uint64_t seq, const Hash& prev, std::string_view canonical);
 Hash RecordHash(uint64_t seq, const Hash& prev, std::string_view canonical);
 
 // The exact bytes a commit signature covers.

@@ -159,14 +159,12 @@ struct ObjectionResolved {
 };
 
 // Order matches the schema's union ordinals (genesis first).
-using EventBody =
-    std::variant<Genesis, KeyRegistered, KeyRevoked, VillageRegistered, HouseholdRegistered,
-                 HouseholdHeadSet, VillagePolicySet, ResidentRegistered, ResidentUpdated,
-                 PersonErased, RuleDefined, RuleRetired, PointsAwarded, PointsDeducted,
-                 EntriesReviewed, PointsRedeemed, PointsExpired, FundOpened, DonationReceived,
-                 FundDisbursed, AllowanceAdded, AllowanceStopped, RestrictionReleased,
-                 DividendDeclared, EventReversed, DisclosurePublished, ObjectionFiled,
-                 ObjectionResolved>;
+using EventBody = std::variant<
+    Genesis, KeyRegistered, KeyRevoked, VillageRegistered, HouseholdRegistered, HouseholdHeadSet,
+    VillagePolicySet, ResidentRegistered, ResidentUpdated, PersonErased, RuleDefined, RuleRetired,
+    PointsAwarded, PointsDeducted, EntriesReviewed, PointsRedeemed, PointsExpired, FundOpened,
+    DonationReceived, FundDisbursed, AllowanceAdded, AllowanceStopped, RestrictionReleased,
+    DividendDeclared, EventReversed, DisclosurePublished, ObjectionFiled, ObjectionResolved>;
 
 struct Event {
   int64_t recorded_at_ms = 0;

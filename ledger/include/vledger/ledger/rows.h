@@ -39,8 +39,7 @@ class RowSource {
   // when it cannot be read (so do GetRows and ScanRows).
   virtual std::optional<std::string> GetRow(std::string_view key) = 0;
   // The stored rows under `keys` (nullopt where absent), in the order given.
-  virtual std::vector<std::optional<std::string>> GetRows(
-      const std::vector<std::string>& keys) = 0;
+  virtual std::vector<std::optional<std::string>> GetRows(const std::vector<std::string>& keys) = 0;
 
   // Calls fn(key, value) for each stored row whose key starts with prefix,
   // in key byte order, until fn returns false.

@@ -167,7 +167,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     if (status_.ok()) status_ = Status::Internal("Result built from an ok Status");
   }
@@ -188,8 +188,7 @@ class [[nodiscard]] Result {
 };
 
 [[noreturn]] inline void AssertFailed(const char* expr, const char* file, int line) {
-  std::fprintf(stderr, "vledger: internal error: assertion failed: %s (%s:%d)\n", expr, file,
-               line);
+  std::fprintf(stderr, "vledger: internal error: assertion failed: %s (%s:%d)\n", expr, file, line);
   std::fflush(stderr);
   std::_Exit(5);
 }
@@ -199,17 +198,16 @@ class [[nodiscard]] Result {
 // Asserts stay on in release builds: a broken invariant of the program
 // stops it with exit 5 before anything is written. Never for what input or
 // stored data can cause: that is a Status.
-#define VLEDGER_ASSERT(expr) \
-  ((expr) ? (void)0 : ::vledger::AssertFailed(#expr, __FILE__, __LINE__))
+#define VLEDGER_ASSERT(expr) ((expr) ? (void)0 : ::vledger::AssertFailed(#expr, __FILE__, __LINE__))
 
 #define VLEDGER_CONCAT_INNER(a, b) a##b
 #define VLEDGER_CONCAT(a, b) VLEDGER_CONCAT_INNER(a, b)
 
 // Returns early from the enclosing function when a Status is not ok.
-#define VLEDGER_TRY(expr)                   \
-  do {                                      \
-    ::vledger::Status _st = (expr);         \
-    if (!_st.ok()) return _st;              \
+#define VLEDGER_TRY(expr)           \
+  do {                              \
+    ::vledger::Status _st = (expr); \
+    if (!_st.ok()) return _st;      \
   } while (0)
 
 // Declares `lhs` from a Result, returning its Status early when it failed.

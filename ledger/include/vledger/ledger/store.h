@@ -63,8 +63,8 @@ inline constexpr int kStoredMerkleLevelMin = 8;
 // Bounds on what one commit may write (docs/LIMITS.md). Both sit far below
 // what the store can read back (DecodeEvent takes up to 16 MiB) and keep a
 // pending commit's memory bounded.
-inline constexpr size_t kEventBytesMax = 1 << 20;        // C(e) of one event
-inline constexpr uint64_t kCommitEventsMax = 200'000;    // events in one commit
+inline constexpr size_t kEventBytesMax = 1 << 20;      // C(e) of one event
+inline constexpr uint64_t kCommitEventsMax = 200'000;  // events in one commit
 
 class Ledger {
  public:

@@ -16,8 +16,8 @@
 #include <string>
 #include <string_view>
 
-#include "vledger/projections/state.h"
 #include "vledger/ledger/status.h"
+#include "vledger/projections/state.h"
 
 namespace vledger {
 

@@ -13,8 +13,8 @@
 #include <string_view>
 
 #include "vledger/ledger/event.h"
-#include "vledger/projections/registry.h"
 #include "vledger/ledger/status.h"
+#include "vledger/projections/registry.h"
 
 namespace vledger {
 

@@ -11,8 +11,8 @@
 #include <cstdint>
 
 #include "vledger/ledger/event.h"
-#include "vledger/projections/state.h"
 #include "vledger/ledger/status.h"
+#include "vledger/projections/state.h"
 
 namespace vledger {
 

@@ -92,9 +92,9 @@ struct PaymentRecord {
   std::string fund, beneficiary;  // beneficiary: resident or household id
   bool household = false;
   std::string purpose;
-  int64_t from_purpose_fen = 0;      // drawn on fund:<fund>:<purpose>
-  int64_t from_unrestricted_fen = 0; // drawn on fund:<fund>
-  uint64_t allowance = 0;            // allowance seq, or 0
+  int64_t from_purpose_fen = 0;       // drawn on fund:<fund>:<purpose>
+  int64_t from_unrestricted_fen = 0;  // drawn on fund:<fund>
+  uint64_t allowance = 0;             // allowance seq, or 0
   std::string period;
   uint64_t dividend = 0;  // seq of the dividendDeclared it belongs to, or 0
 };
@@ -109,8 +109,7 @@ struct DividendRecord {
   int64_t amount_fen = 0;
   uint64_t payments = 0;  // its fundDisbursed events are seq+1 .. seq+payments
 };
-std::optional<DividendRecord> LoadDividend(StateStore& state, std::string_view fund,
-                                          uint64_t seq);
+std::optional<DividendRecord> LoadDividend(StateStore& state, std::string_view fund, uint64_t seq);
 void StoreDividend(StateStore& state, uint64_t seq, const DividendRecord& dividend);
 // The fund's dividends, by the seq of their dividendDeclared, in seq order
 // (reversed ones included).
@@ -165,13 +164,13 @@ void SetAllowancePaid(StateStore& state, uint64_t allowance, std::string_view mo
 // One change to a fund's money, by the event (or reversal) at `seq`.
 struct FundMovement {
   uint64_t seq = 0;
-  std::string date;  // CST date it was recorded
-  std::string type;  // "donation", "payment", "release" or "reversal"
+  std::string date;     // CST date it was recorded
+  std::string type;     // "donation", "payment", "release" or "reversal"
   uint64_t target = 0;  // a reversal: the seq it reversed
   std::string purpose;
   int64_t restricted_delta = 0;    // change of fund:<fund>:<purpose>
   int64_t unrestricted_delta = 0;  // change of fund:<fund>
-  std::string donor;  // donation: "ref:<hex>", "org:<name>" or "anon"
+  std::string donor;               // donation: "ref:<hex>", "org:<name>" or "anon"
   bool public_name = false;
   std::string beneficiary;  // payment: "R:<id>" or "H:<id>"
 };

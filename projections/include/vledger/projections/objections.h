@@ -35,9 +35,9 @@ struct DisclosureRecord {
 
 struct ObjectionRecord {
   uint64_t seq = 0;
-  std::string village;               // the village the objection belongs to
+  std::string village;  // the village the objection belongs to
   std::optional<uint64_t> about_event;
-  std::string about_report;          // raw SHA-256 when about a report
+  std::string about_report;  // raw SHA-256 when about a report
   std::string by_resident, text, reply_due, filed_on;
   bool resolved = false;
   uint64_t resolved_seq = 0;

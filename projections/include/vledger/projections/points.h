@@ -58,7 +58,7 @@ struct RuleRecord {
   int64_t points = 0;
   bool has_range = false;
   int64_t min = 0, max = 0;
-  int64_t cap = 0;          // 0: no cap
+  int64_t cap = 0;                           // 0: no cap
   CapPeriod cap_period = CapPeriod::kMonth;  // when cap > 0 (the row stores "" without a cap)
   uint64_t seq = 0;
   std::optional<uint64_t> retired_seq;
@@ -180,8 +180,7 @@ void AddRuleUse(VillageState& v, std::string_view date, std::string_view rule, i
 
 // What one pointsExpired took, by resident in id order.
 std::vector<std::pair<std::string, int64_t>> ExpiredAmounts(StateStore& state, uint64_t seq);
-void StoreExpiredAmount(StateStore& state, uint64_t seq, std::string_view resident,
-                        int64_t amount);
+void StoreExpiredAmount(StateStore& state, uint64_t seq, std::string_view resident, int64_t amount);
 
 // The eventReversed that undid `seq`, if any.
 std::optional<uint64_t> ReversedBy(StateStore& state, uint64_t seq);

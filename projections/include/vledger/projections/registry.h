@@ -65,7 +65,7 @@ struct VillageState {
   int64_t issued_pt = 0, expired_pt = 0;
   std::vector<std::pair<std::string, int64_t>> redeemed_pt;  // by shop, in byte order
   std::vector<std::string> residents, households;            // ids, in byte order
-  std::vector<RuleMonthUse> rule_use;                             // by (month, rule)
+  std::vector<RuleMonthUse> rule_use;                        // by (month, rule)
 
   static constexpr int kTableId = 1;
   static constexpr std::string_view kPrefix = "village/";
@@ -206,7 +206,6 @@ std::vector<const ResidentState*> VillageResidents(StateStore& state, std::strin
 // entry that reaches zero when `drop_zero`.
 void AddToSorted(std::vector<std::pair<std::string, int64_t>>& list, std::string_view id,
                  int64_t delta, bool drop_zero);
-int64_t SortedAmount(const std::vector<std::pair<std::string, int64_t>>& list,
-                     std::string_view id);
+int64_t SortedAmount(const std::vector<std::pair<std::string, int64_t>>& list, std::string_view id);
 
 }  // namespace vledger

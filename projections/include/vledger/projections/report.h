@@ -27,8 +27,8 @@
 #include <vector>
 
 #include "vledger/ledger/event.h"
-#include "vledger/projections/state.h"
 #include "vledger/ledger/status.h"
+#include "vledger/projections/state.h"
 
 namespace vledger {
 

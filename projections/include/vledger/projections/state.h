@@ -40,9 +40,9 @@
 #include <vector>
 
 #include "vledger/ledger/event.h"
-#include "vledger/projections/id_map.h"
 #include "vledger/ledger/rows.h"
 #include "vledger/ledger/status.h"
+#include "vledger/projections/id_map.h"
 
 namespace vledger {
 

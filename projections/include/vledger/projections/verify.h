@@ -14,10 +14,10 @@
 #include "vledger/ledger/chain.h"
 #include "vledger/ledger/checkpoint.h"
 #include "vledger/ledger/merkle.h"
-#include "vledger/projections/registry.h"
-#include "vledger/projections/state.h"
 #include "vledger/ledger/status.h"
 #include "vledger/ledger/store.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/state.h"
 
 namespace vledger {
 
@@ -103,9 +103,9 @@ class ChainReplayer {
   bool monotonic_time_ = false;
   int64_t last_recorded_at_ms_ = 0;
   uint64_t size_ = 0;
-  uint64_t commit_first_ = 0;     // first seq not yet in a commit
-  std::string commit_key_id_;     // author of the events since commit_first_
-  std::string commit_public_key_; // that author's key, as registered
+  uint64_t commit_first_ = 0;      // first seq not yet in a commit
+  std::string commit_key_id_;      // author of the events since commit_first_
+  std::string commit_public_key_;  // that author's key, as registered
   std::optional<uint64_t> fault_seq_;
 };
 
