@@ -10,7 +10,7 @@ namespace vledger::cli {
 namespace {
 
 // The age and contact options of `resident add` and `resident update`.
-void AddPersonOptions(CLI::App* cmd, PersonArgs& person, bool& minor, bool& adult) {
+void AddPersonOptions(CLI::App* cmd, app::PersonArgs& person, bool& minor, bool& adult) {
   CLI::Option* m =
       cmd->add_flag("--minor", minor, "under 18 (when no birth year or ID card is known)");
   CLI::Option* a =
