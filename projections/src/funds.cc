@@ -221,6 +221,7 @@ std::string AssignedReceipt(std::string_view fund, uint64_t n) {
 
 std::optional<PaymentRecord> LoadPayment(StateStore& state, uint64_t seq) {
   Result<Event> event = state.ReadEvent(seq);
+  if (!event.ok() && event.status().is_storage_fault()) throw RowReadError(event.status());
   if (!event.ok()) return std::nullopt;
   const auto* d = std::get_if<FundDisbursed>(&event->body);
   if (d == nullptr) return std::nullopt;
@@ -261,19 +262,18 @@ DividendRecord ReadDividend(RecordReader& r) {
 }
 }  // namespace
 
-std::optional<DividendRecord> LoadDividend(StateStore& state, std::string_view fund,
-                                          uint64_t seq) {
+std::optional<DividendRecord> LoadDividend(StateStore& state, std::string_view fund, uint64_t seq) {
   return Decode<DividendRecord>(state, SeqKey(Key("fdiv", fund), seq), ReadDividend);
 }
 
 void StoreDividend(StateStore& state, uint64_t seq, const DividendRecord& d) {
   state.Put(SeqKey(Key("fdiv", d.fund), seq), RecordWriter()
-                                     .Str(d.fund)
-                                     .Str(d.village)
-                                     .Str(d.period)
-                                     .I64(d.amount_fen)
-                                     .U64(d.payments)
-                                     .Take());
+                                                  .Str(d.fund)
+                                                  .Str(d.village)
+                                                  .Str(d.period)
+                                                  .I64(d.amount_fen)
+                                                  .U64(d.payments)
+                                                  .Take());
 }
 
 std::vector<std::pair<uint64_t, DividendRecord>> ListDividends(StateStore& state,
@@ -335,13 +335,9 @@ void StorePendingDividend(StateStore& state, const PendingDividend& p) {
     state.Delete("fdivpend");
     return;
   }
-  state.Put("fdivpend", RecordWriter()
-                            .U64(p.declared_seq)
-                            .Str(p.fund)
-                            .Str(p.period)
-                            .U64(p.next)
-                            .U64(p.count)
-                            .Take());
+  state.Put(
+      "fdivpend",
+      RecordWriter().U64(p.declared_seq).Str(p.fund).Str(p.period).U64(p.next).U64(p.count).Take());
 }
 
 std::optional<ExpectedShare> LoadExpectedShare(StateStore& state, uint64_t index) {
@@ -461,9 +457,9 @@ void StoreMovement(StateStore& state, FundState& fund, const FundMovement& m) {
 std::vector<FundMovement> ListMovements(StateStore& state, std::string_view fund) {
   std::vector<FundMovement> out;
   state.Scan(std::string(kMovementPrefix) + std::string(fund) + "/",
-             [&](std::string_view, std::string_view value) {
+             [&](std::string_view key, std::string_view value) {
                auto m = DecodeMovement(value);
-               VLEDGER_ASSERT(m.has_value());
+               detail::CheckRow(m.has_value(), key);
                out.push_back(std::move(*m));
                return true;
              });
@@ -485,9 +481,9 @@ std::string NamedDonor(const FundMovement& donation) {
 std::vector<uint64_t> ListOrgDonations(StateStore& state, std::string_view org) {
   std::vector<uint64_t> out;
   std::string donor = "org:" + std::string(org);
-  state.Scan(kMovementPrefix, [&](std::string_view, std::string_view value) {
+  state.Scan(kMovementPrefix, [&](std::string_view key, std::string_view value) {
     auto m = DecodeMovement(value);
-    VLEDGER_ASSERT(m.has_value());
+    detail::CheckRow(m.has_value(), key);
     if (m->type == "donation" && m->donor == donor) out.push_back(m->seq);
     return true;
   });

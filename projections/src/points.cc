@@ -77,12 +77,12 @@ void DecodeTurnover(std::string_view packed, std::vector<PackedTurnover>* out) {
   out->clear();
   uint64_t month = 0, delta = 0, household = 0, points = 0;
   while (!packed.empty()) {
-    bool ok = GetVarint(&packed, &delta) && GetVarint(&packed, &household) &&
-              GetVarint(&packed, &points);
+    bool ok =
+        GetVarint(&packed, &delta) && GetVarint(&packed, &household) && GetVarint(&packed, &points);
     VLEDGER_ASSERT(ok);  // checked by ResidentState::DecodeRow for a stored row
     month += delta;
-    out->push_back({static_cast<uint32_t>(month), static_cast<uint32_t>(household),
-                    ZigzagDecode(points)});
+    out->push_back(
+        {static_cast<uint32_t>(month), static_cast<uint32_t>(household), ZigzagDecode(points)});
   }
 }
 
@@ -112,20 +112,21 @@ std::vector<uint64_t> DecodeSeqs(std::string_view packed) {
 
 // Index of `household` in the resident's households (0 when it never moved).
 uint32_t HouseholdIndex(const ResidentState& r, std::string_view household) {
+  // A household the resident was never in: the stored row lost one.
+  std::string key = std::string(ResidentState::kPrefix) + r.rec.id;
   if (r.households.empty()) {
-    VLEDGER_ASSERT(household == r.rec.household);
+    detail::CheckRow(household == r.rec.household, key);
     return 0;
   }
   for (size_t i = 0; i < r.households.size(); i++) {
     if (r.households[i].first == household) return static_cast<uint32_t>(i);
   }
-  VLEDGER_ASSERT(!"household the resident was never in");
-  return 0;
+  throw RowReadError(detail::MalformedRow(key));
 }
 
 std::string_view HouseholdOfIndex(const ResidentState& r, uint32_t index) {
   if (r.households.empty()) return r.rec.household;
-  VLEDGER_ASSERT(index < r.households.size());
+  detail::CheckRow(index < r.households.size(), std::string(ResidentState::kPrefix) + r.rec.id);
   return r.households[index].first;
 }
 
@@ -148,7 +149,8 @@ RuleRecord DecodeRuleRow(std::string_view code, std::string_view row) {
   bool retired = r.Bool();
   uint64_t retired_seq = r.U64();
   if (retired) rule.retired_seq = retired_seq;
-  detail::CheckRow(r.ok() && r.done() && (rule.cap > 0 || cap_period.empty()), std::string(RuleRecord::kPrefix) + std::string(code));
+  detail::CheckRow(r.ok() && r.done() && (rule.cap > 0 || cap_period.empty()),
+                   std::string(RuleRecord::kPrefix) + std::string(code));
   return rule;
 }
 
@@ -206,6 +208,7 @@ const char* EntryStatusName(EntryStatus status) {
 
 std::optional<EntryRecord> LoadEntry(StateStore& state, uint64_t seq) {
   Result<Event> event = state.ReadEvent(seq);
+  if (!event.ok() && event.status().is_storage_fault()) throw RowReadError(event.status());
   if (!event.ok()) return std::nullopt;
   const PointsEntry* b = std::get_if<PointsAwarded>(&event->body);
   bool deduction = false;
@@ -215,7 +218,7 @@ std::optional<EntryRecord> LoadEntry(StateStore& state, uint64_t seq) {
   }
   if (b == nullptr) return std::nullopt;
   const ResidentState* r = FindResident(state, b->resident);
-  if (r == nullptr) return std::nullopt;
+  detail::CheckExists(r, b->resident);  // the entry's resident
   EntryRecord e;
   e.seq = seq;
   e.deduction = deduction;
@@ -226,9 +229,9 @@ std::optional<EntryRecord> LoadEntry(StateStore& state, uint64_t seq) {
   e.points = b->points;
   e.occurred_on = b->occurred_on;
   e.key_id = event->key_id;
-  e.status = IsPending(state, e.village, seq)  ? EntryStatus::kPending
-             : IsRejected(state, seq)           ? EntryStatus::kRejected
-                                                : EntryStatus::kApproved;
+  e.status = IsPending(state, e.village, seq) ? EntryStatus::kPending
+             : IsRejected(state, seq)         ? EntryStatus::kRejected
+                                              : EntryStatus::kApproved;
   return e;
 }
 
@@ -270,13 +273,13 @@ int64_t CapUsage(const ResidentState& r, std::string_view rule, std::string_view
   return 0;
 }
 
-void AddCapUsage(ResidentState& r, std::string_view rule, std::string_view period,
-                 int64_t delta) {
-  auto it = std::lower_bound(r.caps.begin(), r.caps.end(), std::make_pair(rule, period),
-                             [](const CapUse& c, const std::pair<std::string_view, std::string_view>& k) {
-                               std::string_view rule_of(c.rule), period_of(c.period);
-                               return std::tie(rule_of, period_of) < std::tie(k.first, k.second);
-                             });
+void AddCapUsage(ResidentState& r, std::string_view rule, std::string_view period, int64_t delta) {
+  auto it =
+      std::lower_bound(r.caps.begin(), r.caps.end(), std::make_pair(rule, period),
+                       [](const CapUse& c, const std::pair<std::string_view, std::string_view>& k) {
+                         std::string_view rule_of(c.rule), period_of(c.period);
+                         return std::tie(rule_of, period_of) < std::tie(k.first, k.second);
+                       });
   if (it == r.caps.end() || it->rule != rule || it->period != period) {
     if (delta == 0) return;
     it = r.caps.insert(it, CapUse{std::string(rule), std::string(period), 0});
@@ -459,8 +462,8 @@ int64_t PeriodPoints(const ResidentState& r, std::string_view period) {
   uint64_t month = 0, delta = 0, household = 0, points = 0;
   int64_t total = 0;
   while (!packed.empty()) {
-    bool ok = GetVarint(&packed, &delta) && GetVarint(&packed, &household) &&
-              GetVarint(&packed, &points);
+    bool ok =
+        GetVarint(&packed, &delta) && GetVarint(&packed, &household) && GetVarint(&packed, &points);
     VLEDGER_ASSERT(ok);  // checked by ResidentState::DecodeRow for a stored row
     month += delta;
     if (month > last) break;
@@ -525,8 +528,9 @@ std::vector<RuleMonthUse> RuleUseInPeriod(const VillageState& v, std::string_vie
   std::vector<RuleMonthUse> out;
   for (const RuleMonthUse& u : v.rule_use) {
     if (u.month < first || u.month > last) continue;
-    auto it = std::lower_bound(out.begin(), out.end(), u.rule,
-                               [](const RuleMonthUse& a, const std::string& r) { return a.rule < r; });
+    auto it =
+        std::lower_bound(out.begin(), out.end(), u.rule,
+                         [](const RuleMonthUse& a, const std::string& r) { return a.rule < r; });
     if (it == out.end() || it->rule != u.rule) {
       it = out.insert(it, RuleMonthUse{0, u.rule, 0, 0});
     }
@@ -540,11 +544,12 @@ std::vector<RuleMonthUse> RuleUseInPeriod(const VillageState& v, std::string_vie
 void AddRuleUse(VillageState& v, std::string_view date, std::string_view rule, int64_t entries,
                 int64_t points) {
   uint32_t month = MonthIndex(date);
-  auto it = std::lower_bound(v.rule_use.begin(), v.rule_use.end(), std::make_pair(month, rule),
-                             [](const RuleMonthUse& u, const std::pair<uint32_t, std::string_view>& k) {
-                               std::string_view rule_of(u.rule);
-                               return std::tie(u.month, rule_of) < std::tie(k.first, k.second);
-                             });
+  auto it =
+      std::lower_bound(v.rule_use.begin(), v.rule_use.end(), std::make_pair(month, rule),
+                       [](const RuleMonthUse& u, const std::pair<uint32_t, std::string_view>& k) {
+                         std::string_view rule_of(u.rule);
+                         return std::tie(u.month, rule_of) < std::tie(k.first, k.second);
+                       });
   if (it == v.rule_use.end() || it->month != month || it->rule != rule) {
     it = v.rule_use.insert(it, RuleMonthUse{month, std::string(rule), 0, 0});
   }
@@ -640,7 +645,7 @@ std::vector<uint64_t> ListHistory(StateStore& state, std::string_view resident) 
   state.Scan(prefix, [&](std::string_view key, std::string_view value) {
     if (key.size() != prefix.size() + 8) return true;
     auto seqs = DecodeHistoryChunk(value);
-    VLEDGER_ASSERT(seqs.has_value());
+    detail::CheckRow(seqs.has_value(), key);
     out.insert(out.end(), seqs->begin(), seqs->end());
     return true;
   });

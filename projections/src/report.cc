@@ -161,8 +161,8 @@ std::string DonorLabel(Names& names, const ReportData& d, const std::string& key
   return ref ? names.Of(*ref) : L(d, kAnonymousZh, "Anonymous donors (爱心人士)");
 }
 
-void AddBeneficiary(StateStore& state, Names& names, const FundRecord& fund,
-                    const FundMovement& m, int64_t amount, FundSummary& f,
+void AddBeneficiary(StateStore& state, Names& names, const FundRecord& fund, const FundMovement& m,
+                    int64_t amount, FundSummary& f,
                     std::map<std::pair<std::string, std::string>, BeneficiaryLine>& lines) {
   std::string kind = m.beneficiary.substr(0, 2), id = m.beneficiary.substr(2);
   std::string ref;
@@ -229,8 +229,9 @@ FundSummary GatherFund(StateStore& state, Names& names, const FundRecord& fund, 
     line.label = DonorLabel(names, d, key);
     f.donors.push_back(line);
   }
-  std::stable_sort(f.donors.begin(), f.donors.end(),
-                   [](const DonorLine& a, const DonorLine& b) { return a.amount_fen > b.amount_fen; });
+  std::stable_sort(f.donors.begin(), f.donors.end(), [](const DonorLine& a, const DonorLine& b) {
+    return a.amount_fen > b.amount_fen;
+  });
   for (auto& [purpose, line] : purposes) f.purposes.push_back(line);
   for (auto& [key, line] : lines) f.beneficiaries.push_back(line);
   return f;
@@ -334,7 +335,7 @@ Status GatherCorrections(StateStore& state, Names& names, ReportData& d) {
     if (d.args.kind == "points" && IsFundEvent(tgt.body)) continue;
     if (d.args.kind == "funds" && !IsFundEvent(tgt.body)) continue;
     const auto* r = std::get_if<EventReversed>(&rev.body);
-    VLEDGER_ASSERT(r != nullptr);
+    detail::CheckRow(r != nullptr, "rev/" + U64be(target));  // names a reversal at `seq`
     CorrectionLine line;
     line.seq = seq;
     line.target = target;
