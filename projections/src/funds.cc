@@ -221,6 +221,7 @@ std::string AssignedReceipt(std::string_view fund, uint64_t n) {
 
 std::optional<PaymentRecord> LoadPayment(StateStore& state, uint64_t seq) {
   Result<Event> event = state.ReadEvent(seq);
+  if (!event.ok() && event.status().is_storage_fault()) throw RowReadError(event.status());
   if (!event.ok()) return std::nullopt;
   const auto* d = std::get_if<FundDisbursed>(&event->body);
   if (d == nullptr) return std::nullopt;
@@ -456,9 +457,9 @@ void StoreMovement(StateStore& state, FundState& fund, const FundMovement& m) {
 std::vector<FundMovement> ListMovements(StateStore& state, std::string_view fund) {
   std::vector<FundMovement> out;
   state.Scan(std::string(kMovementPrefix) + std::string(fund) + "/",
-             [&](std::string_view, std::string_view value) {
+             [&](std::string_view key, std::string_view value) {
                auto m = DecodeMovement(value);
-               VLEDGER_ASSERT(m.has_value());
+               detail::CheckRow(m.has_value(), key);
                out.push_back(std::move(*m));
                return true;
              });
@@ -480,9 +481,9 @@ std::string NamedDonor(const FundMovement& donation) {
 std::vector<uint64_t> ListOrgDonations(StateStore& state, std::string_view org) {
   std::vector<uint64_t> out;
   std::string donor = "org:" + std::string(org);
-  state.Scan(kMovementPrefix, [&](std::string_view, std::string_view value) {
+  state.Scan(kMovementPrefix, [&](std::string_view key, std::string_view value) {
     auto m = DecodeMovement(value);
-    VLEDGER_ASSERT(m.has_value());
+    detail::CheckRow(m.has_value(), key);
     if (m->type == "donation" && m->donor == donor) out.push_back(m->seq);
     return true;
   });

@@ -112,20 +112,21 @@ std::vector<uint64_t> DecodeSeqs(std::string_view packed) {
 
 // Index of `household` in the resident's households (0 when it never moved).
 uint32_t HouseholdIndex(const ResidentState& r, std::string_view household) {
+  // A household the resident was never in: the stored row lost one.
+  std::string key = std::string(ResidentState::kPrefix) + r.rec.id;
   if (r.households.empty()) {
-    VLEDGER_ASSERT(household == r.rec.household);
+    detail::CheckRow(household == r.rec.household, key);
     return 0;
   }
   for (size_t i = 0; i < r.households.size(); i++) {
     if (r.households[i].first == household) return static_cast<uint32_t>(i);
   }
-  VLEDGER_ASSERT(!"household the resident was never in");
-  return 0;
+  throw RowReadError(detail::MalformedRow(key));
 }
 
 std::string_view HouseholdOfIndex(const ResidentState& r, uint32_t index) {
   if (r.households.empty()) return r.rec.household;
-  VLEDGER_ASSERT(index < r.households.size());
+  detail::CheckRow(index < r.households.size(), std::string(ResidentState::kPrefix) + r.rec.id);
   return r.households[index].first;
 }
 
@@ -207,6 +208,7 @@ const char* EntryStatusName(EntryStatus status) {
 
 std::optional<EntryRecord> LoadEntry(StateStore& state, uint64_t seq) {
   Result<Event> event = state.ReadEvent(seq);
+  if (!event.ok() && event.status().is_storage_fault()) throw RowReadError(event.status());
   if (!event.ok()) return std::nullopt;
   const PointsEntry* b = std::get_if<PointsAwarded>(&event->body);
   bool deduction = false;
@@ -216,7 +218,7 @@ std::optional<EntryRecord> LoadEntry(StateStore& state, uint64_t seq) {
   }
   if (b == nullptr) return std::nullopt;
   const ResidentState* r = FindResident(state, b->resident);
-  if (r == nullptr) return std::nullopt;
+  detail::CheckExists(r, b->resident);  // the entry's resident
   EntryRecord e;
   e.seq = seq;
   e.deduction = deduction;
@@ -643,7 +645,7 @@ std::vector<uint64_t> ListHistory(StateStore& state, std::string_view resident) 
   state.Scan(prefix, [&](std::string_view key, std::string_view value) {
     if (key.size() != prefix.size() + 8) return true;
     auto seqs = DecodeHistoryChunk(value);
-    VLEDGER_ASSERT(seqs.has_value());
+    detail::CheckRow(seqs.has_value(), key);
     out.insert(out.end(), seqs->begin(), seqs->end());
     return true;
   });

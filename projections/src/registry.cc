@@ -352,7 +352,7 @@ void StoreHousehold(StateStore& state, const HouseholdRecord& household) {
   h.rec = household;
   households.Insert(household.id, std::move(h));
   VillageState* v = MutableVillage(state, household.village);
-  VLEDGER_ASSERT(v != nullptr);
+  detail::CheckExists(v, household.village);
   InsertSorted(v->households, household.id);
 }
 
@@ -383,7 +383,7 @@ void StoreResident(StateStore& state, const ResidentRecord& resident, uint64_t s
   r.rec = resident;
   residents.Insert(resident.id, std::move(r));
   VillageState* v = MutableVillage(state, resident.village);
-  VLEDGER_ASSERT(v != nullptr);
+  detail::CheckExists(v, resident.village);
   InsertSorted(v->residents, resident.id);
 }
 
@@ -434,7 +434,7 @@ std::vector<HouseholdRecord> ListHouseholds(StateStore& state, std::string_view 
   state.table<HouseholdState>().Prefetch(ids);
   for (const std::string& id : ids) {
     const HouseholdState* h = FindHousehold(state, id);
-    VLEDGER_ASSERT(h != nullptr);
+    detail::CheckExists(h, id);  // in the village's index
     out.push_back(h->rec);
   }
   return out;
@@ -449,7 +449,7 @@ std::vector<const ResidentState*> VillageResidents(StateStore& state, std::strin
   out.reserve(ids.size());
   for (const std::string& id : ids) {
     const ResidentState* r = FindResident(state, id);
-    VLEDGER_ASSERT(r != nullptr);
+    detail::CheckExists(r, id);  // in the village's index
     out.push_back(r);
   }
   return out;

@@ -335,7 +335,7 @@ Status GatherCorrections(StateStore& state, Names& names, ReportData& d) {
     if (d.args.kind == "points" && IsFundEvent(tgt.body)) continue;
     if (d.args.kind == "funds" && !IsFundEvent(tgt.body)) continue;
     const auto* r = std::get_if<EventReversed>(&rev.body);
-    VLEDGER_ASSERT(r != nullptr);
+    detail::CheckRow(r != nullptr, "rev/" + U64be(target));  // names a reversal at `seq`
     CorrectionLine line;
     line.seq = seq;
     line.target = target;

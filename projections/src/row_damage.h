@@ -1,8 +1,8 @@
 // Projection rows that do not decode. The rows are written only by this
 // library, so a malformed one is damage, not input: it ends the command as
 // Corruption naming the row, thrown like a row that cannot be read
-// (rows.h) and returned where projections are run (ApplyEvent, and the
-// front end's dispatcher for a query). `vledger rebuild` writes the rows
+// (rows.h) and returned where projections are run (ApplyEvent, and every
+// public function of the application layer). `vledger rebuild` writes the rows
 // again from the log.
 #pragma once
 

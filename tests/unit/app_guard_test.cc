@@ -3,6 +3,7 @@
 // the row (exit 4 in the CLI), from a query and a write alike.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "app_fixture.h"
@@ -29,10 +30,10 @@ class AppGuardTest : public ::testing::Test {
     l.Vl("fund open CH --name 关爱基金 --kind charity --village V01");
   }
 
-  // Writes `value` under the projection row `key`, with one commit (an
-  // event of its own) signed by the admin key, as a damaged store would
-  // hold it.
-  void PutRawRow(const std::string& key, const std::string& value) {
+  // Writes `value` under the projection row `key` (nullopt: deletes it),
+  // with one commit (an event of its own) signed by the admin key, as a
+  // damaged store would hold it.
+  void PutRawRow(const std::string& key, const std::optional<std::string>& value) {
     app::Session s = l.AdminSession();
     auto ledger = s.OpenWriter();
     ASSERT_TRUE(ledger.ok()) << ledger.status().message();
@@ -100,6 +101,28 @@ TEST_F(AppGuardTest, AMalformedFundRowIsCorruptionFromAStatement) {
   EXPECT_NO_THROW(statement = app::Statement(s, {"CH", "2021-09"}));
   ASSERT_FALSE(statement.ok());
   ExpectCorruptionNaming(statement.status(), "fund/CH");
+}
+
+// A row that another row refers to and that is gone from the store (the
+// village's index lists R001; an entry names R001) is Corruption naming
+// the missing row, not an assertion.
+TEST_F(AppGuardTest, AResidentRowMissingFromTheStoreIsCorruptionNamingIt) {
+  l.Vl("award R001 VOL --points 2");  // seq of the award: the log's last
+  PutRawRow("res/R001", std::nullopt);
+  app::Session s = l.AdminSession();
+  const std::string missing = "projection row res/R001 is missing";
+
+  Result<app::ResidentListResult> list = Status::Internal("not run");
+  EXPECT_NO_THROW(list = app::ResidentList(s, {"V01"}));
+  ASSERT_FALSE(list.ok());
+  ExpectCorruptionNaming(list.status(), missing);
+
+  app::BalanceRequest village;
+  village.village = "V01";
+  Result<app::BalanceResult> balance = Status::Internal("not run");
+  EXPECT_NO_THROW(balance = app::Balance(s, village));
+  ASSERT_FALSE(balance.ok());
+  ExpectCorruptionNaming(balance.status(), missing);
 }
 
 }  // namespace

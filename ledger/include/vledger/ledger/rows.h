@@ -12,10 +12,9 @@
 // projections' row decoders for a row that does not decode (Corruption
 // naming the row). Nothing has been written then (writes wait for the
 // commit), and the error comes back as its Status (exit 4) where
-// projections are run: ApplyEvent returns it, a query's entry point
-// returns it through CatchRowReadError, and the CLI's command dispatcher
-// catches what a query still run in cli/ lets through. Replay (no
-// RowSource) never throws it.
+// projections are run: ApplyEvent returns it, and every public function
+// of the application layer returns it (no exception leaves app/). Replay
+// (no RowSource) never throws it.
 #pragma once
 
 #include <cstdint>
@@ -57,19 +56,6 @@ class RowReadError {
  private:
   Status status_;
 };
-
-// Runs `reads` (queries over the projection state, WriteTxn::HashOf) and
-// returns their Status, or the Status of the stored row they could not
-// read (RowReadError). An entry point of a front end that reads the
-// projections runs its reads through this, so that no RowReadError leaves
-// it (docs/ARCHITECTURE.md, "Errors").
-inline Status CatchRowReadError(const std::function<Status()>& reads) {
-  try {
-    return reads();
-  } catch (const RowReadError& e) {
-    return e.status();
-  }
-}
 
 // An earlier event of the log, decoded (for reversals and reviews).
 using EventSource = std::function<Result<Event>(uint64_t seq)>;
