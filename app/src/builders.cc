@@ -8,6 +8,7 @@
 #include "guard.h"
 #include "internal.h"
 #include "vledger/ledger/codec.h"
+#include "vledger/ledger/rows.h"
 #include "vledger/projections/money.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
@@ -68,7 +69,10 @@ Status CheckPurposeHeld(StateStore& state, const FundRecord& fund, const std::st
 }
 
 std::optional<Person> PersonOf(const Result<std::optional<PersonRecord>>& record) {
-  if (!record.ok() || !*record) return std::nullopt;
+  // An unreadable record is not an erased one: its status goes up as a
+  // projection read's does, to the entry point's guard (guard.h).
+  if (!record.ok()) throw RowReadError(record.status());
+  if (!*record) return std::nullopt;
   return (*record)->person;
 }
 

@@ -25,7 +25,7 @@ using Json = nlohmann::ordered_json;
 
 constexpr const char* kAnonymousDonor = "爱心人士";
 
-// The name of a person record, or nullopt when erased or unreadable.
+// The name of a person record, or nullopt when erased.
 std::optional<std::string> PersonNameOf(const Ledger& ledger, std::string_view ref) {
   std::optional<Person> person = PersonOf(ledger.LoadPerson(ref));
   if (!person) return std::nullopt;

@@ -35,7 +35,9 @@ Result<FundRecord> FundOf(StateStore& state, std::string_view field, const std::
 // most likely a typo, which would silently draw unrestricted money.
 Status CheckPurposeHeld(StateStore& state, const FundRecord& fund, const std::string& purpose);
 
-// The person of a loaded record; nullopt when erased or unreadable.
+// The person of a loaded record; nullopt when erased. An unreadable record
+// throws RowReadError with the read's status, which the entry point's guard
+// (guard.h) returns.
 std::optional<Person> PersonOf(const Result<std::optional<PersonRecord>>& record);
 
 }  // namespace vledger::app

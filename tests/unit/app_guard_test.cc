@@ -14,6 +14,8 @@
 #include "vledger/ledger/crypto.h"
 #include "vledger/ledger/event.h"
 #include "vledger/ledger/store.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/verify.h"
 
 namespace vledger {
 namespace {
@@ -123,6 +125,33 @@ TEST_F(AppGuardTest, AResidentRowMissingFromTheStoreIsCorruptionNamingIt) {
   EXPECT_NO_THROW(balance = app::Balance(s, village));
   ASSERT_FALSE(balance.ok());
   ExpectCorruptionNaming(balance.status(), missing);
+}
+
+TEST_F(AppGuardTest, AnUnreadablePersonRecordIsCorruptionNotAnErasedOne) {
+  std::string ref;
+  {
+    auto ledger = l.AdminSession().OpenReader();
+    ASSERT_TRUE(ledger.ok());
+    auto state = StoredState(**ledger);
+    ASSERT_TRUE(state.ok());
+    auto resident = LoadResident(**state, "R001");
+    ASSERT_TRUE(resident.has_value());
+    ref = resident->person_ref;
+  }
+  {
+    auto ledger = l.AdminSession().OpenWriter();
+    ASSERT_TRUE(ledger.ok());
+    ASSERT_TRUE((*ledger)->PutPersons({{ref, "too short"}}).ok());
+  }
+  app::ResidentUpdateRequest update;
+  update.id = "R001";
+  update.person.phone = "13800000000";
+  Result<app::ResidentUpdateResult> r = Status::Internal("not run");
+  EXPECT_NO_THROW(r = app::ResidentUpdate(l.AdminSession(), update));
+  ASSERT_FALSE(r.ok());
+  // Not "the person record … was erased": the record is there, unreadable.
+  EXPECT_TRUE(r.status().is_storage_fault()) << r.status().message();
+  EXPECT_EQ(r.status().message().find("erased"), std::string::npos) << r.status().message();
 }
 
 }  // namespace
