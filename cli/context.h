@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "vledger/app/session.h"
-#include "vledger/ledger/crypto.h"
 #include "vledger/ledger/status.h"
 
 namespace vledger::cli {
