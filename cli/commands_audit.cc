@@ -16,39 +16,12 @@
 #include <iostream>
 
 #include "audit.h"
+#include "vledger/app/report.h"
 
 namespace vledger::cli {
 namespace {
 
 std::string Sizes(uint64_t size) { return std::to_string(size); }
-
-std::string UtcTime(int64_t ms) {
-  time_t t = static_cast<time_t>(ms / 1000);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-// --out: written whole or not at all (a temporary file renamed).
-Status WriteTextFile(const std::string& what, const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return Status::InvalidInput(what, "cannot write " + tmp);
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Status::InvalidInput(what, "cannot rename " + tmp + " to " + path);
-  }
-  return Status::Ok();
-}
 
 void PrintWarnings(const Context& ctx, const std::vector<std::string>& warnings) {
   for (const std::string& w : warnings) ctx.Warn(w);
@@ -67,7 +40,7 @@ Status RunProve(Context& ctx, uint64_t seq, std::optional<uint64_t> size,
                 const std::string& out_path) {
   VLEDGER_ASSIGN_OR_RETURN(app::ProveResult proof,
                            app::Prove(ctx.Session(), app::ProveRequest{seq, size}));
-  if (!out_path.empty()) VLEDGER_TRY(WriteTextFile("--out", out_path, proof.proof));
+  if (!out_path.empty()) VLEDGER_TRY(app::WriteFileAtomically(out_path, proof.proof));
   if (ctx.options.json) {
     ctx.PrintLine(app::ProveJson(proof));
   } else if (!out_path.empty()) {

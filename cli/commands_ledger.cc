@@ -13,15 +13,6 @@
 namespace vledger::cli {
 namespace {
 
-std::string UtcTime(int64_t ms) {
-  time_t t = static_cast<time_t>(ms / 1000);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 Status RunInit(Context& ctx, app::InitRequest request) {
   // An existing --admin-key may be encrypted: its passphrase as for --key.
   if (const char* pass = std::getenv("VLEDGER_KEY_PASSPHRASE"); pass != nullptr) {

@@ -44,6 +44,10 @@ class Context {
   void Warn(const std::string& line) const;
 };
 
+// A recorded time as human output shows it: 2021-09-30T10:00:00Z (whole
+// seconds).
+std::string UtcTime(int64_t ms);
+
 // Passphrases typed at a prompt: at most this many bytes.
 inline constexpr size_t kPassphraseBytesMax = 1024;
 // Asks on /dev/tty with echo off; refused when there is no terminal or

@@ -111,28 +111,6 @@ bool SyncFolderOf(const std::string& path) {
   return ok;
 }
 
-// `bytes` as the file `path`, all or nothing: written to PATH.tmp, synced,
-// renamed over PATH, and the folder synced.
-Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::InvalidInput("--out", "cannot write " + tmp);
-  bool written = WriteAll(fd, bytes) && ::fsync(fd) == 0;
-  written = ::close(fd) == 0 && written;
-  if (!written) {
-    std::remove(tmp.c_str());
-    return Status::InvalidInput("--out", "cannot write " + tmp);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Status::InvalidInput("--out", "cannot rename " + tmp + " to " + path);
-  }
-  if (!SyncFolderOf(path)) {
-    return Status::Io("cannot sync the folder of " + path).WithField("--out");
-  }
-  return Status::Ok();
-}
-
 // A report file read whole: refused when it cannot be read, a failed
 // verification when it is larger than any report.
 Result<std::string> ReadReportFile(const std::string& path) {
@@ -217,6 +195,26 @@ Result<std::string> CheckpointOfReport(const Session& session, const Ledger& led
 Json OrNull(const std::optional<uint64_t>& v) { return v ? Json(*v) : Json(nullptr); }
 
 }  // namespace
+
+Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::InvalidInput("--out", "cannot write " + tmp);
+  bool written = WriteAll(fd, bytes) && ::fsync(fd) == 0;
+  written = ::close(fd) == 0 && written;
+  if (!written) {
+    std::remove(tmp.c_str());
+    return Status::InvalidInput("--out", "cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Status::InvalidInput("--out", "cannot rename " + tmp + " to " + path);
+  }
+  if (!SyncFolderOf(path)) {
+    return Status::Io("cannot sync the folder of " + path).WithField("--out");
+  }
+  return Status::Ok();
+}
 
 // --------------------------------------------------------------- report
 

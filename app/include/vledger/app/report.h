@@ -154,4 +154,9 @@ Result<ObjectionListResult> ObjectionList(const Session& session,
                                           const ObjectionListRequest& request);
 std::string ObjectionListJson(const ObjectionListResult& result);  // {"objections":[…]}
 
+// `bytes` as the file `path` (an --out), all or nothing: written to
+// PATH.tmp, synced, renamed over PATH, and the folder synced. Invalid input
+// naming --out when it cannot be written.
+Status WriteFileAtomically(const std::string& path, const std::string& bytes);
+
 }  // namespace vledger::app
