@@ -13,6 +13,7 @@
 #include <map>
 #include <span>
 
+#include "i18n.h"
 #include "vledger/projections/validate.h"
 
 namespace vledger::cli {
@@ -82,7 +83,7 @@ void Context::PrintJson(const Json& doc) const { std::cout << doc.dump() << "\n"
 void Context::PrintLine(const std::string& line) const { std::cout << line << "\n"; }
 
 void Context::Warn(const std::string& line) const {
-  std::cerr << "vledger: warning: " << EscapeControls(line) << "\n";
+  std::cerr << _("vledger: warning: ") << EscapeControls(line) << "\n";
 }
 
 CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help) {

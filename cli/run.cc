@@ -9,6 +9,7 @@
 
 #include "context.h"
 #include "exit_code.h"
+#include "i18n.h"
 #include "vledger/projections/validate.h"
 
 namespace vledger::cli {
@@ -19,13 +20,16 @@ std::string EnvOr(const char* name, const std::string& fallback) {
   return v != nullptr && *v != '\0' ? std::string(v) : fallback;
 }
 
-// The text of a Status. A row is a line of an import file, its field the
-// CSV column: "line 6, column rule: unknown rule \"NOSUCH\"".
+// The text of a Status in the user's language. A row is a line of an
+// import file, its field the column: "line 6, column rule: unknown rule
+// \"NOSUCH\"".
 std::string ErrorText(const Status& st) {
-  if (!st.row()) return st.message();
-  std::string text = "line " + std::to_string(*st.row());
-  if (!st.field().empty()) text += ", column " + st.field();
-  return text + ": " + (st.seq() ? "seq " + std::to_string(*st.seq()) + ": " : "") + st.detail();
+  if (!st.row()) return Tr(st);
+  std::string text = st.field().empty() ? Tr("line {}: ", *st.row())
+                                        : Tr("line {}, column {}: ", *st.row(), st.field());
+  if (st.seq()) text += Tr("seq {}: ", *st.seq());
+  for (const Msg& p : st.prefixes()) text += Tr(p) + ": ";
+  return text + Tr(st.msg());
 }
 
 void PrintError(const Status& st) {
@@ -35,7 +39,7 @@ void PrintError(const Status& st) {
   }
   // Messages quote what the user typed or a file held: its control
   // characters are shown escaped, never sent to the terminal.
-  std::cerr << "vledger: error: " << EscapeControls(msg) << "\n";
+  std::cerr << _("vledger: error: ") << EscapeControls(msg) << "\n";
 }
 
 // Prints `st`, then each of `more` (a line per fault), and returns the exit
@@ -88,13 +92,21 @@ Status CheckNoEmptyValues(const CLI::App& app) {
 }  // namespace
 
 int RunCommandLine(Context& ctx, std::vector<std::string> args) {
-  CLI::App app("vledger: a signed, hash-chained ledger for village credit points and funds",
+  // The language first: the help texts registered below are in it.
+  Result<Language> lang = ChooseLanguage(args, [](const char* name) { return std::getenv(name); });
+  if (!lang.ok()) return Fail(lang.status());
+  UseLanguage(*lang);
+  std::string lang_option;
+  CLI::App app(_("vledger: a signed, hash-chained ledger for village credit points and funds"),
                "vledger");
   app.require_subcommand(1);
   ctx.options = GlobalOptions{};
   ctx.more_errors.clear();
   ctx.options.ledger_dir = EnvOr("VLEDGER_DIR", "./vledger-data");
   ctx.options.key_path = EnvOr("VLEDGER_KEY", "");
+  app.add_option("--lang", lang_option,
+                 _("language of messages and help: zh or en (default $VLEDGER_LANG, else the "
+                   "locale)"));
   app.add_option("--ledger", ctx.options.ledger_dir,
                  "ledger folder (default $VLEDGER_DIR or ./vledger-data)");
   app.add_option("--key", ctx.options.key_path, "signing key, PKCS#8 PEM (default $VLEDGER_KEY)");
@@ -125,7 +137,8 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
       return Fail(Status::Usage("unknown command \"" + *unknown + "\" (see vledger --help)"));
     }
     std::string what = e.what();
-    std::cerr << "vledger: error: " << EscapeControls(what) << " (see vledger --help)\n";
+    std::cerr << _("vledger: error: ") << EscapeControls(what) << _(" (see vledger --help)")
+              << "\n";
     return 2;
   }
   if (!action) return Fail(Status::Usage("no command given (see vledger --help)"));

@@ -45,3 +45,10 @@ vledger_layering_check(projections_cannot_include_app vledger_projections
                        projections_includes_app.cc vledger/app/append.h)
 vledger_layering_check(projections_includes_projections vledger_projections
                        projections_includes_projections.cc)
+
+# Every marked message (cli/i18n.h, Msg patterns) has its Chinese
+# translation in po/zh_CN, with the same placeholders (Debian's python3, for
+# its python3-polib).
+add_test(NAME check.translations
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/translations.py
+                 ${CMAKE_CURRENT_SOURCE_DIR})

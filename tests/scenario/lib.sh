@@ -55,6 +55,9 @@ setup() {
   export TMPDIR="$WORK/tmp"
   export VLEDGER_NOW=2021-09-30T10:00:00Z
   unset VLEDGER_DIR VLEDGER_KEY VLEDGER_KEY_PASSPHRASE
+  # Messages in English unless a test asks for another language (zh.sh).
+  unset VLEDGER_LANG LANGUAGE LC_ALL LC_MESSAGES
+  export LANG=C.UTF-8
   umask 022
 }
 

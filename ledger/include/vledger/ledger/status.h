@@ -2,9 +2,11 @@
 //
 // A Status says what went wrong as a Code (invalid input, not found, ...)
 // and, as members of their own, which field, row (of an import file) or
-// seq (of the log) is at fault; its detail is one line of text. Front ends
-// decide what a code means to their user: the CLI maps codes onto the exit
-// codes of SPEC section 7 in one place (cli/exit_code.cc). Bugs are not
+// seq (of the log) is at fault; its detail is one line of text, kept as a
+// Msg (message.h: an English pattern and its arguments) so that a front end
+// can show it in its user's language. Front ends decide what a code means
+// to their user: the CLI maps codes onto the exit codes of SPEC section 7
+// in one place (cli/exit_code.cc). Bugs are not
 // Statuses: they are VLEDGER_ASSERT, reachable from no input and no stored
 // data.
 #pragma once
@@ -16,6 +18,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
+
+#include "vledger/ledger/message.h"
 
 namespace vledger {
 
@@ -57,41 +62,146 @@ class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status InvalidInput(std::string msg) { return {Code::kInvalidInput, std::move(msg)}; }
-  static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
-  static Status AlreadyExists(std::string msg) { return {Code::kAlreadyExists, std::move(msg)}; }
-  static Status Conflict(std::string msg) { return {Code::kConflict, std::move(msg)}; }
+  // Each code with its message: a Msg (a literal pattern and arguments) or,
+  // for a message with no arguments, the literal itself.
+  static Status InvalidInput(Msg msg) { return {Code::kInvalidInput, std::move(msg)}; }
+  template <size_t N>
+  static Status InvalidInput(const char (&msg)[N]) {
+    return {Code::kInvalidInput, Msg(msg)};
+  }
+  // Text built at run time (being replaced by Msg patterns).
+  static Status InvalidInput(std::string msg) { return {Code::kInvalidInput, Msg("{}", msg)}; }
+  static Status NotFound(Msg msg) { return {Code::kNotFound, std::move(msg)}; }
+  template <size_t N>
+  static Status NotFound(const char (&msg)[N]) {
+    return {Code::kNotFound, Msg(msg)};
+  }
+  static Status NotFound(std::string msg) { return {Code::kNotFound, Msg("{}", msg)}; }
+  static Status AlreadyExists(Msg msg) { return {Code::kAlreadyExists, std::move(msg)}; }
+  template <size_t N>
+  static Status AlreadyExists(const char (&msg)[N]) {
+    return {Code::kAlreadyExists, Msg(msg)};
+  }
+  static Status AlreadyExists(std::string msg) { return {Code::kAlreadyExists, Msg("{}", msg)}; }
+  static Status Conflict(Msg msg) { return {Code::kConflict, std::move(msg)}; }
+  template <size_t N>
+  static Status Conflict(const char (&msg)[N]) {
+    return {Code::kConflict, Msg(msg)};
+  }
+  static Status Conflict(std::string msg) { return {Code::kConflict, Msg("{}", msg)}; }
+  static Status PermissionDenied(Msg msg) { return {Code::kPermissionDenied, std::move(msg)}; }
+  template <size_t N>
+  static Status PermissionDenied(const char (&msg)[N]) {
+    return {Code::kPermissionDenied, Msg(msg)};
+  }
   static Status PermissionDenied(std::string msg) {
-    return {Code::kPermissionDenied, std::move(msg)};
+    return {Code::kPermissionDenied, Msg("{}", msg)};
+  }
+  static Status FailedPrecondition(Msg msg) { return {Code::kFailedPrecondition, std::move(msg)}; }
+  template <size_t N>
+  static Status FailedPrecondition(const char (&msg)[N]) {
+    return {Code::kFailedPrecondition, Msg(msg)};
   }
   static Status FailedPrecondition(std::string msg) {
-    return {Code::kFailedPrecondition, std::move(msg)};
+    return {Code::kFailedPrecondition, Msg("{}", msg)};
+  }
+  static Status VerificationFailed(Msg msg) { return {Code::kVerificationFailed, std::move(msg)}; }
+  template <size_t N>
+  static Status VerificationFailed(const char (&msg)[N]) {
+    return {Code::kVerificationFailed, Msg(msg)};
   }
   static Status VerificationFailed(std::string msg) {
-    return {Code::kVerificationFailed, std::move(msg)};
+    return {Code::kVerificationFailed, Msg("{}", msg)};
   }
-  static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
-  static Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
-  static Status Io(std::string msg) { return {Code::kIo, std::move(msg)}; }
-  static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
-  static Status Usage(std::string msg) { return {Code::kUsage, std::move(msg)}; }
+  static Status Corruption(Msg msg) { return {Code::kCorruption, std::move(msg)}; }
+  template <size_t N>
+  static Status Corruption(const char (&msg)[N]) {
+    return {Code::kCorruption, Msg(msg)};
+  }
+  static Status Corruption(std::string msg) { return {Code::kCorruption, Msg("{}", msg)}; }
+  static Status Unavailable(Msg msg) { return {Code::kUnavailable, std::move(msg)}; }
+  template <size_t N>
+  static Status Unavailable(const char (&msg)[N]) {
+    return {Code::kUnavailable, Msg(msg)};
+  }
+  static Status Unavailable(std::string msg) { return {Code::kUnavailable, Msg("{}", msg)}; }
+  static Status Io(Msg msg) { return {Code::kIo, std::move(msg)}; }
+  template <size_t N>
+  static Status Io(const char (&msg)[N]) {
+    return {Code::kIo, Msg(msg)};
+  }
+  static Status Io(std::string msg) { return {Code::kIo, Msg("{}", msg)}; }
+  static Status Internal(Msg msg) { return {Code::kInternal, std::move(msg)}; }
+  template <size_t N>
+  static Status Internal(const char (&msg)[N]) {
+    return {Code::kInternal, Msg(msg)};
+  }
+  static Status Internal(std::string msg) { return {Code::kInternal, Msg("{}", msg)}; }
+  static Status Usage(Msg msg) { return {Code::kUsage, std::move(msg)}; }
+  template <size_t N>
+  static Status Usage(const char (&msg)[N]) {
+    return {Code::kUsage, Msg(msg)};
+  }
+  static Status Usage(std::string msg) { return {Code::kUsage, Msg("{}", msg)}; }
 
   // The same, saying which field (an option such as "--points", a schema
   // field such as "rule", a column), row or seq is at fault.
+  static Status InvalidInput(std::string_view field, Msg msg) {
+    return InvalidInput(std::move(msg)).WithField(field);
+  }
+  template <size_t N>
+  static Status InvalidInput(std::string_view field, const char (&msg)[N]) {
+    return InvalidInput(Msg(msg)).WithField(field);
+  }
   static Status InvalidInput(std::string_view field, std::string msg) {
     return InvalidInput(std::move(msg)).WithField(field);
+  }
+  static Status NotFound(std::string_view field, Msg msg) {
+    return NotFound(std::move(msg)).WithField(field);
+  }
+  template <size_t N>
+  static Status NotFound(std::string_view field, const char (&msg)[N]) {
+    return NotFound(Msg(msg)).WithField(field);
   }
   static Status NotFound(std::string_view field, std::string msg) {
     return NotFound(std::move(msg)).WithField(field);
   }
+  static Status AlreadyExists(std::string_view field, Msg msg) {
+    return AlreadyExists(std::move(msg)).WithField(field);
+  }
+  template <size_t N>
+  static Status AlreadyExists(std::string_view field, const char (&msg)[N]) {
+    return AlreadyExists(Msg(msg)).WithField(field);
+  }
   static Status AlreadyExists(std::string_view field, std::string msg) {
     return AlreadyExists(std::move(msg)).WithField(field);
+  }
+  static Status Conflict(std::string_view field, Msg msg) {
+    return Conflict(std::move(msg)).WithField(field);
+  }
+  template <size_t N>
+  static Status Conflict(std::string_view field, const char (&msg)[N]) {
+    return Conflict(Msg(msg)).WithField(field);
   }
   static Status Conflict(std::string_view field, std::string msg) {
     return Conflict(std::move(msg)).WithField(field);
   }
+  static Status PermissionDenied(std::string_view field, Msg msg) {
+    return PermissionDenied(std::move(msg)).WithField(field);
+  }
+  template <size_t N>
+  static Status PermissionDenied(std::string_view field, const char (&msg)[N]) {
+    return PermissionDenied(Msg(msg)).WithField(field);
+  }
   static Status PermissionDenied(std::string_view field, std::string msg) {
     return PermissionDenied(std::move(msg)).WithField(field);
+  }
+  static Status FailedPrecondition(std::string_view field, Msg msg) {
+    return FailedPrecondition(std::move(msg)).WithField(field);
+  }
+  template <size_t N>
+  static Status FailedPrecondition(std::string_view field, const char (&msg)[N]) {
+    return FailedPrecondition(Msg(msg)).WithField(field);
   }
   static Status FailedPrecondition(std::string_view field, std::string msg) {
     return FailedPrecondition(std::move(msg)).WithField(field);
@@ -134,31 +244,48 @@ class [[nodiscard]] Status {
   const std::string& field() const { return field_; }
   std::optional<uint64_t> row() const { return row_; }
   std::optional<uint64_t> seq() const { return seq_; }
-  // What went wrong, without the row, seq or field.
-  const std::string& detail() const { return detail_; }
-  // The whole line: "row R: seq S: FIELD: DETAIL", each part when set.
+  // What went wrong, in English, without the row, seq or field: the
+  // prefixes (WithPrefix) and the message.
+  std::string detail() const {
+    std::string text;
+    for (const Msg& p : prefixes_) text += p.English() + ": ";
+    return text + msg_.English();
+  }
+  // The message and the prefixes in front of it (outermost first), for a
+  // front end that shows them in another language.
+  const Msg& msg() const { return msg_; }
+  const std::vector<Msg>& prefixes() const { return prefixes_; }
+  // The whole line in English: "row R: seq S: FIELD: DETAIL", each part
+  // when set.
   std::string message() const {
     std::string line;
     if (row_) line += "row " + std::to_string(*row_) + ": ";
     if (seq_) line += "seq " + std::to_string(*seq_) + ": ";
     if (!field_.empty()) line += field_ + ": ";
-    return line + detail_;
+    return line + detail();
   }
 
   // A copy whose detail is "<prefix>: <detail>". A field at fault moves
   // into the detail after the prefix, so that message() still reads
   // "<prefix>: <field>: <detail>".
-  Status WithPrefix(const std::string& prefix) const {
+  Status WithPrefix(Msg prefix) const {
     Status s = *this;
-    s.detail_ = prefix + ": " + (field_.empty() ? "" : field_ + ": ") + detail_;
+    if (!s.field_.empty()) s.prefixes_.insert(s.prefixes_.begin(), Msg("{}", s.field_));
+    s.prefixes_.insert(s.prefixes_.begin(), std::move(prefix));
     s.field_.clear();
     return s;
   }
+  template <size_t N>
+  Status WithPrefix(const char (&prefix)[N]) const {
+    return WithPrefix(Msg(prefix));
+  }
+  Status WithPrefix(const std::string& prefix) const { return WithPrefix(Msg("{}", prefix)); }
 
  private:
-  Status(Code code, std::string msg) : code_(code), detail_(std::move(msg)) {}
+  Status(Code code, Msg msg) : code_(code), msg_(std::move(msg)) {}
   Code code_ = Code::kOk;
-  std::string detail_;
+  Msg msg_;
+  std::vector<Msg> prefixes_;
   std::string field_;
   std::optional<uint64_t> row_, seq_;
 };
