@@ -80,8 +80,12 @@ void RegisterPointsCommands(CLI::App& app, Context& ctx, Action* action);  // co
 void RegisterFundCommands(CLI::App& app, Context& ctx, Action* action);    // commands_funds.cc
 void RegisterImportCommand(CLI::App& app, Context& ctx, Action* action);   // commands_import.cc
 void RegisterReliabilityCommands(CLI::App& app, Context& ctx, Action* action);  // backup, restore
-void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action);  // commands_report.cc
-void RegisterDemoCommand(CLI::App& app, Context& ctx, Action* action);     // commands_demo.cc
+void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action);   // commands_report.cc
+void RegisterDemoCommand(CLI::App& app, Context& ctx, Action* action);      // commands_demo.cc
+void RegisterTemplateCommand(CLI::App& app, Context& ctx, Action* action);  // commands_template.cc
+// `completion bash` and the hidden `__complete` (commands_completion.cc);
+// registered last, as the script is generated from the whole tree.
+void RegisterCompletionCommands(CLI::App& app, Context& ctx, Action* action);
 
 // `verify --archive FILE [--checkpoint F --pub KEY]` (commands_audit.cc).
 Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std::string& checkpoint,

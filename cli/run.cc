@@ -124,6 +124,8 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   RegisterReliabilityCommands(app, ctx, &action);
   RegisterReportCommands(app, ctx, &action);
   RegisterDemoCommand(app, ctx, &action);
+  RegisterTemplateCommand(app, ctx, &action);
+  RegisterCompletionCommands(app, ctx, &action);
 
   std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
   try {

@@ -43,3 +43,9 @@ set_tests_properties(scenario.people PROPERTIES TIMEOUT 900)
 # A full disk: a small tmpfs (needs root to mount; skipped, exit 77, elsewhere).
 add_test(NAME scenario.diskfull COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/diskfull.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.diskfull PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77)
+# Import templates (.xlsx, read back with python's zipfile) and bash completion.
+foreach(scenario template completion)
+  add_test(NAME scenario.${scenario}
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/${scenario}.sh $<TARGET_FILE:vledger>)
+  set_tests_properties(scenario.${scenario} PROPERTIES TIMEOUT 900)
+endforeach()
