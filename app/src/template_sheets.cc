@@ -2,6 +2,7 @@
 // libxlsxwriter: the import sheet, the instructions (填写说明), the helper
 // lists a clerk reads (村民名单, 户名单, 规则表, 基金表) and the hidden sheet
 // the drop-down lists come from (下拉数据).
+#include <dlfcn.h>
 #include <xlsxwriter.h>
 
 #include <cerrno>
@@ -19,6 +20,63 @@
 
 namespace vledger::app {
 namespace {
+
+// libxlsxwriter is loaded when a template is written, not linked: linked,
+// it would bring libcrypto's shared library (libxlsxwriter's own
+// dependency; the program links libcrypto from its archive) into the start
+// of every command. Each function is called through a pointer of its
+// declared type.
+#define VLEDGER_XLSXWRITER_FUNCTIONS(X) \
+  X(format_set_align)                   \
+  X(format_set_bg_color)                \
+  X(format_set_bold)                    \
+  X(format_set_border)                  \
+  X(format_set_font_color)              \
+  X(format_set_font_size)               \
+  X(format_set_num_format)              \
+  X(format_set_text_wrap)               \
+  X(lxw_rowcol_to_range_abs)            \
+  X(lxw_strerror)                       \
+  X(workbook_add_format)                \
+  X(workbook_add_worksheet)             \
+  X(workbook_close)                     \
+  X(workbook_define_name)               \
+  X(workbook_new_opt)                   \
+  X(workbook_set_properties)            \
+  X(worksheet_autofilter)               \
+  X(worksheet_data_validation_range)    \
+  X(worksheet_freeze_panes)             \
+  X(worksheet_hide)                     \
+  X(worksheet_set_column)               \
+  X(worksheet_set_selection)            \
+  X(worksheet_write_string)
+
+struct Xlsxwriter {
+#define VLEDGER_XLSXWRITER_POINTER(name) decltype(&::name) name = nullptr;
+  VLEDGER_XLSXWRITER_FUNCTIONS(VLEDGER_XLSXWRITER_POINTER)
+#undef VLEDGER_XLSXWRITER_POINTER
+  std::string error;  // why it could not be loaded ("" when it was)
+};
+
+// The library, loaded on first use; its `error` says why it is not.
+const Xlsxwriter& Api() {
+  static const Xlsxwriter lib = [] {
+    Xlsxwriter x;
+    void* handle = ::dlopen(VLEDGER_XLSXWRITER_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) {
+      const char* why = ::dlerror();
+      x.error = why != nullptr ? why : VLEDGER_XLSXWRITER_SONAME;
+      return x;
+    }
+#define VLEDGER_XLSXWRITER_LOAD(name)                                   \
+  x.name = reinterpret_cast<decltype(&::name)>(::dlsym(handle, #name)); \
+  if (x.name == nullptr && x.error.empty()) x.error = #name " is missing";
+    VLEDGER_XLSXWRITER_FUNCTIONS(VLEDGER_XLSXWRITER_LOAD)
+#undef VLEDGER_XLSXWRITER_LOAD
+    return x;
+  }();
+  return lib;
+}
 
 constexpr const char* kInstructionsSheet = "填写说明";
 constexpr const char* kListsSheet = "下拉数据";
@@ -46,33 +104,33 @@ struct Formats {
 
 Formats MakeFormats(lxw_workbook* wb) {
   Formats f;
-  f.header = workbook_add_format(wb);
-  format_set_bold(f.header);
-  format_set_bg_color(f.header, 0xDDEBF7);
-  format_set_border(f.header, LXW_BORDER_THIN);
-  format_set_align(f.header, LXW_ALIGN_CENTER);
-  format_set_num_format(f.header, "@");
-  f.text = workbook_add_format(wb);
-  format_set_num_format(f.text, "@");
-  f.integer = workbook_add_format(wb);
-  format_set_num_format(f.integer, "0");
-  f.amount = workbook_add_format(wb);
-  format_set_num_format(f.amount, "#,##0.00");
-  f.date = workbook_add_format(wb);
-  format_set_num_format(f.date, "yyyy-mm-dd");
-  f.title = workbook_add_format(wb);
-  format_set_bold(f.title);
-  format_set_font_size(f.title, 14);
-  f.bold = workbook_add_format(wb);
-  format_set_bold(f.bold);
-  format_set_bg_color(f.bold, 0xF2F2F2);
-  format_set_num_format(f.bold, "@");
-  f.warning = workbook_add_format(wb);
-  format_set_bold(f.warning);
-  format_set_font_color(f.warning, LXW_COLOR_RED);
-  f.wrap = workbook_add_format(wb);
-  format_set_text_wrap(f.wrap);
-  format_set_align(f.wrap, LXW_ALIGN_VERTICAL_TOP);
+  f.header = Api().workbook_add_format(wb);
+  Api().format_set_bold(f.header);
+  Api().format_set_bg_color(f.header, 0xDDEBF7);
+  Api().format_set_border(f.header, LXW_BORDER_THIN);
+  Api().format_set_align(f.header, LXW_ALIGN_CENTER);
+  Api().format_set_num_format(f.header, "@");
+  f.text = Api().workbook_add_format(wb);
+  Api().format_set_num_format(f.text, "@");
+  f.integer = Api().workbook_add_format(wb);
+  Api().format_set_num_format(f.integer, "0");
+  f.amount = Api().workbook_add_format(wb);
+  Api().format_set_num_format(f.amount, "#,##0.00");
+  f.date = Api().workbook_add_format(wb);
+  Api().format_set_num_format(f.date, "yyyy-mm-dd");
+  f.title = Api().workbook_add_format(wb);
+  Api().format_set_bold(f.title);
+  Api().format_set_font_size(f.title, 14);
+  f.bold = Api().workbook_add_format(wb);
+  Api().format_set_bold(f.bold);
+  Api().format_set_bg_color(f.bold, 0xF2F2F2);
+  Api().format_set_num_format(f.bold, "@");
+  f.warning = Api().workbook_add_format(wb);
+  Api().format_set_bold(f.warning);
+  Api().format_set_font_color(f.warning, LXW_COLOR_RED);
+  f.wrap = Api().workbook_add_format(wb);
+  Api().format_set_text_wrap(f.wrap);
+  Api().format_set_align(f.wrap, LXW_ALIGN_VERTICAL_TOP);
   return f;
 }
 
@@ -257,7 +315,7 @@ void Validate(lxw_worksheet* ws, Errors& errors, lxw_col_t col, const SheetSpec&
   }
   dv.input_title = title.data();
   dv.input_message = message.data();
-  errors.Check(worksheet_data_validation_range(ws, 1, col, kLastRow, col, &dv));
+  errors.Check(Api().worksheet_data_validation_range(ws, 1, col, kLastRow, col, &dv));
 }
 
 void WriteImportSheet(lxw_worksheet* ws, Errors& errors, const Formats& f, const SheetSpec& sheet,
@@ -266,12 +324,13 @@ void WriteImportSheet(lxw_worksheet* ws, Errors& errors, const Formats& f, const
   for (size_t i = 0; i < sheet.columns.size(); i++) {
     const ColumnSpec& c = sheet.columns[i];
     auto col = static_cast<lxw_col_t>(i);
-    errors.Check(worksheet_set_column(ws, col, col, WidthOf(c, headings[i]), FormatOf(f, c.cell)));
-    errors.Check(worksheet_write_string(ws, 0, col, headings[i].c_str(), f.header));
+    errors.Check(
+        Api().worksheet_set_column(ws, col, col, WidthOf(c, headings[i]), FormatOf(f, c.cell)));
+    errors.Check(Api().worksheet_write_string(ws, 0, col, headings[i].c_str(), f.header));
     Validate(ws, errors, col, sheet, c, headings[i], lists[i]);
   }
-  worksheet_freeze_panes(ws, 1, 0);
-  worksheet_set_selection(ws, 1, 0, 1, 0);
+  Api().worksheet_freeze_panes(ws, 1, 0);
+  Api().worksheet_set_selection(ws, 1, 0, 1, 0);
 }
 
 // A helper sheet: a bold heading row, then text rows; filter buttons on
@@ -281,19 +340,20 @@ void WriteTable(lxw_worksheet* ws, Errors& errors, const Formats& f,
                 const std::vector<std::vector<std::string>>& rows) {
   for (size_t c = 0; c < columns.size(); c++) {
     auto col = static_cast<lxw_col_t>(c);
-    errors.Check(worksheet_set_column(ws, col, col, columns[c].second, f.text));
-    errors.Check(worksheet_write_string(ws, 0, col, columns[c].first.c_str(), f.bold));
+    errors.Check(Api().worksheet_set_column(ws, col, col, columns[c].second, f.text));
+    errors.Check(Api().worksheet_write_string(ws, 0, col, columns[c].first.c_str(), f.bold));
   }
   for (size_t r = 0; r < rows.size(); r++) {
     for (size_t c = 0; c < rows[r].size(); c++) {
       if (rows[r][c].empty()) continue;
-      errors.Check(worksheet_write_string(ws, static_cast<lxw_row_t>(r + 1),
-                                          static_cast<lxw_col_t>(c), rows[r][c].c_str(), f.text));
+      errors.Check(Api().worksheet_write_string(ws, static_cast<lxw_row_t>(r + 1),
+                                                static_cast<lxw_col_t>(c), rows[r][c].c_str(),
+                                                f.text));
     }
   }
-  errors.Check(worksheet_autofilter(ws, 0, 0, static_cast<lxw_row_t>(rows.size()),
-                                    static_cast<lxw_col_t>(columns.size() - 1)));
-  worksheet_freeze_panes(ws, 1, 0);
+  errors.Check(Api().worksheet_autofilter(ws, 0, 0, static_cast<lxw_row_t>(rows.size()),
+                                          static_cast<lxw_col_t>(columns.size() - 1)));
+  Api().worksheet_freeze_panes(ws, 1, 0);
 }
 
 std::string PointsText(const RuleRecord& r, bool range) {
@@ -315,13 +375,13 @@ void WriteHelperSheets(lxw_workbook* wb, Errors& errors, const Formats& f, const
   if (uses(ListKind::kResidents)) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& r : l.residents) rows.push_back({r.id, r.name, r.household});
-    WriteTable(workbook_add_worksheet(wb, "村民名单"), errors, f,
+    WriteTable(Api().workbook_add_worksheet(wb, "村民名单"), errors, f,
                {{"编号", 14}, {"姓名", 14}, {"户号", 14}}, rows);
   }
   if (uses(ListKind::kHouseholds)) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& h : l.households) rows.push_back({h.id, h.head, h.head_resident});
-    WriteTable(workbook_add_worksheet(wb, "户名单"), errors, f,
+    WriteTable(Api().workbook_add_worksheet(wb, "户名单"), errors, f,
                {{"户号", 14}, {"户主", 14}, {"户主村民编号", 16}}, rows);
   }
   if (uses(ListKind::kRules) || uses(ListKind::kCategories)) {
@@ -330,7 +390,7 @@ void WriteHelperSheets(lxw_workbook* wb, Errors& errors, const Formats& f, const
       rows.push_back({r.code, r.category, r.description, PointsText(r, false), PointsText(r, true),
                       r.village.empty() ? "全县" : r.village});
     }
-    WriteTable(workbook_add_worksheet(wb, "规则表"), errors, f,
+    WriteTable(Api().workbook_add_worksheet(wb, "规则表"), errors, f,
                {{"代码", 14},
                 {"类别", 14},
                 {"说明", 36},
@@ -346,7 +406,7 @@ void WriteHelperSheets(lxw_workbook* wb, Errors& errors, const Formats& f, const
       for (const auto& p : fund.purposes) purposes += (purposes.empty() ? "" : "、") + p;
       rows.push_back({fund.code, fund.name, purposes});
     }
-    WriteTable(workbook_add_worksheet(wb, "基金表"), errors, f,
+    WriteTable(Api().workbook_add_worksheet(wb, "基金表"), errors, f,
                {{"代码", 14}, {"名称", 24}, {"定向用途", 30}}, rows);
   }
 }
@@ -357,13 +417,13 @@ void WriteInstructions(lxw_worksheet* ws, Errors& errors, const Formats& f, cons
                        const std::vector<std::string>& headings,
                        const std::vector<std::string>& required, const TemplateLists& l,
                        bool personal) {
-  errors.Check(worksheet_set_column(ws, 0, 0, 14, nullptr));
-  errors.Check(worksheet_set_column(ws, 1, 1, 14, nullptr));
-  errors.Check(worksheet_set_column(ws, 2, 2, 8, nullptr));
-  errors.Check(worksheet_set_column(ws, 3, 3, 70, f.wrap));
+  errors.Check(Api().worksheet_set_column(ws, 0, 0, 14, nullptr));
+  errors.Check(Api().worksheet_set_column(ws, 1, 1, 14, nullptr));
+  errors.Check(Api().worksheet_set_column(ws, 2, 2, 8, nullptr));
+  errors.Check(Api().worksheet_set_column(ws, 3, 3, 70, f.wrap));
   lxw_row_t row = 0;
   auto line = [&](const std::string& text, lxw_format* format) {
-    errors.Check(worksheet_write_string(ws, row++, 0, text.c_str(), format));
+    errors.Check(Api().worksheet_write_string(ws, row++, 0, text.c_str(), format));
   };
   line(std::string("vledger 导入模板：") + sheet.title + "（--kind " + std::string(sheet.kind) +
            "）",
@@ -379,15 +439,15 @@ void WriteInstructions(lxw_worksheet* ws, Errors& errors, const Formats& f, cons
   row++;
   const char* table_heads[] = {"列名", "英文列名", "必填", "说明"};
   for (lxw_col_t c = 0; c < 4; c++) {
-    errors.Check(worksheet_write_string(ws, row, c, table_heads[c], f.bold));
+    errors.Check(Api().worksheet_write_string(ws, row, c, table_heads[c], f.bold));
   }
   row++;
   for (size_t i = 0; i < sheet.columns.size(); i++) {
     const ColumnSpec& c = sheet.columns[i];
-    errors.Check(worksheet_write_string(ws, row, 0, headings[i].c_str(), nullptr));
-    errors.Check(worksheet_write_string(ws, row, 1, std::string(c.column).c_str(), nullptr));
-    errors.Check(worksheet_write_string(ws, row, 2, required[i].c_str(), nullptr));
-    errors.Check(worksheet_write_string(ws, row, 3, c.help, f.wrap));
+    errors.Check(Api().worksheet_write_string(ws, row, 0, headings[i].c_str(), nullptr));
+    errors.Check(Api().worksheet_write_string(ws, row, 1, std::string(c.column).c_str(), nullptr));
+    errors.Check(Api().worksheet_write_string(ws, row, 2, required[i].c_str(), nullptr));
+    errors.Check(Api().worksheet_write_string(ws, row, 3, c.help, f.wrap));
     row++;
   }
   row++;
@@ -413,6 +473,10 @@ std::string ReadAll(const std::string& path, bool* ok) {
 Result<std::string> WriteTemplateWorkbook(const SheetSpec& sheet, const TemplateLists& l,
                                           const std::string& out,
                                           std::vector<std::string>* left_out) {
+  if (!Api().error.empty()) {
+    return Status::FailedPrecondition(
+        Msg("a template needs libxlsxwriter (Debian package libxlsxwriter4): {}", Api().error));
+  }
   // Headings, requiredness, and the lists each column offers.
   std::vector<std::string> headings, required;
   std::vector<ListColumn> list_columns;
@@ -451,7 +515,7 @@ Result<std::string> WriteTemplateWorkbook(const SheetSpec& sheet, const Template
   lxw_workbook_options options{};
   options.constant_memory = LXW_FALSE;
   options.tmpdir = tmpdir.empty() ? nullptr : tmpdir.data();
-  lxw_workbook* wb = workbook_new_opt(tmp.c_str(), &options);
+  lxw_workbook* wb = Api().workbook_new_opt(tmp.c_str(), &options);
   if (wb == nullptr) {
     std::remove(tmp.c_str());
     return Status::Internal("cannot start a workbook");
@@ -469,26 +533,26 @@ Result<std::string> WriteTemplateWorkbook(const SheetSpec& sheet, const Template
   props.author = const_cast<char*>("vledger");
   props.comments = const_cast<char*>(personal ? "含个人信息，请勿公开" : "");
   props.created = static_cast<time_t>(l.recorded_at_ms / 1000 > 0 ? l.recorded_at_ms / 1000 : 1);
-  errors.Check(workbook_set_properties(wb, &props));
+  errors.Check(Api().workbook_set_properties(wb, &props));
 
-  lxw_worksheet* import = workbook_add_worksheet(wb, sheet.sheet);
-  lxw_worksheet* instructions = workbook_add_worksheet(wb, kInstructionsSheet);
+  lxw_worksheet* import = Api().workbook_add_worksheet(wb, sheet.sheet);
+  lxw_worksheet* instructions = Api().workbook_add_worksheet(wb, kInstructionsSheet);
   WriteHelperSheets(wb, errors, f, sheet, l);
 
   // The hidden sheet of the lists, a column each, under defined names.
   std::vector<const ListColumn*> column_lists(sheet.columns.size(), nullptr);
   ListColumn village_list{ListKind::kVillage, "", {l.village.code}};
   if (!list_columns.empty()) {
-    lxw_worksheet* lists = workbook_add_worksheet(wb, kListsSheet);
-    worksheet_hide(lists);
+    lxw_worksheet* lists = Api().workbook_add_worksheet(wb, kListsSheet);
+    Api().worksheet_hide(lists);
     for (size_t i = 0; i < list_columns.size(); i++) {
       const ListColumn& lc = list_columns[i];
       auto col = static_cast<lxw_col_t>(i);
-      errors.Check(worksheet_set_column(lists, col, col, 16, f.text));
-      errors.Check(worksheet_write_string(lists, 0, col, lc.name, f.bold));
+      errors.Check(Api().worksheet_set_column(lists, col, col, 16, f.text));
+      errors.Check(Api().worksheet_write_string(lists, 0, col, lc.name, f.bold));
       for (size_t r = 0; r < lc.words.size(); r++) {
-        errors.Check(worksheet_write_string(lists, static_cast<lxw_row_t>(r + 1), col,
-                                            lc.words[r].c_str(), f.text));
+        errors.Check(Api().worksheet_write_string(lists, static_cast<lxw_row_t>(r + 1), col,
+                                                  lc.words[r].c_str(), f.text));
       }
     }
   }
@@ -507,10 +571,11 @@ Result<std::string> WriteTemplateWorkbook(const SheetSpec& sheet, const Template
         break;
       }
       char range[64];
-      lxw_rowcol_to_range_abs(range, 1, static_cast<lxw_col_t>(k),
-                              static_cast<lxw_row_t>(lc.words.size()), static_cast<lxw_col_t>(k));
+      Api().lxw_rowcol_to_range_abs(range, 1, static_cast<lxw_col_t>(k),
+                                    static_cast<lxw_row_t>(lc.words.size()),
+                                    static_cast<lxw_col_t>(k));
       std::string formula = std::string("='") + kListsSheet + "'!" + range;
-      errors.Check(workbook_define_name(wb, lc.name, formula.c_str()));
+      errors.Check(Api().workbook_define_name(wb, lc.name, formula.c_str()));
       column_lists[i] = &lc;
       break;
     }
@@ -518,15 +583,15 @@ Result<std::string> WriteTemplateWorkbook(const SheetSpec& sheet, const Template
   WriteImportSheet(import, errors, f, sheet, headings, column_lists);
   WriteInstructions(instructions, errors, f, sheet, headings, required, l, personal);
 
-  lxw_error closed = workbook_close(wb);  // frees the workbook, written or not
+  lxw_error closed = Api().workbook_close(wb);  // frees the workbook, written or not
   if (closed != LXW_NO_ERROR || errors.first() != LXW_NO_ERROR) {
     std::remove(tmp.c_str());
     lxw_error e = closed != LXW_NO_ERROR ? closed : errors.first();
     if (closed == LXW_ERROR_CREATING_XLSX_FILE || closed == LXW_ERROR_CREATING_TMPFILE) {
-      return Status::InvalidInput("--out",
-                                  Msg("cannot write the workbook {}: {}", tmp, lxw_strerror(e)));
+      return Status::InvalidInput(
+          "--out", Msg("cannot write the workbook {}: {}", tmp, Api().lxw_strerror(e)));
     }
-    return Status::Internal(Msg("cannot write the workbook: {}", lxw_strerror(e)));
+    return Status::Internal(Msg("cannot write the workbook: {}", Api().lxw_strerror(e)));
   }
   bool ok = false;
   std::string bytes = ReadAll(tmp, &ok);

@@ -201,5 +201,24 @@ TEST_F(TemplateTest, CompleteGivesIdsByPrefix) {
   EXPECT_EQ(bad.status().code(), Code::kInvalidInput);
 }
 
+TEST_F(TemplateTest, CompleteGivesAtMostWordsMax) {
+  std::string csv = "id,village,household,name\n";
+  for (size_t i = 0; i <= app::kCompletionWordsMax; i++) {
+    csv += "X" + std::to_string(10000 + i) + ",V1,H1,某" + std::to_string(i) + "\n";
+  }
+  std::ofstream(l.File("many.csv")) << csv;
+  l.Vl("import " + l.File("many.csv") + " --kind residents");
+  auto at = app::Complete(l.AdminSession(), {"residents", "X1"});
+  ASSERT_TRUE(at.ok()) << at.status().message();
+  EXPECT_EQ(at->words.size(), app::kCompletionWordsMax);  // of 1,001
+  EXPECT_EQ(at->words.front(), "X10000");
+  auto fewer = app::Complete(l.AdminSession(), {"residents", "X10"});
+  ASSERT_TRUE(fewer.ok());
+  EXPECT_EQ(fewer->words.size(), 1000u);  // X10000..X10999: exactly the bound
+  auto last = app::Complete(l.AdminSession(), {"residents", "X1100"});
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->words, std::vector<std::string>{"X11000"});
+}
+
 }  // namespace
 }  // namespace vledger
