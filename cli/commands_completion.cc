@@ -180,6 +180,8 @@ _vledger() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w=${COMP_WORDS[i]}
     if [[ -n $expect ]]; then
+      # bash splits --opt=value at the = (COMP_WORDBREAKS): skip the =.
+      [[ $w == = ]] && continue
       [[ $expect == --ledger ]] && _vledger_dir=$w
       expect=
       continue
@@ -197,6 +199,7 @@ _vledger() {
     fi
   done
   if [[ -n $expect ]]; then
+    [[ $cur == = ]] && cur=
     _vledger_value "${kinds[$expect]}" "$cur"
     return 0
   fi

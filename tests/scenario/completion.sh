@@ -84,6 +84,10 @@ unset VLEDGER_DIR
 mv vledger-data other-ledger
 expect_offers "ids of the --ledger given" "R001 R002 R010" --ledger other-ledger balance ""
 expect_offers "ids of --ledger=DIR" "R001 R002 R010" --ledger=other-ledger balance ""
+# As bash splits it (COMP_WORDBREAKS holds =): --ledger, =, DIR.
+expect_offers "ids of --ledger = DIR" "R001 R002 R010" --ledger = other-ledger balance ""
+expect_offers "a value right after the =" "V01" --ledger = other-ledger resident list --village =
+expect_offers "a value after --village=" "V01" --ledger = other-ledger resident list --village = V
 expect_offers "no ledger: no ids, no error" "" balance ""
 
 echo "== fixed words and files"
