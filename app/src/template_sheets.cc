@@ -267,6 +267,38 @@ uint8_t ErrorTypeOf(ListKind list) {
   }
 }
 
+// What the spreadsheet says of a value its validation questions (in
+// Chinese: Excel would say it in its own language, and vaguely).
+std::string ErrorMessageOf(const ColumnSpec& c, uint8_t validate, bool has_list) {
+  if (has_list) {
+    switch (c.list) {
+      case ListKind::kResidents:
+      case ListKind::kPayees:
+        return "名单中没有这个编号。模板生成后新登记的村民，或同村没有重名的姓名，可以保留。";
+      case ListKind::kRules:
+        return "账本中没有这个规则代码（见“规则表”）。";
+      case ListKind::kFunds:
+        return "账本中没有这个基金代码（见“基金表”）。";
+      case ListKind::kVillage:
+        return "这份模板是本村的，请填本村代码。";
+      default:
+        return "列表中没有这个值；新的值也可以保留。";
+    }
+  }
+  switch (validate) {
+    case LXW_VALIDATION_TYPE_LIST:
+      return "请选择 是 或 否。";
+    case LXW_VALIDATION_TYPE_INTEGER:
+      return c.cell == CellKind::kYear ? "请填写四位数的年份。" : "请填写整数。";
+    case LXW_VALIDATION_TYPE_DECIMAL:
+      return "请填写大于 0 的金额（元）。";
+    case LXW_VALIDATION_TYPE_DATE:
+      return "请填写 1970-01-01 至 2200-12-31 之间的日期。";
+    default:
+      return "";
+  }
+}
+
 // The validation of one import column: its list, else what its cells
 // hold; with the column's help as the input message.
 void Validate(lxw_worksheet* ws, Errors& errors, lxw_col_t col, const SheetSpec& sheet,
@@ -315,6 +347,11 @@ void Validate(lxw_worksheet* ws, Errors& errors, lxw_col_t col, const SheetSpec&
   }
   dv.input_title = title.data();
   dv.input_message = message.data();
+  std::string error = ErrorMessageOf(c, dv.validate, list != nullptr);
+  if (!error.empty()) {
+    dv.error_title = title.data();
+    dv.error_message = error.data();
+  }
   errors.Check(Api().worksheet_data_validation_range(ws, 1, col, kLastRow, col, &dv));
 }
 

@@ -70,6 +70,8 @@ expect_dump awards.xlsx '[(v["sqref"], v["type"], v["formula1"]) for v in sheet(
 expect_dump awards.xlsx 'sheet("加分")["validations"][0]["promptTitle"]' '村民'
 expect_dump awards.xlsx 'sheet("加分")["validations"][0]["errorStyle"]' 'information'
 expect_dump awards.xlsx 'sheet("加分")["validations"][1]["errorStyle"]' 'warning'
+expect_dump awards.xlsx '[v.get("error") for v in sheet("加分")["validations"]]' \
+  '["名单中没有这个编号。模板生成后新登记的村民，或同村没有重名的姓名，可以保留。", "账本中没有这个规则代码（见“规则表”）。", "请填写整数。", "请填写 1970-01-01 至 2200-12-31 之间的日期。", null]'
 # (A filter button adds Excel's own name _xlnm._FilterDatabase.)
 expect_dump awards.xlsx '{k: v for k, v in d["names"].items() if not k.startswith("_xlnm")}' \
   "{\"ResidentIds\": \"'下拉数据'!\$A\$2:\$A\$4\", \"RuleCodes\": \"'下拉数据'!\$B\$2:\$B\$3\"}"

@@ -6,7 +6,7 @@ zipfile and xml.etree only (no spreadsheet library), for the scenario tests:
                "types": [[cell type ("s" shared string, "n" number, ...)]],
                "formats": {column letter: number format of the column},
                "validations": [{"sqref", "type", "formula1", "errorStyle",
-                                "promptTitle", "prompt"}],
+                                "promptTitle", "prompt", "error"}],
                "autofilter", "frozen"}],
    "names": {defined name: its formula},
    "created": dcterms:created, "title": dc:title}
@@ -106,7 +106,8 @@ def main():
                                 "formula1": f1.text if f1 is not None else None,
                                 "errorStyle": dv.get("errorStyle", "stop"),
                                 "promptTitle": dv.get("promptTitle"),
-                                "prompt": dv.get("prompt")})
+                                "prompt": dv.get("prompt"),
+                                "error": dv.get("error")})
         af = ws.find(M + "autoFilter")
         pane = ws.find(".//" + M + "pane")
         out["sheets"].append({"name": s.get("name"), "state": s.get("state", "visible"),
