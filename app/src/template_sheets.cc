@@ -10,8 +10,6 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
-#include <memory>
-#include <sstream>
 #include <string>
 
 #include "template_internal.h"
@@ -505,6 +503,104 @@ std::string ReadAll(const std::string& path, bool* ok) {
   return bytes;
 }
 
+// The lists the sheet's columns offer, one each, in column order.
+std::vector<ListColumn> ListsOf(const SheetSpec& sheet, const TemplateLists& l) {
+  std::vector<ListColumn> lists;
+  for (const ColumnSpec& c : sheet.columns) {
+    if (c.list == ListKind::kNone || c.list == ListKind::kVillage) continue;
+    bool have = false;
+    for (const ListColumn& lc : lists) have = have || lc.list == c.list;
+    if (!have) lists.push_back({c.list, DefinedNameOf(c.list), WordsOf(l, c.list)});
+  }
+  return lists;
+}
+
+// Whether the workbook holds people's names (residents or household heads).
+bool HoldsNames(const SheetSpec& sheet, const TemplateLists& l) {
+  for (const ColumnSpec& c : sheet.columns) {
+    if ((c.list == ListKind::kResidents || c.list == ListKind::kPayees) && !l.residents.empty()) {
+      return true;
+    }
+    if ((c.list == ListKind::kHouseholds || c.list == ListKind::kPayees) && !l.households.empty()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Fixed document properties: the same ledger and request give the same
+// bytes (the creation time would otherwise be now; libxlsxwriter dates
+// every zip entry 1980-01-01 itself).
+void SetProperties(lxw_workbook* wb, Errors& errors, const SheetSpec& sheet, const TemplateLists& l,
+                   bool personal) {
+  std::string title = std::string("vledger 导入模板：") + sheet.title;
+  std::string subject = "--kind " + std::string(sheet.kind) + " --village " + l.village.code;
+  lxw_doc_properties props{};
+  props.title = title.data();
+  props.subject = subject.data();
+  props.author = const_cast<char*>("vledger");
+  props.comments = const_cast<char*>(personal ? "含个人信息，请勿公开" : "");
+  props.created = static_cast<time_t>(l.recorded_at_ms / 1000 > 0 ? l.recorded_at_ms / 1000 : 1);
+  errors.Check(Api().workbook_set_properties(wb, &props));  // copies the strings
+}
+
+// The hidden sheet of the lists, a column each, and a defined name over
+// each list a column offers; returns each import column's list (null: no
+// drop-down). A list longer than the bound gets no name; its column is
+// added to `left_out`.
+std::vector<const ListColumn*> WriteLists(lxw_workbook* wb, Errors& errors, const Formats& f,
+                                          const SheetSpec& sheet, const TemplateLists& l,
+                                          const std::vector<ListColumn>& lists,
+                                          const ListColumn& village,
+                                          std::vector<std::string>* left_out) {
+  if (!lists.empty()) {
+    lxw_worksheet* ws = Api().workbook_add_worksheet(wb, kListsSheet);
+    Api().worksheet_hide(ws);
+    for (size_t i = 0; i < lists.size(); i++) {
+      auto col = static_cast<lxw_col_t>(i);
+      errors.Check(Api().worksheet_set_column(ws, col, col, 16, f.text));
+      errors.Check(Api().worksheet_write_string(ws, 0, col, lists[i].name, f.bold));
+      for (size_t r = 0; r < lists[i].words.size(); r++) {
+        errors.Check(Api().worksheet_write_string(ws, static_cast<lxw_row_t>(r + 1), col,
+                                                  lists[i].words[r].c_str(), f.text));
+      }
+    }
+  }
+  std::vector<const ListColumn*> of_column(sheet.columns.size(), nullptr);
+  for (size_t i = 0; i < sheet.columns.size(); i++) {
+    const ColumnSpec& c = sheet.columns[i];
+    if (c.list == ListKind::kVillage) of_column[i] = &village;
+    for (size_t k = 0; k < lists.size(); k++) {
+      const ListColumn& lc = lists[k];
+      if (lc.list != c.list || lc.words.empty()) continue;  // empty: nothing to offer
+      if (lc.words.size() > l.list_entries_max) {
+        left_out->push_back(std::string(c.column));
+        continue;
+      }
+      char range[64];
+      auto col = static_cast<lxw_col_t>(k);
+      Api().lxw_rowcol_to_range_abs(range, 1, col, static_cast<lxw_row_t>(lc.words.size()), col);
+      std::string formula = std::string("='") + kListsSheet + "'!" + range;
+      errors.Check(Api().workbook_define_name(wb, lc.name, formula.c_str()));
+      of_column[i] = &lc;
+    }
+  }
+  return of_column;
+}
+
+// Creates the file libxlsxwriter will write, so that a folder that cannot
+// be written is our one-line error rather than libxlsxwriter's own message
+// on stderr.
+Status ProbeWritable(const std::string& path) {
+  std::FILE* probe = std::fopen(path.c_str(), "wb");
+  if (probe == nullptr) {
+    return Status::InvalidInput(
+        "--out", Msg("cannot write the workbook {}: {}", path, std::strerror(errno)));
+  }
+  std::fclose(probe);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::string> WriteTemplateWorkbook(const SheetSpec& sheet, const TemplateLists& l,
@@ -514,39 +610,19 @@ Result<std::string> WriteTemplateWorkbook(const SheetSpec& sheet, const Template
     return Status::FailedPrecondition(
         Msg("a template needs libxlsxwriter (Debian package libxlsxwriter4): {}", Api().error));
   }
-  // Headings, requiredness, and the lists each column offers.
   std::vector<std::string> headings, required;
-  std::vector<ListColumn> list_columns;
   for (const ColumnSpec& c : sheet.columns) {
     headings.push_back(TemplateHeading(std::string(sheet.kind), std::string(c.column)));
     VLEDGER_ASSERT(!headings.back().empty());
     required.push_back(TemplateColumnRequired(sheet.kind, c.column) ? "是" : "");
   }
-  bool personal = false;
-  for (const ColumnSpec& c : sheet.columns) {
-    if (c.list == ListKind::kNone || c.list == ListKind::kVillage) continue;
-    bool have = false;
-    for (const ListColumn& lc : list_columns) have = have || lc.list == c.list;
-    if (have) continue;
-    list_columns.push_back({c.list, DefinedNameOf(c.list), WordsOf(l, c.list)});
-  }
-  for (const ColumnSpec& c : sheet.columns) {
-    if (c.list == ListKind::kResidents || c.list == ListKind::kHouseholds ||
-        c.list == ListKind::kPayees) {
-      personal = personal || !l.residents.empty() || !l.households.empty();
-    }
-  }
+  std::vector<ListColumn> lists = ListsOf(sheet, l);
+  ListColumn village{ListKind::kVillage, "", {l.village.code}};
+  bool personal = HoldsNames(sheet, l);
 
-  // The file libxlsxwriter writes, made here first: a folder that cannot
-  // be written is our one-line error, not libxlsxwriter's own message on
-  // stderr.
+  // libxlsxwriter writes beside the output (its temporary files too).
   std::string tmp = out + ".xlsxwriter";
-  if (std::FILE* probe = std::fopen(tmp.c_str(), "wb")) {
-    std::fclose(probe);
-  } else {
-    return Status::InvalidInput("--out",
-                                Msg("cannot write the workbook {}: {}", tmp, std::strerror(errno)));
-  }
+  VLEDGER_TRY(ProbeWritable(tmp));
   std::string tmpdir;
   if (size_t slash = out.rfind('/'); slash != std::string::npos) tmpdir = out.substr(0, slash + 1);
   lxw_workbook_options options{};
@@ -559,65 +635,15 @@ Result<std::string> WriteTemplateWorkbook(const SheetSpec& sheet, const Template
   }
   Errors errors;
   Formats f = MakeFormats(wb);
-
-  // Fixed document properties: the same ledger and request give the same
-  // bytes (the creation time would otherwise be now).
-  std::string title = std::string("vledger 导入模板：") + sheet.title;
-  std::string subject = "--kind " + std::string(sheet.kind) + " --village " + l.village.code;
-  lxw_doc_properties props{};
-  props.title = title.data();
-  props.subject = subject.data();
-  props.author = const_cast<char*>("vledger");
-  props.comments = const_cast<char*>(personal ? "含个人信息，请勿公开" : "");
-  props.created = static_cast<time_t>(l.recorded_at_ms / 1000 > 0 ? l.recorded_at_ms / 1000 : 1);
-  errors.Check(Api().workbook_set_properties(wb, &props));
-
+  SetProperties(wb, errors, sheet, l, personal);
+  // The sheets in their order: the import sheet first (the importer reads
+  // the first sheet), the instructions, the helper sheets, the lists.
   lxw_worksheet* import = Api().workbook_add_worksheet(wb, sheet.sheet);
   lxw_worksheet* instructions = Api().workbook_add_worksheet(wb, kInstructionsSheet);
   WriteHelperSheets(wb, errors, f, sheet, l);
-
-  // The hidden sheet of the lists, a column each, under defined names.
-  std::vector<const ListColumn*> column_lists(sheet.columns.size(), nullptr);
-  ListColumn village_list{ListKind::kVillage, "", {l.village.code}};
-  if (!list_columns.empty()) {
-    lxw_worksheet* lists = Api().workbook_add_worksheet(wb, kListsSheet);
-    Api().worksheet_hide(lists);
-    for (size_t i = 0; i < list_columns.size(); i++) {
-      const ListColumn& lc = list_columns[i];
-      auto col = static_cast<lxw_col_t>(i);
-      errors.Check(Api().worksheet_set_column(lists, col, col, 16, f.text));
-      errors.Check(Api().worksheet_write_string(lists, 0, col, lc.name, f.bold));
-      for (size_t r = 0; r < lc.words.size(); r++) {
-        errors.Check(Api().worksheet_write_string(lists, static_cast<lxw_row_t>(r + 1), col,
-                                                  lc.words[r].c_str(), f.text));
-      }
-    }
-  }
-  for (size_t i = 0; i < sheet.columns.size(); i++) {
-    const ColumnSpec& c = sheet.columns[i];
-    if (c.list == ListKind::kVillage) {
-      column_lists[i] = &village_list;
-      continue;
-    }
-    for (size_t k = 0; k < list_columns.size(); k++) {
-      const ListColumn& lc = list_columns[k];
-      if (lc.list != c.list) continue;
-      if (lc.words.empty()) break;  // nothing to offer: no list
-      if (lc.words.size() > l.list_entries_max) {
-        left_out->push_back(std::string(c.column));
-        break;
-      }
-      char range[64];
-      Api().lxw_rowcol_to_range_abs(range, 1, static_cast<lxw_col_t>(k),
-                                    static_cast<lxw_row_t>(lc.words.size()),
-                                    static_cast<lxw_col_t>(k));
-      std::string formula = std::string("='") + kListsSheet + "'!" + range;
-      errors.Check(Api().workbook_define_name(wb, lc.name, formula.c_str()));
-      column_lists[i] = &lc;
-      break;
-    }
-  }
-  WriteImportSheet(import, errors, f, sheet, headings, column_lists);
+  std::vector<const ListColumn*> of_column =
+      WriteLists(wb, errors, f, sheet, l, lists, village, left_out);
+  WriteImportSheet(import, errors, f, sheet, headings, of_column);
   WriteInstructions(instructions, errors, f, sheet, headings, required, l, personal);
 
   lxw_error closed = Api().workbook_close(wb);  // frees the workbook, written or not

@@ -92,6 +92,7 @@ expect_dump awards.xlsx '[r[:3] for r in sheet("填写说明")["rows"] if len(r)
   '[["村民", "resident", "是"], ["规则", "rule", "是"], ["分值", "points", ""]]'
 expect_dump awards.xlsx 'any("2021年10月6日" in r[0] for r in sheet("填写说明")["rows"] if r)' 'true'
 expect_dump awards.xlsx 'd["created"]' '2021-09-30T10:00:00Z'
+expect_dump awards.xlsx 'd["title"]' 'vledger 导入模板：加分'
 
 # ------------------------------------------------------ determinism
 echo "== the same ledger gives the same bytes"
