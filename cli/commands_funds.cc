@@ -54,10 +54,7 @@ Status RunFundOpen(Context& ctx, const app::FundOpenRequest& r) {
 
 Status RunDonate(Context& ctx, const app::DonateRequest& r) {
   VLEDGER_ASSIGN_OR_RETURN(app::DonateResult result, app::Donate(ctx.Session(), r));
-  PrintAppendResult(ctx, result.append);
-  if (!ctx.options.json && !result.append.repeated && !result.receipt.empty()) {
-    ctx.PrintLine("receipt " + result.receipt);
-  }
+  PrintAppendResult(ctx, result.append);  // its sentence names the receipt
   return Status::Ok();
 }
 

@@ -6,7 +6,9 @@
 #include <memory>
 
 #include "actions.h"
+#include "event_names.h"
 #include "funds_cli.h"
+#include "i18n.h"
 #include "vledger/app/points.h"
 
 namespace vledger::cli {
@@ -18,8 +20,8 @@ void PrintRules(const Context& ctx, const app::RuleListResult& result) {
   for (const RuleRecord& r : result.rules) {
     std::string amount = r.has_range ? std::to_string(r.min) + ".." + std::to_string(r.max)
                                      : std::to_string(r.points);
-    std::string line =
-        r.code + "  " + (r.village.empty() ? "*" : r.village) + "  " + r.category + "  " + amount;
+    std::string line = r.code + "  " + (r.village.empty() ? "*" : r.village) + "  " + r.category +
+                       "  " + Tr("{} points", amount);
     if (r.cap > 0) line += "  cap " + std::to_string(r.cap) + "/" + std::string(Name(r.cap_period));
     if (r.retired_seq) line += "  (retired at seq " + std::to_string(*r.retired_seq) + ")";
     if (!r.description.empty()) line += "  " + r.description;
@@ -56,7 +58,7 @@ void PrintBalance(const Context& ctx, const app::BalanceResult& result) {
 
 std::string HistoryLine(const app::HistoryRow& row) {
   using Kind = app::HistoryRow::Kind;
-  std::string line = std::to_string(row.seq) + "  " + row.date + "  " + row.type;
+  std::string line = std::to_string(row.seq) + "  " + row.date + "  " + EventName(row.type);
   if (row.kind == Kind::kEntry) line += "  " + row.rule;
   if (row.kind == Kind::kEntry || row.kind == Kind::kRedemption || row.kind == Kind::kExpiry) {
     line += "  " + std::to_string(row.points);
@@ -68,6 +70,7 @@ std::string HistoryLine(const app::HistoryRow& row) {
   if (row.kind == Kind::kReversal) {
     line += "  of seq " + std::to_string(row.target) + ": " + row.reason;
   }
+  if (row.kind == Kind::kEntry && !row.note.empty()) line += "  " + row.note;
   if (row.reversed_by) line += "  (reversed at seq " + std::to_string(*row.reversed_by) + ")";
   return line;
 }

@@ -3,7 +3,9 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
+#include "event_summary.h"
 #include "guard.h"
+#include "internal.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/projections/apply.h"
@@ -117,6 +119,23 @@ void AddMembers(Json& doc, const std::function<JsonMembers()>& extend) {
   for (const auto& [name, value] : extend()) doc[name] = Json::parse(value);
 }
 
+// Summaries of the first events of a pending commit, with the balances
+// after it. The writer sees names: it has just recorded them.
+Result<std::vector<EventSummary>> Recorded(StateStore& state, WriteTxn& txn, uint64_t first,
+                                           uint64_t last) {
+  std::vector<EventSummary> out;
+  PersonNameFn name = [&txn](const std::string& ref, const std::string&) -> std::string {
+    std::optional<Person> person = PersonOf(txn.LoadPerson(ref));
+    return person ? person->name : "";
+  };
+  for (uint64_t seq = first; seq <= last && out.size() < kRecordedSummariesMax; seq++) {
+    VLEDGER_ASSIGN_OR_RETURN(Event event, txn.ReadEvent(seq));
+    out.push_back(Summarize(state, seq, event, name));
+    AddBalances(state, out.back());
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<AppendResult> Append(const Session& session, const AppendRequest& request,
@@ -175,10 +194,13 @@ Result<AppendResult> Append(const Session& session, const AppendRequest& request
     txn->StoreRequest(request.request_id,
                       RequestRecord{request.fingerprint, result.dump(), key.key_id()});
   }
+  VLEDGER_ASSIGN_OR_RETURN(std::vector<EventSummary> recorded, Recorded(*state, *txn, first, last));
   StageRows(*state, *txn);
   VLEDGER_ASSIGN_OR_RETURN(auto commit, txn->Commit(key));
   (void)commit;
-  return ResultOf(result, false);
+  AppendResult out = ResultOf(result, false);
+  out.recorded = std::move(recorded);
+  return out;
 } catch (...) {
   return CaughtStatus();
 }

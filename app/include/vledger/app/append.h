@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "vledger/app/event_summary.h"
 #include "vledger/app/session.h"
 #include "vledger/ledger/event.h"
 #include "vledger/ledger/request_store.h"
@@ -65,7 +66,14 @@ struct AppendResult {
   // The whole result document, {"seq":…,"last":…,"hash":…, members…},
   // exactly as kept with the request id (plus "repeated":true on a repeat).
   std::string json;
+  // What was appended now, as summaries with the balances after the
+  // commit, for a front end to say what it recorded: the first
+  // kRecordedSummariesMax events of the commit (all of first..last when
+  // fewer). Empty on a repeat and when nothing was appended.
+  std::vector<EventSummary> recorded;
 };
+
+inline constexpr size_t kRecordedSummariesMax = 8;
 
 // Runs `build` in a write transaction and commits what it added. `extend`
 // (called after `build` succeeded) gives members for the result document;
