@@ -98,7 +98,7 @@ std::string Sentence(const app::AppendResult& r, const app::EventSummary& s) {
   }
   if (s.type == "dividendDeclared") {
     return Tr(
-        "Declared a dividend of {0} yuan from fund {1} for {2} {3}, {4} payments; fund "
+        "Declared a dividend of {0} yuan from fund {1} for {2} {3} (payments: {4}); fund "
         "balance {5} yuan ({6})",
         Yuan(s.amount_fen.value_or(0)), FundText(s), s.village, s.period, events - 1,
         Yuan(s.fund_balance_fen.value_or(0)), seqs);
@@ -157,6 +157,7 @@ std::string EventDetails(const app::EventSummary& s) {
   } else if (!s.name.empty()) {
     add(s.name);
   }
+  add(s.role);
   if (!s.rule.empty()) add(RuleText(s));
   if (s.points) add((*s.points > 0 ? "+" : "") + std::to_string(*s.points));
   if (s.amount_fen) add(Tr("{} yuan", Yuan(*s.amount_fen)));

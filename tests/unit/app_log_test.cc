@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app_fixture.h"
+#include "vledger/app/funds.h"
 #include "vledger/app/log.h"
 #include "vledger/app/points.h"
 
@@ -128,8 +129,10 @@ TEST_F(LogTest, SummaryCountsByActDateWithReversalsApart) {
   ASSERT_EQ(r->collectors.size(), 1u);
   EXPECT_EQ(r->collectors[0].role, "admin");
   ASSERT_EQ(r->categories.size(), 2u);
-  EXPECT_EQ(r->categories[0].category, "环境整治");
-  EXPECT_EQ(r->categories[1].category, "志愿服务");
+  EXPECT_EQ(r->categories[0].category, "志愿服务");  // in byte order
+  EXPECT_EQ(r->categories[0].reversed.count, 1);
+  EXPECT_EQ(r->categories[1].category, "环境整治");
+  EXPECT_EQ(r->categories[1].deductions.points, -2);
   request.village = "V2";
   r = app::Summary(l_.AdminSession(), request);
   ASSERT_TRUE(r.ok());
@@ -158,6 +161,37 @@ TEST_F(LogTest, AnAwardAnswersWithWhatItRecorded) {
   EXPECT_EQ(s.points, 3);
   EXPECT_EQ(s.credit_score, 6);  // 3, the reversed 3 not counted, and 3 now
   EXPECT_EQ(s.spendable_points, 6);
+}
+
+// A dividend to more residents than an answer summarises: the first
+// kRecordedSummariesMax events, the fund's balance after the whole commit.
+TEST(RecordedTest, AnAppendSummarisesAtMostRecordedSummariesMax) {
+  AppLedger l;
+  l.Vl("village add V1 --name 曲家村");
+  l.Vl("rule add VOL --category 志愿服务 --points 3");
+  l.Vl("household add H1 --village V1 --head 曲建国");
+  for (int i = 1; i <= 9; i++) {
+    std::string id = "R" + std::to_string(i);
+    l.Vl("resident add " + id + " --village V1 --household H1 --name 村民" + std::to_string(i) +
+         " --adult");
+    l.Vl("award " + id + " VOL --on 2021-09-01");
+  }
+  l.Vl("fund open CF --name 信用基金 --kind credit --village V1");
+  l.Vl("donate CF --amount 1000 --donor-org 公司");
+  app::DividendRequest request;
+  request.fund = "CF";
+  request.village = "V1";
+  request.period = "2021-09";
+  request.amount = "900";
+  auto r = app::Dividend(l.AdminSession(), request);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(*r->append.last - *r->append.first + 1, 10u);  // the declaration and 9 payments
+  ASSERT_EQ(r->append.recorded.size(), app::kRecordedSummariesMax);
+  EXPECT_EQ(r->append.recorded[0].type, "dividendDeclared");
+  EXPECT_EQ(r->append.recorded[1].type, "fundDisbursed");
+  EXPECT_EQ(r->append.recorded[1].resident, "R1");
+  EXPECT_EQ(r->append.recorded[1].amount_fen, 10000);
+  EXPECT_EQ(r->append.recorded[0].fund_balance_fen, 10000);  // 1000 yuan less 900
 }
 
 }  // namespace
