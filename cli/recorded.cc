@@ -53,6 +53,15 @@ std::string Sentence(const app::AppendResult& r, const app::EventSummary& s) {
   std::string seqs = Seqs(r);
   uint64_t events = *r.last - *r.first + 1;
   if (s.type == "pointsAwarded" || s.type == "pointsDeducted") {
+    // A village that reviews entries: the balances change once approved.
+    if (s.pending && s.type == "pointsAwarded") {
+      return Tr("Awarded {0} points to {1} ({2}), pending review ({3})", Magnitude(s.points),
+                Who(s), RuleAndNote(s), seqs);
+    }
+    if (s.pending) {
+      return Tr("Deducted {0} points from {1} ({2}), pending review ({3})", Magnitude(s.points),
+                Who(s), RuleAndNote(s), seqs);
+    }
     if (s.type == "pointsAwarded") {
       return Tr("Awarded {0} points to {1} ({2}); credit score {3}, spendable {4} ({5})",
                 Magnitude(s.points), Who(s), RuleAndNote(s), s.credit_score.value_or(0),
@@ -160,6 +169,7 @@ std::string EventDetails(const app::EventSummary& s) {
   add(s.role);
   if (!s.rule.empty()) add(RuleText(s));
   if (s.points) add((*s.points > 0 ? "+" : "") + std::to_string(*s.points));
+  if (s.pending) add(_("pending review"));
   if (s.amount_fen) add(Tr("{} yuan", Yuan(*s.amount_fen)));
   if (!s.fund.empty() && s.type != "fundOpened") add(FundText(s));
   if (!s.purpose.empty()) add(s.purpose);

@@ -55,6 +55,7 @@ struct Summarizer {
     Rule(e.rule);
     s.points = e.points;
     s.note = e.note;
+    s.pending = IsPending(state, s.village, s.seq);
   }
   // The reversed (or objected to) event's own subject.
   void Target(uint64_t seq) {

@@ -175,5 +175,12 @@ expect_stdout_contains 'ENV  *  环境整治  -2 points'
 expect_exit 0 "${ZH[@]}" "$VLEDGER" rule list
 expect_stdout_contains 'VOL  *  志愿服务  3 分'
 
+# In a village that reviews entries, an award waits: no balances yet.
+vl "${A[@]}" village policy V2 --review on >/dev/null
+expect_exit 0 vl "${C2[@]}" award R009 VOL --on 2021-09-26
+expect_stdout_contains 'Awarded 3 points to 李大山 (R009) (志愿服务: 为老人义务理发), pending review (seq'
+expect_exit 0 "${ZH[@]}" "$VLEDGER" "${C2[@]}" log --kind award --village V2
+expect_stdout_contains '李大山（R009）  志愿服务：为老人义务理发  +3  待审核'
+
 expect_exit 0 vl verify
 finish

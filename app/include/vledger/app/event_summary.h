@@ -39,6 +39,7 @@ struct EventSummary {
   // empty) and category.
   std::string rule, rule_name, category;
   std::optional<int64_t> points;      // as recorded, signed; redemptions: taken (negative)
+  bool pending = false;               // an award or deduction waiting for review
   std::optional<int64_t> amount_fen;  // money events
   std::string fund, fund_name, purpose, shop, item, receipt, period;
   uint32_t quantity = 0;
