@@ -9,12 +9,20 @@
 
 #include "append.h"
 #include "context.h"
+#include "i18n.h"
 
 namespace vledger::cli {
 
 // `--request-id ID` into `request_id`.
 inline void AddRequestId(CLI::App* cmd, std::string& request_id) {
   cmd->add_option("--request-id", request_id, "idempotency key");
+}
+
+// `--allow-names` into `allow`: free text may name a registered person
+// (refused otherwise, SPEC section 12).
+inline void AddAllowNames(CLI::App* cmd, bool& allow) {
+  cmd->add_flag("--allow-names", allow,
+                _("the text may name a registered person (it goes into the public log)"));
 }
 
 // Prints a write's result and then its warnings (when it has any).
