@@ -55,7 +55,7 @@ Result<std::string> ResidentOfQuery(QueryState& q, const std::string& text) {
                            ResolveResident(*people, *q.state, "RESIDENT", text, {}));
   VLEDGER_TRY(CheckId("RESIDENT", id));
   if (!LoadResident(*q.state, id)) {
-    return Status::NotFound("RESIDENT", "unknown resident " + Quoted(id));
+    return Status::NotFound("RESIDENT", Msg("unknown resident {}", Quoted(id)));
   }
   return id;
 }

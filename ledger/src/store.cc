@@ -156,9 +156,10 @@ Status ReadError(const rocksdb::Status& s, Cf which) {
                               "fails restore the ledger from a backup with `vledger restore`)");
   }
   if (which == kNames && s.IsCorruption()) {
-    return Status::Corruption(what + ": " + s.ToString() +
-                              " (the name index is damaged: `vledger rebuild` writes it again "
-                              "from the person records)");
+    return Status::Corruption(
+        Msg("{0}: {1} (the name index is damaged: `vledger rebuild` writes "
+            "it again from the person records)",
+            what, s.ToString()));
   }
   return StorageError(s, what);
 }
@@ -1206,6 +1207,9 @@ struct WriteTxn::Impl {
   // commit of the event that follows it.
   std::vector<PendingPerson> names;
   size_t first_name = 0;
+  // The index in `names` of the last row of each key: an import stages
+  // hundreds of thousands, each looked up once.
+  std::unordered_map<std::string, size_t> last_name;
   // Pending events are events[first..], consecutive from ledger->size.
   std::vector<StoredEvent> events;
   std::vector<std::string> key_ids;  // each event's author, beside `events`
@@ -1321,12 +1325,14 @@ void WriteTxn::PutPerson(std::string_view ref, std::string_view value) {
 }
 
 void WriteTxn::PutNameRow(std::string_view key, std::optional<std::string> value) {
+  impl_->last_name.insert_or_assign(std::string(key), impl_->names.size());
   impl_->names.push_back(Impl::PendingPerson{std::string(key), std::move(value), impl_->NextSeq()});
 }
 
 Result<std::optional<std::string>> WriteTxn::GetNameRow(std::string_view key) {
-  for (size_t i = impl_->names.size(); i > impl_->first_name; i--) {
-    if (impl_->names[i - 1].ref == key) return impl_->names[i - 1].value;
+  auto it = impl_->last_name.find(std::string(key));
+  if (it != impl_->last_name.end() && it->second >= impl_->first_name) {
+    return impl_->names[it->second].value;
   }
   if (impl_->ledger->cf(kNames) == nullptr) return std::optional<std::string>();
   return impl_->ledger->Get(kNames, key);
@@ -1378,6 +1384,7 @@ void WriteTxn::Abort() {
   impl_->first_person = 0;
   impl_->names.clear();
   impl_->first_name = 0;
+  impl_->last_name.clear();
   impl_->events.clear();
   impl_->key_ids.clear();
   impl_->first = 0;
@@ -1504,6 +1511,7 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit, bool projections) {
   if (t.first_name == t.names.size()) {
     t.names.clear();
     t.first_name = 0;
+    t.last_name.clear();
   }
   // Committed events stay until the last is committed: HashOf reads them.
   for (size_t i = t.first; i < end; i++) std::string().swap(t.events[i].canonical);
