@@ -137,11 +137,15 @@ Result<uint64_t> FillPinyin(Ledger& writer) {
   for (const std::string& id : pending) {
     std::string key = Key(kNameResidentPrefix, id);
     VLEDGER_ASSIGN_OR_RETURN(std::optional<std::string> row, writer.GetNameRow(key));
-    rows.emplace_back(Key(kPinyinPendingPrefix, id), std::nullopt);
     if (!row) continue;  // unindexed since: nothing to read
     std::optional<IndexedResident> r = IndexedResident::Decode(*row);
     if (!r) return Damaged(key);
-    RowsOf(id, *r, false, &rows);  // drops any earlier reading's rows
+    // An earlier reading's rows go (a fill cut short is done again).
+    if (!r->pinyin.empty())
+      rows.emplace_back(PinyinKey(kPinyinPrefix, r->pinyin, id), std::nullopt);
+    if (!r->initials.empty()) {
+      rows.emplace_back(PinyinKey(kInitialsPrefix, r->initials, id), std::nullopt);
+    }
     VLEDGER_ASSIGN_OR_RETURN(PinyinReading reading, pinyin.Of(r->name));
     r->pinyin = std::move(reading.full);
     r->initials = std::move(reading.initials);
@@ -149,6 +153,10 @@ Result<uint64_t> FillPinyin(Ledger& writer) {
     AddLearned(pinyin, &rows);
     if (rows.size() >= kIndexBatchRows) VLEDGER_TRY(Write(writer, &rows));
   }
+  // The q/ rows go last, all in one write: the store compacts a range of
+  // many deleted rows away, so later scans of q/ do not step over them.
+  for (const std::string& id : pending)
+    rows.emplace_back(Key(kPinyinPendingPrefix, id), std::nullopt);
   VLEDGER_TRY(Write(writer, &rows));
   return static_cast<uint64_t>(pending.size());
 }

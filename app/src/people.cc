@@ -267,18 +267,19 @@ Status CheckNoNames(PeopleReader& people, std::string_view field, std::string_vi
 
 namespace {
 
-// Reads the pinyin the index still lacks, when the ledger can be written
-// now; returns how many residents still lack it (0 when read).
-Result<uint64_t> ReadPendingPinyin(const Session& session) {
+// Whether the index has residents whose pinyin is still to read.
+Result<uint64_t> PendingPinyin(const Ledger& ledger) {
   uint64_t pending = 0;
-  {
-    VLEDGER_ASSIGN_OR_RETURN(auto reader, session.OpenReader());
-    VLEDGER_TRY(reader->ScanNameRows(kPinyinPendingPrefix, [&](std::string_view, std::string_view) {
-      pending++;
-      return true;
-    }));
-  }
-  if (pending == 0) return uint64_t{0};
+  VLEDGER_TRY(ledger.ScanNameRows(kPinyinPendingPrefix, [&](std::string_view, std::string_view) {
+    pending++;
+    return true;
+  }));
+  return pending;
+}
+
+// Reads the pinyin the index lacks, when the ledger can be written now;
+// returns how many residents still lack it (0 when read).
+Result<uint64_t> ReadPendingPinyin(const Session& session, uint64_t pending) {
   auto writer = session.OpenWriter();
   if (!writer.ok()) {
     // Another writer, or a ledger this user may only read: search without.
@@ -315,8 +316,13 @@ Result<ResidentFindResult> ResidentFind(const Session& session,
   if (text.empty()) return Status::InvalidInput("TEXT", "give a name, pinyin, initials or an id");
   VLEDGER_TRY(CheckText("TEXT", text, false));
   ResidentFindResult result;
-  VLEDGER_ASSIGN_OR_RETURN(result.unread_pinyin, ReadPendingPinyin(session));
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
+  VLEDGER_ASSIGN_OR_RETURN(uint64_t pending, PendingPinyin(*ledger));
+  if (pending > 0) {
+    ledger.reset();
+    VLEDGER_ASSIGN_OR_RETURN(result.unread_pinyin, ReadPendingPinyin(session, pending));
+    VLEDGER_ASSIGN_OR_RETURN(ledger, session.OpenReader());
+  }
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   if (!request.village.empty() && !LoadVillage(*state, request.village)) {
     return Status::NotFound("--village", Msg("unknown village {}", Quoted(request.village)));

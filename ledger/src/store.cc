@@ -878,10 +878,23 @@ Status Ledger::ScanNameRows(std::string_view prefix, const RowSource::ScanFn& fn
   return impl_->ScanPrefix(kNames, prefix, fn);
 }
 
+// Deleted name rows that make WriteNameRows compact the range they span.
+constexpr size_t kNameDeletesCompacted = 1'000;
+
 Status Ledger::WriteNameRows(const RowChanges& rows) {
   VLEDGER_ASSERT(writer() && !impl_->txn_open);
   rocksdb::WriteBatch batch;
+  // Many rows deleted at once (the pending-pinyin rows the index has read)
+  // are compacted away after the write: each later scan of their range
+  // would otherwise step over every one of them.
+  size_t deletes = 0;
+  std::string first_deleted, last_deleted;
   for (const auto& [key, value] : rows) {
+    if (!value) {
+      if (deletes == 0 || key < first_deleted) first_deleted = key;
+      if (deletes == 0 || key > last_deleted) last_deleted = key;
+      deletes++;
+    }
     rocksdb::Status s =
         value ? batch.Put(impl_->cf(kNames), key, *value) : batch.Delete(impl_->cf(kNames), key);
     VLEDGER_ASSERT(s.ok());  // keys and values are far below WriteBatch's 4 GiB
@@ -890,6 +903,14 @@ Status Ledger::WriteNameRows(const RowChanges& rows) {
   wo.sync = true;
   rocksdb::Status s = impl_->db->Write(wo, &batch);
   if (!s.ok()) return StorageError(s, "write names");
+  if (deletes >= kNameDeletesCompacted) {
+    last_deleted.push_back('\0');  // the end is exclusive
+    rocksdb::Slice begin = AsSlice(first_deleted), end = AsSlice(last_deleted);
+    rocksdb::CompactRangeOptions o;
+    o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    s = impl_->db->CompactRange(o, impl_->cf(kNames), &begin, &end);
+    if (!s.ok()) return StorageError(s, "compact names");
+  }
   return Status::Ok();
 }
 
