@@ -200,7 +200,9 @@ Status BuildResident(CommitBuilder& b, const ResidentArgs& a) try {
   VLEDGER_ASSIGN_OR_RETURN(Person person, NewPerson("--name", a.person, today));
   VLEDGER_ASSIGN_OR_RETURN(AgeClass age, AgeToRecord(person, a.minor, a.adult, today));
   std::string ref = PutPerson(b.txn(), person, a.person.id_card);
-  VLEDGER_TRY(IndexResident(b.txn(), a.id, a.village, person.name));
+  // A registered id is refused by the event, so nothing is indexed for it.
+  bool registered = LoadResident(b.state(), a.id).has_value();
+  VLEDGER_TRY(IndexResident(b.txn(), a.id, a.village, person.name, registered));
   return b
       .Add(ResidentRegistered{a.id, a.village, a.household, age == AgeClass::kMinor, ref,
                               age == AgeClass::kAdult})

@@ -103,8 +103,8 @@ std::string_view IdOfKey(std::string_view key) {
 }
 
 Status IndexResident(WriteTxn& txn, std::string_view id, std::string_view village,
-                     std::string_view name) {
-  VLEDGER_TRY(UnindexResident(txn, id));
+                     std::string_view name, bool replace) {
+  if (replace) VLEDGER_TRY(UnindexResident(txn, id));
   RowChanges rows;
   RowsOf(id, IndexedResident{std::string(name), std::string(village), "", ""}, true, &rows);
   rows.emplace_back(Key(kPinyinPendingPrefix, id), std::string());

@@ -48,9 +48,11 @@ std::string PinyinKey(std::string_view prefix, std::string_view reading, std::st
 std::string_view IdOfKey(std::string_view key);
 
 // Indexes resident `id` of `village` under `name` with the next event
-// added to `txn`, replacing what was indexed for it before.
+// added to `txn`, replacing what was indexed for it before (`replace`: a
+// new resident has nothing indexed, and an import of many is spared the
+// lookups).
 Status IndexResident(WriteTxn& txn, std::string_view id, std::string_view village,
-                     std::string_view name);
+                     std::string_view name, bool replace = true);
 // Drops every row of resident `id` (its person record is erased).
 Status UnindexResident(WriteTxn& txn, std::string_view id);
 
