@@ -325,7 +325,7 @@ Result<ResidentFindResult> ResidentFind(const Session& session,
   }
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   if (!request.village.empty() && !LoadVillage(*state, request.village)) {
-    return Status::NotFound("--village", Msg("unknown village {}", Quoted(request.village)));
+    return Status::NotFound("--village", Msg("unknown village \"{}\"", request.village));
   }
   auto people = PeopleReader::Of(*ledger);
   std::set<std::string> seen;
