@@ -5,6 +5,7 @@
 #include <array>
 #include <memory>
 
+#include "actions.h"
 #include "append.h"
 #include "context.h"
 #include "funds_cli.h"
@@ -152,6 +153,7 @@ void RegisterDisburse(CLI::App& app, Context& ctx, Action* action) {
   cmd->add_option("--purpose", o.purpose, "draw on this purpose's restricted money first");
   cmd->add_option("--period", o.period, "the period paid for (2021Q3, 2021-07, 2021)");
   cmd->add_option("--note", o.note, "public note");
+  AddAllowNames(cmd, r->append.allow_names);
   OnAppend<app::DisburseRequest>(cmd, ctx, action, r, RequestIdOption(cmd), RunDisburse);
 }
 

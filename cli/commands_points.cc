@@ -174,6 +174,7 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--on", o->on, "date of the act, YYYY-MM-DD (default: today, CST)");
     cmd->add_option("--note", o->note, "public note");
     cmd->add_option("--evidence", o->evidence, "SHA-256 (hex) of a photo or certificate");
+    AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::Award, app::AwardJson);
   }
@@ -186,6 +187,7 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--on", o->on, "date of the act, YYYY-MM-DD (default: today, CST)");
     cmd->add_option("--note", o->note, "public note");
     cmd->add_option("--evidence", o->evidence, "SHA-256 (hex) of a photo or certificate");
+    AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, RunDeduct, app::DeductJson);
   }
@@ -197,6 +199,7 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--item", o->item, "item (public)")->required();
     cmd->add_option("--shop", o->shop, "shop code (default: default)");
     cmd->add_option("--qty", o->qty, "quantity (default 1)");
+    AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::Redeem, app::RedeemJson);
   }
@@ -213,6 +216,7 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     CLI::App* cmd = AddCommand(app, "reverse", "undo a value event (once), with a public reason");
     cmd->add_option("SEQ", o->seq, "seq of the event to reverse")->required();
     cmd->add_option("--reason", o->reason, "why (public, listed as 更正说明)")->required();
+    AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::Reverse, app::ReverseJson);
   }
@@ -221,6 +225,7 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     CLI::App* cmd = AddCommand(app, "review", "approve or reject pending entries (reviewer)");
     cmd->add_option("--approve", o->approve, "SEQ of an entry to approve")->expected(1, -1);
     cmd->add_option("--reject", o->reject, "SEQ:REASON of an entry to reject")->expected(1, -1);
+    AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, RunReview, app::ReviewJson);
   }

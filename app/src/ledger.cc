@@ -5,6 +5,7 @@
 
 #include "guard.h"
 #include "logged.h"
+#include "vledger/app/people.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/checkpoint.h"
 #include "vledger/ledger/codec.h"
@@ -261,6 +262,7 @@ std::string VerifyJson(const VerifyResult& r) {
 Result<RebuildResult> Rebuild(const Session& session, const RebuildRequest&) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenWriter(/*catch_up=*/false));
   VLEDGER_ASSIGN_OR_RETURN(uint64_t rows, RebuildProjections(*ledger));
+  VLEDGER_TRY(RebuildNames(*ledger).status());
   return RebuildResult{ledger->size(), rows};
 } catch (...) {
   return CaughtStatus();

@@ -47,3 +47,7 @@ set_tests_properties(scenario.diskfull PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 7
 # each appending command, in English and Chinese.
 add_test(NAME scenario.log COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/log.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.log PROPERTIES TIMEOUT 900)
+# People by name (issue 18): resident find, names for residents, names kept
+# out of the public log, the name index outside archives.
+add_test(NAME scenario.names COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/names.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.names PROPERTIES TIMEOUT 900)
