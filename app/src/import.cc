@@ -16,6 +16,8 @@
 #include "guard.h"
 #include "import_rows.h"
 #include "vledger/app/append.h"
+#include "vledger/app/import_cells.h"
+#include "vledger/app/xlsx.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/crypto.h"
 #include "vledger/ledger/request_store.h"
@@ -76,7 +78,9 @@ std::string JoinCells(const std::vector<std::string>& cells) {
 struct ImportFile {
   const KindSpec* kind = nullptr;
   std::string label, sha256_hex;
-  std::vector<std::string> header;
+  // Per header position: the kind's column, and the heading as the file
+  // writes it (a Chinese heading, or the column's own name).
+  std::vector<std::string> header, headings;
   std::vector<uint64_t> lines;
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> request_ids;
@@ -88,7 +92,9 @@ struct ImportFile {
   std::unordered_map<size_t, std::string> fingerprints;
   BadRows bad;
 
-  void AddBad(size_t r, const Status& st) { bad.Add(r, LocateRowError(st, lines[r], header)); }
+  void AddBad(size_t r, const Status& st) {
+    bad.Add(r, LocateRowError(st, lines[r], header, headings));
+  }
 };
 
 // What a request id of a row was used for: the kind and the row's cells.
@@ -99,52 +105,127 @@ std::string RowFingerprint(const ImportFile& f, size_t r) {
 Result<std::string> ReadFileBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    std::string what = "cannot read \"" + path + "\"";
+    Msg what("cannot read \"{}\"", path);
     return errno == ENOENT ? Status::NotFound("FILE", what) : Status::InvalidInput("FILE", what);
   }
   in.seekg(0, std::ios::end);
   std::streamoff size = in.tellg();
   if (size < 0 || static_cast<uint64_t>(size) > kImportFileBytesMax) {
-    return Status::InvalidInput("FILE", "\"" + path + "\" is larger than " +
-                                            std::to_string(kImportFileBytesMax >> 20) +
-                                            " MiB; split it");
+    return Status::InvalidInput(
+        "FILE", Msg("\"{}\" is larger than {} MiB; split it", path, kImportFileBytesMax >> 20));
   }
   in.seekg(0);
   std::string bytes(static_cast<size_t>(size), '\0');
   if (!in.read(bytes.data(), size)) {
-    return Status::InvalidInput("FILE", "cannot read \"" + path + "\"");
+    return Status::InvalidInput("FILE", Msg("cannot read \"{}\"", path));
   }
   return bytes;
 }
 
-// Maps the header onto the kind's columns: every column known, none twice,
-// every required one present. Returns, per header position, the index of
-// its normative column.
-Result<std::vector<size_t>> MapHeader(const KindSpec& kind,
-                                      const std::vector<std::string>& header) {
+// Maps the header onto the kind's columns (by their names or Chinese
+// headings): every column known, none twice, every required one present.
+// Returns, per header position, the index of its normative column.
+Result<std::vector<size_t>> MapHeader(const KindSpec& kind, const std::vector<std::string>& header,
+                                      uint64_t line) {
   std::vector<size_t> index;
   std::vector<bool> seen(kind.columns.size(), false);
   for (const std::string& h : header) {
-    size_t i = 0;
-    while (i < kind.columns.size() && kind.columns[i] != h) i++;
+    size_t i = ColumnOfHeading(kind, h);
     if (i == kind.columns.size()) {
-      return Status::InvalidInput(h, "unknown column for --kind " + std::string(kind.name) +
-                                         " (columns: " + ColumnList(kind) + ")")
-          .WithRow(1);
+      return Status::InvalidInput(h, Msg("unknown column for --kind {} (columns: {})",
+                                         std::string(kind.name), ColumnList(kind)))
+          .WithRow(line);
     }
-    if (seen[i]) return Status::InvalidInput(h, "the column is given twice").WithRow(1);
+    if (seen[i]) return Status::InvalidInput(h, "the column is given twice").WithRow(line);
     seen[i] = true;
     index.push_back(i);
   }
   for (size_t i = 0; i < kind.required; i++) {
     if (!seen[i]) {
-      return Status::InvalidInput(kind.columns[i], "the required column is missing (--kind " +
-                                                       std::string(kind.name) + " needs " +
-                                                       ColumnList(kind) + ")")
-          .WithRow(1);
+      return Status::InvalidInput(kind.columns[i],
+                                  Msg("the required column is missing (--kind {} needs {})",
+                                      std::string(kind.name), ColumnList(kind)))
+          .WithRow(line);
     }
   }
   return index;
+}
+
+bool EndsWithLower(std::string_view s, std::string_view tail) {
+  if (s.size() < tail.size()) return false;
+  for (size_t i = 0; i < tail.size(); i++) {
+    char c = s[s.size() - tail.size() + i];
+    if ((c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != tail[i]) return false;
+  }
+  return true;
+}
+
+// The file's table: an .xlsx workbook's sheet, or CSV text. Files import
+// cannot read (an old .xls workbook, UTF-16 text) are refused saying how to
+// save them instead.
+Result<CsvTable> ReadTable(const ImportRequest& request, std::string_view bytes) {
+  if (bytes.substr(0, 8) == std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) {
+    return Status::InvalidInput(
+        "FILE", Msg("\"{}\" is an old Excel .xls workbook, which import does not read: in Excel "
+                    "choose Save As, \"CSV UTF-8 (Comma delimited)\" or an .xlsx workbook, and "
+                    "import that file",
+                    request.file));
+  }
+  bool utf16 = bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF" ||
+               (!LooksLikeZip(bytes) && bytes.substr(0, 4096).find('\0') != std::string_view::npos);
+  if (utf16) {
+    return Status::InvalidInput(
+        "FILE", Msg("\"{}\" is UTF-16 text, which import does not read: in Excel choose Save "
+                    "As, \"CSV UTF-8 (Comma delimited)\" or an .xlsx workbook, and import that "
+                    "file",
+                    request.file));
+  }
+  if (LooksLikeZip(bytes) || EndsWithLower(request.file, ".xlsx")) {
+    if (!request.encoding.empty()) {
+      return Status::InvalidInput("--encoding", "is for CSV files; an .xlsx workbook is Unicode");
+    }
+    return ReadXlsxSheet(bytes, request.file, request.sheet);
+  }
+  if (!request.sheet.empty()) {
+    return Status::InvalidInput("--sheet",
+                                Msg("is for .xlsx workbooks; \"{}\" is a CSV file", request.file));
+  }
+  VLEDGER_ASSIGN_OR_RETURN(std::string text, DecodeCsvText(bytes, request.encoding));
+  return ParseCsv(text);
+}
+
+// Cells trimmed (TrimCell), and columns without a heading and without a
+// value dropped (Excel's CSV keeps the empty columns it once used). A value
+// under an empty heading is refused.
+Status TidyTable(CsvTable& table) {
+  for (std::string& h : table.header) h = TrimCell(h);
+  for (CsvRecord& rec : table.rows) {
+    for (std::string& c : rec.cells) c = TrimCell(c);
+  }
+  std::vector<size_t> keep;
+  for (size_t i = 0; i < table.header.size(); i++) {
+    if (!table.header[i].empty()) {
+      keep.push_back(i);
+      continue;
+    }
+    for (const CsvRecord& rec : table.rows) {
+      if (i < rec.cells.size() && !rec.cells[i].empty()) {
+        return Status::InvalidInput(
+                   Msg("column {} holds \"{}\" but has no heading", i + 1, rec.cells[i]))
+            .WithRow(rec.line);
+      }
+    }
+  }
+  if (keep.size() == table.header.size()) return Status::Ok();
+  auto project = [&](std::vector<std::string>& cells) {
+    std::vector<std::string> out;
+    out.reserve(keep.size());
+    for (size_t i : keep) out.push_back(i < cells.size() ? std::move(cells[i]) : std::string());
+    cells = std::move(out);
+  };
+  project(table.header);
+  for (CsvRecord& rec : table.rows) project(rec.cells);
+  return Status::Ok();
 }
 
 // Request ids: the `request_id` cell (a malformed one makes its row bad),
@@ -221,20 +302,22 @@ Result<ImportFile> LoadImportFile(const ImportRequest& request, const KindSpec& 
   VLEDGER_TRY(CheckName("--source", f.label));
   VLEDGER_ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(request.file));
   f.sha256_hex = Hex(Sha256(bytes));
-  VLEDGER_ASSIGN_OR_RETURN(std::string text, DecodeCsvText(bytes, request.encoding));
+  VLEDGER_ASSIGN_OR_RETURN(CsvTable table, ReadTable(request, bytes));
   bytes.clear();
-  VLEDGER_ASSIGN_OR_RETURN(CsvTable table, ParseCsv(text));
+  VLEDGER_TRY(TidyTable(table));
   if (table.header.empty()) {
-    return Status::InvalidInput("the file has no header row").WithRow(1);
+    return Status::InvalidInput("the file has no header row").WithRow(table.header_line);
   }
   if (table.rows.size() > kImportRowsMax) {
-    return Status::InvalidInput("FILE", std::to_string(table.rows.size()) +
-                                            " rows; an import takes at most " +
-                                            std::to_string(kImportRowsMax) +
-                                            " (split the file, each part under its own --source)");
+    return Status::InvalidInput(
+        "FILE", Msg("{} rows; an import takes at most {} (split the file, each part under its own "
+                    "--source)",
+                    table.rows.size(), kImportRowsMax));
   }
-  VLEDGER_ASSIGN_OR_RETURN(std::vector<size_t> index, MapHeader(kind, table.header));
-  f.header = std::move(table.header);
+  VLEDGER_ASSIGN_OR_RETURN(std::vector<size_t> index,
+                           MapHeader(kind, table.header, table.header_line));
+  for (size_t i : index) f.header.emplace_back(kind.columns[i]);
+  f.headings = std::move(table.header);
   for (CsvRecord& rec : table.rows) {
     std::vector<std::string> cells(kind.columns.size());
     for (size_t i = 0; i < rec.cells.size(); i++) cells[index[i]] = std::move(rec.cells[i]);
@@ -253,10 +336,11 @@ Status Refuse(const ImportFile& f, const ImportRequest& request, bool stopped) {
   }
   size_t n = f.bad.rows().size();
   if (n == 1) return f.bad.rows().begin()->second;
-  return Status::InvalidInput(
-      "FILE", std::to_string(n) + " rows are refused" +
-                  (stopped ? " (the check stops at " + std::to_string(n) + ")" : "") +
-                  "; nothing was appended");
+  if (stopped) {
+    return Status::InvalidInput(
+        "FILE", Msg("{} rows are refused (the check stops at {}); nothing was appended", n, n));
+  }
+  return Status::InvalidInput("FILE", Msg("{} rows are refused; nothing was appended", n));
 }
 
 // ---------------------------------------------------------------- ledger
@@ -307,8 +391,8 @@ Status CheckRowsOwnedBy(const Ledger& ledger, WriteTxn& txn, ImportFile& f,
       if (it == imported.end()) continue;
       VLEDGER_ASSIGN_OR_RETURN(std::string owner, authors.KeyAt(it->second));
       if (owner != key_id) {
-        f.AddBad(r, Status::Conflict("this row was already imported under \"" + f.label +
-                                     "\" by another key"));
+        f.AddBad(r, Status::Conflict(
+                        Msg("this row was already imported under \"{}\" by another key", f.label)));
       }
       continue;
     }
@@ -371,7 +455,7 @@ Result<std::vector<NewRow>> CheckRows(const ImportRequest& request, WriteTxn& tx
       if (fingerprint) {
         if (*fingerprint != RowFingerprint(f, r)) {
           f.AddBad(r, Status::Conflict("request_id",
-                                       "\"" + id + "\" was already used by a different command"));
+                                       Msg("\"{}\" was already used by a different command", id)));
         }
         continue;  // in the ledger, or an earlier row of this file
       }
@@ -457,8 +541,8 @@ Result<uint64_t> ParseBatch(const std::string& text) {
   if (text.empty()) return uint64_t{0};
   if (text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos ||
       std::stoull(text) < 1 || std::stoull(text) > kImportBatchRowsMax) {
-    return Status::InvalidInput("--batch", "\"" + text + "\" is not a number of rows from 1 to " +
-                                               std::to_string(kImportBatchRowsMax));
+    return Status::InvalidInput(
+        "--batch", Msg("\"{}\" is not a number of rows from 1 to {}", text, kImportBatchRowsMax));
   }
   return std::stoull(text);
 }
@@ -468,7 +552,7 @@ Status CheckEncoding(const std::string& encoding) {
       encoding == "GB18030") {
     return Status::Ok();
   }
-  return Status::InvalidInput("--encoding", "\"" + encoding + "\" is not utf-8 or gb18030");
+  return Status::InvalidInput("--encoding", Msg("\"{}\" is not utf-8 or gb18030", encoding));
 }
 
 Result<const KindSpec*> KindOf(const std::string& name) {
@@ -476,15 +560,15 @@ Result<const KindSpec*> KindOf(const std::string& name) {
   if (kind != nullptr) return kind;
   std::string names;
   for (const std::string& k : ImportKindNames()) names += (names.empty() ? "" : ", ") + k;
-  return Status::InvalidInput("--kind", "\"" + name + "\" is not one of " + names);
+  return Status::InvalidInput("--kind", Msg("\"{}\" is not one of {}", name, names));
 }
 
 // The columns whose text is public: a warning once the import succeeded.
 std::vector<std::string> PublicColumnWarnings(const ImportFile& f) {
   std::vector<std::string> warnings;
-  for (const std::string& h : f.header) {
-    if (h == "note" || h == "item") {
-      warnings.push_back("column " + h +
+  for (size_t i = 0; i < f.header.size(); i++) {
+    if (f.header[i] == "note" || f.header[i] == "item") {
+      warnings.push_back("column " + f.headings[i] +
                          " is part of the public log: keep personal details out of it");
     }
   }
@@ -510,8 +594,9 @@ Result<ImportResult> ImportRows(const Session& session, const ImportRequest& req
   if (before && before->completed) {
     if (before->sha256_hex != f.sha256_hex) {
       return Status::Conflict(
-          "--source", "the import \"" + f.label + "\" completed with a different file (SHA-256 " +
-                          before->sha256_hex.substr(0, 16) + "…); give this file its own --source");
+          "--source", Msg("the import \"{}\" completed with a different file (SHA-256 {}…); give "
+                          "this file its own --source",
+                          f.label, before->sha256_hex.substr(0, 16)));
     }
     VLEDGER_ASSIGN_OR_RETURN(auto imported, ledger->LoadImportedRows(f.label));
     VLEDGER_TRY(CheckRowsOwnedBy(*ledger, *txn, f, imported, key.key_id()));
@@ -527,8 +612,10 @@ Result<ImportResult> ImportRows(const Session& session, const ImportRequest& req
   if (!request.again && !(before && before->sha256_hex == f.sha256_hex)) {
     VLEDGER_ASSIGN_OR_RETURN(auto other, LabelOfContent(*ledger, f.sha256_hex, f.label));
     if (other) {
-      return Status::Conflict("this file's content was already imported under --source \"" +
-                              *other + "\" (use --again to import it again)");
+      return Status::Conflict(
+          Msg("this file's content was already imported under --source \"{}\" (use --again to "
+              "import it again)",
+              *other));
     }
   }
 

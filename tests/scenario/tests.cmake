@@ -43,3 +43,7 @@ set_tests_properties(scenario.people PROPERTIES TIMEOUT 900)
 # A full disk: a small tmpfs (needs root to mount; skipped, exit 77, elsewhere).
 add_test(NAME scenario.diskfull COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/diskfull.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.diskfull PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77)
+# Excel workbooks (.xlsx from LibreOffice and libxlsxwriter), Chinese
+# headings, the date and amount forms clerks write.
+add_test(NAME scenario.xlsx COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/xlsx.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.xlsx PROPERTIES TIMEOUT 900)
