@@ -90,6 +90,10 @@ struct ImportFile {
   // RowFingerprint of each new row with a request_id cell, kept for its
   // commit once the cells are freed.
   std::unordered_map<size_t, std::string> fingerprints;
+  // The cells of a row as the file wrote them, joined (JoinCells), for the
+  // rows whose cells trimming changed: request ids and fingerprints are of
+  // the cells as written, as they were before cells were trimmed.
+  std::unordered_map<size_t, std::string> untrimmed;
   BadRows bad;
 
   void AddBad(size_t r, const Status& st) {
@@ -97,9 +101,15 @@ struct ImportFile {
   }
 };
 
+// A row's cells as written, joined.
+std::string WrittenCells(const ImportFile& f, size_t r) {
+  auto it = f.untrimmed.find(r);
+  return it != f.untrimmed.end() ? it->second : JoinCells(f.rows[r]);
+}
+
 // What a request id of a row was used for: the kind and the row's cells.
 std::string RowFingerprint(const ImportFile& f, size_t r) {
-  return "import " + std::string(f.kind->name) + '\x1f' + JoinCells(f.rows[r]);
+  return "import " + std::string(f.kind->name) + '\x1f' + WrittenCells(f, r);
 }
 
 Result<std::string> ReadFileBytes(const std::string& path) {
@@ -196,11 +206,19 @@ Result<CsvTable> ReadTable(const ImportRequest& request, std::string_view bytes)
 
 // Cells trimmed (TrimCell), and columns without a heading and without a
 // value dropped (Excel's CSV keeps the empty columns it once used). A value
-// under an empty heading is refused.
-Status TidyTable(CsvTable& table) {
+// under an empty heading is refused. `untrimmed` gets, by row index, the
+// cells as written of each row that trimming changed.
+Status TidyTable(CsvTable& table, std::unordered_map<size_t, std::vector<std::string>>* untrimmed) {
   for (std::string& h : table.header) h = TrimCell(h);
-  for (CsvRecord& rec : table.rows) {
-    for (std::string& c : rec.cells) c = TrimCell(c);
+  for (size_t r = 0; r < table.rows.size(); r++) {
+    std::vector<std::string>& cells = table.rows[r].cells;
+    for (size_t i = 0; i < cells.size(); i++) {
+      std::string trimmed = TrimCell(cells[i]);
+      if (trimmed.size() == cells[i].size()) continue;
+      auto [it, fresh] = untrimmed->try_emplace(r);
+      if (fresh) it->second = cells;
+      cells[i] = std::move(trimmed);
+    }
   }
   std::vector<size_t> keep;
   for (size_t i = 0; i < table.header.size(); i++) {
@@ -225,6 +243,7 @@ Status TidyTable(CsvTable& table) {
   };
   project(table.header);
   for (CsvRecord& rec : table.rows) project(rec.cells);
+  for (auto& [r, cells] : *untrimmed) project(cells);
   return Status::Ok();
 }
 
@@ -243,7 +262,7 @@ void AssignRequestIds(ImportFile& f) {
   std::vector<size_t> offsets(n + 1, 0);
   std::string arena;
   for (size_t r = 0; r < n; r++) {
-    arena += JoinCells(f.rows[r]);
+    arena += WrittenCells(f, r);
     offsets[r + 1] = arena.size();
   }
   auto cells_of = [&](size_t r) {
@@ -304,7 +323,8 @@ Result<ImportFile> LoadImportFile(const ImportRequest& request, const KindSpec& 
   f.sha256_hex = Hex(Sha256(bytes));
   VLEDGER_ASSIGN_OR_RETURN(CsvTable table, ReadTable(request, bytes));
   bytes.clear();
-  VLEDGER_TRY(TidyTable(table));
+  std::unordered_map<size_t, std::vector<std::string>> untrimmed;
+  VLEDGER_TRY(TidyTable(table, &untrimmed));
   if (table.header.empty()) {
     return Status::InvalidInput("the file has no header row").WithRow(table.header_line);
   }
@@ -318,12 +338,16 @@ Result<ImportFile> LoadImportFile(const ImportRequest& request, const KindSpec& 
                            MapHeader(kind, table.header, table.header_line));
   for (size_t i : index) f.header.emplace_back(kind.columns[i]);
   f.headings = std::move(table.header);
-  for (CsvRecord& rec : table.rows) {
+  auto normative = [&](std::vector<std::string>& written) {
     std::vector<std::string> cells(kind.columns.size());
-    for (size_t i = 0; i < rec.cells.size(); i++) cells[index[i]] = std::move(rec.cells[i]);
+    for (size_t i = 0; i < written.size(); i++) cells[index[i]] = std::move(written[i]);
+    return cells;
+  };
+  for (CsvRecord& rec : table.rows) {
     f.lines.push_back(rec.line);
-    f.rows.push_back(std::move(cells));
+    f.rows.push_back(normative(rec.cells));
   }
+  for (auto& [r, cells] : untrimmed) f.untrimmed.emplace(r, JoinCells(normative(cells)));
   AssignRequestIds(f);
   return f;
 }

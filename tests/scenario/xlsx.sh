@@ -160,6 +160,9 @@ expect_exit 0 vl --key col.key --json import awards-zh.csv --kind awards
 expect_json 'd["appended"]' 2
 expect_exit 0 vl --json history R01
 expect_json '[(h["date"], h.get("note")) for h in d["history"]][-1]' '["2021-10-20", "扫雪"]'
+# Run again: nothing appended (the rows' ids are of the cells as written).
+expect_exit 0 vl --key col.key --json import awards-zh.csv --kind awards
+expect_json 'd["appended"]' 0
 # A value under an empty heading is refused.
 printf '%s\n' '村民,规则,,' 'R01,VOL,,x' >stray.csv
 expect_error 3 "a value under no heading" 'line 2: column 4 holds "x" but has no heading' -- \
