@@ -1,188 +1,18 @@
-// The .xlsx reader (xlsx.h): the zip container through libzip, its XML
-// parts streamed through expat, every size bounded.
+// The .xlsx reader (xlsx.h): the workbook's parts (xlsx_package.h) read
+// into the sheet's table, every size bounded.
 #include "vledger/app/xlsx.h"
 
-#include <expat.h>
-#include <zip.h>
-
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
-#include <memory>
 #include <vector>
 
 #include "vledger/app/import_cells.h"
+#include "xlsx_package.h"
 
 namespace vledger::app {
 namespace {
-
-constexpr size_t kReadChunkBytes = 64 * 1024;
-
-// ------------------------------------------------------------------ XML
-
-// The name of an element or attribute without its namespace prefix
-// ("x:sheet" → "sheet"): generators differ in the prefixes they use.
-std::string_view LocalName(const char* name) {
-  std::string_view s(name);
-  size_t colon = s.rfind(':');
-  return colon == std::string_view::npos ? s : s.substr(colon + 1);
-}
-
-// The value of the attribute `local` (any prefix), or null. A relationship
-// id is `r:id`; a plain `id` is looked up with `prefixed`.
-const char* Attr(const char** atts, std::string_view local, bool prefixed = false) {
-  for (size_t i = 0; atts[i] != nullptr; i += 2) {
-    std::string_view name(atts[i]);
-    bool has_prefix = name.find(':') != std::string_view::npos;
-    if (LocalName(atts[i]) == local && has_prefix == prefixed) return atts[i + 1];
-  }
-  return nullptr;
-}
-
-// What a part's parse is told; `error` set stops it.
-class XmlHandler {
- public:
-  virtual ~XmlHandler() = default;
-  virtual void Start(std::string_view /*name*/, const char** /*atts*/) {}
-  virtual void End(std::string_view /*name*/) {}
-  virtual void Text(std::string_view /*text*/) {}
-  Status error;
-};
-
-struct ParseContext {
-  XML_Parser parser;
-  XmlHandler* handler;
-};
-
-void Stop(ParseContext* c) { XML_StopParser(c->parser, XML_FALSE); }
-
-void OnStart(void* data, const XML_Char* name, const XML_Char** atts) {
-  auto* c = static_cast<ParseContext*>(data);
-  c->handler->Start(LocalName(name), atts);
-  if (!c->handler->error.ok()) Stop(c);
-}
-
-void OnEnd(void* data, const XML_Char* name) {
-  auto* c = static_cast<ParseContext*>(data);
-  c->handler->End(LocalName(name));
-  if (!c->handler->error.ok()) Stop(c);
-}
-
-void OnText(void* data, const XML_Char* s, int len) {
-  auto* c = static_cast<ParseContext*>(data);
-  c->handler->Text(std::string_view(s, static_cast<size_t>(len)));
-  if (!c->handler->error.ok()) Stop(c);
-}
-
-// A part of a workbook declares no entities: one that does is refused
-// rather than expanded.
-void OnEntity(void* data, const XML_Char*, int, const XML_Char*, int, const XML_Char*,
-              const XML_Char*, const XML_Char*, const XML_Char*) {
-  Stop(static_cast<ParseContext*>(data));
-}
-
-struct XmlParserFree {
-  void operator()(XML_ParserStruct* p) const { XML_ParserFree(p); }
-};
-struct ZipDiscard {
-  void operator()(zip_t* z) const { zip_discard(z); }
-};
-struct ZipFileClose {
-  void operator()(zip_file_t* f) const { zip_fclose(f); }
-};
-
-// ------------------------------------------------------------------ zip
-
-class Workbook {
- public:
-  Workbook(std::string_view file, std::unique_ptr<zip_t, ZipDiscard> zip)
-      : file_(file), zip_(std::move(zip)) {}
-
-  bool Has(const std::string& part) const {
-    return zip_name_locate(zip_.get(), part.c_str(), ZIP_FL_NOCASE) >= 0;
-  }
-
-  // Streams `part` through `handler`, at most kXlsxPartBytesMax bytes.
-  Status Parse(const std::string& part, XmlHandler& handler) const {
-    zip_int64_t index = zip_name_locate(zip_.get(), part.c_str(), ZIP_FL_NOCASE);
-    if (index < 0) {
-      return Status::InvalidInput(
-          "FILE", Msg("\"{}\" is not an .xlsx workbook: it has no part {}", file_, part));
-    }
-    std::unique_ptr<zip_file_t, ZipFileClose> in(
-        zip_fopen_index(zip_.get(), static_cast<zip_uint64_t>(index), 0));
-    if (!in) return Damaged(part, zip_strerror(zip_.get()));
-    std::unique_ptr<XML_ParserStruct, XmlParserFree> parser(XML_ParserCreate("UTF-8"));
-    if (!parser) return Status::Internal("out of memory creating an XML parser");
-    ParseContext context{parser.get(), &handler};
-    XML_SetUserData(parser.get(), &context);
-    XML_SetElementHandler(parser.get(), OnStart, OnEnd);
-    XML_SetCharacterDataHandler(parser.get(), OnText);
-    XML_SetEntityDeclHandler(parser.get(), OnEntity);
-    std::vector<char> buffer(kReadChunkBytes);
-    uint64_t total = 0;
-    for (;;) {
-      zip_int64_t n = zip_fread(in.get(), buffer.data(), buffer.size());
-      if (n < 0) return Damaged(part, zip_file_strerror(in.get()));
-      total += static_cast<uint64_t>(n);
-      if (total > kXlsxPartBytesMax) {
-        return Status::InvalidInput(
-            "FILE", Msg("\"{}\": part {} is larger than {} MiB uncompressed; split the workbook",
-                        file_, part, kXlsxPartBytesMax >> 20));
-      }
-      bool last = n == 0;
-      if (XML_Parse(parser.get(), buffer.data(), static_cast<int>(n), last ? 1 : 0) !=
-          XML_STATUS_OK) {
-        if (!handler.error.ok()) return handler.error;
-        const char* why = XML_GetErrorCode(parser.get()) == XML_ERROR_ABORTED
-                              ? "it declares an entity"
-                              : XML_ErrorString(XML_GetErrorCode(parser.get()));
-        return Damaged(part, why);
-      }
-      if (last) break;
-    }
-    return handler.error;
-  }
-
-  Status Damaged(const std::string& part, const char* why) const {
-    return Status::InvalidInput(
-        "FILE", Msg("\"{}\" is not a valid .xlsx workbook: part {} is damaged ({})", file_, part,
-                    std::string(why == nullptr ? "" : why)));
-  }
-
-  const std::string& file() const { return file_; }
-
- private:
-  std::string file_;
-  std::unique_ptr<zip_t, ZipDiscard> zip_;
-};
-
-Result<Workbook> OpenWorkbook(std::string_view bytes, std::string_view file) {
-  auto not_zip = [&] {
-    return Status::InvalidInput(
-        "FILE", Msg("\"{}\" is not a valid .xlsx workbook (it is not a zip archive); open it in "
-                    "Excel or WPS and save it again as an .xlsx workbook",
-                    file));
-  };
-  if (!LooksLikeZip(bytes)) return not_zip();
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
-  if (source == nullptr) {
-    zip_error_fini(&error);
-    return not_zip();
-  }
-  zip_t* zip = zip_open_from_source(source, ZIP_RDONLY, &error);
-  zip_error_fini(&error);
-  if (zip == nullptr) {
-    zip_source_free(source);
-    return not_zip();
-  }
-  return Workbook(file, std::unique_ptr<zip_t, ZipDiscard>(zip));
-}
 
 // ------------------------------------------------------------ the parts
 
@@ -234,7 +64,7 @@ class RelsHandler : public XmlHandler {
 };
 
 // The relationships of `part` (its _rels/…rels), empty when it has none.
-Result<std::map<std::string, Relationship>> Relationships(const Workbook& book,
+Result<std::map<std::string, Relationship>> Relationships(const XlsxPackage& book,
                                                           const std::string& part) {
   std::string folder = FolderOf(part);
   std::string rels_part = folder + "_rels/" + part.substr(folder.size()) + ".rels";
@@ -640,88 +470,11 @@ class SheetHandler : public XmlHandler {
   std::string type_, value_;
   TextCollector inline_;
 };
-
-// ------------------------------------------------------------- calendar
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// algorithm), and back.
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-std::string CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp + (mp < 10 ? 3 : -9);
-  y += m <= 2;
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y),
-                static_cast<long long>(m), static_cast<long long>(d));
-  return buf;
-}
-
 }  // namespace
-
-bool LooksLikeZip(std::string_view bytes) { return bytes.substr(0, 4) == "PK\x03\x04"; }
-
-std::optional<std::string> ExcelSerialDate(double serial, bool date1904) {
-  if (!std::isfinite(serial) || serial < 0 || serial > 3'000'000) return std::nullopt;
-  auto day = static_cast<int64_t>(std::floor(serial));
-  int64_t days = 0;
-  if (date1904) {
-    days = DaysFromCivil(1904, 1, 1) + day;
-  } else {
-    // Excel counts 1900 as a leap year (as Lotus 1-2-3 did): day 60 is its
-    // 1900-02-29, so from day 61 on a serial is one more than the days
-    // since 1899-12-31.
-    if (day < 1 || day == 60) return std::nullopt;
-    days = DaysFromCivil(1899, 12, 31) + day - (day > 60 ? 1 : 0);
-  }
-  if (days > DaysFromCivil(9999, 12, 31)) return std::nullopt;
-  return CivilFromDays(days);
-}
-
-std::string ExcelNumberText(std::string_view raw) {
-  std::string s(raw);
-  char* end = nullptr;
-  double d = s.empty() ? 0 : std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(d)) return s;
-  // 15 significant digits, as Excel shows a number: "d.dddddddddddddde±x".
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.14e", std::fabs(d));
-  std::string digits(1, buf[0]);
-  digits.append(buf + 2, 14);
-  int exponent = std::atoi(std::strchr(buf, 'e') + 1);
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  if (digits == "0") return "0";
-  std::string out = d < 0 ? "-" : "";
-  int point = exponent + 1;  // digits before the decimal point
-  auto size = static_cast<int>(digits.size());
-  if (point <= 0) {
-    out += "0." + std::string(static_cast<size_t>(-point), '0') + digits;
-  } else if (point >= size) {
-    out += digits + std::string(static_cast<size_t>(point - size), '0');
-  } else {
-    out += digits.substr(0, static_cast<size_t>(point)) + "." +
-           digits.substr(static_cast<size_t>(point));
-  }
-  return out;
-}
 
 Result<CsvTable> ReadXlsxSheet(std::string_view bytes, std::string_view file_name,
                                std::string_view sheet) {
-  VLEDGER_ASSIGN_OR_RETURN(Workbook book, OpenWorkbook(bytes, file_name));
+  VLEDGER_ASSIGN_OR_RETURN(XlsxPackage book, XlsxPackage::Open(bytes, file_name));
   // The workbook part: where the package's relationships say, else where
   // every generator puts it.
   std::string workbook_part = "xl/workbook.xml";
