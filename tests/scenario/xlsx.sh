@@ -128,6 +128,8 @@ expect_exit 0 vl --key col.key --json import "$D/xw-awards.xlsx" --kind awards -
 expect_json 'd["repeated"]' 3
 expect_error 3 "--sheet on a CSV file" "--sheet: is for .xlsx workbooks" -- \
   vl --key col.key import "$D/awards.csv" --kind awards --sheet Sheet1
+expect_error 3 "--encoding on a workbook" "--encoding: is for CSV files" -- \
+  vl --key col.key import "$D/xw-awards.xlsx" --kind awards --encoding gb18030
 
 # ------------------------------------------------------------- donations
 expect_exit 0 vl --key $K fund open CH --name 困境儿童关爱基金 --kind charity --village V1
