@@ -141,8 +141,10 @@ Result<std::vector<size_t>> MapHeader(const KindSpec& kind, const std::vector<st
   for (const std::string& h : header) {
     size_t i = ColumnOfHeading(kind, h);
     if (i == kind.columns.size()) {
-      return Status::InvalidInput(h, Msg("unknown column for --kind {} (columns: {})",
-                                         std::string(kind.name), ColumnList(kind)))
+      return Status::InvalidInput(
+                 h, Msg("unknown column for --kind {} (columns: {}; or headed "
+                        "in Chinese: {})",
+                        std::string(kind.name), ColumnList(kind), ChineseColumnList(kind)))
           .WithRow(line);
     }
     if (seen[i]) return Status::InvalidInput(h, "the column is given twice").WithRow(line);

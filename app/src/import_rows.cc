@@ -227,6 +227,18 @@ std::string ColumnList(const KindSpec& kind) {
   return out;
 }
 
+std::string ChineseColumnList(const KindSpec& kind) {
+  std::string out;
+  for (size_t i = 0; i < kind.columns.size(); i++) {
+    if (i == kind.required) out += "[";
+    if (i > 0) out += ",";
+    std::vector<std::string_view> chinese = ChineseHeadings(kind.columns[i]);
+    out += chinese.empty() ? kind.columns[i] : chinese[0];
+  }
+  if (kind.required < kind.columns.size()) out += "]";
+  return out;
+}
+
 size_t ColumnOfHeading(const KindSpec& kind, std::string_view heading) {
   for (size_t i = 0; i < kind.columns.size(); i++) {
     if (kind.columns[i] == heading) return i;

@@ -39,6 +39,8 @@ const std::vector<KindSpec>& Kinds();
 const KindSpec* FindKind(std::string_view name);
 // The kind's columns as SPEC lists them: "resident,rule,[points,date,…]".
 std::string ColumnList(const KindSpec& kind);
+// The same by their first Chinese headings: "村民,规则[,分值,日期,…]".
+std::string ChineseColumnList(const KindSpec& kind);
 
 // The index in `kind.columns` of the column a heading names: the column's
 // own name ("date") or one of its Chinese headings ("日期"; README lists

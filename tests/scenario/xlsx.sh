@@ -165,6 +165,11 @@ expect_json '[(h["date"], h.get("note")) for h in d["history"]][-1]' '["2021-10-
 # Run again: nothing appended (the rows' ids are of the cells as written).
 expect_exit 0 vl --key col.key --json import awards-zh.csv --kind awards
 expect_json 'd["appended"]' 0
+# An unknown heading: the columns and their Chinese headings are listed.
+printf '%s\n' '村民,规则,积分值' 'R01,VOL,2' >heading-bad.csv
+expect_error 3 "an unknown heading" \
+  'line 1, column 积分值: unknown column for --kind awards (columns: resident,rule[,points,date,note,request_id]; or headed in Chinese: 村民,规则[,分值,日期,备注,请求编号])' -- \
+  vl --key col.key import heading-bad.csv --kind awards
 # A value under an empty heading is refused.
 printf '%s\n' '村民,规则,,' 'R01,VOL,,x' >stray.csv
 expect_error 3 "a value under no heading" 'line 2: column 4 holds "x" but has no heading' -- \
