@@ -63,7 +63,7 @@ Status RunImport(Context& ctx, app::ImportRequest request) {
     return result.status();
   }
   PrintImportResult(ctx, *result);
-  for (const std::string& w : result->warnings) ctx.Warn(w);
+  for (const Msg& w : result->warnings) ctx.Warn(Tr(w));
   return Status::Ok();
 }
 

@@ -277,7 +277,7 @@ Status Refuse(const ImportFile& f, const ImportRequest& request, bool stopped) {
   if (n == 1) return f.bad.rows().begin()->second;
   if (stopped) {
     return Status::InvalidInput(
-        "FILE", Msg("{} rows are refused (the check stops at {}); nothing was appended", n, n));
+        "FILE", Msg("{0} rows are refused (the check stops at {0}); nothing was appended", n));
   }
   return Status::InvalidInput("FILE", Msg("{} rows are refused; nothing was appended", n));
 }
@@ -503,12 +503,12 @@ Result<const KindSpec*> KindOf(const std::string& name) {
 }
 
 // The columns whose text is public: a warning once the import succeeded.
-std::vector<std::string> PublicColumnWarnings(const ImportFile& f) {
-  std::vector<std::string> warnings;
+std::vector<Msg> PublicColumnWarnings(const ImportFile& f) {
+  std::vector<Msg> warnings;
   for (size_t i = 0; i < f.header.size(); i++) {
     if (f.header[i] == "note" || f.header[i] == "item") {
-      warnings.push_back("column " + f.headings[i] +
-                         " is part of the public log: keep personal details out of it");
+      warnings.push_back(Msg("column {} is part of the public log: keep personal details out of it",
+                             f.headings[i]));
     }
   }
   return warnings;

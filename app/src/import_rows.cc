@@ -263,7 +263,7 @@ Status LocateRowError(const Status& given, uint64_t line, const std::vector<std:
   size_t at = st.field().empty() ? std::string::npos : ColumnOf(st.field(), columns);
   if (at != std::string::npos) return st.WithField(headings[at]).WithRow(line);
   // No column to name: the first one, the whole message kept.
-  Status whole = st.field().empty() ? st : st.WithPrefix(st.field());
+  Status whole = st.field().empty() ? st : st.WithPrefix(Msg("{}", st.field()));
   return whole.WithField(headings[0]).WithRow(line);
 }
 

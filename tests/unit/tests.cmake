@@ -34,5 +34,6 @@ vledger_app_test(app_import_test)
 vledger_app_test(app_report_test)
 vledger_app_test(app_ledger_test)
 vledger_app_test(app_guard_test)
+vledger_app_test(app_messages_test)
 # The .xlsx reader and the forms of import cells; workbooks built with libzip.
 vledger_unit_test(xlsx_test vledger_app PkgConfig::LIBZIP)
