@@ -1,4 +1,4 @@
-// `vledger import FILE --kind K [--batch N] [--source S] [--encoding E]
+// `vledger import FILE --kind K [--sheet NAME] [--batch N] [--source S] [--encoding E]
 // [--again]` (SPEC section 9): the options, the progress bar and the
 // printing. The import engine is app::Import (vledger/app/import.h).
 #include <memory>
@@ -71,14 +71,17 @@ Status RunImport(Context& ctx, app::ImportRequest request) {
 
 void RegisterImportCommand(CLI::App& app, Context& ctx, Action* action) {
   auto o = std::make_shared<app::ImportRequest>();
-  CLI::App* cmd = AddCommand(app, "import", "import rows from a CSV file (Excel export)");
-  cmd->add_option("FILE", o->file, "CSV file: UTF-8 (BOM or not) or GB18030")->required();
+  CLI::App* cmd =
+      AddCommand(app, "import", _("import rows from an Excel workbook (.xlsx) or a CSV file"));
+  cmd->add_option("FILE", o->file, _(".xlsx workbook, or CSV file: UTF-8 (BOM or not) or GB18030"))
+      ->required();
   cmd->add_option("--kind", o->kind, "what the rows are")
       ->required()
       ->check(CLI::IsMember(app::ImportKindNames()));
   cmd->add_option("--batch", o->batch, "commit every N new rows (default: one commit)");
   cmd->add_option("--source", o->source, "label that resumes this import (default: file name)");
   cmd->add_option("--encoding", o->encoding, "utf-8|gb18030 (default: detect)");
+  cmd->add_option("--sheet", o->sheet, _("sheet of an .xlsx workbook (default: the first)"));
   cmd->add_flag("--allow-names", o->allow_names,
                 _("notes and items may name a registered person (they go into the public log)"));
   cmd->add_flag("--again", o->again,

@@ -28,6 +28,7 @@ vledger_fuzz_target(fuzz_checkpoint vledger_merkle)
 vledger_fuzz_target(fuzz_tlog_proof vledger_merkle)
 vledger_fuzz_target(fuzz_yuan vledger_projections)
 vledger_fuzz_target(fuzz_csv vledger_projections)
+vledger_fuzz_target(fuzz_xlsx vledger_app)
 
 # `ninja fuzz` builds just the fuzz binaries (scripts/fuzz).
 add_custom_target(fuzz DEPENDS ${VLEDGER_FUZZ_TARGETS})

@@ -15,6 +15,7 @@
 
 #include "guard.h"
 #include "import_rows.h"
+#include "import_table.h"
 #include "vledger/app/append.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/crypto.h"
@@ -76,7 +77,9 @@ std::string JoinCells(const std::vector<std::string>& cells) {
 struct ImportFile {
   const KindSpec* kind = nullptr;
   std::string label, sha256_hex;
-  std::vector<std::string> header;
+  // Per header position: the kind's column, and the heading as the file
+  // writes it (a Chinese heading, or the column's own name).
+  std::vector<std::string> header, headings;
   std::vector<uint64_t> lines;
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> request_ids;
@@ -86,14 +89,26 @@ struct ImportFile {
   // RowFingerprint of each new row with a request_id cell, kept for its
   // commit once the cells are freed.
   std::unordered_map<size_t, std::string> fingerprints;
+  // The cells of a row as the file wrote them, joined (JoinCells), for the
+  // rows whose cells trimming changed: request ids and fingerprints are of
+  // the cells as written, as they were before cells were trimmed.
+  std::unordered_map<size_t, std::string> untrimmed;
   BadRows bad;
 
-  void AddBad(size_t r, const Status& st) { bad.Add(r, LocateRowError(st, lines[r], header)); }
+  void AddBad(size_t r, const Status& st) {
+    bad.Add(r, LocateRowError(st, lines[r], header, headings));
+  }
 };
+
+// A row's cells as written, joined.
+std::string WrittenCells(const ImportFile& f, size_t r) {
+  auto it = f.untrimmed.find(r);
+  return it != f.untrimmed.end() ? it->second : JoinCells(f.rows[r]);
+}
 
 // What a request id of a row was used for: the kind and the row's cells.
 std::string RowFingerprint(const ImportFile& f, size_t r) {
-  return "import " + std::string(f.kind->name) + '\x1f' + JoinCells(f.rows[r]);
+  return "import " + std::string(f.kind->name) + '\x1f' + WrittenCells(f, r);
 }
 
 Result<std::string> ReadFileBytes(const std::string& path) {
@@ -116,22 +131,23 @@ Result<std::string> ReadFileBytes(const std::string& path) {
   return bytes;
 }
 
-// Maps the header onto the kind's columns: every column known, none twice,
-// every required one present. Returns, per header position, the index of
-// its normative column.
-Result<std::vector<size_t>> MapHeader(const KindSpec& kind,
-                                      const std::vector<std::string>& header) {
+// Maps the header onto the kind's columns (by their names or Chinese
+// headings): every column known, none twice, every required one present.
+// Returns, per header position, the index of its normative column.
+Result<std::vector<size_t>> MapHeader(const KindSpec& kind, const std::vector<std::string>& header,
+                                      uint64_t line) {
   std::vector<size_t> index;
   std::vector<bool> seen(kind.columns.size(), false);
   for (const std::string& h : header) {
-    size_t i = 0;
-    while (i < kind.columns.size() && kind.columns[i] != h) i++;
+    size_t i = ColumnOfHeading(kind, h);
     if (i == kind.columns.size()) {
       return Status::InvalidInput(
-                 h, Msg("unknown column for --kind {} (columns: {})", kind.name, ColumnList(kind)))
-          .WithRow(1);
+                 h, Msg("unknown column for --kind {} (columns: {}; or headed "
+                        "in Chinese: {})",
+                        std::string(kind.name), ColumnList(kind), ChineseColumnList(kind)))
+          .WithRow(line);
     }
-    if (seen[i]) return Status::InvalidInput(h, "the column is given twice").WithRow(1);
+    if (seen[i]) return Status::InvalidInput(h, "the column is given twice").WithRow(line);
     seen[i] = true;
     index.push_back(i);
   }
@@ -139,8 +155,8 @@ Result<std::vector<size_t>> MapHeader(const KindSpec& kind,
     if (!seen[i]) {
       return Status::InvalidInput(kind.columns[i],
                                   Msg("the required column is missing (--kind {} needs {})",
-                                      kind.name, ColumnList(kind)))
-          .WithRow(1);
+                                      std::string(kind.name), ColumnList(kind)))
+          .WithRow(line);
     }
   }
   return index;
@@ -161,7 +177,7 @@ void AssignRequestIds(ImportFile& f) {
   std::vector<size_t> offsets(n + 1, 0);
   std::string arena;
   for (size_t r = 0; r < n; r++) {
-    arena += JoinCells(f.rows[r]);
+    arena += WrittenCells(f, r);
     offsets[r + 1] = arena.size();
   }
   auto cells_of = [&](size_t r) {
@@ -220,11 +236,12 @@ Result<ImportFile> LoadImportFile(const ImportRequest& request, const KindSpec& 
   VLEDGER_TRY(CheckName("--source", f.label));
   VLEDGER_ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(request.file));
   f.sha256_hex = Hex(Sha256(bytes));
-  VLEDGER_ASSIGN_OR_RETURN(std::string text, DecodeCsvText(bytes, request.encoding));
+  VLEDGER_ASSIGN_OR_RETURN(CsvTable table, ReadImportTable(request, bytes));
   bytes.clear();
-  VLEDGER_ASSIGN_OR_RETURN(CsvTable table, ParseCsv(text));
+  std::unordered_map<size_t, std::vector<std::string>> untrimmed;
+  VLEDGER_TRY(TidyTable(table, &untrimmed));
   if (table.header.empty()) {
-    return Status::InvalidInput("the file has no header row").WithRow(1);
+    return Status::InvalidInput("the file has no header row").WithRow(table.header_line);
   }
   if (table.rows.size() > kImportRowsMax) {
     return Status::InvalidInput(
@@ -232,14 +249,20 @@ Result<ImportFile> LoadImportFile(const ImportRequest& request, const KindSpec& 
                     "--source)",
                     table.rows.size(), kImportRowsMax));
   }
-  VLEDGER_ASSIGN_OR_RETURN(std::vector<size_t> index, MapHeader(kind, table.header));
-  f.header = std::move(table.header);
-  for (CsvRecord& rec : table.rows) {
+  VLEDGER_ASSIGN_OR_RETURN(std::vector<size_t> index,
+                           MapHeader(kind, table.header, table.header_line));
+  for (size_t i : index) f.header.emplace_back(kind.columns[i]);
+  f.headings = std::move(table.header);
+  auto normative = [&](std::vector<std::string>& written) {
     std::vector<std::string> cells(kind.columns.size());
-    for (size_t i = 0; i < rec.cells.size(); i++) cells[index[i]] = std::move(rec.cells[i]);
+    for (size_t i = 0; i < written.size(); i++) cells[index[i]] = std::move(written[i]);
+    return cells;
+  };
+  for (CsvRecord& rec : table.rows) {
     f.lines.push_back(rec.line);
-    f.rows.push_back(std::move(cells));
+    f.rows.push_back(normative(rec.cells));
   }
+  for (auto& [r, cells] : untrimmed) f.untrimmed.emplace(r, JoinCells(normative(cells)));
   AssignRequestIds(f);
   return f;
 }
@@ -483,10 +506,10 @@ Result<const KindSpec*> KindOf(const std::string& name) {
 // The columns whose text is public: a warning once the import succeeded.
 std::vector<Msg> PublicColumnWarnings(const ImportFile& f) {
   std::vector<Msg> warnings;
-  for (const std::string& h : f.header) {
-    if (h == "note" || h == "item") {
-      warnings.push_back(
-          Msg("column {} is part of the public log: keep personal details out of it", h));
+  for (size_t i = 0; i < f.header.size(); i++) {
+    if (f.header[i] == "note" || f.header[i] == "item") {
+      warnings.push_back(Msg("column {} is part of the public log: keep personal details out of it",
+                             f.headings[i]));
     }
   }
   return warnings;

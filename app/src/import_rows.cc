@@ -5,6 +5,7 @@
 #include <map>
 
 #include "vledger/app/builders.h"
+#include "vledger/app/import_cells.h"
 
 namespace vledger::app {
 
@@ -52,21 +53,25 @@ Status BuildHouseholdRow(CommitBuilder& b, const RowView& r) {
 }
 
 Status BuildRuleRow(CommitBuilder& b, const RowView& r) {
-  return BuildRule(b, RuleArgs{r["code"], r["category"], r["points"], r["village"], r["min"],
-                               r["max"], "", "", r["description"]});
+  return BuildRule(
+      b, RuleArgs{r["code"], r["category"], NormalizePoints(r["points"]), r["village"],
+                  NormalizePoints(r["min"]), NormalizePoints(r["max"]), "", "", r["description"]});
 }
 
 Status BuildAwardRow(CommitBuilder& b, const RowView& r) {
-  return BuildAward(b, AwardArgs{r["resident"], r["rule"], r["points"], r["date"], r["note"], ""});
+  VLEDGER_ASSIGN_OR_RETURN(std::string date, ParseImportDate("date", r["date"]));
+  return BuildAward(
+      b, AwardArgs{r["resident"], r["rule"], NormalizePoints(r["points"]), date, r["note"], ""});
 }
 
 Status BuildDeductionRow(CommitBuilder& b, const RowView& r) {
-  return BuildDeduction(
-      b, DeductionArgs{r["resident"], "", r["rule"], r["points"], r["date"], r["note"], ""});
+  VLEDGER_ASSIGN_OR_RETURN(std::string date, ParseImportDate("date", r["date"]));
+  return BuildDeduction(b, DeductionArgs{r["resident"], "", r["rule"], NormalizePoints(r["points"]),
+                                         date, r["note"], ""});
 }
 
 Status BuildRedemptionRow(CommitBuilder& b, const RowView& r) {
-  RedemptionArgs a{r["resident"], r["points"], r["item"]};
+  RedemptionArgs a{r["resident"], NormalizePoints(r["points"]), r["item"]};
   if (!r["shop"].empty()) a.shop = r["shop"];
   if (!r["quantity"].empty()) a.qty = r["quantity"];
   return BuildRedemption(b, a);
@@ -75,7 +80,7 @@ Status BuildRedemptionRow(CommitBuilder& b, const RowView& r) {
 Status BuildDonationRow(CommitBuilder& b, const RowView& r) {
   DonationArgs a;
   a.fund = r["fund"];
-  a.amount = r["amount"];
+  VLEDGER_ASSIGN_OR_RETURN(a.amount, ParseImportAmount("amount", r["amount"]));
   a.donor = r["donor"];
   a.donor_org = r["donor_org"];
   a.purpose = r["purpose"];
@@ -85,8 +90,9 @@ Status BuildDonationRow(CommitBuilder& b, const RowView& r) {
 }
 
 Status BuildDisbursementRow(CommitBuilder& b, const RowView& r) {
+  VLEDGER_ASSIGN_OR_RETURN(std::string amount, ParseImportAmount("amount", r["amount"]));
   return BuildDisbursement(
-      b, DisbursementArgs{r["fund"], r["to"], r["amount"], r["purpose"], r["period"], r["note"]});
+      b, DisbursementArgs{r["fund"], r["to"], amount, r["purpose"], r["period"], r["note"]});
 }
 
 // ------------------------------------------------------- error locations
@@ -117,17 +123,56 @@ std::string_view AliasColumn(std::string_view field) {
   return it == aliases.end() ? std::string_view() : it->second;
 }
 
-// The column of `header` that a Status field names, or "".
-std::string ColumnOf(std::string_view field, const std::vector<std::string>& header) {
+// The header position of the column a Status field names, or npos.
+size_t ColumnOf(std::string_view field, const std::vector<std::string>& columns) {
   std::string normal = NormalizeField(field);
-  for (const auto& h : header) {
-    if (h == normal) return h;
+  for (size_t i = 0; i < columns.size(); i++) {
+    if (columns[i] == normal) return i;
   }
   std::string_view alias = AliasColumn(normal);
-  for (const auto& h : header) {
-    if (!alias.empty() && h == alias) return h;
+  for (size_t i = 0; i < columns.size(); i++) {
+    if (!alias.empty() && columns[i] == alias) return i;
   }
-  return "";
+  return std::string::npos;
+}
+
+// The Chinese headings of each column (README's table); the first is the
+// one a template writes. Inside a kind a heading names one column: 姓名 is
+// `name` among residents, `resident` among awards.
+const std::map<std::string_view, std::vector<std::string_view>>& HeadingTable() {
+  static const std::map<std::string_view, std::vector<std::string_view>> table = {
+      {"id", {"编号"}},
+      {"village", {"村", "村庄", "村名"}},
+      {"household", {"户号"}},
+      {"name", {"姓名"}},
+      {"minor", {"未成年"}},
+      {"birth_year", {"出生年份", "出生年"}},
+      {"head", {"户主"}},
+      {"code", {"代码", "规则代码"}},
+      {"category", {"类别"}},
+      {"points", {"分值", "积分", "分数"}},
+      {"min", {"最低分"}},
+      {"max", {"最高分"}},
+      {"description", {"说明"}},
+      {"resident", {"村民", "姓名", "村民编号"}},
+      {"rule", {"规则", "规则代码"}},
+      {"date", {"日期"}},
+      {"note", {"备注"}},
+      {"request_id", {"请求编号"}},
+      {"item", {"物品", "商品"}},
+      {"shop", {"超市", "信用超市"}},
+      {"quantity", {"数量"}},
+      {"fund", {"基金"}},
+      {"amount", {"金额"}},
+      {"donor", {"捐赠人"}},
+      {"donor_org", {"捐赠单位"}},
+      {"public_name", {"公开姓名"}},
+      {"purpose", {"用途"}},
+      {"receipt", {"票据号"}},
+      {"to", {"收款人", "领取人"}},
+      {"period", {"所属期"}},
+  };
+  return table;
 }
 
 }  // namespace
@@ -182,14 +227,44 @@ std::string ColumnList(const KindSpec& kind) {
   return out;
 }
 
-Status LocateRowError(const Status& given, uint64_t line, const std::vector<std::string>& header) {
+std::string ChineseColumnList(const KindSpec& kind) {
+  std::string out;
+  for (size_t i = 0; i < kind.columns.size(); i++) {
+    if (i == kind.required) out += "[";
+    if (i > 0) out += ",";
+    std::vector<std::string_view> chinese = ChineseHeadings(kind.columns[i]);
+    out += chinese.empty() ? kind.columns[i] : chinese[0];
+  }
+  if (kind.required < kind.columns.size()) out += "]";
+  return out;
+}
+
+size_t ColumnOfHeading(const KindSpec& kind, std::string_view heading) {
+  for (size_t i = 0; i < kind.columns.size(); i++) {
+    if (kind.columns[i] == heading) return i;
+  }
+  for (size_t i = 0; i < kind.columns.size(); i++) {
+    for (std::string_view chinese : ChineseHeadings(kind.columns[i])) {
+      if (chinese == heading) return i;
+    }
+  }
+  return kind.columns.size();
+}
+
+std::vector<std::string_view> ChineseHeadings(std::string_view column) {
+  auto it = HeadingTable().find(column);
+  return it == HeadingTable().end() ? std::vector<std::string_view>() : it->second;
+}
+
+Status LocateRowError(const Status& given, uint64_t line, const std::vector<std::string>& columns,
+                      const std::vector<std::string>& headings) {
   if (!given.is_refusal() && given.code() != Code::kUsage) return given;
   const Status& st = given;
-  std::string column = st.field().empty() ? "" : ColumnOf(st.field(), header);
-  if (!column.empty()) return st.WithField(column).WithRow(line);
+  size_t at = st.field().empty() ? std::string::npos : ColumnOf(st.field(), columns);
+  if (at != std::string::npos) return st.WithField(headings[at]).WithRow(line);
   // No column to name: the first one, the whole message kept.
   Status whole = st.field().empty() ? st : st.WithPrefix(Msg("{}", st.field()));
-  return whole.WithField(header[0]).WithRow(line);
+  return whole.WithField(headings[0]).WithRow(line);
 }
 
 }  // namespace vledger::app

@@ -39,11 +39,25 @@ const std::vector<KindSpec>& Kinds();
 const KindSpec* FindKind(std::string_view name);
 // The kind's columns as SPEC lists them: "resident,rule,[points,date,…]".
 std::string ColumnList(const KindSpec& kind);
+// The same by their first Chinese headings: "村民,规则[,分值,日期,…]".
+std::string ChineseColumnList(const KindSpec& kind);
 
-// A refusal of the row starting at `line` with the CSV column at fault as
-// its field: the column the Status's field maps to ("--points" → points,
-// "occurredOn" → date), else the first column of `header` with the whole
-// message kept as the detail. Other Statuses (storage faults) unchanged.
-Status LocateRowError(const Status& st, uint64_t line, const std::vector<std::string>& header);
+// The index in `kind.columns` of the column a heading names: the column's
+// own name ("date") or one of its Chinese headings ("日期"; README lists
+// them); kind.columns.size() when none.
+size_t ColumnOfHeading(const KindSpec& kind, std::string_view heading);
+
+// A column's Chinese headings, the one a template writes first; empty when
+// it has none.
+std::vector<std::string_view> ChineseHeadings(std::string_view column);
+
+// A refusal of the row starting at `line` with the column at fault as its
+// field, as the file names it: `columns` are the kind's columns of the
+// file's header positions, `headings` the header's text. The column is the
+// one the Status's field maps to ("--points" → points, "occurredOn" →
+// date), else the first column with the whole message kept as the detail.
+// Other Statuses (storage faults) unchanged.
+Status LocateRowError(const Status& st, uint64_t line, const std::vector<std::string>& columns,
+                      const std::vector<std::string>& headings);
 
 }  // namespace vledger::app

@@ -57,3 +57,7 @@ foreach(scenario template completion)
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/${scenario}.sh $<TARGET_FILE:vledger>)
   set_tests_properties(scenario.${scenario} PROPERTIES TIMEOUT 900)
 endforeach()
+# Excel workbooks (.xlsx from LibreOffice and libxlsxwriter), Chinese
+# headings, the date and amount forms clerks write.
+add_test(NAME scenario.xlsx COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/xlsx.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.xlsx PROPERTIES TIMEOUT 900)

@@ -13,6 +13,8 @@
 #include "vledger/app/append.h"
 #include "vledger/app/builders.h"
 #include "vledger/app/import.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/crypto.h"
 
 namespace vledger {
 namespace {
@@ -399,6 +401,43 @@ TEST_F(ImportTest, PublicColumnsAreWarnedOfAfterSuccess) {
   ASSERT_EQ(with_note->warnings.size(), 1u);
   EXPECT_EQ(with_note->warnings[0].English(),
             "column note is part of the public log: keep personal details out of it");
+}
+
+TEST_F(ImportTest, TrimmedCellsKeepTheRequestIdOfTheCellsAsWritten) {
+  // A cell with spaces around it (a full-width one too) imports trimmed,
+  // under the id derived from the cells as the file wrote them: the
+  // derivation of SPEC section 9, unchanged by trimming.
+  std::string file = Csv("trim.csv", "resident,rule,points\nR01,VOL, 2\xE3\x80\x80\n");
+  uint64_t base = Size();
+  auto r = app::Import(l.AdminSession(), Request(file));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->appended, 1u);
+  // kind, label, the cells in normative order (resident, rule, points,
+  // date, note, request_id), identical rows before; joined with 0x1f.
+  std::string material = std::string("awards\x1ftrim.csv\x1f") + "R01\x1fVOL\x1f 2\xE3\x80\x80" +
+                         "\x1f\x1f\x1f" + "\x1f" + "0";
+  std::string want = "imp-" + Hex(AsString(Sha256(material)).substr(0, 16));
+  EXPECT_EQ(RequestIds(base, base + 1), std::vector<std::string>{want});
+}
+
+TEST_F(ImportTest, ChineseHeadingsNameTheColumnsOfBadRows) {
+  std::string file = Csv("zh.csv",
+                         "村民,规则,分值,日期\n"
+                         "R01,VOL,+2,2021/9/6\n"
+                         "R02,NOPE,3分,2021年9月7日\n"
+                         "R03,VOL,2,9/8/2021\n");
+  std::vector<Status> bad;
+  app::ImportRequest r = Request(file);
+  r.bad_row = [&](const Status& st) { bad.push_back(st); };
+  uint64_t base = Size();
+  auto refused = app::Import(l.AdminSession(), r);
+  ASSERT_FALSE(refused.ok());
+  ASSERT_EQ(bad.size(), 2u);
+  EXPECT_EQ(bad[0].row(), 3u);
+  EXPECT_EQ(bad[0].field(), "规则");
+  EXPECT_EQ(bad[1].row(), 4u);
+  EXPECT_EQ(bad[1].field(), "日期");
+  EXPECT_EQ(Size(), base);
 }
 
 }  // namespace

@@ -27,6 +27,17 @@ TEST(Csv, KeepsEmptyCellsAndLastLineWithoutNewline) {
   EXPECT_EQ(t->rows[1].cells, (std::vector<std::string>{"", "", "3"}));
 }
 
+TEST(Csv, EmptyCellsRightOfTheHeaderAreNoCells) {
+  // Excel's CSV keeps the columns it once used: a record may end in empty
+  // cells past the header; a value there is still refused.
+  auto t = ParseCsv("\n\na,b\n1,2,,\n3,4\n");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_EQ(t->header_line, 3u);
+  ASSERT_EQ(t->rows.size(), 2u);
+  EXPECT_EQ(t->rows[0].cells, (std::vector<std::string>{"1", "2"}));
+  EXPECT_FALSE(ParseCsv("a,b\n1,2,,x\n").ok());
+}
+
 TEST(Csv, RejectsMalformedRecordsNamingTheLine) {
   struct Case {
     const char* text;

@@ -56,11 +56,12 @@ struct ImportProgress {
 using ImportProgressFn = std::function<Status(const ImportProgress&)>;
 
 struct ImportRequest {
-  std::string file;      // path of the CSV file
+  std::string file;      // path of the CSV file or .xlsx workbook
   std::string kind;      // --kind: one of ImportKindNames()
   std::string batch;     // --batch: new rows per commit, 1 to 100000; "": one commit
   std::string source;    // --source: the import's label; "": the file's name
   std::string encoding;  // --encoding: utf-8 or gb18030 (either case); "": detect
+  std::string sheet;     // --sheet: the sheet of an .xlsx workbook; "": its first
   // --again: import content that was imported (wholly or in part) under
   // another label.
   bool again = false;

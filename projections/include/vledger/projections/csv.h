@@ -34,6 +34,7 @@ struct CsvRecord {
 
 struct CsvTable {
   std::vector<std::string> header;
+  uint64_t header_line = 1;  // the line (an xlsx sheet's row) of the header
   std::vector<CsvRecord> rows;
 };
 
