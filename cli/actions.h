@@ -14,7 +14,7 @@ namespace vledger::cli {
 
 // `--request-id ID` into `request_id`.
 inline void AddRequestId(CLI::App* cmd, std::string& request_id) {
-  cmd->add_option("--request-id", request_id, "idempotency key");
+  cmd->add_option("--request-id", request_id, _("idempotency key"));
 }
 
 // Prints a write's result and then its warnings (when it has any).
@@ -26,7 +26,7 @@ void PrintWrite(Context& ctx, const Result& result, ToJson to_json) {
     PrintAppendResult(ctx, result.append);
   }
   if constexpr (requires { result.warnings; }) {
-    for (const std::string& warning : result.warnings) ctx.Warn(warning);
+    for (const Msg& warning : result.warnings) ctx.Warn(warning);
   }
 }
 

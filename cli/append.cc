@@ -8,14 +8,18 @@ void PrintAppendResult(Context& ctx, const app::AppendResult& result) {
     return;
   }
   if (!result.first) {
-    ctx.PrintLine("nothing to append");
+    ctx.PrintLine(_("nothing to append"));
     return;
   }
-  std::string what = *result.first == *result.last ? "seq " + std::to_string(*result.first)
-                                                   : "seqs " + std::to_string(*result.first) +
-                                                         ".." + std::to_string(*result.last);
-  std::string prefix = result.repeated ? "already appended " : "appended ";
-  ctx.PrintLine(prefix + what + ", head " + result.hash);
+  uint64_t first = *result.first, last = *result.last;
+  if (result.repeated) {
+    ctx.PrintLine(first == last
+                      ? Tr("already appended seq {}, head {}", first, result.hash)
+                      : Tr("already appended seqs {}..{}, head {}", first, last, result.hash));
+  } else {
+    ctx.PrintLine(first == last ? Tr("appended seq {}, head {}", first, result.hash)
+                                : Tr("appended seqs {}..{}, head {}", first, last, result.hash));
+  }
 }
 
 }  // namespace vledger::cli

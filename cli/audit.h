@@ -41,7 +41,7 @@ class StageProgress {
       if (!bar_ || stage != stage_) {
         bar_.reset();
         stage_ = stage;
-        bar_ = std::make_unique<ProgressBar>(stage_, total);
+        bar_ = std::make_unique<ProgressBar>(Word(stage_), total);
       }
       bar_->Update(done);
     };

@@ -374,7 +374,7 @@ Result<VerifyArchiveResult> VerifyArchive(const Session& /*session*/,
   }
   if (!trusted) {
     r.warnings.push_back(
-        "no --pub: the checkpoints are checked only against the archive's own admin keys");
+        Msg("no --pub: the checkpoints are checked only against the archive's own admin keys"));
   }
   return r;
 } catch (...) {

@@ -65,7 +65,7 @@ Result<RestoreResult> Restore(const Session& session, const RestoreRequest& requ
     if (!checked.ok()) return checked.status().WithPrefix("restore (nothing was restored)");
     if (checked->is_public) {
       r.warnings.push_back(
-          "a public archive holds no person records: the restored ledger shows no names");
+          Msg("a public archive holds no person records: the restored ledger shows no names"));
     }
   } else {
     VLEDGER_ASSIGN_OR_RETURN(uint64_t rows, Ledger::Restore(source, r.ledger_dir));

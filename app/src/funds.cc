@@ -196,7 +196,7 @@ Result<DisburseResult> Disburse(const Session& session, const DisburseRequest& r
                              return BuildDisbursement(b, r.disbursement);
                            }));
   if (!r.disbursement.note.empty()) {
-    out.warnings.push_back("--note is public: keep personal details out of it");
+    out.warnings.push_back(Msg("--note is public: keep personal details out of it"));
   }
   return out;
 } catch (...) {
@@ -215,7 +215,7 @@ Result<ReleaseResult> Release(const Session& session, const ReleaseRequest& r) t
         VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, FundOf(b.state(), "FUND", r.fund));
         return b.Add(RestrictionReleased{fund.code, r.purpose, fen, r.consent}).status();
       }));
-  out.warnings.push_back("--consent is public: keep personal details out of it");
+  out.warnings.push_back(Msg("--consent is public: keep personal details out of it"));
   return out;
 } catch (...) {
   return CaughtStatus();
@@ -288,7 +288,7 @@ std::string AllowanceStopJson(const AllowanceStopResult& result) { return result
 
 Result<std::vector<DueAllowance>> DueAllowances(StateStore& state, const std::string& key_id,
                                                 const std::string& month, const std::string& fund,
-                                                std::vector<std::string>* warnings) try {
+                                                std::vector<Msg>* warnings) try {
   std::optional<KeyRecord> key = LoadKey(state, key_id);
   std::map<std::string, bool> may_pay;
   std::vector<DueAllowance> due;
@@ -307,10 +307,9 @@ Result<std::vector<DueAllowance>> DueAllowances(StateStore& state, const std::st
       auto r = LoadResident(state, a.beneficiary);
       if (r && r->status != ResidentStatus::kActive) {
         if (warnings != nullptr) {
-          warnings->push_back("allowance " + std::to_string(a.seq) + ": resident " + a.beneficiary +
-                              " is " + std::string(Name(r->status)) +
-                              "; not paid (stop it with `allowance stop " + std::to_string(a.seq) +
-                              "`)");
+          warnings->push_back(Msg(
+              "allowance {0}: resident {1} is {2}; not paid (stop it with `allowance stop {0}`)",
+              a.seq, a.beneficiary, Name(r->status)));
         }
         continue;
       }

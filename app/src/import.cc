@@ -480,12 +480,12 @@ Result<const KindSpec*> KindOf(const std::string& name) {
 }
 
 // The columns whose text is public: a warning once the import succeeded.
-std::vector<std::string> PublicColumnWarnings(const ImportFile& f) {
-  std::vector<std::string> warnings;
+std::vector<Msg> PublicColumnWarnings(const ImportFile& f) {
+  std::vector<Msg> warnings;
   for (const std::string& h : f.header) {
     if (h == "note" || h == "item") {
-      warnings.push_back("column " + h +
-                         " is part of the public log: keep personal details out of it");
+      warnings.push_back(
+          Msg("column {} is part of the public log: keep personal details out of it", h));
     }
   }
   return warnings;

@@ -17,8 +17,8 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 // The warning for a free-text value that goes into the public log.
-std::string PublicWarning(std::string_view what) {
-  return std::string(what) + " is part of the public log: keep personal details out of it";
+Msg PublicWarning(std::string_view option) {
+  return Msg("{} is part of the public log: keep personal details out of it", option);
 }
 
 // Runs `build` through the shared write path.
@@ -338,7 +338,9 @@ Result<ReviewResult> Review(const Session& session, const ReviewRequest& request
   };
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, build));
   ReviewResult result{std::move(append), {}};
-  if (!request.reject.empty()) result.warnings.push_back(PublicWarning("a rejection reason"));
+  if (!request.reject.empty())
+    result.warnings.push_back(
+        Msg("a rejection reason is part of the public log: keep personal details out of it"));
   return result;
 } catch (...) {
   return CaughtStatus();

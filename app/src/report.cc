@@ -492,8 +492,8 @@ Status BuildObjectionResolved(const ObjectionResolveRequest& o, CommitBuilder& b
   return NamingFlags(b.Add(r).status(), {{"reversal", "--reversal"}});
 }
 
-std::string PublicWarning(std::string_view what) {
-  return std::string(what) + " is part of the public log: keep personal details out of it";
+Msg PublicWarning(std::string_view option) {
+  return Msg("{} is part of the public log: keep personal details out of it", option);
 }
 
 }  // namespace

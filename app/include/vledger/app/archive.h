@@ -73,7 +73,7 @@ struct VerifyArchiveResult {
   uint64_t events = 0, commits = 0, persons = 0;
   vledger::Checkpoint head;  // the archive's checkpoint
   std::string signed_by;     // key id that signed it
-  std::vector<std::string> warnings;
+  std::vector<Msg> warnings;
 };
 
 // Checks an archive with no ledger: the header, every record hash, commit
@@ -116,7 +116,7 @@ struct RestoreResult {
   bool from_archive = false;
   uint64_t events = 0;
   Hash root{};  // the Merkle root of all events, as verified
-  std::vector<std::string> warnings;
+  std::vector<Msg> warnings;
 };
 
 // Makes the session's ledger folder (already existing: refused) from a
