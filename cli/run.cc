@@ -94,8 +94,14 @@ Status CheckNoEmptyValues(const CLI::App& app) {
 
 int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   // The language first: the help texts registered below are in it.
-  Result<Language> lang = ChooseLanguage(args, [](const char* name) { return std::getenv(name); });
-  if (!lang.ok()) return Fail(lang.status());
+  auto env = [](const char* name) { return std::getenv(name); };
+  Result<Language> lang = ChooseLanguage(args, env);
+  if (!lang.ok()) {
+    // A --lang naming no language: said in the language of the environment.
+    Result<Language> fallback = ChooseLanguage({}, env);
+    UseLanguage(fallback.ok() ? *fallback : Language::kEnglish);
+    return Fail(lang.status());
+  }
   UseLanguage(*lang);
   std::string lang_option;
   CLI::App app(_("vledger: a signed, hash-chained ledger for village credit points and funds"),

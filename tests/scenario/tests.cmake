@@ -43,3 +43,7 @@ set_tests_properties(scenario.people PROPERTIES TIMEOUT 900)
 # A full disk: a small tmpfs (needs root to mount; skipped, exit 77, elsewhere).
 add_test(NAME scenario.diskfull COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/diskfull.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.diskfull PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77)
+# The clerk's language: Chinese help, errors, warnings and output under
+# LANG=zh_CN.UTF-8 (no locale installed), --lang and VLEDGER_LANG, JSON unchanged.
+add_test(NAME scenario.zh COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/zh.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.zh PROPERTIES TIMEOUT 900)
