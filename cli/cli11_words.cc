@@ -4,6 +4,7 @@
 #include <regex>
 #include <sstream>
 #include <string_view>
+#include <vector>
 
 #include "i18n.h"
 
@@ -54,6 +55,15 @@ std::string TranslateTypes(const std::string& opts) {
   return out;
 }
 
+// `text` with its heading line "HEADING:" ended by the language's colon.
+std::string Colon(std::string text, const std::string& heading) {
+  std::string line = "\n" + heading + ":\n";
+  if (size_t at = text.find(line); at != std::string::npos) {
+    text.replace(at, line.size(), "\n" + Tr("{}:", heading) + "\n");
+  }
+  return text;
+}
+
 class TranslatedFormatter : public CLI::Formatter {
  public:
   TranslatedFormatter() {
@@ -66,6 +76,21 @@ class TranslatedFormatter : public CLI::Formatter {
     label("Excludes", _("Excludes"));
     label("Needs", _("Needs"));
     label("Env", _("Env"));
+  }
+
+  // Headings end in a colon of the language ("Options:", "选项：").
+  std::string make_group(std::string group, bool is_positional,
+                         std::vector<const CLI::Option*> opts) const override {
+    return Colon(CLI::Formatter::make_group(group, is_positional, opts), group);
+  }
+  std::string make_subcommands(const CLI::App* app, CLI::AppFormatMode mode) const override {
+    return Colon(CLI::Formatter::make_subcommands(app, mode), app->get_group());
+  }
+  std::string make_usage(const CLI::App* app, std::string name) const override {
+    std::string usage = CLI::Formatter::make_usage(app, name);
+    std::string label = get_label("Usage");
+    if (usage.starts_with(label + ": ")) usage.replace(0, label.size() + 2, Tr("{}: ", label));
+    return usage;
   }
 
   std::string make_option_opts(const CLI::Option* opt) const override {
