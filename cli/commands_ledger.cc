@@ -124,7 +124,7 @@ Status RunKeyList(Context& ctx) {
     std::string scope;
     for (const auto& v : k.villages) scope += (scope.empty() ? "" : ",") + v;
     ctx.PrintLine(k.key_id + "  " + Word(k.role) + "  " + (scope.empty() ? "*" : scope) + "  " +
-                  (k.revoked_seq ? Tr("revoked at seq {}", *k.revoked_seq) : Word("active")) +
+                  (k.revoked_seq ? Tr("revoked at seq {}", *k.revoked_seq) : P_("key", "active")) +
                   "  " + k.label);
   }
   return Status::Ok();
