@@ -82,6 +82,15 @@ expect_lacks_english() {
   expect_eq "$(grep -c 'error:' "$(LAST_ERR_FILE)")" 0 "no English error prefix"
 }
 expect_lacks_english
+# A refusal of cli/ itself: an encrypted key and no terminal to ask on.
+VLEDGER_KEY_PASSPHRASE=s3cret vl key new --out enc.key --encrypt >/dev/null
+vl "${A[@]}" key register --pub enc.key.pub --role collector --village V1 >/dev/null
+size=$(ledger_size vledger-data)
+expect_exit 3 zh --key enc.key award R1 VOL </dev/null
+expect_stderr_contains 'enc.key 已加密：请设置 VLEDGER_KEY_PASSPHRASE'
+expect_eq "$(ledger_size vledger-data)" "$size" "a refused award appends nothing"
+expect_exit 2 zh "${C[@]}" deduct R1
+expect_stderr_contains 'deduct：请给出 RESIDENT RULE'
 
 # ------------------------------------------- award: its line and warning
 expect_exit 0 zh "${C[@]}" award R1 VOL --note 帮助邻居打扫院子
