@@ -9,6 +9,7 @@
 
 #include "append.h"
 #include "context.h"
+#include "i18n.h"
 
 namespace vledger::cli {
 

@@ -16,6 +16,7 @@
 #include <iostream>
 
 #include "audit.h"
+#include "i18n.h"
 #include "vledger/app/report.h"
 
 namespace vledger::cli {

@@ -8,6 +8,7 @@
 #include "append.h"
 #include "context.h"
 #include "funds_cli.h"
+#include "i18n.h"
 #include "vledger/app/funds.h"
 #include "vledger/projections/money.h"
 

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "context.h"
+#include "i18n.h"
 #include "progress.h"
 #include "vledger/app/import.h"
 

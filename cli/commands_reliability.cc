@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "context.h"
+#include "i18n.h"
 
 namespace vledger::cli {
 namespace {

@@ -11,6 +11,7 @@
 
 #include "append.h"
 #include "context.h"
+#include "i18n.h"
 #include "vledger/app/report.h"
 
 namespace vledger::cli {

@@ -114,8 +114,6 @@ std::string Word(std::string_view english) {
       {"year", P_("vocab", "year")},           {"pending", P_("vocab", "pending")},
       {"approved", P_("vocab", "approved")},   {"rejected", P_("vocab", "rejected")},
       {"payment", P_("vocab", "payment")},     {"release", P_("vocab", "release")},
-      {"export", P_("vocab", "export")},       {"restore", P_("vocab", "restore")},
-      {"verify", P_("vocab", "verify")},
   };
   for (const auto& [en, translated] : words) {
     if (en == english) return translated;

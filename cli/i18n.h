@@ -62,8 +62,8 @@ std::string Tr(const char (&pattern)[N], const Args&... args) {
   return Msg::FormatPattern(_(pattern), Msg(pattern, args...).args());
 }
 // A word of a closed vocabulary (vledger/ledger/vocab.h: roles, resident
-// statuses, fund kinds, cap periods; entry statuses, a gift's uses, the
-// stages of the archive commands' progress bars) in the current
+// statuses, fund kinds, cap periods; entry statuses, a gift's uses) in the
+// current
 // language, for human output; a word it does not know is shown as it is.
 std::string Word(std::string_view english);
 

@@ -22,10 +22,11 @@
 
 namespace vledger::app {
 
-// Told how far long work has come: `stage` ("export", "verify",
-// "restore"), `done` of `total` (events or archive bytes). Front ends draw
-// a progress bar; it may be empty.
-using ArchiveProgress = std::function<void(std::string_view stage, uint64_t done, uint64_t total)>;
+// Told how far long work has come: `stage` (Msg "export", "verify" or
+// "restore": the label of a progress bar, for a front end to translate),
+// `done` of `total` (events or archive bytes). Front ends draw a progress
+// bar; it may be empty.
+using ArchiveProgress = std::function<void(const Msg& stage, uint64_t done, uint64_t total)>;
 
 // ---------------------------------------------------------------- export
 
