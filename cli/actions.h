@@ -15,7 +15,7 @@ namespace vledger::cli {
 
 // `--request-id ID` into `request_id`.
 inline void AddRequestId(CLI::App* cmd, std::string& request_id) {
-  cmd->add_option("--request-id", request_id, "idempotency key");
+  cmd->add_option("--request-id", request_id, _("idempotency key"));
 }
 
 // `--allow-names` into `allow`: free text may name a registered person
@@ -34,7 +34,7 @@ void PrintWrite(Context& ctx, const Result& result, ToJson to_json) {
     PrintAppendResult(ctx, result.append);
   }
   if constexpr (requires { result.warnings; }) {
-    for (const Msg& warning : result.warnings) ctx.Warn(Tr(warning));
+    for (const Msg& warning : result.warnings) ctx.Warn(warning);
   }
 }
 

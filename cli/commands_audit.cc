@@ -23,10 +23,8 @@
 namespace vledger::cli {
 namespace {
 
-std::string Sizes(uint64_t size) { return std::to_string(size); }
-
 void PrintWarnings(const Context& ctx, const std::vector<Msg>& warnings) {
-  for (const Msg& w : warnings) ctx.Warn(Tr(w));
+  for (const Msg& w : warnings) ctx.Warn(w);
 }
 
 // ------------------------------------------------------------ commands
@@ -46,8 +44,7 @@ Status RunProve(Context& ctx, uint64_t seq, std::optional<uint64_t> size,
   if (ctx.options.json) {
     ctx.PrintLine(app::ProveJson(proof));
   } else if (!out_path.empty()) {
-    ctx.PrintLine("wrote " + out_path + ": seq " + std::to_string(seq) + " in the tree of " +
-                  Sizes(proof.size) + " events");
+    ctx.PrintLine(Tr("wrote {}: seq {} in the tree of {} events", out_path, seq, proof.size));
   } else {
     std::cout << proof.proof << std::flush;
   }
@@ -62,14 +59,14 @@ Status RunVerifyProof(Context& ctx, const std::string& path, const std::string& 
     ctx.PrintLine(app::VerifyProofJson(r));
     return Status::Ok();
   }
-  ctx.PrintLine("ok: seq " + std::to_string(r.seq) + " is in the log " + r.head.origin + " of " +
-                Sizes(r.head.size) + " events (root " + Hex(r.head.root) + ")");
-  ctx.PrintLine("seq:      " + std::to_string(r.seq));
-  ctx.PrintLine("hash:     " + Hex(r.hash));
-  ctx.PrintLine("type:     " + EventName(r.type));
-  ctx.PrintLine("recorded: " + UtcTime(r.recorded_at_ms));
-  ctx.PrintLine("key:      " + r.key_id);
-  ctx.PrintLine("body:     " + r.body_json);
+  ctx.PrintLine(Tr("ok: seq {} is in the log {} of {} events (root {})", r.seq, r.head.origin,
+                   r.head.size, Hex(r.head.root)));
+  ctx.PrintLine(Tr("seq:      {}", r.seq));
+  ctx.PrintLine(Tr("hash:     {}", Hex(r.hash)));
+  ctx.PrintLine(Tr("type:     {}", EventName(r.type)));
+  ctx.PrintLine(Tr("recorded: {}", UtcTime(r.recorded_at_ms)));
+  ctx.PrintLine(Tr("key:      {}", r.key_id));
+  ctx.PrintLine(Tr("body:     {}", r.body_json));
   return Status::Ok();
 }
 
@@ -94,9 +91,8 @@ Status RunVerifyConsistency(Context& ctx, const std::string& old_path, const std
   if (ctx.options.json) {
     ctx.PrintLine(app::VerifyConsistencyJson(r));
   } else {
-    ctx.PrintLine("ok: the tree of " + Sizes(r.old_head.size) +
-                  " events is a prefix of the tree of " + Sizes(r.new_head.size) + " events in " +
-                  r.old_head.origin);
+    ctx.PrintLine(Tr("ok: the tree of {} events is a prefix of the tree of {} events in {}",
+                     r.old_head.size, r.new_head.size, r.old_head.origin));
   }
   return Status::Ok();
 }
@@ -113,11 +109,13 @@ Status RunExport(Context& ctx, const std::string& path, bool is_public, bool ful
   if (ctx.options.json) {
     ctx.PrintLine(app::ExportJson(*r));
   } else {
-    ctx.PrintLine("wrote " + path + " (" + (full ? "full" : "public") +
-                  "): " + std::to_string(r->events) + " events, " + std::to_string(r->commits) +
-                  " commits, " + std::to_string(r->persons) +
-                  " person records, at the checkpoint of size " + std::to_string(r->head.size) +
-                  " (root " + Hex(r->head.root) + ")");
+    std::string root = Hex(r->head.root);
+    ctx.PrintLine(full ? Tr("wrote {} (full): {} events, {} commits, {} person records, at the "
+                            "checkpoint of size {} (root {})",
+                            path, r->events, r->commits, r->persons, r->head.size, root)
+                       : Tr("wrote {} (public): {} events, {} commits, {} person records, at the "
+                            "checkpoint of size {} (root {})",
+                            path, r->events, r->commits, r->persons, r->head.size, root));
   }
   return Status::Ok();
 }
@@ -135,13 +133,13 @@ void RegisterExportCommand(CLI::App& app, Context& ctx, Action* action) {
     uint64_t size = 0;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = AddCommand(app, "export", "write a portable archive at a checkpoint");
-  cmd->add_option("FILE", o->file, "the archive to write")->required();
-  CLI::Option* pub = cmd->add_flag("--public", o->is_public, "without personal data");
-  CLI::Option* full = cmd->add_flag("--full", o->full, "with the person records (a backup)");
+  CLI::App* cmd = AddCommand(app, "export", _("write a portable archive at a checkpoint"));
+  cmd->add_option("FILE", o->file, _("the archive to write"))->required();
+  CLI::Option* pub = cmd->add_flag("--public", o->is_public, _("without personal data"));
+  CLI::Option* full = cmd->add_flag("--full", o->full, _("with the person records (a backup)"));
   pub->excludes(full);
-  CLI::Option* size = cmd->add_option("--size", o->size, "tree size (with an admin --key)")
-                          ->check(WholeNumber("size"));
+  CLI::Option* size = cmd->add_option("--size", o->size, _("tree size (with an admin --key)"))
+                          ->check(WholeNumber(N_("size")));
   cmd->callback([&ctx, action, o, size] {
     *action = [&ctx, o, size] {
       std::optional<uint64_t> n;
@@ -164,10 +162,10 @@ Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std:
   if (ctx.options.json) {
     ctx.PrintLine(app::VerifyArchiveJson(*r));
   } else if (r->fault.ok()) {
-    ctx.PrintLine("ok: archive " + archive + ": " + std::to_string(r->events) + " events, " +
-                  std::to_string(r->commits) + " commits, " + std::to_string(r->persons) +
-                  " person records; Merkle root " + Hex(r->head.root) +
-                  " matches its checkpoint, signed by key " + r->signed_by);
+    ctx.PrintLine(
+        Tr("ok: archive {}: {} events, {} commits, {} person records; Merkle root {} "
+           "matches its checkpoint, signed by key {}",
+           archive, r->events, r->commits, r->persons, Hex(r->head.root), r->signed_by));
   }
   return r->fault;
 }
@@ -175,9 +173,9 @@ Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std:
 void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     auto size = std::make_shared<uint64_t>(0);
-    CLI::App* cmd = AddCommand(app, "checkpoint", "sign and store a checkpoint (admin --key)");
-    CLI::Option* opt = cmd->add_option("--size", *size, "tree size (default: the whole log)")
-                           ->check(WholeNumber("size"));
+    CLI::App* cmd = AddCommand(app, "checkpoint", _("sign and store a checkpoint (admin --key)"));
+    CLI::Option* opt = cmd->add_option("--size", *size, _("tree size (default: the whole log)"))
+                           ->check(WholeNumber(N_("size")));
     cmd->callback([&ctx, action, size, opt] {
       *action = [&ctx, size, opt] { return RunCheckpoint(ctx, Given(opt, *size)); };
     });
@@ -188,20 +186,20 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
       std::string out;
     };
     auto o = std::make_shared<Opts>();
-    CLI::App* cmd = AddCommand(app, "prove", "write a c2sp.org/tlog-proof@v1 of one event");
-    cmd->add_option("SEQ", o->seq, "event seq")->required()->check(WholeNumber("seq"));
-    CLI::Option* opt =
-        cmd->add_option("--size", o->size, "tree size (with --key)")->check(WholeNumber("size"));
-    cmd->add_option("--out", o->out, "write the proof to this file");
+    CLI::App* cmd = AddCommand(app, "prove", _("write a c2sp.org/tlog-proof@v1 of one event"));
+    cmd->add_option("SEQ", o->seq, _("event seq"))->required()->check(WholeNumber(N_("seq")));
+    CLI::Option* opt = cmd->add_option("--size", o->size, _("tree size (with --key)"))
+                           ->check(WholeNumber(N_("size")));
+    cmd->add_option("--out", o->out, _("write the proof to this file"));
     cmd->callback([&ctx, action, o, opt] {
       *action = [&ctx, o, opt] { return RunProve(ctx, o->seq, Given(opt, o->size), o->out); };
     });
   }
   {
     auto o = std::make_shared<std::pair<std::string, std::string>>();
-    CLI::App* cmd = AddCommand(app, "verify-proof", "check a tlog-proof offline (no ledger)");
-    cmd->add_option("FILE", o->first, "the .tlog-proof file")->required();
-    cmd->add_option("--pub", o->second, "the admin public key that signed its checkpoint")
+    CLI::App* cmd = AddCommand(app, "verify-proof", _("check a tlog-proof offline (no ledger)"));
+    cmd->add_option("FILE", o->first, _("the .tlog-proof file"))->required();
+    cmd->add_option("--pub", o->second, _("the admin public key that signed its checkpoint"))
         ->required();
     cmd->callback([&ctx, action, o] {
       *action = [&ctx, o] { return RunVerifyProof(ctx, o->first, o->second); };
@@ -209,9 +207,9 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
   }
   {
     auto o = std::make_shared<std::pair<uint64_t, uint64_t>>(0, 0);
-    CLI::App* cmd = AddCommand(app, "consistency", "RFC 9162 consistency proof between sizes");
-    cmd->add_option("OLD_SIZE", o->first, "the older tree size")->required();
-    CLI::Option* opt = cmd->add_option("NEW_SIZE", o->second, "the newer size (default: now)");
+    CLI::App* cmd = AddCommand(app, "consistency", _("RFC 9162 consistency proof between sizes"));
+    cmd->add_option("OLD_SIZE", o->first, _("the older tree size"))->required();
+    CLI::Option* opt = cmd->add_option("NEW_SIZE", o->second, _("the newer size (default: now)"));
     cmd->callback([&ctx, action, o, opt] {
       *action = [&ctx, o, opt] { return RunConsistency(ctx, o->first, Given(opt, o->second)); };
     });
@@ -219,11 +217,11 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     auto o = std::make_shared<std::array<std::string, 4>>();
     CLI::App* cmd = AddCommand(app, "verify-consistency",
-                               "check that one checkpoint's tree extends another's (offline)");
-    cmd->add_option("OLD", (*o)[0], "the older checkpoint file")->required();
-    cmd->add_option("NEW", (*o)[1], "the newer checkpoint file")->required();
-    cmd->add_option("PROOF", (*o)[2], "what `consistency` printed")->required();
-    cmd->add_option("--pub", (*o)[3], "the admin public key that signed them")->required();
+                               _("check that one checkpoint's tree extends another's (offline)"));
+    cmd->add_option("OLD", (*o)[0], _("the older checkpoint file"))->required();
+    cmd->add_option("NEW", (*o)[1], _("the newer checkpoint file"))->required();
+    cmd->add_option("PROOF", (*o)[2], _("what `consistency` printed"))->required();
+    cmd->add_option("--pub", (*o)[3], _("the admin public key that signed them"))->required();
     cmd->callback([&ctx, action, o] {
       *action = [&ctx, o] { return RunVerifyConsistency(ctx, (*o)[0], (*o)[1], (*o)[2], (*o)[3]); };
     });

@@ -31,20 +31,21 @@ Status RunDemo(const std::string& dir) {
   std::string data = DemoData();
   std::string script = data + "/village";
   if (data.empty() || ::access(script.c_str(), R_OK) != 0) {
-    return Status::Unavailable("demo: the demo village's data is not at " +
-                               (data.empty() ? std::string("(none)") : data) +
-                               " (set VLEDGER_DEMO_DATA to the demo/ folder of vledger's sources)");
+    return Status::Unavailable(
+        Msg("demo: the demo village's data is not at {} (set "
+            "VLEDGER_DEMO_DATA to the demo/ folder of vledger's sources)",
+            data.empty() ? std::string("(none)") : data));
   }
   std::error_code ec;
   std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-  if (ec) return Status::Internal("demo: cannot find the vledger program: " + ec.message());
+  if (ec) return Status::Internal(Msg("demo: cannot find the vledger program: {}", ec.message()));
   // The demo ledger is made with init --test-clock: the same every time.
   if (std::getenv("VLEDGER_NOW") == nullptr) ::setenv("VLEDGER_NOW", "2021-09-30T10:00:00Z", 1);
   // The script's output and exit code are the command's.
   std::fflush(nullptr);
   const char* argv[] = {"bash", script.c_str(), self.c_str(), dir.c_str(), nullptr};
   ::execvp("bash", const_cast<char* const*>(argv));
-  return Status::Internal(std::string("demo: cannot run bash: ") + std::strerror(errno));
+  return Status::Internal(Msg("demo: cannot run bash: {}", std::strerror(errno)));
 }
 
 }  // namespace
@@ -52,8 +53,8 @@ Status RunDemo(const std::string& dir) {
 void RegisterDemoCommand(CLI::App& app, Context& ctx, Action* action) {
   (void)ctx;
   auto dir = std::make_shared<std::string>("./vledger-demo");
-  CLI::App* cmd = AddCommand(app, "demo", "build a sample village ledger (keys in DIR-keys/)");
-  cmd->add_option("DIR", *dir, "ledger folder (default ./vledger-demo)");
+  CLI::App* cmd = AddCommand(app, "demo", _("build a sample village ledger (keys in DIR-keys/)"));
+  cmd->add_option("DIR", *dir, _("ledger folder (default ./vledger-demo)"));
   cmd->callback([action, dir] { *action = [dir] { return RunDemo(*dir); }; });
 }
 

@@ -32,7 +32,7 @@ void OnAppend(CLI::App* cmd, Context& ctx, Action* action, std::shared_ptr<Reque
 // Adds --request-id to `cmd`; its value once parsed.
 std::shared_ptr<std::string> RequestIdOption(CLI::App* cmd) {
   auto id = std::make_shared<std::string>();
-  cmd->add_option("--request-id", *id, "idempotency key");
+  cmd->add_option("--request-id", *id, _("idempotency key"));
   return id;
 }
 
@@ -43,7 +43,7 @@ void PrintPayments(Context& ctx, const std::vector<app::FundPayment>& payments) 
 }
 
 void PrintWarnings(Context& ctx, const std::vector<Msg>& warnings) {
-  for (const Msg& w : warnings) ctx.Warn(Tr(w));
+  for (const Msg& w : warnings) ctx.Warn(w);
 }
 
 // ------------------------------------------------------------- commands
@@ -82,9 +82,10 @@ Status RunDividend(Context& ctx, const app::DividendRequest& r) {
   if (result.skipped.empty()) return Status::Ok();
   std::string ids;
   for (const std::string& id : result.skipped) ids += " " + id;
-  ctx.PrintLine("skipped " + std::to_string(result.skipped.size()) +
-                (result.skipped.size() == 1 ? " resident" : " residents") +
-                ": departed or deceased (" + ids.substr(1) + ")");
+  ctx.PrintLine(result.skipped.size() == 1
+                    ? Tr("skipped 1 resident: departed or deceased ({})", ids.substr(1))
+                    : Tr("skipped {} residents: departed or deceased ({})", result.skipped.size(),
+                         ids.substr(1)));
   return Status::Ok();
 }
 
@@ -106,7 +107,7 @@ Status RunAllowanceRun(Context& ctx, const app::AllowanceRunRequest& r) {
   if (!ctx.options.json && !result.append.repeated) {
     PrintPayments(ctx, result.payments);
     if (result.in_advance && !result.payments.empty()) {
-      ctx.PrintLine("paid in advance for " + r.month);
+      ctx.PrintLine(Tr("paid in advance for {}", r.month));
     }
   }
   PrintWarnings(ctx, result.warnings);
@@ -117,42 +118,45 @@ Status RunAllowanceRun(Context& ctx, const app::AllowanceRunRequest& r) {
 
 void RegisterFundOpen(CLI::App& fund, Context& ctx, Action* action) {
   auto r = std::make_shared<app::FundOpenRequest>();
-  CLI::App* cmd = AddCommand(fund, "open", "open a credit or charity fund (admin)");
-  cmd->add_option("CODE", r->code, "fund code")->required();
-  cmd->add_option("--name", r->name, "fund name, e.g. 曲家村信用基金")->required();
-  cmd->add_option("--kind", r->kind, "credit|charity")->required();
-  cmd->add_option("--village", r->village, "village scope (none: county level)");
+  CLI::App* cmd = AddCommand(fund, "open", _("open a credit or charity fund (admin)"));
+  cmd->add_option("CODE", r->code, _("fund code"))->required();
+  cmd->add_option("--name", r->name, _("fund name, e.g. 曲家村信用基金"))->required();
+  cmd->add_option("--kind", r->kind, _("credit|charity"))->required();
+  cmd->add_option("--village", r->village, _("village scope (none: county level)"));
   cmd->add_option("--list-beneficiaries", r->list_beneficiaries,
-                  "none|masked|full in public reports");
+                  _("none|masked|full in public reports"));
   OnAppend<app::FundOpenRequest>(cmd, ctx, action, r, RequestIdOption(cmd), RunFundOpen);
 }
 
 void RegisterDonate(CLI::App& app, Context& ctx, Action* action) {
   auto r = std::make_shared<app::DonateRequest>();
   app::DonationArgs& o = r->donation;
-  CLI::App* cmd = AddCommand(app, "donate", "record a donation to a fund, with a receipt number");
-  cmd->add_option("FUND", o.fund, "fund code")->required();
-  cmd->add_option("--amount", o.amount, "yuan, e.g. 500 or 500.50")->required();
-  cmd->add_option("--donor", o.donor, "an individual donor's name (kept beside the chain)");
-  cmd->add_flag("--public-name", o.public_name, "the donor consents to be named in public");
-  cmd->add_option("--donor-org", o.donor_org, "a donating organisation's name");
-  cmd->add_flag("--anonymous", o.anonymous, "an anonymous gift, shown as 爱心人士 (default)");
-  cmd->add_option("--phone", o.phone, "the donor's phone (kept beside the chain)");
-  cmd->add_option("--purpose", o.purpose, "restricted purpose (定向/限定性); none: unrestricted");
-  cmd->add_option("--receipt", o.receipt, "receipt number (default: the fund's next <FUND>-<n>)");
+  CLI::App* cmd =
+      AddCommand(app, "donate", _("record a donation to a fund, with a receipt number"));
+  cmd->add_option("FUND", o.fund, _("fund code"))->required();
+  cmd->add_option("--amount", o.amount, _("yuan, e.g. 500 or 500.50"))->required();
+  cmd->add_option("--donor", o.donor, _("an individual donor's name (kept beside the chain)"));
+  cmd->add_flag("--public-name", o.public_name, _("the donor consents to be named in public"));
+  cmd->add_option("--donor-org", o.donor_org, _("a donating organisation's name"));
+  cmd->add_flag("--anonymous", o.anonymous, _("an anonymous gift, shown as 爱心人士 (default)"));
+  cmd->add_option("--phone", o.phone, _("the donor's phone (kept beside the chain)"));
+  cmd->add_option("--purpose", o.purpose,
+                  _("restricted purpose (定向/限定性); none: unrestricted"));
+  cmd->add_option("--receipt", o.receipt,
+                  _("receipt number (default: the fund's next <FUND>-<n>)"));
   OnAppend<app::DonateRequest>(cmd, ctx, action, r, RequestIdOption(cmd), RunDonate);
 }
 
 void RegisterDisburse(CLI::App& app, Context& ctx, Action* action) {
   auto r = std::make_shared<app::DisburseRequest>();
   app::DisbursementArgs& o = r->disbursement;
-  CLI::App* cmd = AddCommand(app, "disburse", "pay a resident or household from a fund");
-  cmd->add_option("FUND", o.fund, "fund code")->required();
-  cmd->add_option("--to", o.to, "resident or household id")->required();
-  cmd->add_option("--amount", o.amount, "yuan")->required();
-  cmd->add_option("--purpose", o.purpose, "draw on this purpose's restricted money first");
-  cmd->add_option("--period", o.period, "the period paid for (2021Q3, 2021-07, 2021)");
-  cmd->add_option("--note", o.note, "public note");
+  CLI::App* cmd = AddCommand(app, "disburse", _("pay a resident or household from a fund"));
+  cmd->add_option("FUND", o.fund, _("fund code"))->required();
+  cmd->add_option("--to", o.to, _("resident or household id"))->required();
+  cmd->add_option("--amount", o.amount, _("yuan"))->required();
+  cmd->add_option("--purpose", o.purpose, _("draw on this purpose's restricted money first"));
+  cmd->add_option("--period", o.period, _("the period paid for (2021Q3, 2021-07, 2021)"));
+  cmd->add_option("--note", o.note, _("public note"));
   AddAllowNames(cmd, r->append.allow_names);
   OnAppend<app::DisburseRequest>(cmd, ctx, action, r, RequestIdOption(cmd), RunDisburse);
 }
@@ -160,52 +164,52 @@ void RegisterDisburse(CLI::App& app, Context& ctx, Action* action) {
 void RegisterRelease(CLI::App& app, Context& ctx, Action* action) {
   auto r = std::make_shared<app::ReleaseRequest>();
   CLI::App* cmd =
-      AddCommand(app, "release", "lift a restriction with the donor's consent (慈善法 Art. 56)");
-  cmd->add_option("FUND", r->fund, "fund code")->required();
-  cmd->add_option("--purpose", r->purpose, "the restricted purpose")->required();
-  cmd->add_option("--amount", r->amount, "yuan")->required();
-  cmd->add_option("--consent", r->consent, "the donor's consent note (public)")->required();
+      AddCommand(app, "release", _("lift a restriction with the donor's consent (慈善法 Art. 56)"));
+  cmd->add_option("FUND", r->fund, _("fund code"))->required();
+  cmd->add_option("--purpose", r->purpose, _("the restricted purpose"))->required();
+  cmd->add_option("--amount", r->amount, _("yuan"))->required();
+  cmd->add_option("--consent", r->consent, _("the donor's consent note (public)"))->required();
   OnAppend<app::ReleaseRequest>(cmd, ctx, action, r, RequestIdOption(cmd), RunRelease);
 }
 
 void RegisterDividend(CLI::App& app, Context& ctx, Action* action) {
   auto r = std::make_shared<app::DividendRequest>();
-  CLI::App* cmd = AddCommand(app, "dividend",
-                             "pay a credit fund's dividend in proportion to the period's points");
-  cmd->add_option("FUND", r->fund, "credit fund code")->required();
-  cmd->add_option("--village", r->village, "village")->required();
-  cmd->add_option("--period", r->period, "2021Q3, 2021-07 or 2021")->required();
-  cmd->add_option("--amount", r->amount, "total in yuan")->required();
+  CLI::App* cmd = AddCommand(
+      app, "dividend", _("pay a credit fund's dividend in proportion to the period's points"));
+  cmd->add_option("FUND", r->fund, _("credit fund code"))->required();
+  cmd->add_option("--village", r->village, _("village"))->required();
+  cmd->add_option("--period", r->period, _("2021Q3, 2021-07 or 2021"))->required();
+  cmd->add_option("--amount", r->amount, _("total in yuan"))->required();
   cmd->add_flag("--again", r->again,
-                "pay although the fund already paid a dividend for this village and period");
+                _("pay although the fund already paid a dividend for this village and period"));
   OnAppend<app::DividendRequest>(cmd, ctx, action, r, RequestIdOption(cmd), RunDividend);
 }
 
 void RegisterAllowanceWrites(CLI::App& allowance, Context& ctx, Action* action) {
   {
     auto r = std::make_shared<app::AllowanceAddRequest>();
-    CLI::App* cmd = AddCommand(allowance, "add", "add a monthly allowance");
-    cmd->add_option("FUND", r->fund, "fund code")->required();
-    cmd->add_option("--to", r->to, "resident or household id")->required();
-    cmd->add_option("--amount", r->amount, "yuan per month")->required();
-    cmd->add_option("--from", r->from, "first month, YYYY-MM")->required();
-    cmd->add_option("--until", r->until, "last month, YYYY-MM (default: until stopped)");
-    cmd->add_option("--purpose", r->purpose, "restricted purpose it draws on first");
+    CLI::App* cmd = AddCommand(allowance, "add", _("add a monthly allowance"));
+    cmd->add_option("FUND", r->fund, _("fund code"))->required();
+    cmd->add_option("--to", r->to, _("resident or household id"))->required();
+    cmd->add_option("--amount", r->amount, _("yuan per month"))->required();
+    cmd->add_option("--from", r->from, _("first month, YYYY-MM"))->required();
+    cmd->add_option("--until", r->until, _("last month, YYYY-MM (default: until stopped)"));
+    cmd->add_option("--purpose", r->purpose, _("restricted purpose it draws on first"));
     OnAppend<app::AllowanceAddRequest>(cmd, ctx, action, r, RequestIdOption(cmd), RunAllowanceAdd);
   }
   {
     auto r = std::make_shared<app::AllowanceStopRequest>();
-    CLI::App* cmd = AddCommand(allowance, "stop", "stop a monthly allowance");
-    cmd->add_option("SEQ", r->seq, "seq of the allowance (its `allowance add`)")->required();
+    CLI::App* cmd = AddCommand(allowance, "stop", _("stop a monthly allowance"));
+    cmd->add_option("SEQ", r->seq, _("seq of the allowance (its `allowance add`)"))->required();
     OnAppend<app::AllowanceStopRequest>(cmd, ctx, action, r, RequestIdOption(cmd),
                                         RunAllowanceStop);
   }
   {
     auto r = std::make_shared<app::AllowanceRunRequest>();
-    CLI::App* cmd = AddCommand(allowance, "run", "pay every allowance due in a month, once");
-    cmd->add_option("--month", r->month, "YYYY-MM")->required();
-    cmd->add_option("--fund", r->fund, "only this fund");
-    cmd->add_flag("--advance", r->advance, "pay a month after the current one (in advance)");
+    CLI::App* cmd = AddCommand(allowance, "run", _("pay every allowance due in a month, once"));
+    cmd->add_option("--month", r->month, _("YYYY-MM"))->required();
+    cmd->add_option("--fund", r->fund, _("only this fund"));
+    cmd->add_flag("--advance", r->advance, _("pay a month after the current one (in advance)"));
     OnAppend<app::AllowanceRunRequest>(cmd, ctx, action, r, RequestIdOption(cmd), RunAllowanceRun);
   }
 }
@@ -213,11 +217,11 @@ void RegisterAllowanceWrites(CLI::App& allowance, Context& ctx, Action* action) 
 }  // namespace
 
 void RegisterFundCommands(CLI::App& app, Context& ctx, Action* action) {
-  CLI::App* fund = AddCommand(app, "fund", "open and list credit and charity funds");
+  CLI::App* fund = AddCommand(app, "fund", _("open and list credit and charity funds"));
   fund->require_subcommand(1);
   RegisterFundOpen(*fund, ctx, action);
   {
-    CLI::App* cmd = AddCommand(*fund, "list", "list funds and their balances");
+    CLI::App* cmd = AddCommand(*fund, "list", _("list funds and their balances"));
     cmd->callback([&ctx, action] { *action = [&ctx] { return RunFundList(ctx); }; });
   }
   RegisterDonate(app, ctx, action);
@@ -225,32 +229,32 @@ void RegisterFundCommands(CLI::App& app, Context& ctx, Action* action) {
   RegisterRelease(app, ctx, action);
   RegisterDividend(app, ctx, action);
 
-  CLI::App* allowance = AddCommand(app, "allowance", "monthly allowances paid by a fund");
+  CLI::App* allowance = AddCommand(app, "allowance", _("monthly allowances paid by a fund"));
   allowance->require_subcommand(1);
   RegisterAllowanceWrites(*allowance, ctx, action);
   {
     auto fund_code = std::make_shared<std::string>();
-    CLI::App* cmd = AddCommand(*allowance, "list", "list allowances");
-    cmd->add_option("--fund", *fund_code, "only this fund");
+    CLI::App* cmd = AddCommand(*allowance, "list", _("list allowances"));
+    cmd->add_option("--fund", *fund_code, _("only this fund"));
     cmd->callback([&ctx, action, fund_code] {
       *action = [&ctx, fund_code] { return RunAllowanceList(ctx, *fund_code); };
     });
   }
   {
     auto name = std::make_shared<std::string>();
-    CLI::App* cmd = AddCommand(app, "donor", "where a donor's gifts went (慈善法 Art. 42)");
-    cmd->add_option("NAME", *name, "donor or organisation name")->required();
+    CLI::App* cmd = AddCommand(app, "donor", _("where a donor's gifts went (慈善法 Art. 42)"));
+    cmd->add_option("NAME", *name, _("donor or organisation name"))->required();
     cmd->callback(
         [&ctx, action, name] { *action = [&ctx, name] { return RunDonor(ctx, *name); }; });
   }
   {
     auto a = std::make_shared<std::array<std::string, 3>>();  // fund, --period, --for
-    CLI::App* cmd = AddCommand(app, "statement", "a fund's statement for a period");
-    cmd->add_option("FUND", (*a)[0], "fund code")->required();
+    CLI::App* cmd = AddCommand(app, "statement", _("a fund's statement for a period"));
+    cmd->add_option("FUND", (*a)[0], _("fund code"))->required();
     CLI::Option* period = cmd->add_option(
-        "--period", (*a)[1], "2021Q3, 2021-07 or 2021: money in and out, by recording date");
+        "--period", (*a)[1], _("2021Q3, 2021-07 or 2021: money in and out, by recording date"));
     CLI::Option* for_period = cmd->add_option(
-        "--for", (*a)[2], "the payments for this period, whenever they were recorded");
+        "--for", (*a)[2], _("the payments for this period, whenever they were recorded"));
     period->excludes(for_period);
     cmd->callback([&ctx, action, a] {
       *action = [&ctx, a] { return RunStatement(ctx, (*a)[0], (*a)[1], (*a)[2]); };

@@ -20,21 +20,20 @@ void PrintImportResult(Context& ctx, const app::ImportResult& r) {
     return;
   }
   if (r.completed_before) {
-    ctx.PrintLine("already imported: \"" + r.label + "\" (this file) completed earlier; " +
-                  "nothing appended");
+    ctx.PrintLine(
+        Tr("already imported: \"{}\" (this file) completed earlier; nothing appended", r.label));
     return;
   }
   if (r.appended == 0) {
-    ctx.PrintLine("nothing appended: all " + std::to_string(r.repeated) +
-                  " rows are already in the ledger");
+    ctx.PrintLine(Tr("nothing appended: all {} rows are already in the ledger", r.repeated));
     return;
   }
-  ctx.PrintLine("appended " + std::to_string(r.appended) + " " + r.kind + " rows as seqs " +
-                std::to_string(*r.first) + ".." + std::to_string(*r.last) + " in " +
-                std::to_string(r.commits) + (r.commits == 1 ? " commit" : " commits") + ", head " +
-                r.hash);
+  ctx.PrintLine(r.commits == 1 ? Tr("appended {} {} rows as seqs {}..{} in 1 commit, head {}",
+                                    r.appended, r.kind, *r.first, *r.last, r.hash)
+                               : Tr("appended {} {} rows as seqs {}..{} in {} commits, head {}",
+                                    r.appended, r.kind, *r.first, *r.last, r.commits, r.hash));
   if (r.repeated > 0) {
-    ctx.PrintLine(std::to_string(r.repeated) + " rows were already in the ledger and were skipped");
+    ctx.PrintLine(Tr("{} rows were already in the ledger and were skipped", r.repeated));
   }
 }
 
@@ -48,7 +47,7 @@ Status RunImport(Context& ctx, app::ImportRequest request) {
       return Status::Ok();
     }
     if (!bar && drawing && p.total >= kProgressRowsMin) {
-      bar = std::make_unique<ProgressBar>("checking", p.total);
+      bar = std::make_unique<ProgressBar>(_("checking"), p.total);
     }
     if (bar) bar->Update(p.done);
     return Status::Ok();
@@ -63,7 +62,7 @@ Status RunImport(Context& ctx, app::ImportRequest request) {
     return result.status();
   }
   PrintImportResult(ctx, *result);
-  for (const Msg& w : result->warnings) ctx.Warn(Tr(w));
+  for (const Msg& w : result->warnings) ctx.Warn(w);
   return Status::Ok();
 }
 
@@ -75,17 +74,17 @@ void RegisterImportCommand(CLI::App& app, Context& ctx, Action* action) {
       AddCommand(app, "import", _("import rows from an Excel workbook (.xlsx) or a CSV file"));
   cmd->add_option("FILE", o->file, _(".xlsx workbook, or CSV file: UTF-8 (BOM or not) or GB18030"))
       ->required();
-  cmd->add_option("--kind", o->kind, "what the rows are")
+  cmd->add_option("--kind", o->kind, _("what the rows are"))
       ->required()
       ->check(CLI::IsMember(app::ImportKindNames()));
-  cmd->add_option("--batch", o->batch, "commit every N new rows (default: one commit)");
-  cmd->add_option("--source", o->source, "label that resumes this import (default: file name)");
-  cmd->add_option("--encoding", o->encoding, "utf-8|gb18030 (default: detect)");
+  cmd->add_option("--batch", o->batch, _("commit every N new rows (default: one commit)"));
+  cmd->add_option("--source", o->source, _("label that resumes this import (default: file name)"));
+  cmd->add_option("--encoding", o->encoding, _("utf-8|gb18030 (default: detect)"));
   cmd->add_option("--sheet", o->sheet, _("sheet of an .xlsx workbook (default: the first)"));
   cmd->add_flag("--allow-names", o->allow_names,
                 _("notes and items may name a registered person (they go into the public log)"));
   cmd->add_flag("--again", o->again,
-                "import content already imported (wholly or in part) under another --source");
+                _("import content already imported (wholly or in part) under another --source"));
   cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return RunImport(ctx, *o); }; });
 }
 

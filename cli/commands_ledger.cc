@@ -28,13 +28,13 @@ Status RunInit(Context& ctx, app::InitRequest request) {
     ctx.PrintJson(Json::parse(app::InitJson(r)));
     return Status::Ok();
   }
-  ctx.PrintLine("created ledger \"" + r.name + "\" in " + r.dir);
-  ctx.PrintLine("origin:    " + r.origin);
+  ctx.PrintLine(Tr("created ledger \"{}\" in {}", r.name, r.dir));
+  ctx.PrintLine(Tr("origin:    {}", r.origin));
   if (r.new_key) {
-    ctx.PrintLine("admin key: " + r.key_path + " (key id " + r.key_id +
-                  "; keep it offline, mode 0600), public half " + r.key_path + ".pub");
+    ctx.PrintLine(Tr("admin key: {0} (key id {1}; keep it offline, mode 0600), public half {0}.pub",
+                     r.key_path, r.key_id));
   } else {
-    ctx.PrintLine("admin key: " + r.key_path + " (key id " + r.key_id + ")");
+    ctx.PrintLine(Tr("admin key: {} (key id {})", r.key_path, r.key_id));
   }
   return Status::Ok();
 }
@@ -89,15 +89,14 @@ Status RunShow(Context& ctx, const app::ShowRequest& request) {
     return Status::Ok();
   }
   const app::LoggedEvent& e = r.event;
-  ctx.PrintLine("seq:        " + std::to_string(e.seq));
-  ctx.PrintLine("type:       " + EventName(e.type));
-  ctx.PrintLine("recorded:   " + UtcTime(e.recorded_at_ms));
-  ctx.PrintLine("key:        " + e.key_id);
-  if (!e.request_id.empty()) ctx.PrintLine("request id: " + e.request_id);
-  ctx.PrintLine("hash:       " + e.hash);
-  ctx.PrintLine("commit:     " + std::to_string(r.commit_first) + ".." +
-                std::to_string(r.commit_last));
-  ctx.PrintLine("body:       " + j["body"].dump(2));
+  ctx.PrintLine(Tr("seq:        {}", e.seq));
+  ctx.PrintLine(Tr("type:       {}", EventName(e.type)));
+  ctx.PrintLine(Tr("recorded:   {}", UtcTime(e.recorded_at_ms)));
+  ctx.PrintLine(Tr("key:        {}", e.key_id));
+  if (!e.request_id.empty()) ctx.PrintLine(Tr("request id: {}", e.request_id));
+  ctx.PrintLine(Tr("hash:       {}", e.hash));
+  ctx.PrintLine(Tr("commit:     {}..{}", r.commit_first, r.commit_last));
+  ctx.PrintLine(Tr("body:       {}", j["body"].dump(2)));
   return Status::Ok();
 }
 
@@ -106,7 +105,7 @@ Status RunVerify(Context& ctx) {
   if (ctx.options.json) {
     ctx.PrintJson(Json::parse(app::VerifyJson(r)));
   } else if (r.ok) {
-    ctx.PrintLine("ok: " + std::to_string(r.events) + " events verified, Merkle root " + r.root);
+    ctx.PrintLine(Tr("ok: {} events verified, Merkle root {}", r.events, r.root));
   }
   return r.verdict;
 }
@@ -116,8 +115,7 @@ Status RunRebuild(Context& ctx) {
   if (ctx.options.json) {
     ctx.PrintJson(Json::parse(app::RebuildJson(r)));
   } else {
-    ctx.PrintLine("rebuilt " + std::to_string(r.rows) + " projection rows from " +
-                  std::to_string(r.events) + " events");
+    ctx.PrintLine(Tr("rebuilt {} projection rows from {} events", r.rows, r.events));
   }
   return Status::Ok();
 }
@@ -129,8 +127,8 @@ Result<std::string> NewPassphrase() {
     if (*pass == '\0') return Status::InvalidInput("VLEDGER_KEY_PASSPHRASE is empty");
     return std::string(pass);
   }
-  VLEDGER_ASSIGN_OR_RETURN(std::string first, PromptPassphrase("passphrase for the new key: "));
-  VLEDGER_ASSIGN_OR_RETURN(std::string again, PromptPassphrase("the same passphrase again: "));
+  VLEDGER_ASSIGN_OR_RETURN(std::string first, PromptPassphrase(_("passphrase for the new key: ")));
+  VLEDGER_ASSIGN_OR_RETURN(std::string again, PromptPassphrase(_("the same passphrase again: ")));
   if (first != again) return Status::InvalidInput("--encrypt", "the passphrases differ");
   return first;
 }
@@ -144,8 +142,8 @@ Status RunKeyNew(Context& ctx, const std::string& out, bool encrypt) {
   if (ctx.options.json) {
     ctx.PrintJson(Json::parse(app::KeyNewJson(r)));
   } else {
-    ctx.PrintLine("wrote " + r.private_path + " (mode 0600) and " + r.public_path + "; key id " +
-                  r.key_id);
+    ctx.PrintLine(
+        Tr("wrote {} (mode 0600) and {}; key id {}", r.private_path, r.public_path, r.key_id));
   }
   return Status::Ok();
 }
@@ -159,8 +157,8 @@ Status RunKeyList(Context& ctx) {
   for (const app::KeyListEntry& k : r.keys) {
     std::string scope;
     for (const auto& v : k.villages) scope += (scope.empty() ? "" : ",") + v;
-    ctx.PrintLine(k.key_id + "  " + k.role + "  " + (scope.empty() ? "*" : scope) + "  " +
-                  (k.revoked_seq ? "revoked at seq " + std::to_string(*k.revoked_seq) : "active") +
+    ctx.PrintLine(k.key_id + "  " + Word(k.role) + "  " + (scope.empty() ? "*" : scope) + "  " +
+                  (k.revoked_seq ? Tr("revoked at seq {}", *k.revoked_seq) : P_("key", "active")) +
                   "  " + k.label);
   }
   return Status::Ok();
@@ -171,40 +169,40 @@ Status RunKeyList(Context& ctx) {
 void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     auto o = std::make_shared<app::InitRequest>();
-    CLI::App* cmd = AddCommand(app, "init", "create a ledger and its root admin key");
-    cmd->add_option("--name", o->name, "display name of the ledger")->required();
+    CLI::App* cmd = AddCommand(app, "init", _("create a ledger and its root admin key"));
+    cmd->add_option("--name", o->name, _("display name of the ledger"))->required();
     CLI::Option* key_out = cmd->add_option("--admin-key-out", o->key_out,
-                                           "where to write the admin key (./admin.key)");
+                                           _("where to write the admin key (./admin.key)"));
     cmd->add_option("--admin-key", o->key_in,
-                    "use this existing admin key (PKCS#8 PEM, mode 0600) instead of a new one")
+                    _("use this existing admin key (PKCS#8 PEM, mode 0600) instead of a new one"))
         ->excludes(key_out);
-    cmd->add_option("--origin", o->origin, "checkpoint origin (default vledger/NAME-KEYID)");
+    cmd->add_option("--origin", o->origin, _("checkpoint origin (default vledger/NAME-KEYID)"));
     cmd->add_flag("--test-clock", o->test_clock,
-                  "a test ledger: its commands take the time from VLEDGER_NOW when set "
-                  "(recorded in the genesis; never for a real ledger)");
+                  _("a test ledger: its commands take the time from VLEDGER_NOW when set "
+                    "(recorded in the genesis; never for a real ledger)"));
     cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return RunInit(ctx, *o); }; });
   }
-  CLI::App* key = AddCommand(app, "key", "create, register, revoke and list keys");
+  CLI::App* key = AddCommand(app, "key", _("create, register, revoke and list keys"));
   key->require_subcommand(1);
   {
     auto out = std::make_shared<std::string>();
     auto encrypt = std::make_shared<bool>(false);
-    CLI::App* cmd = AddCommand(*key, "new", "write a new Ed25519 key pair (FILE, FILE.pub)");
-    cmd->add_option("--out", *out, "private key file")->required();
+    CLI::App* cmd = AddCommand(*key, "new", _("write a new Ed25519 key pair (FILE, FILE.pub)"));
+    cmd->add_option("--out", *out, _("private key file"))->required();
     cmd->add_flag("--encrypt", *encrypt,
-                  "encrypt FILE with a passphrase ($VLEDGER_KEY_PASSPHRASE, else asked twice)");
+                  _("encrypt FILE with a passphrase ($VLEDGER_KEY_PASSPHRASE, else asked twice)"));
     cmd->callback([&ctx, action, out, encrypt] {
       *action = [&ctx, out, encrypt] { return RunKeyNew(ctx, *out, *encrypt); };
     });
   }
   {
     auto o = std::make_shared<app::KeyRegisterRequest>();
-    CLI::App* cmd = AddCommand(*key, "register", "register a public key with a role");
-    cmd->add_option("--pub", o->pub, "public key PEM (SPKI or private)")->required();
-    cmd->add_option("--role", o->role, "admin|collector|treasurer|reviewer|auditor")->required();
-    cmd->add_option("--village", o->villages, "village scope (repeatable)");
-    cmd->add_option("--label", o->label, "who holds the key");
-    cmd->add_option("--request-id", o->append.request_id, "idempotency key");
+    CLI::App* cmd = AddCommand(*key, "register", _("register a public key with a role"));
+    cmd->add_option("--pub", o->pub, _("public key PEM (SPKI or private)"))->required();
+    cmd->add_option("--role", o->role, _("admin|collector|treasurer|reviewer|auditor"))->required();
+    cmd->add_option("--village", o->villages, _("village scope (repeatable)"));
+    cmd->add_option("--label", o->label, _("who holds the key"));
+    cmd->add_option("--request-id", o->append.request_id, _("idempotency key"));
     cmd->callback([&ctx, action, o, cmd] {
       o->append.fingerprint = Fingerprint(*cmd);
       *action = [&ctx, o]() -> Status {
@@ -216,9 +214,9 @@ void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action) {
   }
   {
     auto o = std::make_shared<app::KeyRevokeRequest>();
-    CLI::App* cmd = AddCommand(*key, "revoke", "revoke a key: it signs nothing after this");
-    cmd->add_option("ID", o->key_id, "key id")->required();
-    cmd->add_option("--request-id", o->append.request_id, "idempotency key");
+    CLI::App* cmd = AddCommand(*key, "revoke", _("revoke a key: it signs nothing after this"));
+    cmd->add_option("ID", o->key_id, _("key id"))->required();
+    cmd->add_option("--request-id", o->append.request_id, _("idempotency key"));
     cmd->callback([&ctx, action, o, cmd] {
       o->append.fingerprint = Fingerprint(*cmd);
       *action = [&ctx, o]() -> Status {
@@ -229,14 +227,14 @@ void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action) {
     });
   }
   {
-    CLI::App* cmd = AddCommand(*key, "list", "list registered keys");
+    CLI::App* cmd = AddCommand(*key, "list", _("list registered keys"));
     cmd->callback([&ctx, action] { *action = [&ctx] { return RunKeyList(ctx); }; });
   }
   {
     auto o = std::make_shared<app::LogRequest>();
-    CLI::App* cmd = AddCommand(app, "log", "list events");
-    cmd->add_option("--from", o->from, "first seq")->check(WholeNumber("seq"));
-    cmd->add_option("--limit", o->limit, "at most N events")->check(WholeNumber("number"));
+    CLI::App* cmd = AddCommand(app, "log", _("list events"));
+    cmd->add_option("--from", o->from, _("first seq"))->check(WholeNumber(N_("seq")));
+    cmd->add_option("--limit", o->limit, _("at most N events"))->check(WholeNumber(N_("number")));
     cmd->add_flag("--today", o->today, _("only events recorded today (China Standard Time)"));
     cmd->add_option("--since", o->since, _("only events recorded on or after DATE (YYYY-MM-DD)"));
     cmd->add_option("--until", o->until, _("only events recorded on or before DATE (YYYY-MM-DD)"));
@@ -263,18 +261,19 @@ void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action) {
   }
   {
     auto o = std::make_shared<app::ShowRequest>();
-    CLI::App* cmd = AddCommand(app, "show", "show one event and its commit");
-    cmd->add_option("SEQ", o->seq, "event seq")->required()->check(WholeNumber("seq"));
+    CLI::App* cmd = AddCommand(app, "show", _("show one event and its commit"));
+    cmd->add_option("SEQ", o->seq, _("event seq"))->required()->check(WholeNumber(N_("seq")));
     cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return RunShow(ctx, *o); }; });
   }
   {
     auto o = std::make_shared<std::tuple<std::string, std::string, std::string>>();
-    CLI::App* cmd = AddCommand(app, "verify", "verify the whole ledger, or an archive");
-    cmd->add_option("--archive", std::get<0>(*o), "verify this archive instead (no ledger needed)");
+    CLI::App* cmd = AddCommand(app, "verify", _("verify the whole ledger, or an archive"));
+    cmd->add_option("--archive", std::get<0>(*o),
+                    _("verify this archive instead (no ledger needed)"));
     cmd->add_option("--checkpoint", std::get<1>(*o),
-                    "with --archive: a checkpoint the archive must match");
+                    _("with --archive: a checkpoint the archive must match"));
     cmd->add_option("--pub", std::get<2>(*o),
-                    "with --checkpoint: the admin public key that signed it");
+                    _("with --checkpoint: the admin public key that signed it"));
     cmd->callback([&ctx, action, o] {
       *action = [&ctx, o]() -> Status {
         if (std::get<0>(*o).empty()) {
@@ -288,7 +287,7 @@ void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action) {
     });
   }
   {
-    CLI::App* cmd = AddCommand(app, "rebuild", "recompute every projection from the log");
+    CLI::App* cmd = AddCommand(app, "rebuild", _("recompute every projection from the log"));
     cmd->callback([&ctx, action] { *action = [&ctx] { return RunRebuild(ctx); }; });
   }
 }

@@ -20,18 +20,17 @@ void PrintRules(const Context& ctx, const app::RuleListResult& result) {
   for (const RuleRecord& r : result.rules) {
     std::string amount = r.has_range ? std::to_string(r.min) + ".." + std::to_string(r.max)
                                      : std::to_string(r.points);
-    std::string line = r.code + "  " + (r.village.empty() ? "*" : r.village) + "  " + r.category +
-                       "  " + Tr("{} points", amount);
-    if (r.cap > 0) line += "  cap " + std::to_string(r.cap) + "/" + std::string(Name(r.cap_period));
-    if (r.retired_seq) line += "  (retired at seq " + std::to_string(*r.retired_seq) + ")";
+    std::string line =
+        r.code + "  " + (r.village.empty() ? "*" : r.village) + "  " + r.category + "  " + Tr("{} points", amount);
+    if (r.cap > 0) line += Tr("  cap {}/{}", r.cap, Word(Name(r.cap_period)));
+    if (r.retired_seq) line += Tr("  (retired at seq {})", *r.retired_seq);
     if (!r.description.empty()) line += "  " + r.description;
     ctx.PrintLine(line);
   }
 }
 
 std::string BalanceLine(const app::ResidentBalance& b) {
-  return b.resident + "  credit score " + std::to_string(b.credit_score) + "  spendable " +
-         std::to_string(b.spendable_points);
+  return Tr("{}  credit score {}  spendable {}", b.resident, b.credit_score, b.spendable_points);
 }
 
 void PrintBalance(const Context& ctx, const app::BalanceResult& result) {
@@ -48,9 +47,8 @@ void PrintBalance(const Context& ctx, const app::BalanceResult& result) {
       return;
     case Scope::kHousehold: {
       const app::HouseholdBalance& h = result.household;
-      ctx.PrintLine(h.household + "  credit score " + std::to_string(h.credit_score) +
-                    "  spendable " + std::to_string(h.spendable_points) + "  (" +
-                    std::to_string(h.residents.size()) + " residents)");
+      ctx.PrintLine(Tr("{}  credit score {}  spendable {}  ({} residents)", h.household,
+                       h.credit_score, h.spendable_points, h.residents.size()));
       return;
     }
   }
@@ -63,15 +61,13 @@ std::string HistoryLine(const app::HistoryRow& row) {
   if (row.kind == Kind::kEntry || row.kind == Kind::kRedemption || row.kind == Kind::kExpiry) {
     line += "  " + std::to_string(row.points);
   }
-  if (row.kind == Kind::kEntry) line += "  " + std::string(EntryStatusName(row.status));
+  if (row.kind == Kind::kEntry) line += "  " + Word(EntryStatusName(row.status));
   if (row.kind == Kind::kRedemption) {
-    line += "  " + row.item + " x" + std::to_string(row.quantity) + " at " + row.shop;
+    line += Tr("  {} x{} at {}", row.item, row.quantity, row.shop);
   }
-  if (row.kind == Kind::kReversal) {
-    line += "  of seq " + std::to_string(row.target) + ": " + row.reason;
-  }
+  if (row.kind == Kind::kReversal) line += Tr("  of seq {}: {}", row.target, row.reason);
   if (row.kind == Kind::kEntry && !row.note.empty()) line += "  " + row.note;
-  if (row.reversed_by) line += "  (reversed at seq " + std::to_string(*row.reversed_by) + ")";
+  if (row.reversed_by) line += Tr("  (reversed at seq {})", *row.reversed_by);
   return line;
 }
 
@@ -85,55 +81,55 @@ void PrintRanking(const Context& ctx, const app::RankResult& result) {
     std::string stars;
     for (uint32_t i = 0; i < r.stars; i++) stars += "★";
     ctx.PrintLine(std::to_string(r.rank) + "  " + r.id + "  " + std::to_string(r.points) + "  " +
-                  stars + (r.red_flag ? "  红旗" : ""));
+                  stars + (r.red_flag ? "  红旗" : ""));  // i18n-ok: the board's own word
   }
   if (result.ranking.empty()) {
-    ctx.PrintLine("no points in " + result.village + " for " + result.period);
+    ctx.PrintLine(Tr("no points in {} for {}", result.village, result.period));
   }
 }
 
 void PrintPending(const Context& ctx, const app::PendingResult& result) {
   for (const EntryRecord& e : result.pending) {
-    ctx.PrintLine(std::to_string(e.seq) + "  " + e.resident + "  " + e.rule + "  " +
-                  std::to_string(e.points) + "  " + e.occurred_on + "  by " + e.key_id);
+    ctx.PrintLine(Tr("{}  {}  {}  {}  {}  by {}", e.seq, e.resident, e.rule, e.points,
+                     e.occurred_on, e.key_id));
   }
-  if (result.pending.empty()) ctx.PrintLine("nothing pending in " + result.village);
+  if (result.pending.empty()) ctx.PrintLine(Tr("nothing pending in {}", result.village));
 }
 
 // ---------------------------------------------------------- registration
 
 void RegisterRuleCommands(CLI::App& app, Context& ctx, Action* action) {
-  CLI::App* rule = AddCommand(app, "rule", "the village rule catalogue (村规民约)");
+  CLI::App* rule = AddCommand(app, "rule", _("the village rule catalogue (村规民约)"));
   rule->require_subcommand(1);
   {
     auto o = std::make_shared<app::RuleAddRequest>();
-    CLI::App* cmd = AddCommand(*rule, "add", "define a rule (admin)");
-    cmd->add_option("CODE", o->code, "rule code")->required();
-    cmd->add_option("--category", o->category, "e.g. 孝老爱亲, 环境整治, 志愿服务, 移风易俗")
+    CLI::App* cmd = AddCommand(*rule, "add", _("define a rule (admin)"));
+    cmd->add_option("CODE", o->code, _("rule code"))->required();
+    cmd->add_option("--category", o->category, _("e.g. 孝老爱亲, 环境整治, 志愿服务, 移风易俗"))
         ->required();
-    cmd->add_option("--points", o->points, "default points; negative for a deduction rule")
+    cmd->add_option("--points", o->points, _("default points; negative for a deduction rule"))
         ->required();
-    cmd->add_option("--village", o->village, "village code (default: every village)");
-    cmd->add_option("--min", o->min, "smallest amount a collector may give");
-    cmd->add_option("--max", o->max, "largest amount a collector may give");
-    cmd->add_option("--cap", o->cap, "most points per resident per --cap-period");
-    cmd->add_option("--cap-period", o->cap_period, "month|quarter|year");
-    cmd->add_option("--desc", o->desc, "description");
+    cmd->add_option("--village", o->village, _("village code (default: every village)"));
+    cmd->add_option("--min", o->min, _("smallest amount a collector may give"));
+    cmd->add_option("--max", o->max, _("largest amount a collector may give"));
+    cmd->add_option("--cap", o->cap, _("most points per resident per --cap-period"));
+    cmd->add_option("--cap-period", o->cap_period, _("month|quarter|year"));
+    cmd->add_option("--desc", o->desc, _("description"));
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::RuleAdd, app::RuleAddJson);
   }
   {
     auto o = std::make_shared<app::RuleRetireRequest>();
-    CLI::App* cmd = AddCommand(*rule, "retire", "retire a rule; entries already made keep it");
-    cmd->add_option("CODE", o->code, "rule code")->required();
+    CLI::App* cmd = AddCommand(*rule, "retire", _("retire a rule; entries already made keep it"));
+    cmd->add_option("CODE", o->code, _("rule code"))->required();
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::RuleRetire, app::RuleRetireJson);
   }
   {
     auto o = std::make_shared<app::RuleListRequest>();
-    CLI::App* cmd = AddCommand(*rule, "list", "list rules");
-    cmd->add_option("--village", o->village, "rules that apply in this village");
-    cmd->add_option("--at", o->at, "as of just after event SEQ");
+    CLI::App* cmd = AddCommand(*rule, "list", _("list rules"));
+    cmd->add_option("--village", o->village, _("rules that apply in this village"));
+    cmd->add_option("--at", o->at, _("as of just after event SEQ"));
     OnQuery(cmd, ctx, action, o, app::RuleList, app::RuleListJson, PrintRules);
   }
 }
@@ -166,65 +162,68 @@ Result<app::ReviewResult> RunReview(const app::Session& session, const app::Revi
 void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     auto o = std::make_shared<app::AwardRequest>();
-    CLI::App* cmd = AddCommand(app, "award", "award points under a rule");
-    cmd->add_option("RESIDENT", o->resident, "resident id")->required();
-    cmd->add_option("RULE", o->rule, "rule code")->required();
+    CLI::App* cmd = AddCommand(app, "award", _("award points under a rule"));
+    cmd->add_option("RESIDENT", o->resident, _("resident id"))->required();
+    cmd->add_option("RULE", o->rule, _("rule code"))->required();
     cmd->add_option("--points", o->points,
-                    "amount, when the rule has a range (default: its points)");
-    cmd->add_option("--on", o->on, "date of the act, YYYY-MM-DD (default: today, CST)");
-    cmd->add_option("--note", o->note, "public note");
-    cmd->add_option("--evidence", o->evidence, "SHA-256 (hex) of a photo or certificate");
+                    _("amount, when the rule has a range (default: its points)"));
+    cmd->add_option("--on", o->on, _("date of the act, YYYY-MM-DD (default: today, CST)"));
+    cmd->add_option("--note", o->note, _("public note"));
+    cmd->add_option("--evidence", o->evidence, _("SHA-256 (hex) of a photo or certificate"));
     AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::Award, app::AwardJson);
   }
   {
     auto o = std::make_shared<DeductOpts>();
-    CLI::App* cmd = AddCommand(app, "deduct", "deduct points under a deduction rule");
-    cmd->add_option("ARGS", o->args, "RESIDENT RULE, or RULE with --household")->required();
-    cmd->add_option("--household", o->household, "household-level: borne by the head (户主)");
-    cmd->add_option("--points", o->points, "magnitude, when the rule has a range");
-    cmd->add_option("--on", o->on, "date of the act, YYYY-MM-DD (default: today, CST)");
-    cmd->add_option("--note", o->note, "public note");
-    cmd->add_option("--evidence", o->evidence, "SHA-256 (hex) of a photo or certificate");
+    CLI::App* cmd = AddCommand(app, "deduct", _("deduct points under a deduction rule"));
+    cmd->add_option("ARGS", o->args, _("RESIDENT RULE, or RULE with --household"))->required();
+    cmd->add_option("--household", o->household, _("household-level: borne by the head (户主)"));
+    cmd->add_option("--points", o->points, _("magnitude, when the rule has a range"));
+    cmd->add_option("--on", o->on, _("date of the act, YYYY-MM-DD (default: today, CST)"));
+    cmd->add_option("--note", o->note, _("public note"));
+    cmd->add_option("--evidence", o->evidence, _("SHA-256 (hex) of a photo or certificate"));
     AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, RunDeduct, app::DeductJson);
   }
   {
     auto o = std::make_shared<app::RedeemRequest>();
-    CLI::App* cmd = AddCommand(app, "redeem", "spend points at the credit supermarket (信用超市)");
-    cmd->add_option("RESIDENT", o->resident, "resident id")->required();
-    cmd->add_option("--points", o->points, "spendable points taken")->required();
-    cmd->add_option("--item", o->item, "item (public)")->required();
-    cmd->add_option("--shop", o->shop, "shop code (default: default)");
-    cmd->add_option("--qty", o->qty, "quantity (default 1)");
+    CLI::App* cmd =
+        AddCommand(app, "redeem", _("spend points at the credit supermarket (信用超市)"));
+    cmd->add_option("RESIDENT", o->resident, _("resident id"))->required();
+    cmd->add_option("--points", o->points, _("spendable points taken"))->required();
+    cmd->add_option("--item", o->item, _("item (public)"))->required();
+    cmd->add_option("--shop", o->shop, _("shop code (default: default)"));
+    cmd->add_option("--qty", o->qty, _("quantity (default 1)"));
     AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::Redeem, app::RedeemJson);
   }
   {
     auto o = std::make_shared<app::ExpireRequest>();
-    CLI::App* cmd = AddCommand(app, "expire", "yearly clearing: lots earned before a date lapse");
-    cmd->add_option("--village", o->village, "village code")->required();
-    cmd->add_option("--before", o->before, "cut-off date YYYY-MM-DD")->required();
+    CLI::App* cmd =
+        AddCommand(app, "expire", _("yearly clearing: lots earned before a date lapse"));
+    cmd->add_option("--village", o->village, _("village code"))->required();
+    cmd->add_option("--before", o->before, _("cut-off date YYYY-MM-DD"))->required();
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::Expire, app::ExpireJson);
   }
   {
     auto o = std::make_shared<app::ReverseRequest>();
-    CLI::App* cmd = AddCommand(app, "reverse", "undo a value event (once), with a public reason");
-    cmd->add_option("SEQ", o->seq, "seq of the event to reverse")->required();
-    cmd->add_option("--reason", o->reason, "why (public, listed as 更正说明)")->required();
+    CLI::App* cmd =
+        AddCommand(app, "reverse", _("undo a value event (once), with a public reason"));
+    cmd->add_option("SEQ", o->seq, _("seq of the event to reverse"))->required();
+    cmd->add_option("--reason", o->reason, _("why (public, listed as 更正说明)"))->required();
     AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::Reverse, app::ReverseJson);
   }
   {
     auto o = std::make_shared<app::ReviewRequest>();
-    CLI::App* cmd = AddCommand(app, "review", "approve or reject pending entries (reviewer)");
-    cmd->add_option("--approve", o->approve, "SEQ of an entry to approve")->expected(1, -1);
-    cmd->add_option("--reject", o->reject, "SEQ:REASON of an entry to reject")->expected(1, -1);
+    CLI::App* cmd = AddCommand(app, "review", _("approve or reject pending entries (reviewer)"));
+    cmd->add_option("--approve", o->approve, _("SEQ of an entry to approve"))->expected(1, -1);
+    cmd->add_option("--reject", o->reject, _("SEQ:REASON of an entry to reject"))->expected(1, -1);
     AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, RunReview, app::ReviewJson);
@@ -260,36 +259,36 @@ Status RunBalance(Context& ctx, const BalanceOpts& o) {
 void RegisterQueryCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     auto o = std::make_shared<BalanceOpts>();
-    CLI::App* cmd = AddCommand(app, "balance", "credit score and spendable points (or a fund)");
-    cmd->add_option("RESIDENT", o->resident, "resident id");
-    cmd->add_option("--village", o->village, "every resident of a village");
-    cmd->add_option("--household", o->household, "a household's totals");
-    cmd->add_option("--fund", o->fund, "a fund's balance");
-    cmd->add_flag("--all", o->all, "every resident of the county, by village");
-    cmd->add_option("--at", o->at, "as of just after event SEQ");
+    CLI::App* cmd = AddCommand(app, "balance", _("credit score and spendable points (or a fund)"));
+    cmd->add_option("RESIDENT", o->resident, _("resident id"));
+    cmd->add_option("--village", o->village, _("every resident of a village"));
+    cmd->add_option("--household", o->household, _("a household's totals"));
+    cmd->add_option("--fund", o->fund, _("a fund's balance"));
+    cmd->add_flag("--all", o->all, _("every resident of the county, by village"));
+    cmd->add_option("--at", o->at, _("as of just after event SEQ"));
     cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return RunBalance(ctx, *o); }; });
   }
   {
     auto o = std::make_shared<app::HistoryRequest>();
-    CLI::App* cmd = AddCommand(app, "history", "a resident's entries, redemptions and expiries");
-    cmd->add_option("RESIDENT", o->resident, "resident id")->required();
-    cmd->add_option("--at", o->at, "as of just after event SEQ");
+    CLI::App* cmd = AddCommand(app, "history", _("a resident's entries, redemptions and expiries"));
+    cmd->add_option("RESIDENT", o->resident, _("resident id"))->required();
+    cmd->add_option("--at", o->at, _("as of just after event SEQ"));
     OnQuery(cmd, ctx, action, o, app::History, app::HistoryJson, PrintHistory);
   }
   {
     auto o = std::make_shared<app::RankRequest>();
-    CLI::App* cmd = AddCommand(app, "rank", "a village's points ranking for a period");
-    cmd->add_option("--village", o->village, "village code")->required();
-    cmd->add_option("--period", o->period, "2021Q3, 2021-07 or 2021")->required();
-    cmd->add_flag("--households", o->households, "rank households instead of residents");
-    cmd->add_option("--at", o->at, "as of just after event SEQ");
+    CLI::App* cmd = AddCommand(app, "rank", _("a village's points ranking for a period"));
+    cmd->add_option("--village", o->village, _("village code"))->required();
+    cmd->add_option("--period", o->period, _("2021Q3, 2021-07 or 2021"))->required();
+    cmd->add_flag("--households", o->households, _("rank households instead of residents"));
+    cmd->add_option("--at", o->at, _("as of just after event SEQ"));
     OnQuery(cmd, ctx, action, o, app::Rank, app::RankJson, PrintRanking);
   }
   {
     auto o = std::make_shared<app::PendingRequest>();
-    CLI::App* cmd = AddCommand(app, "pending", "entries waiting for review in a village");
-    cmd->add_option("--village", o->village, "village code")->required();
-    cmd->add_option("--at", o->at, "as of just after event SEQ");
+    CLI::App* cmd = AddCommand(app, "pending", _("entries waiting for review in a village"));
+    cmd->add_option("--village", o->village, _("village code"))->required();
+    cmd->add_option("--at", o->at, _("as of just after event SEQ"));
     OnQuery(cmd, ctx, action, o, app::Pending, app::PendingJson, PrintPending);
   }
 }

@@ -17,8 +17,7 @@ Status RunBackup(Context& ctx, const std::string& dir) {
   if (ctx.options.json) {
     ctx.PrintLine(app::BackupJson(r));
   } else {
-    ctx.PrintLine("backed up " + std::to_string(r.events) + " events (head " + Hex(r.head) +
-                  ") to " + dir);
+    ctx.PrintLine(Tr("backed up {} events (head {}) to {}", r.events, Hex(r.head), dir));
   }
   return Status::Ok();
 }
@@ -29,12 +28,12 @@ Status RunRestore(Context& ctx, const std::string& source) {
   auto r = app::Restore(ctx.Session(), app::RestoreRequest{source, progress.Callback()});
   progress.Finish();
   if (!r.ok()) return r.status();
-  for (const Msg& w : r->warnings) ctx.Warn(Tr(w));
+  for (const Msg& w : r->warnings) ctx.Warn(w);
   if (ctx.options.json) {
     ctx.PrintLine(app::RestoreJson(*r));
   } else {
-    ctx.PrintLine("restored " + std::to_string(r->events) + " events into " + r->ledger_dir +
-                  "; verified, Merkle root " + Hex(r->root));
+    ctx.PrintLine(Tr("restored {} events into {}; verified, Merkle root {}", r->events,
+                     r->ledger_dir, Hex(r->root)));
   }
   return Status::Ok();
 }
@@ -45,19 +44,19 @@ void RegisterReliabilityCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     auto dir = std::make_shared<std::string>();
     CLI::App* cmd = AddCommand(app, "backup",
-                               "copy the last whole commit into DIR (absent or empty); "
-                               "runs beside a writer");
-    cmd->add_option("DIR", *dir, "backup folder")->required();
+                               _("copy the last whole commit into DIR (absent or empty); "
+                                 "runs beside a writer"));
+    cmd->add_option("DIR", *dir, _("backup folder"))->required();
     cmd->callback([&ctx, action, dir] { *action = [&ctx, dir] { return RunBackup(ctx, *dir); }; });
   }
   {
     auto dir = std::make_shared<std::string>();
     CLI::App* cmd = AddCommand(app, "restore",
-                               "create the --ledger folder from backup DIR (or an archive "
-                               "FILE) and verify it");
+                               _("create the --ledger folder from backup DIR (or an archive "
+                                 "FILE) and verify it"));
     cmd->add_option("DIR", *dir,
-                    "backup folder written by `vledger backup`, or an archive "
-                    "written by `vledger export`")
+                    _("backup folder written by `vledger backup`, or an archive "
+                      "written by `vledger export`"))
         ->required();
     cmd->callback([&ctx, action, dir] { *action = [&ctx, dir] { return RunRestore(ctx, *dir); }; });
   }

@@ -31,8 +31,8 @@ Status RunReport(Context& ctx, const app::ReportRequest& request) {
   if (ctx.options.json) {
     ctx.PrintJson(Json::parse(app::ReportJson(r)));
   } else {
-    ctx.PrintLine("wrote " + r.out + ": " + std::to_string(r.bytes.size()) + " bytes, sha256 " +
-                  r.sha256 + ", at size " + std::to_string(r.size));
+    ctx.PrintLine(
+        Tr("wrote {}: {} bytes, sha256 {}, at size {}", r.out, r.bytes.size(), r.sha256, r.size));
   }
   return Status::Ok();
 }
@@ -48,9 +48,8 @@ Status RunVerifyReport(Context& ctx, const std::string& path) {
   if (ctx.options.json) {
     ctx.PrintJson(Json::parse(app::VerifyReportJson(r)));
   } else if (r.ok) {
-    ctx.PrintLine(
-        "ok: " + path + " matches the ledger at size " + std::to_string(r.size) + " (" + r.footer +
-        ")" + (r.published_seq ? "; published at seq " + std::to_string(*r.published_seq) : ""));
+    ctx.PrintLine(Tr("ok: {} matches the ledger at size {} ({})", path, r.size, r.footer) +
+                  (r.published_seq ? Tr("; published at seq {}", *r.published_seq) : ""));
   }
   return r.verdict;
 }
@@ -64,13 +63,14 @@ Status RunObjectionList(Context& ctx, const app::ObjectionListRequest& request) 
     return Status::Ok();
   }
   for (const app::ObjectionItem& o : r.objections) {
-    std::string about = o.about_event ? "seq " + std::to_string(*o.about_event)
-                                      : "report " + o.about_report.substr(0, 16);
-    std::string status = o.resolved ? "closed" : "open";
-    if (o.resolved) status += std::string(" (") + (o.upheld ? "upheld" : "dismissed") + ")";
-    if (o.overdue) status += " OVERDUE";
-    ctx.PrintLine("seq " + std::to_string(o.seq) + "  " + o.village + "  " + status + "  due " +
-                  o.reply_due + "  about " + about + "  " + o.text);
+    std::string about = o.about_event ? Tr("seq {}", *o.about_event)
+                                      : Tr("report {}", o.about_report.substr(0, 16));
+    std::string status = !o.resolved ? _("open")
+                         : o.upheld  ? _("closed (upheld)")
+                                     : _("closed (dismissed)");
+    if (o.overdue) status += _(" OVERDUE");
+    ctx.PrintLine(Tr("seq {}  {}  {}  due {}  about {}  {}", o.seq, o.village, status, o.reply_due,
+                     about, o.text));
   }
   return Status::Ok();
 }
@@ -80,24 +80,24 @@ Status RunObjectionList(Context& ctx, const app::ObjectionListRequest& request) 
 Status PrintObjectionChange(Context& ctx, const Result<app::ObjectionChangeResult>& r) {
   if (!r.ok()) return r.status();
   PrintAppendResult(ctx, r->append);
-  for (const Msg& warning : r->warnings) ctx.Warn(Tr(warning));
+  for (const Msg& warning : r->warnings) ctx.Warn(warning);
   return Status::Ok();
 }
 
 void RegisterObjectionCommands(CLI::App& app, Context& ctx, Action* action) {
-  CLI::App* obj = AddCommand(app, "objection", "the question ledger (问题台账) of objections");
+  CLI::App* obj = AddCommand(app, "objection", _("the question ledger (问题台账) of objections"));
   obj->require_subcommand(1);
   {
     auto o = std::make_shared<app::ObjectionFileRequest>();
-    CLI::App* cmd = AddCommand(*obj, "file", "file an objection about an event or a report");
-    cmd->add_option("--event", o->event, "seq of the event objected to");
+    CLI::App* cmd = AddCommand(*obj, "file", _("file an objection about an event or a report"));
+    cmd->add_option("--event", o->event, _("seq of the event objected to"));
     cmd->add_option("--report", o->report,
-                    "SHA-256 of the published report objected to, or its 16-hex short id");
-    cmd->add_option("--by", o->by, "the objector, a resident id")->required();
-    cmd->add_option("--text", o->text, "the objection (public)")->required();
+                    _("SHA-256 of the published report objected to, or its 16-hex short id"));
+    cmd->add_option("--by", o->by, _("the objector, a resident id"))->required();
+    cmd->add_option("--text", o->text, _("the objection (public)"))->required();
     AddAllowNames(cmd, o->append.allow_names);
-    cmd->add_option("--due", o->due, "reply due date (default 7 working days)");
-    cmd->add_option("--request-id", o->append.request_id, "idempotency key");
+    cmd->add_option("--due", o->due, _("reply due date (default 7 working days)"));
+    cmd->add_option("--request-id", o->append.request_id, _("idempotency key"));
     cmd->callback([&ctx, action, o, cmd] {
       o->append.fingerprint = Fingerprint(*cmd);
       *action = [&ctx, o] {
@@ -107,14 +107,14 @@ void RegisterObjectionCommands(CLI::App& app, Context& ctx, Action* action) {
   }
   {
     auto o = std::make_shared<app::ObjectionResolveRequest>();
-    CLI::App* cmd = AddCommand(*obj, "resolve", "answer an objection and close it (销号)");
-    cmd->add_option("SEQ", o->seq, "seq of the objection")->required();
-    cmd->add_flag("--upheld", o->upheld, "the objection is upheld");
-    cmd->add_flag("--dismissed", o->dismissed, "the objection is dismissed");
-    cmd->add_option("--answer", o->answer, "the written answer (public)")->required();
+    CLI::App* cmd = AddCommand(*obj, "resolve", _("answer an objection and close it (销号)"));
+    cmd->add_option("SEQ", o->seq, _("seq of the objection"))->required();
+    cmd->add_flag("--upheld", o->upheld, _("the objection is upheld"));
+    cmd->add_flag("--dismissed", o->dismissed, _("the objection is dismissed"));
+    cmd->add_option("--answer", o->answer, _("the written answer (public)"))->required();
     AddAllowNames(cmd, o->append.allow_names);
-    cmd->add_option("--reversal", o->reversal, "seq of the eventReversed it caused");
-    cmd->add_option("--request-id", o->append.request_id, "idempotency key");
+    cmd->add_option("--reversal", o->reversal, _("seq of the eventReversed it caused"));
+    cmd->add_option("--request-id", o->append.request_id, _("idempotency key"));
     cmd->callback([&ctx, action, o, cmd] {
       o->append.fingerprint = Fingerprint(*cmd);
       *action = [&ctx, o] {
@@ -124,10 +124,10 @@ void RegisterObjectionCommands(CLI::App& app, Context& ctx, Action* action) {
   }
   {
     auto o = std::make_shared<app::ObjectionListRequest>();
-    CLI::App* cmd = AddCommand(*obj, "list", "list objections");
-    cmd->add_flag("--open", o->open, "only open ones");
-    cmd->add_flag("--overdue", o->overdue, "only open ones past their reply date");
-    cmd->add_option("--village", o->village, "only this village's");
+    CLI::App* cmd = AddCommand(*obj, "list", _("list objections"));
+    cmd->add_flag("--open", o->open, _("only open ones"));
+    cmd->add_flag("--overdue", o->overdue, _("only open ones past their reply date"));
+    cmd->add_option("--village", o->village, _("only this village's"));
     cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return RunObjectionList(ctx, *o); }; });
   }
 }
@@ -137,29 +137,29 @@ void RegisterObjectionCommands(CLI::App& app, Context& ctx, Action* action) {
 void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     auto o = std::make_shared<app::ReportRequest>();
-    CLI::App* cmd = AddCommand(app, "report", "write a public report (公示) at a checkpoint");
-    cmd->add_option("KIND", o->kind, "points|funds|bulletin")->required();
-    cmd->add_option("--village", o->village, "village code")->required();
-    cmd->add_option("--period", o->period, "2021Q3, 2021-07 or 2021")->required();
-    cmd->add_option("--format", o->format, "html|md|csv|json (default html)");
-    cmd->add_option("--lang", o->lang, "zh|en (default zh)");
-    cmd->add_option("--at", o->at, "the first SIZE events (a stored checkpoint's size)");
-    cmd->add_option("--out", o->out, "write to FILE (default: stdout)");
+    CLI::App* cmd = AddCommand(app, "report", _("write a public report (公示) at a checkpoint"));
+    cmd->add_option("KIND", o->kind, _("points|funds|bulletin"))->required();
+    cmd->add_option("--village", o->village, _("village code"))->required();
+    cmd->add_option("--period", o->period, _("2021Q3, 2021-07 or 2021"))->required();
+    cmd->add_option("--format", o->format, _("html|md|csv|json (default html)"));
+    cmd->add_option("--lang", o->lang, _("zh|en (default zh)"));
+    cmd->add_option("--at", o->at, _("the first SIZE events (a stored checkpoint's size)"));
+    cmd->add_option("--out", o->out, _("write to FILE (default: stdout)"));
     cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return RunReport(ctx, *o); }; });
   }
   {
     auto o = std::make_shared<app::PublishRequest>();
-    CLI::App* cmd =
-        AddCommand(app, "publish", "write a report and record its publication (opens objections)");
-    cmd->add_option("--village", o->village, "village code")->required();
-    cmd->add_option("--period", o->period, "2021Q3, 2021-07 or 2021")->required();
-    cmd->add_option("--kind", o->kind, "bulletin|points|funds (default bulletin)");
-    cmd->add_option("--format", o->format, "html|md|csv|json (default html)");
-    cmd->add_option("--lang", o->lang, "zh|en (default zh)");
+    CLI::App* cmd = AddCommand(app, "publish",
+                               _("write a report and record its publication (opens objections)"));
+    cmd->add_option("--village", o->village, _("village code"))->required();
+    cmd->add_option("--period", o->period, _("2021Q3, 2021-07 or 2021"))->required();
+    cmd->add_option("--kind", o->kind, _("bulletin|points|funds (default bulletin)"));
+    cmd->add_option("--format", o->format, _("html|md|csv|json (default html)"));
+    cmd->add_option("--lang", o->lang, _("zh|en (default zh)"));
     cmd->add_option("--window-days", o->window_days,
-                    "objection window in working days (default 7)");
-    cmd->add_option("--out", o->out, "the report file")->required();
-    cmd->add_option("--request-id", o->append.request_id, "idempotency key");
+                    _("objection window in working days (default 7)"));
+    cmd->add_option("--out", o->out, _("the report file"))->required();
+    cmd->add_option("--request-id", o->append.request_id, _("idempotency key"));
     cmd->callback([&ctx, action, o, cmd] {
       o->append.fingerprint = Fingerprint(*cmd);
       *action = [&ctx, o] { return RunPublish(ctx, *o); };
@@ -167,8 +167,9 @@ void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action) {
   }
   {
     auto path = std::make_shared<std::string>();
-    CLI::App* cmd = AddCommand(app, "verify-report", "regenerate a report and compare its bytes");
-    cmd->add_option("FILE", *path, "the report file")->required();
+    CLI::App* cmd =
+        AddCommand(app, "verify-report", _("regenerate a report and compare its bytes"));
+    cmd->add_option("FILE", *path, _("the report file"))->required();
     cmd->callback(
         [&ctx, action, path] { *action = [&ctx, path] { return RunVerifyReport(ctx, *path); }; });
   }

@@ -29,12 +29,11 @@ app::Session Context::Session() const {
   }
   return app::Session(std::move(o), [](const std::string& key_path) -> Result<std::string> {
     if (::isatty(STDIN_FILENO) == 0) {
-      return Status::InvalidInput("--key",
-                                  key_path +
-                                      " is encrypted: set VLEDGER_KEY_PASSPHRASE, or run on a "
-                                      "terminal to be asked for the passphrase");
+      return Status::InvalidInput("--key", Msg("{} is encrypted: set VLEDGER_KEY_PASSPHRASE, or "
+                                               "run on a terminal to be asked for the passphrase",
+                                               key_path));
     }
-    return PromptPassphrase("passphrase for " + key_path + ": ");
+    return PromptPassphrase(Tr("passphrase for {}: ", key_path));
   });
 }
 
@@ -72,8 +71,7 @@ Result<std::string> PromptPassphrase(const std::string& prompt) {
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (line.empty()) return Status::InvalidInput("no passphrase given");
   if (line.size() > kPassphraseBytesMax) {
-    return Status::InvalidInput("passphrase longer than " + std::to_string(kPassphraseBytesMax) +
-                                " bytes");
+    return Status::InvalidInput(Msg("passphrase longer than {} bytes", kPassphraseBytesMax));
   }
   return line;
 }
@@ -86,8 +84,13 @@ void Context::Warn(const std::string& line) const {
   std::cerr << _("vledger: warning: ") << EscapeControls(line) << "\n";
 }
 
+void Context::Warn(const Msg& msg) const { Warn(Tr(msg)); }
+
 CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help) {
   CLI::App* cmd = parent.add_subcommand(name, help);
+  // CLI11 makes a subcommand's help flag before it copies the option
+  // defaults: made again, it is in the (translated) group of the others.
+  cmd->set_help_flag("-h,--help", _("Print this help message and exit"));
   cmd->fallthrough();  // global options may follow the command
   return cmd;
 }
@@ -144,10 +147,10 @@ std::string CanonicalValue(std::string_view name, const std::string& value) {
 
 }  // namespace
 
-CLI::Validator WholeNumber(const std::string& what) {
+CLI::Validator WholeNumber(const char* what) {
   auto check = [what](std::string& s) -> std::string {
     if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos) {
-      return "\"" + s + "\" is not a " + what;
+      return Tr("\"{}\" is not a {}", s, _(what));
     }
     s.erase(0, std::min(s.find_first_not_of('0'), s.size() - 1));
     return "";

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "i18n.h"
 #include "vledger/app/session.h"
 #include "vledger/ledger/status.h"
 
@@ -40,8 +41,10 @@ class Context {
   // Output: one JSON document with --json, else human lines.
   void PrintJson(const Json& doc) const;
   void PrintLine(const std::string& line) const;
-  // A warning on stderr (e.g. "notes are public").
+  // A warning on stderr (e.g. "notes are public"), already in the user's
+  // language, or a library's message translated here.
   void Warn(const std::string& line) const;
+  void Warn(const Msg& msg) const;
 };
 
 // A recorded time as human output shows it: 2021-09-30T10:00:00Z (whole
@@ -64,8 +67,9 @@ CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::strin
 // For a seq, size or count read by CLI11 into a uint64_t: digits only
 // (at most 19), so "-1" is refused as typed (exit 2, "SEQ: \"-1\" is not a
 // seq") instead of wrapping to 18446744073709551615, and "010" is 10, not
-// CLI11's octal 8. `what` names the value ("seq", "size", "number").
-CLI::Validator WholeNumber(const std::string& what);
+// CLI11's octal 8. `what` names the value: N_("seq"), N_("size"),
+// N_("number") (translated when the message is made).
+CLI::Validator WholeNumber(const char* what);
 
 // The explicitly given options and positionals of `cmd` (not the global
 // ones, not --request-id) as one canonical string, for idempotency.

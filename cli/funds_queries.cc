@@ -8,52 +8,54 @@ namespace vledger::cli {
 namespace {
 
 std::string PurposeLabel(const std::string& purpose) {
-  return purpose.empty() ? "(unrestricted)" : purpose;
+  return purpose.empty() ? _("(unrestricted)") : purpose;
 }
 
 std::string ReversedText(const std::optional<uint64_t>& reversed_by) {
-  return reversed_by ? "  (reversed at seq " + std::to_string(*reversed_by) + ")" : "";
+  return reversed_by ? Tr("  (reversed at seq {})", *reversed_by) : "";
 }
 
 std::string PaymentText(const app::StatementPayment& p) {
-  return "  seq " + std::to_string(p.seq) + "  " + p.date + "  for " +
-         (p.for_period.empty() ? "-" : p.for_period) + "  " + p.to + "  " +
-         FormatYuan(p.amount_fen) + "  " + PurposeLabel(p.purpose) +
-         (p.advance ? "  (paid in advance)" : "") + ReversedText(p.reversed_by);
+  return Tr("  seq {}  {}  for {}  {}  {}  {}", p.seq, p.date,
+            p.for_period.empty() ? "-" : p.for_period, p.to, FormatYuan(p.amount_fen),
+            PurposeLabel(p.purpose)) +
+         (p.advance ? _("  (paid in advance)") : "") + ReversedText(p.reversed_by);
 }
 
 void PrintStatement(Context& ctx, const app::StatementResult& s) {
-  ctx.PrintLine("fund " + s.fund + " (" + s.name + ")  statement " + s.period +
-                " (by recording date)");
-  ctx.PrintLine("opening balance  " + FormatYuan(s.opening_fen));
-  ctx.PrintLine("income");
+  ctx.PrintLine(Tr("fund {} ({})  statement {} (by recording date)", s.fund, s.name, s.period));
+  ctx.PrintLine(Tr("opening balance  {}", FormatYuan(s.opening_fen)));
+  ctx.PrintLine(_("income"));
   for (const auto& i : s.income) ctx.PrintLine("  " + i.donor + "  " + FormatYuan(i.amount_fen));
-  if (!s.donations.empty()) ctx.PrintLine("donations");
+  if (!s.donations.empty()) ctx.PrintLine(_("donations"));
   for (const auto& d : s.donations) {
-    ctx.PrintLine("  seq " + std::to_string(d.seq) + "  " + d.date + "  receipt " + d.receipt +
-                  "  " + d.donor + "  " + FormatYuan(d.amount_fen) + "  " +
-                  PurposeLabel(d.purpose) + ReversedText(d.reversed_by));
+    ctx.PrintLine(Tr("  seq {}  {}  receipt {}  {}  {}  {}", d.seq, d.date, d.receipt, d.donor,
+                     FormatYuan(d.amount_fen), PurposeLabel(d.purpose)) +
+                  ReversedText(d.reversed_by));
   }
-  ctx.PrintLine("payments");
+  ctx.PrintLine(_("payments"));
   for (const auto& p : s.payments) {
-    ctx.PrintLine("  " + PurposeLabel(p.purpose) + "  " + std::to_string(p.count) + " payments  " +
-                  FormatYuan(p.amount_fen));
+    ctx.PrintLine(
+        Tr("  {}  {} payments  {}", PurposeLabel(p.purpose), p.count, FormatYuan(p.amount_fen)));
   }
-  if (!s.payment_list.empty()) ctx.PrintLine("payment list");
+  if (!s.payment_list.empty()) ctx.PrintLine(_("payment list"));
   for (const auto& p : s.payment_list) ctx.PrintLine(PaymentText(p));
-  if (s.released_fen != 0) ctx.PrintLine("released restrictions  " + FormatYuan(s.released_fen));
-  for (const auto& c : s.corrections) {
-    ctx.PrintLine("correction: seq " + std::to_string(c.seq) + " reverses seq " +
-                  std::to_string(c.reverses));
+  if (s.released_fen != 0) {
+    ctx.PrintLine(Tr("released restrictions  {}", FormatYuan(s.released_fen)));
   }
-  ctx.PrintLine("closing balance  " + FormatYuan(s.closing_fen));
+  for (const auto& c : s.corrections) {
+    ctx.PrintLine(Tr("correction: seq {} reverses seq {}", c.seq, c.reverses));
+  }
+  ctx.PrintLine(Tr("closing balance  {}", FormatYuan(s.closing_fen)));
 }
 
 void PrintStatementFor(Context& ctx, const app::StatementForResult& r) {
-  ctx.PrintLine("fund " + r.fund + " (" + r.name + ")  payments for " + r.for_period);
+  ctx.PrintLine(Tr("fund {} ({})  payments for {}", r.fund, r.name, r.for_period));
   for (const auto& p : r.payments) ctx.PrintLine(PaymentText(p));
-  ctx.PrintLine("total  " + FormatYuan(r.total_fen) + " (" + std::to_string(r.count) +
-                (r.count == 1 ? " payment" : " payments") + ", reversed ones left out)");
+  ctx.PrintLine(r.count == 1
+                    ? Tr("total  {} (1 payment, reversed ones left out)", FormatYuan(r.total_fen))
+                    : Tr("total  {} ({} payments, reversed ones left out)", FormatYuan(r.total_fen),
+                         r.count));
 }
 
 }  // namespace
@@ -65,7 +67,7 @@ Status FundBalanceCommand(Context& ctx, const std::string& fund, std::optional<u
     ctx.PrintLine(app::FundBalanceJson(r));
     return Status::Ok();
   }
-  ctx.PrintLine("fund " + r.fund + " (" + r.name + ")  balance " + FormatYuan(r.balance_fen));
+  ctx.PrintLine(Tr("fund {} ({})  balance {}", r.fund, r.name, FormatYuan(r.balance_fen)));
   for (const auto& [purpose, fen] : r.purposes) {
     ctx.PrintLine("  " + PurposeLabel(purpose) + "  " + FormatYuan(fen));
   }
@@ -79,7 +81,7 @@ Status RunFundList(Context& ctx) {
     return Status::Ok();
   }
   for (const app::FundLine& f : r.funds) {
-    ctx.PrintLine(f.code + "  " + std::string(Name(f.kind)) + "  " +
+    ctx.PrintLine(f.code + "  " + Word(Name(f.kind)) + "  " +
                   (f.village.empty() ? "*" : f.village) + "  " + f.name + "  " +
                   FormatYuan(f.balance_fen));
   }
@@ -93,10 +95,10 @@ Status RunAllowanceList(Context& ctx, const std::string& fund) {
     return Status::Ok();
   }
   for (const app::AllowanceLine& a : r.allowances) {
-    ctx.PrintLine(std::to_string(a.seq) + "  " + a.fund + "  " + a.to + "  " +
-                  FormatYuan(a.amount_fen) + "/month  " + a.from + ".." + a.until +
+    ctx.PrintLine(Tr("{}  {}  {}  {}/month  {}..{}", a.seq, a.fund, a.to, FormatYuan(a.amount_fen),
+                     a.from, a.until) +
                   (a.purpose.empty() ? "" : "  " + a.purpose) +
-                  (a.stopped_seq ? "  stopped at seq " + std::to_string(a.stopped_seq) : ""));
+                  (a.stopped_seq ? Tr("  stopped at seq {}", a.stopped_seq) : ""));
   }
   return Status::Ok();
 }
@@ -132,15 +134,15 @@ Status RunDonor(Context& ctx, const std::string& name) {
     return Status::Ok();
   }
   for (const app::DonorGift& g : r.gifts) {
-    ctx.PrintLine("seq " + std::to_string(g.seq) + "  " + g.date + "  " + g.fund + "  receipt " +
-                  g.receipt + "  " + FormatYuan(g.amount_fen) + "  " +
-                  (g.purpose.empty() ? "unrestricted" : "restricted to " + g.purpose) +
-                  (g.reversed ? "  (reversed)" : ""));
+    ctx.PrintLine(Tr("seq {}  {}  {}  receipt {}  {}  {}", g.seq, g.date, g.fund, g.receipt,
+                     FormatYuan(g.amount_fen),
+                     g.purpose.empty() ? _("unrestricted") : Tr("restricted to {}", g.purpose)) +
+                  (g.reversed ? _("  (reversed)") : ""));
     for (const app::GiftUse& u : g.uses) {
-      ctx.PrintLine("  " + u.type + " seq " + std::to_string(u.seq) + "  " + u.date +
-                    (u.to ? "  to " + *u.to : "") + "  " + FormatYuan(u.amount_fen));
+      ctx.PrintLine(Tr("  {} seq {}  {}", Word(u.type), u.seq, u.date) +
+                    (u.to ? Tr("  to {}", *u.to) : "") + "  " + FormatYuan(u.amount_fen));
     }
-    if (!g.purpose.empty()) ctx.PrintLine("  unspent  " + FormatYuan(g.unspent_fen));
+    if (!g.purpose.empty()) ctx.PrintLine(Tr("  unspent  {}", FormatYuan(g.unspent_fen)));
   }
   return Status::Ok();
 }

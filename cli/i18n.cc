@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 
 namespace vledger::cli {
 namespace {
@@ -101,14 +102,33 @@ const char* P_(const char* context, const char* msgid) {
   return translated == key.c_str() ? msgid : translated;
 }
 
+std::string Word(std::string_view english) {
+  if (g_language == Language::kEnglish) return std::string(english);
+  const std::pair<std::string_view, const char*> words[] = {
+      {"admin", P_("vocab", "admin")},         {"collector", P_("vocab", "collector")},
+      {"treasurer", P_("vocab", "treasurer")}, {"reviewer", P_("vocab", "reviewer")},
+      {"auditor", P_("vocab", "auditor")},     {"active", P_("vocab", "active")},
+      {"departed", P_("vocab", "departed")},   {"deceased", P_("vocab", "deceased")},
+      {"credit", P_("vocab", "credit")},       {"charity", P_("vocab", "charity")},
+      {"month", P_("vocab", "month")},         {"quarter", P_("vocab", "quarter")},
+      {"year", P_("vocab", "year")},           {"pending", P_("vocab", "pending")},
+      {"approved", P_("vocab", "approved")},   {"rejected", P_("vocab", "rejected")},
+      {"payment", P_("vocab", "payment")},     {"release", P_("vocab", "release")},
+  };
+  for (const auto& [en, translated] : words) {
+    if (en == english) return translated;
+  }
+  return std::string(english);
+}
+
 std::string Tr(const Msg& msg) { return Msg::FormatPattern(_(msg.pattern()), msg.args()); }
 
 std::string Tr(const Status& status) {
   std::string line;
   if (status.row()) line += Tr("row {}: ", *status.row());
   if (status.seq()) line += Tr("seq {}: ", *status.seq());
-  if (!status.field().empty()) line += status.field() + ": ";
-  for (const Msg& p : status.prefixes()) line += Tr(p) + ": ";
+  if (!status.field().empty()) line += Tr("{}: ", status.field());
+  for (const Msg& p : status.prefixes()) line += Tr("{}: ", Tr(p));
   return line + Tr(status.msg());
 }
 

@@ -61,6 +61,12 @@ template <size_t N, typename... Args>
 std::string Tr(const char (&pattern)[N], const Args&... args) {
   return Msg::FormatPattern(_(pattern), Msg(pattern, args...).args());
 }
+// A word of a closed vocabulary (vledger/ledger/vocab.h: roles, resident
+// statuses, fund kinds, cap periods; entry statuses, a gift's uses) in the
+// current
+// language, for human output; a word it does not know is shown as it is.
+std::string Word(std::string_view english);
+
 // A library's message in the current language.
 std::string Tr(const Msg& msg);
 // A Status's whole line in the current language: "row R: seq S: FIELD:

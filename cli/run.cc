@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli11_words.h"
 #include "context.h"
 #include "exit_code.h"
 #include "i18n.h"
@@ -28,7 +29,7 @@ std::string ErrorText(const Status& st) {
   std::string text = st.field().empty() ? Tr("line {}: ", *st.row())
                                         : Tr("line {}, column {}: ", *st.row(), st.field());
   if (st.seq()) text += Tr("seq {}: ", *st.seq());
-  for (const Msg& p : st.prefixes()) text += Tr(p) + ": ";
+  for (const Msg& p : st.prefixes()) text += Tr("{}: ", Tr(p));
   return text + Tr(st.msg());
 }
 
@@ -82,7 +83,7 @@ Status CheckNoEmptyValues(const CLI::App& app) {
     for (const CLI::Option* opt : at->get_options()) {
       if (!opt->nonpositional() || opt->count() == 0 || opt->get_expected_max() == 0) continue;
       for (const std::string& v : opt->results()) {
-        if (v.empty()) return Status::Usage(opt->get_name() + ": a value is required");
+        if (v.empty()) return Status::Usage(Msg("{}: a value is required", opt->get_name()));
       }
     }
     if (at->get_subcommands().empty()) return Status::Ok();
@@ -93,12 +94,19 @@ Status CheckNoEmptyValues(const CLI::App& app) {
 
 int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   // The language first: the help texts registered below are in it.
-  Result<Language> lang = ChooseLanguage(args, [](const char* name) { return std::getenv(name); });
-  if (!lang.ok()) return Fail(lang.status());
+  auto env = [](const char* name) { return std::getenv(name); };
+  Result<Language> lang = ChooseLanguage(args, env);
+  if (!lang.ok()) {
+    // A --lang naming no language: said in the language of the environment.
+    Result<Language> fallback = ChooseLanguage({}, env);
+    UseLanguage(fallback.ok() ? *fallback : Language::kEnglish);
+    return Fail(lang.status());
+  }
   UseLanguage(*lang);
   std::string lang_option;
   CLI::App app(_("vledger: a signed, hash-chained ledger for village credit points and funds"),
                "vledger");
+  UseTranslatedHelp(app);
   app.require_subcommand(1);
   ctx.options = GlobalOptions{};
   ctx.more_errors.clear();
@@ -108,10 +116,11 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
                  _("language of messages and help: zh or en (default $VLEDGER_LANG, else the "
                    "locale)"));
   app.add_option("--ledger", ctx.options.ledger_dir,
-                 "ledger folder (default $VLEDGER_DIR or ./vledger-data)");
-  app.add_option("--key", ctx.options.key_path, "signing key, PKCS#8 PEM (default $VLEDGER_KEY)");
-  app.add_flag("--json", ctx.options.json, "print one JSON document");
-  app.add_option("--wait", ctx.options.wait_seconds, "wait up to SECONDS for another writer")
+                 _("ledger folder (default $VLEDGER_DIR or ./vledger-data)"));
+  app.add_option("--key", ctx.options.key_path,
+                 _("signing key, PKCS#8 PEM (default $VLEDGER_KEY)"));
+  app.add_flag("--json", ctx.options.json, _("print one JSON document"));
+  app.add_option("--wait", ctx.options.wait_seconds, _("wait up to SECONDS for another writer"))
       ->check(CLI::Range(0, 86400));
 
   Action action;
@@ -136,12 +145,9 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     if (auto unknown = UnknownCommand(app)) {
-      return Fail(Status::Usage("unknown command \"" + *unknown + "\" (see vledger --help)"));
+      return Fail(Status::Usage(Msg("unknown command \"{}\" (see vledger --help)", *unknown)));
     }
-    std::string what = e.what();
-    std::cerr << _("vledger: error: ") << EscapeControls(what) << _(" (see vledger --help)")
-              << "\n";
-    return 2;
+    return Fail(Status::Usage(Msg("{} (see vledger --help)", ParseErrorText(e))));
   }
   if (!action) return Fail(Status::Usage("no command given (see vledger --help)"));
   if (Status st = CheckNoEmptyValues(app); !st.ok()) return Fail(st);
@@ -151,7 +157,7 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   } catch (const std::exception& e) {
     // The application layer returns every error as a Status; this is a
     // last resort for a fault of cli/ itself.
-    return Fail(Status::Internal(std::string("unexpected error: ") + e.what()));
+    return Fail(Status::Internal(Msg("unexpected error: {}", e.what())));
   }
 }
 

@@ -52,3 +52,11 @@ vledger_layering_check(projections_includes_projections vledger_projections
 add_test(NAME check.translations
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/translations.py
                  ${CMAKE_CURRENT_SOURCE_DIR})
+
+# Every person-facing string literal of cli/ (printed lines, warnings,
+# prompts, progress labels, help texts, Status messages, stream output) is
+# marked for translation; literals that are not words pass, the rest only
+# with an `// i18n-ok: WHY` comment (the script's docstring says which).
+add_test(NAME check.unmarked_cli
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/unmarked_cli.py
+                 ${CMAKE_CURRENT_SOURCE_DIR})

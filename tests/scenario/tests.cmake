@@ -61,3 +61,7 @@ endforeach()
 # headings, the date and amount forms clerks write.
 add_test(NAME scenario.xlsx COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/xlsx.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.xlsx PROPERTIES TIMEOUT 900)
+# The clerk's language: Chinese help, errors, warnings and output under
+# LANG=zh_CN.UTF-8 (no locale installed), --lang and VLEDGER_LANG, JSON unchanged.
+add_test(NAME scenario.zh COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/zh.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.zh PROPERTIES TIMEOUT 900)
