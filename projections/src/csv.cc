@@ -136,8 +136,8 @@ class Gb18030 {
 };
 
 Status NeitherEncoding(uint64_t line) {
-  return Status::InvalidInput("line " + std::to_string(line) +
-                              ": the file is neither UTF-8 nor GB18030 (use --encoding)");
+  return Status::InvalidInput(
+      Msg("line {}: the file is neither UTF-8 nor GB18030 (use --encoding)", line));
 }
 
 Result<std::string> FromGb18030(std::string_view bytes) {
@@ -197,25 +197,25 @@ Result<std::string> DecodeCsvText(std::string_view bytes, std::string_view encod
   if (bom) bytes.remove_prefix(kUtf8Bom.size());
   bool forced_utf8 = encoding == "utf-8" || encoding == "UTF-8";
   if (!encoding.empty() && !forced_utf8) {
-    return Status::InvalidInput("--encoding",
-                                "\"" + std::string(encoding) + "\" is not utf-8 or gb18030");
+    return Status::InvalidInput("--encoding", Msg("\"{}\" is not utf-8 or gb18030", encoding));
   }
   size_t bad = FirstInvalidUtf8(bytes);
   if (forced_utf8) {
     if (bad == std::string_view::npos) return std::string(bytes);
-    return Status::InvalidInput("line " + std::to_string(LineAt(bytes, bad)) + ": invalid UTF-8");
+    return Status::InvalidInput(Msg("line {}: invalid UTF-8", LineAt(bytes, bad)));
   }
   VLEDGER_ASSIGN_OR_RETURN(LineEncodings found, JudgeLines(bytes));
   if (found.utf8 != 0 && found.not_utf8 != 0) {
     uint64_t gb_line =
         found.gb_by_text != 0 ? std::min(found.not_utf8, found.gb_by_text) : found.not_utf8;
-    return Status::InvalidInput("mixed encodings: line " + std::to_string(found.utf8) +
-                                " is UTF-8, line " + std::to_string(gb_line) +
-                                " is GB18030; save the file again as \"CSV UTF-8\"");
+    return Status::InvalidInput(
+        Msg("mixed encodings: line {} is UTF-8, line {} is GB18030; save the file again as "
+            "\"CSV UTF-8\"",
+            found.utf8, gb_line));
   }
   if (bom) {  // a BOM promises UTF-8
     if (bad == std::string_view::npos) return std::string(bytes);
-    return Status::InvalidInput("line " + std::to_string(LineAt(bytes, bad)) + ": invalid UTF-8");
+    return Status::InvalidInput(Msg("line {}: invalid UTF-8", LineAt(bytes, bad)));
   }
   // A file that is valid UTF-8 throughout is UTF-8 if one of its lines is
   // Chinese text in UTF-8; otherwise its GB18030 lines make it GB18030.
@@ -238,13 +238,12 @@ Result<CsvTable> ParseCsv(std::string_view text) {
     bool in_quotes = false, quoted = false, end = false;
     while (!end) {
       if (i - start > kCsvRecordBytesMax) {
-        return Status::InvalidInput("line " + std::to_string(rec.line) + ": record longer than " +
-                                    std::to_string(kCsvRecordBytesMax) + " bytes");
+        return Status::InvalidInput(
+            Msg("line {}: record longer than {} bytes", rec.line, kCsvRecordBytesMax));
       }
       if (i >= text.size()) {
         if (in_quotes) {
-          return Status::InvalidInput("line " + std::to_string(rec.line) +
-                                      ": unterminated quoted cell");
+          return Status::InvalidInput(Msg("line {}: unterminated quoted cell", rec.line));
         }
         end = true;
         break;
@@ -266,7 +265,7 @@ Result<CsvTable> ParseCsv(std::string_view text) {
       }
       if (c == '"') {
         if (!cell.empty() || quoted) {
-          return Status::InvalidInput("line " + std::to_string(line) + ": stray quote in a cell");
+          return Status::InvalidInput(Msg("line {}: stray quote in a cell", line));
         }
         in_quotes = quoted = true;
       } else if (c == ',') {
@@ -281,14 +280,12 @@ Result<CsvTable> ParseCsv(std::string_view text) {
         end = true;
       } else {
         if (quoted) {
-          return Status::InvalidInput("line " + std::to_string(line) +
-                                      ": text after a closing quote");
+          return Status::InvalidInput(Msg("line {}: text after a closing quote", line));
         }
         cell += c;
       }
       if (rec.cells.size() >= kCsvCellsMax) {  // plus the cell being read
-        return Status::InvalidInput("line " + std::to_string(rec.line) + ": more than " +
-                                    std::to_string(kCsvCellsMax) + " cells");
+        return Status::InvalidInput(Msg("line {}: more than {} cells", rec.line, kCsvCellsMax));
       }
     }
     rec.cells.push_back(std::move(cell));
@@ -300,13 +297,11 @@ Result<CsvTable> ParseCsv(std::string_view text) {
       continue;
     }
     if (rec.cells.size() != table.header.size()) {
-      return Status::InvalidInput("line " + std::to_string(rec.line) + ": " +
-                                  std::to_string(rec.cells.size()) + " cells, but the header has " +
-                                  std::to_string(table.header.size()));
+      return Status::InvalidInput(Msg("line {}: {} cells, but the header has {}", rec.line,
+                                      rec.cells.size(), table.header.size()));
     }
     if (table.rows.size() >= kCsvRowsMax) {
-      return Status::InvalidInput("line " + std::to_string(rec.line) + ": more than " +
-                                  std::to_string(kCsvRowsMax) + " rows");
+      return Status::InvalidInput(Msg("line {}: more than {} rows", rec.line, kCsvRowsMax));
     }
     table.rows.push_back(std::move(rec));
   }
