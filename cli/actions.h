@@ -9,6 +9,7 @@
 
 #include "append.h"
 #include "context.h"
+#include "i18n.h"
 
 namespace vledger::cli {
 
@@ -26,7 +27,7 @@ void PrintWrite(Context& ctx, const Result& result, ToJson to_json) {
     PrintAppendResult(ctx, result.append);
   }
   if constexpr (requires { result.warnings; }) {
-    for (const std::string& warning : result.warnings) ctx.Warn(warning);
+    for (const Msg& warning : result.warnings) ctx.Warn(Tr(warning));
   }
 }
 

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "context.h"
+#include "i18n.h"
 #include "progress.h"
 #include "vledger/app/archive.h"
 #include "vledger/app/audit.h"
@@ -37,11 +38,11 @@ inline Result<std::string> ReadEvidenceFile(const std::string& what, const std::
 class StageProgress {
  public:
   app::ArchiveProgress Callback() {
-    return [this](std::string_view stage, uint64_t done, uint64_t total) {
-      if (!bar_ || stage != stage_) {
+    return [this](const Msg& stage, uint64_t done, uint64_t total) {
+      if (!bar_ || stage.pattern() != stage_) {
         bar_.reset();
-        stage_ = stage;
-        bar_ = std::make_unique<ProgressBar>(stage_, total);
+        stage_ = stage.pattern();
+        bar_ = std::make_unique<ProgressBar>(Tr(stage), total);
       }
       bar_->Update(done);
     };

@@ -16,6 +16,7 @@
 #include <iostream>
 
 #include "audit.h"
+#include "i18n.h"
 #include "vledger/app/report.h"
 
 namespace vledger::cli {
@@ -23,8 +24,8 @@ namespace {
 
 std::string Sizes(uint64_t size) { return std::to_string(size); }
 
-void PrintWarnings(const Context& ctx, const std::vector<std::string>& warnings) {
-  for (const std::string& w : warnings) ctx.Warn(w);
+void PrintWarnings(const Context& ctx, const std::vector<Msg>& warnings) {
+  for (const Msg& w : warnings) ctx.Warn(Tr(w));
 }
 
 // ------------------------------------------------------------ commands

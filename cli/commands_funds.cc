@@ -8,6 +8,7 @@
 #include "append.h"
 #include "context.h"
 #include "funds_cli.h"
+#include "i18n.h"
 #include "vledger/app/funds.h"
 #include "vledger/projections/money.h"
 
@@ -40,8 +41,8 @@ void PrintPayments(Context& ctx, const std::vector<app::FundPayment>& payments) 
   }
 }
 
-void PrintWarnings(Context& ctx, const std::vector<std::string>& warnings) {
-  for (const std::string& w : warnings) ctx.Warn(w);
+void PrintWarnings(Context& ctx, const std::vector<Msg>& warnings) {
+  for (const Msg& w : warnings) ctx.Warn(Tr(w));
 }
 
 // ------------------------------------------------------------- commands

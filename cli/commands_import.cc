@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "context.h"
+#include "i18n.h"
 #include "progress.h"
 #include "vledger/app/import.h"
 
@@ -62,7 +63,7 @@ Status RunImport(Context& ctx, app::ImportRequest request) {
     return result.status();
   }
   PrintImportResult(ctx, *result);
-  for (const std::string& w : result->warnings) ctx.Warn(w);
+  for (const Msg& w : result->warnings) ctx.Warn(Tr(w));
   return Status::Ok();
 }
 

@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "context.h"
+#include "i18n.h"
 
 namespace vledger::cli {
 namespace {
@@ -28,7 +29,7 @@ Status RunRestore(Context& ctx, const std::string& source) {
   auto r = app::Restore(ctx.Session(), app::RestoreRequest{source, progress.Callback()});
   progress.Finish();
   if (!r.ok()) return r.status();
-  for (const std::string& w : r->warnings) ctx.Warn(w);
+  for (const Msg& w : r->warnings) ctx.Warn(Tr(w));
   if (ctx.options.json) {
     ctx.PrintLine(app::RestoreJson(*r));
   } else {

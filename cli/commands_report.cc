@@ -11,6 +11,7 @@
 
 #include "append.h"
 #include "context.h"
+#include "i18n.h"
 #include "vledger/app/report.h"
 
 namespace vledger::cli {
@@ -78,7 +79,7 @@ Status RunObjectionList(Context& ctx, const app::ObjectionListRequest& request) 
 Status PrintObjectionChange(Context& ctx, const Result<app::ObjectionChangeResult>& r) {
   if (!r.ok()) return r.status();
   PrintAppendResult(ctx, r->append);
-  for (const std::string& warning : r->warnings) ctx.Warn(warning);
+  for (const Msg& warning : r->warnings) ctx.Warn(Tr(warning));
   return Status::Ok();
 }
 

@@ -26,15 +26,15 @@ Result<uint64_t> CommitBuilder::Add(EventBody body) {
   event.body = std::move(body);
   uint64_t seq = txn_.next_seq();
   if (txn_.pending_events() >= kCommitEventsMax) {
-    return Status::InvalidInput("a commit holds at most " + std::to_string(kCommitEventsMax) +
-                                " events (split the work, e.g. import --batch N)");
+    return Status::InvalidInput(
+        Msg("a commit holds at most {} events (split the work, e.g. import --batch N)",
+            kCommitEventsMax));
   }
   VLEDGER_TRY(ApplyEvent(state_, seq, event));
   std::string canonical = EncodeEvent(event);
   if (canonical.size() > kEventBytesMax) {
-    return Status::InvalidInput(
-        std::string(EventTypeName(event.body)) + " event: " + std::to_string(canonical.size()) +
-        " bytes encoded, over the " + std::to_string(kEventBytesMax) + " allowed");
+    return Status::InvalidInput(Msg("{} event: {} bytes encoded, over the {} allowed",
+                                    EventTypeName(event.body), canonical.size(), kEventBytesMax));
   }
   return txn_.AddEvent(std::move(canonical), std::move(event));
 }
@@ -56,7 +56,7 @@ Result<std::optional<RequestRecord>> LoadRequest(WriteTxn& txn, const std::strin
   RequestRecord rec = std::move(*stored);
   auto seq = ResultSeq(rec.result_json);
   if (!seq.ok()) {
-    return Status::Corruption("the record of request id \"" + id + "\" is damaged");
+    return Status::Corruption(Msg("the record of request id \"{}\" is damaged", id));
   }
   if (rec.key_id.empty()) {
     // A record written before it kept its key: the key that signed the
@@ -70,7 +70,7 @@ Result<std::optional<RequestRecord>> LoadRequest(WriteTxn& txn, const std::strin
 }
 
 Status RequestUsedByAnotherKey(std::string_view field, const std::string& id) try {
-  return Status::Conflict(field, "\"" + id + "\" was already used by another key");
+  return Status::Conflict(field, Msg("\"{}\" was already used by another key", id));
 } catch (...) {
   return CaughtStatus();
 }
@@ -79,8 +79,7 @@ Status CheckRequestId(std::string_view field, std::string_view id) try {
   VLEDGER_TRY(CheckId(field, id));
   if (id.starts_with("imp-")) {
     return Status::InvalidInput(
-        field,
-        "\"" + std::string(id) + "\": ids starting with imp- are kept for the rows of imports");
+        field, Msg("\"{}\": ids starting with imp- are kept for the rows of imports", id));
   }
   return Status::Ok();
 } catch (...) {
@@ -148,8 +147,9 @@ Result<AppendResult> Append(const Session& session, const AppendRequest& request
         return RequestUsedByAnotherKey("--request-id", request.request_id);
       }
       if (previous->fingerprint != request.fingerprint) {
-        return Status::Conflict("--request-id", "\"" + request.request_id +
-                                                    "\" was already used by a different command");
+        return Status::Conflict(
+            "--request-id",
+            Msg("\"{}\" was already used by a different command", request.request_id));
       }
       Json result = Json::parse(previous->result_json);
       result["repeated"] = true;

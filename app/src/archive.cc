@@ -22,7 +22,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-void Tell(const ArchiveProgress& progress, std::string_view stage, uint64_t done, uint64_t total) {
+void Tell(const ArchiveProgress& progress, const Msg& stage, uint64_t done, uint64_t total) {
   if (progress) progress(stage, done, total);
 }
 
@@ -66,7 +66,7 @@ Status ExportLog(const Ledger& ledger, const vledger::Checkpoint& head, ArchiveW
         tree.Add(e.hash);
         prev = e.hash;
         counts->events++;
-        if ((e.seq & 0xfff) == 0) Tell(progress, "export", e.seq, head.size);
+        if ((e.seq & 0xfff) == 0) Tell(progress, Msg("export"), e.seq, head.size);
         return out.Write(ArchiveEvent{e.seq, AsString(e.hash), e.canonical});
       },
       [&](const CommitRecord& c) -> Status {
@@ -92,12 +92,10 @@ Status CheckErasedSince(const Ledger& ledger, const vledger::Checkpoint& head,
     std::optional<uint64_t> seq;
     std::string who = PersonOwnerName(*state, *owner, &seq);
     return Status::FailedPrecondition(
-        "--size", "the person record of " + who + " was erased at seq " +
-                      std::to_string(owner->erased_seq) + ", after size " +
-                      std::to_string(head.size) + "; a full archive at size " +
-                      std::to_string(head.size) +
-                      " cannot hold it (export --public, or --full at a size above " +
-                      std::to_string(owner->erased_seq) + ")");
+        "--size", Msg("the person record of {0} was erased at seq {1}, after size {2}; a full "
+                      "archive at size {2} cannot hold it (export --public, or --full at a size "
+                      "above {1})",
+                      who, owner->erased_seq, head.size));
   }
   return Status::Ok();
 }
@@ -107,8 +105,8 @@ Status ExportPersons(const Ledger& ledger, ArchiveWriter& out,
   return ledger.ScanPersonRecords([&](const Ledger::StoredPerson& stored) -> Status {
     if (refs != nullptr && refs->count(std::string(stored.ref)) == 0) return Status::Ok();
     if (!stored.record.ok()) {
-      return Status::VerificationFailed("person record " + Hex(stored.ref) +
-                                        " is malformed (run `vledger verify`)");
+      return Status::VerificationFailed(
+          Msg("person record {} is malformed (run `vledger verify`)", Hex(stored.ref)));
     }
     counts->persons++;
     return out.Write(ArchivePerson{std::string(stored.ref), stored.record->salt,
@@ -138,7 +136,7 @@ Status WriteArchive(Ledger& ledger, const std::string& path, const ArchiveProgre
       if (seq != e->seq || AsView(txn->HashOf(seq)) != e->hash) {
         return Status::VerificationFailed("changed while it was read").WithSeq(e->seq);
       }
-      if ((seq & 0xfff) == 0) Tell(progress, "restore", at, file_bytes);
+      if ((seq & 0xfff) == 0) Tell(progress, Msg("restore"), at, file_bytes);
     } else if (auto* c = std::get_if<CommitRecord>(&*entry)) {
       VLEDGER_ASSIGN_OR_RETURN(CommitRecord written, txn->CommitSigned(*c));
       (void)written;
@@ -170,21 +168,19 @@ Result<ExportResult> Export(const Session& session, const ExportRequest& request
   VLEDGER_ASSIGN_OR_RETURN(SignedHead head, CheckpointForUse(session, *ledger, request.size));
   VLEDGER_ASSIGN_OR_RETURN(CommitRecord last, ledger->CommitOf(head.head.size - 1));
   if (last.last + 1 != head.head.size) {
-    return Status::FailedPrecondition("the checkpoint of size " + std::to_string(head.head.size) +
-                                      " splits commit " + std::to_string(last.first) + ".." +
-                                      std::to_string(last.last) +
-                                      "; sign one at a commit boundary");
+    return Status::FailedPrecondition(
+        Msg("the checkpoint of size {} splits commit {}..{}; sign one at a commit boundary",
+            head.head.size, last.first, last.last));
   }
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   auto meta = LoadMeta(*state);
-  if (!meta) return Status::Corruption(ledger->dir() + ": the ledger has no genesis");
+  if (!meta) return Status::Corruption(Msg("{}: the ledger has no genesis", ledger->dir()));
   VLEDGER_ASSIGN_OR_RETURN(uint64_t withheld, ledger->PersonsWithheld());
   if (full && withheld > 0) {
     return Status::FailedPrecondition(
-        "--full",
-        "this ledger was restored from a public archive and holds no person records of its "
-        "first " +
-            std::to_string(withheld) + " events (export --public)");
+        "--full", Msg("this ledger was restored from a public archive and holds no person "
+                      "records of its first {} events (export --public)",
+                      withheld));
   }
   VLEDGER_ASSIGN_OR_RETURN(ArchiveWriter out,
                            ArchiveWriter::Create(request.path, full ? 0600 : 0644));
@@ -241,7 +237,7 @@ Result<VerifyArchiveResult> RestoreArchive(const std::string& archive,
   if (!st.ok()) {
     std::error_code ec;
     std::filesystem::remove_all(ledger_dir, ec);
-    return st.WithPrefix("archive " + archive);
+    return st.WithPrefix(Msg("archive {}", archive));
   }
   return checked;
 }

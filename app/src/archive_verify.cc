@@ -22,7 +22,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-void Tell(const ArchiveProgress& progress, std::string_view stage, uint64_t done, uint64_t total) {
+void Tell(const ArchiveProgress& progress, const Msg& stage, uint64_t done, uint64_t total) {
   if (progress) progress(stage, done, total);
 }
 
@@ -47,15 +47,14 @@ class ArchiveEvents {
 
   Result<Event> Read(uint64_t seq) {
     if (seq >= known_) {
-      return Status::VerificationFailed("event " + std::to_string(seq) +
-                                        " is not earlier in the archive");
+      return Status::VerificationFailed(Msg("event {} is not earlier in the archive", seq));
     }
     uint64_t block = seq / kBlockEvents;
     if (block != cached_block_ || seq - block * kBlockEvents >= cached_.size()) {
       VLEDGER_TRY(Load(block));
     }
     auto event = DecodeEvent(cached_[seq - block * kBlockEvents]);
-    if (!event.ok()) return event.status().WithPrefix("seq " + std::to_string(seq));
+    if (!event.ok()) return event.status().WithPrefix(Msg("seq {}", seq));
     return event;
   }
 
@@ -95,7 +94,8 @@ class ArchiveEvents {
 struct ArchiveOutcome {
   bool ok = true;
   std::optional<uint64_t> seq;
-  std::string problem;
+  Status fault;         // the first fault
+  std::string problem;  // its message in English
   ArchiveHeader header;
   uint64_t events = 0, commits = 0, persons = 0;
   vledger::Checkpoint head;
@@ -120,15 +120,16 @@ class ArchiveCheck {
     if (st.ok()) st = CheckTotals();
     if (!st.ok()) {
       out_.ok = false;
+      out_.fault = st;
       out_.problem = st.message();
     }
     return out_;
   }
 
  private:
-  Status Fail(std::optional<uint64_t> seq, const std::string& problem) {
+  Status Fail(std::optional<uint64_t> seq, Msg problem) {
     out_.seq = seq;
-    return Status::VerificationFailed(problem);
+    return Status::VerificationFailed(std::move(problem));
   }
   Status Chain(Status st) {
     if (!st.ok()) out_.seq = chain_.fault_seq();
@@ -145,13 +146,15 @@ class ArchiveCheck {
       uint64_t at = reader.offset();
       VLEDGER_ASSIGN_OR_RETURN(auto entry, reader.Next());
       if (!entry) break;
-      std::string where = "the entry at byte " + std::to_string(at);
-      if (phase == kEnd) return Fail(std::nullopt, where + " follows the checkpoint");
+      if (phase == kEnd) {
+        return Fail(std::nullopt, Msg("the entry at byte {} follows the checkpoint", at));
+      }
       if (auto* h = std::get_if<ArchiveHeader>(&*entry)) {
-        if (phase != kStart) return Fail(std::nullopt, where + " is a second header");
+        if (phase != kStart) {
+          return Fail(std::nullopt, Msg("the entry at byte {} is a second header", at));
+        }
         if (h->format_version != kArchiveFormatVersion) {
-          return Fail(std::nullopt,
-                      "archive format version " + std::to_string(h->format_version) + " is not 1");
+          return Fail(std::nullopt, Msg("archive format version {} is not 1", h->format_version));
         }
         out_.header = *h;
         phase = kLog;
@@ -159,11 +162,16 @@ class ArchiveCheck {
       }
       if (phase == kStart) return Fail(std::nullopt, "the archive does not start with a header");
       if (auto* e = std::get_if<ArchiveEvent>(&*entry)) {
-        if (phase != kLog) return Fail(e->seq, where + " is an event after the person records");
+        if (phase != kLog) {
+          return Fail(e->seq, Msg("the entry at byte {} is an event after the person records", at));
+        }
         VLEDGER_TRY(AddEvent(*e, at));
-        if ((e->seq & 0xfff) == 0) Tell(progress_, "verify", at, file_bytes);
+        if ((e->seq & 0xfff) == 0) Tell(progress_, Msg("verify"), at, file_bytes);
       } else if (auto* c = std::get_if<CommitRecord>(&*entry)) {
-        if (phase != kLog) return Fail(c->first, where + " is a commit after the person records");
+        if (phase != kLog) {
+          return Fail(c->first,
+                      Msg("the entry at byte {} is a commit after the person records", at));
+        }
         VLEDGER_TRY(Chain(chain_.AddCommit(*c)));
         out_.commits++;
       } else if (auto* p = std::get_if<ArchivePerson>(&*entry)) {
@@ -185,7 +193,7 @@ class ArchiveCheck {
 
   Status AddEvent(const ArchiveEvent& e, uint64_t at) {
     auto hash = HashFrom(e.hash);
-    if (!hash) return Fail(e.seq, "seq " + std::to_string(e.seq) + ": hash is not 32 bytes");
+    if (!hash) return Fail(e.seq, Msg("seq {}: hash is not 32 bytes", e.seq));
     VLEDGER_TRY(Chain(chain_.AddEvent(e.seq, e.canonical, &*hash)));
     events_.Note(e.seq, at);
     out_.events++;
@@ -193,25 +201,30 @@ class ArchiveCheck {
   }
 
   Status CheckPerson(const ArchivePerson& p) {
-    std::string what = "person record " + Hex(p.person_ref);
-    if (out_.header.is_public) return Fail(std::nullopt, "a public archive holds " + what);
+    std::string ref = Hex(p.person_ref);
+    if (out_.header.is_public) {
+      return Fail(std::nullopt, Msg("a public archive holds person record {}", ref));
+    }
     if (p.person_ref.size() != 32 || p.salt.size() != 16) {
-      return Fail(std::nullopt, what + ": reference or salt has the wrong length");
+      return Fail(std::nullopt,
+                  Msg("person record {}: reference or salt has the wrong length", ref));
     }
     if (!last_person_ref_.empty() && p.person_ref <= last_person_ref_) {
-      return Fail(std::nullopt, what + " is out of order or repeated");
+      return Fail(std::nullopt, Msg("person record {} is out of order or repeated", ref));
     }
     last_person_ref_ = p.person_ref;
-    VLEDGER_TRY(OwnersBefore(Hex(p.person_ref)));
+    VLEDGER_TRY(OwnersBefore(ref));
     if (PersonRef(p.salt, p.record) != p.person_ref) {
-      return Fail(std::nullopt, what + " does not match its commitment");
+      return Fail(std::nullopt, Msg("person record {} does not match its commitment", ref));
     }
-    if (!DecodePerson(p.record).ok()) return Fail(std::nullopt, what + " is malformed");
+    if (!DecodePerson(p.record).ok()) {
+      return Fail(std::nullopt, Msg("person record {} is malformed", ref));
+    }
     auto owner = LoadPersonOwner(chain_.state(), p.person_ref);
-    if (!owner) return Fail(std::nullopt, what + " is referenced by no event");
+    if (!owner) return Fail(std::nullopt, Msg("person record {} is referenced by no event", ref));
     if (owner->erased) {
-      return Fail(owner->erased_seq, what + " was erased at seq " +
-                                         std::to_string(owner->erased_seq) + " but is present");
+      return Fail(owner->erased_seq, Msg("person record {} was erased at seq {} but is present",
+                                         ref, owner->erased_seq));
     }
     out_.persons++;
     return Status::Ok();
@@ -231,9 +244,9 @@ class ArchiveCheck {
       if (owner.erased) continue;
       std::optional<uint64_t> seq;
       std::string who = PersonOwnerName(chain_.state(), owner, &seq);
-      return Fail(seq, "the full archive lacks the person record " +
-                           std::string((*owners_)[next_owner_].id) + " of " + who +
-                           ", and no personErased erased it");
+      return Fail(seq, Msg("the full archive lacks the person record {} of {}, and no "
+                           "personErased erased it",
+                           (*owners_)[next_owner_].id, who));
     }
     if (next_owner_ < owners_->size() && (*owners_)[next_owner_].id == ref_hex) next_owner_++;
     return Status::Ok();
@@ -268,22 +281,22 @@ class ArchiveCheck {
     auto meta = LoadMeta(chain_.state());
     VLEDGER_ASSERT(meta.has_value());  // the chain verified, so it has a genesis
     if (out_.header.origin != meta->origin || head->origin != meta->origin) {
-      return Status::VerificationFailed("origins differ: ledger " + meta->origin + ", header " +
-                                        out_.header.origin + ", checkpoint " + head->origin);
+      return Status::VerificationFailed(Msg("origins differ: ledger {}, header {}, checkpoint {}",
+                                            meta->origin, out_.header.origin, head->origin));
     }
     if (out_.header.ledger_name != meta->name) {
-      return Status::VerificationFailed("the header names the ledger \"" + out_.header.ledger_name +
-                                        "\" but its genesis \"" + meta->name + "\"");
+      return Status::VerificationFailed(
+          Msg("the header names the ledger \"{}\" but its genesis \"{}\"", out_.header.ledger_name,
+              meta->name));
     }
     if (head->size != chain_.size()) {
-      return Status::VerificationFailed("the checkpoint covers " + std::to_string(head->size) +
-                                        " events but the archive holds " +
-                                        std::to_string(chain_.size()));
+      return Status::VerificationFailed(Msg(
+          "the checkpoint covers {} events but the archive holds {}", head->size, chain_.size()));
     }
     if (head->root != chain_.MerkleRoot()) {
-      return Status::VerificationFailed("the Merkle root of the archived events " +
-                                        Hex(chain_.MerkleRoot()) +
-                                        " is not the checkpoint's root " + Hex(head->root));
+      return Status::VerificationFailed(
+          Msg("the Merkle root of the archived events {} is not the checkpoint's root {}",
+              Hex(chain_.MerkleRoot()), Hex(head->root)));
     }
     return Status::Ok();
   }
@@ -291,8 +304,8 @@ class ArchiveCheck {
   Status CheckTotals() {
     for (const auto& [unit, total] : UnitTotals(chain_.state())) {
       if (total != 0) {
-        return Status::VerificationFailed("postings in unit " + unit + " sum to " +
-                                          std::to_string(total) + ", not zero");
+        return Status::VerificationFailed(
+            Msg("postings in unit {} sum to {}, not zero", unit, total));
       }
     }
     return Status::Ok();
@@ -311,11 +324,12 @@ class ArchiveCheck {
   size_t next_owner_ = 0;
 };
 
-// The failed verification of an archive's first fault.
-Status ArchiveFault(const std::string& path, std::optional<uint64_t> seq,
-                    const std::string& problem) {
-  std::string where = seq ? "seq " + std::to_string(*seq) + ": " : "";
-  return Status::VerificationFailed("archive " + path + " does not verify: " + where + problem);
+// The failed verification of an archive's first fault: "archive PATH does
+// not verify: seq N: PROBLEM".
+Status ArchiveFault(const std::string& path, std::optional<uint64_t> seq, const Status& problem) {
+  Status st = Flattened(Code::kVerificationFailed, problem);
+  if (seq) st = st.WithPrefix(Msg("seq {}", *seq));
+  return st.WithPrefix(Msg("archive {} does not verify", path));
 }
 
 }  // namespace
@@ -325,7 +339,7 @@ Result<VerifyArchiveResult> CheckArchive(const std::string& path, const PublicKe
   ArchiveCheck check(path, trusted, progress);
   VLEDGER_ASSIGN_OR_RETURN(ArchiveOutcome out, check.Run());
   VerifyArchiveResult r;
-  if (!out.ok) r.fault = ArchiveFault(path, out.seq, out.problem);
+  if (!out.ok) r.fault = ArchiveFault(path, out.seq, out.fault);
   r.seq = out.seq;
   r.problem = out.problem;
   r.is_public = out.header.is_public;
@@ -350,7 +364,7 @@ Result<VerifyArchiveResult> VerifyArchive(const Session& /*session*/,
                              ReadEvidenceFile("--checkpoint", request.checkpoint, kNoteBytesMax));
     auto head = ParseCheckpoint(text);
     if (!head.ok()) {
-      return head.status().WithPrefix("--checkpoint " + request.checkpoint + " is malformed");
+      return head.status().WithPrefix(Msg("--checkpoint {} is malformed", request.checkpoint));
     }
     if (trusted) {
       Status st = VerifyCheckpoint(text, *trusted, nullptr);
@@ -360,21 +374,22 @@ Result<VerifyArchiveResult> VerifyArchive(const Session& /*session*/,
   }
   std::error_code ec;
   if (!std::filesystem::exists(request.archive, ec) && !ec) {
-    return Status::NotFound("cannot open archive " + request.archive + ": " +
-                            std::strerror(ENOENT));
+    return Status::NotFound(
+        Msg("cannot open archive {}: {}", request.archive, std::strerror(ENOENT)));
   }
   VLEDGER_ASSIGN_OR_RETURN(
       VerifyArchiveResult r,
       CheckArchive(request.archive, trusted ? &*trusted : nullptr, request.progress));
   if (r.fault.ok() && expected && !(*expected == r.head)) {
-    r.problem = "--checkpoint " + request.checkpoint + " (size " + std::to_string(expected->size) +
-                ", root " + Hex(expected->root) + ") is not the archive's checkpoint (size " +
-                std::to_string(r.head.size) + ", root " + Hex(r.head.root) + ")";
-    r.fault = ArchiveFault(request.archive, std::nullopt, r.problem);
+    Status problem = Status::VerificationFailed(Msg(
+        "--checkpoint {} (size {}, root {}) is not the archive's checkpoint (size {}, root {})",
+        request.checkpoint, expected->size, Hex(expected->root), r.head.size, Hex(r.head.root)));
+    r.problem = problem.message();
+    r.fault = ArchiveFault(request.archive, std::nullopt, problem);
   }
   if (!trusted) {
     r.warnings.push_back(
-        "no --pub: the checkpoints are checked only against the archive's own admin keys");
+        Msg("no --pub: the checkpoints are checked only against the archive's own admin keys"));
   }
   return r;
 } catch (...) {

@@ -16,12 +16,10 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string Sizes(uint64_t size) { return std::to_string(size); }
-
 // `st` said of the value given as `field`: its field, or a prefix when it
 // names one already.
 Status About(const Status& st, std::string_view field) {
-  return st.field().empty() ? st.WithField(field) : st.WithPrefix(std::string(field));
+  return st.field().empty() ? st.WithField(field) : st.WithPrefix(Msg("{}", field));
 }
 
 // PROOF as `consistency` prints it: base64 lines, or its --json document.
@@ -41,9 +39,9 @@ Result<std::vector<Hash>> ParseProofFile(const std::string& text,
   }
   if (doc["oldSize"].get<uint64_t>() != old_head.size ||
       doc["newSize"].get<uint64_t>() != new_head.size) {
-    return Status::VerificationFailed("PROOF is for sizes " + doc["oldSize"].dump() + " and " +
-                                      doc["newSize"].dump() + ", not the checkpoints' " +
-                                      Sizes(old_head.size) + " and " + Sizes(new_head.size));
+    return Status::VerificationFailed(
+        Msg("PROOF is for sizes {} and {}, not the checkpoints' {} and {}", doc["oldSize"].dump(),
+            doc["newSize"].dump(), old_head.size, new_head.size));
   }
   std::vector<Hash> proof;
   for (const Json& h : doc["proof"]) {
@@ -61,7 +59,7 @@ Result<std::string> ReadEvidenceFile(const std::string& what, const std::string&
                                      size_t bytes_max) try {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    std::string detail = "cannot read " + path + ": " + std::strerror(errno);
+    Msg detail("cannot read {}: {}", path, std::strerror(errno));
     if (errno == ENOENT) return Status::NotFound(what, detail);
     return Status::InvalidInput(what, detail);
   }
@@ -70,12 +68,11 @@ Result<std::string> ReadEvidenceFile(const std::string& what, const std::string&
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     text.append(buf, static_cast<size_t>(in.gcount()));
     if (text.size() > bytes_max) {
-      return Status::VerificationFailed(path + " is larger than " + std::to_string(bytes_max) +
-                                        " bytes")
+      return Status::VerificationFailed(Msg("{} is larger than {} bytes", path, bytes_max))
           .WithField(what);
     }
   }
-  if (in.bad()) return Status::InvalidInput(what, "cannot read " + path);
+  if (in.bad()) return Status::InvalidInput(what, Msg("cannot read {}", path));
   return text;
 } catch (...) {
   return CaughtStatus();
@@ -108,18 +105,18 @@ Result<ProveResult> Prove(const Session& session, const ProveRequest& request) t
   const uint64_t seq = request.seq;
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   if (seq >= ledger->size()) {
-    return Status::NotFound("SEQ", std::to_string(seq) + " is past the end of the log (size " +
-                                       Sizes(ledger->size()) + ")");
+    return Status::NotFound("SEQ",
+                            Msg("{} is past the end of the log (size {})", seq, ledger->size()));
   }
   if (request.size && seq >= *request.size) {
-    return Status::InvalidInput(
-        "SEQ", std::to_string(seq) + " is not below --size " + Sizes(*request.size));
+    return Status::InvalidInput("SEQ", Msg("{} is not below --size {}", seq, *request.size));
   }
   VLEDGER_ASSIGN_OR_RETURN(SignedHead head, CheckpointForUse(session, *ledger, request.size));
   if (seq >= head.head.size) {
     return Status::FailedPrecondition(
-        "SEQ", std::to_string(seq) + " is not covered by the newest checkpoint (size " +
-                   Sizes(head.head.size) + "); give an admin --key to sign a newer one");
+        "SEQ", Msg("{} is not covered by the newest checkpoint (size {}); give an admin --key to "
+                   "sign a newer one",
+                   seq, head.head.size));
   }
   VLEDGER_ASSIGN_OR_RETURN(StoredEvent event, ledger->ReadEvent(seq));
   Hash prev = kZeroHash;
@@ -156,13 +153,13 @@ Result<VerifyProofResult> VerifyProof(const Session& /*session*/,
   VLEDGER_ASSIGN_OR_RETURN(PublicKey pub, LoadPub(request.pub_path));
   VLEDGER_ASSIGN_OR_RETURN(std::string text, ReadEvidenceFile("proof", path, kTlogProofBytesMax));
   auto proof = ParseTlogProof(text);
-  if (!proof.ok()) return proof.status().WithPrefix("proof " + path + " is malformed");
+  if (!proof.ok()) return proof.status().WithPrefix(Msg("proof {} is malformed", path));
   vledger::Checkpoint head;
   Status sig = VerifyCheckpoint(proof->checkpoint_text, pub, &head);
   if (!sig.ok()) return sig.WithPrefix("checkpoint signature does not verify");
   if (proof->index >= head.size) {
-    return Status::VerificationFailed("index " + std::to_string(proof->index) +
-                                      " is not below the checkpoint size " + Sizes(head.size));
+    return Status::VerificationFailed(
+        Msg("index {} is not below the checkpoint size {}", proof->index, head.size));
   }
   if (proof->extra.size() < 32 + 8) {
     return Status::VerificationFailed("extra is not h[n-1] (32 bytes) followed by an event");
@@ -214,12 +211,12 @@ Result<ConsistencyResult> Consistency(const Session& session,
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   uint64_t n = request.new_size.value_or(ledger->size());
   if (n > ledger->size()) {
-    return Status::NotFound(
-        "NEW_SIZE", Sizes(n) + " is past the end of the log (size " + Sizes(ledger->size()) + ")");
+    return Status::NotFound("NEW_SIZE",
+                            Msg("{} is past the end of the log (size {})", n, ledger->size()));
   }
   if (request.old_size > n) {
-    return Status::InvalidInput(
-        "OLD_SIZE", Sizes(request.old_size) + " is larger than the new size " + Sizes(n));
+    return Status::InvalidInput("OLD_SIZE",
+                                Msg("{} is larger than the new size {}", request.old_size, n));
   }
   ConsistencyResult r;
   r.old_size = request.old_size;
@@ -251,18 +248,19 @@ Result<VerifyConsistencyResult> VerifyConsistency(const Session& /*session*/,
         ReadEvidenceFile(std::string(names[i]) + " checkpoint", *paths[i], kNoteBytesMax));
     Status st = VerifyCheckpoint(text, pub, &heads[i]);
     if (!st.ok()) {
-      return st.WithPrefix(std::string(names[i]) + " checkpoint " + *paths[i] +
-                           ": checkpoint signature does not verify");
+      return st.WithPrefix(
+          i == 0 ? Msg("old checkpoint {}: checkpoint signature does not verify", *paths[i])
+                 : Msg("new checkpoint {}: checkpoint signature does not verify", *paths[i]));
     }
   }
   if (heads[0].origin != heads[1].origin) {
-    return Status::VerificationFailed("the checkpoints are of different logs (" + heads[0].origin +
-                                      ", " + heads[1].origin + ")");
+    return Status::VerificationFailed(
+        Msg("the checkpoints are of different logs ({}, {})", heads[0].origin, heads[1].origin));
   }
   if (heads[0].size > heads[1].size) {
-    return Status::VerificationFailed("the old checkpoint (size " + Sizes(heads[0].size) +
-                                      ") is larger than the new one (size " + Sizes(heads[1].size) +
-                                      ")");
+    return Status::VerificationFailed(
+        Msg("the old checkpoint (size {}) is larger than the new one (size {})", heads[0].size,
+            heads[1].size));
   }
   VLEDGER_ASSIGN_OR_RETURN(std::string text,
                            ReadEvidenceFile("PROOF", request.proof_path, kTlogProofBytesMax));

@@ -57,7 +57,7 @@ Result<RestoreResult> Restore(const Session& session, const RestoreRequest& requ
   std::error_code ec;
   if (fs::exists(r.ledger_dir, ec)) {
     return Status::AlreadyExists(
-        "--ledger", r.ledger_dir + " already exists; restore makes a new ledger folder");
+        "--ledger", Msg("{} already exists; restore makes a new ledger folder", r.ledger_dir));
   }
   r.from_archive = fs::is_regular_file(source, ec);
   if (r.from_archive) {
@@ -65,7 +65,7 @@ Result<RestoreResult> Restore(const Session& session, const RestoreRequest& requ
     if (!checked.ok()) return checked.status().WithPrefix("restore (nothing was restored)");
     if (checked->is_public) {
       r.warnings.push_back(
-          "a public archive holds no person records: the restored ledger shows no names");
+          Msg("a public archive holds no person records: the restored ledger shows no names"));
     }
   } else {
     VLEDGER_ASSIGN_OR_RETURN(uint64_t rows, Ledger::Restore(source, r.ledger_dir));
@@ -74,11 +74,19 @@ Result<RestoreResult> Restore(const Session& session, const RestoreRequest& requ
   auto outcome = VerifyRestored(r.ledger_dir);
   Status st;
   if (!outcome.ok()) {
-    st = outcome.status().WithPrefix("restored copy of " + source);
+    st = outcome.status().WithPrefix(Msg("restored copy of {}", source));
   } else if (!outcome->ok) {
-    std::string where = outcome->seq ? "seq " + std::to_string(*outcome->seq) + ": " : "";
-    st = Status::VerificationFailed(std::string(r.from_archive ? "archive " : "backup ") + source +
-                                    " fails verification at " + where + outcome->problem);
+    const std::string& problem = outcome->problem;
+    if (outcome->seq) {
+      st = Status::VerificationFailed(
+          r.from_archive
+              ? Msg("archive {} fails verification at seq {}: {}", source, *outcome->seq, problem)
+              : Msg("backup {} fails verification at seq {}: {}", source, *outcome->seq, problem));
+    } else {
+      st = Status::VerificationFailed(
+          r.from_archive ? Msg("archive {} fails verification at {}", source, problem)
+                         : Msg("backup {} fails verification at {}", source, problem));
+    }
   }
   if (!st.ok()) {
     fs::remove_all(r.ledger_dir, ec);

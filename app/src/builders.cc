@@ -23,18 +23,59 @@ Result<int64_t> ParseInt64(std::string_view field, const std::string& text) {
   std::string_view digits = std::string_view(text).substr(negative ? 1 : 0);
   if (digits.empty() || digits.size() > 19 ||
       digits.find_first_not_of("0123456789") != std::string_view::npos) {
-    return Status::InvalidInput(field, Quoted(text) + " is not an integer");
+    return Status::InvalidInput(field, Msg("\"{}\" is not an integer", text));
   }
   uint64_t v = 0;  // 19 digits fit in uint64
   for (char c : digits) v = v * 10 + static_cast<uint64_t>(c - '0');
   uint64_t limit = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + (negative ? 1 : 0);
-  if (v > limit) return Status::InvalidInput(field, text + " is out of range");
+  if (v > limit) return Status::InvalidInput(field, Msg("{} is out of range", text));
   return negative ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
+}
+
+Status StatusOf(Code code, Msg msg) {
+  switch (code) {
+    case Code::kOk:
+    case Code::kInvalidInput:
+      return Status::InvalidInput(std::move(msg));
+    case Code::kNotFound:
+      return Status::NotFound(std::move(msg));
+    case Code::kAlreadyExists:
+      return Status::AlreadyExists(std::move(msg));
+    case Code::kConflict:
+      return Status::Conflict(std::move(msg));
+    case Code::kPermissionDenied:
+      return Status::PermissionDenied(std::move(msg));
+    case Code::kFailedPrecondition:
+      return Status::FailedPrecondition(std::move(msg));
+    case Code::kVerificationFailed:
+      return Status::VerificationFailed(std::move(msg));
+    case Code::kCorruption:
+      return Status::Corruption(std::move(msg));
+    case Code::kUnavailable:
+      return Status::Unavailable(std::move(msg));
+    case Code::kIo:
+      return Status::Io(std::move(msg));
+    case Code::kInternal:
+      return Status::Internal(std::move(msg));
+    case Code::kUsage:
+      return Status::Usage(std::move(msg));
+  }
+  return Status::Internal(std::move(msg));
+}
+
+Status Flattened(Code code, const Status& st) {
+  Status out = StatusOf(code, st.msg());
+  const std::vector<Msg>& prefixes = st.prefixes();
+  for (size_t i = prefixes.size(); i-- > 0;) out = out.WithPrefix(prefixes[i]);
+  if (!st.field().empty()) out = out.WithPrefix(Msg("{}", st.field()));
+  if (st.seq()) out = out.WithPrefix(Msg("seq {}", *st.seq()));
+  if (st.row()) out = out.WithPrefix(Msg("row {}", *st.row()));
+  return out;
 }
 
 Result<uint64_t> ParseSeq(std::string_view field, const std::string& text) {
   VLEDGER_ASSIGN_OR_RETURN(int64_t v, ParseInt64(field, text));
-  if (v < 0) return Status::InvalidInput(field, text + " is not a seq");
+  if (v < 0) return Status::InvalidInput(field, Msg("{} is not a seq", text));
   return static_cast<uint64_t>(v);
 }
 
@@ -43,13 +84,13 @@ Result<std::pair<std::string, std::string>> ResolveTo(StateStore& state, std::st
   VLEDGER_TRY(CheckId(field, to));
   if (LoadResident(state, to)) return std::make_pair(to, std::string());
   if (LoadHousehold(state, to)) return std::make_pair(std::string(), to);
-  return Status::NotFound(field, "no resident or household " + Quoted(to));
+  return Status::NotFound(field, Msg("no resident or household \"{}\"", to));
 }
 
 Result<FundRecord> FundOf(StateStore& state, std::string_view field, const std::string& code) {
   VLEDGER_TRY(CheckId(field, code));
   auto f = LoadFund(state, code);
-  if (!f) return Status::NotFound(field, "unknown fund " + Quoted(code));
+  if (!f) return Status::NotFound(field, Msg("unknown fund \"{}\"", code));
   return *f;
 }
 
@@ -62,10 +103,14 @@ Status CheckPurposeHeld(StateStore& state, const FundRecord& fund, const std::st
   }
   std::string held;
   for (const std::string& p : purposes) held += (held.empty() ? "" : ", ") + p;
+  if (held.empty()) {
+    return Status::NotFound("--purpose", Msg("fund {} never held money for purpose \"{}\" (it "
+                                             "has no restricted purposes)",
+                                             fund.code, purpose));
+  }
   return Status::NotFound(
-      "--purpose",
-      "fund " + fund.code + " never held money for purpose " + Quoted(purpose) +
-          (held.empty() ? " (it has no restricted purposes)" : " (its purposes: " + held + ")"));
+      "--purpose", Msg("fund {} never held money for purpose \"{}\" (its purposes: {})", fund.code,
+                       purpose, held));
 }
 
 std::optional<Person> PersonOf(const Result<std::optional<PersonRecord>>& record) {
@@ -81,7 +126,7 @@ namespace {
 Status CheckPhone(const std::string& phone) {
   bool digits = phone.size() >= 5 && phone.size() <= 20 &&
                 phone.find_first_not_of("0123456789+-") == std::string::npos;
-  if (!digits) return Status::InvalidInput("--phone", Quoted(phone) + " is not a phone number");
+  if (!digits) return Status::InvalidInput("--phone", Msg("\"{}\" is not a phone number", phone));
   return Status::Ok();
 }
 
@@ -95,7 +140,7 @@ Status SetBirth(Person& person, const PersonArgs& p, const std::string& today) {
     if (p.birth_year != 0 && p.birth_year != year) {
       return Status::InvalidInput(
           "--birth-year",
-          std::to_string(p.birth_year) + " is not the year of birth the ID-card number gives");
+          Msg("{} is not the year of birth the ID-card number gives", p.birth_year));
     }
     person.birth_date = BirthDateNumber(birth);
     person.birth_year = static_cast<uint16_t>(year);
@@ -158,9 +203,11 @@ Status CompleteEntry(CommitBuilder& b, const std::string& points, int64_t sign,
   if (!points.empty()) {
     VLEDGER_ASSIGN_OR_RETURN(int64_t p, ParseInt64("--points", points));
     if (p <= 0) {
-      return Status::InvalidInput(
-          "--points", "give a positive amount" +
-                          std::string(sign < 0 ? " (the magnitude of the deduction)" : ""));
+      if (sign < 0) {
+        return Status::InvalidInput("--points",
+                                    "give a positive amount (the magnitude of the deduction)");
+      }
+      return Status::InvalidInput("--points", "give a positive amount");
     }
     e->points = sign * p;
   } else if (auto rule = LoadRule(b.state(), e->rule)) {
@@ -206,7 +253,7 @@ Status BuildHousehold(CommitBuilder& b, const HouseholdArgs& a) try {
 Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) try {
   VLEDGER_TRY(CheckId("ID", a.id));
   auto resident = LoadResident(b.state(), a.id);
-  if (!resident) return Status::NotFound("ID", "unknown resident \"" + a.id + "\"");
+  if (!resident) return Status::NotFound("ID", Msg("unknown resident \"{}\"", a.id));
   const PersonArgs& p = a.person;
   bool new_record = !p.name.empty() || !p.phone.empty() || p.birth_year != 0 || !p.id_card.empty();
   std::string today = CstDate(b.now_ms());
@@ -214,7 +261,7 @@ Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) try {
   if (new_record) {
     if (!person) {
       return Status::FailedPrecondition(
-          "ID", "the person record of resident \"" + a.id + "\" was erased; it cannot be updated");
+          "ID", Msg("the person record of resident \"{}\" was erased; it cannot be updated", a.id));
     }
     if (!p.name.empty()) VLEDGER_TRY(CheckName("--name", p.name));
     if (!p.phone.empty()) VLEDGER_TRY(CheckPhone(p.phone));
@@ -290,11 +337,11 @@ Status BuildDeduction(CommitBuilder& b, const DeductionArgs& a) try {
     }
     VLEDGER_TRY(CheckId("--household", a.household));
     auto h = LoadHousehold(b.state(), a.household);
-    if (!h) return Status::NotFound("--household", "unknown household " + Quoted(a.household));
+    if (!h) return Status::NotFound("--household", Msg("unknown household \"{}\"", a.household));
     if (h->head_resident.empty()) {
-      return Status::FailedPrecondition("--household",
-                                        "household " + Quoted(a.household) +
-                                            " has no head (户主) set; use `household head` first");
+      return Status::FailedPrecondition(
+          "--household",
+          Msg("household \"{}\" has no head (户主) set; use `household head` first", a.household));
     }
     e.resident = h->head_resident;
     e.household = h->id;
@@ -319,7 +366,7 @@ Status BuildRedemption(CommitBuilder& b, const RedemptionArgs& a) try {
   if (r.points <= 0) return Status::InvalidInput("--points", "must be greater than zero");
   VLEDGER_ASSIGN_OR_RETURN(int64_t qty, ParseInt64("--qty", a.qty));
   if (qty < 1 || qty > kRedeemQuantityMax) {
-    return Status::InvalidInput("--qty", "must be 1 to " + std::to_string(kRedeemQuantityMax));
+    return Status::InvalidInput("--qty", Msg("must be 1 to {}", kRedeemQuantityMax));
   }
   r.quantity = static_cast<uint32_t>(qty);
   return b.Add(r).status();

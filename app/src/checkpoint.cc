@@ -12,8 +12,6 @@ namespace {
 
 // ------------------------------------------------------- choosing a head
 
-std::string Sizes(uint64_t size) { return std::to_string(size); }
-
 // The --key as a signer of checkpoints of `size` events: registered
 // before event `size`, unrevoked, admin.
 Result<PrivateKey> AdminKey(const Session& session, const Ledger& ledger, uint64_t size) {
@@ -22,21 +20,21 @@ Result<PrivateKey> AdminKey(const Session& session, const Ledger& ledger, uint64
   auto record = LoadKey(*state, key.key_id());
   if (!record) {
     return Status::PermissionDenied("--key",
-                                    "key " + key.key_id() + " is not registered in this ledger");
+                                    Msg("key {} is not registered in this ledger", key.key_id()));
   }
   if (record->revoked_seq) {
-    return Status::PermissionDenied("--key", "key " + key.key_id() + " was revoked at seq " +
-                                                 std::to_string(*record->revoked_seq));
+    return Status::PermissionDenied(
+        "--key", Msg("key {} was revoked at seq {}", key.key_id(), *record->revoked_seq));
   }
   if (record->role != Role::kAdmin) {
-    return Status::PermissionDenied("--key", "key " + key.key_id() + " has role " +
-                                                 std::string(Name(record->role)) +
-                                                 "; checkpoints are signed by an admin key");
+    return Status::PermissionDenied(
+        "--key", Msg("key {} has role {}; checkpoints are signed by an admin key", key.key_id(),
+                     Name(record->role)));
   }
   if (size > 0 && record->registered_seq >= size) {
-    return Status::FailedPrecondition("--size", "key " + key.key_id() + " was registered at seq " +
-                                                    std::to_string(record->registered_seq) +
-                                                    "; it signs checkpoints of later sizes only");
+    return Status::FailedPrecondition(
+        "--size", Msg("key {} was registered at seq {}; it signs checkpoints of later sizes only",
+                      key.key_id(), record->registered_seq));
   }
   return key;
 }
@@ -44,7 +42,7 @@ Result<PrivateKey> AdminKey(const Session& session, const Ledger& ledger, uint64
 Result<std::string> LedgerOrigin(const Ledger& ledger) {
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
   auto meta = LoadMeta(*state);
-  if (!meta) return Status::Corruption(ledger.dir() + ": the ledger has no genesis");
+  if (!meta) return Status::Corruption(Msg("{}: the ledger has no genesis", ledger.dir()));
   return meta->origin;
 }
 
@@ -54,15 +52,14 @@ Status CheckSignableSize(const Ledger& ledger, uint64_t size) {
     return Status::InvalidInput("--size", "a checkpoint covers at least the genesis (1)");
   if (size > ledger.size()) {
     return Status::InvalidInput(
-        "--size", Sizes(size) + " is past the end of the log (size " + Sizes(ledger.size()) + ")");
+        "--size", Msg("{} is past the end of the log (size {})", size, ledger.size()));
   }
   VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, ledger.CommitOf(size - 1));
   if (commit.last != size - 1) {
     return Status::InvalidInput(
-        "--size", Sizes(size) + " splits commit " + std::to_string(commit.first) + ".." +
-                      std::to_string(commit.last) +
-                      "; checkpoints are signed at commit boundaries (try " + Sizes(commit.first) +
-                      " or " + Sizes(commit.last + 1) + ")");
+        "--size", Msg("{0} splits commit {1}..{2}; checkpoints are signed at commit boundaries "
+                      "(try {1} or {3})",
+                      size, commit.first, commit.last, commit.last + 1));
   }
   return Status::Ok();
 }
@@ -108,8 +105,8 @@ Result<SignedHead> SignAndStore(const Session& session, const Ledger& ledger,
   VLEDGER_TRY(CheckSignableSize(ledger, n));
   VLEDGER_ASSIGN_OR_RETURN(std::string origin, LedgerOrigin(ledger));
   if (!IsValidNoteKeyName(origin)) {
-    return Status::FailedPrecondition("the ledger's origin \"" + origin +
-                                      "\" cannot name a note key");
+    return Status::FailedPrecondition(
+        Msg("the ledger's origin \"{}\" cannot name a note key", origin));
   }
   VLEDGER_TRY(CheckAllStoredHeads(ledger, origin));
   VLEDGER_ASSIGN_OR_RETURN(Hash root, ledger.MerkleRootAt(n));
@@ -133,8 +130,9 @@ Result<SignedHead> StoredHead(const Ledger& ledger, std::optional<uint64_t> size
   if (size) {
     VLEDGER_ASSIGN_OR_RETURN(auto text, ledger.GetCheckpoint(*size));
     if (!text) {
-      return Status::NotFound("--size", "no checkpoint is stored at size " + Sizes(*size) +
-                                            " (sign one by giving an admin --key)");
+      return Status::NotFound(
+          "--size",
+          Msg("no checkpoint is stored at size {} (sign one by giving an admin --key)", *size));
     }
     found.emplace(*size, std::move(*text));
   } else {

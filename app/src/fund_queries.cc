@@ -206,7 +206,7 @@ Result<DonorResult> Donor(const Session& session, const DonorRequest& r) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   VLEDGER_ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, DonationsOf(*ledger, *state, r.name));
-  if (seqs.empty()) return Status::NotFound("NAME", "no donor named " + Quoted(r.name));
+  if (seqs.empty()) return Status::NotFound("NAME", Msg("no donor named \"{}\"", r.name));
   VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, session.NowMs(*ledger));
   std::string today = CstDate(now_ms);
   std::map<std::pair<std::string, std::string>, std::map<uint64_t, GiftAttribution>> attributed;

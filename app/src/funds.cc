@@ -50,7 +50,7 @@ Json DocOf(const AppendResult& r) { return Json::parse(r.json, nullptr, false); 
 Result<uint64_t> ParseSeqArg(std::string_view field, const std::string& text) {
   if (text.empty() || text.size() > 19 ||
       text.find_first_not_of("0123456789") != std::string::npos) {
-    return Status::InvalidInput(field, Quoted(text) + " is not a seq");
+    return Status::InvalidInput(field, Msg("\"{}\" is not a seq", text));
   }
   return std::stoull(text);
 }
@@ -88,16 +88,35 @@ Status CheckCoverage(StateStore& state, const std::vector<DueAllowance>& due,
     }
   }
   if (short_of.empty()) return Status::Ok();
-  std::string msg = "allowances due in " + month + " were not paid: ";
-  bool first = true;
+  // Each fund: its code, the amount short, the allowances' seqs.
+  std::vector<std::string> a;
   for (const auto& [fund, s] : short_of) {
-    if (!first) msg += "; ";
-    first = false;
-    msg += "fund " + fund + " is short by " + FormatYuan(s.first) + " (allowances";
-    for (uint64_t seq : s.second) msg += " " + std::to_string(seq);
-    msg += ")";
+    std::string seqs;
+    for (uint64_t seq : s.second) seqs += (seqs.empty() ? "" : " ") + std::to_string(seq);
+    a.insert(a.end(), {fund, FormatYuan(s.first), seqs});
   }
-  return Status::FailedPrecondition(msg);
+  switch (short_of.size()) {
+    case 1:
+      return Status::FailedPrecondition(
+          Msg("allowances due in {} were not paid: fund {} is short by {} (allowances {})", month,
+              a[0], a[1], a[2]));
+    case 2:
+      return Status::FailedPrecondition(
+          Msg("allowances due in {} were not paid: fund {} is short by {} (allowances {}); fund "
+              "{} is short by {} (allowances {})",
+              month, a[0], a[1], a[2], a[3], a[4], a[5]));
+    default: {
+      // Three funds or more: each fund's shortfall in a part of its own.
+      size_t n = short_of.size();
+      Status st = Status::FailedPrecondition(
+          Msg("fund {} is short by {} (allowances {})", a[3 * n - 3], a[3 * n - 2], a[3 * n - 1]));
+      for (size_t i = n - 1; i-- > 0;) {
+        st = st.WithPrefix(
+            Msg("fund {} is short by {} (allowances {})", a[3 * i], a[3 * i + 1], a[3 * i + 2]));
+      }
+      return st.WithPrefix(Msg("allowances due in {} were not paid", month));
+    }
+  }
 }
 
 // The dividend's events: the declaration, then one payment per share.
@@ -111,9 +130,9 @@ Status BuildDividend(CommitBuilder& b, const DividendRequest& r, DividendResult&
   if (!r.again) {
     if (auto seq = UnreversedDividend(b.state(), fund.code, r.village, r.period, declared)) {
       return Status::Conflict(
-          "--period", "fund " + fund.code + " already paid a dividend for village " +
-                          Quoted(r.village) + " and " + r.period + " at seq " +
-                          std::to_string(*seq) + " (reverse it, or give --again to pay another)");
+          "--period", Msg("fund {} already paid a dividend for village \"{}\" and {} at seq {} "
+                          "(reverse it, or give --again to pay another)",
+                          fund.code, r.village, r.period, *seq));
     }
   }
   VLEDGER_ASSIGN_OR_RETURN(
@@ -135,9 +154,9 @@ Status BuildAllowanceRun(CommitBuilder& b, const AllowanceRunRequest& r, Allowan
   std::string current = CstDate(b.now_ms()).substr(0, 7);
   out.in_advance = r.month > current;
   if (out.in_advance && !r.advance) {
-    return Status::FailedPrecondition("--month", r.month + " is after the current month " +
-                                                     current +
-                                                     " (give --advance to pay it in advance)");
+    return Status::FailedPrecondition(
+        "--month", Msg("{} is after the current month {} (give --advance to pay it in advance)",
+                       r.month, current));
   }
   if (!r.fund.empty()) VLEDGER_TRY(FundOf(b.state(), "--fund", r.fund).status());
   VLEDGER_ASSIGN_OR_RETURN(std::vector<DueAllowance> due,
@@ -288,7 +307,7 @@ std::string AllowanceStopJson(const AllowanceStopResult& result) { return result
 
 Result<std::vector<DueAllowance>> DueAllowances(StateStore& state, const std::string& key_id,
                                                 const std::string& month, const std::string& fund,
-                                                std::vector<std::string>* warnings) try {
+                                                std::vector<Msg>* warnings) try {
   std::optional<KeyRecord> key = LoadKey(state, key_id);
   std::map<std::string, bool> may_pay;
   std::vector<DueAllowance> due;
@@ -307,10 +326,14 @@ Result<std::vector<DueAllowance>> DueAllowances(StateStore& state, const std::st
       auto r = LoadResident(state, a.beneficiary);
       if (r && r->status != ResidentStatus::kActive) {
         if (warnings != nullptr) {
-          warnings->push_back("allowance " + std::to_string(a.seq) + ": resident " + a.beneficiary +
-                              " is " + std::string(Name(r->status)) +
-                              "; not paid (stop it with `allowance stop " + std::to_string(a.seq) +
-                              "`)");
+          warnings->push_back(
+              r->status == ResidentStatus::kDeceased
+                  ? Msg("allowance {0}: resident {1} is deceased; not paid (stop it with "
+                        "`allowance stop {0}`)",
+                        a.seq, a.beneficiary)
+                  : Msg("allowance {0}: resident {1} is departed; not paid (stop it with "
+                        "`allowance stop {0}`)",
+                        a.seq, a.beneficiary));
         }
         continue;
       }

@@ -29,10 +29,17 @@ inline Status CaughtStatus() {
   } catch (const RowReadError& e) {
     return e.status();
   } catch (const std::exception& e) {
-    return Status::Internal(std::string("unexpected error: ") + e.what());
+    return Status::Internal(Msg("unexpected error: {}", e.what()));
   } catch (...) {
     return Status::Internal("unexpected error");
   }
 }
+
+// A Status of `code` saying `msg` (`code` not kOk).
+Status StatusOf(Code code, Msg msg);
+// `st` with `code`, its row, seq and field turned into parts of its detail
+// (outermost first): message() reads as st.message() did, and a prefix
+// put in front of it goes in front of the whole line.
+Status Flattened(Code code, const Status& st);
 
 }  // namespace vledger::app

@@ -99,20 +99,19 @@ std::string RowFingerprint(const ImportFile& f, size_t r) {
 Result<std::string> ReadFileBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    std::string what = "cannot read \"" + path + "\"";
+    Msg what("cannot read \"{}\"", path);
     return errno == ENOENT ? Status::NotFound("FILE", what) : Status::InvalidInput("FILE", what);
   }
   in.seekg(0, std::ios::end);
   std::streamoff size = in.tellg();
   if (size < 0 || static_cast<uint64_t>(size) > kImportFileBytesMax) {
-    return Status::InvalidInput("FILE", "\"" + path + "\" is larger than " +
-                                            std::to_string(kImportFileBytesMax >> 20) +
-                                            " MiB; split it");
+    return Status::InvalidInput(
+        "FILE", Msg("\"{}\" is larger than {} MiB; split it", path, kImportFileBytesMax >> 20));
   }
   in.seekg(0);
   std::string bytes(static_cast<size_t>(size), '\0');
   if (!in.read(bytes.data(), size)) {
-    return Status::InvalidInput("FILE", "cannot read \"" + path + "\"");
+    return Status::InvalidInput("FILE", Msg("cannot read \"{}\"", path));
   }
   return bytes;
 }
@@ -128,8 +127,8 @@ Result<std::vector<size_t>> MapHeader(const KindSpec& kind,
     size_t i = 0;
     while (i < kind.columns.size() && kind.columns[i] != h) i++;
     if (i == kind.columns.size()) {
-      return Status::InvalidInput(h, "unknown column for --kind " + std::string(kind.name) +
-                                         " (columns: " + ColumnList(kind) + ")")
+      return Status::InvalidInput(
+                 h, Msg("unknown column for --kind {} (columns: {})", kind.name, ColumnList(kind)))
           .WithRow(1);
     }
     if (seen[i]) return Status::InvalidInput(h, "the column is given twice").WithRow(1);
@@ -138,9 +137,9 @@ Result<std::vector<size_t>> MapHeader(const KindSpec& kind,
   }
   for (size_t i = 0; i < kind.required; i++) {
     if (!seen[i]) {
-      return Status::InvalidInput(kind.columns[i], "the required column is missing (--kind " +
-                                                       std::string(kind.name) + " needs " +
-                                                       ColumnList(kind) + ")")
+      return Status::InvalidInput(kind.columns[i],
+                                  Msg("the required column is missing (--kind {} needs {})",
+                                      kind.name, ColumnList(kind)))
           .WithRow(1);
     }
   }
@@ -228,10 +227,10 @@ Result<ImportFile> LoadImportFile(const ImportRequest& request, const KindSpec& 
     return Status::InvalidInput("the file has no header row").WithRow(1);
   }
   if (table.rows.size() > kImportRowsMax) {
-    return Status::InvalidInput("FILE", std::to_string(table.rows.size()) +
-                                            " rows; an import takes at most " +
-                                            std::to_string(kImportRowsMax) +
-                                            " (split the file, each part under its own --source)");
+    return Status::InvalidInput(
+        "FILE", Msg("{} rows; an import takes at most {} (split the file, each part under its own "
+                    "--source)",
+                    table.rows.size(), kImportRowsMax));
   }
   VLEDGER_ASSIGN_OR_RETURN(std::vector<size_t> index, MapHeader(kind, table.header));
   f.header = std::move(table.header);
@@ -253,10 +252,11 @@ Status Refuse(const ImportFile& f, const ImportRequest& request, bool stopped) {
   }
   size_t n = f.bad.rows().size();
   if (n == 1) return f.bad.rows().begin()->second;
-  return Status::InvalidInput(
-      "FILE", std::to_string(n) + " rows are refused" +
-                  (stopped ? " (the check stops at " + std::to_string(n) + ")" : "") +
-                  "; nothing was appended");
+  if (stopped) {
+    return Status::InvalidInput(
+        "FILE", Msg("{0} rows are refused (the check stops at {0}); nothing was appended", n));
+  }
+  return Status::InvalidInput("FILE", Msg("{} rows are refused; nothing was appended", n));
 }
 
 // ---------------------------------------------------------------- ledger
@@ -307,8 +307,8 @@ Status CheckRowsOwnedBy(const Ledger& ledger, WriteTxn& txn, ImportFile& f,
       if (it == imported.end()) continue;
       VLEDGER_ASSIGN_OR_RETURN(std::string owner, authors.KeyAt(it->second));
       if (owner != key_id) {
-        f.AddBad(r, Status::Conflict("this row was already imported under \"" + f.label +
-                                     "\" by another key"));
+        f.AddBad(r, Status::Conflict(
+                        Msg("this row was already imported under \"{}\" by another key", f.label)));
       }
       continue;
     }
@@ -371,7 +371,7 @@ Result<std::vector<NewRow>> CheckRows(const ImportRequest& request, WriteTxn& tx
       if (fingerprint) {
         if (*fingerprint != RowFingerprint(f, r)) {
           f.AddBad(r, Status::Conflict("request_id",
-                                       "\"" + id + "\" was already used by a different command"));
+                                       Msg("\"{}\" was already used by a different command", id)));
         }
         continue;  // in the ledger, or an earlier row of this file
       }
@@ -457,8 +457,8 @@ Result<uint64_t> ParseBatch(const std::string& text) {
   if (text.empty()) return uint64_t{0};
   if (text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos ||
       std::stoull(text) < 1 || std::stoull(text) > kImportBatchRowsMax) {
-    return Status::InvalidInput("--batch", "\"" + text + "\" is not a number of rows from 1 to " +
-                                               std::to_string(kImportBatchRowsMax));
+    return Status::InvalidInput(
+        "--batch", Msg("\"{}\" is not a number of rows from 1 to {}", text, kImportBatchRowsMax));
   }
   return std::stoull(text);
 }
@@ -468,7 +468,7 @@ Status CheckEncoding(const std::string& encoding) {
       encoding == "GB18030") {
     return Status::Ok();
   }
-  return Status::InvalidInput("--encoding", "\"" + encoding + "\" is not utf-8 or gb18030");
+  return Status::InvalidInput("--encoding", Msg("\"{}\" is not utf-8 or gb18030", encoding));
 }
 
 Result<const KindSpec*> KindOf(const std::string& name) {
@@ -476,16 +476,16 @@ Result<const KindSpec*> KindOf(const std::string& name) {
   if (kind != nullptr) return kind;
   std::string names;
   for (const std::string& k : ImportKindNames()) names += (names.empty() ? "" : ", ") + k;
-  return Status::InvalidInput("--kind", "\"" + name + "\" is not one of " + names);
+  return Status::InvalidInput("--kind", Msg("\"{}\" is not one of {}", name, names));
 }
 
 // The columns whose text is public: a warning once the import succeeded.
-std::vector<std::string> PublicColumnWarnings(const ImportFile& f) {
-  std::vector<std::string> warnings;
+std::vector<Msg> PublicColumnWarnings(const ImportFile& f) {
+  std::vector<Msg> warnings;
   for (const std::string& h : f.header) {
     if (h == "note" || h == "item") {
-      warnings.push_back("column " + h +
-                         " is part of the public log: keep personal details out of it");
+      warnings.push_back(
+          Msg("column {} is part of the public log: keep personal details out of it", h));
     }
   }
   return warnings;
@@ -510,8 +510,9 @@ Result<ImportResult> ImportRows(const Session& session, const ImportRequest& req
   if (before && before->completed) {
     if (before->sha256_hex != f.sha256_hex) {
       return Status::Conflict(
-          "--source", "the import \"" + f.label + "\" completed with a different file (SHA-256 " +
-                          before->sha256_hex.substr(0, 16) + "…); give this file its own --source");
+          "--source", Msg("the import \"{}\" completed with a different file (SHA-256 {}…); give "
+                          "this file its own --source",
+                          f.label, before->sha256_hex.substr(0, 16)));
     }
     VLEDGER_ASSIGN_OR_RETURN(auto imported, ledger->LoadImportedRows(f.label));
     VLEDGER_TRY(CheckRowsOwnedBy(*ledger, *txn, f, imported, key.key_id()));
@@ -527,8 +528,10 @@ Result<ImportResult> ImportRows(const Session& session, const ImportRequest& req
   if (!request.again && !(before && before->sha256_hex == f.sha256_hex)) {
     VLEDGER_ASSIGN_OR_RETURN(auto other, LabelOfContent(*ledger, f.sha256_hex, f.label));
     if (other) {
-      return Status::Conflict("this file's content was already imported under --source \"" +
-                              *other + "\" (use --again to import it again)");
+      return Status::Conflict(
+          Msg("this file's content was already imported under --source \"{}\" (use --again to "
+              "import it again)",
+              *other));
     }
   }
 

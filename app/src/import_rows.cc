@@ -27,7 +27,7 @@ Result<bool> ParseFlag(std::string_view column, const std::string& cell) {
   for (char c : cell) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   if (lower.empty() || lower == "0" || lower == "false" || lower == "否") return false;
   if (lower == "1" || lower == "true" || lower == "是") return true;
-  return Status::InvalidInput(column, "\"" + cell + "\" is not 1/0, true/false or 是/否");
+  return Status::InvalidInput(column, Msg("\"{}\" is not 1/0, true/false or 是/否", cell));
 }
 
 Status BuildResidentRow(CommitBuilder& b, const RowView& r) {
@@ -40,7 +40,7 @@ Status BuildResidentRow(CommitBuilder& b, const RowView& r) {
   const std::string& year = r["birth_year"];
   if (!year.empty()) {
     if (year.size() != 4 || year.find_first_not_of("0123456789") != std::string::npos) {
-      return Status::InvalidInput("birth_year", "\"" + year + "\" is not a year");
+      return Status::InvalidInput("birth_year", Msg("\"{}\" is not a year", year));
     }
     a.person.birth_year = std::stoi(year);
   }
@@ -188,7 +188,7 @@ Status LocateRowError(const Status& given, uint64_t line, const std::vector<std:
   std::string column = st.field().empty() ? "" : ColumnOf(st.field(), header);
   if (!column.empty()) return st.WithField(column).WithRow(line);
   // No column to name: the first one, the whole message kept.
-  Status whole = st.field().empty() ? st : st.WithPrefix(st.field());
+  Status whole = st.field().empty() ? st : st.WithPrefix(Msg("{}", st.field()));
   return whole.WithField(header[0]).WithRow(line);
 }
 

@@ -39,9 +39,9 @@ std::string DefaultOrigin(const std::string& name, const std::string& root_key_i
 Status CheckOrigin(const std::string& origin) {
   VLEDGER_TRY(CheckText("--origin", origin, false));
   if (!IsValidNoteKeyName(origin)) {
-    return Status::InvalidInput("--origin", "\"" + origin +
-                                                "\" cannot name the checkpoint key: it must have "
-                                                "no spaces and no '+'");
+    return Status::InvalidInput(
+        "--origin",
+        Msg("\"{}\" cannot name the checkpoint key: it must have no spaces and no '+'", origin));
   }
   if (origin[0] == '-') return Status::InvalidInput("--origin", "must not begin with '-'");
   return Status::Ok();
@@ -76,7 +76,8 @@ Result<PrivateKey> InitKey(const InitRequest& r) {
   }
   std::error_code ec;
   if (fs::exists(r.key_out, ec) || fs::exists(r.key_out + ".pub", ec)) {
-    return Status::AlreadyExists("--admin-key-out", r.key_out + " exists, refusing to overwrite");
+    return Status::AlreadyExists("--admin-key-out",
+                                 Msg("{} exists, refusing to overwrite", r.key_out));
   }
   return PrivateKey::Generate();
 }
@@ -110,7 +111,7 @@ Result<InitResult> Init(const Session& session, const InitRequest& r) try {
   std::error_code ec;
   const std::string& dir = session.options().ledger_dir;
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
-    return Status::AlreadyExists("--ledger", dir + " exists and is not empty");
+    return Status::AlreadyExists("--ledger", Msg("{} exists and is not empty", dir));
   }
   bool created_dir = !fs::exists(dir, ec);
   VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, session.InitNowMs(r.test_clock));
@@ -280,8 +281,9 @@ Result<VerifyResult> Verify(const Session& session, const VerifyRequest&) try {
   }
   out.seq = outcome.seq;
   out.problem = outcome.problem;
-  std::string where = out.seq ? "seq " + std::to_string(*out.seq) + ": " : "";
-  out.verdict = Status::VerificationFailed("verify failed at " + where + out.problem);
+  out.verdict =
+      Status::VerificationFailed(out.seq ? Msg("verify failed at seq {}: {}", *out.seq, out.problem)
+                                         : Msg("verify failed at {}", out.problem));
   return out;
 } catch (...) {
   return CaughtStatus();

@@ -17,8 +17,9 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 // The warning for a free-text value that goes into the public log.
-std::string PublicWarning(std::string_view what) {
-  return std::string(what) + " is part of the public log: keep personal details out of it";
+// `option` (e.g. "--note") is public text.
+Msg PublicWarning(std::string_view option) {
+  return Msg("{} is part of the public log: keep personal details out of it", option);
 }
 
 // Runs `build` through the shared write path.
@@ -48,7 +49,7 @@ Result<QueryState> OpenQuery(const Session& session, const std::string& at) {
 
 Result<VillageRecord> VillageOf(StateStore& state, const std::string& village) {
   auto v = LoadVillage(state, village);
-  if (!v) return Status::NotFound("--village", "unknown village " + Quoted(village));
+  if (!v) return Status::NotFound("--village", Msg("unknown village \"{}\"", village));
   return *v;
 }
 
@@ -177,7 +178,7 @@ Result<EntriesReviewed> ParseReview(const ReviewRequest& request) {
   for (const std::string& s : request.reject) {
     size_t colon = s.find(':');
     if (colon == std::string::npos) {
-      return Status::InvalidInput("--reject", Quoted(s) + " is not SEQ:REASON");
+      return Status::InvalidInput("--reject", Msg("\"{}\" is not SEQ:REASON", s));
     }
     VLEDGER_ASSIGN_OR_RETURN(uint64_t seq, ParseSeq("--reject", s.substr(0, colon)));
     r.rejected.push_back(Rejection{seq, s.substr(colon + 1)});
@@ -196,13 +197,13 @@ Status CheckReviewed(StateStore& state, EntriesReviewed& r) {
   for (uint64_t seq : all) {
     auto e = LoadEntry(state, seq);
     if (!e) {
-      return Status::NotFound("seq", "seq " + std::to_string(seq) + " is not a points entry");
+      return Status::NotFound("seq", Msg("seq {} is not a points entry", seq));
     }
     if (r.village.empty()) r.village = e->village;
     if (e->village != r.village) {
-      return Status::InvalidInput("seq", "seq " + std::to_string(seq) + " is in village " +
-                                             Quoted(e->village) + ", not " + Quoted(r.village) +
-                                             "; review one village at a time");
+      return Status::InvalidInput(
+          "seq", Msg("seq {} is in village \"{}\", not \"{}\"; review one village at a time", seq,
+                     e->village, r.village));
     }
   }
   return Status::Ok();
@@ -338,7 +339,9 @@ Result<ReviewResult> Review(const Session& session, const ReviewRequest& request
   };
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, build));
   ReviewResult result{std::move(append), {}};
-  if (!request.reject.empty()) result.warnings.push_back(PublicWarning("a rejection reason"));
+  if (!request.reject.empty())
+    result.warnings.push_back(
+        Msg("a rejection reason is part of the public log: keep personal details out of it"));
   return result;
 } catch (...) {
   return CaughtStatus();
@@ -371,7 +374,7 @@ Result<BalanceResult> Balance(const Session& session, const BalanceRequest& requ
   } else if (!request.resident.empty()) {
     VLEDGER_TRY(CheckId("RESIDENT", request.resident));
     if (!LoadResident(state, request.resident)) {
-      return Status::NotFound("RESIDENT", "unknown resident " + Quoted(request.resident));
+      return Status::NotFound("RESIDENT", Msg("unknown resident \"{}\"", request.resident));
     }
     result.scope = BalanceResult::Scope::kResident;
     result.residents.push_back(BalanceOf(state, request.resident));
@@ -379,7 +382,7 @@ Result<BalanceResult> Balance(const Session& session, const BalanceRequest& requ
     VLEDGER_TRY(CheckId("--household", request.household));
     auto h = LoadHousehold(state, request.household);
     if (!h)
-      return Status::NotFound("--household", "unknown household " + Quoted(request.household));
+      return Status::NotFound("--household", Msg("unknown household \"{}\"", request.household));
     result.scope = BalanceResult::Scope::kHousehold;
     result.household = HouseholdBalanceOf(state, *h);
   } else {
@@ -434,7 +437,7 @@ Result<HistoryResult> History(const Session& session, const HistoryRequest& requ
   VLEDGER_ASSIGN_OR_RETURN(QueryState q, OpenQuery(session, request.at));
   StateStore& state = *q.state;
   if (!LoadResident(state, request.resident)) {
-    return Status::NotFound("RESIDENT", "unknown resident " + Quoted(request.resident));
+    return Status::NotFound("RESIDENT", Msg("unknown resident \"{}\"", request.resident));
   }
   HistoryResult result{BalanceOf(state, request.resident), {}};
   for (uint64_t seq : ListHistory(state, request.resident)) {
@@ -489,8 +492,8 @@ Result<PendingResult> Pending(const Session& session, const PendingRequest& requ
   for (uint64_t seq : ListPending(*q.state, request.village)) {
     auto e = LoadEntry(*q.state, seq);
     if (!e) {
-      return Status::Corruption("pending entry of village " + Quoted(request.village) +
-                                " is not a points entry")
+      return Status::Corruption(
+                 Msg("pending entry of village \"{}\" is not a points entry", request.village))
           .WithSeq(seq);
     }
     result.pending.push_back(std::move(*e));

@@ -33,7 +33,7 @@ std::string NameOf(const std::optional<Person>& person) {
 
 Status CheckVillageKnown(StateStore& state, const std::string& village) {
   if (!village.empty() && !LoadVillage(state, village)) {
-    return Status::NotFound("--village", "unknown village " + Quoted(village));
+    return Status::NotFound("--village", Msg("unknown village \"{}\"", village));
   }
   return Status::Ok();
 }
@@ -58,7 +58,7 @@ Result<VillagePolicyResult> VillagePolicy(const Session& session,
   auto build = [&](CommitBuilder& b) -> Status {
     VLEDGER_TRY(CheckId("village", request.village));
     auto v = LoadVillage(b.state(), request.village);
-    if (!v) return Status::NotFound("village", "unknown village " + Quoted(request.village));
+    if (!v) return Status::NotFound("village", Msg("unknown village \"{}\"", request.village));
     VillagePolicySet p{v->code, v->review, v->star_points, v->max_stars, v->red_flag_share_pct};
     if (!request.review.empty()) p.review = request.review == "on";
     if (request.star_points) p.star_points = *request.star_points;
@@ -228,7 +228,7 @@ Result<PersonEraseResult> PersonErase(const Session& session,
     } else if (auto h = LoadHousehold(b.state(), request.id)) {
       ref = h->head_ref;
     } else {
-      return Status::NotFound("ID", "no resident or household " + Quoted(request.id));
+      return Status::NotFound("ID", Msg("no resident or household \"{}\"", request.id));
     }
     b.txn().DeletePerson(ref);
     return b.Add(PersonErased{ref, request.reason}).status();

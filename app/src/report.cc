@@ -64,9 +64,8 @@ Result<Generated> Generate(const Ledger& ledger, const ReportArgs& args,
                            const std::string& checkpoint) {
   VLEDGER_TRY(CheckReportArgs(args));
   if (args.size > ledger.size()) {
-    return Status::InvalidInput("--at", "size " + std::to_string(args.size) +
-                                            " is past the end of the log (size " +
-                                            std::to_string(ledger.size()) + ")");
+    return Status::InvalidInput(
+        "--at", Msg("size {} is past the end of the log (size {})", args.size, ledger.size()));
   }
   VLEDGER_ASSIGN_OR_RETURN(auto state, StateAt(ledger, args.size - 1));
   Status person_error;
@@ -117,27 +116,26 @@ Result<std::string> ReadReportFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::string why = std::strerror(errno);
-    if (errno == ENOENT) return Status::NotFound("FILE", "cannot read " + path + ": " + why);
-    return Status::InvalidInput("FILE", "cannot read " + path + ": " + why);
+    if (errno == ENOENT) return Status::NotFound("FILE", Msg("cannot read {}: {}", path, why));
+    return Status::InvalidInput("FILE", Msg("cannot read {}: {}", path, why));
   }
   std::string text;
   char buf[8192];
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     text.append(buf, static_cast<size_t>(in.gcount()));
     if (text.size() > kReportBytesMax) {
-      return Status::VerificationFailed(path + " is larger than " +
-                                        std::to_string(kReportBytesMax) + " bytes")
+      return Status::VerificationFailed(Msg("{} is larger than {} bytes", path, kReportBytesMax))
           .WithField("FILE");
     }
   }
-  if (in.bad()) return Status::InvalidInput("FILE", "cannot read " + path);
+  if (in.bad()) return Status::InvalidInput("FILE", Msg("cannot read {}", path));
   return text;
 }
 
 Result<uint64_t> ParseCount(std::string_view field, const std::string& text) {
   if (text.empty() || text.size() > 19 ||
       text.find_first_not_of("0123456789") != std::string::npos) {
-    return Status::InvalidInput(field, "\"" + text + "\" is not a whole number");
+    return Status::InvalidInput(field, Msg("\"{}\" is not a whole number", text));
   }
   return std::stoull(text);
 }
@@ -170,8 +168,8 @@ Result<std::string> CheckpointOfReport(const Session& session, const Ledger& led
     return head.status().WithPrefix("the report's checkpoint does not verify");
   }
   if (!head.ok()) {
-    return Status::VerificationFailed("no checkpoint is stored at size " + std::to_string(size) +
-                                      " in this ledger: " + head.status().message());
+    return Flattened(Code::kVerificationFailed, head.status())
+        .WithPrefix(Msg("no checkpoint is stored at size {} in this ledger", size));
   }
   const std::string& text = head->text;
   size_t blank = text.find("\n\n");
@@ -199,19 +197,19 @@ Json OrNull(const std::optional<uint64_t>& v) { return v ? Json(*v) : Json(nullp
 Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::InvalidInput("--out", "cannot write " + tmp);
+  if (fd < 0) return Status::InvalidInput("--out", Msg("cannot write {}", tmp));
   bool written = WriteAll(fd, bytes) && ::fsync(fd) == 0;
   written = ::close(fd) == 0 && written;
   if (!written) {
     std::remove(tmp.c_str());
-    return Status::InvalidInput("--out", "cannot write " + tmp);
+    return Status::InvalidInput("--out", Msg("cannot write {}", tmp));
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
-    return Status::InvalidInput("--out", "cannot rename " + tmp + " to " + path);
+    return Status::InvalidInput("--out", Msg("cannot rename {} to {}", tmp, path));
   }
   if (!SyncFolderOf(path)) {
-    return Status::Io("cannot sync the folder of " + path).WithField("--out");
+    return Status::Io(Msg("cannot sync the folder of {}", path)).WithField("--out");
   }
   return Status::Ok();
 }
@@ -254,8 +252,7 @@ std::string ReportJson(const ReportResult& r) {
 
 Result<PublishResult> Publish(const Session& session, const PublishRequest& request) try {
   if (request.window_days < 1 || request.window_days > kWindowWorkingDaysMax) {
-    return Status::InvalidInput("--window-days",
-                                "give 1.." + std::to_string(kWindowWorkingDaysMax));
+    return Status::InvalidInput("--window-days", Msg("give 1..{}", kWindowWorkingDaysMax));
   }
   ReportArgs args{request.village, request.period, request.kind, request.format, request.lang, 1};
   VLEDGER_TRY(CheckReportArgs(args));
@@ -321,13 +318,13 @@ Result<VerifyReportResult> VerifyReport(const Session& session,
   const std::string& path = request.path;
   VLEDGER_ASSIGN_OR_RETURN(std::string file, ReadReportFile(path));
   auto parsed = ParseFooter(file);
-  if (!parsed.ok()) return parsed.status().WithPrefix("report " + path);
+  if (!parsed.ok()) return parsed.status().WithPrefix(Msg("report {}", path));
   ReportArgs args = *parsed;
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   if (args.size > ledger->size()) {
-    return Status::VerificationFailed("report " + path + " was computed at size " +
-                                      std::to_string(args.size) + " but this ledger has only " +
-                                      std::to_string(ledger->size()) + " events");
+    return Status::VerificationFailed(
+        Msg("report {} was computed at size {} but this ledger has only {} events", path, args.size,
+            ledger->size()));
   }
   VLEDGER_ASSIGN_OR_RETURN(std::string checkpoint,
                            CheckpointOfReport(session, *ledger, args.size, file));
@@ -357,14 +354,18 @@ Result<VerifyReportResult> VerifyReport(const Session& session,
           out.erased_seq ? std::min(*out.erased_seq, owner->erased_seq) : owner->erased_seq;
     }
   }
-  std::string msg = "report " + path + " does not match the ledger at size " +
-                    std::to_string(args.size) + ": first difference in section " + out.section +
-                    " (byte " + std::to_string(offset) + ")";
   if (out.erased_seq) {
-    msg += "; person erased at seq " + std::to_string(*out.erased_seq) +
-           " since the report was computed (not a change to the log)";
+    out.verdict = Status::VerificationFailed(
+        Msg("report {} does not match the ledger at size {}: first difference in section {} "
+            "(byte {}); person erased at seq {} since the report was computed (not a change to "
+            "the log)",
+            path, args.size, out.section, offset, *out.erased_seq));
+  } else {
+    out.verdict = Status::VerificationFailed(
+        Msg("report {} does not match the ledger at size {}: first difference in section {} "
+            "(byte {})",
+            path, args.size, out.section, offset));
   }
-  out.verdict = Status::VerificationFailed(msg);
   return out;
 } catch (...) {
   return CaughtStatus();
@@ -390,22 +391,13 @@ std::string VerifyReportJson(const VerifyReportResult& r) {
 
 namespace {
 
-// A refusal of the same code as `st`, naming `field`, saying `detail`.
-Status RefusalLike(const Status& st, std::string_view field, std::string detail) {
-  switch (st.code()) {
-    case Code::kNotFound:
-      return Status::NotFound(field, std::move(detail));
-    case Code::kAlreadyExists:
-      return Status::AlreadyExists(field, std::move(detail));
-    case Code::kConflict:
-      return Status::Conflict(field, std::move(detail));
-    case Code::kPermissionDenied:
-      return Status::PermissionDenied(field, std::move(detail));
-    case Code::kFailedPrecondition:
-      return Status::FailedPrecondition(field, std::move(detail));
-    default:
-      return Status::InvalidInput(field, std::move(detail));
-  }
+// A refusal of the same code as `st`, naming `field`, saying what `st`
+// says after its first `skip` prefixes.
+Status RefusalLike(const Status& st, std::string_view field, size_t skip) {
+  Status out = StatusOf(st.code(), st.msg());
+  const std::vector<Msg>& prefixes = st.prefixes();
+  for (size_t i = prefixes.size(); i-- > skip;) out = out.WithPrefix(prefixes[i]);
+  return out.WithField(field);
 }
 
 // The refusal `st` with the event's schema field named as the command's
@@ -416,9 +408,16 @@ Status NamingFlags(Status st,
   if (!st.is_refusal() || st.row() || st.seq()) return st;
   for (const auto& [field, flag] : fields) {
     if (st.field() == field) return st.WithField(flag);
+    if (!st.field().empty()) continue;
+    if (!st.prefixes().empty() && st.prefixes()[0].English() == field) {
+      return RefusalLike(st, flag, 1);
+    }
+    // Text built whole (Msg "{}"), starting "FIELD: ".
     std::string prefix = std::string(field) + ": ";
-    if (st.field().empty() && st.detail().starts_with(prefix)) {
-      return RefusalLike(st, flag, st.detail().substr(prefix.size()));
+    const Msg& m = st.msg();
+    if (st.prefixes().empty() && std::string_view(m.pattern()) == "{}" && m.args().size() == 1 &&
+        m.args()[0].starts_with(prefix)) {
+      return StatusOf(st.code(), Msg("{}", m.args()[0].substr(prefix.size()))).WithField(flag);
     }
   }
   return st;
@@ -448,13 +447,17 @@ Result<std::string> PublishedReportSha(StateStore& state, const std::string& tex
     return found.size() < 3;
   });
   if (found.empty()) {
-    return Status::NotFound("--report", "no published report's SHA-256 starts with " + hex);
+    return Status::NotFound("--report", Msg("no published report's SHA-256 starts with {}", hex));
   }
   if (found.size() > 1) {
-    return Status::InvalidInput("--report", hex + " is the start of several published reports' " +
-                                                "SHA-256 (" + found[0] + ", " + found[1] +
-                                                (found.size() > 2 ? ", …" : "") +
-                                                "); give the whole SHA-256");
+    if (found.size() > 2) {
+      return Status::InvalidInput("--report", Msg("{} is the start of several published reports' "
+                                                  "SHA-256 ({}, {}, …); give the whole SHA-256",
+                                                  hex, found[0], found[1]));
+    }
+    return Status::InvalidInput("--report", Msg("{} is the start of several published reports' "
+                                                "SHA-256 ({}, {}); give the whole SHA-256",
+                                                hex, found[0], found[1]));
   }
   return *Unhex(found[0]);
 }
@@ -492,8 +495,9 @@ Status BuildObjectionResolved(const ObjectionResolveRequest& o, CommitBuilder& b
   return NamingFlags(b.Add(r).status(), {{"reversal", "--reversal"}});
 }
 
-std::string PublicWarning(std::string_view what) {
-  return std::string(what) + " is part of the public log: keep personal details out of it";
+// `option` (e.g. "--text") is public text.
+Msg PublicWarning(std::string_view option) {
+  return Msg("{} is part of the public log: keep personal details out of it", option);
 }
 
 }  // namespace
@@ -527,7 +531,7 @@ Result<ObjectionListResult> ObjectionList(const Session& session,
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   if (!request.village.empty() && !LoadVillage(*state, request.village)) {
-    return Status::NotFound("--village", "unknown village \"" + request.village + "\"");
+    return Status::NotFound("--village", Msg("unknown village \"{}\"", request.village));
   }
   VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, session.NowMs(*ledger));
   std::string today = CstDate(now_ms);

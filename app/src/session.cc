@@ -36,7 +36,7 @@ int64_t SystemNowMs() {
 // the value becomes recorded times.
 Result<int64_t> ParseFixedNow(std::string_view field, const std::string& now) try {
   auto malformed = [&] {
-    return Status::InvalidInput(field, "\"" + now + "\" is not like 2021-09-30T10:00:00Z");
+    return Status::InvalidInput(field, Msg("\"{}\" is not like 2021-09-30T10:00:00Z", now));
   };
   int h = 0, mi = 0, sec = 0, ms = 0;
   bool shape = (now.size() == 20 || (now.size() == 24 && now[19] == '.')) && now[10] == 'T' &&

@@ -241,7 +241,7 @@ TEST_F(AuditTest, AnExportedArchiveVerifies) {
   ASSERT_TRUE(own.ok());
   EXPECT_TRUE(own->fault.ok()) << own->fault.message();
   ASSERT_EQ(own->warnings.size(), 1u);
-  EXPECT_TRUE(Contains(own->warnings[0], "no --pub"));
+  EXPECT_TRUE(Contains(own->warnings[0].English(), "no --pub"));
 }
 
 TEST_F(AuditTest, ATruncatedArchiveFailsVerification) {
@@ -321,7 +321,7 @@ TEST_F(AuditTest, ArchivesAndBackupsRestoreAndVerify) {
   auto from_pub = app::Restore(At(l.File("from-pub")), app::RestoreRequest{pub, {}});
   ASSERT_TRUE(from_pub.ok()) << from_pub.status().message();
   ASSERT_EQ(from_pub->warnings.size(), 1u);
-  EXPECT_TRUE(Contains(from_pub->warnings[0], "no person records"));
+  EXPECT_TRUE(Contains(from_pub->warnings[0].English(), "no person records"));
   // A ledger restored from a public archive cannot make a full one.
   auto refused =
       app::Export(At(l.File("from-pub")),

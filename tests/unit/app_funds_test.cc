@@ -38,8 +38,7 @@ class FundsTest : public ::testing::Test {
   }
 
   // The allowances due in `month` for fund CH, by seq.
-  std::vector<uint64_t> DueSeqs(const std::string& month,
-                                std::vector<std::string>* warnings = nullptr) {
+  std::vector<uint64_t> DueSeqs(const std::string& month, std::vector<Msg>* warnings = nullptr) {
     auto ledger = l.AdminSession().OpenReader();
     EXPECT_TRUE(ledger.ok()) << ledger.status().message();
     auto state = StoredState(**ledger);
@@ -231,10 +230,10 @@ TEST_F(FundsTest, AllowancesOfResidentsNoLongerActiveAreLeftOutWithAWarning) {
   l.Vl("allowance add CH --to R004 --amount 10 --from 2021-09");
   l.Vl("allowance add CH --to R001 --amount 10 --from 2021-09");
   l.Vl("resident update R004 --status departed");
-  std::vector<std::string> warnings;
+  std::vector<Msg> warnings;
   EXPECT_EQ(DueSeqs("2021-09", &warnings).size(), 1u);
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("resident R004 is departed"), std::string::npos);
+  EXPECT_NE(warnings[0].English().find("resident R004 is departed"), std::string::npos);
 
   auto run = app::AllowanceRun(l.AdminSession(), {{}, "2021-09", "CH", false});
   ASSERT_TRUE(run.ok()) << run.status().message();

@@ -397,7 +397,7 @@ TEST_F(ImportTest, PublicColumnsAreWarnedOfAfterSuccess) {
   auto with_note = app::Import(l.AdminSession(), Request(TenAwards("awards.csv")));
   ASSERT_TRUE(with_note.ok()) << with_note.status().message();
   ASSERT_EQ(with_note->warnings.size(), 1u);
-  EXPECT_EQ(with_note->warnings[0],
+  EXPECT_EQ(with_note->warnings[0].English(),
             "column note is part of the public log: keep personal details out of it");
 }
 

@@ -258,7 +258,8 @@ TEST_F(AppReviewTest, ApprovedEntriesCountAndRejectionReasonsAreWarnedAbout) {
   auto r = Review({std::to_string(p1)}, {std::to_string(p2) + ":证据不足"});
   ASSERT_TRUE(r.ok()) << r.status().message();
   ASSERT_EQ(r->warnings.size(), 1u);
-  EXPECT_NE(r->warnings[0].find("a rejection reason is part of the public log"), std::string::npos);
+  EXPECT_NE(r->warnings[0].English().find("a rejection reason is part of the public log"),
+            std::string::npos);
   auto b = Balance(BalanceOf("R003"));
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(b->residents.at(0).credit_score, 4);
@@ -312,7 +313,8 @@ TEST_F(AppPointsTest, ANoteIsWarnedAboutOnlyWhenTheAwardSucceeded) {
   auto ok = Award("R001", "2", "2021-07-05", "义务理发");
   ASSERT_TRUE(ok.ok()) << ok.status().message();
   ASSERT_EQ(ok->warnings.size(), 1u);
-  EXPECT_EQ(ok->warnings[0], "--note is part of the public log: keep personal details out of it");
+  EXPECT_EQ(ok->warnings[0].English(),
+            "--note is part of the public log: keep personal details out of it");
   auto plain = Award("R001", "2", "2021-07-05");
   ASSERT_TRUE(plain.ok());
   EXPECT_TRUE(plain->warnings.empty());

@@ -22,10 +22,11 @@
 
 namespace vledger::app {
 
-// Told how far long work has come: `stage` ("export", "verify",
-// "restore"), `done` of `total` (events or archive bytes). Front ends draw
-// a progress bar; it may be empty.
-using ArchiveProgress = std::function<void(std::string_view stage, uint64_t done, uint64_t total)>;
+// Told how far long work has come: `stage` (Msg "export", "verify" or
+// "restore": the label of a progress bar, for a front end to translate),
+// `done` of `total` (events or archive bytes). Front ends draw a progress
+// bar; it may be empty.
+using ArchiveProgress = std::function<void(const Msg& stage, uint64_t done, uint64_t total)>;
 
 // ---------------------------------------------------------------- export
 
@@ -73,7 +74,7 @@ struct VerifyArchiveResult {
   uint64_t events = 0, commits = 0, persons = 0;
   vledger::Checkpoint head;  // the archive's checkpoint
   std::string signed_by;     // key id that signed it
-  std::vector<std::string> warnings;
+  std::vector<Msg> warnings;
 };
 
 // Checks an archive with no ledger: the header, every record hash, commit
@@ -116,7 +117,7 @@ struct RestoreResult {
   bool from_archive = false;
   uint64_t events = 0;
   Hash root{};  // the Merkle root of all events, as verified
-  std::vector<std::string> warnings;
+  std::vector<Msg> warnings;
 };
 
 // Makes the session's ledger folder (already existing: refused) from a

@@ -69,7 +69,7 @@ struct DisburseRequest {
 };
 struct DisburseResult {
   AppendResult append;
-  std::vector<std::string> warnings;  // to show once appended
+  std::vector<Msg> warnings;  // to show once appended
 };
 Result<DisburseResult> Disburse(const Session& session, const DisburseRequest& request);
 std::string DisburseJson(const DisburseResult& result);
@@ -82,7 +82,7 @@ struct ReleaseRequest {
 };
 struct ReleaseResult {
   AppendResult append;
-  std::vector<std::string> warnings;
+  std::vector<Msg> warnings;
 };
 Result<ReleaseResult> Release(const Session& session, const ReleaseRequest& request);
 std::string ReleaseJson(const ReleaseResult& result);
@@ -142,7 +142,7 @@ struct AllowanceRunResult {
   std::vector<FundPayment> payments;  // in allowance seq order (the JSON: by id)
   bool in_advance = false;            // the month is after the current one
   // Allowances left out because their resident is no longer active.
-  std::vector<std::string> warnings;
+  std::vector<Msg> warnings;
 };
 Result<AllowanceRunResult> AllowanceRun(const Session& session, const AllowanceRunRequest& request);
 std::string AllowanceRunJson(const AllowanceRunResult& result);
@@ -160,7 +160,7 @@ struct DueAllowance {
 };
 Result<std::vector<DueAllowance>> DueAllowances(StateStore& state, const std::string& key_id,
                                                 const std::string& month, const std::string& fund,
-                                                std::vector<std::string>* warnings);
+                                                std::vector<Msg>* warnings);
 
 // ------------------------------------------------------------ queries
 

@@ -84,7 +84,7 @@ struct ImportResult {
   // checked or appended (every row counts as repeated).
   bool completed_before = false;
   // To show once the import succeeded (columns that are public text).
-  std::vector<std::string> warnings;
+  std::vector<Msg> warnings;
 };
 
 // Imports `request.file`. Refusals of the whole file (an option, the file

@@ -61,7 +61,7 @@ std::string RuleListJson(const RuleListResult& result);
 struct AwardRequest : AppendRequest, AwardArgs {};
 struct AwardResult {
   AppendResult append;
-  std::vector<std::string> warnings;
+  std::vector<Msg> warnings;
 };
 Result<AwardResult> Award(const Session& session, const AwardRequest& request);
 std::string AwardJson(const AwardResult& result);
@@ -71,7 +71,7 @@ std::string AwardJson(const AwardResult& result);
 struct DeductRequest : AppendRequest, DeductionArgs {};
 struct DeductResult {
   AppendResult append;
-  std::vector<std::string> warnings;
+  std::vector<Msg> warnings;
 };
 Result<DeductResult> Deduct(const Session& session, const DeductRequest& request);
 std::string DeductJson(const DeductResult& result);
@@ -81,7 +81,7 @@ std::string DeductJson(const DeductResult& result);
 struct RedeemRequest : AppendRequest, RedemptionArgs {};
 struct RedeemResult {
   AppendResult append;
-  std::vector<std::string> warnings;
+  std::vector<Msg> warnings;
 };
 Result<RedeemResult> Redeem(const Session& session, const RedeemRequest& request);
 std::string RedeemJson(const RedeemResult& result);
@@ -102,7 +102,7 @@ struct ReverseRequest : AppendRequest {
 };
 struct ReverseResult {
   AppendResult append;
-  std::vector<std::string> warnings;
+  std::vector<Msg> warnings;
 };
 Result<ReverseResult> Reverse(const Session& session, const ReverseRequest& request);
 std::string ReverseJson(const ReverseResult& result);
@@ -115,7 +115,7 @@ struct ReviewRequest : AppendRequest {
 };
 struct ReviewResult {
   AppendResult append;
-  std::vector<std::string> warnings;
+  std::vector<Msg> warnings;
 };
 Result<ReviewResult> Review(const Session& session, const ReviewRequest& request);
 std::string ReviewJson(const ReviewResult& result);

@@ -117,7 +117,7 @@ struct ObjectionResolveRequest {
 // (the text is part of the public log).
 struct ObjectionChangeResult {
   AppendResult append;
-  std::vector<std::string> warnings;
+  std::vector<Msg> warnings;
 };
 
 Result<ObjectionChangeResult> ObjectionFile(const Session& session,
