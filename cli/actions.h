@@ -18,6 +18,13 @@ inline void AddRequestId(CLI::App* cmd, std::string& request_id) {
   cmd->add_option("--request-id", request_id, "idempotency key");
 }
 
+// `--allow-names` into `allow`: free text may name a registered person
+// (refused otherwise, SPEC section 12).
+inline void AddAllowNames(CLI::App* cmd, bool& allow) {
+  cmd->add_flag("--allow-names", allow,
+                _("the text may name a registered person (it goes into the public log)"));
+}
+
 // Prints a write's result and then its warnings (when it has any).
 template <typename Result, typename ToJson>
 void PrintWrite(Context& ctx, const Result& result, ToJson to_json) {

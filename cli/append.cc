@@ -1,5 +1,7 @@
 #include "append.h"
 
+#include "recorded.h"
+
 namespace vledger::cli {
 
 void PrintAppendResult(Context& ctx, const app::AppendResult& result) {
@@ -7,15 +9,7 @@ void PrintAppendResult(Context& ctx, const app::AppendResult& result) {
     ctx.PrintJson(Json::parse(result.json));
     return;
   }
-  if (!result.first) {
-    ctx.PrintLine("nothing to append");
-    return;
-  }
-  std::string what = *result.first == *result.last ? "seq " + std::to_string(*result.first)
-                                                   : "seqs " + std::to_string(*result.first) +
-                                                         ".." + std::to_string(*result.last);
-  std::string prefix = result.repeated ? "already appended " : "appended ";
-  ctx.PrintLine(prefix + what + ", head " + result.hash);
+  ctx.PrintLine(RecordedSentence(result));
 }
 
 }  // namespace vledger::cli

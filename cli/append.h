@@ -7,8 +7,9 @@
 
 namespace vledger::cli {
 
-// The result document with --json, else "appended seq N, head H" (or
-// "already appended …" for a repeat, "nothing to append").
+// The result document with --json, else one sentence saying what was
+// recorded (recorded.h: RecordedSentence). The head hash is in the JSON
+// document only.
 void PrintAppendResult(Context& ctx, const app::AppendResult& result);
 
 }  // namespace vledger::cli

@@ -16,6 +16,7 @@
 #include <iostream>
 
 #include "audit.h"
+#include "event_names.h"
 #include "i18n.h"
 #include "vledger/app/report.h"
 
@@ -65,7 +66,7 @@ Status RunVerifyProof(Context& ctx, const std::string& path, const std::string& 
                 Sizes(r.head.size) + " events (root " + Hex(r.head.root) + ")");
   ctx.PrintLine("seq:      " + std::to_string(r.seq));
   ctx.PrintLine("hash:     " + Hex(r.hash));
-  ctx.PrintLine("type:     " + r.type);
+  ctx.PrintLine("type:     " + EventName(r.type));
   ctx.PrintLine("recorded: " + UtcTime(r.recorded_at_ms));
   ctx.PrintLine("key:      " + r.key_id);
   ctx.PrintLine("body:     " + r.body_json);

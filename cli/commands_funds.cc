@@ -5,6 +5,7 @@
 #include <array>
 #include <memory>
 
+#include "actions.h"
 #include "append.h"
 #include "context.h"
 #include "funds_cli.h"
@@ -55,10 +56,7 @@ Status RunFundOpen(Context& ctx, const app::FundOpenRequest& r) {
 
 Status RunDonate(Context& ctx, const app::DonateRequest& r) {
   VLEDGER_ASSIGN_OR_RETURN(app::DonateResult result, app::Donate(ctx.Session(), r));
-  PrintAppendResult(ctx, result.append);
-  if (!ctx.options.json && !result.append.repeated && !result.receipt.empty()) {
-    ctx.PrintLine("receipt " + result.receipt);
-  }
+  PrintAppendResult(ctx, result.append);  // its sentence names the receipt
   return Status::Ok();
 }
 
@@ -155,6 +153,7 @@ void RegisterDisburse(CLI::App& app, Context& ctx, Action* action) {
   cmd->add_option("--purpose", o.purpose, "draw on this purpose's restricted money first");
   cmd->add_option("--period", o.period, "the period paid for (2021Q3, 2021-07, 2021)");
   cmd->add_option("--note", o.note, "public note");
+  AddAllowNames(cmd, r->append.allow_names);
   OnAppend<app::DisburseRequest>(cmd, ctx, action, r, RequestIdOption(cmd), RunDisburse);
 }
 

@@ -79,6 +79,8 @@ void RegisterImportCommand(CLI::App& app, Context& ctx, Action* action) {
   cmd->add_option("--batch", o->batch, "commit every N new rows (default: one commit)");
   cmd->add_option("--source", o->source, "label that resumes this import (default: file name)");
   cmd->add_option("--encoding", o->encoding, "utf-8|gb18030 (default: detect)");
+  cmd->add_flag("--allow-names", o->allow_names,
+                _("notes and items may name a registered person (they go into the public log)"));
   cmd->add_flag("--again", o->again,
                 "import content already imported (wholly or in part) under another --source");
   cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return RunImport(ctx, *o); }; });

@@ -6,9 +6,14 @@
 #include <tuple>
 #include <vector>
 
+#include "actions.h"
 #include "append.h"
 #include "context.h"
+#include "event_names.h"
+#include "i18n.h"
+#include "recorded.h"
 #include "vledger/app/ledger.h"
+#include "vledger/app/log.h"
 
 namespace vledger::cli {
 namespace {
@@ -40,11 +45,40 @@ Status RunLog(Context& ctx, const app::LogRequest& request) {
     ctx.PrintJson(Json::parse(app::LogJson(r)));
     return Status::Ok();
   }
+  // One line per event: seq, date and time recorded (UTC), key, the kind in
+  // the current language, then what it says (the body as JSON for an event
+  // that says nothing a person reads).
   for (const app::LoggedEvent& e : r.events) {
+    std::string details = EventDetails(e.summary);
     ctx.PrintLine(std::to_string(e.seq) + "  " + UtcTime(e.recorded_at_ms) + "  " + e.key_id +
-                  "  " + e.type + "  " + e.body_json);
+                  "  " + EventName(e.type) + "  " + (details.empty() ? e.body_json : details));
   }
   return Status::Ok();
+}
+
+std::string TallyText(const app::EntryTally& t) {
+  return Tr("{0} ({1} points)", t.count, t.points);
+}
+
+std::string SummaryLine(const std::string& who, const app::SummaryRow& row) {
+  return Tr("{0}  awards {1}  deductions {2}  reversed {3}", who, TallyText(row.awards),
+            TallyText(row.deductions), TallyText(row.reversed));
+}
+
+void PrintSummary(const Context& ctx, const app::SummaryResult& r) {
+  ctx.PrintLine(r.village.empty()
+                    ? Tr("{}: entries by the date of the act", r.month)
+                    : Tr("{0}, village {1}: entries by the date of the act", r.month, r.village));
+  ctx.PrintLine(_("by collector:"));
+  for (const app::SummaryRow& row : r.collectors) {
+    std::string who = row.label.empty() ? row.key_id : Tr("{0} ({1})", row.key_id, row.label);
+    ctx.PrintLine("  " + SummaryLine(who, row));
+  }
+  ctx.PrintLine(_("by rule category:"));
+  for (const app::SummaryRow& row : r.categories) {
+    ctx.PrintLine("  " + SummaryLine(row.category.empty() ? _("(none)") : row.category, row));
+  }
+  ctx.PrintLine(SummaryLine(_("total"), r.total));
 }
 
 Status RunShow(Context& ctx, const app::ShowRequest& request) {
@@ -56,7 +90,7 @@ Status RunShow(Context& ctx, const app::ShowRequest& request) {
   }
   const app::LoggedEvent& e = r.event;
   ctx.PrintLine("seq:        " + std::to_string(e.seq));
-  ctx.PrintLine("type:       " + e.type);
+  ctx.PrintLine("type:       " + EventName(e.type));
   ctx.PrintLine("recorded:   " + UtcTime(e.recorded_at_ms));
   ctx.PrintLine("key:        " + e.key_id);
   if (!e.request_id.empty()) ctx.PrintLine("request id: " + e.request_id);
@@ -203,7 +237,29 @@ void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action) {
     CLI::App* cmd = AddCommand(app, "log", "list events");
     cmd->add_option("--from", o->from, "first seq")->check(WholeNumber("seq"));
     cmd->add_option("--limit", o->limit, "at most N events")->check(WholeNumber("number"));
+    cmd->add_flag("--today", o->today, _("only events recorded today (China Standard Time)"));
+    cmd->add_option("--since", o->since, _("only events recorded on or after DATE (YYYY-MM-DD)"));
+    cmd->add_option("--until", o->until, _("only events recorded on or before DATE (YYYY-MM-DD)"));
+    cmd->add_option("--by", o->by, _("only events signed by key KEY (a key id, or me: --key's)"));
+    cmd->add_option("--village", o->village, _("only events of village V"));
+    cmd->add_option("--resident", o->resident, _("only events of resident R"));
+    cmd->add_option("--kind", o->kind,
+                    _("only events of kind K: a type (pointsAwarded) or its alias (award, deduct, "
+                      "redeem, expire, review, reverse, donate, disburse, dividend, release, "
+                      "allowance, village, household, resident, rule, fund, key, objection, "
+                      "publish, erase)"));
     cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return RunLog(ctx, *o); }; });
+  }
+  {
+    auto o = std::make_shared<app::SummaryRequest>();
+    CLI::App* cmd = AddCommand(app, "summary",
+                               _("a month's points entries per collector and per rule category"));
+    cmd->add_option("--month", o->month,
+                    _("YYYY-MM: the entries whose act (occurredOn, the date given with --on) "
+                      "falls in the month"))
+        ->required();
+    cmd->add_option("--village", o->village, _("only residents of village V"));
+    OnQuery(cmd, ctx, action, o, app::Summary, app::SummaryJson, PrintSummary);
   }
   {
     auto o = std::make_shared<app::ShowRequest>();

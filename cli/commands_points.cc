@@ -6,7 +6,9 @@
 #include <memory>
 
 #include "actions.h"
+#include "event_names.h"
 #include "funds_cli.h"
+#include "i18n.h"
 #include "vledger/app/points.h"
 
 namespace vledger::cli {
@@ -18,8 +20,8 @@ void PrintRules(const Context& ctx, const app::RuleListResult& result) {
   for (const RuleRecord& r : result.rules) {
     std::string amount = r.has_range ? std::to_string(r.min) + ".." + std::to_string(r.max)
                                      : std::to_string(r.points);
-    std::string line =
-        r.code + "  " + (r.village.empty() ? "*" : r.village) + "  " + r.category + "  " + amount;
+    std::string line = r.code + "  " + (r.village.empty() ? "*" : r.village) + "  " + r.category +
+                       "  " + Tr("{} points", amount);
     if (r.cap > 0) line += "  cap " + std::to_string(r.cap) + "/" + std::string(Name(r.cap_period));
     if (r.retired_seq) line += "  (retired at seq " + std::to_string(*r.retired_seq) + ")";
     if (!r.description.empty()) line += "  " + r.description;
@@ -56,7 +58,7 @@ void PrintBalance(const Context& ctx, const app::BalanceResult& result) {
 
 std::string HistoryLine(const app::HistoryRow& row) {
   using Kind = app::HistoryRow::Kind;
-  std::string line = std::to_string(row.seq) + "  " + row.date + "  " + row.type;
+  std::string line = std::to_string(row.seq) + "  " + row.date + "  " + EventName(row.type);
   if (row.kind == Kind::kEntry) line += "  " + row.rule;
   if (row.kind == Kind::kEntry || row.kind == Kind::kRedemption || row.kind == Kind::kExpiry) {
     line += "  " + std::to_string(row.points);
@@ -68,6 +70,7 @@ std::string HistoryLine(const app::HistoryRow& row) {
   if (row.kind == Kind::kReversal) {
     line += "  of seq " + std::to_string(row.target) + ": " + row.reason;
   }
+  if (row.kind == Kind::kEntry && !row.note.empty()) line += "  " + row.note;
   if (row.reversed_by) line += "  (reversed at seq " + std::to_string(*row.reversed_by) + ")";
   return line;
 }
@@ -171,6 +174,7 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--on", o->on, "date of the act, YYYY-MM-DD (default: today, CST)");
     cmd->add_option("--note", o->note, "public note");
     cmd->add_option("--evidence", o->evidence, "SHA-256 (hex) of a photo or certificate");
+    AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::Award, app::AwardJson);
   }
@@ -183,6 +187,7 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--on", o->on, "date of the act, YYYY-MM-DD (default: today, CST)");
     cmd->add_option("--note", o->note, "public note");
     cmd->add_option("--evidence", o->evidence, "SHA-256 (hex) of a photo or certificate");
+    AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, RunDeduct, app::DeductJson);
   }
@@ -194,6 +199,7 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--item", o->item, "item (public)")->required();
     cmd->add_option("--shop", o->shop, "shop code (default: default)");
     cmd->add_option("--qty", o->qty, "quantity (default 1)");
+    AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::Redeem, app::RedeemJson);
   }
@@ -210,6 +216,7 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     CLI::App* cmd = AddCommand(app, "reverse", "undo a value event (once), with a public reason");
     cmd->add_option("SEQ", o->seq, "seq of the event to reverse")->required();
     cmd->add_option("--reason", o->reason, "why (public, listed as 更正说明)")->required();
+    AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::Reverse, app::ReverseJson);
   }
@@ -218,6 +225,7 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     CLI::App* cmd = AddCommand(app, "review", "approve or reject pending entries (reviewer)");
     cmd->add_option("--approve", o->approve, "SEQ of an entry to approve")->expected(1, -1);
     cmd->add_option("--reject", o->reject, "SEQ:REASON of an entry to reject")->expected(1, -1);
+    AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, RunReview, app::ReviewJson);
   }

@@ -135,6 +135,7 @@ void RegisterResidentCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--village", o->village, "village code");
     OnQuery(cmd, ctx, action, o, app::ResidentList, app::ResidentListJson, PrintResidents);
   }
+  RegisterResidentFind(*resident, ctx, action);
 }
 
 }  // namespace
@@ -151,6 +152,7 @@ void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action) {
     CLI::App* cmd = AddCommand(*person, "erase", "erase a resident's or household head's record");
     cmd->add_option("ID", o->id, "resident or household id")->required();
     cmd->add_option("--reason", o->reason, "why (public)")->required();
+    AddAllowNames(cmd, o->allow_names);
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::PersonErase, app::PersonEraseJson);
   }

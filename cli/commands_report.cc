@@ -9,6 +9,7 @@
 #include <iostream>
 #include <memory>
 
+#include "actions.h"
 #include "append.h"
 #include "context.h"
 #include "i18n.h"
@@ -94,6 +95,7 @@ void RegisterObjectionCommands(CLI::App& app, Context& ctx, Action* action) {
                     "SHA-256 of the published report objected to, or its 16-hex short id");
     cmd->add_option("--by", o->by, "the objector, a resident id")->required();
     cmd->add_option("--text", o->text, "the objection (public)")->required();
+    AddAllowNames(cmd, o->append.allow_names);
     cmd->add_option("--due", o->due, "reply due date (default 7 working days)");
     cmd->add_option("--request-id", o->append.request_id, "idempotency key");
     cmd->callback([&ctx, action, o, cmd] {
@@ -110,6 +112,7 @@ void RegisterObjectionCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_flag("--upheld", o->upheld, "the objection is upheld");
     cmd->add_flag("--dismissed", o->dismissed, "the objection is dismissed");
     cmd->add_option("--answer", o->answer, "the written answer (public)")->required();
+    AddAllowNames(cmd, o->append.allow_names);
     cmd->add_option("--reversal", o->reversal, "seq of the eventReversed it caused");
     cmd->add_option("--request-id", o->append.request_id, "idempotency key");
     cmd->callback([&ctx, action, o, cmd] {

@@ -75,6 +75,8 @@ std::string Fingerprint(const CLI::App& cmd);
 // Registration of the command groups (one file each).
 void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action);
 void RegisterRegistryCommands(CLI::App& app, Context& ctx, Action* action);
+// `resident find` under the `resident` command (commands_people.cc).
+void RegisterResidentFind(CLI::App& resident, Context& ctx, Action* action);
 void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action);   // commands_audit.cc
 void RegisterPointsCommands(CLI::App& app, Context& ctx, Action* action);  // commands_points.cc
 void RegisterFundCommands(CLI::App& app, Context& ctx, Action* action);    // commands_funds.cc

@@ -3,10 +3,14 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
+#include "event_summary.h"
 #include "guard.h"
+#include "internal.h"
+#include "vledger/app/people.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/projections/apply.h"
+#include "vledger/projections/registry.h"
 #include "vledger/projections/validate.h"
 
 namespace vledger::app {
@@ -16,6 +20,40 @@ using Json = nlohmann::ordered_json;
 const std::string& CommitBuilder::key_id() const {
   if (key_id_.empty()) key_id_ = key_.key_id();
   return key_id_;
+}
+
+namespace {
+
+// The free text of an event that goes into the public log, by schema field.
+std::vector<std::pair<std::string_view, std::string_view>> FreeTexts(const EventBody& body) {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  if (const auto* e = std::get_if<PointsAwarded>(&body)) out.emplace_back("note", e->note);
+  if (const auto* e = std::get_if<PointsDeducted>(&body)) out.emplace_back("note", e->note);
+  if (const auto* e = std::get_if<PointsRedeemed>(&body)) out.emplace_back("item", e->item);
+  if (const auto* e = std::get_if<FundDisbursed>(&body)) out.emplace_back("note", e->note);
+  if (const auto* e = std::get_if<EventReversed>(&body)) out.emplace_back("reason", e->reason);
+  if (const auto* e = std::get_if<PersonErased>(&body)) out.emplace_back("reason", e->reason);
+  if (const auto* e = std::get_if<ObjectionFiled>(&body)) out.emplace_back("text", e->text);
+  if (const auto* e = std::get_if<ObjectionResolved>(&body)) out.emplace_back("answer", e->answer);
+  if (const auto* e = std::get_if<EntriesReviewed>(&body)) {
+    for (const Rejection& r : e->rejected) out.emplace_back("reason", r.reason);
+  }
+  return out;
+}
+
+}  // namespace
+
+Status CommitBuilder::CheckFreeText(const EventBody& body) {
+  for (const auto& [field, text] : FreeTexts(body)) {
+    if (text.empty()) continue;
+    if (!names_) {
+      std::optional<KeyRecord> key = LoadKey(state_, key_id());
+      names_ = std::make_shared<NameChecker>(key ? key->villages : std::vector<std::string>());
+    }
+    auto people = PeopleReader::Of(txn_);
+    VLEDGER_TRY(names_->Check(*people, field, text));
+  }
+  return Status::Ok();
 }
 
 Result<uint64_t> CommitBuilder::Add(EventBody body) {
@@ -30,6 +68,7 @@ Result<uint64_t> CommitBuilder::Add(EventBody body) {
         Msg("a commit holds at most {} events (split the work, e.g. import --batch N)",
             kCommitEventsMax));
   }
+  if (!allow_names_) VLEDGER_TRY(CheckFreeText(event.body));
   VLEDGER_TRY(ApplyEvent(state_, seq, event));
   std::string canonical = EncodeEvent(event);
   if (canonical.size() > kEventBytesMax) {
@@ -116,6 +155,23 @@ void AddMembers(Json& doc, const std::function<JsonMembers()>& extend) {
   for (const auto& [name, value] : extend()) doc[name] = Json::parse(value);
 }
 
+// Summaries of the first events of a pending commit, with the balances
+// after it. The writer sees names: it has just recorded them.
+Result<std::vector<EventSummary>> Recorded(StateStore& state, WriteTxn& txn, uint64_t first,
+                                           uint64_t last) {
+  std::vector<EventSummary> out;
+  PersonNameFn name = [&txn](const std::string& ref, const std::string&) -> std::string {
+    std::optional<Person> person = PersonOf(txn.LoadPerson(ref));
+    return person ? person->name : "";
+  };
+  for (uint64_t seq = first; seq <= last && out.size() < kRecordedSummariesMax; seq++) {
+    VLEDGER_ASSIGN_OR_RETURN(Event event, txn.ReadEvent(seq));
+    out.push_back(Summarize(state, seq, event, name));
+    AddBalances(state, out.back());
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<AppendResult> Append(const Session& session, const AppendRequest& request,
@@ -159,6 +215,7 @@ Result<AppendResult> Append(const Session& session, const AppendRequest& request
 
   VLEDGER_ASSIGN_OR_RETURN(now_ms, session.AppendNowMs(*ledger));
   CommitBuilder builder(*txn, *state, key, now_ms, request.request_id);
+  builder.set_allow_names(request.allow_names);
   VLEDGER_TRY(build(builder));
 
   Json result;
@@ -175,10 +232,13 @@ Result<AppendResult> Append(const Session& session, const AppendRequest& request
     txn->StoreRequest(request.request_id,
                       RequestRecord{request.fingerprint, result.dump(), key.key_id()});
   }
+  VLEDGER_ASSIGN_OR_RETURN(std::vector<EventSummary> recorded, Recorded(*state, *txn, first, last));
   StageRows(*state, *txn);
   VLEDGER_ASSIGN_OR_RETURN(auto commit, txn->Commit(key));
   (void)commit;
-  return ResultOf(result, false);
+  AppendResult out = ResultOf(result, false);
+  out.recorded = std::move(recorded);
+  return out;
 } catch (...) {
   return CaughtStatus();
 }

@@ -16,6 +16,7 @@
 #include "archive_internal.h"
 #include "guard.h"
 #include "vledger/app/archive.h"
+#include "vledger/app/people.h"
 #include "vledger/ledger/store.h"
 #include "vledger/projections/verify.h"
 
@@ -94,6 +95,13 @@ Result<RestoreResult> Restore(const Session& session, const RestoreRequest& requ
   }
   r.events = outcome->events;
   r.root = outcome->root;
+  {
+    // The name index is never copied: built again from the person records.
+    Ledger::OpenOptions writer;
+    writer.access = Ledger::Access::kWriter;
+    VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(r.ledger_dir, writer));
+    VLEDGER_TRY(RebuildNames(*ledger).status());
+  }
   return r;
 } catch (...) {
   return CaughtStatus();

@@ -7,6 +7,8 @@
 
 #include "guard.h"
 #include "internal.h"
+#include "name_index.h"
+#include "vledger/app/people.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/ledger/rows.h"
 #include "vledger/projections/money.h"
@@ -79,12 +81,22 @@ Result<uint64_t> ParseSeq(std::string_view field, const std::string& text) {
   return static_cast<uint64_t>(v);
 }
 
-Result<std::pair<std::string, std::string>> ResolveTo(StateStore& state, std::string_view field,
+Result<std::pair<std::string, std::string>> ResolveTo(CommitBuilder& b, std::string_view field,
                                                       const std::string& to) {
-  VLEDGER_TRY(CheckId(field, to));
+  StateStore& state = b.state();
   if (LoadResident(state, to)) return std::make_pair(to, std::string());
   if (LoadHousehold(state, to)) return std::make_pair(std::string(), to);
+  VLEDGER_ASSIGN_OR_RETURN(std::string resident, ResidentArg(b, field, to));
+  if (LoadResident(state, resident)) return std::make_pair(resident, std::string());
+  VLEDGER_TRY(CheckId(field, to));
   return Status::NotFound(field, Msg("no resident or household \"{}\"", to));
+}
+
+Result<std::string> ResidentArg(CommitBuilder& b, std::string_view field, const std::string& text) {
+  std::optional<KeyRecord> key = LoadKey(b.state(), b.key_id());
+  auto people = PeopleReader::Of(b.txn());
+  return ResolveResident(*people, b.state(), field, text,
+                         key ? key->villages : std::vector<std::string>());
 }
 
 Result<FundRecord> FundOf(StateStore& state, std::string_view field, const std::string& code) {
@@ -235,6 +247,9 @@ Status BuildResident(CommitBuilder& b, const ResidentArgs& a) try {
   VLEDGER_ASSIGN_OR_RETURN(Person person, NewPerson("--name", a.person, today));
   VLEDGER_ASSIGN_OR_RETURN(AgeClass age, AgeToRecord(person, a.minor, a.adult, today));
   std::string ref = PutPerson(b.txn(), person, a.person.id_card);
+  // A registered id is refused by the event, so nothing is indexed for it.
+  bool registered = LoadResident(b.state(), a.id).has_value();
+  VLEDGER_TRY(IndexResident(b.txn(), a.id, a.village, person.name, registered));
   return b
       .Add(ResidentRegistered{a.id, a.village, a.household, age == AgeClass::kMinor, ref,
                               age == AgeClass::kAdult})
@@ -251,8 +266,9 @@ Status BuildHousehold(CommitBuilder& b, const HouseholdArgs& a) try {
   return CaughtStatus();
 }
 Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) try {
-  VLEDGER_TRY(CheckId("ID", a.id));
-  auto resident = LoadResident(b.state(), a.id);
+  VLEDGER_ASSIGN_OR_RETURN(std::string id, ResidentArg(b, "ID", a.id));
+  VLEDGER_TRY(CheckId("ID", id));
+  auto resident = LoadResident(b.state(), id);
   if (!resident) return Status::NotFound("ID", Msg("unknown resident \"{}\"", a.id));
   const PersonArgs& p = a.person;
   bool new_record = !p.name.empty() || !p.phone.empty() || p.birth_year != 0 || !p.id_card.empty();
@@ -269,7 +285,7 @@ Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) try {
     if (!p.phone.empty()) person->phone = p.phone;
     VLEDGER_TRY(SetBirth(*person, p, today));
   }
-  ResidentUpdated update{a.id, a.household, a.status, "", false, false};
+  ResidentUpdated update{resident->id, a.household, a.status, "", false, false};
   if (new_record || a.minor || a.adult) {
     // Only a declaration given now can contradict the birth data: one made
     // earlier gives way to birth data recorded since. Unknown: unchanged.
@@ -282,6 +298,7 @@ Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) try {
   // does. Its ID-card hash is bound to the old salt, so it is kept only
   // when the number is given again (the birth date read from it stays).
   update.person_ref = PutPerson(b.txn(), *person, p.id_card);
+  VLEDGER_TRY(IndexResident(b.txn(), resident->id, resident->village, person->name));
   VLEDGER_TRY(b.Add(update).status());
   b.txn().DeletePerson(resident->person_ref);
   return b.Add(PersonErased{resident->person_ref, "replaced by resident update"}).status();
@@ -319,7 +336,7 @@ Status BuildRule(CommitBuilder& b, const RuleArgs& a) try {
 
 Status BuildAward(CommitBuilder& b, const AwardArgs& a) try {
   PointsAwarded e;
-  e.resident = a.resident;
+  VLEDGER_ASSIGN_OR_RETURN(e.resident, ResidentArg(b, "resident", a.resident));
   e.rule = a.rule;
   e.note = a.note;
   VLEDGER_TRY(CompleteEntry(b, a.points, 1, a.on, a.evidence, &e));
@@ -346,7 +363,7 @@ Status BuildDeduction(CommitBuilder& b, const DeductionArgs& a) try {
     e.resident = h->head_resident;
     e.household = h->id;
   } else {
-    e.resident = a.resident;
+    VLEDGER_ASSIGN_OR_RETURN(e.resident, ResidentArg(b, "resident", a.resident));
   }
   e.rule = a.rule;
   e.note = a.note;
@@ -359,7 +376,7 @@ Status BuildDeduction(CommitBuilder& b, const DeductionArgs& a) try {
 
 Status BuildRedemption(CommitBuilder& b, const RedemptionArgs& a) try {
   PointsRedeemed r;
-  r.resident = a.resident;
+  VLEDGER_ASSIGN_OR_RETURN(r.resident, ResidentArg(b, "resident", a.resident));
   r.shop = a.shop;
   r.item = a.item;
   VLEDGER_ASSIGN_OR_RETURN(r.points, ParseInt64("--points", a.points));
@@ -412,7 +429,7 @@ Status BuildDonation(CommitBuilder& b, const DonationArgs& a, std::string* recei
 Status BuildDisbursement(CommitBuilder& b, const DisbursementArgs& a) try {
   VLEDGER_ASSIGN_OR_RETURN(int64_t fen, ParseYuan("--amount", a.amount));
   VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, FundOf(b.state(), "FUND", a.fund));
-  VLEDGER_ASSIGN_OR_RETURN(auto to, ResolveTo(b.state(), "--to", a.to));
+  VLEDGER_ASSIGN_OR_RETURN(auto to, ResolveTo(b, "--to", a.to));
   VLEDGER_TRY(CheckPurposeHeld(b.state(), fund, a.purpose));
   return b.Add(FundDisbursed{fund.code, to.first, to.second, fen, a.purpose, a.period, a.note, 0})
       .status();

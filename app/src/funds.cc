@@ -278,7 +278,7 @@ Result<AllowanceAddResult> AllowanceAdd(const Session& session, const AllowanceA
       out.append, Append(session, r.append, [&r](CommitBuilder& b) -> Status {
         VLEDGER_ASSIGN_OR_RETURN(int64_t fen, ParseYuan("--amount", r.amount));
         VLEDGER_ASSIGN_OR_RETURN(FundRecord fund, FundOf(b.state(), "FUND", r.fund));
-        VLEDGER_ASSIGN_OR_RETURN(auto to, ResolveTo(b.state(), "--to", r.to));
+        VLEDGER_ASSIGN_OR_RETURN(auto to, ResolveTo(b, "--to", r.to));
         VLEDGER_TRY(CheckPurposeHeld(b.state(), fund, r.purpose));
         return b
             .Add(AllowanceAdded{fund.code, to.first, to.second, fen, r.purpose, r.from, r.until})

@@ -348,6 +348,7 @@ Result<std::vector<NewRow>> CheckRows(const ImportRequest& request, WriteTxn& tx
   std::vector<NewRow> fresh;
   fresh.reserve(f.rows.size());
   CommitBuilder builder(txn, state, key, now_ms, "");
+  builder.set_allow_names(request.allow_names);
   const uint64_t total = f.rows.size();
   for (size_t r = 0; r < f.rows.size(); r++) {
     if (request.progress) VLEDGER_TRY(request.progress({ImportStage::kChecking, r + 1, total}));

@@ -24,10 +24,13 @@ Result<int64_t> ParseInt64(std::string_view field, const std::string& text);
 // A seq: digits only.
 Result<uint64_t> ParseSeq(std::string_view field, const std::string& text);
 
-// Resolves a payee: a resident id, else a household id; returns
-// (resident, household), one of them empty.
-Result<std::pair<std::string, std::string>> ResolveTo(StateStore& state, std::string_view field,
+// Resolves a payee: a resident id, else a household id, else a resident's
+// name (ResidentArg); returns (resident, household), one of them empty.
+Result<std::pair<std::string, std::string>> ResolveTo(CommitBuilder& b, std::string_view field,
                                                       const std::string& to);
+// The resident a RESIDENT argument of a write means: an id, or a name
+// among the writing key's villages (people.h, ResolveResident).
+Result<std::string> ResidentArg(CommitBuilder& b, std::string_view field, const std::string& text);
 // The fund `code` (not found: naming `field`).
 Result<FundRecord> FundOf(StateStore& state, std::string_view field, const std::string& code);
 // A payment's or allowance's purpose names money the fund held: a purpose

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "guard.h"
+#include "logged.h"
+#include "vledger/app/people.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/checkpoint.h"
 #include "vledger/ledger/codec.h"
@@ -80,24 +82,6 @@ Result<PrivateKey> InitKey(const InitRequest& r) {
                                  Msg("{} exists, refusing to overwrite", r.key_out));
   }
   return PrivateKey::Generate();
-}
-
-Json EventJson(const LoggedEvent& e) {
-  Json j{{"seq", e.seq},
-         {"hash", e.hash},
-         {"type", e.type},
-         {"recordedAt", e.recorded_at_ms},
-         {"keyId", e.key_id}};
-  if (!e.request_id.empty()) j["requestId"] = e.request_id;
-  j["body"] = Json::parse(e.body_json);
-  return j;
-}
-
-Result<LoggedEvent> Logged(const StoredEvent& stored) {
-  auto e = DecodeEvent(stored.canonical);
-  if (!e.ok()) return e.status().WithSeq(stored.seq);
-  return LoggedEvent{stored.seq, Hex(stored.hash), EventTypeName(e->body), e->recorded_at_ms,
-                     e->key_id,  e->request_id,    EventBodyJson(e->body)};
 }
 
 }  // namespace
@@ -221,27 +205,7 @@ std::string KeyListJson(const KeyListResult& r) {
   return Json{{"keys", keys}}.dump();
 }
 
-// ------------------------------------------------------------ log, show
-
-Result<LogResult> Log(const Session& session, const LogRequest& r) try {
-  VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
-  uint64_t to = r.limit == 0 ? ledger->size() : std::min(ledger->size(), r.from + r.limit);
-  LogResult out;
-  VLEDGER_TRY(ledger->ScanEvents(r.from, to, [&](const StoredEvent& stored) -> Status {
-    VLEDGER_ASSIGN_OR_RETURN(LoggedEvent e, Logged(stored));
-    out.events.push_back(std::move(e));
-    return Status::Ok();
-  }));
-  return out;
-} catch (...) {
-  return CaughtStatus();
-}
-
-std::string LogJson(const LogResult& r) {
-  Json events = Json::array();
-  for (const LoggedEvent& e : r.events) events.push_back(EventJson(e));
-  return Json{{"events", events}}.dump();
-}
+// ------------------------------------------------------------------ show
 
 Result<ShowResult> Show(const Session& session, const ShowRequest& r) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
@@ -259,7 +223,7 @@ Result<ShowResult> Show(const Session& session, const ShowRequest& r) try {
 }
 
 std::string ShowJson(const ShowResult& r) {
-  Json j = EventJson(r.event);
+  Json j = Json::parse(LoggedEventJson(r.event));
   j["commit"] = Json{{"first", r.commit_first},
                      {"last", r.commit_last},
                      {"keyId", r.commit_key_id},
@@ -298,6 +262,7 @@ std::string VerifyJson(const VerifyResult& r) {
 Result<RebuildResult> Rebuild(const Session& session, const RebuildRequest&) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenWriter(/*catch_up=*/false));
   VLEDGER_ASSIGN_OR_RETURN(uint64_t rows, RebuildProjections(*ledger));
+  VLEDGER_TRY(RebuildNames(*ledger).status());
   return RebuildResult{ledger->size(), rows};
 } catch (...) {
   return CaughtStatus();

@@ -8,6 +8,7 @@
 
 #include "guard.h"
 #include "internal.h"
+#include "vledger/app/people.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/validate.h"
 
@@ -25,7 +26,7 @@ Msg PublicWarning(std::string_view option) {
 // Runs `build` through the shared write path.
 Result<AppendResult> Write(const Session& session, const AppendRequest& request,
                            const std::function<Status(CommitBuilder&)>& build) {
-  return Append(session, {request.request_id, request.fingerprint}, build);
+  return Append(session, request, build);
 }
 
 // The state a query answers from: the stored rows, or with `at` the log
@@ -45,6 +46,19 @@ Result<QueryState> OpenQuery(const Session& session, const std::string& at) {
     VLEDGER_ASSIGN_OR_RETURN(q.state, StoredState(*q.ledger));
   }
   return q;
+}
+
+// The resident a query's RESIDENT argument means: an id, or a name among
+// every village's residents (people.h, ResolveResident).
+Result<std::string> ResidentOfQuery(QueryState& q, const std::string& text) {
+  auto people = PeopleReader::Of(*q.ledger);
+  VLEDGER_ASSIGN_OR_RETURN(std::string id,
+                           ResolveResident(*people, *q.state, "RESIDENT", text, {}));
+  VLEDGER_TRY(CheckId("RESIDENT", id));
+  if (!LoadResident(*q.state, id)) {
+    return Status::NotFound("RESIDENT", Msg("unknown resident \"{}\"", id));
+  }
+  return id;
 }
 
 Result<VillageRecord> VillageOf(StateStore& state, const std::string& village) {
@@ -372,12 +386,9 @@ Result<BalanceResult> Balance(const Session& session, const BalanceRequest& requ
     result.scope = BalanceResult::Scope::kCounty;
     result.residents = CountyBalances(state);
   } else if (!request.resident.empty()) {
-    VLEDGER_TRY(CheckId("RESIDENT", request.resident));
-    if (!LoadResident(state, request.resident)) {
-      return Status::NotFound("RESIDENT", Msg("unknown resident \"{}\"", request.resident));
-    }
+    VLEDGER_ASSIGN_OR_RETURN(std::string id, ResidentOfQuery(q, request.resident));
     result.scope = BalanceResult::Scope::kResident;
-    result.residents.push_back(BalanceOf(state, request.resident));
+    result.residents.push_back(BalanceOf(state, id));
   } else if (!request.household.empty()) {
     VLEDGER_TRY(CheckId("--household", request.household));
     auto h = LoadHousehold(state, request.household);
@@ -433,15 +444,12 @@ std::string BalanceJson(const BalanceResult& result) {
 }
 
 Result<HistoryResult> History(const Session& session, const HistoryRequest& request) try {
-  VLEDGER_TRY(CheckId("RESIDENT", request.resident));
   VLEDGER_ASSIGN_OR_RETURN(QueryState q, OpenQuery(session, request.at));
   StateStore& state = *q.state;
-  if (!LoadResident(state, request.resident)) {
-    return Status::NotFound("RESIDENT", Msg("unknown resident \"{}\"", request.resident));
-  }
-  HistoryResult result{BalanceOf(state, request.resident), {}};
-  for (uint64_t seq : ListHistory(state, request.resident)) {
-    VLEDGER_ASSIGN_OR_RETURN(HistoryRow row, HistoryRowAt(state, request.resident, seq));
+  VLEDGER_ASSIGN_OR_RETURN(std::string id, ResidentOfQuery(q, request.resident));
+  HistoryResult result{BalanceOf(state, id), {}};
+  for (uint64_t seq : ListHistory(state, id)) {
+    VLEDGER_ASSIGN_OR_RETURN(HistoryRow row, HistoryRowAt(state, id, seq));
     result.rows.push_back(std::move(row));
   }
   return result;

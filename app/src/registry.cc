@@ -5,6 +5,7 @@
 
 #include "guard.h"
 #include "internal.h"
+#include "name_index.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/projections/validate.h"
 
@@ -16,7 +17,7 @@ using Json = nlohmann::ordered_json;
 // Runs `build` through the shared write path.
 Result<AppendResult> Write(const Session& session, const AppendRequest& request,
                            const std::function<Status(CommitBuilder&)>& build) {
-  return Append(session, {request.request_id, request.fingerprint}, build);
+  return Append(session, request, build);
 }
 
 // The person record at `ref`; none when erased. A record that cannot be
@@ -111,10 +112,12 @@ std::string HouseholdAddJson(const HouseholdAddResult& result) { return result.a
 
 Result<HouseholdHeadResult> HouseholdHead(const Session& session,
                                           const HouseholdHeadRequest& request) try {
-  VLEDGER_ASSIGN_OR_RETURN(
-      AppendResult append, Write(session, request, [&](CommitBuilder& b) {
-        return b.Add(HouseholdHeadSet{request.household, request.resident}).status();
-      }));
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, [&](CommitBuilder& b) {
+                             VLEDGER_ASSIGN_OR_RETURN(
+                                 std::string resident,
+                                 ResidentArg(b, "--resident", request.resident));
+                             return b.Add(HouseholdHeadSet{request.household, resident}).status();
+                           }));
   return HouseholdHeadResult{std::move(append)};
 } catch (...) {
   return CaughtStatus();
@@ -221,11 +224,16 @@ std::string ResidentListJson(const ResidentListResult& result) {
 Result<PersonEraseResult> PersonErase(const Session& session,
                                       const PersonEraseRequest& request) try {
   auto build = [&](CommitBuilder& b) -> Status {
-    VLEDGER_TRY(CheckId("ID", request.id));
+    std::string id = request.id;
+    if (!LoadHousehold(b.state(), id)) {
+      VLEDGER_ASSIGN_OR_RETURN(id, ResidentArg(b, "ID", id));
+    }
+    VLEDGER_TRY(CheckId("ID", id));
     std::string ref;
-    if (auto r = LoadResident(b.state(), request.id)) {
+    if (auto r = LoadResident(b.state(), id)) {
       ref = r->person_ref;
-    } else if (auto h = LoadHousehold(b.state(), request.id)) {
+      VLEDGER_TRY(UnindexResident(b.txn(), r->id));
+    } else if (auto h = LoadHousehold(b.state(), id)) {
       ref = h->head_ref;
     } else {
       return Status::NotFound("ID", Msg("no resident or household \"{}\"", request.id));

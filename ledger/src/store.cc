@@ -44,11 +44,12 @@ enum Cf : size_t {
   kPersons,
   kCheckpoints,
   kRequests,
+  kNames,
   kCfCount
 };
-constexpr const char* kCfNames[kCfCount] = {"default", "events",      "hashes",
-                                            "commits", "merkle",      "state",
-                                            "persons", "checkpoints", "requests"};
+constexpr const char* kCfNames[kCfCount] = {"default",  "events", "hashes",  "commits",
+                                            "merkle",   "state",  "persons", "checkpoints",
+                                            "requests", "names"};
 constexpr std::string_view kHeadKey = "head";
 constexpr std::string_view kProjKey = "proj";
 constexpr std::string_view kWithheldKey = "withheld";
@@ -160,6 +161,12 @@ Status ReadError(const rocksdb::Status& s, Cf which) {
                    s.ToString()))
         .WithPrefix(what);
   }
+  if (which == kNames && s.IsCorruption()) {
+    return Status::Corruption(
+        Msg("{0}: {1} (the name index is damaged: `vledger rebuild` writes "
+            "it again from the person records)",
+            what, s.ToString()));
+  }
   return StorageError(s, what);
 }
 
@@ -259,7 +266,7 @@ bool WriterActive(const std::string& dir) {
 
 // The families of projection and personal rows, compacted by levels; the
 // others by universal compaction (CfDescriptors).
-bool IsRowFamily(size_t i) { return i == kState || i == kPersons || i == kDefault; }
+bool IsRowFamily(size_t i) { return i == kState || i == kPersons || i == kDefault || i == kNames; }
 
 std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
   rocksdb::BlockBasedTableOptions table;
@@ -305,6 +312,14 @@ std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
     cfs.emplace_back(kCfNames[i], o);
   }
   return cfs;
+}
+
+// Whether a failed open is for want of the name index's column family.
+bool MissingNameFamily(const rocksdb::Status& s) {
+  static_assert(kNames == kCfCount - 1, "the name index is the last family");
+  std::string text = s.ToString();
+  return text.find("olumn famil") != std::string::npos &&
+         text.find(kCfNames[kNames]) != std::string::npos;
 }
 
 // The options of the one writer: BaseOptions, logging to DIR/db/LOG.
@@ -558,6 +573,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
   if (open_options.access == Access::kWriter) {
     VLEDGER_ASSIGN_OR_RETURN(auto lock, WriterLock::Acquire(dir, open_options.wait_seconds));
     impl->lock.emplace(std::move(lock));
+    // A ledger made before the name index existed gets its column family.
+    options.create_missing_column_families = true;
     s = rocksdb::DB::Open(options, DbPath(dir), CfDescriptors(), &impl->cfs, &raw);
   } else {
     std::string tmpl = (fs::temp_directory_path() / "vledger-reader-XXXXXX").string();
@@ -590,6 +607,14 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
         }
       } else {
         s = rocksdb::DB::OpenForReadOnly(options, DbPath(dir), CfDescriptors(), &impl->cfs, &raw);
+        if (s.IsInvalidArgument() && MissingNameFamily(s)) {
+          // A ledger no writer has opened since the name index was added:
+          // read it without one (every name lookup finds nothing).
+          auto cfs = CfDescriptors();
+          cfs.pop_back();
+          s = rocksdb::DB::OpenForReadOnly(options, DbPath(dir), cfs, &impl->cfs, &raw);
+          if (s.ok()) impl->cfs.push_back(nullptr);
+        }
       }
       if (s.ok()) break;
     }
@@ -844,6 +869,65 @@ Status Ledger::ScanPersonRecords(const std::function<Status(const StoredPerson&)
   });
 }
 
+Result<std::optional<std::string>> Ledger::GetNameRow(std::string_view key) const {
+  if (impl_->cf(kNames) == nullptr) return std::optional<std::string>();
+  return impl_->Get(kNames, key);
+}
+
+Status Ledger::ScanNameRows(std::string_view prefix, const RowSource::ScanFn& fn) const {
+  if (impl_->cf(kNames) == nullptr) return Status::Ok();
+  return impl_->ScanPrefix(kNames, prefix, fn);
+}
+
+// Deleted name rows that make WriteNameRows compact the range they span.
+constexpr size_t kNameDeletesCompacted = 1'000;
+
+Status Ledger::WriteNameRows(const RowChanges& rows) {
+  VLEDGER_ASSERT(writer() && !impl_->txn_open);
+  rocksdb::WriteBatch batch;
+  // Many rows deleted at once (the pending-pinyin rows the index has read)
+  // are compacted away after the write: each later scan of their range
+  // would otherwise step over every one of them.
+  size_t deletes = 0;
+  std::string first_deleted, last_deleted;
+  for (const auto& [key, value] : rows) {
+    if (!value) {
+      if (deletes == 0 || key < first_deleted) first_deleted = key;
+      if (deletes == 0 || key > last_deleted) last_deleted = key;
+      deletes++;
+    }
+    rocksdb::Status s =
+        value ? batch.Put(impl_->cf(kNames), key, *value) : batch.Delete(impl_->cf(kNames), key);
+    VLEDGER_ASSERT(s.ok());  // keys and values are far below WriteBatch's 4 GiB
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = impl_->db->Write(wo, &batch);
+  if (!s.ok()) return StorageError(s, "write names");
+  if (deletes >= kNameDeletesCompacted) {
+    last_deleted.push_back('\0');  // the end is exclusive
+    rocksdb::Slice begin = AsSlice(first_deleted), end = AsSlice(last_deleted);
+    rocksdb::CompactRangeOptions o;
+    o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    s = impl_->db->CompactRange(o, impl_->cf(kNames), &begin, &end);
+    if (!s.ok()) return StorageError(s, "compact names");
+  }
+  return Status::Ok();
+}
+
+Status Ledger::ClearNameRows() {
+  VLEDGER_ASSERT(writer() && !impl_->txn_open);
+  rocksdb::WriteBatch batch;
+  // Every key of the name index starts with a printable byte.
+  rocksdb::Status s =
+      batch.DeleteRange(impl_->cf(kNames), rocksdb::Slice(""), rocksdb::Slice("\xff"));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  if (s.ok()) s = impl_->db->Write(wo, &batch);
+  if (!s.ok()) return StorageError(s, "clear names");
+  return Status::Ok();
+}
+
 NodeReader Ledger::MerkleNodes() const {
   const Impl* impl = impl_.get();
   return [impl](int level, uint64_t index) { return impl->ReadNode(level, index); };
@@ -1055,6 +1139,9 @@ Result<uint64_t> CopyRows(rocksdb::DB* src,
   ro.verify_checksums = true;
   Status st;
   for (size_t i = 0; i < kCfCount && st.ok(); i++) {
+    // The name index is derived from the person records: the copy's is
+    // built again from them (restore), never copied.
+    if (i == kNames) continue;
     std::unique_ptr<rocksdb::Iterator> it(src->NewIterator(ro, src_cfs[i]));
     rocksdb::WriteBatch batch;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -1138,6 +1225,13 @@ struct WriteTxn::Impl {
   };
   std::vector<PendingPerson> persons;
   size_t first_person = 0;
+  // Name index rows, kept as the person records are: each goes with the
+  // commit of the event that follows it.
+  std::vector<PendingPerson> names;
+  size_t first_name = 0;
+  // The index in `names` of the last row of each key: an import stages
+  // hundreds of thousands, each looked up once.
+  std::unordered_map<std::string, size_t> last_name;
   // Pending events are events[first..], consecutive from ledger->size.
   std::vector<StoredEvent> events;
   std::vector<std::string> key_ids;  // each event's author, beside `events`
@@ -1252,6 +1346,25 @@ void WriteTxn::PutPerson(std::string_view ref, std::string_view value) {
       Impl::PendingPerson{std::string(ref), std::string(value), impl_->NextSeq()});
 }
 
+void WriteTxn::PutNameRow(std::string_view key, std::optional<std::string> value) {
+  impl_->last_name.insert_or_assign(std::string(key), impl_->names.size());
+  impl_->names.push_back(Impl::PendingPerson{std::string(key), std::move(value), impl_->NextSeq()});
+}
+
+Result<std::optional<std::string>> WriteTxn::GetNameRow(std::string_view key) {
+  auto it = impl_->last_name.find(std::string(key));
+  if (it != impl_->last_name.end() && it->second >= impl_->first_name) {
+    return impl_->names[it->second].value;
+  }
+  if (impl_->ledger->cf(kNames) == nullptr) return std::optional<std::string>();
+  return impl_->ledger->Get(kNames, key);
+}
+
+Status WriteTxn::ScanNameRows(std::string_view prefix, const RowSource::ScanFn& fn) {
+  if (impl_->ledger->cf(kNames) == nullptr) return Status::Ok();
+  return impl_->ledger->ScanPrefix(kNames, prefix, fn);
+}
+
 void WriteTxn::DeletePerson(std::string_view ref) {
   impl_->persons.push_back(Impl::PendingPerson{std::string(ref), std::nullopt, impl_->NextSeq()});
 }
@@ -1296,6 +1409,9 @@ void WriteTxn::Abort() {
   impl_->requests.clear();
   impl_->persons.clear();
   impl_->first_person = 0;
+  impl_->names.clear();
+  impl_->first_name = 0;
+  impl_->last_name.clear();
   impl_->events.clear();
   impl_->key_ids.clear();
   impl_->first = 0;
@@ -1382,6 +1498,16 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit, bool projections) {
       batch.Delete(l.cf(kPersons), person.ref);
     }
   }
+  size_t names_end = t.first_name;
+  for (; names_end < t.names.size(); names_end++) {
+    const Impl::PendingPerson& row = t.names[names_end];
+    if (row.seq > commit.last) break;  // for an event of a later commit
+    if (row.value) {
+      batch.Put(l.cf(kNames), row.ref, *row.value);
+    } else {
+      batch.Delete(l.cf(kNames), row.ref);
+    }
+  }
   std::string head = U64be(commit.last + 1);
   head.append(AsView(t.events[end - 1].hash));
   batch.Put(l.cf(kDefault), AsSlice(kHeadKey), head);
@@ -1405,6 +1531,12 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit, bool projections) {
   if (t.first_person == t.persons.size()) {
     t.persons.clear();
     t.first_person = 0;
+  }
+  t.first_name = names_end;
+  if (t.first_name == t.names.size()) {
+    t.names.clear();
+    t.first_name = 0;
+    t.last_name.clear();
   }
   // Committed events stay until the last is committed: HashOf reads them.
   for (size_t i = t.first; i < end; i++) std::string().swap(t.events[i].canonical);

@@ -116,7 +116,7 @@ SIZE=$(ledger_size ids)
 expect_exit 0 vl "${C1[@]}" --json award R1 VOL --points 1 --request-id r-1
 expect_json '[d["seq"], d["repeated"]]' "[$S1, true]"
 expect_exit 0 vl "${C1[@]}" award R1 VOL --points=0001 --request-id r-1
-expect_stdout_contains "already appended seq $S1"
+expect_stdout_contains "Already recorded (seq $S1): nothing appended now"
 expect_rejected_unchanged 3 vl "${C1[@]}" award R1 VOL --points 2 --request-id r-1
 expect_stderr_contains 'was already used by a different command'
 # Another key: refused, and nothing of the original is told.

@@ -141,7 +141,7 @@ expect_exit 0 vl "${A[@]}" --json village add V1 --name 甲夼曲家村
 expect_json 'sorted(d)' '["hash", "last", "seq"]'
 expect_json '[d["seq"], d["last"]]' '[1, 1]'
 expect_exit 0 vl "${A[@]}" village add V2 --name 二村
-expect_stdout_contains 'appended seq 2'
+expect_stdout_contains 'Registered village 二村 (V2) (seq 2)'
 
 # Bad ids and names: exit 3, one line naming the field, nothing appended.
 expect_rejected_unchanged 3 vl "${A[@]}" village add V1 --name 重复
@@ -523,7 +523,7 @@ expect_json '{k: v for k, v in d.items() if k != "repeated"}' \
   "$(python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1]), sort_keys=True, ensure_ascii=False))' "$FIRST_RESULT")"
 expect_eq "$(ledger_snapshot "$L")" "$before" "a repeated request appends nothing"
 expect_exit 0 vl "${A[@]}" village add V8 --name 八村 --request-id req-8
-expect_stdout_contains "already appended seq $((SIZE - 1))"
+expect_stdout_contains "Already recorded (seq $((SIZE - 1))): nothing appended now"
 expect_rejected_unchanged 3 vl "${A[@]}" village add V8 --name 另一个 --request-id req-8
 expect_stderr_contains '--request-id'
 expect_rejected_unchanged 3 vl "${A[@]}" village add V9 --name 八村 --request-id req-8

@@ -115,7 +115,7 @@ sleep 1
 expect_exit 0 vl --key $K village add V3 --name 三村
 wait "$typing"
 expect_eq "$?" 0 "the command whose passphrase was typed slowly"
-grep -q 'appended' typed.out && pass "it appended" || fail "it did not append: $(cat typed.out)"
+grep -q 'Registered household H05' typed.out && pass "it appended" || fail "it did not append: $(cat typed.out)"
 
 # ---------------------------------------- what is not a key file (LIMITS.md)
 # Each is refused (exit 3) before a byte is read, within seconds: `timeout`

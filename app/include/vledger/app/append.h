@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "vledger/app/event_summary.h"
 #include "vledger/app/session.h"
 #include "vledger/ledger/event.h"
 #include "vledger/ledger/request_store.h"
@@ -21,6 +22,8 @@ namespace vledger::app {
 
 // Adds events to one pending commit: validated and applied to `state`
 // (live over the ledger's rows), added to `txn`.
+class NameChecker;
+
 class CommitBuilder {
  public:
   CommitBuilder(WriteTxn& txn, StateStore& state, const PrivateKey& key, int64_t now_ms,
@@ -28,12 +31,16 @@ class CommitBuilder {
       : txn_(txn), state_(state), key_(key), now_ms_(now_ms), request_id_(std::move(request_id)) {}
 
   // Validates `body` as the next event (ApplyEvent) and adds it. On a
-  // non-ok Status nothing of the commit will be written.
+  // non-ok Status nothing of the commit will be written. Free text (a
+  // note, item, reason, objection or answer) containing the full name of a
+  // registered person of the key's villages is refused first (people.h,
+  // CheckNoNames) unless set_allow_names(true).
   Result<uint64_t> Add(EventBody body);
 
   StateStore& state() { return state_; }
   WriteTxn& txn() { return txn_; }
   void set_request_id(std::string id) { request_id_ = std::move(id); }
+  void set_allow_names(bool allow) { allow_names_ = allow; }
   int64_t now_ms() const { return now_ms_; }
   const std::string& key_id() const;
 
@@ -44,6 +51,9 @@ class CommitBuilder {
   int64_t now_ms_;
   std::string request_id_;
   mutable std::string key_id_;
+  Status CheckFreeText(const EventBody& body);
+  bool allow_names_ = false;
+  std::shared_ptr<NameChecker> names_;  // made at the first free text checked
 };
 
 // Members a command adds to its result document, each a name and its value
@@ -55,6 +65,8 @@ struct AppendRequest {
   // What the request id is compared with: the command and its values in
   // canonical form (the CLI: Fingerprint of its command line).
   std::string fingerprint;
+  // --allow-names: free text may name a registered person (CommitBuilder::Add).
+  bool allow_names = false;
 };
 
 // What an append did.
@@ -65,7 +77,14 @@ struct AppendResult {
   // The whole result document, {"seq":…,"last":…,"hash":…, members…},
   // exactly as kept with the request id (plus "repeated":true on a repeat).
   std::string json;
+  // What was appended now, as summaries with the balances after the
+  // commit, for a front end to say what it recorded: the first
+  // kRecordedSummariesMax events of the commit (all of first..last when
+  // fewer). Empty on a repeat and when nothing was appended.
+  std::vector<EventSummary> recorded;
 };
+
+inline constexpr size_t kRecordedSummariesMax = 8;
 
 // Runs `build` in a write transaction and commits what it added. `extend`
 // (called after `build` succeeded) gives members for the result document;

@@ -64,6 +64,8 @@ struct ImportRequest {
   // --again: import content that was imported (wholly or in part) under
   // another label.
   bool again = false;
+  // --allow-names: notes and items may name a registered person.
+  bool allow_names = false;
   ImportProgressFn progress;  // may be empty
   // Told of every bad row of a refused import, in file order, before Import
   // returns (see Import). May be empty.

@@ -1,5 +1,5 @@
-// Ledger-wide commands: `init`, `key new|register|revoke|list`, `log`,
-// `show`, `verify` (of the ledger; `verify --archive` is audit's) and
+// Ledger-wide commands: `init`, `key new|register|revoke|list`, `show`
+// (`log` and `summary` are log.h's), `verify` (of the ledger; `verify --archive` is audit's) and
 // `rebuild`.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "vledger/app/append.h"
+#include "vledger/app/log.h"
 #include "vledger/app/session.h"
 #include "vledger/ledger/status.h"
 
@@ -95,28 +96,6 @@ struct KeyListResult {
 
 Result<KeyListResult> KeyList(const Session& session, const KeyListRequest& request);
 std::string KeyListJson(const KeyListResult& result);  // {"keys":[…]}
-
-// One event of the log as `log` and `show` give it.
-struct LoggedEvent {
-  uint64_t seq = 0;
-  std::string hash;  // record hash, hex
-  std::string type;  // the event type's name
-  int64_t recorded_at_ms = 0;
-  std::string key_id, request_id;
-  std::string body_json;  // the body as JSON text
-};
-
-// `log [--from SEQ] [--limit N]` (limit 0: to the end).
-struct LogRequest {
-  uint64_t from = 0, limit = 0;
-};
-
-struct LogResult {
-  std::vector<LoggedEvent> events;
-};
-
-Result<LogResult> Log(const Session& session, const LogRequest& request);
-std::string LogJson(const LogResult& result);  // {"events":[…]}
 
 // `show SEQ`: one event and its commit.
 struct ShowRequest {

@@ -16,6 +16,10 @@
 //                  checkpoints  u64be(size) -> signed checkpoint text
 //                  requests     request ids and import progress (request_store.h;
 //                               kept by rebuild)
+//                  names        the name index: personal data derived from
+//                               the person records (the application layer's
+//                               keys; never archived, never copied by a
+//                               backup, built again by rebuild and restore)
 //                  default      meta: head (size, h[size-1]); proj (u64be size
 //                               the state rows are as of); withheld (u64be
 //                               size: restored from a public archive)
@@ -156,6 +160,20 @@ class Ledger {
   Status ScanPersons(
       const std::function<Status(std::string_view ref, std::string_view value)>& fn) const;
 
+  // The name index (the `names` family): rows the application layer keys
+  // and derives from the person records. Nothing in it is part of the
+  // chain. A ledger no writer has opened since the index was added has
+  // none: every read finds nothing.
+  Result<std::optional<std::string>> GetNameRow(std::string_view key) const;
+  // Calls fn(key, value) for the rows whose keys start with `prefix`, in
+  // key order, until it returns false.
+  Status ScanNameRows(std::string_view prefix, const RowSource::ScanFn& fn) const;
+  // Writes name rows (nullopt: delete; keys start with a printable byte) in
+  // one synced batch outside any commit. Writer only.
+  Status WriteNameRows(const std::vector<std::pair<std::string, std::optional<std::string>>>& rows);
+  // Deletes every name row (one synced batch). Writer only.
+  Status ClearNameRows();
+
   // Merkle tree over h[0..size-1]: stored perfect subtrees.
   NodeReader MerkleNodes() const;
   Result<Hash> MerkleRootAt(uint64_t size) const;
@@ -280,6 +298,14 @@ class WriteTxn final {
   // Raw rows (personRef, salt || C(Person)): for tests.
   Result<std::optional<std::string>> GetPerson(std::string_view ref);
   void PutPerson(std::string_view ref, std::string_view value);
+
+  // A name index row (Ledger::GetNameRow; nullopt: delete) to write with
+  // the commit of the next event added, as a person record is.
+  void PutNameRow(std::string_view key, std::optional<std::string> value);
+  // The name row under `key`, pending or stored.
+  Result<std::optional<std::string>> GetNameRow(std::string_view key);
+  // The stored name rows under `prefix` (pending ones are not seen).
+  Status ScanNameRows(std::string_view prefix, const RowSource::ScanFn& fn);
 
   // Seq the next added event will get.
   uint64_t next_seq() const;

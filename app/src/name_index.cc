@@ -1,0 +1,187 @@
+// The name index (name_index.h).
+#include "name_index.h"
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "pinyin.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/verify.h"
+
+namespace vledger::app {
+namespace {
+
+using RowChanges = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+// Rows written per batch when filling or rebuilding the index.
+constexpr size_t kIndexBatchRows = 50'000;
+
+std::string Key(std::string_view prefix, std::string_view id) {
+  std::string key(prefix);
+  key += id;
+  return key;
+}
+
+// The rows of `r` (resident `id`) to add (value) or drop (nullopt).
+void RowsOf(std::string_view id, const IndexedResident& r, bool add, RowChanges* out) {
+  auto value = [&](std::string v) {
+    return add ? std::optional<std::string>(std::move(v)) : std::nullopt;
+  };
+  out->emplace_back(NameKey(r.name, id), value(r.village));
+  out->emplace_back(Key(kNameResidentPrefix, id), value(r.Encode()));
+  if (!r.pinyin.empty()) out->emplace_back(PinyinKey(kPinyinPrefix, r.pinyin, id), value(""));
+  if (!r.initials.empty()) {
+    out->emplace_back(PinyinKey(kInitialsPrefix, r.initials, id), value(""));
+  }
+}
+
+Status Write(Ledger& writer, RowChanges* rows) {
+  if (rows->empty()) return Status::Ok();
+  VLEDGER_TRY(writer.WriteNameRows(*rows));
+  rows->clear();
+  return Status::Ok();
+}
+
+// The pinyin reader over the c/ rows of `ledger`.
+Pinyin PinyinOver(const Ledger& ledger) {
+  return Pinyin([&ledger](std::string_view ch) { return ledger.GetNameRow(Key(kCharPrefix, ch)); });
+}
+
+void AddLearned(Pinyin& pinyin, RowChanges* rows) {
+  for (auto& [ch, reading] : pinyin.TakeLearned()) {
+    rows->emplace_back(Key(kCharPrefix, ch), std::move(reading));
+  }
+}
+
+Status Damaged(std::string_view key) {
+  return Status::Corruption(
+      Msg("name index row {} is malformed (`vledger rebuild` writes the "
+          "index again)",
+          std::string(key)));
+}
+
+}  // namespace
+
+std::string IndexedResident::Encode() const {
+  std::string out = name;
+  for (const std::string* part : {&village, &pinyin, &initials}) {
+    out += '\0';
+    out += *part;
+  }
+  return out;
+}
+
+std::optional<IndexedResident> IndexedResident::Decode(std::string_view row) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (;;) {
+    size_t end = row.find('\0', start);
+    parts.emplace_back(row.substr(start, end == std::string_view::npos ? end : end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  if (parts.size() != 4 || parts[0].empty()) return std::nullopt;
+  return IndexedResident{parts[0], parts[1], parts[2], parts[3]};
+}
+
+std::string NameKey(std::string_view name, std::string_view id) {
+  return PinyinKey(kNamePrefix, name, id);
+}
+
+std::string PinyinKey(std::string_view prefix, std::string_view reading, std::string_view id) {
+  std::string key(prefix);
+  key += reading;
+  key += '\0';
+  key += id;
+  return key;
+}
+
+std::string_view IdOfKey(std::string_view key) {
+  size_t nul = key.rfind('\0');
+  return nul == std::string_view::npos ? std::string_view() : key.substr(nul + 1);
+}
+
+Status IndexResident(WriteTxn& txn, std::string_view id, std::string_view village,
+                     std::string_view name, bool replace) {
+  if (replace) VLEDGER_TRY(UnindexResident(txn, id));
+  RowChanges rows;
+  RowsOf(id, IndexedResident{std::string(name), std::string(village), "", ""}, true, &rows);
+  rows.emplace_back(Key(kPinyinPendingPrefix, id), std::string());
+  for (auto& [key, value] : rows) txn.PutNameRow(key, std::move(value));
+  return Status::Ok();
+}
+
+Status UnindexResident(WriteTxn& txn, std::string_view id) {
+  std::string key = Key(kNameResidentPrefix, id);
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<std::string> row, txn.GetNameRow(key));
+  if (!row) return Status::Ok();
+  std::optional<IndexedResident> old = IndexedResident::Decode(*row);
+  if (!old) return Damaged(key);
+  RowChanges rows;
+  RowsOf(id, *old, false, &rows);
+  rows.emplace_back(Key(kPinyinPendingPrefix, id), std::nullopt);
+  for (auto& [k, value] : rows) txn.PutNameRow(k, std::move(value));
+  return Status::Ok();
+}
+
+Result<uint64_t> FillPinyin(Ledger& writer) {
+  std::vector<std::string> pending;
+  VLEDGER_TRY(
+      writer.ScanNameRows(kPinyinPendingPrefix, [&](std::string_view key, std::string_view) {
+        pending.emplace_back(key.substr(kPinyinPendingPrefix.size()));
+        return true;
+      }));
+  Pinyin pinyin = PinyinOver(writer);
+  RowChanges rows;
+  for (const std::string& id : pending) {
+    std::string key = Key(kNameResidentPrefix, id);
+    VLEDGER_ASSIGN_OR_RETURN(std::optional<std::string> row, writer.GetNameRow(key));
+    if (!row) continue;  // unindexed since: nothing to read
+    std::optional<IndexedResident> r = IndexedResident::Decode(*row);
+    if (!r) return Damaged(key);
+    // An earlier reading's rows go (a fill cut short is done again).
+    if (!r->pinyin.empty())
+      rows.emplace_back(PinyinKey(kPinyinPrefix, r->pinyin, id), std::nullopt);
+    if (!r->initials.empty()) {
+      rows.emplace_back(PinyinKey(kInitialsPrefix, r->initials, id), std::nullopt);
+    }
+    VLEDGER_ASSIGN_OR_RETURN(PinyinReading reading, pinyin.Of(r->name));
+    r->pinyin = std::move(reading.full);
+    r->initials = std::move(reading.initials);
+    RowsOf(id, *r, true, &rows);
+    AddLearned(pinyin, &rows);
+    if (rows.size() >= kIndexBatchRows) VLEDGER_TRY(Write(writer, &rows));
+  }
+  // The q/ rows go last, all in one write: the store compacts a range of
+  // many deleted rows away, so later scans of q/ do not step over them.
+  for (const std::string& id : pending)
+    rows.emplace_back(Key(kPinyinPendingPrefix, id), std::nullopt);
+  VLEDGER_TRY(Write(writer, &rows));
+  return static_cast<uint64_t>(pending.size());
+}
+
+Result<uint64_t> RebuildNameIndex(Ledger& writer) {
+  VLEDGER_TRY(writer.ClearNameRows());
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(writer));
+  Pinyin pinyin = PinyinOver(writer);
+  RowChanges rows;
+  uint64_t indexed = 0;
+  for (const ResidentRecord& resident : ListResidents(*state, "")) {
+    VLEDGER_ASSIGN_OR_RETURN(std::optional<PersonRecord> record,
+                             writer.LoadPerson(resident.person_ref));
+    if (!record) continue;  // erased
+    IndexedResident r{record->person.name, resident.village, "", ""};
+    VLEDGER_ASSIGN_OR_RETURN(PinyinReading reading, pinyin.Of(r.name));
+    r.pinyin = std::move(reading.full);
+    r.initials = std::move(reading.initials);
+    RowsOf(resident.id, r, true, &rows);
+    AddLearned(pinyin, &rows);
+    indexed++;
+    if (rows.size() >= kIndexBatchRows) VLEDGER_TRY(Write(writer, &rows));
+  }
+  VLEDGER_TRY(Write(writer, &rows));
+  return indexed;
+}
+
+}  // namespace vledger::app
