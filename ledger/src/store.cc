@@ -165,7 +165,7 @@ Status ReadError(const rocksdb::Status& s, Cf which) {
     return Status::Corruption(
         Msg("{0}: {1} (the name index is damaged: `vledger rebuild` writes "
             "it again from the person records)",
-            what, s.ToString()));
+            what.English(), s.ToString()));
   }
   return StorageError(s, what);
 }
