@@ -91,8 +91,7 @@ Result<ArchiveEntry> Read(::ArchiveEntry::Reader in) {
     case ::ArchiveEntry::CHECKPOINT:
       return ArchiveEntry(ArchiveCheckpoint{Str(in.getCheckpoint())});
   }
-  return Status::VerificationFailed("entry of unknown kind " +
-                                    std::to_string(static_cast<int>(in.which())));
+  return Status::VerificationFailed(Msg("entry of unknown kind {}", static_cast<int>(in.which())));
 }
 
 uint32_t GetU32le(const unsigned char* p) {
@@ -131,7 +130,8 @@ Result<ArchiveWriter> ArchiveWriter::Create(const std::string& path, int mode) {
   int fd = ::open(w.impl_->tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) {
     w.impl_->finished = true;  // nothing of ours to remove
-    return Status::InvalidInput("cannot create " + w.impl_->tmp_path + ": " + std::strerror(errno));
+    return Status::InvalidInput(
+        Msg("cannot create {}: {}", w.impl_->tmp_path, std::strerror(errno)));
   }
   ::fchmod(fd, static_cast<mode_t>(mode));  // O_TRUNC of an old file keeps its mode
   w.impl_->fd = fd;
@@ -148,8 +148,8 @@ Status ArchiveWriter::Write(const ArchiveEntry& entry) {
     impl_->bytes += capnp::computeSerializedSizeInWords(message) * sizeof(capnp::word);
     capnp::writeMessage(*impl_->buffered, message);
   } catch (const kj::Exception& e) {
-    return Status::InvalidInput("cannot write " + impl_->tmp_path + ": " +
-                                e.getDescription().cStr());
+    return Status::InvalidInput(
+        Msg("cannot write {}: {}", impl_->tmp_path, e.getDescription().cStr()));
   }
   return Status::Ok();
 }
@@ -159,19 +159,19 @@ Status ArchiveWriter::Finish() {
   try {
     impl_->buffered->flush();
   } catch (const kj::Exception& e) {
-    return Status::InvalidInput("cannot write " + impl_->tmp_path + ": " +
-                                e.getDescription().cStr());
+    return Status::InvalidInput(
+        Msg("cannot write {}: {}", impl_->tmp_path, e.getDescription().cStr()));
   }
   impl_->buffered.reset();
   impl_->fd_stream.reset();
   if (::fsync(impl_->fd) != 0 || ::close(impl_->fd) != 0) {
     impl_->fd = -1;
-    return Status::InvalidInput("cannot write " + impl_->tmp_path + ": " + std::strerror(errno));
+    return Status::InvalidInput(Msg("cannot write {}: {}", impl_->tmp_path, std::strerror(errno)));
   }
   impl_->fd = -1;
   if (::rename(impl_->tmp_path.c_str(), impl_->path.c_str()) != 0) {
-    return Status::InvalidInput("cannot rename " + impl_->tmp_path + " to " + impl_->path + ": " +
-                                std::strerror(errno));
+    return Status::InvalidInput(
+        Msg("cannot rename {} to {}: {}", impl_->tmp_path, impl_->path, std::strerror(errno)));
   }
   impl_->finished = true;
   // Make the rename durable too.
@@ -205,8 +205,8 @@ struct ArchiveReader::Impl {
   }
 
   Status Truncated(uint64_t entry_at) const {
-    return Status::VerificationFailed("archive " + path + ": entry at byte " +
-                                      std::to_string(entry_at) + " is truncated");
+    return Status::VerificationFailed(
+        Msg("archive {}: entry at byte {} is truncated", path, entry_at));
   }
 };
 
@@ -220,11 +220,11 @@ Result<ArchiveReader> ArchiveReader::Open(const std::string& path) {
   r.impl_->path = path;
   r.impl_->file = std::fopen(path.c_str(), "rbe");
   if (r.impl_->file == nullptr) {
-    return Status::InvalidInput("cannot open archive " + path + ": " + std::strerror(errno));
+    return Status::InvalidInput(Msg("cannot open archive {}: {}", path, std::strerror(errno)));
   }
   struct stat st;
   if (::fstat(::fileno(r.impl_->file), &st) != 0 || !S_ISREG(st.st_mode)) {
-    return Status::InvalidInput("archive " + path + " is not a regular file");
+    return Status::InvalidInput(Msg("archive {} is not a regular file", path));
   }
   return r;
 }
@@ -233,8 +233,8 @@ uint64_t ArchiveReader::offset() const { return impl_->offset; }
 
 Status ArchiveReader::Seek(uint64_t offset) {
   if (::fseeko(impl_->file, static_cast<off_t>(offset), SEEK_SET) != 0) {
-    return Status::VerificationFailed("archive " + impl_->path + ": cannot seek to byte " +
-                                      std::to_string(offset));
+    return Status::VerificationFailed(
+        Msg("archive {}: cannot seek to byte {}", impl_->path, offset));
   }
   impl_->offset = offset;
   return Status::Ok();
@@ -250,9 +250,8 @@ Result<std::optional<ArchiveEntry>> ArchiveReader::Next() {
   if (got != 4) return in.Truncated(at);
   uint32_t segments = GetU32le(word4) + 1;  // wraps to 0 for 0xffffffff
   if (segments == 0 || segments > kArchiveSegmentsMax) {
-    return Status::VerificationFailed("archive " + in.path + ": entry at byte " +
-                                      std::to_string(at) + " claims " +
-                                      std::to_string(GetU32le(word4)) + "+1 segments");
+    return Status::VerificationFailed(
+        Msg("archive {}: entry at byte {} claims {}+1 segments", in.path, at, GetU32le(word4)));
   }
   std::vector<unsigned char> table(4 * segments + (segments % 2 == 0 ? 4 : 0));
   if (!in.ReadExact(table.data(), table.size())) return in.Truncated(at);
@@ -263,9 +262,8 @@ Result<std::optional<ArchiveEntry>> ArchiveReader::Next() {
     words += sizes[i];
   }
   if (words * sizeof(capnp::word) > kArchiveMessageBytesMax) {
-    return Status::VerificationFailed("archive " + in.path + ": entry at byte " +
-                                      std::to_string(at) + " is over " +
-                                      std::to_string(kArchiveMessageBytesMax >> 20) + " MiB");
+    return Status::VerificationFailed(Msg("archive {}: entry at byte {} is over {} MiB", in.path,
+                                          at, kArchiveMessageBytesMax >> 20));
   }
   kj::Array<capnp::word> data = kj::heapArray<capnp::word>(words);
   if (!in.ReadExact(data.begin(), words * sizeof(capnp::word))) return in.Truncated(at);
@@ -283,14 +281,12 @@ Result<std::optional<ArchiveEntry>> ArchiveReader::Next() {
     capnp::SegmentArrayMessageReader message(kj::arrayPtr(segs.data(), segs.size()), options);
     auto entry = Read(message.getRoot<::ArchiveEntry>());
     if (!entry.ok()) {
-      return entry.status().WithPrefix("archive " + in.path + ": entry at byte " +
-                                       std::to_string(at));
+      return entry.status().WithPrefix(Msg("archive {}: entry at byte {}", in.path, at));
     }
     return std::optional<ArchiveEntry>(std::move(entry).value());
   } catch (const kj::Exception& e) {
-    return Status::VerificationFailed("archive " + in.path + ": entry at byte " +
-                                      std::to_string(at) +
-                                      " is malformed: " + e.getDescription().cStr());
+    return Status::VerificationFailed(Msg("archive {}: entry at byte {} is malformed: {}", in.path,
+                                          at, e.getDescription().cStr()));
   }
 }
 

@@ -98,10 +98,10 @@ Status CheckNoteCharacters(std::string_view text) {
     uint32_t rune = 0;
     size_t at = pos;
     if (!DecodeRune(text, &pos, &rune)) {
-      return Status::VerificationFailed("invalid UTF-8 at byte " + std::to_string(at));
+      return Status::VerificationFailed(Msg("invalid UTF-8 at byte {}", at));
     }
     if (rune < 0x20 && rune != '\n') {
-      return Status::VerificationFailed("control character at byte " + std::to_string(at));
+      return Status::VerificationFailed(Msg("control character at byte {}", at));
     }
   }
   return Status::Ok();
@@ -166,8 +166,8 @@ Result<NoteSignature> ParseSignatureLine(std::string_view line) {
     return Status::VerificationFailed("signature line has a bad key name");
   std::optional<std::string> raw = Unbase64(line.substr(space + 1));
   if (!raw || raw->size() <= kKeyIdBytes) {
-    return Status::VerificationFailed("signature of " + std::string(sig.name) +
-                                      " is not base64 of key ID and signature");
+    return Status::VerificationFailed(
+        Msg("signature of {} is not base64 of key ID and signature", sig.name));
   }
   sig.key_id = GetU32be(*raw);
   sig.signature = raw->substr(kKeyIdBytes);
@@ -289,11 +289,12 @@ Status VerifyCheckpoint(std::string_view note_text, const PublicKey& key, Checkp
   for (const NoteSignature& sig : note.signatures) {
     if (sig.name != origin || sig.key_id != key_id) continue;
     if (!key.Verify(note.text, sig.signature)) {
-      return Status::VerificationFailed("checkpoint: bad signature by key " + who);
+      return Status::VerificationFailed(Msg("checkpoint: bad signature by key {}", who));
     }
     verified++;
   }
-  if (verified == 0) return Status::VerificationFailed("checkpoint: no signature by key " + who);
+  if (verified == 0)
+    return Status::VerificationFailed(Msg("checkpoint: no signature by key {}", who));
   if (out != nullptr) *out = std::move(checkpoint).value();
   return Status::Ok();
 }
@@ -331,8 +332,8 @@ Status ParseTlogProofPath(LineCursor* lines, std::vector<Hash>* path) {
       return Status::VerificationFailed("audit path over 63 hashes");
     std::optional<Hash> hash = ParseBase64Hash(line);
     if (!hash) {
-      return Status::VerificationFailed("audit path line " + std::to_string(path->size() + 1) +
-                                        " is not base64 of 32 bytes");
+      return Status::VerificationFailed(
+          Msg("audit path line {} is not base64 of 32 bytes", path->size() + 1));
     }
     path->push_back(*hash);
   }
@@ -343,7 +344,7 @@ Result<TlogProof> ParseTlogProofLines(std::string_view text) {
   LineCursor lines(text);
   std::string_view line;
   if (!lines.Next(&line) || line != kTlogProofHeader) {
-    return Status::VerificationFailed("first line is not " + std::string(kTlogProofHeader));
+    return Status::VerificationFailed(Msg("first line is not {}", kTlogProofHeader));
   }
   TlogProof proof;
   if (!lines.Next(&line)) return Status::VerificationFailed("no index line");
@@ -388,9 +389,8 @@ Result<std::vector<Hash>> ParseConsistencyProof(std::string_view text) {
   while (lines.Next(&line)) {
     std::optional<Hash> hash = ParseBase64Hash(line);
     if (!hash) {
-      return Status::VerificationFailed("consistency proof: line " +
-                                        std::to_string(proof.size() + 1) +
-                                        " is not base64 of 32 bytes");
+      return Status::VerificationFailed(
+          Msg("consistency proof: line {} is not base64 of 32 bytes", proof.size() + 1));
     }
     proof.push_back(*hash);
   }

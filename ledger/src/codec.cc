@@ -783,14 +783,15 @@ bool KnownToReencode<::Person>(::Person::Reader person) {
 // `Root`. Any Cap'n Proto failure, a non-canonical layout, or a message that
 // does not re-encode to exactly `bytes` is VerificationFailed naming `what`.
 template <typename Root, typename T>
-Result<T> DecodeCanonical(std::string_view bytes, const std::string& what) {
+Result<T> DecodeCanonical(std::string_view bytes, const Msg& what) {
   if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
-    return Status::VerificationFailed(what + ": length " + std::to_string(bytes.size()) +
-                                      " is not a positive multiple of 8 bytes");
+    return Status::VerificationFailed(
+               Msg("length {} is not a positive multiple of 8 bytes", bytes.size()))
+        .WithPrefix(what);
   }
   if (bytes.size() > kEncodedBytesMax) {
-    return Status::VerificationFailed(what + ": " + std::to_string(bytes.size()) +
-                                      " bytes is over the limit");
+    return Status::VerificationFailed(Msg("{} bytes is over the limit", bytes.size()))
+        .WithPrefix(what);
   }
   // Copy: Cap'n Proto needs word alignment, which a std::string_view lacks.
   // The buffer is reused, grown as needed.
@@ -805,17 +806,21 @@ Result<T> DecodeCanonical(std::string_view bytes, const std::string& what) {
   std::optional<T> value;
   bool reencodes = false;
   try {
-    if (!message.isCanonical()) return Status::VerificationFailed(what + ": not in canonical form");
+    if (!message.isCanonical()) {
+      return Status::VerificationFailed("not in canonical form").WithPrefix(what);
+    }
     auto root = message.getRoot<Root>();
     value = Read(root);
     reencodes = KnownToReencode<Root>(root);
   } catch (const kj::Exception& e) {
-    return Status::VerificationFailed(what + ": malformed: " + e.getDescription().cStr());
+    return Status::VerificationFailed(Msg("malformed: {}", e.getDescription().cStr()))
+        .WithPrefix(what);
   }
   // Canonical but not what this version writes: null pointers where vledger
   // writes empty values, or fields of a newer schema that T cannot hold.
   if (!reencodes && EncodeCanonical<Root>(*value) != bytes) {
-    return Status::VerificationFailed(what + ": not the encoding vledger writes for its content");
+    return Status::VerificationFailed("not the encoding vledger writes for its content")
+        .WithPrefix(what);
   }
   return std::move(*value);
 }
@@ -884,13 +889,13 @@ Json ValueJson(const capnp::DynamicValue::Reader& value) {
 std::string EncodeEvent(const Event& event) { return EncodeCanonical<::Event>(event); }
 
 Result<Event> DecodeEvent(std::string_view canonical) {
-  return DecodeCanonical<::Event, Event>(canonical, "event bytes");
+  return DecodeCanonical<::Event, Event>(canonical, Msg("event bytes"));
 }
 
 std::string EncodePerson(const Person& person) { return EncodeCanonical<::Person>(person); }
 
 Result<Person> DecodePerson(std::string_view canonical) {
-  return DecodeCanonical<::Person, Person>(canonical, "person record bytes");
+  return DecodeCanonical<::Person, Person>(canonical, Msg("person record bytes"));
 }
 
 std::string PersonRef(std::string_view salt, std::string_view person_canonical) {

@@ -1,5 +1,5 @@
 // SHA-256 and Ed25519 through OpenSSL 3. Every OpenSSL error is drained by
-// OpenSslError(), so a failure reads as one line and the error queue never
+// OpenSslErrors(), so a failure reads as one line and the error queue never
 // leaks into a later call.
 #include "vledger/ledger/crypto.h"
 
@@ -18,20 +18,16 @@
 namespace vledger {
 namespace {
 
-// Drains OpenSSL's error queue into one message.
-std::string OpenSslError(const char* what) {
-  std::string msg = what;
+// Drains OpenSSL's error queue into one line ("; " between its errors;
+// empty when it held none).
+std::string OpenSslErrors() {
+  std::string msg;
   unsigned long err;
-  bool first = true;
   while ((err = ERR_get_error()) != 0) {
     char buf[256];
     ERR_error_string_n(err, buf, sizeof buf);
-    if (first)
-      msg += ": ";
-    else
-      msg += "; ";
+    if (!msg.empty()) msg += "; ";
     msg += buf;
-    first = false;
   }
   return msg;
 }
@@ -78,21 +74,23 @@ struct KeyFd {
 };
 Result<KeyFd> OpenKeyFile(const std::string& path, bool private_key) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) return Status::InvalidInput(path + ": cannot read key file: " + std::strerror(errno));
+  if (fd < 0) {
+    return Status::InvalidInput(Msg("{}: cannot read key file: {}", path, std::strerror(errno)));
+  }
   struct stat st;
   Status bad;
   if (::fstat(fd, &st) != 0) {
-    bad = Status::InvalidInput(path + ": cannot read key file: " + std::strerror(errno));
+    bad = Status::InvalidInput(Msg("{}: cannot read key file: {}", path, std::strerror(errno)));
   } else if (S_ISDIR(st.st_mode)) {
-    bad = Status::InvalidInput(path + ": is a directory, not a key file");
+    bad = Status::InvalidInput(Msg("{}: is a directory, not a key file", path));
   } else if (!S_ISREG(st.st_mode)) {
-    bad = Status::InvalidInput(path + ": is not a regular file (a key file is a PEM file)");
+    bad = Status::InvalidInput(Msg("{}: is not a regular file (a key file is a PEM file)", path));
   } else if (static_cast<uint64_t>(st.st_size) > kKeyFileBytesMax) {
-    bad = Status::InvalidInput(path + ": key file too large (" + std::to_string(st.st_size) +
-                               " bytes, over " + std::to_string(kKeyFileBytesMax) + ")");
+    bad = Status::InvalidInput(
+        Msg("{}: key file too large ({} bytes, over {})", path, st.st_size, kKeyFileBytesMax));
   } else if (private_key && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    bad = Status::InvalidInput(path +
-                               ": private key file is readable by group or others (chmod 600)");
+    bad = Status::InvalidInput(
+        Msg("{}: private key file is readable by group or others (chmod 600)", path));
   }
   if (!bad.ok()) {
     ::close(fd);
@@ -115,7 +113,7 @@ Result<std::string> ReadKeyFile(const std::string& path, mode_t* mode = nullptr)
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
-      st = Status::InvalidInput(path + ": cannot read key file: " + std::strerror(errno));
+      st = Status::InvalidInput(Msg("{}: cannot read key file: {}", path, std::strerror(errno)));
       break;
     }
     got += static_cast<size_t>(n);
@@ -124,8 +122,8 @@ Result<std::string> ReadKeyFile(const std::string& path, mode_t* mode = nullptr)
   if (!st.ok()) return st;
   text.resize(got);
   if (text.size() > kKeyFileBytesMax) {
-    return Status::InvalidInput(path + ": key file too large (over " +
-                                std::to_string(kKeyFileBytesMax) + " bytes)");
+    return Status::InvalidInput(
+        Msg("{}: key file too large (over {} bytes)", path, kKeyFileBytesMax));
   }
   return text;
 }
@@ -145,8 +143,8 @@ Status CheckOneKeyPem(std::string_view pem, bool private_key) {
         "not its .pub)");
   }
   if (blocks > 1) {
-    return Status::InvalidInput("holds " + std::to_string(blocks) +
-                                " PEM blocks; a key file holds exactly one key");
+    return Status::InvalidInput(
+        Msg("holds {} PEM blocks; a key file holds exactly one key", blocks));
   }
   return Status::Ok();
 }
@@ -223,7 +221,11 @@ Result<PublicKey> PublicKey::ParsePem(std::string_view pem) {
     BioPtr bio2(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
     pkey.reset(PEM_read_bio_PrivateKey(bio2.get(), nullptr, PassphraseCallback, &empty));
   }
-  if (!pkey) return Status::InvalidInput(OpenSslError("not an Ed25519 public or private key PEM"));
+  if (!pkey) {
+    std::string errors = OpenSslErrors();
+    if (errors.empty()) return Status::InvalidInput("not an Ed25519 public or private key PEM");
+    return Status::InvalidInput(Msg("not an Ed25519 public or private key PEM: {}", errors));
+  }
   if (EVP_PKEY_get_id(pkey.get()) != EVP_PKEY_ED25519) {
     return Status::InvalidInput("key is not an Ed25519 key");
   }
@@ -233,9 +235,9 @@ Result<PublicKey> PublicKey::ParsePem(std::string_view pem) {
 Result<PublicKey> PublicKey::LoadPem(const std::string& path) {
   VLEDGER_ASSIGN_OR_RETURN(std::string text, ReadKeyFile(path));
   Status one = CheckOneKeyPem(text, /*private_key=*/false);
-  if (!one.ok()) return one.WithPrefix(path);
+  if (!one.ok()) return one.WithPrefix(Msg("{}", path));
   auto key = ParsePem(text);
-  if (!key.ok()) return key.status().WithPrefix(path);
+  if (!key.ok()) return key.status().WithPrefix(Msg("{}", path));
   return key;
 }
 
@@ -282,7 +284,9 @@ Result<PrivateKey> PrivateKey::Generate() {
   std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
       EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr), EVP_PKEY_CTX_free);
   if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &raw) != 1) {
-    return Status::Internal(OpenSslError("Ed25519 key generation failed"));
+    std::string errors = OpenSslErrors();
+    if (errors.empty()) return Status::Internal("Ed25519 key generation failed");
+    return Status::Internal(Msg("Ed25519 key generation failed: {}", errors));
   }
   return FromEvp(raw);
 }
@@ -291,7 +295,11 @@ Result<PrivateKey> PrivateKey::FromSeed(std::string_view seed) {
   if (seed.size() != 32) return Status::InvalidInput("Ed25519 seed is not 32 bytes");
   PkeyPtr pkey(EVP_PKEY_new_raw_private_key(
       EVP_PKEY_ED25519, nullptr, reinterpret_cast<const uint8_t*>(seed.data()), seed.size()));
-  if (!pkey) return Status::InvalidInput(OpenSslError("bad Ed25519 seed"));
+  if (!pkey) {
+    std::string errors = OpenSslErrors();
+    if (errors.empty()) return Status::InvalidInput("bad Ed25519 seed");
+    return Status::InvalidInput(Msg("bad Ed25519 seed: {}", errors));
+  }
   return FromEvp(pkey.release());
 }
 
@@ -352,8 +360,8 @@ Result<PrivateKey> PrivateKey::ParsePem(std::string_view pem, const std::string&
     if (encrypted && passphrase.empty()) {
       return Status::InvalidInput("key is encrypted: set VLEDGER_KEY_PASSPHRASE");
     }
-    return Status::InvalidInput(encrypted ? "wrong passphrase for encrypted key"
-                                          : "not a PKCS#8 private key PEM");
+    if (encrypted) return Status::InvalidInput("wrong passphrase for encrypted key");
+    return Status::InvalidInput("not a PKCS#8 private key PEM");
   }
   if (EVP_PKEY_get_id(pkey.get()) != EVP_PKEY_ED25519) {
     return Status::InvalidInput("key is not an Ed25519 key");
@@ -385,11 +393,11 @@ Result<PrivateKey> PrivateKey::LoadPem(const std::string& path, const std::strin
   }
   if (!one.ok()) {
     OPENSSL_cleanse(text.data(), text.size());
-    return one.WithPrefix(path);
+    return one.WithPrefix(Msg("{}", path));
   }
   auto key = ParsePem(text, passphrase);
   OPENSSL_cleanse(text.data(), text.size());
-  if (!key.ok()) return key.status().WithPrefix(path);
+  if (!key.ok()) return key.status().WithPrefix(Msg("{}", path));
   return key;
 }
 
@@ -433,9 +441,9 @@ std::string PrivateKey::ToPem(const std::string& passphrase) const {
 // 4), anything else the path's (exit 3).
 static Status KeyWriteError(const std::string& path, int err) {
   if (err == ENOSPC || err == EDQUOT) {
-    return Status::Io(path + ": disk full: " + std::strerror(err) + " (free space and retry)");
+    return Status::Io(Msg("{}: disk full: {} (free space and retry)", path, std::strerror(err)));
   }
-  return Status::InvalidInput(path + ": write failed: " + std::strerror(err));
+  return Status::InvalidInput(Msg("{}: write failed: {}", path, std::strerror(err)));
 }
 
 // Writes `text` to a new file with `mode`; refuses to overwrite.
@@ -443,8 +451,8 @@ static Status WriteNewFile(const std::string& path, const std::string& text, mod
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) {
     if (errno == EEXIST)
-      return Status::AlreadyExists(path + ": file exists, refusing to overwrite");
-    return Status::InvalidInput(path + ": cannot create: " + std::strerror(errno));
+      return Status::AlreadyExists(Msg("{}: file exists, refusing to overwrite", path));
+    return Status::InvalidInput(Msg("{}: cannot create: {}", path, std::strerror(errno)));
   }
   ::fchmod(fd, mode);  // umask must not widen or narrow what we promised
   size_t off = 0;
@@ -476,7 +484,7 @@ static Status WriteNewFile(const std::string& path, const std::string& text, mod
 Status PrivateKey::SavePem(const std::string& path, const std::string& pub_path,
                            const std::string& passphrase) const {
   if (!pub_path.empty() && ::access(pub_path.c_str(), F_OK) == 0) {
-    return Status::AlreadyExists(pub_path + ": file exists, refusing to overwrite");
+    return Status::AlreadyExists(Msg("{}: file exists, refusing to overwrite", pub_path));
   }
   VLEDGER_TRY(WriteNewFile(path, ToPem(passphrase), 0600));
   if (!pub_path.empty()) VLEDGER_TRY(WriteNewFile(pub_path, public_.ToPem(), 0644));

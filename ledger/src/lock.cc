@@ -20,22 +20,24 @@ Result<WriterLock> WriterLock::Acquire(const std::string& dir, int wait_seconds)
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
   for (int attempt = 0;; attempt++) {
     if (attempt == kLockAttemptsMax) {
-      return Status::Unavailable(path + ": the writer lock file keeps being deleted or replaced");
+      return Status::Unavailable(
+          Msg("{}: the writer lock file keeps being deleted or replaced", path));
     }
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-      return Status::Unavailable(path + ": cannot open writer lock: " + std::strerror(errno));
+      return Status::Unavailable(
+          Msg("{}: cannot open writer lock: {}", path, std::strerror(errno)));
     }
     while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       if (errno != EWOULDBLOCK && errno != EINTR) {
         int err = errno;
         ::close(fd);
-        return Status::Unavailable(path + ": cannot lock: " + std::strerror(err));
+        return Status::Unavailable(Msg("{}: cannot lock: {}", path, std::strerror(err)));
       }
       if (std::chrono::steady_clock::now() >= deadline) {
         ::close(fd);
-        return Status::Unavailable("ledger " + dir +
-                                   " is in use by another writer (try again, or --wait SECONDS)");
+        return Status::Unavailable(
+            Msg("ledger {} is in use by another writer (try again, or --wait SECONDS)", dir));
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

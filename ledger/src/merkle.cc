@@ -83,8 +83,8 @@ Result<Hash> MerkleRoot(uint64_t size, const NodeReader& read) {
 
 Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size, const NodeReader& read) {
   if (index >= size) {
-    return Status::InvalidInput("inclusion proof: index " + std::to_string(index) +
-                                " is not below tree size " + std::to_string(size));
+    return Status::InvalidInput(
+        Msg("inclusion proof: index {} is not below tree size {}", index, size));
   }
   // PATH(m, D[lo:hi]) descends into the half holding the leaf and lists the
   // other half's root after the deeper path: collect top-down, then reverse.
@@ -110,8 +110,8 @@ Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size, const No
 Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size,
                                            const NodeReader& read) {
   if (old_size > new_size) {
-    return Status::InvalidInput("consistency proof: old size " + std::to_string(old_size) +
-                                " is above new size " + std::to_string(new_size));
+    return Status::InvalidInput(
+        Msg("consistency proof: old size {} is above new size {}", old_size, new_size));
   }
   std::vector<Hash> proof;
   if (old_size == 0 || old_size == new_size) return proof;
@@ -252,8 +252,8 @@ NodeReader MemoryMerkleTree::Reader() const {
   return [this](int level, uint64_t index) -> Result<Hash> {
     if (level < 0 || static_cast<size_t>(level) >= levels_.size() ||
         index >= levels_[level].size()) {
-      return Status::Internal("merkle node (level " + std::to_string(level) + ", index " +
-                              std::to_string(index) + ") is not in the tree");
+      return Status::Internal(
+          Msg("merkle node (level {}, index {}) is not in the tree", level, index));
     }
     return levels_[level][index];
   };

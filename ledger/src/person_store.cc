@@ -4,6 +4,7 @@
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/ledger/crypto.h"
+#include "vledger/ledger/restate.h"
 
 namespace vledger {
 
@@ -20,12 +21,12 @@ std::string PersonRecord::EncodeRow() const {
 
 Result<PersonRecord> PersonRecord::DecodeRow(std::string_view ref, std::string_view row) {
   if (row.size() < kPersonSaltBytes) {
-    return Status::Corruption("person record " + Hex(ref) + " is malformed");
+    return Status::Corruption(Msg("person record {} is malformed", Hex(ref)));
   }
   Result<Person> person = DecodePerson(row.substr(kPersonSaltBytes));
   if (!person.ok()) {
-    return Status::Corruption("person record " + Hex(ref) +
-                              " is malformed: " + person.status().message());
+    return Restated(person.status(), Code::kCorruption)
+        .WithPrefix(Msg("person record {} is malformed", Hex(ref)));
   }
   return PersonRecord{std::string(row.substr(0, kPersonSaltBytes)), std::move(*person)};
 }

@@ -22,7 +22,7 @@ std::string ImportedRowsPrefix(std::string_view label) {
 }
 
 Status DamagedImport(std::string_view label) {
-  return Status::Corruption("import record of \"" + std::string(label) + "\" is damaged");
+  return Status::Corruption(Msg("import record of \"{}\" is damaged", label));
 }
 
 Result<ImportRecord> DecodeImportRecord(std::string_view label, std::string_view row) {
@@ -51,7 +51,7 @@ Result<RequestRecord> DecodeRequestRecord(std::string_view id, std::string_view 
   record.result_json = r.Str();
   if (!r.done()) record.key_id = r.Str();
   if (!r.ok() || !r.done()) {
-    return Status::Corruption("the record of request id \"" + std::string(id) + "\" is damaged");
+    return Status::Corruption(Msg("the record of request id \"{}\" is damaged", id));
   }
   return record;
 }
@@ -109,7 +109,7 @@ Result<std::unordered_map<std::string, uint64_t>> Ledger::LoadImportedRows(
   Status bad;
   VLEDGER_TRY(ScanRequestRows(prefix, [&](std::string_view key, std::string_view value) {
     if (key.size() != prefix.size() + 8 || value.size() % kImportedRowIdBytes != 0) {
-      bad = Status::Corruption("import progress row of \"" + std::string(label) + "\" is damaged");
+      bad = Status::Corruption(Msg("import progress row of \"{}\" is damaged", label));
       return false;
     }
     uint64_t first = 0;

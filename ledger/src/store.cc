@@ -27,6 +27,7 @@
 
 #include "lock.h"
 #include "vledger/ledger/codec.h"
+#include "vledger/ledger/restate.h"
 
 namespace vledger {
 namespace {
@@ -73,24 +74,27 @@ bool IsDbLockHeld(const rocksdb::Status& s) {
 
 // Maps a RocksDB error to a storage fault (corruption, I/O, or the ledger
 // unusable now) with what to do about it.
-Status StorageError(const rocksdb::Status& s, const std::string& what) {
+// `what` (the operation: "read events") comes before RocksDB's own words.
+Status StorageError(const rocksdb::Status& s, const Msg& what) {
   if (IsDiskFull(s)) {
-    return Status::Io("disk full: " + what + ": " + s.ToString() +
-                      " (free space and retry; nothing was written)");
+    return Status::Io(Msg("{} (free space and retry; nothing was written)", s.ToString()))
+        .WithPrefix(what)
+        .WithPrefix("disk full");
   }
-  std::string msg = what + ": " + s.ToString();
   if (s.IsCorruption()) {
     return Status::Corruption(
-        msg +
-        " (the database is damaged: run `vledger verify`, and restore it from a backup with "
-        "`vledger restore`)");
+               Msg("{} (the database is damaged: run `vledger verify`, and restore it from a "
+                   "backup with `vledger restore`)",
+                   s.ToString()))
+        .WithPrefix(what);
   }
   if (s.IsIOError() || s.IsPathNotFound()) {
-    return Status::Io(msg +
-                      " (a database file is missing or unreadable: if it is lost, restore the "
-                      "ledger from a backup with `vledger restore`)");
+    return Status::Io(Msg("{} (a database file is missing or unreadable: if it is lost, restore "
+                          "the ledger from a backup with `vledger restore`)",
+                          s.ToString()))
+        .WithPrefix(what);
   }
-  return Status::Unavailable(msg);
+  return Status::Unavailable(Msg("{}", s.ToString())).WithPrefix(what);
 }
 
 // RocksDB's own info logger (Debian builds RocksDB with assertions on)
@@ -148,18 +152,20 @@ std::shared_ptr<rocksdb::Logger> MakeLogger(std::string path) {
 // backup: `rebuild` writes them again from the log and drops the table
 // files that held them (ClearProjections).
 Status ReadError(const rocksdb::Status& s, Cf which) {
-  std::string what = std::string("read ") + kCfNames[which];
+  Msg what("read {}", kCfNames[which]);
   if (which == kState && s.IsCorruption()) {
-    return Status::Corruption(what + ": " + s.ToString() +
-                              " (the projection rows are damaged: `vledger rebuild` writes them "
-                              "again from the log; then run `vledger verify`, and if it still "
-                              "fails restore the ledger from a backup with `vledger restore`)");
+    return Status::Corruption(
+               Msg("{} (the projection rows are damaged: `vledger rebuild` writes them again "
+                   "from the log; then run `vledger verify`, and if it still fails restore the "
+                   "ledger from a backup with `vledger restore`)",
+                   s.ToString()))
+        .WithPrefix(what);
   }
   if (which == kNames && s.IsCorruption()) {
     return Status::Corruption(
         Msg("{0}: {1} (the name index is damaged: `vledger rebuild` writes "
             "it again from the person records)",
-            what, s.ToString()));
+            what.English(), s.ToString()));
   }
   return StorageError(s, what);
 }
@@ -190,8 +196,7 @@ Result<CommitRecord> DecodeCommit(uint64_t last, std::string_view value) {
   c.key_id = r.Str();
   c.signature = r.Str();
   if (!r.ok() || !r.done() || c.first > c.last) {
-    return Status::VerificationFailed("commit record ending at seq " + std::to_string(last) +
-                                      " is malformed");
+    return Status::VerificationFailed(Msg("commit record ending at seq {} is malformed", last));
   }
   return c;
 }
@@ -447,11 +452,9 @@ struct Ledger::Impl {
   Result<std::string> ReadChunk(uint64_t chunk) const {
     VLEDGER_ASSIGN_OR_RETURN(auto row, Get(kHashes, U64be(chunk)));
     uint64_t first = chunk * kHashChunkEvents;
-    if (!row)
-      return Status::VerificationFailed("hash of event " + std::to_string(first) + " is missing");
+    if (!row) return Status::VerificationFailed(Msg("hash of event {} is missing", first));
     if (row->empty() || row->size() % 32 != 0 || row->size() > kHashChunkBytesMax) {
-      return Status::VerificationFailed("hashes of events from seq " + std::to_string(first) +
-                                        " are malformed");
+      return Status::VerificationFailed(Msg("hashes of events from seq {} are malformed", first));
     }
     return std::move(*row);
   }
@@ -460,7 +463,7 @@ struct Ledger::Impl {
     VLEDGER_ASSIGN_OR_RETURN(std::string chunk, ReadChunk(seq / kHashChunkEvents));
     size_t at = (seq % kHashChunkEvents) * 32;
     if (at + 32 > chunk.size()) {
-      return Status::VerificationFailed("hash of event " + std::to_string(seq) + " is missing");
+      return Status::VerificationFailed(Msg("hash of event {} is missing", seq));
     }
     return *HashFrom(std::string_view(chunk).substr(at, 32));
   }
@@ -471,8 +474,7 @@ struct Ledger::Impl {
     if (level >= kStoredMerkleLevelMin) {
       VLEDGER_ASSIGN_OR_RETURN(auto row, Get(kMerkle, MerkleKey(level, index)));
       if (!row || row->size() != 32) {
-        return Status::VerificationFailed("Merkle node " + std::to_string(level) + "/" +
-                                          std::to_string(index) + " is missing");
+        return Status::VerificationFailed(Msg("Merkle node {}/{} is missing", level, index));
       }
       return *HashFrom(*row);
     }
@@ -480,9 +482,8 @@ struct Ledger::Impl {
     VLEDGER_ASSIGN_OR_RETURN(std::string chunk, ReadChunk(first / kHashChunkEvents));
     size_t at = (first % kHashChunkEvents) * 32;
     if (at + count * 32 > chunk.size()) {
-      return Status::VerificationFailed("Merkle node " + std::to_string(level) + "/" +
-                                        std::to_string(index) +
-                                        " is missing: the hashes of its events are");
+      return Status::VerificationFailed(
+          Msg("Merkle node {}/{} is missing: the hashes of its events are", level, index));
     }
     std::vector<Hash> nodes(count);
     for (uint64_t i = 0; i < count; i++) {
@@ -501,7 +502,7 @@ struct Ledger::Impl {
       size = 0;
       head = kZeroHash;
     } else {
-      if (head_row->size() != 40) return Status::Corruption(dir + ": head record is damaged");
+      if (head_row->size() != 40) return Status::Corruption(Msg("{}: head record is damaged", dir));
       size = GetU64be(*head_row);
       head = *HashFrom(std::string_view(*head_row).substr(8));
     }
@@ -510,7 +511,7 @@ struct Ledger::Impl {
       proj_size = size;
     } else {
       if (proj_row->size() != 8) {
-        return Status::Corruption(dir + ": projection size record is damaged");
+        return Status::Corruption(Msg("{}: projection size record is damaged", dir));
       }
       // Past the head (the head cut back): taken as the head, so verify
       // compares the rows with the log as it is and finds the difference.
@@ -528,10 +529,10 @@ static std::string DbPath(const std::string& dir) { return dir + "/db"; }
 Result<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
-    return Status::AlreadyExists("ledger folder " + dir + " exists and is not empty");
+    return Status::AlreadyExists(Msg("ledger folder {} exists and is not empty", dir));
   }
   fs::create_directories(dir, ec);
-  if (ec) return Status::InvalidInput("cannot create " + dir + ": " + ec.message());
+  if (ec) return Status::InvalidInput(Msg("cannot create {}: {}", dir, ec.message()));
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
   impl->access = Access::kWriter;
@@ -543,7 +544,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir) {
   options.create_missing_column_families = true;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, DbPath(dir), CfDescriptors(), &impl->cfs, &raw);
-  if (!s.ok()) return StorageError(s, "create " + DbPath(dir));
+  if (!s.ok()) return StorageError(s, Msg("create {}", DbPath(dir)));
   impl->db.reset(raw);
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
@@ -555,11 +556,12 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
     // A database folder with files in it but no CURRENT (which names the
     // MANIFEST to read) is a damaged ledger, not a missing one.
     if (fs::is_directory(DbPath(dir), ec) && !fs::is_empty(DbPath(dir), ec)) {
-      return Status::Corruption("the ledger at " + dir + " is damaged: " + DbPath(dir) +
-                                "/CURRENT is missing (restore the ledger from a backup with "
-                                "`vledger restore`)");
+      return Status::Corruption(
+          Msg("the ledger at {} is damaged: {}/CURRENT is missing (restore the ledger from a "
+              "backup with `vledger restore`)",
+              dir, DbPath(dir)));
     }
-    return Status::Unavailable("no ledger at " + dir + " (create one with `vledger init`)");
+    return Status::Unavailable(Msg("no ledger at {} (create one with `vledger init`)", dir));
   }
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
@@ -619,11 +621,12 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
   }
   if (raw != nullptr) impl->db.reset(raw);
   if (!s.ok() && IsDbLockHeld(s)) {
-    return Status::Unavailable("ledger " + dir + " is in use by another writer, whose " + dir +
-                               "/writer.lock was deleted while it ran (the file is made again: "
-                               "wait for that writer to finish and retry)");
+    return Status::Unavailable(
+        Msg("ledger {0} is in use by another writer, whose {0}/writer.lock was deleted while it "
+            "ran (the file is made again: wait for that writer to finish and retry)",
+            dir));
   }
-  if (!s.ok()) return StorageError(s, "open " + DbPath(dir));
+  if (!s.ok()) return StorageError(s, Msg("open {}", DbPath(dir)));
   VLEDGER_TRY(impl->LoadHead());
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
@@ -636,12 +639,11 @@ Hash Ledger::head() const { return impl_->head; }
 
 Result<StoredEvent> Ledger::ReadEvent(uint64_t seq) const {
   if (seq >= impl_->size) {
-    return Status::InvalidInput("seq " + std::to_string(seq) +
-                                " is past the end of the log (size " + std::to_string(impl_->size) +
-                                ")");
+    return Status::InvalidInput(
+        Msg("seq {} is past the end of the log (size {})", seq, impl_->size));
   }
   VLEDGER_ASSIGN_OR_RETURN(auto canonical, impl_->Get(kEvents, U64be(seq)));
-  if (!canonical) return Status::VerificationFailed("event " + std::to_string(seq) + " is missing");
+  if (!canonical) return Status::VerificationFailed(Msg("event {} is missing", seq));
   VLEDGER_ASSIGN_OR_RETURN(Hash hash, impl_->ReadHashAt(seq));
   return StoredEvent{seq, hash, std::move(*canonical)};
 }
@@ -668,8 +670,8 @@ Status Ledger::ScanEvents(uint64_t from, uint64_t to,
   uint64_t chunk_index = UINT64_MAX;
   for (uint64_t seq = from; seq < to; seq++) {
     if (!ev->Valid() || ev->key().size() != 8 || GetU64be(AsView(ev->key())) != seq) {
-      if (!ev->status().ok()) return StorageError(ev->status(), "read events");
-      return Status::VerificationFailed("event " + std::to_string(seq) + " is missing");
+      if (!ev->status().ok()) return StorageError(ev->status(), Msg("read events"));
+      return Status::VerificationFailed(Msg("event {} is missing", seq));
     }
     if (seq / kHashChunkEvents != chunk_index) {
       chunk_index = seq / kHashChunkEvents;
@@ -677,7 +679,7 @@ Status Ledger::ScanEvents(uint64_t from, uint64_t to,
     }
     size_t at = (seq % kHashChunkEvents) * 32;
     if (at + 32 > chunk.size()) {
-      return Status::VerificationFailed("hash of event " + std::to_string(seq) + " is missing");
+      return Status::VerificationFailed(Msg("hash of event {} is missing", seq));
     }
     stored.seq = seq;
     stored.canonical.assign(ev->value().data(), ev->value().size());
@@ -685,7 +687,7 @@ Status Ledger::ScanEvents(uint64_t from, uint64_t to,
     VLEDGER_TRY(fn(stored));
     ev->Next();
   }
-  if (!ev->status().ok()) return StorageError(ev->status(), "read events");
+  if (!ev->status().ok()) return StorageError(ev->status(), Msg("read events"));
   return Status::Ok();
 }
 
@@ -710,13 +712,13 @@ Status Ledger::ScanMerkleNodes(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kMerkle)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (it->key().size() != 9 || it->value().size() != 32) {
-      return Status::VerificationFailed("Merkle node row " + Hex(AsView(it->key())) +
-                                        " is malformed");
+      return Status::VerificationFailed(
+          Msg("Merkle node row {} is malformed", Hex(AsView(it->key()))));
     }
     VLEDGER_TRY(fn(static_cast<uint8_t>(it->key()[0]), GetU64be(AsView(it->key()).substr(1)),
                    *HashFrom(AsView(it->value()))));
   }
-  if (!it->status().ok()) return StorageError(it->status(), "read merkle");
+  if (!it->status().ok()) return StorageError(it->status(), Msg("read merkle"));
   return Status::Ok();
 }
 
@@ -729,7 +731,7 @@ Status Ledger::ScanCommits(const std::function<Status(const CommitRecord&)>& fn)
                              DecodeCommit(GetU64be(AsView(it->key())), AsView(it->value())));
     VLEDGER_TRY(fn(commit));
   }
-  if (!it->status().ok()) return StorageError(it->status(), "read commits");
+  if (!it->status().ok()) return StorageError(it->status(), Msg("read commits"));
   return Status::Ok();
 }
 
@@ -737,14 +739,13 @@ Result<CommitRecord> Ledger::CommitOf(uint64_t seq) const {
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCommits)));
   it->Seek(AsSlice(U64be(seq)));
-  if (!it->status().ok()) return StorageError(it->status(), "read commits");
+  if (!it->status().ok()) return StorageError(it->status(), Msg("read commits"));
   if (!it->Valid() || it->key().size() != 8) {
-    return Status::VerificationFailed("no commit holds seq " + std::to_string(seq));
+    return Status::VerificationFailed(Msg("no commit holds seq {}", seq));
   }
   VLEDGER_ASSIGN_OR_RETURN(auto commit,
                            DecodeCommit(GetU64be(AsView(it->key())), AsView(it->value())));
-  if (commit.first > seq)
-    return Status::VerificationFailed("no commit holds seq " + std::to_string(seq));
+  if (commit.first > seq) return Status::VerificationFailed(Msg("no commit holds seq {}", seq));
   return commit;
 }
 
@@ -767,7 +768,7 @@ Status Ledger::ScanLog(uint64_t to, const std::function<Status(const StoredEvent
     return Status::Ok();
   });
   VLEDGER_TRY(scan);
-  if (!cm->status().ok()) return StorageError(cm->status(), "read commits");
+  if (!cm->status().ok()) return StorageError(cm->status(), Msg("read commits"));
   return Status::Ok();
 }
 
@@ -848,7 +849,7 @@ Status Ledger::ScanPersons(
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     VLEDGER_TRY(fn(AsView(it->key()), AsView(it->value())));
   }
-  if (!it->status().ok()) return StorageError(it->status(), "read persons");
+  if (!it->status().ok()) return StorageError(it->status(), Msg("read persons"));
   return Status::Ok();
 }
 
@@ -934,9 +935,8 @@ NodeReader Ledger::MerkleNodes() const {
 
 Result<Hash> Ledger::MerkleRootAt(uint64_t size) const {
   if (size > impl_->size) {
-    return Status::InvalidInput("size " + std::to_string(size) +
-                                " is past the end of the log (size " + std::to_string(impl_->size) +
-                                ")");
+    return Status::InvalidInput(
+        Msg("size {} is past the end of the log (size {})", size, impl_->size));
   }
   return MerkleRoot(size, MerkleNodes());
 }
@@ -947,7 +947,7 @@ Status Ledger::PutCheckpoint(uint64_t size, const std::string& text) {
   wo.sync = true;
   rocksdb::Status s =
       impl_->db->Put(wo, impl_->cf(kCheckpoints), AsSlice(U64be(size)), AsSlice(text));
-  if (!s.ok()) return StorageError(s, "write checkpoint");
+  if (!s.ok()) return StorageError(s, Msg("write checkpoint"));
   return Status::Ok();
 }
 
@@ -958,7 +958,7 @@ Status Ledger::PutPersons(const std::vector<std::pair<std::string, std::string>>
   rocksdb::WriteOptions wo;
   wo.sync = true;
   rocksdb::Status s = impl_->db->Write(wo, &batch);
-  if (!s.ok()) return StorageError(s, "write person records");
+  if (!s.ok()) return StorageError(s, Msg("write person records"));
   return Status::Ok();
 }
 
@@ -975,7 +975,7 @@ Status Ledger::SetPersonsWithheld(uint64_t size) {
   wo.sync = true;
   rocksdb::Status s =
       impl_->db->Put(wo, impl_->cf(kDefault), AsSlice(kWithheldKey), AsSlice(U64be(size)));
-  if (!s.ok()) return StorageError(s, "write withheld");
+  if (!s.ok()) return StorageError(s, Msg("write withheld"));
   return Status::Ok();
 }
 
@@ -994,7 +994,7 @@ Result<std::optional<std::pair<uint64_t, std::string>>> Ledger::LatestCheckpoint
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCheckpoints)));
   it->SeekToLast();
-  if (!it->status().ok()) return StorageError(it->status(), "read checkpoints");
+  if (!it->status().ok()) return StorageError(it->status(), Msg("read checkpoints"));
   if (!it->Valid()) return std::optional<std::pair<uint64_t, std::string>>();
   if (it->key().size() != 8) return Status::VerificationFailed("malformed key in checkpoints");
   return std::optional<std::pair<uint64_t, std::string>>(
@@ -1008,7 +1008,7 @@ Status Ledger::ScanCheckpoints(const std::function<Status(uint64_t, std::string_
     if (it->key().size() != 8) return Status::VerificationFailed("malformed key in checkpoints");
     VLEDGER_TRY(fn(GetU64be(AsView(it->key())), AsView(it->value())));
   }
-  if (!it->status().ok()) return StorageError(it->status(), "read checkpoints");
+  if (!it->status().ok()) return StorageError(it->status(), Msg("read checkpoints"));
   return Status::Ok();
 }
 
@@ -1026,7 +1026,7 @@ Status Ledger::WriteProjections(const RowChanges& rows, uint64_t proj_size) {
   rocksdb::WriteOptions wo;
   wo.sync = true;
   rocksdb::Status s = impl_->db->Write(wo, &batch);
-  if (!s.ok()) return StorageError(s, "write state");
+  if (!s.ok()) return StorageError(s, Msg("write state"));
   impl_->proj_size = proj_size;
   return Status::Ok();
 }
@@ -1041,7 +1041,7 @@ Status Ledger::ClearProjections() {
   rocksdb::WriteOptions wo;
   wo.sync = true;
   if (s.ok()) s = impl_->db->Write(wo, &batch);
-  if (!s.ok()) return StorageError(s, "clear state");
+  if (!s.ok()) return StorageError(s, Msg("clear state"));
   impl_->proj_size = 0;
   // The rows are deleted now; the table files that hold nothing else go
   // at once, unread, so that a damaged one is gone after a rebuild rather
@@ -1062,14 +1062,14 @@ Status Ledger::PutProjectionRows(const std::vector<std::pair<std::string, std::s
   rocksdb::WriteOptions wo;
   wo.disableWAL = true;  // FinishProjections flushes them to table files
   rocksdb::Status s = impl_->db->Write(wo, &batch);
-  if (!s.ok()) return StorageError(s, "write state");
+  if (!s.ok()) return StorageError(s, Msg("write state"));
   return Status::Ok();
 }
 
 Status Ledger::FinishProjections(uint64_t proj_size) {
   VLEDGER_ASSERT(writer() && !impl_->txn_open && impl_->proj_size == 0);
   rocksdb::Status s = impl_->Flush(/*wait=*/true);
-  if (!s.ok()) return StorageError(s, "flush state");
+  if (!s.ok()) return StorageError(s, Msg("flush state"));
   return WriteProjections({}, proj_size);
 }
 
@@ -1108,7 +1108,7 @@ std::unique_ptr<Ledger::StateCursor> Ledger::NewStateCursor() const {
 
 Status Ledger::VerifyStorage() const {
   rocksdb::Status s = impl_->db->VerifyChecksum();
-  if (!s.ok()) return StorageError(s, "storage check");
+  if (!s.ok()) return StorageError(s, Msg("storage check"));
   return Status::Ok();
 }
 
@@ -1129,7 +1129,7 @@ Result<uint64_t> CopyRows(rocksdb::DB* src,
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, db_path, CfDescriptors(), &cfs, &raw);
-  if (!s.ok()) return StorageError(s, "create " + db_path);
+  if (!s.ok()) return StorageError(s, Msg("create {}", db_path));
   std::unique_ptr<rocksdb::DB> dst(raw);
   uint64_t rows = 0;
   rocksdb::WriteOptions wo;
@@ -1154,21 +1154,21 @@ Result<uint64_t> CopyRows(rocksdb::DB* src,
       }
     }
     if (!it->status().ok()) {
-      st = StorageError(it->status(), std::string("read ") + kCfNames[i]);
+      st = StorageError(it->status(), Msg("read {}", kCfNames[i]));
     } else if (s.ok()) {
       s = dst->Write(wo, &batch);
     }
-    if (st.ok() && !s.ok()) st = StorageError(s, "write " + db_path);
+    if (st.ok() && !s.ok()) st = StorageError(s, Msg("write {}", db_path));
   }
   if (st.ok()) {
     rocksdb::FlushOptions fo;
     fo.wait = true;
     s = dst->Flush(fo, cfs);
-    if (!s.ok()) st = StorageError(s, "flush " + db_path);
+    if (!s.ok()) st = StorageError(s, Msg("flush {}", db_path));
   }
   for (auto* cf : cfs) dst->DestroyColumnFamilyHandle(cf);
   s = dst->Close();
-  if (st.ok() && !s.ok()) st = StorageError(s, "close " + db_path);
+  if (st.ok() && !s.ok()) st = StorageError(s, Msg("close {}", db_path));
   if (!st.ok()) return st;
   return rows;
 }
@@ -1179,10 +1179,10 @@ Result<uint64_t> Ledger::Backup(const std::string& dir) const {
   std::error_code ec;
   bool existed = fs::exists(dir, ec);
   if (existed && !fs::is_empty(dir, ec)) {
-    return Status::AlreadyExists(dir + " exists and is not empty");
+    return Status::AlreadyExists(Msg("{} exists and is not empty", dir));
   }
   fs::create_directories(dir, ec);
-  if (ec) return Status::InvalidInput("cannot create " + dir + ": " + ec.message());
+  if (ec) return Status::InvalidInput(Msg("cannot create {}: {}", dir, ec.message()));
   auto rows = CopyRows(impl_->db.get(), impl_->cfs, DbPath(dir));
   if (!rows.ok()) {
     // Leave nothing behind: the folder as it was (absent, or empty).
@@ -1198,10 +1198,11 @@ Result<uint64_t> Ledger::Backup(const std::string& dir) const {
 Result<uint64_t> Ledger::Restore(const std::string& backup_dir, const std::string& ledger_dir) {
   std::error_code ec;
   if (fs::exists(ledger_dir, ec)) {
-    return Status::AlreadyExists("--ledger", ledger_dir + " exists; restore creates a new folder");
+    return Status::AlreadyExists("--ledger",
+                                 Msg("{} exists; restore creates a new folder", ledger_dir));
   }
   auto backup = Open(backup_dir, {Access::kReader, 0});
-  if (!backup.ok()) return backup.status().WithPrefix("backup " + backup_dir);
+  if (!backup.ok()) return backup.status().WithPrefix(Msg("backup {}", backup_dir));
   return (*backup)->Backup(ledger_dir);
 }
 
@@ -1267,8 +1268,8 @@ struct WriteTxn::Impl {
     NodeReader reader = [l](int level, uint64_t index) { return l->ReadNode(level, index); };
     auto appender = MerkleAppender::Load(ledger->size, reader);
     if (!appender.ok()) {
-      return Status::Corruption("Merkle tree cannot be read (" + appender.status().message() +
-                                "): the database is damaged");
+      return Status::Corruption(Msg("Merkle tree cannot be read ({}): the database is damaged",
+                                    appender.status().message()));
     }
     merkle.emplace(std::move(appender).value());
     return Status::Ok();
@@ -1313,10 +1314,10 @@ Result<Event> WriteTxn::ReadEvent(uint64_t seq) {
     return DecodeEvent(impl_->events[impl_->first + (seq - base)].canonical);
   }
   if (seq >= impl_->ledger->size) {
-    return Status::InvalidInput("seq " + std::to_string(seq) + " is past the end of the log");
+    return Status::InvalidInput(Msg("seq {} is past the end of the log", seq));
   }
   VLEDGER_ASSIGN_OR_RETURN(auto canonical, impl_->ledger->Get(kEvents, U64be(seq)));
-  if (!canonical) return Status::VerificationFailed("event " + std::to_string(seq) + " is missing");
+  if (!canonical) return Status::VerificationFailed(Msg("event {} is missing", seq));
   return DecodeEvent(*canonical);
 }
 
@@ -1388,12 +1389,17 @@ Hash WriteTxn::HashOf(uint64_t seq) {
   if (seq >= base - impl_->first) return impl_->events[impl_->first - (base - seq)].hash;
   auto hash = impl_->ledger->ReadHashAt(seq);
   if (!hash.ok()) {
-    throw RowReadError(hash.status().is_storage_fault()
-                           ? hash.status()
-                           : Status::Corruption(hash.status().message() +
-                                                ": the database is damaged (run `vledger "
-                                                "verify`; restore it from a backup with "
-                                                "`vledger restore`)"));
+    if (hash.status().is_storage_fault()) throw RowReadError(hash.status());
+    // The damage found, then what to do about it.
+    Status damaged = Status::Corruption(
+        "the database is damaged (run `vledger verify`; restore it from a backup with `vledger "
+        "restore`)");
+    Status found = Restated(hash.status(), Code::kCorruption);
+    damaged = damaged.WithPrefix(found.msg());
+    for (auto p = found.prefixes().rbegin(); p != found.prefixes().rend(); ++p) {
+      damaged = damaged.WithPrefix(*p);
+    }
+    throw RowReadError(damaged);
   }
   return *hash;
 }
@@ -1429,14 +1435,13 @@ Result<CommitRecord> WriteTxn::CommitSigned(CommitRecord commit) {
   Impl& t = *impl_;
   if (t.Pending() == 0 || commit.first != t.events[t.first].seq ||
       commit.last != t.events.back().seq) {
-    return Status::VerificationFailed("commit " + std::to_string(commit.first) + ".." +
-                                      std::to_string(commit.last) +
-                                      " does not cover the pending events");
+    return Status::VerificationFailed(
+        Msg("commit {}..{} does not cover the pending events", commit.first, commit.last));
   }
   for (size_t i = t.first; i < t.events.size(); i++) {
     if (t.key_ids[i] != commit.key_id) {
-      return Status::VerificationFailed("seq " + std::to_string(t.events[i].seq) +
-                                        " is not by the commit's key " + commit.key_id);
+      return Status::VerificationFailed(
+          Msg("seq {} is not by the commit's key {}", t.events[i].seq, commit.key_id));
     }
   }
   return Write(std::move(commit), false);
@@ -1448,16 +1453,15 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit, bool projections) {
   uint64_t count = commit.last - commit.first + 1;
   VLEDGER_ASSERT(commit.first == l.size && count <= t.Pending());
   if (count > kCommitEventsMax) {
-    return Status::InvalidInput("a commit holds at most " + std::to_string(kCommitEventsMax) +
-                                " events, not " + std::to_string(count));
+    return Status::InvalidInput(
+        Msg("a commit holds at most {} events, not {}", kCommitEventsMax, count));
   }
   size_t end = t.first + count;
   for (size_t i = t.first; i < end; i++) {
     const StoredEvent& e = t.events[i];
     if (e.canonical.size() > kEventBytesMax) {
-      return Status::InvalidInput("event " + std::to_string(e.seq) + " is " +
-                                  std::to_string(e.canonical.size()) + " bytes encoded, over the " +
-                                  std::to_string(kEventBytesMax) + " allowed");
+      return Status::InvalidInput(Msg("event {} is {} bytes encoded, over the {} allowed", e.seq,
+                                      e.canonical.size(), kEventBytesMax));
     }
   }
   if (!t.merkle) VLEDGER_TRY(t.LoadMerkle());
@@ -1515,7 +1519,7 @@ Result<CommitRecord> WriteTxn::Write(CommitRecord commit, bool projections) {
   if (!s.ok()) {
     // The batch is all or nothing; forget the pending commit entirely.
     Abort();
-    return StorageError(s, "write commit");
+    return StorageError(s, Msg("write commit"));
   }
   l.size = commit.last + 1;
   l.head = t.events[end - 1].hash;

@@ -62,19 +62,27 @@ std::string_view NameOf(E e) {
   return Vocab<E>::kNames[i];
 }
 
+// The names from `first` to before `end`, joined by `separator`.
 template <typename E>
-std::string Listed() {
+std::string Joined(size_t first, size_t end, std::string_view separator) {
   const auto& names = Vocab<E>::kNames;
   std::string out;
-  for (size_t i = 0; i < names.size(); i++) {
-    if (Vocab<E>::kListing == Listing::kOneOf) {
-      out += i == 0 ? "one of " : "|";
-    } else if (i > 0) {
-      out += i + 1 == names.size() ? " or " : ", ";
-    }
+  for (size_t i = first; i < end; i++) {
+    if (i > first) out += separator;
     out += names[i];
   }
   return out;
+}
+
+// "TEXT" is not one of a|b|c, or is not a, b or c.
+template <typename E>
+Msg NotListed(std::string_view text) {
+  const auto& names = Vocab<E>::kNames;
+  if (Vocab<E>::kListing == Listing::kOneOf) {
+    return Msg("\"{}\" is not one of {}", text, Joined<E>(0, names.size(), "|"));
+  }
+  if (names.size() == 1) return Msg("\"{}\" is not {}", text, names[0]);
+  return Msg("\"{}\" is not {} or {}", text, Joined<E>(0, names.size() - 1, ", "), names.back());
 }
 
 template <typename E>
@@ -83,7 +91,7 @@ Result<E> ParseOf(std::string_view field, std::string_view text) {
   for (size_t i = 0; i < names.size(); i++) {
     if (names[i] == text) return static_cast<E>(i);
   }
-  return Status::InvalidInput(field, "\"" + std::string(text) + "\" is not " + Listed<E>());
+  return Status::InvalidInput(field, NotListed<E>(text));
 }
 
 }  // namespace

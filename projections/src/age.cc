@@ -66,45 +66,56 @@ Status CheckAgeDeclaration(const AgeFacts& facts, std::string_view date) {
     return Status::InvalidInput("--minor", "give --minor or --adult, not both");
   }
   AgeClass born = AgeFromBirth(facts, date);
-  std::string source = facts.birth_date.empty() ? "birth year " + std::to_string(facts.birth_year)
-                                                : "the ID card's birth date " + facts.birth_date;
+  bool by_year = facts.birth_date.empty();
   if (facts.declared_minor && born == AgeClass::kAdult) {
-    return Status::InvalidInput(
-        "--minor", "by the " + source + " the resident is an adult on " + std::string(date));
+    if (by_year) {
+      return Status::InvalidInput(
+          "--minor",
+          Msg("by the birth year {} the resident is an adult on {}", facts.birth_year, date));
+    }
+    return Status::InvalidInput("--minor",
+                                Msg("by the ID card's birth date {} the resident is an adult on {}",
+                                    facts.birth_date, date));
   }
   if (facts.declared_adult && born == AgeClass::kMinor) {
-    return Status::InvalidInput(
-        "--adult", "by the " + source + " the resident is a minor on " + std::string(date));
+    if (by_year) {
+      return Status::InvalidInput(
+          "--adult",
+          Msg("by the birth year {} the resident is a minor on {}", facts.birth_year, date));
+    }
+    return Status::InvalidInput("--adult",
+                                Msg("by the ID card's birth date {} the resident is a minor on {}",
+                                    facts.birth_date, date));
   }
   return Status::Ok();
 }
 
 Status CheckBirthYear(std::string_view field, int year, std::string_view date) {
   if (year < kBirthYearMin || year > YearOf(date)) {
-    return Status::InvalidInput(field, std::to_string(year) + " is not a birth year (" +
-                                           std::to_string(kBirthYearMin) + " to " +
-                                           std::to_string(YearOf(date)) + ")");
+    return Status::InvalidInput(
+        field, Msg("{} is not a birth year ({} to {})", year, kBirthYearMin, YearOf(date)));
   }
   return Status::Ok();
 }
 
 Result<std::string> IdCardBirthDate(std::string_view field, std::string_view id_card,
                                     std::string_view date) {
-  auto bad = [&](const std::string& what) { return Status::InvalidInput(field, what); };
   bool shape = id_card.size() == 18 &&
                id_card.substr(0, 17).find_first_not_of("0123456789") == std::string_view::npos &&
                std::string_view("0123456789Xx").find(id_card[17]) != std::string_view::npos;
-  if (!shape) return bad("not an 18-character ID-card number");
+  if (!shape) return Status::InvalidInput(field, "not an 18-character ID-card number");
   // GB 11643 check digit: weights 2^(17-i) mod 11, the sum mod 11 indexes "10X98765432".
   static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
   int sum = 0;
   for (int i = 0; i < 17; i++) sum += (id_card[i] - '0') * kWeights[i];
   char check = id_card[17] == 'x' ? 'X' : id_card[17];
-  if ("10X98765432"[sum % 11] != check) return bad("the check digit does not match (a typo?)");
+  if ("10X98765432"[sum % 11] != check) {
+    return Status::InvalidInput(field, "the check digit does not match (a typo?)");
+  }
   std::string birth = std::string(id_card.substr(6, 4)) + "-" + std::string(id_card.substr(10, 2)) +
                       "-" + std::string(id_card.substr(12, 2));
   if (!CheckCalendarDate(field, birth).ok() || birth < "1900-01-01" || birth > date) {
-    return bad("digits 7-14 are not a birth date from 1900 up to today");
+    return Status::InvalidInput(field, "digits 7-14 are not a birth date from 1900 up to today");
   }
   return birth;
 }

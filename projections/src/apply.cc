@@ -14,18 +14,19 @@ Status RequireRole(const ApplyCtx& ctx, std::initializer_list<Role> roles,
   const KeyRecord& key = *ctx.author;
   if (key.role == Role::kAdmin) return Status::Ok();
   if (std::find(roles.begin(), roles.end(), key.role) == roles.end()) {
-    return Status::PermissionDenied("key " + key.key_id + " (role " + std::string(Name(key.role)) +
-                                    ") may not write " + EventTypeName(ctx.event.body));
+    return Status::PermissionDenied(Msg("key {} (role {}) may not write {}", key.key_id,
+                                        Name(key.role), EventTypeName(ctx.event.body)));
   }
   if (key.villages.empty()) return Status::Ok();
   if (village.empty()) {
-    return Status::PermissionDenied("key " + key.key_id +
-                                    " is scoped to villages and may not write " + "county-level " +
-                                    EventTypeName(ctx.event.body));
+    return Status::PermissionDenied(
+        Msg("key {} is scoped to villages and may not write county-level {}", key.key_id,
+            EventTypeName(ctx.event.body)));
   }
   if (std::find(key.villages.begin(), key.villages.end(), village) == key.villages.end()) {
-    return Status::PermissionDenied("key " + key.key_id + " (role " + std::string(Name(key.role)) +
-                                    ") is outside its village scope: village " + Quote(village));
+    return Status::PermissionDenied(
+        Msg("key {} (role {}) is outside its village scope: village \"{}\"", key.key_id,
+            Name(key.role), village));
   }
   return Status::Ok();
 }
@@ -35,7 +36,7 @@ Result<const VillageState*> RequireVillage(StateStore& state, std::string_view f
   const VillageState* v = FindVillage(state, code);
   if (v == nullptr) {
     VLEDGER_TRY(CheckId(field, code));
-    return Status::NotFound(field, "unknown village " + Quote(code));
+    return Status::NotFound(field, Msg("unknown village \"{}\"", code));
   }
   return v;
 }
@@ -45,7 +46,7 @@ Result<const HouseholdState*> RequireHousehold(StateStore& state, std::string_vi
   const HouseholdState* h = FindHousehold(state, id);
   if (h == nullptr) {
     VLEDGER_TRY(CheckId(field, id));
-    return Status::NotFound(field, "unknown household " + Quote(id));
+    return Status::NotFound(field, Msg("unknown household \"{}\"", id));
   }
   return h;
 }
@@ -55,7 +56,7 @@ Result<const ResidentState*> RequireResident(StateStore& state, std::string_view
   const ResidentState* r = FindResident(state, id);
   if (r == nullptr) {
     VLEDGER_TRY(CheckId(field, id));
-    return Status::NotFound(field, "unknown resident " + Quote(id));
+    return Status::NotFound(field, Msg("unknown resident \"{}\"", id));
   }
   return r;
 }
@@ -70,16 +71,16 @@ static Status CheckAuthor(StateStore& state, uint64_t seq, const Event& event,
                           const KeyRecord** author) {
   bool is_genesis = std::holds_alternative<Genesis>(event.body);
   if (is_genesis != (seq == 0)) {
-    return Status::InvalidInput(is_genesis ? "genesis must be the first event (seq 0)"
-                                           : "the first event must be a genesis");
+    if (is_genesis) return Status::InvalidInput("genesis must be the first event (seq 0)");
+    return Status::InvalidInput("the first event must be a genesis");
   }
   if (is_genesis) return Status::Ok();
   *author = FindKey(state, event.key_id);
   if (*author == nullptr)
-    return Status::PermissionDenied("key " + event.key_id + " is not registered");
+    return Status::PermissionDenied(Msg("key {} is not registered", event.key_id));
   if ((*author)->revoked_seq) {
-    return Status::PermissionDenied("key " + event.key_id + " was revoked at seq " +
-                                    std::to_string(*(*author)->revoked_seq));
+    return Status::PermissionDenied(
+        Msg("key {} was revoked at seq {}", event.key_id, *(*author)->revoked_seq));
   }
   return Status::Ok();
 }

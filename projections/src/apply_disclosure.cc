@@ -11,8 +11,6 @@
 namespace vledger::detail {
 namespace {
 
-std::string SeqName(uint64_t seq) { return "seq " + std::to_string(seq); }
-
 // The village an objection about an event belongs to: the event's own, else
 // the objector's.
 Result<std::string> ObjectionVillage(ApplyCtx& ctx, const ObjectionFiled& b,
@@ -20,17 +18,18 @@ Result<std::string> ObjectionVillage(ApplyCtx& ctx, const ObjectionFiled& b,
   if (!b.about_event) {
     auto d = DisclosureBySha(ctx.state, b.about_report);
     if (!d)
-      return Status::NotFound("report", "no published report has SHA-256 " + Hex(b.about_report));
+      return Status::NotFound("report",
+                              Msg("no published report has SHA-256 {}", Hex(b.about_report)));
     return d->village;
   }
   if (*b.about_event >= ctx.seq) {
-    return Status::InvalidInput("event", SeqName(*b.about_event) + " is not an earlier event");
+    return Status::InvalidInput("event", Msg("seq {} is not an earlier event", *b.about_event));
   }
   Result<Event> target = ctx.state.ReadEvent(*b.about_event);
   if (!target.ok()) {
     if (target.status().is_storage_fault()) return target.status();
     return Status::InvalidInput(
-        "event", SeqName(*b.about_event) + " cannot be read: " + target.status().message());
+        "event", Msg("seq {} cannot be read: {}", *b.about_event, target.status().message()));
   }
   std::string village = EventVillage(ctx.state, *target);
   return village.empty() ? by.village : village;
@@ -38,12 +37,13 @@ Result<std::string> ObjectionVillage(ApplyCtx& ctx, const ObjectionFiled& b,
 
 // An earlier event, or a rejection naming `field`.
 Result<Event> EarlierEvent(ApplyCtx& ctx, std::string_view field, uint64_t seq) {
-  if (seq >= ctx.seq) return Status::InvalidInput(field, SeqName(seq) + " is not an earlier event");
+  if (seq >= ctx.seq)
+    return Status::InvalidInput(field, Msg("seq {} is not an earlier event", seq));
   Result<Event> event = ctx.state.ReadEvent(seq);
   if (!event.ok()) {
     if (event.status().is_storage_fault()) return event.status();
     return Status::InvalidInput(field,
-                                SeqName(seq) + " cannot be read: " + event.status().message());
+                                Msg("seq {} cannot be read: {}", seq, event.status().message()));
   }
   return event;
 }
@@ -100,17 +100,17 @@ Status CheckCitedCorrection(ApplyCtx& ctx, const ObjectionRecord& o, uint64_t ci
   VLEDGER_ASSIGN_OR_RETURN(Event event, EarlierEvent(ctx, "reversal", cited));
   if (cited <= o.seq) {
     return Status::InvalidInput(
-        "reversal", SeqName(cited) + " was recorded before the objection (" + SeqName(o.seq) +
-                        "); cite the correction it led to");
+        "reversal",
+        Msg("seq {} was recorded before the objection (seq {}); cite the correction it led to",
+            cited, o.seq));
   }
   const auto* reversal = std::get_if<EventReversed>(&event.body);
   if (o.about_event) {
     uint64_t entry = *o.about_event;
     if (reversal != nullptr) {
       if (ReversesEntry(ctx, entry, reversal->target)) return Status::Ok();
-      return Status::InvalidInput("reversal", SeqName(cited) + " reverses " +
-                                                  SeqName(reversal->target) +
-                                                  ", not the disputed " + SeqName(entry));
+      return Status::InvalidInput("reversal", Msg("seq {} reverses seq {}, not the disputed seq {}",
+                                                  cited, reversal->target, entry));
     }
     if (const auto* review = std::get_if<EntriesReviewed>(&event.body)) {
       for (const Rejection& r : review->rejected) {
@@ -118,11 +118,11 @@ Status CheckCitedCorrection(ApplyCtx& ctx, const ObjectionRecord& o, uint64_t ci
       }
       return Status::InvalidInput(
           "reversal",
-          SeqName(cited) + " is a review that did not reject the disputed " + SeqName(entry));
+          Msg("seq {} is a review that did not reject the disputed seq {}", cited, entry));
     }
-    return Status::InvalidInput("reversal", SeqName(cited) + " is " + EventTypeName(event.body) +
-                                                ", not an eventReversed of the disputed " +
-                                                SeqName(entry));
+    return Status::InvalidInput(
+        "reversal", Msg("seq {} is {}, not an eventReversed of the disputed seq {}", cited,
+                        EventTypeName(event.body), entry));
   }
   auto d = DisclosureBySha(ctx.state, o.about_report);
   if (!d) return Status::NotFound("objection", "the disputed report is not published");
@@ -130,21 +130,20 @@ Status CheckCitedCorrection(ApplyCtx& ctx, const ObjectionRecord& o, uint64_t ci
     Result<Event> target = ctx.state.ReadEvent(reversal->target);
     if (target.ok() && CountedIn(ctx, *d, reversal->target, *target)) return Status::Ok();
     return Status::InvalidInput(
-        "reversal", SeqName(cited) + " reverses " + SeqName(reversal->target) +
-                        ", which the disputed report (" + SeqName(d->seq) + ") does not count");
+        "reversal", Msg("seq {} reverses seq {}, which the disputed report (seq {}) does not count",
+                        cited, reversal->target, d->seq));
   }
   if (const auto* p = std::get_if<DisclosurePublished>(&event.body)) {
     if (p->village == d->village && p->period == d->period && p->kind == d->kind) {
       return Status::Ok();
     }
-    return Status::InvalidInput("reversal", SeqName(cited) + " publishes " + p->kind + " " +
-                                                p->village + " " + p->period +
-                                                ", not the disputed report's " + d->kind + " " +
-                                                d->village + " " + d->period);
+    return Status::InvalidInput(
+        "reversal", Msg("seq {} publishes {} {} {}, not the disputed report's {} {} {}", cited,
+                        p->kind, p->village, p->period, d->kind, d->village, d->period));
   }
-  return Status::InvalidInput("reversal",
-                              SeqName(cited) + " is " + EventTypeName(event.body) +
-                                  ", not an eventReversed or a new publication of the report");
+  return Status::InvalidInput(
+      "reversal", Msg("seq {} is {}, not an eventReversed or a new publication of the report",
+                      cited, EventTypeName(event.body)));
 }
 
 }  // namespace
@@ -160,8 +159,7 @@ Status ApplyBody(ApplyCtx& ctx, const DisclosurePublished& b) {
   if (b.report_sha256.size() != 32) return Status::InvalidInput("reportSha256", "must be 32 bytes");
   if (b.tree_size == 0 || b.tree_size > ctx.seq) {
     return Status::InvalidInput(
-        "treeSize",
-        std::to_string(b.tree_size) + " is not a size of the log before " + SeqName(ctx.seq));
+        "treeSize", Msg("{} is not a size of the log before seq {}", b.tree_size, ctx.seq));
   }
   VLEDGER_TRY(CheckDate("windowEnd", b.window_end));
   VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, village.code));
@@ -198,13 +196,14 @@ Status ApplyBody(ApplyCtx& ctx, const ObjectionFiled& b) {
   VLEDGER_TRY(CheckDate("replyDue", b.reply_due));
   std::string filed_on = CstDate(ctx.event.recorded_at_ms);
   if (b.reply_due < filed_on) {
-    return Status::InvalidInput("replyDue", b.reply_due + " is before the filing date " + filed_on);
+    return Status::InvalidInput("replyDue",
+                                Msg("{} is before the filing date {}", b.reply_due, filed_on));
   }
   std::string latest = AddWorkingDays(filed_on, kWindowWorkingDaysMax);
   if (b.reply_due > latest) {
     return Status::InvalidInput(
-        "replyDue", b.reply_due + " is more than " + std::to_string(kWindowWorkingDaysMax) +
-                        " working days after the filing date (at most " + latest + ")");
+        "replyDue", Msg("{} is more than {} working days after the filing date (at most {})",
+                        b.reply_due, kWindowWorkingDaysMax, latest));
   }
   VLEDGER_ASSIGN_OR_RETURN(std::string village, ObjectionVillage(ctx, b, by));
   VLEDGER_TRY(RequireRole(ctx, {Role::kAuditor, Role::kCollector, Role::kReviewer}, village));
@@ -223,20 +222,20 @@ Status ApplyBody(ApplyCtx& ctx, const ObjectionFiled& b) {
 
 Status ApplyBody(ApplyCtx& ctx, const ObjectionResolved& b) {
   auto o = LoadObjection(ctx.state, b.objection);
-  if (!o) return Status::NotFound("objection", SeqName(b.objection) + " is not an objection");
+  if (!o) return Status::NotFound("objection", Msg("seq {} is not an objection", b.objection));
   VLEDGER_TRY(CheckText("answer", b.answer, false));
   // Closing (销号) is the village's reviewers', auditors' or an admin's,
   // never the key's that recorded what is disputed.
   VLEDGER_TRY(RequireRole(ctx, {Role::kReviewer, Role::kAuditor}, o->village));
   VLEDGER_ASSIGN_OR_RETURN(std::string disputed_by, DisputedAuthor(ctx, *o));
   if (disputed_by == ctx.event.key_id) {
-    return Status::InvalidInput("objection", "key " + disputed_by + " recorded what " +
-                                                 SeqName(b.objection) +
-                                                 " disputes and may not resolve it");
+    return Status::InvalidInput(
+        "objection", Msg("key {} recorded what seq {} disputes and may not resolve it", disputed_by,
+                         b.objection));
   }
   if (o->resolved) {
     return Status::FailedPrecondition(
-        "objection", SeqName(b.objection) + " was already resolved at " + SeqName(o->resolved_seq));
+        "objection", Msg("seq {} was already resolved at seq {}", b.objection, o->resolved_seq));
   }
   if (b.reversal != 0) VLEDGER_TRY(CheckCitedCorrection(ctx, *o, b.reversal));
   o->resolved = true;

@@ -16,11 +16,7 @@
 namespace vledger::detail {
 namespace {
 
-std::string SeqName(uint64_t seq) { return "seq " + std::to_string(seq); }
 std::string Yuan(int64_t fen) { return FormatYuan(fen); }
-std::string PurposeName(std::string_view purpose) {
-  return purpose.empty() ? "unrestricted money" : "purpose " + Quote(purpose);
-}
 
 // Money moves between accounts (accounts.h) held by entities: the fund's
 // own (FundState) and paid:<fund>:<id> (the beneficiary's). Validation
@@ -51,7 +47,7 @@ Result<const FundState*> RequireFund(StateStore& state, std::string_view field,
   const FundState* f = FindFund(state, code);
   if (f == nullptr) {
     VLEDGER_TRY(CheckId(field, code));
-    return Status::NotFound(field, "unknown fund " + Quote(code));
+    return Status::NotFound(field, Msg("unknown fund \"{}\"", code));
   }
   return f;
 }
@@ -93,8 +89,7 @@ Result<Beneficiary> RequireBeneficiary(StateStore& state, const FundRecord& fund
     VLEDGER_ASSIGN_OR_RETURN(const ResidentState* rs, RequireResident(state, "to", resident));
     const ResidentRecord& r = rs->rec;
     if (active && r.status != ResidentStatus::kActive) {
-      return Status::FailedPrecondition(
-          "to", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
+      return Status::FailedPrecondition("to", NotActive(r));
     }
     village = r.village;
     b.id = r.id;
@@ -105,9 +100,9 @@ Result<Beneficiary> RequireBeneficiary(StateStore& state, const FundRecord& fund
     b.household = true;
   }
   if (!fund.village.empty() && village != fund.village) {
-    return Status::InvalidInput("to", Quote(b.id) + " is in village " + Quote(village) +
-                                          ", not fund " + fund.code + "'s village " +
-                                          Quote(fund.village));
+    return Status::InvalidInput(
+        "to", Msg("\"{}\" is in village \"{}\", not fund {}'s village \"{}\"", b.id, village,
+                  fund.code, fund.village));
   }
   return b;
 }
@@ -126,11 +121,14 @@ Result<Draw> PlanDraw(StateStore& state, const FundRecord& fund, std::string_vie
   d.from_purpose = std::min(amount, restricted);
   d.from_unrestricted = amount - d.from_purpose;
   if (d.from_unrestricted > unrestricted) {
-    std::string have = purpose.empty() ? Yuan(unrestricted) + " unrestricted"
-                                       : Yuan(restricted) + " restricted to " + Quote(purpose) +
-                                             " + " + Yuan(unrestricted) + " unrestricted";
+    if (purpose.empty()) {
+      return Status::FailedPrecondition(
+          "amount", Msg("{} exceeds fund {}'s balance ({} unrestricted)", Yuan(amount), fund.code,
+                        Yuan(unrestricted)));
+    }
     return Status::FailedPrecondition(
-        "amount", Yuan(amount) + " exceeds fund " + fund.code + "'s balance (" + have + ")");
+        "amount", Msg("{} exceeds fund {}'s balance ({} restricted to \"{}\" + {} unrestricted)",
+                      Yuan(amount), fund.code, Yuan(restricted), purpose, Yuan(unrestricted)));
   }
   return d;
 }
@@ -148,18 +146,21 @@ FundMovement Movement(const ApplyCtx& ctx, std::string type, std::string purpose
 Result<bool> CheckReceipt(StateStore& state, const FundRecord& fund, std::string_view receipt) {
   VLEDGER_TRY(CheckName("receipt", receipt));
   if (auto by = ReceiptUsedBy(state, fund, receipt)) {
+    if (*by != 0) {
+      return Status::AlreadyExists(
+          "receipt", Msg("\"{}\" was already used in fund {} at seq {}", receipt, fund.code, *by));
+    }
     return Status::AlreadyExists(
-        "receipt", Quote(receipt) + " was already used in fund " + fund.code +
-                       (*by != 0 ? " at " + SeqName(*by)
-                                 : " (its next number is " +
-                                       AssignedReceipt(fund.code, fund.next_receipt) + ")"));
+        "receipt", Msg("\"{}\" was already used in fund {} (its next number is {})", receipt,
+                       fund.code, AssignedReceipt(fund.code, fund.next_receipt)));
   }
   if (!IsAssignedShape(fund.code, receipt)) return false;
   std::string next = AssignedReceipt(fund.code, fund.next_receipt);
   if (receipt != next) {
-    return Status::InvalidInput("receipt", Quote(receipt) +
-                                               " is in the ledger's own sequence for fund " +
-                                               fund.code + ", whose next number is " + next);
+    return Status::InvalidInput(
+        "receipt",
+        Msg("\"{}\" is in the ledger's own sequence for fund {}, whose next number is {}", receipt,
+            fund.code, next));
   }
   return true;
 }
@@ -196,9 +197,8 @@ Status CheckDividendPayment(StateStore& state, const PendingDividend& pending,
                  b.period == pending.period && b.allowance == 0;
   if (!matches) {
     return Status::FailedPrecondition(
-        "dividend", "the dividend at " + SeqName(pending.declared_seq) +
-                        " must be followed by its payment of " + Yuan(share->amount_fen) + " to " +
-                        Quote(share->resident));
+        "dividend", Msg("the dividend at seq {} must be followed by its payment of {} to \"{}\"",
+                        pending.declared_seq, Yuan(share->amount_fen), share->resident));
   }
   return Status::Ok();
 }
@@ -206,27 +206,25 @@ Status CheckDividendPayment(StateStore& state, const PendingDividend& pending,
 // Checks a payment of a monthly allowance.
 Status CheckAllowancePayment(StateStore& state, const FundDisbursed& b, const Beneficiary& to) {
   auto a = LoadAllowance(state, b.allowance);
-  if (!a) return Status::NotFound("allowance", "no allowance was added at " + SeqName(b.allowance));
+  if (!a)
+    return Status::NotFound("allowance", Msg("no allowance was added at seq {}", b.allowance));
   if (a->fund != b.fund || a->beneficiary != to.id || a->household != to.household ||
       a->amount_fen != b.amount_fen || a->purpose != b.purpose) {
     return Status::InvalidInput("allowance",
-                                "payment does not match the allowance at " + SeqName(a->seq));
+                                Msg("payment does not match the allowance at seq {}", a->seq));
   }
   VLEDGER_TRY(CheckMonth("period", b.period));
   if (a->stopped_seq != 0) {
     return Status::FailedPrecondition(
-        "allowance",
-        "allowance " + std::to_string(a->seq) + " was stopped at " + SeqName(a->stopped_seq));
+        "allowance", Msg("allowance {} was stopped at seq {}", a->seq, a->stopped_seq));
   }
   if (b.period < a->from_month || (!a->until_month.empty() && b.period > a->until_month)) {
-    return Status::InvalidInput("period", b.period + " is outside allowance " +
-                                              std::to_string(a->seq) + "'s months " +
-                                              a->from_month + ".." + a->until_month);
+    return Status::InvalidInput("period", Msg("{} is outside allowance {}'s months {}..{}",
+                                              b.period, a->seq, a->from_month, a->until_month));
   }
   if (auto by = AllowancePaidBy(state, a->seq, b.period)) {
-    return Status::FailedPrecondition("allowance", "allowance " + std::to_string(a->seq) +
-                                                       " was already paid for " + b.period +
-                                                       " at " + SeqName(*by));
+    return Status::FailedPrecondition(
+        "allowance", Msg("allowance {} was already paid for {} at seq {}", a->seq, b.period, *by));
   }
   return Status::Ok();
 }
@@ -244,7 +242,7 @@ Status ApplyBody(ApplyCtx& ctx, const FundOpened& b) {
   VLEDGER_ASSIGN_OR_RETURN(BeneficiaryList list,
                            Parse<BeneficiaryList>("list-beneficiaries", b.list_beneficiaries));
   if (FindFund(ctx.state, b.code))
-    return Status::AlreadyExists("code", "fund " + Quote(b.code) + " exists");
+    return Status::AlreadyExists("code", Msg("fund \"{}\" exists", b.code));
   FundRecord f;
   f.code = b.code;
   f.name = b.name;
@@ -271,7 +269,7 @@ Status ApplyBody(ApplyCtx& ctx, const DonationReceived& b) {
   if (__builtin_sub_overflow(found->donations_fen, b.amount_fen, &after) ||
       after == std::numeric_limits<int64_t>::min()) {
     return Status::FailedPrecondition(
-        "amount", Yuan(b.amount_fen) + " would overflow fund " + fund.code + "'s total");
+        "amount", Msg("{} would overflow fund {}'s total", Yuan(b.amount_fen), fund.code));
   }
   FundState* f = MutableFund(ctx.state, b.fund);
   f->donations_fen = after;
@@ -346,7 +344,7 @@ Status ApplyBody(ApplyCtx& ctx, const AllowanceAdded& b) {
   if (!b.until_month.empty()) {
     VLEDGER_TRY(CheckMonth("until", b.until_month));
     if (b.until_month < b.from_month) {
-      return Status::InvalidInput("until", b.until_month + " is before " + b.from_month);
+      return Status::InvalidInput("until", Msg("{} is before {}", b.until_month, b.from_month));
     }
   }
   AllowanceRecord a;
@@ -364,14 +362,14 @@ Status ApplyBody(ApplyCtx& ctx, const AllowanceAdded& b) {
 
 Status ApplyBody(ApplyCtx& ctx, const AllowanceStopped& b) {
   auto a = LoadAllowance(ctx.state, b.allowance);
-  if (!a) return Status::NotFound("allowance", "no allowance was added at " + SeqName(b.allowance));
+  if (!a)
+    return Status::NotFound("allowance", Msg("no allowance was added at seq {}", b.allowance));
   const FundState* fund = FindFund(ctx.state, a->fund);
   CheckExists(fund, a->fund);
   VLEDGER_TRY(RequireFundWriter(ctx, fund->rec));
   if (a->stopped_seq != 0) {
-    return Status::FailedPrecondition("allowance", "allowance " + std::to_string(a->seq) +
-                                                       " was already stopped at " +
-                                                       SeqName(a->stopped_seq));
+    return Status::FailedPrecondition(
+        "allowance", Msg("allowance {} was already stopped at seq {}", a->seq, a->stopped_seq));
   }
   a->stopped_seq = ctx.seq;
   StoreAllowance(ctx.state, *a);
@@ -391,9 +389,9 @@ Status ApplyBody(ApplyCtx& ctx, const RestrictionReleased& b) {
   VLEDGER_TRY(CheckText("consent", b.consent, false));
   int64_t restricted = PurposeBalance(ctx.state, fund.code, b.purpose);
   if (b.amount_fen > restricted) {
-    return Status::FailedPrecondition("amount", Yuan(b.amount_fen) + " exceeds the " +
-                                                    Yuan(restricted) + " restricted to purpose " +
-                                                    Quote(b.purpose) + " in fund " + fund.code);
+    return Status::FailedPrecondition(
+        "amount", Msg("{} exceeds the {} restricted to purpose \"{}\" in fund {}",
+                      Yuan(b.amount_fen), Yuan(restricted), b.purpose, fund.code));
   }
   FundState* f = MutableFund(ctx.state, b.fund);
   AddPurpose(*f, b.purpose, -b.amount_fen);
@@ -412,36 +410,36 @@ Status ApplyBody(ApplyCtx& ctx, const DividendDeclared& b) {
   const FundRecord& fund = found->rec;
   VLEDGER_TRY(RequireFundWriter(ctx, fund));
   if (fund.kind != FundKind::kCredit) {
-    return Status::InvalidInput("fund", "fund " + fund.code + " is a " +
-                                            std::string(Name(fund.kind)) +
-                                            " fund; dividends are paid by credit funds");
+    return Status::InvalidInput(
+        "fund", Msg("fund {} is a charity fund; dividends are paid by credit funds", fund.code));
   }
   VLEDGER_ASSIGN_OR_RETURN(const VillageState* found_village,
                            RequireVillage(ctx.state, "village", b.village));
   const VillageRecord& village = found_village->rec;
   if (!fund.village.empty() && fund.village != village.code) {
     return Status::InvalidInput("village",
-                                "fund " + fund.code + " belongs to village " + Quote(fund.village));
+                                Msg("fund {} belongs to village \"{}\"", fund.code, fund.village));
   }
   VLEDGER_TRY(CheckPeriod("period", b.period));
   VLEDGER_TRY(CheckAmount("amount", b.amount_fen));
   if (auto pending = LoadPendingDividend(ctx.state)) {
     return Status::FailedPrecondition(
-        "dividend",
-        "the dividend at " + SeqName(pending->declared_seq) + " still awaits its payments");
+        "dividend", Msg("the dividend at seq {} still awaits its payments", pending->declared_seq));
   }
   int64_t unrestricted = PurposeBalance(ctx.state, fund.code, "");
   if (b.amount_fen > unrestricted) {
-    return Status::FailedPrecondition("amount", Yuan(b.amount_fen) + " exceeds fund " + fund.code +
-                                                    "'s " + Yuan(unrestricted) +
-                                                    " of unrestricted money");
+    return Status::FailedPrecondition(
+        "amount", Msg("{} exceeds fund {}'s {} of unrestricted money", Yuan(b.amount_fen),
+                      fund.code, Yuan(unrestricted)));
   }
   auto allocation = AllocateDividend(
       b.amount_fen, DividendPointsList(ctx.state, village.code, b.period, b.active_only));
   if (!allocation.ok()) {
     return Status::FailedPrecondition(
-        "period", std::string("no ") + (b.active_only ? "active " : "") + "resident of village " +
-                      village.code + " has positive points in " + b.period);
+        "period", b.active_only ? Msg("no active resident of village {} has positive points in {}",
+                                      village.code, b.period)
+                                : Msg("no resident of village {} has positive points in {}",
+                                      village.code, b.period));
   }
   std::vector<ExpectedShare> shares;
   for (const DividendShare& s : *allocation) {
@@ -449,8 +447,8 @@ Status ApplyBody(ApplyCtx& ctx, const DividendDeclared& b) {
   }
   VLEDGER_ASSERT(!shares.empty());  // T > 0 fen go somewhere
   if (shares.size() > kDividendSharesMax) {
-    return Status::InvalidInput(
-        "village", "a dividend pays at most " + std::to_string(kDividendSharesMax) + " residents");
+    return Status::InvalidInput("village",
+                                Msg("a dividend pays at most {} residents", kDividendSharesMax));
   }
   for (size_t i = 0; i < shares.size(); i++) StoreExpectedShare(ctx.state, i, shares[i]);
   StorePendingDividend(ctx.state, PendingDividend{ctx.seq, fund.code, b.period, 0, shares.size()});
@@ -470,9 +468,13 @@ Status UndoDonation(ApplyCtx& ctx, uint64_t target_seq, const DonationReceived& 
   int64_t balance = PurposeBalance(ctx.state, d.fund, d.purpose);
   if (balance < d.amount_fen) {
     return Status::FailedPrecondition(
-        "target", "reversing the gift at " + SeqName(target_seq) + " (" + Yuan(d.amount_fen) +
-                      ") would take fund " + d.fund + "'s " + PurposeName(d.purpose) + " (" +
-                      Yuan(balance) + ") below zero");
+        "target", d.purpose.empty()
+                      ? Msg("reversing the gift at seq {} ({}) would take fund {}'s unrestricted "
+                            "money ({}) below zero",
+                            target_seq, Yuan(d.amount_fen), d.fund, Yuan(balance))
+                      : Msg("reversing the gift at seq {} ({}) would take fund {}'s purpose \"{}\" "
+                            "({}) below zero",
+                            target_seq, Yuan(d.amount_fen), d.fund, d.purpose, Yuan(balance)));
   }
   FundState* f = MutableFund(ctx.state, d.fund);
   AddPurpose(*f, d.purpose, -d.amount_fen);
@@ -500,10 +502,9 @@ Status UndoPayment(ApplyCtx& ctx, uint64_t target_seq) {
   auto p = LoadPayment(ctx.state, target_seq);
   VLEDGER_ASSERT(p.has_value());
   if (p->dividend != 0) {
-    return Status::InvalidInput(
-        "target", SeqName(target_seq) + " is a payment of the dividend at " + SeqName(p->dividend) +
-                      "; reverse " + std::to_string(p->dividend) +
-                      " to reverse the dividend whole");
+    return Status::InvalidInput("target", Msg("seq {} is a payment of the dividend at seq {}; "
+                                              "reverse {} to reverse the dividend whole",
+                                              target_seq, p->dividend, p->dividend));
   }
   const FundState* fund = FindFund(ctx.state, p->fund);
   CheckExists(fund, p->fund);
@@ -528,9 +529,9 @@ Status UndoRelease(ApplyCtx& ctx, uint64_t target_seq, const RestrictionReleased
   int64_t unrestricted = PurposeBalance(ctx.state, r.fund, "");
   if (unrestricted < r.amount_fen) {
     return Status::FailedPrecondition(
-        "target", "reversing the release at " + SeqName(target_seq) + " (" + Yuan(r.amount_fen) +
-                      ") would take fund " + r.fund + "'s unrestricted money (" +
-                      Yuan(unrestricted) + ") below zero");
+        "target", Msg("reversing the release at seq {} ({}) would take fund {}'s unrestricted "
+                      "money ({}) below zero",
+                      target_seq, Yuan(r.amount_fen), r.fund, Yuan(unrestricted)));
   }
   FundState* f = MutableFund(ctx.state, r.fund);
   AddPurpose(*f, "", -r.amount_fen);
@@ -577,7 +578,7 @@ Status UndoFundEvent(ApplyCtx& ctx, uint64_t target_seq, const Event& target) {
   if (const auto* d = std::get_if<DividendDeclared>(&target.body)) {
     return UndoDividend(ctx, target_seq, *d);
   }
-  return Status::InvalidInput("target", SeqName(target_seq) + " is not a fund event");
+  return Status::InvalidInput("target", Msg("seq {} is not a fund event", target_seq));
 }
 
 }  // namespace vledger::detail

@@ -18,7 +18,12 @@ struct ApplyCtx {
   const KeyRecord* author;  // nullptr only for the genesis
 };
 
-inline std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+// Why resident `r`, departed or deceased, cannot receive or give points
+// or money.
+inline Msg NotActive(const ResidentRecord& r) {
+  if (r.status == ResidentStatus::kDeceased) return Msg("resident \"{}\" is deceased", r.id);
+  return Msg("resident \"{}\" is departed", r.id);
+}
 
 // The author must be an admin, or hold one of `roles` with `village` in its
 // scope. An empty `village` is a county-level resource: only keys without a

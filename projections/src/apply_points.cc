@@ -18,7 +18,6 @@ namespace {
 constexpr size_t kReviewSeqsMax = 10'000;
 
 std::string Num(int64_t v) { return std::to_string(v); }
-std::string SeqName(uint64_t seq) { return "seq " + std::to_string(seq); }
 
 // Points move between accounts (accounts.h) held by entities: the
 // village's issued:/expired:/redeemed: accounts and the resident's
@@ -30,7 +29,7 @@ Status CheckMagnitude(std::string_view field, int64_t v) {
   if (v == 0) return Status::InvalidInput(field, "must not be zero");
   if (v < -kEntryPointsMax || v > kEntryPointsMax) {
     return Status::InvalidInput(
-        field, Num(v) + " is beyond the limit of " + Num(kEntryPointsMax) + " points");
+        field, Msg("{} is beyond the limit of {} points", Num(v), Num(kEntryPointsMax)));
   }
   return Status::Ok();
 }
@@ -64,35 +63,35 @@ Status CheckRuleAndPoints(StateStore& state, const PointsEntry& b, bool deductio
   const RuleRecord* rule = FindRule(state, b.rule);
   if (rule == nullptr) {
     VLEDGER_TRY(CheckId("rule", b.rule));
-    return Status::NotFound("rule", "unknown rule " + Quote(b.rule));
+    return Status::NotFound("rule", Msg("unknown rule \"{}\"", b.rule));
   }
   if (rule->retired_seq) {
     return Status::FailedPrecondition(
-        "rule", "rule " + Quote(b.rule) + " was retired at " + SeqName(*rule->retired_seq));
+        "rule", Msg("rule \"{}\" was retired at seq {}", b.rule, *rule->retired_seq));
   }
   if (!rule->village.empty() && rule->village != r.village) {
-    return Status::InvalidInput("rule", "rule " + Quote(b.rule) + " belongs to village " +
-                                            Quote(rule->village) + ", not " + Quote(r.village));
+    return Status::InvalidInput("rule", Msg("rule \"{}\" belongs to village \"{}\", not \"{}\"",
+                                            b.rule, rule->village, r.village));
   }
   if (deduction && rule->points > 0) {
-    return Status::InvalidInput("rule", "rule " + Quote(b.rule) + " is an award rule; use `award`");
+    return Status::InvalidInput("rule", Msg("rule \"{}\" is an award rule; use `award`", b.rule));
   }
   if (!deduction && rule->points < 0) {
     return Status::InvalidInput("rule",
-                                "rule " + Quote(b.rule) + " is a deduction rule; use `deduct`");
+                                Msg("rule \"{}\" is a deduction rule; use `deduct`", b.rule));
   }
   VLEDGER_TRY(CheckMagnitude("points", b.points));
   if (deduction != (b.points < 0)) {
-    return Status::InvalidInput("points", deduction ? "a deduction records negative points"
-                                                    : "an award records positive points");
+    if (deduction) return Status::InvalidInput("points", "a deduction records negative points");
+    return Status::InvalidInput("points", "an award records positive points");
   }
   if (rule->has_range && (b.points < rule->min || b.points > rule->max)) {
-    return Status::InvalidInput("points", Num(b.points) + " is outside rule " + rule->code +
-                                              "'s range " + Num(rule->min) + ".." + Num(rule->max));
+    return Status::InvalidInput("points", Msg("{} is outside rule {}'s range {}..{}", Num(b.points),
+                                              rule->code, Num(rule->min), Num(rule->max)));
   }
   if (!rule->has_range && b.points != rule->points) {
-    return Status::InvalidInput("points", Num(b.points) + " differs from rule " + rule->code +
-                                              "'s fixed points " + Num(rule->points));
+    return Status::InvalidInput("points", Msg("{} differs from rule {}'s fixed points {}",
+                                              Num(b.points), rule->code, Num(rule->points)));
   }
   *rule_out = rule;
   return Status::Ok();
@@ -104,11 +103,24 @@ Status CheckCap(const ResidentState& r, const RuleRecord& rule, const PointsEntr
   int64_t used = CapUsage(r, rule.code, period);
   int64_t magnitude = b.points < 0 ? -b.points : b.points;
   if (used + magnitude > rule.cap) {
+    switch (rule.cap_period) {
+      case CapPeriod::kMonth:
+        return Status::FailedPrecondition(
+            "cap", Msg("rule {} allows at most {} points per resident per month; resident \"{}\" "
+                       "already has {} in {}, so {} more would exceed it",
+                       rule.code, rule.cap, b.resident, used, period, magnitude));
+      case CapPeriod::kQuarter:
+        return Status::FailedPrecondition(
+            "cap", Msg("rule {} allows at most {} points per resident per quarter; resident "
+                       "\"{}\" already has {} in {}, so {} more would exceed it",
+                       rule.code, rule.cap, b.resident, used, period, magnitude));
+      case CapPeriod::kYear:
+        break;
+    }
     return Status::FailedPrecondition(
-        "cap", "rule " + rule.code + " allows at most " + Num(rule.cap) +
-                   " points per resident per " + std::string(Name(rule.cap_period)) +
-                   "; resident " + Quote(b.resident) + " already has " + Num(used) + " in " +
-                   period + ", so " + Num(magnitude) + " more would exceed it");
+        "cap", Msg("rule {} allows at most {} points per resident per year; resident \"{}\" "
+                   "already has {} in {}, so {} more would exceed it",
+                   rule.code, rule.cap, b.resident, used, period, magnitude));
   }
   return Status::Ok();
 }
@@ -125,12 +137,12 @@ Status CheckHousehold(StateStore& state, const PointsEntry& b, bool deduction,
   if (h.head_resident.empty()) {
     return Status::FailedPrecondition(
         "household",
-        "household " + Quote(h.id) + " has no head (户主) set; use `household head` first");
+        Msg("household \"{}\" has no head (户主) set; use `household head` first", h.id));
   }
   if (h.head_resident != r.id) {
-    return Status::InvalidInput("resident", "a deduction for household " + Quote(h.id) +
-                                                " is borne by its head " + Quote(h.head_resident) +
-                                                ", not " + Quote(r.id));
+    return Status::InvalidInput(
+        "resident", Msg("a deduction for household \"{}\" is borne by its head \"{}\", not \"{}\"",
+                        h.id, h.head_resident, r.id));
   }
   return Status::Ok();
 }
@@ -154,8 +166,7 @@ Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
   const ResidentRecord& r = resident->rec;
   VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, r.village));
   if (r.status != ResidentStatus::kActive) {
-    return Status::FailedPrecondition(
-        "resident", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
+    return Status::FailedPrecondition("resident", NotActive(r));
   }
   VLEDGER_TRY(CheckHousehold(state, b, deduction, r));
   const RuleRecord* rule = nullptr;
@@ -164,7 +175,7 @@ Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
   const std::string& today = RecordedDate(ctx);
   if (b.occurred_on > today) {
     return Status::InvalidInput(
-        "date", b.occurred_on + " is after the day the entry was recorded (" + today + ")");
+        "date", Msg("{} is after the day the entry was recorded ({})", b.occurred_on, today));
   }
   VLEDGER_TRY(CheckText("note", b.note, true));
   if (!b.evidence.empty() && b.evidence.size() != 32) {
@@ -217,23 +228,21 @@ Status UndoEntry(ApplyCtx& ctx, uint64_t target_seq) {
   auto e = LoadEntry(state, target_seq);
   VLEDGER_ASSERT(e.has_value());
   if (e->status == EntryStatus::kPending) {
-    return Status::FailedPrecondition(
-        "target", SeqName(target_seq) +
-                      " is pending review and moves no value yet; reject it with "
-                      "`review --reject` instead");
+    return Status::FailedPrecondition("target", Msg("seq {} is pending review and moves no value "
+                                                    "yet; reject it with `review --reject` instead",
+                                                    target_seq));
   }
   if (e->status == EntryStatus::kRejected) {
     return Status::FailedPrecondition(
-        "target", SeqName(target_seq) + " was rejected at review and moves no value");
+        "target", Msg("seq {} was rejected at review and moves no value", target_seq));
   }
   const ResidentState* current = FindResident(state, e->resident);
   CheckExists(current, e->resident);
   if (e->points > 0 && current->bal.spendable < e->points) {
-    return Status::FailedPrecondition("target", "reversing " + SeqName(target_seq) +
-                                                    " would take resident " + Quote(e->resident) +
-                                                    "'s spendable points below zero (" +
-                                                    Num(current->bal.spendable) + " spendable, " +
-                                                    Num(e->points) + " to take back)");
+    return Status::FailedPrecondition(
+        "target", Msg("reversing seq {} would take resident \"{}\"'s spendable points below zero "
+                      "({} spendable, {} to take back)",
+                      target_seq, e->resident, Num(current->bal.spendable), Num(e->points)));
   }
   ResidentState* r = MutableResident(state, e->resident);
   VillageState* v = MutableVillage(state, e->village);
@@ -275,7 +284,7 @@ Status UndoExpiry(ApplyCtx& ctx, uint64_t target_seq, const PointsExpired& b) {
   auto amounts = ExpiredAmounts(state, target_seq);
   if (amounts.empty()) {
     return Status::FailedPrecondition(
-        "target", SeqName(target_seq) + " expired no points and moves no value");
+        "target", Msg("seq {} expired no points and moves no value", target_seq));
   }
   VillageState* v = MutableVillage(state, b.village);
   CheckExists(v, b.village);
@@ -341,21 +350,22 @@ Status ApplyBody(ApplyCtx& ctx, const RuleDefined& b) {
     VLEDGER_TRY(CheckMagnitude("min", b.min));
     VLEDGER_TRY(CheckMagnitude("max", b.max));
     if ((b.min < 0) != (b.points < 0) || (b.max < 0) != (b.points < 0)) {
-      return Status::InvalidInput("min",
-                                  "a range must have the sign of the points (" +
-                                      std::string(b.points < 0 ? "negative for a deduction rule"
-                                                               : "positive for an award rule") +
-                                      ")");
+      if (b.points < 0) {
+        return Status::InvalidInput(
+            "min", "a range must have the sign of the points (negative for a deduction rule)");
+      }
+      return Status::InvalidInput(
+          "min", "a range must have the sign of the points (positive for an award rule)");
     }
     if (!(b.min <= b.points && b.points <= b.max)) {
-      return Status::InvalidInput("min", "the range " + Num(b.min) + ".." + Num(b.max) +
-                                             " must contain the default points " + Num(b.points));
+      return Status::InvalidInput("min", Msg("the range {}..{} must contain the default points {}",
+                                             Num(b.min), Num(b.max), Num(b.points)));
     }
   } else if (b.min != 0 || b.max != 0) {
     return Status::InvalidInput("min", "give both --min and --max, or neither");
   }
   if (b.cap < 0 || b.cap > kEntryPointsMax)
-    return Status::InvalidInput("cap", "must be 1 to " + Num(kEntryPointsMax));
+    return Status::InvalidInput("cap", Msg("must be 1 to {}", Num(kEntryPointsMax)));
   if ((b.cap == 0) != b.cap_period.empty()) {
     return Status::InvalidInput("cap-period", "give both --cap and --cap-period, or neither");
   }
@@ -365,15 +375,14 @@ Status ApplyBody(ApplyCtx& ctx, const RuleDefined& b) {
     int64_t smallest =
         b.has_range ? std::min(std::abs(b.min), std::abs(b.max)) : std::abs(b.points);
     if (b.cap < smallest) {
-      return Status::InvalidInput(
-          "cap",
-          Num(b.cap) + " is below the smallest amount the rule gives (" + Num(smallest) + ")");
+      return Status::InvalidInput("cap", Msg("{} is below the smallest amount the rule gives ({})",
+                                             Num(b.cap), Num(smallest)));
     }
   }
   if (const RuleRecord* existing = FindRule(ctx.state, b.code)) {
-    return Status::AlreadyExists("code", "rule " + Quote(b.code) + " exists (defined at " +
-                                             SeqName(existing->seq) +
-                                             "); a changed rule needs a new code");
+    return Status::AlreadyExists(
+        "code", Msg("rule \"{}\" exists (defined at seq {}); a changed rule needs a new code",
+                    b.code, existing->seq));
   }
   RuleRecord rule;
   rule.code = b.code;
@@ -394,11 +403,11 @@ Status ApplyBody(ApplyCtx& ctx, const RuleDefined& b) {
 Status ApplyBody(ApplyCtx& ctx, const RuleRetired& b) {
   VLEDGER_TRY(CheckId("code", b.code));
   auto rule = LoadRule(ctx.state, b.code);
-  if (!rule) return Status::NotFound("code", "unknown rule " + Quote(b.code));
+  if (!rule) return Status::NotFound("code", Msg("unknown rule \"{}\"", b.code));
   VLEDGER_TRY(RequireRole(ctx, {}, rule->village));
   if (rule->retired_seq) {
     return Status::FailedPrecondition(
-        "code", "rule " + Quote(b.code) + " was already retired at " + SeqName(*rule->retired_seq));
+        "code", Msg("rule \"{}\" was already retired at seq {}", b.code, *rule->retired_seq));
   }
   rule->retired_seq = ctx.seq;
   StoreRule(ctx.state, *rule);
@@ -419,8 +428,7 @@ Status ApplyBody(ApplyCtx& ctx, const EntriesReviewed& b) {
   if (total == 0)
     return Status::InvalidInput("seq", "give at least one entry to approve or reject");
   if (total > kReviewSeqsMax) {
-    return Status::InvalidInput(
-        "seq", "at most " + std::to_string(kReviewSeqsMax) + " entries per review");
+    return Status::InvalidInput("seq", Msg("at most {} entries per review", kReviewSeqsMax));
   }
   std::vector<uint64_t> seqs(b.approved);
   for (const Rejection& r : b.rejected) {
@@ -430,20 +438,21 @@ Status ApplyBody(ApplyCtx& ctx, const EntriesReviewed& b) {
   std::set<uint64_t> seen;
   for (uint64_t seq : seqs) {
     if (!seen.insert(seq).second)
-      return Status::InvalidInput("seq", SeqName(seq) + " is given twice");
+      return Status::InvalidInput("seq", Msg("seq {} is given twice", seq));
     auto e = LoadEntry(state, seq);
-    if (!e) return Status::NotFound("seq", SeqName(seq) + " is not a points entry");
+    if (!e) return Status::NotFound("seq", Msg("seq {} is not a points entry", seq));
     if (e->village != b.village) {
-      return Status::InvalidInput("seq", SeqName(seq) + " belongs to village " + Quote(e->village) +
-                                             ", not " + Quote(b.village));
+      return Status::InvalidInput(
+          "seq", Msg("seq {} belongs to village \"{}\", not \"{}\"", seq, e->village, b.village));
     }
     if (e->status != EntryStatus::kPending) {
       return Status::FailedPrecondition(
-          "seq", SeqName(seq) + " is not pending (" + EntryStatusName(e->status) + ")");
+          "seq", Msg("seq {} is not pending ({})", seq, EntryStatusName(e->status)));
     }
     if (e->key_id == ctx.event.key_id) {
-      return Status::PermissionDenied("seq", SeqName(seq) + " was recorded by key " + e->key_id +
-                                                 "; an entry's own author may not review it");
+      return Status::PermissionDenied(
+          "seq", Msg("seq {} was recorded by key {}; an entry's own author may not review it", seq,
+                     e->key_id));
     }
   }
   for (uint64_t seq : b.approved) {
@@ -469,20 +478,19 @@ Status ApplyBody(ApplyCtx& ctx, const PointsRedeemed& b) {
   const ResidentRecord& r = resident->rec;
   VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, r.village));
   if (r.status != ResidentStatus::kActive) {
-    return Status::FailedPrecondition(
-        "resident", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
+    return Status::FailedPrecondition("resident", NotActive(r));
   }
   VLEDGER_TRY(CheckId("shop", b.shop));
   VLEDGER_TRY(CheckText("item", b.item, false));
   if (b.quantity < 1 || b.quantity > kRedeemQuantityMax) {
-    return Status::InvalidInput("quantity", "must be 1 to " + std::to_string(kRedeemQuantityMax));
+    return Status::InvalidInput("quantity", Msg("must be 1 to {}", kRedeemQuantityMax));
   }
   VLEDGER_TRY(CheckMagnitude("points", b.points));
   if (b.points < 0) return Status::InvalidInput("points", "must be greater than zero");
   if (resident->bal.spendable < b.points) {
     return Status::FailedPrecondition(
-        "points", "resident " + Quote(r.id) + " has " + Num(resident->bal.spendable) +
-                      " spendable points; cannot redeem " + Num(b.points));
+        "points", Msg("resident \"{}\" has {} spendable points; cannot redeem {}", r.id,
+                      Num(resident->bal.spendable), Num(b.points)));
   }
   ResidentState* m = MutableResident(state, r.id);
   VillageState* v = MutableVillage(state, m->rec.village);
@@ -503,7 +511,7 @@ Status ApplyBody(ApplyCtx& ctx, const PointsExpired& b) {
   const std::string& today = RecordedDate(ctx);
   if (b.before > today) {
     return Status::InvalidInput(
-        "before", b.before + " is after the day the expiry was recorded (" + today + ")");
+        "before", Msg("{} is after the day the expiry was recorded ({})", b.before, today));
   }
   // Per resident in id order, what remains of lots earned before the cut-off.
   std::vector<std::string> ids = FindVillage(state, b.village)->residents;
@@ -531,27 +539,27 @@ Status ApplyBody(ApplyCtx& ctx, const PointsExpired& b) {
 Status ApplyBody(ApplyCtx& ctx, const EventReversed& b) {
   VLEDGER_TRY(CheckText("reason", b.reason, false));
   if (b.target >= ctx.seq) {
-    return Status::InvalidInput("target", SeqName(b.target) + " is not an earlier event");
+    return Status::InvalidInput("target", Msg("seq {} is not an earlier event", b.target));
   }
   Result<Event> target = ctx.state.ReadEvent(b.target);
   if (!target.ok()) {
     if (target.status().is_storage_fault()) return target.status();
     return Status::InvalidInput(
-        "target", SeqName(b.target) + " cannot be read: " + target.status().message());
+        "target", Msg("seq {} cannot be read: {}", b.target, target.status().message()));
   }
   if (auto by = ReversedBy(ctx.state, b.target)) {
-    return Status::FailedPrecondition(
-        "target", SeqName(b.target) + " was already reversed at " + SeqName(*by));
+    return Status::FailedPrecondition("target",
+                                      Msg("seq {} was already reversed at seq {}", b.target, *by));
   }
   std::string type = EventTypeName(target->body);
   switch (Classify(target->body)) {
     case Reversible::kNo:
       if (std::holds_alternative<EntriesReviewed>(target->body)) {
         return Status::InvalidInput(
-            "target", SeqName(b.target) + " is a review; reverse the approved entries themselves");
+            "target", Msg("seq {} is a review; reverse the approved entries themselves", b.target));
       }
       return Status::InvalidInput(
-          "target", SeqName(b.target) + " (" + type + ") moves no value and cannot be reversed");
+          "target", Msg("seq {} ({}) moves no value and cannot be reversed", b.target, type));
     case Reversible::kPoints:
       VLEDGER_TRY(RequireMayWrite(ctx, *target));
       VLEDGER_TRY(UndoEvent(ctx, b.target, *target));
@@ -573,7 +581,7 @@ Status UndoEvent(ApplyCtx& ctx, uint64_t target_seq, const Event& target) {
   if (const auto* x = std::get_if<PointsExpired>(&target.body)) {
     return UndoExpiry(ctx, target_seq, *x);
   }
-  return Status::InvalidInput("target", SeqName(target_seq) + " is not a points event");
+  return Status::InvalidInput("target", Msg("seq {} is not a points event", target_seq));
 }
 
 }  // namespace vledger::detail

@@ -27,7 +27,8 @@ Status ApplyBody(ApplyCtx& ctx, const Genesis& b) {
     return Status::InvalidInput("publicKey", "must be 32 bytes");
   std::string root_id = KeyIdOf(b.public_key);
   if (ctx.event.key_id != root_id) {
-    return Status::InvalidInput("genesis must be signed by its own root admin key " + root_id);
+    return Status::InvalidInput(
+        Msg("genesis must be signed by its own root admin key {}", root_id));
   }
   StoreMeta(ctx.state, LedgerMeta{b.name, b.origin, root_id});
   KeyRecord root;
@@ -50,18 +51,18 @@ Status ApplyBody(ApplyCtx& ctx, const KeyRegistered& b) {
     return Status::InvalidInput("village", "an admin key acts in every village; give no --village");
   }
   if ((role == Role::kCollector || role == Role::kReviewer) && b.villages.empty()) {
-    return Status::InvalidInput("village", "a " + b.role + " key needs at least one --village");
+    return Status::InvalidInput("village", Msg("a {} key needs at least one --village", b.role));
   }
   for (size_t i = 0; i < b.villages.size(); i++) {
     VLEDGER_TRY(RequireVillage(ctx.state, "village", b.villages[i]).status());
     if (std::find(b.villages.begin(), b.villages.begin() + i, b.villages[i]) !=
         b.villages.begin() + i) {
-      return Status::InvalidInput("village", Quote(b.villages[i]) + " is given twice");
+      return Status::InvalidInput("village", Msg("\"{}\" is given twice", b.villages[i]));
     }
   }
   std::string id = KeyIdOf(b.public_key);
   if (FindKey(ctx.state, id))
-    return Status::AlreadyExists("publicKey", "key " + id + " is already registered");
+    return Status::AlreadyExists("publicKey", Msg("key {} is already registered", id));
   KeyRecord key;
   key.key_id = id;
   key.public_key = b.public_key;
@@ -76,13 +77,14 @@ Status ApplyBody(ApplyCtx& ctx, const KeyRegistered& b) {
 Status ApplyBody(ApplyCtx& ctx, const KeyRevoked& b) {
   VLEDGER_TRY(RequireRole(ctx, {}, ""));
   auto key = LoadKey(ctx.state, b.key_id);
-  if (!key) return Status::NotFound("keyId", "unknown key " + Quote(b.key_id));
+  if (!key) return Status::NotFound("keyId", Msg("unknown key \"{}\"", b.key_id));
   if (key->revoked_seq) {
-    return Status::FailedPrecondition("keyId", "key " + b.key_id + " was already revoked at seq " +
-                                                   std::to_string(*key->revoked_seq));
+    return Status::FailedPrecondition(
+        "keyId", Msg("key {} was already revoked at seq {}", b.key_id, *key->revoked_seq));
   }
   if (key->role == Role::kAdmin && ActiveAdmins(ctx.state) <= 1) {
-    return Status::FailedPrecondition("keyId", "key " + b.key_id + " is the last active admin key");
+    return Status::FailedPrecondition("keyId",
+                                      Msg("key {} is the last active admin key", b.key_id));
   }
   key->revoked_seq = ctx.seq;
   StoreKey(ctx.state, *key);
@@ -94,7 +96,7 @@ Status ApplyBody(ApplyCtx& ctx, const VillageRegistered& b) {
   VLEDGER_TRY(CheckId("code", b.code));
   VLEDGER_TRY(CheckName("name", b.name));
   if (FindVillage(ctx.state, b.code))
-    return Status::AlreadyExists("code", "village " + Quote(b.code) + " exists");
+    return Status::AlreadyExists("code", Msg("village \"{}\" exists", b.code));
   VillageRecord v;
   v.code = b.code;
   v.name = b.name;
@@ -126,7 +128,7 @@ Status ApplyBody(ApplyCtx& ctx, const HouseholdRegistered& b) {
   VLEDGER_TRY(RequireRole(ctx, {Role::kCollector}, b.village));
   VLEDGER_TRY(RequirePersonRef("headRef", b.head_ref));
   if (FindHousehold(ctx.state, b.id))
-    return Status::AlreadyExists("id", "household " + Quote(b.id) + " exists");
+    return Status::AlreadyExists("id", Msg("household \"{}\" exists", b.id));
   if (LoadPersonOwner(ctx.state, b.head_ref))
     return Status::AlreadyExists("headRef", "person reference is in use");
   HouseholdRecord h;
@@ -149,11 +151,10 @@ Status ApplyBody(ApplyCtx& ctx, const HouseholdHeadSet& b) {
   const ResidentRecord& r = resident->rec;
   if (r.household != h.id) {
     return Status::InvalidInput("resident",
-                                "resident " + Quote(r.id) + " is not in household " + Quote(h.id));
+                                Msg("resident \"{}\" is not in household \"{}\"", r.id, h.id));
   }
   if (r.status != ResidentStatus::kActive) {
-    return Status::FailedPrecondition(
-        "resident", "resident " + Quote(r.id) + " is " + std::string(Name(r.status)));
+    return Status::FailedPrecondition("resident", NotActive(r));
   }
   h.head_resident = r.id;
   StoreHousehold(ctx.state, h);
@@ -169,14 +170,14 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentRegistered& b) {
   const HouseholdRecord& h = household->rec;
   if (h.village != b.village) {
     return Status::InvalidInput("household",
-                                "household " + Quote(h.id) + " is in village " + Quote(h.village));
+                                Msg("household \"{}\" is in village \"{}\"", h.id, h.village));
   }
   VLEDGER_TRY(RequirePersonRef("personRef", b.person_ref));
   if (b.minor && b.adult) {
     return Status::InvalidInput("minor", "a resident is declared a minor or an adult, not both");
   }
   if (FindResident(ctx.state, b.id))
-    return Status::AlreadyExists("id", "resident " + Quote(b.id) + " exists");
+    return Status::AlreadyExists("id", Msg("resident \"{}\" exists", b.id));
   if (LoadPersonOwner(ctx.state, b.person_ref)) {
     return Status::AlreadyExists("personRef", "person reference is in use");
   }
@@ -223,7 +224,7 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b) {
                              RequireHousehold(ctx.state, "household", b.household));
     if (h->rec.village != r.village) {
       return Status::InvalidInput(
-          "household", "household " + Quote(h->rec.id) + " is in village " + Quote(h->rec.village));
+          "household", Msg("household \"{}\" is in village \"{}\"", h->rec.id, h->rec.village));
     }
     r.household = h->rec.id;
   }
@@ -241,7 +242,7 @@ Status ApplyBody(ApplyCtx& ctx, const PersonErased& b) {
   if (!owner) return Status::NotFound("personRef", "unknown person reference");
   if (owner->erased) {
     return Status::FailedPrecondition(
-        "personRef", "person was already erased at seq " + std::to_string(owner->erased_seq));
+        "personRef", Msg("person was already erased at seq {}", owner->erased_seq));
   }
   std::string village;
   if (owner->kind == PersonOwnerKind::kResident) {

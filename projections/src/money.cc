@@ -7,30 +7,32 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-Status Bad(std::string_view field, std::string_view text, std::string_view why) {
-  return Status::InvalidInput(field, "\"" + std::string(text) + "\" " + std::string(why));
+Status NotAnAmount(std::string_view field, std::string_view text) {
+  return Status::InvalidInput(
+      field, Msg("\"{}\" is not an amount in yuan (digits, optionally a point and one or two "
+                 "decimals, e.g. 500.50)",
+                 text));
 }
 
 }  // namespace
 
 Result<int64_t> ParseYuan(std::string_view field, std::string_view text) {
-  constexpr std::string_view kShape =
-      "is not an amount in yuan (digits, optionally a point and one or two decimals, e.g. 500.50)";
   size_t point = text.find('.');
   std::string_view whole = text.substr(0, point);
   std::string_view frac =
       point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
-  if (whole.empty() || (whole.size() > 1 && whole[0] == '0')) return Bad(field, text, kShape);
+  if (whole.empty() || (whole.size() > 1 && whole[0] == '0')) return NotAnAmount(field, text);
   for (char c : whole) {
-    if (!IsDigit(c)) return Bad(field, text, kShape);
+    if (!IsDigit(c)) return NotAnAmount(field, text);
   }
   if (point != std::string_view::npos) {
-    if (frac.empty() || frac.size() > 2) return Bad(field, text, kShape);
+    if (frac.empty() || frac.size() > 2) return NotAnAmount(field, text);
     for (char c : frac) {
-      if (!IsDigit(c)) return Bad(field, text, kShape);
+      if (!IsDigit(c)) return NotAnAmount(field, text);
     }
   }
-  if (whole.size() > kYuanIntegerDigitsMax) return Bad(field, text, "is too large");
+  if (whole.size() > kYuanIntegerDigitsMax)
+    return Status::InvalidInput(field, Msg("\"{}\" is too large", text));
   // At most 17 digits: the yuan fit in uint64 with room to multiply by 100.
   uint64_t yuan = 0;
   for (char c : whole) yuan = yuan * 10 + static_cast<uint64_t>(c - '0');
@@ -41,9 +43,10 @@ Result<int64_t> ParseYuan(std::string_view field, std::string_view text) {
   }
   uint64_t fen = yuan * 100 + cents;  // < 10^19 < 2^64
   if (fen > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-    return Bad(field, text, "is too large (at most 92233720368547758.07 yuan)");
+    return Status::InvalidInput(
+        field, Msg("\"{}\" is too large (at most 92233720368547758.07 yuan)", text));
   }
-  if (fen == 0) return Bad(field, text, "must be greater than zero");
+  if (fen == 0) return Status::InvalidInput(field, Msg("\"{}\" must be greater than zero", text));
   return static_cast<int64_t>(fen);
 }
 

@@ -80,8 +80,7 @@ Result<PersonOwnerKind> Parse<PersonOwnerKind>(std::string_view field, std::stri
        {PersonOwnerKind::kResident, PersonOwnerKind::kHousehold, PersonOwnerKind::kDonor}) {
     if (Name(kind) == text) return kind;
   }
-  return Status::InvalidInput(field,
-                              "\"" + std::string(text) + "\" is not resident, household or donor");
+  return Status::InvalidInput(field, Msg("\"{}\" is not resident, household or donor", text));
 }
 
 std::string KeyRecord::EncodeRow() const {

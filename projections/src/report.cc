@@ -376,8 +376,8 @@ Result<ReportData> BuildReport(StateStore& state, const PersonLookup& persons,
   VLEDGER_TRY(CheckReportArgs(args));
   auto village = LoadVillage(state, args.village);
   if (!village) {
-    return Status::NotFound("--village", "unknown village \"" + args.village + "\" at size " +
-                                             std::to_string(args.size));
+    return Status::NotFound("--village",
+                            Msg("unknown village \"{}\" at size {}", args.village, args.size));
   }
   ReportData d;
   d.args = args;

@@ -2,6 +2,7 @@
 // name masking, labels, and finding the section a byte lies in.
 #include <regex>
 
+#include "vledger/ledger/restate.h"
 #include "vledger/ledger/vocab.h"
 #include "vledger/projections/report.h"
 #include "vledger/projections/validate.h"
@@ -57,7 +58,7 @@ Result<ReportArgs> ParseFooter(std::string_view report) {
   std::string size = (*last)[6];
   a.size = std::stoull(size);
   Status st = CheckReportArgs(a);
-  if (!st.ok()) return Status::VerificationFailed("footer line: " + st.message());
+  if (!st.ok()) return Restated(st, Code::kVerificationFailed).WithPrefix("footer line");
   return a;
 }
 

@@ -42,9 +42,10 @@ inline std::string RowKeyName(std::string_view key) {
 }
 
 inline Status MalformedRow(std::string_view key) {
-  return Status::Corruption("projection row " + RowKeyName(key) +
-                            " is malformed (the projection rows are damaged: `vledger rebuild` "
-                            "writes them again from the log)");
+  return Status::Corruption(
+      Msg("projection row {} is malformed (the projection rows are damaged: `vledger rebuild` "
+          "writes them again from the log)",
+          RowKeyName(key)));
 }
 
 // An entity that another stored row refers to (an entry's resident, a
@@ -55,9 +56,9 @@ template <typename T>
 void CheckExists(const T* entity, std::string_view id) {
   if (entity != nullptr) return;
   throw RowReadError(Status::Corruption(
-      "projection row " + RowKeyName(std::string(T::kPrefix) + std::string(id)) +
-      " is missing (the projection rows are damaged: `vledger rebuild` writes them again from "
-      "the log)"));
+      Msg("projection row {} is missing (the projection rows are damaged: `vledger rebuild` "
+          "writes them again from the log)",
+          RowKeyName(std::string(T::kPrefix) + std::string(id)))));
 }
 
 // Throws RowReadError (Corruption naming `key`) unless `decoded`.

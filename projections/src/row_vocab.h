@@ -18,9 +18,9 @@ E DecodeVocab(std::string_view text, std::string_view prefix, std::string_view i
   Result<E> value = Parse<E>("", text);
   if (!value.ok()) {
     throw RowReadError(Status::Corruption(
-        "projection row " + std::string(prefix) + std::string(id) +
-        " is malformed (the projection rows are damaged: `vledger rebuild` writes them again "
-        "from the log)"));
+        Msg("projection row {} is malformed (the projection rows are damaged: `vledger rebuild` "
+            "writes them again from the log)",
+            std::string(prefix) + std::string(id))));
   }
   return *value;
 }

@@ -7,10 +7,6 @@
 namespace vledger {
 namespace {
 
-Status Bad(std::string_view field, const std::string& what) {
-  return Status::InvalidInput(field, what);
-}
-
 // Decodes one UTF-8 code point at s[i]; returns its length, 0 if invalid.
 size_t Utf8Next(std::string_view s, size_t i, uint32_t* cp) {
   auto b = static_cast<uint8_t>(s[i]);
@@ -84,26 +80,28 @@ bool IsBlank(uint32_t cp) {
   }
 }
 
-// What is wrong with a name's or a text's characters, or "" when nothing.
-// Sets *count to the number of code points.
-std::string BadCharacters(std::string_view s, long* count) {
+// What is wrong with a name's or a text's characters, or nullopt when
+// nothing. Sets *count to the number of code points.
+std::optional<Msg> BadCharacters(std::string_view s, long* count) {
   long n = 0;
   bool blank = true;
   for (size_t i = 0; i < s.size();) {
     uint32_t cp;
     size_t len = Utf8Next(s, i, &cp);
-    if (len == 0 || IsControl(cp)) return "must be UTF-8 text without control characters";
+    if (len == 0 || IsControl(cp)) return Msg("must be UTF-8 text without control characters");
     if (IsBidiControl(cp)) {
-      return fmt::format("has the bidirectional control character U+{:04X}", cp);
+      return Msg("has the bidirectional control character U+{}", fmt::format("{:04X}", cp));
     }
-    if (IsNoncharacter(cp)) return fmt::format("has the Unicode noncharacter U+{:04X}", cp);
+    if (IsNoncharacter(cp)) {
+      return Msg("has the Unicode noncharacter U+{}", fmt::format("{:04X}", cp));
+    }
     blank = blank && IsBlank(cp);
     i += len;
     n++;
   }
   *count = n;
-  if (n > 0 && blank) return "must not be blank (only spaces or invisible characters)";
-  return "";
+  if (n > 0 && blank) return Msg("must not be blank (only spaces or invisible characters)");
+  return std::nullopt;
 }
 
 bool AllDigits(std::string_view s) {
@@ -129,13 +127,15 @@ int DaysInMonth(int year, int month) {
 
 Status CheckId(std::string_view field, std::string_view value) {
   if (value.empty() || value.size() > kIdCharsMax) {
-    return Bad(field, "\"" + std::string(value) + "\" must be 1-64 characters of [A-Za-z0-9_.-]");
+    return Status::InvalidInput(field,
+                                Msg("\"{}\" must be 1-64 characters of [A-Za-z0-9_.-]", value));
   }
   for (char c : value) {
     bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
               c == '_' || c == '.' || c == '-';
     if (!ok) {
-      return Bad(field, "\"" + std::string(value) + "\" must be 1-64 characters of [A-Za-z0-9_.-]");
+      return Status::InvalidInput(field,
+                                  Msg("\"{}\" must be 1-64 characters of [A-Za-z0-9_.-]", value));
     }
   }
   return Status::Ok();
@@ -143,35 +143,37 @@ Status CheckId(std::string_view field, std::string_view value) {
 
 Status CheckName(std::string_view field, std::string_view value) {
   long n = 0;
-  std::string bad = BadCharacters(value, &n);
-  if (!bad.empty()) return Bad(field, bad);
-  if (n == 0) return Bad(field, "must not be empty");
+  std::optional<Msg> bad = BadCharacters(value, &n);
+  if (bad) return Status::InvalidInput(field, std::move(*bad));
+  if (n == 0) return Status::InvalidInput(field, "must not be empty");
   if (n > static_cast<long>(kNameCodePointsMax)) {
-    return Bad(field, "is " + std::to_string(n) + " characters long; at most 64 allowed");
+    return Status::InvalidInput(field, Msg("is {} characters long; at most 64 allowed", n));
   }
   return Status::Ok();
 }
 
 Status CheckText(std::string_view field, std::string_view value, bool optional) {
-  if (value.empty()) return optional ? Status::Ok() : Bad(field, "must not be empty");
+  if (value.empty()) {
+    return optional ? Status::Ok() : Status::InvalidInput(field, "must not be empty");
+  }
   if (value.size() > kTextBytesMax) {
-    return Bad(field, "is " + std::to_string(value.size()) + " bytes long; at most " +
-                          std::to_string(kTextBytesMax) + " allowed");
+    return Status::InvalidInput(
+        field, Msg("is {} bytes long; at most {} allowed", value.size(), kTextBytesMax));
   }
   long n = 0;
-  std::string bad = BadCharacters(value, &n);
-  if (!bad.empty()) return Bad(field, bad);
+  std::optional<Msg> bad = BadCharacters(value, &n);
+  if (bad) return Status::InvalidInput(field, std::move(*bad));
   return Status::Ok();
 }
 
 Status CheckCalendarDate(std::string_view field, std::string_view value) {
   if (value.size() != 10 || value[4] != '-' || value[7] != '-' || !AllDigits(value.substr(0, 4)) ||
       !AllDigits(value.substr(5, 2)) || !AllDigits(value.substr(8, 2))) {
-    return Bad(field, "\"" + std::string(value) + "\" is not a date YYYY-MM-DD");
+    return Status::InvalidInput(field, Msg("\"{}\" is not a date YYYY-MM-DD", value));
   }
   int y = ToInt(value.substr(0, 4)), m = ToInt(value.substr(5, 2)), d = ToInt(value.substr(8, 2));
   if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) {
-    return Bad(field, "\"" + std::string(value) + "\" is not a calendar date");
+    return Status::InvalidInput(field, Msg("\"{}\" is not a calendar date", value));
   }
   return Status::Ok();
 }
@@ -180,8 +182,8 @@ Status CheckDate(std::string_view field, std::string_view value) {
   VLEDGER_TRY(CheckCalendarDate(field, value));
   int y = ToInt(value.substr(0, 4));
   if (y < kDateYearMin || y > kDateYearMax) {
-    return Bad(field, "\"" + std::string(value) + "\" is outside " + std::to_string(kDateYearMin) +
-                          "-01-01.." + std::to_string(kDateYearMax) + "-12-31");
+    return Status::InvalidInput(
+        field, Msg("\"{}\" is outside {}-01-01..{}-12-31", value, kDateYearMin, kDateYearMax));
   }
   return Status::Ok();
 }
@@ -189,11 +191,11 @@ Status CheckDate(std::string_view field, std::string_view value) {
 Status CheckMonth(std::string_view field, std::string_view value) {
   if (value.size() != 7 || value[4] != '-' || !AllDigits(value.substr(0, 4)) ||
       !AllDigits(value.substr(5, 2))) {
-    return Bad(field, "\"" + std::string(value) + "\" is not a month YYYY-MM");
+    return Status::InvalidInput(field, Msg("\"{}\" is not a month YYYY-MM", value));
   }
   int y = ToInt(value.substr(0, 4)), m = ToInt(value.substr(5, 2));
   if (y < 1900 || m < 1 || m > 12) {
-    return Bad(field, "\"" + std::string(value) + "\" is not a month YYYY-MM");
+    return Status::InvalidInput(field, Msg("\"{}\" is not a month YYYY-MM", value));
   }
   return Status::Ok();
 }
@@ -206,7 +208,8 @@ Status CheckPeriod(std::string_view field, std::string_view value) {
     return Status::Ok();
   }
   if (value.size() == 7 && CheckMonth(field, value).ok()) return Status::Ok();
-  return Bad(field, "\"" + std::string(value) + "\" is not a period (2021Q3, 2021-07 or 2021)");
+  return Status::InvalidInput(field,
+                              Msg("\"{}\" is not a period (2021Q3, 2021-07 or 2021)", value));
 }
 
 bool DateInPeriod(std::string_view date, std::string_view period) {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "vledger/ledger/codec.h"
+#include "vledger/ledger/restate.h"
 #include "vledger/projections/accounts.h"
 #include "vledger/projections/apply.h"
 #include "vledger/projections/funds.h"
@@ -24,21 +25,20 @@ bool IsIndexRow(std::string_view key) {
 
 // ------------------------------------------------------------ ChainHasher
 
-Status ChainHasher::Fail(uint64_t seq, const std::string& problem) {
+Status ChainHasher::Fail(uint64_t seq, Msg problem) {
   fault_seq_ = seq;
-  return Status::VerificationFailed(problem);
+  return Status::VerificationFailed(std::move(problem));
 }
 
 Status ChainHasher::Add(uint64_t seq, std::string_view canonical, const Hash* stored_hash,
                         Hash* hash) {
   if (seq != size_) {
-    return Fail(size_, "event " + std::to_string(size_) + " is missing (next stored is seq " +
-                           std::to_string(seq) + ")");
+    return Fail(size_, Msg("event {} is missing (next stored is seq {})", size_, seq));
   }
   Hash h = RecordHash(hasher_, seq, head_, canonical);
   if (stored_hash != nullptr && *stored_hash != h) {
-    return Fail(seq, "record hash of seq " + std::to_string(seq) +
-                         " does not match its stored bytes (event altered)");
+    return Fail(seq,
+                Msg("record hash of seq {} does not match its stored bytes (event altered)", seq));
   }
   completed_.clear();
   merkle_.AddLeafHash(MerkleLeafHash(h), &completed_);
@@ -59,8 +59,7 @@ Status ChainHasher::Add(uint64_t seq, std::string_view canonical, const Hash* st
 Status SignatureCheck::Run() const {
   auto pub = PublicKey::FromRaw(public_key);
   if (pub.ok() && pub->Verify(message, signature)) return Status::Ok();
-  return Status::VerificationFailed("commit " + std::to_string(first) + ".." +
-                                    std::to_string(last) + ": signature does not verify");
+  return Status::VerificationFailed(Msg("commit {}..{}: signature does not verify", first, last));
 }
 
 ChainReplayer::ChainReplayer(EventSource earlier_events)
@@ -68,9 +67,9 @@ ChainReplayer::ChainReplayer(EventSource earlier_events)
   state_.SetIndexRows(IndexRows::kDrop);
 }
 
-Status ChainReplayer::Fail(std::optional<uint64_t> seq, const std::string& problem) {
+Status ChainReplayer::Fail(std::optional<uint64_t> seq, Msg problem) {
   fault_seq_ = seq;
-  return Status::VerificationFailed(problem);
+  return Status::VerificationFailed(std::move(problem));
 }
 
 Status ChainReplayer::AddEvent(uint64_t seq, std::string_view canonical) {
@@ -79,18 +78,22 @@ Status ChainReplayer::AddEvent(uint64_t seq, std::string_view canonical) {
 
 Status ChainReplayer::AddDecoded(uint64_t seq, Result<Event> event) {
   VLEDGER_ASSERT(seq == size_);
-  if (!event.ok()) return Fail(seq, event.status().message()).WithSeq(seq);
+  if (!event.ok()) {
+    fault_seq_ = seq;
+    return Restated(event.status(), Code::kVerificationFailed).WithSeq(seq);
+  }
   if (seq == commit_first_) {
     commit_key_id_ = event->key_id;
   } else if (event->key_id != commit_key_id_) {
-    return Fail(seq, "seq " + std::to_string(seq) + " is by key " + event->key_id +
-                         " but shares a commit with events by key " + commit_key_id_);
+    return Fail(seq, Msg("seq {} is by key {} but shares a commit with events by key {}", seq,
+                         event->key_id, commit_key_id_));
   }
   VLEDGER_TRY(CheckRecordedAt(seq, *event));
   Status applied = ApplyEvent(state_, seq, *event);
   if (!applied.ok()) {
-    return Fail(seq, "seq " + std::to_string(seq) + " (" + EventTypeName(event->body) +
-                         ") is invalid: " + applied.message());
+    fault_seq_ = seq;
+    return Restated(applied, Code::kVerificationFailed)
+        .WithPrefix(Msg("seq {} ({}) is invalid", seq, EventTypeName(event->body)));
   }
   if (seq == commit_first_) {
     const KeyRecord* key = FindKey(state_, commit_key_id_);
@@ -106,10 +109,9 @@ Status ChainReplayer::CheckRecordedAt(uint64_t seq, const Event& event) {
     const Genesis* genesis = std::get_if<Genesis>(&event.body);
     monotonic_time_ = genesis != nullptr && genesis->monotonic_time;
   } else if (monotonic_time_ && event.recorded_at_ms < last_recorded_at_ms_) {
-    return Fail(seq, "seq " + std::to_string(seq) + " is recorded at " +
-                         UtcTimestamp(event.recorded_at_ms) + ", before seq " +
-                         std::to_string(seq - 1) + " (" + UtcTimestamp(last_recorded_at_ms_) +
-                         "): recorded times go backwards");
+    return Fail(
+        seq, Msg("seq {} is recorded at {}, before seq {} ({}): recorded times go backwards", seq,
+                 UtcTimestamp(event.recorded_at_ms), seq - 1, UtcTimestamp(last_recorded_at_ms_)));
   }
   last_recorded_at_ms_ = event.recorded_at_ms;
   return Status::Ok();
@@ -117,15 +119,13 @@ Status ChainReplayer::CheckRecordedAt(uint64_t seq, const Event& event) {
 
 Status ChainReplayer::CloseCommit(const CommitRecord& c, const Hash& last_hash,
                                   SignatureCheck* check) {
-  std::string range = std::to_string(c.first) + ".." + std::to_string(c.last);
   if (c.first != commit_first_ || c.last + 1 != size_ || c.first > c.last) {
-    return Fail(commit_first_, "commit " + range + " does not close the events from seq " +
-                                   std::to_string(commit_first_) + " to " +
-                                   std::to_string(size_ - 1));
+    return Fail(commit_first_, Msg("commit {}..{} does not close the events from seq {} to {}",
+                                   c.first, c.last, commit_first_, size_ - 1));
   }
   if (c.key_id != commit_key_id_) {
-    return Fail(c.first, "commit " + range + " names key " + c.key_id + " but its events are by " +
-                             commit_key_id_);
+    return Fail(c.first, Msg("commit {}..{} names key {} but its events are by {}", c.first, c.last,
+                             c.key_id, commit_key_id_));
   }
   *check = SignatureCheck{c.first, c.last, commit_public_key_,
                           CommitMessage(c.first, c.last, last_hash), c.signature};
@@ -135,8 +135,7 @@ Status ChainReplayer::CloseCommit(const CommitRecord& c, const Hash& last_hash,
 
 Status ChainReplayer::Finish() {
   if (commit_first_ != size_) {
-    return Fail(commit_first_,
-                "events from seq " + std::to_string(commit_first_) + " are in no signed commit");
+    return Fail(commit_first_, Msg("events from seq {} are in no signed commit", commit_first_));
   }
   if (size_ == 0) return Fail(std::nullopt, "the log is empty (no genesis)");
   return Status::Ok();
@@ -200,34 +199,35 @@ Status CheckHeadSignatures(StateStore& state, const std::string& origin, uint64_
       char id[9];
       std::snprintf(id, sizeof id, "%08x", signer.key_id);
       return Status::VerificationFailed(
-          std::string("signed by key ") + origin + "+" + id +
-          ", which was no active admin or checkpointer key at this size");
+          Msg("signed by key {}+{}, which was no active admin or checkpointer key at this size",
+              origin, id));
     }
     VLEDGER_TRY(VerifyCheckpoint(text, *by, nullptr));
     verified++;
   }
-  if (verified == 0) return Status::VerificationFailed("no signature under the origin " + origin);
+  if (verified == 0)
+    return Status::VerificationFailed(Msg("no signature under the origin {}", origin));
   return Status::Ok();
 }
 
 Result<Checkpoint> CheckHead(const Ledger& ledger, StateStore& state, const std::string& origin,
                              uint64_t size, std::string_view text) {
   VLEDGER_ASSIGN_OR_RETURN(Checkpoint head, ParseCheckpoint(text));
-  if (head.size != size)
-    return Status::VerificationFailed("the note says size " + std::to_string(head.size));
+  if (head.size != size) return Status::VerificationFailed(Msg("the note says size {}", head.size));
   if (head.origin != origin) {
-    return Status::VerificationFailed("origin " + head.origin + ", not the ledger's " + origin);
+    return Status::VerificationFailed(Msg("origin {}, not the ledger's {}", head.origin, origin));
   }
   VLEDGER_TRY(CheckHeadSignatures(state, origin, size, text));
   if (size > ledger.size()) {
-    return Status::VerificationFailed("past the end of the log (size " +
-                                      std::to_string(ledger.size()) + "): the log was truncated");
+    return Status::VerificationFailed(
+        Msg("past the end of the log (size {}): the log was truncated", ledger.size()));
   }
   VLEDGER_ASSIGN_OR_RETURN(Hash root, ledger.MerkleRootAt(size));
   if (root != head.root) {
-    return Status::VerificationFailed("root " + Hex(head.root) + " but the log's tree of " +
-                                      std::to_string(size) + " events has root " + Hex(root) +
-                                      ": the log was altered since it was signed");
+    return Status::VerificationFailed(
+        Msg("root {} but the log's tree of {} events has root {}: the log was altered since it was "
+            "signed",
+            Hex(head.root), size, Hex(root)));
   }
   return head;
 }
@@ -239,7 +239,7 @@ Result<Checkpoint> CheckStoredCheckpoint(const Ledger& ledger, StateStore& state
                                          std::string_view text) {
   Result<Checkpoint> head = CheckHead(ledger, state, origin, size, text);
   if (!head.ok() && head.status().code() == Code::kVerificationFailed) {
-    return head.status().WithPrefix("checkpoint at size " + std::to_string(size));
+    return head.status().WithPrefix(Msg("checkpoint at size {}", size));
   }
   return head;
 }
@@ -252,11 +252,12 @@ Status CheckStoredCheckpoints(const Ledger& ledger, StateStore& state, const std
 
 namespace {
 
-VerifyOutcome Faulted(std::optional<uint64_t> seq, std::string problem) {
+VerifyOutcome Faulted(std::optional<uint64_t> seq, const Status& fault) {
   VerifyOutcome out;
   out.ok = false;
   out.seq = seq;
-  out.problem = std::move(problem);
+  out.fault = Restated(fault, Code::kVerificationFailed);
+  out.problem = out.fault.message();
   return out;
 }
 
@@ -272,6 +273,40 @@ std::optional<uint64_t> OwnerSeq(StateStore& state, const PersonOwner& owner) {
     if (err == std::errc() && end == owner.id.data() + owner.id.size()) return seq;
   }
   return std::nullopt;
+}
+
+// "the person record REF of OWNER is missing, ..." (as PersonOwnerName
+// names the owner).
+Msg MissingPersonMsg(std::string_view ref_hex, const PersonOwner& owner,
+                     std::optional<uint64_t> seq) {
+  if (owner.kind == PersonOwnerKind::kDonor) {
+    if (seq) {
+      return Msg(
+          "the person record {} of the donor (seq {}) is missing, and no personErased "
+          "erased it",
+          ref_hex, *seq);
+    }
+    return Msg("the person record {} of the donor is missing, and no personErased erased it",
+               ref_hex);
+  }
+  if (owner.kind == PersonOwnerKind::kHousehold) {
+    if (seq) {
+      return Msg(
+          "the person record {} of household {} (seq {}) is missing, and no "
+          "personErased erased it",
+          ref_hex, owner.id, *seq);
+    }
+    return Msg("the person record {} of household {} is missing, and no personErased erased it",
+               ref_hex, owner.id);
+  }
+  if (seq) {
+    return Msg(
+        "the person record {} of resident {} (seq {}) is missing, and no personErased "
+        "erased it",
+        ref_hex, owner.id, *seq);
+  }
+  return Msg("the person record {} of resident {} is missing, and no personErased erased it",
+             ref_hex, owner.id);
 }
 
 // A person record that an event commits to and no personErased erased,
@@ -299,23 +334,23 @@ Status CheckPersons(const Ledger& ledger, StateStore& state, std::optional<uint6
   };
   VLEDGER_TRY(ledger.ScanPersonRecords([&](const Ledger::StoredPerson& stored) -> Status {
     if (!stored.matches_ref) {
-      return Status::VerificationFailed("person record " + Hex(stored.ref) +
-                                        " does not match its commitment");
+      return Status::VerificationFailed(
+          Msg("person record {} does not match its commitment", Hex(stored.ref)));
     }
     if (!stored.record.ok()) {
-      return Status::VerificationFailed("person record " + Hex(stored.ref) + " is malformed");
+      return Status::VerificationFailed(Msg("person record {} is malformed", Hex(stored.ref)));
     }
     std::string ref_hex = Hex(stored.ref);
     owners_before(ref_hex);
     if (next == owners.size() || owners[next].id != ref_hex) {
-      return Status::VerificationFailed("person record " + ref_hex + " is referenced by no event");
+      return Status::VerificationFailed(Msg("person record {} is referenced by no event", ref_hex));
     }
     const auto& owner = *static_cast<const PersonOwner*>(owners[next].entity);
     next++;
     if (owner.erased) {
       *seq = owner.erased_seq;
-      return Status::VerificationFailed("person record " + ref_hex + " was erased at seq " +
-                                        std::to_string(owner.erased_seq) + " but is still stored");
+      return Status::VerificationFailed(Msg(
+          "person record {} was erased at seq {} but is still stored", ref_hex, owner.erased_seq));
     }
     return Status::Ok();
   }));
@@ -328,11 +363,9 @@ Status CheckPersons(const Ledger& ledger, StateStore& state, std::optional<uint6
 std::optional<VerifyOutcome> FirstMissingPerson(StateStore& state, uint64_t withheld,
                                                 const std::vector<MissingPerson>& missing) {
   for (const MissingPerson& m : missing) {
-    std::optional<uint64_t> seq;
-    std::string who = PersonOwnerName(state, *m.owner, &seq);
+    std::optional<uint64_t> seq = OwnerSeq(state, *m.owner);
     if (withheld > 0 && seq && *seq < withheld) continue;
-    return Faulted(seq, "the person record " + std::string(m.ref_hex) + " of " + who +
-                            " is missing, and no personErased erased it");
+    return Faulted(seq, Status::VerificationFailed(MissingPersonMsg(m.ref_hex, *m.owner, seq)));
   }
   return std::nullopt;
 }
@@ -351,17 +384,18 @@ Status CompareProjections(const Ledger& ledger, StateStore& state) {
   state.ForEachRow([&](std::string_view key, std::string_view value) {
     if (!result.ok()) return;
     if (!stored->Valid() || stored->key() > key) {
-      result = Status::VerificationFailed("projection row " + std::string(key) + " is missing");
+      result = Status::VerificationFailed(
+          Msg("projection row {} is missing (run `vledger rebuild`)", key));
       return;
     }
     if (stored->key() < key) {
-      result = Status::VerificationFailed("projection row " + std::string(stored->key()) +
-                                          " is not produced by replay");
+      result = Status::VerificationFailed(Msg(
+          "projection row {} is not produced by replay (run `vledger rebuild`)", stored->key()));
       return;
     }
     if (stored->value() != value) {
-      result =
-          Status::VerificationFailed("projection row " + std::string(key) + " differs from replay");
+      result = Status::VerificationFailed(
+          Msg("projection row {} differs from replay (run `vledger rebuild`)", key));
       return;
     }
     stored->Next();
@@ -370,8 +404,8 @@ Status CompareProjections(const Ledger& ledger, StateStore& state) {
   VLEDGER_TRY(stored->status());
   VLEDGER_TRY(result);
   if (stored->Valid()) {
-    return Status::VerificationFailed("projection row " + std::string(stored->key()) +
-                                      " is not produced by replay");
+    return Status::VerificationFailed(
+        Msg("projection row {} is not produced by replay (run `vledger rebuild`)", stored->key()));
   }
   return Status::Ok();
 }
@@ -389,7 +423,8 @@ Status ScanIndex(
   Status result;
   Status scan = ledger.ScanState(prefix, [&](std::string_view key, std::string_view value) {
     if (key.size() < prefix.size() + 10 || key[key.size() - 9] != '/') {
-      result = Status::VerificationFailed("index row " + Hex(key) + " is malformed");
+      result = Status::VerificationFailed(
+          Msg("index row {} is malformed (run `vledger rebuild`)", Hex(key)));
       return false;
     }
     std::string_view id = key.substr(prefix.size(), key.size() - prefix.size() - 9);
@@ -423,15 +458,16 @@ Status CheckIndexRows(const Ledger& ledger, StateStore& state) {
         auto seqs = DecodeHistoryChunk(value);
         if (!seqs || seqs->front() != GetU64be(key.substr(key.size() - 8))) {
           return Status::VerificationFailed(
-              "history row " + std::string(key.substr(0, key.size() - 9)) + " is malformed");
+              Msg("history row {} is malformed (run `vledger rebuild`)",
+                  key.substr(0, key.size() - 9)));
         }
         return Status::Ok();
       },
       [&](const std::string& id, uint64_t rows, const Hash& chain) -> Status {
         const ResidentState* r = FindResident(state, id);
         if (r == nullptr || r->hist_chunks != rows || r->hist_chain != chain) {
-          return Status::VerificationFailed("history rows of resident " + id +
-                                            " differ from replay");
+          return Status::VerificationFailed(
+              Msg("history rows of resident {} differ from replay (run `vledger rebuild`)", id));
         }
         owners++;
         return Status::Ok();
@@ -449,15 +485,16 @@ Status CheckIndexRows(const Ledger& ledger, StateStore& state) {
         auto m = DecodeMovement(value);
         if (!m || m->seq != GetU64be(key.substr(key.size() - 8))) {
           return Status::VerificationFailed(
-              "fund movement row " + std::string(key.substr(0, key.size() - 9)) + " is malformed");
+              Msg("fund movement row {} is malformed (run `vledger rebuild`)",
+                  key.substr(0, key.size() - 9)));
         }
         return Status::Ok();
       },
       [&](const std::string& code, uint64_t rows, const Hash& chain) -> Status {
         const FundState* f = FindFund(state, code);
         if (f == nullptr || f->movements != rows || f->movement_chain != chain) {
-          return Status::VerificationFailed("fund movement rows of fund " + code +
-                                            " differ from replay");
+          return Status::VerificationFailed(Msg(
+              "fund movement rows of fund {} differ from replay (run `vledger rebuild`)", code));
         }
         owners++;
         return Status::Ok();
@@ -479,17 +516,16 @@ Status CheckStoredNodes(const Ledger& ledger, const ChainHasher& v) {
   int level_seen = -1;
   VLEDGER_TRY(ledger.ScanMerkleNodes([&](int level, uint64_t index, const Hash& hash) -> Status {
     if (level < kStoredMerkleLevelMin || level >= kMerkleLevelsMax) {
-      return Status::VerificationFailed("the stored Merkle tree has a node at level " +
-                                        std::to_string(level));
+      return Status::VerificationFailed(
+          Msg("the stored Merkle tree has a node at level {}", level));
     }
     if (level != level_seen) {
       level_seen = level;
       next_index = 0;
     }
     if (index != next_index++) {
-      return Status::VerificationFailed("the stored Merkle tree misses node " +
-                                        std::to_string(level) + "/" +
-                                        std::to_string(next_index - 1));
+      return Status::VerificationFailed(
+          Msg("the stored Merkle tree misses node {}/{}", level, next_index - 1));
     }
     stored[level].chain = ChainHistory(stored[level].chain, AsView(hash));
     stored[level].nodes++;
@@ -498,8 +534,8 @@ Status CheckStoredNodes(const Ledger& ledger, const ChainHasher& v) {
   for (int level = kStoredMerkleLevelMin; level < kMerkleLevelsMax; level++) {
     const auto& want = v.node_chains()[level];
     if (stored[level].nodes != want.nodes || stored[level].chain != want.chain) {
-      return Status::VerificationFailed("the stored Merkle tree does not match the log at level " +
-                                        std::to_string(level));
+      return Status::VerificationFailed(
+          Msg("the stored Merkle tree does not match the log at level {}", level));
     }
   }
   return Status::Ok();
@@ -746,15 +782,17 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
     RunSignatures(signatures, faults, true);
   }
   VLEDGER_TRY(faults.unavailable());
-  if (auto f = faults.fault()) return Faulted(f->seq, f->status.message());
+  if (auto f = faults.fault()) return Faulted(f->seq, f->status);
   Status finish = replayer.Finish();
-  if (!finish.ok()) return Faulted(replayer.fault_seq(), finish.message());
+  if (!finish.ok()) return Faulted(replayer.fault_seq(), finish);
   if (hasher.size() != ledger.size() || hasher.head() != ledger.head()) {
-    return Faulted(std::nullopt, "the stored head does not match the log");
+    return Faulted(std::nullopt,
+                   Status::VerificationFailed("the stored head does not match the log"));
   }
   VLEDGER_ASSIGN_OR_RETURN(Hash stored_root, ledger.MerkleRootAt(ledger.size()));
   if (stored_root != hasher.MerkleRoot()) {
-    return Faulted(std::nullopt, "the stored Merkle tree does not match the log");
+    return Faulted(std::nullopt,
+                   Status::VerificationFailed("the stored Merkle tree does not match the log"));
   }
   // The person records and the stored Merkle nodes are checked on a second
   // thread. It reads only the person-ref table (created here, before two
@@ -771,15 +809,15 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   std::map<std::string, int64_t> totals = UnitTotals(replayer.state());
   side.join();
   if (nodes.is_storage_fault()) return nodes;
-  if (!nodes.ok()) return Faulted(std::nullopt, nodes.message());
+  if (!nodes.ok()) return Faulted(std::nullopt, nodes);
   if (persons.is_storage_fault()) return persons;
-  if (!persons.ok()) return Faulted(person_seq, persons.message());
+  if (!persons.ok()) return Faulted(person_seq, persons);
   if (!missing_persons.empty()) {
     Result<uint64_t> withheld = ledger.PersonsWithheld();
     if (!withheld.ok() && withheld.status().is_storage_fault()) {
       return withheld.status();
     }
-    if (!withheld.ok()) return Faulted(std::nullopt, withheld.status().message());
+    if (!withheld.ok()) return Faulted(std::nullopt, withheld.status());
     if (auto fault = FirstMissingPerson(replayer.state(), *withheld, missing_persons)) {
       return *fault;
     }
@@ -788,16 +826,16 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   if (auto meta = LoadMeta(replayer.state())) {
     Status heads = CheckStoredCheckpoints(ledger, replayer.state(), meta->origin);
     if (heads.is_storage_fault()) return heads;
-    if (!heads.ok()) return Faulted(std::nullopt, heads.message());
+    if (!heads.ok()) return Faulted(std::nullopt, heads);
   }
   if (projections.is_storage_fault()) return projections;
   if (!projections.ok()) {
-    return Faulted(std::nullopt, projections.message() + " (run `vledger rebuild`)");
+    return Faulted(std::nullopt, projections);  // its message says to run `vledger rebuild`
   }
   for (const auto& [unit, total] : totals) {
     if (total != 0) {
-      return Faulted(std::nullopt, "postings in unit " + unit + " sum to " + std::to_string(total) +
-                                       ", not zero");
+      return Faulted(std::nullopt, Status::VerificationFailed(Msg(
+                                       "postings in unit {} sum to {}, not zero", unit, total)));
     }
   }
   VerifyOutcome out;
@@ -866,8 +904,8 @@ Status ReplayRange(const Ledger& ledger, uint64_t from, uint64_t to, StateStore&
     Status applied = ApplyEvent(state, seq, event);
     if (!applied.ok()) {
       if (applied.is_storage_fault()) return applied;
-      return Status::VerificationFailed("seq " + std::to_string(seq) + " does not replay: " +
-                                        applied.message() + " (run `vledger verify`)");
+      return Status::VerificationFailed(
+          Msg("seq {} does not replay: {} (run `vledger verify`)", seq, applied.message()));
     }
     return Status::Ok();
   });
@@ -901,8 +939,8 @@ Result<std::unique_ptr<StateStore>> StoredState(const Ledger& ledger) {
 
 Result<std::unique_ptr<StateStore>> StateAt(const Ledger& ledger, uint64_t seq) {
   if (seq >= ledger.size()) {
-    return Status::InvalidInput("--at", "seq " + std::to_string(seq) + " is past the log (size " +
-                                            std::to_string(ledger.size()) + ")");
+    return Status::InvalidInput("--at",
+                                Msg("seq {} is past the log (size {})", seq, ledger.size()));
   }
   if (seq + 1 == ledger.size()) return StoredState(ledger);
   auto state = std::make_unique<StateStore>(nullptr, LedgerEvents(ledger));

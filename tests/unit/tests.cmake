@@ -18,6 +18,7 @@ vledger_unit_test(age_test vledger_projections)
 vledger_unit_test(validate_test vledger_projections)
 vledger_unit_test(status_test vledger_projections vledger_store)
 vledger_unit_test(vocab_test vledger_projections)
+vledger_unit_test(message_test vledger_projections)
 
 # Unit tests of the application layer (app/): each makes its ledgers with
 # the real program (tests/unit/app_fixture.h), then calls app/ directly.

@@ -26,7 +26,8 @@ namespace vledger {
 struct VerifyOutcome {
   bool ok = true;
   std::optional<uint64_t> seq;
-  std::string problem;
+  std::string problem;  // in English: fault.message()
+  Status fault;         // the fault (VerificationFailed), for a front end to show
   uint64_t events = 0;
   Hash root{};  // Merkle root of all events
 };
@@ -54,7 +55,7 @@ class ChainHasher {
   std::optional<uint64_t> fault_seq() const { return fault_seq_; }
 
  private:
-  Status Fail(uint64_t seq, const std::string& problem);
+  Status Fail(uint64_t seq, Msg problem);
   Sha256Hasher hasher_;
   StreamingMerkleRoot merkle_;
   std::vector<MerkleNode> completed_;
@@ -95,7 +96,7 @@ class ChainReplayer {
   std::optional<uint64_t> fault_seq() const { return fault_seq_; }
 
  private:
-  Status Fail(std::optional<uint64_t> seq, const std::string& problem);
+  Status Fail(std::optional<uint64_t> seq, Msg problem);
   // In a ledger whose genesis says monotonicTime, no recordedAt is below
   // its predecessor's (SPEC §12, test clock). Older ledgers lack the flag.
   Status CheckRecordedAt(uint64_t seq, const Event& event);
