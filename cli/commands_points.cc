@@ -20,8 +20,8 @@ void PrintRules(const Context& ctx, const app::RuleListResult& result) {
   for (const RuleRecord& r : result.rules) {
     std::string amount = r.has_range ? std::to_string(r.min) + ".." + std::to_string(r.max)
                                      : std::to_string(r.points);
-    std::string line =
-        r.code + "  " + (r.village.empty() ? "*" : r.village) + "  " + r.category + "  " + Tr("{} points", amount);
+    std::string line = r.code + "  " + (r.village.empty() ? "*" : r.village) + "  " + r.category +
+                       "  " + Tr("{} points", amount);
     if (r.cap > 0) line += Tr("  cap {}/{}", r.cap, Word(Name(r.cap_period)));
     if (r.retired_seq) line += Tr("  (retired at seq {})", *r.retired_seq);
     if (!r.description.empty()) line += "  " + r.description;

@@ -50,7 +50,7 @@ Rows Stored(const Ledger& ledger) {
   return rows;
 }
 
-Result<Event> NoEvents(uint64_t seq) { return Status::NotFound("no event " + std::to_string(seq)); }
+Result<Event> NoEvents(uint64_t seq) { return Status::NotFound(Msg("no event {}", seq)); }
 
 // A real ledger whose commits carry the rows a StateStore staged.
 class StateTest : public ::testing::Test {

@@ -69,26 +69,21 @@ class [[nodiscard]] Status {
   static Status InvalidInput(const char (&msg)[N]) {
     return {Code::kInvalidInput, Msg(msg)};
   }
-  // Text built at run time (being replaced by Msg patterns).
-  static Status InvalidInput(std::string msg) { return {Code::kInvalidInput, Msg("{}", msg)}; }
   static Status NotFound(Msg msg) { return {Code::kNotFound, std::move(msg)}; }
   template <size_t N>
   static Status NotFound(const char (&msg)[N]) {
     return {Code::kNotFound, Msg(msg)};
   }
-  static Status NotFound(std::string msg) { return {Code::kNotFound, Msg("{}", msg)}; }
   static Status AlreadyExists(Msg msg) { return {Code::kAlreadyExists, std::move(msg)}; }
   template <size_t N>
   static Status AlreadyExists(const char (&msg)[N]) {
     return {Code::kAlreadyExists, Msg(msg)};
   }
-  static Status AlreadyExists(std::string msg) { return {Code::kAlreadyExists, Msg("{}", msg)}; }
   static Status Conflict(Msg msg) { return {Code::kConflict, std::move(msg)}; }
   template <size_t N>
   static Status Conflict(const char (&msg)[N]) {
     return {Code::kConflict, Msg(msg)};
   }
-  static Status Conflict(std::string msg) { return {Code::kConflict, Msg("{}", msg)}; }
   static Status PermissionDenied(Msg msg) { return {Code::kPermissionDenied, std::move(msg)}; }
   template <size_t N>
   static Status PermissionDenied(const char (&msg)[N]) {
@@ -118,31 +113,26 @@ class [[nodiscard]] Status {
   static Status Corruption(const char (&msg)[N]) {
     return {Code::kCorruption, Msg(msg)};
   }
-  static Status Corruption(std::string msg) { return {Code::kCorruption, Msg("{}", msg)}; }
   static Status Unavailable(Msg msg) { return {Code::kUnavailable, std::move(msg)}; }
   template <size_t N>
   static Status Unavailable(const char (&msg)[N]) {
     return {Code::kUnavailable, Msg(msg)};
   }
-  static Status Unavailable(std::string msg) { return {Code::kUnavailable, Msg("{}", msg)}; }
   static Status Io(Msg msg) { return {Code::kIo, std::move(msg)}; }
   template <size_t N>
   static Status Io(const char (&msg)[N]) {
     return {Code::kIo, Msg(msg)};
   }
-  static Status Io(std::string msg) { return {Code::kIo, Msg("{}", msg)}; }
   static Status Internal(Msg msg) { return {Code::kInternal, std::move(msg)}; }
   template <size_t N>
   static Status Internal(const char (&msg)[N]) {
     return {Code::kInternal, Msg(msg)};
   }
-  static Status Internal(std::string msg) { return {Code::kInternal, Msg("{}", msg)}; }
   static Status Usage(Msg msg) { return {Code::kUsage, std::move(msg)}; }
   template <size_t N>
   static Status Usage(const char (&msg)[N]) {
     return {Code::kUsage, Msg(msg)};
   }
-  static Status Usage(std::string msg) { return {Code::kUsage, Msg("{}", msg)}; }
 
   // The same, saying which field (an option such as "--points", a schema
   // field such as "rule", a column), row or seq is at fault.
@@ -153,18 +143,12 @@ class [[nodiscard]] Status {
   static Status InvalidInput(std::string_view field, const char (&msg)[N]) {
     return InvalidInput(Msg(msg)).WithField(field);
   }
-  static Status InvalidInput(std::string_view field, std::string msg) {
-    return InvalidInput(std::move(msg)).WithField(field);
-  }
   static Status NotFound(std::string_view field, Msg msg) {
     return NotFound(std::move(msg)).WithField(field);
   }
   template <size_t N>
   static Status NotFound(std::string_view field, const char (&msg)[N]) {
     return NotFound(Msg(msg)).WithField(field);
-  }
-  static Status NotFound(std::string_view field, std::string msg) {
-    return NotFound(std::move(msg)).WithField(field);
   }
   static Status AlreadyExists(std::string_view field, Msg msg) {
     return AlreadyExists(std::move(msg)).WithField(field);
@@ -173,18 +157,12 @@ class [[nodiscard]] Status {
   static Status AlreadyExists(std::string_view field, const char (&msg)[N]) {
     return AlreadyExists(Msg(msg)).WithField(field);
   }
-  static Status AlreadyExists(std::string_view field, std::string msg) {
-    return AlreadyExists(std::move(msg)).WithField(field);
-  }
   static Status Conflict(std::string_view field, Msg msg) {
     return Conflict(std::move(msg)).WithField(field);
   }
   template <size_t N>
   static Status Conflict(std::string_view field, const char (&msg)[N]) {
     return Conflict(Msg(msg)).WithField(field);
-  }
-  static Status Conflict(std::string_view field, std::string msg) {
-    return Conflict(std::move(msg)).WithField(field);
   }
   static Status PermissionDenied(std::string_view field, Msg msg) {
     return PermissionDenied(std::move(msg)).WithField(field);
@@ -193,18 +171,12 @@ class [[nodiscard]] Status {
   static Status PermissionDenied(std::string_view field, const char (&msg)[N]) {
     return PermissionDenied(Msg(msg)).WithField(field);
   }
-  static Status PermissionDenied(std::string_view field, std::string msg) {
-    return PermissionDenied(std::move(msg)).WithField(field);
-  }
   static Status FailedPrecondition(std::string_view field, Msg msg) {
     return FailedPrecondition(std::move(msg)).WithField(field);
   }
   template <size_t N>
   static Status FailedPrecondition(std::string_view field, const char (&msg)[N]) {
     return FailedPrecondition(Msg(msg)).WithField(field);
-  }
-  static Status FailedPrecondition(std::string_view field, std::string msg) {
-    return FailedPrecondition(std::move(msg)).WithField(field);
   }
 
   Status WithField(std::string_view field) const& {
@@ -279,7 +251,6 @@ class [[nodiscard]] Status {
   Status WithPrefix(const char (&prefix)[N]) const {
     return WithPrefix(Msg(prefix));
   }
-  Status WithPrefix(const std::string& prefix) const { return WithPrefix(Msg("{}", prefix)); }
 
  private:
   Status(Code code, Msg msg) : code_(code), msg_(std::move(msg)) {}
