@@ -84,6 +84,10 @@ void UseLanguage(Language lang) {
   ::setenv("LANGUAGE", "zh_CN", 1);
   ::bindtextdomain(kDomain, CatalogDir().c_str());
   ::bind_textdomain_codeset(kDomain, "UTF-8");
+  // strerror's texts come from the C library's own catalog, converted to
+  // the LC_CTYPE charset: in the "C" locale that is ASCII, and every Chinese
+  // character would print as "?".
+  ::bind_textdomain_codeset("libc", "UTF-8");
 }
 
 Language CurrentLanguage() { return g_language; }

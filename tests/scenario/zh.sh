@@ -57,6 +57,16 @@ expect_exit 2 zh show abc
 expect_stderr_contains 'SEQ：“abc”不是有效的序号'
 expect_exit 2 zh log --bogus
 expect_stderr_contains '多余的参数：--bogus'
+# The C library's own text (strerror) is converted to UTF-8 like ours: in
+# Chinese where Debian's libc-l10n is installed, else English, never "?"
+# marks (the C locale's ASCII).
+expect_exit 3 zh --key no-such.key award R1 VOL
+expect_stderr_contains '无法读取密钥文件：'
+if grep -qF '??' "$WORK/.out/stderr"; then
+  fail "the C library's message shows as question marks"
+else
+  pass "the C library's message is readable"
+fi
 expect_exit 2 zh award R1 VOL --points ''
 expect_stderr_contains '--points：必须给出一个值'
 expect_exit 2 zh --ledger x resident add R9 --village V1 --household H1 --name 某 --minor --adult
