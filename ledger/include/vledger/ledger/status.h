@@ -89,24 +89,15 @@ class [[nodiscard]] Status {
   static Status PermissionDenied(const char (&msg)[N]) {
     return {Code::kPermissionDenied, Msg(msg)};
   }
-  static Status PermissionDenied(std::string msg) {
-    return {Code::kPermissionDenied, Msg("{}", msg)};
-  }
   static Status FailedPrecondition(Msg msg) { return {Code::kFailedPrecondition, std::move(msg)}; }
   template <size_t N>
   static Status FailedPrecondition(const char (&msg)[N]) {
     return {Code::kFailedPrecondition, Msg(msg)};
   }
-  static Status FailedPrecondition(std::string msg) {
-    return {Code::kFailedPrecondition, Msg("{}", msg)};
-  }
   static Status VerificationFailed(Msg msg) { return {Code::kVerificationFailed, std::move(msg)}; }
   template <size_t N>
   static Status VerificationFailed(const char (&msg)[N]) {
     return {Code::kVerificationFailed, Msg(msg)};
-  }
-  static Status VerificationFailed(std::string msg) {
-    return {Code::kVerificationFailed, Msg("{}", msg)};
   }
   static Status Corruption(Msg msg) { return {Code::kCorruption, std::move(msg)}; }
   template <size_t N>
