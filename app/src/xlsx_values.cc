@@ -6,42 +6,9 @@
 #include <cstring>
 
 #include "vledger/app/xlsx.h"
+#include "vledger/projections/validate.h"
 
 namespace vledger::app {
-namespace {
-
-// ------------------------------------------------------------- calendar
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// algorithm), and back.
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-std::string CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp + (mp < 10 ? 3 : -9);
-  y += m <= 2;
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y),
-                static_cast<long long>(m), static_cast<long long>(d));
-  return buf;
-}
-
-}  // namespace
-
 bool LooksLikeZip(std::string_view bytes) { return bytes.substr(0, 4) == "PK\x03\x04"; }
 
 std::optional<std::string> ExcelSerialDate(double serial, bool date1904) {
@@ -49,15 +16,15 @@ std::optional<std::string> ExcelSerialDate(double serial, bool date1904) {
   auto day = static_cast<int64_t>(std::floor(serial));
   int64_t days = 0;
   if (date1904) {
-    days = DaysFromCivil(1904, 1, 1) + day;
+    days = DaysFromCivil("1904-01-01") + day;
   } else {
     // Excel counts 1900 as a leap year (as Lotus 1-2-3 did): day 60 is its
     // 1900-02-29, so from day 61 on a serial is one more than the days
     // since 1899-12-31.
     if (day < 1 || day == 60) return std::nullopt;
-    days = DaysFromCivil(1899, 12, 31) + day - (day > 60 ? 1 : 0);
+    days = DaysFromCivil("1899-12-31") + day - (day > 60 ? 1 : 0);
   }
-  if (days > DaysFromCivil(9999, 12, 31)) return std::nullopt;
+  if (days > DaysFromCivil("9999-12-31")) return std::nullopt;
   return CivilFromDays(days);
 }
 
