@@ -76,7 +76,8 @@ void PrintSummary(const Context& ctx, const app::SummaryResult& r) {
   }
   ctx.PrintLine(_("by rule category:"));
   for (const app::SummaryRow& row : r.categories) {
-    ctx.PrintLine("  " + SummaryLine(row.category.empty() ? _("(none)") : row.category, row));
+    std::string category = row.category_name.empty() ? row.category : row.category_name;
+    ctx.PrintLine("  " + SummaryLine(category.empty() ? _("(none)") : category, row));
   }
   ctx.PrintLine(SummaryLine(_("total"), r.total));
 }
@@ -240,12 +241,12 @@ void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--until", o->until, _("only events recorded on or before DATE (YYYY-MM-DD)"));
     cmd->add_option("--by", o->by, _("only events signed by key KEY (a key id, or me: --key's)"));
     cmd->add_option("--village", o->village, _("only events of village V"));
-    cmd->add_option("--resident", o->resident, _("only events of resident R"));
+    cmd->add_option("--resident", o->resident, _("only events of resident R (an id or a name)"));
     cmd->add_option("--kind", o->kind,
                     _("only events of kind K: a type (pointsAwarded) or its alias (award, deduct, "
                       "redeem, expire, review, reverse, donate, disburse, dividend, release, "
                       "allowance, village, household, resident, rule, fund, key, objection, "
-                      "publish, erase)"));
+                      "publish, erase, name)"));
     cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return RunLog(ctx, *o); }; });
   }
   {

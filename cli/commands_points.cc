@@ -9,6 +9,7 @@
 #include "event_names.h"
 #include "funds_cli.h"
 #include "i18n.h"
+#include "vledger/app/names.h"
 #include "vledger/app/points.h"
 
 namespace vledger::cli {
@@ -17,11 +18,14 @@ namespace {
 // ------------------------------------------------------------- printing
 
 void PrintRules(const Context& ctx, const app::RuleListResult& result) {
-  for (const RuleRecord& r : result.rules) {
+  for (size_t i = 0; i < result.rules.size(); i++) {
+    const RuleRecord& r = result.rules[i];
     std::string amount = r.has_range ? std::to_string(r.min) + ".." + std::to_string(r.max)
                                      : std::to_string(r.points);
-    std::string line = r.code + "  " + (r.village.empty() ? "*" : r.village) + "  " + r.category +
-                       "  " + Tr("{} points", amount);
+    std::string line = r.code;
+    if (!result.names[i].empty()) line += "  " + result.names[i];
+    line += "  " + (r.village.empty() ? "*" : r.village) + "  " + result.category_names[i] + "  " +
+            Tr("{} points", amount);
     if (r.cap > 0) line += Tr("  cap {}/{}", r.cap, Word(Name(r.cap_period)));
     if (r.retired_seq) line += Tr("  (retired at seq {})", *r.retired_seq);
     if (!r.description.empty()) line += "  " + r.description;
@@ -57,13 +61,14 @@ void PrintBalance(const Context& ctx, const app::BalanceResult& result) {
 std::string HistoryLine(const app::HistoryRow& row) {
   using Kind = app::HistoryRow::Kind;
   std::string line = std::to_string(row.seq) + "  " + row.date + "  " + EventName(row.type);
-  if (row.kind == Kind::kEntry) line += "  " + row.rule;
+  if (row.kind == Kind::kEntry) line += "  " + (row.rule_name.empty() ? row.rule : row.rule_name);
   if (row.kind == Kind::kEntry || row.kind == Kind::kRedemption || row.kind == Kind::kExpiry) {
     line += "  " + std::to_string(row.points);
   }
   if (row.kind == Kind::kEntry) line += "  " + Word(EntryStatusName(row.status));
   if (row.kind == Kind::kRedemption) {
-    line += Tr("  {} x{} at {}", row.item, row.quantity, row.shop);
+    line += Tr("  {} x{} at {}", row.item, row.quantity,
+               row.shop_name.empty() ? row.shop : row.shop_name);
   }
   if (row.kind == Kind::kReversal) line += Tr("  of seq {}: {}", row.target, row.reason);
   if (row.kind == Kind::kEntry && !row.note.empty()) line += "  " + row.note;
@@ -115,6 +120,7 @@ void RegisterRuleCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--cap", o->cap, _("most points per resident per --cap-period"));
     cmd->add_option("--cap-period", o->cap_period, _("month|quarter|year"));
     cmd->add_option("--desc", o->desc, _("description"));
+    cmd->add_option("--name", o->name, _("the rule's display name, e.g. 志愿服务理发"));
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::RuleAdd, app::RuleAddJson);
   }
@@ -295,8 +301,24 @@ void RegisterQueryCommands(CLI::App& app, Context& ctx, Action* action) {
 
 }  // namespace
 
+void RegisterNameCommands(CLI::App& app, Context& ctx, Action* action) {
+  CLI::App* name = AddCommand(
+      app, "name", _("display names of codes: rules, purposes, shops, funds, categories"));
+  name->require_subcommand(1);
+  auto o = std::make_shared<app::NameSetRequest>();
+  CLI::App* cmd = AddCommand(*name, "set", _("name a code (admin); a later name replaces it"));
+  cmd->add_option("KIND", o->kind, _("rule|purpose|shop|fund|category"))->required();
+  cmd->add_option("CODE", o->code, _("the code, e.g. edu or CS01"))->required();
+  cmd->add_option("NAME", o->name, _("the name people read, e.g. 助学 or 信用超市"))->required();
+  cmd->add_option("--village", o->village,
+                  _("the name holds in this village only (purposes, shops, categories)"));
+  AddRequestId(cmd, o->request_id);
+  OnWrite(cmd, ctx, action, o, app::NameSet, app::NameSetJson);
+}
+
 void RegisterPointsCommands(CLI::App& app, Context& ctx, Action* action) {
   RegisterRuleCommands(app, ctx, action);
+  RegisterNameCommands(app, ctx, action);
   RegisterEntryCommands(app, ctx, action);
   RegisterQueryCommands(app, ctx, action);
 }

@@ -93,7 +93,7 @@ void RegisterObjectionCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--event", o->event, _("seq of the event objected to"));
     cmd->add_option("--report", o->report,
                     _("SHA-256 of the published report objected to, or its 16-hex short id"));
-    cmd->add_option("--by", o->by, _("the objector, a resident id"))->required();
+    cmd->add_option("--by", o->by, _("the objector: a resident id or name"))->required();
     cmd->add_option("--text", o->text, _("the objection (public)"))->required();
     AddAllowNames(cmd, o->append.allow_names);
     cmd->add_option("--due", o->due, _("reply due date (default 7 working days)"));

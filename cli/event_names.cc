@@ -36,6 +36,7 @@ std::string EventName(std::string_view type) {
   if (type == "disclosurePublished") return P_("event", "disclosurePublished");
   if (type == "objectionFiled") return P_("event", "objectionFiled");
   if (type == "objectionResolved") return P_("event", "objectionResolved");
+  if (type == "displayNameSet") return P_("event", "displayNameSet");
   return std::string(type);
 }
 

@@ -1,5 +1,7 @@
 // Printing of the fund queries (app/funds.h): `balance --fund`, `fund
 // list`, `allowance list`, `statement` and `donor`.
+#include <map>
+
 #include "funds_cli.h"
 #include "vledger/app/funds.h"
 #include "vledger/projections/money.h"
@@ -7,18 +9,23 @@
 namespace vledger::cli {
 namespace {
 
-std::string PurposeLabel(const std::string& purpose) {
-  return purpose.empty() ? _("(unrestricted)") : purpose;
+using PurposeNames = std::map<std::string, std::string>;
+
+// A purpose as people read it: its display name, else its code.
+std::string PurposeLabel(const PurposeNames& names, const std::string& purpose) {
+  if (purpose.empty()) return _("(unrestricted)");
+  auto it = names.find(purpose);
+  return it == names.end() ? purpose : it->second;
 }
 
 std::string ReversedText(const std::optional<uint64_t>& reversed_by) {
   return reversed_by ? Tr("  (reversed at seq {})", *reversed_by) : "";
 }
 
-std::string PaymentText(const app::StatementPayment& p) {
+std::string PaymentText(const PurposeNames& names, const app::StatementPayment& p) {
   return Tr("  seq {}  {}  for {}  {}  {}  {}", p.seq, p.date,
             p.for_period.empty() ? "-" : p.for_period, p.to, FormatYuan(p.amount_fen),
-            PurposeLabel(p.purpose)) +
+            PurposeLabel(names, p.purpose)) +
          (p.advance ? _("  (paid in advance)") : "") + ReversedText(p.reversed_by);
 }
 
@@ -30,16 +37,16 @@ void PrintStatement(Context& ctx, const app::StatementResult& s) {
   if (!s.donations.empty()) ctx.PrintLine(_("donations"));
   for (const auto& d : s.donations) {
     ctx.PrintLine(Tr("  seq {}  {}  receipt {}  {}  {}  {}", d.seq, d.date, d.receipt, d.donor,
-                     FormatYuan(d.amount_fen), PurposeLabel(d.purpose)) +
+                     FormatYuan(d.amount_fen), PurposeLabel(s.purpose_names, d.purpose)) +
                   ReversedText(d.reversed_by));
   }
   ctx.PrintLine(_("payments"));
   for (const auto& p : s.payments) {
-    ctx.PrintLine(
-        Tr("  {}  {} payments  {}", PurposeLabel(p.purpose), p.count, FormatYuan(p.amount_fen)));
+    ctx.PrintLine(Tr("  {}  {} payments  {}", PurposeLabel(s.purpose_names, p.purpose), p.count,
+                     FormatYuan(p.amount_fen)));
   }
   if (!s.payment_list.empty()) ctx.PrintLine(_("payment list"));
-  for (const auto& p : s.payment_list) ctx.PrintLine(PaymentText(p));
+  for (const auto& p : s.payment_list) ctx.PrintLine(PaymentText(s.purpose_names, p));
   if (s.released_fen != 0) {
     ctx.PrintLine(Tr("released restrictions  {}", FormatYuan(s.released_fen)));
   }
@@ -51,7 +58,7 @@ void PrintStatement(Context& ctx, const app::StatementResult& s) {
 
 void PrintStatementFor(Context& ctx, const app::StatementForResult& r) {
   ctx.PrintLine(Tr("fund {} ({})  payments for {}", r.fund, r.name, r.for_period));
-  for (const auto& p : r.payments) ctx.PrintLine(PaymentText(p));
+  for (const auto& p : r.payments) ctx.PrintLine(PaymentText(r.purpose_names, p));
   ctx.PrintLine(r.count == 1
                     ? Tr("total  {} (1 payment, reversed ones left out)", FormatYuan(r.total_fen))
                     : Tr("total  {} ({} payments, reversed ones left out)", FormatYuan(r.total_fen),
@@ -69,7 +76,7 @@ Status FundBalanceCommand(Context& ctx, const std::string& fund, std::optional<u
   }
   ctx.PrintLine(Tr("fund {} ({})  balance {}", r.fund, r.name, FormatYuan(r.balance_fen)));
   for (const auto& [purpose, fen] : r.purposes) {
-    ctx.PrintLine("  " + PurposeLabel(purpose) + "  " + FormatYuan(fen));
+    ctx.PrintLine("  " + PurposeLabel(r.purpose_names, purpose) + "  " + FormatYuan(fen));
   }
   return Status::Ok();
 }
@@ -97,7 +104,7 @@ Status RunAllowanceList(Context& ctx, const std::string& fund) {
   for (const app::AllowanceLine& a : r.allowances) {
     ctx.PrintLine(Tr("{}  {}  {}  {}/month  {}..{}", a.seq, a.fund, a.to, FormatYuan(a.amount_fen),
                      a.from, a.until) +
-                  (a.purpose.empty() ? "" : "  " + a.purpose) +
+                  (a.purpose.empty() ? "" : "  " + PurposeLabel(r.purpose_names, a.purpose)) +
                   (a.stopped_seq ? Tr("  stopped at seq {}", a.stopped_seq) : ""));
   }
   return Status::Ok();

@@ -118,6 +118,9 @@ std::string Word(std::string_view english) {
       {"year", P_("vocab", "year")},           {"pending", P_("vocab", "pending")},
       {"approved", P_("vocab", "approved")},   {"rejected", P_("vocab", "rejected")},
       {"payment", P_("vocab", "payment")},     {"release", P_("vocab", "release")},
+      {"rule", P_("vocab", "rule")},           {"purpose", P_("vocab", "purpose")},
+      {"shop", P_("vocab", "shop")},           {"fund", P_("vocab", "fund")},
+      {"category", P_("vocab", "category")},
   };
   for (const auto& [en, translated] : words) {
     if (en == english) return translated;

@@ -25,7 +25,11 @@ std::string Who(const app::EventSummary& s) {
 std::string RuleText(const app::EventSummary& s) {
   std::string name = s.rule_name.empty() ? s.rule : s.rule_name;
   if (s.category.empty()) return name;
-  return Tr("{0}: {1}", s.category, name);
+  return Tr("{0}: {1}", s.category_name.empty() ? s.category : s.category_name, name);
+}
+
+std::string ShopText(const app::EventSummary& s) {
+  return s.shop_name.empty() ? s.shop : s.shop_name;
 }
 
 // The rule and the note, as they go in parentheses.
@@ -43,7 +47,8 @@ std::string FundText(const app::EventSummary& s) {
 }
 
 std::string PurposeText(const app::EventSummary& s) {
-  return s.purpose.empty() ? _("unrestricted") : s.purpose;
+  if (s.purpose.empty()) return _("unrestricted");
+  return s.purpose_name.empty() ? s.purpose : s.purpose_name;
 }
 
 int64_t Magnitude(const std::optional<int64_t>& v) { return v ? (*v < 0 ? -*v : *v) : 0; }
@@ -73,7 +78,7 @@ std::string Sentence(const app::AppendResult& r, const app::EventSummary& s) {
   }
   if (s.type == "pointsRedeemed") {
     return Tr("Redeemed {0} points of {1} for {2} x{3} at {4}; spendable {5} ({6})",
-              Magnitude(s.points), Who(s), s.item, s.quantity, s.shop,
+              Magnitude(s.points), Who(s), s.item, s.quantity, ShopText(s),
               s.spendable_points.value_or(0), seqs);
   }
   if (s.type == "eventReversed") {
@@ -130,8 +135,12 @@ std::string Sentence(const app::AppendResult& r, const app::EventSummary& s) {
     return Tr("Defined rule {0} ({1}), {2} points ({3})", s.code, RuleText(s), s.points.value_or(0),
               seqs);
   }
+  if (s.type == "displayNameSet") {
+    return Tr("Named {0} {1} \"{2}\" ({3})", Word(s.name_kind), s.code, s.name, seqs);
+  }
   if (s.type == "keyRegistered") {
-    std::string what = s.name.empty() ? s.role : Tr("{0}, {1}", s.role, s.name);
+    std::string role = Word(s.role);
+    std::string what = s.name.empty() ? role : Tr("{0}, {1}", role, s.name);
     return Tr("Registered key {0} ({1}) ({2})", s.code, what, seqs);
   }
   if (s.type == "objectionFiled") {
@@ -166,14 +175,15 @@ std::string EventDetails(const app::EventSummary& s) {
   } else if (!s.name.empty()) {
     add(s.name);
   }
-  add(s.role);
+  if (!s.role.empty()) add(Word(s.role));
+  if (!s.name_kind.empty()) add(Word(s.name_kind));
   if (!s.rule.empty()) add(RuleText(s));
   if (s.points) add((*s.points > 0 ? "+" : "") + std::to_string(*s.points));
   if (s.pending) add(_("pending review"));
   if (s.amount_fen) add(Tr("{} yuan", Yuan(*s.amount_fen)));
   if (!s.fund.empty() && s.type != "fundOpened") add(FundText(s));
-  if (!s.purpose.empty()) add(s.purpose);
-  if (!s.item.empty()) add(Tr("{0} x{1} at {2}", s.item, s.quantity, s.shop));
+  if (!s.purpose.empty()) add(PurposeText(s));
+  if (!s.item.empty()) add(Tr("{0} x{1} at {2}", s.item, s.quantity, ShopText(s)));
   if (!s.period.empty()) add(s.period);
   if (s.target != 0) add(Tr("seq {}", s.target));
   if (!s.note.empty()) add(s.note);

@@ -53,6 +53,7 @@ struct Event {
     disclosurePublished @28 :DisclosurePublished;
     objectionFiled @29 :ObjectionFiled;
     objectionResolved @30 :ObjectionResolved;
+    displayNameSet @31 :DisplayNameSet;
   }
 }
 
@@ -180,6 +181,19 @@ struct RuleDefined {
 
 struct RuleRetired {
   code @0 :Text;
+}
+
+struct DisplayNameSet {
+  # The name people read for a code (SPEC section 3: display names). A later
+  # event for the same kind, village and code replaces the name.
+  kind @0 :Text;
+  # "rule", "purpose", "shop", "fund" or "category".
+  code @1 :Text;
+  # The code named: a rule or fund code, a purpose, a shop, a rule category.
+  village @2 :Text;
+  # The village the name holds in; empty: every village (always empty for
+  # rules and funds, whose codes are county-wide).
+  name @3 :Text;
 }
 
 # ---------------------------------------------------------------- points

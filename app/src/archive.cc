@@ -89,13 +89,26 @@ Status CheckErasedSince(const Ledger& ledger, const vledger::Checkpoint& head,
   for (const std::string& ref : refs) {
     auto owner = LoadPersonOwner(*state, ref);
     if (!owner || !owner->erased || owner->erased_seq < head.size) continue;
-    std::optional<uint64_t> seq;
-    std::string who = PersonOwnerName(*state, *owner, &seq);
+    uint64_t seq = PersonOwnerSeq(*state, *owner).value_or(0);
+    if (owner->kind == PersonOwnerKind::kDonor) {
+      return Status::FailedPrecondition(
+          "--size", Msg("the person record of the donor of seq {0} was erased at seq {1}, after "
+                        "size {2}; a full archive at size {2} cannot hold it (export --public, or "
+                        "--full at a size above {1})",
+                        seq, owner->erased_seq, head.size));
+    }
+    if (owner->kind == PersonOwnerKind::kHousehold) {
+      return Status::FailedPrecondition(
+          "--size", Msg("the person record of household {3} (seq {0}) was erased at seq {1}, "
+                        "after size {2}; a full archive at size {2} cannot hold it (export "
+                        "--public, or --full at a size above {1})",
+                        seq, owner->erased_seq, head.size, owner->id));
+    }
     return Status::FailedPrecondition(
-        "--size", Msg("the person record of {0} was erased at seq {1}, after size {2}; a full "
-                      "archive at size {2} cannot hold it (export --public, or --full at a size "
-                      "above {1})",
-                      who, owner->erased_seq, head.size));
+        "--size", Msg("the person record of resident {3} (seq {0}) was erased at seq {1}, after "
+                      "size {2}; a full archive at size {2} cannot hold it (export --public, or "
+                      "--full at a size above {1})",
+                      seq, owner->erased_seq, head.size, owner->id));
   }
   return Status::Ok();
 }

@@ -242,11 +242,21 @@ class ArchiveCheck {
          next_owner_++) {
       const auto& owner = *static_cast<const PersonOwner*>((*owners_)[next_owner_].entity);
       if (owner.erased) continue;
-      std::optional<uint64_t> seq;
-      std::string who = PersonOwnerName(chain_.state(), owner, &seq);
-      return Fail(seq, Msg("the full archive lacks the person record {} of {}, and no "
-                           "personErased erased it",
-                           (*owners_)[next_owner_].id, who));
+      std::optional<uint64_t> seq = PersonOwnerSeq(chain_.state(), owner);
+      const std::string& ref = (*owners_)[next_owner_].id;
+      if (owner.kind == PersonOwnerKind::kDonor) {
+        return Fail(seq, Msg("the full archive lacks the person record {} of the donor of seq {}, "
+                             "and no personErased erased it",
+                             ref, seq.value_or(0)));
+      }
+      if (owner.kind == PersonOwnerKind::kHousehold) {
+        return Fail(seq, Msg("the full archive lacks the person record {} of household {} (seq "
+                             "{}), and no personErased erased it",
+                             ref, owner.id, seq.value_or(0)));
+      }
+      return Fail(seq, Msg("the full archive lacks the person record {} of resident {} (seq {}), "
+                           "and no personErased erased it",
+                           ref, owner.id, seq.value_or(0)));
     }
     if (next_owner_ < owners_->size() && (*owners_)[next_owner_].id == ref_hex) next_owner_++;
     return Status::Ok();

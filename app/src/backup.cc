@@ -77,16 +77,15 @@ Result<RestoreResult> Restore(const Session& session, const RestoreRequest& requ
   if (!outcome.ok()) {
     st = outcome.status().WithPrefix(Msg("restored copy of {}", source));
   } else if (!outcome->ok) {
-    const std::string& problem = outcome->problem;
+    // The fault itself (translatable), not its English text.
+    Status fault = Flattened(Code::kVerificationFailed, outcome->fault);
     if (outcome->seq) {
-      st = Status::VerificationFailed(
-          r.from_archive
-              ? Msg("archive {} fails verification at seq {}: {}", source, *outcome->seq, problem)
-              : Msg("backup {} fails verification at seq {}: {}", source, *outcome->seq, problem));
+      st = fault.WithPrefix(
+          r.from_archive ? Msg("archive {} fails verification at seq {}", source, *outcome->seq)
+                         : Msg("backup {} fails verification at seq {}", source, *outcome->seq));
     } else {
-      st = Status::VerificationFailed(
-          r.from_archive ? Msg("archive {} fails verification at {}", source, problem)
-                         : Msg("backup {} fails verification at {}", source, problem));
+      st = fault.WithPrefix(r.from_archive ? Msg("archive {} fails verification", source)
+                                           : Msg("backup {} fails verification", source));
     }
   }
   if (!st.ok()) {

@@ -329,7 +329,17 @@ Status BuildRule(CommitBuilder& b, const RuleArgs& a) try {
     if (r.cap <= 0) return Status::InvalidInput("--cap", "must be greater than zero");
   }
   r.cap_period = a.cap_period;
-  return b.Add(r).status();
+  VLEDGER_TRY(b.Add(r).status());
+  if (a.name.empty()) return Status::Ok();
+  return b.Add(DisplayNameSet{.kind = "rule", .code = a.code, .village = "", .name = a.name})
+      .status();
+} catch (...) {
+  return CaughtStatus();
+}
+
+Status BuildDisplayName(CommitBuilder& b, const DisplayNameArgs& a) try {
+  return b.Add(DisplayNameSet{.kind = a.kind, .code = a.code, .village = a.village, .name = a.name})
+      .status();
 } catch (...) {
   return CaughtStatus();
 }

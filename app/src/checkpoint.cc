@@ -10,6 +10,22 @@
 namespace vledger::app {
 namespace {
 
+// One pattern per role, so that a translation names the role in its words.
+Msg NotAnAdmin(const std::string& key_id, Role role) {
+  switch (role) {
+    case Role::kCollector:
+      return Msg("key {} is a collector's; checkpoints are signed by an admin key", key_id);
+    case Role::kTreasurer:
+      return Msg("key {} is a treasurer's; checkpoints are signed by an admin key", key_id);
+    case Role::kReviewer:
+      return Msg("key {} is a reviewer's; checkpoints are signed by an admin key", key_id);
+    case Role::kAuditor:
+    case Role::kAdmin:
+      break;
+  }
+  return Msg("key {} is an auditor's; checkpoints are signed by an admin key", key_id);
+}
+
 // ------------------------------------------------------- choosing a head
 
 // The --key as a signer of checkpoints of `size` events: registered
@@ -27,9 +43,7 @@ Result<PrivateKey> AdminKey(const Session& session, const Ledger& ledger, uint64
         "--key", Msg("key {} was revoked at seq {}", key.key_id(), *record->revoked_seq));
   }
   if (record->role != Role::kAdmin) {
-    return Status::PermissionDenied(
-        "--key", Msg("key {} has role {}; checkpoints are signed by an admin key", key.key_id(),
-                     Name(record->role)));
+    return Status::PermissionDenied("--key", NotAnAdmin(key.key_id(), record->role));
   }
   if (size > 0 && record->registered_seq >= size) {
     return Status::FailedPrecondition(

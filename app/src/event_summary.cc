@@ -5,6 +5,7 @@
 #include "vledger/ledger/codec.h"
 #include "vledger/ledger/crypto.h"
 #include "vledger/projections/funds.h"
+#include "vledger/projections/names.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/validate.h"
@@ -37,9 +38,26 @@ struct Summarizer {
   void Rule(const std::string& code) {
     s.rule = code;
     if (auto r = LoadRule(state, code)) {
-      s.rule_name = r->description;
-      s.category = r->category;
+      RuleNames(code, r->description, r->category);
     }
+  }
+  // The rule's display name (else its description) and its category's.
+  void RuleNames(const std::string& code, const std::string& description,
+                 const std::string& category) {
+    s.rule_name = DisplayName(state, NameKind::kRule, "", code);
+    if (s.rule_name.empty()) s.rule_name = description;
+    s.category = category;
+    s.category_name =
+        category.empty() ? "" : DisplayName(state, NameKind::kCategory, s.village, category);
+  }
+  void Purpose(const std::string& purpose) {
+    s.purpose = purpose;
+    if (!purpose.empty())
+      s.purpose_name = DisplayName(state, NameKind::kPurpose, s.village, purpose);
+  }
+  void Shop(const std::string& shop) {
+    s.shop = shop;
+    if (!shop.empty()) s.shop_name = DisplayName(state, NameKind::kShop, s.village, shop);
   }
   void Fund(const std::string& code) {
     s.fund = code;
@@ -71,6 +89,9 @@ struct Summarizer {
     s.rule = of.rule;
     s.rule_name = of.rule_name;
     s.category = of.category;
+    s.category_name = of.category_name;
+    s.purpose_name = of.purpose_name;
+    s.shop_name = of.shop_name;
     s.fund = of.fund;
     s.fund_name = of.fund_name;
     if (of.points) s.points = -*of.points;
@@ -116,8 +137,7 @@ struct Summarizer {
     s.code = b.code;
     s.village = b.village;
     s.rule = b.code;
-    s.rule_name = b.description;
-    s.category = b.category;
+    RuleNames(b.code, b.description, b.category);
     s.points = b.points;
   }
   void operator()(const RuleRetired& b) {
@@ -132,7 +152,7 @@ struct Summarizer {
   }
   void operator()(const PointsRedeemed& b) {
     Resident(b.resident);
-    s.shop = b.shop;
+    Shop(b.shop);
     s.item = b.item;
     s.quantity = b.quantity;
     s.points = -b.points;
@@ -149,7 +169,7 @@ struct Summarizer {
   void operator()(const DonationReceived& b) {
     Fund(b.fund);
     s.amount_fen = b.amount_fen;
-    s.purpose = b.purpose;
+    Purpose(b.purpose);
     s.receipt = b.receipt;
     s.name = b.donor_org;
   }
@@ -158,7 +178,7 @@ struct Summarizer {
     Household(b.to_household);
     Fund(b.fund);
     s.amount_fen = b.amount_fen;
-    s.purpose = b.purpose;
+    Purpose(b.purpose);
     s.period = b.period;
     s.note = b.note;
     s.target = b.allowance;
@@ -168,7 +188,7 @@ struct Summarizer {
     Household(b.to_household);
     Fund(b.fund);
     s.amount_fen = b.amount_fen;
-    s.purpose = b.purpose;
+    Purpose(b.purpose);
     s.period = b.from_month;
   }
   void operator()(const AllowanceStopped& b) {
@@ -184,7 +204,7 @@ struct Summarizer {
   }
   void operator()(const RestrictionReleased& b) {
     Fund(b.fund);
-    s.purpose = b.purpose;
+    Purpose(b.purpose);
     s.amount_fen = b.amount_fen;
     s.note = b.consent;
   }
@@ -211,6 +231,12 @@ struct Summarizer {
   void operator()(const ObjectionResolved& b) {
     s.target = b.objection;
     s.note = b.answer;
+  }
+  void operator()(const DisplayNameSet& b) {
+    s.name_kind = b.kind;
+    s.code = b.code;
+    s.name = b.name;
+    s.village = b.village;
   }
 };
 

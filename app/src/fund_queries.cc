@@ -13,6 +13,7 @@
 #include "vledger/ledger/codec.h"
 #include "vledger/projections/age.h"
 #include "vledger/projections/funds.h"
+#include "vledger/projections/names.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/state.h"
@@ -114,6 +115,7 @@ Result<FundBalanceResult> FundBalance(const Session& session, const FundBalanceR
   out.fund = f.code;
   out.name = f.name;
   out.balance_fen = FundTotal(*state, f.code);
+  out.purpose_names = DisplayNames(*state, NameKind::kPurpose, f.village);
   for (const std::string& p : ListPurposes(*state, f.code)) {
     out.purposes.emplace_back(p, PurposeBalance(*state, f.code, p));
   }
@@ -172,6 +174,7 @@ Result<AllowanceListResult> AllowanceList(const Session& session,
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(*ledger));
   if (!r.fund.empty()) VLEDGER_TRY(FundOf(*state, "--fund", r.fund).status());
   AllowanceListResult out;
+  out.purpose_names = DisplayNames(*state, NameKind::kPurpose, "");
   for (const AllowanceRecord& a : ListAllowances(*state)) {
     if (!r.fund.empty() && a.fund != r.fund) continue;
     out.allowances.push_back(AllowanceLine{a.seq, a.fund, a.beneficiary, a.household, a.amount_fen,

@@ -12,6 +12,7 @@
 #include "vledger/ledger/codec.h"
 #include "vledger/projections/age.h"
 #include "vledger/projections/funds.h"
+#include "vledger/projections/names.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/report.h"
@@ -164,6 +165,7 @@ Result<StatementResult> Statement(const Session& session, const StatementRequest
   s.fund = f.code;
   s.name = f.name;
   s.period = r.period;
+  s.purpose_names = DisplayNames(*state, NameKind::kPurpose, f.village);
   std::map<std::string, StatementPurposePayments> payments;
   int64_t moved = 0;
   for (const FundMovement& m : ListMovements(*state, f.code)) {
@@ -241,6 +243,7 @@ Result<StatementForResult> StatementFor(const Session& session, const StatementF
   out.fund = f.code;
   out.name = f.name;
   out.for_period = r.for_period;
+  out.purpose_names = DisplayNames(*state, NameKind::kPurpose, f.village);
   for (const FundMovement& m : ListMovements(*state, f.code)) {
     if (m.type != "payment") continue;
     VLEDGER_ASSIGN_OR_RETURN(PaymentRecord p, PaymentOf(*state, m));

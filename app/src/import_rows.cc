@@ -53,9 +53,9 @@ Status BuildHouseholdRow(CommitBuilder& b, const RowView& r) {
 }
 
 Status BuildRuleRow(CommitBuilder& b, const RowView& r) {
-  return BuildRule(
-      b, RuleArgs{r["code"], r["category"], NormalizePoints(r["points"]), r["village"],
-                  NormalizePoints(r["min"]), NormalizePoints(r["max"]), "", "", r["description"]});
+  return BuildRule(b, RuleArgs{r["code"], r["category"], NormalizePoints(r["points"]), r["village"],
+                               NormalizePoints(r["min"]), NormalizePoints(r["max"]), "", "",
+                               r["description"], r["name"]});
 }
 
 Status BuildAwardRow(CommitBuilder& b, const RowView& r) {
@@ -144,7 +144,7 @@ const std::map<std::string_view, std::vector<std::string_view>>& HeadingTable() 
       {"id", {"编号"}},
       {"village", {"村", "村庄", "村名"}},
       {"household", {"户号"}},
-      {"name", {"姓名"}},
+      {"name", {"姓名", "名称"}},
       {"minor", {"未成年"}},
       {"birth_year", {"出生年份", "出生年"}},
       {"head", {"户主"}},
@@ -185,7 +185,7 @@ const std::vector<KindSpec>& Kinds() {
        BuildResidentRow},
       {"households", {"id", "village", "head"}, 3, BuildHouseholdRow},
       {"rules",
-       {"code", "category", "points", "village", "min", "max", "description"},
+       {"code", "category", "points", "village", "min", "max", "description", "name"},
        3,
        BuildRuleRow},
       {"awards", {"resident", "rule", "points", "date", "note", "request_id"}, 2, BuildAwardRow},

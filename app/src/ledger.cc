@@ -245,9 +245,10 @@ Result<VerifyResult> Verify(const Session& session, const VerifyRequest&) try {
   }
   out.seq = outcome.seq;
   out.problem = outcome.problem;
+  // The fault itself (translatable), not its English text.
   out.verdict =
-      Status::VerificationFailed(out.seq ? Msg("verify failed at seq {}: {}", *out.seq, out.problem)
-                                         : Msg("verify failed at {}", out.problem));
+      Flattened(Code::kVerificationFailed, outcome.fault)
+          .WithPrefix(out.seq ? Msg("verify failed at seq {}", *out.seq) : Msg("verify failed"));
   return out;
 } catch (...) {
   return CaughtStatus();

@@ -11,8 +11,10 @@
 #include "guard.h"
 #include "internal.h"
 #include "logged.h"
+#include "vledger/app/people.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/codec.h"
+#include "vledger/projections/names.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/validate.h"
@@ -88,10 +90,16 @@ Result<LogFilter> CheckFilter(const Session& session, const Ledger& ledger, Stat
     return Status::NotFound("--village", Msg("unknown village \"{}\"", r.village));
   }
   f.village = r.village;
-  if (!r.resident.empty() && !LoadResident(state, r.resident)) {
-    return Status::NotFound("--resident", Msg("unknown resident \"{}\"", r.resident));
+  if (!r.resident.empty()) {
+    // An id, or a name among every village's residents, as other reads take.
+    auto people = PeopleReader::Of(ledger);
+    VLEDGER_ASSIGN_OR_RETURN(f.resident,
+                             ResolveResident(*people, state, "--resident", r.resident, {}));
+    if (!LoadResident(state, f.resident)) {
+      VLEDGER_TRY(CheckId("--resident", f.resident));
+      return Status::NotFound("--resident", Msg("unknown resident \"{}\"", f.resident));
+    }
   }
-  f.resident = r.resident;
   if (!r.kind.empty()) {
     VLEDGER_ASSIGN_OR_RETURN(f.type, KindType(r.kind));
   }
@@ -159,6 +167,7 @@ const std::vector<std::pair<std::string, std::string>>& EventKindAliases() {
       {"publish", "disclosurePublished"},
       {"objection", "objectionFiled"},
       {"objection-resolve", "objectionResolved"},
+      {"name", "displayNameSet"},
   };
   return aliases;
 }
@@ -266,6 +275,9 @@ Result<SummaryResult> Summary(const Session& session, const SummaryRequest& r) t
   }
   for (auto& [category, row] : by_category) {
     row.category = category;
+    if (!category.empty()) {
+      row.category_name = DisplayName(*state, NameKind::kCategory, r.village, category);
+    }
     out.categories.push_back(row);
   }
   return out;
@@ -282,6 +294,7 @@ std::string SummaryJson(const SummaryResult& r) {
   }
   for (const SummaryRow& row : r.categories) {
     Json j{{"category", row.category}};
+    if (!row.category_name.empty()) j["name"] = row.category_name;
     j.update(RowJson(row));
     categories.push_back(j);
   }

@@ -9,6 +9,7 @@
 #include "guard.h"
 #include "internal.h"
 #include "vledger/app/people.h"
+#include "vledger/projections/names.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/validate.h"
 
@@ -117,6 +118,7 @@ Result<HistoryRow> HistoryRowAt(StateStore& state, const std::string& resident, 
     row.kind = HistoryRow::Kind::kEntry;
     row.date = rec->occurred_on;
     row.rule = rec->rule;
+    row.rule_name = DisplayName(state, NameKind::kRule, "", rec->rule);
     row.points = rec->points;
     row.status = rec->status;
     row.household = pe.household;
@@ -126,6 +128,9 @@ Result<HistoryRow> HistoryRowAt(StateStore& state, const std::string& resident, 
     row.date = CstDate(e.recorded_at_ms);
     row.points = -r->points;
     row.shop = r->shop;
+    if (auto res = LoadResident(state, resident)) {
+      row.shop_name = DisplayName(state, NameKind::kShop, res->village, r->shop);
+    }
     row.item = r->item;
     row.quantity = r->quantity;
   } else if (const auto* x = std::get_if<PointsExpired>(&e.body)) {
@@ -252,14 +257,23 @@ std::string RuleRetireJson(const RuleRetireResult& result) { return result.appen
 Result<RuleListResult> RuleList(const Session& session, const RuleListRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(QueryState q, OpenQuery(session, request.at));
   if (!request.village.empty()) VLEDGER_TRY(VillageOf(*q.state, request.village).status());
-  return RuleListResult{ListRules(*q.state, request.village)};
+  RuleListResult result;
+  result.rules = ListRules(*q.state, request.village);
+  for (const RuleRecord& r : result.rules) {
+    result.names.push_back(DisplayName(*q.state, NameKind::kRule, "", r.code));
+    result.category_names.push_back(
+        NameOrCode(*q.state, NameKind::kCategory,
+                   request.village.empty() ? r.village : request.village, r.category));
+  }
+  return result;
 } catch (...) {
   return CaughtStatus();
 }
 
 std::string RuleListJson(const RuleListResult& result) {
   Json rules = Json::array();
-  for (const RuleRecord& r : result.rules) {
+  for (size_t i = 0; i < result.rules.size(); i++) {
+    const RuleRecord& r = result.rules[i];
     Json j{{"code", r.code},
            {"village", r.village},
            {"category", r.category},
@@ -275,6 +289,7 @@ std::string RuleListJson(const RuleListResult& result) {
     }
     j["definedSeq"] = r.seq;
     j["retiredSeq"] = r.retired_seq ? Json(*r.retired_seq) : Json(nullptr);
+    if (!result.names[i].empty()) j["name"] = result.names[i];
     rules.push_back(std::move(j));
   }
   return Json{{"rules", rules}}.dump();

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "guard.h"
+#include "internal.h"
 #include "vledger/app/checkpoint.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/crypto.h"
@@ -472,7 +473,10 @@ Status BuildObjectionFiled(const ObjectionFileRequest& o, CommitBuilder& b) {
   } else {
     VLEDGER_ASSIGN_OR_RETURN(f.about_report, PublishedReportSha(b.state(), o.report));
   }
-  f.by_resident = o.by;
+  // The objector: a resident id, or a name among the key's villages.
+  if (!o.by.empty()) {
+    VLEDGER_ASSIGN_OR_RETURN(f.by_resident, ResidentArg(b, "--by", o.by));
+  }
   f.text = o.text;
   if (!o.due.empty()) VLEDGER_TRY(CheckDate("--due", o.due));
   f.reply_due = o.due.empty() ? AddWorkingDays(CstDate(b.now_ms()), kObjectionWorkingDays) : o.due;

@@ -69,7 +69,8 @@ namespace {
   X(EventReversed, EVENT_REVERSED)             \
   X(DisclosurePublished, DISCLOSURE_PUBLISHED) \
   X(ObjectionFiled, OBJECTION_FILED)           \
-  X(ObjectionResolved, OBJECTION_RESOLVED)
+  X(ObjectionResolved, OBJECTION_RESOLVED)     \
+  X(DisplayNameSet, DISPLAY_NAME_SET)
 
 // EventTypeName and EventBodyJson index the union by the variant's index, so
 // the variant's order must be the schema's ordinal order.
@@ -78,7 +79,7 @@ namespace {
                 #Type " must sit at the variant index of its union ordinal");
 VLEDGER_EVENT_BODIES(VLEDGER_CHECK_ORDER)
 #undef VLEDGER_CHECK_ORDER
-static_assert(std::variant_size_v<EventBody> == ::Event::Body::OBJECTION_RESOLVED + 1,
+static_assert(std::variant_size_v<EventBody> == ::Event::Body::DISPLAY_NAME_SET + 1,
               "EventBody must have exactly one alternative per union member");
 
 // Far above any real event or person record; bounds the copy a corrupt row
@@ -269,6 +270,19 @@ RuleDefined Read(::RuleDefined::Reader in) {
 
 void Fill(::RuleRetired::Builder out, const RuleRetired& in) { out.setCode(AsText(in.code)); }
 RuleRetired Read(::RuleRetired::Reader in) { return {.code = Str(in.getCode())}; }
+
+void Fill(::DisplayNameSet::Builder out, const DisplayNameSet& in) {
+  out.setKind(AsText(in.kind));
+  out.setCode(AsText(in.code));
+  out.setVillage(AsText(in.village));
+  out.setName(AsText(in.name));
+}
+DisplayNameSet Read(::DisplayNameSet::Reader in) {
+  return {.kind = Str(in.getKind()),
+          .code = Str(in.getCode()),
+          .village = Str(in.getVillage()),
+          .name = Str(in.getName())};
+}
 
 // ---------------------------------------------------------------- points
 

@@ -54,6 +54,12 @@ struct Vocab<ReportLang> {
   static constexpr std::array<std::string_view, 2> kNames = {"zh", "en"};
   static constexpr Listing kListing = Listing::kOneOf;
 };
+template <>
+struct Vocab<NameKind> {
+  static constexpr std::array<std::string_view, 5> kNames = {"rule", "purpose", "shop", "fund",
+                                                             "category"};
+  static constexpr Listing kListing = Listing::kOr;
+};
 
 template <typename E>
 std::string_view NameOf(E e) {
@@ -104,6 +110,7 @@ std::string_view Name(CapPeriod period) { return NameOf(period); }
 std::string_view Name(ReportKind kind) { return NameOf(kind); }
 std::string_view Name(ReportFormat format) { return NameOf(format); }
 std::string_view Name(ReportLang lang) { return NameOf(lang); }
+std::string_view Name(NameKind kind) { return NameOf(kind); }
 
 template <>
 Result<Role> Parse<Role>(std::string_view field, std::string_view text) {
@@ -136,6 +143,10 @@ Result<ReportFormat> Parse<ReportFormat>(std::string_view field, std::string_vie
 template <>
 Result<ReportLang> Parse<ReportLang>(std::string_view field, std::string_view text) {
   return ParseOf<ReportLang>(field, text);
+}
+template <>
+Result<NameKind> Parse<NameKind>(std::string_view field, std::string_view text) {
+  return ParseOf<NameKind>(field, text);
 }
 
 }  // namespace vledger

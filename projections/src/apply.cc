@@ -8,14 +8,55 @@
 
 namespace vledger {
 namespace detail {
+namespace {
+
+// The refusals that name the author's role have one pattern per role, so
+// that a translation names the role in its own words. An admin is never
+// refused by RequireRole.
+Msg MayNotWrite(const KeyRecord& key, const char* type) {
+  switch (key.role) {
+    case Role::kCollector:
+      return Msg("key {} (a collector) may not write {}", key.key_id, type);
+    case Role::kTreasurer:
+      return Msg("key {} (a treasurer) may not write {}", key.key_id, type);
+    case Role::kReviewer:
+      return Msg("key {} (a reviewer) may not write {}", key.key_id, type);
+    case Role::kAuditor:
+      return Msg("key {} (an auditor) may not write {}", key.key_id, type);
+    case Role::kAdmin:
+      break;
+  }
+  return Msg("key {} (an admin) may not write {}", key.key_id, type);
+}
+
+Msg OutsideScope(const KeyRecord& key, std::string_view village) {
+  switch (key.role) {
+    case Role::kCollector:
+      return Msg("key {} (a collector) is outside its village scope: village \"{}\"", key.key_id,
+                 village);
+    case Role::kTreasurer:
+      return Msg("key {} (a treasurer) is outside its village scope: village \"{}\"", key.key_id,
+                 village);
+    case Role::kReviewer:
+      return Msg("key {} (a reviewer) is outside its village scope: village \"{}\"", key.key_id,
+                 village);
+    case Role::kAuditor:
+      return Msg("key {} (an auditor) is outside its village scope: village \"{}\"", key.key_id,
+                 village);
+    case Role::kAdmin:
+      break;
+  }
+  return Msg("key {} (an admin) is outside its village scope: village \"{}\"", key.key_id, village);
+}
+
+}  // namespace
 
 Status RequireRole(const ApplyCtx& ctx, std::initializer_list<Role> roles,
                    std::string_view village) {
   const KeyRecord& key = *ctx.author;
   if (key.role == Role::kAdmin) return Status::Ok();
   if (std::find(roles.begin(), roles.end(), key.role) == roles.end()) {
-    return Status::PermissionDenied(Msg("key {} (role {}) may not write {}", key.key_id,
-                                        Name(key.role), EventTypeName(ctx.event.body)));
+    return Status::PermissionDenied(MayNotWrite(key, EventTypeName(ctx.event.body)));
   }
   if (key.villages.empty()) return Status::Ok();
   if (village.empty()) {
@@ -24,9 +65,7 @@ Status RequireRole(const ApplyCtx& ctx, std::initializer_list<Role> roles,
             EventTypeName(ctx.event.body)));
   }
   if (std::find(key.villages.begin(), key.villages.end(), village) == key.villages.end()) {
-    return Status::PermissionDenied(
-        Msg("key {} (role {}) is outside its village scope: village \"{}\"", key.key_id,
-            Name(key.role), village));
+    return Status::PermissionDenied(OutsideScope(key, village));
   }
   return Status::Ok();
 }

@@ -53,6 +53,9 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentRegistered& b);
 Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b);
 Status ApplyBody(ApplyCtx& ctx, const PersonErased& b);
 
+// display names (apply_names.cc)
+Status ApplyBody(ApplyCtx& ctx, const DisplayNameSet& b);
+
 }  // namespace vledger::detail
 
 // Handlers of the other event families, one header each. Every event body

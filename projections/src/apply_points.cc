@@ -445,9 +445,11 @@ Status ApplyBody(ApplyCtx& ctx, const EntriesReviewed& b) {
       return Status::InvalidInput(
           "seq", Msg("seq {} belongs to village \"{}\", not \"{}\"", seq, e->village, b.village));
     }
-    if (e->status != EntryStatus::kPending) {
-      return Status::FailedPrecondition(
-          "seq", Msg("seq {} is not pending ({})", seq, EntryStatusName(e->status)));
+    if (e->status == EntryStatus::kApproved) {
+      return Status::FailedPrecondition("seq", Msg("seq {} is not pending (approved)", seq));
+    }
+    if (e->status == EntryStatus::kRejected) {
+      return Status::FailedPrecondition("seq", Msg("seq {} is not pending (rejected)", seq));
     }
     if (e->key_id == ctx.event.key_id) {
       return Status::PermissionDenied(

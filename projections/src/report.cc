@@ -11,6 +11,7 @@
 #include "vledger/ledger/bytes.h"
 #include "vledger/projections/age.h"
 #include "vledger/projections/funds.h"
+#include "vledger/projections/names.h"
 #include "vledger/projections/objections.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
@@ -263,12 +264,12 @@ std::string Summary(StateStore& state, Names& names, const ReportData& d, const 
   auto sign = [](int64_t v) { return (v > 0 ? "+" : "") + std::to_string(v); };
   const EventBody& b = e.body;
   if (const auto* p = std::get_if<PointsAwarded>(&b)) {
-    return ResidentLabel(state, names, d, p->resident) + " " + p->rule + " " + sign(p->points) +
-           " (" + p->occurred_on + ")";
+    return ResidentLabel(state, names, d, p->resident) + " " + report::RuleLabel(d, p->rule) + " " +
+           sign(p->points) + " (" + p->occurred_on + ")";
   }
   if (const auto* p = std::get_if<PointsDeducted>(&b)) {
-    return ResidentLabel(state, names, d, p->resident) + " " + p->rule + " " + sign(p->points) +
-           " (" + p->occurred_on + ")";
+    return ResidentLabel(state, names, d, p->resident) + " " + report::RuleLabel(d, p->rule) + " " +
+           sign(p->points) + " (" + p->occurred_on + ")";
   }
   if (const auto* p = std::get_if<PointsRedeemed>(&b)) {
     return ResidentLabel(state, names, d, p->resident) + " " + L(d, "兑换", "redeemed") + " " +
@@ -387,6 +388,9 @@ Result<ReportData> BuildReport(StateStore& state, const PersonLookup& persons,
   d.max_stars = village->max_stars;
   d.red_flag_share_pct = village->red_flag_share_pct;
   d.checkpoint = std::move(checkpoint);
+  d.rule_names = DisplayNames(state, NameKind::kRule, "");
+  d.category_names = DisplayNames(state, NameKind::kCategory, args.village);
+  d.purpose_names = DisplayNames(state, NameKind::kPurpose, args.village);
   if (args.size > 0) {
     VLEDGER_ASSIGN_OR_RETURN(Event last, state.ReadEvent(args.size - 1));
     d.date = CstDate(last.recorded_at_ms);

@@ -49,6 +49,13 @@ std::string Amount(std::string_view s) {
 }
 std::string U(uint64_t v) { return std::to_string(v); }
 
+// A purpose as its column holds it: "" for unrestricted money, else its
+// display name or its code.
+std::string PurposeCell(const ReportData& d, const std::string& purpose) {
+  std::string name = report::NameOf(d.purpose_names, purpose);
+  return name.empty() ? purpose : name;
+}
+
 void Ranking(Csv& csv, const ReportData& d, const char* section,
              const std::vector<RankedRow>& rows) {
   csv.Row(section, {"rank", "id", "name", "points", "stars", "redFlag", "disputed"});
@@ -64,12 +71,14 @@ void Points(Csv& csv, const ReportData& d) {
   Ranking(csv, d, kSectionHouseholds, d.households_ranked);
   csv.Row(kSectionRules, {"rule", "category", "description", "points", "entries", "total"});
   for (const RuleUse& r : d.rules) {
-    csv.Row(kSectionRules, {Text(r.code), Text(r.category), Text(r.description), Amount(r.amount),
-                            U(r.entries), N(r.points)});
+    csv.Row(kSectionRules,
+            {Text(report::RuleLabel(d, r.code)), Text(report::CategoryLabel(d, r.category)),
+             Text(r.description), Amount(r.amount), U(r.entries), N(r.points)});
   }
   csv.Row(kSectionCategories, {"category", "awarded", "deducted"});
   for (const CategoryTotal& c : d.categories) {
-    csv.Row(kSectionCategories, {Text(c.category), N(c.awarded), N(c.deducted)});
+    csv.Row(kSectionCategories,
+            {Text(report::CategoryLabel(d, c.category)), N(c.awarded), N(c.deducted)});
   }
 }
 
@@ -88,11 +97,11 @@ void Funds(Csv& csv, const ReportData& d) {
                   report::Yuan(l.amount_fen)});
     }
     for (const PurposeLine& l : f.purposes) {
-      csv.Row(s, {code, "purpose", "", Text(l.purpose), U(l.payments), N(l.amount_fen),
-                  report::Yuan(l.amount_fen)});
+      csv.Row(s, {code, "purpose", "", Text(PurposeCell(d, l.purpose)), U(l.payments),
+                  N(l.amount_fen), report::Yuan(l.amount_fen)});
     }
     for (const BeneficiaryLine& l : f.beneficiaries) {
-      csv.Row(s, {code, "beneficiary", Text(l.name), Text(l.purpose), U(l.payments),
+      csv.Row(s, {code, "beneficiary", Text(l.name), Text(PurposeCell(d, l.purpose)), U(l.payments),
                   N(l.amount_fen), report::Yuan(l.amount_fen)});
     }
     if (f.minor_payments > 0) {

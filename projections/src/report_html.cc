@@ -198,8 +198,9 @@ void Points(Html& h, const ReportData& d) {
   if (!d.rules.empty()) {
     std::vector<std::vector<std::string>> body;
     for (const RuleUse& r : d.rules) {
-      body.push_back({E(r.code), E(r.category), E(r.description), E(r.amount),
-                      N(static_cast<int64_t>(r.entries)), N(r.points)});
+      body.push_back({E(report::RuleLabel(d, r.code)), E(report::CategoryLabel(d, r.category)),
+                      E(r.description), E(r.amount), N(static_cast<int64_t>(r.entries)),
+                      N(r.points)});
     }
     h.Table({std::string("!") + L(d, "规则", "Rule"), std::string("!") + L(d, "类别", "Category"),
              L(d, "说明", "Description"), std::string("#") + L(d, "分值", "Points"),
@@ -211,8 +212,8 @@ void Points(Html& h, const ReportData& d) {
   if (!d.categories.empty()) {
     std::vector<Bar> bars;
     for (const CategoryTotal& c : d.categories) {
-      bars.push_back({c.category.empty() ? "-" : c.category, c.awarded, c.deducted,
-                      "+" + N(c.awarded), N(c.deducted)});
+      bars.push_back({c.category.empty() ? "-" : report::CategoryLabel(d, c.category), c.awarded,
+                      c.deducted, "+" + N(c.awarded), N(c.deducted)});
     }
     h.Raw(BarChart(bars, true, "#c00", "#555", L(d, "加分", "awarded"), L(d, "扣分", "deducted")));
   }

@@ -39,6 +39,8 @@ class Obj {
   Obj& I(const char* k, int64_t v) { return Raw(k, std::to_string(v)); }
   Obj& U(const char* k, uint64_t v) { return Raw(k, std::to_string(v)); }
   Obj& B(const char* k, bool v) { return Raw(k, v ? "true" : "false"); }
+  // A member only when `v` is not empty (a display name beside a code).
+  Obj& Opt(const char* k, std::string_view v) { return v.empty() ? *this : S(k, v); }
   Obj& Raw(const char* k, const std::string& v) {
     out_ += (out_.empty() ? "" : ",") + Str(k) + ":" + v;
     return *this;
@@ -81,7 +83,7 @@ std::vector<std::string> Ranking(const std::vector<RankedRow>& rows) {
   return out;
 }
 
-std::string Fund(const FundSummary& f) {
+std::string Fund(const ReportData& d, const FundSummary& f) {
   std::vector<std::string> donors, purposes, beneficiaries;
   for (const DonorLine& l : f.donors) {
     donors.push_back(
@@ -90,6 +92,7 @@ std::string Fund(const FundSummary& f) {
   for (const PurposeLine& l : f.purposes) {
     purposes.push_back(Obj()
                            .S("purpose", l.purpose)
+                           .Opt("purposeName", report::NameOf(d.purpose_names, l.purpose))
                            .U("payments", l.payments)
                            .I("amountFen", l.amount_fen)
                            .Done());
@@ -98,6 +101,7 @@ std::string Fund(const FundSummary& f) {
     beneficiaries.push_back(Obj()
                                 .S("name", l.name)
                                 .S("purpose", l.purpose)
+                                .Opt("purposeName", report::NameOf(d.purpose_names, l.purpose))
                                 .U("payments", l.payments)
                                 .I("amountFen", l.amount_fen)
                                 .Done());
@@ -151,7 +155,9 @@ std::string RenderJson(const ReportData& d) {
     for (const RuleUse& r : d.rules) {
       rules.push_back(Obj()
                           .S("rule", r.code)
+                          .Opt("name", report::NameOf(d.rule_names, r.code))
                           .S("category", r.category)
+                          .Opt("categoryName", report::NameOf(d.category_names, r.category))
                           .S("description", r.description)
                           .S("points", r.amount)
                           .U("entries", r.entries)
@@ -159,15 +165,19 @@ std::string RenderJson(const ReportData& d) {
                           .Done());
     }
     for (const CategoryTotal& c : d.categories) {
-      categories.push_back(
-          Obj().S("category", c.category).I("awarded", c.awarded).I("deducted", c.deducted).Done());
+      categories.push_back(Obj()
+                               .S("category", c.category)
+                               .Opt("name", report::NameOf(d.category_names, c.category))
+                               .I("awarded", c.awarded)
+                               .I("deducted", c.deducted)
+                               .Done());
     }
     top.emplace_back("rules", Lines(rules));
     top.emplace_back("categories", Lines(categories));
   }
   if (report::HasFunds(d)) {
     std::vector<std::string> funds;
-    for (const FundSummary& f : d.funds) funds.push_back(Fund(f));
+    for (const FundSummary& f : d.funds) funds.push_back(Fund(d, f));
     top.emplace_back("funds", Lines(funds));
   }
   std::vector<std::string> corrections, objections;

@@ -109,8 +109,8 @@ void Points(Md& md, const ReportData& d) {
              L(d, "分值", "Points"), L(d, "条数", "Entries"), L(d, "合计", "Total")},
             "lllrrr");
     for (const RuleUse& r : d.rules) {
-      md.Row({Cell(r.code), Cell(r.category), Cell(r.description), r.amount,
-              std::to_string(r.entries), std::to_string(r.points)});
+      md.Row({Cell(report::RuleLabel(d, r.code)), Cell(report::CategoryLabel(d, r.category)),
+              Cell(r.description), r.amount, std::to_string(r.entries), std::to_string(r.points)});
     }
   }
   md.Line("");
@@ -119,7 +119,8 @@ void Points(Md& md, const ReportData& d) {
   if (!d.categories.empty()) {
     md.Head({L(d, "类别", "Category"), L(d, "加分", "Awarded"), L(d, "扣分", "Deducted")}, "lrr");
     for (const CategoryTotal& c : d.categories) {
-      md.Row({Cell(c.category), std::to_string(c.awarded), std::to_string(c.deducted)});
+      md.Row({Cell(report::CategoryLabel(d, c.category)), std::to_string(c.awarded),
+              std::to_string(c.deducted)});
     }
   }
   md.Line("");

@@ -133,7 +133,23 @@ std::string Yuan(int64_t fen) {
 
 std::string PurposeLabel(const ReportData& d, std::string_view purpose) {
   if (purpose.empty()) return L(d, "非限定", "unrestricted");
-  return std::string(purpose);
+  std::string name = NameOf(d.purpose_names, std::string(purpose));
+  return name.empty() ? std::string(purpose) : name;
+}
+
+std::string RuleLabel(const ReportData& d, const std::string& code) {
+  std::string name = NameOf(d.rule_names, code);
+  return name.empty() ? code : name;
+}
+
+std::string CategoryLabel(const ReportData& d, const std::string& category) {
+  std::string name = NameOf(d.category_names, category);
+  return name.empty() ? category : name;
+}
+
+std::string NameOf(const std::map<std::string, std::string>& names, const std::string& code) {
+  auto it = names.find(code);
+  return it == names.end() ? std::string() : it->second;
 }
 
 bool HasPoints(const ReportData& d) { return d.args.kind != "funds"; }

@@ -275,8 +275,7 @@ std::optional<uint64_t> OwnerSeq(StateStore& state, const PersonOwner& owner) {
   return std::nullopt;
 }
 
-// "the person record REF of OWNER is missing, ..." (as PersonOwnerName
-// names the owner).
+// "the person record REF of OWNER is missing, ...".
 Msg MissingPersonMsg(std::string_view ref_hex, const PersonOwner& owner,
                      std::optional<uint64_t> seq) {
   if (owner.kind == PersonOwnerKind::kDonor) {
@@ -1032,14 +1031,8 @@ Status CatchUp(Ledger& ledger) {
   return ledger.WriteProjections(rows, to);
 }
 
-std::string PersonOwnerName(StateStore& state, const PersonOwner& owner,
-                            std::optional<uint64_t>* seq) {
-  *seq = OwnerSeq(state, owner);
-  std::string who = owner.kind == PersonOwnerKind::kDonor
-                        ? "the donor"
-                        : std::string(Name(owner.kind)) + " " + owner.id;
-  if (*seq) who += " (seq " + std::to_string(**seq) + ")";
-  return who;
+std::optional<uint64_t> PersonOwnerSeq(StateStore& state, const PersonOwner& owner) {
+  return OwnerSeq(state, owner);
 }
 
 }  // namespace vledger

@@ -78,7 +78,7 @@ expect_fault() {
   expect_json 'd["seq"]' "$2"
   expect_json '"'"$3"'" in d["problem"]' true || json_get 'd["problem"]' >&2
   expect_exit 1 vl --ledger "$1" verify
-  expect_stderr_contains "vledger: error: verify failed at "
+  expect_stderr_contains "vledger: error: verify failed"
   expect_stderr_contains "$3"
   if [[ "$2" != null ]]; then
     expect_stderr_contains "seq $2"
@@ -119,6 +119,16 @@ fresh case
 ldb_put case events "$K3" "$(flip_byte "$EVENT3" 40)"
 expect_fault case 3 "seq 3"
 expect_fault case 3 "event altered"
+# In Chinese the verdict is the fault's own translated message, no English
+# left in it.
+expect_exit 1 env LANG=zh_CN.UTF-8 "$VLEDGER" --ledger case verify
+expect_stderr_contains "校验在第 3 条未通过"
+expect_stderr_contains "第 3 条的记录哈希与存储的字节不符（事件被篡改）"
+if grep -qi 'altered\|verify failed\|record hash' "$(LAST_ERR_FILE)"; then
+  fail "English words in the Chinese verify verdict"
+else
+  pass "the Chinese verify verdict has no English words"
+fi
 ldb_put case events "$K3" "$EVENT3"
 expect_verifies case
 

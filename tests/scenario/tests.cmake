@@ -63,5 +63,8 @@ add_test(NAME scenario.xlsx COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scena
 set_tests_properties(scenario.xlsx PROPERTIES TIMEOUT 900)
 # The clerk's language: Chinese help, errors, warnings and output under
 # LANG=zh_CN.UTF-8 (no locale installed), --lang and VLEDGER_LANG, JSON unchanged.
+# Display names for codes (issue 18, item 5).
+add_test(NAME scenario.codes COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/codes.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.codes PROPERTIES TIMEOUT 900)
 add_test(NAME scenario.zh COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/zh.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.zh PROPERTIES TIMEOUT 900)

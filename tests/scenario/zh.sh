@@ -101,6 +101,14 @@ expect_stderr_contains 'enc.key 已加密：请设置 VLEDGER_KEY_PASSPHRASE'
 expect_eq "$(ledger_size vledger-data)" "$size" "a refused award appends nothing"
 expect_exit 2 zh "${C[@]}" deduct R1
 expect_stderr_contains 'deduct：请给出 RESIDENT RULE'
+# A refusal naming the key's role names it in Chinese (a role name is a
+# word of the message, not data).
+expect_exit 3 zh "${C[@]}" rule add XX --category 志愿服务 --points 1
+expect_stderr_contains '（信息采集员）无权写入'
+expect_eq "$(grep -c collector "$(LAST_ERR_FILE)")" 0 "no English role name in a Chinese refusal"
+expect_exit 0 zh key list
+expect_stdout_contains '信息采集员'
+expect_eq "$(grep -c collector "$WORK/.out/stdout")" 0 "key list names roles in Chinese"
 
 # ------------------------------------------- award: its line and warning
 expect_exit 0 zh "${C[@]}" award R1 VOL --note 帮助邻居打扫院子

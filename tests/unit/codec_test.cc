@@ -184,6 +184,8 @@ std::vector<BodyCase> EveryBody() {
        R"("replyDue":"2021-10-11"})"},
       {ObjectionResolved{.objection = 26, .upheld = true, .answer = "fixed", .reversal = 27},
        R"({"objection":26,"upheld":true,"answer":"fixed","reversal":27})"},
+      {DisplayNameSet{.kind = "purpose", .code = "edu", .village = "qujia", .name = "助学"},
+       R"({"kind":"purpose","code":"edu","village":"qujia","name":"助学"})"},
       {ObjectionFiled{.about_event = std::nullopt,
                       .about_report = "\x80\x81",
                       .by_resident = "r3",
@@ -328,7 +330,7 @@ TEST(Codec, EventTypeNameIsTheSchemaUnionMemberName) {
       "donationReceived",  "fundDisbursed",       "allowanceAdded",
       "allowanceStopped",  "restrictionReleased", "dividendDeclared",
       "eventReversed",     "disclosurePublished", "objectionFiled",
-      "objectionResolved"};
+      "objectionResolved", "displayNameSet"};
   ASSERT_EQ(expected.size(), std::variant_size_v<EventBody>);
   for (const BodyCase& c : EveryBody()) {
     EXPECT_EQ(EventTypeName(c.body), expected[c.body.index()]);

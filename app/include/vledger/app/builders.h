@@ -58,8 +58,15 @@ Status BuildHousehold(CommitBuilder& b, const HouseholdArgs& a);
 // [--cap N --cap-period month|quarter|year] [--desc D]`
 struct RuleArgs {
   std::string code, category, points, village, min, max, cap, cap_period, desc;
+  std::string name;  // the rule's display name, set in the same commit when given
 };
 Status BuildRule(CommitBuilder& b, const RuleArgs& a);
+
+// `name set KIND CODE NAME [--village V]`: a display name (SPEC section 3).
+struct DisplayNameArgs {
+  std::string kind, code, name, village;
+};
+Status BuildDisplayName(CommitBuilder& b, const DisplayNameArgs& a);
 
 // `award RESIDENT RULE [--points P] [--on DATE] [--note T] [--evidence H]`
 struct AwardArgs {

@@ -36,12 +36,17 @@ struct EventSummary {
   // name, a key's label and role).
   std::string code, name, role;
   // Points events: the rule, its display name (else its description, else
-  // empty) and category.
-  std::string rule, rule_name, category;
+  // empty), its category and the category's display name (else empty).
+  std::string rule, rule_name, category, category_name;
   std::optional<int64_t> points;      // as recorded, signed; redemptions: taken (negative)
   bool pending = false;               // an award or deduction waiting for review
   std::optional<int64_t> amount_fen;  // money events
   std::string fund, fund_name, purpose, shop, item, receipt, period;
+  // The display names of the purpose and the shop (else empty).
+  std::string purpose_name, shop_name;
+  // displayNameSet: what it names (rule, purpose, shop, fund, category);
+  // the code and the name are in `code` and `name`.
+  std::string name_kind;
   uint32_t quantity = 0;
   // The note, reason, consent, answer or objection text of the event.
   std::string note;

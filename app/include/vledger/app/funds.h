@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -174,6 +175,7 @@ struct FundBalanceResult {
   std::string fund, name;
   int64_t balance_fen = 0;
   std::vector<std::pair<std::string, int64_t>> purposes;  // purpose, fen; "" last
+  std::map<std::string, std::string> purpose_names;       // display names (names.h)
 };
 Result<FundBalanceResult> FundBalance(const Session& session, const FundBalanceRequest& request);
 std::string FundBalanceJson(const FundBalanceResult& result);
@@ -207,6 +209,7 @@ struct AllowanceLine {
 };
 struct AllowanceListResult {
   std::vector<AllowanceLine> allowances;
+  std::map<std::string, std::string> purpose_names;  // county-wide display names
 };
 Result<AllowanceListResult> AllowanceList(const Session& session,
                                           const AllowanceListRequest& request);
@@ -256,11 +259,12 @@ struct StatementCorrection {
 struct StatementResult {
   std::string fund, name, period;
   int64_t opening_fen = 0, closing_fen = 0, released_fen = 0;
-  std::vector<StatementIncome> income;             // by donor label, first seen first
-  std::vector<StatementPurposePayments> payments;  // by purpose
-  std::vector<StatementCorrection> corrections;    // reversals, in seq order
-  std::vector<StatementDonation> donations;        // in seq order
-  std::vector<StatementPayment> payment_list;      // in seq order
+  std::vector<StatementIncome> income;               // by donor label, first seen first
+  std::vector<StatementPurposePayments> payments;    // by purpose
+  std::vector<StatementCorrection> corrections;      // reversals, in seq order
+  std::vector<StatementDonation> donations;          // in seq order
+  std::vector<StatementPayment> payment_list;        // in seq order
+  std::map<std::string, std::string> purpose_names;  // display names in the fund's village
 };
 Result<StatementResult> Statement(const Session& session, const StatementRequest& request);
 std::string StatementJson(const StatementResult& result);
@@ -275,6 +279,7 @@ struct StatementForResult {
   std::string fund, name, for_period;
   std::vector<StatementPayment> payments;
   int64_t count = 0, total_fen = 0;
+  std::map<std::string, std::string> purpose_names;  // display names in the fund's village
 };
 Result<StatementForResult> StatementFor(const Session& session, const StatementForRequest& request);
 std::string StatementForJson(const StatementForResult& result);

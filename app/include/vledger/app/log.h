@@ -64,6 +64,7 @@ struct EntryTally {
 struct SummaryRow {
   std::string key_id, label, role;  // collector rows
   std::string category;             // category rows
+  std::string category_name;        // its display name, or ""
   EntryTally awards, deductions;    // standing entries (deduction points negative)
   EntryTally reversed;              // entries reversed since, not in the above
 };

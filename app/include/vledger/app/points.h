@@ -50,6 +50,9 @@ struct RuleListRequest {
 };
 struct RuleListResult {
   std::vector<RuleRecord> rules;
+  std::vector<std::string> names;  // each rule's display name, or ""
+  // Each rule's category as people read it: its display name, else itself.
+  std::vector<std::string> category_names;
 };
 Result<RuleListResult> RuleList(const Session& session, const RuleListRequest& request);
 std::string RuleListJson(const RuleListResult& result);
@@ -171,9 +174,11 @@ struct HistoryRow {
   int64_t points = 0;  // kEntry: signed as recorded; kRedemption, kExpiry: taken (negative)
   // kEntry
   std::string rule, household, note;
+  std::string rule_name;  // the rule's display name, else ""
   EntryStatus status = EntryStatus::kPending;
   // kRedemption
   std::string shop, item;
+  std::string shop_name;  // the shop's display name, else ""
   uint32_t quantity = 0;
   // kExpiry
   std::string before;

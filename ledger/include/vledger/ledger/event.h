@@ -72,6 +72,10 @@ struct RuleDefined {
 struct RuleRetired {
   std::string code;
 };
+// The display name of a code (kind: rule, purpose, shop, fund, category).
+struct DisplayNameSet {
+  std::string kind, code, village, name;
+};
 
 // points
 struct PointsEntry {
@@ -159,12 +163,14 @@ struct ObjectionResolved {
 };
 
 // Order matches the schema's union ordinals (genesis first).
-using EventBody = std::variant<
-    Genesis, KeyRegistered, KeyRevoked, VillageRegistered, HouseholdRegistered, HouseholdHeadSet,
-    VillagePolicySet, ResidentRegistered, ResidentUpdated, PersonErased, RuleDefined, RuleRetired,
-    PointsAwarded, PointsDeducted, EntriesReviewed, PointsRedeemed, PointsExpired, FundOpened,
-    DonationReceived, FundDisbursed, AllowanceAdded, AllowanceStopped, RestrictionReleased,
-    DividendDeclared, EventReversed, DisclosurePublished, ObjectionFiled, ObjectionResolved>;
+using EventBody =
+    std::variant<Genesis, KeyRegistered, KeyRevoked, VillageRegistered, HouseholdRegistered,
+                 HouseholdHeadSet, VillagePolicySet, ResidentRegistered, ResidentUpdated,
+                 PersonErased, RuleDefined, RuleRetired, PointsAwarded, PointsDeducted,
+                 EntriesReviewed, PointsRedeemed, PointsExpired, FundOpened, DonationReceived,
+                 FundDisbursed, AllowanceAdded, AllowanceStopped, RestrictionReleased,
+                 DividendDeclared, EventReversed, DisclosurePublished, ObjectionFiled,
+                 ObjectionResolved, DisplayNameSet>;
 
 struct Event {
   int64_t recorded_at_ms = 0;

@@ -36,6 +36,9 @@ enum class ReportKind : uint8_t { kBulletin, kPoints, kFunds };
 enum class ReportFormat : uint8_t { kHtml, kMd, kCsv, kJson };
 enum class ReportLang : uint8_t { kZh, kEn };
 
+// What a display name (displayNameSet) names.
+enum class NameKind : uint8_t { kRule, kPurpose, kShop, kFund, kCategory };
+
 std::string_view Name(Role role);
 std::string_view Name(ResidentStatus status);
 std::string_view Name(FundKind kind);
@@ -44,6 +47,7 @@ std::string_view Name(CapPeriod period);
 std::string_view Name(ReportKind kind);
 std::string_view Name(ReportFormat format);
 std::string_view Name(ReportLang lang);
+std::string_view Name(NameKind kind);
 
 // The enumerator named `text`, or InvalidInput naming `field`.
 template <typename E>
@@ -65,5 +69,7 @@ template <>
 Result<ReportFormat> Parse<ReportFormat>(std::string_view field, std::string_view text);
 template <>
 Result<ReportLang> Parse<ReportLang>(std::string_view field, std::string_view text);
+template <>
+Result<NameKind> Parse<NameKind>(std::string_view field, std::string_view text);
 
 }  // namespace vledger

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -142,6 +143,9 @@ struct ReportData {
   std::string qr_svg;      // the checkpoint as a QR code, inline SVG (HTML only)
   // Every personRef whose record the report read (for verify-report).
   std::vector<std::string> person_refs;
+  // Display names (names.h) that hold in the village: code -> name. A
+  // code without one is shown as it is.
+  std::map<std::string, std::string> rule_names, category_names, purpose_names;
 };
 
 // Gathers a report from `state`, the rows of the log prefix args.size.
@@ -180,6 +184,11 @@ const char* L(const ReportData& d, const char* zh, const char* en);
 std::string Stars(uint32_t n);
 std::string Yuan(int64_t fen);  // "1234.50"
 std::string PurposeLabel(const ReportData& d, std::string_view purpose);
+// A rule's or category's display name, else its code (names.h).
+std::string RuleLabel(const ReportData& d, const std::string& code);
+std::string CategoryLabel(const ReportData& d, const std::string& category);
+// The display name of a code in `names`, else "".
+std::string NameOf(const std::map<std::string, std::string>& names, const std::string& code);
 bool HasPoints(const ReportData& d);
 bool HasFunds(const ReportData& d);
 std::string Title(const ReportData& d);      // village, period and kind

@@ -157,10 +157,10 @@ Result<Checkpoint> CheckStoredCheckpoint(const Ledger& ledger, StateStore& state
 // CheckStoredCheckpoint of every stored checkpoint, in size order.
 Status CheckStoredCheckpoints(const Ledger& ledger, StateStore& state, const std::string& origin);
 
-// Who a person record belongs to, for messages ("household H1", "the
-// donor"), and in *seq the seq that registered it, when known.
-std::string PersonOwnerName(StateStore& state, const PersonOwner& owner,
-                            std::optional<uint64_t>* seq);
+// The seq that registered a person record's owner (a resident, a
+// household, or the donation of a donor), when known. Messages name the
+// owner by kind, id and this seq, each kind with its own pattern.
+std::optional<uint64_t> PersonOwnerSeq(StateStore& state, const PersonOwner& owner);
 
 // Replays the first `size` events of the ledger into `state` (a replay
 // StateStore). VerificationFailed when an event does not apply.
