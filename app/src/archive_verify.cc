@@ -243,7 +243,7 @@ class ArchiveCheck {
       const auto& owner = *static_cast<const PersonOwner*>((*owners_)[next_owner_].entity);
       if (owner.erased) continue;
       std::optional<uint64_t> seq = PersonOwnerSeq(chain_.state(), owner);
-      const std::string& ref = (*owners_)[next_owner_].id;
+      std::string_view ref = (*owners_)[next_owner_].id;
       if (owner.kind == PersonOwnerKind::kDonor) {
         return Fail(seq, Msg("the full archive lacks the person record {} of the donor of seq {}, "
                              "and no personErased erased it",

@@ -14,16 +14,16 @@ namespace {
 Msg NotAnAdmin(const std::string& key_id, Role role) {
   switch (role) {
     case Role::kCollector:
-      return Msg("key {} is a collector's; checkpoints are signed by an admin key", key_id);
+      return Msg("key {} has role collector; checkpoints are signed by an admin key", key_id);
     case Role::kTreasurer:
-      return Msg("key {} is a treasurer's; checkpoints are signed by an admin key", key_id);
+      return Msg("key {} has role treasurer; checkpoints are signed by an admin key", key_id);
     case Role::kReviewer:
-      return Msg("key {} is a reviewer's; checkpoints are signed by an admin key", key_id);
+      return Msg("key {} has role reviewer; checkpoints are signed by an admin key", key_id);
     case Role::kAuditor:
     case Role::kAdmin:
       break;
   }
-  return Msg("key {} is an auditor's; checkpoints are signed by an admin key", key_id);
+  return Msg("key {} has role auditor; checkpoints are signed by an admin key", key_id);
 }
 
 // ------------------------------------------------------- choosing a head

@@ -16,37 +16,38 @@ namespace {
 Msg MayNotWrite(const KeyRecord& key, const char* type) {
   switch (key.role) {
     case Role::kCollector:
-      return Msg("key {} (a collector) may not write {}", key.key_id, type);
+      return Msg("key {} (role collector) may not write {}", key.key_id, type);
     case Role::kTreasurer:
-      return Msg("key {} (a treasurer) may not write {}", key.key_id, type);
+      return Msg("key {} (role treasurer) may not write {}", key.key_id, type);
     case Role::kReviewer:
-      return Msg("key {} (a reviewer) may not write {}", key.key_id, type);
+      return Msg("key {} (role reviewer) may not write {}", key.key_id, type);
     case Role::kAuditor:
-      return Msg("key {} (an auditor) may not write {}", key.key_id, type);
+      return Msg("key {} (role auditor) may not write {}", key.key_id, type);
     case Role::kAdmin:
       break;
   }
-  return Msg("key {} (an admin) may not write {}", key.key_id, type);
+  return Msg("key {} (role admin) may not write {}", key.key_id, type);
 }
 
 Msg OutsideScope(const KeyRecord& key, std::string_view village) {
   switch (key.role) {
     case Role::kCollector:
-      return Msg("key {} (a collector) is outside its village scope: village \"{}\"", key.key_id,
+      return Msg("key {} (role collector) is outside its village scope: village \"{}\"", key.key_id,
                  village);
     case Role::kTreasurer:
-      return Msg("key {} (a treasurer) is outside its village scope: village \"{}\"", key.key_id,
+      return Msg("key {} (role treasurer) is outside its village scope: village \"{}\"", key.key_id,
                  village);
     case Role::kReviewer:
-      return Msg("key {} (a reviewer) is outside its village scope: village \"{}\"", key.key_id,
+      return Msg("key {} (role reviewer) is outside its village scope: village \"{}\"", key.key_id,
                  village);
     case Role::kAuditor:
-      return Msg("key {} (an auditor) is outside its village scope: village \"{}\"", key.key_id,
+      return Msg("key {} (role auditor) is outside its village scope: village \"{}\"", key.key_id,
                  village);
     case Role::kAdmin:
       break;
   }
-  return Msg("key {} (an admin) is outside its village scope: village \"{}\"", key.key_id, village);
+  return Msg("key {} (role admin) is outside its village scope: village \"{}\"", key.key_id,
+             village);
 }
 
 }  // namespace

@@ -69,12 +69,12 @@ expect_stderr_contains 'unknown village "NOPE"'
 expect_rejected_unchanged 3 vl "${C[@]}" name set shop CS01 信用超市 --village V1
 expect_stderr_contains 'may not write displayNameSet'
 expect_rejected_unchanged 3 vl "${T[@]}" name set purpose edu 助学 --village V1
-expect_stderr_contains '(a treasurer) may not write displayNameSet'
-expect_rejected_unchanged 3 zh "${T[@]}" name set purpose edu 助学 --village V1
+expect_stderr_contains '(role treasurer) may not write displayNameSet'
+expect_exit 3 zh "${T[@]}" name set purpose edu 助学 --village V1
 expect_stderr_contains '会计'
 if grep -q 'treasurer' "$(LAST_ERR_FILE)"; then fail "a role name in English in a Chinese line"; else pass "the role is named in Chinese"; fi
 expect_exit 2 vl "${A[@]}" name set rule VOL
-expect_exit 3 vl "${A[@]}" rule add BAD --category volunteer --points 1 --name ''
+expect_exit 2 vl "${A[@]}" rule add BAD --category volunteer --points 1 --name ''
 expect_exit 3 vl "${A[@]}" rule list --village NOPE
 
 # ------------------------------------------- a name unrelated to V1's report

@@ -200,17 +200,17 @@ expect_exit 0 vl template awards --village V01 --out blank.xlsx
 expect_exit 0 python3 "$SCENARIO_DIR/xlsx_fill.py" blank.xlsx filled.xlsx \
   '[["R001", "VOL", 3, "2021/9/6", "帮邻居修水管"], ["曲小红", "CLEAN", "", "2021年9月7日", ""], ["007", "VOL", 2, {"serial": 44447}, "打扫村道"]]'
 expect_dump filled.xlsx 'sheet("加分")["rows"][1:]' \
-  '[["R001", "VOL", "3", "2021/9/6", "帮邻居修水管"], ["曲小红", "CLEAN", "", "2021年9月7日", ""], ["007", "VOL", "2", "44447", "打扫村道"]]'
+  '[["R001", "VOL", "3", "2021/9/6", "帮邻居修水管"], ["曲小红", "CLEAN", "", "2021年9月7日"], ["007", "VOL", "2", "44447", "打扫村道"]]'
 expect_exit 0 vl "${A[@]}" import filled.xlsx --kind awards
 expect_exit 0 vl --json history R001
-expect_json '[[r["rule"], r["points"], r["date"]] for r in d["history"] if r.get("rule")]' '[["VOL", 3, "2021-09-06"]]'
+expect_json '[[r["rule"], r["points"], r["date"]] for r in d["history"] if r.get("rule") and r["date"] >= "2021-09-06"]' '[["VOL", 3, "2021-09-06"]]'
 expect_exit 0 vl --json history R002
-expect_json '[[r["rule"], r["points"], r["date"]] for r in d["history"] if r.get("rule")]' '[["CLEAN", 3, "2021-09-07"]]'
+expect_json '[[r["rule"], r["points"], r["date"]] for r in d["history"] if r.get("rule") and r["date"] >= "2021-09-06"]' '[["CLEAN", 3, "2021-09-07"]]'
 expect_exit 0 vl --json history 007
-expect_json '[[r["rule"], r["points"], r["date"]] for r in d["history"] if r.get("rule")]' '[["VOL", 2, "2021-09-08"]]'
+expect_json '[[r["rule"], r["points"], r["date"]] for r in d["history"] if r.get("rule") and r["date"] >= "2021-09-06"]' '[["VOL", 2, "2021-09-08"]]'
 # The same file again is the same import: nothing new.
 expect_exit 0 vl "${A[@]}" import filled.xlsx --kind awards
 expect_exit 0 vl --json history R001
-expect_json 'len([r for r in d["history"] if r.get("rule")])' 1
+expect_json 'len([r for r in d["history"] if r.get("rule") and r["date"] >= "2021-09-06"])' 1
 
 finish

@@ -9,6 +9,7 @@
 #include "points_harness.h"
 #include "vledger/projections/accounts.h"
 #include "vledger/projections/funds.h"
+#include "vledger/projections/names.h"
 #include "vledger/projections/verify.h"
 
 namespace vledger {
@@ -241,6 +242,38 @@ TEST_F(PointsTest, RuleChecks) {
   Rejected("admin", RuleDefined{"C3", "", "孝老爱亲", "", 5, true, 1, 4, 0, ""}, "min");
   t.Must("admin", RuleDefined{"V2ONLY", "V2", "孝老爱亲", "", 5, false, 0, 0, 0, ""});
   Rejected("col", Award("R1", "V2ONLY", 5, "2021-07-05"), "village");
+}
+
+TEST_F(PointsTest, DisplayNamesAreCheckedAndTheVillagesOwnWins) {
+  auto name = [](std::string kind, std::string code, std::string village, std::string text) {
+    return DisplayNameSet{std::move(kind), std::move(code), std::move(village), std::move(text)};
+  };
+  Rejected("admin", name("rule", "AW", "", ""), "name: must not be empty");
+  std::string long_name;
+  for (int i = 0; i < 65; i++) long_name += "名";
+  Rejected("admin", name("rule", "AW", "", long_name), "at most 64");
+  Rejected("admin", name("rule", "AW", "", "敬老\x07"), "name");
+  Rejected("admin", name("rule", "XX", "", "某规则"), "unknown rule");
+  Rejected("admin", name("rule", "AW", "V1", "某规则"), "village");
+  Rejected("admin", name("fund", "NOPE", "", "某基金"), "unknown fund");
+  Rejected("admin", name("category", "nosuch", "", "某类"), "no rule has category");
+  Rejected("admin", name("colour", "AW", "", "红"), "kind");
+  Rejected("admin", name("shop", "S 1", "V1", "超市"), "code");
+  Rejected("admin", name("shop", "S1", "V9", "超市"), "unknown village");
+  Rejected("col", name("shop", "S1", "V1", "超市"),
+           "(role collector) may not write displayNameSet");
+  t.Must("admin", name("rule", "AW", "", "敬老"));
+  t.Must("admin", name("shop", "S1", "", "县超市"));
+  t.Must("admin", name("shop", "S1", "V1", "甲村超市"));
+  auto view = t.View();
+  EXPECT_EQ(DisplayName(*view, NameKind::kRule, "V2", "AW"), "敬老");
+  EXPECT_EQ(DisplayName(*view, NameKind::kShop, "V1", "S1"), "甲村超市");
+  EXPECT_EQ(DisplayName(*view, NameKind::kShop, "V2", "S1"), "县超市");
+  EXPECT_EQ(DisplayName(*view, NameKind::kShop, "", "S1"), "县超市");
+  EXPECT_EQ(DisplayName(*view, NameKind::kPurpose, "V1", "edu"), "");
+  EXPECT_EQ(NameOrCode(*view, NameKind::kPurpose, "V1", "edu"), "edu");
+  EXPECT_EQ(DisplayNames(*view, NameKind::kShop, "V1"),
+            (std::map<std::string, std::string>{{"S1", "甲村超市"}}));
 }
 
 TEST_F(PointsTest, ReversalsUndoOnceAndNeverTakeSpendableBelowZero) {

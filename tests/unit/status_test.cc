@@ -90,7 +90,7 @@ TEST_F(ApplyCodesTest, UnknownRuleIsNotFoundWithTheField) {
 TEST_F(ApplyCodesTest, RoleIsPermissionDenied) {
   Status st = t.Append("aud", Award("R1", "AW"));
   EXPECT_EQ(st.code(), Code::kPermissionDenied) << st.message();
-  EXPECT_NE(st.message().find("(an auditor) may not write"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("(role auditor) may not write"), std::string::npos) << st.message();
 }
 
 TEST_F(ApplyCodesTest, NotEnoughPointsIsFailedPrecondition) {
