@@ -112,7 +112,7 @@ TEST_F(AuditTest, ANonAdminKeyMayNotSignACheckpoint) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kPermissionDenied);
   EXPECT_EQ(r.status().field(), "--key");
-  EXPECT_TRUE(Contains(r.status().message(), "(role collector)")) << r.status().message();
+  EXPECT_TRUE(Contains(r.status().message(), "role collector")) << r.status().message();
 }
 
 TEST_F(AuditTest, ARevokedAdminKeyMayNotSignACheckpoint) {
