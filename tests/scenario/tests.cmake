@@ -65,3 +65,7 @@ set_tests_properties(scenario.xlsx PROPERTIES TIMEOUT 900)
 # LANG=zh_CN.UTF-8 (no locale installed), --lang and VLEDGER_LANG, JSON unchanged.
 add_test(NAME scenario.zh COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/zh.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.zh PROPERTIES TIMEOUT 900)
+# vledger mirror over HTTP against a small stand-in server
+# (tests/scenario/feed_server.py): catching up, following, forks.
+add_test(NAME scenario.mirror COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/mirror.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.mirror PROPERTIES TIMEOUT 900)
