@@ -19,7 +19,7 @@ namespace {
 
 std::atomic<bool> stop_requested{false};
 
-extern "C" void OnStopSignal(int /*signal*/) { stop_requested = true; }
+void OnStopSignal(int /*signal*/) { stop_requested = true; }
 
 Status RunMirror(Context& ctx, const std::string& url, bool once, int interval_seconds) {
   VLEDGER_ASSIGN_OR_RETURN(app::MirrorSource source, HttpMirrorSource(url));

@@ -25,10 +25,9 @@ std::string FirstLine(const std::string& body) {
   return line;
 }
 
-// GET `path`; the body of a 200 answer, nullopt for a 404 when
-// `absent_ok`, else Unavailable.
-Result<std::optional<std::string>> Get(const Server& server, const std::string& path,
-                                       bool absent_ok) {
+// GET `path`: the body of a 200 answer; with `absent`, a 404 sets it and
+// gives an empty body; anything else is Unavailable.
+Result<std::string> Get(const Server& server, const std::string& path, bool* absent) {
   httplib::Client client(server.origin);
   client.set_connection_timeout(kConnectTimeoutSeconds);
   client.set_read_timeout(kReadTimeoutSeconds);
@@ -52,11 +51,14 @@ Result<std::optional<std::string>> Get(const Server& server, const std::string& 
     return Status::Unavailable(
         Msg("cannot reach {}: {}", where, httplib::to_string(res.error())));
   }
-  if (res->status == 404 && absent_ok) return std::optional<std::string>();
-  if (res->status != 200) {
-    return Status::Unavailable(Msg("{}: HTTP {}: {}", where, res->status, FirstLine(body)));
+  if (res->status == 404 && absent != nullptr) {
+    *absent = true;
+    return std::string();
   }
-  return std::optional<std::string>(std::move(body));
+  if (res->status != 200) {
+    return Status::Unavailable(Msg("{}: HTTP {}: {}", where, res->status, FirstLine(body.empty() ? res->body : body)));
+  }
+  return body;
 }
 
 }  // namespace
@@ -80,13 +82,12 @@ Result<app::MirrorSource> HttpMirrorSource(const std::string& url) {
   app::MirrorSource source;
   source.name = server->url;
   source.checkpoint = [server]() -> Result<std::string> {
-    VLEDGER_ASSIGN_OR_RETURN(auto body, Get(*server, "/checkpoint", true));
-    return body ? std::move(*body) : std::string();
+    bool absent = false;
+    return Get(*server, "/checkpoint", &absent);
   };
   source.events = [server](uint64_t from, uint64_t limit) -> Result<std::string> {
     std::string path = "/events?from=" + std::to_string(from) + "&limit=" + std::to_string(limit);
-    VLEDGER_ASSIGN_OR_RETURN(auto body, Get(*server, path, false));
-    return std::move(*body);
+    return Get(*server, path, nullptr);
   };
   return source;
 }

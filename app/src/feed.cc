@@ -59,7 +59,9 @@ Result<std::string> EventsFeed(const Ledger& ledger, uint64_t from, uint64_t lim
   // Re-hashed on the way out, as export does: a damaged store never
   // ships as a valid-looking page.
   Hash prev = kZeroHash;
-  if (from > 0) VLEDGER_ASSIGN_OR_RETURN(prev, ledger.ReadHash(from - 1));
+  if (from > 0) {
+    VLEDGER_ASSIGN_OR_RETURN(prev, ledger.ReadHash(from - 1));
+  }
   Sha256Hasher hasher;
   uint64_t event_bytes = 0;
   bool full = false;  // past kFeedBytesMax at a commit's end: the rest is left out

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <optional>
 
 #include "app_fixture.h"
 #include "vledger/app/feed.h"
@@ -45,6 +47,10 @@ class FeedTest : public ::testing::Test {
     server.Vl("household add H001 --village V01 --head 曲建国");
     server.Vl("resident add R001 --village V01 --household H001 --name 曲建国 --adult");
     server.Vl("rule add VOL --category 志愿服务 --points 2 --min 1 --max 10");
+    // One commit of two events.
+    std::ofstream(server.File("awards.csv")) << "resident,rule,points,date,note\n"
+                                                "R001,VOL,,2021-07-01,\nR001,VOL,,2021-07-02,\n";
+    server.Vl("import '" + server.File("awards.csv") + "' --kind awards");
     server.Vl("award R001 VOL --on 2021-07-05");
     server.Vl("award R001 VOL --on 2021-07-06");
   }
@@ -137,7 +143,14 @@ TEST_F(FeedTest, AReplicaFollowsInPagesOfOneCommit) {
 
 TEST_F(FeedTest, APageStartsAtACommitAndNotPastTheLog) {
   auto s = Server();
-  auto inside = app::EventsFeed(*s, 1, 10);  // init's commit holds the genesis and the admin key
+  std::optional<CommitRecord> pair;
+  ASSERT_TRUE(s->ScanCommits([&](const CommitRecord& c) {
+                 if (c.last > c.first) pair = c;
+                 return Status::Ok();
+               }).ok());
+  ASSERT_TRUE(pair.has_value());
+  ASSERT_TRUE(app::EventsFeed(*s, pair->first, 10).ok());
+  auto inside = app::EventsFeed(*s, pair->last, 10);
   ASSERT_FALSE(inside.ok());
   EXPECT_EQ(inside.status().code(), Code::kInvalidInput);
   EXPECT_EQ(inside.status().field(), "from");
@@ -218,14 +231,21 @@ TEST_F(FeedTest, AForkedServerIsRefusedAndNothingPastTheForkApplied) {
   server.Vl("award R001 VOL --on 2021-07-08");
   server.Vl("award R001 VOL --on 2021-07-09");
   server.Vl("checkpoint");
+  server.Vl("checkpoint --size " + std::to_string(size));
   auto replica = Replica();
   ASSERT_EQ(replica->size(), size);
   // Its events at the replica's size do not follow the replica's chain...
   ExpectRefused(*replica, PageFrom(size), size);
-  // ...and its checkpoint does not match the replica's tree.
+  // ...its checkpoint past the replica's events waits for them...
   auto latest = Server()->LatestCheckpoint();
   ASSERT_TRUE(latest.ok() && latest->has_value());
-  auto accepted = app::AcceptCheckpoint(*replica, (*latest)->second);
+  auto later = app::AcceptCheckpoint(*replica, (*latest)->second);
+  ASSERT_TRUE(later.ok()) << later.status().message();
+  EXPECT_FALSE(*later);
+  // ...and its checkpoint at the replica's size does not match the replica's tree.
+  auto at_size = Server()->GetCheckpoint(size);
+  ASSERT_TRUE(at_size.ok() && at_size->has_value());
+  auto accepted = app::AcceptCheckpoint(*replica, **at_size);
   ASSERT_FALSE(accepted.ok());
   EXPECT_EQ(accepted.status().code(), Code::kVerificationFailed);
   EXPECT_EQ(replica->size(), size);
