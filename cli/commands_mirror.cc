@@ -41,14 +41,15 @@ Status RunMirror(Context& ctx, const std::string& url, bool once, int interval_s
   if (ctx.options.json) {
     ctx.PrintLine(app::MirrorJson(r));
   } else if (r.checkpoint) {
-    ctx.PrintLine(Tr("replica {} holds {} events (+{} this run), verified; checkpoint at size "
-                     "{}, root {}",
-                     ctx.options.ledger_dir, r.size, r.appended, r.checkpoint->size,
-                     Hex(r.checkpoint->root)));
+    ctx.PrintLine(Tr(
+        "replica {} holds {} events (+{} this run), verified; checkpoint at size "
+        "{}, root {}",
+        ctx.options.ledger_dir, r.size, r.appended, r.checkpoint->size, Hex(r.checkpoint->root)));
   } else {
-    ctx.PrintLine(Tr("replica {} holds {} events (+{} this run), verified; the server has signed "
-                     "no checkpoint yet",
-                     ctx.options.ledger_dir, r.size, r.appended));
+    ctx.PrintLine(
+        Tr("replica {} holds {} events (+{} this run), verified; the server has signed "
+           "no checkpoint yet",
+           ctx.options.ledger_dir, r.size, r.appended));
   }
   return Status::Ok();
 }
@@ -74,8 +75,7 @@ void RegisterMirrorCommands(CLI::App& app, Context& ctx, Action* action) {
     CLI::App* cmd = AddCommand(app, "mirror",
                                _("follow a county server's log into the --ledger folder (a "
                                  "verified replica) until SIGTERM"));
-    cmd->add_option("URL", o->url, _("the server, e.g. https://ledger.example.gov.cn"))
-        ->required();
+    cmd->add_option("URL", o->url, _("the server, e.g. https://ledger.example.gov.cn"))->required();
     cmd->add_flag("--once", o->once, _("catch up once, then exit"));
     cmd->add_option("--interval", o->interval_seconds,
                     _("seconds between two polls of the server (default 5)"))
@@ -94,9 +94,8 @@ void RegisterMirrorCommands(CLI::App& app, Context& ctx, Action* action) {
     feed->group("");
     feed->add_option("--from", o->from)->check(WholeNumber(N_("seq")));
     feed->add_option("--limit", o->limit)->check(WholeNumber(N_("number")));
-    feed->callback([&ctx, action, o] {
-      *action = [&ctx, o] { return RunFeed(ctx, o->from, o->limit); };
-    });
+    feed->callback(
+        [&ctx, action, o] { *action = [&ctx, o] { return RunFeed(ctx, o->from, o->limit); }; });
   }
 }
 

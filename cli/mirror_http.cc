@@ -33,30 +33,29 @@ Result<std::string> Get(const Server& server, const std::string& path, bool* abs
   client.set_read_timeout(kReadTimeoutSeconds);
   std::string body;
   bool too_large = false;
-  httplib::Result res =
-      client.Get(server.prefix + path, [&](const char* data, size_t length) {
-        if (body.size() + length > kMirrorBodyBytesMax) {
-          too_large = true;
-          return false;
-        }
-        body.append(data, length);
-        return true;
-      });
+  httplib::Result res = client.Get(server.prefix + path, [&](const char* data, size_t length) {
+    if (body.size() + length > kMirrorBodyBytesMax) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, length);
+    return true;
+  });
   const std::string where = server.url + path;
   if (too_large) {
     return Status::Unavailable(
         Msg("{}: the answer is over {} MiB", where, kMirrorBodyBytesMax >> 20));
   }
   if (!res) {
-    return Status::Unavailable(
-        Msg("cannot reach {}: {}", where, httplib::to_string(res.error())));
+    return Status::Unavailable(Msg("cannot reach {}: {}", where, httplib::to_string(res.error())));
   }
   if (res->status == 404 && absent != nullptr) {
     *absent = true;
     return std::string();
   }
   if (res->status != 200) {
-    return Status::Unavailable(Msg("{}: HTTP {}: {}", where, res->status, FirstLine(body.empty() ? res->body : body)));
+    return Status::Unavailable(
+        Msg("{}: HTTP {}: {}", where, res->status, FirstLine(body.empty() ? res->body : body)));
   }
   return body;
 }

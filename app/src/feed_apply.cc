@@ -94,9 +94,8 @@ class PageApplier {
     if (!decoded.ok()) return decoded.status().WithSeq(seq);
     Event event = *decoded;
     if (const Genesis* g = std::get_if<Genesis>(&event.body); g && g->origin != header_.origin) {
-      return Status::VerificationFailed(
-                 Msg("the genesis names origin {} but the page's header {}", g->origin,
-                     header_.origin))
+      return Status::VerificationFailed(Msg("the genesis names origin {} but the page's header {}",
+                                            g->origin, header_.origin))
           .WithSeq(seq);
     }
     // The record hash first: a server whose history differs from the
@@ -168,8 +167,7 @@ Status CheckConsistent(const Ledger& replica, const vledger::Checkpoint& older,
 
 }  // namespace
 
-Result<FeedApplied> ApplyFeedPage(Ledger& replica, std::string page,
-                                  std::string_view source) try {
+Result<FeedApplied> ApplyFeedPage(Ledger& replica, std::string page, std::string_view source) try {
   ArchiveReader reader = ArchiveReader::FromBytes(std::move(page), std::string(source));
   VLEDGER_ASSIGN_OR_RETURN(PageOutline outline, Outline(reader, replica.size(), source));
   if (replica.size() > 0) {

@@ -123,7 +123,8 @@ Result<MirrorResult> Mirror(const Session& session, const MirrorRequest& request
 
 std::string MirrorJson(const MirrorResult& r) {
   Json checkpoint = nullptr;
-  if (r.checkpoint) checkpoint = Json{{"size", r.checkpoint->size}, {"root", Hex(r.checkpoint->root)}};
+  if (r.checkpoint)
+    checkpoint = Json{{"size", r.checkpoint->size}, {"root", Hex(r.checkpoint->root)}};
   return Json{{"created", r.created},
               {"appended", r.appended},
               {"commits", r.commits},

@@ -62,7 +62,9 @@ wait "$FOLLOWER"
 expect_eq "$?" 0 "the follower stops with exit 0 on SIGTERM"
 grep "replica at" follower.out >/dev/null && pass "the follower says what it applied" || fail "no progress line"
 expect_exit 0 vl --ledger M verify
-expect_exit 0 vl --ledger M --json checkpoint          # the newest accepted is stored
+# The newest accepted checkpoint is stored: a public archive at it verifies.
+expect_exit 0 vl --ledger M export M.vlar --public
+expect_exit 0 vl --ledger M verify --archive M.vlar --pub admin.key.pub
 replica_size=$(ledger_size M)
 
 # ---- a forked server: the older backup restored, something else appended

@@ -28,14 +28,14 @@ struct MirrorSource {
 
 // Told after each round that changed the replica.
 struct MirrorProgress {
-  uint64_t size = 0;         // the replica's events
-  uint64_t appended = 0;     // events appended in this round
-  uint64_t checkpoint = 0;   // size of the newest checkpoint accepted (0: none)
+  uint64_t size = 0;        // the replica's events
+  uint64_t appended = 0;    // events appended in this round
+  uint64_t checkpoint = 0;  // size of the newest checkpoint accepted (0: none)
 };
 
 struct MirrorRequest {
   MirrorSource source;
-  bool once = false;           // catch up, then return
+  bool once = false;  // catch up, then return
   int64_t poll_interval_ms = 5000;
   // Asked between requests and while waiting: true stops the mirror
   // (SIGTERM), which returns what it did.
@@ -44,9 +44,9 @@ struct MirrorRequest {
 };
 
 struct MirrorResult {
-  bool created = false;            // the replica was made by this run
-  uint64_t appended = 0, commits = 0;  // by this run
-  uint64_t size = 0;                // the replica's events at the end
+  bool created = false;                           // the replica was made by this run
+  uint64_t appended = 0, commits = 0;             // by this run
+  uint64_t size = 0;                              // the replica's events at the end
   std::optional<vledger::Checkpoint> checkpoint;  // the newest accepted
 };
 
