@@ -9,17 +9,20 @@
 #                                                   program's own help
 #   P/share/vledger/demo/                          `vledger demo`'s village
 #                                                   (read from ../share/vledger/demo)
+#   P/share/doc/vledger/copyright
 # The completion and the man page are written at build time by the program
 # just built, so they name every command and option it has.
 #
 # `cpack -G DEB` in the build folder (or scripts/package) builds
-# vledger_VERSION-1_ARCH.deb: the files above under /usr, and the county
-# server's systemd unit (packaging/vledger.service) with its environment
-# file /etc/default/vledger. The unit and that file are the component
-# `deb`, outside a plain `cmake --install` (they name /usr/bin/vledger and
-# /etc, which a --prefix install does not have).
+# vledger_VERSION-1_ARCH.deb: the files above under /usr, a Debian
+# changelog, lintian overrides, and the county server's systemd unit
+# (packaging/vledger.service) with its settings file /etc/default/vledger.
+# These are the component `deb`, left out of a plain `cmake --install` (the
+# unit names /usr/bin/vledger, and /lib and /etc are outside any --prefix).
 
 include(GNUInstallDirs)
+set(VLEDGER_PACKAGE_MAINTAINER "vledger maintainers <vledger@example.org>"
+    CACHE STRING "The Maintainer field of the Debian package")
 
 install(TARGETS vledger RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
@@ -57,6 +60,24 @@ install(FILES ${VLEDGER_DEMO_FILES} DESTINATION ${CMAKE_INSTALL_DATADIR}/vledger
 install(PROGRAMS ${CMAKE_CURRENT_SOURCE_DIR}/demo/village
         DESTINATION ${CMAKE_INSTALL_DATADIR}/vledger/demo)
 
+# --- /usr/share/doc/vledger: the copyright file, and in the .deb a Debian
+# changelog of its version (dated by the last commit)
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/copyright
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/vledger)
+execute_process(COMMAND git -C ${CMAKE_CURRENT_SOURCE_DIR} log -1 --format=%aD
+                OUTPUT_VARIABLE VLEDGER_PACKAGE_DATE ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT VLEDGER_PACKAGE_DATE)
+  string(TIMESTAMP VLEDGER_PACKAGE_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
+endif()
+configure_file(packaging/debian/changelog.in ${CMAKE_BINARY_DIR}/share/doc/changelog.Debian @ONLY)
+execute_process(COMMAND gzip -9nf ${CMAKE_BINARY_DIR}/share/doc/changelog.Debian)
+install(FILES ${CMAKE_BINARY_DIR}/share/doc/changelog.Debian.gz
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/vledger COMPONENT deb EXCLUDE_FROM_ALL)
+# What lintian reports that is meant so (the static archives, no PIE).
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/lintian-overrides
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides RENAME vledger
+        COMPONENT deb EXCLUDE_FROM_ALL)
+
 # --- the county server's unit and settings: the .deb only
 install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/packaging/vledger.service
         DESTINATION /lib/systemd/system COMPONENT deb EXCLUDE_FROM_ALL)
@@ -67,14 +88,11 @@ install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/packaging/default/vledger
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME vledger)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(VLEDGER_PACKAGE_MAINTAINER "vledger maintainers <vledger@example.org>"
-    CACHE STRING "The Maintainer field of the Debian package")
 set(CPACK_PACKAGE_CONTACT ${VLEDGER_PACKAGE_MAINTAINER})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "signed, hash-chained ledger for village credit points and funds")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "signed, hash-chained ledger for village credit points and funds
-vledger records village credit points (awards, deductions, redemptions)
+    "vledger records village credit points (awards, deductions, redemptions)
 and charity and credit funds (donations, disbursements, dividends) as
 signed events in an append-only, hash-chained log. Anyone can verify the
 log, check an event against a published checkpoint with a Merkle proof,

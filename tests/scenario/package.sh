@@ -17,6 +17,19 @@ for tool in cpack dpkg-deb dpkg-shlibdeps file man; do
   command -v "$tool" >/dev/null || fail "$tool not found (scripts/install-deps installs it)"
 done
 
+# ------------------------------------------------- cmake --install --prefix
+# The same files under any prefix, without the .deb's unit and /etc file.
+expect_exit 0 cmake --install "$BUILD" --prefix "$WORK/prefix"
+for path in bin/vledger share/locale/zh_CN/LC_MESSAGES/vledger.mo \
+  share/bash-completion/completions/vledger share/man/man1/vledger.1.gz \
+  share/vledger/demo/village share/doc/vledger/copyright; do
+  expect_eq "$([[ -f $WORK/prefix/$path ]] && echo yes)" yes "cmake --install puts $path"
+done
+expect_eq "$(cd "$WORK/prefix" && find . -path '*systemd*' -o -path '*default*')" "" \
+  "no unit and no /etc file outside the package"
+LANG=zh_CN.UTF-8 expect_exit 0 "$WORK/prefix/bin/vledger" --help
+expect_stdout_contains '用法'
+
 # ------------------------------------------------------------ the package
 expect_exit 0 cpack -G DEB --config "$BUILD/CPackConfig.cmake" -B "$WORK/pkg"
 version=$("$VLEDGER" --version | sed -n 's/^vledger //p')
@@ -34,6 +47,8 @@ for path in ./usr/bin/vledger \
   ./usr/share/man/man1/vledger.1.gz \
   ./usr/share/vledger/demo/village \
   ./usr/share/vledger/demo/residents.csv \
+  ./usr/share/doc/vledger/copyright \
+  ./usr/share/doc/vledger/changelog.Debian.gz \
   ./lib/systemd/system/vledger.service \
   ./etc/default/vledger; do
   expect_eq "$(grep -cxF "$path" contents)" 1 "the package holds $path"
@@ -71,16 +86,16 @@ done
 mkdir -p stubs
 cat >stubs/stub <<'EOS'
 #!/bin/bash
-echo "$(basename "$0") $*" >>"$STUB_LOG"
-case $(basename "$0") in
+echo "${0##*/} $*" >>"$STUB_LOG"
+case ${0##*/} in
   getent | dpkg-statoverride) exit 2 ;;  # no such user, no override
   deb-systemd-helper) [[ $1 != --quiet && $1 != was-enabled ]] || exit 1 ;;
 esac
 exit 0
 EOS
 chmod 755 stubs/stub
-for c in adduser getent mkdir chown chmod dpkg-statoverride deb-systemd-helper systemctl \
-  rm rmdir deluser userdel; do
+for c in adduser getent mkdir chown chmod dpkg-statoverride deb-systemd-helper \
+  deb-systemd-invoke systemctl rm rmdir deluser userdel; do
   ln -s stub "stubs/$c"
 done
 maint() {
@@ -122,7 +137,11 @@ for line in 'User=vledger' 'Environment=VLEDGER_LISTEN=127.0.0.1:8443' \
 done
 if command -v systemd-analyze >/dev/null; then
   # The unit as systemd reads it (the scratch root as the system's root).
-  expect_exit 0 systemd-analyze verify --root="$ROOT" /lib/systemd/system/vledger.service
+  # The scratch root has no other unit (--recursive-errors=no) and no
+  # manual database (--man=no).
+  expect_exit 0 systemd-analyze verify --man=no --recursive-errors=no --root="$ROOT" \
+    /lib/systemd/system/vledger.service
+  expect_eq "$(last_stderr)" "" "systemd reads the unit without a complaint"
 else
   echo "package.sh: systemd-analyze not installed; the unit was not verified"
 fi
