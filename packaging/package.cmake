@@ -6,7 +6,8 @@
 #                                                   program reads ../share/locale)
 #   P/share/bash-completion/completions/vledger    `vledger completion bash`
 #   P/share/man/man1/vledger.1.gz                  packaging/man.py, from the
-#                                                   program's own help
+#   P/share/man/zh_CN/man1/vledger.1.gz            program's own help (English,
+#                                                   Chinese)
 #   P/share/vledger/demo/                          `vledger demo`'s village
 #                                                   (read from ../share/vledger/demo)
 #   P/share/doc/vledger/copyright
@@ -38,21 +39,26 @@ add_custom_command(
   DEPENDS vledger
   COMMENT "Writing the bash completion of vledger"
   VERBATIM)
+set(VLEDGER_MAN_ZH ${CMAKE_BINARY_DIR}/share/man/zh_CN/vledger.1)
 add_custom_command(
-  OUTPUT ${VLEDGER_MAN}.gz
-  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/share/man
+  OUTPUT ${VLEDGER_MAN}.gz ${VLEDGER_MAN_ZH}.gz
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/share/man/zh_CN
   COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=0
           ${VLEDGER_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/packaging/man.py $<TARGET_FILE:vledger>
           ${PROJECT_VERSION} ${VLEDGER_MAN}
-  COMMAND gzip -9nf ${VLEDGER_MAN}
-  DEPENDS vledger ${CMAKE_CURRENT_SOURCE_DIR}/packaging/man.py
-  COMMENT "Writing the man page of vledger from its help"
+  COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=0
+          ${VLEDGER_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/packaging/man.py $<TARGET_FILE:vledger>
+          ${PROJECT_VERSION} ${VLEDGER_MAN_ZH} --lang zh
+  COMMAND gzip -9nf ${VLEDGER_MAN} ${VLEDGER_MAN_ZH}
+  DEPENDS vledger vledger_catalogs ${CMAKE_CURRENT_SOURCE_DIR}/packaging/man.py
+  COMMENT "Writing the man pages of vledger (English, Chinese) from its help"
   VERBATIM)
 add_custom_target(vledger_docs ALL DEPENDS ${VLEDGER_COMPLETION} ${VLEDGER_MAN}.gz)
 
 install(FILES ${VLEDGER_COMPLETION}
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 install(FILES ${VLEDGER_MAN}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${VLEDGER_MAN_ZH}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/zh_CN/man1)
 
 # --- the demo village (cli/commands_demo.cc finds it beside the program)
 file(GLOB VLEDGER_DEMO_FILES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/demo/*.csv)

@@ -45,6 +45,7 @@ for path in ./usr/bin/vledger \
   ./usr/share/locale/zh_CN/LC_MESSAGES/vledger.mo \
   ./usr/share/bash-completion/completions/vledger \
   ./usr/share/man/man1/vledger.1.gz \
+  ./usr/share/man/zh_CN/man1/vledger.1.gz \
   ./usr/share/vledger/demo/village \
   ./usr/share/vledger/demo/residents.csv \
   ./usr/share/doc/vledger/copyright \
@@ -219,5 +220,17 @@ expect_eq "${missing# }" "" "every command has its section in the man page"
 for words in 'key new' 'key register' 'allowance run' 'objection resolve'; do
   expect_exit 0 grep -cE "^ *vledger $words\$" man.txt
 done
+
+# The Chinese page: the same commands, in the program's Chinese help.
+expect_exit 0 env MANWIDTH=100 man --warnings -l "$ROOT/usr/share/man/zh_CN/man1/vledger.1.gz"
+expect_eq "$(last_stderr)" "" "man renders the Chinese page without warnings"
+cp "$(LAST_OUT_FILE)" man-zh.txt
+expect_stdout_contains '退出码'
+expect_stdout_contains '按规则加分'
+missing=
+while read -r cmd; do
+  grep -qE "^ *vledger $cmd( |\$)" man-zh.txt || missing+=" $cmd"
+done <commands
+expect_eq "${missing# }" "" "every command has its section in the Chinese page"
 
 finish
