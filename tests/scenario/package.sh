@@ -95,7 +95,7 @@ esac
 exit 0
 EOS
 chmod 755 stubs/stub
-for c in adduser getent mkdir chown chmod dpkg-statoverride deb-systemd-helper \
+for c in addgroup adduser getent mkdir chown chmod dpkg-statoverride deb-systemd-helper \
   deb-systemd-invoke systemctl rm rmdir deluser userdel; do
   ln -s stub "stubs/$c"
 done
@@ -105,7 +105,9 @@ maint() {
 }
 expect_exit 0 maint postinst configure
 log=$(cat maint.log)
-expect_eq "$(grep -c '^adduser --system --group .* vledger$' <<<"$log")" 1 \
+expect_eq "$(grep -c '^addgroup --system .*vledger$' <<<"$log")" 1 \
+  "postinst creates the system group vledger"
+expect_eq "$(grep -c '^adduser --system --ingroup vledger .* vledger$' <<<"$log")" 1 \
   "postinst creates the system user vledger"
 expect_eq "$(grep -cx 'chown vledger:vledger /var/lib/vledger' <<<"$log")" 1 \
   "postinst gives the ledger folder to vledger"
