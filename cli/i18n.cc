@@ -111,7 +111,8 @@ std::string Word(std::string_view english) {
   const std::pair<std::string_view, const char*> words[] = {
       {"admin", P_("vocab", "admin")},         {"collector", P_("vocab", "collector")},
       {"treasurer", P_("vocab", "treasurer")}, {"reviewer", P_("vocab", "reviewer")},
-      {"auditor", P_("vocab", "auditor")},     {"active", P_("vocab", "active")},
+      {"auditor", P_("vocab", "auditor")},     {"checkpointer", P_("vocab", "checkpointer")},
+      {"active", P_("vocab", "active")},
       {"departed", P_("vocab", "departed")},   {"deceased", P_("vocab", "deceased")},
       {"credit", P_("vocab", "credit")},       {"charity", P_("vocab", "charity")},
       {"month", P_("vocab", "month")},         {"quarter", P_("vocab", "quarter")},

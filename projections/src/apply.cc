@@ -82,6 +82,10 @@ static Status CheckAuthor(StateStore& state, uint64_t seq, const Event& event,
     return Status::PermissionDenied(
         Msg("key {} was revoked at seq {}", event.key_id, *(*author)->revoked_seq));
   }
+  if ((*author)->role == Role::kCheckpointer) {
+    return Status::PermissionDenied(
+        Msg("key {} (role checkpointer) signs checkpoints only, never events", event.key_id));
+  }
   return Status::Ok();
 }
 
