@@ -21,8 +21,8 @@ Status RunTiles(Context& ctx, const std::string& out_dir, std::optional<uint64_t
   }
   ctx.PrintLine(Tr("wrote {}: the tiles of the checkpoint of size {} (root {})", r->out_dir,
                    r->head.size, Hex(r->head.root)));
-  ctx.PrintLine(Tr("{} tile files: {} written, {} already there; {} earlier ones removed",
-                   r->files, r->written, r->unchanged, r->removed));
+  ctx.PrintLine(Tr("{} tile files: {} written, {} already there; {} earlier ones removed", r->files,
+                   r->written, r->unchanged, r->removed));
   return Status::Ok();
 }
 

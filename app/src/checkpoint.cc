@@ -167,8 +167,9 @@ Result<std::optional<SignedHead>> NewestStoredHead(const Ledger& ledger,
         Msg("refusing to sign: the stored checkpoint at size {} is malformed", newest->first));
   }
   if (head->size != newest->first || head->origin != origin || head->size > ledger.size()) {
-    return Status::VerificationFailed(Msg(
-        "refusing to sign: the stored checkpoint at size {} does not match the log", newest->first));
+    return Status::VerificationFailed(
+        Msg("refusing to sign: the stored checkpoint at size {} does not match the log",
+            newest->first));
   }
   VLEDGER_ASSIGN_OR_RETURN(Hash root, ledger.MerkleRootAt(head->size));
   if (root != head->root) {

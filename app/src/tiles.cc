@@ -77,20 +77,22 @@ Status CheckEarlierCheckpoint(const std::string& dir, const fs::path& path,
   auto head = ParseCheckpoint(text);
   if (!head.ok()) return NotAnOutput(dir, path.string());
   if (head->origin != origin) {
-    return Status::InvalidInput(
-        "--out", Msg("{} holds the tiles of another log ({}), not of {}", dir, head->origin, origin));
+    return Status::InvalidInput("--out", Msg("{} holds the tiles of another log ({}), not of {}",
+                                             dir, head->origin, origin));
   }
   return Status::Ok();
 }
 
 Status ScanTileFolder(const std::string& dir, EarlierOutput* out) {
+  fs::path base = fs::path(dir).lexically_normal();
+  if (!base.has_filename()) base = base.parent_path();  // "site/"
   std::error_code ec;
-  fs::recursive_directory_iterator it(fs::path(dir) / "tile", ec), end;
+  fs::recursive_directory_iterator it(base / "tile", ec), end;
   for (; !ec && it != end; it.increment(ec)) {
     const fs::directory_entry& entry = *it;
     if (entry.is_symlink()) return NotAnOutput(dir, entry.path().string());
     if (entry.is_directory()) continue;
-    std::string rel = entry.path().lexically_relative(dir).generic_string();
+    std::string rel = entry.path().lexically_relative(base).generic_string();
     if (!entry.is_regular_file()) return NotAnOutput(dir, rel);
     if (rel.ends_with(kTmpSuffix)) {
       out->leftovers.push_back(rel);
@@ -115,7 +117,8 @@ Result<EarlierOutput> OpenOutput(const std::string& dir, const std::string& orig
     }
     return out;
   }
-  if (!fs::is_directory(dir, ec)) return Status::InvalidInput("--out", Msg("{} is not a folder", dir));
+  if (!fs::is_directory(dir, ec))
+    return Status::InvalidInput("--out", Msg("{} is not a folder", dir));
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
     if (name == kCheckpointPath && it->is_regular_file() && !it->is_symlink()) {
@@ -232,7 +235,8 @@ Status WriteTiles(const Ledger& ledger, uint64_t size, const std::string& dir,
       if (folder != made_folder) {
         std::error_code ec;
         fs::create_directories(folder, ec);
-        if (ec) return Status::InvalidInput("--out", Msg("cannot create {}: {}", folder, ec.message()));
+        if (ec)
+          return Status::InvalidInput("--out", Msg("cannot create {}: {}", folder, ec.message()));
         made_folder = folder;
       }
       VLEDGER_TRY(WriteTileFile(path.string(), bytes));
@@ -304,9 +308,8 @@ Result<TilesResult> Tiles(const Session& session, const TilesRequest& request) t
 }
 
 std::string TilesJson(const TilesResult& r) {
-  return Json{{"dir", r.out_dir},          {"size", r.head.size},
-              {"root", Hex(r.head.root)},  {"files", r.files},
-              {"written", r.written},      {"unchanged", r.unchanged},
+  return Json{{"dir", r.out_dir},    {"size", r.head.size},  {"root", Hex(r.head.root)},
+              {"files", r.files},    {"written", r.written}, {"unchanged", r.unchanged},
               {"removed", r.removed}}
       .dump();
 }

@@ -3,8 +3,6 @@
 // checkpoint and checked against it, `tiles --out` as a pure function of
 // the log and the checkpoint (an earlier output brought up to date, a
 // foreign folder refused), and SignCheckpoint for a server.
-#include "vledger/app/tiles.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -14,6 +12,7 @@
 
 #include "app_fixture.h"
 #include "vledger/app/checkpoint.h"
+#include "vledger/app/tiles.h"
 #include "vledger/ledger/checkpoint.h"
 #include "vledger/ledger/crypto.h"
 
@@ -186,8 +185,7 @@ TEST_F(TilesTest, WritesAFolderThatIsAPureFunctionOfTheCheckpoint) {
   auto back = app::Tiles(l.AdminSession(), {dir, first_size, {}});
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(FilesOf(dir), files);
-  EXPECT_FALSE(fs::exists(dir + "/tile/entries/002.p/" +
-                          std::to_string((first_size + 300) % 256)));
+  EXPECT_FALSE(fs::exists(dir + "/tile/entries/002.p/" + std::to_string((first_size + 300) % 256)));
 }
 
 TEST_F(TilesTest, RefusesAForeignFolderAndAnUnstoredSize) {

@@ -20,9 +20,7 @@ Hash RecordHash(uint64_t i) { return Sha256("record " + std::to_string(i)); }
 Tile HashTile(int level, uint64_t index, uint64_t width = kTileWidth) {
   return Tile{false, level, index, width};
 }
-Tile Bundle(uint64_t index, uint64_t width = kTileWidth) {
-  return Tile{true, 0, index, width};
-}
+Tile Bundle(uint64_t index, uint64_t width = kTileWidth) { return Tile{true, 0, index, width}; }
 
 // ------------------------------------------------------------------ paths
 
@@ -48,16 +46,16 @@ TEST(TilePath, ParsesWhatItWrites) {
 }
 
 TEST(TilePath, RefusesAnythingElse) {
-  for (std::string_view bad : {
-           "", "tile", "tile/", "tile/0", "tile/0/", "/tile/0/000", "tile/00/000", "tile/64/000",
-           "tile/-1/000", "tile/a/000", "tile/data/000", "tile/0/0000", "tile/0/12", "tile/0/1",
-           "tile/0/x000/001", "tile/0/001/002", "tile/0/x001", "tile/0/x001/x002", "tile/0/y001/000",
-           "tile/0/000.p", "tile/0/000.p/", "tile/0/000.p/0", "tile/0/000.p/256", "tile/0/000.p/07",
-           "tile/0/000.p/x", "tile/0/000.p/5/6", "tile/0/000/", "tile/0/000.q/5", "tile/entries/",
-           "tile/entries/000.p/0", "tile/0/000 ", "tile/0/+00",
-           // an index past 2^64 - 1, and tiles starting past 2^64 leaves
-           "tile/0/x018/x446/x744/x073/x709/x551/616", "tile/0/x072/x057/x594/x037/x927/936",
-           "tile/7/001", "tile/8/001"}) {
+  for (std::string_view bad :
+       {"", "tile", "tile/", "tile/0", "tile/0/", "/tile/0/000", "tile/00/000", "tile/64/000",
+        "tile/-1/000", "tile/a/000", "tile/data/000", "tile/0/0000", "tile/0/12", "tile/0/1",
+        "tile/0/x000/001", "tile/0/001/002", "tile/0/x001", "tile/0/x001/x002", "tile/0/y001/000",
+        "tile/0/000.p", "tile/0/000.p/", "tile/0/000.p/0", "tile/0/000.p/256", "tile/0/000.p/07",
+        "tile/0/000.p/x", "tile/0/000.p/5/6", "tile/0/000/", "tile/0/000.q/5", "tile/entries/",
+        "tile/entries/000.p/0", "tile/0/000 ", "tile/0/+00",
+        // an index past 2^64 - 1, and tiles starting past 2^64 leaves
+        "tile/0/x018/x446/x744/x073/x709/x551/616", "tile/0/x072/x057/x594/x037/x927/936",
+        "tile/7/001", "tile/8/001"}) {
     auto parsed = ParseTilePath(bad);
     EXPECT_FALSE(parsed.ok()) << "\"" << bad << "\" parsed";
     if (!parsed.ok()) {
@@ -111,15 +109,14 @@ TEST(ForEachTile, TheSpecsTreeOf70000) {
 TEST(ForEachTile, SmallTrees) {
   EXPECT_TRUE(PathsOf(0).empty());
   EXPECT_EQ(PathsOf(1), (std::vector<std::string>{"tile/entries/000.p/1", "tile/0/000.p/1"}));
-  EXPECT_EQ(PathsOf(255),
-            (std::vector<std::string>{"tile/entries/000.p/255", "tile/0/000.p/255"}));
+  EXPECT_EQ(PathsOf(255), (std::vector<std::string>{"tile/entries/000.p/255", "tile/0/000.p/255"}));
   // "a tree of size 256 will be represented by a full level 0 tile and a
   // partial level 1 tile of width 1"
   EXPECT_EQ(PathsOf(256),
             (std::vector<std::string>{"tile/entries/000", "tile/0/000", "tile/1/000.p/1"}));
-  EXPECT_EQ(PathsOf(257), (std::vector<std::string>{"tile/entries/000", "tile/entries/001.p/1",
-                                                    "tile/0/000", "tile/0/001.p/1",
-                                                    "tile/1/000.p/1"}));
+  EXPECT_EQ(PathsOf(257),
+            (std::vector<std::string>{"tile/entries/000", "tile/entries/001.p/1", "tile/0/000",
+                                      "tile/0/001.p/1", "tile/1/000.p/1"}));
   std::vector<std::string> big = PathsOf(65536 + 3);
   EXPECT_EQ(big.size(), 256u + 1 + 256 + 1 + 1 + 1);
   EXPECT_EQ(big.back(), "tile/2/000.p/1");
@@ -195,9 +192,11 @@ class TiledLog {
   Hash Subtree(int height, uint64_t index) const {
     int level = height / kTileHeight, extra = height % kTileHeight;
     std::vector<Hash> row;
-    for (uint64_t i = index << extra; i < (index + 1) << extra; i++) row.push_back(TileHash(level, i));
+    for (uint64_t i = index << extra; i < (index + 1) << extra; i++)
+      row.push_back(TileHash(level, i));
     for (; row.size() > 1; row.resize(row.size() / 2)) {
-      for (size_t i = 0; i < row.size() / 2; i++) row[i] = MerkleNodeHash(row[2 * i], row[2 * i + 1]);
+      for (size_t i = 0; i < row.size() / 2; i++)
+        row[i] = MerkleNodeHash(row[2 * i], row[2 * i + 1]);
     }
     return row[0];
   }
@@ -248,9 +247,9 @@ void CheckTiles(const TiledLog& log) {
     }
     ASSERT_EQ(bytes.size(), tile->width * 32) << path;
     for (uint64_t i = 0; i < tile->width; i++) {
-      Hash want = tile->level == 0 ? MerkleLeafHash(log.records()[first + i])
-                                   : TileRoot(log.files().at(TilePath(
-                                         HashTile(tile->level - 1, first + i))));
+      Hash want = tile->level == 0
+                      ? MerkleLeafHash(log.records()[first + i])
+                      : TileRoot(log.files().at(TilePath(HashTile(tile->level - 1, first + i))));
       EXPECT_EQ(bytes.substr(i * 32, 32), AsString(want)) << path << " hash " << i;
     }
   }
@@ -261,8 +260,8 @@ void CheckTiles(const TiledLog& log) {
   for (uint64_t index : {uint64_t{0}, log.size() / 2, log.size() - 1}) {
     auto path = InclusionProof(index, log.size(), log.FromTiles());
     ASSERT_TRUE(path.ok());
-    EXPECT_TRUE(VerifyInclusion(index, log.size(), MerkleLeafHash(log.records()[index]), *path,
-                                *root))
+    EXPECT_TRUE(
+        VerifyInclusion(index, log.size(), MerkleLeafHash(log.records()[index]), *path, *root))
         << "index " << index;
     auto want = InclusionProof(index, log.size(), log.tree().Reader());
     EXPECT_EQ(*path, *want) << "index " << index;
