@@ -196,13 +196,16 @@ bool SignedBy(std::string_view note, const std::string& origin, const PrivateKey
 Result<SignedHead> SignCheckpoint(const PrivateKey& key, Ledger& writer) try {
   VLEDGER_ASSERT(writer.writer());
   const uint64_t n = writer.size();
-  VLEDGER_ASSIGN_OR_RETURN(std::string origin, LedgerOrigin(writer));
-  // Nothing new since this key last signed: the stored head as it is.
+  // Nothing new since this key last signed: the stored head as it is (one
+  // row read, no projection state).
   VLEDGER_ASSIGN_OR_RETURN(auto newest, writer.LatestCheckpoint());
-  if (newest && newest->first == n && SignedBy(newest->second, origin, key)) {
-    VLEDGER_ASSIGN_OR_RETURN(Checkpoint head, ParseCheckpoint(newest->second));
-    return SignedHead{head, std::move(newest->second)};
+  if (newest && newest->first == n) {
+    auto head = ParseCheckpoint(newest->second);
+    if (head.ok() && head->size == n && SignedBy(newest->second, head->origin, key)) {
+      return SignedHead{*head, std::move(newest->second)};
+    }
   }
+  VLEDGER_ASSIGN_OR_RETURN(std::string origin, LedgerOrigin(writer));
   VLEDGER_TRY(CheckSigner(key, writer, n));
   VLEDGER_TRY(CheckSignableSize(writer, n));
   if (!IsValidNoteKeyName(origin)) {

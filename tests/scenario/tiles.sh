@@ -32,7 +32,7 @@ expect_exit 0 vl "${L[@]}" --key admin.key rule add VOL --category 志愿服务 
 } >awards.csv
 expect_exit 0 vl "${L[@]}" --key c.key import awards.csv --kind awards --batch 100
 SIZE=$(ledger_size L)
-expect_eq "$SIZE" 608 "the test ledger has 608 events"
+expect_eq "$SIZE" 607 "the test ledger has 607 events"
 
 # ------------------------------------------------- the checkpointer role
 
@@ -65,12 +65,12 @@ expect_exit 0 vl verify-proof p300.tlog-proof --pub cp.key.pub
 # ------------------------------------------------------------ tiles
 
 expect_exit 0 vl "${L[@]}" --json tiles --out site
-expect_json 'd["size"]' 608
-expect_json 'd["files"]' 7   # bundles 000 001 002.p/96, tile/0 the same, tile/1/000.p/2
+expect_json 'd["size"]' 607
+expect_json 'd["files"]' 7   # bundles 000 001 002.p/95, tile/0 the same, tile/1/000.p/2
 expect_json 'd["written"]' 7
 expect_exit 0 cmp site/checkpoint cp.checkpoint
-for f in tile/entries/000 tile/entries/001 tile/entries/002.p/96 tile/0/000 tile/0/001 \
-  tile/0/002.p/96 tile/1/000.p/2; do
+for f in tile/entries/000 tile/entries/001 tile/entries/002.p/95 tile/0/000 tile/0/001 \
+  tile/0/002.p/95 tile/1/000.p/2; do
   [[ -f site/$f ]] && pass "site/$f" || fail "site/$f is missing"
 done
 expect_eq "$(stat -c %s site/tile/0/000)" 8192 "a full tile is 256 hashes"
@@ -116,17 +116,17 @@ expect_exit 0 vl "${L[@]}" --key cp.key checkpoint
 # The checkpointer's head signed by the admin too: both signatures kept.
 expect_exit 0 vl "${L[@]}" --key admin.key checkpoint
 expect_exit 0 vl "${L[@]}" --json tiles --out site
-expect_json 'd["size"]' 908
-expect_json 'd["removed"]' 3  # the partial tiles of size 608
+expect_json 'd["size"]' 907
+expect_json 'd["removed"]' 3  # the partial tiles of size 607
 expect_exit 0 "${CHECK[@]}" --pub cp.key.pub --tiles site
 expect_exit 0 "${CHECK[@]}" --pub admin.key.pub --tiles site
-expect_stdout_contains "at size 908"
+expect_stdout_contains "at size 907"
 expect_exit 0 vl "${L[@]}" tiles --out fresh
 expect_exit 0 diff -r site fresh
 # Back at the older checkpoint: exactly the first output.
-expect_exit 0 vl "${L[@]}" tiles --out old --at 608
+expect_exit 0 vl "${L[@]}" tiles --out old --at 607
 expect_exit 0 cmp old/checkpoint cp.checkpoint
-expect_exit 0 vl "${L[@]}" tiles --out site --at 608
+expect_exit 0 vl "${L[@]}" tiles --out site --at 607
 expect_exit 0 diff -r site old
 expect_exit 0 "${CHECK[@]}" --pub cp.key.pub --tiles old
 

@@ -160,7 +160,9 @@ TEST_F(TilesTest, WritesAFolderThatIsAPureFunctionOfTheCheckpoint) {
   EXPECT_EQ(files.size(), wrote->files + 1);
   EXPECT_EQ(files.at("checkpoint"), *File("checkpoint"));
   for (const auto& [path, bytes] : files) {
-    if (path != "checkpoint") EXPECT_EQ(bytes, *File(path)) << path;
+    if (path != "checkpoint") {
+      EXPECT_EQ(bytes, *File(path)) << path;
+    }
   }
 
   // Again: nothing to write.

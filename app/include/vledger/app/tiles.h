@@ -51,11 +51,11 @@ struct TilesRequest {
 };
 struct TilesResult {
   std::string out_dir;
-  Checkpoint head;         // the checkpoint written to DIR/checkpoint
-  uint64_t files = 0;      // tiles of its tree (the checkpoint not counted)
-  uint64_t written = 0;    // tile files written (new or changed)
-  uint64_t unchanged = 0;  // tile files already there with the same bytes
-  uint64_t removed = 0;    // tile files of an earlier output not in this tree
+  vledger::Checkpoint head;  // the checkpoint written to DIR/checkpoint
+  uint64_t files = 0;        // tiles of its tree (the checkpoint not counted)
+  uint64_t written = 0;      // tile files written (new or changed)
+  uint64_t unchanged = 0;    // tile files already there with the same bytes
+  uint64_t removed = 0;      // tile files of an earlier output not in this tree
 };
 
 // `tiles --out DIR [--at SIZE]`: writes DIR/checkpoint (the stored
