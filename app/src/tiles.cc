@@ -220,7 +220,6 @@ Result<uint64_t> RemoveStale(const std::string& dir, const EarlierOutput& earlie
 Status WriteTiles(const Ledger& ledger, uint64_t size, const std::string& dir,
                   const ArchiveProgress& progress, EarlierOutput* earlier, TilesResult* out) {
   const uint64_t total = TileCount(size);
-  const Msg stage("write tiles");
   std::string made_folder;
   uint64_t done = 0;
   Status st = ForEachTile(size, [&](const Tile& tile) -> Status {
@@ -244,7 +243,8 @@ Status WriteTiles(const Ledger& ledger, uint64_t size, const std::string& dir,
     }
     out->files++;
     done++;
-    if (progress && (done % kProgressFilesStep == 0 || done == total)) progress(stage, done, total);
+    if (progress && (done % kProgressFilesStep == 0 || done == total))
+      progress(Msg("write tiles"), done, total);
     return Status::Ok();
   });
   return st;
