@@ -13,6 +13,10 @@
 #include "i18n.h"
 #include "vledger/projections/validate.h"
 
+#ifndef VLEDGER_VERSION
+#define VLEDGER_VERSION "unknown"
+#endif
+
 namespace vledger::cli {
 namespace {
 
@@ -122,6 +126,8 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   app.add_flag("--json", ctx.options.json, _("print one JSON document"));
   app.add_option("--wait", ctx.options.wait_seconds, _("wait up to SECONDS for another writer"))
       ->check(CLI::Range(0, 86400));
+  app.set_version_flag("--version", std::string("vledger ") + VLEDGER_VERSION,
+                       _("print the program's version and exit"));
 
   Action action;
   RegisterLedgerCommands(app, ctx, &action);
@@ -142,6 +148,8 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     if (auto unknown = UnknownCommand(app)) {

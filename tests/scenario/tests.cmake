@@ -65,5 +65,14 @@ set_tests_properties(scenario.xlsx PROPERTIES TIMEOUT 900)
 # LANG=zh_CN.UTF-8 (no locale installed), --lang and VLEDGER_LANG, JSON unchanged.
 add_test(NAME scenario.zh COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/zh.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.zh PROPERTIES TIMEOUT 900)
+# The Debian package (issue 19, item 8): CPack builds it from this build
+# folder; its contents, control fields and maintainer scripts are checked,
+# and the program is run as unpacked into a scratch root (no root needed).
+add_test(NAME scenario.package
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/package.sh $<TARGET_FILE:vledger>
+                 ${CMAKE_BINARY_DIR})
+set_tests_properties(scenario.package PROPERTIES TIMEOUT 600)
+# The log as C2SP tlog-tiles read back by an independent checker; the
+# checkpointer role.
 add_test(NAME scenario.tiles COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/tiles.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.tiles PROPERTIES TIMEOUT 900)
