@@ -89,6 +89,7 @@ void RegisterReliabilityCommands(CLI::App& app, Context& ctx, Action* action);  
 void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action);   // commands_report.cc
 void RegisterDemoCommand(CLI::App& app, Context& ctx, Action* action);      // commands_demo.cc
 void RegisterTemplateCommand(CLI::App& app, Context& ctx, Action* action);  // commands_template.cc
+void RegisterMirrorCommands(CLI::App& app, Context& ctx, Action* action);   // commands_mirror.cc
 // `completion bash` and the hidden `__complete` (commands_completion.cc);
 // registered last, as the script is generated from the whole tree.
 void RegisterCompletionCommands(CLI::App& app, Context& ctx, Action* action);

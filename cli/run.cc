@@ -140,6 +140,7 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   RegisterReportCommands(app, ctx, &action);
   RegisterDemoCommand(app, ctx, &action);
   RegisterTemplateCommand(app, ctx, &action);
+  RegisterMirrorCommands(app, ctx, &action);
   RegisterCompletionCommands(app, ctx, &action);
 
   std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
