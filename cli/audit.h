@@ -21,6 +21,10 @@ namespace vledger::cli {
 
 using app::SignedHead;
 
+// `tiles --out DIR [--at SIZE]` (commands_tiles.cc), registered with the
+// auditors' commands.
+void RegisterTilesCommand(CLI::App& app, Context& ctx, Action* action);
+
 // app::CheckpointForUse with the CLI's session (--key given: sign).
 inline Result<SignedHead> CheckpointForUse(Context& ctx, const Ledger& ledger,
                                            std::optional<uint64_t> size) {

@@ -173,7 +173,8 @@ Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std:
 void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     auto size = std::make_shared<uint64_t>(0);
-    CLI::App* cmd = AddCommand(app, "checkpoint", _("sign and store a checkpoint (admin --key)"));
+    CLI::App* cmd = AddCommand(app, "checkpoint",
+                               _("sign and store a checkpoint (admin or checkpointer --key)"));
     CLI::Option* opt = cmd->add_option("--size", *size, _("tree size (default: the whole log)"))
                            ->check(WholeNumber(N_("size")));
     cmd->callback([&ctx, action, size, opt] {
@@ -227,6 +228,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
     });
   }
   RegisterExportCommand(app, ctx, action);
+  RegisterTilesCommand(app, ctx, action);
 }
 
 }  // namespace vledger::cli

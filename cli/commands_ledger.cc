@@ -200,7 +200,8 @@ void RegisterLedgerCommands(CLI::App& app, Context& ctx, Action* action) {
     auto o = std::make_shared<app::KeyRegisterRequest>();
     CLI::App* cmd = AddCommand(*key, "register", _("register a public key with a role"));
     cmd->add_option("--pub", o->pub, _("public key PEM (SPKI or private)"))->required();
-    cmd->add_option("--role", o->role, _("admin|collector|treasurer|reviewer|auditor"))->required();
+    cmd->add_option("--role", o->role, _("admin|collector|treasurer|reviewer|auditor|checkpointer"))
+        ->required();
     cmd->add_option("--village", o->villages, _("village scope (repeatable)"));
     cmd->add_option("--label", o->label, _("who holds the key"));
     cmd->add_option("--request-id", o->append.request_id, _("idempotency key"));

@@ -111,16 +111,16 @@ std::string Word(std::string_view english) {
   const std::pair<std::string_view, const char*> words[] = {
       {"admin", P_("vocab", "admin")},         {"collector", P_("vocab", "collector")},
       {"treasurer", P_("vocab", "treasurer")}, {"reviewer", P_("vocab", "reviewer")},
-      {"auditor", P_("vocab", "auditor")},     {"active", P_("vocab", "active")},
-      {"departed", P_("vocab", "departed")},   {"deceased", P_("vocab", "deceased")},
-      {"credit", P_("vocab", "credit")},       {"charity", P_("vocab", "charity")},
-      {"month", P_("vocab", "month")},         {"quarter", P_("vocab", "quarter")},
-      {"year", P_("vocab", "year")},           {"pending", P_("vocab", "pending")},
-      {"approved", P_("vocab", "approved")},   {"rejected", P_("vocab", "rejected")},
-      {"payment", P_("vocab", "payment")},     {"release", P_("vocab", "release")},
-      {"rule", P_("vocab", "rule")},           {"purpose", P_("vocab", "purpose")},
-      {"shop", P_("vocab", "shop")},           {"fund", P_("vocab", "fund")},
-      {"category", P_("vocab", "category")},
+      {"auditor", P_("vocab", "auditor")},     {"checkpointer", P_("vocab", "checkpointer")},
+      {"active", P_("vocab", "active")},       {"departed", P_("vocab", "departed")},
+      {"deceased", P_("vocab", "deceased")},   {"credit", P_("vocab", "credit")},
+      {"charity", P_("vocab", "charity")},     {"month", P_("vocab", "month")},
+      {"quarter", P_("vocab", "quarter")},     {"year", P_("vocab", "year")},
+      {"pending", P_("vocab", "pending")},     {"approved", P_("vocab", "approved")},
+      {"rejected", P_("vocab", "rejected")},   {"payment", P_("vocab", "payment")},
+      {"release", P_("vocab", "release")},     {"rule", P_("vocab", "rule")},
+      {"purpose", P_("vocab", "purpose")},     {"shop", P_("vocab", "shop")},
+      {"fund", P_("vocab", "fund")},           {"category", P_("vocab", "category")},
   };
   for (const auto& [en, translated] : words) {
     if (en == english) return translated;

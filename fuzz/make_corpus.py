@@ -59,6 +59,10 @@ for i, path in enumerate(paths):
 write("fuzz_tlog_proof", "consistency0", "")
 write("fuzz_tlog_proof", "consistency3", "".join(b64(h(bytes([i]))) + "\n" for i in range(3)))
 
+for i, p in enumerate(["tile/0/000", "tile/0/x001/x234/067", "tile/1/000.p/2",
+                       "tile/entries/x001/234.p/255", "tile/63/000", "tile/0/x000/001"]):
+    write("fuzz_tile_path", f"path{i}", p)
+
 for i, y in enumerate(["500", "500.5", "0.01", "92233720368547758.07", "1.20", "12345678"]):
     write("fuzz_yuan", f"yuan{i}", y)
 

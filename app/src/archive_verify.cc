@@ -262,7 +262,8 @@ class ArchiveCheck {
     return Status::Ok();
   }
 
-  // Signed by --pub when given, else by an active admin key of the archive.
+  // Signed by --pub when given, else by a key of the archive that could
+  // sign its checkpoint (an admin or checkpointer key, SignsCheckpointsAt).
   Status CheckSignature() {
     if (trusted_ != nullptr) {
       Status st = VerifyCheckpoint(checkpoint_text_, *trusted_, nullptr);
@@ -271,7 +272,7 @@ class ArchiveCheck {
       return Status::Ok();
     }
     for (const KeyRecord& key : ListKeys(chain_.state())) {
-      if (key.role != Role::kAdmin || key.revoked_seq) continue;
+      if (!SignsCheckpointsAt(key, chain_.size())) continue;
       auto pub = PublicKey::FromRaw(key.public_key);
       if (pub.ok() && VerifyCheckpoint(checkpoint_text_, *pub, nullptr).ok()) {
         out_.signed_by = key.key_id;
@@ -279,8 +280,8 @@ class ArchiveCheck {
       }
     }
     return Status::VerificationFailed(
-        "the archive's checkpoint signature does not verify under any active admin key of the "
-        "archived ledger");
+        "the archive's checkpoint signature does not verify under any active admin or "
+        "checkpointer key of the archived ledger");
   }
 
   Status CheckHead() {

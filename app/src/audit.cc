@@ -90,8 +90,8 @@ Result<PublicKey> LoadPub(const std::string& path) try {
 
 Result<CheckpointResult> Checkpoint(const Session& session, const CheckpointRequest& request) try {
   if (session.options().key_path.empty()) {
-    return Status::InvalidInput("--key",
-                                "checkpoint needs an admin key (--key FILE or VLEDGER_KEY)");
+    return Status::InvalidInput(
+        "--key", "checkpoint needs an admin or checkpointer key (--key FILE or VLEDGER_KEY)");
   }
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   return CheckpointForUse(session, *ledger, request.size);

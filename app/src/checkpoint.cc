@@ -11,27 +11,33 @@ namespace vledger::app {
 namespace {
 
 // One pattern per role, so that a translation names the role in its words.
-Msg NotAnAdmin(const std::string& key_id, Role role) {
+Msg NotASigner(const std::string& key_id, Role role) {
   switch (role) {
     case Role::kCollector:
-      return Msg("key {} has role collector; checkpoints are signed by an admin key", key_id);
+      return Msg(
+          "key {} has role collector; checkpoints are signed by an admin or checkpointer key",
+          key_id);
     case Role::kTreasurer:
-      return Msg("key {} has role treasurer; checkpoints are signed by an admin key", key_id);
+      return Msg(
+          "key {} has role treasurer; checkpoints are signed by an admin or checkpointer key",
+          key_id);
     case Role::kReviewer:
-      return Msg("key {} has role reviewer; checkpoints are signed by an admin key", key_id);
+      return Msg("key {} has role reviewer; checkpoints are signed by an admin or checkpointer key",
+                 key_id);
     case Role::kAuditor:
     case Role::kAdmin:
+    case Role::kCheckpointer:
       break;
   }
-  return Msg("key {} has role auditor; checkpoints are signed by an admin key", key_id);
+  return Msg("key {} has role auditor; checkpoints are signed by an admin or checkpointer key",
+             key_id);
 }
 
 // ------------------------------------------------------- choosing a head
 
-// The --key as a signer of checkpoints of `size` events: registered
-// before event `size`, unrevoked, admin.
-Result<PrivateKey> AdminKey(const Session& session, const Ledger& ledger, uint64_t size) {
-  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, session.SigningKey());
+// `key` as a signer of checkpoints of `size` events: registered before
+// event `size`, unrevoked, admin or checkpointer (SignsCheckpointsAt).
+Status CheckSigner(const PrivateKey& key, const Ledger& ledger, uint64_t size) {
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
   auto record = LoadKey(*state, key.key_id());
   if (!record) {
@@ -42,14 +48,22 @@ Result<PrivateKey> AdminKey(const Session& session, const Ledger& ledger, uint64
     return Status::PermissionDenied(
         "--key", Msg("key {} was revoked at seq {}", key.key_id(), *record->revoked_seq));
   }
-  if (record->role != Role::kAdmin) {
-    return Status::PermissionDenied("--key", NotAnAdmin(key.key_id(), record->role));
+  if (record->role != Role::kAdmin && record->role != Role::kCheckpointer) {
+    return Status::PermissionDenied("--key", NotASigner(key.key_id(), record->role));
   }
   if (size > 0 && record->registered_seq >= size) {
     return Status::FailedPrecondition(
         "--size", Msg("key {} was registered at seq {}; it signs checkpoints of later sizes only",
                       key.key_id(), record->registered_seq));
   }
+  VLEDGER_ASSERT(SignsCheckpointsAt(*record, size == 0 ? record->registered_seq + 1 : size));
+  return Status::Ok();
+}
+
+// The session's --key, as a signer of checkpoints of `size` events.
+Result<PrivateKey> SignerKey(const Session& session, const Ledger& ledger, uint64_t size) {
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, session.SigningKey());
+  VLEDGER_TRY(CheckSigner(key, ledger, size));
   return key;
 }
 
@@ -115,7 +129,7 @@ Result<std::string> MergeSignatures(const std::string& stored, const std::string
 Result<SignedHead> SignAndStore(const Session& session, const Ledger& ledger,
                                 std::optional<uint64_t> size) {
   uint64_t n = size.value_or(ledger.size());
-  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, AdminKey(session, ledger, n));
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, SignerKey(session, ledger, n));
   VLEDGER_TRY(CheckSignableSize(ledger, n));
   VLEDGER_ASSIGN_OR_RETURN(std::string origin, LedgerOrigin(ledger));
   if (!IsValidNoteKeyName(origin)) {
@@ -125,7 +139,7 @@ Result<SignedHead> SignAndStore(const Session& session, const Ledger& ledger,
   VLEDGER_TRY(CheckAllStoredHeads(ledger, origin));
   VLEDGER_ASSIGN_OR_RETURN(Hash root, ledger.MerkleRootAt(n));
   SignedHead out{Checkpoint{origin, n, root}, ""};
-  out.text = SignCheckpoint(out.head, key);
+  out.text = vledger::SignCheckpoint(out.head, key);
   // The writer lock only for the store itself.
   VLEDGER_ASSIGN_OR_RETURN(auto writer, session.OpenWriter());
   VLEDGER_ASSIGN_OR_RETURN(auto stored, writer->GetCheckpoint(n));
@@ -162,7 +176,82 @@ Result<SignedHead> StoredHead(const Ledger& ledger, std::optional<uint64_t> size
   return SignedHead{head, found->second};
 }
 
+// The newest stored head, checked against the tree it claims: the
+// origin, a size within the log, and the root (signatures are `verify`'s).
+Result<std::optional<SignedHead>> NewestStoredHead(const Ledger& ledger,
+                                                   const std::string& origin) {
+  VLEDGER_ASSIGN_OR_RETURN(auto newest, ledger.LatestCheckpoint());
+  if (!newest) return std::optional<SignedHead>();
+  auto head = ParseCheckpoint(newest->second);
+  if (!head.ok()) {
+    return head.status().WithPrefix(
+        Msg("refusing to sign: the stored checkpoint at size {} is malformed", newest->first));
+  }
+  if (head->size != newest->first || head->origin != origin || head->size > ledger.size()) {
+    return Status::VerificationFailed(
+        Msg("refusing to sign: the stored checkpoint at size {} does not match the log",
+            newest->first));
+  }
+  VLEDGER_ASSIGN_OR_RETURN(Hash root, ledger.MerkleRootAt(head->size));
+  if (root != head->root) {
+    return Status::VerificationFailed(
+        Msg("refusing to sign: the stored checkpoint at size {} has root {}, the log's tree {}",
+            head->size, Hex(head->root), Hex(root)));
+  }
+  return std::optional<SignedHead>(SignedHead{*head, std::move(newest->second)});
+}
+
+// Whether the note carries a signature line of `key` under `origin`.
+bool SignedBy(std::string_view note, const std::string& origin, const PrivateKey& key) {
+  auto signers = NoteSigners(note);
+  if (!signers.ok()) return false;
+  uint32_t id = NoteKeyId(origin, key.public_key());
+  for (const NoteSigner& s : *signers) {
+    if (s.name == origin && s.key_id == id) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+Result<SignedHead> SignCheckpoint(const PrivateKey& key, Ledger& writer) try {
+  VLEDGER_ASSERT(writer.writer());
+  const uint64_t n = writer.size();
+  // Nothing new since this key last signed: the stored head as it is (one
+  // row read, no projection state).
+  VLEDGER_ASSIGN_OR_RETURN(auto newest, writer.LatestCheckpoint());
+  if (newest && newest->first == n) {
+    auto head = ParseCheckpoint(newest->second);
+    if (head.ok() && head->size == n && SignedBy(newest->second, head->origin, key)) {
+      return SignedHead{*head, std::move(newest->second)};
+    }
+  }
+  VLEDGER_ASSIGN_OR_RETURN(std::string origin, LedgerOrigin(writer));
+  VLEDGER_TRY(CheckSigner(key, writer, n));
+  VLEDGER_TRY(CheckSignableSize(writer, n));
+  if (!IsValidNoteKeyName(origin)) {
+    return Status::FailedPrecondition(
+        Msg("the ledger's origin \"{}\" cannot name a note key", origin));
+  }
+  VLEDGER_ASSIGN_OR_RETURN(auto stored, NewestStoredHead(writer, origin));
+  VLEDGER_ASSIGN_OR_RETURN(Hash root, writer.MerkleRootAt(n));
+  SignedHead out{Checkpoint{origin, n, root}, ""};
+  out.text = vledger::SignCheckpoint(out.head, key);
+  if (stored && stored->head.size == n) {
+    VLEDGER_ASSIGN_OR_RETURN(out.text, MergeSignatures(stored->text, out.text));
+  }
+  VLEDGER_TRY(writer.PutCheckpoint(n, out.text));
+  return out;
+} catch (...) {
+  return CaughtStatus();
+}
+
+Result<SignedHead> SignCheckpoint(const Session& session, Ledger& writer) try {
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, session.SigningKey());
+  return SignCheckpoint(key, writer);
+} catch (...) {
+  return CaughtStatus();
+}
 
 Result<SignedHead> CheckpointForUse(const Session& session, const Ledger& ledger,
                                     std::optional<uint64_t> size) try {

@@ -108,14 +108,17 @@ Result<LogFilter> CheckFilter(const Session& session, const Ledger& ledger, Stat
 
 // The villages whose residents' names the session's key may see: none
 // without a key (or with a key that does not load), an auditor's or an
-// unregistered or revoked key's; every village ("" in the list) for a key
-// of every village.
+// unregistered or revoked key's, a checkpointer's (it signs heads only);
+// every village ("" in the list) for a key of every village.
 std::vector<std::string> NameVillages(const Session& session, StateStore& state) {
   if (session.options().key_path.empty()) return {};
   auto key = session.SigningKey();
   if (!key.ok()) return {};
   auto record = LoadKey(state, key->key_id());
-  if (!record || record->revoked_seq || record->role == Role::kAuditor) return {};
+  if (!record || record->revoked_seq || record->role == Role::kAuditor ||
+      record->role == Role::kCheckpointer) {
+    return {};
+  }
   if (record->villages.empty()) return {""};
   return record->villages;
 }

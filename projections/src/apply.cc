@@ -23,6 +23,8 @@ Msg MayNotWrite(const KeyRecord& key, const char* type) {
       return Msg("key {} (role reviewer) may not write {}", key.key_id, type);
     case Role::kAuditor:
       return Msg("key {} (role auditor) may not write {}", key.key_id, type);
+    case Role::kCheckpointer:
+      return Msg("key {} (role checkpointer) may not write {}", key.key_id, type);
     case Role::kAdmin:
       break;
   }
@@ -43,6 +45,9 @@ Msg OutsideScope(const KeyRecord& key, std::string_view village) {
     case Role::kAuditor:
       return Msg("key {} (role auditor) is outside its village scope: village \"{}\"", key.key_id,
                  village);
+    case Role::kCheckpointer:
+      return Msg("key {} (role checkpointer) is outside its village scope: village \"{}\"",
+                 key.key_id, village);
     case Role::kAdmin:
       break;
   }
@@ -121,6 +126,10 @@ static Status CheckAuthor(StateStore& state, uint64_t seq, const Event& event,
   if ((*author)->revoked_seq) {
     return Status::PermissionDenied(
         Msg("key {} was revoked at seq {}", event.key_id, *(*author)->revoked_seq));
+  }
+  if ((*author)->role == Role::kCheckpointer) {
+    return Status::PermissionDenied(
+        Msg("key {} (role checkpointer) signs checkpoints only, never events", event.key_id));
   }
   return Status::Ok();
 }

@@ -50,6 +50,11 @@ Status ApplyBody(ApplyCtx& ctx, const KeyRegistered& b) {
   if (role == Role::kAdmin && !b.villages.empty()) {
     return Status::InvalidInput("village", "an admin key acts in every village; give no --village");
   }
+  if (role == Role::kCheckpointer && !b.villages.empty()) {
+    return Status::InvalidInput("village",
+                                "a checkpointer key signs the whole log's checkpoints; give no "
+                                "--village");
+  }
   if ((role == Role::kCollector || role == Role::kReviewer) && b.villages.empty()) {
     return Status::InvalidInput("village", Msg("a {} key needs at least one --village", b.role));
   }

@@ -295,6 +295,12 @@ const KeyRecord* FindKey(StateStore& state, std::string_view key_id) {
   return state.table<KeyRecord>().Find(key_id);
 }
 
+bool SignsCheckpointsAt(const KeyRecord& key, uint64_t size) {
+  if (key.role != Role::kAdmin && key.role != Role::kCheckpointer) return false;
+  if (key.registered_seq >= size) return false;
+  return !key.revoked_seq || *key.revoked_seq >= size;
+}
+
 std::optional<KeyRecord> LoadKey(StateStore& state, std::string_view key_id) {
   const KeyRecord* k = FindKey(state, key_id);
   return k ? std::optional<KeyRecord>(*k) : std::nullopt;

@@ -197,13 +197,6 @@ Status ChainVerifier::Finish() {
 
 namespace {
 
-// Whether the key could sign checkpoints of the first `size` events.
-bool SignedHeadsAt(const KeyRecord& key, uint64_t size) {
-  if (key.role != Role::kAdmin) return false;
-  if (key.registered_seq >= size) return false;
-  return !key.revoked_seq || *key.revoked_seq >= size;
-}
-
 Status CheckHeadSignatures(StateStore& state, const std::string& origin, uint64_t size,
                            std::string_view text) {
   VLEDGER_ASSIGN_OR_RETURN(std::vector<NoteSigner> signers, NoteSigners(text));
@@ -213,7 +206,7 @@ Status CheckHeadSignatures(StateStore& state, const std::string& origin, uint64_
     if (signer.name != origin) continue;  // a witness's line
     std::optional<PublicKey> by;
     for (const KeyRecord& key : keys) {
-      if (!SignedHeadsAt(key, size)) continue;
+      if (!SignsCheckpointsAt(key, size)) continue;
       auto pub = PublicKey::FromRaw(key.public_key);
       if (pub.ok() && NoteKeyId(origin, *pub) == signer.key_id) by.emplace(std::move(pub).value());
     }

@@ -5,7 +5,7 @@ Uses only hashlib, the `cryptography` package and the `capnp` tool, so it
 shows that an auditor with standard tools can check what vledger writes:
 
   check_formats.py --schemas DIR --pub ADMIN.pub [--checkpoint F]
-                   [--proof F.tlog-proof] [--archive F.vla]
+                   [--proof F.tlog-proof] [--archive F.vla] [--tiles DIR]
 
 --checkpoint  a C2SP signed-note checkpoint: three body lines, a blank line,
               an Ed25519 signature line whose 4-byte key id is
@@ -18,6 +18,14 @@ shows that an auditor with standard tools can check what vledger writes:
               archive registers, every person commitment, the Merkle root
               against the archive's checkpoint, and decodes events with
               `capnp convert canonical:json`.
+--tiles       a folder as `vledger tiles --out` writes it (c2sp.org/tlog-tiles):
+              checks DIR/checkpoint's signature, that every entry bundle
+              entry is a 32-byte h[n] whose leaf is in the level-0 tile, that
+              every higher tile hash is the root of a full tile below, then
+              rebuilds the checkpoint's root from the tiles alone and checks
+              an RFC 9162 inclusion proof computed from them for the first,
+              a middle and the last entry. With --archive too, the entries
+              must be the archive's record hashes.
 
 Prints one "ok: ..." line per check; exits 1 naming the first failure.
 """
@@ -210,6 +218,146 @@ def check_proof(schemas, path, raw_pub):
           (path, index, kind, event["keyId"], origin, size))
 
 
+# ----------------------------------------------------------------- tiles
+
+TILE_WIDTH = 256
+
+
+def tile_path(level, index, width):
+    """c2sp.org/tlog-tiles: tile/<L>/<N>[.p/<W>], N as x001/x234/067."""
+    groups = ["%03d" % (index % 1000)]
+    index //= 1000
+    while index > 0:
+        groups.insert(0, "x%03d" % (index % 1000))
+        index //= 1000
+    path = "tile/%s/%s" % (level, "/".join(groups))
+    if width < TILE_WIDTH:
+        path += ".p/%d" % width
+    return path
+
+
+class Tiles:
+    """Reads the tiles of a tree of `size` entries from a folder."""
+
+    def __init__(self, folder, size):
+        self.folder, self.size, self.cache = folder, size, {}
+
+    def read(self, level, index):
+        """The tile (full, else the tree's partial one) as a list of items."""
+        key = (level, index)
+        if key not in self.cache:
+            units = self.size if level == "entries" else self.size >> (8 * level)
+            width = min(TILE_WIDTH, units - index * TILE_WIDTH)
+            if width <= 0:
+                raise Failure("tiles: %s is not in the tree of %d" %
+                              (tile_path(level, index, TILE_WIDTH), self.size))
+            path = os.path.join(self.folder, tile_path(level, index, width))
+            if not os.path.exists(path):
+                raise Failure("tiles: %s is missing" % tile_path(level, index, width))
+            with open(path, "rb") as f:
+                data = f.read()
+            if level == "entries":
+                items, at = [], 0
+                while at < len(data):
+                    n = struct.unpack(">H", data[at:at + 2])[0]
+                    items.append(data[at + 2:at + 2 + n])
+                    at += 2 + n
+                if at != len(data):
+                    raise Failure("tiles: entry bundle %d is torn" % index)
+            else:
+                if len(data) % 32:
+                    raise Failure("tiles: tile %d/%d is torn" % (level, index))
+                items = [data[i:i + 32] for i in range(0, len(data), 32)]
+            if len(items) != width:
+                raise Failure("tiles: %s holds %d items" % (path, len(items)))
+            self.cache[key] = items
+        return self.cache[key]
+
+    def hash_at(self, level, i):
+        return self.read(level, i // TILE_WIDTH)[i % TILE_WIDTH]
+
+    def subtree(self, height, index):
+        """Root of the perfect subtree of 2**height leaves at `index`."""
+        level, extra = divmod(height, 8)
+        row = [self.hash_at(level, i) for i in range(index << extra, (index + 1) << extra)]
+        while len(row) > 1:
+            row = [node_hash(row[i], row[i + 1]) for i in range(0, len(row), 2)]
+        return row[0]
+
+    def range_root(self, lo, hi):
+        """MTH(D[lo:hi]) for a range RFC 9162 names: its perfect subtrees,
+        largest first, folded from the right."""
+        pieces, start = [], lo
+        for height in range(63, -1, -1):
+            if (hi - lo) >> height & 1:
+                pieces.append(self.subtree(height, start >> height))
+                start += 1 << height
+        root = pieces[-1]
+        for piece in reversed(pieces[:-1]):
+            root = node_hash(piece, root)
+        return root
+
+    def root(self):
+        return sha256(b"") if self.size == 0 else self.range_root(0, self.size)
+
+    def inclusion_path(self, index):
+        """RFC 9162 2.1.3.1 PATH(index, D[0:size]), leaf's sibling first."""
+        path, lo, hi = [], 0, self.size
+        while hi - lo > 1:
+            k = 1
+            while k * 2 < hi - lo:
+                k *= 2
+            if index < lo + k:
+                path.append(self.range_root(lo + k, hi))
+                hi = lo + k
+            else:
+                path.append(self.range_root(lo, lo + k))
+                lo += k
+        return list(reversed(path))
+
+
+def check_tiles(folder, raw_pub, archive_hashes=None):
+    with open(os.path.join(folder, "checkpoint"), encoding="utf-8") as f:
+        origin, size, root = check_checkpoint(f.read(), raw_pub)
+    tiles = Tiles(folder, size)
+    files = 0
+    # Entry bundles: u16be(32) || h[n]; their leaves are the level-0 tile.
+    for index in range((size + TILE_WIDTH - 1) // TILE_WIDTH):
+        entries, leaves = tiles.read("entries", index), tiles.read(0, index)
+        for i, entry in enumerate(entries):
+            n = index * TILE_WIDTH + i
+            if len(entry) != 32:
+                raise Failure("tiles: entry %d is %d bytes, not a record hash" % (n, len(entry)))
+            if leaf_hash(entry) != leaves[i]:
+                raise Failure("tiles: the leaf of entry %d is not in tile/0" % n)
+            if archive_hashes is not None and entry != archive_hashes[n]:
+                raise Failure("tiles: entry %d is not the archive's h[%d]" % (n, n))
+        files += 2
+    # Level L hash i is the root of full tile i at level L-1.
+    level = 1
+    while size >> (8 * level):
+        units = size >> (8 * level)
+        for index in range((units + TILE_WIDTH - 1) // TILE_WIDTH):
+            for i, h in enumerate(tiles.read(level, index)):
+                row = tiles.read(level - 1, index * TILE_WIDTH + i)
+                while len(row) > 1:
+                    row = [node_hash(row[j], row[j + 1]) for j in range(0, len(row), 2)]
+                if row[0] != h:
+                    raise Failure("tiles: hash %d of tile %d/%d is not the root of the tile below"
+                                  % (i, level, index))
+            files += 1
+        level += 1
+    if tiles.root() != root:
+        raise Failure("tiles: the root rebuilt from the tiles is not the checkpoint's root")
+    for index in sorted({0, size // 2, size - 1}):
+        leaf = leaf_hash(tiles.hash_at("entries", index))
+        if not verify_inclusion(index, size, leaf, tiles.inclusion_path(index), root):
+            raise Failure("tiles: the inclusion proof of entry %d does not verify" % index)
+    print("ok: tiles %s: %d files rebuild the root %s of %s at size %d; inclusion proofs of "
+          "entries %s verify" % (folder, files, root.hex(), origin, size,
+                                 ", ".join(str(i) for i in sorted({0, size // 2, size - 1}))))
+
+
 # --------------------------------------------------------------- archive
 
 
@@ -265,6 +413,7 @@ def check_archive(schemas, path, raw_pub):
         raise Failure("archive: header and checkpoint origins differ")
     print("ok: archive %s: %d events, %d commits, %d person records, root %s" %
           (path, len(hashes), commits, persons, root.hex()))
+    return hashes
 
 
 def main():
@@ -274,6 +423,7 @@ def main():
     parser.add_argument("--checkpoint")
     parser.add_argument("--proof")
     parser.add_argument("--archive")
+    parser.add_argument("--tiles")
     args = parser.parse_args()
     try:
         raw_pub = raw_public_key(args.pub)
@@ -284,8 +434,11 @@ def main():
                   (args.checkpoint, origin, size, root.hex()))
         if args.proof:
             check_proof(args.schemas, args.proof, raw_pub)
+        hashes = None
         if args.archive:
-            check_archive(args.schemas, args.archive, raw_pub)
+            hashes = check_archive(args.schemas, args.archive, raw_pub)
+        if args.tiles:
+            check_tiles(args.tiles, raw_pub, hashes)
     except (Failure, ValueError, KeyError, IndexError) as e:
         print("FAIL: %s" % e, file=sys.stderr)
         return 1

@@ -191,11 +191,11 @@ tampered t-unknown.vla resign x.key
 expect_exit 1 vl verify --archive t-unknown.vla --pub admin.key.pub
 expect_stderr_contains "checkpoint signature does not verify"
 expect_exit 1 vl verify --archive t-unknown.vla
-expect_stderr_contains "under any active admin key"
+expect_stderr_contains "under any active admin or checkpointer key"
 # Signed by an admin key the ledger revoked.
 tampered t-revadmin.vla resign a3.key
 expect_exit 1 vl verify --archive t-revadmin.vla
-expect_stderr_contains "under any active admin key"
+expect_stderr_contains "under any active admin or checkpointer key"
 
 # Person records: one that does not match its commitment; one in a public archive.
 "$PY" -c "

@@ -79,3 +79,7 @@ set_tests_properties(scenario.package PROPERTIES TIMEOUT 600)
 # (tests/scenario/feed_server.py): catching up, following, forks.
 add_test(NAME scenario.mirror COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/mirror.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.mirror PROPERTIES TIMEOUT 900)
+# The log as C2SP tlog-tiles read back by an independent checker; the
+# checkpointer role.
+add_test(NAME scenario.tiles COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/tiles.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.tiles PROPERTIES TIMEOUT 900)

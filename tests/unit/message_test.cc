@@ -114,8 +114,9 @@ TEST(StatusRender, RestatedKeepsTheWholeLine) {
 
 TEST(StatusRender, LibraryMessagesAreOnePatternWithArguments) {
   Status role = Parse<Role>("--role", "boss").status();
-  EXPECT_EQ(role.message(),
-            "--role: \"boss\" is not admin, collector, treasurer, reviewer or auditor");
+  EXPECT_EQ(
+      role.message(),
+      "--role: \"boss\" is not admin, collector, treasurer, reviewer, auditor or checkpointer");
   EXPECT_STREQ(role.msg().pattern(), "\"{}\" is not {} or {}");
   Status format = Parse<ReportFormat>("--format", "pdf").status();
   EXPECT_EQ(format.message(), "--format: \"pdf\" is not one of html|md|csv|json");

@@ -32,8 +32,9 @@ void ExpectRoundTrips(const std::vector<E>& all, const std::vector<std::string_v
 
 TEST(Vocab, EveryNameParsesBackToItsEnumerator) {
   ExpectRoundTrips<Role>(
-      {Role::kAdmin, Role::kCollector, Role::kTreasurer, Role::kReviewer, Role::kAuditor},
-      {"admin", "collector", "treasurer", "reviewer", "auditor"});
+      {Role::kAdmin, Role::kCollector, Role::kTreasurer, Role::kReviewer, Role::kAuditor,
+       Role::kCheckpointer},
+      {"admin", "collector", "treasurer", "reviewer", "auditor", "checkpointer"});
   ExpectRoundTrips<ResidentStatus>(
       {ResidentStatus::kActive, ResidentStatus::kDeparted, ResidentStatus::kDeceased},
       {"active", "departed", "deceased"});
@@ -65,7 +66,8 @@ void ExpectRefused(std::string_view field, std::string_view text, const std::str
 
 TEST(Vocab, UnknownTextIsInvalidInputNamingTheField) {
   ExpectRefused<Role>("role", "boss",
-                      "role: \"boss\" is not admin, collector, treasurer, reviewer or auditor");
+                      "role: \"boss\" is not admin, collector, treasurer, reviewer, auditor or "
+                      "checkpointer");
   ExpectRefused<ResidentStatus>("status", "moved",
                                 "status: \"moved\" is not active, departed or deceased");
   ExpectRefused<FundKind>("kind", "loan", "kind: \"loan\" is not credit or charity");

@@ -36,4 +36,21 @@ struct SignedHead {
 Result<SignedHead> CheckpointForUse(const Session& session, const Ledger& ledger,
                                     std::optional<uint64_t> size);
 
+// For a process that holds the writer (the server, `serve --checkpoint-key`):
+// signs the tree of the writer's whole log with `key` and stores the note
+// beside the log, merged with the signatures already stored at that size.
+// The key must be an admin or checkpointer key registered before the
+// current size and not revoked (SignsCheckpointsAt; permission denied or
+// failed precondition otherwise). Cheap when nothing changed: when the
+// newest stored checkpoint is of the current size and carries this key's
+// signature it is returned as stored, and nothing is signed or written.
+// Before storing, the newest stored checkpoint's root is checked against
+// the tree (a failed verification refuses to sign), so the new head is
+// consistent with it; unlike CheckpointForUse it does not re-check every
+// stored checkpoint, whose number grows with every head a server signs
+// (`verify` checks them all).
+Result<SignedHead> SignCheckpoint(const PrivateKey& key, Ledger& writer);
+// The same with the session's --key (loaded on every call).
+Result<SignedHead> SignCheckpoint(const Session& session, Ledger& writer);
+
 }  // namespace vledger::app

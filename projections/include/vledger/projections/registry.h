@@ -166,6 +166,11 @@ void StoreMeta(StateStore& state, const LedgerMeta& meta);
 const KeyRecord* FindKey(StateStore& state, std::string_view key_id);
 std::optional<KeyRecord> LoadKey(StateStore& state, std::string_view key_id);
 void StoreKey(StateStore& state, const KeyRecord& key);
+// Whether `key` could sign checkpoints of the first `size` events (SPEC
+// section 12, Roles): an admin or checkpointer key registered before event
+// `size` and not revoked by then. The one rule for signing heads
+// (app/checkpoint.h) and for checking them (verify, verify --archive).
+bool SignsCheckpointsAt(const KeyRecord& key, uint64_t size);
 
 const VillageState* FindVillage(StateStore& state, std::string_view code);
 VillageState* MutableVillage(StateStore& state, std::string_view code);
