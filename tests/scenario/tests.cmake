@@ -65,3 +65,7 @@ set_tests_properties(scenario.xlsx PROPERTIES TIMEOUT 900)
 # LANG=zh_CN.UTF-8 (no locale installed), --lang and VLEDGER_LANG, JSON unchanged.
 add_test(NAME scenario.zh COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/zh.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.zh PROPERTIES TIMEOUT 900)
+# The county server: remote commands equal to local ones, prepare -> sign ->
+# commit under load and after a SIGKILL, refusals, TLS (serve.sh).
+add_test(NAME scenario.serve COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/serve.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.serve PROPERTIES TIMEOUT 900)
