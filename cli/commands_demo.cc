@@ -20,11 +20,20 @@
 namespace vledger::cli {
 namespace {
 
-// The folder of demo/village: VLEDGER_DEMO_DATA, else the demo/ folder of
-// the source tree the program was built from.
+// The folder of demo/village: VLEDGER_DEMO_DATA, else `../share/vledger/
+// demo` from the program (an installed program: /usr/bin/vledger reads
+// /usr/share/vledger/demo), else the demo/ folder of the source tree the
+// program was built from.
 std::string DemoData() {
   const char* env = std::getenv("VLEDGER_DEMO_DATA");
-  return env != nullptr && *env != '\0' ? env : VLEDGER_DEMO_DATA;
+  if (env != nullptr && *env != '\0') return env;
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    std::filesystem::path installed = exe.parent_path().parent_path() / "share/vledger/demo";
+    if (std::filesystem::exists(installed / "village", ec)) return installed.string();
+  }
+  return VLEDGER_DEMO_DATA;
 }
 
 Status RunDemo(const std::string& dir) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "i18n.h"
+#include "vledger/app/mirror.h"
 #include "vledger/app/session.h"
 #include "vledger/ledger/status.h"
 
@@ -52,7 +53,12 @@ class Context;
 // provides it: `vledger` hands the command line to `vledger-net`, which
 // links the HTTP library (cli/main.cc, cli/main_net.cc).
 struct Network {
+  // `vledger`: runs the whole command line in vledger-net instead (serve,
+  // mirror, --remote); returns only on failure, with the exit code.
+  std::function<int(Context& ctx, const std::vector<std::string>& args)> handoff;
+  // vledger-net: the server, the remote client, the mirror's HTTP source.
   std::function<Status(Context& ctx, const ServeArgs& args)> serve;
+  std::function<Result<app::MirrorSource>(const std::string& url)> mirror_source;
   // Runs the parsed command line `args` (as given) on the server; returns
   // the exit code.
   std::function<int(Context& ctx, const CLI::App& app, const std::vector<std::string>& args)>
@@ -132,6 +138,7 @@ void RegisterReliabilityCommands(CLI::App& app, Context& ctx, Action* action);  
 void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action);   // commands_report.cc
 void RegisterDemoCommand(CLI::App& app, Context& ctx, Action* action);      // commands_demo.cc
 void RegisterTemplateCommand(CLI::App& app, Context& ctx, Action* action);  // commands_template.cc
+void RegisterMirrorCommands(CLI::App& app, Context& ctx, Action* action);   // commands_mirror.cc
 // `completion bash` and the hidden `__complete` (commands_completion.cc);
 // registered last, as the script is generated from the whole tree.
 void RegisterCompletionCommands(CLI::App& app, Context& ctx, Action* action);

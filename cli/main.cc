@@ -1,6 +1,6 @@
 // vledger: the command-line program. main() only wires the context and
 // hands the command line to RunCommandLine (run.cc). The network part
-// (serve, --remote) is the program vledger-net beside this one, which
+// (serve, mirror, --remote) is the program vledger-net beside this one, which
 // links the HTTP library and its shared libraries: this program, started
 // for every local command, stays without them (docs/SERVER.md).
 #include <unistd.h>
@@ -37,13 +37,8 @@ vledger::Status RunNetworkProgram(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   vledger::cli::Context ctx;
   std::vector<std::string> args(argv + 1, argv + argc);
-  const std::vector<std::string> given = args;
   vledger::cli::Network network;
-  network.serve = [&given](vledger::cli::Context&, const vledger::cli::ServeArgs&) {
-    return RunNetworkProgram(given);
-  };
-  network.remote = [](vledger::cli::Context& c, const CLI::App&,
-                      const std::vector<std::string>& command_line) {
+  network.handoff = [](vledger::cli::Context& c, const std::vector<std::string>& command_line) {
     vledger::Status st = RunNetworkProgram(command_line);
     c.PrintErrorLine(vledger::cli::_("vledger: error: ") + vledger::cli::Tr(st));
     return 4;

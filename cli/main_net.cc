@@ -20,6 +20,7 @@
 
 #include "context.h"
 #include "exit_code.h"
+#include "mirror_http.h"
 #include "vledger/app/remote.h"
 #include "vledger/app/report.h"
 #include "vledger/ledger/bytes.h"
@@ -408,6 +409,7 @@ int main(int argc, char** argv) {
   vledger::cli::Network network;
   network.serve = vledger::cli::Serve;
   network.remote = vledger::cli::RunRemotely;
+  network.mirror_source = vledger::cli::HttpMirrorSource;
   ctx.network = &network;
   return vledger::cli::RunCommandLine(ctx, std::vector<std::string>(argv + 1, argv + argc));
 }

@@ -14,6 +14,10 @@
 #include "i18n.h"
 #include "vledger/projections/validate.h"
 
+#ifndef VLEDGER_VERSION
+#define VLEDGER_VERSION "unknown"
+#endif
+
 namespace vledger::cli {
 namespace {
 
@@ -160,6 +164,8 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
                  _("run the command on a county server at URL (default $VLEDGER_REMOTE)"));
   app.add_option("--ca", ctx.options.ca_file,
                  _("trust the server certificates this CA file (PEM) signed"));
+  app.set_version_flag("--version", std::string("vledger ") + VLEDGER_VERSION,
+                       _("print the program's version and exit"));
 
   Action action;
   RegisterLedgerCommands(app, ctx, &action);
@@ -173,6 +179,7 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   RegisterDemoCommand(app, ctx, &action);
   RegisterTemplateCommand(app, ctx, &action);
   RegisterServeCommand(app, ctx, &action);
+  RegisterMirrorCommands(app, ctx, &action);
   RegisterCompletionCommands(app, ctx, &action);
 
   const std::vector<std::string> given = args;
@@ -182,6 +189,8 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     if (auto unknown = UnknownCommand(app)) {
@@ -206,6 +215,10 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   } else {
     Result<bool> remote = RunsRemotely(ctx, app, words);
     if (!remote.ok()) return Fail(ctx, remote.status());
+    bool network = *remote || words == "serve" || words == "mirror";
+    if (network && ctx.network != nullptr && ctx.network->handoff) {
+      return ctx.network->handoff(ctx, given);
+    }
     if (*remote) {
       if (ctx.network == nullptr || !ctx.network->remote) {
         return Fail(ctx, Status::Unavailable("this program has no network part (vledger-net)"));

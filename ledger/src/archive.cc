@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -186,23 +187,40 @@ Status ArchiveWriter::Finish() {
 
 uint64_t ArchiveWriter::bytes_written() const { return impl_->bytes; }
 
+void AppendArchiveEntry(const ArchiveEntry& entry, std::string* out) {
+  capnp::MallocMessageBuilder message;
+  std::visit([&](const auto& e) { Fill(message.initRoot<::ArchiveEntry>(), e); }, entry);
+  kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
+  kj::ArrayPtr<const kj::byte> bytes = words.asBytes();
+  out->append(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
 // ---------------------------------------------------------------- reader
 
 struct ArchiveReader::Impl {
   std::string path;
-  std::FILE* file = nullptr;
+  std::FILE* file = nullptr;  // null when reading `memory`
+  std::string memory;
   uint64_t offset = 0;
 
   ~Impl() {
     if (file != nullptr) std::fclose(file);
   }
 
-  // Reads exactly n bytes; false on a short read (offset then unreliable).
-  bool ReadExact(void* out, size_t n) {
-    size_t got = std::fread(out, 1, n, file);
+  // Reads up to n bytes; fewer only at the end of the stream.
+  size_t Read(void* out, size_t n) {
+    size_t got = 0;
+    if (file != nullptr) {
+      got = std::fread(out, 1, n, file);
+    } else if (offset < memory.size()) {
+      got = std::min<uint64_t>(n, memory.size() - offset);
+      std::memcpy(out, memory.data() + offset, got);
+    }
     offset += got;
-    return got == n;
+    return got;
   }
+  // Reads exactly n bytes; false on a short read (offset then unreliable).
+  bool ReadExact(void* out, size_t n) { return Read(out, n) == n; }
 
   Status Truncated(uint64_t entry_at) const {
     return Status::VerificationFailed(
@@ -229,9 +247,24 @@ Result<ArchiveReader> ArchiveReader::Open(const std::string& path) {
   return r;
 }
 
+ArchiveReader ArchiveReader::FromBytes(std::string bytes, std::string name) {
+  ArchiveReader r;
+  r.impl_->path = std::move(name);
+  r.impl_->memory = std::move(bytes);
+  return r;
+}
+
 uint64_t ArchiveReader::offset() const { return impl_->offset; }
 
 Status ArchiveReader::Seek(uint64_t offset) {
+  if (impl_->file == nullptr) {
+    if (offset > impl_->memory.size()) {
+      return Status::VerificationFailed(
+          Msg("archive {}: cannot seek to byte {}", impl_->path, offset));
+    }
+    impl_->offset = offset;
+    return Status::Ok();
+  }
   if (::fseeko(impl_->file, static_cast<off_t>(offset), SEEK_SET) != 0) {
     return Status::VerificationFailed(
         Msg("archive {}: cannot seek to byte {}", impl_->path, offset));
@@ -244,9 +277,10 @@ Result<std::optional<ArchiveEntry>> ArchiveReader::Next() {
   Impl& in = *impl_;
   const uint64_t at = in.offset;
   unsigned char word4[4];
-  size_t got = std::fread(word4, 1, 4, in.file);
-  in.offset += got;
-  if (got == 0 && std::feof(in.file)) return std::optional<ArchiveEntry>();
+  size_t got = in.Read(word4, 4);
+  if (got == 0 && (in.file == nullptr || std::feof(in.file))) {
+    return std::optional<ArchiveEntry>();
+  }
   if (got != 4) return in.Truncated(at);
   uint32_t segments = GetU32le(word4) + 1;  // wraps to 0 for 0xffffffff
   if (segments == 0 || segments > kArchiveSegmentsMax) {

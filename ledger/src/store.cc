@@ -751,12 +751,18 @@ Result<CommitRecord> Ledger::CommitOf(uint64_t seq) const {
 
 Status Ledger::ScanLog(uint64_t to, const std::function<Status(const StoredEvent&)>& on_event,
                        const std::function<Status(const CommitRecord&)>& on_commit) const {
+  return ScanLog(0, to, on_event, on_commit);
+}
+
+Status Ledger::ScanLog(uint64_t from, uint64_t to,
+                       const std::function<Status(const StoredEvent&)>& on_event,
+                       const std::function<Status(const CommitRecord&)>& on_commit) const {
   // A third iterator walks the commits beside the events, so neither side
   // is ever held whole in memory.
   std::unique_ptr<rocksdb::Iterator> cm(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCommits)));
-  cm->SeekToFirst();
-  Status scan = ScanEvents(0, to, [&](const StoredEvent& e) -> Status {
+  cm->Seek(U64be(from));  // commits are keyed by their last seq
+  Status scan = ScanEvents(from, to, [&](const StoredEvent& e) -> Status {
     VLEDGER_TRY(on_event(e));
     for (; cm->Valid(); cm->Next()) {
       if (cm->key().size() != 8) return Status::VerificationFailed("malformed key in commits");
@@ -1447,8 +1453,9 @@ Result<CommitRecord> WriteTxn::Commit(const std::string& key_id, const SignFn& s
   return Write(std::move(commit), projections);
 }
 
-Result<CommitRecord> WriteTxn::CommitSigned(CommitRecord commit) {
+Result<CommitRecord> WriteTxn::CommitSigned(CommitRecord commit, bool projections) {
   Impl& t = *impl_;
+  VLEDGER_ASSERT(!projections || t.ledger->proj_size == t.ledger->size);
   if (t.Pending() == 0 || commit.first != t.events[t.first].seq ||
       commit.last != t.events.back().seq) {
     return Status::VerificationFailed(
@@ -1460,7 +1467,7 @@ Result<CommitRecord> WriteTxn::CommitSigned(CommitRecord commit) {
           Msg("seq {} is not by the commit's key {}", t.events[i].seq, commit.key_id));
     }
   }
-  return Write(std::move(commit), false);
+  return Write(std::move(commit), projections);
 }
 
 Result<CommitRecord> WriteTxn::Write(CommitRecord commit, bool projections) {

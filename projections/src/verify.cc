@@ -67,6 +67,28 @@ ChainReplayer::ChainReplayer(EventSource earlier_events)
   state_.SetIndexRows(IndexRows::kDrop);
 }
 
+ChainReplayer::ChainReplayer(std::unique_ptr<RowSource> rows, EventSource earlier_events)
+    : state_(std::move(rows), std::move(earlier_events)) {}
+
+Result<std::unique_ptr<ChainReplayer>> ChainReplayer::Resume(const Ledger& ledger,
+                                                             EventSource earlier_events) {
+  if (ledger.proj_size() != ledger.size()) {
+    return Status::FailedPrecondition(
+        Msg("the projections are as of {} events, the log holds {} (run `vledger rebuild`)",
+            ledger.proj_size(), ledger.size()));
+  }
+  std::unique_ptr<ChainReplayer> r(new ChainReplayer(ledger.Rows(), std::move(earlier_events)));
+  r->size_ = r->commit_first_ = ledger.size();
+  if (ledger.size() > 0) {
+    VLEDGER_ASSIGN_OR_RETURN(Event genesis, ledger.ReadDecoded(0));
+    const Genesis* g = std::get_if<Genesis>(&genesis.body);
+    r->monotonic_time_ = g != nullptr && g->monotonic_time;
+    VLEDGER_ASSIGN_OR_RETURN(Event last, ledger.ReadDecoded(ledger.size() - 1));
+    r->last_recorded_at_ms_ = last.recorded_at_ms;
+  }
+  return r;
+}
+
 Status ChainReplayer::Fail(std::optional<uint64_t> seq, Msg problem) {
   fault_seq_ = seq;
   return Status::VerificationFailed(std::move(problem));

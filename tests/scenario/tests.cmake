@@ -69,3 +69,14 @@ set_tests_properties(scenario.zh PROPERTIES TIMEOUT 900)
 # commit under load and after a SIGKILL, refusals, TLS (serve.sh).
 add_test(NAME scenario.serve COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/serve.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.serve PROPERTIES TIMEOUT 900)
+# The Debian package (issue 19, item 8): CPack builds it from this build
+# folder; its contents, control fields and maintainer scripts are checked,
+# and the program is run as unpacked into a scratch root (no root needed).
+add_test(NAME scenario.package
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/package.sh $<TARGET_FILE:vledger>
+                 ${CMAKE_BINARY_DIR})
+set_tests_properties(scenario.package PROPERTIES TIMEOUT 600)
+# vledger mirror over HTTP against a small stand-in server
+# (tests/scenario/feed_server.py): catching up, following, forks.
+add_test(NAME scenario.mirror COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/mirror.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.mirror PROPERTIES TIMEOUT 900)

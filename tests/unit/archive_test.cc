@@ -87,6 +87,36 @@ TEST_F(ArchiveFile, RoundTripsEveryEntryKind) {
   EXPECT_EQ(*read, Sample());
 }
 
+// An archive stream held in memory (the event feed) is the file's bytes.
+TEST_F(ArchiveFile, InMemoryStreamsAreTheFilesBytes) {
+  WriteAll(Sample());
+  std::string bytes;
+  for (const auto& e : Sample()) AppendArchiveEntry(e, &bytes);
+  EXPECT_EQ(bytes, ReadBytes());
+  ArchiveReader r = ArchiveReader::FromBytes(bytes, "page");
+  std::vector<ArchiveEntry> read;
+  uint64_t second_at = 0;
+  while (true) {
+    if (read.size() == 1) second_at = r.offset();
+    auto entry = r.Next();
+    ASSERT_TRUE(entry.ok()) << entry.status().message();
+    if (!*entry) break;
+    read.push_back(std::move(**entry));
+  }
+  EXPECT_EQ(read, Sample());
+  ASSERT_TRUE(r.Seek(second_at).ok());
+  auto again = r.Next();
+  ASSERT_TRUE(again.ok() && again->has_value());
+  EXPECT_EQ(**again, Sample()[1]);
+  ArchiveReader cut = ArchiveReader::FromBytes(bytes.substr(0, bytes.size() - 1), "page");
+  Status st;
+  for (int i = 0; i < 10 && st.ok(); i++) {
+    auto entry = cut.Next();
+    st = entry.status();
+  }
+  EXPECT_EQ(st.code(), Code::kVerificationFailed);
+}
+
 TEST_F(ArchiveFile, FinishRenamesTheTemporaryFileIntoPlace) {
   auto w = ArchiveWriter::Create(path_, 0600);
   ASSERT_TRUE(w.ok());

@@ -40,5 +40,6 @@ vledger_app_test(app_template_test)
 vledger_app_test(app_log_test)
 vledger_app_test(app_people_test)
 vledger_app_test(app_messages_test)
+vledger_app_test(app_feed_test)
 # The .xlsx reader and the forms of import cells; workbooks built with libzip.
 vledger_unit_test(xlsx_test vledger_app PkgConfig::LIBZIP)

@@ -94,12 +94,20 @@ class ArchiveWriter {
   std::unique_ptr<Impl> impl_;
 };
 
+// Appends one entry to `out`, framed exactly as ArchiveWriter writes it
+// to a file: for archive streams held in memory (the feed of
+// app/feed.h, which a server sends as one HTTP body).
+void AppendArchiveEntry(const ArchiveEntry& entry, std::string* out);
+
 // Reads an archive one entry at a time, from the start or from an offset
 // that an earlier Next() reported (for looking an earlier event up again).
 class ArchiveReader {
  public:
   // InvalidInput when the file cannot be opened.
   static Result<ArchiveReader> Open(const std::string& path);
+  // Reads the archive stream `bytes` held in memory; `name` stands for the
+  // file in messages (e.g. the URL it came from).
+  static ArchiveReader FromBytes(std::string bytes, std::string name);
   ArchiveReader(ArchiveReader&&) noexcept;
   ArchiveReader& operator=(ArchiveReader&&) noexcept;
   ~ArchiveReader();

@@ -118,6 +118,11 @@ class Ledger {
   // however many commits there are. Stops at the first non-ok Status.
   Status ScanLog(uint64_t to, const std::function<Status(const StoredEvent&)>& on_event,
                  const std::function<Status(const CommitRecord&)>& on_commit) const;
+  // The same for events [from, to); `from` should be a commit's first seq
+  // (the commit holding it is given only if it ends at or after `from`).
+  Status ScanLog(uint64_t from, uint64_t to,
+                 const std::function<Status(const StoredEvent&)>& on_event,
+                 const std::function<Status(const CommitRecord&)>& on_commit) const;
 
   // Projection rows, as of the last whole commit.
   Result<std::optional<std::string>> GetState(std::string_view key) const;
@@ -342,8 +347,10 @@ class WriteTxn final {
   // read from an archive, whose signature the caller has checked): it must
   // cover exactly the pending events, all by its key (VerificationFailed
   // otherwise).
-  // Projections are left as they were (the caller rebuilds them).
-  Result<CommitRecord> CommitSigned(CommitRecord commit);
+  // Without `projections`, the projections are left as they were (the
+  // caller rebuilds them); with it, the staged rows bring them up to the
+  // end of this commit, as Commit's do (they must be as of its first seq).
+  Result<CommitRecord> CommitSigned(CommitRecord commit, bool projections = false);
   // Forgets everything pending.
   void Abort();
 

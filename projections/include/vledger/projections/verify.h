@@ -78,6 +78,12 @@ struct SignatureCheck {
 class ChainReplayer {
  public:
   explicit ChainReplayer(EventSource earlier_events);
+  // Continues after the events `ledger` holds, over its stored projection
+  // rows (which must be as of its last event): the state is live, each
+  // change kept in state() until TakeWrites hands it to a commit. For a
+  // replica applying the commits its server sends (app/feed.h).
+  static Result<std::unique_ptr<ChainReplayer>> Resume(const Ledger& ledger,
+                                                       EventSource earlier_events);
 
   // The next event (which the ChainHasher saw as `seq`).
   Status AddEvent(uint64_t seq, std::string_view canonical);
@@ -100,6 +106,7 @@ class ChainReplayer {
   // In a ledger whose genesis says monotonicTime, no recordedAt is below
   // its predecessor's (SPEC §12, test clock). Older ledgers lack the flag.
   Status CheckRecordedAt(uint64_t seq, const Event& event);
+  ChainReplayer(std::unique_ptr<RowSource> rows, EventSource earlier_events);
   StateStore state_;
   bool monotonic_time_ = false;
   int64_t last_recorded_at_ms_ = 0;
