@@ -53,6 +53,12 @@ class WriterHandle {
   Ledger* get() const { return ledger_; }
   Ledger* operator->() const { return ledger_; }
   Ledger& operator*() const { return *ledger_; }
+  // Closes an owned ledger, or gives the shared writer back.
+  void reset() {
+    ledger_ = nullptr;
+    owned_.reset();
+    if (lease_.owns_lock()) lease_.unlock();
+  }
 
  private:
   std::unique_ptr<Ledger> owned_;
