@@ -32,7 +32,7 @@ void PrintWarnings(const Context& ctx, const std::vector<Msg>& warnings) {
 Status RunCheckpoint(Context& ctx, std::optional<uint64_t> size) {
   VLEDGER_ASSIGN_OR_RETURN(app::CheckpointResult head,
                            app::Checkpoint(ctx.Session(), app::CheckpointRequest{size}));
-  std::cout << head.text << std::flush;  // the note itself, even with --json
+  ctx.PrintRaw(head.text);  // the note itself, even with --json
   return Status::Ok();
 }
 
@@ -46,7 +46,7 @@ Status RunProve(Context& ctx, uint64_t seq, std::optional<uint64_t> size,
   } else if (!out_path.empty()) {
     ctx.PrintLine(Tr("wrote {}: seq {} in the tree of {} events", out_path, seq, proof.size));
   } else {
-    std::cout << proof.proof << std::flush;
+    ctx.PrintRaw(proof.proof);
   }
   return Status::Ok();
 }
@@ -77,7 +77,7 @@ Status RunConsistency(Context& ctx, uint64_t old_size, std::optional<uint64_t> n
   if (ctx.options.json) {
     ctx.PrintLine(app::ConsistencyJson(r));
   } else {
-    std::cout << r.text << std::flush;
+    ctx.PrintRaw(r.text);
   }
   return Status::Ok();
 }

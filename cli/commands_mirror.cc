@@ -10,7 +10,6 @@
 
 #include "context.h"
 #include "i18n.h"
-#include "mirror_http.h"
 #include "vledger/app/feed.h"
 #include "vledger/app/mirror.h"
 
@@ -22,7 +21,10 @@ std::atomic<bool> stop_requested{false};
 void OnStopSignal(int /*signal*/) { stop_requested = true; }
 
 Status RunMirror(Context& ctx, const std::string& url, bool once, int interval_seconds) {
-  VLEDGER_ASSIGN_OR_RETURN(app::MirrorSource source, HttpMirrorSource(url));
+  if (ctx.network == nullptr || !ctx.network->mirror_source) {
+    return Status::Unavailable("this program has no network part (vledger-net)");
+  }
+  VLEDGER_ASSIGN_OR_RETURN(app::MirrorSource source, ctx.network->mirror_source(url));
   app::MirrorRequest request;
   request.source = std::move(source);
   request.once = once;

@@ -25,7 +25,7 @@ constexpr size_t kReportBytesMax = 64u << 20;
 Status RunReport(Context& ctx, const app::ReportRequest& request) {
   VLEDGER_ASSIGN_OR_RETURN(app::ReportResult r, app::Report(ctx.Session(), request));
   if (r.out.empty()) {
-    std::cout << r.bytes << std::flush;
+    ctx.PrintRaw(r.bytes);
     return Status::Ok();
   }
   if (ctx.options.json) {

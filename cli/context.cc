@@ -23,6 +23,15 @@ app::Session Context::Session() const {
   o.ledger_dir = options.ledger_dir;
   o.key_path = options.key_path;
   o.wait_seconds = options.wait_seconds;
+  if (serving != nullptr) {
+    // The server's ledger and writer; the client's signer. A client's
+    // --wait is honoured up to the bound of a lease queue.
+    o.ledger_dir = serving->ledger_dir;
+    o.key_path.clear();
+    o.shared_writer = serving->writer;
+    o.signer = serving->signer;
+    o.wait_seconds = std::clamp(options.wait_seconds, kServedWaitSeconds, 60);
+  }
   if (const char* now = std::getenv("VLEDGER_NOW"); now != nullptr) o.fixed_now = now;
   if (const char* pass = std::getenv("VLEDGER_KEY_PASSPHRASE"); pass != nullptr) {
     o.key_passphrase = pass;
@@ -76,12 +85,34 @@ Result<std::string> PromptPassphrase(const std::string& prompt) {
   return line;
 }
 
-void Context::PrintJson(const Json& doc) const { std::cout << doc.dump() << "\n"; }
+void Context::PrintJson(const Json& doc) const {
+  if (sink != nullptr) return PrintRaw(doc.dump() + "\n");
+  std::cout << doc.dump() << "\n";
+}
 
-void Context::PrintLine(const std::string& line) const { std::cout << line << "\n"; }
+void Context::PrintLine(const std::string& line) const {
+  if (sink != nullptr) return PrintRaw(line + "\n");
+  std::cout << line << "\n";
+}
+
+void Context::PrintRaw(const std::string& bytes) const {
+  if (sink != nullptr) {
+    sink->out += bytes;
+  } else {
+    std::cout << bytes << std::flush;
+  }
+}
+
+void Context::PrintErrorLine(const std::string& line) const {
+  if (sink != nullptr) {
+    sink->err += line + "\n";
+  } else {
+    std::cerr << line << "\n";
+  }
+}
 
 void Context::Warn(const std::string& line) const {
-  std::cerr << _("vledger: warning: ") << EscapeControls(line) << "\n";
+  PrintErrorLine(_("vledger: warning: ") + EscapeControls(line));
 }
 
 void Context::Warn(const Msg& msg) const { Warn(Tr(msg)); }

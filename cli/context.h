@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "i18n.h"
+#include "vledger/app/mirror.h"
 #include "vledger/app/session.h"
 #include "vledger/ledger/status.h"
 
@@ -24,6 +25,44 @@ struct GlobalOptions {
   std::string key_path;    // --key, else $VLEDGER_KEY
   bool json = false;       // --json
   int wait_seconds = 0;    // --wait
+  std::string remote;      // --remote, else $VLEDGER_REMOTE (empty: local)
+  std::string ca_file;     // --ca: the CA a remote server's certificate is checked with
+};
+
+// Where a command's output goes when it is not this process's stdout and
+// stderr: a server collects it for its client.
+struct OutputSink {
+  std::string out, err;
+};
+
+// A command run by a server for a client (cli/main_net.cc): the server's
+// ledger and writer, the client's signer.
+struct Serving {
+  std::string ledger_dir;
+  std::shared_ptr<app::SharedWriter> writer;
+  std::shared_ptr<app::Signer> signer;  // null: the client gave no key
+};
+
+struct ServeArgs {
+  std::string listen;  // HOST:PORT
+  std::string tls_cert, tls_key, checkpoint_key;
+};
+
+class Context;
+// The network (serve, --remote) as the program that runs the command
+// provides it: `vledger` hands the command line to `vledger-net`, which
+// links the HTTP library (cli/main.cc, cli/main_net.cc).
+struct Network {
+  // `vledger`: runs the whole command line in vledger-net instead (serve,
+  // mirror, --remote); returns only on failure, with the exit code.
+  std::function<int(Context& ctx, const std::vector<std::string>& args)> handoff;
+  // vledger-net: the server, the remote client, the mirror's HTTP source.
+  std::function<Status(Context& ctx, const ServeArgs& args)> serve;
+  std::function<Result<app::MirrorSource>(const std::string& url)> mirror_source;
+  // Runs the parsed command line `args` (as given) on the server; returns
+  // the exit code.
+  std::function<int(Context& ctx, const CLI::App& app, const std::vector<std::string>& args)>
+      remote;
 };
 
 class Context {
@@ -32,6 +71,12 @@ class Context {
   // Faults of a failed command beyond the one it returned (an import's bad
   // rows after its summary): printed after that error, a line each.
   std::vector<Status> more_errors;
+  // Set by the program (main): how to serve and run remotely.
+  const Network* network = nullptr;
+  // Set when a server runs the command: output to `sink`, the server's
+  // ledger and signer.
+  OutputSink* sink = nullptr;
+  const Serving* serving = nullptr;
 
   // The application layer's session for these options: the ledger, the
   // key (its passphrase from VLEDGER_KEY_PASSPHRASE, else asked on the
@@ -41,6 +86,10 @@ class Context {
   // Output: one JSON document with --json, else human lines.
   void PrintJson(const Json& doc) const;
   void PrintLine(const std::string& line) const;
+  // Bytes as they are (a checkpoint note, a proof file, a report).
+  void PrintRaw(const std::string& bytes) const;
+  // An error line (already "vledger: error: ..."), on stderr.
+  void PrintErrorLine(const std::string& line) const;
   // A warning on stderr (e.g. "notes are public"), already in the user's
   // language, or a library's message translated here.
   void Warn(const std::string& line) const;
@@ -93,6 +142,11 @@ void RegisterMirrorCommands(CLI::App& app, Context& ctx, Action* action);   // c
 // `completion bash` and the hidden `__complete` (commands_completion.cc);
 // registered last, as the script is generated from the whole tree.
 void RegisterCompletionCommands(CLI::App& app, Context& ctx, Action* action);
+// `serve --listen HOST:PORT [--tls-cert F --tls-key F]` (commands_serve.cc).
+void RegisterServeCommand(CLI::App& app, Context& ctx, Action* action);
+// A server's bound on how long a command waits for the writer (the lease
+// of the commands before it), in seconds.
+inline constexpr int kServedWaitSeconds = 20;
 
 // `verify --archive FILE [--checkpoint F --pub KEY]` (commands_audit.cc).
 Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std::string& checkpoint,

@@ -6,6 +6,7 @@
 #include <clocale>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <system_error>
 #include <utility>
 
@@ -14,8 +15,12 @@ namespace {
 
 constexpr const char* kDomain = "vledger";
 
-// One process, one language (see i18n.h).
-Language g_language = Language::kEnglish;
+// The language of this thread: a server renders each client's command
+// in the client's language. The catalog's binding is the process's, made
+// once (UseLanguage).
+thread_local Language g_language = Language::kEnglish;
+std::once_flag g_catalog_bound;
+void BindCatalogOnce();
 
 // Where the catalogs are: VLEDGER_LOCALEDIR, else `locale/` beside the
 // program (the build tree), else `../share/locale` from it (an installed
@@ -76,6 +81,13 @@ Result<Language> ChooseLanguage(const std::vector<std::string>& args,
 void UseLanguage(Language lang) {
   g_language = lang;
   if (lang == Language::kEnglish) return;
+  BindCatalog();
+}
+
+void BindCatalog() { std::call_once(g_catalog_bound, BindCatalogOnce); }
+
+namespace {
+void BindCatalogOnce() {
   // glibc's gettext translates nothing in the "C" locale and a fresh Debian
   // has no zh_CN locale to switch to, but it honours LANGUAGE in the
   // C.UTF-8 locale, which every glibc has built in. Only LC_MESSAGES
@@ -89,6 +101,7 @@ void UseLanguage(Language lang) {
   // character would print as "?".
   ::bind_textdomain_codeset("libc", "UTF-8");
 }
+}  // namespace
 
 Language CurrentLanguage() { return g_language; }
 

@@ -11,9 +11,12 @@
 // <build>/locale with the program; tests/checks/translations.py fails when
 // a marked string has no Chinese translation.
 //
-// The language is chosen once, before the command line is parsed (help
-// texts are registered in it), and kept for the process: gettext's own
-// binding is process-wide, so this is too.
+// The language is chosen before the command line is parsed (help texts
+// are registered in it) and kept for the thread: a server runs each
+// client's command in the client's language on a thread of its own.
+// gettext's binding is process-wide: it is made once, the first time
+// Chinese is used (a server makes it before its threads start, as it sets
+// LANGUAGE), and English skips gettext altogether.
 #pragma once
 
 #include <functional>
@@ -47,6 +50,9 @@ Result<Language> ChooseLanguage(const std::vector<std::string>& args,
 // locale: the catalog is read from the folder of the program (see
 // i18n.cc), VLEDGER_LOCALEDIR overriding it.
 void UseLanguage(Language lang);
+// The process's part of Chinese (LANGUAGE, the catalog's binding), which
+// UseLanguage makes once; a server calls it before its threads start.
+void BindCatalog();
 Language CurrentLanguage();
 
 // The translation of `msgid` (itself when English or untranslated).

@@ -1,5 +1,6 @@
 // Parses a command line, runs the chosen command and maps its Status to
 // the exit codes of SPEC section 7 — the one place that does so.
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -37,22 +38,55 @@ std::string ErrorText(const Status& st) {
   return text + Tr(st.msg());
 }
 
-void PrintError(const Status& st) {
+void PrintError(const Context& ctx, const Status& st) {
   std::string msg = ErrorText(st);
   for (char& c : msg) {
     if (c == '\n') c = ' ';  // one line, always
   }
   // Messages quote what the user typed or a file held: its control
   // characters are shown escaped, never sent to the terminal.
-  std::cerr << _("vledger: error: ") << EscapeControls(msg) << "\n";
+  ctx.PrintErrorLine(_("vledger: error: ") + EscapeControls(msg));
 }
 
 // Prints `st`, then each of `more` (a line per fault), and returns the exit
 // code of `st`.
-int Fail(const Status& st, const std::vector<Status>& more = {}) {
-  PrintError(st);
-  for (const Status& s : more) PrintError(s);
+int Fail(const Context& ctx, const Status& st, const std::vector<Status>& more = {}) {
+  PrintError(ctx, st);
+  for (const Status& s : more) PrintError(ctx, s);
   return ExitCode(st);
+}
+
+// Commands that work on a ledger folder itself (SPEC section 12: never
+// sent to a server; --remote with them is a usage error) ...
+bool LedgerFolderCommand(const std::string& words) {
+  static constexpr std::string_view kFolder[] = {"init",    "serve",   "mirror", "backup",
+                                                 "restore", "rebuild", "demo",   "tiles"};
+  return std::find(std::begin(kFolder), std::end(kFolder), words) != std::end(kFolder);
+}
+// ... and those that need no ledger at all: run here even with --remote.
+bool NoLedgerCommand(const std::string& words) {
+  return words == "key new" || words.starts_with("completion") || words == "__complete";
+}
+// Neither is ever run by a server for a client.
+bool LocalOnly(const std::string& words) {
+  return LedgerFolderCommand(words) || NoLedgerCommand(words);
+}
+
+// Where the command goes: this process, or a server (--remote, else
+// $VLEDGER_REMOTE). Usage when the combination cannot be meant.
+Result<bool> RunsRemotely(Context& ctx, const CLI::App& app, const std::string& words) {
+  bool explicit_remote = app.count("--remote") > 0;
+  if (!explicit_remote) ctx.options.remote = EnvOr("VLEDGER_REMOTE", "");
+  if (ctx.options.remote.empty() || NoLedgerCommand(words)) return false;
+  if (LedgerFolderCommand(words)) {
+    if (!explicit_remote) return false;  // $VLEDGER_REMOTE is for the commands that can go
+    return Status::Usage(
+        Msg("--remote: \"{}\" works on a ledger folder of this machine only", words));
+  }
+  if (app.count("--ledger") > 0) {
+    return Status::Usage("--remote and --ledger go to different ledgers: give one of them");
+  }
+  return true;
 }
 
 // The command chosen, as its words ("key new"), and its innermost App.
@@ -104,7 +138,7 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
     // A --lang naming no language: said in the language of the environment.
     Result<Language> fallback = ChooseLanguage({}, env);
     UseLanguage(fallback.ok() ? *fallback : Language::kEnglish);
-    return Fail(lang.status());
+    return Fail(ctx, lang.status());
   }
   UseLanguage(*lang);
   std::string lang_option;
@@ -126,6 +160,10 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   app.add_flag("--json", ctx.options.json, _("print one JSON document"));
   app.add_option("--wait", ctx.options.wait_seconds, _("wait up to SECONDS for another writer"))
       ->check(CLI::Range(0, 86400));
+  app.add_option("--remote", ctx.options.remote,
+                 _("run the command on a county server at URL (default $VLEDGER_REMOTE)"));
+  app.add_option("--ca", ctx.options.ca_file,
+                 _("trust the server certificates this CA file (PEM) signed"));
   app.set_version_flag("--version", std::string("vledger ") + VLEDGER_VERSION,
                        _("print the program's version and exit"));
 
@@ -140,9 +178,11 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   RegisterReportCommands(app, ctx, &action);
   RegisterDemoCommand(app, ctx, &action);
   RegisterTemplateCommand(app, ctx, &action);
+  RegisterServeCommand(app, ctx, &action);
   RegisterMirrorCommands(app, ctx, &action);
   RegisterCompletionCommands(app, ctx, &action);
 
+  const std::vector<std::string> given = args;
   std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
   try {
     app.parse(args);
@@ -154,19 +194,45 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     if (auto unknown = UnknownCommand(app)) {
-      return Fail(Status::Usage(Msg("unknown command \"{}\" (see vledger --help)", *unknown)));
+      return Fail(ctx, Status::Usage(Msg("unknown command \"{}\" (see vledger --help)", *unknown)));
     }
-    return Fail(Status::Usage(Msg("{} (see vledger --help)", ParseErrorText(e))));
+    return Fail(ctx, Status::Usage(Msg("{} (see vledger --help)", ParseErrorText(e))));
   }
-  if (!action) return Fail(Status::Usage("no command given (see vledger --help)"));
-  if (Status st = CheckNoEmptyValues(app); !st.ok()) return Fail(st);
+  if (!action) return Fail(ctx, Status::Usage("no command given (see vledger --help)"));
+  if (Status st = CheckNoEmptyValues(app); !st.ok()) return Fail(ctx, st);
+  const std::string words = Chosen(app).first;
+  if (ctx.serving != nullptr) {
+    // A client's command line: the server's ledger only, and nothing of
+    // this machine beyond it.
+    if (LocalOnly(words)) {
+      return Fail(ctx, Status::Usage(Msg("\"{}\" cannot be run on a server", words)));
+    }
+    for (const char* option : {"--ledger", "--key", "--remote", "--ca"}) {
+      if (app.count(option) > 0) {
+        return Fail(ctx, Status::Usage(Msg("{} cannot be sent to a server", option)));
+      }
+    }
+  } else {
+    Result<bool> remote = RunsRemotely(ctx, app, words);
+    if (!remote.ok()) return Fail(ctx, remote.status());
+    bool network = *remote || words == "serve" || words == "mirror";
+    if (network && ctx.network != nullptr && ctx.network->handoff) {
+      return ctx.network->handoff(ctx, given);
+    }
+    if (*remote) {
+      if (ctx.network == nullptr || !ctx.network->remote) {
+        return Fail(ctx, Status::Unavailable("this program has no network part (vledger-net)"));
+      }
+      return ctx.network->remote(ctx, app, given);
+    }
+  }
   try {
     Status st = action();
-    return st.ok() ? 0 : Fail(st, ctx.more_errors);
+    return st.ok() ? 0 : Fail(ctx, st, ctx.more_errors);
   } catch (const std::exception& e) {
     // The application layer returns every error as a Status; this is a
     // last resort for a fault of cli/ itself.
-    return Fail(Status::Internal(Msg("unexpected error: {}", e.what())));
+    return Fail(ctx, Status::Internal(Msg("unexpected error: {}", e.what())));
   }
 }
 

@@ -25,7 +25,8 @@ include(GNUInstallDirs)
 set(VLEDGER_PACKAGE_MAINTAINER "vledger maintainers <vledger@example.org>"
     CACHE STRING "The Maintainer field of the Debian package")
 
-install(TARGETS vledger RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# vledger-net beside vledger: serve, mirror and --remote run it (docs/SERVER.md).
+install(TARGETS vledger vledger-net RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 # --- generated from the program: bash completion and man page
 find_program(VLEDGER_PYTHON3 python3 REQUIRED)

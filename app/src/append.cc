@@ -17,11 +17,6 @@ namespace vledger::app {
 
 using Json = nlohmann::ordered_json;
 
-const std::string& CommitBuilder::key_id() const {
-  if (key_id_.empty()) key_id_ = key_.key_id();
-  return key_id_;
-}
-
 namespace {
 
 // The free text of an event that goes into the public log, by schema field.
@@ -172,6 +167,34 @@ Result<std::vector<EventSummary>> Recorded(StateStore& state, WriteTxn& txn, uin
   return out;
 }
 
+// Signs the pending events with `signer` and writes them. A signature
+// from outside this process is checked against the key's registered
+// public key first: a forged or replayed one writes nothing.
+Result<CommitRecord> CommitWith(Signer& signer, StateStore& state, WriteTxn& txn) {
+  auto sign = [&](uint64_t first, uint64_t last,
+                  const std::string& message) -> Result<std::string> {
+    CommitToSign commit{first, last, message, {}};
+    for (uint64_t seq = first; seq <= last; seq++) {
+      VLEDGER_ASSIGN_OR_RETURN(Event event, txn.ReadEvent(seq));
+      commit.canonical_events.push_back(EncodeEvent(event));
+    }
+    VLEDGER_ASSIGN_OR_RETURN(std::string signature, signer.Sign(commit));
+    if (!signer.remote()) return signature;
+    std::optional<KeyRecord> record = LoadKey(state, signer.key_id());
+    if (!record) {
+      return Status::PermissionDenied(
+          Msg("key {} is not registered in this ledger", signer.key_id()));
+    }
+    VLEDGER_ASSIGN_OR_RETURN(PublicKey public_key, PublicKey::FromRaw(record->public_key));
+    if (!public_key.Verify(message, signature)) {
+      return Status::PermissionDenied(
+          Msg("the signature of commit {}..{} is not by key {}", first, last, signer.key_id()));
+    }
+    return signature;
+  };
+  return txn.Commit(signer.key_id(), sign);
+}
+
 }  // namespace
 
 Result<AppendResult> Append(const Session& session, const AppendRequest& request,
@@ -185,10 +208,11 @@ Result<AppendResult> Append(const Session& session, const AppendRequest& request
   // plain sequence: the key's first.
   bool may_prompt = session.SigningKeyMayPrompt();
   auto key_loaded = std::async(may_prompt ? std::launch::deferred : std::launch::async,
-                               [&session] { return session.SigningKey(); });
+                               [&session] { return session.CommitSigner(); });
   if (may_prompt) key_loaded.wait();  // runs it here, before the open
   auto opened = session.OpenWriter();
-  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, key_loaded.get());
+  VLEDGER_ASSIGN_OR_RETURN(std::shared_ptr<Signer> signer, key_loaded.get());
+  const Signer& key = *signer;
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, std::move(opened));
   VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, session.NowMs(*ledger));
   auto txn = ledger->BeginWrite();
@@ -214,7 +238,7 @@ Result<AppendResult> Append(const Session& session, const AppendRequest& request
   }
 
   VLEDGER_ASSIGN_OR_RETURN(now_ms, session.AppendNowMs(*ledger));
-  CommitBuilder builder(*txn, *state, key, now_ms, request.request_id);
+  CommitBuilder builder(*txn, *state, key.key_id(), now_ms, request.request_id);
   builder.set_allow_names(request.allow_names);
   VLEDGER_TRY(build(builder));
 
@@ -234,7 +258,7 @@ Result<AppendResult> Append(const Session& session, const AppendRequest& request
   }
   VLEDGER_ASSIGN_OR_RETURN(std::vector<EventSummary> recorded, Recorded(*state, *txn, first, last));
   StageRows(*state, *txn);
-  VLEDGER_ASSIGN_OR_RETURN(auto commit, txn->Commit(key));
+  VLEDGER_ASSIGN_OR_RETURN(auto commit, CommitWith(*signer, *state, *txn));
   (void)commit;
   AppendResult out = ResultOf(result, false);
   out.recorded = std::move(recorded);

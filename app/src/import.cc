@@ -370,7 +370,7 @@ Result<std::vector<NewRow>> CheckRows(const ImportRequest& request, WriteTxn& tx
   std::map<std::string, size_t> explicit_ids;  // request_id cell -> first row using it
   std::vector<NewRow> fresh;
   fresh.reserve(f.rows.size());
-  CommitBuilder builder(txn, state, key, now_ms, "");
+  CommitBuilder builder(txn, state, key.key_id(), now_ms, "");
   builder.set_allow_names(request.allow_names);
   const uint64_t total = f.rows.size();
   for (size_t r = 0; r < f.rows.size(); r++) {

@@ -113,7 +113,7 @@ Result<InitResult> Init(const Session& session, const InitRequest& r) try {
     VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Create(dir));
     auto txn = ledger->BeginWrite();
     auto state = LiveState(*ledger, *txn);
-    CommitBuilder builder(*txn, *state, key, now_ms, "");
+    CommitBuilder builder(*txn, *state, key.key_id(), now_ms, "");
     Genesis genesis{.name = r.name,
                     .origin = out.origin,
                     .public_key = key.public_key().raw(),

@@ -37,11 +37,12 @@ bool MissingOrEmpty(const std::string& dir) {
 }
 
 // The replica as its one writer; made (empty) when the folder is missing.
-Result<std::unique_ptr<Ledger>> OpenReplica(const Session& session, bool* created) {
+Result<WriterHandle> OpenReplica(const Session& session, bool* created) {
   const std::string& dir = session.options().ledger_dir;
   if (MissingOrEmpty(dir)) {
     *created = true;
-    return Ledger::Create(dir);
+    VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Create(dir));
+    return WriterHandle(std::move(ledger));
   }
   return session.OpenWriter();
 }

@@ -98,18 +98,57 @@ Result<std::unique_ptr<Ledger>> Session::OpenReader() const try {
   return CaughtStatus();
 }
 
-Result<std::unique_ptr<Ledger>> Session::OpenWriter(bool catch_up) const try {
-  VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(options_.ledger_dir, {Ledger::Access::kWriter,
-                                                                           options_.wait_seconds}));
+Result<std::unique_lock<std::timed_mutex>> SharedWriter::Acquire(int wait_seconds) {
+  std::unique_lock<std::timed_mutex> lease(lease_, std::defer_lock);
+  if (!lease.try_lock_for(std::chrono::seconds(wait_seconds))) {
+    return Status::Unavailable(Msg(
+        "ledger {} is in use by another writer (try again, or --wait SECONDS)", ledger_->dir()));
+  }
+  return lease;
+}
+
+Result<WriterHandle> Session::OpenWriter(bool catch_up) const try {
+  std::optional<WriterHandle> writer;
+  if (options_.shared_writer) {
+    VLEDGER_ASSIGN_OR_RETURN(auto lease, options_.shared_writer->Acquire(options_.wait_seconds));
+    writer.emplace(options_.shared_writer->ledger(), std::move(lease));
+  } else {
+    VLEDGER_ASSIGN_OR_RETURN(
+        auto ledger,
+        Ledger::Open(options_.ledger_dir, {Ledger::Access::kWriter, options_.wait_seconds}));
+    writer.emplace(std::move(ledger));
+  }
   // Projections left behind the log (an import cut short) are brought up
   // to date before anything is written after it.
-  if (catch_up) VLEDGER_TRY(CatchUp(*ledger));
-  return ledger;
+  if (catch_up) VLEDGER_TRY(CatchUp(**writer));
+  return std::move(*writer);
+} catch (...) {
+  return CaughtStatus();
+}
+
+Result<std::shared_ptr<SharedWriter>> Session::OpenSharedWriter() const try {
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(options_.ledger_dir, {Ledger::Access::kWriter,
+                                                                           options_.wait_seconds}));
+  VLEDGER_TRY(CatchUp(*ledger));
+  return std::make_shared<SharedWriter>(std::move(ledger));
+} catch (...) {
+  return CaughtStatus();
+}
+
+Result<std::shared_ptr<Signer>> Session::CommitSigner() const try {
+  if (options_.signer) return options_.signer;
+  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, SigningKey());
+  return std::shared_ptr<Signer>(std::make_shared<LocalSigner>(std::move(key)));
 } catch (...) {
   return CaughtStatus();
 }
 
 Result<PrivateKey> Session::SigningKey() const try {
+  if (options_.signer) {
+    return Status::FailedPrecondition(
+        "this command signs with the key itself and cannot be run remotely yet (run it on the "
+        "server's machine)");
+  }
   if (options_.key_path.empty()) {
     return Status::InvalidInput("--key",
                                 "no signing key given (use --key FILE or set VLEDGER_KEY)");

@@ -1437,6 +1437,22 @@ Result<CommitRecord> WriteTxn::Commit(const PrivateKey& signer, uint64_t events,
   return Write(std::move(commit), projections);
 }
 
+Result<CommitRecord> WriteTxn::Commit(const std::string& key_id, const SignFn& sign,
+                                      uint64_t events, bool projections) {
+  Impl& t = *impl_;
+  VLEDGER_ASSERT(t.Pending() > 0 && events <= t.Pending());
+  if (events == 0) events = t.Pending();
+  const StoredEvent& last = t.events[t.first + events - 1];
+  CommitRecord commit;
+  commit.first = t.events[t.first].seq;
+  commit.last = last.seq;
+  commit.key_id = key_id;
+  VLEDGER_ASSIGN_OR_RETURN(
+      commit.signature,
+      sign(commit.first, commit.last, CommitMessage(commit.first, commit.last, last.hash)));
+  return Write(std::move(commit), projections);
+}
+
 Result<CommitRecord> WriteTxn::CommitSigned(CommitRecord commit, bool projections) {
   Impl& t = *impl_;
   VLEDGER_ASSERT(!projections || t.ledger->proj_size == t.ledger->size);

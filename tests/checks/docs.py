@@ -23,7 +23,7 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).parents[2])
-SOURCE_DIRS = ("ledger", "projections", "app", "cli", "bench", "fuzz", "tests")
+SOURCE_DIRS = ("ledger", "projections", "app", "net", "cli", "bench", "fuzz", "tests")
 faults = []
 
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Public headers include nothing from a third party, and nothing of a layer above.
 
-Every header under ledger/include, projections/include and app/include may
+Every header under ledger/include, projections/include, app/include and net/include may
 include only C++ standard library headers, POSIX (and C standard) system
 headers, and the project's own vledger/... headers of its own layer or a
-layer below it (ledger <- projections <- app). A front end that includes a
+layer below it (ledger <- projections <- app <- net). A front end that includes a
 layer's headers then needs no third-party header to compile against it.
 
 Usage: public_headers.py [REPO_ROOT]   (default: two folders above this file)
@@ -52,6 +52,7 @@ LAYERS = {
     "ledger": ("ledger",),
     "projections": ("ledger", "projections"),
     "app": ("ledger", "projections", "app"),
+    "net": ("ledger", "projections", "app", "net"),
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
@@ -62,7 +63,7 @@ def check_include(layer, name):
     if name.startswith("vledger/"):
         parts = name.split("/")
         if len(parts) < 3 or parts[1] not in LAYERS:
-            return "not a header of a vledger layer (vledger/ledger, vledger/projections, vledger/app)"
+            return "not a header of a vledger layer (vledger/ledger, vledger/projections, vledger/app, vledger/net)"
         if parts[1] not in LAYERS[layer]:
             return f"a header of {parts[1]}/, a layer above {layer}/"
         return None
@@ -93,7 +94,7 @@ def main():
                     problems.append(
                         f"{rel}:{number}: includes {quote[0]}{m.group(2)}{quote[1]}: {why}")
     if headers == 0:
-        print(f"public_headers: no header found under {root}/{{ledger,projections,app}}/include",
+        print(f"public_headers: no header found under {root}/{{ledger,projections,app,net}}/include",
               file=sys.stderr)
         return 1
     for p in problems:

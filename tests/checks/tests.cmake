@@ -45,6 +45,9 @@ vledger_layering_check(projections_cannot_include_app vledger_projections
                        projections_includes_app.cc vledger/app/append.h)
 vledger_layering_check(projections_includes_projections vledger_projections
                        projections_includes_projections.cc)
+vledger_layering_check(app_cannot_include_net vledger_app app_includes_net.cc
+                       vledger/net/server.h)
+vledger_layering_check(net_includes_net vledger_net net_includes_net.cc)
 
 # Every marked message (cli/i18n.h, Msg patterns) has its Chinese
 # translation in po/zh_CN, with the same placeholders (Debian's python3, for

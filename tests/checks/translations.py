@@ -46,7 +46,7 @@ def placeholders(text):
 
 def sources(root):
     out = []
-    for top in ("cli", "app", "projections", "ledger"):
+    for top in ("cli", "net", "app", "projections", "ledger"):
         for d, _, files in os.walk(os.path.join(root, top)):
             out += [os.path.join(d, f) for f in files if f.endswith((".cc", ".h"))]
     return sorted(out)

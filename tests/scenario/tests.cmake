@@ -68,6 +68,10 @@ add_test(NAME scenario.codes COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scen
 set_tests_properties(scenario.codes PROPERTIES TIMEOUT 900)
 add_test(NAME scenario.zh COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/zh.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.zh PROPERTIES TIMEOUT 900)
+# The county server: remote commands equal to local ones, prepare -> sign ->
+# commit under load and after a SIGKILL, refusals, TLS (serve.sh).
+add_test(NAME scenario.serve COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/serve.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.serve PROPERTIES TIMEOUT 900)
 # The Debian package (issue 19, item 8): CPack builds it from this build
 # folder; its contents, control fields and maintainer scripts are checked,
 # and the program is run as unpacked into a scratch root (no root needed).

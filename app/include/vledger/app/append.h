@@ -26,9 +26,13 @@ class NameChecker;
 
 class CommitBuilder {
  public:
-  CommitBuilder(WriteTxn& txn, StateStore& state, const PrivateKey& key, int64_t now_ms,
+  CommitBuilder(WriteTxn& txn, StateStore& state, std::string key_id, int64_t now_ms,
                 std::string request_id)
-      : txn_(txn), state_(state), key_(key), now_ms_(now_ms), request_id_(std::move(request_id)) {}
+      : txn_(txn),
+        state_(state),
+        key_id_(std::move(key_id)),
+        now_ms_(now_ms),
+        request_id_(std::move(request_id)) {}
 
   // Validates `body` as the next event (ApplyEvent) and adds it. On a
   // non-ok Status nothing of the commit will be written. Free text (a
@@ -42,15 +46,14 @@ class CommitBuilder {
   void set_request_id(std::string id) { request_id_ = std::move(id); }
   void set_allow_names(bool allow) { allow_names_ = allow; }
   int64_t now_ms() const { return now_ms_; }
-  const std::string& key_id() const;
+  const std::string& key_id() const { return key_id_; }
 
  private:
   WriteTxn& txn_;
   StateStore& state_;
-  const PrivateKey& key_;
+  std::string key_id_;
   int64_t now_ms_;
   std::string request_id_;
-  mutable std::string key_id_;
   Status CheckFreeText(const EventBody& body);
   bool allow_names_ = false;
   std::shared_ptr<NameChecker> names_;  // made at the first free text checked

@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
+#include "vledger/app/signer.h"
 #include "vledger/ledger/crypto.h"
 #include "vledger/ledger/status.h"
 #include "vledger/ledger/store.h"
@@ -21,6 +23,49 @@ namespace vledger::app {
 // (the CLI: on the terminal). Refused (a Status) when nobody can be asked.
 using PassphrasePrompt = std::function<Result<std::string>(const std::string& key_path)>;
 
+// The one writer of a ledger that a server opens once and holds for its
+// life. Commands take it in turn: a lease is the mutex, held from the
+// open of a write to its end (commit or refusal). What a Ledger shares
+// between threads: its read methods, each a RocksDB read of the last
+// whole commit, may run on any thread; BeginWrite and everything that
+// writes only under the lease. A StateStore is one thread's.
+class SharedWriter {
+ public:
+  explicit SharedWriter(std::unique_ptr<Ledger> ledger) : ledger_(std::move(ledger)) {}
+  Ledger& ledger() { return *ledger_; }
+  // Waits up to `wait_seconds` for the writer; Unavailable ("in use by
+  // another writer") after.
+  Result<std::unique_lock<std::timed_mutex>> Acquire(int wait_seconds);
+
+ private:
+  std::unique_ptr<Ledger> ledger_;
+  std::timed_mutex lease_;
+};
+
+// The ledger opened for writing: owned (a command's own open of the
+// folder), or a server's shared writer under its lease.
+class WriterHandle {
+ public:
+  explicit WriterHandle(std::unique_ptr<Ledger> owned)
+      : owned_(std::move(owned)), ledger_(owned_.get()) {}
+  WriterHandle(Ledger& shared, std::unique_lock<std::timed_mutex> lease)
+      : ledger_(&shared), lease_(std::move(lease)) {}
+  Ledger* get() const { return ledger_; }
+  Ledger* operator->() const { return ledger_; }
+  Ledger& operator*() const { return *ledger_; }
+  // Closes an owned ledger, or gives the shared writer back.
+  void reset() {
+    ledger_ = nullptr;
+    owned_.reset();
+    if (lease_.owns_lock()) lease_.unlock();
+  }
+
+ private:
+  std::unique_ptr<Ledger> owned_;
+  Ledger* ledger_ = nullptr;
+  std::unique_lock<std::timed_mutex> lease_;
+};
+
 struct SessionOptions {
   std::string ledger_dir;  // the ledger folder
   std::string key_path;    // the signing key (PKCS#8 PEM); empty: none given
@@ -30,6 +75,11 @@ struct SessionOptions {
   std::string fixed_now;
   // The key's passphrase when the front end was given one.
   std::optional<std::string> key_passphrase;
+  // A signer the front end made (a server's remote signer); none: the key
+  // at key_path signs.
+  std::shared_ptr<Signer> signer;
+  // The writer a server holds; none: a write opens the folder itself.
+  std::shared_ptr<SharedWriter> shared_writer;
 };
 
 class Session {
@@ -54,9 +104,15 @@ class Session {
   Result<std::unique_ptr<Ledger>> OpenReader() const;
   // The one writer, its projections caught up with the log (unless
   // `catch_up` is false: for `rebuild`, which recomputes them anyway).
-  Result<std::unique_ptr<Ledger>> OpenWriter(bool catch_up = true) const;
-  // The signing key (refused when missing, unreadable or malformed).
+  Result<WriterHandle> OpenWriter(bool catch_up = true) const;
+  // The writer a server holds for its life (caught up, as OpenWriter's).
+  Result<std::shared_ptr<SharedWriter>> OpenSharedWriter() const;
+  // The signing key (refused when missing, unreadable or malformed). A
+  // session with a remote signer holds no key: refused, naming the command
+  // as one that cannot be run remotely yet.
   Result<PrivateKey> SigningKey() const;
+  // Who signs commits: the session's signer, else the key.
+  Result<std::shared_ptr<Signer>> CommitSigner() const;
   // Whether SigningKey may ask for the key's passphrase: an encrypted key,
   // no passphrase given, and a prompt to ask with.
   bool SigningKeyMayPrompt() const;

@@ -335,6 +335,14 @@ class WriteTxn final {
   // event past kEventBytesMax bytes is InvalidInput, writing nothing.
   Result<CommitRecord> Commit(const PrivateKey& signer, uint64_t events = 0,
                               bool projections = true);
+  // The same with the signature made by `sign` (given the commit's first
+  // and last seq and its CommitMessage) under `key_id`: a signer outside
+  // this process (app/signer.h). A non-ok Status from `sign` writes
+  // nothing and leaves the events pending.
+  using SignFn =
+      std::function<Result<std::string>(uint64_t first, uint64_t last, const std::string& message)>;
+  Result<CommitRecord> Commit(const std::string& key_id, const SignFn& sign, uint64_t events = 0,
+                              bool projections = true);
   // Seals the pending events as `commit`, a commit signed elsewhere (one
   // read from an archive, whose signature the caller has checked): it must
   // cover exactly the pending events, all by its key (VerificationFailed
