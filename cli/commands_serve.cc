@@ -12,8 +12,9 @@ void RegisterServeCommand(CLI::App& app, Context& ctx, Action* action) {
       ->required();
   cmd->add_option("--tls-cert", o->tls_cert, _("TLS certificate chain, PEM (with --tls-key)"));
   cmd->add_option("--tls-key", o->tls_key, _("TLS private key, PEM (with --tls-cert)"));
-  cmd->add_option("--checkpoint-key", o->checkpoint_key,
-                  _("a checkpointer key that signs checkpoints after commits"));
+  cmd->add_option(
+      "--checkpoint-key", o->checkpoint_key,
+      _("a checkpointer key that keeps the newest checkpoint within seconds of the log"));
   cmd->callback([&ctx, action, o] {
     *action = [&ctx, o]() -> Status {
       if (ctx.network == nullptr || !ctx.network->serve) {

@@ -5,24 +5,32 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <span>
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "context.h"
 #include "exit_code.h"
 #include "mirror_http.h"
+#include "vledger/app/checkpoint.h"
+#include "vledger/app/feed.h"
 #include "vledger/app/remote.h"
 #include "vledger/app/report.h"
+#include "vledger/app/tiles.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/crypto.h"
 #include "vledger/net/client.h"
@@ -42,6 +50,10 @@ constexpr std::string_view kOutputOptions[] = {"--out"};
 constexpr std::string_view kFileReaders[] = {"import", "verify-proof", "verify-report",
                                              "verify-consistency"};
 constexpr size_t kFileBytesMax = 64u << 20;
+// `serve --checkpoint-key`: how often the newest checkpoint is brought up
+// to the log's size, and how long a signing waits for the lease.
+constexpr int kCheckpointEverySeconds = 5;
+constexpr int kCheckpointLeaseWaitSeconds = 20;
 
 constexpr std::string_view kInPrefix = "@vledger-in/";
 constexpr std::string_view kOutPrefix = "@vledger-out/";
@@ -362,6 +374,106 @@ net::CommandOutput RunServed(const Serving& base, const net::CommandRequest& req
   return result;
 }
 
+// A library refusal as an HTTP answer of the log's routes: the one-line
+// English message (these routes are read by programs, not people).
+net::HttpAnswer RefusedAnswer(const Status& st) {
+  net::HttpAnswer a;
+  a.status = st.code() == Code::kInvalidInput ? 400 : st.code() == Code::kNotFound ? 404 : 500;
+  a.body = st.message() + "\n";
+  return a;
+}
+
+// The log as others follow it (SPEC section 12, Server; docs/FORMAT.md):
+// GET /checkpoint (the newest stored checkpoint), the C2SP tlog-tiles under
+// /tile/…, and the event feed /events?from=N&limit=K for mirrors. Reads
+// of the shared ledger's last whole commit (docs/SERVER.md, Threads).
+std::vector<net::Route> LogRoutes(const Ledger& ledger) {
+  std::vector<net::Route> routes;
+  routes.push_back({R"(/(checkpoint|tile/.+))", [&ledger](const net::HttpRequest& req) {
+                      Result<std::string> file = app::TileFile(ledger, req.matches.at(0));
+                      if (!file.ok()) return RefusedAnswer(file.status());
+                      net::HttpAnswer a;
+                      if (req.matches.at(0) != "checkpoint") {
+                        a.content_type = "application/octet-stream";
+                      }
+                      a.body = std::move(*file);
+                      return a;
+                    }});
+  routes.push_back({R"(/events)", [&ledger](const net::HttpRequest& req) {
+                      auto number = [&req](const char* name,
+                                           uint64_t fallback) -> Result<uint64_t> {
+                        for (const auto& [k, v] : req.params) {
+                          if (k != name) continue;
+                          if (v.empty() || v.size() > 19 ||
+                              v.find_first_not_of("0123456789") != std::string::npos) {
+                            return Status::InvalidInput(name, Msg("not a whole number: \"{}\"", v));
+                          }
+                          return std::stoull(v);
+                        }
+                        return fallback;
+                      };
+                      Result<uint64_t> from = number("from", 0);
+                      if (!from.ok()) return RefusedAnswer(from.status());
+                      Result<uint64_t> limit = number("limit", app::kFeedEventsMax);
+                      if (!limit.ok()) return RefusedAnswer(limit.status());
+                      Result<std::string> page = app::EventsFeed(ledger, *from, *limit);
+                      if (!page.ok()) return RefusedAnswer(page.status());
+                      net::HttpAnswer a;
+                      a.content_type = "application/octet-stream";
+                      a.body = std::move(*page);
+                      return a;
+                    }});
+  return routes;
+}
+
+// Signs a checkpoint at the ledger's size under the lease, when the
+// newest stored one is older (app::SignCheckpoint reads one row and writes
+// nothing when it is not).
+Status SignFreshCheckpoint(app::SharedWriter& writer, const PrivateKey& key) {
+  VLEDGER_ASSIGN_OR_RETURN(auto lease, writer.Acquire(kCheckpointLeaseWaitSeconds));
+  Result<app::SignedHead> head = app::SignCheckpoint(key, writer.ledger());
+  return head.ok() ? Status::Ok() : head.status();
+}
+
+// `serve --checkpoint-key`: a thread that keeps the newest checkpoint
+// within kCheckpointEverySeconds of the log (every few seconds, not after
+// each commit: every stored checkpoint is checked again by `verify`).
+class CheckpointSigner {
+ public:
+  CheckpointSigner(std::shared_ptr<app::SharedWriter> writer, const PrivateKey* key)
+      : writer_(std::move(writer)), key_(key) {
+    if (key_) thread_ = std::thread([this] { Run(); });
+  }
+  ~CheckpointSigner() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    // The last commits of the server's life get their checkpoint too.
+    if (key_) (void)SignFreshCheckpoint(*writer_, *key_);
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::seconds(kCheckpointEverySeconds),
+                         [this] { return stop_; })) {
+      lock.unlock();
+      Status st = SignFreshCheckpoint(*writer_, *key_);
+      if (!st.ok()) std::cerr << Tr(st.WithPrefix(Msg("checkpoint"))) << "\n";
+      lock.lock();
+    }
+  }
+  std::shared_ptr<app::SharedWriter> writer_;
+  const PrivateKey* key_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 Status Serve(Context& ctx, const ServeArgs& args) {
   size_t colon = args.listen.rfind(':');
   int port = -1;
@@ -377,16 +489,25 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   if (port < 0 || port > 65535) {
     return Status::Usage(Msg("--listen: \"{}\" is not HOST:PORT", args.listen));
   }
-  if (!args.checkpoint_key.empty()) {
-    return Status::Usage("--checkpoint-key: signing checkpoints on the server is not built yet");
-  }
   // Before the ledger's own threads start (net/server.h).
   net::BlockStopSignals();
   VLEDGER_ASSIGN_OR_RETURN(auto writer, ctx.Session().OpenSharedWriter());
   // The catalogs' binding is the process's: made before any thread runs.
   BindCatalog();
   Serving serving{ctx.options.ledger_dir, writer, nullptr};
+  // --checkpoint-key: read once, before listening (a bad file is refused
+  // at start, not at the first signing).
+  std::optional<PrivateKey> checkpoint_key;
+  if (!args.checkpoint_key.empty()) {
+    app::SessionOptions key_options = ctx.Session().options();
+    key_options.key_path = args.checkpoint_key;
+    VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, app::Session(key_options).SigningKey());
+    checkpoint_key.emplace(std::move(key));
+    VLEDGER_TRY(SignFreshCheckpoint(*writer, *checkpoint_key));
+  }
+  CheckpointSigner signer_thread(writer, checkpoint_key ? &*checkpoint_key : nullptr);
   net::ServeOptions options;
+  options.routes = LogRoutes(writer->ledger());
   options.host = args.listen.substr(0, colon);
   options.port = port;
   options.tls_cert = args.tls_cert;

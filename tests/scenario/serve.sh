@@ -166,6 +166,41 @@ expect_exit 0 vl "${R[@]}" verify
 stop_server
 expect_exit 0 vl verify
 
+# --- the log as others follow it: /checkpoint kept fresh by a checkpointer
+# key, the tiles under /tile/ equal to `tiles --out`, /events for mirrors.
+vl key new --out cp.key >/dev/null
+vl "${A[@]}" key register --pub cp.key.pub --role checkpointer >/dev/null
+expect_exit 3 vl --ledger vledger-data serve --listen 127.0.0.1:0 --checkpoint-key nope.key
+start_server vledger-data --checkpoint-key cp.key
+curl -sf "$URL/checkpoint" >cp.txt
+expect_eq "$(sed -n 1p cp.txt)" "$(vl show 0 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["body"]["origin"])')" "/checkpoint names the log's origin"
+cp_size=$(sed -n 2p cp.txt)
+expect_exit 0 vl --remote "$URL" --key col1.key award R2 GOOD
+sleep 6   # the checkpointer signs every few seconds
+curl -sf "$URL/checkpoint" >cp2.txt
+[[ $(sed -n 2p cp2.txt) -gt $cp_size ]] && pass "a commit gets a fresh checkpoint within seconds" \
+  || fail "checkpoint not refreshed: $(sed -n 2p cp2.txt) after $cp_size"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/tile/0/x999/999")" 404 "a tile beyond the tree is 404"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/tile/zz")" 400 "a malformed tile path is 400"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/events?from=abc")" 400 "a bad from is 400"
+rm -rf mirror-rep
+run vl --ledger mirror-rep mirror "$URL" --once
+expect_eq "$LAST_RC" 0 "mirror --once follows the server"
+[[ "$(last_stdout)" == *"checkpoint at size $(sed -n 2p cp2.txt),"* ]] && pass "the mirror holds the served checkpoint" \
+  || fail "mirror: $(last_stdout)"
+expect_exit 0 vl --ledger mirror-rep verify
+stop_server
+rm -rf tiles-out
+expect_exit 0 vl --ledger vledger-data tiles --out tiles-out
+start_server vledger-data
+same=1
+while read -r f; do
+  rel=${f#tiles-out/}
+  cmp -s "$f" <(curl -sf "$URL/$rel") || { same=0; echo "differs: $rel"; }
+done < <(find tiles-out -type f)
+expect_eq "$same" 1 "every file of tiles --out is what the server serves"
+stop_server
+
 # --- TLS with a self-signed certificate, trusted with --ca.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout tls.key -out tls.crt -days 2 \
   -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
