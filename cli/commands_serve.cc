@@ -1,5 +1,5 @@
 // `vledger serve`: registered here with every other command; the server
-// itself is the network part's (Context::network, cli/main_net.cc).
+// itself is the network part's (Context::network, cli/net_serve.cc).
 #include "context.h"
 
 namespace vledger::cli {

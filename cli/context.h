@@ -35,7 +35,7 @@ struct OutputSink {
   std::string out, err;
 };
 
-// A command run by a server for a client (cli/main_net.cc): the server's
+// A command run by a server for a client (cli/net_serve.cc): the server's
 // ledger and writer, the client's signer.
 struct Serving {
   std::string ledger_dir;
