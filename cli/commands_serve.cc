@@ -15,6 +15,12 @@ void RegisterServeCommand(CLI::App& app, Context& ctx, Action* action) {
   cmd->add_option(
       "--checkpoint-key", o->checkpoint_key,
       _("a checkpointer key that keeps the newest checkpoint within seconds of the log"));
+  cmd->add_option("--address-limit", o->address_limit,
+                  _("requests of one address: RATE:BURST a second, or 0 for no limit"))
+      ->capture_default_str();
+  cmd->add_option("--key-limit", o->key_limit,
+                  _("signed commands of one key: RATE:BURST a second, or 0 for no limit"))
+      ->capture_default_str();
   cmd->callback([&ctx, action, o] {
     *action = [&ctx, o]() -> Status {
       if (ctx.network == nullptr || !ctx.network->serve) {

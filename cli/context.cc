@@ -30,6 +30,7 @@ app::Session Context::Session() const {
     o.key_path.clear();
     o.shared_writer = serving->writer;
     o.signer = serving->signer;
+    o.people_view = serving->people_view;
     o.wait_seconds = std::clamp(options.wait_seconds, kServedWaitSeconds, 60);
   }
   if (const char* now = std::getenv("VLEDGER_NOW"); now != nullptr) o.fixed_now = now;

@@ -41,11 +41,16 @@ struct Serving {
   std::string ledger_dir;
   std::shared_ptr<app::SharedWriter> writer;
   std::shared_ptr<app::Signer> signer;  // null: the client gave no key
+  // Whose people the client's reads see (app/people_view.h): the key that
+  // signed its request may see them, or nobody's.
+  app::PeopleView people_view;
 };
 
 struct ServeArgs {
   std::string listen;  // HOST:PORT
   std::string tls_cert, tls_key, checkpoint_key;
+  // RATE:BURST token buckets (docs/SERVER.md, "Limits"); "0": no limit.
+  std::string address_limit = "20:100", key_limit = "5:50";
 };
 
 class Context;

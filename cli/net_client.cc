@@ -205,6 +205,7 @@ int RunRemotely(Context& ctx, const CLI::App& app, const std::vector<std::string
   net::RemoteOptions options;
   options.url = ctx.options.remote;
   options.ca_file = ctx.options.ca_file;
+  options.key = signer ? &signer->key() : nullptr;  // signs each request (RFC 9421)
   const app::CommitExpectation& expect = outgoing->expect;
   Result<net::CommandOutput> out = net::RunRemote(options, outgoing->request, signer.get(),
                                                   [&expect](const app::CommitToSign& commit) {

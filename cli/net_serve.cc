@@ -75,11 +75,12 @@ std::optional<std::string> PlaceholderPath(const Scratch& scratch, std::string_v
 }
 
 net::CommandOutput RunServed(const Serving& base, const net::CommandRequest& request,
-                             std::shared_ptr<app::Signer> signer) {
+                             std::shared_ptr<app::Signer> signer, const net::Caller& caller) {
   net::CommandOutput result;
   OutputSink sink;
   Serving serving = base;
   serving.signer = std::move(signer);
+  serving.people_view = caller.people;
   Scratch scratch;
   auto refuse = [&](const Status& st) {
     result.exit_code = ExitCode(st);
@@ -229,6 +230,30 @@ class CheckpointSigner {
   std::thread thread_;
 };
 
+// RATE:BURST (requests a second, and at once), or 0 for no limit.
+Status ParseLimit(std::string_view option, const std::string& text, double& rate, double& burst) {
+  if (text == "0") {
+    rate = burst = 0;
+    return Status::Ok();
+  }
+  size_t colon = text.find(':');
+  auto number = [](std::string_view s) -> int {
+    if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string_view::npos) {
+      return -1;
+    }
+    return std::stoi(std::string(s));
+  };
+  int r = colon == std::string::npos ? -1 : number(std::string_view(text).substr(0, colon));
+  int b = colon == std::string::npos ? -1 : number(std::string_view(text).substr(colon + 1));
+  if (r < 1 || b < 1) {
+    return Status::Usage(
+        Msg("{}: \"{}\" is not RATE:BURST (whole numbers from 1) or 0", option, text));
+  }
+  rate = r;
+  burst = b;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status Serve(Context& ctx, const ServeArgs& args) {
@@ -246,12 +271,16 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   if (port < 0 || port > 65535) {
     return Status::Usage(Msg("--listen: \"{}\" is not HOST:PORT", args.listen));
   }
+  net::ServeOptions options;
+  VLEDGER_TRY(ParseLimit("--address-limit", args.address_limit, options.address_rate,
+                         options.address_burst));
+  VLEDGER_TRY(ParseLimit("--key-limit", args.key_limit, options.key_rate, options.key_burst));
   // Before the ledger's own threads start (net/server.h).
   net::BlockStopSignals();
   VLEDGER_ASSIGN_OR_RETURN(auto writer, ctx.Session().OpenSharedWriter());
   // The catalogs' binding is the process's: made before any thread runs.
   BindCatalog();
-  Serving serving{ctx.options.ledger_dir, writer, nullptr};
+  Serving serving{ctx.options.ledger_dir, writer, nullptr, {}};
   // --checkpoint-key: read once, before listening (a bad file is refused
   // at start, not at the first signing).
   std::optional<PrivateKey> checkpoint_key;
@@ -263,7 +292,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
     VLEDGER_TRY(SignFreshCheckpoint(*writer, *checkpoint_key));
   }
   CheckpointSigner signer_thread(writer, checkpoint_key ? &*checkpoint_key : nullptr);
-  net::ServeOptions options;
+  options.keys = &writer->ledger();
   options.routes = LogRoutes(writer->ledger());
   options.host = args.listen.substr(0, colon);
   options.port = port;
@@ -274,8 +303,9 @@ Status Serve(Context& ctx, const ServeArgs& args) {
     ctx.PrintRaw(Tr("listening on {}://{}:{}", tls ? "https" : "http", options.host, bound) + "\n");
   };
   return net::Serve(
-      options, [&serving](const net::CommandRequest& request, std::shared_ptr<app::Signer> signer) {
-        return RunServed(serving, request, std::move(signer));
+      options, [&serving](const net::CommandRequest& request, std::shared_ptr<app::Signer> signer,
+                          const net::Caller& caller) {
+        return RunServed(serving, request, std::move(signer), caller);
       });
 }
 

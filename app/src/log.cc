@@ -106,11 +106,17 @@ Result<LogFilter> CheckFilter(const Session& session, const Ledger& ledger, Stat
   return f;
 }
 
-// The villages whose residents' names the session's key may see: none
-// without a key (or with a key that does not load), an auditor's or an
-// unregistered or revoked key's, a checkpointer's (it signs heads only);
-// every village ("" in the list) for a key of every village.
+// The villages whose residents' names the session's key may see (a
+// server's client: its people view, people_view.h): none without a key
+// (or with a key that does not load), an auditor's or an unregistered or
+// revoked key's, a checkpointer's (it signs heads only); every village
+// ("" in the list) for a key of every village.
 std::vector<std::string> NameVillages(const Session& session, StateStore& state) {
+  // A server's client: the villages of the key that signed its request.
+  if (const auto& view = session.options().people_view) {
+    if (view->all) return {""};
+    return view->villages;
+  }
   if (session.options().key_path.empty()) return {};
   auto key = session.SigningKey();
   if (!key.ok()) return {};

@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "name_index.h"
 #include "pinyin.h"
+#include "vledger/app/people_view.h"
 #include "vledger/app/registry.h"
 #include "vledger/ledger/store.h"
 #include "vledger/projections/registry.h"
@@ -32,6 +33,9 @@ class LedgerPeople final : public PeopleReader {
   }
   Result<std::optional<PersonRecord>> LoadPerson(std::string_view ref) override {
     return ledger_.LoadPerson(ref);
+  }
+  Status CheckNamesVisible(std::string_view field) override {
+    return app::CheckNamesVisible(ledger_, field);
   }
 
  private:
@@ -193,6 +197,12 @@ Result<std::string> ResolveResident(PeopleReader& people, StateStore& state, std
                                     const std::string& text,
                                     const std::vector<std::string>& villages) try {
   if (text.empty() || LoadResident(state, text)) return text;
+  // A reader that sees no names takes the text as an id (which the
+  // command then finds or not), or refuses it as a name.
+  if (Status hidden = people.CheckNamesVisible(field); !hidden.ok()) {
+    if (CheckId(field, text).ok()) return text;
+    return hidden;
+  }
   VLEDGER_ASSIGN_OR_RETURN(auto named, IdsNamed(people, text));
   std::vector<std::string> ids;
   for (auto& [id, village] : named) {
@@ -317,6 +327,7 @@ Result<ResidentFindResult> ResidentFind(const Session& session,
   VLEDGER_TRY(CheckText("TEXT", text, false));
   ResidentFindResult result;
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
+  VLEDGER_TRY(CheckNamesVisible(*ledger, "TEXT"));
   VLEDGER_ASSIGN_OR_RETURN(uint64_t pending, PendingPinyin(*ledger));
   if (pending > 0) {
     ledger.reset();

@@ -93,7 +93,10 @@ Result<int64_t> Session::AppendNowMs(const Ledger& ledger) const try {
 }
 
 Result<std::unique_ptr<Ledger>> Session::OpenReader() const try {
-  return Ledger::Open(options_.ledger_dir, {Ledger::Access::kReader, 0});
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger,
+                           Ledger::Open(options_.ledger_dir, {Ledger::Access::kReader, 0}));
+  if (options_.people_view) ApplyPeopleView(*ledger, *options_.people_view);
+  return ledger;
 } catch (...) {
   return CaughtStatus();
 }

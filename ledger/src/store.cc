@@ -342,6 +342,19 @@ struct Ledger::Impl {
   Hash head{};
   uint64_t proj_size = 0;
   bool txn_open = false;
+  std::optional<PeopleFilter> people_filter;
+
+  // Whether the person record under `ref` may be read.
+  bool PersonVisible(std::string_view ref) const {
+    if (!people_filter) return true;
+    if (people_filter->none) return false;
+    return !people_filter->person || people_filter->person(ref);
+  }
+  bool NameRowVisible(std::string_view key, std::string_view value) const {
+    if (!people_filter) return true;
+    if (people_filter->none) return false;
+    return !people_filter->name_row || people_filter->name_row(key, value);
+  }
 
   ~Impl() {
     if (db && access == Access::kWriter) {
@@ -844,7 +857,17 @@ std::unique_ptr<RowSource> Ledger::Rows() const {
   return std::make_unique<StoredRows>(impl_.get());
 }
 
+void Ledger::SetPeopleFilter(PeopleFilter filter) {
+  VLEDGER_ASSERT(!writer());
+  impl_->people_filter = std::move(filter);
+}
+
+const Ledger::PeopleFilter* Ledger::people_filter() const {
+  return impl_->people_filter ? &*impl_->people_filter : nullptr;
+}
+
 Result<std::optional<std::string>> Ledger::GetPerson(std::string_view person_ref) const {
+  if (!impl_->PersonVisible(person_ref)) return std::optional<std::string>();
   return impl_->Get(kPersons, person_ref);
 }
 
@@ -853,6 +876,7 @@ Status Ledger::ScanPersons(
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kPersons)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!impl_->PersonVisible(AsView(it->key()))) continue;
     VLEDGER_TRY(fn(AsView(it->key()), AsView(it->value())));
   }
   if (!it->status().ok()) return StorageError(it->status(), Msg("read persons"));
@@ -877,12 +901,18 @@ Status Ledger::ScanPersonRecords(const std::function<Status(const StoredPerson&)
 
 Result<std::optional<std::string>> Ledger::GetNameRow(std::string_view key) const {
   if (impl_->cf(kNames) == nullptr) return std::optional<std::string>();
-  return impl_->Get(kNames, key);
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<std::string> row, impl_->Get(kNames, key));
+  if (row && !impl_->NameRowVisible(key, *row)) return std::optional<std::string>();
+  return row;
 }
 
 Status Ledger::ScanNameRows(std::string_view prefix, const RowSource::ScanFn& fn) const {
   if (impl_->cf(kNames) == nullptr) return Status::Ok();
-  return impl_->ScanPrefix(kNames, prefix, fn);
+  if (!impl_->people_filter) return impl_->ScanPrefix(kNames, prefix, fn);
+  if (impl_->people_filter->none) return Status::Ok();
+  return impl_->ScanPrefix(kNames, prefix, [&](std::string_view key, std::string_view value) {
+    return !impl_->NameRowVisible(key, value) || fn(key, value);
+  });
 }
 
 // Deleted name rows that make WriteNameRows compact the range they span.
@@ -986,6 +1016,7 @@ Status Ledger::SetPersonsWithheld(uint64_t size) {
 }
 
 Result<uint64_t> Ledger::PersonsWithheld() const {
+  if (impl_->people_filter) return size();
   VLEDGER_ASSIGN_OR_RETURN(auto row, impl_->Get(kDefault, kWithheldKey));
   if (!row) return uint64_t{0};
   if (row->size() != 8) return Status::VerificationFailed("the withheld row is not 8 bytes");

@@ -2,8 +2,12 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
+
+#include "vledger/ledger/bytes.h"
+#include "vledger/net/http_signature.h"
 
 namespace vledger::net {
 namespace {
@@ -13,16 +17,60 @@ std::chrono::milliseconds Backoff(int attempt) {
   return std::chrono::milliseconds(std::min(2000, 50 << std::min(attempt, 6)));
 }
 
+// A 429's Retry-After is waited at most this long.
+constexpr int kRetryAfterMaxSeconds = 30;
+
 struct Posted {
   int status = 0;  // 0: no answer (the network)
   std::string body;
-  std::string error;  // why there was no answer
+  std::string error;    // why there was no answer
+  int retry_after = 0;  // a 429's Retry-After, seconds
 };
 
-Posted Post(httplib::Client& http, const char* path, const std::string& body) {
-  httplib::Result res = http.Post(path, body, "application/json");
-  if (!res) return Posted{0, "", httplib::to_string(res.error())};
-  return Posted{res->status, res->body, ""};
+// The HOST[:PORT] of an http(s):// URL.
+std::string AuthorityOf(const std::string& url) {
+  std::string rest = url.substr(url.find("://") + 3);
+  return rest.substr(0, rest.find('/'));
+}
+
+Result<Posted> Post(httplib::Client& http, const RemoteOptions& options, const char* path,
+                    const std::string& body) {
+  httplib::Headers headers;
+  if (options.key != nullptr) {
+    // RFC 9421: the method, where it goes, and the body through its
+    // digest, with a nonce the server remembers for the signature's life.
+    SignedMessage message;
+    message.method = "POST";
+    message.authority = AuthorityOf(options.url);
+    message.target = path;
+    message.fields.emplace_back("content-digest", ContentDigest(body));
+    SignatureParams params;
+    params.components = {"@method", "@authority", "@path", "@query", "content-digest"};
+    auto now = std::chrono::system_clock::now().time_since_epoch();
+    params.created = std::chrono::duration_cast<std::chrono::seconds>(now).count();
+    params.expires = *params.created + 60;
+    params.nonce = Hex(RandomBytes(16));
+    params.keyid = options.key->key_id();
+    params.alg = "ed25519";
+    VLEDGER_ASSIGN_OR_RETURN(SignatureFields fields, SignMessage(message, params, *options.key));
+    headers.emplace("Host", message.authority);
+    headers.emplace("Content-Digest", message.fields.front().second);
+    headers.emplace("Signature-Input", fields.signature_input);
+    headers.emplace("Signature", fields.signature);
+  }
+  httplib::Result res = http.Post(path, headers, body, "application/json");
+  if (!res) return Posted{0, "", httplib::to_string(res.error()), 0};
+  Posted posted{res->status, res->body, "", 0};
+  if (res->status == 429) {
+    std::string after = res->get_header_value("Retry-After");
+    int seconds = 1;
+    if (!after.empty() && after.size() < 6 &&
+        after.find_first_not_of("0123456789") == std::string::npos) {
+      seconds = std::stoi(after);
+    }
+    posted.retry_after = std::clamp(seconds, 1, kRetryAfterMaxSeconds);
+  }
+  return posted;
 }
 
 // A non-200 answer as a Status (its one-line error and exit code).
@@ -49,8 +97,8 @@ Result<CommandOutput> RunRemote(const RemoteOptions& options, const CommandReque
   }
   httplib::Client http(options.url);
   if (!http.is_valid()) {
-    return Status::InvalidInput("--remote", Msg("\"{}\" is not a URL this program can use",
-                                                options.url));
+    return Status::InvalidInput("--remote",
+                                Msg("\"{}\" is not a URL this program can use", options.url));
   }
   http.set_connection_timeout(options.timeout_s, 0);
   http.set_read_timeout(options.timeout_s, 0);
@@ -65,9 +113,21 @@ Result<CommandOutput> RunRemote(const RemoteOptions& options, const CommandReque
   }
   const std::string body = EncodeRequest(request);
   std::string last_error;
+  int retry_after = 0;
   for (int attempt = 0; attempt < options.attempts_max; attempt++) {
-    if (attempt > 0) std::this_thread::sleep_for(Backoff(attempt));
-    Posted run = Post(http, "/v1/run", body);
+    if (retry_after > 0) {
+      std::this_thread::sleep_for(std::chrono::seconds(retry_after));
+      retry_after = 0;
+    } else if (attempt > 0) {
+      std::this_thread::sleep_for(Backoff(attempt));
+    }
+    VLEDGER_ASSIGN_OR_RETURN(Posted run, Post(http, options, "/v1/run", body));
+    if (run.status == 429) {
+      // Too many requests: nothing ran; the same request after Retry-After.
+      last_error = run.body;
+      retry_after = run.retry_after;
+      continue;
+    }
     if (run.status == 0 || run.status == 503) {
       last_error = run.status == 0 ? run.error : run.body;
       continue;  // not reached, or busy: the same request again
@@ -78,11 +138,19 @@ Result<CommandOutput> RunRemote(const RemoteOptions& options, const CommandReque
     // A commit to sign.
     const Prepared& prepared = *answer.sign;
     if (signer == nullptr) {
-      return Status::InvalidInput("--key", "no signing key given (use --key FILE or set VLEDGER_KEY)");
+      return Status::InvalidInput("--key",
+                                  "no signing key given (use --key FILE or set VLEDGER_KEY)");
     }
     VLEDGER_TRY(check(prepared.commit));
     VLEDGER_ASSIGN_OR_RETURN(std::string signature, signer->Sign(prepared.commit));
-    Posted commit = Post(http, "/v1/commit", EncodeSignature({prepared.lease, signature}));
+    VLEDGER_ASSIGN_OR_RETURN(Posted commit, Post(http, options, "/v1/commit",
+                                                 EncodeSignature({prepared.lease, signature})));
+    if (commit.status == 429) {
+      // Once more after Retry-After, if the lease may still be held.
+      std::this_thread::sleep_for(std::chrono::seconds(commit.retry_after));
+      VLEDGER_ASSIGN_OR_RETURN(
+          commit, Post(http, options, "/v1/commit", EncodeSignature({prepared.lease, signature})));
+    }
     if (commit.status == 200) {
       VLEDGER_ASSIGN_OR_RETURN(RunAnswer done, ParseAnswer(commit.body));
       if (done.done) return std::move(*done.done);
@@ -90,11 +158,13 @@ Result<CommandOutput> RunRemote(const RemoteOptions& options, const CommandReque
     }
     // The lease expired, or the answer was lost: the request again (its
     // request id makes a commit that did happen answer as it did).
-    if (commit.status != 0 && commit.status != 409 && commit.status != 503) return Refusal(commit);
+    if (commit.status != 0 && commit.status != 409 && commit.status != 503 &&
+        commit.status != 429) {
+      return Refusal(commit);
+    }
     last_error = commit.status == 0 ? commit.error : commit.body;
   }
-  return Status::Unavailable(
-      Msg("cannot reach the server {} ({})", options.url, last_error));
+  return Status::Unavailable(Msg("cannot reach the server {} ({})", options.url, last_error));
 }
 
 }  // namespace vledger::net

@@ -89,6 +89,18 @@ void AnswerError(httplib::Response& res, int http_status, const std::string& lin
   res.set_content(EncodeError(line, exit_code), "application/json");
 }
 
+// 429 with Retry-After: the request ran nothing; send it again then.
+void AnswerTooMany(httplib::Response& res, int retry_after_s, const std::string& line) {
+  res.set_header("Retry-After", std::to_string(retry_after_s));
+  AnswerError(res, 429, line, 4);
+}
+
+int64_t UnixSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // The first line of a command's stderr, without the "vledger: error: ".
 std::string FirstLine(const std::string& err) {
   std::string line = err.substr(0, err.find('\n'));
@@ -97,18 +109,30 @@ std::string FirstLine(const std::string& err) {
 
 class Server {
  public:
-  Server(const ServeOptions& options, const RunCommand& run) : options_(options), run_(run) {}
+  Server(const ServeOptions& options, const RunCommand& run, bool tls)
+      : options_(options),
+        run_(run),
+        tls_(tls),
+        by_address_(options.address_rate, options.address_burst),
+        by_key_(options.key_rate, options.key_burst) {}
 
   void Route(httplib::Server& http) {
-    http.Post("/v1/run", [this](const httplib::Request& req, httplib::Response& res) {
-      HandleRun(req, res);
+    // Every request, of every route, takes a token of its address first.
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      std::optional<int> wait = by_address_.Take(req.remote_addr, std::chrono::steady_clock::now());
+      if (!wait) return httplib::Server::HandlerResponse::Unhandled;
+      AnswerTooMany(res, *wait,
+                    "too many requests from " + req.remote_addr + ": send again in " +
+                        std::to_string(*wait) + " s");
+      return httplib::Server::HandlerResponse::Handled;
     });
+    http.Post("/v1/run",
+              [this](const httplib::Request& req, httplib::Response& res) { HandleRun(req, res); });
     http.Post("/v1/commit", [this](const httplib::Request& req, httplib::Response& res) {
       HandleCommit(req, res);
     });
-    http.Get(R"(/v1/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
-      HandleRead(req, res);
-    });
+    http.Get(R"(/v1/(.+))",
+             [this](const httplib::Request& req, httplib::Response& res) { HandleRead(req, res); });
     for (const net::Route& route : options_.routes) {
       auto handler = route.handler;
       http.Get(route.pattern, [handler](const httplib::Request& req, httplib::Response& res) {
@@ -138,9 +162,32 @@ class Server {
   }
 
  private:
+  // Who sent `req`: its signature checked (an unsigned request: nobody),
+  // or the refusal already answered (nullopt).
+  std::optional<Caller> Authenticate(const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_header("Signature-Input") && !req.has_header("Signature")) return Caller{};
+    SignedMessage message;
+    message.method = req.method;
+    message.scheme = tls_ ? "https" : "http";
+    message.authority = req.get_header_value("Host");
+    message.target = req.target;
+    for (const auto& [name, value] : req.headers) message.fields.emplace_back(name, value);
+    Result<Caller> caller =
+        options_.keys != nullptr
+            ? CheckSignedRequest(message, req.body, *options_.keys, nonces_, UnixSeconds())
+            : Result<Caller>(Status::PermissionDenied("signed requests are not checked here"));
+    if (caller.ok()) return std::move(*caller);
+    if (caller.status().code() == Code::kUnavailable) {
+      AnswerError(res, 503, caller.status().message(), 4);
+    } else {
+      AnswerError(res, 401, caller.status().message(), 3);
+    }
+    return std::nullopt;
+  }
+
   // Starts `request` on a thread of its own; waits until it ends or asks
   // for a signature.
-  Result<std::shared_ptr<Pending>> Start(const CommandRequest& request) {
+  Result<std::shared_ptr<Pending>> Start(const CommandRequest& request, const Caller& caller) {
     auto pending = std::make_shared<Pending>();
     {
       std::lock_guard lock(mu_);
@@ -154,8 +201,8 @@ class Server {
     if (!request.key_id.empty()) {
       signer = std::make_shared<RemoteSigner>(pending, request.key_id, options_.lease_ms);
     }
-    pending->thread = std::thread([this, pending, request, signer] {
-      CommandOutput out = run_(request, signer);
+    pending->thread = std::thread([this, pending, request, signer, caller] {
+      CommandOutput out = run_(request, signer, caller);
       std::lock_guard lock(pending->mu);
       pending->output = std::move(out);
       pending->state = Pending::State::kDone;
@@ -205,9 +252,28 @@ class Server {
   }
 
   void HandleRun(const httplib::Request& req, httplib::Response& res) {
+    std::optional<Caller> caller = Authenticate(req, res);
+    if (!caller) return;
     Result<CommandRequest> request = ParseRequest(req.body);
     if (!request.ok()) return AnswerError(res, 400, request.status().message(), 2);
-    Result<std::shared_ptr<Pending>> started = Start(*request);
+    // A commit's key is the key that signed the request.
+    if (!request->key_id.empty() && request->key_id != caller->key_id) {
+      return AnswerError(
+          res, 401,
+          caller->key_id.empty()
+              ? "a request naming key " + request->key_id + " must be signed by it"
+              : "the request names key " + request->key_id + " but is signed by " + caller->key_id,
+          3);
+    }
+    if (!caller->key_id.empty()) {
+      if (std::optional<int> wait =
+              by_key_.Take(caller->key_id, std::chrono::steady_clock::now())) {
+        return AnswerTooMany(res, *wait,
+                             "too many requests of key " + caller->key_id + ": send again in " +
+                                 std::to_string(*wait) + " s");
+      }
+    }
+    Result<std::shared_ptr<Pending>> started = Start(*request, *caller);
     if (!started.ok()) return AnswerError(res, 503, started.status().message(), 4);
     std::shared_ptr<Pending> p = *started;
     RunAnswer answer;
@@ -228,6 +294,7 @@ class Server {
   }
 
   void HandleCommit(const httplib::Request& req, httplib::Response& res) {
+    if (!Authenticate(req, res)) return;
     Result<CommitSignature> signature = ParseSignature(req.body);
     if (!signature.ok()) return AnswerError(res, 400, signature.status().message(), 2);
     std::shared_ptr<Pending> p;
@@ -260,6 +327,8 @@ class Server {
 
   // GET /v1/balance/R?at=5 runs `balance R --at 5 --json`.
   void HandleRead(const httplib::Request& req, httplib::Response& res) {
+    std::optional<Caller> caller = Authenticate(req, res);
+    if (!caller) return;
     CommandRequest request;
     std::string path = req.matches[1];
     for (size_t at = 0; at <= path.size();) {
@@ -280,7 +349,7 @@ class Server {
     request.args.push_back("--json");
     request.args.push_back("--lang");
     request.args.push_back("en");
-    Result<std::shared_ptr<Pending>> started = Start(request);
+    Result<std::shared_ptr<Pending>> started = Start(request, *caller);
     if (!started.ok()) return AnswerError(res, 503, started.status().message(), 4);
     CommandOutput out = Finish(*started);
     if (out.exit_code != 0) {
@@ -291,6 +360,9 @@ class Server {
 
   const ServeOptions& options_;
   const RunCommand& run_;
+  bool tls_;
+  RateLimiter by_address_, by_key_;
+  NonceCache nonces_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Pending>> leases_;
   std::set<std::shared_ptr<Pending>> running_;
@@ -300,9 +372,9 @@ class Server {
 
 bool IsReadRoute(std::string_view command) {
   static constexpr std::string_view kReads[] = {
-      "balance", "history",     "rank",   "log",     "fund",      "statement", "checkpoint",
+      "balance",     "history", "rank",    "log",    "fund",      "statement", "checkpoint",
       "consistency", "prove",   "summary", "report", "household", "resident",  "rule",
-      "village", "shop",        "verify", "key",     "grade",     "benefit"};
+      "village",     "shop",    "verify",  "key",    "grade",     "benefit"};
   return std::find(std::begin(kReads), std::end(kReads), command) != std::end(kReads);
 }
 
@@ -336,11 +408,11 @@ Status Serve(const ServeOptions& options, const RunCommand& run) {
     if (options.tls_cert.empty() || options.tls_key.empty()) {
       return Status::Usage("--tls-cert and --tls-key go together");
     }
-    auto tls = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(),
-                                                    options.tls_key.c_str());
+    auto tls =
+        std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
     if (!tls->is_valid()) {
-      return Status::Unavailable(Msg("cannot use the TLS certificate {} and key {}",
-                                     options.tls_cert, options.tls_key));
+      return Status::Unavailable(
+          Msg("cannot use the TLS certificate {} and key {}", options.tls_cert, options.tls_key));
     }
     http = std::move(tls);
   } else {
@@ -353,11 +425,12 @@ Status Serve(const ServeOptions& options, const RunCommand& run) {
   http->set_payload_max_length(options.request_bytes_max);
   http->set_keep_alive_max_count(1000);
   http->set_tcp_nodelay(true);
-  Server server(options, run);
+  Server server(options, run, !options.tls_cert.empty());
   server.Route(*http);
 
-  int port = options.port == 0 ? http->bind_to_any_port(options.host)
-                               : (http->bind_to_port(options.host, options.port) ? options.port : -1);
+  int port = options.port == 0
+                 ? http->bind_to_any_port(options.host)
+                 : (http->bind_to_port(options.host, options.port) ? options.port : -1);
   if (port < 0) {
     return Status::Unavailable(Msg("cannot listen on {}:{}", options.host, options.port));
   }

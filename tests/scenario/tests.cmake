@@ -87,3 +87,6 @@ set_tests_properties(scenario.mirror PROPERTIES TIMEOUT 900)
 # checkpointer role.
 add_test(NAME scenario.tiles COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/tiles.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.tiles PROPERTIES TIMEOUT 900)
+# Signed reads (RFC 9421): who sees names, refused requests, rate limits.
+add_test(NAME scenario.serve_reads COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/serve_reads.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.serve_reads PROPERTIES TIMEOUT 900)

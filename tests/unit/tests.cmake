@@ -45,3 +45,6 @@ vledger_app_test(app_messages_test)
 vledger_app_test(app_feed_test)
 # The .xlsx reader and the forms of import cells; workbooks built with libzip.
 vledger_unit_test(xlsx_test vledger_app PkgConfig::LIBZIP)
+# Signed requests (RFC 9421, with its Ed25519 test vector), the server's
+# checks of them, its rate limits, and whose people a reader sees.
+vledger_app_test(net_signature_test vledger_net)

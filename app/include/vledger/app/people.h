@@ -46,6 +46,12 @@ class PeopleReader {
   virtual Result<std::optional<std::string>> GetNameRow(std::string_view key) = 0;
   virtual Status ScanNameRows(std::string_view prefix, const RowSource::ScanFn& fn) = 0;
   virtual Result<std::optional<PersonRecord>> LoadPerson(std::string_view ref) = 0;
+  // InvalidInput naming `field` when this reader sees nobody's name (a
+  // server's unsigned client, people_view.h).
+  virtual Status CheckNamesVisible(std::string_view field) {
+    (void)field;
+    return Status::Ok();
+  }
 };
 
 // One resident as `resident find` and the name errors list it.

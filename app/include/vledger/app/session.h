@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "vledger/app/people_view.h"
 #include "vledger/app/signer.h"
 #include "vledger/ledger/crypto.h"
 #include "vledger/ledger/status.h"
@@ -80,6 +81,9 @@ struct SessionOptions {
   std::shared_ptr<Signer> signer;
   // The writer a server holds; none: a write opens the folder itself.
   std::shared_ptr<SharedWriter> shared_writer;
+  // Whose people a reader sees (a server's client, people_view.h); none:
+  // everyone's, as a local command.
+  std::optional<PeopleView> people_view;
 };
 
 class Session {

@@ -143,6 +143,24 @@ class Ledger {
   };
   std::unique_ptr<StateCursor> NewStateCursor() const;
 
+  // What a reader may read of the personal data beside the chain: a
+  // server answering a client that may not see every person (SPEC section
+  // 12, Server). Set once, right after Open, on a reader only; absent, all.
+  // A record the filter refuses reads as absent (LoadPerson, GetPerson,
+  // the scans), a name row as absent, and PersonsWithheld is the whole log
+  // (`verify` asks for no record it cannot see, `export --full` refuses).
+  struct PeopleFilter {
+    // Nothing personal at all: no record, no name row.
+    bool none = false;
+    // Whether the record under `person_ref` may be read (none: not asked).
+    std::function<bool(std::string_view person_ref)> person;
+    // Whether the name row `key` -> `value` may be read (none: not asked).
+    std::function<bool(std::string_view key, std::string_view value)> name_row;
+  };
+  void SetPeopleFilter(PeopleFilter filter);
+  // The filter set, or null.
+  const PeopleFilter* people_filter() const;
+
   // The person record stored under `person_ref`, nullopt when there is
   // none. Corruption, naming the ref, when the stored row is malformed
   // (PersonRecord::DecodeRow). Whether the record matches its ref is the

@@ -16,10 +16,13 @@
 namespace vledger::net {
 
 struct RemoteOptions {
-  std::string url;      // http://HOST:PORT or https://HOST:PORT
-  std::string ca_file;  // TLS: trust this CA (PEM); empty: the system's store
-  int timeout_s = 30;   // connecting, and waiting for each answer
-  int attempts_max = 8;  // sends of one request (lost answers, expired leases)
+  std::string url;       // http://HOST:PORT or https://HOST:PORT
+  std::string ca_file;   // TLS: trust this CA (PEM); empty: the system's store
+  int timeout_s = 30;    // connecting, and waiting for each answer
+  int attempts_max = 8;  // sends of one request (lost answers, expired leases, 429)
+  // Signs every request (RFC 9421, docs/SERVER.md "Signed requests"): the
+  // server then lets it see the names this key may see. Null: unsigned.
+  const PrivateKey* key = nullptr;
 };
 
 // Checks a prepared commit says what the command asked (app/remote.h)

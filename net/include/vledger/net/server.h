@@ -25,20 +25,22 @@
 #include "vledger/app/signer.h"
 #include "vledger/ledger/status.h"
 #include "vledger/net/protocol.h"
+#include "vledger/net/request_guard.h"
 
 namespace vledger::net {
 
 // Runs one command line as the server's front end would (the CLI's
 // RunCommandLine): with the server's ledger, its shared writer and, for a
-// commit, `signer` (null: the client gave no key).
-using RunCommand =
-    std::function<CommandOutput(const CommandRequest& request, std::shared_ptr<app::Signer> signer)>;
+// commit, `signer` (null: the client gave no key); its reads see the
+// people `caller` may see (app/people_view.h).
+using RunCommand = std::function<CommandOutput(
+    const CommandRequest& request, std::shared_ptr<app::Signer> signer, const Caller& caller)>;
 
 // A request to an added route, and its answer (the HTTP library stays
 // inside net/).
 struct HttpRequest {
   std::string path;
-  std::vector<std::string> matches;  // the route pattern's groups
+  std::vector<std::string> matches;                         // the route pattern's groups
   std::vector<std::pair<std::string, std::string>> params;  // the query
 };
 struct HttpAnswer {
@@ -62,6 +64,14 @@ struct ServeOptions {
   int read_timeout_s = 10;        // a request's headers and body, each
   int write_timeout_s = 10;
   size_t request_bytes_max = kRequestBytesMax;
+  // The ledger whose registered keys signed requests are checked against
+  // (docs/SERVER.md, "Signed requests"); null: every signed request is
+  // refused.
+  const Ledger* keys = nullptr;
+  // Token buckets (docs/SERVER.md, "Limits"): every request of one
+  // address; every /v1/run signed by one key. A rate of 0: no limit.
+  double address_rate = 20, address_burst = 100;
+  double key_rate = 5, key_burst = 50;
   std::vector<Route> routes;  // added GET routes
   // Called once listening, with the port (0 in options: the one chosen).
   std::function<void(int port)> on_listening;
