@@ -117,13 +117,14 @@ class Server {
         by_key_(options.key_rate, options.key_burst) {}
 
   void Route(httplib::Server& http) {
-    // Every request, of every route, takes a token of its address first.
+    // Every request, of every route, takes a token of its address first:
+    // here for those without a body; a POST in its handler, once its body
+    // was read (answered before, the body left unread would be taken for
+    // the connection's next request).
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      std::optional<int> wait = by_address_.Take(req.remote_addr, std::chrono::steady_clock::now());
-      if (!wait) return httplib::Server::HandlerResponse::Unhandled;
-      AnswerTooMany(res, *wait,
-                    "too many requests from " + req.remote_addr + ": send again in " +
-                        std::to_string(*wait) + " s");
+      if (req.method == "POST" || !AddressLimited(req, res)) {
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
       return httplib::Server::HandlerResponse::Handled;
     });
     http.Post("/v1/run",
@@ -162,6 +163,16 @@ class Server {
   }
 
  private:
+  // Whether `req` is beyond its address's rate: then answered 429.
+  bool AddressLimited(const httplib::Request& req, httplib::Response& res) {
+    std::optional<int> wait = by_address_.Take(req.remote_addr, std::chrono::steady_clock::now());
+    if (!wait) return false;
+    AnswerTooMany(res, *wait,
+                  "too many requests from " + req.remote_addr + ": send again in " +
+                      std::to_string(*wait) + " s");
+    return true;
+  }
+
   // Who sent `req`: its signature checked (an unsigned request: nobody),
   // or the refusal already answered (nullopt).
   std::optional<Caller> Authenticate(const httplib::Request& req, httplib::Response& res) {
@@ -252,6 +263,7 @@ class Server {
   }
 
   void HandleRun(const httplib::Request& req, httplib::Response& res) {
+    if (AddressLimited(req, res)) return;
     std::optional<Caller> caller = Authenticate(req, res);
     if (!caller) return;
     Result<CommandRequest> request = ParseRequest(req.body);
@@ -294,7 +306,7 @@ class Server {
   }
 
   void HandleCommit(const httplib::Request& req, httplib::Response& res) {
-    if (!Authenticate(req, res)) return;
+    if (AddressLimited(req, res) || !Authenticate(req, res)) return;
     Result<CommitSignature> signature = ParseSignature(req.body);
     if (!signature.ok()) return AnswerError(res, 400, signature.status().message(), 2);
     std::shared_ptr<Pending> p;
