@@ -28,8 +28,14 @@ Result<std::optional<Person>> LoadPersonAt(const Ledger& ledger, const std::stri
   return std::optional<Person>(std::move(record->person));
 }
 
-std::string NameOf(const std::optional<Person>& person) {
-  return person ? person->name : std::string(kErasedName);
+// What a list shows for a name its reader may not see (a server's client,
+// people_view.h), erased or not.
+constexpr std::string_view kWithheldName = "不公开";
+
+// The name a list shows: kErasedName for an erased record.
+std::string NameOf(const Ledger& ledger, const std::optional<Person>& person) {
+  if (person) return person->name;
+  return std::string(ledger.people_filter() ? kWithheldName : kErasedName);
 }
 
 Status CheckVillageKnown(StateStore& state, const std::string& village) {
@@ -133,7 +139,8 @@ Result<HouseholdListResult> HouseholdList(const Session& session,
   HouseholdListResult result;
   for (const HouseholdRecord& h : ListHouseholds(*state, request.village)) {
     VLEDGER_ASSIGN_OR_RETURN(std::optional<Person> head, LoadPersonAt(*ledger, h.head_ref));
-    result.households.push_back(HouseholdRow{h.id, h.village, NameOf(head), h.head_resident});
+    result.households.push_back(
+        HouseholdRow{h.id, h.village, NameOf(*ledger, head), h.head_resident});
   }
   return result;
 } catch (...) {
@@ -197,7 +204,7 @@ Result<ResidentListResult> ResidentList(const Session& session,
   ResidentListResult result;
   for (const ResidentRecord& r : ListResidents(*state, request.village)) {
     VLEDGER_ASSIGN_OR_RETURN(std::optional<Person> person, LoadPersonAt(*ledger, r.person_ref));
-    result.residents.push_back(ResidentRow{r.id, r.village, r.household, NameOf(person),
+    result.residents.push_back(ResidentRow{r.id, r.village, r.household, NameOf(*ledger, person),
                                            AgeOn(AgeFactsOf(r, person), today), r.status});
   }
   return result;

@@ -61,6 +61,8 @@ for cmd in "resident list --village V1" "household list --village V1" "log" "his
   expect_stdout_lacks 张大
   expect_stdout_lacks 张小
 done
+expect_exit 0 vl "${R[@]}" --json resident list --village V1
+expect_stdout_contains '"name":"不公开"'
 expect_exit 0 vl "${R[@]}" log
 expect_stdout_lacks 张大
 got=$(curl -sf "$URL/v1/resident/list?village=V1")
