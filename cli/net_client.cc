@@ -68,24 +68,34 @@ app::CommitExpectation Expectation(const std::string& words, const CLI::App& cmd
     }
     return std::nullopt;
   };
+  // A resident given by id is compared; one given by name is resolved by
+  // the server, and the ids its events name are shown (RunRemotely).
+  auto resident = [&](const std::string& given) {
+    if (LooksLikeId(given)) {
+      x.resident = given;
+    } else {
+      x.resident_name = given;
+    }
+  };
   if (words == "award" || words == "redeem") {
-    if (auto r = first("RESIDENT"); r && LooksLikeId(*r)) x.resident = r;
+    if (auto r = first("RESIDENT")) resident(*r);
     x.rule = first("RULE");
     if (words == "award") x.points = number(first("--points"));
     x.shop = first("--shop");
   }
   if (words == "deduct") {
     std::vector<std::string> a = Given(cmd, "ARGS");
-    if (a.size() == 2 && LooksLikeId(a[0])) x.resident = a[0];
+    if (a.size() == 2) resident(a[0]);
     if (!a.empty()) x.rule = a.back();
   }
   if (words == "donate" || words == "disburse" || words == "allowance add") {
     x.fund = first("FUND");
-    if (auto to = first("--to"); to && words != "donate" && LooksLikeId(*to)) {
-      // A household id is not a resident's: compared only when the event
-      // names a resident (the server's reading of the id is checked by
-      // the apply code).
-      (void)to;
+    if (auto to = first("--to"); to && words != "donate") {
+      if (LooksLikeId(*to)) {
+        x.to = to;  // a resident's or a household's id
+      } else {
+        x.resident_name = to;
+      }
     }
     if (auto amount = first("--amount")) {
       Result<int64_t> fen = ParseYuan("--amount", *amount);
@@ -94,6 +104,18 @@ app::CommitExpectation Expectation(const std::string& words, const CLI::App& cmd
   }
   if (words == "reverse") {
     if (auto seq = number(first("SEQ")); seq && *seq >= 0) x.target = static_cast<uint64_t>(*seq);
+  }
+  if (words == "publish") {
+    x.village = first("--village");
+    x.period = first("--period");
+  }
+  if (app::SignsCheckpoints(words)) {
+    if (auto size = number(first("--size")); size && *size >= 0) {
+      x.checkpoint_size = static_cast<uint64_t>(*size);
+    }
+  }
+  if (words == "import") {
+    if (auto kind = first("--kind")) x.command = "import " + *kind;
   }
   return x;
 }
@@ -120,7 +142,20 @@ Result<Outgoing> MakeOutgoing(Context& ctx, const CLI::App& app,
     cmd = cmd->get_subcommands().front();
     words += (words.empty() ? "" : " ") + cmd->get_name();
   }
-  // This machine's options out; the language of this run in.
+  // This machine's options out; the language of this run in, first (the
+  // server takes the first --lang as the language of messages). A command
+  // with a --lang of its own (publish, report: the report's language)
+  // keeps the one given after its name.
+  o.request.args.push_back("--lang");
+  o.request.args.push_back(CurrentLanguage() == Language::kChinese ? "zh" : "en");
+  const bool own_lang = cmd != &app && cmd->get_option_no_throw("--lang") != nullptr;
+  size_t command_at = given.size();
+  if (cmd != &app) {
+    std::string top = words.substr(0, words.find(' '));
+    for (size_t i = 0; i < given.size() && command_at == given.size(); i++) {
+      if (given[i] == top) command_at = i;
+    }
+  }
   static const std::set<std::string> kLocal = {"--remote", "--ca", "--key", "--lang"};
   for (size_t i = 0; i < given.size(); i++) {
     const std::string& a = given[i];
@@ -129,14 +164,12 @@ Result<Outgoing> MakeOutgoing(Context& ctx, const CLI::App& app,
       break;
     }
     std::string name = a.substr(0, a.find('='));
-    if (kLocal.count(name) > 0) {
+    if (kLocal.count(name) > 0 && !(name == "--lang" && own_lang && i > command_at)) {
       if (name == a) i++;  // its value is the next word
       continue;
     }
     o.request.args.push_back(a);
   }
-  o.request.args.push_back("--lang");
-  o.request.args.push_back(CurrentLanguage() == Language::kChinese ? "zh" : "en");
   // Files.
   int n = 0;
   auto send = [&](const std::string& path) -> Status {
@@ -205,12 +238,25 @@ int RunRemotely(Context& ctx, const CLI::App& app, const std::vector<std::string
   net::RemoteOptions options;
   options.url = ctx.options.remote;
   options.ca_file = ctx.options.ca_file;
-  const app::CommitExpectation& expect = outgoing->expect;
-  Result<net::CommandOutput> out = net::RunRemote(options, outgoing->request, signer.get(),
-                                                  [&expect](const app::CommitToSign& commit) {
-                                                    return app::CheckPreparedCommit(expect, commit);
-                                                  });
+  app::CommitExpectation& expect = outgoing->expect;
+  std::vector<std::string> named;  // the ids a resident given by name became
+  Result<net::CommandOutput> out = net::RunRemote(
+      options, outgoing->request, signer.get(),
+      [&expect, &named](const app::CommitToSign& commit) {
+        return app::CheckPreparedCommit(expect, commit, &named);
+      },
+      [&expect](const app::CheckpointToSign& checkpoint) {
+        Status st = app::CheckPreparedCheckpoint(expect, checkpoint);
+        // A disclosure after it names the size of the head just signed.
+        if (st.ok() && expect.command == "publish") expect.tree_size = checkpoint.head.size;
+        return st;
+      });
   if (!out.ok()) return fail(out.status());
+  if (expect.resident_name) {
+    for (const std::string& id : named) {
+      ctx.PrintErrorLine(Tr("{} → {} (the server's reading of the name)", *expect.resident_name, id));
+    }
+  }
   for (const net::FileBlob& f : out->files) {
     auto local = outgoing->outputs.find(f.name);
     if (local == outgoing->outputs.end()) continue;  // none asked for: not written
