@@ -2,6 +2,8 @@
 // command line and the files it reads to a county server, checks and
 // signs the commit the server prepared (the key never leaves this
 // machine), and writes the files the command wrote.
+#include <unistd.h>
+
 #include <iostream>
 #include <map>
 #include <memory>
@@ -242,8 +244,16 @@ int RunRemotely(Context& ctx, const CLI::App& app, const std::vector<std::string
   std::vector<std::string> named;  // the ids a resident given by name became
   Result<net::CommandOutput> out = net::RunRemote(
       options, outgoing->request, signer.get(),
-      [&expect, &named](const app::CommitToSign& commit) {
-        return app::CheckPreparedCommit(expect, commit, &named);
+      [&ctx, &expect, &named](const app::CommitToSign& commit) {
+        Status st = app::CheckPreparedCommit(expect, commit, &named);
+        // An import's progress, commit by commit, where a local import
+        // shows its bar (a terminal, no --json).
+        if (st.ok() && expect.command.starts_with("import") && !ctx.options.json &&
+            ::isatty(STDERR_FILENO) == 1) {
+          std::cerr << Tr("import: commit {}..{} checked and signed", commit.first, commit.last)
+                    << "\n" << std::flush;
+        }
+        return st;
       },
       [&expect](const app::CheckpointToSign& checkpoint) {
         Status st = app::CheckPreparedCheckpoint(expect, checkpoint);

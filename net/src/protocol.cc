@@ -1,5 +1,6 @@
 #include "vledger/net/protocol.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "vledger/ledger/bytes.h"

@@ -84,6 +84,7 @@ both col "household head" H1 R1
 
 # --- points (collector, reviewer).
 both col award R1 GOOD --on 2021-09-01
+award=$(vl --ledger twin --json log | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][-1]["seq"])')
 both col award 曲建国 GOOD --on 2021-09-02
 # A resident named: the client shows the id the server resolved it to.
 [[ "$REMOTE_ERR" == *"曲建国 → R1"* ]] && pass "the named resident's id shown" ||
@@ -113,8 +114,8 @@ both tre "allowance stop" "$al"
 both tre dividend CF --village V1 --period 2021Q3 --amount 100
 
 # --- imports (csv and xlsx), each commit prepared, checked and signed.
-both admin import "$D/households.csv" --kind households --source hh
-both admin import "$D/residents.csv" --kind residents --source res --batch 2
+both col import "$D/households.csv" --kind households --source hh
+both col import "$D/residents.csv" --kind residents --source res --batch 2
 both admin import "$D/rules.csv" --kind rules --source rules
 both col import "$D/lo-awards.xlsx" --kind awards --source lo
 # Resumed (a second run appends nothing, as locally).
@@ -123,7 +124,7 @@ both col import "$D/lo-awards.xlsx" --kind awards --source lo
 # --- checkpoints, reports, proofs, archives signed with the client's key.
 both admin checkpoint
 both admin publish --village V1 --period 2021Q3 --out bulletin.html
-both aud "objection file" --event "$seq" --by 曲建国 --text 分数记错了
+both aud "objection file" --event "$award" --by 张桂兰 --text 分数记错了
 obj=$(vl --ledger twin --json log | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][-1]["seq"])')
 both admin "objection resolve" "$obj" --dismissed --answer 核实无误
 size=$(vl --ledger twin --json log | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][-1]["seq"] + 1)')
