@@ -174,9 +174,16 @@ Result<Outgoing> MakeOutgoing(Context& ctx, const CLI::App& app,
   }
   // Files.
   int n = 0;
-  auto send = [&](const std::string& path) -> Status {
+  // A file that cannot be read is refused as the local command refuses it
+  // (exit 3, naming the option).
+  auto send = [&](const std::string& name, const std::string& path) -> Status {
     std::string placeholder =
         std::string(kInPrefix) + std::to_string(n++) + "/" + fs::path(path).filename().string();
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+      Msg what("cannot read \"{}\"", path);
+      return fs::exists(path, ec) ? Status::InvalidInput(name, what) : Status::NotFound(name, what);
+    }
     VLEDGER_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(path));
     o.request.files.push_back({placeholder, std::move(bytes)});
     Substitute(o.request.args, path, placeholder);
@@ -189,7 +196,9 @@ Result<Outgoing> MakeOutgoing(Context& ctx, const CLI::App& app,
     Substitute(o.request.args, path, placeholder);
   };
   for (std::string_view name : kInputOptions) {
-    for (const std::string& path : Given(*cmd, std::string(name))) VLEDGER_TRY(send(path));
+    for (const std::string& path : Given(*cmd, std::string(name))) {
+      VLEDGER_TRY(send(std::string(name), path));
+    }
   }
   for (std::string_view name : kOutputOptions) {
     for (const std::string& path : Given(*cmd, std::string(name))) receive(path);
@@ -198,7 +207,7 @@ Result<Outgoing> MakeOutgoing(Context& ctx, const CLI::App& app,
     if (words == "export") {
       receive(path);
     } else if (Listed(kFileReaders, words)) {
-      VLEDGER_TRY(send(path));
+      VLEDGER_TRY(send("FILE", path));
     }
   }
   if (o.request.files.size() > net::kFilesMax) {

