@@ -260,7 +260,8 @@ int RunRemotely(Context& ctx, const CLI::App& app, const std::vector<std::string
         if (st.ok() && expect.command.starts_with("import") && !ctx.options.json &&
             ::isatty(STDERR_FILENO) == 1) {
           std::cerr << Tr("import: commit {}..{} checked and signed", commit.first, commit.last)
-                    << "\n" << std::flush;
+                    << "\n"
+                    << std::flush;
         }
         return st;
       },
@@ -273,7 +274,8 @@ int RunRemotely(Context& ctx, const CLI::App& app, const std::vector<std::string
   if (!out.ok()) return fail(out.status());
   if (expect.resident_name) {
     for (const std::string& id : named) {
-      ctx.PrintErrorLine(Tr("{} → {} (the server's reading of the name)", *expect.resident_name, id));
+      ctx.PrintErrorLine(
+          Tr("{} → {} (the server's reading of the name)", *expect.resident_name, id));
     }
   }
   for (const net::FileBlob& f : out->files) {

@@ -175,7 +175,8 @@ Result<std::optional<PublicKey>> RegisteredKeyOf(const Signer& signer, StateStor
   if (!signer.remote()) return std::optional<PublicKey>();
   std::optional<KeyRecord> record = LoadKey(state, signer.key_id());
   if (!record) {
-    return Status::PermissionDenied(Msg("key {} is not registered in this ledger", signer.key_id()));
+    return Status::PermissionDenied(
+        Msg("key {} is not registered in this ledger", signer.key_id()));
   }
   VLEDGER_ASSIGN_OR_RETURN(PublicKey public_key, PublicKey::FromRaw(record->public_key));
   return std::optional<PublicKey>(std::move(public_key));
@@ -193,7 +194,8 @@ Result<CommitRecord> CommitSigned(Signer& signer, const std::optional<PublicKey>
     VLEDGER_ASSIGN_OR_RETURN(std::string signature, signer.Sign(commit));
     if (!signer.remote()) return signature;
     if (!registered) {
-      return Status::PermissionDenied(Msg("key {} is not registered in this ledger", signer.key_id()));
+      return Status::PermissionDenied(
+          Msg("key {} is not registered in this ledger", signer.key_id()));
     }
     if (!registered->Verify(message, signature)) {
       return Status::PermissionDenied(

@@ -87,8 +87,8 @@ Result<std::string> SignedNote(Signer& signer, const Ledger& ledger, const Check
   }
   VLEDGER_ASSIGN_OR_RETURN(PublicKey public_key, PublicKey::FromRaw(record->public_key));
   if (signature.size() != kSignatureBytes || !public_key.Verify(item.body, signature)) {
-    return Status::PermissionDenied(Msg("the signature of the checkpoint at size {} is not by key {}",
-                                        head.size, signer.key_id()));
+    return Status::PermissionDenied(Msg(
+        "the signature of the checkpoint at size {} is not by key {}", head.size, signer.key_id()));
   }
   return CheckpointNote(head, public_key, signature);
 }

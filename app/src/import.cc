@@ -430,8 +430,8 @@ struct Appended {
 // commit is written, and its pages given back to the system, so that it is
 // not held beside that commit's batch and memtable (an import's peak).
 Result<Appended> CommitRows(const ImportRequest& request, WriteTxn& txn,
-                            std::unique_ptr<StateStore> state, Signer& key,
-                            const ImportFile& f, const std::vector<NewRow>& fresh, uint64_t batch) {
+                            std::unique_ptr<StateStore> state, Signer& key, const ImportFile& f,
+                            const std::vector<NewRow>& fresh, uint64_t batch) {
   Appended out;
   VLEDGER_ASSIGN_OR_RETURN(std::optional<PublicKey> registered, RegisteredKeyOf(key, *state));
   size_t rows_per_commit = batch == 0 ? fresh.size() : batch;

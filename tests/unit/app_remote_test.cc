@@ -226,7 +226,8 @@ TEST(CheckPreparedCommit, AnImportsRowsCarryTheirOwnRequestIdsAndItsKindsTypes) 
   x.key_id = "k1";
   PointsAwarded a;
   a.resident = "R1", a.rule = "GOOD", a.points = 5;
-  EXPECT_TRUE(CheckPreparedCommit(x, Prepared({WithBody(a, "imp-0a1b"), WithBody(a, "row-7")})).ok());
+  EXPECT_TRUE(
+      CheckPreparedCommit(x, Prepared({WithBody(a, "imp-0a1b"), WithBody(a, "row-7")})).ok());
   EXPECT_EQ(CheckPreparedCommit(x, Prepared({WithBody(a, "")})).code(), Code::kPermissionDenied);
   // Another kind's type: a residents import writes no award.
   x.command = "import residents";
@@ -273,7 +274,9 @@ TEST(CheckPreparedCheckpoint, SignsOnlyANoteBodyOfTheSizeAskedForACommandThatSig
 TEST(EventTypes, TheLocalWritePathHoldsToTheTable) {
   EXPECT_EQ(CommandOfFingerprint("award RESIDENT\x1fR1\x1eRULE\x1fGOOD\x1e"), "award");
   EXPECT_EQ(CommandOfFingerprint("fund open "), "fund open");
-  EXPECT_EQ(CommandOfFingerprint("fund open --kind\x1f" "a b\x1e"), "fund open");
+  EXPECT_EQ(CommandOfFingerprint("fund open --kind\x1f"
+                                 "a b\x1e"),
+            "fund open");
   EXPECT_EQ(CommandOfFingerprint("x"), "");
   PointsAwarded a;
   EXPECT_TRUE(CheckBuiltType("award", 3, a).ok());
