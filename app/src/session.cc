@@ -167,6 +167,14 @@ Result<PrivateKey> Session::SigningKey() const try {
   return CaughtStatus();
 }
 
+Session Session::WithoutSigner() const {
+  SessionOptions options = options_;
+  options.key_path.clear();
+  options.key_passphrase.reset();
+  options.signer.reset();
+  return Session(std::move(options));
+}
+
 bool Session::SigningKeyMayPrompt() const {
   return !options_.key_passphrase && prompt_ && IsEncryptedKeyFile(options_.key_path);
 }
