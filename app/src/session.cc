@@ -93,8 +93,16 @@ Result<int64_t> Session::AppendNowMs(const Ledger& ledger) const try {
 }
 
 Result<std::unique_ptr<Ledger>> Session::OpenReader() const try {
-  VLEDGER_ASSIGN_OR_RETURN(auto ledger,
-                           Ledger::Open(options_.ledger_dir, {Ledger::Access::kReader, 0}));
+  // A server's reads: a snapshot of its writer's database (a new instance
+  // for each would cost more than most reads themselves).
+  std::unique_ptr<Ledger> ledger;
+  if (options_.shared_writer) {
+    VLEDGER_ASSIGN_OR_RETURN(ledger, Ledger::OpenView(options_.shared_writer->ledger()));
+  } else {
+    VLEDGER_ASSIGN_OR_RETURN(ledger,
+                             Ledger::Open(options_.ledger_dir, {Ledger::Access::kReader, 0}));
+  }
+  // A server's client sees the people its key may see.
   if (options_.people_view) ApplyPeopleView(*ledger, *options_.people_view);
   return ledger;
 } catch (...) {
@@ -165,6 +173,14 @@ Result<PrivateKey> Session::SigningKey() const try {
   return key;
 } catch (...) {
   return CaughtStatus();
+}
+
+Session Session::WithoutSigner() const {
+  SessionOptions options = options_;
+  options.key_path.clear();
+  options.key_passphrase.reset();
+  options.signer.reset();
+  return Session(std::move(options));
 }
 
 bool Session::SigningKeyMayPrompt() const {
