@@ -165,7 +165,8 @@ for f in bulletin.html p.proof r.html a.vla; do
   [[ -s "rem/$f" ]] && pass "remote wrote $f" || fail "remote $f missing"
 done
 expect_exit 0 vl verify-proof rem/p.proof --pub admin.key.pub
-expect_exit 0 vl --remote "$URL" verify-report rem/r.html
+# (signed: the report names residents, which an unsigned reader does not see)
+expect_exit 0 vl --remote "$URL" --key admin.key verify-report rem/r.html
 expect_exit 0 vl verify --archive rem/a.vla
 
 # --- the two ledgers hold the same events.
