@@ -18,7 +18,7 @@ vl key new --out col2.key >/dev/null
 vl "${A[@]}" village add V1 --name 一村 >/dev/null
 vl "${A[@]}" key register --pub col1.key.pub --role collector --village V1 >/dev/null
 vl "${A[@]}" key register --pub col2.key.pub --role collector --village V1 >/dev/null
-vl "${A[@]}" rule add GOOD --category 志愿服务 --points 5 >/dev/null
+vl "${A[@]}" rule add GOOD --category 志愿服务 --points 5 --min 1 --max 10 >/dev/null
 vl --key col1.key household add H1 --village V1 --head 张大 >/dev/null
 for r in R1 R2 R3; do
   vl --key col1.key resident add $r --village V1 --household H1 --name "张$r" --adult >/dev/null
@@ -55,7 +55,7 @@ refused() { find "$OUTBOX/refused" -maxdepth 1 -name '*.json' 2>/dev/null | wc -
 awards_of() {
   "$VLEDGER" --json history "$1" | python3 -c '
 import json, sys
-for r in json.load(sys.stdin)["rows"]:
+for r in json.load(sys.stdin)["history"]:
     if r.get("type") == "pointsAwarded":
         print(r["date"], r["points"])'
 }
@@ -83,7 +83,7 @@ expect_stdout_contains "$URL"
 expect_exit 0 vl sync --list --json
 expect_json 'len(d["entries"])' 3
 expect_json '[e["on"] for e in d["entries"]]' '["2021-10-01", "2021-10-01", "2021-10-01"]'
-expect_json '[e["args"][1] for e in d["entries"]]' '["R1", "R2", "R3"]'
+expect_json '[e["args"][e["args"].index("award") + 1] for e in d["entries"]]' '["R1", "R2", "R3"]'
 # Still down: sync stops, exit 4, everything kept.
 expect_exit 4 vl --key col1.key sync
 expect_eq "$(entries)" 3 "an unreachable server: entries kept"

@@ -17,7 +17,11 @@ namespace {
 
 using Json = nlohmann::json;
 
-PrivateKey Key(char seed) { return *PrivateKey::FromSeed(std::string(32, seed)); }
+PrivateKey Key(char seed) {
+  Result<PrivateKey> key = PrivateKey::FromSeed(std::string(32, seed));
+  VLEDGER_ASSERT(key.ok());
+  return std::move(*key);
+}
 
 OutboxEntry Entry(const PrivateKey& key) {
   OutboxEntry e;
@@ -124,7 +128,9 @@ TEST(Outbox, EveryChangeIsRefused) {
   for (const auto& [what, j] : changed) {
     Result<OutboxEntry> read = DecodeOutboxEntry(j.dump(), key.public_key());
     EXPECT_FALSE(read.ok()) << what << " changed, yet accepted";
-    if (!read.ok()) EXPECT_EQ(read.status().code(), Code::kVerificationFailed) << what;
+    if (!read.ok()) {
+      EXPECT_EQ(read.status().code(), Code::kVerificationFailed) << what;
+    }
   }
   // Not JSON at all, or cut short.
   EXPECT_EQ(DecodeOutboxEntry(bytes.substr(0, bytes.size() / 2), key.public_key()).status().code(),
