@@ -199,9 +199,9 @@ TEST(Outbox, FolderFilesListAndRefused) {
 }
 
 TEST(Outbox, Folder) {
-  EXPECT_EQ(*OutboxDir("/x/data", "/home/c"), "/x/data/vledger/outbox");
-  EXPECT_EQ(*OutboxDir("", "/home/c"), "/home/c/.local/share/vledger/outbox");
-  EXPECT_EQ(*OutboxDir("relative", "/home/c"), "/home/c/.local/share/vledger/outbox");
+  EXPECT_EQ(*OutboxDir("/x/data", "/h/clerk"), "/x/data/vledger/outbox");
+  EXPECT_EQ(*OutboxDir("", "/h/clerk"), "/h/clerk/.local/share/vledger/outbox");
+  EXPECT_EQ(*OutboxDir("relative", "/h/clerk"), "/h/clerk/.local/share/vledger/outbox");
   EXPECT_FALSE(OutboxDir("", "").ok());
 }
 
