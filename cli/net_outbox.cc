@@ -281,10 +281,17 @@ Status SyncOutbox(Context& ctx, const SyncArgs& args) {
     net::RemoteOptions options;
     options.url = entry->server;
     options.ca_file = ctx.options.ca_file;
-    const app::CommitExpectation& expect = entry->expect;
-    Result<net::CommandOutput> out =
-        net::RunRemote(options, request, &signer, [&expect](const app::CommitToSign& commit) {
-          return app::CheckPreparedCommit(expect, commit);
+    app::CommitExpectation expect = entry->expect;
+    std::vector<std::string> named;  // the ids a resident given by name became
+    Result<net::CommandOutput> out = net::RunRemote(
+        options, request, &signer,
+        [&expect, &named](const app::CommitToSign& commit) {
+          return app::CheckPreparedCommit(expect, commit, &named);
+        },
+        [&expect](const app::CheckpointToSign& checkpoint) {
+          Status st = app::CheckPreparedCheckpoint(expect, checkpoint);
+          if (st.ok() && expect.command == "publish") expect.tree_size = checkpoint.head.size;
+          return st;
         });
     if (!out.ok()) {
       if (out.status().code() == Code::kUnavailable) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -28,18 +29,38 @@ constexpr std::string_view kDomain = "VLEDGER-OUTBOX-V1\n";
 constexpr size_t kEntryBytesMax = 64u << 20;  // 16 files of up to 16 MiB are refused by the server
 constexpr const char* kRefused = "refused";
 
+// The optional members of an expectation, by their names in the file.
+template <typename X>
+auto StringMembers(X& x) {
+  return std::array{std::pair{"resident", &x.resident},
+                    std::pair{"rule", &x.rule},
+                    std::pair{"fund", &x.fund},
+                    std::pair{"shop", &x.shop},
+                    std::pair{"village", &x.village},
+                    std::pair{"period", &x.period},
+                    std::pair{"to", &x.to},
+                    std::pair{"resident_name", &x.resident_name}};
+}
+template <typename X>
+auto CountMembers(X& x) {
+  return std::array{std::pair{"target", &x.target},
+                    std::pair{"checkpoint_size", &x.checkpoint_size},
+                    std::pair{"tree_size", &x.tree_size}};
+}
+
 Json ExpectationJson(const CommitExpectation& x) {
   Json j = Json::object();
   j["command"] = x.command;
   j["key_id"] = x.key_id;
   j["request_id"] = x.request_id;
-  if (x.resident) j["resident"] = *x.resident;
-  if (x.rule) j["rule"] = *x.rule;
-  if (x.fund) j["fund"] = *x.fund;
-  if (x.shop) j["shop"] = *x.shop;
+  for (auto [name, slot] : StringMembers(x)) {
+    if (*slot) j[name] = **slot;
+  }
   if (x.points) j["points"] = *x.points;
   if (x.amount_fen) j["amount_fen"] = *x.amount_fen;
-  if (x.target) j["target"] = *x.target;
+  for (auto [name, slot] : CountMembers(x)) {
+    if (*slot) j[name] = **slot;
+  }
   return j;
 }
 
@@ -84,8 +105,10 @@ Result<std::string> Str(const Json& j, const char* name) {
 
 Result<CommitExpectation> ParseExpectation(const Json& j) {
   if (!j.is_object()) return Malformed("expect");
-  static const char* kKnown[] = {"command", "key_id", "request_id", "resident",   "rule",
-                                 "fund",    "shop",   "points",     "amount_fen", "target"};
+  static const char* kKnown[] = {
+      "command",    "key_id",  "request_id",      "resident", "rule",          "fund",
+      "shop",       "village", "period",          "to",       "resident_name", "points",
+      "amount_fen", "target",  "checkpoint_size", "tree_size"};
   for (const auto& [name, value] : j.items()) {
     if (std::find_if(std::begin(kKnown), std::end(kKnown),
                      [&](const char* k) { return name == k; }) == std::end(kKnown)) {
@@ -96,8 +119,7 @@ Result<CommitExpectation> ParseExpectation(const Json& j) {
   VLEDGER_ASSIGN_OR_RETURN(x.command, Str(j, "command"));
   VLEDGER_ASSIGN_OR_RETURN(x.key_id, Str(j, "key_id"));
   VLEDGER_ASSIGN_OR_RETURN(x.request_id, Str(j, "request_id"));
-  for (auto [name, slot] : {std::pair{"resident", &x.resident}, std::pair{"rule", &x.rule},
-                            std::pair{"fund", &x.fund}, std::pair{"shop", &x.shop}}) {
+  for (auto [name, slot] : StringMembers(x)) {
     if (!j.contains(name)) continue;
     VLEDGER_ASSIGN_OR_RETURN(std::string v, Str(j, name));
     *slot = v;
@@ -108,9 +130,10 @@ Result<CommitExpectation> ParseExpectation(const Json& j) {
     if (!j[name].is_number_integer()) return Malformed(std::string("expect.") + name);
     *slot = j[name].get<int64_t>();
   }
-  if (j.contains("target")) {
-    if (!j["target"].is_number_unsigned()) return Malformed("expect.target");
-    x.target = j["target"].get<uint64_t>();
+  for (auto [name, slot] : CountMembers(x)) {
+    if (!j.contains(name)) continue;
+    if (!j[name].is_number_unsigned()) return Malformed(std::string("expect.") + name);
+    *slot = j[name].get<uint64_t>();
   }
   return x;
 }
