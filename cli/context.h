@@ -27,6 +27,7 @@ struct GlobalOptions {
   int wait_seconds = 0;    // --wait
   std::string remote;      // --remote, else $VLEDGER_REMOTE (empty: local)
   std::string ca_file;     // --ca: the CA a remote server's certificate is checked with
+  bool outbox = false;     // --outbox: keep a write for an unreachable server (net_outbox.h)
 };
 
 // Where a command's output goes when it is not this process's stdout and
@@ -53,6 +54,11 @@ struct ServeArgs {
   std::string address_limit = "20:100", key_limit = "5:50";
 };
 
+// `vledger sync` (cli/commands_sync.cc, cli/net_outbox.cc).
+struct SyncArgs {
+  bool list = false;  // --list: show what is kept, send nothing
+};
+
 class Context;
 // The network (serve, --remote) as the program that runs the command
 // provides it: `vledger` hands the command line to `vledger-net`, which
@@ -68,6 +74,8 @@ struct Network {
   // the exit code.
   std::function<int(Context& ctx, const CLI::App& app, const std::vector<std::string>& args)>
       remote;
+  // Sends the outbox (`sync`).
+  std::function<Status(Context& ctx, const SyncArgs& args)> sync;
 };
 
 class Context {
@@ -146,6 +154,7 @@ void RegisterTemplateCommand(CLI::App& app, Context& ctx, Action* action);  // c
 void RegisterMirrorCommands(CLI::App& app, Context& ctx, Action* action);   // commands_mirror.cc
 // `completion bash` and the hidden `__complete` (commands_completion.cc);
 // registered last, as the script is generated from the whole tree.
+void RegisterSyncCommand(CLI::App& app, Context& ctx, Action* action);  // commands_sync.cc
 void RegisterCompletionCommands(CLI::App& app, Context& ctx, Action* action);
 // `serve --listen HOST:PORT [--tls-cert F --tls-key F]` (commands_serve.cc).
 void RegisterServeCommand(CLI::App& app, Context& ctx, Action* action);

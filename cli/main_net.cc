@@ -3,12 +3,13 @@
 // runs this program in its own place for those (cli/main.cc); it is built
 // from the same cli/ code and links net/ (docs/SERVER.md). The client is
 // cli/net_client.cc, the server cli/net_serve.cc, the mirror's HTTP
-// source cli/mirror_http.cc.
+// source cli/mirror_http.cc, the outbox and `sync` cli/net_outbox.cc.
 #include <string>
 #include <vector>
 
 #include "context.h"
 #include "mirror_http.h"
+#include "net_outbox.h"
 #include "net_parts.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   network.serve = vledger::cli::Serve;
   network.remote = vledger::cli::RunRemotely;
   network.mirror_source = vledger::cli::HttpMirrorSource;
+  network.sync = vledger::cli::SyncOutbox;
   ctx.network = &network;
   return vledger::cli::RunCommandLine(ctx, std::vector<std::string>(argv + 1, argv + argc));
 }

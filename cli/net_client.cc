@@ -14,6 +14,7 @@
 
 #include "exit_code.h"
 #include "net_files.h"
+#include "net_outbox.h"
 #include "net_parts.h"
 #include "vledger/app/remote.h"
 #include "vledger/app/report.h"
@@ -246,6 +247,13 @@ int RunRemotely(Context& ctx, const CLI::App& app, const std::vector<std::string
   }
   Result<Outgoing> outgoing = MakeOutgoing(ctx, app, given, signer ? signer->key_id() : "");
   if (!outgoing.ok()) return fail(outgoing.status());
+  std::optional<app::OutboxEntry> keep;  // --outbox: kept if the server cannot be reached
+  if (ctx.options.outbox) {
+    auto entry =
+        PrepareOutbox(ctx, app, outgoing->request, outgoing->expect, !outgoing->outputs.empty());
+    if (!entry.ok()) return fail(entry.status());
+    keep = std::move(*entry);
+  }
   net::RemoteOptions options;
   options.url = ctx.options.remote;
   options.ca_file = ctx.options.ca_file;
@@ -272,6 +280,9 @@ int RunRemotely(Context& ctx, const CLI::App& app, const std::vector<std::string
         if (st.ok() && expect.command == "publish") expect.tree_size = checkpoint.head.size;
         return st;
       });
+  if (!out.ok() && keep && out.status().code() == Code::kUnavailable) {
+    return KeepInOutbox(ctx, *keep, signer.get(), out.status());
+  }
   if (!out.ok()) return fail(out.status());
   if (expect.resident_name) {
     for (const std::string& id : named) {

@@ -65,7 +65,8 @@ bool LedgerFolderCommand(const std::string& words) {
 }
 // ... and those that need no ledger at all: run here even with --remote.
 bool NoLedgerCommand(const std::string& words) {
-  return words == "key new" || words.starts_with("completion") || words == "__complete";
+  return words == "key new" || words.starts_with("completion") || words == "__complete" ||
+         words == "sync";
 }
 // Neither is ever run by a server for a client.
 bool LocalOnly(const std::string& words) {
@@ -164,6 +165,9 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
                  _("run the command on a county server at URL (default $VLEDGER_REMOTE)"));
   app.add_option("--ca", ctx.options.ca_file,
                  _("trust the server certificates this CA file (PEM) signed"));
+  app.add_flag("--outbox", ctx.options.outbox,
+               _("with --remote: when the server cannot be reached, keep a command that "
+                 "appends for `vledger sync`"));
   app.set_version_flag("--version", std::string("vledger ") + VLEDGER_VERSION,
                        _("print the program's version and exit"));
 
@@ -180,6 +184,7 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   RegisterTemplateCommand(app, ctx, &action);
   RegisterServeCommand(app, ctx, &action);
   RegisterMirrorCommands(app, ctx, &action);
+  RegisterSyncCommand(app, ctx, &action);
   RegisterCompletionCommands(app, ctx, &action);
 
   const std::vector<std::string> given = args;
@@ -215,7 +220,10 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   } else {
     Result<bool> remote = RunsRemotely(ctx, app, words);
     if (!remote.ok()) return Fail(ctx, remote.status());
-    bool network = *remote || words == "serve" || words == "mirror";
+    if (ctx.options.outbox && !*remote && words != "sync") {
+      return Fail(ctx, Status::Usage("--outbox keeps commands for a server: give --remote URL"));
+    }
+    bool network = *remote || words == "serve" || words == "mirror" || words == "sync";
     if (network && ctx.network != nullptr && ctx.network->handoff) {
       return ctx.network->handoff(ctx, given);
     }

@@ -83,6 +83,10 @@ add_test(NAME scenario.package
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/package.sh $<TARGET_FILE:vledger>
                  ${CMAKE_BINARY_DIR})
 set_tests_properties(scenario.package PROPERTIES TIMEOUT 600)
+# Offline villages: --outbox keeps a write for an unreachable server, `sync`
+# sends it later, each once (a sync SIGKILLed mid-way, an altered entry).
+add_test(NAME scenario.outbox COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/outbox.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.outbox PROPERTIES TIMEOUT 900)
 # vledger mirror over HTTP against a small stand-in server
 # (tests/scenario/feed_server.py): catching up, following, forks.
 add_test(NAME scenario.mirror COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/mirror.sh $<TARGET_FILE:vledger>)
