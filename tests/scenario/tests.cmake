@@ -87,3 +87,6 @@ set_tests_properties(scenario.mirror PROPERTIES TIMEOUT 900)
 # checkpointer role.
 add_test(NAME scenario.tiles COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/tiles.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.tiles PROPERTIES TIMEOUT 900)
+# The board bulletin (issue 20): one page for 500 residents, the notice, names, QR payload.
+add_test(NAME scenario.board COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/board.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.board PROPERTIES TIMEOUT 900)
