@@ -299,6 +299,7 @@ TEST_F(ReportFixture, CsvDefusesFormulasAndMarkdownEscapesMarkupAndLinks) {
   c.type = "pointsDeducted";
   c.summary = "+1";
   c.reason = "-2+3+cmd|' /C calc'!A0";
+  c.change = "=HYPERLINK(1)";
   d.corrections.push_back(c);
   ObjectionLine o;
   o.seq = 10;
@@ -320,7 +321,7 @@ TEST_F(ReportFixture, CsvDefusesFormulasAndMarkdownEscapesMarkupAndLinks) {
 
   std::string csv = RenderCsv(d);
   EXPECT_NE(csv.find("\r\nrules,SORT,环境整治,'-垃圾不分类,-3,2,-6\r\n"), std::string::npos) << csv;
-  EXPECT_NE(csv.find(",9,2021-09-30,8,pointsDeducted,'+1,'-2+3+cmd|' /C calc'!A0,0\r\n"),
+  EXPECT_NE(csv.find(",9,2021-09-30,8,pointsDeducted,'+1,'-2+3+cmd|' /C calc'!A0,0,'=HYPERLINK(1)\r\n"),
             std::string::npos)
       << csv;
   EXPECT_NE(csv.find(",'=1+1,open,,,'@SUM(A1),\r\n"), std::string::npos) << csv;
