@@ -78,10 +78,14 @@ std::vector<std::string> DateList(const std::string& text) {
 // The policy event's field names as the command's flags.
 Status NamingPolicyFlags(Status st) {
   static const std::pair<const char*, const char*> kFlags[] = {
-      {"objectionOffice", "--objection-office"}, {"objectionPhone", "--objection-phone"},
-      {"publicNames", "--public-names"},         {"siteUrl", "--site-url"},
-      {"boardTop", "--board-top"},               {"starHouseholdStars", "--star-household-stars"},
-      {"holidays", "--holidays"},                {"workdays", "--workdays"}};
+      {"objectionOffice", "--objection-office"},
+      {"objectionPhone", "--objection-phone"},
+      {"publicNames", "--public-names"},
+      {"siteUrl", "--site-url"},
+      {"boardTop", "--board-top"},
+      {"starHouseholdStars", "--star-household-stars"},
+      {"holidays", "--holidays"},
+      {"workdays", "--workdays"}};
   for (const auto& [field, flag] : kFlags) {
     if (st.field() == field) return st.WithField(flag);
   }

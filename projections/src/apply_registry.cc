@@ -19,8 +19,7 @@ size_t ActiveAdmins(StateStore& state) {
 
 // The calendar's dates: real, ascending, no repeats; holidays Monday to
 // Friday, workdays Saturday or Sunday.
-Status CheckCalendar(std::string_view field, const std::vector<std::string>& dates,
-                     bool weekend) {
+Status CheckCalendar(std::string_view field, const std::vector<std::string>& dates, bool weekend) {
   if (dates.size() > kCalendarDatesMax) {
     return Status::InvalidInput(field, Msg("at most {} dates", kCalendarDatesMax));
   }
@@ -42,18 +41,17 @@ Status CheckBulletinPolicy(const VillagePolicySet& b) {
   VLEDGER_TRY(CheckText("objectionOffice", b.objection_office, true));
   if (b.objection_phone.size() > kPhoneBytesMax ||
       b.objection_phone.find_first_not_of("0123456789-+() ") != std::string::npos) {
-    return Status::InvalidInput("objectionPhone",
-                                Msg("digits, spaces and -+() only, at most {} characters",
-                                    kPhoneBytesMax));
+    return Status::InvalidInput(
+        "objectionPhone",
+        Msg("digits, spaces and -+() only, at most {} characters", kPhoneBytesMax));
   }
   if (!b.public_names.empty() && b.public_names != "full" && b.public_names != "masked" &&
       b.public_names != "none") {
     return Status::InvalidInput("publicNames", "give full, masked or none");
   }
   bool web = b.site_url.starts_with("https://") || b.site_url.starts_with("http://");
-  if (!b.site_url.empty() &&
-      (!web || b.site_url.size() > kSiteUrlBytesMax ||
-       b.site_url.find_first_of(" \t\r\n#\"<>,&'") != std::string::npos)) {
+  if (!b.site_url.empty() && (!web || b.site_url.size() > kSiteUrlBytesMax ||
+                              b.site_url.find_first_of(" \t\r\n#\"<>,&'") != std::string::npos)) {
     return Status::InvalidInput(
         "siteUrl", Msg("give an http:// or https:// address of at most {} bytes, without spaces, "
                        "quotes, &, commas or #",

@@ -1,8 +1,8 @@
 #include "vledger/projections/objections.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "row_damage.h"
 #include "vledger/ledger/bytes.h"
@@ -200,7 +200,8 @@ std::string AddWorkingDays(std::string_view date, int days, const WorkingCalenda
   VLEDGER_ASSERT(date.size() == 10 && days >= 0);
   int64_t z = DaysFromCivil(date);
   // Every holiday listed lengthens the walk by at most a day.
-  const int64_t steps_max = int64_t{days} * 7 / 5 + 7 + static_cast<int64_t>(calendar.holidays.size());
+  const int64_t steps_max =
+      int64_t{days} * 7 / 5 + 7 + static_cast<int64_t>(calendar.holidays.size());
   std::string day(date);
   for (int64_t step = 0; days > 0 && step < steps_max; step++) {
     z++;

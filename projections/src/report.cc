@@ -461,7 +461,8 @@ uint64_t BoardLines(const ReportData& d, const std::vector<RankedRow>& top) {
   uint64_t lines = kBoardFixedLines + top.size();
   lines += running(d.board.red_flags.size()) + running(d.board.star_households.size());
   lines += d.funds.size();
-  for (const CorrectionLine& c : d.corrections) lines += 1 + (c.summary.size() + c.reason.size()) / 120;
+  for (const CorrectionLine& c : d.corrections)
+    lines += 1 + (c.summary.size() + c.reason.size()) / 120;
   for (const ObjectionLine& o : d.objections) lines += 1 + (o.about.size() + o.text.size()) / 120;
   return lines;
 }
@@ -523,7 +524,8 @@ Result<ReportData> BuildReport(StateStore& state, const PersonLookup& persons,
   d.qr_payload = d.checkpoint;
   if (auto head = ParseCheckpoint(d.checkpoint); head.ok()) {
     d.root_hex = Hex(AsString(head->root));
-    if (!d.site_url.empty()) d.qr_payload = d.site_url + "#" + std::to_string(head->size) + "-" + d.root_hex;
+    if (!d.site_url.empty())
+      d.qr_payload = d.site_url + "#" + std::to_string(head->size) + "-" + d.root_hex;
   }
   d.rule_names = DisplayNames(state, NameKind::kRule, "");
   d.category_names = DisplayNames(state, NameKind::kCategory, args.village);

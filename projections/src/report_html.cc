@@ -104,8 +104,7 @@ section.page:last-of-type { break-after: auto; }
 std::string PageCss(const ReportData& d) {
   std::string content = report::En(d) ? R"("Page " counter(page) " of " counter(pages))"
                                       : R"("第 " counter(page) " 页 / 共 " counter(pages) " 页")";
-  return "<style>@page { @bottom-center { content: " + content +
-         "; font-size: 10pt; } }</style>\n";
+  return "<style>@page { @bottom-center { content: " + content + "; font-size: 10pt; } }</style>\n";
 }
 
 constexpr const char* kFlagSvg =
@@ -329,13 +328,14 @@ void Corrections(Html& h, const ReportData& d) {
     std::string entry = E(c.summary);
     if (c.disputed)
       entry += " <span class=\"disputed\">" + E(L(d, "（有异议）", "(disputed)")) + "</span>";
-    body.push_back({E(report::SeqLabel(d, c.seq)), c.date, E(report::SeqLabel(d, c.target)),
-                    entry, E(c.change), E(c.reason)});
+    body.push_back({E(report::SeqLabel(d, c.seq)), c.date, E(report::SeqLabel(d, c.target)), entry,
+                    E(c.change), E(c.reason)});
   }
-  h.Table({std::string("!") + L(d, "更正记录", "Correction"), std::string("!") + L(d, "日期", "Date"),
-           std::string("!") + L(d, "被更正记录", "Corrected"), L(d, "原记录", "Entry"),
-           L(d, "更正", "Change"), L(d, "原因", "Reason")},
-          body);
+  h.Table(
+      {std::string("!") + L(d, "更正记录", "Correction"), std::string("!") + L(d, "日期", "Date"),
+       std::string("!") + L(d, "被更正记录", "Corrected"), L(d, "原记录", "Entry"),
+       L(d, "更正", "Change"), L(d, "原因", "Reason")},
+      body);
 }
 
 void Objections(Html& h, const ReportData& d) {
@@ -411,12 +411,13 @@ void BoardPoints(Html& h, const ReportData& d) {
   const BoardInfo& b = d.board;
   h.Section(kSectionResidents, "积分排名（前列）", "Top of the ranking");
   Ranking(h, d, d.residents_ranked, false);
-  h.P(E(report::En(d) ? "Top " + N(static_cast<int64_t>(b.top)) + " of " +
-                            N(static_cast<int64_t>(b.residents_ranked)) +
-                            " residents ranked (ties at the last rank all shown); the full "
-                            "ranking is in the full bulletin."
-                      : "共 " + N(static_cast<int64_t>(b.residents_ranked)) + " 人上榜，此处列前 " +
-                            N(static_cast<int64_t>(b.top)) + " 名（并列者全列）；完整排名见公示全文。"));
+  h.P(E(report::En(d)
+            ? "Top " + N(static_cast<int64_t>(b.top)) + " of " +
+                  N(static_cast<int64_t>(b.residents_ranked)) +
+                  " residents ranked (ties at the last rank all shown); the full "
+                  "ranking is in the full bulletin."
+            : "共 " + N(static_cast<int64_t>(b.residents_ranked)) + " 人上榜，此处列前 " +
+                  N(static_cast<int64_t>(b.top)) + " 名（并列者全列）；完整排名见公示全文。"));
   h.Section(kSectionBoard, "红旗与星级文明户", "Red flags and star households");
   h.Raw("<p class=\"names\"><b>" + E(L(d, "红旗：", "Red flags: ")) + "</b>" +
         Names(d, b.red_flags, false) + "</p>\n");

@@ -183,8 +183,8 @@ void Corrections(Md& md, const ReportData& d) {
           "llllll");
   for (const CorrectionLine& c : d.corrections) {
     md.Row({report::SeqLabel(d, c.seq), c.date, report::SeqLabel(d, c.target),
-            Cell(c.summary) + (c.disputed ? L(d, "（有异议）", " (disputed)") : ""),
-            Cell(c.change), Cell(c.reason)});
+            Cell(c.summary) + (c.disputed ? L(d, "（有异议）", " (disputed)") : ""), Cell(c.change),
+            Cell(c.reason)});
   }
   md.Line("");
 }
@@ -210,8 +210,8 @@ void Objections(Md& md, const ReportData& d) {
       answer += L(d, "（更正记录：", " (correction: ") + report::SeqLabel(d, o.reversal) +
                 L(d, "）", ")");
     }
-    md.Row({report::SeqLabel(d, o.seq), Cell(o.about), o.filed_on, o.reply_due, Cell(o.text), status,
-            answer});
+    md.Row({report::SeqLabel(d, o.seq), Cell(o.about), o.filed_on, o.reply_due, Cell(o.text),
+            status, answer});
   }
   md.Line("");
 }
@@ -241,19 +241,18 @@ void BoardPoints(Md& md, const ReportData& d) {
   const BoardInfo& b = d.board;
   md.Section(kSectionResidents, "积分排名（前列）", "Top of the ranking");
   Ranking(md, d, d.residents_ranked, false);
-  md.Line(report::En(d) ? "Top " + std::to_string(b.top) + " of " +
-                              std::to_string(b.residents_ranked) +
-                              " residents ranked (ties at the last rank all shown)."
-                        : "共 " + std::to_string(b.residents_ranked) + " 人上榜，此处列前 " +
-                              std::to_string(b.top) + " 名（并列者全列）。");
+  md.Line(report::En(d)
+              ? "Top " + std::to_string(b.top) + " of " + std::to_string(b.residents_ranked) +
+                    " residents ranked (ties at the last rank all shown)."
+              : "共 " + std::to_string(b.residents_ranked) + " 人上榜，此处列前 " +
+                    std::to_string(b.top) + " 名（并列者全列）。");
   md.Line("");
   md.Section(kSectionBoard, "红旗与星级文明户", "Red flags and star households");
   md.Line(std::string(L(d, "**红旗：**", "**Red flags:** ")) + Names(d, b.red_flags, false));
   md.Line("");
-  md.Line((report::En(d) ? "**Star households (" + std::to_string(b.star_household_stars) +
-                               " ★ and more):** "
-                         : "**星级文明户（" + std::to_string(b.star_household_stars) +
-                               " 星及以上）：**") +
+  md.Line((report::En(d)
+               ? "**Star households (" + std::to_string(b.star_household_stars) + " ★ and more):** "
+               : "**星级文明户（" + std::to_string(b.star_household_stars) + " 星及以上）：**") +
           Names(d, b.star_households, true));
   md.Line("");
 }

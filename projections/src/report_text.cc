@@ -51,7 +51,8 @@ Status CheckReportArgs(const ReportArgs& args) {
   if (args.site_url.size() > kSiteUrlBytesMax ||
       args.site_url.find_first_of(" \t\r\n#\"<>,&'") != std::string::npos) {
     return Status::InvalidInput(
-        "--site-url", Msg("at most {} bytes, without spaces, quotes, &, commas or #", kSiteUrlBytesMax));
+        "--site-url",
+        Msg("at most {} bytes, without spaces, quotes, &, commas or #", kSiteUrlBytesMax));
   }
   return Status::Ok();
 }
@@ -171,7 +172,12 @@ std::string ChineseNumber(uint64_t n) {
     std::string part;
     bool gap = false;
     for (int pos = 3; pos >= 0; pos--) {
-      uint32_t digit = group / static_cast<uint32_t>(pos == 3 ? 1000 : pos == 2 ? 100 : pos == 1 ? 10 : 1) % 10;
+      uint32_t digit = group /
+                       static_cast<uint32_t>(pos == 3   ? 1000
+                                             : pos == 2 ? 100
+                                             : pos == 1 ? 10
+                                                        : 1) %
+                       10;
       if (digit == 0) {
         gap = !part.empty();
         continue;

@@ -74,8 +74,9 @@ TEST(Report, FooterCarriesEditionRendererAndWindow) {
   EXPECT_EQ(parsed->window_days, 10);
   EXPECT_EQ(parsed->site_url, "https://x.cn/v/V1");
   // A footer that ends at size= is renderer 1's.
-  auto old = ParseFooter("vledger-report village=V1 period=2021Q3 kind=bulletin format=md "
-                         "lang=zh size=42\n");
+  auto old = ParseFooter(
+      "vledger-report village=V1 period=2021Q3 kind=bulletin format=md "
+      "lang=zh size=42\n");
   ASSERT_TRUE(old.ok());
   EXPECT_EQ(old->renderer, 1u);
   EXPECT_EQ(old->edition, "full");
@@ -321,8 +322,9 @@ TEST_F(ReportFixture, CsvDefusesFormulasAndMarkdownEscapesMarkupAndLinks) {
 
   std::string csv = RenderCsv(d);
   EXPECT_NE(csv.find("\r\nrules,SORT,环境整治,'-垃圾不分类,-3,2,-6\r\n"), std::string::npos) << csv;
-  EXPECT_NE(csv.find(",9,2021-09-30,8,pointsDeducted,'+1,'-2+3+cmd|' /C calc'!A0,0,'=HYPERLINK(1)\r\n"),
-            std::string::npos)
+  EXPECT_NE(
+      csv.find(",9,2021-09-30,8,pointsDeducted,'+1,'-2+3+cmd|' /C calc'!A0,0,'=HYPERLINK(1)\r\n"),
+      std::string::npos)
       << csv;
   EXPECT_NE(csv.find(",'=1+1,open,,,'@SUM(A1),\r\n"), std::string::npos) << csv;
   EXPECT_NE(csv.find(",'\tx,open,,,\"'\rcmd\",\r\n"), std::string::npos) << csv;

@@ -28,11 +28,11 @@ namespace vledger::app {
 struct ReportRequest {
   std::string kind, village, period;
   std::string format = "html", lang = "zh";
-  std::string edition = "full";            // full or board (bulletins)
+  std::string edition = "full";             // full or board (bulletins)
   int window_days = kObjectionWorkingDays;  // the 公示期 the notice prints
-  std::string site_url;                    // the QR code's URL; "" = the village's
-  std::string at;   // a stored checkpoint's size; empty: the newest
-  std::string out;  // the file to write; empty: the bytes are only returned
+  std::string site_url;                     // the QR code's URL; "" = the village's
+  std::string at;                           // a stored checkpoint's size; empty: the newest
+  std::string out;                          // the file to write; empty: the bytes are only returned
 };
 
 struct ReportResult {

@@ -47,8 +47,8 @@ struct VillagePolicySet {
   std::string objection_office, objection_phone;
   std::string public_names;  // "", full, masked, none
   std::string site_url;
-  uint32_t board_top = 0;             // 0: 10
-  uint32_t star_household_stars = 0;  // 0: max_stars
+  uint32_t board_top = 0;                       // 0: 10
+  uint32_t star_household_stars = 0;            // 0: max_stars
   std::vector<std::string> holidays, workdays;  // YYYY-MM-DD, ascending
 };
 struct ResidentRegistered {

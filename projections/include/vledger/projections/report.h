@@ -154,8 +154,8 @@ struct ObjectionLine {
 
 // What a notice (公示) needs besides its tables (SPEC §12, issue 20).
 struct NoticeInfo {
-  std::string published_on;  // the report's date
-  std::string window_end;    // last day of the objection window (公示期)
+  std::string published_on;   // the report's date
+  std::string window_end;     // last day of the objection window (公示期)
   std::string office, phone;  // where objections are raised ("" = not set)
   std::string county_key_id;  // the ledger's root key id, as the site shows it
 };
@@ -174,8 +174,8 @@ inline constexpr uint64_t kBoardTopMin = 5;
 
 // The board edition: what is kept of the ranking, and how it is paged.
 struct BoardInfo {
-  uint64_t top = 0;         // residents ranked down to this rank (ties kept)
-  uint64_t residents_ranked = 0;  // of the full ranking, before the cut
+  uint64_t top = 0;                        // residents ranked down to this rank (ties kept)
+  uint64_t residents_ranked = 0;           // of the full ranking, before the cut
   std::vector<RankedRow> red_flags;        // every resident with a red flag
   std::vector<RankedRow> star_households;  // households at the star threshold
   uint32_t star_household_stars = 0;
@@ -185,11 +185,11 @@ struct BoardInfo {
 struct ReportData {
   ReportArgs args;
   NoticeInfo notice;
-  BoardInfo board;                  // edition "board" only
+  BoardInfo board;                    // edition "board" only
   std::string public_names = "full";  // full, masked, none
-  std::string site_url;             // the QR code's URL ("" = the checkpoint text)
-  std::string qr_payload;           // what the QR code encodes
-  std::string root_hex;             // the checkpoint's root hash, lowercase hex
+  std::string site_url;               // the QR code's URL ("" = the checkpoint text)
+  std::string qr_payload;             // what the QR code encodes
+  std::string root_hex;               // the checkpoint's root hash, lowercase hex
   // The report's date: recordedAt (China Standard Time) of event size-1.
   // Residents are named only when known to be adults on it (age.h).
   std::string date;
