@@ -53,6 +53,12 @@ Result<std::string> Get(const Server& server, const std::string& path, bool* abs
     *absent = true;
     return std::string();
   }
+  if (res->status == 409) {
+    // The replica's size is not where a commit of the server's log starts
+    // (app/feed.h): the server does not hold the replica's history.
+    return Status::VerificationFailed(Msg("{}: {}: the server's history was rewritten (a fork)",
+                                          where, FirstLine(body.empty() ? res->body : body)));
+  }
   if (res->status != 200) {
     return Status::Unavailable(
         Msg("{}: HTTP {}: {}", where, res->status, FirstLine(body.empty() ? res->body : body)));

@@ -133,7 +133,19 @@ net::CommandOutput RunServed(const Serving& base, const net::CommandRequest& req
 // English message (these routes are read by programs, not people).
 net::HttpAnswer RefusedAnswer(const Status& st) {
   net::HttpAnswer a;
-  a.status = st.code() == Code::kInvalidInput ? 400 : st.code() == Code::kNotFound ? 404 : 500;
+  switch (st.code()) {
+    case Code::kInvalidInput:
+      a.status = 400;
+      break;
+    case Code::kNotFound:
+      a.status = 404;
+      break;
+    case Code::kConflict:  // /events from a seq that is no commit's start of this log
+      a.status = 409;
+      break;
+    default:
+      a.status = 500;
+  }
   a.body = st.message() + "\n";
   return a;
 }

@@ -13,16 +13,19 @@
 namespace vledger::app {
 namespace {
 
-// Where a page starts: the log's end, or the first seq of a commit.
+// Where a page starts: the log's end, or the first seq of a commit. Any
+// other `from` is a Conflict: a replica asks from its own size, which is
+// the start of a commit of every log it is a prefix of — so a server
+// refusing it does not hold the replica's history (docs/SERVER.md).
 Status CheckFrom(const Ledger& ledger, uint64_t from) {
   if (from > ledger.size()) {
-    return Status::InvalidInput(
-        "from", Msg("{} is past the end of the log ({} events)", from, ledger.size()));
+    return Status::Conflict("from",
+                            Msg("{} is past the end of the log ({} events)", from, ledger.size()));
   }
   if (from == ledger.size()) return Status::Ok();
   VLEDGER_ASSIGN_OR_RETURN(CommitRecord commit, ledger.CommitOf(from));
   if (commit.first != from) {
-    return Status::InvalidInput(
+    return Status::Conflict(
         "from", Msg("{} is inside commit {}..{}: a page starts at the first seq of a commit", from,
                     commit.first, commit.last));
   }

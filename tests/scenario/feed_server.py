@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A stand-in for the county server's feed endpoints, for tests/scenario/mirror.sh.
 
-    feed_server.py VLEDGER LEDGER_DIR ADMIN_KEY PORT_FILE
+    feed_server.py VLEDGER LEDGER_DIR ADMIN_KEY PORT_FILE [STALE_CHECKPOINT]
 
 Listens on 127.0.0.1 at a free port (written to PORT_FILE) and answers
 
@@ -11,8 +11,10 @@ Listens on 127.0.0.1 at a free port (written to PORT_FILE) and answers
 
 by running the program against LEDGER_DIR for each request, so the folder
 may be replaced between requests (a restored backup: a forked server).
-A refused request is 400 with the program's error line, 404 for a
-checkpoint the ledger cannot give.
+While the file STALE_CHECKPOINT exists, /checkpoint answers it instead (a
+server whose checkpoint lags its log). A refused request is 400 with the
+program's error line — 409 when it refuses `from`, as `vledger serve`
+does — and 404 for a checkpoint the ledger cannot give.
 """
 import http.server
 import os
@@ -21,6 +23,7 @@ import sys
 import urllib.parse
 
 VLEDGER, LEDGER, ADMIN_KEY, PORT_FILE = sys.argv[1:5]
+STALE_CHECKPOINT = sys.argv[5] if len(sys.argv) > 5 else None
 
 
 def run(args):
@@ -38,7 +41,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
-        if url.path == "/checkpoint":
+        if url.path == "/checkpoint" and STALE_CHECKPOINT and os.path.exists(STALE_CHECKPOINT):
+            with open(STALE_CHECKPOINT, "rb") as f:
+                self.answer(200, f.read(), "text/plain; charset=utf-8")
+        elif url.path == "/checkpoint":
             done = run(["--key", ADMIN_KEY, "checkpoint"])
             if done.returncode == 0:
                 self.answer(200, done.stdout, "text/plain; charset=utf-8")
@@ -53,8 +59,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if done.returncode == 0:
                 self.answer(200, done.stdout, "application/octet-stream")
             else:
-                self.answer(400 if done.returncode == 3 else 500, done.stderr,
-                            "text/plain; charset=utf-8")
+                status = 500
+                if done.returncode == 3:
+                    status = 409 if b" from: " in done.stderr else 400
+                self.answer(status, done.stderr, "text/plain; charset=utf-8")
         else:
             self.answer(404, b"not found\n", "text/plain; charset=utf-8")
 

@@ -20,7 +20,8 @@ expect_exit 0 vl --ledger S backup OLD                # the history a forked ser
 S award R001 VOL --on 2021-07-06
 
 # ---- the server
-bg_run python3 "$SCENARIO_DIR/feed_server.py" "$VLEDGER" "$WORK/S" "$WORK/admin.key" port
+bg_run python3 "$SCENARIO_DIR/feed_server.py" "$VLEDGER" "$WORK/S" "$WORK/admin.key" port \
+  "$WORK/stale.checkpoint"
 SERVER=$BG_PID
 for _ in $(seq 100); do [[ -s port ]] && break; sleep 0.1; done
 URL=http://127.0.0.1:$(cat port)
@@ -68,9 +69,18 @@ expect_exit 0 vl --ledger M verify --archive M.vlar --pub admin.key.pub
 replica_size=$(ledger_size M)
 
 # ---- a forked server: the older backup restored, something else appended
+# (its checkpoint first still the one of the replica's size, as a server
+# whose checkpoint lags its log would answer)
+vl --ledger S --key admin.key checkpoint >stale.checkpoint
 rm -rf S
 expect_exit 0 vl --ledger S restore OLD
 S award R001 VOL --on 2021-07-09
+# Shorter than the replica, its checkpoint stale: /events from the
+# replica's size is refused (409), which is the fork.
+expect_exit 1 vl --ledger M mirror "$URL" --once
+expect_stderr_contains 'fork'
+expect_eq "$(ledger_size M)" "$replica_size" "nothing applied from a shorter forked server with a stale checkpoint"
+rm stale.checkpoint
 # Shorter than the replica: its checkpoint does not match the replica's tree.
 expect_exit 1 vl --ledger M mirror "$URL" --once
 expect_stderr_contains 'fork'

@@ -152,10 +152,11 @@ TEST_F(FeedTest, APageStartsAtACommitAndNotPastTheLog) {
   ASSERT_TRUE(app::EventsFeed(*s, pair->first, 10).ok());
   auto inside = app::EventsFeed(*s, pair->last, 10);
   ASSERT_FALSE(inside.ok());
-  EXPECT_EQ(inside.status().code(), Code::kInvalidInput);
+  EXPECT_EQ(inside.status().code(), Code::kConflict);
   EXPECT_EQ(inside.status().field(), "from");
   auto past = app::EventsFeed(*s, s->size() + 1, 10);
   ASSERT_FALSE(past.ok());
+  EXPECT_EQ(past.status().code(), Code::kConflict);
   EXPECT_EQ(past.status().field(), "from");
   auto none = app::EventsFeed(*s, 0, 0);
   ASSERT_FALSE(none.ok());

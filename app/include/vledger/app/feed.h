@@ -35,8 +35,9 @@ inline constexpr uint64_t kFeedBytesMax = 8u << 20;
 // The page of whole commits starting at seq `from`, stopping after the
 // commit that reaches `limit` events (capped at kFeedEventsMax) or
 // kFeedBytesMax bytes. `from` equal to the ledger's size gives a page with
-// no events. InvalidInput naming `from` when it is past the log or not the
-// first seq of a commit, naming `limit` when it is 0. A stored event whose
+// no events. Conflict naming `from` when it is past the log or not the
+// first seq of a commit (a replica asking from its size: the server does
+// not hold its history), InvalidInput naming `limit` when it is 0. A stored event whose
 // record hash does not match its bytes is a failed verification (the feed
 // never ships a damaged log).
 Result<std::string> EventsFeed(const Ledger& ledger, uint64_t from, uint64_t limit);
