@@ -497,7 +497,16 @@ Status BuildObjectionFiled(const ObjectionFileRequest& o, CommitBuilder& b) {
   }
   f.text = o.text;
   if (!o.due.empty()) VLEDGER_TRY(CheckDate("--due", o.due));
-  f.reply_due = o.due.empty() ? AddWorkingDays(CstDate(b.now_ms()), kObjectionWorkingDays) : o.due;
+  // The reply is due in working days of the objector's village's calendar
+  // (its county's holidays and 调休 workdays), weekends otherwise.
+  WorkingCalendar calendar;
+  if (auto by = LoadResident(b.state(), f.by_resident)) {
+    if (auto village = LoadVillage(b.state(), by->village)) {
+      calendar = {village->holidays, village->workdays};
+    }
+  }
+  f.reply_due =
+      o.due.empty() ? AddWorkingDays(CstDate(b.now_ms()), kObjectionWorkingDays, calendar) : o.due;
   return NamingFlags(b.Add(f).status(),
                      {{"event", "--event"}, {"report", "--report"}, {"replyDue", "--due"}});
 }

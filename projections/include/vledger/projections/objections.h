@@ -20,7 +20,8 @@
 namespace vledger {
 
 // Default objection window of a publication and default reply time of an
-// objection, in working days (Mon-Fri, no holiday calendar).
+// objection, in working days (Mon-Fri; with a village's calendar, see
+// WorkingCalendar, its holidays skipped and its 调休 weekend days counted).
 inline constexpr int kObjectionWorkingDays = 7;
 inline constexpr int kWindowWorkingDaysMax = 365;
 
