@@ -2,6 +2,8 @@
 // command line and the files it reads to a county server, checks and
 // signs the commit the server prepared (the key never leaves this
 // machine), and writes the files the command wrote.
+#include <unistd.h>
+
 #include <iostream>
 #include <map>
 #include <memory>
@@ -68,24 +70,34 @@ app::CommitExpectation Expectation(const std::string& words, const CLI::App& cmd
     }
     return std::nullopt;
   };
+  // A resident given by id is compared; one given by name is resolved by
+  // the server, and the ids its events name are shown (RunRemotely).
+  auto resident = [&](const std::string& given) {
+    if (LooksLikeId(given)) {
+      x.resident = given;
+    } else {
+      x.resident_name = given;
+    }
+  };
   if (words == "award" || words == "redeem") {
-    if (auto r = first("RESIDENT"); r && LooksLikeId(*r)) x.resident = r;
+    if (auto r = first("RESIDENT")) resident(*r);
     x.rule = first("RULE");
     if (words == "award") x.points = number(first("--points"));
     x.shop = first("--shop");
   }
   if (words == "deduct") {
     std::vector<std::string> a = Given(cmd, "ARGS");
-    if (a.size() == 2 && LooksLikeId(a[0])) x.resident = a[0];
+    if (a.size() == 2) resident(a[0]);
     if (!a.empty()) x.rule = a.back();
   }
   if (words == "donate" || words == "disburse" || words == "allowance add") {
     x.fund = first("FUND");
-    if (auto to = first("--to"); to && words != "donate" && LooksLikeId(*to)) {
-      // A household id is not a resident's: compared only when the event
-      // names a resident (the server's reading of the id is checked by
-      // the apply code).
-      (void)to;
+    if (auto to = first("--to"); to && words != "donate") {
+      if (LooksLikeId(*to)) {
+        x.to = to;  // a resident's or a household's id
+      } else {
+        x.resident_name = to;
+      }
     }
     if (auto amount = first("--amount")) {
       Result<int64_t> fen = ParseYuan("--amount", *amount);
@@ -94,6 +106,18 @@ app::CommitExpectation Expectation(const std::string& words, const CLI::App& cmd
   }
   if (words == "reverse") {
     if (auto seq = number(first("SEQ")); seq && *seq >= 0) x.target = static_cast<uint64_t>(*seq);
+  }
+  if (words == "publish") {
+    x.village = first("--village");
+    x.period = first("--period");
+  }
+  if (app::SignsCheckpoints(words)) {
+    if (auto size = number(first("--size")); size && *size >= 0) {
+      x.checkpoint_size = static_cast<uint64_t>(*size);
+    }
+  }
+  if (words == "import") {
+    if (auto kind = first("--kind")) x.command = "import " + *kind;
   }
   return x;
 }
@@ -120,7 +144,20 @@ Result<Outgoing> MakeOutgoing(Context& ctx, const CLI::App& app,
     cmd = cmd->get_subcommands().front();
     words += (words.empty() ? "" : " ") + cmd->get_name();
   }
-  // This machine's options out; the language of this run in.
+  // This machine's options out; the language of this run in, first (the
+  // server takes the first --lang as the language of messages). A command
+  // with a --lang of its own (publish, report: the report's language)
+  // keeps the one given after its name.
+  o.request.args.push_back("--lang");
+  o.request.args.push_back(CurrentLanguage() == Language::kChinese ? "zh" : "en");
+  const bool own_lang = cmd != &app && cmd->get_option_no_throw("--lang") != nullptr;
+  size_t command_at = given.size();
+  if (cmd != &app) {
+    std::string top = words.substr(0, words.find(' '));
+    for (size_t i = 0; i < given.size() && command_at == given.size(); i++) {
+      if (given[i] == top) command_at = i;
+    }
+  }
   static const std::set<std::string> kLocal = {"--remote", "--ca", "--key", "--lang"};
   for (size_t i = 0; i < given.size(); i++) {
     const std::string& a = given[i];
@@ -129,19 +166,24 @@ Result<Outgoing> MakeOutgoing(Context& ctx, const CLI::App& app,
       break;
     }
     std::string name = a.substr(0, a.find('='));
-    if (kLocal.count(name) > 0) {
+    if (kLocal.count(name) > 0 && !(name == "--lang" && own_lang && i > command_at)) {
       if (name == a) i++;  // its value is the next word
       continue;
     }
     o.request.args.push_back(a);
   }
-  o.request.args.push_back("--lang");
-  o.request.args.push_back(CurrentLanguage() == Language::kChinese ? "zh" : "en");
   // Files.
   int n = 0;
-  auto send = [&](const std::string& path) -> Status {
+  // A file that cannot be read is refused as the local command refuses it
+  // (exit 3, naming the option).
+  auto send = [&](const std::string& name, const std::string& path) -> Status {
     std::string placeholder =
         std::string(kInPrefix) + std::to_string(n++) + "/" + fs::path(path).filename().string();
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+      Msg what("cannot read \"{}\"", path);
+      return fs::exists(path, ec) ? Status::InvalidInput(name, what) : Status::NotFound(name, what);
+    }
     VLEDGER_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(path));
     o.request.files.push_back({placeholder, std::move(bytes)});
     Substitute(o.request.args, path, placeholder);
@@ -154,7 +196,9 @@ Result<Outgoing> MakeOutgoing(Context& ctx, const CLI::App& app,
     Substitute(o.request.args, path, placeholder);
   };
   for (std::string_view name : kInputOptions) {
-    for (const std::string& path : Given(*cmd, std::string(name))) VLEDGER_TRY(send(path));
+    for (const std::string& path : Given(*cmd, std::string(name))) {
+      VLEDGER_TRY(send(std::string(name), path));
+    }
   }
   for (std::string_view name : kOutputOptions) {
     for (const std::string& path : Given(*cmd, std::string(name))) receive(path);
@@ -163,7 +207,7 @@ Result<Outgoing> MakeOutgoing(Context& ctx, const CLI::App& app,
     if (words == "export") {
       receive(path);
     } else if (Listed(kFileReaders, words)) {
-      VLEDGER_TRY(send(path));
+      VLEDGER_TRY(send("FILE", path));
     }
   }
   if (o.request.files.size() > net::kFilesMax) {
@@ -205,12 +249,35 @@ int RunRemotely(Context& ctx, const CLI::App& app, const std::vector<std::string
   net::RemoteOptions options;
   options.url = ctx.options.remote;
   options.ca_file = ctx.options.ca_file;
-  const app::CommitExpectation& expect = outgoing->expect;
-  Result<net::CommandOutput> out = net::RunRemote(options, outgoing->request, signer.get(),
-                                                  [&expect](const app::CommitToSign& commit) {
-                                                    return app::CheckPreparedCommit(expect, commit);
-                                                  });
+  app::CommitExpectation& expect = outgoing->expect;
+  std::vector<std::string> named;  // the ids a resident given by name became
+  Result<net::CommandOutput> out = net::RunRemote(
+      options, outgoing->request, signer.get(),
+      [&ctx, &expect, &named](const app::CommitToSign& commit) {
+        Status st = app::CheckPreparedCommit(expect, commit, &named);
+        // An import's progress, commit by commit, where a local import
+        // shows its bar (a terminal, no --json).
+        if (st.ok() && expect.command.starts_with("import") && !ctx.options.json &&
+            ::isatty(STDERR_FILENO) == 1) {
+          std::cerr << Tr("import: commit {}..{} checked and signed", commit.first, commit.last)
+                    << "\n"
+                    << std::flush;
+        }
+        return st;
+      },
+      [&expect](const app::CheckpointToSign& checkpoint) {
+        Status st = app::CheckPreparedCheckpoint(expect, checkpoint);
+        // A disclosure after it names the size of the head just signed.
+        if (st.ok() && expect.command == "publish") expect.tree_size = checkpoint.head.size;
+        return st;
+      });
   if (!out.ok()) return fail(out.status());
+  if (expect.resident_name) {
+    for (const std::string& id : named) {
+      ctx.PrintErrorLine(
+          Tr("{} → {} (the server's reading of the name)", *expect.resident_name, id));
+    }
+  }
   for (const net::FileBlob& f : out->files) {
     auto local = outgoing->outputs.find(f.name);
     if (local == outgoing->outputs.end()) continue;  // none asked for: not written

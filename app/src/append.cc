@@ -7,6 +7,7 @@
 #include "guard.h"
 #include "internal.h"
 #include "vledger/app/people.h"
+#include "vledger/app/remote.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/projections/apply.h"
@@ -63,6 +64,7 @@ Result<uint64_t> CommitBuilder::Add(EventBody body) {
         Msg("a commit holds at most {} events (split the work, e.g. import --batch N)",
             kCommitEventsMax));
   }
+  if (!command_.empty()) VLEDGER_TRY(CheckBuiltType(command_, seq, event.body));
   if (!allow_names_) VLEDGER_TRY(CheckFreeText(event.body));
   VLEDGER_TRY(ApplyEvent(state_, seq, event));
   std::string canonical = EncodeEvent(event);
@@ -167,10 +169,21 @@ Result<std::vector<EventSummary>> Recorded(StateStore& state, WriteTxn& txn, uin
   return out;
 }
 
-// Signs the pending events with `signer` and writes them. A signature
-// from outside this process is checked against the key's registered
-// public key first: a forged or replayed one writes nothing.
-Result<CommitRecord> CommitWith(Signer& signer, StateStore& state, WriteTxn& txn) {
+}  // namespace
+
+Result<std::optional<PublicKey>> RegisteredKeyOf(const Signer& signer, StateStore& state) {
+  if (!signer.remote()) return std::optional<PublicKey>();
+  std::optional<KeyRecord> record = LoadKey(state, signer.key_id());
+  if (!record) {
+    return Status::PermissionDenied(
+        Msg("key {} is not registered in this ledger", signer.key_id()));
+  }
+  VLEDGER_ASSIGN_OR_RETURN(PublicKey public_key, PublicKey::FromRaw(record->public_key));
+  return std::optional<PublicKey>(std::move(public_key));
+}
+
+Result<CommitRecord> CommitSigned(Signer& signer, const std::optional<PublicKey>& registered,
+                                  WriteTxn& txn, uint64_t events, bool projections) {
   auto sign = [&](uint64_t first, uint64_t last,
                   const std::string& message) -> Result<std::string> {
     CommitToSign commit{first, last, message, {}};
@@ -180,22 +193,18 @@ Result<CommitRecord> CommitWith(Signer& signer, StateStore& state, WriteTxn& txn
     }
     VLEDGER_ASSIGN_OR_RETURN(std::string signature, signer.Sign(commit));
     if (!signer.remote()) return signature;
-    std::optional<KeyRecord> record = LoadKey(state, signer.key_id());
-    if (!record) {
+    if (!registered) {
       return Status::PermissionDenied(
           Msg("key {} is not registered in this ledger", signer.key_id()));
     }
-    VLEDGER_ASSIGN_OR_RETURN(PublicKey public_key, PublicKey::FromRaw(record->public_key));
-    if (!public_key.Verify(message, signature)) {
+    if (!registered->Verify(message, signature)) {
       return Status::PermissionDenied(
           Msg("the signature of commit {}..{} is not by key {}", first, last, signer.key_id()));
     }
     return signature;
   };
-  return txn.Commit(signer.key_id(), sign);
+  return txn.Commit(signer.key_id(), sign, events, projections);
 }
-
-}  // namespace
 
 Result<AppendResult> Append(const Session& session, const AppendRequest& request,
                             const std::function<Status(CommitBuilder&)>& build,
@@ -240,6 +249,7 @@ Result<AppendResult> Append(const Session& session, const AppendRequest& request
   VLEDGER_ASSIGN_OR_RETURN(now_ms, session.AppendNowMs(*ledger));
   CommitBuilder builder(*txn, *state, key.key_id(), now_ms, request.request_id);
   builder.set_allow_names(request.allow_names);
+  builder.set_command(CommandOfFingerprint(request.fingerprint));
   VLEDGER_TRY(build(builder));
 
   Json result;
@@ -258,7 +268,8 @@ Result<AppendResult> Append(const Session& session, const AppendRequest& request
   }
   VLEDGER_ASSIGN_OR_RETURN(std::vector<EventSummary> recorded, Recorded(*state, *txn, first, last));
   StageRows(*state, *txn);
-  VLEDGER_ASSIGN_OR_RETURN(auto commit, CommitWith(*signer, *state, *txn));
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<PublicKey> registered, RegisteredKeyOf(*signer, *state));
+  VLEDGER_ASSIGN_OR_RETURN(auto commit, CommitSigned(*signer, registered, *txn));
   (void)commit;
   AppendResult out = ResultOf(result, false);
   out.recorded = std::move(recorded);

@@ -89,7 +89,7 @@ Result<PublicKey> LoadPub(const std::string& path) try {
 // ------------------------------------------------------------ checkpoint
 
 Result<CheckpointResult> Checkpoint(const Session& session, const CheckpointRequest& request) try {
-  if (session.options().key_path.empty()) {
+  if (!session.HasSigner()) {
     return Status::InvalidInput(
         "--key", "checkpoint needs an admin or checkpointer key (--key FILE or VLEDGER_KEY)");
   }

@@ -37,34 +37,60 @@ Msg NotASigner(const std::string& key_id, Role role) {
 
 // `key` as a signer of checkpoints of `size` events: registered before
 // event `size`, unrevoked, admin or checkpointer (SignsCheckpointsAt).
-Status CheckSigner(const PrivateKey& key, const Ledger& ledger, uint64_t size) {
+Status CheckSigner(const std::string& key_id, const Ledger& ledger, uint64_t size) {
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
-  auto record = LoadKey(*state, key.key_id());
+  auto record = LoadKey(*state, key_id);
   if (!record) {
     return Status::PermissionDenied("--key",
-                                    Msg("key {} is not registered in this ledger", key.key_id()));
+                                    Msg("key {} is not registered in this ledger", key_id));
   }
   if (record->revoked_seq) {
     return Status::PermissionDenied(
-        "--key", Msg("key {} was revoked at seq {}", key.key_id(), *record->revoked_seq));
+        "--key", Msg("key {} was revoked at seq {}", key_id, *record->revoked_seq));
   }
   if (record->role != Role::kAdmin && record->role != Role::kCheckpointer) {
-    return Status::PermissionDenied("--key", NotASigner(key.key_id(), record->role));
+    return Status::PermissionDenied("--key", NotASigner(key_id, record->role));
   }
   if (size > 0 && record->registered_seq >= size) {
     return Status::FailedPrecondition(
         "--size", Msg("key {} was registered at seq {}; it signs checkpoints of later sizes only",
-                      key.key_id(), record->registered_seq));
+                      key_id, record->registered_seq));
   }
   VLEDGER_ASSERT(SignsCheckpointsAt(*record, size == 0 ? record->registered_seq + 1 : size));
   return Status::Ok();
 }
 
-// The session's --key, as a signer of checkpoints of `size` events.
-Result<PrivateKey> SignerKey(const Session& session, const Ledger& ledger, uint64_t size) {
-  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, session.SigningKey());
-  VLEDGER_TRY(CheckSigner(key, ledger, size));
-  return key;
+Status CheckSigner(const PrivateKey& key, const Ledger& ledger, uint64_t size) {
+  return CheckSigner(key.key_id(), ledger, size);
+}
+
+// The session's signer (its --key, or a remote client's), as a signer of
+// checkpoints of `size` events.
+Result<std::shared_ptr<Signer>> SignerKey(const Session& session, const Ledger& ledger,
+                                          uint64_t size) {
+  VLEDGER_ASSIGN_OR_RETURN(std::shared_ptr<Signer> signer, session.CommitSigner());
+  VLEDGER_TRY(CheckSigner(signer->key_id(), ledger, size));
+  return signer;
+}
+
+// The signed note of `head` by `signer`. The signature is checked against
+// the key's registered public key (one from outside this process may be
+// anything), and the note's key ID is computed from that key.
+Result<std::string> SignedNote(Signer& signer, const Ledger& ledger, const Checkpoint& head) {
+  CheckpointToSign item{head, CheckpointBody(head)};
+  VLEDGER_ASSIGN_OR_RETURN(std::string signature, signer.SignCheckpoint(item));
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(ledger));
+  auto record = LoadKey(*state, signer.key_id());
+  if (!record) {
+    return Status::PermissionDenied(
+        "--key", Msg("key {} is not registered in this ledger", signer.key_id()));
+  }
+  VLEDGER_ASSIGN_OR_RETURN(PublicKey public_key, PublicKey::FromRaw(record->public_key));
+  if (signature.size() != kSignatureBytes || !public_key.Verify(item.body, signature)) {
+    return Status::PermissionDenied(Msg(
+        "the signature of the checkpoint at size {} is not by key {}", head.size, signer.key_id()));
+  }
+  return CheckpointNote(head, public_key, signature);
 }
 
 Result<std::string> LedgerOrigin(const Ledger& ledger) {
@@ -129,7 +155,7 @@ Result<std::string> MergeSignatures(const std::string& stored, const std::string
 Result<SignedHead> SignAndStore(const Session& session, const Ledger& ledger,
                                 std::optional<uint64_t> size) {
   uint64_t n = size.value_or(ledger.size());
-  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, SignerKey(session, ledger, n));
+  VLEDGER_ASSIGN_OR_RETURN(std::shared_ptr<Signer> signer, SignerKey(session, ledger, n));
   VLEDGER_TRY(CheckSignableSize(ledger, n));
   VLEDGER_ASSIGN_OR_RETURN(std::string origin, LedgerOrigin(ledger));
   if (!IsValidNoteKeyName(origin)) {
@@ -139,7 +165,7 @@ Result<SignedHead> SignAndStore(const Session& session, const Ledger& ledger,
   VLEDGER_TRY(CheckAllStoredHeads(ledger, origin));
   VLEDGER_ASSIGN_OR_RETURN(Hash root, ledger.MerkleRootAt(n));
   SignedHead out{Checkpoint{origin, n, root}, ""};
-  out.text = vledger::SignCheckpoint(out.head, key);
+  VLEDGER_ASSIGN_OR_RETURN(out.text, SignedNote(*signer, ledger, out.head));
   // The writer lock only for the store itself.
   VLEDGER_ASSIGN_OR_RETURN(auto writer, session.OpenWriter());
   VLEDGER_ASSIGN_OR_RETURN(auto stored, writer->GetCheckpoint(n));
@@ -255,7 +281,7 @@ Result<SignedHead> SignCheckpoint(const Session& session, Ledger& writer) try {
 
 Result<SignedHead> CheckpointForUse(const Session& session, const Ledger& ledger,
                                     std::optional<uint64_t> size) try {
-  if (!session.options().key_path.empty()) return SignAndStore(session, ledger, size);
+  if (session.HasSigner()) return SignAndStore(session, ledger, size);
   return StoredHead(ledger, size);
 } catch (...) {
   return CaughtStatus();

@@ -355,7 +355,7 @@ struct NewRow {
 // goes on until it has found as many as it may). Nothing is written.
 // Returns the new rows, and `*stopped` whether rows were left unchecked.
 Result<std::vector<NewRow>> CheckRows(const ImportRequest& request, WriteTxn& txn,
-                                      StateStore& state, const PrivateKey& key, int64_t now_ms,
+                                      StateStore& state, const Signer& key, int64_t now_ms,
                                       const std::unordered_map<std::string, uint64_t>& imported,
                                       ImportFile& f, bool* stopped) {
   // The residents the rows name, read in one go rather than row by row.
@@ -372,6 +372,7 @@ Result<std::vector<NewRow>> CheckRows(const ImportRequest& request, WriteTxn& tx
   fresh.reserve(f.rows.size());
   CommitBuilder builder(txn, state, key.key_id(), now_ms, "");
   builder.set_allow_names(request.allow_names);
+  builder.set_command("import " + std::string(f.kind->name));
   const uint64_t total = f.rows.size();
   for (size_t r = 0; r < f.rows.size(); r++) {
     if (request.progress) VLEDGER_TRY(request.progress({ImportStage::kChecking, r + 1, total}));
@@ -429,9 +430,10 @@ struct Appended {
 // commit is written, and its pages given back to the system, so that it is
 // not held beside that commit's batch and memtable (an import's peak).
 Result<Appended> CommitRows(const ImportRequest& request, WriteTxn& txn,
-                            std::unique_ptr<StateStore> state, const PrivateKey& key,
-                            const ImportFile& f, const std::vector<NewRow>& fresh, uint64_t batch) {
+                            std::unique_ptr<StateStore> state, Signer& key, const ImportFile& f,
+                            const std::vector<NewRow>& fresh, uint64_t batch) {
   Appended out;
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<PublicKey> registered, RegisteredKeyOf(key, *state));
   size_t rows_per_commit = batch == 0 ? fresh.size() : batch;
   if (request.progress) VLEDGER_TRY(request.progress({ImportStage::kAppending, 0, fresh.size()}));
   for (size_t from = 0; from < fresh.size(); from += rows_per_commit) {
@@ -461,7 +463,7 @@ Result<Appended> CommitRows(const ImportRequest& request, WriteTxn& txn,
       });
     }
     uint64_t events = fresh[to - 1].last - fresh[from].first + 1;
-    Result<CommitRecord> commit = txn.Commit(key, events, last);
+    Result<CommitRecord> commit = CommitSigned(key, registered, txn, events, last);
     if (freeing.joinable()) freeing.join();
     if (!commit.ok()) return commit.status();
     if (!out.first) out.first = commit->first;
@@ -521,7 +523,8 @@ Result<ImportResult> ImportRows(const Session& session, const ImportRequest& req
   VLEDGER_ASSIGN_OR_RETURN(const KindSpec* kind, KindOf(request.kind));
   VLEDGER_ASSIGN_OR_RETURN(ImportFile f, LoadImportFile(request, *kind));
   if (f.bad.full()) return Refuse(f, request, true);
-  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, session.SigningKey());
+  VLEDGER_ASSIGN_OR_RETURN(std::shared_ptr<Signer> signer, session.CommitSigner());
+  Signer& key = *signer;
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenWriter());
   VLEDGER_ASSIGN_OR_RETURN(int64_t now_ms, session.NowMs(*ledger));
   auto txn = ledger->BeginWrite();

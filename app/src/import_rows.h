@@ -32,6 +32,9 @@ struct KindSpec {
   std::vector<std::string_view> columns;  // normative order
   size_t required = 0;                    // the first `required` columns
   RowBuilder build = nullptr;
+  // The command whose builder `build` calls: a row writes that command's
+  // event types (app/remote.h, EventTypesOf).
+  std::string_view command;
 };
 
 const std::vector<KindSpec>& Kinds();

@@ -77,11 +77,11 @@ Result<LogFilter> CheckFilter(const Session& session, const Ledger& ledger, Stat
     f.until = f.until.empty() ? today : std::min(f.until, today);
   }
   if (r.by == "me") {
-    if (session.options().key_path.empty()) {
+    if (!session.HasSigner()) {
       return Status::InvalidInput("--by", "\"me\" is the key given with --key, and none was given");
     }
-    VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, session.SigningKey());
-    f.by = key.key_id();
+    VLEDGER_ASSIGN_OR_RETURN(std::shared_ptr<Signer> key, session.CommitSigner());
+    f.by = key->key_id();
   } else if (!r.by.empty()) {
     if (!LoadKey(state, r.by)) return Status::NotFound("--by", Msg("unknown key \"{}\"", r.by));
     f.by = r.by;

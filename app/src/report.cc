@@ -142,16 +142,11 @@ Result<uint64_t> ParseCount(std::string_view field, const std::string& text) {
 }
 
 // The session without its signing key: the stored checkpoints only.
-Session WithoutKey(const Session& session) {
-  SessionOptions options = session.options();
-  options.key_path.clear();
-  options.key_passphrase.reset();
-  return Session(options);
-}
+Session WithoutKey(const Session& session) { return session.WithoutSigner(); }
 
 // Whether `key` is an active admin key of the ledger (then publish signs a
 // fresh checkpoint; other writers publish at the newest stored one).
-bool KeyIsAdmin(const PrivateKey& key, const Ledger& ledger) {
+bool KeyIsAdmin(const Signer& key, const Ledger& ledger) {
   auto state = StoredState(ledger);
   if (!state.ok()) return false;
   auto record = LoadKey(**state, key.key_id());
@@ -265,14 +260,14 @@ Result<PublishResult> Publish(const Session& session, const PublishRequest& requ
   args.window_days = request.window_days;
   args.site_url = request.site_url;
   VLEDGER_TRY(CheckReportArgs(args));
-  VLEDGER_ASSIGN_OR_RETURN(PrivateKey key, session.SigningKey());
+  VLEDGER_ASSIGN_OR_RETURN(std::shared_ptr<Signer> key, session.CommitSigner());
   Generated g;
   {
     VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
     // The clock is checked (a test clock, a clock behind the log) though
     // the notice's dates come from the log.
     VLEDGER_TRY(session.AppendNowMs(*ledger).status());
-    Session head_session = KeyIsAdmin(key, *ledger) ? session : WithoutKey(session);
+    Session head_session = KeyIsAdmin(*key, *ledger) ? session : WithoutKey(session);
     VLEDGER_ASSIGN_OR_RETURN(SignedHead head,
                              CheckpointForUse(head_session, *ledger, std::nullopt));
     args.size = head.head.size;

@@ -93,6 +93,9 @@ Result<int64_t> Session::AppendNowMs(const Ledger& ledger) const try {
 }
 
 Result<std::unique_ptr<Ledger>> Session::OpenReader() const try {
+  // A server's reads: a snapshot of its writer's database (a new instance
+  // for each would cost more than most reads themselves).
+  if (options_.shared_writer) return Ledger::OpenView(options_.shared_writer->ledger());
   return Ledger::Open(options_.ledger_dir, {Ledger::Access::kReader, 0});
 } catch (...) {
   return CaughtStatus();
@@ -162,6 +165,14 @@ Result<PrivateKey> Session::SigningKey() const try {
   return key;
 } catch (...) {
   return CaughtStatus();
+}
+
+Session Session::WithoutSigner() const {
+  SessionOptions options = options_;
+  options.key_path.clear();
+  options.key_passphrase.reset();
+  options.signer.reset();
+  return Session(std::move(options));
 }
 
 bool Session::SigningKeyMayPrompt() const {

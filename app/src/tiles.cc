@@ -45,12 +45,7 @@ RecordHashReader RecordHashes(const Ledger& ledger) {
 }
 
 // The session without its signing key: tiles are written at a stored head.
-Session WithoutKey(const Session& session) {
-  SessionOptions options = session.options();
-  options.key_path.clear();
-  options.key_passphrase.reset();
-  return Session(options);
-}
+Session WithoutKey(const Session& session) { return session.WithoutSigner(); }
 
 // ------------------------------------------------------ the output folder
 

@@ -261,12 +261,16 @@ std::string CheckpointBody(const Checkpoint& checkpoint) {
 
 std::string SignCheckpoint(const Checkpoint& checkpoint, const PrivateKey& key) {
   VLEDGER_ASSERT(IsValidNoteKeyName(checkpoint.origin));
-  std::string body = CheckpointBody(checkpoint);
-  std::string signature = key.Sign(body);
+  return CheckpointNote(checkpoint, key.public_key(), key.Sign(CheckpointBody(checkpoint)));
+}
+
+std::string CheckpointNote(const Checkpoint& checkpoint, const PublicKey& key,
+                           std::string_view signature) {
+  VLEDGER_ASSERT(IsValidNoteKeyName(checkpoint.origin));
   VLEDGER_ASSERT(signature.size() == kSignatureBytes);
-  uint32_t key_id = NoteKeyId(checkpoint.origin, key.public_key());
-  return body + "\n" + std::string(kSignaturePrefix) + checkpoint.origin + " " +
-         Base64(U32be(key_id) + signature) + "\n";
+  uint32_t key_id = NoteKeyId(checkpoint.origin, key);
+  return CheckpointBody(checkpoint) + "\n" + std::string(kSignaturePrefix) + checkpoint.origin +
+         " " + Base64(U32be(key_id) + std::string(signature)) + "\n";
 }
 
 Result<Checkpoint> ParseCheckpoint(std::string_view note_text) {

@@ -337,6 +337,10 @@ struct Ledger::Impl {
   std::optional<WriterLock> lock;
   std::string secondary_dir;  // reader's scratch folder, removed on close
   std::unique_ptr<rocksdb::DB> db;
+  // A view (Ledger::OpenView) reads the writer's database, which it does
+  // not own, at this snapshot; everything else reads the newest data.
+  bool view = false;
+  const rocksdb::Snapshot* snapshot = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   uint64_t size = 0;
   Hash head{};
@@ -344,6 +348,12 @@ struct Ledger::Impl {
   bool txn_open = false;
 
   ~Impl() {
+    if (view) {
+      db->ReleaseSnapshot(snapshot);
+      cfs.clear();
+      (void)db.release();  // the writer's
+      return;
+    }
     if (db && access == Access::kWriter) {
       FlushIfManyLogs();
       if (settle) WaitForCompactions();
@@ -361,6 +371,12 @@ struct Ledger::Impl {
   }
 
   rocksdb::ColumnFamilyHandle* cf(Cf which) const { return cfs[which]; }
+  // The options of every read: a view's at its snapshot.
+  rocksdb::ReadOptions Ro() const {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot;
+    return ro;
+  }
 
   // Every open starts a new write-ahead log and recovery keeps the old ones
   // (avoid_flush_during_recovery), and every open replays them all. So a
@@ -422,7 +438,7 @@ struct Ledger::Impl {
 
   Result<std::optional<std::string>> Get(Cf which, std::string_view key) const {
     std::string value;
-    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf(which), AsSlice(key), &value);
+    rocksdb::Status s = db->Get(Ro(), cf(which), AsSlice(key), &value);
     if (s.IsNotFound()) return std::optional<std::string>();
     if (!s.ok()) return ReadError(s, which);
     return std::optional<std::string>(std::move(value));
@@ -436,7 +452,7 @@ struct Ledger::Impl {
     while (!end.empty() && static_cast<uint8_t>(end.back()) == 0xff) end.pop_back();
     if (!end.empty()) end.back() = static_cast<char>(static_cast<uint8_t>(end.back()) + 1);
     rocksdb::Slice upper(end);
-    rocksdb::ReadOptions ro;
+    rocksdb::ReadOptions ro = Ro();
     if (!end.empty()) ro.iterate_upper_bound = &upper;
     ro.readahead_size = kScanReadaheadBytes;
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf(which)));
@@ -631,6 +647,21 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
 
+Result<std::unique_ptr<Ledger>> Ledger::OpenView(const Ledger& writer) {
+  VLEDGER_ASSERT(writer.impl_->access == Access::kWriter && !writer.impl_->view);
+  auto impl = std::make_unique<Impl>();
+  impl->dir = writer.impl_->dir;
+  impl->access = Access::kReader;
+  impl->view = true;
+  impl->db.reset(writer.impl_->db.get());
+  impl->cfs = writer.impl_->cfs;
+  // One commit is one WriteBatch: a snapshot holds whole commits only, and
+  // the head read at it says how many.
+  impl->snapshot = impl->db->GetSnapshot();
+  VLEDGER_TRY(impl->LoadHead());
+  return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
+}
+
 const std::string& Ledger::dir() const { return impl_->dir; }
 bool Ledger::writer() const { return impl_->access == Access::kWriter; }
 uint64_t Ledger::size() const { return impl_->size; }
@@ -661,7 +692,7 @@ Status Ledger::ScanEvents(uint64_t from, uint64_t to,
                           const std::function<Status(const StoredEvent&)>& fn) const {
   to = std::min(to, impl_->size);
   if (from >= to) return Status::Ok();
-  rocksdb::ReadOptions ro;
+  rocksdb::ReadOptions ro = impl_->Ro();
   ro.fill_cache = false;  // a scan reads each block once
   std::unique_ptr<rocksdb::Iterator> ev(impl_->db->NewIterator(ro, impl_->cf(kEvents)));
   ev->Seek(AsSlice(U64be(from)));
@@ -708,8 +739,7 @@ Status Ledger::ScanHashes(uint64_t from, uint64_t to,
 
 Status Ledger::ScanMerkleNodes(
     const std::function<Status(int level, uint64_t index, const Hash& hash)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kMerkle)));
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(impl_->Ro(), impl_->cf(kMerkle)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (it->key().size() != 9 || it->value().size() != 32) {
       return Status::VerificationFailed(
@@ -723,8 +753,7 @@ Status Ledger::ScanMerkleNodes(
 }
 
 Status Ledger::ScanCommits(const std::function<Status(const CommitRecord&)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCommits)));
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(impl_->Ro(), impl_->cf(kCommits)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (it->key().size() != 8) return Status::VerificationFailed("malformed key in commits");
     VLEDGER_ASSIGN_OR_RETURN(auto commit,
@@ -736,8 +765,7 @@ Status Ledger::ScanCommits(const std::function<Status(const CommitRecord&)>& fn)
 }
 
 Result<CommitRecord> Ledger::CommitOf(uint64_t seq) const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCommits)));
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(impl_->Ro(), impl_->cf(kCommits)));
   it->Seek(AsSlice(U64be(seq)));
   if (!it->status().ok()) return StorageError(it->status(), Msg("read commits"));
   if (!it->Valid() || it->key().size() != 8) {
@@ -759,8 +787,7 @@ Status Ledger::ScanLog(uint64_t from, uint64_t to,
                        const std::function<Status(const CommitRecord&)>& on_commit) const {
   // A third iterator walks the commits beside the events, so neither side
   // is ever held whole in memory.
-  std::unique_ptr<rocksdb::Iterator> cm(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCommits)));
+  std::unique_ptr<rocksdb::Iterator> cm(impl_->db->NewIterator(impl_->Ro(), impl_->cf(kCommits)));
   cm->Seek(U64be(from));  // commits are keyed by their last seq
   Status scan = ScanEvents(from, to, [&](const StoredEvent& e) -> Status {
     VLEDGER_TRY(on_event(e));
@@ -815,7 +842,7 @@ class StoredRows final : public RowSource {
           slices.begin(), slices.end(),
           [](const rocksdb::Slice& x, const rocksdb::Slice& y) { return x.compare(y) < 0; });
       statuses.assign(n, rocksdb::Status());
-      rocksdb::ReadOptions ro;
+      rocksdb::ReadOptions ro = impl_->Ro();
       impl_->db->MultiGet(ro, impl_->cf(kState), n, slices.data(), values.data(), statuses.data(),
                           sorted);
       for (size_t i = 0; i < n; i++) {
@@ -850,8 +877,7 @@ Result<std::optional<std::string>> Ledger::GetPerson(std::string_view person_ref
 
 Status Ledger::ScanPersons(
     const std::function<Status(std::string_view, std::string_view)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kPersons)));
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(impl_->Ro(), impl_->cf(kPersons)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     VLEDGER_TRY(fn(AsView(it->key()), AsView(it->value())));
   }
@@ -998,7 +1024,7 @@ Result<std::optional<std::string>> Ledger::GetCheckpoint(uint64_t size) const {
 
 Result<std::optional<std::pair<uint64_t, std::string>>> Ledger::LatestCheckpoint() const {
   std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCheckpoints)));
+      impl_->db->NewIterator(impl_->Ro(), impl_->cf(kCheckpoints)));
   it->SeekToLast();
   if (!it->status().ok()) return StorageError(it->status(), Msg("read checkpoints"));
   if (!it->Valid()) return std::optional<std::pair<uint64_t, std::string>>();
@@ -1009,7 +1035,7 @@ Result<std::optional<std::pair<uint64_t, std::string>>> Ledger::LatestCheckpoint
 
 Status Ledger::ScanCheckpoints(const std::function<Status(uint64_t, std::string_view)>& fn) const {
   std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kCheckpoints)));
+      impl_->db->NewIterator(impl_->Ro(), impl_->cf(kCheckpoints)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (it->key().size() != 8) return Status::VerificationFailed("malformed key in checkpoints");
     VLEDGER_TRY(fn(GetU64be(AsView(it->key())), AsView(it->value())));
@@ -1107,7 +1133,7 @@ class RocksStateCursor final : public Ledger::StateCursor {
 }  // namespace
 
 std::unique_ptr<Ledger::StateCursor> Ledger::NewStateCursor() const {
-  rocksdb::ReadOptions ro;
+  rocksdb::ReadOptions ro = impl_->Ro();
   ro.fill_cache = false;
   return std::make_unique<RocksStateCursor>(impl_->db->NewIterator(ro, impl_->cf(kState)));
 }

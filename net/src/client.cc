@@ -43,7 +43,8 @@ Status Refusal(const Posted& p) {
 }  // namespace
 
 Result<CommandOutput> RunRemote(const RemoteOptions& options, const CommandRequest& request,
-                                app::Signer* signer, const CheckCommit& check) {
+                                app::Signer* signer, const CheckCommit& check,
+                                const CheckCheckpoint& check_checkpoint) {
   if (!options.url.starts_with("http://") && !options.url.starts_with("https://")) {
     return Status::Usage(Msg("--remote: \"{}\" is not an http:// or https:// URL", options.url));
   }
@@ -75,23 +76,41 @@ Result<CommandOutput> RunRemote(const RemoteOptions& options, const CommandReque
     if (run.status != 200) return Refusal(run);
     VLEDGER_ASSIGN_OR_RETURN(RunAnswer answer, ParseAnswer(run.body));
     if (answer.done) return std::move(*answer.done);
-    // A commit to sign.
-    const Prepared& prepared = *answer.sign;
-    if (signer == nullptr) {
-      return Status::InvalidInput("--key", "no signing key given (use --key FILE or set VLEDGER_KEY)");
+    // The items to sign, one after another (an import's commits, a
+    // checkpoint and then a commit), until the command ends.
+    while (answer.sign) {
+      const Prepared& prepared = *answer.sign;
+      if (signer == nullptr) {
+        return Status::InvalidInput("--key",
+                                    "no signing key given (use --key FILE or set VLEDGER_KEY)");
+      }
+      std::string signature;
+      if (prepared.checkpoint) {
+        if (!check_checkpoint) {
+          return Status::PermissionDenied(
+              "the server asked to sign a checkpoint, which this command does not: not signed");
+        }
+        VLEDGER_TRY(check_checkpoint(*prepared.checkpoint));
+        VLEDGER_ASSIGN_OR_RETURN(signature, signer->SignCheckpoint(*prepared.checkpoint));
+      } else {
+        VLEDGER_TRY(check(prepared.commit));
+        VLEDGER_ASSIGN_OR_RETURN(signature, signer->Sign(prepared.commit));
+      }
+      Posted commit = Post(http, "/v1/commit", EncodeSignature({prepared.lease, signature}));
+      if (commit.status == 200) {
+        VLEDGER_ASSIGN_OR_RETURN(answer, ParseAnswer(commit.body));
+        if (answer.done) return std::move(*answer.done);
+        continue;
+      }
+      // The lease expired, or the answer was lost: the request again (its
+      // request id makes a commit that did happen answer as it did; an
+      // import resumes after its last commit).
+      if (commit.status != 0 && commit.status != 409 && commit.status != 503) {
+        return Refusal(commit);
+      }
+      last_error = commit.status == 0 ? commit.error : commit.body;
+      break;
     }
-    VLEDGER_TRY(check(prepared.commit));
-    VLEDGER_ASSIGN_OR_RETURN(std::string signature, signer->Sign(prepared.commit));
-    Posted commit = Post(http, "/v1/commit", EncodeSignature({prepared.lease, signature}));
-    if (commit.status == 200) {
-      VLEDGER_ASSIGN_OR_RETURN(RunAnswer done, ParseAnswer(commit.body));
-      if (done.done) return std::move(*done.done);
-      return Status::Unavailable("the server answered a commit with another commit");
-    }
-    // The lease expired, or the answer was lost: the request again (its
-    // request id makes a commit that did happen answer as it did).
-    if (commit.status != 0 && commit.status != 409 && commit.status != 503) return Refusal(commit);
-    last_error = commit.status == 0 ? commit.error : commit.body;
   }
   return Status::Unavailable(
       Msg("cannot reach the server {} ({})", options.url, last_error));

@@ -1,5 +1,6 @@
 #include "vledger/net/protocol.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "vledger/ledger/bytes.h"
@@ -15,23 +16,21 @@ Json FilesJson(const std::vector<FileBlob>& files) {
   return out;
 }
 
-Status Bad(std::string_view member, const char* what) {
-  return Status::InvalidInput(member, Msg("{}", what));
-}
+Status Bad(std::string_view member, Msg what) { return Status::InvalidInput(member, std::move(what)); }
 
 // The string member `name` of `obj`, at most `bytes_max` bytes.
 Result<std::string> StringOf(const Json& obj, const char* name, size_t bytes_max) {
   auto it = obj.find(name);
-  if (it == obj.end() || !it->is_string()) return Bad(name, "a string is required");
+  if (it == obj.end() || !it->is_string()) return Bad(name, Msg("a string is required"));
   const std::string& s = it->get_ref<const std::string&>();
-  if (s.size() > bytes_max) return Bad(name, "too long");
+  if (s.size() > bytes_max) return Bad(name, Msg("too long"));
   return s;
 }
 
 Result<std::string> Base64Of(const Json& obj, const char* name, size_t bytes_max) {
   VLEDGER_ASSIGN_OR_RETURN(std::string text, StringOf(obj, name, bytes_max / 3 * 4 + 4));
   std::optional<std::string> bytes = Unbase64(text);
-  if (!bytes) return Bad(name, "not base64");
+  if (!bytes) return Bad(name, Msg("not base64"));
   return *bytes;
 }
 
@@ -39,9 +38,9 @@ Result<std::vector<FileBlob>> ParseFiles(const Json& obj) {
   std::vector<FileBlob> files;
   auto it = obj.find("files");
   if (it == obj.end()) return files;
-  if (!it->is_array() || it->size() > kFilesMax) return Bad("files", "at most 16 files");
+  if (!it->is_array() || it->size() > kFilesMax) return Bad("files", Msg("at most 16 files"));
   for (const Json& f : *it) {
-    if (!f.is_object()) return Bad("files", "each file is an object");
+    if (!f.is_object()) return Bad("files", Msg("each file is an object"));
     FileBlob blob;
     VLEDGER_ASSIGN_OR_RETURN(blob.name, StringOf(f, "name", kArgBytesMax));
     VLEDGER_ASSIGN_OR_RETURN(blob.bytes, Base64Of(f, "bytes", kRequestBytesMax));
@@ -51,16 +50,16 @@ Result<std::vector<FileBlob>> ParseFiles(const Json& obj) {
 }
 
 Result<Json> ParseObject(std::string_view body) {
-  if (body.size() > kRequestBytesMax) return Bad("body", "too large");
+  if (body.size() > kRequestBytesMax) return Bad("body", Msg("too large"));
   Json doc = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return Bad("body", "not JSON");
-  if (!doc.is_object()) return Bad("body", "not a JSON object");
+  if (doc.is_discarded()) return Bad("body", Msg("not JSON"));
+  if (!doc.is_object()) return Bad("body", Msg("not a JSON object"));
   return doc;
 }
 
 Result<uint64_t> NumberOf(const Json& obj, const char* name) {
   auto it = obj.find(name);
-  if (it == obj.end() || !it->is_number_unsigned()) return Bad(name, "a number is required");
+  if (it == obj.end() || !it->is_number_unsigned()) return Bad(name, Msg("a number is required"));
   return it->get<uint64_t>();
 }
 
@@ -75,12 +74,12 @@ Result<CommandRequest> ParseRequest(std::string_view body) {
   VLEDGER_ASSIGN_OR_RETURN(Json doc, ParseObject(body));
   CommandRequest request;
   auto args = doc.find("args");
-  if (args == doc.end() || !args->is_array()) return Bad("args", "a list of strings is required");
-  if (args->empty() || args->size() > kArgsMax) return Bad("args", "1 to 256 words");
+  if (args == doc.end() || !args->is_array()) return Bad("args", Msg("a list of strings is required"));
+  if (args->empty() || args->size() > kArgsMax) return Bad("args", Msg("1 to 256 words"));
   for (const Json& a : *args) {
-    if (!a.is_string()) return Bad("args", "a list of strings is required");
+    if (!a.is_string()) return Bad("args", Msg("a list of strings is required"));
     const std::string& word = a.get_ref<const std::string&>();
-    if (word.size() > kArgBytesMax) return Bad("args", "a word is too long");
+    if (word.size() > kArgBytesMax) return Bad("args", Msg("a word is too long"));
     request.args.push_back(word);
   }
   if (doc.contains("key_id")) {
@@ -105,6 +104,13 @@ std::string EncodeAnswer(const RunAnswer& answer) {
                    {"last", p.commit.last},
                    {"message", Base64(p.commit.message)},
                    {"events", events}};
+    if (p.checkpoint) {
+      const app::CheckpointToSign& c = *p.checkpoint;
+      doc["sign"]["checkpoint"] = {{"origin", c.head.origin},
+                                   {"size", c.head.size},
+                                   {"root", Base64(AsView(c.head.root))},
+                                   {"body", c.body}};
+    }
   }
   return doc.dump();
 }
@@ -112,12 +118,12 @@ std::string EncodeAnswer(const RunAnswer& answer) {
 Result<RunAnswer> ParseAnswer(std::string_view body) {
   // An answer may be larger than a request (a log, a report).
   Json doc = Json::parse(body, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return Bad("answer", "not a JSON object");
+  if (doc.is_discarded() || !doc.is_object()) return Bad("answer", Msg("not a JSON object"));
   RunAnswer answer;
   if (auto d = doc.find("done"); d != doc.end() && d->is_object()) {
     CommandOutput o;
     auto code = d->find("exit");
-    if (code == d->end() || !code->is_number_integer()) return Bad("exit", "a number is required");
+    if (code == d->end() || !code->is_number_integer()) return Bad("exit", Msg("a number is required"));
     o.exit_code = code->get<int>();
     VLEDGER_ASSIGN_OR_RETURN(o.out, StringOf(*d, "out", SIZE_MAX));
     VLEDGER_ASSIGN_OR_RETURN(o.err, StringOf(*d, "err", SIZE_MAX));
@@ -130,16 +136,27 @@ Result<RunAnswer> ParseAnswer(std::string_view body) {
     VLEDGER_ASSIGN_OR_RETURN(p.commit.last, NumberOf(*s, "last"));
     VLEDGER_ASSIGN_OR_RETURN(p.commit.message, Base64Of(*s, "message", 1024));
     auto events = s->find("events");
-    if (events == s->end() || !events->is_array()) return Bad("events", "a list is required");
+    if (events == s->end() || !events->is_array()) return Bad("events", Msg("a list is required"));
     for (const Json& e : *events) {
-      if (!e.is_string()) return Bad("events", "a list of base64 strings is required");
+      if (!e.is_string()) return Bad("events", Msg("a list of base64 strings is required"));
       std::optional<std::string> bytes = Unbase64(e.get_ref<const std::string&>());
-      if (!bytes) return Bad("events", "not base64");
+      if (!bytes) return Bad("events", Msg("not base64"));
       p.commit.canonical_events.push_back(std::move(*bytes));
+    }
+    if (auto c = s->find("checkpoint"); c != s->end()) {
+      if (!c->is_object()) return Bad("checkpoint", Msg("an object is required"));
+      app::CheckpointToSign item;
+      VLEDGER_ASSIGN_OR_RETURN(item.head.origin, StringOf(*c, "origin", 1024));
+      VLEDGER_ASSIGN_OR_RETURN(item.head.size, NumberOf(*c, "size"));
+      VLEDGER_ASSIGN_OR_RETURN(std::string root, Base64Of(*c, "root", 32));
+      if (root.size() != item.head.root.size()) return Bad("root", Msg("32 bytes are required"));
+      std::copy(root.begin(), root.end(), item.head.root.begin());
+      VLEDGER_ASSIGN_OR_RETURN(item.body, StringOf(*c, "body", 2048));
+      p.checkpoint = std::move(item);
     }
     answer.sign = std::move(p);
   } else {
-    return Bad("answer", "neither done nor sign");
+    return Bad("answer", Msg("neither done nor sign"));
   }
   return answer;
 }
@@ -153,7 +170,7 @@ Result<CommitSignature> ParseSignature(std::string_view body) {
   CommitSignature out;
   VLEDGER_ASSIGN_OR_RETURN(out.lease, StringOf(doc, "lease", 128));
   VLEDGER_ASSIGN_OR_RETURN(out.signature, Base64Of(doc, "signature", 64));
-  if (out.signature.size() != 64) return Bad("signature", "64 bytes are required");
+  if (out.signature.size() != 64) return Bad("signature", Msg("64 bytes are required"));
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -23,13 +24,16 @@ namespace {
 // answered 503 until one ends.
 constexpr size_t kCommandsMax = 256;
 
-// A command started by /v1/run, and the handshake of its commit.
+// A command started by /v1/run, and the handshake of each item it signs
+// (a command may sign several: an import's commits, publish's checkpoint
+// and commit), one at a time.
 struct Pending {
   enum class State { kRunning, kAwaitingSignature, kSigned, kExpired, kDone };
   std::mutex mu;
   std::condition_variable cv;
   State state = State::kRunning;
   app::CommitToSign commit;
+  std::optional<app::CheckpointToSign> checkpoint;  // set: the item is this checkpoint
   std::string signature;
   CommandOutput output;
   std::thread thread;
@@ -45,23 +49,46 @@ class RemoteSigner final : public app::Signer {
   bool remote() const override { return true; }
 
   Result<std::string> Sign(const app::CommitToSign& commit) override {
-    Pending& p = *pending_;
-    std::unique_lock lock(p.mu);
-    p.commit = commit;
-    p.state = Pending::State::kAwaitingSignature;
-    p.cv.notify_all();
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(lease_ms_);
-    if (!p.cv.wait_until(lock, deadline, [&] { return p.state == Pending::State::kSigned; })) {
-      p.state = Pending::State::kExpired;
+    std::unique_lock lock(pending_->mu);
+    pending_->commit = commit;
+    pending_->checkpoint.reset();
+    if (!AwaitSignature(lock)) {
       return Status::Unavailable(
           Msg("the lease of commit {}..{} expired before its signature came (send the command "
               "again)",
               commit.first, commit.last));
     }
-    return p.signature;
+    return pending_->signature;
+  }
+
+  Result<std::string> SignCheckpoint(const app::CheckpointToSign& checkpoint) override {
+    std::unique_lock lock(pending_->mu);
+    pending_->commit = {};
+    pending_->checkpoint = checkpoint;
+    if (!AwaitSignature(lock)) {
+      return Status::Unavailable(
+          Msg("the lease of the checkpoint at size {} expired before its signature came (send "
+              "the command again)",
+              checkpoint.head.size));
+    }
+    return pending_->signature;
   }
 
  private:
+  // Hands the item set in *pending_ to the client and waits, at most the
+  // lease, for its signature. Under the Pending's lock.
+  bool AwaitSignature(std::unique_lock<std::mutex>& lock) {
+    Pending& p = *pending_;
+    p.state = Pending::State::kAwaitingSignature;
+    p.cv.notify_all();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(lease_ms_);
+    if (!p.cv.wait_until(lock, deadline, [&] { return p.state == Pending::State::kSigned; })) {
+      p.state = Pending::State::kExpired;
+      return false;
+    }
+    return true;
+  }
+
   std::shared_ptr<Pending> pending_;
   std::string key_id_;
   int lease_ms_;
@@ -209,12 +236,17 @@ class Server {
     if (!request.ok()) return AnswerError(res, 400, request.status().message(), 2);
     Result<std::shared_ptr<Pending>> started = Start(*request);
     if (!started.ok()) return AnswerError(res, 503, started.status().message(), 4);
-    std::shared_ptr<Pending> p = *started;
+    res.set_content(EncodeAnswer(AnswerOf(*started)), "application/json");
+  }
+
+  // The answer of a command that ended or awaits a signature: its output,
+  // or the item to sign under a fresh lease.
+  RunAnswer AnswerOf(const std::shared_ptr<Pending>& p) {
     RunAnswer answer;
     {
       std::lock_guard lock(p->mu);
       if (p->state == Pending::State::kAwaitingSignature) {
-        answer.sign = Prepared{Hex(RandomBytes(16)), p->commit};
+        answer.sign = Prepared{Hex(RandomBytes(16)), p->commit, p->checkpoint};
       }
     }
     if (answer.sign) {
@@ -224,7 +256,7 @@ class Server {
     } else {
       answer.done = Finish(p);
     }
-    res.set_content(EncodeAnswer(answer), "application/json");
+    return answer;
   }
 
   void HandleCommit(const httplib::Request& req, httplib::Response& res) {
@@ -253,9 +285,15 @@ class Server {
       return AnswerError(res, 409, "lease expired: nothing was written (prepare the commit again)",
                          4);
     }
-    RunAnswer answer;
-    answer.done = Finish(p);
-    res.set_content(EncodeAnswer(answer), "application/json");
+    // The command goes on: it ends, or asks for its next signature.
+    {
+      std::unique_lock lock(p->mu);
+      p->cv.wait(lock, [&] {
+        return p->state == Pending::State::kDone ||
+               p->state == Pending::State::kAwaitingSignature;
+      });
+    }
+    res.set_content(EncodeAnswer(AnswerOf(p)), "application/json");
   }
 
   // GET /v1/balance/R?at=5 runs `balance R --at 5 --json`.

@@ -72,6 +72,10 @@ set_tests_properties(scenario.zh PROPERTIES TIMEOUT 900)
 # commit under load and after a SIGKILL, refusals, TLS (serve.sh).
 add_test(NAME scenario.serve COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/serve.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.serve PROPERTIES TIMEOUT 900)
+# Every appending command run remotely equals the same run locally on a
+# twin ledger (imports, checkpoints, publish included: remote_all.sh).
+add_test(NAME scenario.remote_all COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/remote_all.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.remote_all PROPERTIES TIMEOUT 900)
 # The Debian package (issue 19, item 8): CPack builds it from this build
 # folder; its contents, control fields and maintainer scripts are checked,
 # and the program is run as unpacked into a scratch root (no root needed).

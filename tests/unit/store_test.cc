@@ -411,6 +411,39 @@ TEST_F(StoreTest, RowsAreWrittenWithTheirCommit) {
   EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"a", "one"}}));
 }
 
+// A view reads the writer's database as of its opening: later commits
+// (events and rows) are not in it, a new view has them, and the writer
+// goes on after the views close.
+TEST_F(StoreTest, AViewSeesTheWriterAsOfItsOpening) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  auto txn = ledger->BeginWrite();
+  txn->PutRow("a", "1");
+  AddVillage(*txn, key, 0);
+  ASSERT_TRUE(txn->Commit(key).ok());
+  auto before = Ledger::OpenView(*ledger);
+  ASSERT_TRUE(before.ok()) << before.status().message();
+  txn->PutRow("a", "2");
+  txn->PutRow("b", "3");
+  AddVillage(*txn, key, 1);
+  ASSERT_TRUE(txn->Commit(key).ok());
+  auto after = Ledger::OpenView(*ledger);
+  ASSERT_TRUE(after.ok()) << after.status().message();
+  EXPECT_FALSE((*before)->writer());
+  EXPECT_EQ((*before)->size(), 1u);
+  EXPECT_EQ(Hex((*before)->head()), Hex(ledger->ReadHash(0).value()));
+  EXPECT_EQ(ScanStored(**before, ""), (Rows{{"a", "1"}}));
+  EXPECT_FALSE((*before)->ReadEvent(1).ok());
+  EXPECT_EQ((*after)->size(), 2u);
+  EXPECT_EQ(ScanStored(**after, ""), (Rows{{"a", "2"}, {"b", "3"}}));
+  EXPECT_TRUE((*after)->ReadEvent(1).ok());
+  before->reset();
+  after->reset();
+  AddVillage(*txn, key, 2);
+  ASSERT_TRUE(txn->Commit(key).ok());
+  EXPECT_EQ(ledger->size(), 3u);
+}
+
 // Abort forgets the rows staged so far with the pending events: the next
 // commit writes only what was staged after it.
 TEST_F(StoreTest, AbortDropsStagedRows) {

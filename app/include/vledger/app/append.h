@@ -45,6 +45,11 @@ class CommitBuilder {
   WriteTxn& txn() { return txn_; }
   void set_request_id(std::string id) { request_id_ = std::move(id); }
   void set_allow_names(bool allow) { allow_names_ = allow; }
+  // The command whose events these are (its words, remote.h): an event of
+  // a type not listed for it is refused (FailedPrecondition) — the table a
+  // remote client checks prepared commits against is the one the local
+  // command holds to. Empty: not checked.
+  void set_command(std::string command) { command_ = std::move(command); }
   int64_t now_ms() const { return now_ms_; }
   const std::string& key_id() const { return key_id_; }
 
@@ -56,6 +61,7 @@ class CommitBuilder {
   std::string request_id_;
   Status CheckFreeText(const EventBody& body);
   bool allow_names_ = false;
+  std::string command_;
   std::shared_ptr<NameChecker> names_;  // made at the first free text checked
 };
 
@@ -66,7 +72,8 @@ using JsonMembers = std::vector<std::pair<std::string, std::string>>;
 struct AppendRequest {
   std::string request_id;  // may be empty
   // What the request id is compared with: the command and its values in
-  // canonical form (the CLI: Fingerprint of its command line).
+  // canonical form (the CLI: Fingerprint of its command line, which
+  // begins with the command's words and a space: CommandOfFingerprint).
   std::string fingerprint;
   // --allow-names: free text may name a registered person (CommitBuilder::Add).
   bool allow_names = false;
@@ -114,6 +121,17 @@ Result<std::optional<RequestRecord>> LoadRequest(WriteTxn& txn, const std::strin
 Status RequestUsedByAnotherKey(std::string_view field, const std::string& id);
 // The seq a stored result document names (its "seq" member).
 Result<uint64_t> ResultSeq(const std::string& result_json);
+
+// The registered public key of a signer from outside this process (its
+// signatures are checked against it before anything is written); none for
+// a local signer. PermissionDenied when the key is not registered.
+Result<std::optional<PublicKey>> RegisteredKeyOf(const Signer& signer, StateStore& state);
+// Signs the first `events` pending events of `txn` (0: all) with `signer`
+// and writes them as one commit (WriteTxn::Commit). A remote signer's
+// signature is checked against `registered` first: a forged or replayed
+// one writes nothing.
+Result<CommitRecord> CommitSigned(Signer& signer, const std::optional<PublicKey>& registered,
+                                  WriteTxn& txn, uint64_t events = 0, bool projections = true);
 
 // The live projection state of a write transaction: the ledger's stored
 // rows, and events pending in `txn` or stored.

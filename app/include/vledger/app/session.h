@@ -113,6 +113,12 @@ class Session {
   Result<PrivateKey> SigningKey() const;
   // Who signs commits: the session's signer, else the key.
   Result<std::shared_ptr<Signer>> CommitSigner() const;
+  // Whether the session signs: a key given, or a signer the front end
+  // made (a server's remote signer).
+  bool HasSigner() const { return options_.signer != nullptr || !options_.key_path.empty(); }
+  // The same session without its key or signer (commands that then use
+  // stored checkpoints).
+  Session WithoutSigner() const;
   // Whether SigningKey may ask for the key's passphrase: an encrypted key,
   // no passphrase given, and a prompt to ask with.
   bool SigningKeyMayPrompt() const;

@@ -1,8 +1,9 @@
-// Who signs a commit. A commit's signature covers its chain position
-// (SPEC section 5), so it is made once the events are built: the local
-// signer holds the private key; a server's remote signer hands the
-// commit to the client that holds it (prepare -> sign -> commit) and
-// waits for the signature. The application layer builds the same events
+// Who signs a commit or a checkpoint. A commit's signature covers its
+// chain position (SPEC section 5), so it is made once the events are
+// built; a checkpoint's covers the tree head the ledger holds. The local
+// signer holds the private key; a server's remote signer hands the item
+// to the client that holds it (prepare -> sign -> commit) and waits for
+// the signature. The application layer builds the same events and heads
 // either way; only the signature's source differs.
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "vledger/ledger/checkpoint.h"
 #include "vledger/ledger/crypto.h"
 #include "vledger/ledger/status.h"
 
@@ -25,6 +27,14 @@ struct CommitToSign {
   std::vector<std::string> canonical_events;
 };
 
+// A checkpoint ready to be signed: the body of its signed note.
+struct CheckpointToSign {
+  Checkpoint head;
+  // CheckpointBody(head): "<origin>\n<size>\n<base64 root>\n", what the
+  // signature covers.
+  std::string body;
+};
+
 class Signer {
  public:
   virtual ~Signer() = default;
@@ -33,6 +43,9 @@ class Signer {
   // The Ed25519 signature of `commit.message` (64 bytes), or why none
   // came (a refusal, an expired lease).
   virtual Result<std::string> Sign(const CommitToSign& commit) = 0;
+  // The Ed25519 signature of `checkpoint.body` (64 bytes), or why none
+  // came; the note's signature line is made by the caller.
+  virtual Result<std::string> SignCheckpoint(const CheckpointToSign& checkpoint) = 0;
   // Whether the signature comes from outside this process: then the
   // application layer checks it against the key's registered public key
   // before anything is written.
@@ -46,6 +59,9 @@ class LocalSigner final : public Signer {
   const std::string& key_id() const override { return key_id_; }
   Result<std::string> Sign(const CommitToSign& commit) override {
     return key_.Sign(commit.message);
+  }
+  Result<std::string> SignCheckpoint(const CheckpointToSign& checkpoint) override {
+    return key_.Sign(checkpoint.body);
   }
   bool remote() const override { return false; }
   const PrivateKey& key() const { return key_; }

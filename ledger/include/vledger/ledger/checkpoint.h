@@ -63,6 +63,10 @@ std::string CheckpointBody(const Checkpoint& checkpoint);
 // the origin. Deterministic (Ed25519), so the same head gives the same bytes.
 // Requires IsValidNoteKeyName(checkpoint.origin) (asserted).
 std::string SignCheckpoint(const Checkpoint& checkpoint, const PrivateKey& key);
+// The same note with `signature` (64 bytes, of CheckpointBody) made
+// elsewhere by the key whose public half is `key` (not verified here).
+std::string CheckpointNote(const Checkpoint& checkpoint, const PublicKey& key,
+                           std::string_view signature);
 
 // Parses a checkpoint note without checking any signature: well-formed
 // signed note (UTF-8, no control characters, at least one well-formed

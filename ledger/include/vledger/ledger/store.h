@@ -83,6 +83,10 @@ class Ledger {
   // Opens an existing ledger. Unavailable when missing or locked by another
   // writer, Corruption when damaged, Io when a file cannot be read.
   static Result<std::unique_ptr<Ledger>> Open(const std::string& dir, const OpenOptions& options);
+  // A reader of `writer`'s database as of now (a RocksDB snapshot: whole
+  // commits only), opened at no cost: for a server's concurrent reads.
+  // It must be closed before `writer`; the writer may commit meanwhile.
+  static Result<std::unique_ptr<Ledger>> OpenView(const Ledger& writer);
   ~Ledger();
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;

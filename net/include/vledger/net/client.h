@@ -25,13 +25,18 @@ struct RemoteOptions {
 // Checks a prepared commit says what the command asked (app/remote.h)
 // before it is signed.
 using CheckCommit = std::function<Status(const app::CommitToSign& commit)>;
+// The same for a checkpoint note body; none: a checkpoint is not signed.
+using CheckCheckpoint = std::function<Status(const app::CheckpointToSign& checkpoint)>;
 
 // Runs `request` on the server. Unavailable when the server cannot be
 // reached (after the attempts), InvalidInput for a malformed URL; a
 // refusal of the command itself is its output (exit code and stderr).
 // `signer` may be null (a command that appends is then refused by the
 // server, as a local one without --key).
+// A command may sign several items (an import's commits; publish's
+// checkpoint, then its commit): each is checked and signed in turn.
 Result<CommandOutput> RunRemote(const RemoteOptions& options, const CommandRequest& request,
-                                app::Signer* signer, const CheckCommit& check);
+                                app::Signer* signer, const CheckCommit& check,
+                                const CheckCheckpoint& check_checkpoint = {});
 
 }  // namespace vledger::net

@@ -5,8 +5,8 @@
 // client sent the signature (commit).
 //
 //   POST /v1/run     CommandRequest   -> RunAnswer (done, or sign)
-//   POST /v1/commit  CommitSignature  -> RunAnswer (done), 409 when the
-//                                        lease expired
+//   POST /v1/commit  CommitSignature  -> RunAnswer (done, or the next item
+//                                        to sign), 409 when the lease expired
 //   GET  /v1/<command words>[/<positional>]?<option>=<value>
 //                    a read command's --json document, as the CLI prints it
 //
@@ -56,10 +56,12 @@ struct CommandOutput {
   std::vector<FileBlob> files;
 };
 
-// A prepared commit, held for the client under a lease.
+// A prepared item, held for the client under a lease: a commit, or (when
+// `checkpoint` is set) a checkpoint note body.
 struct Prepared {
   std::string lease;
   app::CommitToSign commit;
+  std::optional<app::CheckpointToSign> checkpoint;
 };
 
 // The answer of /v1/run and /v1/commit: exactly one of the two.
