@@ -65,6 +65,22 @@ void RegisterVillageCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--max-stars", o->max_stars, _("most stars (default 5)"));
     cmd->add_option("--red-flag-share", o->red_flag_share,
                     _("percent with a red flag (default 10)"));
+    cmd->add_option("--objection-office", o->objection_office,
+                    _("where objections to a bulletin are raised (an office, not a person)"));
+    cmd->add_option("--objection-phone", o->objection_phone, _("that office's telephone"));
+    cmd->add_option("--public-names", o->public_names,
+                    _("full|masked|none: names in public output (default: bulletin full)"))
+        ->check(CLI::IsMember({"full", "masked", "none"}));
+    cmd->add_option("--site-url", o->site_url,
+                    _("the villager site's page of the village (the bulletin's QR code)"));
+    cmd->add_option("--board-top", o->board_top,
+                    _("residents ranked on the board bulletin (default 10)"));
+    cmd->add_option("--star-household-stars", o->star_household_stars,
+                    _("stars that make a star household (default: the most stars)"));
+    cmd->add_option("--holidays", o->holidays,
+                    _("the county's holidays, YYYY-MM-DD,… (none: clear)"));
+    cmd->add_option("--workdays", o->workdays,
+                    _("weekend days worked instead (调休), YYYY-MM-DD,… (none: clear)"));
     AddRequestId(cmd, o->request_id);
     OnWrite(cmd, ctx, action, o, app::VillagePolicy, app::VillagePolicyJson);
   }

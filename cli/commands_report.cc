@@ -1,6 +1,8 @@
 // Public reports and the question ledger (SPEC sections 7 and 8):
-//   report points|funds|bulletin --village V --period P [--format F] [--lang L] [--at SIZE] [--out
-//   F] publish --village V --period P [--kind K] [--format F] [--lang L] [--window-days N] --out F
+//   report points|funds|bulletin --village V --period P [--format F] [--lang L] [--edition E]
+//     [--window-days N] [--site-url URL] [--at SIZE] [--out F]
+//   publish --village V --period P [--kind K] [--format F] [--lang L] [--edition E]
+//     [--site-url URL] [--window-days N] --out F
 //   verify-report FILE
 //   objection file (--event SEQ|--report SHA256) --by RESIDENT --text T [--due DATE]
 //   objection resolve SEQ --upheld|--dismissed --answer T [--reversal SEQ]
@@ -143,6 +145,12 @@ void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--period", o->period, _("2021Q3, 2021-07 or 2021"))->required();
     cmd->add_option("--format", o->format, _("html|md|csv|json (default html)"));
     cmd->add_option("--lang", o->lang, _("zh|en (default zh)"));
+    cmd->add_option("--edition", o->edition,
+                    _("board|full: the one-page board bulletin or the full one (default full)"));
+    cmd->add_option("--window-days", o->window_days,
+                    _("objection window the notice prints, in working days (default 7)"));
+    cmd->add_option("--site-url", o->site_url,
+                    _("the villager site's address for the QR code (default: the village's)"));
     cmd->add_option("--at", o->at, _("the first SIZE events (a stored checkpoint's size)"));
     cmd->add_option("--out", o->out, _("write to FILE (default: stdout)"));
     cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return RunReport(ctx, *o); }; });
@@ -156,6 +164,10 @@ void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action) {
     cmd->add_option("--kind", o->kind, _("bulletin|points|funds (default bulletin)"));
     cmd->add_option("--format", o->format, _("html|md|csv|json (default html)"));
     cmd->add_option("--lang", o->lang, _("zh|en (default zh)"));
+    cmd->add_option("--edition", o->edition,
+                    _("board|full: the one-page board bulletin or the full one (default full)"));
+    cmd->add_option("--site-url", o->site_url,
+                    _("the villager site's address for the QR code (default: the village's)"));
     cmd->add_option("--window-days", o->window_days,
                     _("objection window in working days (default 7)"));
     cmd->add_option("--out", o->out, _("the report file"))->required();

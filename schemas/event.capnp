@@ -121,6 +121,27 @@ struct VillagePolicySet {
   # At most this many stars (default 5).
   redFlagSharePct @4 :UInt32;
   # Share of residents with positive points who get a red flag (default 10).
+  objectionOffice @5 :Text;
+  # Where villagers raise objections to a bulletin (an office, not a
+  # person's name), printed on the notice; "" = not set.
+  objectionPhone @6 :Text;
+  # The office's telephone, printed on the notice; "" = not set.
+  publicNames @7 :Text;
+  # How public output names residents: "full", "masked" (张*明) or "none";
+  # "" = each output's default (bulletin full, site masked).
+  siteUrl @8 :Text;
+  # The villager site's page of the village; the bulletin's QR code encodes
+  # it as URL#SIZE-ROOTHEX. "" = not set (the QR code holds the checkpoint).
+  boardTop @9 :UInt32;
+  # Residents ranked on the board edition of the bulletin (0 = 10).
+  starHouseholdStars @10 :UInt32;
+  # Stars from which a household is a star household (星级文明户) on the
+  # bulletin (0 = the village's maxStars).
+  holidays @11 :List(Text);
+  # The county's holiday calendar (YYYY-MM-DD, ascending): days that are not
+  # working days although Monday to Friday. Objection windows skip them.
+  workdays @12 :List(Text);
+  # Saturdays and Sundays that are working days (调休), ascending.
 }
 
 struct ResidentRegistered {

@@ -1,6 +1,7 @@
 // The registry commands and lists (registry.h).
 #include "vledger/app/registry.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "guard.h"
@@ -60,18 +61,77 @@ Result<VillageAddResult> VillageAdd(const Session& session, const VillageAddRequ
 
 std::string VillageAddJson(const VillageAddResult& result) { return result.append.json; }
 
+namespace {
+
+// A comma-separated list of dates, sorted; "none" or "" is the empty list.
+// The dates themselves are checked where the event is applied.
+std::vector<std::string> DateList(const std::string& text) {
+  std::vector<std::string> out;
+  if (text == "none") return out;
+  size_t pos = 0;
+  while (pos <= text.size() && !text.empty()) {
+    size_t comma = std::min(text.find(',', pos), text.size());
+    std::string date = text.substr(pos, comma - pos);
+    date.erase(0, date.find_first_not_of(' '));
+    date.erase(date.find_last_not_of(' ') + 1);
+    if (!date.empty()) out.push_back(date);
+    pos = comma + 1;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The policy event's field names as the command's flags.
+Status NamingPolicyFlags(Status st) {
+  static const std::pair<const char*, const char*> kFlags[] = {
+      {"objectionOffice", "--objection-office"},
+      {"objectionPhone", "--objection-phone"},
+      {"publicNames", "--public-names"},
+      {"siteUrl", "--site-url"},
+      {"boardTop", "--board-top"},
+      {"starHouseholdStars", "--star-household-stars"},
+      {"holidays", "--holidays"},
+      {"workdays", "--workdays"}};
+  for (const auto& [field, flag] : kFlags) {
+    if (st.field() == field) return st.WithField(flag);
+  }
+  return st;
+}
+
+}  // namespace
+
 Result<VillagePolicyResult> VillagePolicy(const Session& session,
                                           const VillagePolicyRequest& request) try {
   auto build = [&](CommitBuilder& b) -> Status {
     VLEDGER_TRY(CheckId("village", request.village));
     auto v = LoadVillage(b.state(), request.village);
     if (!v) return Status::NotFound("village", Msg("unknown village \"{}\"", request.village));
-    VillagePolicySet p{v->code, v->review, v->star_points, v->max_stars, v->red_flag_share_pct};
+    VillagePolicySet p{v->code,
+                       v->review,
+                       v->star_points,
+                       v->max_stars,
+                       v->red_flag_share_pct,
+                       v->objection_office,
+                       v->objection_phone,
+                       v->public_names,
+                       v->site_url,
+                       v->board_top,
+                       v->star_household_stars,
+                       v->holidays,
+                       v->workdays};
     if (!request.review.empty()) p.review = request.review == "on";
     if (request.star_points) p.star_points = *request.star_points;
     if (request.max_stars) p.max_stars = *request.max_stars;
     if (request.red_flag_share) p.red_flag_share_pct = *request.red_flag_share;
-    return b.Add(p).status();
+    if (request.objection_office) p.objection_office = *request.objection_office;
+    if (request.objection_phone) p.objection_phone = *request.objection_phone;
+    if (request.public_names) p.public_names = *request.public_names;
+    if (request.site_url) p.site_url = *request.site_url;
+    if (request.board_top) p.board_top = *request.board_top;
+    if (request.star_household_stars) p.star_household_stars = *request.star_household_stars;
+    if (request.holidays) p.holidays = DateList(*request.holidays);
+    if (request.workdays) p.workdays = DateList(*request.workdays);
+    return NamingPolicyFlags(b.Add(p).status());
   };
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Write(session, request, build));
   return VillagePolicyResult{std::move(append)};
@@ -97,7 +157,15 @@ std::string VillageListJson(const VillageListResult& result) {
                        {"review", v.review},
                        {"starPoints", v.star_points},
                        {"maxStars", v.max_stars},
-                       {"redFlagSharePct", v.red_flag_share_pct}});
+                       {"redFlagSharePct", v.red_flag_share_pct},
+                       {"objectionOffice", v.objection_office},
+                       {"objectionPhone", v.objection_phone},
+                       {"publicNames", v.public_names},
+                       {"siteUrl", v.site_url},
+                       {"boardTop", v.board_top},
+                       {"starHouseholdStars", v.star_household_stars},
+                       {"holidays", v.holidays},
+                       {"workdays", v.workdays}});
   }
   return Json{{"villages", out}}.dump();
 }

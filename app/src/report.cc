@@ -81,7 +81,7 @@ Result<Generated> Generate(const Ledger& ledger, const ReportArgs& args,
   };
   VLEDGER_ASSIGN_OR_RETURN(ReportData data, BuildReport(*state, persons, args, checkpoint));
   VLEDGER_TRY(person_error);
-  if (args.format == "html") data.qr_svg = QrSvg(checkpoint);
+  if (args.format == "html") data.qr_svg = QrSvg(data.qr_payload);
   Generated out;
   out.bytes = RenderReport(data);
   out.data = std::move(data);
@@ -212,8 +212,16 @@ Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
 
 // --------------------------------------------------------------- report
 
+ReportArgs ArgsOf(const ReportRequest& r) {
+  ReportArgs args{r.village, r.period, r.kind, r.format, r.lang, 1};
+  args.edition = r.edition;
+  args.window_days = r.window_days;
+  args.site_url = r.site_url;
+  return args;
+}
+
 Result<ReportResult> Report(const Session& session, const ReportRequest& request) try {
-  ReportArgs args{request.village, request.period, request.kind, request.format, request.lang, 1};
+  ReportArgs args = ArgsOf(request);
   VLEDGER_TRY(CheckReportArgs(args));
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   std::optional<uint64_t> at;
@@ -247,17 +255,18 @@ std::string ReportJson(const ReportResult& r) {
 // -------------------------------------------------------------- publish
 
 Result<PublishResult> Publish(const Session& session, const PublishRequest& request) try {
-  if (request.window_days < 1 || request.window_days > kWindowWorkingDaysMax) {
-    return Status::InvalidInput("--window-days", Msg("give 1..{}", kWindowWorkingDaysMax));
-  }
   ReportArgs args{request.village, request.period, request.kind, request.format, request.lang, 1};
+  args.edition = request.edition;
+  args.window_days = request.window_days;
+  args.site_url = request.site_url;
   VLEDGER_TRY(CheckReportArgs(args));
   VLEDGER_ASSIGN_OR_RETURN(std::shared_ptr<Signer> key, session.CommitSigner());
   Generated g;
-  int64_t now_ms = 0;
   {
     VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
-    VLEDGER_ASSIGN_OR_RETURN(now_ms, session.AppendNowMs(*ledger));
+    // The clock is checked (a test clock, a clock behind the log) though
+    // the notice's dates come from the log.
+    VLEDGER_TRY(session.AppendNowMs(*ledger).status());
     Session head_session = KeyIsAdmin(*key, *ledger) ? session : WithoutKey(session);
     VLEDGER_ASSIGN_OR_RETURN(SignedHead head,
                              CheckpointForUse(head_session, *ledger, std::nullopt));
@@ -268,7 +277,9 @@ Result<PublishResult> Publish(const Session& session, const PublishRequest& requ
   Hash sha = Sha256(g.bytes);
   out.sha256 = Hex(sha);
   out.size = args.size;
-  out.window_end = AddWorkingDays(CstDate(now_ms), request.window_days);
+  // The window the notice prints: from the report's date, under the
+  // village's holiday calendar (a pure function of the log and arguments).
+  out.window_end = g.data.notice.window_end;
   out.out = request.out;
   bool written = false;
   auto appended = Append(
@@ -316,6 +327,13 @@ Result<VerifyReportResult> VerifyReport(const Session& session,
   auto parsed = ParseFooter(file);
   if (!parsed.ok()) return parsed.status().WithPrefix(Msg("report {}", path));
   ReportArgs args = *parsed;
+  if (args.renderer != kRendererVersion) {
+    return Status::FailedPrecondition(
+               Msg("report {} was made by renderer version {}; this program renders version {} "
+                   "and cannot regenerate it (use the vledger release that made it)",
+                   path, args.renderer, kRendererVersion))
+        .WithField("FILE");
+  }
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
   if (args.size > ledger->size()) {
     return Status::VerificationFailed(
@@ -474,7 +492,16 @@ Status BuildObjectionFiled(const ObjectionFileRequest& o, CommitBuilder& b) {
   }
   f.text = o.text;
   if (!o.due.empty()) VLEDGER_TRY(CheckDate("--due", o.due));
-  f.reply_due = o.due.empty() ? AddWorkingDays(CstDate(b.now_ms()), kObjectionWorkingDays) : o.due;
+  // The reply is due in working days of the objector's village's calendar
+  // (its county's holidays and 调休 workdays), weekends otherwise.
+  WorkingCalendar calendar;
+  if (auto by = LoadResident(b.state(), f.by_resident)) {
+    if (auto village = LoadVillage(b.state(), by->village)) {
+      calendar = {village->holidays, village->workdays};
+    }
+  }
+  f.reply_due =
+      o.due.empty() ? AddWorkingDays(CstDate(b.now_ms()), kObjectionWorkingDays, calendar) : o.due;
   return NamingFlags(b.Add(f).status(),
                      {{"event", "--event"}, {"report", "--report"}, {"replyDue", "--due"}});
 }

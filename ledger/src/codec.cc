@@ -188,13 +188,35 @@ void Fill(::VillagePolicySet::Builder out, const VillagePolicySet& in) {
   out.setStarPoints(in.star_points);
   out.setMaxStars(in.max_stars);
   out.setRedFlagSharePct(in.red_flag_share_pct);
+  // Fields appended after the first release are set only when not empty,
+  // so an event written before them re-encodes to its own bytes.
+  if (!in.objection_office.empty()) out.setObjectionOffice(AsText(in.objection_office));
+  if (!in.objection_phone.empty()) out.setObjectionPhone(AsText(in.objection_phone));
+  if (!in.public_names.empty()) out.setPublicNames(AsText(in.public_names));
+  if (!in.site_url.empty()) out.setSiteUrl(AsText(in.site_url));
+  out.setBoardTop(in.board_top);
+  out.setStarHouseholdStars(in.star_household_stars);
+  if (!in.holidays.empty()) {
+    FillTexts(out.initHolidays(ListSize(in.holidays.size())), in.holidays);
+  }
+  if (!in.workdays.empty()) {
+    FillTexts(out.initWorkdays(ListSize(in.workdays.size())), in.workdays);
+  }
 }
 VillagePolicySet Read(::VillagePolicySet::Reader in) {
   return {.village = Str(in.getVillage()),
           .review = in.getReview(),
           .star_points = in.getStarPoints(),
           .max_stars = in.getMaxStars(),
-          .red_flag_share_pct = in.getRedFlagSharePct()};
+          .red_flag_share_pct = in.getRedFlagSharePct(),
+          .objection_office = Str(in.getObjectionOffice()),
+          .objection_phone = Str(in.getObjectionPhone()),
+          .public_names = Str(in.getPublicNames()),
+          .site_url = Str(in.getSiteUrl()),
+          .board_top = in.getBoardTop(),
+          .star_household_stars = in.getStarHouseholdStars(),
+          .holidays = ReadTexts(in.getHolidays()),
+          .workdays = ReadTexts(in.getWorkdays())};
 }
 
 void Fill(::ResidentRegistered::Builder out, const ResidentRegistered& in) {

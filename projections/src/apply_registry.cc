@@ -3,6 +3,7 @@
 
 #include "apply_internal.h"
 #include "vledger/ledger/crypto.h"
+#include "vledger/projections/objections.h"
 #include "vledger/projections/validate.h"
 
 namespace vledger::detail {
@@ -14,6 +15,56 @@ size_t ActiveAdmins(StateStore& state) {
     if (k.role == Role::kAdmin && !k.revoked_seq) n++;
   }
   return n;
+}
+
+// The calendar's dates: real, ascending, no repeats; holidays Monday to
+// Friday, workdays Saturday or Sunday.
+Status CheckCalendar(std::string_view field, const std::vector<std::string>& dates, bool weekend) {
+  if (dates.size() > kCalendarDatesMax) {
+    return Status::InvalidInput(field, Msg("at most {} dates", kCalendarDatesMax));
+  }
+  for (size_t i = 0; i < dates.size(); i++) {
+    VLEDGER_TRY(CheckDate(field, dates[i]));
+    if (i > 0 && dates[i] <= dates[i - 1]) {
+      return Status::InvalidInput(field, Msg("{} is not after {}", dates[i], dates[i - 1]));
+    }
+    bool weekday = IsWorkingDay(dates[i], WorkingCalendar{});
+    if (weekend == weekday) {
+      return Status::InvalidInput(field, weekend ? Msg("{} is not a Saturday or Sunday", dates[i])
+                                                 : Msg("{} is a Saturday or Sunday", dates[i]));
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckBulletinPolicy(const VillagePolicySet& b) {
+  VLEDGER_TRY(CheckText("objectionOffice", b.objection_office, true));
+  if (b.objection_phone.size() > kPhoneBytesMax ||
+      b.objection_phone.find_first_not_of("0123456789-+() ") != std::string::npos) {
+    return Status::InvalidInput(
+        "objectionPhone",
+        Msg("digits, spaces and -+() only, at most {} characters", kPhoneBytesMax));
+  }
+  if (!b.public_names.empty() && b.public_names != "full" && b.public_names != "masked" &&
+      b.public_names != "none") {
+    return Status::InvalidInput("publicNames", "give full, masked or none");
+  }
+  bool web = b.site_url.starts_with("https://") || b.site_url.starts_with("http://");
+  if (!b.site_url.empty() && (!web || b.site_url.size() > kSiteUrlBytesMax ||
+                              b.site_url.find_first_of(" \t\r\n#\"<>,&'") != std::string::npos)) {
+    return Status::InvalidInput(
+        "siteUrl", Msg("give an http:// or https:// address of at most {} bytes, without spaces, "
+                       "quotes, &, commas or #",
+                       kSiteUrlBytesMax));
+  }
+  if (b.board_top > kBoardTopMax) {
+    return Status::InvalidInput("boardTop", Msg("give 1..{}", kBoardTopMax));
+  }
+  if (b.star_household_stars > b.max_stars) {
+    return Status::InvalidInput("starHouseholdStars", Msg("at most maxStars ({})", b.max_stars));
+  }
+  VLEDGER_TRY(CheckCalendar("holidays", b.holidays, false));
+  return CheckCalendar("workdays", b.workdays, true);
 }
 
 }  // namespace
@@ -119,10 +170,19 @@ Status ApplyBody(ApplyCtx& ctx, const VillagePolicySet& b) {
   if (b.max_stars < 1 || b.max_stars > 10)
     return Status::InvalidInput("max-stars", "must be 1 to 10");
   if (b.red_flag_share_pct > 100) return Status::InvalidInput("red-flag-share", "must be 0 to 100");
+  VLEDGER_TRY(CheckBulletinPolicy(b));
   v.review = b.review;
   v.star_points = b.star_points;
   v.max_stars = b.max_stars;
   v.red_flag_share_pct = b.red_flag_share_pct;
+  v.objection_office = b.objection_office;
+  v.objection_phone = b.objection_phone;
+  v.public_names = b.public_names;
+  v.site_url = b.site_url;
+  v.board_top = b.board_top;
+  v.star_household_stars = b.star_household_stars;
+  v.holidays = b.holidays;
+  v.workdays = b.workdays;
   StoreVillage(ctx.state, v);
   return Status::Ok();
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "row_damage.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/projections/funds.h"
@@ -182,6 +184,32 @@ std::string AddWorkingDays(std::string_view date, int days) {
     if (weekday < 5) days--;
   }
   return CivilFromDays(z);
+}
+
+bool IsWorkingDay(std::string_view date, const WorkingCalendar& calendar) {
+  auto listed = [&](const std::vector<std::string>& dates) {
+    return std::binary_search(dates.begin(), dates.end(), date);
+  };
+  int64_t z = DaysFromCivil(date);
+  int64_t weekday = ((z % 7) + 7 + 3) % 7;  // 0 = Monday
+  if (weekday >= 5) return listed(calendar.workdays);
+  return !listed(calendar.holidays);
+}
+
+std::string AddWorkingDays(std::string_view date, int days, const WorkingCalendar& calendar) {
+  VLEDGER_ASSERT(date.size() == 10 && days >= 0);
+  int64_t z = DaysFromCivil(date);
+  // Every holiday listed lengthens the walk by at most a day.
+  const int64_t steps_max =
+      int64_t{days} * 7 / 5 + 7 + static_cast<int64_t>(calendar.holidays.size());
+  std::string day(date);
+  for (int64_t step = 0; days > 0 && step < steps_max; step++) {
+    z++;
+    day = CivilFromDays(z);
+    if (IsWorkingDay(day, calendar)) days--;
+  }
+  VLEDGER_ASSERT(days == 0);
+  return day;
 }
 
 std::string EventVillage(StateStore& state, const Event& event) {

@@ -117,6 +117,12 @@ std::string VillageState::EncodeRow() const {
   PutStrings(w, households);
   w.U64(rule_use.size());
   for (const RuleMonthUse& u : rule_use) w.U64(u.month).Str(u.rule).I64(u.entries).I64(u.points);
+  // Appended: a row written before these fields ends above, and reads as
+  // their defaults.
+  w.Str(rec.objection_office).Str(rec.objection_phone).Str(rec.public_names).Str(rec.site_url);
+  w.U64(rec.board_top).U64(rec.star_household_stars);
+  PutStrings(w, rec.holidays);
+  PutStrings(w, rec.workdays);
   return w.Take();
 }
 
@@ -143,6 +149,16 @@ VillageState VillageState::DecodeRow(std::string_view id, std::string_view row) 
     u.entries = r.I64();
     u.points = r.I64();
     v.rule_use.push_back(std::move(u));
+  }
+  if (r.ok() && !r.done()) {
+    v.rec.objection_office = r.Str();
+    v.rec.objection_phone = r.Str();
+    v.rec.public_names = r.Str();
+    v.rec.site_url = r.Str();
+    v.rec.board_top = static_cast<uint32_t>(r.U64());
+    v.rec.star_household_stars = static_cast<uint32_t>(r.U64());
+    v.rec.holidays = GetStrings(r);
+    v.rec.workdays = GetStrings(r);
   }
   CheckDecoded(r, kPrefix, id);
   return v;

@@ -9,6 +9,7 @@
 
 #include "row_damage.h"
 #include "vledger/ledger/bytes.h"
+#include "vledger/ledger/checkpoint.h"
 #include "vledger/projections/age.h"
 #include "vledger/projections/funds.h"
 #include "vledger/projections/names.h"
@@ -41,6 +42,13 @@ class Names {
   // declaration, counts as a minor.
   bool Adult(const ResidentRecord& r) {
     return KnownAdultOn(AgeFactsOf(r, Record(r.person_ref)), d_.date);
+  }
+
+  // A name as the village's name policy shows it ("" for none).
+  std::string Public(const std::string& ref) {
+    if (d_.public_names == "none") return "";
+    std::string name = Of(ref);
+    return d_.public_names == "masked" ? MaskName(name) : name;
   }
 
   std::vector<std::string> Refs() const { return {refs_.begin(), refs_.end()}; }
@@ -129,7 +137,7 @@ void GatherRankings(StateStore& state, Names& names, const VillageRecord& villag
   }
   for (const RankRow& row : ComputeRanking(adults, village)) {
     auto it = by_id.find(row.id);
-    std::string name = it != by_id.end() ? names.Of(it->second->person_ref) : "";
+    std::string name = it != by_id.end() ? names.Public(it->second->person_ref) : "";
     d.residents_ranked.push_back({row.rank, row.id, name, row.points, row.stars, row.red_flag,
                                   entries.disputed_residents.count(row.id) > 0});
   }
@@ -139,7 +147,7 @@ void GatherRankings(StateStore& state, Names& names, const VillageRecord& villag
     std::string name;
     if (h) {
       auto head = h->head_resident.empty() ? std::nullopt : LoadResident(state, h->head_resident);
-      if (!head || names.Adult(*head)) name = names.Of(h->head_ref);
+      if (!head || names.Adult(*head)) name = names.Public(h->head_ref);
     }
     d.households_ranked.push_back({row.rank, row.id, name, row.points, row.stars, row.red_flag,
                                    entries.disputed_households.count(row.id) > 0});
@@ -253,23 +261,52 @@ bool IsFundEvent(const EventBody& b) {
          std::holds_alternative<DividendDeclared>(b);
 }
 
+// Whose entry: the resident's name as the policy shows it (its id under
+// "none", or when the record is gone), 未成年人 for a minor.
 std::string ResidentLabel(StateStore& state, Names& names, const ReportData& d,
                           const std::string& id) {
   auto r = LoadResident(state, id);
   if (r && !names.Adult(*r)) return L(d, "未成年人", "a minor");
-  return id;
+  if (!r) return id;
+  std::string name = names.Public(r->person_ref);
+  return name.empty() ? id : name;
+}
+
+std::string Signed(int64_t v) { return (v > 0 ? "+" : "") + std::to_string(v); }
+
+// 王秀英「垃圾分类」+5 分（2021-09-03）; Wang "Sorting" +5 points (2021-09-03).
+std::string EntrySummary(StateStore& state, Names& names, const ReportData& d,
+                         const std::string& resident, const std::string& rule, int64_t points,
+                         const std::string& date) {
+  std::string who = ResidentLabel(state, names, d, resident);
+  if (report::En(d)) {
+    return who + " \"" + report::RuleLabel(d, rule) + "\" " + Signed(points) + " points (" + date +
+           ")";
+  }
+  return who + "「" + report::RuleLabel(d, rule) + "」" + Signed(points) + " 分（" + date + "）";
+}
+
+// What reversing the entry changed.
+std::string Change(const ReportData& d, const Event& e) {
+  const EventBody& b = e.body;
+  int64_t points = 0;
+  if (const auto* p = std::get_if<PointsAwarded>(&b)) points = p->points;
+  if (const auto* p = std::get_if<PointsDeducted>(&b)) points = p->points;
+  if (const auto* p = std::get_if<PointsRedeemed>(&b)) points = -p->points;
+  if (points != 0) {
+    return report::En(d) ? "entry cancelled: " + Signed(-points) + " points"
+                         : "撤销该条，积分 " + Signed(-points) + " 分";
+  }
+  return L(d, "撤销该条记录", "entry cancelled");
 }
 
 std::string Summary(StateStore& state, Names& names, const ReportData& d, const Event& e) {
-  auto sign = [](int64_t v) { return (v > 0 ? "+" : "") + std::to_string(v); };
   const EventBody& b = e.body;
   if (const auto* p = std::get_if<PointsAwarded>(&b)) {
-    return ResidentLabel(state, names, d, p->resident) + " " + report::RuleLabel(d, p->rule) + " " +
-           sign(p->points) + " (" + p->occurred_on + ")";
+    return EntrySummary(state, names, d, p->resident, p->rule, p->points, p->occurred_on);
   }
   if (const auto* p = std::get_if<PointsDeducted>(&b)) {
-    return ResidentLabel(state, names, d, p->resident) + " " + report::RuleLabel(d, p->rule) + " " +
-           sign(p->points) + " (" + p->occurred_on + ")";
+    return EntrySummary(state, names, d, p->resident, p->rule, p->points, p->occurred_on);
   }
   if (const auto* p = std::get_if<PointsRedeemed>(&b)) {
     return ResidentLabel(state, names, d, p->resident) + " " + L(d, "兑换", "redeemed") + " " +
@@ -312,8 +349,14 @@ std::string TargetVillage(StateStore& state, const Event& e) {
 }
 
 Status GatherCorrections(StateStore& state, Names& names, ReportData& d) {
+  // The last notice of an earlier period: a publication of this same
+  // period (in another format, language or edition) is not "the last
+  // notice", or the lists would depend on what was published before.
+  const std::string start = PeriodStart(d.args.period);
   for (const DisclosureRecord& disc : ListDisclosures(state, d.args.village)) {
-    if (disc.kind == d.args.kind) d.previous_disclosure = disc.seq;
+    if (disc.kind == d.args.kind && PeriodStart(disc.period) < start) {
+      d.previous_disclosure = disc.seq;
+    }
   }
   std::vector<std::pair<uint64_t, uint64_t>> reversals;  // (reversal seq, target)
   state.Scan("rev/", [&](std::string_view key, std::string_view value) {
@@ -343,6 +386,7 @@ Status GatherCorrections(StateStore& state, Names& names, ReportData& d) {
     line.date = CstDate(rev.recorded_at_ms);
     line.type = EventTypeName(tgt.body);
     line.summary = Summary(state, names, d, tgt);
+    line.change = Change(d, tgt);
     line.reason = r->reason;
     line.disputed = !OpenObjectionsAbout(state, target).empty();
     d.corrections.push_back(std::move(line));
@@ -350,14 +394,27 @@ Status GatherCorrections(StateStore& state, Names& names, ReportData& d) {
   return Status::Ok();
 }
 
-void GatherObjections(StateStore& state, ReportData& d) {
+// What an objection is about, with whose entry it is.
+std::string ObjectionAbout(StateStore& state, Names& names, const ReportData& d,
+                           const ObjectionRecord& o) {
+  if (!o.about_event) {
+    return L(d, "公示 ", "report ") + Hex(o.about_report).substr(0, 16);
+  }
+  std::string about = report::SeqLabel(d, *o.about_event);
+  if (*o.about_event < d.args.size) {
+    auto e = state.ReadEvent(*o.about_event);
+    if (e.ok()) about += L(d, "：", ": ") + Summary(state, names, d, *e);
+  }
+  return about;
+}
+
+void GatherObjections(StateStore& state, Names& names, ReportData& d) {
   for (const ObjectionRecord& o : ListObjections(state, d.args.village)) {
     bool recent = !d.previous_disclosure || o.resolved_seq > *d.previous_disclosure;
     if (o.resolved && !recent) continue;  // closed before the last report
     ObjectionLine line;
     line.seq = o.seq;
-    line.about = o.about_event ? "seq " + std::to_string(*o.about_event)
-                               : "report " + Hex(o.about_report).substr(0, 16);
+    line.about = ObjectionAbout(state, names, d, o);
     line.filed_on = o.filed_on;
     line.reply_due = o.reply_due;
     line.text = o.text;
@@ -367,6 +424,80 @@ void GatherObjections(StateStore& state, ReportData& d) {
     line.answer = o.answer;
     line.reversal = o.reversal;
     d.objections.push_back(std::move(line));
+  }
+}
+
+// ------------------------------------------------------------- notice
+
+void GatherNotice(StateStore& state, const VillageRecord& village, ReportData& d) {
+  d.notice.published_on = d.date;
+  if (!d.date.empty()) {
+    d.notice.window_end =
+        AddWorkingDays(d.date, d.args.window_days, {village.holidays, village.workdays});
+  }
+  d.notice.office = village.objection_office;
+  d.notice.phone = village.objection_phone;
+  if (auto meta = LoadMeta(state)) d.notice.county_key_id = meta->root_key_id;
+}
+
+// ------------------------------------------------------------- board
+
+// Rows of `rows` down to rank `top`, every row tied at it included.
+std::vector<RankedRow> Top(const std::vector<RankedRow>& rows, uint64_t top) {
+  std::vector<RankedRow> out;
+  for (const RankedRow& r : rows) {
+    if (r.rank > top) break;
+    out.push_back(r);
+  }
+  return out;
+}
+
+// The board's height in printed lines (report.h, BoardLinesMax): a fixed
+// part (title, notice, funds' header, signature, checkpoint), a line a
+// ranked resident, fund, correction and objection, and the red flags and
+// star households as running text of kBoardNamesPerLine names a line.
+uint64_t BoardLines(const ReportData& d, const std::vector<RankedRow>& top) {
+  auto running = [](size_t names) { return (names + kBoardNamesPerLine - 1) / kBoardNamesPerLine; };
+  uint64_t lines = kBoardFixedLines + top.size();
+  lines += running(d.board.red_flags.size()) + running(d.board.star_households.size());
+  lines += d.funds.size();
+  for (const CorrectionLine& c : d.corrections)
+    lines += 1 + (c.summary.size() + c.reason.size()) / 120;
+  for (const ObjectionLine& o : d.objections) lines += 1 + (o.about.size() + o.text.size()) / 120;
+  return lines;
+}
+
+// Keeps of the ranking what the board shows: the top N (the village's,
+// default 10), down to 5 when the page would overflow; two pages past that.
+void CutForBoard(const VillageRecord& village, ReportData& d) {
+  BoardInfo& b = d.board;
+  b.residents_ranked = d.residents_ranked.size();
+  for (const RankedRow& r : d.residents_ranked) {
+    if (r.red_flag) b.red_flags.push_back(r);
+  }
+  b.star_household_stars =
+      village.star_household_stars != 0 ? village.star_household_stars : village.max_stars;
+  for (const RankedRow& h : d.households_ranked) {
+    if (h.stars >= b.star_household_stars && h.stars > 0) b.star_households.push_back(h);
+  }
+  uint64_t top = village.board_top != 0 ? village.board_top : kBoardTopDefault;
+  std::vector<RankedRow> kept = Top(d.residents_ranked, top);
+  if (BoardLines(d, kept) > kBoardLinesMax && top > kBoardTopMin) {
+    top = kBoardTopMin;
+    kept = Top(d.residents_ranked, top);
+  }
+  b.top = top;
+  b.pages = BoardLines(d, kept) > kBoardLinesMax ? 2 : 1;
+  d.residents_ranked = std::move(kept);
+  d.households_ranked.clear();
+  d.rules.clear();
+  d.categories.clear();
+  for (FundSummary& f : d.funds) {  // the period's totals only
+    f.donors.clear();
+    f.purposes.clear();
+    f.beneficiaries.clear();
+    f.minor_payments = 0;
+    f.minor_fen = 0;
   }
 }
 
@@ -388,6 +519,14 @@ Result<ReportData> BuildReport(StateStore& state, const PersonLookup& persons,
   d.max_stars = village->max_stars;
   d.red_flag_share_pct = village->red_flag_share_pct;
   d.checkpoint = std::move(checkpoint);
+  if (!village->public_names.empty()) d.public_names = village->public_names;
+  d.site_url = args.site_url.empty() ? village->site_url : args.site_url;
+  d.qr_payload = d.checkpoint;
+  if (auto head = ParseCheckpoint(d.checkpoint); head.ok()) {
+    d.root_hex = Hex(AsString(head->root));
+    if (!d.site_url.empty())
+      d.qr_payload = d.site_url + "#" + std::to_string(head->size) + "-" + d.root_hex;
+  }
   d.rule_names = DisplayNames(state, NameKind::kRule, "");
   d.category_names = DisplayNames(state, NameKind::kCategory, args.village);
   d.purpose_names = DisplayNames(state, NameKind::kPurpose, args.village);
@@ -407,7 +546,9 @@ Result<ReportData> BuildReport(StateStore& state, const PersonLookup& persons,
   }
   if (args.kind != "points") GatherFunds(state, names, d);
   VLEDGER_TRY(GatherCorrections(state, names, d));
-  GatherObjections(state, d);
+  GatherObjections(state, names, d);
+  GatherNotice(state, *village, d);
+  if (args.edition == "board") CutForBoard(*village, d);
   d.person_refs = names.Refs();
   return d;
 }

@@ -68,6 +68,18 @@ void Ranking(Csv& csv, const ReportData& d, const char* section,
 
 void Points(Csv& csv, const ReportData& d) {
   Ranking(csv, d, kSectionResidents, d.residents_ranked);
+  if (report::Board(d)) {
+    const BoardInfo& b = d.board;
+    csv.Row(kSectionBoard, {"top", U(b.top), "residentsRanked", U(b.residents_ranked), "pages",
+                            U(b.pages), "starHouseholdStars", U(b.star_household_stars)});
+    for (const RankedRow& r : b.red_flags) {
+      csv.Row(kSectionBoard, {"redFlag", Text(r.id), Text(r.name), N(r.points)});
+    }
+    for (const RankedRow& h : b.star_households) {
+      csv.Row(kSectionBoard, {"starHousehold", Text(h.id), Text(h.name), N(h.points), U(h.stars)});
+    }
+    return;
+  }
   Ranking(csv, d, kSectionHouseholds, d.households_ranked);
   csv.Row(kSectionRules, {"rule", "category", "description", "points", "entries", "total"});
   for (const RuleUse& r : d.rules) {
@@ -120,6 +132,7 @@ std::string RenderCsv(const ReportData& d) {
   csv.Row(kSectionHeader, {"village", Text(d.args.village), Text(d.village_name)});
   csv.Row(kSectionHeader, {"period", Text(d.args.period)});
   csv.Row(kSectionHeader, {"size", U(d.args.size)});
+  csv.Row(kSectionHeader, {"edition", d.args.edition});
   csv.Row(kSectionSummary, {"residents", U(d.residents)});
   csv.Row(kSectionSummary, {"minors", U(d.minors)});
   if (report::HasPoints(d)) {
@@ -132,10 +145,11 @@ std::string RenderCsv(const ReportData& d) {
     Points(csv, d);
   }
   if (report::HasFunds(d)) Funds(csv, d);
-  csv.Row(kSectionCorrections, {"seq", "date", "target", "type", "entry", "reason", "disputed"});
+  csv.Row(kSectionCorrections,
+          {"seq", "date", "target", "type", "entry", "reason", "disputed", "change"});
   for (const CorrectionLine& c : d.corrections) {
     csv.Row(kSectionCorrections, {U(c.seq), c.date, U(c.target), c.type, Text(c.summary),
-                                  Text(c.reason), c.disputed ? "1" : "0"});
+                                  Text(c.reason), c.disputed ? "1" : "0", Text(c.change)});
   }
   csv.Row(kSectionObjections, {"seq", "about", "filedOn", "replyDue", "text", "status", "outcome",
                                "resolvedOn", "answer", "reversal"});
@@ -147,6 +161,14 @@ std::string RenderCsv(const ReportData& d) {
                                              : "dismissed",
                                  o.resolved_on, Text(o.answer), o.reversal ? U(o.reversal) : ""});
   }
+  csv.Row(kSectionNotice, {"publishedOn", d.notice.published_on});
+  csv.Row(kSectionNotice, {"windowDays", N(d.args.window_days)});
+  csv.Row(kSectionNotice, {"windowEnd", d.notice.window_end});
+  csv.Row(kSectionNotice, {"objectionOffice", Text(d.notice.office)});
+  csv.Row(kSectionNotice, {"objectionPhone", Text(d.notice.phone)});
+  csv.Row(kSectionNotice, {"countyKeyId", Text(d.notice.county_key_id)});
+  csv.Row(kSectionNotice, {"publicNames", d.public_names});
+  csv.Row(kSectionNotice, {"qr", Text(d.qr_payload)});
   csv.Row(kSectionCheckpoint, {Text(d.checkpoint)});
   csv.Row(kSectionFooter, {FooterLine(d.args)});
   return csv.Take();

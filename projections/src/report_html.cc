@@ -67,8 +67,45 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space:
 .cp pre { font-size: 10pt; white-space: pre-wrap; word-break: break-all; margin: 0; flex: 1; }
 .cp svg { width: 45mm; height: 45mm; flex: none; }
 footer { margin-top: 5mm; font-size: 10pt; color: #444; word-break: break-all; }
+thead { display: table-header-group; }
+.notice p { margin: 1mm 0; }
+.sign { text-align: right; font-size: 16pt; margin: 6mm 0 3mm; }
+.names { line-height: 1.6; }
+.pageno { text-align: center; font-size: 10pt; color: #444; }
+body.board { font-size: 10.5pt; line-height: 1.35; padding: 0; }
+body.board h1 { font-size: 22pt; }
+body.board h1 small { font-size: 14pt; }
+body.board h2 { font-size: 12pt; margin: 2mm 0 1mm; padding: 0.5mm 2mm; }
+body.board header { border-bottom-width: 1.5mm; margin-bottom: 2mm; }
+body.board .sub, body.board .note { font-size: 9.5pt; }
+body.board table { font-size: 10.5pt; margin-bottom: 1mm; }
+body.board th, body.board td { padding: 0.3mm 1.5mm; }
+body.board .sign { font-size: 12pt; margin: 2mm 0 1mm; }
+body.board .cp svg { width: 28mm; height: 28mm; }
+body.board .cp pre { font-size: 7.5pt; }
+body.board svg[aria-label="red flag"] { width: 14px; height: 14px; }
+section.page { break-after: page; }
+section.page:last-of-type { break-after: auto; }
+@media screen and (max-width: 600px) {
+  body, body.board { font-size: 12pt; padding: 2mm; max-width: 100%; }
+  h1 { font-size: 20pt; letter-spacing: 0; }
+  h1 small { font-size: 14pt; }
+  h2 { font-size: 14pt; }
+  table { display: block; max-width: 100%; overflow-x: auto; font-size: 11pt; }
+  th { white-space: normal; }
+  .cp { flex-direction: column; }
+  .cp svg { width: 60vw; height: 60vw; }
+}
 </style>
 )";
+
+// Page numbers of a printed full edition (Chromium 131+ and other engines
+// of CSS Paged Media print them; the others print none).
+std::string PageCss(const ReportData& d) {
+  std::string content = report::En(d) ? R"("Page " counter(page) " of " counter(pages))"
+                                      : R"("第 " counter(page) " 页 / 共 " counter(pages) " 页")";
+  return "<style>@page { @bottom-center { content: " + content + "; font-size: 10pt; } }</style>\n";
+}
 
 constexpr const char* kFlagSvg =
     "<svg width=\"22\" height=\"22\" viewBox=\"0 0 22 22\" role=\"img\" aria-label=\"red flag\">"
@@ -291,13 +328,14 @@ void Corrections(Html& h, const ReportData& d) {
     std::string entry = E(c.summary);
     if (c.disputed)
       entry += " <span class=\"disputed\">" + E(L(d, "（有异议）", "(disputed)")) + "</span>";
-    body.push_back({N(static_cast<int64_t>(c.seq)), c.date, N(static_cast<int64_t>(c.target)),
-                    entry, E(c.reason)});
+    body.push_back({E(report::SeqLabel(d, c.seq)), c.date, E(report::SeqLabel(d, c.target)), entry,
+                    E(c.change), E(c.reason)});
   }
-  h.Table({std::string("#") + L(d, "记录号", "Seq"), std::string("!") + L(d, "日期", "Date"),
-           std::string("#") + L(d, "被更正记录", "Reversed"), L(d, "内容", "Entry"),
-           L(d, "原因", "Reason")},
-          body);
+  h.Table(
+      {std::string("!") + L(d, "更正记录", "Correction"), std::string("!") + L(d, "日期", "Date"),
+       std::string("!") + L(d, "被更正记录", "Corrected"), L(d, "原记录", "Entry"),
+       L(d, "更正", "Change"), L(d, "原因", "Reason")},
+      body);
 }
 
 void Objections(Html& h, const ReportData& d) {
@@ -315,13 +353,13 @@ void Objections(Html& h, const ReportData& d) {
     if (o.resolved) status += "<br>" + o.resolved_on;
     std::string answer = E(o.answer);
     if (o.reversal != 0) {
-      answer += E(L(d, "（更正记录 ", " (reversal seq ")) + N(static_cast<int64_t>(o.reversal)) +
+      answer += E(L(d, "（更正记录：", " (correction: ")) + E(report::SeqLabel(d, o.reversal)) +
                 E(L(d, "）", ")"));
     }
-    body.push_back({N(static_cast<int64_t>(o.seq)), E(o.about), o.filed_on, o.reply_due, E(o.text),
+    body.push_back({E(report::SeqLabel(d, o.seq)), E(o.about), o.filed_on, o.reply_due, E(o.text),
                     status, answer});
   }
-  h.Table({std::string("#") + L(d, "编号", "Seq"), std::string("!") + L(d, "对象", "About"),
+  h.Table({std::string("!") + L(d, "编号", "Seq"), L(d, "对象", "About"),
            std::string("!") + L(d, "提出日期", "Filed"),
            std::string("!") + L(d, "答复期限", "Reply due"), L(d, "内容", "Text"),
            std::string("!") + L(d, "状态", "Status"), L(d, "答复", "Answer")},
@@ -348,31 +386,122 @@ void Summary(Html& h, const ReportData& d) {
   h.Raw("</div>\n");
 }
 
-}  // namespace
+void Notice(Html& h, const ReportData& d) {
+  h.Section(kSectionNotice, "公示说明", "About this notice");
+  h.Raw("<div class=\"notice\">\n");
+  for (const std::string& line : report::NoticeLines(d)) h.P(E(line), "note");
+  h.Raw("</div>\n<p class=\"sign\">" + E(report::SignatureLine(d)) + "</p>\n");
+}
 
-std::string RenderHtml(const ReportData& d) {
-  Html h(d);
-  h.Raw("<!DOCTYPE html>\n<html lang=\"" + std::string(report::En(d) ? "en" : "zh-CN") +
-        "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + E(report::Title(d)) + "</title>\n" +
-        kStyle + "</head>\n<body>\n");
+// A running list of names: 王秀英（3 ★）、李明 …
+std::string Names(const ReportData& d, const std::vector<RankedRow>& rows, bool stars) {
+  if (rows.empty()) return E(L(d, "无。", "None."));
+  std::string out;
+  for (size_t i = 0; i < rows.size(); i++) {
+    if (i > 0) out += E(L(d, "、", ", "));
+    out += E(report::RowName(rows[i]));
+    if (stars) out += " <span class=\"stars\">" + report::Stars(rows[i].stars) + "</span>";
+  }
+  return out;
+}
+
+// The board edition's points: the top of the ranking, every red flag, the
+// star households.
+void BoardPoints(Html& h, const ReportData& d) {
+  const BoardInfo& b = d.board;
+  h.Section(kSectionResidents, "积分排名（前列）", "Top of the ranking");
+  Ranking(h, d, d.residents_ranked, false);
+  h.P(E(report::En(d)
+            ? "Top " + N(static_cast<int64_t>(b.top)) + " of " +
+                  N(static_cast<int64_t>(b.residents_ranked)) +
+                  " residents ranked (ties at the last rank all shown); the full "
+                  "ranking is in the full bulletin."
+            : "共 " + N(static_cast<int64_t>(b.residents_ranked)) + " 人上榜，此处列前 " +
+                  N(static_cast<int64_t>(b.top)) + " 名（并列者全列）；完整排名见公示全文。"));
+  h.Section(kSectionBoard, "红旗与星级文明户", "Red flags and star households");
+  h.Raw("<p class=\"names\"><b>" + E(L(d, "红旗：", "Red flags: ")) + "</b>" +
+        Names(d, b.red_flags, false) + "</p>\n");
+  h.Raw("<p class=\"names\"><b>" +
+        E(report::En(d) ? "Star households (" + N(b.star_household_stars) + " ★ and more): "
+                        : "星级文明户（" + N(b.star_household_stars) + " 星及以上）：") +
+        "</b>" + Names(d, b.star_households, true) + "</p>\n");
+}
+
+void BoardFunds(Html& h, const ReportData& d) {
+  h.Section(kSectionFunds, "基金收支", "Funds");
+  if (d.funds.empty()) {
+    h.P(E(L(d, "无。", "None.")));
+    return;
+  }
+  std::vector<std::vector<std::string>> body;
+  for (const FundSummary& f : d.funds) {
+    body.push_back({E(f.name), report::Yuan(f.opening_fen), report::Yuan(f.income_fen),
+                    report::Yuan(f.payments_fen), report::Yuan(f.closing_fen)});
+  }
+  h.Table({L(d, "基金", "Fund"), std::string("#") + L(d, "期初（元）", "Opening (yuan)"),
+           std::string("#") + L(d, "收入", "Income"), std::string("#") + L(d, "支出", "Payments"),
+           std::string("#") + L(d, "期末", "Carried")},
+          body);
+}
+
+void Header(Html& h, const ReportData& d) {
   h.Section(kSectionHeader, nullptr, nullptr);
   h.Raw("<header><h1>" + E(d.village_name) + "<small>" + E(report::TitleTail(d)) +
         "</small></h1>\n<div class=\"sub\">" + E(L(d, "账本：", "Ledger: ")) + E(d.ledger_name) +
         E(L(d, " · 村代码 ", " · village ")) + E(d.args.village) +
         E(L(d, " · 计算至前 ", " · computed over the first ")) +
         N(static_cast<int64_t>(d.args.size)) + E(L(d, " 条记录", " events")) + "</div></header>\n");
+}
+
+void Checkpoint(Html& h, const ReportData& d) {
+  h.Section(kSectionCheckpoint, "签名检查点", "Signed checkpoint");
+  h.P(E(report::QrCaption(d)));
+  h.Raw("<div class=\"cp\"><pre>" + E(d.checkpoint) + "</pre>" + d.qr_svg + "</div>\n");
+}
+
+// The board edition: one A4 page, or two when report.cc's estimate says
+// one cannot hold it; each page ends with its page number.
+void RenderBoard(Html& h, const ReportData& d) {
+  const uint32_t pages = d.board.pages;
+  h.Raw("<section class=\"page\">\n");
+  Header(h, d);
+  BoardPoints(h, d);
+  BoardFunds(h, d);
+  if (pages > 1) {
+    h.Raw("<p class=\"pageno\">" + E(report::PageLabel(d, 1, pages)) +
+          "</p>\n</section>\n<section class=\"page\">\n");
+  }
+  Corrections(h, d);
+  Objections(h, d);
+  Notice(h, d);
+  Checkpoint(h, d);
+  h.Raw("<p class=\"pageno\">" + E(report::PageLabel(d, pages, pages)) + "</p>\n</section>\n");
+}
+
+}  // namespace
+
+std::string RenderHtml(const ReportData& d) {
+  Html h(d);
+  const bool board = report::Board(d);
+  h.Raw("<!DOCTYPE html>\n<html lang=\"" + std::string(report::En(d) ? "en" : "zh-CN") +
+        "\">\n<head>\n<meta charset=\"utf-8\">\n" +
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+        E(report::Title(d)) + "</title>\n" + kStyle + (board ? "" : PageCss(d)) + "</head>\n" +
+        (board ? "<body class=\"board\">\n" : "<body>\n"));
+  if (board) {
+    RenderBoard(h, d);
+    h.Section(kSectionFooter, nullptr, nullptr);
+    h.Raw("<footer>" + E(FooterLine(d.args)) + "</footer>\n</body>\n</html>\n");
+    return h.Take();
+  }
+  Header(h, d);
   Summary(h, d);
   if (report::HasPoints(d)) Points(h, d);
   if (report::HasFunds(d)) Funds(h, d);
   Corrections(h, d);
   Objections(h, d);
-  h.Section(kSectionCheckpoint, "签名检查点", "Signed checkpoint");
-  h.P(E(L(d,
-          "以下为本公示计算所依据的账本签名树头；扫描二维码可取得全文，用 vledger verify-report "
-          "可逐字节核对。",
-          "The signed tree head this notice was computed at; scan the code for its text, and "
-          "check the notice byte for byte with vledger verify-report.")));
-  h.Raw("<div class=\"cp\"><pre>" + E(d.checkpoint) + "</pre>" + d.qr_svg + "</div>\n");
+  Notice(h, d);
+  Checkpoint(h, d);
   h.Section(kSectionFooter, nullptr, nullptr);
   h.Raw("<footer>" + E(FooterLine(d.args)) + "</footer>\n</body>\n</html>\n");
   return h.Take();

@@ -136,6 +136,7 @@ std::string RenderJson(const ReportData& d) {
                                  .S("kind", d.args.kind)
                                  .S("lang", d.args.lang)
                                  .U("size", d.args.size)
+                                 .S("edition", d.args.edition)
                                  .Done());
   Obj summary;
   summary.U("residents", d.residents).U("minors", d.minors);
@@ -150,6 +151,19 @@ std::string RenderJson(const ReportData& d) {
   top.emplace_back("summary", summary.Done());
   if (report::HasPoints(d)) {
     top.emplace_back("rankingResidents", Lines(Ranking(d.residents_ranked)));
+  }
+  if (report::HasPoints(d) && report::Board(d)) {
+    const BoardInfo& b = d.board;
+    top.emplace_back("board", Obj()
+                                  .U("top", b.top)
+                                  .U("residentsRanked", b.residents_ranked)
+                                  .U("starHouseholdStars", b.star_household_stars)
+                                  .U("pages", b.pages)
+                                  .Raw("redFlags", Inline(Ranking(b.red_flags)))
+                                  .Raw("starHouseholds", Inline(Ranking(b.star_households)))
+                                  .Done());
+  }
+  if (report::HasPoints(d) && !report::Board(d)) {
     top.emplace_back("rankingHouseholds", Lines(Ranking(d.households_ranked)));
     std::vector<std::string> rules, categories;
     for (const RuleUse& r : d.rules) {
@@ -188,6 +202,7 @@ std::string RenderJson(const ReportData& d) {
                               .U("target", c.target)
                               .S("type", c.type)
                               .S("entry", c.summary)
+                              .S("change", c.change)
                               .S("reason", c.reason)
                               .B("disputed", c.disputed)
                               .Done());
@@ -204,6 +219,16 @@ std::string RenderJson(const ReportData& d) {
   }
   top.emplace_back("corrections", Lines(corrections));
   top.emplace_back("objections", Lines(objections));
+  top.emplace_back("notice", Obj()
+                                 .S("publishedOn", d.notice.published_on)
+                                 .I("windowDays", d.args.window_days)
+                                 .S("windowEnd", d.notice.window_end)
+                                 .S("objectionOffice", d.notice.office)
+                                 .S("objectionPhone", d.notice.phone)
+                                 .S("countyKeyId", d.notice.county_key_id)
+                                 .S("publicNames", d.public_names)
+                                 .S("qr", d.qr_payload)
+                                 .Done());
   top.emplace_back("checkpoint", Str(d.checkpoint));
   top.emplace_back("footer", Str(FooterLine(d.args)));
   std::string out = "{";

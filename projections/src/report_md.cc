@@ -178,12 +178,12 @@ void Corrections(Md& md, const ReportData& d) {
     md.Line("");
     return;
   }
-  md.Head({L(d, "更正记录", "Seq"), L(d, "日期", "Date"), L(d, "被更正记录", "Reversed"),
-           L(d, "内容", "Entry"), L(d, "原因", "Reason")},
-          "rlrll");
+  md.Head({L(d, "更正记录", "Correction"), L(d, "日期", "Date"), L(d, "被更正记录", "Corrected"),
+           L(d, "原记录", "Entry"), L(d, "更正", "Change"), L(d, "原因", "Reason")},
+          "llllll");
   for (const CorrectionLine& c : d.corrections) {
-    md.Row({std::to_string(c.seq), c.date, std::to_string(c.target),
-            Cell(c.summary) + (c.disputed ? L(d, "（有异议）", " (disputed)") : ""),
+    md.Row({report::SeqLabel(d, c.seq), c.date, report::SeqLabel(d, c.target),
+            Cell(c.summary) + (c.disputed ? L(d, "（有异议）", " (disputed)") : ""), Cell(c.change),
             Cell(c.reason)});
   }
   md.Line("");
@@ -199,26 +199,104 @@ void Objections(Md& md, const ReportData& d) {
   md.Head({L(d, "编号", "Seq"), L(d, "对象", "About"), L(d, "提出日期", "Filed"),
            L(d, "答复期限", "Reply due"), L(d, "内容", "Text"), L(d, "状态", "Status"),
            L(d, "答复", "Answer")},
-          "rllllll");
+          "lllllll");
   for (const ObjectionLine& o : d.objections) {
     std::string status = !o.resolved ? L(d, "处理中", "open")
                          : o.upheld  ? L(d, "已销号（成立）", "closed (upheld)")
                                      : L(d, "已销号（不成立）", "closed (dismissed)");
     if (o.resolved) status += " " + o.resolved_on;
     std::string answer = Cell(o.answer);
-    if (o.reversal != 0)
-      answer +=
-          L(d, "（更正记录 ", " (reversal seq ") + std::to_string(o.reversal) + L(d, "）", ")");
-    md.Row({std::to_string(o.seq), Cell(o.about), o.filed_on, o.reply_due, Cell(o.text), status,
-            answer});
+    if (o.reversal != 0) {
+      answer += L(d, "（更正记录：", " (correction: ") + report::SeqLabel(d, o.reversal) +
+                L(d, "）", ")");
+    }
+    md.Row({report::SeqLabel(d, o.seq), Cell(o.about), o.filed_on, o.reply_due, Cell(o.text),
+            status, answer});
   }
   md.Line("");
 }
 
-}  // namespace
+void Notice(Md& md, const ReportData& d) {
+  md.Section(kSectionNotice, "公示说明", "About this notice");
+  for (const std::string& line : report::NoticeLines(d)) {
+    md.Line(Cell(line));
+    md.Line("");
+  }
+  md.Line(Cell(report::SignatureLine(d)));
+  md.Line("");
+}
 
-std::string RenderMarkdown(const ReportData& d) {
-  Md md(d);
+std::string Names(const ReportData& d, const std::vector<RankedRow>& rows, bool stars) {
+  if (rows.empty()) return L(d, "无。", "None.");
+  std::string out;
+  for (size_t i = 0; i < rows.size(); i++) {
+    if (i > 0) out += L(d, "、", ", ");
+    out += Cell(report::RowName(rows[i]));
+    if (stars) out += " " + report::Stars(rows[i].stars);
+  }
+  return out;
+}
+
+void BoardPoints(Md& md, const ReportData& d) {
+  const BoardInfo& b = d.board;
+  md.Section(kSectionResidents, "积分排名（前列）", "Top of the ranking");
+  Ranking(md, d, d.residents_ranked, false);
+  md.Line(report::En(d)
+              ? "Top " + std::to_string(b.top) + " of " + std::to_string(b.residents_ranked) +
+                    " residents ranked (ties at the last rank all shown)."
+              : "共 " + std::to_string(b.residents_ranked) + " 人上榜，此处列前 " +
+                    std::to_string(b.top) + " 名（并列者全列）。");
+  md.Line("");
+  md.Section(kSectionBoard, "红旗与星级文明户", "Red flags and star households");
+  md.Line(std::string(L(d, "**红旗：**", "**Red flags:** ")) + Names(d, b.red_flags, false));
+  md.Line("");
+  md.Line((report::En(d)
+               ? "**Star households (" + std::to_string(b.star_household_stars) + " ★ and more):** "
+               : "**星级文明户（" + std::to_string(b.star_household_stars) + " 星及以上）：**") +
+          Names(d, b.star_households, true));
+  md.Line("");
+}
+
+void BoardFunds(Md& md, const ReportData& d) {
+  md.Section(kSectionFunds, "基金收支", "Funds");
+  if (d.funds.empty()) {
+    md.Line(L(d, "无。", "None."));
+    md.Line("");
+    return;
+  }
+  md.Head({L(d, "基金", "Fund"), L(d, "期初（元）", "Opening (yuan)"), L(d, "收入", "Income"),
+           L(d, "支出", "Payments"), L(d, "期末", "Carried")},
+          "lrrrr");
+  for (const FundSummary& f : d.funds) {
+    md.Row({Cell(f.name), report::Yuan(f.opening_fen), report::Yuan(f.income_fen),
+            report::Yuan(f.payments_fen), report::Yuan(f.closing_fen)});
+  }
+  md.Line("");
+}
+
+// A page's end in the board edition: a horizontal rule and its number.
+void PageEnd(Md& md, const ReportData& d, uint32_t page) {
+  md.Line("---");
+  md.Line("");
+  md.Line("<!-- page " + std::to_string(page) + " -->" + report::PageLabel(d, page, d.board.pages));
+  md.Line("");
+}
+
+void Checkpoint(Md& md, const ReportData& d) {
+  md.Section(kSectionCheckpoint, "签名检查点", "Signed checkpoint");
+  md.Line(Cell(report::QrCaption(d)));
+  md.Line("");
+  md.Line("```");
+  md.Line(d.checkpoint.substr(0, d.checkpoint.size() - (d.checkpoint.ends_with('\n') ? 1 : 0)));
+  md.Line("```");
+  md.Line("");
+  if (d.qr_payload != d.checkpoint) {
+    md.Line(std::string(L(d, "二维码网址：", "QR address: ")) + Cell(d.qr_payload));
+    md.Line("");
+  }
+}
+
+void Header(Md& md, const ReportData& d) {
   md.Section(kSectionHeader, nullptr, nullptr);
   md.Line("# " + Cell(report::Title(d)));
   md.Line("");
@@ -227,6 +305,30 @@ std::string RenderMarkdown(const ReportData& d) {
           L(d, "；计算至前 ", "; computed over the first ") + std::to_string(d.args.size) +
           L(d, " 条记录。", " events."));
   md.Line("");
+}
+
+std::string RenderBoard(const ReportData& d) {
+  Md md(d);
+  Header(md, d);
+  BoardPoints(md, d);
+  BoardFunds(md, d);
+  if (d.board.pages > 1) PageEnd(md, d, 1);
+  Corrections(md, d);
+  Objections(md, d);
+  Notice(md, d);
+  Checkpoint(md, d);
+  PageEnd(md, d, d.board.pages);
+  md.Section(kSectionFooter, nullptr, nullptr);
+  md.Line(FooterLine(d.args));
+  return md.Take();
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const ReportData& d) {
+  if (report::Board(d)) return RenderBoard(d);
+  Md md(d);
+  Header(md, d);
   md.Section(kSectionSummary, "概况", "Summary");
   md.Head({L(d, "项目", "Item"), L(d, "数值", "Value")}, "lr");
   md.Row({L(d, "村民人数", "Residents"), std::to_string(d.residents)});
@@ -252,11 +354,8 @@ std::string RenderMarkdown(const ReportData& d) {
   }
   Corrections(md, d);
   Objections(md, d);
-  md.Section(kSectionCheckpoint, "签名检查点", "Signed checkpoint");
-  md.Line("```");
-  md.Line(d.checkpoint.substr(0, d.checkpoint.size() - (d.checkpoint.ends_with('\n') ? 1 : 0)));
-  md.Line("```");
-  md.Line("");
+  Notice(md, d);
+  Checkpoint(md, d);
   md.Section(kSectionFooter, nullptr, nullptr);
   md.Line(FooterLine(d.args));
   return md.Take();

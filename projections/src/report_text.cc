@@ -4,6 +4,8 @@
 
 #include "vledger/ledger/restate.h"
 #include "vledger/ledger/vocab.h"
+#include "vledger/projections/objections.h"
+#include "vledger/projections/registry.h"
 #include "vledger/projections/report.h"
 #include "vledger/projections/validate.h"
 
@@ -33,18 +35,45 @@ Status CheckReportArgs(const ReportArgs& args) {
   VLEDGER_TRY(Parse<ReportFormat>("--format", args.format).status());
   VLEDGER_TRY(Parse<ReportLang>("--lang", args.lang).status());
   if (args.size == 0) return Status::InvalidInput("--at: a report covers at least one event");
+  if (args.edition != "full" && args.edition != "board") {
+    return Status::InvalidInput("--edition", Msg("\"{}\" is not board or full", args.edition));
+  }
+  if (args.edition == "board" && args.kind != "bulletin") {
+    return Status::InvalidInput("--edition", "the board edition is a bulletin's");
+  }
+  if (args.window_days < 1 || args.window_days > kWindowWorkingDaysMax) {
+    return Status::InvalidInput("--window-days", Msg("give 1..{}", kWindowWorkingDaysMax));
+  }
+  if (!args.site_url.empty() && !args.site_url.starts_with("https://") &&
+      !args.site_url.starts_with("http://")) {
+    return Status::InvalidInput("--site-url", "give an http:// or https:// address");
+  }
+  if (args.site_url.size() > kSiteUrlBytesMax ||
+      args.site_url.find_first_of(" \t\r\n#\"<>,&'") != std::string::npos) {
+    return Status::InvalidInput(
+        "--site-url",
+        Msg("at most {} bytes, without spaces, quotes, &, commas or #", kSiteUrlBytesMax));
+  }
   return Status::Ok();
 }
 
 std::string FooterLine(const ReportArgs& a) {
-  return "vledger-report village=" + a.village + " period=" + a.period + " kind=" + a.kind +
-         " format=" + a.format + " lang=" + a.lang + " size=" + std::to_string(a.size);
+  std::string line = "vledger-report village=" + a.village + " period=" + a.period +
+                     " kind=" + a.kind + " format=" + a.format + " lang=" + a.lang +
+                     " size=" + std::to_string(a.size);
+  if (a.renderer < 2) return line;
+  line += " edition=" + a.edition + " renderer=" + std::to_string(a.renderer) +
+          " window=" + std::to_string(a.window_days);
+  if (!a.site_url.empty()) line += " site=" + a.site_url;
+  return line;
 }
 
 Result<ReportArgs> ParseFooter(std::string_view report) {
   static const std::regex kFooter(
       "vledger-report village=([A-Za-z0-9_.-]+) period=([0-9Q-]+) kind=([a-z]+) "
-      "format=([a-z]+) lang=([a-z]+) size=([0-9]{1,19})");
+      "format=([a-z]+) lang=([a-z]+) size=([0-9]{1,19})"
+      "(?: edition=([a-z]+) renderer=([0-9]{1,9})(?: window=([0-9]{1,3}))?"
+      "(?: site=(https?://[^\\s\"<>#,&']+))?)?");
   std::cregex_iterator it(report.data(), report.data() + report.size(), kFooter), end;
   std::optional<std::cmatch> last;
   for (; it != end; ++it) last = *it;
@@ -57,6 +86,17 @@ Result<ReportArgs> ParseFooter(std::string_view report) {
   a.lang = (*last)[5];
   std::string size = (*last)[6];
   a.size = std::stoull(size);
+  a.renderer = 1;
+  if ((*last)[7].matched) {
+    a.edition = (*last)[7];
+    std::string renderer = (*last)[8];
+    a.renderer = static_cast<uint32_t>(std::stoul(renderer));
+  }
+  if ((*last)[9].matched) {
+    std::string window = (*last)[9];
+    a.window_days = std::stoi(window);
+  }
+  if ((*last)[10].matched) a.site_url = (*last)[10];
   Status st = CheckReportArgs(a);
   if (!st.ok()) return Restated(st, Code::kVerificationFailed).WithPrefix("footer line");
   return a;
@@ -111,6 +151,59 @@ std::string SectionAt(std::string_view format, std::string_view report, size_t o
   return std::string(name.substr(0, name.find(' ')));
 }
 
+std::string ChineseNumber(uint64_t n) {
+  static const char* const kDigits[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+  static const char* const kUnits[] = {"", "十", "百", "千"};
+  static const char* const kGroups[] = {"", "万", "亿", "万亿", "亿亿"};
+  if (n == 0) return kDigits[0];
+  // Groups of four digits, low first.
+  std::vector<uint32_t> groups;
+  for (uint64_t v = n; v > 0; v /= 10000) groups.push_back(static_cast<uint32_t>(v % 10000));
+  std::string out;
+  bool zero_pending = false;
+  for (size_t g = groups.size(); g-- > 0;) {
+    uint32_t group = groups[g];
+    if (group == 0) {
+      zero_pending = !out.empty();
+      continue;
+    }
+    if (!out.empty() && (zero_pending || group < 1000)) out += kDigits[0];
+    zero_pending = false;
+    std::string part;
+    bool gap = false;
+    for (int pos = 3; pos >= 0; pos--) {
+      uint32_t digit = group /
+                       static_cast<uint32_t>(pos == 3   ? 1000
+                                             : pos == 2 ? 100
+                                             : pos == 1 ? 10
+                                                        : 1) %
+                       10;
+      if (digit == 0) {
+        gap = !part.empty();
+        continue;
+      }
+      if (gap) part += kDigits[0];
+      gap = false;
+      // 十二, not 一十二, at the very start of the number.
+      if (!(digit == 1 && pos == 1 && part.empty() && out.empty())) part += kDigits[digit];
+      part += kUnits[pos];
+    }
+    out += part + kGroups[g];
+  }
+  return out;
+}
+
+std::string ChineseDate(std::string_view date) {
+  static const char* const kDigits[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+  if (date.size() != 10) return std::string(date);
+  std::string out;
+  for (char c : date.substr(0, 4)) out += kDigits[c - '0'];
+  int month = (date[5] - '0') * 10 + (date[6] - '0');
+  int day = (date[8] - '0') * 10 + (date[9] - '0');
+  return out + "年" + ChineseNumber(static_cast<uint64_t>(month)) + "月" +
+         ChineseNumber(static_cast<uint64_t>(day)) + "日";
+}
+
 namespace report {
 
 bool En(const ReportData& d) { return d.args.lang == "en"; }
@@ -153,6 +246,63 @@ std::string NameOf(const std::map<std::string, std::string>& names, const std::s
 }
 
 bool HasPoints(const ReportData& d) { return d.args.kind != "funds"; }
+
+std::string SeqLabel(const ReportData& d, uint64_t seq) {
+  return En(d) ? "seq " + std::to_string(seq) : "第 " + std::to_string(seq) + " 条";
+}
+
+std::string RowName(const RankedRow& row) { return row.name.empty() ? row.id : row.name; }
+
+bool Board(const ReportData& d) { return d.args.edition == "board"; }
+
+std::vector<std::string> NoticeLines(const ReportData& d) {
+  const NoticeInfo& n = d.notice;
+  std::string days = std::to_string(d.args.window_days);
+  std::string size = std::to_string(d.args.size);
+  if (En(d)) {
+    return {
+        "Published on " + n.published_on + ".",
+        "Objection period (公示期): " + days + " working days, to " + n.window_end +
+            " inclusive (weekends and the county's holidays not counted).",
+        "Objections: " +
+            (n.office.empty() ? std::string("to the village affairs supervision committee")
+                              : n.office) +
+            (n.phone.empty() ? "" : ", telephone " + n.phone) + ".",
+        "Computed over the first " + size + " events of the ledger, as of " + n.published_on +
+            "; county key id " + n.county_key_id + " (compare it with the villager site).",
+    };
+  }
+  return {
+      "公示日期：" + ChineseDate(n.published_on) + "（" + n.published_on + "）",
+      "公示期：" + days + " 个工作日，至 " + n.window_end + "（含当日）止；周末及县定节假日不计。",
+      "异议受理：" + (n.office.empty() ? std::string("村务监督委员会") : n.office) +
+          (n.phone.empty() ? "" : "，电话 " + n.phone) + "。",
+      "本公示依据账本前 " + size + " 条记录（" + ChineseNumber(d.args.size) + "条，截至" +
+          ChineseDate(n.published_on) + "）计算；县级密钥编号 " + n.county_key_id +
+          "，可与村民网站核对。",
+  };
+}
+
+std::string SignatureLine(const ReportData& d) {
+  if (En(d)) return "Village affairs supervision committee (村务监督委员会) (seal)   " + d.date;
+  return "村务监督委员会（盖章）　　" + ChineseDate(d.date);
+}
+
+std::string QrCaption(const ReportData& d) {
+  if (!d.site_url.empty()) {
+    return L(d, "扫码打开村民网站，核对本公示所依据的账本（记录数与根哈希在网址中）。",
+             "Scan to open the villager site at this village's page; the address carries the "
+             "checkpoint's size and root so the site can check it shows the same log.");
+  }
+  return L(d, "二维码内为上方签名检查点全文；用 vledger verify-report 可逐字节核对本公示。",
+           "The code holds the signed checkpoint above; check this notice byte for byte with "
+           "vledger verify-report.");
+}
+
+std::string PageLabel(const ReportData& d, uint32_t page, uint32_t pages) {
+  if (En(d)) return "Page " + std::to_string(page) + " of " + std::to_string(pages);
+  return "第 " + std::to_string(page) + " 页 / 共 " + std::to_string(pages) + " 页";
+}
 bool HasFunds(const ReportData& d) { return d.args.kind != "points"; }
 
 std::string TitleTail(const ReportData& d) {

@@ -251,12 +251,18 @@ expect_rejected_unchanged 3 vl --key rev.key objection resolve "$OBJ5" --upheld 
 expect_stderr_contains "--reversal: seq $REV was recorded before the objection (seq $OBJ5)"
 expect_exit 0 vl --key rev.key objection resolve "$OBJ5" --dismissed --answer 已于前次更正
 
-# A second bulletin lists only corrections since the first one published.
+# The next period's bulletin lists only corrections since this one was
+# published; this period's, published again in any format, lists the same
+# corrections as before (issue 20, item 5).
 expect_exit 0 vl --json "${C[@]}" publish --village V1 --period 2021Q3 --format json --out pub2.json
 PUB2_SEQ=$(json_get 'd["seq"]')
-expect_exit 0 vl "${A[@]}" report bulletin --village V1 --period 2021Q3 --format json --out d.json
+expect_exit 0 vl "${A[@]}" report bulletin --village V1 --period 2021Q4 --format json --out d.json
 expect_eq "$(python3 -c 'import json; print(len(json.load(open("d.json"))["corrections"]))')" 0 \
   "corrections start again after a publication"
+expect_exit 0 vl "${A[@]}" report bulletin --village V1 --period 2021Q3 --format json --out d3.json
+expect_eq "$(python3 -c 'import json; print(len(json.load(open("d3.json"))["corrections"]))')" \
+  "$(python3 -c 'import json; print(len(json.load(open("pub2.json"))["corrections"]))')" \
+  "the same period republished lists the same corrections"
 # An objection about a report is upheld by a later publication of the same
 # village, period and kind (or a reversal of an entry the report counts),
 # not by one of another kind.

@@ -98,3 +98,6 @@ set_tests_properties(scenario.tiles PROPERTIES TIMEOUT 900)
 # Signed reads (RFC 9421): who sees names, refused requests, rate limits.
 add_test(NAME scenario.serve_reads COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/serve_reads.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.serve_reads PROPERTIES TIMEOUT 900)
+# The board bulletin (issue 20): one page for 500 residents, the notice, names, QR payload.
+add_test(NAME scenario.board COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/board.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.board PROPERTIES TIMEOUT 900)

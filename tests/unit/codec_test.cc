@@ -59,8 +59,19 @@ std::vector<BodyCase> EveryBody() {
                         .review = true,
                         .star_points = 25,
                         .max_stars = 7,
-                        .red_flag_share_pct = 15},
-       R"({"village":"qujia","review":true,"starPoints":25,"maxStars":7,"redFlagSharePct":15})"},
+                        .red_flag_share_pct = 15,
+                        .objection_office = "村务监督委员会",
+                        .objection_phone = "0631-7654321",
+                        .public_names = "masked",
+                        .site_url = "https://x.cn/v",
+                        .board_top = 12,
+                        .star_household_stars = 3,
+                        .holidays = {"2021-10-01"},
+                        .workdays = {"2021-10-09"}},
+       R"({"village":"qujia","review":true,"starPoints":25,"maxStars":7,"redFlagSharePct":15,)"
+       R"("objectionOffice":"村务监督委员会","objectionPhone":"0631-7654321","publicNames":"masked",)"
+       R"("siteUrl":"https://x.cn/v","boardTop":12,"starHouseholdStars":3,)"
+       R"("holidays":["2021-10-01"],"workdays":["2021-10-09"]})"},
       {ResidentRegistered{.id = "r1",
                           .village = "qujia",
                           .household = "h1",

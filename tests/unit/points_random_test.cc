@@ -290,7 +290,7 @@ class RandomRun {
     } else if (roll < 97) {
       std::string v = Chance(50) ? "V1" : "V2";
       bool on = Chance(50);
-      body = VillagePolicySet{v, on, 20, 5, 10};
+      body = VillagePolicySet{v, on, 20, 5, 10, {}, {}, {}, {}, 0, 0, {}, {}};
       who = "admin";
       predicted = true;
       apply = [this, v, on](uint64_t) { m_.review[v] = on; };

@@ -175,7 +175,7 @@ TEST_F(PointsTest, ExpiryTakesWhatRemainsOfLotsEarnedBeforeTheCutOff) {
 }
 
 TEST_F(PointsTest, PendingEntriesCountForNothingUntilApproved) {
-  t.Must("admin", VillagePolicySet{"V1", true, 20, 5, 10});
+  t.Must("admin", VillagePolicySet{"V1", true, 20, 5, 10, {}, {}, {}, {}, 0, 0, {}, {}});
   uint64_t a = t.size();
   t.Must("col", Award("R1", "RG", 10, "2021-07-05"));
   uint64_t b = t.size();
@@ -195,14 +195,14 @@ TEST_F(PointsTest, PendingEntriesCountForNothingUntilApproved) {
   EXPECT_EQ(Balance("R1").credit_score, 10);
   Rejected("rev", EntriesReviewed{"V1", {b}, {}}, "not pending");
   // The rejected 2 points no longer hold the cap.
-  t.Must("admin", VillagePolicySet{"V1", false, 20, 5, 10});
+  t.Must("admin", VillagePolicySet{"V1", false, 20, 5, 10, {}, {}, {}, {}, 0, 0, {}, {}});
   t.Must("col", Award("R1", "RG", 2, "2021-07-07"));
   EXPECT_EQ(Balance("R1").credit_score, 12);
   ExpectVerifies();
 }
 
 TEST_F(PointsTest, AnEntrysAuthorMayNotReviewIt) {
-  t.Must("admin", VillagePolicySet{"V1", true, 20, 5, 10});
+  t.Must("admin", VillagePolicySet{"V1", true, 20, 5, 10, {}, {}, {}, {}, 0, 0, {}, {}});
   uint64_t a = t.size();
   t.Must("admin", Award("R1", "AW", 5, "2021-07-05"));
   Rejected("admin", EntriesReviewed{"V1", {a}, {}}, "own author");

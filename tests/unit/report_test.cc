@@ -32,6 +32,56 @@ TEST(Objections, WorkingDaysSkipWeekends) {
   EXPECT_EQ(AddWorkingDays("2021-12-31", 1), "2022-01-03");
 }
 
+TEST(Objections, WorkingDaysFollowTheCountysCalendar) {
+  // 2021 National Day: 10-01 and 10-04..07 off, Sunday 09-26 and Saturday
+  // 10-09 worked.
+  WorkingCalendar c{{"2021-10-01", "2021-10-04", "2021-10-05", "2021-10-06", "2021-10-07"},
+                    {"2021-09-26", "2021-10-09"}};
+  EXPECT_EQ(AddWorkingDays("2021-09-30", 7, c), "2021-10-15");
+  EXPECT_EQ(AddWorkingDays("2021-09-30", 1, c), "2021-10-08");
+  EXPECT_EQ(AddWorkingDays("2021-09-25", 1, c), "2021-09-26");  // a Sunday worked
+  EXPECT_FALSE(IsWorkingDay("2021-10-01", c));
+  EXPECT_TRUE(IsWorkingDay("2021-10-09", c));
+  EXPECT_EQ(AddWorkingDays("2021-09-30", 7, WorkingCalendar{}), AddWorkingDays("2021-09-30", 7));
+}
+
+TEST(Report, ChineseNumbersAndDates) {
+  EXPECT_EQ(ChineseNumber(0), "零");
+  EXPECT_EQ(ChineseNumber(10), "十");
+  EXPECT_EQ(ChineseNumber(12), "十二");
+  EXPECT_EQ(ChineseNumber(110), "一百一十");
+  EXPECT_EQ(ChineseNumber(1005), "一千零五");
+  EXPECT_EQ(ChineseNumber(3456), "三千四百五十六");
+  EXPECT_EQ(ChineseNumber(10001), "一万零一");
+  EXPECT_EQ(ChineseNumber(100010), "十万零一十");
+  EXPECT_EQ(ChineseNumber(120000), "十二万");
+  EXPECT_EQ(ChineseDate("2021-09-30"), "二〇二一年九月三十日");
+  EXPECT_EQ(ChineseDate("2020-10-01"), "二〇二〇年十月一日");
+}
+
+TEST(Report, FooterCarriesEditionRendererAndWindow) {
+  ReportArgs a{"V1", "2021Q3", "bulletin", "md", "zh", 42};
+  a.edition = "board";
+  a.window_days = 10;
+  EXPECT_EQ(FooterLine(a),
+            "vledger-report village=V1 period=2021Q3 kind=bulletin format=md lang=zh size=42 "
+            "edition=board renderer=2 window=10");
+  a.site_url = "https://x.cn/v/V1";
+  auto parsed = ParseFooter("<footer>" + FooterLine(a) + "</footer>");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->edition, "board");
+  EXPECT_EQ(parsed->renderer, kRendererVersion);
+  EXPECT_EQ(parsed->window_days, 10);
+  EXPECT_EQ(parsed->site_url, "https://x.cn/v/V1");
+  // A footer that ends at size= is renderer 1's.
+  auto old = ParseFooter(
+      "vledger-report village=V1 period=2021Q3 kind=bulletin format=md "
+      "lang=zh size=42\n");
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->renderer, 1u);
+  EXPECT_EQ(old->edition, "full");
+}
+
 TEST(Report, FooterRoundTripsAndTheLastOneCounts) {
   ReportArgs a{"V1", "2021Q3", "bulletin", "md", "zh", 42};
   std::string text =
@@ -250,6 +300,7 @@ TEST_F(ReportFixture, CsvDefusesFormulasAndMarkdownEscapesMarkupAndLinks) {
   c.type = "pointsDeducted";
   c.summary = "+1";
   c.reason = "-2+3+cmd|' /C calc'!A0";
+  c.change = "=HYPERLINK(1)";
   d.corrections.push_back(c);
   ObjectionLine o;
   o.seq = 10;
@@ -271,8 +322,9 @@ TEST_F(ReportFixture, CsvDefusesFormulasAndMarkdownEscapesMarkupAndLinks) {
 
   std::string csv = RenderCsv(d);
   EXPECT_NE(csv.find("\r\nrules,SORT,环境整治,'-垃圾不分类,-3,2,-6\r\n"), std::string::npos) << csv;
-  EXPECT_NE(csv.find(",9,2021-09-30,8,pointsDeducted,'+1,'-2+3+cmd|' /C calc'!A0,0\r\n"),
-            std::string::npos)
+  EXPECT_NE(
+      csv.find(",9,2021-09-30,8,pointsDeducted,'+1,'-2+3+cmd|' /C calc'!A0,0,'=HYPERLINK(1)\r\n"),
+      std::string::npos)
       << csv;
   EXPECT_NE(csv.find(",'=1+1,open,,,'@SUM(A1),\r\n"), std::string::npos) << csv;
   EXPECT_NE(csv.find(",'\tx,open,,,\"'\rcmd\",\r\n"), std::string::npos) << csv;

@@ -36,13 +36,20 @@ Result<VillageAddResult> VillageAdd(const Session& session, const VillageAddRequ
 std::string VillageAddJson(const VillageAddResult& result);
 
 // `village policy VILLAGE [--review on|off] [--star-points N] [--max-stars
-// N] [--red-flag-share PCT]`: what is not given keeps the village's value.
-// An unknown village is not found ("village").
+// N] [--red-flag-share PCT] [--objection-office T] [--objection-phone P]
+// [--public-names full|masked|none] [--site-url URL] [--board-top N]
+// [--star-household-stars N] [--holidays DATES] [--workdays DATES]`: what is
+// not given keeps the village's value; DATES is a comma-separated list of
+// YYYY-MM-DD (sorted here), or "none" to clear it. An unknown village is not
+// found ("village").
 struct VillagePolicyRequest : AppendRequest {
   std::string village;
   std::string review;  // "on", "off" or empty
   std::optional<int64_t> star_points;
   std::optional<uint32_t> max_stars, red_flag_share;
+  std::optional<std::string> objection_office, objection_phone, public_names, site_url;
+  std::optional<uint32_t> board_top, star_household_stars;
+  std::optional<std::string> holidays, workdays;
 };
 struct VillagePolicyResult {
   AppendResult append;

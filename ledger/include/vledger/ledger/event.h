@@ -44,6 +44,12 @@ struct VillagePolicySet {
   int64_t star_points = 20;
   uint32_t max_stars = 5;
   uint32_t red_flag_share_pct = 10;
+  std::string objection_office, objection_phone;
+  std::string public_names;  // "", full, masked, none
+  std::string site_url;
+  uint32_t board_top = 0;                       // 0: 10
+  uint32_t star_household_stars = 0;            // 0: max_stars
+  std::vector<std::string> holidays, workdays;  // YYYY-MM-DD, ascending
 };
 struct ResidentRegistered {
   std::string id, village, household;

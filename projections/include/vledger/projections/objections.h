@@ -20,7 +20,8 @@
 namespace vledger {
 
 // Default objection window of a publication and default reply time of an
-// objection, in working days (Mon-Fri, no holiday calendar).
+// objection, in working days (Mon-Fri; with a village's calendar, see
+// WorkingCalendar, its holidays skipped and its 调休 weekend days counted).
 inline constexpr int kObjectionWorkingDays = 7;
 inline constexpr int kWindowWorkingDaysMax = 365;
 
@@ -63,6 +64,19 @@ std::vector<uint64_t> OpenObjectionsAbout(StateStore& state, uint64_t seq);
 
 // The date `days` working days (Mon-Fri) after `date` (YYYY-MM-DD, valid).
 std::string AddWorkingDays(std::string_view date, int days);
+
+// A county's holiday calendar (a village policy's holidays and workdays):
+// `holidays` are days off although Monday to Friday, `workdays` Saturdays
+// and Sundays worked instead (调休). Both YYYY-MM-DD, ascending.
+struct WorkingCalendar {
+  std::vector<std::string> holidays, workdays;
+};
+inline constexpr size_t kCalendarDatesMax = 400;  // of each list, in one policy
+
+// Whether `date` (valid) is a working day under `calendar`.
+bool IsWorkingDay(std::string_view date, const WorkingCalendar& calendar);
+// The date `days` working days after `date` under `calendar`.
+std::string AddWorkingDays(std::string_view date, int days, const WorkingCalendar& calendar);
 
 // The village an event belongs to, as far as the rows say ("" when none):
 // points events by their resident, fund events by the fund or beneficiary.

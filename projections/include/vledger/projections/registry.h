@@ -43,6 +43,12 @@ struct KeyRecord {
   static KeyRecord DecodeRow(std::string_view id, std::string_view row);
 };
 
+// Bounds of a village policy's bulletin fields.
+inline constexpr size_t kPhoneBytesMax = 24;
+inline constexpr size_t kSiteUrlBytesMax = 200;
+inline constexpr uint32_t kBoardTopMax = 50;
+inline constexpr uint32_t kBoardTopDefault = 10;
+
 struct VillageRecord {
   std::string code, name;
   bool review = false;
@@ -50,6 +56,11 @@ struct VillageRecord {
   uint32_t max_stars = 5;
   uint32_t red_flag_share_pct = 10;
   uint64_t seq = 0;
+  // The bulletin's notice (villagePolicySet fields appended later; see
+  // schemas/event.capnp for their meaning and defaults).
+  std::string objection_office, objection_phone, public_names, site_url;
+  uint32_t board_top = 0, star_household_stars = 0;
+  std::vector<std::string> holidays, workdays;
 };
 
 // Approved, unreversed entries of one rule in one month (for bulletins).

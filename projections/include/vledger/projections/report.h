@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "vledger/ledger/event.h"
@@ -33,20 +34,45 @@
 
 namespace vledger {
 
+// The version of the renderers' output. Raised whenever the bytes a report
+// renders to change for the same log and arguments, so that verify-report
+// can tell a report of another version from a report that was altered.
+// Version 1 wrote no edition= and renderer= in its footer.
+inline constexpr uint32_t kRendererVersion = 2;
+
 struct ReportArgs {
+  ReportArgs() = default;
+  // The parameters every report has; the others keep their defaults.
+  ReportArgs(std::string village_code, std::string period_text, std::string kind_name,
+             std::string format_name, std::string lang_code, uint64_t prefix_size)
+      : village(std::move(village_code)),
+        period(std::move(period_text)),
+        kind(std::move(kind_name)),
+        format(std::move(format_name)),
+        lang(std::move(lang_code)),
+        size(prefix_size) {}
+
   std::string village, period;
   std::string kind = "bulletin";  // bulletin, points, funds
   std::string format = "html";    // html, md, csv, json
   std::string lang = "zh";        // zh, en
   uint64_t size = 0;              // the log prefix: events 0..size-1
+  std::string edition = "full";   // full, board (the one-page board bulletin)
+  uint32_t renderer = kRendererVersion;
+  int window_days = 7;   // the objection window (公示期) in working days
+  std::string site_url;  // the QR code's URL when given on the command line
 };
 
-// Checks kind, format, lang, village id and period. InvalidInput naming the flag.
+// Checks kind, format, lang, edition, window, village id and period.
+// InvalidInput naming the flag.
 Status CheckReportArgs(const ReportArgs& args);
 
-// "vledger-report village=V period=P kind=K format=F lang=L size=N".
+// "vledger-report village=V period=P kind=K format=F lang=L size=N
+// edition=E renderer=R window=W" and, when the site URL was given on the
+// command line, " site=URL" (SPEC §12; window= and site= are ours).
 std::string FooterLine(const ReportArgs& args);
-// Finds the last footer line in a report's bytes; VerificationFailed when there is none.
+// Finds the last footer line in a report's bytes; VerificationFailed when
+// there is none. A footer without edition= and renderer= is renderer 1.
 Result<ReportArgs> ParseFooter(std::string_view report);
 
 // A person record beside the chain, by personRef; nullopt once erased.
@@ -108,21 +134,62 @@ struct FundSummary {
 
 struct CorrectionLine {
   uint64_t seq = 0, target = 0;
-  std::string date, type, summary, reason;
+  // summary: whose entry, which rule by name, its points or amount and
+  // date, in the report's language, names as the village's policy says;
+  // change: what the correction did to it.
+  std::string date, type, summary, change, reason;
   bool disputed = false;
 };
 
 struct ObjectionLine {
   uint64_t seq = 0;
-  std::string about;  // "seq 123" or "report <sha256 hex prefix>"
+  // "第 123 条：<the entry's summary>" ("seq 123: …" in English), or
+  // "公示 <sha256 hex prefix>" ("report …") for an objection to a report.
+  std::string about;
   std::string filed_on, reply_due, text;
   bool resolved = false, upheld = false;
   std::string resolved_on, answer;
   uint64_t reversal = 0;
 };
 
+// What a notice (公示) needs besides its tables (SPEC §12, issue 20).
+struct NoticeInfo {
+  std::string published_on;   // the report's date
+  std::string window_end;     // last day of the objection window (公示期)
+  std::string office, phone;  // where objections are raised ("" = not set)
+  std::string county_key_id;  // the ledger's root key id, as the site shows it
+};
+
+// The board edition fits one A4 page when its estimated height, in lines
+// of the board's type (10.5 pt, report_html.cc's board style), is at most
+// kBoardLinesMax: kBoardFixedLines for the title, notice, headings,
+// signature and checkpoint, one a ranked resident, fund, correction or
+// objection (more for long ones), and the red flags and star households as
+// running text, kBoardNamesPerLine names a line. Over it the top list
+// shrinks to kBoardTopMin; still over, the board takes two pages.
+inline constexpr uint64_t kBoardLinesMax = 50;
+inline constexpr uint64_t kBoardFixedLines = 24;
+inline constexpr size_t kBoardNamesPerLine = 8;
+inline constexpr uint64_t kBoardTopMin = 5;
+
+// The board edition: what is kept of the ranking, and how it is paged.
+struct BoardInfo {
+  uint64_t top = 0;                        // residents ranked down to this rank (ties kept)
+  uint64_t residents_ranked = 0;           // of the full ranking, before the cut
+  std::vector<RankedRow> red_flags;        // every resident with a red flag
+  std::vector<RankedRow> star_households;  // households at the star threshold
+  uint32_t star_household_stars = 0;
+  uint32_t pages = 1;  // 1, or 2 when the one page cannot hold it
+};
+
 struct ReportData {
   ReportArgs args;
+  NoticeInfo notice;
+  BoardInfo board;                    // edition "board" only
+  std::string public_names = "full";  // full, masked, none
+  std::string site_url;               // the QR code's URL ("" = the checkpoint text)
+  std::string qr_payload;             // what the QR code encodes
+  std::string root_hex;               // the checkpoint's root hash, lowercase hex
   // The report's date: recordedAt (China Standard Time) of event size-1.
   // Residents are named only when known to be adults on it (age.h).
   std::string date;
@@ -173,6 +240,14 @@ inline constexpr const char* kSectionObjections = "objections";
 inline constexpr const char* kSectionCheckpoint = "checkpoint";
 inline constexpr const char* kSectionFooter = "footer";
 
+inline constexpr const char* kSectionNotice = "notice";
+inline constexpr const char* kSectionBoard = "board";
+
+// The size in Chinese numerals (3,456 -> 三千四百五十六), and a date
+// YYYY-MM-DD in words (二〇二一年九月三十日).
+std::string ChineseNumber(uint64_t n);
+std::string ChineseDate(std::string_view date);
+
 // The section of `report` (in `format`) that byte `offset` lies in.
 std::string SectionAt(std::string_view format, std::string_view report, size_t offset);
 
@@ -190,6 +265,22 @@ std::string CategoryLabel(const ReportData& d, const std::string& category);
 // The display name of a code in `names`, else "".
 std::string NameOf(const std::map<std::string, std::string>& names, const std::string& code);
 bool HasPoints(const ReportData& d);
+// "第 300 条" (zh) or "seq 300" (en).
+std::string SeqLabel(const ReportData& d, uint64_t seq);
+// A ranked row's name, or its id when names are not shown.
+std::string RowName(const RankedRow& row);
+bool Board(const ReportData& d);  // the board edition
+// The notice's lines as plain text (each format escapes them): the
+// publication date, the objection window and its last day, where to raise
+// objections, what the notice was computed over (size and date in words)
+// and the county key's id.
+std::vector<std::string> NoticeLines(const ReportData& d);
+// The signature and stamp line (村务监督委员会（盖章）) and its date.
+std::string SignatureLine(const ReportData& d);
+// The caption of the QR code: what scanning it gives.
+std::string QrCaption(const ReportData& d);
+// "第 1 页 / 共 2 页" or "Page 1 of 2".
+std::string PageLabel(const ReportData& d, uint32_t page, uint32_t pages);
 bool HasFunds(const ReportData& d);
 std::string Title(const ReportData& d);      // village, period and kind
 std::string TitleTail(const ReportData& d);  // the same without the village
