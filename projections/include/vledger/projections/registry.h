@@ -58,9 +58,9 @@ struct VillageRecord {
   uint64_t seq = 0;
   // The bulletin's notice (villagePolicySet fields appended later; see
   // schemas/event.capnp for their meaning and defaults).
-  std::string objection_office, objection_phone, public_names, site_url;
+  std::string objection_office{}, objection_phone{}, public_names{}, site_url{};
   uint32_t board_top = 0, star_household_stars = 0;
-  std::vector<std::string> holidays, workdays;
+  std::vector<std::string> holidays{}, workdays{};
 };
 
 // Approved, unreversed entries of one rule in one month (for bulletins).
