@@ -281,6 +281,7 @@ Status SyncOutbox(Context& ctx, const SyncArgs& args) {
     net::RemoteOptions options;
     options.url = entry->server;
     options.ca_file = ctx.options.ca_file;
+    options.key = &signer.key();  // signs each request (RFC 9421), as a direct run does
     app::CommitExpectation expect = entry->expect;
     std::vector<std::string> named;  // the ids a resident given by name became
     Result<net::CommandOutput> out = net::RunRemote(
