@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "i18n.h"
@@ -168,5 +169,8 @@ Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std:
 
 // Parses and runs one command line; returns the exit code (main()).
 int RunCommandLine(Context& ctx, std::vector<std::string> args);
+// The command a parsed command line chose, as its words ("key new"), and
+// its innermost App.
+std::pair<std::string, const CLI::App*> Chosen(const CLI::App& app);
 
 }  // namespace vledger::cli

@@ -139,12 +139,9 @@ void Substitute(std::vector<std::string>& args, const std::string& path,
 Result<Outgoing> MakeOutgoing(Context& ctx, const CLI::App& app,
                               const std::vector<std::string>& given, const std::string& key_id) {
   Outgoing o;
-  std::string words;
-  const CLI::App* cmd = &app;
-  while (!cmd->get_subcommands().empty()) {
-    cmd = cmd->get_subcommands().front();
-    words += (words.empty() ? "" : " ") + cmd->get_name();
-  }
+  const auto chosen = Chosen(app);
+  const std::string& words = chosen.first;
+  const CLI::App* cmd = chosen.second;
   // This machine's options out; the language of this run in, first (the
   // server takes the first --lang as the language of messages). A command
   // with a --lang of its own (publish, report: the report's language)

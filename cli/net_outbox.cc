@@ -49,17 +49,6 @@ std::string IsoUtc(int64_t ms) {
   return buf;
 }
 
-// The chosen command's words and its innermost App.
-std::pair<std::string, const CLI::App*> Chosen(const CLI::App& app) {
-  std::string words;
-  const CLI::App* at = &app;
-  while (!at->get_subcommands().empty()) {
-    at = at->get_subcommands().front();
-    words += (words.empty() ? "" : " ") + at->get_name();
-  }
-  return {words, at};
-}
-
 // Inserts `words` before a "--" that ends the options (else at the end).
 void InsertOptions(std::vector<std::string>& args, std::initializer_list<std::string> words) {
   auto at = std::find(args.begin(), args.end(), "--");

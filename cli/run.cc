@@ -19,6 +19,18 @@
 #endif
 
 namespace vledger::cli {
+
+// The command chosen, as its words ("key new"), and its innermost App.
+std::pair<std::string, const CLI::App*> Chosen(const CLI::App& app) {
+  std::string words;
+  const CLI::App* at = &app;
+  while (!at->get_subcommands().empty()) {
+    at = at->get_subcommands().front();
+    words += (words.empty() ? "" : " ") + at->get_name();
+  }
+  return {words, at};
+}
+
 namespace {
 
 std::string EnvOr(const char* name, const std::string& fallback) {
@@ -88,17 +100,6 @@ Result<bool> RunsRemotely(Context& ctx, const CLI::App& app, const std::string& 
     return Status::Usage("--remote and --ledger go to different ledgers: give one of them");
   }
   return true;
-}
-
-// The command chosen, as its words ("key new"), and its innermost App.
-std::pair<std::string, const CLI::App*> Chosen(const CLI::App& app) {
-  std::string words;
-  const CLI::App* at = &app;
-  while (!at->get_subcommands().empty()) {
-    at = at->get_subcommands().front();
-    words += (words.empty() ? "" : " ") + at->get_name();
-  }
-  return {words, at};
 }
 
 // A word where a command should be that names none (`vledger nosuchcmd`,
