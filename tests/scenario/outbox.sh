@@ -117,7 +117,10 @@ class Proxy(http.server.BaseHTTPRequestHandler):
     def forward(self, method):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         c = http.client.HTTPConnection("127.0.0.1", upstream, timeout=60)
-        c.request(method, self.path, body, {"Content-Type": "application/json"})
+        # Every header as sent (Host too: the request's signature covers
+        # the authority the client named, the proxy's).
+        headers = {k: v for k, v in self.headers.items() if k.lower() != "content-length"}
+        c.request(method, self.path, body, headers)
         r = c.getresponse()
         data = r.read()
         if self.path == "/v1/commit" and open(mode_file).read().strip() == "hold":
