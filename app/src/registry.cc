@@ -152,20 +152,23 @@ Result<VillageListResult> VillageList(const Session& session, const VillageListR
 std::string VillageListJson(const VillageListResult& result) {
   Json out = Json::array();
   for (const VillageRecord& v : result.villages) {
-    out.push_back(Json{{"code", v.code},
-                       {"name", v.name},
-                       {"review", v.review},
-                       {"starPoints", v.star_points},
-                       {"maxStars", v.max_stars},
-                       {"redFlagSharePct", v.red_flag_share_pct},
-                       {"objectionOffice", v.objection_office},
-                       {"objectionPhone", v.objection_phone},
-                       {"publicNames", v.public_names},
-                       {"siteUrl", v.site_url},
-                       {"boardTop", v.board_top},
-                       {"starHouseholdStars", v.star_household_stars},
-                       {"holidays", v.holidays},
-                       {"workdays", v.workdays}});
+    Json village{{"code", v.code},          {"name", v.name},
+                 {"review", v.review},      {"starPoints", v.star_points},
+                 {"maxStars", v.max_stars}, {"redFlagSharePct", v.red_flag_share_pct}};
+    // The bulletin's notice fields only when set: a village without them
+    // lists as it did before they existed.
+    auto set = [&village](const char* key, const auto& value, bool given) {
+      if (given) village[key] = value;
+    };
+    set("objectionOffice", v.objection_office, !v.objection_office.empty());
+    set("objectionPhone", v.objection_phone, !v.objection_phone.empty());
+    set("publicNames", v.public_names, !v.public_names.empty());
+    set("siteUrl", v.site_url, !v.site_url.empty());
+    set("boardTop", v.board_top, v.board_top != 0);
+    set("starHouseholdStars", v.star_household_stars, v.star_household_stars != 0);
+    set("holidays", v.holidays, !v.holidays.empty());
+    set("workdays", v.workdays, !v.workdays.empty());
+    out.push_back(std::move(village));
   }
   return Json{{"villages", out}}.dump();
 }
