@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 
 #include "guard.h"
 #include "vledger/ledger/bytes.h"
@@ -103,18 +104,24 @@ Result<std::string> Str(const Json& j, const char* name) {
   return it->get<std::string>();
 }
 
+// Malformed naming the first member of `j` not in `known` (after `prefix`).
+Status OnlyKnown(const Json& j, std::span<const char* const> known, const std::string& prefix) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& name = it.key();
+    if (std::none_of(known.begin(), known.end(), [&name](const char* k) { return name == k; })) {
+      return Malformed(prefix + name);
+    }
+  }
+  return Status::Ok();
+}
+
 Result<CommitExpectation> ParseExpectation(const Json& j) {
   if (!j.is_object()) return Malformed("expect");
   static const char* kKnown[] = {
       "command",    "key_id",  "request_id",      "resident", "rule",          "fund",
       "shop",       "village", "period",          "to",       "resident_name", "points",
       "amount_fen", "target",  "checkpoint_size", "tree_size"};
-  for (const auto& [name, value] : j.items()) {
-    if (std::find_if(std::begin(kKnown), std::end(kKnown),
-                     [&](const char* k) { return name == k; }) == std::end(kKnown)) {
-      return Malformed("expect." + name);
-    }
-  }
+  VLEDGER_TRY(OnlyKnown(j, kKnown, "expect."));
   CommitExpectation x;
   VLEDGER_ASSIGN_OR_RETURN(x.command, Str(j, "command"));
   VLEDGER_ASSIGN_OR_RETURN(x.key_id, Str(j, "key_id"));
@@ -143,12 +150,7 @@ Result<OutboxEntry> ParseEntry(const Json& j) {
   static const char* kKnown[] = {"format", "entered_at", "on",         "command",
                                  "server", "key_id",     "request_id", "args",
                                  "files",  "expect",     "signature"};
-  for (const auto& [name, value] : j.items()) {
-    if (std::find_if(std::begin(kKnown), std::end(kKnown),
-                     [&](const char* k) { return name == k; }) == std::end(kKnown)) {
-      return Malformed(name);
-    }
-  }
+  VLEDGER_TRY(OnlyKnown(j, kKnown, ""));
   VLEDGER_ASSIGN_OR_RETURN(std::string format, Str(j, "format"));
   if (format != kFormat) return Malformed("format");
   OutboxEntry e;
