@@ -1,6 +1,8 @@
 // The printables (projections/print.h): `report cards` and `report
 // receipt`. What they show is gathered here, privacy rules included; the
 // HTML is print_html.cc's.
+#include "vledger/projections/print.h"
+
 #include <set>
 
 #include "guard.h"
@@ -12,7 +14,6 @@
 #include "vledger/projections/funds.h"
 #include "vledger/projections/names.h"
 #include "vledger/projections/points.h"
-#include "vledger/projections/print.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/report.h"
 #include "vledger/projections/validate.h"
@@ -75,8 +76,8 @@ std::optional<Status> NoCard(const ResidentRecord& r, const std::optional<Person
       return std::nullopt;
     case AgeClass::kMinor:
       return Status::FailedPrecondition(
-          "--resident", Msg("{} is a minor on {}: minors get no card (no page on the site)", r.id,
-                            date));
+          "--resident",
+          Msg("{} is a minor on {}: minors get no card (no page on the site)", r.id, date));
     case AgeClass::kUnknown:
       break;
   }
@@ -230,8 +231,8 @@ Result<ReportResult> PrintReceipt(const Session& session, const ReportRequest& r
     if (auto v = LoadVillage(*state, village)) d.village_name = v->name;
   }
   if (!gift->purpose.empty()) {
-    std::string name = report::NameOf(DisplayNames(*state, NameKind::kPurpose, village),
-                                      gift->purpose);
+    std::string name =
+        report::NameOf(DisplayNames(*state, NameKind::kPurpose, village), gift->purpose);
     d.purpose = name.empty() ? gift->purpose : name;
   }
   if (auto meta = LoadMeta(*state)) {

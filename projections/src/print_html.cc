@@ -168,8 +168,8 @@ std::string ResidentPageUrl(std::string_view site_url, std::string_view resident
 }
 
 std::string PrintFooterLine(const CardsData& d) {
-  return "vledger-print kind=cards village=" + d.village + " paper=" + d.paper +
-         " lang=" + d.lang + " size=" + std::to_string(d.size);
+  return "vledger-print kind=cards village=" + d.village + " paper=" + d.paper + " lang=" + d.lang +
+         " size=" + std::to_string(d.size);
 }
 
 std::string PrintFooterLine(const ReceiptData& d) {
@@ -199,11 +199,12 @@ std::string RenderReceiptHtml(const ReceiptData& d) {
   const bool a4 = d.paper == "a4";
   std::string style;
   if (a4) {
-    style = "@page { size: A4 portrait; margin: 15mm; }\n"
-            "body { font-size: 12pt; max-width: 180mm; margin: 0 auto; }\n"
-            ".r { border: 0.5mm solid #c00; padding: 6mm 8mm; }\n"
-            "h1 { font-size: 22pt; letter-spacing: 0.3em; }\n"
-            ".k { width: 32mm; }\n";
+    style =
+        "@page { size: A4 portrait; margin: 15mm; }\n"
+        "body { font-size: 12pt; max-width: 180mm; margin: 0 auto; }\n"
+        ".r { border: 0.5mm solid #c00; padding: 6mm 8mm; }\n"
+        "h1 { font-size: 22pt; letter-spacing: 0.3em; }\n"
+        ".k { width: 32mm; }\n";
   } else {
     style = "@page { size: " + Mm(kCardWidthMm) + " " + Mm(kCardHeightMm) +
             "; margin: 0; }\n"
@@ -227,6 +228,10 @@ std::string RenderReceiptHtml(const ReceiptData& d) {
            ".void { color: #c00; font-weight: bold; }\n"
            ".sign { text-align: right; margin-top: 1em; }\n"
            ".note { color: #444; }\n";
+  // A card holds no room for the note: the rows are tighter and it is left out.
+  if (!a4)
+    style +=
+        "td { padding: 0.1em 0.4em; }\n.note { display: none; }\n.sign { margin-top: 0.3em; }\n";
   const std::string_view lang = d.lang;
   std::string title = L(lang, "捐赠票据", "Donation receipt");
   std::string out = Head(lang, title + " " + d.receipt, style) + "<body>\n<div class=\"r\">\n";
@@ -240,14 +245,13 @@ std::string RenderReceiptHtml(const ReceiptData& d) {
            "</p>\n";
   }
   auto row = [&](const char* zh, const char* en, const std::string& value, const char* cls = "") {
-    out += "<tr><td class=\"k\">" + E(L(lang, zh, en)) + "</td><td class=\"" + cls + "\">" +
-           value + "</td></tr>\n";
+    out += "<tr><td class=\"k\">" + E(L(lang, zh, en)) + "</td><td class=\"" + cls + "\">" + value +
+           "</td></tr>\n";
   };
   out += "<table>\n";
   row("票据号", "Receipt no.", E(d.receipt), "big");
   row("捐赠方", "Donor", E(d.donor.empty() ? L(lang, "匿名", "Anonymous") : d.donor));
-  row("金额（小写）", "Amount", "¥" + FormatYuan(d.amount_fen) + E(L(lang, " 元", " yuan")),
-      "big");
+  row("金额（小写）", "Amount", "¥" + FormatYuan(d.amount_fen) + E(L(lang, " 元", " yuan")), "big");
   row("金额（大写）", "Amount (Chinese capitals)", "人民币" + E(RmbCapitals(d.amount_fen)), "big");
   row("用途", "Purpose",
       E(d.purpose.empty() ? L(lang, "非定向（不限用途）", "Unrestricted") : d.purpose));
@@ -258,8 +262,7 @@ std::string RenderReceiptHtml(const ReceiptData& d) {
   row("县级公钥", "County key", E(d.county_key_id), "hash");
   row("记录哈希", "Record hash", E("h[" + std::to_string(d.seq) + "] " + d.record_hash), "hash");
   out += "</table>\n<p class=\"note\">" +
-         E(L(lang,
-             "凭记录编号和记录哈希，可在县账本中核对本笔捐赠（vledger prove 或村民网站）。",
+         E(L(lang, "凭记录编号和记录哈希，可在县账本中核对本笔捐赠（vledger prove 或村民网站）。",
              "The record number and hash let anyone check this donation against the county's "
              "log (vledger prove, or the villager site).")) +
          "</p>\n<p class=\"sign\">" +
