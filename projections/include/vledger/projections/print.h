@@ -52,10 +52,10 @@ struct CardsData {
 struct ReceiptData {
   uint64_t seq = 0;
   std::string paper = "a4", lang = "zh";
-  std::string receipt;     // the receipt number
-  std::string donor;       // as consented: a name, an organisation; "" = anonymous
+  std::string receipt;  // the receipt number
+  std::string donor;    // as consented: a name, an organisation; "" = anonymous
   int64_t amount_fen = 0;
-  std::string purpose;     // display name; "" = unrestricted
+  std::string purpose;  // display name; "" = unrestricted
   std::string fund, fund_name, village_name, ledger_name;
   std::string date;           // recordedAt in China Standard Time
   std::string county_key_id;  // the ledger's root key id
