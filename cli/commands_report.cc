@@ -1,6 +1,9 @@
 // Public reports and the question ledger (SPEC sections 7 and 8):
 //   report points|funds|bulletin --village V --period P [--format F] [--lang L] [--edition E]
 //     [--window-days N] [--site-url URL] [--at SIZE] [--out F]
+//   report cards --village V [--resident R]... [--size a4|card] [--site-url URL] [--at SIZE]
+//     [--out F]
+//   report receipt SEQ [--size a4|card] [--out F]
 //   publish --village V --period P [--kind K] [--format F] [--lang L] [--edition E]
 //     [--site-url URL] [--window-days N] --out F
 //   verify-report FILE
@@ -35,6 +38,21 @@ Status RunReport(Context& ctx, const app::ReportRequest& request) {
   } else {
     ctx.PrintLine(
         Tr("wrote {}: {} bytes, sha256 {}, at size {}", r.out, r.bytes.size(), r.sha256, r.size));
+  }
+  return Status::Ok();
+}
+
+// The options a kind of report takes, as a usage error (exit 2) like a
+// missing option of a command: --village and --period for the public
+// reports, --village for cards, neither for a receipt.
+Status CheckReportOptions(const CLI::App& cmd, const app::ReportRequest& o) {
+  const bool cards = o.kind == "cards", receipt = o.kind == "receipt";
+  if (!receipt && o.village.empty()) return Status::Usage(Msg("report {} needs --village", o.kind));
+  if (!cards && !receipt && o.period.empty()) {
+    return Status::Usage(Msg("report {} needs --period", o.kind));
+  }
+  if ((cards || receipt) && cmd.count("--window-days") > 0) {
+    return Status::Usage(Msg("report {} takes no {}", o.kind, "--window-days"));
   }
   return Status::Ok();
 }
@@ -140,10 +158,12 @@ void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     auto o = std::make_shared<app::ReportRequest>();
     CLI::App* cmd = AddCommand(app, "report", _("write a public report (公示) at a checkpoint"));
-    cmd->add_option("KIND", o->kind, _("points|funds|bulletin"))->required();
-    cmd->add_option("--village", o->village, _("village code"))->required();
-    cmd->add_option("--period", o->period, _("2021Q3, 2021-07 or 2021"))->required();
-    cmd->add_option("--format", o->format, _("html|md|csv|json (default html)"));
+    cmd->add_option("KIND", o->kind, _("points|funds|bulletin, or cards|receipt (printables)"))
+        ->required();
+    cmd->add_option("SEQ", o->seq, _("report receipt: the seq of the donation"));
+    cmd->add_option("--village", o->village, _("village code"));
+    cmd->add_option("--period", o->period, _("2021Q3, 2021-07 or 2021"));
+    cmd->add_option("--format", o->format, _("html|md|csv|json (default html; printables: html)"));
     cmd->add_option("--lang", o->lang, _("zh|en (default zh)"));
     cmd->add_option("--edition", o->edition,
                     _("board|full: the one-page board bulletin or the full one (default full)"));
@@ -151,9 +171,19 @@ void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action) {
                     _("objection window the notice prints, in working days (default 7)"));
     cmd->add_option("--site-url", o->site_url,
                     _("the villager site's address for the QR code (default: the village's)"));
+    cmd->add_option("--resident", o->residents,
+                    _("report cards: a card for this resident only (repeatable)"))
+        ->allow_extra_args(false);
+    cmd->add_option("--size", o->paper,
+                    _("report cards|receipt: a4 (cards 10 to a sheet) or card (85.6×54 mm)"));
     cmd->add_option("--at", o->at, _("the first SIZE events (a stored checkpoint's size)"));
     cmd->add_option("--out", o->out, _("write to FILE (default: stdout)"));
-    cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return RunReport(ctx, *o); }; });
+    cmd->callback([&ctx, action, o, cmd] {
+      *action = [&ctx, o, cmd]() -> Status {
+        VLEDGER_TRY(CheckReportOptions(*cmd, *o));
+        return RunReport(ctx, *o);
+      };
+    });
   }
   {
     auto o = std::make_shared<app::PublishRequest>();

@@ -43,4 +43,15 @@ Status CheckPurposeHeld(StateStore& state, const FundRecord& fund, const std::st
 // (guard.h) returns.
 std::optional<Person> PersonOf(const Result<std::optional<PersonRecord>>& record);
 
+// The text as a QR code (libqrencode, error correction M), one SVG path of
+// its dark modules with a four-module quiet zone, `label` its aria-label.
+// Deterministic: same text, same bytes.
+std::string QrSvg(const std::string& text, std::string_view label);
+
+// `report cards` and `report receipt` (report.h, print.cc).
+struct ReportRequest;
+struct ReportResult;
+Result<ReportResult> PrintCards(const Session& session, const ReportRequest& request);
+Result<ReportResult> PrintReceipt(const Session& session, const ReportRequest& request);
+
 }  // namespace vledger::app

@@ -31,28 +31,6 @@ using Json = nlohmann::ordered_json;
 
 constexpr size_t kReportBytesMax = 64u << 20;
 
-// ------------------------------------------------------------ QR code
-
-// The text as a QR code (libqrencode), one SVG path of its dark modules
-// with a four-module quiet zone. Deterministic: same text, same bytes.
-std::string QrSvg(const std::string& text) {
-  QRcode* qr = QRcode_encodeString8bit(text.c_str(), 0, QR_ECLEVEL_M);
-  if (qr == nullptr) return "";
-  const int width = qr->width, quiet = 4, size = width + 2 * quiet;
-  std::string path;
-  for (int y = 0; y < width; y++) {
-    for (int x = 0; x < width; x++) {
-      if ((qr->data[y * width + x] & 1) == 0) continue;
-      path += "M" + std::to_string(x + quiet) + " " + std::to_string(y + quiet) + "h1v1h-1z";
-    }
-  }
-  QRcode_free(qr);
-  std::string n = std::to_string(size);
-  return "<svg viewBox=\"0 0 " + n + " " + n + "\" shape-rendering=\"crispEdges\" role=\"img\" " +
-         "aria-label=\"checkpoint QR code\"><rect width=\"" + n + "\" height=\"" + n +
-         "\" fill=\"#fff\"/><path fill=\"#000\" d=\"" + path + "\"/></svg>";
-}
-
 // ------------------------------------------------------------ generation
 
 struct Generated {
@@ -81,7 +59,7 @@ Result<Generated> Generate(const Ledger& ledger, const ReportArgs& args,
   };
   VLEDGER_ASSIGN_OR_RETURN(ReportData data, BuildReport(*state, persons, args, checkpoint));
   VLEDGER_TRY(person_error);
-  if (args.format == "html") data.qr_svg = QrSvg(data.qr_payload);
+  if (args.format == "html") data.qr_svg = QrSvg(data.qr_payload, "checkpoint QR code");
   Generated out;
   out.bytes = RenderReport(data);
   out.data = std::move(data);
@@ -190,6 +168,26 @@ Json OrNull(const std::optional<uint64_t>& v) { return v ? Json(*v) : Json(nullp
 
 }  // namespace
 
+// ------------------------------------------------------------ QR code
+
+std::string QrSvg(const std::string& text, std::string_view label) {
+  QRcode* qr = QRcode_encodeString8bit(text.c_str(), 0, QR_ECLEVEL_M);
+  if (qr == nullptr) return "";
+  const int width = qr->width, quiet = 4, size = width + 2 * quiet;
+  std::string path;
+  for (int y = 0; y < width; y++) {
+    for (int x = 0; x < width; x++) {
+      if ((qr->data[y * width + x] & 1) == 0) continue;
+      path += "M" + std::to_string(x + quiet) + " " + std::to_string(y + quiet) + "h1v1h-1z";
+    }
+  }
+  QRcode_free(qr);
+  std::string n = std::to_string(size);
+  return "<svg viewBox=\"0 0 " + n + " " + n + "\" shape-rendering=\"crispEdges\" role=\"img\" " +
+         "aria-label=\"" + std::string(label) + "\"><rect width=\"" + n + "\" height=\"" + n +
+         "\" fill=\"#fff\"/><path fill=\"#000\" d=\"" + path + "\"/></svg>";
+}
+
 Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -221,6 +219,17 @@ ReportArgs ArgsOf(const ReportRequest& r) {
 }
 
 Result<ReportResult> Report(const Session& session, const ReportRequest& request) try {
+  if (request.kind == "cards") return PrintCards(session, request);
+  if (request.kind == "receipt") return PrintReceipt(session, request);
+  if (!request.residents.empty()) {
+    return Status::InvalidInput("--resident", "only report cards takes --resident");
+  }
+  if (!request.paper.empty()) {
+    return Status::InvalidInput("--size", "only report cards and report receipt take --size");
+  }
+  if (!request.seq.empty()) {
+    return Status::InvalidInput("SEQ", "only report receipt takes a SEQ");
+  }
   ReportArgs args = ArgsOf(request);
   VLEDGER_TRY(CheckReportArgs(args));
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());

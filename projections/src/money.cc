@@ -1,6 +1,7 @@
 #include "vledger/projections/money.h"
 
 #include <limits>
+#include <vector>
 
 namespace vledger {
 namespace {
@@ -59,6 +60,53 @@ std::string FormatYuan(int64_t fen) {
   uint64_t cents = magnitude % 100;
   out += static_cast<char>('0' + cents / 10);
   out += static_cast<char>('0' + cents % 10);
+  return out;
+}
+
+std::string RmbCapitals(int64_t fen) {
+  static const char* const kDigits[] = {"零", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"};
+  static const char* const kUnits[] = {"", "拾", "佰", "仟"};
+  static const char* const kGroups[] = {"", "万", "亿", "万亿", "亿亿"};
+  uint64_t magnitude = fen < 0 ? 0 - static_cast<uint64_t>(fen) : static_cast<uint64_t>(fen);
+  uint64_t yuan = magnitude / 100;
+  uint32_t jiao = static_cast<uint32_t>(magnitude / 10 % 10);
+  uint32_t cents = static_cast<uint32_t>(magnitude % 10);
+  std::string out = fen < 0 ? "负" : "";
+  if (magnitude == 0) return "零元整";
+  // The yuan: groups of four digits, high first; one 零 for each run of
+  // zeros between non-zero digits, also across groups.
+  std::vector<uint32_t> groups;
+  for (uint64_t v = yuan; v > 0; v /= 10000) groups.push_back(static_cast<uint32_t>(v % 10000));
+  bool any = false, zero_pending = false;
+  for (size_t g = groups.size(); g-- > 0;) {
+    uint32_t group = groups[g];
+    bool group_written = false;
+    for (int pos = 3; pos >= 0; pos--) {
+      uint32_t digit = group / (pos == 3 ? 1000u : pos == 2 ? 100u : pos == 1 ? 10u : 1u) % 10;
+      if (digit == 0) {
+        zero_pending = any;
+        continue;
+      }
+      if (zero_pending) out += kDigits[0];
+      zero_pending = false;
+      out += kDigits[digit];
+      out += kUnits[pos];
+      any = group_written = true;
+    }
+    if (group_written) out += kGroups[g];
+  }
+  if (yuan > 0) out += "元";
+  if (jiao == 0 && cents == 0) return out + "整";
+  if (jiao != 0) {
+    out += kDigits[jiao];
+    out += "角";
+  } else if (yuan > 0) {
+    out += kDigits[0];  // 壹拾元零贰分
+  }
+  if (cents != 0) {
+    out += kDigits[cents];
+    out += "分";
+  }
   return out;
 }
 

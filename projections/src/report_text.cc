@@ -44,12 +44,14 @@ Status CheckReportArgs(const ReportArgs& args) {
   if (args.window_days < 1 || args.window_days > kWindowWorkingDaysMax) {
     return Status::InvalidInput("--window-days", Msg("give 1..{}", kWindowWorkingDaysMax));
   }
-  if (!args.site_url.empty() && !args.site_url.starts_with("https://") &&
-      !args.site_url.starts_with("http://")) {
+  return CheckSiteUrl(args.site_url);
+}
+
+Status CheckSiteUrl(std::string_view url) {
+  if (!url.empty() && !url.starts_with("https://") && !url.starts_with("http://")) {
     return Status::InvalidInput("--site-url", "give an http:// or https:// address");
   }
-  if (args.site_url.size() > kSiteUrlBytesMax ||
-      args.site_url.find_first_of(" \t\r\n#\"<>,&'") != std::string::npos) {
+  if (url.size() > kSiteUrlBytesMax || url.find_first_of(" \t\r\n#\"<>,&'") != std::string::npos) {
     return Status::InvalidInput(
         "--site-url",
         Msg("at most {} bytes, without spaces, quotes, &, commas or #", kSiteUrlBytesMax));

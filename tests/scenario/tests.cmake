@@ -101,3 +101,6 @@ set_tests_properties(scenario.serve_reads PROPERTIES TIMEOUT 900)
 # The board bulletin (issue 20): one page for 500 residents, the notice, names, QR payload.
 add_test(NAME scenario.board COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/board.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.board PROPERTIES TIMEOUT 900)
+# Printables (issue 20, item 10): 积分卡 with decoded QR codes, 捐赠票据 with amounts in capitals.
+add_test(NAME scenario.print COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/print.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.print PROPERTIES TIMEOUT 900)

@@ -91,5 +91,39 @@ TEST(FormatYuan, RoundTripsThroughParseYuan) {
   }
 }
 
+TEST(RmbCapitals, WritesAmountsAsAReceiptDoes) {
+  struct Case {
+    int64_t fen;
+    const char* text;
+  } cases[] = {
+      {0, "零元整"},
+      {1, "壹分"},
+      {10, "壹角"},
+      {55, "伍角伍分"},
+      {100, "壹元整"},
+      {1000, "壹拾元整"},  // 壹拾, not 拾
+      {1002, "壹拾元零贰分"},
+      {1500, "壹拾伍元整"},
+      {120000, "壹仟贰佰元整"},
+      {123450, "壹仟贰佰叁拾肆元伍角"},
+      {140950, "壹仟肆佰零玖元伍角"},
+      {168032, "壹仟陆佰捌拾元叁角贰分"},
+      {1640902, "壹万陆仟肆佰零玖元零贰分"},
+      {10000000, "壹拾万元整"},
+      {10000001, "壹拾万元零壹分"},
+      {10070000, "壹拾万零柒佰元整"},
+      {10700053, "壹拾万零柒仟元伍角叁分"},
+      {100000100, "壹佰万零壹元整"},
+      {10000000000, "壹亿元整"},
+      {10001000000, "壹亿零壹万元整"},
+      {20304050607, "贰亿零叁佰零肆万零伍佰零陆元零柒分"},
+      {-120000, "负壹仟贰佰元整"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(RmbCapitals(c.fen), c.text) << c.fen;
+  // The extremes have a magnitude too.
+  EXPECT_TRUE(RmbCapitals(std::numeric_limits<int64_t>::max()).ends_with("元零柒分"));
+  EXPECT_TRUE(RmbCapitals(std::numeric_limits<int64_t>::min()).starts_with("负玖"));
+}
+
 }  // namespace
 }  // namespace vledger

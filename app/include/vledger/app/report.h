@@ -25,6 +25,19 @@ namespace vledger::app {
 // [--out FILE]`: at the checkpoint app::CheckpointForUse gives (signed now
 // when the session has an admin key; else the stored one at `at`, or the
 // newest).
+//
+// The printables (projections/print.h), HTML only:
+// `report cards --village V [--resident R]... [--size a4|card] [--site-url
+// URL] [--at SIZE] --out FILE`: a 积分卡 per adult resident (active, known
+// to be an adult on the date of event SIZE-1; SIZE is any log prefix,
+// default the whole log), or the residents asked for (invalid input, exit
+// 3, for an unknown one; a failed precondition for a minor, a resident of
+// unknown age, one who left or died). No site URL (the command's or the
+// village's): a failed precondition naming --site-url.
+// `report receipt SEQ [--size a4|card] --out FILE`: the 捐赠票据 of the
+// donationReceived at SEQ, names as they were just after it; a reversal
+// later in the log is printed on it. Not a donation, or past the log:
+// invalid input or not found naming SEQ (exit 3).
 struct ReportRequest {
   std::string kind, village, period;
   std::string format = "html", lang = "zh";
@@ -33,6 +46,10 @@ struct ReportRequest {
   std::string site_url;                     // the QR code's URL; "" = the village's
   std::string at;                           // a stored checkpoint's size; empty: the newest
   std::string out;                          // the file to write; empty: the bytes are only returned
+  // Printables only:
+  std::vector<std::string> residents;  // cards: these residents only
+  std::string paper;                   // a4 (default) or card
+  std::string seq;                     // receipt: the donation's seq
 };
 
 struct ReportResult {

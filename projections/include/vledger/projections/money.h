@@ -24,4 +24,10 @@ Result<int64_t> ParseYuan(std::string_view field, std::string_view text);
 // Fen as yuan with two decimals: 50050 -> "500.50", -5 -> "-0.05".
 std::string FormatYuan(int64_t fen);
 
+// Fen in Chinese capitals (人民币大写) as a receipt writes them: 120000 ->
+// 壹仟贰佰元整, 123450 -> 壹仟贰佰叁拾肆元伍角, 1 -> 壹分, 1002 -> 壹拾元零贰分,
+// 0 -> 零元整; 壹拾 is written out, one 零 stands for a run of zeros, 整
+// follows 元 only; a negative amount starts with 负.
+std::string RmbCapitals(int64_t fen);
+
 }  // namespace vledger

@@ -68,6 +68,10 @@ struct ReportArgs {
 // Checks kind, format, lang, edition, window, village id and period.
 // InvalidInput naming the flag.
 Status CheckReportArgs(const ReportArgs& args);
+// A --site-url ("" passes): http:// or https://, at most kSiteUrlBytesMax
+// bytes, none of the characters a QR payload or an HTML attribute would
+// trip on. InvalidInput naming --site-url.
+Status CheckSiteUrl(std::string_view url);
 
 // "vledger-report village=V period=P kind=K format=F lang=L size=N
 // edition=E renderer=R window=W" and, when the site URL was given on the
