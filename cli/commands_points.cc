@@ -198,7 +198,8 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     CLI::App* cmd =
         AddCommand(app, "redeem", _("spend points at the credit supermarket (信用超市)"));
     cmd->add_option("RESIDENT", o->resident, _("resident id"))->required();
-    cmd->add_option("--points", o->points, _("spendable points taken"))->required();
+    cmd->add_option("--points", o->points,
+                    _("spendable points taken (default: the shelf's price times --qty)"));
     cmd->add_option("--item", o->item, _("item (public)"))->required();
     cmd->add_option("--shop", o->shop, _("shop code (default: default)"));
     cmd->add_option("--qty", o->qty, _("quantity (default 1)"));

@@ -16,6 +16,7 @@
 #include "context.h"
 #include "i18n.h"
 #include "vledger/app/report.h"
+#include "vledger/app/shop.h"
 
 namespace vledger::cli {
 namespace {
@@ -36,6 +37,27 @@ Status RunReport(Context& ctx, const app::ReportRequest& request) {
     ctx.PrintLine(
         Tr("wrote {}: {} bytes, sha256 {}, at size {}", r.out, r.bytes.size(), r.sha256, r.size));
   }
+  return Status::Ok();
+}
+
+// `report shop SHOP --village V --period YYYY-MM`: the shop's monthly
+// statement, on the terminal (or --json); not a published report.
+Status RunShopStatement(Context& ctx, const std::string& shop, const app::ReportRequest& o) {
+  if (shop.empty()) return Status::Usage("report shop: give SHOP");
+  if (!o.out.empty()) return Status::Usage("report shop: prints the statement; no --out");
+  app::ShopStatementRequest request{shop, o.village, o.period, o.at};
+  VLEDGER_ASSIGN_OR_RETURN(app::ShopStatementResult r, app::ShopStatement(ctx.Session(), request));
+  if (ctx.options.json || o.format == "json") {
+    ctx.PrintLine(app::ShopStatementJson(r));
+    return Status::Ok();
+  }
+  ctx.PrintLine(Tr("{} ({}), village {}, {}", r.shop_name.empty() ? r.shop : r.shop_name, r.shop,
+                   r.village, r.period));
+  for (const ShelfMonthLine& l : r.lines) {
+    ctx.PrintLine(Tr("  {}  {} points a unit  received {}  redeemed {}  points taken {}  left {}",
+                     l.item, l.points, l.received, l.sold, l.taken, l.stock));
+  }
+  ctx.PrintLine(Tr("redeemed {} units for {} points", r.sold, r.taken));
   return Status::Ok();
 }
 
@@ -139,8 +161,10 @@ void RegisterObjectionCommands(CLI::App& app, Context& ctx, Action* action) {
 void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     auto o = std::make_shared<app::ReportRequest>();
+    auto shop = std::make_shared<std::string>();
     CLI::App* cmd = AddCommand(app, "report", _("write a public report (公示) at a checkpoint"));
-    cmd->add_option("KIND", o->kind, _("points|funds|bulletin"))->required();
+    cmd->add_option("KIND", o->kind, _("points|funds|bulletin, or shop SHOP"))->required();
+    cmd->add_option("SHOP", *shop, _("with shop: the shop whose monthly statement to print"));
     cmd->add_option("--village", o->village, _("village code"))->required();
     cmd->add_option("--period", o->period, _("2021Q3, 2021-07 or 2021"))->required();
     cmd->add_option("--format", o->format, _("html|md|csv|json (default html)"));
@@ -153,7 +177,13 @@ void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action) {
                     _("the villager site's address for the QR code (default: the village's)"));
     cmd->add_option("--at", o->at, _("the first SIZE events (a stored checkpoint's size)"));
     cmd->add_option("--out", o->out, _("write to FILE (default: stdout)"));
-    cmd->callback([&ctx, action, o] { *action = [&ctx, o] { return RunReport(ctx, *o); }; });
+    cmd->callback([&ctx, action, o, shop] {
+      *action = [&ctx, o, shop] {
+        if (o->kind == "shop") return RunShopStatement(ctx, *shop, *o);
+        if (!shop->empty()) return Status::Usage("report: SHOP only with the kind shop");
+        return RunReport(ctx, *o);
+      };
+    });
   }
   {
     auto o = std::make_shared<app::PublishRequest>();

@@ -150,6 +150,7 @@ void RegisterFundCommands(CLI::App& app, Context& ctx, Action* action);    // co
 void RegisterImportCommand(CLI::App& app, Context& ctx, Action* action);   // commands_import.cc
 void RegisterReliabilityCommands(CLI::App& app, Context& ctx, Action* action);  // backup, restore
 void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action);   // commands_report.cc
+void RegisterShopCommands(CLI::App& app, Context& ctx, Action* action);     // commands_shop.cc
 void RegisterDemoCommand(CLI::App& app, Context& ctx, Action* action);      // commands_demo.cc
 void RegisterTemplateCommand(CLI::App& app, Context& ctx, Action* action);  // commands_template.cc
 void RegisterMirrorCommands(CLI::App& app, Context& ctx, Action* action);   // commands_mirror.cc

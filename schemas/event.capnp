@@ -54,6 +54,8 @@ struct Event {
     objectionFiled @29 :ObjectionFiled;
     objectionResolved @30 :ObjectionResolved;
     displayNameSet @31 :DisplayNameSet;
+    shopItemAdded @32 :ShopItemAdded;
+    shopRestocked @33 :ShopRestocked;
   }
 }
 
@@ -251,6 +253,30 @@ struct PointsRedeemed {
   quantity @3 :UInt32;
   points @4 :Int64;
   # Spendable points taken, > 0.
+}
+
+struct ShopItemAdded {
+  # An item on a shop's shelf (the credit supermarket, 信用超市) with its
+  # price; an item already on the shelf takes the new price, and its stock
+  # grows by `stock`. Redemptions of a shelf item at that shop then take
+  # the price from here and never more than the stock.
+  village @0 :Text;
+  # The shop's village: shop codes are the village's own.
+  shop @1 :Text;
+  item @2 :Text;
+  points @3 :Int64;
+  # Points a unit, > 0.
+  stock @4 :UInt32;
+  # Units put on the shelf (may be 0 for a price change alone).
+}
+
+struct ShopRestocked {
+  village @0 :Text;
+  shop @1 :Text;
+  item @2 :Text;
+  # An item already on the shop's shelf.
+  quantity @3 :UInt32;
+  # Units added, > 0.
 }
 
 struct PointsExpired {

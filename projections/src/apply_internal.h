@@ -64,3 +64,4 @@ Status ApplyBody(ApplyCtx& ctx, const DisplayNameSet& b);
 #include "apply_disclosure.h"
 #include "apply_funds.h"
 #include "apply_points.h"
+#include "apply_shop.h"

@@ -119,6 +119,14 @@ both col deduct R2 BAD --on 2021-09-04
 both col redeem R1 --points 2 --item 酱油 --shop CS01
 seq=$(vl --ledger twin --json log | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][-1]["seq"])')
 both col reverse "$seq" --reason 录错了
+# The shop's shelf (collector of its village): items, restocks, redemptions
+# at the shelf's price, refusals beyond the stock or at another price.
+both col "shop item add" CS01 --item 洗衣液 --points 2 --stock 3
+both col "shop restock" CS01 --item 洗衣液 --qty 1
+both col redeem R1 --shop CS01 --item 洗衣液 --qty 2
+both col redeem R1 --shop CS01 --item 洗衣液 --qty 3
+both col redeem R1 --shop CS01 --item 洗衣液 --points 3
+both col "shop restock" CS01 --item 米 --qty 1
 both admin expire --village V2 --before 2021-01-01
 # Refusals exit as locally: an unknown resident, another village's key.
 both col award R9 GOOD

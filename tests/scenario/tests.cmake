@@ -101,3 +101,6 @@ set_tests_properties(scenario.serve_reads PROPERTIES TIMEOUT 900)
 # The board bulletin (issue 20): one page for 500 residents, the notice, names, QR payload.
 add_test(NAME scenario.board COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/board.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.board PROPERTIES TIMEOUT 900)
+# The credit supermarket's shelf (issue 21): prices, stock, concurrent redemptions, statements.
+add_test(NAME scenario.shop COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/shop.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.shop PROPERTIES TIMEOUT 900)

@@ -227,4 +227,46 @@ expect_exit 0 vl --ledger $L rebuild
 expect_exit 0 vl --ledger $L --json verify
 expect_json 'd["root"]' "$ROOT"
 
+# ------------------------------------ vectors of the event types added later
+# Appended after the four above (which keep their bytes): one event of each
+# type added since, by the admin key at the same clock, each with its
+# C(e) and h[seq] recorded in docs/FORMAT.md, decoded and re-encoded by
+# capnp convert.
+H4=@H4@
+H5=@H5@
+C4=@C4@
+C5=@C5@
+expect_exit 0 vl --ledger $L --key admin.key shop item add CS01 --item 洗衣液 --points 10 --stock 5 \
+  --village V1
+expect_exit 0 vl --ledger $L --key admin.key shop restock CS01 --item 洗衣液 --qty 3 --village V1
+expect_exit 0 vl --ledger $L --json log
+expect_json '[e["type"] for e in d["events"][4:]]' '["shopItemAdded", "shopRestocked"]'
+expect_json '[e["hash"] for e in d["events"][:4]]' "[\"$H0\", \"$H1\", \"$H2\", \"$H3\"]"
+expect_json '[e["hash"] for e in d["events"][4:]]' "[\"$H4\", \"$H5\"]"
+dump_cf events events.txt
+expect_eq "$(sed -n 5p events.txt)" "0000000000000004 $C4" "C(shopItemAdded) as stored"
+expect_eq "$(sed -n 6p events.txt)" "0000000000000005 $C5" "C(shopRestocked) as stored"
+# h[n] = H("VLEDGER-EVENT-V1\0" || u64be(n) || h[n-1] || C(e[n])) with Python's hashlib.
+expect_eq "$(python3 -c '
+import hashlib, sys
+h = bytes.fromhex(sys.argv[1])
+for n, c in enumerate(sys.argv[2:], start=4):
+    h = hashlib.sha256(b"VLEDGER-EVENT-V1\x00" + n.to_bytes(8, "big") + h + bytes.fromhex(c)).digest()
+    print(h.hex())' "$H3" "$C4" "$C5" | xargs)" "$H4 $H5" "h[4] and h[5] by hashlib"
+xxd -r -p <<<"$C4" >event4.bin
+expect_exit 0 capnp convert canonical:json "$SCHEMAS/event.capnp" Event <event4.bin
+expect_json 'd["body"]["shopItemAdded"]' \
+  '{"item": "洗衣液", "points": "10", "shop": "CS01", "stock": 5, "village": "V1"}'
+cp "$(LAST_OUT_FILE)" event4.json
+expect_exit 0 capnp convert json:canonical "$SCHEMAS/event.capnp" Event <event4.json
+expect_eq "$(xxd -p "$(LAST_OUT_FILE)" | tr -d '\n')" "$C4" "capnp re-encodes C(shopItemAdded)"
+xxd -r -p <<<"$C5" >event5.bin
+expect_exit 0 capnp convert canonical:json "$SCHEMAS/event.capnp" Event <event5.bin
+expect_json 'd["body"]["shopRestocked"]' \
+  '{"item": "洗衣液", "quantity": 3, "shop": "CS01", "village": "V1"}'
+cp "$(LAST_OUT_FILE)" event5.json
+expect_exit 0 capnp convert json:canonical "$SCHEMAS/event.capnp" Event <event5.json
+expect_eq "$(xxd -p "$(LAST_OUT_FILE)" | tr -d '\n')" "$C5" "capnp re-encodes C(shopRestocked)"
+expect_exit 0 vl --ledger $L verify
+
 finish

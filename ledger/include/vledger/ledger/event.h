@@ -108,6 +108,16 @@ struct PointsRedeemed {
 struct PointsExpired {
   std::string village, before;
 };
+// The credit supermarket's shelf: an item and its price (stock added), a restock.
+struct ShopItemAdded {
+  std::string village, shop, item;
+  int64_t points = 0;  // a unit
+  uint32_t stock = 0;
+};
+struct ShopRestocked {
+  std::string village, shop, item;
+  uint32_t quantity = 0;
+};
 
 // funds
 struct FundOpened {
@@ -176,7 +186,7 @@ using EventBody =
                  EntriesReviewed, PointsRedeemed, PointsExpired, FundOpened, DonationReceived,
                  FundDisbursed, AllowanceAdded, AllowanceStopped, RestrictionReleased,
                  DividendDeclared, EventReversed, DisclosurePublished, ObjectionFiled,
-                 ObjectionResolved, DisplayNameSet>;
+                 ObjectionResolved, DisplayNameSet, ShopItemAdded, ShopRestocked>;
 
 struct Event {
   int64_t recorded_at_ms = 0;
