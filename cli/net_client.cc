@@ -91,6 +91,7 @@ app::CommitExpectation Expectation(const std::string& words, const CLI::App& cmd
     x.village = first("--village");
     if (words == "shop item add") x.points = number(first("--points"));
   }
+  if (words == "village grades") x.village = first("VILLAGE");
   if (words == "deduct") {
     std::vector<std::string> a = Given(cmd, "ARGS");
     if (a.size() == 2) resident(a[0]);

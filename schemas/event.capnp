@@ -56,6 +56,7 @@ struct Event {
     displayNameSet @31 :DisplayNameSet;
     shopItemAdded @32 :ShopItemAdded;
     shopRestocked @33 :ShopRestocked;
+    gradePolicySet @34 :GradePolicySet;
   }
 }
 
@@ -144,6 +145,25 @@ struct VillagePolicySet {
   # working days although Monday to Friday. Objection windows skip them.
   workdays @12 :List(Text);
   # Saturdays and Sundays that are working days (调休), ascending.
+}
+
+struct GradePolicySet {
+  # A village's credit grades (信用等级), in force from `effectiveFrom` until
+  # a later policy of the village takes effect: the grade of a score is the
+  # first of `grades` whose minimum it reaches; below the last, no grade.
+  village @0 :Text;
+  effectiveFrom @1 :Text;
+  # YYYY-MM-DD (China Standard Time).
+  basis @2 :Text;
+  # "score": the credit score as of the day graded; "year": the points
+  # (awards minus deductions) of that day's calendar year.
+  grades @3 :List(Text);
+  # Best first, e.g. AAA, AA, A, B, C or ★★★★★ … (1-10 names, distinct).
+  minimums @4 :List(Int64);
+  # The least score of each grade, one per grade, strictly decreasing.
+  householdMinimums @5 :List(Int64);
+  # The same for the household score (its residents' scores summed), one
+  # per grade; empty: households are not graded.
 }
 
 struct ResidentRegistered {

@@ -232,6 +232,10 @@ struct Summarizer {
     s.target = b.objection;
     s.note = b.answer;
   }
+  void operator()(const GradePolicySet& b) {
+    s.village = b.village;
+    s.period = b.effective_from;
+  }
   void operator()(const ShopItemAdded& b) {
     s.village = b.village;
     Shop(b.shop);

@@ -179,6 +179,7 @@ const std::vector<std::pair<std::string, std::string>>& EventKindAliases() {
       {"name", "displayNameSet"},
       {"shop-item", "shopItemAdded"},
       {"restock", "shopRestocked"},
+      {"grades", "gradePolicySet"},
   };
   return aliases;
 }

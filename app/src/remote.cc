@@ -40,6 +40,7 @@ const std::map<std::string_view, Types>& CommandTypes() {
       {"name set", {"displayNameSet"}},
       {"shop item add", {"shopItemAdded"}},
       {"shop restock", {"shopRestocked"}},
+      {"village grades", {"gradePolicySet"}},
       {"rule retire", {"ruleRetired"}},
       {"village add", {"villageRegistered"}},
       {"village policy", {"villagePolicySet"}},
@@ -107,6 +108,9 @@ Status CheckValues(const CommitExpectation& x, uint64_t seq, const EventBody& bo
     if (differs(x.resident, e->resident)) return Mismatch(seq, "resident");
     if (differs(x.shop, e->shop)) return Mismatch(seq, "shop");
     if (differs(x.points, e->points)) return Mismatch(seq, "points");
+  }
+  if (const auto* e = std::get_if<GradePolicySet>(&body)) {
+    if (differs(x.village, e->village)) return Mismatch(seq, "village");
   }
   if (const auto* e = std::get_if<ShopItemAdded>(&body)) {
     if (differs(x.shop, e->shop)) return Mismatch(seq, "shop");
