@@ -234,25 +234,30 @@ expect_json 'd["root"]' "$ROOT"
 # capnp convert.
 H4=@H4@
 H5=@H5@
+H6=@H6@
 C4=@C4@
 C5=@C5@
+C6=@C6@
 expect_exit 0 vl --ledger $L --key admin.key shop item add CS01 --item 洗衣液 --points 10 --stock 5 \
   --village V1
 expect_exit 0 vl --ledger $L --key admin.key shop restock CS01 --item 洗衣液 --qty 3 --village V1
+expect_exit 0 vl --ledger $L --key admin.key village grades V1 --from 2021-10-01 \
+  --grades AAA:200,AA:150,A:100 --households AAA:600,AA:450,A:300
 expect_exit 0 vl --ledger $L --json log
-expect_json '[e["type"] for e in d["events"][4:]]' '["shopItemAdded", "shopRestocked"]'
+expect_json '[e["type"] for e in d["events"][4:]]' '["shopItemAdded", "shopRestocked", "gradePolicySet"]'
 expect_json '[e["hash"] for e in d["events"][:4]]' "[\"$H0\", \"$H1\", \"$H2\", \"$H3\"]"
-expect_json '[e["hash"] for e in d["events"][4:]]' "[\"$H4\", \"$H5\"]"
+expect_json '[e["hash"] for e in d["events"][4:]]' "[\"$H4\", \"$H5\", \"$H6\"]"
 dump_cf events events.txt
 expect_eq "$(sed -n 5p events.txt)" "0000000000000004 $C4" "C(shopItemAdded) as stored"
 expect_eq "$(sed -n 6p events.txt)" "0000000000000005 $C5" "C(shopRestocked) as stored"
+expect_eq "$(sed -n 7p events.txt)" "0000000000000006 $C6" "C(gradePolicySet) as stored"
 # h[n] = H("VLEDGER-EVENT-V1\0" || u64be(n) || h[n-1] || C(e[n])) with Python's hashlib.
 expect_eq "$(python3 -c '
 import hashlib, sys
 h = bytes.fromhex(sys.argv[1])
 for n, c in enumerate(sys.argv[2:], start=4):
     h = hashlib.sha256(b"VLEDGER-EVENT-V1\x00" + n.to_bytes(8, "big") + h + bytes.fromhex(c)).digest()
-    print(h.hex())' "$H3" "$C4" "$C5" | xargs)" "$H4 $H5" "h[4] and h[5] by hashlib"
+    print(h.hex())' "$H3" "$C4" "$C5" "$C6" | xargs)" "$H4 $H5 $H6" "h[4], h[5] and h[6] by hashlib"
 xxd -r -p <<<"$C4" >event4.bin
 expect_exit 0 capnp convert canonical:json "$SCHEMAS/event.capnp" Event <event4.bin
 expect_json 'd["body"]["shopItemAdded"]' \
@@ -267,6 +272,13 @@ expect_json 'd["body"]["shopRestocked"]' \
 cp "$(LAST_OUT_FILE)" event5.json
 expect_exit 0 capnp convert json:canonical "$SCHEMAS/event.capnp" Event <event5.json
 expect_eq "$(xxd -p "$(LAST_OUT_FILE)" | tr -d '\n')" "$C5" "capnp re-encodes C(shopRestocked)"
+xxd -r -p <<<"$C6" >event6.bin
+expect_exit 0 capnp convert canonical:json "$SCHEMAS/event.capnp" Event <event6.bin
+expect_json 'd["body"]["gradePolicySet"]' \
+  '{"basis": "score", "effectiveFrom": "2021-10-01", "grades": ["AAA", "AA", "A"], "householdMinimums": ["600", "450", "300"], "minimums": ["200", "150", "100"], "village": "V1"}'
+cp "$(LAST_OUT_FILE)" event6.json
+expect_exit 0 capnp convert json:canonical "$SCHEMAS/event.capnp" Event <event6.json
+expect_eq "$(xxd -p "$(LAST_OUT_FILE)" | tr -d '\n')" "$C6" "capnp re-encodes C(gradePolicySet)"
 expect_exit 0 vl --ledger $L verify
 
 finish
