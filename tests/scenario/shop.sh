@@ -40,7 +40,7 @@ expect_rejected_unchanged 3 vl --key col.key shop item add 'C/1' --item 米 --po
 # --- redemptions at the shelf's price.
 expect_exit 0 vl --key col.key --json redeem R1 --shop CS01 --item 洗衣液 --qty 2
 expect_exit 0 vl --json log --kind redeem
-expect_json 'd["events"][-1]["body"]' '{"item": "洗衣液", "points": "20", "quantity": 2, "resident": "R1", "shop": "CS01"}'
+expect_json 'd["events"][-1]["body"]' '{"item": "洗衣液", "points": 20, "quantity": 2, "resident": "R1", "shop": "CS01"}'
 expect_exit 0 vl --json balance R1
 expect_json 'd["spendablePoints"]' 180
 # The total given must be the shelf's: another price is refused.
