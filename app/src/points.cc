@@ -71,7 +71,7 @@ Result<VillageRecord> VillageOf(StateStore& state, const std::string& village) {
 
 ResidentBalance BalanceOf(StateStore& state, const std::string& resident) {
   PointsBalance b = LoadBalance(state, resident);
-  return ResidentBalance{resident, "", b.credit_score, b.spendable};
+  return ResidentBalance{resident, "", b.credit_score, b.spendable, ""};
 }
 
 Json ResidentBalanceJson(const ResidentBalance& b) {
