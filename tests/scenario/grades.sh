@@ -69,6 +69,18 @@ expect_json '[(r["household"], r.get("grade")) for r in d["ranking"]]' '[["H1", 
 expect_exit 0 vl --lang zh grade R1
 expect_stdout_contains "等级 AAA"
 expect_error 3 "grade of an unknown resident" "R9" -- vl grade R9
+# The bulletin: a grade column and the residents per grade (renderer 3).
+expect_exit 0 vl --key admin.key report bulletin --village V1 --period 2021 --format json
+expect_json '[(r["id"], r.get("grade")) for r in d["rankingResidents"]]' '[["R1", "AAA"], ["R2", "A"]]'
+expect_json '[(r["id"], r.get("grade")) for r in d["rankingHouseholds"]]' '[["H1", "AA"]]'
+expect_json '[(g["grade"], g["residents"]) for g in d["grades"]]' \
+  '[["AAA", 1], ["AA", 0], ["A", 1], ["B", 0], ["C", 1], ["", 0]]'
+expect_exit 0 vl --key admin.key report bulletin --village V1 --period 2021 --format md
+expect_stdout_contains "<!-- section:grades -->"
+expect_stdout_contains "| AAA | 1 |"
+expect_exit 0 vl --key admin.key report bulletin --village V1 --period 2021 --out b.html
+expect_exit 0 vl --key admin.key verify-report b.html
+grep -q 'renderer=3' b.html && pass "the footer says renderer=3" || fail "no renderer=3 in b.html"
 
 # --- a change, effective from a later date: the old policy holds until then.
 expect_exit 0 vl --key admin.key village grades V1 --from 2021-10-01 \
