@@ -11,8 +11,8 @@ namespace {
 
 void PrintShopItems(const Context& ctx, const app::ShopItemsResult& result) {
   std::string shop = result.shop_name.empty() ? result.shop : result.shop_name;
-  ctx.PrintLine(Tr("{} ({}), village {}: {} items", shop, result.shop, result.village,
-                   result.items.size()));
+  ctx.PrintLine(
+      Tr("{} ({}), village {}: {} items", shop, result.shop, result.village, result.items.size()));
   for (const ShelfItem& i : result.items) {
     ctx.PrintLine(Tr("  {}  {} points a unit  {} in stock", i.item, i.points, i.stock));
   }

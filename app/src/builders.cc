@@ -403,7 +403,8 @@ Status BuildRedemption(CommitBuilder& b, const RedemptionArgs& a) try {
   // The price from the shelf of the resident's village's shop.
   VLEDGER_TRY(CheckId("--shop", a.shop));
   const ResidentState* resident = FindResident(b.state(), r.resident);
-  if (resident == nullptr) return Status::NotFound("resident", Msg("unknown resident \"{}\"", r.resident));
+  if (resident == nullptr)
+    return Status::NotFound("resident", Msg("unknown resident \"{}\"", r.resident));
   const std::string& village = resident->rec.village;
   std::optional<ShelfItem> item = FindShelfItem(b.state(), village, a.shop, a.item);
   if (!item) {

@@ -21,8 +21,8 @@ Status ParseThresholds(std::string_view field, const std::string& text,
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
-    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos
-                                                                     : comma - start);
+    std::string part =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     size_t colon = part.rfind(':');
     if (colon == std::string::npos) {
       return Status::InvalidInput(field, Msg("\"{}\" is not GRADE:MINIMUM", part));

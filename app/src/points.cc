@@ -508,8 +508,11 @@ Result<RankResult> Rank(const Session& session, const RankRequest& request) try 
   auto points = request.households
                     ? HouseholdPeriodPointsList(*q.state, request.village, request.period)
                     : PeriodPointsList(*q.state, request.village, request.period);
-  RankResult result{request.village, request.period, request.households,
-                    ComputeRanking(std::move(points), village), {}};
+  RankResult result{request.village,
+                    request.period,
+                    request.households,
+                    ComputeRanking(std::move(points), village),
+                    {}};
   VLEDGER_ASSIGN_OR_RETURN(std::string day, QueryDay(q, request.at));
   if (std::optional<GradePolicy> policy = GradePolicyOn(*q.state, request.village, day)) {
     for (const RankRow& r : result.ranking) {

@@ -56,27 +56,29 @@ Result<ShopQuery> OpenShop(const Session& session, const std::string& shop,
   }
   std::string list;
   for (const std::string& v : with) list += (list.empty() ? "" : ", ") + v;
-  return Status::InvalidInput("--village",
-                              Msg("shop \"{}\" has a shelf in several villages ({}): give --village",
-                                  shop, list));
+  return Status::InvalidInput(
+      "--village",
+      Msg("shop \"{}\" has a shelf in several villages ({}): give --village", shop, list));
 }
 
 }  // namespace
 
-Result<ShopItemAddResult> ShopItemAdd(const Session& session, const ShopItemAddRequest& request) try {
+Result<ShopItemAddResult> ShopItemAdd(const Session& session,
+                                      const ShopItemAddRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Append(session, request, [&](CommitBuilder& b) {
                              return BuildShopItem(b, request);
                            }));
-  return ShopItemAddResult{std::move(append),
-                           {Msg("{} is part of the public log: keep personal details out of it",
-                                "--item")}};
+  return ShopItemAddResult{
+      std::move(append),
+      {Msg("{} is part of the public log: keep personal details out of it", "--item")}};
 } catch (...) {
   return CaughtStatus();
 }
 
 std::string ShopItemAddJson(const ShopItemAddResult& result) { return result.append.json; }
 
-Result<ShopRestockResult> ShopRestock(const Session& session, const ShopRestockRequest& request) try {
+Result<ShopRestockResult> ShopRestock(const Session& session,
+                                      const ShopRestockRequest& request) try {
   VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Append(session, request, [&](CommitBuilder& b) {
                              return BuildShopRestock(b, request);
                            }));

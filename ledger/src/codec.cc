@@ -70,8 +70,8 @@ namespace {
   X(DisclosurePublished, DISCLOSURE_PUBLISHED) \
   X(ObjectionFiled, OBJECTION_FILED)           \
   X(ObjectionResolved, OBJECTION_RESOLVED)     \
-  X(DisplayNameSet, DISPLAY_NAME_SET)           \
-  X(ShopItemAdded, SHOP_ITEM_ADDED)             \
+  X(DisplayNameSet, DISPLAY_NAME_SET)          \
+  X(ShopItemAdded, SHOP_ITEM_ADDED)            \
   X(ShopRestocked, SHOP_RESTOCKED)             \
   X(GradePolicySet, GRADE_POLICY_SET)
 

@@ -581,7 +581,8 @@ Status UndoEvent(ApplyCtx& ctx, uint64_t target_seq, const Event& target) {
       std::holds_alternative<PointsDeducted>(target.body)) {
     return UndoEntry(ctx, target_seq);
   }
-  if (const auto* r = std::get_if<PointsRedeemed>(&target.body)) return UndoRedemption(ctx, target_seq, *r);
+  if (const auto* r = std::get_if<PointsRedeemed>(&target.body))
+    return UndoRedemption(ctx, target_seq, *r);
   if (const auto* x = std::get_if<PointsExpired>(&target.body)) {
     return UndoExpiry(ctx, target_seq, *x);
   }

@@ -30,8 +30,9 @@ Status CheckShelfArgs(ApplyCtx& ctx, std::string_view village, std::string_view 
 
 Status CheckStock(std::string_view field, std::string_view item, int64_t stock) {
   if (stock > kShelfStockMax) {
-    return Status::InvalidInput(field, Msg("the stock of \"{}\" would be {}, beyond the limit of {}",
-                                           item, Num(stock), Num(kShelfStockMax)));
+    return Status::InvalidInput(
+        field, Msg("the stock of \"{}\" would be {}, beyond the limit of {}", item, Num(stock),
+                   Num(kShelfStockMax)));
   }
   return Status::Ok();
 }
@@ -74,7 +75,8 @@ Status TakeFromShelf(ApplyCtx& ctx, std::string_view village, const PointsRedeem
   std::optional<ShelfItem> item = FindShelfItem(ctx.state, village, b.shop, b.item);
   if (!item) {
     if (!HasShelf(ctx.state, village, b.shop)) return Status::Ok();
-    return Status::NotFound("item", Msg("\"{}\" is not on the shelf of shop \"{}\"", b.item, b.shop));
+    return Status::NotFound("item",
+                            Msg("\"{}\" is not on the shelf of shop \"{}\"", b.item, b.shop));
   }
   int64_t price = item->points * static_cast<int64_t>(b.quantity);  // both bounded: no overflow
   if (b.points != price) {
@@ -84,8 +86,8 @@ Status TakeFromShelf(ApplyCtx& ctx, std::string_view village, const PointsRedeem
   }
   if (b.quantity > item->stock) {
     return Status::FailedPrecondition(
-        "quantity", Msg("only {} of \"{}\" left at shop \"{}\"; cannot redeem {}",
-                        Num(item->stock), b.item, b.shop, b.quantity));
+        "quantity", Msg("only {} of \"{}\" left at shop \"{}\"; cannot redeem {}", Num(item->stock),
+                        b.item, b.shop, b.quantity));
   }
   item->stock -= b.quantity;
   StoreShelfItem(ctx.state, village, b.shop, *item);

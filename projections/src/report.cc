@@ -118,15 +118,15 @@ PeriodEntries GatherEntries(StateStore& state, const VillageState& village, Repo
 // Grades on the report's date, when the village has a policy in force;
 // the counts are of the village's active residents, minors included (a
 // count names no one).
-void GatherGrades(StateStore& state, const std::vector<ResidentRecord>& residents,
-                  ReportData& d) {
+void GatherGrades(StateStore& state, const std::vector<ResidentRecord>& residents, ReportData& d) {
   std::optional<GradePolicy> policy = GradePolicyOn(state, d.args.village, d.date);
   if (!policy) return;
   d.graded = true;
   for (const std::string& g : policy->grades) d.grade_counts.emplace_back(g, 0);
   for (const ResidentRecord& r : residents) {
     if (r.status != ResidentStatus::kActive) continue;
-    std::string grade = GradeOf(*policy, policy->minimums, GradedScore(state, *policy, r.id, d.date));
+    std::string grade =
+        GradeOf(*policy, policy->minimums, GradedScore(state, *policy, r.id, d.date));
     bool counted = false;
     for (auto& count : d.grade_counts) {
       if (count.first == grade) {

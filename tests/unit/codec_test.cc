@@ -197,8 +197,7 @@ std::vector<BodyCase> EveryBody() {
        R"({"objection":26,"upheld":true,"answer":"fixed","reversal":27})"},
       {DisplayNameSet{.kind = "purpose", .code = "edu", .village = "qujia", .name = "助学"},
        R"({"kind":"purpose","code":"edu","village":"qujia","name":"助学"})"},
-      {ShopItemAdded{
-           .village = "qujia", .shop = "CS01", .item = "soap", .points = 10, .stock = 5},
+      {ShopItemAdded{.village = "qujia", .shop = "CS01", .item = "soap", .points = 10, .stock = 5},
        R"({"village":"qujia","shop":"CS01","item":"soap","points":10,"stock":5})"},
       {ShopRestocked{.village = "qujia", .shop = "CS01", .item = "soap", .quantity = 3},
        R"({"village":"qujia","shop":"CS01","item":"soap","quantity":3})"},

@@ -192,8 +192,7 @@ using EventBody =
                  EntriesReviewed, PointsRedeemed, PointsExpired, FundOpened, DonationReceived,
                  FundDisbursed, AllowanceAdded, AllowanceStopped, RestrictionReleased,
                  DividendDeclared, EventReversed, DisclosurePublished, ObjectionFiled,
-                 ObjectionResolved, DisplayNameSet, ShopItemAdded, ShopRestocked,
-                 GradePolicySet>;
+                 ObjectionResolved, DisplayNameSet, ShopItemAdded, ShopRestocked, GradePolicySet>;
 
 struct Event {
   int64_t recorded_at_ms = 0;

@@ -36,8 +36,7 @@ std::vector<GradePolicy> GradePolicies(StateStore& state, std::string_view villa
 
 // The grade of `score` under `minimums` (best first): the first reached;
 // "" below the last.
-std::string GradeOf(const GradePolicy& policy, const std::vector<int64_t>& minimums,
-                    int64_t score);
+std::string GradeOf(const GradePolicy& policy, const std::vector<int64_t>& minimums, int64_t score);
 
 // What a resident's or a household's grade is judged on, on `date`: the
 // credit score now (basis "score"), or the points of the date's year.
