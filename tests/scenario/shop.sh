@@ -33,7 +33,7 @@ expect_error 3 "admin without --village" "--village" -- \
   vl --key admin.key shop item add CS02 --item 米 --points 5 --stock 1
 expect_rejected_unchanged 3 vl --key col2.key shop item add CS01 --item 米 --points 5 --stock 1 --village V1
 expect_rejected_unchanged 3 vl --key col.key shop item add CS01 --item 米 --points 0 --stock 1
-expect_rejected_unchanged 3 vl --key col.key shop item add CS01 --item 米 --points 5 --stock -1
+expect_rejected_unchanged 3 vl --key col.key shop item add CS01 --item 米 --points 5 --stock=-1
 expect_rejected_unchanged 3 vl --key col.key shop item add CS01 --item 米 --points 5 --stock 1 --village V9
 expect_rejected_unchanged 3 vl --key col.key shop item add 'C/1' --item 米 --points 5 --stock 1
 
@@ -97,7 +97,7 @@ expect_json '[(i["item"], i["received"], i["sold"], i["pointsTaken"], i["stock"]
   '[["洗衣液", 0, 2, 20, 4], ["酱油", 0, 0, 0, 1]]'
 expect_exit 0 vl --json report shop CS01 --village V1 --period 2021-09
 expect_json '[d["items"][0]["stock"], d["sold"]]' '[6, 4]'
-expect_exit 0 vl report shop CS01 --period 2021-10
+expect_exit 0 vl report shop CS01 --village V1 --period 2021-10
 expect_stdout_contains "redeemed 2 units for 20 points"
 expect_error 3 "a bad period" "--period" -- vl report shop CS01 --village V1 --period 2021Q3
 expect_error 2 "report shop without SHOP" "SHOP" -- vl report shop --village V1 --period 2021-10
@@ -109,7 +109,10 @@ expect_exit 0 vl --key col.key import red.csv --kind redemptions
 expect_exit 0 vl --json shop items CS01 --village V1
 expect_json '[i["stock"] for i in d["items"]]' '[3, 0]'
 printf 'resident,points,item,shop,quantity\nR1,,酱油,CS01,1\n' >bad.csv
-expect_rejected_unchanged 3 vl --key col.key import bad.csv --kind redemptions
+expect_exit 3 vl --key col.key import bad.csv --kind redemptions
+expect_stderr_contains 'only 0 of'
+expect_exit 0 vl --json shop items CS01 --village V1
+expect_json '[i["stock"] for i in d["items"]]' '[3, 0]'
 
 # --- concurrent redemptions: 3 in stock, 8 processes each redeem one.
 expect_exit 0 vl --key col.key shop item add CS01 --item 面粉 --points 1 --stock 3
