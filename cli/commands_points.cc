@@ -34,7 +34,10 @@ void PrintRules(const Context& ctx, const app::RuleListResult& result) {
 }
 
 std::string BalanceLine(const app::ResidentBalance& b) {
-  return Tr("{}  credit score {}  spendable {}", b.resident, b.credit_score, b.spendable_points);
+  std::string line =
+      Tr("{}  credit score {}  spendable {}", b.resident, b.credit_score, b.spendable_points);
+  if (!b.grade.empty()) line += Tr("  grade {}", b.grade);
+  return line;
 }
 
 void PrintBalance(const Context& ctx, const app::BalanceResult& result) {
@@ -82,11 +85,14 @@ void PrintHistory(const Context& ctx, const app::HistoryResult& result) {
 }
 
 void PrintRanking(const Context& ctx, const app::RankResult& result) {
-  for (const RankRow& r : result.ranking) {
+  for (size_t n = 0; n < result.ranking.size(); n++) {
+    const RankRow& r = result.ranking[n];
     std::string stars;
     for (uint32_t i = 0; i < r.stars; i++) stars += "★";
+    std::string grade;
+    if (n < result.grades.size() && !result.grades[n].empty()) grade = "  " + result.grades[n];
     ctx.PrintLine(std::to_string(r.rank) + "  " + r.id + "  " + std::to_string(r.points) + "  " +
-                  stars + (r.red_flag ? "  红旗" : ""));  // i18n-ok: the board's own word
+                  stars + (r.red_flag ? "  红旗" : "") + grade);  // i18n-ok: the board's own word
   }
   if (result.ranking.empty()) {
     ctx.PrintLine(Tr("no points in {} for {}", result.village, result.period));
@@ -198,7 +204,8 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx, Action* action) {
     CLI::App* cmd =
         AddCommand(app, "redeem", _("spend points at the credit supermarket (信用超市)"));
     cmd->add_option("RESIDENT", o->resident, _("resident id"))->required();
-    cmd->add_option("--points", o->points, _("spendable points taken"))->required();
+    cmd->add_option("--points", o->points,
+                    _("spendable points taken (default: the shelf's price times --qty)"));
     cmd->add_option("--item", o->item, _("item (public)"))->required();
     cmd->add_option("--shop", o->shop, _("shop code (default: default)"));
     cmd->add_option("--qty", o->qty, _("quantity (default 1)"));

@@ -4,6 +4,7 @@
 //   report cards --village V [--resident R]... [--size a4|card] [--site-url URL] [--at SIZE]
 //     [--out F]
 //   report receipt SEQ [--size a4|card] [--out F]
+//   report shop SHOP --village V --period YYYY-MM [--json]
 //   publish --village V --period P [--kind K] [--format F] [--lang L] [--edition E]
 //     [--site-url URL] [--window-days N] --out F
 //   verify-report FILE
@@ -19,6 +20,7 @@
 #include "context.h"
 #include "i18n.h"
 #include "vledger/app/report.h"
+#include "vledger/app/shop.h"
 
 namespace vledger::cli {
 namespace {
@@ -54,6 +56,27 @@ Status CheckReportOptions(const CLI::App& cmd, const app::ReportRequest& o) {
   if ((cards || receipt) && cmd.count("--window-days") > 0) {
     return Status::Usage(Msg("report {} takes no {}", o.kind, "--window-days"));
   }
+  return Status::Ok();
+}
+
+// `report shop SHOP --village V --period YYYY-MM`: the shop's monthly
+// statement, on the terminal (or --json); not a published report.
+Status RunShopStatement(Context& ctx, const std::string& shop, const app::ReportRequest& o) {
+  if (shop.empty()) return Status::Usage("report shop: give SHOP");
+  if (!o.out.empty()) return Status::Usage("report shop: prints the statement; no --out");
+  app::ShopStatementRequest request{shop, o.village, o.period, o.at};
+  VLEDGER_ASSIGN_OR_RETURN(app::ShopStatementResult r, app::ShopStatement(ctx.Session(), request));
+  if (ctx.options.json || o.format == "json") {
+    ctx.PrintLine(app::ShopStatementJson(r));
+    return Status::Ok();
+  }
+  ctx.PrintLine(Tr("{} ({}), village {}, {}", r.shop_name.empty() ? r.shop : r.shop_name, r.shop,
+                   r.village, r.period));
+  for (const ShelfMonthLine& l : r.lines) {
+    ctx.PrintLine(Tr("  {}  {} points a unit  received {}  redeemed {}  points taken {}  left {}",
+                     l.item, l.points, l.received, l.sold, l.taken, l.stock));
+  }
+  ctx.PrintLine(Tr("redeemed {} units for {} points", r.sold, r.taken));
   return Status::Ok();
 }
 
@@ -157,10 +180,13 @@ void RegisterObjectionCommands(CLI::App& app, Context& ctx, Action* action) {
 void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action) {
   {
     auto o = std::make_shared<app::ReportRequest>();
+    auto shop = std::make_shared<std::string>();
     CLI::App* cmd = AddCommand(app, "report", _("write a public report (公示) at a checkpoint"));
-    cmd->add_option("KIND", o->kind, _("points|funds|bulletin, or cards|receipt (printables)"))
+    cmd->add_option("KIND", o->kind,
+                    _("points|funds|bulletin, cards|receipt (printables) or shop (a statement)"))
         ->required();
-    cmd->add_option("SEQ", o->seq, _("report receipt: the seq of the donation"));
+    cmd->add_option("SEQ|SHOP", *shop,
+                    _("report receipt: the seq of the donation; report shop: the shop"));
     cmd->add_option("--village", o->village, _("village code"));
     cmd->add_option("--period", o->period, _("2021Q3, 2021-07 or 2021"));
     cmd->add_option("--format", o->format, _("html|md|csv|json (default html; printables: html)"));
@@ -178,8 +204,18 @@ void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action) {
                     _("report cards|receipt: a4 (cards 10 to a sheet) or card (85.6×54 mm)"));
     cmd->add_option("--at", o->at, _("the first SIZE events (a stored checkpoint's size)"));
     cmd->add_option("--out", o->out, _("write to FILE (default: stdout)"));
-    cmd->callback([&ctx, action, o, cmd] {
-      *action = [&ctx, o, cmd]() -> Status {
+    cmd->callback([&ctx, action, o, shop, cmd] {
+      *action = [&ctx, o, shop, cmd]() -> Status {
+        if (o->kind == "shop") {
+          if (o->village.empty()) return Status::Usage(Msg("report {} needs --village", o->kind));
+          if (o->period.empty()) return Status::Usage(Msg("report {} needs --period", o->kind));
+          return RunShopStatement(ctx, *shop, *o);
+        }
+        if (o->kind == "receipt") {
+          o->seq = *shop;
+        } else if (!shop->empty()) {
+          return Status::Usage(Msg("report {} takes no {}", o->kind, "SEQ|SHOP"));
+        }
         VLEDGER_TRY(CheckReportOptions(*cmd, *o));
         return RunReport(ctx, *o);
       };

@@ -149,7 +149,10 @@ void RegisterPointsCommands(CLI::App& app, Context& ctx, Action* action);  // co
 void RegisterFundCommands(CLI::App& app, Context& ctx, Action* action);    // commands_funds.cc
 void RegisterImportCommand(CLI::App& app, Context& ctx, Action* action);   // commands_import.cc
 void RegisterReliabilityCommands(CLI::App& app, Context& ctx, Action* action);  // backup, restore
-void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action);   // commands_report.cc
+void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action);  // commands_report.cc
+void RegisterShopCommands(CLI::App& app, Context& ctx, Action* action);    // commands_shop.cc
+// `village grades` (under `village`, registered before) and `grade` (commands_grades.cc).
+void RegisterGradeCommands(CLI::App& app, Context& ctx, Action* action);
 void RegisterDemoCommand(CLI::App& app, Context& ctx, Action* action);      // commands_demo.cc
 void RegisterTemplateCommand(CLI::App& app, Context& ctx, Action* action);  // commands_template.cc
 void RegisterMirrorCommands(CLI::App& app, Context& ctx, Action* action);   // commands_mirror.cc

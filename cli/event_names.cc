@@ -37,6 +37,9 @@ std::string EventName(std::string_view type) {
   if (type == "objectionFiled") return P_("event", "objectionFiled");
   if (type == "objectionResolved") return P_("event", "objectionResolved");
   if (type == "displayNameSet") return P_("event", "displayNameSet");
+  if (type == "shopItemAdded") return P_("event", "shopItemAdded");
+  if (type == "shopRestocked") return P_("event", "shopRestocked");
+  if (type == "gradePolicySet") return P_("event", "gradePolicySet");
   return std::string(type);
 }
 

@@ -86,6 +86,12 @@ app::CommitExpectation Expectation(const std::string& words, const CLI::App& cmd
     if (words == "award") x.points = number(first("--points"));
     x.shop = first("--shop");
   }
+  if (words == "shop item add" || words == "shop restock") {
+    x.shop = first("SHOP");
+    x.village = first("--village");
+    if (words == "shop item add") x.points = number(first("--points"));
+  }
+  if (words == "village grades") x.village = first("VILLAGE");
   if (words == "deduct") {
     std::vector<std::string> a = Given(cmd, "ARGS");
     if (a.size() == 2) resident(a[0]);

@@ -135,6 +135,13 @@ std::string Sentence(const app::AppendResult& r, const app::EventSummary& s) {
     return Tr("Defined rule {0} ({1}), {2} points ({3})", s.code, RuleText(s), s.points.value_or(0),
               seqs);
   }
+  if (s.type == "shopItemAdded") {
+    return Tr("Put {0} on the shelf of {1} at {2} points a unit, {3} added ({4})", s.item,
+              ShopText(s), s.points.value_or(0), s.quantity, seqs);
+  }
+  if (s.type == "shopRestocked") {
+    return Tr("Restocked {0} at {1}: {2} added ({3})", s.item, ShopText(s), s.quantity, seqs);
+  }
   if (s.type == "displayNameSet") {
     return Tr("Named {0} {1} \"{2}\" ({3})", Word(s.name_kind), s.code, s.name, seqs);
   }

@@ -177,6 +177,8 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   RegisterRegistryCommands(app, ctx, &action);
   RegisterAuditCommands(app, ctx, &action);
   RegisterPointsCommands(app, ctx, &action);
+  RegisterShopCommands(app, ctx, &action);
+  RegisterGradeCommands(app, ctx, &action);
   RegisterFundCommands(app, ctx, &action);
   RegisterImportCommand(app, ctx, &action);
   RegisterReliabilityCommands(app, ctx, &action);

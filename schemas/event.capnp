@@ -54,6 +54,9 @@ struct Event {
     objectionFiled @29 :ObjectionFiled;
     objectionResolved @30 :ObjectionResolved;
     displayNameSet @31 :DisplayNameSet;
+    shopItemAdded @32 :ShopItemAdded;
+    shopRestocked @33 :ShopRestocked;
+    gradePolicySet @34 :GradePolicySet;
   }
 }
 
@@ -142,6 +145,25 @@ struct VillagePolicySet {
   # working days although Monday to Friday. Objection windows skip them.
   workdays @12 :List(Text);
   # Saturdays and Sundays that are working days (调休), ascending.
+}
+
+struct GradePolicySet {
+  # A village's credit grades (信用等级), in force from `effectiveFrom` until
+  # a later policy of the village takes effect: the grade of a score is the
+  # first of `grades` whose minimum it reaches; below the last, no grade.
+  village @0 :Text;
+  effectiveFrom @1 :Text;
+  # YYYY-MM-DD (China Standard Time).
+  basis @2 :Text;
+  # "score": the credit score as of the day graded; "year": the points
+  # (awards minus deductions) of that day's calendar year.
+  grades @3 :List(Text);
+  # Best first, e.g. AAA, AA, A, B, C or ★★★★★ … (1-10 names, distinct).
+  minimums @4 :List(Int64);
+  # The least score of each grade, one per grade, strictly decreasing.
+  householdMinimums @5 :List(Int64);
+  # The same for the household score (its residents' scores summed), one
+  # per grade; empty: households are not graded.
 }
 
 struct ResidentRegistered {
@@ -251,6 +273,30 @@ struct PointsRedeemed {
   quantity @3 :UInt32;
   points @4 :Int64;
   # Spendable points taken, > 0.
+}
+
+struct ShopItemAdded {
+  # An item on a shop's shelf (the credit supermarket, 信用超市) with its
+  # price; an item already on the shelf takes the new price, and its stock
+  # grows by `stock`. Redemptions of a shelf item at that shop then take
+  # the price from here and never more than the stock.
+  village @0 :Text;
+  # The shop's village: shop codes are the village's own.
+  shop @1 :Text;
+  item @2 :Text;
+  points @3 :Int64;
+  # Points a unit, > 0.
+  stock @4 :UInt32;
+  # Units put on the shelf (may be 0 for a price change alone).
+}
+
+struct ShopRestocked {
+  village @0 :Text;
+  shop @1 :Text;
+  item @2 :Text;
+  # An item already on the shop's shelf.
+  quantity @3 :UInt32;
+  # Units added, > 0.
 }
 
 struct PointsExpired {

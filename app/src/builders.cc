@@ -14,6 +14,7 @@
 #include "vledger/projections/money.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
+#include "vledger/projections/shelf.h"
 #include "vledger/projections/validate.h"
 
 namespace vledger::app {
@@ -389,14 +390,89 @@ Status BuildRedemption(CommitBuilder& b, const RedemptionArgs& a) try {
   VLEDGER_ASSIGN_OR_RETURN(r.resident, ResidentArg(b, "resident", a.resident));
   r.shop = a.shop;
   r.item = a.item;
-  VLEDGER_ASSIGN_OR_RETURN(r.points, ParseInt64("--points", a.points));
-  if (r.points <= 0) return Status::InvalidInput("--points", "must be greater than zero");
   VLEDGER_ASSIGN_OR_RETURN(int64_t qty, ParseInt64("--qty", a.qty));
   if (qty < 1 || qty > kRedeemQuantityMax) {
     return Status::InvalidInput("--qty", Msg("must be 1 to {}", kRedeemQuantityMax));
   }
   r.quantity = static_cast<uint32_t>(qty);
+  if (!a.points.empty()) {
+    VLEDGER_ASSIGN_OR_RETURN(r.points, ParseInt64("--points", a.points));
+    if (r.points <= 0) return Status::InvalidInput("--points", "must be greater than zero");
+    return b.Add(r).status();  // a shelf item's total is checked against its price (shelf.h)
+  }
+  // The price from the shelf of the resident's village's shop.
+  VLEDGER_TRY(CheckId("--shop", a.shop));
+  const ResidentState* resident = FindResident(b.state(), r.resident);
+  if (resident == nullptr)
+    return Status::NotFound("resident", Msg("unknown resident \"{}\"", r.resident));
+  const std::string& village = resident->rec.village;
+  std::optional<ShelfItem> item = FindShelfItem(b.state(), village, a.shop, a.item);
+  if (!item) {
+    if (!HasShelf(b.state(), village, a.shop)) {
+      return Status::InvalidInput(
+          "--points", Msg("shop \"{}\" of village \"{}\" has no shelf: give the points taken",
+                          a.shop, village));
+    }
+    return Status::NotFound("--item",
+                            Msg("\"{}\" is not on the shelf of shop \"{}\"", a.item, a.shop));
+  }
+  r.points = item->points * qty;  // both bounded (shelf.h, kRedeemQuantityMax): no overflow
   return b.Add(r).status();
+} catch (...) {
+  return CaughtStatus();
+}
+
+// ---------------------------------------------------------------- shop
+
+namespace {
+
+// The village of a shop command: `given`, else the writing key's only village.
+Result<std::string> ShopVillage(CommitBuilder& b, const std::string& given) {
+  if (!given.empty()) {
+    VLEDGER_TRY(CheckId("--village", given));
+    return given;
+  }
+  std::optional<KeyRecord> key = LoadKey(b.state(), b.key_id());
+  if (key && key->villages.size() == 1) return key->villages.front();
+  return Status::InvalidInput("--village", "give the shop's village (--village V)");
+}
+
+// A count of units (--stock, --qty): 0 to 10^9, or 1 up when `positive`.
+Result<uint32_t> ParseUnits(std::string_view field, const std::string& text, bool positive) {
+  VLEDGER_ASSIGN_OR_RETURN(int64_t n, ParseInt64(field, text));
+  int64_t min = positive ? 1 : 0;
+  if (n < min || n > 1'000'000'000) {
+    return Status::InvalidInput(field, Msg("must be {} to 1000000000", min));
+  }
+  return static_cast<uint32_t>(n);
+}
+
+}  // namespace
+
+Status BuildShopItem(CommitBuilder& b, const ShopItemArgs& a) try {
+  ShopItemAdded e;
+  VLEDGER_ASSIGN_OR_RETURN(e.village, ShopVillage(b, a.village));
+  VLEDGER_TRY(CheckId("SHOP", a.shop));
+  e.shop = a.shop;
+  e.item = a.item;
+  VLEDGER_TRY(CheckText("--item", a.item, false));
+  VLEDGER_ASSIGN_OR_RETURN(e.points, ParseInt64("--points", a.points));
+  if (e.points <= 0) return Status::InvalidInput("--points", "must be greater than zero");
+  VLEDGER_ASSIGN_OR_RETURN(e.stock, ParseUnits("--stock", a.stock, false));
+  return b.Add(e).status();
+} catch (...) {
+  return CaughtStatus();
+}
+
+Status BuildShopRestock(CommitBuilder& b, const ShopRestockArgs& a) try {
+  ShopRestocked e;
+  VLEDGER_ASSIGN_OR_RETURN(e.village, ShopVillage(b, a.village));
+  VLEDGER_TRY(CheckId("SHOP", a.shop));
+  e.shop = a.shop;
+  e.item = a.item;
+  VLEDGER_TRY(CheckText("--item", a.item, false));
+  VLEDGER_ASSIGN_OR_RETURN(e.quantity, ParseUnits("--qty", a.qty, true));
+  return b.Add(e).status();
 } catch (...) {
   return CaughtStatus();
 }

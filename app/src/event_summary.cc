@@ -232,6 +232,23 @@ struct Summarizer {
     s.target = b.objection;
     s.note = b.answer;
   }
+  void operator()(const GradePolicySet& b) {
+    s.village = b.village;
+    s.period = b.effective_from;
+  }
+  void operator()(const ShopItemAdded& b) {
+    s.village = b.village;
+    Shop(b.shop);
+    s.item = b.item;
+    s.points = b.points;
+    s.quantity = b.stock;
+  }
+  void operator()(const ShopRestocked& b) {
+    s.village = b.village;
+    Shop(b.shop);
+    s.item = b.item;
+    s.quantity = b.quantity;
+  }
   void operator()(const DisplayNameSet& b) {
     s.name_kind = b.kind;
     s.code = b.code;

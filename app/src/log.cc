@@ -177,6 +177,9 @@ const std::vector<std::pair<std::string, std::string>>& EventKindAliases() {
       {"objection", "objectionFiled"},
       {"objection-resolve", "objectionResolved"},
       {"name", "displayNameSet"},
+      {"shop-item", "shopItemAdded"},
+      {"restock", "shopRestocked"},
+      {"grades", "gradePolicySet"},
   };
   return aliases;
 }

@@ -8,6 +8,7 @@
 
 #include "guard.h"
 #include "internal.h"
+#include "vledger/app/grades.h"
 #include "vledger/app/people.h"
 #include "vledger/projections/names.h"
 #include "vledger/projections/registry.h"
@@ -70,13 +71,31 @@ Result<VillageRecord> VillageOf(StateStore& state, const std::string& village) {
 
 ResidentBalance BalanceOf(StateStore& state, const std::string& resident) {
   PointsBalance b = LoadBalance(state, resident);
-  return ResidentBalance{resident, "", b.credit_score, b.spendable};
+  return ResidentBalance{resident, "", b.credit_score, b.spendable, ""};
 }
 
 Json ResidentBalanceJson(const ResidentBalance& b) {
-  return Json{{"resident", b.resident},
-              {"creditScore", b.credit_score},
-              {"spendablePoints", b.spendable_points}};
+  Json j{{"resident", b.resident},
+         {"creditScore", b.credit_score},
+         {"spendablePoints", b.spendable_points}};
+  if (!b.grade.empty()) j["grade"] = b.grade;  // only under a grade policy (grades.h)
+  return j;
+}
+
+// The day a query's state is graded on: that of its last event (grades.h).
+Result<std::string> QueryDay(QueryState& q, const std::string& at) {
+  VLEDGER_ASSIGN_OR_RETURN(std::optional<uint64_t> seq, ParseAtSeq(at));
+  return GradedDay(*q.state, seq ? *seq : q.ledger->size() - 1);
+}
+
+// Sets each balance's grade (residents of any village).
+Status AddGrades(QueryState& q, const std::string& at, std::vector<ResidentBalance>& balances) {
+  VLEDGER_ASSIGN_OR_RETURN(std::string day, QueryDay(q, at));
+  for (ResidentBalance& b : balances) {
+    auto r = LoadResident(*q.state, b.resident);
+    if (r) b.grade = ResidentGrade(*q.state, r->village, b.resident, day);
+  }
+  return Status::Ok();
 }
 
 // The household's credit score and its residents' spendable points summed.
@@ -420,6 +439,7 @@ Result<BalanceResult> Balance(const Session& session, const BalanceRequest& requ
       result.residents.push_back(BalanceOf(state, r.id));
     }
   }
+  VLEDGER_TRY(AddGrades(q, request.at, result.residents));
   return result;
 } catch (...) {
   return CaughtStatus();
@@ -488,8 +508,22 @@ Result<RankResult> Rank(const Session& session, const RankRequest& request) try 
   auto points = request.households
                     ? HouseholdPeriodPointsList(*q.state, request.village, request.period)
                     : PeriodPointsList(*q.state, request.village, request.period);
-  return RankResult{request.village, request.period, request.households,
-                    ComputeRanking(std::move(points), village)};
+  RankResult result{request.village,
+                    request.period,
+                    request.households,
+                    ComputeRanking(std::move(points), village),
+                    {}};
+  VLEDGER_ASSIGN_OR_RETURN(std::string day, QueryDay(q, request.at));
+  if (std::optional<GradePolicy> policy = GradePolicyOn(*q.state, request.village, day)) {
+    for (const RankRow& r : result.ranking) {
+      result.grades.push_back(
+          request.households
+              ? GradeOf(*policy, policy->household_minimums,
+                        GradedHouseholdScore(*q.state, *policy, r.id, day))
+              : GradeOf(*policy, policy->minimums, GradedScore(*q.state, *policy, r.id, day)));
+    }
+  }
+  return result;
 } catch (...) {
   return CaughtStatus();
 }
@@ -497,12 +531,15 @@ Result<RankResult> Rank(const Session& session, const RankRequest& request) try 
 std::string RankJson(const RankResult& result) {
   const char* id_key = result.households ? "household" : "resident";
   Json ranking = Json::array();
-  for (const RankRow& r : result.ranking) {
-    ranking.push_back(Json{{"rank", r.rank},
-                           {id_key, r.id},
-                           {"points", r.points},
-                           {"stars", r.stars},
-                           {"redFlag", r.red_flag}});
+  for (size_t i = 0; i < result.ranking.size(); i++) {
+    const RankRow& r = result.ranking[i];
+    Json row{{"rank", r.rank},
+             {id_key, r.id},
+             {"points", r.points},
+             {"stars", r.stars},
+             {"redFlag", r.red_flag}};
+    if (i < result.grades.size() && !result.grades[i].empty()) row["grade"] = result.grades[i];
+    ranking.push_back(std::move(row));
   }
   return Json{{"village", result.village}, {"period", result.period}, {"ranking", ranking}}.dump();
 }

@@ -38,6 +38,9 @@ const std::map<std::string_view, Types>& CommandTypes() {
       {"key revoke", {"keyRevoked"}},
       {"rule add", {"ruleDefined", "displayNameSet"}},
       {"name set", {"displayNameSet"}},
+      {"shop item add", {"shopItemAdded"}},
+      {"shop restock", {"shopRestocked"}},
+      {"village grades", {"gradePolicySet"}},
       {"rule retire", {"ruleRetired"}},
       {"village add", {"villageRegistered"}},
       {"village policy", {"villagePolicySet"}},
@@ -105,6 +108,18 @@ Status CheckValues(const CommitExpectation& x, uint64_t seq, const EventBody& bo
     if (differs(x.resident, e->resident)) return Mismatch(seq, "resident");
     if (differs(x.shop, e->shop)) return Mismatch(seq, "shop");
     if (differs(x.points, e->points)) return Mismatch(seq, "points");
+  }
+  if (const auto* e = std::get_if<GradePolicySet>(&body)) {
+    if (differs(x.village, e->village)) return Mismatch(seq, "village");
+  }
+  if (const auto* e = std::get_if<ShopItemAdded>(&body)) {
+    if (differs(x.shop, e->shop)) return Mismatch(seq, "shop");
+    if (differs(x.village, e->village)) return Mismatch(seq, "village");
+    if (differs(x.points, e->points)) return Mismatch(seq, "points");
+  }
+  if (const auto* e = std::get_if<ShopRestocked>(&body)) {
+    if (differs(x.shop, e->shop)) return Mismatch(seq, "shop");
+    if (differs(x.village, e->village)) return Mismatch(seq, "village");
   }
   if (const auto* e = std::get_if<DonationReceived>(&body)) {
     if (differs(x.fund, e->fund)) return Mismatch(seq, "fund");

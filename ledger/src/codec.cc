@@ -70,7 +70,10 @@ namespace {
   X(DisclosurePublished, DISCLOSURE_PUBLISHED) \
   X(ObjectionFiled, OBJECTION_FILED)           \
   X(ObjectionResolved, OBJECTION_RESOLVED)     \
-  X(DisplayNameSet, DISPLAY_NAME_SET)
+  X(DisplayNameSet, DISPLAY_NAME_SET)          \
+  X(ShopItemAdded, SHOP_ITEM_ADDED)            \
+  X(ShopRestocked, SHOP_RESTOCKED)             \
+  X(GradePolicySet, GRADE_POLICY_SET)
 
 // EventTypeName and EventBodyJson index the union by the variant's index, so
 // the variant's order must be the schema's ordinal order.
@@ -79,7 +82,7 @@ namespace {
                 #Type " must sit at the variant index of its union ordinal");
 VLEDGER_EVENT_BODIES(VLEDGER_CHECK_ORDER)
 #undef VLEDGER_CHECK_ORDER
-static_assert(std::variant_size_v<EventBody> == ::Event::Body::DISPLAY_NAME_SET + 1,
+static_assert(std::variant_size_v<EventBody> == ::Event::Body::GRADE_POLICY_SET + 1,
               "EventBody must have exactly one alternative per union member");
 
 // Far above any real event or person record; bounds the copy a corrupt row
@@ -304,6 +307,58 @@ DisplayNameSet Read(::DisplayNameSet::Reader in) {
           .code = Str(in.getCode()),
           .village = Str(in.getVillage()),
           .name = Str(in.getName())};
+}
+
+// ---------------------------------------------------------------- grades
+
+void Fill(::GradePolicySet::Builder out, const GradePolicySet& in) {
+  out.setVillage(AsText(in.village));
+  out.setEffectiveFrom(AsText(in.effective_from));
+  out.setBasis(AsText(in.basis));
+  FillTexts(out.initGrades(ListSize(in.grades.size())), in.grades);
+  out.setMinimums(kj::arrayPtr(in.minimums.data(), in.minimums.size()));
+  out.setHouseholdMinimums(
+      kj::arrayPtr(in.household_minimums.data(), in.household_minimums.size()));
+}
+GradePolicySet Read(::GradePolicySet::Reader in) {
+  GradePolicySet out;
+  out.village = Str(in.getVillage());
+  out.effective_from = Str(in.getEffectiveFrom());
+  out.basis = Str(in.getBasis());
+  out.grades = ReadTexts(in.getGrades());
+  for (int64_t v : in.getMinimums()) out.minimums.push_back(v);
+  for (int64_t v : in.getHouseholdMinimums()) out.household_minimums.push_back(v);
+  return out;
+}
+
+// ------------------------------------------------------------------ shop
+
+void Fill(::ShopItemAdded::Builder out, const ShopItemAdded& in) {
+  out.setVillage(AsText(in.village));
+  out.setShop(AsText(in.shop));
+  out.setItem(AsText(in.item));
+  out.setPoints(in.points);
+  out.setStock(in.stock);
+}
+ShopItemAdded Read(::ShopItemAdded::Reader in) {
+  return {.village = Str(in.getVillage()),
+          .shop = Str(in.getShop()),
+          .item = Str(in.getItem()),
+          .points = in.getPoints(),
+          .stock = in.getStock()};
+}
+
+void Fill(::ShopRestocked::Builder out, const ShopRestocked& in) {
+  out.setVillage(AsText(in.village));
+  out.setShop(AsText(in.shop));
+  out.setItem(AsText(in.item));
+  out.setQuantity(in.quantity);
+}
+ShopRestocked Read(::ShopRestocked::Reader in) {
+  return {.village = Str(in.getVillage()),
+          .shop = Str(in.getShop()),
+          .item = Str(in.getItem()),
+          .quantity = in.getQuantity()};
 }
 
 // ---------------------------------------------------------------- points

@@ -63,4 +63,6 @@ Status ApplyBody(ApplyCtx& ctx, const DisplayNameSet& b);
 // when one is missing.
 #include "apply_disclosure.h"
 #include "apply_funds.h"
+#include "apply_grades.h"
 #include "apply_points.h"
+#include "apply_shop.h"

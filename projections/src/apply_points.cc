@@ -265,7 +265,7 @@ Status UndoEntry(ApplyCtx& ctx, uint64_t target_seq) {
   return Status::Ok();
 }
 
-Status UndoRedemption(ApplyCtx& ctx, const PointsRedeemed& b) {
+Status UndoRedemption(ApplyCtx& ctx, uint64_t target_seq, const PointsRedeemed& b) {
   StateStore& state = ctx.state;
   ResidentState* r = MutableResident(state, b.resident);
   CheckExists(r, b.resident);
@@ -273,6 +273,7 @@ Status UndoRedemption(ApplyCtx& ctx, const PointsRedeemed& b) {
   CheckExists(v, r->rec.village);
   CheckPointAmount(b.points);
   AddToSorted(v->redeemed_pt, b.shop, -b.points, false);
+  ReturnToShelf(ctx, target_seq, r->rec.village, b);
   CreditSpendable(*r, b.points, RecordedDate(ctx));
   r->bal.redeemed -= b.points;
   AddHistory(state, *r, ctx.seq);
@@ -494,6 +495,7 @@ Status ApplyBody(ApplyCtx& ctx, const PointsRedeemed& b) {
         "points", Msg("resident \"{}\" has {} spendable points; cannot redeem {}", r.id,
                       Num(resident->bal.spendable), Num(b.points)));
   }
+  VLEDGER_TRY(TakeFromShelf(ctx, r.village, b));
   ResidentState* m = MutableResident(state, r.id);
   VillageState* v = MutableVillage(state, m->rec.village);
   CheckExists(v, m->rec.village);
@@ -579,7 +581,8 @@ Status UndoEvent(ApplyCtx& ctx, uint64_t target_seq, const Event& target) {
       std::holds_alternative<PointsDeducted>(target.body)) {
     return UndoEntry(ctx, target_seq);
   }
-  if (const auto* r = std::get_if<PointsRedeemed>(&target.body)) return UndoRedemption(ctx, *r);
+  if (const auto* r = std::get_if<PointsRedeemed>(&target.body))
+    return UndoRedemption(ctx, target_seq, *r);
   if (const auto* x = std::get_if<PointsExpired>(&target.body)) {
     return UndoExpiry(ctx, target_seq, *x);
   }

@@ -12,6 +12,7 @@
 #include "vledger/ledger/checkpoint.h"
 #include "vledger/projections/age.h"
 #include "vledger/projections/funds.h"
+#include "vledger/projections/grades.h"
 #include "vledger/projections/names.h"
 #include "vledger/projections/objections.h"
 #include "vledger/projections/points.h"
@@ -112,6 +113,39 @@ PeriodEntries GatherEntries(StateStore& state, const VillageState& village, Repo
   return out;
 }
 
+// ------------------------------------------------------------- grades
+
+// Grades on the report's date, when the village has a policy in force;
+// the counts are of the village's active residents, minors included (a
+// count names no one).
+void GatherGrades(StateStore& state, const std::vector<ResidentRecord>& residents, ReportData& d) {
+  std::optional<GradePolicy> policy = GradePolicyOn(state, d.args.village, d.date);
+  if (!policy) return;
+  d.graded = true;
+  for (const std::string& g : policy->grades) d.grade_counts.emplace_back(g, 0);
+  for (const ResidentRecord& r : residents) {
+    if (r.status != ResidentStatus::kActive) continue;
+    std::string grade =
+        GradeOf(*policy, policy->minimums, GradedScore(state, *policy, r.id, d.date));
+    bool counted = false;
+    for (auto& count : d.grade_counts) {
+      if (count.first == grade) {
+        count.second++;
+        counted = true;
+      }
+    }
+    if (!counted) d.ungraded++;
+  }
+  for (RankedRow& row : d.residents_ranked) {
+    row.grade = GradeOf(*policy, policy->minimums, GradedScore(state, *policy, row.id, d.date));
+  }
+  if (policy->household_minimums.empty()) return;
+  for (RankedRow& row : d.households_ranked) {
+    row.grade = GradeOf(*policy, policy->household_minimums,
+                        GradedHouseholdScore(state, *policy, row.id, d.date));
+  }
+}
+
 void GatherRankings(StateStore& state, Names& names, const VillageRecord& village,
                     const PeriodEntries& entries, ReportData& d) {
   std::vector<ResidentRecord> residents = ListResidents(state, d.args.village);
@@ -139,7 +173,7 @@ void GatherRankings(StateStore& state, Names& names, const VillageRecord& villag
     auto it = by_id.find(row.id);
     std::string name = it != by_id.end() ? names.Public(it->second->person_ref) : "";
     d.residents_ranked.push_back({row.rank, row.id, name, row.points, row.stars, row.red_flag,
-                                  entries.disputed_residents.count(row.id) > 0});
+                                  entries.disputed_residents.count(row.id) > 0, ""});
   }
   auto households = HouseholdPeriodPointsList(state, d.args.village, d.args.period);
   for (const RankRow& row : ComputeRanking(households, village)) {
@@ -150,8 +184,9 @@ void GatherRankings(StateStore& state, Names& names, const VillageRecord& villag
       if (!head || names.Adult(*head)) name = names.Public(h->head_ref);
     }
     d.households_ranked.push_back({row.rank, row.id, name, row.points, row.stars, row.red_flag,
-                                   entries.disputed_households.count(row.id) > 0});
+                                   entries.disputed_households.count(row.id) > 0, ""});
   }
+  GatherGrades(state, residents, d);
 }
 
 // -------------------------------------------------------------- funds

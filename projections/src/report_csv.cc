@@ -58,12 +58,20 @@ std::string PurposeCell(const ReportData& d, const std::string& purpose) {
 
 void Ranking(Csv& csv, const ReportData& d, const char* section,
              const std::vector<RankedRow>& rows) {
-  csv.Row(section, {"rank", "id", "name", "points", "stars", "redFlag", "disputed"});
-  for (const RankedRow& r : rows) {
-    csv.Row(section, {U(r.rank), Text(r.id), Text(r.name), N(r.points), U(r.stars),
-                      r.red_flag ? "1" : "0", r.disputed ? "1" : "0"});
+  if (d.graded) {
+    csv.Row(section, {"rank", "id", "name", "points", "stars", "redFlag", "disputed", "grade"});
+  } else {
+    csv.Row(section, {"rank", "id", "name", "points", "stars", "redFlag", "disputed"});
   }
-  (void)d;
+  for (const RankedRow& r : rows) {
+    if (d.graded) {
+      csv.Row(section, {U(r.rank), Text(r.id), Text(r.name), N(r.points), U(r.stars),
+                        r.red_flag ? "1" : "0", r.disputed ? "1" : "0", Text(r.grade)});
+    } else {
+      csv.Row(section, {U(r.rank), Text(r.id), Text(r.name), N(r.points), U(r.stars),
+                        r.red_flag ? "1" : "0", r.disputed ? "1" : "0"});
+    }
+  }
 }
 
 void Points(Csv& csv, const ReportData& d) {
@@ -81,6 +89,13 @@ void Points(Csv& csv, const ReportData& d) {
     return;
   }
   Ranking(csv, d, kSectionHouseholds, d.households_ranked);
+  if (d.graded) {
+    csv.Row(kSectionGrades, {"grade", "residents"});
+    for (const auto& [grade, residents] : d.grade_counts) {
+      csv.Row(kSectionGrades, {Text(grade), U(residents)});
+    }
+    csv.Row(kSectionGrades, {"", U(d.ungraded)});
+  }
   csv.Row(kSectionRules, {"rule", "category", "description", "points", "entries", "total"});
   for (const RuleUse& r : d.rules) {
     csv.Row(kSectionRules,

@@ -202,12 +202,14 @@ std::vector<std::string> RankRow(const ReportData& d, const RankedRow& r) {
   std::string name = E(r.name);
   if (r.disputed)
     name += " <span class=\"disputed\">" + E(L(d, "（有异议）", "(disputed)")) + "</span>";
-  return {N(static_cast<int64_t>(r.rank)),
-          E(r.id),
-          name,
-          N(r.points),
-          "<span class=\"stars\">" + report::Stars(r.stars) + "</span>",
-          r.red_flag ? kFlagSvg : ""};
+  std::vector<std::string> row = {N(static_cast<int64_t>(r.rank)),
+                                  E(r.id),
+                                  name,
+                                  N(r.points),
+                                  "<span class=\"stars\">" + report::Stars(r.stars) + "</span>",
+                                  r.red_flag ? kFlagSvg : ""};
+  if (d.graded) row.push_back(E(r.grade));
+  return row;
 }
 
 void Ranking(Html& h, const ReportData& d, const std::vector<RankedRow>& rows, bool households) {
@@ -217,11 +219,27 @@ void Ranking(Html& h, const ReportData& d, const std::vector<RankedRow>& rows, b
   }
   std::vector<std::vector<std::string>> body;
   for (const RankedRow& r : rows) body.push_back(RankRow(d, r));
-  h.Table({std::string("#") + L(d, "名次", "Rank"),
-           std::string("!") + (households ? L(d, "户号", "Household") : L(d, "编号", "ID")),
-           households ? L(d, "户主", "Head") : L(d, "姓名", "Name"),
-           std::string("#") + L(d, "积分", "Points"), std::string("!") + L(d, "星级", "Stars"),
-           std::string("!") + L(d, "红旗", "Flag")},
+  std::vector<std::string> head = {
+      std::string("#") + L(d, "名次", "Rank"),
+      std::string("!") + (households ? L(d, "户号", "Household") : L(d, "编号", "ID")),
+      households ? L(d, "户主", "Head") : L(d, "姓名", "Name"),
+      std::string("#") + L(d, "积分", "Points"),
+      std::string("!") + L(d, "星级", "Stars"),
+      std::string("!") + L(d, "红旗", "Flag")};
+  if (d.graded) head.push_back(std::string("!") + L(d, "信用等级", "Grade"));
+  h.Table(head, body);
+}
+
+// The number of residents per credit grade (a village with a grade policy).
+void Grades(Html& h, const ReportData& d) {
+  if (!d.graded) return;
+  h.Section(kSectionGrades, "信用等级", "Credit grades");
+  std::vector<std::vector<std::string>> body;
+  for (const auto& [grade, residents] : d.grade_counts) {
+    body.push_back({E(grade), N(static_cast<int64_t>(residents))});
+  }
+  body.push_back({E(L(d, "未达等级", "No grade")), N(static_cast<int64_t>(d.ungraded))});
+  h.Table({std::string("!") + L(d, "等级", "Grade"), std::string("#") + L(d, "人数", "Residents")},
           body);
 }
 
@@ -235,6 +253,7 @@ void Points(Html& h, const ReportData& d) {
   }
   h.Section(kSectionHouseholds, "积分排名（家庭）", "Ranking by household");
   Ranking(h, d, d.households_ranked, true);
+  Grades(h, d);
   h.Section(kSectionRules, "本期适用的积分规则", "Rules applied in the period");
   if (d.rules.empty()) h.P(E(L(d, "本期无。", "None.")));
   if (!d.rules.empty()) {

@@ -78,6 +78,7 @@ std::vector<std::string> Ranking(const std::vector<RankedRow>& rows) {
                       .U("stars", r.stars)
                       .B("redFlag", r.red_flag)
                       .B("disputed", r.disputed)
+                      .Opt("grade", r.grade)
                       .Done());
   }
   return out;
@@ -165,6 +166,14 @@ std::string RenderJson(const ReportData& d) {
   }
   if (report::HasPoints(d) && !report::Board(d)) {
     top.emplace_back("rankingHouseholds", Lines(Ranking(d.households_ranked)));
+    if (d.graded) {
+      std::vector<std::string> grades;
+      for (const auto& [grade, residents] : d.grade_counts) {
+        grades.push_back(Obj().S("grade", grade).U("residents", residents).Done());
+      }
+      grades.push_back(Obj().S("grade", "").U("residents", d.ungraded).Done());
+      top.emplace_back("grades", Lines(grades));
+    }
     std::vector<std::string> rules, categories;
     for (const RuleUse& r : d.rules) {
       rules.push_back(Obj()

@@ -79,15 +79,40 @@ void Ranking(Md& md, const ReportData& d, const std::vector<RankedRow>& rows, bo
     md.Line("");
     return;
   }
-  md.Head({L(d, "名次", "Rank"), households ? L(d, "户号", "Household") : L(d, "编号", "ID"),
-           households ? L(d, "户主", "Head") : L(d, "姓名", "Name"), L(d, "积分", "Points"),
-           L(d, "星级", "Stars"), L(d, "红旗", "Flag"), L(d, "备注", "Note")},
-          "rllrlll");
-  for (const RankedRow& r : rows) {
-    md.Row({std::to_string(r.rank), Cell(r.id), Cell(r.name), std::to_string(r.points),
-            report::Stars(r.stars), Flag(d, r.red_flag),
-            r.disputed ? L(d, "有异议", "disputed") : ""});
+  if (d.graded) {
+    md.Head({L(d, "名次", "Rank"), households ? L(d, "户号", "Household") : L(d, "编号", "ID"),
+             households ? L(d, "户主", "Head") : L(d, "姓名", "Name"), L(d, "积分", "Points"),
+             L(d, "星级", "Stars"), L(d, "红旗", "Flag"), L(d, "信用等级", "Grade"),
+             L(d, "备注", "Note")},
+            "rllrllll");
+  } else {
+    md.Head({L(d, "名次", "Rank"), households ? L(d, "户号", "Household") : L(d, "编号", "ID"),
+             households ? L(d, "户主", "Head") : L(d, "姓名", "Name"), L(d, "积分", "Points"),
+             L(d, "星级", "Stars"), L(d, "红旗", "Flag"), L(d, "备注", "Note")},
+            "rllrlll");
   }
+  for (const RankedRow& r : rows) {
+    std::string note = r.disputed ? L(d, "有异议", "disputed") : "";
+    if (d.graded) {
+      md.Row({std::to_string(r.rank), Cell(r.id), Cell(r.name), std::to_string(r.points),
+              report::Stars(r.stars), Flag(d, r.red_flag), Cell(r.grade), note});
+    } else {
+      md.Row({std::to_string(r.rank), Cell(r.id), Cell(r.name), std::to_string(r.points),
+              report::Stars(r.stars), Flag(d, r.red_flag), note});
+    }
+  }
+  md.Line("");
+}
+
+// The number of residents per credit grade (a village with a grade policy).
+void Grades(Md& md, const ReportData& d) {
+  if (!d.graded) return;
+  md.Section(kSectionGrades, "信用等级", "Credit grades");
+  md.Head({L(d, "等级", "Grade"), L(d, "人数", "Residents")}, "lr");
+  for (const auto& [grade, residents] : d.grade_counts) {
+    md.Row({Cell(grade), std::to_string(residents)});
+  }
+  md.Row({L(d, "未达等级", "No grade"), std::to_string(d.ungraded)});
   md.Line("");
 }
 
@@ -102,6 +127,7 @@ void Points(Md& md, const ReportData& d) {
   }
   md.Section(kSectionHouseholds, "积分排名（家庭）", "Ranking by household");
   Ranking(md, d, d.households_ranked, true);
+  Grades(md, d);
   md.Section(kSectionRules, "本期适用的积分规则", "Rules applied in the period");
   if (d.rules.empty()) md.Line(L(d, "本期无。", "None."));
   if (!d.rules.empty()) {

@@ -103,6 +103,8 @@ both admin "rule add" FINE --category 违规 --points -3
 both admin "rule retire" OLD
 both admin "name set" rule BAD 乱扔垃圾
 both admin "village policy" V1 --star-points 20
+both admin "village grades" V1 --from 2021-09-01 --grades AAA:20,AA:10,A:0 --households AAA:40,AA:20,A:0
+both admin "village grades" V1 --from 2021-09-01 --grades AAA:10,AA:20
 both col "household add" H1 --village V1 --head 曲建国
 both col "household add" H2 --village V1 --head 王秀英
 both col "resident add" R1 --village V1 --household H1 --name 曲建国 --adult
@@ -125,6 +127,14 @@ expect_eq "$LAST_RC" 0 "a deduction ran"
 both col redeem R1 --points 2 --item 酱油 --shop CS01
 seq=$(vl --ledger twin --json log | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][-1]["seq"])')
 both col reverse "$seq" --reason 录错了
+# The shop's shelf (collector of its village): items, restocks, redemptions
+# at the shelf's price, refusals beyond the stock or at another price.
+both col "shop item add" CS01 --item 洗衣液 --points 2 --stock 3
+both col "shop restock" CS01 --item 洗衣液 --qty 1
+both col redeem R1 --shop CS01 --item 洗衣液 --qty 2
+both col redeem R1 --shop CS01 --item 洗衣液 --qty 3
+both col redeem R1 --shop CS01 --item 洗衣液 --points 3
+both col "shop restock" CS01 --item 米 --qty 1
 both admin expire --village V2 --before 2021-01-01
 # Refusals exit as locally: an unknown resident, another village's key.
 both col award R9 GOOD

@@ -104,3 +104,9 @@ set_tests_properties(scenario.board PROPERTIES TIMEOUT 900)
 # Printables (issue 20, item 10): 积分卡 with decoded QR codes, 捐赠票据 with amounts in capitals.
 add_test(NAME scenario.print COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/print.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.print PROPERTIES TIMEOUT 900)
+# The credit supermarket's shelf (issue 21): prices, stock, concurrent redemptions, statements.
+add_test(NAME scenario.shop COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/shop.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.shop PROPERTIES TIMEOUT 900)
+# Credit grades (issue 21): policies from a date, grade, balance and rank.
+add_test(NAME scenario.grades COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/grades.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.grades PROPERTIES TIMEOUT 900)

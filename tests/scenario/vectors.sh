@@ -227,4 +227,68 @@ expect_exit 0 vl --ledger $L rebuild
 expect_exit 0 vl --ledger $L --json verify
 expect_json 'd["root"]' "$ROOT"
 
+# ------------------------------------ vectors of the event types added later
+# Appended after the four above (which keep their bytes): one event of each
+# type added since, by the admin key at the same clock, each with its
+# C(e) and h[seq] recorded in docs/FORMAT.md, decoded and re-encoded by
+# capnp convert.
+H4=8158e650a390429404b73c8ec6d01dc5dbd09bb138c19b2243a7becd2ff47947
+H5=d786e377b158cd9ea05d83ad07b66a9dae6f6e6513b978cca948191af760f5e7
+H6=c488a64c6f029c9bae491b803896c2766f3add7c62fc78eba2176589595cd69e
+C4=0000000002000300008125367c0100001d00000000000000090000008a000000110000000a0000001000000002000300\
+61323463393738343334343766353135000000000000000000000000000000000a000000000000000500000000000000\
+090000001a000000090000002a000000090000005200000056310000000000004353303100000000e6b497e8a1a3e6b6\
+b200000000000000
+C5=0000000002000300008125367c0100001e00000000000000090000008a000000110000000a0000001000000001000300\
+61323463393738343334343766353135000000000000000000000000000000000300000000000000090000001a000000\
+090000002a000000090000005200000056310000000000004353303100000000e6b497e8a1a3e6b6b200000000000000
+C6=0000000002000300008125367c0100001f00000000000000090000008a000000110000000a0000001000000000000600\
+6132346339373834333434376635313500000000000000000000000000000000150000001a000000150000005a000000\
+1900000032000000190000001e0000002d0000001d000000350000001d0000005631000000000000323032312d31302d\
+303100000000000073636f72650000000900000022000000090000001a00000009000000120000004141410000000000\
+41410000000000004100000000000000c800000000000000960000000000000064000000000000005802000000000000\
+c2010000000000002c01000000000000
+expect_exit 0 vl --ledger $L --key admin.key shop item add CS01 --item 洗衣液 --points 10 --stock 5 \
+  --village V1
+expect_exit 0 vl --ledger $L --key admin.key shop restock CS01 --item 洗衣液 --qty 3 --village V1
+expect_exit 0 vl --ledger $L --key admin.key village grades V1 --from 2021-10-01 \
+  --grades AAA:200,AA:150,A:100 --households AAA:600,AA:450,A:300
+expect_exit 0 vl --ledger $L --json log
+expect_json '[e["type"] for e in d["events"][4:]]' '["shopItemAdded", "shopRestocked", "gradePolicySet"]'
+expect_json '[e["hash"] for e in d["events"][:4]]' "[\"$H0\", \"$H1\", \"$H2\", \"$H3\"]"
+expect_json '[e["hash"] for e in d["events"][4:]]' "[\"$H4\", \"$H5\", \"$H6\"]"
+dump_cf events events.txt
+expect_eq "$(sed -n 5p events.txt)" "0000000000000004 $C4" "C(shopItemAdded) as stored"
+expect_eq "$(sed -n 6p events.txt)" "0000000000000005 $C5" "C(shopRestocked) as stored"
+expect_eq "$(sed -n 7p events.txt)" "0000000000000006 $C6" "C(gradePolicySet) as stored"
+# h[n] = H("VLEDGER-EVENT-V1\0" || u64be(n) || h[n-1] || C(e[n])) with Python's hashlib.
+expect_eq "$(python3 -c '
+import hashlib, sys
+h = bytes.fromhex(sys.argv[1])
+for n, c in enumerate(sys.argv[2:], start=4):
+    h = hashlib.sha256(b"VLEDGER-EVENT-V1\x00" + n.to_bytes(8, "big") + h + bytes.fromhex(c)).digest()
+    print(h.hex())' "$H3" "$C4" "$C5" "$C6" | xargs)" "$H4 $H5 $H6" "h[4], h[5] and h[6] by hashlib"
+xxd -r -p <<<"$C4" >event4.bin
+expect_exit 0 capnp convert canonical:json "$SCHEMAS/event.capnp" Event <event4.bin
+expect_json 'd["body"]["shopItemAdded"]' \
+  '{"item": "洗衣液", "points": "10", "shop": "CS01", "stock": 5, "village": "V1"}'
+cp "$(LAST_OUT_FILE)" event4.json
+expect_exit 0 capnp convert json:canonical "$SCHEMAS/event.capnp" Event <event4.json
+expect_eq "$(xxd -p "$(LAST_OUT_FILE)" | tr -d '\n')" "$C4" "capnp re-encodes C(shopItemAdded)"
+xxd -r -p <<<"$C5" >event5.bin
+expect_exit 0 capnp convert canonical:json "$SCHEMAS/event.capnp" Event <event5.bin
+expect_json 'd["body"]["shopRestocked"]' \
+  '{"item": "洗衣液", "quantity": 3, "shop": "CS01", "village": "V1"}'
+cp "$(LAST_OUT_FILE)" event5.json
+expect_exit 0 capnp convert json:canonical "$SCHEMAS/event.capnp" Event <event5.json
+expect_eq "$(xxd -p "$(LAST_OUT_FILE)" | tr -d '\n')" "$C5" "capnp re-encodes C(shopRestocked)"
+xxd -r -p <<<"$C6" >event6.bin
+expect_exit 0 capnp convert canonical:json "$SCHEMAS/event.capnp" Event <event6.bin
+expect_json 'd["body"]["gradePolicySet"]' \
+  '{"basis": "score", "effectiveFrom": "2021-10-01", "grades": ["AAA", "AA", "A"], "householdMinimums": ["600", "450", "300"], "minimums": ["200", "150", "100"], "village": "V1"}'
+cp "$(LAST_OUT_FILE)" event6.json
+expect_exit 0 capnp convert json:canonical "$SCHEMAS/event.capnp" Event <event6.json
+expect_eq "$(xxd -p "$(LAST_OUT_FILE)" | tr -d '\n')" "$C6" "capnp re-encodes C(gradePolicySet)"
+expect_exit 0 vl --ledger $L verify
+
 finish

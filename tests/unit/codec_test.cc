@@ -197,6 +197,18 @@ std::vector<BodyCase> EveryBody() {
        R"({"objection":26,"upheld":true,"answer":"fixed","reversal":27})"},
       {DisplayNameSet{.kind = "purpose", .code = "edu", .village = "qujia", .name = "助学"},
        R"({"kind":"purpose","code":"edu","village":"qujia","name":"助学"})"},
+      {ShopItemAdded{.village = "qujia", .shop = "CS01", .item = "soap", .points = 10, .stock = 5},
+       R"({"village":"qujia","shop":"CS01","item":"soap","points":10,"stock":5})"},
+      {ShopRestocked{.village = "qujia", .shop = "CS01", .item = "soap", .quantity = 3},
+       R"({"village":"qujia","shop":"CS01","item":"soap","quantity":3})"},
+      {GradePolicySet{.village = "qujia",
+                      .effective_from = "2021-10-01",
+                      .basis = "year",
+                      .grades = {"AAA", "AA"},
+                      .minimums = {200, -5},
+                      .household_minimums = {600, 300}},
+       R"({"village":"qujia","effectiveFrom":"2021-10-01","basis":"year","grades":["AAA","AA"],)"
+       R"("minimums":[200,-5],"householdMinimums":[600,300]})"},
       {ObjectionFiled{.about_event = std::nullopt,
                       .about_report = "\x80\x81",
                       .by_resident = "r3",
@@ -341,7 +353,8 @@ TEST(Codec, EventTypeNameIsTheSchemaUnionMemberName) {
       "donationReceived",  "fundDisbursed",       "allowanceAdded",
       "allowanceStopped",  "restrictionReleased", "dividendDeclared",
       "eventReversed",     "disclosurePublished", "objectionFiled",
-      "objectionResolved", "displayNameSet"};
+      "objectionResolved", "displayNameSet",      "shopItemAdded",
+      "shopRestocked",     "gradePolicySet"};
   ASSERT_EQ(expected.size(), std::variant_size_v<EventBody>);
   for (const BodyCase& c : EveryBody()) {
     EXPECT_EQ(EventTypeName(c.body), expected[c.body.index()]);

@@ -81,11 +81,25 @@ struct DeductionArgs {
 };
 Status BuildDeduction(CommitBuilder& b, const DeductionArgs& a);
 
-// `redeem RESIDENT --points P --item T [--shop S] [--qty Q]`
+// `redeem RESIDENT [--points P] --item T [--shop S] [--qty Q]`: without
+// `points`, the shelf's price of the item times the quantity (shop.h); a
+// shop without a shelf needs `points`, the total.
 struct RedemptionArgs {
   std::string resident, points, item, shop = "default", qty = "1";
 };
 Status BuildRedemption(CommitBuilder& b, const RedemptionArgs& a);
+
+// `shop item add SHOP --item NAME --points N --stock N [--village V]`
+struct ShopItemArgs {
+  std::string shop, village, item, points, stock;
+};
+Status BuildShopItem(CommitBuilder& b, const ShopItemArgs& a);
+
+// `shop restock SHOP --item NAME --qty N [--village V]`
+struct ShopRestockArgs {
+  std::string shop, village, item, qty;
+};
+Status BuildShopRestock(CommitBuilder& b, const ShopRestockArgs& a);
 
 // `donate FUND --amount Y [--donor N [--public-name] | --donor-org N |
 // --anonymous] [--phone P] [--purpose P] [--receipt R]`. Sets `*receipt`

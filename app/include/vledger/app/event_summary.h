@@ -38,7 +38,8 @@ struct EventSummary {
   // Points events: the rule, its display name (else its description, else
   // empty), its category and the category's display name (else empty).
   std::string rule, rule_name, category, category_name;
-  std::optional<int64_t> points;      // as recorded, signed; redemptions: taken (negative)
+  // As recorded, signed; redemptions: taken (negative); shopItemAdded: a unit's price.
+  std::optional<int64_t> points;
   bool pending = false;               // an award or deduction waiting for review
   std::optional<int64_t> amount_fen;  // money events
   std::string fund, fund_name, purpose, shop, item, receipt, period;

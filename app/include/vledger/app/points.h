@@ -134,6 +134,7 @@ struct ResidentBalance {
   std::string resident;
   std::string village;  // set by `balance --all` only
   int64_t credit_score = 0, spendable_points = 0;
+  std::string grade;  // the credit grade (grades.h); "" without one
 };
 
 // A household's points: its credit score, and the spendable points of its
@@ -210,6 +211,9 @@ struct RankResult {
   std::string village, period;
   bool households = false;  // rows name households, else residents
   std::vector<RankRow> ranking;
+  // Each row's credit grade on the state's day (grades.h), "" without one;
+  // empty when the village has no grade policy in force.
+  std::vector<std::string> grades;
 };
 Result<RankResult> Rank(const Session& session, const RankRequest& request);
 std::string RankJson(const RankResult& result);

@@ -51,6 +51,12 @@ struct VillagePolicySet {
   uint32_t star_household_stars = 0;            // 0: max_stars
   std::vector<std::string> holidays, workdays;  // YYYY-MM-DD, ascending
 };
+// A village's credit grades from a date (schema: GradePolicySet).
+struct GradePolicySet {
+  std::string village, effective_from, basis;  // basis: "score" or "year"
+  std::vector<std::string> grades;             // best first
+  std::vector<int64_t> minimums, household_minimums;
+};
 struct ResidentRegistered {
   std::string id, village, household;
   bool minor = false;
@@ -107,6 +113,16 @@ struct PointsRedeemed {
 };
 struct PointsExpired {
   std::string village, before;
+};
+// The credit supermarket's shelf: an item and its price (stock added), a restock.
+struct ShopItemAdded {
+  std::string village, shop, item;
+  int64_t points = 0;  // a unit
+  uint32_t stock = 0;
+};
+struct ShopRestocked {
+  std::string village, shop, item;
+  uint32_t quantity = 0;
 };
 
 // funds
@@ -176,7 +192,7 @@ using EventBody =
                  EntriesReviewed, PointsRedeemed, PointsExpired, FundOpened, DonationReceived,
                  FundDisbursed, AllowanceAdded, AllowanceStopped, RestrictionReleased,
                  DividendDeclared, EventReversed, DisclosurePublished, ObjectionFiled,
-                 ObjectionResolved, DisplayNameSet>;
+                 ObjectionResolved, DisplayNameSet, ShopItemAdded, ShopRestocked, GradePolicySet>;
 
 struct Event {
   int64_t recorded_at_ms = 0;

@@ -39,8 +39,10 @@ namespace vledger {
 // can tell a report of another version from a report that was altered.
 // Version 1 wrote no edition= and renderer= in its footer; version 3
 // printed the board edition in a tighter type, so that it fits the page
-// its estimate promises (Chromium, A4).
-inline constexpr uint32_t kRendererVersion = 3;
+// its estimate promises (Chromium, A4); version 4 added credit grades (a
+// ranking column and the residents per grade) for villages with a grade
+// policy.
+inline constexpr uint32_t kRendererVersion = 4;
 
 struct ReportArgs {
   ReportArgs() = default;
@@ -95,6 +97,7 @@ struct RankedRow {
   uint32_t stars = 0;
   bool red_flag = false;
   bool disputed = false;  // an entry of the period is under an open objection
+  std::string grade;      // the credit grade on the report's date (grades.h), or ""
 };
 
 struct RuleUse {
@@ -217,6 +220,12 @@ struct ReportData {
   uint64_t residents = 0, minors = 0, residents_with_points = 0;
   int64_t total_points = 0, minor_points = 0;
   std::vector<RankedRow> residents_ranked, households_ranked;
+  // Under a grade policy in force on the report's date (grades.h): the
+  // ranked rows carry grades, and every resident of the village is
+  // counted under a grade (best first) or as ungraded.
+  bool graded = false;
+  std::vector<std::pair<std::string, uint64_t>> grade_counts;
+  uint64_t ungraded = 0;
   std::vector<RuleUse> rules;
   std::vector<CategoryTotal> categories;
   std::vector<FundSummary> funds;
@@ -251,6 +260,7 @@ inline constexpr const char* kSectionResidents = "ranking-residents";
 inline constexpr const char* kSectionHouseholds = "ranking-households";
 inline constexpr const char* kSectionRules = "rules";
 inline constexpr const char* kSectionCategories = "categories";
+inline constexpr const char* kSectionGrades = "grades";
 inline constexpr const char* kSectionFunds = "funds";
 inline constexpr const char* kSectionCorrections = "corrections";
 inline constexpr const char* kSectionObjections = "objections";
