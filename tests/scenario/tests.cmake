@@ -101,3 +101,7 @@ set_tests_properties(scenario.serve_reads PROPERTIES TIMEOUT 900)
 # The board bulletin (issue 20): one page for 500 residents, the notice, names, QR payload.
 add_test(NAME scenario.board COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/board.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.board PROPERTIES TIMEOUT 900)
+# The villager site (issue 20, items 7-9): files, names, determinism, bad
+# input, and the pages verified in headless Chromium (site_browser.py).
+add_test(NAME scenario.site COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/site.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.site PROPERTIES TIMEOUT 900)
