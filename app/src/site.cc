@@ -339,7 +339,14 @@ Status VillagePages(Context& c, const VillageRecord& village, Files* files, Site
   StateStore& state = *c.state;
   ReportArgs args(village.code, QuarterOf(c.date), "bulletin", "html", "zh", c.head.head.size);
   args.edition = "board";
-  args.public_names_default = "masked";
+  // On the site names are masked unless the village's policy says
+  // otherwise (reports default to full): the in-memory state says so for
+  // this run only (the reader's state is never written back).
+  if (village.public_names.empty()) {
+    VillageRecord masked = village;
+    masked.public_names = "masked";
+    StoreVillage(state, masked);
+  }
   PersonLookup persons = [&c](std::string_view ref) -> std::optional<Person> {
     return c.PersonOf(std::string(ref));
   };

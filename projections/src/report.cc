@@ -519,8 +519,7 @@ Result<ReportData> BuildReport(StateStore& state, const PersonLookup& persons,
   d.max_stars = village->max_stars;
   d.red_flag_share_pct = village->red_flag_share_pct;
   d.checkpoint = std::move(checkpoint);
-  d.public_names =
-      village->public_names.empty() ? args.public_names_default : village->public_names;
+  if (!village->public_names.empty()) d.public_names = village->public_names;
   d.site_url = args.site_url.empty() ? village->site_url : args.site_url;
   d.qr_payload = d.checkpoint;
   if (auto head = ParseCheckpoint(d.checkpoint); head.ok()) {

@@ -61,10 +61,6 @@ struct ReportArgs {
   uint32_t renderer = kRendererVersion;
   int window_days = 7;   // the objection window (公示期) in working days
   std::string site_url;  // the QR code's URL when given on the command line
-  // How names show when the village's policy does not say (--public-names
-  // unset): "full" for reports, "masked" on the villager site. Not in the
-  // footer: reports always use the default.
-  std::string public_names_default = "full";
 };
 
 // Checks kind, format, lang, edition, window, village id and period.
