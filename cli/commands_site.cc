@@ -17,10 +17,10 @@ Status RunSite(Context& ctx, const app::SiteRequest& request) {
     ctx.PrintLine(app::SiteJson(*r));
     return Status::Ok();
   }
-  ctx.PrintLine(Tr("wrote {}: the villager site at the checkpoint of size {} (root {})",
-                   r->out_dir, r->head.size, Hex(r->head.root)));
-  ctx.PrintLine(Tr("{} villages, {} resident pages, {} files, {} bytes", r->villages,
-                   r->residents, r->files, r->bytes));
+  ctx.PrintLine(Tr("wrote {}: the villager site at the checkpoint of size {} (root {})", r->out_dir,
+                   r->head.size, Hex(r->head.root)));
+  ctx.PrintLine(Tr("{} villages, {} resident pages, {} files, {} bytes", r->villages, r->residents,
+                   r->files, r->bytes));
   return Status::Ok();
 }
 
@@ -32,8 +32,8 @@ void RegisterSiteCommand(CLI::App& app, Context& ctx, Action* action) {
     uint64_t at = 0;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = AddCommand(
-      app, "site", _("write the villager site: static pages verified in the browser"));
+  CLI::App* cmd =
+      AddCommand(app, "site", _("write the villager site: static pages verified in the browser"));
   cmd->add_option("--out", o->out, _("the folder to write (absent or empty)"))->required();
   cmd->add_option("--village", o->village, _("only this village (default: every village)"));
   CLI::Option* at =

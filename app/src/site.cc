@@ -45,12 +45,23 @@ std::string Esc(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -185,10 +196,14 @@ struct Files {
 };
 
 std::string Footer(const Context& c) {
-  return "<footer>\n<p>数据截至 <span class=\"cp-date\">" + Esc(c.date) + "</span>，县级日志检查点 " +
-         std::to_string(c.head.head.size) + " 条；县级公钥编号 <code>" + Esc(c.key_id) +
-         "</code>（与纸质公示上印的编号一致才可信）。</p>\n<details><summary>检查点原文</summary><pre>" +
-         Esc(c.head.text) + "</pre></details>\n<p>本站由 vledger 生成，是静态页面，所有核验都在您的手机上完成。</p>\n</footer>\n";
+  return "<footer>\n<p>数据截至 <span class=\"cp-date\">" + Esc(c.date) +
+         "</span>，县级日志检查点 " + std::to_string(c.head.head.size) +
+         " 条；县级公钥编号 <code>" + Esc(c.key_id) +
+         "</code>（与纸质公示上印的编号一致才可信）。</p>\n<details><summary>检查点原文</"
+         "summary><pre>" +
+         Esc(c.head.text) +
+         "</pre></details>\n<p>本站由 vledger "
+         "生成，是静态页面，所有核验都在您的手机上完成。</p>\n</footer>\n";
 }
 
 // A resident as the village's name policy shows them ("" for none).
@@ -207,8 +222,8 @@ struct HistoryRow {
 };
 
 // The resident's page, with at most kSitePageBytesMax bytes.
-Result<std::string> ResidentPage(Context& c, const VillageRecord& village,
-                                 const ResidentRecord& r, const std::string& name) {
+Result<std::string> ResidentPage(Context& c, const VillageRecord& village, const ResidentRecord& r,
+                                 const std::string& name) {
   StateStore& state = *c.state;
   PointsBalance balance = LoadBalance(state, r.id);
   // The events to show and prove: entries, redemptions and reversals of them.
@@ -306,19 +321,27 @@ Result<std::string> ResidentPage(Context& c, const VillageRecord& village,
   page += "<h1>" + Esc(name.empty() ? r.id : name) + "</h1>\n<p class=\"sub\">村民编号 " +
           Esc(r.id) + " · " + Esc(village.name) + "</p>\n";
   page += StatusBox();
-  page += "<div class=\"cards\">\n<div class=\"card\"><div>信用积分</div><div class=\"n\" id=\"score\">" +
-          std::to_string(balance.credit_score) +
-          "</div></div>\n<div class=\"card\"><div>可用积分</div><div class=\"n\" id=\"spendable\">" +
-          std::to_string(balance.spendable) + "</div></div>\n</div>\n";
-  page += "<p class=\"sub\">信用积分是已审核、未撤销的加减分合计；可用积分再减去已兑换和已过期的积分（本页核验信用积分）。</p>\n";
+  page +=
+      "<div class=\"cards\">\n<div class=\"card\"><div>信用积分</div><div class=\"n\" "
+      "id=\"score\">" +
+      std::to_string(balance.credit_score) +
+      "</div></div>\n<div class=\"card\"><div>可用积分</div><div class=\"n\" id=\"spendable\">" +
+      std::to_string(balance.spendable) + "</div></div>\n</div>\n";
+  page +=
+      "<p "
+      "class=\"sub\">"
+      "信用积分是已审核、未撤销的加减分合计；可用积分再减去已兑换和已过期的积分（本页核验信用积分）"
+      "。</p>\n";
   page += "<h2>积分记录</h2>\n";
   if (omitted > 0) {
     page += "<p class=\"sub\">另有 " + std::to_string(omitted) + " 条较早的记录（计入信用积分 " +
             Signed(carried) + " 分）未列在本页，也未在本页核验。</p>\n";
   }
-  page += "<div class=\"scroll\"><table>\n<thead><tr><th>日期</th><th>事项</th><th class=\"pts\">积分</th>"
-          "<th>说明</th></tr></thead>\n<tbody>\n" +
-          table + "</tbody></table></div>\n";
+  page +=
+      "<div class=\"scroll\"><table>\n<thead><tr><th>日期</th><th>事项</th><th "
+      "class=\"pts\">积分</th>"
+      "<th>说明</th></tr></thead>\n<tbody>\n" +
+      table + "</tbody></table></div>\n";
   if (rows.empty()) page += "<p>暂无积分记录。</p>\n";
   page += Footer(c);
   Json data = c.PageData();
@@ -372,19 +395,24 @@ Status VillagePages(Context& c, const VillageRecord& village, Files* files, Site
   page += "<h1>" + Esc(village.name) + "</h1>\n<p class=\"sub\">" + Esc(d.ledger_name) +
           " · 数据截至 <span class=\"cp-date\">" + Esc(c.date) + "</span></p>\n";
   page += StatusBox();
-  page += "<h2>查我的积分</h2>\n<form id=\"find\"><input id=\"rid\" placeholder=\"积分卡上的村民编号\" "
-          "autocomplete=\"off\"><button type=\"submit\">查看</button></form>\n<p id=\"find-msg\" "
-          "class=\"flag\"></p>\n";
-  page += "<h2>" + Esc(args.period) + " 积分排名（前 " + std::to_string(d.board.top) + " 名）</h2>\n";
+  page +=
+      "<h2>查我的积分</h2>\n<form id=\"find\"><input id=\"rid\" placeholder=\"积分卡上的村民编号\" "
+      "autocomplete=\"off\"><button type=\"submit\">查看</button></form>\n<p id=\"find-msg\" "
+      "class=\"flag\"></p>\n";
+  page +=
+      "<h2>" + Esc(args.period) + " 积分排名（前 " + std::to_string(d.board.top) + " 名）</h2>\n";
   if (d.residents_ranked.empty()) {
     page += "<p>本期暂无积分。</p>\n";
   } else {
-    page += "<div class=\"scroll\"><table>\n<thead><tr><th>名次</th><th>村民</th><th class=\"pts\">积分</th>"
-            "<th>星级</th></tr></thead>\n<tbody>\n";
+    page +=
+        "<div class=\"scroll\"><table>\n<thead><tr><th>名次</th><th>村民</th><th "
+        "class=\"pts\">积分</th>"
+        "<th>星级</th></tr></thead>\n<tbody>\n";
     for (const RankedRow& row : d.residents_ranked) {
       page += "<tr><td>" + std::to_string(row.rank) + "</td><td>" + Esc(RankName(row)) +
-              (row.red_flag ? " <span class=\"flag\">红旗</span>" : "") + "</td><td class=\"pts\">" +
-              std::to_string(row.points) + "</td><td>" + report::Stars(row.stars) + "</td></tr>\n";
+              (row.red_flag ? " <span class=\"flag\">红旗</span>" : "") +
+              "</td><td class=\"pts\">" + std::to_string(row.points) + "</td><td>" +
+              report::Stars(row.stars) + "</td></tr>\n";
     }
     page += "</tbody></table></div>\n";
   }
@@ -394,15 +422,18 @@ Status VillagePages(Context& c, const VillageRecord& village, Files* files, Site
     page += "</ul>\n";
   }
   if (!d.board.star_households.empty()) {
-    page += "<h2>星级文明户（" + std::to_string(d.board.star_household_stars) + " 星及以上）</h2>\n<ul class=\"names\">\n";
+    page += "<h2>星级文明户（" + std::to_string(d.board.star_household_stars) +
+            " 星及以上）</h2>\n<ul class=\"names\">\n";
     for (const RankedRow& row : d.board.star_households) {
       page += "<li>" + Esc(RankName(row)) + " " + report::Stars(row.stars) + "</li>\n";
     }
     page += "</ul>\n";
   }
   if (!d.funds.empty()) {
-    page += "<h2>" + Esc(args.period) + " 基金账目（元）</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
-            "<th>基金</th><th class=\"pts\">期初</th><th class=\"pts\">收入</th><th class=\"pts\">支出</th>"
+    page += "<h2>" + Esc(args.period) +
+            " 基金账目（元）</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
+            "<th>基金</th><th class=\"pts\">期初</th><th class=\"pts\">收入</th><th "
+            "class=\"pts\">支出</th>"
             "<th class=\"pts\">结余</th></tr></thead>\n<tbody>\n";
     for (const FundSummary& f : d.funds) {
       page += "<tr><td>" + Esc(f.name.empty() ? f.code : f.name) + "</td><td class=\"pts\">" +
@@ -427,7 +458,8 @@ Status VillagePages(Context& c, const VillageRecord& village, Files* files, Site
   Json ids = Json::array();
   for (const auto& [r, name] : adults) ids.push_back(r.id);
   page += "<script type=\"application/json\" id=\"ids\">" + ScriptJson(ids) + "</script>\n";
-  page += "<script type=\"application/json\" id=\"vdata\">" + ScriptJson(c.PageData()) + "</script>\n";
+  page +=
+      "<script type=\"application/json\" id=\"vdata\">" + ScriptJson(c.PageData()) + "</script>\n";
   page += PageTail("../");
   files->Add(base + "index.html", std::move(page));
   out->villages++;
@@ -437,7 +469,8 @@ Status VillagePages(Context& c, const VillageRecord& village, Files* files, Site
 std::string IndexPage(const Context& c, const std::string& ledger_name,
                       const std::vector<VillageRecord>& villages) {
   std::string page = PageHead(ledger_name + " 村民积分", "");
-  page += "<h1>" + Esc(ledger_name) + "</h1>\n<p class=\"sub\">村民积分公示 · 数据截至 <span "
+  page += "<h1>" + Esc(ledger_name) +
+          "</h1>\n<p class=\"sub\">村民积分公示 · 数据截至 <span "
           "class=\"cp-date\">" +
           Esc(c.date) + "</span></p>\n";
   page += StatusBox();
@@ -447,7 +480,8 @@ std::string IndexPage(const Context& c, const std::string& ledger_name,
             Esc(v.code) + "）</li>\n";
   }
   page += "</ul>\n" + Footer(c);
-  page += "<script type=\"application/json\" id=\"vdata\">" + ScriptJson(c.PageData()) + "</script>\n";
+  page +=
+      "<script type=\"application/json\" id=\"vdata\">" + ScriptJson(c.PageData()) + "</script>\n";
   page += PageTail("");
   return page;
 }
@@ -494,10 +528,10 @@ Status SyncFolder(const std::string& dir) {
 Status CheckOutDir(const std::string& dir) {
   std::error_code ec;
   if (!fs::exists(dir, ec)) return Status::Ok();
-  if (!fs::is_directory(dir, ec)) return Status::InvalidInput("--out", Msg("{} is not a folder", dir));
+  if (!fs::is_directory(dir, ec))
+    return Status::InvalidInput("--out", Msg("{} is not a folder", dir));
   if (!fs::is_empty(dir, ec)) {
-    return Status::InvalidInput("--out",
-                                Msg("{} is not empty; give a new or empty folder", dir));
+    return Status::InvalidInput("--out", Msg("{} is not empty; give a new or empty folder", dir));
   }
   return Status::Ok();
 }
@@ -590,8 +624,8 @@ Result<SiteResult> Site(const Session& session, const SiteRequest& request) try 
 }
 
 std::string SiteJson(const SiteResult& r) {
-  return Json{{"dir", r.out_dir},         {"size", r.head.size},     {"root", Hex(r.head.root)},
-              {"villages", r.villages},   {"residents", r.residents}, {"files", r.files},
+  return Json{{"dir", r.out_dir},       {"size", r.head.size},      {"root", Hex(r.head.root)},
+              {"villages", r.villages}, {"residents", r.residents}, {"files", r.files},
               {"bytes", r.bytes}}
       .dump();
 }

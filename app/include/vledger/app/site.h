@@ -33,9 +33,9 @@ namespace vledger::app {
 inline constexpr size_t kSitePageBytesMax = 300 * 1024;
 
 struct SiteRequest {
-  std::string out_dir;          // absent or empty
-  std::string village;          // "" = every village
-  std::optional<uint64_t> at;   // the stored checkpoint of this size; default the newest
+  std::string out_dir;         // absent or empty
+  std::string village;         // "" = every village
+  std::optional<uint64_t> at;  // the stored checkpoint of this size; default the newest
 };
 
 struct SiteResult {
