@@ -134,6 +134,81 @@ std::string FirstLine(const std::string& err) {
   return line;
 }
 
+std::string Joined(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& w : words) {
+    out += w;
+    out += '\0';
+  }
+  return out;
+}
+
+// Raises a generation when the handler that made it ends (the write it
+// may have made is then visible to every read).
+class GenerationRaiser {
+ public:
+  explicit GenerationRaiser(std::atomic<uint64_t>& generation) : generation_(generation) {}
+  ~GenerationRaiser() { generation_.fetch_add(1); }
+  GenerationRaiser(const GenerationRaiser&) = delete;
+  GenerationRaiser& operator=(const GenerationRaiser&) = delete;
+
+ private:
+  std::atomic<uint64_t>& generation_;
+};
+
+// The answers of reads that depend on the events alone (not on stored
+// checkpoints, reports or files), kept while no write was made and within
+// the same minute of the clock (a read that counts days, such as a
+// resident's age, sees the date change within a minute). Bounded: when
+// full it starts over.
+class ReadCache {
+ public:
+  struct Key {
+    uint64_t generation;
+    int64_t minute;
+    std::string request;  // the caller's key id and the command line
+  };
+  static bool Cacheable(std::string_view command) {
+    static constexpr std::string_view kCached[] = {
+        "balance",   "history",  "rank", "fund", "statement", "summary", "household",
+        "resident",  "rule",     "village", "shop", "log",    "key",     "grade", "benefit"};
+    return std::find(std::begin(kCached), std::end(kCached), command) != std::end(kCached);
+  }
+  std::optional<std::string> Find(const Key& key) {
+    std::lock_guard lock(mu_);
+    if (key.generation != generation_ || key.minute != minute_) return std::nullopt;
+    auto it = answers_.find(key.request);
+    if (it == answers_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Insert(const Key& key, const std::string& body) {
+    std::lock_guard lock(mu_);
+    if (key.generation != generation_ || key.minute != minute_) {
+      if (key.generation < generation_ || (key.generation == generation_ && key.minute < minute_)) {
+        return;  // made before the newest write or minute: not kept
+      }
+      answers_.clear();
+      bytes_ = 0;
+      generation_ = key.generation;
+      minute_ = key.minute;
+    }
+    if (answers_.size() >= kEntriesMax || bytes_ + key.request.size() + body.size() > kBytesMax) {
+      answers_.clear();
+      bytes_ = 0;
+    }
+    if (answers_.emplace(key.request, body).second) bytes_ += key.request.size() + body.size();
+  }
+
+ private:
+  static constexpr size_t kEntriesMax = 4096;
+  static constexpr size_t kBytesMax = 64 << 20;
+  std::mutex mu_;
+  uint64_t generation_ = 0;
+  int64_t minute_ = 0;
+  std::map<std::string, std::string> answers_;
+  size_t bytes_ = 0;
+};
+
 class Server {
  public:
   Server(const ServeOptions& options, const RunCommand& run, bool tls)
@@ -338,6 +413,7 @@ class Server {
   }
 
   void HandleCommit(const httplib::Request& req, httplib::Response& res) {
+    GenerationRaiser raise(generation_);
     if (AddressLimited(req, res) || !Authenticate(req, res)) return;
     Result<CommitSignature> signature = ParseSignature(req.body);
     if (!signature.ok()) return AnswerError(res, 400, signature.status().message(), 2);
@@ -399,12 +475,23 @@ class Server {
     request.args.push_back("--json");
     request.args.push_back("--lang");
     request.args.push_back("en");
+    // The answer of a read of the events alone, kept until the next write
+    // (docs/SERVER.md, "Cached reads").
+    std::optional<ReadCache::Key> cached;
+    if (ReadCache::Cacheable(request.args[0])) {
+      cached = ReadCache::Key{generation_.load(), UnixSeconds() / 60,
+                              caller->key_id + '\n' + Joined(request.args)};
+      if (std::optional<std::string> body = cache_.Find(*cached)) {
+        return res.set_content(*body, "application/json");
+      }
+    }
     Result<std::shared_ptr<Pending>> started = Start(request, *caller);
     if (!started.ok()) return AnswerError(res, 503, started.status().message(), 4);
     CommandOutput out = Finish(*started);
     if (out.exit_code != 0) {
       return AnswerError(res, HttpStatusOf(out.exit_code), FirstLine(out.err), out.exit_code);
     }
+    if (cached) cache_.Insert(*cached, out.out);
     res.set_content(out.out, "application/json");
   }
 
@@ -413,6 +500,10 @@ class Server {
   bool tls_;
   RateLimiter by_address_, by_key_;
   NonceCache nonces_;
+  // Raised after every /v1/commit (every write is signed, so it ends in
+  // one): a cached read of an older generation is not used.
+  std::atomic<uint64_t> generation_{0};
+  ReadCache cache_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Pending>> leases_;
   std::set<std::shared_ptr<Pending>> running_;

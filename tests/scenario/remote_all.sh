@@ -9,6 +9,9 @@
 # ledgers. Refusals exit as the local command does.
 source "$(dirname "$0")/lib.sh"
 setup
+# After the imported spreadsheet's dates (October 2021); the server and
+# the twin share this clock.
+export VLEDGER_NOW=2021-10-31T10:00:00Z
 D="$SCENARIO_DIR/../data/import"
 # A JSON answer or log without what differs between two ledgers by
 # design: hashes (each person record has a random salt, so the person
@@ -96,6 +99,7 @@ both admin "key register" --pub "$WORK/aud.key.pub" --role auditor
 both admin "rule add" GOOD --category 志愿服务 --points 5 --name 好事
 both admin "rule add" BAD --category 违规 --points 3
 both admin "rule add" OLD --category 志愿服务 --points 1
+both admin "rule add" FINE --category 违规 --points -3
 both admin "rule retire" OLD
 both admin "name set" rule BAD 乱扔垃圾
 both admin "village policy" V1 --star-points 20
@@ -105,7 +109,8 @@ both col "resident add" R1 --village V1 --household H1 --name 曲建国 --adult
 both col "resident add" R2 --village V1 --household H2 --name 王秀英 --adult
 both col "resident add" R3 --village V1 --household H2 --name 曲小雨 --minor
 both col "resident update" R3 --household H1
-both col "household head" H1 R1
+both col "household head" H1 --resident R1
+expect_eq "$LAST_RC" 0 "household head ran"
 
 # --- points (collector, reviewer).
 both col award R1 GOOD --on 2021-09-01
@@ -115,7 +120,8 @@ both col award 曲建国 GOOD --on 2021-09-02
 [[ "$REMOTE_ERR" == *"曲建国 → R1"* ]] && pass "the named resident's id shown" ||
   fail "no \"曲建国 → R1\" in: $REMOTE_ERR"
 both col award R2 GOOD --points 5 --on 2021-09-03 --note 扫雪
-both col deduct R2 BAD --on 2021-09-04
+both col deduct R2 FINE --on 2021-09-04
+expect_eq "$LAST_RC" 0 "a deduction ran"
 both col redeem R1 --points 2 --item 酱油 --shop CS01
 seq=$(vl --ledger twin --json log | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][-1]["seq"])')
 both col reverse "$seq" --reason 录错了
@@ -123,11 +129,30 @@ both admin expire --village V2 --before 2021-01-01
 # Refusals exit as locally: an unknown resident, another village's key.
 both col award R9 GOOD
 both col award R1 NOPE
+# Review (a reviewer approves one pending entry and rejects another), a
+# household's deduction, and a person's erasure.
+last_seq() { vl --ledger twin --json log | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][-1]["seq"])'; }
+both admin "village policy" V1 --review on
+both col award R2 GOOD --on 2021-09-05
+p1=$(last_seq)
+both col award R2 GOOD --on 2021-09-06
+p2=$(last_seq)
+both rev review --approve "$p1" --reject "$p2:重复录入"
+expect_eq "$LAST_RC" 0 "review ran"
+both rev review --approve "$p2"  # reviewed already: refused
+expect_eq "$LAST_RC" 3 "a second review is refused"
+both admin "village policy" V1 --review off
+both col deduct --household H1 FINE --on 2021-09-07
+expect_eq "$LAST_RC" 0 "a household's deduction ran" || echo "    $(last_stderr)" >&2
+both col "resident add" R4 --village V1 --household H2 --name 王小二 --adult
+both admin "person erase" R4 --reason 本人申请删除
+expect_eq "$LAST_RC" 0 "an erasure ran"
 
 # --- funds (admin opens; treasurer moves money).
 both admin "fund open" CH --name 关爱基金 --kind charity --village V1
 both admin "fund open" CF --name 信用基金 --kind credit --village V1
 both tre donate CH --amount 500 --anonymous --purpose edu
+both tre donate CH --amount 100 --anonymous
 both tre donate CF --amount 300 --anonymous
 both tre disburse CH --to R1 --amount 100 --purpose edu --period 2021-09
 both tre disburse CH --to 曲建国 --amount 50 --purpose edu --period 2021-09
@@ -135,6 +160,7 @@ both tre release CH --purpose edu --amount 10 --consent 同意
 both tre "allowance add" CH --to R2 --amount 20 --from 2021-08 --until 2021-09
 al=$(vl --ledger twin --json log | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][-1]["seq"])')
 both tre "allowance run" --month 2021-09
+expect_eq "$LAST_RC" 0 "allowances ran"
 both tre "allowance stop" "$al"
 both tre dividend CF --village V1 --period 2021Q3 --amount 100
 
@@ -143,6 +169,7 @@ both col import "$D/households.csv" --kind households --source hh
 both col import "$D/residents.csv" --kind residents --source res --batch 2
 both admin import "$D/rules.csv" --kind rules --source rules
 both col import "$D/lo-awards.xlsx" --kind awards --source lo
+expect_eq "$LAST_RC" 0 "the spreadsheet was imported"
 # Resumed (a second run appends nothing, as locally).
 both col import "$D/lo-awards.xlsx" --kind awards --source lo
 

@@ -114,6 +114,15 @@ expect_exit 2 vl "${R[@]}" backup --out b
 expect_exit 4 vl --remote http://127.0.0.1:1 balance R1
 expect_exit 2 vl --remote ftp://x balance R1
 
+# --- a cached read (GET /v1/...) is answered anew after a write.
+before=$(curl -sf "$URL/v1/balance/R1")
+expect_eq "$(curl -sf "$URL/v1/balance/R1")" "$before" "a read asked twice: the same answer"
+expect_exit 0 vl "${R[@]}" --key col1.key award R1 GOOD --request-id cache-1
+got=$(curl -sf "$URL/v1/balance/R1")
+# (The CLI's remote reads are POSTed, never cached.)
+expect_eq "$got" "$(vl "${R[@]}" --json balance R1)" "a read cached before an award is new after it"
+[[ $got != "$before" ]] && pass "the award shows in the read" || fail "the read was not answered anew"
+
 # --- load: 8 clients x AWARDS awards at once; every acknowledged award is
 # in the log exactly once.
 load() {  # load PREFIX [N]: awards PREFIX-1..N, acknowledged ids in PREFIX.ok
