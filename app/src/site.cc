@@ -188,11 +188,16 @@ struct Context {
   }
 };
 
-struct Files {
-  std::vector<std::pair<std::string, std::string>> list;  // path under DIR, bytes
-  void Add(std::string path, std::string bytes) {
-    list.emplace_back(std::move(path), std::move(bytes));
-  }
+// The site's files, each written into the temporary folder as it is made
+// (a county's pages are not all held in memory).
+class Files {
+ public:
+  Files(fs::path tmp, SiteResult* out) : tmp_(std::move(tmp)), out_(out) {}
+  Status Add(const std::string& path, const std::string& bytes);
+
+ private:
+  fs::path tmp_;
+  SiteResult* out_;
 };
 
 std::string Footer(const Context& c) {
@@ -386,7 +391,7 @@ Status VillagePages(Context& c, const VillageRecord& village, Files* files, Site
   std::string base = village.code + "/";
   for (const auto& [r, name] : adults) {
     VLEDGER_ASSIGN_OR_RETURN(std::string page, ResidentPage(c, village, r, name));
-    files->Add(base + "r/" + r.id + ".html", std::move(page));
+    VLEDGER_TRY(files->Add(base + "r/" + r.id + ".html", page));
     out->residents++;
   }
 
@@ -461,7 +466,7 @@ Status VillagePages(Context& c, const VillageRecord& village, Files* files, Site
   page +=
       "<script type=\"application/json\" id=\"vdata\">" + ScriptJson(c.PageData()) + "</script>\n";
   page += PageTail("../");
-  files->Add(base + "index.html", std::move(page));
+  VLEDGER_TRY(files->Add(base + "index.html", page));
   out->villages++;
   return Status::Ok();
 }
@@ -536,28 +541,24 @@ Status CheckOutDir(const std::string& dir) {
   return Status::Ok();
 }
 
-Status WriteSite(const std::string& dir, const Files& files, SiteResult* out) {
+Status Files::Add(const std::string& path, const std::string& bytes) {
+  VLEDGER_TRY(WriteAll(tmp_ / path, bytes));
+  out_->files++;
+  out_->bytes += bytes.size();
+  return Status::Ok();
+}
+
+// DIR as a path without a trailing slash, and the folder written first.
+fs::path FinalDir(const std::string& dir) {
   fs::path final_dir = fs::path(dir).lexically_normal();
   if (!final_dir.has_filename()) final_dir = final_dir.parent_path();
-  fs::path tmp = final_dir;
+  return final_dir;
+}
+
+fs::path TmpDir(const std::string& dir) {
+  fs::path tmp = FinalDir(dir);
   tmp += std::string(kTmpSuffix);
-  std::error_code ec;
-  fs::remove_all(tmp, ec);  // a run cut short
-  Status st = [&]() -> Status {
-    for (const auto& [path, bytes] : files.list) {
-      VLEDGER_TRY(WriteAll(tmp / path, bytes));
-      out->files++;
-      out->bytes += bytes.size();
-    }
-    VLEDGER_TRY(SyncFolder(tmp.string()));
-    if (::rename(tmp.c_str(), final_dir.c_str()) != 0) {
-      return Status::InvalidInput("--out", Msg("cannot rename {} to {}: {}", tmp.string(),
-                                               final_dir.string(), ErrnoText()));
-    }
-    return Status::Ok();
-  }();
-  if (!st.ok()) fs::remove_all(tmp, ec);
-  return st;
+  return tmp;
 }
 
 }  // namespace
@@ -610,14 +611,27 @@ Result<SiteResult> Site(const Session& session, const SiteRequest& request) try 
   SiteResult out;
   out.out_dir = request.out_dir;
   out.head = head->head;
-  Files files;
-  files.Add("index.html", IndexPage(c, meta->name, villages));
-  for (const SiteAsset& asset : SiteAssets()) {
-    files.Add("assets/" + std::string(asset.path), std::string(asset.bytes));
+  const fs::path tmp = TmpDir(request.out_dir), final_dir = FinalDir(request.out_dir);
+  std::error_code ec;
+  fs::remove_all(tmp, ec);  // of a run cut short
+  Status st = [&]() -> Status {
+    Files files(tmp, &out);
+    VLEDGER_TRY(files.Add("index.html", IndexPage(c, meta->name, villages)));
+    for (const SiteAsset& asset : SiteAssets()) {
+      VLEDGER_TRY(files.Add("assets/" + std::string(asset.path), std::string(asset.bytes)));
+    }
+    for (const VillageRecord& v : villages) VLEDGER_TRY(VillagePages(c, v, &files, &out));
+    VLEDGER_TRY(SyncFolder(tmp.string()));
+    if (::rename(tmp.c_str(), final_dir.c_str()) != 0) {
+      return Status::InvalidInput("--out", Msg("cannot rename {} to {}: {}", tmp.string(),
+                                               final_dir.string(), ErrnoText()));
+    }
+    return Status::Ok();
+  }();
+  if (!st.ok()) {
+    fs::remove_all(tmp, ec);
+    return st;
   }
-  for (const VillageRecord& v : villages) VLEDGER_TRY(VillagePages(c, v, &files, &out));
-  std::sort(files.list.begin(), files.list.end());
-  VLEDGER_TRY(WriteSite(request.out_dir, files, &out));
   return out;
 } catch (...) {
   return CaughtStatus();
