@@ -452,19 +452,24 @@ std::vector<RankedRow> Top(const std::vector<RankedRow>& rows, uint64_t top) {
   return out;
 }
 
-// The board's height in printed lines (report.h, BoardLinesMax): a fixed
-// part (title, notice, funds' header, signature, checkpoint), a line a
-// ranked resident, fund, correction and objection, and the red flags and
-// star households as running text of kBoardNamesPerLine names a line.
-uint64_t BoardLines(const ReportData& d, const std::vector<RankedRow>& top) {
-  auto running = [](size_t names) { return (names + kBoardNamesPerLine - 1) / kBoardNamesPerLine; };
-  uint64_t lines = kBoardFixedLines + top.size();
-  lines += running(d.board.red_flags.size()) + running(d.board.star_households.size());
-  lines += d.funds.size();
-  for (const CorrectionLine& c : d.corrections)
-    lines += 1 + (c.summary.size() + c.reason.size()) / 120;
-  for (const ObjectionLine& o : d.objections) lines += 1 + (o.about.size() + o.text.size()) / 120;
-  return lines;
+// The board's printed height in tenths of a millimetre (report.h,
+// kBoardHeightMax).
+uint64_t BoardHeight(const ReportData& d, const std::vector<RankedRow>& top) {
+  // Each list begins with its label, which takes the room of `label` names.
+  auto running = [](size_t names, size_t label, size_t per_line) {
+    return kBoardNamesLineHeight * ((names + label + per_line - 1) / per_line);
+  };
+  auto row = [](size_t bytes) {
+    return 5 + kBoardTextLineHeight *
+                   std::max<size_t>(2, (bytes + kBoardRowBytes - 1) / kBoardRowBytes);
+  };
+  uint64_t height = kBoardFixedHeight + kBoardRankedRowHeight * top.size();
+  height += running(d.board.red_flags.size(), 1, kBoardNamesPerLine);
+  height += running(d.board.star_households.size(), 3, kBoardHouseholdsPerLine);
+  if (!d.funds.empty()) height += kBoardFundRowHeight * (d.funds.size() + 1);  // and its head
+  for (const CorrectionLine& c : d.corrections) height += row(c.summary.size() + c.reason.size());
+  for (const ObjectionLine& o : d.objections) height += row(o.about.size() + o.text.size());
+  return height;
 }
 
 // Keeps of the ranking what the board shows: the top N (the village's,
@@ -482,12 +487,12 @@ void CutForBoard(const VillageRecord& village, ReportData& d) {
   }
   uint64_t top = village.board_top != 0 ? village.board_top : kBoardTopDefault;
   std::vector<RankedRow> kept = Top(d.residents_ranked, top);
-  if (BoardLines(d, kept) > kBoardLinesMax && top > kBoardTopMin) {
+  if (BoardHeight(d, kept) > kBoardHeightMax && top > kBoardTopMin) {
     top = kBoardTopMin;
     kept = Top(d.residents_ranked, top);
   }
   b.top = top;
-  b.pages = BoardLines(d, kept) > kBoardLinesMax ? 2 : 1;
+  b.pages = BoardHeight(d, kept) > kBoardHeightMax ? 2 : 1;
   d.residents_ranked = std::move(kept);
   d.households_ranked.clear();
   d.rules.clear();

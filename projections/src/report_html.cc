@@ -72,17 +72,22 @@ thead { display: table-header-group; }
 .sign { text-align: right; font-size: 16pt; margin: 6mm 0 3mm; }
 .names { line-height: 1.6; }
 .pageno { text-align: center; font-size: 10pt; color: #444; }
-body.board { font-size: 10.5pt; line-height: 1.35; padding: 0; }
-body.board h1 { font-size: 22pt; }
-body.board h1 small { font-size: 14pt; }
-body.board h2 { font-size: 12pt; margin: 2mm 0 1mm; padding: 0.5mm 2mm; }
-body.board header { border-bottom-width: 1.5mm; margin-bottom: 2mm; }
+body.board { font-size: 10.5pt; line-height: 1.25; padding: 0; }
+body.board h1 { font-size: 17pt; line-height: 1.2; }
+body.board h1 small { display: inline; font-size: 12pt; margin-left: 3mm; }
+body.board h2 { font-size: 10.5pt; margin: 1.2mm 0 0.3mm; padding: 0 2mm; }
+body.board header { border-bottom-width: 1.5mm; margin-bottom: 1mm; }
 body.board .sub, body.board .note { font-size: 9.5pt; }
-body.board table { font-size: 10.5pt; margin-bottom: 1mm; }
-body.board th, body.board td { padding: 0.3mm 1.5mm; }
-body.board .sign { font-size: 12pt; margin: 2mm 0 1mm; }
-body.board .cp svg { width: 28mm; height: 28mm; }
+body.board .sub { margin-bottom: 1mm; }
+body.board p.note, body.board .notice p { margin: 0.5mm 0; }
+body.board .names { margin: 0.5mm 0; line-height: 1.35; }
+body.board table { font-size: 10pt; margin-bottom: 1mm; }
+body.board th, body.board td { padding: 0 1.2mm; }
+body.board .sign { font-size: 11pt; margin: 1mm 0 0.5mm; }
+body.board .cp svg { width: 26mm; height: 26mm; }
+body.board .pageno { margin: 0.5mm 0 0; font-size: 9pt; }
 body.board .cp pre { font-size: 7.5pt; }
+body.board footer { margin-top: 1mm; font-size: 8pt; }
 body.board svg[aria-label="red flag"] { width: 14px; height: 14px; }
 section.page { break-after: page; }
 section.page:last-of-type { break-after: auto; }

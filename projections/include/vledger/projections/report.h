@@ -37,8 +37,10 @@ namespace vledger {
 // The version of the renderers' output. Raised whenever the bytes a report
 // renders to change for the same log and arguments, so that verify-report
 // can tell a report of another version from a report that was altered.
-// Version 1 wrote no edition= and renderer= in its footer.
-inline constexpr uint32_t kRendererVersion = 2;
+// Version 1 wrote no edition= and renderer= in its footer; version 3
+// printed the board edition in a tighter type, so that it fits the page
+// its estimate promises (Chromium, A4).
+inline constexpr uint32_t kRendererVersion = 3;
 
 struct ReportArgs {
   ReportArgs() = default;
@@ -160,16 +162,27 @@ struct NoticeInfo {
   std::string county_key_id;  // the ledger's root key id, as the site shows it
 };
 
-// The board edition fits one A4 page when its estimated height, in lines
-// of the board's type (10.5 pt, report_html.cc's board style), is at most
-// kBoardLinesMax: kBoardFixedLines for the title, notice, headings,
-// signature and checkpoint, one a ranked resident, fund, correction or
-// objection (more for long ones), and the red flags and star households as
-// running text, kBoardNamesPerLine names a line. Over it the top list
-// shrinks to kBoardTopMin; still over, the board takes two pages.
-inline constexpr uint64_t kBoardLinesMax = 50;
-inline constexpr uint64_t kBoardFixedLines = 24;
-inline constexpr size_t kBoardNamesPerLine = 8;
+// The board edition fits one A4 page when its estimated printed height,
+// in tenths of a millimetre, is at most kBoardHeightMax (A4's 273 mm
+// between the page's 12 mm margins, less 2 mm). The heights are
+// Chromium's for report_html.cc's board style, measured (tests/browser,
+// board.sh prints the board and counts the PDF's pages): a fixed part for
+// the title, headings, table heads, notice, signature and checkpoint; a
+// ranked resident's row; a line of running names (the red flags and star
+// households, kBoardNamesPerLine and kBoardHouseholdsPerLine a line); a
+// fund's row; and a
+// correction's or objection's row, a line of it per kBoardRowBytes bytes
+// of its text. Over it the top list shrinks to kBoardTopMin; still over,
+// the board takes two pages.
+inline constexpr uint64_t kBoardHeightMax = 2710;
+inline constexpr uint64_t kBoardFixedHeight = 1520;
+inline constexpr uint64_t kBoardRankedRowHeight = 53;
+inline constexpr uint64_t kBoardNamesLineHeight = 51;
+inline constexpr size_t kBoardNamesPerLine = 11;      // red flags (the label takes one)
+inline constexpr size_t kBoardHouseholdsPerLine = 5;  // star households (the label takes three)
+inline constexpr uint64_t kBoardFundRowHeight = 48;
+inline constexpr uint64_t kBoardTextLineHeight = 45;  // a correction's or objection's line
+inline constexpr size_t kBoardRowBytes = 60;
 inline constexpr uint64_t kBoardTopMin = 5;
 
 // The board edition: what is kept of the ranking, and how it is paged.
