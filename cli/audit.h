@@ -24,6 +24,8 @@ using app::SignedHead;
 // `tiles --out DIR [--at SIZE]` (commands_tiles.cc), registered with the
 // auditors' commands.
 void RegisterTilesCommand(CLI::App& app, Context& ctx, Action* action);
+// `site --out DIR [--village V] [--at SIZE]` (commands_site.cc), beside it.
+void RegisterSiteCommand(CLI::App& app, Context& ctx, Action* action);
 
 // app::CheckpointForUse with the CLI's session (--key given: sign).
 inline Result<SignedHead> CheckpointForUse(Context& ctx, const Ledger& ledger,

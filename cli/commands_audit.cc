@@ -229,6 +229,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx, Action* action) {
   }
   RegisterExportCommand(app, ctx, action);
   RegisterTilesCommand(app, ctx, action);
+  RegisterSiteCommand(app, ctx, action);
 }
 
 }  // namespace vledger::cli

@@ -71,8 +71,8 @@ int Fail(const Context& ctx, const Status& st, const std::vector<Status>& more =
 // Commands that work on a ledger folder itself (SPEC section 12: never
 // sent to a server; --remote with them is a usage error) ...
 bool LedgerFolderCommand(const std::string& words) {
-  static constexpr std::string_view kFolder[] = {"init",    "serve",   "mirror", "backup",
-                                                 "restore", "rebuild", "demo",   "tiles"};
+  static constexpr std::string_view kFolder[] = {"init",    "serve", "mirror", "backup", "restore",
+                                                 "rebuild", "demo",  "tiles",  "site"};
   return std::find(std::begin(kFolder), std::end(kFolder), words) != std::end(kFolder);
 }
 // ... and those that need no ledger at all: run here even with --remote.

@@ -1,0 +1,647 @@
+// `site --out DIR`: the villager site (app/site.h).
+#include "vledger/app/site.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <vector>
+
+#include "guard.h"
+#include "site_assets.h"
+#include "vledger/app/checkpoint.h"
+#include "vledger/ledger/bytes.h"
+#include "vledger/ledger/merkle.h"
+#include "vledger/projections/age.h"
+#include "vledger/projections/names.h"
+#include "vledger/projections/points.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/report.h"
+#include "vledger/projections/state.h"
+#include "vledger/projections/validate.h"
+
+namespace vledger::app {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+constexpr std::string_view kTmpSuffix = ".site-tmp";
+// What a resident page holds besides its entries (head, cards, the data's
+// checkpoint, key and last event), with room to spare, for the page cap.
+constexpr size_t kPageBaseBytes = 16 * 1024;
+
+// ------------------------------------------------------------ HTML
+
+std::string Esc(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// JSON to put inside <script type="application/json">: '<' only occurs in
+// strings, where \u003c reads back the same, so no "</script>" can end it.
+std::string ScriptJson(const Json& j) {
+  std::string text = j.dump();
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '<') {
+      out += "\\u003c";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string PageHead(const std::string& title, const std::string& up) {
+  return "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+         Esc(title) + "</title>\n<link rel=\"stylesheet\" href=\"" + up +
+         "assets/site.css\">\n</head>\n<body>\n";
+}
+
+std::string PageTail(const std::string& up) {
+  return "<script type=\"module\" src=\"" + up + "assets/site.js\"></script>\n</body>\n</html>\n";
+}
+
+std::string StatusBox() {
+  return "<div id=\"status\" class=\"status wait\">正在核验……（需要浏览器运行脚本）</div>\n";
+}
+
+std::string Signed(int64_t n) { return (n > 0 ? "+" : "") + std::to_string(n); }
+
+// The period the village page ranks: the quarter of the checkpoint's date.
+std::string QuarterOf(const std::string& date) {
+  int month = std::stoi(date.substr(5, 2));
+  return date.substr(0, 4) + "Q" + std::to_string((month - 1) / 3 + 1);
+}
+
+// ------------------------------------------------------------ proofs
+
+// One event as a page carries it for the browser to check.
+struct ProvenEvent {
+  uint64_t seq = 0;
+  std::string canonical;
+  Hash prev{}, hash{};
+  std::vector<Hash> path;
+};
+
+Result<ProvenEvent> Prove(const Ledger& ledger, uint64_t seq, const Checkpoint& head) {
+  ProvenEvent p;
+  p.seq = seq;
+  VLEDGER_ASSIGN_OR_RETURN(StoredEvent event, ledger.ReadEvent(seq));
+  p.canonical = std::move(event.canonical);
+  p.hash = event.hash;
+  p.prev = kZeroHash;
+  if (seq > 0) {
+    VLEDGER_ASSIGN_OR_RETURN(p.prev, ledger.ReadHash(seq - 1));
+  }
+  VLEDGER_ASSIGN_OR_RETURN(p.path, InclusionProof(seq, head.size, ledger.MerkleNodes()));
+  Hash leaf = MerkleLeafHash(RecordHash(seq, p.prev, p.canonical));
+  if (!VerifyInclusion(seq, head.size, leaf, p.path, head.root)) {
+    return Status::VerificationFailed(
+               "the stored tree does not prove the stored event (run `vledger verify`)")
+        .WithSeq(seq);
+  }
+  return p;
+}
+
+Json ProofJson(const ProvenEvent& p) {
+  Json path = Json::array();
+  for (const Hash& h : p.path) path.push_back(Base64(AsView(h)));
+  return Json{{"seq", p.seq},
+              {"prev", Base64(AsView(p.prev))},
+              {"hash", Base64(AsView(p.hash))},
+              {"event", Base64(p.canonical)},
+              {"proof", std::move(path)}};
+}
+
+// ------------------------------------------------------------ the site
+
+struct Context {
+  const Ledger* ledger = nullptr;
+  StateStore* state = nullptr;
+  SignedHead head;
+  std::string date;  // the checkpoint's date: recordedAt (CST) of its last event
+  std::string key_hex, key_id;
+  Json last;  // the checkpoint's last event, proven
+  std::map<std::string, std::string> rule_names;
+  Status person_error;
+  std::map<std::string, std::optional<Person>> persons;
+
+  const std::optional<Person>& PersonOf(const std::string& ref) {
+    auto it = persons.find(ref);
+    if (it != persons.end()) return it->second;
+    std::optional<Person> person;
+    if (!ref.empty()) {
+      auto record = ledger->LoadPerson(ref);
+      if (!record.ok()) {
+        if (person_error.ok()) person_error = record.status();
+      } else if (*record) {
+        person = (*record)->person;
+      }
+    }
+    return persons.emplace(ref, std::move(person)).first->second;
+  }
+
+  // The data every page carries for its script.
+  Json PageData() const {
+    return Json{{"checkpoint", head.text}, {"key", key_hex}, {"keyId", key_id}, {"last", last}};
+  }
+
+  std::string RuleName(const std::string& code) const {
+    auto it = rule_names.find(code);
+    if (it != rule_names.end() && !it->second.empty()) return it->second;
+    if (auto rule = LoadRule(*state, code); rule && !rule->description.empty())
+      return rule->description;
+    return code;
+  }
+};
+
+// The site's files, each written into the temporary folder as it is made
+// (a county's pages are not all held in memory).
+class Files {
+ public:
+  Files(fs::path tmp, SiteResult* out) : tmp_(std::move(tmp)), out_(out) {}
+  Status Add(const std::string& path, const std::string& bytes);
+
+ private:
+  fs::path tmp_;
+  SiteResult* out_;
+};
+
+std::string Footer(const Context& c) {
+  return "<footer>\n<p>数据截至 <span class=\"cp-date\">" + Esc(c.date) +
+         "</span>，县级日志检查点 " + std::to_string(c.head.head.size) +
+         " 条；县级公钥编号 <code>" + Esc(c.key_id) +
+         "</code>（与纸质公示上印的编号一致才可信）。</p>\n<details><summary>检查点原文</"
+         "summary><pre>" +
+         Esc(c.head.text) +
+         "</pre></details>\n<p>本站由 vledger "
+         "生成，是静态页面，所有核验都在您的手机上完成。</p>\n</footer>\n";
+}
+
+// A resident as the village's name policy shows them ("" for none).
+std::string PublicName(Context& c, const ResidentRecord& r, const std::string& policy) {
+  if (policy == "none") return "";
+  const std::optional<Person>& person = c.PersonOf(r.person_ref);
+  if (!person) return r.person_ref.empty() ? "" : "已删除";
+  return policy == "masked" ? MaskName(person->name) : person->name;
+}
+
+struct HistoryRow {
+  uint64_t seq = 0;
+  std::string date, what, points, note, why;
+  bool entry = false;  // pointsAwarded or pointsDeducted
+  int64_t value = 0;   // an entry's points
+};
+
+// The resident's page, with at most kSitePageBytesMax bytes.
+Result<std::string> ResidentPage(Context& c, const VillageRecord& village, const ResidentRecord& r,
+                                 const std::string& name) {
+  StateStore& state = *c.state;
+  PointsBalance balance = LoadBalance(state, r.id);
+  // The events to show and prove: entries, redemptions and reversals of them.
+  std::set<uint64_t> seqs;
+  std::map<uint64_t, std::string> why;  // entries that do not count, and why
+  for (uint64_t seq : ListHistory(state, r.id)) {
+    if (seq >= c.head.head.size) continue;
+    VLEDGER_ASSIGN_OR_RETURN(Event ev, state.ReadEvent(seq));
+    if (std::holds_alternative<PointsAwarded>(ev.body) ||
+        std::holds_alternative<PointsDeducted>(ev.body)) {
+      seqs.insert(seq);
+      auto entry = LoadEntry(state, seq);
+      if (auto reversal = ReversedBy(state, seq)) {
+        why[seq] = "reversed";
+        seqs.insert(*reversal);
+      } else if (entry && entry->status == EntryStatus::kPending) {
+        why[seq] = "pending";
+      } else if (entry && entry->status == EntryStatus::kRejected) {
+        why[seq] = "rejected";
+      }
+    } else if (std::holds_alternative<PointsRedeemed>(ev.body) ||
+               std::holds_alternative<EventReversed>(ev.body)) {
+      seqs.insert(seq);
+    }
+  }
+  std::vector<HistoryRow> rows;
+  for (uint64_t seq : seqs) {
+    VLEDGER_ASSIGN_OR_RETURN(Event ev, state.ReadEvent(seq));
+    HistoryRow row;
+    row.seq = seq;
+    row.date = CstDate(ev.recorded_at_ms);
+    if (auto it = why.find(seq); it != why.end()) row.why = it->second;
+    if (const auto* e = std::get_if<PointsAwarded>(&ev.body)) {
+      row.date = e->occurred_on;
+      row.what = c.RuleName(e->rule);
+      row.points = Signed(e->points);
+      row.note = e->note;
+      row.entry = true;
+      row.value = e->points;
+    } else if (const auto* d = std::get_if<PointsDeducted>(&ev.body)) {
+      row.date = d->occurred_on;
+      row.what = c.RuleName(d->rule);
+      row.points = Signed(d->points);
+      row.note = d->note;
+      row.entry = true;
+      row.value = d->points;
+    } else if (const auto* p = std::get_if<PointsRedeemed>(&ev.body)) {
+      row.what = "兑换：" + p->item;
+      row.points = Signed(-p->points);
+    } else if (const auto* x = std::get_if<EventReversed>(&ev.body)) {
+      row.what = "撤销第 " + std::to_string(x->target) + " 条";
+      row.note = x->reason;
+    }
+    rows.push_back(std::move(row));
+  }
+  // Newest first; entries that do not fit the page are left out, oldest
+  // first, and their counted points carried.
+  std::reverse(rows.begin(), rows.end());
+  Json events = Json::array();
+  std::string table;
+  size_t used = kPageBaseBytes;
+  uint64_t omitted = 0;
+  int64_t carried = 0;
+  for (const HistoryRow& row : rows) {
+    if (used < kSitePageBytesMax) {
+      VLEDGER_ASSIGN_OR_RETURN(ProvenEvent proven, Prove(*c.ledger, row.seq, c.head.head));
+      Json item = ProofJson(proven);
+      if (!row.why.empty()) item["why"] = row.why;
+      std::string tr = "<tr data-seq=\"" + std::to_string(row.seq) + "\"" +
+                       (row.why.empty() ? "" : " class=\"off\"") + "><td>" + Esc(row.date) +
+                       "</td><td>" + Esc(row.what);
+      if (row.why == "reversed") tr += "（已撤销）";
+      if (row.why == "pending") tr += "（待审核）";
+      if (row.why == "rejected") tr += "（未通过审核）";
+      tr += "</td><td class=\"pts\">" + Esc(row.points) + "</td><td class=\"note\">" +
+            Esc(row.note) + "</td></tr>\n";
+      std::string data = item.dump();
+      if (used + tr.size() + data.size() + 1 <= kSitePageBytesMax) {
+        used += tr.size() + data.size() + 1;
+        table += tr;
+        events.push_back(std::move(item));
+        continue;
+      }
+      used = kSitePageBytesMax;
+    }
+    omitted++;
+    if (row.entry && row.why.empty()) carried += row.value;
+  }
+  // The events in seq order in the data (the table is newest first).
+  std::reverse(events.begin(), events.end());
+
+  std::string title = (name.empty() ? r.id : name + "（" + r.id + "）") + " · " + village.name;
+  std::string page = PageHead(title + " 积分", "../../");
+  page += "<p class=\"sub\"><a href=\"../index.html\">← " + Esc(village.name) + "</a></p>\n";
+  page += "<h1>" + Esc(name.empty() ? r.id : name) + "</h1>\n<p class=\"sub\">村民编号 " +
+          Esc(r.id) + " · " + Esc(village.name) + "</p>\n";
+  page += StatusBox();
+  page +=
+      "<div class=\"cards\">\n<div class=\"card\"><div>信用积分</div><div class=\"n\" "
+      "id=\"score\">" +
+      std::to_string(balance.credit_score) +
+      "</div></div>\n<div class=\"card\"><div>可用积分</div><div class=\"n\" id=\"spendable\">" +
+      std::to_string(balance.spendable) + "</div></div>\n</div>\n";
+  page +=
+      "<p "
+      "class=\"sub\">"
+      "信用积分是已审核、未撤销的加减分合计；可用积分再减去已兑换和已过期的积分（本页核验信用积分）"
+      "。</p>\n";
+  page += "<h2>积分记录</h2>\n";
+  if (omitted > 0) {
+    page += "<p class=\"sub\">另有 " + std::to_string(omitted) + " 条较早的记录（计入信用积分 " +
+            Signed(carried) + " 分）未列在本页，也未在本页核验。</p>\n";
+  }
+  page +=
+      "<div class=\"scroll\"><table>\n<thead><tr><th>日期</th><th>事项</th><th "
+      "class=\"pts\">积分</th>"
+      "<th>说明</th></tr></thead>\n<tbody>\n" +
+      table + "</tbody></table></div>\n";
+  if (rows.empty()) page += "<p>暂无积分记录。</p>\n";
+  page += Footer(c);
+  Json data = c.PageData();
+  data["resident"] = r.id;
+  data["carried"] = carried;
+  data["omitted"] = omitted;
+  data["events"] = std::move(events);
+  page += "<script type=\"application/json\" id=\"vdata\">" + ScriptJson(data) + "</script>\n";
+  page += PageTail("../../");
+  return page;
+}
+
+std::string Yuan(int64_t fen) { return report::Yuan(fen); }
+
+std::string RankName(const RankedRow& row) { return row.name.empty() ? row.id : row.name; }
+
+Status VillagePages(Context& c, const VillageRecord& village, Files* files, SiteResult* out) {
+  StateStore& state = *c.state;
+  ReportArgs args(village.code, QuarterOf(c.date), "bulletin", "html", "zh", c.head.head.size);
+  args.edition = "board";
+  // On the site names are masked unless the village's policy says
+  // otherwise (reports default to full): the in-memory state says so for
+  // this run only (the reader's state is never written back).
+  if (village.public_names.empty()) {
+    VillageRecord masked = village;
+    masked.public_names = "masked";
+    StoreVillage(state, masked);
+  }
+  PersonLookup persons = [&c](std::string_view ref) -> std::optional<Person> {
+    return c.PersonOf(std::string(ref));
+  };
+  VLEDGER_ASSIGN_OR_RETURN(ReportData d, BuildReport(state, persons, args, c.head.text));
+  const std::string& policy = d.public_names;
+
+  std::vector<std::pair<ResidentRecord, std::string>> adults;  // with their public names
+  for (const ResidentRecord& r : ListResidents(state, village.code)) {
+    if (!KnownAdultOn(AgeFactsOf(r, c.PersonOf(r.person_ref)), c.date)) continue;
+    adults.emplace_back(r, PublicName(c, r, policy));
+  }
+  VLEDGER_TRY(c.person_error);
+
+  std::string base = village.code + "/";
+  for (const auto& [r, name] : adults) {
+    VLEDGER_ASSIGN_OR_RETURN(std::string page, ResidentPage(c, village, r, name));
+    VLEDGER_TRY(files->Add(base + "r/" + r.id + ".html", page));
+    out->residents++;
+  }
+
+  std::string page = PageHead(village.name + " 积分公示", "../");
+  page += "<p class=\"sub\"><a href=\"../index.html\">← 全部村</a></p>\n";
+  page += "<h1>" + Esc(village.name) + "</h1>\n<p class=\"sub\">" + Esc(d.ledger_name) +
+          " · 数据截至 <span class=\"cp-date\">" + Esc(c.date) + "</span></p>\n";
+  page += StatusBox();
+  page +=
+      "<h2>查我的积分</h2>\n<form id=\"find\"><input id=\"rid\" placeholder=\"积分卡上的村民编号\" "
+      "autocomplete=\"off\"><button type=\"submit\">查看</button></form>\n<p id=\"find-msg\" "
+      "class=\"flag\"></p>\n";
+  page +=
+      "<h2>" + Esc(args.period) + " 积分排名（前 " + std::to_string(d.board.top) + " 名）</h2>\n";
+  if (d.residents_ranked.empty()) {
+    page += "<p>本期暂无积分。</p>\n";
+  } else {
+    page +=
+        "<div class=\"scroll\"><table>\n<thead><tr><th>名次</th><th>村民</th><th "
+        "class=\"pts\">积分</th>"
+        "<th>星级</th></tr></thead>\n<tbody>\n";
+    for (const RankedRow& row : d.residents_ranked) {
+      page += "<tr><td>" + std::to_string(row.rank) + "</td><td>" + Esc(RankName(row)) +
+              (row.red_flag ? " <span class=\"flag\">红旗</span>" : "") +
+              "</td><td class=\"pts\">" + std::to_string(row.points) + "</td><td>" +
+              report::Stars(row.stars) + "</td></tr>\n";
+    }
+    page += "</tbody></table></div>\n";
+  }
+  if (!d.board.red_flags.empty()) {
+    page += "<h2>红旗</h2>\n<ul class=\"names\">\n";
+    for (const RankedRow& row : d.board.red_flags) page += "<li>" + Esc(RankName(row)) + "</li>\n";
+    page += "</ul>\n";
+  }
+  if (!d.board.star_households.empty()) {
+    page += "<h2>星级文明户（" + std::to_string(d.board.star_household_stars) +
+            " 星及以上）</h2>\n<ul class=\"names\">\n";
+    for (const RankedRow& row : d.board.star_households) {
+      page += "<li>" + Esc(RankName(row)) + " " + report::Stars(row.stars) + "</li>\n";
+    }
+    page += "</ul>\n";
+  }
+  if (!d.funds.empty()) {
+    page += "<h2>" + Esc(args.period) +
+            " 基金账目（元）</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
+            "<th>基金</th><th class=\"pts\">期初</th><th class=\"pts\">收入</th><th "
+            "class=\"pts\">支出</th>"
+            "<th class=\"pts\">结余</th></tr></thead>\n<tbody>\n";
+    for (const FundSummary& f : d.funds) {
+      page += "<tr><td>" + Esc(f.name.empty() ? f.code : f.name) + "</td><td class=\"pts\">" +
+              Yuan(f.opening_fen) + "</td><td class=\"pts\">" + Yuan(f.income_fen) +
+              "</td><td class=\"pts\">" + Yuan(f.payments_fen) + "</td><td class=\"pts\">" +
+              Yuan(f.closing_fen) + "</td></tr>\n";
+    }
+    page += "</tbody></table></div>\n";
+  }
+  page += "<h2>村民名单</h2>\n";
+  if (adults.empty()) {
+    page += "<p>暂无可公示的成年村民。</p>\n";
+  } else {
+    page += "<p class=\"sub\">点姓名查看本人积分（未成年人不公示）。</p>\n<ul class=\"names\">\n";
+    for (const auto& [r, name] : adults) {
+      page += "<li><a class=\"res\" href=\"r/" + Esc(r.id) + ".html\">" +
+              Esc(name.empty() ? r.id : name + " " + r.id) + "</a></li>\n";
+    }
+    page += "</ul>\n";
+  }
+  page += Footer(c);
+  Json ids = Json::array();
+  for (const auto& [r, name] : adults) ids.push_back(r.id);
+  page += "<script type=\"application/json\" id=\"ids\">" + ScriptJson(ids) + "</script>\n";
+  page +=
+      "<script type=\"application/json\" id=\"vdata\">" + ScriptJson(c.PageData()) + "</script>\n";
+  page += PageTail("../");
+  VLEDGER_TRY(files->Add(base + "index.html", page));
+  out->villages++;
+  return Status::Ok();
+}
+
+std::string IndexPage(const Context& c, const std::string& ledger_name,
+                      const std::vector<VillageRecord>& villages) {
+  std::string page = PageHead(ledger_name + " 村民积分", "");
+  page += "<h1>" + Esc(ledger_name) +
+          "</h1>\n<p class=\"sub\">村民积分公示 · 数据截至 <span "
+          "class=\"cp-date\">" +
+          Esc(c.date) + "</span></p>\n";
+  page += StatusBox();
+  page += "<h2>各村</h2>\n<ul>\n";
+  for (const VillageRecord& v : villages) {
+    page += "<li><a href=\"" + Esc(v.code) + "/index.html\">" + Esc(v.name) + "</a>（" +
+            Esc(v.code) + "）</li>\n";
+  }
+  page += "</ul>\n" + Footer(c);
+  page +=
+      "<script type=\"application/json\" id=\"vdata\">" + ScriptJson(c.PageData()) + "</script>\n";
+  page += PageTail("");
+  return page;
+}
+
+// ------------------------------------------------------------ writing
+
+std::string ErrnoText() { return std::strerror(errno); }
+
+Status WriteAll(const fs::path& path, const std::string& bytes) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) {
+    return Status::InvalidInput(
+        "--out", Msg("cannot create {}: {}", path.parent_path().string(), ec.message()));
+  }
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status::InvalidInput("--out", Msg("cannot write {}: {}", path.string(), ErrnoText()));
+  }
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  std::string why = done == bytes.size() ? "" : ErrnoText();
+  if (::close(fd) != 0 && why.empty()) why = ErrnoText();
+  if (!why.empty())
+    return Status::InvalidInput("--out", Msg("cannot write {}: {}", path.string(), why));
+  return Status::Ok();
+}
+
+Status SyncFolder(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  bool ok = fd >= 0 && ::syncfs(fd) == 0;
+  std::string why = ok ? "" : ErrnoText();
+  if (fd >= 0) ::close(fd);
+  if (!ok) return Status::Io(Msg("cannot sync {}: {}", dir, why)).WithField("--out");
+  return Status::Ok();
+}
+
+// DIR must be absent or an empty folder.
+Status CheckOutDir(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return Status::Ok();
+  if (!fs::is_directory(dir, ec))
+    return Status::InvalidInput("--out", Msg("{} is not a folder", dir));
+  if (!fs::is_empty(dir, ec)) {
+    return Status::InvalidInput("--out", Msg("{} is not empty; give a new or empty folder", dir));
+  }
+  return Status::Ok();
+}
+
+Status Files::Add(const std::string& path, const std::string& bytes) {
+  VLEDGER_TRY(WriteAll(tmp_ / path, bytes));
+  out_->files++;
+  out_->bytes += bytes.size();
+  return Status::Ok();
+}
+
+// DIR as a path without a trailing slash, and the folder written first.
+fs::path FinalDir(const std::string& dir) {
+  fs::path final_dir = fs::path(dir).lexically_normal();
+  if (!final_dir.has_filename()) final_dir = final_dir.parent_path();
+  return final_dir;
+}
+
+fs::path TmpDir(const std::string& dir) {
+  fs::path tmp = FinalDir(dir);
+  tmp += std::string(kTmpSuffix);
+  return tmp;
+}
+
+}  // namespace
+
+Result<SiteResult> Site(const Session& session, const SiteRequest& request) try {
+  if (request.out_dir.empty()) return Status::InvalidInput("--out", "give the folder to write");
+  VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenReader());
+  if (request.at && *request.at > ledger->size()) {
+    return Status::InvalidInput(
+        "--at", Msg("size {} is past the end of the log (size {})", *request.at, ledger->size()));
+  }
+  auto head = CheckpointForUse(session.WithoutSigner(), *ledger, request.at);
+  if (!head.ok() && request.at && head.status().code() == Code::kNotFound) {
+    return Status::NotFound("--at", Msg("no checkpoint is stored at size {} (sign one with "
+                                        "`vledger checkpoint --size {}`)",
+                                        *request.at, *request.at));
+  }
+  if (!head.ok()) return head.status();
+  const uint64_t size = head->head.size;
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StateAt(*ledger, size - 1));
+
+  Context c;
+  c.ledger = ledger.get();
+  c.state = state.get();
+  c.head = *head;
+  auto meta = LoadMeta(*state);
+  if (!meta) return Status::FailedPrecondition("--ledger", "the ledger has no genesis");
+  auto key = LoadKey(*state, meta->root_key_id);
+  if (!key) return Status::Corruption(Msg("the root key {} is not registered", meta->root_key_id));
+  c.key_hex = Hex(key->public_key);
+  c.key_id = meta->root_key_id;
+  VLEDGER_ASSIGN_OR_RETURN(Event last, state->ReadEvent(size - 1));
+  c.date = CstDate(last.recorded_at_ms);
+  VLEDGER_ASSIGN_OR_RETURN(ProvenEvent last_proven, Prove(*ledger, size - 1, head->head));
+  c.last = ProofJson(last_proven);
+  c.rule_names = DisplayNames(*state, NameKind::kRule, "");
+
+  std::vector<VillageRecord> villages = ListVillages(*state);
+  if (!request.village.empty()) {
+    auto it = std::find_if(villages.begin(), villages.end(),
+                           [&](const VillageRecord& v) { return v.code == request.village; });
+    if (it == villages.end()) {
+      return Status::NotFound("--village",
+                              Msg("unknown village \"{}\" at size {}", request.village, size));
+    }
+    villages = {*it};
+  }
+  VLEDGER_TRY(CheckOutDir(request.out_dir));
+
+  SiteResult out;
+  out.out_dir = request.out_dir;
+  out.head = head->head;
+  const fs::path tmp = TmpDir(request.out_dir), final_dir = FinalDir(request.out_dir);
+  std::error_code ec;
+  fs::remove_all(tmp, ec);  // of a run cut short
+  Status st = [&]() -> Status {
+    Files files(tmp, &out);
+    VLEDGER_TRY(files.Add("index.html", IndexPage(c, meta->name, villages)));
+    for (const SiteAsset& asset : SiteAssets()) {
+      VLEDGER_TRY(files.Add("assets/" + std::string(asset.path), std::string(asset.bytes)));
+    }
+    for (const VillageRecord& v : villages) VLEDGER_TRY(VillagePages(c, v, &files, &out));
+    VLEDGER_TRY(SyncFolder(tmp.string()));
+    if (::rename(tmp.c_str(), final_dir.c_str()) != 0) {
+      return Status::InvalidInput("--out", Msg("cannot rename {} to {}: {}", tmp.string(),
+                                               final_dir.string(), ErrnoText()));
+    }
+    return Status::Ok();
+  }();
+  if (!st.ok()) {
+    fs::remove_all(tmp, ec);
+    return st;
+  }
+  return out;
+} catch (...) {
+  return CaughtStatus();
+}
+
+std::string SiteJson(const SiteResult& r) {
+  return Json{{"dir", r.out_dir},       {"size", r.head.size},      {"root", Hex(r.head.root)},
+              {"villages", r.villages}, {"residents", r.residents}, {"files", r.files},
+              {"bytes", r.bytes}}
+      .dump();
+}
+
+}  // namespace vledger::app

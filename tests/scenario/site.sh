@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Scenario test for the villager site (issue 20, items 7-9): `site --out
+# DIR` writes the index, a page per village and one per adult resident
+# (none for a minor or a resident of unknown age); names as the village's
+# policy shows them on the site (masked by default, ids under `none`, none
+# at all from a --public archive); two runs give identical trees; bad input
+# (unknown village, --at past the log or not stored, a folder that is not
+# empty) is exit 3 with nothing written; every page is at most 300 KB.
+# Then the browser test (site_browser.py, headless Chromium): the resident
+# and village pages verify (已核验), and a copy with one event byte changed,
+# one proof hash changed, or another ledger's checkpoint shows the warning
+# naming the failed check. Without Chromium the test fails.
+# Usage: site.sh PATH/TO/vledger [SCREENSHOT_DIR]
+source "$(dirname "$0")/lib.sh"
+SHOTS=${2:-}
+[[ -n $SHOTS ]] && SHOTS=$(readlink -f "$SHOTS")
+setup
+
+A=(--key admin.key)
+C=(--key col.key)
+
+# ----------------------------------------------------------------- setup
+expect_exit 0 vl init --test-clock --name 荣成市信用积分 --admin-key-out admin.key
+vl key new --out col.key >/dev/null
+vl "${A[@]}" village add V1 --name 甲夼曲家村 >/dev/null
+vl "${A[@]}" village add V2 --name 乙村 >/dev/null
+vl "${A[@]}" key register --pub col.key.pub --role collector --village V1 --village V2 >/dev/null
+vl "${A[@]}" village policy V2 --public-names none >/dev/null
+vl "${A[@]}" rule add VOL --category 志愿服务 --points 5 --min 1 --max 500 --desc 义务劳动 >/dev/null
+vl "${A[@]}" rule add LITTER --category 环境整治 --points -10 --desc 乱扔垃圾 >/dev/null
+cat >households.csv <<'EOF'
+id,village,head
+H01,V1,张建国
+H02,V1,李秀英
+H03,V2,陈大山
+EOF
+# R003 a minor, R004 of unknown age, R005 declared an adult without a
+# birth year.
+cat >residents.csv <<'EOF'
+name,id,household,village,minor,birth_year,adult
+张建国,R001,H01,V1,,1970,
+李秀英,R002,H02,V1,,1980,
+张小明,R003,H01,V1,1,2015,
+王未知,R004,H02,V1,,,
+刘成年,R005,H02,V1,,,1
+陈大山,R101,H03,V2,,1975,
+EOF
+cat >awards.csv <<'EOF'
+resident,rule,points,date,note
+R001,VOL,10,2021-09-01,清扫村道
+R001,VOL,5,2021-09-05,
+R002,VOL,20,2021-09-02,照顾孤寡老人
+R003,VOL,5,2021-09-03,
+R004,VOL,5,2021-09-03,
+R005,VOL,7,2021-09-04,
+R101,VOL,8,2021-09-04,修桥
+EOF
+expect_exit 0 vl "${C[@]}" import households.csv --kind households
+expect_exit 0 vl "${C[@]}" import residents.csv --kind residents
+expect_exit 0 vl "${C[@]}" import awards.csv --kind awards
+DEDUCT=$(vl --json "${C[@]}" deduct R001 LITTER --on 2021-09-10 --note '<b>焚烧秸秆</b>' |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["seq"])')
+vl "${C[@]}" deduct R002 LITTER --on 2021-09-11 >/dev/null
+expect_exit 0 vl "${C[@]}" reverse "$DEDUCT" --reason 录入错误
+expect_exit 0 vl "${A[@]}" checkpoint
+SIZE=$(vl --json verify | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])')
+ROOT=$(vl --json verify | python3 -c 'import json,sys; print(json.load(sys.stdin)["root"])')
+
+# ----------------------------------------------------------------- files
+expect_exit 0 vl --json site --out s1
+expect_json 'd["residents"]' 4
+expect_json 'd["villages"]' 2
+for f in index.html assets/site.js assets/site.css assets/vendor/noble-hashes/sha2.js \
+  assets/vendor/noble-ed25519/index.js assets/vendor/noble-ed25519/LICENSE V1/index.html \
+  V1/r/R001.html V1/r/R002.html V1/r/R005.html V2/index.html V2/r/R101.html; do
+  expect_eq "$([[ -f s1/$f ]] && echo yes)" yes "s1/$f written"
+done
+for f in V1/r/R003.html V1/r/R004.html; do
+  expect_eq "$([[ -e s1/$f ]] && echo yes || echo no)" no "no page $f (minor or unknown age)"
+done
+# V1: names masked by default on the site; V2 (--public-names none): ids only.
+expect_eq "$(grep -c '张\*国 R001' s1/V1/index.html)" 1 "V1 lists R001 masked"
+expect_eq "$(grep -c '张建国\|李秀英\|张小明\|王未知\|刘成年' s1/V1/index.html s1/V1/r/*.html | awk -F: '{s+=$2} END {print s}')" 0 \
+  "no full name on V1's pages"
+expect_eq "$(grep -c '张小明\|张\*明\|R003' s1/V1/index.html)" 0 "the minor is not listed"
+expect_eq "$(grep -c '陈大山\|陈\*山' s1/V2/index.html s1/V2/r/R101.html | awk -F: '{s+=$2} END {print s}')" 0 \
+  "V2 (none) shows no name"
+expect_eq "$(grep -c 'href="r/R101.html">R101<' s1/V2/index.html)" 1 "V2 lists R101 by id"
+# The resident page: score and spendable, the reversed deduction marked, the
+# note escaped, the data for the browser.
+expect_eq "$(grep -o 'id="score">[^<]*' s1/V1/r/R001.html)" 'id="score">15' "R001's credit score"
+expect_eq "$(grep -o 'id="score">[^<]*' s1/V1/r/R002.html)" 'id="score">10' "R002's credit score"
+expect_eq "$(grep -c '乱扔垃圾（已撤销）' s1/V1/r/R001.html)" 1 "the reversed entry is marked"
+expect_eq "$(grep -c '&lt;b&gt;焚烧秸秆&lt;/b&gt;' s1/V1/r/R001.html)" 1 "a note is escaped"
+expect_eq "$(grep -c '<b>' s1/V1/r/R001.html)" 0 "no markup from a note"
+expect_eq "$(grep -c 'id="vdata"' s1/V1/r/R001.html)" 1 "the page carries its data"
+expect_eq "$(grep -c "<meta name=\"viewport\"" s1/V1/index.html)" 1 "a phone viewport"
+expect_eq "$(grep -c 'http://\|https://' s1/V1/index.html s1/V1/r/R001.html s1/index.html | awk -F: '{s+=$2} END {print s}')" 0 \
+  "no external resource"
+
+# Every page, with its data, at most 300 KB.
+expect_eq "$(find s1 -name '*.html' -size +300k | wc -l)" 0 "pages are at most 300 KB"
+
+# ----------------------------------------------------------- determinism
+expect_exit 0 vl site --out s2
+expect_exit 0 diff -r s1 s2
+mkdir empty
+expect_exit 0 vl site --out empty --village V2
+expect_eq "$(ls empty)" "$(printf 'V2\nassets\nindex.html')" "--village V2 writes V2 only (into an empty folder)"
+expect_exit 0 cmp empty/V2/r/R101.html s1/V2/r/R101.html
+
+# ------------------------------------------------------------- bad input
+expect_exit 3 vl site --out bad1 --village V9
+expect_stderr_contains 'V9'
+expect_eq "$([[ -e bad1 ]] && echo yes || echo no)" no "unknown village: nothing written"
+expect_exit 3 vl site --out bad2 --at $((SIZE + 5))
+expect_stderr_contains '--at'
+expect_eq "$([[ -e bad2 ]] && echo yes || echo no)" no "--at past the log: nothing written"
+expect_exit 3 vl site --out bad3 --at 3
+expect_stderr_contains '--at'
+expect_eq "$([[ -e bad3 ]] && echo yes || echo no)" no "--at without a checkpoint: nothing written"
+expect_exit 3 vl site --out s1
+expect_stderr_contains 'not empty'
+expect_exit 0 diff -r s1 s2
+expect_exit 2 vl --remote http://127.0.0.1:9 site --out bad4
+expect_eq "$([[ -e bad4 ]] && echo yes || echo no)" no "--remote: nothing written"
+
+# ------------------------------------------------ from a --public archive
+expect_exit 0 vl "${A[@]}" export pub.vla --public
+expect_exit 0 vl --ledger P restore pub.vla
+expect_exit 0 vl --ledger P --json site --out sp
+# The age known when a resident was registered is in the log (declared, or
+# read from the birth year then): the adults keep their pages, by id.
+expect_json 'd["residents"]' 4
+expect_eq "$([[ -f sp/V1/r/R005.html ]] && echo yes)" yes "a declared adult keeps a page"
+expect_eq "$(ls sp/V1/r)" "$(printf 'R001.html\nR002.html\nR005.html')" "no page for the minor or the unknown age"
+expect_eq "$(grep -rc '张\|李\|王\|刘\|陈' sp --include='*.html' | awk -F: '{s+=$2} END {print s}')" 0 \
+  "no name (nor masked name) at all from a --public archive"
+
+# ----------------------------------------------------------- the browser
+# Another ledger's checkpoint, for the browser to refuse.
+mkdir other && (cd other && "$VLEDGER" init --test-clock --name 别的账本 --admin-key-out o.key >/dev/null &&
+  "$VLEDGER" --key o.key village add V1 --name 甲村 >/dev/null && "$VLEDGER" --key o.key checkpoint >/dev/null &&
+  "$VLEDGER" tiles --out t >/dev/null && cp t/checkpoint ../other.cp)
+expect_eq "$(grep -c '^vledger/别的账本' other.cp)" 1 "another ledger's checkpoint"
+expect_exit 0 /usr/bin/python3 "$SCENARIO_DIR/site_browser.py" s1 other.cp "$SIZE" "$ROOT" ${SHOTS:+"$SHOTS"}
+last_stdout
+finish
