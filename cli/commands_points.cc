@@ -37,6 +37,9 @@ std::string BalanceLine(const app::ResidentBalance& b) {
   std::string line =
       Tr("{}  credit score {}  spendable {}", b.resident, b.credit_score, b.spendable_points);
   if (!b.grade.empty()) line += Tr("  grade {}", b.grade);
+  for (const BenefitRecord& x : b.benefits) {
+    line += Tr("  qualifies for {} ({}, {})", x.name, x.code, x.partner);
+  }
   return line;
 }
 

@@ -153,6 +153,8 @@ void RegisterReportCommands(CLI::App& app, Context& ctx, Action* action);  // co
 void RegisterShopCommands(CLI::App& app, Context& ctx, Action* action);    // commands_shop.cc
 // `village grades` (under `village`, registered before) and `grade` (commands_grades.cc).
 void RegisterGradeCommands(CLI::App& app, Context& ctx, Action* action);
+// `benefit`, `attest` and `verify-attestation` (commands_benefits.cc).
+void RegisterBenefitCommands(CLI::App& app, Context& ctx, Action* action);
 void RegisterDemoCommand(CLI::App& app, Context& ctx, Action* action);      // commands_demo.cc
 void RegisterTemplateCommand(CLI::App& app, Context& ctx, Action* action);  // commands_template.cc
 void RegisterMirrorCommands(CLI::App& app, Context& ctx, Action* action);   // commands_mirror.cc

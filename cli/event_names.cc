@@ -40,6 +40,10 @@ std::string EventName(std::string_view type) {
   if (type == "shopItemAdded") return P_("event", "shopItemAdded");
   if (type == "shopRestocked") return P_("event", "shopRestocked");
   if (type == "gradePolicySet") return P_("event", "gradePolicySet");
+  if (type == "benefitAdded") return P_("event", "benefitAdded");
+  if (type == "benefitWithdrawn") return P_("event", "benefitWithdrawn");
+  if (type == "attestationIssued") return P_("event", "attestationIssued");
+  if (type == "attestationRevoked") return P_("event", "attestationRevoked");
   return std::string(type);
 }
 

@@ -21,8 +21,9 @@ namespace vledger::cli {
 // written by `export`.
 inline constexpr std::string_view kInputOptions[] = {"--pub", "--checkpoint", "--archive"};
 inline constexpr std::string_view kOutputOptions[] = {"--out"};
-inline constexpr std::string_view kFileReaders[] = {"import", "verify-proof", "verify-report",
-                                                    "verify-consistency"};
+inline constexpr std::string_view kFileReaders[] = {
+    "import",       "verify-proof", "verify-report", "verify-consistency", "verify-attestation",
+    "attest revoke"};
 inline constexpr size_t kFileBytesMax = 64u << 20;
 inline constexpr std::string_view kInPrefix = "@vledger-in/";
 inline constexpr std::string_view kOutPrefix = "@vledger-out/";

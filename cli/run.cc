@@ -179,6 +179,7 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   RegisterPointsCommands(app, ctx, &action);
   RegisterShopCommands(app, ctx, &action);
   RegisterGradeCommands(app, ctx, &action);
+  RegisterBenefitCommands(app, ctx, &action);
   RegisterFundCommands(app, ctx, &action);
   RegisterImportCommand(app, ctx, &action);
   RegisterReliabilityCommands(app, ctx, &action);

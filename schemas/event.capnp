@@ -57,6 +57,10 @@ struct Event {
     shopItemAdded @32 :ShopItemAdded;
     shopRestocked @33 :ShopRestocked;
     gradePolicySet @34 :GradePolicySet;
+    benefitAdded @35 :BenefitAdded;
+    benefitWithdrawn @36 :BenefitWithdrawn;
+    attestationIssued @37 :AttestationIssued;
+    attestationRevoked @38 :AttestationRevoked;
   }
 }
 
@@ -164,6 +168,52 @@ struct GradePolicySet {
   householdMinimums @5 :List(Int64);
   # The same for the household score (its residents' scores summed), one
   # per grade; empty: households are not graded.
+}
+
+struct BenefitAdded {
+  # A benefit (礼遇) that residents of a credit grade or better receive from
+  # a partner, e.g. free bus rides from the county's transport group.
+  code @0 :Text;
+  # The benefit's id, new to the ledger.
+  name @1 :Text;
+  # What it is (public), e.g. 免费乘公交.
+  partner @2 :Text;
+  # Who grants it (an organisation, public), e.g. 市交通集团.
+  minGrade @3 :Text;
+  # The least grade that qualifies: that grade or a better one of the
+  # resident's village's grade policy in force (GradePolicySet).
+  villages @4 :List(Text);
+  # The villages whose residents it is for; empty: every village.
+}
+
+struct BenefitWithdrawn {
+  code @0 :Text;
+  # A benefit added before and not yet withdrawn; no certificate is issued
+  # for it from then on.
+}
+
+struct AttestationIssued {
+  # A credit certificate (信用证明) issued to a resident: a signed note kept
+  # by the resident, not in the log (docs/FORMAT.md, "Credit certificates").
+  # Written by an attestor key, which also signs the certificate.
+  resident @0 :Text;
+  benefit @1 :Text;
+  # The benefit it was issued for; empty: a certificate of the grade alone.
+  certificateHash @2 :Data;
+  # SHA-256 of the certificate's text (the whole signed note), 32 bytes.
+  validUntil @3 :Text;
+  # YYYY-MM-DD (China Standard Time), the last day it is valid.
+  grade @4 :Text;
+  # The resident's grade it states.
+  checkpointSize @5 :UInt64;
+  # The size of the stored checkpoint the grade was computed at.
+}
+
+struct AttestationRevoked {
+  certificateHash @0 :Data;
+  # The certificateHash of an attestationIssued not revoked before.
+  reason @1 :Text;
+  # Public free text; may be empty.
 }
 
 struct ResidentRegistered {

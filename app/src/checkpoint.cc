@@ -24,6 +24,9 @@ Msg NotASigner(const std::string& key_id, Role role) {
     case Role::kReviewer:
       return Msg("key {} has role reviewer; checkpoints are signed by an admin or checkpointer key",
                  key_id);
+    case Role::kAttestor:
+      return Msg("key {} has role attestor; checkpoints are signed by an admin or checkpointer key",
+                 key_id);
     case Role::kAuditor:
     case Role::kAdmin:
     case Role::kCheckpointer:

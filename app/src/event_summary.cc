@@ -232,6 +232,18 @@ struct Summarizer {
     s.target = b.objection;
     s.note = b.answer;
   }
+  void operator()(const BenefitAdded& b) {
+    s.code = b.code;
+    s.name = b.name;
+    s.villages = b.villages;
+  }
+  void operator()(const BenefitWithdrawn& b) { s.code = b.code; }
+  void operator()(const AttestationIssued& b) {
+    Resident(b.resident);
+    s.code = b.benefit;
+    s.period = b.valid_until;
+  }
+  void operator()(const AttestationRevoked& b) { s.note = b.reason; }
   void operator()(const GradePolicySet& b) {
     s.village = b.village;
     s.period = b.effective_from;

@@ -180,6 +180,10 @@ const std::vector<std::pair<std::string, std::string>>& EventKindAliases() {
       {"shop-item", "shopItemAdded"},
       {"restock", "shopRestocked"},
       {"grades", "gradePolicySet"},
+      {"benefit", "benefitAdded"},
+      {"benefit-withdrawn", "benefitWithdrawn"},
+      {"attest", "attestationIssued"},
+      {"attest-revoked", "attestationRevoked"},
   };
   return aliases;
 }

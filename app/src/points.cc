@@ -8,6 +8,7 @@
 
 #include "guard.h"
 #include "internal.h"
+#include "vledger/app/benefits.h"
 #include "vledger/app/grades.h"
 #include "vledger/app/people.h"
 #include "vledger/projections/names.h"
@@ -71,7 +72,7 @@ Result<VillageRecord> VillageOf(StateStore& state, const std::string& village) {
 
 ResidentBalance BalanceOf(StateStore& state, const std::string& resident) {
   PointsBalance b = LoadBalance(state, resident);
-  return ResidentBalance{resident, "", b.credit_score, b.spendable, ""};
+  return ResidentBalance{resident, "", b.credit_score, b.spendable, "", {}};
 }
 
 Json ResidentBalanceJson(const ResidentBalance& b) {
@@ -79,6 +80,13 @@ Json ResidentBalanceJson(const ResidentBalance& b) {
          {"creditScore", b.credit_score},
          {"spendablePoints", b.spendable_points}};
   if (!b.grade.empty()) j["grade"] = b.grade;  // only under a grade policy (grades.h)
+  if (!b.benefits.empty()) {  // only when the resident qualifies for one (benefits.h)
+    Json list = Json::array();
+    for (const BenefitRecord& x : b.benefits) {
+      list.push_back(Json{{"code", x.code}, {"name", x.name}, {"partner", x.partner}});
+    }
+    j["benefits"] = std::move(list);
+  }
   return j;
 }
 
@@ -93,7 +101,9 @@ Status AddGrades(QueryState& q, const std::string& at, std::vector<ResidentBalan
   VLEDGER_ASSIGN_OR_RETURN(std::string day, QueryDay(q, at));
   for (ResidentBalance& b : balances) {
     auto r = LoadResident(*q.state, b.resident);
-    if (r) b.grade = ResidentGrade(*q.state, r->village, b.resident, day);
+    if (!r) continue;
+    b.grade = ResidentGrade(*q.state, r->village, b.resident, day);
+    b.benefits = QualifyingBenefits(*q.state, r->village, b.resident, day);
   }
   return Status::Ok();
 }

@@ -16,6 +16,7 @@
 
 #include "guard.h"
 #include "site_assets.h"
+#include "vledger/app/benefits.h"
 #include "vledger/app/checkpoint.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/merkle.h"
@@ -219,6 +220,20 @@ std::string PublicName(Context& c, const ResidentRecord& r, const std::string& p
   return policy == "masked" ? MaskName(person->name) : person->name;
 }
 
+// The benefits the resident qualifies for on the checkpoint's date
+// (benefits.h), shown and not verified; "" when none.
+std::string BenefitsSection(Context& c, const ResidentRecord& r) {
+  std::vector<BenefitRecord> benefits = QualifyingBenefits(*c.state, r.village, r.id, c.date);
+  if (benefits.empty()) return "";
+  std::string out = "<h2>可享礼遇</h2>\n<ul class=\"benefits\">\n";
+  for (const BenefitRecord& b : benefits) {
+    out += "<li>" + Esc(b.name) + "（" + Esc(b.partner) + "）</li>\n";
+  }
+  return out +
+         "</ul>\n<p "
+         "class=\"sub\">按本村信用等级办法，截至检查点之日；仅供参考，未在本页核验。</p>\n";
+}
+
 struct HistoryRow {
   uint64_t seq = 0;
   std::string date, what, points, note, why;
@@ -337,6 +352,7 @@ Result<std::string> ResidentPage(Context& c, const VillageRecord& village, const
       "class=\"sub\">"
       "信用积分是已审核、未撤销的加减分合计；可用积分再减去已兑换和已过期的积分（本页核验信用积分）"
       "。</p>\n";
+  page += BenefitsSection(c, r);
   page += "<h2>积分记录</h2>\n";
   if (omitted > 0) {
     page += "<p class=\"sub\">另有 " + std::to_string(omitted) + " 条较早的记录（计入信用积分 " +

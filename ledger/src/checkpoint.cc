@@ -303,6 +303,35 @@ Status VerifyCheckpoint(std::string_view note_text, const PublicKey& key, Checkp
   return Status::Ok();
 }
 
+std::string SignNote(std::string_view body, std::string_view key_name, const PrivateKey& key) {
+  VLEDGER_ASSERT(IsValidNoteKeyName(key_name));
+  VLEDGER_ASSERT(!body.empty() && body.back() == '\n');
+  uint32_t key_id = NoteKeyId(key_name, key.public_key());
+  return std::string(body) + "\n" + std::string(kSignaturePrefix) + std::string(key_name) + " " +
+         Base64(U32be(key_id) + key.Sign(body)) + "\n";
+}
+
+CheckedNote CheckNote(std::string_view note_text, const PublicKey& key) {
+  CheckedNote out;
+  Result<SignedNote> note = ParseNote(note_text);
+  if (!note.ok()) {
+    out.error = note.status();
+    return out;
+  }
+  out.body = std::string(note->text);
+  out.check = NoteCheck::kNotByKey;
+  for (const NoteSignature& sig : note->signatures) {
+    if (sig.key_id != NoteKeyId(sig.name, key)) continue;
+    out.key_name = std::string(sig.name);
+    if (!key.Verify(note->text, sig.signature)) {
+      out.check = NoteCheck::kBadSignature;
+      return out;
+    }
+    out.check = NoteCheck::kValid;
+  }
+  return out;
+}
+
 Result<std::vector<NoteSigner>> NoteSigners(std::string_view note_text) {
   Result<SignedNote> note = ParseNote(note_text);
   if (!note.ok()) return note.status().WithPrefix("checkpoint malformed");

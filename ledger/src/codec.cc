@@ -73,7 +73,11 @@ namespace {
   X(DisplayNameSet, DISPLAY_NAME_SET)          \
   X(ShopItemAdded, SHOP_ITEM_ADDED)            \
   X(ShopRestocked, SHOP_RESTOCKED)             \
-  X(GradePolicySet, GRADE_POLICY_SET)
+  X(GradePolicySet, GRADE_POLICY_SET)          \
+  X(BenefitAdded, BENEFIT_ADDED)               \
+  X(BenefitWithdrawn, BENEFIT_WITHDRAWN)       \
+  X(AttestationIssued, ATTESTATION_ISSUED)     \
+  X(AttestationRevoked, ATTESTATION_REVOKED)
 
 // EventTypeName and EventBodyJson index the union by the variant's index, so
 // the variant's order must be the schema's ordinal order.
@@ -82,7 +86,7 @@ namespace {
                 #Type " must sit at the variant index of its union ordinal");
 VLEDGER_EVENT_BODIES(VLEDGER_CHECK_ORDER)
 #undef VLEDGER_CHECK_ORDER
-static_assert(std::variant_size_v<EventBody> == ::Event::Body::GRADE_POLICY_SET + 1,
+static_assert(std::variant_size_v<EventBody> == ::Event::Body::ATTESTATION_REVOKED + 1,
               "EventBody must have exactly one alternative per union member");
 
 // Far above any real event or person record; bounds the copy a corrupt row
@@ -329,6 +333,55 @@ GradePolicySet Read(::GradePolicySet::Reader in) {
   for (int64_t v : in.getMinimums()) out.minimums.push_back(v);
   for (int64_t v : in.getHouseholdMinimums()) out.household_minimums.push_back(v);
   return out;
+}
+
+// -------------------------------------------------------------- benefits
+
+void Fill(::BenefitAdded::Builder out, const BenefitAdded& in) {
+  out.setCode(AsText(in.code));
+  out.setName(AsText(in.name));
+  out.setPartner(AsText(in.partner));
+  out.setMinGrade(AsText(in.min_grade));
+  if (!in.villages.empty()) {
+    FillTexts(out.initVillages(ListSize(in.villages.size())), in.villages);
+  }
+}
+BenefitAdded Read(::BenefitAdded::Reader in) {
+  return {.code = Str(in.getCode()),
+          .name = Str(in.getName()),
+          .partner = Str(in.getPartner()),
+          .min_grade = Str(in.getMinGrade()),
+          .villages = ReadTexts(in.getVillages())};
+}
+
+void Fill(::BenefitWithdrawn::Builder out, const BenefitWithdrawn& in) {
+  out.setCode(AsText(in.code));
+}
+BenefitWithdrawn Read(::BenefitWithdrawn::Reader in) { return {.code = Str(in.getCode())}; }
+
+void Fill(::AttestationIssued::Builder out, const AttestationIssued& in) {
+  out.setResident(AsText(in.resident));
+  out.setBenefit(AsText(in.benefit));
+  out.setCertificateHash(AsData(in.certificate_hash));
+  out.setValidUntil(AsText(in.valid_until));
+  out.setGrade(AsText(in.grade));
+  out.setCheckpointSize(in.checkpoint_size);
+}
+AttestationIssued Read(::AttestationIssued::Reader in) {
+  return {.resident = Str(in.getResident()),
+          .benefit = Str(in.getBenefit()),
+          .certificate_hash = Str(in.getCertificateHash()),
+          .valid_until = Str(in.getValidUntil()),
+          .grade = Str(in.getGrade()),
+          .checkpoint_size = in.getCheckpointSize()};
+}
+
+void Fill(::AttestationRevoked::Builder out, const AttestationRevoked& in) {
+  out.setCertificateHash(AsData(in.certificate_hash));
+  out.setReason(AsText(in.reason));
+}
+AttestationRevoked Read(::AttestationRevoked::Reader in) {
+  return {.certificate_hash = Str(in.getCertificateHash()), .reason = Str(in.getReason())};
 }
 
 // ------------------------------------------------------------------ shop

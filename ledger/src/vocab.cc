@@ -15,8 +15,8 @@ struct Vocab;
 
 template <>
 struct Vocab<Role> {
-  static constexpr std::array<std::string_view, 6> kNames = {
-      "admin", "collector", "treasurer", "reviewer", "auditor", "checkpointer"};
+  static constexpr std::array<std::string_view, 7> kNames = {
+      "admin", "collector", "treasurer", "reviewer", "auditor", "checkpointer", "attestor"};
   static constexpr Listing kListing = Listing::kOr;
 };
 template <>

@@ -25,6 +25,8 @@ Msg MayNotWrite(const KeyRecord& key, const char* type) {
       return Msg("key {} (role auditor) may not write {}", key.key_id, type);
     case Role::kCheckpointer:
       return Msg("key {} (role checkpointer) may not write {}", key.key_id, type);
+    case Role::kAttestor:
+      return Msg("key {} (role attestor) may not write {}", key.key_id, type);
     case Role::kAdmin:
       break;
   }
@@ -48,6 +50,9 @@ Msg OutsideScope(const KeyRecord& key, std::string_view village) {
     case Role::kCheckpointer:
       return Msg("key {} (role checkpointer) is outside its village scope: village \"{}\"",
                  key.key_id, village);
+    case Role::kAttestor:
+      return Msg("key {} (role attestor) is outside its village scope: village \"{}\"", key.key_id,
+                 village);
     case Role::kAdmin:
       break;
   }
@@ -130,6 +135,13 @@ static Status CheckAuthor(StateStore& state, uint64_t seq, const Event& event,
   if ((*author)->role == Role::kCheckpointer) {
     return Status::PermissionDenied(
         Msg("key {} (role checkpointer) signs checkpoints only, never events", event.key_id));
+  }
+  if ((*author)->role == Role::kAttestor &&
+      !std::holds_alternative<AttestationIssued>(event.body) &&
+      !std::holds_alternative<AttestationRevoked>(event.body)) {
+    return Status::PermissionDenied(
+        Msg("key {} (role attestor) signs credit certificates only, never {}", event.key_id,
+            EventTypeName(event.body)));
   }
   return Status::Ok();
 }

@@ -61,6 +61,7 @@ Status ApplyBody(ApplyCtx& ctx, const DisplayNameSet& b);
 // Handlers of the other event families, one header each. Every event body
 // type has its ApplyBody overload: ApplyEvent's std::visit does not compile
 // when one is missing.
+#include "apply_benefits.h"
 #include "apply_disclosure.h"
 #include "apply_funds.h"
 #include "apply_grades.h"

@@ -110,6 +110,9 @@ set_tests_properties(scenario.shop PROPERTIES TIMEOUT 900)
 # Credit grades (issue 21): policies from a date, grade, balance and rank.
 add_test(NAME scenario.grades COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/grades.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.grades PROPERTIES TIMEOUT 900)
+# Benefits and credit certificates (issue 21): benefit, attest, verify-attestation.
+add_test(NAME scenario.attest COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/attest.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.attest PROPERTIES TIMEOUT 900)
 # The villager site (issue 20, items 7-9): files, names, determinism, bad
 # input, and the pages verified in headless Chromium (site_browser.py).
 add_test(NAME scenario.site COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/site.sh $<TARGET_FILE:vledger>)

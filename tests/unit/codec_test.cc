@@ -209,6 +209,24 @@ std::vector<BodyCase> EveryBody() {
                       .household_minimums = {600, 300}},
        R"({"village":"qujia","effectiveFrom":"2021-10-01","basis":"year","grades":["AAA","AA"],)"
        R"("minimums":[200,-5],"householdMinimums":[600,300]})"},
+      {BenefitAdded{.code = "BUS",
+                    .name = "免费乘公交",
+                    .partner = "市交通集团",
+                    .min_grade = "AA",
+                    .villages = {"qujia", "wangjia"}},
+       R"({"code":"BUS","name":"免费乘公交","partner":"市交通集团","minGrade":"AA",)"
+       R"("villages":["qujia","wangjia"]})"},
+      {BenefitWithdrawn{.code = "BUS"}, R"({"code":"BUS"})"},
+      {AttestationIssued{.resident = "r1",
+                         .benefit = "BUS",
+                         .certificate_hash = "\xab\xcd",
+                         .valid_until = "2021-12-29",
+                         .grade = "AAA",
+                         .checkpoint_size = 42},
+       R"({"resident":"r1","benefit":"BUS","certificateHash":"abcd","validUntil":"2021-12-29",)"
+       R"("grade":"AAA","checkpointSize":42})"},
+      {AttestationRevoked{.certificate_hash = "\xab\xcd", .reason = "重新签发"},
+       R"({"certificateHash":"abcd","reason":"重新签发"})"},
       {ObjectionFiled{.about_event = std::nullopt,
                       .about_report = "\x80\x81",
                       .by_resident = "r3",
@@ -354,7 +372,8 @@ TEST(Codec, EventTypeNameIsTheSchemaUnionMemberName) {
       "allowanceStopped",  "restrictionReleased", "dividendDeclared",
       "eventReversed",     "disclosurePublished", "objectionFiled",
       "objectionResolved", "displayNameSet",      "shopItemAdded",
-      "shopRestocked",     "gradePolicySet"};
+      "shopRestocked",     "gradePolicySet",      "benefitAdded",
+      "benefitWithdrawn",  "attestationIssued",   "attestationRevoked"};
   ASSERT_EQ(expected.size(), std::variant_size_v<EventBody>);
   for (const BodyCase& c : EveryBody()) {
     EXPECT_EQ(EventTypeName(c.body), expected[c.body.index()]);

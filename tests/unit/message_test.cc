@@ -116,7 +116,8 @@ TEST(StatusRender, LibraryMessagesAreOnePatternWithArguments) {
   Status role = Parse<Role>("--role", "boss").status();
   EXPECT_EQ(
       role.message(),
-      "--role: \"boss\" is not admin, collector, treasurer, reviewer, auditor or checkpointer");
+      "--role: \"boss\" is not admin, collector, treasurer, reviewer, auditor, checkpointer or "
+      "attestor");
   EXPECT_STREQ(role.msg().pattern(), "\"{}\" is not {} or {}");
   Status format = Parse<ReportFormat>("--format", "pdf").status();
   EXPECT_EQ(format.message(), "--format: \"pdf\" is not one of html|md|csv|json");

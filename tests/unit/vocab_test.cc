@@ -33,8 +33,8 @@ void ExpectRoundTrips(const std::vector<E>& all, const std::vector<std::string_v
 TEST(Vocab, EveryNameParsesBackToItsEnumerator) {
   ExpectRoundTrips<Role>(
       {Role::kAdmin, Role::kCollector, Role::kTreasurer, Role::kReviewer, Role::kAuditor,
-       Role::kCheckpointer},
-      {"admin", "collector", "treasurer", "reviewer", "auditor", "checkpointer"});
+       Role::kCheckpointer, Role::kAttestor},
+      {"admin", "collector", "treasurer", "reviewer", "auditor", "checkpointer", "attestor"});
   ExpectRoundTrips<ResidentStatus>(
       {ResidentStatus::kActive, ResidentStatus::kDeparted, ResidentStatus::kDeceased},
       {"active", "departed", "deceased"});
@@ -66,8 +66,8 @@ void ExpectRefused(std::string_view field, std::string_view text, const std::str
 
 TEST(Vocab, UnknownTextIsInvalidInputNamingTheField) {
   ExpectRefused<Role>("role", "boss",
-                      "role: \"boss\" is not admin, collector, treasurer, reviewer, auditor or "
-                      "checkpointer");
+                      "role: \"boss\" is not admin, collector, treasurer, reviewer, auditor, "
+                      "checkpointer or attestor");
   ExpectRefused<ResidentStatus>("status", "moved",
                                 "status: \"moved\" is not active, departed or deceased");
   ExpectRefused<FundKind>("kind", "loan", "kind: \"loan\" is not credit or charity");

@@ -19,6 +19,7 @@
 #include "vledger/app/append.h"
 #include "vledger/app/builders.h"
 #include "vledger/app/session.h"
+#include "vledger/projections/benefits.h"
 #include "vledger/projections/points.h"
 
 namespace vledger::app {
@@ -135,6 +136,8 @@ struct ResidentBalance {
   std::string village;  // set by `balance --all` only
   int64_t credit_score = 0, spendable_points = 0;
   std::string grade;  // the credit grade (grades.h); "" without one
+  // The benefits the resident qualifies for (benefits.h), in code order.
+  std::vector<BenefitRecord> benefits;
 };
 
 // A household's points: its credit score, and the spendable points of its

@@ -89,6 +89,23 @@ struct NoteSigner {
 };
 Result<std::vector<NoteSigner>> NoteSigners(std::string_view note_text);
 
+// A signed note of any body (credit certificates, docs/FORMAT.md): the
+// body (non-empty lines, each ending in '\n'), a blank line and one
+// signature line by `key` under `key_name` (IsValidNoteKeyName, asserted).
+std::string SignNote(std::string_view body, std::string_view key_name, const PrivateKey& key);
+
+// What CheckNote found: a well-formed note with a signature line by the key
+// (under the name the line gives) that verifies; a malformed note; no line
+// by the key; a line by the key whose signature fails (the text changed).
+enum class NoteCheck { kValid, kMalformed, kNotByKey, kBadSignature };
+struct CheckedNote {
+  NoteCheck check = NoteCheck::kMalformed;
+  std::string body;      // the signed text (when well-formed)
+  std::string key_name;  // the name of the key's line (kValid, kBadSignature)
+  Status error;          // why malformed (VerificationFailed)
+};
+CheckedNote CheckNote(std::string_view note_text, const PublicKey& key);
+
 // A c2sp.org/tlog-proof@v1 inclusion proof.
 struct TlogProof {
   std::string extra;  // raw bytes; vledger puts h[n-1] || C(e[n]) here

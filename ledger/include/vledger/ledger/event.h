@@ -57,6 +57,23 @@ struct GradePolicySet {
   std::vector<std::string> grades;             // best first
   std::vector<int64_t> minimums, household_minimums;
 };
+// A benefit of a credit grade (schema: BenefitAdded); villages empty: all.
+struct BenefitAdded {
+  std::string code, name, partner, min_grade;
+  std::vector<std::string> villages;
+};
+struct BenefitWithdrawn {
+  std::string code;
+};
+// A credit certificate issued (schema: AttestationIssued); benefit "":
+// the grade alone. certificate_hash: SHA-256 of the note, 32 bytes.
+struct AttestationIssued {
+  std::string resident, benefit, certificate_hash, valid_until, grade;
+  uint64_t checkpoint_size = 0;
+};
+struct AttestationRevoked {
+  std::string certificate_hash, reason;
+};
 struct ResidentRegistered {
   std::string id, village, household;
   bool minor = false;
@@ -192,7 +209,8 @@ using EventBody =
                  EntriesReviewed, PointsRedeemed, PointsExpired, FundOpened, DonationReceived,
                  FundDisbursed, AllowanceAdded, AllowanceStopped, RestrictionReleased,
                  DividendDeclared, EventReversed, DisclosurePublished, ObjectionFiled,
-                 ObjectionResolved, DisplayNameSet, ShopItemAdded, ShopRestocked, GradePolicySet>;
+                 ObjectionResolved, DisplayNameSet, ShopItemAdded, ShopRestocked, GradePolicySet,
+                 BenefitAdded, BenefitWithdrawn, AttestationIssued, AttestationRevoked>;
 
 struct Event {
   int64_t recorded_at_ms = 0;

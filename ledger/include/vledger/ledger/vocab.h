@@ -19,8 +19,18 @@ namespace vledger {
 
 // Who a key is. An admin writes everything; the others write what
 // projections/apply.cc's RequireRole lets them, in their villages. A
-// checkpointer writes no event: it signs checkpoints only (SPEC section 12).
-enum class Role : uint8_t { kAdmin, kCollector, kTreasurer, kReviewer, kAuditor, kCheckpointer };
+// checkpointer writes no event: it signs checkpoints only; an attestor
+// signs credit certificates and writes only their issuance and revocation
+// (SPEC section 12).
+enum class Role : uint8_t {
+  kAdmin,
+  kCollector,
+  kTreasurer,
+  kReviewer,
+  kAuditor,
+  kCheckpointer,
+  kAttestor
+};
 
 enum class ResidentStatus : uint8_t { kActive, kDeparted, kDeceased };
 
