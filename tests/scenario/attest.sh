@@ -87,6 +87,11 @@ ATTEST=(vl --key att.key attest)
 # No stored checkpoint yet.
 expect_rejected_unchanged 3 "${ATTEST[@]}" R1 --for BUS --valid-days 90 --id-card $ID1 --out c0.txt
 expect_exit 0 vl --key admin.key checkpoint
+# The villager site lists the benefits a resident qualifies for (shown, not verified).
+expect_exit 0 vl site --out site1
+grep -q '可享礼遇' site1/V1/r/R1.html && grep -q '免费乘公交（市交通集团）' site1/V1/r/R1.html &&
+  pass "R1's page lists 免费乘公交" || fail "R1's page lacks its benefits"
+grep -q '可享礼遇' site1/V1/r/R2.html && fail "R2's page lists benefits" || pass "R2's page lists none"
 
 # --- refused certificates: exit 3, no event, no file.
 refused() {

@@ -105,6 +105,10 @@ both admin "name set" rule BAD 乱扔垃圾
 both admin "village policy" V1 --star-points 20
 both admin "village grades" V1 --from 2021-09-01 --grades AAA:20,AA:10,A:0 --households AAA:40,AA:20,A:0
 both admin "village grades" V1 --from 2021-09-01 --grades AAA:10,AA:20
+both admin "benefit add" BUS --name 免费乘公交 --partner 市交通集团 --min-grade AA --village V1
+both admin "benefit add" OLD --name 旧礼遇 --partner 县文旅局 --min-grade A
+both admin "benefit add" BAD --name 礼遇 --partner 县文旅局 --min-grade Z
+both admin "benefit withdraw" OLD
 both col "household add" H1 --village V1 --head 曲建国
 both col "household add" H2 --village V1 --head 王秀英
 both col "resident add" R1 --village V1 --household H1 --name 曲建国 --adult
