@@ -119,6 +119,10 @@ refused "--id-card" "${ATTEST[@]}" R1 --valid-days 90 --id-card 1101051949123100
 refused "--id-card" "${ATTEST[@]}" R1 --valid-days 90 --out bad.txt
 refused "attestor" vl --key admin.key attest R1 --valid-days 90 --id-card $ID1 --out bad.txt
 refused "--out" "${ATTEST[@]}" R1 --valid-days 90 --id-card $ID1 --out nofolder/bad.txt
+vl key new --out att2.key >/dev/null
+expect_exit 0 vl --key admin.key key register --pub att2.key.pub --role attestor --village V2
+refused "outside its village scope" vl --key att2.key attest R1 --valid-days 90 --id-card $ID1 \
+  --out bad.txt
 
 # --- a certificate.
 expect_exit 0 vl --json --key att.key attest R1 --for BUS --valid-days 90 --id-card $ID1 --out cert.txt

@@ -364,3 +364,37 @@ TEST(ConsistencyProofText, ParseRejectsMalformedInput) {
 
 }  // namespace
 }  // namespace vledger
+
+namespace vledger {
+namespace {
+
+// Generic signed notes (credit certificates, docs/FORMAT.md section 13).
+TEST(SignedNote, CheckNoteTellsValidTamperedOtherKeyAndMalformed) {
+  PrivateKey key = KeyFromSeedByte('a');
+  PrivateKey other = KeyFromSeedByte('b');
+  std::string note = SignNote("line one\nline two\n", "county/x", key);
+  EXPECT_EQ(note.substr(0, 19), "line one\nline two\n\n");
+
+  CheckedNote ok = CheckNote(note, key.public_key());
+  EXPECT_EQ(ok.check, NoteCheck::kValid);
+  EXPECT_EQ(ok.body, "line one\nline two\n");
+  EXPECT_EQ(ok.key_name, "county/x");
+
+  std::string tampered = note;
+  tampered[5] = 'O';
+  EXPECT_EQ(CheckNote(tampered, key.public_key()).check, NoteCheck::kBadSignature);
+  EXPECT_EQ(CheckNote(note, other.public_key()).check, NoteCheck::kNotByKey);
+  CheckedNote cut = CheckNote(note.substr(0, 12), key.public_key());
+  EXPECT_EQ(cut.check, NoteCheck::kMalformed);
+  EXPECT_EQ(cut.error.code(), Code::kVerificationFailed);
+}
+
+TEST(SignedNote, SignatureLineIsTheCheckpointFormsUnderTheGivenName) {
+  PrivateKey key = KeyFromSeedByte('c');
+  Checkpoint head{"county/x", 3, Hash{}};
+  // The same signer and body give the checkpoint's bytes: one format.
+  EXPECT_EQ(SignNote(CheckpointBody(head), head.origin, key), SignCheckpoint(head, key));
+}
+
+}  // namespace
+}  // namespace vledger
