@@ -44,6 +44,18 @@ void PrintVerified(const Context& ctx, const app::VerifyAttestationResult& r) {
   }
 }
 
+// The command's fingerprint (kept with a request id) without the ID-card
+// number: the number is never stored, in clear or hashed (SPEC section 12).
+std::string FingerprintWithoutIdCard(const CLI::App& cmd) {
+  std::string fp = Fingerprint(cmd);
+  const std::string option = "--id-card\x1f";
+  size_t at = fp.find(option);
+  if (at == std::string::npos) return fp;
+  size_t value = at + option.size();
+  size_t end = fp.find('\x1e', value);
+  return fp.replace(value, end - value, "given");
+}
+
 void RegisterBenefit(CLI::App& app, Context& ctx, Action* action) {
   CLI::App* benefit = AddCommand(
       app, "benefit", _("the benefits catalogue (礼遇目录): what each credit grade gets"));
@@ -100,7 +112,7 @@ void RegisterAttest(CLI::App& app, Context& ctx, Action* action) {
   // only then, so that `attest revoke` keeps its own).
   cmd->callback([&ctx, action, o, cmd] {
     if (!cmd->get_subcommands().empty()) return;
-    *action = [&ctx, o, fp = Fingerprint(*cmd)]() -> Status {
+    *action = [&ctx, o, fp = FingerprintWithoutIdCard(*cmd)]() -> Status {
       if (o->resident.empty()) return Status::Usage("attest: RESIDENT is required");
       if (o->valid_days == 0 && o->out.empty()) {
         return Status::Usage("attest: --valid-days and --out are required");
@@ -108,7 +120,9 @@ void RegisterAttest(CLI::App& app, Context& ctx, Action* action) {
       o->fingerprint = fp;
       VLEDGER_ASSIGN_OR_RETURN(auto result, app::Attest(ctx.Session(), *o));
       PrintWrite(ctx, result, app::AttestJson);
-      if (!ctx.options.json) ctx.PrintLine(Tr("certificate written to {}", result.files.front()));
+      if (!ctx.options.json && !result.files.empty()) {
+        ctx.PrintLine(Tr("certificate written to {}", result.files.front()));
+      }
       return Status::Ok();
     };
   });

@@ -300,17 +300,22 @@ Result<AttestResult> Attest(const Session& session, const AttestRequest& request
     return Status::InvalidInput("--out", "the certificate is too long for a QR code");
   }
   std::string hash(AsView(Sha256(note)));
-  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Append(session, request, [&](CommitBuilder& b) {
-                             return b
-                                 .Add(AttestationIssued{.resident = c.resident,
-                                                        .benefit = c.benefit,
-                                                        .certificate_hash = hash,
-                                                        .valid_until = c.valid_until,
-                                                        .grade = c.grade,
-                                                        .checkpoint_size = c.checkpoint_size})
-                                 .status();
-                           }));
+  // The hash goes into the result kept with a request id: a repeat answers
+  // with the certificate recorded the first time, and writes no new one.
+  auto hash_member = [&] { return JsonMembers{{"certificateHash", Json(Hex(hash)).dump()}}; };
+  auto build = [&](CommitBuilder& b) {
+    return b
+        .Add(AttestationIssued{.resident = c.resident,
+                               .benefit = c.benefit,
+                               .certificate_hash = hash,
+                               .valid_until = c.valid_until,
+                               .grade = c.grade,
+                               .checkpoint_size = c.checkpoint_size})
+        .status();
+  };
+  VLEDGER_ASSIGN_OR_RETURN(AppendResult append, Append(session, request, build, hash_member));
   AttestResult result{std::move(append), c, Hex(hash), {}};
+  if (result.append.repeated) return result;
   VLEDGER_TRY(WriteCertificateFiles(request.out, note, &result.files));
   return result;
 } catch (...) {
@@ -318,8 +323,8 @@ Result<AttestResult> Attest(const Session& session, const AttestRequest& request
 }
 
 std::string AttestJson(const AttestResult& result) {
+  if (result.append.repeated) return result.append.json;  // the first answer
   Json j = Json::parse(result.append.json);
-  j["certificateHash"] = result.certificate_hash;
   j["certificate"] = CertificateJson(result.certificate);
   j["files"] = result.files;
   return j.dump();

@@ -213,6 +213,21 @@ fi
 expect_exit 0 vl --key att.key attest R1 --valid-days 30 --id-card $ID1 --out grade.txt
 expect_eq "$(awk '/^$/{exit} {n++} END{print n}' grade.txt)" 11 "a grade certificate has 11 body lines"
 expect_exit 0 vl --key att.key attest R1 --for LOAN --valid-days 30 --id-card $ID1 --out loan.txt
+# A request id: a repeat records nothing, writes nothing, answers the first hash;
+# the number given with --id-card is kept nowhere, not even with the request id.
+expect_exit 0 vl --json --key att.key attest R1 --valid-days 30 --id-card $ID1 --out rid.txt \
+  --request-id att-1
+RID_HASH=$(json_get 'd["certificateHash"]')
+rm -f rid.txt rid.txt.png rid.txt.svg
+expect_exit 0 vl --json --key att.key attest R1 --valid-days 30 --id-card $ID1 --out rid.txt \
+  --request-id att-1
+expect_json '[d["certificateHash"], d.get("repeated")]' "[\"$RID_HASH\", true]"
+[[ -e rid.txt ]] && fail "a repeat wrote a certificate" || pass "a repeat writes no certificate"
+if grep -rqa -e "$ID1" -e "${ID1%X}" vledger-data; then
+  fail "the ID-card number is in the ledger folder"
+else
+  pass "the ID-card number is nowhere in the ledger folder"
+fi
 expect_exit 0 vl --ledger L2 init --test-clock --name 别县 --admin-key-out admin2.key
 expect_error 1 "another county" "another county's certificate" -- \
   vl --ledger L2 verify-attestation grade.txt --pub $PUB
