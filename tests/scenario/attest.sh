@@ -203,6 +203,21 @@ grep -q "$CERT_HASH" chk.out && pass "checker: the same hash" || fail "checker: 
   fail "checker accepted another key" || pass "checker refuses another key"
 /usr/bin/python3 "$CHECKER" cert.txt --pub $PUB --today 2022-01-01 >/dev/null 2>&1 &&
   fail "checker accepted an expired one" || pass "checker refuses an expired certificate"
+# The example of docs/FORMAT.md section 13, by the published test key.
+python3 - "$SCENARIO_DIR/../../docs/FORMAT.md" example.txt <<'PY'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+block = text.split("<!-- certificate example -->\n```\n", 1)[1].split("```\n", 1)[0]
+open(sys.argv[2], "w", encoding="utf-8").write(block)
+PY
+expect_eq "$(sha256sum example.txt | cut -d' ' -f1)" \
+  6dccaa938001ca58bc0f09e145514c85687eca388ea889fc11e872b517a0590d "FORMAT.md's example as printed"
+cp "$SCENARIO_DIR/../data/vector-collector.key.pub" example.pub
+VLEDGER_NOW=2021-10-01T00:00:00Z expect_exit 0 vl verify-attestation example.txt --pub example.pub \
+  --id-card 11010519491231002X --offline
+/usr/bin/python3 "$CHECKER" example.txt --pub example.pub --id-card 11010519491231002X \
+  --today 2021-10-01 >/dev/null 2>&1 && pass "the checker accepts FORMAT.md's example" ||
+  fail "the checker refuses FORMAT.md's example"
 if command -v go >/dev/null; then
   pass "go is present, but no Go checker of certificates is in tests/interop yet"
 else
