@@ -561,6 +561,41 @@ fs::path TmpDir(const std::string& dir) {
   return tmp;
 }
 
+// The genesis admin key's public half, from the state at the log's end.
+Result<PublicKey> CountyKey(const Ledger& ledger) {
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StateAt(ledger, ledger.size() - 1));
+  auto meta = LoadMeta(*state);
+  if (!meta) return Status::FailedPrecondition("--ledger", "the ledger has no genesis");
+  auto key = LoadKey(*state, meta->root_key_id);
+  if (!key) return Status::Corruption(Msg("the root key {} is not registered", meta->root_key_id));
+  return PublicKey::FromRaw(key->public_key);
+}
+
+// `head` when the county key signed it; else, without --at, the newest
+// stored checkpoint it signed (a server's checkpointer signs the others).
+Result<SignedHead> CountySignedHead(const Session& session, const Ledger& ledger,
+                                    const SignedHead& head, std::optional<uint64_t> at) {
+  VLEDGER_ASSIGN_OR_RETURN(PublicKey county, CountyKey(ledger));
+  if (VerifyCheckpoint(head.text, county, nullptr).ok()) return head;
+  if (at) {
+    return Status::FailedPrecondition(
+        "--at", Msg("the checkpoint at size {} is not signed by the county key; sign it with "
+                    "`vledger checkpoint --size {} --key ADMIN.key`",
+                    head.head.size, head.head.size));
+  }
+  std::optional<uint64_t> newest;
+  VLEDGER_TRY(ledger.ScanCheckpoints([&](uint64_t size, std::string_view text) {
+    if (VerifyCheckpoint(text, county, nullptr).ok()) newest = size;
+    return Status::Ok();
+  }));
+  if (!newest) {
+    return Status::FailedPrecondition(
+        Msg("no stored checkpoint is signed by the county key; sign one with "
+            "`vledger checkpoint --key ADMIN.key`"));
+  }
+  return CheckpointForUse(session.WithoutSigner(), ledger, *newest);
+}
+
 }  // namespace
 
 Result<SiteResult> Site(const Session& session, const SiteRequest& request) try {
@@ -577,6 +612,10 @@ Result<SiteResult> Site(const Session& session, const SiteRequest& request) try 
                                         *request.at, *request.at));
   }
   if (!head.ok()) return head.status();
+  // The pages check the checkpoint by the county's key (the genesis admin
+  // key): a stored checkpoint signed only by a server's checkpointer key
+  // would fail in every browser, so the newest one the county key signed.
+  VLEDGER_ASSIGN_OR_RETURN(head, CountySignedHead(session, *ledger, *head, request.at));
   const uint64_t size = head->head.size;
   VLEDGER_ASSIGN_OR_RETURN(auto state, StateAt(*ledger, size - 1));
 
