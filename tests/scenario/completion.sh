@@ -63,7 +63,7 @@ expect_offers_some "the commands" "init award deduct village resident import tem
 expect_offers "commands starting with aw" "award" aw
 expect_offers "commands starting with te" "template" te
 expect_eq "$(complete_words "" | grep -c __complete)" 0 "the hidden command is not offered"
-expect_offers "village's subcommands" "add list policy" village ""
+expect_offers "village's subcommands" "add grades list policy" village ""
 expect_offers "completion's subcommand" "bash" completion ""
 
 echo "== flags"
