@@ -295,6 +295,7 @@ function show(ok, text) {
 }
 
 function run() {
+  const started = performance.now();
   let data;
   try {
     data = JSON.parse(document.getElementById('vdata').textContent);
@@ -318,6 +319,9 @@ function run() {
     }
     for (const el of document.querySelectorAll('.cp-date')) el.textContent = date;
     document.body.dataset.verified = 'yes';
+    // For bench/run: the checks alone, and navigation start to 已核验 (ms).
+    document.body.dataset.checkMs = (performance.now() - started).toFixed(1);
+    document.body.dataset.readyMs = performance.now().toFixed(1);
   } catch (e) {
     const what = e instanceof CheckFailed ? e.message : '核验出错：' + e;
     show(false, '⚠ 未通过核验：' + what + '。请勿相信本页显示的积分，并向村务监督委员会反映。');

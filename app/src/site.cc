@@ -6,12 +6,17 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "guard.h"
@@ -117,7 +122,34 @@ struct ProvenEvent {
   std::vector<Hash> path;
 };
 
-Result<ProvenEvent> Prove(const Ledger& ledger, uint64_t seq, const Checkpoint& head) {
+// The stored Merkle nodes, the upper levels kept in memory: every proof of
+// the site climbs through them, and a county has about 2^21 leaves, so a
+// proof reads its lowest kCachedLevel nodes from the store and the rest here.
+class NodeCache {
+ public:
+  explicit NodeCache(const Ledger& ledger) : read_(ledger.MerkleNodes()) {}
+  NodeReader Reader() {
+    return [this](int level, uint64_t index) -> Result<Hash> {
+      if (level < kCachedLevel) return read_(level, index);
+      const uint64_t key = (static_cast<uint64_t>(level) << 58) | index;  // index < 2^58
+      if (auto it = nodes_.find(key); it != nodes_.end()) return it->second;
+      VLEDGER_ASSIGN_OR_RETURN(Hash h, read_(level, index));
+      nodes_.emplace(key, h);
+      return h;
+    };
+  }
+
+ private:
+  static constexpr int kCachedLevel = 4;
+  NodeReader read_;
+  std::unordered_map<uint64_t, Hash> nodes_;
+};
+
+// One event with its inclusion proof in the tree of `head`. The stored
+// record hash is checked against the event's bytes here; the proof itself
+// is checked by the page (and by `vledger verify` for the whole tree).
+Result<ProvenEvent> Prove(const Ledger& ledger, NodeCache& nodes, uint64_t seq,
+                          const Checkpoint& head) {
   ProvenEvent p;
   p.seq = seq;
   VLEDGER_ASSIGN_OR_RETURN(StoredEvent event, ledger.ReadEvent(seq));
@@ -127,13 +159,12 @@ Result<ProvenEvent> Prove(const Ledger& ledger, uint64_t seq, const Checkpoint& 
   if (seq > 0) {
     VLEDGER_ASSIGN_OR_RETURN(p.prev, ledger.ReadHash(seq - 1));
   }
-  VLEDGER_ASSIGN_OR_RETURN(p.path, InclusionProof(seq, head.size, ledger.MerkleNodes()));
-  Hash leaf = MerkleLeafHash(RecordHash(seq, p.prev, p.canonical));
-  if (!VerifyInclusion(seq, head.size, leaf, p.path, head.root)) {
+  if (RecordHash(seq, p.prev, p.canonical) != p.hash) {
     return Status::VerificationFailed(
-               "the stored tree does not prove the stored event (run `vledger verify`)")
+               "the stored record hash does not match the event (run `vledger verify`)")
         .WithSeq(seq);
   }
+  VLEDGER_ASSIGN_OR_RETURN(p.path, InclusionProof(seq, head.size, nodes.Reader()));
   return p;
 }
 
@@ -151,6 +182,7 @@ Json ProofJson(const ProvenEvent& p) {
 
 struct Context {
   const Ledger* ledger = nullptr;
+  NodeCache* nodes = nullptr;
   StateStore* state = nullptr;
   SignedHead head;
   std::string date;  // the checkpoint's date: recordedAt (CST) of its last event
@@ -191,14 +223,30 @@ struct Context {
 
 // The site's files, each written into the temporary folder as it is made
 // (a county's pages are not all held in memory).
+// The site's files, written by a thread of their own while the pages are
+// made: creating some 300,000 files costs the kernel as much as making
+// them costs us, and there are two cores. Add() queues a file (a bounded
+// queue, so memory stays flat) and reports an earlier write's failure;
+// Finish() waits for the queue to be written.
 class Files {
  public:
-  Files(fs::path tmp, SiteResult* out) : tmp_(std::move(tmp)), out_(out) {}
-  Status Add(const std::string& path, const std::string& bytes);
+  Files(fs::path tmp, SiteResult* out);
+  ~Files();
+  Status Add(const std::string& path, std::string bytes);
+  Status Finish();
 
  private:
+  void Run();
+
+  static constexpr size_t kQueueMax = 256;
   fs::path tmp_;
   SiteResult* out_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<std::pair<std::string, std::string>> queue_;
+  bool done_ = false;
+  Status failed_ = Status::Ok();
+  std::thread writer_;
 };
 
 std::string Footer(const Context& c) {
@@ -309,7 +357,8 @@ Result<std::string> ResidentPage(Context& c, const VillageRecord& village, const
   int64_t carried = 0;
   for (const HistoryRow& row : rows) {
     if (used < kSitePageBytesMax) {
-      VLEDGER_ASSIGN_OR_RETURN(ProvenEvent proven, Prove(*c.ledger, row.seq, c.head.head));
+      VLEDGER_ASSIGN_OR_RETURN(ProvenEvent proven,
+                               Prove(*c.ledger, *c.nodes, row.seq, c.head.head));
       Json item = ProofJson(proven);
       if (!row.why.empty()) item["why"] = row.why;
       std::string tr = "<tr data-seq=\"" + std::to_string(row.seq) + "\"" +
@@ -407,7 +456,7 @@ Status VillagePages(Context& c, const VillageRecord& village, Files* files, Site
   std::string base = village.code + "/";
   for (const auto& [r, name] : adults) {
     VLEDGER_ASSIGN_OR_RETURN(std::string page, ResidentPage(c, village, r, name));
-    VLEDGER_TRY(files->Add(base + "r/" + r.id + ".html", page));
+    VLEDGER_TRY(files->Add(base + "r/" + r.id + ".html", std::move(page)));
     out->residents++;
   }
 
@@ -482,7 +531,7 @@ Status VillagePages(Context& c, const VillageRecord& village, Files* files, Site
   page +=
       "<script type=\"application/json\" id=\"vdata\">" + ScriptJson(c.PageData()) + "</script>\n";
   page += PageTail("../");
-  VLEDGER_TRY(files->Add(base + "index.html", page));
+  VLEDGER_TRY(files->Add(base + "index.html", std::move(page)));
   out->villages++;
   return Status::Ok();
 }
@@ -557,11 +606,51 @@ Status CheckOutDir(const std::string& dir) {
   return Status::Ok();
 }
 
-Status Files::Add(const std::string& path, const std::string& bytes) {
-  VLEDGER_TRY(WriteAll(tmp_ / path, bytes));
+Files::Files(fs::path tmp, SiteResult* out) : tmp_(std::move(tmp)), out_(out) {
+  writer_ = std::thread([this] { Run(); });
+}
+
+Files::~Files() { (void)Finish(); }
+
+Status Files::Add(const std::string& path, std::string bytes) {
+  std::unique_lock lock(mu_);
+  changed_.wait(lock, [&] { return queue_.size() < kQueueMax || !failed_.ok(); });
+  if (!failed_.ok()) return failed_;
   out_->files++;
   out_->bytes += bytes.size();
+  queue_.emplace_back(path, std::move(bytes));
+  changed_.notify_all();
   return Status::Ok();
+}
+
+Status Files::Finish() {
+  {
+    std::lock_guard lock(mu_);
+    done_ = true;
+    changed_.notify_all();
+  }
+  if (writer_.joinable()) writer_.join();
+  return failed_;
+}
+
+void Files::Run() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    changed_.wait(lock, [&] { return !queue_.empty() || done_; });
+    if (queue_.empty()) return;  // done
+    auto [path, bytes] = std::move(queue_.front());
+    queue_.pop_front();
+    changed_.notify_all();
+    lock.unlock();
+    Status st = WriteAll(tmp_ / path, bytes);
+    lock.lock();
+    if (!st.ok() && failed_.ok()) failed_ = st;
+    if (!failed_.ok()) {
+      queue_.clear();
+      changed_.notify_all();
+      if (done_) return;
+    }
+  }
 }
 
 // DIR as a path without a trailing slash, and the folder written first.
@@ -575,6 +664,41 @@ fs::path TmpDir(const std::string& dir) {
   fs::path tmp = FinalDir(dir);
   tmp += std::string(kTmpSuffix);
   return tmp;
+}
+
+// The genesis admin key's public half, from the state at the log's end.
+Result<PublicKey> CountyKey(const Ledger& ledger) {
+  VLEDGER_ASSIGN_OR_RETURN(auto state, StateAt(ledger, ledger.size() - 1));
+  auto meta = LoadMeta(*state);
+  if (!meta) return Status::FailedPrecondition("--ledger", "the ledger has no genesis");
+  auto key = LoadKey(*state, meta->root_key_id);
+  if (!key) return Status::Corruption(Msg("the root key {} is not registered", meta->root_key_id));
+  return PublicKey::FromRaw(key->public_key);
+}
+
+// `head` when the county key signed it; else, without --at, the newest
+// stored checkpoint it signed (a server's checkpointer signs the others).
+Result<SignedHead> CountySignedHead(const Session& session, const Ledger& ledger,
+                                    const SignedHead& head, std::optional<uint64_t> at) {
+  VLEDGER_ASSIGN_OR_RETURN(PublicKey county, CountyKey(ledger));
+  if (VerifyCheckpoint(head.text, county, nullptr).ok()) return head;
+  if (at) {
+    return Status::FailedPrecondition(
+        "--at", Msg("the checkpoint at size {} is not signed by the county key; sign it with "
+                    "`vledger checkpoint --size {} --key ADMIN.key`",
+                    head.head.size, head.head.size));
+  }
+  std::optional<uint64_t> newest;
+  VLEDGER_TRY(ledger.ScanCheckpoints([&](uint64_t size, std::string_view text) {
+    if (VerifyCheckpoint(text, county, nullptr).ok()) newest = size;
+    return Status::Ok();
+  }));
+  if (!newest) {
+    return Status::FailedPrecondition(
+        Msg("no stored checkpoint is signed by the county key; sign one with "
+            "`vledger checkpoint --key ADMIN.key`"));
+  }
+  return CheckpointForUse(session.WithoutSigner(), ledger, *newest);
 }
 
 }  // namespace
@@ -593,11 +717,17 @@ Result<SiteResult> Site(const Session& session, const SiteRequest& request) try 
                                         *request.at, *request.at));
   }
   if (!head.ok()) return head.status();
+  // The pages check the checkpoint by the county's key (the genesis admin
+  // key): a stored checkpoint signed only by a server's checkpointer key
+  // would fail in every browser, so the newest one the county key signed.
+  VLEDGER_ASSIGN_OR_RETURN(head, CountySignedHead(session, *ledger, *head, request.at));
   const uint64_t size = head->head.size;
   VLEDGER_ASSIGN_OR_RETURN(auto state, StateAt(*ledger, size - 1));
 
   Context c;
+  NodeCache nodes(*ledger);
   c.ledger = ledger.get();
+  c.nodes = &nodes;
   c.state = state.get();
   c.head = *head;
   auto meta = LoadMeta(*state);
@@ -608,7 +738,7 @@ Result<SiteResult> Site(const Session& session, const SiteRequest& request) try 
   c.key_id = meta->root_key_id;
   VLEDGER_ASSIGN_OR_RETURN(Event last, state->ReadEvent(size - 1));
   c.date = CstDate(last.recorded_at_ms);
-  VLEDGER_ASSIGN_OR_RETURN(ProvenEvent last_proven, Prove(*ledger, size - 1, head->head));
+  VLEDGER_ASSIGN_OR_RETURN(ProvenEvent last_proven, Prove(*ledger, nodes, size - 1, head->head));
   c.last = ProofJson(last_proven);
   c.rule_names = DisplayNames(*state, NameKind::kRule, "");
 
@@ -637,6 +767,7 @@ Result<SiteResult> Site(const Session& session, const SiteRequest& request) try 
       VLEDGER_TRY(files.Add("assets/" + std::string(asset.path), std::string(asset.bytes)));
     }
     for (const VillageRecord& v : villages) VLEDGER_TRY(VillagePages(c, v, &files, &out));
+    VLEDGER_TRY(files.Finish());
     VLEDGER_TRY(SyncFolder(tmp.string()));
     if (::rename(tmp.c_str(), final_dir.c_str()) != 0) {
       return Status::InvalidInput("--out", Msg("cannot rename {} to {}: {}", tmp.string(),

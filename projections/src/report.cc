@@ -526,6 +526,17 @@ void CutForBoard(const VillageRecord& village, ReportData& d) {
     top = kBoardTopMin;
     kept = Top(d.residents_ranked, top);
   }
+  // Residents tied at the last rank are all shown, unless there are so
+  // many (everyone at a village's base score, say) that they alone would
+  // push the ranking past the page: then none of them, and a line saying
+  // how many are in the full bulletin.
+  if (BoardHeight(d, kept) > kBoardHeightMax && kept.size() > top) {
+    const uint64_t rank = kept.back().rank;
+    auto tied = [&](const RankedRow& r) { return r.rank == rank; };
+    b.tied_rank = rank;
+    b.tied_left_off = static_cast<uint64_t>(std::count_if(kept.begin(), kept.end(), tied));
+    kept.erase(std::remove_if(kept.begin(), kept.end(), tied), kept.end());
+  }
   b.top = top;
   b.pages = BoardHeight(d, kept) > kBoardHeightMax ? 2 : 1;
   d.residents_ranked = std::move(kept);

@@ -80,6 +80,9 @@ void Points(Csv& csv, const ReportData& d) {
     const BoardInfo& b = d.board;
     csv.Row(kSectionBoard, {"top", U(b.top), "residentsRanked", U(b.residents_ranked), "pages",
                             U(b.pages), "starHouseholdStars", U(b.star_household_stars)});
+    if (b.tied_left_off > 0) {
+      csv.Row(kSectionBoard, {"tiedLeftOff", U(b.tied_left_off), "rank", U(b.tied_rank)});
+    }
     for (const RankedRow& r : b.red_flags) {
       csv.Row(kSectionBoard, {"redFlag", Text(r.id), Text(r.name), N(r.points)});
     }

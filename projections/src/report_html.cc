@@ -442,6 +442,7 @@ void BoardPoints(Html& h, const ReportData& d) {
                   "ranking is in the full bulletin."
             : "共 " + N(static_cast<int64_t>(b.residents_ranked)) + " 人上榜，此处列前 " +
                   N(static_cast<int64_t>(b.top)) + " 名（并列者全列）；完整排名见公示全文。"));
+  if (std::string tied = report::TiedLeftOff(d); !tied.empty()) h.P(E(tied));
   h.Section(kSectionBoard, "红旗与星级文明户", "Red flags and star households");
   h.Raw("<p class=\"names\"><b>" + E(L(d, "红旗：", "Red flags: ")) + "</b>" +
         Names(d, b.red_flags, false) + "</p>\n");

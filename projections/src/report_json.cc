@@ -155,14 +155,15 @@ std::string RenderJson(const ReportData& d) {
   }
   if (report::HasPoints(d) && report::Board(d)) {
     const BoardInfo& b = d.board;
-    top.emplace_back("board", Obj()
-                                  .U("top", b.top)
-                                  .U("residentsRanked", b.residents_ranked)
-                                  .U("starHouseholdStars", b.star_household_stars)
-                                  .U("pages", b.pages)
-                                  .Raw("redFlags", Inline(Ranking(b.red_flags)))
-                                  .Raw("starHouseholds", Inline(Ranking(b.star_households)))
-                                  .Done());
+    Obj board;
+    board.U("top", b.top)
+        .U("residentsRanked", b.residents_ranked)
+        .U("starHouseholdStars", b.star_household_stars)
+        .U("pages", b.pages);
+    if (b.tied_left_off > 0) board.U("tiedLeftOff", b.tied_left_off).U("tiedRank", b.tied_rank);
+    board.Raw("redFlags", Inline(Ranking(b.red_flags)))
+        .Raw("starHouseholds", Inline(Ranking(b.star_households)));
+    top.emplace_back("board", board.Done());
   }
   if (report::HasPoints(d) && !report::Board(d)) {
     top.emplace_back("rankingHouseholds", Lines(Ranking(d.households_ranked)));

@@ -273,6 +273,10 @@ void BoardPoints(Md& md, const ReportData& d) {
               : "共 " + std::to_string(b.residents_ranked) + " 人上榜，此处列前 " +
                     std::to_string(b.top) + " 名（并列者全列）。");
   md.Line("");
+  if (std::string tied = report::TiedLeftOff(d); !tied.empty()) {
+    md.Line(tied);
+    md.Line("");
+  }
   md.Section(kSectionBoard, "红旗与星级文明户", "Red flags and star households");
   md.Line(std::string(L(d, "**红旗：**", "**Red flags:** ")) + Names(d, b.red_flags, false));
   md.Line("");

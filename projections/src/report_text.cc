@@ -305,6 +305,17 @@ std::string PageLabel(const ReportData& d, uint32_t page, uint32_t pages) {
   if (En(d)) return "Page " + std::to_string(page) + " of " + std::to_string(pages);
   return "第 " + std::to_string(page) + " 页 / 共 " + std::to_string(pages) + " 页";
 }
+std::string TiedLeftOff(const ReportData& d) {
+  const BoardInfo& b = d.board;
+  if (b.tied_left_off == 0) return "";
+  if (En(d)) {
+    return std::to_string(b.tied_left_off) + " residents tied at rank " +
+           std::to_string(b.tied_rank) +
+           " do not fit on the board: they are listed in the full bulletin.";
+  }
+  return "另有 " + std::to_string(b.tied_left_off) + " 人并列第 " + std::to_string(b.tied_rank) +
+         " 名，本页放不下，名单见公示全文。";
+}
 bool HasFunds(const ReportData& d) { return d.args.kind != "points"; }
 
 std::string TitleTail(const ReportData& d) {

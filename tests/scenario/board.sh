@@ -107,7 +107,7 @@ expect_exit 0 vl report bulletin --village V1 --period 2021Q3 --edition board --
 expect_exit 0 vl report bulletin --village V1 --period 2021Q3 --out full.html
 expect_exit 0 vl report bulletin --village V1 --period 2021Q3 --edition board --out board2.html
 expect_eq "$(sha board2.html)" "$(sha board.html)" "the board edition is byte-identical across runs"
-expect_eq "$(grep -c '^vledger-report village=V1 period=2021Q3 kind=bulletin format=md lang=zh size='"$N"' edition=board renderer=4 window=7 *$' board.md)" 1 \
+expect_eq "$(grep -c '^vledger-report village=V1 period=2021Q3 kind=bulletin format=md lang=zh size='"$N"' edition=board renderer=5 window=7 *$' board.md)" 1 \
   "the footer continues after size= with edition= and renderer="
 # One A4 page: the page markers say 第 1 页 / 共 1 页, and only once.
 expect_eq "$(grep -c 'class="page"' board.html)" 1 "board: one page section"
@@ -183,10 +183,10 @@ expect_json_file pub2.json '"LITTER" in d["objections"][0]["about"]' True "objec
 expect_exit 0 vl verify-report board.html
 expect_exit 0 vl verify-report pub2.json
 expect_stdout_contains "published at seq"
-sed 's/ renderer=4 / renderer=1 /' board.md >old.md
+sed 's/ renderer=5 / renderer=1 /' board.md >old.md
 expect_exit 3 vl verify-report old.md
 expect_stderr_contains "renderer version 1"
-sed 's/ edition=board renderer=4 window=7//' board.md >older.md
+sed 's/ edition=board renderer=5 window=7//' board.md >older.md
 expect_exit 3 vl verify-report older.md
 expect_stderr_contains "renderer version 1"
 sed 's/公示期：7/公示期：9/' board.html >tampered.html
@@ -205,6 +205,43 @@ expect_eq "$(grep -c 'class="page"' two.html)" 2 "two page sections"
 grep -qF '第 2 页 / 共 2 页' two.html && pass "page 2 of 2" || fail "page 2 of 2"
 expect_exit 0 vl verify-report two.html
 
+# ------------------- hundreds tied at the last rank: left to the full bulletin
+# A new village where everyone has the same 5 points (a first award to all):
+# all 300 tie at rank 1 (and all are red flags), which no page holds, so
+# the ranking lists none of them and says how many.
+vl "${A[@]}" village add V2 --name 乙村 >/dev/null
+python3 - <<'EOF2'
+with open("households2.csv", "w") as h, open("residents2.csv", "w") as r, \
+     open("awards2.csv", "w") as w:
+    h.write("id,village,head\n")
+    r.write("name,id,household,village,minor,birth_year\n")
+    w.write("resident,rule,points,date\n")
+    for i in range(1, 301):
+        hh = "G%03d" % ((i + 2) // 3)
+        name = "孙" + "建国秀英明月子涵春生"[i % 10] + "山水林田湖海江河松柏"[i // 10 % 10] + "一二三"[i // 100 % 3]
+        if i % 3 == 1:
+            h.write("%s,V2,%s\n" % (hh, name))
+        r.write("%s,S%03d,%s,V2,否,1970\n" % (name, i, hh))
+        w.write("S%03d,VOL,5,2021-09-01\n" % i)
+EOF2
+expect_exit 0 vl "${A[@]}" import households2.csv --kind households
+expect_exit 0 vl "${A[@]}" import residents2.csv --kind residents
+expect_exit 0 vl "${A[@]}" import awards2.csv --kind awards
+expect_exit 0 vl "${A[@]}" checkpoint
+expect_exit 0 vl report bulletin --village V2 --period 2021Q3 --edition board --format json --out tie.json
+expect_exit 0 vl report bulletin --village V2 --period 2021Q3 --edition board --out tie.html
+expect_json_file tie.json '[d["board"]["tiedLeftOff"], d["board"]["tiedRank"], d["board"]["top"]]' \
+  '[300, 1, 5]' "300 tied at rank 1 left to the full bulletin"
+expect_json_file tie.json 'len(d["rankingResidents"])' 0 "none of the tied listed in the ranking"
+expect_json_file tie.json 'len(d["board"]["redFlags"])' 300 "every red flag still named"
+TIE_PAGES=$(python3 -c "import json; print(json.load(open('tie.json'))['board']['pages'])")
+grep -qF '另有 300 人并列第 1 名' tie.html && pass "the board says how many are tied" ||
+  fail "no line for the tied residents in tie.html"
+expect_exit 0 vl verify-report tie.html
+expect_exit 0 vl report bulletin --village V2 --period 2021Q3 --edition full --format json --out tie-full.json
+expect_json_file tie-full.json 'len(d["rankingResidents"])' 300 "the full edition lists all 300"
+expect_json_file board.json '"tiedLeftOff" in d["board"]' False "no tiedLeftOff when the ties fit"
+
 # ------------------------------------------- printed and shown by Chromium
 # Headless Chromium (tests/browser/print_pages.py) prints each to an A4 PDF
 # and counts its pages, and lays it out in a 390 px wide phone window.
@@ -213,12 +250,13 @@ expect_exit 0 vl demo demo
 expect_exit 0 vl --ledger demo report bulletin --village JKQJ --period 2021Q3 --edition board \
   --out demo-board.html
 run /usr/bin/python3 "$REPO_ROOT/tests/browser/print_pages.py" board.html two.html full.html \
-  demo-board.html
+  demo-board.html tie.html
 expect_eq "$LAST_RC" 0 "Chromium printed the bulletins"
 pages() { sed -n "s/^$1 pages=\([0-9]*\) .*/\1/p" "$(LAST_OUT_FILE)"; }
 expect_eq "$(pages board.html)" 1 "the board of 500 residents, top 10, prints on one A4 page"
 expect_eq "$(pages two.html)" 2 "the two-page board prints on two pages"
 expect_eq "$(pages demo-board.html)" 1 "the demo village's board prints on one A4 page"
+expect_eq "$(pages tie.html)" "$TIE_PAGES" "the board of 300 tied residents prints on the pages it says"
 FULL_PAGES=$(pages full.html)
 [[ ${FULL_PAGES:-0} -ge 3 ]] && pass "the full edition prints on $FULL_PAGES pages" ||
   fail "full edition pages: ${FULL_PAGES:-none}"

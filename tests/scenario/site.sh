@@ -137,6 +137,25 @@ expect_eq "$(ls sp/V1/r)" "$(printf 'R001.html\nR002.html\nR005.html')" "no page
 expect_eq "$(grep -rc '张\|李\|王\|刘\|陈' sp --include='*.html' | awk -F: '{s+=$2} END {print s}')" 0 \
   "no name (nor masked name) at all from a --public archive"
 
+# ------------------------------------- a checkpoint the county key did not sign
+# A server's checkpointer key signs checkpoints the pages could not check by
+# the county key: the site keeps to the newest the county key signed.
+vl key new --out cp.key >/dev/null
+vl "${A[@]}" key register --pub cp.key.pub --role checkpointer >/dev/null
+vl "${C[@]}" award R001 VOL --on 2021-09-20 >/dev/null
+expect_exit 0 vl --key cp.key checkpoint
+CP_SIZE=$(vl --json verify | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])')
+expect_exit 0 vl --json site --out s3
+expect_json 'd["size"]' "$SIZE"
+expect_exit 0 diff -r s1 s3
+expect_exit 3 vl site --out bad5 --at "$CP_SIZE"
+expect_stderr_contains 'not signed by the county key'
+expect_eq "$([[ -e bad5 ]] && echo yes || echo no)" no "--at a checkpointer's checkpoint: nothing written"
+expect_exit 0 vl "${A[@]}" checkpoint --size "$CP_SIZE"
+expect_exit 0 vl --json site --out s4 --at "$CP_SIZE"
+expect_json 'd["size"]' "$CP_SIZE"
+expect_eq "$(grep -o 'id="score">[^<]*' s4/V1/r/R001.html)" 'id="score">20' "R001's score with the later award"
+
 # ----------------------------------------------------------- the browser
 # Another ledger's checkpoint, for the browser to refuse.
 mkdir other && (cd other && "$VLEDGER" init --test-clock --name 别的账本 --admin-key-out o.key >/dev/null &&

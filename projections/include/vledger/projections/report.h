@@ -41,8 +41,9 @@ namespace vledger {
 // printed the board edition in a tighter type, so that it fits the page
 // its estimate promises (Chromium, A4); version 4 added credit grades (a
 // ranking column and the residents per grade) for villages with a grade
-// policy.
-inline constexpr uint32_t kRendererVersion = 4;
+// policy; version 5 leaves residents tied at the board's last rank to the
+// full bulletin when they alone would push the ranking past the page.
+inline constexpr uint32_t kRendererVersion = 5;
 
 struct ReportArgs {
   ReportArgs() = default;
@@ -200,6 +201,10 @@ struct BoardInfo {
   std::vector<RankedRow> star_households;  // households at the star threshold
   uint32_t star_household_stars = 0;
   uint32_t pages = 1;  // 1, or 2 when the one page cannot hold it
+  // When the residents tied at the last rank would not fit on the page even
+  // at the shortest top list, they are left to the full bulletin: how many,
+  // and their rank (0: none left off).
+  uint64_t tied_left_off = 0, tied_rank = 0;
 };
 
 struct ReportData {
@@ -308,6 +313,9 @@ std::string SignatureLine(const ReportData& d);
 std::string QrCaption(const ReportData& d);
 // "第 1 页 / 共 2 页" or "Page 1 of 2".
 std::string PageLabel(const ReportData& d, uint32_t page, uint32_t pages);
+// The board's line for residents tied at the last rank left to the full
+// bulletin ("" when none were).
+std::string TiedLeftOff(const ReportData& d);
 bool HasFunds(const ReportData& d);
 std::string Title(const ReportData& d);      // village, period and kind
 std::string TitleTail(const ReportData& d);  // the same without the village
