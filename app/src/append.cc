@@ -235,7 +235,7 @@ Result<AppendResult> Append(const Session& session, const AppendRequest& request
       if (previous->key_id != key.key_id()) {
         return RequestUsedByAnotherKey("--request-id", request.request_id);
       }
-      if (previous->fingerprint != request.fingerprint) {
+      if (!SameFingerprint(previous->fingerprint, request.fingerprint)) {
         return Status::Conflict(
             "--request-id",
             Msg("\"{}\" was already used by a different command", request.request_id));
@@ -263,8 +263,8 @@ Result<AppendResult> Append(const Session& session, const AppendRequest& request
   result = Json{{"seq", first}, {"last", last}, {"hash", Hex(txn->HashOf(last))}};
   AddMembers(result, extend);
   if (!request.request_id.empty()) {
-    txn->StoreRequest(request.request_id,
-                      RequestRecord{request.fingerprint, result.dump(), key.key_id()});
+    txn->StoreRequest(request.request_id, RequestRecord{SealFingerprint(request.fingerprint),
+                                                        result.dump(), key.key_id()});
   }
   VLEDGER_ASSIGN_OR_RETURN(std::vector<EventSummary> recorded, Recorded(*state, *txn, first, last));
   StageRows(*state, *txn);

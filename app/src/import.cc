@@ -394,7 +394,7 @@ Result<std::vector<NewRow>> CheckRows(const ImportRequest& request, WriteTxn& tx
         fingerprint = RowFingerprint(f, earlier->second);
       }
       if (fingerprint) {
-        if (*fingerprint != RowFingerprint(f, r)) {
+        if (!SameFingerprint(*fingerprint, RowFingerprint(f, r))) {
           f.AddBad(r, Status::Conflict("request_id",
                                        Msg("\"{}\" was already used by a different command", id)));
         }
@@ -448,7 +448,8 @@ Result<Appended> CommitRows(const ImportRequest& request, WriteTxn& txn,
         continue;
       }
       Json result{{"seq", row.first}, {"last", row.last}, {"hash", Hex(txn.HashOf(row.last))}};
-      txn.StoreRequest(id, RequestRecord{f.fingerprints.at(row.row), result.dump(), key.key_id()});
+      txn.StoreRequest(id, RequestRecord{SealFingerprint(f.fingerprints.at(row.row)), result.dump(),
+                                         key.key_id()});
     }
     if (!derived.empty()) {
       txn.StoreImportedRows(f.label, fresh[from].first, derived);

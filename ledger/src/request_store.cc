@@ -3,6 +3,7 @@
 #include "vledger/ledger/request_store.h"
 
 #include "vledger/ledger/bytes.h"
+#include "vledger/ledger/crypto.h"
 #include "vledger/ledger/store.h"
 
 namespace vledger {
@@ -10,6 +11,20 @@ namespace vledger {
 namespace {
 
 constexpr std::string_view kRequestPrefix = "req/";
+// A sealed fingerprint: this tag (no command starts with a control
+// character), a 16-byte salt, SHA-256(salt || fingerprint).
+constexpr std::string_view kSealedTag = "\x1dsha256\x1d";
+constexpr size_t kSaltBytes = 16;
+
+std::string Sealed(std::string_view salt, std::string_view fingerprint) {
+  Sha256Hasher h;
+  h.Update(salt).Update(fingerprint);
+  Hash digest = h.Finish();
+  std::string out(kSealedTag);
+  out.append(salt);
+  out.append(reinterpret_cast<const char*>(digest.data()), digest.size());
+  return out;
+}
 constexpr std::string_view kImportPrefix = "imp/";
 constexpr std::string_view kImportedRowsPrefix = "imr/";
 
@@ -35,6 +50,16 @@ Result<ImportRecord> DecodeImportRecord(std::string_view label, std::string_view
 }
 
 }  // namespace
+
+std::string SealFingerprint(std::string_view fingerprint) {
+  return Sealed(RandomBytes(kSaltBytes), fingerprint);
+}
+
+bool SameFingerprint(std::string_view stored, std::string_view fingerprint) {
+  if (stored.substr(0, kSealedTag.size()) != kSealedTag) return stored == fingerprint;
+  if (stored.size() != kSealedTag.size() + kSaltBytes + sizeof(Hash)) return false;
+  return Sealed(stored.substr(kSealedTag.size(), kSaltBytes), fingerprint) == stored;
+}
 
 std::string RequestKey(std::string_view id) {
   return std::string(kRequestPrefix) + std::string(id);

@@ -177,4 +177,16 @@ expect_stderr_contains 'V\x079'
 expect_exit 2 vl "${C[@]}" award RA VOL --no-such-flag $'\e]0;x\a'
 expect_eq "$(grep -c "$ESC" "$(LAST_ERR_FILE)")" 0 "no raw ESC on stderr (usage error)"
 
+# What a request id keeps of its command is sealed (a salt and a hash): an
+# ID-card number given with --request-id is nowhere in the ledger's files,
+# and the id still tells a repeat from a different command.
+expect_exit 0 add RQ 曲请求 --id-card 371081198001011238 --request-id rq-card
+expect_exit 0 vl --json "${C[@]}" resident add RQ --village V1 --household H1 --name 曲请求 \
+  --id-card 371081198001011238 --request-id rq-card
+expect_json 'd["repeated"]' true
+expect_rejected_unchanged 3 add RQ2 曲请求 --id-card 371081198001011238 --request-id rq-card
+expect_stderr_contains 'different command'
+expect_eq "$(grep -rl 371081198001011238 vledger-data | wc -l)" 0 \
+  "no ID-card number in the ledger's files (request ids keep a sealed fingerprint)"
+
 finish

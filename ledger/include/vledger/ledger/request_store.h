@@ -24,6 +24,14 @@ namespace vledger {
 // What a request id keeps under `req/<id>`: the fingerprint of the command
 // (or import row) that used it, that command's JSON result, and the key
 // that signed it (empty in a record written before records kept it).
+// What is kept of a request's fingerprint (its command and arguments,
+// which may hold a name or an ID-card number): a random salt and
+// SHA-256(salt || fingerprint), never the words themselves.
+std::string SealFingerprint(std::string_view fingerprint);
+// Whether `stored` is of `fingerprint`: sealed, or kept in clear by a
+// version before fingerprints were sealed.
+bool SameFingerprint(std::string_view stored, std::string_view fingerprint);
+
 struct RequestRecord {
   std::string fingerprint;
   std::string result_json;
