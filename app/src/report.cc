@@ -208,6 +208,15 @@ Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
   return Status::Ok();
 }
 
+Status SyncFolder(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  bool ok = fd >= 0 && ::syncfs(fd) == 0;
+  std::string why = ok ? "" : std::string(std::strerror(errno));
+  if (fd >= 0) ::close(fd);
+  if (!ok) return Status::Io(Msg("cannot sync {}: {}", dir, why)).WithField("--out");
+  return Status::Ok();
+}
+
 // --------------------------------------------------------------- report
 
 ReportArgs ArgsOf(const ReportRequest& r) {

@@ -23,6 +23,7 @@
 #include "site_assets.h"
 #include "vledger/app/benefits.h"
 #include "vledger/app/checkpoint.h"
+#include "vledger/app/report.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/merkle.h"
 #include "vledger/projections/age.h"
@@ -46,32 +47,7 @@ constexpr size_t kPageBaseBytes = 16 * 1024;
 
 // ------------------------------------------------------------ HTML
 
-std::string Esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string Esc(std::string_view s) { return report::HtmlEscape(s); }
 
 // JSON to put inside <script type="application/json">: '<' only occurs in
 // strings, where \u003c reads back the same, so no "</script>" can end it.
@@ -582,15 +558,6 @@ Status WriteAll(const fs::path& path, const std::string& bytes) {
   if (::close(fd) != 0 && why.empty()) why = ErrnoText();
   if (!why.empty())
     return Status::InvalidInput("--out", Msg("cannot write {}: {}", path.string(), why));
-  return Status::Ok();
-}
-
-Status SyncFolder(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  bool ok = fd >= 0 && ::syncfs(fd) == 0;
-  std::string why = ok ? "" : ErrnoText();
-  if (fd >= 0) ::close(fd);
-  if (!ok) return Status::Io(Msg("cannot sync {}: {}", dir, why)).WithField("--out");
   return Status::Ok();
 }
 

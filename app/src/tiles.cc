@@ -167,16 +167,6 @@ Status WriteTileFile(const std::string& path, const std::string& bytes) {
   return Status::Ok();
 }
 
-// Makes the tile files written so far durable (one syncfs for all).
-Status SyncFolder(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  bool ok = fd >= 0 && ::syncfs(fd) == 0;
-  std::string why = ok ? "" : ErrnoText();
-  if (fd >= 0) ::close(fd);
-  if (!ok) return Status::Io(Msg("cannot sync {}: {}", dir, why)).WithField("--out");
-  return Status::Ok();
-}
-
 // Removes the files of an earlier output this one does not hold, then
 // every folder under DIR/tile left empty. Returns how many tiles it removed.
 Result<uint64_t> RemoveStale(const std::string& dir, const EarlierOutput& earlier) {

@@ -5,35 +5,12 @@
 
 #include "vledger/projections/money.h"
 #include "vledger/projections/print.h"
+#include "vledger/projections/report.h"
 
 namespace vledger {
 namespace {
 
-std::string E(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string E(std::string_view s) { return report::HtmlEscape(s); }
 
 const char* L(std::string_view lang, const char* zh, const char* en) {
   return lang == "en" ? en : zh;

@@ -11,31 +11,7 @@ namespace {
 
 using report::L;
 
-std::string E(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string E(std::string_view s) { return report::HtmlEscape(s); }
 
 std::string N(int64_t v) { return std::to_string(v); }
 

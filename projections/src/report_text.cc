@@ -305,6 +305,33 @@ std::string PageLabel(const ReportData& d, uint32_t page, uint32_t pages) {
   if (En(d)) return "Page " + std::to_string(page) + " of " + std::to_string(pages);
   return "第 " + std::to_string(page) + " 页 / 共 " + std::to_string(pages) + " 页";
 }
+std::string HtmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 std::string TiedLeftOff(const ReportData& d) {
   const BoardInfo& b = d.board;
   if (b.tied_left_off == 0) return "";

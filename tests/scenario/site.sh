@@ -124,6 +124,18 @@ expect_stderr_contains 'not empty'
 expect_exit 0 diff -r s1 s2
 expect_exit 2 vl --remote http://127.0.0.1:9 site --out bad4
 expect_eq "$([[ -e bad4 ]] && echo yes || echo no)" no "--remote: nothing written"
+# A disk that fills while the pages are written (a small tmpfs; the files
+# are written by a thread of their own): one error naming --out, nothing
+# left, neither DIR nor its temporary folder.
+mkdir small
+if mount -t tmpfs -o size=64k,mode=0755 tmpfs small 2>/dev/null; then
+  expect_exit 3 vl site --out small/s
+  expect_stderr_contains '--out'
+  expect_eq "$(ls -A small | wc -l)" 0 "a full disk: nothing left"
+  umount small
+else
+  echo "note: cannot mount a tmpfs here (needs root): the full-disk case was not run"
+fi
 
 # ------------------------------------------------ from a --public archive
 expect_exit 0 vl "${A[@]}" export pub.vla --public

@@ -183,5 +183,8 @@ std::string ObjectionListJson(const ObjectionListResult& result);  // {"objectio
 // PATH.tmp, synced, renamed over PATH, and the folder synced. Invalid input
 // naming --out when it cannot be written.
 Status WriteFileAtomically(const std::string& path, const std::string& bytes);
+// Makes every file written under `dir` so far durable (one syncfs for all:
+// tiles, a site). Io naming --out when it fails.
+Status SyncFolder(const std::string& dir);
 
 }  // namespace vledger::app

@@ -313,6 +313,8 @@ std::string SignatureLine(const ReportData& d);
 std::string QrCaption(const ReportData& d);
 // "第 1 页 / 共 2 页" or "Page 1 of 2".
 std::string PageLabel(const ReportData& d, uint32_t page, uint32_t pages);
+// `s` escaped for HTML text and attribute values (& < > " ').
+std::string HtmlEscape(std::string_view s);
 // The board's line for residents tied at the last rank left to the full
 // bulletin ("" when none were).
 std::string TiedLeftOff(const ReportData& d);
