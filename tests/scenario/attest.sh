@@ -5,7 +5,8 @@
 # QR code), `verify-attestation` offline and against the ledger (tampered,
 # another key, expired, another person's card, revoked, grade dropped),
 # `attest revoke`, refused certificates writing nothing, and the
-# independent checker tests/interop/check_attestation.py.
+# independent checkers tests/interop/check_attestation.py and
+# tests/interop/note_check.go (Go's golang.org/x/mod/sumdb/note).
 CHECKER="$(cd "$(dirname "$0")/../interop" && pwd)/check_attestation.py"
 source "$(dirname "$0")/lib.sh"
 setup
@@ -218,10 +219,29 @@ VLEDGER_NOW=2021-10-01T00:00:00Z expect_exit 0 vl verify-attestation example.txt
 /usr/bin/python3 "$CHECKER" example.txt --pub example.pub --id-card 11010519491231002X \
   --today 2021-10-01 >/dev/null 2>&1 && pass "the checker accepts FORMAT.md's example" ||
   fail "the checker refuses FORMAT.md's example"
-if command -v go >/dev/null; then
-  pass "go is present, but no Go checker of certificates is in tests/interop yet"
+# Go's own golang.org/x/mod/sumdb/note (Debian's golang-golang-x-mod-dev,
+# installed by scripts/install-deps) opens the certificates and the
+# checkpoint as the signed notes they are: tests/interop/note_check.go.
+if ! command -v go >/dev/null || [[ ! -d /usr/share/gocode/src/golang.org/x/mod/sumdb/note ]]; then
+  fail "go or golang.org/x/mod is missing (scripts/install-deps installs golang-go and golang-golang-x-mod-dev)"
+elif ! GOCACHE=$PWD/gocache GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= \
+  go build -o note_check "$SCENARIO_DIR/../interop/note_check.go" >go.out 2>&1; then
+  fail "note_check.go does not build: $(cat go.out)"
 else
-  pass "go absent: the Go signed-note check is skipped"
+  gonote() { ./note_check "$@" >go.out 2>&1; }
+  gonote example.txt example.pub && pass "Go's sumdb/note opens FORMAT.md's example" ||
+    fail "Go's sumdb/note refuses FORMAT.md's example: $(cat go.out)"
+  gonote cert.txt $PUB && pass "Go's sumdb/note opens the certificate" ||
+    fail "Go's sumdb/note refuses the certificate: $(cat go.out)"
+  sed 's/^grade AAA$/grade AA/' cert.txt >go-tampered.txt
+  gonote go-tampered.txt $PUB && fail "Go's sumdb/note opens a tampered certificate" ||
+    { grep -q "invalid signature" go.out && pass "Go's sumdb/note: tampered, invalid signature" ||
+      fail "Go's sumdb/note, tampered: $(cat go.out)"; }
+  gonote cert.txt other.key.pub && fail "Go's sumdb/note opens it with another key" ||
+    pass "Go's sumdb/note refuses another key"
+  vl --key admin.key checkpoint >go-checkpoint.txt
+  gonote go-checkpoint.txt admin.key.pub && pass "Go's sumdb/note opens the stored checkpoint" ||
+    fail "Go's sumdb/note refuses the checkpoint: $(cat go.out)"
 fi
 
 # --- a certificate of the grade alone; another county's ledger.
