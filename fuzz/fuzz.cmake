@@ -29,14 +29,8 @@ vledger_fuzz_target(fuzz_tlog_proof vledger_merkle)
 vledger_fuzz_target(fuzz_tile_path vledger_merkle)
 vledger_fuzz_target(fuzz_yuan vledger_projections)
 vledger_fuzz_target(fuzz_csv vledger_projections)
-vledger_fuzz_target(fuzz_xlsx vledger_app)
-vledger_fuzz_target(fuzz_net_request vledger_net)
-# One OpenSSL in the process: the HTTP library's shared one (CMakeLists.txt).
-foreach(target fuzz_net_request fuzz_net_request_replay)
-  if(TARGET ${target})
-    set_target_properties(${target} PROPERTIES VLEDGER_SHARED_OPENSSL ON)
-  endif()
-endforeach()
+vledger_fuzz_target(fuzz_xlsx vledger_xlsx)
+vledger_fuzz_target(fuzz_net_request vledger_net_protocol)
 
 # `ninja fuzz` builds just the fuzz binaries (scripts/fuzz).
 add_custom_target(fuzz DEPENDS ${VLEDGER_FUZZ_TARGETS})
