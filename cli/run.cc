@@ -1,10 +1,15 @@
 // Parses a command line, runs the chosen command and maps its Status to
 // the exit codes of SPEC section 7 — the one place that does so.
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <iterator>
+#include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -130,22 +135,79 @@ Status CheckNoEmptyValues(const CLI::App& app) {
   }
 }
 
-}  // namespace
+// The commands each group adds at the top level (and `village`, to which
+// the grades add `village grades`). A command line builds only the groups
+// that add to its command: CLI11 makes every option of every command
+// it is given, a good part of a short command's own work (for `award`,
+// the other 90 commands' options were 40 % of the program's instructions
+// before the ledger is opened). A word missing here builds every group, as
+// does a group found not to add its word (RunCommandLine checks): this
+// table can cost speed, never behaviour.
+struct CommandGroup {
+  void (*add)(CLI::App&, Context&, Action*);
+  std::string_view words;  // space-separated, with a space at each end
+};
+constexpr CommandGroup kCommandGroups[] = {
+    {RegisterLedgerCommands, " init key log summary show verify rebuild "},
+    // `grade` too: the grades' group adds `village grades` to `village`.
+    {RegisterRegistryCommands, " village household resident person grade "},
+    {RegisterAuditCommands,
+     " checkpoint prove verify-proof consistency verify-consistency export tiles site "},
+    {RegisterPointsCommands,
+     " rule name award deduct redeem expire reverse review balance history rank pending "},
+    {RegisterShopCommands, " shop "},
+    {RegisterGradeCommands, " grade village "},
+    {RegisterBenefitCommands, " benefit attest verify-attestation "},
+    {RegisterFundCommands, " fund donate disburse release dividend allowance donor statement "},
+    {RegisterImportCommand, " import "},
+    {RegisterReliabilityCommands, " backup restore "},
+    {RegisterReportCommands, " report publish verify-report objection "},
+    {RegisterDemoCommand, " demo "},
+    {RegisterTemplateCommand, " template "},
+    {RegisterServeCommand, " serve "},
+    {RegisterMirrorCommands, " mirror "},
+    {RegisterSyncCommand, " sync "},
+    // `completion` describes every command: it never runs alone.
+    {RegisterCompletionCommands, " "},
+};
 
-int RunCommandLine(Context& ctx, std::vector<std::string> args) {
-  // The language first: the help texts registered below are in it.
-  auto env = [](const char* name) { return std::getenv(name); };
-  Result<Language> lang = ChooseLanguage(args, env);
-  if (!lang.ok()) {
-    // A --lang naming no language: said in the language of the environment.
-    Result<Language> fallback = ChooseLanguage({}, env);
-    UseLanguage(fallback.ok() ? *fallback : Language::kEnglish);
-    return Fail(ctx, lang.status());
+// The groups (bits of kCommandGroups) that add to the command a command
+// line names, and that word: its first word after the global options; no
+// group for help, version, an unknown word or option (then every group).
+std::pair<uint32_t, std::string> GroupsOf(const std::vector<std::string>& args) {
+  static constexpr std::string_view kWithValue[] = {"--lang", "--ledger", "--key",
+                                                    "--wait", "--remote", "--ca"};
+  for (size_t i = 0; i < args.size(); i++) {
+    const std::string& a = args[i];
+    if (a == "--json" || a == "--outbox") continue;
+    if (std::find(std::begin(kWithValue), std::end(kWithValue), a) != std::end(kWithValue)) {
+      i++;
+      continue;
+    }
+    if (a.starts_with("--") && a.find('=') != std::string::npos) {
+      std::string_view name = std::string_view(a).substr(0, a.find('='));
+      if (std::find(std::begin(kWithValue), std::end(kWithValue), name) != std::end(kWithValue)) {
+        continue;
+      }
+      return {};
+    }
+    if (a.empty() || a.starts_with('-')) return {};
+    uint32_t groups = 0;
+    for (size_t g = 0; g < std::size(kCommandGroups); g++) {
+      if (kCommandGroups[g].words.find(" " + a + " ") != std::string_view::npos) groups |= 1u << g;
+    }
+    return {groups, a};
   }
-  UseLanguage(*lang);
-  std::string lang_option;
-  CLI::App app(_("vledger: a signed, hash-chained ledger for village credit points and funds"),
-               "vledger");
+  return {};
+}
+
+// The application, its global options and the commands of the groups
+// `only` (every command when 0); `lang_option` and `action` are bound to it.
+std::unique_ptr<CLI::App> MakeApp(Context& ctx, std::string& lang_option, Action& action,
+                                  uint32_t only) {
+  auto made = std::make_unique<CLI::App>(
+      _("vledger: a signed, hash-chained ledger for village credit points and funds"), "vledger");
+  CLI::App& app = *made;
   UseTranslatedHelp(app);
   app.require_subcommand(1);
   ctx.options = GlobalOptions{};
@@ -172,24 +234,35 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   app.set_version_flag("--version", std::string("vledger ") + VLEDGER_VERSION,
                        _("print the program's version and exit"));
 
+  for (size_t g = 0; g < std::size(kCommandGroups); g++) {
+    if (only == 0 || (only & (1u << g)) != 0) kCommandGroups[g].add(app, ctx, &action);
+  }
+  return made;
+}
+
+}  // namespace
+
+int RunCommandLine(Context& ctx, std::vector<std::string> args) {
+  // The language first: the help texts registered below are in it.
+  auto env = [](const char* name) { return std::getenv(name); };
+  Result<Language> lang = ChooseLanguage(args, env);
+  if (!lang.ok()) {
+    // A --lang naming no language: said in the language of the environment.
+    Result<Language> fallback = ChooseLanguage({}, env);
+    UseLanguage(fallback.ok() ? *fallback : Language::kEnglish);
+    return Fail(ctx, lang.status());
+  }
+  UseLanguage(*lang);
+  std::string lang_option;
   Action action;
-  RegisterLedgerCommands(app, ctx, &action);
-  RegisterRegistryCommands(app, ctx, &action);
-  RegisterAuditCommands(app, ctx, &action);
-  RegisterPointsCommands(app, ctx, &action);
-  RegisterShopCommands(app, ctx, &action);
-  RegisterGradeCommands(app, ctx, &action);
-  RegisterBenefitCommands(app, ctx, &action);
-  RegisterFundCommands(app, ctx, &action);
-  RegisterImportCommand(app, ctx, &action);
-  RegisterReliabilityCommands(app, ctx, &action);
-  RegisterReportCommands(app, ctx, &action);
-  RegisterDemoCommand(app, ctx, &action);
-  RegisterTemplateCommand(app, ctx, &action);
-  RegisterServeCommand(app, ctx, &action);
-  RegisterMirrorCommands(app, ctx, &action);
-  RegisterSyncCommand(app, ctx, &action);
-  RegisterCompletionCommands(app, ctx, &action);
+  auto [only, word] = GroupsOf(args);
+  std::unique_ptr<CLI::App> made = MakeApp(ctx, lang_option, action, only);
+  auto named = [&word](const CLI::App* c) { return c->get_name() == word; };
+  if (only != 0 && made->get_subcommands(named).empty()) {
+    action = nullptr;
+    made = MakeApp(ctx, lang_option, action, 0);
+  }
+  CLI::App& app = *made;
 
   const std::vector<std::string> given = args;
   std::reverse(args.begin(), args.end());  // CLI11 takes them reversed

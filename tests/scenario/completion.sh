@@ -105,4 +105,31 @@ expect_exit 3 vl --ledger other-ledger __complete people
 expect_exit 0 vl --help
 expect_stdout_lacks '__complete'
 
+
+# --- a command line builds only its command's group of commands
+# (cli/run.cc); the completion script is made from all of them. Each
+# command it lists shows its help, with the same subcommands, when named.
+mismatch=0
+paths=0
+while IFS=$'\t' read -r path subs; do
+  paths=$((paths + 1))
+  # shellcheck disable=SC2086 # the path's words
+  if ! VLEDGER_LANG=en "$VLEDGER" $path --help >help.out 2>&1; then
+    fail "vledger $path --help: $(head -n 3 help.out)"
+    mismatch=1
+    continue
+  fi
+  shown=$(sed -n '/^Subcommands:/,$p' help.out | awk 'NR > 1 && /^  [a-z]/ {print $1}' | tr '\n' ' ')
+  if [[ ${shown% } != "$subs" ]]; then
+    fail "vledger $path --help lists subcommands '${shown% }', the completion script '$subs'"
+    mismatch=1
+  fi
+done < <(awk -v q="'" '
+  index($0, "    " q) == 1 && $0 ~ /\)$/ { split($0, a, q); path = a[2]; next }
+  index($0, "      subs=" q) == 1 && path != "" { split($0, a, q); print path "\t" a[2]; path = "" }
+' vledger.bash)
+((paths > 80)) && pass "$paths commands of the completion script checked" ||
+  fail "only $paths commands read from the completion script"
+((mismatch == 0)) && pass "each command built alone has the subcommands the whole tree gives it"
+
 finish
