@@ -190,6 +190,14 @@ function showResult(ok, code, title, rows) {
   }
   dl.hidden = rows.length === 0;
   document.body.dataset.result = code;
+  box.scrollIntoView({ block: 'nearest' });
+}
+
+// A result shown stays with the text it was for: any change clears it.
+function clearResult() {
+  document.getElementById('result').hidden = true;
+  document.getElementById('details').hidden = true;
+  delete document.body.dataset.result;
 }
 
 // The site's data: attest.json, its checkpoint the one the page carries
@@ -254,6 +262,7 @@ async function main() {
       }
     }
   });
+  for (const id of ['cert', 'idcard']) document.getElementById(id).addEventListener('input', clearResult);
   const prefilled = fromFragment();
   if (prefilled !== null) {
     document.getElementById('cert').value = prefilled;

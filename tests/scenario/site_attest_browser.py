@@ -121,6 +121,13 @@ def main():
             check(width <= inner, "%s: no horizontal scrolling (%s <= %s px)" % (case["what"], width, inner))
             if shot and case is cases[0]:
                 driver.save_screenshot(shot)
+        # A result stays with the text it was for: typing clears it.
+        first = [c for c in cases if not c.get("fragment")][0]
+        result_of(first)
+        driver.find_element(By.ID, "idcard").send_keys("1")
+        gone = driver.execute_script(
+            "return document.body.dataset.result === undefined && document.getElementById('result').hidden")
+        check(gone, "a change to the input clears the result shown")
         # The index links the page.
         driver.get(base + "/index.html")
         links = driver.execute_script(
