@@ -161,7 +161,7 @@ function checkCertificate(text, idCard, data, today) {
   const lapse = data.lapsed.find((l) => l.hash === hash);
   if (lapse) {
     const why = lapse.why === 'revoked' ? '证明已被签发单位吊销'
-      : lapse.why === 'benefit' ? '礼遇 ' + c.benefit + ' 已撤销'
+      : lapse.why === 'benefit' ? '礼遇 ' + c['benefit-name'] + '（' + c.benefit + '）已停止提供'
         : '本人信用等级已降为 ' + (lapse.grade || '无等级') + '，需 ' + lapse.least + ' 或以上';
     throw new Refused('lapsed', lapsedTitle(lapse.from), why);
   }

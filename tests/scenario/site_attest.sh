@@ -6,8 +6,8 @@
 # with the right ID card (有效) and a wrong one (身份证不符), one byte
 # changed (篡改), signed by a collector's key of this county
 # (签名密钥不是核验员), another county's (非本县签发), an expired one
-# (已过期); then, after `attest revoke` and a grade drop and a new site,
-# the revoked and the dropped certificates (已失效（自第 N 条起）) while
+# (已过期); then, after `attest revoke`, a grade drop, a benefit withdrawn
+# and a new site, those certificates (已失效（自第 N 条起）) while
 # the others still hold; and the certificate carried in verify.html#c=….
 # The ledger's test clock is set near the real date, since the page's
 # "today" is the browser's clock. Without Chromium the test fails.
@@ -57,6 +57,7 @@ expect_exit 0 vl --ledger L2 --key att.key attest R1 --valid-days 90 --id-card $
 county L1 本县
 export VLEDGER_DIR=L1
 cp L1.admin.key admin.key
+expect_exit 0 vl --key admin.key benefit add TRAIN --name 景区门票优惠 --partner 县文旅局 --min-grade AA
 expect_exit 0 vl --key att.key attest R1 --valid-days 1 --id-card $ID1 --out expired.txt
 export VLEDGER_NOW=$NOW
 expect_exit 0 vl --key admin.key checkpoint
@@ -64,6 +65,7 @@ expect_exit 0 vl --key att.key attest R1 --for BUS --valid-days 90 --id-card $ID
 expect_exit 0 vl --key att.key attest R2 --valid-days 90 --id-card $ID2 --out grade.txt
 expect_exit 0 vl --json --key att.key attest R1 --valid-days 90 --id-card $ID1 --out revoked.txt
 REVOKED_HASH=$(json_get 'd["certificateHash"]')
+expect_exit 0 vl --key att.key attest R1 --for TRAIN --valid-days 90 --id-card $ID1 --out train.txt
 expect_exit 0 vl --key admin.key checkpoint
 ATT_ID=$(vl --json key list | python3 -c '
 import json, sys
@@ -122,7 +124,8 @@ cat >cases1.json <<EOF
  {"what": "another county's", "cert": "other.txt", "code": "other-county", "text": "非本县签发"},
  {"what": "expired", "cert": "expired.txt", "code": "expired", "text": "已过期"},
  {"what": "not yet revoked", "cert": "revoked.txt", "code": "valid", "text": "有效 ✓"},
- {"what": "the grade certificate", "cert": "grade.txt", "code": "valid", "text": "有效 ✓|AAA"}
+ {"what": "the grade certificate", "cert": "grade.txt", "code": "valid", "text": "有效 ✓|AAA"},
+ {"what": "a benefit still offered", "cert": "train.txt", "code": "valid", "text": "有效 ✓|景区门票优惠"}
 ]
 EOF
 expect_exit 0 /usr/bin/python3 "$SCENARIO_DIR/site_attest_browser.py" s1 cases1.json ${SHOT:+"$SHOT"}
@@ -131,6 +134,7 @@ last_stdout
 # ------------------------------- revoked, and a grade dropped: a new site
 expect_exit 0 vl --json --key att.key attest revoke revoked.txt --reason 重新签发
 REVOKED_SEQ=$(json_get 'd["seq"]')
+expect_exit 0 vl --key admin.key benefit withdraw TRAIN
 expect_exit 0 vl --key col.key deduct R2 BAD --on "$(TZ=Asia/Shanghai date -d "$NOW" +%Y-%m-%d)"
 expect_exit 0 vl --key admin.key checkpoint
 SIZE=$(vl --json verify | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])')
@@ -140,21 +144,28 @@ expect_error 1 "grade dropped (CLI)" "no longer valid from checkpoint $SIZE (seq
   vl verify-attestation grade.txt --pub att.key.pub
 expect_exit 0 vl site --out s2
 GRADE_HASH=$(sha256sum grade.txt | cut -d' ' -f1)
-python3 - s2/attest.json "$REVOKED_HASH" "$REVOKED_SEQ" "$GRADE_HASH" "$SIZE" <<'PY' &&
+TRAIN_HASH=$(sha256sum train.txt | cut -d' ' -f1)
+python3 - s2/attest.json "$REVOKED_HASH" "$REVOKED_SEQ" "$GRADE_HASH" "$SIZE" "$TRAIN_HASH" <<'PY' &&
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
 got = {l["hash"]: l for l in d["lapsed"]}
-assert set(got) == {sys.argv[2], sys.argv[4]}, got
+assert set(got) == {sys.argv[2], sys.argv[4], sys.argv[6]}, got
+assert [l["hash"] for l in d["lapsed"]] == sorted(got), "hash order"
+assert got[sys.argv[6]] == {"hash": sys.argv[6], "from": int(sys.argv[5]) - 1, "why": "benefit"}, got
 assert got[sys.argv[2]]["why"] == "revoked" and got[sys.argv[2]]["from"] == int(sys.argv[3]), got
 g = got[sys.argv[4]]
 assert (g["why"], g["from"], g["grade"], g["least"]) == ("grade", int(sys.argv[5]) - 1, "A", "AAA"), g
 assert d["size"] == int(sys.argv[5])
 PY
-  pass "s2/attest.json: the revoked and the dropped certificates" || fail "s2/attest.json"
+  pass "s2/attest.json: the revoked, the dropped and the withdrawn benefit's certificates" ||
+  fail "s2/attest.json"
+expect_error 1 "benefit withdrawn (CLI)" "benefit TRAIN was withdrawn" -- \
+  vl verify-attestation train.txt --pub att.key.pub
 cat >cases2.json <<EOF
 [
  {"what": "revoked", "cert": "revoked.txt", "code": "lapsed", "text": "已失效（自第 $REVOKED_SEQ 条起）|吊销"},
  {"what": "grade dropped", "cert": "grade.txt", "code": "lapsed", "text": "已失效（自第 $((SIZE - 1)) 条起）|A"},
+ {"what": "benefit withdrawn", "cert": "train.txt", "code": "lapsed", "text": "已失效（自第 $((SIZE - 1)) 条起）|景区门票优惠|TRAIN"},
  {"what": "still valid", "cert": "cert.txt", "id": "$ID1", "code": "valid", "text": "有效 ✓"},
  {"what": "in the address", "cert": "cert.txt", "fragment": true, "code": "valid", "text": "有效 ✓"},
  {"what": "revoked, in the address", "cert": "revoked.txt", "fragment": true, "code": "lapsed", "text": "已失效"}
