@@ -186,33 +186,22 @@ Status WriteCertificateFiles(const std::string& out, const std::string& note,
   return Status::Ok();
 }
 
-// Whether the certificate still holds at the newest stored checkpoint:
-// the resident's grade there reaches the benefit's (or the certificate's
-// grade), and the benefit was not withdrawn.
+// Whether the certificate still holds at the newest stored checkpoint
+// (CertificateLapse).
 Status CheckStillHolds(const Ledger& ledger, const Certificate& c, uint64_t size) {
   if (size <= c.checkpoint_size) return Status::Ok();
   VLEDGER_ASSIGN_OR_RETURN(auto state, StateAt(ledger, size - 1));
-  VLEDGER_ASSIGN_OR_RETURN(std::string day, GradedDay(*state, size - 1));
-  std::optional<GradePolicy> policy = GradePolicyOn(*state, c.village, day);
-  std::string grade;
-  if (policy) {
-    grade = GradeOf(*policy, policy->minimums, GradedScore(*state, *policy, c.resident, day));
-  }
-  std::string least = c.grade;
-  if (!c.benefit.empty()) {
-    std::optional<BenefitRecord> b = LoadBenefit(*state, c.benefit);
-    if (!b || b->withdrawn_seq) {
-      return Status::VerificationFailed(
-          Msg("no longer valid from checkpoint {}: benefit {} was withdrawn", size, c.benefit));
-    }
-    least = b->min_grade;
-  }
-  if (!policy || !GradeReaches(*policy, grade, least)) {
+  VLEDGER_ASSIGN_OR_RETURN(
+      std::optional<Lapse> lapse,
+      CertificateLapse(*state, size, c.village, c.resident, c.grade, c.benefit, c.checkpoint_size));
+  if (!lapse) return Status::Ok();
+  if (lapse->benefit_withdrawn) {
     return Status::VerificationFailed(
-        Msg("no longer valid from checkpoint {} (seq {}): grade now {}, {} or better needed", size,
-            size - 1, grade.empty() ? "-" : grade, least));
+        Msg("no longer valid from checkpoint {}: benefit {} was withdrawn", size, c.benefit));
   }
-  return Status::Ok();
+  return Status::VerificationFailed(
+      Msg("no longer valid from checkpoint {} (seq {}): grade now {}, {} or better needed", size,
+          size - 1, lapse->grade_now.empty() ? "-" : lapse->grade_now, lapse->least));
 }
 
 // The checks that need the county's ledger.
@@ -266,6 +255,34 @@ Json CertificateJson(const Certificate& c) {
 }
 
 }  // namespace
+
+Result<std::optional<Lapse>> CertificateLapse(StateStore& state, uint64_t size,
+                                              const std::string& village,
+                                              const std::string& resident, const std::string& grade,
+                                              const std::string& benefit,
+                                              uint64_t checkpoint_size) {
+  if (size <= checkpoint_size) return std::optional<Lapse>();
+  VLEDGER_ASSIGN_OR_RETURN(std::string day, GradedDay(state, size - 1));
+  std::optional<GradePolicy> policy = GradePolicyOn(state, village, day);
+  Lapse lapse;
+  if (policy) {
+    lapse.grade_now =
+        GradeOf(*policy, policy->minimums, GradedScore(state, *policy, resident, day));
+  }
+  lapse.least = grade;
+  if (!benefit.empty()) {
+    std::optional<BenefitRecord> b = LoadBenefit(state, benefit);
+    if (!b || b->withdrawn_seq) {
+      lapse.benefit_withdrawn = true;
+      return std::optional<Lapse>(lapse);
+    }
+    lapse.least = b->min_grade;
+  }
+  if (!policy || !GradeReaches(*policy, lapse.grade_now, lapse.least)) {
+    return std::optional<Lapse>(lapse);
+  }
+  return std::optional<Lapse>();
+}
 
 Result<AttestResult> Attest(const Session& session, const AttestRequest& request) try {
   VLEDGER_TRY(CheckId("RESIDENT", request.resident));

@@ -48,6 +48,23 @@ std::optional<Person> PersonOf(const Result<std::optional<PersonRecord>>& record
 // Deterministic: same text, same bytes.
 std::string QrSvg(const std::string& text, std::string_view label);
 
+// Why a credit certificate no longer holds at the checkpoint of `size`,
+// `state` holding the log through seq size-1: the benefit was withdrawn, or
+// the resident's grade there (on the day GradedDay gives) no longer reaches
+// the benefit's least grade or, without a benefit, the certificate's grade.
+// nullopt while it holds, and always for a checkpoint not after the
+// certificate's own. `verify-attestation` (online) and the villager site's
+// attest.json apply this one rule (attest.cc).
+struct Lapse {
+  bool benefit_withdrawn = false;
+  std::string grade_now;  // "" for none
+  std::string least;      // the grade needed
+};
+Result<std::optional<Lapse>> CertificateLapse(StateStore& state, uint64_t size,
+                                              const std::string& village,
+                                              const std::string& resident, const std::string& grade,
+                                              const std::string& benefit, uint64_t checkpoint_size);
+
 // `report cards` and `report receipt` (report.h, print.cc).
 struct ReportRequest;
 struct ReportResult;

@@ -21,6 +21,7 @@
 
 #include "guard.h"
 #include "site_assets.h"
+#include "site_verify.h"
 #include "vledger/app/benefits.h"
 #include "vledger/app/checkpoint.h"
 #include "vledger/app/report.h"
@@ -525,10 +526,26 @@ std::string IndexPage(const Context& c, const std::string& ledger_name,
     page += "<li><a href=\"" + Esc(v.code) + "/index.html\">" + Esc(v.name) + "</a>（" +
             Esc(v.code) + "）</li>\n";
   }
-  page += "</ul>\n" + Footer(c);
+  page +=
+      "</ul>\n<h2>合作单位</h2>\n<p><a href=\"verify.html\">核验村民出示的信用证明</a>"
+      "（在手机上离线核验，不上传任何内容）</p>\n" +
+      Footer(c);
   page +=
       "<script type=\"application/json\" id=\"vdata\">" + ScriptJson(c.PageData()) + "</script>\n";
   page += PageTail("");
+  return page;
+}
+
+// verify.html: the certificate checked by assets/verify.js against
+// attest.json; the page carries the county's key to check the data's
+// checkpoint by (site_verify.h). It does not run site.js's page check.
+std::string VerifyPage(const Context& c, const std::string& ledger_name) {
+  std::string page = PageHead("核验信用证明 · " + ledger_name, "");
+  page += VerifyPageBody(ledger_name, c.date, c.head.head.size);
+  page += Footer(c);
+  page += "<script type=\"application/json\" id=\"vcounty\">" + ScriptJson(c.PageData()) +
+          "</script>\n";
+  page += "<script type=\"module\" src=\"assets/verify.js\"></script>\n</body>\n</html>\n";
   return page;
 }
 
@@ -720,6 +737,8 @@ Result<SiteResult> Site(const Session& session, const SiteRequest& request) try 
     villages = {*it};
   }
   VLEDGER_TRY(CheckOutDir(request.out_dir));
+  // Before the village pages, which mask names in the in-memory state.
+  VLEDGER_ASSIGN_OR_RETURN(std::string attest_data, SiteAttestData(*state, c.head, c.date));
 
   SiteResult out;
   out.out_dir = request.out_dir;
@@ -730,6 +749,8 @@ Result<SiteResult> Site(const Session& session, const SiteRequest& request) try 
   Status st = [&]() -> Status {
     Files files(tmp, &out);
     VLEDGER_TRY(files.Add("index.html", IndexPage(c, meta->name, villages)));
+    VLEDGER_TRY(files.Add("verify.html", VerifyPage(c, meta->name)));
+    VLEDGER_TRY(files.Add("attest.json", std::move(attest_data)));
     for (const SiteAsset& asset : SiteAssets()) {
       VLEDGER_TRY(files.Add("assets/" + std::string(asset.path), std::string(asset.bytes)));
     }

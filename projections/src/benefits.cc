@@ -69,11 +69,11 @@ bool VillageNamesGrade(StateStore& state, std::string_view village, std::string_
   return false;
 }
 
-std::optional<AttestationRecord> LoadAttestation(StateStore& state, std::string_view hash) {
-  std::string key = std::string(kAttestPrefix) + Hex(hash);
-  std::optional<std::string> value = state.Get(key);
-  if (!value) return std::nullopt;
-  RecordReader r(*value);
+namespace {
+
+AttestationRecord DecodeAttestation(std::string_view key, std::string_view value,
+                                    std::string_view hash) {
+  RecordReader r(value);
   AttestationRecord a;
   a.certificate_hash = std::string(hash);
   a.seq = r.U64();
@@ -87,6 +87,26 @@ std::optional<AttestationRecord> LoadAttestation(StateStore& state, std::string_
   if (r.Bool()) a.revoked_seq = r.U64();
   detail::CheckRow(r.ok() && r.done(), key);
   return a;
+}
+
+}  // namespace
+
+std::optional<AttestationRecord> LoadAttestation(StateStore& state, std::string_view hash) {
+  std::string key = std::string(kAttestPrefix) + Hex(hash);
+  std::optional<std::string> value = state.Get(key);
+  if (!value) return std::nullopt;
+  return DecodeAttestation(key, *value, hash);
+}
+
+std::vector<AttestationRecord> ListAttestations(StateStore& state) {
+  std::vector<AttestationRecord> out;
+  state.Scan(kAttestPrefix, [&](std::string_view key, std::string_view value) {
+    std::optional<std::string> hash = Unhex(key.substr(kAttestPrefix.size()));
+    detail::CheckRow(hash.has_value() && hash->size() == 32, key);
+    out.push_back(DecodeAttestation(key, value, *hash));
+    return true;
+  });
+  return out;
 }
 
 Status CheckAttestationIssued(StateStore& state, uint64_t seq, const AttestationIssued& e) {

@@ -9,7 +9,9 @@
 # Then the browser test (site_browser.py, headless Chromium): the resident
 # and village pages verify (已核验), and a copy with one event byte changed,
 # one proof hash changed, or another ledger's checkpoint shows the warning
-# naming the failed check. Without Chromium the test fails.
+# naming the failed check. Without Chromium the test fails. The partner's
+# certificate page: verify.html linked from the index, attest.json listing
+# the attestor keys (a revoked one with its seq) and a revoked certificate.
 # Usage: site.sh PATH/TO/vledger [SCREENSHOT_DIR]
 source "$(dirname "$0")/lib.sh"
 SHOTS=${2:-}
@@ -106,7 +108,9 @@ expect_exit 0 vl site --out s2
 expect_exit 0 diff -r s1 s2
 mkdir empty
 expect_exit 0 vl site --out empty --village V2
-expect_eq "$(ls empty)" "$(printf 'V2\nassets\nindex.html')" "--village V2 writes V2 only (into an empty folder)"
+expect_eq "$(ls empty)" "$(printf 'V2\nassets\nattest.json\nindex.html\nverify.html')" \
+  "--village V2 writes V2 only (into an empty folder), and the county's certificate page"
+expect_exit 0 cmp empty/attest.json s1/attest.json
 expect_exit 0 cmp empty/V2/r/R101.html s1/V2/r/R101.html
 
 # ------------------------------------------------------------- bad input
@@ -167,6 +171,70 @@ expect_exit 0 vl "${A[@]}" checkpoint --size "$CP_SIZE"
 expect_exit 0 vl --json site --out s4 --at "$CP_SIZE"
 expect_json 'd["size"]' "$CP_SIZE"
 expect_eq "$(grep -o 'id="score">[^<]*' s4/V1/r/R001.html)" 'id="score">20' "R001's score with the later award"
+
+# ------------------------------------ the certificate page and attest.json
+# verify.html, linked from the index, checks certificates against
+# attest.json: the county's attestor keys and the certificates no longer
+# valid at the site's checkpoint (site_attest.sh checks it in a browser).
+expect_eq "$(grep -c 'href="verify.html"' s1/index.html)" 1 "the index links verify.html"
+expect_eq "$(grep -c 'id="cert"' s1/verify.html)" 1 "verify.html has the certificate's box"
+expect_eq "$(grep -c 'assets/verify.js' s1/verify.html)" 1 "verify.html runs assets/verify.js"
+expect_eq "$([[ -f s1/assets/verify.js ]] && echo yes)" yes "s1/assets/verify.js written"
+expect_eq "$(grep -c 'http://\|https://' s1/verify.html s1/assets/verify.js | awk -F: '{s+=$2} END {print s}')" 0 \
+  "verify.html: no external resource"
+python3 - s1/attest.json "$SIZE" <<'PY' && pass "s1/attest.json: no attestor, nothing lapsed" ||
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["format"] == "vledger-site-attest/v1" and d["size"] == int(sys.argv[2]), d
+assert d["origin"] == d["checkpoint"].split("\n")[0], d
+assert d["attestors"] == [] and d["lapsed"] == [], d
+PY
+  fail "s1/attest.json"
+vl key new --out att.key >/dev/null
+vl key new --out att2.key >/dev/null
+expect_exit 0 vl "${A[@]}" key register --pub att.key.pub --role attestor --label 信用办
+expect_exit 0 vl "${A[@]}" key register --pub att2.key.pub --role attestor --label 旧印章
+expect_exit 0 vl "${A[@]}" village grades V1 --from 2021-09-01 --grades A:50,B:0
+expect_exit 0 vl "${C[@]}" resident add R006 --village V1 --household H01 --name 张有证 \
+  --id-card 11010519491231002X
+expect_exit 0 vl "${C[@]}" award R006 VOL --points 100 --on 2021-09-20
+expect_exit 0 vl "${A[@]}" checkpoint
+expect_exit 0 vl --json --key att.key attest R006 --valid-days 90 --id-card 11010519491231002X \
+  --out keep.txt
+KEEP_HASH=$(json_get 'd["certificateHash"]')
+expect_exit 0 vl --json --key att.key attest R006 --valid-days 90 --id-card 11010519491231002X \
+  --out gone.txt
+GONE_HASH=$(json_get 'd["certificateHash"]')
+expect_exit 0 vl --json --key att.key attest revoke gone.txt
+GONE_SEQ=$(json_get 'd["seq"]')
+ATT=$(vl --json key list | python3 -c '
+import json, sys
+print(" ".join(sorted(k["keyId"] for k in json.load(sys.stdin)["keys"] if k["role"] == "attestor")))')
+ATT2_ID=$(vl --json key list | python3 -c '
+import json, sys
+print([k["keyId"] for k in json.load(sys.stdin)["keys"] if k.get("label") == "旧印章"][0])')
+expect_exit 0 vl --json "${A[@]}" key revoke "$ATT2_ID"
+ATT2_REVOKED=$(json_get 'd["seq"]')
+expect_exit 0 vl "${A[@]}" checkpoint
+expect_exit 0 vl site --out s5
+python3 - s5/attest.json "$ATT" "$ATT2_ID" "$ATT2_REVOKED" "$GONE_HASH" "$GONE_SEQ" "$KEEP_HASH" \
+  att.key.pub <<'PY' && pass "s5/attest.json: both attestor keys (one revoked), the revoked certificate" ||
+import base64, json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+ids, att2, att2_revoked, gone, gone_seq, keep, pub = sys.argv[2:]
+assert [a["keyId"] for a in d["attestors"]] == ids.split(), d["attestors"]
+by_id = {a["keyId"]: a for a in d["attestors"]}
+assert by_id[att2]["revokedSeq"] == int(att2_revoked) and by_id[att2]["label"] == "旧印章", by_id
+other = [a for a in d["attestors"] if a["keyId"] != att2][0]
+assert "revokedSeq" not in other and other["label"] == "信用办", other
+der = base64.b64decode("".join(l for l in open(pub).read().splitlines() if "-----" not in l))
+assert other["key"] == der[-32:].hex(), (other["key"], der.hex())
+assert d["lapsed"] == [{"hash": gone, "from": int(gone_seq), "why": "revoked"}], d["lapsed"]
+assert keep not in json.dumps(d)
+PY
+  fail "s5/attest.json"
+expect_exit 0 vl site --out s6
+expect_exit 0 diff -r s5 s6
 
 # ----------------------------------------------------------- the browser
 # Another ledger's checkpoint, for the browser to refuse.

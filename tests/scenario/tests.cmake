@@ -117,3 +117,7 @@ set_tests_properties(scenario.attest PROPERTIES TIMEOUT 900)
 # input, and the pages verified in headless Chromium (site_browser.py).
 add_test(NAME scenario.site COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/site.sh $<TARGET_FILE:vledger>)
 set_tests_properties(scenario.site PROPERTIES TIMEOUT 900)
+# The site's certificate page (issue 21): verify.html checks real certificates
+# in headless Chromium against attest.json (site_attest_browser.py).
+add_test(NAME scenario.site_attest COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/scenario/site_attest.sh $<TARGET_FILE:vledger>)
+set_tests_properties(scenario.site_attest PROPERTIES TIMEOUT 900)

@@ -12,6 +12,13 @@
 //                                  spendable points, history, and the data
 //                                  its script verifies (checkpoint, county
 //                                  key, event bytes, inclusion proofs)
+//   DIR/verify.html                a partner's check of a credit
+//                                  certificate, in the browser
+//   DIR/attest.json                what it checks against: the county's
+//                                  attestor keys, the certificates no
+//                                  longer valid at the checkpoint
+//                                  (docs/FORMAT.md section 14); both
+//                                  county-wide, also with --village
 //   DIR/assets/…                   script, style, vendored verifiers
 // The site is a pure function of the log, the person records and the
 // arguments: no clock, sorted output.

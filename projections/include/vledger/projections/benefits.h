@@ -53,6 +53,8 @@ struct AttestationRecord {
   std::optional<uint64_t> revoked_seq;
 };
 std::optional<AttestationRecord> LoadAttestation(StateStore& state, std::string_view hash);
+// Every issued certificate, revoked ones included, in hash order.
+std::vector<AttestationRecord> ListAttestations(StateStore& state);
 
 // Why the certificate's event is refused (beyond the author's role), or Ok.
 Status CheckAttestationIssued(StateStore& state, uint64_t seq, const AttestationIssued& e);
