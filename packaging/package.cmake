@@ -114,16 +114,18 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # Shared libraries: dpkg-shlibdeps reads them from the binary. libxlsxwriter
-# is opened with dlopen (`vledger template`), so its package is named here:
-# the one that holds the file the program opens. adduser: postinst.
+# (`vledger template`) and libzip (reading .xlsx) are opened with dlopen, so
+# their packages are named here: those that hold the files the program
+# opens. adduser: postinst.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(VLEDGER_DEB_DEPENDS "adduser")
-execute_process(COMMAND dpkg-query -S ${VLEDGER_XLSXWRITER_FILE}
-                OUTPUT_VARIABLE VLEDGER_XLSXWRITER_OWNER ERROR_QUIET
-                OUTPUT_STRIP_TRAILING_WHITESPACE)
-if(VLEDGER_XLSXWRITER_OWNER MATCHES "^([a-z0-9.+-]+)(:[a-z0-9]+)?: ")
-  string(APPEND VLEDGER_DEB_DEPENDS ", ${CMAKE_MATCH_1}")
-endif()
+foreach(opened ${VLEDGER_XLSXWRITER_FILE} ${VLEDGER_LIBZIP_FILE})
+  execute_process(COMMAND dpkg-query -S ${opened} OUTPUT_VARIABLE VLEDGER_OPENED_OWNER ERROR_QUIET
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(VLEDGER_OPENED_OWNER MATCHES "^([a-z0-9.+-]+)(:[a-z0-9]+)?: ")
+    string(APPEND VLEDGER_DEB_DEPENDS ", ${CMAKE_MATCH_1}")
+  endif()
+endforeach()
 set(CPACK_DEBIAN_PACKAGE_DEPENDS ${VLEDGER_DEB_DEPENDS})
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/conffiles

@@ -1,9 +1,11 @@
 // The container of an .xlsx workbook (xlsx_package.h).
 #include "xlsx_package.h"
 
+#include <dlfcn.h>
 #include <expat.h>
 #include <zip.h>
 
+#include <string>
 #include <vector>
 
 #include "vledger/app/xlsx.h"
@@ -12,6 +14,44 @@ namespace vledger::app {
 namespace {
 
 constexpr size_t kReadChunkBytes = 64 * 1024;
+
+// libzip is loaded with dlopen when a workbook is first read, as
+// libxlsxwriter is (template_sheets.cc): linked, it would bring the shared
+// libcrypto, libbz2 and libz it depends on into the start of every command
+// (about 1 ms here). The file loaded is the one the -dev package's link
+// names (VLEDGER_LIBZIP_SONAME, CMakeLists.txt).
+#define VLEDGER_LIBZIP_FUNCTIONS(X)                                                        \
+  X(zip_discard)                                                                           \
+  X(zip_name_locate) X(zip_fopen_index) X(zip_fread) X(zip_fclose) X(zip_strerror)         \
+      X(zip_file_strerror) X(zip_error_init) X(zip_error_fini) X(zip_source_buffer_create) \
+          X(zip_open_from_source) X(zip_source_free)
+
+struct Libzip {
+#define VLEDGER_LIBZIP_POINTER(name) decltype(&::name) name = nullptr;
+  VLEDGER_LIBZIP_FUNCTIONS(VLEDGER_LIBZIP_POINTER)
+#undef VLEDGER_LIBZIP_POINTER
+  std::string error;  // why it could not be loaded ("" when it was)
+};
+
+// The library, loaded on first use; its `error` says why it is not.
+const Libzip& Zip() {
+  static const Libzip lib = [] {
+    Libzip z;
+    void* handle = ::dlopen(VLEDGER_LIBZIP_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) {
+      const char* why = ::dlerror();
+      z.error = why != nullptr ? why : VLEDGER_LIBZIP_SONAME;
+      return z;
+    }
+#define VLEDGER_LIBZIP_LOAD(name)                                       \
+  z.name = reinterpret_cast<decltype(&::name)>(::dlsym(handle, #name)); \
+  if (z.name == nullptr && z.error.empty()) z.error = #name " is missing";
+    VLEDGER_LIBZIP_FUNCTIONS(VLEDGER_LIBZIP_LOAD)
+#undef VLEDGER_LIBZIP_LOAD
+    return z;
+  }();
+  return lib;
+}
 
 struct ParseContext {
   XML_Parser parser;
@@ -49,7 +89,7 @@ struct XmlParserFree {
   void operator()(XML_ParserStruct* p) const { XML_ParserFree(p); }
 };
 struct ZipFileClose {
-  void operator()(zip_file_t* f) const { zip_fclose(f); }
+  void operator()(zip_file_t* f) const { Zip().zip_fclose(f); }
 };
 
 }  // namespace
@@ -73,21 +113,21 @@ const char* Attr(const char** atts, std::string_view local, bool prefixed) {
   return nullptr;
 }
 
-void XlsxPackage::Discard::operator()(zip* z) const { zip_discard(z); }
+void XlsxPackage::Discard::operator()(zip* z) const { Zip().zip_discard(z); }
 
 bool XlsxPackage::Has(const std::string& part) const {
-  return zip_name_locate(zip_.get(), part.c_str(), ZIP_FL_NOCASE) >= 0;
+  return Zip().zip_name_locate(zip_.get(), part.c_str(), ZIP_FL_NOCASE) >= 0;
 }
 
 Status XlsxPackage::Parse(const std::string& part, XmlHandler& handler) const {
-  zip_int64_t index = zip_name_locate(zip_.get(), part.c_str(), ZIP_FL_NOCASE);
+  zip_int64_t index = Zip().zip_name_locate(zip_.get(), part.c_str(), ZIP_FL_NOCASE);
   if (index < 0) {
     return Status::InvalidInput(
         "FILE", Msg("\"{}\" is not an .xlsx workbook: it has no part {}", file_, part));
   }
   std::unique_ptr<zip_file_t, ZipFileClose> in(
-      zip_fopen_index(zip_.get(), static_cast<zip_uint64_t>(index), 0));
-  if (!in) return Damaged(part, zip_strerror(zip_.get()));
+      Zip().zip_fopen_index(zip_.get(), static_cast<zip_uint64_t>(index), 0));
+  if (!in) return Damaged(part, Zip().zip_strerror(zip_.get()));
   std::unique_ptr<XML_ParserStruct, XmlParserFree> parser(XML_ParserCreate("UTF-8"));
   if (!parser) return Status::Internal("out of memory creating an XML parser");
   ParseContext context{parser.get(), &handler};
@@ -98,8 +138,8 @@ Status XlsxPackage::Parse(const std::string& part, XmlHandler& handler) const {
   std::vector<char> buffer(kReadChunkBytes);
   uint64_t total = 0;
   for (;;) {
-    zip_int64_t n = zip_fread(in.get(), buffer.data(), buffer.size());
-    if (n < 0) return Damaged(part, zip_file_strerror(in.get()));
+    zip_int64_t n = Zip().zip_fread(in.get(), buffer.data(), buffer.size());
+    if (n < 0) return Damaged(part, Zip().zip_file_strerror(in.get()));
     total += static_cast<uint64_t>(n);
     if (total > kXlsxPartBytesMax) {
       return Status::InvalidInput(
@@ -134,17 +174,20 @@ Result<XlsxPackage> XlsxPackage::Open(std::string_view bytes, std::string_view f
                     file));
   };
   if (!LooksLikeZip(bytes)) return not_zip();
+  if (!Zip().error.empty()) {
+    return Status::Unavailable(Msg("cannot read .xlsx workbooks: {}", Zip().error));
+  }
   zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  Zip().zip_error_init(&error);
+  zip_source_t* source = Zip().zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
   if (source == nullptr) {
-    zip_error_fini(&error);
+    Zip().zip_error_fini(&error);
     return not_zip();
   }
-  zip_t* zip = zip_open_from_source(source, ZIP_RDONLY, &error);
-  zip_error_fini(&error);
+  zip_t* zip = Zip().zip_open_from_source(source, ZIP_RDONLY, &error);
+  Zip().zip_error_fini(&error);
   if (zip == nullptr) {
-    zip_source_free(source);
+    Zip().zip_source_free(source);
     return not_zip();
   }
   return XlsxPackage(file, zip);

@@ -65,7 +65,7 @@ expect_eq "$(field Package)" vledger "Package"
 expect_eq "$(field Version)" "${version}-1" "Version: the project's"
 expect_eq "$(field Architecture)" "$arch" "Architecture"
 depends=$(field Depends)
-for dep in libc6 libqrencode4 adduser libxlsxwriter; do
+for dep in libc6 libqrencode4 adduser libxlsxwriter libzip4; do
   expect_eq "$(grep -c "\\b$dep" <<<"$depends")" 1 "Depends names $dep ($depends)"
 done
 expect_eq "$(field Maintainer | grep -c '<.*@.*>')" 1 "Maintainer has an address"
