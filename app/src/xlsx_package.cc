@@ -20,11 +20,12 @@ constexpr size_t kReadChunkBytes = 64 * 1024;
 // libcrypto, libbz2 and libz it depends on into the start of every command
 // (about 1 ms here). The file loaded is the one the -dev package's link
 // names (VLEDGER_LIBZIP_SONAME, CMakeLists.txt).
-#define VLEDGER_LIBZIP_FUNCTIONS(X)                                                        \
-  X(zip_discard)                                                                           \
-  X(zip_name_locate) X(zip_fopen_index) X(zip_fread) X(zip_fclose) X(zip_strerror)         \
-      X(zip_file_strerror) X(zip_error_init) X(zip_error_fini) X(zip_source_buffer_create) \
-          X(zip_open_from_source) X(zip_source_free)
+// clang-format off
+#define VLEDGER_LIBZIP_FUNCTIONS(X)                                                   \
+  X(zip_discard) X(zip_name_locate) X(zip_fopen_index) X(zip_fread) X(zip_fclose)    \
+  X(zip_strerror) X(zip_file_strerror) X(zip_error_init) X(zip_error_fini)           \
+  X(zip_source_buffer_create) X(zip_open_from_source) X(zip_source_free)
+// clang-format on
 
 struct Libzip {
 #define VLEDGER_LIBZIP_POINTER(name) decltype(&::name) name = nullptr;

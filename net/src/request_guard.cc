@@ -112,6 +112,12 @@ Result<Caller> CheckSignedRequest(const SignedMessage& message, std::string_view
   if (!key.ok()) return Refused(Msg("bad signature: {}", key.status().message()));
   Status verified = VerifyMessage(message, *received, key->public_key);
   if (!verified.ok()) return Refused(Msg("bad signature: {}", verified.message()));
+  if (*p.created < nonces.known_since_s()) {
+    return Status::Unavailable(
+        Msg("the signature was made {} seconds before the server started, which keeps no "
+            "nonce from before: sign the request again",
+            nonces.known_since_s() - *p.created));
+  }
   int64_t alive_until = *p.created + kSignatureLifeSeconds;
   if (p.expires) alive_until = std::min(alive_until, *p.expires);
   if (Status st = nonces.Insert(p.keyid, p.nonce, alive_until, now_s); !st.ok()) {

@@ -211,12 +211,14 @@ class ReadCache {
 
 class Server {
  public:
-  Server(const ServeOptions& options, const RunCommand& run, bool tls)
+  // Signed requests are taken when made from `known_since_s` on (NonceCache).
+  Server(const ServeOptions& options, const RunCommand& run, bool tls, int64_t known_since_s)
       : options_(options),
         run_(run),
         tls_(tls),
         by_address_(options.address_rate, options.address_burst),
-        by_key_(options.key_rate, options.key_burst) {}
+        by_key_(options.key_rate, options.key_burst),
+        nonces_(kNoncesMax, known_since_s) {}
 
   void Route(httplib::Server& http) {
     // Every request, of every route, takes a token of its address first:
@@ -566,7 +568,14 @@ Status Serve(const ServeOptions& options, const RunCommand& run) {
   http->set_payload_max_length(options.request_bytes_max);
   http->set_keep_alive_max_count(1000);
   http->set_tcp_nodelay(true);
-  Server server(options, run, !options.tls_cert.empty());
+  // The nonces of signed requests are kept in memory: one signed before
+  // this process started may have been taken by an earlier one, so it is
+  // answered "sign it again" (request_guard.h). Signatures carry whole
+  // seconds: requests are taken from the next whole second on, no sooner.
+  const int64_t known_since_s = UnixSeconds() + 1;
+  std::this_thread::sleep_until(
+      std::chrono::system_clock::time_point(std::chrono::seconds(known_since_s)));
+  Server server(options, run, !options.tls_cert.empty(), known_since_s);
   server.Route(*http);
 
   int port = options.port == 0

@@ -10,6 +10,10 @@ Usage: serve_client.py URL KEY_ID KEY_FILE MODE ARGS...
   MODE raw      POST the bytes of ARGS[0] to /v1/run: prints status, body.
   MODE resend   POST ARGS (a command line) to /v1/run signed (RFC 9421), then
                 the very same request again: prints both statuses.
+  MODE keep     POST ARGS[1:] to /v1/run signed, and keep the request (body
+                and headers) in the file ARGS[0]: prints the status.
+  MODE again    POST the request kept in the file ARGS[0] once more, as it
+                was: prints the status and body.
   MODE tamper   sign ARGS, then send another body under that signature:
                 prints the status and body.
   MODE unsigned POST ARGS naming KEY_ID, unsigned: prints status, body.
@@ -116,6 +120,18 @@ def main():
         first, _ = post(url, "/v1/run", body, headers)
         second, answer = post(url, "/v1/run", body, headers)
         print(first, second, answer)
+        return
+    if mode == "keep":
+        body = json.dumps({"args": args[1:], "key_id": key_id}).encode()
+        headers = signature_headers(url, "/v1/run", body)
+        with open(args[0], "w", encoding="utf-8") as f:
+            json.dump({"body": body.decode(), "headers": headers}, f)
+        print(post(url, "/v1/run", body, headers)[0])
+        return
+    if mode == "again":
+        with open(args[0], encoding="utf-8") as f:
+            kept = json.load(f)
+        print(*post(url, "/v1/run", kept["body"].encode(), kept["headers"]))
         return
     if mode == "unsigned":
         KEY = None

@@ -115,6 +115,26 @@ expect_stdout_contains "must be signed"
 expect_exit 0 vl "${R[@]}" --key admin.key --json log --kind pointsAwarded
 [[ $(last_stdout | grep -o '"requestId":"once"' | wc -l) -eq 0 ]] \
   && pass "nothing of the refused requests was written" || fail "a refused request wrote"
+
+# --- nonces are kept in memory: a request signed before the server
+# restarted is answered 503 "sign it again", not taken as new; one signed
+# after is taken.
+run $CLIENT "$URL" "$COL1_ID" col1.key keep kept.json balance R1 --lang en
+expect_stdout_contains "200"
+PORT=${URL##*:}
+stop_server
+rm -f serve.out
+bg_run "$VLEDGER" --ledger vledger-data serve --listen "127.0.0.1:$PORT" >serve.out 2>>serve.err
+SERVER=$BG_PID
+for i in $(seq 1 100); do
+  grep listening serve.out >/dev/null 2>&1 && break
+  sleep 0.1
+done
+run $CLIENT "$URL" "$COL1_ID" col1.key again kept.json
+expect_stdout_contains "503"
+expect_stdout_contains "before the server started"
+run $CLIENT "$URL" "$COL1_ID" col1.key resend balance R1 --lang en
+expect_stdout_contains "200 401"
 stop_server
 
 # --- rate limits: an address beyond its burst is answered 429 with

@@ -340,5 +340,22 @@ TEST_F(SignedRequests, AViewHidesOtherVillagesPeople) {
   EXPECT_EQ(app::CheckNamesVisible(*nobody, "TEXT").code(), Code::kInvalidInput);
 }
 
+// Nonces are kept in memory only: after a restart, a request signed before
+// it could be sent again unnoticed, so it is answered "sign it again"
+// (Unavailable: the client retries with a new signature).
+TEST_F(SignedRequests, SignedBeforeTheServerStartedIsSignedAgain) {
+  net::NonceCache restarted(net::kNoncesMax, kNow);
+  PrivateKey key = Key("col1");
+  Signed before = Sign(key, kNow - 1, "n-before");
+  Result<net::Caller> caller =
+      net::CheckSignedRequest(before.message, before.body, *ledger_, restarted, kNow + 5);
+  ASSERT_FALSE(caller.ok());
+  EXPECT_EQ(caller.status().code(), Code::kUnavailable) << caller.status().message();
+  EXPECT_NE(caller.status().message().find("before the server started"), std::string::npos);
+  Signed after = Sign(key, kNow, "n-after");
+  EXPECT_TRUE(
+      net::CheckSignedRequest(after.message, after.body, *ledger_, restarted, kNow + 5).ok());
+}
+
 }  // namespace
 }  // namespace vledger

@@ -35,10 +35,15 @@ struct Caller {
   app::PeopleView people;  // whose names it sees
 };
 
-// The nonces of signed requests seen within their signatures' life.
+// The nonces of signed requests seen within their signatures' life, since
+// `known_since_s` (Unix seconds; the server's start): a signature made
+// before it may have been seen by an earlier process, whose nonces are not
+// kept, so it is not taken (CheckSignedRequest).
 class NonceCache {
  public:
-  explicit NonceCache(size_t max = kNoncesMax) : max_(max) {}
+  explicit NonceCache(size_t max = kNoncesMax, int64_t known_since_s = 0)
+      : max_(max), known_since_s_(known_since_s) {}
+  int64_t known_since_s() const { return known_since_s_; }
   // Remembers `nonce` of key `key_id` until `expires_s` (Unix seconds).
   // Conflict when it was seen already (a replay); Unavailable when the
   // cache is full of nonces still alive.
@@ -47,6 +52,7 @@ class NonceCache {
  private:
   std::mutex mu_;
   size_t max_;
+  int64_t known_since_s_;
   std::unordered_map<std::string, int64_t> expiry_;  // key_id \0 nonce -> expiry
   std::multimap<int64_t, std::string> by_expiry_;    // for forgetting
 };
@@ -57,7 +63,9 @@ class NonceCache {
 // @authority, @path and @query; content-digest with a body), a digest
 // that does not match the body, `created` too old or ahead, `expires`
 // past, a key not registered or revoked, a signature that does not
-// verify, a nonce seen before.
+// verify, a nonce seen before. Unavailable (sent again, newly signed, by
+// the client) for a signature created before the nonces are known: a
+// request signed before the server restarted could otherwise be replayed.
 Result<Caller> CheckSignedRequest(const SignedMessage& message, std::string_view body,
                                   const Ledger& ledger, NonceCache& nonces, int64_t now_s);
 
