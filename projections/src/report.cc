@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "report_shops.h"
 #include "row_damage.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/checkpoint.h"
@@ -17,7 +18,6 @@
 #include "vledger/projections/objections.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
-#include "vledger/projections/shelf.h"
 #include "vledger/projections/validate.h"
 
 namespace vledger {
@@ -286,54 +286,6 @@ void GatherFunds(StateStore& state, Names& names, ReportData& d) {
   for (const FundRecord& fund : ListFunds(state)) {
     if (!fund.village.empty() && fund.village != d.args.village) continue;
     d.funds.push_back(GatherFund(state, names, fund, d));
-  }
-}
-
-// -------------------------------------------------------------- shops
-
-// The months (YYYY-MM) of the period up to the report's date: a month
-// after it has no end yet to count stock at.
-std::vector<std::string> ShopMonths(const ReportData& d) {
-  std::vector<std::string> out;
-  if (d.date.size() < 7) return out;
-  const std::string year = d.args.period.substr(0, 4), last = d.date.substr(0, 7);
-  for (int m = 1; m <= 12; m++) {
-    std::string month = year + (m < 10 ? "-0" : "-") + std::to_string(m);
-    if (month <= last && DateInPeriod(month + "-01", d.args.period)) out.push_back(month);
-  }
-  return out;
-}
-
-bool Moved(const ShelfMonthLine& l) { return l.received != 0 || l.sold != 0 || l.taken != 0; }
-
-// The village's shops' monthly statements (shelf.h's ShelfMonth, the one
-// `report shop` prints): a shop is shown when an item of its shelf moved
-// in one of the months. Items and counts only, never a resident.
-void GatherShops(StateStore& state, ReportData& d) {
-  const std::vector<std::string> months = ShopMonths(d);
-  if (months.empty()) return;
-  for (const std::string& code : ListShelfShops(state, d.args.village)) {
-    ShopSummary shop;
-    shop.code = code;
-    shop.name = DisplayName(state, NameKind::kShop, d.args.village, code);
-    bool moved = false;
-    for (const std::string& month : months) {
-      ShopMonth m;
-      m.month = month;
-      m.lines = ShelfMonth(state, d.args.village, code, month);
-      if (m.lines.empty()) continue;  // the shelf was not there yet
-      for (const ShelfMonthLine& l : m.lines) {
-        moved = moved || Moved(l);
-        shop.received += l.received;
-        shop.sold += l.sold;
-        shop.taken += l.taken;
-      }
-      shop.months.push_back(std::move(m));
-    }
-    if (!moved) continue;
-    shop.items = shop.months.back().lines.size();
-    for (const ShelfMonthLine& l : shop.months.back().lines) shop.stock += l.stock;
-    d.shops.push_back(std::move(shop));
   }
 }
 
@@ -649,7 +601,7 @@ Result<ReportData> BuildReport(StateStore& state, const PersonLookup& persons,
     }
   }
   if (args.kind != "points") GatherFunds(state, names, d);
-  if (args.kind == "bulletin") GatherShops(state, d);
+  if (args.kind == "bulletin") detail::GatherShops(state, d);
   VLEDGER_TRY(GatherCorrections(state, names, d));
   GatherObjections(state, names, d);
   GatherNotice(state, *village, d);
