@@ -199,7 +199,9 @@ expect_exit 0 bul --key bcol.key shop restock CS01 --item 洗衣液 --qty 3
 expect_exit 0 bul --key bcol.key redeem R1 --shop CS01 --item 洗衣液 --qty 4
 expect_exit 0 bul --key bcol.key redeem R2 --shop CS01 --item 酱油 --qty 2
 expect_exit 0 bul --key bcol.key reverse "$JULY_SEQ" --reason 退货
+# The bulletin's date is its last event's: an award on 30 September.
 export VLEDGER_NOW=2021-09-30T10:00:00Z
+expect_exit 0 bul --key bcol.key award R1 GOOD --on 2021-09-30
 expect_exit 0 bul --key badmin.key checkpoint
 # What `report shop` says of each month, as (month, item, price, received,
 # redeemed, points taken, stock left) rows: the bulletin must say the same.
