@@ -199,10 +199,13 @@ struct NoticeInfo {
 // the title, headings, table heads, notice, signature and checkpoint; a
 // ranked resident's row; a line of running names (the red flags and star
 // households, kBoardNamesPerLine and kBoardHouseholdsPerLine a line); a
-// fund's row; and a
+// fund's row; a
 // correction's or objection's row, a line of it per kBoardRowBytes bytes
-// of its text. Over it the top list shrinks to kBoardTopMin; still over,
-// the board takes two pages.
+// of its text; and, when the bulletin has shops, the shops' heading and a
+// row per shop and for the table's head (a fund's row's height: the same
+// type; board.sh prints the demo village's board with seven shops, the
+// most its estimate puts on one page, and counts one page). Over it the
+// top list shrinks to kBoardTopMin; still over, the board takes two pages.
 inline constexpr uint64_t kBoardHeightMax = 2710;
 inline constexpr uint64_t kBoardFixedHeight = 1520;
 inline constexpr uint64_t kBoardRankedRowHeight = 53;
