@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "report_shops.h"
 #include "row_damage.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/checkpoint.h"
@@ -502,6 +503,9 @@ uint64_t BoardHeight(const ReportData& d, const std::vector<RankedRow>& top) {
   height += running(d.board.red_flags.size(), 1, kBoardNamesPerLine);
   height += running(d.board.star_households.size(), 3, kBoardHouseholdsPerLine);
   if (!d.funds.empty()) height += kBoardFundRowHeight * (d.funds.size() + 1);  // and its head
+  if (!d.shops.empty()) {
+    height += kBoardShopsHeadingHeight + kBoardShopRowHeight * (d.shops.size() + 1);
+  }
   for (const CorrectionLine& c : d.corrections) height += row(c.summary.size() + c.reason.size());
   for (const ObjectionLine& o : d.objections) height += row(o.about.size() + o.text.size());
   return height;
@@ -550,6 +554,7 @@ void CutForBoard(const VillageRecord& village, ReportData& d) {
     f.minor_payments = 0;
     f.minor_fen = 0;
   }
+  for (ShopSummary& s : d.shops) s.months.clear();  // a row a shop: its totals
 }
 
 }  // namespace
@@ -596,6 +601,7 @@ Result<ReportData> BuildReport(StateStore& state, const PersonLookup& persons,
     }
   }
   if (args.kind != "points") GatherFunds(state, names, d);
+  if (args.kind == "bulletin") detail::GatherShops(state, d);
   VLEDGER_TRY(GatherCorrections(state, names, d));
   GatherObjections(state, names, d);
   GatherNotice(state, *village, d);

@@ -141,6 +141,31 @@ void Funds(Csv& csv, const ReportData& d) {
   }
 }
 
+// The credit supermarkets: an item's month per row ("item"), then the
+// shop's totals ("total"; the board edition has these rows only, with
+// the items on the shelf and the stock left at the last month's end).
+void Shops(Csv& csv, const ReportData& d) {
+  const char* s = kSectionShops;
+  csv.Row(s, {"shop", "name", "line", "month", "item", "points", "received", "redeemed",
+              "pointsTaken", "stock", "items"});
+  for (const ShopSummary& shop : d.shops) {
+    std::string code = Text(shop.code), name = Text(shop.name);
+    for (const ShopMonth& m : shop.months) {
+      for (const ShelfMonthLine& l : m.lines) {
+        csv.Row(s, {code, name, "item", m.month, Text(l.item), N(l.points), N(l.received),
+                    N(l.sold), N(l.taken), N(l.stock), ""});
+      }
+    }
+    if (report::Board(d)) {
+      csv.Row(s, {code, name, "total", "", "", "", N(shop.received), N(shop.sold), N(shop.taken),
+                  N(shop.stock), U(shop.items)});
+    } else {
+      csv.Row(s, {code, name, "total", "", "", "", N(shop.received), N(shop.sold), N(shop.taken),
+                  "", ""});
+    }
+  }
+}
+
 }  // namespace
 
 std::string RenderCsv(const ReportData& d) {
@@ -163,6 +188,7 @@ std::string RenderCsv(const ReportData& d) {
     Points(csv, d);
   }
   if (report::HasFunds(d)) Funds(csv, d);
+  if (report::HasShops(d)) Shops(csv, d);
   csv.Row(kSectionCorrections,
           {"seq", "date", "target", "type", "entry", "reason", "disputed", "change"});
   for (const CorrectionLine& c : d.corrections) {

@@ -317,6 +317,36 @@ void Funds(Html& h, const ReportData& d) {
   for (const FundSummary& f : d.funds) Fund(h, d, f);
 }
 
+// The credit supermarkets: per shop, per month, per item what `report
+// shop` prints, then the months' totals.
+void Shops(Html& h, const ReportData& d) {
+  if (!report::HasShops(d)) return;
+  h.Section(kSectionShops, "信用超市", "Credit supermarkets");
+  h.P(E(L(d,
+          "按月列出各超市货架上的商品：现价（分/件）、入库、兑换数量、兑换所用积分和月末库存；"
+          "兑换及其撤销按登记日期计入当月。",
+          "Per month, every item on each shop's shelf: its price now (points a unit), units "
+          "received, units redeemed, the points they took and the stock left at the month's "
+          "end; redemptions and their reversals count in the month recorded.")));
+  for (const ShopSummary& s : d.shops) {
+    h.Raw("<h3>" + E(report::ShopLabel(d, s)) + "</h3>\n");
+    std::vector<std::vector<std::string>> body;
+    for (const ShopMonth& m : s.months) {
+      for (const ShelfMonthLine& l : m.lines) {
+        body.push_back(
+            {E(m.month), E(l.item), N(l.points), N(l.received), N(l.sold), N(l.taken), N(l.stock)});
+      }
+    }
+    body.push_back({E(L(d, "合计", "Total")), "", "", N(s.received), N(s.sold), N(s.taken), ""});
+    h.Table({std::string("!") + L(d, "月份", "Month"), L(d, "商品", "Item"),
+             std::string("#") + L(d, "现价", "Price"), std::string("#") + L(d, "入库", "Received"),
+             std::string("#") + L(d, "兑换", "Redeemed"),
+             std::string("#") + L(d, "兑换积分", "Points taken"),
+             std::string("#") + L(d, "月末库存", "Stock left")},
+            body);
+  }
+}
+
 void Corrections(Html& h, const ReportData& d) {
   h.Section(kSectionCorrections, "更正说明", "Corrections");
   if (d.corrections.empty()) {
@@ -445,6 +475,23 @@ void BoardFunds(Html& h, const ReportData& d) {
           body);
 }
 
+// The board's shops: a row a shop with the months' totals.
+void BoardShops(Html& h, const ReportData& d) {
+  if (!report::HasShops(d)) return;
+  h.Section(kSectionShops, "信用超市", "Credit supermarkets");
+  std::vector<std::vector<std::string>> body;
+  for (const ShopSummary& s : d.shops) {
+    body.push_back({E(report::ShopLabel(d, s)), N(static_cast<int64_t>(s.items)), N(s.received),
+                    N(s.sold), N(s.taken), N(s.stock)});
+  }
+  h.Table({L(d, "超市", "Shop"), std::string("#") + L(d, "商品（种）", "Items"),
+           std::string("#") + L(d, "入库（件）", "Received"),
+           std::string("#") + L(d, "兑换（件）", "Redeemed"),
+           std::string("#") + L(d, "兑换积分", "Points taken"),
+           std::string("#") + L(d, "期末库存（件）", "Stock left")},
+          body);
+}
+
 void Header(Html& h, const ReportData& d) {
   h.Section(kSectionHeader, nullptr, nullptr);
   h.Raw("<header><h1>" + E(d.village_name) + "<small>" + E(report::TitleTail(d)) +
@@ -468,6 +515,7 @@ void RenderBoard(Html& h, const ReportData& d) {
   Header(h, d);
   BoardPoints(h, d);
   BoardFunds(h, d);
+  BoardShops(h, d);
   if (pages > 1) {
     h.Raw("<p class=\"pageno\">" + E(report::PageLabel(d, 1, pages)) +
           "</p>\n</section>\n<section class=\"page\">\n");
@@ -499,6 +547,7 @@ std::string RenderHtml(const ReportData& d) {
   Summary(h, d);
   if (report::HasPoints(d)) Points(h, d);
   if (report::HasFunds(d)) Funds(h, d);
+  Shops(h, d);
   Corrections(h, d);
   Objections(h, d);
   Notice(h, d);

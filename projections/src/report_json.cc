@@ -124,6 +124,36 @@ std::string Fund(const ReportData& d, const FundSummary& f) {
       .Done();
 }
 
+// A credit supermarket: per month, per item what `report shop` gives
+// (the same keys), then the months' totals; the board edition has the
+// totals only, with the items on the shelf and the stock left at the last
+// month's end.
+std::string Shop(const ReportData& d, const ShopSummary& s) {
+  Obj shop;
+  shop.S("shop", s.code).Opt("shopName", s.name);
+  if (!report::Board(d)) {
+    std::vector<std::string> months;
+    for (const ShopMonth& m : s.months) {
+      std::vector<std::string> items;
+      for (const ShelfMonthLine& l : m.lines) {
+        items.push_back(Obj()
+                            .S("item", l.item)
+                            .I("points", l.points)
+                            .I("received", l.received)
+                            .I("sold", l.sold)
+                            .I("pointsTaken", l.taken)
+                            .I("stock", l.stock)
+                            .Done());
+      }
+      months.push_back(Obj().S("month", m.month).Raw("items", Inline(items)).Done());
+    }
+    shop.Raw("months", Inline(months));
+  }
+  shop.I("received", s.received).I("sold", s.sold).I("pointsTaken", s.taken);
+  if (report::Board(d)) shop.U("items", s.items).I("stock", s.stock);
+  return shop.Done();
+}
+
 }  // namespace
 
 std::string RenderJson(const ReportData& d) {
@@ -203,6 +233,11 @@ std::string RenderJson(const ReportData& d) {
     std::vector<std::string> funds;
     for (const FundSummary& f : d.funds) funds.push_back(Fund(d, f));
     top.emplace_back("funds", Lines(funds));
+  }
+  if (report::HasShops(d)) {
+    std::vector<std::string> shops;
+    for (const ShopSummary& s : d.shops) shops.push_back(Shop(d, s));
+    top.emplace_back("shops", Lines(shops));
   }
   std::vector<std::string> corrections, objections;
   for (const CorrectionLine& c : d.corrections) {

@@ -197,6 +197,52 @@ void Fund(Md& md, const ReportData& d, const FundSummary& f) {
   }
 }
 
+// The credit supermarkets: per shop, per month, per item what `report
+// shop` prints, then the months' totals.
+void Shops(Md& md, const ReportData& d) {
+  if (!report::HasShops(d)) return;
+  md.Section(kSectionShops, "信用超市", "Credit supermarkets");
+  md.Line(L(d,
+            "按月列出各超市货架上的商品：现价（分/件）、入库、兑换数量、兑换所用积分和月末库存；"
+            "兑换及其撤销按登记日期计入当月。",
+            "Per month, every item on each shop's shelf: its price now (points a unit), units "
+            "received, units redeemed, the points they took and the stock left at the month's "
+            "end; redemptions and their reversals count in the month recorded."));
+  md.Line("");
+  for (const ShopSummary& s : d.shops) {
+    md.Line("### " + Cell(report::ShopLabel(d, s)));
+    md.Line("");
+    md.Head({L(d, "月份", "Month"), L(d, "商品", "Item"), L(d, "现价", "Price"),
+             L(d, "入库", "Received"), L(d, "兑换", "Redeemed"), L(d, "兑换积分", "Points taken"),
+             L(d, "月末库存", "Stock left")},
+            "llrrrrr");
+    for (const ShopMonth& m : s.months) {
+      for (const ShelfMonthLine& l : m.lines) {
+        md.Row({m.month, Cell(l.item), std::to_string(l.points), std::to_string(l.received),
+                std::to_string(l.sold), std::to_string(l.taken), std::to_string(l.stock)});
+      }
+    }
+    md.Row({L(d, "合计", "Total"), "", "", std::to_string(s.received), std::to_string(s.sold),
+            std::to_string(s.taken), ""});
+    md.Line("");
+  }
+}
+
+// The board's shops: a row a shop with the months' totals.
+void BoardShops(Md& md, const ReportData& d) {
+  if (!report::HasShops(d)) return;
+  md.Section(kSectionShops, "信用超市", "Credit supermarkets");
+  md.Head({L(d, "超市", "Shop"), L(d, "商品（种）", "Items"), L(d, "入库（件）", "Received"),
+           L(d, "兑换（件）", "Redeemed"), L(d, "兑换积分", "Points taken"),
+           L(d, "期末库存（件）", "Stock left")},
+          "lrrrrr");
+  for (const ShopSummary& s : d.shops) {
+    md.Row({Cell(report::ShopLabel(d, s)), std::to_string(s.items), std::to_string(s.received),
+            std::to_string(s.sold), std::to_string(s.taken), std::to_string(s.stock)});
+  }
+  md.Line("");
+}
+
 void Corrections(Md& md, const ReportData& d) {
   md.Section(kSectionCorrections, "更正说明", "Corrections");
   if (d.corrections.empty()) {
@@ -342,6 +388,7 @@ std::string RenderBoard(const ReportData& d) {
   Header(md, d);
   BoardPoints(md, d);
   BoardFunds(md, d);
+  BoardShops(md, d);
   if (d.board.pages > 1) PageEnd(md, d, 1);
   Corrections(md, d);
   Objections(md, d);
@@ -382,6 +429,7 @@ std::string RenderMarkdown(const ReportData& d) {
     }
     for (const FundSummary& f : d.funds) Fund(md, d, f);
   }
+  Shops(md, d);
   Corrections(md, d);
   Objections(md, d);
   Notice(md, d);

@@ -345,6 +345,13 @@ std::string TiedLeftOff(const ReportData& d) {
 }
 bool HasFunds(const ReportData& d) { return d.args.kind != "points"; }
 
+bool HasShops(const ReportData& d) { return d.args.kind == "bulletin" && !d.shops.empty(); }
+
+std::string ShopLabel(const ReportData& d, const ShopSummary& s) {
+  if (s.name.empty()) return s.code;
+  return s.name + L(d, "（", " (") + s.code + L(d, "）", ")");
+}
+
 std::string TitleTail(const ReportData& d) {
   std::string what = d.args.kind == "points"  ? L(d, "信用积分公示", "Credit points notice")
                      : d.args.kind == "funds" ? L(d, "基金收支公示", "Fund accounts notice")

@@ -1,6 +1,7 @@
 #include "vledger/projections/shelf.h"
 
 #include <map>
+#include <set>
 
 #include "row_damage.h"
 #include "vledger/ledger/bytes.h"
@@ -72,6 +73,21 @@ bool HasShelf(StateStore& state, std::string_view village, std::string_view shop
     return false;
   });
   return any;
+}
+
+std::vector<std::string> ListShelfShops(StateStore& state, std::string_view village) {
+  // shelf/<village>/<shop>/<item>: shop codes hold no '/'. Keys sort
+  // "CS01-/…" before "CS01/…", so the codes are sorted afterwards.
+  std::string prefix = "shelf/" + std::string(village) + "/";
+  std::set<std::string> shops;
+  state.Scan(prefix, [&](std::string_view key, std::string_view) {
+    std::string_view rest = key.substr(prefix.size());
+    size_t slash = rest.find('/');
+    detail::CheckRow(slash != std::string_view::npos, key);
+    shops.emplace(rest.substr(0, slash));
+    return true;
+  });
+  return {shops.begin(), shops.end()};
 }
 
 std::vector<ShelfMonthLine> ShelfMonth(StateStore& state, std::string_view village,

@@ -8,7 +8,9 @@
 # names in corrections and objections under --public-names, the same
 # correction lists whichever format was published first, the QR payload
 # URL#SIZE-ROOTHEX, the footer's edition= and renderer=, verify-report of a
-# board bulletin and of another renderer's report, and the phone viewport.
+# board bulletin and of another renderer's report (1, and 5 before the
+# shops section), the phone viewport, and a board with seven credit
+# supermarkets printed on one page.
 # Usage: board.sh PATH/TO/vledger
 source "$(dirname "$0")/lib.sh"
 setup
@@ -107,7 +109,7 @@ expect_exit 0 vl report bulletin --village V1 --period 2021Q3 --edition board --
 expect_exit 0 vl report bulletin --village V1 --period 2021Q3 --out full.html
 expect_exit 0 vl report bulletin --village V1 --period 2021Q3 --edition board --out board2.html
 expect_eq "$(sha board2.html)" "$(sha board.html)" "the board edition is byte-identical across runs"
-expect_eq "$(grep -c '^vledger-report village=V1 period=2021Q3 kind=bulletin format=md lang=zh size='"$N"' edition=board renderer=5 window=7 *$' board.md)" 1 \
+expect_eq "$(grep -c '^vledger-report village=V1 period=2021Q3 kind=bulletin format=md lang=zh size='"$N"' edition=board renderer=6 window=7 *$' board.md)" 1 \
   "the footer continues after size= with edition= and renderer="
 # One A4 page: the page markers say 第 1 页 / 共 1 页, and only once.
 expect_eq "$(grep -c 'class="page"' board.html)" 1 "board: one page section"
@@ -183,10 +185,16 @@ expect_json_file pub2.json '"LITTER" in d["objections"][0]["about"]' True "objec
 expect_exit 0 vl verify-report board.html
 expect_exit 0 vl verify-report pub2.json
 expect_stdout_contains "published at seq"
-sed 's/ renderer=5 / renderer=1 /' board.md >old.md
+sed 's/ renderer=6 / renderer=1 /' board.md >old.md
 expect_exit 3 vl verify-report old.md
 expect_stderr_contains "renderer version 1"
-sed 's/ edition=board renderer=5 window=7//' board.md >older.md
+# A report of renderer 5 (before the shops section) is another version's
+# report, not a tampered one: exit 3 naming both versions.
+sed 's/ renderer=6 / renderer=5 /' board.md >r5.md
+expect_exit 3 vl verify-report r5.md
+expect_stderr_contains "renderer version 5"
+expect_stderr_contains "version 6"
+sed 's/ edition=board renderer=6 window=7//' board.md >older.md
 expect_exit 3 vl verify-report older.md
 expect_stderr_contains "renderer version 1"
 sed 's/公示期：7/公示期：9/' board.html >tampered.html
@@ -249,14 +257,36 @@ expect_json_file board.json '"tiedLeftOff" in d["board"]' False "no tiedLeftOff 
 expect_exit 0 vl demo demo
 expect_exit 0 vl --ledger demo report bulletin --village JKQJ --period 2021Q3 --edition board \
   --out demo-board.html
+# The demo village with credit supermarkets (renderer 6): a row a shop on
+# the board, counted in its page estimate. Seven shops are the most its
+# one page holds at the top 5 (an eighth: two pages, by the estimate).
+expect_exit 0 vl demo shopdemo
+for i in 1 2 3 4 5 6 7; do
+  vl --ledger shopdemo --key shopdemo-keys/collector.key shop item add CS0$i --item 洗衣液 \
+    --points 10 --stock 20 >/dev/null 2>&1
+done
+expect_exit 0 vl --ledger shopdemo --key shopdemo-keys/admin.key checkpoint
+expect_exit 0 vl --ledger shopdemo report bulletin --village JKQJ --period 2021Q3 --edition board \
+  --out shops-board.html
+expect_exit 0 vl --ledger shopdemo report bulletin --village JKQJ --period 2021Q3 --edition board \
+  --format json --out shops-board.json
+expect_json_file shops-board.json '[len(d["shops"]), d["board"]["top"], d["board"]["pages"]]' \
+  '[7, 5, 1]' "seven shops: the top 5 and the shops on one page, by the estimate"
+expect_exit 0 vl --ledger shopdemo --key shopdemo-keys/collector.key shop item add CS08 \
+  --item 洗衣液 --points 10 --stock 20
+expect_exit 0 vl --ledger shopdemo --key shopdemo-keys/admin.key checkpoint
+expect_exit 0 vl --ledger shopdemo report bulletin --village JKQJ --period 2021Q3 --edition board \
+  --format json --out shops8-board.json
+expect_json_file shops8-board.json 'd["board"]["pages"]' 2 "an eighth shop: two pages"
 run /usr/bin/python3 "$REPO_ROOT/tests/browser/print_pages.py" board.html two.html full.html \
-  demo-board.html tie.html
+  demo-board.html tie.html shops-board.html
 expect_eq "$LAST_RC" 0 "Chromium printed the bulletins"
 pages() { sed -n "s/^$1 pages=\([0-9]*\) .*/\1/p" "$(LAST_OUT_FILE)"; }
 expect_eq "$(pages board.html)" 1 "the board of 500 residents, top 10, prints on one A4 page"
 expect_eq "$(pages two.html)" 2 "the two-page board prints on two pages"
 expect_eq "$(pages demo-board.html)" 1 "the demo village's board prints on one A4 page"
 expect_eq "$(pages tie.html)" "$TIE_PAGES" "the board of 300 tied residents prints on the pages it says"
+expect_eq "$(pages shops-board.html)" 1 "the board with seven shops prints on one A4 page"
 FULL_PAGES=$(pages full.html)
 [[ ${FULL_PAGES:-0} -ge 3 ]] && pass "the full edition prints on $FULL_PAGES pages" ||
   fail "full edition pages: ${FULL_PAGES:-none}"

@@ -80,7 +80,7 @@ expect_stdout_contains "<!-- section:grades -->"
 expect_stdout_contains "| AAA | 1 |"
 expect_exit 0 vl --key admin.key report bulletin --village V1 --period 2021 --out b.html
 expect_exit 0 vl --key admin.key verify-report b.html
-grep -q 'renderer=5' b.html && pass "the footer says renderer=5" || fail "no renderer=5 in b.html"
+grep -q 'renderer=6' b.html && pass "the footer says renderer=6" || fail "no renderer=6 in b.html"
 
 # --- a change, effective from a later date: the old policy holds until then.
 expect_exit 0 vl --key admin.key village grades V1 --from 2021-10-01 \

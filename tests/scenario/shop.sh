@@ -3,8 +3,9 @@
 # items with a price a unit and stock, restocks, redemptions at the shelf's
 # price and never beyond the stock (also when several processes redeem at
 # once, locally and through a server), reversals putting stock back, the
-# shop's monthly statement (`report shop`) and redemptions imported
-# without points.
+# shop's monthly statement (`report shop`), redemptions imported without
+# points, and the bulletin's shops section (per shop, month and item, in
+# every format and in the board edition, verify-report byte for byte).
 source "$(dirname "$0")/lib.sh"
 setup
 
@@ -165,4 +166,171 @@ expect_exit 0 vl --json verify
 expect_json 'd["ok"]' true
 expect_exit 0 vl log --kind shop-item
 expect_exit 0 vl log --kind restock
+
+# --- the bulletin's shops section (renderer 6): per shop, per month of the
+# quarter up to the bulletin's date, per item what `report shop` gives; the
+# board edition a row a shop. A fresh ledger: shelves from June (CS03, no
+# movement in Q3, left out), July and August of 2021Q3, a July redemption
+# reversed in August (counted in August, the month it was recorded).
+L=(--ledger bul)
+bul() { vl "${L[@]}" "$@"; }
+export VLEDGER_NOW=2021-06-20T02:00:00Z
+expect_exit 0 bul init --test-clock --name 超市公示 --admin-key-out badmin.key
+bul key new --out bcol.key >/dev/null
+expect_exit 0 bul --key badmin.key village add V1 --name 一村
+expect_exit 0 bul --key badmin.key village add V2 --name 二村
+expect_exit 0 bul --key badmin.key key register --pub bcol.key.pub --role collector --village V1
+expect_exit 0 bul --key badmin.key rule add GOOD --category 志愿服务 --points 100
+expect_exit 0 bul --key bcol.key household add H1 --village V1 --head 曲建国
+expect_exit 0 bul --key bcol.key resident add R1 --village V1 --household H1 --name 曲建国 --adult
+expect_exit 0 bul --key bcol.key resident add R2 --village V1 --household H1 --name 曲小红 --adult
+for r in R1 R2; do expect_exit 0 bul --key bcol.key award $r GOOD --on 2021-06-20; done
+expect_exit 0 bul --key bcol.key shop item add CS03 --item 面粉 --points 5 --stock 3
+expect_exit 0 bul --key badmin.key name set shop CS01 爱心超市 --village V1
+export VLEDGER_NOW=2021-07-05T02:00:00Z
+expect_exit 0 bul --key bcol.key shop item add CS01 --item 洗衣液 --points 10 --stock 5
+expect_exit 0 bul --key bcol.key shop item add CS01 --item 酱油 --points 3 --stock 4
+expect_exit 0 bul --key bcol.key shop item add CS02 --item 大米 --points 20 --stock 10
+expect_exit 0 bul --key bcol.key redeem R1 --shop CS01 --item 洗衣液 --qty 2
+expect_exit 0 bul --key bcol.key --json redeem R2 --shop CS01 --item 酱油
+JULY_SEQ=$(json_get 'd["seq"]')
+export VLEDGER_NOW=2021-08-10T02:00:00Z
+expect_exit 0 bul --key bcol.key shop restock CS01 --item 洗衣液 --qty 3
+expect_exit 0 bul --key bcol.key redeem R1 --shop CS01 --item 洗衣液 --qty 4
+expect_exit 0 bul --key bcol.key redeem R2 --shop CS01 --item 酱油 --qty 2
+expect_exit 0 bul --key bcol.key reverse "$JULY_SEQ" --reason 退货
+# The bulletin's date is its last event's: an award on 30 September.
+export VLEDGER_NOW=2021-09-30T10:00:00Z
+expect_exit 0 bul --key bcol.key award R1 GOOD --on 2021-09-30
+expect_exit 0 bul --key badmin.key checkpoint
+# What `report shop` says of each month, as (month, item, price, received,
+# redeemed, points taken, stock left) rows: the bulletin must say the same.
+: >statement.rows
+for m in 2021-07 2021-08 2021-09; do
+  expect_exit 0 bul --json report shop CS01 --village V1 --period $m
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+for i in d["items"]: print("|".join(map(str, [sys.argv[2], i["item"], i["points"], i["received"], i["sold"], i["pointsTaken"], i["stock"]])))' \
+    "$(LAST_OUT_FILE)" $m >>statement.rows
+done
+expect_eq "$(cat statement.rows)" "2021-07|洗衣液|10|5|2|20|3
+2021-07|酱油|3|4|1|3|3
+2021-08|洗衣液|10|3|4|40|2
+2021-08|酱油|3|0|1|3|2
+2021-09|洗衣液|10|0|0|0|2
+2021-09|酱油|3|0|0|0|2" "report shop: July, August (a July redemption reversed) and September"
+expect_exit 0 bul --key bcol.key publish --village V1 --period 2021Q3 --out q3.html
+expect_exit 0 bul --key bcol.key publish --village V1 --period 2021Q3 --format md --out q3.md
+expect_exit 0 bul report bulletin --village V1 --period 2021Q3 --format json --out q3.json
+expect_exit 0 bul report bulletin --village V1 --period 2021Q3 --format csv --out q3.csv
+for e in html md json csv; do
+  expect_exit 0 bul report bulletin --village V1 --period 2021Q3 --edition board --format $e --out board.$e
+done
+# The shops section's rows in each format, as the lines above: "## shop"
+# then "month|item|price|received|redeemed|taken|stock", and the total.
+cat >shops_rows.py <<'EOF'
+import csv, html, json, re, sys
+path, fmt = sys.argv[1], sys.argv[2]
+text = open(path, encoding="utf-8-sig").read()
+out = []
+if fmt in ("html", "md"):
+    m = re.search(r"<!-- section:shops -->\n(.*?)<!-- section:", text, re.S)
+    body = m.group(1) if m else ""
+    if fmt == "html":
+        for part in re.findall(r"<h3>(.*?)</h3>|<tr>(.*?)</tr>", body):
+            if part[0]:
+                out.append("## " + html.unescape(part[0]))
+            elif "<td" in part[1]:
+                cells = re.findall(r"<td[^>]*>(.*?)</td>", part[1])
+                out.append("|".join(html.unescape(re.sub("<[^>]*>", "", c)) for c in cells))
+    else:
+        for line in body.splitlines():
+            if line.startswith("### "):
+                out.append("## " + line[4:].replace("\\", ""))
+            elif line.startswith("|") and "---" not in line:
+                cells = [c.strip().replace("\\", "") for c in line.strip("|").split("|")]
+                if cells[0] not in ("月份", "超市"):
+                    out.append("|".join(cells))
+elif fmt == "json":
+    for s in json.loads(text).get("shops", []):
+        out.append("## " + (s["shopName"] + "（" + s["shop"] + "）" if "shopName" in s else s["shop"]))
+        if "months" in s:
+            for m in s["months"]:
+                for i in m["items"]:
+                    out.append("|".join(map(str, [m["month"], i["item"], i["points"], i["received"], i["sold"], i["pointsTaken"], i["stock"]])))
+            out.append("|".join(map(str, ["合计", "", "", s["received"], s["sold"], s["pointsTaken"], ""])))
+        else:
+            out.append("|".join(map(str, [s["items"], s["received"], s["sold"], s["pointsTaken"], s["stock"]])))
+else:
+    last = None
+    for row in csv.reader(text.splitlines()):
+        if row[0] != "shops" or row[1] == "shop":
+            continue
+        code, name, line = row[1], row[2], row[3]
+        if code != last:
+            out.append("## " + (name + "（" + code + "）" if name else code))
+            last = code
+        if line == "item":
+            out.append("|".join(row[4:11]))
+        elif row[11]:
+            out.append("|".join([row[11], row[7], row[8], row[9], row[10]]))
+        else:
+            out.append("|".join(["合计", "", "", row[7], row[8], row[9], ""]))
+print("\n".join(out))
+EOF
+FULL_ROWS="## 爱心超市（CS01）
+$(cat statement.rows)
+合计|||12|8|66|
+## CS02
+2021-07|大米|20|10|0|0|10
+2021-08|大米|20|0|0|0|10
+2021-09|大米|20|0|0|0|10
+合计|||10|0|0|"
+for f in q3.html q3.md q3.json q3.csv; do
+  run python3 shops_rows.py $f "${f##*.}"
+  expect_eq "$(last_stdout)" "$FULL_ROWS" "$f: the shops section holds report shop's months, CS03 (no movement) left out"
+done
+# The board: a row a shop (items on the shelf, received, redeemed, points
+# taken, stock left at the end of September). The board's html and md
+# rows hold the shop's label first.
+BOARD_ROWS="## 爱心超市（CS01）
+2|12|8|66|4
+## CS02
+1|10|0|0|10"
+for f in board.json board.csv; do
+  run python3 shops_rows.py $f "${f##*.}"
+  expect_eq "$(last_stdout)" "$BOARD_ROWS" "$f: a row a shop"
+done
+for f in board.html board.md; do
+  run python3 shops_rows.py $f "${f##*.}"
+  expect_eq "$(last_stdout)" "爱心超市（CS01）|2|12|8|66|4
+CS02|1|10|0|0|10" "$f: a row a shop"
+done
+# No resident in the section (names nor ids).
+for f in q3.html q3.md board.html board.md; do
+  sed -n '/section:shops/,/section:corrections/p' $f >section.txt
+  if grep -q '曲\|R1\|R2' section.txt; then fail "$f: a resident in the shops section"; else pass "$f: no resident in the shops section"; fi
+done
+# Regenerated byte for byte; a changed figure is named by its section.
+for f in q3.html q3.md q3.json q3.csv board.html board.md board.json board.csv; do
+  expect_exit 0 bul verify-report $f
+done
+expect_exit 0 bul verify-report q3.md
+expect_stdout_contains "published at seq"
+sed 's/| 2021-08 | 洗衣液 | 10 | 3 | 4 | 40 | 2 |/| 2021-08 | 洗衣液 | 10 | 3 | 4 | 30 | 2 |/' q3.md >tampered.md
+expect_eq "$(cmp -s q3.md tampered.md && echo same || echo changed)" changed "the tampered copy differs"
+expect_exit 1 bul verify-report tampered.md
+expect_stderr_contains "shops"
+# A village without a shelf, and a quarter without movement (CS03's June
+# is Q2's): no shops section; Q2's bulletin has CS03's.
+expect_exit 0 bul report bulletin --village V2 --period 2021Q3 --format md
+expect_stdout_lacks "section:shops"
+expect_exit 0 bul report bulletin --village V1 --period 2021Q1 --format md
+expect_stdout_lacks "section:shops"
+expect_exit 0 bul report bulletin --village V1 --period 2021Q2 --format json
+expect_json '[(s["shop"], s["received"], [m["month"] for m in s["months"]]) for s in d["shops"]]' \
+  '[["CS03", 3, ["2021-06"]]]'
+# The points and funds reports have no shops section.
+expect_exit 0 bul report funds --village V1 --period 2021Q3 --format md
+expect_stdout_lacks "section:shops"
+unset VLEDGER_NOW
 finish

@@ -192,5 +192,30 @@ TEST_F(ReportTest, AnUnknownVillageIsNotFound) {
   EXPECT_EQ(r.status().field(), "--village");
 }
 
+// The bulletin's shops section (renderer 6): shops in code order ("CS01"
+// before "CS01-", though their rows sort the other way), the month's
+// statement per item, and no resident in it.
+TEST_F(ReportTest, TheBulletinListsItsShopsInCodeOrderWithoutResidents) {
+  l.Vl("shop item add CS01- --item 酱油 --points 3 --stock 4 --village V01");
+  l.Vl("shop item add CS01 --item 洗衣液 --points 1 --stock 5 --village V01");
+  l.Vl("redeem R001 --shop CS01 --item 洗衣液 --qty 2");  // R001 has 3 points
+  l.Vl("checkpoint");
+  auto r = app::Report(Reader(), Bulletin("csv"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  std::string shops;
+  for (size_t at = r->bytes.find("\nshops,"); at != std::string::npos;
+       at = r->bytes.find("\nshops,", at + 1)) {
+    shops += r->bytes.substr(at + 1, r->bytes.find('\n', at + 1) - at);
+  }
+  EXPECT_EQ(shops,
+            "shops,shop,name,line,month,item,points,received,redeemed,pointsTaken,stock,items\r\n"
+            "shops,CS01,,item,2021-09,洗衣液,1,5,2,2,3,\r\n"
+            "shops,CS01,,total,,,,5,2,2,,\r\n"
+            "shops,CS01-,,item,2021-09,酱油,3,4,0,0,4,\r\n"
+            "shops,CS01-,,total,,,,4,0,0,,\r\n");
+  EXPECT_EQ(shops.find("R001"), std::string::npos);
+  EXPECT_EQ(shops.find("曲建国"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace vledger

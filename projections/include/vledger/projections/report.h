@@ -30,6 +30,7 @@
 
 #include "vledger/ledger/event.h"
 #include "vledger/ledger/status.h"
+#include "vledger/projections/shelf.h"
 #include "vledger/projections/state.h"
 
 namespace vledger {
@@ -42,8 +43,10 @@ namespace vledger {
 // its estimate promises (Chromium, A4); version 4 added credit grades (a
 // ranking column and the residents per grade) for villages with a grade
 // policy; version 5 leaves residents tied at the board's last rank to the
-// full bulletin when they alone would push the ranking past the page.
-inline constexpr uint32_t kRendererVersion = 5;
+// full bulletin when they alone would push the ranking past the page;
+// version 6 added the credit supermarkets' monthly statements (a shops
+// section after the funds) for villages whose shops had a shelf.
+inline constexpr uint32_t kRendererVersion = 6;
 
 struct ReportArgs {
   ReportArgs() = default;
@@ -142,6 +145,24 @@ struct FundSummary {
   int64_t minor_fen = 0;
 };
 
+// A credit supermarket's month in the bulletin: its monthly statement
+// (ShelfMonth, shelf.h, what `report shop` prints), every item on the
+// shelf by the month's end.
+struct ShopMonth {
+  std::string month;  // YYYY-MM
+  std::vector<ShelfMonthLine> lines;
+};
+
+// A village's shop in the bulletin: its months of the period up to the
+// report's date. No resident is named: a statement counts items only.
+struct ShopSummary {
+  std::string code, name;                     // name: its display name, or ""
+  std::vector<ShopMonth> months;              // the full edition's; the board keeps none
+  int64_t received = 0, sold = 0, taken = 0;  // the months' totals
+  uint64_t items = 0;                         // items on the shelf at the last month's end
+  int64_t stock = 0;                          // units left then, all items together
+};
+
 struct CorrectionLine {
   uint64_t seq = 0, target = 0;
   // summary: whose entry, which rule by name, its points or amount and
@@ -178,10 +199,13 @@ struct NoticeInfo {
 // the title, headings, table heads, notice, signature and checkpoint; a
 // ranked resident's row; a line of running names (the red flags and star
 // households, kBoardNamesPerLine and kBoardHouseholdsPerLine a line); a
-// fund's row; and a
+// fund's row; a
 // correction's or objection's row, a line of it per kBoardRowBytes bytes
-// of its text. Over it the top list shrinks to kBoardTopMin; still over,
-// the board takes two pages.
+// of its text; and, when the bulletin has shops, the shops' heading and a
+// row per shop and for the table's head (a fund's row's height: the same
+// type; board.sh prints the demo village's board with seven shops, the
+// most its estimate puts on one page, and counts one page). Over it the
+// top list shrinks to kBoardTopMin; still over, the board takes two pages.
 inline constexpr uint64_t kBoardHeightMax = 2710;
 inline constexpr uint64_t kBoardFixedHeight = 1520;
 inline constexpr uint64_t kBoardRankedRowHeight = 53;
@@ -189,6 +213,8 @@ inline constexpr uint64_t kBoardNamesLineHeight = 51;
 inline constexpr size_t kBoardNamesPerLine = 11;      // red flags (the label takes one)
 inline constexpr size_t kBoardHouseholdsPerLine = 5;  // star households (the label takes three)
 inline constexpr uint64_t kBoardFundRowHeight = 48;
+inline constexpr uint64_t kBoardShopsHeadingHeight = 62;  // the shops section's h2
+inline constexpr uint64_t kBoardShopRowHeight = 48;
 inline constexpr uint64_t kBoardTextLineHeight = 45;  // a correction's or objection's line
 inline constexpr size_t kBoardRowBytes = 60;
 inline constexpr uint64_t kBoardTopMin = 5;
@@ -234,6 +260,12 @@ struct ReportData {
   std::vector<RuleUse> rules;
   std::vector<CategoryTotal> categories;
   std::vector<FundSummary> funds;
+  // The village's credit supermarkets (bulletins only): every shop with
+  // a shelf whose items moved (received or redeemed) in the period's
+  // months up to the report's date, in shop code order. Empty: the
+  // bulletin has no shops section. The board edition shows one row a
+  // shop (ShopSummary's totals), the full edition every month's items.
+  std::vector<ShopSummary> shops;
   std::optional<uint64_t> previous_disclosure;  // seq of the last one of this kind
   std::vector<CorrectionLine> corrections;
   std::vector<ObjectionLine> objections;
@@ -267,6 +299,7 @@ inline constexpr const char* kSectionRules = "rules";
 inline constexpr const char* kSectionCategories = "categories";
 inline constexpr const char* kSectionGrades = "grades";
 inline constexpr const char* kSectionFunds = "funds";
+inline constexpr const char* kSectionShops = "shops";
 inline constexpr const char* kSectionCorrections = "corrections";
 inline constexpr const char* kSectionObjections = "objections";
 inline constexpr const char* kSectionCheckpoint = "checkpoint";
@@ -319,6 +352,9 @@ std::string HtmlEscape(std::string_view s);
 // bulletin ("" when none were).
 std::string TiedLeftOff(const ReportData& d);
 bool HasFunds(const ReportData& d);
+bool HasShops(const ReportData& d);  // a bulletin with a shop in d.shops
+// A shop's label: its display name and code (红星超市（CS01）), or its code.
+std::string ShopLabel(const ReportData& d, const ShopSummary& s);
 std::string Title(const ReportData& d);      // village, period and kind
 std::string TitleTail(const ReportData& d);  // the same without the village
 }  // namespace report

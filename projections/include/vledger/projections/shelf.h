@@ -38,6 +38,8 @@ std::optional<ShelfItem> FindShelfItem(StateStore& state, std::string_view villa
 std::vector<ShelfItem> ListShelf(StateStore& state, std::string_view village,
                                  std::string_view shop);
 bool HasShelf(StateStore& state, std::string_view village, std::string_view shop);
+// The codes of the village's shops that have a shelf, in byte order.
+std::vector<std::string> ListShelfShops(StateStore& state, std::string_view village);
 
 // One item's line of a shop's monthly statement.
 struct ShelfMonthLine {
