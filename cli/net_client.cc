@@ -261,6 +261,9 @@ int RunRemotely(Context& ctx, const CLI::App& app, const std::vector<std::string
   options.url = ctx.options.remote;
   options.ca_file = ctx.options.ca_file;
   options.key = signer ? &signer->key() : nullptr;  // signs each request (RFC 9421)
+  // A server that cannot be connected to at all, twice 50 ms apart: the
+  // command is kept in the outbox at once rather than after the backoff.
+  if (keep) options.unreachable_attempts_max = 2;
   app::CommitExpectation& expect = outgoing->expect;
   std::vector<std::string> named;  // the ids a resident given by name became
   Result<net::CommandOutput> out = net::RunRemote(

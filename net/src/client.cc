@@ -25,6 +25,7 @@ struct Posted {
   std::string body;
   std::string error;    // why there was no answer
   int retry_after = 0;  // a 429's Retry-After, seconds
+  bool unconnected = false;  // no answer because no connection was made
 };
 
 // The HOST[:PORT] of an http(s):// URL.
@@ -59,7 +60,10 @@ Result<Posted> Post(httplib::Client& http, const RemoteOptions& options, const c
     headers.emplace("Signature", fields.signature);
   }
   httplib::Result res = http.Post(path, headers, body, "application/json");
-  if (!res) return Posted{0, "", httplib::to_string(res.error()), 0};
+  if (!res) {
+    return Posted{0, "", httplib::to_string(res.error()), 0,
+                  res.error() == httplib::Error::Connection};
+  }
   Posted posted{res->status, res->body, "", 0};
   if (res->status == 429) {
     std::string after = res->get_header_value("Retry-After");
@@ -115,6 +119,7 @@ Result<CommandOutput> RunRemote(const RemoteOptions& options, const CommandReque
   const std::string body = EncodeRequest(request);
   std::string last_error;
   int retry_after = 0;
+  bool connected = false;  // an answer came, once
   for (int attempt = 0; attempt < options.attempts_max; attempt++) {
     if (retry_after > 0) {
       std::this_thread::sleep_for(std::chrono::seconds(retry_after));
@@ -123,6 +128,7 @@ Result<CommandOutput> RunRemote(const RemoteOptions& options, const CommandReque
       std::this_thread::sleep_for(Backoff(attempt));
     }
     VLEDGER_ASSIGN_OR_RETURN(Posted run, Post(http, options, "/v1/run", body));
+    if (run.status != 0) connected = true;
     if (run.status == 429) {
       // Too many requests: nothing ran; the same request after Retry-After.
       last_error = run.body;
@@ -131,6 +137,7 @@ Result<CommandOutput> RunRemote(const RemoteOptions& options, const CommandReque
     }
     if (run.status == 0 || run.status == 503) {
       last_error = run.status == 0 ? run.error : run.body;
+      if (run.unconnected && !connected && attempt + 1 >= options.unreachable_attempts_max) break;
       continue;  // not reached, or busy: the same request again
     }
     if (run.status != 200) return Refusal(run);

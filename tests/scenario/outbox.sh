@@ -71,6 +71,12 @@ expect_json 'd["queued"]' true
 expect_json 'd["on"]' 2021-10-01
 expect_exit 0 "${ENTRY[@]}" "$VLEDGER" --remote "$URL" --outbox --key col1.key award R3 GOOD --points 5
 expect_eq "$(entries)" 3 "three entries kept"
+# A server no connection can be made to is tried twice, then the command
+# is kept: not after the whole backoff of eight sends (about 5 s).
+strace -f -qq -e trace=connect -o connects.txt "${ENTRY[@]}" "$VLEDGER" --remote "$URL" --outbox \
+  --key col1.key award R4 GOOD >/dev/null 2>&1
+expect_eq "$(grep -c "htons(${URL##*:})" connects.txt)" 2 "two connection attempts, then kept"
+rm "$(ls -t "$OUTBOX"/*.json | head -n 1)"
 expect_eq "$(stat -c %a "$OUTBOX")" 700 "outbox folder mode 0700"
 expect_eq "$(stat -c %a "$OUTBOX"/*.json | sort -u)" 600 "entry files mode 0600"
 grep -l PRIVATE "$OUTBOX"/*.json >/dev/null && fail "a private key in an entry" || pass "no private key in the entries"

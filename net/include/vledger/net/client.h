@@ -20,6 +20,10 @@ struct RemoteOptions {
   std::string ca_file;   // TLS: trust this CA (PEM); empty: the system's store
   int timeout_s = 30;    // connecting, and waiting for each answer
   int attempts_max = 8;  // sends of one request (lost answers, expired leases, 429)
+  // Sends of the first request while no connection can be made at all (a
+  // village offline): a command kept in the outbox need not wait for the
+  // whole backoff (about 5 s) to be kept.
+  int unreachable_attempts_max = 8;
   // Signs every request (RFC 9421, docs/SERVER.md "Signed requests"): the
   // server then lets it see the names this key may see. Null: unsigned.
   const PrivateKey* key = nullptr;
