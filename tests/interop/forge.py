@@ -20,6 +20,8 @@ and `capnp convert` — no vledger code.
   forge.py SCHEMAS proof IN OUT alter-path             one byte of the audit path changed
   forge.py SCHEMAS proof IN OUT rebind CHECKPOINT      the proof's checkpoint replaced
   forge.py SCHEMAS note IN OUT resign KEY              a checkpoint re-signed by KEY only
+  forge.py - certificate IN OUT resign KEY             a credit certificate naming KEY as its
+        attestor, signed by KEY (tests/scenario/attest.sh, site_attest.sh)
 """
 
 import base64
@@ -68,12 +70,25 @@ def raw_pub(key):
                                          serialization.PublicFormat.Raw)
 
 
+def sign_note(body, name, key):
+    """A signed note of BODY (ending in a newline) signed by KEY as NAME."""
+    kid = sha256(name.encode() + b"\n\x01" + raw_pub(key))[:4]
+    sig = base64.b64encode(kid + key.sign(body.encode())).decode()
+    return body + "\n" + EM_DASH + " " + name + " " + sig + "\n"
+
+
 def resign_note(text, key):
     body = text.split("\n\n", 1)[0] + "\n"
-    origin = body.split("\n", 1)[0]
-    kid = sha256(origin.encode() + b"\n\x01" + raw_pub(key))[:4]
-    sig = base64.b64encode(kid + key.sign(body.encode())).decode()
-    return body + "\n" + EM_DASH + " " + origin + " " + sig + "\n"
+    return sign_note(body, body.split("\n", 1)[0], key)
+
+
+def resign_certificate(text, key):
+    """A credit certificate (docs/FORMAT.md section 13) naming KEY as its
+    attestor and signed by it, under the certificate's origin (line 2)."""
+    lines = text[: text.rindex("\n\n") + 1].split("\n")
+    attestor = "attestor " + sha256(raw_pub(key)).hex()[:16]
+    lines = [attestor if line.startswith("attestor ") else line for line in lines]
+    return sign_note("\n".join(lines), lines[1], key)
 
 
 def events_of(entries):
@@ -225,6 +240,8 @@ def main(argv):
         out = proof_edit(text, op, args)
     elif kind == "note" and op == "resign":
         out = resign_note(text, load_private(args[0]))
+    elif kind == "certificate" and op == "resign":
+        out = resign_certificate(text, load_private(args[0]))
     else:
         raise SystemExit("unknown " + kind + " " + op)
     with open(dst, "w", encoding="utf-8") as f:

@@ -296,22 +296,7 @@ refused "does not qualify" "${ATTEST[@]}" R1 --for BUS --valid-days 90 --id-card
 
 # A certificate signed by a collector's key (made outside vledger with the
 # key's private half): no registered attestor of this county.
-/usr/bin/python3 - grade.txt col.key forged.txt <<'PY'
-import base64, hashlib, sys
-from cryptography.hazmat.primitives import serialization
-key = serialization.load_pem_private_key(open(sys.argv[2], "rb").read(), None)
-raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-text = open(sys.argv[1], encoding="utf-8").read()
-body = text[: text.rindex("\n\n") + 1]
-lines = body.split("\n")
-lines = [("attestor " + hashlib.sha256(raw).hexdigest()[:16]) if l.startswith("attestor ") else l
-         for l in lines]
-body = "\n".join(lines)
-name = lines[1]
-key_hash = hashlib.sha256(name.encode() + b"\n\x01" + raw).digest()[:4]
-sig = base64.b64encode(key_hash + key.sign(body.encode())).decode()
-open(sys.argv[3], "w", encoding="utf-8").write(body + "\n\u2014 " + name + " " + sig + "\n")
-PY
+/usr/bin/python3 "$SCENARIO_DIR/../interop/forge.py" - certificate grade.txt forged.txt resign col.key
 expect_exit 0 vl verify-attestation forged.txt --pub col.key.pub --offline
 expect_error 1 "a collector's key" "no registered attestor key" -- \
   vl verify-attestation forged.txt --pub col.key.pub

@@ -20,21 +20,11 @@ Exit 0 when every check holds; 1 otherwise, also when Chromium or Selenium
 is missing (the test must not pass without a browser).
 """
 import base64
-import functools
-import http.server
 import json
-import shutil
 import sys
-import threading
 import time
 
-FAILED = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        FAILED.append(what)
+from browser_lib import FAILED, check, chromium, selenium, serve
 
 
 def main():
@@ -44,34 +34,15 @@ def main():
     site, cases_file = sys.argv[1:3]
     shot = sys.argv[3] if len(sys.argv) > 3 else None
     cases = json.load(open(cases_file, encoding="utf-8"))
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-        from selenium.webdriver.common.by import By
-    except ImportError:
-        print("FAIL python3-selenium is missing (scripts/install-deps)")
+    browser = selenium()
+    if browser is None:
         return 1
-    driver_path = shutil.which("chromedriver")
-    if driver_path is None:
-        print("FAIL chromedriver is missing (chromium-driver, scripts/install-deps)")
-        return 1
+    webdriver, Service, By, driver_path = browser
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=site)
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = "http://127.0.0.1:%d" % server.server_address[1]
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--hide-scrollbars", "--window-size=390,844", "--force-device-scale-factor=1"):
-        options.add_argument(arg)
+    server, base = serve(site)
     driver = None
     try:
-        driver = webdriver.Chrome(service=Service(driver_path), options=options)
-        driver.set_window_size(390, 844)
+        driver = chromium(webdriver, Service, driver_path)
 
         def wait_for(script, what):
             deadline = time.monotonic() + 30

@@ -16,24 +16,15 @@ Exit 0 when every check holds; 1 otherwise, also when Chromium or Selenium
 is missing (the test must not pass without a browser).
 """
 import base64
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import sys
 import tempfile
-import threading
 import time
 
-FAILED = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        FAILED.append(what)
+from browser_lib import FAILED, check, chromium, selenium, serve
 
 
 def page_data(path):
@@ -70,17 +61,10 @@ def main():
         return 2
     site, other_cp, size, root = sys.argv[1:5]
     shots = sys.argv[5] if len(sys.argv) > 5 else None
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-        from selenium.webdriver.common.by import By
-    except ImportError:
-        print("FAIL python3-selenium is missing (scripts/install-deps)")
+    browser = selenium()
+    if browser is None:
         return 1
-    driver_path = shutil.which("chromedriver")
-    if driver_path is None:
-        print("FAIL chromedriver is missing (chromium-driver, scripts/install-deps)")
-        return 1
+    webdriver, Service, By, driver_path = browser
 
     root_dir = tempfile.mkdtemp(prefix="site-browser.")
     variants = {"ok": None, "byte": flip_event_byte, "proof": flip_proof_hash}
@@ -93,22 +77,10 @@ def main():
     rewrite(os.path.join(root_dir, "cp", "V1", "r", "R001.html"),
             lambda d: d.__setitem__("checkpoint", other))
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root_dir)
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = "http://127.0.0.1:%d" % server.server_address[1]
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--hide-scrollbars", "--window-size=390,844", "--force-device-scale-factor=1"):
-        options.add_argument(arg)
+    server, base = serve(root_dir)
     driver = None
     try:
-        driver = webdriver.Chrome(service=Service(driver_path), options=options)
-        driver.set_window_size(390, 844)
+        driver = chromium(webdriver, Service, driver_path)
 
         def load(path):
             driver.get(base + path)
