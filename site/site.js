@@ -1,14 +1,16 @@
 // The villager site's verifier (vledger site; docs/SPEC.md, "Site").
 //
 // Every page carries its data in <script type="application/json" id="vdata">:
-// the signed checkpoint, the county's public key, and (resident pages) each
-// of the resident's events as its canonical bytes C(e), the previous record
-// hash h[n-1], the record hash h[n] and an RFC 9162 inclusion proof to the
-// checkpoint's root. This script trusts none of it: it checks the
-// checkpoint's Ed25519 signature (C2SP signed note), recomputes each h[n]
-// (docs/FORMAT.md section 2), checks each inclusion proof, decodes the
-// points from the verified bytes (Cap'n Proto canonical, schemas/event.capnp)
-// and checks that they are what the page shows. Only then does it say 已核验.
+// the signed checkpoint, the county's public key and the checkpoint's last
+// event. A village's resident page (r.html?id=<RESIDENT>) also names the
+// data file of each resident, which holds each of the resident's events as
+// its canonical bytes C(e), the previous record hash h[n-1], the record
+// hash h[n] and an RFC 9162 inclusion proof to the checkpoint's root. This
+// script trusts none of it: it checks the checkpoint's Ed25519 signature
+// (C2SP signed note), recomputes each h[n] (docs/FORMAT.md section 2),
+// checks each inclusion proof, decodes the points from the verified bytes
+// (Cap'n Proto canonical, schemas/event.capnp) and checks that they are
+// what the page shows. Only then does it say 已核验.
 import * as ed from './vendor/noble-ed25519/index.js';
 import { sha256, sha512 } from './vendor/noble-hashes/sha2.js';
 
@@ -244,9 +246,53 @@ function checkFragment(head) {
   }
 }
 
-function checkResident(data, head) {
+// The resident's page from their data: what it shows is what the checks
+// below then compare with the decoded events.
+function showResident(id, r) {
+  const el = (x) => document.getElementById(x);
+  const who = r.name ? r.name : id;
+  document.title = (r.name ? r.name + '（' + id + '）' : id) + ' · ' + document.title.replace(/^村民积分 · /, '');
+  el('who').textContent = who;
+  el('who-sub').textContent = '村民编号 ' + id + ' · ' + el('who-sub').textContent;
+  el('score').textContent = String(r.score);
+  el('spendable').textContent = String(r.spendable);
+  if (r.benefits.length > 0) {
+    const ul = document.querySelector('#benefits ul');
+    for (const [name, partner] of r.benefits) {
+      const li = document.createElement('li');
+      li.textContent = name + '（' + partner + '）';
+      ul.appendChild(li);
+    }
+    el('benefits').hidden = false;
+  }
+  if (r.omitted > 0) {
+    el('omitted').textContent = '另有 ' + r.omitted + ' 条较早的记录（计入信用积分 ' + signed(r.carried) +
+      ' 分）未列在本页，也未在本页核验。';
+    el('omitted').hidden = false;
+  }
+  const marks = { reversed: '（已撤销）', pending: '（待审核）', rejected: '（未通过审核）' };
+  const body = el('history');
+  for (const e of r.events) {
+    const tr = document.createElement('tr');
+    tr.dataset.seq = String(e.seq);
+    if (e.why) tr.className = 'off';
+    const cells = [e.date, e.what + (marks[e.why] || ''), e.points, e.note];
+    const classes = ['', '', 'pts', 'note'];
+    cells.forEach((text, i) => {
+      const td = document.createElement('td');
+      td.textContent = text;
+      if (classes[i]) td.className = classes[i];
+      tr.appendChild(td);
+    });
+    body.appendChild(tr);
+  }
+  el('no-history').hidden = r.events.length > 0 || r.omitted > 0;
+  el('resident').hidden = false;
+}
+
+function checkResident(id, r, head) {
   const decoded = new Map();
-  for (const e of data.events) {
+  for (const e of r.events) {
     const bytes = verifyEvent(e, head);
     let ev;
     try {
@@ -256,12 +302,12 @@ function checkResident(data, head) {
     }
     decoded.set(e.seq, { e, ev });
   }
-  let score = 0;
+  let score = r.carried;
   for (const [seq, { e, ev }] of decoded) {
     const row = document.querySelector('tr[data-seq="' + seq + '"]');
     const isEntry = ev.tag === kPointsAwarded || ev.tag === kPointsDeducted;
     if (isEntry || ev.tag === kPointsRedeemed) {
-      if (ev.resident !== data.resident) {
+      if (ev.resident !== id) {
         throw new CheckFailed('事件内容', '第 ' + seq + ' 条事件不是本人的');
       }
     }
@@ -270,16 +316,14 @@ function checkResident(data, head) {
       if (!undo) throw new CheckFailed('事件内容', '第 ' + seq + ' 条标为已撤销，却没有撤销它的事件');
     }
     if (isEntry && !e.why) score += ev.points;
-    if (row) {
-      const pts = row.querySelector('.pts');
-      const shown = ev.tag === kPointsRedeemed ? signed(-ev.points) : isEntry ? signed(ev.points) : '';
-      if (pts && pts.textContent.trim() !== shown) {
-        throw new CheckFailed('显示内容', '第 ' + seq + ' 条显示的积分与事件不符');
-      }
-      const note = row.querySelector('.note');
-      if (note && ev.note !== undefined && note.textContent !== ev.note) {
-        throw new CheckFailed('显示内容', '第 ' + seq + ' 条显示的说明与事件不符');
-      }
+    const pts = row.querySelector('.pts');
+    const shown = ev.tag === kPointsRedeemed ? signed(-ev.points) : isEntry ? signed(ev.points) : '';
+    if (pts.textContent.trim() !== shown) {
+      throw new CheckFailed('显示内容', '第 ' + seq + ' 条显示的积分与事件不符');
+    }
+    const note = row.querySelector('.note');
+    if (ev.note !== undefined && note.textContent !== ev.note) {
+      throw new CheckFailed('显示内容', '第 ' + seq + ' 条显示的说明与事件不符');
     }
   }
   const shownScore = Number(document.getElementById('score').textContent.trim());
@@ -294,7 +338,19 @@ function show(ok, text) {
   box.textContent = text;
 }
 
-function run() {
+// r.html?id=<RESIDENT>: the resident's data from the village's data file
+// (null when the village has no page for that id).
+async function residentData(data) {
+  const id = new URLSearchParams(location.search).get('id') || '';
+  if (!Object.prototype.hasOwnProperty.call(data.files, id)) return { id, r: null };
+  const resp = await fetch('d/' + data.files[id] + '.json');
+  if (!resp.ok) throw new CheckFailed('页面数据', '取不到本人的数据（' + resp.status + '）');
+  const all = await resp.json();
+  if (!Object.prototype.hasOwnProperty.call(all, id)) throw new CheckFailed('页面数据', '数据文件中没有本人');
+  return { id, r: all[id] };
+}
+
+async function run() {
   const started = performance.now();
   let data;
   try {
@@ -303,15 +359,29 @@ function run() {
     show(false, '未通过核验：页面数据无法读取');
     return;
   }
+  // A resident page fetches its data while the checkpoint is checked.
+  let resident = null;
+  if (data.files !== undefined) {
+    resident = residentData(data);
+    resident.catch(() => {}); // awaited below
+  }
   try {
     const head = verifyCheckpoint(data.checkpoint, data.key, data.keyId);
     checkFragment(head);
     const lastBytes = verifyEvent(data.last, head);
     if (data.last.seq !== head.size - 1) throw new CheckFailed('检查点日期', '日期所依据的不是检查点的最后一条事件');
     const date = cstDate(decodeEvent(lastBytes).recordedAt);
-    if (data.resident !== undefined) {
-      checkResident(data, head);
-      show(true, '已核验 ✓ 以上 ' + data.events.length + ' 条记录截至 ' + date +
+    if (resident !== null) {
+      const { id, r } = await resident;
+      if (r === null) {
+        show(false, '没有编号为 ' + id + ' 的成年村民页面（请核对积分卡上的编号）。');
+        document.body.dataset.verified = 'none';
+        return;
+      }
+      showResident(id, r);
+      for (const a of document.querySelectorAll('#back')) a.href += location.hash;
+      checkResident(id, r, head);
+      show(true, '已核验 ✓ 以上 ' + r.events.length + ' 条记录截至 ' + date +
         ' 都在县级日志（检查点 ' + head.size + ' 条）中，签名、哈希与积分合计全部相符。' +
         '这只说明这些记录确实在日志里，不说明日志里没有别的记录；完整性由审计员用 vledger verify 核查。');
     } else {
@@ -343,7 +413,7 @@ function setUpFinder() {
       msg.textContent = '没有编号为 ' + id + ' 的成年村民页面（请核对积分卡上的编号）。';
       return;
     }
-    location.href = 'r/' + encodeURIComponent(id) + '.html' + location.hash;
+    location.href = 'r.html?id=' + encodeURIComponent(id) + location.hash;
   });
   for (const a of document.querySelectorAll('a.res')) a.href += location.hash;
 }

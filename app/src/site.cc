@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -26,6 +27,7 @@
 #include "vledger/app/checkpoint.h"
 #include "vledger/app/report.h"
 #include "vledger/ledger/bytes.h"
+#include "vledger/ledger/codec.h"
 #include "vledger/ledger/merkle.h"
 #include "vledger/projections/age.h"
 #include "vledger/projections/names.h"
@@ -42,9 +44,17 @@ namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kTmpSuffix = ".site-tmp";
-// What a resident page holds besides its entries (head, cards, the data's
-// checkpoint, key and last event), with room to spare, for the page cap.
-constexpr size_t kPageBaseBytes = 16 * 1024;
+// A resident's page loads r.html (the village's list of data files, the
+// checkpoint, key and last event) and one data file, within
+// kSitePageBytesMax: a data file holds at most kDataFileBytes unless one
+// resident alone fills it, and one resident's data at most
+// kResidentBytesMax less r.html's size.
+constexpr size_t kDataFileBytes = 64 * 1024;
+constexpr size_t kResidentBytesMax = kSitePageBytesMax - kDataFileBytes;
+// r.html without its list of data files, with room to spare; the list
+// takes at most kShellBytesPerResident for each resident.
+constexpr size_t kShellBytes = 12 * 1024;
+constexpr size_t kShellBytesPerResident = 64 + 16;
 
 // ------------------------------------------------------------ HTML
 
@@ -91,75 +101,87 @@ std::string QuarterOf(const std::string& date) {
 
 // ------------------------------------------------------------ proofs
 
-// One event as a page carries it for the browser to check.
-struct ProvenEvent {
-  uint64_t seq = 0;
-  std::string canonical;
-  Hash prev{}, hash{};
-  std::vector<Hash> path;
-};
-
-// The stored Merkle nodes, the upper levels kept in memory: every proof of
-// the site climbs through them, and a county has about 2^21 leaves, so a
-// proof reads its lowest kCachedLevel nodes from the store and the rest here.
-class NodeCache {
+// The tree of the checkpoint in memory: its record hashes and every level
+// of complete nodes (two hashes a leaf: 88 MB for a county of 1.4M
+// events), so that a page's proofs cost no reads. Built once from the
+// stored record hashes.
+class Tree {
  public:
-  explicit NodeCache(const Ledger& ledger) : read_(ledger.MerkleNodes()) {}
-  NodeReader Reader() {
+  static Result<Tree> Load(const Ledger& ledger, uint64_t size) {
+    Tree t;
+    t.records_.reserve(size);
+    VLEDGER_TRY(ledger.ScanHashes(0, size, [&](uint64_t seq, std::string_view hash) -> Status {
+      auto h = HashFrom(hash);
+      if (seq != t.records_.size() || !h) {
+        return Status::VerificationFailed("the stored record hashes are not in order").WithSeq(seq);
+      }
+      t.records_.push_back(*h);
+      return Status::Ok();
+    }));
+    if (t.records_.size() != size) {
+      return Status::VerificationFailed(
+          Msg("the log has {} stored record hashes, the checkpoint {}", t.records_.size(), size));
+    }
+    std::vector<Hash> level(size);
+    for (uint64_t i = 0; i < size; i++) level[i] = MerkleLeafHash(t.records_[i]);
+    while (level.size() > 1) {
+      std::vector<Hash> up(level.size() / 2);
+      for (size_t i = 0; i < up.size(); i++) up[i] = MerkleNodeHash(level[2 * i], level[2 * i + 1]);
+      t.levels_.push_back(std::move(level));
+      level = std::move(up);
+    }
+    t.levels_.push_back(std::move(level));
+    return t;
+  }
+  uint64_t size() const { return records_.size(); }
+  const Hash& Record(uint64_t seq) const { return records_[seq]; }
+  NodeReader Nodes() const {
     return [this](int level, uint64_t index) -> Result<Hash> {
-      if (level < kCachedLevel) return read_(level, index);
-      const uint64_t key = (static_cast<uint64_t>(level) << 58) | index;  // index < 2^58
-      if (auto it = nodes_.find(key); it != nodes_.end()) return it->second;
-      VLEDGER_ASSIGN_OR_RETURN(Hash h, read_(level, index));
-      nodes_.emplace(key, h);
-      return h;
+      if (level < 0 || static_cast<size_t>(level) >= levels_.size() ||
+          index >= levels_[level].size()) {
+        return Status::VerificationFailed(
+            Msg("Merkle node {}/{} is outside the tree", level, index));
+      }
+      return levels_[level][index];
     };
   }
 
  private:
-  static constexpr int kCachedLevel = 4;
-  NodeReader read_;
-  std::unordered_map<uint64_t, Hash> nodes_;
+  std::vector<Hash> records_;
+  std::vector<std::vector<Hash>> levels_;
 };
 
-// One event with its inclusion proof in the tree of `head`. The stored
-// record hash is checked against the event's bytes here; the proof itself
-// is checked by the page (and by `vledger verify` for the whole tree).
-Result<ProvenEvent> Prove(const Ledger& ledger, NodeCache& nodes, uint64_t seq,
-                          const Checkpoint& head) {
-  ProvenEvent p;
-  p.seq = seq;
-  VLEDGER_ASSIGN_OR_RETURN(StoredEvent event, ledger.ReadEvent(seq));
-  p.canonical = std::move(event.canonical);
-  p.hash = event.hash;
-  p.prev = kZeroHash;
-  if (seq > 0) {
-    VLEDGER_ASSIGN_OR_RETURN(p.prev, ledger.ReadHash(seq - 1));
-  }
-  if (RecordHash(seq, p.prev, p.canonical) != p.hash) {
+// A JSON string.
+std::string JsonText(std::string_view s) { return Json(s).dump(); }
+
+// One event as a page carries it for the browser to check, as a JSON
+// object's members: seq, h[n-1], h[n], C(e) and the inclusion proof, all
+// from the tree in memory but the bytes. The stored record hash is checked
+// against the bytes here; the proof is checked by the page (and by
+// `vledger verify` for the whole tree).
+Result<std::string> ProvenEventMembers(const Tree& tree, uint64_t seq, const std::string& canonical,
+                                       const Hash& stored_hash) {
+  const Hash prev = seq == 0 ? kZeroHash : tree.Record(seq - 1);
+  if (stored_hash != tree.Record(seq) || RecordHash(seq, prev, canonical) != stored_hash) {
     return Status::VerificationFailed(
                "the stored record hash does not match the event (run `vledger verify`)")
         .WithSeq(seq);
   }
-  VLEDGER_ASSIGN_OR_RETURN(p.path, InclusionProof(seq, head.size, nodes.Reader()));
-  return p;
-}
-
-Json ProofJson(const ProvenEvent& p) {
-  Json path = Json::array();
-  for (const Hash& h : p.path) path.push_back(Base64(AsView(h)));
-  return Json{{"seq", p.seq},
-              {"prev", Base64(AsView(p.prev))},
-              {"hash", Base64(AsView(p.hash))},
-              {"event", Base64(p.canonical)},
-              {"proof", std::move(path)}};
+  VLEDGER_ASSIGN_OR_RETURN(std::vector<Hash> path, InclusionProof(seq, tree.size(), tree.Nodes()));
+  std::string out = "\"seq\":" + std::to_string(seq) + ",\"prev\":\"" + Base64(AsView(prev)) +
+                    "\",\"hash\":\"" + Base64(AsView(stored_hash)) + "\",\"event\":\"" +
+                    Base64(canonical) + "\",\"proof\":[";
+  for (size_t i = 0; i < path.size(); i++) {
+    out += (i == 0 ? "\"" : ",\"") + Base64(AsView(path[i])) + "\"";
+  }
+  return out + "]";
 }
 
 // ------------------------------------------------------------ the site
 
 struct Context {
   const Ledger* ledger = nullptr;
-  NodeCache* nodes = nullptr;
+  const Tree* tree = nullptr;
   StateStore* state = nullptr;
   SignedHead head;
   std::string date;  // the checkpoint's date: recordedAt (CST) of its last event
@@ -246,59 +268,80 @@ std::string PublicName(Context& c, const ResidentRecord& r, const std::string& p
 }
 
 // The benefits the resident qualifies for on the checkpoint's date
-// (benefits.h), shown and not verified; "" when none.
-std::string BenefitsSection(Context& c, const ResidentRecord& r) {
-  std::vector<BenefitRecord> benefits = QualifyingBenefits(*c.state, r.village, r.id, c.date);
-  if (benefits.empty()) return "";
-  std::string out = "<h2>可享礼遇</h2>\n<ul class=\"benefits\">\n";
-  for (const BenefitRecord& b : benefits) {
-    out += "<li>" + Esc(b.name) + "（" + Esc(b.partner) + "）</li>\n";
+// (benefits.h): name and partner of each, shown and not verified.
+Json BenefitsJson(Context& c, const ResidentRecord& r) {
+  Json out = Json::array();
+  for (const BenefitRecord& b : QualifyingBenefits(*c.state, r.village, r.id, c.date)) {
+    out.push_back(Json::array({b.name, b.partner}));
   }
-  return out +
-         "</ul>\n<p "
-         "class=\"sub\">按本村信用等级办法，截至检查点之日；仅供参考，未在本页核验。</p>\n";
+  return out;
 }
 
 struct HistoryRow {
   uint64_t seq = 0;
+  std::string canonical;
+  Hash hash{};
   std::string date, what, points, note, why;
   bool entry = false;  // pointsAwarded or pointsDeducted
   int64_t value = 0;   // an entry's points
 };
 
-// The resident's page, with at most kSitePageBytesMax bytes.
-Result<std::string> ResidentPage(Context& c, const VillageRecord& village, const ResidentRecord& r,
-                                 const std::string& name) {
+// One resident's data, as their page (DIR/<VILLAGE>/r.html?id=<ID>) reads
+// it from the village's data file: what the page shows (name, scores,
+// benefits, the history newest first) and, for each event, its bytes, h[n-1],
+// h[n] and inclusion proof. With `base` (r.html's size) it stays within
+// kResidentBytesMax: a resident whose history is longer gets the newest
+// entries that fit, and the data says how many older ones are left out and
+// the points they count.
+Result<std::string> ResidentData(Context& c, const ResidentRecord& r, const std::string& name,
+                                 size_t base) {
   StateStore& state = *c.state;
   PointsBalance balance = LoadBalance(state, r.id);
   // The events to show and prove: entries, redemptions and reversals of them.
-  std::set<uint64_t> seqs;
   std::map<uint64_t, std::string> why;  // entries that do not count, and why
+  // Each event read once: its stored bytes and record hash, and decoded.
+  struct Read {
+    StoredEvent stored;
+    Event event;
+  };
+  auto read = [&c](uint64_t seq) -> Result<Read> {
+    VLEDGER_ASSIGN_OR_RETURN(StoredEvent stored, c.ledger->ReadEvent(seq));
+    auto event = DecodeEvent(stored.canonical);
+    if (!event.ok()) return event.status().WithSeq(seq);
+    return Read{std::move(stored), std::move(*event)};
+  };
+  std::map<uint64_t, std::optional<Read>> events;
   for (uint64_t seq : ListHistory(state, r.id)) {
     if (seq >= c.head.head.size) continue;
-    VLEDGER_ASSIGN_OR_RETURN(Event ev, state.ReadEvent(seq));
+    VLEDGER_ASSIGN_OR_RETURN(Read one, read(seq));
+    const Event& ev = one.event;
     if (std::holds_alternative<PointsAwarded>(ev.body) ||
         std::holds_alternative<PointsDeducted>(ev.body)) {
-      seqs.insert(seq);
       auto entry = LoadEntry(state, seq);
       if (auto reversal = ReversedBy(state, seq)) {
         why[seq] = "reversed";
-        seqs.insert(*reversal);
+        events.try_emplace(*reversal);
       } else if (entry && entry->status == EntryStatus::kPending) {
         why[seq] = "pending";
       } else if (entry && entry->status == EntryStatus::kRejected) {
         why[seq] = "rejected";
       }
+      events[seq] = std::move(one);
     } else if (std::holds_alternative<PointsRedeemed>(ev.body) ||
                std::holds_alternative<EventReversed>(ev.body)) {
-      seqs.insert(seq);
+      events[seq] = std::move(one);
     }
   }
   std::vector<HistoryRow> rows;
-  for (uint64_t seq : seqs) {
-    VLEDGER_ASSIGN_OR_RETURN(Event ev, state.ReadEvent(seq));
+  for (auto& [seq, stored] : events) {
+    if (!stored) {
+      VLEDGER_ASSIGN_OR_RETURN(stored, read(seq));
+    }
+    const Event& ev = stored->event;
     HistoryRow row;
     row.seq = seq;
+    row.canonical = std::move(stored->stored.canonical);
+    row.hash = stored->stored.hash;
     row.date = CstDate(ev.recorded_at_ms);
     if (auto it = why.find(seq); it != why.end()) row.why = it->second;
     if (const auto* e = std::get_if<PointsAwarded>(&ev.body)) {
@@ -324,80 +367,76 @@ Result<std::string> ResidentPage(Context& c, const VillageRecord& village, const
     }
     rows.push_back(std::move(row));
   }
-  // Newest first; entries that do not fit the page are left out, oldest
-  // first, and their counted points carried.
+  // Newest first; entries that do not fit are left out, oldest first, and
+  // their counted points carried.
   std::reverse(rows.begin(), rows.end());
-  Json events = Json::array();
-  std::string table;
-  size_t used = kPageBaseBytes;
+  std::string list;
+  uint64_t listed = 0;
+  size_t used = base;
   uint64_t omitted = 0;
   int64_t carried = 0;
   for (const HistoryRow& row : rows) {
-    if (used < kSitePageBytesMax) {
-      VLEDGER_ASSIGN_OR_RETURN(ProvenEvent proven,
-                               Prove(*c.ledger, *c.nodes, row.seq, c.head.head));
-      Json item = ProofJson(proven);
-      if (!row.why.empty()) item["why"] = row.why;
-      std::string tr = "<tr data-seq=\"" + std::to_string(row.seq) + "\"" +
-                       (row.why.empty() ? "" : " class=\"off\"") + "><td>" + Esc(row.date) +
-                       "</td><td>" + Esc(row.what);
-      if (row.why == "reversed") tr += "（已撤销）";
-      if (row.why == "pending") tr += "（待审核）";
-      if (row.why == "rejected") tr += "（未通过审核）";
-      tr += "</td><td class=\"pts\">" + Esc(row.points) + "</td><td class=\"note\">" +
-            Esc(row.note) + "</td></tr>\n";
-      std::string data = item.dump();
-      if (used + tr.size() + data.size() + 1 <= kSitePageBytesMax) {
-        used += tr.size() + data.size() + 1;
-        table += tr;
-        events.push_back(std::move(item));
+    if (used < kResidentBytesMax) {
+      VLEDGER_ASSIGN_OR_RETURN(std::string text,
+                               ProvenEventMembers(*c.tree, row.seq, row.canonical, row.hash));
+      text = "{" + text + ",\"date\":" + JsonText(row.date) + ",\"what\":" + JsonText(row.what) +
+             ",\"points\":" + JsonText(row.points) + ",\"note\":" + JsonText(row.note);
+      if (!row.why.empty()) text += ",\"why\":" + JsonText(row.why);
+      text += "}";
+      if (used + text.size() + 1 <= kResidentBytesMax) {
+        used += text.size() + 1;
+        list += (listed++ == 0 ? "" : ",") + text;
         continue;
       }
-      used = kSitePageBytesMax;
+      used = kResidentBytesMax;
     }
     omitted++;
     if (row.entry && row.why.empty()) carried += row.value;
   }
-  // The events in seq order in the data (the table is newest first).
-  std::reverse(events.begin(), events.end());
+  Json data{{"name", name},
+            {"score", balance.credit_score},
+            {"spendable", balance.spendable},
+            {"benefits", BenefitsJson(c, r)},
+            {"omitted", omitted},
+            {"carried", carried}};
+  std::string out = data.dump();
+  out.pop_back();  // the closing brace: the events, already written, go last
+  return out + ",\"events\":[" + list + "]}";
+}
 
-  std::string title = (name.empty() ? r.id : name + "（" + r.id + "）") + " · " + village.name;
-  std::string page = PageHead(title + " 积分", "../../");
-  page += "<p class=\"sub\"><a href=\"../index.html\">← " + Esc(village.name) + "</a></p>\n";
-  page += "<h1>" + Esc(name.empty() ? r.id : name) + "</h1>\n<p class=\"sub\">村民编号 " +
-          Esc(r.id) + " · " + Esc(village.name) + "</p>\n";
+// DIR/<VILLAGE>/r.html: the page of every adult resident of the village,
+// opened as r.html?id=<RESIDENT>. Its script finds the resident's data
+// file in `files` (resident id -> number of d/<N>.json), shows the page
+// from it and checks it.
+std::string ResidentShell(const Context& c, const VillageRecord& village, const Json& files) {
+  std::string page = PageHead("村民积分 · " + village.name, "../");
+  page +=
+      "<p class=\"sub\"><a id=\"back\" href=\"index.html\">← " + Esc(village.name) + "</a></p>\n";
+  page += "<h1 id=\"who\">村民积分</h1>\n<p class=\"sub\" id=\"who-sub\">" + Esc(village.name) +
+          "</p>\n";
   page += StatusBox();
   page +=
-      "<div class=\"cards\">\n<div class=\"card\"><div>信用积分</div><div class=\"n\" "
-      "id=\"score\">" +
-      std::to_string(balance.credit_score) +
-      "</div></div>\n<div class=\"card\"><div>可用积分</div><div class=\"n\" id=\"spendable\">" +
-      std::to_string(balance.spendable) + "</div></div>\n</div>\n";
+      "<div id=\"resident\" hidden>\n<div class=\"cards\">\n<div class=\"card\"><div>信用积分</div>"
+      "<div class=\"n\" id=\"score\"></div></div>\n<div class=\"card\"><div>可用积分</div>"
+      "<div class=\"n\" id=\"spendable\"></div></div>\n</div>\n";
   page +=
-      "<p "
-      "class=\"sub\">"
+      "<p class=\"sub\">"
       "信用积分是已审核、未撤销的加减分合计；可用积分再减去已兑换和已过期的积分（本页核验信用积分）"
       "。</p>\n";
-  page += BenefitsSection(c, r);
-  page += "<h2>积分记录</h2>\n";
-  if (omitted > 0) {
-    page += "<p class=\"sub\">另有 " + std::to_string(omitted) + " 条较早的记录（计入信用积分 " +
-            Signed(carried) + " 分）未列在本页，也未在本页核验。</p>\n";
-  }
+  page +=
+      "<div id=\"benefits\" hidden><h2>可享礼遇</h2>\n<ul class=\"benefits\"></ul>\n<p "
+      "class=\"sub\">按本村信用等级办法，截至检查点之日；仅供参考，未在本页核验。</p></div>\n";
+  page += "<h2>积分记录</h2>\n<p class=\"sub\" id=\"omitted\" hidden></p>\n";
   page +=
       "<div class=\"scroll\"><table>\n<thead><tr><th>日期</th><th>事项</th><th "
-      "class=\"pts\">积分</th>"
-      "<th>说明</th></tr></thead>\n<tbody>\n" +
-      table + "</tbody></table></div>\n";
-  if (rows.empty()) page += "<p>暂无积分记录。</p>\n";
+      "class=\"pts\">积分</th><th>说明</th></tr></thead>\n<tbody id=\"history\"></tbody></table>"
+      "</div>\n<p id=\"no-history\" hidden>暂无积分记录。</p>\n</div>\n";
   page += Footer(c);
   Json data = c.PageData();
-  data["resident"] = r.id;
-  data["carried"] = carried;
-  data["omitted"] = omitted;
-  data["events"] = std::move(events);
+  data["village"] = village.name;
+  data["files"] = files;
   page += "<script type=\"application/json\" id=\"vdata\">" + ScriptJson(data) + "</script>\n";
-  page += PageTail("../../");
+  page += PageTail("../");
   return page;
 }
 
@@ -430,12 +469,32 @@ Status VillagePages(Context& c, const VillageRecord& village, Files* files, Site
   }
   VLEDGER_TRY(c.person_error);
 
+  // The residents' data, in id order, packed into files of at most
+  // kDataFileBytes (one resident alone may fill a larger one).
   std::string base = village.code + "/";
+  Json file_of = Json::object();
+  std::string bundle;
+  uint64_t bundles = 0;
+  auto flush = [&]() -> Status {
+    if (bundle.empty()) return Status::Ok();
+    bundle += "}\n";
+    VLEDGER_TRY(files->Add(base + "d/" + std::to_string(bundles) + ".json", std::move(bundle)));
+    bundle.clear();
+    bundles++;
+    return Status::Ok();
+  };
+  const size_t shell = kShellBytes + adults.size() * kShellBytesPerResident;
   for (const auto& [r, name] : adults) {
-    VLEDGER_ASSIGN_OR_RETURN(std::string page, ResidentPage(c, village, r, name));
-    VLEDGER_TRY(files->Add(base + "r/" + r.id + ".html", std::move(page)));
+    VLEDGER_ASSIGN_OR_RETURN(std::string data, ResidentData(c, r, name, shell));
+    std::string member = Json(r.id).dump() + ":" + data;
+    if (!bundle.empty() && bundle.size() + member.size() + 2 > kDataFileBytes) VLEDGER_TRY(flush());
+    bundle += bundle.empty() ? "{" : ",\n";
+    bundle += member;
+    file_of[r.id] = bundles;
     out->residents++;
   }
+  VLEDGER_TRY(flush());
+  VLEDGER_TRY(files->Add(base + "r.html", ResidentShell(c, village, file_of)));
 
   std::string page = PageHead(village.name + " 积分公示", "../");
   page += "<p class=\"sub\"><a href=\"../index.html\">← 全部村</a></p>\n";
@@ -496,7 +555,7 @@ Status VillagePages(Context& c, const VillageRecord& village, Files* files, Site
   } else {
     page += "<p class=\"sub\">点姓名查看本人积分（未成年人不公示）。</p>\n<ul class=\"names\">\n";
     for (const auto& [r, name] : adults) {
-      page += "<li><a class=\"res\" href=\"r/" + Esc(r.id) + ".html\">" +
+      page += "<li><a class=\"res\" href=\"r.html?id=" + Esc(r.id) + "\">" +
               Esc(name.empty() ? r.id : name + " " + r.id) + "</a></li>\n";
     }
     page += "</ul>\n";
@@ -709,9 +768,9 @@ Result<SiteResult> Site(const Session& session, const SiteRequest& request) try 
   VLEDGER_ASSIGN_OR_RETURN(auto state, StateAt(*ledger, size - 1));
 
   Context c;
-  NodeCache nodes(*ledger);
   c.ledger = ledger.get();
-  c.nodes = &nodes;
+  VLEDGER_ASSIGN_OR_RETURN(Tree tree, Tree::Load(*ledger, size));
+  c.tree = &tree;
   c.state = state.get();
   c.head = *head;
   auto meta = LoadMeta(*state);
@@ -722,8 +781,11 @@ Result<SiteResult> Site(const Session& session, const SiteRequest& request) try 
   c.key_id = meta->root_key_id;
   VLEDGER_ASSIGN_OR_RETURN(Event last, state->ReadEvent(size - 1));
   c.date = CstDate(last.recorded_at_ms);
-  VLEDGER_ASSIGN_OR_RETURN(ProvenEvent last_proven, Prove(*ledger, nodes, size - 1, head->head));
-  c.last = ProofJson(last_proven);
+  VLEDGER_ASSIGN_OR_RETURN(StoredEvent last_stored, ledger->ReadEvent(size - 1));
+  VLEDGER_ASSIGN_OR_RETURN(
+      std::string last_members,
+      ProvenEventMembers(tree, size - 1, last_stored.canonical, last_stored.hash));
+  c.last = Json::parse("{" + last_members + "}");
   c.rule_names = DisplayNames(*state, NameKind::kRule, "");
 
   std::vector<VillageRecord> villages = ListVillages(*state);
@@ -754,7 +816,45 @@ Result<SiteResult> Site(const Session& session, const SiteRequest& request) try 
     for (const SiteAsset& asset : SiteAssets()) {
       VLEDGER_TRY(files.Add("assets/" + std::string(asset.path), std::string(asset.bytes)));
     }
-    for (const VillageRecord& v : villages) VLEDGER_TRY(VillagePages(c, v, &files, &out));
+    // The villages' pages, on two threads when the state is the stored one:
+    // each thread reads its own StateStore over the same rows (a state
+    // replayed into memory for an older --at is not copied: one thread).
+    // Villages alternate between them; the first failure in village order
+    // is the one reported.
+    std::vector<Context> workers{c};
+    std::unique_ptr<StateStore> second_state;
+    if (size == ledger->size() && villages.size() > 1) {
+      VLEDGER_ASSIGN_OR_RETURN(second_state, StoredState(*ledger));
+      workers.push_back(c);
+      workers.back().state = second_state.get();
+    }
+    std::vector<Status> failed(villages.size(), Status::Ok());
+    std::vector<SiteResult> counts(workers.size());
+    std::atomic<bool> stop{false};
+    auto work = [&](size_t w) {
+      for (size_t i = w; i < villages.size() && !stop; i += workers.size()) {
+        Status done = [&]() -> Status {
+          try {
+            return VillagePages(workers[w], villages[i], &files, &counts[w]);
+          } catch (...) {
+            return CaughtStatus();
+          }
+        }();
+        if (!done.ok()) {
+          failed[i] = done;
+          stop = true;
+        }
+      }
+    };
+    std::thread second;
+    if (workers.size() > 1) second = std::thread(work, 1);
+    work(0);
+    if (second.joinable()) second.join();
+    for (const Status& village : failed) VLEDGER_TRY(village);
+    for (const SiteResult& n : counts) {
+      out.villages += n.villages;
+      out.residents += n.residents;
+    }
     VLEDGER_TRY(files.Finish());
     VLEDGER_TRY(SyncFolder(tmp.string()));
     if (::rename(tmp.c_str(), final_dir.c_str()) != 0) {

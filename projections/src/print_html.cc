@@ -141,7 +141,7 @@ std::string ResidentPageUrl(std::string_view site_url, std::string_view resident
                  ? std::string(url) + "/"
                  : std::string(url.substr(0, last + 1));
   }
-  return folder + "r/" + std::string(resident) + ".html";
+  return folder + "r.html?id=" + std::string(resident);
 }
 
 std::string PrintFooterLine(const CardsData& d) {

@@ -92,10 +92,10 @@ expect_eq "$(sed -n 1p cards.tsv | cut -f2)" "曲*国" "masked name of three cha
 expect_eq "$(sed -n 2p cards.tsv | cut -f2)" "王*" "masked name of two characters"
 expect_eq "$(grep -c '曲建国\|曲小雨\|曲无龄\|曲远行\|R13\|R14\|R15' cards.html)" "0" \
   "no full name, no minor, no unknown age, no departed resident in the file"
-# The QR code decodes to the resident's page: the folder + r/<ID>.html.
-expect_eq "$(sed -n 1p cards.tsv | cut -f4)" "https://site.example.cn/county/V1/r/R01.html" \
+# The QR code decodes to the resident's page: the folder + r.html?id=<ID>.
+expect_eq "$(sed -n 1p cards.tsv | cut -f4)" "https://site.example.cn/county/V1/r.html?id=R01" \
   "QR payload decoded by zbarimg"
-bad=$(awk -F'\t' '$4 != "https://site.example.cn/county/V1/r/" $1 ".html" || $3 != $4' cards.tsv)
+bad=$(awk -F'\t' '$4 != "https://site.example.cn/county/V1/r.html?id=" $1 || $3 != $4' cards.tsv)
 expect_eq "$bad" "" "every card's QR decodes to its own page, as its printed URL says"
 
 # --------------------------------------------------------- cards: the sheet
@@ -138,7 +138,7 @@ expect_exit 0 vl report cards --village V1 --resident R01 --out full.html
 expect_eq "$(cards_of full.html | cut -f2)" "曲建国" "--public-names full: the full name"
 # --site-url on the command line wins; a page's URL keeps only its folder.
 expect_exit 0 vl report cards --village V1 --resident R02 --site-url "$SITE"index.html --out url.html
-expect_eq "$(cards_of url.html | cut -f4)" "${SITE}r/R02.html" "--site-url's folder"
+expect_eq "$(cards_of url.html | cut -f4)" "${SITE}r.html?id=R02" "--site-url's folder"
 expect_exit 0 vl "${A[@]}" village policy V1 --public-names masked
 
 # ---------------------------------------------------------- cards: refused

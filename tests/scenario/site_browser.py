@@ -4,12 +4,15 @@ driven through chromium-driver with Selenium, loads a site written by
 `vledger site` from a static server on 127.0.0.1 (a free port, started and
 stopped here).
 
-Checks: the resident page and the village page show 已核验, with no
-horizontal scrolling at 390 px; the bulletin's fragment #SIZE-ROOTHEX is
+Checks: the resident page (r.html?id=…, its data fetched from the
+village's data file) and the
+village page show 已核验, with no horizontal scrolling at 390 px; a note
+is shown as text, not markup; the bulletin's fragment #SIZE-ROOTHEX is
 accepted when it matches and refused when it does not; the id box opens a
-resident's page; and copies of the site with one event byte changed, one
-proof hash changed, or another ledger's checkpoint show the red warning
-naming the failed check (记录哈希, 包含证明, 检查点签名).
+resident's page; an unknown id says so; and copies of the site with one
+event byte changed, one proof hash changed, or another ledger's checkpoint
+show the red warning naming the failed check (记录哈希, 包含证明,
+检查点签名).
 
 Usage: site_browser.py SITE OTHER_CHECKPOINT SIZE ROOTHEX [SCREENSHOT_DIR]
 Exit 0 when every check holds; 1 otherwise, also when Chromium or Selenium
@@ -41,18 +44,26 @@ def rewrite(path, change):
     open(path, "w", encoding="utf-8").write(html[: m.start(1)] + text + html[m.end(1):])
 
 
-def flip_event_byte(data):
-    e = data["events"][0]
+def flip_event_byte(folder):
+    """One byte of R001's newest event, in V1's data file."""
+    path = os.path.join(folder, "V1", "d", "0.json")
+    data = json.load(open(path, encoding="utf-8"))
+    e = data["R001"]["events"][0]
     raw = bytearray(base64.b64decode(e["event"]))
     raw[-1] ^= 0x01
     e["event"] = base64.b64encode(bytes(raw)).decode()
+    json.dump(data, open(path, "w", encoding="utf-8"), ensure_ascii=False)
 
 
-def flip_proof_hash(data):
-    e = data["events"][0]
+def flip_proof_hash(folder):
+    """One hash of the inclusion proof of R001's newest event."""
+    path = os.path.join(folder, "V1", "d", "0.json")
+    data = json.load(open(path, encoding="utf-8"))
+    e = data["R001"]["events"][0]
     raw = bytearray(base64.b64decode(e["proof"][0]))
     raw[0] ^= 0x01
     e["proof"][0] = base64.b64encode(bytes(raw)).decode()
+    json.dump(data, open(path, "w", encoding="utf-8"), ensure_ascii=False)
 
 
 def main():
@@ -71,10 +82,10 @@ def main():
     for name, change in variants.items():
         shutil.copytree(site, os.path.join(root_dir, name))
         if change:
-            rewrite(os.path.join(root_dir, name, "V1", "r", "R001.html"), change)
+            change(os.path.join(root_dir, name))
     shutil.copytree(site, os.path.join(root_dir, "cp"))
     other = open(other_cp, encoding="utf-8").read()
-    rewrite(os.path.join(root_dir, "cp", "V1", "r", "R001.html"),
+    rewrite(os.path.join(root_dir, "cp", "V1", "r.html"),
             lambda d: d.__setitem__("checkpoint", other))
 
     server, base = serve(root_dir)
@@ -98,13 +109,20 @@ def main():
             inner = driver.execute_script("return window.innerWidth")
             check(width <= inner, "%s: no horizontal scrolling (%s <= %s px)" % (what, width, inner))
 
-        state, text, cls = load("/ok/V1/r/R001.html")
+        state, text, cls = load("/ok/V1/r.html?id=R001")
         check(state == "yes" and "已核验" in text and "ok" in cls, "resident page shows 已核验: " + text[:60])
+        check(driver.find_element(By.ID, "score").text == "15", "R001's page shows the score 15")
+        notes = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#history td.note")]
+        check("<b>焚烧秸秆</b>" in notes and not driver.find_elements(By.CSS_SELECTOR, "#history b"),
+              "a note is shown as text, not markup: %s" % notes)
+        rows = driver.find_elements(By.CSS_SELECTOR, "#history tr")
+        check(len(rows) == 4 and "（已撤销）" in rows[1].text,
+              "four rows, the reversed deduction marked: %s" % [r.text for r in rows])
         no_side_scroll("resident page")
         if shots:
             driver.save_screenshot(os.path.join(shots, "site-resident.png"))
         start = time.monotonic()
-        load("/ok/V1/r/R002.html")
+        load("/ok/V1/r.html?id=R002")
         print("info resident page R002 loaded and verified in %.0f ms" % ((time.monotonic() - start) * 1000))
 
         state, text, cls = load("/ok/V1/index.html")
@@ -118,12 +136,14 @@ def main():
         driver.find_element(By.ID, "rid").send_keys("r001")
         driver.find_element(By.CSS_SELECTOR, "#find button").click()
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not driver.current_url.split("#")[0].endswith("/r/R001.html"):
+        while time.monotonic() < deadline and not driver.current_url.split("#")[0].endswith("/r.html?id=R001"):
             time.sleep(0.05)
-        check(driver.current_url.endswith("/ok/V1/r/R001.html#%s-%s" % (size, root)),
+        check(driver.current_url.endswith("/ok/V1/r.html?id=R001#%s-%s" % (size, root)),
               "the id box opens the resident's page: " + driver.current_url)
-        state, text, _ = load("/ok/V1/r/R001.html#%s-%s" % (size, root))
+        state, text, _ = load("/ok/V1/r.html?id=R001#%s-%s" % (size, root))
         check(state == "yes", "resident page with the matching fragment verifies")
+        state, text, _ = load("/ok/V1/r.html?id=R003")
+        check(state == "none" and "R003" in text, "no page for the minor R003: " + text[:60])
         state, text, cls = load("/ok/V1/index.html#%d-%s" % (int(size) + 1, root))
         check(state == "no" and "二维码" in text and "bad" in cls,
               "a fragment of another size is refused: " + text[:60])
@@ -134,7 +154,7 @@ def main():
         check("R999" in msg, "an unknown id is answered on the page: " + msg)
 
         for name, word in (("byte", "记录哈希"), ("proof", "包含证明"), ("cp", "检查点签名")):
-            state, text, cls = load("/%s/V1/r/R001.html" % name)
+            state, text, cls = load("/%s/V1/r.html?id=R001" % name)
             check(state == "no" and word in text and "bad" in cls and "已核验" not in text,
                   "%s changed: warning names %s: %s" % (name, word, text[:70]))
     except Exception as e:  # a browser that cannot start fails the test

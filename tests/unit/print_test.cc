@@ -7,13 +7,14 @@
 namespace vledger {
 namespace {
 
-TEST(ResidentPageUrl, IsTheVillageFolderPlusRSlashId) {
-  EXPECT_EQ(ResidentPageUrl("https://x.cn/v/V1/", "R1"), "https://x.cn/v/V1/r/R1.html");
-  EXPECT_EQ(ResidentPageUrl("https://x.cn/v/V1", "R1"), "https://x.cn/v/V1/r/R1.html");
-  EXPECT_EQ(ResidentPageUrl("https://x.cn/v/V1/index.html", "R1"), "https://x.cn/v/V1/r/R1.html");
-  EXPECT_EQ(ResidentPageUrl("https://x.cn/v/V1/?a=b", "R1"), "https://x.cn/v/V1/r/R1.html");
-  EXPECT_EQ(ResidentPageUrl("https://x.cn", "R1"), "https://x.cn/r/R1.html");
-  EXPECT_EQ(ResidentPageUrl("http://x.cn/", "R1"), "http://x.cn/r/R1.html");
+TEST(ResidentPageUrl, IsTheVillageFolderPlusRHtmlWithTheId) {
+  EXPECT_EQ(ResidentPageUrl("https://x.cn/v/V1/", "R1"), "https://x.cn/v/V1/r.html?id=R1");
+  EXPECT_EQ(ResidentPageUrl("https://x.cn/v/V1", "R1"), "https://x.cn/v/V1/r.html?id=R1");
+  EXPECT_EQ(ResidentPageUrl("https://x.cn/v/V1/index.html", "R1"),
+            "https://x.cn/v/V1/r.html?id=R1");
+  EXPECT_EQ(ResidentPageUrl("https://x.cn/v/V1/?a=b", "R1"), "https://x.cn/v/V1/r.html?id=R1");
+  EXPECT_EQ(ResidentPageUrl("https://x.cn", "R1"), "https://x.cn/r.html?id=R1");
+  EXPECT_EQ(ResidentPageUrl("http://x.cn/", "R1"), "http://x.cn/r.html?id=R1");
 }
 
 CardsData Cards(size_t n, const std::string& paper) {

@@ -8,10 +8,14 @@
 //                                  households, funds, its adult residents
 //                                  (names as its --public-names says;
 //                                  default masked), a box for a resident id
-//   DIR/<VILLAGE>/r/<RESIDENT>.html one per adult resident: credit score,
+//   DIR/<VILLAGE>/r.html           the page of each adult resident, opened
+//                                  as r.html?id=<RESIDENT>: credit score,
 //                                  spendable points, history, and the data
 //                                  its script verifies (checkpoint, county
 //                                  key, event bytes, inclusion proofs)
+//   DIR/<VILLAGE>/d/<N>.json       the residents' data, in id order, packed
+//                                  into files of about 64 KB (r.html names
+//                                  the file of each resident)
 //   DIR/verify.html                a partner's check of a credit
 //                                  certificate, in the browser
 //   DIR/attest.json                what it checks against: the county's
@@ -34,9 +38,9 @@
 
 namespace vledger::app {
 
-// A resident page holds at most this many bytes (page and data); a
-// resident whose history is longer shows only the newest entries that fit
-// (the page says how many it leaves out).
+// A resident page loads at most this many bytes (r.html and one data
+// file); a resident whose history is longer shows only the newest entries
+// that fit (the page says how many it leaves out).
 inline constexpr size_t kSitePageBytesMax = 300 * 1024;
 
 struct SiteRequest {

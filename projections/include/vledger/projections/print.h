@@ -30,7 +30,7 @@ static_assert(kCardRows * kCardHeightMm <= kA4HeightMm - 2 * kA4MarginMm);
 // The folder is the URL up to its last "/" once a query or fragment is cut
 // off, or the whole URL plus "/" when its last path segment has no "."
 // (https://x.cn/v/V1 and https://x.cn/v/V1/ and https://x.cn/v/V1/index.html
-// all give https://x.cn/v/V1/r/R001.html).
+// all give https://x.cn/v/V1/r.html?id=R001).
 std::string ResidentPageUrl(std::string_view site_url, std::string_view resident);
 
 struct CardLine {
