@@ -93,7 +93,7 @@ expect_stdout_contains "grades,AAA,1"
 expect_exit 0 vl --key admin.key report bulletin --village V1 --period 2021 --edition board --out board.html
 expect_eq "$(grep -c '<b>信用等级：</b>AAA 级 1 人、AA 级 0 人' board.html)" 1 "the board's grade line"
 expect_exit 0 vl --key admin.key verify-report board.html
-expect_exit 0 vl --lang en --key admin.key report bulletin --village V1 --period 2021 --edition board --format md
+expect_exit 0 vl --key admin.key report bulletin --village V1 --period 2021 --edition board --format md --lang en
 expect_stdout_contains "**Credit grades:** AAA: 1, AA: 0, A: 1, B: 0, C: 1, no grade: 0"
 
 # --- a change, effective from a later date: the old policy holds until then.
