@@ -502,6 +502,7 @@ uint64_t BoardHeight(const ReportData& d, const std::vector<RankedRow>& top) {
   uint64_t height = kBoardFixedHeight + kBoardRankedRowHeight * top.size();
   height += running(d.board.red_flags.size(), 1, kBoardNamesPerLine);
   height += running(d.board.star_households.size(), 3, kBoardHouseholdsPerLine);
+  if (d.graded) height += running(d.grade_counts.size() + 1, 1, kBoardGradesPerLine);
   if (!d.funds.empty()) height += kBoardFundRowHeight * (d.funds.size() + 1);  // and its head
   if (!d.shops.empty()) {
     height += kBoardShopsHeadingHeight + kBoardShopRowHeight * (d.shops.size() + 1);

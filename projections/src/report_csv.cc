@@ -74,6 +74,17 @@ void Ranking(Csv& csv, const ReportData& d, const char* section,
   }
 }
 
+// The residents per credit grade (a village with a grade policy), in
+// both editions.
+void GradeRows(Csv& csv, const ReportData& d) {
+  if (!d.graded) return;
+  csv.Row(kSectionGrades, {"grade", "residents"});
+  for (const auto& [grade, residents] : d.grade_counts) {
+    csv.Row(kSectionGrades, {Text(grade), U(residents)});
+  }
+  csv.Row(kSectionGrades, {"", U(d.ungraded)});
+}
+
 void Points(Csv& csv, const ReportData& d) {
   Ranking(csv, d, kSectionResidents, d.residents_ranked);
   if (report::Board(d)) {
@@ -89,16 +100,11 @@ void Points(Csv& csv, const ReportData& d) {
     for (const RankedRow& h : b.star_households) {
       csv.Row(kSectionBoard, {"starHousehold", Text(h.id), Text(h.name), N(h.points), U(h.stars)});
     }
+    GradeRows(csv, d);
     return;
   }
   Ranking(csv, d, kSectionHouseholds, d.households_ranked);
-  if (d.graded) {
-    csv.Row(kSectionGrades, {"grade", "residents"});
-    for (const auto& [grade, residents] : d.grade_counts) {
-      csv.Row(kSectionGrades, {Text(grade), U(residents)});
-    }
-    csv.Row(kSectionGrades, {"", U(d.ungraded)});
-  }
+  GradeRows(csv, d);
   csv.Row(kSectionRules, {"rule", "category", "description", "points", "entries", "total"});
   for (const RuleUse& r : d.rules) {
     csv.Row(kSectionRules,

@@ -456,6 +456,10 @@ void BoardPoints(Html& h, const ReportData& d) {
         E(report::En(d) ? "Star households (" + N(b.star_household_stars) + " ★ and more): "
                         : "星级文明户（" + N(b.star_household_stars) + " 星及以上）：") +
         "</b>" + Names(d, b.star_households, true) + "</p>\n");
+  if (d.graded) {
+    h.Raw("<p class=\"names\"><b>" + E(L(d, "信用等级：", "Credit grades: ")) + "</b>" +
+          E(report::GradeCountsLine(d)) + "</p>\n");
+  }
 }
 
 void BoardFunds(Html& h, const ReportData& d) {

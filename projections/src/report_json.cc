@@ -197,14 +197,17 @@ std::string RenderJson(const ReportData& d) {
   }
   if (report::HasPoints(d) && !report::Board(d)) {
     top.emplace_back("rankingHouseholds", Lines(Ranking(d.households_ranked)));
-    if (d.graded) {
-      std::vector<std::string> grades;
-      for (const auto& [grade, residents] : d.grade_counts) {
-        grades.push_back(Obj().S("grade", grade).U("residents", residents).Done());
-      }
-      grades.push_back(Obj().S("grade", "").U("residents", d.ungraded).Done());
-      top.emplace_back("grades", Lines(grades));
+  }
+  // The residents per credit grade, in both editions.
+  if (report::HasPoints(d) && d.graded) {
+    std::vector<std::string> grades;
+    for (const auto& [grade, residents] : d.grade_counts) {
+      grades.push_back(Obj().S("grade", grade).U("residents", residents).Done());
     }
+    grades.push_back(Obj().S("grade", "").U("residents", d.ungraded).Done());
+    top.emplace_back("grades", Lines(grades));
+  }
+  if (report::HasPoints(d) && !report::Board(d)) {
     std::vector<std::string> rules, categories;
     for (const RuleUse& r : d.rules) {
       rules.push_back(Obj()

@@ -331,6 +331,11 @@ void BoardPoints(Md& md, const ReportData& d) {
                : "**星级文明户（" + std::to_string(b.star_household_stars) + " 星及以上）：**") +
           Names(d, b.star_households, true));
   md.Line("");
+  if (d.graded) {
+    md.Line(std::string(L(d, "**信用等级：**", "**Credit grades:** ")) +
+            report::GradeCountsLine(d));
+    md.Line("");
+  }
 }
 
 void BoardFunds(Md& md, const ReportData& d) {

@@ -343,6 +343,16 @@ std::string TiedLeftOff(const ReportData& d) {
   return "另有 " + std::to_string(b.tied_left_off) + " 人并列第 " + std::to_string(b.tied_rank) +
          " 名，本页放不下，名单见公示全文。";
 }
+std::string GradeCountsLine(const ReportData& d) {
+  std::string out;
+  for (const auto& [grade, residents] : d.grade_counts) {
+    out += En(d) ? grade + ": " + std::to_string(residents) + ", "
+                 : grade + " 级 " + std::to_string(residents) + " 人、";
+  }
+  return out + (En(d) ? "no grade: " + std::to_string(d.ungraded)
+                      : "未达等级 " + std::to_string(d.ungraded) + " 人");
+}
+
 bool HasFunds(const ReportData& d) { return d.args.kind != "points"; }
 
 bool HasShops(const ReportData& d) { return d.args.kind == "bulletin" && !d.shops.empty(); }

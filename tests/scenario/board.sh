@@ -109,7 +109,7 @@ expect_exit 0 vl report bulletin --village V1 --period 2021Q3 --edition board --
 expect_exit 0 vl report bulletin --village V1 --period 2021Q3 --out full.html
 expect_exit 0 vl report bulletin --village V1 --period 2021Q3 --edition board --out board2.html
 expect_eq "$(sha board2.html)" "$(sha board.html)" "the board edition is byte-identical across runs"
-expect_eq "$(grep -c '^vledger-report village=V1 period=2021Q3 kind=bulletin format=md lang=zh size='"$N"' edition=board renderer=6 window=7 *$' board.md)" 1 \
+expect_eq "$(grep -c '^vledger-report village=V1 period=2021Q3 kind=bulletin format=md lang=zh size='"$N"' edition=board renderer=7 window=7 *$' board.md)" 1 \
   "the footer continues after size= with edition= and renderer="
 # One A4 page: the page markers say 第 1 页 / 共 1 页, and only once.
 expect_eq "$(grep -c 'class="page"' board.html)" 1 "board: one page section"
@@ -185,16 +185,16 @@ expect_json_file pub2.json '"LITTER" in d["objections"][0]["about"]' True "objec
 expect_exit 0 vl verify-report board.html
 expect_exit 0 vl verify-report pub2.json
 expect_stdout_contains "published at seq"
-sed 's/ renderer=6 / renderer=1 /' board.md >old.md
+sed 's/ renderer=7 / renderer=1 /' board.md >old.md
 expect_exit 3 vl verify-report old.md
 expect_stderr_contains "renderer version 1"
-# A report of renderer 5 (before the shops section) is another version's
-# report, not a tampered one: exit 3 naming both versions.
-sed 's/ renderer=6 / renderer=5 /' board.md >r5.md
-expect_exit 3 vl verify-report r5.md
-expect_stderr_contains "renderer version 5"
-expect_stderr_contains "version 6"
-sed 's/ edition=board renderer=6 window=7//' board.md >older.md
+# A report of renderer 6 (before the board's grade line) is another
+# version's report, not a tampered one: exit 3 naming both versions.
+sed 's/ renderer=7 / renderer=6 /' board.md >r6.md
+expect_exit 3 vl verify-report r6.md
+expect_stderr_contains "renderer version 6"
+expect_stderr_contains "version 7"
+sed 's/ edition=board renderer=7 window=7//' board.md >older.md
 expect_exit 3 vl verify-report older.md
 expect_stderr_contains "renderer version 1"
 sed 's/公示期：7/公示期：9/' board.html >tampered.html

@@ -80,7 +80,21 @@ expect_stdout_contains "<!-- section:grades -->"
 expect_stdout_contains "| AAA | 1 |"
 expect_exit 0 vl --key admin.key report bulletin --village V1 --period 2021 --out b.html
 expect_exit 0 vl --key admin.key verify-report b.html
-grep -q 'renderer=6' b.html && pass "the footer says renderer=6" || fail "no renderer=6 in b.html"
+grep -q 'renderer=7' b.html && pass "the footer says renderer=7" || fail "no renderer=7 in b.html"
+# The board edition has the residents per grade too: one line (renderer 7),
+# the same rows as the full edition's in JSON and CSV.
+expect_exit 0 vl --key admin.key report bulletin --village V1 --period 2021 --edition board --format json
+expect_json '[(g["grade"], g["residents"]) for g in d["grades"]]' \
+  '[["AAA", 1], ["AA", 0], ["A", 1], ["B", 0], ["C", 1], ["", 0]]'
+expect_exit 0 vl --key admin.key report bulletin --village V1 --period 2021 --edition board --format md
+expect_stdout_contains "**信用等级：**AAA 级 1 人、AA 级 0 人、A 级 1 人、B 级 0 人、C 级 1 人、未达等级 0 人"
+expect_exit 0 vl --key admin.key report bulletin --village V1 --period 2021 --edition board --format csv
+expect_stdout_contains "grades,AAA,1"
+expect_exit 0 vl --key admin.key report bulletin --village V1 --period 2021 --edition board --out board.html
+expect_eq "$(grep -c '<b>信用等级：</b>AAA 级 1 人、AA 级 0 人' board.html)" 1 "the board's grade line"
+expect_exit 0 vl --key admin.key verify-report board.html
+expect_exit 0 vl --key admin.key report bulletin --village V1 --period 2021 --edition board --format md --lang en
+expect_stdout_contains "**Credit grades:** AAA: 1, AA: 0, A: 1, B: 0, C: 1, no grade: 0"
 
 # --- a change, effective from a later date: the old policy holds until then.
 expect_exit 0 vl --key admin.key village grades V1 --from 2021-10-01 \

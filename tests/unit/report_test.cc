@@ -65,7 +65,7 @@ TEST(Report, FooterCarriesEditionRendererAndWindow) {
   a.window_days = 10;
   EXPECT_EQ(FooterLine(a),
             "vledger-report village=V1 period=2021Q3 kind=bulletin format=md lang=zh size=42 "
-            "edition=board renderer=6 window=10");
+            "edition=board renderer=7 window=10");
   a.site_url = "https://x.cn/v/V1";
   auto parsed = ParseFooter("<footer>" + FooterLine(a) + "</footer>");
   ASSERT_TRUE(parsed.ok());

@@ -45,8 +45,11 @@ namespace vledger {
 // policy; version 5 leaves residents tied at the board's last rank to the
 // full bulletin when they alone would push the ranking past the page;
 // version 6 added the credit supermarkets' monthly statements (a shops
-// section after the funds) for villages whose shops had a shelf.
-inline constexpr uint32_t kRendererVersion = 6;
+// section after the funds) for villages whose shops had a shelf; version
+// 7 gives the board edition the residents per credit grade too (one line
+// after the star households; the same rows as the full edition's in CSV
+// and JSON).
+inline constexpr uint32_t kRendererVersion = 7;
 
 struct ReportArgs {
   ReportArgs() = default;
@@ -198,8 +201,8 @@ struct NoticeInfo {
 // board.sh prints the board and counts the PDF's pages): a fixed part for
 // the title, headings, table heads, notice, signature and checkpoint; a
 // ranked resident's row; a line of running names (the red flags and star
-// households, kBoardNamesPerLine and kBoardHouseholdsPerLine a line); a
-// fund's row; a
+// households, kBoardNamesPerLine and kBoardHouseholdsPerLine a line; the
+// residents per grade, kBoardGradesPerLine a line); a fund's row; a
 // correction's or objection's row, a line of it per kBoardRowBytes bytes
 // of its text; and, when the bulletin has shops, the shops' heading and a
 // row per shop and for the table's head (a fund's row's height: the same
@@ -212,6 +215,7 @@ inline constexpr uint64_t kBoardRankedRowHeight = 53;
 inline constexpr uint64_t kBoardNamesLineHeight = 51;
 inline constexpr size_t kBoardNamesPerLine = 11;      // red flags (the label takes one)
 inline constexpr size_t kBoardHouseholdsPerLine = 5;  // star households (the label takes three)
+inline constexpr size_t kBoardGradesPerLine = 6;      // "A 级 12 人" (the label takes one)
 inline constexpr uint64_t kBoardFundRowHeight = 48;
 inline constexpr uint64_t kBoardShopsHeadingHeight = 62;  // the shops section's h2
 inline constexpr uint64_t kBoardShopRowHeight = 48;
@@ -351,6 +355,9 @@ std::string HtmlEscape(std::string_view s);
 // The board's line for residents tied at the last rank left to the full
 // bulletin ("" when none were).
 std::string TiedLeftOff(const ReportData& d);
+// The board's line of residents per credit grade (d.graded):
+// "A 级 12 人、B 级 30 人、未达等级 5 人" ("A: 12, B: 30, no grade: 5").
+std::string GradeCountsLine(const ReportData& d);
 bool HasFunds(const ReportData& d);
 bool HasShops(const ReportData& d);  // a bulletin with a shop in d.shops
 // A shop's label: its display name and code (红星超市（CS01）), or its code.
