@@ -26,8 +26,6 @@ vledger_unit_test(message_test vledger_projections)
 # the real program (tests/unit/app_fixture.h), then calls app/ directly.
 function(vledger_app_test name)
   vledger_unit_test(${name} vledger_app ${ARGN})
-  target_compile_definitions(${name} PRIVATE VLEDGER_BIN="$<TARGET_FILE:vledger>")
-  add_dependencies(${name} vledger)
 endfunction()
 vledger_app_test(app_append_test)
 vledger_unit_test(app_remote_test vledger_app)
