@@ -265,12 +265,46 @@ PY
 expect_exit 0 vl site --out s6
 expect_exit 0 diff -r s5 s6
 
+# ------------------------------------------------- a history too long for a page
+# 400 awards to one resident: their data would pass 300 KB, so the page
+# keeps the newest that fit, and says how many older ones it leaves out
+# and the points they count (site_browser.py checks the page adds them to
+# what it verifies and shows 已核验).
+mkdir long && (cd long && "$VLEDGER" init --test-clock --name 长账本 --admin-key-out a.key >/dev/null &&
+  "$VLEDGER" --key a.key village add V1 --name 甲村 >/dev/null &&
+  "$VLEDGER" --key a.key rule add VOL --category 志愿服务 --points 5 --min 1 --max 500 --desc 义务劳动 >/dev/null &&
+  "$VLEDGER" --key a.key household add H1 --village V1 --head 王一 >/dev/null &&
+  "$VLEDGER" --key a.key resident add R1 --village V1 --household H1 --name 王一 --birth-year 1970 >/dev/null &&
+  python3 -c '
+print("resident,rule,points,date,note")
+for i in range(400):
+    print("R1,VOL,%d,2021-09-%02d,第%d次清扫村道" % (i % 7 + 1, i % 28 + 1, i + 1))' >awards.csv &&
+  "$VLEDGER" --key a.key import awards.csv --kind awards >/dev/null &&
+  "$VLEDGER" --key a.key checkpoint >/dev/null && "$VLEDGER" site --out ../sl >/dev/null) ||
+  fail "the long history's ledger"
+python3 - sl/V1 <<'PY' && pass "R1's data: the newest awards, the older ones counted, under 300 KB" ||
+import json, os, sys
+r = json.load(open(sys.argv[1] + "/d/0.json", encoding="utf-8"))["R1"]
+listed = len(r["events"])
+assert 0 < listed < 400 and r["omitted"] == 400 - listed, (listed, r["omitted"])
+points = [i % 7 + 1 for i in range(400)]
+assert r["carried"] == sum(points[:r["omitted"]]), (r["carried"], r["omitted"])
+assert r["score"] == sum(points), r["score"]
+assert [e["seq"] for e in r["events"]] == sorted((e["seq"] for e in r["events"]), reverse=True)
+page = os.path.getsize(sys.argv[1] + "/r.html") + os.path.getsize(sys.argv[1] + "/d/0.json")
+assert page <= 300 * 1024, page
+print("info %d awards listed, %d left out (%d points), page and data %d bytes" % (
+    listed, r["omitted"], r["carried"], page))
+PY
+  fail "R1's data in sl/V1/d/0.json"
+
 # ----------------------------------------------------------- the browser
 # Another ledger's checkpoint, for the browser to refuse.
 mkdir other && (cd other && "$VLEDGER" init --test-clock --name 别的账本 --admin-key-out o.key >/dev/null &&
   "$VLEDGER" --key o.key village add V1 --name 甲村 >/dev/null && "$VLEDGER" --key o.key checkpoint >/dev/null &&
   "$VLEDGER" tiles --out t >/dev/null && cp t/checkpoint ../other.cp)
 expect_eq "$(grep -c '^vledger/别的账本' other.cp)" 1 "another ledger's checkpoint"
-expect_exit 0 /usr/bin/python3 "$SCENARIO_DIR/site_browser.py" s1 other.cp "$SIZE" "$ROOT" ${SHOTS:+"$SHOTS"}
+expect_exit 0 env SITE_LONG="$PWD/sl" /usr/bin/python3 "$SCENARIO_DIR/site_browser.py" s1 other.cp \
+  "$SIZE" "$ROOT" ${SHOTS:+"$SHOTS"}
 last_stdout
 finish
