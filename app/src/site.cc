@@ -182,6 +182,7 @@ Result<std::string> ProvenEventMembers(const Tree& tree, uint64_t seq, const std
 struct Context {
   const Ledger* ledger = nullptr;
   const Tree* tree = nullptr;
+  bool persons_withheld = false;  // restored from a --public archive
   StateStore* state = nullptr;
   SignedHead head;
   std::string date;  // the checkpoint's date: recordedAt (CST) of its last event
@@ -263,7 +264,9 @@ std::string Footer(const Context& c) {
 std::string PublicName(Context& c, const ResidentRecord& r, const std::string& policy) {
   if (policy == "none") return "";
   const std::optional<Person>& person = c.PersonOf(r.person_ref);
-  if (!person) return r.person_ref.empty() ? "" : "已删除";
+  // No record: erased (已删除), or never there, as in a ledger restored
+  // from a --public archive, whose residents have no name on the site.
+  if (!person) return r.person_ref.empty() || c.persons_withheld ? "" : "已删除";
   return policy == "masked" ? MaskName(person->name) : person->name;
 }
 
@@ -769,6 +772,8 @@ Result<SiteResult> Site(const Session& session, const SiteRequest& request) try 
 
   Context c;
   c.ledger = ledger.get();
+  VLEDGER_ASSIGN_OR_RETURN(uint64_t withheld, ledger->PersonsWithheld());
+  c.persons_withheld = withheld > 0;
   VLEDGER_ASSIGN_OR_RETURN(Tree tree, Tree::Load(*ledger, size));
   c.tree = &tree;
   c.state = state.get();

@@ -176,7 +176,9 @@ expect_exit 0 vl --ledger P --json site --out sp
 # The age known when a resident was registered is in the log (declared, or
 # read from the birth year then): the adults keep their pages, by id.
 expect_json 'd["residents"]' 4
-expect_eq "$(res sp/V1 R005 'r["score"]')" 7 "a declared adult keeps a page"
+expect_eq "$(res sp/V1 R005 'r["score"], r["name"]')" "(7, '')" "a declared adult keeps a page, with no name"
+expect_eq "$(grep -rc '已删除' sp | awk -F: '{s+=$2} END {print s}')" 0 \
+  "a --public archive's residents are not called 已删除 (erased)"
 expect_eq "$(python3 -c 'import json,sys; print(sorted(json.load(open(sys.argv[1]))))' sp/V1/d/0.json)" \
   "['R001', 'R002', 'R005']" "no page for the minor or the unknown age"
 expect_eq "$(grep -rc '张\|李\|王\|刘\|陈' sp --include='*.html' --include='*.json' | awk -F: '{s+=$2} END {print s}')" 0 \
