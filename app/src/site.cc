@@ -15,9 +15,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "guard.h"
