@@ -910,6 +910,151 @@ bool KnownToReencode(::Event::Reader event) {
   }
 }
 
+// ---- the same checks on the bytes alone, for the common flat kinds
+//
+// A replay decodes every event of the log, and Cap'n Proto's own canonical
+// check (isCanonical) and the reader-based checks above cost more than the
+// rest of decoding. For an event whose body is one of the flat kinds
+// (KnownToReencode), the bytes alone say all of it: the root pointer at
+// word 0, each struct's sections no larger than the schema's and its data
+// section using only the schema's bits and not ending in a zero word
+// (canonical truncation), every pointer a byte list (the body's, a
+// struct) pointing exactly where canonical pre-order puts its content,
+// with zero padding, and the content ending the message. Each of these is
+// a condition that isCanonical, WrittenAsVledgerDoes or ListsInPreOrder
+// checks; bytes that fail any of them take the checks above, so what is
+// accepted or rejected, and the error, are the same either way.
+
+uint64_t WordAt(const uint8_t* bytes, uint64_t index) {
+  uint64_t w;
+  std::memcpy(&w, bytes + index * sizeof(capnp::word),
+              sizeof w);  // little-endian, as the format is
+  return w;
+}
+
+// The target word of the pointer at word `at` (a struct or list pointer).
+int64_t PointerTarget(uint64_t at, uint64_t raw) {
+  return static_cast<int64_t>(at) + 1 + (static_cast<int32_t>(static_cast<uint32_t>(raw)) >> 2);
+}
+
+// A data section of `words` words at word `at`: within the schema's and
+// its bits, and its last word not zero.
+bool DataSectionFits(const uint8_t* bytes, uint64_t at, uint64_t words,
+                     const std::vector<uint8_t>& used) {
+  if (words * sizeof(capnp::word) > used.size()) return false;
+  const uint8_t* data = bytes + at * sizeof(capnp::word);
+  for (size_t i = 0; i < words * sizeof(capnp::word); i++) {
+    if ((data[i] & ~used[i]) != 0) return false;
+  }
+  return words == 0 || WordAt(bytes, at + words - 1) != 0;
+}
+
+// The pointer at word `at` is a byte list whose content starts at word
+// `*running` with zero padding; moves `*running` past it.
+bool ByteListAt(const uint8_t* bytes, uint64_t words, uint64_t at, uint64_t* running) {
+  uint64_t raw = WordAt(bytes, at);
+  if ((raw & 3) != 1 || ((raw >> 32) & 7) != 2) return false;
+  if (PointerTarget(at, raw) != static_cast<int64_t>(*running)) return false;
+  uint64_t size = raw >> 35;
+  uint64_t padded = (size + 7) / 8;
+  if (padded > words - *running) return false;
+  const uint8_t* content = bytes + *running * sizeof(capnp::word);
+  for (uint64_t i = size; i < padded * sizeof(capnp::word); i++) {
+    if (content[i] != 0) return false;
+  }
+  *running += padded;
+  return true;
+}
+
+// The layout of a flat body kind; pointers == 0 for the others.
+struct FlatBody {
+  uint64_t data_words = 0, pointers = 0;
+  const std::vector<uint8_t>* used = nullptr;
+};
+
+template <typename Wire>
+FlatBody FlatBodyOf() {
+  constexpr capnp::_::StructSize size = capnp::_::structSize<Wire>();
+  return FlatBody{size.data, size.pointers, &DataBitsUsed<Wire>()};
+}
+
+constexpr capnp::uint kEventBodyPointer = 2;
+
+// By the body's discriminant: the kinds KnownToReencode takes without
+// re-encoding.
+const std::vector<FlatBody>& FlatBodies() {
+  static const std::vector<FlatBody> bodies = [] {
+    std::vector<FlatBody> b(capnp::Schema::from<::Event::Body>().getUnionFields().size());
+    b[::Event::Body::VILLAGE_REGISTERED] = FlatBodyOf<::VillageRegistered>();
+    b[::Event::Body::HOUSEHOLD_REGISTERED] = FlatBodyOf<::HouseholdRegistered>();
+    b[::Event::Body::RESIDENT_REGISTERED] = FlatBodyOf<::ResidentRegistered>();
+    b[::Event::Body::POINTS_AWARDED] = FlatBodyOf<::PointsEntry>();
+    b[::Event::Body::POINTS_DEDUCTED] = FlatBodyOf<::PointsEntry>();
+    b[::Event::Body::POINTS_REDEEMED] = FlatBodyOf<::PointsRedeemed>();
+    b[::Event::Body::DONATION_RECEIVED] = FlatBodyOf<::DonationReceived>();
+    b[::Event::Body::FUND_DISBURSED] = FlatBodyOf<::FundDisbursed>();
+    return b;
+  }();
+  return bodies;
+}
+
+// The byte offset of the body's discriminant in Event's data section.
+size_t BodyDiscriminantByte() {
+  static const size_t at =
+      2 *
+      size_t{capnp::Schema::from<::Event::Body>().getProto().getStruct().getDiscriminantOffset()};
+  return at;
+}
+
+bool FlatEventCanonical(const uint8_t* bytes, uint64_t words) {
+  constexpr capnp::_::StructSize event = capnp::_::structSize<::Event>();
+  if (words == 0) return false;
+  uint64_t root = WordAt(bytes, 0);
+  // A struct pointer whose content starts right after it.
+  if (static_cast<uint32_t>(root) != 0) return false;
+  uint64_t data_words = (root >> 32) & 0xffff, pointers = root >> 48;
+  if (pointers != event.pointers || 1 + data_words + pointers > words) return false;
+  if (!DataSectionFits(bytes, 1, data_words, DataBitsUsed<::Event>())) return false;
+  size_t at = BodyDiscriminantByte();
+  if (at + 2 > data_words * sizeof(capnp::word)) return false;  // genesis: not flat
+  uint16_t which;
+  std::memcpy(&which, bytes + sizeof(capnp::word) + at, sizeof which);
+  const std::vector<FlatBody>& bodies = FlatBodies();
+  if (which >= bodies.size() || bodies[which].pointers == 0) return false;
+  const FlatBody& body = bodies[which];
+
+  const uint64_t section = 1 + data_words;
+  uint64_t running = section + pointers;
+  for (uint64_t i = 0; i < pointers; i++) {
+    if (i != kEventBodyPointer) {
+      if (!ByteListAt(bytes, words, section + i, &running)) return false;
+      continue;
+    }
+    uint64_t raw = WordAt(bytes, section + i);
+    if ((raw & 3) != 0 || PointerTarget(section + i, raw) != static_cast<int64_t>(running)) {
+      return false;
+    }
+    uint64_t body_data = (raw >> 32) & 0xffff, body_pointers = raw >> 48;
+    if (body_pointers != body.pointers || body_data + body_pointers > words - running) return false;
+    if (!DataSectionFits(bytes, running, body_data, *body.used)) return false;
+    const uint64_t body_section = running + body_data;
+    running = body_section + body_pointers;
+    for (uint64_t j = 0; j < body_pointers; j++) {
+      if (!ByteListAt(bytes, words, body_section + j, &running)) return false;
+    }
+  }
+  return running == words;
+}
+
+template <typename Root>
+bool FlatCanonical(const uint8_t*, uint64_t) {
+  return false;
+}
+template <>
+bool FlatCanonical<::Event>(const uint8_t* bytes, uint64_t words) {
+  return FlatEventCanonical(bytes, words);
+}
+
 template <typename Root>
 bool KnownToReencode(typename Root::Reader) {
   return false;
@@ -948,14 +1093,16 @@ Result<T> DecodeCanonical(std::string_view bytes, const Msg& what) {
   capnp::SegmentArrayMessageReader message(kj::arrayPtr(&segment, 1),
                                            HostileInputOptions(words.size()));
   std::optional<T> value;
-  bool reencodes = false;
+  const bool flat =
+      FlatCanonical<Root>(reinterpret_cast<const uint8_t*>(words.data()), words.size());
+  bool reencodes = flat;
   try {
-    if (!message.isCanonical()) {
+    if (!flat && !message.isCanonical()) {
       return Status::VerificationFailed("not in canonical form").WithPrefix(what);
     }
     auto root = message.getRoot<Root>();
     value = Read(root);
-    reencodes = KnownToReencode<Root>(root);
+    if (!flat) reencodes = KnownToReencode<Root>(root);
   } catch (const kj::Exception& e) {
     return Status::VerificationFailed(Msg("malformed: {}", e.getDescription().cStr()))
         .WithPrefix(what);
@@ -1034,6 +1181,13 @@ std::string EncodeEvent(const Event& event) { return EncodeCanonical<::Event>(ev
 
 Result<Event> DecodeEvent(std::string_view canonical) {
   return DecodeCanonical<::Event, Event>(canonical, Msg("event bytes"));
+}
+
+bool DecodesByBytesAlone(std::string_view canonical) {
+  if (canonical.size() % sizeof(capnp::word) != 0) return false;
+  std::vector<uint64_t> words(canonical.size() / sizeof(capnp::word));
+  std::memcpy(words.data(), canonical.data(), canonical.size());
+  return FlatEventCanonical(reinterpret_cast<const uint8_t*>(words.data()), words.size());
 }
 
 std::string EncodePerson(const Person& person) { return EncodeCanonical<::Person>(person); }

@@ -17,6 +17,10 @@ std::string EncodeEvent(const Event& event);
 // Decodes stored bytes. VerificationFailed when the bytes are not a well-formed Event in
 // canonical form (so a stored event is exactly the bytes that were hashed).
 Result<Event> DecodeEvent(std::string_view canonical);
+// Whether DecodeEvent checks `canonical` by its bytes alone, without
+// Cap'n Proto's canonical check: true only for an event of a common flat
+// kind laid out exactly as vledger writes it (codec.cc). For tests.
+bool DecodesByBytesAlone(std::string_view canonical);
 
 // C(Person), and back.
 std::string EncodePerson(const Person& person);
