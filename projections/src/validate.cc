@@ -86,6 +86,16 @@ std::optional<Msg> BadCharacters(std::string_view s, long* count) {
   long n = 0;
   bool blank = true;
   for (size_t i = 0; i < s.size();) {
+    // ASCII, most of what is checked, without decoding: as below for a
+    // code point under U+0080.
+    auto b = static_cast<uint8_t>(s[i]);
+    if (b < 0x80) {
+      if (b < 0x20 || b == 0x7f) return Msg("must be UTF-8 text without control characters");
+      blank = blank && b == 0x20;
+      i++;
+      n++;
+      continue;
+    }
     uint32_t cp;
     size_t len = Utf8Next(s, i, &cp);
     if (len == 0 || IsControl(cp)) return Msg("must be UTF-8 text without control characters");

@@ -46,6 +46,21 @@ TEST(Validate, ControlCharactersAreStillRejected) {
   ExpectRejected(CheckText("--note", "\x1b[31m", true), "--note");
   ExpectRejected(CheckName("--name", "a\x07"), "--name");
   ExpectRejected(CheckName("--name", "a\xc2\x85"), "--name");
+  // ASCII is checked without decoding: DEL and tab are controls too.
+  ExpectRejected(CheckText("--note", "a\x7f", true), "--note");
+  ExpectRejected(CheckText("--note", "a\tb", true), "--note");
+  ExpectRejected(CheckText("--note", "\n", true), "--note");
+  EXPECT_TRUE(CheckText("--note", "~ !R1", true).ok());
+}
+
+TEST(Validate, NamesCountCodePointsOfAsciiAndChinese) {
+  EXPECT_TRUE(CheckName("--name", std::string(64, 'a')).ok());
+  ExpectRejected(CheckName("--name", std::string(65, 'a')), "--name");
+  std::string mixed(32, 'a');
+  for (int i = 0; i < 32; i++) mixed += "曲";
+  EXPECT_TRUE(CheckName("--name", mixed).ok());
+  ExpectRejected(CheckName("--name", mixed + "a"), "--name");
+  ExpectRejected(CheckName("--name", "a" + mixed), "--name");
 }
 
 TEST(Validate, EscapeControlsShowsControlCharactersEscaped) {
