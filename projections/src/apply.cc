@@ -162,4 +162,16 @@ Status ApplyEvent(StateStore& state, uint64_t seq, const Event& event) {
   }
 }
 
+void PrefetchFor(StateStore& state, const Event& event, int stage) {
+  if (const auto* b = std::get_if<PointsAwarded>(&event.body)) {
+    state.table<ResidentState>().Hint(b->resident, stage);
+  } else if (const auto* d = std::get_if<PointsDeducted>(&event.body)) {
+    state.table<ResidentState>().Hint(d->resident, stage);
+  } else if (const auto* r = std::get_if<PointsRedeemed>(&event.body)) {
+    state.table<ResidentState>().Hint(r->resident, stage);
+  } else if (const auto* f = std::get_if<FundDisbursed>(&event.body)) {
+    if (!f->to_resident.empty()) state.table<ResidentState>().Hint(f->to_resident, stage);
+  }
+}
+
 }  // namespace vledger

@@ -738,7 +738,18 @@ void Replay(Channel<LogBatch>& in, ChainReplayer& replayer, uint64_t proj,
             std::atomic<bool>& stop) {
   if (proj == 0) at_proj();
   while (std::optional<LogBatch> batch = in.Pop()) {
+    // Decoded first, so that the entities of the events ahead can be
+    // hinted (a fault found here is reported in its turn, below).
     for (LogItem& item : *batch) {
+      if (!item.commit && !item.event) item.event = DecodeEvent(item.canonical);
+    }
+    const size_t n = batch->size();
+    for (size_t i = 0; i < n; i++) {
+      PrefetchAhead(replayer.state(), i, n, [&](size_t j) -> const Event* {
+        const LogItem& ahead = (*batch)[j];
+        return ahead.event && ahead.event->ok() ? &**ahead.event : nullptr;
+      });
+      LogItem& item = (*batch)[i];
       if (item.commit) {
         SignatureCheck check;
         Status st = replayer.CloseCommit(*item.commit, item.last_hash, &check);
@@ -871,7 +882,8 @@ constexpr uint64_t kPipelinedEventsMin = 4096;  // fewer: one thread is faster
 }  // namespace
 
 Status ScanDecoded(const Ledger& ledger, uint64_t from, uint64_t to,
-                   const std::function<Status(uint64_t seq, const Event& event)>& fn) {
+                   const std::function<Status(uint64_t seq, const Event& event)>& fn,
+                   StateStore* hints) {
   to = std::min(to, ledger.size());
   if (from >= to) return Status::Ok();
   if (to - from < kPipelinedEventsMin) {
@@ -901,8 +913,12 @@ Status ScanDecoded(const Ledger& ledger, uint64_t from, uint64_t to,
   });
   Status result;
   while (std::optional<DecodedBatch> batch = batches.Pop()) {
-    for (const auto& [seq, event] : batch->events) {
-      result = fn(seq, event);
+    const auto& events = batch->events;
+    for (size_t i = 0; i < events.size(); i++) {
+      if (hints != nullptr) {
+        PrefetchAhead(*hints, i, events.size(), [&](size_t j) { return &events[j].second; });
+      }
+      result = fn(events[i].first, events[i].second);
       if (!result.ok()) break;
     }
     if (result.ok()) result = batch->status;
@@ -914,15 +930,18 @@ Status ScanDecoded(const Ledger& ledger, uint64_t from, uint64_t to,
 }
 
 Status ReplayRange(const Ledger& ledger, uint64_t from, uint64_t to, StateStore& state) {
-  return ScanDecoded(ledger, from, to, [&](uint64_t seq, const Event& event) -> Status {
-    Status applied = ApplyEvent(state, seq, event);
-    if (!applied.ok()) {
-      if (applied.is_storage_fault()) return applied;
-      return Status::VerificationFailed(
-          Msg("seq {} does not replay: {} (run `vledger verify`)", seq, applied.message()));
-    }
-    return Status::Ok();
-  });
+  return ScanDecoded(
+      ledger, from, to,
+      [&](uint64_t seq, const Event& event) -> Status {
+        Status applied = ApplyEvent(state, seq, event);
+        if (!applied.ok()) {
+          if (applied.is_storage_fault()) return applied;
+          return Status::VerificationFailed(
+              Msg("seq {} does not replay: {} (run `vledger verify`)", seq, applied.message()));
+        }
+        return Status::Ok();
+      },
+      &state);
 }
 
 Status Replay(const Ledger& ledger, uint64_t size, StateStore& state) {

@@ -261,6 +261,76 @@ TEST(IdMap, ReserveLeavesEntriesAndLookupsAsTheyWere) {
   EXPECT_EQ(map.Find("a")->second, "1");
 }
 
+// Cache hints (IdMap::PrefetchSlot, PrefetchEntry, FindFirstProbe) only
+// read: on an empty map, for absent ids, they find nothing and change
+// nothing; FindFirstProbe gives an entry only from the slot where the
+// search for the id starts, and the entry of the id there when it is.
+TEST(IdMap, HintsFindNothingWrongAndChangeNothing) {
+  IdMap<int> map;
+  map.PrefetchSlot("R1");
+  map.PrefetchEntry("R1", 512);
+  EXPECT_EQ(map.FindFirstProbe("R1"), nullptr);
+  constexpr int kIds = 10'000;
+  for (int i = 0; i < kIds; i++) map.Add("R" + std::to_string(i), i);
+  int first_probe = 0;
+  for (int i = 0; i < kIds + 100; i++) {
+    std::string id = "R" + std::to_string(i);
+    map.PrefetchSlot(id);
+    map.PrefetchEntry(id, 512);
+    const auto* e = map.FindFirstProbe(id);
+    if (i >= kIds) {
+      EXPECT_TRUE(e == nullptr || e->first != id) << id;
+    } else if (e != nullptr && e->first == id) {
+      EXPECT_EQ(e, map.Find(id)) << id;
+      first_probe++;
+    }
+  }
+  EXPECT_GT(first_probe, kIds / 2);  // the index is at most three quarters full
+  EXPECT_EQ(map.size(), size_t{kIds});
+  EXPECT_EQ(map.Find("R17")->second, 17);
+}
+
+// A RowSource that counts what it is asked.
+struct CountingRows : RowSource {
+  int reads = 0;
+  std::optional<std::string> GetRow(std::string_view) override {
+    reads++;
+    return std::nullopt;
+  }
+  std::vector<std::optional<std::string>> GetRows(const std::vector<std::string>& keys) override {
+    reads += static_cast<int>(keys.size());
+    return std::vector<std::optional<std::string>>(keys.size());
+  }
+  void ScanRows(std::string_view, const ScanFn&) override { reads++; }
+};
+
+// Hints on a live state read no row and load nothing (a later lookup
+// still reads its row once); on a replayed state they leave the entities
+// as they were.
+TEST(StateReplay, HintsReadNoRowAndChangeNoEntity) {
+  CountingRows rows;
+  StateStore live(&rows, NoEvents);
+  for (int stage = 0; stage < 3; stage++) live.table<ResidentState>().Hint("R1", stage);
+  EXPECT_EQ(rows.reads, 0);
+  EXPECT_EQ(FindResident(live, "R1"), nullptr);
+  EXPECT_EQ(rows.reads, 1);
+
+  StateStore replay(nullptr, NoEvents);
+  ResidentState r;
+  r.rec.id = "R1";
+  r.lots = std::string(100, 'x');
+  r.turnover = std::string(300, 'y');
+  r.recent = "z";
+  replay.table<ResidentState>().Put("R1", r);
+  std::string before = FindResident(replay, "R1")->EncodeRow();
+  for (int stage = 0; stage < 3; stage++) {
+    replay.table<ResidentState>().Hint("R1", stage);
+    replay.table<ResidentState>().Hint("R2", stage);
+  }
+  EXPECT_EQ(FindResident(replay, "R1")->EncodeRow(), before);
+  EXPECT_EQ(FindResident(replay, "R2"), nullptr);
+}
+
 // Entities are listed in id byte order also where ids share their first
 // eight bytes, end within them, hold zero bytes or bytes of 0x80 and up.
 TEST(StateReplay, EntitiesAreListedInIdByteOrder) {

@@ -146,6 +146,14 @@ struct ResidentState {
   uint64_t hist_chunks = 0;
   Hash hist_chain{};
 
+  // Cache hints for the packed fields an entry reads and appends to.
+  void Prefetch() const {
+    __builtin_prefetch(lots.data());
+    __builtin_prefetch(turnover.data());
+    __builtin_prefetch(turnover.data() + turnover.size());
+    __builtin_prefetch(recent.data());
+  }
+
   static constexpr int kTableId = 3;
   static constexpr std::string_view kPrefix = "res/";
   std::string EncodeRow() const;

@@ -126,6 +126,11 @@ class Table final : public TableBase {
     e->second.value = std::move(value);
     MarkDirty(e);
   }
+  // Cache hints for an entity a replay will look up soon, in three stages
+  // run some events apart (PrefetchAhead, apply.h): the index slot, the
+  // entity, then what the entity points to (T::Prefetch, when T has it).
+  // They only load memory; a live table (which reads rows) ignores them.
+  void Hint(std::string_view id, int stage) const;
   // Loads the rows of `ids` that are not in memory yet with one read.
   void Prefetch(std::vector<std::string> ids);
   static constexpr size_t kPrefetchScanMin = 20'000;
@@ -267,7 +272,7 @@ class StateStore {
   size_t PendingChanges() const;
 
   // For Table<T>.
-  RowSource* rows() { return rows_; }
+  RowSource* rows() const { return rows_; }
 
  private:
   std::unique_ptr<RowSource> owned_rows_;
@@ -306,6 +311,19 @@ typename Table<T>::Entry* Table<T>::Load(std::string_view id) {
   Slot slot;
   if (row) slot.value.emplace(T::DecodeRow(id, *row));
   return last_ = map_.Add(std::string(id), std::move(slot));
+}
+
+template <typename T>
+void Table<T>::Hint(std::string_view id, int stage) const {
+  if (owner_->rows() != nullptr) return;
+  if (stage == 0) {
+    map_.PrefetchSlot(id);
+  } else if (stage == 1) {
+    map_.PrefetchEntry(id, sizeof(Entry));
+  } else if constexpr (requires(const T& t) { t.Prefetch(); }) {
+    const Entry* e = map_.FindFirstProbe(id);
+    if (e != nullptr && e->first == id && e->second.value) e->second.value->Prefetch();
+  }
 }
 
 template <typename T>

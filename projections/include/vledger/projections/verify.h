@@ -180,9 +180,11 @@ inline constexpr size_t kRebuildBatchBytes = 4 << 20;
 Result<uint64_t> RebuildProjections(Ledger& ledger, size_t batch_bytes = kRebuildBatchBytes);
 
 // Calls fn(seq, event) for the events [from, to) in order, read and decoded
-// on a second thread when there are many. Stops at the first error.
+// on a second thread when there are many. Stops at the first error. With
+// `hints`, the entities of the events ahead are hinted in it (PrefetchAhead).
 Status ScanDecoded(const Ledger& ledger, uint64_t from, uint64_t to,
-                   const std::function<Status(uint64_t seq, const Event& event)>& fn);
+                   const std::function<Status(uint64_t seq, const Event& event)>& fn,
+                   StateStore* hints = nullptr);
 
 // Applies events [from, to) to `state` (live or replay). VerificationFailed when an
 // event does not apply.
