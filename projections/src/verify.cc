@@ -687,11 +687,14 @@ void RunSignatures(Channel<Signature>& signatures, FaultBox& faults, bool wait) 
 // of a batch when the replaying thread is behind (half the queue or more
 // waiting), so that decoding goes to whichever thread has time.
 void ReadAndHash(const Ledger& ledger, ChainHasher& hasher, Channel<LogBatch>& out,
-                 Channel<Signature>& signatures, FaultBox& faults, std::atomic<bool>& stop) {
+                 Channel<LogBatch>& spent, Channel<Signature>& signatures, FaultBox& faults,
+                 std::atomic<bool>& stop) {
   LogBatch batch;
   bool decode = false;
   auto flush = [&]() -> bool {
     RunSignatures(signatures, faults, false);
+    while (spent.TryPop()) {
+    }
     if (batch.empty()) return true;
     bool pushed = out.Push(std::move(batch));
     batch = LogBatch();
@@ -733,7 +736,7 @@ void ReadAndHash(const Ledger& ledger, ChainHasher& hasher, Channel<LogBatch>& o
 
 // The replaying thread: every item in order; `at_proj` once the first
 // proj_size events are applied.
-void Replay(Channel<LogBatch>& in, ChainReplayer& replayer, uint64_t proj,
+void Replay(Channel<LogBatch>& in, Channel<LogBatch>& spent, ChainReplayer& replayer, uint64_t proj,
             const std::function<void()>& at_proj, Channel<Signature>& signatures, FaultBox& faults,
             std::atomic<bool>& stop) {
   if (proj == 0) at_proj();
@@ -770,6 +773,8 @@ void Replay(Channel<LogBatch>& in, ChainReplayer& replayer, uint64_t proj,
       }
       if (replayer.size() == proj) at_proj();
     }
+    // Freed by the reading thread, which allocated most of it.
+    spent.Push(std::move(*batch));
   }
 }
 
@@ -795,11 +800,12 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   {
     // One thread reads and hashes, this one replays; decoding and commit
     // signatures go to whichever has time.
-    Channel<LogBatch> log(kLogBatchesQueued);
+    Channel<LogBatch> log(kLogBatchesQueued), spent(SIZE_MAX);
     Channel<Signature> signatures(SIZE_MAX);
     std::atomic<bool> stop{false};
-    std::thread reader([&] { ReadAndHash(ledger, hasher, log, signatures, faults, stop); });
-    Replay(log, replayer, proj_at_end ? UINT64_MAX : proj, at_proj, signatures, faults, stop);
+    std::thread reader([&] { ReadAndHash(ledger, hasher, log, spent, signatures, faults, stop); });
+    Replay(log, spent, replayer, proj_at_end ? UINT64_MAX : proj, at_proj, signatures, faults,
+           stop);
     log.Close();  // unblocks the reader if this thread stopped early
     signatures.Close();
     RunSignatures(signatures, faults, true);
