@@ -11,11 +11,14 @@
 //   hash     read + the record-hash chain, h[n] from h[n-1] and C(e)
 //   leaf     read + each event's Merkle leaf hash
 //   decode   read + DecodeEvent (canonical Cap'n Proto checked)
-//   apply    read + decode + ApplyEvent into an in-memory state, each
-//            index row (a resident's history, a fund's movements) put in a
-//            list as `rebuild` does (`verify` drops them; they are a tenth
-//            of the rows): the replay, which is sequential (each event sees
-//            the state the ones before it left)
+//   apply    read + decode + ApplyEvent into an in-memory state, in
+//            batches of 2048 events with the residents of the events
+//            ahead hinted into the cache (PrefetchAhead), as `rebuild` and
+//            `verify` replay; each index row (a resident's history, a
+//            fund's movements) put in a list as `rebuild` does (`verify`
+//            drops them; they are a tenth of the rows): the replay, which
+//            is sequential (each event sees the state the ones before it
+//            left)
 //   encode   every other projection row of that state encoded (ForEachRow)
 //   write    all those rows written to a fresh ledger in SCRATCH as
 //            `rebuild` writes them (PutProjectionRows in batches of
