@@ -117,18 +117,35 @@ bool Qualifies(StateStore& state, const BenefitRecord& benefit, std::string_view
   return GradeReaches(*policy, grade, benefit.min_grade);
 }
 
-std::vector<BenefitRecord> QualifyingBenefits(StateStore& state, std::string_view village,
-                                              std::string_view resident, std::string_view day) {
-  std::vector<BenefitRecord> out;
-  std::optional<GradePolicy> policy = GradePolicyOn(state, village, day);
+const std::optional<GradePolicy>& Grading::PolicyOf(std::string_view village) {
+  if (last_ != policies_.end() && last_->first == village) return last_->second;
+  last_ = policies_.find(village);
+  if (last_ == policies_.end()) {
+    last_ = policies_.emplace(std::string(village), GradePolicyOn(state_, village, day_)).first;
+  }
+  return last_->second;
+}
+
+Grading::Of Grading::For(std::string_view village, std::string_view resident,
+                         std::optional<int64_t> credit_score) {
+  Of out;
+  const std::optional<GradePolicy>& policy = PolicyOf(village);
   if (!policy) return out;
-  std::string grade =
-      GradeOf(*policy, policy->minimums, GradedScore(state, *policy, resident, day));
-  for (BenefitRecord& b : ListBenefits(state)) {
+  int64_t score = credit_score && policy->basis != "year"
+                      ? *credit_score
+                      : GradedScore(state_, *policy, resident, day_);
+  out.grade = GradeOf(*policy, policy->minimums, score);
+  if (!catalogue_) catalogue_ = ListBenefits(state_);
+  for (const BenefitRecord& b : *catalogue_) {
     if (b.withdrawn_seq || !BenefitIsFor(b, village)) continue;
-    if (GradeReaches(*policy, grade, b.min_grade)) out.push_back(std::move(b));
+    if (GradeReaches(*policy, out.grade, b.min_grade)) out.benefits.push_back(b);
   }
   return out;
+}
+
+std::vector<BenefitRecord> QualifyingBenefits(StateStore& state, std::string_view village,
+                                              std::string_view resident, std::string_view day) {
+  return Grading(state, std::string(day)).For(village, resident).benefits;
 }
 
 }  // namespace vledger::app

@@ -75,6 +75,19 @@ ResidentBalance BalanceOf(StateStore& state, const std::string& resident) {
   return ResidentBalance{resident, "", b.credit_score, b.spendable, "", {}};
 }
 
+// `s` as a JSON string, as Json's dump writes it.
+void AppendJsonString(std::string& out, std::string_view s) {
+  bool plain = std::all_of(s.begin(), s.end(),
+                           [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (!plain) {
+    out += Json(std::string(s)).dump();
+    return;
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
 Json ResidentBalanceJson(const ResidentBalance& b) {
   Json j{{"resident", b.resident},
          {"creditScore", b.credit_score},
@@ -99,11 +112,17 @@ Result<std::string> QueryDay(QueryState& q, const std::string& at) {
 // Sets each balance's grade (residents of any village).
 Status AddGrades(QueryState& q, const std::string& at, std::vector<ResidentBalance>& balances) {
   VLEDGER_ASSIGN_OR_RETURN(std::string day, QueryDay(q, at));
+  Grading grading(*q.state, day);
   for (ResidentBalance& b : balances) {
-    auto r = LoadResident(*q.state, b.resident);
-    if (!r) continue;
-    b.grade = ResidentGrade(*q.state, r->village, b.resident, day);
-    b.benefits = QualifyingBenefits(*q.state, r->village, b.resident, day);
+    std::string village = b.village;
+    if (village.empty()) {
+      auto r = LoadResident(*q.state, b.resident);
+      if (!r) continue;
+      village = r->village;
+    }
+    Grading::Of g = grading.For(village, b.resident, b.credit_score);
+    b.grade = std::move(g.grade);
+    b.benefits = std::move(g.benefits);
   }
   return Status::Ok();
 }
@@ -121,15 +140,39 @@ HouseholdBalance HouseholdBalanceOf(StateStore& state, const HouseholdRecord& h)
 
 // Every resident of the county, by village and then id.
 std::vector<ResidentBalance> CountyBalances(StateStore& state) {
-  std::vector<ResidentRecord> residents = ListResidents(state, "");
-  std::sort(residents.begin(), residents.end(), [](const auto& x, const auto& y) {
-    return std::tie(x.village, x.id) < std::tie(y.village, y.id);
+  struct Row {
+    std::string village, id;
+    int64_t credit_score, spendable;
+  };
+  std::vector<Row> rows;
+  ForEachResidentBrief(state, [&](const ResidentState::Brief& r) {
+    rows.push_back(
+        Row{std::string(r.village), std::string(r.id), r.bal.credit_score, r.bal.spendable});
+  });
+  // Sorted as small keys, the ids' first bytes as numbers (IdHead), rather
+  // than as the rows.
+  struct Key {
+    uint64_t village, id;
+    uint32_t at;
+  };
+  std::vector<Key> keys;
+  keys.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); i++) {
+    keys.push_back(Key{IdHead(rows[i].village), IdHead(rows[i].id), uint32_t(i)});
+  }
+  std::sort(keys.begin(), keys.end(), [&](const Key& x, const Key& y) {
+    if (x.village != y.village) return x.village < y.village;
+    const Row &a = rows[x.at], &b = rows[y.at];
+    if (a.village != b.village) return a.village < b.village;
+    if (x.id != y.id) return x.id < y.id;
+    return a.id < b.id;
   });
   std::vector<ResidentBalance> out;
-  out.reserve(residents.size());
-  for (const ResidentRecord& r : residents) {
-    out.push_back(BalanceOf(state, r.id));
-    out.back().village = r.village;
+  out.reserve(rows.size());
+  for (const Key& k : keys) {
+    Row& r = rows[k.at];
+    out.push_back(ResidentBalance{
+        std::move(r.id), std::move(r.village), r.credit_score, r.spendable, "", {}});
   }
   return out;
 }
@@ -477,13 +520,28 @@ std::string BalanceJson(const BalanceResult& result) {
       break;
   }
   // A county has hundreds of thousands of residents: written row by row
-  // rather than built as one Json value.
+  // rather than built as one Json value, and without a Json value for the
+  // rows that have only ids and numbers (the same text as its dump).
   std::string doc = "{\"residents\":[";
+  doc.reserve(80 * result.residents.size());
   for (size_t i = 0; i < result.residents.size(); i++) {
-    Json j = ResidentBalanceJson(result.residents[i]);
-    j["village"] = result.residents[i].village;
+    const ResidentBalance& b = result.residents[i];
     if (i > 0) doc += ',';
-    doc += j.dump();
+    if (!b.grade.empty() || !b.benefits.empty()) {
+      Json j = ResidentBalanceJson(b);
+      j["village"] = b.village;
+      doc += j.dump();
+      continue;
+    }
+    doc += "{\"resident\":";
+    AppendJsonString(doc, b.resident);
+    doc += ",\"creditScore\":";
+    doc += std::to_string(b.credit_score);
+    doc += ",\"spendablePoints\":";
+    doc += std::to_string(b.spendable_points);
+    doc += ",\"village\":";
+    AppendJsonString(doc, b.village);
+    doc += '}';
   }
   return doc + "]}";
 }

@@ -189,6 +189,7 @@ struct Context {
   std::map<std::string, std::string> rule_names;
   Status person_error;
   std::map<std::string, std::optional<Person>> persons;
+  Grading* grading = nullptr;  // VillagePages' own, on `date` over `state`
 
   const std::optional<Person>& PersonOf(const std::string& ref) {
     auto it = persons.find(ref);
@@ -272,7 +273,7 @@ std::string PublicName(Context& c, const ResidentRecord& r, const std::string& p
 // (benefits.h): name and partner of each, shown and not verified.
 Json BenefitsJson(Context& c, const ResidentRecord& r) {
   Json out = Json::array();
-  for (const BenefitRecord& b : QualifyingBenefits(*c.state, r.village, r.id, c.date)) {
+  for (const BenefitRecord& b : c.grading->For(r.village, r.id).benefits) {
     out.push_back(Json::array({b.name, b.partner}));
   }
   return out;
@@ -447,6 +448,12 @@ std::string RankName(const RankedRow& row) { return row.name.empty() ? row.id : 
 
 Status VillagePages(Context& c, const VillageRecord& village, Files* files, SiteResult* out) {
   StateStore& state = *c.state;
+  Grading grading(state, c.date);
+  c.grading = &grading;
+  struct Unset {
+    Context& c;
+    ~Unset() { c.grading = nullptr; }
+  } unset{c};
   ReportArgs args(village.code, QuarterOf(c.date), "bulletin", "html", "zh", c.head.head.size);
   args.edition = "board";
   // On the site names are masked unless the village's policy says

@@ -161,13 +161,15 @@ int64_t RecordReader::I64() {
   return static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
 }
 
-std::string RecordReader::Str() {
+std::string RecordReader::Str() { return std::string(View()); }
+
+std::string_view RecordReader::View() {
   uint64_t n = U64();
   if (!ok_ || n > in_.size()) {
     ok_ = false;
     return {};
   }
-  std::string s(in_.substr(0, n));
+  std::string_view s = in_.substr(0, n);
   in_.remove_prefix(n);
   return s;
 }

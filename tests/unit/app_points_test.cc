@@ -136,6 +136,47 @@ TEST_F(AppPointsTest, TheCountyIsListedByVillageThenId) {
             std::string::npos);
 }
 
+// The county's balances are read from the stored rows without loading
+// the residents: each row is what `balance R` says of its resident, grade
+// and benefits included, now and replayed at an earlier seq.
+TEST_F(AppPointsTest, EachCountyRowIsTheResidentsOwnBalance) {
+  uint64_t first = AwardSeq("R001", "5", "2021-07-05");
+  AwardSeq("R003", "9", "2021-07-06");
+  AwardSeq("R004", "2", "2021-07-06");
+  l.Vl("village grades V01 --from 2021-01-01 --grades A:8,B:3");
+  l.Vl("benefit add BUS --name 免费乘公交 --partner 县交通局 --min-grade B --village V01");
+  l.Vl("deduct R003 LITTER --on 2021-07-07");
+  for (const std::string& at : {std::string(), std::to_string(first)}) {
+    app::BalanceRequest county = CountyBalance();
+    county.at = at;
+    auto all = Balance(county);
+    ASSERT_TRUE(all.ok()) << all.status().message();
+    ASSERT_EQ(all->residents.size(), 4u);
+    std::string json = app::BalanceJson(*all);
+    for (const app::ResidentBalance& row : all->residents) {
+      auto one = Balance(BalanceOf(row.resident, at));
+      ASSERT_TRUE(one.ok()) << one.status().message();
+      const app::ResidentBalance& b = one->residents.at(0);
+      EXPECT_EQ(row.credit_score, b.credit_score) << row.resident << " at " << at;
+      EXPECT_EQ(row.spendable_points, b.spendable_points) << row.resident;
+      EXPECT_EQ(row.grade, b.grade) << row.resident;
+      EXPECT_EQ(row.benefits.size(), b.benefits.size()) << row.resident;
+      std::string own = app::BalanceJson(*one);
+      own.insert(own.size() - 1, ",\"village\":\"" + row.village + "\"");
+      EXPECT_NE(json.find(own), std::string::npos) << own << " in " << json;
+    }
+  }
+  auto now = Balance(CountyBalance());
+  ASSERT_TRUE(now.ok());
+  const app::ResidentBalance& r3 = now->residents.at(2);
+  ASSERT_EQ(r3.resident, "R003");
+  EXPECT_EQ(r3.credit_score, 6);
+  EXPECT_EQ(r3.grade, "B");
+  ASSERT_EQ(r3.benefits.size(), 1u);
+  EXPECT_EQ(r3.benefits[0].code, "BUS");
+  EXPECT_EQ(now->residents.at(3).grade, "");  // V02 has no policy
+}
+
 TEST_F(AppPointsTest, BalanceAndHistoryAnswerAsOfASeq) {
   uint64_t first = AwardSeq("R001", "5", "2021-07-05");
   uint64_t second = AwardSeq("R001", "3", "2021-07-06");

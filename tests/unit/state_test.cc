@@ -190,6 +190,120 @@ TEST_F(StateTest, PrefetchLoadsStoredEntitiesInOneRead) {
   EXPECT_EQ(FindVillage(*state, "V3")->rec.name, "三村");
 }
 
+// A pass over every resident's brief reads the stored rows it has not
+// loaded, and takes those in memory (changed or new since the rows were
+// stored) from memory, each resident once.
+TEST_F(StateTest, BriefsAreTheStoredRowsOverlaidByTheEntitiesInMemory) {
+  auto resident = [](const std::string& id, const std::string& village, int64_t score) {
+    ResidentState r;
+    r.rec.id = id;
+    r.rec.village = village;
+    r.bal.credit_score = score;
+    r.bal.spendable = score - 1;
+    return r;
+  };
+  {
+    auto state = Live();
+    for (int i = 1; i <= 3; i++) {
+      state->table<ResidentState>().Insert("R" + std::to_string(i),
+                                           resident("R" + std::to_string(i), "V1", i));
+    }
+    Commit(*state);
+  }
+  auto state = Live();
+  FindResident(*state, "R3");  // loaded, unchanged
+  state->table<ResidentState>().Mutable("R2")->bal.credit_score = 20;
+  state->table<ResidentState>().Insert("R4", resident("R4", "V2", 4));
+  std::map<std::string, std::pair<std::string, int64_t>> seen;
+  int calls = 0;
+  ForEachResidentBrief(*state, [&](const ResidentState::Brief& b) {
+    calls++;
+    seen[std::string(b.id)] = {std::string(b.village), b.bal.credit_score};
+    if (b.id == "R1") {
+      EXPECT_EQ(b.bal.spendable, 0);
+    }
+  });
+  EXPECT_EQ(calls, 4);
+  EXPECT_EQ(seen,
+            (std::map<std::string, std::pair<std::string, int64_t>>{
+                {"R1", {"V1", 1}}, {"R2", {"V1", 20}}, {"R3", {"V1", 3}}, {"R4", {"V2", 4}}}));
+
+  StateStore replay(nullptr, NoEvents);
+  replay.table<ResidentState>().Put("R9", resident("R9", "V9", 9));
+  calls = 0;
+  ForEachResidentBrief(replay, [&](const ResidentState::Brief& b) {
+    calls++;
+    EXPECT_EQ(b.id, "R9");
+    EXPECT_EQ(b.bal.credit_score, 9);
+  });
+  EXPECT_EQ(calls, 1);
+}
+
+// DecodeBrief reads a resident row without copying it: it refuses the rows
+// DecodeRow refuses, every truncation and every one-bit change of a row
+// with each field filled, and reads the same fields from the others.
+TEST(ResidentRow, TheBriefRefusesWhatTheFullDecodeRefuses) {
+  ResidentState r;
+  r.rec.id = "R1";
+  r.rec.village = "V1";
+  r.rec.household = "H1";
+  r.rec.person_ref = std::string(16, 'p');
+  r.rec.adult = true;
+  r.rec.seq = 300;
+  r.bal = PointsBalance{40, 30, 5, 5};
+  r.households = {{"H0", 2}, {"H1", 200}};
+  r.lots = std::string("\x85\x01\x01\x86\x01\x1b", 6);      // (133, 1), (134, 27)
+  r.turnover = std::string("\x01\x00\x0a\x02\x01\x1e", 6);  // (1, 0, 10), (2, 1, 30)
+  r.caps = {CapUse{"VOL", "2021Q3", 6}};
+  r.paid_fen = {{"F1", 1200}};
+  r.recent = std::string("\x90\x02\x01", 3);
+  r.hist_chunks = 1;
+  r.hist_chain.fill(7);
+  const std::string row = r.EncodeRow();
+  auto full = [](const std::string& bytes) -> std::optional<ResidentState> {
+    try {
+      return ResidentState::DecodeRow("R1", bytes);
+    } catch (const RowReadError&) {
+      return std::nullopt;
+    }
+  };
+  auto brief = [](const std::string& bytes) -> std::optional<ResidentState::Brief> {
+    try {
+      return ResidentState::DecodeBrief("R1", bytes);
+    } catch (const RowReadError&) {
+      return std::nullopt;
+    }
+  };
+  auto same = [&](const std::string& bytes) {
+    std::optional<ResidentState> f = full(bytes);
+    std::optional<ResidentState::Brief> b = brief(bytes);
+    if (f.has_value() != b.has_value()) return false;
+    if (!f) return true;
+    return b->id == f->rec.id && b->village == f->rec.village &&
+           b->bal.credit_score == f->bal.credit_score && b->bal.spendable == f->bal.spendable &&
+           b->bal.redeemed == f->bal.redeemed && b->bal.expired == f->bal.expired;
+  };
+  ASSERT_TRUE(brief(row).has_value());
+  EXPECT_EQ(brief(row)->bal.credit_score, 40);
+  EXPECT_EQ(brief(row)->village, "V1");
+  int refused = 0;
+  for (size_t n = 0; n < row.size(); n++) {
+    EXPECT_TRUE(same(row.substr(0, n))) << "truncated to " << n;
+    refused += !full(row.substr(0, n));
+  }
+  EXPECT_TRUE(same(row + "x"));
+  EXPECT_FALSE(brief(row + "x").has_value());
+  for (size_t i = 0; i < row.size(); i++) {
+    for (int bit = 0; bit < 8; bit++) {
+      std::string flipped = row;
+      flipped[i] = static_cast<char>(flipped[i] ^ (1 << bit));
+      EXPECT_TRUE(same(flipped)) << "byte " << i << " bit " << bit;
+      refused += !full(flipped);
+    }
+  }
+  EXPECT_GT(refused, static_cast<int>(row.size()));  // the checks were met
+}
+
 TEST(StateReplay, KeepsEverythingInMemoryAndListsRowsInKeyOrder) {
   StateStore state(static_cast<RowSource*>(nullptr), NoEvents);
   EXPECT_TRUE(state.replay());

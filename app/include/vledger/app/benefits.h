@@ -7,7 +7,11 @@
 // the resident qualifies for.
 #pragma once
 
+#include <functional>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vledger/app/append.h"
@@ -51,6 +55,33 @@ struct BenefitListResult {
 };
 Result<BenefitListResult> BenefitList(const Session& session, const BenefitListRequest& request);
 std::string BenefitListJson(const BenefitListResult& result);
+
+// The grades and qualifying benefits of many residents on one day
+// (YYYY-MM-DD): each village's policy in force and the catalogue are read
+// once, not once a resident (a county's balances ask for 286,000).
+class Grading {
+ public:
+  Grading(StateStore& state, std::string day) : state_(state), day_(std::move(day)) {}
+  Grading(const Grading&) = delete;
+  Grading& operator=(const Grading&) = delete;
+  struct Of {
+    std::string grade;                    // "" without a policy in force, or below every grade
+    std::vector<BenefitRecord> benefits;  // as QualifyingBenefits
+  };
+  // `credit_score`, when the caller has it, saves reading the resident
+  // again under a policy on the score.
+  Of For(std::string_view village, std::string_view resident,
+         std::optional<int64_t> credit_score = std::nullopt);
+
+ private:
+  const std::optional<GradePolicy>& PolicyOf(std::string_view village);
+  StateStore& state_;
+  std::string day_;
+  std::map<std::string, std::optional<GradePolicy>, std::less<>> policies_;
+  // The village asked for last: residents come by village.
+  decltype(policies_)::iterator last_ = policies_.end();
+  std::optional<std::vector<BenefitRecord>> catalogue_;
+};
 
 // The benefits (not withdrawn, for the village) that resident `resident`
 // of `village` qualifies for on `day` (YYYY-MM-DD), in code order; none

@@ -59,6 +59,8 @@ class RecordReader {
   uint64_t U64();
   int64_t I64();
   std::string Str();
+  // The same as a view into the input.
+  std::string_view View();
   bool Bool() { return U64() != 0; }
   bool ok() const { return ok_; }
   bool done() const { return in_.empty(); }

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -158,6 +159,17 @@ struct ResidentState {
   static constexpr std::string_view kPrefix = "res/";
   std::string EncodeRow() const;
   static ResidentState DecodeRow(std::string_view id, std::string_view row);
+
+  // A few fields, for passes over every resident (Table::ForEachBrief):
+  // views into the entity or the row, valid during the call they are
+  // passed to.
+  struct Brief {
+    std::string_view id, village;
+    PointsBalance bal;
+  };
+  Brief brief() const { return Brief{rec.id, rec.village, bal}; }
+  // Checks the whole row as DecodeRow does, with no copy.
+  static Brief DecodeBrief(std::string_view id, std::string_view row);
 };
 
 // What owns a personRef: its row stores the text Name(kind).
@@ -223,6 +235,11 @@ std::vector<KeyRecord> ListKeys(StateStore& state);
 std::vector<VillageRecord> ListVillages(StateStore& state);
 std::vector<HouseholdRecord> ListHouseholds(StateStore& state, std::string_view village);
 std::vector<ResidentRecord> ListResidents(StateStore& state, std::string_view village);
+// Calls fn(ResidentState::Brief) for every resident of the county, in no
+// particular order, without loading the residents (a county has hundreds
+// of thousands).
+void ForEachResidentBrief(StateStore& state,
+                          const std::function<void(const ResidentState::Brief&)>& fn);
 // A village's residents, without copying: nullptr entries never occur.
 std::vector<const ResidentState*> VillageResidents(StateStore& state, std::string_view village);
 

@@ -142,7 +142,14 @@ class Table final : public TableBase {
     for (const Sorted& s : SortedEntities()) fn(s.id, *static_cast<const T*>(s.entity));
   }
 
-  // The same in no particular order.
+  // Every entity in no particular order as T::Brief (a few of its
+  // fields): fn(brief). Live, the stored rows not in memory are read with
+  // T::DecodeBrief and not loaded, so a pass over a large kind keeps
+  // no entity.
+  template <typename F>
+  void ForEachBrief(F&& fn);
+
+  // Every entity in no particular order.
   template <typename F>
   void ForEachUnordered(F&& fn) {
     LoadAll();
@@ -378,6 +385,23 @@ void Table<T>::LoadAll() {
     return true;
   });
   all_loaded_ = true;
+}
+
+template <typename T>
+template <typename F>
+void Table<T>::ForEachBrief(F&& fn) {
+  RowSource* rows = owner_->rows();
+  if (rows != nullptr && !all_loaded_) {
+    bool some = map_.size() > 0;  // those in memory are newer than their rows
+    rows->ScanRows(T::kPrefix, [&](std::string_view key, std::string_view value) {
+      std::string_view id = key.substr(T::kPrefix.size());
+      if (!some || map_.Find(id) == nullptr) fn(T::DecodeBrief(id, value));
+      return true;
+    });
+  }
+  for (const auto& [id, slot] : map_) {
+    if (slot.value) fn(slot.value->brief());
+  }
 }
 
 }  // namespace vledger
