@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -174,10 +176,19 @@ Result<uint64_t> RebuildNameIndex(Ledger& writer) {
   // The residents in person-ref order, joined with one pass over the
   // person records (in the same order): a point read per resident cost
   // more than the rest of the rebuild of the index.
-  std::vector<ResidentRecord> residents = ListResidents(*state, "");
-  std::sort(
-      residents.begin(), residents.end(),
-      [](const ResidentRecord& a, const ResidentRecord& b) { return a.person_ref < b.person_ref; });
+  // Three fields of each, read without loading the residents into the
+  // state (a county's would take 150 MB).
+  struct Resident {
+    std::string person_ref, id, village;
+  };
+  std::vector<Resident> residents;
+  ForEachResidentBrief(*state, [&](const ResidentState::Brief& r) {
+    residents.push_back(
+        Resident{std::string(r.person_ref), std::string(r.id), std::string(r.village)});
+  });
+  std::sort(residents.begin(), residents.end(), [](const Resident& a, const Resident& b) {
+    return std::tie(a.person_ref, a.id) < std::tie(b.person_ref, b.id);
+  });
   RowChanges rows;
   uint64_t indexed = 0;
   size_t next = 0;
@@ -185,7 +196,7 @@ Result<uint64_t> RebuildNameIndex(Ledger& writer) {
     // Residents whose record is not stored (erased) are skipped.
     while (next < residents.size() && residents[next].person_ref < ref) next++;
     for (; next < residents.size() && residents[next].person_ref == ref; next++) {
-      const ResidentRecord& resident = residents[next];
+      const Resident& resident = residents[next];
       VLEDGER_ASSIGN_OR_RETURN(PersonRecord record, PersonRecord::DecodeRow(ref, value));
       IndexedResident r{record.person.name, resident.village, "", ""};
       VLEDGER_ASSIGN_OR_RETURN(PinyinReading reading, pinyin.Of(r.name));

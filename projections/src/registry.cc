@@ -251,7 +251,7 @@ ResidentState::Brief ResidentState::DecodeBrief(std::string_view id, std::string
   b.id = r.View();
   b.village = r.View();
   r.View();  // household
-  r.View();  // person ref
+  b.person_ref = r.View();
   uint64_t declared = r.U64();
   detail::DecodeVocab<ResidentStatus>(r.View(), kPrefix, id);
   r.U64();  // seq

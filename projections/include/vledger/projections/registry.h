@@ -164,10 +164,10 @@ struct ResidentState {
   // views into the entity or the row, valid during the call they are
   // passed to.
   struct Brief {
-    std::string_view id, village;
+    std::string_view id, village, person_ref;
     PointsBalance bal;
   };
-  Brief brief() const { return Brief{rec.id, rec.village, bal}; }
+  Brief brief() const { return Brief{rec.id, rec.village, rec.person_ref, bal}; }
   // Checks the whole row as DecodeRow does, with no copy.
   static Brief DecodeBrief(std::string_view id, std::string_view row);
 };
