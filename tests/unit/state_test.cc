@@ -280,8 +280,9 @@ TEST(ResidentRow, TheBriefRefusesWhatTheFullDecodeRefuses) {
     if (f.has_value() != b.has_value()) return false;
     if (!f) return true;
     return b->id == f->rec.id && b->village == f->rec.village &&
-           b->bal.credit_score == f->bal.credit_score && b->bal.spendable == f->bal.spendable &&
-           b->bal.redeemed == f->bal.redeemed && b->bal.expired == f->bal.expired;
+           b->person_ref == f->rec.person_ref && b->bal.credit_score == f->bal.credit_score &&
+           b->bal.spendable == f->bal.spendable && b->bal.redeemed == f->bal.redeemed &&
+           b->bal.expired == f->bal.expired;
   };
   ASSERT_TRUE(brief(row).has_value());
   EXPECT_EQ(brief(row)->bal.credit_score, 40);
