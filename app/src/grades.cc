@@ -79,13 +79,6 @@ Result<std::string> GradedDay(StateStore& state, uint64_t last_seq) {
   return CstDate(e.recorded_at_ms);
 }
 
-std::string ResidentGrade(StateStore& state, std::string_view village, std::string_view resident,
-                          std::string_view day) {
-  std::optional<GradePolicy> policy = GradePolicyOn(state, village, day);
-  if (!policy) return "";
-  return GradeOf(*policy, policy->minimums, GradedScore(state, *policy, resident, day));
-}
-
 Result<GradeResult> Grade(const Session& session, const GradeRequest& request) try {
   if (request.resident.empty() == request.household.empty()) {
     return Status::InvalidInput("grade: give RESIDENT or --household H");

@@ -46,8 +46,6 @@ std::string GradeJson(const GradeResult& result);
 
 // The CST day of the state's last event (`at`, else the ledger's last).
 Result<std::string> GradedDay(StateStore& state, uint64_t last_seq);
-// A resident's grade on `day` ("" without a policy in force or below all).
-std::string ResidentGrade(StateStore& state, std::string_view village, std::string_view resident,
-                          std::string_view day);
+// Many residents' grades on one day: Grading (benefits.h).
 
 }  // namespace vledger::app
