@@ -175,9 +175,8 @@ Result<uint64_t> RebuildNameIndex(Ledger& writer) {
   Pinyin pinyin = PinyinOver(writer);
   // The residents in person-ref order, joined with one pass over the
   // person records (in the same order): a point read per resident cost
-  // more than the rest of the rebuild of the index.
-  // Three fields of each, read without loading the residents into the
-  // state (a county's would take 150 MB).
+  // more than the rest of the rebuild of the index. Only three fields of
+  // each are read, without loading the residents into the state.
   struct Resident {
     std::string person_ref, id, village;
   };
