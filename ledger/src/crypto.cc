@@ -1,6 +1,14 @@
 // SHA-256 and Ed25519 through OpenSSL 3. Every OpenSSL error is drained by
 // OpenSslErrors(), so a failure reads as one line and the error queue never
 // leaks into a later call.
+//
+// SHA-256 goes through OpenSSL's SHA256_* functions, which OpenSSL 3
+// marks deprecated in favour of EVP: under 3.0 every EVP message ends
+// with a re-initialisation that frees and allocates the digest's context
+// and looks up engines, which cost more than hashing a 200-byte event
+// (bench/history.md). SHA256_* are the same implementation (the
+// same SHA-NI code) without that.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "vledger/ledger/crypto.h"
 
 #include <fcntl.h>
@@ -8,6 +16,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -44,13 +53,6 @@ struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
-
-// The SHA-256 implementation, fetched once per process.
-const EVP_MD* Sha256Md() {
-  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  VLEDGER_ASSERT(md != nullptr);
-  return md;
-}
 
 std::string RawPublicKey(EVP_PKEY* pkey) {
   std::string raw(kPublicKeyBytes, '\0');
@@ -162,31 +164,29 @@ int PassphraseCallback(char* buf, int size, int /*rwflag*/, void* u) {
 // ------------------------------------------------------------------ SHA-256
 
 Hash Sha256(std::string_view data) {
-  // One context per thread, reused: EVP_Digest would make one per call.
+  // One context per thread, reused.
   thread_local Sha256Hasher hasher;
   return hasher.Update(data).Finish();
 }
 
 struct Sha256Hasher::Impl {
-  MdCtxPtr ctx{EVP_MD_CTX_new()};
+  SHA256_CTX ctx;
 };
 
 Sha256Hasher::Sha256Hasher() : impl_(std::make_unique<Impl>()) {
-  VLEDGER_ASSERT(impl_->ctx != nullptr);
-  VLEDGER_ASSERT(EVP_DigestInit_ex(impl_->ctx.get(), Sha256Md(), nullptr) == 1);
+  VLEDGER_ASSERT(SHA256_Init(&impl_->ctx) == 1);
 }
 Sha256Hasher::~Sha256Hasher() = default;
 
 Sha256Hasher& Sha256Hasher::Update(std::string_view data) {
-  VLEDGER_ASSERT(EVP_DigestUpdate(impl_->ctx.get(), data.data(), data.size()) == 1);
+  VLEDGER_ASSERT(SHA256_Update(&impl_->ctx, data.data(), data.size()) == 1);
   return *this;
 }
 
 Hash Sha256Hasher::Finish() {
   Hash out;
-  unsigned int len = 0;
-  VLEDGER_ASSERT(EVP_DigestFinal_ex(impl_->ctx.get(), out.data(), &len) == 1 && len == 32);
-  VLEDGER_ASSERT(EVP_DigestInit_ex(impl_->ctx.get(), nullptr, nullptr) == 1);
+  VLEDGER_ASSERT(SHA256_Final(out.data(), &impl_->ctx) == 1);
+  VLEDGER_ASSERT(SHA256_Init(&impl_->ctx) == 1);
   return out;
 }
 
