@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <ctime>
 
 namespace vledger {
@@ -80,12 +81,33 @@ bool IsBlank(uint32_t cp) {
   }
 }
 
+// Whether each of the eight bytes of `w` is printable ASCII (0x20..0x7E):
+// none has its high bit set, none is under 0x20 and none is 0x7F (the
+// byte-wise tests of "Bit Twiddling Hacks", exact as a whole).
+bool PrintableAscii8(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+  uint64_t del = w ^ (0x7f * kOnes);
+  return ((w & kHigh) | ((w - 0x20 * kOnes) & ~w & kHigh) | ((del - kOnes) & ~del & kHigh)) == 0;
+}
+
 // What is wrong with a name's or a text's characters, or nullopt when
 // nothing. Sets *count to the number of code points.
 std::optional<Msg> BadCharacters(std::string_view s, long* count) {
+  constexpr uint64_t kSpaces = 0x2020202020202020;
   long n = 0;
   bool blank = true;
   for (size_t i = 0; i < s.size();) {
+    // Printable ASCII (ids, request ids), eight bytes at a time.
+    if (i + 8 <= s.size()) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (PrintableAscii8(w)) {
+        blank = blank && w == kSpaces;
+        i += 8;
+        n += 8;
+        continue;
+      }
+    }
     // ASCII, most of what is checked, without decoding: as below for a
     // code point under U+0080.
     auto b = static_cast<uint8_t>(s[i]);
@@ -93,6 +115,19 @@ std::optional<Msg> BadCharacters(std::string_view s, long* count) {
       if (b < 0x20 || b == 0x7f) return Msg("must be UTF-8 text without control characters");
       blank = blank && b == 0x20;
       i++;
+      n++;
+      continue;
+    }
+    // Chinese text, most of the rest: a lead byte E4..EC starts a code
+    // point in U+4000..U+CFFF, which holds no control, bidi control,
+    // noncharacter or blank (all below U+4000 or from U+FDD0), and can be
+    // neither overlong nor a surrogate: only its two continuation bytes
+    // need checking.
+    if (b >= 0xe4 && b <= 0xec && i + 2 < s.size() &&
+        (static_cast<uint8_t>(s[i + 1]) & 0xc0) == 0x80 &&
+        (static_cast<uint8_t>(s[i + 2]) & 0xc0) == 0x80) {
+      blank = false;
+      i += 3;
       n++;
       continue;
     }

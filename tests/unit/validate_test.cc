@@ -53,6 +53,54 @@ TEST(Validate, ControlCharactersAreStillRejected) {
   EXPECT_TRUE(CheckText("--note", "~ !R1", true).ok());
 }
 
+// Every byte value at every place of texts of 8 to 17 bytes (read eight
+// bytes at a time where they are printable ASCII): accepted exactly when
+// the byte is printable ASCII; all spaces are blank, one letter is not.
+TEST(Validate, EachByteOfAsciiTextIsCheckedAtEveryPlace) {
+  for (size_t size = 8; size <= 17; size++) {
+    for (size_t at = 0; at < size; at++) {
+      for (int b = 0; b < 256; b++) {
+        std::string text(size, 'x');
+        text[at] = static_cast<char>(b);
+        if ((b >= 0x20 && b <= 0x7e) != CheckText("--note", text, true).ok()) {
+          ADD_FAILURE() << "byte " << b << " at " << at << " of " << size;
+          return;
+        }
+      }
+      std::string spaces(size, ' ');
+      ExpectRejected(CheckText("--note", spaces, true), "--note");
+      spaces[at] = 'a';
+      EXPECT_TRUE(CheckText("--note", spaces, true).ok()) << at << " of " << size;
+    }
+  }
+}
+
+// Every three-byte sequence led by E4..EC (U+4000..U+CFFF, checked by a
+// shorter path): accepted exactly when both other bytes are continuation
+// bytes, and counted as one character; cut short, refused.
+TEST(Validate, ThreeByteSequencesOfTheChineseRangesAreCheckedWhole) {
+  for (int lead = 0xe4; lead <= 0xec; lead++) {
+    for (int b1 = 0; b1 < 256; b1++) {
+      for (int b2 = 0; b2 < 256; b2++) {
+        std::string seq{static_cast<char>(lead), static_cast<char>(b1), static_cast<char>(b2)};
+        bool valid = (b1 & 0xc0) == 0x80 && (b2 & 0xc0) == 0x80;
+        if (valid != CheckText("--note", seq, true).ok()) {
+          ADD_FAILURE() << "sequence " << std::hex << lead << " " << b1 << " " << b2;
+          return;
+        }
+      }
+    }
+    std::string cut{static_cast<char>(lead), '\x80'};
+    ExpectRejected(CheckText("--note", cut, true), "--note");
+    ExpectRejected(CheckText("--note", "a" + cut, true), "--note");
+  }
+  // The code points either side of the range go the whole way.
+  ExpectRejected(CheckText("--note", "\u3000", true), "--note");  // E3: ideographic space
+  ExpectRejected(CheckText("--note", "\ufdd0", true), "--note");  // EF: noncharacter
+  EXPECT_TRUE(CheckName("--name", std::string(63, 'a') + "\u4e00").ok());
+  ExpectRejected(CheckName("--name", std::string(64, 'a') + "\u4e00"), "--name");
+}
+
 TEST(Validate, NamesCountCodePointsOfAsciiAndChinese) {
   EXPECT_TRUE(CheckName("--name", std::string(64, 'a')).ok());
   ExpectRejected(CheckName("--name", std::string(65, 'a')), "--name");
