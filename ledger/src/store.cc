@@ -7,6 +7,7 @@
 #include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/transaction_log.h>
 #include <rocksdb/write_batch.h>
@@ -329,6 +330,13 @@ rocksdb::Options WriterOptions(const std::string& db_path) {
   return options;
 }
 
+// The folder of a rebuild's table files, beside the database on the same
+// file system (they are moved in, not copied).
+std::string RowFilesPath(const std::string& dir) { return dir + "/rebuild"; }
+// A table file of sorted rows is closed past this size, as compaction
+// would cut it.
+constexpr uint64_t kRowFileBytes = 64 << 20;
+
 }  // namespace
 
 struct Ledger::Impl {
@@ -342,6 +350,11 @@ struct Ledger::Impl {
   bool view = false;
   const rocksdb::Snapshot* snapshot = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  // A rebuild's sorted rows (PutSortedProjectionRows): the table file being
+  // written and those written, in DIR/rebuild until FinishProjections
+  // moves them into the database.
+  std::unique_ptr<rocksdb::SstFileWriter> rows_file;
+  std::vector<std::string> row_files;
   uint64_t size = 0;
   Hash head{};
   uint64_t proj_size = 0;
@@ -381,6 +394,17 @@ struct Ledger::Impl {
       std::error_code ec;
       fs::remove_all(secondary_dir, ec);
     }
+    DropRowFiles();
+  }
+
+  // Drops a rebuild's table files that were not moved in (after a failure,
+  // or when the ledger is closed before FinishProjections).
+  void DropRowFiles() {
+    if (!rows_file && row_files.empty()) return;
+    rows_file.reset();
+    row_files.clear();
+    std::error_code ec;
+    fs::remove_all(RowFilesPath(dir), ec);
   }
 
   rocksdb::ColumnFamilyHandle* cf(Cf which) const { return cfs[which]; }
@@ -1129,9 +1153,61 @@ Status Ledger::PutProjectionRows(const std::vector<std::pair<std::string, std::s
   return Status::Ok();
 }
 
+Status Ledger::PutSortedProjectionRows(
+    const std::vector<std::pair<std::string, std::string>>& rows) {
+  VLEDGER_ASSERT(writer() && !impl_->txn_open && impl_->proj_size == 0);
+  rocksdb::Status s;
+  if (impl_->row_files.empty() && !impl_->rows_file) {
+    // The first sorted rows: what the memtables hold (the index rows a
+    // replay wrote) goes to table files first, freeing their memory.
+    s = impl_->Flush(/*wait=*/true);
+    if (!s.ok()) return StorageError(s, Msg("flush state"));
+    std::error_code ec;
+    fs::remove_all(RowFilesPath(impl_->dir), ec);
+    if (!fs::create_directory(RowFilesPath(impl_->dir), ec)) {
+      return Status::Io(Msg("cannot create {}: {}", RowFilesPath(impl_->dir), ec.message()));
+    }
+  }
+  for (const auto& [key, value] : rows) {
+    VLEDGER_ASSERT(!key.empty() && static_cast<uint8_t>(key[0]) < 0xff);
+    if (!impl_->rows_file) {
+      impl_->rows_file = std::make_unique<rocksdb::SstFileWriter>(
+          rocksdb::EnvOptions(), impl_->db->GetOptions(impl_->cf(kState)), impl_->cf(kState));
+      std::string path =
+          RowFilesPath(impl_->dir) + "/" + std::to_string(impl_->row_files.size() + 1) + ".sst";
+      impl_->row_files.push_back(path);
+      s = impl_->rows_file->Open(path);
+    }
+    if (s.ok()) s = impl_->rows_file->Put(AsSlice(key), AsSlice(value));
+    if (s.ok() && impl_->rows_file->FileSize() >= kRowFileBytes) {
+      s = impl_->rows_file->Finish();
+      impl_->rows_file.reset();
+    }
+    if (!s.ok()) {
+      impl_->DropRowFiles();
+      return StorageError(s, Msg("write state"));
+    }
+  }
+  return Status::Ok();
+}
+
 Status Ledger::FinishProjections(uint64_t proj_size) {
   VLEDGER_ASSERT(writer() && !impl_->txn_open && impl_->proj_size == 0);
-  rocksdb::Status s = impl_->Flush(/*wait=*/true);
+  rocksdb::Status s;
+  if (impl_->rows_file) {
+    s = impl_->rows_file->Finish();
+    impl_->rows_file.reset();
+  }
+  if (s.ok() && !impl_->row_files.empty()) {
+    // Moved in as they are (hard links, synced), in one step: all or none.
+    rocksdb::IngestExternalFileOptions o;
+    o.move_files = true;
+    o.write_global_seqno = false;
+    s = impl_->db->IngestExternalFile(impl_->cf(kState), impl_->row_files, o);
+  }
+  impl_->DropRowFiles();
+  if (!s.ok()) return StorageError(s, Msg("write state"));
+  s = impl_->Flush(/*wait=*/true);
   if (!s.ok()) return StorageError(s, Msg("flush state"));
   return WriteProjections({}, proj_size);
 }

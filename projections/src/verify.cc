@@ -995,8 +995,9 @@ namespace {
 // three batches (one filling, one queued, one being written), not every row.
 class RowWriter {
  public:
-  RowWriter(Ledger& ledger, size_t batch_bytes)
-      : ledger_(ledger), batch_bytes_(batch_bytes), thread_([this] { Run(); }) {}
+  // `sorted`: the rows come in ascending key order (PutSortedProjectionRows).
+  RowWriter(Ledger& ledger, size_t batch_bytes, bool sorted)
+      : ledger_(ledger), batch_bytes_(batch_bytes), sorted_(sorted), thread_([this] { Run(); }) {}
   ~RowWriter() {
     queue_.Close();
     if (thread_.joinable()) thread_.join();
@@ -1029,12 +1030,15 @@ class RowWriter {
   }
   void Run() {
     while (std::optional<Batch> batch = queue_.Pop()) {
-      if (status_.ok()) status_ = ledger_.PutProjectionRows(*batch);
+      if (!status_.ok()) continue;
+      status_ =
+          sorted_ ? ledger_.PutSortedProjectionRows(*batch) : ledger_.PutProjectionRows(*batch);
     }
   }
 
   Ledger& ledger_;
   const size_t batch_bytes_;
+  const bool sorted_;
   Channel<Batch> queue_{1};
   Batch batch_;
   size_t bytes_ = 0;
@@ -1048,14 +1052,19 @@ class RowWriter {
 Result<uint64_t> RebuildProjections(Ledger& ledger, size_t batch_bytes) {
   VLEDGER_TRY(ledger.ClearProjections());
   StateStore state(nullptr, LedgerEvents(ledger));
-  RowWriter rows(ledger, batch_bytes);
-  auto add = [&rows](std::string_view key, std::string_view value) { rows.Add(key, value); };
-  state.SetIndexRows(IndexRows::kSink, add);
+  // The index rows come during the replay, in no order; the others after
+  // it, in key order, so they can go straight into table files.
+  RowWriter index_rows(ledger, batch_bytes, false);
+  state.SetIndexRows(IndexRows::kSink, [&index_rows](std::string_view key, std::string_view value) {
+    index_rows.Add(key, value);
+  });
   VLEDGER_TRY(Replay(ledger, ledger.size(), state));
-  state.ForEachRow(add);
+  VLEDGER_TRY(index_rows.Finish());
+  RowWriter rows(ledger, batch_bytes, true);
+  state.ForEachRow([&rows](std::string_view key, std::string_view value) { rows.Add(key, value); });
   VLEDGER_TRY(rows.Finish());
   VLEDGER_TRY(ledger.FinishProjections(ledger.size()));
-  return rows.rows();
+  return index_rows.rows() + rows.rows();
 }
 
 Status CatchUp(Ledger& ledger) {

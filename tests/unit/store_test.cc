@@ -842,6 +842,49 @@ TEST_F(StoreTest, ProjectionsAreReplacedInStepsAndCountAsOfTheirSize) {
   EXPECT_EQ(reader->size(), 1u);
 }
 
+// A rebuild's sorted rows go into table files, moved into the database
+// when the projections are finished (with the unsorted rows before them);
+// until then they are nowhere: a rebuild cut off before its finish leaves
+// the projections at size 0, and its files go (at the close, or, after a
+// crash, with the next rebuild).
+TEST_F(StoreTest, SortedProjectionRowsArriveWhenFinished) {
+  PrivateKey key = NewKey();
+  {
+    auto ledger = CreateLedger();
+    CommitEvents(*ledger, key, 1, {{"a", "1"}, {"b", "2"}});
+    ASSERT_TRUE(ledger->ClearProjections().ok());
+    ASSERT_TRUE(ledger->PutProjectionRows({{"hist/r/1", "h"}}).ok());
+    ASSERT_TRUE(ledger->PutSortedProjectionRows({{"a", "one"}, {"b", "two"}}).ok());
+    ASSERT_TRUE(ledger->PutSortedProjectionRows({{"res/x", "x"}}).ok());
+    EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"hist/r/1", "h"}}));
+    EXPECT_TRUE(fs::exists(LedgerDir() + "/rebuild"));
+    // Cut off here: nothing finished.
+  }
+  EXPECT_FALSE(fs::exists(LedgerDir() + "/rebuild"));
+  // What a crash would leave.
+  fs::create_directory(LedgerDir() + "/rebuild");
+  std::ofstream(LedgerDir() + "/rebuild/1.sst") << "torn";
+  {
+    auto ledger = MustOpen(Ledger::Access::kWriter);
+    EXPECT_EQ(ledger->proj_size(), 0u);
+    // The unsorted rows may have been flushed; the sorted ones were not moved in.
+    for (const auto& [k, v] : ScanStored(*ledger, "")) EXPECT_EQ(k, "hist/r/1");
+    ASSERT_TRUE(ledger->ClearProjections().ok());
+    ASSERT_TRUE(ledger->PutProjectionRows({{"hist/r/1", "h"}}).ok());
+    ASSERT_TRUE(ledger->PutSortedProjectionRows({{"a", "one"}, {"b", "two"}}).ok());
+    ASSERT_TRUE(ledger->PutSortedProjectionRows({{"res/x", "x"}}).ok());
+    ASSERT_TRUE(ledger->FinishProjections(1).ok());
+    Rows all{{"a", "one"}, {"b", "two"}, {"hist/r/1", "h"}, {"res/x", "x"}};
+    EXPECT_EQ(ScanStored(*ledger, ""), all);
+    EXPECT_EQ(ledger->proj_size(), 1u);
+    EXPECT_FALSE(fs::exists(LedgerDir() + "/rebuild"));
+  }
+  auto reader = MustOpen(Ledger::Access::kReader);
+  EXPECT_EQ(ScanStored(*reader, "").size(), 4u);
+  EXPECT_EQ(reader->proj_size(), 1u);
+  EXPECT_TRUE(reader->VerifyStorage().ok());
+}
+
 // An import commits its events in batches and its projection rows with the
 // last one: until then the projections stay at the size before it.
 TEST_F(StoreTest, APartialCommitLeavesLaterEventsPendingAndProjectionsBehind) {

@@ -237,10 +237,14 @@ class Ledger {
   // Replaces every projection row (for `rebuild`), in three steps that a
   // crash may interrupt anywhere: ClearProjections deletes every row and
   // sets proj_size 0 (one synced batch); PutProjectionRows adds rows
-  // (unlogged); FinishProjections makes them durable and then sets
-  // proj_size. A ledger left at proj_size 0 is rebuilt by CatchUp.
+  // (unlogged), and PutSortedProjectionRows rows in ascending key order
+  // across its calls, after every PutProjectionRows, none of them already
+  // put (written as table files, not held in memory);
+  // FinishProjections makes them durable and then sets proj_size. A ledger
+  // left at proj_size 0 is rebuilt by CatchUp.
   Status ClearProjections();
   Status PutProjectionRows(const std::vector<std::pair<std::string, std::string>>& rows);
+  Status PutSortedProjectionRows(const std::vector<std::pair<std::string, std::string>>& rows);
   Status FinishProjections(uint64_t proj_size);
 
   // Request ids and import progress: rows that no replay recreates
