@@ -176,7 +176,7 @@ Status Replay(const Ledger& ledger, uint64_t size, StateStore& state);
 // Recomputes every projection row by replaying the log and replaces the
 // stored ones with them (`rebuild`; writer only), written in batches of
 // about `batch_bytes`. Returns the number of rows written.
-inline constexpr size_t kRebuildBatchBytes = 4 << 20;
+inline constexpr size_t kRebuildBatchBytes = 1 << 20;
 Result<uint64_t> RebuildProjections(Ledger& ledger, size_t batch_bytes = kRebuildBatchBytes);
 
 // Calls fn(seq, event) for the events [from, to) in order, read and decoded
