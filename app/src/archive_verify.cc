@@ -213,7 +213,7 @@ class ArchiveCheck {
       return Fail(std::nullopt, Msg("person record {} is out of order or repeated", ref));
     }
     last_person_ref_ = p.person_ref;
-    VLEDGER_TRY(OwnersBefore(ref));
+    VLEDGER_TRY(OwnersBefore(p.person_ref));
     if (PersonRef(p.salt, p.record) != p.person_ref) {
       return Fail(std::nullopt, Msg("person record {} does not match its commitment", ref));
     }
@@ -232,18 +232,18 @@ class ArchiveCheck {
 
   // A full archive holds every person record its events commit to that no
   // personErased erased. Records come in ref order, as the owners' ids
-  // (lowercase hex of the refs) sort: the owners before `ref_hex` (all,
-  // when empty) have no record in the archive.
-  Status OwnersBefore(const std::string& ref_hex) {
+  // (the refs) sort: the owners before `person_ref` (all, when empty) have
+  // no record in the archive.
+  Status OwnersBefore(std::string_view person_ref) {
     if (out_.header.is_public) return Status::Ok();
     if (!owners_) owners_ = chain_.state().table<PersonOwner>().SortedEntities();
-    for (;
-         next_owner_ < owners_->size() && (ref_hex.empty() || (*owners_)[next_owner_].id < ref_hex);
+    for (; next_owner_ < owners_->size() &&
+           (person_ref.empty() || (*owners_)[next_owner_].id < person_ref);
          next_owner_++) {
       const auto& owner = *static_cast<const PersonOwner*>((*owners_)[next_owner_].entity);
       if (owner.erased) continue;
       std::optional<uint64_t> seq = PersonOwnerSeq(chain_.state(), owner);
-      std::string_view ref = (*owners_)[next_owner_].id;
+      const std::string ref = Hex((*owners_)[next_owner_].id);
       if (owner.kind == PersonOwnerKind::kDonor) {
         return Fail(seq, Msg("the full archive lacks the person record {} of the donor of seq {}, "
                              "and no personErased erased it",
@@ -258,7 +258,7 @@ class ArchiveCheck {
                            "and no personErased erased it",
                            ref, owner.id, seq.value_or(0)));
     }
-    if (next_owner_ < owners_->size() && (*owners_)[next_owner_].id == ref_hex) next_owner_++;
+    if (next_owner_ < owners_->size() && (*owners_)[next_owner_].id == person_ref) next_owner_++;
     return Status::Ok();
   }
 

@@ -26,7 +26,7 @@ AccountName Parse(std::string_view account) {
 
 int64_t PaidTo(StateStore& state, std::string_view fund, std::string_view beneficiary) {
   if (const ResidentState* r = FindResident(state, beneficiary)) {
-    return SortedAmount(r->paid_fen, fund);
+    return SortedAmount(r->rare->paid_fen, fund);
   }
   if (const HouseholdState* h = FindHousehold(state, beneficiary)) {
     return SortedAmount(h->paid_fen, fund);
@@ -72,7 +72,7 @@ std::map<std::string, int64_t> UnitTotals(StateStore& state) {
   });
   state.table<ResidentState>().ForEachUnordered([&](std::string_view, const ResidentState& r) {
     AddWrapping(&pt, r.bal.spendable);
-    for (const auto& [fund, b] : r.paid_fen) AddWrapping(&fen, b);
+    for (const auto& [fund, b] : r.rare->paid_fen) AddWrapping(&fen, b);
   });
   state.table<HouseholdState>().ForEachUnordered([&](std::string_view, const HouseholdState& h) {
     for (const auto& [fund, b] : h.paid_fen) AddWrapping(&fen, b);

@@ -37,7 +37,7 @@ void AddPaid(StateStore& state, std::string_view fund, const std::string& id, bo
   } else {
     ResidentState* r = MutableResident(state, id);
     CheckExists(r, id);
-    paid = &r->paid_fen;
+    paid = &r->rare.mut().paid_fen;
   }
   AddToSorted(*paid, fund, delta, true);
 }

@@ -114,20 +114,22 @@ std::vector<uint64_t> DecodeSeqs(std::string_view packed) {
 uint32_t HouseholdIndex(const ResidentState& r, std::string_view household) {
   // A household the resident was never in: the stored row lost one.
   std::string key = std::string(ResidentState::kPrefix) + r.rec.id;
-  if (r.households.empty()) {
+  const auto& households = r.rare->households;
+  if (households.empty()) {
     detail::CheckRow(household == r.rec.household, key);
     return 0;
   }
-  for (size_t i = 0; i < r.households.size(); i++) {
-    if (r.households[i].first == household) return static_cast<uint32_t>(i);
+  for (size_t i = 0; i < households.size(); i++) {
+    if (households[i].first == household) return static_cast<uint32_t>(i);
   }
   throw RowReadError(detail::MalformedRow(key));
 }
 
 std::string_view HouseholdOfIndex(const ResidentState& r, uint32_t index) {
-  if (r.households.empty()) return r.rec.household;
-  detail::CheckRow(index < r.households.size(), std::string(ResidentState::kPrefix) + r.rec.id);
-  return r.households[index].first;
+  const auto& households = r.rare->households;
+  if (households.empty()) return r.rec.household;
+  detail::CheckRow(index < households.size(), std::string(ResidentState::kPrefix) + r.rec.id);
+  return households[index].first;
 }
 
 RuleRecord DecodeRuleRow(std::string_view code, std::string_view row) {
@@ -267,25 +269,26 @@ bool IsRejected(StateStore& state, uint64_t seq) {
 }
 
 int64_t CapUsage(const ResidentState& r, std::string_view rule, std::string_view period) {
-  for (const CapUse& c : r.caps) {
+  for (const CapUse& c : r.rare->caps) {
     if (c.rule == rule && c.period == period) return c.used;
   }
   return 0;
 }
 
 void AddCapUsage(ResidentState& r, std::string_view rule, std::string_view period, int64_t delta) {
+  if (delta == 0) return;  // stored uses are never zero
+  std::vector<CapUse>& caps = r.rare.mut().caps;
   auto it =
-      std::lower_bound(r.caps.begin(), r.caps.end(), std::make_pair(rule, period),
+      std::lower_bound(caps.begin(), caps.end(), std::make_pair(rule, period),
                        [](const CapUse& c, const std::pair<std::string_view, std::string_view>& k) {
                          std::string_view rule_of(c.rule), period_of(c.period);
                          return std::tie(rule_of, period_of) < std::tie(k.first, k.second);
                        });
-  if (it == r.caps.end() || it->rule != rule || it->period != period) {
-    if (delta == 0) return;
-    it = r.caps.insert(it, CapUse{std::string(rule), std::string(period), 0});
+  if (it == caps.end() || it->rule != rule || it->period != period) {
+    it = caps.insert(it, CapUse{std::string(rule), std::string(period), 0});
   }
   it->used += delta;
-  if (it->used == 0) r.caps.erase(it);
+  if (it->used == 0) caps.erase(it);
 }
 
 // ------------------------------------------------------------- balances

@@ -191,12 +191,12 @@ std::string ResidentState::EncodeRow() const {
   w.U64(rec.minor ? 1 : rec.adult ? 2 : 0);
   w.Str(Name(rec.status)).U64(rec.seq);
   w.I64(bal.credit_score).I64(bal.spendable).I64(bal.redeemed).I64(bal.expired);
-  w.U64(households.size());
-  for (const auto& [h, from] : households) w.Str(h).U64(from);
+  w.U64(rare->households.size());
+  for (const auto& [h, from] : rare->households) w.Str(h).U64(from);
   w.Str(lots).Str(turnover);
-  w.U64(caps.size());
-  for (const CapUse& c : caps) w.Str(c.rule).Str(c.period).I64(c.used);
-  PutAmounts(w, paid_fen);
+  w.U64(rare->caps.size());
+  for (const CapUse& c : rare->caps) w.Str(c.rule).Str(c.period).I64(c.used);
+  PutAmounts(w, rare->paid_fen);
   w.Str(recent).U64(hist_chunks).Str(AsView(hist_chain));
   return w.Take();
 }
@@ -220,7 +220,7 @@ ResidentState ResidentState::DecodeRow(std::string_view id, std::string_view row
   uint64_t moves = r.U64();
   for (uint64_t i = 0; i < moves && r.ok(); i++) {
     std::string h = r.Str();
-    s.households.emplace_back(std::move(h), r.U64());
+    s.rare.mut().households.emplace_back(std::move(h), r.U64());
   }
   s.lots = r.Str();
   s.turnover = r.Str();
@@ -230,9 +230,9 @@ ResidentState ResidentState::DecodeRow(std::string_view id, std::string_view row
     c.rule = r.Str();
     c.period = r.Str();
     c.used = r.I64();
-    s.caps.push_back(std::move(c));
+    s.rare.mut().caps.push_back(std::move(c));
   }
-  s.paid_fen = GetAmounts(r);
+  if (PaidByFund paid = GetAmounts(r); !paid.empty()) s.rare.mut().paid_fen = std::move(paid);
   s.recent = r.Str();
   s.hist_chunks = r.U64();
   auto chain = HashFrom(r.Str());
@@ -273,6 +273,15 @@ ResidentState::Brief ResidentState::DecodeBrief(std::string_view id, std::string
 
 std::string PersonOwner::EncodeRow() const {
   return RecordWriter().Str(Name(kind)).Str(id).Bool(erased).U64(erased_seq).Take();
+}
+
+std::string PersonOwner::MemoryId(std::string_view row_id) {
+  std::optional<std::string> ref = Unhex(row_id);
+  // Only lowercase hex: the key must be the one RowId gives.
+  if (!ref || Hex(*ref) != row_id) {
+    throw RowReadError(detail::MalformedRow(std::string(kPrefix) + std::string(row_id)));
+  }
+  return *std::move(ref);
 }
 
 PersonOwner PersonOwner::DecodeRow(std::string_view row_id, std::string_view row) {
@@ -422,8 +431,9 @@ void StoreResident(StateStore& state, const ResidentRecord& resident, uint64_t s
   auto& residents = state.table<ResidentState>();
   if (ResidentState* r = residents.Mutable(resident.id)) {
     if (r->rec.household != resident.household) {
-      if (r->households.empty()) r->households.emplace_back(r->rec.household, r->rec.seq);
-      r->households.emplace_back(resident.household, seq);
+      auto& households = r->rare.mut().households;
+      if (households.empty()) households.emplace_back(r->rec.household, r->rec.seq);
+      households.emplace_back(resident.household, seq);
     }
     r->rec = resident;
     return;
@@ -437,19 +447,20 @@ void StoreResident(StateStore& state, const ResidentRecord& resident, uint64_t s
 }
 
 std::optional<PersonOwner> LoadPersonOwner(StateStore& state, std::string_view person_ref) {
-  const PersonOwner* o = state.table<PersonOwner>().Find(Hex(person_ref));
+  const PersonOwner* o = state.table<PersonOwner>().Find(person_ref);
   return o ? std::optional<PersonOwner>(*o) : std::nullopt;
 }
 
 void StorePersonOwner(StateStore& state, std::string_view person_ref, const PersonOwner& owner) {
-  state.table<PersonOwner>().Put(Hex(person_ref), owner);
+  state.table<PersonOwner>().Put(person_ref, owner);
 }
 
 std::string_view HouseholdAt(const ResidentState& r, uint64_t seq) {
   std::string_view at = r.rec.household;
-  if (r.households.empty()) return at;
-  at = r.households.front().first;
-  for (const auto& [household, from] : r.households) {
+  const auto& households = r.rare->households;
+  if (households.empty()) return at;
+  at = households.front().first;
+  for (const auto& [household, from] : households) {
     if (from <= seq) at = household;
   }
   return at;

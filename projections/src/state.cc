@@ -143,7 +143,7 @@ void StateStore::ForEachRow(
   for (TableBase* table : tables) {
     for (const TableBase::Sorted& entity : table->SortedEntities()) {
       key.assign(table->prefix());
-      key.append(entity.id);
+      table->AppendRowId(&key, entity.id);
       while (row != pending_.end() && row->first < key) {
         fn(row->first, *row->second);
         ++row;

@@ -326,22 +326,22 @@ Msg MissingPersonMsg(std::string_view ref_hex, const PersonOwner& owner,
 // A person record that an event commits to and no personErased erased,
 // but that is not stored.
 struct MissingPerson {
-  std::string_view ref_hex;
+  std::string_view ref;
   const PersonOwner* owner;
 };
 
 // Checks each stored person record against its commitment, and lists in
 // *missing the records the events commit to that are neither stored nor
-// erased. Both go in ref order: the store's keys are the refs, the
-// owners' ids their lowercase hex, which sorts alike. Reads only the
+// erased. Both go in ref order: the store's keys and the owners' ids are
+// the refs. Reads only the
 // PersonOwner table of `state` (it runs beside other readers of it).
 Status CheckPersons(const Ledger& ledger, StateStore& state, std::optional<uint64_t>* seq,
                     std::vector<MissingPerson>* missing) {
   std::vector<TableBase::Sorted> owners = state.table<PersonOwner>().SortedEntities();
   size_t next = 0;
-  // The owners before `ref_hex` (all, when empty) have no stored record.
-  auto owners_before = [&](std::string_view ref_hex) {
-    for (; next < owners.size() && (ref_hex.empty() || owners[next].id < ref_hex); next++) {
+  // The owners before `ref` (all, when empty) have no stored record.
+  auto owners_before = [&](std::string_view ref) {
+    for (; next < owners.size() && (ref.empty() || owners[next].id < ref); next++) {
       const auto* owner = static_cast<const PersonOwner*>(owners[next].entity);
       if (!owner->erased) missing->push_back(MissingPerson{owners[next].id, owner});
     }
@@ -354,17 +354,18 @@ Status CheckPersons(const Ledger& ledger, StateStore& state, std::optional<uint6
     if (!stored.record.ok()) {
       return Status::VerificationFailed(Msg("person record {} is malformed", Hex(stored.ref)));
     }
-    std::string ref_hex = Hex(stored.ref);
-    owners_before(ref_hex);
-    if (next == owners.size() || owners[next].id != ref_hex) {
-      return Status::VerificationFailed(Msg("person record {} is referenced by no event", ref_hex));
+    owners_before(stored.ref);
+    if (next == owners.size() || owners[next].id != stored.ref) {
+      return Status::VerificationFailed(
+          Msg("person record {} is referenced by no event", Hex(stored.ref)));
     }
     const auto& owner = *static_cast<const PersonOwner*>(owners[next].entity);
     next++;
     if (owner.erased) {
       *seq = owner.erased_seq;
-      return Status::VerificationFailed(Msg(
-          "person record {} was erased at seq {} but is still stored", ref_hex, owner.erased_seq));
+      return Status::VerificationFailed(
+          Msg("person record {} was erased at seq {} but is still stored", Hex(stored.ref),
+              owner.erased_seq));
     }
     return Status::Ok();
   }));
@@ -379,7 +380,7 @@ std::optional<VerifyOutcome> FirstMissingPerson(StateStore& state, uint64_t with
   for (const MissingPerson& m : missing) {
     std::optional<uint64_t> seq = OwnerSeq(state, *m.owner);
     if (withheld > 0 && seq && *seq < withheld) continue;
-    return Faulted(seq, Status::VerificationFailed(MissingPersonMsg(m.ref_hex, *m.owner, seq)));
+    return Faulted(seq, Status::VerificationFailed(MissingPersonMsg(Hex(m.ref), *m.owner, seq)));
   }
   return std::nullopt;
 }

@@ -190,6 +190,71 @@ TEST_F(StateTest, PrefetchLoadsStoredEntitiesInOneRead) {
   EXPECT_EQ(FindVillage(*state, "V3")->rec.name, "三村");
 }
 
+// The person owners are kept by the refs themselves (32 bytes) and stored
+// under their lowercase hex: every way in and out of the table maps one to
+// the other, and a row key that is not lowercase hex is damage.
+TEST_F(StateTest, PersonOwnersAreKeptByRefAndStoredUnderItsHex) {
+  const std::string low(32, '\x01'), high(32, '\xfe'), mid = std::string(31, '\x7f') + "\xa0";
+  {
+    auto state = Live();
+    StorePersonOwner(*state, high, PersonOwner{PersonOwnerKind::kResident, "R2", false, 0});
+    StorePersonOwner(*state, low, PersonOwner{PersonOwnerKind::kResident, "R1", false, 0});
+    StorePersonOwner(*state, mid, PersonOwner{PersonOwnerKind::kDonor, "7", false, 0});
+    Commit(*state);
+  }
+  Rows stored = Stored(*ledger_);
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[0].first, "pref/" + Hex(low));
+  EXPECT_EQ(stored[1].first, "pref/" + Hex(mid));
+  EXPECT_EQ(stored[2].first, "pref/" + Hex(high));
+  EXPECT_EQ(PersonOwner::DecodeRow(Hex(high), stored[2].second).id, "R2");
+
+  auto state = Live();
+  EXPECT_EQ(LoadPersonOwner(*state, high)->id, "R2");  // one row read
+  EXPECT_FALSE(LoadPersonOwner(*state, std::string(32, '\x02')).has_value());
+  std::vector<std::string> ids;
+  state->table<PersonOwner>().ForEach(
+      [&](std::string_view id, const PersonOwner&) { ids.emplace_back(id); });
+  EXPECT_EQ(ids, (std::vector<std::string>{low, mid, high}));
+
+  // Prefetched by point reads and by the scan a large prefetch takes.
+  for (size_t many : {size_t{3}, Table<PersonOwner>::kPrefetchScanMin}) {
+    auto fresh = Live();
+    std::vector<std::string> refs{high, low, mid};
+    for (size_t i = refs.size(); i < many; i++)
+      refs.emplace_back(AsView(Sha256(std::to_string(i))));
+    fresh->table<PersonOwner>().Prefetch(refs);
+    EXPECT_EQ(LoadPersonOwner(*fresh, low)->id, "R1") << many;
+    EXPECT_EQ(LoadPersonOwner(*fresh, mid)->id, "7") << many;
+    EXPECT_EQ(LoadPersonOwner(*fresh, high)->id, "R2") << many;
+  }
+
+  // A replay lists its rows under the hex, in key order.
+  StateStore replay(static_cast<RowSource*>(nullptr), NoEvents);
+  StorePersonOwner(replay, high, PersonOwner{PersonOwnerKind::kResident, "R2", false, 0});
+  StorePersonOwner(replay, low, PersonOwner{PersonOwnerKind::kResident, "R1", false, 0});
+  std::vector<std::string> keys;
+  replay.ForEachRow([&](std::string_view k, std::string_view) { keys.emplace_back(k); });
+  EXPECT_EQ(keys, (std::vector<std::string>{"pref/" + Hex(low), "pref/" + Hex(high)}));
+
+  // A key in capitals (or not hex at all) is not one the table wrote.
+  for (const std::string& bad : {"pref/" + std::string(64, 'A'), std::string("pref/zz")}) {
+    auto writer = Live();
+    writer->Put(bad, stored[0].second);
+    Commit(*writer);
+    auto reader = Live();
+    try {
+      reader->table<PersonOwner>().ForEach([](std::string_view, const PersonOwner&) {});
+      ADD_FAILURE() << bad << " was read";
+    } catch (const RowReadError& e) {
+      EXPECT_EQ(e.status().code(), Code::kCorruption) << bad;
+      EXPECT_NE(e.status().message().find(bad), std::string::npos) << e.status().message();
+    }
+    writer->Delete(bad);
+    Commit(*writer);
+  }
+}
+
 // A pass over every resident's brief reads the stored rows it has not
 // loaded, and takes those in memory (changed or new since the rows were
 // stored) from memory, each resident once.
@@ -251,11 +316,11 @@ TEST(ResidentRow, TheBriefRefusesWhatTheFullDecodeRefuses) {
   r.rec.adult = true;
   r.rec.seq = 300;
   r.bal = PointsBalance{40, 30, 5, 5};
-  r.households = {{"H0", 2}, {"H1", 200}};
+  r.rare.mut().households = {{"H0", 2}, {"H1", 200}};
   r.lots = std::string("\x85\x01\x01\x86\x01\x1b", 6);      // (133, 1), (134, 27)
   r.turnover = std::string("\x01\x00\x0a\x02\x01\x1e", 6);  // (1, 0, 10), (2, 1, 30)
-  r.caps = {CapUse{"VOL", "2021Q3", 6}};
-  r.paid_fen = {{"F1", 1200}};
+  r.rare.mut().caps = {CapUse{"VOL", "2021Q3", 6}};
+  r.rare.mut().paid_fen = {{"F1", 1200}};
   r.recent = std::string("\x90\x02\x01", 3);
   r.hist_chunks = 1;
   r.hist_chain.fill(7);
@@ -303,6 +368,48 @@ TEST(ResidentRow, TheBriefRefusesWhatTheFullDecodeRefuses) {
     }
   }
   EXPECT_GT(refused, static_cast<int>(row.size()));  // the checks were met
+}
+
+TEST(ResidentRow, WhatFewResidentsHaveIsKeptOnlyForThoseThatHaveIt) {
+  ResidentState plain;
+  plain.rec.id = "R1";
+  plain.rec.village = "V1";
+  plain.rec.household = "H1";
+  plain.rec.person_ref = std::string(32, 'p');
+  plain.bal = PointsBalance{40, 30, 5, 5};
+  plain.lots = std::string("\x85\x01\x1e", 3);
+  const std::string plain_row = plain.EncodeRow();
+  ResidentState decoded = ResidentState::DecodeRow("R1", plain_row);
+  EXPECT_FALSE(decoded.rare.allocated());
+  EXPECT_TRUE(decoded.rare->households.empty());
+  EXPECT_EQ(CapUsage(decoded, "VOL", "2021Q3"), 0);
+  AddCapUsage(decoded, "VOL", "2021Q3", 0);  // no use: nothing to keep
+  EXPECT_FALSE(decoded.rare.allocated());
+  EXPECT_EQ(decoded.EncodeRow(), plain_row);
+
+  // A resident that has them: decoded, copied (a copy of its own) and
+  // written back byte for byte.
+  ResidentState moved = plain;
+  moved.rare.mut().households = {{"H0", 2}, {"H1", 200}};
+  AddCapUsage(moved, "VOL", "2021Q3", 6);
+  moved.rare.mut().paid_fen = {{"F1", 1200}};
+  const std::string moved_row = moved.EncodeRow();
+  EXPECT_NE(moved_row, plain_row);
+  ResidentState again = ResidentState::DecodeRow("R1", moved_row);
+  ASSERT_TRUE(again.rare.allocated());
+  EXPECT_EQ(again.EncodeRow(), moved_row);
+  EXPECT_EQ(HouseholdAt(again, 100), "H0");
+  EXPECT_EQ(HouseholdAt(again, 200), "H1");
+  EXPECT_EQ(CapUsage(again, "VOL", "2021Q3"), 6);
+  ResidentState copy = again;
+  AddCapUsage(copy, "VOL", "2021Q3", -6);
+  copy.rare.mut().paid_fen.clear();
+  EXPECT_EQ(CapUsage(copy, "VOL", "2021Q3"), 0);
+  EXPECT_EQ(CapUsage(again, "VOL", "2021Q3"), 6);
+  EXPECT_EQ(again.EncodeRow(), moved_row);
+  copy = again;
+  EXPECT_EQ(copy.EncodeRow(), moved_row);
+  EXPECT_FALSE(plain.rare.allocated());
 }
 
 TEST(StateReplay, KeepsEverythingInMemoryAndListsRowsInKeyOrder) {

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -126,20 +127,60 @@ struct CapUse {
   int64_t used = 0;
 };
 
-// A resident's projections. The packed fields are sequences of varints
-// (points.h reads and writes them), kept packed in memory too: they grow
-// with the resident's entries.
-struct ResidentState {
-  ResidentRecord rec;
-  PointsBalance bal;
+// A value most entities of a kind do not have, behind a pointer allocated
+// when it is first changed: 8 bytes in the entity instead of the value's
+// size. Reading one never set gives an empty T; copies copy the value.
+template <typename T>
+class Sparse {
+ public:
+  Sparse() = default;
+  Sparse(const Sparse& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  Sparse(Sparse&&) noexcept = default;
+  Sparse& operator=(const Sparse& o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  Sparse& operator=(Sparse&&) noexcept = default;
+  ~Sparse() = default;
+
+  const T& operator*() const { return p_ ? *p_ : Empty(); }
+  const T* operator->() const { return &**this; }
+  // The value, for changing it (allocated if there was none).
+  T& mut() {
+    if (!p_) p_ = std::make_unique<T>();
+    return *p_;
+  }
+  bool allocated() const { return p_ != nullptr; }
+
+ private:
+  static const T& Empty() {
+    static const T empty{};
+    return empty;
+  }
+  std::unique_ptr<T> p_;
+};
+
+// What few residents have: a move to another household, a capped rule's
+// use, money paid to them from a fund.
+struct ResidentRare {
   // When the resident has moved: every household it joined, with the seq
   // it joined at, oldest first (else empty: only rec.household since
   // rec.seq). Turnover names a household by its first index here.
   std::vector<std::pair<std::string, uint64_t>> households;
-  std::string lots;      // packed (day, remaining): spendable points by day earned
-  std::string turnover;  // packed (month, household index, points)
   std::vector<CapUse> caps;
   PaidByFund paid_fen;
+};
+
+// A resident's projections. The packed fields are sequences of varints
+// (points.h reads and writes them), kept packed in memory too: they grow
+// with the resident's entries. A county holds hundreds of thousands of
+// these in memory during a replay, so what few have is in `rare`.
+struct ResidentState {
+  ResidentRecord rec;
+  PointsBalance bal;
+  std::string lots;      // packed (day, remaining): spendable points by day earned
+  std::string turnover;  // packed (month, household index, points)
+  Sparse<ResidentRare> rare;
   // History: events touching the resident. The newest (at most
   // kHistoryChunk) are here; older ones went to index rows
   // hist/<id>/<u64be first seq> in chunks, chained by hist_chain.
@@ -178,7 +219,8 @@ std::string_view Name(PersonOwnerKind kind);
 template <>
 Result<PersonOwnerKind> Parse<PersonOwnerKind>(std::string_view field, std::string_view text);
 
-// Who a personRef belongs to.
+// Who a personRef belongs to. In memory the table's ids are the refs
+// themselves (32 bytes); in row keys, their lowercase hex.
 struct PersonOwner {
   PersonOwnerKind kind = PersonOwnerKind::kResident;
   std::string id;
@@ -187,6 +229,8 @@ struct PersonOwner {
 
   static constexpr int kTableId = 4;
   static constexpr std::string_view kPrefix = "pref/";  // + hex of the ref
+  static std::string RowId(std::string_view ref) { return Hex(ref); }
+  static std::string MemoryId(std::string_view row_id);
   std::string EncodeRow() const;
   static PersonOwner DecodeRow(std::string_view id, std::string_view row);
 };

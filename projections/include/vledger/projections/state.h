@@ -70,6 +70,8 @@ class TableBase {
  public:
   virtual ~TableBase() = default;
   virtual std::string_view prefix() const = 0;
+  // Appends the id of an entity's row key to *key (T::RowId, below).
+  virtual void AppendRowId(std::string* key, std::string_view id) const = 0;
   // Calls fn(key, value or nullopt for a deleted row) for each entity
   // changed since the last call, and marks them clean.
   virtual void TakeDirty(
@@ -93,6 +95,12 @@ class TableBase {
 //   static constexpr std::string_view kPrefix;  its rows' key prefix
 //   std::string EncodeRow() const;
 //   static T DecodeRow(std::string_view id, std::string_view row);
+// and, when the ids it keeps in memory are not those of its row keys (they
+// must sort alike):
+//   static std::string RowId(std::string_view id);         the row key's id
+//   static std::string MemoryId(std::string_view row_id);  the inverse;
+//                                      throws RowReadError when malformed
+// DecodeRow and DecodeBrief are given the row key's id (for messages).
 template <typename T>
 class Table final : public TableBase {
  public:
@@ -159,12 +167,13 @@ class Table final : public TableBase {
   }
 
   std::string_view prefix() const override { return T::kPrefix; }
+  void AppendRowId(std::string* key, std::string_view id) const override { AppendKeyId(*key, id); }
   void TakeDirty(const std::function<void(const std::string&, const std::optional<std::string>&)>&
                      fn) override {
     std::string key;
     for (auto* entry : dirty_) {
       key.assign(T::kPrefix);
-      key.append(entry->first);
+      AppendKeyId(key, entry->first);
       if (entry->second.value) {
         fn(key, entry->second.value->EncodeRow());
       } else {
@@ -200,6 +209,24 @@ class Table final : public TableBase {
   };
   using Map = IdMap<Slot>;
   using Entry = typename Map::Entry;
+  static constexpr bool kCodedIds = requires(std::string_view id) { T::RowId(id); };
+  static void AppendKeyId(std::string& key, std::string_view id) {
+    if constexpr (kCodedIds) {
+      key.append(T::RowId(id));
+    } else {
+      key.append(id);
+    }
+  }
+  // fn(the id in memory of a row key's id).
+  template <typename F>
+  static decltype(auto) WithMemoryId(std::string_view row_id, F&& fn) {
+    if constexpr (kCodedIds) {
+      const std::string id = T::MemoryId(row_id);
+      return fn(std::string_view(id));
+    } else {
+      return fn(row_id);
+    }
+  }
   // The map entry of `id`, loading its row when live (nullptr: replay and
   // not in memory).
   Entry* Load(std::string_view id);
@@ -313,10 +340,10 @@ typename Table<T>::Entry* Table<T>::Load(std::string_view id) {
   RowSource* rows = owner_->rows();
   if (rows == nullptr || all_loaded_) return nullptr;
   std::string key(T::kPrefix);
-  key.append(id);
+  AppendKeyId(key, id);
   std::optional<std::string> row = rows->GetRow(key);
   Slot slot;
-  if (row) slot.value.emplace(T::DecodeRow(id, *row));
+  if (row) slot.value.emplace(T::DecodeRow(std::string_view(key).substr(T::kPrefix.size()), *row));
   return last_ = map_.Add(std::string(id), std::move(slot));
 }
 
@@ -346,27 +373,35 @@ void Table<T>::Prefetch(std::vector<std::string> ids) {
     // once, where point reads would look each key up again.
     size_t next = 0;
     rows->ScanRows(T::kPrefix, [&](std::string_view key, std::string_view value) {
-      std::string_view id = key.substr(T::kPrefix.size());
-      while (next < ids.size() && std::string_view(ids[next]) < id) next++;
-      if (next == ids.size()) return false;
-      if (ids[next] == id) {
-        Slot slot;
-        slot.value.emplace(T::DecodeRow(id, value));
-        map_.Add(std::move(ids[next]), std::move(slot));
-        next++;
-      }
-      return true;
+      std::string_view row_id = key.substr(T::kPrefix.size());
+      return WithMemoryId(row_id, [&](std::string_view id) {
+        while (next < ids.size() && std::string_view(ids[next]) < id) next++;
+        if (next == ids.size()) return false;
+        if (ids[next] == id) {
+          Slot slot;
+          slot.value.emplace(T::DecodeRow(row_id, value));
+          map_.Add(std::move(ids[next]), std::move(slot));
+          next++;
+        }
+        return true;
+      });
     });
     return;
   }
   std::vector<std::string> keys;
   keys.reserve(ids.size());
-  for (const std::string& id : ids) keys.push_back(std::string(T::kPrefix) + id);
+  for (const std::string& id : ids) {
+    keys.emplace_back(T::kPrefix);
+    AppendKeyId(keys.back(), id);
+  }
   std::vector<std::optional<std::string>> found = rows->GetRows(keys);
   VLEDGER_ASSERT(found.size() == ids.size());
   for (size_t i = 0; i < ids.size(); i++) {
     Slot slot;
-    if (found[i]) slot.value.emplace(T::DecodeRow(ids[i], *found[i]));
+    if (found[i]) {
+      slot.value.emplace(
+          T::DecodeRow(std::string_view(keys[i]).substr(T::kPrefix.size()), *found[i]));
+    }
     map_.Add(std::move(ids[i]), std::move(slot));
   }
 }
@@ -376,12 +411,14 @@ void Table<T>::LoadAll() {
   RowSource* rows = owner_->rows();
   if (rows == nullptr || all_loaded_) return;
   rows->ScanRows(T::kPrefix, [&](std::string_view key, std::string_view value) {
-    std::string_view id = key.substr(T::kPrefix.size());
-    if (map_.Find(id) == nullptr) {
-      Slot slot;
-      slot.value.emplace(T::DecodeRow(id, value));
-      map_.Add(std::string(id), std::move(slot));
-    }
+    std::string_view row_id = key.substr(T::kPrefix.size());
+    WithMemoryId(row_id, [&](std::string_view id) {
+      if (map_.Find(id) == nullptr) {
+        Slot slot;
+        slot.value.emplace(T::DecodeRow(row_id, value));
+        map_.Add(std::string(id), std::move(slot));
+      }
+    });
     return true;
   });
   all_loaded_ = true;
@@ -394,8 +431,10 @@ void Table<T>::ForEachBrief(F&& fn) {
   if (rows != nullptr && !all_loaded_) {
     bool some = map_.size() > 0;  // those in memory are newer than their rows
     rows->ScanRows(T::kPrefix, [&](std::string_view key, std::string_view value) {
-      std::string_view id = key.substr(T::kPrefix.size());
-      if (!some || map_.Find(id) == nullptr) fn(T::DecodeBrief(id, value));
+      std::string_view row_id = key.substr(T::kPrefix.size());
+      WithMemoryId(row_id, [&](std::string_view id) {
+        if (!some || map_.Find(id) == nullptr) fn(T::DecodeBrief(row_id, value));
+      });
       return true;
     });
   }
