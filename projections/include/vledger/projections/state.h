@@ -109,29 +109,29 @@ class Table final : public TableBase {
   // The entity, or nullptr when there is none (loaded on first use).
   const T* Find(std::string_view id) {
     Entry* e = Load(id);
-    return e != nullptr && e->second.value ? &*e->second.value : nullptr;
+    return e != nullptr && e->second.present ? &e->second.entity : nullptr;
   }
   // The same, for changing it: the entity is written at the next commit.
   T* Mutable(std::string_view id) {
     Entry* e = Load(id);
-    if (e == nullptr || !e->second.value) return nullptr;
+    if (e == nullptr || !e->second.present) return nullptr;
     MarkDirty(e);
-    return &*e->second.value;
+    return &e->second.entity;
   }
   // Adds a new entity (there must be none under `id`).
   T& Insert(std::string_view id, T value) {
     Entry* e = Load(id);
     if (e == nullptr) e = last_ = map_.Add(std::string(id), Slot{});
-    VLEDGER_ASSERT(!e->second.value);
-    e->second.value.emplace(std::move(value));
+    VLEDGER_ASSERT(!e->second.present);
+    e->second.Set(std::move(value));
     MarkDirty(e);
-    return *e->second.value;
+    return e->second.entity;
   }
   // Adds the entity under `id`, or replaces the one there.
   void Put(std::string_view id, T value) {
     Entry* e = Load(id);
     if (e == nullptr) e = last_ = map_.Add(std::string(id), Slot{});
-    e->second.value = std::move(value);
+    e->second.Set(std::move(value));
     MarkDirty(e);
   }
   // Cache hints for an entity a replay will look up soon, in three stages
@@ -162,7 +162,7 @@ class Table final : public TableBase {
   void ForEachUnordered(F&& fn) {
     LoadAll();
     for (const auto& [id, slot] : map_) {
-      if (slot.value) fn(std::string_view(id), *slot.value);
+      if (slot.present) fn(std::string_view(id), slot.entity);
     }
   }
 
@@ -174,8 +174,8 @@ class Table final : public TableBase {
     for (auto* entry : dirty_) {
       key.assign(T::kPrefix);
       AppendKeyId(key, entry->first);
-      if (entry->second.value) {
-        fn(key, entry->second.value->EncodeRow());
+      if (entry->second.present) {
+        fn(key, entry->second.entity.EncodeRow());
       } else {
         fn(key, std::nullopt);
       }
@@ -189,7 +189,7 @@ class Table final : public TableBase {
     std::vector<Sorted> sorted;
     sorted.reserve(map_.size());
     for (const auto& [id, slot] : map_) {
-      if (slot.value) sorted.push_back(Sorted{IdHead(id), id, &*slot.value});
+      if (slot.present) sorted.push_back(Sorted{IdHead(id), id, &slot.entity});
     }
     std::sort(sorted.begin(), sorted.end(), [](const Sorted& a, const Sorted& b) {
       if (a.head != b.head) return a.head < b.head;
@@ -203,9 +203,16 @@ class Table final : public TableBase {
   }
 
  private:
+  // An entity in memory, or the knowledge that there is none (a live
+  // table's miss). Not an optional<T>: its flag and `dirty` share a word.
   struct Slot {
-    std::optional<T> value;
+    T entity{};
+    bool present = false;
     bool dirty = false;
+    void Set(T value) {
+      entity = std::move(value);
+      present = true;
+    }
   };
   using Map = IdMap<Slot>;
   using Entry = typename Map::Entry;
@@ -343,7 +350,7 @@ typename Table<T>::Entry* Table<T>::Load(std::string_view id) {
   AppendKeyId(key, id);
   std::optional<std::string> row = rows->GetRow(key);
   Slot slot;
-  if (row) slot.value.emplace(T::DecodeRow(std::string_view(key).substr(T::kPrefix.size()), *row));
+  if (row) slot.Set(T::DecodeRow(std::string_view(key).substr(T::kPrefix.size()), *row));
   return last_ = map_.Add(std::string(id), std::move(slot));
 }
 
@@ -356,7 +363,7 @@ void Table<T>::Hint(std::string_view id, int stage) const {
     map_.PrefetchEntry(id, sizeof(Entry));
   } else if constexpr (requires(const T& t) { t.Prefetch(); }) {
     const Entry* e = map_.FindFirstProbe(id);
-    if (e != nullptr && e->first == id && e->second.value) e->second.value->Prefetch();
+    if (e != nullptr && e->first == id && e->second.present) e->second.entity.Prefetch();
   }
 }
 
@@ -379,7 +386,7 @@ void Table<T>::Prefetch(std::vector<std::string> ids) {
         if (next == ids.size()) return false;
         if (ids[next] == id) {
           Slot slot;
-          slot.value.emplace(T::DecodeRow(row_id, value));
+          slot.Set(T::DecodeRow(row_id, value));
           map_.Add(std::move(ids[next]), std::move(slot));
           next++;
         }
@@ -399,8 +406,7 @@ void Table<T>::Prefetch(std::vector<std::string> ids) {
   for (size_t i = 0; i < ids.size(); i++) {
     Slot slot;
     if (found[i]) {
-      slot.value.emplace(
-          T::DecodeRow(std::string_view(keys[i]).substr(T::kPrefix.size()), *found[i]));
+      slot.Set(T::DecodeRow(std::string_view(keys[i]).substr(T::kPrefix.size()), *found[i]));
     }
     map_.Add(std::move(ids[i]), std::move(slot));
   }
@@ -415,7 +421,7 @@ void Table<T>::LoadAll() {
     WithMemoryId(row_id, [&](std::string_view id) {
       if (map_.Find(id) == nullptr) {
         Slot slot;
-        slot.value.emplace(T::DecodeRow(row_id, value));
+        slot.Set(T::DecodeRow(row_id, value));
         map_.Add(std::string(id), std::move(slot));
       }
     });
@@ -439,7 +445,7 @@ void Table<T>::ForEachBrief(F&& fn) {
     });
   }
   for (const auto& [id, slot] : map_) {
-    if (slot.value) fn(slot.value->brief());
+    if (slot.present) fn(slot.entity.brief());
   }
 }
 
