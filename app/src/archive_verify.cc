@@ -237,13 +237,14 @@ class ArchiveCheck {
   Status OwnersBefore(std::string_view person_ref) {
     if (out_.header.is_public) return Status::Ok();
     if (!owners_) owners_ = chain_.state().table<PersonOwner>().SortedEntities();
+    using Owners = Table<PersonOwner>;
     for (; next_owner_ < owners_->size() &&
-           (person_ref.empty() || (*owners_)[next_owner_].id < person_ref);
+           (person_ref.empty() || Owners::IdOf((*owners_)[next_owner_]) < person_ref);
          next_owner_++) {
-      const auto& owner = *static_cast<const PersonOwner*>((*owners_)[next_owner_].entity);
+      const PersonOwner& owner = Owners::EntityOf((*owners_)[next_owner_]);
       if (owner.erased) continue;
       std::optional<uint64_t> seq = PersonOwnerSeq(chain_.state(), owner);
-      const std::string ref = Hex((*owners_)[next_owner_].id);
+      const std::string ref = Hex(Owners::IdOf((*owners_)[next_owner_]));
       if (owner.kind == PersonOwnerKind::kDonor) {
         return Fail(seq, Msg("the full archive lacks the person record {} of the donor of seq {}, "
                              "and no personErased erased it",
@@ -258,7 +259,9 @@ class ArchiveCheck {
                            "and no personErased erased it",
                            ref, owner.id, seq.value_or(0)));
     }
-    if (next_owner_ < owners_->size() && (*owners_)[next_owner_].id == person_ref) next_owner_++;
+    if (next_owner_ < owners_->size() && Owners::IdOf((*owners_)[next_owner_]) == person_ref) {
+      next_owner_++;
+    }
     return Status::Ok();
   }
 

@@ -143,13 +143,13 @@ void StateStore::ForEachRow(
   for (TableBase* table : tables) {
     for (const TableBase::Sorted& entity : table->SortedEntities()) {
       key.assign(table->prefix());
-      table->AppendRowId(&key, entity.id);
+      table->AppendRowId(&key, table->Id(entity));
       while (row != pending_.end() && row->first < key) {
         fn(row->first, *row->second);
         ++row;
         next_plain();
       }
-      fn(key, table->EncodeRow(entity.entity));
+      fn(key, table->EncodeRow(entity));
     }
   }
   for (; row != pending_.end(); ++row) {

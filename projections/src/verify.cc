@@ -337,13 +337,14 @@ struct MissingPerson {
 // PersonOwner table of `state` (it runs beside other readers of it).
 Status CheckPersons(const Ledger& ledger, StateStore& state, std::optional<uint64_t>* seq,
                     std::vector<MissingPerson>* missing) {
+  using Owners = Table<PersonOwner>;
   std::vector<TableBase::Sorted> owners = state.table<PersonOwner>().SortedEntities();
   size_t next = 0;
   // The owners before `ref` (all, when empty) have no stored record.
   auto owners_before = [&](std::string_view ref) {
-    for (; next < owners.size() && (ref.empty() || owners[next].id < ref); next++) {
-      const auto* owner = static_cast<const PersonOwner*>(owners[next].entity);
-      if (!owner->erased) missing->push_back(MissingPerson{owners[next].id, owner});
+    for (; next < owners.size() && (ref.empty() || Owners::IdOf(owners[next]) < ref); next++) {
+      const PersonOwner& owner = Owners::EntityOf(owners[next]);
+      if (!owner.erased) missing->push_back(MissingPerson{Owners::IdOf(owners[next]), &owner});
     }
   };
   VLEDGER_TRY(ledger.ScanPersonRecords([&](const Ledger::StoredPerson& stored) -> Status {
@@ -355,11 +356,11 @@ Status CheckPersons(const Ledger& ledger, StateStore& state, std::optional<uint6
       return Status::VerificationFailed(Msg("person record {} is malformed", Hex(stored.ref)));
     }
     owners_before(stored.ref);
-    if (next == owners.size() || owners[next].id != stored.ref) {
+    if (next == owners.size() || Owners::IdOf(owners[next]) != stored.ref) {
       return Status::VerificationFailed(
           Msg("person record {} is referenced by no event", Hex(stored.ref)));
     }
-    const auto& owner = *static_cast<const PersonOwner*>(owners[next].entity);
+    const PersonOwner& owner = Owners::EntityOf(owners[next]);
     next++;
     if (owner.erased) {
       *seq = owner.erased_seq;

@@ -76,16 +76,17 @@ class TableBase {
   // changed since the last call, and marks them clean.
   virtual void TakeDirty(
       const std::function<void(const std::string& key, const std::optional<std::string>&)>& fn) = 0;
-  // Every entity in memory that exists, in id byte order: its id and a
-  // handle for EncodeRow.
+  // Every entity in memory that exists, in id byte order, as a handle to
+  // its map entry: 16 bytes (a county's list is hundreds of thousands
+  // long). Id() and EncodeRow() read it, Table<T>::IdOf and EntityOf too.
   struct Sorted {
     uint64_t head;  // IdHead(id), for sorting
-    std::string_view id;
-    const void* entity;
+    const void* entry;
   };
   virtual std::vector<Sorted> SortedEntities() const = 0;
+  virtual std::string_view Id(const Sorted& s) const = 0;
   // The encoded row of an entity listed by SortedEntities.
-  virtual std::string EncodeRow(const void* entity) const = 0;
+  virtual std::string EncodeRow(const Sorted& s) const = 0;
   // Entities changed since the last TakeDirty.
   virtual size_t dirty_count() const = 0;
 };
@@ -147,7 +148,7 @@ class Table final : public TableBase {
   template <typename F>
   void ForEach(F&& fn) {
     LoadAll();
-    for (const Sorted& s : SortedEntities()) fn(s.id, *static_cast<const T*>(s.entity));
+    for (const Sorted& s : SortedEntities()) fn(IdOf(s), EntityOf(s));
   }
 
   // Every entity in no particular order as T::Brief (a few of its
@@ -188,19 +189,25 @@ class Table final : public TableBase {
     // id: most comparisons of a large table end at the number.
     std::vector<Sorted> sorted;
     sorted.reserve(map_.size());
-    for (const auto& [id, slot] : map_) {
-      if (slot.present) sorted.push_back(Sorted{IdHead(id), id, &slot.entity});
+    for (const Entry& entry : map_) {
+      if (entry.second.present) sorted.push_back(Sorted{IdHead(entry.first), &entry});
     }
     std::sort(sorted.begin(), sorted.end(), [](const Sorted& a, const Sorted& b) {
       if (a.head != b.head) return a.head < b.head;
-      return a.id < b.id;
+      return IdOf(a) < IdOf(b);
     });
     return sorted;
   }
-  size_t dirty_count() const override { return dirty_.size(); }
-  std::string EncodeRow(const void* entity) const override {
-    return static_cast<const T*>(entity)->EncodeRow();
+  // What a Sorted of this table names.
+  static std::string_view IdOf(const Sorted& s) {
+    return static_cast<const Entry*>(s.entry)->first;
   }
+  static const T& EntityOf(const Sorted& s) {
+    return static_cast<const Entry*>(s.entry)->second.entity;
+  }
+  std::string_view Id(const Sorted& s) const override { return IdOf(s); }
+  size_t dirty_count() const override { return dirty_.size(); }
+  std::string EncodeRow(const Sorted& s) const override { return EntityOf(s).EncodeRow(); }
 
  private:
   // An entity in memory, or the knowledge that there is none (a live
