@@ -304,18 +304,24 @@ TEST_F(StateTest, BriefsAreTheStoredRowsOverlaidByTheEntitiesInMemory) {
   EXPECT_EQ(calls, 1);
 }
 
-// DecodeBrief reads a resident row without copying it: it refuses the rows
-// DecodeRow refuses, every truncation and every one-bit change of a row
-// with each field filled, and reads the same fields from the others.
-TEST(ResidentRow, TheBriefRefusesWhatTheFullDecodeRefuses) {
+// A resident with its record and balances filled.
+ResidentState SampleResident(std::string person_ref) {
   ResidentState r;
   r.rec.id = "R1";
   r.rec.village = "V1";
   r.rec.household = "H1";
-  r.rec.person_ref = std::string(16, 'p');
+  r.rec.person_ref = std::move(person_ref);
+  r.bal = PointsBalance{40, 30, 5, 5};
+  return r;
+}
+
+// DecodeBrief reads a resident row without copying it: it refuses the rows
+// DecodeRow refuses, every truncation and every one-bit change of a row
+// with each field filled, and reads the same fields from the others.
+TEST(ResidentRow, TheBriefRefusesWhatTheFullDecodeRefuses) {
+  ResidentState r = SampleResident(std::string(16, 'p'));
   r.rec.adult = true;
   r.rec.seq = 300;
-  r.bal = PointsBalance{40, 30, 5, 5};
   r.rare.mut().households = {{"H0", 2}, {"H1", 200}};
   r.lots = std::string("\x85\x01\x01\x86\x01\x1b", 6);      // (133, 1), (134, 27)
   r.turnover = std::string("\x01\x00\x0a\x02\x01\x1e", 6);  // (1, 0, 10), (2, 1, 30)
@@ -371,12 +377,7 @@ TEST(ResidentRow, TheBriefRefusesWhatTheFullDecodeRefuses) {
 }
 
 TEST(ResidentRow, WhatFewResidentsHaveIsKeptOnlyForThoseThatHaveIt) {
-  ResidentState plain;
-  plain.rec.id = "R1";
-  plain.rec.village = "V1";
-  plain.rec.household = "H1";
-  plain.rec.person_ref = std::string(32, 'p');
-  plain.bal = PointsBalance{40, 30, 5, 5};
+  ResidentState plain = SampleResident(std::string(32, 'p'));
   plain.lots = std::string("\x85\x01\x1e", 3);
   const std::string plain_row = plain.EncodeRow();
   ResidentState decoded = ResidentState::DecodeRow("R1", plain_row);
