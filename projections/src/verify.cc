@@ -333,8 +333,8 @@ struct MissingPerson {
 // Checks each stored person record against its commitment, and lists in
 // *missing the records the events commit to that are neither stored nor
 // erased. Both go in ref order: the store's keys and the owners' ids are
-// the refs. Reads only the
-// PersonOwner table of `state` (it runs beside other readers of it).
+// the refs. Reads only the PersonOwner table of `state` (it runs beside
+// other readers of it).
 Status CheckPersons(const Ledger& ledger, StateStore& state, std::optional<uint64_t>* seq,
                     std::vector<MissingPerson>* missing) {
   using Owners = Table<PersonOwner>;
