@@ -457,7 +457,7 @@ TEST(IdMap, FindsWhatWasAddedAndEntriesStayPut) {
     snprintf(id, sizeof id, "R%06d", i);
     const auto* e = map.Find(id);
     ASSERT_NE(e, nullptr) << id;
-    EXPECT_EQ(e->first, id);
+    EXPECT_EQ(e->first.view(), id);
     EXPECT_EQ(e->second, i);
   }
   EXPECT_EQ(map.Find("")->second, -1);
@@ -470,6 +470,39 @@ TEST(IdMap, FindsWhatWasAddedAndEntriesStayPut) {
     n++;
   }
   EXPECT_EQ(n, kIds + 1);
+}
+
+// Ids of every length an id may have (CheckId: up to 64 characters; a
+// person ref is 32 raw bytes, NULs included) are kept whole, those kept in
+// place (up to IdKey::kInline) and those on the heap alike, across the
+// chunks entries are kept in.
+TEST(IdMap, KeepsIdsOfEveryLengthWhole) {
+  IdMap<size_t> map;
+  std::vector<std::string> ids;
+  for (size_t len = 1; len <= 64; len++) {
+    // Ending in the length (1-64), so no id is another's with a byte more.
+    for (char c : {'a', 'b', '\0', '\xff'}) {
+      std::string id = std::string(len - 1, c) + static_cast<char>(len);
+      if (len > 1 || ids.empty()) ids.push_back(id);
+    }
+  }
+  for (size_t i = 0; i < ids.size(); i++) {
+    ASSERT_EQ(map.Find(ids[i]), nullptr) << i;
+    map.Add(ids[i], i);
+  }
+  ASSERT_EQ(map.size(), ids.size());
+  for (size_t i = 0; i < ids.size(); i++) {
+    const auto* e = map.Find(ids[i]);
+    ASSERT_NE(e, nullptr) << i;
+    EXPECT_EQ(e->first.view(), ids[i]);
+    EXPECT_EQ(e->second, i);
+    // One byte short or one more is another id.
+    EXPECT_EQ(map.Find(ids[i].substr(0, ids[i].size() - 1)), nullptr) << i;
+    EXPECT_EQ(map.Find(ids[i] + 'x'), nullptr) << i;
+  }
+  size_t n = 0;
+  for (const auto& [id, value] : map) EXPECT_EQ(std::string_view(id), ids[n++]);
+  EXPECT_EQ(n, ids.size());
 }
 
 TEST(IdMap, ReserveLeavesEntriesAndLookupsAsTheyWere) {

@@ -122,7 +122,7 @@ class Table final : public TableBase {
   // Adds a new entity (there must be none under `id`).
   T& Insert(std::string_view id, T value) {
     Entry* e = Load(id);
-    if (e == nullptr) e = last_ = map_.Add(std::string(id), Slot{});
+    if (e == nullptr) e = last_ = map_.Add(id, Slot{});
     VLEDGER_ASSERT(!e->second.present);
     e->second.Set(std::move(value));
     MarkDirty(e);
@@ -131,7 +131,7 @@ class Table final : public TableBase {
   // Adds the entity under `id`, or replaces the one there.
   void Put(std::string_view id, T value) {
     Entry* e = Load(id);
-    if (e == nullptr) e = last_ = map_.Add(std::string(id), Slot{});
+    if (e == nullptr) e = last_ = map_.Add(id, Slot{});
     e->second.Set(std::move(value));
     MarkDirty(e);
   }
@@ -358,7 +358,7 @@ typename Table<T>::Entry* Table<T>::Load(std::string_view id) {
   std::optional<std::string> row = rows->GetRow(key);
   Slot slot;
   if (row) slot.Set(T::DecodeRow(std::string_view(key).substr(T::kPrefix.size()), *row));
-  return last_ = map_.Add(std::string(id), std::move(slot));
+  return last_ = map_.Add(id, std::move(slot));
 }
 
 template <typename T>
@@ -394,7 +394,7 @@ void Table<T>::Prefetch(std::vector<std::string> ids) {
         if (ids[next] == id) {
           Slot slot;
           slot.Set(T::DecodeRow(row_id, value));
-          map_.Add(std::move(ids[next]), std::move(slot));
+          map_.Add(ids[next], std::move(slot));
           next++;
         }
         return true;
@@ -415,7 +415,7 @@ void Table<T>::Prefetch(std::vector<std::string> ids) {
     if (found[i]) {
       slot.Set(T::DecodeRow(std::string_view(keys[i]).substr(T::kPrefix.size()), *found[i]));
     }
-    map_.Add(std::move(ids[i]), std::move(slot));
+    map_.Add(ids[i], std::move(slot));
   }
 }
 
@@ -429,7 +429,7 @@ void Table<T>::LoadAll() {
       if (map_.Find(id) == nullptr) {
         Slot slot;
         slot.Set(T::DecodeRow(row_id, value));
-        map_.Add(std::string(id), std::move(slot));
+        map_.Add(id, std::move(slot));
       }
     });
     return true;
