@@ -25,7 +25,7 @@ struct Summarizer {
     if (!r) return;
     if (s.village.empty()) s.village = r->village;
     if (s.household.empty()) s.household = r->household;
-    s.resident_name = person_name(r->person_ref, r->village);
+    s.resident_name = person_name(std::string(r->person_ref), r->village);
   }
   void Household(const std::string& id) {
     if (id.empty()) return;

@@ -23,7 +23,7 @@ Result<AppendResult> Write(const Session& session, const AppendRequest& request,
 
 // The person record at `ref`; none when erased. A record that cannot be
 // read is the read's error (a damaged row is not shown as erased).
-Result<std::optional<Person>> LoadPersonAt(const Ledger& ledger, const std::string& ref) {
+Result<std::optional<Person>> LoadPersonAt(const Ledger& ledger, std::string_view ref) {
   VLEDGER_ASSIGN_OR_RETURN(std::optional<PersonRecord> record, ledger.LoadPerson(ref));
   if (!record) return std::optional<Person>();
   return std::optional<Person>(std::move(record->person));

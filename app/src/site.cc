@@ -188,10 +188,10 @@ struct Context {
   Json last;  // the checkpoint's last event, proven
   std::map<std::string, std::string> rule_names;
   Status person_error;
-  std::map<std::string, std::optional<Person>> persons;
+  std::map<std::string, std::optional<Person>, std::less<>> persons;
   Grading* grading = nullptr;  // VillagePages' own, on `date` over `state`
 
-  const std::optional<Person>& PersonOf(const std::string& ref) {
+  const std::optional<Person>& PersonOf(std::string_view ref) {
     auto it = persons.find(ref);
     if (it != persons.end()) return it->second;
     std::optional<Person> person;
@@ -203,7 +203,7 @@ struct Context {
         person = (*record)->person;
       }
     }
-    return persons.emplace(ref, std::move(person)).first->second;
+    return persons.emplace(std::string(ref), std::move(person)).first->second;
   }
 
   // The data every page carries for its script.
@@ -465,7 +465,7 @@ Status VillagePages(Context& c, const VillageRecord& village, Files* files, Site
     StoreVillage(state, masked);
   }
   PersonLookup persons = [&c](std::string_view ref) -> std::optional<Person> {
-    return c.PersonOf(std::string(ref));
+    return c.PersonOf(ref);
   };
   VLEDGER_ASSIGN_OR_RETURN(ReportData d, BuildReport(state, persons, args, c.head.text));
   const std::string& policy = d.public_names;

@@ -207,7 +207,9 @@ ResidentState ResidentState::DecodeRow(std::string_view id, std::string_view row
   s.rec.id = r.Str();
   s.rec.village = r.Str();
   s.rec.household = r.Str();
-  s.rec.person_ref = r.Str();
+  std::string_view ref = r.View();
+  bool ref_fits = InlineRef::Fits(ref);
+  if (ref_fits) s.rec.person_ref = ref;
   uint64_t declared = r.U64();
   s.rec.minor = declared == 1;
   s.rec.adult = declared == 2;
@@ -238,7 +240,7 @@ ResidentState ResidentState::DecodeRow(std::string_view id, std::string_view row
   auto chain = HashFrom(r.Str());
   bool packed =
       VarintGroups(s.lots, 2, 1) && VarintGroups(s.turnover, 3) && VarintGroups(s.recent, 1);
-  CheckDecoded(r, kPrefix, id, chain.has_value() && declared <= 2 && packed);
+  CheckDecoded(r, kPrefix, id, chain.has_value() && ref_fits && declared <= 2 && packed);
   s.hist_chain = *chain;
   return s;
 }
@@ -267,7 +269,7 @@ ResidentState::Brief ResidentState::DecodeBrief(std::string_view id, std::string
   r.U64();  // history chunks
   bool chain = r.View().size() == sizeof(Hash);
   bool packed = VarintGroups(lots, 2, 1) && VarintGroups(turnover, 3) && VarintGroups(recent, 1);
-  CheckDecoded(r, kPrefix, id, chain && declared <= 2 && packed);
+  CheckDecoded(r, kPrefix, id, chain && InlineRef::Fits(b.person_ref) && declared <= 2 && packed);
   return b;
 }
 

@@ -33,7 +33,7 @@ class Names {
  public:
   Names(const PersonLookup& persons, const ReportData& d) : persons_(persons), d_(d) {}
 
-  std::string Of(const std::string& ref) {
+  std::string Of(std::string_view ref) {
     if (ref.empty()) return "";
     const std::optional<Person>& p = Record(ref);
     return p ? p->name : L(d_, kErasedZh, "(erased)");
@@ -47,7 +47,7 @@ class Names {
   }
 
   // A name as the village's name policy shows it ("" for none).
-  std::string Public(const std::string& ref) {
+  std::string Public(std::string_view ref) {
     if (d_.public_names == "none") return "";
     std::string name = Of(ref);
     return d_.public_names == "masked" ? MaskName(name) : name;
@@ -56,17 +56,17 @@ class Names {
   std::vector<std::string> Refs() const { return {refs_.begin(), refs_.end()}; }
 
  private:
-  const std::optional<Person>& Record(const std::string& ref) {
-    refs_.insert(ref);
+  const std::optional<Person>& Record(std::string_view ref) {
+    refs_.emplace(ref);
     auto it = cache_.find(ref);
-    if (it == cache_.end()) it = cache_.emplace(ref, persons_(ref)).first;
+    if (it == cache_.end()) it = cache_.emplace(std::string(ref), persons_(ref)).first;
     return it->second;
   }
 
   const PersonLookup& persons_;
   const ReportData& d_;
-  std::map<std::string, std::optional<Person>> cache_;
-  std::set<std::string> refs_;
+  std::map<std::string, std::optional<Person>, std::less<>> cache_;
+  std::set<std::string, std::less<>> refs_;
 };
 
 std::string RuleAmount(const RuleRecord& r) {

@@ -319,7 +319,7 @@ ResidentState SampleResident(std::string person_ref) {
 // DecodeRow refuses, every truncation and every one-bit change of a row
 // with each field filled, and reads the same fields from the others.
 TEST(ResidentRow, TheBriefRefusesWhatTheFullDecodeRefuses) {
-  ResidentState r = SampleResident(std::string(16, 'p'));
+  ResidentState r = SampleResident(std::string(32, 'p'));
   r.rec.adult = true;
   r.rec.seq = 300;
   r.rare.mut().households = {{"H0", 2}, {"H1", 200}};
@@ -374,6 +374,30 @@ TEST(ResidentRow, TheBriefRefusesWhatTheFullDecodeRefuses) {
     }
   }
   EXPECT_GT(refused, static_cast<int>(row.size()));  // the checks were met
+}
+
+// A resident's person ref is kept in place (InlineRef): 32 bytes or none.
+// A row holding a ref of any other length is refused by both decodes,
+// not cut to fit.
+TEST(ResidentRow, APersonRefIsThirtyTwoBytesOrNone) {
+  const std::string ref = "0123456789abcdef0123456789ABCDEF";
+  ResidentState r = SampleResident(ref);
+  EXPECT_EQ(r.rec.person_ref.view(), ref);
+  const std::string row = r.EncodeRow();
+  EXPECT_EQ(ResidentState::DecodeRow("R1", row).rec.person_ref.view(), ref);
+  EXPECT_EQ(ResidentState::DecodeBrief("R1", row).person_ref, ref);
+  ResidentState none = SampleResident("");
+  EXPECT_TRUE(ResidentState::DecodeRow("R1", none.EncodeRow()).rec.person_ref.empty());
+  // The same row with a ref of 31 or 33 bytes (its length's varint and the
+  // bytes), the fields after it as they were.
+  size_t at = row.find(std::string(1, '\x20') + ref);
+  ASSERT_NE(at, std::string::npos);
+  for (const std::string& other : {ref.substr(0, 31), ref + "x", ref.substr(0, 16)}) {
+    std::string bad = row;
+    bad.replace(at, 1 + ref.size(), std::string(1, static_cast<char>(other.size())) + other);
+    EXPECT_THROW(ResidentState::DecodeRow("R1", bad), RowReadError) << other.size();
+    EXPECT_THROW(ResidentState::DecodeBrief("R1", bad), RowReadError) << other.size();
+  }
 }
 
 TEST(ResidentRow, WhatFewResidentsHaveIsKeptOnlyForThoseThatHaveIt) {

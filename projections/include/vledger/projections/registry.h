@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -105,8 +106,37 @@ struct HouseholdState {
   static HouseholdState DecodeRow(std::string_view id, std::string_view row);
 };
 
+// A resident's personRef kept in place: 32 bytes, or none (a record not
+// given one). A replay of a county holds one per resident, and a
+// std::string of 32 bytes is a heap allocation besides its own 32.
+class InlineRef {
+ public:
+  static constexpr size_t kBytes = 32;
+  InlineRef() = default;
+  InlineRef(std::string_view ref) { *this = ref; }  // NOLINT: set like a string
+  InlineRef& operator=(std::string_view ref) {
+    VLEDGER_ASSERT(Fits(ref));
+    size_ = static_cast<uint8_t>(ref.size());
+    if (size_ > 0) std::memcpy(bytes_, ref.data(), kBytes);
+    return *this;
+  }
+  // Whether `ref` can be kept: 32 bytes or none.
+  static bool Fits(std::string_view ref) { return ref.empty() || ref.size() == kBytes; }
+
+  std::string_view view() const { return {bytes_, size_}; }
+  operator std::string_view() const { return view(); }  // NOLINT: read like a string
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
+  friend bool operator==(const InlineRef& a, std::string_view b) { return a.view() == b; }
+
+ private:
+  char bytes_[kBytes] = {};
+  uint8_t size_ = 0;
+};
+
 struct ResidentRecord {
-  std::string id, village, household, person_ref;
+  std::string id, village, household;
+  InlineRef person_ref;
   // Declared age (--minor, --adult); what decides a resident's age is in
   // age.h.
   bool minor = false, adult = false;
