@@ -302,7 +302,8 @@ Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) try {
   VLEDGER_TRY(IndexResident(b.txn(), resident->id, resident->village, person->name));
   VLEDGER_TRY(b.Add(update).status());
   b.txn().DeletePerson(resident->person_ref);
-  return b.Add(PersonErased{std::string(resident->person_ref), "replaced by resident update"}).status();
+  return b.Add(PersonErased{std::string(resident->person_ref), "replaced by resident update"})
+      .status();
 } catch (...) {
   return CaughtStatus();
 }

@@ -278,7 +278,7 @@ Status ApplyBody(ApplyCtx& ctx, const DonationReceived& b) {
   if (assigned) f->rec.next_receipt++;
   if (!b.donor_ref.empty()) {
     StorePersonOwner(ctx.state, b.donor_ref,
-                     PersonOwner{PersonOwnerKind::kDonor, std::to_string(ctx.seq), false, 0});
+                     PersonOwner{.id = std::to_string(ctx.seq), .kind = PersonOwnerKind::kDonor});
   }
   FundMovement m = Movement(ctx, "donation", b.purpose);
   (b.purpose.empty() ? m.unrestricted_delta : m.restricted_delta) = b.amount_fen;

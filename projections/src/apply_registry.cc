@@ -202,7 +202,8 @@ Status ApplyBody(ApplyCtx& ctx, const HouseholdRegistered& b) {
   h.head_ref = b.head_ref;
   h.seq = ctx.seq;
   StoreHousehold(ctx.state, h);
-  StorePersonOwner(ctx.state, b.head_ref, PersonOwner{PersonOwnerKind::kHousehold, b.id, false, 0});
+  StorePersonOwner(ctx.state, b.head_ref,
+                   PersonOwner{.id = b.id, .kind = PersonOwnerKind::kHousehold});
   return Status::Ok();
 }
 
@@ -256,7 +257,7 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentRegistered& b) {
   r.seq = ctx.seq;
   StoreResident(ctx.state, r, ctx.seq);
   StorePersonOwner(ctx.state, b.person_ref,
-                   PersonOwner{PersonOwnerKind::kResident, b.id, false, 0});
+                   PersonOwner{.id = b.id, .kind = PersonOwnerKind::kResident});
   return Status::Ok();
 }
 
@@ -278,7 +279,7 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b) {
     }
     r.person_ref = b.person_ref;
     StorePersonOwner(ctx.state, b.person_ref,
-                     PersonOwner{PersonOwnerKind::kResident, r.id, false, 0});
+                     PersonOwner{.id = r.id, .kind = PersonOwnerKind::kResident});
   }
   if (b.minor || b.adult) {
     r.minor = b.minor;

@@ -632,8 +632,9 @@ void AddHistory(StateStore& state, ResidentState& r, uint64_t seq) {
     key += '/';
     PutU64be(&key, seqs.front());
     state.Emit(key, r.recent);
-    r.hist_chain = ChainHistory(r.hist_chain, r.recent);
-    r.hist_chunks++;
+    ResidentRare& rare = r.rare.mut();
+    rare.hist_chain = ChainHistory(rare.hist_chain, r.recent);
+    rare.hist_chunks++;
     r.recent.clear();
     seqs.clear();
   }

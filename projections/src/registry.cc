@@ -176,11 +176,13 @@ HouseholdState HouseholdState::DecodeRow(std::string_view id, std::string_view r
   HouseholdState h;
   h.rec.id = r.Str();
   h.rec.village = r.Str();
-  h.rec.head_ref = r.Str();
+  std::string_view head_ref = r.View();
+  bool ref_fits = InlineRef::Fits(head_ref);
+  if (ref_fits) h.rec.head_ref = head_ref;
   h.rec.head_resident = r.Str();
   h.rec.seq = r.U64();
   h.paid_fen = GetAmounts(r);
-  CheckDecoded(r, kPrefix, id);
+  CheckDecoded(r, kPrefix, id, ref_fits);
   return h;
 }
 
@@ -197,7 +199,7 @@ std::string ResidentState::EncodeRow() const {
   w.U64(rare->caps.size());
   for (const CapUse& c : rare->caps) w.Str(c.rule).Str(c.period).I64(c.used);
   PutAmounts(w, rare->paid_fen);
-  w.Str(recent).U64(hist_chunks).Str(AsView(hist_chain));
+  w.Str(recent).U64(rare->hist_chunks).Str(AsView(rare->hist_chain));
   return w.Take();
 }
 
@@ -236,12 +238,15 @@ ResidentState ResidentState::DecodeRow(std::string_view id, std::string_view row
   }
   if (PaidByFund paid = GetAmounts(r); !paid.empty()) s.rare.mut().paid_fen = std::move(paid);
   s.recent = r.Str();
-  s.hist_chunks = r.U64();
-  auto chain = HashFrom(r.Str());
+  uint64_t hist_chunks = r.U64();
+  auto chain = HashFrom(r.View());
   bool packed =
       VarintGroups(s.lots, 2, 1) && VarintGroups(s.turnover, 3) && VarintGroups(s.recent, 1);
   CheckDecoded(r, kPrefix, id, chain.has_value() && ref_fits && declared <= 2 && packed);
-  s.hist_chain = *chain;
+  if (hist_chunks != 0 || *chain != Hash{}) {
+    s.rare.mut().hist_chunks = hist_chunks;
+    s.rare.mut().hist_chain = *chain;
+  }
   return s;
 }
 

@@ -481,7 +481,7 @@ Status CheckIndexRows(const Ledger& ledger, StateStore& state) {
       },
       [&](const std::string& id, uint64_t rows, const Hash& chain) -> Status {
         const ResidentState* r = FindResident(state, id);
-        if (r == nullptr || r->hist_chunks != rows || r->hist_chain != chain) {
+        if (r == nullptr || r->rare->hist_chunks != rows || r->rare->hist_chain != chain) {
           return Status::VerificationFailed(
               Msg("history rows of resident {} differ from replay (run `vledger rebuild`)", id));
         }
@@ -490,7 +490,7 @@ Status CheckIndexRows(const Ledger& ledger, StateStore& state) {
       }));
   uint64_t expected = 0;
   state.table<ResidentState>().ForEachUnordered(
-      [&](std::string_view, const ResidentState& r) { expected += r.hist_chunks > 0; });
+      [&](std::string_view, const ResidentState& r) { expected += r.rare->hist_chunks > 0; });
   if (owners != expected)
     return Status::VerificationFailed("history rows are missing (run `vledger rebuild`)");
 

@@ -197,9 +197,9 @@ TEST_F(StateTest, PersonOwnersAreKeptByRefAndStoredUnderItsHex) {
   const std::string low(32, '\x01'), high(32, '\xfe'), mid = std::string(31, '\x7f') + "\xa0";
   {
     auto state = Live();
-    StorePersonOwner(*state, high, PersonOwner{PersonOwnerKind::kResident, "R2", false, 0});
-    StorePersonOwner(*state, low, PersonOwner{PersonOwnerKind::kResident, "R1", false, 0});
-    StorePersonOwner(*state, mid, PersonOwner{PersonOwnerKind::kDonor, "7", false, 0});
+    StorePersonOwner(*state, high, PersonOwner{.id = "R2", .kind = PersonOwnerKind::kResident});
+    StorePersonOwner(*state, low, PersonOwner{.id = "R1", .kind = PersonOwnerKind::kResident});
+    StorePersonOwner(*state, mid, PersonOwner{.id = "7", .kind = PersonOwnerKind::kDonor});
     Commit(*state);
   }
   Rows stored = Stored(*ledger_);
@@ -231,8 +231,8 @@ TEST_F(StateTest, PersonOwnersAreKeptByRefAndStoredUnderItsHex) {
 
   // A replay lists its rows under the hex, in key order.
   StateStore replay(static_cast<RowSource*>(nullptr), NoEvents);
-  StorePersonOwner(replay, high, PersonOwner{PersonOwnerKind::kResident, "R2", false, 0});
-  StorePersonOwner(replay, low, PersonOwner{PersonOwnerKind::kResident, "R1", false, 0});
+  StorePersonOwner(replay, high, PersonOwner{.id = "R2", .kind = PersonOwnerKind::kResident});
+  StorePersonOwner(replay, low, PersonOwner{.id = "R1", .kind = PersonOwnerKind::kResident});
   std::vector<std::string> keys;
   replay.ForEachRow([&](std::string_view k, std::string_view) { keys.emplace_back(k); });
   EXPECT_EQ(keys, (std::vector<std::string>{"pref/" + Hex(low), "pref/" + Hex(high)}));
@@ -328,8 +328,8 @@ TEST(ResidentRow, TheBriefRefusesWhatTheFullDecodeRefuses) {
   r.rare.mut().caps = {CapUse{"VOL", "2021Q3", 6}};
   r.rare.mut().paid_fen = {{"F1", 1200}};
   r.recent = std::string("\x90\x02\x01", 3);
-  r.hist_chunks = 1;
-  r.hist_chain.fill(7);
+  r.rare.mut().hist_chunks = 1;
+  r.rare.mut().hist_chain.fill(7);
   const std::string row = r.EncodeRow();
   auto full = [](const std::string& bytes) -> std::optional<ResidentState> {
     try {
@@ -400,6 +400,28 @@ TEST(ResidentRow, APersonRefIsThirtyTwoBytesOrNone) {
   }
 }
 
+// A household head's ref is kept in place too: a row whose ref is not 32
+// bytes (or none) is refused.
+TEST(HouseholdRow, AHeadRefIsThirtyTwoBytesOrNone) {
+  const std::string ref(32, 'h');
+  HouseholdState h;
+  h.rec.id = "H1";
+  h.rec.village = "V1";
+  h.rec.head_ref = ref;
+  h.rec.seq = 4;
+  const std::string row = h.EncodeRow();
+  HouseholdState back = HouseholdState::DecodeRow("H1", row);
+  EXPECT_EQ(back.rec.head_ref.view(), ref);
+  EXPECT_EQ(back.EncodeRow(), row);
+  size_t at = row.find(std::string(1, '\x20') + ref);
+  ASSERT_NE(at, std::string::npos);
+  for (size_t n : {size_t{31}, size_t{33}}) {
+    std::string bad = row;
+    bad.replace(at, 1 + ref.size(), std::string(1, static_cast<char>(n)) + std::string(n, 'h'));
+    EXPECT_THROW(HouseholdState::DecodeRow("H1", bad), RowReadError) << n;
+  }
+}
+
 TEST(ResidentRow, WhatFewResidentsHaveIsKeptOnlyForThoseThatHaveIt) {
   ResidentState plain = SampleResident(std::string(32, 'p'));
   plain.lots = std::string("\x85\x01\x1e", 3);
@@ -418,6 +440,8 @@ TEST(ResidentRow, WhatFewResidentsHaveIsKeptOnlyForThoseThatHaveIt) {
   moved.rare.mut().households = {{"H0", 2}, {"H1", 200}};
   AddCapUsage(moved, "VOL", "2021Q3", 6);
   moved.rare.mut().paid_fen = {{"F1", 1200}};
+  moved.rare.mut().hist_chunks = 2;
+  moved.rare.mut().hist_chain.fill(3);
   const std::string moved_row = moved.EncodeRow();
   EXPECT_NE(moved_row, plain_row);
   ResidentState again = ResidentState::DecodeRow("R1", moved_row);
@@ -426,6 +450,8 @@ TEST(ResidentRow, WhatFewResidentsHaveIsKeptOnlyForThoseThatHaveIt) {
   EXPECT_EQ(HouseholdAt(again, 100), "H0");
   EXPECT_EQ(HouseholdAt(again, 200), "H1");
   EXPECT_EQ(CapUsage(again, "VOL", "2021Q3"), 6);
+  EXPECT_EQ(again.rare->hist_chunks, 2u);
+  EXPECT_EQ(again.rare->hist_chain, moved.rare->hist_chain);
   ResidentState copy = again;
   AddCapUsage(copy, "VOL", "2021Q3", -6);
   copy.rare.mut().paid_fen.clear();

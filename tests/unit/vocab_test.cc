@@ -141,7 +141,7 @@ TEST(Vocab, UnknownStoredValueIsCorruptionNamingTheRow) {
   std::string resident_row = Damaged(resident.EncodeRow(), "departed", "departex");
   ExpectCorruption([&] { ResidentState::DecodeRow("R1", resident_row); }, "res/R1");
 
-  PersonOwner owner{PersonOwnerKind::kDonor, "7", false, 0};
+  PersonOwner owner{.id = "7", .kind = PersonOwnerKind::kDonor};
   std::string owner_row = Damaged(owner.EncodeRow(), "donor", "donee");
   ExpectCorruption([&] { PersonOwner::DecodeRow("ab", owner_row); }, "pref/ab");
 

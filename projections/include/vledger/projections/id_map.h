@@ -194,7 +194,7 @@ class IdMap {
   }
 
   std::vector<std::unique_ptr<Chunk>> chunks_;
-  size_t size_ = 0;                // entries, in chunks_ in the order added
+  size_t size_ = 0;              // entries, in chunks_ in the order added
   std::vector<uint64_t> slots_;  // tag << 32 | entry position (from 1); 0: empty
   size_t mask_ = 0;
 };

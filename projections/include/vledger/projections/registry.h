@@ -87,28 +87,10 @@ struct VillageState {
   static VillageState DecodeRow(std::string_view id, std::string_view row);
 };
 
-struct HouseholdRecord {
-  std::string id, village, head_ref;
-  std::string head_resident;  // empty until `household head`
-  uint64_t seq = 0;
-};
-
-// Money paid to a beneficiary, per fund (account paid:<fund>:<id>).
-using PaidByFund = std::vector<std::pair<std::string, int64_t>>;  // by fund, in byte order
-
-struct HouseholdState {
-  HouseholdRecord rec;
-  PaidByFund paid_fen;
-
-  static constexpr int kTableId = 2;
-  static constexpr std::string_view kPrefix = "hh/";
-  std::string EncodeRow() const;
-  static HouseholdState DecodeRow(std::string_view id, std::string_view row);
-};
-
-// A resident's personRef kept in place: 32 bytes, or none (a record not
-// given one). A replay of a county holds one per resident, and a
-// std::string of 32 bytes is a heap allocation besides its own 32.
+// A personRef kept in place (a resident's, a household head's): 32 bytes,
+// or none (a record not given one). A replay of a county holds one per
+// resident and household, and a std::string of 32 bytes is a heap
+// allocation besides its own 32.
 class InlineRef {
  public:
   static constexpr size_t kBytes = 32;
@@ -132,6 +114,26 @@ class InlineRef {
  private:
   char bytes_[kBytes] = {};
   uint8_t size_ = 0;
+};
+
+struct HouseholdRecord {
+  std::string id, village;
+  InlineRef head_ref;
+  std::string head_resident;  // empty until `household head`
+  uint64_t seq = 0;
+};
+
+// Money paid to a beneficiary, per fund (account paid:<fund>:<id>).
+using PaidByFund = std::vector<std::pair<std::string, int64_t>>;  // by fund, in byte order
+
+struct HouseholdState {
+  HouseholdRecord rec;
+  PaidByFund paid_fen;
+
+  static constexpr int kTableId = 2;
+  static constexpr std::string_view kPrefix = "hh/";
+  std::string EncodeRow() const;
+  static HouseholdState DecodeRow(std::string_view id, std::string_view row);
 };
 
 struct ResidentRecord {
@@ -191,7 +193,7 @@ class Sparse {
 };
 
 // What few residents have: a move to another household, a capped rule's
-// use, money paid to them from a fund.
+// use, money paid to them from a fund, history moved to index rows.
 struct ResidentRare {
   // When the resident has moved: every household it joined, with the seq
   // it joined at, oldest first (else empty: only rec.household since
@@ -199,6 +201,9 @@ struct ResidentRare {
   std::vector<std::pair<std::string, uint64_t>> households;
   std::vector<CapUse> caps;
   PaidByFund paid_fen;
+  // History chunks written to index rows (ResidentState::recent).
+  uint64_t hist_chunks = 0;
+  Hash hist_chain{};
 };
 
 // A resident's projections. The packed fields are sequences of varints
@@ -213,10 +218,9 @@ struct ResidentState {
   Sparse<ResidentRare> rare;
   // History: events touching the resident. The newest (at most
   // kHistoryChunk) are here; older ones went to index rows
-  // hist/<id>/<u64be first seq> in chunks, chained by hist_chain.
+  // hist/<id>/<u64be first seq> in chunks (rare->hist_chunks of them),
+  // chained by rare->hist_chain.
   std::string recent;  // packed seq deltas
-  uint64_t hist_chunks = 0;
-  Hash hist_chain{};
 
   // Cache hints for the packed fields an entry reads and appends to.
   void Prefetch() const {
@@ -251,11 +255,12 @@ Result<PersonOwnerKind> Parse<PersonOwnerKind>(std::string_view field, std::stri
 
 // Who a personRef belongs to. In memory the table's ids are the refs
 // themselves (32 bytes); in row keys, their lowercase hex.
+// Fields in this order leave no padding between them (48 bytes).
 struct PersonOwner {
-  PersonOwnerKind kind = PersonOwnerKind::kResident;
   std::string id;
-  bool erased = false;
   uint64_t erased_seq = 0;
+  PersonOwnerKind kind = PersonOwnerKind::kResident;
+  bool erased = false;
 
   static constexpr int kTableId = 4;
   static constexpr std::string_view kPrefix = "pref/";  // + hex of the ref
