@@ -58,7 +58,14 @@ class IdKey {
     char* heap_;
   };
   uint32_t size_;
+
+ public:
+  // Bytes that would be padding, for the map's user: a table keeps its
+  // entity's flags here (state.h). Not part of the id; zero when made.
+  mutable uint8_t user[4] = {0, 0, 0, 0};
 };
+
+static_assert(sizeof(IdKey) == 40);
 
 template <typename V>
 class IdMap {

@@ -110,29 +110,29 @@ class Table final : public TableBase {
   // The entity, or nullptr when there is none (loaded on first use).
   const T* Find(std::string_view id) {
     Entry* e = Load(id);
-    return e != nullptr && e->second.present ? &e->second.entity : nullptr;
+    return e != nullptr && Present(*e) ? &e->second : nullptr;
   }
   // The same, for changing it: the entity is written at the next commit.
   T* Mutable(std::string_view id) {
     Entry* e = Load(id);
-    if (e == nullptr || !e->second.present) return nullptr;
+    if (e == nullptr || !Present(*e)) return nullptr;
     MarkDirty(e);
-    return &e->second.entity;
+    return &e->second;
   }
   // Adds a new entity (there must be none under `id`).
   T& Insert(std::string_view id, T value) {
     Entry* e = Load(id);
-    if (e == nullptr) e = last_ = map_.Add(id, Slot{});
-    VLEDGER_ASSERT(!e->second.present);
-    e->second.Set(std::move(value));
+    if (e == nullptr) e = last_ = map_.Add(id, T{});
+    VLEDGER_ASSERT(!Present(*e));
+    Set(*e, std::move(value));
     MarkDirty(e);
-    return e->second.entity;
+    return e->second;
   }
   // Adds the entity under `id`, or replaces the one there.
   void Put(std::string_view id, T value) {
     Entry* e = Load(id);
-    if (e == nullptr) e = last_ = map_.Add(id, Slot{});
-    e->second.Set(std::move(value));
+    if (e == nullptr) e = last_ = map_.Add(id, T{});
+    Set(*e, std::move(value));
     MarkDirty(e);
   }
   // Cache hints for an entity a replay will look up soon, in three stages
@@ -162,8 +162,8 @@ class Table final : public TableBase {
   template <typename F>
   void ForEachUnordered(F&& fn) {
     LoadAll();
-    for (const auto& [id, slot] : map_) {
-      if (slot.present) fn(std::string_view(id), slot.entity);
+    for (const Entry& e : map_) {
+      if (Present(e)) fn(e.first.view(), e.second);
     }
   }
 
@@ -175,12 +175,12 @@ class Table final : public TableBase {
     for (auto* entry : dirty_) {
       key.assign(T::kPrefix);
       AppendKeyId(key, entry->first);
-      if (entry->second.present) {
-        fn(key, entry->second.entity.EncodeRow());
+      if (Present(*entry)) {
+        fn(key, entry->second.EncodeRow());
       } else {
         fn(key, std::nullopt);
       }
-      entry->second.dirty = false;
+      entry->first.user[kDirty] = 0;
     }
     dirty_.clear();
   }
@@ -190,7 +190,7 @@ class Table final : public TableBase {
     std::vector<Sorted> sorted;
     sorted.reserve(map_.size());
     for (const Entry& entry : map_) {
-      if (entry.second.present) sorted.push_back(Sorted{IdHead(entry.first), &entry});
+      if (Present(entry)) sorted.push_back(Sorted{IdHead(entry.first), &entry});
     }
     std::sort(sorted.begin(), sorted.end(), [](const Sorted& a, const Sorted& b) {
       if (a.head != b.head) return a.head < b.head;
@@ -202,27 +202,31 @@ class Table final : public TableBase {
   static std::string_view IdOf(const Sorted& s) {
     return static_cast<const Entry*>(s.entry)->first;
   }
-  static const T& EntityOf(const Sorted& s) {
-    return static_cast<const Entry*>(s.entry)->second.entity;
-  }
+  static const T& EntityOf(const Sorted& s) { return static_cast<const Entry*>(s.entry)->second; }
   std::string_view Id(const Sorted& s) const override { return IdOf(s); }
   size_t dirty_count() const override { return dirty_.size(); }
   std::string EncodeRow(const Sorted& s) const override { return EntityOf(s).EncodeRow(); }
 
  private:
-  // An entity in memory, or the knowledge that there is none (a live
-  // table's miss). Not an optional<T>: its flag and `dirty` share a word.
-  struct Slot {
-    T entity{};
-    bool present = false;
-    bool dirty = false;
-    void Set(T value) {
-      entity = std::move(value);
-      present = true;
-    }
-  };
-  using Map = IdMap<Slot>;
+  // An entry holds an entity in memory, or the knowledge that there is
+  // none (a live table's miss: a default T). Whether it is there, and
+  // whether it changed since the last TakeDirty, are two flags in the
+  // key's spare bytes (IdKey::user), where beside the entity they would
+  // take a word.
+  using Map = IdMap<T>;
   using Entry = typename Map::Entry;
+  static constexpr size_t kPresent = 0, kDirty = 1;
+  static bool Present(const Entry& e) { return e.first.user[kPresent] != 0; }
+  static void Set(Entry& e, T value) {
+    e.second = std::move(value);
+    e.first.user[kPresent] = 1;
+  }
+  // Adds the entry of an entity read from its row.
+  Entry* AddPresent(std::string_view id, T value) {
+    Entry* e = map_.Add(id, std::move(value));
+    e->first.user[kPresent] = 1;
+    return e;
+  }
   static constexpr bool kCodedIds = requires(std::string_view id) { T::RowId(id); };
   static void AppendKeyId(std::string& key, std::string_view id) {
     if constexpr (kCodedIds) {
@@ -246,8 +250,8 @@ class Table final : public TableBase {
   Entry* Load(std::string_view id);
   void LoadAll();
   void MarkDirty(Entry* e) {
-    if (e->second.dirty) return;
-    e->second.dirty = true;
+    if (e->first.user[kDirty] != 0) return;
+    e->first.user[kDirty] = 1;
     dirty_.push_back(e);  // entries never move
   }
 
@@ -356,9 +360,9 @@ typename Table<T>::Entry* Table<T>::Load(std::string_view id) {
   std::string key(T::kPrefix);
   AppendKeyId(key, id);
   std::optional<std::string> row = rows->GetRow(key);
-  Slot slot;
-  if (row) slot.Set(T::DecodeRow(std::string_view(key).substr(T::kPrefix.size()), *row));
-  return last_ = map_.Add(id, std::move(slot));
+  if (!row) return last_ = map_.Add(id, T{});
+  return last_ =
+             AddPresent(id, T::DecodeRow(std::string_view(key).substr(T::kPrefix.size()), *row));
 }
 
 template <typename T>
@@ -370,7 +374,7 @@ void Table<T>::Hint(std::string_view id, int stage) const {
     map_.PrefetchEntry(id, sizeof(Entry));
   } else if constexpr (requires(const T& t) { t.Prefetch(); }) {
     const Entry* e = map_.FindFirstProbe(id);
-    if (e != nullptr && e->first == id && e->second.present) e->second.entity.Prefetch();
+    if (e != nullptr && e->first == id && Present(*e)) e->second.Prefetch();
   }
 }
 
@@ -392,9 +396,7 @@ void Table<T>::Prefetch(std::vector<std::string> ids) {
         while (next < ids.size() && std::string_view(ids[next]) < id) next++;
         if (next == ids.size()) return false;
         if (ids[next] == id) {
-          Slot slot;
-          slot.Set(T::DecodeRow(row_id, value));
-          map_.Add(ids[next], std::move(slot));
+          AddPresent(ids[next], T::DecodeRow(row_id, value));
           next++;
         }
         return true;
@@ -411,11 +413,12 @@ void Table<T>::Prefetch(std::vector<std::string> ids) {
   std::vector<std::optional<std::string>> found = rows->GetRows(keys);
   VLEDGER_ASSERT(found.size() == ids.size());
   for (size_t i = 0; i < ids.size(); i++) {
-    Slot slot;
     if (found[i]) {
-      slot.Set(T::DecodeRow(std::string_view(keys[i]).substr(T::kPrefix.size()), *found[i]));
+      AddPresent(ids[i],
+                 T::DecodeRow(std::string_view(keys[i]).substr(T::kPrefix.size()), *found[i]));
+    } else {
+      map_.Add(ids[i], T{});
     }
-    map_.Add(ids[i], std::move(slot));
   }
 }
 
@@ -427,9 +430,7 @@ void Table<T>::LoadAll() {
     std::string_view row_id = key.substr(T::kPrefix.size());
     WithMemoryId(row_id, [&](std::string_view id) {
       if (map_.Find(id) == nullptr) {
-        Slot slot;
-        slot.Set(T::DecodeRow(row_id, value));
-        map_.Add(id, std::move(slot));
+        AddPresent(id, T::DecodeRow(row_id, value));
       }
     });
     return true;
@@ -451,8 +452,8 @@ void Table<T>::ForEachBrief(F&& fn) {
       return true;
     });
   }
-  for (const auto& [id, slot] : map_) {
-    if (slot.present) fn(slot.entity.brief());
+  for (const Entry& e : map_) {
+    if (Present(e)) fn(e.second.brief());
   }
 }
 
