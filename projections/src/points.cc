@@ -55,16 +55,18 @@ void DecodeLots(std::string_view packed, std::vector<PackedLot>* out) {
   }
 }
 
-void EncodeLots(const std::vector<PackedLot>& lots, std::string* packed) {
-  packed->clear();
+void EncodeLots(const std::vector<PackedLot>& lots, SmallBytes* out) {
+  thread_local std::string packed;
+  packed.clear();
   uint32_t prev = 0;
   for (const PackedLot& l : lots) {
     if (l.remaining == 0) continue;
     VLEDGER_ASSERT(l.remaining > 0 && l.day >= prev);
-    PutVarint(packed, l.day - prev);
-    PutVarint(packed, static_cast<uint64_t>(l.remaining));
+    PutVarint(&packed, l.day - prev);
+    PutVarint(&packed, static_cast<uint64_t>(l.remaining));
     prev = l.day;
   }
+  out->assign(packed);
 }
 
 struct PackedTurnover {
@@ -86,16 +88,18 @@ void DecodeTurnover(std::string_view packed, std::vector<PackedTurnover>* out) {
   }
 }
 
-void EncodeTurnover(const std::vector<PackedTurnover>& list, std::string* packed) {
-  packed->clear();
+void EncodeTurnover(const std::vector<PackedTurnover>& list, SmallBytes* out) {
+  thread_local std::string packed;
+  packed.clear();
   uint32_t prev = 0;
   for (const PackedTurnover& t : list) {
     if (t.points == 0) continue;
-    PutVarint(packed, t.month - prev);
-    PutVarint(packed, t.household);
-    PutVarint(packed, ZigzagEncode(t.points));
+    PutVarint(&packed, t.month - prev);
+    PutVarint(&packed, t.household);
+    PutVarint(&packed, ZigzagEncode(t.points));
     prev = t.month;
   }
+  out->assign(packed);
 }
 
 std::vector<uint64_t> DecodeSeqs(std::string_view packed) {
@@ -638,7 +642,9 @@ void AddHistory(StateStore& state, ResidentState& r, uint64_t seq) {
     r.recent.clear();
     seqs.clear();
   }
-  PutVarint(&r.recent, seqs.empty() ? seq : seq - seqs.back());
+  std::string delta;  // at most 10 bytes: in place
+  PutVarint(&delta, seqs.empty() ? seq : seq - seqs.back());
+  r.recent.append(delta);
 }
 
 std::vector<uint64_t> ListHistory(StateStore& state, std::string_view resident) {

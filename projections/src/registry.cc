@@ -226,8 +226,8 @@ ResidentState ResidentState::DecodeRow(std::string_view id, std::string_view row
     std::string h = r.Str();
     s.rare.mut().households.emplace_back(std::move(h), r.U64());
   }
-  s.lots = r.Str();
-  s.turnover = r.Str();
+  s.lots = r.View();
+  s.turnover = r.View();
   uint64_t n = r.U64();
   for (uint64_t i = 0; i < n && r.ok(); i++) {
     CapUse c;
@@ -237,7 +237,7 @@ ResidentState ResidentState::DecodeRow(std::string_view id, std::string_view row
     s.rare.mut().caps.push_back(std::move(c));
   }
   if (PaidByFund paid = GetAmounts(r); !paid.empty()) s.rare.mut().paid_fen = std::move(paid);
-  s.recent = r.Str();
+  s.recent = r.View();
   uint64_t hist_chunks = r.U64();
   auto chain = HashFrom(r.View());
   bool packed =

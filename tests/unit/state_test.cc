@@ -22,6 +22,7 @@
 #include "vledger/ledger/store.h"
 #include "vledger/projections/points.h"
 #include "vledger/projections/registry.h"
+#include "vledger/projections/small_bytes.h"
 
 namespace vledger {
 namespace {
@@ -553,6 +554,64 @@ TEST(IdMap, KeepsIdsOfEveryLengthWhole) {
   size_t n = 0;
   for (const auto& [id, value] : map) EXPECT_EQ(std::string_view(id), ids[n++]);
   EXPECT_EQ(n, ids.size());
+}
+
+// A resident's packed fields: every length in place or on the heap, and
+// every way from one to the other, against a std::string doing the same.
+TEST(SmallBytes, KeepsBytesOfEveryLengthWhole) {
+  auto in_place = [](const SmallBytes& b) {
+    const char* p = b.data();
+    return p >= reinterpret_cast<const char*>(&b) && p < reinterpret_cast<const char*>(&b + 1);
+  };
+  const std::string bytes = [] {
+    std::string s;
+    for (int i = 0; i < 300; i++) s += static_cast<char>("ab\0\xff"[i % 4]);
+    return s;
+  }();
+  SmallBytes grown;
+  std::string model;
+  for (size_t n = 0; n <= 300; n++) {
+    ASSERT_EQ(grown.view(), model) << n;
+    ASSERT_EQ(grown.size(), n);
+    EXPECT_EQ(grown.empty(), n == 0);
+    EXPECT_EQ(in_place(grown), n <= SmallBytes::kInline) << n;
+    // Assigned whole, copied, moved: the same bytes.
+    SmallBytes assigned;
+    assigned = bytes.substr(0, n);
+    EXPECT_EQ(assigned.view(), model) << n;
+    SmallBytes copy(grown);
+    EXPECT_EQ(copy.view(), model) << n;
+    SmallBytes moved(std::move(copy));
+    EXPECT_EQ(moved.view(), model) << n;
+    EXPECT_TRUE(copy.empty());  // NOLINT: moved from, left empty
+    // From this length to every other one, and back.
+    for (size_t m : {size_t{0}, size_t{1}, size_t{15}, size_t{16}, size_t{31}, size_t{33}, n / 2}) {
+      SmallBytes b(grown);
+      b = std::string(m, 'q');
+      EXPECT_EQ(b.view(), std::string(m, 'q')) << n << " -> " << m;
+      b = moved;
+      EXPECT_EQ(b.view(), model) << m << " -> " << n;
+    }
+    // Assigned a part of itself.
+    SmallBytes self(grown);
+    self.assign(self.view().substr(n / 3));
+    EXPECT_EQ(self.view(), model.substr(n / 3)) << n;
+    if (n == bytes.size()) break;
+    grown.append(bytes.substr(n, 1));
+    model += bytes[n];
+  }
+  SmallBytes several;
+  std::string several_model;
+  for (size_t n : {3, 9, 4, 20, 1, 100}) {
+    several.append(bytes.substr(0, n));
+    several_model += bytes.substr(0, n);
+    ASSERT_EQ(several.view(), several_model);
+  }
+  several.clear();
+  EXPECT_TRUE(several.empty());
+  EXPECT_TRUE(in_place(several));
+  several.append("xy");
+  EXPECT_EQ(several.view(), "xy");
 }
 
 TEST(IdMap, ReserveLeavesEntriesAndLookupsAsTheyWere) {

@@ -24,6 +24,7 @@
 
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/vocab.h"
+#include "vledger/projections/small_bytes.h"
 #include "vledger/projections/state.h"
 
 namespace vledger {
@@ -213,14 +214,14 @@ struct ResidentRare {
 struct ResidentState {
   ResidentRecord rec;
   PointsBalance bal;
-  std::string lots;      // packed (day, remaining): spendable points by day earned
-  std::string turnover;  // packed (month, household index, points)
+  SmallBytes lots;      // packed (day, remaining): spendable points by day earned
+  SmallBytes turnover;  // packed (month, household index, points)
   Sparse<ResidentRare> rare;
   // History: events touching the resident. The newest (at most
   // kHistoryChunk) are here; older ones went to index rows
   // hist/<id>/<u64be first seq> in chunks (rare->hist_chunks of them),
   // chained by rare->hist_chain.
-  std::string recent;  // packed seq deltas
+  SmallBytes recent;  // packed seq deltas
 
   // Cache hints for the packed fields an entry reads and appends to.
   void Prefetch() const {
