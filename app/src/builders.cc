@@ -286,7 +286,7 @@ Status BuildResidentUpdate(CommitBuilder& b, const ResidentUpdateArgs& a) try {
     if (!p.phone.empty()) person->phone = p.phone;
     VLEDGER_TRY(SetBirth(*person, p, today));
   }
-  ResidentUpdated update{resident->id, a.household, a.status, "", false, false};
+  ResidentUpdated update{std::string(resident->id), a.household, a.status, "", false, false};
   if (new_record || a.minor || a.adult) {
     // Only a declaration given now can contradict the birth data: one made
     // earlier gives way to birth data recorded since. Unknown: unchanged.
@@ -406,7 +406,7 @@ Status BuildRedemption(CommitBuilder& b, const RedemptionArgs& a) try {
   const ResidentState* resident = FindResident(b.state(), r.resident);
   if (resident == nullptr)
     return Status::NotFound("resident", Msg("unknown resident \"{}\"", r.resident));
-  const std::string& village = resident->rec.village;
+  const std::string village(resident->rec.village);
   std::optional<ShelfItem> item = FindShelfItem(b.state(), village, a.shop, a.item);
   if (!item) {
     if (!HasShelf(b.state(), village, a.shop)) {

@@ -25,7 +25,7 @@ struct Summarizer {
     if (!r) return;
     if (s.village.empty()) s.village = r->village;
     if (s.household.empty()) s.household = r->household;
-    s.resident_name = person_name(std::string(r->person_ref), r->village);
+    s.resident_name = person_name(std::string(r->person_ref), std::string(r->village));
   }
   void Household(const std::string& id) {
     if (id.empty()) return;
@@ -33,7 +33,7 @@ struct Summarizer {
     auto h = LoadHousehold(state, id);
     if (!h) return;
     if (s.village.empty()) s.village = h->village;
-    if (!h->head_resident.empty() && s.resident.empty()) Resident(h->head_resident);
+    if (!h->head_resident.empty() && s.resident.empty()) Resident(std::string(h->head_resident));
   }
   void Rule(const std::string& code) {
     s.rule = code;

@@ -104,8 +104,13 @@ Result<std::optional<ResidentMatch>> MatchOf(PeopleReader& people, StateStore& s
   if (!r) return std::optional<ResidentMatch>();
   VLEDGER_ASSIGN_OR_RETURN(std::optional<PersonRecord> person, people.LoadPerson(r->person_ref));
   if (!person) return std::optional<ResidentMatch>();
-  ResidentMatch m{r->id, person->person.name,       r->village, r->household,
-                  "",    person->person.birth_year, r->status};
+  ResidentMatch m{std::string(r->id),
+                  person->person.name,
+                  std::string(r->village),
+                  std::string(r->household),
+                  "",
+                  person->person.birth_year,
+                  r->status};
   if (auto h = LoadHousehold(state, r->household)) {
     VLEDGER_ASSIGN_OR_RETURN(std::optional<PersonRecord> head, people.LoadPerson(h->head_ref));
     m.head = head ? head->person.name : std::string(kErasedName);
@@ -357,7 +362,7 @@ Result<ResidentFindResult> ResidentFind(const Session& session,
   add(text);
   if (auto h = LoadHousehold(*state, text)) {
     for (const ResidentRecord& r : ListResidents(*state, h->village)) {
-      if (r.household == h->id && !add(r.id)) break;
+      if (r.household == h->id && !add(std::string(r.id))) break;
     }
   }
   auto scan = [&](const std::string& prefix) -> Status {

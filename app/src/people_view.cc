@@ -76,7 +76,7 @@ class VillageOfPerson {
     StateStore* state = State();
     if (state == nullptr) return "";
     auto r = LoadResident(*state, id);
-    return r ? r->village : "";
+    return r ? std::string(r->village) : "";
   }
 
  private:

@@ -129,11 +129,11 @@ Status AddGrades(QueryState& q, const std::string& at, std::vector<ResidentBalan
 
 // The household's credit score and its residents' spendable points summed.
 HouseholdBalance HouseholdBalanceOf(StateStore& state, const HouseholdRecord& h) {
-  HouseholdBalance out{h.id, HouseholdScore(state, h.id), 0, {}};
+  HouseholdBalance out{std::string(h.id), HouseholdScore(state, h.id), 0, {}};
   for (const ResidentRecord& r : ListResidents(state, h.village)) {
     if (r.household != h.id) continue;
     out.spendable_points += LoadBalance(state, r.id).spendable;
-    out.residents.push_back(r.id);
+    out.residents.push_back(std::string(r.id));
   }
   return out;
 }
@@ -489,7 +489,7 @@ Result<BalanceResult> Balance(const Session& session, const BalanceRequest& requ
     result.scope = BalanceResult::Scope::kVillage;
     result.village = request.village;
     for (const ResidentRecord& r : ListResidents(state, request.village)) {
-      result.residents.push_back(BalanceOf(state, r.id));
+      result.residents.push_back(BalanceOf(state, std::string(r.id)));
     }
   }
   VLEDGER_TRY(AddGrades(q, request.at, result.residents));

@@ -210,8 +210,8 @@ Result<HouseholdListResult> HouseholdList(const Session& session,
   HouseholdListResult result;
   for (const HouseholdRecord& h : ListHouseholds(*state, request.village)) {
     VLEDGER_ASSIGN_OR_RETURN(std::optional<Person> head, LoadPersonAt(*ledger, h.head_ref));
-    result.households.push_back(
-        HouseholdRow{h.id, h.village, NameOf(*ledger, head), h.head_resident});
+    result.households.push_back(HouseholdRow{std::string(h.id), std::string(h.village),
+                                             NameOf(*ledger, head), std::string(h.head_resident)});
   }
   return result;
 } catch (...) {
@@ -275,7 +275,8 @@ Result<ResidentListResult> ResidentList(const Session& session,
   ResidentListResult result;
   for (const ResidentRecord& r : ListResidents(*state, request.village)) {
     VLEDGER_ASSIGN_OR_RETURN(std::optional<Person> person, LoadPersonAt(*ledger, r.person_ref));
-    result.residents.push_back(ResidentRow{r.id, r.village, r.household, NameOf(*ledger, person),
+    result.residents.push_back(ResidentRow{std::string(r.id), std::string(r.village),
+                                           std::string(r.household), NameOf(*ledger, person),
                                            AgeOn(AgeFactsOf(r, person), today), r.status});
   }
   return result;

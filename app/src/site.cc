@@ -564,7 +564,8 @@ Status VillagePages(Context& c, const VillageRecord& village, Files* files, Site
     page += "<p class=\"sub\">点姓名查看本人积分（未成年人不公示）。</p>\n<ul class=\"names\">\n";
     for (const auto& [r, name] : adults) {
       page += "<li><a class=\"res\" href=\"r.html?id=" + Esc(r.id) + "\">" +
-              Esc(name.empty() ? r.id : name + " " + r.id) + "</a></li>\n";
+              Esc(name.empty() ? std::string(r.id) : name + " " + std::string(r.id)) +
+              "</a></li>\n";
     }
     page += "</ul>\n";
   }

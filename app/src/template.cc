@@ -212,15 +212,17 @@ Status ReadLists(const Ledger& ledger, StateStore& state, const SheetSpec& sheet
     for (const ResidentRecord& r : ListResidents(state, village.rec.code)) {
       if (r.status != ResidentStatus::kActive) continue;
       VLEDGER_ASSIGN_OR_RETURN(std::optional<PersonRecord> person, ledger.LoadPerson(r.person_ref));
-      out->residents.push_back(
-          {r.id, person ? person->person.name : std::string(kErasedName), r.household});
+      out->residents.push_back({std::string(r.id),
+                                person ? person->person.name : std::string(kErasedName),
+                                std::string(r.household)});
     }
   }
   if (Uses(sheet, ListKind::kHouseholds)) {
     for (const HouseholdRecord& h : ListHouseholds(state, village.rec.code)) {
       VLEDGER_ASSIGN_OR_RETURN(std::optional<PersonRecord> head, ledger.LoadPerson(h.head_ref));
-      out->households.push_back(
-          {h.id, head ? head->person.name : std::string(kErasedName), h.head_resident});
+      out->households.push_back({std::string(h.id),
+                                 head ? head->person.name : std::string(kErasedName),
+                                 std::string(h.head_resident)});
     }
   }
   if (Uses(sheet, ListKind::kRules) || Uses(sheet, ListKind::kCategories)) {

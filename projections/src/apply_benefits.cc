@@ -74,7 +74,7 @@ Status ApplyBody(ApplyCtx& ctx, const AttestationIssued& b) {
   StoreAttestation(ctx.state, AttestationRecord{.certificate_hash = b.certificate_hash,
                                                 .seq = ctx.seq,
                                                 .resident = b.resident,
-                                                .village = r->rec.village,
+                                                .village = std::string(r->rec.village),
                                                 .benefit = b.benefit,
                                                 .valid_until = b.valid_until,
                                                 .grade = b.grade,

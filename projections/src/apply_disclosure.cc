@@ -32,7 +32,7 @@ Result<std::string> ObjectionVillage(ApplyCtx& ctx, const ObjectionFiled& b,
         "event", Msg("seq {} cannot be read: {}", *b.about_event, target.status().message()));
   }
   std::string village = EventVillage(ctx.state, *target);
-  return village.empty() ? by.village : village;
+  return village.empty() ? std::string(by.village) : village;
 }
 
 // An earlier event, or a rejection naming `field`.

@@ -518,7 +518,8 @@ Status ApplyBody(ApplyCtx& ctx, const PointsExpired& b) {
         "before", Msg("{} is after the day the expiry was recorded ({})", b.before, today));
   }
   // Per resident in id order, what remains of lots earned before the cut-off.
-  std::vector<std::string> ids = FindVillage(state, b.village)->residents;
+  const std::vector<SmallBytes>& in_village = FindVillage(state, b.village)->residents;
+  std::vector<std::string> ids(in_village.begin(), in_village.end());
   state.table<ResidentState>().Prefetch(ids);
   for (const std::string& id : ids) {
     const ResidentState* c = FindResident(state, id);

@@ -279,7 +279,7 @@ Status ApplyBody(ApplyCtx& ctx, const ResidentUpdated& b) {
     }
     r.person_ref = b.person_ref;
     StorePersonOwner(ctx.state, b.person_ref,
-                     PersonOwner{.id = r.id, .kind = PersonOwnerKind::kResident});
+                     PersonOwner{.id = std::string(r.id), .kind = PersonOwnerKind::kResident});
   }
   if (b.minor || b.adult) {
     r.minor = b.minor;

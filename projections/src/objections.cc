@@ -215,11 +215,11 @@ std::string AddWorkingDays(std::string_view date, int days, const WorkingCalenda
 std::string EventVillage(StateStore& state, const Event& event) {
   auto resident_village = [&](const std::string& id) -> std::string {
     auto r = LoadResident(state, id);
-    return r ? r->village : "";
+    return r ? std::string(r->village) : "";
   };
   auto household_village = [&](const std::string& id) -> std::string {
     auto h = LoadHousehold(state, id);
-    return h ? h->village : "";
+    return h ? std::string(h->village) : "";
   };
   auto fund_village = [&](const std::string& code) -> std::string {
     auto f = LoadFund(state, code);

@@ -117,7 +117,7 @@ std::vector<uint64_t> DecodeSeqs(std::string_view packed) {
 // Index of `household` in the resident's households (0 when it never moved).
 uint32_t HouseholdIndex(const ResidentState& r, std::string_view household) {
   // A household the resident was never in: the stored row lost one.
-  std::string key = std::string(ResidentState::kPrefix) + r.rec.id;
+  std::string key = std::string(ResidentState::kPrefix) + std::string(r.rec.id);
   const auto& households = r.rare->households;
   if (households.empty()) {
     detail::CheckRow(household == r.rec.household, key);
@@ -132,7 +132,8 @@ uint32_t HouseholdIndex(const ResidentState& r, std::string_view household) {
 std::string_view HouseholdOfIndex(const ResidentState& r, uint32_t index) {
   const auto& households = r.rare->households;
   if (households.empty()) return r.rec.household;
-  detail::CheckRow(index < households.size(), std::string(ResidentState::kPrefix) + r.rec.id);
+  detail::CheckRow(index < households.size(),
+                   std::string(ResidentState::kPrefix) + std::string(r.rec.id));
   return households[index].first;
 }
 
@@ -505,7 +506,7 @@ std::vector<std::pair<std::string, int64_t>> DividendPointsList(StateStore& stat
     int64_t p = PeriodPoints(*r, period);
     if (p == 0) continue;
     if (active_only && r->rec.status != ResidentStatus::kActive) {
-      if (skipped != nullptr && p > 0) skipped->push_back(r->rec.id);
+      if (skipped != nullptr && p > 0) skipped->push_back(std::string(r->rec.id));
       continue;
     }
     out.emplace_back(r->rec.id, p);

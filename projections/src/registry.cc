@@ -10,15 +10,18 @@
 namespace vledger {
 namespace {
 
-void PutStrings(RecordWriter& w, const std::vector<std::string>& list) {
+// A list of strings (std::string or SmallBytes).
+template <typename S>
+void PutStrings(RecordWriter& w, const std::vector<S>& list) {
   w.U64(list.size());
-  for (const auto& s : list) w.Str(s);
+  for (const auto& s : list) w.Str(std::string_view(s));
 }
 
-std::vector<std::string> GetStrings(RecordReader& r) {
+template <typename S = std::string>
+std::vector<S> GetStrings(RecordReader& r) {
   uint64_t n = r.U64();
-  std::vector<std::string> list;
-  for (uint64_t i = 0; i < n && r.ok(); i++) list.push_back(r.Str());
+  std::vector<S> list;
+  for (uint64_t i = 0; i < n && r.ok(); i++) list.emplace_back(r.View());
   return list;
 }
 
@@ -139,8 +142,8 @@ VillageState VillageState::DecodeRow(std::string_view id, std::string_view row) 
   v.issued_pt = r.I64();
   v.expired_pt = r.I64();
   v.redeemed_pt = GetAmounts(r);
-  v.residents = GetStrings(r);
-  v.households = GetStrings(r);
+  v.residents = GetStrings<SmallBytes>(r);
+  v.households = GetStrings<SmallBytes>(r);
   uint64_t n = r.U64();
   for (uint64_t i = 0; i < n && r.ok(); i++) {
     RuleMonthUse u;
@@ -326,9 +329,10 @@ int64_t SortedAmount(const std::vector<std::pair<std::string, int64_t>>& list,
 
 namespace {
 
-void InsertSorted(std::vector<std::string>& list, std::string_view id) {
-  auto it = std::lower_bound(list.begin(), list.end(), id);
-  if (it == list.end() || *it != id) list.insert(it, std::string(id));
+void InsertSorted(std::vector<SmallBytes>& list, std::string_view id) {
+  auto it = std::lower_bound(list.begin(), list.end(), id,
+                             [](std::string_view a, std::string_view b) { return a < b; });
+  if (it == list.end() || *it != id) list.insert(it, SmallBytes(id));
 }
 
 }  // namespace
@@ -497,7 +501,8 @@ std::vector<HouseholdRecord> ListHouseholds(StateStore& state, std::string_view 
   }
   const VillageState* v = FindVillage(state, village);
   if (v == nullptr) return out;
-  std::vector<std::string> ids = v->households;  // the table may load rows meanwhile
+  // A copy: the table may load rows meanwhile.
+  std::vector<std::string> ids(v->households.begin(), v->households.end());
   state.table<HouseholdState>().Prefetch(ids);
   for (const std::string& id : ids) {
     const HouseholdState* h = FindHousehold(state, id);
@@ -511,7 +516,7 @@ std::vector<const ResidentState*> VillageResidents(StateStore& state, std::strin
   std::vector<const ResidentState*> out;
   const VillageState* v = FindVillage(state, village);
   if (v == nullptr) return out;
-  std::vector<std::string> ids = v->residents;
+  std::vector<std::string> ids(v->residents.begin(), v->residents.end());
   state.table<ResidentState>().Prefetch(ids);
   out.reserve(ids.size());
   for (const std::string& id : ids) {

@@ -153,11 +153,11 @@ void GatherRankings(StateStore& state, Names& names, const VillageRecord& villag
   std::map<std::string, const ResidentRecord*> by_id;
   std::set<std::string> minors;  // and residents of unknown age
   for (const auto& r : residents) {
-    by_id[r.id] = &r;
+    by_id[std::string(r.id)] = &r;
     d.residents++;
     if (!names.Adult(r)) {
       d.minors++;
-      minors.insert(r.id);
+      minors.insert(std::string(r.id));
     }
   }
   std::vector<std::pair<std::string, int64_t>> adults;

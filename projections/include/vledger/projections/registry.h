@@ -79,7 +79,7 @@ struct VillageState {
   // Point accounts (accounts.h): issued:<v>, expired:<v>, redeemed:<v>:<shop>.
   int64_t issued_pt = 0, expired_pt = 0;
   std::vector<std::pair<std::string, int64_t>> redeemed_pt;  // by shop, in byte order
-  std::vector<std::string> residents, households;            // ids, in byte order
+  std::vector<SmallBytes> residents, households;             // ids, in byte order
   std::vector<RuleMonthUse> rule_use;                        // by (month, rule)
 
   static constexpr int kTableId = 1;
@@ -117,10 +117,13 @@ class InlineRef {
   uint8_t size_ = 0;
 };
 
+// A record's ids are SmallBytes (16 bytes, up to 15 in place): every id
+// of a county fits, and a replay holds one record per resident and
+// household.
 struct HouseholdRecord {
-  std::string id, village;
+  SmallBytes id, village;
   InlineRef head_ref;
-  std::string head_resident;  // empty until `household head`
+  SmallBytes head_resident;  // empty until `household head`
   uint64_t seq = 0;
 };
 
@@ -138,7 +141,7 @@ struct HouseholdState {
 };
 
 struct ResidentRecord {
-  std::string id, village, household;
+  SmallBytes id, village, household;
   InlineRef person_ref;
   // Declared age (--minor, --adult); what decides a resident's age is in
   // age.h.

@@ -1,12 +1,16 @@
-// SmallBytes: a byte string in 16 bytes, for a resident's packed fields
-// (ResidentState::lots, turnover, recent; registry.h).
+// SmallBytes: a byte string in 16 bytes, for what a replay holds once per
+// resident or household (registry.h): a record's ids, a village's lists of
+// them, and a resident's packed fields (ResidentState::lots, turnover,
+// recent).
 //
-// Those three are varint lists under 16 bytes for nearly every resident
-// (on the bench county: all but 5,636 of 858,000), which a std::string
-// keeps in place too, but in 32 bytes. Here up to kInline bytes are kept
-// in place and longer strings on the heap, with a capacity that is a power
-// of two (so appending one varint at a time copies a long string only
-// when its length crosses one).
+// Those are under 16 bytes for nearly every resident (on the bench county
+// every id, and all but 5,636 of 858,000 packed fields), which a
+// std::string keeps in place too, but in 32 bytes. Here up to kInline
+// bytes are kept in place and longer strings on the heap, with a capacity
+// that is a power of two (so appending one varint at a time copies a long
+// string only when its length crosses one). It converts to a string_view
+// implicitly and to a std::string only when asked (std::string(b)): a
+// copy is never made unseen.
 #pragma once
 
 #include <bit>
