@@ -313,13 +313,14 @@ TEST_F(PointsTest, AVillagesIdsAreKeptInByteOrder) {
   for (const std::string id : {"R9", "R10", long_id.c_str(), "R0", "R-", "R99999999999999"}) {
     t.Must("col", ResidentRegistered{id, "V1", "H2", false, testing::RefOf(id)});
   }
-  t.Must("col", HouseholdRegistered{"H0-with-a-long-id", "V1", testing::RefOf("H0-with-a-long-id")});
+  t.Must("col",
+         HouseholdRegistered{"H0-with-a-long-id", "V1", testing::RefOf("H0-with-a-long-id")});
   auto view = t.View();
   std::vector<std::string> residents, households;
   for (const ResidentRecord& r : ListResidents(*view, "V1")) residents.emplace_back(r.id);
   for (const HouseholdRecord& h : ListHouseholds(*view, "V1")) households.emplace_back(h.id);
-  EXPECT_EQ(residents, (std::vector<std::string>{"R-", long_id, "R0", "R1", "R10", "R2", "R3",
-                                                 "R9", "R99999999999999"}));
+  EXPECT_EQ(residents, (std::vector<std::string>{"R-", long_id, "R0", "R1", "R10", "R2", "R3", "R9",
+                                                 "R99999999999999"}));
   EXPECT_EQ(households, (std::vector<std::string>{"H0-with-a-long-id", "H1", "H2"}));
   ExpectVerifies();  // the village's row as a rebuild writes it
 }
