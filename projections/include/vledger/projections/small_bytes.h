@@ -71,7 +71,7 @@ class SmallBytes {
     }
     if (s.size() <= kInline) {
       char* old = OnHeap() ? HeapPtr() : nullptr;
-      std::memmove(b_, s.data(), s.size());
+      if (!s.empty()) std::memmove(b_, s.data(), s.size());  // an empty view's data may be null
       b_[kTag] = static_cast<char>(s.size());
       delete[] old;
       return;
@@ -84,6 +84,7 @@ class SmallBytes {
 
   // `s` must not be a view of these bytes.
   void append(std::string_view s) {
+    if (s.empty()) return;  // its data may be null
     size_t old = size(), total = old + s.size();
     if (!OnHeap() && total <= kInline) {
       std::memcpy(b_ + old, s.data(), s.size());
