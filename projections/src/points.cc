@@ -117,7 +117,7 @@ std::vector<uint64_t> DecodeSeqs(std::string_view packed) {
 // Index of `household` in the resident's households (0 when it never moved).
 uint32_t HouseholdIndex(const ResidentState& r, std::string_view household) {
   // A household the resident was never in: the stored row lost one.
-  std::string key = std::string(ResidentState::kPrefix) + std::string(r.rec.id);
+  std::string key = std::string(ResidentState::kPrefix).append(r.rec.id);
   const auto& households = r.rare->households;
   if (households.empty()) {
     detail::CheckRow(household == r.rec.household, key);
@@ -132,8 +132,7 @@ uint32_t HouseholdIndex(const ResidentState& r, std::string_view household) {
 std::string_view HouseholdOfIndex(const ResidentState& r, uint32_t index) {
   const auto& households = r.rare->households;
   if (households.empty()) return r.rec.household;
-  detail::CheckRow(index < households.size(),
-                   std::string(ResidentState::kPrefix) + std::string(r.rec.id));
+  detail::CheckRow(index < households.size(), std::string(ResidentState::kPrefix).append(r.rec.id));
   return households[index].first;
 }
 

@@ -168,8 +168,14 @@ TEST_F(StateTest, EntitiesLoadOnceAndAreWrittenWhenChanged) {
   MutableVillage(*state, "V2")->issued_pt = -7;
   EXPECT_EQ(state->PendingChanges(), 1u);
   Commit(*state);
+  // A commit leaves the entity clean: changed again, it is written again.
+  EXPECT_EQ(state->PendingChanges(), 0u);
+  MutableVillage(*state, "V2")->expired_pt = 3;
+  EXPECT_EQ(state->PendingChanges(), 1u);
+  Commit(*state);
   auto fresh = Live();
   EXPECT_EQ(FindVillage(*fresh, "V2")->issued_pt, -7);
+  EXPECT_EQ(FindVillage(*fresh, "V2")->expired_pt, 3);
   EXPECT_EQ(FindVillage(*fresh, "V1")->issued_pt, 0);
   std::vector<std::string> ids;
   fresh->table<VillageState>().ForEach(
