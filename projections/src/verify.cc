@@ -1,5 +1,7 @@
 #include "vledger/projections/verify.h"
 
+#include <malloc.h>
+
 #include <atomic>
 #include <charconv>
 #include <condition_variable>
@@ -814,6 +816,11 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
     reader.join();
     RunSignatures(signatures, faults, true);
   }
+  // The log's batches were made and freed in the reading thread's heap,
+  // which keeps their memory for reuse; it goes back to the system before
+  // the comparison below, whose sorted lists come on top of the replayed
+  // state and make verify's peak.
+  malloc_trim(0);
   VLEDGER_TRY(faults.unavailable());
   if (auto f = faults.fault()) return Faulted(f->seq, f->status);
   Status finish = replayer.Finish();
@@ -1053,20 +1060,35 @@ class RowWriter {
 
 Result<uint64_t> RebuildProjections(Ledger& ledger, size_t batch_bytes) {
   VLEDGER_TRY(ledger.ClearProjections());
-  StateStore state(nullptr, LedgerEvents(ledger));
-  // The index rows come during the replay, in no order; the others after
-  // it, in key order, so they can go straight into table files.
-  RowWriter index_rows(ledger, batch_bytes, false);
-  state.SetIndexRows(IndexRows::kSink, [&index_rows](std::string_view key, std::string_view value) {
-    index_rows.Add(key, value);
-  });
-  VLEDGER_TRY(Replay(ledger, ledger.size(), state));
-  VLEDGER_TRY(index_rows.Finish());
-  RowWriter rows(ledger, batch_bytes, true);
-  state.ForEachRow([&rows](std::string_view key, std::string_view value) { rows.Add(key, value); });
-  VLEDGER_TRY(rows.Finish());
+  uint64_t written = 0;
+  {
+    StateStore state(nullptr, LedgerEvents(ledger));
+    // The index rows come during the replay, in no order; the others after
+    // it, in key order, so they can go straight into table files.
+    RowWriter index_rows(ledger, batch_bytes, false);
+    state.SetIndexRows(IndexRows::kSink,
+                       [&index_rows](std::string_view key, std::string_view value) {
+                         index_rows.Add(key, value);
+                       });
+    VLEDGER_TRY(Replay(ledger, ledger.size(), state));
+    VLEDGER_TRY(index_rows.Finish());
+    // Freed memory goes back to the system at each step: heaps keep it
+    // for reuse, so the peak would be what every step ever held. Here the
+    // log's batches (freed in the reading thread's heap), before the rows'
+    // sorted lists and batches come on top of the state.
+    malloc_trim(0);
+    RowWriter rows(ledger, batch_bytes, true);
+    state.ForEachRow(
+        [&rows](std::string_view key, std::string_view value) { rows.Add(key, value); });
+    VLEDGER_TRY(rows.Finish());
+    written = index_rows.rows() + rows.rows();
+  }
+  // Then the state, freed in hundreds of thousands of pieces: the name
+  // index that `rebuild` makes next would otherwise add its own memory to
+  // what those pieces keep.
+  malloc_trim(0);
   VLEDGER_TRY(ledger.FinishProjections(ledger.size()));
-  return index_rows.rows() + rows.rows();
+  return written;
 }
 
 Status CatchUp(Ledger& ledger) {
