@@ -265,7 +265,10 @@ Status RunBalance(Context& ctx, const BalanceOpts& o) {
   }
   VLEDGER_ASSIGN_OR_RETURN(app::BalanceResult result, app::Balance(ctx.Session(), o));
   if (ctx.options.json) {
-    ctx.PrintLine(app::BalanceJson(result));
+    // Written as it is made: a county's is tens of megabytes.
+    app::WriteBalanceJson(result,
+                          [&ctx](std::string_view piece) { ctx.PrintRaw(std::string(piece)); });
+    ctx.PrintRaw("\n");
   } else {
     PrintBalance(ctx, result);
   }

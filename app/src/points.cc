@@ -1,7 +1,10 @@
 // The credit points commands and queries (points.h).
 #include "vledger/app/points.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <tuple>
@@ -13,6 +16,7 @@
 #include "vledger/app/people.h"
 #include "vledger/projections/names.h"
 #include "vledger/projections/registry.h"
+#include "vledger/projections/small_bytes.h"
 #include "vledger/projections/validate.h"
 
 namespace vledger::app {
@@ -138,16 +142,35 @@ HouseholdBalance HouseholdBalanceOf(StateStore& state, const HouseholdRecord& h)
   return out;
 }
 
+// Asks the kernel to back [data, data + bytes) with 2 MB pages where it
+// can (transparent huge pages, where the system leaves them to be asked
+// for). A new buffer of tens of megabytes is otherwise filled one 4 KB page
+// fault at a time, which on a virtual machine costs microseconds each. Only
+// the whole 2 MB pages inside the range are advised; a refusal changes
+// nothing.
+void AdviseHugePages(const void* data, size_t bytes) {
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHuge - 1);
+  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
 // Every resident of the county, by village and then id.
 std::vector<ResidentBalance> CountyBalances(StateStore& state) {
+  // Read in the rows' order, then sorted. A county has hundreds of
+  // thousands of residents, and every new page this touches is a page
+  // fault (47,800 of them took 40% of the bench county's 0.85 s): the rows
+  // are small (ids kept in place) and in a deque, which grows without
+  // copying what it holds, so the only large vector is the result, made
+  // once at its size, in 2 MB pages where the system allows.
   struct Row {
-    std::string village, id;
+    SmallBytes village, id;
     int64_t credit_score, spendable;
   };
-  std::vector<Row> rows;
+  std::deque<Row> rows;
   ForEachResidentBrief(state, [&](const ResidentState::Brief& r) {
     rows.push_back(
-        Row{std::string(r.village), std::string(r.id), r.bal.credit_score, r.bal.spendable});
+        Row{SmallBytes(r.village), SmallBytes(r.id), r.bal.credit_score, r.bal.spendable});
   });
   // Sorted as small keys, the ids' first bytes as numbers (IdHead), rather
   // than as the rows.
@@ -163,16 +186,19 @@ std::vector<ResidentBalance> CountyBalances(StateStore& state) {
   std::sort(keys.begin(), keys.end(), [&](const Key& x, const Key& y) {
     if (x.village != y.village) return x.village < y.village;
     const Row &a = rows[x.at], &b = rows[y.at];
-    if (a.village != b.village) return a.village < b.village;
+    if (std::string_view(a.village) != std::string_view(b.village)) {
+      return std::string_view(a.village) < std::string_view(b.village);
+    }
     if (x.id != y.id) return x.id < y.id;
-    return a.id < b.id;
+    return std::string_view(a.id) < std::string_view(b.id);
   });
   std::vector<ResidentBalance> out;
   out.reserve(rows.size());
+  AdviseHugePages(out.data(), out.capacity() * sizeof(ResidentBalance));
   for (const Key& k : keys) {
-    Row& r = rows[k.at];
+    const Row& r = rows[k.at];
     out.push_back(ResidentBalance{
-        std::move(r.id), std::move(r.village), r.credit_score, r.spendable, "", {}});
+        std::string(r.id), std::string(r.village), r.credit_score, r.spendable, "", {}});
   }
   return out;
 }
@@ -498,23 +524,24 @@ Result<BalanceResult> Balance(const Session& session, const BalanceRequest& requ
   return CaughtStatus();
 }
 
-std::string BalanceJson(const BalanceResult& result) {
+void WriteBalanceJson(const BalanceResult& result,
+                      const std::function<void(std::string_view)>& write, size_t piece_bytes) {
   switch (result.scope) {
     case BalanceResult::Scope::kResident:
       VLEDGER_ASSERT(result.residents.size() == 1);
-      return ResidentBalanceJson(result.residents[0]).dump();
+      return write(ResidentBalanceJson(result.residents[0]).dump());
     case BalanceResult::Scope::kHousehold: {
       const HouseholdBalance& h = result.household;
-      return Json{{"household", h.household},
-                  {"creditScore", h.credit_score},
-                  {"spendablePoints", h.spendable_points},
-                  {"residents", h.residents}}
-          .dump();
+      return write(Json{{"household", h.household},
+                        {"creditScore", h.credit_score},
+                        {"spendablePoints", h.spendable_points},
+                        {"residents", h.residents}}
+                       .dump());
     }
     case BalanceResult::Scope::kVillage: {
       Json rows = Json::array();
       for (const ResidentBalance& b : result.residents) rows.push_back(ResidentBalanceJson(b));
-      return Json{{"village", result.village}, {"residents", rows}}.dump();
+      return write(Json{{"village", result.village}, {"residents", rows}}.dump());
     }
     case BalanceResult::Scope::kCounty:
       break;
@@ -523,7 +550,7 @@ std::string BalanceJson(const BalanceResult& result) {
   // rather than built as one Json value, and without a Json value for the
   // rows that have only ids and numbers (the same text as its dump).
   std::string doc = "{\"residents\":[";
-  doc.reserve(80 * result.residents.size());
+  doc.reserve(std::min(piece_bytes, 80 * result.residents.size()) + 512);
   for (size_t i = 0; i < result.residents.size(); i++) {
     const ResidentBalance& b = result.residents[i];
     if (i > 0) doc += ',';
@@ -531,19 +558,31 @@ std::string BalanceJson(const BalanceResult& result) {
       Json j = ResidentBalanceJson(b);
       j["village"] = b.village;
       doc += j.dump();
-      continue;
+    } else {
+      doc += "{\"resident\":";
+      AppendJsonString(doc, b.resident);
+      doc += ",\"creditScore\":";
+      doc += std::to_string(b.credit_score);
+      doc += ",\"spendablePoints\":";
+      doc += std::to_string(b.spendable_points);
+      doc += ",\"village\":";
+      AppendJsonString(doc, b.village);
+      doc += '}';
     }
-    doc += "{\"resident\":";
-    AppendJsonString(doc, b.resident);
-    doc += ",\"creditScore\":";
-    doc += std::to_string(b.credit_score);
-    doc += ",\"spendablePoints\":";
-    doc += std::to_string(b.spendable_points);
-    doc += ",\"village\":";
-    AppendJsonString(doc, b.village);
-    doc += '}';
+    if (doc.size() >= piece_bytes) {
+      write(doc);
+      doc.clear();
+    }
   }
-  return doc + "]}";
+  doc += "]}";
+  write(doc);
+}
+
+std::string BalanceJson(const BalanceResult& result) {
+  std::string doc;
+  WriteBalanceJson(
+      result, [&doc](std::string_view piece) { doc += piece; }, SIZE_MAX);
+  return doc;
 }
 
 Result<HistoryResult> History(const Session& session, const HistoryRequest& request) try {

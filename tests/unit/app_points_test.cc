@@ -136,6 +136,58 @@ TEST_F(AppPointsTest, TheCountyIsListedByVillageThenId) {
             std::string::npos);
 }
 
+// Ids that share their first eight bytes (which the county's sort compares
+// as one number first) are still in byte order: villages' by the sort's
+// last comparison (tried: ordering those by position instead fails this),
+// residents' also by the stored rows' own order.
+TEST_F(AppPointsTest, TheCountyIsInByteOrderWhereIdsShareTheirFirstBytes) {
+  l.Vl("village add VILLAGE-0002 --name 丙村");
+  l.Vl("village add VILLAGE-0001 --name 丁村");
+  l.Vl("household add H101 --village VILLAGE-0001 --head 赵六");
+  l.Vl("household add H102 --village VILLAGE-0002 --head 赵七");
+  l.Vl("resident add R0000000-B --village V02 --household H003 --name 王四 --adult");
+  l.Vl("resident add R0000000-A --village V02 --household H003 --name 王五 --adult");
+  l.Vl("resident add R0000000-C --village VILLAGE-0001 --household H101 --name 赵六 --adult");
+  l.Vl("resident add R0000000-D --village VILLAGE-0002 --household H102 --name 赵七 --adult");
+  l.Vl("resident add R0000000-E --village VILLAGE-0001 --household H101 --name 赵八 --adult");
+  auto b = Balance(CountyBalance());
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  std::vector<std::string> order;
+  for (const auto& r : b->residents) order.push_back(r.village + "/" + r.resident);
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"V01/R001", "V01/R002", "V01/R003", "V02/R0000000-A",
+                                      "V02/R0000000-B", "V02/R004", "VILLAGE-0001/R0000000-C",
+                                      "VILLAGE-0001/R0000000-E", "VILLAGE-0002/R0000000-D"}));
+}
+
+// The command line writes a county's JSON in pieces as it is made: put
+// together, they are the document, whatever the size of a piece, and each
+// piece but the last ends after a whole resident's row.
+TEST_F(AppPointsTest, TheCountysJsonInPiecesIsTheWholeDocument) {
+  AwardSeq("R001", "5", "2021-07-05");
+  l.Vl("village grades V01 --from 2021-01-01 --grades A:8,B:3");
+  auto b = Balance(CountyBalance());
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  const std::string whole = app::BalanceJson(*b);
+  ASSERT_TRUE(whole.starts_with(R"({"residents":[{"resident":"R001")")) << whole;
+  for (size_t piece_bytes : {size_t{1}, size_t{40}, size_t{100}, whole.size(), size_t{64} << 10}) {
+    std::vector<std::string> pieces;
+    app::WriteBalanceJson(
+        *b, [&](std::string_view piece) { pieces.emplace_back(piece); }, piece_bytes);
+    std::string joined;
+    for (const std::string& p : pieces) joined += p;
+    EXPECT_EQ(joined, whole) << piece_bytes;
+    // One resident to a piece, then the closing brackets.
+    if (piece_bytes == 1) {
+      EXPECT_EQ(pieces.size(), b->residents.size() + 1);
+    }
+    for (size_t i = 0; i + 1 < pieces.size(); i++) {
+      EXPECT_GE(pieces[i].size(), piece_bytes) << i;
+      EXPECT_TRUE(pieces[i].ends_with("}")) << pieces[i];
+    }
+  }
+}
+
 // The county's balances are read from the stored rows without loading
 // the residents: each row is what `balance R` says of its resident, grade
 // and benefits included, now and replayed at an earlier seq.

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -165,6 +166,12 @@ struct BalanceResult {
 };
 Result<BalanceResult> Balance(const Session& session, const BalanceRequest& request);
 std::string BalanceJson(const BalanceResult& result);
+// The same JSON handed to `write` in pieces of about `piece_bytes` (a
+// piece ends after a whole resident's row): a county's is some 80 bytes a
+// resident, tens of megabytes that a command writing it out need not hold.
+void WriteBalanceJson(const BalanceResult& result,
+                      const std::function<void(std::string_view)>& write,
+                      size_t piece_bytes = size_t{64} << 10);
 
 // One row of a resident's history: what an event did to its points.
 struct HistoryRow {
