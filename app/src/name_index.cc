@@ -1,7 +1,11 @@
 // The name index (name_index.h).
 #include "name_index.h"
 
+#include <malloc.h>
+
 #include <algorithm>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -61,6 +65,65 @@ void AddLearned(Pinyin& pinyin, RowChanges* rows) {
     rows->emplace_back(Key(kCharPrefix, ch), std::move(reading));
   }
 }
+
+// Rows kept in blocks of 1 MiB and sorted by key before they are written
+// as one table file: 1.1 million rows of a county's index, where a batch
+// of them at a time in RocksDB's memtables cost a search of the memtable
+// for each row, and a flush and compaction after.
+class SortedRows {
+ public:
+  void Reserve(size_t rows) { rows_.reserve(rows); }
+  void Add(std::string_view key, std::string_view value) {
+    size_t size = key.size() + value.size();
+    if (blocks_.empty() || used_ + size > kBlockBytes) {
+      blocks_.push_back(std::make_unique<char[]>(std::max(size, kBlockBytes)));
+      used_ = 0;
+    }
+    char* at = blocks_.back().get() + used_;
+    std::copy(key.begin(), key.end(), at);
+    std::copy(value.begin(), value.end(), at + key.size());
+    used_ += size;
+    rows_.push_back(
+        Row{Head(key), at, static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+  }
+  // In key order; a row given twice (the same key and value) once. Two
+  // values under one key would be a fault of the caller: Each refuses.
+  void Sort() {
+    std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
+      if (a.head != b.head) return a.head < b.head;
+      int c = a.key().compare(b.key());
+      return c != 0 ? c < 0 : a.value() < b.value();
+    });
+    auto same = [](const Row& a, const Row& b) {
+      return a.key() == b.key() && a.value() == b.value();
+    };
+    rows_.erase(std::unique(rows_.begin(), rows_.end(), same), rows_.end());
+  }
+  Status Each(const Ledger::RowPut& put) const {
+    for (const Row& row : rows_) VLEDGER_TRY(put(row.key(), row.value()));
+    return Status::Ok();
+  }
+
+ private:
+  static constexpr size_t kBlockBytes = 1 << 20;
+  struct Row {
+    uint64_t head;  // the key's first eight bytes as a number: most comparisons end there
+    const char* at;
+    uint32_t key_size, value_size;
+    std::string_view key() const { return {at, key_size}; }
+    std::string_view value() const { return {at + key_size, value_size}; }
+  };
+  static uint64_t Head(std::string_view key) {
+    uint64_t head = 0;
+    for (size_t i = 0; i < 8; i++) {
+      head = head << 8 | (i < key.size() ? static_cast<uint8_t>(key[i]) : 0);
+    }
+    return head;
+  }
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = 0;
+  std::vector<Row> rows_;
+};
 
 Status Damaged(std::string_view key) {
   return Status::Corruption(
@@ -170,9 +233,7 @@ Result<uint64_t> FillPinyin(Ledger& writer) {
 }
 
 Result<uint64_t> RebuildNameIndex(Ledger& writer) {
-  VLEDGER_TRY(writer.ClearNameRows());
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(writer));
-  Pinyin pinyin = PinyinOver(writer);
   // The residents in person-ref order, joined with one pass over the
   // person records (in the same order): a point read per resident cost
   // more than the rest of the rebuild of the index. Only three fields of
@@ -185,9 +246,18 @@ Result<uint64_t> RebuildNameIndex(Ledger& writer) {
     residents.push_back(
         Resident{std::string(r.person_ref), std::string(r.id), std::string(r.village)});
   });
+  // The state's memory is given back before the index's rows are made (a
+  // rebuild's peak is its replay, not this).
+  state.reset();
+  malloc_trim(0);
   std::sort(residents.begin(), residents.end(), [](const Resident& a, const Resident& b) {
     return std::tie(a.person_ref, a.id) < std::tie(b.person_ref, b.id);
   });
+  // The index is made from nothing: the characters' readings it kept are
+  // learned again, none read from the index being replaced.
+  Pinyin pinyin([](std::string_view) { return std::optional<std::string>(); });
+  SortedRows sorted;
+  sorted.Reserve(residents.size() * 4);
   RowChanges rows;
   uint64_t indexed = 0;
   size_t next = 0;
@@ -203,13 +273,16 @@ Result<uint64_t> RebuildNameIndex(Ledger& writer) {
       r.initials = std::move(reading.initials);
       RowsOf(resident.id, r, true, &rows);
       AddLearned(pinyin, &rows);
+      for (const auto& [key, row] : rows) sorted.Add(key, *row);
+      rows.clear();
       indexed++;
-      if (rows.size() >= kIndexBatchRows) VLEDGER_TRY(Write(writer, &rows));
     }
     return Status::Ok();
   });
   VLEDGER_TRY(scan);
-  VLEDGER_TRY(Write(writer, &rows));
+  residents = {};
+  sorted.Sort();
+  VLEDGER_TRY(writer.ReplaceNameRows([&](const Ledger::RowPut& put) { return sorted.Each(put); }));
   return indexed;
 }
 

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
@@ -355,6 +356,9 @@ struct Ledger::Impl {
   // moves them into the database.
   std::unique_ptr<rocksdb::SstFileWriter> rows_file;
   std::vector<std::string> row_files;
+  // The rows put before them (PutProjectionRows), read back in key order
+  // to be written into the same files.
+  std::unique_ptr<rocksdb::Iterator> rows_before;
   uint64_t size = 0;
   Hash head{};
   uint64_t proj_size = 0;
@@ -380,6 +384,7 @@ struct Ledger::Impl {
       (void)db.release();  // the writer's
       return;
     }
+    rows_before.reset();  // an iterator must go before its database
     if (db && access == Access::kWriter) {
       FlushIfManyLogs();
       if (settle) WaitForCompactions();
@@ -400,6 +405,7 @@ struct Ledger::Impl {
   // Drops a rebuild's table files that were not moved in (after a failure,
   // or when the ledger is closed before FinishProjections).
   void DropRowFiles() {
+    rows_before.reset();
     if (!rows_file && row_files.empty()) return;
     rows_file.reset();
     row_files.clear();
@@ -408,6 +414,8 @@ struct Ledger::Impl {
   }
 
   rocksdb::ColumnFamilyHandle* cf(Cf which) const { return cfs[which]; }
+  rocksdb::Status PutRowInFiles(std::string_view key, std::string_view value);
+  rocksdb::Status PutRowsBefore(std::optional<std::string_view> key);
   // The options of every read: a view's at its snapshot.
   rocksdb::ReadOptions Ro() const {
     rocksdb::ReadOptions ro;
@@ -1014,6 +1022,93 @@ Status Ledger::ClearNameRows() {
   return Status::Ok();
 }
 
+Status Ledger::ReplaceNameRows(const std::function<Status(const RowPut& put)>& rows) {
+  VLEDGER_ASSERT(writer() && !impl_->txn_open);
+  rocksdb::ColumnFamilyHandle* names = impl_->cf(kNames);
+  // The rows go to table files in DIR/rebuild, removed whatever happens.
+  std::string folder = RowFilesPath(impl_->dir);
+  std::error_code ec;
+  fs::remove_all(folder, ec);
+  if (!fs::create_directory(folder, ec)) {
+    return Status::Io(Msg("cannot create {}: {}", folder, ec.message()));
+  }
+  struct Cleanup {
+    std::string folder;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(folder, ec);
+    }
+  } cleanup{folder};
+  std::vector<std::string> files;
+  std::unique_ptr<rocksdb::SstFileWriter> file;
+  rocksdb::Options options = impl_->db->GetOptions(names);
+  rocksdb::Status s;
+  std::string last_key;
+  Status put_rows = rows([&](std::string_view key, std::string_view value) -> Status {
+    VLEDGER_ASSERT(!key.empty() && static_cast<uint8_t>(key[0]) < 0xff);
+    if (!files.empty() && key <= std::string_view(last_key)) {
+      // (The key holds a name: not in the message.)
+      return Status::Internal("name rows given out of key order");
+    }
+    last_key.assign(key);
+    if (!file) {
+      file = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, names);
+      files.push_back(folder + "/" + std::to_string(files.size() + 1) + ".sst");
+      s = file->Open(files.back());
+    }
+    if (s.ok()) s = file->Put(AsSlice(key), AsSlice(value));
+    if (s.ok() && file->FileSize() >= kRowFileBytes) {
+      s = file->Finish();
+      file.reset();
+    }
+    if (!s.ok()) return StorageError(s, "write names");
+    return Status::Ok();
+  });
+  VLEDGER_TRY(put_rows);
+  if (file) {
+    s = file->Finish();
+    file.reset();
+    if (!s.ok()) return StorageError(s, "write names");
+  }
+  // The old rows go: their table files at once, unread; the deletion of
+  // what is left is flushed and compacted away, so that the new files are
+  // moved in at the last level, not at level 0.
+  VLEDGER_TRY(ClearNameRows());
+  rocksdb::Slice all_begin(""), all_end("\xff");
+  (void)rocksdb::DeleteFilesInRange(impl_->db.get(), names, &all_begin, &all_end);
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  fo.allow_write_stall = true;
+  s = impl_->db->Flush(fo, names);
+  rocksdb::CompactRangeOptions co;
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  if (s.ok()) s = impl_->db->CompactRange(co, names, nullptr, nullptr);
+  if (s.ok() && !files.empty()) {
+    // Moved in as they are (hard links, synced), in one step: all or none.
+    rocksdb::IngestExternalFileOptions o;
+    o.move_files = true;
+    o.write_global_seqno = false;
+    s = impl_->db->IngestExternalFile(names, files, o);
+  }
+  if (!s.ok()) return StorageError(s, "write names");
+  return Status::Ok();
+}
+
+Result<uint64_t> Ledger::RowFilesAtLevelZero() const {
+  uint64_t files = 0;
+  for (Cf which : {kState, kNames}) {
+    if (impl_->cf(which) == nullptr) continue;
+    std::string n;
+    uint64_t count = 0;
+    if (!impl_->db->GetProperty(impl_->cf(which), "rocksdb.num-files-at-level0", &n) ||
+        std::from_chars(n.data(), n.data() + n.size(), count).ec != std::errc()) {
+      return Status::Internal(Msg("no level 0 file count of {}", kCfNames[which]));
+    }
+    files += count;
+  }
+  return files;
+}
+
 NodeReader Ledger::MerkleNodes() const {
   const Impl* impl = impl_.get();
   return [impl](int level, uint64_t index) { return impl->ReadNode(level, index); };
@@ -1153,13 +1248,52 @@ Status Ledger::PutProjectionRows(const std::vector<std::pair<std::string, std::s
   return Status::Ok();
 }
 
+// Writes a row into the rebuild's table files (PutSortedProjectionRows).
+rocksdb::Status Ledger::Impl::PutRowInFiles(std::string_view key, std::string_view value) {
+  rocksdb::Status s;
+  if (!rows_file) {
+    rows_file = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(),
+                                                         db->GetOptions(cf(kState)), cf(kState));
+    std::string path = RowFilesPath(dir) + "/" + std::to_string(row_files.size() + 1) + ".sst";
+    row_files.push_back(path);
+    s = rows_file->Open(path);
+  }
+  if (s.ok()) s = rows_file->Put(AsSlice(key), AsSlice(value));
+  if (s.ok() && rows_file->FileSize() >= kRowFileBytes) {
+    s = rows_file->Finish();
+    rows_file.reset();
+  }
+  return s;
+}
+
+// Writes the rows put before the sorted ones whose keys are below `key`
+// (all of them: nullopt) into the table files.
+rocksdb::Status Ledger::Impl::PutRowsBefore(std::optional<std::string_view> key) {
+  rocksdb::Iterator* it = rows_before.get();
+  rocksdb::Status s;
+  for (; s.ok() && it->Valid(); it->Next()) {
+    std::string_view before = AsView(it->key());
+    if (key && before >= *key) {
+      if (before == *key) s = rocksdb::Status::InvalidArgument("a sorted row was put before");
+      return s;
+    }
+    s = PutRowInFiles(before, AsView(it->value()));
+  }
+  return s.ok() ? it->status() : s;
+}
+
 Status Ledger::PutSortedProjectionRows(
     const std::vector<std::pair<std::string, std::string>>& rows) {
   VLEDGER_ASSERT(writer() && !impl_->txn_open && impl_->proj_size == 0);
   rocksdb::Status s;
-  if (impl_->row_files.empty() && !impl_->rows_file) {
-    // The first sorted rows: what the memtables hold (the index rows a
-    // replay wrote) goes to table files first, freeing their memory.
+  if (!impl_->rows_before) {
+    // The first sorted rows: what the memtables hold (the rows put before,
+    // the index rows of a replay) goes to table files, freeing their
+    // memory, and is read back in key order to be written into the same
+    // table files as the sorted rows, each in its place. FinishProjections
+    // then moves those files in at the last level, not at level 0 above
+    // the others (every open reads whole indexes and filters of the files
+    // at level 0, and only the top of those of the files below).
     s = impl_->Flush(/*wait=*/true);
     if (!s.ok()) return StorageError(s, Msg("flush state"));
     std::error_code ec;
@@ -1167,22 +1301,15 @@ Status Ledger::PutSortedProjectionRows(
     if (!fs::create_directory(RowFilesPath(impl_->dir), ec)) {
       return Status::Io(Msg("cannot create {}: {}", RowFilesPath(impl_->dir), ec.message()));
     }
+    rocksdb::ReadOptions ro = impl_->Ro();
+    ro.fill_cache = false;
+    impl_->rows_before.reset(impl_->db->NewIterator(ro, impl_->cf(kState)));
+    impl_->rows_before->SeekToFirst();
   }
   for (const auto& [key, value] : rows) {
     VLEDGER_ASSERT(!key.empty() && static_cast<uint8_t>(key[0]) < 0xff);
-    if (!impl_->rows_file) {
-      impl_->rows_file = std::make_unique<rocksdb::SstFileWriter>(
-          rocksdb::EnvOptions(), impl_->db->GetOptions(impl_->cf(kState)), impl_->cf(kState));
-      std::string path =
-          RowFilesPath(impl_->dir) + "/" + std::to_string(impl_->row_files.size() + 1) + ".sst";
-      impl_->row_files.push_back(path);
-      s = impl_->rows_file->Open(path);
-    }
-    if (s.ok()) s = impl_->rows_file->Put(AsSlice(key), AsSlice(value));
-    if (s.ok() && impl_->rows_file->FileSize() >= kRowFileBytes) {
-      s = impl_->rows_file->Finish();
-      impl_->rows_file.reset();
-    }
+    s = impl_->PutRowsBefore(key);
+    if (s.ok()) s = impl_->PutRowInFiles(key, value);
     if (!s.ok()) {
       impl_->DropRowFiles();
       return StorageError(s, Msg("write state"));
@@ -1194,16 +1321,44 @@ Status Ledger::PutSortedProjectionRows(
 Status Ledger::FinishProjections(uint64_t proj_size) {
   VLEDGER_ASSERT(writer() && !impl_->txn_open && impl_->proj_size == 0);
   rocksdb::Status s;
-  if (impl_->rows_file) {
-    s = impl_->rows_file->Finish();
-    impl_->rows_file.reset();
-  }
-  if (s.ok() && !impl_->row_files.empty()) {
-    // Moved in as they are (hard links, synced), in one step: all or none.
-    rocksdb::IngestExternalFileOptions o;
-    o.move_files = true;
-    o.write_global_seqno = false;
-    s = impl_->db->IngestExternalFile(impl_->cf(kState), impl_->row_files, o);
+  if (impl_->rows_before) {
+    s = impl_->PutRowsBefore(std::nullopt);
+    impl_->rows_before.reset();
+    if (s.ok() && impl_->rows_file) {
+      s = impl_->rows_file->Finish();
+      impl_->rows_file.reset();
+    }
+    rocksdb::ColumnFamilyHandle* state = impl_->cf(kState);
+    if (s.ok()) {
+      // Every row is in the table files now: those where they were are
+      // deleted, and the deletion compacted away with them, so that the
+      // files are moved in at the last level.
+      rocksdb::WriteBatch batch;
+      s = batch.DeleteRange(state, rocksdb::Slice(""), rocksdb::Slice("\xff"));
+      rocksdb::WriteOptions wo;
+      wo.sync = true;
+      if (s.ok()) s = impl_->db->Write(wo, &batch);
+    }
+    if (s.ok()) {
+      rocksdb::FlushOptions fo;
+      fo.wait = true;
+      fo.allow_write_stall = true;
+      s = impl_->db->Flush(fo, state);
+    }
+    if (s.ok()) {
+      rocksdb::Slice all_begin(""), all_end("\xff");
+      (void)rocksdb::DeleteFilesInRange(impl_->db.get(), state, &all_begin, &all_end);
+      rocksdb::CompactRangeOptions co;
+      co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+      s = impl_->db->CompactRange(co, state, nullptr, nullptr);
+    }
+    if (s.ok() && !impl_->row_files.empty()) {
+      // Moved in as they are (hard links, synced), in one step: all or none.
+      rocksdb::IngestExternalFileOptions o;
+      o.move_files = true;
+      o.write_global_seqno = false;
+      s = impl_->db->IngestExternalFile(state, impl_->row_files, o);
+    }
   }
   impl_->DropRowFiles();
   if (!s.ok()) return StorageError(s, Msg("write state"));

@@ -57,6 +57,12 @@ three_at_level0() {
 three_at_level0
 expect_exit 0 vl rebuild
 expect_eq "$(cf_property state rocksdb.compaction-pending)" 0 "no compaction due after rebuild"
+# Run again (nothing at level 0 now), its rows, and the name index it
+# writes again, are in files below level 0: every open reads the whole
+# index and filter of each file at level 0.
+expect_exit 0 vl rebuild
+expect_eq "$(cf_property state rocksdb.num-files-at-level0)" 0 "state: no table file at level 0 after rebuild"
+expect_eq "$(cf_property names rocksdb.num-files-at-level0)" 0 "names: no table file at level 0 after rebuild"
 expect_exit 0 vl verify
 
 finish

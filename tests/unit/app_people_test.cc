@@ -182,6 +182,12 @@ TEST_F(PeopleTest, ARebuildIndexesExactlyWhatTheCommandsIndexed) {
   ASSERT_GT(before.size(), 4u * 38);
   ASSERT_TRUE(app::Rebuild(l.AdminSession(), {}).ok());
   EXPECT_EQ(NameRows(l.ledger()), before);
+  // Its rows and the projections' are in files below level 0.
+  auto ledger = Ledger::Open(l.ledger(), Ledger::OpenOptions{});
+  ASSERT_TRUE(ledger.ok());
+  auto level0 = (*ledger)->RowFilesAtLevelZero();
+  ASSERT_TRUE(level0.ok());
+  EXPECT_EQ(*level0, 0u);
 }
 
 TEST_F(PeopleTest, ARenamedResidentIsFoundUnderItsNewNameOnly) {

@@ -878,11 +878,96 @@ TEST_F(StoreTest, SortedProjectionRowsArriveWhenFinished) {
     EXPECT_EQ(ScanStored(*ledger, ""), all);
     EXPECT_EQ(ledger->proj_size(), 1u);
     EXPECT_FALSE(fs::exists(LedgerDir() + "/rebuild"));
+    // The rows put before the sorted ones went into the same files, moved
+    // in below level 0 (every open reads the whole index of a file there).
+    auto level0 = ledger->RowFilesAtLevelZero();
+    ASSERT_TRUE(level0.ok());
+    EXPECT_EQ(*level0, 0u);
   }
   auto reader = MustOpen(Ledger::Access::kReader);
   EXPECT_EQ(ScanStored(*reader, "").size(), 4u);
   EXPECT_EQ(reader->proj_size(), 1u);
   EXPECT_TRUE(reader->VerifyStorage().ok());
+}
+
+// A sorted row under the key of a row put before it is refused: the two
+// could not both be moved in.
+TEST_F(StoreTest, ASortedRowPutBeforeIsRefused) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  CommitEvents(*ledger, key, 1, {{"a", "1"}});
+  ASSERT_TRUE(ledger->ClearProjections().ok());
+  ASSERT_TRUE(ledger->PutProjectionRows({{"hist/r/1", "h"}}).ok());
+  Status st = ledger->PutSortedProjectionRows({{"a", "one"}, {"hist/r/1", "again"}});
+  EXPECT_FALSE(st.ok());
+  EXPECT_FALSE(fs::exists(LedgerDir() + "/rebuild"));
+  EXPECT_EQ(ledger->proj_size(), 0u);
+}
+
+Rows ScanNames(const Ledger& ledger) {
+  Rows rows;
+  Status st = ledger.ScanNameRows("", [&](std::string_view k, std::string_view v) {
+    rows.emplace_back(std::string(k), std::string(v));
+    return true;
+  });
+  EXPECT_TRUE(st.ok()) << st.message();
+  return rows;
+}
+
+// The name index replaced whole: the old rows gone, the new ones moved in
+// at the last level; rows that fail to come, or come out of order, leave
+// the index as it was and no table file behind.
+TEST_F(StoreTest, NameRowsAreReplacedWholeOrNotAtAll) {
+  auto ledger = CreateLedger();
+  ASSERT_TRUE(ledger
+                  ->WriteNameRows({{"n/old", std::string("V1")},
+                                   {"r/R0", std::string("old")},
+                                   {"p/old", std::string()}})
+                  .ok());
+  Rows old = ScanNames(*ledger);
+  ASSERT_EQ(old.size(), 3u);
+  Rows fresh{{"c/x", "xi"},
+             {std::string("n/new\0R1", 8), "V1"},
+             {std::string("n/new\0R2", 8), "V2"},
+             {"r/R1", "new"}};
+  auto give = [](const Rows& rows) {
+    return [&rows](const Ledger::RowPut& put) -> Status {
+      for (const auto& [k, v] : rows) VLEDGER_TRY(put(k, v));
+      return Status::Ok();
+    };
+  };
+  Rows unordered{fresh[0], fresh[2], fresh[1]};
+  Status st = ledger->ReplaceNameRows(give(unordered));
+  EXPECT_EQ(st.code(), Code::kInternal);
+  EXPECT_EQ(ScanNames(*ledger), old);
+  EXPECT_FALSE(fs::exists(LedgerDir() + "/rebuild"));
+  st = ledger->ReplaceNameRows([&](const Ledger::RowPut& put) -> Status {
+    VLEDGER_TRY(put(fresh[0].first, fresh[0].second));
+    return Status::Io("cut short");
+  });
+  EXPECT_EQ(st.code(), Code::kIo);
+  EXPECT_EQ(ScanNames(*ledger), old);
+  EXPECT_FALSE(fs::exists(LedgerDir() + "/rebuild"));
+
+  st = ledger->ReplaceNameRows(give(fresh));
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(ScanNames(*ledger), fresh);
+  EXPECT_FALSE(fs::exists(LedgerDir() + "/rebuild"));
+  auto level0 = ledger->RowFilesAtLevelZero();
+  ASSERT_TRUE(level0.ok());
+  EXPECT_EQ(*level0, 0u);
+  // And again over the index just moved in; then nothing at all.
+  Rows second{{"c/y", "yi"}, {"r/R1", "renamed"}};
+  ASSERT_TRUE(ledger->ReplaceNameRows(give(second)).ok());
+  EXPECT_EQ(ScanNames(*ledger), second);
+  ledger.reset();
+  auto reader = MustOpen(Ledger::Access::kReader);
+  EXPECT_EQ(ScanNames(*reader), second);
+  EXPECT_TRUE(reader->VerifyStorage().ok());
+  reader.reset();
+  auto writer = MustOpen(Ledger::Access::kWriter);
+  ASSERT_TRUE(writer->ReplaceNameRows(give(Rows{})).ok());
+  EXPECT_EQ(ScanNames(*writer), Rows{});
 }
 
 // An import commits its events in batches and its projection rows with the

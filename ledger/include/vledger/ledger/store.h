@@ -200,6 +200,19 @@ class Ledger {
   Status WriteNameRows(const std::vector<std::pair<std::string, std::optional<std::string>>>& rows);
   // Deletes every name row (one synced batch). Writer only.
   Status ClearNameRows();
+  // Replaces every name row with the rows `rows` gives to its `put`, in
+  // strictly ascending key order (keys start with a printable byte). They
+  // are written as table files first (a failure, or rows out of order,
+  // leaves the index as it was), then the old rows are deleted and the
+  // files moved in at the last level, in one step: a crash between the
+  // two leaves an empty index, never a part of one. Writer only.
+  using RowPut = std::function<Status(std::string_view key, std::string_view value)>;
+  Status ReplaceNameRows(const std::function<Status(const RowPut& put)>& rows);
+  // Table files at level 0 of the families of projection and name rows.
+  // Every open reads the whole index and filter of each such file, where
+  // it reads only the top of those of files lower down: `rebuild` leaves
+  // none. For tests.
+  Result<uint64_t> RowFilesAtLevelZero() const;
 
   // Merkle tree over h[0..size-1]: stored perfect subtrees.
   NodeReader MerkleNodes() const;
