@@ -338,6 +338,34 @@ std::string RowFilesPath(const std::string& dir) { return dir + "/rebuild"; }
 // would cut it.
 constexpr uint64_t kRowFileBytes = 64 << 20;
 
+// Rows written in ascending key order into table files in DIR/rebuild,
+// to be moved into a family whole (Impl::ReplaceWithFiles).
+struct RowFiles {
+  std::unique_ptr<rocksdb::SstFileWriter> file;  // the one being written
+  std::vector<std::string> paths;                // all of them, in key order
+
+  bool empty() const { return !file && paths.empty(); }
+  rocksdb::Status Put(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const std::string& dir,
+                      std::string_view key, std::string_view value) {
+    rocksdb::Status s;
+    if (!file) {
+      file =
+          std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), db->GetOptions(cf), cf);
+      paths.push_back(RowFilesPath(dir) + "/" + std::to_string(paths.size() + 1) + ".sst");
+      s = file->Open(paths.back());
+    }
+    if (s.ok()) s = file->Put(AsSlice(key), AsSlice(value));
+    if (s.ok() && file->FileSize() >= kRowFileBytes) s = Finish();
+    return s;
+  }
+  // Closes the file being written.
+  rocksdb::Status Finish() {
+    rocksdb::Status s = file ? file->Finish() : rocksdb::Status::OK();
+    file.reset();
+    return s;
+  }
+};
+
 }  // namespace
 
 struct Ledger::Impl {
@@ -354,8 +382,7 @@ struct Ledger::Impl {
   // A rebuild's sorted rows (PutSortedProjectionRows): the table file being
   // written and those written, in DIR/rebuild until FinishProjections
   // moves them into the database.
-  std::unique_ptr<rocksdb::SstFileWriter> rows_file;
-  std::vector<std::string> row_files;
+  RowFiles row_files;
   // The rows put before them (PutProjectionRows), read back in key order
   // to be written into the same files.
   std::unique_ptr<rocksdb::Iterator> rows_before;
@@ -406,16 +433,52 @@ struct Ledger::Impl {
   // or when the ledger is closed before FinishProjections).
   void DropRowFiles() {
     rows_before.reset();
-    if (!rows_file && row_files.empty()) return;
-    rows_file.reset();
-    row_files.clear();
+    if (row_files.empty()) return;
+    row_files = RowFiles();
     std::error_code ec;
     fs::remove_all(RowFilesPath(dir), ec);
   }
 
   rocksdb::ColumnFamilyHandle* cf(Cf which) const { return cfs[which]; }
-  rocksdb::Status PutRowInFiles(std::string_view key, std::string_view value);
   rocksdb::Status PutRowsBefore(std::optional<std::string_view> key);
+
+  // Replaces every row of `which` with the rows of table files `files`
+  // (sorted, none overlapping another). The rows are deleted (one synced
+  // batch) and the deletion flushed and compacted away with them; then the
+  // files are moved in (hard links, synced) in one step, all or none, at
+  // the last level: every open reads the whole index and filter of each
+  // file at level 0, and only the top of those of the files below. A
+  // crash between the two leaves the family empty.
+  rocksdb::Status ReplaceWithFiles(Cf which, const std::vector<std::string>& files) {
+    rocksdb::ColumnFamilyHandle* family = cf(which);
+    rocksdb::WriteBatch batch;
+    // Every key of these families starts with a printable byte.
+    rocksdb::Status s = batch.DeleteRange(family, rocksdb::Slice(""), rocksdb::Slice("\xff"));
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    if (s.ok()) s = db->Write(wo, &batch);
+    if (s.ok()) {
+      rocksdb::FlushOptions fo;
+      fo.wait = true;
+      fo.allow_write_stall = true;
+      s = db->Flush(fo, family);
+    }
+    if (s.ok()) {
+      // The files that hold nothing else go at once, unread.
+      rocksdb::Slice all_begin(""), all_end("\xff");
+      (void)rocksdb::DeleteFilesInRange(db.get(), family, &all_begin, &all_end);
+      rocksdb::CompactRangeOptions co;
+      co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+      s = db->CompactRange(co, family, nullptr, nullptr);
+    }
+    if (s.ok() && !files.empty()) {
+      rocksdb::IngestExternalFileOptions o;
+      o.move_files = true;
+      o.write_global_seqno = false;
+      s = db->IngestExternalFile(family, files, o);
+    }
+    return s;
+  }
   // The options of every read: a view's at its snapshot.
   rocksdb::ReadOptions Ro() const {
     rocksdb::ReadOptions ro;
@@ -1009,19 +1072,6 @@ Status Ledger::WriteNameRows(const RowChanges& rows) {
   return Status::Ok();
 }
 
-Status Ledger::ClearNameRows() {
-  VLEDGER_ASSERT(writer() && !impl_->txn_open);
-  rocksdb::WriteBatch batch;
-  // Every key of the name index starts with a printable byte.
-  rocksdb::Status s =
-      batch.DeleteRange(impl_->cf(kNames), rocksdb::Slice(""), rocksdb::Slice("\xff"));
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  if (s.ok()) s = impl_->db->Write(wo, &batch);
-  if (!s.ok()) return StorageError(s, "clear names");
-  return Status::Ok();
-}
-
 Status Ledger::ReplaceNameRows(const std::function<Status(const RowPut& put)>& rows) {
   VLEDGER_ASSERT(writer() && !impl_->txn_open);
   rocksdb::ColumnFamilyHandle* names = impl_->cf(kNames);
@@ -1039,57 +1089,22 @@ Status Ledger::ReplaceNameRows(const std::function<Status(const RowPut& put)>& r
       fs::remove_all(folder, ec);
     }
   } cleanup{folder};
-  std::vector<std::string> files;
-  std::unique_ptr<rocksdb::SstFileWriter> file;
-  rocksdb::Options options = impl_->db->GetOptions(names);
-  rocksdb::Status s;
+  RowFiles files;
   std::string last_key;
   Status put_rows = rows([&](std::string_view key, std::string_view value) -> Status {
     VLEDGER_ASSERT(!key.empty() && static_cast<uint8_t>(key[0]) < 0xff);
-    if (!files.empty() && key <= std::string_view(last_key)) {
+    if (!files.paths.empty() && key <= std::string_view(last_key)) {
       // (The key holds a name: not in the message.)
       return Status::Internal("name rows given out of key order");
     }
     last_key.assign(key);
-    if (!file) {
-      file = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, names);
-      files.push_back(folder + "/" + std::to_string(files.size() + 1) + ".sst");
-      s = file->Open(files.back());
-    }
-    if (s.ok()) s = file->Put(AsSlice(key), AsSlice(value));
-    if (s.ok() && file->FileSize() >= kRowFileBytes) {
-      s = file->Finish();
-      file.reset();
-    }
+    rocksdb::Status s = files.Put(impl_->db.get(), names, impl_->dir, key, value);
     if (!s.ok()) return StorageError(s, "write names");
     return Status::Ok();
   });
   VLEDGER_TRY(put_rows);
-  if (file) {
-    s = file->Finish();
-    file.reset();
-    if (!s.ok()) return StorageError(s, "write names");
-  }
-  // The old rows go: their table files at once, unread; the deletion of
-  // what is left is flushed and compacted away, so that the new files are
-  // moved in at the last level, not at level 0.
-  VLEDGER_TRY(ClearNameRows());
-  rocksdb::Slice all_begin(""), all_end("\xff");
-  (void)rocksdb::DeleteFilesInRange(impl_->db.get(), names, &all_begin, &all_end);
-  rocksdb::FlushOptions fo;
-  fo.wait = true;
-  fo.allow_write_stall = true;
-  s = impl_->db->Flush(fo, names);
-  rocksdb::CompactRangeOptions co;
-  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  if (s.ok()) s = impl_->db->CompactRange(co, names, nullptr, nullptr);
-  if (s.ok() && !files.empty()) {
-    // Moved in as they are (hard links, synced), in one step: all or none.
-    rocksdb::IngestExternalFileOptions o;
-    o.move_files = true;
-    o.write_global_seqno = false;
-    s = impl_->db->IngestExternalFile(names, files, o);
-  }
+  rocksdb::Status s = files.Finish();
+  if (s.ok()) s = impl_->ReplaceWithFiles(kNames, files.paths);
   if (!s.ok()) return StorageError(s, "write names");
   return Status::Ok();
 }
@@ -1248,24 +1263,6 @@ Status Ledger::PutProjectionRows(const std::vector<std::pair<std::string, std::s
   return Status::Ok();
 }
 
-// Writes a row into the rebuild's table files (PutSortedProjectionRows).
-rocksdb::Status Ledger::Impl::PutRowInFiles(std::string_view key, std::string_view value) {
-  rocksdb::Status s;
-  if (!rows_file) {
-    rows_file = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(),
-                                                         db->GetOptions(cf(kState)), cf(kState));
-    std::string path = RowFilesPath(dir) + "/" + std::to_string(row_files.size() + 1) + ".sst";
-    row_files.push_back(path);
-    s = rows_file->Open(path);
-  }
-  if (s.ok()) s = rows_file->Put(AsSlice(key), AsSlice(value));
-  if (s.ok() && rows_file->FileSize() >= kRowFileBytes) {
-    s = rows_file->Finish();
-    rows_file.reset();
-  }
-  return s;
-}
-
 // Writes the rows put before the sorted ones whose keys are below `key`
 // (all of them: nullopt) into the table files.
 rocksdb::Status Ledger::Impl::PutRowsBefore(std::optional<std::string_view> key) {
@@ -1277,7 +1274,7 @@ rocksdb::Status Ledger::Impl::PutRowsBefore(std::optional<std::string_view> key)
       if (before == *key) s = rocksdb::Status::InvalidArgument("a sorted row was put before");
       return s;
     }
-    s = PutRowInFiles(before, AsView(it->value()));
+    s = row_files.Put(db.get(), cf(kState), dir, before, AsView(it->value()));
   }
   return s.ok() ? it->status() : s;
 }
@@ -1309,7 +1306,8 @@ Status Ledger::PutSortedProjectionRows(
   for (const auto& [key, value] : rows) {
     VLEDGER_ASSERT(!key.empty() && static_cast<uint8_t>(key[0]) < 0xff);
     s = impl_->PutRowsBefore(key);
-    if (s.ok()) s = impl_->PutRowInFiles(key, value);
+    if (s.ok())
+      s = impl_->row_files.Put(impl_->db.get(), impl_->cf(kState), impl_->dir, key, value);
     if (!s.ok()) {
       impl_->DropRowFiles();
       return StorageError(s, Msg("write state"));
@@ -1322,43 +1320,11 @@ Status Ledger::FinishProjections(uint64_t proj_size) {
   VLEDGER_ASSERT(writer() && !impl_->txn_open && impl_->proj_size == 0);
   rocksdb::Status s;
   if (impl_->rows_before) {
+    // Every row is in the table files now: those where they were go.
     s = impl_->PutRowsBefore(std::nullopt);
     impl_->rows_before.reset();
-    if (s.ok() && impl_->rows_file) {
-      s = impl_->rows_file->Finish();
-      impl_->rows_file.reset();
-    }
-    rocksdb::ColumnFamilyHandle* state = impl_->cf(kState);
-    if (s.ok()) {
-      // Every row is in the table files now: those where they were are
-      // deleted, and the deletion compacted away with them, so that the
-      // files are moved in at the last level.
-      rocksdb::WriteBatch batch;
-      s = batch.DeleteRange(state, rocksdb::Slice(""), rocksdb::Slice("\xff"));
-      rocksdb::WriteOptions wo;
-      wo.sync = true;
-      if (s.ok()) s = impl_->db->Write(wo, &batch);
-    }
-    if (s.ok()) {
-      rocksdb::FlushOptions fo;
-      fo.wait = true;
-      fo.allow_write_stall = true;
-      s = impl_->db->Flush(fo, state);
-    }
-    if (s.ok()) {
-      rocksdb::Slice all_begin(""), all_end("\xff");
-      (void)rocksdb::DeleteFilesInRange(impl_->db.get(), state, &all_begin, &all_end);
-      rocksdb::CompactRangeOptions co;
-      co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-      s = impl_->db->CompactRange(co, state, nullptr, nullptr);
-    }
-    if (s.ok() && !impl_->row_files.empty()) {
-      // Moved in as they are (hard links, synced), in one step: all or none.
-      rocksdb::IngestExternalFileOptions o;
-      o.move_files = true;
-      o.write_global_seqno = false;
-      s = impl_->db->IngestExternalFile(state, impl_->row_files, o);
-    }
+    if (s.ok()) s = impl_->row_files.Finish();
+    if (s.ok()) s = impl_->ReplaceWithFiles(kState, impl_->row_files.paths);
   }
   impl_->DropRowFiles();
   if (!s.ok()) return StorageError(s, Msg("write state"));

@@ -198,8 +198,6 @@ class Ledger {
   // Writes name rows (nullopt: delete; keys start with a printable byte) in
   // one synced batch outside any commit. Writer only.
   Status WriteNameRows(const std::vector<std::pair<std::string, std::optional<std::string>>>& rows);
-  // Deletes every name row (one synced batch). Writer only.
-  Status ClearNameRows();
   // Replaces every name row with the rows `rows` gives to its `put`, in
   // strictly ascending key order (keys start with a printable byte). They
   // are written as table files first (a failure, or rows out of order,
