@@ -21,7 +21,7 @@ namespace {
 
 using RowChanges = std::vector<std::pair<std::string, std::optional<std::string>>>;
 
-// Rows written per batch when filling or rebuilding the index.
+// Rows written per batch when filling in the pinyin of the index.
 constexpr size_t kIndexBatchRows = 50'000;
 
 std::string Key(std::string_view prefix, std::string_view id) {
@@ -87,7 +87,8 @@ class SortedRows {
         Row{Head(key), at, static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
   }
   // In key order; a row given twice (the same key and value) once. Two
-  // values under one key would be a fault of the caller: Each refuses.
+  // values under one key would be a fault of the caller, which
+  // Ledger::ReplaceNameRows refuses (keys not strictly ascending).
   void Sort() {
     std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
       if (a.head != b.head) return a.head < b.head;
@@ -257,7 +258,9 @@ Result<uint64_t> RebuildNameIndex(Ledger& writer) {
   // learned again, none read from the index being replaced.
   Pinyin pinyin([](std::string_view) { return std::optional<std::string>(); });
   SortedRows sorted;
-  sorted.Reserve(residents.size() * 4);
+  // Up to four rows a resident, and one for each character whose reading
+  // is learned (a few thousand): the rows are not moved again as they grow.
+  sorted.Reserve(residents.size() * 4 + 16'384);
   RowChanges rows;
   uint64_t indexed = 0;
   size_t next = 0;

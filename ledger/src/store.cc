@@ -469,6 +469,8 @@ struct Ledger::Impl {
       (void)rocksdb::DeleteFilesInRange(db.get(), family, &all_begin, &all_end);
       rocksdb::CompactRangeOptions co;
       co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+      // (Little is left; other families' compactions need not wait.)
+      co.exclusive_manual_compaction = false;
       s = db->CompactRange(co, family, nullptr, nullptr);
     }
     if (s.ok() && !files.empty()) {
