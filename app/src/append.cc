@@ -187,9 +187,15 @@ Result<CommitRecord> CommitSigned(Signer& signer, const std::optional<PublicKey>
   auto sign = [&](uint64_t first, uint64_t last,
                   const std::string& message) -> Result<std::string> {
     CommitToSign commit{first, last, message, {}};
-    for (uint64_t seq = first; seq <= last; seq++) {
-      VLEDGER_ASSIGN_OR_RETURN(Event event, txn.ReadEvent(seq));
-      commit.canonical_events.push_back(EncodeEvent(event));
+    // Only a signer outside this process checks what it signs: this
+    // process's own key signs the message alone (and an import's commits
+    // would copy every event once more).
+    if (signer.remote()) {
+      commit.canonical_events.reserve(last - first + 1);
+      for (uint64_t seq = first; seq <= last; seq++) {
+        VLEDGER_ASSIGN_OR_RETURN(std::string canonical, txn.CanonicalOf(seq));
+        commit.canonical_events.push_back(std::move(canonical));
+      }
     }
     VLEDGER_ASSIGN_OR_RETURN(std::string signature, signer.Sign(commit));
     if (!signer.remote()) return signature;

@@ -253,11 +253,22 @@ Result<ImportFile> LoadImportFile(const ImportRequest& request, const KindSpec& 
                            MapHeader(kind, table.header, table.header_line));
   for (size_t i : index) f.header.emplace_back(kind.columns[i]);
   f.headings = std::move(table.header);
+  // A file with the kind's first columns in their order (most are) keeps
+  // its cells, the columns it leaves out added empty.
+  bool in_order = true;
+  for (size_t i = 0; i < index.size(); i++) in_order = in_order && index[i] == i;
   auto normative = [&](std::vector<std::string>& written) {
+    if (in_order) {
+      written.reserve(kind.columns.size());  // exactly: a row's cells are held to its commit
+      written.resize(kind.columns.size());
+      return std::move(written);
+    }
     std::vector<std::string> cells(kind.columns.size());
     for (size_t i = 0; i < written.size(); i++) cells[index[i]] = std::move(written[i]);
     return cells;
   };
+  f.lines.reserve(table.rows.size());
+  f.rows.reserve(table.rows.size());
   for (CsvRecord& rec : table.rows) {
     f.lines.push_back(rec.line);
     f.rows.push_back(normative(rec.cells));
@@ -370,6 +381,7 @@ Result<std::vector<NewRow>> CheckRows(const ImportRequest& request, WriteTxn& tx
   std::map<std::string, size_t> explicit_ids;  // request_id cell -> first row using it
   std::vector<NewRow> fresh;
   fresh.reserve(f.rows.size());
+  txn.ReserveEvents(f.rows.size());  // an event a row, for most kinds
   CommitBuilder builder(txn, state, key.key_id(), now_ms, "");
   builder.set_allow_names(request.allow_names);
   builder.set_command("import " + std::string(f.kind->name));

@@ -72,7 +72,13 @@ std::string UngroupThousands(std::string_view whole) {
 
 }  // namespace
 
-std::string TrimCell(std::string_view cell) {
+std::string TrimCell(std::string_view cell) { return std::string(TrimCellView(cell)); }
+
+std::string_view TrimCellView(std::string_view cell) {
+  // Every space above starts and ends with a byte outside printable ASCII:
+  // a cell that starts and ends inside it (most cells) has none to trim.
+  auto printable = [](char c) { return c > ' ' && c < '\x7F'; };
+  if (cell.empty() || (printable(cell.front()) && printable(cell.back()))) return cell;
   bool trimmed = true;
   while (trimmed && !cell.empty()) {
     trimmed = false;
@@ -87,7 +93,7 @@ std::string TrimCell(std::string_view cell) {
       }
     }
   }
-  return std::string(cell);
+  return cell;
 }
 
 Result<std::string> ParseImportDate(std::string_view field, std::string_view cell) {

@@ -61,11 +61,11 @@ Status TidyTable(CsvTable& table, std::unordered_map<size_t, std::vector<std::st
   for (size_t r = 0; r < table.rows.size(); r++) {
     std::vector<std::string>& cells = table.rows[r].cells;
     for (size_t i = 0; i < cells.size(); i++) {
-      std::string trimmed = TrimCell(cells[i]);
+      std::string_view trimmed = TrimCellView(cells[i]);
       if (trimmed.size() == cells[i].size()) continue;
       auto [it, fresh] = untrimmed->try_emplace(r);
       if (fresh) it->second = cells;
-      cells[i] = std::move(trimmed);
+      cells[i] = std::string(trimmed);
     }
   }
   std::vector<size_t> keep;

@@ -1575,12 +1575,21 @@ Result<Event> WriteTxn::ReadEvent(uint64_t seq) {
   if (seq >= base && seq - base < impl_->Pending()) {
     return DecodeEvent(impl_->events[impl_->first + (seq - base)].canonical);
   }
+  VLEDGER_ASSIGN_OR_RETURN(std::string canonical, CanonicalOf(seq));
+  return DecodeEvent(canonical);
+}
+
+Result<std::string> WriteTxn::CanonicalOf(uint64_t seq) {
+  uint64_t base = impl_->ledger->size;
+  if (seq >= base && seq - base < impl_->Pending()) {
+    return impl_->events[impl_->first + (seq - base)].canonical;
+  }
   if (seq >= impl_->ledger->size) {
     return Status::InvalidInput(Msg("seq {} is past the end of the log", seq));
   }
   VLEDGER_ASSIGN_OR_RETURN(auto canonical, impl_->ledger->Get(kEvents, U64be(seq)));
   if (!canonical) return Status::VerificationFailed(Msg("event {} is missing", seq));
-  return DecodeEvent(*canonical);
+  return std::move(*canonical);
 }
 
 Result<std::optional<std::string>> WriteTxn::GetPerson(std::string_view ref) {
@@ -1640,6 +1649,11 @@ uint64_t WriteTxn::AddEvent(std::string canonical, Event decoded) {
   impl_->events.push_back(StoredEvent{seq, hash, std::move(canonical)});
   impl_->key_ids.push_back(std::move(decoded.key_id));
   return seq;
+}
+
+void WriteTxn::ReserveEvents(size_t n) {
+  impl_->events.reserve(impl_->events.size() + n);
+  impl_->key_ids.reserve(impl_->key_ids.size() + n);
 }
 
 Hash WriteTxn::HashOf(uint64_t seq) {

@@ -236,6 +236,7 @@ Result<CsvTable> ParseCsv(std::string_view text) {
   while (i < text.size()) {
     CsvRecord rec;
     rec.line = line;
+    rec.cells.reserve(table.header.size());
     size_t start = i;
     std::string cell;
     bool in_quotes = false, quoted = false, end = false;
@@ -285,7 +286,15 @@ Result<CsvTable> ParseCsv(std::string_view text) {
         if (quoted) {
           return Status::InvalidInput(Msg("line {}: text after a closing quote", line));
         }
-        cell += c;
+        // The rest of the cell's plain text at once, up to the record's
+        // bound (checked above on the next turn).
+        size_t from = i - 1;
+        size_t limit = std::min(text.size(), start + kCsvRecordBytesMax + 1);
+        while (i < limit && text[i] != '"' && text[i] != ',' && text[i] != '\r' &&
+               text[i] != '\n') {
+          i++;
+        }
+        cell.append(text.substr(from, i - from));
       }
       if (rec.cells.size() >= kCsvCellsMax) {  // plus the cell being read
         return Status::InvalidInput(Msg("line {}: more than {} cells", rec.line, kCsvCellsMax));
@@ -298,6 +307,9 @@ Result<CsvTable> ParseCsv(std::string_view text) {
       table.header = std::move(rec.cells);
       table.header_line = rec.line;
       have_header = true;
+      // A record a line, mostly: room for them, so they are not moved.
+      size_t lines = static_cast<size_t>(std::count(text.begin() + i, text.end(), '\n'));
+      table.rows.reserve(std::min<size_t>(lines + 1, kCsvRowsMax));
       continue;
     }
     // Empty cells right of the header's last column (a column Excel once

@@ -57,6 +57,21 @@ TEST(Csv, RejectsMalformedRecordsNamingTheLine) {
   }
 }
 
+// Plain text is read up to the next comma, quote or line end, whatever it
+// holds (spaces, Chinese, symbols), and a quote inside it is still refused.
+TEST(Csv, PlainCellsAreReadWholeUpToTheirEnd) {
+  auto t = ParseCsv("id,note,n\r\nR1, 曲家村 打扫 ;:| ,7\r\nR2,a\tb,\"8\"\nR3,x,9");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  ASSERT_EQ(t->rows.size(), 3u);
+  EXPECT_EQ(t->rows[0].cells, (std::vector<std::string>{"R1", " 曲家村 打扫 ;:| ", "7"}));
+  EXPECT_EQ(t->rows[1].cells, (std::vector<std::string>{"R2", "a\tb", "8"}));
+  EXPECT_EQ(t->rows[2].cells, (std::vector<std::string>{"R3", "x", "9"}));
+  EXPECT_EQ(t->rows[2].line, 4u);
+  auto stray = ParseCsv("id,note\nR1,abc\"d\"\n");
+  ASSERT_FALSE(stray.ok());
+  EXPECT_NE(stray.status().message().find("line 2: stray quote"), std::string::npos);
+}
+
 TEST(Csv, RecordLengthBoundHoldsAtTheLimitAndOnePast) {
   std::string at = "a\n" + std::string(kCsvRecordBytesMax, 'x') + "\n";
   EXPECT_TRUE(ParseCsv(at).ok());

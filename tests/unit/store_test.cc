@@ -389,6 +389,23 @@ TEST_F(StoreTest, CommitSignedWritesTheGivenSignature) {
   EXPECT_EQ(txn->pending_events(), 0u);
 }
 
+// C(e) of an event, stored or pending, as it was added; none past the end.
+TEST_F(StoreTest, CanonicalOfGivesAnEventsBytesStoredOrPending) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  auto txn = ledger->BeginWrite();
+  std::string a = AddVillage(*txn, key, 0);
+  ASSERT_TRUE(txn->Commit(key).ok());
+  std::string b = AddVillage(*txn, key, 1);
+  auto stored = txn->CanonicalOf(0);
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  EXPECT_EQ(*stored, a);
+  auto pending = txn->CanonicalOf(1);
+  ASSERT_TRUE(pending.ok()) << pending.status().message();
+  EXPECT_EQ(*pending, b);
+  EXPECT_EQ(txn->CanonicalOf(2).status().code(), Code::kInvalidInput);
+}
+
 // Rows staged in a transaction are written with its commit and only then.
 TEST_F(StoreTest, RowsAreWrittenWithTheirCommit) {
   PrivateKey key = NewKey();

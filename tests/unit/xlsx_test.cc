@@ -287,6 +287,16 @@ TEST(ImportCells, CellsAreTrimmedOfEveryKindOfSpace) {
   EXPECT_EQ(TrimCell("\xC2\xA0 5 \r\n"), "5");
   EXPECT_EQ(TrimCell("a b"), "a b");
   EXPECT_EQ(TrimCell("\xE3\x80\x80"), "");
+  // Each kind of space alone at one end, the other end printable.
+  for (std::string space : {" ", "\t", "\r", "\n", "\xC2\xA0", "\xE3\x80\x80", "\xEF\xBB\xBF"}) {
+    EXPECT_EQ(TrimCell(space + "R01"), "R01");
+    EXPECT_EQ(TrimCell("R01" + space), "R01");
+  }
+  EXPECT_EQ(TrimCell("曲建国"), "曲建国");
+  // A cell with nothing to trim is given back as it is, not copied.
+  std::string plain = "R01 and more";
+  EXPECT_EQ(TrimCellView(plain).data(), plain.data());
+  EXPECT_EQ(TrimCellView(plain).size(), plain.size());
 }
 
 TEST(ImportCells, DatesInEveryAcceptedForm) {

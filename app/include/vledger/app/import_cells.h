@@ -15,6 +15,8 @@ namespace vledger::app {
 // ends, the no-break space U+00A0, the ideographic (full-width) space
 // U+3000 and a stray byte-order mark U+FEFF.
 std::string TrimCell(std::string_view cell);
+// The same as a view into `cell`.
+std::string_view TrimCellView(std::string_view cell);
 
 // A date cell: 2021-10-06, 2021-10-6, 2021/10/6, 2021.10.6 or 2021年10月6日
 // (an xlsx date cell reads as the first), as YYYY-MM-DD; "" stays "". A

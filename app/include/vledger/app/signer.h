@@ -23,7 +23,8 @@ struct CommitToSign {
   uint64_t first = 0, last = 0;
   // "VLEDGER-COMMIT-V1\0" || u64be(first) || u64be(last) || h[last]
   std::string message;
-  // C(e) of each event first..last, for a signer that checks what it signs.
+  // C(e) of each event first..last, for a signer that checks what it signs:
+  // filled for a remote() signer only (the local one signs the message).
   std::vector<std::string> canonical_events;
 };
 

@@ -312,6 +312,8 @@ class WriteTxn final {
   Result<std::optional<std::string>> GetRequestRow(std::string_view key);
   // An event, pending or stored.
   Result<Event> ReadEvent(uint64_t seq);
+  // C(e) of an event, pending or stored: the bytes ReadEvent decodes.
+  Result<std::string> CanonicalOf(uint64_t seq);
 
   // The request record of request id `id` (request_store.h), pending or
   // stored; nullopt when the id is unused. A storage error when the stored
@@ -356,6 +358,9 @@ class WriteTxn final {
   // Adds an event (already encoded, and `decoded` as it was encoded) to
   // the pending commit; returns its seq.
   uint64_t AddEvent(std::string canonical, Event decoded);
+  // Room for `n` more pending events, so that a transaction that will hold
+  // many (an import's) does not move them as it grows.
+  void ReserveEvents(size_t n);
   // h of a pending or stored event. Throws RowReadError (rows.h) when the
   // stored hash of an older event cannot be read; the hashes of the
   // events of this transaction are in memory.
