@@ -259,7 +259,7 @@ Result<ImportFile> LoadImportFile(const ImportRequest& request, const KindSpec& 
   for (size_t i = 0; i < index.size(); i++) in_order = in_order && index[i] == i;
   auto normative = [&](std::vector<std::string>& written) {
     if (in_order) {
-      written.reserve(kind.columns.size());  // exactly: a row's cells are held to its commit
+      written.reserve(kind.columns.size());  // exactly: held through the check pass
       written.resize(kind.columns.size());
       return std::move(written);
     }
