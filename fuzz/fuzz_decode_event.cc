@@ -17,6 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   FUZZ_CHECK(vledger::EncodeEvent(*event) == bytes);
+  FUZZ_CHECK(vledger::EncodeEventWithBuilder(*event) == bytes);
   FUZZ_CHECK(!vledger::EventBodyJson(event->body).empty());
   FUZZ_CHECK(vledger::EventTypeName(event->body) != nullptr);
   // The person record decoder shares the hostile-input path.

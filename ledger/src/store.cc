@@ -1347,7 +1347,16 @@ namespace {
 
 class RocksStateCursor final : public Ledger::StateCursor {
  public:
-  explicit RocksStateCursor(rocksdb::Iterator* it) : it_(it) { it_->SeekToFirst(); }
+  // An upper bound, which the iterator's ReadOptions point to: made
+  // before the iterator and kept as long.
+  struct Bound {
+    std::string key;
+    rocksdb::Slice slice;
+  };
+  RocksStateCursor(std::unique_ptr<Bound> to, rocksdb::Iterator* it, std::string_view from)
+      : to_(std::move(to)), it_(it) {
+    it_->Seek(AsSlice(from));
+  }
   bool Valid() const override { return it_->Valid(); }
   std::string_view key() const override { return AsView(it_->key()); }
   std::string_view value() const override { return AsView(it_->value()); }
@@ -1357,15 +1366,22 @@ class RocksStateCursor final : public Ledger::StateCursor {
   }
 
  private:
+  std::unique_ptr<Bound> to_;  // outlives it_
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
 }  // namespace
 
-std::unique_ptr<Ledger::StateCursor> Ledger::NewStateCursor() const {
+std::unique_ptr<Ledger::StateCursor> Ledger::NewStateCursor(std::string_view from,
+                                                            std::string_view to) const {
   rocksdb::ReadOptions ro = impl_->Ro();
   ro.fill_cache = false;
-  return std::make_unique<RocksStateCursor>(impl_->db->NewIterator(ro, impl_->cf(kState)));
+  auto bound = std::make_unique<RocksStateCursor::Bound>();
+  bound->key.assign(to);
+  bound->slice = rocksdb::Slice(bound->key);
+  if (!to.empty()) ro.iterate_upper_bound = &bound->slice;
+  rocksdb::Iterator* it = impl_->db->NewIterator(ro, impl_->cf(kState));
+  return std::make_unique<RocksStateCursor>(std::move(bound), it, from);
 }
 
 Status Ledger::VerifyStorage() const {

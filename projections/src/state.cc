@@ -119,8 +119,10 @@ void StateStore::TakeWrites(const WriteFn& fn) {
 }
 
 void StateStore::ForEachRow(
-    const std::function<void(std::string_view key, std::string_view value)>& fn) {
+    const std::function<void(std::string_view key, std::string_view value)>& fn,
+    std::string_view from, std::string_view to) const {
   VLEDGER_ASSERT(rows_ == nullptr);
+  auto in_range = [&](std::string_view key) { return key >= from && (to.empty() || key < to); };
   // Each table's rows are contiguous in key order (one prefix each, none a
   // prefix of another), but plain rows may sort before, between or after
   // them: merge each table's sorted entities, one table at a time, with
@@ -134,16 +136,21 @@ void StateStore::ForEachRow(
   for (size_t i = 1; i < tables.size(); i++) {
     VLEDGER_ASSERT(!tables[i]->prefix().starts_with(tables[i - 1]->prefix()));
   }
-  auto row = pending_.begin();
+  auto row = pending_.lower_bound(from);
   auto next_plain = [&]() {
     while (row != pending_.end() && !row->second) ++row;
   };
   next_plain();
   std::string key;
   for (TableBase* table : tables) {
+    // A table whose rows all sort before `from`, or from `to` on.
+    const std::string_view prefix = table->prefix();
+    if (prefix < from && !from.starts_with(prefix)) continue;
+    if (!to.empty() && prefix >= to) continue;
     for (const TableBase::Sorted& entity : table->SortedEntities()) {
-      key.assign(table->prefix());
+      key.assign(prefix);
       table->AppendRowId(&key, table->Id(entity));
+      if (!in_range(key)) continue;
       while (row != pending_.end() && row->first < key) {
         fn(row->first, *row->second);
         ++row;
@@ -152,7 +159,7 @@ void StateStore::ForEachRow(
       fn(key, table->EncodeRow(entity));
     }
   }
-  for (; row != pending_.end(); ++row) {
+  for (; row != pending_.end() && in_range(row->first); ++row) {
     if (row->second) fn(row->first, *row->second);
   }
 }

@@ -2,11 +2,13 @@
 
 #include <malloc.h>
 
+#include <array>
 #include <atomic>
 #include <charconv>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -388,10 +390,18 @@ std::optional<VerifyOutcome> FirstMissingPerson(StateStore& state, uint64_t with
   return std::nullopt;
 }
 
+// Where verify splits the projection rows, to compare the ranges at once:
+// the residents' rows and those after them (most of a county's bytes),
+// the person refs' (most of its rows), and those before (households,
+// funds, plain rows).
+constexpr std::array<std::string_view, 2> kProjectionsSplits = {"pref/", "res/"};
+
 // Compares the stored projection rows with the replayed ones (entity and
-// plain rows; index rows are checked by CheckIndexRows).
-Status CompareProjections(const Ledger& ledger, StateStore& state) {
-  auto stored = ledger.NewStateCursor();
+// plain rows; index rows are checked by CheckIndexRows): those from `from`
+// on and, when `to` is not empty, before `to`. Reads the state only.
+Status CompareProjections(const Ledger& ledger, const StateStore& state, std::string_view from = {},
+                          std::string_view to = {}) {
+  auto stored = ledger.NewStateCursor(from, to);
   auto skip = [&] {
     while (stored->Valid() && IsIndexRow(stored->key())) {
       stored->Next();
@@ -399,26 +409,29 @@ Status CompareProjections(const Ledger& ledger, StateStore& state) {
   };
   skip();
   Status result;
-  state.ForEachRow([&](std::string_view key, std::string_view value) {
-    if (!result.ok()) return;
-    if (!stored->Valid() || stored->key() > key) {
-      result = Status::VerificationFailed(
-          Msg("projection row {} is missing (run `vledger rebuild`)", key));
-      return;
-    }
-    if (stored->key() < key) {
-      result = Status::VerificationFailed(Msg(
-          "projection row {} is not produced by replay (run `vledger rebuild`)", stored->key()));
-      return;
-    }
-    if (stored->value() != value) {
-      result = Status::VerificationFailed(
-          Msg("projection row {} differs from replay (run `vledger rebuild`)", key));
-      return;
-    }
-    stored->Next();
-    skip();
-  });
+  state.ForEachRow(
+      [&](std::string_view key, std::string_view value) {
+        if (!result.ok()) return;
+        if (!stored->Valid() || stored->key() > key) {
+          result = Status::VerificationFailed(
+              Msg("projection row {} is missing (run `vledger rebuild`)", key));
+          return;
+        }
+        if (stored->key() < key) {
+          result = Status::VerificationFailed(
+              Msg("projection row {} is not produced by replay (run `vledger rebuild`)",
+                  stored->key()));
+          return;
+        }
+        if (stored->value() != value) {
+          result = Status::VerificationFailed(
+              Msg("projection row {} differs from replay (run `vledger rebuild`)", key));
+          return;
+        }
+        stored->Next();
+        skip();
+      },
+      from, to);
   VLEDGER_TRY(stored->status());
   VLEDGER_TRY(result);
   if (stored->Valid()) {
@@ -834,20 +847,51 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
     return Faulted(std::nullopt,
                    Status::VerificationFailed("the stored Merkle tree does not match the log"));
   }
-  // The person records and the stored Merkle nodes are checked on a second
-  // thread. It reads only the person-ref table (created here, before two
-  // threads use the state), which this thread only reads.
+  // The checks after the replay, each on its own: the person records, the
+  // stored Merkle nodes, the projection rows in key ranges, the index rows
+  // and the totals, taken in turn by two threads, the longest first. All
+  // of them only read the state: the tables they read are created here,
+  // before two threads use it, and the one write left, a table's
+  // last-found entry (Table::Find, in the index rows' check alone), is
+  // read by no other check.
   replayer.state().table<PersonOwner>();
+  replayer.state().table<ResidentState>();
+  replayer.state().table<HouseholdState>();
+  replayer.state().table<VillageState>();
+  replayer.state().table<FundState>();
   std::optional<uint64_t> person_seq;
   std::vector<MissingPerson> missing_persons;
-  Status persons, nodes;
-  std::thread side([&] {
-    persons = CheckPersons(ledger, replayer.state(), &person_seq, &missing_persons);
-    nodes = CheckStoredNodes(ledger, hasher);
-  });
-  if (proj_at_end) at_proj();
-  std::map<std::string, int64_t> totals = UnitTotals(replayer.state());
+  Status persons, nodes, index;
+  std::vector<Status> rows(kProjectionsSplits.size() + 1);
+  std::map<std::string, int64_t> totals;
+  std::vector<std::function<void()>> checks;
+  checks.push_back(
+      [&] { persons = CheckPersons(ledger, replayer.state(), &person_seq, &missing_persons); });
+  if (proj_at_end) {
+    for (size_t i = rows.size(); i-- > 0;) {  // the residents' rows first
+      std::string_view from = i == 0 ? std::string_view() : kProjectionsSplits[i - 1];
+      std::string_view to = i < kProjectionsSplits.size() ? kProjectionsSplits[i] : "";
+      checks.push_back(
+          [&, i, from, to] { rows[i] = CompareProjections(ledger, replayer.state(), from, to); });
+    }
+    checks.push_back([&] { index = CheckIndexRows(ledger, replayer.state()); });
+  }
+  checks.push_back([&] { nodes = CheckStoredNodes(ledger, hasher); });
+  checks.push_back([&] { totals = UnitTotals(replayer.state()); });
+  std::atomic<size_t> next_check{0};
+  auto run_checks = [&] {
+    for (size_t i; (i = next_check++) < checks.size();) checks[i]();
+  };
+  std::thread side(run_checks);
+  run_checks();
   side.join();
+  if (proj_at_end) {
+    // The first fault in key order, as one pass over every row finds it.
+    projections = index;
+    for (size_t i = rows.size(); i-- > 0;) {
+      if (!rows[i].ok()) projections = rows[i];
+    }
+  }
   if (nodes.is_storage_fault()) return nodes;
   if (!nodes.ok()) return Faulted(std::nullopt, nodes);
   if (persons.is_storage_fault()) return persons;

@@ -456,6 +456,112 @@ TEST(Codec, BytesAloneCheckIsNeverLaxerThanCapnp) {
   EXPECT_GT(accepted_flips, 0u);  // flips of the data and text bytes stay flat
 }
 
+// EncodeEvent writes the common flat kinds itself, without a builder:
+// the bytes must be the builder's and canonicalize()'s exactly, for every
+// kind and for values at the edges of the layout: empty texts and data,
+// lengths on either side of a word (a text's NUL makes 7 bytes a full
+// word), zero scalars (a data section of zero words is dropped whole),
+// negative and extreme numbers, every combination of the booleans.
+TEST(Codec, FlatKindsAreWrittenAsTheBuilderWritesThem) {
+  size_t flat_kinds = 0;
+  for (const BodyCase& c : EveryBody()) {
+    const Event event = WithEnvelope(c.body);
+    const std::string_view name = EventTypeName(c.body);
+    const bool flat = name == "villageRegistered" || name == "householdRegistered" ||
+                      name == "residentRegistered" || name == "pointsAwarded" ||
+                      name == "pointsDeducted" || name == "pointsRedeemed" ||
+                      name == "donationReceived" || name == "fundDisbursed";
+    EXPECT_EQ(EncodesByBytesAlone(event), flat) << name;
+    EXPECT_EQ(EncodeEvent(event), EncodeEventWithBuilder(event)) << name;
+    flat_kinds += flat;
+  }
+  EXPECT_EQ(flat_kinds, 8u);
+
+  std::mt19937_64 rng(20261205);
+  const std::vector<size_t> lengths = {0, 1, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 200};
+  auto text = [&] {
+    std::string s(lengths[rng() % lengths.size()], '\0');
+    for (char& ch : s) ch = static_cast<char>('a' + rng() % 26);
+    return s;
+  };
+  auto data = [&] {
+    std::string s(lengths[rng() % lengths.size()], '\0');
+    for (char& ch : s) ch = static_cast<char>(rng());  // NUL bytes too
+    return s;
+  };
+  const std::vector<int64_t> edges = {0,
+                                      1,
+                                      -1,
+                                      7,
+                                      1 << 20,
+                                      std::numeric_limits<int64_t>::min(),
+                                      std::numeric_limits<int64_t>::max()};
+  auto i64 = [&] { return rng() % 2 ? edges[rng() % edges.size()] : static_cast<int64_t>(rng()); };
+  auto u32 = [&] { return static_cast<uint32_t>(rng() % 3 == 0 ? 0 : rng()); };
+  auto u64 = [&] { return rng() % 3 == 0 ? uint64_t{0} : uint64_t{rng()}; };
+  auto yes = [&] { return rng() % 2 == 0; };
+  auto entry = [&]<typename T>() {
+    T e;
+    e.resident = text();
+    e.rule = text();
+    e.points = i64();
+    e.occurred_on = text();
+    e.note = text();
+    e.evidence = data();
+    e.household = text();
+    return e;
+  };
+  size_t checked = 0;
+  for (int round = 0; round < 400; round++) {
+    const std::vector<EventBody> bodies = {
+        VillageRegistered{.code = text(), .name = text()},
+        HouseholdRegistered{.id = text(), .village = text(), .head_ref = data()},
+        ResidentRegistered{.id = text(),
+                           .village = text(),
+                           .household = text(),
+                           .minor = yes(),
+                           .person_ref = data(),
+                           .adult = yes()},
+        entry.operator()<PointsAwarded>(),
+        entry.operator()<PointsDeducted>(),
+        PointsRedeemed{
+            .resident = text(), .shop = text(), .item = text(), .quantity = u32(), .points = i64()},
+        DonationReceived{.fund = text(),
+                         .donor_ref = data(),
+                         .donor_org = text(),
+                         .anonymous = yes(),
+                         .public_name = yes(),
+                         .amount_fen = i64(),
+                         .purpose = text(),
+                         .receipt = text()},
+        FundDisbursed{.fund = text(),
+                      .to_resident = text(),
+                      .to_household = text(),
+                      .amount_fen = i64(),
+                      .purpose = text(),
+                      .period = text(),
+                      .note = text(),
+                      .allowance = u64()},
+    };
+    for (const EventBody& body : bodies) {
+      const Event event{.recorded_at_ms = round % 5 == 0 ? 0 : i64(),
+                        .key_id = text(),
+                        .request_id = text(),
+                        .body = body};
+      ASSERT_TRUE(EncodesByBytesAlone(event)) << EventTypeName(body);
+      const std::string bytes = EncodeEvent(event);
+      ASSERT_EQ(bytes, EncodeEventWithBuilder(event)) << EventTypeName(body) << " round " << round;
+      EXPECT_TRUE(DecodesByBytesAlone(bytes)) << EventTypeName(body);
+      checked++;
+    }
+  }
+  // All scalars zero: the body's data section is dropped whole.
+  Event zero;
+  zero.body = FundDisbursed{};
+  EXPECT_EQ(EncodeEvent(zero), EncodeEventWithBuilder(zero));
+  EXPECT_EQ(checked, 400u * 8);
+}
+
 TEST(Codec, DecodeRejectsANonCanonicalLayoutOfAValidEvent) {
   capnp::MallocMessageBuilder message;
   ::Event::Builder event = message.initRoot<::Event>();

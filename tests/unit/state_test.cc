@@ -490,6 +490,31 @@ TEST(StateReplay, KeepsEverythingInMemoryAndListsRowsInKeyOrder) {
   state.ForEachRow([&](std::string_view k, std::string_view) { keys.emplace_back(k); });
   EXPECT_EQ(keys, (std::vector<std::string>{"a", "b", "rule/R", "village/V1", "village/V2", "zz"}));
   EXPECT_EQ(state.ReadEvent(4).status().code(), Code::kNotFound);
+
+  // A key range: the rows from `from` on and before `to` (none: to the
+  // end), whether the bounds fall between tables, inside one, or among
+  // the plain rows; ranges that meet give every row once, in order.
+  auto range = [&](std::string_view from, std::string_view to) {
+    std::vector<std::string> got;
+    state.ForEachRow([&](std::string_view k, std::string_view) { got.emplace_back(k); }, from, to);
+    return got;
+  };
+  EXPECT_EQ(range("", "rule/"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(range("rule/", "village/"), (std::vector<std::string>{"rule/R"}));
+  EXPECT_EQ(range("village/", ""), (std::vector<std::string>{"village/V1", "village/V2", "zz"}));
+  EXPECT_EQ(range("village/V2", "zz"), (std::vector<std::string>{"village/V2"}));
+  EXPECT_EQ(range("b", "village/V2"), (std::vector<std::string>{"b", "rule/R", "village/V1"}));
+  EXPECT_EQ(range("village/V10", "village/V9"), (std::vector<std::string>{"village/V2"}));
+  EXPECT_TRUE(range("zzz", "").empty());
+  for (const std::vector<std::string_view>& splits :
+       std::vector<std::vector<std::string_view>>{{"pref/", "res/"}, {"b", "village/V2"}, {"a"}}) {
+    std::vector<std::string> joined;
+    for (size_t i = 0; i <= splits.size(); i++) {
+      for (std::string& k : range(i == 0 ? "" : splits[i - 1], i < splits.size() ? splits[i] : ""))
+        joined.push_back(std::move(k));
+    }
+    EXPECT_EQ(joined, keys);
+  }
 }
 
 // IdMap finds every id added, no other, and keeps each entry where it was

@@ -503,6 +503,20 @@ TEST_F(StoreTest, RowsCursorAndMultiGetReadStoredRowsInKeyOrder) {
     walked.emplace_back(std::string(c->key()), std::string(c->value()));
   }
   EXPECT_EQ(walked, (Rows{{"a", "1"}, {"a\x01", "01"}, {"a\xff", "ff"}, {"b", "2"}}));
+  // From a key on, and before another.
+  auto walk = [&](std::string_view from, std::string_view to) {
+    Rows seen;
+    for (auto c = ledger->NewStateCursor(from, to); c->Valid(); c->Next()) {
+      seen.emplace_back(std::string(c->key()), std::string(c->value()));
+    }
+    return seen;
+  };
+  EXPECT_EQ(walk("a\x01", ""), (Rows{{"a\x01", "01"}, {"a\xff", "ff"}, {"b", "2"}}));
+  EXPECT_EQ(walk(std::string_view("a\0", 2), "a\xff"), (Rows{{"a\x01", "01"}}));
+  EXPECT_EQ(walk("", "a\x01"), (Rows{{"a", "1"}}));
+  EXPECT_EQ(walk("a\xff", "b"), (Rows{{"a\xff", "ff"}}));
+  EXPECT_TRUE(walk(std::string_view("b\0", 2), "").empty());
+  EXPECT_TRUE(walk("a\x02", "a\x03").empty());
   // ScanState stops when fn returns false.
   int calls = 0;
   ASSERT_TRUE(

@@ -11,8 +11,15 @@
 
 namespace vledger {
 
-// C(e): deterministic; equal events give equal bytes.
+// C(e): deterministic; equal events give equal bytes. The common flat
+// kinds (those DecodesByBytesAlone takes) are written straight into their
+// canonical bytes, the others through a Cap'n Proto builder and
+// capnp::canonicalize(); the bytes are the same either way.
 std::string EncodeEvent(const Event& event);
+// C(e) through the builder and canonicalize(), whatever the kind; and
+// whether EncodeEvent writes `event` directly. For tests.
+std::string EncodeEventWithBuilder(const Event& event);
+bool EncodesByBytesAlone(const Event& event);
 
 // Decodes stored bytes. VerificationFailed when the bytes are not a well-formed Event in
 // canonical form (so a stored event is exactly the bytes that were hashed).

@@ -134,7 +134,8 @@ class Ledger {
   // The stored projection rows, for a StateStore (projections/state.h) to
   // read. Valid while this Ledger is.
   std::unique_ptr<RowSource> Rows() const;
-  // Walks every stored projection row in key order.
+  // Walks the stored projection rows in key order: those from `from` on
+  // and, when `to` is not empty, before `to`.
   class StateCursor {
    public:
     virtual ~StateCursor() = default;
@@ -145,7 +146,8 @@ class Ledger {
     // A storage error after a failed read (Valid() is then false).
     virtual Status status() const = 0;
   };
-  std::unique_ptr<StateCursor> NewStateCursor() const;
+  std::unique_ptr<StateCursor> NewStateCursor(std::string_view from = {},
+                                              std::string_view to = {}) const;
 
   // What a reader may read of the personal data beside the chain: a
   // server answering a client that may not see every person (SPEC section

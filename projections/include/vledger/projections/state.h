@@ -317,8 +317,11 @@ class StateStore {
   // encoded; the changes then count as stored (live only).
   void TakeWrites(const WriteFn& fn);
   // Every row of a replayed state in key byte order: entity and plain rows
-  // (index rows excepted unless kept).
-  void ForEachRow(const std::function<void(std::string_view key, std::string_view value)>& fn);
+  // (index rows excepted unless kept); only those from `from` on and, when
+  // `to` is not empty, before `to`. Reads the state only, so calls for
+  // different ranges may run at once.
+  void ForEachRow(const std::function<void(std::string_view key, std::string_view value)>& fn,
+                  std::string_view from = {}, std::string_view to = {}) const;
 
   // How many rows TakeWrites would hand over now (live only).
   size_t PendingChanges() const;
