@@ -128,6 +128,7 @@ std::unique_ptr<StateStore> LiveState(const Ledger& ledger, WriteTxn& txn) {
 }
 
 void StageRows(StateStore& state, WriteTxn& txn) {
+  txn.ReserveRows(state.PendingChanges());
   state.TakeWrites([&txn](const std::string& key, const std::optional<std::string>& value) {
     txn.PutRow(key, value);
   });

@@ -1672,6 +1672,21 @@ void WriteTxn::ReserveEvents(size_t n) {
   impl_->key_ids.reserve(impl_->key_ids.size() + n);
 }
 
+void WriteTxn::ReserveRows(size_t rows) {
+  // A row's key and value with their lengths (a resident's row of a
+  // county is about 170 bytes); an event's bytes, and its share of the
+  // keys, hash chunks, Merkle nodes and request rows written beside it.
+  constexpr size_t kRowBytes = 256, kEventBytesBeside = 192, kSlackBytes = 64 << 10;
+  if (impl_->batch.Count() != 0) return;
+  size_t bytes = rows * kRowBytes + kSlackBytes;
+  for (size_t i = impl_->first; i < impl_->events.size(); i++) {
+    bytes += impl_->events[i].canonical.size() + kEventBytesBeside;
+  }
+  // A batch keeps its room from commit to commit (Clear), so a smaller
+  // commit reuses it. Reserved only: the pages are touched as it fills.
+  if (bytes > impl_->batch.Data().capacity()) impl_->batch = rocksdb::WriteBatch(bytes);
+}
+
 Hash WriteTxn::HashOf(uint64_t seq) {
   uint64_t base = impl_->ledger->size;
   if (seq >= base && seq - base < impl_->Pending()) {

@@ -363,6 +363,11 @@ class WriteTxn final {
   // Room for `n` more pending events, so that a transaction that will hold
   // many (an import's) does not move them as it grows.
   void ReserveEvents(size_t n);
+  // Room in the commit's write batch, while it is empty, for `rows`
+  // projection rows and the pending events, so that a commit of many (an
+  // import's last, with every resident it named) is not copied again and
+  // again as it grows. An estimate: more rows or longer ones only grow it.
+  void ReserveRows(size_t rows);
   // h of a pending or stored event. Throws RowReadError (rows.h) when the
   // stored hash of an older event cannot be read; the hashes of the
   // events of this transaction are in memory.
