@@ -406,6 +406,28 @@ TEST_F(StoreTest, CanonicalOfGivesAnEventsBytesStoredOrPending) {
   EXPECT_EQ(txn->CanonicalOf(2).status().code(), Code::kInvalidInput);
 }
 
+// Room reserved in a commit's batch for its rows changes nothing staged:
+// the batch is made anew only while it is empty, and rows beyond the room
+// are written whole.
+TEST_F(StoreTest, RoomReservedForRowsKeepsWhatIsStaged) {
+  PrivateKey key = NewKey();
+  auto ledger = CreateLedger();
+  auto txn = ledger->BeginWrite();
+  txn->ReserveRows(1);
+  txn->PutRow("a", "1");
+  txn->ReserveRows(100000);  // not empty: kept as it is
+  const std::string large(1 << 20, 'x');
+  txn->PutRow("b", large);
+  AddVillage(*txn, key, 0);
+  ASSERT_TRUE(txn->Commit(key).ok());
+  EXPECT_EQ(ScanStored(*ledger, ""), (Rows{{"a", "1"}, {"b", large}}));
+  txn->ReserveRows(3);  // the next commit, in the room the first left
+  txn->PutRow("c", "3");
+  AddVillage(*txn, key, 1);
+  ASSERT_TRUE(txn->Commit(key).ok());
+  EXPECT_EQ(StoredRow(*ledger, "c").value_or(""), "3");
+}
+
 // Rows staged in a transaction are written with its commit and only then.
 TEST_F(StoreTest, RowsAreWrittenWithTheirCommit) {
   PrivateKey key = NewKey();
