@@ -111,6 +111,11 @@ std::string Str(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
 std::string Str(capnp::Data::Reader d) {
   return {reinterpret_cast<const char*>(d.begin()), d.size()};
 }
+// Into a string that may hold a value already: its memory is reused.
+void Assign(std::string* out, capnp::Text::Reader t) { out->assign(t.begin(), t.size()); }
+void Assign(std::string* out, capnp::Data::Reader d) {
+  out->assign(reinterpret_cast<const char*>(d.begin()), d.size());
+}
 
 capnp::uint ListSize(size_t n) {
   constexpr size_t kListElementsMax = (1u << 29) - 1;  // Cap'n Proto's own limit
@@ -131,6 +136,10 @@ std::vector<std::string> ReadTexts(capnp::List<capnp::Text>::Reader in) {
 // ---------------------------------------------------------------- ledger
 // Each Fill writes every field of the plain struct; the Read beside it reads
 // every field back, in declaration order (designated initializers enforce it).
+// The kinds most of a log holds are read by ReadInto instead, field by field
+// into a struct that may hold an earlier event of the same kind, reusing its
+// strings' memory (DecodeEventInto); Codec.DecodingIntoAnEventReusesIt
+// checks that each sets every field.
 
 void Fill(::Genesis::Builder out, const Genesis& in) {
   out.setName(AsText(in.name));
@@ -169,8 +178,9 @@ void Fill(::VillageRegistered::Builder out, const VillageRegistered& in) {
   out.setCode(AsText(in.code));
   out.setName(AsText(in.name));
 }
-VillageRegistered Read(::VillageRegistered::Reader in) {
-  return {.code = Str(in.getCode()), .name = Str(in.getName())};
+void ReadInto(::VillageRegistered::Reader in, VillageRegistered* out) {
+  Assign(&out->code, in.getCode());
+  Assign(&out->name, in.getName());
 }
 
 void Fill(::HouseholdRegistered::Builder out, const HouseholdRegistered& in) {
@@ -178,8 +188,10 @@ void Fill(::HouseholdRegistered::Builder out, const HouseholdRegistered& in) {
   out.setVillage(AsText(in.village));
   out.setHeadRef(AsData(in.head_ref));
 }
-HouseholdRegistered Read(::HouseholdRegistered::Reader in) {
-  return {.id = Str(in.getId()), .village = Str(in.getVillage()), .head_ref = Str(in.getHeadRef())};
+void ReadInto(::HouseholdRegistered::Reader in, HouseholdRegistered* out) {
+  Assign(&out->id, in.getId());
+  Assign(&out->village, in.getVillage());
+  Assign(&out->head_ref, in.getHeadRef());
 }
 
 void Fill(::HouseholdHeadSet::Builder out, const HouseholdHeadSet& in) {
@@ -235,13 +247,13 @@ void Fill(::ResidentRegistered::Builder out, const ResidentRegistered& in) {
   out.setPersonRef(AsData(in.person_ref));
   out.setAdult(in.adult);
 }
-ResidentRegistered Read(::ResidentRegistered::Reader in) {
-  return {.id = Str(in.getId()),
-          .village = Str(in.getVillage()),
-          .household = Str(in.getHousehold()),
-          .minor = in.getMinor(),
-          .person_ref = Str(in.getPersonRef()),
-          .adult = in.getAdult()};
+void ReadInto(::ResidentRegistered::Reader in, ResidentRegistered* out) {
+  Assign(&out->id, in.getId());
+  Assign(&out->village, in.getVillage());
+  Assign(&out->household, in.getHousehold());
+  out->minor = in.getMinor();
+  Assign(&out->person_ref, in.getPersonRef());
+  out->adult = in.getAdult();
 }
 
 void Fill(::ResidentUpdated::Builder out, const ResidentUpdated& in) {
@@ -427,14 +439,14 @@ void Fill(::PointsEntry::Builder out, const PointsEntry& in) {
   out.setEvidence(AsData(in.evidence));
   out.setHousehold(AsText(in.household));
 }
-PointsEntry Read(::PointsEntry::Reader in) {
-  return {.resident = Str(in.getResident()),
-          .rule = Str(in.getRule()),
-          .points = in.getPoints(),
-          .occurred_on = Str(in.getOccurredOn()),
-          .note = Str(in.getNote()),
-          .evidence = Str(in.getEvidence()),
-          .household = Str(in.getHousehold())};
+void ReadInto(::PointsEntry::Reader in, PointsEntry* out) {
+  Assign(&out->resident, in.getResident());
+  Assign(&out->rule, in.getRule());
+  out->points = in.getPoints();
+  Assign(&out->occurred_on, in.getOccurredOn());
+  Assign(&out->note, in.getNote());
+  Assign(&out->evidence, in.getEvidence());
+  Assign(&out->household, in.getHousehold());
 }
 
 void Fill(::EntriesReviewed::Builder out, const EntriesReviewed& in) {
@@ -463,12 +475,12 @@ void Fill(::PointsRedeemed::Builder out, const PointsRedeemed& in) {
   out.setQuantity(in.quantity);
   out.setPoints(in.points);
 }
-PointsRedeemed Read(::PointsRedeemed::Reader in) {
-  return {.resident = Str(in.getResident()),
-          .shop = Str(in.getShop()),
-          .item = Str(in.getItem()),
-          .quantity = in.getQuantity(),
-          .points = in.getPoints()};
+void ReadInto(::PointsRedeemed::Reader in, PointsRedeemed* out) {
+  Assign(&out->resident, in.getResident());
+  Assign(&out->shop, in.getShop());
+  Assign(&out->item, in.getItem());
+  out->quantity = in.getQuantity();
+  out->points = in.getPoints();
 }
 
 void Fill(::PointsExpired::Builder out, const PointsExpired& in) {
@@ -506,15 +518,15 @@ void Fill(::DonationReceived::Builder out, const DonationReceived& in) {
   out.setPurpose(AsText(in.purpose));
   out.setReceipt(AsText(in.receipt));
 }
-DonationReceived Read(::DonationReceived::Reader in) {
-  return {.fund = Str(in.getFund()),
-          .donor_ref = Str(in.getDonorRef()),
-          .donor_org = Str(in.getDonorOrg()),
-          .anonymous = in.getAnonymous(),
-          .public_name = in.getPublicName(),
-          .amount_fen = in.getAmountFen(),
-          .purpose = Str(in.getPurpose()),
-          .receipt = Str(in.getReceipt())};
+void ReadInto(::DonationReceived::Reader in, DonationReceived* out) {
+  Assign(&out->fund, in.getFund());
+  Assign(&out->donor_ref, in.getDonorRef());
+  Assign(&out->donor_org, in.getDonorOrg());
+  out->anonymous = in.getAnonymous();
+  out->public_name = in.getPublicName();
+  out->amount_fen = in.getAmountFen();
+  Assign(&out->purpose, in.getPurpose());
+  Assign(&out->receipt, in.getReceipt());
 }
 
 void Fill(::FundDisbursed::Builder out, const FundDisbursed& in) {
@@ -527,15 +539,15 @@ void Fill(::FundDisbursed::Builder out, const FundDisbursed& in) {
   out.setNote(AsText(in.note));
   out.setAllowance(in.allowance);
 }
-FundDisbursed Read(::FundDisbursed::Reader in) {
-  return {.fund = Str(in.getFund()),
-          .to_resident = Str(in.getToResident()),
-          .to_household = Str(in.getToHousehold()),
-          .amount_fen = in.getAmountFen(),
-          .purpose = Str(in.getPurpose()),
-          .period = Str(in.getPeriod()),
-          .note = Str(in.getNote()),
-          .allowance = in.getAllowance()};
+void ReadInto(::FundDisbursed::Reader in, FundDisbursed* out) {
+  Assign(&out->fund, in.getFund());
+  Assign(&out->to_resident, in.getToResident());
+  Assign(&out->to_household, in.getToHousehold());
+  out->amount_fen = in.getAmountFen();
+  Assign(&out->purpose, in.getPurpose());
+  Assign(&out->period, in.getPeriod());
+  Assign(&out->note, in.getNote());
+  out->allowance = in.getAllowance();
 }
 
 void Fill(::AllowanceAdded::Builder out, const AllowanceAdded& in) {
@@ -675,12 +687,26 @@ ObjectionResolved Read(::ObjectionResolved::Reader in) {
 VLEDGER_EVENT_BODIES(VLEDGER_FILL_BODY)
 #undef VLEDGER_FILL_BODY
 
-EventBody ReadBody(::Event::Body::Reader body) {
-  switch (body.which()) {
+// Reads a body of kind Type into `out`: into the alternative it holds
+// when that is Type and the kind has a ReadInto, else as a new value.
+template <typename Type, typename Reader>
+void ReadBodyAs(Reader in, EventBody* out) {
+  if constexpr (requires(Type * value) { ReadInto(in, value); }) {
+    Type* value = std::get_if<Type>(out);
+    if (value == nullptr) value = &out->emplace<Type>();
+    ReadInto(in, value);  // (PointsAwarded and -Deducted as their PointsEntry)
+  } else {
     // Type{...} also turns the shared PointsEntry into PointsAwarded/-Deducted.
-#define VLEDGER_READ_BODY(Type, WHICH) \
-  case ::Event::Body::WHICH:           \
-    return Type{Read(body.get##Type())};
+    *out = Type{Read(in)};
+  }
+}
+
+void ReadInto(::Event::Body::Reader body, EventBody* out) {
+  switch (body.which()) {
+#define VLEDGER_READ_BODY(Type, WHICH)       \
+  case ::Event::Body::WHICH:                 \
+    ReadBodyAs<Type>(body.get##Type(), out); \
+    return;
     VLEDGER_EVENT_BODIES(VLEDGER_READ_BODY)
 #undef VLEDGER_READ_BODY
   }
@@ -694,11 +720,11 @@ void Fill(::Event::Builder out, const Event& in) {
   out.setRequestId(AsText(in.request_id));
   std::visit([&](const auto& body) { FillBody(out.getBody(), body); }, in.body);
 }
-Event Read(::Event::Reader in) {
-  return {.recorded_at_ms = in.getRecordedAt(),
-          .key_id = Str(in.getKeyId()),
-          .request_id = Str(in.getRequestId()),
-          .body = ReadBody(in.getBody())};
+void ReadInto(::Event::Reader in, Event* out) {
+  out->recorded_at_ms = in.getRecordedAt();
+  Assign(&out->key_id, in.getKeyId());
+  Assign(&out->request_id, in.getRequestId());
+  ReadInto(in.getBody(), &out->body);
 }
 
 void Fill(::Person::Builder out, const Person& in) {
@@ -715,6 +741,7 @@ Person Read(::Person::Reader in) {
           .id_card_hash = Str(in.getIdCardHash()),
           .birth_date = in.getBirthDate()};
 }
+void ReadInto(::Person::Reader in, Person* out) { *out = Read(in); }
 
 // ------------------------------------------------------ canonical bytes
 
@@ -1321,10 +1348,12 @@ bool KnownToReencode<::Person>(::Person::Reader person) {
 }
 
 // Reads `bytes` (one unframed segment, as canonicalize() writes it) as a
-// `Root`. Any Cap'n Proto failure, a non-canonical layout, or a message that
-// does not re-encode to exactly `bytes` is VerificationFailed naming `what`.
+// `Root` into *value, which may hold an earlier value (ReadInto reuses its
+// memory). Any Cap'n Proto failure, a non-canonical layout, or a message
+// that does not re-encode to exactly `bytes` is VerificationFailed naming
+// `what`, and leaves *value unspecified.
 template <typename Root, typename T>
-Result<T> DecodeCanonical(std::string_view bytes, const Msg& what) {
+Status DecodeCanonical(std::string_view bytes, const Msg& what, T* value) {
   if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
     return Status::VerificationFailed(
                Msg("length {} is not a positive multiple of 8 bytes", bytes.size()))
@@ -1344,7 +1373,6 @@ Result<T> DecodeCanonical(std::string_view bytes, const Msg& what) {
                                           words.size());
   capnp::SegmentArrayMessageReader message(kj::arrayPtr(&segment, 1),
                                            HostileInputOptions(words.size()));
-  std::optional<T> value;
   const bool flat =
       FlatCanonical<Root>(reinterpret_cast<const uint8_t*>(words.data()), words.size());
   bool reencodes = flat;
@@ -1353,7 +1381,7 @@ Result<T> DecodeCanonical(std::string_view bytes, const Msg& what) {
       return Status::VerificationFailed("not in canonical form").WithPrefix(what);
     }
     auto root = message.getRoot<Root>();
-    value = Read(root);
+    ReadInto(root, value);
     if (!flat) reencodes = KnownToReencode<Root>(root);
   } catch (const kj::Exception& e) {
     return Status::VerificationFailed(Msg("malformed: {}", e.getDescription().cStr()))
@@ -1365,7 +1393,14 @@ Result<T> DecodeCanonical(std::string_view bytes, const Msg& what) {
     return Status::VerificationFailed("not the encoding vledger writes for its content")
         .WithPrefix(what);
   }
-  return std::move(*value);
+  return Status::Ok();
+}
+
+template <typename Root, typename T>
+Result<T> DecodeCanonical(std::string_view bytes, const Msg& what) {
+  T value;
+  VLEDGER_TRY(DecodeCanonical<Root>(bytes, what, &value));
+  return value;
 }
 
 // ------------------------------------------------------------------ JSON
@@ -1444,6 +1479,10 @@ bool EncodesByBytesAlone(const Event& event) {
 
 Result<Event> DecodeEvent(std::string_view canonical) {
   return DecodeCanonical<::Event, Event>(canonical, Msg("event bytes"));
+}
+
+Status DecodeEventInto(std::string_view canonical, Event* event) {
+  return DecodeCanonical<::Event>(canonical, Msg("event bytes"), event);
 }
 
 bool DecodesByBytesAlone(std::string_view canonical) {

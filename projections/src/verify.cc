@@ -108,18 +108,23 @@ Status ChainReplayer::AddDecoded(uint64_t seq, Result<Event> event) {
     fault_seq_ = seq;
     return Restated(event.status(), Code::kVerificationFailed).WithSeq(seq);
   }
+  return Add(seq, *event);
+}
+
+Status ChainReplayer::Add(uint64_t seq, const Event& event) {
+  VLEDGER_ASSERT(seq == size_);
   if (seq == commit_first_) {
-    commit_key_id_ = event->key_id;
-  } else if (event->key_id != commit_key_id_) {
+    commit_key_id_ = event.key_id;
+  } else if (event.key_id != commit_key_id_) {
     return Fail(seq, Msg("seq {} is by key {} but shares a commit with events by key {}", seq,
-                         event->key_id, commit_key_id_));
+                         event.key_id, commit_key_id_));
   }
-  VLEDGER_TRY(CheckRecordedAt(seq, *event));
-  Status applied = ApplyEvent(state_, seq, *event);
+  VLEDGER_TRY(CheckRecordedAt(seq, event));
+  Status applied = ApplyEvent(state_, seq, event);
   if (!applied.ok()) {
     fault_seq_ = seq;
     return Restated(applied, Code::kVerificationFailed)
-        .WithPrefix(Msg("seq {} ({}) is invalid", seq, EventTypeName(event->body)));
+        .WithPrefix(Msg("seq {} ({}) is invalid", seq, EventTypeName(event.body)));
   }
   if (seq == commit_first_) {
     const KeyRecord* key = FindKey(state_, commit_key_id_);
@@ -622,13 +627,37 @@ class FaultBox {
 // What the reading thread hands the replaying one: events in order, each
 // commit right after its last event.
 struct LogItem {
+  enum class Holds { kEncoded, kDecoded, kCommit } holds = Holds::kEncoded;
   uint64_t seq = 0;
-  std::string canonical;               // an event, still encoded, or
-  std::optional<Result<Event>> event;  // decoded (or why it cannot be), or
-  std::optional<CommitRecord> commit;  // a commit ...
-  Hash last_hash{};                    // ... and the record hash of its last event
+  std::string canonical;  // kEncoded: an event's bytes
+  Event event;            // kDecoded: the event, when `decoded` is ok
+  Status decoded;         // kDecoded: why the bytes are not an event
+  CommitRecord commit;    // kCommit: a commit ...
+  Hash last_hash{};       // ... and the record hash of its last event
+
+  // Decodes `canonical` in place.
+  void Decode(std::string_view bytes) {
+    holds = Holds::kDecoded;
+    decoded = DecodeEventInto(bytes, &event);
+  }
+  const Event* decoded_event() const {
+    return holds == Holds::kDecoded && decoded.ok() ? &event : nullptr;
+  }
 };
-using LogBatch = std::vector<LogItem>;
+// A batch of items, the first `n` in use. Once replayed, a batch goes back
+// to the reading thread to be filled again: its items keep their strings'
+// and events' memory (DecodeEventInto), so reading the log allocates next
+// to nothing per event, and nothing is freed by a thread other than the
+// one that allocated it.
+struct LogBatch {
+  std::vector<LogItem> items;
+  size_t n = 0;
+
+  LogItem& Next() {
+    if (n == items.size()) items.emplace_back();
+    return items[n++];
+  }
+};
 
 // A bounded queue between the two threads.
 template <typename T>
@@ -710,16 +739,15 @@ void ReadAndHash(const Ledger& ledger, ChainHasher& hasher, Channel<LogBatch>& o
   bool decode = false;
   auto flush = [&]() -> bool {
     RunSignatures(signatures, faults, false);
-    while (spent.TryPop()) {
-    }
-    if (batch.empty()) return true;
+    if (batch.n == 0) return true;
     bool pushed = out.Push(std::move(batch));
-    batch = LogBatch();
-    batch.reserve(kLogBatchEvents + 16);
+    batch = spent.TryPop().value_or(LogBatch());
+    batch.n = 0;
+    batch.items.reserve(kLogBatchEvents + 16);
     decode = out.size() >= kLogBatchesQueued / 2;
     return pushed;
   };
-  batch.reserve(kLogBatchEvents + 16);
+  batch.items.reserve(kLogBatchEvents + 16);
   Status scan = ledger.ScanLog(
       ledger.size(),
       [&](const StoredEvent& e) -> Status {
@@ -730,16 +758,23 @@ void ReadAndHash(const Ledger& ledger, ChainHasher& hasher, Channel<LogBatch>& o
           faults.Offer({e.seq, kHashStep}, hasher.fault_seq(), st);
           return st;
         }
+        LogItem& item = batch.Next();
+        item.seq = e.seq;
         if (decode) {
-          batch.push_back(LogItem{e.seq, {}, DecodeEvent(e.canonical), std::nullopt, {}});
+          item.Decode(e.canonical);
         } else {
-          batch.push_back(LogItem{e.seq, e.canonical, std::nullopt, std::nullopt, {}});
+          item.holds = LogItem::Holds::kEncoded;
+          item.canonical.assign(e.canonical);
         }
-        if (batch.size() >= kLogBatchEvents && !flush()) return Status::Internal("stopped");
+        if (batch.n >= kLogBatchEvents && !flush()) return Status::Internal("stopped");
         return Status::Ok();
       },
       [&](const CommitRecord& c) -> Status {
-        batch.push_back(LogItem{c.last, {}, std::nullopt, c, hasher.head()});
+        LogItem& item = batch.Next();
+        item.holds = LogItem::Holds::kCommit;
+        item.seq = c.last;
+        item.commit = c;
+        item.last_hash = hasher.head();
         return Status::Ok();
       });
   // A fault of the hasher was offered already (at the same position); a
@@ -760,19 +795,17 @@ void Replay(Channel<LogBatch>& in, Channel<LogBatch>& spent, ChainReplayer& repl
   while (std::optional<LogBatch> batch = in.Pop()) {
     // Decoded first, so that the entities of the events ahead can be
     // hinted (a fault found here is reported in its turn, below).
-    for (LogItem& item : *batch) {
-      if (!item.commit && !item.event) item.event = DecodeEvent(item.canonical);
-    }
-    const size_t n = batch->size();
+    const size_t n = batch->n;
+    std::vector<LogItem>& items = batch->items;
     for (size_t i = 0; i < n; i++) {
-      PrefetchAhead(replayer.state(), i, n, [&](size_t j) -> const Event* {
-        const LogItem& ahead = (*batch)[j];
-        return ahead.event && ahead.event->ok() ? &**ahead.event : nullptr;
-      });
-      LogItem& item = (*batch)[i];
-      if (item.commit) {
+      if (items[i].holds == LogItem::Holds::kEncoded) items[i].Decode(items[i].canonical);
+    }
+    for (size_t i = 0; i < n; i++) {
+      PrefetchAhead(replayer.state(), i, n, [&](size_t j) { return items[j].decoded_event(); });
+      const LogItem& item = items[i];
+      if (item.holds == LogItem::Holds::kCommit) {
         SignatureCheck check;
-        Status st = replayer.CloseCommit(*item.commit, item.last_hash, &check);
+        Status st = replayer.CloseCommit(item.commit, item.last_hash, &check);
         if (!st.ok()) {
           faults.Offer({item.seq, kCommitStep}, replayer.fault_seq(), st);
           stop = true;
@@ -781,8 +814,8 @@ void Replay(Channel<LogBatch>& in, Channel<LogBatch>& spent, ChainReplayer& repl
         signatures.Push(Signature{{item.seq, kSignatureStep}, std::move(check)});
         continue;
       }
-      Status st = item.event ? replayer.AddDecoded(item.seq, std::move(*item.event))
-                             : replayer.AddEvent(item.seq, item.canonical);
+      Status st = item.decoded.ok() ? replayer.Add(item.seq, item.event)
+                                    : replayer.AddDecoded(item.seq, item.decoded);
       if (!st.ok()) {
         faults.Offer({item.seq, kReplayStep}, replayer.fault_seq(), st);
         stop = true;
@@ -790,7 +823,7 @@ void Replay(Channel<LogBatch>& in, Channel<LogBatch>& spent, ChainReplayer& repl
       }
       if (replayer.size() == proj) at_proj();
     }
-    // Freed by the reading thread, which allocated most of it.
+    // Back to the reading thread, to be filled again.
     spent.Push(std::move(*batch));
   }
 }
@@ -930,9 +963,12 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
 
 namespace {
 
-// Decoded events of a log range, read and decoded on a second thread.
+// Decoded events of a log range, read and decoded on a second thread; the
+// first `n` in use. Once applied, a batch goes back to be filled again
+// (as LogBatch does).
 struct DecodedBatch {
   std::vector<std::pair<uint64_t, Event>> events;
+  size_t n = 0;
   Status status;  // the reading thread's error, with the last batch
 };
 
@@ -951,16 +987,20 @@ Status ScanDecoded(const Ledger& ledger, uint64_t from, uint64_t to,
       return fn(e.seq, event);
     });
   }
-  Channel<DecodedBatch> batches(kLogBatchesQueued);
+  Channel<DecodedBatch> batches(kLogBatchesQueued), spent(SIZE_MAX);
   std::thread reader([&] {
     DecodedBatch batch;
     Status scan = ledger.ScanEvents(from, to, [&](const StoredEvent& e) -> Status {
-      auto event = DecodeEvent(e.canonical);
-      if (!event.ok()) return event.status().WithSeq(e.seq);
-      batch.events.emplace_back(e.seq, std::move(event).value());
-      if (batch.events.size() >= kLogBatchEvents) {
+      if (batch.n == batch.events.size()) batch.events.emplace_back();
+      auto& [seq, event] = batch.events[batch.n];
+      Status decoded = DecodeEventInto(e.canonical, &event);
+      if (!decoded.ok()) return decoded.WithSeq(e.seq);
+      seq = e.seq;
+      batch.n++;
+      if (batch.n >= kLogBatchEvents) {
         if (!batches.Push(std::move(batch))) return Status::Internal("stopped");
-        batch = DecodedBatch();
+        batch = spent.TryPop().value_or(DecodedBatch());
+        batch.n = 0;
       }
       return Status::Ok();
     });
@@ -973,15 +1013,16 @@ Status ScanDecoded(const Ledger& ledger, uint64_t from, uint64_t to,
   Status result;
   while (std::optional<DecodedBatch> batch = batches.Pop()) {
     const auto& events = batch->events;
-    for (size_t i = 0; i < events.size(); i++) {
+    for (size_t i = 0; i < batch->n; i++) {
       if (hints != nullptr) {
-        PrefetchAhead(*hints, i, events.size(), [&](size_t j) { return &events[j].second; });
+        PrefetchAhead(*hints, i, batch->n, [&](size_t j) { return &events[j].second; });
       }
       result = fn(events[i].first, events[i].second);
       if (!result.ok()) break;
     }
     if (result.ok()) result = batch->status;
     if (!result.ok()) break;
+    spent.Push(std::move(*batch));
   }
   batches.Close();
   reader.join();

@@ -512,6 +512,10 @@ TEST(Codec, FlatKindsAreWrittenAsTheBuilderWritesThem) {
     return e;
   };
   size_t checked = 0;
+  // Decoded again into one event per kind, which holds the last event of
+  // that kind (DecodeEventInto reuses it): a field its reader leaves out
+  // keeps the earlier event's value, and the encoding differs.
+  std::vector<Event> reused(8);
   for (int round = 0; round < 400; round++) {
     const std::vector<EventBody> bodies = {
         VillageRegistered{.code = text(), .name = text()},
@@ -543,7 +547,8 @@ TEST(Codec, FlatKindsAreWrittenAsTheBuilderWritesThem) {
                       .note = text(),
                       .allowance = u64()},
     };
-    for (const EventBody& body : bodies) {
+    for (size_t kind = 0; kind < bodies.size(); kind++) {
+      const EventBody& body = bodies[kind];
       const Event event{.recorded_at_ms = round % 5 == 0 ? 0 : i64(),
                         .key_id = text(),
                         .request_id = text(),
@@ -552,6 +557,8 @@ TEST(Codec, FlatKindsAreWrittenAsTheBuilderWritesThem) {
       const std::string bytes = EncodeEvent(event);
       ASSERT_EQ(bytes, EncodeEventWithBuilder(event)) << EventTypeName(body) << " round " << round;
       EXPECT_TRUE(DecodesByBytesAlone(bytes)) << EventTypeName(body);
+      ASSERT_TRUE(DecodeEventInto(bytes, &reused[kind]).ok()) << EventTypeName(body);
+      ASSERT_EQ(EncodeEvent(reused[kind]), bytes) << EventTypeName(body) << " round " << round;
       checked++;
     }
   }
@@ -560,6 +567,50 @@ TEST(Codec, FlatKindsAreWrittenAsTheBuilderWritesThem) {
   zero.body = FundDisbursed{};
   EXPECT_EQ(EncodeEvent(zero), EncodeEventWithBuilder(zero));
   EXPECT_EQ(checked, 400u * 8);
+}
+
+// DecodeEventInto an event that holds another: every kind after every
+// kind gives the event decoded anew, also after bytes that fail; and an
+// event of the same kind keeps its strings' memory.
+TEST(Codec, DecodingIntoAnEventReusesIt) {
+  std::vector<std::string> encoded;
+  for (const BodyCase& c : EveryBody()) encoded.push_back(EncodeEvent(WithEnvelope(c.body)));
+  for (const std::string& before : encoded) {
+    for (const std::string& bytes : encoded) {
+      Event event;
+      ASSERT_TRUE(DecodeEventInto(before, &event).ok());
+      ASSERT_TRUE(DecodeEventInto(bytes, &event).ok());
+      EXPECT_EQ(EncodeEvent(event), bytes) << EventTypeName(event.body);
+    }
+  }
+  Event event;
+  ASSERT_TRUE(DecodeEventInto(encoded.front(), &event).ok());
+  const std::string truncated = encoded.back().substr(0, encoded.back().size() - 8);
+  EXPECT_EQ(DecodeEventInto(truncated, &event).code(), Code::kVerificationFailed);
+  ASSERT_TRUE(DecodeEventInto(encoded.back(), &event).ok());
+  EXPECT_EQ(EncodeEvent(event), encoded.back());
+
+  auto award = [](std::string request_id, std::string note) {
+    return EncodeEvent(Event{.recorded_at_ms = 1,
+                             .key_id = "0011223344556677",
+                             .request_id = std::move(request_id),
+                             .body = PointsAwarded{{.resident = "R1",
+                                                    .rule = "A1",
+                                                    .points = 5,
+                                                    .occurred_on = "2026-12-05",
+                                                    .note = std::move(note),
+                                                    .evidence = "",
+                                                    .household = "H1"}}});
+  };
+  // A shorter value goes into the longer one's memory: a string made anew
+  // would have the capacity of its own length.
+  Event reused;
+  ASSERT_TRUE(DecodeEventInto(award(std::string(60, 'a'), std::string(50, 'n')), &reused).ok());
+  ASSERT_TRUE(DecodeEventInto(award(std::string(36, 'b'), std::string(30, 'm')), &reused).ok());
+  EXPECT_EQ(reused.request_id, std::string(36, 'b'));
+  EXPECT_GE(reused.request_id.capacity(), 60u);
+  EXPECT_EQ(std::get<PointsAwarded>(reused.body).note, std::string(30, 'm'));
+  EXPECT_GE(std::get<PointsAwarded>(reused.body).note.capacity(), 50u);
 }
 
 TEST(Codec, DecodeRejectsANonCanonicalLayoutOfAValidEvent) {

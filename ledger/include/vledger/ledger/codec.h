@@ -24,6 +24,11 @@ bool EncodesByBytesAlone(const Event& event);
 // Decodes stored bytes. VerificationFailed when the bytes are not a well-formed Event in
 // canonical form (so a stored event is exactly the bytes that were hashed).
 Result<Event> DecodeEvent(std::string_view canonical);
+// The same into *event, which may hold an earlier event: the strings of an
+// event of the same kind are reused, not made anew (a log read in batches
+// decodes into the same events again and again). When it fails, *event is
+// left unspecified.
+Status DecodeEventInto(std::string_view canonical, Event* event);
 // Whether DecodeEvent checks `canonical` by its bytes alone, without
 // Cap'n Proto's canonical check: true only for an event of a common flat
 // kind laid out exactly as vledger writes it (codec.cc). For tests.

@@ -90,6 +90,9 @@ class ChainReplayer {
   // The same, decoded already (DecodeEvent of its canonical form, which
   // may have failed): for a caller that decodes on another thread.
   Status AddDecoded(uint64_t seq, Result<Event> event);
+  // The same, decoded without fault: `event` is only read, so a caller
+  // that decodes batch after batch can decode into it again.
+  Status Add(uint64_t seq, const Event& event);
   // A commit, right after its last event whose hash is `last_hash`: its
   // range and key are checked here; its signature is left to *check.
   Status CloseCommit(const CommitRecord& commit, const Hash& last_hash, SignatureCheck* check);
