@@ -718,27 +718,37 @@ struct Signature {
   SignatureCheck check;
 };
 
+// Commit signatures waiting past this many are checked by the reading
+// thread even when the replaying one is not behind.
+constexpr size_t kSignaturesWaitingMax = 256;
+
+void RunSignature(const Signature& s, FaultBox& faults) {
+  Status st = s.check.Run();
+  if (!st.ok()) faults.Offer(s.at, s.check.first, std::move(st));
+}
+
 // Runs the signature checks it is given, offering faults to `faults`.
 void RunSignatures(Channel<Signature>& signatures, FaultBox& faults, bool wait) {
-  while (true) {
-    std::optional<Signature> s = wait ? signatures.Pop() : signatures.TryPop();
-    if (!s) return;
-    Status st = s->check.Run();
-    if (!st.ok()) faults.Offer(s->at, s->check.first, std::move(st));
+  while (std::optional<Signature> s = wait ? signatures.Pop() : signatures.TryPop()) {
+    RunSignature(*s, faults);
   }
 }
 
 // The reading thread: events and commits from storage, hashed and passed
-// on in batches; signature checks in between. It also decodes the events
-// of a batch when the replaying thread is behind (half the queue or more
-// waiting), so that decoding goes to whichever thread has time.
+// on in batches. When the replaying thread is behind (half the queue or
+// more waiting), it also decodes the events of a batch and checks the
+// commit signatures waiting; the replaying thread checks them while it
+// waits for a batch. So decoding and signatures go to whichever thread
+// has time.
 void ReadAndHash(const Ledger& ledger, ChainHasher& hasher, Channel<LogBatch>& out,
                  Channel<LogBatch>& spent, Channel<Signature>& signatures, FaultBox& faults,
                  std::atomic<bool>& stop) {
   LogBatch batch;
   bool decode = false;
   auto flush = [&]() -> bool {
-    RunSignatures(signatures, faults, false);
+    if (out.size() >= kLogBatchesQueued / 2 || signatures.size() > kSignaturesWaitingMax) {
+      RunSignatures(signatures, faults, false);
+    }
     if (batch.n == 0) return true;
     bool pushed = out.Push(std::move(batch));
     batch = spent.TryPop().value_or(LogBatch());
@@ -786,13 +796,26 @@ void ReadAndHash(const Ledger& ledger, ChainHasher& hasher, Channel<LogBatch>& o
   out.Close();
 }
 
+// The next batch of `in`, or nullopt once it is closed and empty. While
+// none is ready (the reading thread is behind), the commit signatures
+// waiting are checked here.
+std::optional<LogBatch> NextBatch(Channel<LogBatch>& in, Channel<Signature>& signatures,
+                                  FaultBox& faults) {
+  while (true) {
+    if (std::optional<LogBatch> batch = in.TryPop()) return batch;
+    std::optional<Signature> s = signatures.TryPop();
+    if (!s) return in.Pop();
+    RunSignature(*s, faults);
+  }
+}
+
 // The replaying thread: every item in order; `at_proj` once the first
 // proj_size events are applied.
 void Replay(Channel<LogBatch>& in, Channel<LogBatch>& spent, ChainReplayer& replayer, uint64_t proj,
             const std::function<void()>& at_proj, Channel<Signature>& signatures, FaultBox& faults,
             std::atomic<bool>& stop) {
   if (proj == 0) at_proj();
-  while (std::optional<LogBatch> batch = in.Pop()) {
+  while (std::optional<LogBatch> batch = NextBatch(in, signatures, faults)) {
     // Decoded first, so that the entities of the events ahead can be
     // hinted (a fault found here is reported in its turn, below).
     const size_t n = batch->n;
