@@ -40,6 +40,30 @@ TEST(Status, PrefixKeepsTheFieldAfterIt) {
   EXPECT_EQ(st.code(), Code::kNotFound);
 }
 
+// An ok Status is one pointer, null (returned and dropped at every step of
+// every command); a copy of a failed one is its own, and one moved from
+// reads as ok.
+TEST(Status, OkIsOnePointerAndCopiesAreDeep) {
+  static_assert(sizeof(Status) == sizeof(void*));
+  Status ok = Status::Ok().WithField("rule").WithRow(3).WithSeq(4);
+  EXPECT_TRUE(ok.ok());
+  EXPECT_EQ(ok.message(), "");
+  EXPECT_EQ(ok.field(), "");
+  EXPECT_FALSE(ok.row() || ok.seq());
+  EXPECT_TRUE(ok.msg().empty() && ok.prefixes().empty());
+
+  Status failed = Status::NotFound("rule", Msg("no rule {}", "AW")).WithRow(2);
+  Status copy = failed;
+  copy = copy.WithPrefix("import").WithSeq(9);
+  EXPECT_EQ(failed.message(), "row 2: rule: no rule AW");
+  EXPECT_EQ(copy.message(), "row 2: seq 9: import: rule: no rule AW");
+  copy = failed;
+  EXPECT_EQ(copy.message(), failed.message());
+  Status moved = std::move(copy);
+  EXPECT_EQ(moved.code(), Code::kNotFound);
+  EXPECT_TRUE(copy.ok());  // NOLINT: moved from, on purpose
+}
+
 TEST(Status, CodesSayWhichFamily) {
   EXPECT_TRUE(Status::FailedPrecondition("x").is_refusal());
   EXPECT_TRUE(Status::PermissionDenied("x").is_refusal());

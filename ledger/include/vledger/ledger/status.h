@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +62,13 @@ enum class Code : int {
 class [[nodiscard]] Status {
  public:
   Status() = default;
+  Status(const Status& o) : rep_(o.rep_ ? std::make_unique<Rep>(*o.rep_) : nullptr) {}
+  Status& operator=(const Status& o) {
+    if (this != &o) rep_ = o.rep_ ? std::make_unique<Rep>(*o.rep_) : nullptr;
+    return *this;
+  }
+  Status(Status&&) noexcept = default;
+  Status& operator=(Status&&) noexcept = default;
   static Status Ok() { return Status(); }
   // Each code with its message: a Msg (a literal pattern and arguments) or,
   // for a message with no arguments, the literal itself.
@@ -170,61 +178,64 @@ class [[nodiscard]] Status {
     return FailedPrecondition(Msg(msg)).WithField(field);
   }
 
+  // (Of an ok Status, these give it unchanged: it has nothing at fault.)
   Status WithField(std::string_view field) const& {
     Status s = *this;
-    s.field_ = field;
+    if (s.rep_) s.rep_->field = field;
     return s;
   }
   Status WithField(std::string_view field) && {
-    field_ = field;
+    if (rep_) rep_->field = field;
     return std::move(*this);
   }
   Status WithRow(uint64_t row) const {
     Status s = *this;
-    s.row_ = row;
+    if (s.rep_) s.rep_->row = row;
     return s;
   }
   Status WithSeq(uint64_t seq) const {
     Status s = *this;
-    s.seq_ = seq;
+    if (s.rep_) s.rep_->seq = seq;
     return s;
   }
 
-  bool ok() const { return code_ == Code::kOk; }
-  Code code() const { return code_; }
+  bool ok() const { return rep_ == nullptr; }
+  Code code() const { return rep_ ? rep_->code : Code::kOk; }
   // The request was refused as it stands: invalid input, not found, already
   // exists, conflict, permission denied or failed precondition.
   bool is_refusal() const {
-    return code_ == Code::kInvalidInput || code_ == Code::kNotFound ||
-           code_ == Code::kAlreadyExists || code_ == Code::kConflict ||
-           code_ == Code::kPermissionDenied || code_ == Code::kFailedPrecondition;
+    const Code c = code();
+    return c == Code::kInvalidInput || c == Code::kNotFound || c == Code::kAlreadyExists ||
+           c == Code::kConflict || c == Code::kPermissionDenied || c == Code::kFailedPrecondition;
   }
   // The ledger's storage: damaged, unusable now, or a failed read or write.
   bool is_storage_fault() const {
-    return code_ == Code::kCorruption || code_ == Code::kUnavailable || code_ == Code::kIo;
+    const Code c = code();
+    return c == Code::kCorruption || c == Code::kUnavailable || c == Code::kIo;
   }
 
-  const std::string& field() const { return field_; }
-  std::optional<uint64_t> row() const { return row_; }
-  std::optional<uint64_t> seq() const { return seq_; }
+  const std::string& field() const { return rep().field; }
+  std::optional<uint64_t> row() const { return rep().row; }
+  std::optional<uint64_t> seq() const { return rep().seq; }
   // What went wrong, in English, without the row, seq or field: the
   // prefixes (WithPrefix) and the message.
   std::string detail() const {
     std::string text;
-    for (const Msg& p : prefixes_) text += p.English() + ": ";
-    return text + msg_.English();
+    for (const Msg& p : rep().prefixes) text += p.English() + ": ";
+    return text + rep().msg.English();
   }
   // The message and the prefixes in front of it (outermost first), for a
   // front end that shows them in another language.
-  const Msg& msg() const { return msg_; }
-  const std::vector<Msg>& prefixes() const { return prefixes_; }
+  const Msg& msg() const { return rep().msg; }
+  const std::vector<Msg>& prefixes() const { return rep().prefixes; }
   // The whole line in English: "row R: seq S: FIELD: DETAIL", each part
   // when set.
   std::string message() const {
+    const Rep& r = rep();
     std::string line;
-    if (row_) line += "row " + std::to_string(*row_) + ": ";
-    if (seq_) line += "seq " + std::to_string(*seq_) + ": ";
-    if (!field_.empty()) line += field_ + ": ";
+    if (r.row) line += "row " + std::to_string(*r.row) + ": ";
+    if (r.seq) line += "seq " + std::to_string(*r.seq) + ": ";
+    if (!r.field.empty()) line += r.field + ": ";
     return line + detail();
   }
 
@@ -233,9 +244,11 @@ class [[nodiscard]] Status {
   // "<prefix>: <field>: <detail>".
   Status WithPrefix(Msg prefix) const {
     Status s = *this;
-    if (!s.field_.empty()) s.prefixes_.insert(s.prefixes_.begin(), Msg("{}", s.field_));
-    s.prefixes_.insert(s.prefixes_.begin(), std::move(prefix));
-    s.field_.clear();
+    if (!s.rep_) return s;
+    Rep& r = *s.rep_;
+    if (!r.field.empty()) r.prefixes.insert(r.prefixes.begin(), Msg("{}", r.field));
+    r.prefixes.insert(r.prefixes.begin(), std::move(prefix));
+    r.field.clear();
     return s;
   }
   template <size_t N>
@@ -244,12 +257,26 @@ class [[nodiscard]] Status {
   }
 
  private:
-  Status(Code code, Msg msg) : code_(code), msg_(std::move(msg)) {}
-  Code code_ = Code::kOk;
-  Msg msg_;
-  std::vector<Msg> prefixes_;
-  std::string field_;
-  std::optional<uint64_t> row_, seq_;
+  // What a Status that is not ok says. An ok Status holds none, so making,
+  // returning and dropping one (every step of every command) is a null
+  // pointer, not a hundred bytes to clear and check.
+  struct Rep {
+    Code code = Code::kOk;
+    Msg msg;
+    std::vector<Msg> prefixes;
+    std::string field;
+    std::optional<uint64_t> row, seq;
+  };
+  Status(Code code, Msg msg) : rep_(std::make_unique<Rep>()) {
+    rep_->code = code;
+    rep_->msg = std::move(msg);
+  }
+  // An ok Status reads as one with an empty message and nothing at fault.
+  const Rep& rep() const {
+    static const Rep kOkRep;
+    return rep_ ? *rep_ : kOkRep;
+  }
+  std::unique_ptr<Rep> rep_;
 };
 
 // A value or the Status saying why there is none.
