@@ -138,8 +138,9 @@ std::vector<std::string> ReadTexts(capnp::List<capnp::Text>::Reader in) {
 // every field back, in declaration order (designated initializers enforce it).
 // The kinds most of a log holds are read by ReadInto instead, field by field
 // into a struct that may hold an earlier event of the same kind, reusing its
-// strings' memory (DecodeEventInto); Codec.DecodingIntoAnEventReusesIt
-// checks that each sets every field.
+// strings' memory (DecodeEventInto). Codec.FlatKindsAreWrittenAsTheBuilder-
+// WritesThem checks that each sets every field (random events decoded into
+// the last of their kind), Codec.DecodingIntoAnEventReusesIt the reuse.
 
 void Fill(::Genesis::Builder out, const Genesis& in) {
   out.setName(AsText(in.name));
