@@ -6,6 +6,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/metadata.h>
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdarg>
@@ -269,6 +271,8 @@ bool WriterActive(const std::string& dir) {
 // The families of projection and personal rows, compacted by levels; the
 // others by universal compaction (CfDescriptors).
 bool IsRowFamily(size_t i) { return i == kState || i == kPersons || i == kDefault || i == kNames; }
+// The families of the log itself, keyed by seq or by position.
+bool IsLogFamily(size_t i) { return i == kEvents || i == kHashes || i == kCommits || i == kMerkle; }
 
 std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
   rocksdb::BlockBasedTableOptions table;
@@ -295,14 +299,15 @@ std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
   rocksdb::BlockBasedTableOptions log_table = table;
   log_table.block_size = 16 << 10;
   // Few table files keep opening every one of them cheap. The log's keys
-  // only grow, so leveled compaction would move each flushed file down as
-  // it is, never merging; universal compaction merges them. Projection
-  // rows are rewritten again and again (an import rewrites most
+  // only grow, so its files never overlap: universal compaction moves them
+  // down as they are (rewriting them was most of an import's compaction),
+  // and a writer's close merges the small ones (MergeSmallLogFiles).
+  // Projection rows are rewritten again and again (an import rewrites most
   // residents): leveled compaction keeps few stale versions of them for
   // scans to skip.
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (size_t i = 0; i < kCfCount; i++) {
-    bool by_seq = i == kEvents || i == kHashes || i == kCommits || i == kMerkle;
+    bool by_seq = IsLogFamily(i);
     bool rows = IsRowFamily(i);
     rocksdb::ColumnFamilyOptions o;
     o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(by_seq ? log_table : filtered));
@@ -310,6 +315,11 @@ std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
       o.level_compaction_dynamic_level_bytes = true;
     } else {
       o.compaction_style = rocksdb::kCompactionStyleUniversal;
+      // Files whose keys overlap none of the others' (the log's keys only
+      // grow) are moved to their level, not rewritten: an import's files
+      // are written once. The small ones are merged at a writer's close
+      // (MergeSmallLogFiles).
+      o.compaction_options_universal.allow_trivial_move = true;
     }
     cfs.emplace_back(kCfNames[i], o);
   }
@@ -415,6 +425,7 @@ struct Ledger::Impl {
     if (db && access == Access::kWriter) {
       FlushIfManyLogs();
       if (settle) WaitForCompactions();
+      MergeSmallLogFiles();
     }
     for (auto* cf : cfs) {
       if (db && cf != nullptr) db->DestroyColumnFamilyHandle(cf);
@@ -534,6 +545,58 @@ struct Ledger::Impl {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
+  // The families compacted universally (the log's) move files whose keys
+  // overlap no other file's down without rewriting them (CfDescriptors),
+  // so every flush leaves one more file in each, and every command opens
+  // them all: a writer that leaves many commands' logs flushes small files
+  // (FlushIfManyLogs). Once such a family has kSmallLogFilesMax files under
+  // kSmallLogFileBytes, the writer closing merges each run of them that
+  // are neighbours in key order into one file at the last level, so that
+  // small files stay few and large ones (an import's) are never rewritten.
+  // Only a family whose files overlap none of the others' is merged this
+  // way (a key is in one file only); universal compaction merges the
+  // others as before. Failure here loses nothing: the files stay as they
+  // were.
+  void MergeSmallLogFiles() {
+    for (size_t i = 0; i < cfs.size(); i++) {
+      if (IsRowFamily(i)) continue;
+      rocksdb::ColumnFamilyMetaData meta;
+      db->GetColumnFamilyMetaData(cfs[i], &meta);
+      std::vector<const rocksdb::SstFileMetaData*> files;
+      bool busy = false;  // a compaction still runs: next time
+      for (const auto& level : meta.levels) {
+        for (const auto& f : level.files) {
+          busy = busy || f.being_compacted;
+          files.push_back(&f);
+        }
+      }
+      std::sort(files.begin(), files.end(),
+                [](const auto* a, const auto* b) { return a->smallestkey < b->smallestkey; });
+      size_t small = 0;
+      bool disjoint = true;
+      for (size_t k = 0; k < files.size(); k++) {
+        if (files[k]->size < kSmallLogFileBytes) small++;
+        if (k > 0 && !(files[k - 1]->largestkey < files[k]->smallestkey)) disjoint = false;
+      }
+      if (busy || !disjoint || small < kSmallLogFilesMax) continue;
+      const int last_level = static_cast<int>(meta.levels.size()) - 1;
+      for (size_t k = 0; k < files.size();) {
+        size_t end = k;
+        while (end < files.size() && files[end]->size < kSmallLogFileBytes) end++;
+        if (end - k >= 2) {
+          std::vector<std::string> names;
+          for (size_t m = k; m < end; m++) names.push_back(files[m]->name);
+          if (!db->CompactFiles(rocksdb::CompactionOptions(), cfs[i], names, last_level).ok()) {
+            break;
+          }
+        }
+        k = std::max(end, k + 1);
+      }
+    }
+  }
+  static constexpr uint64_t kSmallLogFileBytes = 16 << 20;
+  static constexpr size_t kSmallLogFilesMax = 8;
+
   bool settle = false;  // flushed: WaitForCompactions before closing
   static constexpr int kSettleSeconds = 600;
   rocksdb::Status Flush(bool wait) {

@@ -1276,6 +1276,53 @@ TEST_F(StoreTest, EventsColumnFamilyHoldsOneRowPerEventKeyedBySeq) {
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
 }
 
+// The table files of each column family of the ledger in LedgerDir(),
+// read with RocksDB alone (no writer open).
+std::map<std::string, size_t> TableFilesByFamily(const std::string& db_path) {
+  std::vector<std::string> names;
+  VLEDGER_ASSERT(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), db_path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const auto& name : names) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  VLEDGER_ASSERT(
+      rocksdb::DB::OpenForReadOnly(rocksdb::Options(), db_path, cfs, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::map<std::string, size_t> files;
+  for (size_t i = 0; i < names.size(); i++) {
+    rocksdb::ColumnFamilyMetaData meta;
+    db->GetColumnFamilyMetaData(handles[i], &meta);
+    files[names[i]] = meta.file_count;
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  return files;
+}
+
+// Files of the log are moved down whole, never rewritten for being there
+// (universal compaction's trivial moves): each writer below flushes (its
+// commit is over a megabyte) and leaves one more small file in each family
+// of the log. A writer's close merges them once there are many, and the
+// log reads back whole.
+TEST_F(StoreTest, SmallFilesOfTheLogAreMergedAtAWritersClose) {
+  PrivateKey key = NewKey();
+  CreateLedger().reset();
+  const std::string filler(1100 << 10, 'x');
+  size_t most = 0;
+  for (int i = 0; i < 20; i++) {
+    {
+      auto ledger = MustOpen(Ledger::Access::kWriter);
+      CommitEvents(*ledger, key, 3, {{"filler", filler + std::to_string(i)}});
+    }
+    std::map<std::string, size_t> files = TableFilesByFamily(LedgerDir() + "/db");
+    most = std::max({most, files["events"], files["commits"]});
+    EXPECT_LE(files["events"], 8u) << "after writer " << i;
+    EXPECT_LE(files["commits"], 8u) << "after writer " << i;
+  }
+  EXPECT_GE(most, 4u);  // the files were there to merge
+  auto ledger = MustOpen(Ledger::Access::kReader);
+  CheckLog(*ledger, {{key.key_id(), &key}});
+}
+
 TEST(StoreDeathTest, CommitStopsWhenAnEventIsNotBySigner) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   // The threadsafe style re-runs this test in a child process, which dies
