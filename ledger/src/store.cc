@@ -594,7 +594,9 @@ struct Ledger::Impl {
       }
     }
   }
-  static constexpr uint64_t kSmallLogFileBytes = 16 << 20;
+  // An import's flushes write the log's files at 6-10 MB (compressed), and
+  // those stay as they are; those of many commands' logs are about 1 MB.
+  static constexpr uint64_t kSmallLogFileBytes = 4 << 20;
   static constexpr size_t kSmallLogFilesMax = 8;
 
   bool settle = false;  // flushed: WaitForCompactions before closing
