@@ -8,11 +8,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
 
+#include "guard.h"
 #include "pinyin.h"
+#include "vledger/ledger/channel.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/verify.h"
 
@@ -261,27 +264,88 @@ Result<uint64_t> RebuildNameIndex(Ledger& writer) {
   // Up to four rows a resident, and one for each character whose reading
   // is learned (a few thousand): the rows are not moved again as they grow.
   sorted.Reserve(residents.size() * 4 + 16'384);
-  RowChanges rows;
+  // This thread reads the person records and joins them to the residents;
+  // a second one decodes them, reads the names in pinyin and makes the
+  // rows, in batches handed over in order (so the first bad record is the
+  // one reported, as by one thread). Only the second thread touches
+  // `pinyin` and `sorted` until it is joined.
+  struct Joined {
+    const Resident* resident = nullptr;
+    std::string ref, value;
+  };
+  struct Batch {
+    std::vector<Joined> items;
+    size_t n = 0;
+  };
+  // At most kQueued batches wait, one is filled and one worked on, so those
+  // handed back never fill `spent`.
+  constexpr size_t kBatchRecords = 1024, kQueued = 4;
+  Channel<Batch> full(kQueued), spent(kQueued + 4);
   uint64_t indexed = 0;
+  Status made;  // the second thread's first failure
+  std::thread maker([&] {
+    RowChanges rows;
+    auto make = [&](const Joined& j) -> Status {
+      VLEDGER_ASSIGN_OR_RETURN(PersonRecord record, PersonRecord::DecodeRow(j.ref, j.value));
+      IndexedResident r{record.person.name, j.resident->village, "", ""};
+      VLEDGER_ASSIGN_OR_RETURN(PinyinReading reading, pinyin.Of(r.name));
+      r.pinyin = std::move(reading.full);
+      r.initials = std::move(reading.initials);
+      RowsOf(j.resident->id, r, true, &rows);
+      AddLearned(pinyin, &rows);
+      for (const auto& [key, row] : rows) sorted.Add(key, *row);
+      rows.clear();
+      indexed++;
+      return Status::Ok();
+    };
+    try {
+      while (std::optional<Batch> batch = full.Pop()) {
+        for (size_t i = 0; i < batch->n && made.ok(); i++) made = make(batch->items[i]);
+        if (!made.ok()) break;
+        spent.Push(std::move(*batch));
+      }
+    } catch (...) {
+      made = CaughtStatus();
+    }
+    full.Close();  // after a failure, the reading thread stops at its next batch
+  });
+  // However this thread leaves (an exception included), the second one is
+  // stopped and joined first.
+  struct Joiner {
+    Channel<Batch>& full;
+    std::thread& thread;
+    ~Joiner() {
+      full.Close();
+      if (thread.joinable()) thread.join();
+    }
+  } joiner{full, maker};
+  Batch batch;
+  auto hand_over = [&]() -> bool {
+    if (batch.n == 0) return true;
+    if (!full.Push(std::move(batch))) return false;
+    batch = spent.TryPop().value_or(Batch());
+    batch.n = 0;
+    return true;
+  };
   size_t next = 0;
   Status scan = writer.ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
     // Residents whose record is not stored (erased) are skipped.
     while (next < residents.size() && residents[next].person_ref < ref) next++;
     for (; next < residents.size() && residents[next].person_ref == ref; next++) {
-      const Resident& resident = residents[next];
-      VLEDGER_ASSIGN_OR_RETURN(PersonRecord record, PersonRecord::DecodeRow(ref, value));
-      IndexedResident r{record.person.name, resident.village, "", ""};
-      VLEDGER_ASSIGN_OR_RETURN(PinyinReading reading, pinyin.Of(r.name));
-      r.pinyin = std::move(reading.full);
-      r.initials = std::move(reading.initials);
-      RowsOf(resident.id, r, true, &rows);
-      AddLearned(pinyin, &rows);
-      for (const auto& [key, row] : rows) sorted.Add(key, *row);
-      rows.clear();
-      indexed++;
+      if (batch.n == batch.items.size()) batch.items.emplace_back();
+      Joined& j = batch.items[batch.n++];
+      j.resident = &residents[next];
+      j.ref.assign(ref);
+      j.value.assign(value);
+      if (batch.n == kBatchRecords && !hand_over()) return Status::Internal("stopped");
     }
     return Status::Ok();
   });
+  if (scan.ok()) hand_over();
+  full.Close();
+  maker.join();
+  // A failed record comes before any row the reading thread had not read.
+  VLEDGER_TRY(made);
   VLEDGER_TRY(scan);
   residents = {};
   sorted.Sort();

@@ -190,6 +190,31 @@ TEST_F(PeopleTest, ARebuildIndexesExactlyWhatTheCommandsIndexed) {
   EXPECT_EQ(*level0, 0u);
 }
 
+// The same for more residents than a rebuild hands from the thread that
+// reads the person records to the one that makes the rows in one batch
+// (1,024): every batch arrives, the last one part full.
+TEST_F(PeopleTest, ARebuildIndexesEveryResidentOfManyBatches) {
+  const char* given[] = {"建", "国", "小", "红", "明", "华", "秀", "英", "志", "强", "丽", "军"};
+  std::string csv = "id,village,household,name,minor,birth_year\n";
+  for (int i = 0; i < 2600; i++) {
+    csv += "M" + std::to_string(i) + ",V0" + std::to_string(1 + i % 2) + ",H00" +
+           std::to_string(1 + i % 2) + "," + (i % 3 == 0 ? "李" : "张") + given[i % 12] +
+           given[(i / 12) % 12] + ",否,1980\n";
+  }
+  FILE* f = std::fopen(l.File("many.csv").c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs(csv.c_str(), f);
+  std::fclose(f);
+  l.Vl("import '" + l.File("many.csv") + "' --kind residents");
+  EXPECT_FALSE(Find("M2599").empty());  // reads the pinyin of every resident not read yet
+  auto before = NameRows(l.ledger());
+  ASSERT_GT(before.size(), 4u * 2600);
+  ASSERT_TRUE(app::Rebuild(l.AdminSession(), {}).ok());
+  EXPECT_EQ(NameRows(l.ledger()), before);
+  EXPECT_EQ(Find("M0"), (Ids{"M0"}));
+  EXPECT_EQ(Find("M2599"), (Ids{"M2599"}));
+}
+
 TEST_F(PeopleTest, ARenamedResidentIsFoundUnderItsNewNameOnly) {
   l.Vl("resident update R004 --name 曲晓红");
   EXPECT_EQ(Find("曲小红"), Ids{});
