@@ -4,12 +4,13 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "pinyin.h"
 #include "vledger/ledger/channel.h"
 #include "vledger/projections/registry.h"
+#include "vledger/projections/small_bytes.h"
 #include "vledger/projections/verify.h"
 
 namespace vledger::app {
@@ -69,6 +71,33 @@ void AddLearned(Pinyin& pinyin, RowChanges* rows) {
   }
 }
 
+// Eight bytes of `key` from `from` as a number (zeros past its end): the
+// sorts below compare these first, and most comparisons end there.
+uint64_t Head(std::string_view key, size_t from = 0) {
+  uint64_t head = 0;
+  for (size_t i = from; i < from + 8; i++) {
+    head = head << 8 | (i < key.size() ? static_cast<uint8_t>(key[i]) : 0);
+  }
+  return head;
+}
+
+// Sorts `items` by `less`, the second half on a thread of its own, then
+// merges the halves: a rebuild's sorts are of hundreds of thousands of
+// items, with the second core otherwise idle.
+template <typename T, typename Less>
+void SortOnTwoThreads(std::vector<T>& items, Less less) {
+  constexpr size_t kSortAloneBelow = 4096;  // a thread costs more than it saves
+  auto middle = items.begin() + static_cast<std::ptrdiff_t>(items.size() / 2);
+  if (items.size() < kSortAloneBelow) {
+    std::sort(items.begin(), items.end(), less);
+    return;
+  }
+  std::thread second([&] { std::sort(middle, items.end(), less); });
+  std::sort(items.begin(), middle, less);
+  second.join();
+  std::inplace_merge(items.begin(), middle, items.end(), less);
+}
+
 // Rows kept in blocks of 1 MiB and sorted by key before they are written
 // as one table file: 1.1 million rows of a county's index, where a batch
 // of them at a time in RocksDB's memtables cost a search of the memtable
@@ -87,43 +116,50 @@ class SortedRows {
     std::copy(key.begin(), key.end(), at);
     std::copy(value.begin(), value.end(), at + key.size());
     used_ += size;
-    rows_.push_back(
-        Row{Head(key), at, static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+    rows_.push_back(Row{Head(key), Head(key, 8), at, static_cast<uint32_t>(key.size()),
+                        static_cast<uint32_t>(value.size())});
   }
   // In key order; a row given twice (the same key and value) once. Two
   // values under one key would be a fault of the caller, which
   // Ledger::ReplaceNameRows refuses (keys not strictly ascending).
   void Sort() {
-    std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
-      if (a.head != b.head) return a.head < b.head;
-      int c = a.key().compare(b.key());
-      return c != 0 ? c < 0 : a.value() < b.value();
-    });
-    auto same = [](const Row& a, const Row& b) {
-      return a.key() == b.key() && a.value() == b.value();
-    };
-    rows_.erase(std::unique(rows_.begin(), rows_.end(), same), rows_.end());
+    std::sort(rows_.begin(), rows_.end(), Less);
+    rows_.erase(std::unique(rows_.begin(), rows_.end(), Same), rows_.end());
   }
-  Status Each(const Ledger::RowPut& put) const {
-    for (const Row& row : rows_) VLEDGER_TRY(put(row.key(), row.value()));
+  // The rows of two sorted sets in key order, a row in both once.
+  static Status EachOfBoth(const SortedRows& a, const SortedRows& b, const Ledger::RowPut& put) {
+    const Row* last = nullptr;
+    auto i = a.rows_.begin(), j = b.rows_.begin();
+    while (i != a.rows_.end() || j != b.rows_.end()) {
+      bool from_a = j == b.rows_.end() || (i != a.rows_.end() && !Less(*j, *i));
+      const Row& row = from_a ? *i++ : *j++;
+      if (last != nullptr && Same(*last, row)) continue;
+      VLEDGER_TRY(put(row.key(), row.value()));
+      last = &row;
+    }
     return Status::Ok();
   }
 
  private:
   static constexpr size_t kBlockBytes = 1 << 20;
+  // Many keys share their first eight bytes (a prefix and a name's first
+  // characters, or an id's first digits): the next eight tell most of them
+  // apart without reading the key.
   struct Row {
-    uint64_t head;  // the key's first eight bytes as a number: most comparisons end there
+    uint64_t head, head2;  // Head(key), Head(key, 8)
     const char* at;
     uint32_t key_size, value_size;
     std::string_view key() const { return {at, key_size}; }
     std::string_view value() const { return {at + key_size, value_size}; }
   };
-  static uint64_t Head(std::string_view key) {
-    uint64_t head = 0;
-    for (size_t i = 0; i < 8; i++) {
-      head = head << 8 | (i < key.size() ? static_cast<uint8_t>(key[i]) : 0);
-    }
-    return head;
+  static bool Less(const Row& a, const Row& b) {
+    if (a.head != b.head) return a.head < b.head;
+    if (a.head2 != b.head2) return a.head2 < b.head2;
+    int c = a.key().compare(b.key());
+    return c != 0 ? c < 0 : a.value() < b.value();
+  }
+  static bool Same(const Row& a, const Row& b) {
+    return a.head == b.head && a.head2 == b.head2 && a.key() == b.key() && a.value() == b.value();
   }
   std::vector<std::unique_ptr<char[]>> blocks_;
   size_t used_ = 0;
@@ -239,37 +275,23 @@ Result<uint64_t> FillPinyin(Ledger& writer) {
 
 Result<uint64_t> RebuildNameIndex(Ledger& writer) {
   VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(writer));
-  // The residents in person-ref order, joined with one pass over the
-  // person records (in the same order): a point read per resident cost
-  // more than the rest of the rebuild of the index. Only three fields of
-  // each are read, without loading the residents into the state.
   struct Resident {
-    std::string person_ref, id, village;
+    uint64_t head;  // the ref's first eight bytes as a number: most comparisons end there
+    // In place, not strings: 80 bytes a resident instead of 112 and an
+    // allocation for the ref (the 286,000 of a county filled fresh pages).
+    InlineRef person_ref;
+    SmallBytes id, village;
   };
+  // Declared before the threads below, so that it outlives them however
+  // this function is left (their batches point into it).
   std::vector<Resident> residents;
-  ForEachResidentBrief(*state, [&](const ResidentState::Brief& r) {
-    residents.push_back(
-        Resident{std::string(r.person_ref), std::string(r.id), std::string(r.village)});
-  });
-  // The state's memory is given back before the index's rows are made (a
-  // rebuild's peak is its replay, not this).
-  state.reset();
-  malloc_trim(0);
-  std::sort(residents.begin(), residents.end(), [](const Resident& a, const Resident& b) {
-    return std::tie(a.person_ref, a.id) < std::tie(b.person_ref, b.id);
-  });
-  // The index is made from nothing: the characters' readings it kept are
-  // learned again, none read from the index being replaced.
-  Pinyin pinyin([](std::string_view) { return std::optional<std::string>(); });
-  SortedRows sorted;
-  // Up to four rows a resident, and one for each character whose reading
-  // is learned (a few thousand): the rows are not moved again as they grow.
-  sorted.Reserve(residents.size() * 4 + 16'384);
   // This thread reads the person records and joins them to the residents;
-  // a second one decodes them, reads the names in pinyin and makes the
-  // rows, in batches handed over in order (so the first bad record is the
-  // one reported, as by one thread). Only the second thread touches
-  // `pinyin` and `sorted` until it is joined.
+  // two more decode them, read the names in pinyin and make the rows, each
+  // with its own reading of pinyin (ICU's) and its own rows, sorted on that
+  // thread at the end and merged as they are written. The batches go to
+  // them in turn, each numbered, so that of two failures the one of the
+  // earlier batch is reported, as by one thread (a maker takes its batches
+  // in order and stops at its first failure).
   struct Joined {
     const Resident* resident = nullptr;
     std::string ref, value;
@@ -277,62 +299,103 @@ Result<uint64_t> RebuildNameIndex(Ledger& writer) {
   struct Batch {
     std::vector<Joined> items;
     size_t n = 0;
+    uint64_t number = 0;
   };
-  // At most kQueued batches wait, one is filled and one worked on, so those
-  // handed back never fill `spent`.
-  constexpr size_t kBatchRecords = 1024, kQueued = 4;
-  Channel<Batch> full(kQueued), spent(kQueued + 4);
-  uint64_t indexed = 0;
-  Status made;  // the second thread's first failure
-  std::thread maker([&] {
+  // At most kQueued batches wait for each maker, one is filled and one
+  // worked on, so those handed back never fill `spent`.
+  constexpr size_t kBatchRecords = 1024, kQueued = 4, kMakers = 2;
+  struct Maker {
+    Channel<Batch> full{kQueued}, spent{kQueued + 4};
+    SortedRows sorted;
+    uint64_t indexed = 0;
+    Status made;          // its first failure
+    uint64_t failed = 0;  // the number of the batch it worked on last
+    std::thread thread;
+  };
+  std::array<Maker, kMakers> makers;
+  auto make_rows = [](Maker& m) {
+    // The index is made from nothing: the characters' readings it kept are
+    // learned again, none read from the index being replaced.
+    Pinyin pinyin([](std::string_view) { return std::optional<std::string>(); });
+    // ICU's start (a sixth of a second) paid while the residents are read
+    // below, not when the first name comes. A failure is left to the first
+    // name's reading, which tries again and reports it.
+    (void)pinyin.Start();
     RowChanges rows;
     auto make = [&](const Joined& j) -> Status {
       VLEDGER_ASSIGN_OR_RETURN(PersonRecord record, PersonRecord::DecodeRow(j.ref, j.value));
-      IndexedResident r{record.person.name, j.resident->village, "", ""};
+      IndexedResident r{record.person.name, std::string(j.resident->village.view()), "", ""};
       VLEDGER_ASSIGN_OR_RETURN(PinyinReading reading, pinyin.Of(r.name));
       r.pinyin = std::move(reading.full);
       r.initials = std::move(reading.initials);
       RowsOf(j.resident->id, r, true, &rows);
       AddLearned(pinyin, &rows);
-      for (const auto& [key, row] : rows) sorted.Add(key, *row);
+      for (const auto& [key, row] : rows) m.sorted.Add(key, *row);
       rows.clear();
-      indexed++;
+      m.indexed++;
       return Status::Ok();
     };
     try {
-      while (std::optional<Batch> batch = full.Pop()) {
-        for (size_t i = 0; i < batch->n && made.ok(); i++) made = make(batch->items[i]);
-        if (!made.ok()) break;
-        spent.Push(std::move(*batch));
+      while (std::optional<Batch> batch = m.full.Pop()) {
+        m.failed = batch->number;
+        for (size_t i = 0; i < batch->n && m.made.ok(); i++) m.made = make(batch->items[i]);
+        if (!m.made.ok()) break;
+        m.spent.Push(std::move(*batch));
       }
     } catch (...) {
-      made = CaughtStatus();
+      m.made = CaughtStatus();
     }
-    full.Close();  // after a failure, the reading thread stops at its next batch
-  });
-  // However this thread leaves (an exception included), the second one is
+    m.full.Close();  // after a failure, the reading thread stops at its next batch for it
+    if (m.made.ok()) m.sorted.Sort();
+  };
+  // However this thread leaves (an exception included), the makers are
   // stopped and joined first.
   struct Joiner {
-    Channel<Batch>& full;
-    std::thread& thread;
+    std::array<Maker, kMakers>& makers;
     ~Joiner() {
-      full.Close();
-      if (thread.joinable()) thread.join();
+      for (Maker& m : makers) m.full.Close();
+      for (Maker& m : makers) {
+        if (m.thread.joinable()) m.thread.join();
+      }
     }
-  } joiner{full, maker};
+  } joiner{makers};
+  for (Maker& m : makers) m.thread = std::thread(make_rows, std::ref(m));
+  // The residents in person-ref order, joined with one pass over the
+  // person records (in the same order): a point read per resident cost
+  // more than the rest of the rebuild of the index. Only three fields of
+  // each are read, without loading the residents into the state.
+  ForEachResidentBrief(*state, [&](const ResidentState::Brief& r) {
+    residents.push_back(Resident{Head(r.person_ref), r.person_ref, r.id, r.village});
+  });
+  // The state's memory is given back before the index's rows are made (a
+  // rebuild's peak is its replay, not this).
+  state.reset();
+  malloc_trim(0);
+  SortOnTwoThreads(residents, [](const Resident& a, const Resident& b) {
+    if (a.head != b.head) return a.head < b.head;
+    return std::pair(a.person_ref.view(), a.id.view()) <
+           std::pair(b.person_ref.view(), b.id.view());
+  });
+  // Up to four rows a resident, and one for each character whose reading
+  // is learned (a few thousand): the rows are not moved again as they grow.
+  // A maker touches its rows only once it has a batch (after this).
+  for (Maker& m : makers) m.sorted.Reserve(residents.size() * 4 / kMakers + 16'384);
   Batch batch;
+  uint64_t handed = 0;  // batches handed over
   auto hand_over = [&]() -> bool {
     if (batch.n == 0) return true;
-    if (!full.Push(std::move(batch))) return false;
-    batch = spent.TryPop().value_or(Batch());
+    Maker& to = makers[handed % kMakers];
+    batch.number = handed++;
+    if (!to.full.Push(std::move(batch))) return false;
+    batch = makers[handed % kMakers].spent.TryPop().value_or(Batch());
     batch.n = 0;
     return true;
   };
   size_t next = 0;
   Status scan = writer.ScanPersons([&](std::string_view ref, std::string_view value) -> Status {
     // Residents whose record is not stored (erased) are skipped.
-    while (next < residents.size() && residents[next].person_ref < ref) next++;
-    for (; next < residents.size() && residents[next].person_ref == ref; next++) {
+    while (next < residents.size() && residents[next].person_ref.view() < ref) next++;
+    for (; next < residents.size() && residents[next].person_ref.view() == ref; next++) {
       if (batch.n == batch.items.size()) batch.items.emplace_back();
       Joined& j = batch.items[batch.n++];
       j.resident = &residents[next];
@@ -343,15 +406,20 @@ Result<uint64_t> RebuildNameIndex(Ledger& writer) {
     return Status::Ok();
   });
   if (scan.ok()) hand_over();
-  full.Close();
-  maker.join();
+  for (Maker& m : makers) m.full.Close();
+  for (Maker& m : makers) m.thread.join();
   // A failed record comes before any row the reading thread had not read.
-  VLEDGER_TRY(made);
+  const Maker* failed = nullptr;
+  for (const Maker& m : makers) {
+    if (!m.made.ok() && (failed == nullptr || m.failed < failed->failed)) failed = &m;
+  }
+  if (failed != nullptr) return failed->made;
   VLEDGER_TRY(scan);
   residents = {};
-  sorted.Sort();
-  VLEDGER_TRY(writer.ReplaceNameRows([&](const Ledger::RowPut& put) { return sorted.Each(put); }));
-  return indexed;
+  VLEDGER_TRY(writer.ReplaceNameRows([&](const Ledger::RowPut& put) {
+    return SortedRows::EachOfBoth(makers[0].sorted, makers[1].sorted, put);
+  }));
+  return makers[0].indexed + makers[1].indexed;
 }
 
 }  // namespace vledger::app

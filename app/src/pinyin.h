@@ -50,6 +50,10 @@ class Pinyin {
   std::vector<std::pair<std::string, std::string>> TakeLearned();
   // Whether the transliterator was created (the ~170 ms were spent).
   bool transliterator_created() const;
+  // Creates the transliterator now rather than at the first character it
+  // reads (a thread can pay its start while another works); learns nothing.
+  // Internal error when ICU cannot be started.
+  Status Start();
 
   // The reading of a surname at the start of `name`, from the table: the
   // bytes it takes and its syllables; nullopt when the name starts with

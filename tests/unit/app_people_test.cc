@@ -13,6 +13,7 @@
 #include "vledger/app/people.h"
 #include "vledger/app/points.h"
 #include "vledger/app/registry.h"
+#include "vledger/ledger/bytes.h"
 #include "vledger/ledger/store.h"
 #include "vledger/projections/verify.h"
 
@@ -190,13 +191,11 @@ TEST_F(PeopleTest, ARebuildIndexesExactlyWhatTheCommandsIndexed) {
   EXPECT_EQ(*level0, 0u);
 }
 
-// The same for more residents than a rebuild hands from the thread that
-// reads the person records to the one that makes the rows in one batch
-// (1,024): every batch arrives, the last one part full.
-TEST_F(PeopleTest, ARebuildIndexesEveryResidentOfManyBatches) {
+// Imports residents M0 ... M<n-1> (two villages, Chinese names).
+void ImportMany(AppLedger& l, int n) {
   const char* given[] = {"建", "国", "小", "红", "明", "华", "秀", "英", "志", "强", "丽", "军"};
   std::string csv = "id,village,household,name,minor,birth_year\n";
-  for (int i = 0; i < 2600; i++) {
+  for (int i = 0; i < n; i++) {
     csv += "M" + std::to_string(i) + ",V0" + std::to_string(1 + i % 2) + ",H00" +
            std::to_string(1 + i % 2) + "," + (i % 3 == 0 ? "李" : "张") + given[i % 12] +
            given[(i / 12) % 12] + ",否,1980\n";
@@ -206,13 +205,69 @@ TEST_F(PeopleTest, ARebuildIndexesEveryResidentOfManyBatches) {
   std::fputs(csv.c_str(), f);
   std::fclose(f);
   l.Vl("import '" + l.File("many.csv") + "' --kind residents");
-  EXPECT_FALSE(Find("M2599").empty());  // reads the pinyin of every resident not read yet
+}
+
+// The same for more residents than a rebuild hands from the thread that
+// reads the person records to those that make the rows in one batch
+// (1,024), and than it sorts on one thread (4,096): every batch arrives,
+// to either of the two threads that make rows, the last one part full; the
+// rows of both are merged in key order, the characters' readings that both
+// learned once.
+TEST_F(PeopleTest, ARebuildIndexesEveryResidentOfManyBatches) {
+  ImportMany(l, 5000);
+  EXPECT_FALSE(Find("M4999").empty());  // reads the pinyin of every resident not read yet
   auto before = NameRows(l.ledger());
-  ASSERT_GT(before.size(), 4u * 2600);
+  ASSERT_GT(before.size(), 4u * 5000);
   ASSERT_TRUE(app::Rebuild(l.AdminSession(), {}).ok());
   EXPECT_EQ(NameRows(l.ledger()), before);
   EXPECT_EQ(Find("M0"), (Ids{"M0"}));
-  EXPECT_EQ(Find("M2599"), (Ids{"M2599"}));
+  EXPECT_EQ(Find("M4999"), (Ids{"M4999"}));
+}
+
+// Two malformed person records, in batches that different threads make the
+// rows of (the batches go to the two in turn): a rebuild reports the one
+// first in the records' order, as one thread would, whichever of the two
+// threads came to its record first; the index is left as it was.
+TEST_F(PeopleTest, ARebuildReportsTheFirstOfTwoMalformedPersonRecords) {
+  ImportMany(l, 3500);
+  std::vector<std::pair<std::string, std::string>> records;  // in ref order
+  {
+    auto ledger = Ledger::Open(l.ledger(), Ledger::OpenOptions{});
+    ASSERT_TRUE(ledger.ok());
+    ASSERT_TRUE((*ledger)
+                    ->ScanPersons([&](std::string_view ref, std::string_view value) {
+                      records.emplace_back(std::string(ref), std::string(value));
+                      return Status::Ok();
+                    })
+                    .ok());
+  }
+  ASSERT_GT(records.size(), 3000u);
+  EXPECT_FALSE(Find("M3499").empty());  // reads the pinyin of every resident not read yet
+  auto before = NameRows(l.ledger());
+  // In batches of 1,024 records of residents (the few records of no
+  // resident are passed over): 500 is in the first batch, 1,500 in the
+  // second, 2,500 in the third; the first and third go to one thread.
+  for (auto [first, second] : {std::pair{1500, 2500}, std::pair{500, 1500}}) {
+    {
+      auto ledger = l.AdminSession().OpenWriter();
+      ASSERT_TRUE(ledger.ok());
+      ASSERT_TRUE((*ledger)
+                      ->PutPersons({{records[first].first, "too short"},
+                                    {records[second].first, "too short"}})
+                      .ok());
+    }
+    Status st = app::Rebuild(l.AdminSession(), {}).status();
+    EXPECT_EQ(st.code(), Code::kCorruption);
+    EXPECT_NE(st.message().find(Hex(records[first].first)), std::string::npos) << st.message();
+    {
+      auto ledger = l.AdminSession().OpenWriter();
+      ASSERT_TRUE(ledger.ok());
+      ASSERT_TRUE((*ledger)->PutPersons({records[first], records[second]}).ok());
+    }
+    EXPECT_EQ(NameRows(l.ledger()), before);
+  }
+  ASSERT_TRUE(app::Rebuild(l.AdminSession(), {}).ok());
+  EXPECT_EQ(NameRows(l.ledger()), before);
 }
 
 TEST_F(PeopleTest, ARenamedResidentIsFoundUnderItsNewNameOnly) {
