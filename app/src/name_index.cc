@@ -313,14 +313,16 @@ Result<uint64_t> RebuildNameIndex(Ledger& writer) {
     std::thread thread;
   };
   std::array<Maker, kMakers> makers;
-  auto make_rows = [](Maker& m) {
+  auto make_rows = [](Maker& m, bool start_now) {
     // The index is made from nothing: the characters' readings it kept are
     // learned again, none read from the index being replaced.
     Pinyin pinyin([](std::string_view) { return std::optional<std::string>(); });
-    // ICU's start (a sixth of a second) paid while the residents are read
-    // below, not when the first name comes. A failure is left to the first
-    // name's reading, which tries again and reports it.
-    (void)pinyin.Start();
+    // For more than a batch of residents, ICU's start (a sixth of a second)
+    // is paid while the rest of them are read, not when the first name
+    // comes; for fewer, at the first Han character, if any (the second
+    // thread then has nothing to read). A failure here is left to the
+    // first name's reading, which tries again and reports it.
+    if (start_now) (void)pinyin.Start();
     RowChanges rows;
     auto make = [&](const Joined& j) -> Status {
       VLEDGER_ASSIGN_OR_RETURN(PersonRecord record, PersonRecord::DecodeRow(j.ref, j.value));
@@ -359,14 +361,18 @@ Result<uint64_t> RebuildNameIndex(Ledger& writer) {
       }
     }
   } joiner{makers};
-  for (Maker& m : makers) m.thread = std::thread(make_rows, std::ref(m));
+  auto start_makers = [&](bool start_now) {
+    for (Maker& m : makers) m.thread = std::thread(make_rows, std::ref(m), start_now);
+  };
   // The residents in person-ref order, joined with one pass over the
   // person records (in the same order): a point read per resident cost
   // more than the rest of the rebuild of the index. Only three fields of
   // each are read, without loading the residents into the state.
   ForEachResidentBrief(*state, [&](const ResidentState::Brief& r) {
+    if (residents.size() == kBatchRecords) start_makers(true);
     residents.push_back(Resident{Head(r.person_ref), r.person_ref, r.id, r.village});
   });
+  if (residents.size() <= kBatchRecords) start_makers(false);
   // The state's memory is given back before the index's rows are made (a
   // rebuild's peak is its replay, not this).
   state.reset();
