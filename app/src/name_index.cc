@@ -19,6 +19,7 @@
 #include "vledger/ledger/channel.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/small_bytes.h"
+#include "vledger/projections/state.h"
 #include "vledger/projections/verify.h"
 
 namespace vledger::app {
@@ -71,16 +72,6 @@ void AddLearned(Pinyin& pinyin, RowChanges* rows) {
   }
 }
 
-// Eight bytes of `key` from `from` as a number (zeros past its end): the
-// sorts below compare these first, and most comparisons end there.
-uint64_t Head(std::string_view key, size_t from = 0) {
-  uint64_t head = 0;
-  for (size_t i = from; i < from + 8; i++) {
-    head = head << 8 | (i < key.size() ? static_cast<uint8_t>(key[i]) : 0);
-  }
-  return head;
-}
-
 // Sorts `items` by `less`, the second half on a thread of its own, then
 // merges the halves: a rebuild's sorts are of hundreds of thousands of
 // items, with the second core otherwise idle.
@@ -116,7 +107,8 @@ class SortedRows {
     std::copy(key.begin(), key.end(), at);
     std::copy(value.begin(), value.end(), at + key.size());
     used_ += size;
-    rows_.push_back(Row{Head(key), Head(key, 8), at, static_cast<uint32_t>(key.size()),
+    std::string_view rest = key.size() > 8 ? key.substr(8) : std::string_view();
+    rows_.push_back(Row{IdHead(key), IdHead(rest), at, static_cast<uint32_t>(key.size()),
                         static_cast<uint32_t>(value.size())});
   }
   // In key order; a row given twice (the same key and value) once. Two
@@ -146,7 +138,7 @@ class SortedRows {
   // characters, or an id's first digits): the next eight tell most of them
   // apart without reading the key.
   struct Row {
-    uint64_t head, head2;  // Head(key), Head(key, 8)
+    uint64_t head, head2;  // IdHead of the key's first eight bytes, of the next eight
     const char* at;
     uint32_t key_size, value_size;
     std::string_view key() const { return {at, key_size}; }
@@ -370,7 +362,7 @@ Result<uint64_t> RebuildNameIndex(Ledger& writer) {
   // each are read, without loading the residents into the state.
   ForEachResidentBrief(*state, [&](const ResidentState::Brief& r) {
     if (residents.size() == kBatchRecords) start_makers(true);
-    residents.push_back(Resident{Head(r.person_ref), r.person_ref, r.id, r.village});
+    residents.push_back(Resident{IdHead(r.person_ref), r.person_ref, r.id, r.village});
   });
   if (residents.size() <= kBatchRecords) start_makers(false);
   // The state's memory is given back before the index's rows are made (a
