@@ -425,7 +425,10 @@ struct Ledger::Impl {
     rows_before.reset();  // an iterator must go before its database
     if (db && access == Access::kWriter) {
       FlushIfManyLogs();
-      if (settle) WaitForCompactions();
+      if (settle) {
+        WaitForCompactions();
+        CompactLevel0();
+      }
       MergeSmallLogFiles();
     }
     for (auto* cf : cfs) {
@@ -546,18 +549,51 @@ struct Ledger::Impl {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
+  // RocksDB reads the whole index and filter of every file at level 0 at
+  // each open (of the files below, only their top levels), and a family's
+  // first flushes stay at level 0 until four of them make a compaction
+  // due: after a county's import, three files of person records (7.6 MB)
+  // made every command after it 2.3 ms slower. So a writer that flushed
+  // moves what a row family holds at level 0 down before it closes, once
+  // that is kLevel0BytesMax or more (the few kilobytes that interactive
+  // commands flush stay: they are cheap to open, and moving them would
+  // rewrite the files below them). Failure here loses nothing: the files
+  // stay where they were.
+  void CompactLevel0() {
+    for (size_t i = 0; i < cfs.size(); i++) {
+      if (!IsRowFamily(i)) continue;
+      rocksdb::ColumnFamilyMetaData meta;
+      db->GetColumnFamilyMetaData(cfs[i], &meta);
+      if (meta.levels.empty() || meta.levels[0].size < kLevel0BytesMax) continue;
+      std::string smallest, largest;
+      for (const auto& f : meta.levels[0].files) {
+        if (smallest.empty() || f.smallestkey < smallest) smallest = f.smallestkey;
+        if (largest.empty() || f.largestkey > largest) largest = f.largestkey;
+      }
+      rocksdb::CompactRangeOptions co;
+      co.exclusive_manual_compaction = false;
+      rocksdb::Slice begin(smallest), end(largest);
+      (void)db->CompactRange(co, cfs[i], &begin, &end);
+    }
+  }
+  static constexpr uint64_t kLevel0BytesMax = 1 << 20;
+
   // The families compacted universally (the log's) move files whose keys
   // overlap no other file's down without rewriting them (CfDescriptors),
-  // so every flush leaves one more file in each, and every command opens
-  // them all: a writer that leaves many commands' logs flushes small files
-  // (FlushIfManyLogs). Once such a family has kSmallLogFilesMax files under
+  // so every flush leaves one more file in each: a writer that leaves many
+  // commands' logs flushes files of a few kilobytes (FlushIfManyLogs), an
+  // import's flushes files of 5-10 MB, 25 of them in the events of a
+  // county's 1.4M-event import. Every command opens every file (merging
+  // the county's log files, 48 files in all to 25, took 1.3 ms off each
+  // award). So once such a family has kSmallLogFilesMax files under
   // kSmallLogFileBytes, the writer closing merges each run of them that
-  // are neighbours in key order into one file at the last level, so that
-  // small files stay few and large ones (an import's) are never rewritten.
-  // Only a family whose files overlap none of the others' is merged this
-  // way (a key is in one file only); universal compaction merges the
-  // others as before. Failure here loses nothing: the files stay as they
-  // were.
+  // are neighbours in key order into files of up to kMergedLogFileBytes,
+  // at the last level: a family keeps a few large files and a short tail
+  // of small ones, and a file is rewritten only while it is small (a
+  // county's import merged in about a second at its close). Only a family
+  // whose files overlap none of the others' is merged this way (a key is
+  // in one file only); universal compaction merges the others as before.
+  // Failure here loses nothing: the files stay as they were.
   void MergeSmallLogFiles() {
     for (size_t i = 0; i < cfs.size(); i++) {
       if (IsRowFamily(i)) continue;
@@ -582,8 +618,15 @@ struct Ledger::Impl {
       if (busy || !disjoint || small < kSmallLogFilesMax) continue;
       const int last_level = static_cast<int>(meta.levels.size()) - 1;
       for (size_t k = 0; k < files.size();) {
+        // The run from k: small neighbours, together at most
+        // kMergedLogFileBytes.
         size_t end = k;
-        while (end < files.size() && files[end]->size < kSmallLogFileBytes) end++;
+        uint64_t bytes = 0;
+        while (end < files.size() && files[end]->size < kSmallLogFileBytes &&
+               bytes + files[end]->size <= kMergedLogFileBytes) {
+          bytes += files[end]->size;
+          end++;
+        }
         if (end - k >= 2) {
           std::vector<std::string> names;
           for (size_t m = k; m < end; m++) names.push_back(files[m]->name);
@@ -595,10 +638,12 @@ struct Ledger::Impl {
       }
     }
   }
-  // An import's flushes write the log's files at 6-10 MB (compressed), and
-  // those stay as they are; those of many commands' logs are about 1 MB.
-  static constexpr uint64_t kSmallLogFileBytes = 4 << 20;
-  static constexpr size_t kSmallLogFilesMax = 8;
+  // A merged file is at most kMergedLogFileBytes (compressed, as the
+  // files' sizes are); a file under half of that is small, and merged
+  // again with its small neighbours.
+  static constexpr uint64_t kMergedLogFileBytes = 64 << 20;
+  static constexpr uint64_t kSmallLogFileBytes = kMergedLogFileBytes / 2;
+  static constexpr size_t kSmallLogFilesMax = 4;
 
   bool settle = false;  // flushed: WaitForCompactions before closing
   static constexpr int kSettleSeconds = 600;
