@@ -48,8 +48,8 @@ PrivateKey NewKey() {
   return std::move(key).value();
 }
 
-// A simple event signed (by commit) with `key`; `n` makes it unique.
-// A village's registration; its name `name` when given.
+// A simple event signed (by commit) with `key`; `n` makes it unique. The
+// village is named `name` when one is given.
 Event VillageEvent(const PrivateKey& key, uint64_t n, std::string name = "") {
   Event e;
   e.recorded_at_ms = 1'600'000'000'000 + static_cast<int64_t>(n);
@@ -68,13 +68,33 @@ std::string AddVillage(WriteTxn& txn, const PrivateKey& key, uint64_t n, std::st
   return canonical;
 }
 
-Rows ScanStored(const Ledger& ledger, std::string_view prefix) {
+// The stored rows under `prefix`: of the state, or of the family `scan`
+// reads (Ledger::ScanNameRows).
+Rows ScanStored(const Ledger& ledger, std::string_view prefix,
+                Status (Ledger::*scan)(std::string_view, const RowSource::ScanFn&)
+                    const = &Ledger::ScanState) {
   Rows rows;
-  Status st = ledger.ScanState(prefix, [&](std::string_view k, std::string_view v) {
+  Status st = (ledger.*scan)(prefix, [&](std::string_view k, std::string_view v) {
     rows.emplace_back(std::string(k), std::string(v));
     return true;
   });
   EXPECT_TRUE(st.ok()) << st.message();
+  return rows;
+}
+
+// `n` rows of 2 KB that do not compress (xorshift64), under `prefix` and
+// the row's number as eight bytes.
+Rows NoiseRows(const std::string& prefix, int n) {
+  Rows rows;
+  uint64_t x = 88172645463325252ull;
+  for (int i = 0; i < n; i++) {
+    std::string noise;
+    for (int j = 0; j < 256; j++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      noise.append(reinterpret_cast<const char*>(&x), sizeof x);
+    }
+    rows.emplace_back(prefix + U64be(i), noise);
+  }
   return rows;
 }
 
@@ -1374,16 +1394,7 @@ TEST_F(StoreTest, AnImportsFilesOfTheLogAreMergedAtAWritersClose) {
 TEST_F(StoreTest, AWriterThatFlushedLeavesNoMegabyteOfNameRowsAtLevel0) {
   PrivateKey key = NewKey();
   CreateLedger().reset();
-  Rows rows;
-  uint64_t x = 88172645463325252ull;
-  for (int i = 0; i < 1000; i++) {
-    std::string noise;
-    for (int j = 0; j < 256; j++) {
-      x ^= x << 13, x ^= x >> 7, x ^= x << 17;  // xorshift64
-      noise.append(reinterpret_cast<const char*>(&x), sizeof x);
-    }
-    rows.emplace_back("n/" + U64be(i), noise);
-  }
+  Rows rows = NoiseRows("n/", 1000);
   {
     auto ledger = MustOpen(Ledger::Access::kWriter);
     auto txn = ledger->BeginWrite();
@@ -1394,15 +1405,7 @@ TEST_F(StoreTest, AWriterThatFlushedLeavesNoMegabyteOfNameRowsAtLevel0) {
   EXPECT_GE(TableFilesByFamily(LedgerDir() + "/db")["names"], 1u);
   EXPECT_EQ(TableFilesByFamily(LedgerDir() + "/db", 0)["names"], 0u);
   auto ledger = MustOpen(Ledger::Access::kReader);
-  Rows stored;
-  ASSERT_TRUE(ledger
-                  ->ScanNameRows("n/",
-                                 [&](std::string_view k, std::string_view v) {
-                                   stored.emplace_back(k, v);
-                                   return true;
-                                 })
-                  .ok());
-  EXPECT_EQ(stored, rows);
+  EXPECT_EQ(ScanStored(*ledger, "n/", &Ledger::ScanNameRows), rows);
 }
 
 // A count of this process's reads from /proc/self/io: "rchar:" the bytes
@@ -1427,21 +1430,11 @@ uint64_t ReadsByThisProcess(std::string_view which) {
 TEST_F(StoreTest, AScanOfFewRowsReadsLittleOfALargeFile) {
   PrivateKey key = NewKey();
   CreateLedger().reset();
-  Rows rows;
+  // 8 MB of rows that do not compress, flushed into one table file of the
+  // state at the writer's close (over a megabyte of logs).
+  Rows rows = NoiseRows("m/", 4000);
   {
-    // 8 MB of rows that do not compress, flushed into one table file of
-    // the state at the writer's close (over a megabyte of logs).
     auto ledger = MustOpen(Ledger::Access::kWriter);
-    std::string noise;
-    uint64_t x = 88172645463325252ull;
-    for (int i = 0; i < 4000; i++) {
-      noise.clear();
-      for (int j = 0; j < 256; j++) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;  // xorshift64
-        noise.append(reinterpret_cast<const char*>(&x), sizeof x);
-      }
-      rows.emplace_back("m/" + U64be(i), noise);
-    }
     Rows all = rows;
     all.emplace_back("a/one", "1");
     all.emplace_back("n/after", "2");
@@ -1461,15 +1454,8 @@ TEST_F(StoreTest, AScanOfFewRowsReadsLittleOfALargeFile) {
   uint64_t read = ReadsByThisProcess("rchar:") - before;
   EXPECT_EQ(found, std::vector<std::string>{"a/one"});
   EXPECT_LT(read, 256u << 10) << "bytes read for one row";
-  Rows scanned;
   uint64_t calls_before = ReadsByThisProcess("syscr:");
-  ASSERT_TRUE(ledger
-                  ->ScanState("m/",
-                              [&](std::string_view k, std::string_view v) {
-                                scanned.emplace_back(k, v);
-                                return true;
-                              })
-                  .ok());
+  Rows scanned = ScanStored(*ledger, "m/");
   // Past its first 64 KB the long scan reads 2 MB at a call, not a 4 KB
   // block at a time (about 2,000 calls for these 8 MB).
   EXPECT_LT(ReadsByThisProcess("syscr:") - calls_before, 200u) << "read calls for 8 MB";
