@@ -1,10 +1,13 @@
 #include "vledger/app/ledger.h"
 
+#include <malloc.h>
+
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "guard.h"
 #include "logged.h"
+#include "name_index.h"
 #include "vledger/app/people.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/checkpoint.h"
@@ -262,8 +265,18 @@ std::string VerifyJson(const VerifyResult& r) {
 
 Result<RebuildResult> Rebuild(const Session& session, const RebuildRequest&) try {
   VLEDGER_ASSIGN_OR_RETURN(auto ledger, session.OpenWriter(/*catch_up=*/false));
-  VLEDGER_ASSIGN_OR_RETURN(uint64_t rows, RebuildProjections(*ledger));
-  VLEDGER_TRY(RebuildNames(*ledger).status());
+  // The name index's residents are taken from the replayed state, not
+  // read back from the rows just written; the rest of the state is freed
+  // first, so that they do not come on top of the whole of it (the
+  // replay's memory is rebuild's peak).
+  std::optional<std::vector<ResidentToIndex>> residents;
+  VLEDGER_ASSIGN_OR_RETURN(uint64_t rows,
+                           RebuildProjections(*ledger, kRebuildBatchBytes, [&](StateStore& state) {
+                             state.FreeAllBut<ResidentState>();
+                             malloc_trim(0);
+                             residents = ResidentsToIndex(state);
+                           }));
+  VLEDGER_TRY(RebuildNameIndex(*ledger, std::move(residents)).status());
   return RebuildResult{ledger->size(), rows};
 } catch (...) {
   return CaughtStatus();

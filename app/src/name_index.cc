@@ -265,15 +265,25 @@ Result<uint64_t> FillPinyin(Ledger& writer) {
   return static_cast<uint64_t>(pending.size());
 }
 
-Result<uint64_t> RebuildNameIndex(Ledger& writer) {
-  VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(writer));
-  struct Resident {
-    uint64_t head;  // the ref's first eight bytes as a number: most comparisons end there
-    // In place, not strings: 80 bytes a resident instead of 112 and an
-    // allocation for the ref (the 286,000 of a county filled fresh pages).
-    InlineRef person_ref;
-    SmallBytes id, village;
-  };
+namespace {
+
+ResidentToIndex ToIndex(const ResidentState::Brief& r) {
+  return ResidentToIndex{IdHead(r.person_ref), r.person_ref, r.id, r.village};
+}
+
+}  // namespace
+
+std::vector<ResidentToIndex> ResidentsToIndex(StateStore& state) {
+  std::vector<ResidentToIndex> residents;
+  residents.reserve(state.table<ResidentState>().in_memory());
+  ForEachResidentBrief(state,
+                       [&](const ResidentState::Brief& r) { residents.push_back(ToIndex(r)); });
+  return residents;
+}
+
+Result<uint64_t> RebuildNameIndex(Ledger& writer,
+                                  std::optional<std::vector<ResidentToIndex>> given) {
+  using Resident = ResidentToIndex;
   // Declared before the threads below, so that it outlives them however
   // this function is left (their batches point into it).
   std::vector<Resident> residents;
@@ -358,17 +368,24 @@ Result<uint64_t> RebuildNameIndex(Ledger& writer) {
   };
   // The residents in person-ref order, joined with one pass over the
   // person records (in the same order): a point read per resident cost
-  // more than the rest of the rebuild of the index. Only three fields of
-  // each are read, without loading the residents into the state.
-  ForEachResidentBrief(*state, [&](const ResidentState::Brief& r) {
-    if (residents.size() == kBatchRecords) start_makers(true);
-    residents.push_back(Resident{IdHead(r.person_ref), r.person_ref, r.id, r.village});
-  });
-  if (residents.size() <= kBatchRecords) start_makers(false);
-  // The state's memory is given back before the index's rows are made (a
-  // rebuild's peak is its replay, not this).
-  state.reset();
-  malloc_trim(0);
+  // more than the rest of the rebuild of the index.
+  if (given) {
+    residents = std::move(*given);
+    start_makers(residents.size() > kBatchRecords);
+  } else {
+    // Only three fields of each are read, without loading the residents
+    // into the state.
+    VLEDGER_ASSIGN_OR_RETURN(auto state, StoredState(writer));
+    ForEachResidentBrief(*state, [&](const ResidentState::Brief& r) {
+      if (residents.size() == kBatchRecords) start_makers(true);
+      residents.push_back(ToIndex(r));
+    });
+    if (residents.size() <= kBatchRecords) start_makers(false);
+    // The state's memory is given back before the index's rows are made (a
+    // rebuild's peak is its replay, not this).
+    state.reset();
+    malloc_trim(0);
+  }
   SortOnTwoThreads(residents, [](const Resident& a, const Resident& b) {
     if (a.head != b.head) return a.head < b.head;
     return std::pair(a.person_ref.view(), a.id.view()) <

@@ -18,11 +18,16 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vledger/ledger/status.h"
 #include "vledger/ledger/store.h"
+#include "vledger/projections/registry.h"
+#include "vledger/projections/small_bytes.h"
+#include "vledger/projections/state.h"
 
 namespace vledger::app {
 
@@ -58,8 +63,23 @@ Status UnindexResident(WriteTxn& txn, std::string_view id);
 
 // Reads the pinyin of every resident with a q/ row; returns how many.
 Result<uint64_t> FillPinyin(Ledger& writer);
-// Drops the whole index and builds it again from the stored residents and
-// their person records, pinyin included; returns the residents indexed.
-Result<uint64_t> RebuildNameIndex(Ledger& writer);
+// A resident as a rebuild of the index joins it to its person record. In
+// place, not strings: 80 bytes a resident instead of 112 and an allocation
+// for the ref (the 286,000 of a county fill fresh pages).
+struct ResidentToIndex {
+  uint64_t head;  // the ref's first eight bytes as a number: most comparisons end there
+  InlineRef person_ref;
+  SmallBytes id, village;
+};
+// The residents of `state`, for RebuildNameIndex: taken from a replayed
+// state (`rebuild`), they need not be read back from the stored rows.
+std::vector<ResidentToIndex> ResidentsToIndex(StateStore& state);
+
+// Drops the whole index and builds it again from the residents and their
+// person records, pinyin included; returns the residents indexed. The
+// residents are `residents` when given (ResidentsToIndex of the state the
+// stored rows were written from), else read from the stored rows.
+Result<uint64_t> RebuildNameIndex(
+    Ledger& writer, std::optional<std::vector<ResidentToIndex>> residents = std::nullopt);
 
 }  // namespace vledger::app

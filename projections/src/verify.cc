@@ -1116,30 +1116,38 @@ class RowWriter {
 
 }  // namespace
 
-Result<uint64_t> RebuildProjections(Ledger& ledger, size_t batch_bytes) {
+Result<uint64_t> RebuildProjections(Ledger& ledger, size_t batch_bytes,
+                                    const std::function<void(StateStore&)>& replayed) {
   VLEDGER_TRY(ledger.ClearProjections());
   uint64_t written = 0;
   {
     StateStore state(nullptr, LedgerEvents(ledger));
-    // The index rows come during the replay, in no order; the others after
-    // it, in key order, so they can go straight into table files.
-    RowWriter index_rows(ledger, batch_bytes, false);
-    state.SetIndexRows(IndexRows::kSink,
-                       [&index_rows](std::string_view key, std::string_view value) {
-                         index_rows.Add(key, value);
-                       });
-    VLEDGER_TRY(Replay(ledger, ledger.size(), state));
-    VLEDGER_TRY(index_rows.Finish());
-    // Freed memory goes back to the system at each step: heaps keep it
-    // for reuse, so the peak would be what every step ever held. Here the
-    // log's batches (freed in the reading thread's heap), before the rows'
-    // sorted lists and batches come on top of the state.
-    malloc_trim(0);
-    RowWriter rows(ledger, batch_bytes, true);
-    state.ForEachRow(
-        [&rows](std::string_view key, std::string_view value) { rows.Add(key, value); });
-    VLEDGER_TRY(rows.Finish());
-    written = index_rows.rows() + rows.rows();
+    {
+      // The index rows come during the replay, in no order; the others
+      // after it, in key order, so they can go straight into table files.
+      RowWriter index_rows(ledger, batch_bytes, false);
+      state.SetIndexRows(IndexRows::kSink,
+                         [&index_rows](std::string_view key, std::string_view value) {
+                           index_rows.Add(key, value);
+                         });
+      VLEDGER_TRY(Replay(ledger, ledger.size(), state));
+      VLEDGER_TRY(index_rows.Finish());
+      state.SetIndexRows(IndexRows::kDrop);  // the sink goes with this scope
+      // Freed memory goes back to the system at each step: heaps keep it
+      // for reuse, so the peak would be what every step ever held. Here
+      // the log's batches (freed in the reading thread's heap), before the
+      // rows' sorted lists and batches come on top of the state.
+      malloc_trim(0);
+      RowWriter rows(ledger, batch_bytes, true);
+      state.ForEachRow(
+          [&rows](std::string_view key, std::string_view value) { rows.Add(key, value); });
+      VLEDGER_TRY(rows.Finish());
+      written = index_rows.rows() + rows.rows();
+    }
+    if (replayed) {
+      malloc_trim(0);  // the rows' batches, before what `replayed` keeps
+      replayed(state);
+    }
   }
   // Then the state, freed in hundreds of thousands of pieces: the name
   // index that `rebuild` makes next would otherwise add its own memory to

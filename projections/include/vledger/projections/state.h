@@ -205,6 +205,8 @@ class Table final : public TableBase {
   static const T& EntityOf(const Sorted& s) { return static_cast<const Entry*>(s.entry)->second; }
   std::string_view Id(const Sorted& s) const override { return IdOf(s); }
   size_t dirty_count() const override { return dirty_.size(); }
+  // Entries in memory: at least the entities a replay holds (for reserving).
+  size_t in_memory() const { return map_.size(); }
   std::string EncodeRow(const Sorted& s) const override { return EntityOf(s).EncodeRow(); }
 
  private:
@@ -325,6 +327,18 @@ class StateStore {
 
   // How many rows TakeWrites would hand over now (live only).
   size_t PendingChanges() const;
+
+  // Frees every table but T's, and the plain rows: a replayed state whose
+  // rows are written gives its memory back before what is taken from T's
+  // entities comes on top of it. Only T's table is read after this.
+  template <typename T>
+  void FreeAllBut() {
+    for (size_t i = 0; i < tables_.size(); i++) {
+      if (static_cast<int>(i) != T::kTableId) tables_[i].reset();
+    }
+    pending_.clear();
+    read_.clear();
+  }
 
   // For Table<T>.
   RowSource* rows() const { return rows_; }

@@ -178,9 +178,13 @@ Status Replay(const Ledger& ledger, uint64_t size, StateStore& state);
 
 // Recomputes every projection row by replaying the log and replaces the
 // stored ones with them (`rebuild`; writer only), written in batches of
-// about `batch_bytes`. Returns the number of rows written.
+// about `batch_bytes`. Returns the number of rows written. `replayed`, when
+// given, is called with the replayed state once its rows are written and
+// before it is freed (to take from it what a later step would otherwise
+// read back from the rows); it only reads the state.
 inline constexpr size_t kRebuildBatchBytes = 1 << 20;
-Result<uint64_t> RebuildProjections(Ledger& ledger, size_t batch_bytes = kRebuildBatchBytes);
+Result<uint64_t> RebuildProjections(Ledger& ledger, size_t batch_bytes = kRebuildBatchBytes,
+                                    const std::function<void(StateStore&)>& replayed = {});
 
 // Calls fn(seq, event) for the events [from, to) in order, read and decoded
 // on a second thread when there are many. Stops at the first error. With
