@@ -354,6 +354,7 @@ constexpr uint64_t kRowFileBytes = 64 << 20;
 struct RowFiles {
   std::unique_ptr<rocksdb::SstFileWriter> file;  // the one being written
   std::vector<std::string> paths;                // all of them, in key order
+  std::string name;                              // their names' start, for files written at once
 
   bool empty() const { return !file && paths.empty(); }
   rocksdb::Status Put(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const std::string& dir,
@@ -362,7 +363,7 @@ struct RowFiles {
     if (!file) {
       file =
           std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), db->GetOptions(cf), cf);
-      paths.push_back(RowFilesPath(dir) + "/" + std::to_string(paths.size() + 1) + ".sst");
+      paths.push_back(RowFilesPath(dir) + "/" + name + std::to_string(paths.size() + 1) + ".sst");
       s = file->Open(paths.back());
     }
     if (s.ok()) s = file->Put(AsSlice(key), AsSlice(value));
@@ -1208,7 +1209,7 @@ Status Ledger::WriteNameRows(const RowChanges& rows) {
   return Status::Ok();
 }
 
-Status Ledger::ReplaceNameRows(const std::function<Status(const RowPut& put)>& rows) {
+Status Ledger::ReplaceNameRows(const std::vector<RowsFn>& parts) {
   VLEDGER_ASSERT(writer() && !impl_->txn_open);
   rocksdb::ColumnFamilyHandle* names = impl_->cf(kNames);
   // The rows go to table files in DIR/rebuild, removed whatever happens.
@@ -1225,22 +1226,47 @@ Status Ledger::ReplaceNameRows(const std::function<Status(const RowPut& put)>& r
       fs::remove_all(folder, ec);
     }
   } cleanup{folder};
-  RowFiles files;
-  std::string last_key;
-  Status put_rows = rows([&](std::string_view key, std::string_view value) -> Status {
-    VLEDGER_ASSERT(!key.empty() && static_cast<uint8_t>(key[0]) < 0xff);
-    if (!files.paths.empty() && key <= std::string_view(last_key)) {
-      // (The key holds a name: not in the message.)
-      return Status::Internal("name rows given out of key order");
+  // (A key holds a name: not in the messages.)
+  const Status out_of_order = Status::Internal("name rows given out of key order");
+  struct Part {
+    RowFiles files;
+    std::string first, last;  // its first and last keys, when it has rows
+    bool any = false;
+    Status status;
+  };
+  std::vector<Part> written(parts.size());
+  auto write = [&](size_t i) {
+    Part& p = written[i];
+    p.files.name = std::to_string(i + 1) + "-";
+    p.status = parts[i]([&](std::string_view key, std::string_view value) -> Status {
+      VLEDGER_ASSERT(!key.empty() && static_cast<uint8_t>(key[0]) < 0xff);
+      if (p.any && key <= std::string_view(p.last)) return out_of_order;
+      if (!p.any) p.first.assign(key);
+      p.any = true;
+      p.last.assign(key);
+      rocksdb::Status s = p.files.Put(impl_->db.get(), names, impl_->dir, key, value);
+      if (!s.ok()) return StorageError(s, "write names");
+      return Status::Ok();
+    });
+    rocksdb::Status s = p.files.Finish();
+    if (p.status.ok() && !s.ok()) p.status = StorageError(s, "write names");
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < parts.size(); i++) threads.emplace_back(write, i);
+  if (!parts.empty()) write(0);
+  for (std::thread& t : threads) t.join();
+  std::vector<std::string> paths;
+  const Part* before = nullptr;  // the last part with rows
+  for (const Part& p : written) {
+    VLEDGER_TRY(p.status);
+    if (!p.any) continue;
+    if (before != nullptr && std::string_view(p.first) <= std::string_view(before->last)) {
+      return out_of_order;
     }
-    last_key.assign(key);
-    rocksdb::Status s = files.Put(impl_->db.get(), names, impl_->dir, key, value);
-    if (!s.ok()) return StorageError(s, "write names");
-    return Status::Ok();
-  });
-  VLEDGER_TRY(put_rows);
-  rocksdb::Status s = files.Finish();
-  if (s.ok()) s = impl_->ReplaceWithFiles(kNames, files.paths);
+    before = &p;
+    paths.insert(paths.end(), p.files.paths.begin(), p.files.paths.end());
+  }
+  rocksdb::Status s = impl_->ReplaceWithFiles(kNames, paths);
   if (!s.ok()) return StorageError(s, "write names");
   return Status::Ok();
 }

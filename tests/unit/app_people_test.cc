@@ -209,19 +209,20 @@ void ImportMany(AppLedger& l, int n) {
 
 // The same for more residents than a rebuild hands from the thread that
 // reads the person records to those that make the rows in one batch
-// (1,024), and than it sorts on one thread (4,096): every batch arrives,
-// to either of the two threads that make rows, the last one part full; the
-// rows of both are merged in key order, the characters' readings that both
-// learned once.
+// (1,024), than it sorts on one thread (4,096), and with more rows than
+// it writes on one thread (65,536): every batch arrives, to either of the
+// two threads that make rows, the last one part full; the rows of both
+// are merged in key order, the characters' readings that both learned
+// once, and written in two halves, a row of both in one half only.
 TEST_F(PeopleTest, ARebuildIndexesEveryResidentOfManyBatches) {
-  ImportMany(l, 5000);
-  EXPECT_FALSE(Find("M4999").empty());  // reads the pinyin of every resident not read yet
+  ImportMany(l, 17000);
+  EXPECT_FALSE(Find("M16999").empty());  // reads the pinyin of every resident not read yet
   auto before = NameRows(l.ledger());
-  ASSERT_GT(before.size(), 4u * 5000);
+  ASSERT_GT(before.size(), 4u * 17000);
   ASSERT_TRUE(app::Rebuild(l.AdminSession(), {}).ok());
   EXPECT_EQ(NameRows(l.ledger()), before);
   EXPECT_EQ(Find("M0"), (Ids{"M0"}));
-  EXPECT_EQ(Find("M4999"), (Ids{"M4999"}));
+  EXPECT_EQ(Find("M16999"), (Ids{"M16999"}));
 }
 
 // Two malformed person records, in batches that different threads make the

@@ -1500,5 +1500,48 @@ TEST(StoreDeathTest, CommitStopsWhenAnEventIsNotBySigner) {
   if (owned) ::unsetenv(kDirVar);
 }
 
+// Name rows in parts are written on a thread each and moved in together,
+// in key order; parts that overlap, or one that fails (whichever part it
+// is), leave the index as it was and no table file behind.
+TEST_F(StoreTest, NameRowsInPartsAreReplacedWholeOrNotAtAll) {
+  auto ledger = CreateLedger();
+  ASSERT_TRUE(ledger->WriteNameRows({{"r/R0", std::string("old")}}).ok());
+  Rows old = ScanNames(*ledger);
+  auto give = [](Rows rows) {
+    return [rows](const Ledger::RowPut& put) -> Status {
+      for (const auto& [k, v] : rows) VLEDGER_TRY(put(k, v));
+      return Status::Ok();
+    };
+  };
+  Rows first{{"c/x", "xi"}, {"c/y", "yi"}}, second{{"n/b", "V2"}, {"r/R1", "x"}},
+      third{{"r/R2", "y"}};
+  Rows overlapping{{"c/y", "again"}};
+  Status st = ledger->ReplaceNameRows({give(first), give(overlapping), give(second)});
+  EXPECT_EQ(st.code(), Code::kInternal);
+  EXPECT_EQ(ScanNames(*ledger), old);
+  EXPECT_FALSE(fs::exists(LedgerDir() + "/rebuild"));
+  st = ledger->ReplaceNameRows({give(first), [&](const Ledger::RowPut& put) -> Status {
+                                  VLEDGER_TRY(put(second[0].first, second[0].second));
+                                  return Status::Io("cut short");
+                                }});
+  EXPECT_EQ(st.code(), Code::kIo);
+  EXPECT_EQ(ScanNames(*ledger), old);
+  EXPECT_FALSE(fs::exists(LedgerDir() + "/rebuild"));
+
+  ASSERT_TRUE(ledger->ReplaceNameRows({give(first), give(Rows{}), give(second), give(third)}).ok());
+  Rows all = first;
+  all.insert(all.end(), second.begin(), second.end());
+  all.insert(all.end(), third.begin(), third.end());
+  EXPECT_EQ(ScanNames(*ledger), all);
+  EXPECT_FALSE(fs::exists(LedgerDir() + "/rebuild"));
+  EXPECT_EQ(TableFilesByFamily(LedgerDir() + "/db")["names"], 3u);  // one a part with rows
+  auto level0 = ledger->RowFilesAtLevelZero();
+  ASSERT_TRUE(level0.ok());
+  EXPECT_EQ(*level0, 0u);
+  ledger.reset();
+  auto reader = MustOpen(Ledger::Access::kReader);
+  EXPECT_EQ(ScanNames(*reader), all);
+}
+
 }  // namespace
 }  // namespace vledger

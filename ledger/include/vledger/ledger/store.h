@@ -207,7 +207,13 @@ class Ledger {
   // files moved in at the last level, in one step: a crash between the
   // two leaves an empty index, never a part of one. Writer only.
   using RowPut = std::function<Status(std::string_view key, std::string_view value)>;
-  Status ReplaceNameRows(const std::function<Status(const RowPut& put)>& rows);
+  using RowsFn = std::function<Status(const RowPut& put)>;
+  Status ReplaceNameRows(const RowsFn& rows) { return ReplaceNameRows(std::vector<RowsFn>{rows}); }
+  // The same with the rows in parts, each written into table files of its
+  // own on a thread of its own (the first on this one): every key of a
+  // part is before every key of the next. Of parts that fail, the first
+  // one's failure is reported.
+  Status ReplaceNameRows(const std::vector<RowsFn>& parts);
   // Table files at level 0 of the families of projection and name rows.
   // Every open reads the whole index and filter of each such file, where
   // it reads only the top of those of files lower down: `rebuild` leaves
