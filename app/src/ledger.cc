@@ -4,10 +4,12 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "guard.h"
 #include "logged.h"
 #include "name_index.h"
+#include "pinyin.h"
 #include "vledger/app/people.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/checkpoint.h"
@@ -20,6 +22,11 @@ namespace vledger::app {
 namespace {
 
 namespace fs = std::filesystem;
+
+// From this many residents `rebuild` compiles the pinyin rules on a thread
+// of their own before the name index needs them (with few, the index may
+// have no Han name to read, and the rebuild would wait for them).
+constexpr size_t kPreparePinyinResidentsMin = 1'024;
 using Json = nlohmann::ordered_json;
 
 // "vledger/<name>-<key id prefix>", each character of the name that a
@@ -268,13 +275,22 @@ Result<RebuildResult> Rebuild(const Session& session, const RebuildRequest&) try
   // The name index's residents are taken from the replayed state, not
   // read back from the rows just written; the rest of the state is freed
   // first, so that they do not come on top of the whole of it (the
-  // replay's memory is rebuild's peak).
+  // replay's memory is rebuild's peak). For many residents, ICU's
+  // transliteration rules, which the index's threads each need and which
+  // are compiled once a process (~150 ms), are compiled on a thread of
+  // their own from then on, while the state is freed and its files moved
+  // in (earlier, their memory would add to the replay's). Joined however
+  // this function is left.
   std::optional<std::vector<ResidentToIndex>> residents;
+  std::jthread pinyin;
   VLEDGER_ASSIGN_OR_RETURN(uint64_t rows,
                            RebuildProjections(*ledger, kRebuildBatchBytes, [&](StateStore& state) {
                              state.FreeAllBut<ResidentState>();
                              malloc_trim(0);
                              residents = ResidentsToIndex(state);
+                             if (residents->size() >= kPreparePinyinResidentsMin) {
+                               pinyin = std::jthread(Pinyin::Prepare);
+                             }
                            }));
   VLEDGER_TRY(RebuildNameIndex(*ledger, std::move(residents)).status());
   return RebuildResult{ledger->size(), rows};

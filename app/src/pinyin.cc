@@ -102,6 +102,8 @@ std::optional<std::pair<size_t, std::vector<std::string_view>>> Pinyin::Surname(
 
 Status Pinyin::Start() { return impl_->Start(); }
 
+void Pinyin::Prepare() { (void)Pinyin(nullptr).Start(); }
+
 Result<std::string> Pinyin::OfChar(std::string_view ch) { return impl_->Char(std::string(ch)); }
 
 Result<PinyinReading> Pinyin::Of(std::string_view name) {
