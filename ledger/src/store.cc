@@ -1411,12 +1411,12 @@ Status Ledger::ClearProjections() {
   return Status::Ok();
 }
 
-Status Ledger::PutProjectionRows(const std::vector<std::pair<std::string, std::string>>& rows) {
+Status Ledger::PutProjectionRows(ProjectionRows rows) {
   VLEDGER_ASSERT(writer() && !impl_->txn_open && impl_->proj_size == 0);
   rocksdb::WriteBatch batch;
   for (const auto& [key, value] : rows) {
     VLEDGER_ASSERT(!key.empty() && static_cast<uint8_t>(key[0]) < 0xff);
-    batch.Put(impl_->cf(kState), key, value);
+    batch.Put(impl_->cf(kState), AsSlice(key), AsSlice(value));
   }
   rocksdb::WriteOptions wo;
   wo.disableWAL = true;  // FinishProjections flushes them to table files
@@ -1441,8 +1441,7 @@ rocksdb::Status Ledger::Impl::PutRowsBefore(std::optional<std::string_view> key)
   return s.ok() ? it->status() : s;
 }
 
-Status Ledger::PutSortedProjectionRows(
-    const std::vector<std::pair<std::string, std::string>>& rows) {
+Status Ledger::PutSortedProjectionRows(ProjectionRows rows) {
   VLEDGER_ASSERT(writer() && !impl_->txn_open && impl_->proj_size == 0);
   rocksdb::Status s;
   if (!impl_->rows_before) {

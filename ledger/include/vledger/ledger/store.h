@@ -33,6 +33,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -262,8 +263,18 @@ class Ledger {
   // FinishProjections makes them durable and then sets proj_size. A ledger
   // left at proj_size 0 is rebuilt by CatchUp.
   Status ClearProjections();
-  Status PutProjectionRows(const std::vector<std::pair<std::string, std::string>>& rows);
-  Status PutSortedProjectionRows(const std::vector<std::pair<std::string, std::string>>& rows);
+  using ProjectionRows = std::span<const std::pair<std::string_view, std::string_view>>;
+  Status PutProjectionRows(ProjectionRows rows);
+  Status PutSortedProjectionRows(ProjectionRows rows);
+  // The same for rows held as strings (tests, tools).
+  Status PutProjectionRows(const std::vector<std::pair<std::string, std::string>>& rows) {
+    std::vector<std::pair<std::string_view, std::string_view>> views(rows.begin(), rows.end());
+    return PutProjectionRows(ProjectionRows(views));
+  }
+  Status PutSortedProjectionRows(const std::vector<std::pair<std::string, std::string>>& rows) {
+    std::vector<std::pair<std::string_view, std::string_view>> views(rows.begin(), rows.end());
+    return PutSortedProjectionRows(ProjectionRows(views));
+  }
   Status FinishProjections(uint64_t proj_size);
 
   // Request ids and import progress: rows that no replay recreates
