@@ -22,12 +22,12 @@ namespace vledger::app {
 namespace {
 
 namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
 
 // From this many residents `rebuild` compiles the pinyin rules on a thread
 // of their own before the name index needs them (with few, the index may
 // have no Han name to read, and the rebuild would wait for them).
 constexpr size_t kPreparePinyinResidentsMin = 1'024;
-using Json = nlohmann::ordered_json;
 
 // "vledger/<name>-<key id prefix>", each character of the name that a
 // signed-note key name may not hold (a space of any kind, '+') as '-'.

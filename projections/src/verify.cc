@@ -1076,7 +1076,7 @@ class RowWriter {
   RowWriter& operator=(const RowWriter&) = delete;
 
   void Add(std::string_view key, std::string_view value) {
-    // Into one buffer a batch, kept for the batch after next: a rebuild's
+    // Into one buffer a batch, filled again once written: a rebuild's
     // 850,000 rows would otherwise be two allocations each here and two
     // frees on the writing thread.
     batch_.bytes.append(key);
