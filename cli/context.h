@@ -174,6 +174,9 @@ Status VerifyArchiveCommand(Context& ctx, const std::string& archive, const std:
 
 // Parses and runs one command line; returns the exit code (main()).
 int RunCommandLine(Context& ctx, std::vector<std::string> args);
+// The word of the command a command line names: its first word after the
+// global options; none for help, version, or an option it does not know.
+std::optional<std::string> CommandWordOf(const std::vector<std::string>& args);
 // The command a parsed command line chose, as its words ("key new"), and
 // its innermost App.
 std::pair<std::string, const CLI::App*> Chosen(const CLI::App& app);

@@ -172,33 +172,18 @@ constexpr CommandGroup kCommandGroups[] = {
 };
 
 // The groups (bits of kCommandGroups) that add to the command a command
-// line names, and that word: its first word after the global options; no
-// group for help, version, an unknown word or option (then every group).
+// line names, and that word (CommandWordOf); no group for help, version,
+// an unknown word or option (then every group).
 std::pair<uint32_t, std::string> GroupsOf(const std::vector<std::string>& args) {
-  static constexpr std::string_view kWithValue[] = {"--lang", "--ledger", "--key",
-                                                    "--wait", "--remote", "--ca"};
-  for (size_t i = 0; i < args.size(); i++) {
-    const std::string& a = args[i];
-    if (a == "--json" || a == "--outbox") continue;
-    if (std::find(std::begin(kWithValue), std::end(kWithValue), a) != std::end(kWithValue)) {
-      i++;
-      continue;
+  std::optional<std::string> word = CommandWordOf(args);
+  if (!word) return {};
+  uint32_t groups = 0;
+  for (size_t g = 0; g < std::size(kCommandGroups); g++) {
+    if (kCommandGroups[g].words.find(" " + *word + " ") != std::string_view::npos) {
+      groups |= 1u << g;
     }
-    if (a.starts_with("--") && a.find('=') != std::string::npos) {
-      std::string_view name = std::string_view(a).substr(0, a.find('='));
-      if (std::find(std::begin(kWithValue), std::end(kWithValue), name) != std::end(kWithValue)) {
-        continue;
-      }
-      return {};
-    }
-    if (a.empty() || a.starts_with('-')) return {};
-    uint32_t groups = 0;
-    for (size_t g = 0; g < std::size(kCommandGroups); g++) {
-      if (kCommandGroups[g].words.find(" " + a + " ") != std::string_view::npos) groups |= 1u << g;
-    }
-    return {groups, a};
   }
-  return {};
+  return {groups, *word};
 }
 
 // The application, its global options and the commands of the groups
@@ -241,6 +226,29 @@ std::unique_ptr<CLI::App> MakeApp(Context& ctx, std::string& lang_option, Action
 }
 
 }  // namespace
+
+std::optional<std::string> CommandWordOf(const std::vector<std::string>& args) {
+  static constexpr std::string_view kWithValue[] = {"--lang", "--ledger", "--key",
+                                                    "--wait", "--remote", "--ca"};
+  for (size_t i = 0; i < args.size(); i++) {
+    const std::string& a = args[i];
+    if (a == "--json" || a == "--outbox") continue;
+    if (std::find(std::begin(kWithValue), std::end(kWithValue), a) != std::end(kWithValue)) {
+      i++;
+      continue;
+    }
+    if (a.starts_with("--") && a.find('=') != std::string::npos) {
+      std::string_view name = std::string_view(a).substr(0, a.find('='));
+      if (std::find(std::begin(kWithValue), std::end(kWithValue), name) != std::end(kWithValue)) {
+        continue;
+      }
+      return std::nullopt;
+    }
+    if (a.empty() || a.starts_with('-')) return std::nullopt;
+    return a;
+  }
+  return std::nullopt;
+}
 
 int RunCommandLine(Context& ctx, std::vector<std::string> args) {
   // The language first: the help texts registered below are in it.

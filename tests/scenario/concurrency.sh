@@ -36,6 +36,60 @@ sleep 0.3
 expect_rejected_unchanged 4 vl --key $K --wait 1 village add V3 --name 三村
 bg_stop "$holder"
 
+# --- the commands over the whole log start again with glibc's huge pages
+# (cli/main.cc): where the kernel gives them on request, a rebuild or an
+# import waiting for the lock runs with glibc.malloc.hugetlb=1 added to the
+# caller's GLIBC_TUNABLES; a value the caller gave is kept; a short command
+# is not started again. Elsewhere none is.
+# glibc cuts GLIBC_TUNABLES into its tunables in place as it starts (a NUL
+# where each ':' was), so /proc/PID/environ shows the later ones as
+# entries of their own: they are joined again here.
+tunables_of() {  # tunables_of PID: its GLIBC_TUNABLES once it names hugetlb (or after 5 s)
+  local i env=""
+  for i in $(seq 50); do
+    env=$(tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | awk '
+      /^GLIBC_TUNABLES=/ { v = substr($0, 16); on = 1; next }
+      on && /^glibc\./ { v = v ":" $0; next }
+      { on = 0 }
+      END { print v }')
+    [[ $env == *hugetlb* ]] && break
+    sleep 0.1
+  done
+  echo "$env"
+}
+printf 'resident,rule,points,date\n' >none.csv
+on_request=0
+grep -qF '[madvise]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null && on_request=1
+bg_run flock vledger-data/writer.lock sleep 30
+holder=$BG_PID
+sleep 0.3
+GLIBC_TUNABLES=glibc.malloc.arena_max=2 bg_run "$VLEDGER" --key $K --wait 60 rebuild
+rebuilding=$BG_PID
+GLIBC_TUNABLES=glibc.malloc.hugetlb=0 bg_run "$VLEDGER" --key $K --wait 60 import none.csv --kind awards
+importing=$BG_PID
+bg_run "$VLEDGER" --key $K --wait 60 village add V4 --name 四村
+adding=$BG_PID
+got=$(tunables_of "$rebuilding")
+if ((on_request)); then
+  [[ $got == glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1 ]] &&
+    pass "rebuild started again with huge pages" || fail "rebuild's GLIBC_TUNABLES: '$got'"
+else
+  [[ $got == glibc.malloc.arena_max=2 ]] &&
+    pass "no huge pages to ask for: rebuild not started again" || fail "rebuild's GLIBC_TUNABLES: '$got'"
+fi
+got=$(tunables_of "$importing")
+[[ $got == glibc.malloc.hugetlb=0 ]] && pass "the caller's hugetlb=0 kept" ||
+  fail "import's GLIBC_TUNABLES: '$got'"
+got=$(tr '\0' '\n' <"/proc/$adding/environ" | grep '^GLIBC_TUNABLES=')
+[[ -z $got ]] && pass "a short command is not started again" || fail "village add: '$got'"
+grep -qF -- '--wait' "/proc/$rebuilding/cmdline" && pass "rebuild's command line kept" ||
+  fail "rebuild's command line: $(tr '\0' ' ' <"/proc/$rebuilding/cmdline")"
+bg_stop "$holder"
+for pid in "$rebuilding" "$importing" "$adding"; do
+  wait "$pid" && pass "process $pid ended well" || fail "process $pid exited $?"
+done
+expect_exit 0 vl verify
+
 # --- real writers: two loops of appends, each waiting for the other,
 # while readers run log, verify and show in a loop.
 WRITES=30
