@@ -1163,10 +1163,14 @@ Result<uint64_t> RebuildProjections(Ledger& ledger, size_t batch_bytes,
       VLEDGER_TRY(Replay(ledger, ledger.size(), state));
       VLEDGER_TRY(index_rows.Finish());
       state.SetIndexRows(IndexRows::kDrop);  // the sink goes with this scope
+      // Nothing is looked up by id from here on: the tables' indexes (10 MB
+      // on a county) go before the rows' sorted lists and batches come on
+      // top of the state, the peak of a rebuild.
+      state.DropIndexes();
       // Freed memory goes back to the system at each step: heaps keep it
       // for reuse, so the peak would be what every step ever held. Here
-      // the log's batches (freed in the reading thread's heap), before the
-      // rows' sorted lists and batches come on top of the state.
+      // the log's batches (freed in the reading thread's heap) and the
+      // indexes.
       malloc_trim(0);
       RowWriter rows(ledger, batch_bytes, true);
       state.ForEachRow(

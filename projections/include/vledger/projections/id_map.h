@@ -82,6 +82,7 @@ class IdMap {
   // The entry of `id`, or nullptr.
   Entry* Find(std::string_view id) {
     if (size_ == 0) return nullptr;
+    VLEDGER_ASSERT(mask_ != 0);  // not after DropIndex
     uint32_t tag = Tag(id);
     for (size_t i = tag & mask_;; i = (i + 1) & mask_) {
       uint64_t slot = slots_[i];
@@ -100,11 +101,11 @@ class IdMap {
   // then) and loads the first `bytes` of the entry it names, when its tag
   // is id's. Neither changes anything nor dereferences an entry.
   void PrefetchSlot(std::string_view id) const {
-    if (size_ == 0) return;
+    if (size_ == 0 || mask_ == 0) return;
     __builtin_prefetch(&slots_[Tag(id) & mask_]);
   }
   void PrefetchEntry(std::string_view id, size_t bytes) const {
-    if (size_ == 0) return;
+    if (size_ == 0 || mask_ == 0) return;
     uint32_t tag = Tag(id);
     uint64_t slot = slots_[tag & mask_];
     if (slot == 0 || static_cast<uint32_t>(slot >> 32) != tag) return;
@@ -114,7 +115,7 @@ class IdMap {
   // The entry of `id` if it is in the first slot probed (else nullptr),
   // without comparing more than that slot's entry: for hints.
   const Entry* FindFirstProbe(std::string_view id) const {
-    if (size_ == 0) return nullptr;
+    if (size_ == 0 || mask_ == 0) return nullptr;
     uint32_t tag = Tag(id);
     uint64_t slot = slots_[tag & mask_];
     if (slot == 0 || static_cast<uint32_t>(slot >> 32) != tag) return nullptr;
@@ -124,6 +125,7 @@ class IdMap {
   // Adds the entry of `id`, which must not be in the map.
   Entry* Add(std::string_view id, V value) {
     VLEDGER_ASSERT(size_ < UINT32_MAX - 1);
+    VLEDGER_ASSERT(size_ == 0 || mask_ != 0);  // not after DropIndex
     if ((size_ + 1) * 4 > slots_.size() * 3) Grow(size_ + 1);
     if (size_ == chunks_.size() * kChunk) chunks_.emplace_back(new Chunk);
     Entry* e = &At(size_);
@@ -134,8 +136,17 @@ class IdMap {
     return e;
   }
 
+  // Frees the index by id: the entries stay, listed in the order added
+  // (begin, end), but none can be found or added after this. An index is
+  // 8 to 16 bytes an entry (4 MB for a county's residents).
+  void DropIndex() {
+    std::vector<uint64_t>().swap(slots_);
+    mask_ = 0;
+  }
+
   // Room for `n` entries in all without growing the index again.
   void Reserve(size_t n) {
+    VLEDGER_ASSERT(size_ == 0 || mask_ != 0);  // not after DropIndex
     if (n * 4 > slots_.size() * 3) Grow(n);
   }
 

@@ -89,6 +89,8 @@ class TableBase {
   virtual std::string EncodeRow(const Sorted& s) const = 0;
   // Entities changed since the last TakeDirty.
   virtual size_t dirty_count() const = 0;
+  // Frees the index by id (IdMap::DropIndex; StateStore::DropIndexes).
+  virtual void DropIndex() = 0;
 };
 
 // One entity kind. T provides:
@@ -208,6 +210,7 @@ class Table final : public TableBase {
   // Entries in memory: at least the entities a replay holds (for reserving).
   size_t in_memory() const { return map_.size(); }
   std::string EncodeRow(const Sorted& s) const override { return EntityOf(s).EncodeRow(); }
+  void DropIndex() override { map_.DropIndex(); }
 
  private:
   // An entry holds an entity in memory, or the knowledge that there is
@@ -327,6 +330,16 @@ class StateStore {
 
   // How many rows TakeWrites would hand over now (live only).
   size_t PendingChanges() const;
+
+  // Frees every table's index by id: a replayed state whose rows are
+  // written next lists its entities (ForEachRow, SortedEntities, and
+  // ForEachBrief without stored rows), but finds, loads and adds none
+  // after this (each would fail its assertion).
+  void DropIndexes() {
+    for (auto& table : tables_) {
+      if (table) table->DropIndex();
+    }
+  }
 
   // Frees every table but T's, and the plain rows: a replayed state whose
   // rows are written gives its memory back before what is taken from T's

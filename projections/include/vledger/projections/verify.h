@@ -181,8 +181,10 @@ Status Replay(const Ledger& ledger, uint64_t size, StateStore& state);
 // about `batch_bytes`. Returns the number of rows written. `replayed`, when
 // given, is called with the replayed state once its rows are written and
 // before it is freed (to take from it what a later step would otherwise
-// read back from the rows); it may free parts of it first
-// (StateStore::FreeAllBut), nothing else reads it after.
+// read back from the rows), its indexes by id already dropped
+// (StateStore::DropIndexes: it can list entities, not find them); it may
+// free parts of it first (StateStore::FreeAllBut), nothing else reads it
+// after.
 inline constexpr size_t kRebuildBatchBytes = 1 << 20;
 Result<uint64_t> RebuildProjections(Ledger& ledger, size_t batch_bytes = kRebuildBatchBytes,
                                     const std::function<void(StateStore&)>& replayed = {});
