@@ -835,6 +835,9 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
     reader.join();
     RunSignatures(signatures, faults, true);
   }
+  // The person owners are listed from here on (CheckPersons), never looked
+  // up by id: their index (4 MB on a county) goes.
+  replayer.state().DropIndex<PersonOwner>();
   // The log's batches were made and freed in the reading thread's heap,
   // which keeps their memory for reuse; it goes back to the system before
   // the comparison below, whose sorted lists come on top of the replayed

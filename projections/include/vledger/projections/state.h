@@ -340,6 +340,11 @@ class StateStore {
       if (table) table->DropIndex();
     }
   }
+  // The same for T's table alone.
+  template <typename T>
+  void DropIndex() {
+    if (tables_[T::kTableId]) tables_[T::kTableId]->DropIndex();
+  }
 
   // Frees every table but T's, and the plain rows: a replayed state whose
   // rows are written gives its memory back before what is taken from T's
