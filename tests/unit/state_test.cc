@@ -554,6 +554,32 @@ TEST(IdMap, FindsWhatWasAddedAndEntriesStayPut) {
   EXPECT_EQ(n, kIds + 1);
 }
 
+// An index dropped (DropIndex: a replayed state whose rows are written
+// next) leaves every entry listed in the order added, and a lookup or an
+// addition after it is an internal error, not a silent miss.
+TEST(IdMap, ADroppedIndexListsEveryEntryAndFindsNone) {
+  IdMap<int> map;
+  constexpr int kIds = 5'000;
+  for (int i = 0; i < kIds; i++) map.Add("R" + std::to_string(100'000 + i), i);
+  map.DropIndex();
+  EXPECT_EQ(map.size(), size_t{kIds});
+  int n = 0;
+  for (const auto& [id, value] : map) {
+    EXPECT_EQ(std::string_view(id), "R" + std::to_string(100'000 + n));
+    EXPECT_EQ(value, n++);
+  }
+  EXPECT_EQ(n, kIds);
+  map.PrefetchSlot("R100000");  // hints are no lookups: nothing to do
+  EXPECT_EQ(map.FindFirstProbe("R100000"), nullptr);
+  EXPECT_EXIT(map.Find("R100000"), ::testing::ExitedWithCode(5), "assertion failed");
+  EXPECT_EXIT(map.Add("R200000", 0), ::testing::ExitedWithCode(5), "assertion failed");
+  IdMap<int> empty;
+  empty.DropIndex();
+  EXPECT_EQ(empty.Find("R100000"), nullptr);  // an empty map has nothing to find
+  EXPECT_NE(empty.Add("R100000", 1), nullptr);
+  EXPECT_EQ(empty.Find("R100000")->second, 1);
+}
+
 // Ids of every length an id may have (CheckId: up to 64 characters; a
 // person ref is 32 raw bytes, NULs included) are kept whole, those kept in
 // place (up to IdKey::kInline) and those on the heap alike, across the
