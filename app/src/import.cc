@@ -6,6 +6,7 @@
 #include <malloc.h>
 
 #include <cerrno>
+#include <exception>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -64,12 +65,16 @@ class BadRows {
 
 // ------------------------------------------------------------------ file
 
+void AppendJoinedCells(std::string* out, const std::vector<std::string>& cells) {
+  for (size_t i = 0; i < cells.size(); i++) {
+    if (i > 0) *out += '\x1f';
+    *out += cells[i];
+  }
+}
+
 std::string JoinCells(const std::vector<std::string>& cells) {
   std::string out;
-  for (size_t i = 0; i < cells.size(); i++) {
-    if (i > 0) out += '\x1f';
-    out += cells[i];
-  }
+  AppendJoinedCells(&out, cells);
   return out;
 }
 
@@ -162,22 +167,43 @@ Result<std::vector<size_t>> MapHeader(const KindSpec& kind, const std::vector<st
   return index;
 }
 
-// Request ids: the `request_id` cell (a malformed one makes its row bad),
-// else "imp-" and 32 hex digits of SHA-256(kind, label, cells, number of
-// identical rows before), joined with 0x1f.
-void AssignRequestIds(ImportFile& f) {
+// Request ids, in two steps. First the `request_id` cells (a malformed one
+// makes its row bad), as the file is read.
+void TakeRequestIdCells(ImportFile& f) {
   const KindSpec& kind = *f.kind;
   size_t id_column = kind.columns.size();
   for (size_t i = 0; i < kind.columns.size(); i++) {
     if (kind.columns[i] == "request_id") id_column = i;
   }
+  f.request_ids.assign(f.rows.size(), std::string());
+  f.derived.assign(f.rows.size(), std::string());
+  if (id_column == kind.columns.size()) return;
+  for (size_t r = 0; r < f.rows.size(); r++) {
+    const std::string& id = f.rows[r][id_column];
+    if (id.empty()) continue;
+    if (Status st = CheckRequestId("request_id", id); !st.ok()) f.AddBad(r, st);
+    f.request_ids[r] = id;
+  }
+}
+
+// Then, for the rows without one, "imp-" and 32 hex digits of
+// SHA-256(kind, label, cells, number of identical rows before), joined
+// with 0x1f (f.derived: the 16 bytes they spell). Reads f.rows and
+// f.untrimmed, writes only f.request_ids and f.derived of those rows.
+void DeriveRequestIds(ImportFile& f) {
+  const KindSpec& kind = *f.kind;
   const size_t n = f.rows.size();
-  // First, in order: each row's cells joined, and how many identical rows
-  // come before it (the joined cells live in one arena).
+  // First, in order: each row's cells joined (WrittenCells, in one arena),
+  // and how many identical rows come before it.
   std::vector<size_t> offsets(n + 1, 0);
   std::string arena;
   for (size_t r = 0; r < n; r++) {
-    arena += WrittenCells(f, r);
+    auto untrimmed = f.untrimmed.find(r);
+    if (untrimmed != f.untrimmed.end()) {
+      arena += untrimmed->second;
+    } else {
+      AppendJoinedCells(&arena, f.rows[r]);
+    }
     offsets[r + 1] = arena.size();
   }
   auto cells_of = [&](size_t r) {
@@ -185,20 +211,23 @@ void AssignRequestIds(ImportFile& f) {
   };
   std::vector<uint64_t> before(n);
   {
-    std::unordered_map<std::string_view, uint64_t> seen;
-    seen.reserve(n);
-    for (size_t r = 0; r < n; r++) before[r] = seen[cells_of(r)]++;
-  }
-  f.request_ids.assign(n, std::string());
-  f.derived.assign(n, std::string());
-  for (size_t r = 0; r < n; r++) {
-    if (id_column < kind.columns.size() && !f.rows[r][id_column].empty()) {
-      const std::string& id = f.rows[r][id_column];
-      if (Status st = CheckRequestId("request_id", id); !st.ok()) f.AddBad(r, st);
-      f.request_ids[r] = id;
+    // The rows ordered by their cells' hash, then their cells, then their
+    // place: identical rows come together, in file order.
+    std::vector<std::pair<size_t, size_t>> order(n);  // (hash, row)
+    for (size_t r = 0; r < n; r++) order[r] = {std::hash<std::string_view>{}(cells_of(r)), r};
+    std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      if (int c = cells_of(a.second).compare(cells_of(b.second)); c != 0) return c < 0;
+      return a.second < b.second;
+    });
+    for (size_t i = 0; i < n; i++) {
+      const auto& [hash, r] = order[i];
+      bool repeat =
+          i > 0 && order[i - 1].first == hash && cells_of(order[i - 1].second) == cells_of(r);
+      before[r] = repeat ? before[order[i - 1].second] + 1 : 0;
     }
   }
-  // Then the derived ids, a hash each, on both cores.
+  // A hash each, on both cores.
   auto derive = [&](size_t from, size_t to) {
     std::string material;
     for (size_t r = from; r < to; r++) {
@@ -274,7 +303,7 @@ Result<ImportFile> LoadImportFile(const ImportRequest& request, const KindSpec& 
     f.rows.push_back(normative(rec.cells));
   }
   for (auto& [r, cells] : untrimmed) f.untrimmed.emplace(r, JoinCells(normative(cells)));
-  AssignRequestIds(f);
+  TakeRequestIdCells(f);
   return f;
 }
 
@@ -354,6 +383,38 @@ Status CheckRowsOwnedBy(const Ledger& ledger, WriteTxn& txn, ImportFile& f,
   return Status::Ok();
 }
 
+// The residents the rows name, read in one go rather than row by row.
+// Reads only the file's rows.
+void PrefetchResidents(const ImportFile& f, StateStore& state) {
+  for (size_t c = 0; c < f.kind->columns.size(); c++) {
+    std::string_view column = f.kind->columns[c];
+    if (column != "resident" && column != "to") continue;
+    std::vector<std::string> ids;
+    ids.reserve(f.rows.size());
+    for (const auto& row : f.rows) ids.push_back(row[c]);
+    state.table<ResidentState>().Prefetch(std::move(ids));
+  }
+}
+
+// The derived request ids (DeriveRequestIds) and, unless `ids_only`, the
+// residents the rows name (PrefetchResidents), at the same time: neither
+// writes what the other reads.
+void PrepareRows(ImportFile& f, StateStore& state, bool ids_only) {
+  if (ids_only) {
+    DeriveRequestIds(f);
+    return;
+  }
+  std::thread ids([&f] { DeriveRequestIds(f); });
+  std::exception_ptr failed;  // a stored row that cannot be read (RowReadError)
+  try {
+    PrefetchResidents(f, state);
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  ids.join();
+  if (failed) std::rethrow_exception(failed);
+}
+
 // A new row of the file, as applied.
 struct NewRow {
   size_t row;            // index into the file's rows
@@ -369,15 +430,6 @@ Result<std::vector<NewRow>> CheckRows(const ImportRequest& request, WriteTxn& tx
                                       StateStore& state, const Signer& key, int64_t now_ms,
                                       const std::unordered_map<std::string, uint64_t>& imported,
                                       ImportFile& f, bool* stopped) {
-  // The residents the rows name, read in one go rather than row by row.
-  for (size_t c = 0; c < f.kind->columns.size(); c++) {
-    std::string_view column = f.kind->columns[c];
-    if (column != "resident" && column != "to") continue;
-    std::vector<std::string> ids;
-    ids.reserve(f.rows.size());
-    for (const auto& row : f.rows) ids.push_back(row[c]);
-    state.table<ResidentState>().Prefetch(std::move(ids));
-  }
   std::map<std::string, size_t> explicit_ids;  // request_id cell -> first row using it
   std::vector<NewRow> fresh;
   fresh.reserve(f.rows.size());
@@ -547,6 +599,7 @@ Result<ImportResult> ImportRows(const Session& session, const ImportRequest& req
   result.label = f.label;
   result.kind = kind->name;
   VLEDGER_ASSIGN_OR_RETURN(std::optional<ImportRecord> before, txn->LoadImport(f.label));
+  PrepareRows(f, *state, before && before->completed);
   if (before && before->completed) {
     if (before->sha256_hex != f.sha256_hex) {
       return Status::Conflict(

@@ -420,6 +420,27 @@ TEST_F(ImportTest, TrimmedCellsKeepTheRequestIdOfTheCellsAsWritten) {
   EXPECT_EQ(RequestIds(base, base + 1), std::vector<std::string>{want});
 }
 
+TEST_F(ImportTest, IdenticalRowsAreNumberedInFileOrder) {
+  // Rows with the same cells get ids that count the identical rows before
+  // each, in the file's order, whatever rows come between them.
+  const std::string a = "R01,VOL,2", b = "R02,VOL,1";
+  std::string file = Csv(
+      "same.csv", "resident,rule,points\n" + a + "\n" + b + "\n" + a + "\n" + a + "\n" + b + "\n");
+  uint64_t base = Size();
+  auto r = app::Import(l.AdminSession(), Request(file));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->appended, 5u);
+  auto id = [](const std::string& row, int before) {
+    std::string cells = row;
+    std::replace(cells.begin(), cells.end(), ',', '\x1f');
+    std::string material =
+        "awards\x1fsame.csv\x1f" + cells + "\x1f\x1f\x1f" + "\x1f" + std::to_string(before);
+    return "imp-" + Hex(AsString(Sha256(material)).substr(0, 16));
+  };
+  EXPECT_EQ(RequestIds(base, base + 5),
+            (std::vector<std::string>{id(a, 0), id(b, 0), id(a, 1), id(a, 2), id(b, 1)}));
+}
+
 TEST_F(ImportTest, ChineseHeadingsNameTheColumnsOfBadRows) {
   std::string file = Csv("zh.csv",
                          "村民,规则,分值,日期\n"
