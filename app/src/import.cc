@@ -106,10 +106,20 @@ struct ImportFile {
   }
 };
 
-// A row's cells as written, joined.
-std::string WrittenCells(const ImportFile& f, size_t r) {
+// Appends a row's cells as written, joined.
+void AppendWrittenCells(std::string* out, const ImportFile& f, size_t r) {
   auto it = f.untrimmed.find(r);
-  return it != f.untrimmed.end() ? it->second : JoinCells(f.rows[r]);
+  if (it != f.untrimmed.end()) {
+    *out += it->second;
+  } else {
+    AppendJoinedCells(out, f.rows[r]);
+  }
+}
+
+std::string WrittenCells(const ImportFile& f, size_t r) {
+  std::string out;
+  AppendWrittenCells(&out, f, r);
+  return out;
 }
 
 // What a request id of a row was used for: the kind and the row's cells.
@@ -194,17 +204,12 @@ void TakeRequestIdCells(ImportFile& f) {
 void DeriveRequestIds(ImportFile& f) {
   const KindSpec& kind = *f.kind;
   const size_t n = f.rows.size();
-  // First, in order: each row's cells joined (WrittenCells, in one arena),
-  // and how many identical rows come before it.
+  // First, in order: each row's cells as written (in one arena), and how
+  // many identical rows come before it.
   std::vector<size_t> offsets(n + 1, 0);
   std::string arena;
   for (size_t r = 0; r < n; r++) {
-    auto untrimmed = f.untrimmed.find(r);
-    if (untrimmed != f.untrimmed.end()) {
-      arena += untrimmed->second;
-    } else {
-      AppendJoinedCells(&arena, f.rows[r]);
-    }
+    AppendWrittenCells(&arena, f, r);
     offsets[r + 1] = arena.size();
   }
   auto cells_of = [&](size_t r) {

@@ -3,11 +3,13 @@
 // the row (exit 4 in the CLI), from a query and a write alike.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <optional>
 #include <string>
 
 #include "app_fixture.h"
 #include "vledger/app/funds.h"
+#include "vledger/app/import.h"
 #include "vledger/app/points.h"
 #include "vledger/app/registry.h"
 #include "vledger/ledger/codec.h"
@@ -94,6 +96,21 @@ TEST_F(AppGuardTest, AMalformedResidentRowIsCorruptionFromEveryEntryPoint) {
   EXPECT_NO_THROW(history = app::History(s, history_of));
   ASSERT_FALSE(history.ok());
   ExpectCorruptionNaming(history.status(), "res/R001");
+
+  // An import reads the residents its rows name ahead of its check pass,
+  // while its request ids are made on a second thread: the row's error
+  // still comes back, and nothing is appended.
+  uint64_t size = (*s.OpenReader())->size();
+  std::string file = l.File("awards.csv");
+  std::ofstream(file, std::ios::binary) << "resident,rule,points\nR001,VOL,2\n";
+  app::ImportRequest import;
+  import.file = file;
+  import.kind = "awards";
+  Result<app::ImportResult> imported = Status::Internal("not run");
+  EXPECT_NO_THROW(imported = app::Import(s, import));
+  ASSERT_FALSE(imported.ok());
+  ExpectCorruptionNaming(imported.status(), "res/R001");
+  EXPECT_EQ((*s.OpenReader())->size(), size);
 }
 
 TEST_F(AppGuardTest, AMalformedFundRowIsCorruptionFromAStatement) {
