@@ -1,8 +1,10 @@
 // vledger: the command-line program. main() only wires the context and
-// hands the command line to RunCommandLine (run.cc). The network part
-// (serve, mirror, --remote) is the program vledger-net beside this one, which
-// links the HTTP library and its shared libraries: this program, started
-// for every local command, stays without them (docs/SERVER.md).
+// hands the command line to RunCommandLine (run.cc). It runs a command
+// with --remote, and `sync`, itself (the client, net/client.h, linked from
+// archives like the rest of it). The server and the mirror's HTTP source
+// (serve, mirror) are the program vledger-net beside this one, which links
+// the HTTP server library and its shared libraries: this program, started
+// for every command, stays without them (docs/SERVER.md).
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +21,8 @@
 #include <vector>
 
 #include "context.h"
+#include "net_outbox.h"
+#include "net_parts.h"
 
 namespace {
 
@@ -38,25 +42,14 @@ vledger::Status RunNetworkProgram(const std::vector<std::string>& args) {
       vledger::Msg("cannot run {}: {}", program, std::strerror(errno)));
 }
 
-// Whether the command line goes to vledger-net whatever its command: a
-// server URL given (--remote before the command, or $VLEDGER_REMOTE), or
-// the command serve, mirror or sync. vledger-net is built from the same
-// cli/ code and runs a command that stays local exactly as this program
-// would, so handing over before parsing saves this process the parse.
+// Whether the command line goes to vledger-net: the command serve or
+// mirror, whose server and HTTP source only vledger-net has (a command
+// with --remote, and `sync`, run here: the client is in this program).
+// vledger-net is built from the same cli/ code, so handing over before
+// parsing saves this process the parse.
 bool ForNetworkProgram(const std::vector<std::string>& args) {
-  const char* env = std::getenv("VLEDGER_REMOTE");
-  if (env != nullptr && *env != '\0') return true;
-  for (size_t i = 0; i < args.size(); i++) {
-    const std::string& a = args[i];
-    if (a == "--remote" || a.starts_with("--remote=")) return true;
-    if (a == "--lang" || a == "--ledger" || a == "--key" || a == "--wait" || a == "--ca") {
-      i++;  // its value
-      continue;
-    }
-    if (a.starts_with('-')) continue;
-    return a == "serve" || a == "mirror" || a == "sync";  // the command's word
-  }
-  return false;
+  std::optional<std::string> word = vledger::cli::CommandWordOf(args);
+  return word == "serve" || word == "mirror";
 }
 
 // The commands that go over the whole log or a whole file: much of their
@@ -116,6 +109,8 @@ int main(int argc, char** argv) {
   if (ForNetworkProgram(args)) (void)RunNetworkProgram(args);
   StartWithHugePages(argv, args);
   vledger::cli::Network network;
+  network.remote = vledger::cli::RunRemotely;
+  network.sync = vledger::cli::SyncOutbox;
   network.handoff = [](vledger::cli::Context& c, const std::vector<std::string>& command_line) {
     vledger::Status st = RunNetworkProgram(command_line);
     c.PrintErrorLine(vledger::cli::_("vledger: error: ") + vledger::cli::Tr(st));

@@ -1,7 +1,8 @@
-// vledger-net: the commands of vledger with the network part — `serve`,
-// `mirror`, and any command with --remote (SPEC section 12). `vledger`
-// runs this program in its own place for those (cli/main.cc); it is built
-// from the same cli/ code and links net/ (docs/SERVER.md). The client is
+// vledger-net: the commands of vledger with the whole network part —
+// `serve` and `mirror` (SPEC section 12), which `vledger` runs this
+// program in its own place for (cli/main.cc), and, as `vledger` does
+// itself, any command with --remote and `sync`. It is built from the same
+// cli/ code and links net/ (docs/SERVER.md). The client is
 // cli/net_client.cc, the server cli/net_serve.cc, the mirror's HTTP
 // source cli/mirror_http.cc, the outbox and `sync` cli/net_outbox.cc.
 #include <string>

@@ -1,5 +1,5 @@
-// The two halves of vledger-net (cli/main_net.cc): the client of
-// `--remote` (cli/net_client.cc) and the server `serve` (cli/net_serve.cc).
+// The client of `--remote` (cli/net_client.cc, in both programs) and the
+// server `serve` (cli/net_serve.cc, in vledger-net only: cli/main_net.cc).
 #pragma once
 
 #include <string>

@@ -308,10 +308,13 @@ int RunCommandLine(Context& ctx, std::vector<std::string> args) {
     if (ctx.options.outbox && !*remote && words != "sync") {
       return Fail(ctx, Status::Usage("--outbox keeps commands for a server: give --remote URL"));
     }
-    bool network = *remote || words == "serve" || words == "mirror" || words == "sync";
-    if (network && ctx.network != nullptr && ctx.network->handoff) {
-      return ctx.network->handoff(ctx, given);
-    }
+    // A part this program lacks (`vledger` has no server and no mirror's
+    // HTTP source): the whole command line goes to vledger-net.
+    const Network* net = ctx.network;
+    bool lacking = net != nullptr &&
+                   ((*remote && !net->remote) || (words == "serve" && !net->serve) ||
+                    (words == "mirror" && !net->mirror_source) || (words == "sync" && !net->sync));
+    if (lacking && net->handoff) return net->handoff(ctx, given);
     if (*remote) {
       if (ctx.network == nullptr || !ctx.network->remote) {
         return Fail(ctx, Status::Unavailable("this program has no network part (vledger-net)"));

@@ -1,12 +1,15 @@
 #include "vledger/net/client.h"
 
-#include <httplib.h>
-
 #include <algorithm>
 #include <chrono>
+#include <memory>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "vledger/ledger/bytes.h"
+#include "vledger/net/http_client.h"
 #include "vledger/net/http_signature.h"
 
 namespace vledger::net {
@@ -23,26 +26,20 @@ constexpr int kRetryAfterMaxSeconds = 30;
 struct Posted {
   int status = 0;  // 0: no answer (the network)
   std::string body;
-  std::string error;    // why there was no answer
-  int retry_after = 0;  // a 429's Retry-After, seconds
+  std::string error;         // why there was no answer
+  int retry_after = 0;       // a 429's Retry-After, seconds
   bool unconnected = false;  // no answer because no connection was made
 };
 
-// The HOST[:PORT] of an http(s):// URL.
-std::string AuthorityOf(const std::string& url) {
-  std::string rest = url.substr(url.find("://") + 3);
-  return rest.substr(0, rest.find('/'));
-}
-
-Result<Posted> Post(httplib::Client& http, const RemoteOptions& options, const char* path,
+Result<Posted> Post(HttpClient& http, const RemoteOptions& options, const char* path,
                     const std::string& body) {
-  httplib::Headers headers;
+  std::vector<std::pair<std::string, std::string>> headers;
   if (options.key != nullptr) {
     // RFC 9421: the method, where it goes, and the body through its
     // digest, with a nonce the server remembers for the signature's life.
     SignedMessage message;
     message.method = "POST";
-    message.authority = AuthorityOf(options.url);
+    message.authority = http.authority();
     message.target = path;
     message.fields.emplace_back("content-digest", ContentDigest(body));
     SignatureParams params;
@@ -54,19 +51,15 @@ Result<Posted> Post(httplib::Client& http, const RemoteOptions& options, const c
     params.keyid = options.key->key_id();
     params.alg = "ed25519";
     VLEDGER_ASSIGN_OR_RETURN(SignatureFields fields, SignMessage(message, params, *options.key));
-    headers.emplace("Host", message.authority);
-    headers.emplace("Content-Digest", message.fields.front().second);
-    headers.emplace("Signature-Input", fields.signature_input);
-    headers.emplace("Signature", fields.signature);
+    headers.emplace_back("Content-Digest", message.fields.front().second);
+    headers.emplace_back("Signature-Input", fields.signature_input);
+    headers.emplace_back("Signature", fields.signature);
   }
-  httplib::Result res = http.Post(path, headers, body, "application/json");
-  if (!res) {
-    return Posted{0, "", httplib::to_string(res.error()), 0,
-                  res.error() == httplib::Error::Connection};
-  }
-  Posted posted{res->status, res->body, "", 0};
-  if (res->status == 429) {
-    std::string after = res->get_header_value("Retry-After");
+  HttpAnswer res = http.Post(path, headers, body, "application/json");
+  if (res.status == 0) return Posted{0, "", res.error, 0, res.unconnected};
+  Posted posted{res.status, std::move(res.body), "", 0};
+  if (res.status == 429) {
+    const std::string& after = res.retry_after;
     int seconds = 1;
     if (!after.empty() && after.size() < 6 &&
         after.find_first_not_of("0123456789") == std::string::npos) {
@@ -100,22 +93,9 @@ Result<CommandOutput> RunRemote(const RemoteOptions& options, const CommandReque
   if (!options.url.starts_with("http://") && !options.url.starts_with("https://")) {
     return Status::Usage(Msg("--remote: \"{}\" is not an http:// or https:// URL", options.url));
   }
-  httplib::Client http(options.url);
-  if (!http.is_valid()) {
-    return Status::InvalidInput("--remote",
-                                Msg("\"{}\" is not a URL this program can use", options.url));
-  }
-  http.set_connection_timeout(options.timeout_s, 0);
-  http.set_read_timeout(options.timeout_s, 0);
-  http.set_write_timeout(options.timeout_s, 0);
-  http.set_keep_alive(true);
-  // Each request is written as headers, then body: without this, Nagle's
-  // algorithm and delayed acknowledgements add 40 ms to each.
-  http.set_tcp_nodelay(true);
-  if (options.url.starts_with("https://")) {
-    http.enable_server_certificate_verification(true);
-    if (!options.ca_file.empty()) http.set_ca_cert_path(options.ca_file.c_str());
-  }
+  VLEDGER_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> client,
+                           HttpClient::Open(options.url, {options.ca_file, options.timeout_s}));
+  HttpClient& http = *client;
   const std::string body = EncodeRequest(request);
   std::string last_error;
   int retry_after = 0;

@@ -85,6 +85,18 @@ expect_eq "$got" "$(vl --ledger twin --json balance R1)" "GET /v1/balance/R1 == 
 # A retry with the same request id gets the original answer.
 expect_exit 0 vl "${R[@]}" --key col1.key --json award R1 GOOD --request-id a1
 expect_json 'd["repeated"]' true
+# `vledger` runs a remote command itself: alone in a folder, without
+# vledger-net beside it, it awards on the server. Only serve (and mirror)
+# need vledger-net.
+mkdir -p alone && cp "$VLEDGER" alone/vledger
+before=$(curl -sf "$URL/v1/balance/R1")
+expect_exit 0 alone/vledger "${R[@]}" --key col1.key --json award R1 GOOD --request-id alone1
+expect_json 'd.get("repeated", False)' false
+expect_eq "$(curl -sf "$URL/v1/balance/R1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["creditScore"])')" \
+  "$(($(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["creditScore"])' "$before") + 5))" \
+  "the award of vledger alone is on the server"
+expect_exit 4 alone/vledger --ledger twin serve --listen 127.0.0.1:0
+expect_stderr_contains "vledger-net"
 # Human output and errors in the client's language.
 expect_exit 0 vl "${R[@]}" --lang zh balance R1
 expect_exit 3 vl "${R[@]}" --lang zh --key col1.key award R9 GOOD
@@ -221,6 +233,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout tls.key -out tls.crt -days 2 \
 start_server vledger-data --tls-cert tls.crt --tls-key tls.key
 expect_exit 0 vl --remote "$URL" --ca tls.crt --key col1.key award R1 GOOD
 expect_exit 4 vl --remote "$URL" balance R1     # not trusted without --ca
+expect_exit 3 vl --remote "$URL" --ca missing.crt balance R1
+expect_stderr_contains '--ca: cannot load the CA certificates of "missing.crt"'
 stop_server
 
 finish

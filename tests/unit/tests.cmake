@@ -50,3 +50,4 @@ vledger_unit_test(xlsx_test vledger_app PkgConfig::LIBZIP)
 # Signed requests (RFC 9421, with its Ed25519 test vector), the server's
 # checks of them, its rate limits, and whose people a reader sees.
 vledger_app_test(net_signature_test vledger_net)
+vledger_unit_test(net_http_client_test vledger_net_client)

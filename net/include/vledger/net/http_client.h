@@ -1,0 +1,59 @@
+// The HTTP/1.1 client of `--remote` and `sync` (net/client.h): one
+// connection to a county server, kept open between requests (a command's
+// /v1/run, then its /v1/commit), over TLS for https:// URLs. Built on
+// Boost.Beast, which is header-only: `vledger` links it with the archive of
+// OpenSSL it already links, so a remote command runs in `vledger` itself,
+// with no second program started (docs/SERVER.md).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "vledger/ledger/status.h"
+
+namespace vledger::net {
+
+struct HttpOptions {
+  std::string ca_file;  // TLS: trust the certificates this CA file (PEM) signed
+  int timeout_s = 30;   // connecting, each write, each wait for an answer
+};
+
+struct HttpAnswer {
+  int status = 0;  // 0: no answer; `error` says why
+  std::string body;
+  std::string retry_after;   // the Retry-After header, as sent
+  std::string error;         // why there was no answer
+  bool unconnected = false;  // no answer because no connection could be made
+};
+
+class HttpClient {
+ public:
+  // For URL `http://HOST[:PORT]` or `https://HOST[:PORT]` (HOST may be an
+  // IPv6 address in brackets): InvalidInput naming --remote for any other.
+  // Nothing is connected yet.
+  static Result<std::unique_ptr<HttpClient>> Open(const std::string& url,
+                                                  const HttpOptions& options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // HOST[:PORT] as the URL gives it: the Host header of every request.
+  const std::string& authority() const;
+
+  // POST `body` to `path` with `headers` (Host, Content-Type and
+  // Content-Length are added). Connects first when no connection is open,
+  // or when the server closed the one kept; a failure is an answer with
+  // status 0.
+  HttpAnswer Post(const std::string& path,
+                  const std::vector<std::pair<std::string, std::string>>& headers,
+                  const std::string& body, const std::string& content_type);
+
+ private:
+  struct Impl;
+  explicit HttpClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vledger::net

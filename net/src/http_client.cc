@@ -1,0 +1,245 @@
+#include "vledger/net/http_client.h"
+
+#include <openssl/err.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <utility>
+
+namespace vledger::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+// Runs the asynchronous operation that `start` begins until it ends or
+// its stream's deadline passes. The client is synchronous, and Beast's
+// deadlines hold for asynchronous operations only.
+template <class Start>
+error_code RunOne(asio::io_context& io, Start&& start) {
+  error_code result = asio::error::would_block;
+  start([&result](error_code ec, auto&&...) { result = ec; });
+  io.restart();
+  io.run();
+  return result;
+}
+
+// Whether `s` names an IP address (TLS then sends no server name, and the
+// certificate must name the address).
+bool IsAddress(const std::string& s) {
+  error_code ec;
+  (void)asio::ip::make_address(s, ec);
+  return !ec;
+}
+
+}  // namespace
+
+struct HttpClient::Impl {
+  std::string host, port, authority;
+  bool tls = false;
+  HttpOptions options;
+  asio::io_context io;
+  std::unique_ptr<asio::ssl::context> tls_context;
+  // At most one of them is open: the connection kept between requests.
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
+  beast::flat_buffer buffer;  // bytes read past an answer, for the next
+
+  std::chrono::seconds timeout() const { return std::chrono::seconds(options.timeout_s); }
+  bool connected() const { return plain != nullptr || secure != nullptr; }
+  beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*secure); }
+
+  void Close() {
+    if (connected()) {
+      error_code ignored;
+      lowest().socket().close(ignored);
+    }
+    secure.reset();
+    plain.reset();
+    buffer.clear();
+  }
+
+  // Whether the kept connection can take another request: the server has
+  // sent nothing since its last answer (a close, or anything else).
+  bool StillOpen() {
+    pollfd p{lowest().socket().native_handle(), POLLIN, 0};
+    return ::poll(&p, 1, 0) == 0;
+  }
+
+  // Connects (and shakes hands over TLS); "" or why not.
+  std::string Connect() {
+    Close();
+    const std::string where = host + ":" + port;
+    tcp::resolver resolver(io);
+    error_code ec;
+    tcp::resolver::results_type endpoints = resolver.resolve(host, port, ec);
+    if (ec) return "cannot resolve " + host + ": " + ec.message();
+    auto stream = std::make_unique<beast::tcp_stream>(io);
+    stream->expires_after(timeout());
+    ec = RunOne(io, [&](auto done) { stream->async_connect(endpoints, std::move(done)); });
+    if (ec) return "cannot connect to " + where + ": " + ec.message();
+    // Each request is written as headers, then body: without this, Nagle's
+    // algorithm and delayed acknowledgements add 40 ms to each.
+    stream->socket().set_option(tcp::no_delay(true), ec);
+    if (!tls) {
+      plain = std::move(stream);
+      return "";
+    }
+    secure =
+        std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*stream), *tls_context);
+    if (!IsAddress(host) && SSL_set_tlsext_host_name(secure->native_handle(), host.c_str()) != 1) {
+      Close();
+      return "cannot set the TLS server name " + host;
+    }
+    secure->set_verify_mode(asio::ssl::verify_peer);
+    secure->set_verify_callback(asio::ssl::host_name_verification(host));
+    beast::get_lowest_layer(*secure).expires_after(timeout());
+    ec = RunOne(io, [&](auto done) {
+      secure->async_handshake(asio::ssl::stream_base::client, std::move(done));
+    });
+    if (ec) {
+      Close();
+      return "TLS with " + where + ": " + ec.message();
+    }
+    return "";
+  }
+
+  template <class Stream>
+  HttpAnswer Exchange(Stream& stream, http::request<http::string_body>& request) {
+    HttpAnswer answer;
+    lowest().expires_after(timeout());
+    error_code ec =
+        RunOne(io, [&](auto done) { http::async_write(stream, request, std::move(done)); });
+    if (ec) {
+      Close();
+      answer.error = "sending: " + ec.message();
+      return answer;
+    }
+    http::response_parser<http::string_body> parser;
+    // A command's output, which the server bounds. (Boost 1.74 compares a
+    // body's length with boost::none, "no limit", as larger than it: an
+    // answer whose header came apart from its body failed.)
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    lowest().expires_after(timeout());
+    ec = RunOne(io, [&](auto done) { http::async_read(stream, buffer, parser, std::move(done)); });
+    if (ec) {
+      Close();
+      answer.error = "receiving: " + ec.message();
+      return answer;
+    }
+    http::response<http::string_body> response = parser.release();
+    answer.status = static_cast<int>(response.result_int());
+    answer.retry_after = std::string(response[http::field::retry_after]);
+    answer.body = std::move(response.body());
+    if (!response.keep_alive()) Close();
+    return answer;
+  }
+};
+
+Result<std::unique_ptr<HttpClient>> HttpClient::Open(const std::string& url,
+                                                     const HttpOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  std::string rest;
+  if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else if (url.starts_with("https://")) {
+    rest = url.substr(8);
+    impl->tls = true;
+  }
+  // HOST[:PORT] and nothing after it, HOST a name or [IPv6].
+  size_t host_end = 0;
+  if (rest.starts_with('[')) {
+    host_end = rest.find(']');
+    if (host_end != std::string::npos) {
+      impl->host = rest.substr(1, host_end - 1);
+      host_end++;
+    }
+  } else {
+    host_end = rest.find_first_of(":/?#");
+    if (host_end == std::string::npos) host_end = rest.size();
+    impl->host = rest.substr(0, host_end);
+  }
+  bool valid = host_end != std::string::npos && !impl->host.empty();
+  if (valid && host_end < rest.size()) {
+    impl->port = rest.substr(host_end + 1);
+    valid = rest[host_end] == ':' && !impl->port.empty() && impl->port.size() <= 5 &&
+            impl->port.find_first_not_of("0123456789") == std::string::npos &&
+            std::stoi(impl->port) > 0 && std::stoi(impl->port) <= 65535;
+  }
+  if (!valid) {
+    return Status::InvalidInput("--remote", Msg("\"{}\" is not a URL this program can use", url));
+  }
+  impl->authority = rest;
+  if (impl->port.empty()) impl->port = impl->tls ? "443" : "80";
+  if (impl->tls) {
+    impl->tls_context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    error_code ec;
+    if (options.ca_file.empty()) {
+      impl->tls_context->set_default_verify_paths(ec);
+    } else {
+      impl->tls_context->load_verify_file(options.ca_file, ec);
+    }
+    if (ec && options.ca_file.empty()) {
+      return Status::Unavailable(Msg("cannot load the system's CA certificates: {}", ec.message()));
+    }
+    if (ec) {
+      // Why: the file cannot be read, or OpenSSL's reason ("no
+      // certificate or crl found").
+      const char* reason = ::access(options.ca_file.c_str(), R_OK) != 0
+                               ? std::strerror(errno)
+                               : ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
+      return Status::InvalidInput(
+          "--ca", Msg("cannot load the CA certificates of \"{}\": {}", options.ca_file,
+                      reason != nullptr ? std::string(reason) : ec.message()));
+    }
+  }
+  return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
+}
+
+HttpClient::HttpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpClient::~HttpClient() { impl_->Close(); }
+
+const std::string& HttpClient::authority() const { return impl_->authority; }
+
+HttpAnswer HttpClient::Post(const std::string& path,
+                            const std::vector<std::pair<std::string, std::string>>& headers,
+                            const std::string& body, const std::string& content_type) {
+  Impl& c = *impl_;
+  if (c.connected() && !c.StillOpen()) c.Close();
+  if (!c.connected()) {
+    std::string why = c.Connect();
+    if (!why.empty()) {
+      HttpAnswer answer;
+      answer.error = why;
+      answer.unconnected = true;
+      return answer;
+    }
+  }
+  http::request<http::string_body> request{http::verb::post, path, 11};
+  request.set(http::field::host, c.authority);
+  for (const auto& [name, value] : headers) request.set(name, value);
+  request.set(http::field::content_type, content_type);
+  request.keep_alive(true);
+  request.body() = body;
+  request.prepare_payload();
+  return c.plain ? c.Exchange(*c.plain, request) : c.Exchange(*c.secure, request);
+}
+
+}  // namespace vledger::net
