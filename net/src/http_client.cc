@@ -81,8 +81,10 @@ struct HttpClient::Impl {
     return ::poll(&p, 1, 0) == 0;
   }
 
-  // Connects (and shakes hands over TLS); "" or why not.
-  std::string Connect() {
+  // Connects (and shakes hands over TLS); "" or why not. `tcp_made`: a
+  // connection was made (a TLS handshake that fails comes after one).
+  std::string Connect(bool& tcp_made) {
+    tcp_made = false;
     Close();
     const std::string where = host + ":" + port;
     tcp::resolver resolver(io);
@@ -93,6 +95,7 @@ struct HttpClient::Impl {
     stream->expires_after(timeout());
     ec = RunOne(io, [&](auto done) { stream->async_connect(endpoints, std::move(done)); });
     if (ec) return "cannot connect to " + where + ": " + ec.message();
+    tcp_made = true;
     // Each request is written as headers, then body: without this, Nagle's
     // algorithm and delayed acknowledgements add 40 ms to each.
     stream->socket().set_option(tcp::no_delay(true), ec);
@@ -224,11 +227,12 @@ HttpAnswer HttpClient::Post(const std::string& path,
   Impl& c = *impl_;
   if (c.connected() && !c.StillOpen()) c.Close();
   if (!c.connected()) {
-    std::string why = c.Connect();
+    bool tcp_made = false;
+    std::string why = c.Connect(tcp_made);
     if (!why.empty()) {
       HttpAnswer answer;
       answer.error = why;
-      answer.unconnected = true;
+      answer.unconnected = !tcp_made;
       return answer;
     }
   }

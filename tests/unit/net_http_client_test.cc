@@ -182,6 +182,22 @@ TEST(HttpClientTest, NoServerListeningIsNoAnswerAndUnconnected) {
   EXPECT_NE(answer.error.find("cannot connect to 127.0.0.1:"), std::string::npos) << answer.error;
 }
 
+// A server that takes the connection but speaks no TLS: the handshake
+// fails after a connection was made, which is not "unconnected" (the
+// outbox keeps a command early only when no connection can be made).
+TEST(HttpClientTest, ATlsHandshakeThatFailsIsNoAnswerButConnected) {
+  ScriptedServer server([](int fd, int) {
+    char buf[512];
+    (void)::read(fd, buf, sizeof buf);  // the client's hello
+    Send(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+  });
+  std::string url = "https://" + server.url().substr(7);
+  HttpAnswer answer = Client(url)->Post("/v1/run", {}, "{}", "application/json");
+  EXPECT_EQ(answer.status, 0);
+  EXPECT_FALSE(answer.unconnected);
+  EXPECT_NE(answer.error.find("TLS with 127.0.0.1:"), std::string::npos) << answer.error;
+}
+
 TEST(HttpClientTest, AnAnswerCutShortIsNoAnswerButConnected) {
   ScriptedServer server([](int fd, int) {
     ReadRequest(fd);

@@ -23,9 +23,11 @@ struct HttpOptions {
 struct HttpAnswer {
   int status = 0;  // 0: no answer; `error` says why
   std::string body;
-  std::string retry_after;   // the Retry-After header, as sent
-  std::string error;         // why there was no answer
-  bool unconnected = false;  // no answer because no connection could be made
+  std::string retry_after;  // the Retry-After header, as sent
+  std::string error;        // why there was no answer
+  // No answer because no connection could be made (a refused or
+  // unreachable server; not a TLS handshake that failed after connecting).
+  bool unconnected = false;
 };
 
 class HttpClient {
