@@ -134,9 +134,10 @@ struct HttpClient::Impl {
       return answer;
     }
     http::response_parser<http::string_body> parser;
-    // A command's output, which the server bounds. (Boost 1.74 compares a
-    // body's length with boost::none, "no limit", as larger than it: an
-    // answer whose header came apart from its body failed.)
+    // A command's output (`log`, `export`) has no bound of its own, and
+    // cpp-httplib's client set none either. (Boost 1.74 compares a body's
+    // length with boost::none, "no limit", as larger than it: an answer
+    // whose header came apart from its body failed.)
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     lowest().expires_after(timeout());
     ec = RunOne(io, [&](auto done) { http::async_read(stream, buffer, parser, std::move(done)); });
