@@ -86,8 +86,8 @@ expect_eq "$got" "$(vl --ledger twin --json balance R1)" "GET /v1/balance/R1 == 
 expect_exit 0 vl "${R[@]}" --key col1.key --json award R1 GOOD --request-id a1
 expect_json 'd["repeated"]' true
 # `vledger` runs a remote command itself: alone in a folder, without
-# vledger-net beside it, it awards on the server. Only serve (and mirror)
-# need vledger-net.
+# vledger-net beside it, it awards on the server, and `sync` runs. Only
+# serve (and mirror) need vledger-net.
 mkdir -p alone && cp "$VLEDGER" alone/vledger
 before=$(curl -sf "$URL/v1/balance/R1")
 expect_exit 0 alone/vledger "${R[@]}" --key col1.key --json award R1 GOOD --request-id alone1
@@ -97,6 +97,9 @@ expect_eq "$(curl -sf "$URL/v1/balance/R1" | python3 -c 'import json,sys; print(
   "the award of vledger alone is on the server"
 expect_exit 4 alone/vledger --ledger twin serve --listen 127.0.0.1:0
 expect_stderr_contains "vledger-net"
+# `sync` is the same client: it runs there too (an empty outbox here).
+XDG_DATA_HOME="$WORK/alone-xdg" expect_exit 0 alone/vledger sync --list
+expect_stdout_contains "is empty"
 # Human output and errors in the client's language.
 expect_exit 0 vl "${R[@]}" --lang zh balance R1
 expect_exit 3 vl "${R[@]}" --lang zh --key col1.key award R9 GOOD

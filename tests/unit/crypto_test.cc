@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -72,6 +73,18 @@ constexpr const char* kSha256Empty =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 constexpr const char* kSha256Abc =
     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+// Salts, nonces and request ids: as many bytes as asked (past 256, where
+// one getrandom(2) call may return fewer), different each time.
+TEST(RandomBytes, GivesTheBytesAskedForAndNeverTheSameTwice) {
+  EXPECT_EQ(RandomBytes(0), "");
+  for (size_t n : {1u, 16u, 300u, 100000u}) EXPECT_EQ(RandomBytes(n).size(), n);
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; i++) seen.insert(RandomBytes(16));
+  EXPECT_EQ(seen.size(), 1000u);
+  std::string big = RandomBytes(100000);
+  EXPECT_NE(big.find_first_not_of('\0', 50000), std::string::npos);  // its end was filled
+}
 
 TEST(Sha256, EmptyStringKnownAnswer) { EXPECT_EQ(Hex(Sha256("")), kSha256Empty); }
 
