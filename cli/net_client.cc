@@ -1,4 +1,4 @@
-// vledger-net's client of `--remote URL` (SPEC section 12): sends the
+// The client of `--remote URL` (SPEC section 12): sends the
 // command line and the files it reads to a county server, checks and
 // signs the commit the server prepared (the key never leaves this
 // machine), and writes the files the command wrote.

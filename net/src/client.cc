@@ -29,6 +29,7 @@ struct Posted {
   std::string error;         // why there was no answer
   int retry_after = 0;       // a 429's Retry-After, seconds
   bool unconnected = false;  // no answer because no connection was made
+  std::string untrusted;     // no answer: why the server's certificate is not trusted
 };
 
 Result<Posted> Post(HttpClient& http, const RemoteOptions& options, const char* path,
@@ -56,8 +57,8 @@ Result<Posted> Post(HttpClient& http, const RemoteOptions& options, const char* 
     headers.emplace_back("Signature", fields.signature);
   }
   HttpAnswer res = http.Post(path, headers, body, "application/json");
-  if (res.status == 0) return Posted{0, "", res.error, 0, res.unconnected};
-  Posted posted{res.status, std::move(res.body), "", 0};
+  if (res.status == 0) return Posted{0, "", res.error, 0, res.unconnected, res.untrusted};
+  Posted posted{res.status, std::move(res.body), "", 0, false, ""};
   if (res.status == 429) {
     const std::string& after = res.retry_after;
     int seconds = 1;
@@ -109,6 +110,14 @@ Result<CommandOutput> RunRemote(const RemoteOptions& options, const CommandReque
     }
     VLEDGER_ASSIGN_OR_RETURN(Posted run, Post(http, options, "/v1/run", body));
     if (run.status != 0) connected = true;
+    if (!run.untrusted.empty()) {
+      // A certificate this machine does not trust is not a network fault:
+      // the same handshake would fail again.
+      return Status::Unavailable(
+          Msg("cannot use the server {}: its certificate is not trusted here ({}); --ca FILE names "
+              "the CA that signed it",
+              options.url, run.untrusted));
+    }
     if (run.status == 429) {
       // Too many requests: nothing ran; the same request after Retry-After.
       last_error = run.body;

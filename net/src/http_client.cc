@@ -1,6 +1,8 @@
 #include "vledger/net/http_client.h"
 
 #include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -83,8 +85,11 @@ struct HttpClient::Impl {
 
   // Connects (and shakes hands over TLS); "" or why not. `tcp_made`: a
   // connection was made (a TLS handshake that fails comes after one).
-  std::string Connect(bool& tcp_made) {
+  // `untrusted`: why the server's certificate was not trusted, if the
+  // handshake failed on it.
+  std::string Connect(bool& tcp_made, std::string& untrusted) {
     tcp_made = false;
+    untrusted.clear();
     Close();
     const std::string where = host + ":" + port;
     tcp::resolver resolver(io);
@@ -105,19 +110,34 @@ struct HttpClient::Impl {
     }
     secure =
         std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*stream), *tls_context);
-    if (!IsAddress(host) && SSL_set_tlsext_host_name(secure->native_handle(), host.c_str()) != 1) {
+    // The certificate must be for the URL's host: OpenSSL checks the name
+    // (sent as the server name too) or the IP address in the chain's check.
+    SSL* ssl = secure->native_handle();
+    bool named = IsAddress(host)
+                     ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) == 1
+                     : SSL_set_tlsext_host_name(ssl, host.c_str()) == 1 &&
+                           SSL_set1_host(ssl, host.c_str()) == 1;
+    if (!named) {
       Close();
       return "cannot set the TLS server name " + host;
     }
     secure->set_verify_mode(asio::ssl::verify_peer);
-    secure->set_verify_callback(asio::ssl::host_name_verification(host));
     beast::get_lowest_layer(*secure).expires_after(timeout());
     ec = RunOne(io, [&](auto done) {
       secure->async_handshake(asio::ssl::stream_base::client, std::move(done));
     });
     if (ec) {
+      std::string why = "TLS with " + where + ": " + ec.message();
+      if (ec.category() == asio::error::get_ssl_category() &&
+          ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+              SSL_R_CERTIFICATE_VERIFY_FAILED) {
+        // Not signed by a CA trusted here, or not for the host (OpenSSL's
+        // reason: "self-signed certificate", "hostname mismatch", ...).
+        untrusted = X509_verify_cert_error_string(SSL_get_verify_result(ssl));
+        why = "the certificate of " + where + " is not trusted here (" + untrusted + ")";
+      }
       Close();
-      return "TLS with " + where + ": " + ec.message();
+      return why;
     }
     return "";
   }
@@ -229,10 +249,9 @@ HttpAnswer HttpClient::Post(const std::string& path,
   if (c.connected() && !c.StillOpen()) c.Close();
   if (!c.connected()) {
     bool tcp_made = false;
-    std::string why = c.Connect(tcp_made);
-    if (!why.empty()) {
-      HttpAnswer answer;
-      answer.error = why;
+    HttpAnswer answer;
+    answer.error = c.Connect(tcp_made, answer.untrusted);
+    if (!answer.error.empty()) {
       answer.unconnected = !tcp_made;
       return answer;
     }

@@ -16,7 +16,9 @@ Json FilesJson(const std::vector<FileBlob>& files) {
   return out;
 }
 
-Status Bad(std::string_view member, Msg what) { return Status::InvalidInput(member, std::move(what)); }
+Status Bad(std::string_view member, Msg what) {
+  return Status::InvalidInput(member, std::move(what));
+}
 
 // The string member `name` of `obj`, at most `bytes_max` bytes.
 Result<std::string> StringOf(const Json& obj, const char* name, size_t bytes_max) {
@@ -74,7 +76,8 @@ Result<CommandRequest> ParseRequest(std::string_view body) {
   VLEDGER_ASSIGN_OR_RETURN(Json doc, ParseObject(body));
   CommandRequest request;
   auto args = doc.find("args");
-  if (args == doc.end() || !args->is_array()) return Bad("args", Msg("a list of strings is required"));
+  if (args == doc.end() || !args->is_array())
+    return Bad("args", Msg("a list of strings is required"));
   if (args->empty() || args->size() > kArgsMax) return Bad("args", Msg("1 to 256 words"));
   for (const Json& a : *args) {
     if (!a.is_string()) return Bad("args", Msg("a list of strings is required"));
@@ -93,7 +96,8 @@ std::string EncodeAnswer(const RunAnswer& answer) {
   Json doc = Json::object();
   if (answer.done) {
     const CommandOutput& o = *answer.done;
-    doc["done"] = {{"exit", o.exit_code}, {"out", o.out}, {"err", o.err}, {"files", FilesJson(o.files)}};
+    doc["done"] = {
+        {"exit", o.exit_code}, {"out", o.out}, {"err", o.err}, {"files", FilesJson(o.files)}};
   }
   if (answer.sign) {
     const Prepared& p = *answer.sign;
@@ -123,7 +127,8 @@ Result<RunAnswer> ParseAnswer(std::string_view body) {
   if (auto d = doc.find("done"); d != doc.end() && d->is_object()) {
     CommandOutput o;
     auto code = d->find("exit");
-    if (code == d->end() || !code->is_number_integer()) return Bad("exit", Msg("a number is required"));
+    if (code == d->end() || !code->is_number_integer())
+      return Bad("exit", Msg("a number is required"));
     o.exit_code = code->get<int>();
     VLEDGER_ASSIGN_OR_RETURN(o.out, StringOf(*d, "out", SIZE_MAX));
     VLEDGER_ASSIGN_OR_RETURN(o.err, StringOf(*d, "err", SIZE_MAX));

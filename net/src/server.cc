@@ -170,8 +170,8 @@ class ReadCache {
   };
   static bool Cacheable(std::string_view command) {
     static constexpr std::string_view kCached[] = {
-        "balance",   "history",  "rank", "fund", "statement", "summary", "household",
-        "resident",  "rule",     "village", "shop", "log",    "key",     "grade", "benefit"};
+        "balance", "history", "rank", "fund", "statement", "summary", "household", "resident",
+        "rule",    "village", "shop", "log",  "key",       "grade",   "benefit"};
     return std::find(std::begin(kCached), std::end(kCached), command) != std::end(kCached);
   }
   std::optional<std::string> Find(const Key& key) {
@@ -446,8 +446,7 @@ class Server {
     {
       std::unique_lock lock(p->mu);
       p->cv.wait(lock, [&] {
-        return p->state == Pending::State::kDone ||
-               p->state == Pending::State::kAwaitingSignature;
+        return p->state == Pending::State::kDone || p->state == Pending::State::kAwaitingSignature;
       });
     }
     res.set_content(EncodeAnswer(AnswerOf(p)), "application/json");

@@ -235,7 +235,17 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout tls.key -out tls.crt -days 2 \
   -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
 start_server vledger-data --tls-cert tls.crt --tls-key tls.key
 expect_exit 0 vl --remote "$URL" --ca tls.crt --key col1.key award R1 GOOD
-expect_exit 4 vl --remote "$URL" balance R1     # not trusted without --ca
+# Not trusted without --ca (the system's CAs did not sign it): exit 4 at
+# once, after one connection, not retried like an unreachable server.
+strace -f -qq -e trace=connect -o connects.txt "$VLEDGER" --remote "$URL" balance R1 \
+  >/dev/null 2>untrusted.err
+expect_eq "$?" 4 "a certificate not trusted is exit 4"
+expect_eq "$(grep -c "htons(${URL##*:})" connects.txt)" 1 "one connection to a server not trusted"
+grep -qF "cannot use the server $URL: its certificate is not trusted here (self-signed certificate); --ca FILE names the CA that signed it" untrusted.err &&
+  pass "the refusal says why and names --ca" || fail "untrusted: $(cat untrusted.err)"
+# Trusted, but for another host: the name in the URL is checked.
+expect_exit 4 vl --remote "https://localhost:${URL##*:}" --ca tls.crt balance R1
+expect_stderr_contains "its certificate is not trusted here (hostname mismatch)"
 expect_exit 3 vl --remote "$URL" --ca missing.crt balance R1
 expect_stderr_contains '--ca: cannot load the CA certificates of "missing.crt"'
 stop_server

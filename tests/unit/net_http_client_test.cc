@@ -5,11 +5,18 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <thread>
@@ -195,7 +202,107 @@ TEST(HttpClientTest, ATlsHandshakeThatFailsIsNoAnswerButConnected) {
   HttpAnswer answer = Client(url)->Post("/v1/run", {}, "{}", "application/json");
   EXPECT_EQ(answer.status, 0);
   EXPECT_FALSE(answer.unconnected);
+  EXPECT_EQ(answer.untrusted, "");
   EXPECT_NE(answer.error.find("TLS with 127.0.0.1:"), std::string::npos) << answer.error;
+}
+
+// A self-signed certificate for IP address 127.0.0.1, and its key.
+struct SelfSigned {
+  EVP_PKEY* key = nullptr;
+  X509* cert = nullptr;
+  std::string pem;  // the certificate, as a CA file holds it
+
+  SelfSigned() {
+    key = EVP_EC_gen("P-256");
+    cert = X509_new();
+    X509_set_version(cert, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert), -60);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+    X509_set_pubkey(cert, key);
+    X509_NAME* name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+    X509_set_issuer_name(cert, name);
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
+    X509_EXTENSION* san = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, "IP:127.0.0.1");
+    X509_add_ext(cert, san, -1);
+    X509_EXTENSION_free(san);
+    X509_sign(cert, key, EVP_sha256());
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_X509(bio, cert);
+    char* data = nullptr;
+    long n = BIO_get_mem_data(bio, &data);
+    pem.assign(data, static_cast<size_t>(n));
+    BIO_free(bio);
+  }
+  ~SelfSigned() {
+    X509_free(cert);
+    EVP_PKEY_free(key);
+  }
+};
+
+// A server that speaks TLS with `certificate` and answers each request
+// with 200 and "ok".
+ScriptedServer::Script TlsAnswers(const SelfSigned& certificate) {
+  return [&certificate](int fd, int) {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+    SSL_CTX_use_certificate(ctx, certificate.cert);
+    SSL_CTX_use_PrivateKey(ctx, certificate.key);
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    if (SSL_accept(ssl) == 1) {
+      char buf[4096];
+      int n = SSL_read(ssl, buf, sizeof buf);
+      if (n > 0) {
+        std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        SSL_write(ssl, answer.data(), static_cast<int>(answer.size()));
+        SSL_shutdown(ssl);
+      }
+    }
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+  };
+}
+
+// A certificate that is not trusted, or not for the URL's host, is told
+// apart from a network fault (the command stops at once rather than
+// sending again), with OpenSSL's reason; trusted, the request is answered.
+TEST(HttpClientTest, ACertificateNotTrustedOrNotForTheHostIsUntrusted) {
+  SelfSigned certificate;
+  ScriptedServer server(TlsAnswers(certificate));
+  std::string port = server.url().substr(server.url().rfind(':') + 1);
+  std::filesystem::path ca = std::filesystem::path(::testing::TempDir()) / "http_client_ca.pem";
+  std::ofstream(ca) << certificate.pem;
+
+  // Not signed by a CA trusted here (the system's).
+  HttpAnswer answer = Client("https://127.0.0.1:" + port)->Post("/", {}, "{}", "application/json");
+  EXPECT_EQ(answer.status, 0);
+  EXPECT_EQ(answer.untrusted, "self-signed certificate");
+  EXPECT_FALSE(answer.unconnected);
+  EXPECT_NE(answer.error.find("the certificate of 127.0.0.1:" + port +
+                              " is not trusted here (self-signed certificate)"),
+            std::string::npos)
+      << answer.error;
+
+  // Trusted, but the URL names another host.
+  Result<std::unique_ptr<HttpClient>> other =
+      HttpClient::Open("https://localhost:" + port, {ca.string(), 5});
+  ASSERT_TRUE(other.ok()) << other.status().message();
+  answer = (*other)->Post("/", {}, "{}", "application/json");
+  EXPECT_EQ(answer.untrusted, "hostname mismatch") << answer.error;
+
+  // Trusted, and for 127.0.0.1.
+  Result<std::unique_ptr<HttpClient>> trusted =
+      HttpClient::Open("https://127.0.0.1:" + port, {ca.string(), 5});
+  ASSERT_TRUE(trusted.ok()) << trusted.status().message();
+  answer = (*trusted)->Post("/", {}, "{}", "application/json");
+  EXPECT_EQ(answer.status, 200) << answer.error;
+  EXPECT_EQ(answer.untrusted, "");
+  EXPECT_EQ(answer.body, "ok");
+  std::filesystem::remove(ca);
 }
 
 TEST(HttpClientTest, AnAnswerCutShortIsNoAnswerButConnected) {

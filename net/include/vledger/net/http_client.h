@@ -28,6 +28,11 @@ struct HttpAnswer {
   // No answer because no connection could be made (a refused or
   // unreachable server; not a TLS handshake that failed after connecting).
   bool unconnected = false;
+  // No answer because the server's certificate is not trusted (not signed
+  // by the CA given, or not for the URL's host): OpenSSL's reason
+  // ("self-signed certificate", "hostname mismatch"). Sending again cannot
+  // help. Empty otherwise.
+  std::string untrusted;
 };
 
 class HttpClient {
