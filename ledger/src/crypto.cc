@@ -1,6 +1,15 @@
-// SHA-256 and Ed25519 through OpenSSL 3. Every OpenSSL error is drained by
-// OpenSslErrors(), so a failure reads as one line and the error queue never
-// leaks into a later call.
+// SHA-256 and Ed25519 through OpenSSL 3, and Ed25519 signing through
+// libsodium. Every OpenSSL error is drained by OpenSslErrors(), so a
+// failure reads as one line and the error queue never leaks into a later
+// call.
+//
+// A private key signs with libsodium: OpenSSL 3 starts its provider (its
+// tables of algorithms and their names) at the first use of any EVP
+// algorithm, about 2.5 ms of every process that signs, which is most of
+// what reading a key cost a remote award (bench/history.md). Ed25519 is
+// deterministic (RFC 8032): the same seed and message give the same
+// signature from either library. Verifying, key files and everything else
+// stay with OpenSSL.
 //
 // SHA-256 goes through OpenSSL's SHA256_* functions, which OpenSSL 3
 // marks deprecated in favour of EVP: under 3.0 every EVP message ends
@@ -18,6 +27,7 @@
 #include <openssl/pem.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
+#include <sodium.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -282,7 +292,9 @@ std::string PublicKey::ToPem() const {
 // -------------------------------------------------------------- PrivateKey
 
 struct PrivateKey::Impl {
-  PkeyPtr pkey;
+  // libsodium's secret key: the seed, then the public key.
+  unsigned char secret[crypto_sign_ed25519_SECRETKEYBYTES];
+  ~Impl() { sodium_memzero(secret, sizeof secret); }
 };
 
 PrivateKey::PrivateKey(PrivateKey&&) noexcept = default;
@@ -290,27 +302,27 @@ PrivateKey& PrivateKey::operator=(PrivateKey&&) noexcept = default;
 PrivateKey::~PrivateKey() = default;
 
 Result<PrivateKey> PrivateKey::Generate() {
-  EVP_PKEY* raw = nullptr;
-  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
-      EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr), EVP_PKEY_CTX_free);
-  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &raw) != 1) {
-    std::string errors = OpenSslErrors();
-    if (errors.empty()) return Status::Internal("Ed25519 key generation failed");
-    return Status::Internal(Msg("Ed25519 key generation failed: {}", errors));
-  }
-  return FromEvp(raw);
+  std::string seed = RandomBytes(crypto_sign_ed25519_SEEDBYTES);
+  Result<PrivateKey> key = FromSeed(seed);
+  sodium_memzero(seed.data(), seed.size());
+  return key;
 }
 
 Result<PrivateKey> PrivateKey::FromSeed(std::string_view seed) {
-  if (seed.size() != 32) return Status::InvalidInput("Ed25519 seed is not 32 bytes");
-  PkeyPtr pkey(EVP_PKEY_new_raw_private_key(
-      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const uint8_t*>(seed.data()), seed.size()));
-  if (!pkey) {
-    std::string errors = OpenSslErrors();
-    if (errors.empty()) return Status::InvalidInput("bad Ed25519 seed");
-    return Status::InvalidInput(Msg("bad Ed25519 seed: {}", errors));
+  if (seed.size() != crypto_sign_ed25519_SEEDBYTES) {
+    return Status::InvalidInput("Ed25519 seed is not 32 bytes");
   }
-  return FromEvp(pkey.release());
+  // Thread-safe, and only the first call does anything.
+  VLEDGER_ASSERT(sodium_init() >= 0);
+  PrivateKey key;
+  key.impl_ = std::make_unique<Impl>();
+  unsigned char raw[crypto_sign_ed25519_PUBLICKEYBYTES];
+  VLEDGER_ASSERT(crypto_sign_ed25519_seed_keypair(
+                     raw, key.impl_->secret, reinterpret_cast<const unsigned char*>(seed.data())) ==
+                 0);
+  key.public_ =
+      PublicKey::FromRaw(std::string(reinterpret_cast<const char*>(raw), sizeof raw)).value();
+  return key;
 }
 
 // The 32-byte seed of an unencrypted PKCS#8 Ed25519 key (RFC 8410: the
@@ -413,33 +425,37 @@ Result<PrivateKey> PrivateKey::LoadPem(const std::string& path, const std::strin
 
 Result<PrivateKey> PrivateKey::FromEvp(void* evp_pkey) {
   PkeyPtr pkey(static_cast<EVP_PKEY*>(evp_pkey));
-  std::string raw = RawPublicKey(pkey.get());
-  if (raw.empty()) return Status::Internal("cannot read Ed25519 public key");
-  PrivateKey key;
-  key.impl_ = std::make_unique<Impl>();
-  key.impl_->pkey = std::move(pkey);
-  key.public_ = PublicKey::FromRaw(raw).value();
+  std::string seed(crypto_sign_ed25519_SEEDBYTES, '\0');
+  size_t len = seed.size();
+  if (EVP_PKEY_get_raw_private_key(pkey.get(), reinterpret_cast<uint8_t*>(seed.data()), &len) !=
+          1 ||
+      len != seed.size()) {
+    ERR_clear_error();
+    return Status::Internal("cannot read the Ed25519 private key");
+  }
+  Result<PrivateKey> key = FromSeed(seed);
+  sodium_memzero(seed.data(), seed.size());
   return key;
 }
 
 std::string PrivateKey::Sign(std::string_view message) const {
-  MdCtxPtr ctx(EVP_MD_CTX_new());
   std::string sig(kSignatureBytes, '\0');
-  size_t len = sig.size();
-  VLEDGER_ASSERT(EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, impl_->pkey.get()) == 1);
-  VLEDGER_ASSERT(EVP_DigestSign(ctx.get(), reinterpret_cast<uint8_t*>(sig.data()), &len,
-                                reinterpret_cast<const uint8_t*>(message.data()),
-                                message.size()) == 1);
-  VLEDGER_ASSERT(len == kSignatureBytes);
+  VLEDGER_ASSERT(
+      crypto_sign_ed25519_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr,
+                                   reinterpret_cast<const unsigned char*>(message.data()),
+                                   message.size(), impl_->secret) == 0);
   return sig;
 }
 
 std::string PrivateKey::ToPem(const std::string& passphrase) const {
+  PkeyPtr pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, impl_->secret,
+                                            crypto_sign_ed25519_SEEDBYTES));
+  VLEDGER_ASSERT(pkey != nullptr);
   BioPtr bio(BIO_new(BIO_s_mem()));
   const EVP_CIPHER* cipher = passphrase.empty() ? nullptr : EVP_aes_256_cbc();
   // OpenSSL takes the passphrase as a non-const char*, but only reads it.
   char* pass = passphrase.empty() ? nullptr : const_cast<char*>(passphrase.data());
-  VLEDGER_ASSERT(PEM_write_bio_PKCS8PrivateKey(bio.get(), impl_->pkey.get(), cipher, pass,
+  VLEDGER_ASSERT(PEM_write_bio_PKCS8PrivateKey(bio.get(), pkey.get(), cipher, pass,
                                                static_cast<int>(passphrase.size()), nullptr,
                                                nullptr) == 1);
   char* data = nullptr;

@@ -437,6 +437,36 @@ TEST(Ed25519, SignVerifyRoundTrip) {
   }
 }
 
+// A private key signs with libsodium and OpenSSL verifies (crypto.cc):
+// Ed25519 is deterministic, so the two must agree byte for byte. Seeds
+// and messages of every length up to 300 bytes, against OpenSSL's own
+// signature and public key.
+TEST(Ed25519, SignsAsOpenSslSignsForManySeedsAndMessages) {
+  for (size_t n = 0; n <= 300; n += 7) {
+    std::string seed = RandomBytes(32);
+    std::string msg = RandomBytes(n);
+    PrivateKey key = PrivateKey::FromSeed(seed).value();
+    EVP_PKEY* pkey = EVP_PKEY_new_raw_private_key(
+        EVP_PKEY_ED25519, nullptr, reinterpret_cast<const uint8_t*>(seed.data()), seed.size());
+    ASSERT_NE(pkey, nullptr);
+    std::string pub(32, '\0');
+    size_t pub_len = pub.size();
+    ASSERT_EQ(EVP_PKEY_get_raw_public_key(pkey, reinterpret_cast<uint8_t*>(pub.data()), &pub_len),
+              1);
+    std::string sig(64, '\0');
+    size_t sig_len = sig.size();
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ASSERT_EQ(EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, pkey), 1);
+    ASSERT_EQ(EVP_DigestSign(ctx, reinterpret_cast<uint8_t*>(sig.data()), &sig_len,
+                             reinterpret_cast<const uint8_t*>(msg.data()), msg.size()),
+              1);
+    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_free(pkey);
+    EXPECT_EQ(Hex(key.public_key().raw()), Hex(pub)) << "seed " << Hex(seed);
+    EXPECT_EQ(Hex(key.Sign(msg)), Hex(sig)) << "seed " << Hex(seed) << ", " << n << " bytes";
+  }
+}
+
 TEST(Ed25519, GeneratedKeysDiffer) {
   EXPECT_NE(NewKey().public_key().raw(), NewKey().public_key().raw());
 }
