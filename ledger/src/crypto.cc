@@ -34,6 +34,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
+
+#include "vledger/ledger/bytes.h"
 
 namespace vledger {
 namespace {
@@ -325,44 +328,38 @@ Result<PrivateKey> PrivateKey::FromSeed(std::string_view seed) {
   return key;
 }
 
-// The 32-byte seed of an unencrypted PKCS#8 Ed25519 key (RFC 8410: the
-// private key is an OCTET STRING holding the seed as an OCTET STRING), read
-// with OpenSSL's ASN.1 decoders; empty for anything else. Signing commands
-// load their key at every start, and PEM_read_bio_PrivateKey first sets up
-// OpenSSL 3's decoder chains for every key type it knows: about 2 ms.
+// The 32-byte seed of an unencrypted PKCS#8 Ed25519 key in the form
+// OpenSSL, Go and `vledger key new` write it (RFC 8410 section 7: version
+// 0, the algorithm 1.3.101.112 with no parameters, the seed as an OCTET
+// STRING inside the private key's OCTET STRING: 48 bytes of DER, the seed
+// last), in a PEM file of RFC 7468's form; empty for anything else, which
+// PEM_read_bio_PrivateKey then reads. Signing commands load their key at
+// every start, and OpenSSL 3 starts itself at its first use: that reader
+// sets up decoder chains for every key type it knows (about 2 ms),
+// decoding an object identifier reads OpenSSL's configuration file (about
+// 1 ms), and even a BIO or the error queue sets up its library context
+// (0.5 ms).
 static std::string Ed25519SeedOfPlainPkcs8(std::string_view pem) {
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  char* name = nullptr;
-  char* header = nullptr;
-  unsigned char* der = nullptr;
-  long der_len = 0;
-  if (PEM_read_bio(bio.get(), &name, &header, &der, &der_len) != 1) {
-    ERR_clear_error();
-    return {};
+  static constexpr std::string_view kBegin = "-----BEGIN PRIVATE KEY-----";
+  static constexpr std::string_view kEnd = "-----END PRIVATE KEY-----";
+  static constexpr unsigned char kPrefix[] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
+                                              0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20};
+  size_t begin = pem.find(kBegin);
+  size_t end = pem.find(kEnd);
+  if (begin == std::string_view::npos || end == std::string_view::npos || end < begin) return {};
+  std::string text;
+  for (char c : pem.substr(begin + kBegin.size(), end - begin - kBegin.size())) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') text += c;
   }
+  std::optional<std::string> der = Unbase64(text);
+  OPENSSL_cleanse(text.data(), text.size());
+  if (!der) return {};
   std::string seed;
-  if (std::strcmp(name, PEM_STRING_PKCS8INF) == 0 && header[0] == '\0') {
-    const unsigned char* p = der;
-    PKCS8_PRIV_KEY_INFO* p8 = d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, der_len);
-    const ASN1_OBJECT* algorithm = nullptr;
-    const unsigned char* inner = nullptr;
-    int inner_len = 0;
-    if (p8 != nullptr && p == der + der_len &&
-        PKCS8_pkey_get0(&algorithm, &inner, &inner_len, nullptr, p8) == 1 &&
-        OBJ_obj2nid(algorithm) == NID_ED25519) {
-      const unsigned char* q = inner;
-      ASN1_OCTET_STRING* octets = d2i_ASN1_OCTET_STRING(nullptr, &q, inner_len);
-      if (octets != nullptr && q == inner + inner_len && ASN1_STRING_length(octets) == 32) {
-        seed.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(octets)), 32);
-      }
-      ASN1_OCTET_STRING_free(octets);
-    }
-    PKCS8_PRIV_KEY_INFO_free(p8);
+  if (der->size() == sizeof kPrefix + 32 &&
+      std::memcmp(der->data(), kPrefix, sizeof kPrefix) == 0) {
+    seed = der->substr(sizeof kPrefix);
   }
-  OPENSSL_free(name);
-  OPENSSL_free(header);
-  OPENSSL_clear_free(der, static_cast<size_t>(der_len));
-  ERR_clear_error();
+  OPENSSL_cleanse(der->data(), der->size());
   return seed;
 }
 

@@ -560,6 +560,14 @@ TEST(Pem, Rfc8410PrivateKeyLoadsAsItsSeed) {
       FromHex("d4ee72dbf913584ad5b6d8f1f769f8ad3afe7c28cbf1d4fbe097a88f44755842"));
   ASSERT_TRUE(from_seed.ok());
   EXPECT_EQ(key->Sign("m"), from_seed->Sign("m"));
+  // With CRLF line ends, and the base64 cut into shorter lines.
+  auto crlf = PrivateKey::ParsePem(
+      "-----BEGIN PRIVATE KEY-----\r\n"
+      "MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp\r\n"
+      "+K06/nwoy/HU++CXqI9EdVhC\r\n"
+      "-----END PRIVATE KEY-----\r\n");
+  ASSERT_TRUE(crlf.ok()) << crlf.status().message();
+  EXPECT_EQ(crlf->public_key().raw(), key->public_key().raw());
   // A seed of 33 or 31 bytes is not a key.
   const std::string bad[] = {
       "-----BEGIN PRIVATE KEY-----\n"
