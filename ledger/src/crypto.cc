@@ -8,8 +8,9 @@
 // algorithm, about 2.5 ms of every process that signs, which is most of
 // what reading a key cost a remote award (bench/history.md). Ed25519 is
 // deterministic (RFC 8032): the same seed and message give the same
-// signature from either library. Verifying, key files and everything else
-// stay with OpenSSL.
+// signature from either library. Verifying, writing key files, reading
+// all but the plain unencrypted form (Ed25519SeedOfPlainPkcs8) and
+// everything else stay with OpenSSL.
 //
 // SHA-256 goes through OpenSSL's SHA256_* functions, which OpenSSL 3
 // marks deprecated in favour of EVP: under 3.0 every EVP message ends

@@ -206,13 +206,14 @@ TEST(HttpClientTest, ATlsHandshakeThatFailsIsNoAnswerButConnected) {
   EXPECT_NE(answer.error.find("TLS with 127.0.0.1:"), std::string::npos) << answer.error;
 }
 
-// A self-signed certificate for IP address 127.0.0.1, and its key.
+// A self-signed certificate for one IP address (`san`, as OpenSSL's
+// configuration writes it), and its key.
 struct SelfSigned {
   EVP_PKEY* key = nullptr;
   X509* cert = nullptr;
   std::string pem;  // the certificate, as a CA file holds it
 
-  SelfSigned() {
+  explicit SelfSigned(const char* san_text = "IP:127.0.0.1") {
     key = EVP_EC_gen("P-256");
     cert = X509_new();
     X509_set_version(cert, 2);
@@ -227,7 +228,7 @@ struct SelfSigned {
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
-    X509_EXTENSION* san = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, "IP:127.0.0.1");
+    X509_EXTENSION* san = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, san_text);
     X509_add_ext(cert, san, -1);
     X509_EXTENSION_free(san);
     X509_sign(cert, key, EVP_sha256());
@@ -302,6 +303,21 @@ TEST(HttpClientTest, ACertificateNotTrustedOrNotForTheHostIsUntrusted) {
   EXPECT_EQ(answer.status, 200) << answer.error;
   EXPECT_EQ(answer.untrusted, "");
   EXPECT_EQ(answer.body, "ok");
+  std::filesystem::remove(ca);
+}
+
+// A trusted certificate for another IP address than the URL's.
+TEST(HttpClientTest, ACertificateForAnotherAddressIsUntrusted) {
+  SelfSigned certificate("IP:10.0.0.1");
+  ScriptedServer server(TlsAnswers(certificate));
+  std::filesystem::path ca = std::filesystem::path(::testing::TempDir()) / "http_client_ca2.pem";
+  std::ofstream(ca) << certificate.pem;
+  Result<std::unique_ptr<HttpClient>> client =
+      HttpClient::Open("https://" + server.url().substr(7), {ca.string(), 5});
+  ASSERT_TRUE(client.ok()) << client.status().message();
+  HttpAnswer answer = (*client)->Post("/", {}, "{}", "application/json");
+  EXPECT_EQ(answer.status, 0);
+  EXPECT_EQ(answer.untrusted, "IP address mismatch") << answer.error;
   std::filesystem::remove(ca);
 }
 
