@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <poll.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <boost/asio/connect.hpp>
@@ -16,8 +17,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <utility>
 
 namespace vledger::net {
@@ -49,7 +52,87 @@ bool IsAddress(const std::string& s) {
   return !ec;
 }
 
+// A TLS client context as asio::ssl::context(tls_client) makes one, which
+// trusts the certificates of `ca_file` ("": the system's CAs); nullptr
+// when it cannot be made, with OpenSSL's error in *error and whether the
+// CAs were the cause in *ca_failed. OpenSSL only: StartTlsContext runs
+// it before this file's initializers.
+SSL_CTX* NewClientContext(const char* ca_file, unsigned long* error, bool* ca_failed) {
+  ERR_clear_error();
+  *error = 0;
+  *ca_failed = false;
+  SSL_CTX* context = SSL_CTX_new(TLS_client_method());
+  if (context == nullptr) {
+    *error = ERR_get_error();
+    return nullptr;
+  }
+  SSL_CTX_set_min_proto_version(context, TLS1_VERSION);
+  SSL_CTX_set_options(context, SSL_OP_NO_COMPRESSION);
+  int loaded = *ca_file == '\0' ? SSL_CTX_set_default_verify_paths(context)
+                                : SSL_CTX_load_verify_locations(context, ca_file, nullptr);
+  if (loaded != 1) {
+    *error = ERR_get_error();
+    *ca_failed = true;
+    SSL_CTX_free(context);
+    return nullptr;
+  }
+  return context;
+}
+
+// The context StartTlsContext makes. Constant-initialized (no constructor
+// runs), since it is written before this file's initializers run.
+struct StartedContext {
+  std::mutex mu;
+  bool started = false;  // the thread was started, and not yet joined
+  pthread_t thread{};
+  char* ca_file = nullptr;     // what it is made for (malloc'ed)
+  SSL_CTX* context = nullptr;  // what the thread made; nullptr: it could not
+};
+constinit StartedContext started_context;
+
+void* MakeStartedContext(void*) {
+  // Without OpenSSL's clean-up at exit: the program may end while this
+  // thread works (header). It starts OpenSSL with its error strings, as
+  // SSL_CTX_new would; the errors it finds stay in this thread.
+  OPENSSL_init_ssl(
+      OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS,
+      nullptr);
+  unsigned long error = 0;
+  bool ca_failed = false;
+  started_context.context = NewClientContext(started_context.ca_file, &error, &ca_failed);
+  ERR_clear_error();
+  return nullptr;
+}
+
+// The context StartTlsContext made, when it was made for `ca_file` (the
+// caller owns it); nullptr when none was started or it was for another
+// file or could not be made (the caller then makes its own, and reports
+// what fails).
+SSL_CTX* TakeStartedContext(const std::string& ca_file) {
+  std::lock_guard<std::mutex> lock(started_context.mu);
+  if (!started_context.started) return nullptr;
+  started_context.started = false;
+  pthread_join(started_context.thread, nullptr);
+  SSL_CTX* context = std::exchange(started_context.context, nullptr);
+  if (context != nullptr && ca_file != started_context.ca_file) {
+    SSL_CTX_free(context);
+    context = nullptr;
+  }
+  std::free(std::exchange(started_context.ca_file, nullptr));
+  return context;
+}
+
 }  // namespace
+
+void StartTlsContext(const char* ca_file) {
+  std::lock_guard<std::mutex> lock(started_context.mu);
+  if (started_context.started) return;
+  started_context.ca_file = ::strdup(ca_file);
+  if (started_context.ca_file == nullptr) return;
+  started_context.started =
+      pthread_create(&started_context.thread, nullptr, MakeStartedContext, nullptr) == 0;
+  if (!started_context.started) std::free(std::exchange(started_context.ca_file, nullptr));
+}
 
 struct HttpClient::Impl {
   std::string host, port, authority;
@@ -212,26 +295,27 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Open(const std::string& url,
   impl->authority = rest;
   if (impl->port.empty()) impl->port = impl->tls ? "443" : "80";
   if (impl->tls) {
-    impl->tls_context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-    error_code ec;
-    if (options.ca_file.empty()) {
-      impl->tls_context->set_default_verify_paths(ec);
-    } else {
-      impl->tls_context->load_verify_file(options.ca_file, ec);
-    }
-    if (ec && options.ca_file.empty()) {
-      return Status::Unavailable(Msg("cannot load the system's CA certificates: {}", ec.message()));
-    }
-    if (ec) {
+    SSL_CTX* context = TakeStartedContext(options.ca_file);
+    unsigned long error = 0;
+    bool ca_failed = false;
+    if (context == nullptr) context = NewClientContext(options.ca_file.c_str(), &error, &ca_failed);
+    if (context == nullptr) {
+      const error_code ec(static_cast<int>(error), asio::error::get_ssl_category());
+      if (!ca_failed) return Status::Unavailable(Msg("cannot set up TLS: {}", ec.message()));
+      if (options.ca_file.empty()) {
+        return Status::Unavailable(
+            Msg("cannot load the system's CA certificates: {}", ec.message()));
+      }
       // Why: the file cannot be read, or OpenSSL's reason ("no
       // certificate or crl found").
       const char* reason = ::access(options.ca_file.c_str(), R_OK) != 0
                                ? std::strerror(errno)
-                               : ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
+                               : ERR_reason_error_string(error);
       return Status::InvalidInput(
           "--ca", Msg("cannot load the CA certificates of \"{}\": {}", options.ca_file,
                       reason != nullptr ? std::string(reason) : ec.message()));
     }
+    impl->tls_context = std::make_unique<asio::ssl::context>(context);
   }
   return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
 }

@@ -321,6 +321,52 @@ TEST(HttpClientTest, ACertificateForAnotherAddressIsUntrusted) {
   std::filesystem::remove(ca);
 }
 
+// The TLS context made ahead (StartTlsContext, which `vledger` starts
+// before its initializers) serves the client given the CA file it was
+// made for, and no other: a client given another one makes its own.
+TEST(HttpClientTest, AContextMadeAheadServesOnlyTheCaFileItWasMadeFor) {
+  SelfSigned certificate, other_certificate;
+  ScriptedServer server(TlsAnswers(certificate));
+  const std::string url = "https://" + server.url().substr(7);
+  std::filesystem::path ca = std::filesystem::path(::testing::TempDir()) / "http_client_ca3.pem";
+  auto post = [&](const std::string& ca_file) {
+    Result<std::unique_ptr<HttpClient>> client = HttpClient::Open(url, {ca_file, 5});
+    EXPECT_TRUE(client.ok()) << client.status().message();
+    return client.ok() ? (*client)->Post("/", {}, "{}", "application/json") : HttpAnswer{};
+  };
+  // Made for the file, then the file holds another CA: the client takes
+  // what was made from the first (the thread had 2 s to read it, where it
+  // takes milliseconds), so the server is trusted.
+  std::ofstream(ca) << certificate.pem;
+  StartTlsContext(ca.c_str());
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  std::ofstream(ca) << other_certificate.pem;
+  HttpAnswer answer = post(ca.string());
+  EXPECT_EQ(answer.status, 200) << answer.error;
+  // The same, with the client made on the spot: not trusted.
+  answer = post(ca.string());
+  EXPECT_EQ(answer.untrusted, "self-signed certificate") << answer.error;
+
+  // Made for this CA file, but the client is given none (the system's CAs).
+  std::ofstream(ca) << certificate.pem;
+  StartTlsContext(ca.c_str());
+  answer = post("");
+  EXPECT_EQ(answer.untrusted, "self-signed certificate") << answer.error;
+  // Made for the system's CAs, but the client is given this file.
+  StartTlsContext("");
+  answer = post(ca.string());
+  EXPECT_EQ(answer.status, 200) << answer.error;
+
+  // Made for a file that cannot be read: the client reports it as before.
+  StartTlsContext("/nonexistent/ca.pem");
+  Result<std::unique_ptr<HttpClient>> unread = HttpClient::Open(url, {"/nonexistent/ca.pem", 5});
+  ASSERT_FALSE(unread.ok());
+  EXPECT_EQ(unread.status().field(), "--ca");
+  EXPECT_NE(unread.status().message().find("No such file or directory"), std::string::npos)
+      << unread.status().message();
+  std::filesystem::remove(ca);
+}
+
 TEST(HttpClientTest, AnAnswerCutShortIsNoAnswerButConnected) {
   ScriptedServer server([](int fd, int) {
     ReadRequest(fd);

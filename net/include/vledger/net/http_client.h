@@ -35,11 +35,24 @@ struct HttpAnswer {
   std::string untrusted;
 };
 
+// Makes, on a thread of its own, the TLS client context that an https://
+// client would make for `ca_file` ("": the system's CAs), so that the
+// seconds' fraction OpenSSL takes to start and set one up (about 4.5 ms
+// on the bench machine, docs/PERFORMANCE.md) passes while the program
+// does the rest of its start. Called at most once, before main() (from a
+// constructor of `vledger`: this file's own initializers may not have run
+// yet, so it touches nothing they make), when the command line names an
+// https:// server. OpenSSL is then started without the clean-up it would
+// run at exit, so that a program that ends while the thread still works
+// (a usage error) does not free what the thread is using.
+void StartTlsContext(const char* ca_file);
+
 class HttpClient {
  public:
   // For URL `http://HOST[:PORT]` or `https://HOST[:PORT]` (HOST may be an
   // IPv6 address in brackets): InvalidInput naming --remote for any other.
-  // Nothing is connected yet.
+  // Nothing is connected yet. Takes the context StartTlsContext made, when
+  // it was made for options.ca_file (waiting for it if need be).
   static Result<std::unique_ptr<HttpClient>> Open(const std::string& url,
                                                   const HttpOptions& options);
   ~HttpClient();
