@@ -5,6 +5,7 @@
 #include <openssl/x509.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <boost/asio/connect.hpp>
@@ -87,10 +88,16 @@ struct StartedContext {
   pthread_t thread{};
   char* ca_file = nullptr;     // what it is made for (malloc'ed)
   SSL_CTX* context = nullptr;  // what the thread made; nullptr: it could not
+  // The CPUs the process may use, when the thread was started on the
+  // others than its starter's; it then goes back to all of them.
+  bool placed = false;
+  cpu_set_t cpus{};
 };
 constinit StartedContext started_context;
 
 void* MakeStartedContext(void*) {
+  if (started_context.placed)
+    sched_setaffinity(0, sizeof started_context.cpus, &started_context.cpus);
   // Without OpenSSL's clean-up at exit: the program may end while this
   // thread works (header). It starts OpenSSL with its error strings, as
   // SSL_CTX_new would; the errors it finds stay in this thread.
@@ -129,8 +136,27 @@ void StartTlsContext(const char* ca_file) {
   if (started_context.started) return;
   started_context.ca_file = ::strdup(ca_file);
   if (started_context.ca_file == nullptr) return;
+  // Started on another CPU than this thread's, when there is one: a new
+  // thread is otherwise queued on its starter's CPU, which the program's
+  // initializers keep busy, and waited there up to 4 ms on the bench
+  // machine (bench/history.md, twenty-first round). It goes back to every
+  // CPU once it runs.
+  pthread_attr_t attr;
+  if (pthread_attr_init(&attr) != 0) {
+    std::free(std::exchange(started_context.ca_file, nullptr));
+    return;
+  }
+  cpu_set_t others;
+  const int here = sched_getcpu();
+  if (sched_getaffinity(0, sizeof started_context.cpus, &started_context.cpus) == 0 && here >= 0 &&
+      CPU_ISSET(here, &started_context.cpus) && CPU_COUNT(&started_context.cpus) > 1) {
+    others = started_context.cpus;
+    CPU_CLR(here, &others);
+    started_context.placed = pthread_attr_setaffinity_np(&attr, sizeof others, &others) == 0;
+  }
   started_context.started =
-      pthread_create(&started_context.thread, nullptr, MakeStartedContext, nullptr) == 0;
+      pthread_create(&started_context.thread, &attr, MakeStartedContext, nullptr) == 0;
+  pthread_attr_destroy(&attr);
   if (!started_context.started) std::free(std::exchange(started_context.ca_file, nullptr));
 }
 
