@@ -28,17 +28,27 @@
 //            waited for); skipped without SCRATCH
 //
 // Prints one line per step: its cost in seconds and in microseconds an
-// event. bench/run records them in docs/PERFORMANCE.md.
+// event. Then the replay again, into a new state, each event's
+// ApplyEvent timed alone: one line per event type (`kind NAME EVENTS
+// SECONDS`), the most costly first, and the pass's sum (`kinds`). Reading
+// the clock twice an event is in those figures, not in `apply`'s.
+// bench/run records them in docs/PERFORMANCE.md. It runs this program
+// with glibc's huge pages for the heap (glibc.malloc.hugetlb=1), as
+// `vledger` runs `verify` and `rebuild` (cli/main.cc).
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "vledger/ledger/chain.h"
 #include "vledger/ledger/codec.h"
 #include "vledger/ledger/crypto.h"
+#include "vledger/ledger/event.h"
 #include "vledger/ledger/merkle.h"
 #include "vledger/ledger/store.h"
 #include "vledger/projections/apply.h"
@@ -199,6 +209,53 @@ int Main(int argc, char** argv) {
       return 4;
     }
     Report("write", write, n);
+  }
+
+  // The replay again, each event's ApplyEvent timed by its type.
+  {
+    struct Kind {
+      const char* name = nullptr;
+      uint64_t events = 0;
+      std::chrono::steady_clock::duration spent{};
+    };
+    std::array<Kind, std::variant_size_v<EventBody>> kinds{};
+    StateStore again(nullptr, [&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });
+    std::vector<std::pair<std::string, std::string>> again_rows;  // as the apply pass lists them
+    again.SetIndexRows(IndexRows::kSink, [&](std::string_view key, std::string_view value) {
+      again_rows.emplace_back(std::string(key), std::string(value));
+    });
+    auto apply_timed = [&]() -> Status {
+      for (size_t i = 0; i < pending.size(); i++) {
+        PrefetchAhead(again, i, pending.size(), [&](size_t j) { return &pending[j].second; });
+        const Event& event = pending[i].second;
+        auto t0 = std::chrono::steady_clock::now();
+        Status st = ApplyEvent(again, pending[i].first, event);
+        Kind& k = kinds[event.body.index()];
+        k.spent += std::chrono::steady_clock::now() - t0;
+        k.events++;
+        k.name = EventTypeName(event.body);
+        VLEDGER_TRY(st);
+      }
+      pending.clear();
+      return Status::Ok();
+    };
+    Pass(ledger, [&](const StoredEvent& e) -> Status {
+      VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
+      pending.emplace_back(e.seq, std::move(event));
+      if (pending.size() == 2048 || e.seq + 1 == n) return apply_timed();
+      return Status::Ok();
+    });
+    std::sort(kinds.begin(), kinds.end(),
+              [](const Kind& a, const Kind& b) { return a.spent > b.spent; });
+    double sum = 0;
+    for (const Kind& k : kinds) {
+      if (k.events == 0) continue;
+      double seconds = std::chrono::duration<double>(k.spent).count();
+      sum += seconds;
+      std::printf("kind    %s %llu %.3f\n", k.name, static_cast<unsigned long long>(k.events),
+                  seconds);
+    }
+    std::printf("kinds   %.3f s\n", sum);
   }
   return 0;
 }
