@@ -194,7 +194,6 @@ Status ApplyEntry(ApplyCtx& ctx, const PointsEntry& b, bool deduction) {
   e.rule = rule->code;
   e.points = b.points;
   e.occurred_on = b.occurred_on;
-  e.key_id = ctx.event.key_id;
   e.status = village->rec.review ? EntryStatus::kPending : EntryStatus::kApproved;
   ResidentState* mutable_resident = MutableResident(state, r.id);
   AddHistory(state, *mutable_resident, ctx.seq);

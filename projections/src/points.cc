@@ -117,16 +117,16 @@ std::vector<uint64_t> DecodeSeqs(std::string_view packed) {
 // Index of `household` in the resident's households (0 when it never moved).
 uint32_t HouseholdIndex(const ResidentState& r, std::string_view household) {
   // A household the resident was never in: the stored row lost one.
-  std::string key = std::string(ResidentState::kPrefix).append(r.rec.id);
+  auto key = [&] { return std::string(ResidentState::kPrefix).append(r.rec.id); };
   const auto& households = r.rare->households;
   if (households.empty()) {
-    detail::CheckRow(household == r.rec.household, key);
+    if (household != r.rec.household) detail::CheckRow(false, key());
     return 0;
   }
   for (size_t i = 0; i < households.size(); i++) {
     if (households[i].first == household) return static_cast<uint32_t>(i);
   }
-  throw RowReadError(detail::MalformedRow(key));
+  throw RowReadError(detail::MalformedRow(key()));
 }
 
 std::string_view HouseholdOfIndex(const ResidentState& r, uint32_t index) {
@@ -627,23 +627,33 @@ std::optional<std::vector<uint64_t>> DecodeHistoryChunk(std::string_view value) 
 }
 
 void AddHistory(StateStore& state, ResidentState& r, uint64_t seq) {
-  std::vector<uint64_t> seqs = DecodeSeqs(r.recent);
-  if (!seqs.empty() && seqs.back() == seq) return;  // one event, several entries of it
-  VLEDGER_ASSERT(seqs.empty() || seqs.back() < seq);
-  if (seqs.size() == kHistoryChunk) {
+  // The newest seqs (DecodeSeqs), read in place: how many, the first and
+  // the last. Every entry of a replay comes here, so no list is made.
+  size_t count = 0;
+  uint64_t first = 0, last = 0;
+  for (std::string_view packed = r.recent; !packed.empty(); count++) {
+    uint64_t delta = 0;
+    bool ok = GetVarint(&packed, &delta);
+    VLEDGER_ASSERT(ok);  // checked by ResidentState::DecodeRow for a stored row
+    last += delta;
+    if (count == 0) first = last;
+  }
+  if (count > 0 && last == seq) return;  // one event, several entries of it
+  VLEDGER_ASSERT(count == 0 || last < seq);
+  if (count == kHistoryChunk) {
     std::string key(kHistoryPrefix);
     key.append(r.rec.id);
     key += '/';
-    PutU64be(&key, seqs.front());
+    PutU64be(&key, first);
     state.Emit(key, r.recent);
     ResidentRare& rare = r.rare.mut();
     rare.hist_chain = ChainHistory(rare.hist_chain, r.recent);
     rare.hist_chunks++;
     r.recent.clear();
-    seqs.clear();
+    count = 0;
   }
   std::string delta;  // at most 10 bytes: in place
-  PutVarint(&delta, seqs.empty() ? seq : seq - seqs.back());
+  PutVarint(&delta, count == 0 ? seq : seq - last);
   r.recent.append(delta);
 }
 

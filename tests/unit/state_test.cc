@@ -731,6 +731,29 @@ struct CountingRows : RowSource {
   void ScanRows(std::string_view, const ScanFn&) override { reads++; }
 };
 
+// A replay's entities are never written from the state (its rows are
+// listed whole), so it keeps no list of those it changed: a live state
+// over the same changes has one.
+TEST(StateReplay, KeepsNoListOfChangedEntities) {
+  auto change = [](StateStore& state) {
+    StoreVillage(state, VillageRecord{"V1", "一村"});
+    StoreVillage(state, VillageRecord{"V2", "二村"});
+    MutableVillage(state, "V1")->issued_pt = -3;
+  };
+  StateStore replay(static_cast<RowSource*>(nullptr), NoEvents);
+  change(replay);
+  EXPECT_EQ(replay.table<VillageState>().dirty_count(), 0u);
+  EXPECT_EQ(FindVillage(replay, "V1")->issued_pt, -3);
+  std::vector<std::string> keys;
+  replay.ForEachRow([&](std::string_view k, std::string_view) { keys.emplace_back(k); });
+  EXPECT_EQ(keys, (std::vector<std::string>{"village/V1", "village/V2"}));
+
+  CountingRows rows;
+  StateStore live(&rows, NoEvents);
+  change(live);
+  EXPECT_EQ(live.table<VillageState>().dirty_count(), 2u);
+}
+
 // Hints on a live state read no row and load nothing (a later lookup
 // still reads its row once); on a replayed state they leave the entities
 // as they were.

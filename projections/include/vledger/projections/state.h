@@ -107,7 +107,11 @@ class TableBase {
 template <typename T>
 class Table final : public TableBase {
  public:
-  explicit Table(StateStore* owner) : owner_(owner) {}
+  // `live`: the owner reads and writes stored rows, so the table keeps
+  // the entities changed since the last TakeDirty. A replay's are never
+  // written from here (its rows are listed whole, ForEachRow), so it
+  // keeps no such list: a pointer for every entity of a county.
+  Table(StateStore* owner, bool live) : owner_(owner), live_(live) {}
 
   // The entity, or nullptr when there is none (loaded on first use).
   const T* Find(std::string_view id) {
@@ -255,14 +259,15 @@ class Table final : public TableBase {
   Entry* Load(std::string_view id);
   void LoadAll();
   void MarkDirty(Entry* e) {
-    if (e->first.user[kDirty] != 0) return;
+    if (!live_ || e->first.user[kDirty] != 0) return;
     e->first.user[kDirty] = 1;
     dirty_.push_back(e);  // entries never move
   }
 
   StateStore* owner_;
+  bool live_;
   Map map_;
-  std::vector<Entry*> dirty_;
+  std::vector<Entry*> dirty_;  // live only
   // The entry found last: one event asks for the same entity several times.
   Entry* last_ = nullptr;
   bool all_loaded_ = false;
@@ -309,7 +314,7 @@ class StateStore {
   Table<T>& table() {
     static_assert(T::kTableId >= 0 && T::kTableId < kTableKinds);
     auto& slot = tables_[T::kTableId];
-    if (!slot) slot = std::make_unique<Table<T>>(this);
+    if (!slot) slot = std::make_unique<Table<T>>(this, !replay());
     return static_cast<Table<T>&>(*slot);
   }
 
@@ -328,7 +333,8 @@ class StateStore {
   void ForEachRow(const std::function<void(std::string_view key, std::string_view value)>& fn,
                   std::string_view from = {}, std::string_view to = {}) const;
 
-  // How many rows TakeWrites would hand over now (live only).
+  // How many rows TakeWrites would hand over now (live only: a replay
+  // keeps no list of its changed entities, and gives 0 for them).
   size_t PendingChanges() const;
 
   // Frees every table's index by id: a replayed state whose rows are
