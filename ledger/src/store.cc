@@ -1543,9 +1543,58 @@ std::unique_ptr<Ledger::StateCursor> Ledger::NewStateCursor(std::string_view fro
   return std::make_unique<RocksStateCursor>(std::move(bound), it, from);
 }
 
+// Every block of every table file against its checksum, as
+// DB::VerifyChecksum checks them (each file with its family's options),
+// but on two threads: `verify` starts with this, alone, and one thread
+// left the other core idle for a tenth of a second on a county's
+// ledger. The larger files go first, each to the thread that has less to
+// read; the failure reported is the first in the families' and levels'
+// order, as DB::VerifyChecksum would report it.
 Status Ledger::VerifyStorage() const {
-  rocksdb::Status s = impl_->db->VerifyChecksum();
-  if (!s.ok()) return StorageError(s, Msg("storage check"));
+  struct File {
+    std::string path;
+    uint64_t size, largest_seqno;
+    size_t family;
+    rocksdb::Status status;
+  };
+  std::vector<File> files;
+  std::vector<rocksdb::Options> options;
+  for (size_t i = 0; i < impl_->cfs.size(); i++) {
+    options.push_back(impl_->db->GetOptions(impl_->cfs[i]));
+    rocksdb::ColumnFamilyMetaData meta;
+    impl_->db->GetColumnFamilyMetaData(impl_->cfs[i], &meta);
+    for (const rocksdb::LevelMetaData& level : meta.levels) {
+      for (const rocksdb::SstFileMetaData& f : level.files) {
+        files.push_back(
+            File{f.directory + "/" + f.relative_filename, f.size, f.largest_seqno, i, {}});
+      }
+    }
+  }
+  std::vector<size_t> by_size(files.size());
+  for (size_t i = 0; i < files.size(); i++) by_size[i] = i;
+  std::stable_sort(by_size.begin(), by_size.end(),
+                   [&](size_t a, size_t b) { return files[a].size > files[b].size; });
+  std::vector<size_t> mine[2];
+  uint64_t bytes[2] = {0, 0};
+  for (size_t i : by_size) {
+    int t = bytes[0] <= bytes[1] ? 0 : 1;
+    mine[t].push_back(i);
+    bytes[t] += files[i].size;
+  }
+  const rocksdb::EnvOptions env_options(impl_->db->GetDBOptions());
+  auto check = [&](const std::vector<size_t>& list) {
+    for (size_t i : list) {
+      File& f = files[i];
+      f.status = rocksdb::VerifySstFileChecksum(options[f.family], env_options,
+                                                rocksdb::ReadOptions(), f.path, f.largest_seqno);
+    }
+  };
+  std::thread other([&] { check(mine[1]); });
+  check(mine[0]);
+  other.join();
+  for (const File& f : files) {
+    if (!f.status.ok()) return StorageError(f.status, Msg("storage check"));
+  }
   return Status::Ok();
 }
 
