@@ -140,24 +140,46 @@ int Main(int argc, char** argv) {
   state.SetIndexRows(IndexRows::kSink, [&](std::string_view key, std::string_view value) {
     rows.emplace_back(std::string(key), std::string(value));
   });
-  // Applied in batches, as the replays of `rebuild` and `verify` apply
-  // them, with the entities of the events ahead hinted (PrefetchAhead).
-  std::vector<std::pair<uint64_t, Event>> pending;
-  auto apply_batch = [&]() -> Status {
-    for (size_t i = 0; i < pending.size(); i++) {
-      PrefetchAhead(state, i, pending.size(), [&](size_t j) { return &pending[j].second; });
-      VLEDGER_TRY(ApplyEvent(state, pending[i].first, pending[i].second));
-    }
-    pending.clear();
-    return Status::Ok();
+  // A replay of the log into `into`, in batches, as the replays of
+  // `rebuild` and `verify` apply them, with the entities of the events
+  // ahead hinted (PrefetchAhead); with `kinds`, each event's ApplyEvent
+  // timed by its type as well.
+  struct Kind {
+    const char* name = nullptr;
+    uint64_t events = 0;
+    std::chrono::steady_clock::duration spent{};
   };
-  double apply = Pass(ledger, [&](const StoredEvent& e) -> Status {
-    VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
-    pending.emplace_back(e.seq, std::move(event));
-    if (pending.size() == 2048 || e.seq + 1 == n)
-      return apply_batch();  // verify.cc kLogBatchEvents
-    return Status::Ok();
-  });
+  using Kinds = std::array<Kind, std::variant_size_v<EventBody>>;
+  auto replay = [&](StateStore& into, Kinds* kinds) {
+    std::vector<std::pair<uint64_t, Event>> pending;
+    auto apply_batch = [&]() -> Status {
+      for (size_t i = 0; i < pending.size(); i++) {
+        PrefetchAhead(into, i, pending.size(), [&](size_t j) { return &pending[j].second; });
+        const Event& event = pending[i].second;
+        if (kinds == nullptr) {
+          VLEDGER_TRY(ApplyEvent(into, pending[i].first, event));
+          continue;
+        }
+        auto t0 = std::chrono::steady_clock::now();
+        Status st = ApplyEvent(into, pending[i].first, event);
+        Kind& k = (*kinds)[event.body.index()];
+        k.spent += std::chrono::steady_clock::now() - t0;
+        k.events++;
+        k.name = EventTypeName(event.body);
+        VLEDGER_TRY(st);
+      }
+      pending.clear();
+      return Status::Ok();
+    };
+    return Pass(ledger, [&](const StoredEvent& e) -> Status {
+      VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
+      pending.emplace_back(e.seq, std::move(event));
+      if (pending.size() == 2048 || e.seq + 1 == n)
+        return apply_batch();  // verify.cc kLogBatchEvents
+      return Status::Ok();
+    });
+  };
+  double apply = replay(state, nullptr);
   const size_t index_rows = rows.size();
   auto start = std::chrono::steady_clock::now();
   state.ForEachRow([&](std::string_view key, std::string_view value) {
@@ -225,38 +247,13 @@ int Main(int argc, char** argv) {
   std::vector<std::pair<std::string, std::string>>().swap(rows);
   malloc_trim(0);
   {
-    struct Kind {
-      const char* name = nullptr;
-      uint64_t events = 0;
-      std::chrono::steady_clock::duration spent{};
-    };
-    std::array<Kind, std::variant_size_v<EventBody>> kinds{};
     StateStore again(nullptr, [&ledger](uint64_t seq) { return ledger.ReadDecoded(seq); });
     std::vector<std::pair<std::string, std::string>> again_rows;  // as the apply pass lists them
     again.SetIndexRows(IndexRows::kSink, [&](std::string_view key, std::string_view value) {
       again_rows.emplace_back(std::string(key), std::string(value));
     });
-    auto apply_timed = [&]() -> Status {
-      for (size_t i = 0; i < pending.size(); i++) {
-        PrefetchAhead(again, i, pending.size(), [&](size_t j) { return &pending[j].second; });
-        const Event& event = pending[i].second;
-        auto t0 = std::chrono::steady_clock::now();
-        Status st = ApplyEvent(again, pending[i].first, event);
-        Kind& k = kinds[event.body.index()];
-        k.spent += std::chrono::steady_clock::now() - t0;
-        k.events++;
-        k.name = EventTypeName(event.body);
-        VLEDGER_TRY(st);
-      }
-      pending.clear();
-      return Status::Ok();
-    };
-    Pass(ledger, [&](const StoredEvent& e) -> Status {
-      VLEDGER_ASSIGN_OR_RETURN(Event event, DecodeEvent(e.canonical));
-      pending.emplace_back(e.seq, std::move(event));
-      if (pending.size() == 2048 || e.seq + 1 == n) return apply_timed();
-      return Status::Ok();
-    });
+    Kinds kinds{};
+    replay(again, &kinds);
     std::sort(kinds.begin(), kinds.end(),
               [](const Kind& a, const Kind& b) { return a.spent > b.spent; });
     double sum = 0;

@@ -116,17 +116,13 @@ std::vector<uint64_t> DecodeSeqs(std::string_view packed) {
 
 // Index of `household` in the resident's households (0 when it never moved).
 uint32_t HouseholdIndex(const ResidentState& r, std::string_view household) {
-  // A household the resident was never in: the stored row lost one.
-  auto key = [&] { return std::string(ResidentState::kPrefix).append(r.rec.id); };
   const auto& households = r.rare->households;
-  if (households.empty()) {
-    if (household != r.rec.household) detail::CheckRow(false, key());
-    return 0;
-  }
+  if (households.empty() && household == r.rec.household) return 0;
   for (size_t i = 0; i < households.size(); i++) {
     if (households[i].first == household) return static_cast<uint32_t>(i);
   }
-  throw RowReadError(detail::MalformedRow(key()));
+  // A household the resident was never in: the stored row lost one.
+  throw RowReadError(detail::MalformedRow(std::string(ResidentState::kPrefix).append(r.rec.id)));
 }
 
 std::string_view HouseholdOfIndex(const ResidentState& r, uint32_t index) {

@@ -325,6 +325,28 @@ TEST_F(PointsTest, AVillagesIdsAreKeptInByteOrder) {
   ExpectVerifies();  // the village's row as a rebuild writes it
 }
 
+// Turnover is kept by the index of the household an entry was counted
+// in: a household the resident's row never had (a damaged row) is
+// refused as a damaged row, naming it, whether or not the resident moved.
+TEST(PointsTurnover, AHouseholdTheResidentNeverHadIsADamagedRow) {
+  ResidentState r;
+  r.rec.id = "R1";
+  r.rec.household = "H1";
+  AddTurnover(r, "H1", "2021-05-01", 5);
+  EXPECT_EQ(PeriodPoints(r, "2021"), 5);
+  for (bool moved : {false, true}) {
+    if (moved) r.rare.mut().households = {{"H1", 1}, {"H2", 7}};
+    try {
+      AddTurnover(r, "H9", "2021-05-02", 5);
+      ADD_FAILURE() << "no error, moved " << moved;
+    } catch (const RowReadError& e) {
+      EXPECT_NE(e.status().message().find("res/R1"), std::string::npos) << e.status().message();
+    }
+  }
+  AddTurnover(r, "H2", "2021-06-01", 2);
+  EXPECT_EQ(PeriodPoints(r, "2021"), 7);
+}
+
 TEST(PointsRanking, TiesShareARankAndTheRedFlagShare) {
   VillageRecord policy;
   policy.star_points = 5;
