@@ -385,6 +385,7 @@ struct Ledger::Impl {
   Access access = Access::kReader;
   std::optional<WriterLock> lock;
   std::string secondary_dir;  // reader's scratch folder, removed on close
+  bool secondary = false;     // a reader beside a live writer
   std::unique_ptr<rocksdb::DB> db;
   // A view (Ledger::OpenView) reads the writer's database, which it does
   // not own, at this snapshot; everything else reads the newest data.
@@ -865,8 +866,10 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
           impl->db.reset(raw);
           raw = nullptr;
           s = impl->db->TryCatchUpWithPrimary();
+          impl->secondary = true;
         }
       } else {
+        impl->secondary = false;
         s = rocksdb::DB::OpenForReadOnly(options, DbPath(dir), CfDescriptors(), &impl->cfs, &raw);
         if (s.IsInvalidArgument() && MissingNameFamily(s)) {
           // A ledger no writer has opened since the name index was added:
@@ -1543,6 +1546,26 @@ std::unique_ptr<Ledger::StateCursor> Ledger::NewStateCursor(std::string_view fro
   return std::make_unique<RocksStateCursor>(std::move(bound), it, from);
 }
 
+namespace {
+
+// This process's open descriptor of `path` after the file was removed
+// (the kernel names it "PATH (deleted)"), as a path that opens the same
+// file: /proc/self/fd/N. Empty when the process holds no such descriptor.
+std::string DescriptorOfRemovedFile(const std::string& path) {
+  std::error_code ec;
+  fs::path file =
+      fs::weakly_canonical(fs::path(path).parent_path(), ec) / fs::path(path).filename();
+  if (ec) return "";
+  const std::string wanted = file.string() + " (deleted)";
+  for (const auto& entry : fs::directory_iterator("/proc/self/fd", ec)) {
+    fs::path target = fs::read_symlink(entry.path(), ec);
+    if (!ec && target.string() == wanted) return entry.path().string();
+  }
+  return "";
+}
+
+}  // namespace
+
 // Every block of every table file against its checksum, as
 // DB::VerifyChecksum checks them (each file with its family's options),
 // but on two threads: `verify` starts with this, alone, and one thread
@@ -1550,6 +1573,12 @@ std::unique_ptr<Ledger::StateCursor> Ledger::NewStateCursor(std::string_view fro
 // ledger. The larger files go first, each to the thread that has less to
 // read; the failure reported is the first in the families' and levels'
 // order, as DB::VerifyChecksum would report it.
+//
+// Beside a live writer, the writer may compact and remove a table file
+// after this reader opened: the reader still reads it, through the
+// descriptor it opened then (every table file is kept open), and so
+// does this check. (DB::VerifyChecksum opens each file by name and
+// reported such a file as missing.)
 Status Ledger::VerifyStorage() const {
   struct File {
     std::string path;
@@ -1587,6 +1616,21 @@ Status Ledger::VerifyStorage() const {
       File& f = files[i];
       f.status = rocksdb::VerifySstFileChecksum(options[f.family], env_options,
                                                 rocksdb::ReadOptions(), f.path, f.largest_seqno);
+      std::error_code ec;
+      if (f.status.ok() || !impl_->secondary || fs::exists(f.path, ec)) continue;
+      std::string held = DescriptorOfRemovedFile(f.path);
+      if (held.empty()) continue;
+      f.status = rocksdb::VerifySstFileChecksum(options[f.family], env_options,
+                                                rocksdb::ReadOptions(), held, f.largest_seqno);
+      if (!f.status.ok()) {
+        // RocksDB's words, naming the file rather than the descriptor.
+        std::string words = f.status.getState() != nullptr ? f.status.getState() : "";
+        for (size_t at; (at = words.find(held)) != std::string::npos;) {
+          words.replace(at, held.size(), f.path);
+        }
+        f.status = f.status.IsCorruption() ? rocksdb::Status::Corruption(words)
+                                           : rocksdb::Status::IOError(words);
+      }
     }
   };
   std::thread other([&] { check(mine[1]); });

@@ -1455,6 +1455,45 @@ TEST_F(StoreTest, TheStorageCheckFindsADamagedBlockInEveryTableFile) {
   EXPECT_GE(found_by_check, tables.size() - 2);
 }
 
+// Beside a live writer, a reader's storage check reads a table file that
+// was removed after the reader opened (as the writer's compactions remove
+// files) through the descriptor the reader holds: the file is still part
+// of what the reader reads, is checked, and is named if it is damaged.
+TEST_F(StoreTest, TheStorageCheckBesideAWriterChecksTableFilesRemovedSinceTheReaderOpened) {
+  PrivateKey key = NewKey();
+  CreateLedger().reset();
+  {
+    auto ledger = MustOpen(Ledger::Access::kWriter);
+    CommitEvents(*ledger, key, 5, NoiseRows("m/", 600));
+  }
+  std::vector<fs::path> tables;
+  for (const auto& entry : fs::directory_iterator(LedgerDir() + "/db")) {
+    if (entry.path().extension() == ".sst") tables.push_back(entry.path());
+  }
+  ASSERT_GE(tables.size(), 2u);
+  std::sort(tables.begin(), tables.end(), [](const fs::path& a, const fs::path& b) {
+    return fs::file_size(a) > fs::file_size(b);
+  });
+  auto writer = MustOpen(Ledger::Access::kWriter);
+  auto reader = MustOpen(Ledger::Access::kReader);
+  fs::remove(tables[0]);
+  Status st = reader->VerifyStorage();
+  EXPECT_TRUE(st.ok()) << st.message();
+  {
+    std::fstream file(tables[1], std::ios::in | std::ios::out | std::ios::binary);
+    file.seekg(10);
+    char c = 0;
+    file.get(c);
+    file.seekp(10);
+    file.put(static_cast<char>(c ^ 0x5a));
+  }
+  fs::remove(tables[1]);
+  st = reader->VerifyStorage();
+  EXPECT_TRUE(st.is_storage_fault()) << st.message();
+  EXPECT_NE(st.message().find(tables[1].filename().string()), std::string::npos) << st.message();
+  EXPECT_EQ(st.message().find("/proc/"), std::string::npos) << st.message();
+}
+
 // A count of this process's reads from /proc/self/io: "rchar:" the bytes
 // read through read(2) and pread(2), the page cache included; "syscr:"
 // those calls.
