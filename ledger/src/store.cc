@@ -1625,7 +1625,8 @@ Status Ledger::VerifyStorage() const {
       if (!f.status.ok()) {
         // RocksDB's words, naming the file rather than the descriptor.
         std::string words = f.status.getState() != nullptr ? f.status.getState() : "";
-        for (size_t at; (at = words.find(held)) != std::string::npos;) {
+        for (size_t at = words.find(held); at != std::string::npos;
+             at = words.find(held, at + f.path.size())) {
           words.replace(at, held.size(), f.path);
         }
         f.status = f.status.IsCorruption() ? rocksdb::Status::Corruption(words)
