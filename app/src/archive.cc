@@ -22,10 +22,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-void Tell(const ArchiveProgress& progress, const Msg& stage, uint64_t done, uint64_t total) {
-  if (progress) progress(stage, done, total);
-}
-
 // ------------------------------------------------------------- export
 
 // The personRefs an event commits to (the person store's keys).

@@ -10,6 +10,11 @@
 
 namespace vledger::app {
 
+// Reports a stage's progress, when the caller asked for it.
+inline void Tell(const ArchiveProgress& progress, const Msg& stage, uint64_t done, uint64_t total) {
+  if (progress) progress(stage, done, total);
+}
+
 // The check of VerifyArchive without --checkpoint: signed by `trusted`
 // when given, else by an active admin key of the archived ledger. Refused
 // when the file cannot be read; a fault found in it is the result's.

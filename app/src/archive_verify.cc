@@ -22,10 +22,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-void Tell(const ArchiveProgress& progress, const Msg& stage, uint64_t done, uint64_t total) {
-  if (progress) progress(stage, done, total);
-}
-
 // ------------------------------------------------------ verify --archive
 
 // Earlier events of the archive being verified, for replay (reversals and

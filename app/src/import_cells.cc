@@ -10,12 +10,6 @@ namespace {
 constexpr std::string_view kSpaces[] = {" ",        "\t",           "\r",          "\n",
                                         "\xC2\xA0", "\xE3\x80\x80", "\xEF\xBB\xBF"};
 
-bool StartsWith(std::string_view s, std::string_view head) {
-  return s.substr(0, head.size()) == head;
-}
-bool EndsWith(std::string_view s, std::string_view tail) {
-  return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
-}
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Takes 1 to `max` digits from the front of `s`; false when there is none.
@@ -29,7 +23,7 @@ bool TakeDigits(std::string_view& s, size_t max, std::string* out) {
 }
 
 bool TakePrefix(std::string_view& s, std::string_view head) {
-  if (!StartsWith(s, head)) return false;
+  if (!s.starts_with(head)) return false;
   s.remove_prefix(head.size());
   return true;
 }
@@ -83,11 +77,11 @@ std::string_view TrimCellView(std::string_view cell) {
   while (trimmed && !cell.empty()) {
     trimmed = false;
     for (std::string_view space : kSpaces) {
-      if (StartsWith(cell, space)) {
+      if (cell.starts_with(space)) {
         cell.remove_prefix(space.size());
         trimmed = true;
       }
-      if (EndsWith(cell, space)) {
+      if (cell.ends_with(space)) {
         cell.remove_suffix(space.size());
         trimmed = true;
       }
@@ -122,7 +116,7 @@ Result<std::string> ParseImportAmount(std::string_view field, std::string_view c
   if (cell.empty()) return std::string();
   std::string_view s = cell;
   if (!TakePrefix(s, "\xEF\xBF\xA5")) TakePrefix(s, "\xC2\xA5");  // ￥ or ¥
-  if (EndsWith(s, "元")) s.remove_suffix(std::string_view("元").size());
+  if (s.ends_with("元")) s.remove_suffix(std::string_view("元").size());
   std::string inner = TrimCell(s);
   std::string_view text = inner;
   size_t point = text.find('.');
@@ -148,7 +142,7 @@ Result<std::string> ParseImportAmount(std::string_view field, std::string_view c
 std::string NormalizePoints(std::string_view cell) {
   std::string_view s = cell;
   TakePrefix(s, "+");
-  if (EndsWith(s, "分")) s.remove_suffix(std::string_view("分").size());
+  if (s.ends_with("分")) s.remove_suffix(std::string_view("分").size());
   std::string inner = TrimCell(s);
   if (inner.empty()) return std::string(cell);
   for (char c : inner) {

@@ -23,7 +23,7 @@ namespace vledger::app {
 namespace {
 
 // Keys sorted (std::map): the canonical form is this object's dump().
-using Json = nlohmann::json;
+using SortedJson = nlohmann::json;
 
 constexpr std::string_view kFormat = "vledger-outbox/1";
 constexpr std::string_view kDomain = "VLEDGER-OUTBOX-V1\n";
@@ -49,8 +49,8 @@ auto CountMembers(X& x) {
                     std::pair{"tree_size", &x.tree_size}};
 }
 
-Json ExpectationJson(const CommitExpectation& x) {
-  Json j = Json::object();
+SortedJson ExpectationJson(const CommitExpectation& x) {
+  SortedJson j = SortedJson::object();
   j["command"] = x.command;
   j["key_id"] = x.key_id;
   j["request_id"] = x.request_id;
@@ -65,11 +65,11 @@ Json ExpectationJson(const CommitExpectation& x) {
   return j;
 }
 
-Json EntryJson(const OutboxEntry& e) {
-  Json files = Json::array();
+SortedJson EntryJson(const OutboxEntry& e) {
+  SortedJson files = SortedJson::array();
   for (const OutboxFile& f : e.files)
     files.push_back({{"name", f.name}, {"bytes", Base64(f.bytes)}});
-  Json j = Json::object();
+  SortedJson j = SortedJson::object();
   j["format"] = kFormat;
   j["entered_at"] = e.entered_at;
   j["on"] = e.on;
@@ -85,10 +85,10 @@ Json EntryJson(const OutboxEntry& e) {
 
 // The JSON text of `j`; invalid UTF-8 in a member is refused, not
 // replaced (the bytes signed must be the bytes sent).
-Result<std::string> Dump(const Json& j) {
+Result<std::string> Dump(const SortedJson& j) {
   try {
     return j.dump();
-  } catch (const Json::type_error&) {
+  } catch (const SortedJson::type_error&) {
     return Status::InvalidInput("outbox", "the command line is not valid UTF-8: it cannot be kept");
   }
 }
@@ -98,14 +98,15 @@ Status Malformed(std::string_view member) {
 }
 
 // Strict reading: every member of the expected type, nothing else.
-Result<std::string> Str(const Json& j, const char* name) {
+Result<std::string> Str(const SortedJson& j, const char* name) {
   auto it = j.find(name);
   if (it == j.end() || !it->is_string()) return Malformed(name);
   return it->get<std::string>();
 }
 
 // Malformed naming the first member of `j` not in `known` (after `prefix`).
-Status OnlyKnown(const Json& j, std::span<const char* const> known, const std::string& prefix) {
+Status OnlyKnown(const SortedJson& j, std::span<const char* const> known,
+                 const std::string& prefix) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& name = it.key();
     if (std::none_of(known.begin(), known.end(), [&name](const char* k) { return name == k; })) {
@@ -115,7 +116,7 @@ Status OnlyKnown(const Json& j, std::span<const char* const> known, const std::s
   return Status::Ok();
 }
 
-Result<CommitExpectation> ParseExpectation(const Json& j) {
+Result<CommitExpectation> ParseExpectation(const SortedJson& j) {
   if (!j.is_object()) return Malformed("expect");
   static const char* kKnown[] = {
       "command",    "key_id",  "request_id",      "resident", "rule",          "fund",
@@ -145,7 +146,7 @@ Result<CommitExpectation> ParseExpectation(const Json& j) {
   return x;
 }
 
-Result<OutboxEntry> ParseEntry(const Json& j) {
+Result<OutboxEntry> ParseEntry(const SortedJson& j) {
   if (!j.is_object()) return Malformed("(the whole)");
   static const char* kKnown[] = {"format", "entered_at", "on",         "command",
                                  "server", "key_id",     "request_id", "args",
@@ -162,13 +163,13 @@ Result<OutboxEntry> ParseEntry(const Json& j) {
   VLEDGER_ASSIGN_OR_RETURN(e.request_id, Str(j, "request_id"));
   auto args = j.find("args");
   if (args == j.end() || !args->is_array()) return Malformed("args");
-  for (const Json& a : *args) {
+  for (const SortedJson& a : *args) {
     if (!a.is_string()) return Malformed("args");
     e.args.push_back(a.get<std::string>());
   }
   auto files = j.find("files");
   if (files == j.end() || !files->is_array()) return Malformed("files");
-  for (const Json& f : *files) {
+  for (const SortedJson& f : *files) {
     if (!f.is_object() || f.size() != 2) return Malformed("files");
     VLEDGER_ASSIGN_OR_RETURN(std::string name, Str(f, "name"));
     VLEDGER_ASSIGN_OR_RETURN(std::string b64, Str(f, "bytes"));
@@ -182,16 +183,16 @@ Result<OutboxEntry> ParseEntry(const Json& j) {
   return e;
 }
 
-Result<Json> ParseJson(std::string_view bytes) {
+Result<SortedJson> ParseJson(std::string_view bytes) {
   if (bytes.size() > kEntryBytesMax) return Malformed("(size)");
-  Json j = Json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+  SortedJson j = SortedJson::parse(bytes, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
     return Status::VerificationFailed("not an outbox entry of this program (not JSON)");
   }
   return j;
 }
 
-bool SyncFolder(const std::string& dir) {
+bool FsyncFolder(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return false;
   bool ok = ::fsync(fd) == 0;
@@ -245,7 +246,7 @@ Status WriteNewFile(const std::string& dir, const std::string& name, const std::
     std::remove(tmp.c_str());
     return Status::Io(Msg("cannot rename {} to {}", tmp, path));
   }
-  if (!SyncFolder(dir)) return Status::Io(Msg("cannot sync the folder {}", dir));
+  if (!FsyncFolder(dir)) return Status::Io(Msg("cannot sync the folder {}", dir));
   return Status::Ok();
 }
 
@@ -291,7 +292,7 @@ Result<std::string> EncodeOutboxEntry(const OutboxEntry& entry, const PrivateKey
     return Status::InvalidInput("--key",
                                 Msg("the entry is for key {}, not {}", entry.key_id, key.key_id()));
   }
-  Json j = EntryJson(entry);
+  SortedJson j = EntryJson(entry);
   VLEDGER_ASSIGN_OR_RETURN(std::string canonical, Dump(j));
   j["signature"] = Base64(key.Sign(std::string(kDomain) + canonical));
   VLEDGER_ASSIGN_OR_RETURN(std::string text, Dump(j));
@@ -301,7 +302,7 @@ Result<std::string> EncodeOutboxEntry(const OutboxEntry& entry, const PrivateKey
 }
 
 Result<OutboxEntry> DecodeOutboxEntry(std::string_view bytes, const PublicKey& key) try {
-  VLEDGER_ASSIGN_OR_RETURN(Json j, ParseJson(bytes));
+  VLEDGER_ASSIGN_OR_RETURN(SortedJson j, ParseJson(bytes));
   VLEDGER_ASSIGN_OR_RETURN(OutboxEntry entry, ParseEntry(j));
   VLEDGER_ASSIGN_OR_RETURN(std::string signature_b64, Str(j, "signature"));
   std::optional<std::string> signature = Unbase64(signature_b64);
@@ -363,7 +364,7 @@ Result<std::vector<OutboxListing>> ListOutbox(const std::string& dir) try {
       out.push_back(std::move(l));
       continue;
     }
-    Result<Json> j = ParseJson(*bytes);
+    Result<SortedJson> j = ParseJson(*bytes);
     Result<OutboxEntry> e = j.ok() ? ParseEntry(*j) : Result<OutboxEntry>(j.status());
     if (!e.ok()) {
       l.fault = e.status();
@@ -409,7 +410,7 @@ Status RemoveOutboxEntry(const std::string& dir, const std::string& name) try {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
     return Status::Io(Msg("cannot remove {}", path));
   }
-  if (!SyncFolder(dir)) return Status::Io(Msg("cannot sync the folder {}", dir));
+  if (!FsyncFolder(dir)) return Status::Io(Msg("cannot sync the folder {}", dir));
   return Status::Ok();
 } catch (...) {
   return CaughtStatus();
@@ -426,7 +427,7 @@ Result<std::string> RefuseOutboxEntry(const std::string& dir, const std::string&
   if (::rename((dir + "/" + name).c_str(), to.c_str()) != 0) {
     return Status::Io(Msg("cannot move {} to {}", dir + "/" + name, to));
   }
-  if (!SyncFolder(refused) || !SyncFolder(dir)) {
+  if (!FsyncFolder(refused) || !FsyncFolder(dir)) {
     return Status::Io(Msg("cannot sync the folder {}", dir));
   }
   return to;

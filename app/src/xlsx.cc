@@ -73,10 +73,6 @@ Result<std::map<std::string, Relationship>> Relationships(const XlsxPackage& boo
   return std::move(handler.rels);
 }
 
-bool EndsWith(std::string_view s, std::string_view tail) {
-  return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
-}
-
 struct SheetEntry {
   std::string name, rel_id;
 };
@@ -480,7 +476,7 @@ Result<CsvTable> ReadXlsxSheet(std::string_view bytes, std::string_view file_nam
   std::string workbook_part = "xl/workbook.xml";
   VLEDGER_ASSIGN_OR_RETURN(auto package_rels, Relationships(book, ""));
   for (const auto& [id, rel] : package_rels) {
-    if (EndsWith(rel.type, "/officeDocument")) workbook_part = ResolveTarget("", rel.target);
+    if (rel.type.ends_with("/officeDocument")) workbook_part = ResolveTarget("", rel.target);
   }
   WorkbookHandler workbook;
   VLEDGER_TRY(book.Parse(workbook_part, workbook));
@@ -505,8 +501,8 @@ Result<CsvTable> ReadXlsxSheet(std::string_view bytes, std::string_view file_nam
   std::string folder = FolderOf(workbook_part);
   std::string shared_part, styles_part, sheet_part;
   for (const auto& [id, rel] : rels) {
-    if (EndsWith(rel.type, "/sharedStrings")) shared_part = ResolveTarget(folder, rel.target);
-    if (EndsWith(rel.type, "/styles")) styles_part = ResolveTarget(folder, rel.target);
+    if (rel.type.ends_with("/sharedStrings")) shared_part = ResolveTarget(folder, rel.target);
+    if (rel.type.ends_with("/styles")) styles_part = ResolveTarget(folder, rel.target);
     if (id == chosen->rel_id) sheet_part = ResolveTarget(folder, rel.target);
   }
   if (sheet_part.empty()) {

@@ -24,17 +24,13 @@
 #include <vector>
 
 #include "archive.capnp.h"
+#include "capnp_blobs.h"
 
 namespace vledger {
 namespace {
 
-kj::ArrayPtr<const kj::byte> Bytes(std::string_view s) {
-  return kj::arrayPtr(reinterpret_cast<const kj::byte*>(s.data()), s.size());
-}
-std::string Str(capnp::Data::Reader d) {
-  return std::string(reinterpret_cast<const char*>(d.begin()), d.size());
-}
-std::string Str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+using blob::AsData;
+using blob::Str;
 
 // --------------------------------------------------------------- writing
 
@@ -48,21 +44,21 @@ void Fill(::ArchiveEntry::Builder out, const ArchiveHeader& h) {
 void Fill(::ArchiveEntry::Builder out, const ArchiveEvent& e) {
   auto b = out.initEvent();
   b.setSeq(e.seq);
-  b.setHash(Bytes(e.hash));
-  b.setCanonical(Bytes(e.canonical));
+  b.setHash(AsData(e.hash));
+  b.setCanonical(AsData(e.canonical));
 }
 void Fill(::ArchiveEntry::Builder out, const CommitRecord& c) {
   auto b = out.initCommit();
   b.setFirst(c.first);
   b.setLast(c.last);
   b.setKeyId(c.key_id);
-  b.setSignature(Bytes(c.signature));
+  b.setSignature(AsData(c.signature));
 }
 void Fill(::ArchiveEntry::Builder out, const ArchivePerson& p) {
   auto b = out.initPerson();
-  b.setPersonRef(Bytes(p.person_ref));
-  b.setSalt(Bytes(p.salt));
-  b.setRecord(Bytes(p.record));
+  b.setPersonRef(AsData(p.person_ref));
+  b.setSalt(AsData(p.salt));
+  b.setRecord(AsData(p.record));
 }
 void Fill(::ArchiveEntry::Builder out, const ArchiveCheckpoint& c) { out.setCheckpoint(c.text); }
 

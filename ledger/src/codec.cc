@@ -32,6 +32,7 @@
 #include <variant>
 #include <vector>
 
+#include "capnp_blobs.h"
 #include "event.capnp.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/chain.h"
@@ -104,13 +105,8 @@ constexpr uint64_t kTraversalWordsSlack = 1024;
 
 // Sized views: a std::string may hold NUL bytes, so never go through c_str().
 capnp::Text::Reader AsText(const std::string& s) { return {s.data(), s.size()}; }
-capnp::Data::Reader AsData(const std::string& s) {
-  return {reinterpret_cast<const kj::byte*>(s.data()), s.size()};
-}
-std::string Str(capnp::Text::Reader t) { return {t.begin(), t.size()}; }
-std::string Str(capnp::Data::Reader d) {
-  return {reinterpret_cast<const char*>(d.begin()), d.size()};
-}
+using blob::AsData;
+using blob::Str;
 // Into a string that may hold a value already: its memory is reused.
 void Assign(std::string* out, capnp::Text::Reader t) { out->assign(t.begin(), t.size()); }
 void Assign(std::string* out, capnp::Data::Reader d) {

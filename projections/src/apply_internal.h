@@ -11,6 +11,9 @@
 
 namespace vledger::detail {
 
+// A whole number in a message.
+inline std::string Num(int64_t v) { return std::to_string(v); }
+
 struct ApplyCtx {
   StateStore& state;
   uint64_t seq;

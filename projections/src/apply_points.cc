@@ -17,8 +17,6 @@ namespace {
 
 constexpr size_t kReviewSeqsMax = 10'000;
 
-std::string Num(int64_t v) { return std::to_string(v); }
-
 // Points move between accounts (accounts.h) held by entities: the
 // village's issued:/expired:/redeemed: accounts and the resident's
 // spendable points (resident:<id>). Amounts are bounded, so no balance

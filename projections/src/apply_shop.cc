@@ -11,8 +11,6 @@
 namespace vledger::detail {
 namespace {
 
-std::string Num(int64_t v) { return std::to_string(v); }
-
 // Most units of one item on one shelf.
 constexpr int64_t kShelfStockMax = 1'000'000'000;
 

@@ -39,7 +39,7 @@ class Csv {
   std::string out_ = "\xEF\xBB\xBF";
 };
 
-std::string N(int64_t v) { return std::to_string(v); }
+using report::N;
 
 // A rule's amount: a number ("-10") as a number, a range ("1..50") as text.
 std::string Amount(std::string_view s) {

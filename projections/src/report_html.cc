@@ -13,7 +13,7 @@ using report::L;
 
 std::string E(std::string_view s) { return report::HtmlEscape(s); }
 
-std::string N(int64_t v) { return std::to_string(v); }
+using report::N;
 
 constexpr const char* kStyle = R"(<style>
 @page { size: A4 portrait; margin: 12mm; }
@@ -424,7 +424,7 @@ void Notice(Html& h, const ReportData& d) {
 }
 
 // A running list of names: 王秀英（3 ★）、李明 …
-std::string Names(const ReportData& d, const std::vector<RankedRow>& rows, bool stars) {
+std::string HtmlNames(const ReportData& d, const std::vector<RankedRow>& rows, bool stars) {
   if (rows.empty()) return E(L(d, "无。", "None."));
   std::string out;
   for (size_t i = 0; i < rows.size(); i++) {
@@ -451,11 +451,11 @@ void BoardPoints(Html& h, const ReportData& d) {
   if (std::string tied = report::TiedLeftOff(d); !tied.empty()) h.P(E(tied));
   h.Section(kSectionBoard, "红旗与星级文明户", "Red flags and star households");
   h.Raw("<p class=\"names\"><b>" + E(L(d, "红旗：", "Red flags: ")) + "</b>" +
-        Names(d, b.red_flags, false) + "</p>\n");
+        HtmlNames(d, b.red_flags, false) + "</p>\n");
   h.Raw("<p class=\"names\"><b>" +
         E(report::En(d) ? "Star households (" + N(b.star_household_stars) + " ★ and more): "
                         : "星级文明户（" + N(b.star_household_stars) + " 星及以上）：") +
-        "</b>" + Names(d, b.star_households, true) + "</p>\n");
+        "</b>" + HtmlNames(d, b.star_households, true) + "</p>\n");
   if (d.graded) {
     h.Raw("<p class=\"names\"><b>" + E(L(d, "信用等级：", "Credit grades: ")) + "</b>" +
           E(report::GradeCountsLine(d)) + "</p>\n");

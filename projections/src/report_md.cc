@@ -298,7 +298,7 @@ void Notice(Md& md, const ReportData& d) {
   md.Line("");
 }
 
-std::string Names(const ReportData& d, const std::vector<RankedRow>& rows, bool stars) {
+std::string MdNames(const ReportData& d, const std::vector<RankedRow>& rows, bool stars) {
   if (rows.empty()) return L(d, "无。", "None.");
   std::string out;
   for (size_t i = 0; i < rows.size(); i++) {
@@ -324,12 +324,12 @@ void BoardPoints(Md& md, const ReportData& d) {
     md.Line("");
   }
   md.Section(kSectionBoard, "红旗与星级文明户", "Red flags and star households");
-  md.Line(std::string(L(d, "**红旗：**", "**Red flags:** ")) + Names(d, b.red_flags, false));
+  md.Line(std::string(L(d, "**红旗：**", "**Red flags:** ")) + MdNames(d, b.red_flags, false));
   md.Line("");
   md.Line((report::En(d)
                ? "**Star households (" + std::to_string(b.star_household_stars) + " ★ and more):** "
                : "**星级文明户（" + std::to_string(b.star_household_stars) + " 星及以上）：**") +
-          Names(d, b.star_households, true));
+          MdNames(d, b.star_households, true));
   md.Line("");
   if (d.graded) {
     md.Line(std::string(L(d, "**信用等级：**", "**Credit grades:** ")) +

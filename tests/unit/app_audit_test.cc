@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app_fixture.h"
+#include "helpers.h"
 #include "vledger/app/archive.h"
 #include "vledger/app/audit.h"
 #include "vledger/ledger/archive.h"
@@ -19,13 +20,7 @@ namespace vledger {
 namespace {
 
 using testing::AppLedger;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadAll;
 
 void WriteAll(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

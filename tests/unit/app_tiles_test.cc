@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "app_fixture.h"
+#include "helpers.h"
 #include "vledger/app/checkpoint.h"
 #include "vledger/app/tiles.h"
 #include "vledger/ledger/checkpoint.h"
@@ -21,13 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::AppLedger;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadAll;
 
 // Every file under `dir`, by path relative to it, with its bytes.
 std::map<std::string, std::string> FilesOf(const std::string& dir) {

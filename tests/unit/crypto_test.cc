@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "helpers.h"
 #include "temp_dir.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/chain.h"
@@ -29,22 +30,12 @@
 namespace vledger {
 namespace {
 
+using testing::FromHex;
+using testing::HashFromHex;
+using testing::NewKey;
 using testing::TempDir;
 
 namespace fs = std::filesystem;
-
-// Test-only: hex to bytes, asserting the literal is well formed.
-std::string FromHex(std::string_view hex) {
-  auto bytes = Unhex(hex);
-  EXPECT_TRUE(bytes.has_value()) << hex;
-  return bytes.value_or("");
-}
-
-Hash HashFromHex(std::string_view hex) {
-  auto h = HashFrom(FromHex(hex));
-  EXPECT_TRUE(h.has_value()) << hex;
-  return h.value_or(Hash{});
-}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -385,12 +376,6 @@ constexpr const char* kRfcKeyId = "21fe31dfa154a261";
 
 PrivateKey RfcKey() {
   auto key = PrivateKey::FromSeed(FromHex(kRfcSeed));
-  VLEDGER_ASSERT(key.ok());
-  return std::move(key).value();
-}
-
-PrivateKey NewKey() {
-  auto key = PrivateKey::Generate();
   VLEDGER_ASSERT(key.ok());
   return std::move(key).value();
 }

@@ -9,12 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "helpers.h"
 #include "vledger/ledger/crypto.h"
 
 namespace vledger {
 namespace {
 
-Hash RecordHash(uint64_t i) { return Sha256("record " + std::to_string(i)); }
+using testing::HashFromHex;
+using testing::RecordHash;
 
 std::vector<Hash> LeafHashes(uint64_t n) {
   std::vector<Hash> leaves;
@@ -72,8 +74,6 @@ MemoryMerkleTree TreeOf(uint64_t n) {
   for (uint64_t i = 0; i < n; i++) tree.Append(RecordHash(i));
   return tree;
 }
-
-Hash FromHex(const std::string& hex) { return *HashFrom(*Unhex(hex)); }
 
 Hash Flipped(Hash h, int bit) {
   h[bit / 8] ^= static_cast<uint8_t>(1 << (bit % 8));
@@ -366,7 +366,7 @@ TEST(MerkleKnownAnswers, InclusionProofsMatchCertificateTransparencyVectors) {
   std::vector<Hash> leaves = VectorLeafHashes();
   for (const Case& c : cases) {
     std::vector<Hash> want;
-    for (const char* hex : c.path) want.push_back(FromHex(hex));
+    for (const char* hex : c.path) want.push_back(HashFromHex(hex));
     EXPECT_EQ(*InclusionProof(c.index, c.size, tree.Reader()), want) << c.index << "/" << c.size;
     Hash root = *MerkleRoot(c.size, tree.Reader());
     EXPECT_TRUE(VerifyInclusion(c.index, c.size, leaves[c.index], want, root));
@@ -398,7 +398,7 @@ TEST(MerkleKnownAnswers, ConsistencyProofsMatchCertificateTransparencyVectors) {
   MemoryMerkleTree tree = VectorTree();
   for (const Case& c : cases) {
     std::vector<Hash> want;
-    for (const char* hex : c.proof) want.push_back(FromHex(hex));
+    for (const char* hex : c.proof) want.push_back(HashFromHex(hex));
     EXPECT_EQ(*ConsistencyProof(c.old_size, c.new_size, tree.Reader()), want)
         << c.old_size << " -> " << c.new_size;
     EXPECT_TRUE(VerifyConsistency(c.old_size, c.new_size, *MerkleRoot(c.old_size, tree.Reader()),

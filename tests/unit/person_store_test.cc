@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "helpers.h"
 #include "temp_dir.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/codec.h"
@@ -24,16 +25,11 @@
 namespace vledger {
 namespace {
 
+using testing::NewKey;
 using testing::TempDir;
 
-PrivateKey NewKey() {
-  auto key = PrivateKey::Generate();
-  VLEDGER_ASSERT(key.ok());
-  return std::move(key).value();
-}
-
 // Adds one event to `txn`, so that the next commit has something to seal.
-void AddVillage(WriteTxn& txn, const PrivateKey& key, uint64_t n) {
+void AddVillageEvent(WriteTxn& txn, const PrivateKey& key, uint64_t n) {
   Event e;
   e.recorded_at_ms = 1'600'000'000'000 + static_cast<int64_t>(n);
   e.key_id = key.key_id();
@@ -113,7 +109,7 @@ TEST_F(PersonStoreTest, RecordRoundTripsThroughACommit) {
     auto pending = txn->LoadPerson(ref);
     ASSERT_TRUE(pending.ok() && pending->has_value());
     EXPECT_EQ(**pending, record);
-    AddVillage(*txn, key_, 0);
+    AddVillageEvent(*txn, key_, 0);
     ASSERT_TRUE(txn->Commit(key_).ok());
   }
   auto loaded = ledger->LoadPerson(ref);
@@ -190,7 +186,7 @@ TEST_F(PersonStoreTest, RequestRecordRoundTrips) {
     ASSERT_TRUE(none.ok());
     EXPECT_FALSE(none->has_value());
     txn->StoreRequest("r1", record);
-    AddVillage(*txn, key_, 0);
+    AddVillageEvent(*txn, key_, 0);
     ASSERT_TRUE(txn->Commit(key_).ok());
   }
   auto row = ledger->GetRequestRow(RequestKey("r1"));
@@ -211,7 +207,7 @@ TEST_F(PersonStoreTest, OldRequestRecordReadsWithAnEmptyKeyId) {
     // The layout before records kept their key: fingerprint and result only.
     txn->PutRequestRow("req/old", RecordWriter().Str("fp").Str(R"({"seq":0})").Take());
     txn->PutRequestRow("req/bad", "\xff");
-    AddVillage(*txn, key_, 0);
+    AddVillageEvent(*txn, key_, 0);
     ASSERT_TRUE(txn->Commit(key_).ok());
   }
   auto txn = ledger->BeginWrite();
@@ -236,7 +232,7 @@ TEST_F(PersonStoreTest, ImportRecordAndImportedRowsRoundTrip) {
     txn->StoreImport("jan", ImportRecord{"ab12", true});
     txn->StoreImport("feb", ImportRecord{"cd34", false});
     txn->StoreImportedRows("jan", 7, ids);
-    AddVillage(*txn, key_, 0);
+    AddVillageEvent(*txn, key_, 0);
     ASSERT_TRUE(txn->Commit(key_).ok());
   }
   auto row = ledger->GetRequestRow("imp/jan");
@@ -273,7 +269,7 @@ TEST_F(PersonStoreTest, DamagedImportRowsAreUnavailable) {
     auto txn = ledger->BeginWrite();
     txn->PutRequestRow("imp/bad", "\xff");
     txn->PutRequestRow("imr/bad/" + U64be(1), "not 16");
-    AddVillage(*txn, key_, 0);
+    AddVillageEvent(*txn, key_, 0);
     ASSERT_TRUE(txn->Commit(key_).ok());
   }
   Status scan = ledger->ScanImports([](std::string_view, const ImportRecord&) { return true; });

@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "helpers.h"
 #include "temp_dir.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/chain.h"
@@ -37,16 +38,11 @@
 namespace vledger {
 namespace {
 
+using testing::NewKey;
 using testing::TempDir;
 
 namespace fs = std::filesystem;
 using Rows = std::vector<std::pair<std::string, std::string>>;
-
-PrivateKey NewKey() {
-  auto key = PrivateKey::Generate();
-  VLEDGER_ASSERT(key.ok());
-  return std::move(key).value();
-}
 
 // A simple event signed (by commit) with `key`; `n` makes it unique. The
 // village is named `name` when one is given.

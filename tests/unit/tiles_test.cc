@@ -10,12 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "helpers.h"
 #include "vledger/ledger/crypto.h"
 
 namespace vledger {
 namespace {
 
-Hash RecordHash(uint64_t i) { return Sha256("record " + std::to_string(i)); }
+using testing::RecordHash;
 
 Tile HashTile(int level, uint64_t index, uint64_t width = kTileWidth) {
   return Tile{false, level, index, width};

@@ -326,6 +326,8 @@ bool En(const ReportData& d);
 // A label in the report's language.
 const char* L(const ReportData& d, const char* zh, const char* en);
 std::string Stars(uint32_t n);
+// A whole number: "1234".
+inline std::string N(int64_t v) { return std::to_string(v); }
 std::string Yuan(int64_t fen);  // "1234.50"
 std::string PurposeLabel(const ReportData& d, std::string_view purpose);
 // A rule's or category's display name, else its code (names.h).
