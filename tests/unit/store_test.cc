@@ -1490,6 +1490,32 @@ TEST_F(StoreTest, TheStorageCheckBesideAWriterChecksTableFilesRemovedSinceTheRea
   EXPECT_EQ(st.message().find("/proc/"), std::string::npos) << st.message();
 }
 
+// With no writer running, nothing removes a table file: one removed after
+// a reader opened is damage, and the storage check reports it, naming the
+// file (it does not read it through the descriptor the reader holds).
+TEST_F(StoreTest, TheStorageCheckWithNoWriterReportsATableFileRemovedSinceTheReaderOpened) {
+  PrivateKey key = NewKey();
+  CreateLedger().reset();
+  {
+    auto ledger = MustOpen(Ledger::Access::kWriter);
+    CommitEvents(*ledger, key, 5, NoiseRows("m/", 600));
+  }
+  std::vector<fs::path> tables;
+  for (const auto& entry : fs::directory_iterator(LedgerDir() + "/db")) {
+    if (entry.path().extension() == ".sst") tables.push_back(entry.path());
+  }
+  ASSERT_GE(tables.size(), 1u);
+  std::sort(tables.begin(), tables.end(), [](const fs::path& a, const fs::path& b) {
+    return fs::file_size(a) > fs::file_size(b);
+  });
+  auto reader = MustOpen(Ledger::Access::kReader);
+  EXPECT_TRUE(reader->VerifyStorage().ok());
+  fs::remove(tables[0]);
+  Status st = reader->VerifyStorage();
+  EXPECT_TRUE(st.is_storage_fault()) << st.message();
+  EXPECT_NE(st.message().find(tables[0].filename().string()), std::string::npos) << st.message();
+}
+
 // A count of this process's reads from /proc/self/io: "rchar:" the bytes
 // read through read(2) and pread(2), the page cache included; "syscr:"
 // those calls.

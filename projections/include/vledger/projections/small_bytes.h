@@ -104,6 +104,9 @@ class SmallBytes {
   }
 
   friend bool operator==(const SmallBytes& a, std::string_view b) { return a.view() == b; }
+  // Its own, so that C++20's reversed candidates of the one above do not
+  // make `a != b` of two SmallBytes ambiguous (clang warns).
+  friend bool operator==(const SmallBytes& a, const SmallBytes& b) { return a.view() == b.view(); }
 
  private:
   // b_[kTag] is the size while the bytes are in place (0 to kInline), and
