@@ -214,6 +214,25 @@ class StoreTest : public ::testing::Test {
     }
   }
 
+  // A ledger of 5 commits of 600 rows that do not compress, written and
+  // closed; its table files, the largest first.
+  std::vector<fs::path> LedgerOfTableFiles() {
+    PrivateKey key = NewKey();
+    CreateLedger().reset();
+    {
+      auto ledger = MustOpen(Ledger::Access::kWriter);
+      CommitEvents(*ledger, key, 5, NoiseRows("m/", 600));
+    }
+    std::vector<fs::path> tables;
+    for (const auto& entry : fs::directory_iterator(LedgerDir() + "/db")) {
+      if (entry.path().extension() == ".sst") tables.push_back(entry.path());
+    }
+    std::sort(tables.begin(), tables.end(), [](const fs::path& a, const fs::path& b) {
+      return fs::file_size(a) > fs::file_size(b);
+    });
+    return tables;
+  }
+
   TempDir tmp_;
   Expected expected_;
 };
@@ -1456,20 +1475,8 @@ TEST_F(StoreTest, TheStorageCheckFindsADamagedBlockInEveryTableFile) {
 // files) through the descriptor the reader holds: the file is still part
 // of what the reader reads, is checked, and is named if it is damaged.
 TEST_F(StoreTest, TheStorageCheckBesideAWriterChecksTableFilesRemovedSinceTheReaderOpened) {
-  PrivateKey key = NewKey();
-  CreateLedger().reset();
-  {
-    auto ledger = MustOpen(Ledger::Access::kWriter);
-    CommitEvents(*ledger, key, 5, NoiseRows("m/", 600));
-  }
-  std::vector<fs::path> tables;
-  for (const auto& entry : fs::directory_iterator(LedgerDir() + "/db")) {
-    if (entry.path().extension() == ".sst") tables.push_back(entry.path());
-  }
+  std::vector<fs::path> tables = LedgerOfTableFiles();
   ASSERT_GE(tables.size(), 2u);
-  std::sort(tables.begin(), tables.end(), [](const fs::path& a, const fs::path& b) {
-    return fs::file_size(a) > fs::file_size(b);
-  });
   auto writer = MustOpen(Ledger::Access::kWriter);
   auto reader = MustOpen(Ledger::Access::kReader);
   fs::remove(tables[0]);
@@ -1494,20 +1501,8 @@ TEST_F(StoreTest, TheStorageCheckBesideAWriterChecksTableFilesRemovedSinceTheRea
 // a reader opened is damage, and the storage check reports it, naming the
 // file (it does not read it through the descriptor the reader holds).
 TEST_F(StoreTest, TheStorageCheckWithNoWriterReportsATableFileRemovedSinceTheReaderOpened) {
-  PrivateKey key = NewKey();
-  CreateLedger().reset();
-  {
-    auto ledger = MustOpen(Ledger::Access::kWriter);
-    CommitEvents(*ledger, key, 5, NoiseRows("m/", 600));
-  }
-  std::vector<fs::path> tables;
-  for (const auto& entry : fs::directory_iterator(LedgerDir() + "/db")) {
-    if (entry.path().extension() == ".sst") tables.push_back(entry.path());
-  }
+  std::vector<fs::path> tables = LedgerOfTableFiles();
   ASSERT_GE(tables.size(), 1u);
-  std::sort(tables.begin(), tables.end(), [](const fs::path& a, const fs::path& b) {
-    return fs::file_size(a) > fs::file_size(b);
-  });
   auto reader = MustOpen(Ledger::Access::kReader);
   EXPECT_TRUE(reader->VerifyStorage().ok());
   fs::remove(tables[0]);
