@@ -17,7 +17,6 @@
 #include <fstream>
 #include <limits>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -33,16 +32,10 @@ namespace {
 using testing::FromHex;
 using testing::HashFromHex;
 using testing::NewKey;
+using testing::ReadAll;
 using testing::TempDir;
 
 namespace fs = std::filesystem;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 void WriteFile(const std::string& path, const std::string& text, mode_t mode) {
   {
@@ -574,8 +567,8 @@ TEST(Pem, SaveLoadRoundTripWritesPrivateFileWithMode0600) {
   std::string priv = dir.File("admin.key"), pub = dir.File("admin.key.pub");
   ASSERT_TRUE(key.SavePem(priv, pub).ok());
   EXPECT_EQ(FileMode(priv), 0600u);
-  EXPECT_EQ(ReadFile(priv), key.ToPem());
-  EXPECT_EQ(ReadFile(pub), key.public_key().ToPem());
+  EXPECT_EQ(ReadAll(priv), key.ToPem());
+  EXPECT_EQ(ReadAll(pub), key.public_key().ToPem());
 
   auto loaded = PrivateKey::LoadPem(priv);
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
@@ -602,7 +595,7 @@ TEST(Pem, SavePemRefusesToOverwritePrivateKey) {
   ASSERT_TRUE(first.SavePem(dir.File("k"), "").ok());
   Status st = second.SavePem(dir.File("k"), "");
   EXPECT_EQ(st.code(), Code::kAlreadyExists);
-  EXPECT_EQ(ReadFile(dir.File("k")), first.ToPem());
+  EXPECT_EQ(ReadAll(dir.File("k")), first.ToPem());
 }
 
 TEST(Pem, SavePemRefusesToOverwritePublicKeyAndWritesNothing) {
@@ -612,7 +605,7 @@ TEST(Pem, SavePemRefusesToOverwritePublicKeyAndWritesNothing) {
   Status st = key.SavePem(dir.File("k"), dir.File("k.pub"));
   EXPECT_EQ(st.code(), Code::kAlreadyExists);
   EXPECT_FALSE(fs::exists(dir.File("k")));
-  EXPECT_EQ(ReadFile(dir.File("k.pub")), "existing");
+  EXPECT_EQ(ReadAll(dir.File("k.pub")), "existing");
 }
 
 TEST(Pem, LoadPemRefusesGroupOrWorldReadableFile) {
