@@ -10,13 +10,13 @@ add_test(NAME check.format_pinned
 # No public header (ledger/, projections/, app/ include folders) includes a
 # third-party header or a header of a layer above its own.
 add_test(NAME check.public_headers
-         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/public_headers.py
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/public_headers.py
                  ${CMAKE_CURRENT_SOURCE_DIR})
 
 # docs/LIMITS.md names constants, functions, files and tests that exist; no
 # file cites a path outside the repository.
-add_test(NAME check.docs COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/docs.py
-                                 ${CMAKE_CURRENT_SOURCE_DIR})
+add_test(NAME check.docs COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/docs.py
+                                          ${CMAKE_CURRENT_SOURCE_DIR})
 
 # A wrong-way include fails to compile: a translation unit is compiled
 # (syntax only) with exactly the include folders a layer's library is built
