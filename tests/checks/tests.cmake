@@ -6,6 +6,11 @@ add_test(NAME check.no_tests COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/chec
 # scripts/format refuses any clang-format but 14 (the version Debian 12 ships).
 add_test(NAME check.format_pinned
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/checks/format_pinned.sh)
+# A test that starts `python3` starts Debian's /usr/bin/python3, whatever
+# comes first in the PATH ctest was started with (CMakeLists.txt).
+add_test(NAME check.tests_python
+         COMMAND env python3 -c "import os, sys; p = os.path.realpath(sys.executable); \
+p == os.path.realpath('/usr/bin/python3') or sys.exit('the tests start ' + p + ', not /usr/bin/python3')")
 
 # No public header (ledger/, projections/, app/ include folders) includes a
 # third-party header or a header of a layer above its own.
