@@ -214,6 +214,15 @@ class StoreTest : public ::testing::Test {
     }
   }
 
+  // The ledger's table files.
+  std::vector<fs::path> TableFiles() {
+    std::vector<fs::path> tables;
+    for (const auto& entry : fs::directory_iterator(LedgerDir() + "/db")) {
+      if (entry.path().extension() == ".sst") tables.push_back(entry.path());
+    }
+    return tables;
+  }
+
   // A ledger of 5 commits of 600 rows that do not compress, written and
   // closed; its table files, the largest first.
   std::vector<fs::path> LedgerOfTableFiles() {
@@ -223,10 +232,7 @@ class StoreTest : public ::testing::Test {
       auto ledger = MustOpen(Ledger::Access::kWriter);
       CommitEvents(*ledger, key, 5, NoiseRows("m/", 600));
     }
-    std::vector<fs::path> tables;
-    for (const auto& entry : fs::directory_iterator(LedgerDir() + "/db")) {
-      if (entry.path().extension() == ".sst") tables.push_back(entry.path());
-    }
+    std::vector<fs::path> tables = TableFiles();
     std::sort(tables.begin(), tables.end(), [](const fs::path& a, const fs::path& b) {
       return fs::file_size(a) > fs::file_size(b);
     });
@@ -1440,9 +1446,7 @@ TEST_F(StoreTest, TheStorageCheckFindsADamagedBlockInEveryTableFile) {
     EXPECT_GE(families[family], 1u) << family;
   }
   std::vector<std::string> tables;
-  for (const auto& entry : fs::directory_iterator(LedgerDir() + "/db")) {
-    if (entry.path().extension() == ".sst") tables.push_back(entry.path().filename());
-  }
+  for (const fs::path& path : TableFiles()) tables.push_back(path.filename());
   ASSERT_GE(tables.size(), 6u);
   EXPECT_TRUE(MustOpen(Ledger::Access::kReader)->VerifyStorage().ok());
   const std::string copy = tmp_.path() + "/damaged";
