@@ -5,6 +5,7 @@
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/metadata.h>
 #include <rocksdb/options.h>
@@ -102,6 +103,10 @@ Status StorageError(const rocksdb::Status& s, const Msg& what) {
   return Status::Unavailable(Msg("{}", s.ToString())).WithPrefix(what);
 }
 
+// The message of OptionsOnceFileSystem's sync of an OPTIONS file it did not
+// write: the same options as the newest one.
+constexpr std::string_view kOptionsUnchanged = "the options are those of the newest OPTIONS file";
+
 // RocksDB's own info logger (Debian builds RocksDB with assertions on)
 // asserts when a write to its LOG file fails, so a full disk would abort
 // the command. This one writes RocksDB's warnings and errors to a file and
@@ -125,6 +130,9 @@ class StoreLogger final : public rocksdb::Logger {
     int n = std::vsnprintf(line, sizeof line - 1, format, copy);
     va_end(copy);
     if (n < 0) return;
+    // RocksDB's warning that an open did not write its OPTIONS file again
+    // (OptionsOnceFileSystem): nothing went wrong.
+    if (std::string_view(line).find(kOptionsUnchanged) != std::string_view::npos) return;
     size_t len = std::min(static_cast<size_t>(n), sizeof line - 2);
     line[len++] = '\n';
     std::lock_guard<std::mutex> hold(mu_);
@@ -151,6 +159,137 @@ class StoreLogger final : public rocksdb::Logger {
 // A logger that writes to `path` (empty: writes nothing).
 std::shared_ptr<rocksdb::Logger> MakeLogger(std::string path) {
   return std::make_shared<StoreLogger>(std::move(path));
+}
+
+// RocksDB writes its options to a new OPTIONS file at every open of a
+// writer (RocksDB 7.8 has no option to skip it): it formats them, writes
+// and syncs the file, parses it back to check it, renames it and syncs the
+// folder, about 6-7 ms of a one-event command here, for a file that holds
+// the same text as the one before. This file system holds a new OPTIONS
+// file's text in memory until RocksDB syncs it, then writes it only if it
+// differs from the folder's newest OPTIONS file; if not, the sync fails
+// with kOptionsUnchanged, which RocksDB logs and ignores
+// (`fail_if_options_file_error` is off) and StoreLogger drops. The folder
+// keeps an OPTIONS file of the options in use, which tools such as `ldb`
+// read to open the database.
+
+class OptionsFile final : public rocksdb::FSWritableFile {
+ public:
+  OptionsFile(rocksdb::FileSystem* fs, std::string path, const rocksdb::FileOptions& options)
+      : fs_(fs), path_(std::move(path)), options_(options) {}
+
+  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
+                           rocksdb::IODebugContext* dbg) override {
+    if (file_) return file_->Append(data, o, dbg);
+    text_.append(data.data(), data.size());
+    return rocksdb::IOStatus::OK();
+  }
+  rocksdb::IOStatus Flush(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+    return file_ ? file_->Flush(o, dbg) : rocksdb::IOStatus::OK();
+  }
+  rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+    return Settle(o, dbg, false);
+  }
+  rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+    return Settle(o, dbg, true);
+  }
+  rocksdb::IOStatus Close(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+    if (unchanged_) return rocksdb::IOStatus::OK();
+    // Closed without a sync: written as it is (RocksDB always syncs it).
+    if (!file_) {
+      rocksdb::IOStatus s = Write(o, dbg);
+      if (!s.ok()) return s;
+    }
+    return file_->Close(o, dbg);
+  }
+  uint64_t GetFileSize(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+    return file_ ? file_->GetFileSize(o, dbg) : text_.size();
+  }
+
+ private:
+  // At the first sync: the text the same as the newest OPTIONS file's, or
+  // the file written.
+  rocksdb::IOStatus Settle(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg,
+                           bool metadata) {
+    if (unchanged_) return rocksdb::IOStatus::IOError(std::string(kOptionsUnchanged));
+    if (!file_) {
+      if (SameAsNewest()) {
+        unchanged_ = true;
+        return rocksdb::IOStatus::IOError(std::string(kOptionsUnchanged));
+      }
+      rocksdb::IOStatus s = Write(o, dbg);
+      if (!s.ok()) return s;
+    }
+    return metadata ? file_->Fsync(o, dbg) : file_->Sync(o, dbg);
+  }
+
+  rocksdb::IOStatus Write(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) {
+    rocksdb::IOStatus s = fs_->NewWritableFile(path_, options_, &file_, dbg);
+    if (s.ok()) s = file_->Append(text_, o, dbg);
+    if (s.ok()) s = file_->Flush(o, dbg);
+    text_.clear();
+    text_.shrink_to_fit();
+    return s;
+  }
+
+  // Whether the folder's OPTIONS file of the highest number holds text_.
+  bool SameAsNewest() const {
+    std::string folder = fs::path(path_).parent_path().string();
+    std::vector<std::string> names;
+    if (!fs_->GetChildren(folder, rocksdb::IOOptions(), &names, nullptr).ok()) return false;
+    uint64_t newest = 0;
+    std::string newest_name;
+    for (const std::string& name : names) {
+      std::string_view number = std::string_view(name);
+      if (number.substr(0, 8) != "OPTIONS-" || number.size() == 8) continue;
+      number.remove_prefix(8);
+      uint64_t n = 0;
+      auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), n);
+      if (ec != std::errc() || end != number.data() + number.size()) continue;
+      if (newest_name.empty() || n > newest) {
+        newest = n;
+        newest_name = name;
+      }
+    }
+    if (newest_name.empty()) return false;
+    std::string old;
+    if (!rocksdb::ReadFileToString(fs_, folder + "/" + newest_name, &old).ok()) return false;
+    return old == text_;
+  }
+
+  rocksdb::FileSystem* fs_;
+  std::string path_;
+  rocksdb::FileOptions options_;
+  std::string text_;  // until the first sync
+  std::unique_ptr<rocksdb::FSWritableFile> file_;
+  bool unchanged_ = false;
+};
+
+class OptionsOnceFileSystem final : public rocksdb::FileSystemWrapper {
+ public:
+  OptionsOnceFileSystem() : rocksdb::FileSystemWrapper(rocksdb::FileSystem::Default()) {}
+  const char* Name() const override { return "OptionsOnceFileSystem"; }
+
+  rocksdb::IOStatus NewWritableFile(const std::string& path, const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* file,
+                                    rocksdb::IODebugContext* dbg) override {
+    // RocksDB writes "OPTIONS-<number>.dbtmp", then renames it.
+    std::string name = fs::path(path).filename().string();
+    if (name.rfind("OPTIONS-", 0) == 0 && name.size() > 14 &&
+        name.compare(name.size() - 6, 6, ".dbtmp") == 0) {
+      *file = std::make_unique<OptionsFile>(target(), path, options);
+      return rocksdb::IOStatus::OK();
+    }
+    return target()->NewWritableFile(path, options, file, dbg);
+  }
+};
+
+// The environment of a writer: the system's, with OptionsOnceFileSystem.
+// Made once and kept for the life of the process, as RocksDB requires.
+rocksdb::Env* WriterEnv() {
+  static rocksdb::Env* env =
+      rocksdb::NewCompositeEnv(std::make_shared<OptionsOnceFileSystem>()).release();
+  return env;
 }
 
 // A failed read of a row of `which`. Damaged projection rows need no
@@ -339,6 +478,7 @@ bool MissingNameFamily(const rocksdb::Status& s) {
 rocksdb::Options WriterOptions(const std::string& db_path) {
   rocksdb::Options options = BaseOptions();
   options.info_log = MakeLogger(db_path + "/LOG");
+  options.env = WriterEnv();
   return options;
 }
 

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+#include <rocksdb/utilities/options_util.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -760,6 +762,63 @@ TEST_F(StoreTest, ReopenedWriterContinuesTheChain) {
   auto root = reader->MerkleRootAt(5);
   ASSERT_TRUE(root.ok()) << root.status().message();
   EXPECT_EQ(Hex(*root), Hex(ReferenceMth(expected_.hashes, 0, 5)));
+}
+
+// RocksDB writes an OPTIONS file at every writer's open; the store lets it
+// write one only when the text differs from the folder's newest, which
+// tools such as ldb read to open the database.
+TEST_F(StoreTest, AWriterWritesAnOptionsFileOnlyWhenTheOptionsChanged) {
+  auto options_files = [&] {
+    std::set<std::string> names;
+    for (const auto& entry : fs::directory_iterator(LedgerDir() + "/db")) {
+      std::string name = entry.path().filename().string();
+      if (name.rfind("OPTIONS-", 0) == 0) names.insert(name);
+    }
+    return names;
+  };
+  PrivateKey key = NewKey();
+  { CommitEvents(*CreateLedger(), key, 1); }
+  // Creating the ledger opened it with other options (create_if_missing):
+  // the first writer after it writes its own.
+  { CommitEvents(*MustOpen(Ledger::Access::kWriter), key, 1); }
+  std::set<std::string> first = options_files();  // RocksDB keeps the newest two
+  ASSERT_FALSE(first.empty());
+  std::string newest = LedgerDir() + "/db/" + *first.rbegin();
+  std::string text = ReadAll(newest);
+  for (int i = 0; i < 3; i++) {
+    auto writer = MustOpen(Ledger::Access::kWriter);
+    CommitEvents(*writer, key, 1);
+  }
+  EXPECT_EQ(options_files(), first);
+  EXPECT_TRUE(ReadAll(newest) == text);
+  // Nothing about it in RocksDB's log: it is not a failure.
+  if (fs::exists(LedgerDir() + "/db/LOG")) {
+    EXPECT_EQ(ReadAll(LedgerDir() + "/db/LOG").find("persist options"), std::string::npos);
+  }
+
+  // Other options in the newest file (as an older version's would be): the
+  // next writer writes the options it opened with.
+  {
+    std::ofstream out(newest, std::ios::app);
+    out << "# written by another version\n";
+  }
+  { CommitEvents(*MustOpen(Ledger::Access::kWriter), key, 1); }
+  std::set<std::string> after = options_files();
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(*after.begin(), *first.rbegin());  // the changed one
+  EXPECT_GT(*after.rbegin(), *first.rbegin());
+  EXPECT_TRUE(ReadAll(LedgerDir() + "/db/" + *after.rbegin()) == text);
+
+  // The newest file is what a tool reads to open the database.
+  rocksdb::ConfigOptions config;
+  rocksdb::DBOptions db_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  rocksdb::Status loaded =
+      rocksdb::LoadLatestOptions(config, LedgerDir() + "/db", &db_options, &families);
+  ASSERT_TRUE(loaded.ok()) << loaded.ToString();
+  EXPECT_EQ(families.size(), 10u);
+  auto reader = MustOpen(Ledger::Access::kReader);
+  EXPECT_EQ(reader->size(), 6u);
 }
 
 TEST_F(StoreTest, SecondWriterIsUnavailableWhileFirstIsOpen) {
