@@ -180,12 +180,21 @@ class OptionsFile final : public rocksdb::FSWritableFile {
 
   rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
                            rocksdb::IODebugContext* dbg) override {
-    if (file_) return file_->Append(data, o, dbg);
-    text_.append(data.data(), data.size());
-    return rocksdb::IOStatus::OK();
+    switch (state_) {
+      case State::kHeld:
+        text_.append(data.data(), data.size());
+        return rocksdb::IOStatus::OK();
+      case State::kWritten:
+        return file_->Append(data, o, dbg);
+      case State::kUnchanged:
+        return Unchanged();
+      case State::kFailed:
+        return failure_;
+    }
+    return failure_;
   }
   rocksdb::IOStatus Flush(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
-    return file_ ? file_->Flush(o, dbg) : rocksdb::IOStatus::OK();
+    return state_ == State::kWritten ? file_->Flush(o, dbg) : rocksdb::IOStatus::OK();
   }
   rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
     return Settle(o, dbg, false);
@@ -194,42 +203,67 @@ class OptionsFile final : public rocksdb::FSWritableFile {
     return Settle(o, dbg, true);
   }
   rocksdb::IOStatus Close(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
-    if (unchanged_) return rocksdb::IOStatus::OK();
-    // Closed without a sync: written as it is (RocksDB always syncs it).
-    if (!file_) {
-      rocksdb::IOStatus s = Write(o, dbg);
-      if (!s.ok()) return s;
+    // Closed without a sync (RocksDB always syncs it): written as it is.
+    if (state_ == State::kHeld) Write(o, dbg);
+    switch (state_) {
+      case State::kWritten:
+        return file_->Close(o, dbg);
+      case State::kFailed:
+        return failure_;
+      default:
+        return rocksdb::IOStatus::OK();
     }
-    return file_->Close(o, dbg);
   }
   uint64_t GetFileSize(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
-    return file_ ? file_->GetFileSize(o, dbg) : text_.size();
+    return state_ == State::kWritten ? file_->GetFileSize(o, dbg) : text_.size();
   }
 
  private:
-  // At the first sync: the text the same as the newest OPTIONS file's, or
-  // the file written.
-  rocksdb::IOStatus Settle(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg,
-                           bool metadata) {
-    if (unchanged_) return rocksdb::IOStatus::IOError(std::string(kOptionsUnchanged));
-    if (!file_) {
-      if (SameAsNewest()) {
-        unchanged_ = true;
-        return rocksdb::IOStatus::IOError(std::string(kOptionsUnchanged));
-      }
-      rocksdb::IOStatus s = Write(o, dbg);
-      if (!s.ok()) return s;
-    }
-    return metadata ? file_->Fsync(o, dbg) : file_->Sync(o, dbg);
+  enum class State {
+    kHeld,       // the text in memory, nothing on disk yet
+    kWritten,    // the text written to the file, which takes what follows
+    kUnchanged,  // the same text as the newest OPTIONS file: never written
+    kFailed,     // the file could not be made or written (failure_)
+  };
+
+  static rocksdb::IOStatus Unchanged() {
+    return rocksdb::IOStatus::IOError(std::string(kOptionsUnchanged));
   }
 
-  rocksdb::IOStatus Write(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) {
+  // At the first sync: the text found the same as the newest OPTIONS
+  // file's, or written.
+  rocksdb::IOStatus Settle(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg,
+                           bool metadata) {
+    if (state_ == State::kHeld) {
+      if (SameAsNewest()) {
+        state_ = State::kUnchanged;
+      } else {
+        Write(o, dbg);
+      }
+    }
+    switch (state_) {
+      case State::kWritten:
+        return metadata ? file_->Fsync(o, dbg) : file_->Sync(o, dbg);
+      case State::kUnchanged:
+        return Unchanged();
+      default:
+        return failure_;
+    }
+  }
+
+  // Makes the file and writes the text held: kWritten or kFailed.
+  void Write(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) {
     rocksdb::IOStatus s = fs_->NewWritableFile(path_, options_, &file_, dbg);
     if (s.ok()) s = file_->Append(text_, o, dbg);
     if (s.ok()) s = file_->Flush(o, dbg);
+    if (s.ok()) {
+      state_ = State::kWritten;
+    } else {
+      state_ = State::kFailed;
+      failure_ = s;
+    }
     text_.clear();
     text_.shrink_to_fit();
-    return s;
   }
 
   // Whether the folder's OPTIONS file of the highest number holds text_.
@@ -260,9 +294,10 @@ class OptionsFile final : public rocksdb::FSWritableFile {
   rocksdb::FileSystem* fs_;
   std::string path_;
   rocksdb::FileOptions options_;
-  std::string text_;  // until the first sync
+  State state_ = State::kHeld;
+  std::string text_;  // while kHeld
   std::unique_ptr<rocksdb::FSWritableFile> file_;
-  bool unchanged_ = false;
+  rocksdb::IOStatus failure_;
 };
 
 class OptionsOnceFileSystem final : public rocksdb::FileSystemWrapper {
