@@ -12,6 +12,7 @@
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/transaction_log.h>
+#include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -266,28 +267,16 @@ class OptionsFile final : public rocksdb::FSWritableFile {
     text_.shrink_to_fit();
   }
 
-  // Whether the folder's OPTIONS file of the highest number holds text_.
+  // Whether the folder's newest OPTIONS file, the one RocksDB's tools load
+  // (GetLatestOptionsFileName), holds text_.
   bool SameAsNewest() const {
     std::string folder = fs::path(path_).parent_path().string();
-    std::vector<std::string> names;
-    if (!fs_->GetChildren(folder, rocksdb::IOOptions(), &names, nullptr).ok()) return false;
-    uint64_t newest = 0;
-    std::string newest_name;
-    for (const std::string& name : names) {
-      std::string_view number = std::string_view(name);
-      if (number.substr(0, 8) != "OPTIONS-" || number.size() == 8) continue;
-      number.remove_prefix(8);
-      uint64_t n = 0;
-      auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), n);
-      if (ec != std::errc() || end != number.data() + number.size()) continue;
-      if (newest_name.empty() || n > newest) {
-        newest = n;
-        newest_name = name;
-      }
+    std::string newest;
+    if (!rocksdb::GetLatestOptionsFileName(folder, rocksdb::Env::Default(), &newest).ok()) {
+      return false;
     }
-    if (newest_name.empty()) return false;
     std::string old;
-    if (!rocksdb::ReadFileToString(fs_, folder + "/" + newest_name, &old).ok()) return false;
+    if (!rocksdb::ReadFileToString(fs_, folder + "/" + newest, &old).ok()) return false;
     return old == text_;
   }
 
