@@ -826,14 +826,18 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
     Channel<LogBatch> log(kLogBatchesQueued), spent(SIZE_MAX);
     Channel<Signature> signatures(SIZE_MAX);
     std::atomic<bool> stop{false};
-    std::thread reader([&] { ReadAndHash(ledger, hasher, log, spent, signatures, faults, stop); });
+    // Once the log is read, the reading thread checks signatures until
+    // the replay ends, and then the two threads check those left.
+    std::thread reader([&] {
+      ReadAndHash(ledger, hasher, log, spent, signatures, faults, stop);
+      RunSignatures(signatures, faults, true);
+    });
     Replay(log, spent, replayer, proj_at_end ? UINT64_MAX : proj, at_proj, signatures, faults,
            stop);
     log.Close();  // unblocks the reader if this thread stopped early
     signatures.Close();
     RunSignatures(signatures, faults, true);
     reader.join();
-    RunSignatures(signatures, faults, true);
   }
   // The person owners are listed from here on (CheckPersons), never looked
   // up by id: their index (4 MB on a county) goes.
