@@ -17,6 +17,7 @@
 
 #include "guard.h"
 #include "vledger/ledger/bytes.h"
+#include "vledger/ledger/files.h"
 #include "vledger/projections/validate.h"
 
 namespace vledger::app {
@@ -190,14 +191,6 @@ Result<SortedJson> ParseJson(std::string_view bytes) {
     return Status::VerificationFailed("not an outbox entry of this program (not JSON)");
   }
   return j;
-}
-
-bool FsyncFolder(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return false;
-  bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  return ok;
 }
 
 Status MakeFolder(const std::string& dir) {

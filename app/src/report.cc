@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -18,6 +17,7 @@
 #include "vledger/app/checkpoint.h"
 #include "vledger/ledger/bytes.h"
 #include "vledger/ledger/crypto.h"
+#include "vledger/ledger/files.h"
 #include "vledger/projections/objections.h"
 #include "vledger/projections/registry.h"
 #include "vledger/projections/report.h"
@@ -76,17 +76,6 @@ bool WriteAll(int fd, const std::string& bytes) {
     done += static_cast<size_t>(n);
   }
   return true;
-}
-
-// Syncs the folder holding `path`, so that a rename in it is durable.
-bool SyncFolderOf(const std::string& path) {
-  std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  std::string dir = parent.empty() ? "." : parent.string();
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return false;
-  bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  return ok;
 }
 
 // A report file read whole: refused when it cannot be read, a failed
@@ -202,7 +191,7 @@ Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
     std::remove(tmp.c_str());
     return Status::InvalidInput("--out", Msg("cannot rename {} to {}", tmp, path));
   }
-  if (!SyncFolderOf(path)) {
+  if (!FsyncFolderOf(path)) {
     return Status::Io(Msg("cannot sync the folder of {}", path)).WithField("--out");
   }
   return Status::Ok();

@@ -20,11 +20,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <vector>
 
 #include "archive.capnp.h"
 #include "capnp_blobs.h"
+#include "vledger/ledger/files.h"
 
 namespace vledger {
 namespace {
@@ -171,12 +171,10 @@ Status ArchiveWriter::Finish() {
         Msg("cannot rename {} to {}: {}", impl_->tmp_path, impl_->path, std::strerror(errno)));
   }
   impl_->finished = true;
-  // Make the rename durable too.
-  std::string dir = std::filesystem::path(impl_->path).parent_path().string();
-  int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
+  // The rename made durable too: an archive that may vanish in a crash
+  // is not reported as written.
+  if (!FsyncFolderOf(impl_->path)) {
+    return Status::Io(Msg("cannot sync the folder of {}: {}", impl_->path, std::strerror(errno)));
   }
   return Status::Ok();
 }

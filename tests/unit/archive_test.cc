@@ -7,11 +7,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "vledger/ledger/files.h"
 
 namespace vledger {
 
@@ -151,6 +154,22 @@ TEST_F(ArchiveFile, OpenMissingIsRejected) {
   auto r = ArchiveReader::Open(path_);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidInput);
+}
+
+// The folder an archive is renamed into is synced (FsyncFolderOf), and a
+// folder that cannot be is reported, not passed over.
+TEST_F(ArchiveFile, TheFolderOfAPathIsSyncedOrReportedAsNotSynced) {
+  EXPECT_TRUE(FsyncFolder(dir_.string()));
+  EXPECT_TRUE(FsyncFolderOf(path_));    // the file itself need not exist yet
+  EXPECT_TRUE(FsyncFolderOf("a.vla"));  // no folder named: the current one
+  errno = 0;
+  EXPECT_FALSE(FsyncFolder((dir_ / "missing").string()));
+  EXPECT_EQ(errno, ENOENT);
+  EXPECT_FALSE(FsyncFolderOf((dir_ / "missing" / "a.vla").string()));
+  std::ofstream(path_) << "not a folder";
+  errno = 0;
+  EXPECT_FALSE(FsyncFolder(path_));
+  EXPECT_EQ(errno, ENOTDIR);
 }
 
 TEST_F(ArchiveFile, SeekReReadsAnEntryAtItsOffset) {
