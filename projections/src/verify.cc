@@ -822,12 +822,12 @@ Result<VerifyOutcome> VerifyLedger(const Ledger& ledger) {
   const bool proj_at_end = proj > 0 && proj == ledger.size();
   {
     // One thread reads and hashes, this one replays; decoding and commit
-    // signatures go to whichever has time.
+    // signatures go to whichever has time. Once the log is read, the
+    // reading thread checks signatures until the replay ends, and then
+    // the two threads check those left.
     Channel<LogBatch> log(kLogBatchesQueued), spent(SIZE_MAX);
     Channel<Signature> signatures(SIZE_MAX);
     std::atomic<bool> stop{false};
-    // Once the log is read, the reading thread checks signatures until
-    // the replay ends, and then the two threads check those left.
     std::thread reader([&] {
       ReadAndHash(ledger, hasher, log, spent, signatures, faults, stop);
       RunSignatures(signatures, faults, true);
