@@ -9,6 +9,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/metadata.h>
 #include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/transaction_log.h>
@@ -484,6 +485,12 @@ std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors() {
       // are written once. The small ones are merged at a writer's close
       // (MergeSmallLogFiles).
       o.compaction_options_universal.allow_trivial_move = true;
+      // A commit adds each family's keys after the last ones it added
+      // (the Merkle nodes after the last of their level): the memtable
+      // starts each insert where the last one ended instead of searching
+      // from its top.
+      o.memtable_insert_with_hint_prefix_extractor.reset(
+          rocksdb::NewFixedPrefixTransform(i == kMerkle ? 1 : 0));
     }
     cfs.emplace_back(kCfNames[i], o);
   }
