@@ -497,8 +497,10 @@ struct Appended {
 // import resumes); the last one also writes every projection row the
 // import changed and marks the import completed. The state is done with
 // once those rows are staged: it is freed on a second thread while the last
-// commit is written, and its pages given back to the system, so that it is
-// not held beside that commit's batch and memtable (an import's peak).
+// commit is written, so that it is not held beside that commit's batch and
+// memtable (an import's peak). Its memory stays with the heap, where that
+// memtable reuses it: given back to the system (malloc_trim), it held the
+// heap's lock while the commit waited, and the memtable faulted in new pages.
 Result<Appended> CommitRows(const ImportRequest& request, WriteTxn& txn,
                             std::unique_ptr<StateStore> state, Signer& key, const ImportFile& f,
                             const std::vector<NewRow>& fresh, uint64_t batch) {
@@ -528,10 +530,7 @@ Result<Appended> CommitRows(const ImportRequest& request, WriteTxn& txn,
     std::thread freeing;
     if (last) {
       StageRows(*state, txn);
-      freeing = std::thread([s = std::move(state)]() mutable {
-        s.reset();
-        malloc_trim(0);
-      });
+      freeing = std::thread([s = std::move(state)]() mutable { s.reset(); });
     }
     uint64_t events = fresh[to - 1].last - fresh[from].first + 1;
     Result<CommitRecord> commit = CommitSigned(key, registered, txn, events, last);
