@@ -58,26 +58,31 @@ void StateStore::Scan(std::string_view prefix, const ScanFn& fn) {
   }
   // Merge the stored rows with the pending changes, both in key order.
   bool stopped = false;
-  rows_->ScanRows(prefix, [&](std::string_view key, std::string_view value) {
-    while (in_prefix(p) && std::string_view(p->first) < key) {
-      if (p->second && !fn(p->first, *p->second)) {
+  bool stored = false;
+  if (!stored_none_.contains(prefix)) {
+    rows_->ScanRows(prefix, [&](std::string_view key, std::string_view value) {
+      stored = true;
+      while (in_prefix(p) && std::string_view(p->first) < key) {
+        if (p->second && !fn(p->first, *p->second)) {
+          stopped = true;
+          return false;
+        }
+        ++p;
+      }
+      if (in_prefix(p) && std::string_view(p->first) == key) {
+        bool go = !p->second || fn(p->first, *p->second);
+        ++p;
+        if (!go) stopped = true;
+        return go;
+      }
+      if (!fn(key, value)) {
         stopped = true;
         return false;
       }
-      ++p;
-    }
-    if (in_prefix(p) && std::string_view(p->first) == key) {
-      bool go = !p->second || fn(p->first, *p->second);
-      ++p;
-      if (!go) stopped = true;
-      return go;
-    }
-    if (!fn(key, value)) {
-      stopped = true;
-      return false;
-    }
-    return true;
-  });
+      return true;
+    });
+    if (!stored) stored_none_.emplace(prefix);
+  }
   if (stopped) return;
   for (; in_prefix(p); ++p) {
     if (p->second && !fn(p->first, *p->second)) return;
@@ -116,6 +121,7 @@ void StateStore::TakeWrites(const WriteFn& fn) {
     read_.insert_or_assign(key, std::move(value));
   }
   pending_.clear();
+  stored_none_.clear();
 }
 
 void StateStore::ForEachRow(

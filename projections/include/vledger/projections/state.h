@@ -36,6 +36,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -362,6 +363,7 @@ class StateStore {
     }
     pending_.clear();
     read_.clear();
+    stored_none_.clear();
   }
 
   // For Table<T>.
@@ -376,6 +378,13 @@ class StateStore {
   std::map<std::string, std::optional<std::string>, std::less<>> pending_;
   // Stored plain rows already read (nullopt: known absent), live only.
   std::unordered_map<std::string, std::optional<std::string>, StringHash, std::equal_to<>> read_;
+  // Prefixes under which a Scan found no stored row, live only: scanned
+  // again, only the pending rows are. A redemption asks twice whether its
+  // shop has a shelf, an import of redemptions for the same shops again
+  // and again, and each asking was a RocksDB iterator. Forgotten when the
+  // changes are taken (TakeWrites), after which the stored rows are the
+  // committed ones.
+  std::unordered_set<std::string, StringHash, std::equal_to<>> stored_none_;
   IndexRows index_rows_ = IndexRows::kKeep;
   std::function<void(std::string_view, std::string_view)> sink_;
 };
