@@ -50,39 +50,38 @@ void StateStore::Scan(std::string_view prefix, const ScanFn& fn) {
   auto in_prefix = [&](const auto& it) {
     return it != pending_.end() && std::string_view(it->first).starts_with(prefix);
   };
-  if (rows_ == nullptr) {
+  // A replay has only pending rows; a live state, none stored under a
+  // prefix it found empty before (stored_none_).
+  if (rows_ == nullptr || stored_none_.contains(prefix)) {
     for (; in_prefix(p); ++p) {
       if (p->second && !fn(p->first, *p->second)) return;
     }
     return;
   }
   // Merge the stored rows with the pending changes, both in key order.
-  bool stopped = false;
-  bool stored = false;
-  if (!stored_none_.contains(prefix)) {
-    rows_->ScanRows(prefix, [&](std::string_view key, std::string_view value) {
-      stored = true;
-      while (in_prefix(p) && std::string_view(p->first) < key) {
-        if (p->second && !fn(p->first, *p->second)) {
-          stopped = true;
-          return false;
-        }
-        ++p;
-      }
-      if (in_prefix(p) && std::string_view(p->first) == key) {
-        bool go = !p->second || fn(p->first, *p->second);
-        ++p;
-        if (!go) stopped = true;
-        return go;
-      }
-      if (!fn(key, value)) {
+  bool stopped = false, stored = false;
+  rows_->ScanRows(prefix, [&](std::string_view key, std::string_view value) {
+    stored = true;
+    while (in_prefix(p) && std::string_view(p->first) < key) {
+      if (p->second && !fn(p->first, *p->second)) {
         stopped = true;
         return false;
       }
-      return true;
-    });
-    if (!stored) stored_none_.emplace(prefix);
-  }
+      ++p;
+    }
+    if (in_prefix(p) && std::string_view(p->first) == key) {
+      bool go = !p->second || fn(p->first, *p->second);
+      ++p;
+      if (!go) stopped = true;
+      return go;
+    }
+    if (!fn(key, value)) {
+      stopped = true;
+      return false;
+    }
+    return true;
+  });
+  if (!stored) stored_none_.emplace(prefix);
   if (stopped) return;
   for (; in_prefix(p); ++p) {
     if (p->second && !fn(p->first, *p->second)) return;
